@@ -1,0 +1,235 @@
+"""The `policyc` command: check, run, test, docs.
+
+Exit status: 0 success; 1 `test` found a case whose result differs from what it expects;
+2 any error — a policy that does not check, a bad case file, a bad argument. A problem is always
+a message naming the place and what was expected, never a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from policyc.cases import load_case, reading_problem
+from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.pipeline import CompiledPolicy, check_policy, compile_policy, read_source
+from policyc.report import json_text, to_json, to_text
+from policyc.runtime.dates import parse_iso_date
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"policyc: error: {message}\n")
+        raise SystemExit(EXIT_ERROR)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="policyc", description="Check, evaluate and publish policy files.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = sub.add_parser("check", help="parse and check policy files or folders")
+    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    run = sub.add_parser("run", help="evaluate a case against a policy")
+    run.add_argument("policy", type=Path, metavar="POLICY")
+    run.add_argument(
+        "--case",
+        type=Path,
+        required=True,
+        metavar="CASE",
+        help="a case file (.yaml, .yml or .json)",
+    )
+    run.add_argument(
+        "--on", metavar="DATE", help="evaluation date (YYYY-MM-DD); default: the case's `on`"
+    )
+    run.add_argument("--format", choices=("text", "json"), default="text")
+    run.add_argument("--explain", action="store_true", help="show the steps behind each result")
+    run.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME=OPTION",
+        help="take another option of a declared reading for this run",
+    )
+
+    test = sub.add_parser("test", help="run example cases against their expected results")
+    test.add_argument("policy", type=Path, nargs="?", metavar="POLICY")
+    test.add_argument(
+        "cases",
+        type=Path,
+        nargs="*",
+        metavar="CASE",
+        help="case files or folders (default: examples/<policy name>/)",
+    )
+
+    docs = sub.add_parser("docs", help="write the clause docs (Markdown and mkdocs.yml)")
+    docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
+    docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        handler = {"check": cmd_check, "run": cmd_run, "test": cmd_test, "docs": cmd_docs}
+        return handler[args.command](args)
+    except PolicyError as exc:
+        sys.stderr.write(exc.render() + "\n")
+        return EXIT_ERROR
+    except InputError as exc:
+        sys.stderr.write(f"policyc: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("policyc: interrupted\n")
+        return EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get("POLICYC_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(
+            f"policyc: internal error: {type(exc).__name__}: {exc}\n"
+            "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
+        )
+        return EXIT_ERROR
+
+
+# ---- check -----------------------------------------------------------------------------------
+
+
+def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.rglob("*.policy"))
+        elif path.exists():
+            yield path
+        else:
+            raise InputError(f"{path}: no such file or folder")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from policyc.compiler.checker import load_registry
+    from policyc.compiler.registry import Registry
+    from policyc.compiler.parser import parse
+
+    files = list(policy_files(args.paths))
+    if not files:
+        raise InputError(f"no .policy files under {', '.join(map(str, args.paths))}")
+    failed = False
+    for path in files:
+        try:
+            text = read_source(path)
+            parsed = parse(text, str(path))
+            if parsed.header is None and parsed.units and not (parsed.sections or parsed.clauses):
+                problems: list[Diagnostic] = []
+                load_registry(path, problems, Registry())
+                if problems:
+                    raise PolicyError(problems, {str(path): text})
+                print(f"{path}: ok (unit registry, {len(parsed.units)} units)")
+                continue
+            checked = check_policy(path)
+        except PolicyError as exc:
+            failed = True
+            sys.stderr.write(exc.render() + "\n")
+            continue
+        warnings = [w for w in checked.warnings if w.severity is Severity.WARNING]
+        for warning in warnings:
+            sys.stderr.write(warning.render(checked.text) + "\n")
+        if warnings and args.strict:
+            failed = True
+            continue
+        rules = sum(1 for _ in checked.file.all_rules())
+        clauses = sum(1 for _ in checked.file.all_clauses())
+        print(f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules)")
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+# ---- run -------------------------------------------------------------------------------------
+
+
+def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, option = pair.partition("=")
+        if not sep:
+            raise InputError(f"--reading {pair}: expected NAME=OPTION")
+        problem = reading_problem(policy.checked, name.strip(), option.strip())
+        if problem:
+            raise InputError(f"--reading {pair}: {problem}")
+        chosen[name.strip()] = option.strip()
+    return chosen
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    policy = compile_policy(args.policy)
+    case = load_case(args.case, policy.checked)
+    if args.on is not None:
+        try:
+            on = parse_iso_date(args.on)
+        except ValueError as exc:
+            raise InputError(f"--on {args.on}: {exc}") from None
+    elif case.on is not None:
+        on = case.on
+    else:
+        raise InputError(f"{args.case}: no evaluation date: give `on:` in the case or --on DATE")
+    readings = dict(policy.namespace["READINGS"])
+    readings.update(case.readings)
+    readings.update(_readings(policy, args.reading))
+    results = policy.evaluate(case.inputs, on, readings, case.received, args.explain)
+    if args.format == "json":
+        doc = to_json(policy, results, on, readings, str(args.case), args.explain)
+        sys.stdout.write(json_text(doc))
+    else:
+        sys.stdout.write(to_text(policy, results, on, readings, args.explain))
+    return EXIT_OK
+
+
+# ---- test ------------------------------------------------------------------------------------
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from policyc.testing import run_case_tests
+
+    if args.policy is None:
+        pairs = [
+            (p, [Path("examples") / p.stem])
+            for p in sorted(Path("policies").glob("*.policy"))
+            if (Path("examples") / p.stem).is_dir()
+        ]
+        if not pairs:
+            raise InputError("no policies/<name>.policy with examples/<name>/ cases to test")
+    else:
+        pairs = [(args.policy, args.cases or [Path("examples") / args.policy.stem])]
+    failures = 0
+    for policy_path, case_paths in pairs:
+        failures += run_case_tests(policy_path, case_paths, sys.stdout)
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+# ---- docs ------------------------------------------------------------------------------------
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from policyc.compiler.docs import write_docs
+    from policyc.compiler.parser import parse
+
+    checked = []
+    for path in policy_files(args.paths):
+        if parse(read_source(path), str(path)).header is None:
+            continue  # a unit registry: its units appear on the units page through the policies
+        checked.append(check_policy(path))
+    if not checked:
+        raise InputError(f"no policies under {', '.join(map(str, args.paths))}")
+    written = write_docs(checked, args.out)
+    print(f"wrote {len(written)} files to {args.out}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

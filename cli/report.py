@@ -1,0 +1,205 @@
+"""`policyc run` output: the stable JSON document, and the text a case worker reads.
+
+JSON schema (version 1; fields are only ever added):
+
+    {"policyc": 1, "policy": str, "title": str, "case": str|null, "on": "YYYY-MM-DD",
+     "in_force": bool, "valid_from": str|null, "valid_until": str|null, "provisional": bool,
+     "readings": {reading: option},
+     "results": [{"rule", "clause", "clause_title", "owner_kind", "status", "reason",
+                  "amount": Money|null, "uncapped": Money|null, "capped": bool,
+                  "missing": [str], "unspecified": str, "grants": str, "beneficiary": str,
+                  "kind": str, "responsible": [str], "quotes": [str], "line": int,
+                  "readings": [str], "trace": [{"text": str, "line": int}]}],
+     "totals": {measure: Money}}
+    Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
+
+`status` is one of applies, not_applicable, undetermined, unspecified, not_in_force,
+already_received. `trace` is present (possibly empty) only with --explain.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from policyc.compiler.pipeline import CompiledPolicy
+from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+
+SCHEMA_VERSION = 1
+
+STATUS_WORDS = {
+    "applies": "适用",
+    "not_applicable": "不适用",
+    "undetermined": "无法判定",
+    "unspecified": "适用（金额未规定）",
+    "not_in_force": "不在有效期",
+    "already_received": "已领取",
+}
+MARKS = {
+    "applies": "✔",
+    "unspecified": "✔",
+    "not_applicable": "✘",
+    "undetermined": "?",
+    "not_in_force": "✘",
+    "already_received": "–",
+}
+
+
+def money(q: Quantity | None) -> dict[str, str] | None:
+    if q is None:
+        return None
+    return {"value": str(plain_value(q)), "unit": dims_text(q.dims), "text": format_quantity(q)}
+
+
+def plain_value(q: Quantity) -> str:
+    text = plain_text(q)
+    unit = dims_text(q.dims)
+    return text[: -len(unit)] if unit and text.endswith(unit) else text
+
+
+def totals(results: list[RuleResult]) -> dict[str, Quantity]:
+    sums: dict[str, Quantity] = {}
+    for r in results:
+        if r.status == "applies" and r.amount is not None:
+            unit = dims_text(r.amount.dims)
+            sums[unit] = sums[unit] + r.amount if unit in sums else r.amount
+    return sums
+
+
+def to_json(
+    policy: CompiledPolicy,
+    results: list[RuleResult],
+    on: date,
+    readings: dict[str, str],
+    case_path: str | None,
+    explain: bool,
+) -> dict[str, Any]:
+    header = policy.checked.header
+    valid_until = policy.checked.valid_until
+    doc: dict[str, Any] = {
+        "policyc": SCHEMA_VERSION,
+        "policy": header.number,
+        "title": header.title,
+        "case": case_path,
+        "on": on.isoformat(),
+        "in_force": _in_force(policy, on),
+        "valid_from": header.valid_from.isoformat() if header.valid_from else None,
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "provisional": header.provisional,
+        "readings": readings,
+        "results": [],
+        "totals": {unit: money(q) for unit, q in totals(results).items()},
+    }
+    for r in results:
+        info = r.info
+        item: dict[str, Any] = {
+            "rule": info.name,
+            "clause": info.owner_number,
+            "clause_title": info.owner_title,
+            "owner_kind": info.owner_kind,
+            "status": r.status,
+            "reason": r.reason,
+            "amount": money(r.amount),
+            "uncapped": money(r.uncapped),
+            "capped": r.uncapped is not None,
+            "missing": list(r.missing),
+            "unspecified": info.unspecified,
+            "grants": info.grants,
+            "beneficiary": info.beneficiary,
+            "kind": info.kind,
+            "responsible": list(info.responsible),
+            "quotes": list(info.quotes),
+            "line": info.line,
+            "readings": list(info.readings),
+        }
+        if explain:
+            item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
+        doc["results"].append(item)
+    return doc
+
+
+def _in_force(policy: CompiledPolicy, on: date) -> bool:
+    start, end = policy.checked.header.valid_from, policy.checked.valid_until
+    return (start is None or on >= start) and (end is None or on <= end)
+
+
+def json_text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_text(
+    policy: CompiledPolicy,
+    results: list[RuleResult],
+    on: date,
+    readings: dict[str, str],
+    explain: bool,
+) -> str:
+    header = policy.checked.header
+    out: list[str] = [f"{header.number}  {header.title}"]
+    valid_until = policy.checked.valid_until
+    if header.valid_from:
+        period = (
+            f"{header.valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
+        )
+        if header.provisional:
+            period += "（暂定）"
+        state = (
+            "在有效期内" if _in_force(policy, on) else "不在有效期内：本政策在该日未生效或已失效"
+        )
+        out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
+    if readings:
+        out.append("读法: " + "；".join(f"{k} = {v}" for k, v in readings.items()))
+    current = None
+    for r in results:
+        info = r.info
+        owner = (info.owner_kind, info.owner_number)
+        if owner != current:
+            current = owner
+            number = (
+                f"（{info.owner_number}）"
+                if info.owner_kind == "clause"
+                else f"{info.owner_number}、"
+            )
+            out.append("")
+            out.append(f"{number}{info.owner_title}")
+        out.extend(_rule_lines(r, explain))
+    sums = totals(results)
+    if sums:
+        out.append("")
+        out.append(
+            "合计（适用且有金额的条款）: " + "；".join(format_quantity(q) for q in sums.values())
+        )
+    return "\n".join(out) + "\n"
+
+
+def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
+    info = r.info
+    head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
+    if r.amount is not None:
+        head += f": {format_quantity(r.amount)}"
+        if r.uncapped is not None:
+            head += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
+    lines = [head]
+    if r.status == "unspecified":
+        lines.append(f"      金额未规定: {info.unspecified}")
+    elif r.reason:
+        lines.append(f"      原因: {r.reason}")
+    if info.grants and r.status == "applies":
+        lines.append(f"      可享受: {info.grants}")
+    who = []
+    if info.beneficiary:
+        who.append(f"受益: {info.beneficiary}")
+    if info.responsible:
+        who.append(f"责任单位: {'、'.join(info.responsible)}")
+    if who:
+        lines.append("      " + " · ".join(who))
+    if info.readings:
+        lines.append(f"      依读法: {'、'.join(info.readings)}")
+    for quote in info.quotes[:1]:
+        lines.append(f"      原文: {quote}")
+    if explain:
+        for step in r.steps:
+            lines.append(f"        · {step.text}  [第{step.line}行]")
+    return lines

@@ -1,0 +1,1 @@
+"""The policyc compiler: source text → AST → checked policy → generated Python and docs."""

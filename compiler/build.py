@@ -1,0 +1,490 @@
+"""Build the AST (compiler.nodes) from Lark's parse tree, one method per grammar rule."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from lark import Token, Transformer, Tree, v_args
+from lark.exceptions import VisitError
+from lark.tree import Meta
+from policyc.compiler import nodes as n
+from policyc.compiler.errors import Diagnostic, PolicyError, Span
+
+# How each boundary word and operator compares (民法典 art. 1259 for the words).
+BOUND_OPS: dict[str, str] = {
+    "不少于": "ge",
+    "不低于": "ge",
+    "届满": "ge",
+    "满": "ge",
+    "达到": "ge",
+    "以上": "ge",
+    "及以上": "ge",
+    "以下": "le",
+    "及以下": "le",
+    "以内": "le",
+    "不超过": "le",
+    "超过": "gt",
+    "以外": "gt",
+    "高于": "gt",
+    "多于": "gt",
+    "不满": "lt",
+    "不足": "lt",
+    "未达到": "lt",
+    "低于": "lt",
+    "少于": "lt",
+    ">=": "ge",
+    "≥": "ge",
+    ">": "gt",
+    "<=": "le",
+    "≤": "le",
+    "<": "lt",
+    "==": "eq",
+    "!=": "ne",
+    "≠": "ne",
+}
+
+ARITH_OPS = {"+": "+", "-": "-", "−": "-", "*": "×", "×": "×"}
+
+
+def build_policy(tree: Tree[Token], filename: str) -> n.PolicyFile:
+    try:
+        result = _Builder(filename).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, _BuildError):
+            raise PolicyError([exc.orig_exc.diagnostic]) from None
+        raise
+    assert isinstance(result, n.PolicyFile)
+    return result
+
+
+class _BuildError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def _unquote(token: Token) -> str:
+    body = str(token)[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    chars = iter(body)
+    for ch in chars:
+        out.append(next(chars, "") if ch == "\\" else ch)
+    return "".join(out)
+
+
+@v_args(meta=True)
+class _Builder(Transformer[Token, Any]):
+    def __init__(self, filename: str):
+        super().__init__()
+        self.file = filename
+
+    # ---- helpers ----
+    def _span(self, meta: Meta) -> Span:
+        if meta.empty:
+            return Span(self.file, 0, 0)
+        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tspan(self, token: Token) -> Span:
+        return Span(
+            self.file,
+            token.line or 0,
+            token.column or 0,
+            token.end_line or 0,
+            token.end_column or 0,
+        )
+
+    def _name(self, token: Token) -> n.Name:
+        return n.Name(str(token), self._tspan(token))
+
+    def _date(self, token: Token) -> date:
+        try:
+            return date.fromisoformat(str(token))
+        except ValueError:
+            raise _BuildError(
+                Diagnostic(self._tspan(token), f"`{token}` is not a calendar date", "YYYY-MM-DD")
+            ) from None
+
+    # ---- file and header ----
+    def start(self, meta: Meta, items: list[Any]) -> n.PolicyFile:
+        buckets: dict[type, list[Any]] = {}
+        for item in items:
+            buckets.setdefault(type(item), []).append(item)
+        headers = buckets.get(n.Header, [])
+        if len(headers) > 1:
+            raise _BuildError(Diagnostic(headers[1].span, "a file holds one `policy` header"))
+        return n.PolicyFile(
+            path=self.file,
+            header=headers[0] if headers else None,
+            units=tuple(buckets.get(n.UnitDecl, [])),
+            enums=tuple(buckets.get(n.EnumDecl, [])),
+            inputs=tuple(buckets.get(n.InputDecl, [])),
+            tables=tuple(buckets.get(n.TableDecl, [])),
+            readings=tuple(buckets.get(n.ReadingDecl, [])),
+            repairs=tuple(buckets.get(n.RepairDecl, [])),
+            defines=tuple(buckets.get(n.Define, [])),
+            sections=tuple(buckets.get(n.Section, [])),
+            clauses=tuple(buckets.get(n.Clause, [])),
+        )
+
+    def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
+        fields: dict[str, Any] = {}
+        for key, value, span in items[1:]:
+            if key in fields:
+                raise _BuildError(Diagnostic(span, f"`{key}` is given twice in the header"))
+            fields[key] = value
+        validity = fields.pop("valid", None)
+        if validity is not None:
+            fields["valid_from"], fields["valid_for"], fields["provisional"], fields["counting"] = (
+                validity
+            )
+        source = fields.pop("source", None)
+        if source is not None:
+            fields["source_file"], fields["source_first_line"], fields["source_last_line"] = source
+        return n.Header(number=_unquote(items[0]), span=self._span(meta), **fields)
+
+    def title(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
+        return "title", _unquote(c[0]), self._span(meta)
+
+    def issuer(self, meta: Meta, c: list[Token]) -> tuple[str, n.Name, Span]:
+        return "issuer", self._name(c[0]), self._span(meta)
+
+    def issued(self, meta: Meta, c: list[Token]) -> tuple[str, date, Span]:
+        return "issued", self._date(c[0]), self._span(meta)
+
+    def validity(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        start, length, provisional, counting = c
+        counted = self._name(counting) if counting is not None else None
+        return (
+            "valid",
+            (self._date(start), length, provisional is not None, counted),
+            self._span(meta),
+        )
+
+    def interpreted_by(self, meta: Meta, c: list[Token]) -> tuple[str, n.Name, Span]:
+        return "interpreted_by", self._name(c[0]), self._span(meta)
+
+    def replaces(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, ...], Span]:
+        return "replaces", tuple(_unquote(t) for t in c), self._span(meta)
+
+    def source_ref(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return "source", (_unquote(c[0]), int(c[1]), int(c[2])), self._span(meta)
+
+    def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
+        return "registry_file", _unquote(c[0]), self._span(meta)
+
+    # ---- declarations ----
+    def unit_decl(self, meta: Meta, c: list[Any]) -> n.UnitDecl:
+        aliases: list[n.Name] = []
+        kind = "unit"
+        for option in c[2:]:
+            if option[0] == "alias":
+                aliases.extend(option[1])
+            else:
+                kind = option[1]
+        full = _unquote(c[1]) if c[1] is not None else ""
+        return n.UnitDecl(self._name(c[0]), full, tuple(aliases), kind, self._span(meta))
+
+    def unit_alias(self, meta: Meta, c: list[Token]) -> tuple[str, list[n.Name]]:
+        return "alias", [self._name(t) for t in c]
+
+    def unit_kind(self, meta: Meta, c: list[Token]) -> tuple[str, str]:
+        return "kind", str(c[0])
+
+    def enum_decl(self, meta: Meta, c: list[Any]) -> n.EnumDecl:
+        return n.EnumDecl(self._name(c[0]), tuple(c[1:]), self._span(meta))
+
+    def enum_member(self, meta: Meta, c: list[Any]) -> n.EnumMember:
+        description = _unquote(c[1]) if c[1] is not None else ""
+        return n.EnumMember(c[0], description, self._span(meta))
+
+    def label(self, meta: Meta, c: list[Token]) -> str:
+        return _unquote(c[0]) if c[0].type == "STRING" else str(c[0])
+
+    def bool_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
+        return n.TypeExpr("bool", span=self._span(meta))
+
+    def date_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
+        return n.TypeExpr("date", span=self._span(meta))
+
+    def named_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
+        by = str(c[1]) if c[1] is not None else ""
+        return n.TypeExpr("named", c[0], by, self._span(meta))
+
+    def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
+        name, type_, presence, description = c
+        kind, default = presence if presence is not None else ("required", None)
+        text = _unquote(description) if description is not None else ""
+        return n.InputDecl(self._name(name), type_, kind, default, text, self._span(meta))
+
+    def optional(self, meta: Meta, c: list[Any]) -> tuple[str, None]:
+        return "optional", None
+
+    def default(self, meta: Meta, c: list[Any]) -> tuple[str, Any]:
+        return "default", c[0]
+
+    def literal(self, meta: Meta, c: list[Any]) -> Any:
+        return c[0]
+
+    def table_decl(self, meta: Meta, c: list[Any]) -> n.TableDecl:
+        return n.TableDecl(self._name(c[0]), self._name(c[1]), tuple(c[2:]), self._span(meta))
+
+    def table_row(self, meta: Meta, c: list[Any]) -> tuple[str, n.QuantityLit]:
+        return c[0], c[1]
+
+    def reading_decl(self, meta: Meta, c: list[Any]) -> n.ReadingDecl:
+        name, question, *options, take, because = c
+        return n.ReadingDecl(
+            self._name(name),
+            _unquote(question),
+            tuple(options),
+            self._name(take),
+            _unquote(because),
+            self._span(meta),
+        )
+
+    def reading_option(self, meta: Meta, c: list[Token]) -> n.ReadingOption:
+        return n.ReadingOption(str(c[0]), _unquote(c[1]), self._span(meta))
+
+    def repair_decl(self, meta: Meta, c: list[Token]) -> n.RepairDecl:
+        return n.RepairDecl(
+            self._name(c[0]),
+            int(c[1]),
+            _unquote(c[2]),
+            _unquote(c[3]),
+            _unquote(c[4]),
+            self._span(meta),
+        )
+
+    def define_decl(self, meta: Meta, c: list[Any]) -> n.Define:
+        description = _unquote(c[2]) if c[2] is not None else ""
+        return n.Define(self._name(c[0]), c[1], description, self._span(meta))
+
+    # ---- structure ----
+    def number(self, meta: Meta, c: list[Token]) -> str:
+        return str(c[0])
+
+    def section(self, meta: Meta, c: list[Any]) -> n.Section:
+        items = c[2:]
+        return n.Section(
+            number=c[0],
+            title=_unquote(c[1]),
+            quotes=tuple(i for i in items if isinstance(i, n.Quote)),
+            notes=tuple(i[1] for i in items if isinstance(i, tuple) and i[0] == "note"),
+            defines=tuple(i for i in items if isinstance(i, n.Define)),
+            rules=tuple(i for i in items if isinstance(i, n.Rule)),
+            clauses=tuple(i for i in items if isinstance(i, n.Clause)),
+            span=self._span(meta),
+        )
+
+    def clause(self, meta: Meta, c: list[Any]) -> n.Clause:
+        items = c[2:]
+        responsible: list[n.Name] = []
+        for item in items:
+            if isinstance(item, tuple) and item[0] == "responsible":
+                responsible.extend(item[1])
+        return n.Clause(
+            number=c[0],
+            title=_unquote(c[1]),
+            quotes=tuple(i for i in items if isinstance(i, n.Quote)),
+            notes=tuple(i[1] for i in items if isinstance(i, tuple) and i[0] == "note"),
+            responsible=tuple(responsible),
+            funds=tuple(i for i in items if isinstance(i, n.Fund)),
+            rules=tuple(i for i in items if isinstance(i, n.Rule)),
+            span=self._span(meta),
+        )
+
+    def quote(self, meta: Meta, c: list[Token]) -> n.Quote:
+        return n.Quote(_unquote(c[0]), self._span(meta))
+
+    def note(self, meta: Meta, c: list[Token]) -> tuple[str, str]:
+        return "note", _unquote(c[0])
+
+    def responsible(self, meta: Meta, c: list[Token]) -> tuple[str, list[n.Name]]:
+        return "responsible", [self._name(t) for t in c]
+
+    def scope(self, meta: Meta, c: list[Token]) -> str:
+        return str(c[0])
+
+    def fund(self, meta: Meta, c: list[Any]) -> n.Fund:
+        return n.Fund(self._name(c[0]), c[1], tuple(c[2:-1]), _unquote(c[-1]), self._span(meta))
+
+    def rule(self, meta: Meta, c: list[Any]) -> n.Rule:
+        fields: dict[str, Any] = {
+            "quotes": [],
+            "notes": [],
+            "responsible": [],
+            "whens": [],
+            "readings": [],
+            "limits": [],
+        }
+        single = {"kind", "beneficiary", "amount", "cap", "once", "valid_by", "grants"}
+        for item in c[1:]:
+            key, value, span = self._rule_item(item)
+            if key in single:
+                if key in fields:
+                    raise _BuildError(Diagnostic(span, f"a rule has one `{key}`; this is a second"))
+                fields[key] = value
+            elif key == "responsible":
+                fields[key].extend(value)
+            else:
+                fields[key].append(value)
+        for key in ("quotes", "notes", "responsible", "whens", "readings", "limits"):
+            fields[key] = tuple(fields[key])
+        return n.Rule(name=self._name(c[0]), span=self._span(meta), **fields)
+
+    def _item(self, key: str, value: Any, meta: Meta) -> tuple[str, Any, Span]:
+        return key, value, self._span(meta)
+
+    def kind(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("kind", str(c[0]), meta)
+
+    def beneficiary(self, meta: Meta, c: list[str]) -> tuple[str, Any, Span]:
+        return self._item("beneficiary", c[0], meta)
+
+    def when(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._item("whens", c[0], meta)
+
+    def amount(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._item("amount", c[0], meta)
+
+    def unspecified_amount(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("amount", n.Unspecified(_unquote(c[0]), self._span(meta)), meta)
+
+    def cap(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._item("cap", n.Cap(c[0], tuple(c[1:]), self._span(meta)), meta)
+
+    def once(self, meta: Meta, c: list[str]) -> tuple[str, Any, Span]:
+        return self._item("once", tuple(c), meta)
+
+    def uses_reading(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("readings", self._name(c[0]), meta)
+
+    def valid_by(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("valid_by", self._name(c[0]), meta)
+
+    def grants(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("grants", _unquote(c[0]), meta)
+
+    def limit(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        text = _unquote(c[2]) if c[2] is not None else ""
+        return self._item("limits", n.Limit(self._name(c[0]), c[1], text, self._span(meta)), meta)
+
+    def _rule_item(self, item: Any) -> tuple[str, Any, Span]:
+        # A quote, a note and `responsible` are shared with clauses and come in their own shape.
+        if isinstance(item, n.Quote):
+            return "quotes", item, item.span
+        if len(item) == 2:
+            key, value = item
+            span = value[0].span if key == "responsible" else n.NO_SPAN
+            return ("notes" if key == "note" else key), value, span
+        return item  # type: ignore[no-any-return]
+
+    # ---- expressions ----
+    def if_expr(self, meta: Meta, c: list[Any]) -> n.If:
+        return n.If(c[0], c[1], c[2], self._span(meta))
+
+    def or_(self, meta: Meta, c: list[Any]) -> n.Or:
+        return n.Or(c[0], c[1], self._span(meta))
+
+    def and_(self, meta: Meta, c: list[Any]) -> n.And:
+        return n.And(c[0], c[1], self._span(meta))
+
+    def not_(self, meta: Meta, c: list[Any]) -> n.Not:
+        return n.Not(c[0], self._span(meta))
+
+    def compare(self, meta: Meta, c: list[Any]) -> n.Compare:
+        word = str(c[1])
+        return n.Compare(BOUND_OPS[word], word, c[0], c[2], self._span(meta))
+
+    def bound_before(self, meta: Meta, c: list[Any]) -> n.Compare:
+        return self.compare(meta, c)
+
+    def bound_after(self, meta: Meta, c: list[Any]) -> n.Compare:
+        word = str(c[2])
+        return n.Compare(BOUND_OPS[word], word, c[0], c[1], self._span(meta))
+
+    def prefix_bound(self, meta: Meta, c: list[Token]) -> Token:
+        return c[0]
+
+    suffix_bound = prefix_bound
+    tier_mode = prefix_bound
+
+    def is_(self, meta: Meta, c: list[Any]) -> n.Is:
+        return n.Is(c[0], c[1], self._span(meta))
+
+    def in_(self, meta: Meta, c: list[Any]) -> n.In:
+        return n.In(c[0], tuple(x for x in c[1:] if x is not None), self._span(meta))
+
+    def arith(self, meta: Meta, c: list[Any]) -> n.Arith:
+        return n.Arith(ARITH_OPS[str(c[1])], c[0], c[2], self._span(meta))
+
+    def of(self, meta: Meta, c: list[Any]) -> n.Of:
+        return n.Of(c[0], c[1], self._span(meta))
+
+    def quantity(self, meta: Meta, c: list[Any]) -> n.QuantityLit:
+        return n.QuantityLit(str(c[0]), c[1] or "", self._span(meta))
+
+    def percent(self, meta: Meta, c: list[Token]) -> n.PercentLit:
+        return n.PercentLit(str(c[0]), self._span(meta))
+
+    def measure(self, meta: Meta, c: list[Token]) -> str:
+        return "/".join(str(t) for t in c)
+
+    def ref(self, meta: Meta, c: list[Token]) -> n.Ref:
+        return n.Ref(str(c[0]), self._span(meta))
+
+    def call(self, meta: Meta, c: list[Any]) -> n.Call:
+        return n.Call(str(c[0]), tuple(a for a in c[1:] if a is not None), self._span(meta))
+
+    def index(self, meta: Meta, c: list[Any]) -> n.Index:
+        return n.Index(str(c[0]), c[1], self._span(meta))
+
+    def true(self, meta: Meta, c: list[Any]) -> n.BoolLit:
+        return n.BoolLit(True, self._span(meta))
+
+    def false(self, meta: Meta, c: list[Any]) -> n.BoolLit:
+        return n.BoolLit(False, self._span(meta))
+
+    def date(self, meta: Meta, c: list[Token]) -> n.DateLit:
+        return n.DateLit(self._date(c[0]), self._span(meta))
+
+    def reading_is(self, meta: Meta, c: list[Token]) -> n.ReadingIs:
+        return n.ReadingIs(str(c[0]), str(c[1]), self._span(meta))
+
+    def labelled(self, meta: Meta, c: list[Any]) -> n.Labelled:
+        return n.Labelled(_unquote(c[0]), c[1], self._span(meta))
+
+    def any_of(self, meta: Meta, c: list[Any]) -> n.AnyOf:
+        return n.AnyOf(tuple(x for x in c if x is not None), self._span(meta))
+
+    def all_of(self, meta: Meta, c: list[Any]) -> n.AllOf:
+        return n.AllOf(tuple(x for x in c if x is not None), self._span(meta))
+
+    def tiers(self, meta: Meta, c: list[Any]) -> n.Tiers:
+        subject, mode, prior, *rows = c
+        return n.Tiers(
+            subject, str(mode), prior, tuple(r for r in rows if r is not None), self._span(meta)
+        )
+
+    def tier_row(self, meta: Meta, c: list[Any]) -> n.TierRow:
+        return n.TierRow(c[0], c[1], self._span(meta))
+
+    def threshold_before(self, meta: Meta, c: list[Any]) -> n.Threshold:
+        word = str(c[0])
+        return n.Threshold(BOUND_OPS[word], word, c[1], self._span(meta))
+
+    def threshold_after(self, meta: Meta, c: list[Any]) -> n.Threshold:
+        word = str(c[1])
+        return n.Threshold(BOUND_OPS[word], word, c[0], self._span(meta))
+
+    threshold_symbol = threshold_before
+
+    def schedule(self, meta: Meta, c: list[Any]) -> n.Schedule:
+        return n.Schedule(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
+
+    def schedule_row(self, meta: Meta, c: list[Any]) -> n.ScheduleRow:
+        first = int(c[0])
+        last = int(c[1]) if c[1] is not None else first
+        return n.ScheduleRow(first, last, c[2], self._span(meta))

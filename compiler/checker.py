@@ -1,0 +1,750 @@
+"""Semantic checks: names resolve, measures fit, quotes are in the source, readings are declared.
+
+The checker collects every problem it finds (it does not stop at the first) and returns a
+`CheckedPolicy`: the AST plus what later stages need — resolved units, input types, the validity
+period, and the source line of each quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+from policyc.compiler import nodes as n
+from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
+from policyc.compiler.registry import Registry
+from policyc.runtime.dates import period_last_day
+from policyc.runtime.quantity import (
+    Dims,
+    Measure,
+    MeasureError,
+    Quantity,
+    dims_text,
+    parse_measure,
+)
+
+MONEY_DIMS: tuple[Dims, ...] = ((("元", 1),), (("美元", 1),))
+BUILTINS = {"min", "max", "total", "on_date", "valid_until"}
+
+
+@attrs.frozen
+class Type:
+    kind: str  # quantity | bool | date | enum | keyed
+    dims: Dims = ()
+    enum: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "quantity":
+            return f"a quantity in {dims_text(self.dims) or 'plain numbers'}"
+        if self.kind == "keyed":
+            return f"{dims_text(self.dims)} by {self.enum}"
+        if self.kind == "enum":
+            return f"a member of {self.enum}"
+        return {"bool": "a condition (true or false)", "date": "a date"}[self.kind]
+
+
+BOOL = Type("bool")
+DATE = Type("date")
+UNKNOWN = Type("unknown")
+
+
+@attrs.frozen
+class InputInfo:
+    decl: n.InputDecl
+    type: Type
+    measure: Measure | None  # the declared measure of a quantity or a tally
+
+
+@attrs.frozen
+class CheckedPolicy:
+    file: n.PolicyFile
+    text: str
+    header: n.Header
+    registry: Registry
+    inputs: dict[str, InputInfo]
+    enums: dict[str, tuple[str, ...]]
+    tables: dict[str, n.TableDecl]
+    readings: dict[str, n.ReadingDecl]
+    defines: dict[str, n.Define]
+    valid_until: date | None
+    quote_lines: dict[str, int]
+    warnings: tuple[Diagnostic, ...]
+
+
+def mul_dims(a: Dims, b: Dims) -> Dims:
+    powers: dict[str, int] = dict(a)
+    for base, power in b:
+        powers[base] = powers.get(base, 0) + power
+    return tuple(sorted((k, v) for k, v in powers.items() if v))
+
+
+def constant(expr: n.Expr) -> Quantity | None:
+    """The value of a literal quantity or percentage, else None."""
+    if isinstance(expr, n.QuantityLit):
+        return Quantity.of(Decimal(expr.number), parse_measure(expr.measure))
+    if isinstance(expr, n.PercentLit):
+        return Quantity.of(Decimal(expr.number).scaleb(-2), parse_measure(""))
+    return None
+
+
+def load_registry(path: Path, diagnostics: list[Diagnostic], registry: Registry) -> None:
+    from policyc.compiler.parser import parse  # late: parser imports the builder, not the checker
+
+    text = path.read_text(encoding="utf-8")
+    registry_file = parse(text, str(path))
+    for decl in registry_file.units:
+        registry.add(decl, diagnostics)
+
+
+def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
+    """Check one parsed policy file; raises PolicyError listing every error found."""
+    checker = _Checker(file, text)
+    checker.run()
+    errors = [d for d in checker.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise PolicyError(checker.diagnostics, checker.sources)
+    assert file.header is not None
+    return CheckedPolicy(
+        file=file,
+        text=text,
+        header=file.header,
+        registry=checker.registry,
+        inputs=checker.inputs,
+        enums=checker.enums,
+        tables=checker.tables,
+        readings=checker.readings,
+        defines=checker.defines,
+        valid_until=checker.valid_until,
+        quote_lines=checker.quote_lines,
+        warnings=tuple(checker.diagnostics),
+    )
+
+
+class _Checker:
+    def __init__(self, file: n.PolicyFile, text: str):
+        self.file = file
+        self.sources: dict[str, str] = {file.path: text}
+        self.diagnostics: list[Diagnostic] = []
+        self.registry = Registry()
+        self.inputs: dict[str, InputInfo] = {}
+        self.enums: dict[str, tuple[str, ...]] = {}
+        self.tables: dict[str, n.TableDecl] = {}
+        self.readings: dict[str, n.ReadingDecl] = {}
+        self.defines: dict[str, n.Define] = {}
+        self.define_types: dict[str, Type] = {}
+        self.valid_until: date | None = None
+        self.quote_lines: dict[str, int] = {}
+        self.used_inputs: set[str] = set()
+        self.here = Path(file.path).parent
+
+    def error(self, span: Span, message: str, expected: str = "") -> None:
+        self.diagnostics.append(Diagnostic(span, message, expected))
+
+    def warn(self, span: Span, message: str) -> None:
+        self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING))
+
+    # ---- the whole file ----
+    def run(self) -> None:
+        header = self.file.header
+        if header is None:
+            self.error(
+                Span(self.file.path, 1, 1),
+                "a policy file starts with a `policy` header",
+                '`policy "文号" { title … }`',
+            )
+            return
+        self.load_units(header)
+        self.check_header(header)
+        self.declare_enums()
+        self.declare_inputs()
+        self.declare_tables()
+        self.declare_readings()
+        self.check_repairs(header)
+        for define in self.file.all_defines():
+            self.declare_define(define)
+        self.check_structure(header)
+        for decl in self.file.inputs:
+            if decl.name.text not in self.used_inputs:
+                self.warn(
+                    decl.name.span, f"input `{decl.name.text}` is declared but no rule uses it"
+                )
+
+    def load_units(self, header: n.Header) -> None:
+        if header.registry_file:
+            path = self.here / header.registry_file
+            try:
+                load_registry(path, self.diagnostics, self.registry)
+                self.sources[str(path)] = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                self.error(
+                    header.span,
+                    f"cannot read the unit registry `{header.registry_file}`: {exc.strerror}",
+                )
+            except PolicyError as exc:
+                self.diagnostics.extend(exc.diagnostics)
+                self.sources.update(exc.sources)
+        for decl in self.file.units:
+            self.registry.add(decl, self.diagnostics)
+
+    def check_header(self, header: n.Header) -> None:
+        if not header.title:
+            self.error(header.span, "the header has no `title`")
+        for name in (header.issuer, header.interpreted_by):
+            if name is not None:
+                self.registry.check_name(name, self.diagnostics)
+        if header.valid_from is not None and header.valid_for is not None:
+            counting = header.counting.text if header.counting else "from_start_day"
+            try:
+                length = Quantity.of(
+                    Decimal(header.valid_for.number), parse_measure(header.valid_for.measure)
+                )
+                months = length.to(parse_measure("月"))
+                if months != months.to_integral_value():
+                    raise MeasureError("validity is counted in whole months or years")
+                self.valid_until = period_last_day(
+                    header.valid_from, months=int(months), counting=counting
+                )
+            except MeasureError as exc:
+                self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
+            except ValueError:
+                span = header.counting.span if header.counting else header.span
+                self.error(
+                    span, f"unknown counting `{counting}`", "from_start_day or from_next_day"
+                )
+        if header.source_file:
+            self.load_source(header)
+
+    # ---- the received text ----
+    def load_source(self, header: n.Header) -> None:
+        path = self.here / header.source_file
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            self.error(
+                header.span, f"cannot read the source text `{header.source_file}`: {exc.strerror}"
+            )
+            return
+        first, last = header.source_first_line, header.source_last_line
+        if not 1 <= first <= last <= len(lines):
+            self.error(
+                header.span,
+                f"source lines {first} to {last} are outside the file ({len(lines)} lines)",
+            )
+            return
+        self.source_lines = {i: lines[i - 1] for i in range(first, last + 1)}
+        # Quotes are matched with all white space removed: the gazette text is wrapped and spaced.
+        squeezed: list[str] = []
+        self.offset_line: list[int] = []
+        for number, line in self.source_lines.items():
+            for ch in re.sub(r"\s+", "", line):
+                squeezed.append(ch)
+                self.offset_line.append(number)
+        self.squeezed_source = "".join(squeezed)
+
+    def check_quote(self, quote: n.Quote) -> None:
+        if not hasattr(self, "squeezed_source"):
+            return
+        needle = re.sub(r"\s+", "", quote.text)
+        at = self.squeezed_source.find(needle) if needle else -1
+        if at < 0:
+            self.error(
+                quote.span,
+                "this quote is not in the source text",
+                "the sentence exactly as received (lines "
+                f"{self.file.header.source_first_line}–{self.file.header.source_last_line})",  # type: ignore[union-attr]
+            )
+            return
+        self.quote_lines[quote.text] = self.offset_line[at]
+
+    def check_repairs(self, header: n.Header) -> None:
+        for repair in self.file.repairs:
+            lines = getattr(self, "source_lines", None)
+            if lines is None:
+                continue
+            if repair.line not in lines:
+                self.error(
+                    repair.span,
+                    f"repair `{repair.name.text}`: line {repair.line} is "
+                    "outside the document's source lines",
+                )
+            elif re.sub(r"\s+", "", repair.received) not in re.sub(r"\s+", "", lines[repair.line]):
+                self.error(
+                    repair.span,
+                    f"repair `{repair.name.text}`: line {repair.line} does not "
+                    "contain the text given as received",
+                )
+
+    # ---- declarations ----
+    def declare_enums(self) -> None:
+        for decl in self.file.enums:
+            labels = tuple(m.label for m in decl.members)
+            if decl.name.text in self.enums:
+                self.error(decl.name.span, f"enum `{decl.name.text}` is declared twice")
+            for member in decl.members:
+                if labels.count(member.label) > 1:
+                    self.error(member.span, f"`{member.label}` appears twice in `{decl.name.text}`")
+            self.enums[decl.name.text] = labels
+
+    def resolve_type(self, t: n.TypeExpr) -> tuple[Type, Measure | None]:
+        if t.kind == "bool":
+            return BOOL, None
+        if t.kind == "date":
+            return DATE, None
+        if t.by:
+            if t.by not in self.enums:
+                self.error(t.span, f"`{t.by}` is not an enum", "an enum declared with `enum`")
+                return UNKNOWN, None
+            measure = self.measure(t.name, t.span)
+            return (Type("keyed", measure.dims, t.by) if measure else UNKNOWN), measure
+        if t.name in self.enums:
+            return Type("enum", enum=t.name), None
+        measure = self.measure(t.name, t.span)
+        return (Type("quantity", measure.dims) if measure else UNKNOWN), measure
+
+    def measure(self, text: str, span: Span) -> Measure | None:
+        try:
+            return parse_measure(text)
+        except MeasureError as exc:
+            self.error(span, str(exc), "a measure such as 元, 万元, 人, 单, 月, 元/人, or an enum")
+            return None
+
+    def declare_inputs(self) -> None:
+        for decl in self.file.inputs:
+            name = decl.name.text
+            if name in self.inputs:
+                self.error(decl.name.span, f"input `{name}` is declared twice")
+            type_, measure = self.resolve_type(decl.type)
+            self.inputs[name] = InputInfo(decl, type_, measure)
+            if decl.presence == "default" and type_ is not UNKNOWN:
+                self.check_default(decl, type_)
+
+    def check_default(self, decl: n.InputDecl, want: Type) -> None:
+        value = decl.default
+        if isinstance(value, str):
+            ok = want.kind == "enum" and value in self.enums[want.enum]
+        elif isinstance(value, n.Expr):
+            ok = self.type_of(value) == want
+        else:
+            ok = False
+        if not ok:
+            self.error(
+                decl.span,
+                f"the default of `{decl.name.text}` does not fit its type",
+                want.describe(),
+            )
+
+    def declare_tables(self) -> None:
+        for decl in self.file.tables:
+            if decl.by.text not in self.enums:
+                self.error(decl.by.span, f"`{decl.by.text}` is not an enum")
+                continue
+            members = self.enums[decl.by.text]
+            dims: Dims | None = None
+            for label, value in decl.rows:
+                if label not in members:
+                    self.error(
+                        value.span,
+                        f"`{label}` is not a member of `{decl.by.text}`",
+                        " / ".join(members),
+                    )
+                t = self.type_of(value)
+                if dims is not None and t.dims != dims:
+                    self.error(value.span, "the rows of a table must share one measure")
+                dims = t.dims
+            missing = [m for m in members if m not in {label for label, _ in decl.rows}]
+            if missing:
+                self.error(
+                    decl.span, f"table `{decl.name.text}` has no row for {', '.join(missing)}"
+                )
+            self.tables[decl.name.text] = decl
+
+    def declare_readings(self) -> None:
+        for decl in self.file.readings:
+            options = [o.name for o in decl.options]
+            if decl.name.text in self.readings:
+                self.error(decl.name.span, f"reading `{decl.name.text}` is declared twice")
+            if len(set(options)) != len(options):
+                self.error(decl.span, f"reading `{decl.name.text}` repeats an option")
+            if len(options) < 2:
+                self.error(decl.span, "a reading needs at least two options to choose between")
+            if decl.take.text not in options:
+                self.error(
+                    decl.take.span,
+                    f"`{decl.take.text}` is not an option of this reading",
+                    " / ".join(options),
+                )
+            self.readings[decl.name.text] = decl
+
+    def declare_define(self, define: n.Define) -> None:
+        name = define.name.text
+        if name in self.defines or name in self.inputs:
+            self.error(define.name.span, f"`{name}` is already declared")
+        self.defines[name] = define
+        self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
+
+    # ---- clauses and rules ----
+    def check_structure(self, header: n.Header) -> None:
+        seen_numbers: dict[str, Span] = {}
+        seen_rules: dict[str, Span] = {}
+        for section in self.file.sections:
+            for quote in section.quotes:
+                self.check_quote(quote)
+        for clause in self.file.all_clauses():
+            if clause.number in seen_numbers:
+                self.error(
+                    clause.span,
+                    f"clause {clause.number} appears twice (first at line "
+                    f"{seen_numbers[clause.number].line})",
+                )
+            seen_numbers[clause.number] = clause.span
+            if not clause.quotes:
+                self.error(
+                    clause.span,
+                    f"clause {clause.number} quotes no original text",
+                    '`quote "…"` with the sentence as received',
+                )
+            for quote in clause.quotes:
+                self.check_quote(quote)
+            for name in clause.responsible:
+                self.registry.check_name(name, self.diagnostics)
+            for fund in clause.funds:
+                t = self.type_of(fund.amount)
+                if t.kind == "quantity" and t.dims not in MONEY_DIMS:
+                    self.error(fund.amount.span, "a fund is an amount of money", "元 or 美元")
+        for owner, rule in self.file.all_rules():
+            if rule.name.text in seen_rules:
+                self.error(
+                    rule.name.span,
+                    f"rule `{rule.name.text}` is declared twice "
+                    f"(first at line {seen_rules[rule.name.text].line})",
+                )
+            seen_rules[rule.name.text] = rule.name.span
+            self.check_rule(owner, rule)
+
+    def check_rule(self, owner: n.Section | n.Clause, rule: n.Rule) -> None:
+        for quote in rule.quotes:
+            self.check_quote(quote)
+        for name in rule.responsible:
+            self.registry.check_name(name, self.diagnostics)
+        for reading in rule.readings:
+            if reading.text not in self.readings:
+                self.error(
+                    reading.span,
+                    f"unknown reading `{reading.text}`",
+                    "a reading declared with `reading NAME { … }`",
+                )
+        for cond in rule.whens:
+            self.expect(cond, BOOL, "a condition")
+        amount_type: Type | None = None
+        if isinstance(rule.amount, n.Expr):
+            amount_type = self.type_of(rule.amount)
+            if amount_type is not UNKNOWN and not (
+                amount_type.kind == "quantity" and amount_type.dims in MONEY_DIMS
+            ):
+                self.error(
+                    rule.amount.span,
+                    f"an amount must be money, not {amount_type.describe()}",
+                    "a quantity in 元 or 美元",
+                )
+        if rule.cap is not None:
+            cap_type = self.type_of(rule.cap.amount)
+            if amount_type is None:
+                self.error(rule.cap.span, "a cap needs an amount to bound")
+            elif amount_type is not UNKNOWN and cap_type != amount_type:
+                self.error(
+                    rule.cap.amount.span,
+                    f"the cap is {cap_type.describe()} but the amount is {amount_type.describe()}",
+                )
+        if rule.valid_by is not None:
+            info = self.inputs.get(rule.valid_by.text)
+            if info is None or info.type != DATE:
+                self.error(
+                    rule.valid_by.span, f"`valid_by {rule.valid_by.text}` needs a date input"
+                )
+            else:
+                self.used_inputs.add(rule.valid_by.text)
+        for limit in rule.limits:
+            self.type_of(limit.amount)
+        if rule.amount is None and not rule.grants and not rule.limits:
+            self.error(
+                rule.span,
+                f"rule `{rule.name.text}` says neither an amount nor what it grants",
+                '`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`',
+            )
+
+    # ---- expression types ----
+    def expect(self, expr: n.Expr, want: Type, words: str) -> Type:
+        got = self.type_of(expr)
+        if got is not UNKNOWN and got != want:
+            self.error(expr.span, f"expected {words} here, not {got.describe()}", want.describe())
+        return got
+
+    def type_of(self, expr: n.Expr) -> Type:
+        typer = _TYPERS.get(type(expr))
+        if typer is None:
+            self.error(expr.span, f"{type(expr).__name__} cannot stand here")
+            return UNKNOWN
+        return typer(self, expr)
+
+    def _quantity(self, expr: n.QuantityLit) -> Type:
+        measure = self.measure(expr.measure, expr.span)
+        return Type("quantity", measure.dims) if measure else UNKNOWN
+
+    def _percent(self, expr: n.PercentLit) -> Type:
+        return Type("quantity", ())
+
+    def _ref(self, expr: n.Ref) -> Type:
+        if expr.name in self.inputs:
+            self.used_inputs.add(expr.name)
+            return self.inputs[expr.name].type
+        if expr.name in self.define_types:
+            return self.define_types[expr.name]
+        if expr.name in self.tables:
+            table = self.tables[expr.name]
+            return Type("keyed", self.type_of(table.rows[0][1]).dims, table.by.text)
+        hint = did_you_mean(expr.name, [*self.inputs, *self.define_types, *self.tables])
+        self.error(
+            expr.span,
+            f"unknown name `{expr.name}`{hint}",
+            "an input, a table or a `define`d condition",
+        )
+        return UNKNOWN
+
+    def _call(self, expr: n.Call) -> Type:
+        args = [self.type_of(a) for a in expr.args]
+        if expr.func not in BUILTINS:
+            self.error(expr.span, f"unknown function `{expr.func}`", ", ".join(sorted(BUILTINS)))
+            return UNKNOWN
+        arity = {"min": 2, "max": 2, "total": 1, "on_date": 0, "valid_until": 0}[expr.func]
+        if len(args) != arity:
+            self.error(expr.span, f"`{expr.func}` takes {arity} argument(s), not {len(args)}")
+            return UNKNOWN
+        if expr.func in ("on_date", "valid_until"):
+            if expr.func == "valid_until" and self.valid_until is None:
+                self.error(expr.span, "`valid_until()` needs a `valid from … for …` in the header")
+            return DATE
+        if expr.func == "total":
+            if args[0].kind != "keyed":
+                self.error(
+                    expr.args[0].span, "`total` adds up a tally or a table", "a value by an enum"
+                )
+                return UNKNOWN
+            return Type("quantity", args[0].dims)
+        return self.same(expr, args[0], args[1], f"`{expr.func}` of")
+
+    def same(self, expr: n.Expr, left: Type, right: Type, what: str) -> Type:
+        if UNKNOWN in (left, right):
+            return UNKNOWN
+        if left != right:
+            self.error(
+                expr.span,
+                f"{what} {left.describe()} and {right.describe()}: they do not "
+                "have the same measure",
+            )
+            return UNKNOWN
+        return left
+
+    def _index(self, expr: n.Index) -> Type:
+        keyed = self._ref(n.Ref(expr.name, expr.span))
+        if keyed.kind != "keyed":
+            if keyed is not UNKNOWN:
+                self.error(expr.span, f"`{expr.name}` is not a table or a tally")
+            return UNKNOWN
+        if expr.key not in self.enums.get(keyed.enum, ()):
+            self.error(
+                expr.span,
+                f"`{expr.key}` is not a member of `{keyed.enum}`",
+                " / ".join(self.enums.get(keyed.enum, ())),
+            )
+        return Type("quantity", keyed.dims)
+
+    def _reading_is(self, expr: n.ReadingIs) -> Type:
+        decl = self.readings.get(expr.reading)
+        if decl is None:
+            self.error(expr.span, f"unknown reading `{expr.reading}`")
+        elif expr.option not in [o.name for o in decl.options]:
+            self.error(
+                expr.span,
+                f"`{expr.option}` is not an option of reading `{expr.reading}`",
+                " / ".join(o.name for o in decl.options),
+            )
+        return BOOL
+
+    def _labelled_list(self, expr: n.AnyOf | n.AllOf) -> Type:
+        for item in expr.items:
+            self.expect(item.expr, BOOL, "a condition")
+        return BOOL
+
+    def _arith(self, expr: n.Arith) -> Type:
+        left, right = self.type_of(expr.left), self.type_of(expr.right)
+        if UNKNOWN in (left, right):
+            return UNKNOWN
+        if expr.op in "+-":
+            return self.same(expr, left, right, "cannot add or subtract")
+        if (
+            "bool" in (left.kind, right.kind)
+            or "date" in (left.kind, right.kind)
+            or "enum"
+            in (
+                left.kind,
+                right.kind,
+            )
+        ):
+            self.error(expr.span, f"cannot multiply {left.describe()} by {right.describe()}")
+            return UNKNOWN
+        if left.kind == right.kind == "keyed" and left.enum != right.enum:
+            self.error(
+                expr.span, f"cannot multiply a value by {left.enum} with one by {right.enum}"
+            )
+            return UNKNOWN
+        enum = left.enum or right.enum
+        kind = "keyed" if "keyed" in (left.kind, right.kind) else "quantity"
+        return Type(kind, mul_dims(left.dims, right.dims), enum)
+
+    def _of(self, expr: n.Of) -> Type:
+        ratio, base = self.type_of(expr.ratio), self.type_of(expr.base)
+        if ratio is not UNKNOWN and ratio != Type("quantity", ()):
+            self.error(
+                expr.ratio.span, f"`of` needs a percentage on its left, not {ratio.describe()}"
+            )
+        if base is not UNKNOWN and base.kind not in ("quantity", "keyed"):
+            self.error(expr.base.span, f"`of` applies to a quantity, not {base.describe()}")
+            return UNKNOWN
+        return base
+
+    def _compare(self, expr: n.Compare) -> Type:
+        left, right = self.type_of(expr.left), self.type_of(expr.right)
+        if UNKNOWN not in (left, right) and (
+            left.kind not in ("quantity", "date") or left != right
+        ):
+            self.error(
+                expr.span,
+                f"cannot compare {left.describe()} with {right.describe()} (`{expr.word}`)",
+                "two quantities of one measure, or two dates",
+            )
+        return BOOL
+
+    def _is(self, expr: n.Is | n.In) -> Type:
+        subject = self.type_of(expr.subject)
+        members = (expr.member,) if isinstance(expr, n.Is) else expr.members
+        if subject is UNKNOWN:
+            return BOOL
+        if subject.kind != "enum":
+            self.error(expr.span, f"`is`/`in` test a member of an enum, not {subject.describe()}")
+            return BOOL
+        for member in members:
+            if member not in self.enums[subject.enum]:
+                self.error(
+                    expr.span,
+                    f"`{member}` is not a member of `{subject.enum}`",
+                    " / ".join(self.enums[subject.enum]),
+                )
+        return BOOL
+
+    def _logic(self, expr: n.And | n.Or) -> Type:
+        self.expect(expr.left, BOOL, "a condition")
+        self.expect(expr.right, BOOL, "a condition")
+        return BOOL
+
+    def _not(self, expr: n.Not) -> Type:
+        self.expect(expr.operand, BOOL, "a condition")
+        return BOOL
+
+    def _if(self, expr: n.If) -> Type:
+        self.expect(expr.cond, BOOL, "a condition")
+        return self.same(
+            expr, self.type_of(expr.then), self.type_of(expr.otherwise), "the two branches are"
+        )
+
+    def _tiers(self, expr: n.Tiers) -> Type:
+        subject = self.type_of(expr.subject)
+        if expr.mode in ("highest_new", "each_new") and expr.prior is None:
+            self.error(expr.span, f"`{expr.mode}` compares with an earlier best: add `since …`")
+        if expr.prior is not None:
+            if expr.mode in ("highest", "each"):
+                self.error(
+                    expr.prior.span, f"`since` belongs to highest_new or each_new, not {expr.mode}"
+                )
+            self.same(expr.prior, subject, self.type_of(expr.prior), "`since` compares")
+        result: Type | None = None
+        previous: Quantity | None = None
+        for row in expr.rows:
+            self.same(
+                row.threshold.value,
+                subject,
+                self.type_of(row.threshold.value),
+                "the threshold and the tiered value are",
+            )
+            if row.threshold.op not in ("ge", "gt"):
+                self.error(
+                    row.threshold.span,
+                    f"a tier is reached from below: `{row.threshold.word}` does not say reaching",
+                    "达到, 以上, 不少于, 超过, >= or >",
+                )
+            amount = self.type_of(row.amount)
+            if result is not None and amount != result and UNKNOWN not in (amount, result):
+                self.error(row.amount.span, "the tiers' amounts must share one measure")
+            result = amount
+            value = constant(row.threshold.value) if amount is not UNKNOWN else None
+            if value is not None and previous is not None and subject is not UNKNOWN:
+                try:
+                    if not value > previous:
+                        self.error(
+                            row.threshold.span,
+                            "tiers must ascend: this threshold is not above the one before",
+                        )
+                except MeasureError:
+                    pass
+            previous = value
+        return result or UNKNOWN
+
+    def _schedule(self, expr: n.Schedule) -> Type:
+        self.expect(expr.anchor, DATE, "a date (the start of the years counted)")
+        result: Type | None = None
+        last = 0
+        for row in expr.rows:
+            if row.first <= last or row.last < row.first:
+                self.error(
+                    row.span, "schedule years must ascend without overlap", f"year {last + 1} …"
+                )
+            last = max(last, row.last)
+            amount = self.type_of(row.amount)
+            if result is not None and amount != result and UNKNOWN not in (amount, result):
+                self.error(row.amount.span, "the schedule's amounts must share one measure")
+            result = amount
+        return result or UNKNOWN
+
+
+_TYPERS: dict[type, Callable[[Any, Any], Type]] = {
+    n.QuantityLit: _Checker._quantity,
+    n.PercentLit: _Checker._percent,
+    n.BoolLit: lambda self, e: BOOL,
+    n.DateLit: lambda self, e: DATE,
+    n.Ref: _Checker._ref,
+    n.Call: _Checker._call,
+    n.Index: _Checker._index,
+    n.ReadingIs: _Checker._reading_is,
+    n.AnyOf: _Checker._labelled_list,
+    n.AllOf: _Checker._labelled_list,
+    n.Arith: _Checker._arith,
+    n.Of: _Checker._of,
+    n.Compare: _Checker._compare,
+    n.Is: _Checker._is,
+    n.In: _Checker._is,
+    n.And: _Checker._logic,
+    n.Or: _Checker._logic,
+    n.Not: _Checker._not,
+    n.If: _Checker._if,
+    n.Tiers: _Checker._tiers,
+    n.Schedule: _Checker._schedule,
+}
+
+
+def iter_names(exprs: Iterable[n.Expr]) -> set[str]:
+    """The input names an expression refers to (for docs: what a rule reads)."""
+    return {e.name for expr in exprs for e in n.walk(expr) if isinstance(e, n.Ref)}

@@ -1,0 +1,234 @@
+"""Generate the Python module that evaluates a checked policy.
+
+Expressions become Python through a table of one function per node type; the module around them
+comes from a jinja2 template (templates/module.py.j2). Generated code calls only the names
+`policyc.runtime.evaluation.__all__` declares, and each rule function names its policy line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+from policyc.compiler import nodes as n
+from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.render import render
+from policyc.runtime import evaluation
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("policyc.compiler", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is Python, not HTML
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["py"] = repr
+    return env
+
+
+def generate(policy: CheckedPolicy) -> str:
+    """The Python source of the evaluation module for `policy`."""
+    gen = _Generator(policy)
+    rules = [gen.rule(i, owner, rule) for i, (owner, rule) in enumerate(policy.file.all_rules())]
+    defines = [gen.define(d) for d in policy.defines.values()]
+    header = policy.header
+    return (
+        _environment()
+        .get_template("module.py.j2")
+        .render(
+            runtime_names=evaluation.__all__,
+            policy=header.number,
+            source=policy.file.path,
+            valid_from=_date_code(header.valid_from),
+            valid_until=_date_code(policy.valid_until),
+            readings={name: r.take.text for name, r in policy.readings.items()},
+            constants=gen.constants.items(),
+            defines=defines,
+            rules=rules,
+        )
+    )
+
+
+def _date_code(day: date | None) -> str:
+    return "None" if day is None else f"date({day.year}, {day.month}, {day.day})"
+
+
+class _Generator:
+    def __init__(self, policy: CheckedPolicy):
+        self.policy = policy
+        self.constants: dict[str, str] = {}
+        self._constant_names: dict[str, str] = {}
+        self.define_funcs = {name: f"define_{i}" for i, name in enumerate(policy.defines)}
+
+    def constant(self, code: str) -> str:
+        """Literals are built once, at import, not on every evaluation."""
+        if code not in self._constant_names:
+            name = f"K{len(self._constant_names)}"
+            self._constant_names[code] = name
+            self.constants[name] = code
+        return self._constant_names[code]
+
+    # ---- declarations ----
+    def define(self, define: n.Define) -> dict[str, Any]:
+        return {
+            "func": self.define_funcs[define.name.text],
+            "name": define.name.text,
+            "line": define.span.line,
+            "code": self.py(define.expr),
+        }
+
+    def rule(self, index: int, owner: n.Section | n.Clause, rule: n.Rule) -> dict[str, Any]:
+        clause_units = owner.responsible if isinstance(owner, n.Clause) else ()
+        units = rule.responsible or clause_units
+        registry = self.policy.registry
+        responsible = tuple(
+            (u.name if (u := registry.resolve(name.text)) else name.text) for name in units
+        )
+        amount = rule.amount if isinstance(rule.amount, n.Expr) else None
+        quotes = rule.quotes or owner.quotes
+        info = {
+            "index": index,
+            "name": rule.name.text,
+            "owner_kind": "clause" if isinstance(owner, n.Clause) else "section",
+            "owner_number": owner.number,
+            "owner_title": owner.title,
+            "kind": rule.kind,
+            "beneficiary": rule.beneficiary,
+            "responsible": responsible,
+            "quotes": tuple(q.text for q in quotes),
+            "line": rule.span.line,
+            "readings": tuple(r.text for r in rule.readings),
+            "unspecified": rule.amount.text if isinstance(rule.amount, n.Unspecified) else "",
+            "grants": rule.grants,
+            "once": rule.once is not None,
+            "valid_by": rule.valid_by.text if rule.valid_by else "",
+            "has_amount": amount is not None,
+            "has_cap": rule.cap is not None,
+        }
+        return {
+            "func": f"rule_{index}",
+            "owner": f"{owner.number}",
+            "name": rule.name.text,
+            "line": rule.span.line,
+            "whens": [
+                {"code": self.py(w), "text": render(w), "line": w.span.line} for w in rule.whens
+            ],
+            "amount": self.py(amount) if amount is not None else "",
+            "amount_text": render(amount) if amount is not None else "",
+            "amount_line": amount.span.line if amount is not None else 0,
+            "cap": self.py(rule.cap.amount) if rule.cap is not None else "",
+            "cap_line": rule.cap.span.line if rule.cap is not None else 0,
+            "info": info,
+        }
+
+    # ---- expressions ----
+    def py(self, expr: n.Expr) -> str:
+        return _EMITTERS[type(expr)](self, expr)
+
+    def quantity(self, e: n.QuantityLit) -> str:
+        return self.constant(f"Q({e.number!r}, {e.measure!r})")
+
+    def percent(self, e: n.PercentLit) -> str:
+        return self.constant(f"Q({str(Decimal(e.number).scaleb(-2))!r}, '')")
+
+    def ref(self, e: n.Ref) -> str:
+        if e.name in self.define_funcs:
+            return f"{self.define_funcs[e.name]}(c)"
+        if e.name in self.policy.tables:
+            return self.table(self.policy.tables[e.name])
+        return f"c.get({e.name!r})"
+
+    def table(self, table: n.TableDecl) -> str:
+        rows = ", ".join(f"{label!r}: {self.quantity(value)}" for label, value in table.rows)
+        return self.constant("{" + rows + "}")
+
+    def call(self, e: n.Call) -> str:
+        args = ", ".join(self.py(a) for a in e.args)
+        method = {"min": "minimum", "max": "maximum"}.get(e.func, e.func)
+        return f"c.{method}({args})"
+
+    def index(self, e: n.Index) -> str:
+        return f"{self.ref(n.Ref(e.name))}[{e.key!r}]"
+
+    def reading_is(self, e: n.ReadingIs) -> str:
+        return f"(c.reading({e.reading!r}) == {e.option!r})"
+
+    def labelled(self, e: n.AnyOf | n.AllOf) -> str:
+        items = "".join(f"({i.label!r}, lambda: {self.py(i.expr)}), " for i in e.items)
+        method = "any_of" if isinstance(e, n.AnyOf) else "all_of"
+        return f"c.{method}(({items}), {e.span.line})"
+
+    def arith(self, e: n.Arith) -> str:
+        func = {"+": "add", "-": "sub", "×": "mul"}[e.op]
+        return f"{func}({self.py(e.left)}, {self.py(e.right)})"
+
+    def of(self, e: n.Of) -> str:
+        return f"c.of({self.py(e.ratio)}, {self.py(e.base)})"
+
+    def compare(self, e: n.Compare) -> str:
+        return (
+            f"c.cmp({e.op!r}, {self.py(e.left)}, {self.py(e.right)}, {render(e)!r}, {e.span.line})"
+        )
+
+    def is_in(self, e: n.Is | n.In) -> str:
+        members = (e.member,) if isinstance(e, n.Is) else e.members
+        return f"c.is_in({self.py(e.subject)}, {members!r}, {render(e)!r}, {e.span.line})"
+
+    def _flatten(self, e: n.Expr, kind: type) -> list[n.Expr]:
+        if isinstance(e, kind):
+            return self._flatten(e.left, kind) + self._flatten(e.right, kind)  # type: ignore[attr-defined]
+        return [e]
+
+    def logic(self, e: n.And | n.Or) -> str:
+        parts = "".join(f"lambda: {self.py(p)}, " for p in self._flatten(e, type(e)))
+        return f"c.{'all' if isinstance(e, n.And) else 'any'}(({parts}))"
+
+    def not_(self, e: n.Not) -> str:
+        return f"(not {self.py(e.operand)})"
+
+    def if_(self, e: n.If) -> str:
+        return f"({self.py(e.then)} if {self.py(e.cond)} else {self.py(e.otherwise)})"
+
+    def tiers(self, e: n.Tiers) -> str:
+        rows = "".join(
+            f"({row.threshold.op!r}, {self.py(row.threshold.value)}, {self.py(row.amount)}, "
+            f"{render(row.threshold.value)!r}), "
+            for row in e.rows
+        )
+        prior = self.py(e.prior) if e.prior is not None else "None"
+        return f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line})"
+
+    def schedule(self, e: n.Schedule) -> str:
+        rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)
+        return f"c.schedule({self.py(e.anchor)}, ({rows}), {e.span.line})"
+
+
+_EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
+    n.QuantityLit: _Generator.quantity,
+    n.PercentLit: _Generator.percent,
+    n.BoolLit: lambda g, e: repr(e.value),
+    n.DateLit: lambda g, e: g.constant(_date_code(e.value)),
+    n.Ref: _Generator.ref,
+    n.Call: _Generator.call,
+    n.Index: _Generator.index,
+    n.ReadingIs: _Generator.reading_is,
+    n.AnyOf: _Generator.labelled,
+    n.AllOf: _Generator.labelled,
+    n.Arith: _Generator.arith,
+    n.Of: _Generator.of,
+    n.Compare: _Generator.compare,
+    n.Is: _Generator.is_in,
+    n.In: _Generator.is_in,
+    n.And: _Generator.logic,
+    n.Or: _Generator.logic,
+    n.Not: _Generator.not_,
+    n.If: _Generator.if_,
+    n.Tiers: _Generator.tiers,
+    n.Schedule: _Generator.schedule,
+}

@@ -1,0 +1,484 @@
+"""The policy AST: attrs classes, one per construct of docs/language.md.
+
+Every node keeps the span it was parsed from, excluded from equality, so that two parses of the
+same text compare equal wherever it sits. Expression nodes declare their children in
+`children`, which is all a walker needs (see `walk`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar
+
+import attrs
+from policyc.compiler.errors import Span
+
+NO_SPAN = Span("<none>", 0, 0)
+
+
+def _span() -> Span:
+    return attrs.field(default=NO_SPAN, eq=False, repr=False)
+
+
+@attrs.frozen
+class Name:
+    """A name as written, with where it was written (for 'unknown unit' and the like)."""
+
+    text: str
+    span: Span = _span()
+
+
+# ---- expressions ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Expr:
+    children: ClassVar[tuple[str, ...]] = ()
+    if TYPE_CHECKING:  # every expression has a span; declared per class so it can come last
+        span: Span
+
+    def child_nodes(self) -> Iterator[Expr]:
+        for field in self.children:
+            value = getattr(self, field)
+            if isinstance(value, Expr):
+                yield value
+            elif isinstance(value, tuple):
+                yield from (v for v in value if isinstance(v, Expr))
+
+
+@attrs.frozen
+class QuantityLit(Expr):
+    number: str
+    measure: str  # "" for a plain number
+    span: Span = _span()
+
+
+@attrs.frozen
+class PercentLit(Expr):
+    number: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class BoolLit(Expr):
+    value: bool
+    span: Span = _span()
+
+
+@attrs.frozen
+class DateLit(Expr):
+    value: date
+    span: Span = _span()
+
+
+@attrs.frozen
+class Ref(Expr):
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Call(Expr):
+    children = ("args",)
+    func: str
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Index(Expr):
+    name: str
+    key: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ReadingIs(Expr):
+    reading: str
+    option: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Labelled(Expr):
+    children = ("expr",)
+    label: str
+    expr: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class AnyOf(Expr):
+    children = ("items",)
+    items: tuple[Labelled, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class AllOf(Expr):
+    children = ("items",)
+    items: tuple[Labelled, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Arith(Expr):
+    """`+`, `-` or `×` (the only arithmetic the documents need; there is no division)."""
+
+    children = ("left", "right")
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Of(Expr):
+    """`10% of 投资额`: a ratio applied to a base."""
+
+    children = ("ratio", "base")
+    ratio: Expr
+    base: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Compare(Expr):
+    """A comparison; `op` is one of ge gt le lt eq ne, `word` is how the policy wrote it."""
+
+    children = ("left", "right")
+    op: str
+    word: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Is(Expr):
+    children = ("subject",)
+    subject: Expr
+    member: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class In(Expr):
+    children = ("subject",)
+    subject: Expr
+    members: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class And(Expr):
+    children = ("left", "right")
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Or(Expr):
+    children = ("left", "right")
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Not(Expr):
+    children = ("operand",)
+    operand: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class If(Expr):
+    children = ("cond", "then", "otherwise")
+    cond: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Threshold:
+    op: str
+    word: str
+    value: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class TierRow(Expr):
+    children = ("amount",)
+    threshold: Threshold
+    amount: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Tiers(Expr):
+    children = ("subject", "prior", "rows")
+    subject: Expr
+    mode: str  # highest | each | highest_new | each_new
+    prior: Expr | None
+    rows: tuple[TierRow, ...]
+    span: Span = _span()
+
+    def child_nodes(self) -> Iterator[Expr]:
+        yield from super().child_nodes()
+        for row in self.rows:
+            yield row.threshold.value
+
+
+@attrs.frozen
+class ScheduleRow(Expr):
+    children = ("amount",)
+    first: int
+    last: int
+    amount: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Schedule(Expr):
+    children = ("anchor", "rows")
+    anchor: Expr
+    rows: tuple[ScheduleRow, ...]
+    span: Span = _span()
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Every node of an expression, parents before children."""
+    yield expr
+    for child in expr.child_nodes():
+        yield from walk(child)
+
+
+# ---- declarations -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Header:
+    number: str
+    title: str = ""
+    issuer: Name | None = None
+    issued: date | None = None
+    valid_from: date | None = None
+    valid_for: QuantityLit | None = None
+    provisional: bool = False
+    counting: Name | None = None
+    interpreted_by: Name | None = None
+    replaces: tuple[str, ...] = ()
+    source_file: str = ""
+    source_first_line: int = 0
+    source_last_line: int = 0
+    registry_file: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class UnitDecl:
+    name: Name
+    full_name: str
+    aliases: tuple[Name, ...]
+    kind: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class EnumMember:
+    label: str
+    description: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class EnumDecl:
+    name: Name
+    members: tuple[EnumMember, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class TypeExpr:
+    """`bool`, `date`, or a name: a measure, an enum, or a tally `MEASURE by ENUM`."""
+
+    kind: str  # bool | date | named
+    name: str = ""
+    by: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class InputDecl:
+    name: Name
+    type: TypeExpr
+    presence: str  # required | optional | default
+    default: Expr | str | None
+    description: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class TableDecl:
+    name: Name
+    by: Name
+    rows: tuple[tuple[str, QuantityLit], ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class ReadingOption:
+    name: str
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ReadingDecl:
+    name: Name
+    question: str
+    options: tuple[ReadingOption, ...]
+    take: Name
+    because: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class RepairDecl:
+    name: Name
+    line: int
+    received: str
+    corrected: str
+    because: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Define:
+    name: Name
+    expr: Expr
+    description: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Quote:
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Fund:
+    name: Name
+    amount: QuantityLit
+    scopes: tuple[str, ...]
+    purpose: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Limit:
+    name: Name
+    amount: QuantityLit
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Unspecified:
+    """An amount the document promises without a number. It is never given one."""
+
+    text: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Cap:
+    amount: Expr
+    scopes: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Rule:
+    name: Name
+    quotes: tuple[Quote, ...] = ()
+    notes: tuple[str, ...] = ()
+    responsible: tuple[Name, ...] = ()
+    kind: str = ""
+    beneficiary: str = ""
+    whens: tuple[Expr, ...] = ()
+    amount: Expr | Unspecified | None = None
+    cap: Cap | None = None
+    once: tuple[str, ...] | None = None
+    readings: tuple[Name, ...] = ()
+    valid_by: Name | None = None
+    grants: str = ""
+    limits: tuple[Limit, ...] = ()
+    span: Span = _span()
+
+
+@attrs.frozen
+class Clause:
+    number: str
+    title: str
+    quotes: tuple[Quote, ...] = ()
+    notes: tuple[str, ...] = ()
+    responsible: tuple[Name, ...] = ()
+    funds: tuple[Fund, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    span: Span = _span()
+
+
+@attrs.frozen
+class Section:
+    number: str
+    title: str
+    quotes: tuple[Quote, ...] = ()
+    notes: tuple[str, ...] = ()
+    defines: tuple[Define, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    span: Span = _span()
+
+
+@attrs.frozen
+class PolicyFile:
+    path: str
+    header: Header | None = None
+    units: tuple[UnitDecl, ...] = ()
+    enums: tuple[EnumDecl, ...] = ()
+    inputs: tuple[InputDecl, ...] = ()
+    tables: tuple[TableDecl, ...] = ()
+    readings: tuple[ReadingDecl, ...] = ()
+    repairs: tuple[RepairDecl, ...] = ()
+    defines: tuple[Define, ...] = ()
+    sections: tuple[Section, ...] = ()
+    clauses: tuple[Clause, ...] = ()  # clauses outside any section
+
+    def all_defines(self) -> Iterator[Define]:
+        yield from self.defines
+        for section in self.sections:
+            yield from section.defines
+
+    def all_clauses(self) -> Iterator[Clause]:
+        for section in self.sections:
+            yield from section.clauses
+        yield from self.clauses
+
+    def all_rules(self) -> Iterator[tuple[Section | Clause, Rule]]:
+        """Every rule with its owner, in document order."""
+        for section in self.sections:
+            for rule in section.rules:
+                yield section, rule
+            for clause in section.clauses:
+                for rule in clause.rules:
+                    yield clause, rule
+        for clause in self.clauses:
+            for rule in clause.rules:
+                yield clause, rule

@@ -1,0 +1,200 @@
+"""The parser facade: text in, AST out, and Lark's exceptions turned into policyc diagnostics.
+
+Nothing outside this module sees a Lark object. A syntax error becomes a `PolicyError` with
+file:line:col, the source line and a caret, and what was expected in words.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from policyc.compiler.build import build_policy
+from policyc.compiler.errors import Diagnostic, PolicyError, Span
+from policyc.compiler.nodes import PolicyFile
+from policyc.grammar import grammar_text
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        propagate_positions=True,
+        strict=True,
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+def parse(text: str, filename: str) -> PolicyFile:
+    """Parse one policy file. Raises PolicyError on a syntax error."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as exc:
+        raise PolicyError([_diagnose(exc, text, filename)], {filename: text}) from None
+    try:
+        return build_policy(tree, filename)
+    except PolicyError as exc:  # the builder knows no source text; attach it for the excerpt
+        raise PolicyError(exc.diagnostics, {filename: text}) from None
+
+
+def parse_tree(text: str) -> Tree[Token]:
+    """The raw parse tree; for tools (the docs' source view) that need token positions."""
+    return _lark().parse(text)
+
+
+# ---- turning Lark's exceptions into words -----------------------------------------------------
+
+# Malformed snippets and what to tell the drafter when an error lands in the same parser state.
+_EXAMPLES: dict[str, list[str]] = {
+    'a clause needs its number and a quoted title, as in: clause 七 "降低物流成本" { … }': [
+        "clause 七 { }",
+        "section 二 { }",
+    ],
+    "an input is declared as `input NAME: TYPE`, for example `input 员工人数: 人 optional`": [
+        "input 员工人数 人",
+    ],
+    "items of a list in braces are separated by commas": [
+        "enum 类型 { 甲 乙 }",
+        "table 标准 by 地点 { 省内: 2000 元/次 省外: 4000 元/次 }",
+        'clause 一 "t" { rule r { amount tiers x highest { 达到 1 元: 1 元 达到 2 元: 2 元 } } }',
+        'clause 一 "t" { rule r { when any_of { "a": x 达到 1 元 "b": y 达到 2 元 } } }',
+    ],
+    "a boundary word after a name needs the number first, as in `员工人数 50 人 以上`": [
+        'clause 一 "t" { rule r { when 员工人数 以上 } }',
+    ],
+    "a `rule` belongs inside a `clause` or a `section`": [
+        "rule r { }",
+    ],
+}
+
+_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted string ("…")',
+    "NUMBER": "a number",
+    "INT": "a whole number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "CMP_OP": "a comparison (>= > <= < == !=)",
+    "ADD_OP": "+ or -",
+    "MUL_OP": "×",
+    "PERCENT": "%",
+    "$END": "the end of the file",
+}
+
+
+def _terminal_words(names: Iterable[str]) -> list[str]:
+    patterns = {t.name: t.pattern for t in _lark().terminals}
+    words: set[str] = set()
+    for name in names:
+        if name in _WORDS:
+            words.add(_WORDS[name])
+        elif name in patterns and patterns[name].type == "str":
+            words.add(f"`{patterns[name].value}`")
+        else:
+            words.add(name.lower())
+    return sorted(words)
+
+
+def _expected_text(names: Iterable[str]) -> str:
+    words = _terminal_words(names)
+    if not words:
+        return ""
+    if len(words) > 12:
+        # A long list helps nobody: say what kind of thing may start here.
+        return "one of " + ", ".join(words[:12]) + ", …"
+    if len(words) == 1:
+        return words[0]
+    return "one of " + ", ".join(words)
+
+
+def _token_text(token: Token) -> str:
+    if token.type == "$END":
+        return "the end of the file"
+    return f"`{token.value}`"
+
+
+def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    line = getattr(exc, "line", 0) or 0
+    column = getattr(exc, "column", 0) or 0
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else ""
+        hint = _char_hint(char)
+        return Diagnostic(
+            Span(filename, line, column, line, column + 1),
+            f"unexpected character `{char}`" + (f": {hint}" if hint else ""),
+            _expected_text(exc.allowed) if exc.allowed else "",
+        )
+    if isinstance(exc, UnexpectedEOF):
+        lines = text.splitlines() or [""]
+        return Diagnostic(
+            Span(filename, len(lines), len(lines[-1]) + 1),
+            'the file ends in the middle of a declaration (is a `}` or a `"` missing?)',
+            _expected_text(exc.expected),
+        )
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    label = exc.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
+    hint = label or _glued_word_hint(text, line, column)
+    if token.type == "$END":
+        message = "the file ends before the declaration is complete (is a `}` missing?)"
+    else:
+        message = f"unexpected {_token_text(token)}" + (f": {hint}" if hint else "")
+    end_column = (token.end_column or column + 1) if token.type != "$END" else column + 1
+    return Diagnostic(
+        Span(filename, line, column, token.end_line or line, end_column),
+        message,
+        _expected_text(exc.accepts or exc.expected),
+    )
+
+
+_BOUNDARY_WORDS = (
+    "以上",
+    "以下",
+    "以内",
+    "以外",
+    "不少于",
+    "不低于",
+    "不超过",
+    "超过",
+    "不满",
+    "达到",
+)
+
+
+def _glued_word_hint(text: str, line: int, column: int) -> str:
+    """`50人以上` lexes as 50 and one name `人以上`: say so instead of a bare 'unexpected'."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    words = lines[line - 1][: column - 1].split()
+    for word in reversed(words[-2:]):
+        for boundary in _BOUNDARY_WORDS:
+            if boundary in word and word != boundary:
+                return (
+                    f"`{word}` is read as one word; write the boundary word `{boundary}` apart, "
+                    f"as in `50 人 {boundary}`"
+                )
+    return ""
+
+
+def _char_hint(char: str) -> str:
+    fullwidth = {
+        "，": ",",
+        "：": ":",
+        "（": "(",
+        "）": ")",
+        "｛": "{",
+        "｝": "}",
+        "“": '"',
+        "”": '"',
+    }
+    if char in fullwidth:
+        ascii_char = fullwidth[char]
+        return f"use the ASCII `{ascii_char}` in policy syntax (Chinese punctuation is for strings)"
+    if char in "、；;":
+        return "separate list items with `,`"
+    return ""

@@ -1,0 +1,82 @@
+"""The pipeline in one place: read → parse → check → generate → load.
+
+`compile_policy` is the whole compiler as a reader would describe it; each stage lives in its own
+module (parser, checker, codegen), and the docs generator reads the same checked policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+import attrs
+from policyc.compiler.checker import CheckedPolicy, check
+from policyc.compiler.codegen import generate
+from policyc.compiler.errors import InputError
+from policyc.compiler.parser import parse
+from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
+
+
+@attrs.frozen
+class CompiledPolicy:
+    checked: CheckedPolicy
+    python_source: str
+    namespace: dict[str, Any]
+
+    @property
+    def rules(self) -> tuple[RuleInfo, ...]:
+        return self.namespace["RULES"]  # type: ignore[no-any-return]
+
+    def evaluate(
+        self,
+        inputs: Mapping[str, Any],
+        on: date,
+        readings: Mapping[str, str] | None = None,
+        received: Iterable[str] = (),
+        explain: bool = False,
+    ) -> list[RuleResult]:
+        """Every rule's result for one case, in document order."""
+        chosen = dict(self.namespace["READINGS"])
+        chosen.update(readings or {})
+        ctx = Ctx(
+            inputs, on, chosen, self.namespace["VALID_FROM"], self.namespace["VALID_UNTIL"], explain
+        )
+        done = frozenset(received)
+        return [
+            ctx.run_rule(info, function, done)
+            for info, function in zip(self.rules, self.namespace["FUNCTIONS"], strict=True)
+        ]
+
+
+def read_source(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, expected a policy file") from None
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def check_policy(path: Path) -> CheckedPolicy:
+    text = read_source(path)
+    return check(parse(text, str(path)), text)
+
+
+def compile_policy(path: Path) -> CompiledPolicy:
+    checked = check_policy(path)
+    source = generate(checked)
+    return CompiledPolicy(checked, source, load(source, str(path)))
+
+
+def load(python_source: str, policy_path: str) -> dict[str, Any]:
+    code: CodeType = compile(python_source, f"<policyc: {policy_path}>", "exec")
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    return namespace

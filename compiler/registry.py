@@ -1,0 +1,65 @@
+"""The registry of units (organisations): canonical names, aliases, groups."""
+
+from __future__ import annotations
+
+import attrs
+from policyc.compiler.errors import Diagnostic, did_you_mean
+from policyc.compiler.nodes import Name, UnitDecl
+
+
+@attrs.frozen
+class Unit:
+    name: str
+    full_name: str
+    aliases: tuple[str, ...]
+    kind: str  # unit | group
+    declared_in: str
+
+
+@attrs.define
+class Registry:
+    units: dict[str, Unit] = attrs.Factory(dict)
+    _lookup: dict[str, str] = attrs.Factory(dict)  # any name or alias -> canonical name
+
+    def add(self, decl: UnitDecl, diagnostics: list[Diagnostic]) -> None:
+        name = decl.name.text
+        for written in (decl.name, *decl.aliases):
+            owner = self._lookup.get(written.text)
+            if owner is not None and owner != name:
+                what = (
+                    "an alias of" if written is not decl.name else "already the name or an alias of"
+                )
+                diagnostics.append(
+                    Diagnostic(
+                        written.span,
+                        f"`{written.text}` is {what} `{owner}` too; "
+                        "a name may stand for one unit only",
+                    )
+                )
+        if name in self.units:
+            diagnostics.append(Diagnostic(decl.name.span, f"unit `{name}` is declared twice"))
+            return
+        self.units[name] = Unit(
+            name, decl.full_name, tuple(a.text for a in decl.aliases), decl.kind, decl.span.file
+        )
+        for written in (decl.name, *decl.aliases):
+            self._lookup.setdefault(written.text, name)
+
+    def resolve(self, name: str) -> Unit | None:
+        canonical = self._lookup.get(name)
+        return self.units[canonical] if canonical is not None else None
+
+    def check_name(self, name: Name, diagnostics: list[Diagnostic]) -> str:
+        """The canonical name for `name`; an error naming close matches when it does not resolve."""
+        unit = self.resolve(name.text)
+        if unit is not None:
+            return unit.name
+        hint = did_you_mean(name.text, self._lookup)
+        diagnostics.append(
+            Diagnostic(
+                name.span,
+                f"unknown unit `{name.text}`{hint}",
+                "a unit declared with `unit` (or one of its aliases)",
+            )
+        )
+        return name.text

@@ -1,0 +1,152 @@
+"""Expressions as plain Chinese text, for the docs and for `--explain`.
+
+One function per node type, chosen through a table (as sqlglot's generator does). Boundary words
+are spelled out with whether they include the stated number (民法典 art. 1259).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from policyc.compiler import nodes as n
+
+INCLUSIVE = {"ge": True, "le": True, "gt": False, "lt": False, "eq": True, "ne": False}
+SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
+WORDS_AFTER = {"以上", "以下", "以内", "以外", "及以上", "及以下"}
+
+RefRenderer = Callable[[str], str]
+
+
+def _plain(name: str) -> str:
+    return name
+
+
+def render(expr: n.Expr, ref: RefRenderer = _plain) -> str:
+    return _Renderer(ref).render(expr)
+
+
+def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
+    value = render(threshold.value, ref)
+    if threshold.word in WORDS_AFTER:
+        text = f"{value}{threshold.word}"
+    elif threshold.word.isascii() or threshold.word in SYMBOLS.values():
+        text = f"{SYMBOLS[threshold.op]} {value}"
+    else:
+        text = f"{threshold.word}{value}"
+    return f"{text}（{inclusion(threshold.op)}）"
+
+
+def inclusion(op: str) -> str:
+    return "含本数" if INCLUSIVE[op] else "不含本数"
+
+
+class _Renderer:
+    def __init__(self, ref: RefRenderer):
+        self.ref = ref
+
+    def render(self, expr: n.Expr) -> str:
+        return _RENDERERS[type(expr)](self, expr)
+
+    def operand(self, expr: n.Expr) -> str:
+        text = self.render(expr)
+        return f"({text})" if isinstance(expr, (n.Arith, n.If)) else text
+
+    def quantity(self, e: n.QuantityLit) -> str:
+        return f"{e.number}{e.measure}"
+
+    def percent(self, e: n.PercentLit) -> str:
+        return f"{e.number}%"
+
+    def call(self, e: n.Call) -> str:
+        args = [self.render(a) for a in e.args]
+        if e.func == "min":
+            return f"{args[0]}与{args[1]}中较小者"
+        if e.func == "max":
+            return f"{args[0]}与{args[1]}中较大者"
+        if e.func == "total":
+            return f"{args[0]}各项合计"
+        return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
+
+    def arith(self, e: n.Arith) -> str:
+        right = self.operand(e.right) if e.op != "+" else self.render(e.right)
+        op = {"+": "+", "-": "−", "×": "×"}[e.op]
+        left = self.operand(e.left) if e.op == "×" else self.render(e.left)
+        return f"{left} {op} {right}"
+
+    def of(self, e: n.Of) -> str:
+        return f"{self.operand(e.base)}的{self.render(e.ratio)}"
+
+    def compare(self, e: n.Compare) -> str:
+        left, right = self.render(e.left), self.render(e.right)
+        if e.word in WORDS_AFTER:
+            text = f"{left} {right}{e.word}"
+        elif e.word.isascii() or e.word in SYMBOLS.values():
+            text = f"{left} {SYMBOLS[e.op]} {right}"
+        else:
+            text = f"{left} {e.word}{right}"
+        return f"{text}（{inclusion(e.op)}）" if e.op in ("ge", "gt", "le", "lt") else text
+
+    def is_(self, e: n.Is) -> str:
+        return f"{self.render(e.subject)}为{e.member}"
+
+    def in_(self, e: n.In) -> str:
+        return f"{self.render(e.subject)}为{'、'.join(e.members)}之一"
+
+    def and_(self, e: n.And) -> str:
+        return f"{self.render(e.left)}，且{self.render(e.right)}"
+
+    def or_(self, e: n.Or) -> str:
+        return f"{self.render(e.left)}，或{self.render(e.right)}"
+
+    def not_(self, e: n.Not) -> str:
+        return f"并非「{self.render(e.operand)}」"
+
+    def if_(self, e: n.If) -> str:
+        return f"若{self.render(e.cond)}则{self.render(e.then)}，否则{self.render(e.otherwise)}"
+
+    def labelled(self, e: n.AnyOf | n.AllOf) -> str:
+        head = "下列条件之一" if isinstance(e, n.AnyOf) else "下列全部条件"
+        marks = "①②③④⑤⑥⑦⑧⑨⑩"
+        items = [
+            f"{marks[i] if i < len(marks) else i + 1}{item.label}" for i, item in enumerate(e.items)
+        ]
+        return f"{head}：{'；'.join(items)}"
+
+    def tiers(self, e: n.Tiers) -> str:
+        mode = {
+            "highest": "按达到的最高档",
+            "each": "按达到的各档合计",
+            "highest_new": "按首次达到的最高档",
+            "each_new": "按首次达到的各档合计",
+        }[e.mode]
+        return f"{self.render(e.subject)}{mode}（见档次表）"
+
+    def schedule(self, e: n.Schedule) -> str:
+        return f"自{self.render(e.anchor)}起按年度（见年度表）"
+
+
+_RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
+    n.QuantityLit: _Renderer.quantity,
+    n.PercentLit: _Renderer.percent,
+    n.BoolLit: lambda r, e: "是" if e.value else "否",
+    n.DateLit: lambda r, e: e.value.isoformat(),
+    n.Ref: lambda r, e: r.ref(e.name),
+    n.Call: _Renderer.call,
+    n.Index: lambda r, e: f"{e.name}[{e.key}]",
+    n.ReadingIs: lambda r, e: f"读法「{e.reading}」取「{e.option}」",
+    n.Labelled: lambda r, e: f"{e.label}：{r.render(e.expr)}",
+    n.AnyOf: _Renderer.labelled,
+    n.AllOf: _Renderer.labelled,
+    n.Arith: _Renderer.arith,
+    n.Of: _Renderer.of,
+    n.Compare: _Renderer.compare,
+    n.Is: _Renderer.is_,
+    n.In: _Renderer.in_,
+    n.And: _Renderer.and_,
+    n.Or: _Renderer.or_,
+    n.Not: _Renderer.not_,
+    n.If: _Renderer.if_,
+    n.Tiers: _Renderer.tiers,
+    n.Schedule: _Renderer.schedule,
+}

@@ -1,0 +1,1 @@
+"""What generated policy code runs on: exact quantities, dates and evaluation helpers."""

@@ -1,0 +1,95 @@
+"""Calendar arithmetic for validity periods, 满N个月 and 第N年, after 民法典 arts. 201–202.
+
+Art. 202: a period counted in months or years ends on the corresponding day of the last month,
+and on that month's last day when it has no such day. Everything here derives from `add_months`,
+which applies that rule, so validity periods, years of operation and completed months agree with
+one another.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+__all__ = [
+    "COUNTINGS",
+    "add_months",
+    "add_years",
+    "parse_iso_date",
+    "period_last_day",
+    "whole_months_between",
+    "year_of_operation",
+]
+
+COUNTINGS = ("from_start_day", "from_next_day")
+
+
+def add_months(d: date, n: int) -> date:
+    """The corresponding day `n` months on (or back); the month's last day if it has no such day
+    (民法典 art. 202: 没有对应日的, 月末日为期间的最后一日)."""
+    year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    day = min(d.day, calendar.monthrange(year, month0 + 1)[1])
+    return date(year, month0 + 1, day)
+
+
+def add_years(d: date, n: int) -> date:
+    """`add_months(d, 12 * n)`: 2024-02-29 plus one year is 2025-02-28."""
+    return add_months(d, 12 * n)
+
+
+def period_last_day(
+    start: date, years: int = 0, months: int = 0, counting: str = "from_start_day"
+) -> date:
+    """The last day of a period of `years` and `months` beginning on `start`.
+
+    `from_next_day` is 民法典 art. 201: the start day is not counted, so the period ends on the
+    corresponding day (2023-01-06 + 3 年 → 2026-01-06). `from_start_day` counts the start day as
+    day one and so ends one day earlier (→ 2026-01-05); the next period, or the policy's next year
+    of operation, begins on the corresponding day.
+    """
+    if counting not in COUNTINGS:
+        raise ValueError(f"unknown counting `{counting}`: expected from_start_day or from_next_day")
+    end = add_months(start, 12 * years + months)
+    return end if counting == "from_next_day" else end - timedelta(days=1)
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """Completed months (满N个月) from `start` to `end`: the largest n with add_months(start, n)
+    <= end, or 0 when `end` is before `start`.
+
+    Month N is complete on its corresponding day, as with art. 201's not counting the start day:
+    2023-01-06 → 2023-07-06 is 满6个月, 2023-07-05 only 5. By art. 202's month-end rule
+    2023-01-31 + 1 month is 2023-02-28, so 2023-02-28 completes one month.
+    """
+    n = (end.year - start.year) * 12 + end.month - start.month
+    if n > 0 and add_months(start, n) > end:
+        n -= 1  # the corresponding day of the last month has not come yet
+    return max(n, 0)
+
+
+def year_of_operation(anchor: date, on: date) -> int | None:
+    """Which year (1, 2, …) counted from `anchor` the day `on` falls in; None before `anchor`.
+
+    Year k runs from add_years(anchor, k - 1) to the day before add_years(anchor, k), which is
+    period_last_day(anchor, years=k) with from_start_day counting. A 2024-02-29 anchor's year 2
+    thus begins on 2025-02-28.
+    """
+    if on < anchor:
+        return None
+    return whole_months_between(anchor, on) // 12 + 1
+
+
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_iso_date(text: str) -> date:
+    """`2023-01-06`; anything else, or a day the calendar lacks, raises ValueError saying so."""
+    match = _ISO_DATE.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06")
+    year, month, day = (int(group) for group in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"`{text}` is not a real date: {exc}") from None

@@ -1,0 +1,418 @@
+"""Exact quantities with measures: 元, 万元/人, 3 万单/月, 10% (language.md §3 "Measures").
+
+A quantity is a Decimal in base units together with its dimensions, so 1 亿元, 10000 万元 and
+100000000 元 are one and the same value. Arithmetic runs in a 60-digit context that traps
+Inexact: a result that would have to be rounded raises `decimal.Inexact` instead of quietly
+losing a 分. Binary floats are refused everywhere.
+
+Time in a denominator is the one subtle case. 1 元/年 is 1/12 元/月, which no decimal holds, so a
+quantity whose calendar (or clock) time has a negative exponent is stored per 年 (per 日) instead
+of per 月 (per 小时): 200 元/月 is held as 2400 元/年. Every measure's factor then stays a
+decimal, and multiplication converts back when the time cancels (500 元/年 × 6 月 = 250 元).
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "BASES",
+    "COUNTS",
+    "CURRENCIES",
+    "Dims",
+    "Measure",
+    "MeasureError",
+    "Quantity",
+    "dims_text",
+    "format_quantity",
+    "parse_measure",
+    "parse_quantity_text",
+    "plain_text",
+    "same_dims",
+]
+
+Dims = tuple[tuple[str, int], ...]
+"""Base measure and exponent pairs, sorted by base name, without zero exponents; () is a plain
+number."""
+
+
+class MeasureError(ValueError):
+    """Incompatible dimensions, an unknown measure or an unreadable quantity, said plainly."""
+
+
+# Division and sums must either be exact or fail loudly; 60 digits leave room for 30-digit
+# amounts times 亿 and the like.
+_EXACT = decimal.Context(
+    prec=60,
+    traps=[decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+
+CURRENCIES = ("元", "美元")
+COUNTS = (
+    "人", "单", "次", "间", "家", "个", "项", "件", "台", "辆", "场", "条", "所", "座", "批",
+    "人次", "辆次", "场次", "户", "村", "处", "套",
+)  # fmt: skip
+_PHYSICAL = ("AQI", "平方米", "亩", "平方公里", "米", "公里", "吨", "公斤")
+# Each time base, with its larger unit and how many base units that is; the larger unit is the
+# storage unit when the time is in a denominator (see the module docstring).
+_TIME: dict[str, tuple[str, int]] = {"月": ("年", 12), "小时": ("日", 24)}
+BASES: frozenset[str] = frozenset((*CURRENCIES, *COUNTS, *_PHYSICAL, *_TIME))
+
+# Every named measure: its base and how many base units one of it is. 亩 and 平方米 (and 米 and
+# 公里) are separate bases on purpose: the policies never convert them.
+_UNITS: dict[str, tuple[str, int]] = {
+    **{base: (base, 1) for base in BASES},
+    "年": ("月", 12),
+    "个月": ("月", 1),  # "满6个月" as usually written, and what format_quantity prints
+    "日": ("小时", 24),
+    "天": ("小时", 24),
+}
+_PREFIXES = {"万": 10**4, "亿": 10**8}
+_BOUNDARY_WORDS = ("以上", "以下", "以内", "以外")
+
+
+def _normalize(pairs: Iterable[tuple[str, int]]) -> Dims:
+    total: dict[str, int] = {}
+    for base, exp in pairs:
+        total[base] = total.get(base, 0) + exp
+    return tuple(sorted((base, exp) for base, exp in total.items() if exp))
+
+
+@attrs.frozen
+class Measure:
+    """A measure as written (`万元/人`): its dimensions and how many stored units one of it is."""
+
+    name: str
+    dims: Dims
+    factor: Decimal
+
+
+def _unknown(part: str, whole: str) -> MeasureError:
+    where = f" in `{whole}`" if whole != part else ""
+    message = f"unknown measure `{part}`{where}"
+    if part in _PREFIXES:
+        return MeasureError(f"{message}: `{part}` scales a measure, write it before one: {part}元")
+    if part in _BOUNDARY_WORDS:
+        return MeasureError(f"{message}: `{part}` is a boundary word, not a measure")
+    # `50人以上` lexes as one word; the usual fix is a space before the boundary word.
+    for word in _BOUNDARY_WORDS:
+        if part.endswith(word):
+            hint = f"{part[: -len(word)]} {word}"
+            return MeasureError(f"{message}: words must be separated by spaces, as in `{hint}`")
+        if part.startswith(word):
+            hint = f"{word} {part[len(word) :]}"
+            return MeasureError(f"{message}: words must be separated by spaces, as in `{hint}`")
+    return MeasureError(message)
+
+
+def _unit(part: str, whole: str) -> tuple[str | None, Fraction]:
+    """One name between slashes: its base (None for a plain number) and its size in base units."""
+    if not part:
+        raise MeasureError(f"`{whole}` has an empty measure between or after `/`")
+    if part == "1":
+        return None, Fraction(1)
+    if part == "%":
+        return None, Fraction(1, 100)
+    if part in _UNITS:  # a name that is itself a measure is never split into 万 + rest
+        base, size = _UNITS[part]
+        return base, Fraction(size)
+    prefix, rest = part[0], part[1:]
+    if prefix in _PREFIXES and rest in _UNITS:
+        base, size = _UNITS[rest]
+        return base, Fraction(_PREFIXES[prefix] * size)
+    raise _unknown(part, whole)
+
+
+@functools.lru_cache(maxsize=1024)
+def parse_measure(text: str) -> Measure:
+    """Parse `元`, `万元/人`, `元/月/间`, `%`; "" and "1" are plain numbers.
+
+    Names after the first `/` divide. `万` (10^4) or `亿` (10^8) before a known measure scales it.
+    """
+    name = text.strip()
+    if name in ("", "1"):
+        return Measure(name, (), Decimal(1))
+    exponents: list[tuple[str, int]] = []
+    size = Fraction(1)
+    for i, part in enumerate(name.split("/")):
+        sign = 1 if i == 0 else -1
+        base, part_size = _unit(part.strip(), name)
+        if base is not None:
+            exponents.append((base, sign))
+        size *= part_size**sign
+    dims = _normalize(exponents)
+    for base, exp in dims:
+        if base in _TIME and exp < 0:  # stored per 年 / per 日, see the module docstring
+            size *= _TIME[base][1] ** -exp
+    try:
+        with decimal.localcontext(_EXACT):
+            factor = Decimal(size.numerator) / Decimal(size.denominator)
+    except decimal.Inexact:
+        raise MeasureError(f"`{name}` has no exact decimal size") from None
+    return Measure(name, dims, factor)
+
+
+def _to_decimal(number: object) -> Decimal:
+    # bool is an int subclass, and float would smuggle binary rounding in: refuse both.
+    if isinstance(number, bool) or not isinstance(number, Decimal | int | str):
+        raise TypeError(
+            f"a quantity needs a Decimal, int or str, not {type(number).__name__} "
+            "(policyc never uses binary floats)"
+        )
+    if isinstance(number, str):
+        try:
+            number = Decimal(number.strip())
+        except decimal.InvalidOperation:
+            raise MeasureError(f"`{number}` is not a number") from None
+    value = Decimal(number)
+    if not value.is_finite():
+        raise MeasureError(f"`{number}` is not a finite number")
+    return value
+
+
+def _check_value(_instance: Any, _attribute: Any, value: Decimal) -> None:
+    # Checked at run time too: generated code and callers may still pass a float.
+    if not isinstance(value, Decimal):
+        raise TypeError(f"Quantity.value must be a Decimal, not {type(value).__name__}")
+    if not value.is_finite():
+        raise MeasureError(f"`{value}` is not a finite number")
+
+
+def _unit_text(dims: Dims, stored: bool) -> str:
+    def name(base: str, exp: int) -> str:
+        shown = _TIME[base][0] if stored and exp < 0 and base in _TIME else base
+        return shown if abs(exp) == 1 else f"{shown}^{abs(exp)}"
+
+    # Money leads, as the documents write it: 元·人, not 人·元.
+    money_first = sorted(dims, key=lambda pair: pair[0] not in CURRENCIES)
+    top = "·".join(name(base, exp) for base, exp in money_first if exp > 0)
+    bottom = "".join("/" + name(base, exp) for base, exp in dims if exp < 0)
+    return (top or ("1" if bottom else "")) + bottom
+
+
+def dims_text(dims: Dims) -> str:
+    """Dimensions in base measures, for messages: `元/单`, `元·人`, `元/月`; "" if plain."""
+    return _unit_text(dims, stored=False)
+
+
+def _describe(dims: Dims) -> str:
+    return dims_text(dims) or "a plain number"
+
+
+def _why(a: Dims, b: Dims) -> str:
+    if len(a) == len(b) == 1 and a[0][1] == b[0][1] == 1:
+        x, y = a[0][0], b[0][0]
+        if x in CURRENCIES and y in CURRENCIES:
+            return f"{y} is another currency"
+        if {x, y} == set(_TIME):
+            return "calendar time (月, 年) and clock time (小时, 日) do not convert"
+        if x in COUNTS and y in COUNTS:
+            return f"{x} and {y} count different things"
+        return f"{x} and {y} are different measures"
+    return f"{_describe(a)} and {_describe(b)} have different dimensions"
+
+
+def _mismatch(verb: str, a: Dims, b: Dims) -> MeasureError:
+    return MeasureError(f"cannot {verb} {_describe(a)} and {_describe(b)}: {_why(a, b)}")
+
+
+def _time_shift(a: Dims, b: Dims, product: Dims) -> int:
+    """What a product of stored values is divided by to land in the product's storage units.
+
+    A stored value carries a factor R^min(e, 0) for each time base (R = 12 or 24), so the product
+    must be divided by R^(min(ea, 0) + min(eb, 0) - min(ea + eb, 0)): 1 for most products, 12 for
+    元/年 × 月.
+    """
+    ea, eb, ep = dict(a), dict(b), dict(product)
+    divisor = 1
+    for base, (_, ratio) in _TIME.items():
+        shift = min(ep.get(base, 0), 0) - min(ea.get(base, 0), 0) - min(eb.get(base, 0), 0)
+        divisor *= ratio**shift
+    return divisor
+
+
+@attrs.frozen
+class Quantity:
+    """An exact amount in stored base units with its dimensions; equal values are equal (and hash
+    alike) whatever measure they were written in."""
+
+    value: Decimal = attrs.field(validator=_check_value)
+    dims: Dims = attrs.field(default=(), converter=_normalize)
+
+    @classmethod
+    def of(cls, number: Decimal | int | str, measure: Measure | str) -> Quantity:
+        """`Quantity.of("0.2", "元/单")`; a float raises TypeError."""
+        m = parse_measure(measure) if isinstance(measure, str) else measure
+        value = _to_decimal(number)
+        with decimal.localcontext(_EXACT):
+            return cls(value * m.factor, m.dims)
+
+    @classmethod
+    def ratio(cls, percent: Decimal | int | str) -> Quantity:
+        """A percentage as a plain ratio: `Quantity.ratio(10)` is 0.1."""
+        return cls.of(percent, "%")
+
+    def _same(self, other: Quantity, verb: str) -> None:
+        if self.dims != other.dims:
+            raise _mismatch(verb, self.dims, other.dims)
+
+    def __add__(self, other: Quantity) -> Quantity:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other, "add")
+        with decimal.localcontext(_EXACT):
+            return Quantity(self.value + other.value, self.dims)
+
+    def __sub__(self, other: Quantity) -> Quantity:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other, "subtract")
+        with decimal.localcontext(_EXACT):
+            return Quantity(self.value - other.value, self.dims)
+
+    def __mul__(self, other: Quantity | Decimal | int) -> Quantity:
+        with decimal.localcontext(_EXACT):
+            if isinstance(other, Quantity):
+                dims = _normalize((*self.dims, *other.dims))
+                divisor = _time_shift(self.dims, other.dims, dims)
+                return Quantity(self.value * other.value / divisor, dims)
+            if isinstance(other, str):
+                raise TypeError("multiply a quantity by a Decimal, an int or a quantity")
+            return Quantity(self.value * _to_decimal(other), self.dims)
+
+    def __rmul__(self, other: Decimal | int) -> Quantity:
+        return self * other
+
+    def __neg__(self) -> Quantity:
+        with decimal.localcontext(_EXACT):
+            return Quantity(-self.value, self.dims)
+
+    def __lt__(self, other: Quantity) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.value < other.value
+
+    def __le__(self, other: Quantity) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.value <= other.value
+
+    def __gt__(self, other: Quantity) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.value > other.value
+
+    def __ge__(self, other: Quantity) -> bool:
+        if not isinstance(other, Quantity):
+            return NotImplemented
+        self._same(other, "compare")
+        return self.value >= other.value
+
+    def is_zero(self) -> bool:
+        return self.value.is_zero()
+
+    def to(self, measure: Measure | str) -> Decimal:
+        """The value counted in `measure`, exactly: `Quantity.of(3, "年").to("月") == 36`."""
+        m = parse_measure(measure) if isinstance(measure, str) else measure
+        if m.dims != self.dims:
+            raise MeasureError(
+                f"cannot express {_describe(self.dims)} in {m.name or 'a plain number'}: "
+                f"{_why(self.dims, m.dims)}"
+            )
+        try:
+            with decimal.localcontext(_EXACT):
+                return self.value / m.factor
+        except decimal.Inexact:
+            raise MeasureError(f"{plain_text(self)} is no exact number of {m.name}") from None
+
+
+def same_dims(a: Quantity, b: Quantity) -> bool:
+    return a.dims == b.dims
+
+
+def _number(value: Decimal, group: bool = False) -> str:
+    """Digits as needed and no more: no trailing zeros, no exponent, never rounded.
+
+    With `group`, five or more integer digits get thousands separators (1000, 10,000).
+    """
+    with decimal.localcontext(_EXACT):
+        value = value.normalize()
+    if value.is_zero():
+        value = Decimal(0)  # no "-0"
+    return format(value, ",f" if group and value.copy_abs() >= 10000 else "f")
+
+
+def format_quantity(q: Quantity) -> str:
+    """For people: `1,198,000元（119.8万元）`, `0.2元/单`, `50人`, `6个月`, `1年`, `0.1`."""
+    number = _number(q.value, group=True)
+    if len(q.dims) == 1 and q.dims[0][1] == 1:
+        base = q.dims[0][0]
+        with decimal.localcontext(_EXACT):
+            if base in CURRENCIES:
+                # The 万 gloss only when it needs at most two decimals, as the documents write it.
+                if q.value.copy_abs() >= 10000 and q.value % 100 == 0:
+                    return f"{number}{base}（{_number(q.value / 10000)}万{base}）"
+                return number + base
+            if base == "月":
+                if not q.is_zero() and q.value % 12 == 0:
+                    return _number(q.value / 12, group=True) + "年"
+                return number + "个月"
+    return number + _unit_text(q.dims, stored=True)
+
+
+def plain_text(q: Quantity) -> str:
+    """For JSON: `1198000元`, `0.2元/单`, `6月`; parse_quantity_text reads it back."""
+    return _number(q.value) + _unit_text(q.dims, stored=True)
+
+
+_NUMBER = re.compile(
+    r"(?P<number>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<scale>[万亿])?\s*"
+    r"(?P<measure>.*)",
+    re.DOTALL,
+)
+_NOT_FINITE = re.compile(r"[-+]?(nan|snan|inf|infinity)\b", re.IGNORECASE)
+_EXPONENT = re.compile(r"-?[0-9][0-9.,]*[eE][-+]?[0-9]")
+_MAX_INTEGER_DIGITS = 30
+
+
+def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
+    """A quantity as a case file writes it: `600万 单`, `3万单/月`, `500万元`, `1,000`, `10%`.
+
+    A bare number takes `default` (a plain number if None); `万`/`亿` right after the number
+    multiply it. The caller checks the dimensions against what it expects.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise MeasureError("empty quantity: expected a number, as in `600万 单`")
+    if _NOT_FINITE.match(stripped):
+        raise MeasureError(f"`{stripped}` is not a finite number")
+    if _EXPONENT.match(stripped):
+        raise MeasureError(f"`{stripped}`: write the number out, without an exponent")
+    match = _NUMBER.fullmatch(stripped)
+    if match is None:
+        raise MeasureError(f"`{stripped}` does not start with a number, as in `600万 单`")
+    if match["measure"][:1] in (",", ".") or match["measure"][:1].isdigit():
+        raise MeasureError(f"`{stripped}` is not a well-formed number, as in 1,000 or 0.2")
+    digits = match["number"].replace(",", "")
+    if len(digits.lstrip("-").split(".")[0]) > _MAX_INTEGER_DIGITS:
+        raise MeasureError(f"`{stripped}` has more than {_MAX_INTEGER_DIGITS} integer digits")
+    number = Decimal(digits)
+    if match["scale"]:
+        with decimal.localcontext(_EXACT):
+            number *= _PREFIXES[match["scale"]]
+    if match["measure"]:
+        measure = parse_measure(match["measure"])
+    else:
+        measure = default if default is not None else parse_measure("")
+    return Quantity.of(number, measure)
