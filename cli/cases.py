@@ -134,7 +134,10 @@ def _convert(node: yaml.Node, path: str, depth: int, seen: dict[int, Node]) -> N
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(f"{where}: a key must be a plain name")
-            items[str(key_node.value)] = _convert(value_node, path, depth + 1, seen)
+            value = _convert(value_node, path, depth + 1, seen)
+            # A field's problems are reported where its name is written.
+            key_where = Where(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            items[str(key_node.value)] = Node(value.value, key_where)
         result = Node(items, where)
     elif isinstance(node, yaml.SequenceNode):
         result = Node([_convert(v, path, depth + 1, seen) for v in node.value], where)
@@ -163,8 +166,8 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
     if tag == "timestamp":
         try:
             return parse_iso_date(text)
-        except ValueError as exc:
-            raise InputError(f"{where}: {exc}") from None
+        except ValueError:
+            return text  # reported by the field that holds it, with the field's name
     return text
 
 

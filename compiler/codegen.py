@@ -122,10 +122,18 @@ class _Generator:
             "amount": self.py(amount) if amount is not None else "",
             "amount_text": render(amount) if amount is not None else "",
             "amount_line": amount.span.line if amount is not None else 0,
+            "amount_inputs": self.inputs_of(amount),
             "cap": self.py(rule.cap.amount) if rule.cap is not None else "",
             "cap_line": rule.cap.span.line if rule.cap is not None else 0,
             "info": info,
         }
+
+    def inputs_of(self, expr: n.Expr | None) -> tuple[str, ...]:
+        """The inputs an amount reads, in order of first mention, for the trace."""
+        if expr is None:
+            return ()
+        names = [e.name for e in n.walk(expr) if isinstance(e, n.Ref)]
+        return tuple(dict.fromkeys(x for x in names if x in self.policy.inputs))
 
     # ---- expressions ----
     def py(self, expr: n.Expr) -> str:

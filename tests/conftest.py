@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,12 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-
 from policyc.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(
-    p for folder in ("syntax", "check") for p in (FIXTURES / folder).glob("*.policy")
+    p
+    for folder in ("syntax", "check")
+    for p in (FIXTURES / folder).glob("*.policy")
     if p.name != "units.policy"
 )
 
