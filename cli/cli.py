@@ -115,8 +115,8 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import load_registry
-    from policyc.compiler.registry import Registry
     from policyc.compiler.parser import parse
+    from policyc.compiler.registry import Registry
 
     files = list(policy_files(args.paths))
     if not files:

@@ -221,7 +221,8 @@ class Ctx:
     def amount(self, value: Quantity, text: str, names: tuple[str, ...], line: int) -> Quantity:
         if self.explain:
             given = "，".join(f"{n} = {_show(self.inputs[n])}" for n in names if n in self.inputs)
-            self.step(f"金额 = {text} = {_show(value)}" + (f"（其中 {given}）" if given else ""), line)
+            where = f"（其中 {given}）" if given else ""
+            self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value
 
     def capped(self, value: Quantity, cap: Quantity, line: int) -> tuple[Quantity, Quantity | None]:
