@@ -114,7 +114,7 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from policyc.compiler.checker import load_registry
+    from policyc.compiler.checker import check, load_registry
     from policyc.compiler.parser import parse
     from policyc.compiler.registry import Registry
 
@@ -133,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                     raise PolicyError(problems, {str(path): text})
                 print(f"{path}: ok (unit registry, {len(parsed.units)} units)")
                 continue
-            checked = check_policy(path)
+            checked = check(parsed, text)
         except PolicyError as exc:
             failed = True
             sys.stderr.write(exc.render() + "\n")

@@ -7,6 +7,7 @@ period, and the source line of each quote.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -93,12 +94,17 @@ def constant(expr: n.Expr) -> Quantity | None:
 
 
 def load_registry(path: Path, diagnostics: list[Diagnostic], registry: Registry) -> None:
+    text = path.read_text(encoding="utf-8")
+    for decl in _parse_registry(str(path), text).units:
+        registry.add(decl, diagnostics)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_registry(path: str, text: str) -> n.PolicyFile:
+    # Every policy of a folder loads the same registry: parse it once per process.
     from policyc.compiler.parser import parse  # late: parser imports the builder, not the checker
 
-    text = path.read_text(encoding="utf-8")
-    registry_file = parse(text, str(path))
-    for decl in registry_file.units:
-        registry.add(decl, diagnostics)
+    return parse(text, path)
 
 
 def check(file: n.PolicyFile, text: str) -> CheckedPolicy:

@@ -1,0 +1,510 @@
+"""The docs generator: page content, determinism, the atomic write, and `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.docs import DocsError, md, render_docs, write_docs
+from policyc.compiler.pipeline import check_policy
+
+REPO = Path(__file__).resolve().parent.parent
+TZF = REPO / "policies" / "tzf-2023-1.policy"
+
+SOURCE = """\
+天政发〔20239
+
+关于测试政策的意见
+
+(一)用工支持。对常年用工50人以上的企业,员工满6个月按500元/人补贴。(责任单位:市人社局、市财政局)
+
+(二)做大总量。年销售收入首次达到5000万元、超过1亿元的,分别奖励5万元、15万元。
+
+(三)租金减免。入驻企业前两年免收房租,后三年减半.
+
+(四)参展补贴。省内2000元/次,省外4000元/次。
+
+(五)物流专线。正常经营半年以上的,给予经营补贴。
+
+(六)入驻条件。具备以下条件之一的可以入驻:从业人员不少于50人;年销售额不低于500万元。
+
+本意见自发布之日起实施,有效期暂定3年,由市商务局负责解释。
+"""
+
+UNITS = """\
+unit 天门市人民政府 "天门市人民政府"
+unit 市人社局 "天门市人力资源和社会保障局" alias 市人力资源和社会保障局
+unit 市财政局 "天门市财政局"
+unit 市商务局 "天门市商务局"
+unit 市国投集团 "天门市国有资产投资集团" kind group
+"""
+
+POLICY = """\
+policy "天政发〔2023〕9号" {
+    title "关于测试政策的意见"
+    issuer 天门市人民政府
+    issued 2023-01-06
+    valid from 2023-01-06 for 3 年 provisional counting from_start_day
+    interpreted_by 市商务局
+    replaces "天政发〔2020〕1号"
+    source "source.txt" lines 1 to 17
+    units from "registry.policy"
+}
+
+enum 展会地点 { 省内, 省外 }
+input 员工人数: 人 "常年用工人数"
+input 在岗月数: 月 optional
+input 年销售收入: 万元
+input 以往最高年销售收入: 万元 default 0 万元
+input 入驻日期: date optional "入驻国投产业园的日期"
+input 年房租: 元
+input 参展次数: 次 by 展会地点 "本年度参展次数"
+input 经营月数: 月 optional
+input 年销售额: 万元 optional
+
+table 参展补贴标准 by 展会地点 { 省内: 2000 元/次, 省外: 4000 元/次 }
+
+reading 推荐补贴关系 {
+    question "满6个月与满1年的补贴是替代还是叠加?"
+    option 替代 "满1年时按1000元/人计"
+    option 叠加 "合计1500元/人"
+    take 替代 because "按最高档计是通常读法"
+}
+
+repair 文号 {
+    line 1
+    received "天政发〔20239"
+    corrected "天政发〔2023〕9号"
+    because "来文缺“〕”和“号”"
+}
+
+repair 句号 {
+    line 9
+    received "后三年减半."
+    corrected "后三年减半。"
+    because "来文句末为英文句点"
+}
+
+section 一 "测试部分" {
+    define 用工大户 = 员工人数 50 人 以上 "常年用工50人以上的企业"
+    clause 一 "用工支持" {
+        quote "对常年用工50人以上的企业,员工满6个月按500元/人补贴。"
+        responsible 市人力资源和社会保障局, 市财政局
+        rule 推荐补贴 {
+            kind 补贴
+            beneficiary 推荐者
+            when 用工大户
+            when 在岗月数 满 6 月
+            amount if reading 推荐补贴关系 is 叠加
+                then tiers 在岗月数 each { 满 6 月: 500 元, 满 12 月: 1000 元 }
+                else tiers 在岗月数 highest { 满 6 月: 500 元, 满 12 月: 1000 元 }
+            cap 1600 元 per 人 per 年
+            reading 推荐补贴关系
+            note "按人计 | 不含<派遣>员工"
+        }
+    }
+    clause 二 "做大总量" {
+        quote "年销售收入首次达到5000万元、超过1亿元的,分别奖励5万元、15万元。"
+        responsible 市商务局
+        fund 奖励资金 500 万元 per 年 "用于做大总量奖励"
+        rule 总量奖励 {
+            kind 奖励
+            amount tiers 年销售收入 each_new since 以往最高年销售收入 {
+                达到 5000 万元: 5 万元,
+                超过 1 亿元: 15 万元,
+            }
+            once per 企业
+        }
+    }
+    clause 三 "租金减免" {
+        quote "入驻企业前两年免收房租,后三年减半."
+        rule 租金减免 {
+            kind 减免
+            amount schedule from 入驻日期 {
+                year 1 to 2: 100% of 年房租,
+                year 3 to 5: 50% of 年房租,
+            }
+            valid_by 入驻日期
+        }
+    }
+    clause 四 "参展补贴" {
+        quote "省内2000元/次,省外4000元/次。"
+        rule 参展补贴 {
+            amount total(参展补贴标准 × 参展次数)
+        }
+    }
+    clause 五 "物流专线" {
+        quote "正常经营半年以上的,给予经营补贴。"
+        rule 经营补贴 {
+            when 经营月数 满 6 月
+            amount unspecified "给予经营补贴"
+            responsible 市商务局
+        }
+    }
+    clause 六 "入驻条件" {
+        quote "具备以下条件之一的可以入驻"
+        rule 入驻资格 {
+            kind 资格
+            when any_of {
+                "从业人员不少于50人": 员工人数 不少于 50 人,
+                "年销售额不低于500万元": 年销售额 不低于 500 万元,
+            }
+            grants "可以入驻"
+        }
+    }
+}
+"""
+
+
+def make_policy(folder: Path, stem: str = "test-1", text: str = POLICY) -> CheckedPolicy:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "source.txt").write_text(SOURCE, encoding="utf-8")
+    (folder / "registry.policy").write_text(UNITS, encoding="utf-8")
+    path = folder / f"{stem}.policy"
+    path.write_text(text, encoding="utf-8")
+    return check_policy(path)
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory: pytest.TempPathFactory) -> CheckedPolicy:
+    return make_policy(tmp_path_factory.mktemp("policy"))
+
+
+@pytest.fixture(scope="module")
+def files(policy: CheckedPolicy) -> dict[str, str]:
+    return render_docs([policy])
+
+
+def section_of(page: str, heading: str) -> str:
+    """The text from a heading line up to the next heading of any level."""
+    start = page.index(heading)
+    rest = page[start + len(heading) :]
+    end = re.search(r"^#", rest, re.M)
+    return page[start : start + len(heading) + (end.start() if end else len(rest))]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def mkdocs_build(out: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+# ---- content ----
+
+
+def test_files_produced(files: dict[str, str]) -> None:
+    assert sorted(files) == [
+        ".policyc-docs",
+        "docs/index.md",
+        "docs/test-1.md",
+        "docs/units.md",
+        "mkdocs.yml",
+    ]
+    config = files["mkdocs.yml"]
+    assert 'docs_dir: "docs"' in config
+    assert 'site_name: "天门市政策条款"' in config
+    assert '- "天政发〔2023〕9号": "test-1.md"' in config
+
+
+def test_header_and_validity(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    assert page.startswith("# 天政发〔2023〕9号 关于测试政策的意见\n")
+    assert "| 有效期 | 2023-01-06 至 2026-01-05（暂定） |" in page
+    assert "| 期限 | 3年，起始日计入 |" in page
+    assert "| 解释单位 | [市商务局](units.md#unit-市商务局) |" in page
+    assert "| 来文 | `source.txt` 第1–17行 |" in page
+    index = files["docs/index.md"]
+    row = next(line for line in index.splitlines() if line.startswith("| [天政发〔2023〕9号]"))
+    assert "(test-1.md)" in row
+    assert "2023-01-06 至 2026-01-05（暂定）" in row
+    assert "天政发〔2020〕1号" in row  # replaces
+
+
+def test_clause_heading_anchor_and_quote_line(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    assert "## 一、测试部分 {#section-一}" in page
+    assert "### （一）用工支持 {#clause-一}" in page
+    assert "> **原文（第5行）**：对常年用工50人以上的企业,员工满6个月按500元/人补贴。" in page
+    # Clauses appear in document order.
+    numbers = re.findall(r"^### （(.)）", page, re.M)
+    assert numbers == ["一", "二", "三", "四", "五", "六"]
+
+
+def test_conditions_spell_out_inclusion(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    rule = section_of(page, "#### 规则：推荐补贴")
+    assert "- **条件**：须全部满足" in rule
+    assert "    1. [用工大户](#define-用工大户)" in rule
+    assert "    2. 在岗月数 满6月（含本数）" in rule
+    define = section_of(page, "### 定义：用工大户 {#define-用工大户}")
+    assert "常年用工50人以上的企业" in define
+    assert "**条件**：员工人数 50人以上（含本数）" in define
+    assert "- **封顶**：每人每年最高1600元" in rule
+
+
+def test_tier_table(files: dict[str, str]) -> None:
+    rule = section_of(files["docs/test-1.md"], "#### 规则：总量奖励")
+    assert "| 档次 | 门槛（边界） | 金额 |" in rule
+    assert "| 1 | 达到5000万元（含本数） | 5万元 |" in rule
+    assert "| 2 | 超过1亿元（不含本数） | 15万元 |" in rule
+    assert "本次达到、而以往最高值（以往最高年销售收入）未达到的各档金额相加" in rule
+    assert "each\\_new since 以往最高年销售收入" in rule
+    assert "- **一次性**：一次性（每企业限一次）" in rule
+
+
+def test_tiers_chosen_by_a_reading_say_which_applies(files: dict[str, str]) -> None:
+    rule = section_of(files["docs/test-1.md"], "#### 规则：推荐补贴")
+    reading = "读法[推荐补贴关系](#reading-推荐补贴关系)"
+    each = rule.index(f"*适用*：{reading}取“叠加”时（现未采用）")
+    highest = rule.index(f"*适用*：{reading}不取“叠加”时（现采用）")
+    assert each < rule.index("**计法**（each）：达到的各档金额相加。") < highest
+    assert highest < rule.index("**计法**（highest）：取达到的最高一档的金额（只计一档）。")
+    assert rule.count("| 2 | 满12月（含本数） | 1000元 |") == 2
+
+
+def test_schedule_and_table(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    schedule = section_of(page, "#### 规则：租金减免")
+    assert "| 第1–2年 | 年房租的100% |" in schedule
+    assert "| 第3–5年 | 年房租的50% |" in schedule
+    assert "- **有效期依据**：以入驻日期判断是否在有效期内（而非评估日）" in schedule
+    table = section_of(page, "#### 规则：参展补贴")
+    assert "[参展补贴标准](#table-参展补贴标准) × 参展次数各项合计" in table
+    assert "| 省内 | 2000元/次 |" in table
+    assert "| 省外 | 4000元/次 |" in table
+    assert "### 参展补贴标准（按展会地点） {#table-参展补贴标准}" in page
+
+
+def test_unspecified_amount_has_no_number(files: dict[str, str]) -> None:
+    rule = section_of(files["docs/test-1.md"], "#### 规则：经营补贴")
+    assert "- **金额未规定**：给予经营补贴（文件未写明金额，不作计算）" in rule
+    assert "- **金额**：" not in rule
+    # The only numbers in the rule are the condition's 6 months: no amount was invented.
+    assert re.findall(r"\d+", rule) == ["6"]
+
+
+def test_any_of_numbered_list(files: dict[str, str]) -> None:
+    rule = section_of(files["docs/test-1.md"], "#### 规则：入驻资格")
+    assert "**满足下列条件之一**：" in rule
+    assert "1. **从业人员不少于50人**：员工人数 不少于50人（含本数）" in rule
+    assert "2. **年销售额不低于500万元**：年销售额 不低于500万元（含本数）" in rule
+    assert "- **给予**：可以入驻" in rule
+
+
+def test_reading_taken_option_marked(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    reading = section_of(page, "### 推荐补贴关系 {#reading-推荐补贴关系}")
+    assert "**问题**：满6个月与满1年的补贴是替代还是叠加?" in reading
+    assert "| **替代** | 满1年时按1000元/人计 | ✔ 采用 |" in reading
+    assert "| 叠加 | 合计1500元/人 | |" in reading
+    assert "**理由**：按最高档计是通常读法" in reading
+    assert "[推荐补贴](#rule-推荐补贴)" in reading
+    rule = section_of(page, "#### 规则：推荐补贴")
+    assert "[推荐补贴关系](#reading-推荐补贴关系)（采用“替代”）" in rule
+
+
+def test_repairs_shown(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    assert "| 第1行 | 天政发〔20239 | 天政发〔2023〕9号 | 来文缺“〕”和“号” |" in page
+    assert "| 第9行 | 后三年减半. | 后三年减半。 | 来文句末为英文句点 |" in page
+    # A repair inside a quote is shown beside the quote too.
+    clause = section_of(page, "### （三）租金减免")
+    assert "> *来文修正*：第9行来文“后三年减半.”应为“后三年减半。”：来文句末为英文句点" in clause
+
+
+def test_inputs_and_funds(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    assert "| 员工人数 | 数量（人） | 必填 | 常年用工人数 |" in page
+    assert "| 以往最高年销售收入 | 数量（万元） | 默认 0万元 | — |" in page
+    assert "| 参展次数 | 次，按[展会地点](#enum-展会地点)分列 | 必填 | 本年度参展次数 |" in page
+    assert "- **奖励资金**：每年500万元，用于做大总量奖励" in page
+
+
+def test_responsible_units_linked(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    clause = section_of(page, "### （一）用工支持")
+    # Written with an alias, shown and linked by the canonical name.
+    assert (
+        "**责任单位**：[市人社局](units.md#unit-市人社局)、[市财政局](units.md#unit-市财政局)"
+        in (clause)
+    )
+    rule = section_of(page, "#### 规则：经营补贴")
+    assert "- **责任单位（本规则）**：[市商务局](units.md#unit-市商务局)" in rule
+    units = files["docs/units.md"]
+    entry = section_of(units, "## 市人社局 {#unit-市人社局}")
+    assert "- **全称**：天门市人力资源和社会保障局" in entry
+    assert "- **别名**：市人力资源和社会保障局" in entry
+    assert "[天政发〔2023〕9号 （一）用工支持](test-1.md#clause-一)" in entry
+    commerce = section_of(units, "## 市商务局 {#unit-市商务局}")
+    assert "(test-1.md#clause-二)" in commerce
+    assert (
+        "[天政发〔2023〕9号 （五）物流专线 · 规则“经营补贴”](test-1.md#rule-经营补贴)" in commerce
+    )
+    assert "- **解释单位**：" in commerce
+    group = section_of(units, "## 市国投集团 {#unit-市国投集团}")
+    assert "- **类别**：单位组" in group
+    assert "未指定" in group
+    # Every unit of the registry, sorted by name.
+    headings = re.findall(r"^## (\S+) ", units, re.M)
+    assert headings == sorted(headings)
+    assert len(headings) == 5
+
+
+def test_markdown_escaping(files: dict[str, str]) -> None:
+    assert md("a|b <x> [y] *z* _w_") == "a\\|b &lt;x&gt; \\[y\\] \\*z\\* \\_w\\_"
+    assert md("1. 开头") == "1\\. 开头"
+    assert md("- 开头") == "\\- 开头"
+    rule = section_of(files["docs/test-1.md"], "#### 规则：推荐补贴")
+    assert "*说明*：按人计 \\| 不含&lt;派遣&gt;员工" in rule
+
+
+def test_no_absolute_paths_and_plain_newlines(policy: CheckedPolicy, files: dict[str, str]) -> None:
+    folder = str(Path(policy.file.path).parent)
+    for text in files.values():
+        assert folder not in text
+        assert "\r" not in text
+        assert text.endswith("\n") and not text.endswith("\n\n")
+
+
+# ---- determinism ----
+
+
+def test_render_is_deterministic(policy: CheckedPolicy, tmp_path: Path) -> None:
+    other = make_policy(tmp_path / "b", stem="test-2")
+    once = render_docs([policy, other])
+    assert render_docs([policy, other]) == once
+    assert render_docs([other, policy]) == once  # the input order does not matter
+    assert list(once) == sorted(once)
+
+
+def test_page_name_clashes_are_errors(policy: CheckedPolicy, tmp_path: Path) -> None:
+    with pytest.raises(DocsError, match="share the page"):
+        render_docs([policy, make_policy(tmp_path / "b")])
+    with pytest.raises(DocsError, match="reserved"):
+        render_docs([make_policy(tmp_path / "c", stem="units")])
+
+
+# ---- writing ----
+
+
+def test_write_twice_identical_and_no_stale_files(policy: CheckedPolicy, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    written = write_docs([policy], out)
+    assert sorted(p.relative_to(out).as_posix() for p in written) == sorted(render_docs([policy]))
+    first = snapshot(out)
+    (out / "docs" / "stale.md").write_text("# old\n", encoding="utf-8")
+    (out / "site").mkdir()
+    (out / "site" / "index.html").write_text("built", encoding="utf-8")
+    write_docs([policy], out)
+    second = snapshot(out)
+    assert "docs/stale.md" not in second
+    assert second.pop("site/index.html") == b"built"  # mkdocs' build folder is kept
+    assert second == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folders left
+
+
+def test_failed_write_leaves_previous_output(
+    policy: CheckedPolicy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_docs([policy], out)
+    before = snapshot(out)
+    calls = 0
+    real_write = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    other = make_policy(tmp_path / "b", stem="test-2")
+    with pytest.raises(OSError, match="No space"):
+        write_docs([policy, other], out)
+    assert calls == 3
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "out"]
+
+
+def test_failed_swap_restores_previous_output(
+    policy: CheckedPolicy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_docs([policy], out)
+    before = snapshot(out)
+    calls = 0
+    real_replace = os.replace
+
+    def failing_replace(src: str | Path, dst: str | Path) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the old folder has moved aside; moving the new one in fails
+            raise OSError(13, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError, match="Permission denied"):
+        write_docs([policy], out)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_refuses_to_replace_a_foreign_folder(policy: CheckedPolicy, tmp_path: Path) -> None:
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "README.md").write_text("mine", encoding="utf-8")
+    with pytest.raises(DocsError, match="refusing"):
+        write_docs([policy], out)
+    assert (out / "README.md").read_text(encoding="utf-8") == "mine"
+
+
+def test_mkdocs_build_strict(policy: CheckedPolicy, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_docs([policy], out, site_name="测试站点")
+    result = mkdocs_build(out, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "test-1" / "index.html").read_text(encoding="utf-8")
+    assert 'id="clause-一"' in html
+    assert 'href="../units/#unit-市人社局"' in html
+    # The strict build does check anchors: a link to a missing one fails it.
+    page = out / "docs" / "test-1.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[x](units.md#unit-无)\n", "utf-8")
+    assert mkdocs_build(out, tmp_path / "site2").returncode != 0
+
+
+# ---- the shipped policy ----
+
+CLAUSES = [*"一二三四五六七八九十", *(f"十{d}" for d in "一二三四五六七")]  # （一）…（十七）
+
+
+@pytest.mark.skipif(not TZF.exists(), reason="policies/tzf-2023-1.policy is not written yet")
+def test_tzf_2023_1(tmp_path: Path) -> None:
+    checked = check_policy(TZF)
+    files = render_docs([checked])
+    page = files["docs/tzf-2023-1.md"]
+    for number in CLAUSES:
+        assert re.search(rf"^### （{number}）.* \{{#clause-{number}\}}$", page, re.M), number
+    assert "2023-01-06 至 2026-01-05（暂定）" in page
+    out = tmp_path / "out"
+    write_docs([checked], out)
+    result = mkdocs_build(out, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
