@@ -173,15 +173,12 @@ class Ctx:
         """Evaluate one rule: validity, `once`, conditions, amount and cap, in that order."""
         self.steps = []
         result = RuleResult(info, "applies", steps=self.steps)
-        day = self.on
+        day: date | None = self.on
         if info.valid_by:
-            value = self.inputs.get(info.valid_by)
-            if value is None:
-                result.status, result.missing = "undetermined", (info.valid_by,)
-                result.reason = f"需要输入 {info.valid_by}"
-                return result
-            day = value
-        if not self.in_force(day):
+            # Judged on the anchor date; when the case lacks it, the conditions may still show
+            # the rule does not apply at all, which says more than "undetermined".
+            day = self.inputs.get(info.valid_by)
+        if day is not None and not self.in_force(day):
             result.status = "not_in_force"
             which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
             result.reason = f"政策在 {which} 不在有效期内"
@@ -195,8 +192,13 @@ class Ctx:
             result.status, result.reason = "not_applicable", exc.reason
             return result
         except Missing as exc:
-            result.status, result.missing = "undetermined", exc.names
-            result.reason = "需要输入 " + "、".join(exc.names)
+            names = exc.names if day is not None else (info.valid_by, *exc.names)
+            result.status, result.missing = "undetermined", names
+            result.reason = "需要输入 " + "、".join(names)
+            return result
+        if day is None:
+            result.status, result.missing = "undetermined", (info.valid_by,)
+            result.reason = f"需要输入 {info.valid_by}"
             return result
         if info.unspecified:
             result.status, result.reason = "unspecified", info.unspecified
