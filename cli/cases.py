@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 import yaml
+
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.runtime.dates import parse_iso_date

@@ -8,6 +8,7 @@ from typing import Any
 from lark import Token, Transformer, Tree, v_args
 from lark.exceptions import VisitError
 from lark.tree import Meta
+
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import jinja2
+
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.render import render

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import attrs
 import jinja2
+
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
+
 from policyc.compiler.errors import Span
 
 NO_SPAN = Span("<none>", 0, 0)

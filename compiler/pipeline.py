@@ -13,6 +13,7 @@ from types import CodeType
 from typing import Any
 
 import attrs
+
 from policyc.compiler.checker import CheckedPolicy, check
 from policyc.compiler.codegen import generate
 from policyc.compiler.errors import InputError

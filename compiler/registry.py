@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import attrs
+
 from policyc.compiler.errors import Diagnostic, did_you_mean
 from policyc.compiler.nodes import Name, UnitDecl
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import attrs
+
 from policyc.runtime.dates import year_of_operation
 from policyc.runtime.quantity import Quantity, format_quantity
 

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 
 FIXTURES = Path(__file__).parent / "fixtures"

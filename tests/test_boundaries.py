@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from policyc.runtime.quantity import Quantity
 
+from policyc.runtime.quantity import Quantity
 from tests.conftest import PolicyFactory
 
 ON = date(2023, 6, 30)

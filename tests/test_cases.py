@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+
 from policyc.cases import load_case
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+
 from policyc.runtime.dates import (
     add_months,
     add_years,

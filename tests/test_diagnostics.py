@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from policyc.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.docs import DocsError, md, render_docs, write_docs
 from policyc.compiler.pipeline import check_policy

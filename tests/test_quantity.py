@@ -4,6 +4,7 @@ import decimal
 from decimal import Decimal
 
 import pytest
+
 from policyc.runtime.quantity import (
     Measure,
     MeasureError,
