@@ -162,6 +162,11 @@ def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
         problem = reading_problem(policy.checked, name.strip(), option.strip())
         if problem:
             raise InputError(f"--reading {pair}: {problem}")
+        if name.strip() not in policy.switchable_readings:
+            sys.stderr.write(
+                f"policyc: warning: --reading {pair}: no rule tests reading `{name.strip()}`; "
+                "it records a choice written elsewhere in the policy file (change it there)\n"
+            )
         chosen[name.strip()] = option.strip()
     return chosen
 

@@ -17,6 +17,7 @@ import attrs
 from policyc.compiler.checker import CheckedPolicy, check
 from policyc.compiler.codegen import generate
 from policyc.compiler.errors import InputError
+from policyc.compiler.nodes import Expr, ReadingIs, walk
 from policyc.compiler.parser import parse
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
@@ -26,6 +27,20 @@ class CompiledPolicy:
     checked: CheckedPolicy
     python_source: str
     namespace: dict[str, Any]
+
+    @property
+    def switchable_readings(self) -> set[str]:
+        """Readings some rule tests with `reading NAME is OPTION`; others only document."""
+        tested = set()
+        for _, rule in self.checked.file.all_rules():
+            exprs = [
+                *rule.whens,
+                *[e for e in (rule.amount, rule.cap and rule.cap.amount) if isinstance(e, Expr)],
+            ]
+            tested |= {e.reading for x in exprs for e in walk(x) if isinstance(e, ReadingIs)}
+        for define in self.checked.defines.values():
+            tested |= {e.reading for e in walk(define.expr) if isinstance(e, ReadingIs)}
+        return tested
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
