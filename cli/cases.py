@@ -313,6 +313,8 @@ def _describe(info: InputInfo, policy: CheckedPolicy) -> str:
         return "true or false"
     if kind == "date":
         return "a date (YYYY-MM-DD)"
+    if kind == "series":
+        return f"a list of numbers of {info.measure.name if info.measure else 'plain units'}"
     measure = info.measure.name if info.measure else ""
     if kind == "keyed":
         members = ", ".join(policy.enums[info.type.enum])
@@ -339,7 +341,15 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
         members = policy.enums[info.type.enum]
         if isinstance(value, str) and value in members:
             return value
-        raise _FieldError(f"expected one of {', '.join(members)}, got {_shown(value)}")
+        close = did_you_mean(str(value), members) if isinstance(value, str) else ""
+        raise _FieldError(f"expected one of {', '.join(members)}, got {_shown(value)}{close}")
+    if kind == "series":
+        if not isinstance(value, list):
+            raise _FieldError(
+                f"expected a list of numbers of {info.measure.name if info.measure else ''}"
+                f" (one per day), got {_shown(value)}"
+            )
+        return tuple(_quantity(info, item.value, series=True) for item in value)
     if kind == "keyed":
         if not isinstance(value, dict):
             raise _FieldError(f"expected {_describe(info, policy)}, got {_shown(value)}")
@@ -357,7 +367,7 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
     return _quantity(info, value)
 
 
-def _quantity(info: InputInfo, value: Any) -> Quantity:
+def _quantity(info: InputInfo, value: Any, series: bool = False) -> Quantity:
     assert info.measure is not None
     if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
         raise _FieldError(f"expected a number of {info.measure.name}, got {_shown(value)}")
@@ -365,7 +375,7 @@ def _quantity(info: InputInfo, value: Any) -> Quantity:
         quantity = parse_quantity_text(str(value), info.measure)
     except MeasureError as exc:
         raise _FieldError(str(exc)) from None
-    if quantity.dims != info.type.dims:
+    if quantity.dims != (info.type.dims if not series else info.measure.dims):
         raise _FieldError(
             f"expected a quantity in {info.measure.name}, got {_shown(value)} "
             f"(a quantity in {dims_text(quantity.dims) or 'plain units'})"

@@ -15,8 +15,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from policyc.cases import load_case, reading_problem
+from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
-from policyc.compiler.pipeline import CompiledPolicy, check_policy, compile_policy, read_source
+from policyc.compiler.pipeline import (
+    CompiledPolicy,
+    check_policy,
+    check_references,
+    compile_policy,
+    read_source,
+)
 from policyc.report import json_text, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 
@@ -122,6 +129,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not files:
         raise InputError(f"no .policy files under {', '.join(map(str, args.paths))}")
     failed = False
+    checked_all = []
     for path in files:
         try:
             text = read_source(path)
@@ -144,10 +152,34 @@ def cmd_check(args: argparse.Namespace) -> int:
         if warnings and args.strict:
             failed = True
             continue
+        checked_all.append(checked)
         rules = sum(1 for _ in checked.file.all_rules())
         clauses = sum(1 for _ in checked.file.all_clauses())
         print(f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules)")
+    if checked_all and not failed:
+        failed = _check_references(checked_all)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _check_references(checked: list[CheckedPolicy]) -> bool:
+    """Resolve `refers` among the files checked, loading sibling policies for the rest."""
+    loaded = {c.header.number: c for c in checked}
+    wanted = {r.document for c in checked for _, r in c.references} - set(loaded)
+    folders = {Path(c.file.path).parent for c in checked}
+    for folder in sorted(folders) if wanted else []:
+        for path in sorted(folder.glob("*.policy")):
+            try:
+                sibling = check_policy(path)
+            except (PolicyError, InputError):
+                continue  # a registry, or a policy with its own errors: reported when checked
+            loaded.setdefault(sibling.header.number, sibling)
+    problems = check_references(list(loaded.values()))
+    mine = {c.file.path for c in checked}
+    problems = [p for p in problems if p.span.file in mine]
+    texts = {c.file.path: c.text for c in checked}
+    for problem in problems:
+        sys.stderr.write(problem.render(texts.get(problem.span.file)) + "\n")
+    return bool(problems)
 
 
 # ---- run -------------------------------------------------------------------------------------

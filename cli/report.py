@@ -24,12 +24,16 @@ from datetime import date
 from typing import Any
 
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
 SCHEMA_VERSION = 1
 
 STATUS_WORDS = {
+    "decided": "判定",
+    "met": "达到目标",
+    "not_met": "未达到目标",
+    "not_reported": "未报告",
     "applies": "适用",
     "not_applicable": "不适用",
     "undetermined": "无法判定",
@@ -38,6 +42,10 @@ STATUS_WORDS = {
     "already_received": "已领取",
 }
 MARKS = {
+    "decided": "▶",
+    "met": "✔",
+    "not_met": "✘",
+    "not_reported": "?",
     "applies": "✔",
     "unspecified": "✔",
     "not_applicable": "✘",
@@ -113,11 +121,35 @@ def to_json(
             "quotes": list(info.quotes),
             "line": info.line,
             "readings": list(info.readings),
+            "role": info.role,
+            "value": _value_json(r.value),
+            "target": info.target,
+            "leads": list(info.leads),
+            "cooperates": list(info.cooperates),
+            "law": info.law,
+            "procedures": [
+                {"name": p[0], "title": p[1], "steps": list(p[2])} for p in info.procedures
+            ],
+            "refers": list(info.refers),
         }
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)
     return doc
+
+
+def _value_json(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Quantity):
+        return money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _value_text(value: Any) -> str:
+    return show_value(value)
 
 
 def _in_force(policy: CompiledPolicy, on: date) -> bool:
@@ -157,13 +189,10 @@ def to_text(
         owner = (info.owner_kind, info.owner_number)
         if owner != current:
             current = owner
-            number = (
-                f"（{info.owner_number}）"
-                if info.owner_kind == "clause"
-                else f"{info.owner_number}、"
-            )
             out.append("")
-            out.append(f"{number}{info.owner_title}")
+            out.append(_owner_heading(info.owner_kind, info.owner_number, info.owner_title))
+            if info.leads:
+                out.append(f"  牵头单位: {'、'.join(info.leads)}")
         out.extend(_rule_lines(r, explain))
     sums = totals(results)
     if sums:
@@ -174,9 +203,24 @@ def to_text(
     return "\n".join(out) + "\n"
 
 
+def _owner_heading(kind: str, number: str, title: str) -> str:
+    if kind == "policy":
+        return "判定"
+    if kind == "clause":
+        return f"（{number}）{title}"
+    if kind == "task":
+        return f"任务 {number}" + (f"  {title}" if title else "")
+    return f"{number}、{title}"
+
+
 def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
     info = r.info
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
+    if r.status == "decided":
+        head += f": {_value_text(r.value)}"
+    if info.role == "target":
+        actual = f"，实际 {_value_text(r.value)}" if r.value is not None else ""
+        head += f"（目标 {info.target}{actual}）"
     if r.amount is not None:
         head += f": {format_quantity(r.amount)}"
         if r.uncapped is not None:
@@ -193,8 +237,16 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
         who.append(f"受益: {info.beneficiary}")
     if info.responsible:
         who.append(f"责任单位: {'、'.join(info.responsible)}")
+    if info.cooperates:
+        who.append(f"配合单位: {'、'.join(info.cooperates)}")
     if who:
         lines.append("      " + " · ".join(who))
+    if info.law:
+        lines.append(f"      依据: {info.law}")
+    if r.status == "applies":
+        for name, title, steps in info.procedures:
+            lines.append(f"      办理程序「{title or name}」:")
+            lines.extend(f"        {i}. {step}" for i, step in enumerate(steps, 1))
     if info.readings:
         lines.append(f"      依读法: {'、'.join(info.readings)}")
     for quote in info.quotes[:1]:

@@ -127,6 +127,7 @@ class _Builder(Transformer[Token, Any]):
             defines=tuple(buckets.get(n.Define, [])),
             sections=tuple(buckets.get(n.Section, [])),
             clauses=tuple(buckets.get(n.Clause, [])),
+            procedures=tuple(buckets.get(n.Procedure, [])),
         )
 
     def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
@@ -194,7 +195,8 @@ class _Builder(Transformer[Token, Any]):
         return "kind", str(c[0])
 
     def enum_decl(self, meta: Meta, c: list[Any]) -> n.EnumDecl:
-        return n.EnumDecl(self._name(c[0]), tuple(c[1:]), self._span(meta))
+        members = tuple(m for m in c[2:] if m is not None)
+        return n.EnumDecl(self._name(c[0]), members, c[1] is not None, self._span(meta))
 
     def enum_member(self, meta: Meta, c: list[Any]) -> n.EnumMember:
         description = _unquote(c[1]) if c[1] is not None else ""
@@ -212,6 +214,9 @@ class _Builder(Transformer[Token, Any]):
     def named_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
         by = str(c[1]) if c[1] is not None else ""
         return n.TypeExpr("named", c[0], by, self._span(meta))
+
+    def series_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
+        return n.TypeExpr("series", c[0], span=self._span(meta))
 
     def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
         name, type_, presence, description = c
@@ -260,11 +265,63 @@ class _Builder(Transformer[Token, Any]):
 
     def define_decl(self, meta: Meta, c: list[Any]) -> n.Define:
         description = _unquote(c[2]) if c[2] is not None else ""
-        return n.Define(self._name(c[0]), c[1], description, self._span(meta))
+        return n.Define(self._name(c[0]), c[1], description, span=self._span(meta))
+
+    def decide_decl(self, meta: Meta, c: list[Any]) -> n.Define:
+        description = _unquote(c[2]) if c[2] is not None else ""
+        return n.Define(self._name(c[0]), c[1], description, True, self._span(meta))
+
+    def procedure_decl(self, meta: Meta, c: list[Any]) -> n.Procedure:
+        title = _unquote(c[1]) if c[1] is not None else ""
+        return n.Procedure(self._name(c[0]), title, tuple(c[2:]), self._span(meta))
+
+    def step(self, meta: Meta, c: list[Token]) -> str:
+        return _unquote(c[0])
+
+    # ---- targets and references ----
+    def target(self, meta: Meta, c: list[Any]) -> n.Target:
+        op, word, value, tolerance = c[1]
+        description = _unquote(c[2]) if c[2] is not None else ""
+        return n.Target(self._name(c[0]), op, word, value, tolerance, description, self._span(meta))
+
+    def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, None]:
+        word = str(c[0])
+        return BOUND_OPS[word], word, c[1], None
+
+    target_symbol = target_before
+
+    def target_after(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, None]:
+        word = str(c[1])
+        return BOUND_OPS[word], word, c[0], None
+
+    def target_about(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
+        return "about", "左右", c[0], c[1]
+
+    def refers(self, meta: Meta, c: list[Any]) -> n.Reference:
+        kind = str(c[1]) if c[1] is not None else ""
+        number = c[2] if c[2] is not None else ""
+        return n.Reference(_unquote(c[0]), kind, number, self._span(meta))
+
+    def ref_kind(self, meta: Meta, c: list[Token]) -> Token:
+        return c[0]
+
+    def lead(self, meta: Meta, c: list[Any]) -> tuple[str, list[n.Name], bool]:
+        names = [self._name(t) for t in c if t is not None and t.type == "NAME"]
+        return "lead", names, c[-1] is not None and c[-1].type == "ETC"
 
     # ---- structure ----
     def number(self, meta: Meta, c: list[Token]) -> str:
         return str(c[0])
+
+    @staticmethod
+    def _names_of(items: list[Any], key: str) -> tuple[tuple[n.Name, ...], bool]:
+        names: list[n.Name] = []
+        open_list = False
+        for item in items:
+            if isinstance(item, tuple) and item[0] == key:
+                names.extend(item[1])
+                open_list = open_list or item[2]
+        return tuple(names), open_list
 
     def section(self, meta: Meta, c: list[Any]) -> n.Section:
         items = c[2:]
@@ -276,25 +333,34 @@ class _Builder(Transformer[Token, Any]):
             defines=tuple(i for i in items if isinstance(i, n.Define)),
             rules=tuple(i for i in items if isinstance(i, n.Rule)),
             clauses=tuple(i for i in items if isinstance(i, n.Clause)),
+            leads=self._names_of(items, "lead")[0],
+            responsible=self._names_of(items, "responsible")[0],
+            targets=tuple(i for i in items if isinstance(i, n.Target)),
             span=self._span(meta),
         )
 
-    def clause(self, meta: Meta, c: list[Any]) -> n.Clause:
+    def clause(self, meta: Meta, c: list[Any], kind: str = "clause") -> n.Clause:
         items = c[2:]
-        responsible: list[n.Name] = []
-        for item in items:
-            if isinstance(item, tuple) and item[0] == "responsible":
-                responsible.extend(item[1])
+        responsible, open_responsible = self._names_of(items, "responsible")
+        leads, open_leads = self._names_of(items, "lead")
         return n.Clause(
             number=c[0],
-            title=_unquote(c[1]),
+            title=_unquote(c[1]) if c[1] is not None else "",
             quotes=tuple(i for i in items if isinstance(i, n.Quote)),
             notes=tuple(i[1] for i in items if isinstance(i, tuple) and i[0] == "note"),
-            responsible=tuple(responsible),
+            responsible=responsible,
             funds=tuple(i for i in items if isinstance(i, n.Fund)),
             rules=tuple(i for i in items if isinstance(i, n.Rule)),
+            kind=kind,
+            leads=leads,
+            open_list=open_responsible or open_leads,
+            targets=tuple(i for i in items if isinstance(i, n.Target)),
+            refers=tuple(i for i in items if isinstance(i, n.Reference)),
             span=self._span(meta),
         )
+
+    def task(self, meta: Meta, c: list[Any]) -> n.Clause:
+        return self.clause(meta, c, "task")
 
     def quote(self, meta: Meta, c: list[Token]) -> n.Quote:
         return n.Quote(_unquote(c[0]), self._span(meta))
@@ -302,8 +368,9 @@ class _Builder(Transformer[Token, Any]):
     def note(self, meta: Meta, c: list[Token]) -> tuple[str, str]:
         return "note", _unquote(c[0])
 
-    def responsible(self, meta: Meta, c: list[Token]) -> tuple[str, list[n.Name]]:
-        return "responsible", [self._name(t) for t in c]
+    def responsible(self, meta: Meta, c: list[Any]) -> tuple[str, list[n.Name], bool]:
+        names = [self._name(t) for t in c if t is not None and t.type == "NAME"]
+        return "responsible", names, c[-1] is not None and c[-1].type == "ETC"
 
     def scope(self, meta: Meta, c: list[Token]) -> str:
         return str(c[0])
@@ -319,19 +386,32 @@ class _Builder(Transformer[Token, Any]):
             "whens": [],
             "readings": [],
             "limits": [],
+            "cooperates": [],
+            "follows": [],
+            "refers": [],
         }
-        single = {"kind", "beneficiary", "amount", "cap", "once", "valid_by", "grants"}
+        single = {"kind", "beneficiary", "amount", "cap", "once", "valid_by", "grants", "law"}
         for item in c[1:]:
             key, value, span = self._rule_item(item)
             if key in single:
                 if key in fields:
                     raise _BuildError(Diagnostic(span, f"a rule has one `{key}`; this is a second"))
                 fields[key] = value
-            elif key == "responsible":
+            elif key in ("responsible", "cooperates", "follows"):
                 fields[key].extend(value)
             else:
                 fields[key].append(value)
-        for key in ("quotes", "notes", "responsible", "whens", "readings", "limits"):
+        for key in (
+            "quotes",
+            "notes",
+            "responsible",
+            "whens",
+            "readings",
+            "limits",
+            "cooperates",
+            "follows",
+            "refers",
+        ):
             fields[key] = tuple(fields[key])
         return n.Rule(name=self._name(c[0]), span=self._span(meta), **fields)
 
@@ -376,11 +456,22 @@ class _Builder(Transformer[Token, Any]):
         # A quote, a note and `responsible` are shared with clauses and come in their own shape.
         if isinstance(item, n.Quote):
             return "quotes", item, item.span
+        if isinstance(item, n.Reference):
+            return "refers", item, item.span
+        if item[0] == "responsible":
+            return "responsible", item[1], item[1][0].span
         if len(item) == 2:
-            key, value = item
-            span = value[0].span if key == "responsible" else n.NO_SPAN
-            return ("notes" if key == "note" else key), value, span
+            return "notes", item[1], n.NO_SPAN
         return item  # type: ignore[no-any-return]
+
+    def cooperates(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("cooperates", [self._name(t) for t in c], meta)
+
+    def follows(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("follows", [self._name(t) for t in c], meta)
+
+    def law(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("law", _unquote(c[0]), meta)
 
     # ---- expressions ----
     def if_expr(self, meta: Meta, c: list[Any]) -> n.If:

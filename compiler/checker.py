@@ -31,7 +31,18 @@ from policyc.runtime.quantity import (
 )
 
 MONEY_DIMS: tuple[Dims, ...] = ((("元", 1),), (("美元", 1),))
-BUILTINS = {"min", "max", "total", "on_date", "valid_until"}
+BUILTINS = {"min", "max", "total", "on_date", "valid_until", "longest_run", "first", "highest"}
+ARITY = {
+    "min": 2,
+    "max": 2,
+    "total": 1,
+    "on_date": 0,
+    "valid_until": 0,
+    "longest_run": 1,
+    "first": 1,
+    "highest": 1,
+}
+DAY_DIMS: Dims = parse_measure("日").dims
 
 
 @attrs.frozen
@@ -41,6 +52,10 @@ class Type:
     enum: str = ""
 
     def describe(self) -> str:
+        if self.kind == "series":
+            return f"a series of {dims_text(self.dims) or 'plain numbers'}"
+        if self.kind == "boolseries":
+            return "a series of conditions"
         if self.kind == "quantity":
             return f"a quantity in {dims_text(self.dims) or 'plain numbers'}"
         if self.kind == "keyed":
@@ -76,6 +91,19 @@ class CheckedPolicy:
     valid_until: date | None
     quote_lines: dict[str, int]
     warnings: tuple[Diagnostic, ...]
+    ordered_enums: frozenset[str]
+    # How codegen must compare or call where the operands are not quantities: node -> kind
+    # ("enum:NAME" for an ordered enum, "series" for a series compared element by element).
+    special: dict[n.Expr, str]
+    procedures: dict[str, n.Procedure]
+    references: tuple[tuple[str, n.Reference], ...]  # (where it is written, the reference)
+
+    def member_enum(self, name: str) -> str | None:
+        """The enum a bare name is a member of, when it is one (and not an input or define)."""
+        if name in self.inputs or name in self.defines or name in self.tables:
+            return None
+        owners = [e for e, members in self.enums.items() if name in members]
+        return owners[0] if len(owners) == 1 else None
 
 
 def mul_dims(a: Dims, b: Dims) -> Dims:
@@ -129,6 +157,10 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         valid_until=checker.valid_until,
         quote_lines=checker.quote_lines,
         warnings=tuple(checker.diagnostics),
+        ordered_enums=frozenset(checker.ordered),
+        special=checker.special,
+        procedures=checker.procedures,
+        references=tuple(checker.references),
     )
 
 
@@ -148,6 +180,10 @@ class _Checker:
         self.quote_lines: dict[str, int] = {}
         self.used_inputs: set[str] = set()
         self.here = Path(file.path).parent
+        self.ordered: set[str] = set()
+        self.special: dict[n.Expr, str] = {}
+        self.procedures: dict[str, n.Procedure] = {}
+        self.references: list[tuple[str, n.Reference]] = []
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
@@ -169,6 +205,8 @@ class _Checker:
         self.check_header(header)
         self.declare_enums()
         self.declare_inputs()
+        self.declare_targets()
+        self.declare_procedures()
         self.declare_tables()
         self.declare_readings()
         self.check_repairs(header)
@@ -176,7 +214,7 @@ class _Checker:
             self.declare_define(define)
         self.check_structure(header)
         for decl in self.file.inputs:
-            if decl.name.text not in self.used_inputs:
+            if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(
                     decl.name.span, f"input `{decl.name.text}` is declared but no rule uses it"
                 )
@@ -296,12 +334,17 @@ class _Checker:
                 if labels.count(member.label) > 1:
                     self.error(member.span, f"`{member.label}` appears twice in `{decl.name.text}`")
             self.enums[decl.name.text] = labels
+            if decl.ordered:
+                self.ordered.add(decl.name.text)
 
     def resolve_type(self, t: n.TypeExpr) -> tuple[Type, Measure | None]:
         if t.kind == "bool":
             return BOOL, None
         if t.kind == "date":
             return DATE, None
+        if t.kind == "series":
+            measure = self.measure(t.name, t.span)
+            return (Type("series", measure.dims) if measure else UNKNOWN), measure
         if t.by:
             if t.by not in self.enums:
                 self.error(t.span, f"`{t.by}` is not an enum", "an enum declared with `enum`")
@@ -387,12 +430,48 @@ class _Checker:
                 )
             self.readings[decl.name.text] = decl
 
+    def declare_targets(self) -> None:
+        # A target's actual figure is an input of the same name: a progress case reports it.
+        for _, target in self.file.all_targets():
+            name = target.name.text
+            if name in self.inputs:
+                self.error(target.name.span, f"`{name}` is already declared")
+                continue
+            value = self.type_of(target.value)
+            if value is not UNKNOWN and value.kind != "quantity":
+                self.error(target.value.span, "a target is a quantity", "a number with its measure")
+                continue
+            if target.tolerance is not None and self.type_of(target.tolerance) != value:
+                self.error(target.tolerance.span, "the tolerance must have the target's measure")
+            measure_text = target.value.measure if isinstance(target.value, n.QuantityLit) else ""
+            measure = self.measure(measure_text, target.value.span) or parse_measure("")
+            decl = n.InputDecl(
+                target.name,
+                n.TypeExpr("target", measure_text),
+                "optional",
+                None,
+                f"实际完成: {target.description or name}",
+                target.span,
+            )
+            self.inputs[name] = InputInfo(decl, Type("quantity", measure.dims), measure)
+
+    def declare_procedures(self) -> None:
+        for procedure in self.file.procedures:
+            if procedure.name.text in self.procedures:
+                self.error(
+                    procedure.name.span, f"procedure `{procedure.name.text}` is declared twice"
+                )
+            self.procedures[procedure.name.text] = procedure
+
     def declare_define(self, define: n.Define) -> None:
         name = define.name.text
         if name in self.defines or name in self.inputs:
             self.error(define.name.span, f"`{name}` is already declared")
         self.defines[name] = define
-        self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
+        if define.decided:
+            self.define_types[name] = self.type_of(define.expr)
+        else:
+            self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
 
     # ---- clauses and rules ----
     def check_structure(self, header: n.Header) -> None:
@@ -401,14 +480,20 @@ class _Checker:
         for section in self.file.sections:
             for quote in section.quotes:
                 self.check_quote(quote)
+            for name in (*section.leads, *section.responsible):
+                self.registry.check_name(name, self.diagnostics)
         for clause in self.file.all_clauses():
-            if clause.number in seen_numbers:
+            key = f"{clause.kind} {clause.number}"
+            if key in seen_numbers:
                 self.error(
                     clause.span,
-                    f"clause {clause.number} appears twice (first at line "
-                    f"{seen_numbers[clause.number].line})",
+                    f"{key} appears twice (first at line {seen_numbers[key].line})",
                 )
-            seen_numbers[clause.number] = clause.span
+            seen_numbers[key] = clause.span
+            for name in clause.leads:
+                self.registry.check_name(name, self.diagnostics)
+            for reference in clause.refers:
+                self.references.append((key, reference))
             if not clause.quotes:
                 self.error(
                     clause.span,
@@ -436,8 +521,17 @@ class _Checker:
     def check_rule(self, owner: n.Section | n.Clause, rule: n.Rule) -> None:
         for quote in rule.quotes:
             self.check_quote(quote)
-        for name in rule.responsible:
+        for name in (*rule.responsible, *rule.cooperates):
             self.registry.check_name(name, self.diagnostics)
+        for procedure in rule.follows:
+            if procedure.text not in self.procedures:
+                self.error(
+                    procedure.span,
+                    f"unknown procedure `{procedure.text}`",
+                    "a procedure declared with `procedure NAME { step … }`",
+                )
+        for reference in rule.refers:
+            self.references.append((f"rule {rule.name.text}", reference))
         for reading in rule.readings:
             if reading.text not in self.readings:
                 self.error(
@@ -477,7 +571,7 @@ class _Checker:
                 self.used_inputs.add(rule.valid_by.text)
         for limit in rule.limits:
             self.type_of(limit.amount)
-        if rule.amount is None and not rule.grants and not rule.limits:
+        if rule.amount is None and not rule.grants and not rule.limits and not rule.responsible:
             self.error(
                 rule.span,
                 f"rule `{rule.name.text}` says neither an amount nor what it grants",
@@ -514,6 +608,16 @@ class _Checker:
         if expr.name in self.tables:
             table = self.tables[expr.name]
             return Type("keyed", self.type_of(table.rows[0][1]).dims, table.by.text)
+        owners = [e for e, members in self.enums.items() if expr.name in members]
+        if len(owners) == 1:
+            return Type("enum", enum=owners[0])
+        if len(owners) > 1:
+            self.error(
+                expr.span,
+                f"`{expr.name}` is a member of {' and '.join(owners)}: "
+                "rename one so that a bare name says which",
+            )
+            return UNKNOWN
         hint = did_you_mean(expr.name, [*self.inputs, *self.define_types, *self.tables])
         self.error(
             expr.span,
@@ -527,7 +631,7 @@ class _Checker:
         if expr.func not in BUILTINS:
             self.error(expr.span, f"unknown function `{expr.func}`", ", ".join(sorted(BUILTINS)))
             return UNKNOWN
-        arity = {"min": 2, "max": 2, "total": 1, "on_date": 0, "valid_until": 0}[expr.func]
+        arity = ARITY[expr.func]
         if len(args) != arity:
             self.error(expr.span, f"`{expr.func}` takes {arity} argument(s), not {len(args)}")
             return UNKNOWN
@@ -535,6 +639,24 @@ class _Checker:
             if expr.func == "valid_until" and self.valid_until is None:
                 self.error(expr.span, "`valid_until()` needs a `valid from … for …` in the header")
             return DATE
+        if expr.func == "longest_run":
+            if args[0].kind != "boolseries":
+                self.error(
+                    expr.args[0].span,
+                    "`longest_run` counts the days a condition holds in a row",
+                    "a series compared with a value, e.g. 日AQI 超过 200 AQI",
+                )
+                return UNKNOWN
+            return Type("quantity", DAY_DIMS)
+        if expr.func in ("first", "highest"):
+            if args[0].kind != "series":
+                self.error(
+                    expr.args[0].span,
+                    f"`{expr.func}` takes a series",
+                    "an input declared `MEASURE series`",
+                )
+                return UNKNOWN
+            return Type("quantity", args[0].dims)
         if expr.func == "total":
             if args[0].kind != "keyed":
                 self.error(
@@ -542,7 +664,16 @@ class _Checker:
                 )
                 return UNKNOWN
             return Type("quantity", args[0].dims)
-        return self.same(expr, args[0], args[1], f"`{expr.func}` of")
+        result = self.same(expr, args[0], args[1], f"`{expr.func}` of")
+        if result.kind == "enum":
+            if result.enum not in self.ordered:
+                self.error(
+                    expr.span,
+                    f"`{expr.func}` needs an ordered enum; declare "
+                    f"`enum {result.enum} ordered {{ … }}`",
+                )
+            self.special[expr] = f"enum:{result.enum}"
+        return result
 
     def same(self, expr: n.Expr, left: Type, right: Type, what: str) -> Type:
         if UNKNOWN in (left, right):
@@ -626,6 +757,18 @@ class _Checker:
 
     def _compare(self, expr: n.Compare) -> Type:
         left, right = self.type_of(expr.left), self.type_of(expr.right)
+        if left.kind == "series" and right == Type("quantity", left.dims):
+            self.special[expr] = "series"
+            return Type("boolseries")
+        if left.kind == "enum" and left == right:
+            if expr.op not in ("eq", "ne") and left.enum not in self.ordered:
+                self.error(
+                    expr.span,
+                    f"`{left.enum}` is not ordered, so `{expr.word}` has no "
+                    f"meaning; declare `enum {left.enum} ordered {{ … }}`",
+                )
+            self.special[expr] = f"enum:{left.enum}"
+            return BOOL
         if UNKNOWN not in (left, right) and (
             left.kind not in ("quantity", "date") or left != right
         ):

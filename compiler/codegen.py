@@ -16,7 +16,7 @@ import jinja2
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.render import render
+from policyc.compiler.render import render, render_reference, render_target
 from policyc.runtime import evaluation
 
 
@@ -36,7 +36,7 @@ def _environment() -> jinja2.Environment:
 def generate(policy: CheckedPolicy) -> str:
     """The Python source of the evaluation module for `policy`."""
     gen = _Generator(policy)
-    rules = [gen.rule(i, owner, rule) for i, (owner, rule) in enumerate(policy.file.all_rules())]
+    entries = gen.entries()
     defines = [gen.define(d) for d in policy.defines.values()]
     header = policy.header
     return (
@@ -51,7 +51,7 @@ def generate(policy: CheckedPolicy) -> str:
             readings={name: r.take.text for name, r in policy.readings.items()},
             constants=gen.constants.items(),
             defines=defines,
-            rules=rules,
+            rules=entries,
         )
     )
 
@@ -84,26 +84,99 @@ class _Generator:
             "code": self.py(define.expr),
         }
 
-    def rule(self, index: int, owner: n.Section | n.Clause, rule: n.Rule) -> dict[str, Any]:
-        clause_units = owner.responsible if isinstance(owner, n.Clause) else ()
-        units = rule.responsible or clause_units
+    def entries(self) -> list[dict[str, Any]]:
+        """Decisions first, then each owner's rules and targets, in document order."""
+        out = [self.decision(i, d) for i, d in enumerate(self.policy.defines.values()) if d.decided]
+        owners: list[n.Section | n.Clause] = []
+        for section in self.policy.file.sections:
+            owners.append(section)
+            owners.extend(section.clauses)
+        owners.extend(self.policy.file.clauses)
+        for owner in owners:
+            out.extend(self.rule(len(out), owner, rule) for rule in owner.rules)
+            out.extend(self.target(len(out), owner, target) for target in owner.targets)
+        return out
+
+    def units(self, names: tuple[n.Name, ...]) -> tuple[str, ...]:
         registry = self.policy.registry
-        responsible = tuple(
-            (u.name if (u := registry.resolve(name.text)) else name.text) for name in units
-        )
-        amount = rule.amount if isinstance(rule.amount, n.Expr) else None
-        quotes = rule.quotes or owner.quotes
-        info = {
-            "index": index,
-            "name": rule.name.text,
-            "owner_kind": "clause" if isinstance(owner, n.Clause) else "section",
+        return tuple((u.name if (u := registry.resolve(x.text)) else x.text) for x in names)
+
+    def owner_info(self, owner: n.Section | n.Clause) -> dict[str, Any]:
+        kind = owner.kind if isinstance(owner, n.Clause) else "section"
+        return {
+            "owner_kind": kind,
             "owner_number": owner.number,
             "owner_title": owner.title,
+            "leads": self.units(owner.leads),
+        }
+
+    def decision(self, index: int, define: n.Define) -> dict[str, Any]:
+        info = self.base_info(index, define.name.text, define.span.line) | {
+            "owner_kind": "policy",
+            "role": "decision",
+            "description": define.description,
+        }
+        return {
+            "func": self.define_funcs[define.name.text],
+            "role": "decision",
+            "info": info,
+            "generated": False,
+        }
+
+    def target(self, index: int, owner: n.Section | n.Clause, target: n.Target) -> dict[str, Any]:
+        wording = render_target(target)
+        responsible = owner.responsible
+        info = self.base_info(index, target.name.text, target.span.line) | self.owner_info(owner)
+        info |= {
+            "role": "target",
+            "target": wording,
+            "responsible": self.units(responsible),
+            "quotes": tuple(q.text for q in owner.quotes),
+            "description": target.description,
+        }
+        actual = f"c.get({target.name.text!r})"
+        if target.op == "about":
+            tolerance = self.py(target.tolerance) if target.tolerance is not None else "None"
+            code = (
+                f"c.about({actual}, {self.py(target.value)}, {tolerance}, "
+                f"{wording!r}, {target.span.line})"
+            )
+        else:
+            code = (
+                f"c.cmp({target.op!r}, {actual}, {self.py(target.value)}, "
+                f"{target.name.text + wording!r}, {target.span.line})"
+            )
+        return {
+            "func": f"target_{index}",
+            "role": "target",
+            "info": info,
+            "generated": True,
+            "code": code,
+            "owner": owner.number,
+            "name": target.name.text,
+            "line": target.span.line,
+        }
+
+    @staticmethod
+    def base_info(index: int, name: str, line: int) -> dict[str, Any]:
+        return {
+            "index": index, "name": name, "owner_kind": "", "owner_number": "", "owner_title": "",
+            "kind": "", "beneficiary": "", "responsible": (), "quotes": (), "line": line,
+            "readings": (), "unspecified": "", "grants": "", "once": False, "valid_by": "",
+            "has_amount": False, "has_cap": False,
+        }  # fmt: skip
+
+    def rule(self, index: int, owner: n.Section | n.Clause, rule: n.Rule) -> dict[str, Any]:
+        units = rule.responsible or owner.responsible
+        amount = rule.amount if isinstance(rule.amount, n.Expr) else None
+        quotes = rule.quotes or owner.quotes
+        procedures = self.policy.procedures
+        info = self.base_info(index, rule.name.text, rule.span.line) | self.owner_info(owner)
+        info |= {
             "kind": rule.kind,
             "beneficiary": rule.beneficiary,
-            "responsible": responsible,
+            "responsible": self.units(units),
             "quotes": tuple(q.text for q in quotes),
-            "line": rule.span.line,
             "readings": tuple(r.text for r in rule.readings),
             "unspecified": rule.amount.text if isinstance(rule.amount, n.Unspecified) else "",
             "grants": rule.grants,
@@ -111,8 +184,16 @@ class _Generator:
             "valid_by": rule.valid_by.text if rule.valid_by else "",
             "has_amount": amount is not None,
             "has_cap": rule.cap is not None,
+            "cooperates": self.units(rule.cooperates),
+            "law": rule.law,
+            "procedures": tuple(
+                (p.text, procedures[p.text].title, procedures[p.text].steps) for p in rule.follows
+            ),
+            "refers": tuple(render_reference(r) for r in rule.refers),
         }
         return {
+            "role": "rule",
+            "generated": True,
             "func": f"rule_{index}",
             "owner": f"{owner.number}",
             "name": rule.name.text,
@@ -147,8 +228,11 @@ class _Generator:
         return self.constant(f"Q({str(Decimal(e.number).scaleb(-2))!r}, '')")
 
     def ref(self, e: n.Ref) -> str:
+        if self.policy.member_enum(e.name) is not None:
+            return repr(e.name)
         if e.name in self.define_funcs:
-            return f"{self.define_funcs[e.name]}(c)"
+            line = self.policy.defines[e.name].span.line
+            return f"c.use({e.name!r}, {self.define_funcs[e.name]}, {line})"
         if e.name in self.policy.tables:
             return self.table(self.policy.tables[e.name])
         return f"c.get({e.name!r})"
@@ -157,8 +241,14 @@ class _Generator:
         rows = ", ".join(f"{label!r}: {self.quantity(value)}" for label, value in table.rows)
         return self.constant("{" + rows + "}")
 
+    def order(self, kind: str) -> str:
+        return self.constant(repr(self.policy.enums[kind.removeprefix("enum:")]))
+
     def call(self, e: n.Call) -> str:
         args = ", ".join(self.py(a) for a in e.args)
+        kind = self.policy.special.get(e)
+        if kind is not None:
+            return f"c.{e.func}_ranked({args}, {self.order(kind)})"
         method = {"min": "minimum", "max": "maximum"}.get(e.func, e.func)
         return f"c.{method}({args})"
 
@@ -181,6 +271,15 @@ class _Generator:
         return f"c.of({self.py(e.ratio)}, {self.py(e.base)})"
 
     def compare(self, e: n.Compare) -> str:
+        kind = self.policy.special.get(e)
+        if kind == "series":
+            left, right = self.py(e.left), self.py(e.right)
+            return f"c.cmp_series({e.op!r}, {left}, {right}, {render(e)!r}, {e.span.line})"
+        if kind is not None:
+            return (
+                f"c.cmp_ranked({e.op!r}, {self.py(e.left)}, {self.py(e.right)}, "
+                f"{self.order(kind)}, {render(e)!r}, {e.span.line})"
+            )
         return (
             f"c.cmp({e.op!r}, {self.py(e.left)}, {self.py(e.right)}, {render(e)!r}, {e.span.line})"
         )

@@ -301,14 +301,16 @@ class EnumMember:
 class EnumDecl:
     name: Name
     members: tuple[EnumMember, ...]
+    ordered: bool = False  # members listed from lowest to highest; comparisons allowed
     span: Span = _span()
 
 
 @attrs.frozen
 class TypeExpr:
-    """`bool`, `date`, or a name: a measure, an enum, or a tally `MEASURE by ENUM`."""
+    """`bool`, `date`, or a name: a measure, an enum, a tally `MEASURE by ENUM`, or a series
+    `MEASURE series` (values in order, one per day)."""
 
-    kind: str  # bool | date | named
+    kind: str  # bool | date | named | series
     name: str = ""
     by: str = ""
     span: Span = _span()
@@ -361,9 +363,43 @@ class RepairDecl:
 
 @attrs.frozen
 class Define:
+    """`define` names a condition; `decide` names a value that `run` reports (a level, a unit)."""
+
     name: Name
     expr: Expr
     description: str
+    decided: bool = False
+    span: Span = _span()
+
+
+@attrs.frozen
+class Procedure:
+    name: Name
+    title: str
+    steps: tuple[str, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class Target:
+    """A quantified target. The case reports the actual figure under the target's name."""
+
+    name: Name
+    op: str  # ge gt le lt eq ne, or "about"
+    word: str
+    value: Expr
+    tolerance: Expr | None
+    description: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Reference:
+    """`refers "文号" clause 七`: a link to another document, checked when both are loaded."""
+
+    document: str
+    kind: str  # clause | task | section | "" (the whole document)
+    number: str
     span: Span = _span()
 
 
@@ -421,11 +457,17 @@ class Rule:
     valid_by: Name | None = None
     grants: str = ""
     limits: tuple[Limit, ...] = ()
+    cooperates: tuple[Name, ...] = ()
+    law: str = ""
+    follows: tuple[Name, ...] = ()
+    refers: tuple[Reference, ...] = ()
     span: Span = _span()
 
 
 @attrs.frozen
 class Clause:
+    """A numbered clause of a document, or (kind "task") a numbered task of a work plan."""
+
     number: str
     title: str
     quotes: tuple[Quote, ...] = ()
@@ -433,6 +475,11 @@ class Clause:
     responsible: tuple[Name, ...] = ()
     funds: tuple[Fund, ...] = ()
     rules: tuple[Rule, ...] = ()
+    kind: str = "clause"
+    leads: tuple[Name, ...] = ()
+    open_list: bool = False  # the document ends its unit list with 等
+    targets: tuple[Target, ...] = ()
+    refers: tuple[Reference, ...] = ()
     span: Span = _span()
 
 
@@ -445,6 +492,9 @@ class Section:
     defines: tuple[Define, ...] = ()
     rules: tuple[Rule, ...] = ()
     clauses: tuple[Clause, ...] = ()
+    leads: tuple[Name, ...] = ()
+    responsible: tuple[Name, ...] = ()
+    targets: tuple[Target, ...] = ()
     span: Span = _span()
 
 
@@ -461,6 +511,7 @@ class PolicyFile:
     defines: tuple[Define, ...] = ()
     sections: tuple[Section, ...] = ()
     clauses: tuple[Clause, ...] = ()  # clauses outside any section
+    procedures: tuple[Procedure, ...] = ()
 
     def all_defines(self) -> Iterator[Define]:
         yield from self.defines
@@ -471,6 +522,18 @@ class PolicyFile:
         for section in self.sections:
             yield from section.clauses
         yield from self.clauses
+
+    def all_targets(self) -> Iterator[tuple[Section | Clause, Target]]:
+        """Every target with its owner, in document order."""
+        for section in self.sections:
+            for target in section.targets:
+                yield section, target
+            for clause in section.clauses:
+                for target in clause.targets:
+                    yield clause, target
+        for clause in self.clauses:
+            for target in clause.targets:
+                yield clause, target
 
     def all_rules(self) -> Iterator[tuple[Section | Clause, Rule]]:
         """Every rule with its owner, in document order."""

@@ -103,9 +103,13 @@ def _expected_text(names: Iterable[str]) -> str:
     words = _terminal_words(names)
     if not words:
         return ""
-    if len(words) > 12:
-        # A long list helps nobody: say what kind of thing may start here.
-        return "one of " + ", ".join(words[:12]) + ", …"
+    if len(words) > 10:
+        # A long list helps nobody: the symbols and a few keywords say enough.
+        def keyword(word: str) -> bool:
+            return word.startswith("`") and word[1:-1].replace("_", "").isalpha()
+
+        shown = sorted(words, key=lambda w: (keyword(w), w))[:6]
+        return f"one of {len(words)} things here, such as " + ", ".join(shown)
     if len(words) == 1:
         return words[0]
     return "one of " + ", ".join(words)

@@ -16,7 +16,7 @@ import attrs
 
 from policyc.compiler.checker import CheckedPolicy, check
 from policyc.compiler.codegen import generate
-from policyc.compiler.errors import InputError
+from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.nodes import Expr, ReadingIs, walk
 from policyc.compiler.parser import parse
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
@@ -61,10 +61,40 @@ class CompiledPolicy:
             inputs, on, chosen, self.namespace["VALID_FROM"], self.namespace["VALID_UNTIL"], explain
         )
         done = frozenset(received)
-        return [
-            ctx.run_rule(info, function, done)
-            for info, function in zip(self.rules, self.namespace["FUNCTIONS"], strict=True)
-        ]
+        results = []
+        for info, function in zip(self.rules, self.namespace["FUNCTIONS"], strict=True):
+            if info.role == "decision":
+                results.append(ctx.run_decision(info, function))
+            elif info.role == "target":
+                results.append(ctx.run_target(info, function))
+            else:
+                results.append(ctx.run_rule(info, function, done))
+        return results
+
+
+def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
+    """Every `refers` must name a loaded document and, when it says so, a clause, task or
+    section of it. The caller loads the documents (a folder's policies)."""
+    numbers: dict[str, set[str]] = {}
+    for policy in policies:
+        keys = {f"{c.kind} {c.number}" for c in policy.file.all_clauses()}
+        keys |= {f"section {s.number}" for s in policy.file.sections}
+        numbers[policy.header.number] = keys
+    problems: list[Diagnostic] = []
+    for policy in policies:
+        for _, ref in policy.references:
+            if ref.document not in numbers:
+                known = ", ".join(sorted(numbers)) or "none"
+                problems.append(
+                    Diagnostic(
+                        ref.span, f"`{ref.document}` is not a loaded policy", f"one of {known}"
+                    )
+                )
+            elif ref.kind and f"{ref.kind} {ref.number}" not in numbers[ref.document]:
+                problems.append(
+                    Diagnostic(ref.span, f"{ref.document} has no {ref.kind} {ref.number}")
+                )
+    return problems
 
 
 def read_source(path: Path) -> str:

@@ -37,6 +37,28 @@ def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
     return f"{text}（{inclusion(threshold.op)}）"
 
 
+def render_target(target: n.Target) -> str:
+    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）."""
+    value = render(target.value)
+    if target.op == "about":
+        margin = (
+            f"（±{render(target.tolerance)}）" if target.tolerance is not None else "（不设容差）"
+        )
+        return f"{value}左右{margin}"
+    threshold = n.Threshold(target.op, target.word, target.value, target.span)
+    return render_threshold(threshold)
+
+
+def render_reference(reference: n.Reference) -> str:
+    where = {
+        "clause": f"第{reference.number}条",
+        "task": f"第{reference.number}项任务",
+        "section": f"第{reference.number}部分",
+        "": "",
+    }[reference.kind]
+    return f"{reference.document}{where}"
+
+
 def inclusion(op: str) -> str:
     return "含本数" if INCLUSIVE[op] else "不含本数"
 
@@ -66,6 +88,12 @@ class _Renderer:
             return f"{args[0]}与{args[1]}中较大者"
         if e.func == "total":
             return f"{args[0]}各项合计"
+        if e.func == "longest_run":
+            return f"{args[0]}的最长连续天数"
+        if e.func == "first":
+            return f"{args[0]}的第一日"
+        if e.func == "highest":
+            return f"{args[0]}的最高值"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 
     def arith(self, e: n.Arith) -> str:

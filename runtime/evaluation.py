@@ -58,7 +58,7 @@ class RuleInfo:
 
     index: int
     name: str
-    owner_kind: str  # clause | section
+    owner_kind: str  # clause | task | section | policy
     owner_number: str
     owner_title: str
     kind: str
@@ -73,6 +73,14 @@ class RuleInfo:
     valid_by: str
     has_amount: bool
     has_cap: bool
+    role: str = "rule"  # rule | target | decision
+    target: str = ""  # a target's wording, e.g. 不少于30家（含本数）
+    leads: tuple[str, ...] = ()
+    cooperates: tuple[str, ...] = ()
+    law: str = ""
+    procedures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, title, steps)
+    refers: tuple[str, ...] = ()
+    description: str = ""
 
 
 @attrs.frozen
@@ -91,10 +99,18 @@ class RuleResult:
     uncapped: Quantity | None = None
     missing: tuple[str, ...] = ()
     steps: list[Step] = attrs.Factory(list)
+    value: Any = None  # a decision's value, or the actual figure reported for a target
+
+
+def show_value(value: Value) -> str:
+    """A value as the trace and the text report write it."""
+    return _show(value)
 
 
 def _show(value: Value) -> str:
     if isinstance(value, Quantity):
+        if not value.dims:  # plain ratios in these documents are percentages
+            return f"{(value.value * 100).normalize():f}%"
         return format_quantity(value)
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -159,6 +175,23 @@ class Ctx:
         self.valid_until_date = valid_until
         self.explain = explain
         self.steps: list[Step] = []
+        self._memo: dict[str, Value] = {}
+
+    def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
+        """A `define` or `decide`, computed once per case; later uses cite the value."""
+        if name in self._memo:
+            outcome = self._memo[name]
+            if isinstance(outcome, Missing):
+                raise outcome
+            self.step(f"{name} = {_show(outcome)}", line)
+            return outcome
+        try:
+            value = function(self)
+        except Missing as exc:
+            self._memo[name] = exc
+            raise
+        self._memo[name] = value
+        return value
 
     def in_force(self, day: date) -> bool:
         if self.valid_from is not None and day < self.valid_from:
@@ -205,6 +238,78 @@ class Ctx:
             result.status, result.reason = "unspecified", info.unspecified
         result.amount, result.uncapped = amount, uncapped
         return result
+
+    def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
+        """A `decide`d value (a warning level, a unit), with the steps that decided it."""
+        self.steps = []
+        result = RuleResult(info, "decided", steps=self.steps)
+        try:
+            result.value = self.use(info.name, function)
+        except Missing as exc:
+            result.status, result.missing = "undetermined", exc.names
+            result.reason = "需要输入 " + "、".join(exc.names)
+        return result
+
+    def run_target(self, info: RuleInfo, function: Callable[[Ctx], bool]) -> RuleResult:
+        """A target: met, not met, or not reported (the case gives no figure for it)."""
+        self.steps = []
+        result = RuleResult(info, "met", steps=self.steps)
+        result.value = self.inputs.get(info.name)
+        try:
+            if not function(self):
+                result.status = "not_met"
+        except Missing:
+            result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
+        return result
+
+    def about(
+        self, actual: Quantity, value: Quantity, tolerance: Quantity | None, text: str, line: int
+    ) -> bool:
+        """左右: within the declared tolerance on either side (none declared: exactly)."""
+        margin = tolerance if tolerance is not None else value - value
+        result = value - margin <= actual <= value + margin
+        self.step(f"{text}: 实际 {_show(actual)} → {'达到' if result else '未达到'}", line)
+        return result
+
+    # ---- ordered enums and series ----
+    def cmp_ranked(
+        self, op: str, left: str, right: str, order: tuple[str, ...], text: str, line: int
+    ) -> bool:
+        result = _OPS[op](order.index(left), order.index(right))
+        self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
+        return result
+
+    def max_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str:
+        return a if order.index(a) >= order.index(b) else b
+
+    def min_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str:
+        return a if order.index(a) <= order.index(b) else b
+
+    def cmp_series(
+        self, op: str, series: tuple[Quantity, ...], value: Quantity, text: str, line: int
+    ) -> tuple[bool, ...]:
+        flags = tuple(_OPS[op](item, value) for item in series)
+        if self.explain:
+            marks = "".join("●" if f else "○" for f in flags)
+            self.step(f"{text}: 逐日 {marks}", line)
+        return flags
+
+    def longest_run(self, flags: tuple[bool, ...]) -> Quantity:
+        best = run = 0
+        for flag in flags:
+            run = run + 1 if flag else 0
+            best = max(best, run)
+        return Quantity.of(best, "日")
+
+    def first(self, series: tuple[Quantity, ...]) -> Quantity:
+        if not series:
+            raise NotApplicable("序列为空")
+        return series[0]
+
+    def highest(self, series: tuple[Quantity, ...]) -> Quantity:
+        if not series:
+            raise NotApplicable("序列为空")
+        return max(series, key=lambda q: q.value)
 
     def require(self, conditions: tuple[tuple[Callable[[], bool], str, int], ...]) -> None:
         """All `when`s must hold. A false one decides (with its text as the reason) even if
