@@ -128,6 +128,7 @@ class _Builder(Transformer[Token, Any]):
             sections=tuple(buckets.get(n.Section, [])),
             clauses=tuple(buckets.get(n.Clause, [])),
             procedures=tuple(buckets.get(n.Procedure, [])),
+            asides=tuple(buckets.get(n.Aside, [])),
         )
 
     def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
@@ -274,6 +275,9 @@ class _Builder(Transformer[Token, Any]):
     def procedure_decl(self, meta: Meta, c: list[Any]) -> n.Procedure:
         title = _unquote(c[1]) if c[1] is not None else ""
         return n.Procedure(self._name(c[0]), title, tuple(c[2:]), self._span(meta))
+
+    def aside_decl(self, meta: Meta, c: list[Token]) -> n.Aside:
+        return n.Aside(_unquote(c[0]), _unquote(c[1]), self._span(meta))
 
     def step(self, meta: Meta, c: list[Token]) -> str:
         return _unquote(c[0])

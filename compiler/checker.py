@@ -477,6 +477,8 @@ class _Checker:
     def check_structure(self, header: n.Header) -> None:
         seen_numbers: dict[str, Span] = {}
         seen_rules: dict[str, Span] = {}
+        for aside in self.file.asides:
+            self.check_quote(n.Quote(aside.text, aside.span))
         for section in self.file.sections:
             for quote in section.quotes:
                 self.check_quote(quote)

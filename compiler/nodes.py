@@ -373,6 +373,15 @@ class Define:
 
 
 @attrs.frozen
+class Aside:
+    """Text of the source that states no rule (a preamble, a signature), and why."""
+
+    text: str
+    why: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class Procedure:
     name: Name
     title: str
@@ -512,6 +521,7 @@ class PolicyFile:
     sections: tuple[Section, ...] = ()
     clauses: tuple[Clause, ...] = ()  # clauses outside any section
     procedures: tuple[Procedure, ...] = ()
+    asides: tuple[Aside, ...] = ()
 
     def all_defines(self) -> Iterator[Define]:
         yield from self.defines
