@@ -10,16 +10,17 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from types import CodeType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from policyc.compiler.checker import CheckedPolicy, check
-from policyc.compiler.codegen import generate
+from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.nodes import Expr, ReadingIs, walk
-from policyc.compiler.parser import parse
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
+
+if TYPE_CHECKING:
+    from policyc.compiler.checker import CheckedPolicy
 
 
 @attrs.frozen
@@ -111,18 +112,32 @@ def read_source(path: Path) -> str:
 
 
 def check_policy(path: Path) -> CheckedPolicy:
+    # Imported here: a cached `run` never needs the parser, Lark or the checker's passes.
+    from policyc.compiler.checker import check
+    from policyc.compiler.parser import parse
+
     text = read_source(path)
     return check(parse(text, str(path)), text)
 
 
 def compile_policy(path: Path) -> CompiledPolicy:
+    """The policy compiled, from the cache when nothing it depends on has changed."""
+    text = read_source(path)
+    key = cache.cache_key(path, text)
+    hit = cache.load(key)
+    if hit is not None:
+        checked, source, code = hit
+        return CompiledPolicy(checked, source, _execute(code))
+    from policyc.compiler.codegen import generate
+
     checked = check_policy(path)
     source = generate(checked)
-    return CompiledPolicy(checked, source, load(source, str(path)))
+    code = compile(source, f"<policyc: {path}>", "exec")
+    cache.store(key, checked, source, code)
+    return CompiledPolicy(checked, source, _execute(code))
 
 
-def load(python_source: str, policy_path: str) -> dict[str, Any]:
-    code: CodeType = compile(python_source, f"<policyc: {policy_path}>", "exec")
+def _execute(code: CodeType) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
     exec(code, namespace)
     return namespace

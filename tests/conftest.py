@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,8 @@ class PolicyFactory:
 @pytest.fixture
 def policies(tmp_path: Path) -> PolicyFactory:
     return PolicyFactory(tmp_path)
+
+
+# Compiled policies are cached per user; tests (and the policyc processes they start) use their
+# own folder so that they neither read nor leave entries elsewhere.
+os.environ.setdefault("POLICYC_CACHE_DIR", tempfile.mkdtemp(prefix="policyc-test-cache-"))
