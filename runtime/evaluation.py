@@ -183,7 +183,8 @@ class Ctx:
             outcome = self._memo[name]
             if isinstance(outcome, Missing):
                 raise outcome
-            self.step(f"{name} = {_show(outcome)}", line)
+            if self.explain:
+                self.step(f"{name} = {_show(outcome)}", line)
             return outcome
         try:
             value = function(self)
@@ -268,7 +269,8 @@ class Ctx:
         """左右: within the declared tolerance on either side (none declared: exactly)."""
         margin = tolerance if tolerance is not None else value - value
         result = value - margin <= actual <= value + margin
-        self.step(f"{text}: 实际 {_show(actual)} → {'达到' if result else '未达到'}", line)
+        if self.explain:
+            self.step(f"{text}: 实际 {_show(actual)} → {'达到' if result else '未达到'}", line)
         return result
 
     # ---- ordered enums and series ----
@@ -276,7 +278,8 @@ class Ctx:
         self, op: str, left: str, right: str, order: tuple[str, ...], text: str, line: int
     ) -> bool:
         result = _OPS[op](order.index(left), order.index(right))
-        self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
+        if self.explain:
+            self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
         return result
 
     def max_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str:
@@ -318,9 +321,11 @@ class Ctx:
         for condition, text, line in conditions:
             try:
                 if not condition():
-                    self.step(f"条件不成立: {text}", line)
+                    if self.explain:
+                        self.step(f"条件不成立: {text}", line)
                     raise NotApplicable(f"条件不成立: {text}")
-                self.step(f"条件成立: {text}", line)
+                if self.explain:
+                    self.step(f"条件成立: {text}", line)
             except Missing as exc:
                 missing.extend(name for name in exc.names if name not in missing)
         if missing:
@@ -336,9 +341,11 @@ class Ctx:
     def capped(self, value: Quantity, cap: Quantity, line: int) -> tuple[Quantity, Quantity | None]:
         """The amount after the cap, and the amount before it when the cap bit."""
         if value > cap:
-            self.step(f"封顶: {_show(value)} 超过上限 {_show(cap)}, 按 {_show(cap)} 计", line)
+            if self.explain:
+                self.step(f"封顶: {_show(value)} 超过上限 {_show(cap)}, 按 {_show(cap)} 计", line)
             return cap, value
-        self.step(f"未超过上限 {_show(cap)}", line)
+        if self.explain:
+            self.step(f"未超过上限 {_show(cap)}", line)
         return value, None
 
     # ---- values ----
