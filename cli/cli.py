@@ -26,6 +26,7 @@ from policyc.compiler.pipeline import (
 )
 from policyc.report import json_text, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.evaluation import EvaluationError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -93,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except InputError as exc:
         sys.stderr.write(f"policyc: {exc}\n")
+        return EXIT_ERROR
+    except EvaluationError as exc:
+        policy = getattr(args, "policy", "policy")
+        sys.stderr.write(f"{policy}:{exc}\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("policyc: interrupted\n")

@@ -8,6 +8,7 @@ depends on an unknown input is *undetermined* and names the inputs it needs.
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import attrs
 
 from policyc.runtime.dates import year_of_operation
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 __all__ = [
     "Ctx",
@@ -38,6 +39,18 @@ class Missing(Exception):
     def __init__(self, *names: str):
         super().__init__(", ".join(names))
         self.names = names
+
+
+class EvaluationError(Exception):
+    """A rule that could not be evaluated for this case; names the rule and its policy line."""
+
+    def __init__(self, info: RuleInfo, cause: Exception):
+        if isinstance(cause, decimal.Inexact):
+            why = "the amount is not an exact decimal (is a yearly rate applied to months?)"
+        else:
+            why = str(cause)
+        super().__init__(f"{info.line}: rule `{info.name}` could not be evaluated: {why}")
+        self.info = info
 
 
 class NotApplicable(Exception):
@@ -226,6 +239,10 @@ class Ctx:
         except NotApplicable as exc:
             result.status, result.reason = "not_applicable", exc.reason
             return result
+        except (ArithmeticError, MeasureError) as exc:
+            # A value the checker could not foresee (an inexact product of measures): name the
+            # rule and its policy line, not a line of generated Python.
+            raise EvaluationError(info, exc) from None
         except Missing as exc:
             names = exc.names if day is not None else (info.valid_by, *exc.names)
             result.status, result.missing = "undetermined", names

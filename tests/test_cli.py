@@ -162,3 +162,25 @@ def test_policyc_test_reports_actual_against_expected(tmp_path: Path):
     assert "1 passed, 1 failed" in done.stdout
     (tmp_path / "bad.yaml").unlink()
     assert policyc("test", str(MINI / "mini.policy"), str(tmp_path)).returncode == 0
+
+
+def test_a_rule_that_cannot_be_evaluated_names_its_policy_line(tmp_path: Path):
+    for name in ("source.txt", "units.policy"):
+        (tmp_path / name).write_text((MINI / name).read_text(encoding="utf-8"), encoding="utf-8")
+    header = (MINI / "mini.policy").read_text(encoding="utf-8").split("}\n", 1)[0] + "}\n"
+    policy = header + (
+        "input 月数: 月\n"
+        'clause 七 "降低物流成本" {\n'
+        '  quote "对服装电商企业,按实际发货量每单补贴0.2元(不含口罩等纺织品),单个企业每年最高补贴100万元。"\n'
+        "  rule r { amount 1 元/年 × 月数 }\n"
+        "}\n"
+    )
+    (tmp_path / "p.policy").write_text(policy, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("on: 2023-05-01\ninputs: {月数: 1}\n", encoding="utf-8")
+    done = policyc("run", "p.policy", "--case", "c.yaml", cwd=tmp_path)
+    assert done.returncode == 2
+    line = policy.splitlines().index("  rule r { amount 1 元/年 × 月数 }") + 1
+    assert done.stderr.startswith(f"p.policy:{line}: rule `r` could not be evaluated: the amount is not an exact decimal")
+    assert "Traceback" not in done.stderr
+    (tmp_path / "c.yaml").write_text("on: 2023-05-01\ninputs: {月数: 12}\n", encoding="utf-8")
+    assert "1元" in policyc("run", "p.policy", "--case", "c.yaml", cwd=tmp_path).stdout
