@@ -1,0 +1,58 @@
+"""A Pygments lexer for policy files, registered as the entry point `policyc` (aliases `policy`,
+`policyc`; files `*.policy`), so mkdocs and any Pygments user can highlight them."""
+
+from __future__ import annotations
+
+import re
+from typing import ClassVar
+
+from pygments.lexer import RegexLexer, bygroups, words
+from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text
+
+# Kept in step with grammar/policy.lark by tests/test_lexer.py.
+KEYWORDS = (
+    "about", "alias", "all_of", "amount", "and", "any_of", "aside", "because", "beneficiary",
+    "by", "cap", "clause", "cooperates", "corrected", "counting", "decide", "default", "define",
+    "else", "enum", "etc", "follows", "for", "from", "fund", "grants", "if", "in", "input",
+    "interpreted_by", "is", "issued", "issuer", "kind", "law", "lead", "limit", "line", "lines",
+    "not", "note", "of", "once", "option", "optional", "or", "ordered", "per", "policy",
+    "procedure", "provisional", "question", "quote", "reading", "received", "refers", "repair",
+    "replaces", "responsible", "rule", "schedule", "section", "series", "since", "source", "step",
+    "table", "take", "target", "task", "then", "tiers", "title", "to", "unit", "units",
+    "unspecified", "valid", "valid_by", "when", "within", "year",
+)  # fmt: skip
+CONSTANTS = ("true", "false", "bool", "date", "highest", "highest_new", "each", "each_new")
+BOUNDARY_WORDS = (
+    "不少于", "不低于", "不超过", "不满", "不足", "超过", "届满", "满", "达到", "未达到", "低于",
+    "高于", "少于", "多于", "及以上", "及以下", "以上", "以下", "以内", "以外",
+)  # fmt: skip
+_WORD_END = r"(?=[\s,:{}()\[\]]|$)"
+
+
+class PolicyLexer(RegexLexer):
+    name = "policyc"
+    aliases: ClassVar[list[str]] = ["policyc", "policy"]
+    filenames: ClassVar[list[str]] = ["*.policy"]
+    flags = re.UNICODE
+
+    tokens: ClassVar[dict[str, list]] = {  # type: ignore[type-arg]
+        "root": [
+            (r"\s+", Text),
+            (r"#[^\n]*", Comment.Single),
+            (r'"(?:[^"\\\n]|\\.)*"', String.Double),
+            (r"\d{4}-\d{2}-\d{2}", Number.Other),
+            (r"(\d+(?:\.\d+)?)(\s*)(%|％)", bygroups(Number, Text, Operator)),  # type: ignore[no-untyped-call]
+            (
+                r"(\d+(?:\.\d+)?)(\s+)([^\W\d][\w·]*(?:/[^\W\d][\w·]*)*)",
+                bygroups(Number, Text, Name.Constant),
+            ),  # type: ignore[no-untyped-call]
+            (r"\d+(?:\.\d+)?", Number),
+            (words(KEYWORDS, suffix=_WORD_END), Keyword),
+            (words(CONSTANTS, suffix=_WORD_END), Keyword.Constant),
+            (words(BOUNDARY_WORDS, suffix=_WORD_END), Operator.Word),
+            (r">=|<=|!=|==|[<>≥≤≠+\-−*×]", Operator),
+            (r"[{}()\[\],:=/]", Punctuation),
+            (r"[^\W\d][\w·]*", Name),
+            (r".", Text),
+        ]
+    }
