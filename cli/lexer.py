@@ -41,11 +41,14 @@ class PolicyLexer(RegexLexer):
             (r"#[^\n]*", Comment.Single),
             (r'"(?:[^"\\\n]|\\.)*"', String.Double),
             (r"\d{4}-\d{2}-\d{2}", Number.Other),
-            (r"(\d+(?:\.\d+)?)(\s*)(%|％)", bygroups(Number, Text, Operator)),  # type: ignore[no-untyped-call]
+            (
+                r"(\d+(?:\.\d+)?)(\s*)(%|％)",
+                bygroups(Number, Text, Operator),  # type: ignore[no-untyped-call]
+            ),
             (
                 r"(\d+(?:\.\d+)?)(\s+)([^\W\d][\w·]*(?:/[^\W\d][\w·]*)*)",
-                bygroups(Number, Text, Name.Constant),
-            ),  # type: ignore[no-untyped-call]
+                bygroups(Number, Text, Name.Constant),  # type: ignore[no-untyped-call]
+            ),
             (r"\d+(?:\.\d+)?", Number),
             (words(KEYWORDS, suffix=_WORD_END), Keyword),
             (words(CONSTANTS, suffix=_WORD_END), Keyword.Constant),
