@@ -9,6 +9,7 @@ see either no entry or a whole one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -38,7 +39,7 @@ def cache_dir() -> Path | None:
 
 def cache_key(path: Path, text: str) -> str:
     digest = hashlib.sha256(f"policyc {__version__} format {_FORMAT}\n".encode())
-    digest.update(_grammar_bytes())
+    digest.update(_compiler_fingerprint())
     digest.update(str(path.resolve()).encode())
     digest.update(text.encode())
     for name in _DEPENDENCIES.findall(text):
@@ -51,8 +52,18 @@ def cache_key(path: Path, text: str) -> str:
     return digest.hexdigest()
 
 
-def _grammar_bytes() -> bytes:
-    return (Path(__file__).parent.parent / "grammar" / "policy.lark").read_bytes()
+@functools.cache
+def _compiler_fingerprint() -> bytes:
+    """The compiler's own code, templates, runtime and grammar: an entry compiled by another
+    build of policyc (an upgrade, or an edit in a working copy) is never reused."""
+    package = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    for folder in ("compiler", "runtime", "grammar"):
+        for file in sorted((package / folder).rglob("*")):
+            if file.suffix in (".py", ".j2", ".lark"):
+                digest.update(file.name.encode())
+                digest.update(file.read_bytes())
+    return digest.digest()
 
 
 def load(key: str) -> tuple[Any, str, Any] | None:

@@ -573,10 +573,11 @@ class _Checker:
                 self.used_inputs.add(rule.valid_by.text)
         for limit in rule.limits:
             self.type_of(limit.amount)
-        if rule.amount is None and not rule.grants and not rule.limits and not rule.responsible:
+        units = rule.responsible or owner.responsible
+        if rule.amount is None and not rule.grants and not rule.limits and not units:
             self.error(
                 rule.span,
-                f"rule `{rule.name.text}` says neither an amount nor what it grants",
+                f"rule `{rule.name.text}` says neither an amount, what it grants, nor who acts",
                 '`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`',
             )
 

@@ -253,7 +253,7 @@ class _Generator:
         return f"c.{method}({args})"
 
     def index(self, e: n.Index) -> str:
-        return f"{self.ref(n.Ref(e.name))}[{e.key!r}]"
+        return f"c.index({self.ref(n.Ref(e.name))}, {e.key!r})"
 
     def reading_is(self, e: n.ReadingIs) -> str:
         return f"(c.reading({e.reading!r}) == {e.option!r})"
@@ -298,10 +298,11 @@ class _Generator:
         return f"c.{'all' if isinstance(e, n.And) else 'any'}(({parts}))"
 
     def not_(self, e: n.Not) -> str:
-        return f"(not {self.py(e.operand)})"
+        return f"c.not_({self.py(e.operand)})"
 
     def if_(self, e: n.If) -> str:
-        return f"({self.py(e.then)} if {self.py(e.cond)} else {self.py(e.otherwise)})"
+        then, otherwise = self.py(e.then), self.py(e.otherwise)
+        return f"c.if_({self.py(e.cond)}, lambda: {then}, lambda: {otherwise})"
 
     def tiers(self, e: n.Tiers) -> str:
         rows = "".join(

@@ -2,8 +2,10 @@
 
 Generated modules import exactly the names in `__all__` (the compiler's template says so), much
 as Jinja2's runtime declares what templates may call. Conditions follow three-valued logic: an
-input the case does not give is *unknown*, never false and never a guess; a rule whose outcome
-depends on an unknown input is *undetermined* and names the inputs it needs.
+input the case does not give is *unknown* (an `Unknown` value naming it), never false and never
+a guess. Every helper passes unknowns through; `and` is false as soon as one part is false and
+`or` true as soon as one part is true, whatever the others; a rule whose outcome depends on an
+unknown input is *undetermined* and names the inputs it needs.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 __all__ = [
     "Ctx",
-    "Missing",
     "NotApplicable",
     "Q",
     "RuleInfo",
+    "Unknown",
     "add",
     "date",
     "mul",
@@ -33,12 +35,32 @@ __all__ = [
 Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
 
 
-class Missing(Exception):
-    """An input the case does not give; carries its name."""
+class Unknown:
+    """The value of anything that depends on inputs the case does not give; names them."""
 
-    def __init__(self, *names: str):
-        super().__init__(", ".join(names))
+    __slots__ = ("names",)
+
+    def __init__(self, names: tuple[str, ...]):
         self.names = names
+
+    def __bool__(self) -> bool:
+        raise TypeError("an unknown value was used as a condition")  # a code generator bug
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.names!r})"
+
+
+def unknown(*values: Any) -> Unknown | None:
+    """The unknowns among `values` merged into one, or None when all are known."""
+    found = [v for v in values if isinstance(v, Unknown)]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    names: dict[str, None] = {}
+    for u in found:
+        names.update(dict.fromkeys(u.names))
+    return Unknown(tuple(names))
 
 
 class EvaluationError(Exception):
@@ -148,16 +170,21 @@ def _keyed(op: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
 
 
 def add(a: Value, b: Value) -> Value:
-    return _keyed(lambda x, y: x + y, a, b)
+    missing = unknown(a, b)
+    return missing if missing is not None else _keyed(lambda x, y: x + y, a, b)
 
 
 def sub(a: Value, b: Value) -> Value:
-    return _keyed(lambda x, y: x - y, a, b)
+    missing = unknown(a, b)
+    return missing if missing is not None else _keyed(lambda x, y: x - y, a, b)
 
 
 def mul(a: Value, b: Value) -> Value:
-    return _keyed(lambda x, y: x * y, a, b)
+    missing = unknown(a, b)
+    return missing if missing is not None else _keyed(lambda x, y: x * y, a, b)
 
+
+_ABSENT = object()
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "ge": lambda a, b: a >= b,
@@ -193,18 +220,11 @@ class Ctx:
     def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
         """A `define` or `decide`, computed once per case; later uses cite the value."""
         if name in self._memo:
-            outcome = self._memo[name]
-            if isinstance(outcome, Missing):
-                raise outcome
+            value = self._memo[name]
             if self.explain:
-                self.step(f"{name} = {_show(outcome)}", line)
-            return outcome
-        try:
-            value = function(self)
-        except Missing as exc:
-            self._memo[name] = exc
-            raise
-        self._memo[name] = value
+                self.step(f"{name} = {_show(value)}", line)
+            return value
+        value = self._memo[name] = function(self)
         return value
 
     def in_force(self, day: date) -> bool:
@@ -213,10 +233,7 @@ class Ctx:
         return self.valid_until_date is None or day <= self.valid_until_date
 
     def run_rule(
-        self,
-        info: RuleInfo,
-        function: Callable[[Ctx], tuple[Quantity | None, Quantity | None]],
-        received: frozenset[str],
+        self, info: RuleInfo, function: Callable[[Ctx], Any], received: frozenset[str]
     ) -> RuleResult:
         """Evaluate one rule: validity, `once`, conditions, amount and cap, in that order."""
         self.steps = []
@@ -235,19 +252,22 @@ class Ctx:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
             return result
         try:
-            amount, uncapped = function(self)
+            outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
-            result.status, result.reason = "not_applicable", exc.reason
-            return result
+            outcome = exc.reason
         except (ArithmeticError, MeasureError) as exc:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
-        except Missing as exc:
-            names = exc.names if day is not None else (info.valid_by, *exc.names)
+        if outcome.__class__ is str:
+            result.status, result.reason = "not_applicable", outcome
+            return result
+        if isinstance(outcome, Unknown):
+            names = outcome.names if day is not None else (info.valid_by, *outcome.names)
             result.status, result.missing = "undetermined", names
             result.reason = "需要输入 " + "、".join(names)
             return result
+        amount, uncapped = outcome
         if day is None:
             result.status, result.missing = "undetermined", (info.valid_by,)
             result.reason = f"需要输入 {info.valid_by}"
@@ -261,11 +281,12 @@ class Ctx:
         """A `decide`d value (a warning level, a unit), with the steps that decided it."""
         self.steps = []
         result = RuleResult(info, "decided", steps=self.steps)
-        try:
-            result.value = self.use(info.name, function)
-        except Missing as exc:
-            result.status, result.missing = "undetermined", exc.names
-            result.reason = "需要输入 " + "、".join(exc.names)
+        value = self.use(info.name, function)
+        if isinstance(value, Unknown):
+            result.status, result.missing = "undetermined", value.names
+            result.reason = "需要输入 " + "、".join(value.names)
+        else:
+            result.value = value
         return result
 
     def run_target(self, info: RuleInfo, function: Callable[[Ctx], bool]) -> RuleResult:
@@ -273,17 +294,19 @@ class Ctx:
         self.steps = []
         result = RuleResult(info, "met", steps=self.steps)
         result.value = self.inputs.get(info.name)
-        try:
-            if not function(self):
-                result.status = "not_met"
-        except Missing:
+        outcome = function(self)
+        if isinstance(outcome, Unknown):
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
+        elif not outcome:
+            result.status = "not_met"
         return result
 
     def about(
         self, actual: Quantity, value: Quantity, tolerance: Quantity | None, text: str, line: int
-    ) -> bool:
+    ) -> bool | Unknown:
         """左右: within the declared tolerance on either side (none declared: exactly)."""
+        if (missing := unknown(actual, value, tolerance)) is not None:
+            return missing
         margin = tolerance if tolerance is not None else value - value
         result = value - margin <= actual <= value + margin
         if self.explain:
@@ -293,70 +316,88 @@ class Ctx:
     # ---- ordered enums and series ----
     def cmp_ranked(
         self, op: str, left: str, right: str, order: tuple[str, ...], text: str, line: int
-    ) -> bool:
+    ) -> bool | Unknown:
+        if (missing := unknown(left, right)) is not None:
+            return missing
         result = _OPS[op](order.index(left), order.index(right))
         if self.explain:
             self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
         return result
 
-    def max_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str:
-        return a if order.index(a) >= order.index(b) else b
+    def max_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str | Unknown:
+        missing = unknown(a, b)
+        return missing if missing is not None else (a if order.index(a) >= order.index(b) else b)
 
-    def min_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str:
-        return a if order.index(a) <= order.index(b) else b
+    def min_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str | Unknown:
+        missing = unknown(a, b)
+        return missing if missing is not None else (a if order.index(a) <= order.index(b) else b)
 
     def cmp_series(
         self, op: str, series: tuple[Quantity, ...], value: Quantity, text: str, line: int
-    ) -> tuple[bool, ...]:
+    ) -> tuple[bool, ...] | Unknown:
+        if (missing := unknown(series, value)) is not None:
+            return missing
         flags = tuple(_OPS[op](item, value) for item in series)
         if self.explain:
             marks = "".join("●" if f else "○" for f in flags)
             self.step(f"{text}: 逐日 {marks}", line)
         return flags
 
-    def longest_run(self, flags: tuple[bool, ...]) -> Quantity:
+    def longest_run(self, flags: tuple[bool, ...] | Unknown) -> Quantity | Unknown:
+        if isinstance(flags, Unknown):
+            return flags
         best = run = 0
         for flag in flags:
             run = run + 1 if flag else 0
             best = max(best, run)
         return Quantity.of(best, "日")
 
-    def first(self, series: tuple[Quantity, ...]) -> Quantity:
+    def first(self, series: tuple[Quantity, ...] | Unknown) -> Quantity | Unknown:
+        if isinstance(series, Unknown):
+            return series
         if not series:
             raise NotApplicable("序列为空")
         return series[0]
 
-    def highest(self, series: tuple[Quantity, ...]) -> Quantity:
+    def highest(self, series: tuple[Quantity, ...] | Unknown) -> Quantity | Unknown:
+        if isinstance(series, Unknown):
+            return series
         if not series:
             raise NotApplicable("序列为空")
         return max(series, key=lambda q: q.value)
 
-    def require(self, conditions: tuple[tuple[Callable[[], bool], str, int], ...]) -> None:
-        """All `when`s must hold. A false one decides (with its text as the reason) even if
-        another is unknown; otherwise unknown inputs make the rule undetermined."""
-        missing: list[str] = []
+    def require(
+        self, conditions: tuple[tuple[Callable[[], bool | Unknown], str, int], ...]
+    ) -> bool | str | Unknown:
+        """All `when`s must hold: True; or the reason of the first false one (it decides even if
+        another is unknown); or the unknown inputs that leave the rule undetermined."""
+        unknowns: list[Unknown] = []
         for condition, text, line in conditions:
-            try:
-                if not condition():
-                    if self.explain:
-                        self.step(f"条件不成立: {text}", line)
-                    raise NotApplicable(f"条件不成立: {text}")
+            holds = condition()
+            if isinstance(holds, Unknown):
+                unknowns.append(holds)
+            elif not holds:
                 if self.explain:
-                    self.step(f"条件成立: {text}", line)
-            except Missing as exc:
-                missing.extend(name for name in exc.names if name not in missing)
-        if missing:
-            raise Missing(*missing)
+                    self.step(f"条件不成立: {text}", line)
+                return f"条件不成立: {text}"
+            elif self.explain:
+                self.step(f"条件成立: {text}", line)
+        missing = unknown(*unknowns)
+        return missing if missing is not None else True
 
     def amount(self, value: Quantity, text: str, names: tuple[str, ...], line: int) -> Quantity:
-        if self.explain:
+        if self.explain and not isinstance(value, Unknown):
             given = "，".join(f"{n} = {_show(self.inputs[n])}" for n in names if n in self.inputs)
             where = f"（其中 {given}）" if given else ""
             self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value
 
-    def capped(self, value: Quantity, cap: Quantity, line: int) -> tuple[Quantity, Quantity | None]:
+    def capped(
+        self, value: Quantity, cap: Quantity, line: int
+    ) -> tuple[Quantity, Quantity | None] | Unknown:
         """The amount after the cap, and the amount before it when the cap bit."""
+        if (missing := unknown(value, cap)) is not None:
+            return missing
         if value > cap:
             if self.explain:
                 self.step(f"封顶: {_show(value)} 超过上限 {_show(cap)}, 按 {_show(cap)} 计", line)
@@ -367,10 +408,21 @@ class Ctx:
 
     # ---- values ----
     def get(self, name: str) -> Value:
-        try:
-            return self.inputs[name]
-        except KeyError:
-            raise Missing(name) from None
+        value = self.inputs.get(name, _ABSENT)
+        return Unknown((name,)) if value is _ABSENT else value
+
+    def index(self, keyed: Value, key: str) -> Value:
+        return keyed if isinstance(keyed, Unknown) else keyed[key]
+
+    def not_(self, value: bool | Unknown) -> bool | Unknown:
+        return value if isinstance(value, Unknown) else not value
+
+    def if_(
+        self, cond: bool | Unknown, then: Callable[[], Value], otherwise: Callable[[], Value]
+    ) -> Value:
+        if isinstance(cond, Unknown):
+            return cond
+        return then() if cond else otherwise()
 
     def reading(self, name: str) -> str:
         return self.readings[name]
@@ -386,85 +438,94 @@ class Ctx:
         if self.explain:
             self.steps.append(Step(text, line))
 
-    # ---- conditions (three-valued: True, False, or Missing raised) ----
-    def cmp(self, op: str, left: Value, right: Value, text: str, line: int) -> bool:
+    # ---- conditions (three-valued: True, False, or an Unknown) ----
+    def cmp(self, op: str, left: Value, right: Value, text: str, line: int) -> bool | Unknown:
+        if (missing := unknown(left, right)) is not None:
+            return missing
         result = _OPS[op](left, right)
         if self.explain:
             verdict = "成立" if result else "不成立"
             self.step(f"{text}: {_show(left)} 对 {_show(right)} → {verdict}", line)
         return result
 
-    def is_in(self, value: str, members: tuple[str, ...], text: str, line: int) -> bool:
+    def is_in(self, value: str, members: tuple[str, ...], text: str, line: int) -> bool | Unknown:
+        if isinstance(value, Unknown):
+            return value
         result = value in members
         if self.explain:
             self.step(f"{text}: {value} → {'成立' if result else '不成立'}", line)
         return result
 
-    def all(self, parts: Iterable[Callable[[], bool]]) -> bool:
+    def all(self, parts: Iterable[Callable[[], bool | Unknown]]) -> bool | Unknown:
         """Kleene AND: any false part makes it false, even when another part is unknown."""
-        missing: Missing | None = None
+        unknowns: list[Unknown] = []
         for part in parts:
-            try:
-                if not part():
-                    return False
-            except Missing as exc:
-                missing = missing or exc
-        if missing is not None:
-            raise missing
-        return True
+            holds = part()
+            if isinstance(holds, Unknown):
+                unknowns.append(holds)
+            elif not holds:
+                return False
+        missing = unknown(*unknowns)
+        return missing if missing is not None else True
 
-    def any(self, parts: Iterable[Callable[[], bool]]) -> bool:
+    def any(self, parts: Iterable[Callable[[], bool | Unknown]]) -> bool | Unknown:
         """Kleene OR: any true part makes it true, even when another part is unknown."""
-        missing: Missing | None = None
+        unknowns: list[Unknown] = []
         for part in parts:
-            try:
-                if part():
-                    return True
-            except Missing as exc:
-                missing = missing or exc
-        if missing is not None:
-            raise missing
-        return False
+            holds = part()
+            if isinstance(holds, Unknown):
+                unknowns.append(holds)
+            elif holds:
+                return True
+        missing = unknown(*unknowns)
+        return missing if missing is not None else False
 
-    def any_of(self, items: tuple[tuple[str, Callable[[], bool]], ...], line: int) -> bool:
+    def any_of(
+        self, items: tuple[tuple[str, Callable[[], bool | Unknown]], ...], line: int
+    ) -> bool | Unknown:
         """A labelled any-of: evaluates every option so the trace shows which ones hold."""
         held: list[str] = []
-        missing: Missing | None = None
+        unknowns: list[Unknown] = []
         for label, cond in items:
-            try:
-                if cond():
-                    held.append(label)
-            except Missing as exc:
-                missing = missing or exc
+            holds = cond()
+            if isinstance(holds, Unknown):
+                unknowns.append(holds)
+            elif holds:
+                held.append(label)
         if self.explain:
             self.step("满足以下之一: " + ("、".join(held) if held else "无一满足"), line)
         if held:
             return True
-        if missing is not None:
-            raise missing
-        return False
+        missing = unknown(*unknowns)
+        return missing if missing is not None else False
 
-    def all_of(self, items: tuple[tuple[str, Callable[[], bool]], ...], line: int) -> bool:
+    def all_of(
+        self, items: tuple[tuple[str, Callable[[], bool | Unknown]], ...], line: int
+    ) -> bool | Unknown:
         return self.all(cond for _, cond in items)
 
     # ---- amounts ----
     def of(self, ratio: Quantity, base: Value) -> Value:
         return mul(base, ratio)
 
-    def total(self, keyed: Value) -> Quantity:
+    def total(self, keyed: Value) -> Quantity | Unknown:
+        if isinstance(keyed, Unknown):
+            return keyed
         values = list(keyed.values())
         if not values:
-            raise Missing("(empty tally)")
+            raise NotApplicable("没有任何一项")
         result: Quantity = values[0]
         for value in values[1:]:
             result = result + value
         return result
 
-    def minimum(self, a: Quantity, b: Quantity) -> Quantity:
-        return a if a <= b else b
+    def minimum(self, a: Quantity, b: Quantity) -> Quantity | Unknown:
+        missing = unknown(a, b)
+        return missing if missing is not None else (a if a <= b else b)
 
-    def maximum(self, a: Quantity, b: Quantity) -> Quantity:
-        return a if a >= b else b
+    def maximum(self, a: Quantity, b: Quantity) -> Quantity | Unknown:
+        missing = unknown(a, b)
+        return missing if missing is not None else (a if a >= b else b)
 
     def tiers(
         self,
@@ -473,8 +534,11 @@ class Ctx:
         mode: str,
         rows: tuple[tuple[str, Quantity, Quantity, str], ...],
         line: int,
-    ) -> Quantity:
+    ) -> Quantity | Unknown:
         """Tiered amounts; rows are (op, threshold, amount, label) in ascending order."""
+        row_values = [v for row in rows for v in (row[1], row[2])]
+        if (missing := unknown(value, prior, *row_values)) is not None:
+            return missing
 
         def reached(v: Quantity | None) -> list[int]:
             if v is None:
@@ -503,6 +567,8 @@ class Ctx:
     def schedule(
         self, anchor: date, rows: tuple[tuple[int, int, Callable[[], Value]], ...], line: int
     ) -> Value:
+        if isinstance(anchor, Unknown):
+            return anchor
         year = year_of_operation(anchor, self.on)
         for first, last, amount in rows:
             if year is not None and first <= year <= last:

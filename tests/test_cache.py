@@ -93,3 +93,13 @@ def test_two_processes_compiling_at_once(policies: PolicyFactory, cache_folder: 
     assert all(run.returncode == 0 for run in runs)
     assert all("1元" in out.decode() for out, _ in outputs)
     assert not list(cache_folder.glob("*.tmp"))
+
+
+def test_another_build_of_the_compiler_never_reuses_an_entry(
+    policies: PolicyFactory, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    path = policies.write(policies.clause(RULE))
+    text = path.read_text(encoding="utf-8")
+    before = cache.cache_key(path, text)
+    monkeypatch.setattr(cache, "_compiler_fingerprint", lambda: b"another build")
+    assert cache.cache_key(path, text) != before
