@@ -52,15 +52,14 @@ class Unknown:
 
 def unknown(*values: Any) -> Unknown | None:
     """The unknowns among `values` merged into one, or None when all are known."""
-    found = [v for v in values if isinstance(v, Unknown)]
-    if not found:
-        return None
-    if len(found) == 1:
-        return found[0]
-    names: dict[str, None] = {}
-    for u in found:
-        names.update(dict.fromkeys(u.names))
-    return Unknown(tuple(names))
+    found: Unknown | None = None
+    for value in values:  # a loop, not a list: this runs for every operation of every rule
+        if isinstance(value, Unknown):
+            if found is None:
+                found = value
+            elif value.names != found.names:
+                found = Unknown(tuple(dict.fromkeys(found.names + value.names)))
+    return found
 
 
 class EvaluationError(Exception):
@@ -185,6 +184,7 @@ def mul(a: Value, b: Value) -> Value:
 
 
 _ABSENT = object()
+_NO_STEPS: list[Step] = []  # shared while not explaining: nothing is ever appended to it
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "ge": lambda a, b: a >= b,
@@ -236,7 +236,7 @@ class Ctx:
         self, info: RuleInfo, function: Callable[[Ctx], Any], received: frozenset[str]
     ) -> RuleResult:
         """Evaluate one rule: validity, `once`, conditions, amount and cap, in that order."""
-        self.steps = []
+        self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "applies", steps=self.steps)
         day: date | None = self.on
         if info.valid_by:
@@ -279,7 +279,7 @@ class Ctx:
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
         """A `decide`d value (a warning level, a unit), with the steps that decided it."""
-        self.steps = []
+        self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "decided", steps=self.steps)
         value = self.use(info.name, function)
         if isinstance(value, Unknown):
@@ -291,7 +291,7 @@ class Ctx:
 
     def run_target(self, info: RuleInfo, function: Callable[[Ctx], bool]) -> RuleResult:
         """A target: met, not met, or not reported (the case gives no figure for it)."""
-        self.steps = []
+        self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "met", steps=self.steps)
         result.value = self.inputs.get(info.name)
         outcome = function(self)
