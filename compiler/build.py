@@ -340,6 +340,8 @@ class _Builder(Transformer[Token, Any]):
             leads=self._names_of(items, "lead")[0],
             responsible=self._names_of(items, "responsible")[0],
             targets=tuple(i for i in items if isinstance(i, n.Target)),
+            open_leads=self._names_of(items, "lead")[1],
+            open_responsible=self._names_of(items, "responsible")[1],
             span=self._span(meta),
         )
 
@@ -357,7 +359,8 @@ class _Builder(Transformer[Token, Any]):
             rules=tuple(i for i in items if isinstance(i, n.Rule)),
             kind=kind,
             leads=leads,
-            open_list=open_responsible or open_leads,
+            open_leads=open_leads,
+            open_responsible=open_responsible,
             targets=tuple(i for i in items if isinstance(i, n.Target)),
             refers=tuple(i for i in items if isinstance(i, n.Reference)),
             span=self._span(meta),
@@ -401,7 +404,10 @@ class _Builder(Transformer[Token, Any]):
                 if key in fields:
                     raise _BuildError(Diagnostic(span, f"a rule has one `{key}`; this is a second"))
                 fields[key] = value
-            elif key in ("responsible", "cooperates", "follows"):
+            elif key == "responsible":
+                fields[key].extend(value[1])
+                fields["open_responsible"] = fields.get("open_responsible", False) or value[2]
+            elif key in ("cooperates", "follows"):
                 fields[key].extend(value)
             else:
                 fields[key].append(value)
@@ -463,7 +469,7 @@ class _Builder(Transformer[Token, Any]):
         if isinstance(item, n.Reference):
             return "refers", item, item.span
         if item[0] == "responsible":
-            return "responsible", item[1], item[1][0].span
+            return "responsible", item, item[1][0].span
         if len(item) == 2:
             return "notes", item[1], n.NO_SPAN
         return item  # type: ignore[no-any-return]

@@ -470,6 +470,7 @@ class Rule:
     law: str = ""
     follows: tuple[Name, ...] = ()
     refers: tuple[Reference, ...] = ()
+    open_responsible: bool = False  # the rule's list of responsible units ends with 等
     span: Span = _span()
 
 
@@ -486,10 +487,15 @@ class Clause:
     rules: tuple[Rule, ...] = ()
     kind: str = "clause"
     leads: tuple[Name, ...] = ()
-    open_list: bool = False  # the document ends its unit list with 等
+    open_leads: bool = False  # the document ends the list of lead units with 等 (`etc`)
+    open_responsible: bool = False  # … or the list of responsible units
     targets: tuple[Target, ...] = ()
     refers: tuple[Reference, ...] = ()
     span: Span = _span()
+
+    @property
+    def open_list(self) -> bool:
+        return self.open_leads or self.open_responsible
 
 
 @attrs.frozen
@@ -504,6 +510,8 @@ class Section:
     leads: tuple[Name, ...] = ()
     responsible: tuple[Name, ...] = ()
     targets: tuple[Target, ...] = ()
+    open_leads: bool = False
+    open_responsible: bool = False
     span: Span = _span()
 
 

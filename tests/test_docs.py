@@ -213,6 +213,7 @@ def mkdocs_build(out: Path, site: Path) -> subprocess.CompletedProcess[str]:
 def test_files_produced(files: dict[str, str]) -> None:
     assert sorted(files) == [
         ".policyc-docs",
+        "docs/amounts.md",
         "docs/index.md",
         "docs/test-1.md",
         "docs/units.md",
@@ -490,6 +491,337 @@ def test_mkdocs_build_strict(policy: CheckedPolicy, tmp_path: Path) -> None:
     page = out / "docs" / "test-1.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n[x](units.md#unit-无)\n", "utf-8")
     assert mkdocs_build(out, tmp_path / "site2").returncode != 0
+
+
+# ---- work plans, decisions, procedures; the units and amounts pages ----
+
+PLAN_SOURCE = """\
+天政办发〔2023〕7号
+
+测试工作方案
+
+一、构建现代产业体系
+规上工业增加值增速15%左右。
+29.新增规上工业企业30家、专精特新企业8家。(牵头单位:市经信局;责任单位:市发改委、各乡镇办场等)
+30.落实纺织服装产业支持政策。(牵头单位:市商务局等;责任单位:市财政局)
+
+二、污染天气应对
+预测日AQI>200持续72小时的,发布红色预警;持续48小时的,发布橙色预警。
+1.对违规行为转办有关部门依法查处。
+"""
+
+PLAN_UNITS = """\
+unit 天门市人民政府 "天门市人民政府"
+unit 市经信局 "天门市经济和信息化局"
+unit 市发改委 "天门市发展和改革委员会"
+unit 各乡镇办场 "各乡镇人民政府、办事处、农场" kind group
+unit 市商务局 "天门市商务局"
+unit 市财政局 "天门市财政局"
+unit 市城管局 "天门市城市管理执法局"
+unit 市生态环境局 "天门市生态环境局"
+"""
+
+# Every construct of a work plan and of a warning plan: tasks with leads, open lists, targets
+# and references (to the fixture policy above, and to one not published), a section's lead and
+# target, an ordered enum, a daily series, decisions (one inside a section), a procedure and a
+# rule that follows it with 配合 units and the law it enforces.
+PLAN = """\
+policy "天政办发〔2023〕7号" {
+    title "测试工作方案"
+    issuer 天门市人民政府
+    issued 2023-02-01
+    interpreted_by 市经信局
+    source "plan-source.txt" lines 1 to 12
+    units from "units.policy"
+}
+
+aside "测试工作方案" "标题，不构成规则"
+
+enum 预警级别 ordered { 无, 黄色, 橙色, 红色 }
+input 预测日AQI: AQI series optional "未来数日的逐日AQI预测"
+input 区域预警: 预警级别 default 无 "省级发布的区域预警级别"
+
+decide 城市预警 = if longest_run(预测日AQI 超过 200 AQI) 不少于 72 小时 then 红色
+    else if longest_run(预测日AQI 超过 200 AQI) 不少于 48 小时 then 橙色 else 无 "城市预警级别"
+
+procedure 转办 "转交有关部门办理" { step "填写转办函" step "督促被转单位核实处理" }
+
+section 一 "构建现代产业体系" {
+    quote "规上工业增加值增速15%左右。"
+    lead 市经信局
+    target 规上工业增加值增速 about 15 % within 1 % "规上工业增加值增速"
+    task 29 {
+        quote "新增规上工业企业30家、专精特新企业8家。"
+        lead 市经信局
+        responsible 市发改委, 各乡镇办场 etc
+        target 新增规上工业企业 不少于 30 家 "新增规上工业企业"
+        target 新增专精特新企业 8 家 以上
+        refers "天政发〔2023〕9号" clause 二
+    }
+    task 30 "落实支持政策" {
+        quote "落实纺织服装产业支持政策。"
+        lead 市商务局 etc
+        responsible 市财政局
+        refers "天政发〔2023〕9号"
+        refers "天政发〔2099〕1号" clause 一
+    }
+}
+
+section 二 "污染天气应对" {
+    quote "预测日AQI>200持续72小时的,发布红色预警;持续48小时的,发布橙色预警。"
+    decide 响应级别 = max(城市预警, 区域预警) "不低于区域预警"
+    clause 1 "查处" {
+        quote "对违规行为转办有关部门依法查处。"
+        rule 违规查处 {
+            kind 查处
+            when 响应级别 >= 橙色
+            responsible 市城管局
+            cooperates 市生态环境局
+            law "《大气污染防治法》"
+            follows 转办
+            grants "依法查处"
+        }
+    }
+}
+"""
+
+
+def make_plan(folder: Path) -> CheckedPolicy:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plan-source.txt").write_text(PLAN_SOURCE, encoding="utf-8")
+    (folder / "units.policy").write_text(PLAN_UNITS, encoding="utf-8")
+    path = folder / "plan-7.policy"
+    path.write_text(PLAN, encoding="utf-8")
+    return check_policy(path)
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory: pytest.TempPathFactory) -> CheckedPolicy:
+    return make_plan(tmp_path_factory.mktemp("plan"))
+
+
+@pytest.fixture(scope="module")
+def both(policy: CheckedPolicy, plan: CheckedPolicy) -> dict[str, str]:
+    return render_docs([policy, plan])
+
+
+def positions(text: str, *parts: str) -> list[int]:
+    return [text.index(part) for part in parts]
+
+
+def test_task_with_lead_open_list_targets_and_reference(both: dict[str, str]) -> None:
+    task = section_of(both["docs/plan-7.md"], "### 任务 29 {#task-29}")
+    assert "> **原文（第7行）**：新增规上工业企业30家、专精特新企业8家。" in task
+    assert "**牵头单位**：[市经信局](units.md#unit-市经信局)\n" in task  # no 等: etc is not here
+    assert (
+        "**责任单位**：[市发改委](units.md#unit-市发改委)、[各乡镇办场](units.md#unit-各乡镇办场)等\n"
+        in task
+    )
+    assert "| 指标 | 目标 | 说明 |" in task
+    assert "| 新增规上工业企业 | 不少于30家（含本数） | 新增规上工业企业 |" in task
+    assert "| 新增专精特新企业 | 8家以上（含本数） | — |" in task
+    assert "**参见**：[天政发〔2023〕9号第二条](test-1.md#clause-二)" in task
+    # In the order written: the quote, the units, the targets, the reference.
+    order = positions(task, "**原文", "**牵头单位**", "**责任单位**", "**目标**", "**参见**")
+    assert order == sorted(order)
+
+
+def test_task_title_etc_on_the_lead_and_unpublished_reference(both: dict[str, str]) -> None:
+    task = section_of(both["docs/plan-7.md"], "### 任务 30：落实支持政策 {#task-30}")
+    assert "**牵头单位**：[市商务局](units.md#unit-市商务局)等\n" in task
+    assert "**责任单位**：[市财政局](units.md#unit-市财政局)\n" in task
+    # The whole document links to its page; a document not published here stays plain text.
+    assert "**参见**：[天政发〔2023〕9号](test-1.md)、天政发〔2099〕1号第一条\n" in task
+
+
+def test_reference_without_the_document_is_plain_text(plan: CheckedPolicy) -> None:
+    task = section_of(render_docs([plan])["docs/plan-7.md"], "### 任务 29 {#task-29}")
+    assert "**参见**：天政发〔2023〕9号第二条\n" in task
+
+
+def test_section_lead_and_target(both: dict[str, str]) -> None:
+    page = both["docs/plan-7.md"]
+    section = section_of(page, "## 一、构建现代产业体系 {#section-一}")
+    assert "**牵头单位**：[市经信局](units.md#unit-市经信局)" in section
+    assert "| 规上工业增加值增速 | 15%左右（±1%） | 规上工业增加值增速 |" in section
+    # Targets are what a progress case reports: listed as targets, never as inputs.
+    inputs = section_of(page, "## 输入 {#inputs}")
+    assert "规上工业" not in inputs and "新增" not in inputs
+
+
+def test_document_order(both: dict[str, str]) -> None:
+    page = both["docs/plan-7.md"]
+    headings = re.findall(r"^#+ .*\{#([^}]+)\}$", page, re.M)
+    assert headings == [
+        "decisions",
+        "decide-城市预警",
+        "decide-响应级别",  # a decision inside a section is listed with the others
+        "readings",
+        "repairs",
+        "inputs",
+        "enums",
+        "enum-预警级别",
+        "procedures",
+        "procedure-转办",
+        "section-一",
+        "task-29",
+        "task-30",
+        "section-二",
+        "clause-1",
+        "rule-违规查处",
+        "asides",
+    ]
+    assert page.count("不低于区域预警") == 1  # not repeated inside section 二
+
+
+def test_decisions_with_branches_and_ordered_enum(both: dict[str, str]) -> None:
+    page = both["docs/plan-7.md"]
+    order = "无 &lt; 黄色 &lt; 橙色 &lt; 红色"
+    city = section_of(page, "### 城市预警 {#decide-城市预警}")
+    assert "城市预警级别" in city
+    assert f"**取值**：[预警级别](#enum-预警级别)之一，由低到高：{order}" in city
+    assert (
+        "1. 若 预测日AQI 超过200AQI（不含本数）的最长连续天数 不少于72小时（含本数） 则 红色\n"
+        "2. 若 预测日AQI 超过200AQI（不含本数）的最长连续天数 不少于48小时（含本数） 则 橙色\n"
+        "3. 否则 无\n"
+    ) in city
+    response = section_of(page, "### 响应级别 {#decide-响应级别}")
+    assert "**判定**：[城市预警](#decide-城市预警)与区域预警中较大者" in response
+    assert f"由低到高：{order}" in response
+    enum = section_of(page, "### 预警级别 {#enum-预警级别}")
+    assert f"**有序**，由低到高：{order}" in enum
+    # A rule that tests a decision links to it.
+    rule = section_of(page, "#### 规则：违规查处")
+    assert "- **条件**：[响应级别](#decide-响应级别) ≥ 橙色（含本数）" in rule
+
+
+def test_series_input(both: dict[str, str]) -> None:
+    page = both["docs/plan-7.md"]
+    assert (
+        "| 预测日AQI | AQI（逐日序列） | 可选（未填时相关规则为“无法判定”） | 未来数日的逐日AQI预测 |"
+        in page
+    )
+    assert "| 区域预警 | [预警级别](#enum-预警级别) | 默认 无 | 省级发布的区域预警级别 |" in page
+
+
+def test_procedure_cooperates_and_law(both: dict[str, str]) -> None:
+    page = both["docs/plan-7.md"]
+    procedure = section_of(page, "### 转办（转交有关部门办理） {#procedure-转办}")
+    assert "1. 填写转办函\n2. 督促被转单位核实处理\n" in procedure
+    assert "**适用规则**：[违规查处](#rule-违规查处)" in procedure
+    rule = section_of(page, "#### 规则：违规查处")
+    assert "- **责任单位（本规则）**：[市城管局](units.md#unit-市城管局)" in rule
+    assert "- **配合单位**：[市生态环境局](units.md#unit-市生态环境局)" in rule
+    assert "- **依据**：《大气污染防治法》" in rule
+    assert "- **办理程序**：[转办](#procedure-转办)" in rule
+
+
+def test_asides_listed_with_their_line(both: dict[str, str]) -> None:
+    asides = both["docs/plan-7.md"].split("{#asides}", 1)[1]
+    assert "> **原文（第3行）**：测试工作方案" in asides
+    assert "*未列为规则*：标题，不构成规则" in asides
+
+
+def test_units_page_lists_every_role_across_documents(both: dict[str, str]) -> None:
+    units = both["docs/units.md"]
+    assert units.startswith("# 单位与职责\n")
+    lead = section_of(units, "## 市经信局 {#unit-市经信局}")
+    assert "[天政办发〔2023〕7号 一、构建现代产业体系](plan-7.md#section-一)" in lead
+    assert "[天政办发〔2023〕7号 任务 29](plan-7.md#task-29)" in lead
+    assert "- **解释单位**：\n    - [天政办发〔2023〕7号](plan-7.md)" in lead
+    commerce = section_of(units, "## 市商务局 {#unit-市商务局}")
+    order = positions(commerce, "- **牵头单位**：", "- **责任单位**：", "- **解释单位**：")
+    assert order == sorted(order)
+    assert "[天政办发〔2023〕7号 任务 30：落实支持政策](plan-7.md#task-30)" in commerce
+    assert "(test-1.md#clause-二)" in commerce  # and its duties in the other document
+    helper = section_of(units, "## 市生态环境局 {#unit-市生态环境局}")
+    assert (
+        "- **配合单位**：\n"
+        "    - [天政办发〔2023〕7号 （1）查处 · 规则“违规查处”](plan-7.md#rule-违规查处)"
+    ) in helper
+    group = section_of(units, "## 各乡镇办场 {#unit-各乡镇办场}")
+    assert "- **类别**：单位组" in group
+    assert "[天政办发〔2023〕7号 任务 29](plan-7.md#task-29)" in group
+    government = section_of(units, "## 天门市人民政府 {#unit-天门市人民政府}")
+    assert (
+        "- **发文单位**：\n    - [天政办发〔2023〕7号](plan-7.md)\n    - [天政发〔2023〕9号](test-1.md)"
+        in government
+    )
+
+
+def test_amounts_index(both: dict[str, str]) -> None:
+    amounts = both["docs/amounts.md"]
+    assert amounts.startswith("# 金额索引\n")
+    assert "| [天政发〔2023〕9号](#amounts-test-1) | 15 | 1 |" in amounts
+    assert "| [天政办发〔2023〕7号](#amounts-plan-7) | 0 | 0 |" in amounts
+    plan = section_of(amounts, "## 天政办发〔2023〕7号 测试工作方案 {#amounts-plan-7}")
+    assert "本文件未写明金额。" in plan
+    group = amounts.split("{#amounts-test-1}", 1)[1]
+    clause = "[（一）用工支持](test-1.md#clause-一)"
+    rule = "[推荐补贴](test-1.md#rule-推荐补贴)"
+    rows = [
+        f"| {clause} | {rule} | 金额 | 若读法「推荐补贴关系」取「叠加」则在岗月数按达到的各档合计（见档次表），"
+        "否则在岗月数按达到的最高档（见档次表） | 补贴；对象：推荐者 |",
+        # The two tier tables differ only in their mode: each tier amount is listed once.
+        f"| {clause} | {rule} | 档次金额 | 500元 | 第1档：满6月（含本数） |",
+        f"| {clause} | {rule} | 档次金额 | 1000元 | 第2档：满12月（含本数） |",
+        f"| {clause} | {rule} | 封顶 | 每人每年最高1600元 | — |",
+        "| [（二）做大总量](test-1.md#clause-二) | — | 资金 | 每年500万元 | 奖励资金：用于做大总量奖励 |",
+        "| [（二）做大总量](test-1.md#clause-二) | [总量奖励](test-1.md#rule-总量奖励) | 档次金额 | 15万元 "
+        "| 第2档：超过1亿元（不含本数） |",
+        "| [（三）租金减免](test-1.md#clause-三) | [租金减免](test-1.md#rule-租金减免) | 年度金额 | 年房租的50% "
+        "| 第3–5年 |",
+        "| [（四）参展补贴](test-1.md#clause-四) | [参展补贴](test-1.md#rule-参展补贴) | 标准表 | 4000元/次 "
+        "| [参展补贴标准](test-1.md#table-参展补贴标准)·省外 |",
+        "| [（五）物流专线](test-1.md#clause-五) | [经营补贴](test-1.md#rule-经营补贴) | 金额未规定 | 金额未规定 "
+        "| 给予经营补贴 |",
+    ]
+    order = positions(group, *rows)
+    assert order == sorted(order)  # document order
+    assert group.count("| 档次金额 | 500元 |") == 1
+    config = both["mkdocs.yml"]
+    assert '  - "单位与职责": units.md\n  - "金额索引": amounts.md\n' in config
+    assert "[金额索引](amounts.md)" in both["docs/index.md"]
+
+
+def test_amounts_in_branches_that_differ_say_when(tmp_path: Path) -> None:
+    text = POLICY.replace(
+        "highest { 满 6 月: 500 元, 满 12 月: 1000 元 }",
+        "highest { 满 6 月: 500 元, 满 12 月: 800 元 }",
+    )
+    assert text != POLICY
+    amounts = render_docs([make_policy(tmp_path, text=text)])["docs/amounts.md"]
+    reading = "读法[推荐补贴关系](test-1.md#reading-推荐补贴关系)"
+    assert "| 档次金额 | 500元 | 第1档：满6月（含本数） |" in amounts  # alike in both branches
+    assert (
+        f"| 档次金额 | 1000元 | 第2档：满12月（含本数）（适用：{reading}取“叠加”时（现未采用）） |"
+        in amounts
+    )
+    assert (
+        f"| 档次金额 | 800元 | 第2档：满12月（含本数）（适用：{reading}不取“叠加”时（现采用）） |"
+        in amounts
+    )
+
+
+def test_work_plan_render_is_deterministic(policy: CheckedPolicy, plan: CheckedPolicy) -> None:
+    once = render_docs([policy, plan])
+    assert render_docs([plan, policy]) == once
+    assert render_docs([policy, plan]) == once
+
+
+def test_mkdocs_build_strict_with_work_plan(
+    policy: CheckedPolicy, plan: CheckedPolicy, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    write_docs([policy, plan], out)
+    result = mkdocs_build(out, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "plan-7" / "index.html").read_text(encoding="utf-8")
+    for anchor in ("task-29", "decide-城市预警", "procedure-转办", "section-一"):
+        assert f'id="{anchor}"' in html
+    assert 'href="../test-1/#clause-二"' in html
+    amounts = (tmp_path / "site" / "amounts" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../test-1/#rule-推荐补贴"' in amounts
 
 
 # ---- the shipped policy ----
