@@ -24,7 +24,7 @@ from policyc.compiler.pipeline import (
     compile_policy,
     read_source,
 )
-from policyc.report import json_text, to_json, to_text
+from policyc.report import STATUS_WORDS, json_text, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--explain", action="store_true", help="show the steps behind each result")
     run.add_argument(
+        "--only",
+        metavar="STATUS[,STATUS]",
+        help="list only results with these statuses (e.g. applies,decided); totals are unchanged",
+    )
+    run.add_argument(
         "--reading",
         action="append",
         default=[],
@@ -81,13 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help="write the clause docs (Markdown and mkdocs.yml)")
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
+
+    duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
+    duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
+    duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
+    duties.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        handler = {"check": cmd_check, "run": cmd_run, "test": cmd_test, "docs": cmd_docs}
+        handler = {
+            "check": cmd_check,
+            "run": cmd_run,
+            "test": cmd_test,
+            "docs": cmd_docs,
+            "duties": cmd_duties,
+        }
         return handler[args.command](args)
     except PolicyError as exc:
         sys.stderr.write(exc.render() + "\n")
@@ -224,11 +240,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     readings.update(case.readings)
     readings.update(_readings(policy, args.reading))
     results = policy.evaluate(case.inputs, on, readings, case.received, args.explain)
+    if args.only:
+        wanted = {s.strip() for s in args.only.split(",") if s.strip()}
+        unknown_statuses = wanted - set(STATUS_WORDS)
+        if unknown_statuses:
+            raise InputError(
+                f"--only {args.only}: unknown status {', '.join(sorted(unknown_statuses))};"
+                f" statuses are {', '.join(STATUS_WORDS)}"
+            )
+        shown = [r for r in results if r.status in wanted]
+    else:
+        shown = results
     if args.format == "json":
-        doc = to_json(policy, results, on, readings, str(args.case), args.explain)
+        doc = to_json(policy, shown, on, readings, str(args.case), args.explain, totals_of=results)
         sys.stdout.write(json_text(doc))
     else:
-        sys.stdout.write(to_text(policy, results, on, readings, args.explain))
+        sys.stdout.write(to_text(policy, shown, on, readings, args.explain, totals_of=results))
     return EXIT_OK
 
 
@@ -271,6 +298,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
     written = write_docs(checked, args.out)
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
+
+
+# ---- duties ----------------------------------------------------------------------------------
+
+
+def cmd_duties(args: argparse.Namespace) -> int:
+    from policyc.duties import run_duties
+
+    return run_duties(args.unit, args.paths, args.format, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
 SCHEMA_VERSION = 1
+BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
 
 STATUS_WORDS = {
     "decided": "判定",
@@ -83,6 +84,7 @@ def to_json(
     readings: dict[str, str],
     case_path: str | None,
     explain: bool,
+    totals_of: list[RuleResult] | None = None,
 ) -> dict[str, Any]:
     header = policy.checked.header
     valid_until = policy.checked.valid_until
@@ -98,7 +100,7 @@ def to_json(
         "provisional": header.provisional,
         "readings": readings,
         "results": [],
-        "totals": {unit: money(q) for unit, q in totals(results).items()},
+        "totals": {unit: money(q) for unit, q in totals(totals_of or results).items()},
     }
     for r in results:
         info = r.info
@@ -167,6 +169,7 @@ def to_text(
     on: date,
     readings: dict[str, str],
     explain: bool,
+    totals_of: list[RuleResult] | None = None,
 ) -> str:
     header = policy.checked.header
     out: list[str] = [f"{header.number}  {header.title}"]
@@ -194,7 +197,7 @@ def to_text(
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
         out.extend(_rule_lines(r, explain))
-    sums = totals(results)
+    sums = totals(totals_of or results)
     if sums:
         out.append("")
         out.append(
@@ -231,7 +234,8 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
     elif r.reason:
         lines.append(f"      原因: {r.reason}")
     if info.grants and r.status == "applies":
-        lines.append(f"      可享受: {info.grants}")
+        label = "可享受" if info.kind in BENEFIT_KINDS else "内容"
+        lines.append(f"      {label}: {info.grants}")
     who = []
     if info.beneficiary:
         who.append(f"受益: {info.beneficiary}")

@@ -98,6 +98,25 @@ class CheckedPolicy:
     procedures: dict[str, n.Procedure]
     references: tuple[tuple[str, n.Reference], ...]  # (where it is written, the reference)
 
+    def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
+        """The inputs expressions read, directly or through `define`s, in order of mention."""
+        found: dict[str, None] = {}
+        seen: set[str] = set()
+
+        def visit(expr: n.Expr) -> None:
+            for node in n.walk(expr):
+                if not isinstance(node, n.Ref):
+                    continue
+                if node.name in self.inputs:
+                    found.setdefault(node.name)
+                elif node.name in self.defines and node.name not in seen:
+                    seen.add(node.name)
+                    visit(self.defines[node.name].expr)
+
+        for expr in exprs:
+            visit(expr)
+        return tuple(found)
+
     def member_enum(self, name: str) -> str | None:
         """The enum a bare name is a member of, when it is one (and not an input or define)."""
         if name in self.inputs or name in self.defines or name in self.tables:

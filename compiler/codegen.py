@@ -212,10 +212,7 @@ class _Generator:
 
     def inputs_of(self, expr: n.Expr | None) -> tuple[str, ...]:
         """The inputs an amount reads, in order of first mention, for the trace."""
-        if expr is None:
-            return ()
-        names = [e.name for e in n.walk(expr) if isinstance(e, n.Ref)]
-        return tuple(dict.fromkeys(x for x in names if x in self.policy.inputs))
+        return self.policy.inputs_of([expr]) if expr is not None else ()
 
     # ---- expressions ----
     def py(self, expr: n.Expr) -> str:

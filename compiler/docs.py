@@ -653,12 +653,7 @@ class _PolicyView:
             facts.append(Fact("依据读法", "；".join(self.reading_ref(r) for r in readings)))
             for reading in readings:
                 self.reading_users.setdefault(reading, []).append(link(name, f"#{anchor}"))
-        inputs = _unique(
-            e.name
-            for x in exprs
-            for e in n.walk(x)
-            if isinstance(e, n.Ref) and e.name in self.policy.inputs
-        )
+        inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
         self.rule_amounts(owner, rule, exprs)

@@ -184,3 +184,12 @@ def test_a_rule_that_cannot_be_evaluated_names_its_policy_line(tmp_path: Path):
     assert "Traceback" not in done.stderr
     (tmp_path / "c.yaml").write_text("on: 2023-05-01\ninputs: {月数: 12}\n", encoding="utf-8")
     assert "1元" in policyc("run", "p.policy", "--case", "c.yaml", cwd=tmp_path).stdout
+
+
+def test_only_filters_the_listing_but_not_the_totals():
+    doc = json.loads(run_mini("--format", "json", "--only", "unspecified").stdout)
+    assert [r["rule"] for r in doc["results"]] == ["用工"]
+    assert doc["totals"]["元"]["value"] == "1364000"  # 100万 + 23万 + 12万 + 1.4万, all still counted
+    bad = run_mini("--only", "maybe")
+    assert bad.returncode == 2
+    assert "unknown status maybe" in bad.stderr
