@@ -349,6 +349,8 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
                 f"expected a list of numbers of {info.measure.name if info.measure else ''}"
                 f" (one per day), got {_shown(value)}"
             )
+        if not value:
+            raise _FieldError("expected at least one value (one per day), got an empty list")
         return tuple(_quantity(info, item.value, series=True) for item in value)
     if kind == "keyed":
         if not isinstance(value, dict):

@@ -133,6 +133,7 @@ def to_json(
                 {"name": p[0], "title": p[1], "steps": list(p[2])} for p in info.procedures
             ],
             "refers": list(info.refers),
+            "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
         }
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
@@ -247,6 +248,8 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
         lines.append("      " + " · ".join(who))
     if info.law:
         lines.append(f"      依据: {info.law}")
+    for name, amount, text in info.limits:
+        lines.append(f"      限额「{name}」: {amount}" + (f"（{text}）" if text else ""))
     if r.status == "applies":
         for name, title, steps in info.procedures:
             lines.append(f"      办理程序「{title or name}」:")

@@ -190,6 +190,7 @@ class _Generator:
                 (p.text, procedures[p.text].title, procedures[p.text].steps) for p in rule.follows
             ),
             "refers": tuple(render_reference(r) for r in rule.refers),
+            "limits": tuple((x.name.text, render(x.amount), x.text) for x in rule.limits),
         }
         return {
             "role": "rule",
@@ -245,7 +246,7 @@ class _Generator:
         args = ", ".join(self.py(a) for a in e.args)
         kind = self.policy.special.get(e)
         if kind is not None:
-            return f"c.{e.func}_ranked({args}, {self.order(kind)})"
+            return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"
         method = {"min": "minimum", "max": "maximum"}.get(e.func, e.func)
         return f"c.{method}({args})"
 

@@ -113,6 +113,7 @@ class RuleInfo:
     cooperates: tuple[str, ...] = ()
     law: str = ""
     procedures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, title, steps)
+    limits: tuple[tuple[str, str, str], ...] = ()  # (name, the limit as written, its text)
     refers: tuple[str, ...] = ()
     description: str = ""
 
@@ -281,7 +282,11 @@ class Ctx:
         """A `decide`d value (a warning level, a unit), with the steps that decided it."""
         self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "decided", steps=self.steps)
-        value = self.use(info.name, function)
+        try:
+            value = self.use(info.name, function)
+        except NotApplicable as exc:
+            result.status, result.reason = "undetermined", exc.reason
+            return result
         if isinstance(value, Unknown):
             result.status, result.missing = "undetermined", value.names
             result.reason = "需要输入 " + "、".join(value.names)
@@ -294,7 +299,11 @@ class Ctx:
         self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "met", steps=self.steps)
         result.value = self.inputs.get(info.name)
-        outcome = function(self)
+        try:
+            outcome = function(self)
+        except NotApplicable as exc:
+            result.status, result.reason = "not_reported", exc.reason
+            return result
         if isinstance(outcome, Unknown):
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
         elif not outcome:
@@ -324,13 +333,23 @@ class Ctx:
             self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
         return result
 
-    def max_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str | Unknown:
-        missing = unknown(a, b)
-        return missing if missing is not None else (a if order.index(a) >= order.index(b) else b)
+    def max_ranked(self, a: str, b: str, order: tuple[str, ...], line: int = 0) -> str | Unknown:
+        return self._ranked(a, b, order, line, higher=True)
 
-    def min_ranked(self, a: str, b: str, order: tuple[str, ...]) -> str | Unknown:
+    def min_ranked(self, a: str, b: str, order: tuple[str, ...], line: int = 0) -> str | Unknown:
+        return self._ranked(a, b, order, line, higher=False)
+
+    def _ranked(
+        self, a: str, b: str, order: tuple[str, ...], line: int, higher: bool
+    ) -> str | Unknown:
         missing = unknown(a, b)
-        return missing if missing is not None else (a if order.index(a) <= order.index(b) else b)
+        if missing is not None:
+            return missing
+        first = (order.index(a) >= order.index(b)) == higher
+        chosen = a if first else b
+        if self.explain:
+            self.step(f"{a} 与 {b} 取{'较高' if higher else '较低'}者 → {chosen}", line)
+        return chosen
 
     def cmp_series(
         self, op: str, series: tuple[Quantity, ...], value: Quantity, text: str, line: int

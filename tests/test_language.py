@@ -147,3 +147,29 @@ def test_references_resolve_across_documents(policies: PolicyFactory):
     second = compile_policy(policies.write(body, "b.policy", header=other))
     problems = [d.message for d in check_references([first.checked, second.checked])]
     assert problems == ["测试〔2023〕1号 has no clause 九", "`天政发〔2099〕1号` is not a loaded policy"]
+
+
+def test_dotted_numbers_and_an_open_ended_validity(policies: PolicyFactory):
+    header = (
+        'policy "测试〔2023〕5号" {\n    title "t"\n    valid from 2023-01-18\n'
+        '    source "source.txt" lines 1 to 3\n    units from "units.policy"\n}\n'
+    )
+    body = f'section 4 "应急响应" {{\n  clause 4.3.1 "Ⅲ级响应措施" {{\n    {QUOTE}\n    rule r {{ responsible 市商务局 }}\n  }}\n}}\n'
+    policy = compile_policy(policies.write(body, header=header))
+    assert [c.number for c in policy.checked.file.all_clauses()] == ["4.3.1"]
+    assert policy.checked.valid_until is None
+    assert policy.evaluate({}, date(2023, 1, 17))[0].status == "not_in_force"
+    assert policy.evaluate({}, date(2043, 1, 17))[0].status == "applies"
+
+
+def test_the_floor_shows_in_the_trace_and_an_empty_series_is_refused(policies: PolicyFactory, tmp_path):  # type: ignore[no-untyped-def]
+    from policyc.cases import load_case
+    from policyc.compiler.errors import InputError
+
+    policy = policies.compile('  rule r { when 响应 >= 黄色 grants "措施" }', LEVELS)
+    out = {r.info.name: r for r in policy.evaluate({"预测日AQI": aqi(120), "区域预警": "橙色"}, ON, explain=True)}
+    assert any("无 与 橙色 取较高者 → 橙色" in s.text for s in out["响应"].steps)
+    case = tmp_path / "c.yaml"
+    case.write_text("inputs: {预测日AQI: []}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="expected at least one value"):
+        load_case(case, policy.checked)
