@@ -1,0 +1,464 @@
+"""`policyc duties UNIT`: what one unit leads, is responsible for or cooperates on, across policies.
+
+A duty is one place where a policy names the unit: a section, clause or task it leads (牵头) or is
+responsible for (责任), a rule it is responsible for or cooperates on (配合), a policy it interprets
+(解释). Names resolve through each policy's unit registry, so an alias finds the same duties. A
+group (各乡镇办场) is a unit in its own right; a unit is said to be covered by a group only when the
+group's full name says so without guessing: a full name starting with 各 ("各乡镇人民政府、办事处、
+农场") covers every unit whose full name ends with one of the kinds it lists.
+
+`progress_counts` and `progress_text` count a progress case's targets by lead unit and by section,
+for `policyc run` to print after its results.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import attrs
+
+from policyc.compiler import nodes as n
+from policyc.compiler.checker import CheckedPolicy, check
+from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.parser import parse
+from policyc.compiler.pipeline import CompiledPolicy, read_source
+from policyc.compiler.registry import Unit
+from policyc.compiler.render import render_reference, render_target
+from policyc.runtime.evaluation import RuleResult
+
+LEAD, RESPONSIBLE, COOPERATES, INTERPRETS = "牵头", "责任", "配合", "解释"
+ROLES = (LEAD, RESPONSIBLE, COOPERATES, INTERPRETS)
+SCHEMA_VERSION = 1
+_NUMERALS = re.compile(r"^[0-9一二三四五六七八九十百〇零]+$")
+
+
+@attrs.frozen
+class Duty:
+    policy: str  # 文号
+    policy_title: str
+    role: str  # 牵头 | 责任 | 配合 | 解释
+    kind: str  # policy | section | clause | task | rule
+    number: str  # the section, clause or task number, or the rule's name
+    section: str  # the number of the section it sits in, "" when none
+    title: str
+    written: str  # the unit's name as this place writes it
+    source_line: int | None  # the received text's line of its first quote
+    policy_file: str
+    policy_line: int
+    within: str = ""  # a rule's clause or task: 第七条, 第3项
+    open_list: bool = False  # the document's unit list ends with 等
+    targets: tuple[tuple[str, str], ...] = ()  # (name, wording)
+    rules: tuple[str, ...] = ()
+    tasks: tuple[str, ...] = ()  # clauses and tasks of a section that take its lead
+    refers: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class DutyReport:
+    query: str
+    unit: Unit
+    duties: tuple[Duty, ...]
+    groups: tuple[tuple[Unit, int], ...]  # groups covering the unit, with their duty counts
+    documents: tuple[str, ...]
+
+    def count(self, role: str) -> int:
+        return sum(1 for d in self.duties if d.role == role)
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+
+def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
+    """Every policy under the paths (folders searched recursively); unit registries skipped."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.policy")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    policies = []
+    for path in files:
+        text = read_source(path)
+        parsed = parse(text, str(path))
+        if parsed.header is not None:
+            policies.append(check(parsed, text))
+    if not policies:
+        raise InputError(f"no policies under {', '.join(map(str, paths))}")
+    return policies
+
+
+def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
+    """The unit a name or alias stands for; an error naming close matches when none does."""
+    known: set[str] = set()
+    for policy in policies:
+        unit = policy.registry.resolve(name)
+        if unit is not None:
+            return unit
+        for candidate in policy.registry.units.values():
+            known.update((candidate.name, *candidate.aliases))
+    raise InputError(f"unknown unit `{name}`{did_you_mean(name, known)}")
+
+
+# ---- collecting ------------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self, policy: CheckedPolicy, unit: str):
+        self.policy = policy
+        self.unit = unit
+        self.duties: list[Duty] = []
+
+    def written(self, names: Iterable[n.Name]) -> str | None:
+        """How `names` write the unit, if they name it."""
+        for name in names:
+            found = self.policy.registry.resolve(name.text)
+            if found is not None and found.name == self.unit:
+                return name.text
+        return None
+
+    def add(
+        self, role: str, owner: n.Section | n.Clause | n.Rule, written: str, **extra: Any
+    ) -> None:
+        quotes = owner.quotes
+        source_line = self.policy.quote_lines.get(quotes[0].text) if quotes else None
+        header = self.policy.header
+        if isinstance(owner, n.Rule):
+            kind, number, title = "rule", owner.name.text, _gist(quotes) or owner.kind
+        elif isinstance(owner, n.Section):
+            kind, number, title = "section", owner.number, owner.title
+        else:
+            kind, number, title = owner.kind, owner.number, owner.title or _gist(quotes)
+        self.duties.append(
+            Duty(
+                policy=header.number,
+                policy_title=header.title,
+                role=role,
+                kind=kind,
+                number=number,
+                title=title,
+                written=written,
+                source_line=source_line,
+                policy_file=self.policy.file.path,
+                policy_line=owner.span.line,
+                **extra,
+            )
+        )
+
+    def collect(self) -> list[Duty]:
+        header = self.policy.header
+        if header.interpreted_by is not None and (w := self.written([header.interpreted_by])):
+            self.duties.append(
+                Duty(
+                    header.number, header.title, INTERPRETS, "policy", "", "", "负责解释", w,
+                    None, self.policy.file.path, header.span.line,
+                )
+            )  # fmt: skip
+        for section in self.policy.file.sections:
+            self.section(section)
+            for clause in section.clauses:
+                self.clause(clause, section)
+        for clause in self.policy.file.clauses:
+            self.clause(clause, None)
+        return self.duties
+
+    def section(self, section: n.Section) -> None:
+        inherit = [c for c in section.clauses if not c.leads]
+        targets = [*section.targets, *(t for c in inherit for t in c.targets)]
+        if w := self.written(section.leads):
+            self.add(
+                LEAD, section, w, section=section.number, targets=_targets(targets),
+                rules=tuple(r.name.text for r in section.rules),
+                tasks=tuple(_place(c.kind, c.number) for c in inherit),
+            )  # fmt: skip
+        if w := self.written(section.responsible):
+            self.add(RESPONSIBLE, section, w, section=section.number, targets=_targets(targets))
+        self.rules(section.rules, section.responsible, section.number, "")
+
+    def clause(self, clause: n.Clause, section: n.Section | None) -> None:
+        where = section.number if section is not None else ""
+        common: dict[str, Any] = {
+            "section": where,
+            "open_list": clause.open_list,
+            "targets": _targets(clause.targets),
+            "refers": tuple(render_reference(r) for r in clause.refers),
+        }
+        if w := self.written(clause.leads):
+            rules = tuple(r.name.text for r in clause.rules)
+            self.add(LEAD, clause, w, rules=rules, **common)
+        if w := self.written(clause.responsible):
+            mine = [r for r in clause.rules if not r.responsible or self.written(r.responsible)]
+            self.add(RESPONSIBLE, clause, w, rules=tuple(r.name.text for r in mine), **common)
+        self.rules(clause.rules, clause.responsible, where, _place(clause.kind, clause.number))
+
+    def rules(
+        self, rules: Iterable[n.Rule], owner_units: tuple[n.Name, ...], where: str, within: str
+    ) -> None:
+        for rule in rules:
+            extra = {
+                "section": where,
+                "within": within,
+                "refers": tuple(render_reference(r) for r in rule.refers),
+            }
+            w = self.written(rule.responsible)
+            if w and not self.written(owner_units):
+                self.add(RESPONSIBLE, rule, w, **extra)
+            if w := self.written(rule.cooperates):
+                self.add(COOPERATES, rule, w, **extra)
+
+
+def _targets(targets: Iterable[n.Target]) -> tuple[tuple[str, str], ...]:
+    return tuple((t.name.text, render_target(t)) for t in targets)
+
+
+def _gist(quotes: tuple[n.Quote, ...], limit: int = 48) -> str:
+    """A task's first quote without its closing list of units, shortened."""
+    if not quotes:
+        return ""
+    text = quotes[0].text
+    at = text.rfind("(")
+    if at > 0 and "单位" in text[at:]:
+        text = text[:at]
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _place(kind: str, number: str) -> str:
+    """第七条, 第29项, 第一部分; a number that is not a numeral stands as written."""
+    if kind == "rule" or not _NUMERALS.match(number):
+        return number
+    return {"clause": f"第{number}条", "task": f"第{number}项", "section": f"第{number}部分"}.get(
+        kind, number
+    )
+
+
+def duties_of(policies: Sequence[CheckedPolicy], unit: str) -> list[Duty]:
+    """Every duty of the unit (a canonical name) in the policies, in document order."""
+    return [d for p in policies for d in _Collector(p, unit).collect()]
+
+
+def _group_kinds(full_name: str) -> tuple[str, ...]:
+    """The kinds of unit an 各-group's full name lists.
+
+    各乡镇人民政府、办事处、农场及天门经济开发区 →
+    乡人民政府, 镇人民政府, 办事处, 农场, 天门经济开发区.
+    A group whose full name does not start with 各 lists no kinds: its members are not known.
+    """
+    if not full_name.startswith("各"):
+        return ()
+    kinds: list[str] = []
+    for part in re.split("[、及]", full_name[1:]):
+        kinds.extend((f"乡{part[2:]}", f"镇{part[2:]}") if part.startswith("乡镇") else (part,))
+    return tuple(k for k in kinds if k)
+
+
+def covering_groups(policies: Sequence[CheckedPolicy], unit: Unit) -> list[Unit]:
+    if unit.kind != "unit":
+        return []
+    groups: dict[str, Unit] = {}
+    for policy in policies:
+        for candidate in policy.registry.units.values():
+            kinds = _group_kinds(candidate.full_name) if candidate.kind == "group" else ()
+            if any(unit.full_name.endswith(k) for k in kinds):
+                groups.setdefault(candidate.name, candidate)
+    return list(groups.values())
+
+
+def build_report(policies: Sequence[CheckedPolicy], query: str) -> DutyReport:
+    unit = resolve_unit(policies, query)
+    groups = tuple((g, len(duties_of(policies, g.name))) for g in covering_groups(policies, unit))
+    return DutyReport(
+        query,
+        unit,
+        tuple(duties_of(policies, unit.name)),
+        groups,
+        tuple(p.header.number for p in policies),
+    )
+
+
+# ---- output ----------------------------------------------------------------------------------
+
+
+def to_json(report: DutyReport) -> dict[str, Any]:
+    unit = report.unit
+    return {
+        "policyc": SCHEMA_VERSION,
+        "query": report.query,
+        "unit": {
+            "name": unit.name,
+            "full_name": unit.full_name,
+            "aliases": list(unit.aliases),
+            "kind": unit.kind,
+        },
+        "documents": list(report.documents),
+        "counts": {role: report.count(role) for role in ROLES},
+        "duties": [_duty_json(d) for d in report.duties],
+        "groups": [
+            {"name": g.name, "full_name": g.full_name, "duties": count}
+            for g, count in report.groups
+        ],
+    }
+
+
+def _duty_json(duty: Duty) -> dict[str, Any]:
+    return {
+        "policy": duty.policy,
+        "policy_title": duty.policy_title,
+        "role": duty.role,
+        "kind": duty.kind,
+        "number": duty.number,
+        "section": duty.section,
+        "within": duty.within,
+        "title": duty.title,
+        "written": duty.written,
+        "open_list": duty.open_list,
+        "targets": [{"name": name, "target": text} for name, text in duty.targets],
+        "rules": list(duty.rules),
+        "tasks": list(duty.tasks),
+        "refers": list(duty.refers),
+        "source_line": duty.source_line,
+        "policy_file": duty.policy_file,
+        "policy_line": duty.policy_line,
+    }
+
+
+def to_text(report: DutyReport) -> str:
+    unit = report.unit
+    head = f"{unit.name}（{unit.full_name}）" + ("，群体" if unit.kind == "group" else "")
+    out = [head]
+    if report.query != unit.name:
+        out.append(f"查询名 {report.query} 是 {unit.name} 的别名")
+    if unit.aliases:
+        out.append("别名: " + "、".join(unit.aliases))
+    out.append(" · ".join(f"{role} {report.count(role)} 项" for role in ROLES))
+    current = None
+    for duty in report.duties:
+        if duty.policy != current:
+            current = duty.policy
+            out.extend(("", f"{duty.policy}  {duty.policy_title}"))
+        out.extend(_duty_lines(duty, unit.name))
+    if not report.duties:
+        out.extend(("", f"在 {'、'.join(report.documents)} 中没有职责"))
+    if report.groups:
+        out.append("")
+        out.append("按全称属于以下群体（群体的职责另计，用 policyc duties 群体名 查看）:")
+        for group, count in report.groups:
+            out.append(f"  {group.name}（{group.full_name}）: {count} 项")
+    return "\n".join(out) + "\n"
+
+
+def _duty_lines(duty: Duty, canonical: str) -> list[str]:
+    where = _place(duty.kind, duty.number)
+    if duty.kind == "policy":
+        where = "全文"
+    elif duty.kind == "rule":
+        where = f"规则 {duty.number}"
+    context = [_place("section", duty.section)] if duty.section and duty.kind != "section" else []
+    context += [duty.within] if duty.within else []
+    if context:
+        where += f"（{' '.join(context)}）"
+    line = f"  {duty.role}  {where}  {duty.title}"
+    if duty.source_line:
+        line += f"  [来文第{duty.source_line}行]"
+    lines = [line]
+    notes = []
+    if duty.written != canonical:
+        notes.append(f"来文写作 {duty.written}")
+    if duty.open_list:
+        notes.append("单位名单以“等”结尾")
+    if duty.tasks:
+        notes.append("所属任务: " + "、".join(duty.tasks))
+    if duty.rules:
+        notes.append("规则: " + "、".join(duty.rules))
+    if duty.refers:
+        notes.append("参见: " + "、".join(duty.refers))
+    lines.extend(f"        {note}" for note in notes)
+    lines.extend(f"        目标: {name} {text}" for name, text in duty.targets)
+    return lines
+
+
+def run_duties(query: str, paths: Sequence[Path], fmt: str, out: TextIO) -> int:
+    report = build_report(load_policies(paths), query)
+    if fmt == "json":
+        out.write(json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(to_text(report))
+    return 0
+
+
+# ---- progress counts (for `policyc run` on a progress case) ----------------------------------
+
+STATUSES = ("met", "not_met", "not_reported")
+_STATUS_WORDS = {"met": "达到", "not_met": "未达到", "not_reported": "未报告"}
+NO_LEAD = "（未写牵头单位）"
+NO_SECTION = "（不在部分内）"
+
+
+@attrs.frozen
+class ProgressCount:
+    key: str  # a lead unit, or a section's heading
+    met: int = 0
+    not_met: int = 0
+    not_reported: int = 0
+
+
+def _sections_of(policy: CheckedPolicy) -> dict[tuple[str, str], n.Section]:
+    owners: dict[tuple[str, str], n.Section] = {}
+    for section in policy.file.sections:
+        owners[("section", section.number)] = section
+        for clause in section.clauses:
+            owners[(clause.kind, clause.number)] = section
+    return owners
+
+
+def _tally(pairs: Iterator[tuple[str, str]]) -> tuple[ProgressCount, ...]:
+    counts: dict[str, dict[str, int]] = {}
+    for key, status in pairs:
+        row = counts.setdefault(key, dict.fromkeys(STATUSES, 0))
+        row[status] += 1
+    return tuple(ProgressCount(key, **row) for key, row in counts.items())
+
+
+def progress_counts(
+    policy: CompiledPolicy, results: Sequence[RuleResult]
+) -> tuple[tuple[ProgressCount, ...], tuple[ProgressCount, ...]]:
+    """Targets met, not met and not reported: by lead unit (a task without its own lead takes its
+    section's) and by section, each in document order."""
+    checked = policy.checked
+    sections = _sections_of(checked)
+    targets = [r for r in results if r.info.role == "target" and r.status in STATUSES]
+
+    def leads(result: RuleResult) -> tuple[str, ...]:
+        if result.info.leads:
+            return result.info.leads
+        section = sections.get((result.info.owner_kind, result.info.owner_number))
+        names = section.leads if section is not None else ()
+        resolved = (checked.registry.resolve(x.text) for x in names)
+        return tuple(u.name for u in resolved if u is not None) or (NO_LEAD,)
+
+    def heading(result: RuleResult) -> str:
+        section = sections.get((result.info.owner_kind, result.info.owner_number))
+        if section is None:
+            return NO_SECTION
+        return f"{section.number}、{section.title}"
+
+    by_unit = _tally((unit, r.status) for r in targets for unit in leads(r))
+    by_section = _tally((heading(r), r.status) for r in targets)
+    return by_unit, by_section
+
+
+def progress_text(policy: CompiledPolicy, results: Sequence[RuleResult]) -> str:
+    by_unit, by_section = progress_counts(policy, results)
+    if not by_unit:
+        return ""
+    out: list[str] = []
+    for title, rows in (("按牵头单位", by_unit), ("按部分", by_section)):
+        out.extend(("", f"目标完成情况（{title}）"))
+        for row in rows:
+            counts = " · ".join(f"{_STATUS_WORDS[s]} {getattr(row, s)}" for s in STATUSES)
+            out.append(f"  {row.key}: {counts}")
+    return "\n".join(out) + "\n"
