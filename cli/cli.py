@@ -256,6 +256,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write(json_text(doc))
     else:
         sys.stdout.write(to_text(policy, shown, on, readings, args.explain, totals_of=results))
+        if any(r.info.role == "target" for r in results):
+            from policyc.duties import progress_text
+
+            sys.stdout.write(progress_text(policy, results))
     return EXIT_OK
 
 

@@ -288,23 +288,26 @@ class _Builder(Transformer[Token, Any]):
         description = _unquote(c[2]) if c[2] is not None else ""
         return n.Target(self._name(c[0]), op, word, value, tolerance, description, self._span(meta))
 
-    def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, None]:
+    def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[0])
-        return BOUND_OPS[word], word, c[1], None
+        return BOUND_OPS[word], word, c[1], c[2]
 
     target_symbol = target_before
 
-    def target_after(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, None]:
+    def target_after(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[1])
-        return BOUND_OPS[word], word, c[0], None
+        return BOUND_OPS[word], word, c[0], c[2]
 
     def target_about(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         return "about", "左右", c[0], c[1]
 
     def refers(self, meta: Meta, c: list[Any]) -> n.Reference:
-        kind = str(c[1]) if c[1] is not None else ""
-        number = c[2] if c[2] is not None else ""
+        kind = str(c[1]) if len(c) > 1 and c[1] is not None else ""
+        number = c[2] if len(c) > 2 and c[2] is not None else ""
         return n.Reference(_unquote(c[0]), kind, number, self._span(meta))
+
+    def refers_of(self, meta: Meta, c: list[Any]) -> n.Reference:
+        return n.Reference(_unquote(c[2]), str(c[0]), c[1], self._span(meta))
 
     def ref_kind(self, meta: Meta, c: list[Token]) -> Token:
         return c[0]
@@ -340,6 +343,7 @@ class _Builder(Transformer[Token, Any]):
             leads=self._names_of(items, "lead")[0],
             responsible=self._names_of(items, "responsible")[0],
             targets=tuple(i for i in items if isinstance(i, n.Target)),
+            refers=tuple(i for i in items if isinstance(i, n.Reference)),
             open_leads=self._names_of(items, "lead")[1],
             open_responsible=self._names_of(items, "responsible")[1],
             span=self._span(meta),

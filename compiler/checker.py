@@ -503,6 +503,8 @@ class _Checker:
                 self.check_quote(quote)
             for name in (*section.leads, *section.responsible):
                 self.registry.check_name(name, self.diagnostics)
+            for reference in section.refers:
+                self.references.append((f"section {section.number}", reference))
         for clause in self.file.all_clauses():
             key = f"{clause.kind} {clause.number}"
             if key in seen_numbers:

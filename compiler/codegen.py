@@ -66,6 +66,7 @@ class _Generator:
         self.constants: dict[str, str] = {}
         self._constant_names: dict[str, str] = {}
         self.define_funcs = {name: f"define_{i}" for i, name in enumerate(policy.defines)}
+        self.section_leads: dict[int, tuple[n.Name, ...]] = {}
 
     def constant(self, code: str) -> str:
         """Literals are built once, at import, not on every evaluation."""
@@ -91,6 +92,8 @@ class _Generator:
         for section in self.policy.file.sections:
             owners.append(section)
             owners.extend(section.clauses)
+            # A task without lead units of its own is led by its section's (天政办函〔2023〕5号).
+            self.section_leads.update({id(c): section.leads for c in section.clauses})
         owners.extend(self.policy.file.clauses)
         for owner in owners:
             out.extend(self.rule(len(out), owner, rule) for rule in owner.rules)
@@ -107,7 +110,7 @@ class _Generator:
             "owner_kind": kind,
             "owner_number": owner.number,
             "owner_title": owner.title,
-            "leads": self.units(owner.leads),
+            "leads": self.units(owner.leads or self.section_leads.get(id(owner), ())),
         }
 
     def decision(self, index: int, define: n.Define) -> dict[str, Any]:
@@ -142,8 +145,13 @@ class _Generator:
                 f"{wording!r}, {target.span.line})"
             )
         else:
+            bound = self.py(target.value)
+            if target.tolerance is not None:
+                # 左右 on one side: the bound moves by the tolerance in the target's favour.
+                widen = "sub" if target.op in ("ge", "gt") else "add"
+                bound = f"{widen}({bound}, {self.py(target.tolerance)})"
             code = (
-                f"c.cmp({target.op!r}, {actual}, {self.py(target.value)}, "
+                f"c.cmp({target.op!r}, {actual}, {bound}, "
                 f"{target.name.text + wording!r}, {target.span.line})"
             )
         return {

@@ -512,6 +512,7 @@ class Section:
     targets: tuple[Target, ...] = ()
     open_leads: bool = False
     open_responsible: bool = False
+    refers: tuple[Reference, ...] = ()
     span: Span = _span()
 
 

@@ -46,7 +46,10 @@ def render_target(target: n.Target) -> str:
         )
         return f"{value}左右{margin}"
     threshold = n.Threshold(target.op, target.word, target.value, target.span)
-    return render_threshold(threshold)
+    text = render_threshold(threshold)
+    if target.tolerance is not None:
+        text = text[:-1] + f"；左右，容差{render(target.tolerance)}）"
+    return text
 
 
 def render_reference(reference: n.Reference) -> str:

@@ -173,3 +173,27 @@ def test_the_floor_shows_in_the_trace_and_an_empty_series_is_refused(policies: P
     case.write_text("inputs: {预测日AQI: []}\n", encoding="utf-8")
     with pytest.raises(InputError, match="expected at least one value"):
         load_case(case, policy.checked)
+
+
+def test_one_sided_about_and_the_section_lead_of_a_task(policies: PolicyFactory):
+    body = f"""section 六 "稳岗就业" {{
+  lead 市商务局
+  refers task 41 of "测试〔2023〕1号"
+  target 失业率 不超过 5.5 % within 0.5 %
+  task 19 {{
+    {QUOTE}
+    responsible 市财政局
+    target 新增就业 不少于 1.5 万人
+  }}
+}}
+"""
+    policy = compile_policy(policies.write(body))
+    info = {r.name: r for r in policy.rules}
+    assert info["失业率"].target == "不超过5.5%（含本数；左右，容差0.5%）"
+    assert info["新增就业"].leads == ("市商务局",)  # the task has none of its own
+    assert policy.checked.references[0][1].kind == "task"
+
+    def status(value: str) -> str:
+        return results(policy, {"失业率": Quantity.of(Decimal(value), "")})["失业率"].status
+
+    assert [status(v) for v in ("0.06", "0.0601", "0.04")] == ["met", "not_met", "met"]
