@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import re
 import subprocess
@@ -181,12 +183,21 @@ def files(policy: CheckedPolicy) -> dict[str, str]:
     return render_docs([policy])
 
 
-def section_of(page: str, heading: str) -> str:
-    """The text from a heading line up to the next heading of any level."""
+def section_of(page: str, heading: str, level: int = 6) -> str:
+    """The text from a heading line up to the next heading of `level` or higher (any, by
+    default)."""
     start = page.index(heading)
     rest = page[start + len(heading) :]
-    end = re.search(r"^#", rest, re.M)
+    end = re.search(rf"^#{{1,{level}}} ", rest, re.M)
     return page[start : start + len(heading) + (end.start() if end else len(rest))]
+
+
+def original(line: int, text: str, page: str = "test-1") -> str:
+    """How an original sentence shows: its line linked into the received text, then the text."""
+    return (
+        f"**原文** · [来文第{line}行](gazette/{page}.md#L{line})\n{{: .pc-label }}\n\n"
+        f"{text}\n{{: .pc-text }}\n"
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -204,6 +215,7 @@ def mkdocs_build(out: Path, site: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
 
 
@@ -214,15 +226,45 @@ def test_files_produced(files: dict[str, str]) -> None:
     assert sorted(files) == [
         ".policyc-docs",
         "docs/amounts.md",
+        "docs/assets/policyc.css",
+        "docs/assets/search-zh.js",
+        "docs/assets/validity.js",
+        "docs/gazette/test-1.md",
         "docs/index.md",
+        "docs/source/test-1.md",
         "docs/test-1.md",
-        "docs/units.md",
+        "docs/units/index.md",
+        "docs/units/天门市人民政府.md",
+        "docs/units/市人社局.md",
+        "docs/units/市商务局.md",
+        "docs/units/市国投集团.md",
+        "docs/units/市财政局.md",
         "mkdocs.yml",
+        "policyc_hooks.py",
     ]
     config = files["mkdocs.yml"]
     assert 'docs_dir: "docs"' in config
     assert 'site_name: "天门市政策条款"' in config
     assert '- "天政发〔2023〕9号": "test-1.md"' in config
+    assert '- "天政发〔2023〕9号": "source/test-1.md"' in config
+    assert '- "天政发〔2023〕9号": "gazette/test-1.md"' in config
+    assert '- "市人社局": "units/市人社局.md"' in config
+
+
+def test_site_config_material_and_chinese_search(files: dict[str, str]) -> None:
+    config = files["mkdocs.yml"]
+    assert "  name: material\n  language: zh\n" in config
+    assert "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]'\n" in config
+    for extension in ("admonition", "md_in_html", "attr_list", "pymdownx.superfences"):
+        assert f"  - {extension}\n" in config
+    assert "      anchor_linenums: true\n      line_spans: __span\n" in config
+    assert 'extra_javascript:\n  - "assets/search-zh.js"\n  - "assets/validity.js"\n' in config
+    assert 'hooks:\n  - "policyc_hooks.py"\n' in config
+    assert "anchors: warn" in config
+    # The hook lets links to a highlighted line pass the strict build, and nothing else.
+    hook = files["policyc_hooks.py"]
+    assert "def on_page_content(html, page, **kwargs):" in hook
+    assert "__(?:span|codelineno)-\\d+-\\d+" in hook
 
 
 def test_header_and_validity(files: dict[str, str]) -> None:
@@ -230,23 +272,158 @@ def test_header_and_validity(files: dict[str, str]) -> None:
     assert page.startswith("# 天政发〔2023〕9号 关于测试政策的意见\n")
     assert "| 有效期 | 2023-01-06 至 2026-01-05（暂定） |" in page
     assert "| 期限 | 3年，起始日计入 |" in page
-    assert "| 解释单位 | [市商务局](units.md#unit-市商务局) |" in page
-    assert "| 来文 | `source.txt` 第1–17行 |" in page
+    assert "| 解释单位 | [市商务局](units/市商务局.md) |" in page
+    assert "| 来文 | `source.txt` [第1–17行](gazette/test-1.md) |" in page
+    assert "| 规则文件 | [test-1.policy](source/test-1.md) |" in page
     index = files["docs/index.md"]
-    row = next(line for line in index.splitlines() if line.startswith("| [天政发〔2023〕9号]"))
-    assert "(test-1.md)" in row
-    assert "2023-01-06 至 2026-01-05（暂定）" in row
-    assert "天政发〔2020〕1号" in row  # replaces
+    card = index.split("-   **[天政发〔2023〕9号](test-1.md)**", 1)[1].split("\n-   ", 1)[0]
+    assert "    关于测试政策的意见\n" in card
+    assert "    - 发文单位：[天门市人民政府](units/天门市人民政府.md)\n" in card
+    assert "    - 有效期：2023-01-06 至 2026-01-05（暂定）\n" in card
+    assert "    - 替代文件：天政发〔2020〕1号\n" in card  # replaces
+    assert "    1 部分 · 6 条 · 6 项规则 · 1 处读法 · 2 处来文修正\n" in card
+    assert "[条款](test-1.md) · [规则文件](source/test-1.md) · [来文](gazette/test-1.md)" in card
+
+
+def test_in_force_on_fixed_dates_never_the_day_of_generation(files: dict[str, str]) -> None:
+    index = files["docs/index.md"]
+    validity = section_of(index, "## 在某日是否有效", level=2)
+    assert "| 文件 | 有效期 | 2023-03-31 | 2026-01-05 | 2026-01-06 |" in validity
+    assert (
+        "| [天政发〔2023〕9号](test-1.md) | 2023-01-06 至 2026-01-05（暂定） | 有效 | 有效 | 已失效 |"
+        in validity
+    )
+    assert "- 2023-03-31：公报刊载日\n" in validity
+    assert "- 2026-01-06：天政发〔2023〕9号失效\n" in validity
+    # The reader's own date is answered in the browser, from facts the page carries.
+    data = re.search(r'<script type="application/json" id="pc-validity-data">(.*)</script>', index)
+    assert data is not None
+    assert json.loads(data.group(1)) == [
+        {
+            "from": "2023-01-06",
+            "issued": "2023-01-06",
+            "number": "天政发〔2023〕9号",
+            "replaced": None,
+            "until": "2026-01-05",
+        }
+    ]
+    today = datetime.date.today().isoformat()
+    if today not in ("2023-01-06", "2023-03-31", "2026-01-05", "2026-01-06"):
+        assert not any(today in text for text in files.values())
+
+
+def test_validity_without_period_replaced_and_not_yet_issued(tmp_path: Path) -> None:
+    """A document without a validity period is in force from its issue (as `run` has it); one
+    replaced by another of the site is not, from the other's start."""
+    old = POLICY.replace('    replaces "天政发〔2020〕1号"\n', "")
+    new = (
+        POLICY.replace("天政发〔2023〕9号", "天政发〔2023〕10号")
+        .replace("天政发〔2020〕1号", "天政发〔2023〕9号")
+        .replace("issued 2023-01-06", "issued 2023-06-01")
+        .replace(
+            "valid from 2023-01-06 for 3 年 provisional counting from_start_day",
+            "valid from 2023-06-01",
+        )
+    )
+    policies = [
+        make_policy(tmp_path / "a", text=old),
+        make_policy(tmp_path / "b", stem="test-2", text=new),
+    ]
+    index = render_docs(policies, reference_dates=[(datetime.date(2023, 3, 31), "刊载日")])[
+        "docs/index.md"
+    ]
+    assert "| 文件 | 有效期 | 2023-03-31 | 2026-01-05 | 2026-01-06 |" in index
+    assert (
+        "| [天政发〔2023〕9号](test-1.md) | 2023-01-06 至 2026-01-05（暂定） | 有效 | 已被替代 | 已被替代 |"
+        in index
+    )
+    assert (
+        "| [天政发〔2023〕10号](test-2.md) | 2023-06-01 至 未规定 | 尚未发布 | 有效 | 有效 |"
+        in index
+    )
 
 
 def test_clause_heading_anchor_and_quote_line(files: dict[str, str]) -> None:
     page = files["docs/test-1.md"]
     assert "## 一、测试部分 {#section-一}" in page
     assert "### （一）用工支持 {#clause-一}" in page
-    assert "> **原文（第5行）**：对常年用工50人以上的企业,员工满6个月按500元/人补贴。" in page
+    clause = section_of(page, "### （一）用工支持", level=3)
+    assert original(5, "对常年用工50人以上的企业,员工满6个月按500元/人补贴。") in clause
     # Clauses appear in document order.
     numbers = re.findall(r"^### （(.)）", page, re.M)
     assert numbers == ["一", "二", "三", "四", "五", "六"]
+
+
+def test_original_beside_what_the_rule_does(files: dict[str, str]) -> None:
+    page = files["docs/test-1.md"]
+    clause = section_of(page, "### （一）用工支持", level=3)
+    # The clause's one rule states its whole text: the text goes beside the rule, not above.
+    rule = section_of(clause, "#### 规则：推荐补贴")
+    grid = rule.index('<div class="pc-rule" markdown>\n<div class="pc-original" markdown>\n')
+    quote = rule.index(original(5, "对常年用工50人以上的企业,员工满6个月按500元/人补贴。"))
+    does = rule.index('</div>\n<div class="pc-does" markdown>\n')
+    label = rule.index(
+        "**本规则** · [规则文件第51行](source/test-1.md#__span-0-51)\n{: .pc-label }"
+    )
+    facts = rule.index("- **类型**：补贴")
+    assert grid < quote < does < label < facts
+    assert clause.count("对常年用工50人以上的企业") == 1
+    # Each clause links to its line in the policy file.
+    assert (
+        "### （一）用工支持 {#clause-一}\n\n[规则文件第48行](source/test-1.md#__span-0-48)\n{: .pc-where }"
+        in page
+    )
+
+
+def test_source_links_point_at_the_lines(policy: CheckedPolicy, files: dict[str, str]) -> None:
+    lines = policy.text.splitlines()
+    page = files["docs/test-1.md"]
+    found = re.findall(r"\[规则文件第(\d+)行\]\(source/test-1\.md#__span-0-(\d+)\)", page)
+    assert len(found) >= 15
+    for shown, anchor in found:
+        assert shown == anchor
+    targets = {lines[int(n) - 1].split()[0] for n, _ in found}
+    assert targets == {"section", "clause", "rule", "define", "reading"}
+    assert lines[48 - 1].strip() == 'clause 一 "用工支持" {'
+    assert lines[51 - 1].strip() == "rule 推荐补贴 {"
+
+
+def test_source_page_is_the_policy_file(policy: CheckedPolicy, files: dict[str, str]) -> None:
+    page = files["docs/source/test-1.md"]
+    assert page.startswith("---\nsearch:\n  exclude: true\n---\n\n# 规则文件 test-1.policy\n")
+    assert "[天政发〔2023〕9号 关于测试政策的意见](../test-1.md)" in page
+    assert "[来文](../gazette/test-1.md)" in page
+    # Verbatim, blank lines and all, so that line N of the block is line N of the file.
+    assert f'\n```policyc linenums="1"\n{policy.text}```\n' in page
+
+
+def test_source_page_fence_outlasts_backticks_in_the_file(tmp_path: Path) -> None:
+    text = POLICY.replace('note "按人计 | 不含<派遣>员工"', 'note "按人计 ```` 不含"')
+    checked = make_policy(tmp_path, text=text)
+    page = render_docs([checked])["docs/source/test-1.md"]
+    assert '\n`````policyc linenums="1"\n' in page
+    assert page.endswith("\n`````\n")
+
+
+def test_received_text_page(files: dict[str, str]) -> None:
+    page = files["docs/gazette/test-1.md"]
+    assert page.startswith("---\nsearch:\n  exclude: true\n---\n\n# 来文 天政发〔2023〕9号\n")
+    assert "`source.txt` 第1–17行" in page
+    # Every line, numbered and anchored; the parts that quote it link back.
+    assert (
+        '<span class="pc-ln">5</span>(一)用工支持。对常年用工50人以上的企业,员工满6个月按500元/人补贴。'
+        "(责任单位:市人社局、市财政局) "
+        '<span class="pc-back">→ [（一）用工支持](../test-1.md#clause-一)</span>\n{: #L5 .pc-line }\n'
+    ) in page
+    assert '<span class="pc-ln">2</span>\n{: #L2 .pc-line }\n' in page
+    assert page.count(".pc-line }") == 17
+    assert (
+        '<span class="pc-fix">来文修正：“天政发〔20239”应为“天政发〔2023〕9号”（来文缺“〕”和“号”）</span>'
+    ) in page
+    # Every "来文第N行" on the policy page has its line here.
+    policy_page = files["docs/test-1.md"]
+    for line in re.findall(r"\(gazette/test-1\.md#L(\d+)\)", policy_page):
+        assert f"{{: #L{line} .pc-line }}" in page
 
 
 def test_conditions_spell_out_inclusion(files: dict[str, str]) -> None:
@@ -298,8 +475,10 @@ def test_unspecified_amount_has_no_number(files: dict[str, str]) -> None:
     rule = section_of(files["docs/test-1.md"], "#### 规则：经营补贴")
     assert "- **金额未规定**：给予经营补贴（文件未写明金额，不作计算）" in rule
     assert "- **金额**：" not in rule
-    # The only numbers in the rule are the condition's 6 months: no amount was invented.
-    assert re.findall(r"\d+", rule) == ["6"]
+    # The only numbers in what the rule does are the condition's 6 months: no amount was
+    # invented.
+    facts = "\n".join(line for line in rule.splitlines() if line.startswith("- **"))
+    assert re.findall(r"\d+", facts) == ["6"]
 
 
 def test_any_of_numbered_list(files: dict[str, str]) -> None:
@@ -318,17 +497,33 @@ def test_reading_taken_option_marked(files: dict[str, str]) -> None:
     assert "| 叠加 | 合计1500元/人 | |" in reading
     assert "**理由**：按最高档计是通常读法" in reading
     assert "[推荐补贴](#rule-推荐补贴)" in reading
+    assert "[规则文件第25行](source/test-1.md#__span-0-25)" in reading
+    # Beside the rule that depends on it, the reading is marked (a Material note).
     rule = section_of(page, "#### 规则：推荐补贴")
-    assert "[推荐补贴关系](#reading-推荐补贴关系)（采用“替代”）" in rule
+    assert (
+        '!!! note "读法：[推荐补贴关系](#reading-推荐补贴关系)"\n'
+        "    **问题**：满6个月与满1年的补贴是替代还是叠加?\n\n"
+        "    **采用**：“替代”：满1年时按1000元/人计（未采用：“叠加”）\n"
+    ) in rule
 
 
 def test_repairs_shown(files: dict[str, str]) -> None:
     page = files["docs/test-1.md"]
-    assert "| 第1行 | 天政发〔20239 | 天政发〔2023〕9号 | 来文缺“〕”和“号” |" in page
-    assert "| 第9行 | 后三年减半. | 后三年减半。 | 来文句末为英文句点 |" in page
-    # A repair inside a quote is shown beside the quote too.
-    clause = section_of(page, "### （三）租金减免")
-    assert "> *来文修正*：第9行来文“后三年减半.”应为“后三年减半。”：来文句末为英文句点" in clause
+    assert (
+        "| [第1行](gazette/test-1.md#L1) | 天政发〔20239 | 天政发〔2023〕9号 | 来文缺“〕”和“号” |"
+        in page
+    )
+    assert (
+        "| [第9行](gazette/test-1.md#L9) | 后三年减半. | 后三年减半。 | 来文句末为英文句点 |"
+        in page
+    )
+    # A repair inside a quote is shown with the quote too, marked (a Material warning).
+    clause = section_of(page, "### （三）租金减免", level=3)
+    assert (
+        original(9, "入驻企业前两年免收房租,后三年减半.")
+        + '\n!!! warning "来文修正"\n'
+        + "    第9行来文“后三年减半.”应为“后三年减半。”：来文句末为英文句点\n"
+    ) in clause
 
 
 def test_inputs_and_funds(files: dict[str, str]) -> None:
@@ -343,30 +538,32 @@ def test_responsible_units_linked(files: dict[str, str]) -> None:
     page = files["docs/test-1.md"]
     clause = section_of(page, "### （一）用工支持")
     # Written with an alias, shown and linked by the canonical name.
-    assert (
-        "**责任单位**：[市人社局](units.md#unit-市人社局)、[市财政局](units.md#unit-市财政局)"
-        in (clause)
-    )
+    assert "**责任单位**：[市人社局](units/市人社局.md)、[市财政局](units/市财政局.md)" in clause
     rule = section_of(page, "#### 规则：经营补贴")
-    assert "- **责任单位（本规则）**：[市商务局](units.md#unit-市商务局)" in rule
-    units = files["docs/units.md"]
-    entry = section_of(units, "## 市人社局 {#unit-市人社局}")
-    assert "- **全称**：天门市人力资源和社会保障局" in entry
-    assert "- **别名**：市人力资源和社会保障局" in entry
-    assert "[天政发〔2023〕9号 （一）用工支持](test-1.md#clause-一)" in entry
-    commerce = section_of(units, "## 市商务局 {#unit-市商务局}")
-    assert "(test-1.md#clause-二)" in commerce
-    assert (
-        "[天政发〔2023〕9号 （五）物流专线 · 规则“经营补贴”](test-1.md#rule-经营补贴)" in commerce
-    )
-    assert "- **解释单位**：" in commerce
-    group = section_of(units, "## 市国投集团 {#unit-市国投集团}")
-    assert "- **类别**：单位组" in group
-    assert "未指定" in group
-    # Every unit of the registry, sorted by name.
-    headings = re.findall(r"^## (\S+) ", units, re.M)
-    assert headings == sorted(headings)
-    assert len(headings) == 5
+    assert "- **责任单位（本规则）**：[市商务局](units/市商务局.md)" in rule
+    hr = files["docs/units/市人社局.md"]
+    assert hr.startswith("# 市人社局\n")
+    assert "| 全称 | 天门市人力资源和社会保障局 |" in hr
+    assert "| 别名 | 市人力资源和社会保障局 |" in hr
+    document = section_of(hr, "## 天政发〔2023〕9号 关于测试政策的意见 {#doc-test-1}")
+    assert "[文件全文](../test-1.md)\n{: .pc-where }" in document
+    assert "- **责任单位**：\n    - [（一）用工支持](../test-1.md#clause-一)\n" in document
+    commerce = files["docs/units/市商务局.md"]
+    assert "(../test-1.md#clause-二)" in commerce
+    assert "[（五）物流专线 · 规则“经营补贴”](../test-1.md#rule-经营补贴)" in commerce
+    assert "- **解释单位**：\n    - [本文件](../test-1.md)\n" in commerce
+    assert "| 职责条目 | 责任 2 · 解释 1 |" in commerce
+    group = files["docs/units/市国投集团.md"]
+    assert "| 类别 | 单位组 |" in group
+    assert "本站的文件未指定本单位的职责。" in group
+    # The index: every unit of the registry, sorted by name, linked to its page.
+    index = files["docs/units/index.md"]
+    assert index.startswith("# 单位与职责\n")
+    rows = re.findall(r"^\| \[(\S+)\]\((\S+)\.md\) \|", index, re.M)
+    assert [name for name, _ in rows] == sorted(name for name, _ in rows)
+    assert len(rows) == 5
+    assert all(name == page for name, page in rows)
+    assert "| [市商务局](市商务局.md) | 天门市商务局 | 单位 | 责任 2 · 解释 1 |" in index
 
 
 def test_markdown_escaping(files: dict[str, str]) -> None:
@@ -486,11 +683,45 @@ def test_mkdocs_build_strict(policy: CheckedPolicy, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "site" / "test-1" / "index.html").read_text(encoding="utf-8")
     assert 'id="clause-一"' in html
-    assert 'href="../units/#unit-市人社局"' in html
-    # The strict build does check anchors: a link to a missing one fails it.
+    assert 'href="../units/%E5%B8%82%E4%BA%BA%E7%A4%BE%E5%B1%80/"' in html  # units/市人社局/
+    assert 'href="../source/test-1/#__span-0-48"' in html
+    assert 'href="../gazette/test-1/#L5"' in html
+    assert '<div class="admonition note">' in html and '<div class="admonition warning">' in html
+    # The policy file is highlighted with the policyc lexer, each line anchored.
+    source = (tmp_path / "site" / "source" / "test-1" / "index.html").read_text(encoding="utf-8")
+    assert '<div class="language-policyc highlight">' in source
+    assert '<span id="__span-0-48">' in source
+    assert '<span class="k">clause</span>' in source
+    received = (tmp_path / "site" / "gazette" / "test-1" / "index.html").read_text("utf-8")
+    assert '<p class="pc-line" id="L5">' in received
+    # The strict build does check anchors: a link to a missing one fails it, a missing line of
+    # a policy file included (the hook adds the lines there are, no more).
     page = out / "docs" / "test-1.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n[x](units.md#unit-无)\n", "utf-8")
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text + "\n[x](units/市人社局.md#无)\n", "utf-8")
     assert mkdocs_build(out, tmp_path / "site2").returncode != 0
+    page.write_text(text + "\n[x](source/test-1.md#__span-0-9999)\n", "utf-8")
+    failed = mkdocs_build(out, tmp_path / "site3")
+    assert failed.returncode != 0
+    assert "__span-0-9999" in failed.stderr
+
+
+def test_strict_build_fails_without_jieba(policy: CheckedPolicy, tmp_path: Path) -> None:
+    """Without jieba the search cannot find a Chinese word: the generated hook makes that a
+    warning, so the strict build refuses to publish such a site."""
+    out = tmp_path / "out"
+    write_docs([policy], out)
+    blocked = "import sys; sys.modules['jieba'] = None; from mkdocs.__main__ import cli; cli()"
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode != 0
+    assert "jieba is not installed" in done.stderr
 
 
 # ---- work plans, decisions, procedures; the units and amounts pages ----
@@ -610,12 +841,14 @@ def positions(text: str, *parts: str) -> list[int]:
 
 
 def test_task_with_lead_open_list_targets_and_reference(both: dict[str, str]) -> None:
-    task = section_of(both["docs/plan-7.md"], "### 任务 29 {#task-29}")
-    assert "> **原文（第7行）**：新增规上工业企业30家、专精特新企业8家。" in task
-    assert "**牵头单位**：[市经信局](units.md#unit-市经信局)\n" in task  # no 等: etc is not here
+    task = section_of(
+        both["docs/plan-7.md"],
+        '### 任务 29 {#task-29 data-toc-label="任务 29：新增规上工业企业30家、专精特新…"}',
+    )
+    assert original(7, "新增规上工业企业30家、专精特新企业8家。", "plan-7") in task
+    assert "**牵头单位**：[市经信局](units/市经信局.md)\n" in task  # no 等: etc is not here
     assert (
-        "**责任单位**：[市发改委](units.md#unit-市发改委)、[各乡镇办场](units.md#unit-各乡镇办场)等\n"
-        in task
+        "**责任单位**：[市发改委](units/市发改委.md)、[各乡镇办场](units/各乡镇办场.md)等\n" in task
     )
     assert "| 指标 | 目标 | 说明 |" in task
     assert "| 新增规上工业企业 | 不少于30家（含本数） | 新增规上工业企业 |" in task
@@ -628,21 +861,24 @@ def test_task_with_lead_open_list_targets_and_reference(both: dict[str, str]) ->
 
 def test_task_title_etc_on_the_lead_and_unpublished_reference(both: dict[str, str]) -> None:
     task = section_of(both["docs/plan-7.md"], "### 任务 30：落实支持政策 {#task-30}")
-    assert "**牵头单位**：[市商务局](units.md#unit-市商务局)等\n" in task
-    assert "**责任单位**：[市财政局](units.md#unit-市财政局)\n" in task
+    assert "**牵头单位**：[市商务局](units/市商务局.md)等\n" in task
+    assert "**责任单位**：[市财政局](units/市财政局.md)\n" in task
     # The whole document links to its page; a document not published here stays plain text.
     assert "**参见**：[天政发〔2023〕9号](test-1.md)、天政发〔2099〕1号第一条\n" in task
 
 
 def test_reference_without_the_document_is_plain_text(plan: CheckedPolicy) -> None:
-    task = section_of(render_docs([plan])["docs/plan-7.md"], "### 任务 29 {#task-29}")
+    task = section_of(
+        render_docs([plan])["docs/plan-7.md"],
+        '### 任务 29 {#task-29 data-toc-label="任务 29：新增规上工业企业30家、专精特新…"}',
+    )
     assert "**参见**：天政发〔2023〕9号第二条\n" in task
 
 
 def test_section_lead_and_target(both: dict[str, str]) -> None:
     page = both["docs/plan-7.md"]
     section = section_of(page, "## 一、构建现代产业体系 {#section-一}")
-    assert "**牵头单位**：[市经信局](units.md#unit-市经信局)" in section
+    assert "**牵头单位**：[市经信局](units/市经信局.md)" in section
     assert "| 规上工业增加值增速 | 15%左右（±1%） | 规上工业增加值增速 |" in section
     # Targets are what a progress case reports: listed as targets, never as inputs.
     inputs = section_of(page, "## 输入 {#inputs}")
@@ -651,24 +887,25 @@ def test_section_lead_and_target(both: dict[str, str]) -> None:
 
 def test_document_order(both: dict[str, str]) -> None:
     page = both["docs/plan-7.md"]
-    headings = re.findall(r"^#+ .*\{#([^}]+)\}$", page, re.M)
+    headings = re.findall(r"^#+ .*\{#([^\s}]+)[^}]*\}$", page, re.M)
+    # The document's text first, in its order; then what its rules are built from.
     assert headings == [
-        "decisions",
-        "decide-城市预警",
-        "decide-响应级别",  # a decision inside a section is listed with the others
-        "readings",
-        "repairs",
-        "inputs",
-        "enums",
-        "enum-预警级别",
-        "procedures",
-        "procedure-转办",
         "section-一",
         "task-29",
         "task-30",
         "section-二",
         "clause-1",
         "rule-违规查处",
+        "decisions",
+        "decide-城市预警",
+        "decide-响应级别",  # a decision inside a section is listed with the others
+        "procedures",
+        "procedure-转办",
+        "readings",
+        "repairs",
+        "inputs",
+        "enums",
+        "enum-预警级别",
         "asides",
     ]
     assert page.count("不低于区域预警") == 1  # not repeated inside section 二
@@ -710,43 +947,47 @@ def test_procedure_cooperates_and_law(both: dict[str, str]) -> None:
     assert "1. 填写转办函\n2. 督促被转单位核实处理\n" in procedure
     assert "**适用规则**：[违规查处](#rule-违规查处)" in procedure
     rule = section_of(page, "#### 规则：违规查处")
-    assert "- **责任单位（本规则）**：[市城管局](units.md#unit-市城管局)" in rule
-    assert "- **配合单位**：[市生态环境局](units.md#unit-市生态环境局)" in rule
+    assert "- **责任单位（本规则）**：[市城管局](units/市城管局.md)" in rule
+    assert "- **配合单位**：[市生态环境局](units/市生态环境局.md)" in rule
     assert "- **依据**：《大气污染防治法》" in rule
     assert "- **办理程序**：[转办](#procedure-转办)" in rule
 
 
 def test_asides_listed_with_their_line(both: dict[str, str]) -> None:
     asides = both["docs/plan-7.md"].split("{#asides}", 1)[1]
-    assert "> **原文（第3行）**：测试工作方案" in asides
+    assert original(3, "测试工作方案", "plan-7") in asides
     assert "*未列为规则*：标题，不构成规则" in asides
 
 
-def test_units_page_lists_every_role_across_documents(both: dict[str, str]) -> None:
-    units = both["docs/units.md"]
-    assert units.startswith("# 单位与职责\n")
-    lead = section_of(units, "## 市经信局 {#unit-市经信局}")
-    assert "[天政办发〔2023〕7号 一、构建现代产业体系](plan-7.md#section-一)" in lead
-    assert "[天政办发〔2023〕7号 任务 29](plan-7.md#task-29)" in lead
-    assert "- **解释单位**：\n    - [天政办发〔2023〕7号](plan-7.md)" in lead
-    commerce = section_of(units, "## 市商务局 {#unit-市商务局}")
-    order = positions(commerce, "- **牵头单位**：", "- **责任单位**：", "- **解释单位**：")
-    assert order == sorted(order)
-    assert "[天政办发〔2023〕7号 任务 30：落实支持政策](plan-7.md#task-30)" in commerce
-    assert "(test-1.md#clause-二)" in commerce  # and its duties in the other document
-    helper = section_of(units, "## 市生态环境局 {#unit-市生态环境局}")
+def test_unit_pages_list_every_role_across_documents(both: dict[str, str]) -> None:
+    lead = both["docs/units/市经信局.md"]
+    plan = section_of(lead, "## 天政办发〔2023〕7号 测试工作方案 {#doc-plan-7}")
+    assert "- **牵头单位**：\n    - [一、构建现代产业体系](../plan-7.md#section-一)\n" in plan
+    # A task without a title is named by the start of its text.
     assert (
-        "- **配合单位**：\n"
-        "    - [天政办发〔2023〕7号 （1）查处 · 规则“违规查处”](plan-7.md#rule-违规查处)"
-    ) in helper
-    group = section_of(units, "## 各乡镇办场 {#unit-各乡镇办场}")
-    assert "- **类别**：单位组" in group
-    assert "[天政办发〔2023〕7号 任务 29](plan-7.md#task-29)" in group
-    government = section_of(units, "## 天门市人民政府 {#unit-天门市人民政府}")
-    assert (
-        "- **发文单位**：\n    - [天政办发〔2023〕7号](plan-7.md)\n    - [天政发〔2023〕9号](test-1.md)"
-        in government
+        "    - [任务 29：新增规上工业企业30家、专精特新企业8家。](../plan-7.md#task-29)\n" in plan
     )
+    assert "- **解释单位**：\n    - [本文件](../plan-7.md)" in plan
+    order = positions(plan, "- **牵头单位**：", "- **解释单位**：")  # roles in a fixed order
+    assert order == sorted(order)
+    commerce = both["docs/units/市商务局.md"]
+    assert "[任务 30：落实支持政策](../plan-7.md#task-30)" in commerce
+    assert "(../test-1.md#clause-二)" in commerce  # and its duties in the other document
+    # Documents in the order they were issued.
+    assert positions(commerce, "{#doc-test-1}", "{#doc-plan-7}") == sorted(
+        positions(commerce, "{#doc-test-1}", "{#doc-plan-7}")
+    )
+    helper = both["docs/units/市生态环境局.md"]
+    assert (
+        "- **配合单位**：\n    - [（1）查处 · 规则“违规查处”](../plan-7.md#rule-违规查处)"
+    ) in helper
+    group = both["docs/units/各乡镇办场.md"]
+    assert "| 类别 | 单位组 |" in group
+    assert "(../plan-7.md#task-29)" in group
+    government = both["docs/units/天门市人民政府.md"]
+    assert "- **发文单位**：\n    - [本文件](../plan-7.md)" in government
+    assert "- **发文单位**：\n    - [本文件](../test-1.md)" in government
+    assert "| 职责条目 | 发文 2 |" in government
 
 
 def test_amounts_index(both: dict[str, str]) -> None:
@@ -780,7 +1021,11 @@ def test_amounts_index(both: dict[str, str]) -> None:
     assert order == sorted(order)  # document order
     assert group.count("| 档次金额 | 500元 |") == 1
     config = both["mkdocs.yml"]
-    assert '  - "单位与职责": units.md\n  - "金额索引": amounts.md\n' in config
+    assert (
+        '  - "单位与职责":\n      - "units/index.md"\n      - "各乡镇办场": "units/各乡镇办场.md"\n'
+        in config
+    )
+    assert '  - "金额索引": amounts.md\n' in config
     assert "[金额索引](amounts.md)" in both["docs/index.md"]
 
 
@@ -820,6 +1065,9 @@ def test_mkdocs_build_strict_with_work_plan(
     for anchor in ("task-29", "decide-城市预警", "procedure-转办", "section-一"):
         assert f'id="{anchor}"' in html
     assert 'href="../test-1/#clause-二"' in html
+    # An untitled task: the heading is its number, the table of contents adds its first words.
+    assert re.search(r'<h3 id="task-29">任务 29<a class="headerlink"', html)
+    assert "任务 29：新增规上工业企业30家、专精特新…" in html
     amounts = (tmp_path / "site" / "amounts" / "index.html").read_text(encoding="utf-8")
     assert 'href="../test-1/#rule-推荐补贴"' in amounts
 
