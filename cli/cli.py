@@ -48,12 +48,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="evaluate a case against a policy")
     run.add_argument("policy", type=Path, metavar="POLICY")
+    given = run.add_mutually_exclusive_group(required=True)
+    given.add_argument(
+        "--case", type=Path, metavar="CASE", help="a case file (.yaml, .yml or .json)"
+    )
+    given.add_argument(
+        "--cases", type=Path, metavar="FILE", help="many cases: .csv, .jsonl or .parquet, one a row"
+    )
     run.add_argument(
-        "--case",
+        "--out",
         type=Path,
-        required=True,
-        metavar="CASE",
-        help="a case file (.yaml, .yml or .json)",
+        metavar="FILE",
+        help="with --cases: per-case results (.csv, .parquet, .jsonl)",
+    )
+    run.add_argument(
+        "--progress",
+        action="store_true",
+        default=None,
+        help="with --cases: a progress bar off a terminal too",
     )
     run.add_argument(
         "--on", metavar="DATE", help="evaluation date (YYYY-MM-DD); default: the case's `on`"
@@ -225,6 +237,22 @@ def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.cases is not None:
+        if args.explain or args.only:
+            raise InputError("--explain and --only apply to one --case, not to --cases")
+        from policyc.batch import run_batch  # DuckDB is imported only for --cases
+
+        return run_batch(
+            args.policy,
+            args.cases,
+            args.out,
+            args.on,
+            args.reading,
+            args.format,
+            progress=args.progress,
+        )
+    if args.out is not None or args.progress:
+        raise InputError("--out and --progress go with --cases")
     policy = compile_policy(args.policy)
     case = load_case(args.case, policy.checked)
     if args.on is not None:

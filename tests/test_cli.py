@@ -112,7 +112,7 @@ def test_reading_override():
             ],
             "--on 2023-13-01",
         ),
-        (["run", str(MINI / "mini.policy")], "the following arguments are required: --case"),
+        (["run", str(MINI / "mini.policy")], "one of the arguments --case --cases is required"),
         (["check"], "the following arguments are required: PATH"),
         (["check", "missing-folder"], "missing-folder: no such file or folder"),
         (["frobnicate"], "invalid choice"),

@@ -1,0 +1,703 @@
+"""Generate the batch path: one SQL query that evaluates every case of a file at once.
+
+Why SQL run by DuckDB. The per-case path is exact (Decimal quantities) and three-valued (a
+missing input is unknown). SQL gives both, column-wise: DuckDB's DECIMAL arithmetic is exact
+(fixed point in 64- or 128-bit integers; an overflow is an error, never a rounding), and SQL NULL
+is the per-case path's unknown — a missing input is NULL, `false AND NULL` is false, `true OR NULL`
+is true, `NULL > 3` is NULL. DuckDB also reads CSV and Parquet itself, runs on every core and spills
+to disk when the cases do not fit in memory. numpy over integer fen would be as exact for money
+but needs a scale per measure, its own three-valued masks and its own file readers.
+
+The query is generated from the same checked AST as the per-case Python (codegen.py), with the
+same shape: one emitter per node type in a dispatch table, a jinja2 template for the query around
+them (templates/batch.sql.j2). Each emitter returns the SQL of the value (NULL when unknown) and,
+where evaluating the node can raise `NotApplicable` in the per-case path (a schedule past its
+last year), a boolean SQL flag saying so; the flags follow the per-case evaluation order, so that
+a rule is `not_applicable` or `undetermined` exactly when the per-case path says it is.
+
+A rule using a construct this module cannot express (a daily series) is listed with the reason in
+`BatchRule.fallback`; the caller evaluates that rule case by case with the per-case path.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import jinja2
+
+from policyc.compiler import nodes as n
+from policyc.compiler.checker import CheckedPolicy, mul_dims
+from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
+
+__all__ = [
+    "STATUSES",
+    "BatchProgram",
+    "BatchRule",
+    "Unsupported",
+    "generate_batch",
+    "ident",
+    "input_columns",
+    "literal",
+]
+
+ROW, ON, RECEIVED = "__row", "__on", "__received"
+# A status is its index here (a TINYINT in the query; the text only in the results file).
+STATUSES = (
+    "applies",
+    "unspecified",
+    "not_applicable",
+    "undetermined",
+    "not_in_force",
+    "already_received",
+)
+APPLIES, UNSPECIFIED, NOT_APPLICABLE, UNDETERMINED, NOT_IN_FORCE, ALREADY_RECEIVED = range(6)
+HOLDS = 9  # the gate: the rule is in force, not received, and its conditions hold
+
+
+class Unsupported(Exception):
+    """A construct the batch path does not express; the rule runs case by case."""
+
+
+@attrs.frozen
+class Sql:
+    """A value as SQL: NULL when unknown; `na` is SQL that is TRUE when evaluating it raises
+    NotApplicable in the per-case path (None: it never does); `scale` counts decimal places."""
+
+    v: str
+    na: str | None = None
+    scale: int = 0
+    width: int = 38  # DuckDB computes in 64 bits up to 18 digits: products past that are widened
+
+
+Keyed = dict[str, Sql]  # a tally or a table: one value per enum member
+Value = Sql | Keyed
+
+
+@attrs.frozen
+class BatchRule:
+    index: int  # its position among codegen's entries; names its columns (s{index}, a{index})
+    name: str
+    unit: str  # 元 or 美元 for a rule with an amount, else ""
+    has_cap: bool
+    once: bool
+    unspecified: bool
+    fallback: str  # why the rule is evaluated case by case; "" when it is in the query
+
+
+@attrs.frozen
+class BatchProgram:
+    """The query over the relation `cases` (columns from `input_columns`, plus __row, __on and
+    __received); it yields __row, __on and, per vectorised rule i, s{i} (the status), a{i} (the
+    amount after the cap) and u{i} (the amount before the cap, when the cap bit)."""
+
+    policy: str
+    readings: dict[str, str]
+    rules: tuple[BatchRule, ...]
+    sql: str
+
+
+def ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def decimal_sql(value: Decimal) -> Sql:
+    """An exact DECIMAL literal."""
+    text = format(value, "f")
+    scale = len(text.partition(".")[2])
+    digits = len(text.lstrip("-").replace(".", "").lstrip("0")) or 1
+    width = max(digits, scale + 1)
+    if width > 38:
+        raise Unsupported(f"the number {text} has more than 38 digits")
+    return Sql(f"CAST('{text}' AS DECIMAL({width},{scale}))", scale=scale, width=width)
+
+
+def _date(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def input_columns(policy: CheckedPolicy) -> dict[str, list[str]]:
+    """Each input's columns in `cases`: its name, or `NAME.MEMBER` for each member of a tally."""
+    columns: dict[str, list[str]] = {}
+    for name, info in policy.inputs.items():
+        if info.type.kind == "keyed":
+            columns[name] = [f"{name}.{m}" for m in policy.enums[info.type.enum]]
+        else:
+            columns[name] = [name]
+    return columns
+
+
+@functools.cache
+def _template() -> jinja2.Template:
+    return _environment().get_template("batch.sql.j2")
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("policyc.compiler", "templates"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is SQL, not HTML
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def generate_batch(
+    policy: CheckedPolicy,
+    readings: Mapping[str, str],
+    types: Mapping[str, tuple[int, int]] | None = None,
+) -> BatchProgram:
+    """The batch query for `policy` under `readings` (the options taken, all of them).
+
+    `types` gives the DECIMAL (width, scale) of each quantity column of `cases` (default
+    (38, 0)): the query widens a product that may not fit in 64 bits, and divides exactly.
+    """
+    gen = _Generator(policy, readings, types or {})
+    rules: list[BatchRule] = []
+    levels: dict[str, list[str]] = {"gate": [], "value": [], "status": [], "result": []}
+    for index, rule in _indexed_rules(policy):
+        info = gen.rule_info(index, rule)
+        try:
+            columns = gen.rule(index, rule)
+        except Unsupported as exc:
+            rules.append(attrs.evolve(info, fallback=str(exc)))
+            continue
+        rules.append(info)
+        for level, sqls in columns.items():
+            levels[level].extend(sqls)
+    sql = _template().render(policy=policy.header.number, row=ident(ROW), on=ident(ON), **levels)
+    return BatchProgram(policy.header.number, dict(readings), tuple(rules), sql)
+
+
+def _indexed_rules(policy: CheckedPolicy) -> list[tuple[int, n.Rule]]:
+    """Each rule with its index among the entries codegen generates (decisions first, then each
+    owner's rules and targets in document order): its index in CompiledPolicy.rules."""
+    index = sum(1 for d in policy.defines.values() if d.decided)
+    owners: list[n.Section | n.Clause] = []
+    for section in policy.file.sections:
+        owners.append(section)
+        owners.extend(section.clauses)
+    owners.extend(policy.file.clauses)
+    out: list[tuple[int, n.Rule]] = []
+    for owner in owners:
+        for rule in owner.rules:
+            out.append((index, rule))
+            index += 1
+        index += len(owner.targets)
+    return out
+
+
+def _constant(value: Sql) -> bool:
+    return value.v.startswith("CAST('") and value.v.endswith(")") and value.v.count("(") == 1
+
+
+def _union(*values: Sql) -> tuple[int, int]:
+    """(scale, width) of a DECIMAL that holds each of `values` (a CASE of them)."""
+    scale = max(v.scale for v in values)
+    return scale, min(38, max(v.width - v.scale for v in values) + scale)
+
+
+def _sum_width(x: Sql, y: Sql) -> int:
+    return min(38, max(x.width - x.scale, y.width - y.scale) + max(x.scale, y.scale) + 1)
+
+
+def _multiply(x: Sql, y: Sql, na: str | None) -> Sql:
+    """DuckDB multiplies two DECIMALs of up to 18 digits in 64 bits and fails on overflow: where
+    the product may need more digits, widen the operands to 128 bits first."""
+    scale = x.scale + y.scale
+    if x.width + y.width <= 18:
+        return Sql(f"({x.v} * {y.v})", na, scale, x.width + y.width)
+    a, b = (v.v if v.width > 18 else f"CAST({v.v} AS DECIMAL(38,{v.scale}))" for v in (x, y))
+    return Sql(f"({a} * {b})", na, scale, 38)
+
+
+def _any(parts: list[str]) -> str | None:
+    return "(" + " OR ".join(parts) + ")" if parts else None
+
+
+class _Generator:
+    def __init__(
+        self,
+        policy: CheckedPolicy,
+        readings: Mapping[str, str],
+        types: Mapping[str, tuple[int, int]],
+    ):
+        self.policy = policy
+        self.readings = readings
+        self.types = types
+        self._defines: dict[str, Sql] = {}
+
+    # ---- rules ----
+    def rule_info(self, index: int, rule: n.Rule) -> BatchRule:
+        unit = ""
+        if isinstance(rule.amount, n.Expr):
+            unit = dims_text(self.dims(rule.amount))
+        return BatchRule(
+            index=index,
+            name=rule.name.text,
+            unit=unit,
+            has_cap=rule.cap is not None,
+            once=rule.once is not None,
+            unspecified=isinstance(rule.amount, n.Unspecified),
+            fallback="",
+        )
+
+    def rule(self, index: int, rule: n.Rule) -> dict[str, list[str]]:
+        """The rule's columns at each level of the query (see templates/batch.sql.j2), in the
+        order of Ctx.run_rule: validity, `once`, the `when`s, the amount, the cap."""
+        i = index
+        whens = [self.scalar(self.sql(w)) for w in rule.whens]
+        # Ctx.require: a false `when` (or one that raises NotApplicable) decides, even if another
+        # is unknown; otherwise an unknown one makes the rule undetermined.
+        false = _any([f"coalesce(NOT {w.v}, false)" for w in whens] + [w.na for w in whens if w.na])
+        unknown = _any([f"({w.v} IS NULL)" for w in whens])
+        day = ident(rule.valid_by.text) if rule.valid_by is not None else ident(ON)
+        bounds = []
+        if self.policy.header.valid_from is not None:
+            bounds.append(f"{day} >= {_date(self.policy.header.valid_from)}")
+        if self.policy.valid_until is not None:
+            bounds.append(f"{day} <= {_date(self.policy.valid_until)}")
+        gate = ["CASE"]
+        if bounds:  # a missing valid_by date is not out of force: NOT NULL is not true
+            gate.append(f"WHEN NOT ({' AND '.join(bounds)}) THEN {NOT_IN_FORCE}")
+        if rule.once is not None:
+            gate.append(
+                f"WHEN coalesce(list_contains({ident(RECEIVED)}, {literal(rule.name.text)}), false)"
+                f" THEN {ALREADY_RECEIVED}"
+            )
+        if false:
+            gate.append(f"WHEN {false} THEN {NOT_APPLICABLE}")
+        if unknown:
+            gate.append(f"WHEN {unknown} THEN {UNDETERMINED}")
+        gate.append(f"ELSE {HOLDS} END AS g{i}")
+        value = [f"g{i}"]
+        status = [f"WHEN g{i} <> {HOLDS} THEN g{i}"]
+        result = [f"s{i}"]
+        # The amount and the cap are computed only where the conditions hold, as in Ctx.
+        held = f"g{i} = {HOLDS}"
+        if isinstance(rule.amount, n.Expr):
+            amount = self.scalar(self.sql(rule.amount))
+            value.append(f"CASE WHEN {held} THEN {amount.v} END AS v{i}")
+            if amount.na:
+                value.append(f"coalesce({held} AND {amount.na}, false) AS n{i}")
+                status.append(f"WHEN n{i} THEN {NOT_APPLICABLE}")
+            status.append(f"WHEN v{i} IS NULL THEN {UNDETERMINED}")
+            if rule.cap is not None:
+                cap = self.scalar(self.sql(rule.cap.amount))
+                value.append(f"CASE WHEN {held} THEN {cap.v} END AS c{i}")
+                if cap.na:
+                    value.append(
+                        f"coalesce({held} AND v{i} IS NOT NULL AND {cap.na}, false) AS m{i}"
+                    )
+                    status.append(f"WHEN m{i} THEN {NOT_APPLICABLE}")
+                status.append(f"WHEN c{i} IS NULL THEN {UNDETERMINED}")
+                result.append(
+                    f"CASE WHEN s{i} = {APPLIES} THEN "
+                    f"(CASE WHEN v{i} > c{i} THEN c{i} ELSE v{i} END) END AS a{i}"
+                )
+                result.append(f"CASE WHEN s{i} = {APPLIES} AND v{i} > c{i} THEN v{i} END AS u{i}")
+            else:
+                result.append(f"CASE WHEN s{i} = {APPLIES} THEN v{i} END AS a{i}")
+        if rule.valid_by is not None:
+            value.append(f"{day} AS d{i}")
+            status.append(f"WHEN d{i} IS NULL THEN {UNDETERMINED}")
+        final = UNSPECIFIED if isinstance(rule.amount, n.Unspecified) else APPLIES
+        status_sql = f"CAST(CASE {' '.join(status)} ELSE {final} END AS UTINYINT) AS s{i}"
+        return {"gate": [" ".join(gate)], "value": value, "status": [status_sql], "result": result}
+
+    # ---- dimensions (the checker's types, recomputed where the SQL needs them) ----
+    def dims(self, e: n.Expr) -> Dims:
+        if isinstance(e, n.QuantityLit):
+            return parse_measure(e.measure).dims
+        if isinstance(e, n.Ref):
+            if e.name in self.policy.inputs:
+                return self.policy.inputs[e.name].type.dims
+            if e.name in self.policy.tables:
+                return parse_measure(self.policy.tables[e.name].rows[0][1].measure).dims
+            if e.name in self.policy.defines:
+                return self.dims(self.policy.defines[e.name].expr)
+            return ()
+        if isinstance(e, n.Index):
+            return self.dims(n.Ref(e.name))
+        if isinstance(e, n.Arith):
+            if e.op == "×":
+                return mul_dims(self.dims(e.left), self.dims(e.right))
+            return self.dims(e.left)
+        if isinstance(e, n.Of):
+            return self.dims(e.base)
+        if isinstance(e, n.Call) and e.func in ("min", "max", "total", "first", "highest"):
+            return self.dims(e.args[0])
+        if isinstance(e, n.If):
+            return self.dims(e.then)
+        if isinstance(e, n.Tiers | n.Schedule):
+            return self.dims(e.rows[0].amount)
+        return ()  # percentages, conditions, dates, enum members
+
+    # ---- expressions ----
+    def sql(self, e: n.Expr) -> Value:
+        emitter = _EMITTERS.get(type(e))
+        if emitter is None:
+            raise Unsupported(f"{type(e).__name__} at line {e.span.line}")
+        return emitter(self, e)
+
+    @staticmethod
+    def scalar(value: Value) -> Sql:
+        if isinstance(value, dict):
+            raise Unsupported("a value by enum member where one value is needed")
+        return value
+
+    def strict(self, parts: list[Sql]) -> str | None:
+        """NotApplicable from operands evaluated in order, each only if those before it were
+        known (an unknown operand raises Missing first)."""
+        terms: list[str] = []
+        known: list[str] = []
+        for part in parts:
+            if part.na is not None:
+                terms.append("(" + " AND ".join([*known, part.na]) + ")")
+            known.append(f"{part.v} IS NOT NULL")
+        return _any(terms)
+
+    def quantity(self, e: n.QuantityLit) -> Sql:
+        return decimal_sql(Quantity.of(e.number, e.measure).value)
+
+    def percent(self, e: n.PercentLit) -> Sql:
+        return decimal_sql(Decimal(e.number).scaleb(-2))
+
+    def ref(self, e: n.Ref) -> Value:
+        policy = self.policy
+        if policy.member_enum(e.name) is not None:
+            return Sql(literal(e.name))
+        if e.name in policy.defines:
+            if e.name not in self._defines:
+                self._defines[e.name] = self.scalar(self.sql(policy.defines[e.name].expr))
+            return self._defines[e.name]
+        if e.name in policy.tables:
+            table = policy.tables[e.name]
+            return {label: self.quantity(value) for label, value in table.rows}
+        info = policy.inputs[e.name]
+        kind = info.type.kind
+        if kind == "keyed":
+            members = policy.enums[info.type.enum]
+            return {m: self.column(f"{e.name}.{m}") for m in members}
+        if kind in ("series", "boolseries"):
+            raise Unsupported(f"input `{e.name}` is a daily series")
+        if kind == "quantity":
+            return self.column(e.name)
+        return Sql(ident(e.name))
+
+    def column(self, name: str) -> Sql:
+        width, scale = self.types.get(name, (38, 0))
+        return Sql(ident(name), scale=scale, width=width)
+
+    def index(self, e: n.Index) -> Sql:
+        keyed = self.sql(n.Ref(e.name, e.span))
+        if not isinstance(keyed, dict):
+            raise Unsupported(f"`{e.name}[{e.key}]`")
+        return keyed[e.key]
+
+    def reading_is(self, e: n.ReadingIs) -> Sql:
+        return Sql("TRUE" if self.readings.get(e.reading) == e.option else "FALSE")
+
+    def keyed(self, a: Value, b: Value, combine: Callable[[Sql, Sql], Sql]) -> Value:
+        """Tables and tallies combine member by member, as runtime.evaluation._keyed does."""
+        if isinstance(a, dict) and isinstance(b, dict):
+            return {k: combine(a[k], b[k]) for k in a if k in b}
+        if isinstance(a, dict):
+            return {k: combine(v, self.scalar(b)) for k, v in a.items()}
+        if isinstance(b, dict):
+            return {k: combine(a, v) for k, v in b.items()}
+        return combine(a, b)
+
+    def arith(self, e: n.Arith) -> Value:
+        left, right = self.sql(e.left), self.sql(e.right)
+        na = self.strict([self._first(left), self._first(right)])
+        if e.op in "+-":
+            op = e.op
+
+            def combine(x: Sql, y: Sql) -> Sql:
+                return Sql(f"({x.v} {op} {y.v})", na, max(x.scale, y.scale), _sum_width(x, y))
+
+            return self.keyed(left, right, combine)
+        dl, dr = self.dims(e.left), self.dims(e.right)
+        divisor = _time_shift(dl, dr, mul_dims(dl, dr))
+
+        def product(x: Sql, y: Sql) -> Sql:
+            return self.divide(_multiply(x, y, na), divisor)
+
+        return self.keyed(left, right, product)
+
+    @staticmethod
+    def _first(value: Value) -> Sql:
+        """A keyed value's NotApplicable flag and unknownness are its members' (all alike)."""
+        if isinstance(value, dict):
+            first = next(iter(value.values()))
+            return first
+        return value
+
+    def divide(self, x: Sql, divisor: int) -> Sql:
+        """`x / divisor` exactly, as Quantity's exact context does; an inexact quotient is an
+        error in both paths."""
+        if divisor == 1:
+            return x
+        twos = fives = 0
+        rest = divisor
+        while rest % 2 == 0:
+            rest, twos = rest // 2, twos + 1
+        while rest % 5 == 0:
+            rest, fives = rest // 5, fives + 1
+        scale = x.scale + max(twos, fives)
+        whole = f"CAST({x.v} * CAST('1{'0' * scale}' AS DECIMAL({scale + 1},0)) AS HUGEINT)"
+        unit = decimal_sql(Decimal(1).scaleb(-scale)).v
+        sql = (
+            f"(CASE WHEN {whole} % {divisor} <> 0 THEN error('inexact division by {divisor}') "
+            f"ELSE CAST({whole} // {divisor} AS DECIMAL(38,0)) * {unit} END)"
+        )
+        return Sql(sql, x.na, scale, 38)
+
+    def of(self, e: n.Of) -> Value:
+        ratio, base = self.scalar(self.sql(e.ratio)), self.sql(e.base)
+        na = self.strict([ratio, self._first(base)])
+
+        def combine(b: Sql, r: Sql) -> Sql:
+            return _multiply(b, r, na)
+
+        return self.keyed(base, ratio, combine)
+
+    def choose(self, cond: str, a: Sql, b: Sql) -> str:
+        return f"(CASE WHEN {cond} THEN {a.v} WHEN NOT ({cond}) THEN {b.v} END)"
+
+    def call(self, e: n.Call) -> Value:
+        func = e.func
+        if func == "on_date":
+            return Sql(ident(ON))
+        if func == "valid_until":
+            assert self.policy.valid_until is not None  # the checker requires it
+            return Sql(_date(self.policy.valid_until))
+        if func == "total":
+            keyed = self.sql(e.args[0])
+            if not isinstance(keyed, dict):
+                raise Unsupported("`total` of a single value")
+            members = list(keyed.values())
+            na = self.strict(members[:1])
+            width = max(m.width - m.scale for m in members) + len(members)
+            scale = max(m.scale for m in members)
+            return Sql(
+                "(" + " + ".join(m.v for m in members) + ")", na, scale, min(38, width + scale)
+            )
+        if func in ("min", "max"):
+            a, b = (self.scalar(self.sql(x)) for x in e.args)
+            na = self.strict([a, b])
+            kind = self.policy.special.get(e)
+            op = "<=" if func == "min" else ">="
+            if kind is not None:
+                order = self.policy.enums[kind.removeprefix("enum:")]
+                cond = f"{self.rank(a.v, order)} {op} {self.rank(b.v, order)}"
+            else:
+                cond = f"{a.v} {op} {b.v}"
+            return Sql(self.choose(cond, a, b), na, *_union(a, b))
+        raise Unsupported(f"`{func}` of a daily series")
+
+    @staticmethod
+    def rank(value: str, order: tuple[str, ...]) -> str:
+        whens = " ".join(f"WHEN {literal(m)} THEN {i}" for i, m in enumerate(order))
+        return f"(CASE {value} {whens} END)"
+
+    def compare(self, e: n.Compare) -> Sql:
+        kind = self.policy.special.get(e)
+        if kind == "series":
+            raise Unsupported("a daily series compared day by day")
+        left, right = self.scalar(self.sql(e.left)), self.scalar(self.sql(e.right))
+        op = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "=", "ne": "<>"}[e.op]
+        lv, rv = left.v, right.v
+        if kind is not None:
+            order = self.policy.enums[kind.removeprefix("enum:")]
+            lv, rv = self.rank(lv, order), self.rank(rv, order)
+        return Sql(f"({lv} {op} {rv})", self.strict([left, right]))
+
+    def is_in(self, e: n.Is | n.In) -> Sql:
+        members = (e.member,) if isinstance(e, n.Is) else e.members
+        subject = self.scalar(self.sql(e.subject))
+        if len(members) == 1:
+            return Sql(f"({subject.v} = {literal(members[0])})", subject.na)
+        return Sql(f"({subject.v} IN ({', '.join(map(literal, members))}))", subject.na)
+
+    def _flatten(self, e: n.Expr, kind: type) -> list[n.Expr]:
+        if isinstance(e, kind):
+            return self._flatten(e.left, kind) + self._flatten(e.right, kind)  # type: ignore[attr-defined]
+        return [e]
+
+    def lazy(self, parts: list[Sql], stop: str) -> str | None:
+        """NotApplicable from Ctx.all / Ctx.any: parts evaluated in order until one is `stop`
+        (FALSE for all, TRUE for any); an unknown part does not stop them."""
+        terms: list[str] = []
+        going: list[str] = []
+        for part in parts:
+            if part.na is not None:
+                terms.append("(" + " AND ".join([*going, part.na]) + ")")
+            going.append(f"({part.v} IS DISTINCT FROM {stop})")
+        return _any(terms)
+
+    def logic(self, e: n.And | n.Or) -> Sql:
+        parts = [self.scalar(self.sql(p)) for p in self._flatten(e, type(e))]
+        word, stop = ("AND", "FALSE") if isinstance(e, n.And) else ("OR", "TRUE")
+        return Sql("(" + f" {word} ".join(p.v for p in parts) + ")", self.lazy(parts, stop))
+
+    def labelled(self, e: n.AnyOf | n.AllOf) -> Sql:
+        parts = [self.scalar(self.sql(item.expr)) for item in e.items]
+        if isinstance(e, n.AllOf):
+            return Sql("(" + " AND ".join(p.v for p in parts) + ")", self.lazy(parts, "FALSE"))
+        # Ctx.any_of evaluates every option (the trace lists them all), so any option raising
+        # NotApplicable raises it.
+        return Sql("(" + " OR ".join(p.v for p in parts) + ")", _any([p.na for p in parts if p.na]))
+
+    def not_(self, e: n.Not) -> Sql:
+        operand = self.scalar(self.sql(e.operand))
+        return Sql(f"(NOT {operand.v})", operand.na)
+
+    def if_(self, e: n.If) -> Value:
+        cond = self.scalar(self.sql(e.cond))
+        then, otherwise = self.sql(e.then), self.sql(e.otherwise)
+        if cond.v in ("TRUE", "FALSE"):  # a reading: decided when the query is generated
+            chosen = then if cond.v == "TRUE" else otherwise
+            return chosen if cond.na is None else self._with_na(chosen, cond.na)
+
+        def pick(a: Sql, b: Sql) -> Sql:
+            terms = [t for t in (cond.na,) if t]
+            if a.na:
+                terms.append(f"(coalesce({cond.v}, false) AND {a.na})")
+            if b.na:
+                terms.append(f"(coalesce(NOT {cond.v}, false) AND {b.na})")
+            return Sql(self.choose(cond.v, a, b), _any(terms), *_union(a, b))
+
+        if isinstance(then, dict) or isinstance(otherwise, dict):
+            if not (isinstance(then, dict) and isinstance(otherwise, dict)):
+                raise Unsupported("`if` between a keyed value and a single one")
+            return {k: pick(then[k], otherwise[k]) for k in then if k in otherwise}
+        return pick(then, otherwise)
+
+    @staticmethod
+    def _with_na(value: Value, na: str) -> Value:
+        if isinstance(value, dict):
+            return {
+                k: attrs.evolve(v, na=_any([na, *([v.na] if v.na else [])]))
+                for k, v in value.items()
+            }
+        return attrs.evolve(value, na=_any([na, *([value.na] if value.na else [])]))
+
+    def tiers(self, e: n.Tiers) -> Sql:
+        subject = self.scalar(self.sql(e.subject))
+        prior = self.scalar(self.sql(e.prior)) if e.prior is not None else None
+        rows = [
+            (
+                row.threshold.op,
+                self.scalar(self.sql(row.threshold.value)),
+                self.scalar(self.sql(row.amount)),
+            )
+            for row in e.rows
+        ]
+        # Ctx.tiers receives every operand evaluated (value, prior, then each row's threshold
+        # and amount): any unknown one makes the whole unknown.
+        operands = [subject, *([prior] if prior else []), *[x for _, t, a in rows for x in (t, a)]]
+        na = self.strict(operands)
+        ops = {"ge": ">=", "gt": ">"}
+
+        def reached(value: Sql, i: int) -> str:
+            op, threshold, _ = rows[i]
+            return f"({value.v} {ops[op]} {threshold.v})"
+
+        zero = "CAST(0 AS DECIMAL(1,0))"
+        last = range(len(rows) - 1, -1, -1)
+        if e.mode == "highest":
+            body = "CASE " + " ".join(
+                f"WHEN {reached(subject, i)} THEN {rows[i][2].v}" for i in last
+            )
+        elif e.mode == "each":
+            body = " + ".join(
+                f"(CASE WHEN {reached(subject, i)} THEN {rows[i][2].v} ELSE {zero} END)"
+                for i in range(len(rows))
+            )
+        elif e.mode == "highest_new":
+            assert prior is not None
+            body = "CASE " + " ".join(
+                f"WHEN {reached(subject, i)} THEN (CASE WHEN {reached(prior, i)} THEN {zero} "
+                f"ELSE {rows[i][2].v} END)"
+                for i in last
+            )
+        else:  # each_new
+            assert prior is not None
+            body = " + ".join(
+                f"(CASE WHEN {reached(subject, i)} AND NOT {reached(prior, i)} THEN {rows[i][2].v} "
+                f"ELSE {zero} END)"
+                for i in range(len(rows))
+            )
+        if body.startswith("CASE "):
+            body += f" ELSE {zero} END"
+        known = " OR ".join(f"{x.v} IS NULL" for x in operands if not _constant(x))
+        amounts = [a for _, _, a in rows]
+        scale, width = _union(*amounts)
+        if e.mode in ("each", "each_new"):  # a sum of the rows
+            width = min(38, width + len(rows))
+        return Sql(f"(CASE WHEN {known} THEN NULL ELSE ({body}) END)", na, scale, width)
+
+    def schedule(self, e: n.Schedule) -> Sql:
+        anchor = self.scalar(self.sql(e.anchor))
+        on = ident(ON)
+        # runtime.dates.year_of_operation: completed months from the anchor (民法典 art. 202:
+        # a month without the corresponding day ends on its last day), // 12 + 1.
+        a = anchor.v
+        months = (
+            f"((year({on}) - year({a})) * 12 + month({on}) - month({a}) - "
+            f"(CASE WHEN least(day({a}), day(last_day({on}))) > day({on}) THEN 1 ELSE 0 END))"
+        )
+        year = f"(CASE WHEN {on} < {a} THEN NULL ELSE {months} // 12 + 1 END)"
+        rows = [(r.first, r.last, self.scalar(self.sql(r.amount))) for r in e.rows]
+        picks = " ".join(f"WHEN {year} BETWEEN {f} AND {last} THEN {x.v}" for f, last, x in rows)
+        value = f"(CASE WHEN {a} IS NULL THEN NULL {picks} END)"
+        # NotApplicable: the anchor is known and its year is in no row, or the row's amount
+        # raises it.
+        matched = " OR ".join(
+            f"coalesce({year} BETWEEN {f} AND {last}, false)" for f, last, _ in rows
+        )
+        terms = [t for t in (anchor.na,) if t]
+        terms.append(f"({a} IS NOT NULL AND NOT ({matched}))")
+        for f, last, x in rows:
+            if x.na:
+                terms.append(
+                    f"({a} IS NOT NULL AND coalesce({year} BETWEEN {f} AND {last}, false) "
+                    f"AND {x.na})"
+                )
+        return Sql(value, _any(terms), *_union(*(x for _, _, x in rows)))
+
+
+_EMITTERS: dict[type, Callable[[_Generator, Any], Value]] = {
+    n.QuantityLit: _Generator.quantity,
+    n.PercentLit: _Generator.percent,
+    n.BoolLit: lambda g, e: Sql("TRUE" if e.value else "FALSE"),
+    n.DateLit: lambda g, e: Sql(_date(e.value)),
+    n.Ref: _Generator.ref,
+    n.Call: _Generator.call,
+    n.Index: _Generator.index,
+    n.ReadingIs: _Generator.reading_is,
+    n.AnyOf: _Generator.labelled,
+    n.AllOf: _Generator.labelled,
+    n.Arith: _Generator.arith,
+    n.Of: _Generator.of,
+    n.Compare: _Generator.compare,
+    n.Is: _Generator.is_in,
+    n.In: _Generator.is_in,
+    n.And: _Generator.logic,
+    n.Or: _Generator.logic,
+    n.Not: _Generator.not_,
+    n.If: _Generator.if_,
+    n.Tiers: _Generator.tiers,
+    n.Schedule: _Generator.schedule,
+}
