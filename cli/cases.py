@@ -62,6 +62,8 @@ def read_case_file(path: Path) -> Node:
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a folder, expected a case file (.yaml or .json)")
+        if path.exists() and not path.is_file():
+            raise InputError(f"{path}: not a regular file, expected a case file (.yaml or .json)")
         size = path.stat().st_size
         if size > MAX_CASE_BYTES:
             raise InputError(f"{path}: {size} bytes is too large for a case file")
@@ -113,6 +115,8 @@ def _from_yaml(text: str, path: str) -> Node:
         raise InputError(f"{place}: invalid YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path}: invalid YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{path}: nested too deeply") from None
     if root is None:
         raise InputError(f"{path}: the file is empty; expected a case with `inputs:`")
     return _convert(root, path, 0, {})
@@ -213,6 +217,9 @@ def load_case(path: Path, policy: CheckedPolicy) -> Case:
     readings = _readings(fields.get("readings"), policy, problems)
     expect_node = fields.get("expect")
     expect = _plain(expect_node) if expect_node is not None else {}
+    if expect_node is not None and not isinstance(expect, dict):
+        problems.append(f"{expect_node.where}: `expect` maps rule names to what they should give")
+        expect = {}
     if problems:
         raise InputError("\n".join(problems))
     return Case(str(path), number, on, inputs, tuple(received), readings, expect or {})
@@ -294,7 +301,8 @@ def validate_inputs(
     for name, info in policy.inputs.items():
         if name in values:
             continue
-        if info.decl.presence == "required" and name not in given:
+        left_empty = name in given and given[name].value is None
+        if info.decl.presence == "required" and (name not in given or left_empty):
             problems.append(f"{where}: missing input `{name}`: expected {_describe(info, policy)}")
         elif info.decl.presence == "default":
             values[name] = _default(info, policy)

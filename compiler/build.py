@@ -530,9 +530,20 @@ class _Builder(Transformer[Token, Any]):
         return n.Of(c[0], c[1], self._span(meta))
 
     def quantity(self, meta: Meta, c: list[Any]) -> n.QuantityLit:
+        self._check_digits(c[0])
         return n.QuantityLit(str(c[0]), c[1] or "", self._span(meta))
 
+    def _check_digits(self, token: Token) -> None:
+        # Exact arithmetic has a precision; numbers in policies never need 30 digits.
+        if len(str(token).replace(".", "")) > 30:
+            raise _BuildError(
+                Diagnostic(
+                    self._tspan(token), f"`{token}` has more than 30 digits", "a shorter number"
+                )
+            )
+
     def percent(self, meta: Meta, c: list[Token]) -> n.PercentLit:
+        self._check_digits(c[0])
         return n.PercentLit(str(c[0]), self._span(meta))
 
     def measure(self, meta: Meta, c: list[Token]) -> str:

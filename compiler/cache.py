@@ -46,8 +46,10 @@ def cache_key(path: Path, text: str) -> str:
         dependency = path.parent / name
         digest.update(name.encode())
         try:
+            if not dependency.is_file():
+                raise OSError("not a regular file")
             digest.update(dependency.read_bytes())
-        except OSError:
+        except (OSError, ValueError):
             digest.update(b"<unreadable>")  # the checker reports it; never cache a guess
     return digest.hexdigest()
 

@@ -19,6 +19,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
+from policyc.compiler.files import read_text
 from policyc.compiler.registry import Registry
 from policyc.runtime.dates import period_last_day
 from policyc.runtime.quantity import (
@@ -134,15 +135,18 @@ def mul_dims(a: Dims, b: Dims) -> Dims:
 
 def constant(expr: n.Expr) -> Quantity | None:
     """The value of a literal quantity or percentage, else None."""
-    if isinstance(expr, n.QuantityLit):
-        return Quantity.of(Decimal(expr.number), parse_measure(expr.measure))
-    if isinstance(expr, n.PercentLit):
-        return Quantity.of(Decimal(expr.number).scaleb(-2), parse_measure(""))
+    try:
+        if isinstance(expr, n.QuantityLit):
+            return Quantity.of(Decimal(expr.number), parse_measure(expr.measure))
+        if isinstance(expr, n.PercentLit):
+            return Quantity.of(Decimal(expr.number).scaleb(-2), parse_measure(""))
+    except MeasureError:
+        return None  # an unknown measure: the checker reports it where it is written
     return None
 
 
 def load_registry(path: Path, diagnostics: list[Diagnostic], registry: Registry) -> None:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     for decl in _parse_registry(str(path), text).units:
         registry.add(decl, diagnostics)
 
@@ -243,11 +247,12 @@ class _Checker:
             path = self.here / header.registry_file
             try:
                 load_registry(path, self.diagnostics, self.registry)
-                self.sources[str(path)] = path.read_text(encoding="utf-8")
-            except OSError as exc:
+                self.sources[str(path)] = read_text(path)
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
                 self.error(
                     header.span,
-                    f"cannot read the unit registry `{header.registry_file}`: {exc.strerror}",
+                    f"cannot read the unit registry `{header.registry_file}`: "
+                    f"{getattr(exc, 'strerror', None) or exc}",
                 )
             except PolicyError as exc:
                 self.diagnostics.extend(exc.diagnostics)
@@ -275,6 +280,8 @@ class _Checker:
                 )
             except MeasureError as exc:
                 self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
+            except OverflowError:
+                self.error(header.valid_for.span, "the validity period ends after the year 9999")
             except ValueError:
                 span = header.counting.span if header.counting else header.span
                 self.error(
@@ -287,11 +294,10 @@ class _Checker:
     def load_source(self, header: n.Header) -> None:
         path = self.here / header.source_file
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            self.error(
-                header.span, f"cannot read the source text `{header.source_file}`: {exc.strerror}"
-            )
+            lines = read_text(path).splitlines()
+        except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, or not UTF-8
+            why = getattr(exc, "strerror", None) or exc
+            self.error(header.span, f"cannot read the source text `{header.source_file}`: {why}")
             return
         first, last = header.source_first_line, header.source_last_line
         if not 1 <= first <= last <= len(lines):
@@ -579,7 +585,7 @@ class _Checker:
             cap_type = self.type_of(rule.cap.amount)
             if amount_type is None:
                 self.error(rule.cap.span, "a cap needs an amount to bound")
-            elif amount_type is not UNKNOWN and cap_type != amount_type:
+            elif UNKNOWN not in (amount_type, cap_type) and cap_type != amount_type:
                 self.error(
                     rule.cap.amount.span,
                     f"the cap is {cap_type.describe()} but the amount is {amount_type.describe()}",

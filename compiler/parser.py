@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from typing import Any
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -36,10 +37,29 @@ def parse(text: str, filename: str) -> PolicyFile:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:
         raise PolicyError([_diagnose(exc, text, filename)], {filename: text}) from None
+    too_deep = _too_deep(tree)
+    if too_deep is not None:
+        span = Span(filename, too_deep.line or 1, too_deep.column or 1)
+        message = f"expressions are nested more than {MAX_DEPTH} deep"
+        raise PolicyError([Diagnostic(span, message, "a simpler expression")], {filename: text})
     try:
         return build_policy(tree, filename)
     except PolicyError as exc:  # the builder knows no source text; attach it for the excerpt
         raise PolicyError(exc.diagnostics, {filename: text}) from None
+
+
+MAX_DEPTH = 64  # the shipped policies reach 13; generated Python must stay well within limits
+
+
+def _too_deep(tree: Tree[Token]) -> Any:
+    """The metadata of the first node deeper than MAX_DEPTH, found without recursion."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH + 40:  # the file's own structure adds a few levels
+            return node.meta
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+    return None
 
 
 def parse_tree(text: str) -> Tree[Token]:
@@ -142,7 +162,10 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         )
     assert isinstance(exc, UnexpectedToken)
     token = exc.token
-    label = exc.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
+    try:
+        label = exc.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
+    except TypeError:  # Lark 1.3 formats a parser state with %d in one path of match_examples
+        label = None
     hint = label or _glued_word_hint(text, line, column)
     if token.type == "$END":
         message = "the file ends before the declaration is complete (is a `}` missing?)"

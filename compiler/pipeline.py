@@ -16,6 +16,7 @@ import attrs
 
 from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
+from policyc.compiler.files import read_text
 from policyc.compiler.nodes import Expr, ReadingIs, walk
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
@@ -100,7 +101,7 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
 
 def read_source(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text(path)
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder, expected a policy file") from None
     except FileNotFoundError:
@@ -109,6 +110,8 @@ def read_source(path: Path) -> str:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    except ValueError as exc:  # a NUL in the path
+        raise InputError(f"{path!r}: not a usable file name ({exc})") from None
 
 
 def check_policy(path: Path) -> CheckedPolicy:
