@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="parse and check policy files or folders")
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument(
+        "--coverage",
+        action="store_true",
+        help="list every sentence of the source text no quote or aside covers",
+    )
 
     run = sub.add_parser("run", help="evaluate a case against a policy")
     run.add_argument("policy", type=Path, metavar="POLICY")
@@ -155,6 +160,8 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import check, load_registry
+    from policyc.compiler.coverage import coverage
+    from policyc.compiler.lint import lint, lint_folder
     from policyc.compiler.parser import parse
     from policyc.compiler.registry import Registry
 
@@ -179,7 +186,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed = True
             sys.stderr.write(exc.render() + "\n")
             continue
-        warnings = [w for w in checked.warnings if w.severity is Severity.WARNING]
+        warnings = [
+            w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING
+        ]
         for warning in warnings:
             sys.stderr.write(warning.render(checked.text) + "\n")
         if warnings and args.strict:
@@ -188,7 +197,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         checked_all.append(checked)
         rules = sum(1 for _ in checked.file.all_rules())
         clauses = sum(1 for _ in checked.file.all_clauses())
-        print(f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules)")
+        covered = coverage(checked)
+        if args.coverage:
+            for sentence in covered.diagnostics():
+                sys.stderr.write(sentence.render(read_source(Path(sentence.span.file))) + "\n")
+        print(
+            f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules, "
+            f"source coverage {covered.percent:.1f}%)"
+        )
+    if any(p.is_dir() for p in args.paths):
+        for warning in lint_folder(checked_all):
+            sys.stderr.write(warning.render(read_source(Path(warning.span.file))) + "\n")
+            failed = failed or args.strict
     if checked_all and not failed:
         failed = _check_references(checked_all)
     return EXIT_ERROR if failed else EXIT_OK
@@ -327,7 +347,10 @@ def cmd_docs(args: argparse.Namespace) -> int:
         checked.append(check_policy(path))
     if not checked:
         raise InputError(f"no policies under {', '.join(map(str, args.paths))}")
-    written = write_docs(checked, args.out)
+    try:
+        written = write_docs(checked, args.out)
+    except OSError as exc:  # the writer leaves the previous docs untouched
+        raise InputError(f"{args.out}: cannot write the docs ({exc.strerror or exc})") from None
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
 
