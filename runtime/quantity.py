@@ -405,8 +405,11 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
     if match["measure"][:1] in (",", ".") or match["measure"][:1].isdigit():
         raise MeasureError(f"`{stripped}` is not a well-formed number, as in 1,000 or 0.2")
     digits = match["number"].replace(",", "")
-    if len(digits.lstrip("-").split(".")[0]) > _MAX_INTEGER_DIGITS:
+    whole, _, fraction = digits.lstrip("-").partition(".")
+    if len(whole) > _MAX_INTEGER_DIGITS:
         raise MeasureError(f"`{stripped}` has more than {_MAX_INTEGER_DIGITS} integer digits")
+    if len(fraction) > _MAX_INTEGER_DIGITS:
+        raise MeasureError(f"`{stripped}` has more than {_MAX_INTEGER_DIGITS} decimal places")
     number = Decimal(digits)
     if match["scale"]:
         with decimal.localcontext(_EXACT):
