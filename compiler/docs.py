@@ -36,6 +36,7 @@ import jinja2
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.coverage import coverage
 from policyc.compiler.errors import InputError
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 
@@ -1201,7 +1202,12 @@ class _PolicyView:
             (len(self.file.readings), "处读法"),
             (len(self.file.repairs), "处来文修正"),
         ]
-        return " · ".join(f"{count} {what}" for count, what in counts if count)
+        text = " · ".join(f"{count} {what}" for count, what in counts if count)
+        covered = coverage(self.policy)
+        if covered.total:
+            # How much of the received text is restated or set aside (policyc check --coverage).
+            text += f" · 来文覆盖 {covered.covered}/{covered.total} 句（{covered.percent:.1f}%）"
+        return text
 
     # -- declarations --
     def input_view(self, decl: n.InputDecl) -> InputView:
