@@ -32,6 +32,7 @@ import jinja2
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, mul_dims
+from policyc.compiler.templating import environment
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
 __all__ = [
@@ -141,14 +142,7 @@ def _template() -> jinja2.Template:
 
 
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("policyc.compiler", "templates"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # the output is SQL, not HTML
-        undefined=jinja2.StrictUndefined,
-    )
+    return environment()
 
 
 def generate_batch(

@@ -17,18 +17,12 @@ import jinja2
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.render import render, render_reference, render_target
+from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("policyc.compiler", "templates"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # the output is Python, not HTML
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     env.filters["py"] = repr
     return env
 

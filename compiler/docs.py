@@ -39,6 +39,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.coverage import coverage
 from policyc.compiler.errors import InputError
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
+from policyc.compiler.templating import environment
 
 __all__ = ["DEFAULT_REFERENCE_DATES", "DocsError", "render_docs", "write_docs"]
 
@@ -1512,14 +1513,7 @@ def _yaml_str(text: str) -> str:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("policyc.compiler", "templates"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # the output is Markdown; the view escapes it
-        undefined=jinja2.StrictUndefined,
-    )
+    env = environment()
     env.filters["yaml"] = _yaml_str
     # `{#id}` cannot be written literally in a template: `{#` opens a jinja comment.
     env.filters["anchor"] = lambda anchor, toc="": (
