@@ -56,3 +56,19 @@ def policies(tmp_path: Path) -> PolicyFactory:
 # Compiled policies are cached per user; tests (and the policyc processes they start) use their
 # own folder so that they neither read nor leave entries elsewhere.
 os.environ.setdefault("POLICYC_CACHE_DIR", tempfile.mkdtemp(prefix="policyc-test-cache-"))
+
+
+def fail_third_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Make the third file write fail as a full disk would (for the docs writer's atomicity);
+    returns the list of files written so far, so a test can see the failure really happened."""
+    attempts: list[Path] = []
+    real_write = Path.write_bytes
+
+    def failing_write(self: Path, data: bytes) -> int:
+        attempts.append(self)
+        if len(attempts) == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    return attempts

@@ -15,6 +15,7 @@ import pytest
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.docs import DocsError, md, render_docs, write_docs
 from policyc.compiler.pipeline import check_policy
+from tests.conftest import fail_third_write
 
 REPO = Path(__file__).resolve().parent.parent
 TZF = REPO / "policies" / "tzf-2023-1.policy"
@@ -625,21 +626,11 @@ def test_failed_write_leaves_previous_output(
     out = tmp_path / "out"
     write_docs([policy], out)
     before = snapshot(out)
-    calls = 0
-    real_write = Path.write_bytes
-
-    def failing_write(self: Path, data: bytes) -> int:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
-
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    attempts = fail_third_write(monkeypatch)
     other = make_policy(tmp_path / "b", stem="test-2")
     with pytest.raises(OSError, match="No space"):
         write_docs([policy, other], out)
-    assert calls == 3
+    assert len(attempts) == 3
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "out"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from policyc.cli import main
-from tests.conftest import HEADER, QUOTE, REPO
+from tests.conftest import HEADER, QUOTE, REPO, fail_third_write
 
 MINI = REPO / "tests" / "fixtures" / "mini"
 MEMORY = 1536 * 2**20  # bytes of address space a hostile run may take
@@ -522,20 +522,10 @@ def test_docs_write_that_fails_halfway(
     if existing:
         assert docs_in_process(out, *policies)[0] == 0
     before = snapshot(out) if existing else None
-    calls = 0
-    real_write = Path.write_bytes
-
-    def failing_write(self: Path, data: bytes) -> int:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise OSError(28, "No space left on device")
-        return real_write(self, data)
-
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    attempts = fail_third_write(monkeypatch)
     status, err = docs_in_process(out, *policies)
     assert status == 2
-    assert calls == 3
+    assert len(attempts) == 3
     assert "Traceback" not in err and "No space left on device" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == (["generated_docs"] if existing else [])
     if existing:
