@@ -350,15 +350,9 @@ class _Generator:
         return value
 
     def strict(self, parts: list[Sql]) -> str | None:
-        """NotApplicable from operands evaluated in order, each only if those before it were
-        known (an unknown operand raises Missing first)."""
-        terms: list[str] = []
-        known: list[str] = []
-        for part in parts:
-            if part.na is not None:
-                terms.append("(" + " AND ".join([*known, part.na]) + ")")
-            known.append(f"{part.v} IS NOT NULL")
-        return _any(terms)
+        """NotApplicable from any operand: the per-case path evaluates every operand of an
+        operation (an unknown one is a value, not an exception), so any of them may raise it."""
+        return _any([part.na for part in parts if part.na is not None])
 
     def quantity(self, e: n.QuantityLit) -> Sql:
         return decimal_sql(Quantity.of(e.number, e.measure).value)

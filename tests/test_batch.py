@@ -452,3 +452,26 @@ def test_query_is_generated_from_the_ast(textile: CompiledPolicy) -> None:
     assert [r.name for r in program.rules] == [r.name for r in textile.rules if r.role == "rule"]
     assert not [r for r in program.rules if r.fallback]
     assert "FROM cases" in program.sql and "年发货量" in program.sql
+
+
+def test_an_exhausted_schedule_beside_an_unknown_operand(tmp_path: Path) -> None:
+    """The per-case path evaluates every operand, so a schedule past its last year makes the
+    rule not applicable even when the other operand is unknown; the batch query must agree."""
+    from tests.conftest import PolicyFactory
+
+    factory = PolicyFactory(tmp_path)
+    policy = factory.compile(
+        "  rule r { amount 面积 × 1 元/平方米 + schedule from 入驻日期 { year 1 to 1: 1 元 } }",
+        "input 面积: 平方米 optional\ninput 入驻日期: date optional\n",
+    )
+    rows = [
+        {"on": "2025-06-30", "入驻日期": "2023-01-10"},  # year 3: no row → not applicable
+        {"on": "2023-06-30", "入驻日期": "2023-01-10"},  # year 1, 面积 unknown → undetermined
+        {"on": "2023-06-30", "入驻日期": "2023-01-10", "面积": "5"},  # 5元 + 1元
+    ]
+    path = tmp_path / "cases.csv"
+    write_csv(path, rows)
+    want = expected(policy, rows, {})
+    assert [case["r"][0] for case in want] == ["not_applicable", "undetermined", "applies"]
+    assert want[2]["r"][1] == Decimal("6")
+    assert_same(want, batch_results(policy, path, {}), rows)
