@@ -24,6 +24,7 @@ from policyc.compiler.pipeline import (
     compile_policy,
     read_source,
 )
+from policyc.extras import require
 from policyc.report import STATUS_WORDS, json_text, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
@@ -260,6 +261,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.cases is not None:
         if args.explain or args.only:
             raise InputError("--explain and --only apply to one --case, not to --cases")
+        require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
         return run_batch(

@@ -58,3 +58,79 @@ def test_the_wheel_works_from_any_folder(wheel: Path, tmp_path: Path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ok (测试〔2023〕1号" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def fresh_install(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The wheel installed with no extras into a new venv, with empty temp and cache folders:
+    what a user gets from `pip install .` on a machine that never ran policyc."""
+    root = tmp_path_factory.mktemp("fresh")
+    venv, tmp, cache = root / "venv", root / "tmp", root / "cache"
+    tmp.mkdir()
+    cache.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(tmp), "XDG_CACHE_HOME": str(cache),
+           "HOME": str(root)}  # fmt: skip
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    installed = subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
+        env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    return {"venv": venv, "tmp": tmp, "cache": cache, "root": root}
+
+
+def _policyc(fresh: dict[str, Path], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(fresh["tmp"]),
+           "XDG_CACHE_HOME": str(fresh["cache"]), "HOME": str(fresh["root"])}  # fmt: skip
+    return subprocess.run(
+        [str(fresh["venv"] / "bin" / "policyc"), *args],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_a_fresh_install_runs_every_command(fresh_install: dict[str, Path], tmp_path: Path):
+    """check, run, test, docs and duties work from another folder with only the base
+    dependencies: nothing the dev extra brings (interegular, mkdocs, pytest) is needed."""
+    listed = subprocess.run(
+        [str(fresh_install["venv"] / "bin" / "python"), "-m", "pip", "list", "--format=freeze"],
+        capture_output=True, text=True, check=True, timeout=120,
+    ).stdout.lower()  # fmt: skip
+    assert "interegular" not in listed and "pytest" not in listed and "duckdb" not in listed
+    policy = str(REPO / "policies" / "tzf-2023-1.policy")
+    case = str(REPO / "examples" / "tzf-2023-1" / "07-logistics-capped.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    checked = _policyc(fresh_install, "check", str(REPO / "policies"), cwd=elsewhere)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "ok (天政发〔2023〕1号" in checked.stdout
+
+    ran = _policyc(fresh_install, "run", policy, "--case", case, "--explain", cwd=elsewhere)
+    assert ran.returncode == 0, ran.stderr
+    assert "电商物流补贴" in ran.stdout and "100万元" in ran.stdout
+
+    tested = _policyc(fresh_install, "test", policy, str(REPO / "examples" / "tzf-2023-1"),
+                      cwd=elsewhere)  # fmt: skip
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+    site = tmp_path / "site"
+    documented = _policyc(fresh_install, "docs", str(REPO / "policies"), "--out", str(site),
+                          cwd=elsewhere)  # fmt: skip
+    assert documented.returncode == 0, documented.stderr
+    assert (site / "mkdocs.yml").is_file()
+
+    duties = _policyc(fresh_install, "duties", "市商务局", str(REPO / "policies"), cwd=elsewhere)
+    assert duties.returncode == 0, duties.stderr
+    assert "市商务局" in duties.stdout
+
+
+def test_a_feature_of_an_extra_names_the_extra(fresh_install: dict[str, Path], tmp_path: Path):
+    """Batch evaluation needs DuckDB, from the `batch` extra: one line saying so, exit 2."""
+    cases = tmp_path / "cases.csv"
+    cases.write_text("on,申请人类型\n2023-12-31,服装电商企业\n", encoding="utf-8")
+    policy = str(REPO / "policies" / "tzf-2023-1.policy")
+    ran = _policyc(fresh_install, "run", policy, "--cases", str(cases), cwd=tmp_path)
+    assert ran.returncode == 2
+    assert "Traceback" not in ran.stderr
+    assert "pip install 'policyc[batch]'" in ran.stderr or ".[batch]" in ran.stderr
+    assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
