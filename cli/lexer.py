@@ -19,7 +19,7 @@ KEYWORDS = (
     "procedure", "provisional", "question", "quote", "reading", "received", "refers", "repair",
     "replaces", "responsible", "rule", "schedule", "section", "series", "since", "source", "step",
     "table", "take", "target", "task", "then", "tiers", "title", "to", "unit", "units",
-    "unspecified", "valid", "valid_by", "when", "within", "year",
+    "unspecified", "until", "valid", "valid_by", "when", "within", "year",
 )  # fmt: skip
 CONSTANTS = ("true", "false", "bool", "date", "highest", "highest_new", "each", "each_new")
 BOUNDARY_WORDS = (

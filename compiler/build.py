@@ -140,8 +140,10 @@ class _Builder(Transformer[Token, Any]):
         validity = fields.pop("valid", None)
         if validity is not None:
             fields["valid_from"], fields["valid_for"], fields["provisional"], fields["counting"] = (
-                validity
+                validity[:4]
             )
+            if len(validity) > 4:  # `valid from … until DATE`
+                fields["valid_end"] = validity[4]
         source = fields.pop("source", None)
         if source is not None:
             fields["source_file"], fields["source_first_line"], fields["source_last_line"] = source
@@ -162,6 +164,14 @@ class _Builder(Transformer[Token, Any]):
         return (
             "valid",
             (self._date(start), length, provisional is not None, counted),
+            self._span(meta),
+        )
+
+    def validity_until(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        start, end, provisional = c
+        return (
+            "valid",
+            (self._date(start), None, provisional is not None, None, self._date(end)),
             self._span(meta),
         )
 

@@ -287,8 +287,23 @@ class _Checker:
                 self.error(
                     span, f"unknown counting `{counting}`", "from_start_day or from_next_day"
                 )
+        self.check_valid_end(header)
         if header.source_file:
             self.load_source(header)
+
+    def check_valid_end(self, header: n.Header) -> None:
+        """`valid from A until B`: in force from A to B, both days included (有效期至B)."""
+        if header.valid_end is None or header.valid_from is None:
+            return
+        if header.valid_end < header.valid_from:
+            self.error(
+                header.span,
+                f"the validity ends ({header.valid_end.isoformat()}) before it begins "
+                f"({header.valid_from.isoformat()})",
+                "an end date on or after the start date",
+            )
+            return
+        self.valid_until = header.valid_end
 
     # ---- the received text ----
     def load_source(self, header: n.Header) -> None:

@@ -278,6 +278,7 @@ class Header:
     source_first_line: int = 0
     source_last_line: int = 0
     registry_file: str = ""
+    valid_end: date | None = None  # `valid from … until DATE`: the last day in force, inclusive
     span: Span = _span()
 
 
