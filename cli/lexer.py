@@ -12,7 +12,8 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 # Kept in step with grammar/policy.lark by tests/test_lexer.py.
 KEYWORDS = (
     "about", "alias", "all_of", "amount", "and", "any_of", "aside", "because", "beneficiary",
-    "by", "cap", "clause", "cooperates", "corrected", "counting", "decide", "default", "define",
+    "by", "cap", "clause", "convention", "cooperates", "corrected", "counting", "decide", "default",
+    "define", "order", "over", "round", "rounding", "shared_cap",
     "else", "enum", "etc", "follows", "for", "from", "fund", "grants", "if", "in", "input",
     "interpreted_by", "is", "issued", "issuer", "kind", "law", "lead", "limit", "line", "lines",
     "not", "note", "of", "once", "option", "optional", "or", "ordered", "per", "policy",

@@ -465,6 +465,8 @@ class _Generator:
 
     def call(self, e: n.Call) -> Value:
         func = e.func
+        if func in ("months_between", "years_between"):
+            return self.duration(e)
         if func == "on_date":
             return Sql(ident(ON))
         if func == "valid_until":
@@ -664,6 +666,26 @@ class _Generator:
                     f"AND {x.na})"
                 )
         return Sql(value, _any(terms), *_union(*(x for _, _, x in rows)))
+
+    def duration(self, e: n.Call) -> Sql:
+        """runtime.dates.completed_months in SQL: the months between the two dates' months, less
+        one when the last is not complete on the end day; `years_between` is that // 12, in
+        months (the base of 月 and 年)."""
+        start, end = (self.scalar(self.sql(x)) for x in e.args)
+        a, b = start.v, end.v
+        if self.policy.conventions.get("missing_day", "month_end") == "month_end":
+            # 民法典 art. 202: a month without the start's day ends on its last day.
+            short = f"least(day({a}), day(last_day({b}))) > day({b})"
+        else:  # next_day: such a month is complete only the day after
+            short = f"day({a}) > day({b})"
+        raw = (
+            f"((year({b}) - year({a})) * 12 + month({b}) - month({a}) - "
+            f"(CASE WHEN {short} THEN 1 ELSE 0 END))"
+        )
+        months = f"(CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END)"  # NULL (unknown) stays NULL
+        if e.func == "years_between":
+            months = f"({months} // 12 * 12)"
+        return Sql(f"CAST({months} AS DECIMAL(18,0))", self.strict([start, end]), 0, 18)
 
 
 _EMITTERS: dict[type, Callable[[_Generator, Any], Value]] = {

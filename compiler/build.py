@@ -129,6 +129,9 @@ class _Builder(Transformer[Token, Any]):
             clauses=tuple(buckets.get(n.Clause, [])),
             procedures=tuple(buckets.get(n.Procedure, [])),
             asides=tuple(buckets.get(n.Aside, [])),
+            conventions=tuple(buckets.get(n.Convention, [])),
+            roundings=tuple(buckets.get(n.Rounding, [])),
+            shared_caps=tuple(buckets.get(n.SharedCap, [])),
         )
 
     def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
@@ -412,6 +415,7 @@ class _Builder(Transformer[Token, Any]):
             "refers": [],
         }
         single = {"kind", "beneficiary", "amount", "cap", "once", "valid_by", "grants", "law"}
+        single.add("rounding")
         for item in c[1:]:
             key, value, span = self._rule_item(item)
             if key in single:
@@ -615,3 +619,59 @@ class _Builder(Transformer[Token, Any]):
         first = int(c[0])
         last = int(c[1]) if c[1] is not None else first
         return n.ScheduleRow(first, last, c[2], self._span(meta))
+
+    # ---- conventions, rounding, shared caps (issue 12) ----
+    def convention_decl(self, meta: Meta, c: list[Any]) -> n.Convention:
+        because = _unquote(c[2]) if c[2] is not None else ""
+        return n.Convention(self._name(c[0]), self._name(c[1]), because, self._span(meta))
+
+    def rounding_decl(self, meta: Meta, c: list[Any]) -> n.Rounding:
+        because = _unquote(c[2]) if c[2] is not None else ""
+        return n.Rounding(self._name(c[0]), self._name(c[1]), because, self._span(meta))
+
+    def round_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        rounding = n.Rounding(self._name(c[0]), self._name(c[1]), "", self._span(meta))
+        return self._item("rounding", rounding, meta)
+
+    def shared_cap_decl(self, meta: Meta, c: list[Any]) -> n.SharedCap:
+        fields: dict[str, Any] = {"quotes": [], "limit": None, "over": [], "order": None}
+        for item in c[1:]:
+            if isinstance(item, n.Quote):
+                fields["quotes"].append(item)
+                continue
+            key, value, span = item
+            if key == "over":
+                fields["over"].extend(value)
+            elif fields[key] is not None:
+                second = f"a shared_cap has one `{key}`; this is a second"
+                raise _BuildError(Diagnostic(span, second))
+            else:
+                fields[key] = value
+        amount, scopes = fields["limit"] if fields["limit"] is not None else (None, ())
+        order, because = fields["order"] if fields["order"] is not None else (None, "")
+        return n.SharedCap(
+            self._name(c[0]),
+            tuple(fields["quotes"]),
+            amount,
+            tuple(scopes),
+            tuple(fields["over"]),
+            order,
+            because,
+            self._span(meta),
+        )
+
+    def shared_limit(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return "limit", (c[0], c[1:]), self._span(meta)
+
+    def shared_over(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return "over", c, self._span(meta)
+
+    def member_rule(self, meta: Meta, c: list[Token]) -> n.CapMember:
+        return n.CapMember("rule", str(c[0]), self._span(meta))
+
+    def member_clause(self, meta: Meta, c: list[Any]) -> n.CapMember:
+        return n.CapMember("clause", c[0], self._span(meta))
+
+    def shared_order(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        because = _unquote(c[1]) if c[1] is not None else ""
+        return "order", (self._name(c[0]), because), self._span(meta)

@@ -17,10 +17,12 @@ from typing import Any
 
 import attrs
 
+from policyc.compiler import amount_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
 from policyc.compiler.registry import Registry
+from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.dates import period_last_day
 from policyc.runtime.quantity import (
     Dims,
@@ -98,6 +100,11 @@ class CheckedPolicy:
     special: dict[n.Expr, str]
     procedures: dict[str, n.Procedure]
     references: tuple[tuple[str, n.Reference], ...]  # (where it is written, the reference)
+    # Issue 12 (compiler/amount_checks.py): the counting conventions in force, each rule's
+    # rounding, and the caps shared by several rules.
+    conventions: dict[str, str] = attrs.field(factory=dict)
+    roundings: dict[str, Rounding] = attrs.field(factory=dict)
+    shared_caps: tuple[SharedCapPlan, ...] = ()
 
     def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
         """The inputs expressions read, directly or through `define`s, in order of mention."""
@@ -184,6 +191,9 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         special=checker.special,
         procedures=checker.procedures,
         references=tuple(checker.references),
+        conventions=checker.conventions,
+        roundings=checker.roundings,
+        shared_caps=checker.shared_caps,
     )
 
 
@@ -207,6 +217,9 @@ class _Checker:
         self.special: dict[n.Expr, str] = {}
         self.procedures: dict[str, n.Procedure] = {}
         self.references: list[tuple[str, n.Reference]] = []
+        self.conventions: dict[str, str] = {}
+        self.roundings: dict[str, Rounding] = {}
+        self.shared_caps: tuple[SharedCapPlan, ...] = ()
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
@@ -236,6 +249,7 @@ class _Checker:
         for define in self.file.all_defines():
             self.declare_define(define)
         self.check_structure(header)
+        self.check_after_amounts()
         for decl in self.file.inputs:
             if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(
@@ -623,6 +637,24 @@ class _Checker:
                 '`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`',
             )
 
+    def check_after_amounts(self) -> None:
+        """Conventions, rounding and shared caps (issue 12; compiler/amount_checks.py)."""
+        self.conventions = amount_checks.check_conventions(self)
+        self.roundings = amount_checks.check_roundings(self)
+        self.shared_caps = amount_checks.check_shared_caps(self)
+
+    def _call_or_duration(self, expr: n.Call) -> Type:
+        if expr.func in amount_checks.DURATION_FUNCS:
+            return amount_checks.type_duration(self, expr)
+        return self._call(expr)
+
+    def _arith_not_dates(self, expr: n.Arith) -> Type:
+        result = self._arith(expr)
+        if result == DATE:  # date ± date: the time between dates is months_between / years_between
+            amount_checks.date_arith_error(self, expr)
+            return UNKNOWN
+        return result
+
     # ---- expression types ----
     def expect(self, expr: n.Expr, want: Type, words: str) -> Type:
         got = self.type_of(expr)
@@ -921,12 +953,12 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.BoolLit: lambda self, e: BOOL,
     n.DateLit: lambda self, e: DATE,
     n.Ref: _Checker._ref,
-    n.Call: _Checker._call,
+    n.Call: _Checker._call_or_duration,
     n.Index: _Checker._index,
     n.ReadingIs: _Checker._reading_is,
     n.AnyOf: _Checker._labelled_list,
     n.AllOf: _Checker._labelled_list,
-    n.Arith: _Checker._arith,
+    n.Arith: _Checker._arith_not_dates,
     n.Of: _Checker._of,
     n.Compare: _Checker._compare,
     n.Is: _Checker._is,

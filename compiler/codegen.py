@@ -246,6 +246,9 @@ class _Generator:
 
     def call(self, e: n.Call) -> str:
         args = ", ".join(self.py(a) for a in e.args)
+        if e.func in ("months_between", "years_between"):  # counted under the declared convention
+            missing_day = self.policy.conventions.get("missing_day", "month_end")
+            return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"

@@ -472,6 +472,7 @@ class Rule:
     follows: tuple[Name, ...] = ()
     refers: tuple[Reference, ...] = ()
     open_responsible: bool = False  # the rule's list of responsible units ends with 等
+    rounding: Rounding | None = None  # `round to 元 half_up`: the document's own rounding
     span: Span = _span()
 
 
@@ -532,6 +533,9 @@ class PolicyFile:
     clauses: tuple[Clause, ...] = ()  # clauses outside any section
     procedures: tuple[Procedure, ...] = ()
     asides: tuple[Aside, ...] = ()
+    conventions: tuple[Convention, ...] = ()
+    roundings: tuple[Rounding, ...] = ()  # the policy's default (at most one)
+    shared_caps: tuple[SharedCap, ...] = ()
 
     def all_defines(self) -> Iterator[Define]:
         yield from self.defines
@@ -566,3 +570,49 @@ class PolicyFile:
         for clause in self.clauses:
             for rule in clause.rules:
                 yield clause, rule
+
+
+# ---- conventions, rounding, caps shared by several rules (issue 12) ----------------------------
+
+
+@attrs.frozen
+class Convention:
+    """`convention missing_day month_end because "…"`: a declared way of counting."""
+
+    name: Name
+    option: Name
+    because: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Rounding:
+    """`rounding to 分 half_up because "…"` (the policy's default) or `round to 元 down` (a
+    rule's own): money rounded to 分, 角 or 元 in a mode, after the rule's cap."""
+
+    unit: Name
+    mode: Name
+    because: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class CapMember:
+    kind: str  # rule | clause
+    name: str  # the rule's name or the clause's number
+    span: Span = _span()
+
+
+@attrs.frozen
+class SharedCap:
+    """A cap over several rules (or clauses) for one beneficiary and period, shared out in the
+    declared order."""
+
+    name: Name
+    quotes: tuple[Quote, ...]
+    amount: QuantityLit | None
+    scopes: tuple[str, ...]
+    members: tuple[CapMember, ...]
+    order: Name | None
+    because: str
+    span: Span = _span()

@@ -97,6 +97,10 @@ class _Renderer:
             return f"{args[0]}的第一日"
         if e.func == "highest":
             return f"{args[0]}的最高值"
+        if e.func == "months_between":
+            return f"自{args[0]}至{args[1]}的整月数"
+        if e.func == "years_between":
+            return f"自{args[0]}至{args[1]}的周年数"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 
     def arith(self, e: n.Arith) -> str:

@@ -93,3 +93,37 @@ def parse_iso_date(text: str) -> date:
         return date(year, month, day)
     except ValueError as exc:
         raise ValueError(f"`{text}` is not a real date: {exc}") from None
+
+
+# ---- completed months and years between two dates (满N个月, 年满N周岁) ----
+
+# What a month or year counted from a day the end month lacks (the 31st, 02-29) ends on:
+# `month_end` is 民法典 art. 202 (没有对应日的, 月末日为期间的最后一日): 01-31 + 1 month is 02-28,
+# and one born on 2024-02-29 completes a year on 2025-02-28. `next_day` is the other reading:
+# such a period is complete only on the day after the month's end (03-01).
+MISSING_DAY_CONVENTIONS = ("month_end", "next_day")
+
+
+def add_months_by(d: date, n: int, missing_day: str = "month_end") -> date:
+    """The day `n` months after `d` under a missing-day convention (see
+    MISSING_DAY_CONVENTIONS); raises ValueError for an unknown convention."""
+    if missing_day not in MISSING_DAY_CONVENTIONS:
+        raise ValueError(f"unknown convention `{missing_day}`: expected month_end or next_day")
+    moved = add_months(d, n)
+    if missing_day == "next_day" and moved.day < d.day:
+        return moved + timedelta(days=1)  # the month has no such day: complete the day after
+    return moved
+
+
+def completed_months(start: date, end: date, missing_day: str = "month_end") -> int:
+    """Completed months (满N个月) from `start` to `end`, as 民法典 arts. 201–202 count: month N is
+    complete on its corresponding day (the start day is not counted), the largest n with
+    add_months_by(start, n) <= end; 0 when `end` is before `start`.
+
+    2023-01-06 → 2023-07-06 is 6, → 2023-07-05 only 5; 2023-01-31 → 2023-02-28 is 1 under
+    `month_end`, 0 under `next_day` (complete on 2023-03-01).
+    """
+    n = (end.year - start.year) * 12 + end.month - start.month
+    if n > 0 and add_months_by(start, n, missing_day) > end:
+        n -= 1  # the last month is not complete yet; month n - 1 always is
+    return max(n, 0)

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from policyc.runtime.dates import year_of_operation
+from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 __all__ = [
@@ -135,6 +135,8 @@ class RuleResult:
     missing: tuple[str, ...] = ()
     steps: list[Step] = attrs.Factory(list)
     value: Any = None  # a decision's value, or the actual figure reported for a target
+    unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
+    shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
 
 
 def show_value(value: Value) -> str:
@@ -598,3 +600,26 @@ class Ctx:
         where = "尚未开始" if year is None else f"已是第 {year} 年, 超出所列年度"
         self.step(f"自 {anchor.isoformat()} 起{where}", line)
         raise NotApplicable(f"自 {anchor.isoformat()} 起{where}")
+
+    # ---- durations between dates (满N个月, 年满N周岁; 民法典 arts. 201–202) ----
+    def months_between(
+        self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
+    ) -> Quantity | Unknown:
+        """Completed months from `start` to `end` (0 when `end` is earlier), in 月."""
+        if (missing := unknown(start, end)) is not None:
+            return missing
+        months = completed_months(start, end, missing_day)  # type: ignore[arg-type]
+        if self.explain:
+            self.step(f"{text}: {start} 至 {end} 满 {months} 个月", line)
+        return Quantity.of(months, "月")
+
+    def years_between(
+        self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
+    ) -> Quantity | Unknown:
+        """Completed years from `start` to `end` (年满N周岁), in 年."""
+        if (missing := unknown(start, end)) is not None:
+            return missing
+        years = completed_months(start, end, missing_day) // 12  # type: ignore[arg-type]
+        if self.explain:
+            self.step(f"{text}: {start} 至 {end} 满 {years} 年", line)
+        return Quantity.of(years, "年")

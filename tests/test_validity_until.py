@@ -16,7 +16,7 @@ UNTIL = HEADER.replace(
     "valid from 2023-01-06 for 3 年 provisional counting from_start_day",
     "valid from 2024-03-01 until 2026-12-31",
 )
-RULE = '  rule r { amount 1 元 }'
+RULE = "  rule r { amount 1 元 }"
 
 
 def status_on(policies: PolicyFactory, day: date, header: str = UNTIL) -> str:

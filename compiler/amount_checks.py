@@ -1,0 +1,216 @@
+"""Checks of the issue-12 constructs: counting conventions, durations between dates, rounding,
+and caps shared by several rules.
+
+Each function takes the checker (compiler.checker._Checker) and reports through it, so that every
+problem is collected with the others; what later stages need is left on the checker
+(`conventions`, `roundings`, `shared_caps`) and copied into the CheckedPolicy.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from policyc.compiler import nodes as n
+from policyc.runtime.amounts import (
+    CANONICAL_MODES,
+    ROUNDING_MODES,
+    ROUNDING_UNITS,
+    Rounding,
+    SharedCapPlan,
+)
+from policyc.runtime.dates import MISSING_DAY_CONVENTIONS
+from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
+
+if TYPE_CHECKING:
+    from policyc.compiler.checker import Type
+
+# Declared conventions: name -> (its options, the one taken when the policy is silent).
+CONVENTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "missing_day": (MISSING_DAY_CONVENTIONS, "month_end"),
+}
+DURATION_FUNCS = {"months_between": "月", "years_between": "年"}
+SHARE_ORDERS = ("as_listed",)
+
+
+def check_conventions(checker: Any) -> dict[str, str]:
+    """The conventions in force: each declared one, else its default."""
+    chosen = {name: default for name, (_, default) in CONVENTIONS.items()}
+    seen: set[str] = set()
+    for decl in checker.file.conventions:
+        name, option = decl.name.text, decl.option.text
+        if name not in CONVENTIONS:
+            checker.error(decl.name.span, f"unknown convention `{name}`", " / ".join(CONVENTIONS))
+            continue
+        if name in seen:
+            checker.error(decl.name.span, f"convention `{name}` is declared twice")
+        seen.add(name)
+        options = CONVENTIONS[name][0]
+        if option not in options:
+            checker.error(
+                decl.option.span,
+                f"`{option}` is not an option of convention `{name}`",
+                " / ".join(options),
+            )
+            continue
+        chosen[name] = option
+    return chosen
+
+
+def type_duration(checker: Any, expr: n.Call) -> Type:
+    """`months_between(start, end)` / `years_between(start, end)`: completed months or years
+    (满N个月, 年满N周岁), a quantity in 月 or 年; both arguments are dates."""
+    from policyc.compiler.checker import DATE, UNKNOWN, Type
+
+    if len(expr.args) != 2:
+        checker.error(
+            expr.span,
+            f"`{expr.func}` takes 2 argument(s), not {len(expr.args)}",
+            f"{expr.func}(start date, end date), e.g. {expr.func}(入职日期, on_date())",
+        )
+        return UNKNOWN
+    for arg in expr.args:
+        checker.expect(arg, DATE, "a date")
+    return Type("quantity", parse_measure(DURATION_FUNCS[expr.func]).dims)
+
+
+def date_arith_error(checker: Any, expr: n.Arith) -> None:
+    """Dates are not added or subtracted: the time between two dates is months_between /
+    years_between, which count as the law does (民法典 arts. 201–202)."""
+    checker.error(
+        expr.span,
+        f"cannot {'add' if expr.op == '+' else 'subtract'} two dates",
+        "months_between(start, end) or years_between(start, end) for the time between dates",
+    )
+
+
+def rounding_of(checker: Any, decl: n.Rounding, declared_by: str) -> Rounding | None:
+    unit, mode = decl.unit.text, decl.mode.text
+    ok = True
+    if unit not in ROUNDING_UNITS:
+        checker.error(decl.unit.span, f"cannot round to `{unit}`", " / ".join(ROUNDING_UNITS))
+        ok = False
+    if mode not in ROUNDING_MODES:
+        modes = " / ".join(ROUNDING_MODES)
+        checker.error(decl.mode.span, f"unknown rounding mode `{mode}`", modes)
+        ok = False
+    if not ok:
+        return None
+    return Rounding(unit, CANONICAL_MODES[ROUNDING_MODES[mode]], declared_by, decl.because)
+
+
+def check_roundings(checker: Any) -> dict[str, Rounding]:
+    """Each rule with an amount and its rounding: its own `round to …`, else the policy's
+    `rounding to …`; a rule without either is not rounded (exact, as before)."""
+    default: Rounding | None = None
+    for i, decl in enumerate(checker.file.roundings):
+        if i:
+            checker.error(decl.span, "the policy declares its `rounding` twice")
+        elif (rounding := rounding_of(checker, decl, "policy")) is not None:
+            default = rounding
+    out: dict[str, Rounding] = {}
+    for _, rule in checker.file.all_rules():
+        own = rule.rounding
+        if own is not None and not isinstance(rule.amount, n.Expr):
+            checker.error(own.span, "`round` needs an amount to round")
+            continue
+        chosen = rounding_of(checker, own, "rule") if own is not None else default
+        if chosen is not None and isinstance(rule.amount, n.Expr):
+            out[rule.name.text] = chosen
+    return out
+
+
+def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
+    """Each shared cap: a money limit, members that are rules with amounts (a clause stands for
+    its rules), no rule in two shared caps, the order declared, the quotes in the source."""
+    rules = {rule.name.text: rule for _, rule in checker.file.all_rules()}
+    clauses = {c.number: c for c in checker.file.all_clauses() if c.kind == "clause"}
+    plans: list[SharedCapPlan] = []
+    owner_of: dict[str, str] = {}
+    names: set[str] = set()
+    for cap in checker.file.shared_caps:
+        name = cap.name.text
+        if name in names:
+            checker.error(cap.name.span, f"shared_cap `{name}` is declared twice")
+        names.add(name)
+        for quote in cap.quotes:
+            checker.check_quote(quote)
+        limit = _limit(checker, cap)
+        members = _members(checker, cap, rules, clauses)
+        for member in members:
+            if member in owner_of:
+                checker.error(
+                    cap.span,
+                    f"rule `{member}` is under two shared caps (`{owner_of[member]}` and `{name}`)",
+                    "one shared cap per rule",
+                )
+            owner_of[member] = name
+        if cap.order is None:
+            checker.error(
+                cap.span,
+                f"shared_cap `{name}` does not say in which order the cap is shared out",
+                '`order as_listed because "…"` (first listed, first served)',
+            )
+            continue
+        if cap.order.text not in SHARE_ORDERS:
+            checker.error(
+                cap.order.span, f"unknown order `{cap.order.text}`", " / ".join(SHARE_ORDERS)
+            )
+            continue
+        if limit is not None and members:
+            plans.append(
+                SharedCapPlan(
+                    name, limit, tuple(members), cap.order.text, cap.because, cap.span.line
+                )
+            )
+    return tuple(plans)
+
+
+def _limit(checker: Any, cap: n.SharedCap) -> Quantity | None:
+    from policyc.compiler.checker import MONEY_DIMS
+
+    if cap.amount is None:
+        checker.error(cap.span, f"shared_cap `{cap.name.text}` has no limit", "`limit 30 万元`")
+        return None
+    kind = checker.type_of(cap.amount)
+    if kind.kind != "quantity" or kind.dims not in MONEY_DIMS:
+        checker.error(cap.amount.span, "a shared cap is an amount of money", "元 or 美元")
+        return None
+    try:
+        return Quantity.of(Decimal(cap.amount.number), parse_measure(cap.amount.measure))
+    except MeasureError:
+        return None
+
+
+def _members(
+    checker: Any,
+    cap: n.SharedCap,
+    rules: dict[str, n.Rule],
+    clauses: dict[str, n.Clause],
+) -> list[str]:
+    from policyc.compiler.errors import did_you_mean
+
+    members: list[str] = []
+    for member in cap.members:
+        if member.kind == "clause":
+            clause = clauses.get(member.name)
+            if clause is None:
+                checker.error(member.span, f"there is no clause {member.name}")
+                continue
+            found = [r.name.text for r in clause.rules if isinstance(r.amount, n.Expr)]
+            if not found:
+                checker.error(member.span, f"clause {member.name} has no rule with an amount")
+            members.extend(found)
+            continue
+        rule = rules.get(member.name)
+        if rule is None:
+            hint = did_you_mean(member.name, list(rules))
+            checker.error(member.span, f"unknown rule `{member.name}`{hint}")
+        elif not isinstance(rule.amount, n.Expr):
+            checker.error(member.span, f"rule `{member.name}` has no amount to cap")
+        else:
+            members.append(member.name)
+    duplicates = {m for m in members if members.count(m) > 1}
+    for name in sorted(duplicates):
+        checker.error(cap.span, f"rule `{name}` is listed twice in shared_cap `{cap.name.text}`")
+    return list(dict.fromkeys(members))

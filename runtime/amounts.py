@@ -1,0 +1,174 @@
+"""What happens to each rule's amount after its own cap: rounding, then caps shared by rules.
+
+Amounts are exact until the rounding (language.md "Rounding"): a rule's amount after its cap is
+rounded to 分, 角 or 元 in the declared mode. Then each cap shared by several rules
+("同一企业每年享受第一至四条的补贴合计不超过30万元") is shared out among its rules in the declared
+order: each rule receives what it asks, up to what the earlier ones left of the cap. A case is one
+beneficiary in one period, as for a rule's own `cap … per 企业 per 年`.
+
+Both run on the results of one case (`apply_after_caps`), in the per-case path and in the batch
+path's per-case fallback, so the two agree by construction.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from policyc.runtime.evaluation import RuleResult, Step, show_value
+from policyc.runtime.quantity import Quantity
+
+__all__ = [
+    "MODE_WORDS",
+    "ROUNDING_MODES",
+    "ROUNDING_UNITS",
+    "Rounding",
+    "Share",
+    "SharedCapPlan",
+    "apply_after_caps",
+]
+
+# The declared modes, by their English keyword and their Chinese name.
+ROUNDING_MODES: dict[str, str] = {
+    "half_up": decimal.ROUND_HALF_UP,  # 四舍五入: a half goes away from zero
+    "四舍五入": decimal.ROUND_HALF_UP,
+    "down": decimal.ROUND_DOWN,  # 舍去: toward zero
+    "舍去": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,  # 进一: away from zero
+    "进一": decimal.ROUND_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,  # 银行家舍入: a half goes to the even digit
+    "银行家舍入": decimal.ROUND_HALF_EVEN,
+}
+CANONICAL_MODES = {
+    decimal.ROUND_HALF_UP: "half_up",
+    decimal.ROUND_DOWN: "down",
+    decimal.ROUND_UP: "up",
+    decimal.ROUND_HALF_EVEN: "half_even",
+}
+MODE_WORDS = {"half_up": "四舍五入", "down": "舍去", "up": "进一", "half_even": "银行家舍入"}
+# Decimal places of 元 each unit keeps.
+ROUNDING_UNITS = {"分": 2, "角": 1, "元": 0}
+
+
+@attrs.frozen
+class Rounding:
+    """Round an amount (in 元, or 美元) to `places` decimals in `mode` (a key of MODE_WORDS)."""
+
+    unit: str  # 分 | 角 | 元
+    mode: str  # half_up | down | up | half_even
+    declared_by: str  # "rule" (the document says so for the rule) or "policy" (its default)
+    because: str = ""
+
+    @property
+    def places(self) -> int:
+        return ROUNDING_UNITS[self.unit]
+
+    @property
+    def wording(self) -> str:
+        """按四舍五入保留到分."""
+        return f"按{MODE_WORDS[self.mode]}保留到{self.unit}"
+
+    def apply(self, amount: Quantity) -> Quantity:
+        exponent = Decimal(1).scaleb(-self.places)
+        rounded = amount.value.quantize(exponent, rounding=ROUNDING_MODES[self.mode])
+        return Quantity(rounded, amount.dims)
+
+
+@attrs.frozen
+class SharedCapPlan:
+    """A cap shared by `members` (rule names, in the order the cap is shared out)."""
+
+    name: str
+    limit: Quantity
+    members: tuple[str, ...]
+    order: str  # as_listed
+    because: str
+    line: int
+
+
+@attrs.frozen
+class Share:
+    """How a shared cap treated one rule: what it asked (`before`), what it received (`after`),
+    and what the rules before it had used of the cap (`used_before`)."""
+
+    cap: str
+    limit: Quantity
+    before: Quantity
+    after: Quantity
+    used_before: Quantity
+    position: int  # 1 for the first rule served
+
+
+def apply_after_caps(
+    results: Sequence[RuleResult],
+    roundings: Mapping[str, Rounding],
+    shared_caps: Sequence[SharedCapPlan],
+    explain: bool,
+) -> None:
+    """Round each rule's amount, then share out each shared cap, in place on `results`."""
+    by_name = {r.info.name: r for r in results if r.info.role == "rule"}
+    for name, rounding in roundings.items():
+        result = by_name.get(name)
+        if result is not None and result.amount is not None:
+            _round(result, rounding, explain)
+    for plan in shared_caps:
+        _share(plan, [by_name[m] for m in plan.members if m in by_name], explain)
+
+
+def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
+    assert result.amount is not None
+    rounded = rounding.apply(result.amount)
+    if rounded.value != result.amount.value:
+        result.unrounded = result.amount
+        result.amount = rounded
+    if explain:
+        result.steps.append(
+            Step(
+                f"舍入: {show_value(result.unrounded or rounded)} {rounding.wording} → "
+                f"{show_value(rounded)}",
+                result.info.line,
+            )
+        )
+
+
+def _share(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> None:
+    """In order: each applying rule receives min(its amount, what is left of the cap). After a
+    rule that is undetermined, what is left is unknown, so the later ones are undetermined."""
+    used = plan.limit - plan.limit
+    waiting: list[RuleResult] = []  # undetermined members: what they use is unknown
+    position = 0
+    for result in members:
+        if result.status == "undetermined":
+            waiting.append(result)
+            continue
+        if result.status != "applies" or result.amount is None:
+            continue
+        position += 1
+        asked = result.amount
+        if waiting:
+            names = tuple(dict.fromkeys(m for w in waiting for m in w.missing))
+            result.status, result.missing = "undetermined", names
+            result.reason = (
+                f"合计上限「{plan.name}」先分给 {'、'.join(w.info.name for w in waiting)}, "
+                f"其金额未定; 需要输入 {'、'.join(names)}"
+            )
+            result.shared = Share(plan.name, plan.limit, asked, asked, used, position)
+            result.amount = None
+            continue
+        left = plan.limit - used
+        if left.value < 0:
+            left = plan.limit - plan.limit
+        given = asked if asked <= left else left
+        result.shared = Share(plan.name, plan.limit, asked, given, used, position)
+        result.amount = given
+        used = used + given
+        if explain:
+            text = (
+                f"合计上限「{plan.name}」{show_value(plan.limit)}: "
+                f"此前已用 {show_value(used - given)}, "
+                f"本项 {show_value(asked)} → {show_value(given)}"
+            )
+            result.steps.append(Step(text, plan.line))
