@@ -135,10 +135,36 @@ def to_json(
             "refers": list(info.refers),
             "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
         }
+        item |= _after_caps_json(policy, r)
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)
     return doc
+
+
+def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
+    """Issue 12: the rounding (the exact amount when it changed it) and the shared cap.
+
+    "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
+    "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
+                          "used_before": Money, "position": int}"""
+    rounding = policy.checked.roundings.get(r.info.name)
+    wording = None
+    if rounding is not None:
+        who = "文件规定" if rounding.declared_by == "rule" else "本政策的读法"
+        wording = f"{rounding.wording}（{who}）"
+    share = r.shared
+    shared = None
+    if share is not None:
+        shared = {
+            "name": share.cap,
+            "limit": money(share.limit),
+            "before": money(share.before),
+            "after": money(share.after),
+            "used_before": money(share.used_before),
+            "position": share.position,
+        }
+    return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
 
 
 def _value_json(value: Any) -> Any:
@@ -229,7 +255,10 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
         head += f": {format_quantity(r.amount)}"
         if r.uncapped is not None:
             head += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
+        if r.unrounded is not None:
+            head += f"（舍入前 {format_quantity(r.unrounded)}）"
     lines = [head]
+    lines.extend(_shared_cap_lines(r))
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     elif r.reason:
@@ -262,3 +291,19 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
         for step in r.steps:
             lines.append(f"        · {step.text}  [第{step.line}行]")
     return lines
+
+
+def _shared_cap_lines(r: RuleResult) -> list[str]:
+    """How a cap shared with other rules treated this one (issue 12)."""
+    share = r.shared
+    if share is None:
+        return []
+    if r.status == "undetermined":
+        asked = format_quantity(share.before)
+        return [f"      合计上限「{share.cap}」: 本项 {asked}，分得金额未定"]
+    cut = "，未受限" if share.after == share.before else ""
+    return [
+        f"      合计上限「{share.cap}」{format_quantity(share.limit)}（第{share.position}项）: "
+        f"此前已用 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
+        f" → {format_quantity(share.after)}{cut}"
+    ]

@@ -161,7 +161,7 @@ def generate_batch(
     for index, rule in _indexed_rules(policy):
         info = gen.rule_info(index, rule)
         try:
-            columns = gen.rule(index, rule)
+            columns = gen.after_caps(index, rule, gen.rule(index, rule))
         except Unsupported as exc:
             rules.append(attrs.evolve(info, fallback=str(exc)))
             continue
@@ -667,6 +667,28 @@ class _Generator:
                 )
         return Sql(value, _any(terms), *_union(*(x for _, _, x in rows)))
 
+    def after_caps(
+        self, index: int, rule: n.Rule, columns: dict[str, list[str]]
+    ) -> dict[str, list[str]]:
+        """What runtime.amounts does after the rule's cap: its rounding, on the amount column
+        a{index}; a rule under a cap shared with other rules runs case by case (the share
+        depends on the other rules' amounts in an order the query does not follow)."""
+        name = rule.name.text
+        for plan in self.policy.shared_caps:
+            if name in plan.members:
+                raise Unsupported(f"its amount is shared out under the cap `{plan.name}`")
+        rounding = self.policy.roundings.get(name)
+        if rounding is None:
+            return columns
+        suffix = f" AS a{index}"
+        result = [
+            f"{_rounded(c.removesuffix(suffix), rounding.places, rounding.mode)}{suffix}"
+            if c.endswith(suffix)
+            else c
+            for c in columns["result"]
+        ]
+        return columns | {"result": result}
+
     def duration(self, e: n.Call) -> Sql:
         """runtime.dates.completed_months in SQL: the months between the two dates' months, less
         one when the last is not complete on the end day; `years_between` is that // 12, in
@@ -686,6 +708,24 @@ class _Generator:
         if e.func == "years_between":
             months = f"({months} // 12 * 12)"
         return Sql(f"CAST({months} AS DECIMAL(18,0))", self.strict([start, end]), 0, 18)
+
+
+def _rounded(x: str, places: int, mode: str) -> str:
+    """runtime.amounts.Rounding.apply in SQL, exact on DECIMAL: DuckDB's round() takes a half
+    away from zero (四舍五入) and round_even() to the even digit; 舍去 and 进一 go toward and away
+    from zero through floor and ceil of the amount in units of the last place kept."""
+    if mode == "half_up":
+        return f"round({x}, {places})"
+    if mode == "half_even":
+        return f"round_even({x}, {places})"
+    scale = f"CAST('1{'0' * places}' AS DECIMAL({places + 1},0))"
+    unit = decimal_sql(Decimal(1).scaleb(-places)).v
+    lower, upper = (f"floor({x} * {scale})", f"ceil({x} * {scale})")
+    if mode == "down":  # toward zero
+        body = f"CASE WHEN {x} < 0 THEN {upper} ELSE {lower} END"
+    else:  # up: away from zero
+        body = f"CASE WHEN {x} < 0 THEN {lower} ELSE {upper} END"
+    return f"(({body}) * {unit})"
 
 
 _EMITTERS: dict[type, Callable[[_Generator, Any], Value]] = {

@@ -83,6 +83,15 @@ COUNTING = {
 ROLE_ORDER = ("牵头单位", "责任单位", "配合单位", "解释单位", "发文单位")
 
 
+# `convention missing_day …` in words (issue 12; runtime.dates.MISSING_DAY_CONVENTIONS).
+MISSING_DAY_WORDS = {
+    "month_end": (
+        "整月、周年自次日起算；起算日在届满月份没有对应日的，以该月末日届满（民法典第二百零二条）"
+    ),
+    "next_day": "整月、周年自次日起算；起算日在届满月份没有对应日的，至次月一日届满",
+}
+
+
 class DocsError(InputError):
     """The policies cannot be published together (clashing page names, an unsafe output path).
 
@@ -808,6 +817,7 @@ class _PolicyView:
             facts.append(
                 Fact("封顶", f"{_scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount)}")
             )
+        facts.extend(self.after_cap_facts(rule))
         if rule.once is not None:
             scope = f"（{_scopes(rule.once)}限一次）" if rule.once else ""
             facts.append(Fact("一次性", f"一次性{md(scope)}"))
@@ -1138,6 +1148,31 @@ class _PolicyView:
             source=self.source_link(section.span.line),
         )
 
+    def after_cap_facts(self, rule: n.Rule) -> list[Fact]:
+        """Issue 12: the rule's rounding and the cap it shares with other rules."""
+        facts: list[Fact] = []
+        rounding = self.policy.roundings.get(rule.name.text)
+        if rounding is not None:
+            if rounding.declared_by == "rule":
+                why = "文件规定"
+            else:
+                why = "文件未规定，本政策的读法"
+                why += f"：{rounding.because}" if rounding.because else ""
+            facts.append(Fact("舍入", md(f"封顶后{rounding.wording}（{why}）")))
+        for plan in self.policy.shared_caps:
+            if rule.name.text not in plan.members:
+                continue
+            others = "、".join(m for m in plan.members if m != rule.name.text) or "—"
+            decl = next(c for c in self.file.shared_caps if c.name.text == plan.name)
+            order = "按所列顺序先到先得" + (f"（{plan.because}）" if plan.because else "")
+            text = (
+                f"「{plan.name}」：与{others}合计{_scopes(decl.scopes)}最高"
+                f"{decl.amount.number if decl.amount else ''}"
+                f"{decl.amount.measure if decl.amount else ''}，{order}"
+            )
+            facts.append(Fact("合计封顶", md(text)))
+        return facts
+
     # -- header --
     def validity(self) -> str:
         h = self.header
@@ -1183,6 +1218,11 @@ class _PolicyView:
             counting = h.counting.text if h.counting else "from_start_day"
             length = f"{h.valid_for.number}{h.valid_for.measure}"
             facts.append(Fact("期限", md(f"{length}，{COUNTING.get(counting, counting)}")))
+        for convention in self.file.conventions:
+            option = convention.option.text
+            words = MISSING_DAY_WORDS.get(option, option)
+            because = f"（{convention.because}）" if convention.because else ""
+            facts.append(Fact("期间计算", md(f"{words}{because}")))
         facts += [
             Fact("解释单位", self.unit_link(h.interpreted_by.text) if h.interpreted_by else "—"),
             Fact("替代文件", self.replaces()),

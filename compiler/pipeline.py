@@ -18,6 +18,7 @@ from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import read_text
 from policyc.compiler.nodes import Expr, ReadingIs, walk
+from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
 if TYPE_CHECKING:
@@ -71,6 +72,9 @@ class CompiledPolicy:
                 results.append(ctx.run_target(info, function))
             else:
                 results.append(ctx.run_rule(info, function, done))
+        checked = self.checked
+        if checked.roundings or checked.shared_caps:
+            apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
         return results
 
 
