@@ -164,6 +164,8 @@ def _restated(policy: CheckedPolicy) -> Iterator[tuple[str, str]]:
         yield from ((q.text, "quote") for q in clause.quotes)
     for _, rule in file.all_rules():
         yield from ((q.text, "quote") for q in rule.quotes)
+    for cap in file.shared_caps:  # a cap shared by several rules quotes its sentence too
+        yield from ((q.text, "quote") for q in cap.quotes)
 
 
 def _headings(file: n.PolicyFile) -> set[tuple[str, str]]:
