@@ -509,6 +509,18 @@ def _part_anchor(part: n.Section | n.Clause) -> str:
     return f"{kind}-{part.number}"
 
 
+def _counts_durations(policy: CheckedPolicy) -> bool:
+    """Whether the policy counts months or years between dates (months_between, years_between)."""
+    exprs: list[n.Expr] = [d.expr for d in policy.defines.values()]
+    for _, rule in policy.file.all_rules():
+        exprs += [*rule.whens, *([rule.amount] if isinstance(rule.amount, n.Expr) else [])]
+    return any(
+        isinstance(node, n.Call) and node.func in ("months_between", "years_between")
+        for expr in exprs
+        for node in n.walk(expr)
+    )
+
+
 def _scopes(scopes: Sequence[str]) -> str:
     return "".join(f"每{s}" for s in scopes)
 
@@ -1223,6 +1235,9 @@ class _PolicyView:
             words = MISSING_DAY_WORDS.get(option, option)
             because = f"（{convention.because}）" if convention.because else ""
             facts.append(Fact("期间计算", md(f"{words}{because}")))
+        if not self.file.conventions and _counts_durations(self.policy):
+            words = MISSING_DAY_WORDS[self.policy.conventions.get("missing_day", "month_end")]
+            facts.append(Fact("期间计算", md(f"{words}（本政策未另行声明）")))
         facts += [
             Fact("解释单位", self.unit_link(h.interpreted_by.text) if h.interpreted_by else "—"),
             Fact("替代文件", self.replaces()),

@@ -207,3 +207,31 @@ def test_the_batch_path_counts_the_same(
         statuses = {case[rule][0] for case in want}
         assert {"applies", "not_applicable", "undetermined"} <= statuses, rule
     assert_same(want, batch_results(policy, path, {}), rows)
+
+
+@pytest.mark.parametrize(
+    ("convention", "words"),
+    [
+        ("", "以该月末日届满（民法典第二百零二条）（本政策未另行声明）"),
+        ('convention missing_day next_day because "次日届满"\n', "至次月一日届满（次日届满）"),
+    ],
+)
+def test_the_docs_state_the_condition_and_the_convention(
+    policies: PolicyFactory, convention: str, words: str
+) -> None:
+    from policyc.compiler.docs import render_docs
+    from policyc.compiler.pipeline import check_policy
+
+    path = policies.write(policies.clause(WORKED, convention + DECLS))
+    page = render_docs([check_policy(path)])["docs/p.md"]
+    assert "**条件**：自入职日期至评估日的整月数 满6月（含本数）" in page
+    assert "**条件**：自出生日期至评估日的周年数 满60年（含本数）" in page
+    assert f"| 期间计算 | 整月、周年自次日起算；起算日在届满月份没有对应日的，{words} |" in page
+
+
+def test_a_policy_without_durations_states_no_convention(policies: PolicyFactory) -> None:
+    from policyc.compiler.docs import render_docs
+    from policyc.compiler.pipeline import check_policy
+
+    path = policies.write(policies.clause("  rule r { amount 1 元 }"))
+    assert "期间计算" not in render_docs([check_policy(path)])["docs/p.md"]

@@ -244,3 +244,11 @@ def test_the_shared_cap_quote_counts_as_read() -> None:
     cmd = [sys.executable, "-m", "policyc", "check", "--strict", str(POLICY)]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     assert "source coverage 100.0%" in out  # 第五条 is quoted by the shared cap alone
+
+
+def test_policyc_test_checks_the_amounts_after_the_shared_cap() -> None:
+    case = FIXTURE / "over-the-cap.yaml"  # expects 5万元 for 销售奖励, not the 10万元 it asks
+    cmd = [sys.executable, "-m", "policyc", "test", str(POLICY), str(case)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed, 0 failed" in done.stdout
