@@ -11,6 +11,8 @@ JSON schema (version 1; fields are only ever added):
                   "kind": str, "responsible": [str], "quotes": [str], "line": int,
                   "readings": [str], "trace": [{"text": str, "line": int}]}],
      "totals": {measure: Money}}
+    Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
+    `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
 
 `status` is one of applies, not_applicable, undetermined, unspecified, not_in_force,

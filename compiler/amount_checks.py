@@ -137,6 +137,8 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
             checker.check_quote(quote)
         limit = _limit(checker, cap)
         members = _members(checker, cap, rules, clauses)
+        if limit is not None:
+            _same_currency(checker, cap, limit, [rules[m] for m in members])
         for member in members:
             if member in owner_of:
                 checker.error(
@@ -180,6 +182,24 @@ def _limit(checker: Any, cap: n.SharedCap) -> Quantity | None:
         return Quantity.of(Decimal(cap.amount.number), parse_measure(cap.amount.measure))
     except MeasureError:
         return None
+
+
+def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: list[n.Rule]) -> None:
+    """A limit in 元 shares out amounts in 元: 美元 amounts are never added to it."""
+    from policyc.compiler.errors import Severity
+
+    if any(d.severity is Severity.ERROR for d in checker.diagnostics):
+        return  # the amounts' own errors are reported already; typing them again repeats them
+    for rule in members:
+        assert isinstance(rule.amount, n.Expr)
+        kind = checker.type_of(rule.amount)
+        if kind.kind == "quantity" and kind.dims != limit.dims:
+            checker.error(
+                cap.amount.span if cap.amount else cap.span,
+                f"shared_cap `{cap.name.text}` is in {cap.amount.measure if cap.amount else ''} "
+                f"but rule `{rule.name.text}` pays {kind.describe()}",
+                "a limit in the rules' currency",
+            )
 
 
 def _members(

@@ -1235,6 +1235,13 @@ class _PolicyView:
             words = MISSING_DAY_WORDS.get(option, option)
             because = f"（{convention.because}）" if convention.because else ""
             facts.append(Fact("期间计算", md(f"{words}{because}")))
+        for plan in self.policy.shared_caps:
+            decl = next(c for c in self.file.shared_caps if c.name.text == plan.name)
+            quoted = "".join(f"“{q.text}”" for q in decl.quotes)
+            members = "、".join(plan.members)
+            facts.append(
+                Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，按所列顺序先到先得）"))
+            )
         if not self.file.conventions and _counts_durations(self.policy):
             words = MISSING_DAY_WORDS[self.policy.conventions.get("missing_day", "month_end")]
             facts.append(Fact("期间计算", md(f"{words}（本政策未另行声明）")))

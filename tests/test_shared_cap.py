@@ -181,6 +181,10 @@ def test_the_docs_show_the_shared_cap_and_the_rounding() -> None:
     assert "按所列顺序先到先得（文件未规定合计超限时先扣哪一项, 按条款顺序先到先得读）" in page
     assert "封顶后按四舍五入保留到分（文件未规定，本政策的读法" in page
     assert "2024-03-01 至 2026-12-31" in page
+    assert (
+        "| 合计封顶 | 第一至四条合计：“第五条 同一企业每年享受本措施第一至四条的补贴、奖励合计不超过30万元。”"
+        "（用工补贴、设备补贴、销售奖励、展会补贴，按所列顺序先到先得） |"
+    ) in page
 
 
 SHARED = """
@@ -252,3 +256,27 @@ def test_policyc_test_checks_the_amounts_after_the_shared_cap() -> None:
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed, 0 failed" in done.stdout
+
+
+def test_a_limit_in_another_currency_is_an_error(policies: PolicyFactory) -> None:
+    rules = "  rule 甲 { amount 1 美元 }\n  rule 乙 { amount 2 美元 }"
+    body = policies.clause(rules) + SHARED.format(
+        limit="3 元", over="甲, 乙", order="order as_listed"
+    )
+    with pytest.raises(PolicyError, match="rule `甲` pays a quantity in 美元"):
+        compile_policy(policies.write(body))
+    body = policies.clause(rules) + SHARED.format(
+        limit="3 美元", over="甲, 乙", order="order as_listed"
+    )
+    out = {
+        r.info.name: r for r in compile_policy(policies.write(body)).evaluate({}, date(2023, 6, 30))
+    }
+    assert (out["甲"].amount.value, out["乙"].amount.value) == (1, 2)
+
+
+def test_amounts_are_rounded_before_they_are_shared(policy: CompiledPolicy) -> None:
+    # 10% × 1799999.95 = 179999.995 → 四舍五入 to 分 180000.00; with 2万 + 10万 the cap is used
+    # up exactly, so the booth's 0.01元 receives 0 (sharing the exact figure would leave 0.005元)
+    out = run(policy, 新招用员工=10, 设备投资额="1799999.95", 年销售收入="60000000", 展位费="0.02")
+    assert amounts(out) == [20000, 180000, 100000, 0]
+    assert out["设备补贴"].unrounded.value == Decimal("179999.995")
