@@ -46,6 +46,7 @@ ARITY = {
     "highest": 1,
 }
 DAY_DIMS: Dims = parse_measure("日").dims
+BUILTINS.update(amount_checks.DURATION_FUNCS)  # typed in amount_checks.type_duration
 
 
 @attrs.frozen

@@ -235,3 +235,10 @@ def test_a_policy_without_durations_states_no_convention(policies: PolicyFactory
 
     path = policies.write(policies.clause("  rule r { amount 1 元 }"))
     assert "期间计算" not in render_docs([check_policy(path)])["docs/p.md"]
+
+
+def test_an_unknown_function_names_the_duration_functions(policies: PolicyFactory) -> None:
+    body = "  rule r { when monthsbetween(入职日期, on_date()) 满 6 月 amount 1 元 }"
+    with pytest.raises(PolicyError) as caught:
+        compile_policy(policies.write(policies.clause(body, DECLS)))
+    assert "months_between" in str(caught.value) and "years_between" in str(caught.value)
