@@ -16,7 +16,7 @@ import attrs
 
 from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
-from policyc.compiler.files import read_text
+from policyc.compiler.files import control_character, read_text
 from policyc.compiler.nodes import Expr, ReadingIs, walk
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
@@ -100,6 +100,10 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
 
 
 def read_source(path: Path) -> str:
+    """The policy file's text. Raises InputError for a name with a control character (a newline
+    in a file name must never reach a comment of generated code, nor a terminal), for a missing,
+    non-regular, oversized or non-UTF-8 file."""
+    refuse_control_characters(path)
     try:
         return read_text(path)
     except IsADirectoryError:
@@ -112,6 +116,17 @@ def read_source(path: Path) -> str:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     except ValueError as exc:  # a NUL in the path
         raise InputError(f"{path!r}: not a usable file name ({exc})") from None
+
+
+def refuse_control_characters(path: Path) -> None:
+    """Raises InputError when the path holds a control, format or line-separator character."""
+    found = control_character(str(path))
+    if found is not None:
+        index, char = found
+        raise InputError(
+            f"{str(path)!r}: the file name contains the control character U+{ord(char):04X} "
+            f"at position {index + 1}; rename the file (names of policy files are plain text)"
+        )
 
 
 def check_policy(path: Path) -> CheckedPolicy:
