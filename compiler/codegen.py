@@ -189,7 +189,7 @@ class _Generator:
                 f"{wording!r}, {target.span.line})"
             )
         else:
-            bound = self.py(target.value)
+            bound: str = self.py(target.value)
             if target.tolerance is not None:
                 # 左右 on one side: the bound moves by the tolerance in the target's favour.
                 widen = "sub" if target.op in ("ge", "gt") else "add"

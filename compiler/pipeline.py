@@ -16,7 +16,7 @@ import attrs
 
 from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
-from policyc.compiler.files import control_character, read_text
+from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.compiler.nodes import Expr, ReadingIs, walk
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
@@ -129,17 +129,21 @@ def refuse_control_characters(path: Path) -> None:
         )
 
 
-def check_policy(path: Path) -> CheckedPolicy:
+def check_policy(path: Path, text: str | None = None) -> CheckedPolicy:
+    """The policy at `path` parsed and checked (`text` when the caller has read it already).
+    Raises InputError or PolicyError."""
     # Imported here: a cached `run` never needs the parser, Lark or the checker's passes.
     from policyc.compiler.checker import check
     from policyc.compiler.parser import parse
 
-    text = read_source(path)
+    if text is None:
+        text = read_source(path)
     return check(parse(text, str(path)), text)
 
 
 def compile_policy(path: Path) -> CompiledPolicy:
-    """The policy compiled, from the cache when nothing it depends on has changed."""
+    """The policy compiled, from the cache when nothing it depends on has changed: its text,
+    policyc and Python (the entry's name), and every file the checker read (checked on a hit)."""
     text = read_source(path)
     key = cache.cache_key(path, text)
     hit = cache.load(key)
@@ -148,10 +152,11 @@ def compile_policy(path: Path) -> CompiledPolicy:
         return CompiledPolicy(checked, source, _execute(code))
     from policyc.compiler.codegen import generate
 
-    checked = check_policy(path)
+    with recording_reads() as dependencies:
+        checked = check_policy(path, text)
     source = generate(checked)
     code = compile(source, f"<policyc: {path}>", "exec")
-    cache.store(key, checked, source, code)
+    cache.store(key, checked, source, code, dependencies)
     return CompiledPolicy(checked, source, _execute(code))
 
 
