@@ -38,7 +38,7 @@ from typing import Any
 from policyc import __version__
 from policyc.compiler.files import Dependency, digest_of
 
-_FORMAT = 2
+_FORMAT = 3
 _MAGIC = b"policyc-cache-2\n"
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32
@@ -273,9 +273,9 @@ def _compiler_fingerprint() -> bytes:
     return digest.digest()
 
 
-def load(key: str) -> tuple[Any, str, CodeType] | None:
-    """(checked policy, Python source, code object) for `key`, or None: absent, not
-    authentic, from another build, or a file the checker read has changed since."""
+def load(key: str) -> tuple[Any, str, tuple[CodeType, ...]] | None:
+    """(checked policy, Python source, code objects of the module's pieces) for `key`, or
+    None: absent, not authentic, from another build, or a file the checker read has changed."""
     with _opened(cache_dir()) as store:
         body = store.read(key + _SUFFIX) if store is not None else None
     if body is None:
@@ -289,13 +289,19 @@ def load(key: str) -> tuple[Any, str, CodeType] | None:
         code = marshal.loads(code_bytes)
     except (EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
         return None  # authentic but unusable (a policyc without the class it names)
-    if not isinstance(code, CodeType) or not isinstance(source, str):
+    if not isinstance(code, tuple) or not all(isinstance(c, CodeType) for c in code):
+        return None
+    if not isinstance(source, str):
         return None
     return checked, source, code
 
 
 def store(
-    key: str, checked: Any, source: str, code: CodeType, dependencies: Sequence[Dependency]
+    key: str,
+    checked: Any,
+    source: str,
+    code: tuple[CodeType, ...],
+    dependencies: Sequence[Dependency],
 ) -> None:
     """Keep the compiled policy under `key` with the files the checker read; a cache that
     cannot be written only costs time."""

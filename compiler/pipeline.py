@@ -155,12 +155,50 @@ def compile_policy(path: Path) -> CompiledPolicy:
     with recording_reads() as dependencies:
         checked = check_policy(path, text)
     source = generate(checked)
-    code = compile(source, f"<policyc: {path}>", "exec")
+    code = compile_module(source, f"<policyc: {path}>")
     cache.store(key, checked, source, code, dependencies)
     return CompiledPolicy(checked, source, _execute(code))
 
 
-def _execute(code: CodeType) -> dict[str, Any]:
+PIECE_LINES = 2000
+
+
+def compile_module(source: str, filename: str) -> tuple[CodeType, ...]:
+    """The generated module compiled in pieces of about PIECE_LINES lines, cut where a top-level
+    statement starts, each keeping its own line numbers. CPython's compiler holds the whole
+    syntax tree of what it compiles, some 80 bytes per byte of source: in one piece, a policy of
+    100k rules took gigabytes; in pieces it takes what the largest piece takes."""
+    lines = source.splitlines(keepends=True)
+    codes: list[CodeType] = []
+    start = 0
+    while start < len(lines):
+        end = min(start + PIECE_LINES, len(lines))
+        # The generator writes every continuation line indented, or as a closing bracket.
+        while end < len(lines) and not _starts_statement(lines[end]):
+            end += 1
+        code = compile("".join(lines[start:end]), filename, "exec")
+        codes.append(_shift_lines(code, start))
+        start = end
+    return tuple(codes)
+
+
+def _shift_lines(code: CodeType, offset: int) -> CodeType:
+    """`code` (and the functions and lambdas it defines) as if it started `offset` lines later;
+    line tables count from co_firstlineno."""
+    if not offset:
+        return code
+    consts = tuple(
+        _shift_lines(c, offset) if isinstance(c, CodeType) else c for c in code.co_consts
+    )
+    return code.replace(co_firstlineno=code.co_firstlineno + offset, co_consts=consts)
+
+
+def _starts_statement(line: str) -> bool:
+    return bool(line) and (line[0].isalpha() or line[0] == "_")
+
+
+def _execute(codes: tuple[CodeType, ...]) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
-    exec(code, namespace)
+    for code in codes:
+        exec(code, namespace)
     return namespace
