@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policyc.compiler import cache
+from policyc.compiler import cache, files
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import compile_policy
 from tests.conftest import HEADER, PolicyFactory
@@ -125,6 +125,21 @@ def test_a_changed_source_text_is_seen(policies: PolicyFactory, cache_folder: Pa
     source = policies.folder / "source.txt"
     source.write_text(source.read_text(encoding="utf-8").replace("每单补贴0.2元", "每单补贴0.3元"), encoding="utf-8")
     with pytest.raises(PolicyError, match="quote"):
+        compile_policy(path)
+
+
+def test_a_dependency_is_hashed_within_the_size_limit(
+    policies: PolicyFactory, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A registry grown past the limit after a cached run: the lookup hashes no more of it than
+    the checker reads (it is refused on its size), misses, and `run` says what `check` says."""
+    path = policies.write(policies.clause(RULE))
+    assert amount(path) == "1"
+    registry = policies.folder / "units.policy"
+    registry.write_text(registry.read_text(encoding="utf-8") + "# 填充\n" * 200, encoding="utf-8")
+    monkeypatch.setattr(files, "MAX_BYTES", 1000)
+    assert files.digest_of(registry) == files.UNREADABLE
+    with pytest.raises(PolicyError, match="larger than 1000 bytes"):
         compile_policy(path)
 
 
