@@ -191,8 +191,12 @@ def _user_key(fd: int, folder: Path) -> bytes:
         try:
             with os.fdopen(new_fd, "wb") as handle:
                 handle.write(secrets.token_bytes(_KEY_BYTES))
-            with contextlib.suppress(FileExistsError):  # another process was first: use its key
+            try:
                 os.link(temporary, _KEY_FILE, src_dir_fd=fd, dst_dir_fd=fd)
+            except FileExistsError:
+                pass  # another process was first: use its key
+            except OSError:  # a file system without hard links: last writer wins, the
+                os.replace(temporary, _KEY_FILE, src_dir_fd=fd, dst_dir_fd=fd)  # rest miss once
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=fd)
