@@ -144,7 +144,15 @@ class _Builder(Transformer[Token, Any]):
             )
         source = fields.pop("source", None)
         if source is not None:
-            fields["source_file"], fields["source_first_line"], fields["source_last_line"] = source
+            (
+                fields["source_file"],
+                fields["source_first_line"],
+                fields["source_last_line"],
+                fields["source_span"],
+            ) = source
+        registry = fields.pop("registry_file", None)
+        if registry is not None:
+            fields["registry_file"], fields["registry_span"] = registry
         return n.Header(number=_unquote(items[0]), span=self._span(meta), **fields)
 
     def title(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
@@ -172,10 +180,11 @@ class _Builder(Transformer[Token, Any]):
         return "replaces", tuple(_unquote(t) for t in c), self._span(meta)
 
     def source_ref(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        return "source", (_unquote(c[0]), int(c[1]), int(c[2])), self._span(meta)
+        file = (_unquote(c[0]), int(c[1]), int(c[2]), self._tspan(c[0]))
+        return "source", file, self._span(meta)
 
-    def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
-        return "registry_file", _unquote(c[0]), self._span(meta)
+    def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, Span], Span]:
+        return "registry_file", (_unquote(c[0]), self._tspan(c[0])), self._span(meta)
 
     # ---- declarations ----
     def unit_decl(self, meta: Meta, c: list[Any]) -> n.UnitDecl:

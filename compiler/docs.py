@@ -38,6 +38,8 @@ from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.coverage import coverage
 from policyc.compiler.errors import InputError
+from policyc.compiler.files import read_text
+from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 
@@ -551,11 +553,14 @@ def _read_received(policy: CheckedPolicy) -> dict[int, str]:
     h = policy.header
     if not h.source_file:
         return {}
-    path = Path(policy.file.path).parent / h.source_file
+    shown = Path(policy.file.path).parent / h.source_file
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DocsError(f"{path}: cannot read the received text: {exc.strerror}") from exc
+        lines = read_text(named_file(Path(policy.file.path), h.source_file, "source")).splitlines()
+    except PathRefused as exc:
+        raise DocsError(f"{policy.file.path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise DocsError(f"{shown}: cannot read the received text: {why}") from None
     last = min(h.source_last_line, len(lines))
     return {i: lines[i - 1] for i in range(max(h.source_first_line, 1), last + 1)}
 

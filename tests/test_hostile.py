@@ -426,7 +426,7 @@ def test_fuzz_tier_threshold_in_an_unknown_measure(folder: Path):
 )
 @pytest.mark.parametrize("field", ['"source.txt"', '"units.policy"'])
 def test_fuzz_a_nul_in_a_file_name(folder: Path, field: str):
-    check_text(folder, HEADER.replace(field, field[:-1] + '\x00"')).refused("cannot read")
+    check_text(folder, HEADER.replace(field, field[:-1] + '\x00"')).refused("NUL character")
 
 
 @finding(
