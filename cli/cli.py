@@ -26,7 +26,7 @@ from policyc.compiler.pipeline import (
 )
 from policyc.compiler.project import confined_to
 from policyc.extras import require
-from policyc.report import STATUS_WORDS, json_text, to_json, to_text
+from policyc.report import STATUS_WORDS, json_text, printable_output, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything printed, messages and usage included, goes through report.PrintableStream.
+    with printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {

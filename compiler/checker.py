@@ -298,7 +298,10 @@ class _Checker:
             except MeasureError as exc:
                 self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
             except OverflowError:
-                self.error(header.valid_for.span, "the validity period ends after the year 9999")
+                self.error(
+                    header.valid_for.span,
+                    "the validity period ends outside the calendar (the years 1 to 9999)",
+                )
             except ValueError:
                 span = header.counting.span if header.counting else header.span
                 self.error(

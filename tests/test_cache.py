@@ -49,13 +49,19 @@ def test_an_unchanged_policy_is_read_from_the_cache(policies: PolicyFactory, cac
     assert calls == [True]
 
 
-def test_changes_to_the_policy_registry_or_source_invalidate(policies: PolicyFactory, cache_folder: Path):
+def test_changes_to_the_policy_registry_or_source_invalidate(
+    policies: PolicyFactory, cache_folder: Path
+):
     path = policies.write(policies.clause(RULE))
     amount(path)
-    path.write_text(path.read_text(encoding="utf-8").replace("amount 1 元", "amount 2 元"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("amount 1 元", "amount 2 元"), encoding="utf-8"
+    )
     assert amount(path) == "2"
     registry = policies.folder / "units.policy"
-    registry.write_text(registry.read_text(encoding="utf-8") + 'unit 市新局 "新局"\n', encoding="utf-8")
+    registry.write_text(
+        registry.read_text(encoding="utf-8") + 'unit 市新局 "新局"\n', encoding="utf-8"
+    )
     amount(path)
     assert len(list(cache_folder.glob("*.pickle"))) == 3
     source = policies.folder / "source.txt"
@@ -72,7 +78,9 @@ def test_a_damaged_entry_is_recompiled(policies: PolicyFactory, cache_folder: Pa
     assert amount(path) == "1"
 
 
-def test_turned_off_writes_nothing(policies: PolicyFactory, cache_folder: Path, monkeypatch: pytest.MonkeyPatch):
+def test_turned_off_writes_nothing(
+    policies: PolicyFactory, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("POLICYC_NO_CACHE", "1")
     assert amount(policies.write(policies.clause(RULE))) == "1"
     assert not cache_folder.exists()
@@ -81,14 +89,22 @@ def test_turned_off_writes_nothing(policies: PolicyFactory, cache_folder: Path, 
 def test_two_processes_compiling_at_once(policies: PolicyFactory, cache_folder: Path):
     path = policies.write(policies.clause(RULE))
     code = f"from policyc.cli import main; raise SystemExit(main(['check', {str(path)!r}]))"
-    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
     assert all(run.wait(timeout=120) == 0 for run in runs)
     case = policies.folder / "case.yaml"
     case.write_text("on: 2023-06-30\ninputs: {}\n", encoding="utf-8")
     code = f"from policyc.cli import main; raise SystemExit(main(['run', {str(path)!r}, '--case', {str(case)!r}]))"
-    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert all(run.returncode == 0 for run in runs)
     assert all("1元" in out.decode() for out, _ in outputs)
