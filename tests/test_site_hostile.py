@@ -57,7 +57,16 @@ def hostile_policy(folder: Path) -> Path:
     text = text.replace('"用于做大总量奖励"', f'"资金{HOSTILE}"')
     text = text.replace('"给予经营补贴"', f'"给予{HOSTILE}"')
     text = text.replace('replaces "天政发〔2020〕1号"', f'replaces "天政发〔2020〕1号{HOSTILE}"')
-    assert text.count(HOSTILE) >= 11, "the fixture changed: update the replacements"
+    text = text.replace('"满1年时按1000元/人计"', f'"选项{HOSTILE}"')
+    text = text.replace('"常年用工50人以上的企业"', f'"定义{HOSTILE}"')
+    text = text.replace('"可以入驻"', f'"授予{HOSTILE}"')
+    text = text.replace('"入驻国投产业园的日期"', f'"日期{HOSTILE}"')
+    text = text.replace("enum 展会地点 { 省内, 省外 }", f'enum 展会地点 {{ 省内 "省内{HOSTILE}", 省外 }}')
+    assert text.count(HOSTILE) >= 16, "the fixture changed: update the replacements"
+    text += (
+        f'\naside "关于测试政策的意见" "旁注{HOSTILE}"\n'
+        f'procedure 转办 "程序{HOSTILE}" {{ step "步骤{HOSTILE}" }}\n'
+    )
     tasks = "".join(
         f'    task {number} {{\n        quote "{line}"\n        responsible 市商务局\n    }}\n'
         for number, line in enumerate(UNTITLED, 1)
