@@ -179,7 +179,9 @@ def test_printable_escapes_what_a_terminal_acts_on() -> None:
     assert printable("a\x1b[31mb\x9bc\x07d\x7fe\u202ef\rg") == (
         "a\\u001b[31mb\\u009bc\\u0007d\\u007fe\\u202ef\\u000dg"
     )
-    assert printable("行\t一\n行二（中文）") == "行\t一\n行二（中文）"  # unchanged, and the same str
+    assert (
+        printable("行\t一\n行二（中文）") == "行\t一\n行二（中文）"
+    )  # unchanged, and the same str
 
 
 def test_the_stream_keeps_a_progress_bars_carriage_returns() -> None:

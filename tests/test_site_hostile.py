@@ -61,7 +61,9 @@ def hostile_policy(folder: Path) -> Path:
     text = text.replace('"常年用工50人以上的企业"', f'"定义{HOSTILE}"')
     text = text.replace('"可以入驻"', f'"授予{HOSTILE}"')
     text = text.replace('"入驻国投产业园的日期"', f'"日期{HOSTILE}"')
-    text = text.replace("enum 展会地点 { 省内, 省外 }", f'enum 展会地点 {{ 省内 "省内{HOSTILE}", 省外 }}')
+    text = text.replace(
+        "enum 展会地点 { 省内, 省外 }", f'enum 展会地点 {{ 省内 "省内{HOSTILE}", 省外 }}'
+    )
     assert text.count(HOSTILE) >= 16, "the fixture changed: update the replacements"
     text += (
         f'\naside "关于测试政策的意见" "旁注{HOSTILE}"\n'
