@@ -303,7 +303,7 @@ class PrintableStream:
 def printable_output() -> Iterator[None]:
     """Within the block, sys.stdout and sys.stderr print through PrintableStream."""
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])  # type: ignore[assignment]
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
     try:
         yield
     finally:

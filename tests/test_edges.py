@@ -186,7 +186,7 @@ def test_printable_escapes_what_a_terminal_acts_on() -> None:
 
 def test_the_stream_keeps_a_progress_bars_carriage_returns() -> None:
     out = io.StringIO()
-    stream = PrintableStream(out)  # type: ignore[arg-type]
+    stream = PrintableStream(out)
     stream.write("\r进度 50%")
     stream.write("\r" + " " * 4 + "\r")
     stream.write("坏\r值\x1b]0;title\x07\n")
@@ -226,7 +226,7 @@ def test_json_output_stays_the_same_json(tmp_path: Path) -> None:
     assert status == 0, err.getvalue()
     assert json.loads(out.getvalue())["case"] == str(case)
     wrapped = io.StringIO()
-    PrintableStream(wrapped).write(json.dumps({"v": "a\x7fb\u2028c\x9b"}, ensure_ascii=False))  # type: ignore[arg-type]
+    PrintableStream(wrapped).write(json.dumps({"v": "a\x7fb\u2028c\x9b"}, ensure_ascii=False))
     assert json.loads(wrapped.getvalue()) == {"v": "a\x7fb\u2028c\x9b"}
 
 
