@@ -65,6 +65,9 @@ def hostile_policy(folder: Path) -> Path:
         "enum 展会地点 { 省内, 省外 }", f'enum 展会地点 {{ 省内 "省内{HOSTILE}", 省外 }}'
     )
     assert text.count(HOSTILE) >= 16, "the fixture changed: update the replacements"
+    # Comments may hold anything: the source page shows them highlighted, never as markup, and
+    # YAML's and the terminal's troublemakers in them break nothing.
+    text += "# </code></pre><script>alert(9)</script> {{ 7*7 }} \u2028 \x7f \x85 \x1b[31m\n"
     text += (
         f'\naside "关于测试政策的意见" "旁注{HOSTILE}"\n'
         f'procedure 转办 "程序{HOSTILE}" {{ step "步骤{HOSTILE}" }}\n'
