@@ -24,8 +24,9 @@ from policyc.compiler.pipeline import (
     compile_policy,
     read_source,
 )
+from policyc.compiler.project import confined_to
 from policyc.extras import require
-from policyc.report import STATUS_WORDS, json_text, to_json, to_text
+from policyc.report import STATUS_WORDS, json_text, printable_output, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
@@ -109,10 +110,24 @@ def build_parser() -> argparse.ArgumentParser:
     duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     duties.add_argument("--format", choices=("text", "json"), default="text")
+    for command in (check, run, test, docs, duties):
+        command.add_argument(
+            "--root",
+            type=Path,
+            metavar="DIR",
+            help="the project the policies' `source` and `units from` files must lie in "
+            "(default: the folder above their policies/ folder, else each policy's folder)",
+        )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything printed, messages and usage included, goes through report.PrintableStream.
+    with printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         handler = {
@@ -122,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "docs": cmd_docs,
             "duties": cmd_duties,
         }
-        return handler[args.command](args)
+        with confined_to(args.root):
+            return handler[args.command](args)
     except PolicyError as exc:
         sys.stderr.write(exc.render() + "\n")
         return EXIT_ERROR

@@ -19,10 +19,14 @@ already_received. `trace` is present (possibly empty) only with --explain.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
+from policyc.compiler.errors import printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
@@ -262,3 +266,45 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
         for step in r.steps:
             lines.append(f"        · {step.text}  [第{step.line}行]")
     return lines
+
+
+# ---- every line policyc prints ---------------------------------------------------------------
+
+
+class PrintableStream:
+    """A text stream that passes what is written through `printable` (compiler/errors.py): a
+    policy string, a case value or a file name holding ESC, CSI or another control character
+    shows it as `\\u001b`, never acts on the terminal. JSON output stays the same JSON.
+
+    A carriage return is kept only at the very start or end of a write, which is how a progress
+    bar redraws its line; anywhere else it is escaped like the rest."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        body = text
+        lead = body[: len(body) - len(body.lstrip("\r"))]
+        body = body[len(lead) :]
+        trail = body[len(body.rstrip("\r")) :]
+        body = body[: len(body) - len(trail)]
+        self._stream.write(lead + printable(body) + trail)
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno…
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def printable_output() -> Iterator[None]:
+    """Within the block, sys.stdout and sys.stderr print through PrintableStream."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

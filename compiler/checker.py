@@ -20,6 +20,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
+from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
 from policyc.runtime.dates import period_last_day
 from policyc.runtime.quantity import (
@@ -145,9 +146,12 @@ def constant(expr: n.Expr) -> Quantity | None:
     return None
 
 
-def load_registry(path: Path, diagnostics: list[Diagnostic], registry: Registry) -> None:
+def load_registry(
+    path: Path, diagnostics: list[Diagnostic], registry: Registry, shown: str = ""
+) -> None:
+    """Add the units of the registry file `path` (named `shown` in messages, default `path`)."""
     text = read_text(path)
-    for decl in _parse_registry(str(path), text).units:
+    for decl in _parse_registry(shown or str(path), text).units:
         registry.add(decl, diagnostics)
 
 
@@ -157,6 +161,11 @@ def _parse_registry(path: str, text: str) -> n.PolicyFile:
     from policyc.compiler.parser import parse  # late: parser imports the builder, not the checker
 
     return parse(text, path)
+
+
+def _named_at(span: Span, header: n.Header) -> Span:
+    # A header built before file names carried their own place points at the header.
+    return span if span.line else header.span
 
 
 def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
@@ -244,21 +253,29 @@ class _Checker:
 
     def load_units(self, header: n.Header) -> None:
         if header.registry_file:
-            path = self.here / header.registry_file
-            try:
-                load_registry(path, self.diagnostics, self.registry)
-                self.sources[str(path)] = read_text(path)
-            except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-                self.error(
-                    header.span,
-                    f"cannot read the unit registry `{header.registry_file}`: "
-                    f"{getattr(exc, 'strerror', None) or exc}",
-                )
-            except PolicyError as exc:
-                self.diagnostics.extend(exc.diagnostics)
-                self.sources.update(exc.sources)
+            self.load_registry_file(header)
         for decl in self.file.units:
             self.registry.add(decl, self.diagnostics)
+
+    def load_registry_file(self, header: n.Header) -> None:
+        try:
+            path = named_file(Path(self.file.path), header.registry_file, "units from")
+        except PathRefused as exc:
+            self.error(_named_at(header.registry_span, header), str(exc))
+            return
+        shown = self.here / header.registry_file  # messages name it as the policy does
+        try:
+            load_registry(path, self.diagnostics, self.registry, shown=str(shown))
+            self.sources[str(shown)] = read_text(path)
+        except (OSError, ValueError) as exc:  # ValueError: not UTF-8
+            self.error(
+                header.span,
+                f"cannot read the unit registry `{header.registry_file}`: "
+                f"{getattr(exc, 'strerror', None) or exc}",
+            )
+        except PolicyError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            self.sources.update(exc.sources)
 
     def check_header(self, header: n.Header) -> None:
         if not header.title:
@@ -281,7 +298,10 @@ class _Checker:
             except MeasureError as exc:
                 self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
             except OverflowError:
-                self.error(header.valid_for.span, "the validity period ends after the year 9999")
+                self.error(
+                    header.valid_for.span,
+                    "the validity period ends outside the calendar (the years 1 to 9999)",
+                )
             except ValueError:
                 span = header.counting.span if header.counting else header.span
                 self.error(
@@ -292,7 +312,11 @@ class _Checker:
 
     # ---- the received text ----
     def load_source(self, header: n.Header) -> None:
-        path = self.here / header.source_file
+        try:
+            path = named_file(Path(self.file.path), header.source_file, "source")
+        except PathRefused as exc:
+            self.error(_named_at(header.source_span, header), str(exc))
+            return
         try:
             lines = read_text(path).splitlines()
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, or not UTF-8

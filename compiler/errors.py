@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from enum import Enum
@@ -20,6 +21,22 @@ class Span:
     end_column: int = 0
 
 
+# What a terminal would act on rather than show: C0 controls but the tab and the line feed (ESC
+# starts the escape codes that recolour, retitle or rewrite the screen; CR returns over what was
+# printed), DEL, the C1 controls (U+009B is a one-character CSI), the line and paragraph
+# separators, and the bidirectional embeddings, overrides and isolates that reorder what is shown.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every UNPRINTABLE character shown as its `\\uXXXX` escape: safe to print to a
+    terminal, and inside a JSON string the same text. Every message policyc prints goes through
+    this (Diagnostic.render, and the command line's stdout and stderr: policyc.report)."""
+    if UNPRINTABLE.search(text) is None:
+        return text
+    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 class Severity(Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -36,11 +53,11 @@ class Diagnostic:
         """`file:line:col: message`, the source line with a caret under the column, the hint."""
         where = f"{self.span.file}:{self.span.line}:{self.span.column}"
         label = "" if self.severity is Severity.ERROR else "warning: "
-        lines = [f"{where}: {label}{self.message}"]
+        lines = [printable(f"{where}: {label}{self.message}")]
         if source is not None:
             lines.extend(_excerpt(source, self.span))
         if self.expected:
-            lines.append(f"  expected {self.expected}")
+            lines.append(printable(f"  expected {self.expected}"))
         return "\n".join(lines)
 
 
@@ -49,16 +66,33 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _line(source: str, number: int) -> str | None:
+    # Lines as the parser counts them: ended by a line feed only (str.splitlines would also end
+    # one at U+2028, U+0085 or a form feed, and show the wrong line).
+    start = 0
+    for _ in range(number - 1):
+        start = source.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = source.find("\n", start)
+    line = source[start:] if end < 0 else source[start:end]
+    if end < 0 and not line:
+        return None
+    return line.removesuffix("\r")
+
+
 def _excerpt(source: str, span: Span) -> list[str]:
-    all_lines = source.splitlines()
-    if not 1 <= span.line <= len(all_lines):
+    raw = _line(source, span.line) if span.line >= 1 else None
+    if raw is None:
         return []
-    text = all_lines[span.line - 1].expandtabs(4)
+    # Escaped before measuring: the caret sits under the character as the terminal shows it.
+    text = printable(raw.expandtabs(4))
     prefix = f"{span.line:>5} | "
-    before = text[: max(span.column - 1, 0)]
+    before = printable(raw.expandtabs(4)[: max(span.column - 1, 0)])
     width = 1
     if span.end_line == span.line and span.end_column > span.column:
-        width = max(_display_width(text[span.column - 1 : span.end_column - 1]), 1)
+        marked = raw.expandtabs(4)[span.column - 1 : span.end_column - 1]
+        width = max(_display_width(printable(marked)), 1)
     caret = " " * (len(prefix) - 2) + "| " + " " * _display_width(before) + "^" * min(width, 60)
     return [prefix + text, caret]
 

@@ -61,6 +61,8 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
+from policyc.compiler.files import read_text
+from policyc.compiler.project import named_file
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 MAX_YEARS = 100
@@ -139,14 +141,14 @@ def _unit_decls(policy: CheckedPolicy, seen_files: set[str]) -> Iterator[n.UnitD
     from policyc.compiler.parser import parse
 
     if policy.header.registry_file:
-        path = Path(policy.file.path).parent / policy.header.registry_file
-        key = str(path.resolve())
-        if key not in seen_files:
-            seen_files.add(key)
-            units: tuple[n.UnitDecl, ...] = ()
-            with contextlib.suppress(OSError, UnicodeDecodeError, PolicyError):  # reported
-                units = parse(path.read_text(encoding="utf-8"), str(path)).units
-            yield from units
+        shown = Path(policy.file.path).parent / policy.header.registry_file
+        units: tuple[n.UnitDecl, ...] = ()
+        with contextlib.suppress(OSError, ValueError, PolicyError):  # the checker reported it
+            path = named_file(Path(policy.file.path), policy.header.registry_file, "units from")
+            if str(path) not in seen_files:
+                seen_files.add(str(path))
+                units = parse(read_text(path), str(shown)).units
+        yield from units
     yield from policy.file.units
 
 

@@ -279,6 +279,9 @@ class Header:
     source_last_line: int = 0
     registry_file: str = ""
     span: Span = _span()
+    # Where the two file names are written, for the messages about them.
+    source_span: Span = _span()
+    registry_span: Span = _span()
 
 
 @attrs.frozen

@@ -99,8 +99,6 @@ HEADERS = {
     "on one line": " ".join(line.strip() for line in HEADER.splitlines()) + "\n",
     "a comment inside `units from`": HEADER.replace('units from "units.policy"', 'units # 单位名录\n from "units.policy"')
     .replace('source "source.txt"', 'source # 原文\n "source.txt"'),
-    "a backslash escape in the paths": HEADER.replace('"units.policy"', '"unit\\s.policy"')
-    .replace('"source.txt"', '"sour\\ce.txt"'),
 }  # fmt: skip
 
 
