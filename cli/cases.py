@@ -108,7 +108,11 @@ class _Offsets:
     """Line and column (1-based, in characters) of an offset into a text."""
 
     def __init__(self, text: str):
-        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        self.starts = [0]
+        at = text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
 
     def where(self, path: str, offset: int) -> Where:
         line = bisect_right(self.starts, offset)
