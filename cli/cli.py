@@ -1,22 +1,29 @@
-"""The `policyc` command: check, run, test, docs.
+"""The `policyc` command: check, run, test, docs, duties.
 
 Exit status: 0 success; 1 `test` found a case whose result differs from what it expects;
 2 any error — a policy that does not check, a bad case file, a bad argument. A problem is always
-a message naming the place and what was expected, never a Python traceback.
+a message naming the place and what was expected, never a Python traceback; with `--format json`
+it is the JSON error document of `policyc.problems` on stdout. Options may come before, between
+or after the paths. Output into a pipe closed early (`policyc check … | head -1`) ends the
+command quietly, with the status a process killed by SIGPIPE has (141).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import signal
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from importlib import metadata
 from pathlib import Path
 
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.errors import MAX_SHOWN, Diagnostic, InputError, PolicyError, Severity
 from policyc.compiler.pipeline import (
     CompiledPolicy,
     check_policy,
@@ -26,22 +33,43 @@ from policyc.compiler.pipeline import (
 )
 from policyc.compiler.project import confined_to
 from policyc.extras import require
+from policyc.problems import Problem, error_document, from_diagnostic, problems_of
 from policyc.report import STATUS_WORDS, json_text, printable_output, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
+
+
+class UsageError(Exception):
+    """A command line argparse refuses; carries the usage line of the (sub)command."""
+
+    def __init__(self, message: str, usage: str):
+        super().__init__(message)
+        self.usage = usage
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"policyc: error: {message}\n")
-        raise SystemExit(EXIT_ERROR)
+        raise UsageError(message, self.format_usage())
+
+
+def _version() -> str:
+    try:
+        return f"policyc {metadata.version('policyc')}"
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "policyc (not installed: version unknown)"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    return _build_parsers()[0]
+
+
+def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The `policyc` parser and each command's own parser."""
     parser = _Parser(prog="policyc", description="Check, evaluate and publish policy files.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = sub.add_parser("check", help="parse and check policy files or folders")
@@ -52,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every sentence of the source text no quote or aside covers",
     )
+    check.add_argument("--format", choices=("text", "json"), default="text")
 
     run = sub.add_parser("run", help="evaluate a case against a policy")
     run.add_argument("policy", type=Path, metavar="POLICY")
@@ -101,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CASE",
         help="case files or folders (default: examples/<policy name>/)",
     )
+    test.add_argument("--format", choices=("text", "json"), default="text")
 
     docs = sub.add_parser("docs", help="write the clause docs (Markdown and mkdocs.yml)")
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
@@ -118,7 +148,29 @@ def build_parser() -> argparse.ArgumentParser:
             help="the project the policies' `source` and `units from` files must lie in "
             "(default: the folder above their policies/ folder, else each policy's folder)",
         )
-    return parser
+    return parser, {"check": check, "run": run, "test": test, "docs": docs, "duties": duties}
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line as a namespace; options may sit anywhere among a command's paths.
+
+    argparse's intermixed parsing does not reach through subparsers, so the command word picks
+    its subparser, which then parses the rest intermixed. Raises UsageError.
+    """
+    parser, commands = _build_parsers()
+    if not argv or argv[0] not in commands:
+        return parser.parse_args(argv)  # --help, --version, or argparse's message for the rest
+    args = commands[argv[0]].parse_intermixed_args(argv[1:])
+    args.command = argv[0]
+    return args
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    # Read off the words themselves, for an error found before the namespace exists.
+    words = list(argv)
+    return "--format=json" in words or any(
+        word == "--format" and following == "json" for word, following in itertools.pairwise(words)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,38 +180,96 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    json_errors = _wants_json(words)
     try:
-        handler = {
-            "check": cmd_check,
-            "run": cmd_run,
-            "test": cmd_test,
-            "docs": cmd_docs,
-            "duties": cmd_duties,
-        }
-        with confined_to(args.root):
-            return handler[args.command](args)
-    except PolicyError as exc:
-        sys.stderr.write(exc.render() + "\n")
-        return EXIT_ERROR
-    except InputError as exc:
-        sys.stderr.write(f"policyc: {exc}\n")
-        return EXIT_ERROR
-    except EvaluationError as exc:
-        policy = getattr(args, "policy", "policy")
-        sys.stderr.write(f"{policy}:{exc}\n")
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("policyc: interrupted\n")
-        return EXIT_ERROR
-    except Exception as exc:
-        if os.environ.get("POLICYC_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"policyc: internal error: {type(exc).__name__}: {exc}\n"
-            "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
-        )
-        return EXIT_ERROR
+        try:
+            args = parse_arguments(words)
+            json_errors = getattr(args, "format", "text") == "json"
+            handler = {
+                "check": cmd_check,
+                "run": cmd_run,
+                "test": cmd_test,
+                "docs": cmd_docs,
+                "duties": cmd_duties,
+            }
+            with confined_to(getattr(args, "root", None)):
+                status: int = handler[args.command](args)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handling below
+            return status
+        except UsageError as exc:
+            if json_errors:
+                report_problems([Problem(f"{exc}", field="arguments")], json_errors)
+            else:
+                sys.stderr.write(exc.usage)
+                sys.stderr.write(f"policyc: error: {exc}\n")
+            return EXIT_ERROR
+        except (PolicyError, InputError) as exc:
+            report_problems(problems_of(exc, _paths_given(words)), json_errors, exc)
+            return EXIT_ERROR
+        except EvaluationError as exc:
+            policy = str(getattr(args, "policy", "policy"))
+            problem = Problem(str(exc).split(": ", 1)[-1], policy, exc.info.line)
+            report_problems([problem], json_errors, text=f"{policy}:{exc}")
+            return EXIT_ERROR
+        except KeyboardInterrupt:
+            sys.stderr.write("policyc: interrupted\n")
+            return EXIT_ERROR
+        except BrokenPipeError:
+            raise
+        except Exception as exc:
+            if os.environ.get("POLICYC_DEBUG"):
+                traceback.print_exc()
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            if json_errors:
+                report_problems([Problem(message)], json_errors)
+            sys.stderr.write(
+                f"policyc: {message}\n"
+                "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
+            )
+            return EXIT_ERROR
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The reader of our output closed it (`| head -1`): stop quietly, as SIGPIPE would.
+
+    Python turns SIGPIPE into BrokenPipeError wherever the write happens; it is caught once,
+    here. Standard output is pointed at /dev/null so the interpreter's final flush stays quiet.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _paths_given(words: Sequence[str]) -> list[str]:
+    """The words of the command line that name files, for placing a plain InputError."""
+    return [w for w in words if not w.startswith("-")]
+
+
+def report_problems(
+    problems: Sequence[Problem],
+    json_errors: bool,
+    exc: BaseException | None = None,
+    text: str | None = None,
+) -> None:
+    """An error as the JSON error document on stdout, or as text on stderr."""
+    if json_errors:
+        sys.stdout.write(json_text(error_document(problems)))
+        return
+    if text is None:
+        if isinstance(exc, PolicyError):
+            text = exc.render()
+        elif isinstance(exc, InputError):
+            text = f"policyc: {exc}"
+        else:
+            text = "\n".join(str(p) for p in problems)
+    sys.stderr.write(text + "\n")
 
 
 # ---- check -----------------------------------------------------------------------------------
@@ -175,6 +285,53 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or folder")
 
 
+class DiagnosticPrinter:
+    """Where `check` sends every diagnostic: each source read and line-indexed once, at most
+    MAX_SHOWN errors and warnings printed (the rest counted, as compilers do), or, with
+    `--format json`, every one kept as a Problem for the JSON document."""
+
+    def __init__(self, json_output: bool, limit: int = MAX_SHOWN):
+        self.json_output = json_output
+        self.limit = limit
+        self.problems: list[Problem] = []
+        self.sources: dict[str, str | None] = {}
+        self.shown = 0
+        self.hidden: Counter[Severity] = Counter()
+
+    def source(self, file: str) -> str | None:
+        if file not in self.sources:
+            try:
+                self.sources[file] = read_source(Path(file))
+            except InputError:
+                self.sources[file] = None
+        return self.sources[file]
+
+    def emit(self, diagnostic: Diagnostic, source: str | None = None, listed: bool = False) -> None:
+        """Print one diagnostic; `listed` ones (the `--coverage` listing asked for) are never
+        capped. `source` is the text of the diagnostic's file when the caller has it."""
+        if self.json_output:
+            self.problems.append(from_diagnostic(diagnostic))
+            return
+        if not listed and self.shown >= self.limit:
+            self.hidden[diagnostic.severity] += 1
+            return
+        self.shown += 0 if listed else 1
+        text = source if source is not None else self.source(diagnostic.span.file)
+        sys.stderr.write(diagnostic.render(text) + "\n")
+
+    def close(self) -> None:
+        more = [
+            f"{count} more {word}{'s' if count > 1 else ''}"
+            for count, word in (
+                (self.hidden[Severity.ERROR], "error"),
+                (self.hidden[Severity.WARNING], "warning"),
+            )
+            if count
+        ]
+        if more:
+            sys.stderr.write(f"… and {' and '.join(more)} not shown\n")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import check, load_registry
     from policyc.compiler.coverage import coverage
@@ -185,6 +342,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = list(policy_files(args.paths))
     if not files:
         raise InputError(f"no .policy files under {', '.join(map(str, args.paths))}")
+    printer = DiagnosticPrinter(args.format == "json")
+    summaries: list[dict[str, object]] = []
+
+    def ok(path: Path, line: str, summary: dict[str, object]) -> None:
+        summaries.append({"file": str(path), **summary})
+        if not printer.json_output:
+            print(f"{path}: ok ({line})")
+
     failed = False
     checked_all = []
     for path in files:
@@ -196,18 +361,19 @@ def cmd_check(args: argparse.Namespace) -> int:
                 load_registry(path, problems, Registry())
                 if problems:
                     raise PolicyError(problems, {str(path): text})
-                print(f"{path}: ok (unit registry, {len(parsed.units)} units)")
+                ok(path, f"unit registry, {len(parsed.units)} units", {"units": len(parsed.units)})
                 continue
             checked = check(parsed, text)
         except PolicyError as exc:
             failed = True
-            sys.stderr.write(exc.render() + "\n")
+            for diagnostic in exc.diagnostics:
+                printer.emit(diagnostic, exc.sources.get(diagnostic.span.file))
             continue
         warnings = [
             w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING
         ]
         for warning in warnings:
-            sys.stderr.write(warning.render(checked.text) + "\n")
+            printer.emit(warning, checked.text if warning.span.file == checked.file.path else None)
         if warnings and args.strict:
             failed = True
             continue
@@ -217,21 +383,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         covered = coverage(checked)
         if args.coverage:
             for sentence in covered.diagnostics():
-                sys.stderr.write(sentence.render(read_source(Path(sentence.span.file))) + "\n")
-        print(
-            f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules, "
-            f"source coverage {covered.percent:.1f}%)"
+                printer.emit(sentence, listed=True)
+        ok(
+            path,
+            f"{checked.header.number}: {clauses} clauses, {rules} rules, "
+            f"source coverage {covered.percent:.1f}%",
+            {
+                "policy": checked.header.number,
+                "clauses": clauses,
+                "rules": rules,
+                "coverage": round(covered.percent, 1),
+            },
         )
     if any(p.is_dir() for p in args.paths):
         for warning in lint_folder(checked_all):
-            sys.stderr.write(warning.render(read_source(Path(warning.span.file))) + "\n")
+            printer.emit(warning)
             failed = failed or args.strict
     if checked_all and not failed:
-        failed = _check_references(checked_all)
+        failed = _check_references(checked_all, printer)
+    printer.close()
+    if printer.json_output:
+        if failed:
+            sys.stdout.write(json_text(error_document(printer.problems)))
+        else:
+            listed = [p.to_json() for p in printer.problems]
+            doc = {"policyc": 1, "ok": True, "files": summaries, "warnings": listed}
+            sys.stdout.write(json_text(doc))
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _check_references(checked: list[CheckedPolicy]) -> bool:
+def _check_references(checked: list[CheckedPolicy], printer: DiagnosticPrinter) -> bool:
     """Resolve `refers` among the files checked, loading sibling policies for the rest."""
     loaded = {c.header.number: c for c in checked}
     wanted = {r.document for c in checked for _, r in c.references} - set(loaded)
@@ -248,7 +429,7 @@ def _check_references(checked: list[CheckedPolicy]) -> bool:
     problems = [p for p in problems if p.span.file in mine]
     texts = {c.file.path: c.text for c in checked}
     for problem in problems:
-        sys.stderr.write(problem.render(texts.get(problem.span.file)) + "\n")
+        printer.emit(problem, texts.get(problem.span.file))
     return bool(problems)
 
 
@@ -345,10 +526,21 @@ def cmd_test(args: argparse.Namespace) -> int:
             raise InputError("no policies/<name>.policy with examples/<name>/ cases to test")
     else:
         pairs = [(args.policy, args.cases or [Path("examples") / args.policy.stem])]
-    failures = 0
-    for policy_path, case_paths in pairs:
-        failures += run_case_tests(policy_path, case_paths, sys.stdout)
-    return EXIT_FAILED if failures else EXIT_OK
+    if args.format == "json":
+        from policyc.testing import case_tests_json
+
+        docs = [case_tests_json(policy_path, case_paths) for policy_path, case_paths in pairs]
+        failures = sum(d["failed"] for d in docs)
+        errors = sum(d["errors"] for d in docs)
+        ok = not (failures or errors)
+        sys.stdout.write(json_text({"policyc": 1, "ok": ok, "policies": docs}))
+    else:
+        failures = errors = 0
+        for policy_path, case_paths in pairs:
+            failed, in_error = run_case_tests(policy_path, case_paths, sys.stdout)
+            failures, errors = failures + failed, errors + in_error
+    # A case file in error outweighs a failure: its expectations were never compared.
+    return EXIT_ERROR if errors else EXIT_FAILED if failures else EXIT_OK
 
 
 # ---- docs ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 
 import attrs
@@ -66,23 +66,46 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _line(source: str, number: int) -> str | None:
-    # Lines as the parser counts them: ended by a line feed only (str.splitlines would also end
-    # one at U+2028, U+0085 or a form feed, and show the wrong line).
-    start = 0
-    for _ in range(number - 1):
-        start = source.find("\n", start) + 1
-        if start == 0:
+class _LineIndex:
+    """Where each line of one source starts, computed once, so that rendering N diagnostics costs
+    O(source + N) instead of O(source × N). Lines end at `\n` only, as the parser counts them."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.starts = [0]
+        find = source.find
+        at = find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = find("\n", at + 1)
+
+    def line(self, number: int) -> str | None:
+        """The text of 1-based line `number` without its line break, or None past the end."""
+        if not 1 <= number <= len(self.starts):
             return None
-    end = source.find("\n", start)
-    line = source[start:] if end < 0 else source[start:end]
-    if end < 0 and not line:
-        return None
-    return line.removesuffix("\r")
+        start = self.starts[number - 1]
+        end = self.starts[number] - 1 if number < len(self.starts) else len(self.source)
+        if number == len(self.starts) and start == end:
+            return None  # the empty "line" after a final line break (or of an empty source)
+        return self.source[start:end].removesuffix("\r")
+
+
+_INDEX_CACHE: dict[int, _LineIndex] = {}
+_INDEX_CACHE_SIZE = 8
+
+
+def line_index(source: str) -> _LineIndex:
+    """The line index of `source`, kept for the few sources most recently rendered."""
+    index = _INDEX_CACHE.get(id(source))
+    if index is None or index.source is not source:
+        if len(_INDEX_CACHE) >= _INDEX_CACHE_SIZE:
+            _INDEX_CACHE.pop(next(iter(_INDEX_CACHE)))
+        index = _INDEX_CACHE[id(source)] = _LineIndex(source)
+    return index
 
 
 def _excerpt(source: str, span: Span) -> list[str]:
-    raw = _line(source, span.line) if span.line >= 1 else None
+    raw = line_index(source).line(span.line) if span.line >= 1 else None
     if raw is None:
         return []
     # Escaped before measuring: the caret sits under the character as the terminal shows it.
@@ -97,16 +120,51 @@ def _excerpt(source: str, span: Span) -> list[str]:
     return [prefix + text, caret]
 
 
+# Like compilers, print a bounded number of problems: past this, one line says how many more.
+MAX_SHOWN = 100
+
+
+def render_all(
+    diagnostics: Iterable[Diagnostic],
+    sources: Mapping[str, str | None] | Callable[[str], str | None],
+    limit: int = MAX_SHOWN,
+) -> str:
+    """At most `limit` diagnostics rendered with their excerpts, then `… and N more errors`
+    (or warnings); `sources` maps a file name to its text (None: no excerpt)."""
+    source_of = sources if callable(sources) else sources.get
+    shown: list[str] = []
+    hidden_errors = hidden_warnings = 0
+    for diagnostic in diagnostics:
+        if len(shown) < limit:
+            shown.append(diagnostic.render(source_of(diagnostic.span.file)))
+        elif diagnostic.severity is Severity.ERROR:
+            hidden_errors += 1
+        else:
+            hidden_warnings += 1
+    more = [
+        f"{count} more {word}{'s' if count > 1 else ''}"
+        for count, word in ((hidden_errors, "error"), (hidden_warnings, "warning"))
+        if count
+    ]
+    if more:
+        shown.append(f"… and {' and '.join(more)} not shown")
+    return "\n".join(shown)
+
+
 class PolicyError(Exception):
     """One or more diagnostics that stop the pipeline; carries the sources to render them."""
 
     def __init__(self, diagnostics: list[Diagnostic], sources: dict[str, str] | None = None):
         self.diagnostics = diagnostics
         self.sources = sources or {}
-        super().__init__(self.render())
+        super().__init__()
 
-    def render(self) -> str:
-        return "\n".join(d.render(self.sources.get(d.span.file)) for d in self.diagnostics)
+    def __str__(self) -> str:  # rendered when shown, not when raised: raising stays cheap
+        return self.render()
+
+    def render(self, limit: int = MAX_SHOWN) -> str:
+        """The first `limit` diagnostics with their excerpts, then how many more there are."""
+        return render_all(self.diagnostics, self.sources, limit)
 
 
 class InputError(Exception):
