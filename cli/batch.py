@@ -49,6 +49,7 @@ from policyc.compiler.batch import (
     ROW,
     STATUSES,
     BatchProgram,
+    comment_text,
     BatchRule,
     generate_batch,
     ident,
@@ -396,11 +397,10 @@ class Batch:
                 row[key] = _stored_text(typed)
                 self._stored.add(key)
             return
-        if isinstance(value, dict):  # an unknown tally: its columns, reported as unknown
-            for member, inner in value.items():
-                row[f"{key}.{member}"] = _json_text(inner)
-        else:
-            row[key] = _json_text(value)
+        if key not in EXTRA_COLUMNS:
+            problems.append(f"{place}: {_unknown_column(key, [*owner, *EXTRA_COLUMNS])}")
+            return
+        row[key] = _json_text(value)
 
     def _define_cases(self, types: dict[str, str], on: date | None) -> None:
         """The view `cases`: one typed column per input column of the policy, in stored units.
@@ -429,8 +429,7 @@ class Batch:
                 members = ", ".join(by_input[source])
                 problems.append(f"column `{source}`: a tally is one column per member: {members}")
             else:
-                hint = did_you_mean(source, [*owner, *EXTRA_COLUMNS])
-                problems.append(f"unknown column `{source}`{hint}")
+                problems.append(_unknown_column(source, [*owner, *EXTRA_COLUMNS]))
         for name, info in checked.inputs.items():
             if info.decl.presence == "required" and not set(columns) & set(by_input[name]):
                 problems.append(f"missing input column `{name}`")
@@ -755,7 +754,8 @@ class Batch:
             shown.append(f"… and {len(problems) - MAX_PROBLEMS} more")
         if unchecked:
             shown.append(
-                f"… and {unchecked:,} more rows not checked (stopped after {MAX_PROBLEMS} problems)"
+                f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                "problems)"
             )
         return "\n".join(shown)
 
@@ -822,8 +822,14 @@ class Batch:
             while batch := cursor.fetchmany(10_000):
                 for row in batch:
                     inputs = self._inputs(row[3:], names, by_input)
-                    # The whole policy, exactly as `policyc run` evaluates one case.
-                    evaluated = self.policy.evaluate(inputs, row[1], self.readings, row[2] or ())
+                    # The whole policy, exactly as `policyc run` evaluates one case; a case it
+                    # refuses is refused here, naming the row.
+                    try:
+                        evaluated = self.policy.evaluate(
+                            inputs, row[1], self.readings, row[2] or ()
+                        )
+                    except (InputError, ArithmeticError, ValueError) as exc:
+                        raise BatchError(f"{self.path}: row {row[0]}: {exc}") from None
                     results = {r.info.name: r for r in evaluated if r.info.role == "rule"}
                     cells: list[str] = [str(row[0])]
                     for rule in rules:
@@ -1044,6 +1050,11 @@ def _raw(column: str) -> str:
     return f"raw.{ident(column)}"
 
 
+def _unknown_column(name: str, known: list[str]) -> str:
+    # A name is shown with its control characters escaped: it comes from an untrusted file.
+    return f"unknown column `{comment_text(name)}`{did_you_mean(name, known)}"
+
+
 _RESOLVER = yaml.SafeLoader("")
 
 
@@ -1054,8 +1065,8 @@ def _text_value(text: str) -> Any:
     tag = _RESOLVER.resolve(yaml.ScalarNode, stripped, (True, False))
     try:
         return _scalar(yaml.ScalarNode(tag, stripped), Where("cell"))
-    except InputError:  # .nan, .inf: the quantity rules refuse it in their words
-        return stripped
+    except InputError as exc:  # .nan, .inf: refused as a case file refuses them
+        raise _FieldError(str(exc).removeprefix("cell: ")) from None
 
 
 def _node_of(value: Any, series: bool) -> Node:
@@ -1318,6 +1329,16 @@ def _chosen_readings(
     return dict(pairs)
 
 
+def _refuse_overwriting_input(cases: Path, out: Path) -> None:
+    """--out must not be the cases file, by name, through a link or as another name of it."""
+    try:
+        same = out.exists() and cases.exists() and os.path.samefile(cases, out)
+    except OSError:
+        same = False
+    if same or out.resolve() == cases.resolve():
+        raise InputError(f"--out {out}: is the cases file {cases}; write the results elsewhere")
+
+
 def run_batch(
     policy_path: Path,
     cases_path: Path,
@@ -1339,6 +1360,7 @@ def run_batch(
         raise InputError(f"--on {on}: {exc}") from None
     if out_path is not None:
         read_format(out_path)
+        _refuse_overwriting_input(cases_path, out_path)
     policy = compile_policy(policy_path)
     chosen = _chosen_readings(policy, readings)
     show = progress if progress is not None else sys.stderr.isatty()
