@@ -1062,7 +1062,7 @@ def _text_value(text: str) -> Any:
     """Text as the same text written unquoted as a YAML case value reads: `true` a boolean,
     `12` and `1.5` numbers, `2023-01-05` a date, blank nothing, anything else the text."""
     stripped = text.strip()
-    tag = _RESOLVER.resolve(yaml.ScalarNode, stripped, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, stripped, (True, False))  # type: ignore[no-untyped-call]
     try:
         return _scalar(yaml.ScalarNode(tag, stripped), Where("cell"))
     except InputError as exc:  # .nan, .inf: refused as a case file refuses them
