@@ -1,4 +1,4 @@
-"""How the batch path's cost grows with its input (issue 17 §3): `python benchmarks/scaling_batch.py`.
+"""How the batch path's cost grows with its input (issue 17 §3): `python scaling_batch.py`.
 
 1. Garbage through --cases: N rows whose every value is bad (a distinct text in a count column
    and in a date column), loaded and checked by `Batch.load` until it refuses the file, at
