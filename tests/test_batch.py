@@ -293,9 +293,26 @@ def test_every_policy_batch_matches_per_case(path: Path, tmp_path: Path) -> None
     write_csv(cases, rows)
     want = expected(policy, rows, {})
     assert_same(want, batch_results_any(policy, cases, {}), rows)
+    # The values themselves, input by input: what the query reads is what a case file reads
+    # (天政办发〔2023〕1号 has targets only: its inputs are all it has to compare).
+    assert batch_inputs(policy, cases) == [per_case_inputs(policy.checked, row) for row in rows]
     statuses = {s for case in want for s, _, _ in case.values()}
     has_rules = any(True for _ in policy.checked.file.all_rules())
     assert len(statuses) >= 2 or not has_rules, statuses  # 天政办发〔2023〕1号: targets only
+
+
+def batch_inputs(policy: CompiledPolicy, path: Path) -> list[dict[str, Any]]:
+    """Each row of `cases` as the per-case inputs it stands for (Batch._inputs, which the
+    per-case fallback evaluates), defaults included."""
+    from policyc.compiler.batch import input_columns
+
+    by_input = input_columns(policy.checked)
+    names = list(policy.checked.inputs)
+    columns = ", ".join(f'"{c}"' for name in names for c in by_input[name])
+    with Batch(policy) as batch:
+        batch.load(path, None)
+        rows = batch.con.execute(f'SELECT {columns} FROM cases ORDER BY "__row"').fetchall()
+        return [batch._inputs(row, names, by_input) for row in rows]
 
 
 def batch_results_any(
