@@ -286,6 +286,8 @@ class Batch:
         kind = read_format(path)
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path}: the file is empty; expected a header and a case a row")
         with self.progress.track(self.con, "reading"):
             try:
                 if kind == "parquet":  # read where it lies: columnar, and only what is used
@@ -345,7 +347,7 @@ class Batch:
                         problems.append(f"stopped after {MAX_PROBLEMS} problems, at line {number}")
                         break
                     place = f"row {len(rows) + 1} (line {number})"
-                    data = _json_case(line, place)
+                    data = _json_case(line, f"{path}: {place}")
                     row: dict[str, str] = {}
                     for key, value in data.items():
                         self._json_field(key, value, place, row, owner, problems)

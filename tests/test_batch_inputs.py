@@ -379,3 +379,23 @@ def test_dates_accepted_alike(textile: CompiledPolicy, tmp_path: Path) -> None:
         else:
             assert got is not None and f"column `劳动合同起始日期`: {want}" in got
             assert re.search(r"row 1, column `on`: `on`: ", got), got
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("empty.csv", b"", "the file is empty"),
+        ("array.jsonl", b"[1, 2]\n", "row 1 (line 1): a case is a JSON object"),
+        ("bad.jsonl", b'{"on": \n', "row 1 (line 1): invalid JSON"),
+        ("nan.jsonl", b'{"on": "2023-12-31", "\xe7\x94\xb3": NaN}\n', "`NaN` is not a number"),
+        ("binary.csv", b"\xff\xfe\x00", "cannot read the cases"),
+    ],
+)
+def test_unreadable_files_are_messages(
+    textile: CompiledPolicy, tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with Batch(textile) as batch, pytest.raises(InputError) as caught:
+        batch.load(path, None)
+    assert str(caught.value).startswith(str(path)) and words in str(caught.value)
