@@ -745,7 +745,7 @@ class Batch:
         for (name,) in given:
             if name not in rules:
                 problems.append(
-                    f"column `received` names `{name}`, which is not a rule of "
+                    f"column `received` names `{comment_text(name)}`, which is not a rule of "
                     f"{self.checked.header.number}{did_you_mean(name, sorted(rules))}"
                 )
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
@@ -945,8 +945,11 @@ class Batch:
             "parquet": "FORMAT parquet",
             "jsonl": "FORMAT json",
         }[kind]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
         os.close(fd)
         try:
             with self.progress.track(self.con, "writing"):
@@ -955,6 +958,9 @@ class Batch:
                     f"ORDER BY r.{ident(ROW)}) TO {literal(temp)} ({options})"
                 )
             os.replace(temp, out)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise

@@ -399,3 +399,12 @@ def test_unreadable_files_are_messages(
     with Batch(textile) as batch, pytest.raises(InputError) as caught:
         batch.load(path, None)
     assert str(caught.value).startswith(str(path)) and words in str(caught.value)
+
+
+def test_an_out_that_cannot_be_written_is_a_message(tmp_path: Path) -> None:
+    cases = tmp_path / "c.csv"
+    cases.write_text("on,申请人类型\n2023-12-31,推荐者\n", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot write there"):
+        run_batch(TEXTILE, cases, blocker / "out.csv", None, [], "text")
