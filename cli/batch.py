@@ -1,15 +1,20 @@
 """`policyc run POLICY --cases FILE`: many cases at once, through the batch query.
 
 A case file is CSV, JSON Lines or Parquet, one case per row: a column per input (a tally one
-column per member, `参展次数.省内`), values as in case files (a bare number is read in the input's
-measure; `600万单` carries its own), and optionally `on` (else --on), `received` (rule names
-separated by `;`, `,` or `、`) and `id` (copied to the results). An empty cell is an input not
-given. Every value is checked before anything is evaluated; problems name the row and column.
+column per member, `参展次数.省内`), and optionally `on` (else --on), `received` (rule names
+separated by `;`, `,` or `、`) and `id` (copied to the results). Every value is read exactly as a
+case file reads it, by the per-case code itself (cases._value) wherever SQL could differ: a CSV
+cell (or a Parquet string) as the same text written unquoted in a YAML case, JSON values as a
+JSON case holds them, Parquet numbers, booleans and dates as themselves (a double by its
+shortest text, never as binary float money). A daily series is a JSON list, or in a CSV cell its
+values separated by `;`. An empty cell is an input not given. Every value is checked before
+anything is evaluated; problems name the row and column, and after MAX_PROBLEMS the rest is not
+checked.
 
 The compiler generates the query (compiler/batch.py) and DuckDB runs it; rules it cannot express
 are evaluated case by case with the per-case path, and the summary says which. Results go to
-`--out` (CSV, Parquet or JSON Lines by suffix): a row per case, per rule the status and the
-amounts as exact decimal text in the column's unit.
+`--out` (CSV, Parquet or JSON Lines by suffix, never the cases file itself): a row per case, per
+rule the status and the amounts as exact decimal text in the column's unit.
 """
 
 from __future__ import annotations
