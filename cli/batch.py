@@ -635,23 +635,28 @@ class Batch:
 
         Returns the number of rows left unchecked once MAX_PROBLEMS problems are found."""
         x = _raw(column.source)
-        cursor = self.con.cursor()
-        cursor.execute(
-            f"SELECT {x}, CAST({x} AS VARCHAR), min({LINE}) AS first, count(*) FROM raw "
-            f"WHERE {x} IS NOT NULL AND NOT coalesce({fast}, false) GROUP BY {x} ORDER BY first"
-        )
+        slow = f"{x} IS NOT NULL AND NOT coalesce({fast}, false)"
         read: dict[str, Any] = {} if mapping is None else mapping
+        checked = 0
+        if len(problems) < MAX_PROBLEMS:
+            cursor = self.con.cursor()
+            cursor.execute(
+                f"SELECT {x}, CAST({x} AS VARCHAR), min({LINE}) AS first, count(*) FROM raw "
+                f"WHERE {slow} GROUP BY {x} ORDER BY first"
+            )
+            while len(problems) < MAX_PROBLEMS and (chunk := cursor.fetchmany(10_000)):
+                for value, key, first, count in chunk:
+                    if len(problems) >= MAX_PROBLEMS:
+                        break
+                    checked += count
+                    try:
+                        read[key] = reader.read(value)
+                    except _FieldError as exc:
+                        problems.append(f"row {first}, column `{column.source}`: {reader.say(exc)}")
+            cursor.close()
         unchecked = 0
-        while chunk := cursor.fetchmany(10_000):
-            for value, key, first, count in chunk:
-                if len(problems) >= MAX_PROBLEMS:
-                    unchecked += count
-                    continue
-                try:
-                    read[key] = reader.read(value)
-                except _FieldError as exc:
-                    problems.append(f"row {first}, column `{column.source}`: {reader.say(exc)}")
-        cursor.close()
+        if len(problems) >= MAX_PROBLEMS:  # stop reading: only count what is left
+            unchecked = int(self._one(f"SELECT count(*) FROM raw WHERE {slow}")) - checked
         if mapping is not None or problems:
             return unchecked
         self._maps += 1
