@@ -26,7 +26,7 @@ from policyc.compiler.errors import InputError, did_you_mean
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import MeasureError, Quantity, dims_text, parse_quantity_text
+from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32
@@ -653,18 +653,11 @@ def _quantity(info: InputInfo, value: Any, series: bool = False) -> Quantity:
     assert info.measure is not None
     if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
         raise _FieldError(f"expected a number of {info.measure.name}, got {_shown(value)}")
+    dims = info.type.dims if not series else info.measure.dims
     try:
-        quantity = parse_quantity_text(str(value), info.measure)
+        return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:
         raise _FieldError(str(exc)) from None
-    if quantity.dims != (info.type.dims if not series else info.measure.dims):
-        raise _FieldError(
-            f"expected a quantity in {info.measure.name}, got {_shown(value)} "
-            f"(a quantity in {dims_text(quantity.dims) or 'plain units'})"
-        )
-    if quantity.value < 0:
-        raise _FieldError(f"must not be negative, got {_shown(value)}")
-    return quantity
 
 
 def _default(info: InputInfo, policy: CheckedPolicy) -> Any:

@@ -89,7 +89,12 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         "--case", type=Path, metavar="CASE", help="a case file (.yaml, .yml or .json)"
     )
     given.add_argument(
-        "--cases", type=Path, metavar="FILE", help="many cases: .csv, .jsonl or .parquet, one a row"
+        "--cases",
+        type=Path,
+        metavar="FILE",
+        help="many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
+        "cell as if written unquoted); a daily series is a JSON list, or in a CSV cell its "
+        "values separated by ';' (152;201;188)",
     )
     run.add_argument(
         "--out",

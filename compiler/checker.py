@@ -492,7 +492,10 @@ class _Checker:
                 continue
             if target.tolerance is not None and self.type_of(target.tolerance) != value:
                 self.error(target.tolerance.span, "the tolerance must have the target's measure")
+            # The actual figure is read in the target's own measure: a bare 6 for `7.5 %` is 6%.
             measure_text = target.value.measure if isinstance(target.value, n.QuantityLit) else ""
+            if isinstance(target.value, n.PercentLit):
+                measure_text = "%"
             measure = self.measure(measure_text, target.value.span) or parse_measure("")
             decl = n.InputDecl(
                 target.name,

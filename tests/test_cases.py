@@ -85,10 +85,10 @@ def test_bad_numbers(tmp_path: Path, mini: CheckedPolicy, value: str, words: str
 
 
 def test_numbers_as_text_with_measures_are_read_exactly(tmp_path: Path, mini: CheckedPolicy):
-    text = "inputs:\n  申请人类型: 物流企业\n  年发货量: '0.1'\n  销售: 3万元\n"
+    text = "inputs:\n  申请人类型: 物流企业\n  年发货量: '0.1万'\n  销售: 3.01万元\n"
     case = load_case(write(tmp_path, text), mini)
-    assert case.inputs["年发货量"] == Quantity.of(Decimal("0.1"), "单")
-    assert case.inputs["销售"] == Quantity.of(30000, "元")
+    assert case.inputs["年发货量"] == Quantity.of(1000, "单")
+    assert case.inputs["销售"] == Quantity.of(Decimal("30100"), "元")
 
 
 def test_enum_bool_date_and_tally_errors(tmp_path: Path, mini: CheckedPolicy):
@@ -158,9 +158,9 @@ def test_deep_nesting_is_refused(tmp_path: Path, mini: CheckedPolicy):
 
 
 def test_json_cases(tmp_path: Path, mini: CheckedPolicy):
-    good = '{"on": "2023-06-30", "inputs": {"申请人类型": "物流企业", "年发货量": 0.1}}'
+    good = '{"on": "2023-06-30", "inputs": {"申请人类型": "物流企业", "销售": 0.1}}'
     case = load_case(write(tmp_path, good, "c.json"), mini)
-    assert case.inputs["年发货量"] == Quantity.of(Decimal("0.1"), "单")
+    assert case.inputs["销售"] == Quantity.of(Decimal("0.1"), "元")
     assert "invalid JSON" in error_of(tmp_path, mini, '{"inputs": ', "d.json")
     assert "NaN" in error_of(tmp_path, mini, '{"inputs": {"年发货量": NaN}}', "e.json")
 
