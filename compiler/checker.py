@@ -753,6 +753,26 @@ class _Checker:
         if UNKNOWN in (left, right):
             return UNKNOWN
         if expr.op in "+-":
+            if "date" in (left.kind, right.kind):
+                what = (
+                    f"add {left.describe()} and {right.describe()}"
+                    if expr.op == "+"
+                    else f"subtract {right.describe()} from {left.describe()}"
+                )
+                self.error(
+                    expr.span,
+                    f"cannot {what}: dates are compared, not added or subtracted",
+                    "two dates compared (`开设日期 <= on_date()`), or years counted with "
+                    "`schedule from DATE`",
+                )
+                return UNKNOWN
+            if not {left.kind, right.kind} <= {"quantity", "keyed"}:
+                self.error(
+                    expr.span,
+                    f"cannot add or subtract {left.describe()} and {right.describe()}",
+                    "two quantities of one measure",
+                )
+                return UNKNOWN
             return self.same(expr, left, right, "cannot add or subtract")
         if (
             "bool" in (left.kind, right.kind)
@@ -843,6 +863,13 @@ class _Checker:
 
     def _tiers(self, expr: n.Tiers) -> Type:
         subject = self.type_of(expr.subject)
+        if subject is not UNKNOWN and subject.kind != "quantity":
+            self.error(
+                expr.subject.span,
+                f"tiers are reached by a quantity, not {subject.describe()}",
+                "a quantity with a measure, e.g. 年销售收入",
+            )
+            subject = UNKNOWN
         if expr.mode in ("highest_new", "each_new") and expr.prior is None:
             self.error(expr.span, f"`{expr.mode}` compares with an earlier best: add `since …`")
         if expr.prior is not None:
