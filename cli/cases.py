@@ -206,6 +206,8 @@ def load_case(path: Path, policy: CheckedPolicy) -> Case:
         problems.append(f"{inputs_node.where}: `inputs` must be a mapping of input names to values")
     else:
         inputs = validate_inputs(inputs_node.value, policy, problems, inputs_node.where)
+        for field, problem in policy.part_conflicts(inputs):
+            problems.append(f"{inputs_node.value[field].where}: {problem}")
     received = _names(fields.get("received"), "received", problems)
     rule_names = {r.name.text for _, r in policy.file.all_rules()}
     for name in received:

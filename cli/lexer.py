@@ -15,7 +15,7 @@ KEYWORDS = (
     "by", "cap", "clause", "cooperates", "corrected", "counting", "decide", "default", "define",
     "else", "enum", "etc", "follows", "for", "from", "fund", "grants", "if", "in", "input",
     "interpreted_by", "is", "issued", "issuer", "kind", "law", "lead", "limit", "line", "lines",
-    "not", "note", "of", "once", "option", "optional", "or", "ordered", "per", "policy",
+    "not", "note", "of", "once", "option", "optional", "or", "ordered", "part", "per", "policy",
     "procedure", "provisional", "question", "quote", "reading", "received", "refers", "repair",
     "replaces", "responsible", "rule", "schedule", "section", "series", "since", "source", "step",
     "table", "take", "target", "task", "then", "tiers", "title", "to", "unit", "units",

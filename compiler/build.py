@@ -220,10 +220,15 @@ class _Builder(Transformer[Token, Any]):
         return n.TypeExpr("series", c[0], span=self._span(meta))
 
     def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
-        name, type_, presence, description = c
+        name, type_, presence, whole, description = c
         kind, default = presence if presence is not None else ("required", None)
         text = _unquote(description) if description is not None else ""
-        return n.InputDecl(self._name(name), type_, kind, default, text, self._span(meta))
+        return n.InputDecl(
+            self._name(name), type_, kind, default, text, self._span(meta), part_of=whole
+        )
+
+    def part_of(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[0])
 
     def optional(self, meta: Meta, c: list[Any]) -> tuple[str, None]:
         return "optional", None

@@ -28,6 +28,7 @@ from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
     dims_text,
+    format_quantity,
     parse_measure,
 )
 
@@ -98,6 +99,34 @@ class CheckedPolicy:
     special: dict[n.Expr, str]
     procedures: dict[str, n.Procedure]
     references: tuple[tuple[str, n.Reference], ...]  # (where it is written, the reference)
+    # `input P: … part of W`: W -> its parts, in declaration order (disjoint, so sum(P) <= W).
+    parts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+
+    def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """What a case's inputs say that cannot be: parts of a whole that add up to more than
+        the whole. One (field of the last part given, message naming every field) per whole;
+        `values` are validated inputs (quantities)."""
+        problems: list[tuple[str, str]] = []
+        for whole, parts in self.parts.items():
+            total = values.get(whole)
+            given = [p for p in parts if values.get(p) is not None]
+            if total is None or not given:
+                continue
+            sum_parts = values[given[0]]
+            for part in given[1:]:
+                sum_parts = sum_parts + values[part]
+            if sum_parts > total:
+                named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
+                one = len(given) == 1
+                verb, role = ("is", "it is a part") if one else ("are", "they are parts")
+                problems.append(
+                    (
+                        given[-1],
+                        f"{named} {verb} more than `{whole}` ({format_quantity(total)}), of "
+                        f"which {role}: a part cannot exceed its whole",
+                    )
+                )
+        return problems
 
     def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
         """The inputs expressions read, directly or through `define`s, in order of mention."""
@@ -184,6 +213,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         special=checker.special,
         procedures=checker.procedures,
         references=tuple(checker.references),
+        parts=checker.parts,
     )
 
 
@@ -207,6 +237,7 @@ class _Checker:
         self.special: dict[n.Expr, str] = {}
         self.procedures: dict[str, n.Procedure] = {}
         self.references: list[tuple[str, n.Reference]] = []
+        self.parts: dict[str, tuple[str, ...]] = {}
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
@@ -397,6 +428,26 @@ class _Checker:
             self.inputs[name] = InputInfo(decl, type_, measure)
             if decl.presence == "default" and type_ is not UNKNOWN:
                 self.check_default(decl, type_)
+        for decl in self.file.inputs:
+            if decl.part_of is not None:
+                self.check_part(decl, decl.part_of)
+
+    def check_part(self, decl: n.InputDecl, whole: n.Name) -> None:
+        part_info, whole_info = self.inputs[decl.name.text], self.inputs.get(whole.text)
+        if whole_info is None:
+            hint = did_you_mean(whole.text, self.inputs)
+            self.error(whole.span, f"`part of {whole.text}`: no such input{hint}", "an input")
+        elif whole.text == decl.name.text:
+            self.error(whole.span, f"`{whole.text}` cannot be a part of itself")
+        elif part_info.type.kind != "quantity" or part_info.type != whole_info.type:
+            self.error(
+                whole.span,
+                f"`{decl.name.text}` ({part_info.type.describe()}) cannot be a part of "
+                f"`{whole.text}` ({whole_info.type.describe()})",
+                "two quantities of one measure",
+            )
+        else:
+            self.parts[whole.text] = (*self.parts.get(whole.text, ()), decl.name.text)
 
     def check_default(self, decl: n.InputDecl, want: Type) -> None:
         value = decl.default

@@ -61,6 +61,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
+from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 MAX_YEARS = 100
@@ -425,6 +426,22 @@ class _Linter:
                 self.report_conditions(list(rule.whens), f"rule `{rule.name.text}` can never apply")
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
+                self.check_sign(rule.amount)
+
+    def check_sign(self, amount: n.Expr) -> None:
+        found = may_go_negative(amount, self.policy, fold)
+        if found is not None:
+            self.found.append(
+                Diagnostic(
+                    found.span,
+                    f"the amount can come out below zero: `{self.written(found)}` takes away "
+                    "what may be more than it takes it from",
+                    "declare what is taken away `part of` what it is taken from (`input 口罩发货量:"
+                    " 单 part of 年发货量`), or bound it: `max(…, 0 元)`",
+                    Severity.WARNING,
+                    code=NEGATIVE_AMOUNT,
+                )
+            )
 
     def check_defines(self) -> None:
         for define in self.file.all_defines():

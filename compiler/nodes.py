@@ -324,6 +324,7 @@ class InputDecl:
     default: Expr | str | None
     description: str
     span: Span = _span()
+    part_of: Name | None = None  # `part of WHOLE`: counted inside another input (disjoint parts)
 
 
 @attrs.frozen

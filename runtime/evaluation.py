@@ -269,6 +269,11 @@ class Ctx:
             result.reason = "需要输入 " + "、".join(names)
             return result
         amount, uncapped = outcome
+        if amount is not None and amount.value < 0:
+            # Never paid, never totalled: a negative amount is a case the text does not foresee.
+            result.status = "not_applicable"
+            result.reason = f"计算所得金额为负（{format_quantity(amount)}），不予支付"
+            return result
         if day is None:
             result.status, result.missing = "undetermined", (info.valid_by,)
             result.reason = f"需要输入 {info.valid_by}"
