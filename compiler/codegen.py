@@ -16,7 +16,7 @@ import jinja2
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.render import render, render_reference, render_target
+from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
 
@@ -311,7 +311,11 @@ class _Generator:
             for row in e.rows
         )
         prior = self.py(e.prior) if e.prior is not None else "None"
-        return f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line})"
+        lowest = render_threshold(e.rows[0].threshold)  # why a value below every row gets nothing
+        return (
+            f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line}, "
+            f"{lowest!r})"
+        )
 
     def schedule(self, e: n.Schedule) -> str:
         rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)

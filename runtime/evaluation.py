@@ -558,10 +558,14 @@ class Ctx:
         mode: str,
         rows: tuple[tuple[str, Quantity, Quantity, str], ...],
         line: int,
+        lowest: str = "",
     ) -> Quantity | Unknown:
-        """Tiered amounts; rows are (op, threshold, amount, label) in ascending order."""
+        """Tiered amounts; rows are (op, threshold, amount, label) in ascending order, `lowest`
+        the first row's threshold as the policy words it. A table where `value` reaches no row
+        (or, for the `_new` modes, no row `prior` had not reached) does not apply: raises
+        NotApplicable saying so, never an amount of zero."""
         row_values = [v for row in rows for v in (row[1], row[2])]
-        if (missing := unknown(value, prior, *row_values)) is not None:
+        if (missing := unknown(value, *row_values)) is not None:
             return missing
 
         def reached(v: Quantity | None) -> list[int]:
@@ -570,6 +574,11 @@ class Ctx:
             return [i for i, (op, threshold, _, _) in enumerate(rows) if _OPS[op](v, threshold)]
 
         now = reached(value)
+        if not now:
+            self.step(f"档次 {_show(value)}: 未达到最低档 {lowest}", line)
+            raise NotApplicable(f"未达到最低档: {lowest or rows[0][3]}")
+        if isinstance(prior, Unknown):
+            return prior
         before = set(reached(prior))
         if mode == "highest":
             chosen = now[-1:]
@@ -579,6 +588,11 @@ class Ctx:
             chosen = [i for i in now[-1:] if i not in before]
         else:  # each_new
             chosen = [i for i in now if i not in before]
+        if not chosen:
+            labels = "、".join(rows[i][3] for i in now)
+            why = f"没有新达到的档次: 达到的 {labels} 此前已达到（此前最高 {_show(prior)}）"
+            self.step(why, line)
+            raise NotApplicable(why)
         total = rows[0][2] - rows[0][2]
         for i in chosen:
             total = total + rows[i][2]

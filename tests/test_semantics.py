@@ -80,3 +80,47 @@ def test_a_negative_amount_is_never_paid_nor_totalled(policies: PolicyFactory):
     from policyc.report import totals
 
     assert totals(results) == {"元": Quantity.of(30, "元")}
+
+
+# ---- 3. a tier table where no row is reached does not apply -----------------------------------
+
+TIERS = """
+  rule 最高档 { kind 奖励 amount tiers 销售额 highest { 达到 5000 万元: 5 万元, 达到 1 亿元: 15 万元 } }
+  rule 超过档 { kind 奖励 amount tiers 销售额 each { 超过 5000 万元: 5 万元, 超过 1 亿元: 15 万元 } }
+  rule 首次档 {
+    kind 奖励
+    amount tiers 销售额 each_new since 以往最高 { 达到 5000 万元: 5 万元, 达到 1 亿元: 15 万元 }
+  }
+"""
+
+
+def tier_results(policies: PolicyFactory, sales: str, prior: str | None) -> dict[str, tuple]:
+    policy = policies.compile(TIERS, "input 销售额: 元\ninput 以往最高: 元 optional")
+    inputs = {"销售额": Quantity.of(sales, "元")}
+    if prior is not None:
+        inputs["以往最高"] = Quantity.of(prior, "元")
+    return {
+        r.info.name: (r.status, r.reason, r.amount)
+        for r in policy.evaluate(inputs, date(2023, 6, 1))
+    }
+
+
+def test_below_the_lowest_row_is_not_applicable_with_its_threshold(policies: PolicyFactory):
+    below = tier_results(policies, "49999999", None)
+    assert below["最高档"] == ("not_applicable", "未达到最低档: 达到5000万元（含本数）", None)
+    assert below["超过档"] == ("not_applicable", "未达到最低档: 超过5000万元（不含本数）", None)
+    # The prior does not matter when nothing is reached now: not applicable, not undetermined.
+    assert below["首次档"] == ("not_applicable", "未达到最低档: 达到5000万元（含本数）", None)
+    at = tier_results(policies, "50000000", None)
+    assert at["最高档"] == ("applies", "", Quantity.of(50000, "元"))
+    assert at["超过档"][0] == "not_applicable"  # 超过 excludes the number itself
+    assert at["首次档"] == ("undetermined", "需要输入 以往最高", None)
+
+
+def test_nothing_newly_reached_is_not_applicable(policies: PolicyFactory):
+    again = tier_results(policies, "80000000", "60000000")
+    status, reason, amount = again["首次档"]
+    assert (status, amount) == ("not_applicable", None)
+    assert reason.startswith("没有新达到的档次") and "6000万元" in reason
+    jump = tier_results(policies, "100000000", "60000000")
+    assert jump["首次档"] == ("applies", "", Quantity.of(150000, "元"))
