@@ -301,6 +301,7 @@ class _Generator:
                 result.append(f"CASE WHEN s{i} = {APPLIES} AND v{i} > c{i} THEN v{i} END AS u{i}")
             else:
                 result.append(f"CASE WHEN s{i} = {APPLIES} THEN v{i} END AS a{i}")
+            status.append(f"WHEN v{i} < 0 THEN {NOT_APPLICABLE}")  # Ctx.run_rule: never paid
         if rule.valid_by is not None:
             value.append(f"{day} AS d{i}")
             status.append(f"WHEN d{i} IS NULL THEN {UNDETERMINED}")
@@ -595,12 +596,23 @@ class _Generator:
         # Ctx.tiers receives every operand evaluated (value, prior, then each row's threshold
         # and amount): any unknown one makes the whole unknown.
         operands = [subject, *([prior] if prior else []), *[x for _, t, a in rows for x in (t, a)]]
-        na = self.strict(operands)
         ops = {"ge": ">=", "gt": ">"}
 
         def reached(value: Sql, i: int) -> str:
             op, threshold, _ = rows[i]
             return f"({value.v} {ops[op]} {threshold.v})"
+
+        # Ctx.tiers raises NotApplicable when the known value reaches no row, and under the _new
+        # modes when every row it reaches the known prior had reached (NULL: unknown, not NA).
+        reaches = " OR ".join(reached(subject, i) for i in range(len(rows)))
+        none_reached = f"(NOT ({reaches}))"
+        if prior is not None:
+            new = " OR ".join(
+                f"({reached(subject, i)} AND NOT {reached(prior, i)})" for i in range(len(rows))
+            )
+            known = f"{subject.v} IS NOT NULL AND {prior.v} IS NOT NULL"
+            none_reached = f"({none_reached} OR ({known} AND NOT ({new})))"
+        na = _any([x for x in (self.strict(operands), f"coalesce({none_reached}, false)") if x])
 
         zero = "CAST(0 AS DECIMAL(1,0))"
         last = range(len(rows) - 1, -1, -1)

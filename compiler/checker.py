@@ -46,6 +46,23 @@ ARITY = {
 }
 DAY_DIMS: Dims = parse_measure("日").dims
 
+# Which way a rule's amount goes, from its `kind`: paid to the applicant, waived (a charge the
+# applicant no longer owes), or payable by the applicant. Totals add only amounts of one flow.
+FLOW_OF_KIND = {
+    "补贴": "paid",
+    "奖励": "paid",
+    "补助": "paid",
+    "减免": "waived",
+    "收费标准": "payable",
+}
+FLOWS = ("paid", "waived", "payable")
+
+
+def amount_flow(kind: str) -> str:
+    """The flow of a rule's amount: its kind's, `paid` for a rule that names no kind, and ""
+    for a kind that says none (the checker refuses such a kind beside a computed amount)."""
+    return FLOW_OF_KIND.get(kind, "") if kind else "paid"
+
 
 @attrs.frozen
 class Type:
@@ -623,6 +640,15 @@ class _Checker:
             self.expect(cond, BOOL, "a condition")
         amount_type: Type | None = None
         if isinstance(rule.amount, n.Expr):
+            if not amount_flow(rule.kind):
+                words = "、".join(f"{k} ({v})" for k, v in FLOW_OF_KIND.items())
+                self.error(
+                    rule.amount.span,
+                    f"rule `{rule.name.text}` computes an amount, but its kind `{rule.kind}` does "
+                    "not say whether it is paid to the applicant, waived, or payable by the "
+                    "applicant, so it cannot be totalled",
+                    f"a kind that does: {words}",
+                )
             amount_type = self.type_of(rule.amount)
             if amount_type is not UNKNOWN and not (
                 amount_type.kind == "quantity" and amount_type.dims in MONEY_DIMS

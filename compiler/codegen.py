@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
-from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
@@ -186,6 +186,7 @@ class _Generator:
             "valid_by": rule.valid_by.text if rule.valid_by else "",
             "has_amount": amount is not None,
             "has_cap": rule.cap is not None,
+            "flow": amount_flow(rule.kind) if amount is not None else "",
             "cooperates": self.units(rule.cooperates),
             "law": rule.law,
             "procedures": tuple(

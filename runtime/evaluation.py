@@ -116,6 +116,7 @@ class RuleInfo:
     limits: tuple[tuple[str, str, str], ...] = ()  # (name, the limit as written, its text)
     refers: tuple[str, ...] = ()
     description: str = ""
+    flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
 
 
 @attrs.frozen

@@ -79,7 +79,7 @@ def test_a_negative_amount_is_never_paid_nor_totalled(policies: PolicyFactory):
     assert second.amount == Quantity.of(30, "元")
     from policyc.report import totals
 
-    assert totals(results) == {"元": Quantity.of(30, "元")}
+    assert totals(results) == {"paid": {"元": Quantity.of(30, "元")}}
 
 
 # ---- 3. a tier table where no row is reached does not apply -----------------------------------
@@ -124,3 +124,45 @@ def test_nothing_newly_reached_is_not_applicable(policies: PolicyFactory):
     assert reason.startswith("没有新达到的档次") and "6000万元" in reason
     jump = tier_results(policies, "100000000", "60000000")
     assert jump["首次档"] == ("applies", "", Quantity.of(150000, "元"))
+
+
+# ---- 2. 合计 adds only like with like -------------------------------------------------------------
+
+
+def test_the_park_case_totals_paid_waived_and_payable_apart(tmp_path: Path):
+    # 入驻 2023-07-01, evaluated 2024-06-30 (year 1): 房租 10万元 waived in full (第十五条),
+    # 物业费 2万元 halved: 1万元 waived (第十七条), 装修 800平方米 × 150元 = 12万元 paid (第十六条),
+    # 宿舍 10间 × 8月 × 200元 = 1.6万元 payable by the firm (第十七条).
+    case = case_file(
+        tmp_path,
+        {"申请人类型": "服装电商企业", "入驻日期": "2023-07-01", "年房租": "10万元",
+         "年物业费": "2万元", "宿舍间数": "10", "宿舍租用月数": "8", "装修面积": "800"},
+        on="2024-06-30",
+    )  # fmt: skip
+    done = policyc("run", str(TEXTILE), "--case", str(case), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    import json
+
+    doc = json.loads(done.stdout)
+    by_kind = {k: {u: m["value"] for u, m in v.items()} for k, v in doc["totals_by_kind"].items()}
+    assert by_kind == {
+        "paid": {"元": "120000"},
+        "waived": {"元": "110000"},
+        "payable": {"元": "16000"},
+    }
+    assert {u: m["value"] for u, m in doc["totals"].items()} == {"元": "120000"}
+    flows = {r["rule"]: r["flow"] for r in doc["results"] if r["amount"]}
+    assert flows == {"租金减免": "waived", "装修补贴": "paid", "物业费减半": "waived",
+                     "宿舍租赁费按标准收取": "payable"}  # fmt: skip
+    text = policyc("run", str(TEXTILE), "--case", str(case)).stdout
+    assert "合计（支付给申请人）: 120,000元（12万元）" in text
+    assert "合计（减免）: 110,000元（11万元）" in text
+    assert "合计（申请人应缴）: 16,000元（1.6万元）" in text
+    assert "141,000" not in text and "14.1万元" not in text
+
+
+def test_a_kind_that_says_no_flow_cannot_compute_an_amount(policies: PolicyFactory):
+    path = policies.write(policies.clause("  rule r { kind 鼓励 amount 5 元 }"))
+    done = policyc("check", str(path))
+    assert done.returncode == 2
+    assert "its kind `鼓励` does not say whether it is paid to the applicant, waived" in done.stderr
