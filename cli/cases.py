@@ -278,6 +278,11 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
     if decl is None:
         known = ", ".join(policy.readings) or "none"
         return f"`{name}` is not a reading of {policy.header.number} (its readings: {known})"
+    if decl.documentary:
+        return (
+            f"reading `{name}` is documentary: its choice is written into the policy's rules, "
+            "so a run cannot take another option (change the policy file instead)"
+        )
     options = [o.name for o in decl.options]
     if option not in options:
         return f"reading `{name}` has no option `{option}`; its options are {', '.join(options)}"

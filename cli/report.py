@@ -98,15 +98,15 @@ def to_json(
     totals_of: list[RuleResult] | None = None,
 ) -> dict[str, Any]:
     header = policy.checked.header
-    valid_until = policy.checked.valid_until
+    valid_from, valid_until = policy.checked.validity_under(readings)
     doc: dict[str, Any] = {
         "policyc": SCHEMA_VERSION,
         "policy": header.number,
         "title": header.title,
         "case": case_path,
         "on": on.isoformat(),
-        "in_force": _in_force(policy, on),
-        "valid_from": header.valid_from.isoformat() if header.valid_from else None,
+        "in_force": _in_force(policy, on, readings),
+        "valid_from": valid_from.isoformat() if valid_from else None,
         "valid_until": valid_until.isoformat() if valid_until else None,
         "provisional": header.provisional,
         "readings": readings,
@@ -171,8 +171,8 @@ def _value_text(value: Any) -> str:
     return show_value(value)
 
 
-def _in_force(policy: CompiledPolicy, on: date) -> bool:
-    start, end = policy.checked.header.valid_from, policy.checked.valid_until
+def _in_force(policy: CompiledPolicy, on: date, readings: dict[str, str]) -> bool:
+    start, end = policy.checked.validity_under(readings)
     return (start is None or on >= start) and (end is None or on <= end)
 
 
@@ -190,15 +190,15 @@ def to_text(
 ) -> str:
     header = policy.checked.header
     out: list[str] = [f"{header.number}  {header.title}"]
-    valid_until = policy.checked.valid_until
-    if header.valid_from:
-        period = (
-            f"{header.valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
-        )
+    valid_from, valid_until = policy.checked.validity_under(readings)
+    if valid_from:
+        period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
         if header.provisional:
             period += "（暂定）"
         state = (
-            "在有效期内" if _in_force(policy, on) else "不在有效期内：本政策在该日未生效或已失效"
+            "在有效期内"
+            if _in_force(policy, on, readings)
+            else "不在有效期内：本政策在该日未生效或已失效"
         )
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if readings:

@@ -256,10 +256,11 @@ class _Generator:
         unknown = _any([f"({w.v} IS NULL)" for w in whens])
         day = ident(rule.valid_by.text) if rule.valid_by is not None else ident(ON)
         bounds = []
-        if self.policy.header.valid_from is not None:
-            bounds.append(f"{day} >= {_date(self.policy.header.valid_from)}")
-        if self.policy.valid_until is not None:
-            bounds.append(f"{day} <= {_date(self.policy.valid_until)}")
+        valid_from, valid_until = self.policy.validity_under(self.readings)
+        if valid_from is not None:
+            bounds.append(f"{day} >= {_date(valid_from)}")
+        if valid_until is not None:
+            bounds.append(f"{day} <= {_date(valid_until)}")
         gate = ["CASE"]
         if bounds:  # a missing valid_by date is not out of force: NOT NULL is not true
             gate.append(f"WHEN NOT ({' AND '.join(bounds)}) THEN {NOT_IN_FORCE}")
@@ -469,8 +470,9 @@ class _Generator:
         if func == "on_date":
             return Sql(ident(ON))
         if func == "valid_until":
-            assert self.policy.valid_until is not None  # the checker requires it
-            return Sql(_date(self.policy.valid_until))
+            valid_until = self.policy.validity_under(self.readings)[1]
+            assert valid_until is not None  # the checker requires it
+            return Sql(_date(valid_until))
         if func == "total":
             keyed = self.sql(e.args[0])
             if not isinstance(keyed, dict):

@@ -24,7 +24,8 @@ probably says something the document does not. Each warning names the words as w
 - literal dates outside the document's validity; durations beyond 100 years (a literal, a
   schedule year, the validity period) or of zero length (the validity); schedule years that
   fall in no row between two rows (`year 1 to 2`, `year 4 to 5`: year 3);
-- readings declared and never used: no rule says `reading NAME`, no expression tests
+- documentary readings declared and never used (the checker makes sure every other reading
+  is tested): no rule says `reading NAME`, no expression tests
   `reading NAME is …`, and no string of the policy (a note, a target's or define's
   description …) mentions `解读 NAME`, the drafters' way of pointing a target or a task, which
   cannot name a reading, at one; a reading whose options name the header's `counting` is used
@@ -866,6 +867,8 @@ class _Linter:
         texts = "\n".join(_strings(self.file, skip=self.file.readings))
         for decl in self.file.readings:
             name = decl.name.text
+            if not decl.documentary:
+                continue  # the checker makes sure an expression or the validity follows it
             if name in used or counting in {o.name for o in decl.options}:
                 continue
             others = "\n".join(_strings(self.file.readings, skip=decl))

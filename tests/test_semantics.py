@@ -166,3 +166,82 @@ def test_a_kind_that_says_no_flow_cannot_compute_an_amount(policies: PolicyFacto
     done = policyc("check", str(path))
     assert done.returncode == 2
     assert "its kind `鼓励` does not say whether it is paid to the applicant, waived" in done.stderr
+
+
+# ---- 4. a reading either changes what it says or cannot be chosen -------------------------------
+
+POLICIES = sorted(p for p in (REPO / "policies").glob("*.policy") if p.stem != "units")
+SWITCHES = [
+    (policy, name, option.name)
+    for policy in POLICIES
+    for name, decl in compile_policy(policy).checked.readings.items()
+    if not decl.documentary
+    for option in decl.options
+    if option.name != decl.take.text
+]
+
+
+@pytest.mark.parametrize(
+    ("policy", "reading", "option"),
+    SWITCHES,
+    ids=[f"{p.stem}/{r}={o}" for p, r, o in SWITCHES],
+)
+def test_every_switchable_option_changes_some_example(policy: Path, reading: str, option: str):
+    from policyc.testing import case_files
+
+    compiled = compile_policy(policy)
+
+    def outcome(case_path: Path, extra: dict[str, str]) -> list[tuple[object, ...]]:
+        case = load_case(case_path, compiled.checked)
+        chosen = {k: v for k, v in case.readings.items() if k != reading} | extra
+        on = case.on or date(2023, 12, 31)
+        results = compiled.evaluate(case.inputs, on, chosen, case.received)
+        return [(r.status, r.amount, str(r.value)) for r in results]
+
+    taken = compiled.checked.readings[reading].take.text
+    cases = case_files([REPO / "examples" / policy.stem])
+    assert any(outcome(c, {reading: option}) != outcome(c, {reading: taken}) for c in cases), (
+        f"no example of {policy.stem} changes under {reading}={option}"
+    )
+
+
+def test_documentary_readings_cannot_be_chosen(tmp_path: Path):
+    policy = REPO / "policies" / "tzbh-2023-5.policy"
+    case = REPO / "examples" / "tzbh-2023-5" / "07-car-show.yaml"
+    done = policyc("run", str(policy), "--case", str(case), "--reading", "突破=达到")
+    assert done.returncode == 2 and done.stdout == ""
+    assert "reading `突破` is documentary" in done.stderr
+    text = case.read_text(encoding="utf-8") + "readings:\n  突破: 达到\n"
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = policyc("run", str(policy), "--case", str(path))
+    assert done.returncode == 2 and "reading `突破` is documentary" in done.stderr
+
+
+def test_the_validity_follows_its_reading_in_the_header(tmp_path: Path):
+    case = case_file(tmp_path, {"申请人类型": "服装电商企业"}, on="2026-01-06")
+    taken = policyc("run", str(TEXTILE), "--case", str(case)).stdout
+    assert "有效期 2023-01-06 至 2026-01-05（暂定） · 不在有效期内" in taken
+    next_day = policyc(
+        "run", str(TEXTILE), "--case", str(case), "--reading", "有效期起算=from_next_day"
+    )
+    assert "有效期 2023-01-06 至 2026-01-06（暂定） · 在有效期内" in next_day.stdout
+    gazette = policyc("run", str(TEXTILE), "--case", str(case), "--reading", "有效期起算=公报日期")
+    assert "有效期 2023-03-31 至 2026-03-30（暂定）" in gazette.stdout
+
+
+def test_a_reading_that_changes_nothing_must_say_it_is_documentary(policies: PolicyFactory):
+    reading = (
+        'reading 口罩 {\n question "q"\n option 甲 "a"\n option 乙 "b"\n take 甲 because "c"\n}\n'
+    )
+    path = policies.write(policies.clause("  rule r { kind 补贴 amount 5 元 }", reading))
+    done = policyc("check", str(path))
+    assert done.returncode == 2 and "reading `口罩` changes nothing" in done.stderr
+    tested = policies.write(
+        policies.clause(
+            "  rule r { kind 补贴 amount if reading 口罩 is 乙 then 6 元 else 5 元 }",
+            reading.replace("口罩 {", "口罩 documentary {"),
+        )
+    )
+    done = policyc("check", str(tested))
+    assert done.returncode == 2 and "is marked documentary, yet line" in done.stderr
