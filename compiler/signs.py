@@ -39,8 +39,8 @@ class _Signs:
             return self.difference(expr)
         if isinstance(expr, n.Call) and expr.func == "max":
             # max(a, b) is never below the larger of the two: one safe side is enough.
-            found = [self.unsafe(arg) for arg in expr.args]
-            return None if None in found else found[0]
+            sides = [self.unsafe(arg) for arg in expr.args]
+            return None if None in sides else sides[0]
         if isinstance(expr, n.Ref) and expr.name in self.policy.defines:
             if expr.name in self.seen:
                 return None
