@@ -65,6 +65,7 @@ from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.report import FLOW_WORDS
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import Measure, Quantity, dims_text
 
@@ -1009,6 +1010,7 @@ class Batch:
                 item |= {"total": Decimal(0), "largest": [], "capped": 0, "has_cap": rule.has_cap}
             rules.append(item)
         by_year: dict[int, dict[str, Decimal]] = {}
+        by_kind: dict[str, dict[str, Decimal]] = {}
         for year, *values in groups:
             by_year.setdefault(int(year), {})
             at = 0
@@ -1024,7 +1026,13 @@ class Batch:
                         [*item["largest"], *map(Decimal, largest or [])], reverse=True
                     )[:3]
                     item["capped"] += int(capped)
+                    # Only like with like: paid, waived and payable amounts are totalled apart;
+                    # `totals` and `by_year` are what is paid to the applicants.
+                    flow = self.policy.rules[rule.index].flow
                     if total is not None:
+                        kind = by_kind.setdefault(flow, {})
+                        kind[rule.unit] = kind.get(rule.unit, Decimal(0)) + Decimal(total)
+                    if total is not None and flow == "paid":
                         totals = by_year.setdefault(int(year), {})
                         totals[rule.unit] = totals.get(rule.unit, Decimal(0)) + Decimal(total)
         grand: dict[str, Decimal] = {}
@@ -1037,6 +1045,7 @@ class Batch:
             "readings": self.readings,
             "rules": rules,
             "totals": grand,
+            "totals_by_kind": by_kind,
             "by_year": by_year,
             "funds": self._funds(),
             "note": self.fallback_note,
@@ -1282,8 +1291,10 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     lines.append("(other = not in force or already received; * = evaluated case by case)")
     totals = summary["totals"]
     lines.append("")
-    if totals:
-        lines.append("合计 (applies): " + "；".join(_money(v, u) for u, v in totals.items()))
+    for flow, words in FLOW_WORDS.items():
+        kind = summary.get("totals_by_kind", {}).get(flow, totals if flow == "paid" else {})
+        if kind:
+            lines.append(f"合计（{words}）: " + "；".join(_money(v, u) for u, v in kind.items()))
     if summary["funds"]:
         lines.append(
             "Funds and budgets the policy declares. The policy does not say which subsidies each "

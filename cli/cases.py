@@ -370,6 +370,8 @@ def load_case(path: Path, policy: CheckedPolicy) -> Case:
         )
     else:
         inputs = validate_inputs(inputs_node.value, policy, problems, inputs_node.where)
+        for field, problem in policy.part_conflicts(inputs):
+            problems.append(f"{inputs_node.value[field].where}: {problem}")
     rule_names = result_names(policy)
     received = _received(fields.get("received"), rule_names, number, problems)
     readings = _readings(fields.get("readings"), policy, problems)
@@ -543,6 +545,11 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
         known = ", ".join(policy.readings) or "none"
         hint = did_you_mean(name, list(policy.readings))
         return f"`{name}` is not a reading of {policy.header.number}{hint} (its readings: {known})"
+    if decl.documentary:
+        return (
+            f"reading `{name}` is documentary: its choice is written into the policy's rules, "
+            "so a run cannot take another option (change the policy file instead)"
+        )
     options = [o.name for o in decl.options]
     if option not in options:
         return f"reading `{name}` has no option `{option}`; its options are {', '.join(options)}"

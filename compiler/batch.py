@@ -267,10 +267,11 @@ class _Generator:
         unknown = _any([f"({w.v} IS NULL)" for w in whens])
         day = ident(rule.valid_by.text) if rule.valid_by is not None else ident(ON)
         bounds = []
-        if self.policy.header.valid_from is not None:
-            bounds.append(f"{day} >= {_date(self.policy.header.valid_from)}")
-        if self.policy.valid_until is not None:
-            bounds.append(f"{day} <= {_date(self.policy.valid_until)}")
+        valid_from, valid_until = self.policy.validity_under(self.readings)
+        if valid_from is not None:
+            bounds.append(f"{day} >= {_date(valid_from)}")
+        if valid_until is not None:
+            bounds.append(f"{day} <= {_date(valid_until)}")
         gate = ["CASE"]
         if bounds:  # a missing valid_by date is not out of force: NOT NULL is not true
             gate.append(f"WHEN NOT ({' AND '.join(bounds)}) THEN {NOT_IN_FORCE}")
@@ -314,6 +315,7 @@ class _Generator:
                 result.append(f"CASE WHEN s{i} = {APPLIES} AND v{i} > c{i} THEN v{i} END AS u{i}")
             else:
                 result.append(f"CASE WHEN s{i} = {APPLIES} THEN v{i} END AS a{i}")
+            status.append(f"WHEN v{i} < 0 THEN {NOT_APPLICABLE}")  # Ctx.run_rule: never paid
         if rule.valid_by is not None:
             value.append(f"{day} AS d{i}")
             status.append(f"WHEN d{i} IS NULL THEN {UNDETERMINED}")
@@ -488,8 +490,9 @@ class _Generator:
         if func == "on_date":
             return Sql(ident(ON))
         if func == "valid_until":
-            assert self.policy.valid_until is not None  # the checker requires it
-            return Sql(_date(self.policy.valid_until))
+            valid_until = self.policy.validity_under(self.readings)[1]
+            assert valid_until is not None  # the checker requires it
+            return Sql(_date(valid_until))
         if func == "total":
             keyed = self.sql(e.args[0])
             if not isinstance(keyed, dict):
@@ -621,12 +624,23 @@ class _Generator:
         # Ctx.tiers receives every operand evaluated (value, prior, then each row's threshold
         # and amount): any unknown one makes the whole unknown.
         operands = [subject, *([prior] if prior else []), *[x for _, t, a in rows for x in (t, a)]]
-        na = self.strict(operands)
         ops = {"ge": ">=", "gt": ">"}
 
         def reached(value: Sql, i: int) -> str:
             op, threshold, _ = rows[i]
             return f"({value.v} {ops[op]} {threshold.v})"
+
+        # Ctx.tiers raises NotApplicable when the known value reaches no row, and under the _new
+        # modes when every row it reaches the known prior had reached (NULL: unknown, not NA).
+        reaches = " OR ".join(reached(subject, i) for i in range(len(rows)))
+        none_reached = f"(NOT ({reaches}))"
+        if prior is not None:
+            new = " OR ".join(
+                f"({reached(subject, i)} AND NOT {reached(prior, i)})" for i in range(len(rows))
+            )
+            known = f"{subject.v} IS NOT NULL AND {prior.v} IS NOT NULL"
+            none_reached = f"({none_reached} OR ({known} AND NOT ({new})))"
+        na = _any([x for x in (self.strict(operands), f"coalesce({none_reached}, false)") if x])
 
         zero = "CAST(0 AS DECIMAL(1,0))"
         last = range(len(rows) - 1, -1, -1)

@@ -196,6 +196,9 @@ class _Builder(Transformer[Token, Any]):
             fields["valid_from"], fields["valid_for"], fields["provisional"], fields["counting"] = (
                 validity
             )
+        by_reading = fields.pop("valid_reading", None)
+        if by_reading is not None:
+            fields["valid_reading"], fields["valid_options"] = by_reading
         source = fields.pop("source", None)
         if source is not None:
             (
@@ -225,6 +228,15 @@ class _Builder(Transformer[Token, Any]):
             "valid",
             (self._date(start), length, provisional is not None, counted),
             self._span(meta),
+        )
+
+    def valid_reading(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return "valid_reading", (self._name(c[0]), tuple(c[1:])), self._span(meta)
+
+    def valid_option(self, meta: Meta, c: list[Token]) -> n.ValidOption:
+        option, start, counting = c
+        return n.ValidOption(
+            self._name(option), self._date(start), self._name(counting), self._span(meta)
         )
 
     def interpreted_by(self, meta: Meta, c: list[Token]) -> tuple[str, n.Name, Span]:
@@ -283,10 +295,15 @@ class _Builder(Transformer[Token, Any]):
         return n.TypeExpr("series", c[0], span=self._span(meta))
 
     def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
-        name, type_, presence, description = c
+        name, type_, presence, whole, description = c
         kind, default = presence if presence is not None else ("required", None)
         text = _unquote(description) if description is not None else ""
-        return n.InputDecl(self._name(name), type_, kind, default, text, self._span(meta))
+        return n.InputDecl(
+            self._name(name), type_, kind, default, text, self._span(meta), part_of=whole
+        )
+
+    def part_of(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[0])
 
     def optional(self, meta: Meta, c: list[Any]) -> tuple[str, None]:
         return "optional", None
@@ -304,7 +321,7 @@ class _Builder(Transformer[Token, Any]):
         return c[0], c[1]
 
     def reading_decl(self, meta: Meta, c: list[Any]) -> n.ReadingDecl:
-        name, question, *options, take, because = c
+        name, documentary, question, *options, take, because = c
         return n.ReadingDecl(
             self._name(name),
             _unquote(question),
@@ -312,6 +329,7 @@ class _Builder(Transformer[Token, Any]):
             self._name(take),
             _unquote(because),
             self._span(meta),
+            documentary=documentary is not None,
         )
 
     def reading_option(self, meta: Meta, c: list[Token]) -> n.ReadingOption:

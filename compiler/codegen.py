@@ -17,8 +17,8 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
-from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.render import render, render_reference, render_target
+from policyc.compiler.checker import CheckedPolicy, amount_flow
+from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
 
@@ -236,6 +236,7 @@ class _Generator:
             "valid_by": rule.valid_by.text if rule.valid_by else "",
             "has_amount": amount is not None,
             "has_cap": rule.cap is not None,
+            "flow": amount_flow(rule.kind) if amount is not None else "",
             "cooperates": self.units(rule.cooperates),
             "law": rule.law,
             "procedures": tuple(
@@ -363,7 +364,11 @@ class _Generator:
             for row in e.rows
         )
         prior = self.py(e.prior) if e.prior is not None else "None"
-        return f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line})"
+        lowest = render_threshold(e.rows[0].threshold)  # why a value below every row gets nothing
+        return (
+            f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line}, "
+            f"{lowest!r})"
+        )
 
     def schedule(self, e: n.Schedule) -> str:
         rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)

@@ -48,11 +48,14 @@ class Diagnostic:
     message: str
     expected: str = ""
     severity: Severity = Severity.ERROR
+    code: str = ""  # a stable name for a kind of warning (`negative-amount`), shown in brackets
 
     def render(self, source: str | None = None) -> str:
         """`file:line:col: message`, the source line with a caret under the column, the hint."""
         where = f"{self.span.file}:{self.span.line}:{self.span.column}"
         label = "" if self.severity is Severity.ERROR else "warning: "
+        if self.code:
+            label = f"{label.rstrip(': ')}[{self.code}]: "
         lines = [printable(f"{where}: {label}{self.message}")]
         if source is not None:
             lines.extend(_excerpt(source, self.span))

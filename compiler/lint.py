@@ -24,7 +24,8 @@ probably says something the document does not. Each warning names the words as w
 - literal dates outside the document's validity; durations beyond 100 years (a literal, a
   schedule year, the validity period) or of zero length (the validity); schedule years that
   fall in no row between two rows (`year 1 to 2`, `year 4 to 5`: year 3);
-- readings declared and never used: no rule says `reading NAME`, no expression tests
+- documentary readings declared and never used (the checker makes sure every other reading
+  is tested): no rule says `reading NAME`, no expression tests
   `reading NAME is …`, and no string of the policy (a note, a target's or define's
   description …) mentions `解读 NAME`, the drafters' way of pointing a target or a task, which
   cannot name a reading, at one; a reading whose options name the header's `counting` is used
@@ -63,6 +64,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
 from policyc.compiler.project import named_file
+from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 MAX_YEARS = 100
@@ -427,6 +429,22 @@ class _Linter:
                 self.report_conditions(list(rule.whens), f"rule `{rule.name.text}` can never apply")
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
+                self.check_sign(rule.amount)
+
+    def check_sign(self, amount: n.Expr) -> None:
+        found = may_go_negative(amount, self.policy, fold)
+        if found is not None:
+            self.found.append(
+                Diagnostic(
+                    found.span,
+                    f"the amount can come out below zero: `{self.written(found)}` takes away "
+                    "what may be more than it takes it from",
+                    "declare what is taken away `part of` what it is taken from (`input 口罩发货量:"
+                    " 单 part of 年发货量`), or bound it: `max(…, 0 元)`",
+                    Severity.WARNING,
+                    code=NEGATIVE_AMOUNT,
+                )
+            )
 
     def check_defines(self) -> None:
         for define in self.file.all_defines():
@@ -851,6 +869,8 @@ class _Linter:
         texts = "\n".join(_strings(self.file, skip=self.file.readings))
         for decl in self.file.readings:
             name = decl.name.text
+            if not decl.documentary:
+                continue  # the checker makes sure an expression or the validity follows it
             if name in used or counting in {o.name for o in decl.options}:
                 continue
             others = "\n".join(_strings(self.file.readings, skip=decl))

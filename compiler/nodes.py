@@ -263,6 +263,16 @@ def walk(expr: Expr) -> Iterator[Expr]:
 
 
 @attrs.frozen
+class ValidOption:
+    """`OPTION: from DATE counting WORD` in `valid by reading NAME { … }`."""
+
+    option: Name
+    start: date
+    counting: Name
+    span: Span = _span()
+
+
+@attrs.frozen
 class Header:
     number: str
     title: str = ""
@@ -272,6 +282,8 @@ class Header:
     valid_for: QuantityLit | None = None
     provisional: bool = False
     counting: Name | None = None
+    valid_reading: Name | None = None  # the reading the validity follows, with its options:
+    valid_options: tuple[ValidOption, ...] = ()
     interpreted_by: Name | None = None
     replaces: tuple[str, ...] = ()
     source_file: str = ""
@@ -327,6 +339,7 @@ class InputDecl:
     default: Expr | str | None
     description: str
     span: Span = _span()
+    part_of: Name | None = None  # `part of WHOLE`: counted inside another input (disjoint parts)
 
 
 @attrs.frozen
@@ -352,6 +365,7 @@ class ReadingDecl:
     take: Name
     because: str
     span: Span = _span()
+    documentary: bool = False  # no rule tests it; a run may not choose another option
 
 
 @attrs.frozen

@@ -32,17 +32,8 @@ class CompiledPolicy:
 
     @property
     def switchable_readings(self) -> set[str]:
-        """Readings some rule tests with `reading NAME is OPTION`; others only document."""
-        tested = set()
-        for _, rule in self.checked.file.all_rules():
-            exprs = [
-                *rule.whens,
-                *[e for e in (rule.amount, rule.cap and rule.cap.amount) if isinstance(e, Expr)],
-            ]
-            tested |= {e.reading for x in exprs for e in walk(x) if isinstance(e, ReadingIs)}
-        for define in self.checked.defines.values():
-            tested |= {e.reading for e in walk(define.expr) if isinstance(e, ReadingIs)}
-        return tested
+        """Readings a run may choose: those not marked `documentary` (see the checker)."""
+        return set(self.checked.switchable_readings)
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -59,9 +50,7 @@ class CompiledPolicy:
         """Every rule's result for one case, in document order."""
         chosen = dict(self.namespace["READINGS"])
         chosen.update(readings or {})
-        ctx = Ctx(
-            inputs, on, chosen, self.namespace["VALID_FROM"], self.namespace["VALID_UNTIL"], explain
-        )
+        ctx = Ctx(inputs, on, chosen, *self.checked.validity_under(chosen), explain)
         done = frozenset(received)
         results = []
         for info, function in zip(self.rules, self.namespace["FUNCTIONS"], strict=True):

@@ -67,7 +67,10 @@ def test_explain_traces_each_number_to_its_line():
     trace = {r["rule"]: r["trace"] for r in doc["results"]}["电商物流补贴"]
     texts = [step["text"] for step in trace]
     assert any(
-        "金额 = 0.2元/单 × (年发货量 − 口罩发货量)" in t and "6,000,000单" in t for t in texts
+        "金额 = 0.2元/单 × (年发货量 − 口罩发货量 − (若读法「口罩」取「全部」则其他纺织品发货量，否则0单))"
+        in t
+        and "6,000,000单" in t
+        for t in texts
     )
     assert any(t.startswith("封顶") for t in texts)
     policy_lines = (MINI / "mini.policy").read_text(encoding="utf-8").splitlines()
