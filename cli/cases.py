@@ -26,7 +26,12 @@ from policyc.compiler.errors import InputError, did_you_mean
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
+from policyc.runtime.quantity import (
+    MeasureError,
+    Quantity,
+    parse_quantity_text,
+    read_input_quantity,
+)
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32

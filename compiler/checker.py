@@ -377,7 +377,10 @@ class _Checker:
         except MeasureError as exc:
             self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
         except OverflowError:
-            self.error(header.valid_for.span, "the validity period ends outside the calendar (the years 1 to 9999)")
+            self.error(
+                header.valid_for.span,
+                "the validity period ends outside the calendar (the years 1 to 9999)",
+            )
         except ValueError:
             span = counted.span if counted else header.span
             self.error(span, f"unknown counting `{counting}`", "from_start_day or from_next_day")

@@ -17,7 +17,6 @@ import attrs
 from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
-from policyc.compiler.nodes import Expr, ReadingIs, walk
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
 if TYPE_CHECKING:
