@@ -178,7 +178,11 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
 
 def load_case(path: Path, policy: CheckedPolicy) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once."""
-    root = read_case_file(path)
+    return validate_case(read_case_file(path), policy, str(path))
+
+
+def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
+    """A parsed case checked against `policy`; InputError lists every problem, one a line."""
     if not isinstance(root.value, dict):
         raise InputError(
             f"{root.where}: a case is a mapping with `inputs:` (and optionally "
@@ -414,3 +418,29 @@ def _shown(value: Any) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     text = str(value)
     return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+
+
+# ---- cases that arrive as data (the web service) ---------------------------------------------
+
+
+def read_case_text(text: str, name: str, as_json: bool) -> Node:
+    """A case's text parsed as `read_case_file` parses a file (JSON or YAML): numbers exact,
+    places named after `name`; raises InputError."""
+    if len(text.encode("utf-8")) > MAX_CASE_BYTES:
+        raise InputError(f"{name}: too large for a case file")
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty; expected a case with `inputs:`")
+    if as_json:
+        return _from_json(text, name)
+    return _from_yaml(text, name)
+
+
+def plain_data(node: Node) -> Any:
+    """A parsed case as plain data: dicts, lists, Decimal, str, bool, date, None."""
+    return _plain(node)
+
+
+def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:
+    """Validate already-parsed case data (numbers as Decimal or text, never float) for `policy`,
+    with the messages `load_case` gives for a JSON file called `name`; raises InputError."""
+    return validate_case(_wrap_plain(data, Where(name), 0), policy, name)
