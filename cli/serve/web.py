@@ -161,12 +161,17 @@ def _form(
     notice: str = "",
 ) -> HTMLResponse:
     checked = policy.checked
+    fields = fields_of(checked)
+    readings = readings_of(checked, policy.namespace["READINGS"])
+    # A problem about a field the form does not have (an uploaded file's unknown input) goes on top.
+    shown = {ON, *(f.name for f in fields), *(READING + r.name for r in readings)}
+    general = [*general, *(p for key, ps in problems.items() if key not in shown for p in ps)]
     return page(
         "form.html.j2",
         status,
         policy=summary(policy_id, policy),
-        fields=fields_of(checked),
-        readings=readings_of(checked, policy.namespace["READINGS"]),
+        fields=fields,
+        readings=readings,
         received_choices=received_choices(checked),
         values=values,
         received=received,
