@@ -389,7 +389,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    for module in ("starlette", "uvicorn", "multipart"):
+    for module in ("starlette", "uvicorn", "multipart", "orjson"):
         require(module, "serve", "serve")
     from policyc.serve.server import serve
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -27,6 +28,14 @@ from policyc.compiler.pipeline import CompiledPolicy
 from policyc.schema import case_schema
 from policyc.serve.catalog import Catalog, summary
 from policyc.serve.evaluate import RequestError, evaluate_many, evaluate_one
+
+
+class JSON(JSONResponse):
+    """JSON encoded by orjson: the same document as `json`, in a seventh of the time (a textile
+    answer is about 26 kB; measured 0.05 ms against 0.36 ms), which the load goal needs."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def catalog_of(request: Request) -> Catalog:
@@ -43,41 +52,41 @@ def policy_of(request: Request) -> tuple[str, CompiledPolicy]:
     return policy_id, policy
 
 
-def error_response(exc: RequestError) -> JSONResponse:
-    return JSONResponse(exc.body(), status_code=exc.status)
+def error_response(exc: RequestError) -> JSON:
+    return JSON(exc.body(), status_code=exc.status)
 
 
 async def health(request: Request) -> Response:
     count = len(catalog_of(request).policies)
-    return JSONResponse({"status": "ok", "policies": count, "version": __version__})
+    return JSON({"status": "ok", "policies": count, "version": __version__})
 
 
 async def policies(request: Request) -> Response:
     catalog = catalog_of(request)
-    return JSONResponse({"policies": [summary(i, p) for i, p in catalog.policies.items()]})
+    return JSON({"policies": [summary(i, p) for i, p in catalog.policies.items()]})
 
 
 async def policy(request: Request) -> Response:
-    return JSONResponse(summary(*policy_of(request)))
+    return JSON(summary(*policy_of(request)))
 
 
 async def schema(request: Request) -> Response:
     _, compiled = policy_of(request)
-    return JSONResponse(case_schema(compiled.checked), media_type="application/schema+json")
+    return JSON(case_schema(compiled.checked), media_type="application/schema+json")
 
 
 async def evaluate(request: Request) -> Response:
     _, compiled = policy_of(request)
     raw = await request.body()
     answer = evaluate_one(compiled, raw, request.query_params, _readings(request))
-    return JSONResponse(answer)
+    return JSON(answer)
 
 
 async def evaluate_list(request: Request) -> Response:
     _, compiled = policy_of(request)
     raw = await request.body()
     answer = evaluate_many(compiled, raw, request.query_params, _readings(request))
-    return JSONResponse(answer)
+    return JSON(answer)
 
 
 async def duties(request: Request) -> Response:
@@ -87,7 +96,7 @@ async def duties(request: Request) -> Response:
         report = build_report(catalog_of(request).checked, request.path_params["unit"])
     except InputError as exc:
         raise RequestError(404, str(exc)) from None
-    return JSONResponse(to_json(report))
+    return JSON(to_json(report))
 
 
 def _readings(request: Request) -> list[str]:

@@ -44,6 +44,7 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
         port=port,
         workers=workers,
         access_log=False,
+        timeout_keep_alive=30,  # a client's pooled connection outlives a busy moment
         log_level="warning",
     )
     return 0
