@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from policyc.cases import plain_data, read_case_file
 from policyc.cli import main
@@ -401,3 +403,64 @@ def test_serve_refuses_a_port_in_use(base: str, capsys: pytest.CaptureFixture[st
     port = base.rsplit(":", 1)[1]
     assert main(["serve", str(REPO / "policies"), "--port", port]) == 2
     assert f"127.0.0.1:{port}: cannot listen there" in capsys.readouterr().err
+
+
+# ---- whatever the body, a 2xx or a 4xx with messages -----------------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["600万单", "2023-12-31", "服装电商企业", "是", "1e5", "0x1F", "-0", "", "万"]),
+    st.text(max_size=12),
+)
+_NAMES = st.sampled_from(
+    ["申请人类型", "年发货量", "参展次数", "成立日期", "天门籍", "预测日AQI", "x", ""]
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(_NAMES | st.text(max_size=4), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+_CASES = st.fixed_dictionaries(
+    {},
+    optional={
+        "on": _SCALARS,
+        "inputs": st.one_of(_VALUES, st.dictionaries(_NAMES, _VALUES, max_size=6)),
+        "received": _VALUES,
+        "readings": _VALUES,
+        "policy": _SCALARS,
+        "other": _SCALARS,
+    },
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=_CASES)
+def test_any_case_body_is_answered_without_a_500(base: str, case: dict[str, Any]):
+    status, _, body = request(base, "POST", EVALUATE, json_text(case).encode())
+    assert status in (200, 400, 422), body[:500]
+    answer = json.loads(body)
+    if status != 200:
+        assert answer["problems"] and all(p["message"] for p in answer["problems"])
+
+
+def test_two_policy_files_of_the_same_name_are_refused(tmp_path: Path):
+    from policyc.compiler.errors import InputError
+    from policyc.serve.catalog import load_catalog
+
+    (tmp_path / "sources").mkdir()  # the policy quotes ../sources/ beside its folder
+    source = "000_45db2a21785f5603.txt"
+    (tmp_path / "sources" / source).write_bytes((REPO / "sources" / source).read_bytes())
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        for name in ("tzbh-2023-1.policy", "units.policy"):
+            (tmp_path / folder / name).write_bytes((REPO / "policies" / name).read_bytes())
+    with pytest.raises(InputError, match="same name"):
+        load_catalog([tmp_path])
