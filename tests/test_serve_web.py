@@ -201,3 +201,32 @@ def test_a_form_over_the_size_limit_is_413(base: str):
 def test_an_unknown_policy_page_is_404(base: str):
     status, page = get_page(base, "/policies/nope")
     assert status == 404 and "nope" in page
+
+
+def test_a_policy_file_name_with_spaces_quotes_and_chinese_is_served_safely(tmp_path: Path):
+    (tmp_path / "sources").mkdir()
+    source = "000_45db2a21785f5603.txt"
+    (tmp_path / "sources" / source).write_bytes((REPO / "sources" / source).read_bytes())
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    (folder / "units.policy").write_bytes((REPO / "policies" / "units.policy").read_bytes())
+    odd = '噪声 "职责" <1>'
+    (folder / f"{odd}.policy").write_bytes((REPO / "policies" / "tzbh-2023-1.policy").read_bytes())
+    with running_server(str(folder)) as url:
+        status, page = get_page(url, "/")
+        assert status == 200
+        link = re.search(r'href="(/policies/[^"]+)"', page)
+        assert link and urllib.parse.unquote(html.unescape(link[1])) == f"/policies/{odd}"
+        status, _, body = request(url, "GET", html.unescape(link[1]))
+        assert status == 200
+        form_action = re.search(r'<form method="post" action="([^"]+)" class="case"', body.decode())
+        assert form_action and html.unescape(form_action[1]) == html.unescape(link[1])
+        status, headers, _ = request(
+            url,
+            "POST",
+            urllib.parse.quote(f"/policies/{odd}"),
+            b"%40on=2023-12-31&%40action=download",
+            "application/x-www-form-urlencoded",
+        )
+        assert status == 200
+        assert headers["content-disposition"] == 'attachment; filename="_________1_-case.yaml"'

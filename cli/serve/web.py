@@ -12,6 +12,7 @@ downloading the case as YAML and uploading one all work with JavaScript off.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -83,7 +84,8 @@ async def submit(request: Request) -> Response:
     received = [v for v in form.getlist(RECEIVED) if isinstance(v, str)]
     data = case_data(policy.checked, values, received)
     if values.get("@action") == "download":
-        name = f"{policy_id}-case.yaml"
+        # The file name is the policy's, which the folder decides: kept to safe characters.
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", policy_id) + "-case.yaml"
         return Response(
             case_yaml(data),
             media_type="application/yaml; charset=utf-8",
