@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -126,3 +127,24 @@ def json_text(value: Any) -> str:
     if isinstance(value, date):
         return json.dumps(value.isoformat())
     return json.dumps(value, ensure_ascii=False)
+
+
+def declared_only(base: str, path: str, length: int, content_type: str) -> tuple[int, str]:
+    """Send a request's head declaring a `length`-byte body and none of it; the status and body
+    of the answer. (Sending the body too races with a server that answers 413 early and closes.)
+    """
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    head = (
+        f"POST {urllib.parse.quote(path)} HTTP/1.1\r\nHost: {host}\r\n"
+        f"Content-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=60) as connection:
+        connection.sendall(head.encode())
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += connection.recv(65536)
+        header, _, body = received.partition(b"\r\n\r\n")
+        size = int(re.search(rb"(?i)content-length: *(\d+)", header)[1])  # type: ignore[index]
+        while len(body) < size:
+            body += connection.recv(65536)
+    return int(header.split()[1]), body.decode("utf-8")

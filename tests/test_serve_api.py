@@ -22,7 +22,15 @@ from policyc.cli import main
 from policyc.compiler.pipeline import check_policy
 from policyc.schema import case_schema
 from policyc.testing import case_files
-from tests.serve_helpers import REPO, get_json, json_text, post_json, request, running_server
+from tests.serve_helpers import (
+    REPO,
+    declared_only,
+    get_json,
+    json_text,
+    post_json,
+    request,
+    running_server,
+)
 
 pytest.importorskip("starlette", reason="the serve extra is not installed")
 
@@ -335,14 +343,50 @@ def test_a_body_that_is_not_a_case_is_a_4xx_with_a_message(
 def test_a_body_over_the_limit_is_413(base: str):
     from policyc.serve.evaluate import MAX_BODY_BYTES
 
-    padding = " " * MAX_BODY_BYTES
-    status, _, body = request(base, "POST", EVALUATE, (json.dumps(CAPPED) + padding).encode())
+    status, body = declared_only(base, EVALUATE, MAX_BODY_BYTES + 1, "application/json")
     assert status == 413
     assert "1000000 bytes" in json.loads(body)["error"]
-    # Just under the limit is read and evaluated.
+    # Just at the limit is read and evaluated.
     fits = (json.dumps(CAPPED) + " " * (MAX_BODY_BYTES - len(json.dumps(CAPPED)))).encode()
     assert len(fits) == MAX_BODY_BYTES
     assert request(base, "POST", EVALUATE, fits)[0] == 200
+
+
+def test_a_body_without_a_length_is_counted_as_it_arrives():
+    """Chunked bodies declare no length: the bytes are counted (in-process, the ASGI app)."""
+    import asyncio
+
+    from policyc.serve.app import create_app
+    from policyc.serve.evaluate import MAX_BODY_BYTES
+
+    app = create_app([REPO / "policies"])
+    chunks = [b" " * 100_000] * (MAX_BODY_BYTES // 100_000) + [b"{}"]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        chunk = chunks.pop(0)
+        return {"type": "http.request", "body": chunk, "more_body": bool(chunks)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": EVALUATE,
+        "raw_path": EVALUATE.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 413
+    assert "1000000 bytes" in json.loads(sent[1]["body"])["error"]
 
 
 # ---- duties ----------------------------------------------------------------------------------
