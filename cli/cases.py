@@ -333,7 +333,11 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
 def load_case(path: Path, policy: CheckedPolicy) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once, as a
     `ProblemsError` (an InputError) whose problems name the file, line, column and field."""
-    root = read_case_file(path)
+    return validate_case(read_case_file(path), policy, str(path))
+
+
+def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
+    """A parsed case checked against `policy`; every problem at once, as a ProblemsError."""
     if not isinstance(root.value, dict):
         raise ProblemsError(
             [
@@ -691,3 +695,47 @@ def _shown(value: Any) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     text = str(value)
     return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+
+
+# ---- cases that arrive as data (the web service) ---------------------------------------------
+
+
+def read_case_text(text: str, name: str, as_json: bool) -> Node:
+    """A case's text parsed as `read_case_file` parses a file (JSON or YAML): numbers exact,
+    places named after `name`; raises InputError."""
+    if len(text.encode("utf-8")) > MAX_CASE_BYTES:
+        raise InputError(f"{name}: too large for a case file")
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty; expected a case with `inputs:`")
+    if as_json:
+        return _from_json(text, name)
+    return _from_yaml(text, name)
+
+
+def plain_data(node: Node) -> Any:
+    """A parsed case as plain data: dicts, lists, Decimal, str, bool, date, None."""
+    return _plain(node)
+
+
+def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:
+    """Validate already-parsed case data (numbers as Decimal or text, never float) for `policy`,
+    with the messages `load_case` gives for a JSON file called `name`; raises InputError."""
+    return validate_case(_wrap_plain(data, Where(name), 0), policy, name)
+
+
+def _wrap_plain(value: Any, where: Where, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise InputError(f"{where}: nested too deeply")
+    if isinstance(value, dict):
+        return Node({str(k): _wrap_plain(v, where, depth + 1) for k, v in value.items()}, where)
+    if isinstance(value, list):
+        return Node([_wrap_plain(v, where, depth + 1) for v in value], where)
+    return Node(value, where)
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node.value, dict):
+        return {k: _plain(v) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_plain(v) for v in node.value]
+    return node.value

@@ -145,6 +145,15 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
     duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     duties.add_argument("--format", choices=("text", "json"), default="text")
+    schema = sub.add_parser("schema", help="print the JSON Schema of a policy's case files")
+    schema.add_argument("policy", type=Path, metavar="POLICY")
+
+    serve = sub.add_parser("serve", help="serve the policies: a JSON API and a form per policy")
+    serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+
     for command in (check, run, test, docs, duties):
         command.add_argument(
             "--root",
@@ -197,6 +206,8 @@ def _main(argv: Sequence[str] | None) -> int:
                 "test": cmd_test,
                 "docs": cmd_docs,
                 "duties": cmd_duties,
+                "schema": cmd_schema,
+                "serve": cmd_serve,
             }
             with confined_to(getattr(args, "root", None)):
                 status: int = handler[args.command](args)
@@ -577,6 +588,25 @@ def cmd_duties(args: argparse.Namespace) -> int:
     from policyc.duties import run_duties
 
     return run_duties(args.unit, args.paths, args.format, sys.stdout)
+
+
+# ---- schema and serve ------------------------------------------------------------------------
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from policyc.report import json_text
+    from policyc.schema import case_schema
+
+    sys.stdout.write(json_text(case_schema(check_policy(args.policy))))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    for module in ("starlette", "uvicorn", "multipart", "orjson"):
+        require(module, "serve", "serve")
+    from policyc.serve.server import serve
+
+    return serve(args.paths, args.host, args.port, args.workers)
 
 
 if __name__ == "__main__":
