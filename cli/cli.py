@@ -24,6 +24,7 @@ from policyc.compiler.pipeline import (
     compile_policy,
     read_source,
 )
+from policyc.diagnostics import DiagnosticSink
 from policyc.extras import require
 from policyc.report import STATUS_WORDS, json_text, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--coverage",
         action="store_true",
         help="list every sentence of the source text no quote or aside covers",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: every error and warning as one JSON document on stdout (codes, ranges)",
     )
 
     run = sub.add_parser("run", help="evaluate a case against a policy")
@@ -162,6 +169,7 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
 def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import check, load_registry
     from policyc.compiler.coverage import coverage
+    from policyc.compiler.ignores import apply_ignores
     from policyc.compiler.lint import lint, lint_folder
     from policyc.compiler.parser import parse
     from policyc.compiler.registry import Registry
@@ -169,53 +177,59 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = list(policy_files(args.paths))
     if not files:
         raise InputError(f"no .policy files under {', '.join(map(str, args.paths))}")
+    sink = DiagnosticSink(args.format)
     failed = False
     checked_all = []
     for path in files:
+        stage = "syntax"
         try:
             text = read_source(path)
             parsed = parse(text, str(path))
+            stage = "check"
             if parsed.header is None and parsed.units and not (parsed.sections or parsed.clauses):
                 problems: list[Diagnostic] = []
                 load_registry(path, problems, Registry())
                 if problems:
                     raise PolicyError(problems, {str(path): text})
-                print(f"{path}: ok (unit registry, {len(parsed.units)} units)")
+                sink.ok(path, f"{path}: ok (unit registry, {len(parsed.units)} units)")
                 continue
             checked = check(parsed, text)
         except PolicyError as exc:
             failed = True
-            sys.stderr.write(exc.render() + "\n")
+            sink.failed(path, exc, stage)
             continue
-        warnings = [
-            w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING
-        ]
-        for warning in warnings:
-            sys.stderr.write(warning.render(checked.text) + "\n")
+        found = [w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING]
+        warnings = apply_ignores(found, {str(path): text})
+        sink.report(warnings, {str(path): text})
         if warnings and args.strict:
             failed = True
+            sink.not_ok(path)
             continue
         checked_all.append(checked)
         rules = sum(1 for _ in checked.file.all_rules())
         clauses = sum(1 for _ in checked.file.all_clauses())
         covered = coverage(checked)
         if args.coverage:
-            for sentence in covered.diagnostics():
-                sys.stderr.write(sentence.render(read_source(Path(sentence.span.file))) + "\n")
-        print(
+            source = Path(covered.source_path())
+            sink.report(covered.diagnostics(), {str(source): read_source(source)})
+        sink.ok(
+            path,
             f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules, "
-            f"source coverage {covered.percent:.1f}%)"
+            f"source coverage {covered.percent:.1f}%)",
         )
     if any(p.is_dir() for p in args.paths):
-        for warning in lint_folder(checked_all):
-            sys.stderr.write(warning.render(read_source(Path(warning.span.file))) + "\n")
-            failed = failed or args.strict
+        folder_warnings = lint_folder(checked_all)
+        texts = {w.span.file: read_source(Path(w.span.file)) for w in folder_warnings}
+        folder_warnings = apply_ignores(folder_warnings, texts)
+        sink.report(folder_warnings, texts)
+        failed = failed or (args.strict and bool(folder_warnings))
     if checked_all and not failed:
-        failed = _check_references(checked_all)
+        failed = _check_references(checked_all, sink)
+    sink.finish()
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _check_references(checked: list[CheckedPolicy]) -> bool:
+def _check_references(checked: list[CheckedPolicy], sink: DiagnosticSink) -> bool:
     """Resolve `refers` among the files checked, loading sibling policies for the rest."""
     loaded = {c.header.number: c for c in checked}
     wanted = {r.document for c in checked for _, r in c.references} - set(loaded)
@@ -230,9 +244,7 @@ def _check_references(checked: list[CheckedPolicy]) -> bool:
     problems = check_references(list(loaded.values()))
     mine = {c.file.path for c in checked}
     problems = [p for p in problems if p.span.file in mine]
-    texts = {c.file.path: c.text for c in checked}
-    for problem in problems:
-        sys.stderr.write(problem.render(texts.get(problem.span.file)) + "\n")
+    sink.report(problems, {c.file.path: c.text for c in checked})
     return bool(problems)
 
 
