@@ -112,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
 
+    fmt = sub.add_parser("fmt", help="lay policy files out in the one canonical layout")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="default: stdin")
+    fmt_mode = fmt.add_mutually_exclusive_group()
+    fmt_mode.add_argument("-w", "--write", action="store_true", help="rewrite the files")
+    fmt_mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    fmt_mode.add_argument("--diff", action="store_true", help="print what would change")
+
     duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
     duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
@@ -128,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "test": cmd_test,
             "docs": cmd_docs,
             "duties": cmd_duties,
+            "fmt": cmd_fmt,
         }
         return handler[args.command](args)
     except PolicyError as exc:
@@ -367,6 +375,16 @@ def cmd_docs(args: argparse.Namespace) -> int:
         raise InputError(f"{args.out}: cannot write the docs ({exc.strerror or exc})") from None
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
+
+
+# ---- fmt -------------------------------------------------------------------------------------
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from policyc.formatting import run_fmt
+
+    mode = "write" if args.write else "check" if args.check else "diff" if args.diff else "print"
+    return run_fmt(args.paths, mode)
 
 
 # ---- duties ----------------------------------------------------------------------------------
