@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt_mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
     fmt_mode.add_argument("--diff", action="store_true", help="print what would change")
 
+    sub.add_parser("lsp", help="a language server on stdin/stdout (pip install '.[lsp]')")
+
     duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
     duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
@@ -136,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "docs": cmd_docs,
             "duties": cmd_duties,
             "fmt": cmd_fmt,
+            "lsp": cmd_lsp,
         }
         return handler[args.command](args)
     except PolicyError as exc:
@@ -385,6 +388,13 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
     mode = "write" if args.write else "check" if args.check else "diff" if args.diff else "print"
     return run_fmt(args.paths, mode)
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    require("pygls", "lsp", "lsp")
+    from policyc.lsp import run  # pygls is imported only for the language server
+
+    return run()
 
 
 # ---- duties ----------------------------------------------------------------------------------
