@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     fmt_mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
     fmt_mode.add_argument("--diff", action="store_true", help="print what would change")
 
+    new = sub.add_parser("new", help="a skeleton policy from the received text")
+    new.add_argument("source", type=Path, metavar="SOURCE", help="the received text")
+    new.add_argument("--lines", required=True, metavar="A-B", help="the document's lines")
+    new.add_argument("-o", "--out", type=Path, metavar="FILE", help="default: stdout")
+    new.add_argument("--units", type=Path, metavar="REGISTRY", help="the unit registry")
+
     sub.add_parser("lsp", help="a language server on stdin/stdout (pip install '.[lsp]')")
 
     duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
@@ -139,6 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "duties": cmd_duties,
             "fmt": cmd_fmt,
             "lsp": cmd_lsp,
+            "new": cmd_new,
         }
         return handler[args.command](args)
     except PolicyError as exc:
@@ -388,6 +395,12 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
     mode = "write" if args.write else "check" if args.check else "diff" if args.diff else "print"
     return run_fmt(args.paths, mode)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from policyc.newpolicy import run_new
+
+    return run_new(args.source, args.lines, args.out, args.units)
 
 
 def cmd_lsp(args: argparse.Namespace) -> int:
