@@ -47,6 +47,12 @@ def test_every_policy_file_formats_faithfully_and_idempotently(path: Path):
     ], "every comment kept, in order"
 
 
+def test_the_shipped_policies_are_formatted():
+    for path in sorted(REPO.glob("policies/*.policy")):
+        text = path.read_text(encoding="utf-8")
+        assert format_text(text, str(path)) == text, f"run: policyc fmt -w {path}"
+
+
 @settings(SETTINGS, deadline=None)
 @given(mutated(POLICY_SEEDS))
 def test_a_mutated_policy_formats_faithfully_or_is_a_syntax_error(text: str):
