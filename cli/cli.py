@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 
+import attrs
+
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import MAX_SHOWN, Diagnostic, InputError, PolicyError, Severity
@@ -80,7 +82,12 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         action="store_true",
         help="list every sentence of the source text no quote or aside covers",
     )
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: every error and warning as one JSON document on stdout (codes, ranges)",
+    )
 
     run = sub.add_parser("run", help="evaluate a case against a policy")
     run.add_argument("policy", type=Path, metavar="POLICY")
@@ -141,6 +148,21 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
 
+    fmt = sub.add_parser("fmt", help="lay policy files out in the one canonical layout")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="default: stdin")
+    fmt_mode = fmt.add_mutually_exclusive_group()
+    fmt_mode.add_argument("-w", "--write", action="store_true", help="rewrite the files")
+    fmt_mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    fmt_mode.add_argument("--diff", action="store_true", help="print what would change")
+
+    new = sub.add_parser("new", help="a skeleton policy from the received text")
+    new.add_argument("source", type=Path, metavar="SOURCE", help="the received text")
+    new.add_argument("--lines", required=True, metavar="A-B", help="the document's lines")
+    new.add_argument("-o", "--out", type=Path, metavar="FILE", help="default: stdout")
+    new.add_argument("--units", type=Path, metavar="REGISTRY", help="the unit registry")
+
+    lsp = sub.add_parser("lsp", help="a language server on stdin/stdout (pip install '.[lsp]')")
+
     duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
     duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
@@ -162,7 +184,9 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
             help="the project the policies' `source` and `units from` files must lie in "
             "(default: the folder above their policies/ folder, else each policy's folder)",
         )
-    return parser, {"check": check, "run": run, "test": test, "docs": docs, "duties": duties}
+    commands = {"check": check, "run": run, "test": test, "docs": docs, "duties": duties}
+    commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
+    return parser, commands
 
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
@@ -208,6 +232,9 @@ def _main(argv: Sequence[str] | None) -> int:
                 "duties": cmd_duties,
                 "schema": cmd_schema,
                 "serve": cmd_serve,
+                "fmt": cmd_fmt,
+                "lsp": cmd_lsp,
+                "new": cmd_new,
             }
             with confined_to(getattr(args, "root", None)):
                 status: int = handler[args.command](args)
@@ -351,6 +378,7 @@ class DiagnosticPrinter:
 def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import check, load_registry
     from policyc.compiler.coverage import coverage
+    from policyc.compiler.ignores import apply_ignores
     from policyc.compiler.lint import lint, lint_folder
     from policyc.compiler.parser import parse
     from policyc.compiler.registry import Registry
@@ -369,9 +397,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     checked_all = []
     for path in files:
+        stage = "syntax"
         try:
             text = read_source(path)
             parsed = parse(text, str(path))
+            stage = "check"
             if parsed.header is None and parsed.units and not (parsed.sections or parsed.clauses):
                 problems: list[Diagnostic] = []
                 load_registry(path, problems, Registry())
@@ -382,12 +412,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             checked = check(parsed, text)
         except PolicyError as exc:
             failed = True
-            for diagnostic in exc.diagnostics:
-                printer.emit(diagnostic, exc.sources.get(diagnostic.span.file))
+            for diagnostic in exc.diagnostics:  # an error's code is its stage
+                staged = attrs.evolve(diagnostic, code=diagnostic.code or stage)
+                printer.emit(staged, exc.sources.get(diagnostic.span.file))
             continue
-        warnings = [
-            w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING
-        ]
+        found = [w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING]
+        warnings = apply_ignores(found, {str(path): text})
         for warning in warnings:
             printer.emit(warning, checked.text if warning.span.file == checked.file.path else None)
         if warnings and args.strict:
@@ -412,8 +442,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             },
         )
     if any(p.is_dir() for p in args.paths):
-        for warning in lint_folder(checked_all):
-            printer.emit(warning)
+        folder_warnings = lint_folder(checked_all)
+        texts = {w.span.file: read_source(Path(w.span.file)) for w in folder_warnings}
+        for warning in apply_ignores(folder_warnings, texts):
+            printer.emit(warning, texts.get(warning.span.file))
             failed = failed or args.strict
     if checked_all and not failed:
         failed = _check_references(checked_all, printer)
@@ -579,6 +611,29 @@ def cmd_docs(args: argparse.Namespace) -> int:
         raise InputError(f"{args.out}: cannot write the docs ({exc.strerror or exc})") from None
     print(f"wrote {len(written)} files to {args.out}")
     return EXIT_OK
+
+
+# ---- fmt -------------------------------------------------------------------------------------
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from policyc.formatting import run_fmt
+
+    mode = "write" if args.write else "check" if args.check else "diff" if args.diff else "print"
+    return run_fmt(args.paths, mode)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from policyc.newpolicy import run_new
+
+    return run_new(args.source, args.lines, args.out, args.units)
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    require("pygls", "lsp", "lsp")
+    from policyc.lsp import run  # pygls is imported only for the language server
+
+    return run()
 
 
 # ---- duties ----------------------------------------------------------------------------------

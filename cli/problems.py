@@ -5,9 +5,13 @@ whatever went wrong — a case file, a policy that does not check, a bad argumen
 
     {"policyc": 1, "ok": false,
      "errors": [{"file": str|null, "line": int|null, "column": int|null, "field": str|null,
-                 "message": str, "expected": str|null, "severity": "error"|"warning"}]}
+                 "message": str, "expected": str|null, "severity": "error"|"warning",
+                 "end_line": int|null, "end_column": int|null, "code": str|null,
+                 "hint": str|null}]}
 
-`line` and `column` are 1-based (columns count characters); `field` is the dotted path of the
+`code` is a warning's stable code (compiler/codes.py, silenced by `# policyc: ignore[CODE] why`)
+or the stage of a policy error (`syntax`, `check`); `hint` is `expected` under the name editors
+use. `line` and `column` are 1-based (columns count characters); `field` is the dotted path of the
 case-file field (`inputs.年发货量`, `expect.电商物流补贴.amount`) or the option (`--on`).
 Fields are only ever added. In text the same problem reads `file:line:column: message`.
 """
@@ -36,6 +40,9 @@ class Problem:
     field: str | None = None
     expected: str | None = None
     severity: str = "error"
+    end_line: int | None = None
+    end_column: int | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         place = [str(p) for p in (self.file, self.line, self.column) if p is not None]
@@ -51,6 +58,10 @@ class Problem:
             "message": self.message,
             "expected": self.expected,
             "severity": self.severity,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "hint": self.expected,
         }
 
 
@@ -71,6 +82,9 @@ def from_diagnostic(diagnostic: Diagnostic) -> Problem:
         span.column,
         expected=diagnostic.expected or None,
         severity="error" if diagnostic.severity is Severity.ERROR else "warning",
+        end_line=span.end_line or None,
+        end_column=span.end_column or None,
+        code=diagnostic.code or ("check" if diagnostic.severity is Severity.ERROR else None),
     )
 
 

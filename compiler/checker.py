@@ -292,8 +292,8 @@ class _Checker:
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
 
-    def warn(self, span: Span, message: str) -> None:
-        self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING))
+    def warn(self, span: Span, message: str, code: str = "") -> None:
+        self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))
 
     # ---- the whole file ----
     def run(self) -> None:
@@ -322,7 +322,9 @@ class _Checker:
         for decl in self.file.inputs:
             if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(
-                    decl.name.span, f"input `{decl.name.text}` is declared but no rule uses it"
+                    decl.name.span,
+                    f"input `{decl.name.text}` is declared but no rule uses it",
+                    code="unused-input",
                 )
 
     def load_units(self, header: n.Header) -> None:

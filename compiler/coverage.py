@@ -112,6 +112,7 @@ class Coverage:
                 Span(path, s.line, s.column, s.line, s.column + len(s.text)),
                 "no quote or aside covers this sentence",
                 severity=Severity.WARNING,
+                code="uncovered-sentence",
             )
             for s in self.uncovered()
         ]

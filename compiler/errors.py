@@ -44,6 +44,10 @@ class Severity(Enum):
 
 @attrs.frozen
 class Diagnostic:
+    """One problem at one place. `code` is a warning's stable name (compiler/codes.py), which
+    `check --format json` prints and `# policyc: ignore[CODE] reason` silences; "" for errors
+    the stage names instead."""
+
     span: Span
     message: str
     expected: str = ""
@@ -51,11 +55,13 @@ class Diagnostic:
     code: str = ""  # a stable name for a kind of warning (`negative-amount`), shown in brackets
 
     def render(self, source: str | None = None) -> str:
-        """`file:line:col: message`, the source line with a caret under the column, the hint."""
+        """`file:line:col: message` (a warning: `warning[code]: message`), the source line with
+        a caret under the column, the hint."""
         where = f"{self.span.file}:{self.span.line}:{self.span.column}"
-        label = "" if self.severity is Severity.ERROR else "warning: "
-        if self.code:
-            label = f"{label.rstrip(': ')}[{self.code}]: "
+        if self.severity is Severity.ERROR:
+            label = ""
+        else:
+            label = f"warning[{self.code}]: " if self.code else "warning: "
         lines = [printable(f"{where}: {label}{self.message}")]
         if source is not None:
             lines.extend(_excerpt(source, self.span))
