@@ -7,7 +7,8 @@ change) and the file's comments (compiler/comments.py). Its rules:
   the opening brace ends the header line, one statement per line indented 4 spaces deeper,
   the closing brace alone on its line; an empty block is `{ }`;
 - brace lists (`enum`, `table`, `tiers`, `schedule`, `any_of`, `all_of`, `in`,
-  `valid by reading`): written on one line (`{ a, b }`, and `in {a, b}` tight, like a set) unless the list ends with a comma
+  `valid by reading`): written on one line (`{ a, b }`, and `in {a, b}` tight, like a set)
+  unless the list ends with a comma
   or holds a comment, in which case each item sits on its own line, followed by a comma;
   the rows of an expanded `tiers`, `table` or `schedule` (`达到 5000 万元: 5 万元`) are
   aligned after their colon;
@@ -55,7 +56,9 @@ _BLOCKS: dict[str, frozenset[str]] = {
     "repair_decl": frozenset({"line", "received", "corrected", "because"}),
 }
 # Nodes whose braces hold a comma-separated list.
-_LISTS = frozenset({"enum_decl", "table_decl", "tiers", "schedule", "any_of", "all_of", "in_", "valid_reading"})
+_LISTS = frozenset(
+    {"enum_decl", "table_decl", "tiers", "schedule", "any_of", "all_of", "in_", "valid_reading"}
+)
 # List items with a `label: value` shape, aligned after the colon when the list is expanded.
 _ROWS = frozenset({"table_row", "tier_row", "schedule_row"})
 # Trailing comments are aligned only after code at most this wide; after wider code (a long
