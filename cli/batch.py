@@ -1,15 +1,20 @@
 """`policyc run POLICY --cases FILE`: many cases at once, through the batch query.
 
 A case file is CSV, JSON Lines or Parquet, one case per row: a column per input (a tally one
-column per member, `参展次数.省内`), values as in case files (a bare number is read in the input's
-measure; `600万单` carries its own), and optionally `on` (else --on), `received` (rule names
-separated by `;`, `,` or `、`) and `id` (copied to the results). An empty cell is an input not
-given. Every value is checked before anything is evaluated; problems name the row and column.
+column per member, `参展次数.省内`), and optionally `on` (else --on), `received` (rule names
+separated by `;`, `,` or `、`) and `id` (copied to the results). Every value is read exactly as a
+case file reads it, by the per-case code itself (cases._value) wherever SQL could differ: a CSV
+cell (or a Parquet string) as the same text written unquoted in a YAML case, JSON values as a
+JSON case holds them, Parquet numbers, booleans and dates as themselves (a double by its
+shortest text, never as binary float money). A daily series is a JSON list, or in a CSV cell its
+values separated by `;`. An empty cell is an input not given. Every value is checked before
+anything is evaluated; problems name the row and column, and after MAX_PROBLEMS the rest is not
+checked.
 
 The compiler generates the query (compiler/batch.py) and DuckDB runs it; rules it cannot express
 are evaluated case by case with the per-case path, and the summary says which. Results go to
-`--out` (CSV, Parquet or JSON Lines by suffix): a row per case, per rule the status and the
-amounts as exact decimal text in the column's unit.
+`--out` (CSV, Parquet or JSON Lines by suffix, never the cases file itself): a row per case, per
+rule the status and the amounts as exact decimal text in the column's unit.
 """
 
 from __future__ import annotations
@@ -23,15 +28,26 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 import attrs
 import duckdb
+import yaml
 
-from policyc.cases import reading_problem
+from policyc.cases import (
+    Node,
+    Where,
+    _describe,
+    _FieldError,
+    _quantity,
+    _scalar,
+    _value,
+    _wrap_plain,
+    reading_problem,
+)
 from policyc.compiler.batch import (
     ON,
     RECEIVED,
@@ -39,6 +55,7 @@ from policyc.compiler.batch import (
     STATUSES,
     BatchProgram,
     BatchRule,
+    comment_text,
     generate_batch,
     ident,
     input_columns,
@@ -48,13 +65,9 @@ from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.report import FLOW_WORDS
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import (
-    MeasureError,
-    Quantity,
-    dims_text,
-    parse_quantity_text,
-)
+from policyc.runtime.quantity import Measure, Quantity, dims_text
 
 __all__ = ["Batch", "BatchError", "read_format", "run_batch"]
 
@@ -70,9 +83,9 @@ SUFFIXES = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
 }
-TRUE_WORDS = ("true", "yes", "on", "是")
-FALSE_WORDS = ("false", "no", "off", "否")
 MAX_PROBLEMS = 20
+MAX_DIGITS = 30  # before and after the point, as parse_quantity_text allows
+SERIES_SEPARATOR = ";"  # a daily series in a CSV cell: 152;201;188
 NUMERIC_TYPES = (
     "TINYINT",
     "SMALLINT",
@@ -168,11 +181,64 @@ class _Column:
     """How one column of the file becomes a column of `cases`."""
 
     source: str  # the column in the file
-    info: InputInfo
+    info: InputInfo | None  # None for `on`
     kind: str  # its DuckDB type in the file
+    stored: bool = False  # checked as read (JSON Lines) and written in stored units
     sql: str = ""  # the typed value
+    fast: str = "FALSE"  # SQL: TRUE where SQL reads the value itself (else the per-case code)
+    numeric: bool = False  # an integer or DECIMAL column for a quantity
+    text: bool = False  # a text column for a quantity
+    tally: bool = False  # one member's column of a tally
     scale: int = 0
     width: int = 38
+
+
+class _Reader:
+    """Reads one distinct value of a column, as the per-case path reads it."""
+
+    def read(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def say(self, exc: Exception) -> str:
+        return str(exc)
+
+
+@attrs.define
+class _InputValue(_Reader):
+    """An input's value by cases._value (a tally member's by cases._quantity), given as the
+    file holds it: text (a CSV cell, a Parquet string) read as the same text written unquoted
+    in a YAML case; numbers, booleans, dates and lists as themselves. Returns what the query
+    needs: a stored decimal, a boolean, a date, a member, or a series as text."""
+
+    info: InputInfo
+    policy: CheckedPolicy
+    tally: bool = False
+
+    def read(self, value: Any) -> Any:
+        node = _node_of(value, self.info.type.kind in ("series", "boolseries"))
+        if node.value is None:
+            return None  # a blank cell: not given
+        typed = (
+            _quantity(self.info, node.value) if self.tally else _value(self.info, node, self.policy)
+        )
+        if isinstance(typed, Quantity):
+            return typed.value
+        if isinstance(typed, tuple):
+            return _stored_text(typed)
+        return typed
+
+
+class _OnValue(_Reader):
+    """The evaluation date of a row, as a case file's `on:` is read."""
+
+    def read(self, value: Any) -> Any:
+        node = _node_of(value, False)
+        if node.value is None or isinstance(node.value, date):
+            return node.value
+        try:
+            return parse_iso_date(str(node.value))
+        except ValueError as exc:
+            raise _FieldError(f"`on`: {exc}") from None
 
 
 LINE = "__line"  # the row's number in the file, from 1
@@ -207,6 +273,7 @@ class Batch:
         self.program: BatchProgram | None = None
         self.fallback_note = ""
         self._maps = 0
+        self._stored: set[str] = set()  # columns checked as read and written in stored units
 
     def close(self) -> None:
         self.con.close()
@@ -225,6 +292,8 @@ class Batch:
         kind = read_format(path)
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path}: the file is empty; expected a header and a case a row")
         with self.progress.track(self.con, "reading"):
             try:
                 if kind == "parquet":  # read where it lies: columnar, and only what is used
@@ -235,9 +304,13 @@ class Batch:
                     )
                 else:
                     text = path if kind == "csv" else self._jsonl_to_csv(path)
+                    # The file written from JSON Lines is plain CSV: no guessing its dialect.
+                    dialect = (
+                        ", delim = ',', quote = '\"', escape = '\"'" if kind == "jsonl" else ""
+                    )
                     self.con.execute(
                         f"CREATE TABLE raw_text AS SELECT * FROM read_csv({literal(str(text))}, "
-                        "header = true, all_varchar = true)"
+                        f"header = true, all_varchar = true{dialect})"
                     )
                     self.con.execute(
                         f"CREATE VIEW raw AS SELECT rowid + 1 AS {LINE}, * FROM raw_text"
@@ -257,11 +330,16 @@ class Batch:
         return row[0]
 
     def _jsonl_to_csv(self, path: Path) -> Path:
-        """JSON Lines through Python's json (numbers kept as their exact text), flattened: a
-        nested object is a tally (`{"参展次数": {"省内": 2}}` is the column 参展次数.省内), a
-        list is `received`."""
+        """JSON Lines read as JSON case files are (numbers kept as their exact text), each input's
+        value checked by the per-case rules as it is read and written to a CSV in stored units:
+        a nested object is a tally (`{"参展次数": {"省内": 2}}`), a list a daily series (or, in
+        `received`, rule names). Stops after MAX_PROBLEMS problems."""
+        checked = self.checked
+        by_input = input_columns(checked)
+        owner = {col: name for name, cols in by_input.items() for col in cols}
         rows: list[dict[str, str]] = []
         names: dict[str, None] = {}
+        problems: list[str] = []
         try:
             handle = path.open(encoding="utf-8")
         except OSError as exc:
@@ -271,23 +349,20 @@ class Batch:
                 for number, line in enumerate(handle, 1):
                     if not line.strip():
                         continue
-                    try:
-                        data = json.loads(line, parse_float=Decimal, parse_int=Decimal)
-                    except json.JSONDecodeError as exc:
-                        raise InputError(f"{path}:{number}: invalid JSON: {exc.msg}") from None
-                    if not isinstance(data, dict):
-                        raise InputError(f"{path}:{number}: a case is a JSON object")
+                    if len(problems) >= MAX_PROBLEMS:
+                        problems.append(f"stopped after {MAX_PROBLEMS} problems, at line {number}")
+                        break
+                    place = f"row {len(rows) + 1} (line {number})"
+                    data = _json_case(line, f"{path}: {place}")
                     row: dict[str, str] = {}
                     for key, value in data.items():
-                        if isinstance(value, dict):
-                            for member, inner in value.items():
-                                row[f"{key}.{member}"] = _json_text(inner)
-                        else:
-                            row[key] = _json_text(value)
+                        self._json_field(key, value, place, row, owner, problems)
                     names.update(dict.fromkeys(row))
                     rows.append(row)
             except UnicodeDecodeError as exc:
                 raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        if problems:
+            raise BatchError(self._problems(problems))
         if not rows:
             raise InputError(f"{path}: no cases")
         out = Path(self._temp.name) / "cases.csv"
@@ -297,11 +372,53 @@ class Batch:
             writer.writerows(rows)
         return out
 
+    def _json_field(
+        self,
+        key: str,
+        value: Any,
+        place: str,
+        row: dict[str, str],
+        owner: dict[str, str],
+        problems: list[str],
+    ) -> None:
+        """One field of a JSON case into `row`: an input checked by the per-case rules and kept
+        in stored units (its columns marked stored); anything else as text."""
+        checked = self.checked
+        if value is None:
+            return
+        if key in checked.inputs or key in owner:
+            info = checked.inputs[owner.get(key, key)]
+            node = _wrap_plain(value, Where(place), 0)
+            try:
+                if key in checked.inputs:
+                    typed = _value(info, node, checked)
+                else:
+                    typed = _quantity(info, value)  # one member's column of a tally
+            except _FieldError as exc:
+                problems.append(f"{place}, column `{key}`: {exc}")
+                return
+            if isinstance(typed, dict):
+                for member, quantity in typed.items():
+                    row[f"{key}.{member}"] = _stored_text(quantity)
+                    self._stored.add(f"{key}.{member}")
+            else:
+                row[key] = _stored_text(typed)
+                self._stored.add(key)
+            return
+        if key not in EXTRA_COLUMNS:
+            problems.append(f"{place}: {_unknown_column(key, [*owner, *EXTRA_COLUMNS])}")
+            return
+        row[key] = _json_text(value)
+
     def _define_cases(self, types: dict[str, str], on: date | None) -> None:
         """The view `cases`: one typed column per input column of the policy, in stored units.
 
-        Every check of every column is one aggregate of a single pass over the file; only the
-        checks that fail are looked at again, for the rows to name."""
+        Every value is read by the per-case rules (cases._value). SQL reads, in one aggregate
+        pass over the file, the values it can read exactly as they would (plain digits, true
+        booleans, numbers of a numeric column); each column's other values are read by the
+        per-case code itself, once per distinct value, in one grouped pass, and reach the query
+        through a table of what they read as. Problems name the row and the column; after
+        MAX_PROBLEMS nothing more is checked."""
         checked = self.checked
         problems: list[str] = []
         columns: dict[str, _Column] = {}
@@ -313,15 +430,14 @@ class Batch:
                 extras[source] = kind
             elif source in owner:
                 info = checked.inputs[owner[source]]
-                if info.type.kind in ("series", "boolseries"):
-                    problems.append(f"column `{source}`: a daily series cannot be given in a row")
-                columns[source] = _Column(source, info, kind)
+                column = _Column(source, info, kind, stored=source in self._stored)
+                column.tally = info.type.kind == "keyed"
+                columns[source] = column
             elif source in by_input:
                 members = ", ".join(by_input[source])
                 problems.append(f"column `{source}`: a tally is one column per member: {members}")
             else:
-                hint = did_you_mean(source, [*owner, *EXTRA_COLUMNS])
-                problems.append(f"unknown column `{source}`{hint}")
+                problems.append(_unknown_column(source, [*owner, *EXTRA_COLUMNS]))
         for name, info in checked.inputs.items():
             if info.decl.presence == "required" and not set(columns) & set(by_input[name]):
                 problems.append(f"missing input column `{name}`")
@@ -329,51 +445,35 @@ class Batch:
             problems.append("no evaluation date: give an `on` column or --on DATE")
         if problems:
             raise BatchError(self._problems(problems))
-        checks: list[tuple[str, str, str, str]] = []  # (column, value, valid, message)
         stats: dict[str, str] = {}
         for column in columns.values():
-            self._plan(column, checks, stats)
+            self._plan(column, stats)
         if "on" in extras:
-            checks.append(("on", *_date_check(_raw("on"))))
-            if on is None:
-                checks.append(
-                    (
-                        "on",
-                        f"CASE WHEN {_raw('on')} IS NULL THEN '' END",
-                        "false",
-                        "no evaluation date: fill `on` or give --on",
-                    )
-                )
-        aggregates = dict(stats)
-        for k, (_, value, valid, _) in enumerate(checks):
-            aggregates[f"bad{k}"] = (
-                f"count(CASE WHEN {value} IS NOT NULL AND NOT coalesce({valid}, false) THEN 1 END)"
-            )
-        names = list(aggregates)
-        row = self.con.execute(
-            f"SELECT {', '.join(aggregates[k] for k in names)} FROM raw"
-        ).fetchone()
+            stats["slow:on"] = f"count({_raw('on')})"
+        names = list(stats)
+        row = self.con.execute(f"SELECT {', '.join(stats[k] for k in names)} FROM raw").fetchone()
         found = dict(zip(names, row or (), strict=True))
-        for k, (source, value, valid, message) in enumerate(checks):
-            if found[f"bad{k}"]:
-                bad = self.con.execute(
-                    f"SELECT {LINE}, CAST({value} AS VARCHAR) FROM raw WHERE {value} IS NOT NULL "
-                    f"AND NOT coalesce({valid}, false) ORDER BY {LINE} LIMIT 5"
-                ).fetchall()
-                for line, text in bad:
-                    shown = f", got `{text}`" if text else ""
-                    problems.append(f"row {line}, column `{source}`: {message}{shown}")
+        unchecked = 0
         for column in columns.values():
-            self._finish(column, found, problems)
+            unchecked += self._finish(column, found, problems)
+        on_sql = "NULL"
+        if "on" in extras:
+            on_column = _Column("on", None, extras["on"])
+            unchecked += self._read_slow(on_column, "FALSE", _OnValue(), "DATE", problems)
+            on_sql = on_column.sql or "NULL"
+            if on is None and not problems:
+                missing = self.con.execute(
+                    f"SELECT {LINE} FROM raw WHERE {on_sql} IS NULL ORDER BY {LINE} LIMIT 5"
+                ).fetchall()
+                problems.extend(
+                    f"row {line}, column `on`: no evaluation date: fill `on` or give --on"
+                    for (line,) in missing
+                )
         received = self._received_column(extras.get("received"), problems)
         if problems:
-            raise BatchError(self._problems(problems))
+            raise BatchError(self._problems(problems, unchecked))
         default = f"DATE '{on.isoformat()}'" if on is not None else "NULL"
-        day = (
-            f"coalesce({_date_sql(_raw('on'), extras['on'])}, {default})"
-            if "on" in extras
-            else default
-        )
+        day = f"coalesce({on_sql}, {default})" if "on" in extras else default
         select = [
             f"{LINE} AS {ident(ROW)}",
             f"{day} AS {ident(ON)}",
@@ -386,104 +486,194 @@ class Batch:
                 select.append(f"{sql} AS {ident(target)}")
         self.types = {c.source: (c.width, c.scale) for c in columns.values()}
         self.con.execute(f"CREATE VIEW cases AS SELECT {', '.join(select)} FROM raw")
+        self._required_given(columns)
 
-    def _plan(
-        self, column: _Column, checks: list[tuple[str, str, str, str]], stats: dict[str, str]
-    ) -> None:
-        """The checks of a column's values, and the figures its type is chosen from."""
+    def _required_given(self, columns: dict[str, _Column]) -> None:
+        """A row that leaves a required input empty is refused, as a case file is."""
+        required = [
+            (name, info)
+            for name, info in self.checked.inputs.items()
+            if info.decl.presence == "required" and name in columns
+        ]
+        if not required:
+            return
+        empty = " OR ".join(f"{ident(name)} IS NULL" for name, _ in required)
+        flags = ", ".join(f"{ident(name)} IS NULL" for name, _ in required)
+        rows = self.con.execute(
+            f"SELECT {ident(ROW)}, {flags} FROM cases WHERE {empty} ORDER BY {ident(ROW)} "
+            f"LIMIT {MAX_PROBLEMS + 1}"
+        ).fetchall()
+        problems = [
+            f"row {row[0]}, column `{name}`: missing input `{name}`: expected "
+            f"{_describe(info, self.checked)}"
+            for row in rows
+            for (name, info), missing in zip(required, row[1:], strict=True)
+            if missing
+        ]
+        if problems:
+            raise BatchError(self._problems(problems))
+
+    def _plan(self, column: _Column, stats: dict[str, str]) -> None:
+        """What SQL reads of a column itself (`column.fast`, TRUE where it reads the value exactly
+        as the per-case path does), and the figures of the aggregate pass about it."""
         info, x, kind, key = column.info, _raw(column.source), column.kind, column.source
+        assert info is not None
         tkind = info.type.kind
-        if tkind == "bool":
-            if kind != "BOOLEAN":
-                words = f"lower(trim(CAST({x} AS VARCHAR)))"
-                valid = f"{words} IN ({', '.join(map(literal, TRUE_WORDS + FALSE_WORDS))})"
-                checks.append((key, x, valid, "expected true or false (or 是/否)"))
-        elif tkind == "date":
-            if kind != "DATE":
-                checks.append((key, *_date_check(x)))
-        elif tkind == "enum":
-            members = self.checked.enums[info.type.enum]
-            valid = f"trim(CAST({x} AS VARCHAR)) IN ({', '.join(map(literal, members))})"
-            checks.append((key, x, valid, f"expected one of {', '.join(members)}"))
-        elif kind in NUMERIC_TYPES or kind.startswith("DECIMAL"):
-            stats[f"min:{key}"] = f"min({x})"  # from the Parquet statistics: no scan
-            stats[f"max:{key}"] = f"max({x})"
-        elif tkind in ("quantity", "keyed"):
-            text = f"CAST({x} AS VARCHAR)"  # DOUBLE too: its shortest text, as a person wrote it
-            # Regular expressions measured fastest here (DuckDB's RE2 over each text once).
+        text = f"CAST({x} AS VARCHAR)"
+        # Checked as it was read (JSON Lines) and written in stored units, or a true boolean.
+        if column.stored or (tkind == "bool" and kind == "BOOLEAN"):
+            column.fast = "TRUE"
+        elif tkind in ("quantity", "keyed") and (
+            kind in NUMERIC_TYPES or _decimal_scale(kind) >= 0
+        ):
+            assert info.measure is not None
+            scale = max(_decimal_scale(kind), 0)
+            if scale > MAX_DIGITS:
+                column.fast = "FALSE"
+            else:
+                limit = f"CAST('1{'0' * MAX_DIGITS}' AS DECIMAL(38,0))"
+                fast = [f"{x} >= 0", f"{x} < {limit}"]
+                places = _whole_places(info.measure)
+                if places is not None and places < scale:
+                    fast.append(f"{x} = round({x}, {places})")
+                column.fast = "(" + " AND ".join(fast) + ")"
+                column.numeric = True
+        elif (
+            tkind in ("quantity", "keyed")
+            and kind not in ("BOOLEAN", "DATE")
+            and (not kind.endswith("]") and not kind.startswith(("STRUCT", "MAP", "TIMESTAMP")))
+        ):
+            assert info.measure is not None
+            # Plain digits, at most MAX_DIGITS before and after the point, and for a count no
+            # fraction finer than a whole thing: what parse_quantity_text reads as the number.
             fraction = f"regexp_extract({text}, '^\\s*[0-9]*\\.([0-9]+)\\s*$', 1)"
             whole = f"regexp_extract({text}, '^\\s*([0-9]+)(\\.[0-9]+)?\\s*$', 1)"
+            fast = [
+                f"regexp_full_match({text}, ' *[0-9]{{1,{MAX_DIGITS}}}"
+                f"(\\.[0-9]{{1,{MAX_DIGITS}}})? *')"
+            ]
+            places = _whole_places(info.measure)
+            if places is not None:
+                fast.append(f"length(rtrim({fraction}, '0')) <= {places}")
+            column.fast = "(" + " AND ".join(fast) + ")"
+            column.text = True
+            stats[f"scale:{key}"] = f"max(CASE WHEN {column.fast} THEN length({fraction}) END)"
+            stats[f"digits:{key}"] = (
+                f"max(CASE WHEN {column.fast} THEN length(ltrim({whole}, '0')) END)"
+            )
+        else:
+            column.fast = "FALSE"
+        if column.numeric or column.stored:
+            stats[f"min:{key}"] = f"min({x})"
+            stats[f"max:{key}"] = f"max({x})"
+        if column.stored and tkind in ("quantity", "keyed"):
+            fraction = f"regexp_extract({text}, '\\.([0-9]+)', 1)"
             stats[f"scale:{key}"] = f"max(length({fraction}))"
-            stats[f"digits:{key}"] = f"max(length(ltrim({whole}, '0')))"
-            stats[f"other:{key}"] = f"count(CASE WHEN NOT {_plain_number(text)} THEN 1 END)"
+            stats[f"digits:{key}"] = (
+                f"max(length(ltrim(regexp_extract({text}, '^([0-9]+)', 1), '0')))"
+            )
+        if column.fast != "TRUE":
+            stats[f"slow:{key}"] = f"count(CASE WHEN NOT {column.fast} THEN {x} END)"
 
-    def _finish(self, column: _Column, found: dict[str, Any], problems: list[str]) -> None:
-        """The typed SQL of a column, from the figures of `_plan`."""
+    def _finish(self, column: _Column, found: dict[str, Any], problems: list[str]) -> int:
+        """The typed SQL of a column: what SQL reads itself, and the rest read by the per-case
+        code through a table. Returns how many rows were left unchecked (problems enough)."""
         info, x, kind, key = column.info, _raw(column.source), column.kind, column.source
+        assert info is not None
         tkind = info.type.kind
-        if tkind == "bool":
-            words = f"lower(trim(CAST({x} AS VARCHAR)))"
-            column.sql = (
-                x
-                if kind == "BOOLEAN"
-                else (
-                    f"(CASE WHEN {words} IN ({', '.join(map(literal, TRUE_WORDS))}) THEN TRUE "
-                    f"WHEN {words} IN ({', '.join(map(literal, FALSE_WORDS))}) THEN FALSE END)"
-                )
-            )
-            return
-        if tkind == "date":
-            column.sql = _date_sql(x, kind)
-            return
-        if tkind == "enum":
-            column.sql = f"trim(CAST({x} AS VARCHAR))"
-            return
+        reader = _InputValue(info, self.checked, tally=column.tally)
+        if tkind in ("bool", "date", "enum", "series", "boolseries"):
+            fast = {
+                "bool": f"CAST(lower(trim({x})) AS BOOLEAN)" if column.stored else x,
+                "date": f"CAST(trim({x}) AS DATE)",
+                "enum": x,
+                "series": x,
+                "boolseries": x,
+            }[tkind]
+            column.sql = fast
+            sql_type = _sql_type(info)
+            if not column.stored and not (tkind == "bool" and kind == "BOOLEAN"):
+                return self._read_slow(column, column.fast, reader, sql_type, problems)
+            return 0
         if tkind not in ("quantity", "keyed"):
-            return
+            column.sql = "NULL"
+            return 0
         assert info.measure is not None
-        factor = info.measure.factor
-        if f"max:{key}" in found:  # an integer or DECIMAL column
-            if found[f"min:{key}"] is not None and found[f"min:{key}"] < 0:
-                bad = self.con.execute(
-                    f"SELECT {LINE}, {x} FROM raw WHERE {x} < 0 ORDER BY {LINE} LIMIT 5"
-                ).fetchall()
-                problems.extend(
-                    f"row {line}, column `{key}`: must not be negative, got `{v}`"
-                    for line, v in bad
-                )
-            scale = int(kind.split(",")[1].rstrip(") ")) if kind.startswith("DECIMAL") else 0
-            high = abs(int(found[f"max:{key}"] or 0))
-            digits = len(str(high).lstrip("0")) + len(str(int(factor))) - 1
-            self._typed(
-                column,
-                f"CAST({x} AS DECIMAL({min(38, max(digits, 1) + scale)},{scale}))",
-                scale,
-                max(digits, 1),
-                factor,
-                problems,
+        factor = Decimal(1) if column.stored else info.measure.factor
+        if column.numeric:
+            scale = max(_decimal_scale(kind), 0)
+            high = max(abs(int(found[f"max:{key}"] or 0)), abs(int(found[f"min:{key}"] or 0)))
+            digits = min(len(str(high).lstrip("0")), MAX_DIGITS) + len(str(int(factor))) - 1
+            value = f"CAST({x} AS DECIMAL({min(38, max(digits, 1) + scale)},{scale}))"
+        else:
+            scale = int(found.get(f"scale:{key}") or 0)
+            plain_digits = max(int(found.get(f"digits:{key}") or 0), 1)
+            digits = plain_digits + len(str(int(factor))) - 1
+            value = (
+                f"CAST(trim(CAST({x} AS VARCHAR)) AS DECIMAL({min(38, plain_digits + scale)},"
+                f"{scale}))"
             )
-            return
-        text = f"CAST({x} AS VARCHAR)"
-        plain_scale = int(found[f"scale:{key}"] or 0)
-        plain_digits = max(int(found[f"digits:{key}"] or 0), 1)
-        if plain_digits > 30:
-            problems.append(f"column `{key}`: a number has more than 30 integer digits")
-            return
-        value = f"CAST({text} AS DECIMAL({min(38, plain_digits + plain_scale)},{plain_scale}))"
-        digits = plain_digits + len(str(int(factor))) - 1
-        mapping: dict[str, Decimal] = {}
-        if found[f"other:{key}"]:
-            texts = self.con.execute(
-                f"SELECT DISTINCT {text} FROM raw "
-                f"WHERE {x} IS NOT NULL AND NOT {_plain_number(text)}"
-            ).fetchall()
-            for (written,) in texts:
-                try:
-                    mapping[written] = _quantity_text(info, written)
-                except ValueError as exc:
-                    line = self._one(f"SELECT min({LINE}) FROM raw WHERE {text} = ?", written)
-                    problems.append(f"row {line}, column `{key}`: {exc}")
-        self._typed(column, value, plain_scale, digits, factor, problems, mapping, text)
+        unchecked = 0
+        mapping: dict[str, Any] = {}
+        if found.get(f"slow:{key}"):
+            unchecked = self._read_slow(column, column.fast, reader, "", problems, mapping)
+        self._typed(column, value, scale, max(digits, 1), factor, problems, mapping)
+        return unchecked
+
+    def _read_slow(
+        self,
+        column: _Column,
+        fast: str,
+        reader: _Reader,
+        sql_type: str,
+        problems: list[str],
+        mapping: dict[str, Any] | None = None,
+    ) -> int:
+        """The values SQL does not read itself, each distinct one read once by `reader` in order
+        of first appearance; problems name the first row that holds it. With `sql_type`, the
+        column's SQL becomes its fast value or the one read (a table of distinct values);
+        without, what was read is left in `mapping` (stored decimals) for `_typed`.
+
+        Returns the number of rows left unchecked once MAX_PROBLEMS problems are found."""
+        x = _raw(column.source)
+        slow = f"{x} IS NOT NULL AND NOT coalesce({fast}, false)"
+        read: dict[str, Any] = {} if mapping is None else mapping
+        checked = 0
+        if len(problems) < MAX_PROBLEMS:
+            cursor = self.con.cursor()
+            cursor.execute(
+                f"SELECT {x}, CAST({x} AS VARCHAR), min({LINE}) AS first, count(*) FROM raw "
+                f"WHERE {slow} GROUP BY {x} ORDER BY first"
+            )
+            while len(problems) < MAX_PROBLEMS and (chunk := cursor.fetchmany(10_000)):
+                for value, key, first, count in chunk:
+                    if len(problems) >= MAX_PROBLEMS:
+                        break
+                    checked += count
+                    try:
+                        read[key] = reader.read(value)
+                    except _FieldError as exc:
+                        problems.append(f"row {first}, column `{column.source}`: {reader.say(exc)}")
+            cursor.close()
+        unchecked = 0
+        if len(problems) >= MAX_PROBLEMS:  # stop reading: only count what is left
+            unchecked = int(self._one(f"SELECT count(*) FROM raw WHERE {slow}")) - checked
+        if mapping is not None or problems:
+            return unchecked
+        self._maps += 1
+        table = f"map_{self._maps}"
+        self.con.execute(f"CREATE TABLE {table} (k VARCHAR, v {sql_type})")
+        if read:
+            self.con.executemany(
+                f"INSERT INTO {table} VALUES (?, CAST(? AS {sql_type}))", list(read.items())
+            )
+        looked_up = f"(SELECT v FROM {table} WHERE k = CAST({x} AS VARCHAR))"
+        column.sql = (
+            looked_up
+            if fast == "FALSE" or not column.sql
+            else f"(CASE WHEN {fast} THEN {column.sql} ELSE {looked_up} END)"
+        )
+        return unchecked
 
     def _typed(
         self,
@@ -493,17 +683,17 @@ class Batch:
         digits: int,
         factor: Decimal,
         problems: list[str],
-        mapping: Mapping[str, Decimal] | None = None,
-        text: str = "",
+        mapping: Mapping[str, Decimal | None] | None = None,
     ) -> None:
         """value × the measure's factor, as a DECIMAL just wide enough for every value (so that
-        DuckDB computes in 64 bits wherever it can); texts with a measure through `mapping`."""
+        DuckDB computes in 64 bits wherever it can); other values through `mapping`."""
         if factor != 1:
             value = f"({value} * {_dec(factor)})"
             scale += _scale(factor)
         for number in (mapping or {}).values():
-            scale = max(scale, _scale(number))
-            digits = max(digits, len(str(abs(int(number)))))
+            if number is not None:
+                scale = max(scale, _scale(number))
+                digits = max(digits, len(str(abs(int(number)))))
         if digits + scale > 38:
             problems.append(f"column `{column.source}`: a value has more than 38 digits")
             return
@@ -514,12 +704,15 @@ class Batch:
             self.con.execute(f"CREATE TABLE {table} (t VARCHAR, v DECIMAL(38,{scale}))")
             self.con.executemany(
                 f"INSERT INTO {table} VALUES (?, CAST(? AS DECIMAL(38,{scale})))",
-                [(k, format(v, "f")) for k, v in mapping.items()],
+                [(k, None if v is None else format(v, "f")) for k, v in mapping.items()],
             )
+            x = _raw(column.source)
             value = (
-                f"(CASE WHEN {_plain_number(text)} THEN {value} "
-                f"ELSE (SELECT v FROM {table} WHERE t = {text}) END)"
+                f"(CASE WHEN {column.fast} THEN {value} "
+                f"ELSE (SELECT v FROM {table} WHERE t = CAST({x} AS VARCHAR)) END)"
             )
+        elif column.fast not in ("TRUE",):
+            value = f"(CASE WHEN {column.fast} THEN {value} END)"
         column.sql = f"CAST({value} AS DECIMAL({column.width},{scale}))"
 
     def _input_sql(
@@ -563,15 +756,20 @@ class Batch:
         for (name,) in given:
             if name not in rules:
                 problems.append(
-                    f"column `received` names `{name}`, which is not a rule of "
+                    f"column `received` names `{comment_text(name)}`, which is not a rule of "
                     f"{self.checked.header.number}{did_you_mean(name, sorted(rules))}"
                 )
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
 
-    def _problems(self, problems: list[str]) -> str:
+    def _problems(self, problems: list[str], unchecked: int = 0) -> str:
         shown = [f"{self.path}: {p}" for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
             shown.append(f"… and {len(problems) - MAX_PROBLEMS} more")
+        if unchecked:
+            shown.append(
+                f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                "problems)"
+            )
         return "\n".join(shown)
 
     # ---- evaluating ----
@@ -637,8 +835,14 @@ class Batch:
             while batch := cursor.fetchmany(10_000):
                 for row in batch:
                     inputs = self._inputs(row[3:], names, by_input)
-                    # The whole policy, exactly as `policyc run` evaluates one case.
-                    evaluated = self.policy.evaluate(inputs, row[1], self.readings, row[2] or ())
+                    # The whole policy, exactly as `policyc run` evaluates one case; a case it
+                    # refuses is refused here, naming the row.
+                    try:
+                        evaluated = self.policy.evaluate(
+                            inputs, row[1], self.readings, row[2] or ()
+                        )
+                    except (InputError, ArithmeticError, ValueError) as exc:
+                        raise BatchError(f"{self.path}: row {row[0]}: {exc}") from None
                     results = {r.info.name: r for r in evaluated if r.info.role == "rule"}
                     cells: list[str] = [str(row[0])]
                     for rule in rules:
@@ -692,6 +896,12 @@ class Batch:
                 }
             elif kind == "quantity":
                 inputs[name] = Quantity(Decimal(cells[0]), info.type.dims)
+            elif kind == "series":  # stored decimals, `;` between days
+                assert info.measure is not None
+                inputs[name] = tuple(
+                    Quantity(Decimal(day), info.measure.dims)
+                    for day in str(cells[0]).split(SERIES_SEPARATOR)
+                )
             else:
                 inputs[name] = cells[0]
         return inputs
@@ -746,8 +956,11 @@ class Batch:
             "parquet": "FORMAT parquet",
             "jsonl": "FORMAT json",
         }[kind]
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
         os.close(fd)
         try:
             with self.progress.track(self.con, "writing"):
@@ -756,6 +969,9 @@ class Batch:
                     f"ORDER BY r.{ident(ROW)}) TO {literal(temp)} ({options})"
                 )
             os.replace(temp, out)
+        except OSError as exc:
+            Path(temp).unlink(missing_ok=True)
+            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -794,6 +1010,7 @@ class Batch:
                 item |= {"total": Decimal(0), "largest": [], "capped": 0, "has_cap": rule.has_cap}
             rules.append(item)
         by_year: dict[int, dict[str, Decimal]] = {}
+        by_kind: dict[str, dict[str, Decimal]] = {}
         for year, *values in groups:
             by_year.setdefault(int(year), {})
             at = 0
@@ -809,7 +1026,13 @@ class Batch:
                         [*item["largest"], *map(Decimal, largest or [])], reverse=True
                     )[:3]
                     item["capped"] += int(capped)
+                    # Only like with like: paid, waived and payable amounts are totalled apart;
+                    # `totals` and `by_year` are what is paid to the applicants.
+                    flow = self.policy.rules[rule.index].flow
                     if total is not None:
+                        kind = by_kind.setdefault(flow, {})
+                        kind[rule.unit] = kind.get(rule.unit, Decimal(0)) + Decimal(total)
+                    if total is not None and flow == "paid":
                         totals = by_year.setdefault(int(year), {})
                         totals[rule.unit] = totals.get(rule.unit, Decimal(0)) + Decimal(total)
         grand: dict[str, Decimal] = {}
@@ -822,6 +1045,7 @@ class Batch:
             "readings": self.readings,
             "rules": rules,
             "totals": grand,
+            "totals_by_kind": by_kind,
             "by_year": by_year,
             "funds": self._funds(),
             "note": self.fallback_note,
@@ -853,23 +1077,93 @@ def _raw(column: str) -> str:
     return f"raw.{ident(column)}"
 
 
-def _plain_number(text: str) -> str:
-    """SQL: `text` is digits with at most one point inside, white space around (read in SQL,
-    exactly); any other text is read by Python as a case file reads it (measures, 万, commas)."""
-    return f"regexp_full_match({text}, '\\s*[0-9]+(\\.[0-9]+)?\\s*')"
+def _unknown_column(name: str, known: list[str]) -> str:
+    # A name is shown with its control characters escaped: it comes from an untrusted file.
+    return f"unknown column `{comment_text(name)}`{did_you_mean(name, known)}"
 
 
-def _date_check(x: str) -> tuple[str, str, str]:
-    text = f"trim(CAST({x} AS VARCHAR))"
-    valid = (
-        f"regexp_full_match({text}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
-        f"AND TRY_CAST({text} AS DATE) IS NOT NULL"
-    )
-    return x, valid, "expected a date written YYYY-MM-DD"
+_RESOLVER = yaml.SafeLoader("")
 
 
-def _date_sql(x: str, kind: str) -> str:
-    return x if kind == "DATE" else f"CAST(trim(CAST({x} AS VARCHAR)) AS DATE)"
+def _text_value(text: str) -> Any:
+    """Text as the same text written unquoted as a YAML case value reads: `true` a boolean,
+    `12` and `1.5` numbers, `2023-01-05` a date, blank nothing, anything else the text."""
+    stripped = text.strip()
+    tag = _RESOLVER.resolve(yaml.ScalarNode, stripped, (True, False))  # type: ignore[no-untyped-call]
+    try:
+        return _scalar(yaml.ScalarNode(tag, stripped), Where("cell"))
+    except InputError as exc:  # .nan, .inf: refused as a case file refuses them
+        raise _FieldError(str(exc).removeprefix("cell: ")) from None
+
+
+def _node_of(value: Any, series: bool) -> Node:
+    """A value as DuckDB gives it from the file, as the per-case path would hold it."""
+    where = Where("cell")
+    if isinstance(value, str):
+        if series:
+            items = value.split(SERIES_SEPARATOR) if value.strip() else []
+            if not items:
+                return Node(None, where)
+            return Node([Node(_text_value(item), where) for item in items], where)
+        return Node(_text_value(value), where)
+    if isinstance(value, bool | Decimal):
+        return Node(value, where)
+    if isinstance(value, int):
+        return Node(Decimal(value), where)
+    if isinstance(value, float):  # its shortest text, as a person would have written it
+        return Node(_text_value(repr(value)), where)
+    if isinstance(value, datetime):
+        return Node(_text_value(str(value)), where)
+    if isinstance(value, date):
+        return Node(_text_value(value.isoformat()), where)
+    if isinstance(value, list | tuple):
+        return Node([_node_of(item, False) for item in value], where)
+    if isinstance(value, dict):
+        return Node({str(k): _node_of(v, False) for k, v in value.items()}, where)
+    return Node(str(value), where)
+
+
+def _json_case(line: str, place: str) -> dict[str, Any]:
+    def reject(constant: str) -> Any:
+        raise InputError(f"{place}: `{constant}` is not a number a case may hold")
+
+    try:
+        data = json.loads(line, parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{place}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{place}: nested too deeply") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{place}: a case is a JSON object")
+    return data
+
+
+def _stored_text(value: Any) -> str:
+    """A value the per-case rules read, as the CSV written from JSON Lines holds it."""
+    if isinstance(value, Quantity):
+        return format(value.value, "f")
+    if isinstance(value, tuple):
+        return SERIES_SEPARATOR.join(_stored_text(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _decimal_scale(kind: str) -> int:
+    """The scale of a DECIMAL(w,s) column type; -1 for any other type."""
+    if not kind.startswith("DECIMAL("):
+        return -1
+    return int(kind.split(",")[1].rstrip(") "))
+
+
+def _whole_places(measure: Measure) -> int | None:
+    """For a count, the decimal places a bare number may have and still count whole things
+    (0 for 人, 4 for 万人); None for a measure that is not a count."""
+    if not measure.whole:
+        return None
+    return len(str(int(measure.factor))) - 1
 
 
 def _first_line(exc: BaseException) -> str:
@@ -899,26 +1193,10 @@ def _dec(value: Decimal) -> str:
     return f"CAST('{text}' AS DECIMAL({width},{scale}))"
 
 
-def _quantity_text(info: InputInfo, value: str) -> Decimal:
-    """A value with a measure, read as a case file reads it (cases._quantity)."""
-    assert info.measure is not None
-    try:
-        quantity = parse_quantity_text(value, info.measure)
-    except MeasureError as exc:
-        raise ValueError(str(exc)) from None
-    if quantity.dims != info.type.dims:
-        raise ValueError(
-            f"expected a quantity in {info.measure.name}, got `{value}` "
-            f"(a quantity in {dims_text(quantity.dims) or 'plain units'})"
-        )
-    if quantity.value < 0:
-        raise ValueError(f"must not be negative, got `{value}`")
-    return quantity.value
-
-
 def _sql_type(info: InputInfo) -> str:
     kind = info.type.kind
-    return {"bool": "BOOLEAN", "date": "DATE", "enum": "VARCHAR"}.get(kind, "DECIMAL(18,0)")
+    types = {"bool": "BOOLEAN", "date": "DATE", "enum": "VARCHAR", "series": "VARCHAR"}
+    return types.get(kind, "DECIMAL(18,0)")
 
 
 def _default_sql(info: InputInfo) -> str | None:
@@ -1013,8 +1291,10 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     lines.append("(other = not in force or already received; * = evaluated case by case)")
     totals = summary["totals"]
     lines.append("")
-    if totals:
-        lines.append("合计 (applies): " + "；".join(_money(v, u) for u, v in totals.items()))
+    for flow, words in FLOW_WORDS.items():
+        kind = summary.get("totals_by_kind", {}).get(flow, totals if flow == "paid" else {})
+        if kind:
+            lines.append(f"合计（{words}）: " + "；".join(_money(v, u) for u, v in kind.items()))
     if summary["funds"]:
         lines.append(
             "Funds and budgets the policy declares. The policy does not say which subsidies each "
@@ -1078,6 +1358,16 @@ def _chosen_readings(
     return dict(pairs)
 
 
+def _refuse_overwriting_input(cases: Path, out: Path) -> None:
+    """--out must not be the cases file, by name, through a link or as another name of it."""
+    try:
+        same = out.exists() and cases.exists() and os.path.samefile(cases, out)
+    except OSError:
+        same = False
+    if same or out.resolve() == cases.resolve():
+        raise InputError(f"--out {out}: is the cases file {cases}; write the results elsewhere")
+
+
 def run_batch(
     policy_path: Path,
     cases_path: Path,
@@ -1099,6 +1389,7 @@ def run_batch(
         raise InputError(f"--on {on}: {exc}") from None
     if out_path is not None:
         read_format(out_path)
+        _refuse_overwriting_input(cases_path, out_path)
     policy = compile_policy(policy_path)
     chosen = _chosen_readings(policy, readings)
     show = progress if progress is not None else sys.stderr.isatty()

@@ -7,7 +7,12 @@ their text, never through float.
 
 from __future__ import annotations
 
+import difflib
 import json
+import json.decoder
+import json.scanner
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,12 +23,20 @@ import yaml
 
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
+from policyc.problems import Problem, ProblemsError
+from policyc.report import STATUS_WORDS
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import MeasureError, Quantity, dims_text, parse_quantity_text
+from policyc.runtime.quantity import (
+    MeasureError,
+    Quantity,
+    parse_quantity_text,
+    read_input_quantity,
+)
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32
 CASE_KEYS = ("policy", "on", "inputs", "received", "readings", "expect", "description")
+EXPECT_KEYS = ("status", "amount", "uncapped")
 
 
 @attrs.frozen
@@ -37,12 +50,25 @@ class Where:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
 
+    def problem(self, message: str, field: str | None = None) -> Problem:
+        return Problem(message, self.path, self.line or None, self.column or None, field)
+
 
 @attrs.frozen
 class Node:
     """A case-file value with where it was written."""
 
     value: Any  # str | Decimal | bool | date | None | list[Node] | dict[str, Node]
+    where: Where
+
+
+@attrs.frozen
+class Expectation:
+    """What a case expects of one rule: a status, and amounts (None: expected to have none);
+    `amounts` holds only the keys the case wrote."""
+
+    status: str | None
+    amounts: dict[str, Quantity | None]
     where: Where
 
 
@@ -54,7 +80,7 @@ class Case:
     inputs: dict[str, Any]
     received: tuple[str, ...]
     readings: dict[str, str]
-    expect: dict[str, Any]
+    expect: dict[str, Expectation]
 
 
 def read_case_file(path: Path) -> Node:
@@ -83,27 +109,145 @@ def read_case_file(path: Path) -> Node:
     return _from_yaml(text, str(path))
 
 
+class _Offsets:
+    """Line and column (1-based, in characters) of an offset into a text."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        at = text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
+
+    def where(self, path: str, offset: int) -> Where:
+        line = bisect_right(self.starts, offset)
+        return Where(path, line, offset - self.starts[line - 1] + 1)
+
+
+@attrs.frozen
+class _JsonObject:
+    """A JSON object as parsed: its pairs in order and each key's offset."""
+
+    pairs: list[tuple[str, Any]]
+    key_offsets: list[int]
+
+
+@attrs.frozen
+class _JsonArray:
+    items: list[Any]
+    offsets: list[int]
+
+
+_Scan = Callable[[str, int], tuple[Any, int]]
+
+
+def _recording(scan_once: _Scan, spans: list[tuple[int, int]]) -> _Scan:
+    """`scan_once` that notes where each value it reads starts and ends."""
+
+    def scan(text: str, index: int) -> tuple[Any, int]:
+        value, end = scan_once(text, index)
+        spans.append((index, end))
+        return value, end
+
+    return scan
+
+
+def _located_object(
+    text_and_end: tuple[str, int],
+    strict: bool,
+    scan_once: _Scan,
+    object_hook: Any,
+    object_pairs_hook: Any,
+    memo: dict[str, str] | None = None,
+) -> tuple[_JsonObject, int]:
+    # The standard library's object parser, with each member value's span noted: a member's
+    # key is the first `"` after the previous member (only `,` and whitespace lie between),
+    # which places every key without a JSON parser of our own.
+    text, start = text_and_end
+    spans: list[tuple[int, int]] = []
+    pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
+        (text, start), strict, _recording(scan_once, spans), None, list, memo
+    )
+    key_offsets: list[int] = []
+    boundary = start
+    for value_start, value_end in spans:
+        key_offsets.append(text.index('"', boundary, value_start))
+        boundary = value_end
+    return _JsonObject(pairs, key_offsets), end
+
+
+def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_JsonArray, int]:
+    text, start = text_and_end
+    spans: list[tuple[int, int]] = []
+    items, end = json.decoder.JSONArray(  # type: ignore[attr-defined]
+        (text, start), _recording(scan_once, spans)
+    )
+    return _JsonArray(items, [value_start for value_start, _ in spans]), end
+
+
 def _from_json(text: str, path: str) -> Node:
     def reject(constant: str) -> Any:
         raise InputError(f"{path}: `{constant}` is not a number a case may hold")
 
+    # The pure-Python scanner, because only it lets objects and arrays note their places.
+    decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
+    decoder.parse_object = _located_object  # type: ignore[attr-defined]
+    decoder.parse_array = _located_array  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
+        data = decoder.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise InputError(f"{path}: nested too deeply") from None
-    return _wrap_plain(data, Where(path), 0)
+    places = _JsonPlaces(path, _Offsets(text), [])
+    first = len(text) - len(text.lstrip())
+    root = _wrap_json(data, places.at(first), 0, places)
+    if places.duplicates:
+        raise ProblemsError(places.duplicates)
+    return root
 
 
-def _wrap_plain(value: Any, where: Where, depth: int) -> Node:
+@attrs.frozen
+class _JsonPlaces:
+    path: str
+    offsets: _Offsets
+    duplicates: list[Problem]
+
+    def at(self, offset: int) -> Where:
+        return self.offsets.where(self.path, offset)
+
+
+def _wrap_json(value: Any, where: Where, depth: int, places: _JsonPlaces) -> Node:
     if depth > MAX_DEPTH:
         raise InputError(f"{where}: nested too deeply")
-    if isinstance(value, dict):
-        return Node({str(k): _wrap_plain(v, where, depth + 1) for k, v in value.items()}, where)
-    if isinstance(value, list):
-        return Node([_wrap_plain(v, where, depth + 1) for v in value], where)
+    if isinstance(value, _JsonObject):
+        items: dict[str, Node] = {}
+        for (key, item), offset in zip(value.pairs, value.key_offsets, strict=True):
+            key_where = places.at(offset)
+            if key in items:
+                places.duplicates.append(_duplicate(key, items[key].where, key_where))
+                continue
+            # A field's problems are reported where its name is written.
+            items[key] = Node(_wrap_json(item, key_where, depth + 1, places).value, key_where)
+        return Node(items, where)
+    if isinstance(value, _JsonArray):
+        return Node(
+            [
+                _wrap_json(item, places.at(offset), depth + 1, places)
+                for item, offset in zip(value.items, value.offsets, strict=True)
+            ],
+            where,
+        )
     return Node(value, where)
+
+
+def _duplicate(key: str, first: Where, again: Where) -> Problem:
+    return again.problem(
+        f"`{key}` is written twice, first at {first.line}:{first.column} and again here; "
+        "keep one (a case must not say two things about one field)",
+        key,
+    )
 
 
 def _from_yaml(text: str, path: str) -> Node:
@@ -119,13 +263,19 @@ def _from_yaml(text: str, path: str) -> Node:
         raise InputError(f"{path}: nested too deeply") from None
     if root is None:
         raise InputError(f"{path}: the file is empty; expected a case with `inputs:`")
-    return _convert(root, path, 0, {})
+    duplicates: list[Problem] = []
+    converted = _convert(root, path, 0, {}, duplicates)
+    if duplicates:
+        raise ProblemsError(duplicates)
+    return converted
 
 
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
-def _convert(node: yaml.Node, path: str, depth: int, seen: dict[int, Node]) -> Node:
+def _convert(
+    node: yaml.Node, path: str, depth: int, seen: dict[int, Node], duplicates: list[Problem]
+) -> Node:
     # Aliases come back as the same node object: convert each once, so that anchors which
     # expand exponentially cost nothing.
     if id(node) in seen:
@@ -139,13 +289,17 @@ def _convert(node: yaml.Node, path: str, depth: int, seen: dict[int, Node]) -> N
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise InputError(f"{where}: a key must be a plain name")
-            value = _convert(value_node, path, depth + 1, seen)
             # A field's problems are reported where its name is written.
             key_where = Where(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            items[str(key_node.value)] = Node(value.value, key_where)
+            key = str(key_node.value)
+            if key in items:
+                duplicates.append(_duplicate(key, items[key].where, key_where))
+                continue
+            value = _convert(value_node, path, depth + 1, seen, duplicates)
+            items[key] = Node(value.value, key_where)
         result = Node(items, where)
     elif isinstance(node, yaml.SequenceNode):
-        result = Node([_convert(v, path, depth + 1, seen) for v in node.value], where)
+        result = Node([_convert(v, path, depth + 1, seen, duplicates) for v in node.value], where)
     else:
         result = Node(_scalar(node, where), where)
     seen[id(node)] = result
@@ -177,25 +331,40 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
 
 
 def load_case(path: Path, policy: CheckedPolicy) -> Case:
-    """Read and validate a case file for `policy`; every problem is reported at once."""
-    root = read_case_file(path)
+    """Read and validate a case file for `policy`; every problem is reported at once, as a
+    `ProblemsError` (an InputError) whose problems name the file, line, column and field."""
+    return validate_case(read_case_file(path), policy, str(path))
+
+
+def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
+    """A parsed case checked against `policy`; every problem at once, as a ProblemsError."""
     if not isinstance(root.value, dict):
-        raise InputError(
-            f"{root.where}: a case is a mapping with `inputs:` (and optionally "
-            "`on:`, `received:`, `readings:`, `expect:`)"
+        raise ProblemsError(
+            [
+                root.where.problem(
+                    "a case is a mapping with `inputs:` (and optionally "
+                    "`on:`, `received:`, `readings:`, `expect:`)"
+                )
+            ]
         )
-    problems: list[str] = []
+    problems: list[Problem] = []
     fields: dict[str, Node] = root.value
     for key, node in fields.items():
         if key not in CASE_KEYS:
             problems.append(
-                f"{node.where}: unknown field `{key}`; a case has " + ", ".join(CASE_KEYS)
+                node.where.problem(
+                    f"unknown field `{key}`{_close_word(key, CASE_KEYS)} "
+                    f"(a case has {', '.join(CASE_KEYS)})",
+                    key,
+                )
             )
     number = policy.header.number
     policy_node = fields.get("policy")
     if policy_node is not None and str(policy_node.value) != number:
         problems.append(
-            f"{policy_node.where}: this case is for `{policy_node.value}`, not for {number}"
+            policy_node.where.problem(
+                f"this case is for `{policy_node.value}`, not for {number}", "policy"
+            )
         )
     on = _date_field(fields.get("on"), "on", problems)
     inputs_node = fields.get("inputs")
@@ -203,37 +372,45 @@ def load_case(path: Path, policy: CheckedPolicy) -> Case:
     if inputs_node is None or inputs_node.value is None:
         inputs_node = Node({}, root.where)
     if not isinstance(inputs_node.value, dict):
-        problems.append(f"{inputs_node.where}: `inputs` must be a mapping of input names to values")
+        problems.append(
+            inputs_node.where.problem(
+                "`inputs` must be a mapping of input names to values", "inputs"
+            )
+        )
     else:
         inputs = validate_inputs(inputs_node.value, policy, problems, inputs_node.where)
-    received = _names(fields.get("received"), "received", problems)
-    rule_names = {r.name.text for _, r in policy.file.all_rules()}
-    for name in received:
-        if name not in rule_names:
-            problems.append(
-                f"{fields['received'].where}: `received` names `{name}`, which is not "
-                "a rule of this policy"
-            )
+        for field, problem in policy.part_conflicts(inputs):
+            problems.append(f"{inputs_node.value[field].where}: {problem}")
+    rule_names = result_names(policy)
+    received = _received(fields.get("received"), rule_names, number, problems)
     readings = _readings(fields.get("readings"), policy, problems)
-    expect_node = fields.get("expect")
-    expect = _plain(expect_node) if expect_node is not None else {}
-    if expect_node is not None and not isinstance(expect, dict):
-        problems.append(f"{expect_node.where}: `expect` maps rule names to what they should give")
-        expect = {}
+    expect = _expectations(fields.get("expect"), rule_names, number, problems)
     if problems:
-        raise InputError("\n".join(problems))
-    return Case(str(path), number, on, inputs, tuple(received), readings, expect or {})
+        raise ProblemsError(problems)
+    return Case(str(path), number, on, inputs, tuple(received), readings, expect)
 
 
-def _plain(node: Node) -> Any:
-    if isinstance(node.value, dict):
-        return {k: _plain(v) for k, v in node.value.items()}
-    if isinstance(node.value, list):
-        return [_plain(v) for v in node.value]
-    return node.value
+def result_names(policy: CheckedPolicy) -> list[str]:
+    """The names `run` gives results under: rules, targets and decided conditions."""
+    return [
+        *(rule.name.text for _, rule in policy.file.all_rules()),
+        *(target.name.text for _, target in policy.file.all_targets()),
+        *(name for name, define in policy.defines.items() if define.decided),
+    ]
 
 
-def _date_field(node: Node | None, name: str, problems: list[str]) -> date | None:
+def _close_word(word: str, choices: Iterable[str]) -> str:
+    """A did-you-mean for the case file's own English words (fields, status words): spelling
+    distance suits them, where the character overlap of `did_you_mean` suits Chinese names."""
+    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.7)
+    return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+
+
+def _not_a_rule(name: str, rule_names: list[str], number: str) -> str:
+    return f"`{name}` is not a rule of {number}{did_you_mean(name, rule_names)}"
+
+
+def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date | None:
     if node is None or node.value is None:
         return None
     if isinstance(node.value, date):
@@ -241,30 +418,130 @@ def _date_field(node: Node | None, name: str, problems: list[str]) -> date | Non
     try:
         return parse_iso_date(str(node.value))
     except ValueError as exc:
-        problems.append(f"{node.where}: `{name}`: {exc}")
+        problems.append(node.where.problem(f"`{name}`: {exc}", name))
         return None
 
 
-def _names(node: Node | None, field: str, problems: list[str]) -> list[str]:
+def _received(
+    node: Node | None, rule_names: list[str], number: str, problems: list[Problem]
+) -> list[str]:
     if node is None or node.value is None:
         return []
     if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
-        problems.append(f"{node.where}: `{field}` must be a list of rule names")
+        problems.append(node.where.problem("`received` must be a list of rule names", "received"))
         return []
-    return [v.value for v in node.value]
+    names: list[str] = []
+    for item in node.value:
+        if item.value in rule_names:
+            names.append(item.value)
+        else:
+            # A list item's place is the list's when the reader gives none of its own.
+            where = item.where if item.where.line else node.where
+            problems.append(
+                where.problem(
+                    f"`received`: {_not_a_rule(item.value, rule_names, number)}", "received"
+                )
+            )
+    return names
 
 
-def _readings(node: Node | None, policy: CheckedPolicy, problems: list[str]) -> dict[str, str]:
+def _expectations(
+    node: Node | None, rule_names: list[str], number: str, problems: list[Problem]
+) -> dict[str, Expectation]:
+    """`expect:` checked to the letter: known rules, known fields, known status words, amounts
+    that read as quantities. Anything else is a case-file problem, never a silent pass."""
     if node is None or node.value is None:
         return {}
     if not isinstance(node.value, dict):
-        problems.append(f"{node.where}: `readings` maps a reading's name to the option to take")
+        problems.append(
+            node.where.problem("`expect` maps rule names to what they should give", "expect")
+        )
+        return {}
+    expectations: dict[str, Expectation] = {}
+    for rule, want in node.value.items():
+        field = f"expect.{rule}"
+        if rule not in rule_names:
+            problems.append(want.where.problem(_not_a_rule(rule, rule_names, number), field))
+            continue
+        entries: dict[str, Node]
+        if isinstance(want.value, str):
+            entries = {"status": want}
+        elif isinstance(want.value, dict):
+            entries = want.value
+        else:
+            problems.append(
+                want.where.problem(
+                    f"expected a status ({', '.join(STATUS_WORDS)}) or a mapping with "
+                    f"{', '.join(EXPECT_KEYS)}, got {_shown(want.value)}",
+                    field,
+                )
+            )
+            continue
+        expectation = _expectation(entries, want.where, field, problems)
+        if expectation is not None:
+            expectations[rule] = expectation
+    return expectations
+
+
+def _expectation(
+    entries: dict[str, Node], where: Where, field: str, problems: list[Problem]
+) -> Expectation | None:
+    before = len(problems)
+    status: str | None = None
+    amounts: dict[str, Quantity | None] = {}
+    for key, entry in entries.items():
+        if key not in EXPECT_KEYS:
+            problems.append(
+                entry.where.problem(
+                    f"unknown field `{key}`{_close_word(key, EXPECT_KEYS)} "
+                    f"(an expectation has {', '.join(EXPECT_KEYS)})",
+                    f"{field}.{key}",
+                )
+            )
+        elif key == "status":
+            if isinstance(entry.value, str) and entry.value in STATUS_WORDS:
+                status = entry.value
+            else:
+                shown = entry.value if isinstance(entry.value, str) else _shown(entry.value)
+                hint = _close_word(shown, STATUS_WORDS) if isinstance(entry.value, str) else ""
+                problems.append(
+                    entry.where.problem(
+                        f"unknown status `{shown}`{hint} (statuses: {', '.join(STATUS_WORDS)})",
+                        f"{field}.status",
+                    )
+                )
+        elif entry.value is None:
+            amounts[key] = None
+        elif isinstance(entry.value, bool) or not isinstance(entry.value, (Decimal, str)):
+            problems.append(
+                entry.where.problem(
+                    f"`{key}`: expected an amount such as `100万元`, got {_shown(entry.value)}",
+                    f"{field}.{key}",
+                )
+            )
+        else:
+            try:
+                amounts[key] = parse_quantity_text(str(entry.value), None)
+            except MeasureError as exc:
+                problems.append(entry.where.problem(f"`{key}`: {exc}", f"{field}.{key}"))
+    if len(problems) > before:
+        return None
+    return Expectation(status, amounts, where)
+
+
+def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem]) -> dict[str, str]:
+    if node is None or node.value is None:
+        return {}
+    if not isinstance(node.value, dict):
+        problems.append(
+            node.where.problem("`readings` maps a reading's name to the option to take", "readings")
+        )
         return {}
     chosen: dict[str, str] = {}
     for name, option in node.value.items():
         problem = reading_problem(policy, name, str(option.value))
         if problem:
-            problems.append(f"{option.where}: {problem}")
+            problems.append(option.where.problem(problem, f"readings.{name}"))
         else:
             chosen[name] = str(option.value)
     return chosen
@@ -275,7 +552,13 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
     decl = policy.readings.get(name)
     if decl is None:
         known = ", ".join(policy.readings) or "none"
-        return f"`{name}` is not a reading of {policy.header.number} (its readings: {known})"
+        hint = did_you_mean(name, list(policy.readings))
+        return f"`{name}` is not a reading of {policy.header.number}{hint} (its readings: {known})"
+    if decl.documentary:
+        return (
+            f"reading `{name}` is documentary: its choice is written into the policy's rules, "
+            "so a run cannot take another option (change the policy file instead)"
+        )
     options = [o.name for o in decl.options]
     if option not in options:
         return f"reading `{name}` has no option `{option}`; its options are {', '.join(options)}"
@@ -283,27 +566,32 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
 
 
 def validate_inputs(
-    given: dict[str, Node], policy: CheckedPolicy, problems: list[str], where: Where
+    given: dict[str, Node], policy: CheckedPolicy, problems: list[Problem], where: Where
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, node in given.items():
+        field = f"inputs.{name}"
         info = policy.inputs.get(name)
         if info is None:
             hint = did_you_mean(name, list(policy.inputs))
-            problems.append(f"{node.where}: unknown input `{name}`{hint}")
+            problems.append(node.where.problem(f"unknown input `{name}`{hint}", field))
             continue
         if node.value is None:
             continue  # written but left empty: the same as not given
         try:
             values[name] = _value(info, node, policy)
         except _FieldError as exc:
-            problems.append(f"{node.where}: input `{name}`: {exc}")
+            problems.append(node.where.problem(f"input `{name}`: {exc}", field))
     for name, info in policy.inputs.items():
         if name in values:
             continue
         left_empty = name in given and given[name].value is None
         if info.decl.presence == "required" and (name not in given or left_empty):
-            problems.append(f"{where}: missing input `{name}`: expected {_describe(info, policy)}")
+            problems.append(
+                where.problem(
+                    f"missing input `{name}`: expected {_describe(info, policy)}", f"inputs.{name}"
+                )
+            )
         elif info.decl.presence == "default":
             values[name] = _default(info, policy)
     return values
@@ -381,18 +669,11 @@ def _quantity(info: InputInfo, value: Any, series: bool = False) -> Quantity:
     assert info.measure is not None
     if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
         raise _FieldError(f"expected a number of {info.measure.name}, got {_shown(value)}")
+    dims = info.type.dims if not series else info.measure.dims
     try:
-        quantity = parse_quantity_text(str(value), info.measure)
+        return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:
         raise _FieldError(str(exc)) from None
-    if quantity.dims != (info.type.dims if not series else info.measure.dims):
-        raise _FieldError(
-            f"expected a quantity in {info.measure.name}, got {_shown(value)} "
-            f"(a quantity in {dims_text(quantity.dims) or 'plain units'})"
-        )
-    if quantity.value < 0:
-        raise _FieldError(f"must not be negative, got {_shown(value)}")
-    return quantity
 
 
 def _default(info: InputInfo, policy: CheckedPolicy) -> Any:
@@ -414,3 +695,47 @@ def _shown(value: Any) -> str:
         return "a mapping" if isinstance(value, dict) else "a list"
     text = str(value)
     return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+
+
+# ---- cases that arrive as data (the web service) ---------------------------------------------
+
+
+def read_case_text(text: str, name: str, as_json: bool) -> Node:
+    """A case's text parsed as `read_case_file` parses a file (JSON or YAML): numbers exact,
+    places named after `name`; raises InputError."""
+    if len(text.encode("utf-8")) > MAX_CASE_BYTES:
+        raise InputError(f"{name}: too large for a case file")
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty; expected a case with `inputs:`")
+    if as_json:
+        return _from_json(text, name)
+    return _from_yaml(text, name)
+
+
+def plain_data(node: Node) -> Any:
+    """A parsed case as plain data: dicts, lists, Decimal, str, bool, date, None."""
+    return _plain(node)
+
+
+def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:
+    """Validate already-parsed case data (numbers as Decimal or text, never float) for `policy`,
+    with the messages `load_case` gives for a JSON file called `name`; raises InputError."""
+    return validate_case(_wrap_plain(data, Where(name), 0), policy, name)
+
+
+def _wrap_plain(value: Any, where: Where, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise InputError(f"{where}: nested too deeply")
+    if isinstance(value, dict):
+        return Node({str(k): _wrap_plain(v, where, depth + 1) for k, v in value.items()}, where)
+    if isinstance(value, list):
+        return Node([_wrap_plain(v, where, depth + 1) for v in value], where)
+    return Node(value, where)
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node.value, dict):
+        return {k: _plain(v) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_plain(v) for v in node.value]
+    return node.value

@@ -1,22 +1,31 @@
-"""The `policyc` command: check, run, test, docs.
+"""The `policyc` command: check, run, test, docs, duties.
 
 Exit status: 0 success; 1 `test` found a case whose result differs from what it expects;
 2 any error — a policy that does not check, a bad case file, a bad argument. A problem is always
-a message naming the place and what was expected, never a Python traceback.
+a message naming the place and what was expected, never a Python traceback; with `--format json`
+it is the JSON error document of `policyc.problems` on stdout. Options may come before, between
+or after the paths. Output into a pipe closed early (`policyc check … | head -1`) ends the
+command quietly, with the status a process killed by SIGPIPE has (141).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
+import signal
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from importlib import metadata
 from pathlib import Path
+
+import attrs
 
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.errors import MAX_SHOWN, Diagnostic, InputError, PolicyError, Severity
 from policyc.compiler.pipeline import (
     CompiledPolicy,
     check_policy,
@@ -24,23 +33,45 @@ from policyc.compiler.pipeline import (
     compile_policy,
     read_source,
 )
+from policyc.compiler.project import confined_to
 from policyc.extras import require
-from policyc.report import STATUS_WORDS, json_text, to_json, to_text
+from policyc.problems import Problem, error_document, from_diagnostic, problems_of
+from policyc.report import STATUS_WORDS, json_text, printable_output, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
+
+
+class UsageError(Exception):
+    """A command line argparse refuses; carries the usage line of the (sub)command."""
+
+    def __init__(self, message: str, usage: str):
+        super().__init__(message)
+        self.usage = usage
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"policyc: error: {message}\n")
-        raise SystemExit(EXIT_ERROR)
+        raise UsageError(message, self.format_usage())
+
+
+def _version() -> str:
+    try:
+        return f"policyc {metadata.version('policyc')}"
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return "policyc (not installed: version unknown)"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    return _build_parsers()[0]
+
+
+def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The `policyc` parser and each command's own parser."""
     parser = _Parser(prog="policyc", description="Check, evaluate and publish policy files.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = sub.add_parser("check", help="parse and check policy files or folders")
@@ -51,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="list every sentence of the source text no quote or aside covers",
     )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="json: every error and warning as one JSON document on stdout (codes, ranges)",
+    )
 
     run = sub.add_parser("run", help="evaluate a case against a policy")
     run.add_argument("policy", type=Path, metavar="POLICY")
@@ -59,7 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--case", type=Path, metavar="CASE", help="a case file (.yaml, .yml or .json)"
     )
     given.add_argument(
-        "--cases", type=Path, metavar="FILE", help="many cases: .csv, .jsonl or .parquet, one a row"
+        "--cases",
+        type=Path,
+        metavar="FILE",
+        help="many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
+        "cell as if written unquoted); a daily series is a JSON list, or in a CSV cell its "
+        "values separated by ';' (152;201;188)",
     )
     run.add_argument(
         "--out",
@@ -100,50 +142,177 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CASE",
         help="case files or folders (default: examples/<policy name>/)",
     )
+    test.add_argument("--format", choices=("text", "json"), default="text")
 
     docs = sub.add_parser("docs", help="write the clause docs (Markdown and mkdocs.yml)")
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
 
+    fmt = sub.add_parser("fmt", help="lay policy files out in the one canonical layout")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="default: stdin")
+    fmt_mode = fmt.add_mutually_exclusive_group()
+    fmt_mode.add_argument("-w", "--write", action="store_true", help="rewrite the files")
+    fmt_mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    fmt_mode.add_argument("--diff", action="store_true", help="print what would change")
+
+    new = sub.add_parser("new", help="a skeleton policy from the received text")
+    new.add_argument("source", type=Path, metavar="SOURCE", help="the received text")
+    new.add_argument("--lines", required=True, metavar="A-B", help="the document's lines")
+    new.add_argument("-o", "--out", type=Path, metavar="FILE", help="default: stdout")
+    new.add_argument("--units", type=Path, metavar="REGISTRY", help="the unit registry")
+
+    lsp = sub.add_parser("lsp", help="a language server on stdin/stdout (pip install '.[lsp]')")
+
     duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
     duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     duties.add_argument("--format", choices=("text", "json"), default="text")
-    return parser
+    schema = sub.add_parser("schema", help="print the JSON Schema of a policy's case files")
+    schema.add_argument("policy", type=Path, metavar="POLICY")
+
+    serve = sub.add_parser("serve", help="serve the policies: a JSON API and a form per policy")
+    serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+
+    for command in (check, run, test, docs, duties):
+        command.add_argument(
+            "--root",
+            type=Path,
+            metavar="DIR",
+            help="the project the policies' `source` and `units from` files must lie in "
+            "(default: the folder above their policies/ folder, else each policy's folder)",
+        )
+    commands = {"check": check, "run": run, "test": test, "docs": docs, "duties": duties}
+    commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
+    return parser, commands
+
+
+def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line as a namespace; options may sit anywhere among a command's paths.
+
+    argparse's intermixed parsing does not reach through subparsers, so the command word picks
+    its subparser, which then parses the rest intermixed. Raises UsageError.
+    """
+    parser, commands = _build_parsers()
+    if not argv or argv[0] not in commands:
+        return parser.parse_args(argv)  # --help, --version, or argparse's message for the rest
+    args = commands[argv[0]].parse_intermixed_args(argv[1:])
+    args.command = argv[0]
+    return args
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    # Read off the words themselves, for an error found before the namespace exists.
+    words = list(argv)
+    return "--format=json" in words or any(
+        word == "--format" and following == "json" for word, following in itertools.pairwise(words)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    # Everything printed, messages and usage included, goes through report.PrintableStream.
+    with printable_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    json_errors = _wants_json(words)
     try:
-        handler = {
-            "check": cmd_check,
-            "run": cmd_run,
-            "test": cmd_test,
-            "docs": cmd_docs,
-            "duties": cmd_duties,
-        }
-        return handler[args.command](args)
-    except PolicyError as exc:
-        sys.stderr.write(exc.render() + "\n")
-        return EXIT_ERROR
-    except InputError as exc:
-        sys.stderr.write(f"policyc: {exc}\n")
-        return EXIT_ERROR
-    except EvaluationError as exc:
-        policy = getattr(args, "policy", "policy")
-        sys.stderr.write(f"{policy}:{exc}\n")
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        sys.stderr.write("policyc: interrupted\n")
-        return EXIT_ERROR
-    except Exception as exc:
-        if os.environ.get("POLICYC_DEBUG"):
-            traceback.print_exc()
-        sys.stderr.write(
-            f"policyc: internal error: {type(exc).__name__}: {exc}\n"
-            "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
-        )
-        return EXIT_ERROR
+        try:
+            args = parse_arguments(words)
+            json_errors = getattr(args, "format", "text") == "json"
+            handler = {
+                "check": cmd_check,
+                "run": cmd_run,
+                "test": cmd_test,
+                "docs": cmd_docs,
+                "duties": cmd_duties,
+                "schema": cmd_schema,
+                "serve": cmd_serve,
+                "fmt": cmd_fmt,
+                "lsp": cmd_lsp,
+                "new": cmd_new,
+            }
+            with confined_to(getattr(args, "root", None)):
+                status: int = handler[args.command](args)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handling below
+            return status
+        except UsageError as exc:
+            if json_errors:
+                report_problems([Problem(f"{exc}", field="arguments")], json_errors)
+            else:
+                sys.stderr.write(exc.usage)
+                sys.stderr.write(f"policyc: error: {exc}\n")
+            return EXIT_ERROR
+        except (PolicyError, InputError) as exc:
+            report_problems(problems_of(exc, _paths_given(words)), json_errors, exc)
+            return EXIT_ERROR
+        except EvaluationError as exc:
+            policy = str(getattr(args, "policy", "policy"))
+            problem = Problem(str(exc).split(": ", 1)[-1], policy, exc.info.line)
+            report_problems([problem], json_errors, text=f"{policy}:{exc}")
+            return EXIT_ERROR
+        except KeyboardInterrupt:
+            sys.stderr.write("policyc: interrupted\n")
+            return EXIT_ERROR
+        except BrokenPipeError:
+            raise
+        except Exception as exc:
+            if os.environ.get("POLICYC_DEBUG"):
+                traceback.print_exc()
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            if json_errors:
+                report_problems([Problem(message)], json_errors)
+            sys.stderr.write(
+                f"policyc: {message}\n"
+                "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
+            )
+            return EXIT_ERROR
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The reader of our output closed it (`| head -1`): stop quietly, as SIGPIPE would.
+
+    Python turns SIGPIPE into BrokenPipeError wherever the write happens; it is caught once,
+    here. Standard output is pointed at /dev/null so the interpreter's final flush stays quiet.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
+def _paths_given(words: Sequence[str]) -> list[str]:
+    """The words of the command line that name files, for placing a plain InputError."""
+    return [w for w in words if not w.startswith("-")]
+
+
+def report_problems(
+    problems: Sequence[Problem],
+    json_errors: bool,
+    exc: BaseException | None = None,
+    text: str | None = None,
+) -> None:
+    """An error as the JSON error document on stdout, or as text on stderr."""
+    if json_errors:
+        sys.stdout.write(json_text(error_document(problems)))
+        return
+    if text is None:
+        if isinstance(exc, PolicyError):
+            text = exc.render()
+        elif isinstance(exc, InputError):
+            text = f"policyc: {exc}"
+        else:
+            text = "\n".join(str(p) for p in problems)
+    sys.stderr.write(text + "\n")
 
 
 # ---- check -----------------------------------------------------------------------------------
@@ -159,9 +328,57 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or folder")
 
 
+class DiagnosticPrinter:
+    """Where `check` sends every diagnostic: each source read and line-indexed once, at most
+    MAX_SHOWN errors and warnings printed (the rest counted, as compilers do), or, with
+    `--format json`, every one kept as a Problem for the JSON document."""
+
+    def __init__(self, json_output: bool, limit: int = MAX_SHOWN):
+        self.json_output = json_output
+        self.limit = limit
+        self.problems: list[Problem] = []
+        self.sources: dict[str, str | None] = {}
+        self.shown = 0
+        self.hidden: Counter[Severity] = Counter()
+
+    def source(self, file: str) -> str | None:
+        if file not in self.sources:
+            try:
+                self.sources[file] = read_source(Path(file))
+            except InputError:
+                self.sources[file] = None
+        return self.sources[file]
+
+    def emit(self, diagnostic: Diagnostic, source: str | None = None, listed: bool = False) -> None:
+        """Print one diagnostic; `listed` ones (the `--coverage` listing asked for) are never
+        capped. `source` is the text of the diagnostic's file when the caller has it."""
+        if self.json_output:
+            self.problems.append(from_diagnostic(diagnostic))
+            return
+        if not listed and self.shown >= self.limit:
+            self.hidden[diagnostic.severity] += 1
+            return
+        self.shown += 0 if listed else 1
+        text = source if source is not None else self.source(diagnostic.span.file)
+        sys.stderr.write(diagnostic.render(text) + "\n")
+
+    def close(self) -> None:
+        more = [
+            f"{count} more {word}{'s' if count > 1 else ''}"
+            for count, word in (
+                (self.hidden[Severity.ERROR], "error"),
+                (self.hidden[Severity.WARNING], "warning"),
+            )
+            if count
+        ]
+        if more:
+            sys.stderr.write(f"… and {' and '.join(more)} not shown\n")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import check, load_registry
     from policyc.compiler.coverage import coverage
+    from policyc.compiler.ignores import apply_ignores
     from policyc.compiler.lint import lint, lint_folder
     from policyc.compiler.parser import parse
     from policyc.compiler.registry import Registry
@@ -169,29 +386,40 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = list(policy_files(args.paths))
     if not files:
         raise InputError(f"no .policy files under {', '.join(map(str, args.paths))}")
+    printer = DiagnosticPrinter(args.format == "json")
+    summaries: list[dict[str, object]] = []
+
+    def ok(path: Path, line: str, summary: dict[str, object]) -> None:
+        summaries.append({"file": str(path), **summary})
+        if not printer.json_output:
+            print(f"{path}: ok ({line})")
+
     failed = False
     checked_all = []
     for path in files:
+        stage = "syntax"
         try:
             text = read_source(path)
             parsed = parse(text, str(path))
+            stage = "check"
             if parsed.header is None and parsed.units and not (parsed.sections or parsed.clauses):
                 problems: list[Diagnostic] = []
                 load_registry(path, problems, Registry())
                 if problems:
                     raise PolicyError(problems, {str(path): text})
-                print(f"{path}: ok (unit registry, {len(parsed.units)} units)")
+                ok(path, f"unit registry, {len(parsed.units)} units", {"units": len(parsed.units)})
                 continue
             checked = check(parsed, text)
         except PolicyError as exc:
             failed = True
-            sys.stderr.write(exc.render() + "\n")
+            for diagnostic in exc.diagnostics:  # an error's code is its stage
+                staged = attrs.evolve(diagnostic, code=diagnostic.code or stage)
+                printer.emit(staged, exc.sources.get(diagnostic.span.file))
             continue
-        warnings = [
-            w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING
-        ]
+        found = [w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING]
+        warnings = apply_ignores(found, {str(path): text})
         for warning in warnings:
-            sys.stderr.write(warning.render(checked.text) + "\n")
+            printer.emit(warning, checked.text if warning.span.file == checked.file.path else None)
         if warnings and args.strict:
             failed = True
             continue
@@ -201,21 +429,38 @@ def cmd_check(args: argparse.Namespace) -> int:
         covered = coverage(checked)
         if args.coverage:
             for sentence in covered.diagnostics():
-                sys.stderr.write(sentence.render(read_source(Path(sentence.span.file))) + "\n")
-        print(
-            f"{path}: ok ({checked.header.number}: {clauses} clauses, {rules} rules, "
-            f"source coverage {covered.percent:.1f}%)"
+                printer.emit(sentence, listed=True)
+        ok(
+            path,
+            f"{checked.header.number}: {clauses} clauses, {rules} rules, "
+            f"source coverage {covered.percent:.1f}%",
+            {
+                "policy": checked.header.number,
+                "clauses": clauses,
+                "rules": rules,
+                "coverage": round(covered.percent, 1),
+            },
         )
     if any(p.is_dir() for p in args.paths):
-        for warning in lint_folder(checked_all):
-            sys.stderr.write(warning.render(read_source(Path(warning.span.file))) + "\n")
+        folder_warnings = lint_folder(checked_all)
+        texts = {w.span.file: read_source(Path(w.span.file)) for w in folder_warnings}
+        for warning in apply_ignores(folder_warnings, texts):
+            printer.emit(warning, texts.get(warning.span.file))
             failed = failed or args.strict
     if checked_all and not failed:
-        failed = _check_references(checked_all)
+        failed = _check_references(checked_all, printer)
+    printer.close()
+    if printer.json_output:
+        if failed:
+            sys.stdout.write(json_text(error_document(printer.problems)))
+        else:
+            listed = [p.to_json() for p in printer.problems]
+            doc = {"policyc": 1, "ok": True, "files": summaries, "warnings": listed}
+            sys.stdout.write(json_text(doc))
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _check_references(checked: list[CheckedPolicy]) -> bool:
+def _check_references(checked: list[CheckedPolicy], printer: DiagnosticPrinter) -> bool:
     """Resolve `refers` among the files checked, loading sibling policies for the rest."""
     loaded = {c.header.number: c for c in checked}
     wanted = {r.document for c in checked for _, r in c.references} - set(loaded)
@@ -232,7 +477,7 @@ def _check_references(checked: list[CheckedPolicy]) -> bool:
     problems = [p for p in problems if p.span.file in mine]
     texts = {c.file.path: c.text for c in checked}
     for problem in problems:
-        sys.stderr.write(problem.render(texts.get(problem.span.file)) + "\n")
+        printer.emit(problem, texts.get(problem.span.file))
     return bool(problems)
 
 
@@ -329,10 +574,21 @@ def cmd_test(args: argparse.Namespace) -> int:
             raise InputError("no policies/<name>.policy with examples/<name>/ cases to test")
     else:
         pairs = [(args.policy, args.cases or [Path("examples") / args.policy.stem])]
-    failures = 0
-    for policy_path, case_paths in pairs:
-        failures += run_case_tests(policy_path, case_paths, sys.stdout)
-    return EXIT_FAILED if failures else EXIT_OK
+    if args.format == "json":
+        from policyc.testing import case_tests_json
+
+        docs = [case_tests_json(policy_path, case_paths) for policy_path, case_paths in pairs]
+        failures = sum(d["failed"] for d in docs)
+        errors = sum(d["errors"] for d in docs)
+        ok = not (failures or errors)
+        sys.stdout.write(json_text({"policyc": 1, "ok": ok, "policies": docs}))
+    else:
+        failures = errors = 0
+        for policy_path, case_paths in pairs:
+            failed, in_error = run_case_tests(policy_path, case_paths, sys.stdout)
+            failures, errors = failures + failed, errors + in_error
+    # A case file in error outweighs a failure: its expectations were never compared.
+    return EXIT_ERROR if errors else EXIT_FAILED if failures else EXIT_OK
 
 
 # ---- docs ------------------------------------------------------------------------------------
@@ -357,6 +613,29 @@ def cmd_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---- fmt -------------------------------------------------------------------------------------
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from policyc.formatting import run_fmt
+
+    mode = "write" if args.write else "check" if args.check else "diff" if args.diff else "print"
+    return run_fmt(args.paths, mode)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from policyc.newpolicy import run_new
+
+    return run_new(args.source, args.lines, args.out, args.units)
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    require("pygls", "lsp", "lsp")
+    from policyc.lsp import run  # pygls is imported only for the language server
+
+    return run()
+
+
 # ---- duties ----------------------------------------------------------------------------------
 
 
@@ -364,6 +643,25 @@ def cmd_duties(args: argparse.Namespace) -> int:
     from policyc.duties import run_duties
 
     return run_duties(args.unit, args.paths, args.format, sys.stdout)
+
+
+# ---- schema and serve ------------------------------------------------------------------------
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from policyc.report import json_text
+    from policyc.schema import case_schema
+
+    sys.stdout.write(json_text(case_schema(check_policy(args.policy))))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    for module in ("starlette", "uvicorn", "multipart", "orjson"):
+        require(module, "serve", "serve")
+    from policyc.serve.server import serve
+
+    return serve(args.paths, args.host, args.port, args.workers)
 
 
 if __name__ == "__main__":

@@ -9,22 +9,31 @@ JSON schema (version 1; fields are only ever added):
                   "amount": Money|null, "uncapped": Money|null, "capped": bool,
                   "missing": [str], "unspecified": str, "grants": str, "beneficiary": str,
                   "kind": str, "responsible": [str], "quotes": [str], "line": int,
-                  "readings": [str], "trace": [{"text": str, "line": int}]}],
-     "totals": {measure: Money}}
+                  "readings": [str], "flow": str, "trace": [{"text": str, "line": int}]}],
+     "totals": {measure: Money},
+     "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}}}
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
 
 `status` is one of applies, not_applicable, undetermined, unspecified, not_in_force,
-already_received. `trace` is present (possibly empty) only with --explain.
+already_received. `trace` is present (possibly empty) only with --explain. `flow` says where a
+rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no longer owes) or
+`payable` by the applicant ("" for a rule without an amount). `totals_by_kind` adds the amounts
+of the rules that apply per flow and currency, never across flows; `totals` is its `paid` part
+(what the applicant receives).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
+from policyc.compiler.errors import printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
@@ -70,13 +79,19 @@ def plain_value(q: Quantity) -> str:
     return text[: -len(unit)] if unit and text.endswith(unit) else text
 
 
-def totals(results: list[RuleResult]) -> dict[str, Quantity]:
-    sums: dict[str, Quantity] = {}
+FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
+
+
+def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
+    """The amounts of the rules that apply, added per flow (paid, waived, payable: see
+    `RuleInfo.flow`) and per currency; only flows and currencies that occur, in that order."""
+    sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
     for r in results:
-        if r.status == "applies" and r.amount is not None:
+        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
+            by_unit = sums[r.info.flow]
             unit = dims_text(r.amount.dims)
-            sums[unit] = sums[unit] + r.amount if unit in sums else r.amount
-    return sums
+            by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
+    return {flow: by_unit for flow, by_unit in sums.items() if by_unit}
 
 
 def to_json(
@@ -89,20 +104,24 @@ def to_json(
     totals_of: list[RuleResult] | None = None,
 ) -> dict[str, Any]:
     header = policy.checked.header
-    valid_until = policy.checked.valid_until
+    valid_from, valid_until = policy.checked.validity_under(readings)
     doc: dict[str, Any] = {
         "policyc": SCHEMA_VERSION,
         "policy": header.number,
         "title": header.title,
         "case": case_path,
         "on": on.isoformat(),
-        "in_force": _in_force(policy, on),
-        "valid_from": header.valid_from.isoformat() if header.valid_from else None,
+        "in_force": _in_force(policy, on, readings),
+        "valid_from": valid_from.isoformat() if valid_from else None,
         "valid_until": valid_until.isoformat() if valid_until else None,
         "provisional": header.provisional,
         "readings": readings,
         "results": [],
-        "totals": {unit: money(q) for unit, q in totals(totals_of or results).items()},
+    }
+    sums = totals(totals_of or results)
+    doc["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
+    doc["totals_by_kind"] = {
+        flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
     for r in results:
         info = r.info
@@ -125,6 +144,7 @@ def to_json(
             "quotes": list(info.quotes),
             "line": info.line,
             "readings": list(info.readings),
+            "flow": info.flow,
             "role": info.role,
             "value": _value_json(r.value),
             "target": info.target,
@@ -183,8 +203,8 @@ def _value_text(value: Any) -> str:
     return show_value(value)
 
 
-def _in_force(policy: CompiledPolicy, on: date) -> bool:
-    start, end = policy.checked.header.valid_from, policy.checked.valid_until
+def _in_force(policy: CompiledPolicy, on: date, readings: dict[str, str]) -> bool:
+    start, end = policy.checked.validity_under(readings)
     return (start is None or on >= start) and (end is None or on <= end)
 
 
@@ -202,15 +222,15 @@ def to_text(
 ) -> str:
     header = policy.checked.header
     out: list[str] = [f"{header.number}  {header.title}"]
-    valid_until = policy.checked.valid_until
-    if header.valid_from:
-        period = (
-            f"{header.valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
-        )
+    valid_from, valid_until = policy.checked.validity_under(readings)
+    if valid_from:
+        period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
         if header.provisional:
             period += "（暂定）"
         state = (
-            "在有效期内" if _in_force(policy, on) else "不在有效期内：本政策在该日未生效或已失效"
+            "在有效期内"
+            if _in_force(policy, on, readings)
+            else "不在有效期内：本政策在该日未生效或已失效"
         )
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if readings:
@@ -229,9 +249,9 @@ def to_text(
     sums = totals(totals_of or results)
     if sums:
         out.append("")
-        out.append(
-            "合计（适用且有金额的条款）: " + "；".join(format_quantity(q) for q in sums.values())
-        )
+        for flow, by_unit in sums.items():
+            amounts = "；".join(format_quantity(q) for q in by_unit.values())
+            out.append(f"合计（{FLOW_WORDS[flow]}）: {amounts}")
     return "\n".join(out) + "\n"
 
 
@@ -259,6 +279,8 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
             head += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
         if r.unrounded is not None:
             head += f"（舍入前 {format_quantity(r.unrounded)}）"
+        if info.flow in ("waived", "payable"):
+            head += f"（{FLOW_WORDS[info.flow]}）"
     lines = [head]
     lines.extend(_shared_cap_lines(r))
     if r.status == "unspecified":
@@ -309,3 +331,45 @@ def _shared_cap_lines(r: RuleResult) -> list[str]:
         f"此前已用 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
         f" → {format_quantity(share.after)}{cut}"
     ]
+
+
+# ---- every line policyc prints ---------------------------------------------------------------
+
+
+class PrintableStream:
+    """A text stream that passes what is written through `printable` (compiler/errors.py): a
+    policy string, a case value or a file name holding ESC, CSI or another control character
+    shows it as `\\u001b`, never acts on the terminal. JSON output stays the same JSON.
+
+    A carriage return is kept only at the very start or end of a write, which is how a progress
+    bar redraws its line; anywhere else it is escaped like the rest."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        body = text
+        lead = body[: len(body) - len(body.lstrip("\r"))]
+        body = body[len(lead) :]
+        trail = body[len(body.rstrip("\r")) :]
+        body = body[: len(body) - len(trail)]
+        self._stream.write(lead + printable(body) + trail)
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno…
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def printable_output() -> Iterator[None]:
+    """Within the block, sys.stdout and sys.stderr print through PrintableStream."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved

@@ -40,6 +40,7 @@ __all__ = [
     "BatchProgram",
     "BatchRule",
     "Unsupported",
+    "comment_text",
     "generate_batch",
     "ident",
     "input_columns",
@@ -103,11 +104,19 @@ class BatchProgram:
 
 
 def ident(name: str) -> str:
+    """A SQL identifier naming `name` exactly, whatever it holds (quotes, `;`, newlines)."""
     return '"' + name.replace('"', '""') + '"'
 
 
 def literal(text: str) -> str:
+    """A SQL string literal holding `text` exactly (DuckDB reads no backslash escapes in '…')."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def comment_text(text: str) -> str:
+    """`text` for a `--` comment: every character that could end the line (or hide anything) as
+    a \\uXXXX escape, so nothing of a policy string runs as SQL."""
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def decimal_sql(value: Decimal) -> Sql:
@@ -168,7 +177,9 @@ def generate_batch(
         rules.append(info)
         for level, sqls in columns.items():
             levels[level].extend(sqls)
-    sql = _template().render(policy=policy.header.number, row=ident(ROW), on=ident(ON), **levels)
+    sql = _template().render(
+        policy=comment_text(policy.header.number), row=ident(ROW), on=ident(ON), **levels
+    )
     return BatchProgram(policy.header.number, dict(readings), tuple(rules), sql)
 
 
@@ -256,10 +267,11 @@ class _Generator:
         unknown = _any([f"({w.v} IS NULL)" for w in whens])
         day = ident(rule.valid_by.text) if rule.valid_by is not None else ident(ON)
         bounds = []
-        if self.policy.header.valid_from is not None:
-            bounds.append(f"{day} >= {_date(self.policy.header.valid_from)}")
-        if self.policy.valid_until is not None:
-            bounds.append(f"{day} <= {_date(self.policy.valid_until)}")
+        valid_from, valid_until = self.policy.validity_under(self.readings)
+        if valid_from is not None:
+            bounds.append(f"{day} >= {_date(valid_from)}")
+        if valid_until is not None:
+            bounds.append(f"{day} <= {_date(valid_until)}")
         gate = ["CASE"]
         if bounds:  # a missing valid_by date is not out of force: NOT NULL is not true
             gate.append(f"WHEN NOT ({' AND '.join(bounds)}) THEN {NOT_IN_FORCE}")
@@ -272,7 +284,9 @@ class _Generator:
             gate.append(f"WHEN {false} THEN {NOT_APPLICABLE}")
         if unknown:
             gate.append(f"WHEN {unknown} THEN {UNDETERMINED}")
-        gate.append(f"ELSE {HOLDS} END AS g{i}")
+        # A rule with no validity, `once` or `when` has nothing to decide: `CASE ELSE 9 END` is
+        # no SQL, so the gate is the constant.
+        gate_sql = " ".join([*gate, f"ELSE {HOLDS} END"]) if len(gate) > 1 else str(HOLDS)
         value = [f"g{i}"]
         status = [f"WHEN g{i} <> {HOLDS} THEN g{i}"]
         result = [f"s{i}"]
@@ -301,12 +315,18 @@ class _Generator:
                 result.append(f"CASE WHEN s{i} = {APPLIES} AND v{i} > c{i} THEN v{i} END AS u{i}")
             else:
                 result.append(f"CASE WHEN s{i} = {APPLIES} THEN v{i} END AS a{i}")
+            status.append(f"WHEN v{i} < 0 THEN {NOT_APPLICABLE}")  # Ctx.run_rule: never paid
         if rule.valid_by is not None:
             value.append(f"{day} AS d{i}")
             status.append(f"WHEN d{i} IS NULL THEN {UNDETERMINED}")
         final = UNSPECIFIED if isinstance(rule.amount, n.Unspecified) else APPLIES
         status_sql = f"CAST(CASE {' '.join(status)} ELSE {final} END AS UTINYINT) AS s{i}"
-        return {"gate": [" ".join(gate)], "value": value, "status": [status_sql], "result": result}
+        return {
+            "gate": [f"{gate_sql} AS g{i}"],
+            "value": value,
+            "status": [status_sql],
+            "result": result,
+        }
 
     # ---- dimensions (the checker's types, recomputed where the SQL needs them) ----
     def dims(self, e: n.Expr) -> Dims:
@@ -461,7 +481,9 @@ class _Generator:
         return self.keyed(base, ratio, combine)
 
     def choose(self, cond: str, a: Sql, b: Sql) -> str:
-        return f"(CASE WHEN {cond} THEN {a.v} WHEN NOT ({cond}) THEN {b.v} END)"
+        """`a` where `cond` is TRUE, `b` where FALSE, NULL where unknown; `cond` written once, so
+        nested choices grow linearly, not twice per level."""
+        return f"(CASE {cond} WHEN TRUE THEN {a.v} WHEN FALSE THEN {b.v} END)"
 
     def call(self, e: n.Call) -> Value:
         func = e.func
@@ -470,8 +492,9 @@ class _Generator:
         if func == "on_date":
             return Sql(ident(ON))
         if func == "valid_until":
-            assert self.policy.valid_until is not None  # the checker requires it
-            return Sql(_date(self.policy.valid_until))
+            valid_until = self.policy.validity_under(self.readings)[1]
+            assert valid_until is not None  # the checker requires it
+            return Sql(_date(valid_until))
         if func == "total":
             keyed = self.sql(e.args[0])
             if not isinstance(keyed, dict):
@@ -527,14 +550,20 @@ class _Generator:
 
     def lazy(self, parts: list[Sql], stop: str) -> str | None:
         """NotApplicable from Ctx.all / Ctx.any: parts evaluated in order until one is `stop`
-        (FALSE for all, TRUE for any); an unknown part does not stop them."""
-        terms: list[str] = []
-        going: list[str] = []
+        (FALSE for all, TRUE for any); an unknown part does not stop them.
+
+        One CASE walks the parts in order, so the SQL grows linearly with their number (each
+        part's flag written once, not once per later part)."""
+        if not any(part.na is not None for part in parts):
+            return None
+        whens: list[str] = []
         for part in parts:
             if part.na is not None:
-                terms.append("(" + " AND ".join([*going, part.na]) + ")")
-            going.append(f"({part.v} IS DISTINCT FROM {stop})")
-        return _any(terms)
+                whens.append(f"WHEN {part.na} THEN TRUE")
+            whens.append(f"WHEN {part.v} IS NOT DISTINCT FROM {stop} THEN FALSE")
+        while whens[-1].endswith("THEN FALSE"):  # nothing after the last flag can raise it
+            whens.pop()
+        return f"(CASE {' '.join(whens)} ELSE FALSE END)"
 
     def logic(self, e: n.And | n.Or) -> Sql:
         parts = [self.scalar(self.sql(p)) for p in self._flatten(e, type(e))]
@@ -597,12 +626,23 @@ class _Generator:
         # Ctx.tiers receives every operand evaluated (value, prior, then each row's threshold
         # and amount): any unknown one makes the whole unknown.
         operands = [subject, *([prior] if prior else []), *[x for _, t, a in rows for x in (t, a)]]
-        na = self.strict(operands)
         ops = {"ge": ">=", "gt": ">"}
 
         def reached(value: Sql, i: int) -> str:
             op, threshold, _ = rows[i]
             return f"({value.v} {ops[op]} {threshold.v})"
+
+        # Ctx.tiers raises NotApplicable when the known value reaches no row, and under the _new
+        # modes when every row it reaches the known prior had reached (NULL: unknown, not NA).
+        reaches = " OR ".join(reached(subject, i) for i in range(len(rows)))
+        none_reached = f"(NOT ({reaches}))"
+        if prior is not None:
+            new = " OR ".join(
+                f"({reached(subject, i)} AND NOT {reached(prior, i)})" for i in range(len(rows))
+            )
+            known = f"{subject.v} IS NOT NULL AND {prior.v} IS NOT NULL"
+            none_reached = f"({none_reached} OR ({known} AND NOT ({new})))"
+        na = _any([x for x in (self.strict(operands), f"coalesce({none_reached}, false)") if x])
 
         zero = "CAST(0 AS DECIMAL(1,0))"
         last = range(len(rows) - 1, -1, -1)

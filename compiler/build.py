@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -45,6 +46,8 @@ BOUND_OPS: dict[str, str] = {
     "≠": "ne",
 }
 
+MAX_DIGITS = 30  # in a number written in a policy
+
 ARITH_OPS = {"+": "+", "-": "-", "−": "-", "*": "×", "×": "×"}
 
 
@@ -54,6 +57,8 @@ def build_policy(tree: Tree[Token], filename: str) -> n.PolicyFile:
     except VisitError as exc:
         if isinstance(exc.orig_exc, _BuildError):
             raise PolicyError([exc.orig_exc.diagnostic]) from None
+        if isinstance(exc.orig_exc, _BadString):
+            raise PolicyError([exc.orig_exc.diagnostic(filename)]) from None
         raise
     assert isinstance(result, n.PolicyFile)
     return result
@@ -64,14 +69,63 @@ class _BuildError(Exception):
         self.diagnostic = diagnostic
 
 
+class _BadString(Exception):
+    """A string literal `_unquote` refuses; the builder adds the file name."""
+
+    def __init__(self, token: Token, offset: int, message: str, expected: str):
+        self.token, self.offset, self.message, self.expected = token, offset, message, expected
+
+    def diagnostic(self, filename: str) -> Diagnostic:
+        line, column = self.token.line or 0, (self.token.column or 0) + self.offset
+        return Diagnostic(
+            Span(filename, line, column, line, column + 1), self.message, self.expected
+        )
+
+
+# A string holds printable text only. Control characters (C0 but the tab, DEL, C1), line and
+# paragraph separators and the bidirectional overrides would reach the terminal (escape codes),
+# mkdocs.yml (which YAML refuses or breaks at them) and the site; `check` refuses them.
+_REFUSED_CHARACTERS = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# The two escapes a string knows: `\\` is a backslash, `\"` a double quote.
+_ESCAPES = {"\\": "\\", '"': '"'}
+STRING_ESCAPES_EXPECTED = '`\\\\` for a backslash or `\\"` for a double quote'
+
+
 def _unquote(token: Token) -> str:
+    """The text of a STRING token. Raises _BadString at an escape other than `\\\\` and `\\"`
+    and at a control character (see _REFUSED_CHARACTERS)."""
     body = str(token)[1:-1]
+    refused = _REFUSED_CHARACTERS.search(body)
+    if refused is not None:
+        code = f"U+{ord(refused.group()):04X}"
+        raise _BadString(
+            token,
+            refused.start() + 1,
+            f"a string may not hold the control character {code}",
+            "printable text (write the character out, or leave it out)",
+        )
     if "\\" not in body:
         return body
     out: list[str] = []
-    chars = iter(body)
-    for ch in chars:
-        out.append(next(chars, "") if ch == "\\" else ch)
+    at = 0
+    while at < len(body):
+        ch = body[at]
+        if ch == "\\":
+            escaped = body[at + 1 : at + 2]
+            if escaped not in _ESCAPES:
+                raise _BadString(
+                    token,
+                    at + 1,
+                    f"unknown escape `\\{escaped}` in a string",
+                    STRING_ESCAPES_EXPECTED,
+                )
+            out.append(_ESCAPES[escaped])
+            at += 2
+        else:
+            out.append(ch)
+            at += 1
     return "".join(out)
 
 
@@ -147,9 +201,20 @@ class _Builder(Transformer[Token, Any]):
             )
             if len(validity) > 4:  # `valid from … until DATE`
                 fields["valid_end"] = validity[4]
+        by_reading = fields.pop("valid_reading", None)
+        if by_reading is not None:
+            fields["valid_reading"], fields["valid_options"] = by_reading
         source = fields.pop("source", None)
         if source is not None:
-            fields["source_file"], fields["source_first_line"], fields["source_last_line"] = source
+            (
+                fields["source_file"],
+                fields["source_first_line"],
+                fields["source_last_line"],
+                fields["source_span"],
+            ) = source
+        registry = fields.pop("registry_file", None)
+        if registry is not None:
+            fields["registry_file"], fields["registry_span"] = registry
         return n.Header(number=_unquote(items[0]), span=self._span(meta), **fields)
 
     def title(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
@@ -178,6 +243,15 @@ class _Builder(Transformer[Token, Any]):
             self._span(meta),
         )
 
+    def valid_reading(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return "valid_reading", (self._name(c[0]), tuple(c[1:])), self._span(meta)
+
+    def valid_option(self, meta: Meta, c: list[Token]) -> n.ValidOption:
+        option, start, counting = c
+        return n.ValidOption(
+            self._name(option), self._date(start), self._name(counting), self._span(meta)
+        )
+
     def interpreted_by(self, meta: Meta, c: list[Token]) -> tuple[str, n.Name, Span]:
         return "interpreted_by", self._name(c[0]), self._span(meta)
 
@@ -185,10 +259,11 @@ class _Builder(Transformer[Token, Any]):
         return "replaces", tuple(_unquote(t) for t in c), self._span(meta)
 
     def source_ref(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        return "source", (_unquote(c[0]), int(c[1]), int(c[2])), self._span(meta)
+        file = (_unquote(c[0]), self._int(c[1]), self._int(c[2]), self._tspan(c[0]))
+        return "source", file, self._span(meta)
 
-    def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
-        return "registry_file", _unquote(c[0]), self._span(meta)
+    def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, Span], Span]:
+        return "registry_file", (_unquote(c[0]), self._tspan(c[0])), self._span(meta)
 
     # ---- declarations ----
     def unit_decl(self, meta: Meta, c: list[Any]) -> n.UnitDecl:
@@ -233,10 +308,15 @@ class _Builder(Transformer[Token, Any]):
         return n.TypeExpr("series", c[0], span=self._span(meta))
 
     def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
-        name, type_, presence, description = c
+        name, type_, presence, whole, description = c
         kind, default = presence if presence is not None else ("required", None)
         text = _unquote(description) if description is not None else ""
-        return n.InputDecl(self._name(name), type_, kind, default, text, self._span(meta))
+        return n.InputDecl(
+            self._name(name), type_, kind, default, text, self._span(meta), part_of=whole
+        )
+
+    def part_of(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[0])
 
     def optional(self, meta: Meta, c: list[Any]) -> tuple[str, None]:
         return "optional", None
@@ -254,7 +334,7 @@ class _Builder(Transformer[Token, Any]):
         return c[0], c[1]
 
     def reading_decl(self, meta: Meta, c: list[Any]) -> n.ReadingDecl:
-        name, question, *options, take, because = c
+        name, documentary, question, *options, take, because = c
         return n.ReadingDecl(
             self._name(name),
             _unquote(question),
@@ -262,6 +342,7 @@ class _Builder(Transformer[Token, Any]):
             self._name(take),
             _unquote(because),
             self._span(meta),
+            documentary=documentary is not None,
         )
 
     def reading_option(self, meta: Meta, c: list[Token]) -> n.ReadingOption:
@@ -270,7 +351,7 @@ class _Builder(Transformer[Token, Any]):
     def repair_decl(self, meta: Meta, c: list[Token]) -> n.RepairDecl:
         return n.RepairDecl(
             self._name(c[0]),
-            int(c[1]),
+            self._int(c[1]),
             _unquote(c[2]),
             _unquote(c[3]),
             _unquote(c[4]),
@@ -548,13 +629,22 @@ class _Builder(Transformer[Token, Any]):
         return n.QuantityLit(str(c[0]), c[1] or "", self._span(meta))
 
     def _check_digits(self, token: Token) -> None:
-        # Exact arithmetic has a precision; numbers in policies never need 30 digits.
-        if len(str(token).replace(".", "")) > 30:
+        # Exact arithmetic has a precision; numbers in policies never need 30 digits. (Python
+        # itself refuses to convert more than 4,300 digits: this limit keeps them all a message.)
+        text = str(token)
+        if len(text.replace(".", "")) > MAX_DIGITS:
+            shown = f"{text[:12]}…" if len(text) > 24 else text
             raise _BuildError(
                 Diagnostic(
-                    self._tspan(token), f"`{token}` has more than 30 digits", "a shorter number"
+                    self._tspan(token),
+                    f"`{shown}` has more than {MAX_DIGITS} digits ({len(text)} characters)",
+                    "a shorter number",
                 )
             )
+
+    def _int(self, token: Token) -> int:
+        self._check_digits(token)
+        return int(token)
 
     def percent(self, meta: Meta, c: list[Token]) -> n.PercentLit:
         self._check_digits(c[0])
@@ -616,8 +706,8 @@ class _Builder(Transformer[Token, Any]):
         return n.Schedule(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
 
     def schedule_row(self, meta: Meta, c: list[Any]) -> n.ScheduleRow:
-        first = int(c[0])
-        last = int(c[1]) if c[1] is not None else first
+        first = self._int(c[0])
+        last = self._int(c[1]) if c[1] is not None else first
         return n.ScheduleRow(first, last, c[2], self._span(meta))
 
     # ---- conventions, rounding, shared caps (issue 12) ----

@@ -1,35 +1,71 @@
-"""A cache of compiled policies, keyed by the content of everything the compiled form depends on.
+"""A private, authenticated cache of compiled policies (and of the parser's tables).
 
 `policyc run` on an unchanged policy then skips parsing, checking and generating (and importing
-Lark and jinja2). The key hashes the policy text, the unit registry and the source text it
-names, the grammar, and policyc's own version, so any change invalidates the entry. Entries are
-written to a temporary file and renamed into place, so two processes compiling at once each
-see either no entry or a whole one.
+Lark and jinja2). What a cache folder holds is untrusted until proven otherwise:
+
+- the folder is created private to its owner (0700); a folder, entry or key file that another
+  user owns, that is a symlink, or that group or others can write is refused, and caching is
+  simply off (one line on stderr says why);
+- each entry carries an HMAC-SHA256 of its name and content under a per-user secret key (32
+  random bytes, a 0600 file in that folder), verified before anything is unmarshalled or
+  unpickled; a flipped bit or a replaced entry is a miss, never code that runs;
+- the entry's name hashes the policy's path and text, policyc's version and own code, the
+  Python implementation and version, and the marshal format; the entry records every file the
+  checker read (path, SHA-256), and a hit requires each to hash the same now;
+- entries are bounded (MAX_ENTRY_BYTES each, MAX_ENTRIES and MAX_TOTAL_BYTES in all, the least
+  recently used evicted first) and written to a temporary file in the folder, renamed into
+  place, and removed if anything fails, so that a reader sees no entry or a whole one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import hmac
 import marshal
 import os
 import pickle
-import re
-import tempfile
+import secrets
+import stat
+import sys
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from policyc import __version__
+from policyc.compiler.files import Dependency, digest_of
 
-# Where the header names its dependencies; a plain scan, so that a cache hit parses nothing.
-_DEPENDENCIES = re.compile(r'^\s*(?:units\s+from|source)\s+"((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
-_FORMAT = 1
+_FORMAT = 3
+_MAGIC = b"policyc-cache-2\n"
+_KEY_FILE = "secret.key"
+_KEY_BYTES = 32
+_SUFFIX = ".entry"
+MAX_ENTRY_BYTES = 64_000_000
+MAX_TOTAL_BYTES = 512_000_000
+MAX_ENTRIES = 256
+_STALE_TMP_SECONDS = 3600  # a .tmp this old was left by a process killed mid-write
+
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_OPEN_READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_OPEN_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+class Refused(Exception):
+    """The cache folder or its key is not private to this user: caching is off."""
 
 
 def cache_dir() -> Path | None:
     """`POLICYC_CACHE_DIR`, else the user's cache folder; None when caching is turned off."""
     if os.environ.get("POLICYC_NO_CACHE"):
         return None
+    return _folder_setting()
+
+
+def _folder_setting() -> Path:
     configured = os.environ.get("POLICYC_CACHE_DIR")
     if configured:
         return Path(configured)
@@ -37,20 +73,193 @@ def cache_dir() -> Path | None:
     return Path(base) / "policyc"
 
 
-def cache_key(path: Path, text: str) -> str:
-    digest = hashlib.sha256(f"policyc {__version__} format {_FORMAT}\n".encode())
-    digest.update(_compiler_fingerprint())
-    digest.update(str(path.resolve()).encode())
-    digest.update(text.encode())
-    for name in _DEPENDENCIES.findall(text):
-        dependency = path.parent / name
-        digest.update(name.encode())
+# ---- the private folder ------------------------------------------------------------------------
+
+
+class _Store:
+    """An open, verified cache folder (a directory descriptor, so that a path swapped after the
+    check changes nothing) and the user's key."""
+
+    def __init__(self, fd: int, key: bytes):
+        self.fd = fd
+        self.key = key
+
+    def mac(self, name: str, body: bytes) -> bytes:
+        return hmac.new(self.key, name.encode() + b"\0" + body, hashlib.sha256).digest()
+
+    def read(self, name: str) -> bytes | None:
+        """The authenticated content of entry `name`, or None (absent, foreign, damaged)."""
         try:
-            if not dependency.is_file():
-                raise OSError("not a regular file")
-            digest.update(dependency.read_bytes())
-        except (OSError, ValueError):
-            digest.update(b"<unreadable>")  # the checker reports it; never cache a guess
+            fd = os.open(name, _OPEN_READ | _CLOEXEC, dir_fd=self.fd)
+        except OSError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or not _owned_privately(info):
+                return None
+            if info.st_size > len(_MAGIC) + 32 + MAX_ENTRY_BYTES:
+                return None
+            data = handle.read(len(_MAGIC) + 32 + MAX_ENTRY_BYTES + 1)
+        if not data.startswith(_MAGIC):
+            return None
+        mac, body = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
+        if len(body) > MAX_ENTRY_BYTES or not hmac.compare_digest(mac, self.mac(name, body)):
+            return None
+        with contextlib.suppress(OSError):  # recently used: evicted last
+            os.utime(name, dir_fd=self.fd)
+        return body
+
+    def write(self, name: str, body: bytes) -> None:
+        """Entry `name` replaced as a whole; raises OSError, and leaves no temporary file."""
+        if len(body) > MAX_ENTRY_BYTES:
+            return
+        temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=self.fd)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + self.mac(name, body) + body)
+            os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=self.fd)
+            raise
+        self.evict()
+
+    def evict(self) -> None:
+        """Least recently used entries out until the folder is within its bounds; stale
+        temporary files out."""
+        now = time.time()
+        entries: list[tuple[float, int, str]] = []
+        for name in os.listdir(self.fd):
+            try:
+                info = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+            except OSError:
+                continue
+            if name.endswith(".tmp") and now - info.st_mtime > _STALE_TMP_SECONDS:
+                with contextlib.suppress(OSError):
+                    os.unlink(name, dir_fd=self.fd)
+            elif name.endswith(_SUFFIX):
+                entries.append((info.st_mtime, info.st_size, name))
+        entries.sort()
+        total = sum(size for _, size, _ in entries)
+        while entries and (len(entries) > MAX_ENTRIES or total > MAX_TOTAL_BYTES):
+            _, size, name = entries.pop(0)
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=self.fd)
+            total -= size
+
+
+def _owned_privately(info: os.stat_result) -> bool:
+    return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _open_folder(folder: Path) -> int:
+    """The folder, created 0700 if absent, opened without following a symlink; raises Refused
+    when it is not this user's alone, OSError when it cannot be made or opened."""
+    if not os.path.lexists(folder):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, 0o700)
+    try:
+        fd = os.open(folder, _OPEN_DIR | _CLOEXEC)
+    except OSError as exc:
+        if os.path.islink(folder):
+            raise Refused(f"{folder} is a symbolic link") from None
+        raise exc
+    info = os.fstat(fd)
+    problem = ""
+    if not stat.S_ISDIR(info.st_mode):
+        problem = "is not a folder"
+    elif info.st_uid != os.geteuid():
+        problem = f"belongs to another user (uid {info.st_uid})"
+    elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        problem = f"can be written by others (mode {stat.S_IMODE(info.st_mode):04o})"
+    if problem:
+        os.close(fd)
+        raise Refused(f"{folder} {problem}")
+    return fd
+
+
+def _user_key(fd: int, folder: Path) -> bytes:
+    """The per-user secret, created on first use (written whole, then linked into place so that
+    two processes agree on one key); raises Refused when it is readable or owned by others."""
+    try:
+        key_fd = os.open(_KEY_FILE, _OPEN_READ | _CLOEXEC, dir_fd=fd)
+    except FileNotFoundError:
+        temporary = f".{_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        new_fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=fd)
+        try:
+            with os.fdopen(new_fd, "wb") as handle:
+                handle.write(secrets.token_bytes(_KEY_BYTES))
+            try:
+                os.link(temporary, _KEY_FILE, src_dir_fd=fd, dst_dir_fd=fd)
+            except FileExistsError:
+                pass  # another process was first: use its key
+            except OSError:  # a file system without hard links: last writer wins, the
+                os.replace(temporary, _KEY_FILE, src_dir_fd=fd, dst_dir_fd=fd)  # rest miss once
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=fd)
+        key_fd = os.open(_KEY_FILE, _OPEN_READ | _CLOEXEC, dir_fd=fd)
+    with os.fdopen(key_fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            raise Refused(f"{folder / _KEY_FILE} is not this user's file")
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            raise Refused(
+                f"{folder / _KEY_FILE} can be read by others (mode "
+                f"{stat.S_IMODE(info.st_mode):04o}, expected 0600)"
+            )
+        key = handle.read(_KEY_BYTES + 1)
+    if len(key) != _KEY_BYTES:
+        raise Refused(f"{folder / _KEY_FILE} is not a key of {_KEY_BYTES} bytes")
+    return key
+
+
+_warned: set[str] = set()
+
+
+@contextlib.contextmanager
+def _opened(folder: Path | None) -> Iterator[_Store | None]:
+    """The verified store in `folder`, or None (caching off, refused or unusable)."""
+    if folder is None or os.name != "posix":
+        yield None
+        return
+    fd = -1
+    store: _Store | None = None
+    try:
+        fd = _open_folder(folder)
+        store = _Store(fd, _user_key(fd, folder))
+    except Refused as exc:
+        if str(exc) not in _warned:  # once per process: the answer is the same without a cache
+            _warned.add(str(exc))
+            sys.stderr.write(f"policyc: not using the cache: {exc}\n")
+    except (OSError, ValueError):
+        pass  # a folder that cannot be made or read only costs time
+    try:
+        yield store
+    finally:
+        if fd >= 0:
+            os.close(fd)
+
+
+# ---- compiled policies ----------------------------------------------------------------------
+
+
+def python_tag() -> str:
+    """What bytecode and pickles depend on: implementation, version, marshal format."""
+    return f"{sys.implementation.cache_tag} {sys.version} marshal {marshal.version}"
+
+
+def cache_key(path: Path, text: str) -> str:
+    """The entry name for the policy at `path` with `text`: what the compiled form depends on
+    besides the files the checker reads (those are validated on each hit)."""
+    digest = hashlib.sha256(f"policyc {__version__} format {_FORMAT}\n".encode())
+    digest.update(python_tag().encode() + b"\0")
+    digest.update(_compiler_fingerprint())
+    digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -68,31 +277,67 @@ def _compiler_fingerprint() -> bytes:
     return digest.digest()
 
 
-def load(key: str) -> tuple[Any, str, Any] | None:
-    """(checked policy, Python source, code object) for `key`, or None."""
-    folder = cache_dir()
-    if folder is None:
+def load(key: str) -> tuple[Any, str, tuple[CodeType, ...]] | None:
+    """(checked policy, Python source, code objects of the module's pieces) for `key`, or
+    None: absent, not authentic, from another build, or a file the checker read has changed."""
+    with _opened(cache_dir()) as store:
+        body = store.read(key + _SUFFIX) if store is not None else None
+    if body is None:
         return None
     try:
-        data = (folder / f"{key}.pickle").read_bytes()
-        checked, source, code_bytes = pickle.loads(data)
-        return checked, source, marshal.loads(code_bytes)
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError,
-            ImportError):  # fmt: skip
-        return None  # absent, truncated or from another version: compile afresh
+        dependencies, checked_bytes, source, code_bytes = marshal.loads(body)
+        for path, digest in dependencies:
+            if digest_of(Path(path)) != digest:
+                return None
+        checked = pickle.loads(checked_bytes)
+        code = marshal.loads(code_bytes)
+    except (EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None  # authentic but unusable (a policyc without the class it names)
+    if not isinstance(code, tuple) or not all(isinstance(c, CodeType) for c in code):
+        return None
+    if not isinstance(source, str):
+        return None
+    return checked, source, code
 
 
-def store(key: str, checked: Any, source: str, code: Any) -> None:
-    folder = cache_dir()
-    if folder is None:
-        return
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        data = pickle.dumps(
-            (checked, source, marshal.dumps(code)), protocol=pickle.HIGHEST_PROTOCOL
-        )
-        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-            handle.write(data)
-        os.replace(handle.name, folder / f"{key}.pickle")
-    except OSError:
-        return  # a cache that cannot be written only costs time
+def store(
+    key: str,
+    checked: Any,
+    source: str,
+    code: tuple[CodeType, ...],
+    dependencies: Sequence[Dependency],
+) -> None:
+    """Keep the compiled policy under `key` with the files the checker read; a cache that
+    cannot be written only costs time."""
+    with _opened(cache_dir()) as folder:
+        if folder is None:
+            return
+        try:
+            body = marshal.dumps(
+                (
+                    tuple(dependencies),
+                    pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL),
+                    source,
+                    marshal.dumps(code),
+                )
+            )
+            folder.write(key + _SUFFIX, body)
+        except (OSError, ValueError, pickle.PicklingError, RecursionError):
+            return
+
+
+# ---- any other blob (the parser's tables) -----------------------------------------------------
+
+
+def load_blob(name: str) -> bytes | None:
+    """An authenticated blob kept with `store_blob`, or None. Used even when
+    POLICYC_NO_CACHE is set: it holds derived program data (like .pyc files), not policies."""
+    with _opened(_folder_setting()) as folder:
+        return folder.read(name + _SUFFIX) if folder is not None else None
+
+
+def store_blob(name: str, body: bytes) -> None:
+    with _opened(_folder_setting()) as folder:
+        if folder is not None:
+            with contextlib.suppress(OSError):
+                folder.write(name + _SUFFIX, body)

@@ -21,6 +21,7 @@ from policyc.compiler import amount_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
+from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.dates import period_last_day
@@ -30,6 +31,7 @@ from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
     dims_text,
+    format_quantity,
     parse_measure,
 )
 
@@ -47,6 +49,23 @@ ARITY = {
 }
 DAY_DIMS: Dims = parse_measure("日").dims
 BUILTINS.update(amount_checks.DURATION_FUNCS)  # typed in amount_checks.type_duration
+
+# Which way a rule's amount goes, from its `kind`: paid to the applicant, waived (a charge the
+# applicant no longer owes), or payable by the applicant. Totals add only amounts of one flow.
+FLOW_OF_KIND = {
+    "补贴": "paid",
+    "奖励": "paid",
+    "补助": "paid",
+    "减免": "waived",
+    "收费标准": "payable",
+}
+FLOWS = ("paid", "waived", "payable")
+
+
+def amount_flow(kind: str) -> str:
+    """The flow of a rule's amount: its kind's, `paid` for a rule that names no kind, and ""
+    for a kind that says none (the checker refuses such a kind beside a computed amount)."""
+    return FLOW_OF_KIND.get(kind, "") if kind else "paid"
 
 
 @attrs.frozen
@@ -106,6 +125,53 @@ class CheckedPolicy:
     conventions: dict[str, str] = attrs.field(factory=dict)
     roundings: dict[str, Rounding] = attrs.field(factory=dict)
     shared_caps: tuple[SharedCapPlan, ...] = ()
+    # `input P: … part of W`: W -> its parts, in declaration order (disjoint, so sum(P) <= W).
+    parts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # `valid by reading NAME { … }`: the reading, and (first day, last day) under each option.
+    validity_reading: str = ""
+    validity_options: dict[str, tuple[date, date | None]] = attrs.field(factory=dict)
+
+    def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
+        """(first day, last day or None) of the policy's validity under the readings taken
+        (a mapping of reading to option; readings it leaves out take their declared option)."""
+        if self.validity_reading:
+            taken = self.readings[self.validity_reading].take.text
+            option = readings.get(self.validity_reading, taken)
+            if option in self.validity_options:
+                return self.validity_options[option]
+        return self.header.valid_from, self.valid_until
+
+    @property
+    def switchable_readings(self) -> frozenset[str]:
+        """Readings a run may choose: every one not marked `documentary` (the checker makes sure
+        each of them is tested by an expression or counts the validity)."""
+        return frozenset(name for name, r in self.readings.items() if not r.documentary)
+
+    def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """What a case's inputs say that cannot be: parts of a whole that add up to more than
+        the whole. One (field of the last part given, message naming every field) per whole;
+        `values` are validated inputs (quantities)."""
+        problems: list[tuple[str, str]] = []
+        for whole, parts in self.parts.items():
+            total = values.get(whole)
+            given = [p for p in parts if values.get(p) is not None]
+            if total is None or not given:
+                continue
+            sum_parts = values[given[0]]
+            for part in given[1:]:
+                sum_parts = sum_parts + values[part]
+            if sum_parts > total:
+                named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
+                one = len(given) == 1
+                verb, role = ("is", "it is a part") if one else ("are", "they are parts")
+                problems.append(
+                    (
+                        given[-1],
+                        f"{named} {verb} more than `{whole}` ({format_quantity(total)}), of "
+                        f"which {role}: a part cannot exceed its whole",
+                    )
+                )
+        return problems
 
     def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
         """The inputs expressions read, directly or through `define`s, in order of mention."""
@@ -153,9 +219,12 @@ def constant(expr: n.Expr) -> Quantity | None:
     return None
 
 
-def load_registry(path: Path, diagnostics: list[Diagnostic], registry: Registry) -> None:
+def load_registry(
+    path: Path, diagnostics: list[Diagnostic], registry: Registry, shown: str = ""
+) -> None:
+    """Add the units of the registry file `path` (named `shown` in messages, default `path`)."""
     text = read_text(path)
-    for decl in _parse_registry(str(path), text).units:
+    for decl in _parse_registry(shown or str(path), text).units:
         registry.add(decl, diagnostics)
 
 
@@ -165,6 +234,11 @@ def _parse_registry(path: str, text: str) -> n.PolicyFile:
     from policyc.compiler.parser import parse  # late: parser imports the builder, not the checker
 
     return parse(text, path)
+
+
+def _named_at(span: Span, header: n.Header) -> Span:
+    # A header built before file names carried their own place points at the header.
+    return span if span.line else header.span
 
 
 def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
@@ -195,6 +269,9 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         conventions=checker.conventions,
         roundings=checker.roundings,
         shared_caps=checker.shared_caps,
+        parts=checker.parts,
+        validity_reading=checker.validity_reading,
+        validity_options=checker.validity_options,
     )
 
 
@@ -221,12 +298,16 @@ class _Checker:
         self.conventions: dict[str, str] = {}
         self.roundings: dict[str, Rounding] = {}
         self.shared_caps: tuple[SharedCapPlan, ...] = ()
+        self.parts: dict[str, tuple[str, ...]] = {}
+        self.validity_reading = ""
+        self.validity_options: dict[str, tuple[date, date | None]] = {}
+        self.tested_readings: dict[str, Span] = {}  # reading -> where an expression first tests it
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
 
-    def warn(self, span: Span, message: str) -> None:
-        self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING))
+    def warn(self, span: Span, message: str, code: str = "") -> None:
+        self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))
 
     # ---- the whole file ----
     def run(self) -> None:
@@ -247,33 +328,45 @@ class _Checker:
         self.declare_tables()
         self.declare_readings()
         self.check_repairs(header)
+        self.check_valid_reading(header)
         for define in self.file.all_defines():
             self.declare_define(define)
         self.check_structure(header)
         self.check_after_amounts()
+        self.check_reading_use()
         for decl in self.file.inputs:
             if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(
-                    decl.name.span, f"input `{decl.name.text}` is declared but no rule uses it"
+                    decl.name.span,
+                    f"input `{decl.name.text}` is declared but no rule uses it",
+                    code="unused-input",
                 )
 
     def load_units(self, header: n.Header) -> None:
         if header.registry_file:
-            path = self.here / header.registry_file
-            try:
-                load_registry(path, self.diagnostics, self.registry)
-                self.sources[str(path)] = read_text(path)
-            except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
-                self.error(
-                    header.span,
-                    f"cannot read the unit registry `{header.registry_file}`: "
-                    f"{getattr(exc, 'strerror', None) or exc}",
-                )
-            except PolicyError as exc:
-                self.diagnostics.extend(exc.diagnostics)
-                self.sources.update(exc.sources)
+            self.load_registry_file(header)
         for decl in self.file.units:
             self.registry.add(decl, self.diagnostics)
+
+    def load_registry_file(self, header: n.Header) -> None:
+        try:
+            path = named_file(Path(self.file.path), header.registry_file, "units from")
+        except PathRefused as exc:
+            self.error(_named_at(header.registry_span, header), str(exc))
+            return
+        shown = self.here / header.registry_file  # messages name it as the policy does
+        try:
+            load_registry(path, self.diagnostics, self.registry, shown=str(shown))
+            self.sources[str(shown)] = read_text(path)
+        except (OSError, ValueError) as exc:  # ValueError: not UTF-8
+            self.error(
+                header.span,
+                f"cannot read the unit registry `{header.registry_file}`: "
+                f"{getattr(exc, 'strerror', None) or exc}",
+            )
+        except PolicyError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            self.sources.update(exc.sources)
 
     def check_header(self, header: n.Header) -> None:
         if not header.title:
@@ -282,26 +375,7 @@ class _Checker:
             if name is not None:
                 self.registry.check_name(name, self.diagnostics)
         if header.valid_from is not None and header.valid_for is not None:
-            counting = header.counting.text if header.counting else "from_start_day"
-            try:
-                length = Quantity.of(
-                    Decimal(header.valid_for.number), parse_measure(header.valid_for.measure)
-                )
-                months = length.to(parse_measure("月"))
-                if months != months.to_integral_value():
-                    raise MeasureError("validity is counted in whole months or years")
-                self.valid_until = period_last_day(
-                    header.valid_from, months=int(months), counting=counting
-                )
-            except MeasureError as exc:
-                self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
-            except OverflowError:
-                self.error(header.valid_for.span, "the validity period ends after the year 9999")
-            except ValueError:
-                span = header.counting.span if header.counting else header.span
-                self.error(
-                    span, f"unknown counting `{counting}`", "from_start_day or from_next_day"
-                )
+            self.valid_until = self.last_day(header, header.valid_from, header.counting)
         self.check_valid_end(header)
         if header.source_file:
             self.load_source(header)
@@ -320,9 +394,103 @@ class _Checker:
             return
         self.valid_until = header.valid_end
 
+    def last_day(self, header: n.Header, start: date, counted: n.Name | None) -> date | None:
+        """The last day of `valid for` counted from `start` (None after an error, reported)."""
+        assert header.valid_for is not None
+        counting = counted.text if counted else "from_start_day"
+        try:
+            length = Quantity.of(
+                Decimal(header.valid_for.number), parse_measure(header.valid_for.measure)
+            )
+            months = length.to(parse_measure("月"))
+            if months != months.to_integral_value():
+                raise MeasureError("validity is counted in whole months or years")
+            return period_last_day(start, months=int(months), counting=counting)
+        except MeasureError as exc:
+            self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
+        except OverflowError:
+            self.error(
+                header.valid_for.span,
+                "the validity period ends outside the calendar (the years 1 to 9999)",
+            )
+        except ValueError:
+            span = counted.span if counted else header.span
+            self.error(span, f"unknown counting `{counting}`", "from_start_day or from_next_day")
+        return None
+
+    def check_valid_reading(self, header: n.Header) -> None:
+        """`valid by reading R { OPTION: from DATE counting WORD, … }`: one line per option of
+        R, and the option R takes says what the `valid from` line says."""
+        name = header.valid_reading
+        if name is None:
+            return
+        decl = self.readings.get(name.text)
+        if decl is None:
+            self.error(name.span, f"unknown reading `{name.text}`", "a declared reading")
+            return
+        if header.valid_from is None or header.valid_for is None:
+            self.error(name.span, "`valid by reading` needs `valid from DATE for LENGTH`")
+            return
+        options = [o.name for o in decl.options]
+        given = [v.option.text for v in header.valid_options]
+        for valid in header.valid_options:
+            if valid.option.text not in options:
+                self.error(
+                    valid.option.span,
+                    f"`{valid.option.text}` is not an option of reading `{name.text}`",
+                    " / ".join(options),
+                )
+            elif given.count(valid.option.text) > 1:
+                self.error(valid.option.span, f"option `{valid.option.text}` is given twice")
+            last = self.last_day(header, valid.start, valid.counting)
+            self.validity_options[valid.option.text] = (valid.start, last)
+        missing = [o for o in options if o not in given]
+        if missing:
+            self.error(
+                name.span,
+                f"`valid by reading {name.text}` says nothing of option(s) {', '.join(missing)}",
+                "one line per option: `OPTION: from DATE counting from_start_day`",
+            )
+        taken = self.validity_options.get(decl.take.text)
+        if taken is not None and taken != (header.valid_from, self.valid_until):
+            self.error(
+                name.span,
+                f"reading `{name.text}` takes `{decl.take.text}`, whose validity differs from "
+                "the `valid from` line",
+                "the `valid from … counting …` line to say what the option taken says",
+            )
+        self.validity_reading = name.text
+
+    def check_reading_use(self) -> None:
+        """A reading either changes what some expression (or the validity) says, or is marked
+        `documentary`, never both: a run may choose only the former."""
+        for name, decl in self.readings.items():
+            tested = name in self.tested_readings or name == self.validity_reading
+            if decl.documentary and tested:
+                where = self.tested_readings.get(name, decl.span)
+                self.error(
+                    where,
+                    f"reading `{name}` is marked documentary, yet "
+                    + (f"line {where.line} tests it" if name in self.tested_readings
+                       else "the validity follows it"),
+                    "no `documentary` on a reading the policy tests",
+                )  # fmt: skip
+            elif not decl.documentary and not tested:
+                self.error(
+                    decl.name.span,
+                    f"reading `{name}` changes nothing: no expression tests `reading {name} "
+                    "is …` and the validity does not follow it",
+                    f"a test of it in the rules it reaches, or `reading {name} documentary {{ … }}`"
+                    " when the choice is written into the rules themselves",
+                )
+
     # ---- the received text ----
     def load_source(self, header: n.Header) -> None:
-        path = self.here / header.source_file
+        try:
+            path = named_file(Path(self.file.path), header.source_file, "source")
+        except PathRefused as exc:
+            self.error(_named_at(header.source_span, header), str(exc))
+            return
         try:
             lines = read_text(path).splitlines()
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, or not UTF-8
@@ -427,6 +595,26 @@ class _Checker:
             self.inputs[name] = InputInfo(decl, type_, measure)
             if decl.presence == "default" and type_ is not UNKNOWN:
                 self.check_default(decl, type_)
+        for decl in self.file.inputs:
+            if decl.part_of is not None:
+                self.check_part(decl, decl.part_of)
+
+    def check_part(self, decl: n.InputDecl, whole: n.Name) -> None:
+        part_info, whole_info = self.inputs[decl.name.text], self.inputs.get(whole.text)
+        if whole_info is None:
+            hint = did_you_mean(whole.text, self.inputs)
+            self.error(whole.span, f"`part of {whole.text}`: no such input{hint}", "an input")
+        elif whole.text == decl.name.text:
+            self.error(whole.span, f"`{whole.text}` cannot be a part of itself")
+        elif part_info.type.kind != "quantity" or part_info.type != whole_info.type:
+            self.error(
+                whole.span,
+                f"`{decl.name.text}` ({part_info.type.describe()}) cannot be a part of "
+                f"`{whole.text}` ({whole_info.type.describe()})",
+                "two quantities of one measure",
+            )
+        else:
+            self.parts[whole.text] = (*self.parts.get(whole.text, ()), decl.name.text)
 
     def check_default(self, decl: n.InputDecl, want: Type) -> None:
         value = decl.default
@@ -498,7 +686,10 @@ class _Checker:
                 continue
             if target.tolerance is not None and self.type_of(target.tolerance) != value:
                 self.error(target.tolerance.span, "the tolerance must have the target's measure")
+            # The actual figure is read in the target's own measure: a bare 6 for `7.5 %` is 6%.
             measure_text = target.value.measure if isinstance(target.value, n.QuantityLit) else ""
+            if isinstance(target.value, n.PercentLit):
+                measure_text = "%"
             measure = self.measure(measure_text, target.value.span) or parse_measure("")
             decl = n.InputDecl(
                 target.name,
@@ -602,6 +793,15 @@ class _Checker:
             self.expect(cond, BOOL, "a condition")
         amount_type: Type | None = None
         if isinstance(rule.amount, n.Expr):
+            if not amount_flow(rule.kind):
+                words = "、".join(f"{k} ({v})" for k, v in FLOW_OF_KIND.items())
+                self.error(
+                    rule.amount.span,
+                    f"rule `{rule.name.text}` computes an amount, but its kind `{rule.kind}` does "
+                    "not say whether it is paid to the applicant, waived, or payable by the "
+                    "applicant, so it cannot be totalled",
+                    f"a kind that does: {words}",
+                )
             amount_type = self.type_of(rule.amount)
             if amount_type is not UNKNOWN and not (
                 amount_type.kind == "quantity" and amount_type.dims in MONEY_DIMS
@@ -780,6 +980,7 @@ class _Checker:
         return Type("quantity", keyed.dims)
 
     def _reading_is(self, expr: n.ReadingIs) -> Type:
+        self.tested_readings.setdefault(expr.reading, expr.span)
         decl = self.readings.get(expr.reading)
         if decl is None:
             self.error(expr.span, f"unknown reading `{expr.reading}`")
@@ -801,6 +1002,26 @@ class _Checker:
         if UNKNOWN in (left, right):
             return UNKNOWN
         if expr.op in "+-":
+            if "date" in (left.kind, right.kind):
+                what = (
+                    f"add {left.describe()} and {right.describe()}"
+                    if expr.op == "+"
+                    else f"subtract {right.describe()} from {left.describe()}"
+                )
+                self.error(
+                    expr.span,
+                    f"cannot {what}: dates are compared, not added or subtracted",
+                    "two dates compared (`开设日期 <= on_date()`), or years counted with "
+                    "`schedule from DATE`",
+                )
+                return UNKNOWN
+            if not {left.kind, right.kind} <= {"quantity", "keyed"}:
+                self.error(
+                    expr.span,
+                    f"cannot add or subtract {left.describe()} and {right.describe()}",
+                    "two quantities of one measure",
+                )
+                return UNKNOWN
             return self.same(expr, left, right, "cannot add or subtract")
         if (
             "bool" in (left.kind, right.kind)
@@ -891,6 +1112,13 @@ class _Checker:
 
     def _tiers(self, expr: n.Tiers) -> Type:
         subject = self.type_of(expr.subject)
+        if subject is not UNKNOWN and subject.kind != "quantity":
+            self.error(
+                expr.subject.span,
+                f"tiers are reached by a quantity, not {subject.describe()}",
+                "a quantity with a measure, e.g. 年销售收入",
+            )
+            subject = UNKNOWN
         if expr.mode in ("highest_new", "each_new") and expr.prior is None:
             self.error(expr.span, f"`{expr.mode}` compares with an earlier best: add `since …`")
         if expr.prior is not None:

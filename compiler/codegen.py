@@ -7,6 +7,8 @@ comes from a jinja2 template (templates/module.py.j2). Generated code calls only
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -15,15 +17,63 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
-from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.render import render, render_reference, render_target
+from policyc.compiler.checker import CheckedPolicy, amount_flow
+from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
 
 
+class Code(str):
+    """Python source this generator built itself: from literals through `repr`, integers, and
+    its own fixed words. The template writes nothing else (see `_only_code`)."""
+
+
+def python_literal(value: object) -> Code:
+    """`value` as a Python literal (`repr`): the one way data reaches generated code."""
+    return Code(repr(value))
+
+
+def comment_text(value: object) -> Code:
+    """`value` for a `#` comment: every control, format, line or paragraph separator and
+    surrogate character written as its escape, so that the comment cannot end early."""
+    return Code(
+        "".join(
+            ch.encode("unicode_escape").decode("ascii")
+            if unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp")
+            else ch
+            for ch in str(value)
+        )
+    )
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifier(value: object) -> Code:
+    """A name the generator chose (`rule_3`, `K0`, a RuleInfo field); raises ValueError for
+    anything else."""
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        raise ValueError(f"not a generated identifier: {value!r}")
+    return Code(value)
+
+
+def _only_code(value: object) -> object:
+    """Every `{{ … }}` of the template: generated code, an integer, or a refusal, so that a
+    string from the policy or its file name can only enter through `py` or `comment`."""
+    if isinstance(value, Code) or type(value) is int:
+        return value
+    raise TypeError(
+        f"generated Python would include a raw {type(value).__name__} {str(value)[:60]!r}; "
+        "write it through the `py`, `comment` or `ident` filter"
+    )
+
+
 def _environment() -> jinja2.Environment:
     env = environment()
-    env.filters["py"] = repr
+    env.finalize = _only_code
+    env.filters["py"] = python_literal
+    env.filters["comment"] = comment_text
+    env.filters["ident"] = identifier
     return env
 
 
@@ -37,13 +87,13 @@ def generate(policy: CheckedPolicy) -> str:
         _environment()
         .get_template("module.py.j2")
         .render(
-            runtime_names=evaluation.__all__,
+            runtime_names=[identifier(name) for name in evaluation.__all__],
             policy=header.number,
             source=policy.file.path,
-            valid_from=_date_code(header.valid_from),
-            valid_until=_date_code(policy.valid_until),
+            valid_from=Code(_date_code(header.valid_from)),
+            valid_until=Code(_date_code(policy.valid_until)),
             readings={name: r.take.text for name, r in policy.readings.items()},
-            constants=gen.constants.items(),
+            constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],
             defines=defines,
             rules=entries,
         )
@@ -139,7 +189,7 @@ class _Generator:
                 f"{wording!r}, {target.span.line})"
             )
         else:
-            bound = self.py(target.value)
+            bound: str = self.py(target.value)
             if target.tolerance is not None:
                 # 左右 on one side: the bound moves by the tolerance in the target's favour.
                 widen = "sub" if target.op in ("ge", "gt") else "add"
@@ -153,7 +203,7 @@ class _Generator:
             "role": "target",
             "info": info,
             "generated": True,
-            "code": code,
+            "code": Code(code),
             "owner": owner.number,
             "name": target.name.text,
             "line": target.span.line,
@@ -186,6 +236,7 @@ class _Generator:
             "valid_by": rule.valid_by.text if rule.valid_by else "",
             "has_amount": amount is not None,
             "has_cap": rule.cap is not None,
+            "flow": amount_flow(rule.kind) if amount is not None else "",
             "cooperates": self.units(rule.cooperates),
             "law": rule.law,
             "procedures": tuple(
@@ -218,8 +269,10 @@ class _Generator:
         return self.policy.inputs_of([expr]) if expr is not None else ()
 
     # ---- expressions ----
-    def py(self, expr: n.Expr) -> str:
-        return _EMITTERS[type(expr)](self, expr)
+    def py(self, expr: n.Expr) -> Code:
+        """The expression as Python. Each emitter writes policy values only through `repr`
+        (`!r`), integers and its own fixed words."""
+        return Code(_EMITTERS[type(expr)](self, expr))
 
     def quantity(self, e: n.QuantityLit) -> str:
         return self.constant(f"Q({e.number!r}, {e.measure!r})")
@@ -314,7 +367,11 @@ class _Generator:
             for row in e.rows
         )
         prior = self.py(e.prior) if e.prior is not None else "None"
-        return f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line})"
+        lowest = render_threshold(e.rows[0].threshold)  # why a value below every row gets nothing
+        return (
+            f"c.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), {e.span.line}, "
+            f"{lowest!r})"
+        )
 
     def schedule(self, e: n.Schedule) -> str:
         rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)

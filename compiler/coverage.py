@@ -36,6 +36,8 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, Severity, Span
+from policyc.compiler.files import read_text
+from policyc.compiler.project import named_file
 
 _ENDS = "。；;！？!?"
 _PIECES = re.compile(rf"[^{_ENDS}]*[{_ENDS}]+|[^{_ENDS}]+")
@@ -110,6 +112,7 @@ class Coverage:
                 Span(path, s.line, s.column, s.line, s.column + len(s.text)),
                 "no quote or aside covers this sentence",
                 severity=Severity.WARNING,
+                code="uncovered-sentence",
             )
             for s in self.uncovered()
         ]
@@ -126,10 +129,10 @@ def coverage(policy: CheckedPolicy) -> Coverage:
     empty = Coverage(policy.file.path, header.source_file, 0, 0, ())
     if not header.source_file:
         return empty
-    path = Path(policy.file.path).parent / header.source_file
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError, ValueError):
+        path = named_file(Path(policy.file.path), header.source_file, "source")
+        lines = read_text(path).splitlines()
+    except (OSError, UnicodeDecodeError, ValueError):  # PathRefused is a ValueError
         return empty  # the checker has reported it
     first, last = header.source_first_line, header.source_last_line
     if not 1 <= first <= last <= len(lines):

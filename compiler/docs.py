@@ -38,6 +38,8 @@ from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.coverage import coverage
 from policyc.compiler.errors import InputError
+from policyc.compiler.files import read_text
+from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 
@@ -319,7 +321,7 @@ class AsideView:
 @attrs.frozen
 class PolicyPage:
     page: str  # file name under docs/, e.g. tzf-2023-1.md
-    nav_title: str  # unescaped: it goes into mkdocs.yml, not Markdown
+    nav_title: str  # unescaped: mkdocs.yml.j2 escapes it (filter nav_title)
     number: str
     title: str
     header: tuple[Fact, ...]
@@ -384,7 +386,7 @@ class UnitDuties:
 @attrs.frozen
 class UnitView:
     name: str
-    nav_title: str  # unescaped: it goes into mkdocs.yml
+    nav_title: str  # unescaped: mkdocs.yml.j2 escapes it (filter nav_title)
     page: str  # units/<file>.md, relative to docs/
     link: str  # from units/index.md
     full_name: str
@@ -498,9 +500,18 @@ def _part_label(part: n.Section | n.Clause, length: int = 24) -> str:
 def _toc_label(part: n.Section | n.Clause) -> str:
     """For a part without a title, the table of contents shows the start of its text (a list of
     任务 1 … 任务 120 says nothing). Only there: the heading itself, which the search weighs
-    most, stays as the document numbers it."""
+    most, stays as the document numbers it.
+
+    The label sits in the heading's attribute list (`{#task-1 data-toc-label="…"}`), which
+    Python-Markdown reads only after its inline patterns have run: a `*`, `_`, backtick, `#`,
+    quote or brace there would turn into markup, end the list and lose the heading's anchor. So
+    the label leaves out every such character (_TOC_UNSAFE); Chinese punctuation stays."""
     label = _part_label(part, 16)
-    return "" if label == _part_heading(part) else re.sub(r'["{}\\]', "", label)
+    return "" if label == _part_heading(part) else _TOC_UNSAFE.sub("", label)
+
+
+# The ASCII characters Markdown, attr_list or HTML may read as markup (`,.;:!?%()/+-=@$` stay).
+_TOC_UNSAFE = re.compile(r"[\"#&'*<>\[\\\]^_`{|}~]")
 
 
 def _part_anchor(part: n.Section | n.Clause) -> str:
@@ -572,11 +583,14 @@ def _read_received(policy: CheckedPolicy) -> dict[int, str]:
     h = policy.header
     if not h.source_file:
         return {}
-    path = Path(policy.file.path).parent / h.source_file
+    shown = Path(policy.file.path).parent / h.source_file
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise DocsError(f"{path}: cannot read the received text: {exc.strerror}") from exc
+        lines = read_text(named_file(Path(policy.file.path), h.source_file, "source")).splitlines()
+    except PathRefused as exc:
+        raise DocsError(f"{policy.file.path}: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise DocsError(f"{shown}: cannot read the received text: {why}") from None
     last = min(h.source_last_line, len(lines))
     return {i: lines[i - 1] for i in range(max(h.source_first_line, 1), last + 1)}
 
@@ -1526,7 +1540,8 @@ def _validity(
         if until is not None:
             number = md(view.header.number)
             labels.setdefault(until, []).append(f"{number}有效期最后一日")
-            labels.setdefault(until + datetime.timedelta(days=1), []).append(f"{number}失效")
+            if until < datetime.date.max:  # a period that ends on 9999-12-31 never lapses
+                labels.setdefault(until + datetime.timedelta(days=1), []).append(f"{number}失效")
     replaced: dict[str, datetime.date] = {}
     for view in views:
         start = view.header.valid_from or view.header.issued
@@ -1557,7 +1572,7 @@ def _validity(
             }
         )
     # Inside <script type="application/json">: `</` must not close the element.
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    payload = _json_in_html(data)
     return ValidityTable(
         head=("文件", "有效期", *(day.isoformat() for day in days)),
         rows=tuple(rows),
@@ -1569,14 +1584,49 @@ def _validity(
 # ---- rendering -----------------------------------------------------------------------------
 
 
+# What a YAML double-quoted scalar may not hold as it is: characters outside YAML's printable
+# set (C0 but the tab, DEL, C1, surrogates, U+FFFE/U+FFFF), the line breaks YAML folds inside a
+# scalar (U+0085, U+2028, U+2029) and the byte order mark.
+_YAML_UNSAFE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+)
+
+
+def _json_in_html(data: object) -> str:
+    """JSON to put inside a <script type="application/json"> element: `<`, `>` and `&` written
+    as their `\\u` escapes, so no policy string can close the element (`</script>`) or put the
+    HTML parser into a comment or a nested script state (`<!--`, `<script`)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def _yaml_str(text: str) -> str:
-    # A JSON string is a valid YAML double-quoted scalar, whatever the text holds.
-    return json.dumps(text, ensure_ascii=False)
+    """`text` as a YAML double-quoted scalar that reads back as `text`, whatever it holds: a
+    JSON string (YAML's double-quoted escapes include JSON's), with every character YAML would
+    refuse or fold written as its `\\uXXXX` escape."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+# HTML's markup characters as their fullwidth forms, which Chinese text uses anyway.
+_FULLWIDTH_MARKUP = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def _nav_title(text: str) -> str:
+    """A title mkdocs.yml gives the navigation (or the site's name), quoted for YAML.
+
+    mkdocs-material puts it into every page unescaped (the navigation), escaped (labels) and
+    through `striptags` (the <title>), which strips tags and then *unescapes* entities — so an
+    HTML-escaped `&lt;/title&gt;&lt;script&gt;` would come out live there. The title therefore
+    holds no HTML markup character at all: `<>&"'` become their fullwidth forms, which read
+    the same and mean nothing to any of the three."""
+    return _yaml_str(text.translate(_FULLWIDTH_MARKUP))
 
 
 def _environment() -> jinja2.Environment:
     env = environment()
     env.filters["yaml"] = _yaml_str
+    env.filters["nav_title"] = _nav_title
     # `{#id}` cannot be written literally in a template: `{#` opens a jinja comment.
     env.filters["anchor"] = lambda anchor, toc="": (
         f' {{#{anchor} data-toc-label="{toc}"}}' if toc else f" {{#{anchor}}}"
@@ -1697,6 +1747,11 @@ def render_docs(
 
 
 def _check_replaceable(out_dir: Path) -> None:
+    # A link would be replaced by the new folder, and its target's `site/` moved into it.
+    if out_dir.is_symlink():
+        raise DocsError(
+            f"{out_dir}: is a symbolic link; give the folder itself (--out {out_dir.resolve()})"
+        )
     if not out_dir.exists():
         return
     if not out_dir.is_dir():

@@ -24,7 +24,8 @@ probably says something the document does not. Each warning names the words as w
 - literal dates outside the document's validity; durations beyond 100 years (a literal, a
   schedule year, the validity period) or of zero length (the validity); schedule years that
   fall in no row between two rows (`year 1 to 2`, `year 4 to 5`: year 3);
-- readings declared and never used: no rule says `reading NAME`, no expression tests
+- documentary readings declared and never used (the checker makes sure every other reading
+  is tested): no rule says `reading NAME`, no expression tests
   `reading NAME is …`, and no string of the policy (a note, a target's or define's
   description …) mentions `解读 NAME`, the drafters' way of pointing a target or a task, which
   cannot name a reading, at one; a reading whose options name the header's `counting` is used
@@ -60,7 +61,11 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.codes import WARNING_CODES
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
+from policyc.compiler.files import read_text
+from policyc.compiler.project import named_file
+from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 MAX_YEARS = 100
@@ -92,7 +97,13 @@ def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
     named = {unit for policy in policies for unit in _named_units(policy)}
     for name, decl in declared.items():
         if name not in named:
-            found.append(_warn(decl.name.span, f"unit `{name}` is named by no policy checked here"))
+            found.append(
+                _warn(
+                    "unused-unit",
+                    decl.name.span,
+                    f"unit `{name}` is named by no policy checked here",
+                )
+            )
     return _ordered(found)
 
 
@@ -108,9 +119,17 @@ def lint_units(decls: Sequence[n.UnitDecl]) -> list[Diagnostic]:
         seen: set[str] = set()
         for alias in decl.aliases:
             if alias.text == decl.name.text:
-                found.append(_warn(alias.span, f"alias `{alias.text}` repeats the unit's name"))
+                found.append(
+                    _warn(
+                        "alias-repeats-name",
+                        alias.span,
+                        f"alias `{alias.text}` repeats the unit's name",
+                    )
+                )
             elif alias.text in seen:
-                found.append(_warn(alias.span, f"alias `{alias.text}` is listed twice"))
+                found.append(
+                    _warn("duplicate-alias", alias.span, f"alias `{alias.text}` is listed twice")
+                )
             seen.add(alias.text)
     return found
 
@@ -118,12 +137,14 @@ def lint_units(decls: Sequence[n.UnitDecl]) -> list[Diagnostic]:
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _warn(span: Span, message: str) -> Diagnostic:
-    return Diagnostic(span, message, severity=Severity.WARNING)
+def _warn(code: str, span: Span, message: str) -> Diagnostic:
+    assert code in WARNING_CODES, code  # a new check registers its code in codes.py
+    return Diagnostic(span, message, severity=Severity.WARNING, code=code)
 
 
 def _same_full_name(first: str, decl: n.UnitDecl) -> Diagnostic:
     return _warn(
+        "same-full-name",
         decl.name.span,
         f"units `{first}` and `{decl.name.text}` have the same full name “{decl.full_name}”; "
         "make one an alias of the other",
@@ -139,14 +160,14 @@ def _unit_decls(policy: CheckedPolicy, seen_files: set[str]) -> Iterator[n.UnitD
     from policyc.compiler.parser import parse
 
     if policy.header.registry_file:
-        path = Path(policy.file.path).parent / policy.header.registry_file
-        key = str(path.resolve())
-        if key not in seen_files:
-            seen_files.add(key)
-            units: tuple[n.UnitDecl, ...] = ()
-            with contextlib.suppress(OSError, UnicodeDecodeError, PolicyError):  # reported
-                units = parse(path.read_text(encoding="utf-8"), str(path)).units
-            yield from units
+        shown = Path(policy.file.path).parent / policy.header.registry_file
+        units: tuple[n.UnitDecl, ...] = ()
+        with contextlib.suppress(OSError, ValueError, PolicyError):  # the checker reported it
+            path = named_file(Path(policy.file.path), policy.header.registry_file, "units from")
+            if str(path) not in seen_files:
+                seen_files.add(str(path))
+                units = parse(read_text(path), str(shown)).units
+        yield from units
     yield from policy.file.units
 
 
@@ -371,8 +392,8 @@ class _Linter:
         self.header = policy.header
         self.never: set[str] = set()  # defines that can never hold
 
-    def warn(self, span: Span, message: str) -> None:
-        self.found.append(_warn(span, message))
+    def warn(self, code: str, span: Span, message: str) -> None:
+        self.found.append(_warn(code, span, message))
 
     def written(self, origin: Origin) -> str:
         """A node as the policy writes it (its first line, shortened), or a description."""
@@ -425,6 +446,22 @@ class _Linter:
                 self.report_conditions(list(rule.whens), f"rule `{rule.name.text}` can never apply")
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
+                self.check_sign(rule.amount)
+
+    def check_sign(self, amount: n.Expr) -> None:
+        found = may_go_negative(amount, self.policy, fold)
+        if found is not None:
+            self.found.append(
+                Diagnostic(
+                    found.span,
+                    f"the amount can come out below zero: `{self.written(found)}` takes away "
+                    "what may be more than it takes it from",
+                    "declare what is taken away `part of` what it is taken from (`input 口罩发货量:"
+                    " 单 part of 年发货量`), or bound it: `max(…, 0 元)`",
+                    Severity.WARNING,
+                    code=NEGATIVE_AMOUNT,
+                )
+            )
 
     def check_defines(self) -> None:
         for define in self.file.all_defines():
@@ -442,12 +479,18 @@ class _Linter:
         dead: list[tuple[n.Expr, Conflict]] = []
         conflict = self.solve(conjuncts, _Facts(), dead, set())
         if conflict is not None:
-            self.warn(self.at(conflict, conjuncts[-1]), f"{what}: {self.explain(conflict)}")
+            self.warn(
+                "never-holds", self.at(conflict, conjuncts[-1]), f"{what}: {self.explain(conflict)}"
+            )
             return True
         for alternative, why in dead:
             if isinstance(alternative, n.Ref) and alternative.name in self.never:
                 continue  # the define itself is reported
-            self.warn(alternative.span, f"this alternative can never hold: {self.explain(why)}")
+            self.warn(
+                "dead-alternative",
+                alternative.span,
+                f"this alternative can never hold: {self.explain(why)}",
+            )
         return False
 
     def at(self, conflict: Conflict, fallback: n.Expr) -> Span:
@@ -625,6 +668,7 @@ class _Linter:
         else:
             outcome = f"both exclude it: a case of exactly {value} meets neither"
         self.warn(
+            "ranges-meet",
             _span_of(low.origin, rule_b.span),
             f"`{self.written(high.origin)}` (rule `{rule_a.name.text}`) and "
             f"`{self.written(low.origin)}` (rule `{rule_b.name.text}`) meet at {value} "
@@ -640,6 +684,7 @@ class _Linter:
         for what, payment in self.payments(rule.amount):
             if _less(cap, payment):
                 self.warn(
+                    "cap-below-amount",
                     rule.cap.amount.span,
                     f"the cap `{self.written(rule.cap.amount)}` is below {what}: every case "
                     "that pays is capped",
@@ -720,6 +765,7 @@ class _Linter:
                     over = False
                 if over:
                     self.warn(
+                        "share-over-whole",
                         node.ratio.span,
                         f"`{self.written(node)}` takes more than the whole: a share is at most "
                         "100%",
@@ -730,6 +776,7 @@ class _Linter:
                     assert value is not None
                     negative_seen.append(node.span)
                     self.warn(
+                        "negative-value",
                         node.span,
                         f"`{self.written(node)}` works out to {_shown(value)}: amounts, rates "
                         "and thresholds are never negative",
@@ -749,6 +796,7 @@ class _Linter:
         limit = _TIME_BASES.get(base)
         if limit is not None and power == 1 and value > limit:
             self.warn(
+                "long-duration",
                 node.span,
                 f"`{self.written(node)}` is a duration beyond {MAX_YEARS} years",
             )
@@ -760,6 +808,7 @@ class _Linter:
             threshold = row.threshold
             if first is not None and _inclusive(threshold.op) != _inclusive(first.op):
                 self.warn(
+                    "mixed-boundaries",
                     threshold.span,
                     f"tier rows mix boundary words: `{threshold.word}` "
                     f"{'includes' if _inclusive(threshold.op) else 'excludes'} its threshold, "
@@ -771,6 +820,7 @@ class _Linter:
                 same = earlier.threshold.value == threshold.value
                 if same and earlier.threshold.op == threshold.op and fold(threshold.value) is None:
                     self.warn(
+                        "same-threshold",
                         threshold.span,
                         f"this row has the same threshold as row {j + 1} "
                         f"(`{self.written(earlier.threshold.value)}`)",
@@ -784,6 +834,7 @@ class _Linter:
                 relation = "less than" if amount != lower else "the same as"
                 below = rows[i - 1]
                 self.warn(
+                    "tiers-descend",
                     row.amount.span,
                     f"tier amounts run the wrong way: `{self.written(threshold)}` pays "
                     f"`{self.written(row.amount)}`, {relation} `{self.written(below.amount)}` "
@@ -801,12 +852,17 @@ class _Linter:
                     else f"years {last + 1}–{row.first - 1} fall"
                 )
                 self.warn(
+                    "schedule-gap",
                     row.span,
                     f"{gap} in no row of the schedule: it pays nothing between year {last} "
                     f"and year {row.first}",
                 )
             if row.last > MAX_YEARS:
-                self.warn(row.span, f"year {row.last} of a schedule is beyond {MAX_YEARS} years")
+                self.warn(
+                    "long-duration",
+                    row.span,
+                    f"year {row.last} of a schedule is beyond {MAX_YEARS} years",
+                )
             last = max(last, row.last)
 
     # ---- dates and validity ----
@@ -824,7 +880,11 @@ class _Linter:
                     where = f"after the policy ends ({end.isoformat()})"
                 else:
                     continue
-                self.warn(node.span, f"the date {node.value.isoformat()} is {where}")
+                self.warn(
+                    "date-outside-validity",
+                    node.span,
+                    f"the date {node.value.isoformat()} is {where}",
+                )
 
     def check_validity(self) -> None:
         length = self.header.valid_for
@@ -834,7 +894,11 @@ class _Linter:
         if not isinstance(value, Quantity):
             return
         if value.is_zero():
-            self.warn(length.span, "a validity of zero length: the policy is never in force")
+            self.warn(
+                "zero-validity",
+                length.span,
+                "a validity of zero length: the policy is never in force",
+            )
         else:
             self.check_duration(length)
 
@@ -849,6 +913,8 @@ class _Linter:
         texts = "\n".join(_strings(self.file, skip=self.file.readings))
         for decl in self.file.readings:
             name = decl.name.text
+            if not decl.documentary:
+                continue  # the checker makes sure an expression or the validity follows it
             if name in used or counting in {o.name for o in decl.options}:
                 continue
             others = "\n".join(_strings(self.file.readings, skip=decl))
@@ -856,6 +922,7 @@ class _Linter:
             if mention.search(texts) or mention.search(others):
                 continue
             self.warn(
+                "unused-reading",
                 decl.name.span,
                 f"reading `{name}` is declared but nothing uses it: no rule says "
                 f"`reading {name}`, no condition tests `reading {name} is …`, and no note or "
@@ -894,6 +961,7 @@ class _Linter:
             if before is None or value >= before[0]:
                 continue
             self.warn(
+                "numbering-order",
                 span,
                 f"{kind} {number} comes after {kind} {before[1]}: numbering should ascend "
                 "in document order",

@@ -263,6 +263,16 @@ def walk(expr: Expr) -> Iterator[Expr]:
 
 
 @attrs.frozen
+class ValidOption:
+    """`OPTION: from DATE counting WORD` in `valid by reading NAME { … }`."""
+
+    option: Name
+    start: date
+    counting: Name
+    span: Span = _span()
+
+
+@attrs.frozen
 class Header:
     number: str
     title: str = ""
@@ -272,6 +282,8 @@ class Header:
     valid_for: QuantityLit | None = None
     provisional: bool = False
     counting: Name | None = None
+    valid_reading: Name | None = None  # the reading the validity follows, with its options:
+    valid_options: tuple[ValidOption, ...] = ()
     interpreted_by: Name | None = None
     replaces: tuple[str, ...] = ()
     source_file: str = ""
@@ -280,6 +292,9 @@ class Header:
     registry_file: str = ""
     valid_end: date | None = None  # `valid from … until DATE`: the last day in force, inclusive
     span: Span = _span()
+    # Where the two file names are written, for the messages about them.
+    source_span: Span = _span()
+    registry_span: Span = _span()
 
 
 @attrs.frozen
@@ -325,6 +340,7 @@ class InputDecl:
     default: Expr | str | None
     description: str
     span: Span = _span()
+    part_of: Name | None = None  # `part of WHOLE`: counted inside another input (disjoint parts)
 
 
 @attrs.frozen
@@ -350,6 +366,7 @@ class ReadingDecl:
     take: Name
     because: str
     span: Span = _span()
+    documentary: bool = False  # no rule tests it; a run may not choose another option
 
 
 @attrs.frozen

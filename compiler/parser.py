@@ -6,13 +6,20 @@ file:line:col, the source line and a caret, and what was expected in words.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import marshal
 from collections.abc import Iterable
 from typing import Any
 
+import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.grammar import Rule
+from lark.lexer import TerminalDef
 
+from policyc.compiler import cache
 from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.nodes import PolicyFile
@@ -30,7 +37,29 @@ LARK_OPTIONS: dict[str, Any] = {
 
 @functools.cache
 def _lark() -> Lark:
-    return Lark(grammar_text(), cache=True, **LARK_OPTIONS)
+    """The parser. Building its LALR tables takes seconds, so they are kept, serialized by Lark
+    as plain data (marshal, no pickle), in policyc's private cache, where each entry is
+    authenticated before it is read (compiler/cache.py); never in a shared temp folder."""
+    name = _tables_name()
+    blob = cache.load_blob(name)
+    if blob is not None:
+        try:
+            return Lark.load(marshal.loads(blob))
+        except (EOFError, ValueError, TypeError, KeyError, AttributeError, AssertionError):
+            pass  # authentic but from a Lark that reads it differently: build afresh
+    parser = Lark(grammar_text(), **LARK_OPTIONS)
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    with contextlib.suppress(ValueError):  # a Lark whose tables hold more than plain data
+        cache.store_blob(name, marshal.dumps({"data": data, "memo": memo}))
+    return parser
+
+
+def _tables_name() -> str:
+    """The cache entry of the tables: the grammar, the options, Lark's and Python's versions."""
+    digest = hashlib.sha256(grammar_text().encode())
+    digest.update(f"{sorted(LARK_OPTIONS.items())} lark {lark.__version__}".encode())
+    digest.update(cache.python_tag().encode())
+    return "lark-" + digest.hexdigest()
 
 
 def parse(text: str, filename: str) -> PolicyFile:

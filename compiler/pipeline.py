@@ -16,8 +16,7 @@ import attrs
 
 from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
-from policyc.compiler.files import read_text
-from policyc.compiler.nodes import Expr, ReadingIs, walk
+from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 
@@ -33,17 +32,8 @@ class CompiledPolicy:
 
     @property
     def switchable_readings(self) -> set[str]:
-        """Readings some rule tests with `reading NAME is OPTION`; others only document."""
-        tested = set()
-        for _, rule in self.checked.file.all_rules():
-            exprs = [
-                *rule.whens,
-                *[e for e in (rule.amount, rule.cap and rule.cap.amount) if isinstance(e, Expr)],
-            ]
-            tested |= {e.reading for x in exprs for e in walk(x) if isinstance(e, ReadingIs)}
-        for define in self.checked.defines.values():
-            tested |= {e.reading for e in walk(define.expr) if isinstance(e, ReadingIs)}
-        return tested
+        """Readings a run may choose: those not marked `documentary` (see the checker)."""
+        return set(self.checked.switchable_readings)
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -60,9 +50,7 @@ class CompiledPolicy:
         """Every rule's result for one case, in document order."""
         chosen = dict(self.namespace["READINGS"])
         chosen.update(readings or {})
-        ctx = Ctx(
-            inputs, on, chosen, self.namespace["VALID_FROM"], self.namespace["VALID_UNTIL"], explain
-        )
+        ctx = Ctx(inputs, on, chosen, *self.checked.validity_under(chosen), explain)
         done = frozenset(received)
         results = []
         for info, function in zip(self.rules, self.namespace["FUNCTIONS"], strict=True):
@@ -104,6 +92,10 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
 
 
 def read_source(path: Path) -> str:
+    """The policy file's text. Raises InputError for a name with a control character (a newline
+    in a file name must never reach a comment of generated code, nor a terminal), for a missing,
+    non-regular, oversized or non-UTF-8 file."""
+    refuse_control_characters(path)
     try:
         return read_text(path)
     except IsADirectoryError:
@@ -118,17 +110,32 @@ def read_source(path: Path) -> str:
         raise InputError(f"{path!r}: not a usable file name ({exc})") from None
 
 
-def check_policy(path: Path) -> CheckedPolicy:
+def refuse_control_characters(path: Path) -> None:
+    """Raises InputError when the path holds a control, format or line-separator character."""
+    found = control_character(str(path))
+    if found is not None:
+        index, char = found
+        raise InputError(
+            f"{str(path)!r}: the file name contains the control character U+{ord(char):04X} "
+            f"at position {index + 1}; rename the file (names of policy files are plain text)"
+        )
+
+
+def check_policy(path: Path, text: str | None = None) -> CheckedPolicy:
+    """The policy at `path` parsed and checked (`text` when the caller has read it already).
+    Raises InputError or PolicyError."""
     # Imported here: a cached `run` never needs the parser, Lark or the checker's passes.
     from policyc.compiler.checker import check
     from policyc.compiler.parser import parse
 
-    text = read_source(path)
+    if text is None:
+        text = read_source(path)
     return check(parse(text, str(path)), text)
 
 
 def compile_policy(path: Path) -> CompiledPolicy:
-    """The policy compiled, from the cache when nothing it depends on has changed."""
+    """The policy compiled, from the cache when nothing it depends on has changed: its text,
+    policyc and Python (the entry's name), and every file the checker read (checked on a hit)."""
     text = read_source(path)
     key = cache.cache_key(path, text)
     hit = cache.load(key)
@@ -137,14 +144,53 @@ def compile_policy(path: Path) -> CompiledPolicy:
         return CompiledPolicy(checked, source, _execute(code))
     from policyc.compiler.codegen import generate
 
-    checked = check_policy(path)
+    with recording_reads() as dependencies:
+        checked = check_policy(path, text)
     source = generate(checked)
-    code = compile(source, f"<policyc: {path}>", "exec")
-    cache.store(key, checked, source, code)
+    code = compile_module(source, f"<policyc: {path}>")
+    cache.store(key, checked, source, code, dependencies)
     return CompiledPolicy(checked, source, _execute(code))
 
 
-def _execute(code: CodeType) -> dict[str, Any]:
+PIECE_LINES = 2000
+
+
+def compile_module(source: str, filename: str) -> tuple[CodeType, ...]:
+    """The generated module compiled in pieces of about PIECE_LINES lines, cut where a top-level
+    statement starts, each keeping its own line numbers. CPython's compiler holds the whole
+    syntax tree of what it compiles, some 80 bytes per byte of source: in one piece, a policy of
+    100k rules took gigabytes; in pieces it takes what the largest piece takes."""
+    lines = source.splitlines(keepends=True)
+    codes: list[CodeType] = []
+    start = 0
+    while start < len(lines):
+        end = min(start + PIECE_LINES, len(lines))
+        # The generator writes every continuation line indented, or as a closing bracket.
+        while end < len(lines) and not _starts_statement(lines[end]):
+            end += 1
+        code = compile("".join(lines[start:end]), filename, "exec")
+        codes.append(_shift_lines(code, start))
+        start = end
+    return tuple(codes)
+
+
+def _shift_lines(code: CodeType, offset: int) -> CodeType:
+    """`code` (and the functions and lambdas it defines) as if it started `offset` lines later;
+    line tables count from co_firstlineno."""
+    if not offset:
+        return code
+    consts = tuple(
+        _shift_lines(c, offset) if isinstance(c, CodeType) else c for c in code.co_consts
+    )
+    return code.replace(co_firstlineno=code.co_firstlineno + offset, co_consts=consts)
+
+
+def _starts_statement(line: str) -> bool:
+    return bool(line) and (line[0].isalpha() or line[0] == "_")
+
+
+def _execute(codes: tuple[CodeType, ...]) -> dict[str, Any]:
     namespace: dict[str, Any] = {}
-    exec(code, namespace)
+    for code in codes:
+        exec(code, namespace)
     return namespace

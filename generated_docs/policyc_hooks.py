@@ -9,10 +9,17 @@ Two things the site needs that mkdocs cannot see for itself:
 - Without jieba the search index holds whole sentences and no Chinese word can be found, and
   without policyc's Pygments lexer the policy files are shown unhighlighted. Either is a
   warning, so a strict build fails instead of publishing such a site.
+
+jieba keeps its dictionary cache (marshal data) in the shared temp folder under a fixed name,
+where another local user could plant one: the build gives it a folder of its own instead,
+private to the user (mkdtemp), removed when the build process ends.
 """
 
+import atexit
 import logging
 import re
+import shutil
+import tempfile
 
 log = logging.getLogger("mkdocs.hooks.policyc")
 
@@ -20,9 +27,13 @@ _CODE_LINE = re.compile(r'\bid="(__(?:span|codelineno)-\d+-\d+)"')
 
 def on_config(config, **kwargs):
     try:
-        import jieba  # noqa: F401
+        import jieba
     except ImportError:
         log.warning("jieba is not installed: the search would not find Chinese words")
+    else:
+        private = tempfile.mkdtemp(prefix="policyc-jieba-")
+        atexit.register(shutil.rmtree, private, True)
+        jieba.dt.tmp_dir = private
     try:
         from pygments.lexers import get_lexer_by_name
 

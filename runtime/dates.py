@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 __all__ = [
     "COUNTINGS",
@@ -27,8 +27,13 @@ COUNTINGS = ("from_start_day", "from_next_day")
 
 def add_months(d: date, n: int) -> date:
     """The corresponding day `n` months on (or back); the month's last day if it has no such day
-    (民法典 art. 202: 没有对应日的, 月末日为期间的最后一日)."""
+    (民法典 art. 202: 没有对应日的, 月末日为期间的最后一日).
+
+    Raises OverflowError when that day is after 9999-12-31 or before 0001-01-01 (the calendar
+    Python counts in), never ValueError: a caller tells a date out of range from a bad word."""
     year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
+    if not MINYEAR <= year <= MAXYEAR:
+        raise OverflowError(f"{d.isoformat()} plus {n} months is outside the years 1 to 9999")
     day = min(d.day, calendar.monthrange(year, month0 + 1)[1])
     return date(year, month0 + 1, day)
 
@@ -47,10 +52,19 @@ def period_last_day(
     corresponding day (2023-01-06 + 3 年 → 2026-01-06). `from_start_day` counts the start day as
     day one and so ends one day earlier (→ 2026-01-05); the next period, or the policy's next year
     of operation, begins on the corresponding day.
+
+    Raises ValueError for an unknown counting, OverflowError when the last day is after
+    9999-12-31 (or before 0001-01-01).
     """
     if counting not in COUNTINGS:
         raise ValueError(f"unknown counting `{counting}`: expected from_start_day or from_next_day")
-    end = add_months(start, 12 * years + months)
+    total = 12 * years + months
+    if counting == "from_start_day" and start.day == 1 and total > 0:
+        # The day before the first of a month is the previous month's last day, which exists
+        # even when the corresponding day (the first of January 10000) does not.
+        before = add_months(start, total - 1)
+        return before.replace(day=calendar.monthrange(before.year, before.month)[1])
+    end = add_months(start, total)
     return end if counting == "from_next_day" else end - timedelta(days=1)
 
 

@@ -116,6 +116,7 @@ class RuleInfo:
     limits: tuple[tuple[str, str, str], ...] = ()  # (name, the limit as written, its text)
     refers: tuple[str, ...] = ()
     description: str = ""
+    flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
 
 
 @attrs.frozen
@@ -271,6 +272,11 @@ class Ctx:
             result.reason = "需要输入 " + "、".join(names)
             return result
         amount, uncapped = outcome
+        if amount is not None and amount.value < 0:
+            # Never paid, never totalled: a negative amount is a case the text does not foresee.
+            result.status = "not_applicable"
+            result.reason = f"计算所得金额为负（{format_quantity(amount)}），不予支付"
+            return result
         if day is None:
             result.status, result.missing = "undetermined", (info.valid_by,)
             result.reason = f"需要输入 {info.valid_by}"
@@ -555,10 +561,14 @@ class Ctx:
         mode: str,
         rows: tuple[tuple[str, Quantity, Quantity, str], ...],
         line: int,
+        lowest: str = "",
     ) -> Quantity | Unknown:
-        """Tiered amounts; rows are (op, threshold, amount, label) in ascending order."""
+        """Tiered amounts; rows are (op, threshold, amount, label) in ascending order, `lowest`
+        the first row's threshold as the policy words it. A table where `value` reaches no row
+        (or, for the `_new` modes, no row `prior` had not reached) does not apply: raises
+        NotApplicable saying so, never an amount of zero."""
         row_values = [v for row in rows for v in (row[1], row[2])]
-        if (missing := unknown(value, prior, *row_values)) is not None:
+        if (missing := unknown(value, *row_values)) is not None:
             return missing
 
         def reached(v: Quantity | None) -> list[int]:
@@ -567,6 +577,11 @@ class Ctx:
             return [i for i, (op, threshold, _, _) in enumerate(rows) if _OPS[op](v, threshold)]
 
         now = reached(value)
+        if not now:
+            self.step(f"档次 {_show(value)}: 未达到最低档 {lowest}", line)
+            raise NotApplicable(f"未达到最低档: {lowest or rows[0][3]}")
+        if isinstance(prior, Unknown):
+            return prior
         before = set(reached(prior))
         if mode == "highest":
             chosen = now[-1:]
@@ -576,6 +591,11 @@ class Ctx:
             chosen = [i for i in now[-1:] if i not in before]
         else:  # each_new
             chosen = [i for i in now if i not in before]
+        if not chosen:
+            labels = "、".join(rows[i][3] for i in now)
+            why = f"没有新达到的档次: 达到的 {labels} 此前已达到（此前最高 {_show(prior)}）"
+            self.step(why, line)
+            raise NotApplicable(why)
         total = rows[0][2] - rows[0][2]
         for i in chosen:
             total = total + rows[i][2]

@@ -36,6 +36,7 @@ __all__ = [
     "parse_measure",
     "parse_quantity_text",
     "plain_text",
+    "read_input_quantity",
     "same_dims",
 ]
 
@@ -93,6 +94,12 @@ class Measure:
     name: str
     dims: Dims
     factor: Decimal
+
+    @property
+    def whole(self) -> bool:
+        """A count of whole things (人, 家, 个, 次, 间, 单 … and their 万/亿 multiples): its
+        values are whole numbers of the base count, so 0.5人 is no value of it (0.5万人 is)."""
+        return len(self.dims) == 1 and self.dims[0][1] == 1 and self.dims[0][0] in COUNTS
 
 
 def _unknown(part: str, whole: str) -> MeasureError:
@@ -419,3 +426,36 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
     else:
         measure = default if default is not None else parse_measure("")
     return Quantity.of(number, measure)
+
+
+def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims) -> Quantity:
+    """A value a case gives for an input of `measure` (`dims` its dimensions), by the one rule
+    both the per-case and the batch path read with (language.md §3, "Reading a value"):
+
+    - a bare number is counted in the input's own measure, always: 6 for a `%` input is 6%, 239.5
+      for a `万亩` input is 239.5万亩, 120 for a `人` input is 120人;
+    - a number with a measure (`600万单`, `7.2%`, `2年`) is converted from that measure, which must
+      have the input's dimensions;
+    - no value is negative, and a count of whole things is whole (0.5人 is refused).
+
+    Raises MeasureError with the message the case file or batch row shows at its place.
+    """
+    text = str(value)
+    quantity = parse_quantity_text(text, measure)
+    if quantity.dims != dims:
+        shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+        raise MeasureError(
+            f"expected a quantity in {measure.name}, got {shown} "
+            f"(a quantity in {dims_text(quantity.dims) or 'plain units'})"
+        )
+    if quantity.value < 0:
+        raise MeasureError(
+            f"must not be negative, got `{text[:40]}{'…' if len(text) > 40 else ''}`"
+        )
+    if measure.whole and quantity.value != quantity.value.to_integral_value():
+        count = measure.dims[0][0]
+        raise MeasureError(
+            f"{count} counts whole things: expected a whole number of {count}, "
+            f"got `{text[:40]}{'…' if len(text) > 40 else ''}`"
+        )
+    return quantity

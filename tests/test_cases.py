@@ -85,10 +85,10 @@ def test_bad_numbers(tmp_path: Path, mini: CheckedPolicy, value: str, words: str
 
 
 def test_numbers_as_text_with_measures_are_read_exactly(tmp_path: Path, mini: CheckedPolicy):
-    text = "inputs:\n  申请人类型: 物流企业\n  年发货量: '0.1'\n  销售: 3万元\n"
+    text = "inputs:\n  申请人类型: 物流企业\n  年发货量: '0.1万'\n  销售: 3.01万元\n"
     case = load_case(write(tmp_path, text), mini)
-    assert case.inputs["年发货量"] == Quantity.of(Decimal("0.1"), "单")
-    assert case.inputs["销售"] == Quantity.of(30000, "元")
+    assert case.inputs["年发货量"] == Quantity.of(1000, "单")
+    assert case.inputs["销售"] == Quantity.of(Decimal("30100"), "元")
 
 
 def test_enum_bool_date_and_tally_errors(tmp_path: Path, mini: CheckedPolicy):
@@ -119,7 +119,7 @@ def test_unknown_reading_and_received_rule(tmp_path: Path, mini: CheckedPolicy):
     )
     message = error_of(tmp_path, mini, text)
     assert "reading `口罩` has no option `全部纺织品`; its options are 仅口罩, 全部" in message
-    assert "`不存在的规则`, which is not a rule of this policy" in message
+    assert ":3:12: `received`: `不存在的规则` is not a rule of 测试〔2023〕1号" in message
 
 
 @pytest.mark.parametrize(
@@ -158,9 +158,9 @@ def test_deep_nesting_is_refused(tmp_path: Path, mini: CheckedPolicy):
 
 
 def test_json_cases(tmp_path: Path, mini: CheckedPolicy):
-    good = '{"on": "2023-06-30", "inputs": {"申请人类型": "物流企业", "年发货量": 0.1}}'
+    good = '{"on": "2023-06-30", "inputs": {"申请人类型": "物流企业", "销售": 0.1}}'
     case = load_case(write(tmp_path, good, "c.json"), mini)
-    assert case.inputs["年发货量"] == Quantity.of(Decimal("0.1"), "单")
+    assert case.inputs["销售"] == Quantity.of(Decimal("0.1"), "元")
     assert "invalid JSON" in error_of(tmp_path, mini, '{"inputs": ', "d.json")
     assert "NaN" in error_of(tmp_path, mini, '{"inputs": {"年发货量": NaN}}', "e.json")
 
@@ -170,3 +170,112 @@ def test_a_folder_or_a_missing_file(tmp_path: Path, mini: CheckedPolicy):
         load_case(tmp_path, mini)
     with pytest.raises(InputError, match="no such file"):
         load_case(tmp_path / "nope.yaml", mini)
+
+
+# ---- refusing what the reader does not understand ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "first", "again"),
+    [
+        ("a.yaml", "inputs:\n  申请人类型: 物流企业\n  年发货量: 5\n  年发货量: 6\n", "3:3", "4:3"),
+        (
+            "b.yaml",
+            "on: 2023-06-30\ninputs: {申请人类型: 物流企业}\non: 2023-07-01\n",
+            "1:1",
+            "3:1",
+        ),
+        (
+            "c.yaml",
+            "inputs: {申请人类型: 物流企业}\nexpect:\n  电商物流补贴: {amount: 1元, amount: 2元}\n",
+            "3:12",
+            "3:24",
+        ),
+        (
+            "d.json",
+            '{"inputs": {"申请人类型": "物流企业",\n  "年发货量": 5, "年发货量": 6}}',
+            "2:3",
+            "2:14",
+        ),
+        (
+            "e.json",
+            '{"inputs": {"申请人类型": "物流企业"},\n "expect": {"用工": {"status": "applies",'
+            '\n   "status": "not_applicable"}}}',
+            "2:20",
+            "3:4",
+        ),
+        ("f.json", '{"on": "2023-06-30", "on": "2023-07-01", "inputs": {}}', "1:2", "1:22"),
+    ],
+)
+def test_a_key_written_twice_is_refused_with_both_places(
+    tmp_path: Path, mini: CheckedPolicy, name: str, text: str, first: str, again: str
+):
+    message = error_of(tmp_path, mini, text, name)
+    path = tmp_path / name
+    assert message.startswith(f"{path}:{again}: `"), message
+    assert f"is written twice, first at {first} and again here" in message
+
+
+def test_json_fields_are_placed_where_their_names_are_written(tmp_path: Path, mini: CheckedPolicy):
+    text = '{"inputs": {\n  "申请人类型": "物流企业",\n    "年发货数量": 5}}'
+    message = error_of(tmp_path, mini, text, "c.json")
+    assert message.startswith(f"{tmp_path / 'c.json'}:3:5: unknown input `年发货数量`")
+
+
+@pytest.mark.parametrize(
+    ("expect", "words"),
+    [
+        ("{amout: 100万元}", ["unknown field `amout`; did you mean `amount`", "status, amount"]),
+        ("{uncaped: 1元}", ["unknown field `uncaped`; did you mean `uncapped`?"]),
+        ("{status: applys}", ["unknown status `applys`; did you mean `applies`?"]),
+        ("maybe", ["unknown status `maybe`", "not_applicable"]),
+        ("{status: applies, amount: 一百元}", ["`amount`: `一百元` does not start with a number"]),
+        ("{amount: [1]}", ["`amount`: expected an amount such as `100万元`, got a list"]),
+        ("[applies]", ["expected a status (decided,"]),
+    ],
+)
+def test_an_expectation_not_understood_is_refused(
+    tmp_path: Path, mini: CheckedPolicy, expect: str, words: list[str]
+):
+    text = f"inputs: {{申请人类型: 物流企业}}\nexpect:\n  电商物流补贴: {expect}\n"
+    message = error_of(tmp_path, mini, text)
+    assert message.startswith(f"{tmp_path / 'case.yaml'}:3:"), message
+    for word in words:
+        assert word in message
+
+
+def test_rule_names_in_expect_and_received_get_a_did_you_mean(tmp_path: Path, mini: CheckedPolicy):
+    text = "inputs: {申请人类型: 物流企业}\nreceived: [电商物流]\nexpect:\n  电商物流补: applies\n"
+    message = error_of(tmp_path, mini, text)
+    assert (
+        ":2:12: `received`: `电商物流` is not a rule of 测试〔2023〕1号; did you mean `电商物流补贴`?"
+        in (message)
+    )
+    assert (
+        ":4:3: `电商物流补` is not a rule of 测试〔2023〕1号; did you mean `电商物流补贴`?"
+        in message
+    )
+
+
+def test_problems_carry_file_line_column_and_field(tmp_path: Path, mini: CheckedPolicy):
+    from policyc.problems import ProblemsError
+
+    text = "inputs: {申请人类型: 物流企业, 房租: 3 美元}\nexpect:\n  电商物流补贴: {amout: 1元}\n"
+    with pytest.raises(ProblemsError) as info:
+        load_case(write(tmp_path, text), mini)
+    places = {(p.line, p.column, p.field) for p in info.value.problems}
+    assert places == {(1, 23, "inputs.房租"), (3, 12, "expect.电商物流补贴.amout")}
+    assert {p.file for p in info.value.problems} == {str(tmp_path / "case.yaml")}
+
+
+def test_a_full_expectation_is_read_exactly(tmp_path: Path, mini: CheckedPolicy):
+    text = (
+        "inputs: {申请人类型: 物流企业}\nexpect:\n"
+        "  电商物流补贴: {status: applies, amount: 100万元, uncapped: null}\n  用工: unspecified\n"
+    )
+    case = load_case(write(tmp_path, text), mini)
+    logistics = case.expect["电商物流补贴"]
+    assert logistics.status == "applies"
+    assert logistics.amounts == {"amount": Quantity.of(1_000_000, "元"), "uncapped": None}
+    assert case.expect["用工"].status == "unspecified"
+    assert case.expect["用工"].amounts == {}

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -64,7 +67,10 @@ def test_explain_traces_each_number_to_its_line():
     trace = {r["rule"]: r["trace"] for r in doc["results"]}["电商物流补贴"]
     texts = [step["text"] for step in trace]
     assert any(
-        "金额 = 0.2元/单 × (年发货量 − 口罩发货量)" in t and "6,000,000单" in t for t in texts
+        "金额 = 0.2元/单 × (年发货量 − 口罩发货量 − (若读法「口罩」取「全部」则其他纺织品发货量，否则0单))"
+        in t
+        and "6,000,000单" in t
+        for t in texts
     )
     assert any(t.startswith("封顶") for t in texts)
     policy_lines = (MINI / "mini.policy").read_text(encoding="utf-8").splitlines()
@@ -181,7 +187,9 @@ def test_a_rule_that_cannot_be_evaluated_names_its_policy_line(tmp_path: Path):
     done = policyc("run", "p.policy", "--case", "c.yaml", cwd=tmp_path)
     assert done.returncode == 2
     line = policy.splitlines().index("  rule r { amount 1 元/年 × 月数 }") + 1
-    assert done.stderr.startswith(f"p.policy:{line}: rule `r` could not be evaluated: the amount is not an exact decimal")
+    assert done.stderr.startswith(
+        f"p.policy:{line}: rule `r` could not be evaluated: the amount is not an exact decimal"
+    )
     assert "Traceback" not in done.stderr
     (tmp_path / "c.yaml").write_text("on: 2023-05-01\ninputs: {月数: 12}\n", encoding="utf-8")
     assert "1元" in policyc("run", "p.policy", "--case", "c.yaml", cwd=tmp_path).stdout
@@ -190,7 +198,241 @@ def test_a_rule_that_cannot_be_evaluated_names_its_policy_line(tmp_path: Path):
 def test_only_filters_the_listing_but_not_the_totals():
     doc = json.loads(run_mini("--format", "json", "--only", "unspecified").stdout)
     assert [r["rule"] for r in doc["results"]] == ["用工"]
-    assert doc["totals"]["元"]["value"] == "1364000"  # 100万 + 23万 + 12万 + 1.4万, all still counted
+    assert (
+        doc["totals"]["元"]["value"] == "1364000"
+    )  # 100万 + 23万 + 12万 + 1.4万, all still counted
     bad = run_mini("--only", "maybe")
     assert bad.returncode == 2
     assert "unknown status maybe" in bad.stderr
+
+
+# ---- options anywhere, a closed pipe, --version ----------------------------------------------
+
+REPO = Path(__file__).parent.parent
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "policies/tzf-2023-1.policy", "--strict", "policies/tzbh-2023-1.policy"],
+        ["check", "--strict", "policies/tzf-2023-1.policy", "policies/tzbh-2023-1.policy"],
+        ["duties", "市商务局", "--format", "json", "policies/"],
+        ["duties", "--format", "json", "市商务局", "policies/"],
+        [
+            "run",
+            "--format",
+            "json",
+            "tests/fixtures/mini/mini.policy",
+            "--on",
+            "2023-06-30",
+            "--case",
+            "tests/fixtures/mini/case.yaml",
+        ],
+        ["test", "tests/fixtures/mini/mini.policy", "--format", "json", "examples/none-here"],
+    ],
+    ids=["check-between", "check-before", "duties-between", "duties-before", "run", "test"],
+)
+def test_options_go_anywhere(args: list[str]):
+    if args[0] == "test":
+        # a case folder after the option: the option must not swallow it, nor end the paths
+        folder = REPO / "examples" / "none-here"
+        assert not folder.exists()
+    done = policyc(*args, cwd=REPO)
+    assert "unrecognized arguments" not in done.stderr
+    if args[0] == "test":
+        assert done.returncode == 2
+        assert json.loads(done.stdout)["errors"][0]["message"] == "no such file or folder"
+        return
+    assert done.returncode == 0, done.stderr
+    if "json" in args:
+        json.loads(done.stdout)
+    else:
+        assert done.stdout.count(": ok (") == 2
+
+
+def test_docs_options_go_anywhere(tmp_path: Path):
+    done = policyc("docs", "--out", str(tmp_path / "site"), "policies/tzf-2023-1.policy", cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    again = policyc("docs", "policies/tzf-2023-1.policy", "--out", str(tmp_path / "b"), cwd=REPO)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "b" / "mkdocs.yml").read_bytes() == (
+        tmp_path / "site" / "mkdocs.yml"
+    ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "policies/"],
+        ["test"],
+        ["run", "tests/fixtures/mini/mini.policy", "--case", "tests/fixtures/mini/case.yaml"],
+        ["duties", "市商务局", "policies/"],
+        ["check", "--format", "json", "policies/tzf-2023-1.policy"],
+    ],
+    ids=["check", "test", "run", "duties", "check-json"],
+)
+def test_a_pipe_closed_by_its_reader_ends_the_command_quietly(args: list[str]):
+    # The reader is gone before policyc writes its first byte, as `| head -0` would leave it.
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "policyc", *args],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 128 + signal.SIGPIPE, done.stderr
+    assert done.stderr == ""
+
+
+def test_head_reads_one_line_and_policyc_stops_quietly():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policyc", "check", "policies/"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode()
+    status = process.wait(timeout=300)
+    assert first.decode().endswith(
+        ": ok (天政办发〔2023〕1号: 121 clauses, 0 rules, source coverage 100.0%)\n"
+    )
+    # The whole report fits a pipe's buffer, so it may all be written before the close (0);
+    # either way nothing is said about the pipe.
+    assert status in (0, 128 + signal.SIGPIPE)
+    assert "Error" not in err and "Exception" not in err, err
+
+
+def test_version_comes_from_the_installed_distribution():
+    done = policyc("--version")
+    assert done.returncode == 0
+    assert done.stdout == f"policyc {metadata.version('policyc')}\n"
+
+
+# ---- errors as JSON --------------------------------------------------------------------------
+
+ERROR_FIELDS = {"file", "line", "column", "field", "message", "expected", "severity"}
+
+
+def json_error(done: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ""
+    doc = json.loads(done.stdout)
+    assert doc["policyc"] == 1 and doc["ok"] is False
+    for error in doc["errors"]:
+        assert set(error) == ERROR_FIELDS
+    errors: list[dict[str, object]] = doc["errors"]
+    return errors
+
+
+def test_a_case_file_error_is_json(tmp_path: Path):
+    case = (MINI / "case.yaml").read_text(encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(case + "  口罩发货量: 5\n", encoding="utf-8")
+    errors = json_error(run_mini("--format", "json", case=tmp_path / "c.yaml"))
+    line = len(case.splitlines()) + 1
+    assert errors == [
+        {
+            "file": str(tmp_path / "c.yaml"),
+            "line": line,
+            "column": 3,
+            "field": "口罩发货量",
+            "message": "`口罩发货量` is written twice, first at 6:3 and again here; keep one "
+            "(a case must not say two things about one field)",
+            "expected": None,
+            "severity": "error",
+        }
+    ]
+
+
+def test_a_policy_that_does_not_check_is_json(tmp_path: Path):
+    (tmp_path / "bad.policy").write_text("clause 七 {\n}\n", encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("inputs: {}\n", encoding="utf-8")
+    for args in (["run", "bad.policy", "--case", "c.yaml"], ["check", "bad.policy"]):
+        errors = json_error(policyc(*args, "--format", "json", cwd=tmp_path))
+        assert [(e["file"], e["line"], e["column"]) for e in errors] == [("bad.policy", 1, 10)]
+        assert str(errors[0]["message"]).startswith("unexpected `{`")
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "words"),
+    [
+        (["--on", "2023-13-01"], "--on", "--on 2023-13-01: "),
+        (["--reading", "口罩=一半"], "--reading", "has no option `一半`"),
+        (["--only", "maybe"], "--only", "unknown status maybe"),
+        (["--frobnicate"], "arguments", "unrecognized arguments: --frobnicate"),
+    ],
+)
+def test_a_bad_argument_is_json(args: list[str], field: str, words: str):
+    errors = json_error(run_mini("--format", "json", *args))
+    assert len(errors) == 1
+    assert errors[0]["field"] == field
+    assert words in str(errors[0]["message"])
+
+
+def test_a_missing_file_is_json():
+    errors = json_error(policyc("run", "nope.policy", "--case", "x.yaml", "--format", "json"))
+    assert errors[0]["file"] == "nope.policy"
+    assert errors[0]["message"] == "no such file"
+
+
+def test_duties_error_is_json():
+    errors = json_error(policyc("duties", "市商务", "--format", "json", "policies/", cwd=REPO))
+    assert "unknown unit `市商务`; did you mean `市商务局`" in str(errors[0]["message"])
+
+
+def test_policyc_test_json_keeps_case_file_errors_apart(tmp_path: Path):
+    case = (MINI / "case.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a-good.yaml").write_text(case + "expect:\n  用工: unspecified\n", encoding="utf-8")
+    (tmp_path / "b-bad.yaml").write_text(case + "expect:\n  用工: unspecifed\n", encoding="utf-8")
+    (tmp_path / "c-fail.yaml").write_text(case + "expect:\n  用工: applies\n", encoding="utf-8")
+    done = policyc("test", str(MINI / "mini.policy"), str(tmp_path), "--format", "json")
+    assert done.returncode == 2, done.stderr  # a case file in error outweighs a failure
+    [doc] = json.loads(done.stdout)["policies"]
+    assert (doc["passed"], doc["failed"], doc["errors"]) == (1, 1, 1)
+    by_name = {Path(c["file"]).name: c for c in doc["cases"]}
+    assert by_name["a-good.yaml"]["result"] == "ok"
+    assert by_name["c-fail.yaml"]["differences"] == [
+        "用工: status: expected applies, got unspecified (给予经营补贴)"
+    ]
+    [error] = by_name["b-bad.yaml"]["errors"]
+    assert set(error) == ERROR_FIELDS
+    assert (error["line"], error["column"], error["field"]) == (
+        len(case.splitlines()) + 2,
+        3,  # a field's problems are placed where its name is written
+        "expect.用工.status",
+    )
+    assert "unknown status `unspecifed`; did you mean `unspecified`?" in error["message"]
+
+
+def test_policyc_test_text_reports_an_unknown_status_as_a_case_file_error(tmp_path: Path):
+    case = (MINI / "case.yaml").read_text(encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(case + "expect:\n  用工: unspecifed\n", encoding="utf-8")
+    done = policyc("test", str(MINI / "mini.policy"), str(tmp_path))
+    assert done.returncode == 2
+    assert f"ERROR {tmp_path / 'c.yaml'}" in done.stdout
+    assert "0 passed, 0 failed, 1 case files in error" in done.stdout
+
+
+def test_check_json_lists_the_files_and_their_warnings():
+    done = policyc("check", str(MINI / "mini.policy"), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["ok"] is True
+    assert doc["files"] == [
+        {
+            "file": str(MINI / "mini.policy"),
+            "policy": "测试〔2023〕1号",
+            "clauses": 1,
+            "rules": 5,
+            "coverage": 40.0,
+        }
+    ]

@@ -91,7 +91,7 @@ def test_report_and_diagnostics_point_into_the_source(small: CheckedPolicy):
     first = cov.diagnostics()[0]
     text = (folder / "source.txt").read_text(encoding="utf-8")
     assert first.render(text).splitlines() == [
-        f"{folder / 'source.txt'}:1:1: warning: no quote or aside covers this sentence",
+        f"{folder / 'source.txt'}:1:1: warning[uncovered-sentence]: no quote or aside covers this sentence",
         "    1 | 天政发〔2023〕9号",
         "      | " + "^" * 17,
     ]

@@ -21,4 +21,4 @@ def test_the_grammar_builds_in_strict_mode() -> None:
 def test_a_colliding_grammar_fails_in_strict_mode() -> None:
     """The strict build really checks: two terminals matching the same text are refused."""
     with pytest.raises(Exception, match=r"[Cc]ollision"):
-        Lark('start: A | B\nA: /a+/\nB: /a/\n', strict=True, **LARK_OPTIONS)
+        Lark("start: A | B\nA: /a+/\nB: /a/\n", strict=True, **LARK_OPTIONS)

@@ -70,7 +70,9 @@ def test_a_decision_without_its_input_is_undetermined(policies: PolicyFactory):
 
 
 def test_comparing_an_unordered_enum_is_an_error(policies: PolicyFactory):
-    body = policies.clause('  rule r { when 类型 >= 甲 grants "x" }', "enum 类型 { 甲, 乙 }\ninput 类型: 类型\n")
+    body = policies.clause(
+        '  rule r { when 类型 >= 甲 grants "x" }', "enum 类型 { 甲, 乙 }\ninput 类型: 类型\n"
+    )
     with pytest.raises(PolicyError, match="`类型` is not ordered"):
         compile_policy(policies.write(body))
 
@@ -146,7 +148,10 @@ def test_references_resolve_across_documents(policies: PolicyFactory):
     body = f'clause 一 "t" {{\n  {QUOTE}\n  refers "测试〔2023〕1号" clause 七\n  refers "测试〔2023〕1号" clause 九\n  refers "天政发〔2099〕1号"\n  rule s {{ grants "y" }}\n}}\n'
     second = compile_policy(policies.write(body, "b.policy", header=other))
     problems = [d.message for d in check_references([first.checked, second.checked])]
-    assert problems == ["测试〔2023〕1号 has no clause 九", "`天政发〔2099〕1号` is not a loaded policy"]
+    assert problems == [
+        "测试〔2023〕1号 has no clause 九",
+        "`天政发〔2099〕1号` is not a loaded policy",
+    ]
 
 
 def test_dotted_numbers_and_an_open_ended_validity(policies: PolicyFactory):
@@ -162,12 +167,17 @@ def test_dotted_numbers_and_an_open_ended_validity(policies: PolicyFactory):
     assert policy.evaluate({}, date(2043, 1, 17))[0].status == "applies"
 
 
-def test_the_floor_shows_in_the_trace_and_an_empty_series_is_refused(policies: PolicyFactory, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_floor_shows_in_the_trace_and_an_empty_series_is_refused(
+    policies: PolicyFactory, tmp_path
+):  # type: ignore[no-untyped-def]
     from policyc.cases import load_case
     from policyc.compiler.errors import InputError
 
     policy = policies.compile('  rule r { when 响应 >= 黄色 grants "措施" }', LEVELS)
-    out = {r.info.name: r for r in policy.evaluate({"预测日AQI": aqi(120), "区域预警": "橙色"}, ON, explain=True)}
+    out = {
+        r.info.name: r
+        for r in policy.evaluate({"预测日AQI": aqi(120), "区域预警": "橙色"}, ON, explain=True)
+    }
     assert any("无 与 橙色 取较高者 → 橙色" in s.text for s in out["响应"].steps)
     case = tmp_path / "c.yaml"
     case.write_text("inputs: {预测日AQI: []}\n", encoding="utf-8")

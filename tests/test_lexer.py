@@ -28,7 +28,7 @@ def test_knows_every_keyword_of_the_grammar():
 
 
 def test_tokens_of_a_rule():
-    text = '  rule 电商物流补贴 { when 员工人数 50 人 以上 amount 0.2 元/单 × 年发货量 cap 100 万元 } # 注\n'
+    text = "  rule 电商物流补贴 { when 员工人数 50 人 以上 amount 0.2 元/单 × 年发货量 cap 100 万元 } # 注\n"
     tokens = [(t, v) for t, v in PolicyLexer().get_tokens(text) if v.strip()]
     assert (Keyword, "rule") in tokens
     assert (Name, "电商物流补贴") in tokens

@@ -225,7 +225,7 @@ def test_a_zero_length_validity(policies: PolicyFactory):
 
 def test_a_reading_named_by_the_header_counting_is_used(policies: PolicyFactory):
     declarations = (
-        'reading 起算 { question "q" option from_start_day "a" option from_next_day "b" '
+        'reading 起算 documentary { question "q" option from_start_day "a" option from_next_day "b" '
         'take from_start_day because "c" }'
     )
     assert messages(policies, "rule r { amount 1 元 }", declarations) == []
@@ -242,7 +242,8 @@ def test_number_value(text: str, value: int | None):
 
 def test_a_reading_mentioned_in_a_note_is_used(policies: PolicyFactory):
     declarations = (
-        'reading 口罩 { question "q" option 仅口罩 "a" option 全部 "b" take 仅口罩 because "c" }'
+        'reading 口罩 documentary { question "q" option 仅口罩 "a" option 全部 "b" '
+        'take 仅口罩 because "c" }'
     )
     rules = 'rule r { amount 1 元 note "见解读 口罩" }'
     assert messages(policies, rules, declarations) == []

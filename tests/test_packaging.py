@@ -134,3 +134,15 @@ def test_a_feature_of_an_extra_names_the_extra(fresh_install: dict[str, Path], t
     assert "Traceback" not in ran.stderr
     assert "pip install 'policyc[batch]'" in ran.stderr or ".[batch]" in ran.stderr
     assert len(ran.stderr.strip().splitlines()) == 1, ran.stderr
+
+
+def test_the_language_server_names_its_extra(fresh_install: dict[str, Path], tmp_path: Path):
+    """`policyc lsp` needs pygls, from the `lsp` extra; `fmt` needs nothing more."""
+    served = _policyc(fresh_install, "lsp", cwd=tmp_path)
+    assert served.returncode == 2
+    assert "pip install 'policyc[lsp]'" in served.stderr
+    assert len(served.stderr.strip().splitlines()) == 1, served.stderr
+    formatted = _policyc(fresh_install, "fmt", "--check", str(REPO / "tests" / "fixtures" / "mini"),
+                         cwd=tmp_path)  # fmt: skip
+    assert formatted.returncode in (0, 1) and "Traceback" not in formatted.stderr
+

@@ -1,0 +1,260 @@
+"""Load on `policyc serve`: random textile cases posted to /v1/…/evaluate on loopback.
+
+Starts `policyc serve policies --workers 2` on a free 127.0.0.1 port, warms it up, then drives
+it with a fixed number of concurrent clients (httpx over asyncio, one keep-alive connection
+each) until the evaluations are done, and prints throughput, latency p50/p99/max, errors and
+the server's memory (the uvicorn process and its workers, RSS) before and after the run.
+
+    .venv/bin/pip install -q '.[bench]'
+    .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
+
+The goals (issue 13) on a 2-core machine: ≥ 2,000 evaluations/s, p99 ≤ 25 ms, 0 errors, no
+memory growth. With 50 clients always waiting, Little's law ties the two: latency ≈ 50 /
+throughput, so p99 ≤ 25 ms needs about 2,000/s. The client runs on the same machine and takes
+CPU from the server: the load average printed beside the figures says how busy the machine
+already was, and the server's CPU per evaluation what two free cores would serve.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+POLICY_ID = "tzf-2023-1"
+KINDS = (
+    "服装生产加工类企业",
+    "服装电商企业",
+    "纺织企业",
+    "面料企业",
+    "辅料企业",
+    "物流企业",
+    "推荐者",
+    "人力资源服务机构",
+    "新招员工",
+    "返乡创业人员",
+)
+# Quantities: (input, measure, largest value); some are written with 万 and the measure.
+QUANTITIES = (
+    ("年发货量", "单", 20_000_000),
+    ("口罩发货量", "单", 100_000),
+    ("其他纺织品发货量", "单", 500_000),
+    ("满6个月不满1年人数", "人", 80),
+    ("满1年人数", "人", 80),
+    ("用工企业常年用工人数", "人", 400),
+    ("养老保险个人缴费", "元", 20_000),
+    ("自主品牌产品年销售额", "元", 100_000_000),
+    ("以往最高自主品牌产品年销售额", "元", 100_000_000),
+    ("年销售收入", "元", 1_200_000_000),
+    ("以往最高年销售收入", "元", 1_200_000_000),
+    ("改造项目投资额", "元", 30_000_000),
+    ("年房租", "元", 500_000),
+    ("从业人员数", "人", 300),
+)
+BOOLS = ("用工企业为纺织服装企业", "天门籍", "新进规", "小进规", "认定中国驰名商标")
+DATES = ("成立日期", "入驻日期", "劳动合同起始日期")
+
+
+def random_case(rng: random.Random) -> dict[str, Any]:
+    inputs: dict[str, Any] = {"申请人类型": rng.choice(KINDS)}
+    for name, measure, top in rng.sample(QUANTITIES, rng.randint(2, 8)):
+        value = rng.randint(0, top)
+        if value >= 10_000 and rng.random() < 0.3:
+            inputs[name] = f"{value / 10_000:.4f}".rstrip("0").rstrip(".") + f"万{measure}"
+        else:
+            inputs[name] = value
+    for name in rng.sample(BOOLS, rng.randint(0, 3)):
+        inputs[name] = rng.random() < 0.5
+    for name in rng.sample(DATES, rng.randint(0, 2)):
+        inputs[name] = (
+            f"{rng.randint(2022, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        )
+    on = f"{rng.randint(2023, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    return {"on": on, "inputs": inputs}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_cpu(process: psutil.Process) -> float:
+    """CPU seconds (user + system) the server and its workers have used so far."""
+    total = 0.0
+    for p in (process, *process.children(recursive=True)):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def server_rss(process: psutil.Process) -> int:
+    """The RSS of the server and all its workers, in bytes."""
+    total = 0
+    for p in (process, *process.children(recursive=True)):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            total += p.memory_info().rss
+    return total
+
+
+async def drive(
+    url: str, bodies: list[bytes], clients: int
+) -> tuple[list[float], int, list[str], float]:
+    """Post every body with `clients` concurrent connections: latencies (s), errors, samples of
+    what went wrong, wall time."""
+    latencies: list[float] = []
+    errors = 0
+    problems: list[str] = []
+    next_index = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"content-type": "application/json"}
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
+        async def one_client() -> None:
+            nonlocal next_index, errors
+            while next_index < len(bodies):
+                body = bodies[next_index]
+                next_index += 1
+                start = time.perf_counter()
+                try:
+                    answer = await client.post(url, content=body, headers=headers)
+                    ok = answer.status_code == 200
+                    if not ok and len(problems) < 5:
+                        problems.append(f"{answer.status_code}: {answer.text[:300]}")
+                except httpx.HTTPError as exc:
+                    ok = False
+                    if len(problems) < 5:
+                        problems.append(repr(exc))
+                latencies.append(time.perf_counter() - start)
+                errors += not ok
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one_client() for _ in range(clients)))
+        return latencies, errors, problems, time.perf_counter() - began
+
+
+def _event_loop_runner() -> Any:
+    """uvloop's runner when installed (the serve extra brings it): the client's CPU is taken
+    from the same cores as the server's, so it should spend as little as it can."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--evaluations", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    bodies = [
+        json.dumps(random_case(rng), ensure_ascii=False).encode() for _ in range(args.evaluations)
+    ]
+    warmup = bodies[: min(500, len(bodies))]
+    port = free_port()
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "policyc",
+            "serve",
+            "policies",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}/v1/policies/{POLICY_ID}/evaluate"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                log.seek(0)
+                sys.stderr.write(log.read().decode(errors="replace"))
+                return 2
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                sys.stderr.write("the server did not come up in 120 s\n")
+                return 2
+            time.sleep(0.2)
+        process = psutil.Process(server.pid)
+        run = _event_loop_runner()
+        run(drive(url, warmup, args.clients))  # every worker has answered a few
+        rss_start = server_rss(process)
+        load = os.getloadavg()
+        cpu_start, own_start = server_cpu(process), time.process_time()
+        latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
+        cpu_used, own_used = server_cpu(process) - cpu_start, time.process_time() - own_start
+        rss_end = server_rss(process)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+    mib = 1024 * 1024
+    print(
+        f"policyc serve: {args.workers} workers, {args.clients} clients, "
+        f"{len(bodies)} evaluations of random {POLICY_ID} cases on loopback"
+    )
+    print(f"  cores {os.cpu_count()}, load average before the run {load[0]:.2f} {load[1]:.2f}")
+    print(f"  time        {seconds:.2f} s")
+    print(f"  throughput  {len(bodies) / seconds:,.0f} evaluations/s")
+    print(
+        f"  latency     p50 {percentile(latencies, 0.50) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 0.99) * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+    )
+    print(
+        f"  CPU         server {cpu_used / len(bodies) * 1000:.2f} ms per evaluation "
+        f"(so {args.workers} free cores would serve "
+        f"{args.workers * len(bodies) / cpu_used:,.0f}/s); client {own_used:.1f} s in all"
+    )
+    print(f"  errors      {errors}")
+    for problem in problems:
+        print(f"    {problem}")
+    print(
+        f"  server RSS  {rss_start / mib:.1f} MiB after warm-up, "
+        f"{rss_end / mib:.1f} MiB at the end ({(rss_end - rss_start) / mib:+.1f} MiB)"
+    )
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""`policyc fmt [PATH…] [-w | --check | --diff]`: the canonical layout (compiler/fmt.py).
+
+Without a flag, the formatted text goes to stdout (with no PATH, stdin is formatted). `-w`
+rewrites each file that changes, atomically (a temporary file beside it, then a rename), so an
+interrupted run leaves every file either as it was or formatted. `--check` changes nothing and
+exits 1 when a file would change, naming it; `--diff` prints a unified diff. A file that does
+not parse is an error (exit 2) and is never rewritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from policyc.compiler.errors import InputError, PolicyError
+from policyc.compiler.fmt import format_text
+from policyc.compiler.pipeline import read_source
+
+EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+
+
+def run_fmt(paths: Iterable[Path], mode: str, out: TextIO = sys.stdout) -> int:
+    """`mode` is "print", "write", "check" or "diff"; returns the exit status."""
+    files = list(_policy_files(paths))
+    if not files:
+        text = sys.stdin.read()
+        formatted = format_text(text, "<stdin>")
+        _report(mode, "<stdin>", text, formatted, out)
+        return EXIT_CHANGED if mode == "check" and formatted != text else EXIT_OK
+    changed, failed = [], False
+    for path in files:
+        try:
+            text = read_source(path)
+            formatted = format_text(text, str(path))
+        except PolicyError as exc:
+            sys.stderr.write(exc.render() + "\n")
+            failed = True
+            continue
+        if formatted != text:
+            changed.append(path)
+        if mode == "write" and formatted != text:
+            _write_atomically(path, formatted)
+            sys.stderr.write(f"reformatted {path}\n")
+        else:
+            _report(mode, str(path), text, formatted, out)
+    if failed:
+        return EXIT_ERROR
+    if mode == "check" and changed:
+        sys.stderr.write(
+            f"{len(changed)} of {len(files)} files would be reformatted "
+            f"(policyc fmt -w {' '.join(map(str, changed))})\n"
+        )
+        return EXIT_CHANGED
+    return EXIT_OK
+
+
+def _report(mode: str, name: str, text: str, formatted: str, out: TextIO) -> None:
+    if mode == "print":
+        out.write(formatted)
+    elif mode == "diff":
+        out.writelines(
+            difflib.unified_diff(
+                text.splitlines(keepends=True),
+                formatted.splitlines(keepends=True),
+                f"{name} (original)",
+                f"{name} (formatted)",
+            )
+        )
+    elif mode == "check" and formatted != text:
+        sys.stderr.write(f"would reformat {name}\n")
+
+
+def _policy_files(paths: Iterable[Path]) -> Iterable[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(path.rglob("*.policy"))
+        elif path.exists():
+            yield path
+        else:
+            raise InputError(f"{path}: no such file or folder")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None

@@ -1,0 +1,74 @@
+"""`policyc new SOURCE --lines A-B [-o FILE] [--units REGISTRY]`: a skeleton policy from the
+received text (compiler/skeleton.py). Without `-o` the skeleton goes to stdout; with it, the
+file is written only if it does not exist yet (a drafter's work is never overwritten). The
+registry is `--units`, else `units.policy` beside the output, else `policies/units.policy`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from policyc.compiler.errors import Diagnostic, InputError, PolicyError
+from policyc.compiler.pipeline import read_source
+from policyc.compiler.registry import Registry
+from policyc.compiler.skeleton import relative, skeleton
+
+
+def parse_lines(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*[-–:]\s*(\d+)\s*", text)
+    if match is None or not 1 <= int(match[1]) <= int(match[2]):
+        raise InputError(f"--lines {text}: expected FIRST-LAST, two line numbers, as in 42-108")
+    return int(match[1]), int(match[2])
+
+
+def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> int:
+    first, last = parse_lines(lines)
+    all_lines = read_source(source).split("\n")
+    if last > len(all_lines):
+        raise InputError(f"--lines {lines}: {source} has {len(all_lines)} lines")
+    folder = out.parent if out is not None else Path(".")
+    if units is None:
+        units = next((p for p in (folder / "units.policy", Path("policies/units.policy"))
+                      if p.is_file()), None)  # fmt: skip
+    registry = _registry(units) if units is not None else Registry()
+
+    def resolve(name: str) -> str | None:
+        unit = registry.resolve(name)
+        return unit.name if unit is not None else None
+
+    text = skeleton(
+        all_lines[first - 1 : last],
+        first,
+        relative(source, folder),
+        resolve,
+        relative(units, folder) if units is not None else "",
+    )
+    if out is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with out.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise InputError(f"{out}: exists already; choose another file or remove it") from None
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    sys.stderr.write(f"wrote {out}\n")
+    return 0
+
+
+def _registry(path: Path) -> Registry:
+    from policyc.compiler.parser import parse
+
+    text = read_source(path)
+    registry = Registry()
+    problems: list[Diagnostic] = []  # the registry's own problems are `check`'s to report
+    try:
+        for decl in parse(text, str(path)).units:
+            registry.add(decl, problems)
+    except PolicyError as exc:
+        raise InputError(
+            f"{path}: the registry does not parse ({exc.diagnostics[0].message})"
+        ) from None
+    return registry

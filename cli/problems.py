@@ -1,0 +1,127 @@
+"""Problems as data: the one shape every error policyc reports has, in text and in JSON.
+
+A command given `--format json` prints an error as this document on stdout (exit status 2),
+whatever went wrong — a case file, a policy that does not check, a bad argument:
+
+    {"policyc": 1, "ok": false,
+     "errors": [{"file": str|null, "line": int|null, "column": int|null, "field": str|null,
+                 "message": str, "expected": str|null, "severity": "error"|"warning",
+                 "end_line": int|null, "end_column": int|null, "code": str|null,
+                 "hint": str|null}]}
+
+`code` is a warning's stable code (compiler/codes.py, silenced by `# policyc: ignore[CODE] why`)
+or the stage of a policy error (`syntax`, `check`); `hint` is `expected` under the name editors
+use. `line` and `column` are 1-based (columns count characters); `field` is the dotted path of the
+case-file field (`inputs.年发货量`, `expect.电商物流补贴.amount`) or the option (`--on`).
+Fields are only ever added. In text the same problem reads `file:line:column: message`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+
+ERROR_SCHEMA_VERSION = 1
+
+
+@attrs.frozen
+class Problem:
+    """One problem at one place; every part but the message may be unknown (None)."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    field: str | None = None
+    expected: str | None = None
+    severity: str = "error"
+    end_line: int | None = None
+    end_column: int | None = None
+    code: str | None = None
+
+    def __str__(self) -> str:
+        place = [str(p) for p in (self.file, self.line, self.column) if p is not None]
+        text = f"{':'.join(place)}: {self.message}" if place else self.message
+        return text + (f"\n  expected {self.expected}" if self.expected else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "expected": self.expected,
+            "severity": self.severity,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "hint": self.expected,
+        }
+
+
+class ProblemsError(InputError):
+    """Bad input with its problems as data; its text is one problem a line, as before."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def from_diagnostic(diagnostic: Diagnostic) -> Problem:
+    span = diagnostic.span
+    return Problem(
+        diagnostic.message,
+        span.file,
+        span.line,
+        span.column,
+        expected=diagnostic.expected or None,
+        severity="error" if diagnostic.severity is Severity.ERROR else "warning",
+        end_line=span.end_line or None,
+        end_column=span.end_column or None,
+        code=diagnostic.code or ("check" if diagnostic.severity is Severity.ERROR else None),
+    )
+
+
+# `file:line:col: message` or `file: message`, the form every InputError message starts with.
+_PLACED = re.compile(
+    r"(?P<file>[^\n:]+?)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<message>.*)", re.S
+)
+
+
+def problems_of(exc: BaseException, files: Iterable[str] = ()) -> list[Problem]:
+    """`exc` as problems. A plain InputError's leading place is taken as its file only when it
+    is one of `files` (the paths the command was given), never guessed from the text."""
+    if isinstance(exc, ProblemsError):
+        return exc.problems
+    if isinstance(exc, PolicyError):
+        return [from_diagnostic(d) for d in exc.diagnostics]
+    message = str(exc)
+    match = _PLACED.fullmatch(message)
+    if match and match["file"] in set(files):
+        line, column = match["line"], match["column"]
+        return [
+            Problem(
+                match["message"],
+                match["file"],
+                int(line) if line else None,
+                int(column) if column else None,
+            )
+        ]
+    if match and match["file"].startswith("--"):
+        return [Problem(message, field=match["file"].split(" ", 1)[0])]
+    return [Problem(message)]
+
+
+def error_document(problems: Sequence[Problem]) -> dict[str, Any]:
+    """The JSON error document (schema above)."""
+    return {
+        "policyc": ERROR_SCHEMA_VERSION,
+        "ok": False,
+        "errors": [p.to_json() for p in problems],
+    }

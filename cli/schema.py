@@ -1,0 +1,143 @@
+"""The JSON Schema of a policy's case files, built from the policy's input declarations.
+
+`case_schema(policy)` is a JSON Schema (draft 2020-12) object that validates a case file's
+content read as JSON (a YAML case read the same way, its dates as ISO text): the evaluation
+date, each declared input with its type, measure, enum members and Chinese description, which
+inputs are required, the readings with their options and the rules that may be `received`.
+`policyc schema POLICY` prints it; `policyc serve` serves it and builds its form from the same
+declarations.
+
+Numbers are exact in a case: a quantity is a JSON number or a text that carries its own measure
+(`600万单`); the schema can only say so by pattern, while `policyc.cases` checks the measure.
+Custom keywords start with `x-policyc-` (`measure`, `kind`, `enum`), which validators ignore.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policyc.cases import CASE_KEYS
+from policyc.compiler.checker import CheckedPolicy, InputInfo
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# A number as `parse_quantity_text` reads it, then an optional 万/亿 and any measure text.
+QUANTITY_PATTERN = r"^\s*-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*[万亿]?\s*\S*\s*$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def case_schema(policy: CheckedPolicy) -> dict[str, Any]:
+    """The schema of a case file for `policy`, as a JSON-ready dict."""
+    header = policy.header
+    properties: dict[str, Any] = {
+        "policy": {"const": header.number, "description": "本案例所适用的政策文号"},
+        "on": {
+            "type": ["string", "null"],
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "description": "评估日（YYYY-MM-DD）",
+        },
+        "inputs": inputs_schema(policy),
+        "received": {
+            "type": ["array", "null"],
+            "items": {"enum": sorted({r.name.text for _, r in policy.file.all_rules()})},
+            "description": "已经领取过的一次性奖励、补贴（规则名称）",
+        },
+        "readings": {
+            "type": ["object", "null"],
+            "properties": {
+                name: {
+                    "enum": [o.name for o in decl.options],
+                    "description": f"读法「{name}」所取的选项",
+                }
+                for name, decl in policy.readings.items()
+            },
+            "additionalProperties": False,
+            "description": "本案例改取的读法（对原文有歧义之处的理解）",
+        },
+        "expect": {"type": "object", "description": "policyc test 所核对的预期结果（按规则名称）"},
+        "description": {"type": "string", "description": "案例说明"},
+    }
+    assert set(properties) == set(CASE_KEYS), "the schema must follow the case loader's fields"
+    return {
+        "$schema": DIALECT,
+        "title": f"{header.number} {header.title} 的案例",
+        "description": (
+            f"policyc 案例文件（YAML 或 JSON）：{header.number}《{header.title}》的评估日和各项输入"
+        ),
+        "type": "object",
+        "properties": properties,
+        "required": ["inputs"] if any(required_inputs(policy)) else [],
+        "additionalProperties": False,
+    }
+
+
+def required_inputs(policy: CheckedPolicy) -> list[str]:
+    """The inputs a case must give, in declaration order."""
+    return [name for name, info in policy.inputs.items() if info.decl.presence == "required"]
+
+
+def inputs_schema(policy: CheckedPolicy) -> dict[str, Any]:
+    """The `inputs` mapping: one property per declared input, required ones listed."""
+    required = required_inputs(policy)
+    return {
+        "type": "object" if required else ["object", "null"],
+        "description": "申报的各项情况（政策所声明的输入）",
+        "properties": {name: input_schema(info, policy) for name, info in policy.inputs.items()},
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def input_schema(info: InputInfo, policy: CheckedPolicy) -> dict[str, Any]:
+    """One input: its value's schema with title, Chinese description and policyc annotations.
+
+    An input that is not required may be written and left empty (null): the same as not given.
+    """
+    decl = info.decl
+    value = _value_schema(info, policy)
+    schema: dict[str, Any] = {
+        "title": decl.name.text,
+        "description": decl.description,
+        "x-policyc-kind": info.type.kind,
+        "x-policyc-presence": decl.presence,
+    }
+    if info.measure is not None:
+        schema["x-policyc-measure"] = info.measure.name
+    if info.type.enum:
+        schema["x-policyc-enum"] = info.type.enum
+    if decl.presence == "required":
+        schema.update(value)
+    else:
+        schema["anyOf"] = [value, {"type": "null"}]
+    return schema
+
+
+def _value_schema(info: InputInfo, policy: CheckedPolicy) -> dict[str, Any]:
+    kind = info.type.kind
+    if kind == "bool":
+        return {"anyOf": [{"type": "boolean"}, {"enum": ["是", "否"]}]}
+    if kind == "date":
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    if kind == "enum":
+        return {"type": "string", "enum": list(policy.enums[info.type.enum])}
+    if kind == "keyed":
+        members = policy.enums[info.type.enum]
+        return {
+            "type": "object",
+            "properties": {member: _quantity_schema(info) for member in members},
+            "additionalProperties": False,
+        }
+    if kind == "series":
+        return {"type": "array", "minItems": 1, "items": _quantity_schema(info)}
+    return _quantity_schema(info)
+
+
+def _quantity_schema(info: InputInfo) -> dict[str, Any]:
+    measure = info.measure.name if info.measure is not None else ""
+    return {
+        "anyOf": [
+            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": QUANTITY_PATTERN},
+        ],
+        "description": f"数量，单位 {measure}；不写单位时按 {measure} 计" if measure else "数量",
+    }

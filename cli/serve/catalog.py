@@ -1,0 +1,82 @@
+"""The policies a server answers for: every policy under the folders, compiled once at start.
+
+A policy is addressed by its file's stem (`tzf-2023-1`), which is ASCII and stable; its 文号 is
+in the summary. Unit registries (files without a `policy` header) are skipped, as `docs` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.errors import InputError
+from policyc.compiler.parser import parse
+from policyc.compiler.pipeline import CompiledPolicy, compile_policy, read_source
+
+
+@attrs.frozen
+class Catalog:
+    """The compiled policies by id (file stem), in file order."""
+
+    policies: dict[str, CompiledPolicy]
+
+    @property
+    def checked(self) -> list[CheckedPolicy]:
+        return [p.checked for p in self.policies.values()]
+
+    def get(self, policy_id: str) -> CompiledPolicy | None:
+        return self.policies.get(policy_id)
+
+
+def load_catalog(paths: Sequence[Path]) -> Catalog:
+    """Compile every policy under `paths` (folders searched recursively).
+
+    Raises PolicyError for a policy that does not check and InputError for a missing path, two
+    files with the same stem, or no policy at all.
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.policy")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    policies: dict[str, CompiledPolicy] = {}
+    where: dict[str, Path] = {}
+    for path in files:
+        if parse(read_source(path), str(path)).header is None:
+            continue  # a unit registry
+        if path.stem in policies:
+            raise InputError(
+                f"{path}: another policy file has the same name ({where[path.stem]}); "
+                "a policy is served under its file name, which must be unique"
+            )
+        policies[path.stem] = compile_policy(path)
+        where[path.stem] = path
+    if not policies:
+        raise InputError(f"no policies under {', '.join(map(str, paths))}")
+    return Catalog(policies)
+
+
+def summary(policy_id: str, policy: CompiledPolicy) -> dict[str, Any]:
+    """What the policy list shows of one policy: 文号, title, issuer, validity, counts."""
+    checked = policy.checked
+    header = checked.header
+    return {
+        "id": policy_id,
+        "number": header.number,
+        "title": header.title,
+        "issuer": header.issuer.text if header.issuer else None,
+        "issued": header.issued.isoformat() if header.issued else None,
+        "valid_from": header.valid_from.isoformat() if header.valid_from else None,
+        "valid_until": checked.valid_until.isoformat() if checked.valid_until else None,
+        "provisional": header.provisional,
+        "clauses": sum(1 for _ in checked.file.all_clauses()),
+        "rules": sum(1 for _ in checked.file.all_rules()),
+        "inputs": len(checked.inputs),
+    }

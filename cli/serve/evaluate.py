@@ -1,0 +1,193 @@
+"""One request's cases evaluated: JSON text → validated cases → `policyc run --format json`.
+
+The case is checked by `policyc.cases` (the messages are the ones `run` gives for the same
+mistake in a JSON case file; the place is `case`, or `cases[3]` in a list) and the answer is
+`policyc.report.to_json`, so the API and the command line cannot drift apart. Nothing here
+imports Starlette: a problem is a `RequestError` carrying the HTTP status to answer with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from policyc.cases import Case, case_from_data, plain_data, read_case_text, reading_problem
+from policyc.compiler.errors import InputError
+from policyc.compiler.pipeline import CompiledPolicy
+from policyc.report import to_json
+from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.evaluation import EvaluationError
+
+MAX_BODY_BYTES = 1_000_000  # any request body; a case is a few hundred bytes
+MAX_CASES = 100  # cases in one list request
+
+
+class RequestError(Exception):
+    """A request the server declines: the status, the message, each problem with its field."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def body(self) -> dict[str, Any]:
+        """{"error": str, "problems": [{"field": str|null, "message": str}]}"""
+        lines = [line for line in self.message.splitlines() if line.strip()]
+        return {
+            "error": self.message,
+            "problems": [{"field": field_of(line), "message": line} for line in lines],
+        }
+
+
+_FIELD = re.compile(
+    r"(?:missing |unknown )?input `(?P<input>[^`]+)`"
+    r"|unknown field `(?P<field>[^`]+)`"
+    r"|reading `(?P<reading>[^`]+)`"
+    r"|`(?P<key>on|inputs|received|readings|expect|policy)`"
+)
+
+
+def field_of(message: str) -> str | None:
+    """The case field a message is about: `inputs.年发货量`, `on`, `readings.NAME`, or None."""
+    if "this case is for" in message:
+        return "policy"
+    if " is not a reading of " in message:
+        found = re.search(r"`([^`]+)` is not a reading of", message)
+        return f"readings.{found[1]}" if found else "readings"
+    match = _FIELD.search(message)
+    if match is None:
+        return None
+    if match["input"]:
+        return f"inputs.{match['input']}"
+    if match["reading"]:
+        return f"readings.{match['reading']}"
+    return match["field"] or match["key"]
+
+
+def parse_json(raw: bytes, name: str) -> Any:
+    """A request body as plain data (numbers as Decimal, never float); RequestError 400."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RequestError(
+            400, f"{name}: not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
+    try:
+        return plain_data(read_case_text(text, name, as_json=True))
+    except InputError as exc:
+        raise RequestError(400, str(exc)) from None
+
+
+def options(
+    policy: CompiledPolicy, query: Mapping[str, str], readings: Sequence[str]
+) -> tuple[date | None, dict[str, str], bool]:
+    """The query's `on`, `reading` (NAME=OPTION, repeatable) and `explain`, checked as `run`
+    checks --on, --reading and --explain; RequestError 400 naming the parameter."""
+    problems: list[str] = []
+    on = None
+    if query.get("on"):
+        try:
+            on = parse_iso_date(query["on"])
+        except ValueError as exc:
+            problems.append(f"on={query['on']}: {exc}")
+    chosen: dict[str, str] = {}
+    for pair in readings:
+        name, sep, option = pair.partition("=")
+        if not sep:
+            problems.append(f"reading={pair}: expected NAME=OPTION")
+            continue
+        problem = reading_problem(policy.checked, name.strip(), option.strip())
+        if problem:
+            problems.append(f"reading={pair}: {problem}")
+        else:
+            chosen[name.strip()] = option.strip()
+    explain_text = query.get("explain", "false").lower()
+    if explain_text not in ("true", "false", "1", "0", ""):
+        problems.append(f"explain={query['explain']}: expected true or false")
+    if problems:
+        raise RequestError(400, "\n".join(problems))
+    return on, chosen, explain_text in ("true", "1")
+
+
+def validated(policy: CompiledPolicy, data: Any, name: str) -> Case:
+    """The case, or RequestError 422 listing every problem as `run` words it."""
+    try:
+        return case_from_data(data, policy.checked, name)
+    except InputError as exc:
+        raise RequestError(422, str(exc)) from None
+
+
+def evaluate(
+    policy: CompiledPolicy,
+    case: Case,
+    name: str,
+    on: date | None = None,
+    readings: Mapping[str, str] | None = None,
+    explain: bool = False,
+) -> dict[str, Any]:
+    """`policyc run --format json` for the case (`case` in the answer is None: no file).
+
+    `on` and `readings` play --on and --reading: they take precedence over the case's own.
+    """
+    day = on if on is not None else case.on
+    if day is None:
+        raise RequestError(
+            422, f"{name}: no evaluation date: give `on` in the case or the `on` parameter"
+        )
+    chosen = dict(policy.namespace["READINGS"])
+    chosen.update(case.readings)
+    chosen.update(readings or {})
+    try:
+        results = policy.evaluate(case.inputs, day, chosen, case.received, explain)
+    except EvaluationError as exc:
+        raise RequestError(422, f"{policy.checked.file.path}:{exc}") from None
+    return to_json(policy, results, day, chosen, None, explain, totals_of=results)
+
+
+def evaluate_one(
+    policy: CompiledPolicy,
+    raw: bytes,
+    query: Mapping[str, str],
+    readings: Sequence[str],
+) -> dict[str, Any]:
+    """The body is one case's content as JSON."""
+    on, chosen, explain = options(policy, query, readings)
+    case = validated(policy, parse_json(raw, "case"), "case")
+    return evaluate(policy, case, "case", on, chosen, explain)
+
+
+def evaluate_many(
+    policy: CompiledPolicy,
+    raw: bytes,
+    query: Mapping[str, str],
+    readings: Sequence[str],
+) -> dict[str, Any]:
+    """The body is {"cases": [case, …]} with at most MAX_CASES cases; the answer
+    {"results": [document, …]} in the same order. One bad case declines the whole request,
+    listing every problem of every case (`cases[3]: input …`)."""
+    on, chosen, explain = options(policy, query, readings)
+    data = parse_json(raw, "body")
+    if not isinstance(data, dict) or set(data) != {"cases"} or not isinstance(data["cases"], list):
+        raise RequestError(422, 'body: expected {"cases": [case, …]}, a list of cases')
+    items = data["cases"]
+    if len(items) > MAX_CASES:
+        raise RequestError(
+            422, f"body: {len(items)} cases; one request evaluates at most {MAX_CASES}"
+        )
+    cases: list[Case] = []
+    problems: list[str] = []
+    for index, item in enumerate(items):
+        try:
+            cases.append(validated(policy, item, f"cases[{index}]"))
+        except RequestError as exc:
+            problems.append(exc.message)
+    if problems:
+        raise RequestError(422, "\n".join(problems))
+    return {
+        "results": [
+            evaluate(policy, case, f"cases[{index}]", on, chosen, explain)
+            for index, case in enumerate(cases)
+        ]
+    }

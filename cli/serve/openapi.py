@@ -1,0 +1,247 @@
+"""The OpenAPI 3.1 document of the JSON API, served at /openapi.json.
+
+Written out rather than generated: the case bodies are validated by `policyc.cases` (so that
+messages match `run`), not by a model framework, and each policy's case schema is its own
+document at /v1/policies/{id}/schema, which the request bodies point to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policyc import __version__
+from policyc.serve.evaluate import MAX_BODY_BYTES, MAX_CASES
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_POLICY_ID = {
+    "name": "policy",
+    "in": "path",
+    "required": True,
+    "description": "the policy's file name without `.policy` (see /v1/policies)",
+    "schema": {"type": "string"},
+}
+_EVALUATE_PARAMETERS = [
+    _POLICY_ID,
+    {
+        "name": "explain",
+        "in": "query",
+        "description": "add each result's `trace` (as `policyc run --explain`)",
+        "schema": {"type": "boolean", "default": False},
+    },
+    {
+        "name": "on",
+        "in": "query",
+        "description": "evaluation date, over the case's `on` (as `--on`)",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "reading",
+        "in": "query",
+        "description": "NAME=OPTION: take another option of a declared reading (as `--reading`)",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+    },
+]
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    words = {
+        400: "the body is not JSON, or a query parameter is wrong",
+        404: "no such policy or unit",
+        413: f"the body is over {MAX_BODY_BYTES} bytes",
+        422: "a case does not fit the policy: each problem names its field, as `run` says it",
+    }
+    return {
+        str(code): {
+            "description": words[code],
+            "content": {"application/json": {"schema": _ERROR}},
+        }
+        for code in codes
+    }
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document; its paths are exactly the API's routes (a test holds them together)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "policyc",
+            "version": __version__,
+            "description": (
+                "The policies of a folder, evaluated as `policyc run --format json` does. "
+                "A case's body is a case file's content as JSON; each policy's JSON Schema "
+                "of its case files is at /v1/policies/{policy}/schema. "
+                f"Bodies are at most {MAX_BODY_BYTES} bytes (413 past it); "
+                f"evaluate-many takes at most {MAX_CASES} cases. No route writes a policy."
+            ),
+        },
+        "paths": {
+            "/v1/health": {
+                "get": {
+                    "summary": "the server is up, with how many policies it serves",
+                    "responses": {"200": _json({"type": "object"}, "ok")},
+                }
+            },
+            "/v1/policies": {
+                "get": {
+                    "summary": "the policies: 文号, title, issuer, validity, counts",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "policies": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Policy"},
+                                    }
+                                },
+                            },
+                            "the policies in file order",
+                        )
+                    },
+                }
+            },
+            "/v1/policies/{policy}": {
+                "get": {
+                    "summary": "one policy's summary",
+                    "parameters": [_POLICY_ID],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Policy"}, "the policy"),
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/policies/{policy}/schema": {
+                "get": {
+                    "summary": "the JSON Schema of the policy's case files (`policyc schema`)",
+                    "parameters": [_POLICY_ID],
+                    "responses": {
+                        "200": {
+                            "description": "a JSON Schema, draft 2020-12",
+                            "content": {"application/schema+json": {"schema": {}}},
+                        },
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/policies/{policy}/evaluate": {
+                "post": {
+                    "summary": "evaluate one case: the answer is `policyc run --format json`",
+                    "parameters": _EVALUATE_PARAMETERS,
+                    "requestBody": {
+                        "required": True,
+                        "description": "a case file's content as JSON (see the policy's schema)",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    },
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Run"}, "the results"),
+                        **_errors(400, 404, 413, 422),
+                    },
+                }
+            },
+            "/v1/policies/{policy}/evaluate-many": {
+                "post": {
+                    "summary": f"evaluate up to {MAX_CASES} cases in one request",
+                    "parameters": _EVALUATE_PARAMETERS,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["cases"],
+                                    "properties": {
+                                        "cases": {
+                                            "type": "array",
+                                            "maxItems": MAX_CASES,
+                                            "items": {"type": "object"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "results": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Run"},
+                                    }
+                                },
+                            },
+                            "one document per case, in order",
+                        ),
+                        **_errors(400, 404, 413, 422),
+                    },
+                }
+            },
+            "/v1/duties/{unit}": {
+                "get": {
+                    "summary": "what a unit leads, shares or cooperates on (`policyc duties`)",
+                    "parameters": [
+                        {
+                            "name": "unit",
+                            "in": "path",
+                            "required": True,
+                            "description": "a unit's name or alias, as 市商务局",
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json({"type": "object"}, "`policyc duties --format json`"),
+                        **_errors(404),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "problems"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "problems": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "field": {"type": ["string", "null"]},
+                                    "message": {"type": "string"},
+                                },
+                            },
+                        },
+                    },
+                },
+                "Policy": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "number": {"type": "string", "description": "文号"},
+                        "title": {"type": "string"},
+                        "issuer": {"type": ["string", "null"]},
+                        "issued": {"type": ["string", "null"], "format": "date"},
+                        "valid_from": {"type": ["string", "null"], "format": "date"},
+                        "valid_until": {"type": ["string", "null"], "format": "date"},
+                        "provisional": {"type": "boolean"},
+                        "clauses": {"type": "integer"},
+                        "rules": {"type": "integer"},
+                        "inputs": {"type": "integer"},
+                    },
+                },
+                "Run": {
+                    "type": "object",
+                    "description": "the document of `policyc run --format json` (cli/report.py)",
+                    "required": ["policyc", "policy", "on", "results", "totals"],
+                },
+            }
+        },
+    }

@@ -1,0 +1,72 @@
+"""`policyc serve`: compile the policies, then run uvicorn with the app on the given address."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from policyc.compiler.errors import InputError
+from policyc.serve.catalog import load_catalog
+
+MAX_WORKERS = 64
+
+
+def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
+    """Serve until interrupted; InputError (exit 2) for a bad address, port or worker count,
+    PolicyError for a policy that does not check — before anything listens."""
+    if not 0 < port < 65536:
+        raise InputError(f"--port {port}: expected a port from 1 to 65535")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InputError(f"--workers {workers}: expected 1 to {MAX_WORKERS}")
+    catalog = load_catalog(paths)  # errors now, not in each worker
+    _check_free(host, port)
+    import uvicorn
+
+    from policyc.serve.app import PATHS_VARIABLE
+
+    os.environ[PATHS_VARIABLE] = json.dumps([str(p.resolve()) for p in paths])
+    shown = f"[{host}]" if ":" in host else host
+    sys.stderr.write(
+        f"policyc: serving {len(catalog.policies)} policies at http://{shown}:{port}/ "
+        f"(API /v1/, OpenAPI /openapi.json; {workers} worker{'s' if workers > 1 else ''})\n"
+    )
+    if not _is_loopback(host):
+        sys.stderr.write(f"policyc: warning: {host} is reachable from other machines\n")
+    uvicorn.run(
+        "policyc.serve.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        timeout_keep_alive=30,  # a client's pooled connection outlives a busy moment
+        log_level="warning",
+    )
+    return 0
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _check_free(host: str, port: int) -> None:
+    """A clear message when the address cannot be bound, instead of uvicorn's log and exit 1."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"--host {host}: not an address this machine knows ({exc})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"{host}:{port}: cannot listen there ({exc.strerror})") from None

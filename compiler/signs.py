@@ -1,0 +1,107 @@
+"""Signs: can an amount come out below zero?
+
+Case inputs are never negative (the case loader refuses them) and literals carry no sign, so an
+amount can go below zero only through a subtraction. A subtraction is safe when what it takes
+away is a set of distinct declared parts of what it takes them from (`input 口罩发货量: 单 part of
+年发货量`: the case loader refuses parts that add up to more than their whole), or when a `max`
+with something safe bounds it from below. Anything else may be negative, and `lint` says where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from policyc.compiler import nodes as n
+from policyc.compiler.checker import CheckedPolicy
+
+NEGATIVE_AMOUNT = "negative-amount"  # the lint's stable code
+
+
+def may_go_negative(
+    expr: n.Expr, policy: CheckedPolicy, fold: Callable[[n.Expr], Any]
+) -> n.Arith | None:
+    """The first subtraction (in reading order) that can make `expr` negative, or None when
+    `expr` is never below zero for any case the loader accepts. `fold` gives the value of an
+    expression of literals (None otherwise): their sign is known, and lint judges it apart."""
+    return _Signs(policy, fold).unsafe(expr)
+
+
+class _Signs:
+    def __init__(self, policy: CheckedPolicy, fold: Callable[[n.Expr], Any]):
+        self.policy = policy
+        self.fold = fold
+        self.seen: set[str] = set()
+
+    def unsafe(self, expr: n.Expr) -> n.Arith | None:
+        if isinstance(expr, n.Arith) and expr.op == "-":
+            return self.difference(expr)
+        if isinstance(expr, n.Call) and expr.func == "max":
+            # max(a, b) is never below the larger of the two: one safe side is enough.
+            sides = [self.unsafe(arg) for arg in expr.args]
+            return None if None in sides else sides[0]
+        if isinstance(expr, n.Ref) and expr.name in self.policy.defines:
+            if expr.name in self.seen:
+                return None
+            self.seen.add(expr.name)
+            return self.unsafe(self.policy.defines[expr.name].expr)
+        if isinstance(expr, n.Tiers):
+            children: list[n.Expr] = [row.amount for row in expr.rows]  # thresholds only compare
+        elif isinstance(expr, n.If):
+            children = [expr.then, expr.otherwise]  # the condition is not part of the value
+        elif isinstance(expr, (n.Compare, n.Is, n.In, n.And, n.Or, n.Not, n.AnyOf, n.AllOf)):
+            children = []  # conditions: their operands are compared, never paid
+        else:
+            children = list(expr.child_nodes())
+        for child in children:
+            found = self.unsafe(child)
+            if found is not None:
+                return found
+        return None
+
+    def difference(self, expr: n.Arith) -> n.Arith | None:
+        if self.fold(expr) is not None:
+            return None
+        taken: list[n.Expr] = []
+        base: n.Expr = expr
+        while isinstance(base, n.Arith) and base.op == "-":
+            taken.append(base.right)
+            base = base.left
+        found = self.unsafe(base)
+        if found is not None:
+            return found
+        parts = self.policy.parts.get(base.name, ()) if isinstance(base, n.Ref) else ()
+        for alternative in _alternatives(taken):
+            names = [t.name for t in alternative if isinstance(t, n.Ref)]
+            if len(names) != len(alternative) or len(set(names)) != len(names):
+                return expr
+            if not set(names) <= set(parts):
+                return expr
+        return None
+
+
+def _alternatives(taken: list[n.Expr]) -> list[list[n.Expr]]:
+    """The terms a subtraction takes away, once for each way its `if`s can go; a literal zero
+    takes nothing away."""
+    ways: list[list[n.Expr]] = [[]]
+    for term in taken:
+        ways = [way + tail for way in ways for tail in _terms(term)]
+    return ways
+
+
+def _terms(expr: n.Expr) -> list[list[n.Expr]]:
+    if isinstance(expr, n.If):
+        return _terms(expr.then) + _terms(expr.otherwise)
+    if isinstance(expr, n.Arith) and expr.op == "+":
+        return [a + b for a in _terms(expr.left) for b in _terms(expr.right)]
+    if isinstance(expr, n.QuantityLit) and _is_zero(expr.number):
+        return [[]]
+    return [[expr]]
+
+
+def _is_zero(number: str) -> bool:
+    try:
+        return Decimal(number) == 0
+    except InvalidOperation:
+        return False
