@@ -452,7 +452,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     printer.close()
     if printer.json_output:
         if failed:
-            sys.stdout.write(json_text(error_document(printer.problems)))
+            doc = {**error_document(printer.problems), "files": summaries}
+            sys.stdout.write(json_text(doc))
         else:
             listed = [p.to_json() for p in printer.problems]
             doc = {"policyc": 1, "ok": True, "files": summaries, "warnings": listed}

@@ -1011,8 +1011,9 @@ class _Checker:
                 self.error(
                     expr.span,
                     f"cannot {what}: dates are compared, not added or subtracted",
-                    "two dates compared (`开设日期 <= on_date()`), or years counted with "
-                    "`schedule from DATE`",
+                    "two dates compared (`开设日期 <= on_date()`), the time between them "
+                    "counted (`months_between(开设日期, on_date()) 满 6 月`, `years_between`), "
+                    "or years counted with `schedule from DATE`",
                 )
                 return UNKNOWN
             if not {left.kind, right.kind} <= {"quantity", "keyed"}:

@@ -320,7 +320,8 @@ def test_version_comes_from_the_installed_distribution():
 
 # ---- errors as JSON --------------------------------------------------------------------------
 
-ERROR_FIELDS = {"file", "line", "column", "field", "message", "expected", "severity"}
+ERROR_FIELDS = {"file", "line", "column", "field", "message", "expected", "severity",
+                "end_line", "end_column", "code", "hint"}  # fmt: skip
 
 
 def json_error(done: subprocess.CompletedProcess[str]) -> list[dict[str, object]]:
@@ -349,6 +350,10 @@ def test_a_case_file_error_is_json(tmp_path: Path):
             "(a case must not say two things about one field)",
             "expected": None,
             "severity": "error",
+            "end_line": None,
+            "end_column": None,
+            "code": None,
+            "hint": None,
         }
     ]
 
