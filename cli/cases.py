@@ -380,7 +380,7 @@ def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
     else:
         inputs = validate_inputs(inputs_node.value, policy, problems, inputs_node.where)
         for field, problem in policy.part_conflicts(inputs):
-            problems.append(f"{inputs_node.value[field].where}: {problem}")
+            problems.append(inputs_node.value[field].where.problem(problem, f"inputs.{field}"))
     rule_names = result_names(policy)
     received = _received(fields.get("received"), rule_names, number, problems)
     readings = _readings(fields.get("readings"), policy, problems)

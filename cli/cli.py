@@ -184,7 +184,9 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
             help="the project the policies' `source` and `units from` files must lie in "
             "(default: the folder above their policies/ folder, else each policy's folder)",
         )
-    commands = {"check": check, "run": run, "test": test, "docs": docs, "duties": duties}
+    commands: dict[str, argparse.ArgumentParser] = {
+        "check": check, "run": run, "test": test, "docs": docs, "duties": duties
+    }
     commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
     return parser, commands
 
