@@ -260,6 +260,11 @@ def cache_key(path: Path, text: str) -> str:
     digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
+    # The project the policy may read from (`--root`): an entry checked under a wider project
+    # must not be reused under a narrower one, whose checker would refuse what it read.
+    from policyc.compiler.project import project_root
+
+    digest.update(str(project_root(path)).encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
 
 

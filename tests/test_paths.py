@@ -172,3 +172,26 @@ def test_the_shipped_policies_stay_inside_the_repository():
     policy = Path(__file__).parent.parent / "policies" / "tzf-2023-1.policy"
     assert "../sources/" in policy.read_text(encoding="utf-8")
     assert named_file(policy, "../sources/x.txt", "source").parent.name == "sources"
+
+
+def test_an_entry_cached_under_a_wider_root_is_not_reused_under_a_narrower_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The cache skips the checker on a hit, so the project is part of the entry's key."""
+    from policyc.compiler.errors import PolicyError
+    from policyc.compiler.pipeline import compile_policy
+
+    monkeypatch.delenv("POLICYC_NO_CACHE", raising=False)
+    monkeypatch.setenv("POLICYC_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "a" / "b"
+    folder.mkdir(parents=True)
+    (tmp_path / "a" / "shared").mkdir()
+    shutil.copy(MINI / "units.policy", folder / "units.policy")
+    shutil.copy(MINI / "source.txt", tmp_path / "a" / "shared" / "source.txt")
+    text = (MINI / "mini.policy").read_text(encoding="utf-8")
+    policy = folder / "p.policy"
+    policy.write_text(text.replace('"source.txt"', '"../shared/source.txt"'), encoding="utf-8")
+    with confined_to(tmp_path / "a"):
+        compile_policy(policy)  # checked and cached under the wider project
+    with confined_to(folder), pytest.raises(PolicyError, match="outside the policy's project"):
+        compile_policy(policy)
