@@ -20,6 +20,7 @@ from policyc.cases import Where, _from_yaml, validate_inputs  # noqa: E402
 from policyc.compiler.batch import generate_batch  # noqa: E402
 from policyc.compiler.errors import InputError  # noqa: E402
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy  # noqa: E402
+from policyc.problems import Problem  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTILE = ROOT / "policies" / "tzf-2023-1.policy"
@@ -33,17 +34,18 @@ def textile() -> CompiledPolicy:
 
 def per_case_problem(policy: CompiledPolicy, name: str, cell: str) -> str | None:
     """What a YAML case file says of `name: cell` (cell unquoted): None when accepted."""
-    text = f"申请人类型: 推荐者\n{name}: {cell}\n"
+    base = "" if name == "申请人类型" else "申请人类型: 推荐者\n"  # a key twice is refused
+    text = f"{base}{name}: {cell}\n"
     try:
         root = _from_yaml(text, "case.yaml")
     except InputError as exc:  # .nan and the like, refused as the file is read
         return str(exc).split(": ", 1)[1]
-    problems: list[str] = []
+    problems: list[Problem] = []
     validate_inputs(root.value, policy.checked, problems, Where("case.yaml"))
     if not problems:
         return None
     assert len(problems) == 1, problems
-    return problems[0].split(f"input `{name}`: ", 1)[1]
+    return problems[0].message.split(f"input `{name}`: ", 1)[1]
 
 
 def batch_problem(policy: CompiledPolicy, path: Path) -> str | None:

@@ -68,13 +68,14 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
 def run_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, case: dict[str, Any]
 ) -> list[str]:
-    """`policyc run`'s messages for the case written as a JSON file, without the file's name."""
+    """`policyc run --format json`'s messages for the case written as a JSON file."""
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
     assert main(["run", str(TEXTILE), "--case", str(path), "--format", "json"]) == 2
-    err = capsys.readouterr().err
-    return [line.removeprefix("policyc: ").removeprefix(f"{path}: ") for line in err.splitlines()]
+    document = json.loads(capsys.readouterr().out)
+    assert document["ok"] is False and all(e["file"] == str(path) for e in document["errors"])
+    return [e["message"] for e in document["errors"]]
 
 
 # ---- the policies, health, OpenAPI -----------------------------------------------------------
@@ -499,12 +500,14 @@ def test_two_policy_files_of_the_same_name_are_refused(tmp_path: Path):
     from policyc.compiler.errors import InputError
     from policyc.serve.catalog import load_catalog
 
-    (tmp_path / "sources").mkdir()  # the policy quotes ../sources/ beside its folder
+    # the project is the folder above `policies/`; each copy quotes ../sources/ beside its folder
+    project = tmp_path / "policies"
+    (project / "sources").mkdir(parents=True)
     source = "000_45db2a21785f5603.txt"
-    (tmp_path / "sources" / source).write_bytes((REPO / "sources" / source).read_bytes())
+    (project / "sources" / source).write_bytes((REPO / "sources" / source).read_bytes())
     for folder in ("a", "b"):
-        (tmp_path / folder).mkdir()
+        (project / folder).mkdir()
         for name in ("tzbh-2023-1.policy", "units.policy"):
-            (tmp_path / folder / name).write_bytes((REPO / "policies" / name).read_bytes())
+            (project / folder / name).write_bytes((REPO / "policies" / name).read_bytes())
     with pytest.raises(InputError, match="same name"):
         load_catalog([tmp_path])

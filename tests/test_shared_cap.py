@@ -95,7 +95,8 @@ def test_an_undetermined_rule_leaves_the_later_shares_undetermined(policy: Compi
 
 
 def test_a_rule_that_does_not_apply_uses_none_of_the_cap(policy: CompiledPolicy) -> None:
-    # 以往最高 already 6000万: 销售奖励 pays nothing (0元), so 展会 gets its 2万 after 25万
+    # 以往最高 already 6000万: 销售奖励 reaches no new row and does not apply, so 展会 gets
+    # its 2万 after 25万
     out = run(
         policy,
         新招用员工=25,
@@ -104,14 +105,15 @@ def test_a_rule_that_does_not_apply_uses_none_of_the_cap(policy: CompiledPolicy)
         以往最高年销售收入="60000000",
         展位费="40000",
     )
-    assert amounts(out) == [50000, 200000, 0, 20000]
+    assert amounts(out) == [50000, 200000, None, 20000]
+    assert out["销售奖励"].status == "not_applicable"
 
 
 def test_run_prints_and_totals_the_shared_figures() -> None:
     case = FIXTURE / "over-the-cap.yaml"
     cmd = [sys.executable, "-m", "policyc", "run", str(POLICY), "--case", str(case)]
     text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    assert "合计（适用且有金额的条款）: 300,000元（30万元）" in text
+    assert "合计（支付给申请人）: 300,000元（30万元）" in text
     assert (
         "合计上限「第一至四条合计」300,000元（30万元）（第3项）: 此前已用 250,000元（25万元），"
         "本项 100,000元（10万元） → 50,000元（5万元）"
