@@ -88,7 +88,9 @@ def test_the_folder_is_private_and_the_key_is_0600(policies: PolicyFactory, cach
 def test_a_change_to_the_policy_is_seen(policies: PolicyFactory, cache_folder: Path):
     path = policies.write(policies.clause(RULE))
     amount(path)
-    path.write_text(path.read_text(encoding="utf-8").replace("amount 1 元", "amount 2 元"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("amount 1 元", "amount 2 元"), encoding="utf-8"
+    )
     assert amount(path) == "2"
 
 
@@ -108,10 +110,16 @@ def test_a_changed_registry_is_seen(policies: PolicyFactory, cache_folder: Path,
     assert amount(path) == "1"
     assert amount(path) == "1"  # now from the cache
     registry = policies.folder / "units.policy"
-    registry.write_text(registry.read_text(encoding="utf-8").replace("unit 市商务局", "unit 市商务厅"), encoding="utf-8")
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("unit 市商务局", "unit 市商务厅"),
+        encoding="utf-8",
+    )
     with pytest.raises(PolicyError, match="市商务局"):  # as `check` says
         compile_policy(path)
-    registry.write_text(registry.read_text(encoding="utf-8").replace("unit 市商务厅", "unit 市商务局"), encoding="utf-8")
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("unit 市商务厅", "unit 市商务局"),
+        encoding="utf-8",
+    )
     assert amount(path) == "1"
 
 
@@ -121,7 +129,10 @@ def test_a_changed_source_text_is_seen(policies: PolicyFactory, cache_folder: Pa
     assert amount(path) == "1"
     assert amount(path) == "1"
     source = policies.folder / "source.txt"
-    source.write_text(source.read_text(encoding="utf-8").replace("每单补贴0.2元", "每单补贴0.3元"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("每单补贴0.2元", "每单补贴0.3元"),
+        encoding="utf-8",
+    )
     with pytest.raises(PolicyError, match="quote"):
         compile_policy(path)
 
@@ -282,7 +293,9 @@ def test_a_failed_write_leaves_no_temporary_file(
     assert entries(cache_folder) == []
 
 
-def test_the_cache_is_bounded(policies: PolicyFactory, cache_folder: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_cache_is_bounded(
+    policies: PolicyFactory, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
     paths = [policies.write(policies.clause(RULE), name=f"p{i}.policy") for i in range(5)]
     for path in paths:
@@ -309,14 +322,22 @@ def test_turned_off_stores_no_compiled_policy(
 def test_two_processes_compiling_at_once(policies: PolicyFactory, cache_folder: Path):
     path = policies.write(policies.clause(RULE))
     code = f"from policyc.cli import main; raise SystemExit(main(['check', {str(path)!r}]))"
-    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
     assert all(run.wait(timeout=120) == 0 for run in runs)
     case = policies.folder / "case.yaml"
     case.write_text("on: 2023-06-30\ninputs: {}\n", encoding="utf-8")
     code = f"from policyc.cli import main; raise SystemExit(main(['run', {str(path)!r}, '--case', {str(case)!r}]))"
-    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert all(run.returncode == 0 for run in runs)
     assert all("1元" in out.decode() for out, _ in outputs)
@@ -355,7 +376,9 @@ print(planted)
 """
 
 
-def test_a_planted_lark_cache_in_the_temp_folder_is_not_loaded(policies: PolicyFactory, tmp_path: Path):
+def test_a_planted_lark_cache_in_the_temp_folder_is_not_loaded(
+    policies: PolicyFactory, tmp_path: Path
+):
     temp, marker = tmp_path / "tmp", tmp_path / "PWNED"
     temp.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "POLICYC_DEBUG"}

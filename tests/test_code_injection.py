@@ -47,7 +47,11 @@ def test_check_and_run_refuse_a_newline_in_the_file_name(policies: PolicyFactory
     case = workdir / "case.yaml"
     case.write_text("on: 2023-06-30\ninputs: {}\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "POLICYC_DEBUG"}
-    for args in (["check", str(path)], ["check", str(workdir)], ["run", str(path), "--case", str(case)]):
+    for args in (
+        ["check", str(path)],
+        ["check", str(workdir)],
+        ["run", str(path), "--case", str(case)],
+    ):
         done = subprocess.run(
             [sys.executable, "-m", "policyc", *args],
             capture_output=True, text=True, cwd=workdir, env=env, timeout=120,
@@ -106,7 +110,7 @@ def test_generated_code_never_runs_a_name_given_by_other_means(
 def test_the_template_refuses_a_value_that_skipped_the_filters():
     template = _environment().from_string("x = {{ value }}\n")
     with pytest.raises(TypeError, match="raw str"):
-        template.render(value='1\nimport os')
+        template.render(value="1\nimport os")
     assert template.render(value=3) == "x = 3\n"
     with pytest.raises(jinja2.UndefinedError):
         template.render()

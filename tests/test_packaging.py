@@ -145,4 +145,3 @@ def test_the_language_server_names_its_extra(fresh_install: dict[str, Path], tmp
     formatted = _policyc(fresh_install, "fmt", "--check", str(REPO / "tests" / "fixtures" / "mini"),
                          cwd=tmp_path)  # fmt: skip
     assert formatted.returncode in (0, 1) and "Traceback" not in formatted.stderr
-
