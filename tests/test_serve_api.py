@@ -67,15 +67,15 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
 
 def run_error(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, case: dict[str, Any]
-) -> list[str]:
-    """`policyc run --format json`'s messages for the case written as a JSON file."""
+) -> list[tuple[str, str | None]]:
+    """`policyc run --format json`'s messages and fields for the case written as a JSON file."""
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(case, ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
     assert main(["run", str(TEXTILE), "--case", str(path), "--format", "json"]) == 2
     document = json.loads(capsys.readouterr().out)
     assert document["ok"] is False and all(e["file"] == str(path) for e in document["errors"])
-    return [e["message"] for e in document["errors"]]
+    return [(e["message"], e["field"]) for e in document["errors"]]
 
 
 # ---- the policies, health, OpenAPI -----------------------------------------------------------
@@ -242,12 +242,14 @@ def test_one_bad_case_in_a_list_is_named_by_its_place(base: str):
     cases = json.dumps({"cases": [CAPPED, CAPPED, bad]}, ensure_ascii=False)
     status, body = post_json(base, "/v1/policies/tzf-2023-1/evaluate-many", cases)
     assert status == 422
-    assert body["problems"] == [
-        {
-            "field": "inputs.年发货量",
-            "message": "cases[2]: input `年发货量`: `很多` does not start with a number, as in `600万 单`",
-        }
+    assert [(p["file"], p["field"], p["message"]) for p in body["problems"]] == [
+        (
+            "cases[2]",
+            "inputs.年发货量",
+            "input `年发货量`: `很多` does not start with a number, as in `600万 单`",
+        )
     ]
+    assert body["error"].startswith("cases[2]: input `年发货量`")
 
 
 # ---- bad requests: the messages of `run`, never a 500 -----------------------------------------
@@ -302,8 +304,9 @@ def test_a_bad_field_gets_runs_message_and_its_name(
 ):
     status, body = post_json(base, EVALUATE, json.dumps(case, ensure_ascii=False))
     assert status == 422
-    messages = [p["message"].removeprefix("case: ") for p in body["problems"]]
-    assert messages == run_error(capsys, tmp_path, case)
+    answered = [(p["message"], p["field"]) for p in body["problems"]]
+    assert answered == run_error(capsys, tmp_path, case)
+    assert {p["file"] for p in body["problems"]} == {"case"}
     assert field in [p["field"] for p in body["problems"]]
 
 

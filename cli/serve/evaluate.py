@@ -16,6 +16,7 @@ from typing import Any
 from policyc.cases import Case, case_from_data, plain_data, read_case_text, reading_problem
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy
+from policyc.problems import Problem, ProblemsError
 from policyc.report import to_json
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
@@ -25,20 +26,29 @@ MAX_CASES = 100  # cases in one list request
 
 
 class RequestError(Exception):
-    """A request the server declines: the status, the message, each problem with its field."""
+    """A request the server declines: the status, the message, and each problem as data (the
+    shape `policyc run --format json` prints, `policyc.problems.Problem`)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, problems: Sequence[Problem] = ()):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.problems = list(problems) or [
+            Problem(line, field=field_of(line)) for line in message.splitlines() if line.strip()
+        ]
+
+    @classmethod
+    def from_input(cls, status: int, exc: InputError) -> RequestError:
+        """A case's problems keep the fields the case reader found; other input errors (bad
+        JSON, too deep) are one problem each line."""
+        problems = exc.problems if isinstance(exc, ProblemsError) else ()
+        return cls(status, str(exc), problems)
 
     def body(self) -> dict[str, Any]:
-        """{"error": str, "problems": [{"field": str|null, "message": str}]}"""
-        lines = [line for line in self.message.splitlines() if line.strip()]
-        return {
-            "error": self.message,
-            "problems": [{"field": field_of(line), "message": line} for line in lines],
-        }
+        """{"error": str, "problems": [Problem.to_json(), …]}: each problem's `message`, `field`
+        (`inputs.年发货量`, `on`, `readings.NAME`, `policy` or null) and place (`file` is `case`
+        or `cases[3]`)."""
+        return {"error": self.message, "problems": [p.to_json() for p in self.problems]}
 
 
 _FIELD = re.compile(
@@ -50,12 +60,8 @@ _FIELD = re.compile(
 
 
 def field_of(message: str) -> str | None:
-    """The case field a message is about: `inputs.年发货量`, `on`, `readings.NAME`, or None."""
-    if "this case is for" in message:
-        return "policy"
-    if " is not a reading of " in message:
-        found = re.search(r"`([^`]+)` is not a reading of", message)
-        return f"readings.{found[1]}" if found else "readings"
+    """The case field a message that is not a located Problem is about (a query parameter's
+    message: `on=…`, `reading=…`), or None."""
     match = _FIELD.search(message)
     if match is None:
         return None
@@ -77,7 +83,7 @@ def parse_json(raw: bytes, name: str) -> Any:
     try:
         return plain_data(read_case_text(text, name, as_json=True))
     except InputError as exc:
-        raise RequestError(400, str(exc)) from None
+        raise RequestError.from_input(400, exc) from None
 
 
 def options(
@@ -116,7 +122,7 @@ def validated(policy: CompiledPolicy, data: Any, name: str) -> Case:
     try:
         return case_from_data(data, policy.checked, name)
     except InputError as exc:
-        raise RequestError(422, str(exc)) from None
+        raise RequestError.from_input(422, exc) from None
 
 
 def evaluate(
@@ -177,14 +183,16 @@ def evaluate_many(
             422, f"body: {len(items)} cases; one request evaluates at most {MAX_CASES}"
         )
     cases: list[Case] = []
-    problems: list[str] = []
+    messages: list[str] = []
+    problems: list[Problem] = []
     for index, item in enumerate(items):
         try:
             cases.append(validated(policy, item, f"cases[{index}]"))
         except RequestError as exc:
-            problems.append(exc.message)
+            messages.append(exc.message)
+            problems.extend(exc.problems)
     if problems:
-        raise RequestError(422, "\n".join(problems))
+        raise RequestError(422, "\n".join(messages), problems)
     return {
         "results": [
             evaluate(policy, case, f"cases[{index}]", on, chosen, explain)

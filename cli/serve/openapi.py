@@ -213,9 +213,27 @@ def openapi_document() -> dict[str, Any]:
                             "type": "array",
                             "items": {
                                 "type": "object",
+                                "description": "the problem shape of `policyc run --format json`",
+                                "required": ["message", "field", "file"],
                                 "properties": {
-                                    "field": {"type": ["string", "null"]},
                                     "message": {"type": "string"},
+                                    "field": {
+                                        "type": ["string", "null"],
+                                        "description": "inputs.NAME, on, readings.NAME, policy",
+                                    },
+                                    "file": {
+                                        "type": ["string", "null"],
+                                        "description": "case, or cases[N] in a list request",
+                                    },
+                                    **{
+                                        key: {"type": ["integer", "null"]}
+                                        for key in ("line", "column", "end_line", "end_column")
+                                    },
+                                    **{
+                                        key: {"type": ["string", "null"]}
+                                        for key in ("expected", "code", "hint")
+                                    },
+                                    "severity": {"enum": ["error", "warning"]},
                                 },
                             },
                         },

@@ -13,7 +13,7 @@ downloading the case as YAML and uploading one all work with JavaScript off.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,10 +27,11 @@ from starlette.routing import Route
 from policyc.cases import MAX_CASE_BYTES, case_from_data, plain_data, read_case_text
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy
+from policyc.problems import Problem
 from policyc.report import STATUS_WORDS
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
-from policyc.serve.evaluate import RequestError, evaluate, field_of, validated
+from policyc.serve.evaluate import RequestError, evaluate, validated
 from policyc.serve.form import (
     ON,
     READING,
@@ -95,7 +96,7 @@ async def submit(request: Request) -> Response:
         case = validated(policy, data, PLACE)
         document = evaluate(policy, case, PLACE, explain=True)
     except RequestError as exc:
-        field_problems, general = _problems(exc.message, PLACE)
+        field_problems, general = _problems(exc.problems, PLACE)
         return _form(policy_id, policy, values, received, field_problems, general, status=422)
     return _form(policy_id, policy, values, received, {}, [], result=_result_view(policy, document))
 
@@ -121,7 +122,7 @@ async def upload(request: Request) -> Response:
     try:
         case_from_data(data, policy.checked, name)
     except InputError as exc:
-        field_problems, general = _problems(str(exc), name)
+        field_problems, general = _problems(RequestError.from_input(422, exc).problems, name)
         return _form(policy_id, policy, values, received, field_problems, general, 422)
     return _form(policy_id, policy, values, received, {}, [], notice=f"已从 {name} 填入表单")
 
@@ -133,13 +134,13 @@ async def _read_form(request: Request) -> FormData:
         raise RequestError(400, f"the form could not be read ({exc})") from None
 
 
-def _problems(message: str, place: str) -> tuple[dict[str, list[str]], list[str]]:
+def _problems(problems: Sequence[Problem], place: str) -> tuple[dict[str, list[str]], list[str]]:
     """Each problem beside its input's field (by the form's field name), the rest on top."""
     by_field: dict[str, list[str]] = {}
     general: list[str] = []
-    for line in message.splitlines():
-        field = field_of(line)
-        shown = line.removeprefix(f"{place}: ")
+    for problem in problems:
+        field = problem.field
+        shown = problem.message.removeprefix(f"{place}: ")
         if field is not None and field.startswith("inputs."):
             by_field.setdefault(field.removeprefix("inputs."), []).append(shown)
         elif field == "on":
