@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from policyc.cases import Case, case_from_data, plain_data, read_case_text, reading_problem
+from policyc.cases import Case, case_from_data, read_json_data, reading_problem
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem, ProblemsError
@@ -81,7 +81,7 @@ def parse_json(raw: bytes, name: str) -> Any:
             400, f"{name}: not UTF-8 text (bad byte at offset {exc.start})"
         ) from None
     try:
-        return plain_data(read_case_text(text, name, as_json=True))
+        return read_json_data(text, name)
     except InputError as exc:
         raise RequestError.from_input(400, exc) from None
 
