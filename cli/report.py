@@ -36,6 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TextIO
 
+from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
@@ -304,17 +305,17 @@ def header_lines(
         )
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if shown:
-        labelled = (f"{k} = {option_label(policy, k, v)}" for k, v in shown.items())
+        labelled = (f"{k} = {option_label(policy.checked, k, v)}" for k, v in shown.items())
         out.append("读法: " + "；".join(labelled))
     return out
 
 
-def option_label(policy: CompiledPolicy, reading: str, option: str) -> str:
+def option_label(policy: CheckedPolicy, reading: str, option: str) -> str:
     """How an option of a reading reads in output: its name when that is Chinese, else the
     policy's own description of it (`option from_start_day "自签发日2023-01-06起算,…"`)."""
     if any(_is_han(ch) for ch in option):
         return option
-    decl = policy.checked.readings.get(reading)
+    decl = policy.readings.get(reading)
     for candidate in decl.options if decl is not None else ():
         if candidate.name == option and candidate.text:
             return candidate.text

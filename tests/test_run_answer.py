@@ -335,3 +335,31 @@ def test_reading_options_show_the_policys_label(
     # the JSON document keeps the option's name: it is what --reading and case files take
     doc = run_json(capsys, TEXTILE, Path(path))
     assert doc["readings"]["有效期起算"] == "from_start_day"
+
+
+# ---- every example case ------------------------------------------------------------------------
+
+
+def test_every_missing_input_of_every_example_is_in_the_one_list() -> None:
+    """Over the shipped examples: each input a rule names as missing is in `still_needed` with
+    that rule, no input the case gives is asked for, and each input comes once."""
+    from policyc.cases import load_case
+    from policyc.compiler.pipeline import compile_policy
+    from policyc.needs import still_needed
+
+    checked_cases = 0
+    for policy_file in sorted((REPO / "policies").glob("tz*.policy")):
+        policy = compile_policy(policy_file)
+        for path in sorted((REPO / "examples" / policy_file.stem).glob("*.yaml")):
+            loaded = load_case(path, policy.checked)
+            readings = dict(policy.namespace["READINGS"]) | loaded.readings
+            results = policy.evaluate(loaded.inputs, loaded.on, readings, loaded.received)
+            needs = still_needed(policy.checked, results, loaded.inputs, readings)
+            by_name = {item.name: item.rules for item in needs}
+            assert len(by_name) == len(needs), path
+            assert not set(by_name) & set(loaded.inputs), path
+            for r in results:
+                for name in r.missing:
+                    assert r.info.name in by_name[name], (path, r.info.name, name)
+            checked_cases += 1
+    assert checked_cases > 200
