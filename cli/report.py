@@ -37,7 +37,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import InputError, printable
+from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
 from policyc.runtime.evaluation import RuleResult, show_value
@@ -89,6 +89,8 @@ def parse_statuses(text: str, option: str = "--only") -> set[str]:
             for status in STATUS_WORDS
         )
         what = f"unknown status {', '.join(unknown)}" if unknown else "no status given"
+        if len(unknown) == 1:
+            what += did_you_mean(unknown[0], words)
         raise InputError(f"{option} {text}: {what}; statuses are {accepted}")
     return {words.get(w, words.get(w.lower(), "")) for w in given}
 

@@ -363,3 +363,12 @@ def test_every_missing_input_of_every_example_is_in_the_one_list() -> None:
                     assert r.info.name in by_name[name], (path, r.info.name, name)
             checked_cases += 1
     assert checked_cases > 200
+
+
+def test_a_misspelt_status_word_gets_a_suggestion(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = str(noise_case(tmp_path, {"行为": "饲养宠物产生噪声"}))
+    status, _, err = run(capsys, str(NOISE), "--case", path, "--only", "aplies")
+    assert status == 2
+    assert "unknown status aplies; did you mean `applies`" in err
