@@ -23,6 +23,7 @@ from pathlib import Path
 
 import attrs
 
+from policyc.answer import answer_text
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import MAX_SHOWN, Diagnostic, InputError, PolicyError, Severity
@@ -36,7 +37,7 @@ from policyc.compiler.pipeline import (
 from policyc.compiler.project import confined_to
 from policyc.extras import require
 from policyc.problems import Problem, error_document, from_diagnostic, problems_of
-from policyc.report import STATUS_WORDS, json_text, printable_output, to_json, to_text
+from policyc.report import json_text, parse_statuses, printable_output, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
@@ -123,7 +124,14 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
     run.add_argument(
         "--only",
         metavar="STATUS[,STATUS]",
-        help="list only results with these statuses (e.g. applies,decided); totals are unchanged",
+        help="list only results with these statuses, in English or Chinese (applies,decided; "
+        "适用,待定); totals are unchanged",
+    )
+    run.add_argument(
+        "--all",
+        action="store_true",
+        help="list every rule (the default answers first: what applies, what is still needed, "
+        "a count of the rest)",
     )
     run.add_argument(
         "--reading",
@@ -185,7 +193,11 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
             "(default: the folder above their policies/ folder, else each policy's folder)",
         )
     commands: dict[str, argparse.ArgumentParser] = {
-        "check": check, "run": run, "test": test, "docs": docs, "duties": duties
+        "check": check,
+        "run": run,
+        "test": test,
+        "docs": docs,
+        "duties": duties,
     }
     commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
     return parser, commands
@@ -507,8 +519,8 @@ def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.cases is not None:
-        if args.explain or args.only:
-            raise InputError("--explain and --only apply to one --case, not to --cases")
+        if args.explain or args.only or args.all:
+            raise InputError("--explain, --only and --all apply to one --case, not to --cases")
         require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
@@ -537,21 +549,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     readings = dict(policy.namespace["READINGS"])
     readings.update(case.readings)
     readings.update(_readings(policy, args.reading))
+    wanted = parse_statuses(args.only) if args.only is not None else None
     results = policy.evaluate(case.inputs, on, readings, case.received, args.explain)
-    if args.only:
-        wanted = {s.strip() for s in args.only.split(",") if s.strip()}
-        unknown_statuses = wanted - set(STATUS_WORDS)
-        if unknown_statuses:
-            raise InputError(
-                f"--only {args.only}: unknown status {', '.join(sorted(unknown_statuses))};"
-                f" statuses are {', '.join(STATUS_WORDS)}"
-            )
-        shown = [r for r in results if r.status in wanted]
-    else:
-        shown = results
+    shown = results if wanted is None else [r for r in results if r.status in wanted]
     if args.format == "json":
-        doc = to_json(policy, shown, on, readings, str(args.case), args.explain, totals_of=results)
+        doc = to_json(
+            policy,
+            shown,
+            on,
+            readings,
+            str(args.case),
+            args.explain,
+            totals_of=results,
+            given=case.inputs,
+        )
         sys.stdout.write(json_text(doc))
+    elif not (args.all or args.explain or wanted is not None):
+        sys.stdout.write(answer_text(policy, results, on, readings, case.inputs))
     else:
         sys.stdout.write(to_text(policy, shown, on, readings, args.explain, totals_of=results))
         if any(r.info.role == "target" for r in results):

@@ -11,7 +11,8 @@ JSON schema (version 1; fields are only ever added):
                   "kind": str, "responsible": [str], "quotes": [str], "line": int,
                   "readings": [str], "flow": str, "trace": [{"text": str, "line": int}]}],
      "totals": {measure: Money},
-     "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}}}
+     "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
+     "still_needed": [{"name", "description", "measure", "rules": [str]}]}
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
@@ -21,7 +22,9 @@ already_received. `trace` is present (possibly empty) only with --explain. `flow
 rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no longer owes) or
 `payable` by the applicant ("" for a rule without an amount). `totals_by_kind` adds the amounts
 of the rules that apply per flow and currency, never across flows; `totals` is its `paid` part
-(what the applicant receives).
+(what the applicant receives). `still_needed` (issue 15) is every input the case does not give
+that could change an undetermined result, each once, in order of first need, with the results
+it could change (`policyc.needs`); it is over all results, whatever `--only` shows.
 """
 
 from __future__ import annotations
@@ -29,12 +32,14 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TextIO
 
-from policyc.compiler.errors import printable
+from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.pipeline import CompiledPolicy
+from policyc.needs import still_needed
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
@@ -53,6 +58,43 @@ STATUS_WORDS = {
     "not_in_force": "不在有效期",
     "already_received": "已领取",
 }
+# `--only` takes a status by its JSON name or by its Chinese word; these are other words a case
+# worker uses for the same status.
+STATUS_SYNONYMS = {
+    "待定": "undetermined",
+    "金额未规定": "unspecified",
+    "不在有效期内": "not_in_force",
+    "达到": "met",
+    "未达到": "not_met",
+}
+
+
+def status_words() -> dict[str, str]:
+    """Every word `--only` accepts (English, Chinese, synonyms) -> its status."""
+    words = {status: status for status in STATUS_WORDS}
+    words |= {word: status for status, word in STATUS_WORDS.items()}
+    return words | STATUS_SYNONYMS
+
+
+def parse_statuses(text: str, option: str = "--only") -> set[str]:
+    """The statuses a comma-separated list names (`适用,undetermined`; `，` and `、` separate
+    too). Raises InputError naming each unknown word and every accepted one."""
+    words = status_words()
+    given = [w.strip() for w in text.replace("，", ",").replace("、", ",").split(",")]
+    given = [w for w in given if w]
+    unknown = [w for w in given if w not in words and w.lower() not in words]
+    if unknown or not given:
+        accepted = "; ".join(
+            f"{status} ({'、'.join(w for w, s in words.items() if s == status and w != status)})"
+            for status in STATUS_WORDS
+        )
+        what = f"unknown status {', '.join(unknown)}" if unknown else "no status given"
+        if len(unknown) == 1:
+            what += did_you_mean(unknown[0], words)
+        raise InputError(f"{option} {text}: {what}; statuses are {accepted}")
+    return {words.get(w, words.get(w.lower(), "")) for w in given}
+
+
 MARKS = {
     "decided": "▶",
     "met": "✔",
@@ -102,7 +144,10 @@ def to_json(
     case_path: str | None,
     explain: bool,
     totals_of: list[RuleResult] | None = None,
+    given: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The document of the schema above for `results` (the rules shown); `totals_of` are all
+    the results (totals and `still_needed` are over them), `given` the case's inputs."""
     header = policy.checked.header
     valid_from, valid_until = policy.checked.validity_under(readings)
     doc: dict[str, Any] = {
@@ -123,6 +168,8 @@ def to_json(
     doc["totals_by_kind"] = {
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
+    needed = still_needed(policy.checked, totals_of or results, given or {}, readings)
+    doc["still_needed"] = [item.to_json() for item in needed]
     for r in results:
         info = r.info
         item: dict[str, Any] = {
@@ -220,21 +267,7 @@ def to_text(
     explain: bool,
     totals_of: list[RuleResult] | None = None,
 ) -> str:
-    header = policy.checked.header
-    out: list[str] = [f"{header.number}  {header.title}"]
-    valid_from, valid_until = policy.checked.validity_under(readings)
-    if valid_from:
-        period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
-        if header.provisional:
-            period += "（暂定）"
-        state = (
-            "在有效期内"
-            if _in_force(policy, on, readings)
-            else "不在有效期内：本政策在该日未生效或已失效"
-        )
-        out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
-    if readings:
-        out.append("读法: " + "；".join(f"{k} = {v}" for k, v in readings.items()))
+    out = header_lines(policy, on, readings, readings)
     current = None
     for r in results:
         info = r.info
@@ -255,6 +288,46 @@ def to_text(
     return "\n".join(out) + "\n"
 
 
+def header_lines(
+    policy: CompiledPolicy, on: date, readings: dict[str, str], shown: dict[str, str]
+) -> list[str]:
+    """The document, the evaluation date against the validity (under `readings`), and the
+    readings in `shown`, each option by its label (`option_label`)."""
+    header = policy.checked.header
+    out: list[str] = [f"{header.number}  {header.title}"]
+    valid_from, valid_until = policy.checked.validity_under(readings)
+    if valid_from:
+        period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
+        if header.provisional:
+            period += "（暂定）"
+        state = (
+            "在有效期内"
+            if _in_force(policy, on, readings)
+            else "不在有效期内：本政策在该日未生效或已失效"
+        )
+        out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
+    if shown:
+        labelled = (f"{k} = {option_label(policy.checked, k, v)}" for k, v in shown.items())
+        out.append("读法: " + "；".join(labelled))
+    return out
+
+
+def option_label(policy: CheckedPolicy, reading: str, option: str) -> str:
+    """How an option of a reading reads in output: its name when that is Chinese, else the
+    policy's own description of it (`option from_start_day "自签发日2023-01-06起算,…"`)."""
+    if any(_is_han(ch) for ch in option):
+        return option
+    decl = policy.readings.get(reading)
+    for candidate in decl.options if decl is not None else ():
+        if candidate.name == option and candidate.text:
+            return candidate.text
+    return option
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
 def _owner_heading(kind: str, number: str, title: str) -> str:
     if kind == "policy":
         return "判定"
@@ -273,16 +346,9 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
     if info.role == "target":
         actual = f"，实际 {_value_text(r.value)}" if r.value is not None else ""
         head += f"（目标 {info.target}{actual}）"
-    if r.amount is not None:
-        head += f": {format_quantity(r.amount)}"
-        if r.uncapped is not None:
-            head += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
-        if r.unrounded is not None:
-            head += f"（舍入前 {format_quantity(r.unrounded)}）"
-        if info.flow in ("waived", "payable"):
-            head += f"（{FLOW_WORDS[info.flow]}）"
+    head += amount_text(r)
     lines = [head]
-    lines.extend(_shared_cap_lines(r))
+    lines.extend(shared_cap_lines(r))
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     elif r.reason:
@@ -317,7 +383,21 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
     return lines
 
 
-def _shared_cap_lines(r: RuleResult) -> list[str]:
+def amount_text(r: RuleResult) -> str:
+    """`: 100万元（已封顶，封顶前 …）（舍入前 …）（减免）`, or "" for a result without an amount."""
+    if r.amount is None:
+        return ""
+    text = f": {format_quantity(r.amount)}"
+    if r.uncapped is not None:
+        text += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
+    if r.unrounded is not None:
+        text += f"（舍入前 {format_quantity(r.unrounded)}）"
+    if r.info.flow in ("waived", "payable"):
+        text += f"（{FLOW_WORDS[r.info.flow]}）"
+    return text
+
+
+def shared_cap_lines(r: RuleResult) -> list[str]:
     """How a cap shared with other rules treated this one (issue 12)."""
     share = r.shared
     if share is None:

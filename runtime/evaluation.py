@@ -159,6 +159,18 @@ def _show(value: Value) -> str:
     return str(value)
 
 
+def _any_of_verdict(held: list[str], pending: list[tuple[str, Unknown]], options: int) -> str:
+    """What an any-of came to: the options that hold; else, while some still depend on inputs
+    not given, which ones and what they need (never a final no); else 无一满足."""
+    if held:
+        return "、".join(held)
+    if pending:
+        waiting = "；".join(f"「{label}」需要输入 {'、'.join(u.names)}" for label, u in pending)
+        rest = "（其余各项不满足）" if len(pending) < options else ""
+        return f"尚未确定，待定 {len(pending)} 项: {waiting}{rest}"
+    return "无一满足"
+
+
 def _keyed(op: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
     # Tables and tallies (dicts keyed by enum members) combine member by member; a missing
     # member of a tally is zero of it.
@@ -267,7 +279,9 @@ class Ctx:
             result.status, result.reason = "not_applicable", outcome
             return result
         if isinstance(outcome, Unknown):
+            # The anchor date may also be read by the conditions: name each input once.
             names = outcome.names if day is not None else (info.valid_by, *outcome.names)
+            names = tuple(dict.fromkeys(names))
             result.status, result.missing = "undetermined", names
             result.reason = "需要输入 " + "、".join(names)
             return result
@@ -403,6 +417,8 @@ class Ctx:
             holds = condition()
             if isinstance(holds, Unknown):
                 unknowns.append(holds)
+                if self.explain:
+                    self.step(f"条件待定: {text}（需要输入 {'、'.join(holds.names)}）", line)
             elif not holds:
                 if self.explain:
                     self.step(f"条件不成立: {text}", line)
@@ -512,18 +528,18 @@ class Ctx:
     ) -> bool | Unknown:
         """A labelled any-of: evaluates every option so the trace shows which ones hold."""
         held: list[str] = []
-        unknowns: list[Unknown] = []
+        pending: list[tuple[str, Unknown]] = []
         for label, cond in items:
             holds = cond()
             if isinstance(holds, Unknown):
-                unknowns.append(holds)
+                pending.append((label, holds))
             elif holds:
                 held.append(label)
         if self.explain:
-            self.step("满足以下之一: " + ("、".join(held) if held else "无一满足"), line)
+            self.step("满足以下之一: " + _any_of_verdict(held, pending, len(items)), line)
         if held:
             return True
-        missing = unknown(*unknowns)
+        missing = unknown(*(u for _, u in pending))
         return missing if missing is not None else False
 
     def all_of(

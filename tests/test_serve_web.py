@@ -231,3 +231,25 @@ def test_a_policy_file_name_with_spaces_quotes_and_chinese_is_served_safely(tmp_
         )
         assert status == 200
         assert headers["content-disposition"] == 'attachment; filename="_________1_-case.yaml"'
+
+
+def test_the_form_asks_for_every_input_still_needed_at_once(base: str):
+    """Issue 15: 装修补贴 needs 入驻日期 (its validity and condition) and 装修面积 (its amount);
+    the page asks for both, each once, beside the other inputs still needed."""
+    fields = {"@on": "2023-09-01", "申请人类型": "服装生产加工类企业"}
+    status, _, page = post_form(base, FORM, fields)
+    assert status == 200
+    block = html.unescape(page).split('<ul class="missing">')[1].split("</ul>")[0]
+    items = re.findall(r"<li><strong>([^<]+)</strong>", block)
+    assert "入驻日期" in items and "装修面积" in items
+    assert len(items) == len(set(items))
+
+
+def test_reading_options_read_by_their_chinese_label(base: str):
+    """Issue 15: `有效期起算`'s options are named from_start_day, from_next_day in the policy;
+    the form shows the policy's description of each and still sends the option's name."""
+    _, page = get_page(base, FORM)
+    text = html.unescape(page)
+    assert '<option value="from_next_day">依民法典第二百零一条,开始当日不计入' in text
+    assert "按政策文件（自签发日2023-01-06起算,当日计入,有效期至2026-01-05）" in text
+    assert ">from_start_day<" not in text and ">from_next_day<" not in text

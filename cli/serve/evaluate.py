@@ -149,7 +149,9 @@ def evaluate(
         results = policy.evaluate(case.inputs, day, chosen, case.received, explain)
     except EvaluationError as exc:
         raise RequestError(422, f"{policy.checked.file.path}:{exc}") from None
-    return to_json(policy, results, day, chosen, None, explain, totals_of=results)
+    return to_json(
+        policy, results, day, chosen, None, explain, totals_of=results, given=case.inputs
+    )
 
 
 def evaluate_one(

@@ -24,6 +24,7 @@ import yaml
 
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.render import render
+from policyc.report import option_label
 
 ON, RECEIVED, READING = "@on", "@received", "@reading:"
 YES, NO = "是", "否"
@@ -52,6 +53,7 @@ class Reading:
     name: str
     options: tuple[str, ...]
     declared: str  # the option the policy takes
+    labels: dict[str, str] = attrs.field(factory=dict)  # option -> how output shows it
 
 
 def fields_of(policy: CheckedPolicy) -> list[Field]:
@@ -79,7 +81,12 @@ def fields_of(policy: CheckedPolicy) -> list[Field]:
 
 def readings_of(policy: CheckedPolicy, declared: Mapping[str, str]) -> list[Reading]:
     return [
-        Reading(name, tuple(o.name for o in decl.options), declared.get(name, ""))
+        Reading(
+            name,
+            tuple(o.name for o in decl.options),
+            declared.get(name, ""),
+            {o.name: option_label(policy, name, o.name) for o in decl.options},
+        )
         for name, decl in policy.readings.items()
     ]
 

@@ -205,16 +205,6 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         if r["amount"] is not None:
             key = (r["kind"] or "其他", r["amount"]["unit"])
             per_kind[key] = per_kind.get(key, Decimal(0)) + Decimal(r["amount"]["value"])
-    missing: dict[str, list[str]] = {}
-    for r in undetermined:
-        for name in r["missing"]:
-            missing.setdefault(name, []).append(r["rule"])
-    inputs = policy.checked.inputs
-
-    def measure_of(name: str) -> str:
-        measure = inputs[name].measure if name in inputs else None
-        return measure.name if measure is not None else ""
-
     return {
         "document": document,
         "applies": applies,
@@ -225,15 +215,8 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
             {"kind": kind, "unit": unit, "amount": f"{amount:,f}"}
             for (kind, unit), amount in per_kind.items()
         ],
-        "missing": [
-            {
-                "name": name,
-                "description": inputs[name].decl.description if name in inputs else "",
-                "measure": measure_of(name),
-                "rules": rules,
-            }
-            for name, rules in missing.items()
-        ],
+        # every input that could change an undetermined result, all layers at once (issue 15)
+        "missing": document["still_needed"],
     }
 
 

@@ -1,0 +1,151 @@
+"""`policyc run`'s default text: the answer first, details on request (issue 15).
+
+Three blocks after the header:
+
+1. 结论 — the answer: each decided value (承办单位: 各乡镇办场), each target reported (met or
+   not), and each rule the case makes apply (what it grants, how much, who handles it, the
+   procedure to follow), then the totals per kind. A rule that reads no input applies whatever
+   the case says (a standing duty): it is counted, not listed.
+2. 还需要 — one list of every input that could change an undetermined result, each once, with
+   its description and how its value is written (`policyc.needs`: all layers at once).
+3. One line counting what does not apply, the standing rules and the targets not reported.
+
+`run --all` (`report.to_text`) lists every rule as before; `--explain` and `--only` do too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from policyc.compiler import nodes as n
+from policyc.compiler.pipeline import CompiledPolicy
+from policyc.needs import NeededInput, inputs_read, still_needed
+from policyc.report import (
+    BENEFIT_KINDS,
+    FLOW_WORDS,
+    MARKS,
+    STATUS_WORDS,
+    amount_text,
+    header_lines,
+    shared_cap_lines,
+    totals,
+)
+from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.quantity import format_quantity
+
+RULES_NAMED = 3  # rules named beside a needed input before "等 N 条"
+NOT_APPLYING = ("not_applicable", "not_in_force", "already_received")
+
+
+def standing_rules(policy: CompiledPolicy, readings: Mapping[str, str]) -> frozenset[str]:
+    """The rules whose conditions, amount, cap and validity read no input: what they say holds
+    whatever the case (the duties of a unit, a channel always open)."""
+    standing = set()
+    for _, rule in policy.checked.file.all_rules():
+        exprs: list[n.Expr] = list(rule.whens)
+        if isinstance(rule.amount, n.Expr):
+            exprs.append(rule.amount)
+        if rule.cap is not None:
+            exprs.append(rule.cap.amount)
+        if rule.valid_by is None and not inputs_read(policy.checked, exprs, readings):
+            standing.add(rule.name.text)
+    return frozenset(standing)
+
+
+def answer_text(
+    policy: CompiledPolicy,
+    results: list[RuleResult],
+    on: date,
+    readings: dict[str, str],
+    given: Mapping[str, Any],
+) -> str:
+    """The default text of `run` for one case (see the module's docstring)."""
+    standing = standing_rules(policy, readings)
+    answer = [r for r in results if _answers(r, standing)]
+    declared = dict(policy.namespace["READINGS"])
+    relevant = {name for r in answer for name in r.info.readings}
+    shown_readings = {
+        name: option
+        for name, option in readings.items()
+        if name in relevant or declared.get(name) != option
+    }
+    out = header_lines(policy, on, readings, shown_readings)
+    out.extend(("", "结论"))
+    if not answer:
+        out.append("  本案例没有适用的条款")
+    for r in answer:
+        out.extend(_answer_lines(r))
+    sums = totals(results)
+    for flow, by_unit in sums.items():
+        amounts = "；".join(format_quantity(q) for q in by_unit.values())
+        out.append(f"  合计（{FLOW_WORDS[flow]}）: {amounts}")
+    needed = still_needed(policy.checked, results, given, readings)
+    if needed:
+        waiting = sum(1 for r in results if r.status == "undetermined")
+        out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
+        out.extend(needed_lines(needed))
+    out.extend(("", _counts_line(results, standing)))
+    return "\n".join(out) + "\n"
+
+
+def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
+    if r.status in ("decided", "met", "not_met"):
+        return True
+    return r.status in ("applies", "unspecified") and r.info.name not in standing
+
+
+def _answer_lines(r: RuleResult) -> list[str]:
+    info = r.info
+    if r.status == "decided":
+        return [f"  {info.name}: {show_value(r.value)}"]
+    head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
+    if info.role == "target":
+        actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
+        return [head + f"（目标 {info.target}{actual}）"]
+    head += amount_text(r)
+    if info.responsible:
+        head += f" · 责任单位: {'、'.join(info.responsible)}"
+    lines = [head, *shared_cap_lines(r)]
+    if r.status == "unspecified":
+        lines.append(f"      金额未规定: {info.unspecified}")
+    if info.grants:
+        label = "可享受" if info.kind in BENEFIT_KINDS else "内容"
+        lines.append(f"      {label}: {info.grants}")
+    for name, title, steps in info.procedures:
+        lines.append(f"      办理程序「{title or name}」: {' → '.join(steps)}")
+    return lines
+
+
+def needed_lines(needed: Iterable[NeededInput]) -> list[str]:
+    """One line an input: name, how it is written, description, the results it could change."""
+    lines = []
+    for item in needed:
+        rules = "、".join(item.rules[:RULES_NAMED])
+        if len(item.rules) > RULES_NAMED:
+            rules += f" 等 {len(item.rules)} 项"
+        about = f": {item.description}" if item.description else ""
+        lines.append(f"  {item.name}（{item.measure}）{about} — 影响 {rules}")
+    return lines
+
+
+def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:
+    parts = []
+    not_applying = [r for r in results if r.status in NOT_APPLYING]
+    by_status = {s: sum(1 for r in not_applying if r.status == s) for s in NOT_APPLYING}
+    detail = "、".join(
+        f"{STATUS_WORDS[s]} {count}"
+        for s, count in by_status.items()
+        if s != "not_applicable" and count
+    )
+    parts.append(f"不适用 {len(not_applying)} 条" + (f"（其中 {detail}）" if detail else ""))
+    always = sum(
+        1 for r in results if r.info.name in standing and r.status in ("applies", "unspecified")
+    )
+    if always:
+        parts.append(f"不随案情变化、始终适用的 {always} 条")
+    unreported = sum(1 for r in results if r.status == "not_reported")
+    if unreported:
+        parts.append(f"未报告完成情况的目标 {unreported} 项")
+    return "；".join(parts) + "。逐条列出: --all"

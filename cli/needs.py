@@ -1,0 +1,159 @@
+"""What a case still needs: every input that could change a rule it leaves undetermined.
+
+A rule is evaluated in layers: its validity (`valid_by`), its conditions, then its amount and
+cap. The evaluation stops at the first layer an input it lacks leaves open, so a rule's own
+`missing` names only that layer's inputs (装修补贴 asks for 入驻日期, and for 装修面积 only once
+入驻日期 is given). `still_needed` names all the layers at once:
+
+- the conditions' and the validity's inputs as the three-valued evaluation found them missing
+  (exact: an any-of option already ruled out by a given input asks for nothing);
+- every input the amount and the cap read, found statically from the checked policy, through
+  `define`s, not by evaluating again; a `decide`d value the case already settles is not
+  looked through (its inputs cannot change it any more);
+
+minus the inputs the case gives. Targets the case does not report are not inputs a rule waits
+for; the reports count them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from policyc.compiler import nodes as n
+from policyc.compiler.checker import CheckedPolicy, InputInfo
+from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.quantity import dims_text
+
+MEMBERS_SHOWN = 6  # an enum's members named in a line; the case schema lists them all
+
+
+@attrs.frozen
+class NeededInput:
+    """One input the case does not give: its declared description, how its value is written
+    (`measure`: 平方米, 日期, 是/否, the members of an enum…) and the undetermined results it
+    could change, in document order."""
+
+    name: str
+    description: str
+    measure: str
+    rules: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "measure": self.measure,
+            "rules": list(self.rules),
+        }
+
+
+def still_needed(
+    policy: CheckedPolicy,
+    results: Iterable[RuleResult],
+    given: Mapping[str, Any],
+    readings: Mapping[str, str],
+) -> list[NeededInput]:
+    """Each input the undetermined `results` need, once, in order of first need; `given` holds
+    the case's inputs (its keys are what the case gives), `readings` every reading's option
+    taken in the run."""
+    rules = {rule.name.text: rule for _, rule in policy.file.all_rules()}
+    results = list(results)
+    settled = {r.info.name for r in results if r.status == "decided"}
+    needs: dict[str, list[str]] = {}
+    for r in results:
+        if r.status != "undetermined":
+            continue
+        names = list(r.missing)
+        rule = rules.get(r.info.name)
+        if rule is not None and r.info.role == "rule":
+            later: list[n.Expr] = [rule.amount] if isinstance(rule.amount, n.Expr) else []
+            if rule.cap is not None:
+                later.append(rule.cap.amount)
+            names.extend(inputs_read(policy, later, readings, settled))
+            if rule.valid_by is not None:
+                names.append(rule.valid_by.text)
+        for name in dict.fromkeys(names):
+            if name not in given and name in policy.inputs:
+                needs.setdefault(name, []).append(r.info.name)
+    return [
+        NeededInput(
+            name,
+            policy.inputs[name].decl.description,
+            how_written(policy, policy.inputs[name]),
+            tuple(dict.fromkeys(rule_names)),
+        )
+        for name, rule_names in needs.items()
+    ]
+
+
+def inputs_read(
+    policy: CheckedPolicy,
+    exprs: Iterable[n.Expr],
+    readings: Mapping[str, str],
+    settled: frozenset[str] | set[str] = frozenset(),
+) -> list[str]:
+    """The inputs `exprs` read, directly or through `define`s (a tally's member too), in order
+    of first mention. An `if` on readings alone reads only the branch the `readings` taken
+    choose (readings are known before any input); the `define`s in `settled` are not looked
+    through."""
+    found: dict[str, None] = {}
+    seen: set[str] = set(settled)
+
+    def visit(expr: n.Expr) -> None:
+        if isinstance(expr, n.If):
+            chosen = _by_readings(expr.cond, readings)
+            if chosen is not None:
+                visit(expr.then if chosen else expr.otherwise)
+                return
+        if isinstance(expr, n.Ref | n.Index):
+            if expr.name in policy.inputs:
+                found.setdefault(expr.name)
+            elif expr.name in policy.defines and expr.name not in seen:
+                seen.add(expr.name)
+                visit(policy.defines[expr.name].expr)
+        for child in expr.child_nodes():
+            visit(child)
+
+    for expr in exprs:
+        visit(expr)
+    return list(found)
+
+
+def _by_readings(cond: n.Expr, readings: Mapping[str, str]) -> bool | None:
+    """The value of a condition made of readings only (`reading R is O`, and/or/not), or None
+    when it reads anything else."""
+    if isinstance(cond, n.ReadingIs):
+        taken = readings.get(cond.reading)
+        return None if taken is None else taken == cond.option
+    if isinstance(cond, n.Not):
+        inner = _by_readings(cond.operand, readings)
+        return None if inner is None else not inner
+    if isinstance(cond, n.And | n.Or):
+        left, right = _by_readings(cond.left, readings), _by_readings(cond.right, readings)
+        if left is None or right is None:
+            return None
+        return (left and right) if isinstance(cond, n.And) else (left or right)
+    return None
+
+
+def how_written(policy: CheckedPolicy, info: InputInfo) -> str:
+    """How a case writes the input's value, in the case worker's words."""
+    kind = info.type.kind
+    if kind == "bool":
+        return "是/否"
+    if kind == "date":
+        return "日期"
+    if kind == "enum":
+        members = policy.enums[info.type.enum]
+        if len(members) > MEMBERS_SHOWN:
+            return f"{'、'.join(members[:MEMBERS_SHOWN])} 等 {len(members)} 项之一"
+        return "、".join(members) + " 之一"
+    measure = info.measure.name if info.measure is not None else dims_text(info.type.dims)
+    if kind == "keyed":
+        return f"按{'、'.join(policy.enums[info.type.enum])}分列，单位 {measure}"
+    if kind == "series":
+        return f"逐日数值，单位 {measure}" if measure else "逐日数值"
+    return measure or "数值"
