@@ -63,6 +63,7 @@ from policyc.runtime.quantity import Quantity
 __all__ = ["Batch", "BatchError", "read_format", "run_batch"]
 
 EXIT_OK = 0
+ROLES = ("rule", "target")  # the results a batch gives, per case
 
 
 class Batch(CaseLoader):
@@ -161,7 +162,7 @@ class Batch(CaseLoader):
                         )
                     except (InputError, ArithmeticError, ValueError) as exc:
                         raise BatchError(f"{self.path}: row {row[0]}: {exc}") from None
-                    results = {r.info.name: r for r in evaluated if r.info.role == "rule"}
+                    results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     cells: list[str] = [str(row[0])]
                     for rule in rules:
                         result = results[rule.name]

@@ -32,6 +32,7 @@ from policyc.cases import (
     _quantity,
     _value,
     _wrap_plain,
+    result_names,
 )
 from policyc.compiler.batch import (
     ON,
@@ -45,7 +46,7 @@ from policyc.compiler.batch import (
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
-from policyc.runtime.quantity import Measure
+from policyc.runtime.quantity import Measure, Quantity
 
 EXTRA_COLUMNS = ("on", "received", "id", "description")
 SUFFIXES = {
@@ -336,7 +337,7 @@ class CaseLoader:
                 select.append(f"{sql} AS {ident(target)}")
         self.types = {c.source: (c.width, c.scale) for c in columns.values()}
         self.con.execute(f"CREATE VIEW cases AS SELECT {', '.join(select)} FROM raw")
-        problems = self._required_given(columns)
+        problems = self._required_given(columns) + self._parts_fit()
         if problems:
             raise BatchError(self._problems(problems))
 
@@ -362,6 +363,41 @@ class CaseLoader:
             for (name, info), missing in zip(required, row[1:], strict=True)
             if missing
         ]
+        return problems
+
+    def _parts_fit(self) -> list[str]:
+        """Rows whose parts add up to more than their whole (`input P: … part of W`), refused
+        with the message a case file gets for them (CheckedPolicy.part_conflicts, which judges
+        every row SQL finds), at the column of the last part given."""
+        checked = self.checked
+        if not checked.parts:
+            return []
+        over = []
+        for whole, parts in checked.parts.items():
+            given = " OR ".join(f"{ident(p)} IS NOT NULL" for p in parts)
+            total = " + ".join(f"coalesce({ident(p)}, 0)" for p in parts)
+            over.append(f"({ident(whole)} IS NOT NULL AND ({given}) AND {total} > {ident(whole)})")
+        names = list(dict.fromkeys(n for w, ps in checked.parts.items() for n in (w, *ps)))
+        select = f"SELECT {ident(ROW)}, {', '.join(map(ident, names))} FROM cases"
+        try:
+            rows = self.con.execute(
+                f"{select} WHERE {' OR '.join(over)} ORDER BY {ident(ROW)} LIMIT {MAX_PROBLEMS + 1}"
+            ).fetchall()
+        except INEXACT:  # a sum past 38 digits: every row judged by the per-case code alone
+            rows = self.con.execute(f"{select} ORDER BY {ident(ROW)}").fetchall()
+        problems: list[str] = []
+        for row, *cells in rows:
+            values = {
+                name: Quantity(Decimal(cell), checked.inputs[name].type.dims)
+                for name, cell in zip(names, cells, strict=True)
+                if cell is not None
+            }
+            problems.extend(
+                f"row {row}, column `{field}`: {message}"
+                for field, message in checked.part_conflicts(values)
+            )
+            if len(problems) > MAX_PROBLEMS:
+                break
         return problems
 
     def _plan(self, column: _Column, stats: dict[str, str]) -> None:
@@ -602,13 +638,17 @@ class CaseLoader:
                 f"list_filter(string_split_regex(trim(CAST({x} AS VARCHAR)), '[;,、\\s]+'), "
                 "lambda s: s <> '')"
             )
-        rules = {r.name.text for _, r in self.checked.file.all_rules()}
-        given = self.con.execute(f"SELECT DISTINCT unnest({names}) FROM raw").fetchall()
-        for (name,) in given:
-            if name not in rules:
+        # What a case file's `received:` accepts, with its message, at the first row naming it.
+        known = result_names(self.checked)
+        given = self.con.execute(
+            f"SELECT name, min({LINE}) AS first FROM (SELECT {LINE}, unnest({names}) AS name "
+            "FROM raw) GROUP BY name ORDER BY first"
+        ).fetchall()
+        for name, first in given:
+            if name not in known:
                 problems.append(
-                    f"column `received` names `{comment_text(name)}`, which is not a rule of "
-                    f"{self.checked.header.number}{did_you_mean(name, sorted(rules))}"
+                    f"row {first}, column `received`: `{comment_text(name)}` is not a rule of "
+                    f"{self.checked.header.number}{did_you_mean(name, known)}"
                 )
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
 

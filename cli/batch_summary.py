@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 from policyc.batch_load import INEXACT
 from policyc.compiler.batch import (
     ON,
+    RULE_STATUSES,
     STATUSES,
+    TARGET_STATUSES,
     ident,
 )
 from policyc.compiler.checker import CheckedPolicy
@@ -26,8 +28,9 @@ if TYPE_CHECKING:
 
 def summarise(batch: Batch) -> dict[str, Any]:
     """Per rule: how many cases in each status, the total, the largest amounts, how many hit
-    the cap; the totals by currency and by year of the evaluation date; the funds the policy
-    declares. One pass over the results, grouped by year."""
+    the cap; per target: how many cases meet it, miss it or do not report it; the totals by
+    currency and by year of the evaluation date; the funds the policy declares. One pass over
+    the results, grouped by year."""
     assert batch.program is not None
     aggregates: list[str] = []
     for rule in batch.program.rules:
@@ -45,23 +48,24 @@ def summarise(batch: Batch) -> dict[str, Any]:
         except INEXACT as exc:  # the query ran only now, as a view
             batch.all_per_case(exc)
             return summarise(batch)
-    rules: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     for rule in batch.program.rules:
         item: dict[str, Any] = {
-            "rule": rule.name,
-            "unit": rule.unit,
+            rule.role: rule.name,
             "per_case": rule.fallback,
-            "counts": dict.fromkeys(STATUSES, 0),
+            "counts": dict.fromkeys(TARGET_STATUSES if rule.role == "target" else RULE_STATUSES, 0),
         }
+        if rule.role == "rule":
+            item["unit"] = rule.unit
         if rule.unit:
             item |= {"total": Decimal(0), "largest": [], "capped": 0, "has_cap": rule.has_cap}
-        rules.append(item)
+        items.append(item)
     by_year: dict[int, dict[str, Decimal]] = {}
     by_kind: dict[str, dict[str, Decimal]] = {}
     for year, *values in groups:
         by_year.setdefault(int(year), {})
         at = 0
-        for rule, item in zip(batch.program.rules, rules, strict=True):
+        for rule, item in zip(batch.program.rules, items, strict=True):
             for code, count in (values[at] or {}).items():
                 item["counts"][STATUSES[code]] += count
             at += 1
@@ -90,12 +94,15 @@ def summarise(batch: Batch) -> dict[str, Any]:
         "policy": batch.checked.header.number,
         "cases": batch.count,
         "readings": batch.readings,
-        "rules": rules,
+        "rules": [item for item in items if "rule" in item],
+        "targets": [item for item in items if "target" in item],
         "totals": grand,
         "totals_by_kind": by_kind,
         "by_year": by_year,
         "funds": _funds(batch.checked),
         "note": batch.fallback_note,
+        # False for a policy none of whose rules grants a sum (a targets-only plan, duties).
+        "has_amounts": any(rule.unit for rule in batch.program.rules),
     }
 
 
@@ -144,46 +151,36 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     ]
     if summary["readings"]:
         lines.append("读法: " + "；".join(f"{k} = {v}" for k, v in summary["readings"].items()))
-    per_case = [r for r in summary["rules"] if r["per_case"]]
+    entries = [*summary["rules"], *summary.get("targets", [])]
+    per_case = [e for e in entries if e["per_case"]]
     if summary["note"]:
         lines.append(f"per case: every rule — {summary['note']}")
     elif per_case:
         lines.append(
             "per case (the query cannot express them): "
-            + "; ".join(f"{r['rule']} ({r['per_case']})" for r in per_case)
+            + "; ".join(f"{e.get('rule') or e.get('target')} ({e['per_case']})" for e in per_case)
         )
     else:
-        lines.append("every rule evaluated by the batch query (DuckDB)")
-    head = ["rule", "applies", "unspec.", "n/a", "undet.", "other", "total", "largest", "capped"]
-    table = [head]
-    for r in summary["rules"]:
-        c = r["counts"]
-        other = c["not_in_force"] + c["already_received"]
-        cells = [
-            r["rule"] + (" *" if r["per_case"] else ""),
-            f"{c['applies']:,}",
-            f"{c['unspecified']:,}",
-            f"{c['not_applicable']:,}",
-            f"{c['undetermined']:,}",
-            f"{other:,}",
-        ]
-        if r["unit"]:
-            cells += [
-                _money(r["total"], r["unit"]),
-                ", ".join(_money(x, r["unit"]) for x in r["largest"]) or "–",
-                f"{r['capped']:,}" if r["has_cap"] else "–",
-            ]
-        else:
-            cells += ["–", "–", "–"]
-        table.append(cells)
-    widths = [max(_width(row[k]) for row in table) for k in range(len(head))]
-    for row in table:
-        lines.append(
-            "  ".join(_pad(cell, widths[k], right=0 < k < 6) for k, cell in enumerate(row))
-        )
-    lines.append("(other = not in force or already received; * = evaluated case by case)")
-    totals = summary["totals"]
+        what = "every rule and target" if summary.get("targets") else "every rule"
+        lines.append(f"{what} evaluated by the batch query (DuckDB)")
+    if summary["rules"]:
+        lines += _rules_table(summary["rules"])
+    if summary.get("targets"):
+        lines += _targets_table(summary["targets"], summary["cases"])
     lines.append("")
+    if not any(r["unit"] for r in summary["rules"]):
+        lines.append(
+            "No amounts: "
+            + (
+                "no rule of this policy grants a sum."
+                if summary["rules"]
+                else "the policy sets targets only; it has no rules and grants no sums."
+            )
+        )
+        return "\n".join(lines) + "\n"
+    totals = summary["totals"]
+    if not totals and not summary.get("totals_by_kind"):
+        lines.append("合计: no amount in these cases (no rule with a sum applies).")
     for flow, words in FLOW_WORDS.items():
         kind = summary.get("totals_by_kind", {}).get(flow, totals if flow == "paid" else {})
         if kind:
@@ -215,6 +212,62 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
                     f"{_money(total, unit)} is {_share(total, fund['amount'])} of it"
                 )
     return "\n".join(lines) + "\n"
+
+
+def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
+    head = ["rule", "applies", "unspec.", "n/a", "undet.", "other", "total", "largest", "capped"]
+    table = [head]
+    for r in rules:
+        c = r["counts"]
+        other = c["not_in_force"] + c["already_received"]
+        cells = [
+            r["rule"] + (" *" if r["per_case"] else ""),
+            f"{c['applies']:,}",
+            f"{c['unspecified']:,}",
+            f"{c['not_applicable']:,}",
+            f"{c['undetermined']:,}",
+            f"{other:,}",
+        ]
+        if r["unit"]:
+            cells += [
+                _money(r["total"], r["unit"]),
+                ", ".join(_money(x, r["unit"]) for x in r["largest"]) or "–",
+                f"{r['capped']:,}" if r["has_cap"] else "–",
+            ]
+        else:
+            cells += ["–", "–", "–"]
+        table.append(cells)
+    lines = _aligned(table, numbers=range(1, 6))
+    lines.append("(other = not in force or already received; * = evaluated case by case)")
+    return lines
+
+
+def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
+    """Per target, the cases that meet it, miss it and do not report it; then the sums."""
+    table = [["target", "met", "not met", "not reported"]]
+    sums = dict.fromkeys(TARGET_STATUSES, 0)
+    for item in targets:
+        c = item["counts"]
+        table.append(
+            [item["target"] + (" *" if item["per_case"] else "")]
+            + [f"{c[s]:,}" for s in TARGET_STATUSES]
+        )
+        for status in TARGET_STATUSES:
+            sums[status] += c[status]
+    lines = ["", *_aligned(table, numbers=range(1, 4))]
+    lines.append(
+        f"targets: {sums['met']:,} met, {sums['not_met']:,} not met, "
+        f"{sums['not_reported']:,} not reported ({len(targets):,} targets × {cases:,} cases)"
+    )
+    return lines
+
+
+def _aligned(table: list[list[str]], numbers: range) -> list[str]:
+    widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]
+    return [
+        "  ".join(_pad(cell, widths[k], right=k in numbers) for k, cell in enumerate(row))
+        for row in table
+    ]
 
 
 def summary_json(summary: dict[str, Any]) -> str:

@@ -76,7 +76,7 @@ class OnValue(ValueReader):
         try:
             return parse_iso_date(str(node.value))
         except ValueError as exc:
-            raise _FieldError(f"`on`: {exc}") from None
+            raise _FieldError(str(exc)) from None
 
 
 _RESOLVER = yaml.SafeLoader("")
@@ -102,7 +102,8 @@ def node_of(value: Any, series: bool) -> Node:
             if not items:
                 return Node(None, where)
             return Node([Node(text_value(item), where) for item in items], where)
-        return Node(text_value(value), where)
+        # The text is kept, as a YAML case keeps an unquoted scalar's: an enum reads it as written.
+        return Node(text_value(value), where, value.strip())
     if isinstance(value, bool | Decimal):
         return Node(value, where)
     if isinstance(value, int):

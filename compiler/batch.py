@@ -36,7 +36,9 @@ from policyc.compiler.templating import environment
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
 __all__ = [
+    "RULE_STATUSES",
     "STATUSES",
+    "TARGET_STATUSES",
     "BatchProgram",
     "BatchRule",
     "Unsupported",
@@ -48,8 +50,9 @@ __all__ = [
 ]
 
 ROW, ON, RECEIVED = "__row", "__on", "__received"
-# A status is its index here (a TINYINT in the query; the text only in the results file).
-STATUSES = (
+# A status is its index here (a TINYINT in the query; the text only in the results file): a
+# rule's, then a target's.
+RULE_STATUSES = (
     "applies",
     "unspecified",
     "not_applicable",
@@ -57,7 +60,10 @@ STATUSES = (
     "not_in_force",
     "already_received",
 )
+TARGET_STATUSES = ("met", "not_met", "not_reported")
+STATUSES = RULE_STATUSES + TARGET_STATUSES
 APPLIES, UNSPECIFIED, NOT_APPLICABLE, UNDETERMINED, NOT_IN_FORCE, ALREADY_RECEIVED = range(6)
+MET, NOT_MET, NOT_REPORTED = range(6, 9)
 HOLDS = 9  # the gate: the rule is in force, not received, and its conditions hold
 
 
@@ -89,13 +95,15 @@ class BatchRule:
     once: bool
     unspecified: bool
     fallback: str  # why the rule is evaluated case by case; "" when it is in the query
+    role: str = "rule"  # or "target": met, not met or not reported, no amount
 
 
 @attrs.frozen
 class BatchProgram:
     """The query over the relation `cases` (columns from `input_columns`, plus __row, __on and
     __received); it yields __row, __on and, per vectorised rule i, s{i} (the status), a{i} (the
-    amount after the cap) and u{i} (the amount before the cap, when the cap bit)."""
+    amount after the cap) and u{i} (the amount before the cap, when the cap bit); per target i,
+    s{i} (met, not met or not reported). `rules` holds the rules, then the targets."""
 
     policy: str
     readings: dict[str, str]
@@ -177,6 +185,16 @@ def generate_batch(
         rules.append(info)
         for level, sqls in columns.items():
             levels[level].extend(sqls)
+    for index, target in _indexed_targets(policy):
+        info = BatchRule(index, target.name.text, "", False, False, False, "", role="target")
+        try:
+            columns = gen.target(index, target)
+        except Unsupported as exc:
+            rules.append(attrs.evolve(info, fallback=str(exc)))
+            continue
+        rules.append(info)
+        for level, sqls in columns.items():
+            levels[level].extend(sqls)
     sql = _template().render(
         policy=comment_text(policy.header.number), row=ident(ROW), on=ident(ON), **levels
     )
@@ -186,18 +204,27 @@ def generate_batch(
 def _indexed_rules(policy: CheckedPolicy) -> list[tuple[int, n.Rule]]:
     """Each rule with its index among the entries codegen generates (decisions first, then each
     owner's rules and targets in document order): its index in CompiledPolicy.rules."""
+    return [(i, e) for i, e in _indexed_entries(policy) if isinstance(e, n.Rule)]
+
+
+def _indexed_targets(policy: CheckedPolicy) -> list[tuple[int, n.Target]]:
+    """Each target with its index among codegen's entries (after its owner's rules)."""
+    return [(i, e) for i, e in _indexed_entries(policy) if isinstance(e, n.Target)]
+
+
+def _indexed_entries(policy: CheckedPolicy) -> list[tuple[int, n.Rule | n.Target]]:
     index = sum(1 for d in policy.defines.values() if d.decided)
     owners: list[n.Section | n.Clause] = []
     for section in policy.file.sections:
         owners.append(section)
         owners.extend(section.clauses)
     owners.extend(policy.file.clauses)
-    out: list[tuple[int, n.Rule]] = []
+    out: list[tuple[int, n.Rule | n.Target]] = []
     for owner in owners:
-        for rule in owner.rules:
-            out.append((index, rule))
+        entries: list[n.Rule | n.Target] = [*owner.rules, *owner.targets]
+        for entry in entries:
+            out.append((index, entry))
             index += 1
-        index += len(owner.targets)
     return out
 
 
@@ -327,6 +354,31 @@ class _Generator:
             "status": [status_sql],
             "result": result,
         }
+
+    def target(self, index: int, target: n.Target) -> dict[str, list[str]]:
+        """A target's status, as Ctx.run_target decides it: not reported without the figure
+        (or where NotApplicable is raised), else met when the figure is on the target's side of
+        its bound (moved by the tolerance in the target's favour; `about`: within it)."""
+        i = index
+        actual = self.scalar(self.sql(n.Ref(target.name.text, target.span)))
+        bound = self.scalar(self.sql(target.value))
+        tolerance = (
+            self.scalar(self.sql(target.tolerance)) if target.tolerance is not None else None
+        )
+        if target.op == "about":
+            margin = tolerance.v if tolerance is not None else "0"
+            met = f"({bound.v} - {margin} <= {actual.v} AND {actual.v} <= {bound.v} + {margin})"
+        else:
+            edge = bound.v
+            if tolerance is not None:
+                edge = f"({bound.v} {'-' if target.op in ('ge', 'gt') else '+'} {tolerance.v})"
+            op = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "=", "ne": "<>"}[target.op]
+            met = f"({actual.v} {op} {edge})"
+        na = self.strict([actual, bound] + ([tolerance] if tolerance is not None else []))
+        whens = [f"WHEN {na} THEN {NOT_REPORTED}"] if na else []
+        whens += [f"WHEN {actual.v} IS NULL THEN {NOT_REPORTED}", f"WHEN {met} THEN {MET}"]
+        status = f"CAST(CASE {' '.join(whens)} ELSE {NOT_MET} END AS UTINYINT) AS s{i}"
+        return {"gate": [], "value": [status], "status": [], "result": [f"s{i}"]}
 
     # ---- dimensions (the checker's types, recomputed where the SQL needs them) ----
     def dims(self, e: n.Expr) -> Dims:
