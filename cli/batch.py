@@ -57,6 +57,7 @@ from policyc.compiler.batch import (
 )
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import Quantity
 
@@ -161,7 +162,9 @@ class Batch(CaseLoader):
                             inputs, row[1], self.readings, row[2] or ()
                         )
                     except (InputError, ArithmeticError, ValueError) as exc:
-                        raise BatchError(f"{self.path}: row {row[0]}: {exc}") from None
+                        raise BatchError(
+                            [Problem(f"row {row[0]}: {exc}", str(self.path))]
+                        ) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     cells: list[str] = [str(row[0])]
                     for rule in rules:

@@ -46,6 +46,7 @@ from policyc.compiler.batch import (
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
+from policyc.problems import Problem, ProblemsError
 from policyc.runtime.quantity import Measure, Quantity
 
 EXTRA_COLUMNS = ("on", "received", "id", "description")
@@ -83,8 +84,9 @@ NUMERIC_TYPES = (
 INEXACT = (duckdb.OutOfRangeException, duckdb.ConversionException, duckdb.InvalidInputException)
 
 
-class BatchError(InputError):
-    """A case file that cannot be evaluated: every problem found, with row and column."""
+class BatchError(ProblemsError):
+    """A case file that cannot be evaluated: every problem found, each naming its row and column
+    (one problem of the error document each, with `--format json`)."""
 
 
 def read_format(path: Path) -> str:
@@ -652,16 +654,19 @@ class CaseLoader:
                 )
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
 
-    def _problems(self, problems: list[str], unchecked: int = 0) -> str:
-        shown = [f"{self.path}: {p}" for p in problems[:MAX_PROBLEMS]]
+    def _problems(self, problems: list[str], unchecked: int = 0) -> list[Problem]:
+        """The problems as the error's: each in this file, then how many more were left."""
+        shown = [Problem(p, str(self.path)) for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
-            shown.append(f"… and {len(problems) - MAX_PROBLEMS} more")
+            shown.append(Problem(f"… and {len(problems) - MAX_PROBLEMS} more"))
         if unchecked:
             shown.append(
-                f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
-                "problems)"
+                Problem(
+                    f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                    "problems)"
+                )
             )
-        return "\n".join(shown)
+        return shown
 
 
 def _raw(column: str) -> str:

@@ -284,3 +284,37 @@ def test_target_statuses_are_written_beside_the_rules(tmp_path: Path) -> None:
     assert [r["规上工业增加值增速.status"] for r in rows] == ["met", "not_met"]
     assert [r["新增规上工业企业.status"] for r in rows] == ["not_reported", "not_reported"]
     assert "汽车展销补贴.status" in rows[0]
+
+
+def test_with_format_json_each_problem_is_one_error(tmp_path: Path) -> None:
+    """`run --cases … --format json`: the error document lists each row's problem apart, in the
+    cases file, with the message the text gives; exit status 2."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "on,申请人类型,年发货量,口罩发货量\n"
+        "2023-06-01,服装电商企业,1000,1001\n"
+        "2023-06-01,服装电商企业,10,11\n",
+        encoding="utf-8",
+    )
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policyc",
+            *("run", str(TEXTILE), "--cases", str(path)),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert ran.returncode == 2, ran.stderr
+    errors = json.loads(ran.stdout)["errors"]
+    assert [e["file"] for e in errors] == [str(path), str(path)]
+    assert errors[0]["message"].startswith("row 1, column `口罩发货量`: `口罩发货量` (1001单)")
+    assert errors[1]["message"].startswith("row 2, column `口罩发货量`: `口罩发货量` (11单)")
