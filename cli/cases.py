@@ -60,6 +60,9 @@ class Node:
 
     value: Any  # str | Decimal | bool | date | None | list[Node] | dict[str, Node]
     where: Where
+    # An unquoted scalar's text as written (a YAML plain scalar, a CSV cell), which an input of
+    # an enum reads as a member when YAML's type for it does not fit (`yes`, `12`); else None.
+    text: str | None = None
 
 
 @attrs.frozen
@@ -296,12 +299,13 @@ def _convert(
                 duplicates.append(_duplicate(key, items[key].where, key_where))
                 continue
             value = _convert(value_node, path, depth + 1, seen, duplicates)
-            items[key] = Node(value.value, key_where)
+            items[key] = Node(value.value, key_where, value.text)
         result = Node(items, where)
     elif isinstance(node, yaml.SequenceNode):
         result = Node([_convert(v, path, depth + 1, seen, duplicates) for v in node.value], where)
     else:
-        result = Node(_scalar(node, where), where)
+        plain = isinstance(node, yaml.ScalarNode) and node.style is None
+        result = Node(_scalar(node, where), where, str(node.value) if plain else None)
     seen[id(node)] = result
     return result
 
@@ -634,7 +638,10 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
         except ValueError as exc:
             raise _FieldError(str(exc)) from None
     if kind == "enum":
+        # A member is text: an unquoted `yes` or `12` is read as written, not as YAML's type.
         members = policy.enums[info.type.enum]
+        if node.text is not None:
+            value = node.text
         if isinstance(value, str) and value in members:
             return value
         close = did_you_mean(str(value), members) if isinstance(value, str) else ""

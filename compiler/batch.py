@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -31,12 +30,30 @@ import attrs
 import jinja2
 
 from policyc.compiler import nodes as n
+from policyc.compiler.batch_sql import (
+    Sql,
+    Unsupported,
+    Value,
+    any_true,
+    comment_text,
+    date_sql,
+    decimal_sql,
+    ident,
+    is_constant,
+    literal,
+    multiply,
+    rounded,
+    sum_width,
+    union,
+)
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.templating import environment
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
 __all__ = [
+    "RULE_STATUSES",
     "STATUSES",
+    "TARGET_STATUSES",
     "BatchProgram",
     "BatchRule",
     "Unsupported",
@@ -48,8 +65,9 @@ __all__ = [
 ]
 
 ROW, ON, RECEIVED = "__row", "__on", "__received"
-# A status is its index here (a TINYINT in the query; the text only in the results file).
-STATUSES = (
+# A status is its index here (a TINYINT in the query; the text only in the results file): a
+# rule's, then a target's.
+RULE_STATUSES = (
     "applies",
     "unspecified",
     "not_applicable",
@@ -57,27 +75,11 @@ STATUSES = (
     "not_in_force",
     "already_received",
 )
+TARGET_STATUSES = ("met", "not_met", "not_reported")
+STATUSES = RULE_STATUSES + TARGET_STATUSES
 APPLIES, UNSPECIFIED, NOT_APPLICABLE, UNDETERMINED, NOT_IN_FORCE, ALREADY_RECEIVED = range(6)
+MET, NOT_MET, NOT_REPORTED = range(6, 9)
 HOLDS = 9  # the gate: the rule is in force, not received, and its conditions hold
-
-
-class Unsupported(Exception):
-    """A construct the batch path does not express; the rule runs case by case."""
-
-
-@attrs.frozen
-class Sql:
-    """A value as SQL: NULL when unknown; `na` is SQL that is TRUE when evaluating it raises
-    NotApplicable in the per-case path (None: it never does); `scale` counts decimal places."""
-
-    v: str
-    na: str | None = None
-    scale: int = 0
-    width: int = 38  # DuckDB computes in 64 bits up to 18 digits: products past that are widened
-
-
-Keyed = dict[str, Sql]  # a tally or a table: one value per enum member
-Value = Sql | Keyed
 
 
 @attrs.frozen
@@ -89,49 +91,20 @@ class BatchRule:
     once: bool
     unspecified: bool
     fallback: str  # why the rule is evaluated case by case; "" when it is in the query
+    role: str = "rule"  # or "target": met, not met or not reported, no amount
 
 
 @attrs.frozen
 class BatchProgram:
     """The query over the relation `cases` (columns from `input_columns`, plus __row, __on and
     __received); it yields __row, __on and, per vectorised rule i, s{i} (the status), a{i} (the
-    amount after the cap) and u{i} (the amount before the cap, when the cap bit)."""
+    amount after the cap) and u{i} (the amount before the cap, when the cap bit); per target i,
+    s{i} (met, not met or not reported). `rules` holds the rules, then the targets."""
 
     policy: str
     readings: dict[str, str]
     rules: tuple[BatchRule, ...]
     sql: str
-
-
-def ident(name: str) -> str:
-    """A SQL identifier naming `name` exactly, whatever it holds (quotes, `;`, newlines)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """A SQL string literal holding `text` exactly (DuckDB reads no backslash escapes in '…')."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def comment_text(text: str) -> str:
-    """`text` for a `--` comment: every character that could end the line (or hide anything) as
-    a \\uXXXX escape, so nothing of a policy string runs as SQL."""
-    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
-
-
-def decimal_sql(value: Decimal) -> Sql:
-    """An exact DECIMAL literal."""
-    text = format(value, "f")
-    scale = len(text.partition(".")[2])
-    digits = len(text.lstrip("-").replace(".", "").lstrip("0")) or 1
-    width = max(digits, scale + 1)
-    if width > 38:
-        raise Unsupported(f"the number {text} has more than 38 digits")
-    return Sql(f"CAST('{text}' AS DECIMAL({width},{scale}))", scale=scale, width=width)
-
-
-def _date(day: date) -> str:
-    return f"DATE '{day.isoformat()}'"
 
 
 def input_columns(policy: CheckedPolicy) -> dict[str, list[str]]:
@@ -177,6 +150,16 @@ def generate_batch(
         rules.append(info)
         for level, sqls in columns.items():
             levels[level].extend(sqls)
+    for index, target in _indexed_targets(policy):
+        info = BatchRule(index, target.name.text, "", False, False, False, "", role="target")
+        try:
+            columns = gen.target(index, target)
+        except Unsupported as exc:
+            rules.append(attrs.evolve(info, fallback=str(exc)))
+            continue
+        rules.append(info)
+        for level, sqls in columns.items():
+            levels[level].extend(sqls)
     sql = _template().render(
         policy=comment_text(policy.header.number), row=ident(ROW), on=ident(ON), **levels
     )
@@ -186,47 +169,28 @@ def generate_batch(
 def _indexed_rules(policy: CheckedPolicy) -> list[tuple[int, n.Rule]]:
     """Each rule with its index among the entries codegen generates (decisions first, then each
     owner's rules and targets in document order): its index in CompiledPolicy.rules."""
+    return [(i, e) for i, e in _indexed_entries(policy) if isinstance(e, n.Rule)]
+
+
+def _indexed_targets(policy: CheckedPolicy) -> list[tuple[int, n.Target]]:
+    """Each target with its index among codegen's entries (after its owner's rules)."""
+    return [(i, e) for i, e in _indexed_entries(policy) if isinstance(e, n.Target)]
+
+
+def _indexed_entries(policy: CheckedPolicy) -> list[tuple[int, n.Rule | n.Target]]:
     index = sum(1 for d in policy.defines.values() if d.decided)
     owners: list[n.Section | n.Clause] = []
     for section in policy.file.sections:
         owners.append(section)
         owners.extend(section.clauses)
     owners.extend(policy.file.clauses)
-    out: list[tuple[int, n.Rule]] = []
+    out: list[tuple[int, n.Rule | n.Target]] = []
     for owner in owners:
-        for rule in owner.rules:
-            out.append((index, rule))
+        entries: list[n.Rule | n.Target] = [*owner.rules, *owner.targets]
+        for entry in entries:
+            out.append((index, entry))
             index += 1
-        index += len(owner.targets)
     return out
-
-
-def _constant(value: Sql) -> bool:
-    return value.v.startswith("CAST('") and value.v.endswith(")") and value.v.count("(") == 1
-
-
-def _union(*values: Sql) -> tuple[int, int]:
-    """(scale, width) of a DECIMAL that holds each of `values` (a CASE of them)."""
-    scale = max(v.scale for v in values)
-    return scale, min(38, max(v.width - v.scale for v in values) + scale)
-
-
-def _sum_width(x: Sql, y: Sql) -> int:
-    return min(38, max(x.width - x.scale, y.width - y.scale) + max(x.scale, y.scale) + 1)
-
-
-def _multiply(x: Sql, y: Sql, na: str | None) -> Sql:
-    """DuckDB multiplies two DECIMALs of up to 18 digits in 64 bits and fails on overflow: where
-    the product may need more digits, widen the operands to 128 bits first."""
-    scale = x.scale + y.scale
-    if x.width + y.width <= 18:
-        return Sql(f"({x.v} * {y.v})", na, scale, x.width + y.width)
-    a, b = (v.v if v.width > 18 else f"CAST({v.v} AS DECIMAL(38,{v.scale}))" for v in (x, y))
-    return Sql(f"({a} * {b})", na, scale, 38)
-
-
-def _any(parts: list[str]) -> str | None:
-    return "(" + " OR ".join(parts) + ")" if parts else None
 
 
 class _Generator:
@@ -263,15 +227,17 @@ class _Generator:
         whens = [self.scalar(self.sql(w)) for w in rule.whens]
         # Ctx.require: a false `when` (or one that raises NotApplicable) decides, even if another
         # is unknown; otherwise an unknown one makes the rule undetermined.
-        false = _any([f"coalesce(NOT {w.v}, false)" for w in whens] + [w.na for w in whens if w.na])
-        unknown = _any([f"({w.v} IS NULL)" for w in whens])
+        false = any_true(
+            [f"coalesce(NOT {w.v}, false)" for w in whens] + [w.na for w in whens if w.na]
+        )
+        unknown = any_true([f"({w.v} IS NULL)" for w in whens])
         day = ident(rule.valid_by.text) if rule.valid_by is not None else ident(ON)
         bounds = []
         valid_from, valid_until = self.policy.validity_under(self.readings)
         if valid_from is not None:
-            bounds.append(f"{day} >= {_date(valid_from)}")
+            bounds.append(f"{day} >= {date_sql(valid_from)}")
         if valid_until is not None:
-            bounds.append(f"{day} <= {_date(valid_until)}")
+            bounds.append(f"{day} <= {date_sql(valid_until)}")
         gate = ["CASE"]
         if bounds:  # a missing valid_by date is not out of force: NOT NULL is not true
             gate.append(f"WHEN NOT ({' AND '.join(bounds)}) THEN {NOT_IN_FORCE}")
@@ -328,6 +294,31 @@ class _Generator:
             "result": result,
         }
 
+    def target(self, index: int, target: n.Target) -> dict[str, list[str]]:
+        """A target's status, as Ctx.run_target decides it: not reported without the figure
+        (or where NotApplicable is raised), else met when the figure is on the target's side of
+        its bound (moved by the tolerance in the target's favour; `about`: within it)."""
+        i = index
+        actual = self.scalar(self.sql(n.Ref(target.name.text, target.span)))
+        bound = self.scalar(self.sql(target.value))
+        tolerance = (
+            self.scalar(self.sql(target.tolerance)) if target.tolerance is not None else None
+        )
+        if target.op == "about":
+            margin = tolerance.v if tolerance is not None else "0"
+            met = f"({bound.v} - {margin} <= {actual.v} AND {actual.v} <= {bound.v} + {margin})"
+        else:
+            edge = bound.v
+            if tolerance is not None:
+                edge = f"({bound.v} {'-' if target.op in ('ge', 'gt') else '+'} {tolerance.v})"
+            op = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "=", "ne": "<>"}[target.op]
+            met = f"({actual.v} {op} {edge})"
+        na = self.strict([actual, bound] + ([tolerance] if tolerance is not None else []))
+        whens = [f"WHEN {na} THEN {NOT_REPORTED}"] if na else []
+        whens += [f"WHEN {actual.v} IS NULL THEN {NOT_REPORTED}", f"WHEN {met} THEN {MET}"]
+        status = f"CAST(CASE {' '.join(whens)} ELSE {NOT_MET} END AS UTINYINT) AS s{i}"
+        return {"gate": [], "value": [status], "status": [], "result": [f"s{i}"]}
+
     # ---- dimensions (the checker's types, recomputed where the SQL needs them) ----
     def dims(self, e: n.Expr) -> Dims:
         if isinstance(e, n.QuantityLit):
@@ -372,7 +363,7 @@ class _Generator:
     def strict(self, parts: list[Sql]) -> str | None:
         """NotApplicable from any operand: the per-case path evaluates every operand of an
         operation (an unknown one is a value, not an exception), so any of them may raise it."""
-        return _any([part.na for part in parts if part.na is not None])
+        return any_true([part.na for part in parts if part.na is not None])
 
     def quantity(self, e: n.QuantityLit) -> Sql:
         return decimal_sql(Quantity.of(e.number, e.measure).value)
@@ -432,14 +423,14 @@ class _Generator:
             op = e.op
 
             def combine(x: Sql, y: Sql) -> Sql:
-                return Sql(f"({x.v} {op} {y.v})", na, max(x.scale, y.scale), _sum_width(x, y))
+                return Sql(f"({x.v} {op} {y.v})", na, max(x.scale, y.scale), sum_width(x, y))
 
             return self.keyed(left, right, combine)
         dl, dr = self.dims(e.left), self.dims(e.right)
         divisor = _time_shift(dl, dr, mul_dims(dl, dr))
 
         def product(x: Sql, y: Sql) -> Sql:
-            return self.divide(_multiply(x, y, na), divisor)
+            return self.divide(multiply(x, y, na), divisor)
 
         return self.keyed(left, right, product)
 
@@ -476,7 +467,7 @@ class _Generator:
         na = self.strict([ratio, self._first(base)])
 
         def combine(b: Sql, r: Sql) -> Sql:
-            return _multiply(b, r, na)
+            return multiply(b, r, na)
 
         return self.keyed(base, ratio, combine)
 
@@ -494,7 +485,7 @@ class _Generator:
         if func == "valid_until":
             valid_until = self.policy.validity_under(self.readings)[1]
             assert valid_until is not None  # the checker requires it
-            return Sql(_date(valid_until))
+            return Sql(date_sql(valid_until))
         if func == "total":
             keyed = self.sql(e.args[0])
             if not isinstance(keyed, dict):
@@ -516,7 +507,7 @@ class _Generator:
                 cond = f"{self.rank(a.v, order)} {op} {self.rank(b.v, order)}"
             else:
                 cond = f"{a.v} {op} {b.v}"
-            return Sql(self.choose(cond, a, b), na, *_union(a, b))
+            return Sql(self.choose(cond, a, b), na, *union(a, b))
         raise Unsupported(f"`{func}` of a daily series")
 
     @staticmethod
@@ -576,7 +567,9 @@ class _Generator:
             return Sql("(" + " AND ".join(p.v for p in parts) + ")", self.lazy(parts, "FALSE"))
         # Ctx.any_of evaluates every option (the trace lists them all), so any option raising
         # NotApplicable raises it.
-        return Sql("(" + " OR ".join(p.v for p in parts) + ")", _any([p.na for p in parts if p.na]))
+        return Sql(
+            "(" + " OR ".join(p.v for p in parts) + ")", any_true([p.na for p in parts if p.na])
+        )
 
     def not_(self, e: n.Not) -> Sql:
         operand = self.scalar(self.sql(e.operand))
@@ -595,7 +588,7 @@ class _Generator:
                 terms.append(f"(coalesce({cond.v}, false) AND {a.na})")
             if b.na:
                 terms.append(f"(coalesce(NOT {cond.v}, false) AND {b.na})")
-            return Sql(self.choose(cond.v, a, b), _any(terms), *_union(a, b))
+            return Sql(self.choose(cond.v, a, b), any_true(terms), *union(a, b))
 
         if isinstance(then, dict) or isinstance(otherwise, dict):
             if not (isinstance(then, dict) and isinstance(otherwise, dict)):
@@ -607,10 +600,10 @@ class _Generator:
     def _with_na(value: Value, na: str) -> Value:
         if isinstance(value, dict):
             return {
-                k: attrs.evolve(v, na=_any([na, *([v.na] if v.na else [])]))
+                k: attrs.evolve(v, na=any_true([na, *([v.na] if v.na else [])]))
                 for k, v in value.items()
             }
-        return attrs.evolve(value, na=_any([na, *([value.na] if value.na else [])]))
+        return attrs.evolve(value, na=any_true([na, *([value.na] if value.na else [])]))
 
     def tiers(self, e: n.Tiers) -> Sql:
         subject = self.scalar(self.sql(e.subject))
@@ -642,7 +635,7 @@ class _Generator:
             )
             known = f"{subject.v} IS NOT NULL AND {prior.v} IS NOT NULL"
             none_reached = f"({none_reached} OR ({known} AND NOT ({new})))"
-        na = _any([x for x in (self.strict(operands), f"coalesce({none_reached}, false)") if x])
+        na = any_true([x for x in (self.strict(operands), f"coalesce({none_reached}, false)") if x])
 
         zero = "CAST(0 AS DECIMAL(1,0))"
         last = range(len(rows) - 1, -1, -1)
@@ -671,9 +664,9 @@ class _Generator:
             )
         if body.startswith("CASE "):
             body += f" ELSE {zero} END"
-        known = " OR ".join(f"{x.v} IS NULL" for x in operands if not _constant(x))
+        known = " OR ".join(f"{x.v} IS NULL" for x in operands if not is_constant(x))
         amounts = [a for _, _, a in rows]
-        scale, width = _union(*amounts)
+        scale, width = union(*amounts)
         if e.mode in ("each", "each_new"):  # a sum of the rows
             width = min(38, width + len(rows))
         return Sql(f"(CASE WHEN {known} THEN NULL ELSE ({body}) END)", na, scale, width)
@@ -705,7 +698,7 @@ class _Generator:
                     f"({a} IS NOT NULL AND coalesce({year} BETWEEN {f} AND {last}, false) "
                     f"AND {x.na})"
                 )
-        return Sql(value, _any(terms), *_union(*(x for _, _, x in rows)))
+        return Sql(value, any_true(terms), *union(*(x for _, _, x in rows)))
 
     def after_caps(
         self, index: int, rule: n.Rule, columns: dict[str, list[str]]
@@ -722,7 +715,7 @@ class _Generator:
             return columns
         suffix = f" AS a{index}"
         result = [
-            f"{_rounded(c.removesuffix(suffix), rounding.places, rounding.mode)}{suffix}"
+            f"{rounded(c.removesuffix(suffix), rounding.places, rounding.mode)}{suffix}"
             if c.endswith(suffix)
             else c
             for c in columns["result"]
@@ -750,29 +743,11 @@ class _Generator:
         return Sql(f"CAST({months} AS DECIMAL(18,0))", self.strict([start, end]), 0, 18)
 
 
-def _rounded(x: str, places: int, mode: str) -> str:
-    """runtime.amounts.Rounding.apply in SQL, exact on DECIMAL: DuckDB's round() takes a half
-    away from zero (四舍五入) and round_even() to the even digit; 舍去 and 进一 go toward and away
-    from zero through floor and ceil of the amount in units of the last place kept."""
-    if mode == "half_up":
-        return f"round({x}, {places})"
-    if mode == "half_even":
-        return f"round_even({x}, {places})"
-    scale = f"CAST('1{'0' * places}' AS DECIMAL({places + 1},0))"
-    unit = decimal_sql(Decimal(1).scaleb(-places)).v
-    lower, upper = (f"floor({x} * {scale})", f"ceil({x} * {scale})")
-    if mode == "down":  # toward zero
-        body = f"CASE WHEN {x} < 0 THEN {upper} ELSE {lower} END"
-    else:  # up: away from zero
-        body = f"CASE WHEN {x} < 0 THEN {lower} ELSE {upper} END"
-    return f"(({body}) * {unit})"
-
-
 _EMITTERS: dict[type, Callable[[_Generator, Any], Value]] = {
     n.QuantityLit: _Generator.quantity,
     n.PercentLit: _Generator.percent,
     n.BoolLit: lambda g, e: Sql("TRUE" if e.value else "FALSE"),
-    n.DateLit: lambda g, e: Sql(_date(e.value)),
+    n.DateLit: lambda g, e: Sql(date_sql(e.value)),
     n.Ref: _Generator.ref,
     n.Call: _Generator.call,
     n.Index: _Generator.index,

@@ -1,0 +1,730 @@
+"""Loading a batch file: read into DuckDB, every value checked by the per-case rules, the view
+`cases` defined (a typed column per input column of the policy, in stored units).
+
+Problems name the row and the column; after MAX_PROBLEMS the rest is not checked."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import duckdb
+
+from policyc.batch_progress import Progress
+from policyc.batch_values import (
+    InputValue,
+    OnValue,
+    ValueReader,
+    json_case,
+    json_text,
+    stored_text,
+)
+from policyc.cases import (
+    Where,
+    _describe,
+    _FieldError,
+    _quantity,
+    _value,
+    _wrap_plain,
+    result_names,
+)
+from policyc.compiler.batch import (
+    ON,
+    RECEIVED,
+    ROW,
+    comment_text,
+    ident,
+    input_columns,
+    literal,
+)
+from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
+from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.nodes import BoolLit, DateLit, Expr
+from policyc.problems import Problem, ProblemsError
+from policyc.runtime.quantity import Measure, Quantity
+
+EXTRA_COLUMNS = ("on", "received", "id", "description")
+SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
+MAX_PROBLEMS = 20
+MAX_DIGITS = 30  # before and after the point, as parse_quantity_text allows
+NUMERIC_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+)
+
+
+# What DuckDB raises where the per-case path would compute on (a product past 38 digits) or fail
+
+
+# What DuckDB raises where the per-case path would compute on (a product past 38 digits) or fail
+# (an inexact division, which Quantity refuses too): the rules then run case by case.
+INEXACT = (duckdb.OutOfRangeException, duckdb.ConversionException, duckdb.InvalidInputException)
+
+
+class BatchError(ProblemsError):
+    """A case file that cannot be evaluated: every problem found, each naming its row and column
+    (one problem of the error document each, with `--format json`)."""
+
+
+def read_format(path: Path) -> str:
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(f"{path}: expected a .csv, .jsonl or .parquet file")
+    return kind
+
+
+@attrs.define
+class _Column:
+    """How one column of the file becomes a column of `cases`."""
+
+    source: str  # the column in the file
+    info: InputInfo | None  # None for `on`
+    kind: str  # its DuckDB type in the file
+    stored: bool = False  # checked as read (JSON Lines) and written in stored units
+    sql: str = ""  # the typed value
+    fast: str = "FALSE"  # SQL: TRUE where SQL reads the value itself (else the per-case code)
+    numeric: bool = False  # an integer or DECIMAL column for a quantity
+    text: bool = False  # a text column for a quantity
+    tally: bool = False  # one member's column of a tally
+    scale: int = 0
+    width: int = 38
+
+
+LINE = "__line"  # the row's number in the file, from 1
+
+
+class CaseLoader:
+    """The case file of a batch run, loaded into its DuckDB connection and checked."""
+
+    def __init__(self, checked: CheckedPolicy, progress: Progress):
+        self.checked = checked
+        self.progress = progress
+        self._temp = tempfile.TemporaryDirectory(prefix="policyc-batch-")
+        self.con = duckdb.connect()
+        self.con.execute(
+            "SET enable_progress_bar = true; SET enable_progress_bar_print = false; "
+            f"SET temp_directory = {literal(self._temp.name)}"
+        )
+        self.path = Path()
+        self.count = 0
+        self.types: dict[str, tuple[int, int]] = {}
+        self.has_id = False
+        self._maps = 0
+        self._stored: set[str] = set()  # columns checked as read and written in stored units
+
+    def close(self) -> None:
+        self.con.close()
+        self._temp.cleanup()
+
+    def load(self, path: Path, on: date | None) -> int:
+        """Read and check the case file; defines the view `cases`. Returns the number of cases."""
+        self.path = path
+        kind = read_format(path)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        if path.stat().st_size == 0:
+            raise InputError(f"{path}: the file is empty; expected a header and a case a row")
+        with self.progress.track(self.con, "reading"):
+            try:
+                if kind == "parquet":  # read where it lies: columnar, and only what is used
+                    self.con.execute(
+                        f"CREATE VIEW raw AS SELECT file_row_number + 1 AS {LINE}, * EXCLUDE "
+                        f"(file_row_number) FROM read_parquet({literal(str(path))}, "
+                        "file_row_number = true)"
+                    )
+                else:
+                    text = path if kind == "csv" else self._jsonl_to_csv(path)
+                    # The file written from JSON Lines is plain CSV: no guessing its dialect.
+                    dialect = (
+                        ", delim = ',', quote = '\"', escape = '\"'" if kind == "jsonl" else ""
+                    )
+                    self.con.execute(
+                        f"CREATE TABLE raw_text AS SELECT * FROM read_csv({literal(str(text))}, "
+                        f"header = true, all_varchar = true{dialect})"
+                    )
+                    self.con.execute(
+                        f"CREATE VIEW raw AS SELECT rowid + 1 AS {LINE}, * FROM raw_text"
+                    )
+                columns = self.con.execute("DESCRIBE raw").fetchall()
+                self.count = int(self._one("SELECT count(*) FROM raw"))
+            except duckdb.Error as exc:
+                raise InputError(f"{path}: cannot read the cases: {first_line(exc)}") from None
+        types = {str(row[0]): str(row[1]) for row in columns if row[0] != LINE}
+        with self.progress.track(self.con, "checking"):
+            self._define_cases(types, on)
+        return self.count
+
+    def _one(self, sql: str, *params: object) -> Any:
+        row = self.con.execute(sql, list(params)).fetchone()
+        assert row is not None
+        return row[0]
+
+    def _jsonl_to_csv(self, path: Path) -> Path:
+        """JSON Lines read as JSON case files are (numbers kept as their exact text), each input's
+        value checked by the per-case rules as it is read and written to a CSV in stored units:
+        a nested object is a tally (`{"参展次数": {"省内": 2}}`), a list a daily series (or, in
+        `received`, rule names). Stops after MAX_PROBLEMS problems."""
+        checked = self.checked
+        by_input = input_columns(checked)
+        owner = {col: name for name, cols in by_input.items() for col in cols}
+        rows: list[dict[str, str]] = []
+        names: dict[str, None] = {}
+        problems: list[str] = []
+        try:
+            handle = path.open(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        with handle:
+            try:
+                for number, line in enumerate(handle, 1):
+                    if not line.strip():
+                        continue
+                    if len(problems) >= MAX_PROBLEMS:
+                        problems.append(f"stopped after {MAX_PROBLEMS} problems, at line {number}")
+                        break
+                    place = f"row {len(rows) + 1} (line {number})"
+                    data = json_case(line, f"{path}: {place}")
+                    row: dict[str, str] = {}
+                    for key, value in data.items():
+                        self._json_field(key, value, place, row, owner, problems)
+                    names.update(dict.fromkeys(row))
+                    rows.append(row)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        if problems:
+            raise BatchError(self._problems(problems))
+        if not rows:
+            raise InputError(f"{path}: no cases")
+        out = Path(self._temp.name) / "cases.csv"
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(names))
+            writer.writeheader()
+            writer.writerows(rows)
+        return out
+
+    def _json_field(
+        self,
+        key: str,
+        value: Any,
+        place: str,
+        row: dict[str, str],
+        owner: dict[str, str],
+        problems: list[str],
+    ) -> None:
+        """One field of a JSON case into `row`: an input checked by the per-case rules and kept
+        in stored units (its columns marked stored); anything else as text."""
+        checked = self.checked
+        if value is None:
+            return
+        if key in checked.inputs or key in owner:
+            info = checked.inputs[owner.get(key, key)]
+            node = _wrap_plain(value, Where(place), 0)
+            try:
+                if key in checked.inputs:
+                    typed = _value(info, node, checked)
+                else:
+                    typed = _quantity(info, value)  # one member's column of a tally
+            except _FieldError as exc:
+                problems.append(f"{place}, column `{key}`: {exc}")
+                return
+            if isinstance(typed, dict):
+                for member, quantity in typed.items():
+                    row[f"{key}.{member}"] = stored_text(quantity)
+                    self._stored.add(f"{key}.{member}")
+            else:
+                row[key] = stored_text(typed)
+                self._stored.add(key)
+            return
+        if key not in EXTRA_COLUMNS:
+            problems.append(f"{place}: {_unknown_column(key, [*owner, *EXTRA_COLUMNS])}")
+            return
+        row[key] = json_text(value)
+
+    def _define_cases(self, types: dict[str, str], on: date | None) -> None:
+        """The view `cases`: one typed column per input column of the policy, in stored units.
+
+        Every value is read by the per-case rules (cases._value). SQL reads, in one aggregate
+        pass over the file, the values it can read exactly as they would (plain digits, true
+        booleans, numbers of a numeric column); each column's other values are read by the
+        per-case code itself, once per distinct value, in one grouped pass, and reach the query
+        through a table of what they read as. Problems name the row and the column; after
+        MAX_PROBLEMS nothing more is checked."""
+        checked = self.checked
+        problems: list[str] = []
+        columns: dict[str, _Column] = {}
+        extras: dict[str, str] = {}
+        by_input = input_columns(checked)
+        owner = {col: name for name, cols in by_input.items() for col in cols}
+        for source, kind in types.items():
+            if source in EXTRA_COLUMNS:
+                extras[source] = kind
+            elif source in owner:
+                info = checked.inputs[owner[source]]
+                column = _Column(source, info, kind, stored=source in self._stored)
+                column.tally = info.type.kind == "keyed"
+                columns[source] = column
+            elif source in by_input:
+                members = ", ".join(by_input[source])
+                problems.append(f"column `{source}`: a tally is one column per member: {members}")
+            else:
+                problems.append(_unknown_column(source, [*owner, *EXTRA_COLUMNS]))
+        for name, info in checked.inputs.items():
+            if info.decl.presence == "required" and not set(columns) & set(by_input[name]):
+                problems.append(f"missing input column `{name}`")
+        if "on" not in extras and on is None:
+            problems.append("no evaluation date: give an `on` column or --on DATE")
+        if problems:
+            raise BatchError(self._problems(problems))
+        stats: dict[str, str] = {}
+        for column in columns.values():
+            self._plan(column, stats)
+        if "on" in extras:
+            stats["slow:on"] = f"count({_raw('on')})"
+        names = list(stats)
+        row = self.con.execute(f"SELECT {', '.join(stats[k] for k in names)} FROM raw").fetchone()
+        found = dict(zip(names, row or (), strict=True))
+        unchecked = 0
+        for column in columns.values():
+            unchecked += self._finish(column, found, problems)
+        on_sql = "NULL"
+        if "on" in extras:
+            on_column = _Column("on", None, extras["on"])
+            unchecked += self._read_slow(on_column, "FALSE", OnValue(), "DATE", problems)
+            on_sql = on_column.sql or "NULL"
+            if on is None and not problems:
+                missing = self.con.execute(
+                    f"SELECT {LINE} FROM raw WHERE {on_sql} IS NULL ORDER BY {LINE} LIMIT 5"
+                ).fetchall()
+                problems.extend(
+                    f"row {line}, column `on`: no evaluation date: fill `on` or give --on"
+                    for (line,) in missing
+                )
+        received = self._received_column(extras.get("received"), problems)
+        if problems:
+            raise BatchError(self._problems(problems, unchecked))
+        default = f"DATE '{on.isoformat()}'" if on is not None else "NULL"
+        day = f"coalesce({on_sql}, {default})" if "on" in extras else default
+        select = [
+            f"{LINE} AS {ident(ROW)}",
+            f"{day} AS {ident(ON)}",
+            f"{received} AS {ident(RECEIVED)}",
+        ]
+        self.has_id = "id" in extras
+        for name, info in checked.inputs.items():
+            for target in by_input[name]:
+                sql = self._input_sql(name, info, target, columns, by_input)
+                select.append(f"{sql} AS {ident(target)}")
+        self.types = {c.source: (c.width, c.scale) for c in columns.values()}
+        self.con.execute(f"CREATE VIEW cases AS SELECT {', '.join(select)} FROM raw")
+        problems = self._required_given(columns) + self._parts_fit()
+        if problems:
+            raise BatchError(self._problems(problems))
+
+    def _required_given(self, columns: dict[str, _Column]) -> list[str]:
+        """A row that leaves a required input empty is refused, as a case file is."""
+        required = [
+            (name, info)
+            for name, info in self.checked.inputs.items()
+            if info.decl.presence == "required" and name in columns
+        ]
+        if not required:
+            return []
+        empty = " OR ".join(f"{ident(name)} IS NULL" for name, _ in required)
+        flags = ", ".join(f"{ident(name)} IS NULL" for name, _ in required)
+        rows = self.con.execute(
+            f"SELECT {ident(ROW)}, {flags} FROM cases WHERE {empty} ORDER BY {ident(ROW)} "
+            f"LIMIT {MAX_PROBLEMS + 1}"
+        ).fetchall()
+        problems = [
+            f"row {row[0]}, column `{name}`: missing input `{name}`: expected "
+            f"{_describe(info, self.checked)}"
+            for row in rows
+            for (name, info), missing in zip(required, row[1:], strict=True)
+            if missing
+        ]
+        return problems
+
+    def _parts_fit(self) -> list[str]:
+        """Rows whose parts add up to more than their whole (`input P: … part of W`), refused
+        with the message a case file gets for them (CheckedPolicy.part_conflicts, which judges
+        every row SQL finds), at the column of the last part given."""
+        checked = self.checked
+        if not checked.parts:
+            return []
+        over = []
+        for whole, parts in checked.parts.items():
+            given = " OR ".join(f"{ident(p)} IS NOT NULL" for p in parts)
+            total = " + ".join(f"coalesce({ident(p)}, 0)" for p in parts)
+            over.append(f"({ident(whole)} IS NOT NULL AND ({given}) AND {total} > {ident(whole)})")
+        names = list(dict.fromkeys(n for w, ps in checked.parts.items() for n in (w, *ps)))
+        select = f"SELECT {ident(ROW)}, {', '.join(map(ident, names))} FROM cases"
+        try:
+            rows = self.con.execute(
+                f"{select} WHERE {' OR '.join(over)} ORDER BY {ident(ROW)} LIMIT {MAX_PROBLEMS + 1}"
+            ).fetchall()
+        except INEXACT:  # a sum past 38 digits: every row judged by the per-case code alone
+            rows = self.con.execute(f"{select} ORDER BY {ident(ROW)}").fetchall()
+        problems: list[str] = []
+        for row, *cells in rows:
+            values = {
+                name: Quantity(Decimal(cell), checked.inputs[name].type.dims)
+                for name, cell in zip(names, cells, strict=True)
+                if cell is not None
+            }
+            problems.extend(
+                f"row {row}, column `{field}`: {message}"
+                for field, message in checked.part_conflicts(values)
+            )
+            if len(problems) > MAX_PROBLEMS:
+                break
+        return problems
+
+    def _plan(self, column: _Column, stats: dict[str, str]) -> None:
+        """What SQL reads of a column itself (`column.fast`, TRUE where it reads the value exactly
+        as the per-case path does), and the figures of the aggregate pass about it."""
+        info, x, kind, key = column.info, _raw(column.source), column.kind, column.source
+        assert info is not None
+        tkind = info.type.kind
+        text = f"CAST({x} AS VARCHAR)"
+        # Checked as it was read (JSON Lines) and written in stored units, or a true boolean.
+        if column.stored or (tkind == "bool" and kind == "BOOLEAN"):
+            column.fast = "TRUE"
+        elif tkind in ("quantity", "keyed") and (
+            kind in NUMERIC_TYPES or _decimal_scale(kind) >= 0
+        ):
+            assert info.measure is not None
+            scale = max(_decimal_scale(kind), 0)
+            if scale > MAX_DIGITS:
+                column.fast = "FALSE"
+            else:
+                limit = f"CAST('1{'0' * MAX_DIGITS}' AS DECIMAL(38,0))"
+                fast = [f"{x} >= 0", f"{x} < {limit}"]
+                places = _whole_places(info.measure)
+                if places is not None and places < scale:
+                    fast.append(f"{x} = round({x}, {places})")
+                column.fast = "(" + " AND ".join(fast) + ")"
+                column.numeric = True
+        elif (
+            tkind in ("quantity", "keyed")
+            and kind not in ("BOOLEAN", "DATE")
+            and (not kind.endswith("]") and not kind.startswith(("STRUCT", "MAP", "TIMESTAMP")))
+        ):
+            assert info.measure is not None
+            # Plain digits, at most MAX_DIGITS before and after the point, and for a count no
+            # fraction finer than a whole thing: what parse_quantity_text reads as the number.
+            fraction = f"regexp_extract({text}, '^\\s*[0-9]*\\.([0-9]+)\\s*$', 1)"
+            whole = f"regexp_extract({text}, '^\\s*([0-9]+)(\\.[0-9]+)?\\s*$', 1)"
+            fast = [
+                f"regexp_full_match({text}, ' *[0-9]{{1,{MAX_DIGITS}}}"
+                f"(\\.[0-9]{{1,{MAX_DIGITS}}})? *')"
+            ]
+            places = _whole_places(info.measure)
+            if places is not None:
+                fast.append(f"length(rtrim({fraction}, '0')) <= {places}")
+            column.fast = "(" + " AND ".join(fast) + ")"
+            column.text = True
+            stats[f"scale:{key}"] = f"max(CASE WHEN {column.fast} THEN length({fraction}) END)"
+            stats[f"digits:{key}"] = (
+                f"max(CASE WHEN {column.fast} THEN length(ltrim({whole}, '0')) END)"
+            )
+        else:
+            column.fast = "FALSE"
+        if column.numeric or column.stored:
+            stats[f"min:{key}"] = f"min({x})"
+            stats[f"max:{key}"] = f"max({x})"
+        if column.stored and tkind in ("quantity", "keyed"):
+            fraction = f"regexp_extract({text}, '\\.([0-9]+)', 1)"
+            stats[f"scale:{key}"] = f"max(length({fraction}))"
+            stats[f"digits:{key}"] = (
+                f"max(length(ltrim(regexp_extract({text}, '^([0-9]+)', 1), '0')))"
+            )
+        if column.fast != "TRUE":
+            stats[f"slow:{key}"] = f"count(CASE WHEN NOT {column.fast} THEN {x} END)"
+
+    def _finish(self, column: _Column, found: dict[str, Any], problems: list[str]) -> int:
+        """The typed SQL of a column: what SQL reads itself, and the rest read by the per-case
+        code through a table. Returns how many rows were left unchecked (problems enough)."""
+        info, x, kind, key = column.info, _raw(column.source), column.kind, column.source
+        assert info is not None
+        tkind = info.type.kind
+        reader = InputValue(info, self.checked, tally=column.tally)
+        if tkind in ("bool", "date", "enum", "series", "boolseries"):
+            fast = {
+                "bool": f"CAST(lower(trim({x})) AS BOOLEAN)" if column.stored else x,
+                "date": f"CAST(trim({x}) AS DATE)",
+                "enum": x,
+                "series": x,
+                "boolseries": x,
+            }[tkind]
+            column.sql = fast
+            sql_type = _sql_type(info)
+            if not column.stored and not (tkind == "bool" and kind == "BOOLEAN"):
+                return self._read_slow(column, column.fast, reader, sql_type, problems)
+            return 0
+        if tkind not in ("quantity", "keyed"):
+            column.sql = "NULL"
+            return 0
+        assert info.measure is not None
+        factor = Decimal(1) if column.stored else info.measure.factor
+        if column.numeric:
+            scale = max(_decimal_scale(kind), 0)
+            high = max(abs(int(found[f"max:{key}"] or 0)), abs(int(found[f"min:{key}"] or 0)))
+            digits = min(len(str(high).lstrip("0")), MAX_DIGITS) + len(str(int(factor))) - 1
+            value = f"CAST({x} AS DECIMAL({min(38, max(digits, 1) + scale)},{scale}))"
+        else:
+            scale = int(found.get(f"scale:{key}") or 0)
+            plain_digits = max(int(found.get(f"digits:{key}") or 0), 1)
+            digits = plain_digits + len(str(int(factor))) - 1
+            value = (
+                f"CAST(trim(CAST({x} AS VARCHAR)) AS DECIMAL({min(38, plain_digits + scale)},"
+                f"{scale}))"
+            )
+        unchecked = 0
+        mapping: dict[str, Any] = {}
+        if found.get(f"slow:{key}"):
+            unchecked = self._read_slow(column, column.fast, reader, "", problems, mapping)
+        self._typed(column, value, scale, max(digits, 1), factor, problems, mapping)
+        return unchecked
+
+    def _read_slow(
+        self,
+        column: _Column,
+        fast: str,
+        reader: ValueReader,
+        sql_type: str,
+        problems: list[str],
+        mapping: dict[str, Any] | None = None,
+    ) -> int:
+        """The values SQL does not read itself, each distinct one read once by `reader` in order
+        of first appearance; problems name the first row that holds it. With `sql_type`, the
+        column's SQL becomes its fast value or the one read (a table of distinct values);
+        without, what was read is left in `mapping` (stored decimals) for `_typed`.
+
+        Returns the number of rows left unchecked once MAX_PROBLEMS problems are found."""
+        x = _raw(column.source)
+        slow = f"{x} IS NOT NULL AND NOT coalesce({fast}, false)"
+        read: dict[str, Any] = {} if mapping is None else mapping
+        checked = 0
+        if len(problems) < MAX_PROBLEMS:
+            cursor = self.con.cursor()
+            cursor.execute(
+                f"SELECT {x}, CAST({x} AS VARCHAR), min({LINE}) AS first, count(*) FROM raw "
+                f"WHERE {slow} GROUP BY {x} ORDER BY first"
+            )
+            while len(problems) < MAX_PROBLEMS and (chunk := cursor.fetchmany(10_000)):
+                for value, key, first, count in chunk:
+                    if len(problems) >= MAX_PROBLEMS:
+                        break
+                    checked += count
+                    try:
+                        read[key] = reader.read(value)
+                    except _FieldError as exc:
+                        problems.append(f"row {first}, column `{column.source}`: {reader.say(exc)}")
+            cursor.close()
+        unchecked = 0
+        if len(problems) >= MAX_PROBLEMS:  # stop reading: only count what is left
+            unchecked = int(self._one(f"SELECT count(*) FROM raw WHERE {slow}")) - checked
+        if mapping is not None or problems:
+            return unchecked
+        self._maps += 1
+        table = f"map_{self._maps}"
+        self.con.execute(f"CREATE TABLE {table} (k VARCHAR, v {sql_type})")
+        if read:
+            self.con.executemany(
+                f"INSERT INTO {table} VALUES (?, CAST(? AS {sql_type}))", list(read.items())
+            )
+        looked_up = f"(SELECT v FROM {table} WHERE k = CAST({x} AS VARCHAR))"
+        column.sql = (
+            looked_up
+            if fast == "FALSE" or not column.sql
+            else f"(CASE WHEN {fast} THEN {column.sql} ELSE {looked_up} END)"
+        )
+        return unchecked
+
+    def _typed(
+        self,
+        column: _Column,
+        value: str,
+        scale: int,
+        digits: int,
+        factor: Decimal,
+        problems: list[str],
+        mapping: Mapping[str, Decimal | None] | None = None,
+    ) -> None:
+        """value × the measure's factor, as a DECIMAL just wide enough for every value (so that
+        DuckDB computes in 64 bits wherever it can); other values through `mapping`."""
+        if factor != 1:
+            value = f"({value} * {_dec(factor)})"
+            scale += _scale(factor)
+        for number in (mapping or {}).values():
+            if number is not None:
+                scale = max(scale, _scale(number))
+                digits = max(digits, len(str(abs(int(number)))))
+        if digits + scale > 38:
+            problems.append(f"column `{column.source}`: a value has more than 38 digits")
+            return
+        column.scale, column.width = scale, digits + scale
+        if mapping:
+            self._maps += 1
+            table = f"map_{self._maps}"
+            self.con.execute(f"CREATE TABLE {table} (t VARCHAR, v DECIMAL(38,{scale}))")
+            self.con.executemany(
+                f"INSERT INTO {table} VALUES (?, CAST(? AS DECIMAL(38,{scale})))",
+                [(k, None if v is None else format(v, "f")) for k, v in mapping.items()],
+            )
+            x = _raw(column.source)
+            value = (
+                f"(CASE WHEN {column.fast} THEN {value} "
+                f"ELSE (SELECT v FROM {table} WHERE t = CAST({x} AS VARCHAR)) END)"
+            )
+        elif column.fast not in ("TRUE",):
+            value = f"(CASE WHEN {column.fast} THEN {value} END)"
+        column.sql = f"CAST({value} AS DECIMAL({column.width},{scale}))"
+
+    def _input_sql(
+        self,
+        name: str,
+        info: InputInfo,
+        target: str,
+        columns: dict[str, _Column],
+        by_input: dict[str, list[str]],
+    ) -> str:
+        kind = info.type.kind
+        column = columns.get(target)
+        value = column.sql if column is not None else f"CAST(NULL AS {_sql_type(info)})"
+        if kind == "keyed":
+            # A tally with no member given is not given; one with some given counts the rest 0.
+            given = [columns[t].sql for t in by_input[name] if t in columns]
+            if not given:
+                return f"CAST(NULL AS {_sql_type(info)})"
+            none = " AND ".join(f"{g} IS NULL" for g in given)
+            zero = "CAST(0 AS DECIMAL(1,0))"
+            return f"(CASE WHEN {none} THEN NULL ELSE coalesce({value}, {zero}) END)"
+        if info.decl.presence == "default":
+            default = _default_sql(info)
+            if default is not None:
+                return f"coalesce({value}, {default})"
+        return value
+
+    def _received_column(self, kind: str | None, problems: list[str]) -> str:
+        if kind is None:
+            return "CAST([] AS VARCHAR[])"
+        x = _raw("received")
+        if kind.endswith("[]"):
+            names = f"CAST({x} AS VARCHAR[])"
+        else:
+            names = (
+                f"list_filter(string_split_regex(trim(CAST({x} AS VARCHAR)), '[;,、\\s]+'), "
+                "lambda s: s <> '')"
+            )
+        # What a case file's `received:` accepts, with its message, at the first row naming it.
+        known = result_names(self.checked)
+        given = self.con.execute(
+            f"SELECT name, min({LINE}) AS first FROM (SELECT {LINE}, unnest({names}) AS name "
+            "FROM raw) GROUP BY name ORDER BY first"
+        ).fetchall()
+        for name, first in given:
+            if name not in known:
+                problems.append(
+                    f"row {first}, column `received`: `{comment_text(name)}` is not a rule of "
+                    f"{self.checked.header.number}{did_you_mean(name, known)}"
+                )
+        return f"coalesce({names}, CAST([] AS VARCHAR[]))"
+
+    def _problems(self, problems: list[str], unchecked: int = 0) -> list[Problem]:
+        """The problems as the error's: each in this file, then how many more were left."""
+        shown = [Problem(p, str(self.path)) for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(Problem(f"… and {len(problems) - MAX_PROBLEMS} more"))
+        if unchecked:
+            shown.append(
+                Problem(
+                    f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                    "problems)"
+                )
+            )
+        return shown
+
+
+def _raw(column: str) -> str:
+    return f"raw.{ident(column)}"
+
+
+def _unknown_column(name: str, known: list[str]) -> str:
+    # A name is shown with its control characters escaped: it comes from an untrusted file.
+    return f"unknown column `{comment_text(name)}`{did_you_mean(name, known)}"
+
+
+def _decimal_scale(kind: str) -> int:
+    """The scale of a DECIMAL(w,s) column type; -1 for any other type."""
+    if not kind.startswith("DECIMAL("):
+        return -1
+    return int(kind.split(",")[1].rstrip(") "))
+
+
+def _whole_places(measure: Measure) -> int | None:
+    """For a count, the decimal places a bare number may have and still count whole things
+    (0 for 人, 4 for 万人); None for a measure that is not a count."""
+    if not measure.whole:
+        return None
+    return len(str(int(measure.factor))) - 1
+
+
+def _scale(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def _dec(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    scale = len(text.partition(".")[2])
+    width = max(len(text.replace(".", "").lstrip("0")) or 1, scale + 1)
+    return f"CAST('{text}' AS DECIMAL({width},{scale}))"
+
+
+def _sql_type(info: InputInfo) -> str:
+    kind = info.type.kind
+    types = {"bool": "BOOLEAN", "date": "DATE", "enum": "VARCHAR", "series": "VARCHAR"}
+    return types.get(kind, "DECIMAL(18,0)")
+
+
+def _default_sql(info: InputInfo) -> str | None:
+    default = info.decl.default
+    if isinstance(default, BoolLit):
+        return "TRUE" if default.value else "FALSE"
+    if isinstance(default, DateLit):
+        return f"DATE '{default.value.isoformat()}'"
+    if isinstance(default, Expr):
+        value = constant(default)
+        return _dec(value.value) if value is not None else None
+    if isinstance(default, str):
+        return literal(default)
+    return None
+
+
+def first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -1,0 +1,285 @@
+"""The summary of a batch run: per rule the cases in each status, totals, largest amounts and
+caps hit, totals per kind (paid, waived, payable) and per year, set against the policy's funds;
+as text and as JSON."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from policyc.batch_load import INEXACT
+from policyc.compiler.batch import (
+    ON,
+    RULE_STATUSES,
+    STATUSES,
+    TARGET_STATUSES,
+    ident,
+)
+from policyc.compiler.checker import CheckedPolicy
+from policyc.report import FLOW_WORDS
+from policyc.runtime.quantity import Quantity, dims_text
+
+if TYPE_CHECKING:
+    from policyc.batch import Batch
+
+
+def summarise(batch: Batch) -> dict[str, Any]:
+    """Per rule: how many cases in each status, the total, the largest amounts, how many hit
+    the cap; per target: how many cases meet it, miss it or do not report it; the totals by
+    currency and by year of the evaluation date; the funds the policy declares. One pass over
+    the results, grouped by year."""
+    assert batch.program is not None
+    aggregates: list[str] = []
+    for rule in batch.program.rules:
+        i = rule.index
+        aggregates.append(f"histogram(s{i})")
+        if rule.unit:
+            capped = f"count(u{i})" if rule.has_cap else "0"
+            aggregates += [f"sum(a{i})", f"max(a{i}, 3)", capped]
+    query = (
+        f"SELECT year({ident(ON)}) AS y, {', '.join(aggregates)} FROM results GROUP BY y ORDER BY y"
+    )
+    with batch.progress.track(batch.con, "summing"):
+        try:
+            groups = batch.con.execute(query).fetchall()
+        except INEXACT as exc:  # the query ran only now, as a view
+            batch.all_per_case(exc)
+            return summarise(batch)
+    items: list[dict[str, Any]] = []
+    for rule in batch.program.rules:
+        item: dict[str, Any] = {
+            rule.role: rule.name,
+            "per_case": rule.fallback,
+            "counts": dict.fromkeys(TARGET_STATUSES if rule.role == "target" else RULE_STATUSES, 0),
+        }
+        if rule.role == "rule":
+            item["unit"] = rule.unit
+        if rule.unit:
+            item |= {"total": Decimal(0), "largest": [], "capped": 0, "has_cap": rule.has_cap}
+        items.append(item)
+    by_year: dict[int, dict[str, Decimal]] = {}
+    by_kind: dict[str, dict[str, Decimal]] = {}
+    for year, *values in groups:
+        by_year.setdefault(int(year), {})
+        at = 0
+        for rule, item in zip(batch.program.rules, items, strict=True):
+            for code, count in (values[at] or {}).items():
+                item["counts"][STATUSES[code]] += count
+            at += 1
+            if rule.unit:
+                total, largest, capped = values[at : at + 3]
+                at += 3
+                item["total"] += Decimal(total or 0)
+                item["largest"] = sorted(
+                    [*item["largest"], *map(Decimal, largest or [])], reverse=True
+                )[:3]
+                item["capped"] += int(capped)
+                # Only like with like: paid, waived and payable amounts are totalled apart;
+                # `totals` and `by_year` are what is paid to the applicants.
+                flow = batch.policy.rules[rule.index].flow
+                if total is not None:
+                    kind = by_kind.setdefault(flow, {})
+                    kind[rule.unit] = kind.get(rule.unit, Decimal(0)) + Decimal(total)
+                if total is not None and flow == "paid":
+                    totals = by_year.setdefault(int(year), {})
+                    totals[rule.unit] = totals.get(rule.unit, Decimal(0)) + Decimal(total)
+    grand: dict[str, Decimal] = {}
+    for totals in by_year.values():
+        for unit, value in totals.items():
+            grand[unit] = grand.get(unit, Decimal(0)) + value
+    return {
+        "policy": batch.checked.header.number,
+        "cases": batch.count,
+        "readings": batch.readings,
+        "rules": [item for item in items if "rule" in item],
+        "targets": [item for item in items if "target" in item],
+        "totals": grand,
+        "totals_by_kind": by_kind,
+        "by_year": by_year,
+        "funds": _funds(batch.checked),
+        "note": batch.fallback_note,
+        # False for a policy none of whose rules grants a sum (a targets-only plan, duties).
+        "has_amounts": any(rule.unit for rule in batch.program.rules),
+    }
+
+
+def _funds(checked: CheckedPolicy) -> list[dict[str, Any]]:
+    funds = []
+    for clause in checked.file.all_clauses():
+        for fund in clause.funds:
+            amount = Quantity.of(fund.amount.number, fund.amount.measure)
+            funds.append(
+                {
+                    "name": fund.name.text,
+                    "clause": clause.number,
+                    "amount": amount.value,
+                    "unit": dims_text(amount.dims),
+                    "written": fund.amount.number + fund.amount.measure,
+                    "per": list(fund.scopes),
+                    "purpose": fund.purpose,
+                }
+            )
+    return funds
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _money(value: Decimal, unit: str) -> str:
+    """Exact, grouped, without the 万 gloss: `1,190,000.5元`."""
+    text = format(value.normalize(), ",f") if value else "0"
+    return text + unit
+
+
+def _share(part: Decimal, whole: Decimal) -> str:
+    return f"{(part * 100 / whole):.1f}%" if whole else "–"
+
+
+def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
+    lines = [
+        f"{summary['policy']} · {summary['cases']:,} cases from {source}"
+        + (f" · results in {out}" if out else "")
+    ]
+    if summary["readings"]:
+        lines.append("读法: " + "；".join(f"{k} = {v}" for k, v in summary["readings"].items()))
+    entries = [*summary["rules"], *summary.get("targets", [])]
+    per_case = [e for e in entries if e["per_case"]]
+    if summary["note"]:
+        lines.append(f"per case: every rule — {summary['note']}")
+    elif per_case:
+        lines.append(
+            "per case (the query cannot express them): "
+            + "; ".join(f"{e.get('rule') or e.get('target')} ({e['per_case']})" for e in per_case)
+        )
+    else:
+        what = "every rule and target" if summary.get("targets") else "every rule"
+        lines.append(f"{what} evaluated by the batch query (DuckDB)")
+    if summary["rules"]:
+        lines += _rules_table(summary["rules"])
+    if summary.get("targets"):
+        lines += _targets_table(summary["targets"], summary["cases"])
+    lines.append("")
+    if not any(r["unit"] for r in summary["rules"]):
+        lines.append(
+            "No amounts: "
+            + (
+                "no rule of this policy grants a sum."
+                if summary["rules"]
+                else "the policy sets targets only; it has no rules and grants no sums."
+            )
+        )
+        return "\n".join(lines) + "\n"
+    totals = summary["totals"]
+    if not totals and not summary.get("totals_by_kind"):
+        lines.append("合计: no amount in these cases (no rule with a sum applies).")
+    for flow, words in FLOW_WORDS.items():
+        kind = summary.get("totals_by_kind", {}).get(flow, totals if flow == "paid" else {})
+        if kind:
+            lines.append(f"合计（{words}）: " + "；".join(_money(v, u) for u, v in kind.items()))
+    if summary["funds"]:
+        lines.append(
+            "Funds and budgets the policy declares. The policy does not say which subsidies each "
+            "fund pays, so this sets the total of all amounts against each fund in turn; it is not "
+            "an allocation."
+        )
+        for fund in summary["funds"]:
+            unit = fund["unit"]
+            amount = fund["written"]
+            if "年" in fund["per"]:
+                years = summary["by_year"]
+                parts = [
+                    f"{y}: {_money(t.get(unit, Decimal(0)), unit)} = "
+                    f"{_share(t.get(unit, Decimal(0)), fund['amount'])}"
+                    for y, t in years.items()
+                ] or ["no cases"]
+                lines.append(
+                    f"  {fund['name']} ({fund['clause']}) {amount} per year — total of "
+                    f"each year's cases against it: {'; '.join(parts)}"
+                )
+            else:
+                total = totals.get(unit, Decimal(0))
+                lines.append(
+                    f"  {fund['name']} ({fund['clause']}) {amount} — the total "
+                    f"{_money(total, unit)} is {_share(total, fund['amount'])} of it"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
+    head = ["rule", "applies", "unspec.", "n/a", "undet.", "other", "total", "largest", "capped"]
+    table = [head]
+    for r in rules:
+        c = r["counts"]
+        other = c["not_in_force"] + c["already_received"]
+        cells = [
+            r["rule"] + (" *" if r["per_case"] else ""),
+            f"{c['applies']:,}",
+            f"{c['unspecified']:,}",
+            f"{c['not_applicable']:,}",
+            f"{c['undetermined']:,}",
+            f"{other:,}",
+        ]
+        if r["unit"]:
+            cells += [
+                _money(r["total"], r["unit"]),
+                ", ".join(_money(x, r["unit"]) for x in r["largest"]) or "–",
+                f"{r['capped']:,}" if r["has_cap"] else "–",
+            ]
+        else:
+            cells += ["–", "–", "–"]
+        table.append(cells)
+    lines = _aligned(table, numbers=range(1, 6))
+    lines.append("(other = not in force or already received; * = evaluated case by case)")
+    return lines
+
+
+def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
+    """Per target, the cases that meet it, miss it and do not report it; then the sums."""
+    table = [["target", "met", "not met", "not reported"]]
+    sums = dict.fromkeys(TARGET_STATUSES, 0)
+    for item in targets:
+        c = item["counts"]
+        table.append(
+            [item["target"] + (" *" if item["per_case"] else "")]
+            + [f"{c[s]:,}" for s in TARGET_STATUSES]
+        )
+        for status in TARGET_STATUSES:
+            sums[status] += c[status]
+    lines = ["", *_aligned(table, numbers=range(1, 4))]
+    lines.append(
+        f"targets: {sums['met']:,} met, {sums['not_met']:,} not met, "
+        f"{sums['not_reported']:,} not reported ({len(targets):,} targets × {cases:,} cases)"
+    )
+    return lines
+
+
+def _aligned(table: list[list[str]], numbers: range) -> list[str]:
+    widths = [max(_width(row[k]) for row in table) for k in range(len(table[0]))]
+    return [
+        "  ".join(_pad(cell, widths[k], right=k in numbers) for k, cell in enumerate(row))
+        for row in table
+    ]
+
+
+def summary_json(summary: dict[str, Any]) -> str:
+    def default(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f") if value else "0"
+        raise TypeError(type(value).__name__)
+
+    doc = dict(summary)
+    doc["by_year"] = {str(k): v for k, v in summary["by_year"].items()}
+    doc["funds_note"] = (
+        "The policy does not say which subsidies each fund pays: the totals are set against each "
+        "fund, not allocated to them."
+    )
+    return json.dumps(doc, ensure_ascii=False, indent=2, default=default) + "\n"
