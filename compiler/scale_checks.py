@@ -95,8 +95,16 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
                     f"a band's upper edge ({UPPER_WORDS}) or lower edge ({LOWER_WORDS})",
                 )
         return
-    if ops[0] in LOWER_EDGE_OPS:
-        return  # lower edges throughout
+    if ops[0] in LOWER_EDGE_OPS:  # lower edges throughout
+        for band in bands[1:]:
+            if band.threshold.op in UPPER_EDGE_OPS:
+                checker.error(
+                    band.threshold.span,
+                    "a scale whose first row names a lower edge names every band by its lower "
+                    f"edge; `{band.threshold.word}` names an upper one",
+                    f"a lower edge ({LOWER_WORDS})",
+                )
+        return
     for i, band in enumerate(bands):
         if band.threshold.op in UPPER_EDGE_OPS:
             continue
