@@ -223,3 +223,25 @@ def test_batch_matches_per_case_on_the_county_fixture(
     assert_same(want, got, rows)
     statuses = {s for case in want for s, _, _ in case.values()}
     assert {"applies", "not_applicable", "undetermined", "not_in_force"} <= statuses
+
+
+def test_the_fixture_s_example_cases_pass_and_a_wrong_one_fails(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    cases = COUNTY.parent / "cases"
+    command = [sys.executable, "-m", "policyc", "test", str(COUNTY)]
+    ok = subprocess.run([*command, str(cases)], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "5 passed, 0 failed" in ok.stdout
+    # The day before the rise the standard was 900元: (900 − 400) × 2 = 1000元, not 1100元.
+    wrong = tmp_path / "wrong.yaml"
+    shutil.copy(cases / "04-relief-after-the-rise.yaml", wrong)
+    wrong.write_text(
+        wrong.read_text(encoding="utf-8").replace("on: 2026-07-01", "on: 2026-06-30"),
+        encoding="utf-8",
+    )
+    bad = subprocess.run([*command, str(wrong)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "1000" in bad.stdout
