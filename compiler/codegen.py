@@ -391,7 +391,9 @@ class _Generator:
             f"({self.constant(_date_code(r.start))}, lambda: {self.py(r.value)}, {r.source!r}), "
             for r in e.rows
         )
-        return f"c.dated({on}, ({rows}), {e.span.line}, {render(e)!r})"
+        # A named standard (`define 低保标准 = dated { … }`) is cited by its name.
+        named = (d.name.text for d in self.policy.defines.values() if d.expr is e)
+        return f"c.dated({on}, ({rows}), {e.span.line}, {next(named, render(e))!r})"
 
 
 _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {

@@ -666,6 +666,6 @@ class Ctx:
         return Quantity.of(years, "年")
 
 
-# At the end: runtime/scales.py imports this module's names at call time, and this module reaches
-# it only through the attribute, so either may be imported first.
+# At the end, once every name runtime/scales.py imports from here exists; reached only through the
+# attribute (`scales.progressive`), so either module may be imported first.
 from policyc.runtime import scales  # noqa: E402

@@ -30,6 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+# evaluation.py imports this module at its end, and reaches it only through the attribute:
+# whichever of the two is imported first, these names exist by the time this line runs.
+from policyc.runtime.evaluation import NotApplicable, Unknown, show_value, unknown
 from policyc.runtime.quantity import Quantity
 
 if TYPE_CHECKING:
@@ -113,8 +116,6 @@ def progressive(
 ) -> Quantity | Any:
     """Σ rate × (the part of `base` inside each band), exact. An unknown base, edge or rate
     makes it unknown; a base in no band raises NotApplicable saying why."""
-    from policyc.runtime.evaluation import NotApplicable, show_value, unknown
-
     if (missing := unknown(base, *(v for row in rows for v in (row[1], row[2])))) is not None:
         return missing
     scale = bands(rows, base - base)
@@ -123,9 +124,8 @@ def progressive(
         if base.value < 0:
             why = f"分段基数为负: {text} {show_value(base)}"
         elif rows[0][0] in LOWER_EDGE_OPS:
-            why = (
-                f"未达到第一段: {text} {show_value(base)}, 第一段{band_words(scale[0], show_value)}"
-            )
+            first = band_words(scale[0], show_value)
+            why = f"未达到第一段: {text} {show_value(base)}, 第一段为{first}"
         else:
             last = scale[-1]
             why = f"超出分段表: {text} {show_value(base)}, 最高一段为{band_words(last, show_value)}"
@@ -176,8 +176,6 @@ def dated(
     """The value in force on `on` (the evaluation date when None): the row from the latest start
     on or before it. A day before the first start has no value: raises NotApplicable saying so,
     never a number the document does not give."""
-    from policyc.runtime.evaluation import NotApplicable, Unknown, show_value
-
     day = c.on if on is None else on
     if isinstance(day, Unknown):
         return day

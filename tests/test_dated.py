@@ -68,7 +68,7 @@ def test_before_the_first_entry_there_is_no_standard(county: CompiledPolicy) -> 
     # In force since 2025-03-01, but the standard starts on 2025-07-01.
     r = relief(county, date(2025, 6, 30))
     assert r.status == "not_applicable" and r.amount is None
-    assert "2025-06-30 尚无规定" in r.reason and "最早自 2025-07-01 起施行" in r.reason
+    assert r.reason == "低保标准: 2025-06-30 尚无规定（最早自 2025-07-01 起施行）"
 
 
 def test_the_condition_uses_the_standard_of_the_day(county: CompiledPolicy) -> None:
