@@ -725,35 +725,48 @@ class _Generator:
         ]
         operands = [base, *[x for _, edge, rate in rows for x in (edge, rate)]]
         zero = Sql("CAST(0 AS DECIMAL(1,0))", None, 0, 1)
-        # The bands as (lower, upper or None, rate), as runtime.scales.bands builds them.
-        spans: list[tuple[Sql, Sql | None, Sql]] = []
+        # The bands as runtime.scales.bands builds them: (lower, whether it holds its lower
+        # edge, upper or None, whether it holds its upper edge, rate).
+        spans: list[tuple[Sql, bool, Sql | None, bool, Sql]] = []
         if rows[0][0] in ("ge", "gt"):
-            for i, (_, edge, rate) in enumerate(rows):
-                spans.append((edge, rows[i + 1][1] if i + 1 < len(rows) else None, rate))
-            op = ">=" if rows[0][0] == "ge" else ">"
-            outside = f"NOT ({base.v} {op} {rows[0][1].v})"
+            for i, (op_name, edge, rate) in enumerate(rows):
+                upper = rows[i + 1] if i + 1 < len(rows) else None
+                spans.append(
+                    (
+                        edge,
+                        op_name == "ge",
+                        upper[1] if upper else None,
+                        upper is not None and upper[0] == "gt",
+                        rate,
+                    )
+                )
         else:
-            lower = zero
+            lower, lower_included = zero, True
             for op_name, edge, rate in rows:
                 if op_name in ("le", "lt"):
-                    spans.append((lower, edge, rate))
-                    lower = edge
-                else:
-                    spans.append((edge, None, rate))
-            outside = f"{base.v} < 0"
-            last_op, last_edge, _ = rows[-1]
-            if last_op in ("le", "lt"):  # no open top band: a base above the last edge
-                beyond = ">" if last_op == "le" else ">="
-                outside = f"({outside} OR {base.v} {beyond} {last_edge.v})"
+                    spans.append((lower, lower_included, edge, op_name == "le", rate))
+                    lower, lower_included = edge, op_name == "lt"
+                else:  # the open top band; an edge both words include stays below
+                    spans.append((edge, op_name == "ge" and not spans[-1][3], None, False, rate))
+
+        def holds(lower: Sql, low_in: bool, upper: Sql | None, up_in: bool) -> str:
+            above = f"{base.v} {'>=' if low_in else '>'} {lower.v}"
+            if upper is None:
+                return f"({above})"
+            return f"({above} AND {base.v} {'<=' if up_in else '<'} {upper.v})"
+
+        # Band.holds for each band: a known base that no band holds is not applicable.
+        outside = "NOT (" + " OR ".join(holds(lo, li, up, ui) for lo, li, up, ui, _ in spans) + ")"
         divisor = _time_shift(self.dims(e.base), self.dims(e.bands[0].rate), self.dims(e))
         terms: list[Sql] = []
-        for lower, upper, rate in spans:
+        for lower, _, upper, _, rate in spans:
             top = base.v if upper is None else f"least({base.v}, {upper.v})"
             parts = [base, lower, *([upper] if upper is not None else [])]
             scale = max(p.scale for p in parts)
             width = min(38, max(p.width - p.scale for p in parts) + scale + 1)
+            # Band.part: the base above the band's lower edge, up to its upper one, never below 0.
             part = Sql(
-                f"(CASE WHEN {base.v} > {lower.v} THEN {top} - {lower.v} ELSE 0 END)",
+                f"(CASE WHEN {top} > {lower.v} THEN {top} - {lower.v} ELSE 0 END)",
                 None,
                 scale,
                 width,

@@ -257,3 +257,33 @@ def test_batch_matches_per_case_on_every_shape(policies: PolicyFactory, tmp_path
     assert_same(want, batch_results(policy, path, {}), rows)
     statuses = {s for case in want for s, _, _ in case.values()}
     assert statuses == {"applies", "not_applicable", "undetermined"}
+
+
+def test_batch_matches_per_case_when_the_edges_are_inputs(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # Edges known only per case cannot be checked to ascend: whatever they are, both paths
+    # give the same status and amount (a base no band holds is not applicable in both).
+    pytest.importorskip("duckdb")
+    from tests.test_batch import assert_same, batch_results, expected, write_csv
+
+    decls = DECLS + "input 甲: 元 optional\ninput 乙: 元 optional\n"
+    rules = (
+        "  rule 上限 { amount progressive 所得 { 不超过 甲: 3%, 不满 乙: 5%, 达到 乙: 9% } }\n"
+        "  rule 封闭 { amount progressive 所得 { 不超过 甲: 3%, 不超过 乙: 5% } }\n"
+        "  rule 下限 { amount progressive 所得 { 超过 甲: 3%, >= 乙: 5% } }"
+    )
+    policy = policies.compile(rules, decls)
+    values = ["0", "1000", "1000.01", "2000", "2999.99", "3000", ""]
+    rows = [
+        {"on": "2023-06-30", "所得": a, "甲": b, "乙": c}
+        for a in values
+        for b in values[1:5]
+        for c in values[1:]
+    ]
+    path = tmp_path / "cases.csv"
+    write_csv(path, rows)
+    want = expected(policy, rows, {})
+    assert_same(want, batch_results(policy, path, {}), rows)
+    statuses = {s for case in want for s, _, _ in case.values()}
+    assert statuses == {"applies", "not_applicable", "undetermined"}
