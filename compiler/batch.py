@@ -730,13 +730,13 @@ class _Generator:
         spans: list[tuple[Sql, bool, Sql | None, bool, Sql]] = []
         if rows[0][0] in ("ge", "gt"):
             for i, (op_name, edge, rate) in enumerate(rows):
-                upper = rows[i + 1] if i + 1 < len(rows) else None
+                after = rows[i + 1] if i + 1 < len(rows) else None
                 spans.append(
                     (
                         edge,
                         op_name == "ge",
-                        upper[1] if upper else None,
-                        upper is not None and upper[0] == "gt",
+                        after[1] if after else None,
+                        after is not None and after[0] == "gt",
                         rate,
                     )
                 )
@@ -759,14 +759,14 @@ class _Generator:
         outside = "NOT (" + " OR ".join(holds(lo, li, up, ui) for lo, li, up, ui, _ in spans) + ")"
         divisor = _time_shift(self.dims(e.base), self.dims(e.bands[0].rate), self.dims(e))
         terms: list[Sql] = []
-        for lower, _, upper, _, rate in spans:
-            top = base.v if upper is None else f"least({base.v}, {upper.v})"
-            parts = [base, lower, *([upper] if upper is not None else [])]
+        for bottom, _, ceiling, _, rate in spans:
+            top = base.v if ceiling is None else f"least({base.v}, {ceiling.v})"
+            parts: list[Sql] = [base, bottom, *([ceiling] if ceiling is not None else [])]
             scale = max(p.scale for p in parts)
             width = min(38, max(p.width - p.scale for p in parts) + scale + 1)
             # Band.part: the base above the band's lower edge, up to its upper one, never below 0.
             part = Sql(
-                f"(CASE WHEN {top} > {lower.v} THEN {top} - {lower.v} ELSE 0 END)",
+                f"(CASE WHEN {top} > {bottom.v} THEN {top} - {bottom.v} ELSE 0 END)",
                 None,
                 scale,
                 width,
