@@ -13,7 +13,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 KEYWORDS = (
     "about", "alias", "all_of", "amount", "and", "any_of", "aside", "because", "beneficiary",
     "by", "cap", "clause", "convention", "cooperates", "corrected", "counting", "decide", "default",
-    "define", "order", "over", "round", "rounding", "shared_cap",
+    "define", "order", "over", "round", "rounding", "shared_cap", "dated", "on", "progressive",
     "else", "enum", "etc", "follows", "for", "from", "fund", "grants", "if", "in", "input",
     "interpreted_by", "is", "issued", "issuer", "kind", "law", "lead", "limit", "line", "lines",
     "not", "note", "of", "once", "option", "optional", "or", "ordered", "part", "per", "policy",

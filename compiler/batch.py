@@ -345,6 +345,10 @@ class _Generator:
             return self.dims(e.then)
         if isinstance(e, n.Tiers | n.Schedule):
             return self.dims(e.rows[0].amount)
+        if isinstance(e, n.Progressive):
+            return mul_dims(self.dims(e.base), self.dims(e.bands[0].rate))
+        if isinstance(e, n.Dated):
+            return self.dims(e.rows[0].value)
         return ()  # percentages, conditions, dates, enum members
 
     # ---- expressions ----
@@ -700,6 +704,92 @@ class _Generator:
                 )
         return Sql(value, any_true(terms), *union(*(x for _, _, x in rows)))
 
+    def progressive(self, e: n.Progressive) -> Sql:
+        """runtime.scales.progressive: Σ rate × the part of the base inside each band, exact on
+        DECIMAL; NotApplicable (the flag) where the known base lies in no band."""
+        base = self.scalar(self.sql(e.base))
+        rows = [
+            (
+                b.threshold.op,
+                self.scalar(self.sql(b.threshold.value)),
+                self.scalar(self.sql(b.rate)),
+            )
+            for b in e.bands
+        ]
+        operands = [base, *[x for _, edge, rate in rows for x in (edge, rate)]]
+        zero = Sql("CAST(0 AS DECIMAL(1,0))", None, 0, 1)
+        # The bands as runtime.scales.bands builds them: (lower, whether it holds its lower
+        # edge, upper or None, whether it holds its upper edge, rate).
+        spans: list[tuple[Sql, bool, Sql | None, bool, Sql]] = []
+        if rows[0][0] in ("ge", "gt"):
+            for i, (op_name, edge, rate) in enumerate(rows):
+                after = rows[i + 1] if i + 1 < len(rows) else None
+                spans.append(
+                    (
+                        edge,
+                        op_name == "ge",
+                        after[1] if after else None,
+                        after is not None and after[0] == "gt",
+                        rate,
+                    )
+                )
+        else:
+            lower, lower_included = zero, True
+            for op_name, edge, rate in rows:
+                if op_name in ("le", "lt"):
+                    spans.append((lower, lower_included, edge, op_name == "le", rate))
+                    lower, lower_included = edge, op_name == "lt"
+                else:  # the open top band; an edge both words include stays below
+                    spans.append((edge, op_name == "ge" and not spans[-1][3], None, False, rate))
+
+        def holds(lower: Sql, low_in: bool, upper: Sql | None, up_in: bool) -> str:
+            above = f"{base.v} {'>=' if low_in else '>'} {lower.v}"
+            if upper is None:
+                return f"({above})"
+            return f"({above} AND {base.v} {'<=' if up_in else '<'} {upper.v})"
+
+        # Band.holds for each band: a known base that no band holds is not applicable.
+        outside = "NOT (" + " OR ".join(holds(lo, li, up, ui) for lo, li, up, ui, _ in spans) + ")"
+        divisor = _time_shift(self.dims(e.base), self.dims(e.bands[0].rate), self.dims(e))
+        terms: list[Sql] = []
+        for bottom, _, ceiling, _, rate in spans:
+            top = base.v if ceiling is None else f"least({base.v}, {ceiling.v})"
+            parts: list[Sql] = [base, bottom, *([ceiling] if ceiling is not None else [])]
+            scale = max(p.scale for p in parts)
+            width = min(38, max(p.width - p.scale for p in parts) + scale + 1)
+            # Band.part: the base above the band's lower edge, up to its upper one, never below 0.
+            part = Sql(
+                f"(CASE WHEN {top} > {bottom.v} THEN {top} - {bottom.v} ELSE 0 END)",
+                None,
+                scale,
+                width,
+            )
+            terms.append(self.divide(_multiply(part, rate, None), divisor))
+        scale = max(t.scale for t in terms)
+        width = min(38, max(t.width - t.scale for t in terms) + scale + len(terms))
+        known = " OR ".join(f"{x.v} IS NULL" for x in operands if not _constant(x))
+        body = " + ".join(t.v for t in terms)
+        value = f"(CASE WHEN {known} THEN NULL ELSE ({body}) END)" if known else f"({body})"
+        na = _any([x for x in (self.strict(operands), f"coalesce({outside}, false)") if x])
+        return Sql(value, na, scale, width)
+
+    def dated(self, e: n.Dated) -> Value:
+        """runtime.scales.dated: the value of the latest row starting on or before the day (the
+        evaluation date, or `on`); NotApplicable where the known day is before the first row."""
+        day = self.scalar(self.sql(e.on)) if e.on is not None else Sql(ident(ON))
+        rows = [(r.start, self.scalar(self.sql(r.value))) for r in e.rows]
+        picks = " ".join(
+            f"WHEN {day.v} >= {_date(start)} THEN {value.v}" for start, value in reversed(rows)
+        )
+        value = f"(CASE WHEN {day.v} IS NULL THEN NULL {picks} END)"
+        terms = [t for t in (day.na,) if t]
+        terms.append(f"coalesce({day.v} < {_date(rows[0][0])}, false)")
+        for i, (start, row) in enumerate(rows):
+            if row.na:  # only the row in force is evaluated, so only its flag counts
+                until = f" AND {day.v} < {_date(rows[i + 1][0])}" if i + 1 < len(rows) else ""
+                terms.append(f"(coalesce({day.v} >= {_date(start)}{until}, false) AND {row.na})")
+        return Sql(value, _any(terms), *_union(*(x for _, x in rows)))
+
     def after_caps(
         self, index: int, rule: n.Rule, columns: dict[str, list[str]]
     ) -> dict[str, list[str]]:
@@ -765,4 +855,6 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], Value]] = {
     n.If: _Generator.if_,
     n.Tiers: _Generator.tiers,
     n.Schedule: _Generator.schedule,
+    n.Progressive: _Generator.progressive,
+    n.Dated: _Generator.dated,
 }

@@ -710,6 +710,19 @@ class _Builder(Transformer[Token, Any]):
         last = self._int(c[1]) if c[1] is not None else first
         return n.ScheduleRow(first, last, c[2], self._span(meta))
 
+    def progressive(self, meta: Meta, c: list[Any]) -> n.Progressive:
+        return n.Progressive(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
+
+    def band_row(self, meta: Meta, c: list[Any]) -> n.Band:
+        return n.Band(c[0], c[1], self._span(meta))
+
+    def dated(self, meta: Meta, c: list[Any]) -> n.Dated:
+        return n.Dated(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
+
+    def dated_row(self, meta: Meta, c: list[Any]) -> n.DatedRow:
+        source = _unquote(c[2]) if c[2] is not None else ""
+        return n.DatedRow(self._date(c[0]), c[1], source, self._span(meta))
+
     # ---- conventions, rounding, shared caps (issue 12) ----
     def convention_decl(self, meta: Meta, c: list[Any]) -> n.Convention:
         because = _unquote(c[2]) if c[2] is not None else ""

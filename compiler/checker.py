@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from policyc.compiler import amount_checks
+from policyc.compiler import amount_checks, scale_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
@@ -714,7 +714,8 @@ class _Checker:
         if name in self.defines or name in self.inputs:
             self.error(define.name.span, f"`{name}` is already declared")
         self.defines[name] = define
-        if define.decided:
+        if define.decided or isinstance(define.expr, n.Dated):
+            # A decision, or a value that changes on dates (低保标准), names a value of any type.
             self.define_types[name] = self.type_of(define.expr)
         else:
             self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
@@ -1199,6 +1200,8 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.If: _Checker._if,
     n.Tiers: _Checker._tiers,
     n.Schedule: _Checker._schedule,
+    n.Progressive: scale_checks.type_progressive,
+    n.Dated: scale_checks.type_dated,
 }
 
 

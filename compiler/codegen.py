@@ -377,6 +377,24 @@ class _Generator:
         rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)
         return f"c.schedule({self.py(e.anchor)}, ({rows}), {e.span.line})"
 
+    def progressive(self, e: n.Progressive) -> str:
+        rows = "".join(
+            f"({b.threshold.op!r}, {self.py(b.threshold.value)}, {self.py(b.rate)}, "
+            f"{render(b.threshold.value)!r}), "
+            for b in e.bands
+        )
+        return f"c.progressive({self.py(e.base)}, ({rows}), {e.span.line}, {render(e.base)!r})"
+
+    def dated(self, e: n.Dated) -> str:
+        on = self.py(e.on) if e.on is not None else "None"
+        rows = "".join(
+            f"({self.constant(_date_code(r.start))}, lambda: {self.py(r.value)}, {r.source!r}), "
+            for r in e.rows
+        )
+        # A named standard (`define 低保标准 = dated { … }`) is cited by its name.
+        named = (d.name.text for d in self.policy.defines.values() if d.expr is e)
+        return f"c.dated({on}, ({rows}), {e.span.line}, {next(named, render(e))!r})"
+
 
 _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.QuantityLit: _Generator.quantity,
@@ -400,4 +418,6 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.If: _Generator.if_,
     n.Tiers: _Generator.tiers,
     n.Schedule: _Generator.schedule,
+    n.Progressive: _Generator.progressive,
+    n.Dated: _Generator.dated,
 }

@@ -715,6 +715,10 @@ class _PolicyView:
                     block = self.tiers_block(node)
                 elif isinstance(node, n.Schedule):
                     block = self.schedule_block(node)
+                elif isinstance(node, n.Progressive):
+                    block = self.progressive_block(node)
+                elif isinstance(node, n.Dated):
+                    block = self.dated_block(node)
                 elif isinstance(node, (n.AnyOf, n.AllOf)):
                     block = self.list_block(node)
                 elif (
@@ -789,6 +793,45 @@ class _PolicyView:
                 "早于起算日或晚于最后一年的，不予给付。",
             ),
             head=("年度", "金额"),
+            rows=rows,
+        )
+
+    def progressive_block(self, scale: n.Progressive) -> Block:
+        """分段表: each band in the document's words and its rate (runtime/scales.py)."""
+        rows = tuple(
+            (str(i), self.threshold(band.threshold), self.expr(band.rate))
+            for i, band in enumerate(scale.bands, start=1)
+        )
+        return Block(
+            kind="table",
+            caption=f"**分段表**（按{self.expr(scale.base)}分段累进）",
+            notes=(
+                "**计法**：各段的比例只适用于落在该段内的部分，各段金额相加；"
+                "恰好等于分界数的，归入用语包含该数的一段（两段用语都包含时归入前一段），"
+                "金额不因归属而不同。",
+            ),
+            head=("段", "分界（边界）", "比例"),
+            rows=rows,
+        )
+
+    def dated_block(self, dated: n.Dated) -> Block:
+        """The history of a value that changes on dates: each value, from when, set by what."""
+        day = self.expr(dated.on) if dated.on is not None else "评估日"
+        ends = [r.start for r in dated.rows[1:]]
+        rows = tuple(
+            (
+                f"{row.start.isoformat()} 起"
+                + (f"，至 {_day_before(ends[i]).isoformat()}" if i < len(ends) else ""),
+                self.expr(row.value),
+                md(row.source) or "—",
+            )
+            for i, row in enumerate(dated.rows)
+        )
+        return Block(
+            kind="table",
+            caption=f"**标准沿革**（按{day}适用当日有效的标准）",
+            notes=(f"{dated.rows[0].start.isoformat()} 以前没有规定的标准，不予计算。",),
+            head=("施行期间", "标准", "依据"),
             rows=rows,
         )
 
@@ -1000,6 +1043,16 @@ class _PolicyView:
                         threshold = self.threshold(row.threshold, page)
                         amount = self.expr(row.amount, page)
                         put("档次金额", amount, f"第{i}档：{threshold}", branches)
+                elif isinstance(node, n.Progressive):
+                    for i, band in enumerate(node.bands, start=1):
+                        edge = self.threshold(band.threshold, page)
+                        put("分段比例", self.expr(band.rate, page), f"第{i}段：{edge}", branches)
+                elif isinstance(node, n.Dated):
+                    for drow in node.rows:
+                        note = f"自{drow.start.isoformat()}起" + (
+                            f"（{md(drow.source)}）" if drow.source else ""
+                        )
+                        put("按日期的标准", self.expr(drow.value, page), note, branches)
                 elif isinstance(node, n.Schedule):
                     for srow in node.rows:
                         amount = self.expr(srow.amount, page)
@@ -1811,3 +1864,7 @@ def write_docs(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [out_dir / rel for rel in files]
+
+
+def _day_before(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=1)

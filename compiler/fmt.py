@@ -6,10 +6,10 @@ change) and the file's comments (compiler/comments.py). Its rules:
 - blocks (`policy`, `section`, `clause`, `task`, `rule`, `reading`, `repair`, `procedure`):
   the opening brace ends the header line, one statement per line indented 4 spaces deeper,
   the closing brace alone on its line; an empty block is `{ }`;
-- brace lists (`enum`, `table`, `tiers`, `schedule`, `any_of`, `all_of`, `in`,
-  `valid by reading`): written on one line (`{ a, b }`, and `in {a, b}` tight, like a set)
-  unless the list ends with a comma
-  or holds a comment, in which case each item sits on its own line, followed by a comma;
+- brace lists (`enum`, `table`, `tiers`, `schedule`, `progressive`, `dated`, `any_of`,
+  `all_of`, `in`, `valid by reading`): written on one line (`{ a, b }`, and `in {a, b}`
+  tight, like a set) unless the list ends with a comma or holds a comment, in which case
+  each item sits on its own line, followed by a comma;
   the rows of an expanded `tiers`, `table` or `schedule` (`达到 5000 万元: 5 万元`) are
   aligned after their colon;
 - one space between words; none before `,` `:` `)` `]` `%`, after `(` `[`, around the `/`
@@ -57,10 +57,21 @@ _BLOCKS: dict[str, frozenset[str]] = {
 }
 # Nodes whose braces hold a comma-separated list.
 _LISTS = frozenset(
-    {"enum_decl", "table_decl", "tiers", "schedule", "any_of", "all_of", "in_", "valid_reading"}
+    {
+        "enum_decl",
+        "table_decl",
+        "tiers",
+        "schedule",
+        "progressive",
+        "dated",
+        "any_of",
+        "all_of",
+        "in_",
+        "valid_reading",
+    }
 )
 # List items with a `label: value` shape, aligned after the colon when the list is expanded.
-_ROWS = frozenset({"table_row", "tier_row", "schedule_row"})
+_ROWS = frozenset({"table_row", "tier_row", "schedule_row", "band_row", "dated_row"})
 # Trailing comments are aligned only after code at most this wide; after wider code (a long
 # quote), the comment follows two spaces after it.
 ALIGN_LIMIT = 80

@@ -700,6 +700,10 @@ class _Linter:
             for row in expr.rows:
                 yield from self.payments(row.amount)
             return
+        if isinstance(expr, n.Dated):
+            for dated in expr.rows:
+                yield from self.payments(dated.value)
+            return
         value = fold(expr)
         if isinstance(value, Quantity):
             yield f"the amount `{self.written(expr)}`", value

@@ -252,6 +252,53 @@ class Schedule(Expr):
     span: Span = _span()
 
 
+@attrs.frozen
+class Band(Expr):
+    """One row of a progressive scale: the band's edge as the policy words it, and its rate."""
+
+    children = ("rate",)
+    threshold: Threshold
+    rate: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Progressive(Expr):
+    """分段累进: `progressive BASE { 不超过 3000 元: 3%, 超过 3000 元: 10% }`; each band's rate
+    applies to the part of BASE inside the band (see runtime/scales.py for the bands)."""
+
+    children = ("base", "bands")
+    base: Expr
+    bands: tuple[Band, ...]
+    span: Span = _span()
+
+    def child_nodes(self) -> Iterator[Expr]:
+        yield from super().child_nodes()
+        for band in self.bands:
+            yield band.threshold.value
+
+
+@attrs.frozen
+class DatedRow(Expr):
+    """`from DATE: VALUE ["the document that set it"]`."""
+
+    children = ("value",)
+    start: date
+    value: Expr
+    source: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class Dated(Expr):
+    """A value that changes on dates: the row in force on `on` (the evaluation date when None)."""
+
+    children = ("on", "rows")
+    on: Expr | None
+    rows: tuple[DatedRow, ...]
+    span: Span = _span()
+
+
 def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of an expression, parents before children."""
     yield expr

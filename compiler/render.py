@@ -160,6 +160,14 @@ class _Renderer:
     def schedule(self, e: n.Schedule) -> str:
         return f"自{self.render(e.anchor)}起按年度（见年度表）"
 
+    def progressive(self, e: n.Progressive) -> str:
+        return f"{self.render(e.base)}分段累进计算（见分段表）"
+
+    def dated(self, e: n.Dated) -> str:
+        when = f"按{self.render(e.on)}" if e.on is not None else "按评估日"
+        entries = "；".join(f"自{r.start.isoformat()}起{self.render(r.value)}" for r in e.rows)
+        return f"{when}适用的标准（{entries}）"
+
 
 _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.QuantityLit: _Renderer.quantity,
@@ -184,4 +192,6 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.If: _Renderer.if_,
     n.Tiers: _Renderer.tiers,
     n.Schedule: _Renderer.schedule,
+    n.Progressive: _Renderer.progressive,
+    n.Dated: _Renderer.dated,
 }

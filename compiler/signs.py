@@ -48,6 +48,11 @@ class _Signs:
             return self.unsafe(self.policy.defines[expr.name].expr)
         if isinstance(expr, n.Tiers):
             children: list[n.Expr] = [row.amount for row in expr.rows]  # thresholds only compare
+        elif isinstance(expr, n.Progressive):
+            # A base below zero lies in no band (not applicable); edges only compare.
+            children = [band.rate for band in expr.bands]
+        elif isinstance(expr, n.Dated):
+            children = [row.value for row in expr.rows]  # the day only chooses
         elif isinstance(expr, n.If):
             children = [expr.then, expr.otherwise]  # the condition is not part of the value
         elif isinstance(expr, (n.Compare, n.Is, n.In, n.And, n.Or, n.Not, n.AnyOf, n.AllOf)):

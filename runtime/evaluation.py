@@ -637,6 +637,27 @@ class Ctx:
         self.step(f"自 {anchor.isoformat()} 起{where}", line)
         raise NotApplicable(f"自 {anchor.isoformat()} 起{where}")
 
+    # ---- progressive scales and values that change on dates (runtime/scales.py) ----
+    def progressive(
+        self,
+        base: Quantity | Unknown,
+        rows: tuple[tuple[str, Quantity, Quantity, str], ...],
+        line: int,
+        text: str,
+    ) -> Quantity | Unknown:
+        """分段累进: the sum over the bands of rate × the part of `base` inside the band."""
+        return scales.progressive(self, base, rows, line, text)  # type: ignore[arg-type]
+
+    def dated(
+        self,
+        on: date | Unknown | None,
+        rows: tuple[tuple[date, Callable[[], Value], str], ...],
+        line: int,
+        text: str,
+    ) -> Value:
+        """The value in force on `on` (None: the evaluation date)."""
+        return scales.dated(self, on, rows, line, text)  # type: ignore[arg-type]
+
     # ---- durations between dates (满N个月, 年满N周岁; 民法典 arts. 201–202) ----
     def months_between(
         self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
@@ -659,3 +680,8 @@ class Ctx:
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {years} 年", line)
         return Quantity.of(years, "年")
+
+
+# At the end, once every name runtime/scales.py imports from here exists; reached only through the
+# attribute (`scales.progressive`), so either module may be imported first.
+from policyc.runtime import scales  # noqa: E402
