@@ -764,13 +764,13 @@ class _Generator:
                 scale,
                 width,
             )
-            terms.append(self.divide(_multiply(part, rate, None), divisor))
+            terms.append(self.divide(multiply(part, rate, None), divisor))
         scale = max(t.scale for t in terms)
         width = min(38, max(t.width - t.scale for t in terms) + scale + len(terms))
-        known = " OR ".join(f"{x.v} IS NULL" for x in operands if not _constant(x))
+        known = " OR ".join(f"{x.v} IS NULL" for x in operands if not is_constant(x))
         body = " + ".join(t.v for t in terms)
         value = f"(CASE WHEN {known} THEN NULL ELSE ({body}) END)" if known else f"({body})"
-        na = _any([x for x in (self.strict(operands), f"coalesce({outside}, false)") if x])
+        na = any_true([x for x in (self.strict(operands), f"coalesce({outside}, false)") if x])
         return Sql(value, na, scale, width)
 
     def dated(self, e: n.Dated) -> Value:
@@ -779,16 +779,16 @@ class _Generator:
         day = self.scalar(self.sql(e.on)) if e.on is not None else Sql(ident(ON))
         rows = [(r.start, self.scalar(self.sql(r.value))) for r in e.rows]
         picks = " ".join(
-            f"WHEN {day.v} >= {_date(start)} THEN {value.v}" for start, value in reversed(rows)
+            f"WHEN {day.v} >= {date_sql(start)} THEN {value.v}" for start, value in reversed(rows)
         )
         value = f"(CASE WHEN {day.v} IS NULL THEN NULL {picks} END)"
         terms = [t for t in (day.na,) if t]
-        terms.append(f"coalesce({day.v} < {_date(rows[0][0])}, false)")
+        terms.append(f"coalesce({day.v} < {date_sql(rows[0][0])}, false)")
         for i, (start, row) in enumerate(rows):
             if row.na:  # only the row in force is evaluated, so only its flag counts
-                until = f" AND {day.v} < {_date(rows[i + 1][0])}" if i + 1 < len(rows) else ""
-                terms.append(f"(coalesce({day.v} >= {_date(start)}{until}, false) AND {row.na})")
-        return Sql(value, _any(terms), *_union(*(x for _, x in rows)))
+                until = f" AND {day.v} < {date_sql(rows[i + 1][0])}" if i + 1 < len(rows) else ""
+                terms.append(f"(coalesce({day.v} >= {date_sql(start)}{until}, false) AND {row.na})")
+        return Sql(value, any_true(terms), *union(*(x for _, x in rows)))
 
     def after_caps(
         self, index: int, rule: n.Rule, columns: dict[str, list[str]]
