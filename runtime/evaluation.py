@@ -11,6 +11,7 @@ unknown input is *undetermined* and names the inputs it needs.
 from __future__ import annotations
 
 import decimal
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -21,6 +22,7 @@ from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 __all__ = [
+    "PLAIN",
     "Ctx",
     "NotApplicable",
     "Q",
@@ -28,7 +30,9 @@ __all__ = [
     "Unknown",
     "add",
     "date",
+    "missing_of",
     "mul",
+    "schedule_on",
     "sub",
 ]
 
@@ -172,19 +176,26 @@ def _keyed(op: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
     return op(a, b)
 
 
+# Two quantities, the usual case, go straight to the operator.
 def add(a: Value, b: Value) -> Value:
+    if a.__class__ is Quantity and b.__class__ is Quantity:
+        return a + b
     missing = unknown(a, b)
-    return missing if missing is not None else _keyed(lambda x, y: x + y, a, b)
+    return missing if missing is not None else _keyed(operator.add, a, b)
 
 
 def sub(a: Value, b: Value) -> Value:
+    if a.__class__ is Quantity and b.__class__ is Quantity:
+        return a - b
     missing = unknown(a, b)
-    return missing if missing is not None else _keyed(lambda x, y: x - y, a, b)
+    return missing if missing is not None else _keyed(operator.sub, a, b)
 
 
 def mul(a: Value, b: Value) -> Value:
+    if a.__class__ is Quantity and b.__class__ is Quantity:
+        return a * b
     missing = unknown(a, b)
-    return missing if missing is not None else _keyed(lambda x, y: x * y, a, b)
+    return missing if missing is not None else _keyed(operator.mul, a, b)
 
 
 _ABSENT = object()
@@ -263,28 +274,7 @@ class Ctx:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
-        if outcome.__class__ is str:
-            result.status, result.reason = "not_applicable", outcome
-            return result
-        if isinstance(outcome, Unknown):
-            names = outcome.names if day is not None else (info.valid_by, *outcome.names)
-            result.status, result.missing = "undetermined", names
-            result.reason = "需要输入 " + "、".join(names)
-            return result
-        amount, uncapped = outcome
-        if amount is not None and amount.value < 0:
-            # Never paid, never totalled: a negative amount is a case the text does not foresee.
-            result.status = "not_applicable"
-            result.reason = f"计算所得金额为负（{format_quantity(amount)}），不予支付"
-            return result
-        if day is None:
-            result.status, result.missing = "undetermined", (info.valid_by,)
-            result.reason = f"需要输入 {info.valid_by}"
-            return result
-        if info.unspecified:
-            result.status, result.reason = "unspecified", info.unspecified
-        result.amount, result.uncapped = amount, uncapped
-        return result
+        return _finish(result, outcome, day)
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
         """A `decide`d value (a warning level, a unit), with the steps that decided it."""
@@ -610,16 +600,16 @@ class Ctx:
     ) -> Value:
         if isinstance(anchor, Unknown):
             return anchor
-        year = year_of_operation(anchor, self.on)
-        for first, last, amount in rows:
-            if year is not None and first <= year <= last:
-                self.step(
-                    f"自 {anchor.isoformat()} 起第 {year} 年: 适用第 {first}–{last} 年的标准", line
-                )
-                return amount()
-        where = "尚未开始" if year is None else f"已是第 {year} 年, 超出所列年度"
-        self.step(f"自 {anchor.isoformat()} 起{where}", line)
-        raise NotApplicable(f"自 {anchor.isoformat()} 起{where}")
+        year, row = _schedule_row(anchor, self.on, rows)
+        if row is not None:
+            first, last, amount = row
+            self.step(
+                f"自 {anchor.isoformat()} 起第 {year} 年: 适用第 {first}–{last} 年的标准", line
+            )
+            return amount()
+        why = _past_schedule(anchor, year)
+        self.step(why, line)
+        raise NotApplicable(why)
 
     # ---- durations between dates (满N个月, 年满N周岁; 民法典 arts. 201–202) ----
     def months_between(
@@ -643,3 +633,130 @@ class Ctx:
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {years} 年", line)
         return Quantity.of(years, "年")
+
+
+ScheduleRow = tuple[int, int, Callable[[], Value]]
+
+
+def _schedule_row(
+    anchor: date, on: date, rows: tuple[ScheduleRow, ...]
+) -> tuple[int | None, ScheduleRow | None]:
+    """The year of operation on `on` counted from `anchor`, and the row that covers it."""
+    year = year_of_operation(anchor, on)
+    for row in rows:
+        if year is not None and row[0] <= year <= row[1]:
+            return year, row
+    return year, None
+
+
+def _past_schedule(anchor: date, year: int | None) -> str:
+    where = "尚未开始" if year is None else f"已是第 {year} 年, 超出所列年度"
+    return f"自 {anchor.isoformat()} 起{where}"
+
+
+def schedule_on(on: date, anchor: date, rows: tuple[ScheduleRow, ...]) -> Value:
+    """`Ctx.schedule` for the fast path (known anchor, no trace); raises NotApplicable alike."""
+    year, row = _schedule_row(anchor, on, rows)
+    if row is None:
+        raise NotApplicable(_past_schedule(anchor, year))
+    return row[2]()
+
+
+def missing_of(
+    inputs: Mapping[str, Value], names: tuple[str, ...], found: Unknown | None
+) -> Unknown | None:
+    """The fast path's unknown (compiler/fastpath.py): the inputs among `names` the case does
+    not give, merged after `found` as `unknown()` merges; `found` when it gives them all."""
+    gone = tuple(name for name in names if name not in inputs)
+    if not gone:
+        return found
+    if found is None:
+        return Unknown(gone)
+    return Unknown(tuple(dict.fromkeys(found.names + gone)))
+
+
+PLAIN = Ctx({}, date.min, {}, None, None)
+"""A context that records nothing, for the fast path's helpers that read no case state
+(tiers, min/max, totals, series, durations)."""
+
+
+def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
+    """A rule's result from what its function returned: a reason it does not apply, an
+    Unknown, or the amount and the amount before the cap (both None for a rule without an
+    amount). `day` is the date validity was judged on (None: a `valid_by` input not given)."""
+    info = result.info
+    if outcome.__class__ is str:
+        result.status, result.reason = "not_applicable", outcome
+        return result
+    if outcome.__class__ is Unknown:
+        names = outcome.names if day is not None else (info.valid_by, *outcome.names)
+        result.status, result.missing = "undetermined", names
+        result.reason = "需要输入 " + "、".join(names)
+        return result
+    amount, uncapped = outcome
+    if amount is not None and amount.value < 0:
+        # Never paid, never totalled: a negative amount is a case the text does not foresee.
+        result.status = "not_applicable"
+        result.reason = f"计算所得金额为负（{format_quantity(amount)}），不予支付"
+        return result
+    if day is None:
+        result.status, result.missing = "undetermined", (info.valid_by,)
+        result.reason = f"需要输入 {info.valid_by}"
+        return result
+    if info.unspecified:
+        result.status, result.reason = "unspecified", info.unspecified
+    result.amount, result.uncapped = amount, uncapped
+    return result
+
+
+def _within(day: date, valid_from: date | None, valid_until: date | None) -> bool:
+    return (valid_from is None or day >= valid_from) and (valid_until is None or day <= valid_until)
+
+
+def evaluate_fast(
+    rules: tuple[RuleInfo, ...],
+    functions: tuple[Callable[[Ctx], Any], ...],
+    fast: tuple[Callable[..., Any] | None, ...],
+    inputs: Mapping[str, Value],
+    on: date,
+    readings: Mapping[str, str],
+    valid_from: date | None,
+    valid_until: date | None,
+    received: frozenset[str],
+) -> list[RuleResult]:
+    """Every rule's result for one case, without a trace: each rule through its fast function
+    (compiler/fastpath.py) when it has one and the case gives what it reads, else through the
+    traced function on a `Ctx`, exactly as `Ctx.run_rule` would. The same results as the traced
+    path (tests/test_fastpath.py compares them), at a fraction of the cost."""
+    in_force = _within(on, valid_from, valid_until)
+    memo: dict[str, Value] = {}
+    ctx: Ctx | None = None
+    results: list[RuleResult] = []
+    append = results.append
+    for info, function, quick in zip(rules, functions, fast, strict=True):
+        if quick is not None:
+            day: date | None = on
+            if info.valid_by:
+                day = inputs.get(info.valid_by)  # judged on the anchor date, as run_rule does
+            if in_force if day is on else (day is None or _within(day, valid_from, valid_until)):
+                if info.once and info.name in received:
+                    append(RuleResult(info, "already_received", "一次性奖补, 案例记载已领取"))
+                    continue
+                try:
+                    outcome = quick(inputs, readings, memo, on, valid_until)
+                except NotApplicable as exc:
+                    outcome = exc.reason
+                except Exception:
+                    outcome = None  # a missing input it cannot judge, or an error: traced path
+                if outcome is not None:
+                    append(_finish(RuleResult(info, "applies"), outcome, day))
+                    continue
+        if ctx is None:
+            ctx = Ctx(inputs, on, readings, valid_from, valid_until)
+        if info.role == "decision":
+            append(ctx.run_decision(info, function))
+        elif info.role == "target":
+            append(ctx.run_target(info, function))
+        else:
+            append(ctx.run_rule(info, function, received))
+    return results
