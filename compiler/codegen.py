@@ -143,7 +143,10 @@ class _Generator:
         if found is None:
             return None
         return found | {
-            "whens": [(Code(code), text, _gate(gate)) for code, text, gate in found["whens"]],
+            "whens": [
+                (Code(code), text, _gate(gate), Code(three) if three else None)
+                for code, text, gate, three in found["whens"]
+            ],
             "amount": Code(found["amount"]),
             "amount_gate": _gate(found["amount_gate"]),
             "cap": Code(found["cap"]),

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 # Fast functions take these parameters (see the module docstring).
 PARAMETERS = "x, r, m, on, until"
 
+_BOOLEAN = (n.And, n.Or, n.Not, n.AnyOf, n.AllOf, n.Compare, n.Is, n.In, n.ReadingIs)
 _SYMBOLS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "==", "ne": "!="}
 
 
@@ -57,6 +58,7 @@ class FastEmitter:
         self.gen = gen
         self.policy = gen.policy
         self._defines: dict[str, str | None] = {}
+        self._kleene_defines: set[str] = set()
 
     def gate(self, expr: n.Expr) -> Gate | None:
         """The inputs that decide whether `expr` is unknown, or None when the fast path cannot
@@ -139,12 +141,55 @@ class FastEmitter:
         absent = self.gen.constant(f"Unknown(({e.name!r},))")
         return f"x.get({e.name!r}, {absent})"
 
+    def kleene(self, e: n.Expr) -> str | None:
+        """Code whose value is True, False or an Unknown, as the traced path's would be, for a
+        condition made of gated parts joined by and/or/not/any-of/all-of; None otherwise. The
+        parts are evaluated eagerly: none of them reads a missing input or raises, so the
+        traced path's short-circuits change nothing but the cost."""
+        joined: list[n.Expr] | None = None
+        if isinstance(e, n.And | n.Or):
+            joined = self.gen._flatten(e, type(e))
+        elif isinstance(e, n.AnyOf | n.AllOf):
+            joined = [i.expr for i in e.items]
+        if joined is not None:
+            parts = [self.kleene(p) for p in joined]
+            if any(p is None for p in parts):
+                return None
+            both = "k_all" if isinstance(e, n.And | n.AllOf) else "k_any"
+            return f"{both}(({', '.join(parts)}, ))"  # type: ignore[arg-type]
+        if isinstance(e, n.Not):
+            operand = self.kleene(e.operand)
+            return None if operand is None else f"k_not({operand})"
+        if isinstance(e, n.Ref) and e.name in self.gen.define_funcs:
+            self.define_code(e.name)
+            if e.name in self._kleene_defines:
+                return f"fast_{self.gen.define_funcs[e.name]}({PARAMETERS})"
+        gate = self._gate(e, top=False)
+        if gate is None:
+            return None
+        try:
+            code = self.py(e)
+        except NoFastPath:
+            return None
+        if gate == ():
+            return code
+        return f"({code} if {gate_check(gate)} else missing_of(x, {_gate_code(gate)}, None))"
+
     def define_code(self, name: str) -> str | None:
-        """The fast body expression of define `name`, or None when it has none."""
+        """The fast body expression of define `name`, or None when it has none. A condition
+        the gates cannot decide is written three-valued (`kleene`): its value may then be an
+        Unknown, which `known()` refuses where a plain value is needed."""
         if name not in self._defines:
             self._defines[name] = None  # a define cannot refer to itself (the checker says so)
+            expr = self.policy.defines[name].expr
+            if isinstance(expr, _BOOLEAN) and self._gate(expr, False) is None:
+                code = self.kleene(expr)
+                if code is not None:
+                    self._kleene_defines.add(name)
+                    self._defines[name] = code
+                    return code
             with contextlib.suppress(NoFastPath):
-                self._defines[name] = self.py(self.policy.defines[name].expr)
+                self._defines[name] = self.py(expr)
         return self._defines[name]
 
     def py(self, expr: n.Expr) -> str:
@@ -161,7 +206,8 @@ class FastEmitter:
         if e.name in self.gen.define_funcs:
             if self.define_code(e.name) is None:
                 raise NoFastPath(f"define {e.name}")
-            return f"fast_{self.gen.define_funcs[e.name]}({PARAMETERS})"
+            call = f"fast_{self.gen.define_funcs[e.name]}({PARAMETERS})"
+            return f"known({call})" if e.name in self._kleene_defines else call
         if e.name in policy.tables:
             return self.gen.table(policy.tables[e.name])
         return f"x[{e.name!r}]"
@@ -315,7 +361,10 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
     (check, names): `check` true when the case gives them all, `names` the code of the
     unknown's inputs otherwise."""
     try:
-        whens = [(fast.py(w), "条件不成立: " + render(w), _gated(fast, w)) for w in rule.whens]
+        whens = [
+            (fast.py(w), "条件不成立: " + render(w), _gated(fast, w), _three_valued(fast, w))
+            for w in rule.whens
+        ]
         amount = rule.amount if isinstance(rule.amount, n.Expr) else None
         cap = rule.cap.amount if amount is not None and rule.cap else None
         return {
@@ -334,3 +383,8 @@ def _gated(fast: FastEmitter, expr: n.Expr) -> tuple[str, str] | None:
     if gate is None or gate == ():
         return None if gate is None else ("", "()")
     return gate_check(gate), _gate_code(gate)
+
+
+def _three_valued(fast: FastEmitter, expr: n.Expr) -> str | None:
+    """The condition written three-valued, where no gate decides it."""
+    return fast.kleene(expr) if fast.gate(expr) is None else None

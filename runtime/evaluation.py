@@ -30,6 +30,11 @@ __all__ = [
     "Unknown",
     "add",
     "date",
+    "k_all",
+    "k_any",
+    "k_merge",
+    "k_not",
+    "known",
     "missing_of",
     "mul",
     "schedule_on",
@@ -129,19 +134,59 @@ class Step:
     line: int
 
 
-@attrs.define
+_NO_STEPS: list[Step] = []  # shared while not explaining: nothing is ever appended to it
+
+
 class RuleResult:
-    info: RuleInfo
+    """One rule's outcome for one case. A plain class whose unset fields read their class
+    defaults: built for every rule of every case, it sets only what differs (a third of the
+    cost of a class that sets every field)."""
+
     # applies | not_applicable | undetermined | unspecified | not_in_force | already_received
     status: str
+    info: RuleInfo
     reason: str = ""
     amount: Quantity | None = None
     uncapped: Quantity | None = None
     missing: tuple[str, ...] = ()
-    steps: list[Step] = attrs.Factory(list)
+    steps: list[Step] = _NO_STEPS  # the trace, with --explain
     value: Any = None  # a decision's value, or the actual figure reported for a target
     unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
     shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
+
+    _FIELDS = (
+        "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
+        "unrounded", "shared",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        info: RuleInfo,
+        status: str,
+        reason: str = "",
+        *,
+        missing: tuple[str, ...] = (),
+        steps: list[Step] | None = None,
+    ):
+        self.info = info
+        self.status = status
+        if reason:
+            self.reason = reason
+        if missing:
+            self.missing = missing
+        if steps is not None:
+            self.steps = steps
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not RuleResult:
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as attrs.define made it
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
+        return f"RuleResult({shown})"
 
 
 def show_value(value: Value) -> str:
@@ -199,7 +244,6 @@ def mul(a: Value, b: Value) -> Value:
 
 
 _ABSENT = object()
-_NO_STEPS: list[Step] = []  # shared while not explaining: nothing is ever appended to it
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "ge": lambda a, b: a >= b,
@@ -673,6 +717,49 @@ def missing_of(
     if found is None:
         return Unknown(gone)
     return Unknown(tuple(dict.fromkeys(found.names + gone)))
+
+
+# Three-valued logic over values (True, False or an Unknown) for the fast path, with the traced
+# path's results: `Ctx.all`, `Ctx.any`, `Ctx.not_` without the lambdas.
+def k_all(values: tuple[bool | Unknown, ...]) -> bool | Unknown:
+    found: Unknown | None = None
+    for value in values:
+        if value is False:
+            return False
+        if value is not True:
+            found = k_merge(found, value)
+    return True if found is None else found
+
+
+def k_any(values: tuple[bool | Unknown, ...]) -> bool | Unknown:
+    found: Unknown | None = None
+    for value in values:
+        if value is True:
+            return True
+        if value is not False:
+            found = k_merge(found, value)
+    return False if found is None else found
+
+
+def k_not(value: bool | Unknown) -> bool | Unknown:
+    return value if value.__class__ is Unknown else not value
+
+
+def k_merge(found: Unknown | None, value: Unknown) -> Unknown:
+    """`value` after `found`, as `unknown()` merges them."""
+    if found is None or found.names == value.names:
+        return value if found is None else found
+    return Unknown(tuple(dict.fromkeys(found.names + value.names)))
+
+
+class _StillUnknown(Exception):
+    """A three-valued define was unknown where the fast path needs a plain value."""
+
+
+def known(value: Value) -> Value:
+    if value.__class__ is Unknown:
+        raise _StillUnknown(value)
+    return value
 
 
 PLAIN = Ctx({}, date.min, {}, None, None)
