@@ -173,7 +173,11 @@ class FastEmitter:
             return None
         if gate == ():
             return code
-        return f"({code} if {gate_check(gate)} else missing_of(x, {_gate_code(gate)}, None))"
+        if isinstance(gate, tuple) and len(gate) == 1:
+            absent = self.gen.constant(f"Unknown({gate!r})")
+        else:
+            absent = f"missing_of(x, {_gate_code(gate)}, None)"
+        return f"({code} if {gate_check(gate)} else {absent})"
 
     def define_code(self, name: str) -> str | None:
         """The fast body expression of define `name`, or None when it has none. A condition
@@ -379,10 +383,16 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
 
 
 def _gated(fast: FastEmitter, expr: n.Expr) -> tuple[str, str] | None:
+    """(check, unknown) for a gated expression: code true when the case gives every input of
+    the gate, and code for its unknown otherwise — built once, at import, when the gate is one
+    input, else counted from what the case lacks. ("", "") when it reads no input; None when
+    it has no gate."""
     gate = fast.gate(expr)
     if gate is None or gate == ():
-        return None if gate is None else ("", "()")
-    return gate_check(gate), _gate_code(gate)
+        return None if gate is None else ("", "")
+    if isinstance(gate, tuple) and len(gate) == 1:
+        return gate_check(gate), fast.gen.constant(f"Unknown({gate!r})")
+    return gate_check(gate), f"missing_of(x, {_gate_code(gate)}, None)"
 
 
 def _three_valued(fast: FastEmitter, expr: n.Expr) -> str | None:

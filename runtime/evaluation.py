@@ -835,6 +835,9 @@ def evaluate_fast(
                     outcome = exc.reason
                 except Exception:
                     outcome = None  # a missing input it cannot judge, or an error: traced path
+                if outcome.__class__ is str:  # the usual answer: a condition does not hold
+                    append(RuleResult(info, "not_applicable", outcome))
+                    continue
                 if outcome is not None:
                     append(_finish(RuleResult(info, "applies"), outcome, day))
                     continue
