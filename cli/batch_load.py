@@ -116,6 +116,9 @@ class _Column:
 LINE = "__line"  # the row's number in the file, from 1
 
 
+MEMORY_LIMIT = "1GB"  # DuckDB's, per batch run
+
+
 class CaseLoader:
     """The case file of a batch run, loaded into its DuckDB connection and checked."""
 
@@ -126,7 +129,10 @@ class CaseLoader:
         self.con = duckdb.connect()
         self.con.execute(
             "SET enable_progress_bar = true; SET enable_progress_bar_print = false; "
-            f"SET temp_directory = {literal(self._temp.name)}"
+            f"SET temp_directory = {literal(self._temp.name)}; "
+            # DuckDB's default is 80% of the machine: capped, it spills to the private folder
+            # above instead, so that 10 million cases stay within 2 GB (benchmarks/run.py).
+            f"SET memory_limit = {literal(MEMORY_LIMIT)}"
         )
         self.path = Path()
         self.count = 0

@@ -15,10 +15,8 @@ import itertools
 import os
 import signal
 import sys
-import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from importlib import metadata
 from pathlib import Path
 
 import attrs
@@ -59,10 +57,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _version() -> str:
+    from importlib import metadata  # here: reading the installed metadata costs every start
+
     try:
         return f"policyc {metadata.version('policyc')}"
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
         return "policyc (not installed: version unknown)"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looked up only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
+        super().__init__(
+            option_strings, dest, nargs=0, help="show program's version number and exit"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        sys.stdout.write(_version() + "\n")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The `policyc` parser and each command's own parser."""
     parser = _Parser(prog="policyc", description="Check, evaluate and publish policy files.")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = sub.add_parser("check", help="parse and check policy files or folders")
@@ -276,6 +289,8 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         except Exception as exc:
             if os.environ.get("POLICYC_DEBUG"):
+                import traceback
+
                 traceback.print_exc()
             message = f"internal error: {type(exc).__name__}: {exc}"
             if json_errors:

@@ -268,6 +268,11 @@ def cache_key(path: Path, text: str) -> str:
     return digest.hexdigest()
 
 
+def compiler_fingerprint() -> bytes:
+    """What every derived entry depends on besides its input: policyc's own code."""
+    return _compiler_fingerprint()
+
+
 @functools.cache
 def _compiler_fingerprint() -> bytes:
     """The compiler's own code, templates, runtime and grammar: an entry compiled by another
@@ -329,6 +334,23 @@ def store(
             folder.write(key + _SUFFIX, body)
         except (OSError, ValueError, pickle.PicklingError, RecursionError):
             return
+
+
+# ---- parsed files -------------------------------------------------------------------------------
+
+
+def load_entry(name: str) -> bytes | None:
+    """An authenticated entry kept with `store_entry`, or None; nothing when caching is off.
+    The caller decodes it as plain data (marshal), never as pickle."""
+    with _opened(cache_dir()) as folder:
+        return folder.read(name + _SUFFIX) if folder is not None else None
+
+
+def store_entry(name: str, body: bytes) -> None:
+    with _opened(cache_dir()) as folder:
+        if folder is not None:
+            with contextlib.suppress(OSError):
+                folder.write(name + _SUFFIX, body)
 
 
 # ---- any other blob (the parser's tables) -----------------------------------------------------

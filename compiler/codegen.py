@@ -18,6 +18,7 @@ import jinja2
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, amount_flow
+from policyc.compiler.fastpath import FastEmitter, fast_rule
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
@@ -100,6 +101,10 @@ def generate(policy: CheckedPolicy) -> str:
     )
 
 
+def _gate(gate: tuple[str, str] | None) -> tuple[Code, Code] | None:
+    return None if gate is None else (Code(gate[0]), Code(gate[1]))
+
+
 def _date_code(day: date | None) -> str:
     return "None" if day is None else f"date({day.year}, {day.month}, {day.day})"
 
@@ -111,6 +116,7 @@ class _Generator:
         self._constant_names: dict[str, str] = {}
         self.define_funcs = {name: f"define_{i}" for i, name in enumerate(policy.defines)}
         self.section_leads: dict[int, tuple[n.Name, ...]] = {}
+        self.fast = FastEmitter(self)
 
     def constant(self, code: str) -> str:
         """Literals are built once, at import, not on every evaluation."""
@@ -122,11 +128,29 @@ class _Generator:
 
     # ---- declarations ----
     def define(self, define: n.Define) -> dict[str, Any]:
+        fast = self.fast.define_code(define.name.text)
         return {
             "func": self.define_funcs[define.name.text],
             "name": define.name.text,
             "line": define.span.line,
             "code": self.py(define.expr),
+            "fast": Code(fast) if fast is not None else None,
+        }
+
+    def fast_rule(self, rule: n.Rule) -> dict[str, Any] | None:
+        """The straight-line version of the rule (fastpath.py), or None."""
+        found = fast_rule(self.fast, rule)
+        if found is None:
+            return None
+        return found | {
+            "whens": [
+                (Code(code), text, _gate(gate), Code(three) if three else None)
+                for code, text, gate, three in found["whens"]
+            ],
+            "amount": Code(found["amount"]),
+            "amount_gate": _gate(found["amount_gate"]),
+            "cap": Code(found["cap"]),
+            "cap_gate": _gate(found["cap_gate"]),
         }
 
     def entries(self) -> list[dict[str, Any]]:
@@ -168,6 +192,7 @@ class _Generator:
             "role": "decision",
             "info": info,
             "generated": False,
+            "fast": None,
         }
 
     def target(self, index: int, owner: n.Section | n.Clause, target: n.Target) -> dict[str, Any]:
@@ -203,6 +228,7 @@ class _Generator:
             "role": "target",
             "info": info,
             "generated": True,
+            "fast": None,
             "code": Code(code),
             "owner": owner.number,
             "name": target.name.text,
@@ -262,6 +288,7 @@ class _Generator:
             "cap": self.py(rule.cap.amount) if rule.cap is not None else "",
             "cap_line": rule.cap.span.line if rule.cap is not None else 0,
             "info": info,
+            "fast": self.fast_rule(rule),
         }
 
     def inputs_of(self, expr: n.Expr | None) -> tuple[str, ...]:

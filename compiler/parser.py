@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
 
-from policyc.compiler import cache
+from policyc.compiler import ast_marshal, cache
 from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.nodes import PolicyFile
@@ -63,7 +63,34 @@ def _tables_name() -> str:
 
 
 def parse(text: str, filename: str) -> PolicyFile:
-    """Parse one policy file. Raises PolicyError on a syntax error."""
+    """Parse one policy file. Raises PolicyError on a syntax error. A file parsed before under
+    the same name, with the same text and the same policyc, comes from the private cache
+    (compiler/ast_marshal.py) without Lark."""
+    key = _parse_key(text, filename)
+    body = cache.load_entry(key)
+    if body is not None:
+        try:
+            found = ast_marshal.decode(marshal.loads(body))
+        except (EOFError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            found = None  # authentic but unreadable: parse afresh
+        if isinstance(found, PolicyFile):
+            return found
+    policy = _parse(text, filename)
+    with contextlib.suppress(ValueError, RecursionError):  # not plain data: not kept
+        cache.store_entry(key, marshal.dumps(ast_marshal.encode(policy)))
+    return policy
+
+
+def _parse_key(text: str, filename: str) -> str:
+    digest = hashlib.sha256(b"policyc parse\0")
+    digest.update(cache.compiler_fingerprint())
+    digest.update(cache.python_tag().encode() + b"\0")
+    digest.update(filename.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return "parse-" + digest.hexdigest()
+
+
+def _parse(text: str, filename: str) -> PolicyFile:
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:

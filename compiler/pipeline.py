@@ -18,7 +18,7 @@ from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.runtime.amounts import apply_after_caps
-from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
+from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult, evaluate_fast
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import CheckedPolicy
@@ -46,21 +46,35 @@ class CompiledPolicy:
         readings: Mapping[str, str] | None = None,
         received: Iterable[str] = (),
         explain: bool = False,
+        fast: bool = True,
     ) -> list[RuleResult]:
-        """Every rule's result for one case, in document order."""
-        chosen = dict(self.namespace["READINGS"])
-        chosen.update(readings or {})
-        ctx = Ctx(inputs, on, chosen, *self.checked.validity_under(chosen), explain)
-        done = frozenset(received)
+        """Every rule's result for one case, in document order. Without `explain`, the
+        straight-line fast path runs where it can (`fast=False` forces the traced path: the
+        results are the same, tests/test_fastpath.py compares them)."""
+        namespace = self.namespace
+        chosen = dict(namespace["READINGS"])
+        if readings:
+            chosen.update(readings)
+        valid_from, valid_until = self.checked.validity_under(chosen)
+        done = received if isinstance(received, frozenset) else frozenset(received)
+        checked = self.checked
+        if fast and not explain and "FAST" in namespace:  # straight-line: compiler/fastpath.py
+            results = evaluate_fast(
+                namespace["RULES"], namespace["FUNCTIONS"], namespace["FAST"], inputs, on,
+                chosen, valid_from, valid_until, done,
+            )  # fmt: skip
+            if checked.roundings or checked.shared_caps:
+                apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
+            return results
+        ctx = Ctx(inputs, on, chosen, valid_from, valid_until, explain)
         results = []
-        for info, function in zip(self.rules, self.namespace["FUNCTIONS"], strict=True):
+        for info, function in zip(self.rules, namespace["FUNCTIONS"], strict=True):
             if info.role == "decision":
                 results.append(ctx.run_decision(info, function))
             elif info.role == "target":
                 results.append(ctx.run_target(info, function))
             else:
                 results.append(ctx.run_rule(info, function, done))
-        checked = self.checked
         if checked.roundings or checked.shared_caps:
             apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
         return results

@@ -27,6 +27,7 @@ __all__ = [
     "BASES",
     "COUNTS",
     "CURRENCIES",
+    "TIME_BASES",
     "Dims",
     "Measure",
     "MeasureError",
@@ -66,6 +67,7 @@ _PHYSICAL = ("AQI", "平方米", "亩", "平方公里", "米", "公里", "吨", 
 # storage unit when the time is in a denominator (see the module docstring).
 _TIME: dict[str, tuple[str, int]] = {"月": ("年", 12), "小时": ("日", 24)}
 BASES: frozenset[str] = frozenset((*CURRENCIES, *COUNTS, *_PHYSICAL, *_TIME))
+TIME_BASES: frozenset[str] = frozenset(_TIME)  # a product may be divided when these cancel
 
 # Every named measure: its base and how many base units one of it is. 亩 and 平方米 (and 米 and
 # 公里) are separate bases on purpose: the policies never convert them.
@@ -271,59 +273,66 @@ class Quantity:
         if self.dims != other.dims:
             raise _mismatch(verb, self.dims, other.dims)
 
+    # Arithmetic runs on every rule of every case: results are built without the converter and
+    # validator (their dims are normalized and their values finite by construction), and the
+    # exact context's own methods apply its precision and traps without switching contexts.
     def __add__(self, other: Quantity) -> Quantity:
-        if not isinstance(other, Quantity):
+        if other.__class__ is not Quantity:
             return NotImplemented
-        self._same(other, "add")
-        with decimal.localcontext(_EXACT):
-            return Quantity(self.value + other.value, self.dims)
+        if self.dims != other.dims:
+            raise _mismatch("add", self.dims, other.dims)
+        return _make(_EXACT.add(self.value, other.value), self.dims)
 
     def __sub__(self, other: Quantity) -> Quantity:
-        if not isinstance(other, Quantity):
+        if other.__class__ is not Quantity:
             return NotImplemented
-        self._same(other, "subtract")
-        with decimal.localcontext(_EXACT):
-            return Quantity(self.value - other.value, self.dims)
+        if self.dims != other.dims:
+            raise _mismatch("subtract", self.dims, other.dims)
+        return _make(_EXACT.subtract(self.value, other.value), self.dims)
 
     def __mul__(self, other: Quantity | Decimal | int) -> Quantity:
-        with decimal.localcontext(_EXACT):
-            if isinstance(other, Quantity):
-                dims = _normalize((*self.dims, *other.dims))
-                divisor = _time_shift(self.dims, other.dims, dims)
-                return Quantity(self.value * other.value / divisor, dims)
-            if isinstance(other, str):
-                raise TypeError("multiply a quantity by a Decimal, an int or a quantity")
-            return Quantity(self.value * _to_decimal(other), self.dims)
+        if other.__class__ is Quantity:
+            dims, divisor = _product_dims(self.dims, other.dims)
+            value = _EXACT.multiply(self.value, other.value)
+            if divisor != 1:
+                value = _EXACT.divide(value, divisor)
+            return _make(value, dims)
+        if isinstance(other, str):
+            raise TypeError("multiply a quantity by a Decimal, an int or a quantity")
+        return _make(_EXACT.multiply(self.value, _to_decimal(other)), self.dims)
 
     def __rmul__(self, other: Decimal | int) -> Quantity:
         return self * other
 
     def __neg__(self) -> Quantity:
-        with decimal.localcontext(_EXACT):
-            return Quantity(-self.value, self.dims)
+        return _make(_EXACT.minus(self.value), self.dims)
 
     def __lt__(self, other: Quantity) -> bool:
-        if not isinstance(other, Quantity):
+        if other.__class__ is not Quantity:
             return NotImplemented
-        self._same(other, "compare")
+        if self.dims != other.dims:
+            raise _mismatch("compare", self.dims, other.dims)
         return self.value < other.value
 
     def __le__(self, other: Quantity) -> bool:
-        if not isinstance(other, Quantity):
+        if other.__class__ is not Quantity:
             return NotImplemented
-        self._same(other, "compare")
+        if self.dims != other.dims:
+            raise _mismatch("compare", self.dims, other.dims)
         return self.value <= other.value
 
     def __gt__(self, other: Quantity) -> bool:
-        if not isinstance(other, Quantity):
+        if other.__class__ is not Quantity:
             return NotImplemented
-        self._same(other, "compare")
+        if self.dims != other.dims:
+            raise _mismatch("compare", self.dims, other.dims)
         return self.value > other.value
 
     def __ge__(self, other: Quantity) -> bool:
-        if not isinstance(other, Quantity):
+        if other.__class__ is not Quantity:
             return NotImplemented
-        self._same(other, "compare")
+        if self.dims != other.dims:
+            raise _mismatch("compare", self.dims, other.dims)
         return self.value >= other.value
 
     def is_zero(self) -> bool:
@@ -342,6 +351,25 @@ class Quantity:
                 return self.value / m.factor
         except decimal.Inexact:
             raise MeasureError(f"{plain_text(self)} is no exact number of {m.name}") from None
+
+
+_new_quantity = object.__new__
+_set = object.__setattr__
+
+
+def _make(value: Decimal, dims: Dims) -> Quantity:
+    """A Quantity from an exact result and normalized dims, without re-checking either."""
+    q: Quantity = _new_quantity(Quantity)
+    _set(q, "value", value)
+    _set(q, "dims", dims)
+    return q
+
+
+@functools.lru_cache(maxsize=4096)
+def _product_dims(a: Dims, b: Dims) -> tuple[Dims, int]:
+    """The dims of a product and what its stored value is divided by (see _time_shift)."""
+    dims = _normalize((*a, *b))
+    return dims, _time_shift(a, b, dims)
 
 
 def same_dims(a: Quantity, b: Quantity) -> bool:

@@ -38,8 +38,8 @@ def amount(path: Path) -> str:
 
 
 def entries(folder: Path) -> list[Path]:
-    """The compiled policies in the folder (not the parser's tables)."""
-    return [p for p in folder.glob("*.entry") if not p.name.startswith("lark-")]
+    """The compiled policies in the folder (not the parser's tables, nor parsed files)."""
+    return [p for p in folder.glob("*.entry") if not p.name.startswith(("lark-", "parse-"))]
 
 
 class Marker:

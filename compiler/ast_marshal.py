@@ -1,0 +1,88 @@
+"""A policy's AST as plain data that `marshal` can hold, and back: for the parse cache.
+
+`policyc check` parses every file on every run; Lark's lexer and parser are most of its time.
+The parser keeps each file's AST in the private cache (compiler/cache.py), keyed by the file's
+name and text and the compiler's own code. An entry is authenticated before it is unmarshalled,
+and even then it can only name classes of the AST (`compiler/nodes.py` and `Span`): no pickle,
+nothing that runs code.
+
+Encoding: every tuple in the output is tagged — ("n", class name, field values) for an attrs
+node, ("t", items) for a tuple, ("l", items) for a list, ("d", pairs) for a dict, ("D", ordinal)
+for a date — and str, int, bool and None stand for themselves.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import attrs
+
+from policyc.compiler import nodes
+from policyc.compiler.errors import Span
+
+# The only classes an entry may name.
+_CLASSES: dict[str, type] = {
+    name: cls
+    for name, cls in vars(nodes).items()
+    if isinstance(cls, type) and attrs.has(cls) and cls.__module__ == nodes.__name__
+}
+_CLASSES["Span"] = Span
+_FIELD_NAMES = {cls: tuple(f.name for f in attrs.fields(cls)) for cls in _CLASSES.values()}
+_new = object.__new__
+_set = object.__setattr__
+
+
+class NotPlainData(ValueError):
+    """A value the encoding does not hold (the AST is then not cached)."""
+
+
+def encode(value: Any) -> Any:
+    """`value` (an AST node, or anything inside one) as marshal-able plain data."""
+    kind = type(value)
+    if value is None or kind in (str, int, bool):
+        return value
+    if kind is tuple:
+        return ("t", tuple(encode(v) for v in value))
+    if kind is list:
+        return ("l", tuple(encode(v) for v in value))
+    if kind is dict:
+        return ("d", tuple((encode(k), encode(v)) for k, v in value.items()))
+    if kind is datetime.date:
+        return ("D", value.toordinal())
+    name = kind.__name__
+    if _CLASSES.get(name) is kind:
+        return ("n", name, tuple(encode(getattr(value, f.name)) for f in attrs.fields(kind)))
+    raise NotPlainData(f"cannot keep a {name} in the parse cache")
+
+
+def decode(data: Any) -> Any:
+    """The value `encode` was given; raises ValueError for data it did not write."""
+    if data is None or type(data) in (str, int, bool):
+        return data
+    if type(data) is not tuple or not data:
+        raise ValueError("not an encoded AST")
+    tag = data[0]
+    if tag == "t":
+        return tuple(decode(v) for v in data[1])
+    if tag == "l":
+        return [decode(v) for v in data[1]]
+    if tag == "d":
+        return {decode(k): decode(v) for k, v in data[1]}
+    if tag == "D":
+        return datetime.date.fromordinal(data[1])
+    if tag == "n":
+        cls = _CLASSES.get(data[1])
+        if cls is None:
+            raise ValueError(f"not an AST class: {data[1]!r}")
+        names = _FIELD_NAMES[cls]
+        values = data[2]
+        if len(names) != len(values):
+            raise ValueError(f"{data[1]} has {len(names)} fields")
+        # Set field by field, as unpickling does: the entry is authenticated and was written
+        # from a node that had passed its validators.
+        node: Any = _new(cls)
+        for name, value in zip(names, values, strict=True):
+            _set(node, name, decode(value))
+        return node
+    raise ValueError(f"unknown tag {tag!r}")

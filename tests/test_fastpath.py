@@ -1,0 +1,158 @@
+"""The straight-line fast path (compiler/fastpath.py) and the traced path agree on every field.
+
+`CompiledPolicy.evaluate` runs the fast path unless asked to explain; `fast=False` forces the
+traced one. Both run on every example case of every policy, and on random cases built from the
+examples' own inputs: any subset of them (so that inputs go missing in every combination), each
+value scaled or moved across its neighbours' thresholds, any reading option, any date and any
+set of rules already received.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policyc.cases import Case, load_case
+from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.quantity import Quantity
+from tests.conftest import REPO
+
+POLICIES = sorted(p for p in (REPO / "policies").glob("*.policy") if p.name != "units.policy")
+
+
+@cache
+def compiled(path: Path) -> CompiledPolicy:
+    return compile_policy(path)
+
+
+@cache
+def examples(path: Path) -> tuple[Case, ...]:
+    policy = compiled(path)
+    folder = REPO / "examples" / path.stem
+    return tuple(load_case(case, policy.checked) for case in sorted(folder.glob("*.yaml")))
+
+
+def fields(result: RuleResult) -> dict[str, Any]:
+    """Every field of a result; the shared-cap record by its own fields."""
+    shared = result.shared
+    return {
+        "rule": result.info.name,
+        "status": result.status,
+        "reason": result.reason,
+        "amount": result.amount,
+        "uncapped": result.uncapped,
+        "missing": result.missing,
+        "value": result.value,
+        "unrounded": result.unrounded,
+        "shared": None if shared is None else repr(shared),
+        "steps": list(result.steps),
+    }
+
+
+def both(policy: CompiledPolicy, inputs: dict[str, Any], on: datetime.date, **kw: Any) -> None:
+    def run(fast: bool) -> list[dict[str, Any]] | str:
+        try:
+            return [fields(r) for r in policy.evaluate(inputs, on, fast=fast, **kw)]
+        except Exception as exc:  # the same error either way, from the traced path
+            return f"{type(exc).__name__}: {exc}"
+
+    assert run(True) == run(False)
+
+
+def test_every_rule_of_the_textile_policy_has_a_fast_path() -> None:
+    # The measured policy (benchmarks/run.py): no rule of it is left to the traced path only.
+    policy = compiled(REPO / "policies" / "tzf-2023-1.policy")
+    rules = [
+        info.name
+        for info, fast in zip(policy.rules, policy.namespace["FAST"], strict=True)
+        if info.role == "rule" and fast is None
+    ]
+    assert rules == []
+
+
+def test_the_fast_path_is_taken() -> None:
+    # A rule whose fast function is replaced by one that answers differently shows that
+    # evaluate() uses it without --explain and never with it.
+    policy = compiled(REPO / "policies" / "tzf-2023-1.policy")
+    case = examples(REPO / "policies" / "tzf-2023-1.policy")[0]
+    assert case.on is not None
+    namespace = dict(policy.namespace)
+    namespace["FAST"] = tuple(
+        (lambda *args: "条件不成立: 测试") if f is not None else None for f in namespace["FAST"]
+    )
+    patched = CompiledPolicy(policy.checked, policy.python_source, namespace)
+    fast = patched.evaluate(case.inputs, case.on, case.readings, case.received)
+    traced = patched.evaluate(case.inputs, case.on, case.readings, case.received, fast=False)
+    explained = patched.evaluate(case.inputs, case.on, case.readings, case.received, explain=True)
+    assert sum(r.reason == "条件不成立: 测试" for r in fast) > len(fast) // 2
+    assert not any(r.reason == "条件不成立: 测试" for r in traced + explained)
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
+def test_every_example_case_agrees(path: Path) -> None:
+    policy = compiled(path)
+    cases = examples(path)
+    assert cases, f"no example cases for {path.name}"
+    for case in cases:
+        assert case.on is not None
+        both(policy, case.inputs, case.on, readings=case.readings, received=case.received)
+
+
+def _moved(value: Any, factor: Decimal, offset: int) -> Any:
+    """A value of the same kind: a quantity scaled and nudged (never below zero), a date moved
+    by days, a tally member by member; anything else as it is."""
+    if isinstance(value, Quantity):
+        moved = value.value * factor + offset
+        return Quantity(moved if moved >= 0 else value.value, value.dims)
+    if isinstance(value, datetime.date):
+        return value + datetime.timedelta(days=offset * 97)
+    if isinstance(value, dict):
+        return {k: _moved(v, factor, offset) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_moved(v, factor, offset) for v in value)
+    return value
+
+
+@st.composite
+def random_cases(draw: st.DrawFn, path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    policy = compiled(path)
+    cases = examples(path)
+    pool: dict[str, list[Any]] = {}
+    for case in cases:
+        for name, value in case.inputs.items():
+            pool.setdefault(name, []).append(value)
+    names = sorted(pool)
+    chosen = draw(st.lists(st.sampled_from(names), unique=True, max_size=len(names)))
+    inputs = {}
+    for name in chosen:
+        value = draw(st.sampled_from(pool[name]))
+        factor = draw(st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1), Decimal(2)]))
+        offset = draw(st.integers(-2, 2))
+        inputs[name] = _moved(value, factor, offset) if draw(st.booleans()) else value
+    readings = {
+        name: draw(st.sampled_from([o.name for o in reading.options]))
+        for name, reading in policy.checked.readings.items()
+        if not reading.documentary and draw(st.booleans())
+    }
+    on = draw(st.sampled_from([c.on for c in cases if c.on is not None]))
+    on = on + datetime.timedelta(days=draw(st.sampled_from([0, -400, 400, 1200])))
+    received = draw(st.lists(st.sampled_from([r.name for r in policy.rules]), max_size=3))
+    return inputs, {"on": on, "readings": readings, "received": tuple(received)}
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_cases_agree(path: Path, data: st.DataObject) -> None:
+    inputs, options = data.draw(random_cases(path))
+    policy = compiled(path)
+    on = options.pop("on")
+    both(policy, inputs, on, **options)
