@@ -25,7 +25,8 @@ the stable entry point the command line and the tests import.
 
 from __future__ import annotations
 
-from policyc.compiler.site.assemble import DEFAULT_REFERENCE_DATES, DEFAULT_SITE_NAME, render_docs
+from policyc.compiler.site.assemble import render_docs
+from policyc.compiler.site.config import SiteConfig, load_site_config
 from policyc.compiler.site.layout import DocsError, page_name
 from policyc.compiler.site.markdown import link, md, yaml_str
 from policyc.compiler.site.write import write_docs
@@ -33,10 +34,10 @@ from policyc.compiler.site.write import write_docs
 _yaml_str = yaml_str  # the name the edge tests know it by
 
 __all__ = [
-    "DEFAULT_REFERENCE_DATES",
-    "DEFAULT_SITE_NAME",
     "DocsError",
+    "SiteConfig",
     "link",
+    "load_site_config",
     "md",
     "page_name",
     "render_docs",

@@ -289,12 +289,13 @@ def test_header_and_validity(files: dict[str, str]) -> None:
 def test_in_force_on_fixed_dates_never_the_day_of_generation(files: dict[str, str]) -> None:
     index = files["docs/index.md"]
     validity = section_of(index, "## 在某日是否有效", level=2)
-    assert "| 文件 | 有效期 | 2023-03-31 | 2026-01-05 | 2026-01-06 |" in validity
+    # The header's date (issued and in force from 2023-01-06), the period's last day, the next.
+    assert "| 文件 | 有效期 | 2023-01-06 | 2026-01-05 | 2026-01-06 |" in validity
     assert (
         "| [天政发〔2023〕9号](test-1.md) | 2023-01-06 至 2026-01-05（暂定） | 有效 | 有效 | 已失效 |"
         in validity
     )
-    assert "- 2023-03-31：公报刊载日\n" in validity
+    assert "- 2023-01-06：天政发〔2023〕9号发布\n" in validity
     assert "- 2026-01-06：天政发〔2023〕9号失效\n" in validity
     # The reader's own date is answered in the browser, from facts the page carries.
     data = re.search(r'<script type="application/json" id="pc-validity-data">(.*)</script>', index)
