@@ -192,7 +192,11 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
             "(default: the folder above their policies/ folder, else each policy's folder)",
         )
     commands: dict[str, argparse.ArgumentParser] = {
-        "check": check, "run": run, "test": test, "docs": docs, "duties": duties
+        "check": check,
+        "run": run,
+        "test": test,
+        "docs": docs,
+        "duties": duties,
     }
     commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
     return parser, commands
@@ -607,6 +611,8 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     from policyc.compiler.docs import load_site_config, write_docs
     from policyc.compiler.parser import parse
+    from policyc.compiler.site.charts import available as charts_available
+    from policyc.worked_examples import worked_examples
 
     # The configuration is read first: a mistake in it is reported before any policy is checked.
     config = load_site_config(args.config) if args.config is not None else None
@@ -617,8 +623,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
         checked.append(check_policy(path))
     if not checked:
         raise InputError(f"no policies under {', '.join(map(str, args.paths))}")
+    if not charts_available():
+        print(
+            "charts left out: they need matplotlib: pip install 'policyc[docs]' "
+            "(in a checkout: pip install '.[docs]')",
+            file=sys.stderr,
+        )
+    examples = worked_examples(checked)
     try:
-        written = write_docs(checked, args.out, config)
+        written = write_docs(checked, args.out, config, examples=examples)
     except OSError as exc:  # the writer leaves the previous docs untouched
         raise InputError(f"{args.out}: cannot write the docs ({exc.strerror or exc})") from None
     print(f"wrote {len(written)} files to {args.out}")
