@@ -260,7 +260,10 @@ def test_files_produced(files: dict[str, str]) -> None:
 def test_site_config_material_and_chinese_search(files: dict[str, str]) -> None:
     config = files["mkdocs.yml"]
     assert "  name: material\n  language: zh\n" in config
-    assert "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]'\n" in config
+    assert (
+        "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-（）()=，,：:；;、。/]'\n"
+        in config
+    )
     for extension in ("admonition", "md_in_html", "attr_list", "pymdownx.superfences"):
         assert f"  - {extension}\n" in config
     assert "      anchor_linenums: true\n      line_spans: __span\n" in config
@@ -373,12 +376,16 @@ def test_original_beside_what_the_rule_does(files: dict[str, str]) -> None:
     how_much = rule.index("- **能得多少**：按下表（及图）计算，每人每年最高1600元")
     ask = rule.index("- **向谁咨询**：[市人社局](units/市人社局.md)、[市财政局](units/市财政局.md)")
     # The drafter's details (the policy file's line, the rule as written) folded below.
-    folded = rule.index('<details class="pc-drafter" markdown>\n<summary>规则细节（供起草与核对）</summary>')
+    folded = rule.index(
+        '<details class="pc-drafter" markdown>\n<summary>规则细节（供起草与核对）</summary>'
+    )
     label = rule.index(
         "**本规则** · [规则文件第51行](source/test-1.md#__span-0-51)\n{: .pc-label }"
     )
     facts = rule.index("- **类型**：补贴")
-    assert grid < quote < citizen < how_much < ask < folded < label < facts < rule.index("</details>")
+    assert (
+        grid < quote < citizen < how_much < ask < folded < label < facts < rule.index("</details>")
+    )
     assert clause.count("对常年用工50人以上的企业") == 1
     # Each clause links to its line in the policy file.
     assert (
