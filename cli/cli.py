@@ -168,6 +168,13 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
     docs = sub.add_parser("docs", help="write the clause docs (Markdown and mkdocs.yml)")
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
+    docs.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="site.toml: the site's name, publisher, reference dates (default: the policies')",
+    )
 
     fmt = sub.add_parser("fmt", help="lay policy files out in the one canonical layout")
     fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="default: stdin")
@@ -627,9 +634,13 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from policyc.compiler.docs import write_docs
+    from policyc.compiler.docs import load_site_config, write_docs
     from policyc.compiler.parser import parse
+    from policyc.compiler.site.charts import available as charts_available
+    from policyc.worked_examples import worked_examples
 
+    # The configuration is read first: a mistake in it is reported before any policy is checked.
+    config = load_site_config(args.config) if args.config is not None else None
     checked = []
     for path in policy_files(args.paths):
         if parse(read_source(path), str(path)).header is None:
@@ -637,8 +648,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
         checked.append(check_policy(path))
     if not checked:
         raise InputError(f"no policies under {', '.join(map(str, args.paths))}")
+    if not charts_available():
+        print(
+            "charts left out: they need matplotlib: pip install 'policyc[docs]' "
+            "(in a checkout: pip install '.[docs]')",
+            file=sys.stderr,
+        )
+    examples = worked_examples(checked)
     try:
-        written = write_docs(checked, args.out)
+        written = write_docs(checked, args.out, config, examples=examples)
     except OSError as exc:  # the writer leaves the previous docs untouched
         raise InputError(f"{args.out}: cannot write the docs ({exc.strerror or exc})") from None
     print(f"wrote {len(written)} files to {args.out}")

@@ -227,6 +227,11 @@ def test_files_produced(files: dict[str, str]) -> None:
     assert sorted(files) == [
         ".policyc-docs",
         "docs/amounts.md",
+        # 推荐补贴's two tier tables (each, highest), 总量奖励's tiers, 租金减免's schedule
+        "docs/assets/charts/test-1-1.svg",
+        "docs/assets/charts/test-1-2.svg",
+        "docs/assets/charts/test-1-3.svg",
+        "docs/assets/charts/test-1-4.svg",
         "docs/assets/policyc.css",
         "docs/assets/search-zh.js",
         "docs/assets/validity.js",
@@ -255,7 +260,10 @@ def test_files_produced(files: dict[str, str]) -> None:
 def test_site_config_material_and_chinese_search(files: dict[str, str]) -> None:
     config = files["mkdocs.yml"]
     assert "  name: material\n  language: zh\n" in config
-    assert "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]'\n" in config
+    assert (
+        "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-（）()=，,：:；;、。/]'\n"
+        in config
+    )
     for extension in ("admonition", "md_in_html", "attr_list", "pymdownx.superfences"):
         assert f"  - {extension}\n" in config
     assert "      anchor_linenums: true\n      line_spans: __span\n" in config
@@ -282,19 +290,21 @@ def test_header_and_validity(files: dict[str, str]) -> None:
     assert "    - 发文单位：[天门市人民政府](units/天门市人民政府.md)\n" in card
     assert "    - 有效期：2023-01-06 至 2026-01-05（暂定）\n" in card
     assert "    - 替代文件：天政发〔2020〕1号\n" in card  # replaces
-    assert "    1 部分 · 6 条 · 6 项规则 · 1 处读法 · 2 处来文修正 · 来文覆盖 " in card
+    assert "    1 部分 · 6 条 · 6 项规则 · 1 处读法 · 2 处来文修正\n" in card
+    assert "来文覆盖" not in card  # a drafter's figure: folded on the document's page
     assert "[条款](test-1.md) · [规则文件](source/test-1.md) · [来文](gazette/test-1.md)" in card
 
 
 def test_in_force_on_fixed_dates_never_the_day_of_generation(files: dict[str, str]) -> None:
     index = files["docs/index.md"]
     validity = section_of(index, "## 在某日是否有效", level=2)
-    assert "| 文件 | 有效期 | 2023-03-31 | 2026-01-05 | 2026-01-06 |" in validity
+    # The header's date (issued and in force from 2023-01-06), the period's last day, the next.
+    assert "| 文件 | 有效期 | 2023-01-06 | 2026-01-05 | 2026-01-06 |" in validity
     assert (
         "| [天政发〔2023〕9号](test-1.md) | 2023-01-06 至 2026-01-05（暂定） | 有效 | 有效 | 已失效 |"
         in validity
     )
-    assert "- 2023-03-31：公报刊载日\n" in validity
+    assert "- 2023-01-06：天政发〔2023〕9号发布\n" in validity
     assert "- 2026-01-06：天政发〔2023〕9号失效\n" in validity
     # The reader's own date is answered in the browser, from facts the page carries.
     data = re.search(r'<script type="application/json" id="pc-validity-data">(.*)</script>', index)
@@ -362,12 +372,20 @@ def test_original_beside_what_the_rule_does(files: dict[str, str]) -> None:
     rule = section_of(clause, "#### 规则：推荐补贴")
     grid = rule.index('<div class="pc-rule" markdown>\n<div class="pc-original" markdown>\n')
     quote = rule.index(original(5, "对常年用工50人以上的企业,员工满6个月按500元/人补贴。"))
-    does = rule.index('</div>\n<div class="pc-does" markdown>\n')
+    citizen = rule.index('</div>\n<div class="pc-citizen" markdown>\n\n**办事要点**\n')
+    how_much = rule.index("- **能得多少**：按下表（及图）计算，每人每年最高1600元")
+    ask = rule.index("- **向谁咨询**：[市人社局](units/市人社局.md)、[市财政局](units/市财政局.md)")
+    # The drafter's details (the policy file's line, the rule as written) folded below.
+    folded = rule.index(
+        '<details class="pc-drafter" markdown>\n<summary>规则细节（供起草与核对）</summary>'
+    )
     label = rule.index(
         "**本规则** · [规则文件第51行](source/test-1.md#__span-0-51)\n{: .pc-label }"
     )
     facts = rule.index("- **类型**：补贴")
-    assert grid < quote < does < label < facts
+    assert (
+        grid < quote < citizen < how_much < ask < folded < label < facts < rule.index("</details>")
+    )
     assert clause.count("对常年用工50人以上的企业") == 1
     # Each clause links to its line in the policy file.
     assert (
@@ -476,10 +494,11 @@ def test_unspecified_amount_has_no_number(files: dict[str, str]) -> None:
     rule = section_of(files["docs/test-1.md"], "#### 规则：经营补贴")
     assert "- **金额未规定**：给予经营补贴（文件未写明金额，不作计算）" in rule
     assert "- **金额**：" not in rule
-    # The only numbers in what the rule does are the condition's 6 months: no amount was
-    # invented.
+    assert "- **能得多少**：文件未写明金额，请向下列单位咨询" in rule
+    # The only numbers in what the rule does are the condition's 6 months (once for the
+    # citizen, once in the folded details): no amount was invented.
     facts = "\n".join(line for line in rule.splitlines() if line.startswith("- **"))
-    assert re.findall(r"\d+", facts) == ["6"]
+    assert re.findall(r"\d+", facts) == ["6", "6"]
 
 
 def test_any_of_numbered_list(files: dict[str, str]) -> None:
@@ -1088,4 +1107,7 @@ def test_each_document_shows_its_source_coverage():
     policy = check_one(Path(__file__).parent.parent / "policies" / "tzf-2023-1.policy")
     pages = render_docs([policy])
     # 79 sentences in lines 42–108: every one quoted, or set aside with a reason.
-    assert "来文覆盖 79/79 句（100.0%）" in pages["docs/index.md"]
+    assert "来文覆盖 79/79 句（100.0%）" not in pages["docs/index.md"]
+    page = pages["docs/tzf-2023-1.md"]
+    folded = page.index("<summary>起草与核对信息</summary>")
+    assert folded < page.index("- 来文覆盖 79/79 句（100.0%）") < page.index("</details>", folded)

@@ -10,6 +10,7 @@ from pathlib import Path
 from policyc.compiler.docs import render_docs
 from policyc.compiler.parser import parse
 from policyc.compiler.pipeline import check_policy, read_source
+from policyc.worked_examples import worked_examples
 
 REPO = Path(__file__).parent.parent
 
@@ -20,7 +21,7 @@ def test_generated_docs_are_up_to_date():
         for path in sorted((REPO / "policies").glob("*.policy"))
         if parse(read_source(path), str(path)).header is not None
     ]
-    rendered = render_docs(policies)
+    rendered = render_docs(policies, examples=worked_examples(policies))
     on_disk = {
         str(p.relative_to(REPO / "generated_docs")): p.read_text(encoding="utf-8")
         for p in (REPO / "generated_docs").rglob("*")

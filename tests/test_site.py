@@ -53,10 +53,10 @@ PART_JS = """
       text: o.querySelector(".pc-text") ? o.querySelector(".pc-text").innerText : "",
       link: o.querySelector(".pc-label a") ? o.querySelector(".pc-label a").href : "",
       box: o.getBoundingClientRect().toJSON()}));
-    all(el, ".pc-does").forEach(d => part.does.push({
+    all(el, ".pc-citizen").forEach(d => part.does.push({
       text: d.innerText, box: d.getBoundingClientRect().toJSON()}));
     all(el, ".admonition").forEach(a => part.admonitions.push({
-      kind: a.classList[1], title: a.querySelector(".admonition-title").innerText}));
+      kind: a.classList[1], title: a.querySelector(".admonition-title").textContent.trim()}));
     if (el.classList.contains("pc-where")) part.where.push(el.querySelector("a").href);
     if (el.tagName === "H4") part.rules.push(el.id);
   };
@@ -171,9 +171,9 @@ def test_clause_page_shows_the_original_beside_the_rule_and_its_table(
     first = clause["originals"][0]
     assert "省内" in first["text"] and "省外" in first["text"]
     assert "/gazette/tzf-2023-1/#L" in first["link"]
-    # Beside it, what the rule does; below, the rule's table of standards.
+    # Beside it, what the citizen reads first; below, the rule's table of standards.
     rule = clause["does"][0]
-    assert "金额" in rule["text"]
+    assert "能得多少" in rule["text"] and "向谁咨询" in rule["text"]
     assert first["box"]["top"] == pytest.approx(rule["box"]["top"], abs=2)
     assert first["box"]["right"] <= rule["box"]["left"]
     table = next(t for t in clause["tables"] if t[0] == ["展会地点", "标准"])
@@ -230,7 +230,8 @@ def test_home_lists_the_documents_and_when_they_are_in_force(
     textile = next(c for c in cards if c.startswith("天政发〔2023〕1号"))
     assert "有效期：2023-01-06 至 2026-01-05（暂定）" in textile
     head, *rows = part(b, "in-force")["tables"][0]
-    assert head[:3] == ["文件", "有效期", "2023-03-31"]
+    # The dates the headers write: the first is 天政发〔2023〕1号's issue date.
+    assert head[:3] == ["文件", "有效期", "2023-01-06"]
     row = next(r for r in rows if r[0] == "天政发〔2023〕1号")
     assert row[2] == "有效"
     assert row[head.index("2026-01-06")] == "已失效"

@@ -22,11 +22,13 @@
   var HAN = /\p{sc=Han}+/gu;
   var ONLY_HAN = /^\p{sc=Han}+$/u;
   var words = null;
+  var splitter = /\s+/;
   var sorted = [];
   var longest = 1;
 
   function learn(index) {
     var separator = new RegExp(index.config.separator);
+    splitter = new RegExp(index.config.separator, "u");
     var found = new Set();
     index.docs.forEach(function (doc) {
       [doc.title, doc.text].forEach(function (field) {
@@ -74,8 +76,25 @@
     return pieces.join(" ");
   }
 
+  /* Amounts and dates: the index holds 100万元 as 100 and 万元, 500元/人 as 500, 元, / and 人,
+     2023年1月6日 as 2023, 年, 1, 月, 6, 日 (jieba cuts between digits and Han characters). So a
+     query with a digit is cut the same way — between a digit run and Han characters, at each
+     slash — and every piece is required (+), so the pages found hold the whole amount, not
+     every page that says 万元. A query that already uses + or - is left to the reader. */
+  var DIGIT = /[0-9]/;
+  var HAN_THEN_OTHER = /(\p{sc=Han})(?=[^\p{sc=Han}\s])/gu;
+  var OTHER_THEN_HAN = /([^\p{sc=Han}\s])(?=\p{sc=Han})/gu;
+  var SLASH = /[/／]/g;
+
+  function amounts(query) {
+    if (!DIGIT.test(query) || /(^|\s)[+-]/.test(query)) return null;
+    var spaced = query.split(splitter).join(" ").replace(SLASH, " ").replace(HAN_THEN_OTHER, "$1 ").replace(OTHER_THEN_HAN, "$1 ");
+    var pieces = spaced.replace(HAN, cut).split(/\s+/).filter(Boolean);
+    return pieces.map(function (piece) { return "+" + piece; }).join(" ");
+  }
+
   function rewrite(query) {
-    return query.replace(HAN, cut);
+    return amounts(query) || query.replace(HAN, cut);
   }
 
   var post = Worker.prototype.postMessage;

@@ -1,0 +1,84 @@
+"""The worked examples of the clause site: the shipped example cases, evaluated.
+
+A policy's cases sit in `examples/<policy file stem>/` of its project (the folder above its
+`policies/` folder). Each case that expects a rule to apply with an amount, and whose evaluation
+gives exactly what it expects (what `policyc test` checks), becomes that rule's worked example:
+the inputs it gives and the amount the evaluation computes. The first such case by file name is
+taken for each rule. A case file that is not a valid case, lies outside the folder (a symbolic
+link) or disagrees with its `expect:` is passed over: `policyc test` is where it is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from policyc.cases import load_case
+from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.errors import InputError
+from policyc.compiler.pipeline import compile_policy
+from policyc.compiler.project import project_root
+from policyc.compiler.site.views import WorkedExample
+from policyc.runtime.evaluation import show_value
+from policyc.runtime.quantity import format_quantity
+from policyc.testing import CASE_SUFFIXES, compare
+
+EXAMPLES_DIR = "examples"
+
+
+def example_cases(policy: CheckedPolicy) -> tuple[Path, list[Path]]:
+    """The project folder and the policy's example case files in name order (none when it
+    has no examples folder); files resolving outside that folder are left out."""
+    path = Path(policy.file.path)
+    root = project_root(path)
+    folder = root / EXAMPLES_DIR / path.stem
+    if not folder.is_dir() or folder.is_symlink():
+        return root, []
+    inside = folder.resolve()
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix in CASE_SUFFIXES and p.is_file() and p.resolve().is_relative_to(inside)
+    )
+    return root, files
+
+
+def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[WorkedExample, ...]]:
+    """Each policy's worked examples, by its 文号: at most one per rule."""
+    found: dict[str, tuple[WorkedExample, ...]] = {}
+    for policy in policies:
+        root, files = example_cases(policy)
+        if not files:
+            continue
+        compiled = compile_policy(Path(policy.file.path))
+        chosen: dict[str, WorkedExample] = {}
+        for path in files:
+            try:
+                case = load_case(path, compiled.checked)
+            except InputError:
+                continue
+            if case.on is None:
+                continue
+            results = compiled.evaluate(case.inputs, case.on, case.readings, case.received)
+            for result in results:
+                name = result.info.name
+                want = case.expect.get(name)
+                if name in chosen or want is None or want.status != "applies":
+                    continue
+                if result.status != "applies" or result.amount is None or compare(result, want):
+                    continue
+                capped = result.uncapped is not None and result.uncapped != result.amount
+                chosen[name] = WorkedExample(
+                    rule=name,
+                    case=path.relative_to(root).as_posix()
+                    if path.is_relative_to(root)
+                    else path.name,
+                    on=case.on.isoformat(),
+                    inputs=tuple((k, show_value(v)) for k, v in case.inputs.items()),
+                    readings=tuple(sorted(case.readings.items())),
+                    amount=format_quantity(result.amount),
+                    uncapped=format_quantity(result.uncapped) if capped and result.uncapped else "",
+                )
+        order = {info.name: i for i, info in enumerate(compiled.rules)}
+        found[policy.header.number] = tuple(sorted(chosen.values(), key=lambda e: order[e.rule]))
+    return found

@@ -1,0 +1,125 @@
+"""Every amount a policy states, for the amounts index: each rule's amount, tier, year and table
+value, cap and limit, and each fund, with the clause and rule it belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from policyc.compiler import nodes as n
+from policyc.compiler.site.layout import part_anchor, part_heading, scopes, unique, years
+from policyc.compiler.site.markdown import link, md
+from policyc.compiler.site.policy_text import PolicyText
+from policyc.compiler.site.views import AmountGroup, AmountRow
+
+
+class PolicyAmounts(PolicyText):
+    """Adds the amounts index to `PolicyText`: rows collect while the page is built."""
+
+    def add_amount(
+        self, owner: n.Section | n.Clause, rule: str, item: str, value: str, note: str
+    ) -> None:
+        part = link(part_heading(owner), f"{self.page}#{part_anchor(owner)}")
+        rule_link = link(rule, f"{self.page}#rule-{rule}") if rule else "—"
+        self.amounts.append(AmountRow(part, rule_link, item, value, note or "—"))
+
+    def rule_amounts(self, owner: n.Section | n.Clause, rule: n.Rule, exprs: list[n.Expr]) -> None:
+        """Every amount a rule states: the amount, each tier, year and table value, the cap and
+        the limits. Links point at the policy's page: the index is another page."""
+        page, name = self.page, rule.name.text
+
+        def add(item: str, value: str, note: str = "") -> None:
+            self.add_amount(owner, name, item, value, note)
+
+        if isinstance(rule.amount, n.Unspecified):
+            add("金额未规定", "金额未规定", md(rule.amount.text))
+        elif rule.amount is not None:
+            what = [md(rule.kind)] if rule.kind else []
+            what += [f"对象：{md(rule.beneficiary)}"] if rule.beneficiary else []
+            what += ["一次性"] if rule.once is not None else []
+            add("金额", self.expr(rule.amount, page), "；".join(what))
+        for item, value, note, applies in self.branch_amounts(exprs):
+            add(item, value, f"{note}（适用：{applies}）" if applies else note)
+        if rule.cap is not None:
+            cap = f"{scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount, page)}"
+            add("封顶", cap)
+        for limit in rule.limits:
+            text = f"：{md(limit.text)}" if limit.text else ""
+            add(
+                "限额",
+                self.expr(limit.amount, page),
+                f"{md(limit.name.text)}{text}（所述限额，非本市支付）",
+            )
+
+    def branch_amounts(self, exprs: Sequence[n.Expr]) -> list[tuple[str, str, str, str]]:
+        """The tier, year and table values in a rule's expressions: (item, value, note, the
+        `if` branches it applies under). A value written alike in several branches (tier tables
+        that differ only in their mode) is listed once, with its branches, or none if it stands
+        in every branch where values of its kind do."""
+        page = self.page
+        found: dict[tuple[str, str, str], list[tuple[str, ...]]] = {}
+        contexts: dict[str, set[tuple[str, ...]]] = {}
+
+        def put(item: str, value: str, note: str, branches: tuple[str, ...]) -> None:
+            found.setdefault((item, value, note), []).append(branches)
+            contexts.setdefault(item, set()).add(branches)
+
+        for root in exprs:
+            for node, branches in self._walk_branches(root, (), page):
+                if isinstance(node, n.Tiers):
+                    for i, row in enumerate(node.rows, start=1):
+                        threshold = self.threshold(row.threshold, page)
+                        amount = self.expr(row.amount, page)
+                        put("档次金额", amount, f"第{i}档：{threshold}", branches)
+                elif isinstance(node, n.Progressive):
+                    for i, band in enumerate(node.bands, start=1):
+                        edge = self.threshold(band.threshold, page)
+                        put("分段比例", self.expr(band.rate, page), f"第{i}段：{edge}", branches)
+                elif isinstance(node, n.Dated):
+                    for drow in node.rows:
+                        note = f"自{drow.start.isoformat()}起" + (
+                            f"（{md(drow.source)}）" if drow.source else ""
+                        )
+                        put("按日期的标准", self.expr(drow.value, page), note, branches)
+                elif isinstance(node, n.Schedule):
+                    for srow in node.rows:
+                        amount = self.expr(srow.amount, page)
+                        put("年度金额", amount, years(srow.first, srow.last), branches)
+                elif isinstance(node, (n.Ref, n.Index)) and node.name in self.policy.tables:
+                    self.tables_used.add(node.name)
+                    for member, cell in self.policy.tables[node.name].rows:
+                        if isinstance(node, n.Index) and member != node.key:
+                            continue
+                        key = f"{self.name_link(node.name, page)}·{md(member)}"
+                        put("标准表", self.expr(cell, page), key, branches)
+        result: list[tuple[str, str, str, str]] = []
+        for (item, value, note), where in found.items():
+            distinct = unique("；".join(b) for b in where)
+            if set(where) == contexts[item] or "" in distinct:
+                applies = ""  # in every branch (or outside any): no condition to state
+            else:
+                applies = "，或".join(distinct)
+            result.append((item, value, note, applies))
+        return result
+
+    def unused_table_amounts(self) -> list[AmountRow]:
+        rows: list[AmountRow] = []
+        for table in self.file.tables:
+            if table.name.text in self.tables_used:
+                continue
+            for member, value in table.rows:
+                key = f"{self.name_link(table.name.text, self.page)}·{md(member)}"
+                rows.append(AmountRow("—", "—", "标准表", self.expr(value, self.page), key))
+        return rows
+
+    def amount_group(self) -> AmountGroup:
+        rows = (*self.amounts, *self.unused_table_amounts())
+        anchor = f"amounts-{self.page.removesuffix('.md')}"
+        return AmountGroup(
+            number=md(self.header.number),
+            title=md(self.header.title),
+            page=link(self.header.number, self.page),
+            anchor=anchor,
+            jump=link(self.header.number, f"#{anchor}"),
+            rows=rows,
+            unspecified=sum(1 for r in rows if r.item == "金额未规定"),
+        )
