@@ -17,6 +17,7 @@ for; the reports count them apart.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -59,22 +60,16 @@ def still_needed(
     """Each input the undetermined `results` need, once, in order of first need; `given` holds
     the case's inputs (its keys are what the case gives), `readings` every reading's option
     taken in the run."""
-    rules = {rule.name.text: rule for _, rule in policy.file.all_rules()}
     results = list(results)
-    settled = {r.info.name for r in results if r.status == "decided"}
+    settled = frozenset(r.info.name for r in results if r.status == "decided")
+    taken = tuple(sorted(readings.items()))
     needs: dict[str, list[str]] = {}
     for r in results:
         if r.status != "undetermined":
             continue
         names = list(r.missing)
-        rule = rules.get(r.info.name)
-        if rule is not None and r.info.role == "rule":
-            later: list[n.Expr] = [rule.amount] if isinstance(rule.amount, n.Expr) else []
-            if rule.cap is not None:
-                later.append(rule.cap.amount)
-            names.extend(inputs_read(policy, later, readings, settled))
-            if rule.valid_by is not None:
-                names.append(rule.valid_by.text)
+        if r.info.role == "rule":
+            names.extend(_later_layers(policy, r.info.name, taken, settled))
         for name in dict.fromkeys(names):
             if name not in given and name in policy.inputs:
                 needs.setdefault(name, []).append(r.info.name)
@@ -87,6 +82,45 @@ def still_needed(
         )
         for name, rule_names in needs.items()
     ]
+
+
+# The inputs a rule's amount and cap layers read depend only on the rule, the readings taken and
+# the decided values: worked out once per policy and kept beside it (the web service asks this
+# for every case it answers).
+_Key = tuple[str, tuple[tuple[str, str], ...], frozenset[str]]
+# By the policy's id (a checked policy is not hashable), dropped when the policy is.
+_LATER: dict[int, dict[_Key, tuple[str, ...]]] = {}
+_LATER_ENTRIES = 4096  # per policy: combinations of readings and decided values actually met
+
+
+def _later_layers(
+    policy: CheckedPolicy,
+    rule_name: str,
+    taken: tuple[tuple[str, str], ...],
+    settled: frozenset[str],
+) -> tuple[str, ...]:
+    """The inputs the amount and cap of `rule_name` read, then its `valid_by` input."""
+    known = _LATER.get(id(policy))
+    if known is None:
+        known = _LATER[id(policy)] = {}
+        weakref.finalize(policy, _LATER.pop, id(policy), None)
+    key = (rule_name, taken, settled)
+    found = known.get(key)
+    if found is None:
+        rule = next((r for _, r in policy.file.all_rules() if r.name.text == rule_name), None)
+        names: list[str] = []
+        if rule is not None:
+            later: list[n.Expr] = [rule.amount] if isinstance(rule.amount, n.Expr) else []
+            if rule.cap is not None:
+                later.append(rule.cap.amount)
+            names = inputs_read(policy, later, dict(taken), settled)
+            if rule.valid_by is not None:
+                names.append(rule.valid_by.text)
+        found = tuple(names)
+        if len(known) >= _LATER_ENTRIES:
+            known.clear()
+        known[key] = found
+    return found
 
 
 def inputs_read(
