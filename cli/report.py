@@ -32,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Any, TextIO
@@ -40,7 +41,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
-from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
 SCHEMA_VERSION = 1
@@ -171,44 +172,66 @@ def to_json(
     needed = still_needed(policy.checked, totals_of or results, given or {}, readings)
     doc["still_needed"] = [item.to_json() for item in needed]
     for r in results:
-        info = r.info
-        item: dict[str, Any] = {
-            "rule": info.name,
-            "clause": info.owner_number,
-            "clause_title": info.owner_title,
-            "owner_kind": info.owner_kind,
-            "status": r.status,
-            "reason": r.reason,
-            "amount": money(r.amount),
-            "uncapped": money(r.uncapped),
-            "capped": r.uncapped is not None,
-            "missing": list(r.missing),
-            "unspecified": info.unspecified,
-            "grants": info.grants,
-            "beneficiary": info.beneficiary,
-            "kind": info.kind,
-            "responsible": list(info.responsible),
-            "quotes": list(info.quotes),
-            "line": info.line,
-            "readings": list(info.readings),
-            "flow": info.flow,
-            "role": info.role,
-            "value": _value_json(r.value),
-            "target": info.target,
-            "leads": list(info.leads),
-            "cooperates": list(info.cooperates),
-            "law": info.law,
-            "procedures": [
-                {"name": p[0], "title": p[1], "steps": list(p[2])} for p in info.procedures
-            ],
-            "refers": list(info.refers),
-            "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
-        }
+        item = dict(_rule_fields(r.info))
+        item["status"] = r.status
+        item["reason"] = r.reason
+        item["amount"] = money(r.amount)
+        item["uncapped"] = money(r.uncapped)
+        item["capped"] = r.uncapped is not None
+        item["missing"] = list(r.missing)
+        item["value"] = _value_json(r.value)
         item |= _after_caps_json(policy, r)
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)
     return doc
+
+
+# A rule's fields that depend on the policy only, built once per rule (the web service writes
+# a document for every case). By the RuleInfo's id, dropped with it; each document gets a copy of
+# the mapping, whose lists are shared and never changed.
+_RULE_FIELDS: dict[int, dict[str, Any]] = {}
+
+
+def _rule_fields(info: RuleInfo) -> dict[str, Any]:
+    """The result item's keys in the schema's order: the policy's fields filled, the case's
+    (status, reason, amount, uncapped, capped, missing, value) None until the caller sets them."""
+    found = _RULE_FIELDS.get(id(info))
+    if found is not None:
+        return found
+    found = {
+        "rule": info.name,
+        "clause": info.owner_number,
+        "clause_title": info.owner_title,
+        "owner_kind": info.owner_kind,
+        "status": None,
+        "reason": None,
+        "amount": None,
+        "uncapped": None,
+        "capped": None,
+        "missing": None,
+        "unspecified": info.unspecified,
+        "grants": info.grants,
+        "beneficiary": info.beneficiary,
+        "kind": info.kind,
+        "responsible": list(info.responsible),
+        "quotes": list(info.quotes),
+        "line": info.line,
+        "readings": list(info.readings),
+        "flow": info.flow,
+        "role": info.role,
+        "value": None,
+        "target": info.target,
+        "leads": list(info.leads),
+        "cooperates": list(info.cooperates),
+        "law": info.law,
+        "procedures": [{"name": p[0], "title": p[1], "steps": list(p[2])} for p in info.procedures],
+        "refers": list(info.refers),
+        "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
+    }
+    _RULE_FIELDS[id(info)] = found
+    weakref.finalize(info, _RULE_FIELDS.pop, id(info), None)
+    return found
 
 
 def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
