@@ -139,7 +139,8 @@ def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:
         for s, count in by_status.items()
         if s != "not_applicable" and count
     )
-    parts.append(f"不适用 {len(not_applying)} 条" + (f"（其中 {detail}）" if detail else ""))
+    if not_applying:
+        parts.append(f"不适用 {len(not_applying)} 条" + (f"（其中 {detail}）" if detail else ""))
     always = sum(
         1 for r in results if r.info.name in standing and r.status in ("applies", "unspecified")
     )
@@ -148,4 +149,4 @@ def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:
     unreported = sum(1 for r in results if r.status == "not_reported")
     if unreported:
         parts.append(f"未报告完成情况的目标 {unreported} 项")
-    return "；".join(parts) + "。逐条列出: --all"
+    return "；".join(parts) + "。逐条列出: --all" if parts else "逐条列出: --all"

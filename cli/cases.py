@@ -24,7 +24,7 @@ import yaml
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.problems import Problem, ProblemsError
-from policyc.report import STATUS_WORDS
+from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import (
     MeasureError,
@@ -503,14 +503,17 @@ def _expectation(
                 )
             )
         elif key == "status":
-            if isinstance(entry.value, str) and entry.value in STATUS_WORDS:
-                status = entry.value
+            # The words `--only` takes: the JSON name, its Chinese word (适用, 不适用, 待定 …).
+            words = status_words()
+            if isinstance(entry.value, str) and entry.value in words:
+                status = words[entry.value]
             else:
                 shown = entry.value if isinstance(entry.value, str) else _shown(entry.value)
-                hint = _close_word(shown, STATUS_WORDS) if isinstance(entry.value, str) else ""
+                hint = _close_word(shown, words) if isinstance(entry.value, str) else ""
+                listed = "; ".join(f"{s} ({w})" for s, w in STATUS_WORDS.items())
                 problems.append(
                     entry.where.problem(
-                        f"unknown status `{shown}`{hint} (statuses: {', '.join(STATUS_WORDS)})",
+                        f"unknown status `{shown}`{hint} (statuses: {listed})",
                         f"{field}.status",
                     )
                 )

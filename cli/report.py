@@ -93,7 +93,11 @@ def parse_statuses(text: str, option: str = "--only") -> set[str]:
         if len(unknown) == 1:
             what += did_you_mean(unknown[0], words)
         raise InputError(f"{option} {text}: {what}; statuses are {accepted}")
-    return {words.get(w, words.get(w.lower(), "")) for w in given}
+    chosen = {words.get(w, words.get(w.lower(), "")) for w in given}
+    if STATUS_WORDS["applies"] in given:
+        # The text marks a rule whose amount the document leaves open `✔ 适用` too.
+        chosen.add("unspecified")
+    return chosen
 
 
 MARKS = {

@@ -244,6 +244,19 @@ def test_an_expectation_not_understood_is_refused(
         assert word in message
 
 
+@pytest.mark.parametrize(("word", "status"), [("适用", "applies"), ("待定", "undetermined")])
+def test_an_expectation_takes_the_status_words_only_takes(
+    tmp_path: Path, mini: CheckedPolicy, word: str, status: str
+):
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        f"inputs: {{申请人类型: 物流企业}}\nexpect:\n  电商物流补贴: {{status: {word}}}\n",
+        encoding="utf-8",
+    )
+    case = load_case(path, mini)
+    assert case.expect["电商物流补贴"].status == status
+
+
 def test_rule_names_in_expect_and_received_get_a_did_you_mean(tmp_path: Path, mini: CheckedPolicy):
     text = "inputs: {申请人类型: 物流企业}\nreceived: [电商物流]\nexpect:\n  电商物流补: applies\n"
     message = error_of(tmp_path, mini, text)

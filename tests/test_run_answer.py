@@ -372,3 +372,17 @@ def test_a_misspelt_status_word_gets_a_suggestion(
     status, _, err = run(capsys, str(NOISE), "--case", path, "--only", "aplies")
     assert status == 2
     assert "unknown status aplies; did you mean `applies`" in err
+
+
+def test_only_shiyong_lists_what_the_answer_marks_applying(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 产业发展专项资金支持 applies with an amount the document leaves open (unspecified): the
+    # answer marks it `✔`, so `--only 适用` lists it; the JSON name `applies` stays exact.
+    case = str(REPO / "examples" / "tzf-2023-1" / "07-logistics-capped.yaml")
+    textile = str(REPO / "policies" / "tzf-2023-1.policy")
+    _, shiyong, _ = run(capsys, textile, "--case", case, "--only", "适用")
+    _, applies, _ = run(capsys, textile, "--case", case, "--only", "applies")
+    _, both, _ = run(capsys, textile, "--case", case, "--only", "applies,unspecified")
+    assert shiyong == both != applies
+    assert "产业发展专项资金支持" in shiyong and "产业发展专项资金支持" not in applies
