@@ -94,14 +94,17 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
 
 
 def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
-    """The unit a name or alias stands for; an error naming close matches when none does."""
+    """The unit a name, alias or full name (the one `duties` prints in its header) stands
+    for; an error naming close matches when none does."""
     known: set[str] = set()
     for policy in policies:
         unit = policy.registry.resolve(name)
         if unit is not None:
             return unit
         for candidate in policy.registry.units.values():
-            known.update((candidate.name, *candidate.aliases))
+            if candidate.full_name == name:
+                return candidate
+            known.update((candidate.name, candidate.full_name, *candidate.aliases))
     raise InputError(f"unknown unit `{name}`{did_you_mean(name, known)}")
 
 
@@ -330,7 +333,9 @@ def to_text(report: DutyReport) -> str:
     unit = report.unit
     head = f"{unit.name}（{unit.full_name}）" + ("，群体" if unit.kind == "group" else "")
     out = [head]
-    if report.query != unit.name:
+    if report.query == unit.full_name and report.query != unit.name:
+        out.append(f"查询名 {report.query} 是 {unit.name} 的全称")
+    elif report.query != unit.name:
         out.append(f"查询名 {report.query} 是 {unit.name} 的别名")
     if unit.aliases:
         out.append("别名: " + "、".join(unit.aliases))

@@ -212,3 +212,13 @@ def test_cli_defaults_to_the_policies_folder(
     assert {BF, BH, TZF} <= set(doc["documents"])
     # 天政发〔2023〕1号 is interpreted by 市商务局.
     assert any(d["role"] == "解释" and d["policy"] == TZF for d in doc["duties"])
+
+
+def test_the_full_name_duties_prints_finds_the_same_duties() -> None:
+    # The header prints `市商务局（天门市商务局）`: a case worker copies the full name back.
+    by_full, by_name = (
+        build_report(policies(), "天门市商务局"),
+        build_report(policies(), "市商务局"),
+    )
+    assert by_full.unit == by_name.unit and by_full.duties == by_name.duties and by_full.duties
+    assert "查询名 天门市商务局 是 市商务局 的全称" in to_text(by_full)
