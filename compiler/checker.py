@@ -130,6 +130,8 @@ class CheckedPolicy:
     # `valid by reading NAME { … }`: the reading, and (first day, last day) under each option.
     validity_reading: str = ""
     validity_options: dict[str, tuple[date, date | None]] = attrs.field(factory=dict)
+    # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
+    define_types: dict[str, Type] = attrs.field(factory=dict)
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken
@@ -272,6 +274,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         parts=checker.parts,
         validity_reading=checker.validity_reading,
         validity_options=checker.validity_options,
+        define_types=checker.define_types,
     )
 
 
