@@ -66,6 +66,7 @@ from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
 from policyc.compiler.project import named_file
 from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
+from policyc.compiler.todos import todo_warnings
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 MAX_YEARS = 100
@@ -80,7 +81,8 @@ def lint(policy: CheckedPolicy) -> list[Diagnostic]:
     """Warnings for one checked policy, in document order."""
     linter = _Linter(policy)
     linter.run()
-    return _ordered(linter.found)
+    todos = todo_warnings(policy.text, policy.file.path, policy.file.asides)
+    return _ordered([*linter.found, *todos])
 
 
 def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
