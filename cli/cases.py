@@ -207,8 +207,17 @@ def _from_json(text: str, path: str) -> Node:
     first = len(text) - len(text.lstrip())
     root = _wrap_json(data, places.at(first), 0, places)
     if places.duplicates:
-        raise ProblemsError(places.duplicates)
+        raise DuplicateKeys(places.duplicates, root)
     return root
+
+
+class DuplicateKeys(ProblemsError):
+    """Keys written twice in a case file. `root` is the file read with each key's first value,
+    so that `load_case` reports the file's other problems beside these, all at once."""
+
+    def __init__(self, problems: list[Problem], root: Node):
+        super().__init__(problems)
+        self.root = root
 
 
 @attrs.frozen
@@ -269,7 +278,7 @@ def _from_yaml(text: str, path: str) -> Node:
     duplicates: list[Problem] = []
     converted = _convert(root, path, 0, {}, duplicates)
     if duplicates:
-        raise ProblemsError(duplicates)
+        raise DuplicateKeys(duplicates, converted)
     return converted
 
 
@@ -336,22 +345,31 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
 
 def load_case(path: Path, policy: CheckedPolicy) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once, as a
-    `ProblemsError` (an InputError) whose problems name the file, line, column and field."""
-    return validate_case(read_case_file(path), policy, str(path))
+    `ProblemsError` (an InputError) whose problems name the file, line, column and field. A
+    key written twice is one problem among the others, not the only one reported."""
+    try:
+        root, found = read_case_file(path), []
+    except DuplicateKeys as exc:
+        root, found = exc.root, exc.problems
+    return validate_case(root, policy, str(path), found)
 
 
-def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
-    """A parsed case checked against `policy`; every problem at once, as a ProblemsError."""
+def validate_case(
+    root: Node, policy: CheckedPolicy, path: str, found: Iterable[Problem] = ()
+) -> Case:
+    """A parsed case checked against `policy`; every problem at once (after those `found`
+    while reading it), as a ProblemsError."""
     if not isinstance(root.value, dict):
         raise ProblemsError(
             [
+                *found,
                 root.where.problem(
                     "a case is a mapping with `inputs:` (and optionally "
                     "`on:`, `received:`, `readings:`, `expect:`)"
-                )
+                ),
             ]
         )
-    problems: list[Problem] = []
+    problems: list[Problem] = list(found)
     fields: dict[str, Node] = root.value
     for key, node in fields.items():
         if key not in CASE_KEYS:
