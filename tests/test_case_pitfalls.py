@@ -74,3 +74,66 @@ def test_a_clean_file_with_a_key_written_twice_still_says_so(tmp_path: Path, min
         "3:3 `申请人类型` is written twice, first at 2:3 and again here; keep one "
         "(a case must not say two things about one field)"
     ]
+
+
+# ---- YAML 1.1: `on`, `yes`, `no`, `off` ---------------------------------------------------------
+
+
+def test_on_is_the_key_the_docs_say(tmp_path: Path, mini: CheckedPolicy):
+    """PyYAML resolves `on` to true; as a key it is the evaluation date, as written."""
+    path = tmp_path / "on.yaml"
+    path.write_text("on: 2023-06-30\ninputs:\n  申请人类型: 物流企业\n", encoding="utf-8")
+    assert str(load_case(path, mini).on) == "2023-06-30"
+
+
+@pytest.mark.parametrize("key", ["On", "ON"])
+def test_on_in_another_case_is_named(tmp_path: Path, mini: CheckedPolicy, key: str):
+    problems = problems_of(tmp_path, mini, f"{key}: 2023-06-30\ninputs: {{}}\n", "On.yaml")
+    assert any(f"unknown field `{key}`; did you mean `on`?" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("word", ["no", "yes", "off", "On", "NO"])
+def test_a_yes_no_word_where_a_number_is_expected_shows_the_word(
+    tmp_path: Path, mini: CheckedPolicy, word: str
+):
+    text = f"inputs:\n  申请人类型: 物流企业\n  年发货量: {word}\n"
+    (problem,) = problems_of(tmp_path, mini, text, "yesno.yaml")
+    assert problem == (
+        f"3:3 input `年发货量`: expected a number of 单, got `{word}` "
+        f"(YAML reads an unquoted `{word}` as a yes/no answer)"
+    )
+
+
+def test_true_where_a_number_is_expected_is_shown_as_written(tmp_path: Path, mini: CheckedPolicy):
+    text = "inputs:\n  申请人类型: 物流企业\n  年发货量: true\n"
+    (problem,) = problems_of(tmp_path, mini, text, "true.yaml")
+    assert "got `true`" in problem and "yes/no answer" in problem
+
+
+def test_a_quoted_word_is_text_and_needs_no_note(tmp_path: Path, mini: CheckedPolicy):
+    text = 'inputs:\n  申请人类型: 物流企业\n  年发货量: "no"\n'
+    (problem,) = problems_of(tmp_path, mini, text, "quoted.yaml")
+    assert "yes/no answer" not in problem
+
+
+def test_yes_no_words_in_the_date_status_and_received_fields_are_shown_as_written(
+    tmp_path: Path, mini: CheckedPolicy
+):
+    text = (
+        "on: off\ninputs:\n  申请人类型: 物流企业\n  入驻日期: no\nreceived: [yes]\n"
+        "expect:\n  用工: {status: no, amount: on}\n"
+    )
+    problems = problems_of(tmp_path, mini, text, "words.yaml")
+    assert "1:1 `on`: `off` is not a date" in problems[0]
+    joined = " | ".join(problems)
+    assert "input `入驻日期`: `no` is not a date" in joined
+    assert "`received`: `yes` is not a rule" in joined
+    assert "unknown status `no`" in joined
+    assert "`amount`: expected an amount such as `100万元`, got `on`" in joined
+    assert "True" not in joined and "False" not in joined
+
+
+def test_a_reading_option_named_like_a_yes_no_word_is_the_word(tmp_path: Path, mini: CheckedPolicy):
+    text = "inputs:\n  申请人类型: 物流企业\nreadings:\n  口罩: off\n"
+    (problem,) = problems_of(tmp_path, mini, text, "reading.yaml")
+    assert "reading `口罩` has no option `off`" in problem
