@@ -308,7 +308,10 @@ def to_text(
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
         out.extend(_rule_lines(r, places))
-    sums = totals(totals_of or results)
+    # The totals are over every rule, but a total under a listing with no amount in it (`--only
+    # 不适用`) adds up nothing the reader sees: it is printed only when an amount is listed.
+    listed = totals(results)
+    sums = totals(totals_of or results) if listed else {}
     if sums:
         out.append("")
         for flow, by_unit in sums.items():

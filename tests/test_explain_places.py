@@ -69,3 +69,32 @@ def test_a_rule_given_everything_has_no_waiting_line(tmp_path: Path):
     rule = _rule(explain(tmp_path, inputs), "电商物流补贴")
     assert rule[0] == "  ✔ 电商物流补贴 — 适用: 20元"
     assert not any("待定" in line for line in rule)
+
+
+# ---- `--only`: a total is printed only under a listing that shows an amount ------------------
+
+CAPPED = "examples/tzf-2023-1/07-logistics-capped.yaml"
+
+
+def only(statuses: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "run", POLICY, "--case", CAPPED, "--only", statuses],
+        capture_output=True, text=True, cwd=REPO, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_only_not_applicable_prints_no_total():
+    text = only("不适用")
+    assert "✘" in text and "合计" not in text
+
+
+def test_only_undetermined_prints_no_total():
+    assert "合计" not in only("待定,not_in_force")
+
+
+def test_a_listing_with_an_amount_prints_the_total_of_every_rule():
+    """The capped logistics subsidy pays 100万元 (1,198,000元 before the cap)."""
+    assert only("适用").splitlines()[-1] == "合计（支付给申请人）: 1,000,000元（100万元）"
+    assert only("不适用,适用").splitlines()[-1] == "合计（支付给申请人）: 1,000,000元（100万元）"
