@@ -97,13 +97,16 @@ def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
         local += policy.file.units
     found.extend(lint_units([d for d in declared.values() if d not in local]))
     named = {unit for policy in policies for unit in _named_units(policy)}
+    # A registry (`units from`) lists the units of many documents: one that the policies
+    # checked here do not name is not unused (a new project copies the whole registry). A unit a
+    # policy declares for itself and no policy names is.
     for name, decl in declared.items():
-        if name not in named:
+        if name not in named and decl in local:
             found.append(
                 _warn(
                     "unused-unit",
                     decl.name.span,
-                    f"unit `{name}` is named by no policy checked here",
+                    f"unit `{name}` is declared by a policy but named by no policy checked here",
                 )
             )
     return _ordered(found)
