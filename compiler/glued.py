@@ -21,8 +21,8 @@ from lark.lexer import TerminalDef
 # The words `suffix_bound` in grammar/policy.lark accepts, longest first (及以上 before 以上).
 SUFFIX_BOUNDS = ("及以上", "及以下", "以上", "以下", "以内", "以外")
 # The words of `prefix_bound`, and all boundary words.
-PREFIX_BOUNDS = ("不少于", "不低于", "不超过", "不满", "不足", "超过", "届满", "满", "达到")
-PREFIX_BOUNDS += ("未达到", "低于", "高于", "少于", "多于")
+PREFIX_BOUNDS: tuple[str, ...] = ("不少于", "不低于", "不超过", "不满", "不足", "超过", "届满")
+PREFIX_BOUNDS += ("满", "达到", "未达到", "低于", "高于", "少于", "多于")
 BOUNDARY_WORDS = PREFIX_BOUNDS + SUFFIX_BOUNDS
 
 

@@ -252,11 +252,10 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
             f"write them as in `50人{boundary}` or `50 人 {boundary}`",
             "a number, a measure and a boundary word (`50人以上` or `50 人 以上`)",
         )
-    hint = label
     if token.type == "$END":
         message = "the file ends before the declaration is complete (is a `}` missing?)"
     else:
-        message = f"unexpected {_token_text(token)}" + (f": {hint}" if hint else "")
+        message = f"unexpected {_token_text(token)}" + (f": {label}" if label else "")
     end_column = (token.end_column or column + 1) if token.type != "$END" else column + 1
     return Diagnostic(
         Span(filename, line, column, token.end_line or line, end_column),
