@@ -209,8 +209,17 @@ def _from_json(text: str, path: str) -> Node:
     first = len(text) - len(text.lstrip())
     root = _wrap_json(data, places.at(first), 0, places)
     if places.duplicates:
-        raise ProblemsError(places.duplicates)
+        raise DuplicateKeys(places.duplicates, root)
     return root
+
+
+class DuplicateKeys(ProblemsError):
+    """Keys written twice in a case file. `root` is the file read with each key's first value,
+    so that `load_case` reports the file's other problems beside these, all at once."""
+
+    def __init__(self, problems: list[Problem], root: Node):
+        super().__init__(problems)
+        self.root = root
 
 
 @attrs.frozen
@@ -271,7 +280,7 @@ def _from_yaml(text: str, path: str) -> Node:
     duplicates: list[Problem] = []
     converted = _convert(root, path, 0, {}, duplicates)
     if duplicates:
-        raise ProblemsError(duplicates)
+        raise DuplicateKeys(duplicates, converted)
     return converted
 
 
@@ -338,22 +347,31 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
 
 def load_case(path: Path, policy: CheckedPolicy) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once, as a
-    `ProblemsError` (an InputError) whose problems name the file, line, column and field."""
-    return validate_case(read_case_file(path), policy, str(path))
+    `ProblemsError` (an InputError) whose problems name the file, line, column and field. A
+    key written twice is one problem among the others, not the only one reported."""
+    try:
+        root, found = read_case_file(path), []
+    except DuplicateKeys as exc:
+        root, found = exc.root, exc.problems
+    return validate_case(root, policy, str(path), found)
 
 
-def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
-    """A parsed case checked against `policy`; every problem at once, as a ProblemsError."""
+def validate_case(
+    root: Node, policy: CheckedPolicy, path: str, found: Iterable[Problem] = ()
+) -> Case:
+    """A parsed case checked against `policy`; every problem at once (after those `found`
+    while reading it), as a ProblemsError."""
     if not isinstance(root.value, dict):
         raise ProblemsError(
             [
+                *found,
                 root.where.problem(
                     "a case is a mapping with `inputs:` (and optionally "
                     "`on:`, `received:`, `readings:`, `expect:`)"
-                )
+                ),
             ]
         )
-    problems: list[Problem] = []
+    problems: list[Problem] = list(found)
     fields: dict[str, Node] = root.value
     for key, node in fields.items():
         if key not in CASE_KEYS:
@@ -408,7 +426,9 @@ def result_names(policy: CheckedPolicy) -> list[str]:
 def _close_word(word: str, choices: Iterable[str]) -> str:
     """A did-you-mean for the case file's own English words (fields, status words): spelling
     distance suits them, where the character overlap of `did_you_mean` suits Chinese names."""
-    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.7)
+    listed = list(choices)
+    same = [c for c in listed if c.lower() == word.lower()]  # `On:` for `on:`
+    close = same or difflib.get_close_matches(word, listed, n=2, cutoff=0.7)
     return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
 
 
@@ -422,9 +442,9 @@ def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date |
     if isinstance(node.value, date):
         return node.value
     try:
-        return parse_iso_date(str(node.value))
+        return parse_iso_date(str(as_written(node)))
     except ValueError as exc:
-        problems.append(node.where.problem(f"`{name}`: {exc}", name))
+        problems.append(node.where.problem(f"`{name}`: {exc}{_yes_no_note(node)}", name))
         return None
 
 
@@ -433,19 +453,20 @@ def _received(
 ) -> list[str]:
     if node is None or node.value is None:
         return []
-    if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
+    items = node.value if isinstance(node.value, list) else []
+    if not isinstance(node.value, list) or not all(isinstance(as_written(v), str) for v in items):
         problems.append(node.where.problem("`received` must be a list of rule names", "received"))
         return []
     names: list[str] = []
-    for item in node.value:
-        if item.value in rule_names:
-            names.append(item.value)
+    for item in items:
+        if as_written(item) in rule_names:
+            names.append(as_written(item))
         else:
             # A list item's place is the list's when the reader gives none of its own.
             where = item.where if item.where.line else node.where
             problems.append(
                 where.problem(
-                    f"`received`: {_not_a_rule(item.value, rule_names, number)}", "received"
+                    f"`received`: {_not_a_rule(as_written(item), rule_names, number)}", "received"
                 )
             )
     return names
@@ -508,11 +529,12 @@ def _expectation(
         elif key == "status":
             # The words `--only` takes: the JSON name, its Chinese word (适用, 不适用, 待定 …).
             words = status_words()
-            if isinstance(entry.value, str) and entry.value in words:
-                status = words[entry.value]
+            written = as_written(entry)
+            if isinstance(written, str) and written in words:
+                status = words[written]
             else:
-                shown = entry.value if isinstance(entry.value, str) else _shown(entry.value)
-                hint = _close_word(shown, words) if isinstance(entry.value, str) else ""
+                shown = written if isinstance(written, str) else _shown(written)
+                hint = _close_word(shown, words) if isinstance(written, str) else ""
                 listed = "; ".join(f"{s} ({w})" for s, w in STATUS_WORDS.items())
                 problems.append(
                     entry.where.problem(
@@ -528,7 +550,8 @@ def _expectation(
         elif isinstance(entry.value, bool) or not isinstance(entry.value, (Decimal, str)):
             problems.append(
                 entry.where.problem(
-                    f"`{key}`: expected an amount such as `100万元`, got {_shown(entry.value)}",
+                    f"`{key}`: expected an amount such as `100万元`, "
+                    f"got {_shown(as_written(entry))}{_yes_no_note(entry)}",
                     f"{field}.{key}",
                 )
             )
@@ -552,11 +575,11 @@ def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem])
         return {}
     chosen: dict[str, str] = {}
     for name, option in node.value.items():
-        problem = reading_problem(policy, name, str(option.value))
+        problem = reading_problem(policy, name, str(as_written(option)))
         if problem:
             problems.append(option.where.problem(problem, f"readings.{name}"))
         else:
-            chosen[name] = str(option.value)
+            chosen[name] = str(as_written(option))
     return chosen
 
 
@@ -643,9 +666,9 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
         if isinstance(value, date):
             return value
         try:
-            return parse_iso_date(str(value))
+            return parse_iso_date(str(as_written(node)))
         except ValueError as exc:
-            raise _FieldError(str(exc)) from None
+            raise _FieldError(f"{exc}{_yes_no_note(node)}") from None
     if kind == "enum":
         # A member is text: an unquoted `yes` or `12` is read as written, not as YAML's type.
         members = policy.enums[info.type.enum]
@@ -663,7 +686,7 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
             )
         if not value:
             raise _FieldError("expected at least one value (one per day), got an empty list")
-        return tuple(_quantity(info, item.value, series=True) for item in value)
+        return tuple(_quantity(info, item.value, True, item) for item in value)
     if kind == "keyed":
         if not isinstance(value, dict):
             raise _FieldError(f"expected {_describe(info, policy)}, got {_shown(value)}")
@@ -672,19 +695,27 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
         for member in members:
             entry = value.get(member)
             tally[member] = (
-                _quantity(info, entry.value) if entry is not None else Quantity.of(0, info.measure)  # type: ignore[arg-type]
+                _quantity(info, entry.value, False, entry)
+                if entry is not None
+                else Quantity.of(0, info.measure)  # type: ignore[arg-type]
             )
         unknown = [k for k in value if k not in members]
         if unknown:
             raise _FieldError(f"`{unknown[0]}` is not one of {', '.join(members)}")
         return tally
-    return _quantity(info, value)
+    return _quantity(info, value, False, node)
 
 
-def _quantity(info: InputInfo, value: Any, series: bool = False) -> Quantity:
+def _quantity(
+    info: InputInfo, value: Any, series: bool = False, node: Node | None = None
+) -> Quantity:
+    """`value` read in the input's measure; `node`, where it was written, for the message."""
     assert info.measure is not None
     if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
-        raise _FieldError(f"expected a number of {info.measure.name}, got {_shown(value)}")
+        shown, note = (
+            (_shown(as_written(node)), _yes_no_note(node)) if node else (_shown(value), "")
+        )
+        raise _FieldError(f"expected a number of {info.measure.name}, got {shown}{note}")
     dims = info.type.dims if not series else info.measure.dims
     try:
         return read_input_quantity(value, info.measure, dims)
@@ -704,6 +735,23 @@ def _default(info: InputInfo, policy: CheckedPolicy) -> Any:
     if isinstance(default, n.Expr):
         return constant(default)
     return default
+
+
+def as_written(node: Node) -> Any:
+    """The value, but an unquoted word that YAML 1.1 reads as a boolean (`yes`, `no`, `on`,
+    `off`, `true`, `false`, any case) as the word written: where no boolean is expected (a
+    reading's option, a rule's name, a status, a message) the case means the word."""
+    if isinstance(node.value, bool) and node.text is not None:
+        return node.text
+    return node.value
+
+
+def _yes_no_note(node: Node) -> str:
+    """What to tell a drafter whose unquoted `no` (or `yes`, `on`, `off`, `true`, `false`) was
+    read as a boolean where a boolean is not expected."""
+    if not isinstance(node.value, bool) or node.text is None:
+        return ""
+    return f" (YAML reads an unquoted `{node.text}` as a yes/no answer)"
 
 
 def _shown(value: Any) -> str:

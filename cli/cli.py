@@ -155,7 +155,9 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
     )
 
     test = sub.add_parser("test", help="run example cases against their expected results")
-    test.add_argument("policy", type=Path, nargs="?", metavar="POLICY")
+    test.add_argument(
+        "policy", type=Path, nargs="?", metavar="POLICY", help="default: the policy each case names"
+    )
     test.add_argument(
         "cases",
         type=Path,
@@ -601,6 +603,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    from policyc.case_policy import names_cases, policies_for
     from policyc.testing import run_case_tests
 
     if args.policy is None:
@@ -611,6 +614,8 @@ def cmd_test(args: argparse.Namespace) -> int:
         ]
         if not pairs:
             raise InputError("no policies/<name>.policy with examples/<name>/ cases to test")
+    elif names_cases(args.policy):  # `policyc test CASE…`: each case says its policy
+        pairs = policies_for([args.policy, *args.cases])
     else:
         pairs = [(args.policy, args.cases or [Path("examples") / args.policy.stem])]
     if args.format == "json":

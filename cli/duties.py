@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,7 +24,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, check
-from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.errors import InputError
 from policyc.compiler.parser import parse
 from policyc.compiler.pipeline import CompiledPolicy, read_source
 from policyc.compiler.registry import Unit
@@ -96,7 +97,7 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
 def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
     """The unit a name, alias or full name (the one `duties` prints in its header) stands
     for; an error naming close matches when none does."""
-    known: set[str] = set()
+    known: dict[str, Unit] = {}
     for policy in policies:
         unit = policy.registry.resolve(name)
         if unit is not None:
@@ -104,8 +105,67 @@ def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
         for candidate in policy.registry.units.values():
             if candidate.full_name == name:
                 return candidate
-            known.update((candidate.name, candidate.full_name, *candidate.aliases))
-    raise InputError(f"unknown unit `{name}`{did_you_mean(name, known)}")
+            known.setdefault(candidate.name, candidate)
+    close = close_units(name, known.values())
+    hint = _add_alias(name, known.values())
+    if not close:
+        raise InputError(
+            f"unknown unit `{name}`: no unit's name, full name or alias is close{hint}"
+        )
+    shown = ", ".join(f"`{unit.name}`" + (f" ({form})" if form else "") for unit, form in close)
+    raise InputError(f"unknown unit `{name}`; did you mean {shown}?{hint}")
+
+
+# Words every unit's name has (天门市…局): they say nothing about which unit is meant.
+_GENERIC = re.compile(
+    r"^(?:天门市|湖北省|市|省|县|区)|(?:委员会|办公室|局|委|办|厅|中心|集团|公司|部)$"
+)
+
+
+def close_units(query: str, units: Iterable[Unit], limit: int = 3) -> list[tuple[Unit, str]]:
+    """The units whose name, full name or an alias is close to `query`, best first, each with
+    the form that matched when it is not the unit's name (`alias 市医保局`). Closest is a form
+    that holds the query or is held by it; then one whose distinctive characters (without 市,
+    局 … that every unit has) hold the query's in order, as an abbreviation does (发改 in
+    发展和改革); then forms sharing at least two distinctive characters. None when nothing is
+    close: one shared character (环保局, 医保局) says nothing."""
+    scored: list[tuple[float, str, Unit, str]] = []
+    for unit in units:
+        forms = [(unit.name, ""), (unit.full_name, unit.full_name)]
+        forms += [(alias, f"alias {alias}") for alias in unit.aliases]
+        # The first form of the best score: the unit's own name before its full name.
+        best = max(((_closeness(query, f), label) for f, label in forms if f), key=lambda x: x[0])
+        if best[0] > 0:
+            scored.append((-best[0], unit.name, unit, best[1]))
+    scored.sort(key=lambda item: (item[0], item[1]))
+    top = -scored[0][0] if scored else 0.0
+    return [(unit, form) for score, _, unit, form in scored[:limit] if -score >= top * 0.75]
+
+
+def _closeness(query: str, written: str) -> float:
+    if len(query) >= 2 and (query in written or written in query):
+        return 1.0
+    a, b = _GENERIC.sub("", query) or query, _GENERIC.sub("", written) or written
+    if len(a) >= 2 and (a in b or b in a):
+        return 0.9
+    if len(a) >= 2 and _in_order(a, b):
+        return 0.8
+    shared = set(a) & set(b)
+    return len(shared) / len(set(a) | set(b)) if len(shared) >= 2 else 0.0
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Every character of `short` in `long`, in the same order (an abbreviation)."""
+    rest = iter(long)
+    return all(char in rest for char in short)
+
+
+def _add_alias(name: str, units: Iterable[Unit]) -> str:
+    """Where to declare `name` if it is another name of a unit: the registry most units are
+    declared in."""
+    files = Counter(u.declared_in for u in units if u.declared_in)
+    where = f" in {files.most_common(1)[0][0]}" if files else ""
+    return f" (if `{name}` is another name of a unit, add it to that unit's `alias`{where})"
 
 
 # ---- collecting ------------------------------------------------------------------------------

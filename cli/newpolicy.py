@@ -11,6 +11,7 @@ from pathlib import Path
 
 from policyc.compiler.errors import Diagnostic, InputError, PolicyError
 from policyc.compiler.pipeline import read_source
+from policyc.compiler.project import project_root
 from policyc.compiler.registry import Registry
 from policyc.compiler.skeleton import relative, skeleton
 
@@ -24,10 +25,17 @@ def parse_lines(text: str) -> tuple[int, int]:
 
 def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> int:
     first, last = parse_lines(lines)
-    all_lines = read_source(source).split("\n")
+    all_lines = read_source(source).splitlines()  # counted as `check` counts them
     if last > len(all_lines):
         raise InputError(f"--lines {lines}: {source} has {len(all_lines)} lines")
     folder = out.parent if out is not None else Path(".")
+    root = project_root(out if out is not None else Path("skeleton.policy"))
+    if not source.resolve().is_relative_to(root):
+        raise InputError(
+            f"{source}: lies outside the project {root} (the folder above policies/), where "
+            f"`check` would refuse to read it; copy it into the project (as {root / 'sources'}"
+            f"/{source.name}) and name that copy"
+        )
     if units is None:
         units = next((p for p in (folder / "units.policy", Path("policies/units.policy"))
                       if p.is_file()), None)  # fmt: skip
@@ -46,6 +54,11 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
     )
     if out is None:
         sys.stdout.write(text)
+        sys.stderr.write(
+            "policyc new: the skeleton names its files relative to this folder "
+            f'(`source "{relative(source, folder)}"`); save it here, or give -o FILE to name '
+            "them relative to FILE's folder\n"
+        )
         return 0
     try:
         with out.open("x", encoding="utf-8") as handle:
@@ -54,7 +67,11 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
         raise InputError(f"{out}: exists already; choose another file or remove it") from None
     except OSError as exc:
         raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    sys.stderr.write(f"wrote {out}\n")
+    todos = text.count("TODO(")
+    sys.stderr.write(
+        f"wrote {out}: {todos} places marked TODO to fill; then `policyc check {out}` "
+        "(it lists what is left as warnings)\n"
+    )
     return 0
 
 

@@ -35,6 +35,7 @@ import sys
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any, TextIO
 
 from policyc.compiler.checker import CheckedPolicy
@@ -295,6 +296,7 @@ def to_text(
     totals_of: list[RuleResult] | None = None,
 ) -> str:
     out = header_lines(policy, on, readings, readings)
+    places = TracePlaces(policy.checked) if explain else None
     current = None
     for r in results:
         info = r.info
@@ -305,8 +307,11 @@ def to_text(
             out.append(_owner_heading(info.owner_kind, info.owner_number, info.owner_title))
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
-        out.extend(_rule_lines(r, explain))
-    sums = totals(totals_of or results)
+        out.extend(_rule_lines(r, places))
+    # The totals are over every rule, but a total under a listing with no amount in it (`--only
+    # 不适用`) adds up nothing the reader sees: it is printed only when an amount is listed.
+    listed = totals(results)
+    sums = totals(totals_of or results) if listed else {}
     if sums:
         out.append("")
         for flow, by_unit in sums.items():
@@ -365,7 +370,31 @@ def _owner_heading(kind: str, number: str, title: str) -> str:
     return f"{number}、{title}"
 
 
-def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
+class TracePlaces:
+    """Where `--explain` points: the policy file by name with its line (`[tzf-2023-1.policy
+    第216行]`, never a bare 第216行 a reader takes for the received text's), and for an input a
+    result waits for that no step of its trace reads, the line of the rule that uses it."""
+
+    def __init__(self, checked: CheckedPolicy):
+        self.file = Path(checked.file.path).name
+        self.lines = checked.text.split("\n")
+        self.rules = {rule.name.text: rule.span for _, rule in checked.file.all_rules()}
+        self.declared = {name: info.decl.span.line for name, info in checked.inputs.items()}
+
+    def at(self, line: int) -> str:
+        return f"[{self.file} 第{line}行]"
+
+    def use_of(self, rule: str, name: str) -> int:
+        """The first line of `rule` that names input `name`, else the input's declaration."""
+        span = self.rules.get(rule)
+        if span is not None:
+            for number in range(span.line, (span.end_line or span.line) + 1):
+                if name in self.lines[number - 1].split("#")[0]:
+                    return number
+        return self.declared.get(name, span.line if span is not None else 0)
+
+
+def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
     info = r.info
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if r.status == "decided":
@@ -404,9 +433,19 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
         lines.append(f"      依读法: {'、'.join(info.readings)}")
     for quote in info.quotes[:1]:
         lines.append(f"      原文: {quote}")
-    if explain:
+    if places is not None:
         for step in r.steps:
-            lines.append(f"        · {step.text}  [第{step.line}行]")
+            lines.append(f"        · {step.text}  {places.at(step.line)}")
+        # An input the result waits for that no step reads (the amount stops at it unread):
+        # the line that uses it, so that every input the reason names is traced.
+        unread: dict[int, list[str]] = {}
+        for name in r.missing:
+            if not any(name in step.text for step in r.steps):
+                unread.setdefault(places.use_of(info.name, name), []).append(name)
+        for line, names in unread.items():
+            lines.append(
+                f"        · 待定: 需要输入 {'、'.join(names)}（本例未给出）  {places.at(line)}"
+            )
     return lines
 
 

@@ -21,6 +21,7 @@ from policyc.compiler import amount_checks, scale_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
+from policyc.compiler.glued import run_together
 from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
@@ -900,7 +901,8 @@ class _Checker:
                 "rename one so that a bare name says which",
             )
             return UNKNOWN
-        hint = did_you_mean(expr.name, [*self.inputs, *self.define_types, *self.tables])
+        known = [*self.inputs, *self.define_types, *self.tables]
+        hint = run_together(expr.name, known) or did_you_mean(expr.name, known)
         self.error(
             expr.span,
             f"unknown name `{expr.name}`{hint}",

@@ -33,10 +33,11 @@ WARNING_CODES: dict[str, str] = {
     "same-full-name": "two units with the same full name",
     "alias-repeats-name": "an alias equal to its unit's name",
     "duplicate-alias": "an alias listed twice",
-    "unused-unit": "a registry unit that no policy checked names",
+    "unused-unit": "a unit a policy declares itself that no policy checked names",
     # checker and coverage
     "unused-input": "an input that no rule uses",
     "uncovered-sentence": "a sentence of the source text that no quote or aside covers",
+    "todo": "a `# TODO(…)` comment `policyc new` left: a field to confirm or rules to write",
     # the ignore comments themselves
     "bad-ignore": "an ignore comment without a reason or naming an unknown code",
 }

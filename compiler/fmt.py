@@ -82,9 +82,13 @@ _NO_SPACE_AFTER = frozenset({"(", "[", "/"})
 @functools.cache
 def _lark() -> Lark:
     # The parser's own grammar and options, keeping the tokens the AST builder drops.
+    from policyc.compiler.glued import GluedBoundaries, boundary_types
     from policyc.compiler.parser import LARK_OPTIONS
 
-    return Lark(grammar_text(), cache=True, keep_all_tokens=True, **LARK_OPTIONS)
+    postlex = GluedBoundaries()  # `50人以上` as `50 人 以上`, as the parser reads it
+    parser = Lark(grammar_text(), cache=True, keep_all_tokens=True, postlex=postlex, **LARK_OPTIONS)
+    postlex.keyword_types = boundary_types(parser.terminals)
+    return parser
 
 
 def format_text(text: str, filename: str = "<text>") -> str:

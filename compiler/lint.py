@@ -66,6 +66,7 @@ from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
 from policyc.compiler.project import named_file
 from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
+from policyc.compiler.todos import todo_warnings
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 MAX_YEARS = 100
@@ -80,7 +81,8 @@ def lint(policy: CheckedPolicy) -> list[Diagnostic]:
     """Warnings for one checked policy, in document order."""
     linter = _Linter(policy)
     linter.run()
-    return _ordered(linter.found)
+    todos = todo_warnings(policy.text, policy.file.path, policy.file.asides)
+    return _ordered([*linter.found, *todos])
 
 
 def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
@@ -95,13 +97,16 @@ def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
         local += policy.file.units
     found.extend(lint_units([d for d in declared.values() if d not in local]))
     named = {unit for policy in policies for unit in _named_units(policy)}
+    # A registry (`units from`) lists the units of many documents: one that the policies
+    # checked here do not name is not unused (a new project copies the whole registry). A unit a
+    # policy declares for itself and no policy names is.
     for name, decl in declared.items():
-        if name not in named:
+        if name not in named and decl in local:
             found.append(
                 _warn(
                     "unused-unit",
                     decl.name.span,
-                    f"unit `{name}` is named by no policy checked here",
+                    f"unit `{name}` is declared by a policy but named by no policy checked here",
                 )
             )
     return _ordered(found)

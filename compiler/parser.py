@@ -10,6 +10,7 @@ import contextlib
 import functools
 import hashlib
 import marshal
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,7 @@ from lark.lexer import TerminalDef
 from policyc.compiler import ast_marshal, cache
 from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
+from policyc.compiler.glued import SUFFIX_BOUNDS, GluedBoundaries, boundary_types
 from policyc.compiler.nodes import PolicyFile
 from policyc.grammar import grammar_text
 
@@ -39,18 +41,28 @@ LARK_OPTIONS: dict[str, Any] = {
 def _lark() -> Lark:
     """The parser. Building its LALR tables takes seconds, so they are kept, serialized by Lark
     as plain data (marshal, no pickle), in policyc's private cache, where each entry is
-    authenticated before it is read (compiler/cache.py); never in a shared temp folder."""
+    authenticated before it is read (compiler/cache.py); never in a shared temp folder. The
+    post-lexer (compiler/glued.py) is no part of the tables: it is attached on every load."""
     name = _tables_name()
     blob = cache.load_blob(name)
     if blob is not None:
         try:
-            return Lark.load(marshal.loads(blob))
+            return _with_postlex(marshal.loads(blob))
         except (EOFError, ValueError, TypeError, KeyError, AttributeError, AssertionError):
             pass  # authentic but from a Lark that reads it differently: build afresh
     parser = Lark(grammar_text(), **LARK_OPTIONS)
     data, memo = parser.memo_serialize([TerminalDef, Rule])
     with contextlib.suppress(ValueError):  # a Lark whose tables hold more than plain data
         cache.store_blob(name, marshal.dumps({"data": data, "memo": memo}))
+    return _with_postlex({"data": data, "memo": memo})
+
+
+def _with_postlex(tables: dict[str, Any]) -> Lark:
+    """The parser from its serialized tables, with the post-lexer that reads `50人以上` as
+    `50 人 以上`."""
+    postlex = GluedBoundaries()
+    parser = Lark.__new__(Lark)._load(tables, postlex=postlex)
+    postlex.keyword_types = boundary_types(parser.terminals)
     return parser
 
 
@@ -145,6 +157,12 @@ _EXAMPLES: dict[str, list[str]] = {
     "a boundary word after a name needs the number first, as in `员工人数 50 人 以上`": [
         'clause 一 "t" { rule r { when 员工人数 以上 } }',
     ],
+    "one boundary word to a number: `不少于 50 人` or `50 人 以上`, not both": [
+        'clause 一 "t" { rule r { when x 不少于 50 人 以上 } }',
+        'clause 一 "t" { rule r { when x 不少于 50 以上 } }',
+        'clause 一 "t" { quote "q" rule r { when x 不少于 50 人 以上 } }',
+        'clause 一 "t" { quote "q" responsible u rule r { when x 不少于 50 人 以上 } }',
+    ],
     "a `rule` belongs inside a `clause` or a `section`": [
         "rule r { }",
     ],
@@ -224,11 +242,20 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         label = exc.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
     except TypeError:  # Lark 1.3 formats a parser state with %d in one path of match_examples
         label = None
-    hint = label or _glued_word_hint(text, line, column)
+    glued = None if label else _glued_word(text, line, column)
+    if glued is not None and token.type != "$END":
+        # The word is the mistake, not the token after it (often on the next line).
+        word, boundary, word_line, word_column = glued
+        return Diagnostic(
+            Span(filename, word_line, word_column, word_line, word_column + len(word)),
+            f"`{word}` is not a number, a measure and a boundary word written together: "
+            f"write them as in `50人{boundary}` or `50 人 {boundary}`",
+            "a number, a measure and a boundary word (`50人以上` or `50 人 以上`)",
+        )
     if token.type == "$END":
         message = "the file ends before the declaration is complete (is a `}` missing?)"
     else:
-        message = f"unexpected {_token_text(token)}" + (f": {hint}" if hint else "")
+        message = f"unexpected {_token_text(token)}" + (f": {label}" if label else "")
     end_column = (token.end_column or column + 1) if token.type != "$END" else column + 1
     return Diagnostic(
         Span(filename, line, column, token.end_line or line, end_column),
@@ -237,34 +264,38 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     )
 
 
-_BOUNDARY_WORDS = (
-    "以上",
-    "以下",
-    "以内",
-    "以外",
-    "不少于",
-    "不低于",
-    "不超过",
-    "超过",
-    "不满",
-    "达到",
-)
-
-
-def _glued_word_hint(text: str, line: int, column: int) -> str:
-    """`50人以上` lexes as 50 and one name `人以上`: say so instead of a bare 'unexpected'."""
+def _glued_word(text: str, line: int, column: int) -> tuple[str, str, int, int] | None:
+    """The word just before line:column (across lines and comments) that holds a boundary word
+    inside it — `50人以上的` lexes as 50 and the measure `人以上的`, and the parser fails only at
+    the token after it —, as (word, boundary word, line, column); None when there is none."""
     lines = text.splitlines()
     if not 1 <= line <= len(lines):
-        return ""
-    words = lines[line - 1][: column - 1].split()
-    for word in reversed(words[-2:]):
-        for boundary in _BOUNDARY_WORDS:
-            if boundary in word and word != boundary:
-                return (
-                    f"`{word}` is read as one word; write the boundary word `{boundary}` apart, "
-                    f"as in `50 人 {boundary}`"
-                )
-    return ""
+        return None
+    seen = 0
+    for number in range(line, 0, -1):
+        row = _code(lines[number - 1])
+        if number == line:
+            row = row[: column - 1]
+        words = [(m.group(), m.start() + 1) for m in re.finditer(r"\S+", row)]
+        for word, at in reversed(words):
+            for boundary in SUFFIX_BOUNDS:  # a word before the number (不少于50人) lexes apart
+                if boundary in word[1:]:
+                    return word, boundary, number, at
+            seen += 1
+            if seen == 2:
+                return None
+    return None
+
+
+def _code(row: str) -> str:
+    """A line without its comment (a `#` outside a string)."""
+    quoted = False
+    for at, char in enumerate(row):
+        if char == '"' and (at == 0 or row[at - 1] != "\\"):
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return row[:at]
+    return row
 
 
 def _char_hint(char: str) -> str:

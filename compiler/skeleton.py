@@ -2,8 +2,12 @@
 
 `skeleton(lines, ...)` reads the document's lines as the gazette prints them and writes:
 
-- the header: the 文号 (the first line), the title (the lines up to the addressees), the issuer
-  and the date (the signature lines at the end of the notice), each marked `TODO(drafter)`;
+- the header: the 文号 (the line before the addressees that looks like one, else the first
+  line), the title (the other lines before the addressees; a masthead `…文件` is an aside), the
+  issuer and the date (the signature lines at the end of the notice), and the validity sentence
+  (`自2024年3月1日起施行,有效期至2026年12月31日` → `valid from 2024-03-01 until 2026-12-31`,
+  `自发布之日起实施,有效期暂定3年` → `valid from <落款日期> for 3 年 provisional`, `由…负责解释`
+  → `interpreted_by`), each marked `TODO(drafter)`, which `check` lists as warnings;
 - the document's own numbering as structure: `一、` sections, `(一)` clauses, `1.` tasks, and in a
   plan numbered `1总则` / `1.3 适用范围` / `4.3.1`, bare-numbered sections and dotted clauses; a
   clause's title is its heading (`(一)配套发展资金。`), a task's its first sentence when short;
@@ -28,6 +32,7 @@ from policyc.compiler.coverage import _PIECES
 
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
+_NUMBER_YEAR = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}")
 _SIGNATURE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _SECTION = re.compile(rf"^(?P<n>[{_NUMERAL}]+)、\s*(?P<rest>.+)$")
 _CLAUSE = re.compile(rf"^[(（](?P<n>[{_NUMERAL}]+)[)）]\s*(?P<rest>.+)$")
@@ -75,14 +80,23 @@ def skeleton(
         raise ValueError("the lines given are blank")
     last = first + len(lines) - 1
     asides: list[tuple[str, str]] = []
-    doc_number_line = text_lines[0][1]
+    addressee = next((i for i, (_, t) in enumerate(text_lines) if t.endswith((":", "："))), None)
+    head = text_lines[:addressee] if addressee is not None else text_lines[:2]
+    # The 文号 is the line that looks like one, wherever the document prints it (a county's
+    # notice often puts the title first); else the first line, as the gazette prints it.
+    number_at = next((i for i, (_, t) in enumerate(head) if _looks_like_number(t)), 0)
+    doc_number_line = head[number_at][1]
     doc_number = _DOCUMENT_NUMBER.search(doc_number_line)
-    asides.append((doc_number_line, "文号, 写在 header 的 policy 中"))
-    body = text_lines[1:]
-    addressee = next((i for i, (_, t) in enumerate(body) if t.endswith((":", "："))), None)
-    title_lines = body[:addressee] if addressee is not None else body[:1]
-    title = "".join(t.replace(" ", "").replace("\u3000", "") for _, t in title_lines)
-    rest = body[len(title_lines) :]
+    title_lines = []
+    for i, (_, text) in enumerate(head):
+        if i == number_at:
+            asides.append((text, "文号, 写在 header 的 policy 中"))
+        elif text.endswith("文件") and len(text) <= _TITLE_LIMIT:  # the red-letter masthead
+            asides.append((text, "发文机关标志"))
+        else:
+            title_lines.append(text)
+    title = "".join(t.replace(" ", "").replace("\u3000", "") for t in title_lines)
+    rest = text_lines[len(head) :]
     if addressee is not None:
         asides.append((rest[0][1], "主送机关"))
         rest = rest[1:]
@@ -96,9 +110,19 @@ def skeleton(
                 issued = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
                 issuer = rest[i - 1][1]
     headings = _headings(rest)
+    validity = _validity(rest, headings, issued)
+    if validity is not None and not validity.under_heading:
+        signature.add(validity.line)  # an aside, not the text of the clause it follows
     parts, preamble = _structure(rest, headings, resolve, signature)
     for line in preamble:
-        what = "落款" if line == issuer or _SIGNATURE_DATE.match(line) else "TODO(drafter): 说明"
+        if validity is not None and line == validity.text:
+            what = "施行日期和有效期, 写在 header 的 valid 中"
+            if validity.interpreter:
+                what = "施行日期、有效期和解释单位, 写在 header 的 valid 与 interpreted_by 中"
+        elif line == issuer or _SIGNATURE_DATE.match(line):
+            what = "落款"
+        else:
+            what = "TODO(drafter): 说明"
         asides.append((line, what))
     unknown = sorted({u for p in _walk(parts) for u in p.unknown})
     issuer_unit = resolve(issuer) if issuer else None
@@ -116,8 +140,15 @@ def skeleton(
     ]
     if issuer_unit:
         out.append(f"    issuer {issuer_unit}  # TODO(drafter): confirm (落款: {issuer})")
+    elif issuer:
+        out.append(
+            f"    # TODO(registry): the issuer {issuer} (落款) is not in the registry: "
+            "add it, then write `issuer NAME`"
+        )
     if issued:
         out.append(f"    issued {issued}  # TODO(drafter): confirm (落款日期)")
+    if validity is not None:
+        out += validity.header(resolve)
     out.append(f"    source {_quote(source)} lines {first} to {last}")
     if registry:
         out.append(f"    units from {_quote(registry)}")
@@ -128,6 +159,99 @@ def skeleton(
     from policyc.compiler.fmt import format_text
 
     return format_text("\n".join(out) + "\n", "<skeleton>")
+
+
+def _looks_like_number(line: str) -> bool:
+    """A 文号 (天政发〔2023〕1号, X政办发[2024]3号): a bracketed year, on a short line."""
+    return len(line) <= _TITLE_LIMIT and _NUMBER_YEAR.search(line) is not None
+
+
+@attrs.frozen
+class _Validity:
+    """The sentence that says when the document takes effect and for how long."""
+
+    line: int
+    text: str
+    start: str  # YYYY-MM-DD
+    until: str = ""  # the last day, YYYY-MM-DD (有效期至 includes it)
+    term: str = ""  # `3 年`, `6 个月`
+    provisional: bool = False  # 有效期暂定
+    interpreter: str = ""  # 由…负责解释, as written
+    under_heading: bool = False  # the whole text of a heading of its own (9.5 预案实施时间)
+
+    def header(self, resolve: Resolver) -> list[str]:
+        where = f"# TODO(drafter): confirm (第{self.line}行)"
+        if self.until:
+            valid = f"valid from {self.start} until {self.until}"
+        elif self.term:
+            valid = f"valid from {self.start} for {self.term}"
+        else:
+            valid = f"valid from {self.start}"
+        lines = [f"    {valid}{' provisional' if self.provisional else ''}  {where}"]
+        unit = resolve(self.interpreter) if self.interpreter else None
+        if unit:
+            lines.append(f"    interpreted_by {unit}  {where}")
+        return lines
+
+
+_START = re.compile(
+    r"自\s*(?:(?P<date>\d{4}年\d{1,2}月\d{1,2}日)|(?:发布|印发|公布|发文)之日)\s*起\s*(?:施行|实施|执行)"
+)
+_UNTIL = re.compile(r"有效期(?:至|到)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)")
+_TERM = re.compile(
+    rf"有效期(?P<provisional>暂定)?为?\s*(?P<n>\d+|[{_NUMERAL}]+)\s*(?P<measure>年|个月)"
+)
+_INTERPRETER = re.compile(r"由(?P<unit>[^,，。;；由]+?)负责解释")
+_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def _validity(
+    lines: Sequence[tuple[int, str]], headings: dict[int, tuple[str, str, str]], issued: str
+) -> _Validity | None:
+    """The validity sentence among the document's lines that are not headings: `自2024年3月1日起
+    施行,有效期至2026年12月31日` → from 2024-03-01 until 2026-12-31; `自发布之日起实施,有效期暂定
+    3年` → from the 落款 date for 3 年 provisional. None when no line says when it takes effect."""
+    for at, (number, text) in enumerate(lines):
+        start = _START.search(text)
+        if start is None or number in headings:
+            continue
+        begins = _iso(start["date"]) if start["date"] else issued
+        if not begins:
+            continue  # 自发布之日起 with no 落款 date: nothing to write
+        until = _UNTIL.search(text)
+        term = _TERM.search(text)
+        interpreter = _INTERPRETER.search(text)
+        return _Validity(
+            number,
+            text,
+            begins,
+            until=_iso(until["date"]) if until else "",
+            term=f"{_count(term['n'])} {term['measure']}" if term and not until else "",
+            provisional=bool(term and term["provisional"]),
+            interpreter=interpreter["unit"].strip() if interpreter else "",
+            under_heading=at > 0 and _bare_heading(headings.get(lines[at - 1][0])),
+        )
+    return None
+
+
+def _bare_heading(heading: tuple[str, str, str] | None) -> bool:
+    """A heading with its title only (`9.5 预案实施时间`): the next line is its text."""
+    return heading is not None and not _title(heading[0], heading[2])[1]
+
+
+def _iso(written: str) -> str:
+    year, month, day = re.findall(r"\d+", written)
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _count(written: str) -> int:
+    """3, 三, 十二 → the number."""
+    if written.isdigit():
+        return int(written)
+    tens, _, units = written.partition("十")
+    if "十" not in written:
+        return _CHINESE_DIGITS.get(written, 0)
+    return (_CHINESE_DIGITS.get(tens, 0) if tens else 1) * 10 + _CHINESE_DIGITS.get(units, 0)
 
 
 def _headings(lines: Sequence[tuple[int, str]]) -> dict[int, tuple[str, str, str]]:

@@ -222,3 +222,65 @@ def test_the_full_name_duties_prints_finds_the_same_duties() -> None:
     )
     assert by_full.unit == by_name.unit and by_full.duties == by_name.duties and by_full.duties
     assert "查询名 天门市商务局 是 市商务局 的全称" in to_text(by_full)
+
+
+# ---- did-you-mean ranked by each unit's names and aliases (what a newcomer met) --------------
+
+
+def _unknown(query: str) -> str:
+    with pytest.raises(InputError) as info:
+        build_report(policies(), query)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("医保局", "`市医疗保障局` (alias 市医保局)"),  # an alias holds the query
+        ("市场监管局", "`市市场监督管理局` (alias 市市场监管局)"),
+        ("生态环境局", "`市生态环境局`"),  # the unit's own name holds it
+        ("人社局", "`市人社局`"),
+        ("发改委", "`市发改委`"),
+        ("财政", "`市财政局`"),
+    ],
+)
+def test_the_close_unit_comes_first_by_its_names_and_aliases(query: str, first: str) -> None:
+    message = _unknown(query)
+    assert message.startswith(f"unknown unit `{query}`; did you mean {first}"), message
+    assert message.endswith(
+        "add it to that unit's `alias` in " + str(REPO / "policies" / "units.policy") + ")"
+    ), message
+
+
+def test_one_shared_character_is_not_close() -> None:
+    """环保局 shares 保 with 医保局 and 环 with 生态环境局: neither is a reason to suggest it; the
+    message says where an alias would make the name known."""
+    message = _unknown("环保局")
+    assert message.startswith("unknown unit `环保局`: no unit's name, full name or alias is close")
+    assert "市医疗保障局" not in message and "市医保局" not in message
+    assert "add it to that unit's `alias` in " in message and "units.policy" in message
+
+
+def test_an_alias_in_the_registry_finds_the_unit(policies_factory_dir: Path) -> None:
+    """What the message says to do works: 环保局 as an alias of 市生态环境局 names that unit."""
+    registry = policies_factory_dir / "units.policy"
+    text = registry.read_text(encoding="utf-8")
+    registry.write_text(
+        text + '\nunit 市生态环境局 "天门市生态环境局" alias 环保局\n', encoding="utf-8"
+    )
+    report = build_report(load_policies([policies_factory_dir]), "环保局")
+    assert report.unit.name == "市生态环境局"
+
+
+def test_an_abbreviation_finds_its_unit_through_the_full_name() -> None:
+    from policyc.compiler.registry import Unit
+    from policyc.duties import close_units
+
+    units = [
+        Unit("市人社局", "天门市人力资源和社会保障局", (), "unit", "u.policy"),
+        Unit("市医保局", "天门市医疗保障局", (), "unit", "u.policy"),
+    ]
+    assert [(u.name, form) for u, form in close_units("人力社保局", units)] == [
+        ("市人社局", "天门市人力资源和社会保障局")
+    ]
+    assert close_units("环保局", units) == []

@@ -275,3 +275,40 @@ def test_ranges_of_rules_for_different_applicants_do_not_meet(policies: PolicyFa
     assert messages(policies, rules, declarations) == []
     same = rules.replace("is 乙", "is 甲")
     assert len(messages(policies, same, declarations)) == 1
+
+
+def test_a_new_project_with_the_whole_registry_passes_strict(tmp_path: Path):
+    """What a newcomer met: units.policy copied into a new project, one policy naming two of
+    its 95 units. The registry's other units are not unused (no warning floods `--strict`);
+    a unit the policy declares itself and nothing names still is."""
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).parent.parent
+    (tmp_path / "policies").mkdir()
+    shutil.copy(repo / "policies" / "units.policy", tmp_path / "policies")
+    text = (LINT / "folder-unused-unit" / "a.policy").read_text(encoding="utf-8")
+    (tmp_path / "policies" / "a.policy").write_text(text, encoding="utf-8")
+    source = (LINT / "folder-unused-unit" / "source.txt").read_text(encoding="utf-8")
+    (tmp_path / "policies" / "source.txt").write_text(source, encoding="utf-8")
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "policyc", "check", "--strict", "policies/"],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300, check=False,
+        )  # fmt: skip
+
+    done = check()
+    assert done.returncode == 2
+    assert done.stderr.count("warning[unused-unit]") == 1
+    assert "unit `市统计局` is declared by a policy" in done.stderr
+    (tmp_path / "policies" / "a.policy").write_text(
+        text.replace(
+            'unit 市统计局 "天门市统计局"  # declared here, named by no policy: unused\n', ""
+        ),
+        encoding="utf-8",
+    )
+    done = check()
+    assert done.returncode == 0, done.stderr
+    assert "unused-unit" not in done.stderr

@@ -142,3 +142,146 @@ def test_bad_line_ranges_are_refused(tmp_path: Path, lines: str):
     (tmp_path / "source.txt").write_text(SOURCE, encoding="utf-8")
     done = policyc("new", "source.txt", "--lines", lines, cwd=tmp_path)
     assert done.returncode == 2 and "--lines" in done.stderr and "Traceback" not in done.stderr
+
+
+# ---- what a newcomer met (issue 15 leftovers): a county's notice, validity, paths, TODOs ----
+
+COUNTY = """\
+测县人民政府办公室文件
+
+测县人民政府办公室关于印发测县稳岗补贴办法的通知
+
+测政办发〔2024〕3号
+
+各乡镇人民政府,县直各部门:
+
+现将《测县稳岗补贴办法》印发给你们,请认真贯彻执行。
+
+一、补贴对象
+
+(一)稳岗补贴。对吸纳就业50人以上的企业给予补贴。(责任单位:市人社局)
+
+{validity}
+
+测县人民政府办公室
+2024年2月20日
+"""
+
+
+def _county(tmp_path: Path, validity: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    (tmp_path / "policies").mkdir(exist_ok=True)
+    (tmp_path / "sources").mkdir(exist_ok=True)
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path / "policies")
+    text = COUNTY.format(validity=validity)
+    (tmp_path / "sources" / "county.txt").write_text(text, encoding="utf-8")
+    last = len(text.splitlines())
+    out = tmp_path / "policies" / "county.policy"
+    out.unlink(missing_ok=True)
+    done = policyc(
+        "new", "sources/county.txt", "--lines", f"1-{last}", "-o", "policies/county.policy",
+        cwd=tmp_path,
+    )  # fmt: skip
+    return done, out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+def _header(skeleton: str) -> list[str]:
+    block = skeleton.split("policy ", 1)[1].split("\n}", 1)[0]
+    return [line.split("#")[0].strip() for line in block.splitlines()]
+
+
+def test_a_notice_with_its_title_first_keeps_title_and_number_apart(tmp_path: Path):
+    done, made = _county(tmp_path, "本办法自2024年3月1日起施行,有效期至2026年12月31日。")
+    assert done.returncode == 0, done.stderr
+    header = _header(made)
+    assert header[0] == '"测政办发〔2024〕3号" {'
+    assert header[1] == 'title "测县人民政府办公室关于印发测县稳岗补贴办法的通知"'
+    assert 'aside "测县人民政府办公室文件" "发文机关标志"' in made
+    assert 'aside "测政办发〔2024〕3号" "文号, 写在 header 的 policy 中"' in made
+
+
+@pytest.mark.parametrize(
+    ("sentence", "valid"),
+    [
+        (
+            "本办法自2024年3月1日起施行,有效期至2026年12月31日。",
+            "valid from 2024-03-01 until 2026-12-31",
+        ),
+        ("本办法自发布之日起实施,有效期3年。", "valid from 2024-02-20 for 3 年"),
+        ("本办法自印发之日起施行,有效期暂定两年。", "valid from 2024-02-20 for 2 年 provisional"),
+        ("本办法自2024年3月1日起执行,有效期为十八个月。", "valid from 2024-03-01 for 18 个月"),
+        ("本办法自2024年3月1日起施行。", "valid from 2024-03-01"),
+    ],
+)
+def test_the_validity_sentence_fills_the_header(tmp_path: Path, sentence: str, valid: str):
+    done, made = _county(tmp_path, sentence)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in _header(made) if line.startswith("valid")] == [valid]
+    assert f'aside "{sentence}" "施行日期和有效期, 写在 header 的 valid 中"' in made
+    checked = policyc("check", "policies/county.policy", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "source coverage 100.0%" in checked.stdout
+
+
+def test_no_validity_sentence_no_validity(tmp_path: Path):
+    done, made = _county(tmp_path, "本办法由县人社局负责解释。")
+    assert done.returncode == 0, done.stderr
+    assert not [line for line in _header(made) if line.startswith("valid")]
+
+
+def test_the_textile_header_reads_its_validity_and_interpreter(agreements: dict[str, object]):
+    """本意见自发布之日起实施,有效期暂定3年,由市商务局负责解释。 (第99行): the hand-written header."""
+    header = _header(agreements["tzf-2023-1"].text)  # type: ignore[attr-defined]
+    assert "valid from 2023-01-06 for 3 年 provisional" in header
+    assert "interpreted_by 市商务局" in header
+
+
+def test_an_empty_skeleton_says_what_is_left_to_fill(tmp_path: Path):
+    done, made = _county(tmp_path, "本办法自2024年3月1日起施行。")
+    assert done.returncode == 0, done.stderr
+    assert "wrote policies/county.policy: 8 places marked TODO to fill" in done.stderr
+    assert done.stdout == ""
+    checked = policyc("check", "policies/county.policy", cwd=tmp_path)
+    assert checked.returncode == 0
+    todos = [line for line in checked.stderr.splitlines() if "warning[todo]" in line]
+    assert len(todos) == made.count("TODO(") == 8
+    assert any("left to fill (drafter): the rules of clause 一" in line for line in todos)
+    assert any(
+        "the issuer 测县人民政府办公室 (落款) is not in the registry" in line for line in todos
+    )
+    strict = policyc("check", "--strict", "policies/county.policy", cwd=tmp_path)
+    assert strict.returncode == 2
+    done_filling = made.replace("TODO(", "done(")  # what a drafter leaves behind
+    (tmp_path / "policies" / "county.policy").write_text(done_filling, encoding="utf-8")
+    quiet = policyc("check", "policies/county.policy", cwd=tmp_path)
+    assert "warning[todo]" not in quiet.stderr
+
+
+def test_a_skeleton_on_stdout_says_where_its_paths_lead(tmp_path: Path):
+    _county(tmp_path, "本办法自2024年3月1日起施行。")
+    done = policyc("new", "sources/county.txt", "--lines", "1-5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert 'source "sources/county.txt" lines 1 to 5' in done.stdout
+    assert "relative to this folder" in done.stderr and "-o FILE" in done.stderr
+
+
+def test_a_source_outside_the_project_is_refused_before_writing(tmp_path: Path):
+    _county(tmp_path, "本办法自2024年3月1日起施行。")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    outside.write_text(COUNTY.format(validity=""), encoding="utf-8")
+    try:
+        done = policyc(
+            "new", str(outside), "--lines", "1-5", "-o", "policies/o.policy", cwd=tmp_path
+        )
+    finally:
+        outside.unlink()
+    assert done.returncode == 2 and "outside the project" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "policies" / "o.policy").exists()
+
+
+def test_lines_are_counted_as_check_counts_them(tmp_path: Path):
+    (tmp_path / "source.txt").write_text(
+        "一\n二\n", encoding="utf-8"
+    )  # two lines, one newline each
+    done = policyc("new", "source.txt", "--lines", "1-3", cwd=tmp_path)
+    assert done.returncode == 2 and "has 2 lines" in done.stderr
