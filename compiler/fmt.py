@@ -29,7 +29,6 @@ original's (tests/test_fmt.py checks both on every shipped policy and a generate
 
 from __future__ import annotations
 
-import functools
 import unicodedata
 from collections.abc import Sequence
 
@@ -39,7 +38,6 @@ from lark.exceptions import UnexpectedInput
 
 from policyc.compiler.comments import Comment, comments
 from policyc.compiler.errors import PolicyError
-from policyc.grammar import grammar_text
 
 INDENT = "    "
 
@@ -79,16 +77,12 @@ _NO_SPACE_BEFORE = frozenset({",", ":", ")", "]", "/"})
 _NO_SPACE_AFTER = frozenset({"(", "[", "/"})
 
 
-@functools.cache
 def _lark() -> Lark:
-    # The parser's own grammar and options, keeping the tokens the AST builder drops.
-    from policyc.compiler.glued import GluedBoundaries, boundary_types
-    from policyc.compiler.parser import LARK_OPTIONS
+    # The parser's own grammar, options and post-lexer (`50人以上` read as `50 人 以上`), keeping
+    # the tokens the AST builder drops; its tables from policyc's private cache.
+    from policyc.compiler.parser import cached_lark
 
-    postlex = GluedBoundaries()  # `50人以上` as `50 人 以上`, as the parser reads it
-    parser = Lark(grammar_text(), cache=True, keep_all_tokens=True, postlex=postlex, **LARK_OPTIONS)
-    postlex.keyword_types = boundary_types(parser.terminals)
-    return parser
+    return cached_lark(keep_all_tokens=True)
 
 
 def format_text(text: str, filename: str = "<text>") -> str:

@@ -39,18 +39,27 @@ LARK_OPTIONS: dict[str, Any] = {
 
 @functools.cache
 def _lark() -> Lark:
-    """The parser. Building its LALR tables takes seconds, so they are kept, serialized by Lark
-    as plain data (marshal, no pickle), in policyc's private cache, where each entry is
-    authenticated before it is read (compiler/cache.py); never in a shared temp folder. The
-    post-lexer (compiler/glued.py) is no part of the tables: it is attached on every load."""
-    name = _tables_name()
+    """The parser (see `cached_lark`)."""
+    return cached_lark()
+
+
+@functools.cache
+def cached_lark(keep_all_tokens: bool = False) -> Lark:
+    """The parser, or with `keep_all_tokens` the formatter's (compiler/fmt.py), which keeps the
+    tokens the AST builder drops. Building the LALR tables takes seconds, so they are kept,
+    serialized by Lark as plain data (marshal, no pickle), in policyc's private cache, where
+    each entry is authenticated before it is read (compiler/cache.py); never in a shared temp
+    folder (Lark's own `cache=True` would unpickle a file from there). The post-lexer
+    (compiler/glued.py) is no part of the tables: it is attached on every load."""
+    options = LARK_OPTIONS | ({"keep_all_tokens": True} if keep_all_tokens else {})
+    name = _tables_name(options)
     blob = cache.load_blob(name)
     if blob is not None:
         try:
             return _with_postlex(marshal.loads(blob))
         except (EOFError, ValueError, TypeError, KeyError, AttributeError, AssertionError):
             pass  # authentic but from a Lark that reads it differently: build afresh
-    parser = Lark(grammar_text(), **LARK_OPTIONS)
+    parser = Lark(grammar_text(), **options)
     data, memo = parser.memo_serialize([TerminalDef, Rule])
     with contextlib.suppress(ValueError):  # a Lark whose tables hold more than plain data
         cache.store_blob(name, marshal.dumps({"data": data, "memo": memo}))
@@ -66,10 +75,10 @@ def _with_postlex(tables: dict[str, Any]) -> Lark:
     return parser
 
 
-def _tables_name() -> str:
+def _tables_name(options: dict[str, Any]) -> str:
     """The cache entry of the tables: the grammar, the options, Lark's and Python's versions."""
     digest = hashlib.sha256(grammar_text().encode())
-    digest.update(f"{sorted(LARK_OPTIONS.items())} lark {lark.__version__}".encode())
+    digest.update(f"{sorted(options.items())} lark {lark.__version__}".encode())
     digest.update(cache.python_tag().encode())
     return "lark-" + digest.hexdigest()
 

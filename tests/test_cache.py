@@ -361,6 +361,7 @@ import pickle, sys, tempfile, pathlib
 from lark import Lark
 from policyc.grammar import grammar_text
 from policyc.compiler.parser import LARK_OPTIONS
+from policyc.compiler.glued import GluedBoundaries
 
 class Marker:
     def __reduce__(self):
@@ -368,7 +369,12 @@ class Marker:
 
 # Let Lark write its cache once, to learn the predictable name, then plant a payload there:
 # Lark reads the first line (a hash anyone can compute) and unpickles what follows.
-Lark(grammar_text(), cache=True, **LARK_OPTIONS)
+# The formatter's options (`fmt`) keep every token and read `50人以上` with the post-lexer
+# (Lark's cache name hashes the options in the order given).
+if sys.argv[2] == "fmt":
+    Lark(grammar_text(), cache=True, keep_all_tokens=True, postlex=GluedBoundaries(), **LARK_OPTIONS)
+else:
+    Lark(grammar_text(), cache=True, **LARK_OPTIONS)
 (planted,) = pathlib.Path(tempfile.gettempdir()).glob(".lark_cache_*")
 first_line = planted.read_bytes().split(b"\\n", 1)[0]
 planted.write_bytes(first_line + b"\\n" + pickle.dumps(Marker()))
@@ -376,21 +382,22 @@ print(planted)
 """
 
 
+@pytest.mark.parametrize("command", ["check", "fmt"])
 def test_a_planted_lark_cache_in_the_temp_folder_is_not_loaded(
-    policies: PolicyFactory, tmp_path: Path
+    policies: PolicyFactory, tmp_path: Path, command: str
 ):
     temp, marker = tmp_path / "tmp", tmp_path / "PWNED"
     temp.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "POLICYC_DEBUG"}
     env |= {"TMPDIR": str(temp), "POLICYC_CACHE_DIR": str(tmp_path / "private")}
     planted = subprocess.run(
-        [sys.executable, "-c", PLANT_OLD_LARK_CACHE, str(marker)],
+        [sys.executable, "-c", PLANT_OLD_LARK_CACHE, str(marker), command],
         capture_output=True, text=True, env=env, timeout=300, check=True,
     )  # fmt: skip
     assert Path(planted.stdout.strip()).exists() and not marker.exists()
     path = policies.write(policies.clause(RULE))
     done = subprocess.run(
-        [sys.executable, "-m", "policyc", "check", str(path)],
+        [sys.executable, "-m", "policyc", command, str(path)],
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -400,7 +407,7 @@ def test_a_planted_lark_cache_in_the_temp_folder_is_not_loaded(
 def test_a_planted_parser_entry_is_not_loaded(tmp_path: Path, cache_folder: Path):
     from policyc.compiler import parser
 
-    parser._lark.__wrapped__()  # type: ignore[attr-defined]  # builds and stores the tables here
+    parser.cached_lark.__wrapped__()  # type: ignore[attr-defined]  # builds and stores the tables here
     (entry,) = cache_folder.glob("lark-*.entry")
     marker = tmp_path / "PWNED"
     for forged in (
@@ -409,6 +416,6 @@ def test_a_planted_parser_entry_is_not_loaded(tmp_path: Path, cache_folder: Path
     ):
         entry.write_bytes(forged)
         assert cache.load_blob(entry.name.removesuffix(".entry")) is None
-        fresh = parser._lark.__wrapped__()  # type: ignore[attr-defined]
+        fresh = parser.cached_lark.__wrapped__()  # type: ignore[attr-defined]
         assert fresh.parse('policy "x" { title "t" }') is not None
         assert not marker.exists()
