@@ -56,6 +56,7 @@ from policyc.compiler.batch import (
     literal,
 )
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
@@ -163,7 +164,9 @@ class Batch(CaseLoader):
                         )
                     except (InputError, ArithmeticError, ValueError) as exc:
                         raise BatchError(
-                            [Problem(f"row {row[0]}: {exc}", str(self.path))]
+                            [Problem(_("row {row_0}: {exc}").format(
+                                row_0=row[0], exc=exc,
+                            ), str(self.path))]
                         ) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     cells: list[str] = [str(row[0])]
@@ -282,7 +285,9 @@ class Batch(CaseLoader):
             out.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         except OSError as exc:
-            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
+            raise InputError(_("--out {out}: cannot write there ({exc_strerror})").format(
+                out=out, exc_strerror=exc.strerror,
+            )) from None
         os.close(fd)
         try:
             with self.progress.track(self.con, "writing"):
@@ -293,7 +298,9 @@ class Batch(CaseLoader):
             os.replace(temp, out)
         except OSError as exc:
             Path(temp).unlink(missing_ok=True)
-            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
+            raise InputError(_("--out {out}: cannot write there ({exc_strerror})").format(
+                out=out, exc_strerror=exc.strerror,
+            )) from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -325,12 +332,14 @@ def _chosen_readings(
         for pair in readings:
             name, sep, option = pair.partition("=")
             if not sep:
-                raise InputError(f"--reading {pair}: expected NAME=OPTION")
+                raise InputError(_("--reading {pair}: expected NAME=OPTION").format(pair=pair))
             pairs.append((name.strip(), option.strip()))
     for name, option in pairs:
         problem = reading_problem(policy.checked, name, option)
         if problem:
-            raise InputError(f"--reading {name}={option}: {problem}")
+            raise InputError(_("--reading {name}={option}: {problem}").format(
+                name=name, option=option, problem=problem,
+            ))
     return dict(pairs)
 
 
@@ -341,7 +350,10 @@ def _refuse_overwriting_input(cases: Path, out: Path) -> None:
     except OSError:
         same = False
     if same or out.resolve() == cases.resolve():
-        raise InputError(f"--out {out}: is the cases file {cases}; write the results elsewhere")
+        raise InputError(
+            _("--out {out}: is the cases file {cases}; write the results elsewhere").format(
+                out=out, cases=cases,
+            ))
 
 
 def run_batch(
@@ -362,7 +374,7 @@ def run_batch(
     try:
         day = parse_iso_date(on) if isinstance(on, str) else on
     except ValueError as exc:
-        raise InputError(f"--on {on}: {exc}") from None
+        raise InputError(_("--on {on}: {exc}").format(on=on, exc=exc)) from None
     if out_path is not None:
         read_format(out_path)
         _refuse_overwriting_input(cases_path, out_path)

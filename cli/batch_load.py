@@ -45,6 +45,7 @@ from policyc.compiler.batch import (
 )
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
 from policyc.problems import Problem, ProblemsError
 from policyc.runtime.quantity import Measure, Quantity
@@ -92,7 +93,7 @@ class BatchError(ProblemsError):
 def read_format(path: Path) -> str:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"{path}: expected a .csv, .jsonl or .parquet file")
+        raise InputError(_("{path}: expected a .csv, .jsonl or .parquet file").format(path=path))
     return kind
 
 
@@ -150,9 +151,12 @@ class CaseLoader:
         self.path = path
         kind = read_format(path)
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(_("{path}: no such file").format(path=path))
         if path.stat().st_size == 0:
-            raise InputError(f"{path}: the file is empty; expected a header and a case a row")
+            raise InputError(
+                _("{path}: the file is empty; expected a header and a case a row").format(
+                    path=path,
+                ))
         with self.progress.track(self.con, "reading"):
             try:
                 if kind == "parquet":  # read where it lies: columnar, and only what is used
@@ -177,7 +181,9 @@ class CaseLoader:
                 columns = self.con.execute("DESCRIBE raw").fetchall()
                 self.count = int(self._one("SELECT count(*) FROM raw"))
             except duckdb.Error as exc:
-                raise InputError(f"{path}: cannot read the cases: {first_line(exc)}") from None
+                raise InputError(_("{path}: cannot read the cases: {first_line_exc}").format(
+                    path=path, first_line_exc=first_line(exc),
+                )) from None
         types = {str(row[0]): str(row[1]) for row in columns if row[0] != LINE}
         with self.progress.track(self.con, "checking"):
             self._define_cases(types, on)
@@ -202,7 +208,9 @@ class CaseLoader:
         try:
             handle = path.open(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+            raise InputError(_("{path}: cannot read ({exc_strerror})").format(
+                path=path, exc_strerror=exc.strerror,
+            )) from None
         with handle:
             try:
                 for number, line in enumerate(handle, 1):
@@ -219,11 +227,13 @@ class CaseLoader:
                     names.update(dict.fromkeys(row))
                     rows.append(row)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+                raise InputError(_("{path}: not UTF-8 text (byte {exc_start})").format(
+                    path=path, exc_start=exc.start,
+                )) from None
         if problems:
             raise BatchError(self._problems(problems))
         if not rows:
-            raise InputError(f"{path}: no cases")
+            raise InputError(_("{path}: no cases").format(path=path))
         out = Path(self._temp.name) / "cases.csv"
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(names))
@@ -664,12 +674,14 @@ class CaseLoader:
         """The problems as the error's: each in this file, then how many more were left."""
         shown = [Problem(p, str(self.path)) for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
-            shown.append(Problem(f"… and {len(problems) - MAX_PROBLEMS} more"))
+            shown.append(Problem(_("… and {value} more").format(
+                value=len(problems) - MAX_PROBLEMS,
+            )))
         if unchecked:
             shown.append(
                 Problem(
-                    f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
-                    "problems)"
+                    _("… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                    "problems)").format(unchecked=unchecked, MAX_PROBLEMS=MAX_PROBLEMS)
                 )
             )
         return shown

@@ -23,6 +23,7 @@ import yaml
 
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.i18n import _
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
@@ -90,23 +91,36 @@ def read_case_file(path: Path) -> Node:
     """The parsed file as `Node`s; raises InputError for anything that is not a readable case."""
     try:
         if path.is_dir():
-            raise InputError(f"{path}: is a folder, expected a case file (.yaml or .json)")
+            raise InputError(_("{path}: is a folder, expected a case file (.yaml or .json)").format(
+                path=path,
+            ))
         if path.exists() and not path.is_file():
-            raise InputError(f"{path}: not a regular file, expected a case file (.yaml or .json)")
+            raise InputError(
+                _("{path}: not a regular file, expected a case file (.yaml or .json)").format(
+                    path=path,
+                ))
         size = path.stat().st_size
         if size > MAX_CASE_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a case file")
+            raise InputError(_("{path}: {size} bytes is too large for a case file").format(
+                path=path, size=size,
+            ))
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(_("{path}: no such file").format(path=path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(_("{path}: cannot read ({exc_strerror})").format(
+            path=path, exc_strerror=exc.strerror,
+        )) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise InputError(_("{path}: not UTF-8 text (bad byte at offset {exc_start})").format(
+            path=path, exc_start=exc.start,
+        )) from None
     if not text.strip():
-        raise InputError(f"{path}: the file is empty; expected a case with `inputs:`")
+        raise InputError(_("{path}: the file is empty; expected a case with `inputs:`").format(
+            path=path,
+        ))
     if path.suffix.lower() == ".json":
         return _from_json(text, str(path))
     return _from_yaml(text, str(path))
@@ -190,7 +204,9 @@ def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_Js
 
 def _from_json(text: str, path: str) -> Node:
     def reject(constant: str) -> Any:
-        raise InputError(f"{path}: `{constant}` is not a number a case may hold")
+        raise InputError(_("{path}: `{constant}` is not a number a case may hold").format(
+            path=path, constant=constant,
+        ))
 
     # The pure-Python scanner, because only it lets objects and arrays note their places.
     decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
@@ -200,9 +216,11 @@ def _from_json(text: str, path: str) -> Node:
     try:
         data = decoder.decode(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InputError(_("{path}:{exc_lineno}:{exc_colno}: invalid JSON: {exc_msg}").format(
+            path=path, exc_lineno=exc.lineno, exc_colno=exc.colno, exc_msg=exc.msg,
+        )) from None
     except RecursionError:
-        raise InputError(f"{path}: nested too deeply") from None
+        raise InputError(_("{path}: nested too deeply").format(path=path)) from None
     places = _JsonPlaces(path, _Offsets(text), [])
     first = len(text) - len(text.lstrip())
     root = _wrap_json(data, places.at(first), 0, places)
@@ -223,7 +241,7 @@ class _JsonPlaces:
 
 def _wrap_json(value: Any, where: Where, depth: int, places: _JsonPlaces) -> Node:
     if depth > MAX_DEPTH:
-        raise InputError(f"{where}: nested too deeply")
+        raise InputError(_("{where}: nested too deeply").format(where=where))
     if isinstance(value, _JsonObject):
         items: dict[str, Node] = {}
         for (key, item), offset in zip(value.pairs, value.key_offsets, strict=True):
@@ -247,8 +265,10 @@ def _wrap_json(value: Any, where: Where, depth: int, places: _JsonPlaces) -> Nod
 
 def _duplicate(key: str, first: Where, again: Where) -> Problem:
     return again.problem(
-        f"`{key}` is written twice, first at {first.line}:{first.column} and again here; "
-        "keep one (a case must not say two things about one field)",
+        _("`{key}` is written twice, first at {first_line}:{first_column} and again here; "
+        "keep one (a case must not say two things about one field)").format(
+            key=key, first_line=first.line, first_column=first.column,
+        ),
         key,
     )
 
@@ -259,13 +279,17 @@ def _from_yaml(text: str, path: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         place = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        raise InputError(f"{place}: invalid YAML: {exc.problem}") from None
+        raise InputError(_("{place}: invalid YAML: {exc_problem}").format(
+            place=place, exc_problem=exc.problem,
+        )) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid YAML: {exc}") from None
+        raise InputError(_("{path}: invalid YAML: {exc}").format(path=path, exc=exc)) from None
     except RecursionError:
-        raise InputError(f"{path}: nested too deeply") from None
+        raise InputError(_("{path}: nested too deeply").format(path=path)) from None
     if root is None:
-        raise InputError(f"{path}: the file is empty; expected a case with `inputs:`")
+        raise InputError(_("{path}: the file is empty; expected a case with `inputs:`").format(
+            path=path,
+        ))
     duplicates: list[Problem] = []
     converted = _convert(root, path, 0, {}, duplicates)
     if duplicates:
@@ -285,13 +309,13 @@ def _convert(
         return seen[id(node)]
     where = Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
-        raise InputError(f"{where}: nested too deeply")
+        raise InputError(_("{where}: nested too deeply").format(where=where))
     result: Node
     if isinstance(node, yaml.MappingNode):
         items: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{where}: a key must be a plain name")
+                raise InputError(_("{where}: a key must be a plain name").format(where=where))
             # A field's problems are reported where its name is written.
             key_where = Where(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             key = str(key_node.value)
@@ -316,7 +340,9 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
     if tag in ("int", "float"):
         cleaned = text.replace("_", "")
         if cleaned.lower().lstrip("+-") in (".nan", ".inf"):
-            raise InputError(f"{where}: `{text}` is not a number a case may hold")
+            raise InputError(_("{where}: `{text}` is not a number a case may hold").format(
+                where=where, text=text,
+            ))
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
@@ -346,8 +372,8 @@ def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
         raise ProblemsError(
             [
                 root.where.problem(
-                    "a case is a mapping with `inputs:` (and optionally "
-                    "`on:`, `received:`, `readings:`, `expect:`)"
+                    _("a case is a mapping with `inputs:` (and optionally "
+                    "`on:`, `received:`, `readings:`, `expect:`)")
                 )
             ]
         )
@@ -357,8 +383,12 @@ def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
         if key not in CASE_KEYS:
             problems.append(
                 node.where.problem(
-                    f"unknown field `{key}`{_close_word(key, CASE_KEYS)} "
-                    f"(a case has {', '.join(CASE_KEYS)})",
+                    _("unknown field `{key}`{close_word_key_CASE_KEYS} "
+                    "(a case has {join_CASE_KEYS})").format(
+                        key=key,
+                        close_word_key_CASE_KEYS=_close_word(key, CASE_KEYS),
+                        join_CASE_KEYS=', '.join(CASE_KEYS),
+                    ),
                     key,
                 )
             )
@@ -367,7 +397,9 @@ def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
     if policy_node is not None and str(policy_node.value) != number:
         problems.append(
             policy_node.where.problem(
-                f"this case is for `{policy_node.value}`, not for {number}", "policy"
+                _("this case is for `{policy_node_value}`, not for {number}").format(
+                    policy_node_value=policy_node.value, number=number,
+                ), "policy"
             )
         )
     on = _date_field(fields.get("on"), "on", problems)
@@ -378,7 +410,7 @@ def validate_case(root: Node, policy: CheckedPolicy, path: str) -> Case:
     if not isinstance(inputs_node.value, dict):
         problems.append(
             inputs_node.where.problem(
-                "`inputs` must be a mapping of input names to values", "inputs"
+                _("`inputs` must be a mapping of input names to values"), "inputs"
             )
         )
     else:
@@ -432,7 +464,8 @@ def _received(
     if node is None or node.value is None:
         return []
     if not isinstance(node.value, list) or not all(isinstance(v.value, str) for v in node.value):
-        problems.append(node.where.problem("`received` must be a list of rule names", "received"))
+        problems.append(node.where.problem(
+            _("`received` must be a list of rule names"), "received"))
         return []
     names: list[str] = []
     for item in node.value:
@@ -458,7 +491,7 @@ def _expectations(
         return {}
     if not isinstance(node.value, dict):
         problems.append(
-            node.where.problem("`expect` maps rule names to what they should give", "expect")
+            node.where.problem(_("`expect` maps rule names to what they should give"), "expect")
         )
         return {}
     expectations: dict[str, Expectation] = {}
@@ -475,8 +508,12 @@ def _expectations(
         else:
             problems.append(
                 want.where.problem(
-                    f"expected a status ({', '.join(STATUS_WORDS)}) or a mapping with "
-                    f"{', '.join(EXPECT_KEYS)}, got {_shown(want.value)}",
+                    _("expected a status ({join_STATUS_WORDS}) or a mapping with "
+                    "{join_EXPECT_KEYS}, got {shown_want_value}").format(
+                        join_STATUS_WORDS=', '.join(STATUS_WORDS),
+                        join_EXPECT_KEYS=', '.join(EXPECT_KEYS),
+                        shown_want_value=_shown(want.value),
+                    ),
                     field,
                 )
             )
@@ -497,8 +534,12 @@ def _expectation(
         if key not in EXPECT_KEYS:
             problems.append(
                 entry.where.problem(
-                    f"unknown field `{key}`{_close_word(key, EXPECT_KEYS)} "
-                    f"(an expectation has {', '.join(EXPECT_KEYS)})",
+                    _("unknown field `{key}`{value} "
+                    "(an expectation has {join_EXPECT_KEYS})").format(
+                        key=key,
+                        value=_close_word(key, EXPECT_KEYS),
+                        join_EXPECT_KEYS=', '.join(EXPECT_KEYS),
+                    ),
                     f"{field}.{key}",
                 )
             )
@@ -513,7 +554,9 @@ def _expectation(
                 listed = "; ".join(f"{s} ({w})" for s, w in STATUS_WORDS.items())
                 problems.append(
                     entry.where.problem(
-                        f"unknown status `{shown}`{hint} (statuses: {listed})",
+                        _("unknown status `{shown}`{hint} (statuses: {listed})").format(
+                            shown=shown, hint=hint, listed=listed,
+                        ),
                         f"{field}.status",
                     )
                 )
@@ -522,7 +565,9 @@ def _expectation(
         elif isinstance(entry.value, bool) or not isinstance(entry.value, (Decimal, str)):
             problems.append(
                 entry.where.problem(
-                    f"`{key}`: expected an amount such as `100万元`, got {_shown(entry.value)}",
+                    _("`{key}`: expected an amount such as `100万元`, got {shown}").format(
+                        key=key, shown=_shown(entry.value)
+                    ),
                     f"{field}.{key}",
                 )
             )
@@ -541,7 +586,8 @@ def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem])
         return {}
     if not isinstance(node.value, dict):
         problems.append(
-            node.where.problem("`readings` maps a reading's name to the option to take", "readings")
+            node.where.problem(
+                _("`readings` maps a reading's name to the option to take"), "readings")
         )
         return {}
     chosen: dict[str, str] = {}
@@ -581,14 +627,18 @@ def validate_inputs(
         info = policy.inputs.get(name)
         if info is None:
             hint = did_you_mean(name, list(policy.inputs))
-            problems.append(node.where.problem(f"unknown input `{name}`{hint}", field))
+            problems.append(node.where.problem(_("unknown input `{name}`{hint}").format(
+                name=name, hint=hint,
+            ), field))
             continue
         if node.value is None:
             continue  # written but left empty: the same as not given
         try:
             values[name] = _value(info, node, policy)
         except _FieldError as exc:
-            problems.append(node.where.problem(f"input `{name}`: {exc}", field))
+            problems.append(node.where.problem(_("input `{name}`: {exc}").format(
+                name=name, exc=exc,
+            ), field))
     for name, info in policy.inputs.items():
         if name in values:
             continue
@@ -596,7 +646,9 @@ def validate_inputs(
         if info.decl.presence == "required" and (name not in given or left_empty):
             problems.append(
                 where.problem(
-                    f"missing input `{name}`: expected {_describe(info, policy)}", f"inputs.{name}"
+                    _("missing input `{name}`: expected {describe_info_policy}").format(
+                        name=name, describe_info_policy=_describe(info, policy),
+                    ), f"inputs.{name}"
                 )
             )
         elif info.decl.presence == "default":
@@ -632,7 +684,9 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
             return value
         if value in ("是", "否"):
             return value == "是"
-        raise _FieldError(f"expected true or false, got {_shown(value)}")
+        raise _FieldError(_("expected true or false, got {shown_value}").format(
+            shown_value=_shown(value),
+        ))
     if kind == "date":
         if isinstance(value, date):
             return value
@@ -648,19 +702,25 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
         if isinstance(value, str) and value in members:
             return value
         close = did_you_mean(str(value), members) if isinstance(value, str) else ""
-        raise _FieldError(f"expected one of {', '.join(members)}, got {_shown(value)}{close}")
+        raise _FieldError(_("expected one of {join_members}, got {shown_value}{close}").format(
+            join_members=', '.join(members), shown_value=_shown(value), close=close,
+        ))
     if kind == "series":
         if not isinstance(value, list):
             raise _FieldError(
-                f"expected a list of numbers of {info.measure.name if info.measure else ''}"
-                f" (one per day), got {_shown(value)}"
+                _("expected a list of numbers of {value}"
+                " (one per day), got {shown_value}").format(
+                    value=info.measure.name if info.measure else '', shown_value=_shown(value),
+                )
             )
         if not value:
-            raise _FieldError("expected at least one value (one per day), got an empty list")
+            raise _FieldError(_("expected at least one value (one per day), got an empty list"))
         return tuple(_quantity(info, item.value, series=True) for item in value)
     if kind == "keyed":
         if not isinstance(value, dict):
-            raise _FieldError(f"expected {_describe(info, policy)}, got {_shown(value)}")
+            raise _FieldError(_("expected {describe_info_policy}, got {shown_value}").format(
+                describe_info_policy=_describe(info, policy), shown_value=_shown(value),
+            ))
         members = policy.enums[info.type.enum]
         tally: dict[str, Quantity] = {}
         for member in members:
@@ -670,7 +730,9 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
             )
         unknown = [k for k in value if k not in members]
         if unknown:
-            raise _FieldError(f"`{unknown[0]}` is not one of {', '.join(members)}")
+            raise _FieldError(_("`{unknown_0}` is not one of {join_members}").format(
+                unknown_0=unknown[0], join_members=', '.join(members),
+            ))
         return tally
     return _quantity(info, value)
 
@@ -678,7 +740,9 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
 def _quantity(info: InputInfo, value: Any, series: bool = False) -> Quantity:
     assert info.measure is not None
     if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
-        raise _FieldError(f"expected a number of {info.measure.name}, got {_shown(value)}")
+        raise _FieldError(_("expected a number of {info_measure_name}, got {shown_value}").format(
+            info_measure_name=info.measure.name, shown_value=_shown(value),
+        ))
     dims = info.type.dims if not series else info.measure.dims
     try:
         return read_input_quantity(value, info.measure, dims)
@@ -714,9 +778,11 @@ def read_case_text(text: str, name: str, as_json: bool) -> Node:
     """A case's text parsed as `read_case_file` parses a file (JSON or YAML): numbers exact,
     places named after `name`; raises InputError."""
     if len(text.encode("utf-8")) > MAX_CASE_BYTES:
-        raise InputError(f"{name}: too large for a case file")
+        raise InputError(_("{name}: too large for a case file").format(name=name))
     if not text.strip():
-        raise InputError(f"{name}: the file is empty; expected a case with `inputs:`")
+        raise InputError(_("{name}: the file is empty; expected a case with `inputs:`").format(
+            name=name,
+        ))
     if as_json:
         return _from_json(text, name)
     return _from_yaml(text, name)
@@ -783,7 +849,7 @@ def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:
 
 def _wrap_plain(value: Any, where: Where, depth: int) -> Node:
     if depth > MAX_DEPTH:
-        raise InputError(f"{where}: nested too deeply")
+        raise InputError(_("{where}: nested too deeply").format(where=where))
     if isinstance(value, dict):
         return Node({str(k): _wrap_plain(v, where, depth + 1) for k, v in value.items()}, where)
     if isinstance(value, list):

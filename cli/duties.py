@@ -24,6 +24,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, check
 from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
 from policyc.compiler.pipeline import CompiledPolicy, read_source
 from policyc.compiler.registry import Unit
@@ -81,7 +82,7 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
         elif path.exists():
             files.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
     policies = []
     for path in files:
         text = read_source(path)
@@ -89,7 +90,9 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
         if parsed.header is not None:
             policies.append(check(parsed, text))
     if not policies:
-        raise InputError(f"no policies under {', '.join(map(str, paths))}")
+        raise InputError(_("no policies under {join_map_str_paths}").format(
+            join_map_str_paths=', '.join(map(str, paths)),
+        ))
     return policies
 
 
@@ -105,7 +108,9 @@ def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
             if candidate.full_name == name:
                 return candidate
             known.update((candidate.name, candidate.full_name, *candidate.aliases))
-    raise InputError(f"unknown unit `{name}`{did_you_mean(name, known)}")
+    raise InputError(_("unknown unit `{name}`{did_you_mean_name_known}").format(
+        name=name, did_you_mean_name_known=did_you_mean(name, known),
+    ))
 
 
 # ---- collecting ------------------------------------------------------------------------------

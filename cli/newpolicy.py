@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from policyc.compiler.errors import Diagnostic, InputError, PolicyError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
 from policyc.compiler.registry import Registry
 from policyc.compiler.skeleton import relative, skeleton
@@ -18,7 +19,10 @@ from policyc.compiler.skeleton import relative, skeleton
 def parse_lines(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[-–:]\s*(\d+)\s*", text)
     if match is None or not 1 <= int(match[1]) <= int(match[2]):
-        raise InputError(f"--lines {text}: expected FIRST-LAST, two line numbers, as in 42-108")
+        raise InputError(
+            _("--lines {text}: expected FIRST-LAST, two line numbers, as in 42-108").format(
+                text=text,
+            ))
     return int(match[1]), int(match[2])
 
 
@@ -26,7 +30,9 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
     first, last = parse_lines(lines)
     all_lines = read_source(source).split("\n")
     if last > len(all_lines):
-        raise InputError(f"--lines {lines}: {source} has {len(all_lines)} lines")
+        raise InputError(_("--lines {lines}: {source} has {len_all_lines} lines").format(
+            lines=lines, source=source, len_all_lines=len(all_lines),
+        ))
     folder = out.parent if out is not None else Path(".")
     if units is None:
         units = next((p for p in (folder / "units.policy", Path("policies/units.policy"))
@@ -51,10 +57,14 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
         with out.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise InputError(f"{out}: exists already; choose another file or remove it") from None
+        raise InputError(_("{out}: exists already; choose another file or remove it").format(
+            out=out,
+        )) from None
     except OSError as exc:
-        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    sys.stderr.write(f"wrote {out}\n")
+        raise InputError(_("{out}: cannot write ({exc_strerror_or_exc})").format(
+            out=out, exc_strerror_or_exc=exc.strerror or exc,
+        )) from None
+    sys.stderr.write(_("wrote {out}\n").format(out=out))
     return 0
 
 
@@ -69,6 +79,8 @@ def _registry(path: Path) -> Registry:
             registry.add(decl, problems)
     except PolicyError as exc:
         raise InputError(
-            f"{path}: the registry does not parse ({exc.diagnostics[0].message})"
+            _("{path}: the registry does not parse ({value})").format(
+                path=path, value=exc.diagnostics[0].message,
+            )
         ) from None
     return registry

@@ -16,6 +16,7 @@ import attrs
 
 from policyc.cases import Expectation, load_case
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem, problems_of
 from policyc.runtime.evaluation import RuleResult
@@ -32,7 +33,7 @@ def case_files(paths: Sequence[Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
     return found
 
 
@@ -117,9 +118,9 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     """
     case = load_case(path, policy.checked)
     if not case.expect:
-        raise InputError(f"{path}: the case has no `expect:` to compare with")
+        raise InputError(_("{path}: the case has no `expect:` to compare with").format(path=path))
     if case.on is None:
-        raise InputError(f"{path}: the case has no `on:` date")
+        raise InputError(_("{path}: the case has no `on:` date").format(path=path))
     results = {
         r.info.name: r for r in policy.evaluate(case.inputs, case.on, case.readings, case.received)
     }

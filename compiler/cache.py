@@ -37,6 +37,7 @@ from typing import Any
 
 from policyc import __version__
 from policyc.compiler.files import Dependency, digest_of
+from policyc.compiler.i18n import _, language
 
 _FORMAT = 3
 _MAGIC = b"policyc-cache-2\n"
@@ -233,7 +234,7 @@ def _opened(folder: Path | None) -> Iterator[_Store | None]:
     except Refused as exc:
         if str(exc) not in _warned:  # once per process: the answer is the same without a cache
             _warned.add(str(exc))
-            sys.stderr.write(f"policyc: not using the cache: {exc}\n")
+            sys.stderr.write(_("policyc: not using the cache: {exc}\n").format(exc=exc))
     except (OSError, ValueError):
         pass  # a folder that cannot be made or read only costs time
     try:
@@ -256,6 +257,7 @@ def cache_key(path: Path, text: str) -> str:
     besides the files the checker reads (those are validated on each hit)."""
     digest = hashlib.sha256(f"policyc {__version__} format {_FORMAT}\n".encode())
     digest.update(python_tag().encode() + b"\0")
+    digest.update(language().encode() + b"\0")  # the checker's messages are in this language
     digest.update(_compiler_fingerprint())
     digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
@@ -281,7 +283,7 @@ def _compiler_fingerprint() -> bytes:
     digest = hashlib.sha256()
     for folder in ("compiler", "runtime", "grammar"):
         for file in sorted((package / folder).rglob("*")):
-            if file.suffix in (".py", ".j2", ".lark"):
+            if file.suffix in (".py", ".j2", ".lark", ".mo"):
                 digest.update(file.name.encode())
                 digest.update(file.read_bytes())
     return digest.digest()

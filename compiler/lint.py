@@ -64,6 +64,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.codes import WARNING_CODES
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
+from policyc.compiler.i18n import _
 from policyc.compiler.project import named_file
 from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
@@ -101,7 +102,7 @@ def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
                 _warn(
                     "unused-unit",
                     decl.name.span,
-                    f"unit `{name}` is named by no policy checked here",
+                    _("unit `{name}` is named by no policy checked here").format(name=name),
                 )
             )
     return _ordered(found)
@@ -123,12 +124,13 @@ def lint_units(decls: Sequence[n.UnitDecl]) -> list[Diagnostic]:
                     _warn(
                         "alias-repeats-name",
                         alias.span,
-                        f"alias `{alias.text}` repeats the unit's name",
+                        _("alias `{alias}` repeats the unit's name").format(alias=alias.text),
                     )
                 )
             elif alias.text in seen:
                 found.append(
-                    _warn("duplicate-alias", alias.span, f"alias `{alias.text}` is listed twice")
+                    _warn("duplicate-alias", alias.span,
+                        _("alias `{alias}` is listed twice").format(alias=alias.text))
                 )
             seen.add(alias.text)
     return found
@@ -146,8 +148,10 @@ def _same_full_name(first: str, decl: n.UnitDecl) -> Diagnostic:
     return _warn(
         "same-full-name",
         decl.name.span,
-        f"units `{first}` and `{decl.name.text}` have the same full name “{decl.full_name}”; "
-        "make one an alias of the other",
+        _("units `{first}` and `{decl_name}` have the same full name “{decl_full_name}”; "
+        "make one an alias of the other").format(
+            first=first, decl_name=decl.name.text, decl_full_name=decl.full_name,
+        ),
     )
 
 
@@ -178,7 +182,7 @@ def _named_units(policy: CheckedPolicy) -> Iterator[str]:
         names += [*section.leads, *section.responsible]
     for clause in file.all_clauses():
         names += [*clause.leads, *clause.responsible]
-    for _, rule in file.all_rules():
+    for _owner, rule in file.all_rules():
         names += [*rule.responsible, *rule.cooperates]
     for name in names:
         unit = policy.registry.resolve(name.text)
@@ -430,18 +434,18 @@ class _Linter:
             yield limit.amount
 
     def all_expressions(self) -> Iterator[n.Expr]:
-        for _, rule in self.file.all_rules():
+        for _owner, rule in self.file.all_rules():
             yield from self.rule_expressions(rule)
         for define in self.file.all_defines():
             yield define.expr
-        for _, target in self.file.all_targets():
+        for _owner, target in self.file.all_targets():
             yield target.value
             if target.tolerance is not None:
                 yield target.tolerance
 
     # ---- conditions ----
     def check_rules(self) -> None:
-        for _, rule in self.file.all_rules():
+        for _owner, rule in self.file.all_rules():
             if rule.whens:
                 self.report_conditions(list(rule.whens), f"rule `{rule.name.text}` can never apply")
             if isinstance(rule.amount, n.Expr):
@@ -454,10 +458,14 @@ class _Linter:
             self.found.append(
                 Diagnostic(
                     found.span,
-                    f"the amount can come out below zero: `{self.written(found)}` takes away "
-                    "what may be more than it takes it from",
-                    "declare what is taken away `part of` what it is taken from (`input 口罩发货量:"
-                    " 单 part of 年发货量`), or bound it: `max(…, 0 元)`",
+                    _("the amount can come out below zero: `{self_written_found}` takes away "
+                    "what may be more than it takes it from").format(
+                        self_written_found=self.written(found),
+                    ),
+                    _(
+                        "declare what is taken away `part of` what it is taken from "
+                        "(`input 口罩发货量: 单 part of 年发货量`), or bound it: `max(…, 0 元)`"
+                    ),
                     Severity.WARNING,
                     code=NEGATIVE_AMOUNT,
                 )
@@ -489,7 +497,9 @@ class _Linter:
             self.warn(
                 "dead-alternative",
                 alternative.span,
-                f"this alternative can never hold: {self.explain(why)}",
+                _("this alternative can never hold: {self_explain_why}").format(
+                    self_explain_why=self.explain(why),
+                ),
             )
         return False
 
@@ -670,9 +680,16 @@ class _Linter:
         self.warn(
             "ranges-meet",
             _span_of(low.origin, rule_b.span),
-            f"`{self.written(high.origin)}` (rule `{rule_a.name.text}`) and "
-            f"`{self.written(low.origin)}` (rule `{rule_b.name.text}`) meet at {value} "
-            f"and {outcome}",
+            _("`{self_written_high_origin}` (rule `{rule_a_name}`) and "
+            "`{self_written_low_origin}` (rule `{rule_b_name}`) meet at {value} "
+            "and {outcome}").format(
+                self_written_high_origin=self.written(high.origin),
+                rule_a_name=rule_a.name.text,
+                self_written_low_origin=self.written(low.origin),
+                rule_b_name=rule_b.name.text,
+                value=value,
+                outcome=outcome,
+            ),
         )
 
     # ---- amounts, caps, tiers, values ----
@@ -686,8 +703,8 @@ class _Linter:
                 self.warn(
                     "cap-below-amount",
                     rule.cap.amount.span,
-                    f"the cap `{self.written(rule.cap.amount)}` is below {what}: every case "
-                    "that pays is capped",
+                    _("the cap `{value}` is below {what}: every case "
+                    "that pays is capped").format(value=self.written(rule.cap.amount), what=what),
                 )
 
     def payments(self, expr: n.Expr) -> Iterator[tuple[str, Quantity]]:
@@ -771,8 +788,8 @@ class _Linter:
                     self.warn(
                         "share-over-whole",
                         node.ratio.span,
-                        f"`{self.written(node)}` takes more than the whole: a share is at most "
-                        "100%",
+                        _("`{self_written_node}` takes more than the whole: a share is at most "
+                        "100%").format(self_written_node=self.written(node)),
                     )
             if isinstance(node, n.Arith) and node.op == "-" and not _inside(node, negative_seen):
                 value = fold(node)
@@ -782,8 +799,10 @@ class _Linter:
                     self.warn(
                         "negative-value",
                         node.span,
-                        f"`{self.written(node)}` works out to {_shown(value)}: amounts, rates "
-                        "and thresholds are never negative",
+                        _("`{self_written_node}` works out to {shown_value}: amounts, rates "
+                        "and thresholds are never negative").format(
+                            self_written_node=self.written(node), shown_value=_shown(value),
+                        ),
                     )
             if isinstance(node, n.QuantityLit):
                 self.check_duration(node)
@@ -802,7 +821,9 @@ class _Linter:
             self.warn(
                 "long-duration",
                 node.span,
-                f"`{self.written(node)}` is a duration beyond {MAX_YEARS} years",
+                _("`{self_written_node}` is a duration beyond {MAX_YEARS} years").format(
+                    self_written_node=self.written(node), MAX_YEARS=MAX_YEARS,
+                ),
             )
 
     def check_tiers(self, tiers: n.Tiers) -> None:
@@ -814,11 +835,16 @@ class _Linter:
                 self.warn(
                     "mixed-boundaries",
                     threshold.span,
-                    f"tier rows mix boundary words: `{threshold.word}` "
-                    f"{'includes' if _inclusive(threshold.op) else 'excludes'} its threshold, "
-                    f"row 1's `{first.word}` "
-                    f"{'includes' if _inclusive(first.op) else 'excludes'} its own; "
-                    "a tier table uses one word throughout",
+                    _("tier rows mix boundary words: `{threshold_word}` "
+                    "{value} its threshold, "
+                    "row 1's `{first_word}` "
+                    "{value2} its own; "
+                    "a tier table uses one word throughout").format(
+                        threshold_word=threshold.word,
+                        value='includes' if _inclusive(threshold.op) else 'excludes',
+                        first_word=first.word,
+                        value2='includes' if _inclusive(first.op) else 'excludes',
+                    ),
                 )
             for j, earlier in enumerate(rows[:i]):
                 same = earlier.threshold.value == threshold.value
@@ -826,8 +852,10 @@ class _Linter:
                     self.warn(
                         "same-threshold",
                         threshold.span,
-                        f"this row has the same threshold as row {j + 1} "
-                        f"(`{self.written(earlier.threshold.value)}`)",
+                        _("this row has the same threshold as row {j_1} "
+                        "(`{value}`)").format(
+                            j_1=j + 1, value=self.written(earlier.threshold.value),
+                        ),
                     )
             if tiers.mode not in ("highest", "highest_new") or i == 0:
                 continue
@@ -840,10 +868,17 @@ class _Linter:
                 self.warn(
                     "tiers-descend",
                     row.amount.span,
-                    f"tier amounts run the wrong way: `{self.written(threshold)}` pays "
-                    f"`{self.written(row.amount)}`, {relation} `{self.written(below.amount)}` "
-                    f"for `{self.written(below.threshold)}` below it; in `{tiers.mode}` "
-                    "mode a higher row pays more",
+                    _("tier amounts run the wrong way: `{self_written_threshold}` pays "
+                    "`{self_written_row_amount}`, {relation} `{value}` "
+                    "for `{value2}` below it; in `{tiers_mode}` "
+                    "mode a higher row pays more").format(
+                        self_written_threshold=self.written(threshold),
+                        self_written_row_amount=self.written(row.amount),
+                        relation=relation,
+                        value=self.written(below.amount),
+                        value2=self.written(below.threshold),
+                        tiers_mode=tiers.mode,
+                    ),
                 )
 
     def check_schedule(self, schedule: n.Schedule) -> None:
@@ -858,14 +893,16 @@ class _Linter:
                 self.warn(
                     "schedule-gap",
                     row.span,
-                    f"{gap} in no row of the schedule: it pays nothing between year {last} "
-                    f"and year {row.first}",
+                    _("{gap} in no row of the schedule: it pays nothing between year {last} "
+                    "and year {row_first}").format(gap=gap, last=last, row_first=row.first),
                 )
             if row.last > MAX_YEARS:
                 self.warn(
                     "long-duration",
                     row.span,
-                    f"year {row.last} of a schedule is beyond {MAX_YEARS} years",
+                    _("year {row_last} of a schedule is beyond {MAX_YEARS} years").format(
+                        row_last=row.last, MAX_YEARS=MAX_YEARS,
+                    ),
                 )
             last = max(last, row.last)
 
@@ -887,7 +924,9 @@ class _Linter:
                 self.warn(
                     "date-outside-validity",
                     node.span,
-                    f"the date {node.value.isoformat()} is {where}",
+                    _("the date {node_value_isoformat} is {where}").format(
+                        node_value_isoformat=node.value.isoformat(), where=where,
+                    ),
                 )
 
     def check_validity(self) -> None:
@@ -901,7 +940,7 @@ class _Linter:
             self.warn(
                 "zero-validity",
                 length.span,
-                "a validity of zero length: the policy is never in force",
+                _("a validity of zero length: the policy is never in force"),
             )
         else:
             self.check_duration(length)
@@ -909,7 +948,7 @@ class _Linter:
     # ---- readings ----
     def check_readings(self) -> None:
         used: set[str] = set()
-        for _, rule in self.file.all_rules():
+        for _owner, rule in self.file.all_rules():
             used |= {name.text for name in rule.readings}
         for expr in self.all_expressions():
             used |= {node.reading for node in n.walk(expr) if isinstance(node, n.ReadingIs)}
@@ -928,9 +967,9 @@ class _Linter:
             self.warn(
                 "unused-reading",
                 decl.name.span,
-                f"reading `{name}` is declared but nothing uses it: no rule says "
-                f"`reading {name}`, no condition tests `reading {name} is …`, and no note or "
-                f"description mentions `解读 {name}`",
+                _("reading `{name}` is declared but nothing uses it: no rule says "
+                "`reading {name}`, no condition tests `reading {name} is …`, and no note or "
+                "description mentions `解读 {name}`").format(name=name),
             )
 
     # ---- the policy's own units ----
@@ -967,8 +1006,8 @@ class _Linter:
             self.warn(
                 "numbering-order",
                 span,
-                f"{kind} {number} comes after {kind} {before[1]}: numbering should ascend "
-                "in document order",
+                _("{kind} {number} comes after {kind} {before_1}: numbering should ascend "
+                "in document order").format(kind=kind, number=number, before_1=before[1]),
             )
 
 

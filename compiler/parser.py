@@ -22,6 +22,7 @@ from lark.lexer import TerminalDef
 from policyc.compiler import ast_marshal, cache
 from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
+from policyc.compiler.i18n import _
 from policyc.compiler.nodes import PolicyFile
 from policyc.grammar import grammar_text
 
@@ -99,7 +100,7 @@ def _parse(text: str, filename: str) -> PolicyFile:
     if too_deep is not None:
         span = Span(filename, too_deep.line or 1, too_deep.column or 1)
         message = f"expressions are nested more than {MAX_DEPTH} deep"
-        raise PolicyError([Diagnostic(span, message, "a simpler expression")], {filename: text})
+        raise PolicyError([Diagnostic(span, message, _("a simpler expression"))], {filename: text})
     try:
         return build_policy(tree, filename)
     except PolicyError as exc:  # the builder knows no source text; attach it for the excerpt
@@ -208,14 +209,14 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         hint = _char_hint(char)
         return Diagnostic(
             Span(filename, line, column, line, column + 1),
-            f"unexpected character `{char}`" + (f": {hint}" if hint else ""),
+            _("unexpected character `{char}`").format(char=char) + (f": {hint}" if hint else ""),
             _expected_text(exc.allowed) if exc.allowed else "",
         )
     if isinstance(exc, UnexpectedEOF):
         lines = text.splitlines() or [""]
         return Diagnostic(
             Span(filename, len(lines), len(lines[-1]) + 1),
-            'the file ends in the middle of a declaration (is a `}` or a `"` missing?)',
+            _("the file ends in the middle of a declaration (is a `}` or a `\"` missing?)"),
             _expected_text(exc.expected),
         )
     assert isinstance(exc, UnexpectedToken)

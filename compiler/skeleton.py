@@ -25,6 +25,7 @@ from pathlib import Path
 import attrs
 
 from policyc.compiler.coverage import _PIECES
+from policyc.compiler.i18n import _
 
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
@@ -72,7 +73,7 @@ def skeleton(
     numbered = [(first + i, line.strip()) for i, line in enumerate(lines)]
     text_lines = [(number, line) for number, line in numbered if line]
     if not text_lines:
-        raise ValueError("the lines given are blank")
+        raise ValueError(_("the lines given are blank"))
     last = first + len(lines) - 1
     asides: list[tuple[str, str]] = []
     doc_number_line = text_lines[0][1]

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from policyc.compiler.i18n import _
 from policyc.serve import api, web
 from policyc.serve.catalog import Catalog, load_catalog
 from policyc.serve.evaluate import MAX_BODY_BYTES, RequestError
@@ -100,7 +101,9 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
     def too_large(self) -> RequestError:
-        return RequestError(413, f"the request body is over {self.limit} bytes")
+        return RequestError(413, _("the request body is over {limit} bytes").format(
+            limit=self.limit,
+        ))
 
 
 def _wants_json(request: Request) -> bool:
