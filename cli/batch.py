@@ -123,7 +123,9 @@ class Batch(CaseLoader):
 
     def all_per_case(self, exc: Exception) -> BatchProgram:
         assert self.program is not None
-        self.fallback_note = f"DuckDB could not evaluate exactly ({first_line(exc)})"
+        self.fallback_note = _("DuckDB could not evaluate exactly ({first_line_exc})").format(
+            first_line_exc=first_line(exc),
+        )
         rules = tuple(attrs.evolve(r, fallback=self.fallback_note) for r in self.program.rules)
         self.program = attrs.evolve(self.program, rules=rules)
         kind = self._one(

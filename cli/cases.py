@@ -439,11 +439,15 @@ def _close_word(word: str, choices: Iterable[str]) -> str:
     """A did-you-mean for the case file's own English words (fields, status words): spelling
     distance suits them, where the character overlap of `did_you_mean` suits Chinese names."""
     close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.7)
-    return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    if not close:
+        return ""
+    return _("; did you mean {names}?").format(names=", ".join(f"`{c}`" for c in close))
 
 
 def _not_a_rule(name: str, rule_names: list[str], number: str) -> str:
-    return f"`{name}` is not a rule of {number}{did_you_mean(name, rule_names)}"
+    return _("`{name}` is not a rule of {number}{value}").format(
+        name=name, number=number, value=did_you_mean(name, rule_names),
+    )
 
 
 def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date | None:
@@ -606,15 +610,22 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
     if decl is None:
         known = ", ".join(policy.readings) or "none"
         hint = did_you_mean(name, list(policy.readings))
-        return f"`{name}` is not a reading of {policy.header.number}{hint} (its readings: {known})"
+        return _("`{name}` is not a reading of {policy_header_number}{hint} (its readings: "
+            "{known})").format(
+                name=name, policy_header_number=policy.header.number, hint=hint, known=known,
+            )
     if decl.documentary:
         return (
-            f"reading `{name}` is documentary: its choice is written into the policy's rules, "
-            "so a run cannot take another option (change the policy file instead)"
+            _("reading `{name}` is documentary: its choice is written into the policy's rules, "
+            "so a run cannot take another option (change the policy file instead)").format(
+                name=name,
+            )
         )
     options = [o.name for o in decl.options]
     if option not in options:
-        return f"reading `{name}` has no option `{option}`; its options are {', '.join(options)}"
+        return _("reading `{name}` has no option `{option}`; its options are {options}").format(
+            name=name, option=option, options=", ".join(options)
+        )
     return ""
 
 
@@ -663,18 +674,24 @@ class _FieldError(Exception):
 def _describe(info: InputInfo, policy: CheckedPolicy) -> str:
     kind = info.type.kind
     if kind == "enum":
-        return "one of " + ", ".join(policy.enums[info.type.enum])
+        return _("one of ") + ", ".join(policy.enums[info.type.enum])
     if kind == "bool":
-        return "true or false"
+        return _("true or false")
     if kind == "date":
-        return "a date (YYYY-MM-DD)"
+        return _("a date (YYYY-MM-DD)")
     if kind == "series":
-        return f"a list of numbers of {info.measure.name if info.measure else 'plain units'}"
+        return _("a list of numbers of {value}").format(
+            value=info.measure.name if info.measure else 'plain units',
+        )
     measure = info.measure.name if info.measure else ""
     if kind == "keyed":
         members = ", ".join(policy.enums[info.type.enum])
-        return f"a mapping from {info.type.enum} ({members}) to {measure}"
-    return f"a number of {measure or 'plain units'} (a bare number is read in {measure or 'units'})"
+        return _("a mapping from {info_type_enum} ({members}) to {measure}").format(
+            info_type_enum=info.type.enum, members=members, measure=measure,
+        )
+    return _("a number of {measure} (a bare number is read in {bare})").format(
+        measure=measure or _("plain units"), bare=measure or _("units")
+    )
 
 
 def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
@@ -766,7 +783,7 @@ def _default(info: InputInfo, policy: CheckedPolicy) -> Any:
 
 def _shown(value: Any) -> str:
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return _("a mapping") if isinstance(value, dict) else _("a list")
     text = str(value)
     return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
 

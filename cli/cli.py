@@ -24,7 +24,14 @@ import attrs
 from policyc.answer import answer_text
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import MAX_SHOWN, Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.errors import (
+    MAX_SHOWN,
+    Diagnostic,
+    InputError,
+    PolicyError,
+    Severity,
+    not_shown,
+)
 from policyc.compiler.i18n import _, install_argparse
 from policyc.compiler.pipeline import (
     CompiledPolicy,
@@ -56,6 +63,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, self.format_usage())
 
+    def parse_known_intermixed_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse keeps the usage it shows in errors by cutting len("usage: ") characters off
+        # the formatted usage; in Chinese (用法: ) that would cut the program's name.
+        if self.usage is None:
+            prefix = self.format_usage().split(" ", 1)[0] + " "
+            self.usage = self.format_usage()[len(prefix) :]
+        return super().parse_known_intermixed_args(args, namespace)
+
 
 def _version() -> str:
     from importlib import metadata  # here: reading the installed metadata costs every start
@@ -63,7 +80,7 @@ def _version() -> str:
     try:
         return f"policyc {metadata.version('policyc')}"
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "policyc (not installed: version unknown)"
+        return _("policyc (not installed: version unknown)")
 
 
 class _VersionAction(argparse.Action):
@@ -302,7 +319,9 @@ def _main(argv: Sequence[str] | None) -> int:
                 import traceback
 
                 traceback.print_exc()
-            message = f"internal error: {type(exc).__name__}: {exc}"
+            message = _("internal error: {type_exc____name}: {exc}").format(
+                type_exc____name=type(exc).__name__, exc=exc,
+            )
             if json_errors:
                 report_problems([Problem(message)], json_errors)
             sys.stderr.write(
@@ -350,7 +369,7 @@ def report_problems(
         if isinstance(exc, PolicyError):
             text = exc.render()
         elif isinstance(exc, InputError):
-            text = f"policyc: {exc}"
+            text = _("policyc: {exc}").format(exc=exc)
         else:
             text = "\n".join(str(p) for p in problems)
     sys.stderr.write(text + "\n")
@@ -404,18 +423,9 @@ class DiagnosticPrinter:
         sys.stderr.write(diagnostic.render(text) + "\n")
 
     def close(self) -> None:
-        more = [
-            f"{count} more {word}{'s' if count > 1 else ''}"
-            for count, word in (
-                (self.hidden[Severity.ERROR], "error"),
-                (self.hidden[Severity.WARNING], "warning"),
-            )
-            if count
-        ]
+        more = not_shown(self.hidden[Severity.ERROR], self.hidden[Severity.WARNING])
         if more:
-            sys.stderr.write(_("… and {and_join_more} not shown\n").format(
-                and_join_more=' and '.join(more),
-            ))
+            sys.stderr.write(more + "\n")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -437,7 +447,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     def ok(path: Path, line: str, summary: dict[str, object]) -> None:
         summaries.append({"file": str(path), **summary})
         if not printer.json_output:
-            print(f"{path}: ok ({line})")
+            print(_("{path}: ok ({line})").format(path=path, line=line))
 
     failed = False
     checked_all = []
@@ -452,7 +462,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                 load_registry(path, problems, Registry())
                 if problems:
                     raise PolicyError(problems, {str(path): text})
-                ok(path, f"unit registry, {len(parsed.units)} units", {"units": len(parsed.units)})
+                ok(path, _("unit registry, {len_parsed_units} units").format(
+                    len_parsed_units=len(parsed.units),
+                ), {"units": len(parsed.units)})
                 continue
             checked = check(parsed, text)
         except PolicyError as exc:
@@ -477,8 +489,13 @@ def cmd_check(args: argparse.Namespace) -> int:
                 printer.emit(sentence, listed=True)
         ok(
             path,
-            f"{checked.header.number}: {clauses} clauses, {rules} rules, "
-            f"source coverage {covered.percent:.1f}%",
+            _("{checked_header_number}: {clauses} clauses, {rules} rules, "
+            "source coverage {covered_percent:.1f}%").format(
+                checked_header_number=checked.header.number,
+                clauses=clauses,
+                rules=rules,
+                covered_percent=covered.percent,
+            ),
             {
                 "policy": checked.header.number,
                 "clauses": clauses,
@@ -665,8 +682,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         ))
     if not charts_available():
         print(
-            "charts left out: they need matplotlib: pip install 'policyc[docs]' "
-            "(in a checkout: pip install '.[docs]')",
+            _("charts left out: they need matplotlib: pip install 'policyc[docs]' "
+            "(in a checkout: pip install '.[docs]')"),
             file=sys.stderr,
         )
     examples = worked_examples(checked)
@@ -676,7 +693,9 @@ def cmd_docs(args: argparse.Namespace) -> int:
         raise InputError(_("{args_out}: cannot write the docs ({exc_strerror_or_exc})").format(
             args_out=args.out, exc_strerror_or_exc=exc.strerror or exc,
         )) from None
-    print(f"wrote {len(written)} files to {args.out}")
+    print(_("wrote {len_written} files to {args_out}").format(
+        len_written=len(written), args_out=args.out,
+    ))
     return EXIT_OK
 
 

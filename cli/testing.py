@@ -80,17 +80,19 @@ def run_case_tests(policy_path: Path, paths: Sequence[Path], out: TextIO) -> tup
     for outcome in case_outcomes(policy, files):
         counts[outcome.result] += 1
         if outcome.result == "ok":
-            out.write(f"ok   {outcome.path}\n")
+            out.write(_("ok   {outcome_path}\n").format(outcome_path=outcome.path))
         elif outcome.result == "fail":
-            out.write(f"FAIL {outcome.path}\n")
+            out.write(_("FAIL {outcome_path}\n").format(outcome_path=outcome.path))
             out.writelines(f"     {difference}\n" for difference in outcome.differences)
         else:
-            out.write(f"ERROR {outcome.path}\n")
+            out.write(_("ERROR {outcome_path}\n").format(outcome_path=outcome.path))
             for problem in outcome.problems:
                 out.writelines(f"      {line}\n" for line in str(problem).splitlines())
-    summary = f"{policy_path}: {counts['ok']} passed, {counts['fail']} failed"
+    summary = _("{policy_path}: {counts_ok} passed, {counts_fail} failed").format(
+        policy_path=policy_path, counts_ok=counts['ok'], counts_fail=counts['fail'],
+    )
     if counts["error"]:
-        summary += f", {counts['error']} case files in error"
+        summary += _(", {counts_error} case files in error").format(counts_error=counts['error'])
     out.write(summary + "\n")
     return counts["fail"], counts["error"]
 
@@ -127,7 +129,7 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     problems: list[str] = []
     for rule, want in case.expect.items():
         if rule not in results:  # load_case admits only the policy's rules; each has a result
-            problems.append(f"{rule}: no result for this rule")
+            problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
         problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
     return problems
@@ -138,11 +140,15 @@ def compare(result: RuleResult, want: Expectation) -> list[str]:
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
-        problems.append(f"status: expected {want.status}, got {result.status}{why}")
+        problems.append(_("status: expected {want_status}, got {result_status}{why}").format(
+            want_status=want.status, result_status=result.status, why=why,
+        ))
     for key, expected in want.amounts.items():
         actual: Quantity | None = getattr(result, key)
         if expected != actual:
             shown = format_quantity(actual) if actual is not None else "none"
             wanted = format_quantity(expected) if expected is not None else "none"
-            problems.append(f"{key}: expected {wanted}, got {shown}")
+            problems.append(_("{key}: expected {wanted}, got {shown}").format(
+                key=key, wanted=wanted, shown=shown,
+            ))
     return problems

@@ -77,16 +77,18 @@ class Type:
 
     def describe(self) -> str:
         if self.kind == "series":
-            return f"a series of {dims_text(self.dims) or 'plain numbers'}"
+            return _("a series of {value}").format(value=dims_text(self.dims) or 'plain numbers')
         if self.kind == "boolseries":
-            return "a series of conditions"
+            return _("a series of conditions")
         if self.kind == "quantity":
-            return f"a quantity in {dims_text(self.dims) or 'plain numbers'}"
+            return _("a quantity in {value}").format(value=dims_text(self.dims) or 'plain numbers')
         if self.kind == "keyed":
-            return f"{dims_text(self.dims)} by {self.enum}"
+            return _("{dims_text_self_dims} by {enum}").format(
+                dims_text_self_dims=dims_text(self.dims), enum=self.enum,
+            )
         if self.kind == "enum":
-            return f"a member of {self.enum}"
-        return {"bool": "a condition (true or false)", "date": "a date"}[self.kind]
+            return _("a member of {enum}").format(enum=self.enum)
+        return {"bool": _("a condition (true or false)"), "date": _("a date")}[self.kind]
 
 
 BOOL = Type("bool")
@@ -164,12 +166,18 @@ class CheckedPolicy:
             if sum_parts > total:
                 named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
                 one = len(given) == 1
-                verb, role = ("is", "it is a part") if one else ("are", "they are parts")
+                verb, role = ("is", _("it is a part")) if one else ("are", _("they are parts"))
                 problems.append(
                     (
                         given[-1],
-                        f"{named} {verb} more than `{whole}` ({format_quantity(total)}), of "
-                        f"which {role}: a part cannot exceed its whole",
+                        _("{named} {verb} more than `{whole}` ({format_quantity_total}), of "
+                        "which {role}: a part cannot exceed its whole").format(
+                            named=named,
+                            verb=verb,
+                            whole=whole,
+                            format_quantity_total=format_quantity(total),
+                            role=role,
+                        ),
                     )
                 )
         return problems
@@ -788,7 +796,7 @@ class _Checker:
             # A decision, or a value that changes on dates (低保标准), names a value of any type.
             self.define_types[name] = self.type_of(define.expr)
         else:
-            self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
+            self.define_types[name] = self.expect(define.expr, BOOL, _("a condition"))
 
     # ---- clauses and rules ----
     def check_structure(self, header: n.Header) -> None:
@@ -802,7 +810,9 @@ class _Checker:
             for name in (*section.leads, *section.responsible):
                 self.registry.check_name(name, self.diagnostics)
             for reference in section.refers:
-                self.references.append((f"section {section.number}", reference))
+                self.references.append((_("section {section_number}").format(
+                    section_number=section.number,
+                ), reference))
         for clause in self.file.all_clauses():
             key = f"{clause.kind} {clause.number}"
             if key in seen_numbers:
@@ -858,7 +868,9 @@ class _Checker:
                     _("a procedure declared with `procedure NAME { step … }`"),
                 )
         for reference in rule.refers:
-            self.references.append((f"rule {rule.name.text}", reference))
+            self.references.append((_("rule {rule_name}").format(
+                rule_name=rule.name.text,
+            ), reference))
         for reading in rule.readings:
             if reading.text not in self.readings:
                 self.error(
@@ -867,7 +879,7 @@ class _Checker:
                     _("a reading declared with `reading NAME { … }`"),
                 )
         for cond in rule.whens:
-            self.expect(cond, BOOL, "a condition")
+            self.expect(cond, BOOL, _("a condition"))
         amount_type: Type | None = None
         if isinstance(rule.amount, n.Expr):
             if not amount_flow(rule.kind):
@@ -985,7 +997,7 @@ class _Checker:
                 expr.span,
                 _("`{expr_name}` is a member of {and_join_owners}: "
                 "rename one so that a bare name says which").format(
-                    expr_name=expr.name, and_join_owners=' and '.join(owners),
+                    expr_name=expr.name, and_join_owners=_(" and ").join(owners),
                 ),
             )
             return UNKNOWN
@@ -1042,7 +1054,9 @@ class _Checker:
                 )
                 return UNKNOWN
             return Type("quantity", args[0].dims)
-        result = self.same(expr, args[0], args[1], f"`{expr.func}` of")
+        result = self.same(expr, args[0], args[1], _("`{expr_func}` of").format(
+            expr_func=expr.func,
+        ))
         if result.kind == "enum":
             if result.enum not in self.ordered:
                 self.error(
@@ -1106,7 +1120,7 @@ class _Checker:
 
     def _labelled_list(self, expr: n.AnyOf | n.AllOf) -> Type:
         for item in expr.items:
-            self.expect(item.expr, BOOL, "a condition")
+            self.expect(item.expr, BOOL, _("a condition"))
         return BOOL
 
     def _arith(self, expr: n.Arith) -> Type:
@@ -1116,9 +1130,13 @@ class _Checker:
         if expr.op in "+-":
             if "date" in (left.kind, right.kind):
                 what = (
-                    f"add {left.describe()} and {right.describe()}"
+                    _("add {left_describe} and {right_describe}").format(
+                        left_describe=left.describe(), right_describe=right.describe(),
+                    )
                     if expr.op == "+"
-                    else f"subtract {right.describe()} from {left.describe()}"
+                    else _("subtract {right_describe} from {left_describe}").format(
+                        right_describe=right.describe(), left_describe=left.describe(),
+                    )
                 )
                 self.error(
                     expr.span,
@@ -1139,7 +1157,7 @@ class _Checker:
                     _("two quantities of one measure"),
                 )
                 return UNKNOWN
-            return self.same(expr, left, right, "cannot add or subtract")
+            return self.same(expr, left, right, _("cannot add or subtract"))
         if (
             "bool" in (left.kind, right.kind)
             or "date" in (left.kind, right.kind)
@@ -1234,18 +1252,18 @@ class _Checker:
         return BOOL
 
     def _logic(self, expr: n.And | n.Or) -> Type:
-        self.expect(expr.left, BOOL, "a condition")
-        self.expect(expr.right, BOOL, "a condition")
+        self.expect(expr.left, BOOL, _("a condition"))
+        self.expect(expr.right, BOOL, _("a condition"))
         return BOOL
 
     def _not(self, expr: n.Not) -> Type:
-        self.expect(expr.operand, BOOL, "a condition")
+        self.expect(expr.operand, BOOL, _("a condition"))
         return BOOL
 
     def _if(self, expr: n.If) -> Type:
-        self.expect(expr.cond, BOOL, "a condition")
+        self.expect(expr.cond, BOOL, _("a condition"))
         return self.same(
-            expr, self.type_of(expr.then), self.type_of(expr.otherwise), "the two branches are"
+            expr, self.type_of(expr.then), self.type_of(expr.otherwise), _("the two branches are")
         )
 
     def _tiers(self, expr: n.Tiers) -> Type:
@@ -1270,7 +1288,7 @@ class _Checker:
                     expr.prior.span, _("`since` belongs to highest_new or each_new, not "
                         "{expr_mode}").format(expr_mode=expr.mode)
                 )
-            self.same(expr.prior, subject, self.type_of(expr.prior), "`since` compares")
+            self.same(expr.prior, subject, self.type_of(expr.prior), _("`since` compares"))
         result: Type | None = None
         previous: Quantity | None = None
         for row in expr.rows:
@@ -1278,7 +1296,7 @@ class _Checker:
                 row.threshold.value,
                 subject,
                 self.type_of(row.threshold.value),
-                "the threshold and the tiered value are",
+                _("the threshold and the tiered value are"),
             )
             if row.threshold.op not in ("ge", "gt"):
                 self.error(
@@ -1306,7 +1324,7 @@ class _Checker:
         return result or UNKNOWN
 
     def _schedule(self, expr: n.Schedule) -> Type:
-        self.expect(expr.anchor, DATE, "a date (the start of the years counted)")
+        self.expect(expr.anchor, DATE, _("a date (the start of the years counted)"))
         result: Type | None = None
         last = 0
         for row in expr.rows:

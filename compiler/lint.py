@@ -447,7 +447,8 @@ class _Linter:
     def check_rules(self) -> None:
         for _owner, rule in self.file.all_rules():
             if rule.whens:
-                self.report_conditions(list(rule.whens), f"rule `{rule.name.text}` can never apply")
+                self.report_conditions(list(rule.whens),
+                    _("rule `{rule_name}` can never apply").format(rule_name=rule.name.text))
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
                 self.check_sign(rule.amount)
@@ -475,12 +476,14 @@ class _Linter:
         for define in self.file.all_defines():
             if not define.decided:
                 name = define.name.text
-                if self.report_conditions([define.expr], f"`{name}` can never hold"):
+                if self.report_conditions([define.expr], _("`{name}` can never hold").format(
+                    name=name,
+                )):
                     self.never.add(name)
         for expr in self.all_expressions():
             for node in n.walk(expr):
                 if isinstance(node, n.If):
-                    self.report_conditions([node.cond], "this `if` condition can never hold")
+                    self.report_conditions([node.cond], _("this `if` condition can never hold"))
 
     def report_conditions(self, conjuncts: list[n.Expr], what: str) -> bool:
         """Warn when the conjunction can never hold (True) or an alternative in it cannot."""
@@ -512,8 +515,12 @@ class _Linter:
     def explain(self, conflict: Conflict) -> str:
         first, second = conflict
         if second is None:
-            return f"`{self.written(first)}` never holds"
-        return f"`{self.written(first)}` and `{self.written(second)}` cannot both hold"
+            return _("`{self_written_first}` never holds").format(
+                self_written_first=self.written(first),
+            )
+        return _("`{self_written_first}` and `{self_written_second}` cannot both hold").format(
+            self_written_first=self.written(first), self_written_second=self.written(second),
+        )
 
     def solve(
         self,
@@ -674,9 +681,11 @@ class _Linter:
     def report_meeting(self, rule_a: n.Rule, high: _Bound, rule_b: n.Rule, low: _Bound) -> None:
         value = low.shown or _shown(low.value)
         if high.inclusive:
-            outcome = f"both include it: a case of exactly {value} meets both"
+            outcome = _("both include it: a case of exactly {value} meets both").format(value=value)
         else:
-            outcome = f"both exclude it: a case of exactly {value} meets neither"
+            outcome = _("both exclude it: a case of exactly {value} meets neither").format(
+                value=value,
+            )
         self.warn(
             "ranges-meet",
             _span_of(low.origin, rule_b.span),
@@ -723,12 +732,16 @@ class _Linter:
             return
         value = fold(expr)
         if isinstance(value, Quantity):
-            yield f"the amount `{self.written(expr)}`", value
+            yield _("the amount `{self_written_expr}`").format(
+                self_written_expr=self.written(expr),
+            ), value
             return
         one = self.one_unit(expr)
         if one is not None:
             payment, unit = one
-            yield f"what `{self.written(expr)}` pays for one {unit} ({_shown(payment)})", payment
+            yield _("what `{self_written_expr}` pays for one {unit} ({shown_payment})").format(
+                self_written_expr=self.written(expr), unit=unit, shown_payment=_shown(payment),
+            ), payment
 
     def one_unit(self, expr: n.Expr) -> tuple[Quantity, str] | None:
         """`0.2 元/单 × 发货量` → (0.2 元, "单"): the product with every input at one unit."""
@@ -863,7 +876,7 @@ class _Linter:
             if amount is None or lower is None:
                 continue
             if _less(amount, lower) or amount == lower:
-                relation = "less than" if amount != lower else "the same as"
+                relation = _("less than") if amount != lower else _("the same as")
                 below = rows[i - 1]
                 self.warn(
                     "tiers-descend",
@@ -886,9 +899,11 @@ class _Linter:
         for row in schedule.rows:
             if last and row.first > last + 1:
                 gap = (
-                    f"year {last + 1} falls"
+                    _("year {last_1} falls").format(last_1=last + 1)
                     if row.first == last + 2
-                    else f"years {last + 1}–{row.first - 1} fall"
+                    else _("years {last_1}–{row_first_1} fall").format(
+                        last_1=last + 1, row_first_1=row.first - 1,
+                    )
                 )
                 self.warn(
                     "schedule-gap",
@@ -916,9 +931,13 @@ class _Linter:
                 if not isinstance(node, n.DateLit):
                     continue
                 if node.value < start:
-                    where = f"before the policy takes effect ({start.isoformat()})"
+                    where = _("before the policy takes effect ({start_isoformat})").format(
+                        start_isoformat=start.isoformat(),
+                    )
                 elif node.value > end:
-                    where = f"after the policy ends ({end.isoformat()})"
+                    where = _("after the policy ends ({end_isoformat})").format(
+                        end_isoformat=end.isoformat(),
+                    )
                 else:
                     continue
                 self.warn(

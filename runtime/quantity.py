@@ -107,8 +107,8 @@ class Measure:
 
 
 def _unknown(part: str, whole: str) -> MeasureError:
-    where = f" in `{whole}`" if whole != part else ""
-    message = f"unknown measure `{part}`{where}"
+    where = _(" in `{whole}`").format(whole=whole) if whole != part else ""
+    message = _("unknown measure `{part}`{where}").format(part=part, where=where)
     if part in _PREFIXES:
         return MeasureError(
             _("{message}: `{part}` scales a measure, write it before one: {part}元").format(
@@ -228,20 +228,22 @@ def dims_text(dims: Dims) -> str:
 
 
 def _describe(dims: Dims) -> str:
-    return dims_text(dims) or "a plain number"
+    return dims_text(dims) or _("a plain number")
 
 
 def _why(a: Dims, b: Dims) -> str:
     if len(a) == len(b) == 1 and a[0][1] == b[0][1] == 1:
         x, y = a[0][0], b[0][0]
         if x in CURRENCIES and y in CURRENCIES:
-            return f"{y} is another currency"
+            return _("{y} is another currency").format(y=y)
         if {x, y} == set(_TIME):
-            return "calendar time (月, 年) and clock time (小时, 日) do not convert"
+            return _("calendar time (月, 年) and clock time (小时, 日) do not convert")
         if x in COUNTS and y in COUNTS:
-            return f"{x} and {y} count different things"
-        return f"{x} and {y} are different measures"
-    return f"{_describe(a)} and {_describe(b)} have different dimensions"
+            return _("{x} and {y} count different things").format(x=x, y=y)
+        return _("{x} and {y} are different measures").format(x=x, y=y)
+    return _("{describe_a} and {describe_b} have different dimensions").format(
+        describe_a=_describe(a), describe_b=_describe(b),
+    )
 
 
 def _mismatch(verb: str, a: Dims, b: Dims) -> MeasureError:
@@ -315,7 +317,7 @@ class Quantity:
                 value = _EXACT.divide(value, divisor)
             return _make(value, dims)
         if isinstance(other, str):
-            raise TypeError("multiply a quantity by a Decimal, an int or a quantity")
+            raise TypeError(_("multiply a quantity by a Decimal, an int or a quantity"))
         return _make(_EXACT.multiply(self.value, _to_decimal(other)), self.dims)
 
     def __rmul__(self, other: Decimal | int) -> Quantity:
@@ -363,7 +365,7 @@ class Quantity:
                 _("cannot express {describe_self_dims} in {m_name_or_a_plain_number}: "
                 "{why_self_dims_m_dims}").format(
                     describe_self_dims=_describe(self.dims),
-                    m_name_or_a_plain_number=m.name or 'a plain number',
+                    m_name_or_a_plain_number=m.name or _("a plain number"),
                     why_self_dims_m_dims=_why(self.dims, m.dims),
                 )
             )
@@ -512,7 +514,7 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
             "(a quantity in {value})").format(
                 measure_name=measure.name,
                 shown=shown,
-                value=dims_text(quantity.dims) or 'plain units',
+                value=dims_text(quantity.dims) or _("plain units"),
             )
         )
     if quantity.value < 0:
