@@ -110,7 +110,11 @@ def language() -> str:
 def use_language(chosen: str) -> Iterator[None]:
     """Give messages in `chosen` (`zh_CN` or `en`) inside the block, in this thread or task."""
     if chosen not in LANGUAGES:
-        raise ValueError(f"unknown language {chosen!r}: expected one of {', '.join(LANGUAGES)}")
+        raise ValueError(
+            _("unknown language {chosen!r}: expected one of {languages}").format(
+                chosen=chosen, languages=", ".join(LANGUAGES)
+            )
+        )
     token = _chosen.set(chosen)
     try:
         yield
