@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import gettext
 import importlib.util
+import json
 import os
 import re
 import string
@@ -263,3 +264,20 @@ def test_errors_render_their_frame_in_the_language() -> None:
         assert not_shown(2, 1) == "… 另有 2 个错误、1 个警告未显示"
     assert not_shown(1, 2) == "… and 1 more error and 2 more warnings not shown"
 
+
+
+def test_serve_answers_in_the_language_the_request_accepts() -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from tests.serve_helpers import request, running_server
+
+    body = json.dumps({"on": "2023-12-31", "inputs": {"年发货量": "多"}}, ensure_ascii=False).encode()
+    path = "/v1/policies/tzf-2023-1/evaluate"
+    with running_server("policies") as base:  # the server itself runs in English (conftest)
+        answers = {
+            accepted: json.loads(request(base, "POST", path, body, headers={"Accept-Language": accepted})[2])
+            for accepted in ("zh-CN,zh;q=0.9", "en-US,en;q=0.9", "fr-FR")
+        }
+    messages = {accepted: [p["message"] for p in a["problems"]] for accepted, a in answers.items()}
+    assert "`多` 不是以数字开头，例如 `600万 单`" in " ".join(messages["zh-CN,zh;q=0.9"])
+    assert "`多` does not start with a number, as in `600万 单`" in " ".join(messages["en-US,en;q=0.9"])
+    assert messages["fr-FR"] == messages["en-US,en;q=0.9"]

@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policyc.compiler.i18n import _
+from policyc.compiler.i18n import _, language_from_header, use_language
 from policyc.serve import api, web
 from policyc.serve.catalog import Catalog, load_catalog
 from policyc.serve.evaluate import MAX_BODY_BYTES, RequestError
@@ -65,10 +65,28 @@ def build_app(catalog: Catalog) -> Starlette:
             HTTPException: _http_error,
             Exception: _internal_error,
         },
-        middleware=[Middleware(BodyLimit, limit=MAX_BODY_BYTES)],
+        middleware=[Middleware(RequestLanguage), Middleware(BodyLimit, limit=MAX_BODY_BYTES)],
     )
     app.state.catalog = catalog
     return app
+
+
+class RequestLanguage:
+    """A request whose `Accept-Language` prefers English (`en-US,en;q=0.9`) or Chinese gets its
+    messages in that language; any other request, the server's own (policyc.compiler.i18n)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chosen = None
+        if scope["type"] == "http":
+            chosen = language_from_header(Headers(scope=scope).get("accept-language", ""))
+        if chosen is None:
+            await self.app(scope, receive, send)
+            return
+        with use_language(chosen):
+            await self.app(scope, receive, send)
 
 
 class BodyLimit:
