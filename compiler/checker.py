@@ -559,11 +559,10 @@ class _Checker:
             self.error(
                 quote.span,
                 _("this quote is not in the source text"),
-                _("the sentence exactly as received (lines "
-                "{value}–{value2})").format(
-                    value=self.file.header.source_first_line,
-                    value2=self.file.header.source_last_line,
-                ),  # type: ignore[union-attr]
+                _("the sentence exactly as received (lines {first}–{last})").format(
+                    first=self.file.header.source_first_line,  # type: ignore[union-attr]
+                    last=self.file.header.source_last_line,  # type: ignore[union-attr]
+                ),
             )
             return
         self.quote_lines[quote.text] = self.offset_line[at]
