@@ -21,7 +21,7 @@ from policyc.compiler import amount_checks, scale_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
-from policyc.compiler.i18n import _
+from policyc.compiler.i18n import _, ngettext
 from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
@@ -165,19 +165,16 @@ class CheckedPolicy:
                 sum_parts = sum_parts + values[part]
             if sum_parts > total:
                 named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
-                one = len(given) == 1
-                verb, role = ("is", _("it is a part")) if one else ("are", _("they are parts"))
                 problems.append(
                     (
                         given[-1],
-                        _("{named} {verb} more than `{whole}` ({format_quantity_total}), of "
-                        "which {role}: a part cannot exceed its whole").format(
-                            named=named,
-                            verb=verb,
-                            whole=whole,
-                            format_quantity_total=format_quantity(total),
-                            role=role,
-                        ),
+                        ngettext(
+                            "{named} is more than `{whole}` ({total}), of which it is a part: "
+                            "a part cannot exceed its whole",
+                            "{named} are more than `{whole}` ({total}), of which they are parts: "
+                            "a part cannot exceed its whole",
+                            len(given),
+                        ).format(named=named, whole=whole, total=format_quantity(total)),
                     )
                 )
         return problems

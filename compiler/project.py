@@ -73,7 +73,7 @@ def named_file(policy_path: Path, written: str, what: str) -> Path:
 
     `what` is the header field, for the message (`source`, `units from`). Raises PathRefused
     naming the field and what is allowed; nothing is read here."""
-    allowed = (
+    allowed = _(
         "a path relative to the policy file that stays inside the policy's project "
         "(no absolute path, no `..` or symbolic link leading out)"
     )
