@@ -90,7 +90,9 @@ def parse_statuses(text: str, option: str = "--only") -> set[str]:
             f"{status} ({'、'.join(w for w, s in words.items() if s == status and w != status)})"
             for status in STATUS_WORDS
         )
-        what = f"unknown status {', '.join(unknown)}" if unknown else "no status given"
+        what = _("unknown status {join_unknown}").format(
+            join_unknown=', '.join(unknown),
+        ) if unknown else _("no status given")
         if len(unknown) == 1:
             what += did_you_mean(unknown[0], words)
         raise InputError(_("{option} {text}: {what}; statuses are {accepted}").format(

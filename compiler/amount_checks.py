@@ -81,7 +81,7 @@ def type_duration(checker: Any, expr: n.Call) -> Type:
         )
         return UNKNOWN
     for arg in expr.args:
-        checker.expect(arg, DATE, "a date")
+        checker.expect(arg, DATE, _("a date"))
     return Type("quantity", parse_measure(DURATION_FUNCS[expr.func]).dims)
 
 

@@ -91,7 +91,7 @@ _REFUSED_CHARACTERS = re.compile(
 )
 # The two escapes a string knows: `\\` is a backslash, `\"` a double quote.
 _ESCAPES = {"\\": "\\", '"': '"'}
-STRING_ESCAPES_EXPECTED = '`\\\\` for a backslash or `\\"` for a double quote'
+STRING_ESCAPES_EXPECTED = _("`\\\\` for a backslash or `\\\"` for a double quote")
 
 
 def _unquote(token: Token) -> str:
@@ -754,7 +754,7 @@ class _Builder(Transformer[Token, Any]):
             if key == "over":
                 fields["over"].extend(value)
             elif fields[key] is not None:
-                second = f"a shared_cap has one `{key}`; this is a second"
+                second = _("a shared_cap has one `{key}`; this is a second").format(key=key)
                 raise _BuildError(Diagnostic(span, second))
             else:
                 fields[key] = value

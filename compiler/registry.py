@@ -29,7 +29,8 @@ class Registry:
             owner = self._lookup.get(written.text)
             if owner is not None and owner != name:
                 what = (
-                    "an alias of" if written is not decl.name else "already the name or an alias of"
+                    _("an alias of") if written is not decl.name else _("already the name or an "
+                        "alias of")
                 )
                 diagnostics.append(
                     Diagnostic(

@@ -19,8 +19,8 @@ from policyc.runtime.scales import LOWER_EDGE_OPS, UPPER_EDGE_OPS
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
 
-UPPER_WORDS = "不超过, 以下, 以内, 及以下, 不满, 低于, 不足, 少于, <= or <"
-LOWER_WORDS = "超过, 以上, 及以上, 达到, 满, 不少于, 不低于, > or >="
+UPPER_WORDS = _("不超过, 以下, 以内, 及以下, 不满, 低于, 不足, 少于, <= or <")
+LOWER_WORDS = _("超过, 以上, 及以上, 达到, 满, 不少于, 不低于, > or >=")
 
 
 def type_progressive(checker: Any, expr: n.Progressive) -> Type:

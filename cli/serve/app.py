@@ -138,9 +138,11 @@ async def _request_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     words = {
-        404: "no such page",
-        405: "this method is not allowed here",
-        413: f"the request body is over {MAX_BODY_BYTES} bytes",
+        404: _("no such page"),
+        405: _("this method is not allowed here"),
+        413: _("the request body is over {MAX_BODY_BYTES} bytes").format(
+            MAX_BODY_BYTES=MAX_BODY_BYTES,
+        ),
     }
     message = words.get(exc.status_code, str(exc.detail))
     headers = dict(exc.headers or {})
@@ -152,7 +154,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("internal error on %s", request.url.path)
-    message = f"internal error: {type(exc).__name__} (a bug in policyc)"
+    message = _("internal error: {type_exc____name} (a bug in policyc)").format(
+        type_exc____name=type(exc).__name__,
+    )
     if _wants_json(request):
         body = {"error": message, "problems": []}
         return JSONResponse(body, status_code=500)

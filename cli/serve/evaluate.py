@@ -100,21 +100,23 @@ def options(
         try:
             on = parse_iso_date(query["on"])
         except ValueError as exc:
-            problems.append(f"on={query['on']}: {exc}")
+            problems.append(_("on={query_on}: {exc}").format(query_on=query['on'], exc=exc))
     chosen: dict[str, str] = {}
     for pair in readings:
         name, sep, option = pair.partition("=")
         if not sep:
-            problems.append(f"reading={pair}: expected NAME=OPTION")
+            problems.append(_("reading={pair}: expected NAME=OPTION").format(pair=pair))
             continue
         problem = reading_problem(policy.checked, name.strip(), option.strip())
         if problem:
-            problems.append(f"reading={pair}: {problem}")
+            problems.append(_("reading={pair}: {problem}").format(pair=pair, problem=problem))
         else:
             chosen[name.strip()] = option.strip()
     explain_text = query.get("explain", "false").lower()
     if explain_text not in ("true", "false", "1", "0", ""):
-        problems.append(f"explain={query['explain']}: expected true or false")
+        problems.append(_("explain={query_explain}: expected true or false").format(
+            query_explain=query['explain'],
+        ))
     if problems:
         raise RequestError(400, "\n".join(problems))
     return on, chosen, explain_text in ("true", "1")

@@ -114,7 +114,9 @@ async def upload(request: Request) -> Response:
         text = raw.decode("utf-8")
         node = read_case_text(text, name, as_json=name.lower().endswith(".json"))
     except UnicodeDecodeError as exc:
-        message = f"{name}: not UTF-8 text (bad byte at offset {exc.start})"
+        message = _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+            name=name, exc_start=exc.start,
+        )
         return _form(policy_id, policy, {}, [], {}, [message], 422)
     except InputError as exc:
         return _form(policy_id, policy, {}, [], {}, str(exc).splitlines(), 422)
