@@ -208,7 +208,7 @@ def test_check_speaks_chinese_by_default_and_english_when_asked(tmp_path: Path) 
     chinese = _policyc(["check", "bad.policy"], None, tmp_path)
     english = _policyc(["check", "bad.policy"], "en", tmp_path)
     assert chinese.returncode == english.returncode == 2
-    assert "bad.policy:2:9: 声明尚未完整文件就结束了（是否少了 `}`？）" in chinese.stderr
+    assert "bad.policy:2:9: 声明尚未写完，文件就结束了（是否少了 `}`？）" in chinese.stderr
     assert "  应为 以下之一: " in chinese.stderr
     assert "bad.policy:2:9: the file ends before the declaration is complete (is a `}` missing?)" in english.stderr
     assert "  expected one of " in english.stderr

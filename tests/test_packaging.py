@@ -161,6 +161,6 @@ def test_a_fresh_install_speaks_chinese_by_default(fresh_install: dict[str, Path
     broken.write_text('policy "测试〔2023〕1号" {\n  title "t"\n', encoding="utf-8")
     checked = _policyc(fresh_install, "check", str(broken), cwd=tmp_path, language="")
     assert checked.returncode == 2
-    assert "声明尚未完整文件就结束了（是否少了 `}`？）" in checked.stderr, checked.stderr
+    assert "声明尚未写完，文件就结束了（是否少了 `}`？）" in checked.stderr, checked.stderr
     helped = _policyc(fresh_install, "check", "--help", cwd=tmp_path, language="")
     assert helped.stdout.startswith("用法: policyc check") and "把警告当作错误" in helped.stdout
