@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policyc.compiler.errors import InputError
-from policyc.compiler.i18n import _
+from policyc.compiler.i18n import _, ngettext
 from policyc.serve.catalog import load_catalog
 
 MAX_WORKERS = 64
@@ -35,14 +35,13 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
     os.environ[PATHS_VARIABLE] = json.dumps([str(p.resolve()) for p in paths])
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(
-        _("policyc: serving {len_catalog_policies} policies at http://{shown}:{port}/ "
-        "(API /v1/, OpenAPI /openapi.json; {workers} worker{s_if_workers_1_else})\n").format(
-            len_catalog_policies=len(catalog.policies),
-            shown=shown,
-            port=port,
-            workers=workers,
-            s_if_workers_1_else='s' if workers > 1 else '',
-        )
+        ngettext(
+            "policyc: serving {count} policies at http://{shown}:{port}/ "
+            "(API /v1/, OpenAPI /openapi.json; {workers} worker)\n",
+            "policyc: serving {count} policies at http://{shown}:{port}/ "
+            "(API /v1/, OpenAPI /openapi.json; {workers} workers)\n",
+            workers,
+        ).format(count=len(catalog.policies), shown=shown, port=port, workers=workers)
     )
     if not _is_loopback(host):
         sys.stderr.write(_("policyc: warning: {host} is reachable from other machines\n").format(
