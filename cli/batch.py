@@ -56,6 +56,7 @@ from policyc.compiler.batch import (
     literal,
 )
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
@@ -122,7 +123,9 @@ class Batch(CaseLoader):
 
     def all_per_case(self, exc: Exception) -> BatchProgram:
         assert self.program is not None
-        self.fallback_note = f"DuckDB could not evaluate exactly ({first_line(exc)})"
+        self.fallback_note = _("DuckDB could not evaluate exactly ({first_line_exc})").format(
+            first_line_exc=first_line(exc),
+        )
         rules = tuple(attrs.evolve(r, fallback=self.fallback_note) for r in self.program.rules)
         self.program = attrs.evolve(self.program, rules=rules)
         kind = self._one(
@@ -163,7 +166,9 @@ class Batch(CaseLoader):
                         )
                     except (InputError, ArithmeticError, ValueError) as exc:
                         raise BatchError(
-                            [Problem(f"row {row[0]}: {exc}", str(self.path))]
+                            [Problem(_("row {row_0}: {exc}").format(
+                                row_0=row[0], exc=exc,
+                            ), str(self.path))]
                         ) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     cells: list[str] = [str(row[0])]
@@ -298,7 +303,9 @@ class Batch(CaseLoader):
             out.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         except OSError as exc:
-            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
+            raise InputError(_("--out {out}: cannot write there ({exc_strerror})").format(
+                out=out, exc_strerror=exc.strerror,
+            )) from None
         os.close(fd)
         try:
             with self.progress.track(self.con, "writing"):
@@ -309,7 +316,9 @@ class Batch(CaseLoader):
             os.replace(temp, out)
         except OSError as exc:
             Path(temp).unlink(missing_ok=True)
-            raise InputError(f"--out {out}: cannot write there ({exc.strerror})") from None
+            raise InputError(_("--out {out}: cannot write there ({exc_strerror})").format(
+                out=out, exc_strerror=exc.strerror,
+            )) from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -364,12 +373,14 @@ def _chosen_readings(
         for pair in readings:
             name, sep, option = pair.partition("=")
             if not sep:
-                raise InputError(f"--reading {pair}: expected NAME=OPTION")
+                raise InputError(_("--reading {pair}: expected NAME=OPTION").format(pair=pair))
             pairs.append((name.strip(), option.strip()))
     for name, option in pairs:
         problem = reading_problem(policy.checked, name, option)
         if problem:
-            raise InputError(f"--reading {name}={option}: {problem}")
+            raise InputError(_("--reading {name}={option}: {problem}").format(
+                name=name, option=option, problem=problem,
+            ))
     return dict(pairs)
 
 
@@ -380,7 +391,10 @@ def _refuse_overwriting_input(cases: Path, out: Path) -> None:
     except OSError:
         same = False
     if same or out.resolve() == cases.resolve():
-        raise InputError(f"--out {out}: is the cases file {cases}; write the results elsewhere")
+        raise InputError(
+            _("--out {out}: is the cases file {cases}; write the results elsewhere").format(
+                out=out, cases=cases,
+            ))
 
 
 def run_batch(
@@ -401,7 +415,7 @@ def run_batch(
     try:
         day = parse_iso_date(on) if isinstance(on, str) else on
     except ValueError as exc:
-        raise InputError(f"--on {on}: {exc}") from None
+        raise InputError(_("--on {on}: {exc}").format(on=on, exc=exc)) from None
     if out_path is not None:
         read_format(out_path)
         _refuse_overwriting_input(cases_path, out_path)

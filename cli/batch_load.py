@@ -45,6 +45,7 @@ from policyc.compiler.batch import (
 )
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
 from policyc.problems import Problem, ProblemsError
 from policyc.runtime.quantity import Measure, Quantity
@@ -92,7 +93,7 @@ class BatchError(ProblemsError):
 def read_format(path: Path) -> str:
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise InputError(f"{path}: expected a .csv, .jsonl or .parquet file")
+        raise InputError(_("{path}: expected a .csv, .jsonl or .parquet file").format(path=path))
     return kind
 
 
@@ -150,9 +151,12 @@ class CaseLoader:
         self.path = path
         kind = read_format(path)
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(_("{path}: no such file").format(path=path))
         if path.stat().st_size == 0:
-            raise InputError(f"{path}: the file is empty; expected a header and a case a row")
+            raise InputError(
+                _("{path}: the file is empty; expected a header and a case a row").format(
+                    path=path,
+                ))
         with self.progress.track(self.con, "reading"):
             try:
                 if kind == "parquet":  # read where it lies: columnar, and only what is used
@@ -177,7 +181,9 @@ class CaseLoader:
                 columns = self.con.execute("DESCRIBE raw").fetchall()
                 self.count = int(self._one("SELECT count(*) FROM raw"))
             except duckdb.Error as exc:
-                raise InputError(f"{path}: cannot read the cases: {first_line(exc)}") from None
+                raise InputError(_("{path}: cannot read the cases: {first_line_exc}").format(
+                    path=path, first_line_exc=first_line(exc),
+                )) from None
         types = {str(row[0]): str(row[1]) for row in columns if row[0] != LINE}
         with self.progress.track(self.con, "checking"):
             self._define_cases(types, on)
@@ -202,16 +208,23 @@ class CaseLoader:
         try:
             handle = path.open(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+            raise InputError(_("{path}: cannot read ({exc_strerror})").format(
+                path=path, exc_strerror=exc.strerror,
+            )) from None
         with handle:
             try:
                 for number, line in enumerate(handle, 1):
                     if not line.strip():
                         continue
                     if len(problems) >= MAX_PROBLEMS:
-                        problems.append(f"stopped after {MAX_PROBLEMS} problems, at line {number}")
+                        problems.append(
+                            _("stopped after {MAX_PROBLEMS} problems, at line {number}").format(
+                                MAX_PROBLEMS=MAX_PROBLEMS, number=number,
+                            ))
                         break
-                    place = f"row {len(rows) + 1} (line {number})"
+                    place = _("row {len_rows_1} (line {number})").format(
+                        len_rows_1=len(rows) + 1, number=number,
+                    )
                     data = json_case(line, f"{path}: {place}")
                     row: dict[str, str] = {}
                     for key, value in data.items():
@@ -219,11 +232,13 @@ class CaseLoader:
                     names.update(dict.fromkeys(row))
                     rows.append(row)
             except UnicodeDecodeError as exc:
-                raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+                raise InputError(_("{path}: not UTF-8 text (byte {exc_start})").format(
+                    path=path, exc_start=exc.start,
+                )) from None
         if problems:
             raise BatchError(self._problems(problems))
         if not rows:
-            raise InputError(f"{path}: no cases")
+            raise InputError(_("{path}: no cases").format(path=path))
         out = Path(self._temp.name) / "cases.csv"
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(names))
@@ -254,7 +269,9 @@ class CaseLoader:
                 else:
                     typed = _quantity(info, value)  # one member's column of a tally
             except _FieldError as exc:
-                problems.append(f"{place}, column `{key}`: {exc}")
+                problems.append(_("{place}, column `{key}`: {exc}").format(
+                    place=place, key=key, exc=exc,
+                ))
                 return
             if isinstance(typed, dict):
                 for member, quantity in typed.items():
@@ -294,14 +311,17 @@ class CaseLoader:
                 columns[source] = column
             elif source in by_input:
                 members = ", ".join(by_input[source])
-                problems.append(f"column `{source}`: a tally is one column per member: {members}")
+                problems.append(
+                    _("column `{source}`: a tally is one column per member: {members}").format(
+                        source=source, members=members,
+                    ))
             else:
                 problems.append(_unknown_column(source, [*owner, *EXTRA_COLUMNS]))
         for name, info in checked.inputs.items():
             if info.decl.presence == "required" and not set(columns) & set(by_input[name]):
-                problems.append(f"missing input column `{name}`")
+                problems.append(_("missing input column `{name}`").format(name=name))
         if "on" not in extras and on is None:
-            problems.append("no evaluation date: give an `on` column or --on DATE")
+            problems.append(_("no evaluation date: give an `on` column or --on DATE"))
         if problems:
             raise BatchError(self._problems(problems))
         stats: dict[str, str] = {}
@@ -325,7 +345,9 @@ class CaseLoader:
                     f"SELECT {LINE} FROM raw WHERE {on_sql} IS NULL ORDER BY {LINE} LIMIT 5"
                 ).fetchall()
                 problems.extend(
-                    f"row {line}, column `on`: no evaluation date: fill `on` or give --on"
+                    _("row {line}, column `on`: no evaluation date: fill `on` or give --on").format(
+                        line=line,
+                    )
                     for (line,) in missing
                 )
         received = self._received_column(extras.get("received"), problems)
@@ -365,8 +387,8 @@ class CaseLoader:
             f"LIMIT {MAX_PROBLEMS + 1}"
         ).fetchall()
         problems = [
-            f"row {row[0]}, column `{name}`: missing input `{name}`: expected "
-            f"{_describe(info, self.checked)}"
+            _("row {row_0}, column `{name}`: missing input `{name}`: expected "
+            "{value}").format(row_0=row[0], name=name, value=_describe(info, self.checked))
             for row in rows
             for (name, info), missing in zip(required, row[1:], strict=True)
             if missing
@@ -401,7 +423,9 @@ class CaseLoader:
                 if cell is not None
             }
             problems.extend(
-                f"row {row}, column `{field}`: {message}"
+                _("row {row}, column `{field}`: {message}").format(
+                    row=row, field=field, message=message,
+                )
                 for field, message in checked.part_conflicts(values)
             )
             if len(problems) > MAX_PROBLEMS:
@@ -548,7 +572,12 @@ class CaseLoader:
                     try:
                         read[key] = reader.read(value)
                     except _FieldError as exc:
-                        problems.append(f"row {first}, column `{column.source}`: {reader.say(exc)}")
+                        problems.append(
+                            _("row {first}, column `{column_source}`: {reader_say_exc}").format(
+                                first=first,
+                                column_source=column.source,
+                                reader_say_exc=reader.say(exc),
+                            ))
             cursor.close()
         unchecked = 0
         if len(problems) >= MAX_PROBLEMS:  # stop reading: only count what is left
@@ -590,7 +619,9 @@ class CaseLoader:
                 scale = max(scale, _scale(number))
                 digits = max(digits, len(str(abs(int(number)))))
         if digits + scale > 38:
-            problems.append(f"column `{column.source}`: a value has more than 38 digits")
+            problems.append(_("column `{column_source}`: a value has more than 38 digits").format(
+                column_source=column.source,
+            ))
             return
         column.scale, column.width = scale, digits + scale
         if mapping:
@@ -655,8 +686,13 @@ class CaseLoader:
         for name, first in given:
             if name not in known:
                 problems.append(
-                    f"row {first}, column `received`: `{comment_text(name)}` is not a rule of "
-                    f"{self.checked.header.number}{did_you_mean(name, known)}"
+                    _("row {first}, column `received`: `{comment_text_name}` is not a rule of "
+                    "{checked_header_number}{did_you_mean_name_known}").format(
+                        first=first,
+                        comment_text_name=comment_text(name),
+                        checked_header_number=self.checked.header.number,
+                        did_you_mean_name_known=did_you_mean(name, known),
+                    )
                 )
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
 
@@ -664,12 +700,14 @@ class CaseLoader:
         """The problems as the error's: each in this file, then how many more were left."""
         shown = [Problem(p, str(self.path)) for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
-            shown.append(Problem(f"… and {len(problems) - MAX_PROBLEMS} more"))
+            shown.append(Problem(_("… and {value} more").format(
+                value=len(problems) - MAX_PROBLEMS,
+            )))
         if unchecked:
             shown.append(
                 Problem(
-                    f"… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
-                    "problems)"
+                    _("… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                    "problems)").format(unchecked=unchecked, MAX_PROBLEMS=MAX_PROBLEMS)
                 )
             )
         return shown
@@ -681,7 +719,9 @@ def _raw(column: str) -> str:
 
 def _unknown_column(name: str, known: list[str]) -> str:
     # A name is shown with its control characters escaped: it comes from an untrusted file.
-    return f"unknown column `{comment_text(name)}`{did_you_mean(name, known)}"
+    return _("unknown column `{comment_text_name}`{did_you_mean_name_known}").format(
+        comment_text_name=comment_text(name), did_you_mean_name_known=did_you_mean(name, known),
+    )
 
 
 def _decimal_scale(kind: str) -> int:

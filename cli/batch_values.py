@@ -25,6 +25,7 @@ from policyc.cases import (
 )
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import Quantity
 
@@ -123,16 +124,20 @@ def node_of(value: Any, series: bool) -> Node:
 
 def json_case(line: str, place: str) -> dict[str, Any]:
     def reject(constant: str) -> Any:
-        raise InputError(f"{place}: `{constant}` is not a number a case may hold")
+        raise InputError(_("{place}: `{constant}` is not a number a case may hold").format(
+            place=place, constant=constant,
+        ))
 
     try:
         data = json.loads(line, parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{place}: invalid JSON: {exc.msg}") from None
+        raise InputError(_("{place}: invalid JSON: {exc_msg}").format(
+            place=place, exc_msg=exc.msg,
+        )) from None
     except RecursionError:
-        raise InputError(f"{place}: nested too deeply") from None
+        raise InputError(_("{place}: nested too deeply").format(place=place)) from None
     if not isinstance(data, dict):
-        raise InputError(f"{place}: a case is a JSON object")
+        raise InputError(_("{place}: a case is a JSON object").format(place=place))
     return data
 
 

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policyc.compiler.errors import InputError, PolicyError
+from policyc.compiler.i18n import _
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -36,7 +37,7 @@ def policies_for(paths: Sequence[Path]) -> list[tuple[Path, list[Path]]]:
     found: dict[Path, list[Path]] = {}
     for path in paths:
         if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
         found.setdefault(policy_of(path), []).append(path)
     return list(found.items())
 
@@ -54,17 +55,27 @@ def policy_of(case: Path) -> Path:
             return matching[0]
         if len(matching) > 1:
             listed = ", ".join(map(str, matching))
-            raise InputError(f"{case}: `policy: {number}` is the 文号 of {listed}; {_write(case)}")
+            raise InputError(
+                _("{case}: `policy: {number}` is the 文号 of {listed}; {write}").format(
+                    case=case, number=number, listed=listed, write=_write(case)
+                )
+            )
         where = policies[0].parent if policies else Path("policies")
-        raise InputError(f"{case}: no policy under {where} is `{number}`; {_write(case)}")
-    raise InputError(f"{case}: which policy is it for? {_write(case)}")
+        raise InputError(
+            _("{case}: no policy under {where} is `{number}`; {write}").format(
+                case=case, where=where, number=number, write=_write(case)
+            )
+        )
+    raise InputError(
+        _("{case}: which policy is it for? {write}").format(case=case, write=_write(case))
+    )
 
 
 def _write(case: Path) -> str:
-    return (
-        f"write `policyc test POLICY {case}`, or put the case under examples/<policy file "
+    return _(
+        "write `policyc test POLICY {case}`, or put the case under examples/<policy file "
         "name>/, or give it a `policy:` key with the policy's 文号"
-    )
+    ).format(case=case)
 
 
 def _by_place(case: Path) -> Path | None:

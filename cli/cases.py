@@ -23,6 +23,7 @@ import yaml
 
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.i18n import _
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
@@ -92,23 +93,50 @@ def read_case_file(path: Path) -> Node:
     """The parsed file as `Node`s; raises InputError for anything that is not a readable case."""
     try:
         if path.is_dir():
-            raise InputError(f"{path}: is a folder, expected a case file (.yaml or .json)")
+            raise InputError(
+                _("{path}: is a folder, expected a case file (.yaml or .json)").format(
+                    path=path,
+                )
+            )
         if path.exists() and not path.is_file():
-            raise InputError(f"{path}: not a regular file, expected a case file (.yaml or .json)")
+            raise InputError(
+                _("{path}: not a regular file, expected a case file (.yaml or .json)").format(
+                    path=path,
+                )
+            )
         size = path.stat().st_size
         if size > MAX_CASE_BYTES:
-            raise InputError(f"{path}: {size} bytes is too large for a case file")
+            raise InputError(
+                _("{path}: {size} bytes is too large for a case file").format(
+                    path=path,
+                    size=size,
+                )
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(_("{path}: no such file").format(path=path)) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(
+            _("{path}: cannot read ({exc_strerror})").format(
+                path=path,
+                exc_strerror=exc.strerror,
+            )
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
+        raise InputError(
+            _("{path}: not UTF-8 text (bad byte at offset {exc_start})").format(
+                path=path,
+                exc_start=exc.start,
+            )
+        ) from None
     if not text.strip():
-        raise InputError(f"{path}: the file is empty; expected a case with `inputs:`")
+        raise InputError(
+            _("{path}: the file is empty; expected a case with `inputs:`").format(
+                path=path,
+            )
+        )
     if path.suffix.lower() == ".json":
         return _from_json(text, str(path))
     return _from_yaml(text, str(path))
@@ -192,7 +220,12 @@ def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_Js
 
 def _from_json(text: str, path: str) -> Node:
     def reject(constant: str) -> Any:
-        raise InputError(f"{path}: `{constant}` is not a number a case may hold")
+        raise InputError(
+            _("{path}: `{constant}` is not a number a case may hold").format(
+                path=path,
+                constant=constant,
+            )
+        )
 
     # The pure-Python scanner, because only it lets objects and arrays note their places.
     decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
@@ -202,9 +235,16 @@ def _from_json(text: str, path: str) -> Node:
     try:
         data = decoder.decode(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+        raise InputError(
+            _("{path}:{exc_lineno}:{exc_colno}: invalid JSON: {exc_msg}").format(
+                path=path,
+                exc_lineno=exc.lineno,
+                exc_colno=exc.colno,
+                exc_msg=exc.msg,
+            )
+        ) from None
     except RecursionError:
-        raise InputError(f"{path}: nested too deeply") from None
+        raise InputError(_("{path}: nested too deeply").format(path=path)) from None
     places = _JsonPlaces(path, _Offsets(text), [])
     first = len(text) - len(text.lstrip())
     root = _wrap_json(data, places.at(first), 0, places)
@@ -234,7 +274,7 @@ class _JsonPlaces:
 
 def _wrap_json(value: Any, where: Where, depth: int, places: _JsonPlaces) -> Node:
     if depth > MAX_DEPTH:
-        raise InputError(f"{where}: nested too deeply")
+        raise InputError(_("{where}: nested too deeply").format(where=where))
     if isinstance(value, _JsonObject):
         items: dict[str, Node] = {}
         for (key, item), offset in zip(value.pairs, value.key_offsets, strict=True):
@@ -258,8 +298,14 @@ def _wrap_json(value: Any, where: Where, depth: int, places: _JsonPlaces) -> Nod
 
 def _duplicate(key: str, first: Where, again: Where) -> Problem:
     return again.problem(
-        f"`{key}` is written twice, first at {first.line}:{first.column} and again here; "
-        "keep one (a case must not say two things about one field)",
+        _(
+            "`{key}` is written twice, first at {first_line}:{first_column} and again here; "
+            "keep one (a case must not say two things about one field)"
+        ).format(
+            key=key,
+            first_line=first.line,
+            first_column=first.column,
+        ),
         key,
     )
 
@@ -270,13 +316,22 @@ def _from_yaml(text: str, path: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         place = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        raise InputError(f"{place}: invalid YAML: {exc.problem}") from None
+        raise InputError(
+            _("{place}: invalid YAML: {exc_problem}").format(
+                place=place,
+                exc_problem=exc.problem,
+            )
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: invalid YAML: {exc}") from None
+        raise InputError(_("{path}: invalid YAML: {exc}").format(path=path, exc=exc)) from None
     except RecursionError:
-        raise InputError(f"{path}: nested too deeply") from None
+        raise InputError(_("{path}: nested too deeply").format(path=path)) from None
     if root is None:
-        raise InputError(f"{path}: the file is empty; expected a case with `inputs:`")
+        raise InputError(
+            _("{path}: the file is empty; expected a case with `inputs:`").format(
+                path=path,
+            )
+        )
     duplicates: list[Problem] = []
     converted = _convert(root, path, 0, {}, duplicates)
     if duplicates:
@@ -296,13 +351,13 @@ def _convert(
         return seen[id(node)]
     where = Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
     if depth > MAX_DEPTH:
-        raise InputError(f"{where}: nested too deeply")
+        raise InputError(_("{where}: nested too deeply").format(where=where))
     result: Node
     if isinstance(node, yaml.MappingNode):
         items: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError(f"{where}: a key must be a plain name")
+                raise InputError(_("{where}: a key must be a plain name").format(where=where))
             # A field's problems are reported where its name is written.
             key_where = Where(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             key = str(key_node.value)
@@ -327,7 +382,12 @@ def _scalar(node: yaml.Node, where: Where) -> Any:
     if tag in ("int", "float"):
         cleaned = text.replace("_", "")
         if cleaned.lower().lstrip("+-") in (".nan", ".inf"):
-            raise InputError(f"{where}: `{text}` is not a number a case may hold")
+            raise InputError(
+                _("{where}: `{text}` is not a number a case may hold").format(
+                    where=where,
+                    text=text,
+                )
+            )
         try:
             number = Decimal(cleaned)
         except InvalidOperation:
@@ -366,8 +426,10 @@ def validate_case(
             [
                 *found,
                 root.where.problem(
-                    "a case is a mapping with `inputs:` (and optionally "
-                    "`on:`, `received:`, `readings:`, `expect:`)"
+                    _(
+                        "a case is a mapping with `inputs:` (and optionally "
+                        "`on:`, `received:`, `readings:`, `expect:`)"
+                    )
                 ),
             ]
         )
@@ -377,8 +439,14 @@ def validate_case(
         if key not in CASE_KEYS:
             problems.append(
                 node.where.problem(
-                    f"unknown field `{key}`{_close_word(key, CASE_KEYS)} "
-                    f"(a case has {', '.join(CASE_KEYS)})",
+                    _(
+                        "unknown field `{key}`{close_word_key_CASE_KEYS} "
+                        "(a case has {join_CASE_KEYS})"
+                    ).format(
+                        key=key,
+                        close_word_key_CASE_KEYS=_close_word(key, CASE_KEYS),
+                        join_CASE_KEYS=", ".join(CASE_KEYS),
+                    ),
                     key,
                 )
             )
@@ -387,7 +455,11 @@ def validate_case(
     if policy_node is not None and str(policy_node.value) != number:
         problems.append(
             policy_node.where.problem(
-                f"this case is for `{policy_node.value}`, not for {number}", "policy"
+                _("this case is for `{policy_node_value}`, not for {number}").format(
+                    policy_node_value=policy_node.value,
+                    number=number,
+                ),
+                "policy",
             )
         )
     on = _date_field(fields.get("on"), "on", problems)
@@ -398,7 +470,7 @@ def validate_case(
     if not isinstance(inputs_node.value, dict):
         problems.append(
             inputs_node.where.problem(
-                "`inputs` must be a mapping of input names to values", "inputs"
+                _("`inputs` must be a mapping of input names to values"), "inputs"
             )
         )
     else:
@@ -429,11 +501,17 @@ def _close_word(word: str, choices: Iterable[str]) -> str:
     listed = list(choices)
     same = [c for c in listed if c.lower() == word.lower()]  # `On:` for `on:`
     close = same or difflib.get_close_matches(word, listed, n=2, cutoff=0.7)
-    return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    if not close:
+        return ""
+    return _("; did you mean {names}?").format(names=", ".join(f"`{c}`" for c in close))
 
 
 def _not_a_rule(name: str, rule_names: list[str], number: str) -> str:
-    return f"`{name}` is not a rule of {number}{did_you_mean(name, rule_names)}"
+    return _("`{name}` is not a rule of {number}{value}").format(
+        name=name,
+        number=number,
+        value=did_you_mean(name, rule_names),
+    )
 
 
 def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date | None:
@@ -455,7 +533,9 @@ def _received(
         return []
     items = node.value if isinstance(node.value, list) else []
     if not isinstance(node.value, list) or not all(isinstance(as_written(v), str) for v in items):
-        problems.append(node.where.problem("`received` must be a list of rule names", "received"))
+        problems.append(
+            node.where.problem(_("`received` must be a list of rule names"), "received")
+        )
         return []
     names: list[str] = []
     for item in items:
@@ -481,7 +561,7 @@ def _expectations(
         return {}
     if not isinstance(node.value, dict):
         problems.append(
-            node.where.problem("`expect` maps rule names to what they should give", "expect")
+            node.where.problem(_("`expect` maps rule names to what they should give"), "expect")
         )
         return {}
     expectations: dict[str, Expectation] = {}
@@ -498,8 +578,14 @@ def _expectations(
         else:
             problems.append(
                 want.where.problem(
-                    f"expected a status ({', '.join(STATUS_WORDS)}) or a mapping with "
-                    f"{', '.join(EXPECT_KEYS)}, got {_shown(want.value)}",
+                    _(
+                        "expected a status ({join_STATUS_WORDS}) or a mapping with "
+                        "{join_EXPECT_KEYS}, got {shown_want_value}"
+                    ).format(
+                        join_STATUS_WORDS=", ".join(STATUS_WORDS),
+                        join_EXPECT_KEYS=", ".join(EXPECT_KEYS),
+                        shown_want_value=_shown(want.value),
+                    ),
                     field,
                 )
             )
@@ -521,8 +607,13 @@ def _expectation(
         if key not in EXPECT_KEYS:
             problems.append(
                 entry.where.problem(
-                    f"unknown field `{key}`{_close_word(key, EXPECT_KEYS)} "
-                    f"(an expectation has {', '.join(EXPECT_KEYS)})",
+                    _(
+                        "unknown field `{key}`{value} (an expectation has {join_EXPECT_KEYS})"
+                    ).format(
+                        key=key,
+                        value=_close_word(key, EXPECT_KEYS),
+                        join_EXPECT_KEYS=", ".join(EXPECT_KEYS),
+                    ),
                     f"{field}.{key}",
                 )
             )
@@ -538,7 +629,11 @@ def _expectation(
                 listed = "; ".join(f"{s} ({w})" for s, w in STATUS_WORDS.items())
                 problems.append(
                     entry.where.problem(
-                        f"unknown status `{shown}`{hint} (statuses: {listed})",
+                        _("unknown status `{shown}`{hint} (statuses: {listed})").format(
+                            shown=shown,
+                            hint=hint,
+                            listed=listed,
+                        ),
                         f"{field}.status",
                     )
                 )
@@ -550,8 +645,10 @@ def _expectation(
         elif isinstance(entry.value, bool) or not isinstance(entry.value, (Decimal, str)):
             problems.append(
                 entry.where.problem(
-                    f"`{key}`: expected an amount such as `100万元`, "
-                    f"got {_shown(as_written(entry))}{_yes_no_note(entry)}",
+                    _("`{key}`: expected an amount such as `100万元`, got {shown}").format(
+                        key=key, shown=_shown(as_written(entry))
+                    )
+                    + _yes_no_note(entry),
                     f"{field}.{key}",
                 )
             )
@@ -570,7 +667,9 @@ def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem])
         return {}
     if not isinstance(node.value, dict):
         problems.append(
-            node.where.problem("`readings` maps a reading's name to the option to take", "readings")
+            node.where.problem(
+                _("`readings` maps a reading's name to the option to take"), "readings"
+            )
         )
         return {}
     chosen: dict[str, str] = {}
@@ -589,15 +688,26 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
     if decl is None:
         known = ", ".join(policy.readings) or "none"
         hint = did_you_mean(name, list(policy.readings))
-        return f"`{name}` is not a reading of {policy.header.number}{hint} (its readings: {known})"
+        return _(
+            "`{name}` is not a reading of {policy_header_number}{hint} (its readings: {known})"
+        ).format(
+            name=name,
+            policy_header_number=policy.header.number,
+            hint=hint,
+            known=known,
+        )
     if decl.documentary:
-        return (
-            f"reading `{name}` is documentary: its choice is written into the policy's rules, "
+        return _(
+            "reading `{name}` is documentary: its choice is written into the policy's rules, "
             "so a run cannot take another option (change the policy file instead)"
+        ).format(
+            name=name,
         )
     options = [o.name for o in decl.options]
     if option not in options:
-        return f"reading `{name}` has no option `{option}`; its options are {', '.join(options)}"
+        return _("reading `{name}` has no option `{option}`; its options are {options}").format(
+            name=name, option=option, options=", ".join(options)
+        )
     return ""
 
 
@@ -610,14 +720,30 @@ def validate_inputs(
         info = policy.inputs.get(name)
         if info is None:
             hint = did_you_mean(name, list(policy.inputs))
-            problems.append(node.where.problem(f"unknown input `{name}`{hint}", field))
+            problems.append(
+                node.where.problem(
+                    _("unknown input `{name}`{hint}").format(
+                        name=name,
+                        hint=hint,
+                    ),
+                    field,
+                )
+            )
             continue
         if node.value is None:
             continue  # written but left empty: the same as not given
         try:
             values[name] = _value(info, node, policy)
         except _FieldError as exc:
-            problems.append(node.where.problem(f"input `{name}`: {exc}", field))
+            problems.append(
+                node.where.problem(
+                    _("input `{name}`: {exc}").format(
+                        name=name,
+                        exc=exc,
+                    ),
+                    field,
+                )
+            )
     for name, info in policy.inputs.items():
         if name in values:
             continue
@@ -625,7 +751,11 @@ def validate_inputs(
         if info.decl.presence == "required" and (name not in given or left_empty):
             problems.append(
                 where.problem(
-                    f"missing input `{name}`: expected {_describe(info, policy)}", f"inputs.{name}"
+                    _("missing input `{name}`: expected {describe_info_policy}").format(
+                        name=name,
+                        describe_info_policy=_describe(info, policy),
+                    ),
+                    f"inputs.{name}",
                 )
             )
         elif info.decl.presence == "default":
@@ -640,18 +770,26 @@ class _FieldError(Exception):
 def _describe(info: InputInfo, policy: CheckedPolicy) -> str:
     kind = info.type.kind
     if kind == "enum":
-        return "one of " + ", ".join(policy.enums[info.type.enum])
+        return _("one of ") + ", ".join(policy.enums[info.type.enum])
     if kind == "bool":
-        return "true or false"
+        return _("true or false")
     if kind == "date":
-        return "a date (YYYY-MM-DD)"
+        return _("a date (YYYY-MM-DD)")
     if kind == "series":
-        return f"a list of numbers of {info.measure.name if info.measure else 'plain units'}"
+        return _("a list of numbers of {value}").format(
+            value=info.measure.name if info.measure else "plain units",
+        )
     measure = info.measure.name if info.measure else ""
     if kind == "keyed":
         members = ", ".join(policy.enums[info.type.enum])
-        return f"a mapping from {info.type.enum} ({members}) to {measure}"
-    return f"a number of {measure or 'plain units'} (a bare number is read in {measure or 'units'})"
+        return _("a mapping from {info_type_enum} ({members}) to {measure}").format(
+            info_type_enum=info.type.enum,
+            members=members,
+            measure=measure,
+        )
+    return _("a number of {measure} (a bare number is read in {bare})").format(
+        measure=measure or _("plain units"), bare=measure or _("units")
+    )
 
 
 def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
@@ -661,7 +799,11 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
             return value
         if value in ("是", "否"):
             return value == "是"
-        raise _FieldError(f"expected true or false, got {_shown(value)}")
+        raise _FieldError(
+            _("expected true or false, got {shown_value}").format(
+                shown_value=_shown(value),
+            )
+        )
     if kind == "date":
         if isinstance(value, date):
             return value
@@ -677,19 +819,32 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
         if isinstance(value, str) and value in members:
             return value
         close = did_you_mean(str(value), members) if isinstance(value, str) else ""
-        raise _FieldError(f"expected one of {', '.join(members)}, got {_shown(value)}{close}")
+        raise _FieldError(
+            _("expected one of {join_members}, got {shown_value}{close}").format(
+                join_members=", ".join(members),
+                shown_value=_shown(value),
+                close=close,
+            )
+        )
     if kind == "series":
         if not isinstance(value, list):
             raise _FieldError(
-                f"expected a list of numbers of {info.measure.name if info.measure else ''}"
-                f" (one per day), got {_shown(value)}"
+                _("expected a list of numbers of {value} (one per day), got {shown_value}").format(
+                    value=info.measure.name if info.measure else "",
+                    shown_value=_shown(value),
+                )
             )
         if not value:
-            raise _FieldError("expected at least one value (one per day), got an empty list")
+            raise _FieldError(_("expected at least one value (one per day), got an empty list"))
         return tuple(_quantity(info, item.value, True, item) for item in value)
     if kind == "keyed":
         if not isinstance(value, dict):
-            raise _FieldError(f"expected {_describe(info, policy)}, got {_shown(value)}")
+            raise _FieldError(
+                _("expected {describe_info_policy}, got {shown_value}").format(
+                    describe_info_policy=_describe(info, policy),
+                    shown_value=_shown(value),
+                )
+            )
         members = policy.enums[info.type.enum]
         tally: dict[str, Quantity] = {}
         for member in members:
@@ -701,7 +856,12 @@ def _value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
             )
         unknown = [k for k in value if k not in members]
         if unknown:
-            raise _FieldError(f"`{unknown[0]}` is not one of {', '.join(members)}")
+            raise _FieldError(
+                _("`{unknown_0}` is not one of {join_members}").format(
+                    unknown_0=unknown[0],
+                    join_members=", ".join(members),
+                )
+            )
         return tally
     return _quantity(info, value, False, node)
 
@@ -715,7 +875,12 @@ def _quantity(
         shown, note = (
             (_shown(as_written(node)), _yes_no_note(node)) if node else (_shown(value), "")
         )
-        raise _FieldError(f"expected a number of {info.measure.name}, got {shown}{note}")
+        raise _FieldError(
+            _("expected a number of {info_measure_name}, got {shown_value}").format(
+                info_measure_name=info.measure.name, shown_value=shown
+            )
+            + note
+        )
     dims = info.type.dims if not series else info.measure.dims
     try:
         return read_input_quantity(value, info.measure, dims)
@@ -751,12 +916,12 @@ def _yes_no_note(node: Node) -> str:
     read as a boolean where a boolean is not expected."""
     if not isinstance(node.value, bool) or node.text is None:
         return ""
-    return f" (YAML reads an unquoted `{node.text}` as a yes/no answer)"
+    return _(" (YAML reads an unquoted `{word}` as a yes/no answer)").format(word=node.text)
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, (dict, list)):
-        return "a mapping" if isinstance(value, dict) else "a list"
+        return _("a mapping") if isinstance(value, dict) else _("a list")
     text = str(value)
     return f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
 
@@ -768,9 +933,13 @@ def read_case_text(text: str, name: str, as_json: bool) -> Node:
     """A case's text parsed as `read_case_file` parses a file (JSON or YAML): numbers exact,
     places named after `name`; raises InputError."""
     if len(text.encode("utf-8")) > MAX_CASE_BYTES:
-        raise InputError(f"{name}: too large for a case file")
+        raise InputError(_("{name}: too large for a case file").format(name=name))
     if not text.strip():
-        raise InputError(f"{name}: the file is empty; expected a case with `inputs:`")
+        raise InputError(
+            _("{name}: the file is empty; expected a case with `inputs:`").format(
+                name=name,
+            )
+        )
     if as_json:
         return _from_json(text, name)
     return _from_yaml(text, name)
@@ -837,7 +1006,7 @@ def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:
 
 def _wrap_plain(value: Any, where: Where, depth: int) -> Node:
     if depth > MAX_DEPTH:
-        raise InputError(f"{where}: nested too deeply")
+        raise InputError(_("{where}: nested too deeply").format(where=where))
     if isinstance(value, dict):
         return Node({str(k): _wrap_plain(v, where, depth + 1) for k, v in value.items()}, where)
     if isinstance(value, list):

@@ -24,7 +24,15 @@ import attrs
 from policyc.answer import answer_text
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import MAX_SHOWN, Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.errors import (
+    MAX_SHOWN,
+    Diagnostic,
+    InputError,
+    PolicyError,
+    Severity,
+    not_shown,
+)
+from policyc.compiler.i18n import _, install_argparse
 from policyc.compiler.pipeline import (
     CompiledPolicy,
     check_policy,
@@ -55,6 +63,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(message, self.format_usage())
 
+    def parse_known_intermixed_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        # argparse keeps the usage it shows in errors by cutting len("usage: ") characters off
+        # the formatted usage; in Chinese (用法: ) that would cut the program's name.
+        if self.usage is None:
+            prefix = self.format_usage().split(" ", 1)[0] + " "
+            self.usage = self.format_usage()[len(prefix) :]
+        return super().parse_known_intermixed_args(args, namespace)
+
 
 def _version() -> str:
     from importlib import metadata  # here: reading the installed metadata costs every start
@@ -62,7 +80,7 @@ def _version() -> str:
     try:
         return f"policyc {metadata.version('policyc')}"
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "policyc (not installed: version unknown)"
+        return _("policyc (not installed: version unknown)")
 
 
 class _VersionAction(argparse.Action):
@@ -70,7 +88,7 @@ class _VersionAction(argparse.Action):
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
         super().__init__(
-            option_strings, dest, nargs=0, help="show program's version number and exit"
+            option_strings, dest, nargs=0, help=_("show program's version number and exit")
         )
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
@@ -84,90 +102,101 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The `policyc` parser and each command's own parser."""
-    parser = _Parser(prog="policyc", description="Check, evaluate and publish policy files.")
+    install_argparse()  # argparse's own words (usage:, error:) in policyc's language
+    parser = _Parser(prog="policyc", description=_("Check, evaluate and publish policy files."))
     parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    check = sub.add_parser("check", help="parse and check policy files or folders")
+    check = sub.add_parser("check", help=_("parse and check policy files or folders"))
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
     check.add_argument(
         "--coverage",
         action="store_true",
-        help="list every sentence of the source text no quote or aside covers",
+        help=_("list every sentence of the source text no quote or aside covers"),
     )
     check.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
-        help="json: every error and warning as one JSON document on stdout (codes, ranges)",
+        help=_("json: every error and warning as one JSON document on stdout (codes, ranges)"),
     )
 
-    run = sub.add_parser("run", help="evaluate a case against a policy")
+    run = sub.add_parser("run", help=_("evaluate a case against a policy"))
     run.add_argument("policy", type=Path, metavar="POLICY")
     given = run.add_mutually_exclusive_group(required=True)
     given.add_argument(
-        "--case", type=Path, metavar="CASE", help="a case file (.yaml, .yml or .json)"
+        "--case", type=Path, metavar="CASE", help=_("a case file (.yaml, .yml or .json)")
     )
     given.add_argument(
         "--cases",
         type=Path,
         metavar="FILE",
-        help="many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
-        "cell as if written unquoted); a daily series is a JSON list, or in a CSV cell its "
-        "values separated by ';' (152;201;188)",
+        help=_(
+            "many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
+            "cell as if written unquoted); a daily series is a JSON list, or in a CSV cell its "
+            "values separated by ';' (152;201;188)"
+        ),
     )
     run.add_argument(
         "--out",
         type=Path,
         metavar="FILE",
-        help="with --cases: per-case results (.csv, .parquet, .jsonl)",
+        help=_("with --cases: per-case results (.csv, .parquet, .jsonl)"),
     )
     run.add_argument(
         "--progress",
         action="store_true",
         default=None,
-        help="with --cases: a progress bar off a terminal too",
+        help=_("with --cases: a progress bar off a terminal too"),
     )
     run.add_argument(
-        "--on", metavar="DATE", help="evaluation date (YYYY-MM-DD); default: the case's `on`"
+        "--on", metavar="DATE", help=_("evaluation date (YYYY-MM-DD); default: the case's `on`")
     )
     run.add_argument("--format", choices=("text", "json"), default="text")
-    run.add_argument("--explain", action="store_true", help="show the steps behind each result")
+    run.add_argument("--explain", action="store_true", help=_("show the steps behind each result"))
     run.add_argument(
         "--only",
         metavar="STATUS[,STATUS]",
-        help="list only results with these statuses, in English or Chinese (applies,decided; "
-        "适用,待定); totals are unchanged",
+        help=_(
+            "list only results with these statuses, in English or Chinese (applies,decided; "
+            "适用,待定); totals are unchanged"
+        ),
     )
     run.add_argument(
         "--all",
         action="store_true",
-        help="list every rule (the default answers first: what applies, what is still needed, "
-        "a count of the rest)",
+        help=_(
+            "list every rule (the default answers first: what applies, what is still needed, "
+            "a count of the rest)"
+        ),
     )
     run.add_argument(
         "--reading",
         action="append",
         default=[],
         metavar="NAME=OPTION",
-        help="take another option of a declared reading for this run",
+        help=_("take another option of a declared reading for this run"),
     )
 
-    test = sub.add_parser("test", help="run example cases against their expected results")
+    test = sub.add_parser("test", help=_("run example cases against their expected results"))
     test.add_argument(
-        "policy", type=Path, nargs="?", metavar="POLICY", help="default: the policy each case names"
+        "policy",
+        type=Path,
+        nargs="?",
+        metavar="POLICY",
+        help=_("default: the policy each case names"),
     )
     test.add_argument(
         "cases",
         type=Path,
         nargs="*",
         metavar="CASE",
-        help="case files or folders (default: examples/<policy name>/)",
+        help=_("case files or folders (default: examples/<policy name>/)"),
     )
     test.add_argument("--format", choices=("text", "json"), default="text")
 
-    docs = sub.add_parser("docs", help="write the clause docs (Markdown and mkdocs.yml)")
+    docs = sub.add_parser("docs", help=_("write the clause docs (Markdown and mkdocs.yml)"))
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
     docs.add_argument(
@@ -175,44 +204,48 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         type=Path,
         default=None,
         metavar="FILE",
-        help="site.toml: the site's name, publisher, reference dates (default: the policies')",
+        help=_("site.toml: the site's name, publisher, reference dates (default: the policies')"),
     )
 
-    fmt = sub.add_parser("fmt", help="lay policy files out in the one canonical layout")
-    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="default: stdin")
+    fmt = sub.add_parser("fmt", help=_("lay policy files out in the one canonical layout"))
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_("default: stdin"))
     fmt_mode = fmt.add_mutually_exclusive_group()
-    fmt_mode.add_argument("-w", "--write", action="store_true", help="rewrite the files")
-    fmt_mode.add_argument("--check", action="store_true", help="exit 1 if a file would change")
-    fmt_mode.add_argument("--diff", action="store_true", help="print what would change")
+    fmt_mode.add_argument("-w", "--write", action="store_true", help=_("rewrite the files"))
+    fmt_mode.add_argument("--check", action="store_true", help=_("exit 1 if a file would change"))
+    fmt_mode.add_argument("--diff", action="store_true", help=_("print what would change"))
 
-    new = sub.add_parser("new", help="a skeleton policy from the received text")
-    new.add_argument("source", type=Path, metavar="SOURCE", help="the received text")
-    new.add_argument("--lines", required=True, metavar="A-B", help="the document's lines")
-    new.add_argument("-o", "--out", type=Path, metavar="FILE", help="default: stdout")
-    new.add_argument("--units", type=Path, metavar="REGISTRY", help="the unit registry")
+    new = sub.add_parser("new", help=_("a skeleton policy from the received text"))
+    new.add_argument("source", type=Path, metavar="SOURCE", help=_("the received text"))
+    new.add_argument("--lines", required=True, metavar="A-B", help=_("the document's lines"))
+    new.add_argument("-o", "--out", type=Path, metavar="FILE", help=_("default: stdout"))
+    new.add_argument("--units", type=Path, metavar="REGISTRY", help=_("the unit registry"))
 
-    lsp = sub.add_parser("lsp", help="a language server on stdin/stdout (pip install '.[lsp]')")
+    lsp = sub.add_parser("lsp", help=_("a language server on stdin/stdout (pip install '.[lsp]')"))
 
-    duties = sub.add_parser("duties", help="what a unit leads, is responsible for or cooperates on")
-    duties.add_argument("unit", metavar="UNIT", help="a unit's name or alias")
+    duties = sub.add_parser(
+        "duties", help=_("what a unit leads, is responsible for or cooperates on")
+    )
+    duties.add_argument("unit", metavar="UNIT", help=_("a unit's name or alias"))
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     duties.add_argument("--format", choices=("text", "json"), default="text")
-    schema = sub.add_parser("schema", help="print the JSON Schema of a policy's case files")
+    schema = sub.add_parser("schema", help=_("print the JSON Schema of a policy's case files"))
     schema.add_argument("policy", type=Path, metavar="POLICY")
 
-    serve = sub.add_parser("serve", help="serve the policies: a JSON API and a form per policy")
+    serve = sub.add_parser("serve", help=_("serve the policies: a JSON API and a form per policy"))
     serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
+    serve.add_argument("--port", type=int, default=8000, help=_("port to bind (default 8000)"))
+    serve.add_argument("--workers", type=int, default=1, help=_("worker processes (default 1)"))
 
     for command in (check, run, test, docs, duties):
         command.add_argument(
             "--root",
             type=Path,
             metavar="DIR",
-            help="the project the policies' `source` and `units from` files must lie in "
-            "(default: the folder above their policies/ folder, else each policy's folder)",
+            help=_(
+                "the project the policies' `source` and `units from` files must lie in "
+                "(default: the folder above their policies/ folder, else each policy's folder)"
+            ),
         )
     commands: dict[str, argparse.ArgumentParser] = {
         "check": check,
@@ -281,7 +314,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 report_problems([Problem(f"{exc}", field="arguments")], json_errors)
             else:
                 sys.stderr.write(exc.usage)
-                sys.stderr.write(f"policyc: error: {exc}\n")
+                sys.stderr.write(_("policyc: error: {exc}\n").format(exc=exc))
             return EXIT_ERROR
         except (PolicyError, InputError) as exc:
             report_problems(problems_of(exc, _paths_given(words)), json_errors, exc)
@@ -292,7 +325,7 @@ def _main(argv: Sequence[str] | None) -> int:
             report_problems([problem], json_errors, text=f"{policy}:{exc}")
             return EXIT_ERROR
         except KeyboardInterrupt:
-            sys.stderr.write("policyc: interrupted\n")
+            sys.stderr.write(_("policyc: interrupted\n"))
             return EXIT_ERROR
         except BrokenPipeError:
             raise
@@ -301,12 +334,19 @@ def _main(argv: Sequence[str] | None) -> int:
                 import traceback
 
                 traceback.print_exc()
-            message = f"internal error: {type(exc).__name__}: {exc}"
+            message = _("internal error: {type_exc____name}: {exc}").format(
+                type_exc____name=type(exc).__name__,
+                exc=exc,
+            )
             if json_errors:
                 report_problems([Problem(message)], json_errors)
             sys.stderr.write(
-                f"policyc: {message}\n"
-                "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
+                _(
+                    "policyc: {message}\n"
+                    "(this is a bug in policyc; set POLICYC_DEBUG=1 to see where)\n"
+                ).format(
+                    message=message,
+                )
             )
             return EXIT_ERROR
     except BrokenPipeError:
@@ -347,7 +387,7 @@ def report_problems(
         if isinstance(exc, PolicyError):
             text = exc.render()
         elif isinstance(exc, InputError):
-            text = f"policyc: {exc}"
+            text = _("policyc: {exc}").format(exc=exc)
         else:
             text = "\n".join(str(p) for p in problems)
     sys.stderr.write(text + "\n")
@@ -363,7 +403,7 @@ def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
         elif path.exists():
             yield path
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
 
 
 class DiagnosticPrinter:
@@ -401,16 +441,9 @@ class DiagnosticPrinter:
         sys.stderr.write(diagnostic.render(text) + "\n")
 
     def close(self) -> None:
-        more = [
-            f"{count} more {word}{'s' if count > 1 else ''}"
-            for count, word in (
-                (self.hidden[Severity.ERROR], "error"),
-                (self.hidden[Severity.WARNING], "warning"),
-            )
-            if count
-        ]
+        more = not_shown(self.hidden[Severity.ERROR], self.hidden[Severity.WARNING])
         if more:
-            sys.stderr.write(f"… and {' and '.join(more)} not shown\n")
+            sys.stderr.write(more + "\n")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -423,14 +456,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     files = list(policy_files(args.paths))
     if not files:
-        raise InputError(f"no .policy files under {', '.join(map(str, args.paths))}")
+        raise InputError(
+            _("no .policy files under {join_map_str_args_paths}").format(
+                join_map_str_args_paths=", ".join(map(str, args.paths)),
+            )
+        )
     printer = DiagnosticPrinter(args.format == "json")
     summaries: list[dict[str, object]] = []
 
     def ok(path: Path, line: str, summary: dict[str, object]) -> None:
         summaries.append({"file": str(path), **summary})
         if not printer.json_output:
-            print(f"{path}: ok ({line})")
+            print(_("{path}: ok ({line})").format(path=path, line=line))
 
     failed = False
     checked_all = []
@@ -445,7 +482,13 @@ def cmd_check(args: argparse.Namespace) -> int:
                 load_registry(path, problems, Registry())
                 if problems:
                     raise PolicyError(problems, {str(path): text})
-                ok(path, f"unit registry, {len(parsed.units)} units", {"units": len(parsed.units)})
+                ok(
+                    path,
+                    _("unit registry, {len_parsed_units} units").format(
+                        len_parsed_units=len(parsed.units),
+                    ),
+                    {"units": len(parsed.units)},
+                )
                 continue
             checked = check(parsed, text)
         except PolicyError as exc:
@@ -470,8 +513,15 @@ def cmd_check(args: argparse.Namespace) -> int:
                 printer.emit(sentence, listed=True)
         ok(
             path,
-            f"{checked.header.number}: {clauses} clauses, {rules} rules, "
-            f"source coverage {covered.percent:.1f}%",
+            _(
+                "{checked_header_number}: {clauses} clauses, {rules} rules, "
+                "source coverage {covered_percent:.1f}%"
+            ).format(
+                checked_header_number=checked.header.number,
+                clauses=clauses,
+                rules=rules,
+                covered_percent=covered.percent,
+            ),
             {
                 "policy": checked.header.number,
                 "clauses": clauses,
@@ -528,14 +578,16 @@ def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, option = pair.partition("=")
         if not sep:
-            raise InputError(f"--reading {pair}: expected NAME=OPTION")
+            raise InputError(_("--reading {pair}: expected NAME=OPTION").format(pair=pair))
         problem = reading_problem(policy.checked, name.strip(), option.strip())
         if problem:
-            raise InputError(f"--reading {pair}: {problem}")
+            raise InputError(_("--reading {pair}: {problem}").format(pair=pair, problem=problem))
         if name.strip() not in policy.switchable_readings:
             sys.stderr.write(
-                f"policyc: warning: --reading {pair}: no rule tests reading `{name.strip()}`; "
-                "it records a choice written elsewhere in the policy file (change it there)\n"
+                _(
+                    "policyc: warning: --reading {pair}: no rule tests reading `{name_strip}`; "
+                    "it records a choice written elsewhere in the policy file (change it there)\n"
+                ).format(pair=pair, name_strip=name.strip())
             )
         chosen[name.strip()] = option.strip()
     return chosen
@@ -544,7 +596,7 @@ def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.cases is not None:
         if args.explain or args.only or args.all:
-            raise InputError("--explain, --only and --all apply to one --case, not to --cases")
+            raise InputError(_("--explain, --only and --all apply to one --case, not to --cases"))
         require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
@@ -558,18 +610,22 @@ def cmd_run(args: argparse.Namespace) -> int:
             progress=args.progress,
         )
     if args.out is not None or args.progress:
-        raise InputError("--out and --progress go with --cases")
+        raise InputError(_("--out and --progress go with --cases"))
     policy = compile_policy(args.policy)
     case = load_case(args.case, policy.checked)
     if args.on is not None:
         try:
             on = parse_iso_date(args.on)
         except ValueError as exc:
-            raise InputError(f"--on {args.on}: {exc}") from None
+            raise InputError(_("--on {args_on}: {exc}").format(args_on=args.on, exc=exc)) from None
     elif case.on is not None:
         on = case.on
     else:
-        raise InputError(f"{args.case}: no evaluation date: give `on:` in the case or --on DATE")
+        raise InputError(
+            _("{args_case}: no evaluation date: give `on:` in the case or --on DATE").format(
+                args_case=args.case,
+            )
+        )
     readings = dict(policy.namespace["READINGS"])
     readings.update(case.readings)
     readings.update(_readings(policy, args.reading))
@@ -613,7 +669,7 @@ def cmd_test(args: argparse.Namespace) -> int:
             if (Path("examples") / p.stem).is_dir()
         ]
         if not pairs:
-            raise InputError("no policies/<name>.policy with examples/<name>/ cases to test")
+            raise InputError(_("no policies/<name>.policy with examples/<name>/ cases to test"))
     elif names_cases(args.policy):  # `policyc test CASE…`: each case says its policy
         pairs = policies_for([args.policy, *args.cases])
     else:
@@ -652,19 +708,35 @@ def cmd_docs(args: argparse.Namespace) -> int:
             continue  # a unit registry: its units appear on the units page through the policies
         checked.append(check_policy(path))
     if not checked:
-        raise InputError(f"no policies under {', '.join(map(str, args.paths))}")
+        raise InputError(
+            _("no policies under {join_map_str_args_paths}").format(
+                join_map_str_args_paths=", ".join(map(str, args.paths)),
+            )
+        )
     if not charts_available():
         print(
-            "charts left out: they need matplotlib: pip install 'policyc[docs]' "
-            "(in a checkout: pip install '.[docs]')",
+            _(
+                "charts left out: they need matplotlib: pip install 'policyc[docs]' "
+                "(in a checkout: pip install '.[docs]')"
+            ),
             file=sys.stderr,
         )
     examples = worked_examples(checked)
     try:
         written = write_docs(checked, args.out, config, examples=examples)
     except OSError as exc:  # the writer leaves the previous docs untouched
-        raise InputError(f"{args.out}: cannot write the docs ({exc.strerror or exc})") from None
-    print(f"wrote {len(written)} files to {args.out}")
+        raise InputError(
+            _("{args_out}: cannot write the docs ({exc_strerror_or_exc})").format(
+                args_out=args.out,
+                exc_strerror_or_exc=exc.strerror or exc,
+            )
+        ) from None
+    print(
+        _("wrote {len_written} files to {args_out}").format(
+            len_written=len(written),
+            args_out=args.out,
+        )
+    )
     return EXIT_OK
 
 

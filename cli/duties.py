@@ -25,6 +25,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, check
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
 from policyc.compiler.pipeline import CompiledPolicy, read_source
 from policyc.compiler.registry import Unit
@@ -82,7 +83,7 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
         elif path.exists():
             files.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
     policies = []
     for path in files:
         text = read_source(path)
@@ -90,7 +91,11 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
         if parsed.header is not None:
             policies.append(check(parsed, text))
     if not policies:
-        raise InputError(f"no policies under {', '.join(map(str, paths))}")
+        raise InputError(
+            _("no policies under {join_map_str_paths}").format(
+                join_map_str_paths=", ".join(map(str, paths)),
+            )
+        )
     return policies
 
 
@@ -110,10 +115,15 @@ def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
     hint = _add_alias(name, known.values())
     if not close:
         raise InputError(
-            f"unknown unit `{name}`: no unit's name, full name or alias is close{hint}"
+            _("unknown unit `{name}`: no unit's name, full name or alias is close").format(
+                name=name
+            )
+            + hint
         )
     shown = ", ".join(f"`{unit.name}`" + (f" ({form})" if form else "") for unit, form in close)
-    raise InputError(f"unknown unit `{name}`; did you mean {shown}?{hint}")
+    raise InputError(
+        _("unknown unit `{name}`; did you mean {shown}?").format(name=name, shown=shown) + hint
+    )
 
 
 # Words every unit's name has (天门市…局): they say nothing about which unit is meant.
@@ -139,7 +149,7 @@ def close_units(query: str, units: Iterable[Unit], limit: int = 3) -> list[tuple
             scored.append((-best[0], unit.name, unit, best[1]))
     scored.sort(key=lambda item: (item[0], item[1]))
     top = -scored[0][0] if scored else 0.0
-    return [(unit, form) for score, _, unit, form in scored[:limit] if -score >= top * 0.75]
+    return [(unit, form) for score, _name, unit, form in scored[:limit] if -score >= top * 0.75]
 
 
 def _closeness(query: str, written: str) -> float:
@@ -164,8 +174,13 @@ def _add_alias(name: str, units: Iterable[Unit]) -> str:
     """Where to declare `name` if it is another name of a unit: the registry most units are
     declared in."""
     files = Counter(u.declared_in for u in units if u.declared_in)
-    where = f" in {files.most_common(1)[0][0]}" if files else ""
-    return f" (if `{name}` is another name of a unit, add it to that unit's `alias`{where})"
+    if files:
+        return _(
+            " (if `{name}` is another name of a unit, add it to that unit's `alias` in {file})"
+        ).format(name=name, file=files.most_common(1)[0][0])
+    return _(" (if `{name}` is another name of a unit, add it to that unit's `alias`)").format(
+        name=name
+    )
 
 
 # ---- collecting ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 
 
 class MissingExtra(InputError):
@@ -24,6 +25,8 @@ def require(module: str, extra: str, feature: str) -> None:
     """
     if importlib.util.find_spec(module) is None:
         raise MissingExtra(
-            f"{feature} needs {module}, which the base install does not bring: "
-            f"pip install 'policyc[{extra}]' (in a checkout: pip install '.[{extra}]')"
+            _("{feature} needs {module}, which the base install does not bring: "
+            "pip install 'policyc[{extra}]' (in a checkout: pip install '.[{extra}]')").format(
+                feature=feature, module=module, extra=extra,
+            )
         )

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from policyc.compiler.errors import InputError, PolicyError
 from policyc.compiler.fmt import format_text
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
@@ -45,15 +46,19 @@ def run_fmt(paths: Iterable[Path], mode: str, out: TextIO = sys.stdout) -> int:
             changed.append(path)
         if mode == "write" and formatted != text:
             _write_atomically(path, formatted)
-            sys.stderr.write(f"reformatted {path}\n")
+            sys.stderr.write(_("reformatted {path}\n").format(path=path))
         else:
             _report(mode, str(path), text, formatted, out)
     if failed:
         return EXIT_ERROR
     if mode == "check" and changed:
         sys.stderr.write(
-            f"{len(changed)} of {len(files)} files would be reformatted "
-            f"(policyc fmt -w {' '.join(map(str, changed))})\n"
+            _("{len_changed} of {len_files} files would be reformatted "
+            "(policyc fmt -w {join_map_str_changed})\n").format(
+                len_changed=len(changed),
+                len_files=len(files),
+                join_map_str_changed=' '.join(map(str, changed)),
+            )
         )
         return EXIT_CHANGED
     return EXIT_OK
@@ -72,7 +77,7 @@ def _report(mode: str, name: str, text: str, formatted: str, out: TextIO) -> Non
             )
         )
     elif mode == "check" and formatted != text:
-        sys.stderr.write(f"would reformat {name}\n")
+        sys.stderr.write(_("would reformat {name}\n").format(name=name))
 
 
 def _policy_files(paths: Iterable[Path]) -> Iterable[Path]:
@@ -82,7 +87,7 @@ def _policy_files(paths: Iterable[Path]) -> Iterable[Path]:
         elif path.exists():
             yield path
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -96,4 +101,6 @@ def _write_atomically(path: Path, text: str) -> None:
             os.unlink(temporary)
             raise
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        raise InputError(_("{path}: cannot write ({exc_strerror_or_exc})").format(
+            path=path, exc_strerror_or_exc=exc.strerror or exc,
+        )) from None

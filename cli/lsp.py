@@ -16,6 +16,7 @@ from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
+from policyc.compiler.i18n import _
 from policyc.editing import Document, Outline
 
 _KINDS = {
@@ -61,7 +62,8 @@ def _range(span: Span) -> t.Range:
 
 def _diagnostic(d: Diagnostic) -> t.Diagnostic:
     warning = d.severity is Severity.WARNING
-    message = d.message + (f"\nexpected {d.expected}" if d.expected else "")
+    expected = _("expected {expected}").format(expected=d.expected)
+    message = d.message + ("\n" + expected if d.expected else "")
     return t.Diagnostic(
         range=_range(d.span),
         message=message,

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from policyc.compiler.errors import Diagnostic, InputError, PolicyError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
 from policyc.compiler.project import project_root
 from policyc.compiler.registry import Registry
@@ -19,7 +20,11 @@ from policyc.compiler.skeleton import relative, skeleton
 def parse_lines(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[-–:]\s*(\d+)\s*", text)
     if match is None or not 1 <= int(match[1]) <= int(match[2]):
-        raise InputError(f"--lines {text}: expected FIRST-LAST, two line numbers, as in 42-108")
+        raise InputError(
+            _("--lines {text}: expected FIRST-LAST, two line numbers, as in 42-108").format(
+                text=text,
+            )
+        )
     return int(match[1]), int(match[2])
 
 
@@ -27,14 +32,22 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
     first, last = parse_lines(lines)
     all_lines = read_source(source).splitlines()  # counted as `check` counts them
     if last > len(all_lines):
-        raise InputError(f"--lines {lines}: {source} has {len(all_lines)} lines")
+        raise InputError(
+            _("--lines {lines}: {source} has {len_all_lines} lines").format(
+                lines=lines,
+                source=source,
+                len_all_lines=len(all_lines),
+            )
+        )
     folder = out.parent if out is not None else Path(".")
     root = project_root(out if out is not None else Path("skeleton.policy"))
     if not source.resolve().is_relative_to(root):
         raise InputError(
-            f"{source}: lies outside the project {root} (the folder above policies/), where "
-            f"`check` would refuse to read it; copy it into the project (as {root / 'sources'}"
-            f"/{source.name}) and name that copy"
+            _(
+                "{source}: lies outside the project {root} (the folder above policies/), where "
+                "`check` would refuse to read it; copy it into the project (as {copy}) and name "
+                "that copy"
+            ).format(source=source, root=root, copy=root / "sources" / source.name)
         )
     if units is None:
         units = next((p for p in (folder / "units.policy", Path("policies/units.policy"))
@@ -55,22 +68,35 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
     if out is None:
         sys.stdout.write(text)
         sys.stderr.write(
-            "policyc new: the skeleton names its files relative to this folder "
-            f'(`source "{relative(source, folder)}"`); save it here, or give -o FILE to name '
-            "them relative to FILE's folder\n"
+            _(
+                "policyc new: the skeleton names its files relative to this folder "
+                '(`source "{source}"`); save it here, or give -o FILE to name '
+                "them relative to FILE's folder\n"
+            ).format(source=relative(source, folder))
         )
         return 0
     try:
         with out.open("x", encoding="utf-8") as handle:
             handle.write(text)
     except FileExistsError:
-        raise InputError(f"{out}: exists already; choose another file or remove it") from None
+        raise InputError(
+            _("{out}: exists already; choose another file or remove it").format(
+                out=out,
+            )
+        ) from None
     except OSError as exc:
-        raise InputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        raise InputError(
+            _("{out}: cannot write ({exc_strerror_or_exc})").format(
+                out=out,
+                exc_strerror_or_exc=exc.strerror or exc,
+            )
+        ) from None
     todos = text.count("TODO(")
     sys.stderr.write(
-        f"wrote {out}: {todos} places marked TODO to fill; then `policyc check {out}` "
-        "(it lists what is left as warnings)\n"
+        _(
+            "wrote {out}: {todos} places marked TODO to fill; then `policyc check {out}` "
+            "(it lists what is left as warnings)\n"
+        ).format(out=out, todos=todos)
     )
     return 0
 
@@ -86,6 +112,9 @@ def _registry(path: Path) -> Registry:
             registry.add(decl, problems)
     except PolicyError as exc:
         raise InputError(
-            f"{path}: the registry does not parse ({exc.diagnostics[0].message})"
+            _("{path}: the registry does not parse ({value})").format(
+                path=path,
+                value=exc.diagnostics[0].message,
+            )
         ) from None
     return registry

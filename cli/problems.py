@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.i18n import _
 
 ERROR_SCHEMA_VERSION = 1
 
@@ -47,7 +48,8 @@ class Problem:
     def __str__(self) -> str:
         place = [str(p) for p in (self.file, self.line, self.column) if p is not None]
         text = f"{':'.join(place)}: {self.message}" if place else self.message
-        return text + (f"\n  expected {self.expected}" if self.expected else "")
+        expected = _("  expected {expected}").format(expected=self.expected)
+        return text + ("\n" + expected if self.expected else "")
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -40,6 +40,7 @@ from typing import Any, TextIO
 
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
 from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
@@ -90,10 +91,14 @@ def parse_statuses(text: str, option: str = "--only") -> set[str]:
             f"{status} ({'、'.join(w for w, s in words.items() if s == status and w != status)})"
             for status in STATUS_WORDS
         )
-        what = f"unknown status {', '.join(unknown)}" if unknown else "no status given"
+        what = _("unknown status {join_unknown}").format(
+            join_unknown=', '.join(unknown),
+        ) if unknown else _("no status given")
         if len(unknown) == 1:
             what += did_you_mean(unknown[0], words)
-        raise InputError(f"{option} {text}: {what}; statuses are {accepted}")
+        raise InputError(_("{option} {text}: {what}; statuses are {accepted}").format(
+            option=option, text=text, what=what, accepted=accepted,
+        ))
     chosen = {words.get(w, words.get(w.lower(), "")) for w in given}
     if STATUS_WORDS["applies"] in given:
         # The text marks a rule whose amount the document leaves open `✔ 适用` too.

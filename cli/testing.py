@@ -18,6 +18,7 @@ import attrs
 
 from policyc.cases import Expectation, load_case
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem, problems_of
 from policyc.runtime.evaluation import RuleResult, show_value
@@ -34,7 +35,7 @@ def case_files(paths: Sequence[Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
     return found
 
 
@@ -81,17 +82,21 @@ def run_case_tests(policy_path: Path, paths: Sequence[Path], out: TextIO) -> tup
     for outcome in case_outcomes(policy, files):
         counts[outcome.result] += 1
         if outcome.result == "ok":
-            out.write(f"ok   {outcome.path}\n")
+            out.write(_("ok   {outcome_path}\n").format(outcome_path=outcome.path))
         elif outcome.result == "fail":
-            out.write(f"FAIL {outcome.path}\n")
+            out.write(_("FAIL {outcome_path}\n").format(outcome_path=outcome.path))
             out.writelines(f"     {difference}\n" for difference in outcome.differences)
         else:
-            out.write(f"ERROR {outcome.path}\n")
+            out.write(_("ERROR {outcome_path}\n").format(outcome_path=outcome.path))
             for problem in outcome.problems:
                 out.writelines(f"      {line}\n" for line in str(problem).splitlines())
-    summary = f"{policy_path}: {counts['ok']} passed, {counts['fail']} failed"
+    summary = _("{policy_path}: {counts_ok} passed, {counts_fail} failed").format(
+        policy_path=policy_path,
+        counts_ok=counts["ok"],
+        counts_fail=counts["fail"],
+    )
     if counts["error"]:
-        summary += f", {counts['error']} case files in error"
+        summary += _(", {counts_error} case files in error").format(counts_error=counts["error"])
     out.write(summary + "\n")
     return counts["fail"], counts["error"]
 
@@ -119,16 +124,16 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     """
     case = load_case(path, policy.checked)
     if not case.expect:
-        raise InputError(f"{path}: the case has no `expect:` to compare with")
+        raise InputError(_("{path}: the case has no `expect:` to compare with").format(path=path))
     if case.on is None:
-        raise InputError(f"{path}: the case has no `on:` date")
+        raise InputError(_("{path}: the case has no `on:` date").format(path=path))
     results = {
         r.info.name: r for r in policy.evaluate(case.inputs, case.on, case.readings, case.received)
     }
     problems: list[str] = []
     for rule, want in case.expect.items():
         if rule not in results:  # load_case admits only the policy's rules; each has a result
-            problems.append(f"{rule}: no result for this rule")
+            problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
         problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
     return problems
@@ -139,13 +144,25 @@ def compare(result: RuleResult, want: Expectation) -> list[str]:
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
-        problems.append(f"status: expected {want.status}, got {result.status}{why}")
+        problems.append(
+            _("status: expected {want_status}, got {result_status}{why}").format(
+                want_status=want.status,
+                result_status=result.status,
+                why=why,
+            )
+        )
     for key, expected in want.amounts.items():
         actual: Quantity | None = getattr(result, key)
         if expected != actual:
             shown = format_quantity(actual) if actual is not None else "none"
             wanted = format_quantity(expected) if expected is not None else "none"
-            problems.append(f"{key}: expected {wanted}, got {shown}")
+            problems.append(
+                _("{key}: expected {wanted}, got {shown}").format(
+                    key=key,
+                    wanted=wanted,
+                    shown=shown,
+                )
+            )
     if want.value is not None:
         problems.extend(_value_differs(result, want.value.value))
     return problems
@@ -156,14 +173,26 @@ def _value_differs(result: RuleResult, wanted: Any) -> list[str]:
     quantity exactly (`20%` is 0.2), a yes/no as itself."""
     actual = result.value
     if result.status != "decided":
-        return [f"value: expected {wanted}, got no decided value ({result.status})"]
+        return [
+            _("value: expected {wanted}, got no decided value ({status})").format(
+                wanted=wanted, status=result.status
+            )
+        ]
     if isinstance(actual, Quantity):
         try:
             same = parse_quantity_text(str(wanted), None) == actual
         except MeasureError as exc:
-            return [f"value: expected a quantity such as 20%, got {wanted!r} ({exc})"]
+            return [
+                _("value: expected a quantity such as 20%, got {wanted!r} ({why})").format(
+                    wanted=wanted, why=exc
+                )
+            ]
     elif isinstance(actual, bool) or isinstance(wanted, bool):
         same = actual is wanted
     else:
         same = str(wanted) == show_value(actual)
-    return [] if same else [f"value: expected {wanted}, got {show_value(actual)}"]
+    if same:
+        return []
+    return [
+        _("value: expected {wanted}, got {shown}").format(wanted=wanted, shown=show_value(actual))
+    ]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.i18n import _
 from policyc.runtime.amounts import (
     CANONICAL_MODES,
     ROUNDING_MODES,
@@ -40,16 +41,22 @@ def check_conventions(checker: Any) -> dict[str, str]:
     for decl in checker.file.conventions:
         name, option = decl.name.text, decl.option.text
         if name not in CONVENTIONS:
-            checker.error(decl.name.span, f"unknown convention `{name}`", " / ".join(CONVENTIONS))
+            checker.error(decl.name.span, _("unknown convention `{name}`").format(
+                name=name,
+            ), " / ".join(CONVENTIONS))
             continue
         if name in seen:
-            checker.error(decl.name.span, f"convention `{name}` is declared twice")
+            checker.error(decl.name.span, _("convention `{name}` is declared twice").format(
+                name=name,
+            ))
         seen.add(name)
         options = CONVENTIONS[name][0]
         if option not in options:
             checker.error(
                 decl.option.span,
-                f"`{option}` is not an option of convention `{name}`",
+                _("`{option}` is not an option of convention `{name}`").format(
+                    option=option, name=name,
+                ),
                 " / ".join(options),
             )
             continue
@@ -65,12 +72,16 @@ def type_duration(checker: Any, expr: n.Call) -> Type:
     if len(expr.args) != 2:
         checker.error(
             expr.span,
-            f"`{expr.func}` takes 2 argument(s), not {len(expr.args)}",
-            f"{expr.func}(start date, end date), e.g. {expr.func}(入职日期, on_date())",
+            _("`{expr_func}` takes 2 argument(s), not {len_expr_args}").format(
+                expr_func=expr.func, len_expr_args=len(expr.args),
+            ),
+            _("{expr_func}(start date, end date), e.g. {expr_func}(入职日期, on_date())").format(
+                expr_func=expr.func,
+            ),
         )
         return UNKNOWN
     for arg in expr.args:
-        checker.expect(arg, DATE, "a date")
+        checker.expect(arg, DATE, _("a date"))
     return Type("quantity", parse_measure(DURATION_FUNCS[expr.func]).dims)
 
 
@@ -79,8 +90,8 @@ def date_arith_error(checker: Any, expr: n.Arith) -> None:
     years_between, which count as the law does (民法典 arts. 201–202)."""
     checker.error(
         expr.span,
-        f"cannot {'add' if expr.op == '+' else 'subtract'} two dates",
-        "months_between(start, end) or years_between(start, end) for the time between dates",
+        _("cannot {value} two dates").format(value='add' if expr.op == '+' else 'subtract'),
+        _("months_between(start, end) or years_between(start, end) for the time between dates"),
     )
 
 
@@ -88,11 +99,13 @@ def rounding_of(checker: Any, decl: n.Rounding, declared_by: str) -> Rounding | 
     unit, mode = decl.unit.text, decl.mode.text
     ok = True
     if unit not in ROUNDING_UNITS:
-        checker.error(decl.unit.span, f"cannot round to `{unit}`", " / ".join(ROUNDING_UNITS))
+        checker.error(decl.unit.span, _("cannot round to `{unit}`").format(
+            unit=unit,
+        ), " / ".join(ROUNDING_UNITS))
         ok = False
     if mode not in ROUNDING_MODES:
         modes = " / ".join(ROUNDING_MODES)
-        checker.error(decl.mode.span, f"unknown rounding mode `{mode}`", modes)
+        checker.error(decl.mode.span, _("unknown rounding mode `{mode}`").format(mode=mode), modes)
         ok = False
     if not ok:
         return None
@@ -105,14 +118,14 @@ def check_roundings(checker: Any) -> dict[str, Rounding]:
     default: Rounding | None = None
     for i, decl in enumerate(checker.file.roundings):
         if i:
-            checker.error(decl.span, "the policy declares its `rounding` twice")
+            checker.error(decl.span, _("the policy declares its `rounding` twice"))
         elif (rounding := rounding_of(checker, decl, "policy")) is not None:
             default = rounding
     out: dict[str, Rounding] = {}
-    for _, rule in checker.file.all_rules():
+    for _owner, rule in checker.file.all_rules():
         own = rule.rounding
         if own is not None and not isinstance(rule.amount, n.Expr):
-            checker.error(own.span, "`round` needs an amount to round")
+            checker.error(own.span, _("`round` needs an amount to round"))
             continue
         chosen = rounding_of(checker, own, "rule") if own is not None else default
         if chosen is not None and isinstance(rule.amount, n.Expr):
@@ -131,7 +144,9 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
     for cap in checker.file.shared_caps:
         name = cap.name.text
         if name in names:
-            checker.error(cap.name.span, f"shared_cap `{name}` is declared twice")
+            checker.error(cap.name.span, _("shared_cap `{name}` is declared twice").format(
+                name=name,
+            ))
         names.add(name)
         for quote in cap.quotes:
             checker.check_quote(quote)
@@ -143,20 +158,26 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
             if member in owner_of:
                 checker.error(
                     cap.span,
-                    f"rule `{member}` is under two shared caps (`{owner_of[member]}` and `{name}`)",
-                    "one shared cap per rule",
+                    _("rule `{member}` is under two shared caps (`{owner}` and `{name}`)").format(
+                        member=member, owner=owner_of[member], name=name
+                    ),
+                    _("one shared cap per rule"),
                 )
             owner_of[member] = name
         if cap.order is None:
             checker.error(
                 cap.span,
-                f"shared_cap `{name}` does not say in which order the cap is shared out",
-                '`order as_listed because "…"` (first listed, first served)',
+                _("shared_cap `{name}` does not say in which order the cap is shared out").format(
+                    name=name,
+                ),
+                _("`order as_listed because \"…\"` (first listed, first served)"),
             )
             continue
         if cap.order.text not in SHARE_ORDERS:
             checker.error(
-                cap.order.span, f"unknown order `{cap.order.text}`", " / ".join(SHARE_ORDERS)
+                cap.order.span, _("unknown order `{cap_order}`").format(
+                    cap_order=cap.order.text,
+                ), " / ".join(SHARE_ORDERS)
             )
             continue
         if limit is not None and members:
@@ -172,11 +193,13 @@ def _limit(checker: Any, cap: n.SharedCap) -> Quantity | None:
     from policyc.compiler.checker import MONEY_DIMS
 
     if cap.amount is None:
-        checker.error(cap.span, f"shared_cap `{cap.name.text}` has no limit", "`limit 30 万元`")
+        checker.error(cap.span, _("shared_cap `{cap_name}` has no limit").format(
+            cap_name=cap.name.text,
+        ), "`limit 30 万元`")
         return None
     kind = checker.type_of(cap.amount)
     if kind.kind != "quantity" or kind.dims not in MONEY_DIMS:
-        checker.error(cap.amount.span, "a shared cap is an amount of money", "元 or 美元")
+        checker.error(cap.amount.span, _("a shared cap is an amount of money"), _("元 or 美元"))
         return None
     try:
         return Quantity.of(Decimal(cap.amount.number), parse_measure(cap.amount.measure))
@@ -196,9 +219,14 @@ def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: lis
         if kind.kind == "quantity" and kind.dims != limit.dims:
             checker.error(
                 cap.amount.span if cap.amount else cap.span,
-                f"shared_cap `{cap.name.text}` is in {cap.amount.measure if cap.amount else ''} "
-                f"but rule `{rule.name.text}` pays {kind.describe()}",
-                "a limit in the rules' currency",
+                _("shared_cap `{cap_name}` is in {value} "
+                "but rule `{rule_name}` pays {kind_describe}").format(
+                    cap_name=cap.name.text,
+                    value=cap.amount.measure if cap.amount else '',
+                    rule_name=rule.name.text,
+                    kind_describe=kind.describe(),
+                ),
+                _("a limit in the rules' currency"),
             )
 
 
@@ -215,22 +243,34 @@ def _members(
         if member.kind == "clause":
             clause = clauses.get(member.name)
             if clause is None:
-                checker.error(member.span, f"there is no clause {member.name}")
+                checker.error(member.span, _("there is no clause {member_name}").format(
+                    member_name=member.name,
+                ))
                 continue
             found = [r.name.text for r in clause.rules if isinstance(r.amount, n.Expr)]
             if not found:
-                checker.error(member.span, f"clause {member.name} has no rule with an amount")
+                checker.error(member.span,
+                    _("clause {member_name} has no rule with an amount").format(
+                        member_name=member.name,
+                    ))
             members.extend(found)
             continue
         rule = rules.get(member.name)
         if rule is None:
             hint = did_you_mean(member.name, list(rules))
-            checker.error(member.span, f"unknown rule `{member.name}`{hint}")
+            checker.error(member.span, _("unknown rule `{member_name}`{hint}").format(
+                member_name=member.name, hint=hint,
+            ))
         elif not isinstance(rule.amount, n.Expr):
-            checker.error(member.span, f"rule `{member.name}` has no amount to cap")
+            checker.error(member.span, _("rule `{member_name}` has no amount to cap").format(
+                member_name=member.name,
+            ))
         else:
             members.append(member.name)
     duplicates = {m for m in members if members.count(m) > 1}
     for name in sorted(duplicates):
-        checker.error(cap.span, f"rule `{name}` is listed twice in shared_cap `{cap.name.text}`")
+        checker.error(cap.span,
+            _("rule `{name}` is listed twice in shared_cap `{cap_name}`").format(
+                name=name, cap_name=cap.name.text,
+            ))
     return list(dict.fromkeys(members))

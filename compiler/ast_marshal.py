@@ -20,6 +20,7 @@ import attrs
 
 from policyc.compiler import nodes
 from policyc.compiler.errors import Span
+from policyc.compiler.i18n import _
 
 # The only classes an entry may name.
 _CLASSES: dict[str, type] = {
@@ -61,7 +62,7 @@ def decode(data: Any) -> Any:
     if data is None or type(data) in (str, int, bool):
         return data
     if type(data) is not tuple or not data:
-        raise ValueError("not an encoded AST")
+        raise ValueError(_("not an encoded AST"))
     tag = data[0]
     if tag == "t":
         return tuple(decode(v) for v in data[1])
@@ -74,15 +75,17 @@ def decode(data: Any) -> Any:
     if tag == "n":
         cls = _CLASSES.get(data[1])
         if cls is None:
-            raise ValueError(f"not an AST class: {data[1]!r}")
+            raise ValueError(_("not an AST class: {data_1!r}").format(data_1=data[1]))
         names = _FIELD_NAMES[cls]
         values = data[2]
         if len(names) != len(values):
-            raise ValueError(f"{data[1]} has {len(names)} fields")
+            raise ValueError(_("{data_1} has {len_names} fields").format(
+                data_1=data[1], len_names=len(names),
+            ))
         # Set field by field, as unpickling does: the entry is authenticated and was written
         # from a node that had passed its validators.
         node: Any = _new(cls)
         for name, value in zip(names, values, strict=True):
             _set(node, name, decode(value))
         return node
-    raise ValueError(f"unknown tag {tag!r}")
+    raise ValueError(_("unknown tag {tag!r}").format(tag=tag))

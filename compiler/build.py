@@ -12,6 +12,7 @@ from lark.tree import Meta
 
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
+from policyc.compiler.i18n import _
 
 # How each boundary word and operator compares (民法典 art. 1259 for the words).
 BOUND_OPS: dict[str, str] = {
@@ -90,7 +91,7 @@ _REFUSED_CHARACTERS = re.compile(
 )
 # The two escapes a string knows: `\\` is a backslash, `\"` a double quote.
 _ESCAPES = {"\\": "\\", '"': '"'}
-STRING_ESCAPES_EXPECTED = '`\\\\` for a backslash or `\\"` for a double quote'
+STRING_ESCAPES_EXPECTED = _("`\\\\` for a backslash or `\\\"` for a double quote")
 
 
 def _unquote(token: Token) -> str:
@@ -103,8 +104,8 @@ def _unquote(token: Token) -> str:
         raise _BadString(
             token,
             refused.start() + 1,
-            f"a string may not hold the control character {code}",
-            "printable text (write the character out, or leave it out)",
+            _("a string may not hold the control character {code}").format(code=code),
+            _("printable text (write the character out, or leave it out)"),
         )
     if "\\" not in body:
         return body
@@ -118,7 +119,7 @@ def _unquote(token: Token) -> str:
                 raise _BadString(
                     token,
                     at + 1,
-                    f"unknown escape `\\{escaped}` in a string",
+                    _("unknown escape `\\{escaped}` in a string").format(escaped=escaped),
                     STRING_ESCAPES_EXPECTED,
                 )
             out.append(_ESCAPES[escaped])
@@ -158,7 +159,9 @@ class _Builder(Transformer[Token, Any]):
             return date.fromisoformat(str(token))
         except ValueError:
             raise _BuildError(
-                Diagnostic(self._tspan(token), f"`{token}` is not a calendar date", "YYYY-MM-DD")
+                Diagnostic(self._tspan(token), _("`{token}` is not a calendar date").format(
+                    token=token,
+                ), "YYYY-MM-DD")
             ) from None
 
     # ---- file and header ----
@@ -168,7 +171,7 @@ class _Builder(Transformer[Token, Any]):
             buckets.setdefault(type(item), []).append(item)
         headers = buckets.get(n.Header, [])
         if len(headers) > 1:
-            raise _BuildError(Diagnostic(headers[1].span, "a file holds one `policy` header"))
+            raise _BuildError(Diagnostic(headers[1].span, _("a file holds one `policy` header")))
         return n.PolicyFile(
             path=self.file,
             header=headers[0] if headers else None,
@@ -192,7 +195,9 @@ class _Builder(Transformer[Token, Any]):
         fields: dict[str, Any] = {}
         for key, value, span in items[1:]:
             if key in fields:
-                raise _BuildError(Diagnostic(span, f"`{key}` is given twice in the header"))
+                raise _BuildError(Diagnostic(span, _("`{key}` is given twice in the header").format(
+                    key=key,
+                )))
             fields[key] = value
         validity = fields.pop("valid", None)
         if validity is not None:
@@ -501,7 +506,8 @@ class _Builder(Transformer[Token, Any]):
             key, value, span = self._rule_item(item)
             if key in single:
                 if key in fields:
-                    raise _BuildError(Diagnostic(span, f"a rule has one `{key}`; this is a second"))
+                    raise _BuildError(Diagnostic(span,
+                        _("a rule has one `{key}`; this is a second").format(key=key)))
                 fields[key] = value
             elif key == "responsible":
                 fields[key].extend(value[1])
@@ -637,8 +643,10 @@ class _Builder(Transformer[Token, Any]):
             raise _BuildError(
                 Diagnostic(
                     self._tspan(token),
-                    f"`{shown}` has more than {MAX_DIGITS} digits ({len(text)} characters)",
-                    "a shorter number",
+                    _("`{shown}` has more than {MAX_DIGITS} digits ({len_text} characters)").format(
+                        shown=shown, MAX_DIGITS=MAX_DIGITS, len_text=len(text),
+                    ),
+                    _("a shorter number"),
                 )
             )
 
@@ -746,7 +754,7 @@ class _Builder(Transformer[Token, Any]):
             if key == "over":
                 fields["over"].extend(value)
             elif fields[key] is not None:
-                second = f"a shared_cap has one `{key}`; this is a second"
+                second = _("a shared_cap has one `{key}`; this is a second").format(key=key)
                 raise _BuildError(Diagnostic(span, second))
             else:
                 fields[key] = value

@@ -37,6 +37,7 @@ from typing import Any
 
 from policyc import __version__
 from policyc.compiler.files import Dependency, digest_of
+from policyc.compiler.i18n import _, language
 
 _FORMAT = 3
 _MAGIC = b"policyc-cache-2\n"
@@ -164,16 +165,18 @@ def _open_folder(folder: Path) -> int:
         fd = os.open(folder, _OPEN_DIR | _CLOEXEC)
     except OSError as exc:
         if os.path.islink(folder):
-            raise Refused(f"{folder} is a symbolic link") from None
+            raise Refused(_("{folder} is a symbolic link").format(folder=folder)) from None
         raise exc
     info = os.fstat(fd)
     problem = ""
     if not stat.S_ISDIR(info.st_mode):
-        problem = "is not a folder"
+        problem = _("is not a folder")
     elif info.st_uid != os.geteuid():
-        problem = f"belongs to another user (uid {info.st_uid})"
+        problem = _("belongs to another user (uid {info_st_uid})").format(info_st_uid=info.st_uid)
     elif info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        problem = f"can be written by others (mode {stat.S_IMODE(info.st_mode):04o})"
+        problem = _("can be written by others (mode {value:04o})").format(
+            value=stat.S_IMODE(info.st_mode),
+        )
     if problem:
         os.close(fd)
         raise Refused(f"{folder} {problem}")
@@ -204,15 +207,21 @@ def _user_key(fd: int, folder: Path) -> bytes:
     with os.fdopen(key_fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
-            raise Refused(f"{folder / _KEY_FILE} is not this user's file")
+            raise Refused(_("{folder__KEY_FILE} is not this user's file").format(
+                folder__KEY_FILE=folder / _KEY_FILE,
+            ))
         if stat.S_IMODE(info.st_mode) & 0o077:
             raise Refused(
-                f"{folder / _KEY_FILE} can be read by others (mode "
-                f"{stat.S_IMODE(info.st_mode):04o}, expected 0600)"
+                _("{folder__KEY_FILE} can be read by others (mode "
+                "{value:04o}, expected 0600)").format(
+                    folder__KEY_FILE=folder / _KEY_FILE, value=stat.S_IMODE(info.st_mode),
+                )
             )
         key = handle.read(_KEY_BYTES + 1)
     if len(key) != _KEY_BYTES:
-        raise Refused(f"{folder / _KEY_FILE} is not a key of {_KEY_BYTES} bytes")
+        raise Refused(_("{folder__KEY_FILE} is not a key of {KEY_BYTES} bytes").format(
+            folder__KEY_FILE=folder / _KEY_FILE, KEY_BYTES=_KEY_BYTES,
+        ))
     return key
 
 
@@ -233,7 +242,7 @@ def _opened(folder: Path | None) -> Iterator[_Store | None]:
     except Refused as exc:
         if str(exc) not in _warned:  # once per process: the answer is the same without a cache
             _warned.add(str(exc))
-            sys.stderr.write(f"policyc: not using the cache: {exc}\n")
+            sys.stderr.write(_("policyc: not using the cache: {exc}\n").format(exc=exc))
     except (OSError, ValueError):
         pass  # a folder that cannot be made or read only costs time
     try:
@@ -256,6 +265,7 @@ def cache_key(path: Path, text: str) -> str:
     besides the files the checker reads (those are validated on each hit)."""
     digest = hashlib.sha256(f"policyc {__version__} format {_FORMAT}\n".encode())
     digest.update(python_tag().encode() + b"\0")
+    digest.update(language().encode() + b"\0")  # the checker's messages are in this language
     digest.update(_compiler_fingerprint())
     digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
@@ -281,7 +291,7 @@ def _compiler_fingerprint() -> bytes:
     digest = hashlib.sha256()
     for folder in ("compiler", "runtime", "grammar"):
         for file in sorted((package / folder).rglob("*")):
-            if file.suffix in (".py", ".j2", ".lark"):
+            if file.suffix in (".py", ".j2", ".lark", ".mo"):
                 digest.update(file.name.encode())
                 digest.update(file.read_bytes())
     return digest.digest()

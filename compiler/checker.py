@@ -22,6 +22,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
 from policyc.compiler.glued import run_together
+from policyc.compiler.i18n import _, ngettext
 from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
@@ -77,16 +78,18 @@ class Type:
 
     def describe(self) -> str:
         if self.kind == "series":
-            return f"a series of {dims_text(self.dims) or 'plain numbers'}"
+            return _("a series of {value}").format(value=dims_text(self.dims) or 'plain numbers')
         if self.kind == "boolseries":
-            return "a series of conditions"
+            return _("a series of conditions")
         if self.kind == "quantity":
-            return f"a quantity in {dims_text(self.dims) or 'plain numbers'}"
+            return _("a quantity in {value}").format(value=dims_text(self.dims) or 'plain numbers')
         if self.kind == "keyed":
-            return f"{dims_text(self.dims)} by {self.enum}"
+            return _("{dims_text_self_dims} by {enum}").format(
+                dims_text_self_dims=dims_text(self.dims), enum=self.enum,
+            )
         if self.kind == "enum":
-            return f"a member of {self.enum}"
-        return {"bool": "a condition (true or false)", "date": "a date"}[self.kind]
+            return _("a member of {enum}").format(enum=self.enum)
+        return {"bool": _("a condition (true or false)"), "date": _("a date")}[self.kind]
 
 
 BOOL = Type("bool")
@@ -165,13 +168,16 @@ class CheckedPolicy:
                 sum_parts = sum_parts + values[part]
             if sum_parts > total:
                 named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
-                one = len(given) == 1
-                verb, role = ("is", "it is a part") if one else ("are", "they are parts")
                 problems.append(
                     (
                         given[-1],
-                        f"{named} {verb} more than `{whole}` ({format_quantity(total)}), of "
-                        f"which {role}: a part cannot exceed its whole",
+                        ngettext(
+                            "{named} is more than `{whole}` ({total}), of which it is a part: "
+                            "a part cannot exceed its whole",
+                            "{named} are more than `{whole}` ({total}), of which they are parts: "
+                            "a part cannot exceed its whole",
+                            len(given),
+                        ).format(named=named, whole=whole, total=format_quantity(total)),
                     )
                 )
         return problems
@@ -319,7 +325,7 @@ class _Checker:
         if header is None:
             self.error(
                 Span(self.file.path, 1, 1),
-                "a policy file starts with a `policy` header",
+                _("a policy file starts with a `policy` header"),
                 '`policy "文号" { title … }`',
             )
             return
@@ -342,7 +348,9 @@ class _Checker:
             if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(
                     decl.name.span,
-                    f"input `{decl.name.text}` is declared but no rule uses it",
+                    _("input `{decl_name}` is declared but no rule uses it").format(
+                        decl_name=decl.name.text,
+                    ),
                     code="unused-input",
                 )
 
@@ -365,8 +373,11 @@ class _Checker:
         except (OSError, ValueError) as exc:  # ValueError: not UTF-8
             self.error(
                 header.span,
-                f"cannot read the unit registry `{header.registry_file}`: "
-                f"{getattr(exc, 'strerror', None) or exc}",
+                _("cannot read the unit registry `{header_registry_file}`: "
+                "{value}").format(
+                    header_registry_file=header.registry_file,
+                    value=getattr(exc, 'strerror', None) or exc,
+                ),
             )
         except PolicyError as exc:
             self.diagnostics.extend(exc.diagnostics)
@@ -374,7 +385,7 @@ class _Checker:
 
     def check_header(self, header: n.Header) -> None:
         if not header.title:
-            self.error(header.span, "the header has no `title`")
+            self.error(header.span, _("the header has no `title`"))
         for name in (header.issuer, header.interpreted_by):
             if name is not None:
                 self.registry.check_name(name, self.diagnostics)
@@ -391,9 +402,11 @@ class _Checker:
         if header.valid_end < header.valid_from:
             self.error(
                 header.span,
-                f"the validity ends ({header.valid_end.isoformat()}) before it begins "
-                f"({header.valid_from.isoformat()})",
-                "an end date on or after the start date",
+                _("the validity ends ({value}) before it begins "
+                "({value2})").format(
+                    value=header.valid_end.isoformat(), value2=header.valid_from.isoformat(),
+                ),
+                _("an end date on or after the start date"),
             )
             return
         self.valid_until = header.valid_end
@@ -408,18 +421,22 @@ class _Checker:
             )
             months = length.to(parse_measure("月"))
             if months != months.to_integral_value():
-                raise MeasureError("validity is counted in whole months or years")
+                raise MeasureError(_("validity is counted in whole months or years"))
             return period_last_day(start, months=int(months), counting=counting)
         except MeasureError as exc:
-            self.error(header.valid_for.span, f"validity period: {exc}", "a number of 年 or 月")
+            self.error(header.valid_for.span, _("validity period: {exc}").format(
+                exc=exc,
+            ), _("a number of 年 or 月"))
         except OverflowError:
             self.error(
                 header.valid_for.span,
-                "the validity period ends outside the calendar (the years 1 to 9999)",
+                _("the validity period ends outside the calendar (the years 1 to 9999)"),
             )
         except ValueError:
             span = counted.span if counted else header.span
-            self.error(span, f"unknown counting `{counting}`", "from_start_day or from_next_day")
+            self.error(span, _("unknown counting `{counting}`").format(
+                counting=counting,
+            ), _("from_start_day or from_next_day"))
         return None
 
     def check_valid_reading(self, header: n.Header) -> None:
@@ -430,10 +447,12 @@ class _Checker:
             return
         decl = self.readings.get(name.text)
         if decl is None:
-            self.error(name.span, f"unknown reading `{name.text}`", "a declared reading")
+            self.error(name.span, _("unknown reading `{name}`").format(
+                name=name.text,
+            ), _("a declared reading"))
             return
         if header.valid_from is None or header.valid_for is None:
-            self.error(name.span, "`valid by reading` needs `valid from DATE for LENGTH`")
+            self.error(name.span, _("`valid by reading` needs `valid from DATE for LENGTH`"))
             return
         options = [o.name for o in decl.options]
         given = [v.option.text for v in header.valid_options]
@@ -441,27 +460,33 @@ class _Checker:
             if valid.option.text not in options:
                 self.error(
                     valid.option.span,
-                    f"`{valid.option.text}` is not an option of reading `{name.text}`",
+                    _("`{valid_option}` is not an option of reading `{name}`").format(
+                        valid_option=valid.option.text, name=name.text,
+                    ),
                     " / ".join(options),
                 )
             elif given.count(valid.option.text) > 1:
-                self.error(valid.option.span, f"option `{valid.option.text}` is given twice")
+                self.error(valid.option.span, _("option `{valid_option}` is given twice").format(
+                    valid_option=valid.option.text,
+                ))
             last = self.last_day(header, valid.start, valid.counting)
             self.validity_options[valid.option.text] = (valid.start, last)
         missing = [o for o in options if o not in given]
         if missing:
             self.error(
                 name.span,
-                f"`valid by reading {name.text}` says nothing of option(s) {', '.join(missing)}",
-                "one line per option: `OPTION: from DATE counting from_start_day`",
+                _("`valid by reading {name}` says nothing of option(s) {join_missing}").format(
+                    name=name.text, join_missing=', '.join(missing),
+                ),
+                _("one line per option: `OPTION: from DATE counting from_start_day`"),
             )
         taken = self.validity_options.get(decl.take.text)
         if taken is not None and taken != (header.valid_from, self.valid_until):
             self.error(
                 name.span,
-                f"reading `{name.text}` takes `{decl.take.text}`, whose validity differs from "
-                "the `valid from` line",
-                "the `valid from … counting …` line to say what the option taken says",
+                _("reading `{name}` takes `{decl_take}`, whose validity differs from "
+                "the `valid from` line").format(name=name.text, decl_take=decl.take.text),
+                _("the `valid from … counting …` line to say what the option taken says"),
             )
         self.validity_reading = name.text
 
@@ -474,18 +499,21 @@ class _Checker:
                 where = self.tested_readings.get(name, decl.span)
                 self.error(
                     where,
-                    f"reading `{name}` is marked documentary, yet "
-                    + (f"line {where.line} tests it" if name in self.tested_readings
-                       else "the validity follows it"),
-                    "no `documentary` on a reading the policy tests",
+                    _("reading `{name}` is marked documentary, yet ").format(name=name)
+                    + (_("line {where_line} tests it").format(
+                        where_line=where.line,
+                    ) if name in self.tested_readings
+                       else _("the validity follows it")),
+                    _("no `documentary` on a reading the policy tests"),
                 )  # fmt: skip
             elif not decl.documentary and not tested:
                 self.error(
                     decl.name.span,
-                    f"reading `{name}` changes nothing: no expression tests `reading {name} "
-                    "is …` and the validity does not follow it",
-                    f"a test of it in the rules it reaches, or `reading {name} documentary {{ … }}`"
-                    " when the choice is written into the rules themselves",
+                    _("reading `{name}` changes nothing: no expression tests `reading {name} "
+                    "is …` and the validity does not follow it").format(name=name),
+                    _("a test of it in the rules it reaches, or `reading {name} documentary "
+                        "{{ … }}`"
+                    " when the choice is written into the rules themselves").format(name=name),
                 )
 
     # ---- the received text ----
@@ -499,13 +527,18 @@ class _Checker:
             lines = read_text(path).splitlines()
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, or not UTF-8
             why = getattr(exc, "strerror", None) or exc
-            self.error(header.span, f"cannot read the source text `{header.source_file}`: {why}")
+            self.error(header.span,
+                _("cannot read the source text `{header_source_file}`: {why}").format(
+                    header_source_file=header.source_file, why=why,
+                ))
             return
         first, last = header.source_first_line, header.source_last_line
         if not 1 <= first <= last <= len(lines):
             self.error(
                 header.span,
-                f"source lines {first} to {last} are outside the file ({len(lines)} lines)",
+                _("source lines {first} to {last} are outside the file ({len_lines} lines)").format(
+                    first=first, last=last, len_lines=len(lines),
+                ),
             )
             return
         self.source_lines = {i: lines[i - 1] for i in range(first, last + 1)}
@@ -526,9 +559,11 @@ class _Checker:
         if at < 0:
             self.error(
                 quote.span,
-                "this quote is not in the source text",
-                "the sentence exactly as received (lines "
-                f"{self.file.header.source_first_line}–{self.file.header.source_last_line})",  # type: ignore[union-attr]
+                _("this quote is not in the source text"),
+                _("the sentence exactly as received (lines {first}–{last})").format(
+                    first=self.file.header.source_first_line,  # type: ignore[union-attr]
+                    last=self.file.header.source_last_line,  # type: ignore[union-attr]
+                ),
             )
             return
         self.quote_lines[quote.text] = self.offset_line[at]
@@ -541,14 +576,18 @@ class _Checker:
             if repair.line not in lines:
                 self.error(
                     repair.span,
-                    f"repair `{repair.name.text}`: line {repair.line} is "
-                    "outside the document's source lines",
+                    _("repair `{repair_name}`: line {repair_line} is "
+                    "outside the document's source lines").format(
+                        repair_name=repair.name.text, repair_line=repair.line,
+                    ),
                 )
             elif re.sub(r"\s+", "", repair.received) not in re.sub(r"\s+", "", lines[repair.line]):
                 self.error(
                     repair.span,
-                    f"repair `{repair.name.text}`: line {repair.line} does not "
-                    "contain the text given as received",
+                    _("repair `{repair_name}`: line {repair_line} does not "
+                    "contain the text given as received").format(
+                        repair_name=repair.name.text, repair_line=repair.line,
+                    ),
                 )
 
     # ---- declarations ----
@@ -556,10 +595,15 @@ class _Checker:
         for decl in self.file.enums:
             labels = tuple(m.label for m in decl.members)
             if decl.name.text in self.enums:
-                self.error(decl.name.span, f"enum `{decl.name.text}` is declared twice")
+                self.error(decl.name.span, _("enum `{decl_name}` is declared twice").format(
+                    decl_name=decl.name.text,
+                ))
             for member in decl.members:
                 if labels.count(member.label) > 1:
-                    self.error(member.span, f"`{member.label}` appears twice in `{decl.name.text}`")
+                    self.error(member.span,
+                        _("`{member_label}` appears twice in `{decl_name}`").format(
+                            member_label=member.label, decl_name=decl.name.text,
+                        ))
             self.enums[decl.name.text] = labels
             if decl.ordered:
                 self.ordered.add(decl.name.text)
@@ -574,7 +618,9 @@ class _Checker:
             return (Type("series", measure.dims) if measure else UNKNOWN), measure
         if t.by:
             if t.by not in self.enums:
-                self.error(t.span, f"`{t.by}` is not an enum", "an enum declared with `enum`")
+                self.error(t.span, _("`{t_by}` is not an enum").format(
+                    t_by=t.by,
+                ), _("an enum declared with `enum`"))
                 return UNKNOWN, None
             measure = self.measure(t.name, t.span)
             return (Type("keyed", measure.dims, t.by) if measure else UNKNOWN), measure
@@ -587,14 +633,16 @@ class _Checker:
         try:
             return parse_measure(text)
         except MeasureError as exc:
-            self.error(span, str(exc), "a measure such as 元, 万元, 人, 单, 月, 元/人, or an enum")
+            self.error(
+                span, str(exc), _("a measure such as 元, 万元, 人, 单, 月, 元/人, or an enum")
+            )
             return None
 
     def declare_inputs(self) -> None:
         for decl in self.file.inputs:
             name = decl.name.text
             if name in self.inputs:
-                self.error(decl.name.span, f"input `{name}` is declared twice")
+                self.error(decl.name.span, _("input `{name}` is declared twice").format(name=name))
             type_, measure = self.resolve_type(decl.type)
             self.inputs[name] = InputInfo(decl, type_, measure)
             if decl.presence == "default" and type_ is not UNKNOWN:
@@ -607,15 +655,24 @@ class _Checker:
         part_info, whole_info = self.inputs[decl.name.text], self.inputs.get(whole.text)
         if whole_info is None:
             hint = did_you_mean(whole.text, self.inputs)
-            self.error(whole.span, f"`part of {whole.text}`: no such input{hint}", "an input")
+            self.error(whole.span, _("`part of {whole}`: no such input{hint}").format(
+                whole=whole.text, hint=hint,
+            ), _("an input"))
         elif whole.text == decl.name.text:
-            self.error(whole.span, f"`{whole.text}` cannot be a part of itself")
+            self.error(whole.span, _("`{whole}` cannot be a part of itself").format(
+                whole=whole.text,
+            ))
         elif part_info.type.kind != "quantity" or part_info.type != whole_info.type:
             self.error(
                 whole.span,
-                f"`{decl.name.text}` ({part_info.type.describe()}) cannot be a part of "
-                f"`{whole.text}` ({whole_info.type.describe()})",
-                "two quantities of one measure",
+                _("`{decl_name}` ({part_info_type_describe}) cannot be a part of "
+                "`{whole}` ({whole_info_type_describe})").format(
+                    decl_name=decl.name.text,
+                    part_info_type_describe=part_info.type.describe(),
+                    whole=whole.text,
+                    whole_info_type_describe=whole_info.type.describe(),
+                ),
+                _("two quantities of one measure"),
             )
         else:
             self.parts[whole.text] = (*self.parts.get(whole.text, ()), decl.name.text)
@@ -631,14 +688,18 @@ class _Checker:
         if not ok:
             self.error(
                 decl.span,
-                f"the default of `{decl.name.text}` does not fit its type",
+                _("the default of `{decl_name}` does not fit its type").format(
+                    decl_name=decl.name.text,
+                ),
                 want.describe(),
             )
 
     def declare_tables(self) -> None:
         for decl in self.file.tables:
             if decl.by.text not in self.enums:
-                self.error(decl.by.span, f"`{decl.by.text}` is not an enum")
+                self.error(decl.by.span, _("`{decl_by}` is not an enum").format(
+                    decl_by=decl.by.text,
+                ))
                 continue
             members = self.enums[decl.by.text]
             dims: Dims | None = None
@@ -646,17 +707,21 @@ class _Checker:
                 if label not in members:
                     self.error(
                         value.span,
-                        f"`{label}` is not a member of `{decl.by.text}`",
+                        _("`{label}` is not a member of `{decl_by}`").format(
+                            label=label, decl_by=decl.by.text,
+                        ),
                         " / ".join(members),
                     )
                 t = self.type_of(value)
                 if dims is not None and t.dims != dims:
-                    self.error(value.span, "the rows of a table must share one measure")
+                    self.error(value.span, _("the rows of a table must share one measure"))
                 dims = t.dims
             missing = [m for m in members if m not in {label for label, _ in decl.rows}]
             if missing:
                 self.error(
-                    decl.span, f"table `{decl.name.text}` has no row for {', '.join(missing)}"
+                    decl.span, _("table `{decl_name}` has no row for {join_missing}").format(
+                        decl_name=decl.name.text, join_missing=', '.join(missing),
+                    )
                 )
             self.tables[decl.name.text] = decl
 
@@ -664,32 +729,39 @@ class _Checker:
         for decl in self.file.readings:
             options = [o.name for o in decl.options]
             if decl.name.text in self.readings:
-                self.error(decl.name.span, f"reading `{decl.name.text}` is declared twice")
+                self.error(decl.name.span, _("reading `{decl_name}` is declared twice").format(
+                    decl_name=decl.name.text,
+                ))
             if len(set(options)) != len(options):
-                self.error(decl.span, f"reading `{decl.name.text}` repeats an option")
+                self.error(decl.span, _("reading `{decl_name}` repeats an option").format(
+                    decl_name=decl.name.text,
+                ))
             if len(options) < 2:
-                self.error(decl.span, "a reading needs at least two options to choose between")
+                self.error(decl.span, _("a reading needs at least two options to choose between"))
             if decl.take.text not in options:
                 self.error(
                     decl.take.span,
-                    f"`{decl.take.text}` is not an option of this reading",
+                    _("`{decl_take}` is not an option of this reading").format(
+                        decl_take=decl.take.text,
+                    ),
                     " / ".join(options),
                 )
             self.readings[decl.name.text] = decl
 
     def declare_targets(self) -> None:
         # A target's actual figure is an input of the same name: a progress case reports it.
-        for _, target in self.file.all_targets():
+        for _owner, target in self.file.all_targets():
             name = target.name.text
             if name in self.inputs:
-                self.error(target.name.span, f"`{name}` is already declared")
+                self.error(target.name.span, _("`{name}` is already declared").format(name=name))
                 continue
             value = self.type_of(target.value)
             if value is not UNKNOWN and value.kind != "quantity":
-                self.error(target.value.span, "a target is a quantity", "a number with its measure")
+                self.error(target.value.span, _("a target is a quantity"), _("a number with its "
+                    "measure"))
                 continue
             if target.tolerance is not None and self.type_of(target.tolerance) != value:
-                self.error(target.tolerance.span, "the tolerance must have the target's measure")
+                self.error(target.tolerance.span, _("the tolerance must have the target's measure"))
             # The actual figure is read in the target's own measure: a bare 6 for `7.5 %` is 6%.
             measure_text = target.value.measure if isinstance(target.value, n.QuantityLit) else ""
             if isinstance(target.value, n.PercentLit):
@@ -709,20 +781,22 @@ class _Checker:
         for procedure in self.file.procedures:
             if procedure.name.text in self.procedures:
                 self.error(
-                    procedure.name.span, f"procedure `{procedure.name.text}` is declared twice"
+                    procedure.name.span, _("procedure `{procedure_name}` is declared twice").format(
+                        procedure_name=procedure.name.text,
+                    )
                 )
             self.procedures[procedure.name.text] = procedure
 
     def declare_define(self, define: n.Define) -> None:
         name = define.name.text
         if name in self.defines or name in self.inputs:
-            self.error(define.name.span, f"`{name}` is already declared")
+            self.error(define.name.span, _("`{name}` is already declared").format(name=name))
         self.defines[name] = define
         if define.decided or isinstance(define.expr, n.Dated):
             # A decision, or a value that changes on dates (低保标准), names a value of any type.
             self.define_types[name] = self.type_of(define.expr)
         else:
-            self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
+            self.define_types[name] = self.expect(define.expr, BOOL, _("a condition"))
 
     # ---- clauses and rules ----
     def check_structure(self, header: n.Header) -> None:
@@ -736,13 +810,17 @@ class _Checker:
             for name in (*section.leads, *section.responsible):
                 self.registry.check_name(name, self.diagnostics)
             for reference in section.refers:
-                self.references.append((f"section {section.number}", reference))
+                self.references.append((_("section {section_number}").format(
+                    section_number=section.number,
+                ), reference))
         for clause in self.file.all_clauses():
             key = f"{clause.kind} {clause.number}"
             if key in seen_numbers:
                 self.error(
                     clause.span,
-                    f"{key} appears twice (first at line {seen_numbers[key].line})",
+                    _("{key} appears twice (first at line {seen_numbers_key__line})").format(
+                        key=key, seen_numbers_key__line=seen_numbers[key].line,
+                    ),
                 )
             seen_numbers[key] = clause.span
             for name in clause.leads:
@@ -752,8 +830,10 @@ class _Checker:
             if not clause.quotes:
                 self.error(
                     clause.span,
-                    f"clause {clause.number} quotes no original text",
-                    '`quote "…"` with the sentence as received',
+                    _("clause {clause_number} quotes no original text").format(
+                        clause_number=clause.number,
+                    ),
+                    _("`quote \"…\"` with the sentence as received"),
                 )
             for quote in clause.quotes:
                 self.check_quote(quote)
@@ -762,13 +842,15 @@ class _Checker:
             for fund in clause.funds:
                 t = self.type_of(fund.amount)
                 if t.kind == "quantity" and t.dims not in MONEY_DIMS:
-                    self.error(fund.amount.span, "a fund is an amount of money", "元 or 美元")
+                    self.error(fund.amount.span, _("a fund is an amount of money"), _("元 or 美元"))
         for owner, rule in self.file.all_rules():
             if rule.name.text in seen_rules:
                 self.error(
                     rule.name.span,
-                    f"rule `{rule.name.text}` is declared twice "
-                    f"(first at line {seen_rules[rule.name.text].line})",
+                    _("rule `{rule_name}` is declared twice "
+                    "(first at line {value})").format(
+                        rule_name=rule.name.text, value=seen_rules[rule.name.text].line,
+                    ),
                 )
             seen_rules[rule.name.text] = rule.name.span
             self.check_rule(owner, rule)
@@ -782,30 +864,34 @@ class _Checker:
             if procedure.text not in self.procedures:
                 self.error(
                     procedure.span,
-                    f"unknown procedure `{procedure.text}`",
-                    "a procedure declared with `procedure NAME { step … }`",
+                    _("unknown procedure `{procedure}`").format(procedure=procedure.text),
+                    _("a procedure declared with `procedure NAME { step … }`"),
                 )
         for reference in rule.refers:
-            self.references.append((f"rule {rule.name.text}", reference))
+            self.references.append((_("rule {rule_name}").format(
+                rule_name=rule.name.text,
+            ), reference))
         for reading in rule.readings:
             if reading.text not in self.readings:
                 self.error(
                     reading.span,
-                    f"unknown reading `{reading.text}`",
-                    "a reading declared with `reading NAME { … }`",
+                    _("unknown reading `{reading}`").format(reading=reading.text),
+                    _("a reading declared with `reading NAME { … }`"),
                 )
         for cond in rule.whens:
-            self.expect(cond, BOOL, "a condition")
+            self.expect(cond, BOOL, _("a condition"))
         amount_type: Type | None = None
         if isinstance(rule.amount, n.Expr):
             if not amount_flow(rule.kind):
                 words = "、".join(f"{k} ({v})" for k, v in FLOW_OF_KIND.items())
                 self.error(
                     rule.amount.span,
-                    f"rule `{rule.name.text}` computes an amount, but its kind `{rule.kind}` does "
+                    _("rule `{rule_name}` computes an amount, but its kind `{rule_kind}` does "
                     "not say whether it is paid to the applicant, waived, or payable by the "
-                    "applicant, so it cannot be totalled",
-                    f"a kind that does: {words}",
+                    "applicant, so it cannot be totalled").format(
+                        rule_name=rule.name.text, rule_kind=rule.kind,
+                    ),
+                    _("a kind that does: {words}").format(words=words),
                 )
             amount_type = self.type_of(rule.amount)
             if amount_type is not UNKNOWN and not (
@@ -813,23 +899,29 @@ class _Checker:
             ):
                 self.error(
                     rule.amount.span,
-                    f"an amount must be money, not {amount_type.describe()}",
-                    "a quantity in 元 or 美元",
+                    _("an amount must be money, not {amount_type_describe}").format(
+                        amount_type_describe=amount_type.describe(),
+                    ),
+                    _("a quantity in 元 or 美元"),
                 )
         if rule.cap is not None:
             cap_type = self.type_of(rule.cap.amount)
             if amount_type is None:
-                self.error(rule.cap.span, "a cap needs an amount to bound")
+                self.error(rule.cap.span, _("a cap needs an amount to bound"))
             elif UNKNOWN not in (amount_type, cap_type) and cap_type != amount_type:
                 self.error(
                     rule.cap.amount.span,
-                    f"the cap is {cap_type.describe()} but the amount is {amount_type.describe()}",
+                    _("the cap is {cap_type} but the amount is {amount_type}").format(
+                        cap_type=cap_type.describe(), amount_type=amount_type.describe()
+                    ),
                 )
         if rule.valid_by is not None:
             info = self.inputs.get(rule.valid_by.text)
             if info is None or info.type != DATE:
                 self.error(
-                    rule.valid_by.span, f"`valid_by {rule.valid_by.text}` needs a date input"
+                    rule.valid_by.span, _("`valid_by {rule_valid_by}` needs a date input").format(
+                        rule_valid_by=rule.valid_by.text,
+                    )
                 )
             else:
                 self.used_inputs.add(rule.valid_by.text)
@@ -839,8 +931,10 @@ class _Checker:
         if rule.amount is None and not rule.grants and not rule.limits and not units:
             self.error(
                 rule.span,
-                f"rule `{rule.name.text}` says neither an amount, what it grants, nor who acts",
-                '`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`',
+                _("rule `{rule_name}` says neither an amount, what it grants, nor who acts").format(
+                    rule_name=rule.name.text,
+                ),
+                _("`amount …`, `amount unspecified \"…\"`, `grants \"…\"` or `limit …`"),
             )
 
     def check_after_amounts(self) -> None:
@@ -865,13 +959,17 @@ class _Checker:
     def expect(self, expr: n.Expr, want: Type, words: str) -> Type:
         got = self.type_of(expr)
         if got is not UNKNOWN and got != want:
-            self.error(expr.span, f"expected {words} here, not {got.describe()}", want.describe())
+            self.error(expr.span, _("expected {words} here, not {got_describe}").format(
+                words=words, got_describe=got.describe(),
+            ), want.describe())
         return got
 
     def type_of(self, expr: n.Expr) -> Type:
         typer = _TYPERS.get(type(expr))
         if typer is None:
-            self.error(expr.span, f"{type(expr).__name__} cannot stand here")
+            self.error(expr.span, _("{type_expr____name} cannot stand here").format(
+                type_expr____name=type(expr).__name__,
+            ))
             return UNKNOWN
         return typer(self, expr)
 
@@ -897,38 +995,46 @@ class _Checker:
         if len(owners) > 1:
             self.error(
                 expr.span,
-                f"`{expr.name}` is a member of {' and '.join(owners)}: "
-                "rename one so that a bare name says which",
+                _("`{expr_name}` is a member of {and_join_owners}: "
+                "rename one so that a bare name says which").format(
+                    expr_name=expr.name, and_join_owners=_(" and ").join(owners),
+                ),
             )
             return UNKNOWN
         known = [*self.inputs, *self.define_types, *self.tables]
         hint = run_together(expr.name, known) or did_you_mean(expr.name, known)
         self.error(
             expr.span,
-            f"unknown name `{expr.name}`{hint}",
-            "an input, a table or a `define`d condition",
+            _("unknown name `{expr_name}`{hint}").format(expr_name=expr.name, hint=hint),
+            _("an input, a table or a `define`d condition"),
         )
         return UNKNOWN
 
     def _call(self, expr: n.Call) -> Type:
         args = [self.type_of(a) for a in expr.args]
         if expr.func not in BUILTINS:
-            self.error(expr.span, f"unknown function `{expr.func}`", ", ".join(sorted(BUILTINS)))
+            self.error(expr.span, _("unknown function `{expr_func}`").format(
+                expr_func=expr.func,
+            ), ", ".join(sorted(BUILTINS)))
             return UNKNOWN
         arity = ARITY[expr.func]
         if len(args) != arity:
-            self.error(expr.span, f"`{expr.func}` takes {arity} argument(s), not {len(args)}")
+            self.error(expr.span,
+                _("`{expr_func}` takes {arity} argument(s), not {len_args}").format(
+                    expr_func=expr.func, arity=arity, len_args=len(args),
+                ))
             return UNKNOWN
         if expr.func in ("on_date", "valid_until"):
             if expr.func == "valid_until" and self.valid_until is None:
-                self.error(expr.span, "`valid_until()` needs a `valid from … for …` in the header")
+                self.error(expr.span, _("`valid_until()` needs a `valid from … for …` in the "
+                    "header"))
             return DATE
         if expr.func == "longest_run":
             if args[0].kind != "boolseries":
                 self.error(
                     expr.args[0].span,
-                    "`longest_run` counts the days a condition holds in a row",
-                    "a series compared with a value, e.g. 日AQI 超过 200 AQI",
+                    _("`longest_run` counts the days a condition holds in a row"),
+                    _("a series compared with a value, e.g. 日AQI 超过 200 AQI"),
                 )
                 return UNKNOWN
             return Type("quantity", DAY_DIMS)
@@ -936,25 +1042,30 @@ class _Checker:
             if args[0].kind != "series":
                 self.error(
                     expr.args[0].span,
-                    f"`{expr.func}` takes a series",
-                    "an input declared `MEASURE series`",
+                    _("`{expr_func}` takes a series").format(expr_func=expr.func),
+                    _("an input declared `MEASURE series`"),
                 )
                 return UNKNOWN
             return Type("quantity", args[0].dims)
         if expr.func == "total":
             if args[0].kind != "keyed":
                 self.error(
-                    expr.args[0].span, "`total` adds up a tally or a table", "a value by an enum"
+                    expr.args[0].span, _("`total` adds up a tally or a table"), _("a value by an "
+                        "enum")
                 )
                 return UNKNOWN
             return Type("quantity", args[0].dims)
-        result = self.same(expr, args[0], args[1], f"`{expr.func}` of")
+        result = self.same(expr, args[0], args[1], _("`{expr_func}` of").format(
+            expr_func=expr.func,
+        ))
         if result.kind == "enum":
             if result.enum not in self.ordered:
                 self.error(
                     expr.span,
-                    f"`{expr.func}` needs an ordered enum; declare "
-                    f"`enum {result.enum} ordered {{ … }}`",
+                    _("`{expr_func}` needs an ordered enum; declare "
+                    "`enum {result_enum} ordered {{ … }}`").format(
+                        expr_func=expr.func, result_enum=result.enum,
+                    ),
                 )
             self.special[expr] = f"enum:{result.enum}"
         return result
@@ -965,8 +1076,10 @@ class _Checker:
         if left != right:
             self.error(
                 expr.span,
-                f"{what} {left.describe()} and {right.describe()}: they do not "
-                "have the same measure",
+                _("{what} {left_describe} and {right_describe}: they do not "
+                "have the same measure").format(
+                    what=what, left_describe=left.describe(), right_describe=right.describe(),
+                ),
             )
             return UNKNOWN
         return left
@@ -975,12 +1088,16 @@ class _Checker:
         keyed = self._ref(n.Ref(expr.name, expr.span))
         if keyed.kind != "keyed":
             if keyed is not UNKNOWN:
-                self.error(expr.span, f"`{expr.name}` is not a table or a tally")
+                self.error(expr.span, _("`{expr_name}` is not a table or a tally").format(
+                    expr_name=expr.name,
+                ))
             return UNKNOWN
         if expr.key not in self.enums.get(keyed.enum, ()):
             self.error(
                 expr.span,
-                f"`{expr.key}` is not a member of `{keyed.enum}`",
+                _("`{expr_key}` is not a member of `{keyed_enum}`").format(
+                    expr_key=expr.key, keyed_enum=keyed.enum,
+                ),
                 " / ".join(self.enums.get(keyed.enum, ())),
             )
         return Type("quantity", keyed.dims)
@@ -989,18 +1106,22 @@ class _Checker:
         self.tested_readings.setdefault(expr.reading, expr.span)
         decl = self.readings.get(expr.reading)
         if decl is None:
-            self.error(expr.span, f"unknown reading `{expr.reading}`")
+            self.error(expr.span, _("unknown reading `{expr_reading}`").format(
+                expr_reading=expr.reading,
+            ))
         elif expr.option not in [o.name for o in decl.options]:
             self.error(
                 expr.span,
-                f"`{expr.option}` is not an option of reading `{expr.reading}`",
+                _("`{expr_option}` is not an option of reading `{expr_reading}`").format(
+                    expr_option=expr.option, expr_reading=expr.reading,
+                ),
                 " / ".join(o.name for o in decl.options),
             )
         return BOOL
 
     def _labelled_list(self, expr: n.AnyOf | n.AllOf) -> Type:
         for item in expr.items:
-            self.expect(item.expr, BOOL, "a condition")
+            self.expect(item.expr, BOOL, _("a condition"))
         return BOOL
 
     def _arith(self, expr: n.Arith) -> Type:
@@ -1010,26 +1131,34 @@ class _Checker:
         if expr.op in "+-":
             if "date" in (left.kind, right.kind):
                 what = (
-                    f"add {left.describe()} and {right.describe()}"
+                    _("add {left_describe} and {right_describe}").format(
+                        left_describe=left.describe(), right_describe=right.describe(),
+                    )
                     if expr.op == "+"
-                    else f"subtract {right.describe()} from {left.describe()}"
+                    else _("subtract {right_describe} from {left_describe}").format(
+                        right_describe=right.describe(), left_describe=left.describe(),
+                    )
                 )
                 self.error(
                     expr.span,
-                    f"cannot {what}: dates are compared, not added or subtracted",
-                    "two dates compared (`开设日期 <= on_date()`), the time between them "
+                    _("cannot {what}: dates are compared, not added or subtracted").format(
+                        what=what,
+                    ),
+                    _("two dates compared (`开设日期 <= on_date()`), the time between them "
                     "counted (`months_between(开设日期, on_date()) 满 6 月`, `years_between`), "
-                    "or years counted with `schedule from DATE`",
+                    "or years counted with `schedule from DATE`"),
                 )
                 return UNKNOWN
             if not {left.kind, right.kind} <= {"quantity", "keyed"}:
                 self.error(
                     expr.span,
-                    f"cannot add or subtract {left.describe()} and {right.describe()}",
-                    "two quantities of one measure",
+                    _("cannot add or subtract {left_describe} and {right_describe}").format(
+                        left_describe=left.describe(), right_describe=right.describe(),
+                    ),
+                    _("two quantities of one measure"),
                 )
                 return UNKNOWN
-            return self.same(expr, left, right, "cannot add or subtract")
+            return self.same(expr, left, right, _("cannot add or subtract"))
         if (
             "bool" in (left.kind, right.kind)
             or "date" in (left.kind, right.kind)
@@ -1039,11 +1168,16 @@ class _Checker:
                 right.kind,
             )
         ):
-            self.error(expr.span, f"cannot multiply {left.describe()} by {right.describe()}")
+            self.error(expr.span, _("cannot multiply {left_describe} by {right_describe}").format(
+                left_describe=left.describe(), right_describe=right.describe(),
+            ))
             return UNKNOWN
         if left.kind == right.kind == "keyed" and left.enum != right.enum:
             self.error(
-                expr.span, f"cannot multiply a value by {left.enum} with one by {right.enum}"
+                expr.span,
+                    _("cannot multiply a value by {left_enum} with one by {right_enum}").format(
+                        left_enum=left.enum, right_enum=right.enum,
+                    )
             )
             return UNKNOWN
         enum = left.enum or right.enum
@@ -1054,10 +1188,15 @@ class _Checker:
         ratio, base = self.type_of(expr.ratio), self.type_of(expr.base)
         if ratio is not UNKNOWN and ratio != Type("quantity", ()):
             self.error(
-                expr.ratio.span, f"`of` needs a percentage on its left, not {ratio.describe()}"
+                expr.ratio.span,
+                    _("`of` needs a percentage on its left, not {ratio_describe}").format(
+                        ratio_describe=ratio.describe(),
+                    )
             )
         if base is not UNKNOWN and base.kind not in ("quantity", "keyed"):
-            self.error(expr.base.span, f"`of` applies to a quantity, not {base.describe()}")
+            self.error(expr.base.span, _("`of` applies to a quantity, not {base_describe}").format(
+                base_describe=base.describe(),
+            ))
             return UNKNOWN
         return base
 
@@ -1070,8 +1209,10 @@ class _Checker:
             if expr.op not in ("eq", "ne") and left.enum not in self.ordered:
                 self.error(
                     expr.span,
-                    f"`{left.enum}` is not ordered, so `{expr.word}` has no "
-                    f"meaning; declare `enum {left.enum} ordered {{ … }}`",
+                    _("`{left_enum}` is not ordered, so `{expr_word}` has no "
+                    "meaning; declare `enum {left_enum} ordered {{ … }}`").format(
+                        left_enum=left.enum, expr_word=expr.word,
+                    ),
                 )
             self.special[expr] = f"enum:{left.enum}"
             return BOOL
@@ -1080,8 +1221,12 @@ class _Checker:
         ):
             self.error(
                 expr.span,
-                f"cannot compare {left.describe()} with {right.describe()} (`{expr.word}`)",
-                "two quantities of one measure, or two dates",
+                _("cannot compare {left_describe} with {right_describe} (`{expr_word}`)").format(
+                    left_describe=left.describe(),
+                    right_describe=right.describe(),
+                    expr_word=expr.word,
+                ),
+                _("two quantities of one measure, or two dates"),
             )
         return BOOL
 
@@ -1091,30 +1236,35 @@ class _Checker:
         if subject is UNKNOWN:
             return BOOL
         if subject.kind != "enum":
-            self.error(expr.span, f"`is`/`in` test a member of an enum, not {subject.describe()}")
+            self.error(expr.span,
+                _("`is`/`in` test a member of an enum, not {subject_describe}").format(
+                    subject_describe=subject.describe(),
+                ))
             return BOOL
         for member in members:
             if member not in self.enums[subject.enum]:
                 self.error(
                     expr.span,
-                    f"`{member}` is not a member of `{subject.enum}`",
+                    _("`{member}` is not a member of `{subject_enum}`").format(
+                        member=member, subject_enum=subject.enum,
+                    ),
                     " / ".join(self.enums[subject.enum]),
                 )
         return BOOL
 
     def _logic(self, expr: n.And | n.Or) -> Type:
-        self.expect(expr.left, BOOL, "a condition")
-        self.expect(expr.right, BOOL, "a condition")
+        self.expect(expr.left, BOOL, _("a condition"))
+        self.expect(expr.right, BOOL, _("a condition"))
         return BOOL
 
     def _not(self, expr: n.Not) -> Type:
-        self.expect(expr.operand, BOOL, "a condition")
+        self.expect(expr.operand, BOOL, _("a condition"))
         return BOOL
 
     def _if(self, expr: n.If) -> Type:
-        self.expect(expr.cond, BOOL, "a condition")
+        self.expect(expr.cond, BOOL, _("a condition"))
         return self.same(
-            expr, self.type_of(expr.then), self.type_of(expr.otherwise), "the two branches are"
+            expr, self.type_of(expr.then), self.type_of(expr.otherwise), _("the two branches are")
         )
 
     def _tiers(self, expr: n.Tiers) -> Type:
@@ -1122,18 +1272,24 @@ class _Checker:
         if subject is not UNKNOWN and subject.kind != "quantity":
             self.error(
                 expr.subject.span,
-                f"tiers are reached by a quantity, not {subject.describe()}",
-                "a quantity with a measure, e.g. 年销售收入",
+                _("tiers are reached by a quantity, not {subject_describe}").format(
+                    subject_describe=subject.describe(),
+                ),
+                _("a quantity with a measure, e.g. 年销售收入"),
             )
             subject = UNKNOWN
         if expr.mode in ("highest_new", "each_new") and expr.prior is None:
-            self.error(expr.span, f"`{expr.mode}` compares with an earlier best: add `since …`")
+            self.error(expr.span,
+                _("`{expr_mode}` compares with an earlier best: add `since …`").format(
+                    expr_mode=expr.mode,
+                ))
         if expr.prior is not None:
             if expr.mode in ("highest", "each"):
                 self.error(
-                    expr.prior.span, f"`since` belongs to highest_new or each_new, not {expr.mode}"
+                    expr.prior.span, _("`since` belongs to highest_new or each_new, not "
+                        "{expr_mode}").format(expr_mode=expr.mode)
                 )
-            self.same(expr.prior, subject, self.type_of(expr.prior), "`since` compares")
+            self.same(expr.prior, subject, self.type_of(expr.prior), _("`since` compares"))
         result: Type | None = None
         previous: Quantity | None = None
         for row in expr.rows:
@@ -1141,17 +1297,19 @@ class _Checker:
                 row.threshold.value,
                 subject,
                 self.type_of(row.threshold.value),
-                "the threshold and the tiered value are",
+                _("the threshold and the tiered value are"),
             )
             if row.threshold.op not in ("ge", "gt"):
                 self.error(
                     row.threshold.span,
-                    f"a tier is reached from below: `{row.threshold.word}` does not say reaching",
-                    "达到, 以上, 不少于, 超过, >= or >",
+                    _("a tier is reached from below: `{word}` does not say reaching").format(
+                        word=row.threshold.word
+                    ),
+                    _("达到, 以上, 不少于, 超过, >= or >"),
                 )
             amount = self.type_of(row.amount)
             if result is not None and amount != result and UNKNOWN not in (amount, result):
-                self.error(row.amount.span, "the tiers' amounts must share one measure")
+                self.error(row.amount.span, _("the tiers' amounts must share one measure"))
             result = amount
             value = constant(row.threshold.value) if amount is not UNKNOWN else None
             if value is not None and previous is not None and subject is not UNKNOWN:
@@ -1159,7 +1317,7 @@ class _Checker:
                     if not value > previous:
                         self.error(
                             row.threshold.span,
-                            "tiers must ascend: this threshold is not above the one before",
+                            _("tiers must ascend: this threshold is not above the one before"),
                         )
                 except MeasureError:
                     pass
@@ -1167,18 +1325,20 @@ class _Checker:
         return result or UNKNOWN
 
     def _schedule(self, expr: n.Schedule) -> Type:
-        self.expect(expr.anchor, DATE, "a date (the start of the years counted)")
+        self.expect(expr.anchor, DATE, _("a date (the start of the years counted)"))
         result: Type | None = None
         last = 0
         for row in expr.rows:
             if row.first <= last or row.last < row.first:
                 self.error(
-                    row.span, "schedule years must ascend without overlap", f"year {last + 1} …"
+                    row.span,
+                    _("schedule years must ascend without overlap"),
+                    _("year {year} …").format(year=last + 1),
                 )
             last = max(last, row.last)
             amount = self.type_of(row.amount)
             if result is not None and amount != result and UNKNOWN not in (amount, result):
-                self.error(row.amount.span, "the schedule's amounts must share one measure")
+                self.error(row.amount.span, _("the schedule's amounts must share one measure"))
             result = amount
         return result or UNKNOWN
 

@@ -19,6 +19,7 @@ import jinja2
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.fastpath import FastEmitter, fast_rule
+from policyc.compiler.i18n import _
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
@@ -54,7 +55,7 @@ def identifier(value: object) -> Code:
     """A name the generator chose (`rule_3`, `K0`, a RuleInfo field); raises ValueError for
     anything else."""
     if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
-        raise ValueError(f"not a generated identifier: {value!r}")
+        raise ValueError(_("not a generated identifier: {value!r}").format(value=value))
     return Code(value)
 
 

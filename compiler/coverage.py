@@ -37,6 +37,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, Severity, Span
 from policyc.compiler.files import read_text
+from policyc.compiler.i18n import _
 from policyc.compiler.project import named_file
 
 _ENDS = "。；;！？!?"
@@ -110,7 +111,7 @@ class Coverage:
         return [
             Diagnostic(
                 Span(path, s.line, s.column, s.line, s.column + len(s.text)),
-                "no quote or aside covers this sentence",
+                _("no quote or aside covers this sentence"),
                 severity=Severity.WARNING,
                 code="uncovered-sentence",
             )
@@ -165,7 +166,7 @@ def _restated(policy: CheckedPolicy) -> Iterator[tuple[str, str]]:
         yield from ((q.text, "quote") for q in section.quotes)
     for clause in file.all_clauses():
         yield from ((q.text, "quote") for q in clause.quotes)
-    for _, rule in file.all_rules():
+    for _owner, rule in file.all_rules():
         yield from ((q.text, "quote") for q in rule.quotes)
     for cap in file.shared_caps:  # a cap shared by several rules quotes its sentence too
         yield from ((q.text, "quote") for q in cap.quotes)

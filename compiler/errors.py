@@ -9,6 +9,8 @@ from enum import Enum
 
 import attrs
 
+from policyc.compiler.i18n import _, ngettext
+
 
 @attrs.frozen
 class Span:
@@ -61,12 +63,12 @@ class Diagnostic:
         if self.severity is Severity.ERROR:
             label = ""
         else:
-            label = f"warning[{self.code}]: " if self.code else "warning: "
+            label = _("warning[{code}]: ").format(code=self.code) if self.code else _("warning: ")
         lines = [printable(f"{where}: {label}{self.message}")]
         if source is not None:
             lines.extend(_excerpt(source, self.span))
         if self.expected:
-            lines.append(printable(f"  expected {self.expected}"))
+            lines.append(printable(_("  expected {expected}").format(expected=self.expected)))
         return "\n".join(lines)
 
 
@@ -150,14 +152,22 @@ def render_all(
             hidden_errors += 1
         else:
             hidden_warnings += 1
-    more = [
-        f"{count} more {word}{'s' if count > 1 else ''}"
-        for count, word in ((hidden_errors, "error"), (hidden_warnings, "warning"))
-        if count
-    ]
+    more = not_shown(hidden_errors, hidden_warnings)
     if more:
-        shown.append(f"… and {' and '.join(more)} not shown")
+        shown.append(more)
     return "\n".join(shown)
+
+
+def not_shown(errors: int, warnings: int) -> str:
+    """`… and 3 more errors and 1 more warning not shown`, or "" when nothing was left out."""
+    more = []
+    if errors:
+        more.append(ngettext("{n} more error", "{n} more errors", errors).format(n=errors))
+    if warnings:
+        more.append(ngettext("{n} more warning", "{n} more warnings", warnings).format(n=warnings))
+    if not more:
+        return ""
+    return _("… and {more} not shown").format(more=_(" and ").join(more))
 
 
 class PolicyError(Exception):
@@ -193,4 +203,6 @@ def close_matches(name: str, candidates: Iterable[str], limit: int = 3) -> list[
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     close = close_matches(name, candidates)
-    return f"; did you mean {', '.join(f'`{c}`' for c in close)}?" if close else ""
+    if not close:
+        return ""
+    return _("; did you mean {names}?").format(names=", ".join(f"`{c}`" for c in close))

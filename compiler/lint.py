@@ -64,6 +64,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.codes import WARNING_CODES
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
+from policyc.compiler.i18n import _
 from policyc.compiler.project import named_file
 from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
 from policyc.compiler.todos import todo_warnings
@@ -106,7 +107,9 @@ def lint_folder(policies: Sequence[CheckedPolicy]) -> list[Diagnostic]:
                 _warn(
                     "unused-unit",
                     decl.name.span,
-                    f"unit `{name}` is declared by a policy but named by no policy checked here",
+                    _(
+                        "unit `{name}` is declared by a policy but named by no policy checked here"
+                    ).format(name=name),
                 )
             )
     return _ordered(found)
@@ -128,12 +131,16 @@ def lint_units(decls: Sequence[n.UnitDecl]) -> list[Diagnostic]:
                     _warn(
                         "alias-repeats-name",
                         alias.span,
-                        f"alias `{alias.text}` repeats the unit's name",
+                        _("alias `{alias}` repeats the unit's name").format(alias=alias.text),
                     )
                 )
             elif alias.text in seen:
                 found.append(
-                    _warn("duplicate-alias", alias.span, f"alias `{alias.text}` is listed twice")
+                    _warn(
+                        "duplicate-alias",
+                        alias.span,
+                        _("alias `{alias}` is listed twice").format(alias=alias.text),
+                    )
                 )
             seen.add(alias.text)
     return found
@@ -151,8 +158,14 @@ def _same_full_name(first: str, decl: n.UnitDecl) -> Diagnostic:
     return _warn(
         "same-full-name",
         decl.name.span,
-        f"units `{first}` and `{decl.name.text}` have the same full name “{decl.full_name}”; "
-        "make one an alias of the other",
+        _(
+            "units `{first}` and `{decl_name}` have the same full name “{decl_full_name}”; "
+            "make one an alias of the other"
+        ).format(
+            first=first,
+            decl_name=decl.name.text,
+            decl_full_name=decl.full_name,
+        ),
     )
 
 
@@ -183,7 +196,7 @@ def _named_units(policy: CheckedPolicy) -> Iterator[str]:
         names += [*section.leads, *section.responsible]
     for clause in file.all_clauses():
         names += [*clause.leads, *clause.responsible]
-    for _, rule in file.all_rules():
+    for _owner, rule in file.all_rules():
         names += [*rule.responsible, *rule.cooperates]
     for name in names:
         unit = policy.registry.resolve(name.text)
@@ -435,20 +448,23 @@ class _Linter:
             yield limit.amount
 
     def all_expressions(self) -> Iterator[n.Expr]:
-        for _, rule in self.file.all_rules():
+        for _owner, rule in self.file.all_rules():
             yield from self.rule_expressions(rule)
         for define in self.file.all_defines():
             yield define.expr
-        for _, target in self.file.all_targets():
+        for _owner, target in self.file.all_targets():
             yield target.value
             if target.tolerance is not None:
                 yield target.tolerance
 
     # ---- conditions ----
     def check_rules(self) -> None:
-        for _, rule in self.file.all_rules():
+        for _owner, rule in self.file.all_rules():
             if rule.whens:
-                self.report_conditions(list(rule.whens), f"rule `{rule.name.text}` can never apply")
+                self.report_conditions(
+                    list(rule.whens),
+                    _("rule `{rule_name}` can never apply").format(rule_name=rule.name.text),
+                )
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
                 self.check_sign(rule.amount)
@@ -459,10 +475,16 @@ class _Linter:
             self.found.append(
                 Diagnostic(
                     found.span,
-                    f"the amount can come out below zero: `{self.written(found)}` takes away "
-                    "what may be more than it takes it from",
-                    "declare what is taken away `part of` what it is taken from (`input 口罩发货量:"
-                    " 单 part of 年发货量`), or bound it: `max(…, 0 元)`",
+                    _(
+                        "the amount can come out below zero: `{self_written_found}` takes away "
+                        "what may be more than it takes it from"
+                    ).format(
+                        self_written_found=self.written(found),
+                    ),
+                    _(
+                        "declare what is taken away `part of` what it is taken from "
+                        "(`input 口罩发货量: 单 part of 年发货量`), or bound it: `max(…, 0 元)`"
+                    ),
                     Severity.WARNING,
                     code=NEGATIVE_AMOUNT,
                 )
@@ -472,12 +494,17 @@ class _Linter:
         for define in self.file.all_defines():
             if not define.decided:
                 name = define.name.text
-                if self.report_conditions([define.expr], f"`{name}` can never hold"):
+                if self.report_conditions(
+                    [define.expr],
+                    _("`{name}` can never hold").format(
+                        name=name,
+                    ),
+                ):
                     self.never.add(name)
         for expr in self.all_expressions():
             for node in n.walk(expr):
                 if isinstance(node, n.If):
-                    self.report_conditions([node.cond], "this `if` condition can never hold")
+                    self.report_conditions([node.cond], _("this `if` condition can never hold"))
 
     def report_conditions(self, conjuncts: list[n.Expr], what: str) -> bool:
         """Warn when the conjunction can never hold (True) or an alternative in it cannot."""
@@ -494,7 +521,9 @@ class _Linter:
             self.warn(
                 "dead-alternative",
                 alternative.span,
-                f"this alternative can never hold: {self.explain(why)}",
+                _("this alternative can never hold: {self_explain_why}").format(
+                    self_explain_why=self.explain(why),
+                ),
             )
         return False
 
@@ -507,8 +536,13 @@ class _Linter:
     def explain(self, conflict: Conflict) -> str:
         first, second = conflict
         if second is None:
-            return f"`{self.written(first)}` never holds"
-        return f"`{self.written(first)}` and `{self.written(second)}` cannot both hold"
+            return _("`{self_written_first}` never holds").format(
+                self_written_first=self.written(first),
+            )
+        return _("`{self_written_first}` and `{self_written_second}` cannot both hold").format(
+            self_written_first=self.written(first),
+            self_written_second=self.written(second),
+        )
 
     def solve(
         self,
@@ -669,15 +703,26 @@ class _Linter:
     def report_meeting(self, rule_a: n.Rule, high: _Bound, rule_b: n.Rule, low: _Bound) -> None:
         value = low.shown or _shown(low.value)
         if high.inclusive:
-            outcome = f"both include it: a case of exactly {value} meets both"
+            outcome = _("both include it: a case of exactly {value} meets both").format(value=value)
         else:
-            outcome = f"both exclude it: a case of exactly {value} meets neither"
+            outcome = _("both exclude it: a case of exactly {value} meets neither").format(
+                value=value,
+            )
         self.warn(
             "ranges-meet",
             _span_of(low.origin, rule_b.span),
-            f"`{self.written(high.origin)}` (rule `{rule_a.name.text}`) and "
-            f"`{self.written(low.origin)}` (rule `{rule_b.name.text}`) meet at {value} "
-            f"and {outcome}",
+            _(
+                "`{self_written_high_origin}` (rule `{rule_a_name}`) and "
+                "`{self_written_low_origin}` (rule `{rule_b_name}`) meet at {value} "
+                "and {outcome}"
+            ).format(
+                self_written_high_origin=self.written(high.origin),
+                rule_a_name=rule_a.name.text,
+                self_written_low_origin=self.written(low.origin),
+                rule_b_name=rule_b.name.text,
+                value=value,
+                outcome=outcome,
+            ),
         )
 
     # ---- amounts, caps, tiers, values ----
@@ -691,8 +736,9 @@ class _Linter:
                 self.warn(
                     "cap-below-amount",
                     rule.cap.amount.span,
-                    f"the cap `{self.written(rule.cap.amount)}` is below {what}: every case "
-                    "that pays is capped",
+                    _("the cap `{value}` is below {what}: every case that pays is capped").format(
+                        value=self.written(rule.cap.amount), what=what
+                    ),
                 )
 
     def payments(self, expr: n.Expr) -> Iterator[tuple[str, Quantity]]:
@@ -711,12 +757,24 @@ class _Linter:
             return
         value = fold(expr)
         if isinstance(value, Quantity):
-            yield f"the amount `{self.written(expr)}`", value
+            yield (
+                _("the amount `{self_written_expr}`").format(
+                    self_written_expr=self.written(expr),
+                ),
+                value,
+            )
             return
         one = self.one_unit(expr)
         if one is not None:
             payment, unit = one
-            yield f"what `{self.written(expr)}` pays for one {unit} ({_shown(payment)})", payment
+            yield (
+                _("what `{self_written_expr}` pays for one {unit} ({shown_payment})").format(
+                    self_written_expr=self.written(expr),
+                    unit=unit,
+                    shown_payment=_shown(payment),
+                ),
+                payment,
+            )
 
     def one_unit(self, expr: n.Expr) -> tuple[Quantity, str] | None:
         """`0.2 元/单 × 发货量` → (0.2 元, "单"): the product with every input at one unit."""
@@ -776,8 +834,10 @@ class _Linter:
                     self.warn(
                         "share-over-whole",
                         node.ratio.span,
-                        f"`{self.written(node)}` takes more than the whole: a share is at most "
-                        "100%",
+                        _(
+                            "`{self_written_node}` takes more than the whole: a share is at most "
+                            "100%"
+                        ).format(self_written_node=self.written(node)),
                     )
             if isinstance(node, n.Arith) and node.op == "-" and not _inside(node, negative_seen):
                 value = fold(node)
@@ -787,8 +847,13 @@ class _Linter:
                     self.warn(
                         "negative-value",
                         node.span,
-                        f"`{self.written(node)}` works out to {_shown(value)}: amounts, rates "
-                        "and thresholds are never negative",
+                        _(
+                            "`{self_written_node}` works out to {shown_value}: amounts, rates "
+                            "and thresholds are never negative"
+                        ).format(
+                            self_written_node=self.written(node),
+                            shown_value=_shown(value),
+                        ),
                     )
             if isinstance(node, n.QuantityLit):
                 self.check_duration(node)
@@ -807,7 +872,10 @@ class _Linter:
             self.warn(
                 "long-duration",
                 node.span,
-                f"`{self.written(node)}` is a duration beyond {MAX_YEARS} years",
+                _("`{self_written_node}` is a duration beyond {MAX_YEARS} years").format(
+                    self_written_node=self.written(node),
+                    MAX_YEARS=MAX_YEARS,
+                ),
             )
 
     def check_tiers(self, tiers: n.Tiers) -> None:
@@ -819,11 +887,18 @@ class _Linter:
                 self.warn(
                     "mixed-boundaries",
                     threshold.span,
-                    f"tier rows mix boundary words: `{threshold.word}` "
-                    f"{'includes' if _inclusive(threshold.op) else 'excludes'} its threshold, "
-                    f"row 1's `{first.word}` "
-                    f"{'includes' if _inclusive(first.op) else 'excludes'} its own; "
-                    "a tier table uses one word throughout",
+                    _(
+                        "tier rows mix boundary words: `{threshold_word}` "
+                        "{value} its threshold, "
+                        "row 1's `{first_word}` "
+                        "{value2} its own; "
+                        "a tier table uses one word throughout"
+                    ).format(
+                        threshold_word=threshold.word,
+                        value="includes" if _inclusive(threshold.op) else "excludes",
+                        first_word=first.word,
+                        value2="includes" if _inclusive(first.op) else "excludes",
+                    ),
                 )
             for j, earlier in enumerate(rows[:i]):
                 same = earlier.threshold.value == threshold.value
@@ -831,8 +906,10 @@ class _Linter:
                     self.warn(
                         "same-threshold",
                         threshold.span,
-                        f"this row has the same threshold as row {j + 1} "
-                        f"(`{self.written(earlier.threshold.value)}`)",
+                        _("this row has the same threshold as row {j_1} (`{value}`)").format(
+                            j_1=j + 1,
+                            value=self.written(earlier.threshold.value),
+                        ),
                     )
             if tiers.mode not in ("highest", "highest_new") or i == 0:
                 continue
@@ -840,15 +917,24 @@ class _Linter:
             if amount is None or lower is None:
                 continue
             if _less(amount, lower) or amount == lower:
-                relation = "less than" if amount != lower else "the same as"
+                relation = _("less than") if amount != lower else _("the same as")
                 below = rows[i - 1]
                 self.warn(
                     "tiers-descend",
                     row.amount.span,
-                    f"tier amounts run the wrong way: `{self.written(threshold)}` pays "
-                    f"`{self.written(row.amount)}`, {relation} `{self.written(below.amount)}` "
-                    f"for `{self.written(below.threshold)}` below it; in `{tiers.mode}` "
-                    "mode a higher row pays more",
+                    _(
+                        "tier amounts run the wrong way: `{self_written_threshold}` pays "
+                        "`{self_written_row_amount}`, {relation} `{value}` "
+                        "for `{value2}` below it; in `{tiers_mode}` "
+                        "mode a higher row pays more"
+                    ).format(
+                        self_written_threshold=self.written(threshold),
+                        self_written_row_amount=self.written(row.amount),
+                        relation=relation,
+                        value=self.written(below.amount),
+                        value2=self.written(below.threshold),
+                        tiers_mode=tiers.mode,
+                    ),
                 )
 
     def check_schedule(self, schedule: n.Schedule) -> None:
@@ -856,21 +942,29 @@ class _Linter:
         for row in schedule.rows:
             if last and row.first > last + 1:
                 gap = (
-                    f"year {last + 1} falls"
+                    _("year {last_1} falls").format(last_1=last + 1)
                     if row.first == last + 2
-                    else f"years {last + 1}–{row.first - 1} fall"
+                    else _("years {last_1}–{row_first_1} fall").format(
+                        last_1=last + 1,
+                        row_first_1=row.first - 1,
+                    )
                 )
                 self.warn(
                     "schedule-gap",
                     row.span,
-                    f"{gap} in no row of the schedule: it pays nothing between year {last} "
-                    f"and year {row.first}",
+                    _(
+                        "{gap} in no row of the schedule: it pays nothing between year {last} "
+                        "and year {row_first}"
+                    ).format(gap=gap, last=last, row_first=row.first),
                 )
             if row.last > MAX_YEARS:
                 self.warn(
                     "long-duration",
                     row.span,
-                    f"year {row.last} of a schedule is beyond {MAX_YEARS} years",
+                    _("year {row_last} of a schedule is beyond {MAX_YEARS} years").format(
+                        row_last=row.last,
+                        MAX_YEARS=MAX_YEARS,
+                    ),
                 )
             last = max(last, row.last)
 
@@ -884,15 +978,22 @@ class _Linter:
                 if not isinstance(node, n.DateLit):
                     continue
                 if node.value < start:
-                    where = f"before the policy takes effect ({start.isoformat()})"
+                    where = _("before the policy takes effect ({start_isoformat})").format(
+                        start_isoformat=start.isoformat(),
+                    )
                 elif node.value > end:
-                    where = f"after the policy ends ({end.isoformat()})"
+                    where = _("after the policy ends ({end_isoformat})").format(
+                        end_isoformat=end.isoformat(),
+                    )
                 else:
                     continue
                 self.warn(
                     "date-outside-validity",
                     node.span,
-                    f"the date {node.value.isoformat()} is {where}",
+                    _("the date {node_value_isoformat} is {where}").format(
+                        node_value_isoformat=node.value.isoformat(),
+                        where=where,
+                    ),
                 )
 
     def check_validity(self) -> None:
@@ -906,7 +1007,7 @@ class _Linter:
             self.warn(
                 "zero-validity",
                 length.span,
-                "a validity of zero length: the policy is never in force",
+                _("a validity of zero length: the policy is never in force"),
             )
         else:
             self.check_duration(length)
@@ -914,7 +1015,7 @@ class _Linter:
     # ---- readings ----
     def check_readings(self) -> None:
         used: set[str] = set()
-        for _, rule in self.file.all_rules():
+        for _owner, rule in self.file.all_rules():
             used |= {name.text for name in rule.readings}
         for expr in self.all_expressions():
             used |= {node.reading for node in n.walk(expr) if isinstance(node, n.ReadingIs)}
@@ -933,9 +1034,11 @@ class _Linter:
             self.warn(
                 "unused-reading",
                 decl.name.span,
-                f"reading `{name}` is declared but nothing uses it: no rule says "
-                f"`reading {name}`, no condition tests `reading {name} is …`, and no note or "
-                f"description mentions `解读 {name}`",
+                _(
+                    "reading `{name}` is declared but nothing uses it: no rule says "
+                    "`reading {name}`, no condition tests `reading {name} is …`, and no note or "
+                    "description mentions `解读 {name}`"
+                ).format(name=name),
             )
 
     # ---- the policy's own units ----
@@ -972,8 +1075,10 @@ class _Linter:
             self.warn(
                 "numbering-order",
                 span,
-                f"{kind} {number} comes after {kind} {before[1]}: numbering should ascend "
-                "in document order",
+                _(
+                    "{kind} {number} comes after {kind} {before_1}: numbering should ascend "
+                    "in document order"
+                ).format(kind=kind, number=number, before_1=before[1]),
             )
 
 

@@ -24,6 +24,7 @@ from policyc.compiler import ast_marshal, cache
 from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.glued import SUFFIX_BOUNDS, GluedBoundaries, boundary_types
+from policyc.compiler.i18n import _
 from policyc.compiler.nodes import PolicyFile
 from policyc.grammar import grammar_text
 
@@ -119,8 +120,8 @@ def _parse(text: str, filename: str) -> PolicyFile:
     too_deep = _too_deep(tree)
     if too_deep is not None:
         span = Span(filename, too_deep.line or 1, too_deep.column or 1)
-        message = f"expressions are nested more than {MAX_DEPTH} deep"
-        raise PolicyError([Diagnostic(span, message, "a simpler expression")], {filename: text})
+        message = _("expressions are nested more than {MAX_DEPTH} deep").format(MAX_DEPTH=MAX_DEPTH)
+        raise PolicyError([Diagnostic(span, message, _("a simpler expression"))], {filename: text})
     try:
         return build_policy(tree, filename)
     except PolicyError as exc:  # the builder knows no source text; attach it for the excerpt
@@ -150,44 +151,44 @@ def parse_tree(text: str) -> Tree[Token]:
 
 # Malformed snippets and what to tell the drafter when an error lands in the same parser state.
 _EXAMPLES: dict[str, list[str]] = {
-    'a clause needs its number and a quoted title, as in: clause 七 "降低物流成本" { … }': [
+    _('a clause needs its number and a quoted title, as in: clause 七 "降低物流成本" { … }'): [
         "clause 七 { }",
         "section 二 { }",
     ],
-    "an input is declared as `input NAME: TYPE`, for example `input 员工人数: 人 optional`": [
+    _("an input is declared as `input NAME: TYPE`, for example `input 员工人数: 人 optional`"): [
         "input 员工人数 人",
     ],
-    "items of a list in braces are separated by commas": [
+    _("items of a list in braces are separated by commas"): [
         "enum 类型 { 甲 乙 }",
         "table 标准 by 地点 { 省内: 2000 元/次 省外: 4000 元/次 }",
         'clause 一 "t" { rule r { amount tiers x highest { 达到 1 元: 1 元 达到 2 元: 2 元 } } }',
         'clause 一 "t" { rule r { when any_of { "a": x 达到 1 元 "b": y 达到 2 元 } } }',
     ],
-    "a boundary word after a name needs the number first, as in `员工人数 50 人 以上`": [
+    _("a boundary word after a name needs the number first, as in `员工人数 50 人 以上`"): [
         'clause 一 "t" { rule r { when 员工人数 以上 } }',
     ],
-    "one boundary word to a number: `不少于 50 人` or `50 人 以上`, not both": [
+    _("one boundary word to a number: `不少于 50 人` or `50 人 以上`, not both"): [
         'clause 一 "t" { rule r { when x 不少于 50 人 以上 } }',
         'clause 一 "t" { rule r { when x 不少于 50 以上 } }',
         'clause 一 "t" { quote "q" rule r { when x 不少于 50 人 以上 } }',
         'clause 一 "t" { quote "q" responsible u rule r { when x 不少于 50 人 以上 } }',
     ],
-    "a `rule` belongs inside a `clause` or a `section`": [
+    _("a `rule` belongs inside a `clause` or a `section`"): [
         "rule r { }",
     ],
 }
 
 _WORDS = {
-    "NAME": "a name",
-    "STRING": 'a quoted string ("…")',
-    "NUMBER": "a number",
-    "INT": "a whole number",
-    "DATE": "a date (YYYY-MM-DD)",
-    "CMP_OP": "a comparison (>= > <= < == !=)",
-    "ADD_OP": "+ or -",
+    "NAME": _("a name"),
+    "STRING": _('a quoted string ("…")'),
+    "NUMBER": _("a number"),
+    "INT": _("a whole number"),
+    "DATE": _("a date (YYYY-MM-DD)"),
+    "CMP_OP": _("a comparison (>= > <= < == !=)"),
+    "ADD_OP": _("+ or -"),
     "MUL_OP": "×",
     "PERCENT": "%",
-    "$END": "the end of the file",
+    "$END": _("the end of the file"),
 }
 
 
@@ -214,15 +215,17 @@ def _expected_text(names: Iterable[str]) -> str:
             return word.startswith("`") and word[1:-1].replace("_", "").isalpha()
 
         shown = sorted(words, key=lambda w: (keyword(w), w))[:6]
-        return f"one of {len(words)} things here, such as " + ", ".join(shown)
+        return _("one of {len_words} things here, such as ").format(
+            len_words=len(words),
+        ) + ", ".join(shown)
     if len(words) == 1:
         return words[0]
-    return "one of " + ", ".join(words)
+    return _("one of ") + ", ".join(words)
 
 
 def _token_text(token: Token) -> str:
     if token.type == "$END":
-        return "the end of the file"
+        return _("the end of the file")
     return f"`{token.value}`"
 
 
@@ -235,14 +238,14 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         hint = _char_hint(char)
         return Diagnostic(
             Span(filename, line, column, line, column + 1),
-            f"unexpected character `{char}`" + (f": {hint}" if hint else ""),
+            _("unexpected character `{char}`").format(char=char) + (f": {hint}" if hint else ""),
             _expected_text(exc.allowed) if exc.allowed else "",
         )
     if isinstance(exc, UnexpectedEOF):
         lines = text.splitlines() or [""]
         return Diagnostic(
             Span(filename, len(lines), len(lines[-1]) + 1),
-            'the file ends in the middle of a declaration (is a `}` or a `"` missing?)',
+            _('the file ends in the middle of a declaration (is a `}` or a `"` missing?)'),
             _expected_text(exc.expected),
         )
     assert isinstance(exc, UnexpectedToken)
@@ -257,14 +260,18 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         word, boundary, word_line, word_column = glued
         return Diagnostic(
             Span(filename, word_line, word_column, word_line, word_column + len(word)),
-            f"`{word}` is not a number, a measure and a boundary word written together: "
-            f"write them as in `50人{boundary}` or `50 人 {boundary}`",
-            "a number, a measure and a boundary word (`50人以上` or `50 人 以上`)",
+            _(
+                "`{word}` is not a number, a measure and a boundary word written together: "
+                "write them as in `50人{boundary}` or `50 人 {boundary}`"
+            ).format(word=word, boundary=boundary),
+            _("a number, a measure and a boundary word (`50人以上` or `50 人 以上`)"),
         )
     if token.type == "$END":
-        message = "the file ends before the declaration is complete (is a `}` missing?)"
+        message = _("the file ends before the declaration is complete (is a `}` missing?)")
     else:
-        message = f"unexpected {_token_text(token)}" + (f": {label}" if label else "")
+        message = _("unexpected {token_text_token}").format(
+            token_text_token=_token_text(token),
+        ) + (f": {label}" if label else "")
     end_column = (token.end_column or column + 1) if token.type != "$END" else column + 1
     return Diagnostic(
         Span(filename, line, column, token.end_line or line, end_column),
@@ -320,7 +327,9 @@ def _char_hint(char: str) -> str:
     }
     if char in fullwidth:
         ascii_char = fullwidth[char]
-        return f"use the ASCII `{ascii_char}` in policy syntax (Chinese punctuation is for strings)"
+        return _(
+            "use the ASCII `{ascii_char}` in policy syntax (Chinese punctuation is for strings)"
+        ).format(ascii_char=ascii_char)
     if char in "、；;":
-        return "separate list items with `,`"
+        return _("separate list items with `,`")
     return ""

@@ -17,6 +17,7 @@ import attrs
 from policyc.compiler import cache
 from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
+from policyc.compiler.i18n import _
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult, evaluate_fast
 
@@ -90,17 +91,21 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
         numbers[policy.header.number] = keys
     problems: list[Diagnostic] = []
     for policy in policies:
-        for _, ref in policy.references:
+        for _owner, ref in policy.references:
             if ref.document not in numbers:
                 known = ", ".join(sorted(numbers)) or "none"
                 problems.append(
                     Diagnostic(
-                        ref.span, f"`{ref.document}` is not a loaded policy", f"one of {known}"
+                        ref.span,
+                        _("`{document}` is not a loaded policy").format(document=ref.document),
+                        _("one of {known}").format(known=known),
                     )
                 )
             elif ref.kind and f"{ref.kind} {ref.number}" not in numbers[ref.document]:
                 problems.append(
-                    Diagnostic(ref.span, f"{ref.document} has no {ref.kind} {ref.number}")
+                    Diagnostic(ref.span, _("{ref_document} has no {ref_kind} {ref_number}").format(
+                        ref_document=ref.document, ref_kind=ref.kind, ref_number=ref.number,
+                    ))
                 )
     return problems
 
@@ -113,15 +118,23 @@ def read_source(path: Path) -> str:
     try:
         return read_text(path)
     except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, expected a policy file") from None
+        raise InputError(_("{path}: is a folder, expected a policy file").format(
+            path=path,
+        )) from None
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(_("{path}: no such file").format(path=path)) from None
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise InputError(_("{path}: not UTF-8 text (byte {exc_start})").format(
+            path=path, exc_start=exc.start,
+        )) from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(_("{path}: cannot read ({exc_strerror})").format(
+            path=path, exc_strerror=exc.strerror,
+        )) from None
     except ValueError as exc:  # a NUL in the path
-        raise InputError(f"{path!r}: not a usable file name ({exc})") from None
+        raise InputError(_("{path!r}: not a usable file name ({exc})").format(
+            path=path, exc=exc,
+        )) from None
 
 
 def refuse_control_characters(path: Path) -> None:
@@ -130,8 +143,10 @@ def refuse_control_characters(path: Path) -> None:
     if found is not None:
         index, char = found
         raise InputError(
-            f"{str(path)!r}: the file name contains the control character U+{ord(char):04X} "
-            f"at position {index + 1}; rename the file (names of policy files are plain text)"
+            _("{str_path!r}: the file name contains the control character U+{ord_char:04X} "
+            "at position {index_1}; rename the file (names of policy files are plain text)").format(
+                str_path=str(path), ord_char=ord(char), index_1=index + 1,
+            )
         )
 
 

@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 
 __all__ = ["PathRefused", "confined_to", "named_file", "project_root"]
 
@@ -47,7 +48,7 @@ def confined_to(root: Path | None) -> Iterator[None]:
         yield
         return
     if not root.is_dir():
-        raise InputError(f"--root {root}: not a folder")
+        raise InputError(_("--root {root}: not a folder").format(root=root))
     token = _ROOT.set(root.resolve())
     try:
         yield
@@ -72,28 +73,35 @@ def named_file(policy_path: Path, written: str, what: str) -> Path:
 
     `what` is the header field, for the message (`source`, `units from`). Raises PathRefused
     naming the field and what is allowed; nothing is read here."""
-    allowed = (
+    allowed = _(
         "a path relative to the policy file that stays inside the policy's project "
         "(no absolute path, no `..` or symbolic link leading out)"
     )
     if "\x00" in written:
-        raise PathRefused(f"`{what}` names a file with a NUL character in it; expected {allowed}")
+        raise PathRefused(
+            _("`{what}` names a file with a NUL character in it; expected {allowed}").format(
+                what=what, allowed=allowed,
+            ))
     if (
         PurePosixPath(written).is_absolute()
         or PureWindowsPath(written).is_absolute()
         or (PureWindowsPath(written).drive)
     ):
-        raise PathRefused(f"`{what}` names an absolute path; expected {allowed}")
+        raise PathRefused(_("`{what}` names an absolute path; expected {allowed}").format(
+            what=what, allowed=allowed,
+        ))
     root = project_root(policy_path)
     try:
         target = (Path(os.path.abspath(policy_path)).parent / written).resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links
         raise PathRefused(
-            f"`{what}` names a file that cannot be resolved; expected {allowed}"
+            _("`{what}` names a file that cannot be resolved; expected {allowed}").format(
+                what=what, allowed=allowed,
+            )
         ) from None
     if not target.is_relative_to(root):
         raise PathRefused(
-            f"`{what}` names a file outside the policy's project `{root}`; expected {allowed}, "
-            "or give the project with --root DIR"
+            _("`{what}` names a file outside the policy's project `{root}`; expected {allowed}, "
+            "or give the project with --root DIR").format(what=what, root=root, allowed=allowed)
         )
     return target

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from policyc.compiler.errors import Diagnostic, did_you_mean
+from policyc.compiler.i18n import _
 from policyc.compiler.nodes import Name, UnitDecl
 
 
@@ -28,17 +29,21 @@ class Registry:
             owner = self._lookup.get(written.text)
             if owner is not None and owner != name:
                 what = (
-                    "an alias of" if written is not decl.name else "already the name or an alias of"
+                    _("an alias of") if written is not decl.name else _("already the name or an "
+                        "alias of")
                 )
                 diagnostics.append(
                     Diagnostic(
                         written.span,
-                        f"`{written.text}` is {what} `{owner}` too; "
-                        "a name may stand for one unit only",
+                        _("`{written}` is {what} `{owner}` too; "
+                        "a name may stand for one unit only").format(
+                            written=written.text, what=what, owner=owner,
+                        ),
                     )
                 )
         if name in self.units:
-            diagnostics.append(Diagnostic(decl.name.span, f"unit `{name}` is declared twice"))
+            diagnostics.append(Diagnostic(decl.name.span,
+                _("unit `{name}` is declared twice").format(name=name)))
             return
         self.units[name] = Unit(
             name, decl.full_name, tuple(a.text for a in decl.aliases), decl.kind, decl.span.file
@@ -59,8 +64,8 @@ class Registry:
         diagnostics.append(
             Diagnostic(
                 name.span,
-                f"unknown unit `{name.text}`{hint}",
-                "a unit declared with `unit` (or one of its aliases)",
+                _("unknown unit `{name}`{hint}").format(name=name.text, hint=hint),
+                _("a unit declared with `unit` (or one of its aliases)"),
             )
         )
         return name.text

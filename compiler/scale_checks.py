@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.i18n import _
 from policyc.compiler.render import render_threshold
 from policyc.runtime.quantity import MeasureError, Quantity
 from policyc.runtime.scales import LOWER_EDGE_OPS, UPPER_EDGE_OPS
@@ -18,8 +19,8 @@ from policyc.runtime.scales import LOWER_EDGE_OPS, UPPER_EDGE_OPS
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
 
-UPPER_WORDS = "不超过, 以下, 以内, 及以下, 不满, 低于, 不足, 少于, <= or <"
-LOWER_WORDS = "超过, 以上, 及以上, 达到, 满, 不少于, 不低于, > or >="
+UPPER_WORDS = _("不超过, 以下, 以内, 及以下, 不满, 低于, 不足, 少于, <= or <")
+LOWER_WORDS = _("超过, 以上, 及以上, 达到, 满, 不少于, 不低于, > or >=")
 
 
 def type_progressive(checker: Any, expr: n.Progressive) -> Type:
@@ -32,8 +33,10 @@ def type_progressive(checker: Any, expr: n.Progressive) -> Type:
     if base is not UNKNOWN and base.kind != "quantity":
         checker.error(
             expr.base.span,
-            f"a progressive scale applies to a quantity, not {base.describe()}",
-            "a quantity with a measure, e.g. 应纳税所得额",
+            _("a progressive scale applies to a quantity, not {base_describe}").format(
+                base_describe=base.describe(),
+            ),
+            _("a quantity with a measure, e.g. 应纳税所得额"),
         )
         base = UNKNOWN
     _check_shape(checker, expr.bands)
@@ -46,17 +49,20 @@ def type_progressive(checker: Any, expr: n.Progressive) -> Type:
             checker.same(band.threshold.value, base, edge, "a band's edge and the base are")
         this = checker.type_of(band.rate)
         if this is not UNKNOWN and this.kind != "quantity":
-            checker.error(band.rate.span, f"a band's rate is a quantity, not {this.describe()}")
+            checker.error(band.rate.span,
+                _("a band's rate is a quantity, not {this_describe}").format(
+                    this_describe=this.describe(),
+                ))
             this = UNKNOWN
         if rate is not None and this != rate and UNKNOWN not in (this, rate):
-            checker.error(band.rate.span, "the bands' rates must share one measure")
+            checker.error(band.rate.span, _("the bands' rates must share one measure"))
         rate = this if rate is None or rate is UNKNOWN else rate
         value = constant(band.threshold.value)
         if value is not None and previous is not None:
             _check_ascends(checker, band, value, previous, after_upper)
         after_upper = band.threshold.op in UPPER_EDGE_OPS
         if value is not None and value.value < 0:
-            checker.error(band.threshold.span, "a band's edge is not below zero")
+            checker.error(band.threshold.span, _("a band's edge is not below zero"))
         previous = value
     if base is UNKNOWN or rate is None or rate is UNKNOWN:
         return UNKNOWN
@@ -76,7 +82,7 @@ def _check_ascends(
     if not ascends and not closing:
         checker.error(
             band.threshold.span,
-            "bands must ascend: this edge is not above the one before",
+            _("bands must ascend: this edge is not above the one before"),
         )
 
 
@@ -91,8 +97,12 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
             if band.threshold.op not in UPPER_EDGE_OPS | LOWER_EDGE_OPS:
                 checker.error(
                     band.threshold.span,
-                    f"`{band.threshold.word}` does not bound a band",
-                    f"a band's upper edge ({UPPER_WORDS}) or lower edge ({LOWER_WORDS})",
+                    _("`{band_threshold_word}` does not bound a band").format(
+                        band_threshold_word=band.threshold.word,
+                    ),
+                    _("a band's upper edge ({UPPER_WORDS}) or lower edge ({LOWER_WORDS})").format(
+                        UPPER_WORDS=UPPER_WORDS, LOWER_WORDS=LOWER_WORDS,
+                    ),
                 )
         return
     if ops[0] in LOWER_EDGE_OPS:  # lower edges throughout
@@ -100,9 +110,11 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
             if band.threshold.op in UPPER_EDGE_OPS:
                 checker.error(
                     band.threshold.span,
-                    "a scale whose first row names a lower edge names every band by its lower "
-                    f"edge; `{band.threshold.word}` names an upper one",
-                    f"a lower edge ({LOWER_WORDS})",
+                    _("a scale whose first row names a lower edge names every band by its lower "
+                    "edge; `{band_threshold_word}` names an upper one").format(
+                        band_threshold_word=band.threshold.word,
+                    ),
+                    _("a lower edge ({LOWER_WORDS})").format(LOWER_WORDS=LOWER_WORDS),
                 )
         return
     for i, band in enumerate(bands):
@@ -111,9 +123,9 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
         if i != len(bands) - 1:
             checker.error(
                 band.threshold.span,
-                "after bands named by their upper edges, only the last row may name the open "
-                "top band by its lower edge",
-                f"an upper edge ({UPPER_WORDS})",
+                _("after bands named by their upper edges, only the last row may name the open "
+                "top band by its lower edge"),
+                _("an upper edge ({UPPER_WORDS})").format(UPPER_WORDS=UPPER_WORDS),
             )
             continue
         before = bands[i - 1]
@@ -121,17 +133,23 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
         if edge is not None and previous is not None and edge != previous:
             checker.error(
                 band.threshold.span,
-                "the open top band starts where the band before it ends: "
-                f"{render_threshold(before.threshold)} then {render_threshold(band.threshold)}",
-                "the same edge, e.g. 不超过 12000 元: 10%, 超过 12000 元: 20%",
+                _("the open top band starts where the band before it ends: "
+                "{value} then {value2}").format(
+                    value=render_threshold(before.threshold),
+                    value2=render_threshold(band.threshold),
+                ),
+                _("the same edge, e.g. 不超过 12000 元: 10%, 超过 12000 元: 20%"),
             )
         elif before.threshold.op == "lt" and band.threshold.op == "gt":
             checker.error(
                 band.threshold.span,
-                "a base exactly on this edge falls in no band: "
-                f"{render_threshold(before.threshold)} and {render_threshold(band.threshold)} "
-                "both leave it out",
-                "one side including it (不超过/以下 before, or 以上/达到 here)",
+                _("a base exactly on this edge falls in no band: "
+                "{value} and {value2} "
+                "both leave it out").format(
+                    value=render_threshold(before.threshold),
+                    value2=render_threshold(band.threshold),
+                ),
+                _("one side including it (不超过/以下 before, or 以上/达到 here)"),
             )
 
 
@@ -148,22 +166,29 @@ def type_dated(checker: Any, expr: n.Dated) -> Type:
         if previous is not None and row.start <= previous:
             checker.error(
                 row.span,
-                f"the dates of a dated value must ascend: {row.start.isoformat()} is not after "
-                f"{previous.isoformat()}",
-                f"a date after {previous.isoformat()}",
+                _("the dates of a dated value must ascend: {row_start_isoformat} is not after "
+                "{previous_isoformat}").format(
+                    row_start_isoformat=row.start.isoformat(),
+                    previous_isoformat=previous.isoformat(),
+                ),
+                _("a date after {previous_isoformat}").format(
+                    previous_isoformat=previous.isoformat(),
+                ),
             )
         previous = row.start
         value = checker.type_of(row.value)
         if value is not UNKNOWN and value.kind == "bool":
             checker.error(
-                row.value.span, "a dated value is a value (an amount, a rate), not a condition"
+                row.value.span, _("a dated value is a value (an amount, a rate), not a condition")
             )
             value = UNKNOWN
         if result is not None and value != result and UNKNOWN not in (value, result):
             checker.error(
                 row.value.span,
-                f"every entry of a dated value has one measure: {value.describe()} after "
-                f"{result.describe()}",
+                _("every entry of a dated value has one measure: {value_describe} after "
+                "{result_describe}").format(
+                    value_describe=value.describe(), result_describe=result.describe(),
+                ),
                 result.describe(),
             )
         if result is None or result is UNKNOWN:

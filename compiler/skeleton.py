@@ -29,6 +29,7 @@ from pathlib import Path
 import attrs
 
 from policyc.compiler.coverage import _PIECES
+from policyc.compiler.i18n import _
 
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
@@ -77,7 +78,7 @@ def skeleton(
     numbered = [(first + i, line.strip()) for i, line in enumerate(lines)]
     text_lines = [(number, line) for number, line in numbered if line]
     if not text_lines:
-        raise ValueError("the lines given are blank")
+        raise ValueError(_("the lines given are blank"))
     last = first + len(lines) - 1
     asides: list[tuple[str, str]] = []
     addressee = next((i for i, (_, t) in enumerate(text_lines) if t.endswith((":", "："))), None)
@@ -88,7 +89,7 @@ def skeleton(
     doc_number_line = head[number_at][1]
     doc_number = _DOCUMENT_NUMBER.search(doc_number_line)
     title_lines = []
-    for i, (_, text) in enumerate(head):
+    for i, (_number, text) in enumerate(head):
         if i == number_at:
             asides.append((text, "文号, 写在 header 的 policy 中"))
         elif text.endswith("文件") and len(text) <= _TITLE_LIMIT:  # the red-letter masthead

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from policyc.compiler.codes import WARNING_CODES
 from policyc.compiler.comments import comments
 from policyc.compiler.errors import Diagnostic, Severity, Span
+from policyc.compiler.i18n import _
 from policyc.compiler.nodes import Aside
 
 _TODO = re.compile(r"TODO\((?P<who>[^)]*)\)\s*:?\s*(?P<what>.*)")
@@ -30,8 +31,10 @@ def todo_warnings(text: str, filename: str, asides: Iterable[Aside] = ()) -> lis
             found.append(
                 Diagnostic(
                     aside.span,
-                    f"left to fill ({match['who'] or 'TODO'}): why this text states no rule "
-                    f"({match['what'].strip() or aside.why}); write it in place of the TODO",
+                    _(
+                        "left to fill ({who}): why this text states no rule ({what}); write it "
+                        "in place of the TODO"
+                    ).format(who=match["who"] or "TODO", what=match["what"].strip() or aside.why),
                     severity=Severity.WARNING,
                     code="todo",
                 )
@@ -40,13 +43,14 @@ def todo_warnings(text: str, filename: str, asides: Iterable[Aside] = ()) -> lis
         match = _TODO.search(comment.text)
         if match is None:
             continue
-        what = match["what"].strip().rstrip("。.") or "(no detail given)"
+        what = match["what"].strip().rstrip("。.") or _("(no detail given)")
         column = comment.column + match.start()
         found.append(
             Diagnostic(
                 Span(filename, comment.line, column, comment.line, column + len(match[0])),
-                f"left to fill ({match['who'] or 'TODO'}): {what}; "
-                "delete the comment when it is done",
+                _("left to fill ({who}): {what}; delete the comment when it is done").format(
+                    who=match["who"] or "TODO", what=what
+                ),
                 severity=Severity.WARNING,
                 code="todo",
             )

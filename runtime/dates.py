@@ -12,6 +12,8 @@ import calendar
 import re
 from datetime import MAXYEAR, MINYEAR, date, timedelta
 
+from policyc.compiler.i18n import _
+
 __all__ = [
     "COUNTINGS",
     "add_months",
@@ -57,7 +59,8 @@ def period_last_day(
     9999-12-31 (or before 0001-01-01).
     """
     if counting not in COUNTINGS:
-        raise ValueError(f"unknown counting `{counting}`: expected from_start_day or from_next_day")
+        raise ValueError(_("unknown counting `{counting}`: expected from_start_day or "
+            "from_next_day").format(counting=counting))
     total = 12 * years + months
     if counting == "from_start_day" and start.day == 1 and total > 0:
         # The day before the first of a month is the previous month's last day, which exists
@@ -101,12 +104,16 @@ def parse_iso_date(text: str) -> date:
     """`2023-01-06`; anything else, or a day the calendar lacks, raises ValueError saying so."""
     match = _ISO_DATE.fullmatch(text.strip())
     if match is None:
-        raise ValueError(f"`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06")
+        raise ValueError(_("`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06").format(
+            text=text,
+        ))
     year, month, day = (int(group) for group in match.groups())
     try:
         return date(year, month, day)
     except ValueError as exc:
-        raise ValueError(f"`{text}` is not a real date: {exc}") from None
+        raise ValueError(_("`{text}` is not a real date: {exc}").format(
+            text=text, exc=exc,
+        )) from None
 
 
 # ---- completed months and years between two dates (满N个月, 年满N周岁) ----
@@ -122,7 +129,10 @@ def add_months_by(d: date, n: int, missing_day: str = "month_end") -> date:
     """The day `n` months after `d` under a missing-day convention (see
     MISSING_DAY_CONVENTIONS); raises ValueError for an unknown convention."""
     if missing_day not in MISSING_DAY_CONVENTIONS:
-        raise ValueError(f"unknown convention `{missing_day}`: expected month_end or next_day")
+        raise ValueError(
+            _("unknown convention `{missing_day}`: expected month_end or next_day").format(
+                missing_day=missing_day,
+            ))
     moved = add_months(d, n)
     if missing_day == "next_day" and moved.day < d.day:
         return moved + timedelta(days=1)  # the month has no such day: complete the day after

@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from policyc.compiler.i18n import _
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
@@ -53,7 +54,7 @@ class Unknown:
         self.names = names
 
     def __bool__(self) -> bool:
-        raise TypeError("an unknown value was used as a condition")  # a code generator bug
+        raise TypeError(_("an unknown value was used as a condition"))  # a code generator bug
 
     def __repr__(self) -> str:
         return f"Unknown({self.names!r})"
@@ -76,10 +77,12 @@ class EvaluationError(Exception):
 
     def __init__(self, info: RuleInfo, cause: Exception):
         if isinstance(cause, decimal.Inexact):
-            why = "the amount is not an exact decimal (is a yearly rate applied to months?)"
+            why = _("the amount is not an exact decimal (is a yearly rate applied to months?)")
         else:
             why = str(cause)
-        super().__init__(f"{info.line}: rule `{info.name}` could not be evaluated: {why}")
+        super().__init__(_("{info_line}: rule `{info_name}` could not be evaluated: {why}").format(
+            info_line=info.line, info_name=info.name, why=why,
+        ))
         self.info = info
 
 

@@ -23,6 +23,8 @@ from typing import Any
 
 import attrs
 
+from policyc.compiler.i18n import _
+
 __all__ = [
     "BASES",
     "COUNTS",
@@ -105,27 +107,40 @@ class Measure:
 
 
 def _unknown(part: str, whole: str) -> MeasureError:
-    where = f" in `{whole}`" if whole != part else ""
-    message = f"unknown measure `{part}`{where}"
+    where = _(" in `{whole}`").format(whole=whole) if whole != part else ""
+    message = _("unknown measure `{part}`{where}").format(part=part, where=where)
     if part in _PREFIXES:
-        return MeasureError(f"{message}: `{part}` scales a measure, write it before one: {part}元")
+        return MeasureError(
+            _("{message}: `{part}` scales a measure, write it before one: {part}元").format(
+                message=message, part=part,
+            ))
     if part in _BOUNDARY_WORDS:
-        return MeasureError(f"{message}: `{part}` is a boundary word, not a measure")
+        return MeasureError(_("{message}: `{part}` is a boundary word, not a measure").format(
+            message=message, part=part,
+        ))
     # `50人以上` lexes as one word; the usual fix is a space before the boundary word.
     for word in _BOUNDARY_WORDS:
         if part.endswith(word):
             hint = f"{part[: -len(word)]} {word}"
-            return MeasureError(f"{message}: words must be separated by spaces, as in `{hint}`")
+            return MeasureError(
+                _("{message}: words must be separated by spaces, as in `{hint}`").format(
+                    message=message, hint=hint,
+                ))
         if part.startswith(word):
             hint = f"{word} {part[len(word) :]}"
-            return MeasureError(f"{message}: words must be separated by spaces, as in `{hint}`")
+            return MeasureError(
+                _("{message}: words must be separated by spaces, as in `{hint}`").format(
+                    message=message, hint=hint,
+                ))
     return MeasureError(message)
 
 
 def _unit(part: str, whole: str) -> tuple[str | None, Fraction]:
     """One name between slashes: its base (None for a plain number) and its size in base units."""
     if not part:
-        raise MeasureError(f"`{whole}` has an empty measure between or after `/`")
+        raise MeasureError(_("`{whole}` has an empty measure between or after `/`").format(
+            whole=whole,
+        ))
     if part == "1":
         return None, Fraction(1)
     if part == "%":
@@ -165,7 +180,7 @@ def parse_measure(text: str) -> Measure:
         with decimal.localcontext(_EXACT):
             factor = Decimal(size.numerator) / Decimal(size.denominator)
     except decimal.Inexact:
-        raise MeasureError(f"`{name}` has no exact decimal size") from None
+        raise MeasureError(_("`{name}` has no exact decimal size").format(name=name)) from None
     return Measure(name, dims, factor)
 
 
@@ -180,10 +195,10 @@ def _to_decimal(number: object) -> Decimal:
         try:
             number = Decimal(number.strip())
         except decimal.InvalidOperation:
-            raise MeasureError(f"`{number}` is not a number") from None
+            raise MeasureError(_("`{number}` is not a number").format(number=number)) from None
     value = Decimal(number)
     if not value.is_finite():
-        raise MeasureError(f"`{number}` is not a finite number")
+        raise MeasureError(_("`{number}` is not a finite number").format(number=number))
     return value
 
 
@@ -192,7 +207,7 @@ def _check_value(_instance: Any, _attribute: Any, value: Decimal) -> None:
     if not isinstance(value, Decimal):
         raise TypeError(f"Quantity.value must be a Decimal, not {type(value).__name__}")
     if not value.is_finite():
-        raise MeasureError(f"`{value}` is not a finite number")
+        raise MeasureError(_("`{value}` is not a finite number").format(value=value))
 
 
 def _unit_text(dims: Dims, stored: bool) -> str:
@@ -213,24 +228,28 @@ def dims_text(dims: Dims) -> str:
 
 
 def _describe(dims: Dims) -> str:
-    return dims_text(dims) or "a plain number"
+    return dims_text(dims) or _("a plain number")
 
 
 def _why(a: Dims, b: Dims) -> str:
     if len(a) == len(b) == 1 and a[0][1] == b[0][1] == 1:
         x, y = a[0][0], b[0][0]
         if x in CURRENCIES and y in CURRENCIES:
-            return f"{y} is another currency"
+            return _("{y} is another currency").format(y=y)
         if {x, y} == set(_TIME):
-            return "calendar time (月, 年) and clock time (小时, 日) do not convert"
+            return _("calendar time (月, 年) and clock time (小时, 日) do not convert")
         if x in COUNTS and y in COUNTS:
-            return f"{x} and {y} count different things"
-        return f"{x} and {y} are different measures"
-    return f"{_describe(a)} and {_describe(b)} have different dimensions"
+            return _("{x} and {y} count different things").format(x=x, y=y)
+        return _("{x} and {y} are different measures").format(x=x, y=y)
+    return _("{describe_a} and {describe_b} have different dimensions").format(
+        describe_a=_describe(a), describe_b=_describe(b),
+    )
 
 
 def _mismatch(verb: str, a: Dims, b: Dims) -> MeasureError:
-    return MeasureError(f"cannot {verb} {_describe(a)} and {_describe(b)}: {_why(a, b)}")
+    return MeasureError(_("cannot {verb} {describe_a} and {describe_b}: {why_a_b}").format(
+        verb=verb, describe_a=_describe(a), describe_b=_describe(b), why_a_b=_why(a, b),
+    ))
 
 
 def _time_shift(a: Dims, b: Dims, product: Dims) -> int:
@@ -242,7 +261,7 @@ def _time_shift(a: Dims, b: Dims, product: Dims) -> int:
     """
     ea, eb, ep = dict(a), dict(b), dict(product)
     divisor = 1
-    for base, (_, ratio) in _TIME.items():
+    for base, (_unit, ratio) in _TIME.items():
         shift = min(ep.get(base, 0), 0) - min(ea.get(base, 0), 0) - min(eb.get(base, 0), 0)
         divisor *= ratio**shift
     return divisor
@@ -298,7 +317,7 @@ class Quantity:
                 value = _EXACT.divide(value, divisor)
             return _make(value, dims)
         if isinstance(other, str):
-            raise TypeError("multiply a quantity by a Decimal, an int or a quantity")
+            raise TypeError(_("multiply a quantity by a Decimal, an int or a quantity"))
         return _make(_EXACT.multiply(self.value, _to_decimal(other)), self.dims)
 
     def __rmul__(self, other: Decimal | int) -> Quantity:
@@ -343,14 +362,20 @@ class Quantity:
         m = parse_measure(measure) if isinstance(measure, str) else measure
         if m.dims != self.dims:
             raise MeasureError(
-                f"cannot express {_describe(self.dims)} in {m.name or 'a plain number'}: "
-                f"{_why(self.dims, m.dims)}"
+                _("cannot express {describe_self_dims} in {m_name_or_a_plain_number}: "
+                "{why_self_dims_m_dims}").format(
+                    describe_self_dims=_describe(self.dims),
+                    m_name_or_a_plain_number=m.name or _("a plain number"),
+                    why_self_dims_m_dims=_why(self.dims, m.dims),
+                )
             )
         try:
             with decimal.localcontext(_EXACT):
                 return self.value / m.factor
         except decimal.Inexact:
-            raise MeasureError(f"{plain_text(self)} is no exact number of {m.name}") from None
+            raise MeasureError(_("{plain_text_self} is no exact number of {m_name}").format(
+                plain_text_self=plain_text(self), m_name=m.name,
+            )) from None
 
 
 _new_quantity = object.__new__
@@ -429,22 +454,34 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
     """
     stripped = text.strip()
     if not stripped:
-        raise MeasureError("empty quantity: expected a number, as in `600万 单`")
+        raise MeasureError(_("empty quantity: expected a number, as in `600万 单`"))
     if _NOT_FINITE.match(stripped):
-        raise MeasureError(f"`{stripped}` is not a finite number")
+        raise MeasureError(_("`{stripped}` is not a finite number").format(stripped=stripped))
     if _EXPONENT.match(stripped):
-        raise MeasureError(f"`{stripped}`: write the number out, without an exponent")
+        raise MeasureError(_("`{stripped}`: write the number out, without an exponent").format(
+            stripped=stripped,
+        ))
     match = _NUMBER.fullmatch(stripped)
     if match is None:
-        raise MeasureError(f"`{stripped}` does not start with a number, as in `600万 单`")
+        raise MeasureError(_("`{stripped}` does not start with a number, as in `600万 单`").format(
+            stripped=stripped,
+        ))
     if match["measure"][:1] in (",", ".") or match["measure"][:1].isdigit():
-        raise MeasureError(f"`{stripped}` is not a well-formed number, as in 1,000 or 0.2")
+        raise MeasureError(_("`{stripped}` is not a well-formed number, as in 1,000 or 0.2").format(
+            stripped=stripped,
+        ))
     digits = match["number"].replace(",", "")
-    whole, _, fraction = digits.lstrip("-").partition(".")
+    whole, _point, fraction = digits.lstrip("-").partition(".")
     if len(whole) > _MAX_INTEGER_DIGITS:
-        raise MeasureError(f"`{stripped}` has more than {_MAX_INTEGER_DIGITS} integer digits")
+        raise MeasureError(
+            _("`{stripped}` has more than {MAX_INTEGER_DIGITS} integer digits").format(
+                stripped=stripped, MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
+            ))
     if len(fraction) > _MAX_INTEGER_DIGITS:
-        raise MeasureError(f"`{stripped}` has more than {_MAX_INTEGER_DIGITS} decimal places")
+        raise MeasureError(
+            _("`{stripped}` has more than {MAX_INTEGER_DIGITS} decimal places").format(
+                stripped=stripped, MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
+            ))
     number = Decimal(digits)
     if match["scale"]:
         with decimal.localcontext(_EXACT):
@@ -473,17 +510,25 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
     if quantity.dims != dims:
         shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
         raise MeasureError(
-            f"expected a quantity in {measure.name}, got {shown} "
-            f"(a quantity in {dims_text(quantity.dims) or 'plain units'})"
+            _("expected a quantity in {measure_name}, got {shown} "
+            "(a quantity in {value})").format(
+                measure_name=measure.name,
+                shown=shown,
+                value=dims_text(quantity.dims) or _("plain units"),
+            )
         )
     if quantity.value < 0:
         raise MeasureError(
-            f"must not be negative, got `{text[:40]}{'…' if len(text) > 40 else ''}`"
+            _("must not be negative, got `{text_40}{if_len_text_40_else}`").format(
+                text_40=text[:40], if_len_text_40_else='…' if len(text) > 40 else '',
+            )
         )
     if measure.whole and quantity.value != quantity.value.to_integral_value():
         count = measure.dims[0][0]
         raise MeasureError(
-            f"{count} counts whole things: expected a whole number of {count}, "
-            f"got `{text[:40]}{'…' if len(text) > 40 else ''}`"
+            _("{count} counts whole things: expected a whole number of {count}, "
+            "got `{text_40}{if_len_text_40_else}`").format(
+                count=count, text_40=text[:40], if_len_text_40_else='…' if len(text) > 40 else '',
+            )
         )
     return quantity

@@ -7,6 +7,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+# The tests assert the messages as written in the code, in English; policyc speaks Chinese by
+# default. LANGUAGE comes first in gettext's order, and subprocesses inherit it. Set before
+# policyc is imported: the language is read once per process (tests/test_i18n.py checks Chinese).
+os.environ["LANGUAGE"] = "en"
+
 import pytest
 
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy

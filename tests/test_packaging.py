@@ -35,6 +35,9 @@ def test_only_one_top_level_package(wheel: Path):
         "policyc/runtime/evaluation.py",
         "policyc/cli.py",
         "policyc/py.typed",
+        "policyc/compiler/locale/zh_CN/LC_MESSAGES/policyc.mo",
+        "policyc/compiler/locale/zh_CN/LC_MESSAGES/policyc.po",
+        "policyc/compiler/locale/zh_CN/LC_MESSAGES/argparse.mo",
     ):
         assert shipped in names
     entry_points = zipfile.ZipFile(wheel).read("policyc-0.1.0.dist-info/entry_points.txt")
@@ -54,7 +57,8 @@ def test_the_wheel_works_from_any_folder(wheel: Path, tmp_path: Path):
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=elsewhere, capture_output=True, text=True,
-        env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin"}, timeout=120, check=False,
+        env={"PYTHONPATH": str(unpacked), "PATH": "/usr/bin:/bin", "LANGUAGE": "en"},
+        timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "ok (测试〔2023〕1号" in done.stdout
@@ -79,9 +83,13 @@ def fresh_install(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     return {"venv": venv, "tmp": tmp, "cache": cache, "root": root}
 
 
-def _policyc(fresh: dict[str, Path], *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _policyc(
+    fresh: dict[str, Path], *args: str, cwd: Path, language: str = "en"
+) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(fresh["tmp"]),
            "XDG_CACHE_HOME": str(fresh["cache"]), "HOME": str(fresh["root"])}  # fmt: skip
+    if language:
+        env["LANGUAGE"] = language  # the asserts below are English; "" leaves the default
     return subprocess.run(
         [str(fresh["venv"] / "bin" / "policyc"), *args],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False,
@@ -145,3 +153,14 @@ def test_the_language_server_names_its_extra(fresh_install: dict[str, Path], tmp
     formatted = _policyc(fresh_install, "fmt", "--check", str(REPO / "tests" / "fixtures" / "mini"),
                          cwd=tmp_path)  # fmt: skip
     assert formatted.returncode in (0, 1) and "Traceback" not in formatted.stderr
+
+
+def test_a_fresh_install_speaks_chinese_by_default(fresh_install: dict[str, Path], tmp_path: Path):
+    """The catalogue ships in the wheel: with no locale set, messages and help are Chinese."""
+    broken = tmp_path / "broken.policy"
+    broken.write_text('policy "测试〔2023〕1号" {\n  title "t"\n', encoding="utf-8")
+    checked = _policyc(fresh_install, "check", str(broken), cwd=tmp_path, language="")
+    assert checked.returncode == 2
+    assert "声明尚未写完，文件就结束了（是否少了 `}`？）" in checked.stderr, checked.stderr
+    helped = _policyc(fresh_install, "check", "--help", cwd=tmp_path, language="")
+    assert helped.stdout.startswith("用法: policyc check") and "把警告当作错误" in helped.stdout

@@ -24,6 +24,7 @@ from starlette.routing import Route
 
 from policyc import __version__
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.schema import case_schema
 from policyc.serve.catalog import Catalog, summary
@@ -48,7 +49,9 @@ def policy_of(request: Request) -> tuple[str, CompiledPolicy]:
     policy = catalog_of(request).get(policy_id)
     if policy is None:
         known = ", ".join(catalog_of(request).policies)
-        raise RequestError(404, f"no policy `{policy_id}`; the policies are {known}")
+        raise RequestError(404, _("no policy `{policy_id}`; the policies are {known}").format(
+            policy_id=policy_id, known=known,
+        ))
     return policy_id, policy
 
 

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from policyc.compiler.i18n import _, language_from_header, use_language
 from policyc.serve import api, web
 from policyc.serve.catalog import Catalog, load_catalog
 from policyc.serve.evaluate import MAX_BODY_BYTES, RequestError
@@ -64,10 +65,28 @@ def build_app(catalog: Catalog) -> Starlette:
             HTTPException: _http_error,
             Exception: _internal_error,
         },
-        middleware=[Middleware(BodyLimit, limit=MAX_BODY_BYTES)],
+        middleware=[Middleware(RequestLanguage), Middleware(BodyLimit, limit=MAX_BODY_BYTES)],
     )
     app.state.catalog = catalog
     return app
+
+
+class RequestLanguage:
+    """A request whose `Accept-Language` prefers English (`en-US,en;q=0.9`) or Chinese gets its
+    messages in that language; any other request, the server's own (policyc.compiler.i18n)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chosen = None
+        if scope["type"] == "http":
+            chosen = language_from_header(Headers(scope=scope).get("accept-language", ""))
+        if chosen is None:
+            await self.app(scope, receive, send)
+            return
+        with use_language(chosen):
+            await self.app(scope, receive, send)
 
 
 class BodyLimit:
@@ -100,7 +119,9 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
     def too_large(self) -> RequestError:
-        return RequestError(413, f"the request body is over {self.limit} bytes")
+        return RequestError(413, _("the request body is over {limit} bytes").format(
+            limit=self.limit,
+        ))
 
 
 def _wants_json(request: Request) -> bool:
@@ -117,9 +138,11 @@ async def _request_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     words = {
-        404: "no such page",
-        405: "this method is not allowed here",
-        413: f"the request body is over {MAX_BODY_BYTES} bytes",
+        404: _("no such page"),
+        405: _("this method is not allowed here"),
+        413: _("the request body is over {MAX_BODY_BYTES} bytes").format(
+            MAX_BODY_BYTES=MAX_BODY_BYTES,
+        ),
     }
     message = words.get(exc.status_code, str(exc.detail))
     headers = dict(exc.headers or {})
@@ -131,7 +154,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("internal error on %s", request.url.path)
-    message = f"internal error: {type(exc).__name__} (a bug in policyc)"
+    message = _("internal error: {type_exc____name} (a bug in policyc)").format(
+        type_exc____name=type(exc).__name__,
+    )
     if _wants_json(request):
         body = {"error": message, "problems": []}
         return JSONResponse(body, status_code=500)

@@ -14,6 +14,7 @@ import attrs
 
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy, read_source
 
@@ -45,7 +46,7 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
         elif path.is_file():
             files.append(path)
         else:
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError(_("{path}: no such file or folder").format(path=path))
     policies: dict[str, CompiledPolicy] = {}
     where: dict[str, Path] = {}
     for path in files:
@@ -53,13 +54,17 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
             continue  # a unit registry
         if path.stem in policies:
             raise InputError(
-                f"{path}: another policy file has the same name ({where[path.stem]}); "
-                "a policy is served under its file name, which must be unique"
+                _("{path}: another policy file has the same name ({where_path_stem}); "
+                "a policy is served under its file name, which must be unique").format(
+                    path=path, where_path_stem=where[path.stem],
+                )
             )
         policies[path.stem] = compile_policy(path)
         where[path.stem] = path
     if not policies:
-        raise InputError(f"no policies under {', '.join(map(str, paths))}")
+        raise InputError(_("no policies under {join_map_str_paths}").format(
+            join_map_str_paths=', '.join(map(str, paths)),
+        ))
     return Catalog(policies)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from policyc.cases import Case, case_from_data, read_json_data, reading_problem
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem, ProblemsError
 from policyc.report import to_json
@@ -78,7 +79,9 @@ def parse_json(raw: bytes, name: str) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RequestError(
-            400, f"{name}: not UTF-8 text (bad byte at offset {exc.start})"
+            400, _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+                name=name, exc_start=exc.start,
+            )
         ) from None
     try:
         return read_json_data(text, name)
@@ -97,21 +100,23 @@ def options(
         try:
             on = parse_iso_date(query["on"])
         except ValueError as exc:
-            problems.append(f"on={query['on']}: {exc}")
+            problems.append(_("on={query_on}: {exc}").format(query_on=query['on'], exc=exc))
     chosen: dict[str, str] = {}
     for pair in readings:
         name, sep, option = pair.partition("=")
         if not sep:
-            problems.append(f"reading={pair}: expected NAME=OPTION")
+            problems.append(_("reading={pair}: expected NAME=OPTION").format(pair=pair))
             continue
         problem = reading_problem(policy.checked, name.strip(), option.strip())
         if problem:
-            problems.append(f"reading={pair}: {problem}")
+            problems.append(_("reading={pair}: {problem}").format(pair=pair, problem=problem))
         else:
             chosen[name.strip()] = option.strip()
     explain_text = query.get("explain", "false").lower()
     if explain_text not in ("true", "false", "1", "0", ""):
-        problems.append(f"explain={query['explain']}: expected true or false")
+        problems.append(_("explain={query_explain}: expected true or false").format(
+            query_explain=query['explain'],
+        ))
     if problems:
         raise RequestError(400, "\n".join(problems))
     return on, chosen, explain_text in ("true", "1")
@@ -140,7 +145,10 @@ def evaluate(
     day = on if on is not None else case.on
     if day is None:
         raise RequestError(
-            422, f"{name}: no evaluation date: give `on` in the case or the `on` parameter"
+            422,
+                _("{name}: no evaluation date: give `on` in the case or the `on` parameter").format(
+                    name=name,
+                )
         )
     chosen = dict(policy.namespace["READINGS"])
     chosen.update(case.readings)
@@ -178,11 +186,13 @@ def evaluate_many(
     on, chosen, explain = options(policy, query, readings)
     data = parse_json(raw, "body")
     if not isinstance(data, dict) or set(data) != {"cases"} or not isinstance(data["cases"], list):
-        raise RequestError(422, 'body: expected {"cases": [case, …]}, a list of cases')
+        raise RequestError(422, _("body: expected {\"cases\": [case, …]}, a list of cases"))
     items = data["cases"]
     if len(items) > MAX_CASES:
         raise RequestError(
-            422, f"body: {len(items)} cases; one request evaluates at most {MAX_CASES}"
+            422, _("body: {len_items} cases; one request evaluates at most {MAX_CASES}").format(
+                len_items=len(items), MAX_CASES=MAX_CASES,
+            )
         )
     cases: list[Case] = []
     messages: list[str] = []

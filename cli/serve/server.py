@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _, ngettext
 from policyc.serve.catalog import load_catalog
 
 MAX_WORKERS = 64
@@ -20,9 +21,11 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
     """Serve until interrupted; InputError (exit 2) for a bad address, port or worker count,
     PolicyError for a policy that does not check — before anything listens."""
     if not 0 < port < 65536:
-        raise InputError(f"--port {port}: expected a port from 1 to 65535")
+        raise InputError(_("--port {port}: expected a port from 1 to 65535").format(port=port))
     if not 1 <= workers <= MAX_WORKERS:
-        raise InputError(f"--workers {workers}: expected 1 to {MAX_WORKERS}")
+        raise InputError(_("--workers {workers}: expected 1 to {MAX_WORKERS}").format(
+            workers=workers, MAX_WORKERS=MAX_WORKERS,
+        ))
     catalog = load_catalog(paths)  # errors now, not in each worker
     _check_free(host, port)
     import uvicorn
@@ -32,11 +35,18 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
     os.environ[PATHS_VARIABLE] = json.dumps([str(p.resolve()) for p in paths])
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(
-        f"policyc: serving {len(catalog.policies)} policies at http://{shown}:{port}/ "
-        f"(API /v1/, OpenAPI /openapi.json; {workers} worker{'s' if workers > 1 else ''})\n"
+        ngettext(
+            "policyc: serving {count} policies at http://{shown}:{port}/ "
+            "(API /v1/, OpenAPI /openapi.json; {workers} worker)\n",
+            "policyc: serving {count} policies at http://{shown}:{port}/ "
+            "(API /v1/, OpenAPI /openapi.json; {workers} workers)\n",
+            workers,
+        ).format(count=len(catalog.policies), shown=shown, port=port, workers=workers)
     )
     if not _is_loopback(host):
-        sys.stderr.write(f"policyc: warning: {host} is reachable from other machines\n")
+        sys.stderr.write(_("policyc: warning: {host} is reachable from other machines\n").format(
+            host=host,
+        ))
     uvicorn.run(
         "policyc.serve.app:app_from_environment",
         factory=True,
@@ -62,11 +72,15 @@ def _check_free(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise InputError(f"--host {host}: not an address this machine knows ({exc})") from None
-    family, kind, proto, _, address = infos[0]
+        raise InputError(_("--host {host}: not an address this machine knows ({exc})").format(
+            host=host, exc=exc,
+        )) from None
+    family, kind, proto, _canonical, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:
-            raise InputError(f"{host}:{port}: cannot listen there ({exc.strerror})") from None
+            raise InputError(_("{host}:{port}: cannot listen there ({exc_strerror})").format(
+                host=host, port=port, exc_strerror=exc.strerror,
+            )) from None

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from policyc.cases import MAX_CASE_BYTES, case_from_data, plain_data, read_case_text
 from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem
 from policyc.report import STATUS_WORDS
@@ -113,7 +114,9 @@ async def upload(request: Request) -> Response:
         text = raw.decode("utf-8")
         node = read_case_text(text, name, as_json=name.lower().endswith(".json"))
     except UnicodeDecodeError as exc:
-        message = f"{name}: not UTF-8 text (bad byte at offset {exc.start})"
+        message = _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+            name=name, exc_start=exc.start,
+        )
         return _form(policy_id, policy, {}, [], {}, [message], 422)
     except InputError as exc:
         return _form(policy_id, policy, {}, [], {}, str(exc).splitlines(), 422)
@@ -131,7 +134,7 @@ async def _read_form(request: Request) -> FormData:
     try:
         return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
     except (ValueError, KeyError) as exc:
-        raise RequestError(400, f"the form could not be read ({exc})") from None
+        raise RequestError(400, _("the form could not be read ({exc})").format(exc=exc)) from None
 
 
 def _problems(problems: Sequence[Problem], place: str) -> tuple[dict[str, list[str]], list[str]]:

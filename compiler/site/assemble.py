@@ -10,6 +10,7 @@ import attrs
 import jinja2
 
 from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.i18n import _
 from policyc.compiler.site.config import SiteConfig, site_identity
 from policyc.compiler.site.directory import unit_views, validity_table
 from policyc.compiler.site.layout import (
@@ -55,13 +56,17 @@ def _ordered(policies: Iterable[CheckedPolicy]) -> list[CheckedPolicy]:
     for name, policy in zip(names, ordered, strict=True):
         if names.count(name) > 1:
             raise DocsError(
-                f"two policies would share the page `{name}` "
-                f"({policy.header.number}); rename one of the files"
+                _("two policies would share the page `{name}` "
+                "({policy_header_number}); rename one of the files").format(
+                    name=name, policy_header_number=policy.header.number,
+                )
             )
         if name.removesuffix(".md") in RESERVED_PAGES:
             raise DocsError(
-                f"`{policy.file.path}`: the page name `{name}` is reserved for the "
-                "site's own pages; rename the policy file"
+                _("`{policy_file_path}`: the page name `{name}` is reserved for the "
+                "site's own pages; rename the policy file").format(
+                    policy_file_path=policy.file.path, name=name,
+                )
             )
     return ordered
 

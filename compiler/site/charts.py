@@ -37,6 +37,11 @@ RC: Any = {
 METADATA = {"Date": None, "Creator": "policyc docs"}
 LINE = "#c62828"  # the site's primary red
 SIZE = (5.6, 2.8)  # inches; the image scales to the page width
+# A vertical axis label runs along the axes' height, about 12 characters of 9 pt Chinese; a
+# longer one (占养老保险个人缴费 + 失业保险个人缴费的比例) ran past the drawing's top. It is
+# written as the chart's title instead, across the width, wrapped at TITLE_WIDTH characters.
+SHORT_LABEL = 8
+TITLE_WIDTH = 30
 
 
 def available() -> bool:
@@ -97,6 +102,17 @@ def tier_steps(tiers: n.Tiers) -> tuple[str, str, list[Step]] | None:
     return x_measure, y_measure, steps
 
 
+def _label_axis(axes: Any, label: str, short: str) -> None:
+    """`label` on the vertical axis when it fits there, else as the title (wrapped) with `short`
+    on the axis."""
+    if len(label) <= SHORT_LABEL:
+        axes.set_ylabel(label)
+        return
+    lines = [label[i : i + TITLE_WIDTH] for i in range(0, len(label), TITLE_WIDTH)]
+    axes.set_title("\n".join(lines), loc="left", fontsize=9)
+    axes.set_ylabel(short)
+
+
 def _svg(figure: object) -> str:
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata=METADATA, bbox_inches="tight")  # type: ignore[attr-defined]
@@ -140,7 +156,7 @@ def tier_chart(tiers: n.Tiers, subject: str, award: str) -> str | None:
             labels=[f"{_plain(s.level)}{y_measure}" for s in steps],
         )
         axes.set_xlabel(f"{subject}（{x_measure}）")
-        axes.set_ylabel(award)
+        _label_axis(axes, award, y_measure)
         axes.grid(axis="y", linewidth=0.4, alpha=0.5)
         return _svg(figure)
 
@@ -196,7 +212,7 @@ def schedule_chart(schedule: n.Schedule, anchor: str) -> str | None:
         axes.set_xticks(years, labels=[f"第{year}年" for year in years])
         axes.set_ylim(0, max(values) * 1.2 or 1)
         axes.set_xlabel(f"自{anchor}起的年度")
-        axes.set_ylabel(what)
+        _label_axis(axes, what, "比例（%）" if unit == "%" else f"金额（{unit}）")
         return _svg(figure)
 
 

@@ -13,6 +13,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError
 from policyc.compiler.files import read_text
+from policyc.compiler.i18n import _
 from policyc.compiler.project import PathRefused, named_file
 
 DOCS_DIR = "docs"
@@ -111,7 +112,7 @@ def part_anchor(part: n.Section | n.Clause) -> str:
 def counts_durations(policy: CheckedPolicy) -> bool:
     """Whether the policy counts months or years between dates (months_between, years_between)."""
     exprs: list[n.Expr] = [d.expr for d in policy.defines.values()]
-    for _, rule in policy.file.all_rules():
+    for _owner, rule in policy.file.all_rules():
         exprs += [*rule.whens, *([rule.amount] if isinstance(rule.amount, n.Expr) else [])]
     return any(
         isinstance(node, n.Call) and node.func in ("months_between", "years_between")
@@ -178,6 +179,8 @@ def read_received(policy: CheckedPolicy) -> dict[int, str]:
         raise DocsError(f"{policy.file.path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         why = getattr(exc, "strerror", None) or exc
-        raise DocsError(f"{shown}: cannot read the received text: {why}") from None
+        raise DocsError(_("{shown}: cannot read the received text: {why}").format(
+            shown=shown, why=why,
+        )) from None
     last = min(h.source_last_line, len(lines))
     return {i: lines[i - 1] for i in range(max(h.source_first_line, 1), last + 1)}

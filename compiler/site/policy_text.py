@@ -188,7 +188,7 @@ class PolicyText:
                     block = attrs.evolve(block, notes=(applies, *block.notes))
                 if block is not None:
                     found.append(block)
-        return tuple(found)
+        return _each_chart_once(found)
 
     def _walk_branches(
         self, expr: n.Expr, branches: tuple[str, ...], page: str = ""
@@ -330,3 +330,19 @@ class PolicyText:
         )
         items = tuple(f"**{md(item.label)}**：{self.expr(item.expr)}" for item in node.items)
         return Block(kind="list", caption=head, items=items)
+
+
+def _each_chart_once(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """The blocks with each drawing shown once: a tier table repeated under several reading
+    branches (每年 or once, 最高档 or each) often draws the same steps; the later tables say
+    which chart above is theirs instead of repeating it."""
+    shown: dict[str, int] = {}  # a drawing -> the 1-based number of the table that shows it
+    kept: list[Block] = []
+    for number, block in enumerate(blocks, start=1):
+        if block.chart and block.chart in shown:
+            note = f"图：与上文第{shown[block.chart]}张表的图相同，不再重画。"
+            block = attrs.evolve(block, chart="", chart_alt="", notes=(*block.notes, note))
+        elif block.chart:
+            shown[block.chart] = number
+        kept.append(block)
+    return tuple(kept)
