@@ -16,8 +16,10 @@ from fractions import Fraction
 
 import pytest
 
+from policyc.cli import main
 from tests.peers.openfisca import (
     EXPECTED_TESTS,
+    RESTATEMENT,
     Outcome,
     PeerSuite,
     PeerTest,
@@ -77,6 +79,11 @@ def test_pass_count(capsys: pytest.CaptureFixture[str]) -> None:
     passed = {o.test.file + "::" + str(o.test.index + 1) for o in outcomes if o.passed}
     assert set(PASSING) <= passed
     assert len(passed) >= len(PASSING)
+
+
+def test_the_restatement_checks_strictly_and_is_canonical() -> None:
+    assert main(["check", "--strict", str(RESTATEMENT)]) == 0
+    assert main(["fmt", "--check", str(RESTATEMENT)]) == 0
 
 
 # ---- the translator's own rules ------------------------------------------------------------
