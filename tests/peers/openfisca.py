@@ -73,11 +73,15 @@ class Variable:
     kind: str
     members: Mapping[str, str] = attrs.field(factory=dict)
     measure: str = "元"  # money is compared to the cent; any other measure exactly
+    # A computed variable a case may give instead: (the flag saying it is given, the input).
+    given_as: tuple[str, str] | None = None
 
 
 VARIABLES: dict[str, Variable] = {
     "birth": Variable("出生日期", "person", "input"),
-    "age": Variable("年龄", "person", "decision", measure="年"),
+    "age": Variable(
+        "年龄", "person", "decision", measure="年", given_as=("年龄已给出", "给定年龄")
+    ),
     "salary": Variable("工资", "person", "input"),
     "capital_returns": Variable("资本收益", "person", "input"),
     "basic_income": Variable("基本收入", "person", "rule"),
@@ -409,6 +413,8 @@ class Translator:
         variable = VARIABLES.get(key)
         if variable is None:
             raise Unexpressible(f"input {key} has no counterpart in the restatement")
+        if variable.kind != "input" and variable.given_as is None:
+            raise Unexpressible(f"{key} is computed by the restatement and cannot be given")
         return variable
 
     def _case(
@@ -421,24 +427,34 @@ class Translator:
         case: dict[str, Any] = {"policy": self.doc_number, "on": period_start(period).isoformat()}
         if self.takes_periods:
             case["period"] = period
-        case["inputs"] = {
-            VARIABLES[k].name: self._value(k, v, period) for k, v in household.items()
-        }
+        case["inputs"] = self._inputs(household, period)
         if members:
             case["members"] = {
                 name: {
                     "role": ROLES[values["role"]],
-                    "inputs": {
-                        VARIABLES[k].name: self._value(k, v, period)
-                        for k, v in values.items()
-                        if k != "role"
-                    },
+                    "inputs": self._inputs(
+                        {k: v for k, v in values.items() if k != "role"}, period
+                    ),
                 }
                 for name, values in members.items()
             }
         if readings:
             case["readings"] = dict(readings)
         return case
+
+    def _inputs(self, given: Mapping[str, Any], period: str) -> dict[str, Any]:
+        """OpenFisca's inputs as the restatement's: a computed variable given directly sets
+        its flag and its given value."""
+        inputs: dict[str, Any] = {}
+        for key, value in given.items():
+            variable = VARIABLES[key]
+            if variable.given_as is not None:
+                flag, name = variable.given_as
+                inputs[flag] = True
+                inputs[name] = self._value(key, value, period)
+            else:
+                inputs[variable.name] = self._value(key, value, period)
+        return inputs
 
     def _value(self, key: str, value: Any, period: str) -> Any:
         variable = VARIABLES[key]

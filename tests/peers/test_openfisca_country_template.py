@@ -36,6 +36,8 @@ from tests.peers.openfisca import (
 # OpenFisca tests the restatement passes, by file and position (file::n:name).
 PASSING = (
     "age.yaml::1", "age.yaml::2", "age.yaml::3", "age.yaml::4",
+    "basic_income.yaml::1", "basic_income.yaml::2", "basic_income.yaml::3",
+    "basic_income.yaml::4", "basic_income.yaml::5", "basic_income.yaml::6",
     "housing_allowance.yaml::1", "housing_allowance.yaml::2",
     "income_tax.yaml::1",
     "meal_price.yaml::1",
@@ -168,6 +170,38 @@ def test_a_reform_is_a_reading_and_an_unknown_one_fails() -> None:
     )
     outcome = _suite().run(unknown)
     assert not outcome.passed and "reform x.y" in outcome.failures[0]
+
+
+def test_a_computed_variable_given_directly_replaces_its_formula() -> None:
+    # age 17 given for someone born in 1970 (55 in 2025): the given age decides, not the birth date.
+    test = PeerTest(
+        "x.yaml",
+        0,
+        "g",
+        {
+            "period": "2016-12",
+            "input": {"age": 17, "birth": datetime.date(1970, 1, 1)},
+            "output": {"basic_income": 0, "age": 17},
+        },
+    )
+    (first, _second) = _translator().checks(test)
+    assert first.case["inputs"]["年龄已给出"] is True and first.case["inputs"]["给定年龄"] == 17
+    assert _suite().run(test).passed
+    adult = PeerTest(
+        "x.yaml",
+        0,
+        "g",
+        {
+            "period": "2016-12",
+            "input": {"birth": datetime.date(1970, 1, 1)},
+            "output": {"basic_income": 600, "age": 46},
+        },
+    )
+    assert _suite().run(adult).passed
+    not_computed = PeerTest(
+        "x.yaml", 0, "g", {"period": "2016-12", "input": {"basic_income": 5}, "output": {"age": 46}}
+    )
+    assert "cannot be given" in _suite().run(not_computed).failures[0]
 
 
 def test_eternity_and_unknown_variables_are_failures_with_the_reason() -> None:
