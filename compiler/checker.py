@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from policyc.compiler import amount_checks, scale_checks
+from policyc.compiler import amount_checks, group_checks, scale_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
@@ -130,6 +130,8 @@ class CheckedPolicy:
     # `valid by reading NAME { … }`: the reading, and (first day, last day) under each option.
     validity_reading: str = ""
     validity_options: dict[str, tuple[date, date | None]] = attrs.field(factory=dict)
+    # Households and periods (compiler/group_checks.py).
+    people: group_checks.People = attrs.field(factory=group_checks.People)
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken
@@ -272,6 +274,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         parts=checker.parts,
         validity_reading=checker.validity_reading,
         validity_options=checker.validity_options,
+        people=group_checks.people_of(checker),
     )
 
 
@@ -302,6 +305,13 @@ class _Checker:
         self.validity_reading = ""
         self.validity_options: dict[str, tuple[date, date | None]] = {}
         self.tested_readings: dict[str, Span] = {}  # reading -> where an expression first tests it
+        self.people = group_checks.People()
+        self.member_scope = 0  # > 0 where a member is in view (an aggregate, an `each` rule)
+        self.rules_by_name: dict[str, n.Rule] = {}
+        self.rule_types: dict[str, Type] = {}
+        self.amount_refs: dict[str, set[str]] = {}  # rule -> the rules whose amount it reads
+        self.current_rule = ""
+        self.sum_dims: dict[n.Expr, Dims] = {}
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
@@ -323,6 +333,8 @@ class _Checker:
         self.check_header(header)
         self.declare_enums()
         self.declare_inputs()
+        self.people = group_checks.declare_people(self)
+        self.rules_by_name = {rule.name.text: rule for _, rule in self.file.all_rules()}
         self.declare_targets()
         self.declare_procedures()
         self.declare_tables()
@@ -332,6 +344,7 @@ class _Checker:
         for define in self.file.all_defines():
             self.declare_define(define)
         self.check_structure(header)
+        group_checks.check_cycles(self)
         self.check_after_amounts()
         self.check_reading_use()
         for decl in self.file.inputs:
@@ -790,6 +803,34 @@ class _Checker:
                     f"unknown reading `{reading.text}`",
                     "a reading declared with `reading NAME { … }`",
                 )
+        self.current_rule = rule.name.text
+        group_checks.check_each(self, rule)
+        self.member_scope += rule.each is not None
+        try:
+            self.check_rule_values(rule)
+        finally:
+            self.member_scope -= rule.each is not None
+        self.current_rule = ""
+        if rule.valid_by is not None:
+            info = self.inputs.get(rule.valid_by.text)
+            if info is None or info.type != DATE:
+                self.error(
+                    rule.valid_by.span, f"`valid_by {rule.valid_by.text}` needs a date input"
+                )
+            else:
+                self.used_inputs.add(rule.valid_by.text)
+        for limit in rule.limits:
+            self.type_of(limit.amount)
+        units = rule.responsible or owner.responsible
+        if rule.amount is None and not rule.grants and not rule.limits and not units:
+            self.error(
+                rule.span,
+                f"rule `{rule.name.text}` says neither an amount, what it grants, nor who acts",
+                '`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`',
+            )
+
+    def check_rule_values(self, rule: n.Rule) -> None:
+        """A rule's conditions, amount and cap (with a member in view in an `each` rule)."""
         for cond in rule.whens:
             self.expect(cond, BOOL, "a condition")
         amount_type: Type | None = None
@@ -821,23 +862,8 @@ class _Checker:
                     rule.cap.amount.span,
                     f"the cap is {cap_type.describe()} but the amount is {amount_type.describe()}",
                 )
-        if rule.valid_by is not None:
-            info = self.inputs.get(rule.valid_by.text)
-            if info is None or info.type != DATE:
-                self.error(
-                    rule.valid_by.span, f"`valid_by {rule.valid_by.text}` needs a date input"
-                )
-            else:
-                self.used_inputs.add(rule.valid_by.text)
-        for limit in rule.limits:
-            self.type_of(limit.amount)
-        units = rule.responsible or owner.responsible
-        if rule.amount is None and not rule.grants and not rule.limits and not units:
-            self.error(
-                rule.span,
-                f"rule `{rule.name.text}` says neither an amount, what it grants, nor who acts",
-                '`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`',
-            )
+        if amount_type is not None:
+            self.rule_types[rule.name.text] = amount_type
 
     def check_after_amounts(self) -> None:
         """Conventions, rounding and shared caps (issue 12; compiler/amount_checks.py)."""
@@ -848,6 +874,12 @@ class _Checker:
     def _call_or_duration(self, expr: n.Call) -> Type:
         if expr.func in amount_checks.DURATION_FUNCS:
             return amount_checks.type_duration(self, expr)
+        if group_checks.is_aggregate_call(expr) and expr.func not in ("min", "max", "total"):
+            return group_checks.type_aggregate(self, expr)
+        if expr.func in ("min", "max") and len(expr.args) == 1:
+            return group_checks.type_aggregate(self, expr)
+        if expr.func in group_checks.PEOPLE_FUNCS:
+            return group_checks.type_people_call(self, expr)
         return self._call(expr)
 
     def _arith_not_dates(self, expr: n.Arith) -> Type:
@@ -881,6 +913,7 @@ class _Checker:
     def _ref(self, expr: n.Ref) -> Type:
         if expr.name in self.inputs:
             self.used_inputs.add(expr.name)
+            group_checks.check_ref(self, expr)
             return self.inputs[expr.name].type
         if expr.name in self.define_types:
             return self.define_types[expr.name]
@@ -1202,6 +1235,7 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.Schedule: _Checker._schedule,
     n.Progressive: scale_checks.type_progressive,
     n.Dated: scale_checks.type_dated,
+    n.Aggregate: group_checks.type_aggregate,
 }
 
 

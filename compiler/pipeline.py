@@ -19,6 +19,7 @@ from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult, evaluate_fast
+from policyc.runtime.people import PeriodPlan, prepare
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import CheckedPolicy
@@ -52,6 +53,10 @@ class CompiledPolicy:
         straight-line fast path runs where it can (`fast=False` forces the traced path: the
         results are the same, tests/test_fastpath.py compares them)."""
         namespace = self.namespace
+        people = self.checked.people
+        if people.periods or people.group:  # households and periods: runtime/people.py
+            plan = PeriodPlan(people.period_of, people.flows, people.member_inputs)
+            inputs = prepare(inputs, on, plan)
         chosen = dict(namespace["READINGS"])
         if readings:
             chosen.update(readings)
