@@ -48,6 +48,7 @@ from policyc.cases import CASE_KEYS, Case, case_from_data
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.people_ops import MemberResult
 from policyc.runtime.quantity import Quantity, format_quantity
 
 DISTRIBUTION = "openfisca-country-template"
@@ -99,7 +100,9 @@ VARIABLES: dict[str, Variable] = {
         "input",
         {"owner": "业主", "tenant": "租户", "free_lodger": "免费寄住", "homeless": "无家可归"},
     ),
-    "household_income": Variable("家庭收入", "household", "input"),
+    "household_income": Variable(
+        "家庭收入", "household", "decision", given_as=("家庭收入已给出", "给定家庭收入")
+    ),
     "housing_allowance": Variable("住房补贴", "household", "rule"),
     "parenting_allowance": Variable("育儿补贴", "household", "rule"),
     "meal_price": Variable("餐价", "household", "rule"),
@@ -124,6 +127,7 @@ PARAMETERS: dict[str, tuple[str, str]] = {
 }
 
 ROLES = {"adults": "成年人", "children": "子女"}
+SOLE_PERSON = "本人"  # the one person of a test that names no persons
 CENT = Decimal("0.01")
 
 
@@ -294,11 +298,10 @@ class Translator:
         self.policy = policy
         self.doc_number = policy.checked.header.number
         # What the language takes: periods in a case, members of a declared group.
+        people = policy.checked.people
         self.takes_periods = "period" in CASE_KEYS
-        declares_group = bool(
-            getattr(policy.checked, "group", None) or getattr(policy.checked, "groups", None)
-        )
-        self.takes_members = "members" in CASE_KEYS and declares_group
+        self.takes_members = bool(people.group)
+        self.periodic = frozenset(people.period_of)
 
     def checks(self, test: PeerTest) -> Iterator[Check]:
         data = test.data
@@ -354,12 +357,8 @@ class Translator:
                         who = member if key == "persons" else None
                         wanted.append((variable, who, expected))
             else:
-                who = (
-                    "你"
-                    if VARIABLES.get(key, Variable("", "person", "")).entity == "person"
-                    and self.takes_members
-                    else None
-                )
+                person = VARIABLES.get(key, Variable("", "person", "")).entity == "person"
+                who = SOLE_PERSON if person and self.takes_members else None
                 wanted.append((key, who, value))
         for variable, member, expected in wanted:
             if variable not in VARIABLES:
@@ -367,7 +366,7 @@ class Translator:
             per_period = expected if isinstance(expected, dict) else {period: expected}
             for at, value in per_period.items():
                 at_text = period_text(at)
-                case = self._case(at_text, household_inputs, members, readings)
+                case = self._case(at_text, period, household_inputs, members, readings)
                 where = (
                     f"{variable}{label}" + (f" of {member}" if member else "") + f" for {at_text}"
                 )
@@ -381,7 +380,7 @@ class Translator:
             (person if variable.entity == "person" else household)[key] = value
         if not self.takes_members:
             return {**household, **person}, {}
-        return household, {"你": {"role": "adults", **person}}
+        return household, {SOLE_PERSON: {"role": "adults", **person}}
 
     def _group(self, inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         if not self.takes_members:
@@ -420,6 +419,7 @@ class Translator:
     def _case(
         self,
         period: str,
+        test_period: str,
         household: dict[str, Any],
         members: dict[str, dict[str, Any]],
         readings: dict[str, str],
@@ -427,13 +427,13 @@ class Translator:
         case: dict[str, Any] = {"policy": self.doc_number, "on": period_start(period).isoformat()}
         if self.takes_periods:
             case["period"] = period
-        case["inputs"] = self._inputs(household, period)
+        case["inputs"] = self._inputs(household, period, test_period)
         if members:
             case["members"] = {
                 name: {
                     "role": ROLES[values["role"]],
                     "inputs": self._inputs(
-                        {k: v for k, v in values.items() if k != "role"}, period
+                        {k: v for k, v in values.items() if k != "role"}, period, test_period
                     ),
                 }
                 for name, values in members.items()
@@ -442,7 +442,7 @@ class Translator:
             case["readings"] = dict(readings)
         return case
 
-    def _inputs(self, given: Mapping[str, Any], period: str) -> dict[str, Any]:
+    def _inputs(self, given: Mapping[str, Any], period: str, test_period: str) -> dict[str, Any]:
         """OpenFisca's inputs as the restatement's: a computed variable given directly sets
         its flag and its given value."""
         inputs: dict[str, Any] = {}
@@ -451,13 +451,17 @@ class Translator:
             if variable.given_as is not None:
                 flag, name = variable.given_as
                 inputs[flag] = True
-                inputs[name] = self._value(key, value, period)
+                inputs[name] = self._value(key, value, period, test_period, name)
             else:
-                inputs[variable.name] = self._value(key, value, period)
+                inputs[variable.name] = self._value(key, value, period, test_period, variable.name)
         return inputs
 
-    def _value(self, key: str, value: Any, period: str) -> Any:
+    def _value(self, key: str, value: Any, period: str, test_period: str, name: str) -> Any:
+        """A value as the case gives it. OpenFisca sets a scalar input for the test's period:
+        for an input the restatement reads per period, that is a map {test period: value}."""
         variable = VARIABLES[key]
+        if not isinstance(value, dict) and self.takes_periods and name in self.periodic:
+            value = {test_period: value}
         if isinstance(value, dict):
             by_period = {period_text(p): self._scalar(variable, v) for p, v in value.items()}
             if self.takes_periods:
@@ -587,7 +591,7 @@ class PeerSuite:
         variable = VARIABLES[check.variable]
         try:
             if variable.kind == "input":
-                actual = _input_value(case, variable, check.member)
+                actual = _input_value(case, variable, check.member, check.case.get("period"))
                 return _compare_value(actual, check.expected, variable)
             results = {
                 r.info.name: r
@@ -598,13 +602,31 @@ class PeerSuite:
         result = results.get(variable.name)
         if result is None:
             return f"the restatement has no rule or decision {variable.name}"
-        return _compare_result(result, check.expected, variable, check.member)
+        if check.member is not None:
+            if result.info.role == "decision":
+                return f"{variable.name} is decided for the household, not per member"
+            by_member = {m.member: m for m in result.members or ()}
+            if check.member not in by_member:
+                return f"{variable.name} is not evaluated per member"
+            return _compare_result(by_member[check.member], check.expected, variable)
+        return _compare_result(result, check.expected, variable)
 
 
-def _input_value(case: Case, variable: Variable, member: str | None) -> Any:
-    if variable.name not in case.inputs:
-        raise Unexpressible(f"input {variable.name} has no value in the case")
-    return case.inputs[variable.name]
+def _input_value(case: Case, variable: Variable, member: str | None, period: str | None) -> Any:
+    """An input's value in the case as read (given, or its declared default) for the period."""
+    holder: Any = case.inputs
+    values: Mapping[str, Any] = case.inputs
+    if member is not None:
+        found = [m for m in getattr(case.inputs, "members", ()) if m.name == member]
+        if not found:
+            raise Unexpressible(f"member {member} is not in the case")
+        holder, values = found[0], found[0].inputs
+    series = getattr(holder, "series", {}).get(variable.name, {})
+    if period is not None and period in series:
+        return series[period]
+    if variable.name in values:
+        return values[variable.name]
+    raise Unexpressible(f"input {variable.name} has no value in the case for {period}")
 
 
 def _compare_value(actual: Any, expected: Any, variable: Variable) -> str:
@@ -636,10 +658,9 @@ def _compare_number(actual: Quantity, expected: Any, measure: str) -> str:
     return f"expected {to_cent(want)} {measure} (to the cent), got {format_quantity(actual)}"
 
 
-def _compare_result(
-    result: RuleResult, expected: Any, variable: Variable, member: str | None
-) -> str:
-    if result.info.role == "decision":
+def _compare_result(result: RuleResult | MemberResult, expected: Any, variable: Variable) -> str:
+    """A rule's (or one member's) outcome against the expected figure: not applicable is 0."""
+    if isinstance(result, RuleResult) and result.info.role == "decision":
         value = result.value
         if value is None:
             return f"{variable.name} is {result.status} ({result.reason})"
