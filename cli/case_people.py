@@ -18,11 +18,19 @@ import decimal
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from policyc.compiler.errors import did_you_mean
-from policyc.runtime.people import CaseInputs, Member, period_kind, spread_over_months
+from policyc.runtime.people import (
+    CaseInputs,
+    Member,
+    first_day,
+    period_kind,
+    spread_over_months,
+)
 
 if TYPE_CHECKING:
-    from policyc.cases import Node, Where
+    from policyc.cases import Case, Node, Where
     from policyc.compiler.checker import CheckedPolicy, InputInfo
     from policyc.problems import Problem
 
@@ -231,3 +239,21 @@ def case_inputs(
     inputs.period = period
     inputs.members = members
     return inputs
+
+
+def with_period(case: Case, period: str) -> Case:
+    """`case` evaluated for `period` (`run --period`): on the period's first day unless
+    `--on` says otherwise; raises InputError for a period that is not one."""
+    from policyc.compiler.errors import InputError
+
+    try:
+        start = first_day(period)
+    except ValueError as exc:
+        raise InputError(f"--period {period}: {exc}") from None
+    inputs = case_inputs(
+        dict(case.inputs),
+        dict(getattr(case.inputs, "series", {})),
+        period,
+        tuple(getattr(case.inputs, "members", ())),
+    )
+    return attrs.evolve(case, on=start, inputs=inputs)

@@ -41,6 +41,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
+from policyc.people_report import evaluated_period, member_lines, members_json
 from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
@@ -168,6 +169,9 @@ def to_json(
         "readings": readings,
         "results": [],
     }
+    period = evaluated_period(policy.checked, given, on)
+    if period is not None:
+        doc["period"] = period  # households and periods (people_report.py)
     sums = totals(totals_of or results)
     doc["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
     doc["totals_by_kind"] = {
@@ -185,6 +189,8 @@ def to_json(
         item["missing"] = list(r.missing)
         item["value"] = _value_json(r.value)
         item |= _after_caps_json(policy, r)
+        if r.members is not None:
+            item["members"] = members_json(r, money)
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)
@@ -376,6 +382,7 @@ def _rule_lines(r: RuleResult, explain: bool) -> list[str]:
     head += amount_text(r)
     lines = [head]
     lines.extend(shared_cap_lines(r))
+    lines.extend(member_lines(r))
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     elif r.reason:

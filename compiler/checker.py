@@ -312,6 +312,7 @@ class _Checker:
         self.amount_refs: dict[str, set[str]] = {}  # rule -> the rules whose amount it reads
         self.current_rule = ""
         self.sum_dims: dict[n.Expr, Dims] = {}
+        self.typing_rules: set[str] = set()  # rules whose amount `amount_of` is typing
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))

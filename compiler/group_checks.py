@@ -269,8 +269,17 @@ def _type_amount_of(checker: Any, expr: n.Call) -> Type:
     checker.amount_refs.setdefault(checker.current_rule, set()).add(name)
     if name in checker.rule_types:
         return checker.rule_types[name]  # type: ignore[no-any-return]
+    if name in checker.typing_rules:
+        return UNKNOWN  # a cycle, reported by check_cycles
     kept = len(checker.diagnostics)  # the rule's own check reports its errors, once
-    got = checker.type_of(rule.amount)
+    outer = checker.current_rule
+    checker.typing_rules.add(name)
+    checker.current_rule = name
+    try:
+        got = checker.type_of(rule.amount)
+    finally:
+        checker.current_rule = outer
+        checker.typing_rules.discard(name)
     del checker.diagnostics[kept:]
     return got if got.kind == "quantity" else UNKNOWN
 

@@ -1,0 +1,396 @@
+"""Households (a group of members in roles) and periods (inputs per month or year), issue 12.
+
+tests/fixtures/county-household/ restates a fictional county notice (城乡低保 by household
+per-capita income, 育儿补贴 per child under 18, 高龄津贴 per member aged 80, 取暖补贴 by a year's
+income); its cases sit on both sides of every edge and are worked out by hand from its text.
+Smaller policies below pin each construct's edges and the messages for what `check` and the case
+reader refuse.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policyc.cases import load_case
+from policyc.compiler.errors import InputError, PolicyError
+from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.runtime.people import divide_rounded, first_day, shift_period
+from policyc.runtime.quantity import Quantity
+from tests.conftest import PolicyFactory
+
+FIXTURE = Path(__file__).parent / "fixtures" / "county-household"
+POLICY = FIXTURE / "county-household.policy"
+
+GROUP = """
+group 家庭 {
+    role 申请人 one
+    role 配偶 at_most 1
+    role 子女 many
+}
+input 出生日期: date per member
+input 月收入: 元 per member per 月 flow
+input 住房面积: 平方米 per 月 optional "住房面积(存量)"
+input 工资: 元 per 月 flow optional
+"""
+
+
+def policyc(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policyc", *args], capture_output=True, text=True, check=False
+    )
+
+
+def run_case(policy: CompiledPolicy, folder: Path, text: str) -> dict[str, Any]:
+    path = folder / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    case = load_case(path, policy.checked)
+    assert case.on is not None
+    return {r.info.name: r for r in policy.evaluate(case.inputs, case.on, fast=False)}
+
+
+def refused(policy: CompiledPolicy, folder: Path, text: str) -> str:
+    path = folder / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_case(path, policy.checked)
+    return str(caught.value)
+
+
+def check_error(policies: PolicyFactory, rules: str, declarations: str = GROUP) -> str:
+    with pytest.raises(PolicyError) as caught:
+        policies.compile(rules, declarations)
+    return str(caught.value)
+
+
+# ---- the worked fixture ----------------------------------------------------------------------
+
+
+def test_the_fixture_cases_pass_policyc_test() -> None:
+    done = policyc("test", str(POLICY), str(FIXTURE / "cases"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "8 passed, 0 failed" in done.stdout
+
+
+def test_per_capita_income_is_rounded_as_declared_then_compared(tmp_path: Path) -> None:
+    policy = compile_policy(POLICY)
+    members = """members:
+  甲: {{role: 申请人, inputs: {{出生日期: 1980-05-01, 月收入: {income}}}}}
+  乙: {{role: 配偶, inputs: {{出生日期: 1980-05-01, 月收入: 0}}}}
+  丙: {{role: 子女, inputs: {{出生日期: 2015-05-01, 月收入: 0}}}}
+"""
+    # 2399.98 / 3 = 799.9933… → 799.99 (below 800): (800 − 799.99) × 3 = 0.03
+    low = run_case(policy, tmp_path, "period: 2026-03\n" + members.format(income="2399.98"))
+    assert low["低保金"].status == "applies"
+    assert low["低保金"].amount == Quantity.of("0.03", "元")
+    assert low["家庭月人均收入"].value == Quantity.of("799.99", "元/人")
+    # 2399.985 / 3 = 799.995 exactly → 四舍五入 800.00: not below the standard
+    edge = run_case(policy, tmp_path, "period: 2026-03\n" + members.format(income="2399.985"))
+    assert edge["家庭月人均收入"].value == Quantity.of("800", "元/人")
+    assert edge["低保金"].status == "not_applicable"
+
+
+def test_each_member_rule_pays_per_member_and_reports_each(tmp_path: Path) -> None:
+    policy = compile_policy(POLICY)
+    out = run_case(
+        policy,
+        tmp_path,
+        """period: 2026-03
+members:
+  母亲: {role: 申请人, inputs: {出生日期: 1980-05-01, 月收入: 5000}}
+  老大: {role: 子女, inputs: {出生日期: 2010-01-01}}
+  老二: {role: 子女, inputs: {出生日期: 2012-01-01}}
+  老三: {role: 子女, inputs: {出生日期: 2008-03-01}}
+""",
+    )
+    rule = out["育儿补贴"]
+    assert rule.amount == Quantity.of(400, "元")  # two children under 18, 200元 each
+    assert [(m.member, m.status) for m in rule.members] == [
+        ("老大", "applies"),
+        ("老二", "applies"),
+        ("老三", "not_applicable"),  # 满18周岁 on 2026-03-01, the period's first day
+    ]
+
+
+def test_a_member_without_an_input_leaves_the_rule_undetermined_naming_them(
+    tmp_path: Path,
+) -> None:
+    policy = compile_policy(POLICY)
+    out = run_case(
+        policy,
+        tmp_path,
+        """period: 2026-03
+members:
+  母亲: {role: 申请人, inputs: {出生日期: 1980-05-01, 月收入: 5000}}
+  老大: {role: 子女, inputs: {出生日期: 2010-01-01}}
+  老二: {role: 子女}
+""",
+    )
+    assert out["育儿补贴"].status == "undetermined"
+    assert out["育儿补贴"].missing == ("老二.出生日期",)
+    # the per-capita income needs every member's income for the month
+    assert out["低保金"].missing == ("老大.月收入[2026-03]", "老二.月收入[2026-03]")
+
+
+def test_json_gives_the_period_and_each_members_amount() -> None:
+    done = policyc(
+        "run", str(POLICY), "--case", str(FIXTURE / "cases" / "04-child-turns-18.yaml"),
+        "--format", "json",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    assert doc["period"] == "2026-03"
+    rule = next(r for r in doc["results"] if r["rule"] == "育儿补贴")
+    assert [(m["member"], m["status"]) for m in rule["members"]] == [
+        ("大女儿", "not_applicable"),
+        ("小儿子", "applies"),
+    ]
+    assert rule["members"][1]["amount"]["value"] == "200"
+
+
+def test_run_period_overrides_the_case_and_moves_the_evaluation_date() -> None:
+    case = str(FIXTURE / "cases" / "05-aged-80.yaml")
+    # 张大娘 born 1946-03-02 is 满80周岁 on 2026-03-02: in April both are
+    done = policyc("run", str(POLICY), "--case", case, "--period", "2026-04", "--format", "json")
+    doc = json.loads(done.stdout)
+    assert doc["period"] == "2026-04" and doc["on"] == "2026-04-01"
+    rule = next(r for r in doc["results"] if r["rule"] == "高龄津贴")
+    assert rule["amount"]["value"] == "200"
+    bad = policyc("run", str(POLICY), "--case", case, "--period", "2026-13")
+    assert bad.returncode == 2
+    assert "--period 2026-13" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# ---- periods ---------------------------------------------------------------------------------
+
+
+def test_periods_shift_and_start() -> None:
+    assert shift_period("2017-01", -1) == "2016-12"
+    assert shift_period("2017-03", -12) == "2016-03"
+    assert shift_period("2017", -12) == "2016"
+    assert first_day("2017") == date(2017, 1, 1)
+    assert first_day("2017-02") == date(2017, 2, 1)
+
+
+def test_last_month_january_and_year_total(policies: PolicyFactory, tmp_path: Path) -> None:
+    policy = policies.compile(
+        """
+  rule 上月 { kind 补贴  when last_month(工资) 低于 1000 元  amount 1 元 }
+  rule 一月 { kind 补贴  when january(住房面积) 超过 100 平方米  amount 2 元 }
+  rule 全年 { kind 补贴  when year_total(工资) 不超过 12000 元  amount 3 元 }
+  rule 去年 { kind 补贴  when last_year(工资) 低于 1000 元  amount 4 元 }
+""",
+        GROUP + "input 其他: 元 optional\n",
+    )
+    head = "members:\n  甲: {role: 申请人}\n"
+    out = run_case(
+        policy,
+        tmp_path,
+        "period: 2025-03\n" + head + "inputs:\n  工资: {2025-02: 999.99, 2025-03: 5000, "
+        "2024-03: 1000, 2024: 12000}\n  住房面积: {2025-01: 100.01}\n",
+    )
+    assert out["上月"].status == "applies"  # 999.99 低于 1000
+    assert out["一月"].status == "applies"  # 100.01 超过 100
+    assert out["去年"].status == "not_applicable"  # 1000 is not 低于 1000
+    # 2025's months are not all given: undetermined, naming each missing month
+    assert out["全年"].status == "undetermined"
+    assert "工资[2025-01]" in out["全年"].missing and "工资[2025-12]" in out["全年"].missing
+    # a year's value of a monthly flow is spread evenly: 12000 / 12 = 1000 each month
+    year = run_case(policy, tmp_path, "period: 2024\n" + head + "inputs:\n  工资: {2024: 12000}\n")
+    assert year["全年"].status == "applies"  # 12000 不超过 12000
+    over = run_case(
+        policy, tmp_path, "period: 2024\n" + head + "inputs:\n  工资: {2024: 12000.12}\n"
+    )
+    assert over["全年"].status == "not_applicable"
+
+
+def test_a_value_for_another_period_is_not_the_evaluated_periods(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        "  rule 工资补贴 { kind 补贴  when 工资 低于 1000 元  amount 1 元 }\n", GROUP
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        "period: 2025-03\nmembers:\n  甲: {role: 申请人}\ninputs:\n  工资: {2025-02: 1}\n",
+    )
+    assert out["工资补贴"].status == "undetermined"
+    assert out["工资补贴"].missing == ("工资[2025-03]",)
+
+
+def test_a_year_of_a_flow_that_does_not_divide_by_twelve_is_refused(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        "  rule 全年 { kind 补贴  when year_total(工资) > 0 元  amount 1 元 }\n", GROUP
+    )
+    message = refused(
+        policy,
+        tmp_path,
+        "period: 2017\nmembers:\n  甲: {role: 申请人}\ninputs:\n  工资: {2017: 100}\n",
+    )
+    assert "case.yaml:5:8: input `工资` for 2017" in message and "12 months" in message
+
+
+def test_check_refuses_conversions_the_document_does_not_allow(policies: PolicyFactory) -> None:
+    stock = check_error(
+        policies, "  rule 甲 { kind 补贴  when year_total(住房面积) > 0 平方米  amount 1 元 }\n"
+    )
+    assert "`住房面积` is not a flow" in stock
+    not_periodic = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  when last_month(其他) > 0 元  amount 1 元 }\n",
+        GROUP + "input 其他: 元\n",
+    )
+    assert "`其他` is not one" in not_periodic
+    flow_without_period = check_error(
+        policies, "  rule 甲 { kind 补贴  amount 1 元 }\n", "input 甲乙: 元 flow\n"
+    )
+    assert "is a `flow` but has no period" in flow_without_period
+
+
+# ---- households ------------------------------------------------------------------------------
+
+
+def test_counts_sums_and_any_over_members(policies: PolicyFactory, tmp_path: Path) -> None:
+    policy = policies.compile(
+        """
+  rule 多子女 { kind 补贴  when count(子女 where years_between(出生日期, on_date()) 不满 18 年) >= 2 人  amount 1 元 }
+  rule 有高龄 { kind 补贴  when any(members where years_between(出生日期, on_date()) 满 80 年)  amount 2 元 }
+  rule 收入 { kind 补贴  when sum(月收入 over 子女) 不超过 100 元  amount 3 元 }
+  rule 最高 { kind 补贴  amount max(月收入 where years_between(出生日期, on_date()) 满 18 年) }
+""",
+        GROUP,
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        """period: 2025-03
+members:
+  祖母: {role: 申请人, inputs: {出生日期: 1945-03-01, 月收入: 300}}
+  甲: {role: 子女, inputs: {出生日期: 2009-01-01, 月收入: 60}}
+  乙: {role: 子女, inputs: {出生日期: 2007-03-02, 月收入: 40}}
+""",
+    )
+    assert out["多子女"].status == "applies"  # 乙 is 17 until 2025-03-02
+    assert out["有高龄"].status == "applies"  # 祖母 is 满80 on 2025-03-01
+    assert out["收入"].status == "applies"  # 60 + 40 = 100, 不超过 includes it
+    assert out["最高"].amount == Quantity.of(300, "元")
+    later = run_case(
+        policy,
+        tmp_path,
+        """period: 2025-02
+members:
+  祖母: {role: 申请人, inputs: {出生日期: 1945-03-01, 月收入: 300}}
+  甲: {role: 子女, inputs: {出生日期: 2009-01-01, 月收入: 60.01}}
+  乙: {role: 子女, inputs: {出生日期: 2007-03-02, 月收入: 40}}
+""",
+    )
+    assert later["有高龄"].status == "not_applicable"  # 79 on 2025-02-01
+    assert later["收入"].status == "not_applicable"  # 100.01
+
+
+def test_the_case_reader_refuses_what_the_group_does_not_allow(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile("  rule 甲 { kind 补贴  each 子女  amount 1 元 }\n", GROUP)
+    too_many = refused(
+        policy,
+        tmp_path,
+        "members:\n  甲: {role: 申请人}\n  乙: {role: 配偶}\n  丙: {role: 配偶}\non: 2026-01-01\n",
+    )
+    assert "2 members are 配偶; 家庭 allows at most 1" in too_many
+    unknown_input = refused(
+        policy,
+        tmp_path,
+        "members:\n  甲: {role: 申请人, inputs: {生日: 1980-01-01}}\non: 2026-01-01\n",
+    )
+    assert "member `甲`: unknown input `生日`" in unknown_input
+    unknown_role = refused(policy, tmp_path, "members:\n  甲: {role: 家长}\non: 2026-01-01\n")
+    assert "`家长` is not a role of 家庭" in unknown_role
+    no_applicant = refused(policy, tmp_path, "members:\n  甲: {role: 子女}\non: 2026-01-01\n")
+    assert "家庭 needs a member who is 申请人" in no_applicant
+    household_level = refused(
+        policy,
+        tmp_path,
+        "members:\n  甲: {role: 申请人}\ninputs:\n  出生日期: 1980-01-01\non: 2026-01-01\n",
+    )
+    assert "input `出生日期` is per member" in household_level
+    bad_period = refused(policy, tmp_path, "period: 2026-1\nmembers:\n  甲: {role: 申请人}\n")
+    assert "`2026-1` is not a period" in bad_period
+
+
+def test_check_refuses_a_member_input_where_no_member_is_in_view(policies: PolicyFactory) -> None:
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  when years_between(出生日期, on_date()) 满 80 年  amount 1 元 }\n",
+    )
+    assert "`出生日期` is a value per member" in message
+    unknown_role = check_error(
+        policies, "  rule 甲 { kind 补贴  when count(孙子) > 0 人  amount 1 元 }\n"
+    )
+    assert "`孙子` is not a role of the group" in unknown_role
+    no_rounding = check_error(
+        policies, "  rule 甲 { kind 补贴  amount divide(sum(月收入), count(members)) × 1 人 }\n"
+    )
+    assert "`divide` must declare how its result is rounded" in no_rounding
+
+
+# ---- division and a rule's amount read by another ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "mode", "expected"),
+    [
+        ("1000", "3", ROUND_HALF_UP, "333.33"),
+        ("1000", "3", ROUND_UP, "333.34"),
+        ("0.05", "2", ROUND_HALF_UP, "0.03"),  # 0.025 exactly: a half goes up
+        ("0.05", "2", ROUND_HALF_EVEN, "0.02"),  # … or to the even 分
+        ("0.05", "2", ROUND_DOWN, "0.02"),
+        ("-0.05", "2", ROUND_DOWN, "-0.02"),  # toward zero
+        ("-0.05", "2", ROUND_HALF_UP, "-0.03"),  # away from zero
+    ],
+)
+def test_divide_is_exact_until_its_declared_rounding(
+    a: str, b: str, mode: str, expected: str
+) -> None:
+    got = divide_rounded(Quantity.of(a, "元"), Quantity.of(b, "人"), 2, mode)
+    assert got == Quantity.of(expected, "元/人")
+    assert got.value == Decimal(expected)
+
+
+def test_amount_of_chains_rules_and_check_refuses_a_cycle(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        """
+  rule 基本 { kind 补贴  when 其他 > 0 元  amount 10% of 其他 }
+  rule 加发 { kind 补贴  amount amount_of(基本) + 100 元 }
+""",
+        "input 其他: 元 optional\n",
+    )
+
+    def results(**given: Any) -> dict[str, Any]:
+        inputs = {k: Quantity.of(v, "元") for k, v in given.items()}
+        return {r.info.name: r for r in policy.evaluate(inputs, date(2023, 6, 1), fast=False)}
+
+    assert results(其他="1000")["加发"].amount == Quantity.of(200, "元")
+    assert results(其他="0")["加发"].amount == Quantity.of(100, "元")  # 基本 does not apply: 0
+    assert results()["加发"].status == "undetermined"  # 基本 is undetermined
+    message = check_error(
+        policies,
+        """
+  rule 甲 { kind 补贴  amount amount_of(乙) + 1 元 }
+  rule 乙 { kind 补贴  amount amount_of(甲) + 1 元 }
+""",
+        "",
+    )
+    assert "rules read each other's amounts in a cycle: 乙 → 甲 → 乙" in message
