@@ -171,7 +171,8 @@ def type_aggregate(checker: Any, expr: n.Aggregate | n.Call) -> Type:
             "a quantity per member, e.g. 月收入",
         )
         return UNKNOWN
-    return got
+    result: Type = got
+    return result
 
 
 def as_aggregate(expr: n.Expr) -> n.Aggregate | None:
@@ -321,6 +322,5 @@ def people_of(checker: Any) -> People:
         if rule.each is not None
     )
     dims = tuple((name, t.dims) for name, t in checker.rule_types.items() if t.kind == "quantity")
-    return attrs.evolve(
-        checker.people, each=each, rule_dims=dims, sum_dims=tuple(checker.sum_dims.items())
-    )
+    people: People = checker.people
+    return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=tuple(checker.sum_dims.items()))

@@ -54,9 +54,10 @@ def absent(ctx: Ctx, name: str) -> Any:
     from policyc.runtime.evaluation import Unknown
 
     inputs = ctx.inputs
-    plan = getattr(inputs, "plan", None)
+    plan = inputs.plan if isinstance(inputs, CaseInputs) else None
     member = ctx.member
     if plan is not None:
+        assert isinstance(inputs, CaseInputs)
         if member is not None and name in plan.member_inputs:
             value = member.values.get(name, _ABSENT)
             if value is not _ABSENT:
@@ -144,10 +145,9 @@ def at_period(ctx: Ctx, func: str, name: str, line: int) -> Any:
     from policyc.runtime.evaluation import Unknown, _show
 
     inputs = ctx.inputs
-    plan = getattr(inputs, "plan", None)
-    period = getattr(inputs, "period", None)
-    if plan is None or period is None:
+    if not isinstance(inputs, CaseInputs) or inputs.plan is None or inputs.period is None:
         return Unknown((f"{name}[{func}]",))
+    plan, period = inputs.plan, inputs.period
     member = ctx.member
     series = member.series if member is not None and name in plan.member_inputs else inputs.series
     values = series.get(name, {})
