@@ -394,3 +394,38 @@ def test_amount_of_chains_rules_and_check_refuses_a_cycle(
         "",
     )
     assert "rules read each other's amounts in a cycle: 乙 → 甲 → 乙" in message
+
+
+# ---- schema and batch ------------------------------------------------------------------------
+
+
+def test_schema_gives_members_roles_and_values_per_period() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    done = policyc("schema", str(POLICY))
+    schema = json.loads(done.stdout)
+    member = schema["properties"]["members"]["additionalProperties"]
+    assert member["properties"]["role"]["enum"] == ["申请人", "配偶", "子女", "其他成员"]
+    assert set(member["properties"]["inputs"]["properties"]) == {"出生日期", "月收入"}
+    assert schema["properties"]["inputs"]["properties"] == {}  # every input is a member's
+    good = {
+        "period": "2026-03",
+        "members": {"甲": {"role": "申请人", "inputs": {"月收入": {"2026-03": 1, "2026": 12}}}},
+    }
+    jsonschema.validate(good, schema)
+    for bad in (
+        {"period": "2026-13"},
+        {"members": {"甲": {"role": "家长"}}},
+        {"members": {"甲": {"role": "申请人", "inputs": {"月收入": {"2026-3": 1}}}}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
+def test_the_batch_path_refuses_a_household_policy_in_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    cases = tmp_path / "cases.csv"
+    cases.write_text("id,on\n1,2026-03-01\n", encoding="utf-8")
+    done = policyc("run", str(POLICY), "--cases", str(cases))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "a group (家庭)" in done.stderr
+    assert "run each case with --case" in done.stderr
