@@ -344,6 +344,7 @@ class _Checker:
         self.check_valid_reading(header)
         for define in self.file.all_defines():
             self.declare_define(define)
+        self.current_rule = ""
         self.check_structure(header)
         group_checks.check_cycles(self)
         self.check_after_amounts()
@@ -728,6 +729,7 @@ class _Checker:
         if name in self.defines or name in self.inputs:
             self.error(define.name.span, f"`{name}` is already declared")
         self.defines[name] = define
+        self.current_rule = name  # `amount_of` in a define: its edges for the cycle check
         if define.decided or isinstance(define.expr, n.Dated):
             # A decision, or a value that changes on dates (低保标准), names a value of any type.
             self.define_types[name] = self.type_of(define.expr)
@@ -917,6 +919,8 @@ class _Checker:
             group_checks.check_ref(self, expr)
             return self.inputs[expr.name].type
         if expr.name in self.define_types:
+            if self.current_rule:
+                self.amount_refs.setdefault(self.current_rule, set()).add(expr.name)
             return self.define_types[expr.name]
         if expr.name in self.tables:
             table = self.tables[expr.name]

@@ -343,6 +343,9 @@ class _Generator:
                 f"c.divide({left}, {right}, {places!r}, {rounding!r}, {render(e)!r}, "
                 f"{e.span.line})"
             )
+        if e.func == "given":
+            assert isinstance(e.args[0], n.Ref)
+            return f"c.given({e.args[0].name!r})"
         if e.func == "amount_of":
             assert isinstance(e.args[0], n.Ref)
             name = e.args[0].name

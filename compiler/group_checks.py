@@ -25,7 +25,7 @@ PERIOD_WORDS = {"月": "month", "month": "month", "年": "year", "year": "year"}
 ALL_MEMBERS = ("members", "成员")
 AGGREGATES = ("count", "sum", "min", "max", "any", "all")
 PERIOD_FUNCS = ("last_month", "last_year", "january", "year_total")
-PEOPLE_FUNCS = (*PERIOD_FUNCS, "divide", "amount_of")
+PEOPLE_FUNCS = (*PERIOD_FUNCS, "divide", "amount_of", "given")
 PERSON_DIMS = parse_measure("人").dims
 
 
@@ -220,7 +220,22 @@ def type_people_call(checker: Any, expr: n.Call) -> Type:
         return checker.type_of(args[0])  # type: ignore[no-any-return]
     if func == "divide":
         return _type_divide(checker, expr)
+    if func == "given":
+        return _type_given(checker, expr)
     return _type_amount_of(checker, expr)
+
+
+def _type_given(checker: Any, expr: n.Call) -> Type:
+    """`given(X)`: whether the case gives input X (for the evaluated period; a member's, for the
+    member in view). Never unknown: `if given(年龄) then 年龄 else years_between(…)`."""
+    from policyc.compiler.checker import BOOL, UNKNOWN
+
+    args = expr.args
+    if len(args) != 1 or not isinstance(args[0], n.Ref) or args[0].name not in checker.inputs:
+        checker.error(expr.span, "`given` takes the name of an input", "given(年龄)")
+        return UNKNOWN
+    checker.type_of(args[0])  # a member's input only where a member is in view
+    return BOOL
 
 
 def _type_divide(checker: Any, expr: n.Call) -> Type:
@@ -304,8 +319,10 @@ def check_cycles(checker: Any) -> None:
         for target in sorted(graph.get(name, ())):
             if state.get(target) == 1:
                 loop = " → ".join([*path[path.index(target) :], target])
-                rule = checker.rules_by_name[name]
-                checker.error(rule.name.span, f"rules read each other's amounts in a cycle: {loop}")
+                if any(step in checker.rules_by_name for step in path):
+                    owner = checker.rules_by_name.get(name) or checker.defines[name]
+                    message = f"rules read each other's amounts in a cycle: {loop}"
+                    checker.error(owner.name.span, message)
             elif target not in state:
                 visit(target, [*path, target])
         state[name] = 2

@@ -533,6 +533,9 @@ class Ctx:
     ) -> Value:
         return people_ops.amount_of(self, name, rules, each, zero, line)
 
+    def given(self, name: str) -> bool:
+        return not isinstance(self.get(name), Unknown)
+
     def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
         return people_ops.each_member(self, role, body, line)
 

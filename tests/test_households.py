@@ -429,3 +429,42 @@ def test_the_batch_path_refuses_a_household_policy_in_one_line(tmp_path: Path) -
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "a group (家庭)" in done.stderr
     assert "run each case with --case" in done.stderr
+
+
+def test_check_refuses_a_cycle_through_a_decided_value(policies: PolicyFactory) -> None:
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  when 合计 > 0 元  amount 1 元 }\n",
+        "decide 合计 = amount_of(甲) + 1 元\n",
+    )
+    assert "cycle: 合计 → 甲 → 合计" in message
+
+
+def test_given_lets_a_case_give_what_the_policy_would_compute(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        """
+  rule 高龄 {
+    kind 补贴
+    each members
+    when (if given(核定年龄) then 核定年龄 else years_between(出生日期, on_date())) 满 80 年
+    amount 100 元
+  }
+""",
+        GROUP + "input 核定年龄: 年 per member optional\n",
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        """on: 2025-03-01
+members:
+  甲: {role: 申请人, inputs: {核定年龄: 80}}
+  乙: {role: 配偶, inputs: {出生日期: 1945-03-02}}
+  丙: {role: 子女}
+""",
+    )
+    statuses = [(m.member, m.status) for m in out["高龄"].members]
+    # 甲's certified age counts; 乙 is 79 until 2025-03-02; 丙 gives neither: undetermined
+    assert statuses == [("甲", "applies"), ("乙", "not_applicable"), ("丙", "undetermined")]
+    assert out["高龄"].members[2].missing == ("丙.出生日期",)
