@@ -189,6 +189,8 @@ class _Generator:
             "role": "decision",
             "description": define.description,
         }
+        if define.name.text in self.policy.people.member_defines:
+            info["each"] = "members"
         return {
             "func": self.define_funcs[define.name.text],
             "role": "decision",

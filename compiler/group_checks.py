@@ -41,6 +41,7 @@ class People:
     each: tuple[tuple[str, str], ...] = ()  # (rule, role) of rules paid per member
     rule_dims: tuple[tuple[str, Dims], ...] = ()  # a rule's amount dims, for `amount_of`
     sum_dims: tuple[tuple[n.Expr, Dims], ...] = ()  # a `sum` over members: its zero's dims
+    member_defines: frozenset[str] = frozenset()  # defines and decides valued per member
 
     @property
     def period_of(self) -> dict[str, str]:
@@ -119,9 +120,22 @@ def _member_input_outside(checker: Any, expr: n.Ref) -> None:
 
 
 def check_ref(checker: Any, expr: n.Ref) -> None:
-    """A per-member input read where no member is in view is an error."""
-    if expr.name in checker.people.member_inputs and not checker.member_scope:
+    """A per-member input (or a value decided per member) read where no member is in view is
+    an error."""
+    if not checker.member_scope and (
+        expr.name in checker.people.member_inputs or expr.name in checker.member_defines
+    ):
         _member_input_outside(checker, expr)
+
+
+def reads_a_member(checker: Any, expr: n.Expr) -> bool:
+    """Whether `expr` reads a member's input or a value per member outside any expression over
+    members (count, sum…): then it has a value per member."""
+    if as_aggregate(expr) is not None:
+        return False
+    if isinstance(expr, n.Ref):
+        return expr.name in checker.people.member_inputs or expr.name in checker.member_defines
+    return any(reads_a_member(checker, child) for child in expr.child_nodes())
 
 
 def _role(checker: Any, name: str, span: Any) -> bool:
@@ -340,4 +354,6 @@ def people_of(checker: Any) -> People:
     )
     dims = tuple((name, t.dims) for name, t in checker.rule_types.items() if t.kind == "quantity")
     people: People = checker.people
-    return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=tuple(checker.sum_dims.items()))
+    sums = tuple(checker.sum_dims.items())
+    members = frozenset(checker.member_defines)
+    return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=sums, member_defines=members)

@@ -468,3 +468,32 @@ members:
     # 甲's certified age counts; 乙 is 79 until 2025-03-02; 丙 gives neither: undetermined
     assert statuses == [("甲", "applies"), ("乙", "not_applicable"), ("丙", "undetermined")]
     assert out["高龄"].members[2].missing == ("丙.出生日期",)
+
+
+def test_a_value_decided_per_member(policies: PolicyFactory, tmp_path: Path) -> None:
+    policy = policies.compile(
+        """
+  rule 未成年 { kind 补贴  when count(members where 年龄 不满 18 年) >= 1 人  amount 1 元 }
+  rule 高龄 { kind 补贴  each members  when 年龄 满 80 年  amount 100 元 }
+""",
+        GROUP + 'decide 年龄 = years_between(出生日期, on_date()) "成员的周岁"\n',
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        """on: 2025-03-01
+members:
+  甲: {role: 申请人, inputs: {出生日期: 1945-03-01}}
+  乙: {role: 子女, inputs: {出生日期: 2007-03-02}}
+""",
+    )
+    ages = [(m.member, m.value) for m in out["年龄"].members]
+    assert ages == [("甲", Quantity.of(80, "年")), ("乙", Quantity.of(17, "年"))]
+    assert out["未成年"].status == "applies"
+    assert out["高龄"].amount == Quantity.of(100, "元")
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  when 年龄 满 80 年  amount 1 元 }\n",
+        GROUP + "decide 年龄 = years_between(出生日期, on_date())\n",
+    )
+    assert "`年龄` is a value per member" in message
