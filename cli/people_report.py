@@ -14,10 +14,15 @@ from datetime import date
 from typing import Any
 
 from policyc.compiler.checker import CheckedPolicy
-from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, format_quantity
 
-_WORDS = {"applies": "适用", "not_applicable": "不适用", "undetermined": "无法判定"}
+_WORDS = {
+    "applies": "适用",
+    "not_applicable": "不适用",
+    "undetermined": "无法判定",
+    "decided": "判定",
+}
 
 
 def evaluated_period(
@@ -32,7 +37,7 @@ def evaluated_period(
     return period if period is not None else f"{on.year:04d}-{on.month:02d}"
 
 
-def members_json(r: RuleResult, money: Any) -> list[dict[str, Any]] | None:
+def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, Any]] | None:
     if r.members is None:
         return None
     return [
@@ -44,6 +49,7 @@ def members_json(r: RuleResult, money: Any) -> list[dict[str, Any]] | None:
             "amount": money(m.amount),
             "uncapped": money(m.uncapped),
             "missing": list(m.missing),
+            "value": value_json(m.value),
         }
         for m in r.members
     ]
@@ -56,6 +62,8 @@ def member_lines(r: RuleResult) -> list[str]:
         text = f"      · {m.member}（{m.role}）: {_WORDS.get(m.status, m.status)}"
         if m.amount is not None:
             text += f" {_money(m.amount)}"
+        if m.value is not None:
+            text += f" {show_value(m.value)}"
         if m.reason:
             text += f" — {m.reason}"
         lines.append(text)

@@ -190,7 +190,7 @@ def to_json(
         item["value"] = _value_json(r.value)
         item |= _after_caps_json(policy, r)
         if r.members is not None:
-            item["members"] = members_json(r, money)
+            item["members"] = members_json(r, money, _value_json)
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)

@@ -313,6 +313,7 @@ class _Checker:
         self.current_rule = ""
         self.sum_dims: dict[n.Expr, Dims] = {}
         self.typing_rules: set[str] = set()  # rules whose amount `amount_of` is typing
+        self.member_defines: set[str] = set()  # defines and decides valued per member
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
@@ -344,6 +345,7 @@ class _Checker:
         self.check_valid_reading(header)
         for define in self.file.all_defines():
             self.declare_define(define)
+        self.current_rule = ""
         self.check_structure(header)
         group_checks.check_cycles(self)
         self.check_after_amounts()
@@ -728,11 +730,17 @@ class _Checker:
         if name in self.defines or name in self.inputs:
             self.error(define.name.span, f"`{name}` is already declared")
         self.defines[name] = define
+        self.current_rule = name  # `amount_of` in a define: its edges for the cycle check
+        per_member = group_checks.reads_a_member(self, define.expr)
+        self.member_scope += per_member  # 年龄 = years_between(出生日期, …): one per member
         if define.decided or isinstance(define.expr, n.Dated):
             # A decision, or a value that changes on dates (低保标准), names a value of any type.
             self.define_types[name] = self.type_of(define.expr)
         else:
             self.define_types[name] = self.expect(define.expr, BOOL, "a condition")
+        self.member_scope -= per_member
+        if per_member:
+            self.member_defines.add(name)
 
     # ---- clauses and rules ----
     def check_structure(self, header: n.Header) -> None:
@@ -917,6 +925,9 @@ class _Checker:
             group_checks.check_ref(self, expr)
             return self.inputs[expr.name].type
         if expr.name in self.define_types:
+            group_checks.check_ref(self, expr)
+            if self.current_rule:
+                self.amount_refs.setdefault(self.current_rule, set()).add(expr.name)
             return self.define_types[expr.name]
         if expr.name in self.tables:
             table = self.tables[expr.name]

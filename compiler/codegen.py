@@ -189,6 +189,8 @@ class _Generator:
             "role": "decision",
             "description": define.description,
         }
+        if define.name.text in self.policy.people.member_defines:
+            info["each"] = "members"
         return {
             "func": self.define_funcs[define.name.text],
             "role": "decision",
@@ -343,6 +345,9 @@ class _Generator:
                 f"c.divide({left}, {right}, {places!r}, {rounding!r}, {render(e)!r}, "
                 f"{e.span.line})"
             )
+        if e.func == "given":
+            assert isinstance(e.args[0], n.Ref)
+            return f"c.given({e.args[0].name!r})"
         if e.func == "amount_of":
             assert isinstance(e.args[0], n.Ref)
             name = e.args[0].name

@@ -25,7 +25,7 @@ PERIOD_WORDS = {"月": "month", "month": "month", "年": "year", "year": "year"}
 ALL_MEMBERS = ("members", "成员")
 AGGREGATES = ("count", "sum", "min", "max", "any", "all")
 PERIOD_FUNCS = ("last_month", "last_year", "january", "year_total")
-PEOPLE_FUNCS = (*PERIOD_FUNCS, "divide", "amount_of")
+PEOPLE_FUNCS = (*PERIOD_FUNCS, "divide", "amount_of", "given")
 PERSON_DIMS = parse_measure("人").dims
 
 
@@ -41,6 +41,7 @@ class People:
     each: tuple[tuple[str, str], ...] = ()  # (rule, role) of rules paid per member
     rule_dims: tuple[tuple[str, Dims], ...] = ()  # a rule's amount dims, for `amount_of`
     sum_dims: tuple[tuple[n.Expr, Dims], ...] = ()  # a `sum` over members: its zero's dims
+    member_defines: frozenset[str] = frozenset()  # defines and decides valued per member
 
     @property
     def period_of(self) -> dict[str, str]:
@@ -119,9 +120,22 @@ def _member_input_outside(checker: Any, expr: n.Ref) -> None:
 
 
 def check_ref(checker: Any, expr: n.Ref) -> None:
-    """A per-member input read where no member is in view is an error."""
-    if expr.name in checker.people.member_inputs and not checker.member_scope:
+    """A per-member input (or a value decided per member) read where no member is in view is
+    an error."""
+    if not checker.member_scope and (
+        expr.name in checker.people.member_inputs or expr.name in checker.member_defines
+    ):
         _member_input_outside(checker, expr)
+
+
+def reads_a_member(checker: Any, expr: n.Expr) -> bool:
+    """Whether `expr` reads a member's input or a value per member outside any expression over
+    members (count, sum…): then it has a value per member."""
+    if as_aggregate(expr) is not None:
+        return False
+    if isinstance(expr, n.Ref):
+        return expr.name in checker.people.member_inputs or expr.name in checker.member_defines
+    return any(reads_a_member(checker, child) for child in expr.child_nodes())
 
 
 def _role(checker: Any, name: str, span: Any) -> bool:
@@ -171,7 +185,8 @@ def type_aggregate(checker: Any, expr: n.Aggregate | n.Call) -> Type:
             "a quantity per member, e.g. 月收入",
         )
         return UNKNOWN
-    return got
+    result: Type = got
+    return result
 
 
 def as_aggregate(expr: n.Expr) -> n.Aggregate | None:
@@ -219,7 +234,22 @@ def type_people_call(checker: Any, expr: n.Call) -> Type:
         return checker.type_of(args[0])  # type: ignore[no-any-return]
     if func == "divide":
         return _type_divide(checker, expr)
+    if func == "given":
+        return _type_given(checker, expr)
     return _type_amount_of(checker, expr)
+
+
+def _type_given(checker: Any, expr: n.Call) -> Type:
+    """`given(X)`: whether the case gives input X (for the evaluated period; a member's, for the
+    member in view). Never unknown: `if given(年龄) then 年龄 else years_between(…)`."""
+    from policyc.compiler.checker import BOOL, UNKNOWN
+
+    args = expr.args
+    if len(args) != 1 or not isinstance(args[0], n.Ref) or args[0].name not in checker.inputs:
+        checker.error(expr.span, "`given` takes the name of an input", "given(年龄)")
+        return UNKNOWN
+    checker.type_of(args[0])  # a member's input only where a member is in view
+    return BOOL
 
 
 def _type_divide(checker: Any, expr: n.Call) -> Type:
@@ -303,8 +333,10 @@ def check_cycles(checker: Any) -> None:
         for target in sorted(graph.get(name, ())):
             if state.get(target) == 1:
                 loop = " → ".join([*path[path.index(target) :], target])
-                rule = checker.rules_by_name[name]
-                checker.error(rule.name.span, f"rules read each other's amounts in a cycle: {loop}")
+                if any(step in checker.rules_by_name for step in path):
+                    owner = checker.rules_by_name.get(name) or checker.defines[name]
+                    message = f"rules read each other's amounts in a cycle: {loop}"
+                    checker.error(owner.name.span, message)
             elif target not in state:
                 visit(target, [*path, target])
         state[name] = 2
@@ -321,6 +353,7 @@ def people_of(checker: Any) -> People:
         if rule.each is not None
     )
     dims = tuple((name, t.dims) for name, t in checker.rule_types.items() if t.kind == "quantity")
-    return attrs.evolve(
-        checker.people, each=each, rule_dims=dims, sum_dims=tuple(checker.sum_dims.items())
-    )
+    people: People = checker.people
+    sums = tuple(checker.sum_dims.items())
+    members = frozenset(checker.member_defines)
+    return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=sums, member_defines=members)

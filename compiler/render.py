@@ -208,6 +208,8 @@ def _people_call(r: _Renderer, e: n.Call) -> str:
         how = modes.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
         to = unit.name if isinstance(unit, n.Ref) else ""
         return f"{r.operand(e.args[0])} ÷ {r.operand(e.args[1])}（{how}到{to}）"
+    if e.func == "given" and e.args:
+        return f"案例给出了{r.render(e.args[0])}"
     if e.func == "amount_of" and e.args:
         return f"「{r.render(e.args[0])}」的金额"
     return ""

@@ -132,6 +132,7 @@ class RuleInfo:
     refers: tuple[str, ...] = ()
     description: str = ""
     flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
+    each: str = ""  # a decided value per member of this role ("members": every member)
 
 
 @attrs.frozen
@@ -300,13 +301,15 @@ class Ctx:
         self.each_outcomes: list[tuple[Any, Any]] | None = None
 
     def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
-        """A `define` or `decide`, computed once per case; later uses cite the value."""
-        if name in self._memo:
-            value = self._memo[name]
+        """A `define` or `decide`, computed once per case (once per member where a member is in
+        view: it may read the member's inputs); later uses cite the value."""
+        key = name if self.member is None else f"{name}\x00{self.member.name}"
+        if key in self._memo:
+            value = self._memo[key]
             if self.explain:
                 self.step(f"{name} = {_show(value)}", line)
             return value
-        value = self._memo[name] = function(self)
+        value = self._memo[key] = function(self)
         return value
 
     def in_force(self, day: date) -> bool:
@@ -352,6 +355,8 @@ class Ctx:
         """A `decide`d value (a warning level, a unit), with the steps that decided it."""
         self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "decided", steps=self.steps)
+        if info.each:  # a value per member (年龄 of each): runtime/people_ops.py
+            return people_ops.decide_each(self, info, function, result)
         try:
             value = self.use(info.name, function)
         except NotApplicable as exc:
@@ -532,6 +537,9 @@ class Ctx:
         line: int,
     ) -> Value:
         return people_ops.amount_of(self, name, rules, each, zero, line)
+
+    def given(self, name: str) -> bool:
+        return not isinstance(self.get(name), Unknown)
 
     def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
         return people_ops.each_member(self, role, body, line)

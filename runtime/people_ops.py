@@ -40,6 +40,7 @@ class MemberResult:
     amount: Quantity | None = None
     uncapped: Quantity | None = None
     missing: tuple[str, ...] = ()
+    value: Any = None  # a decided value per member
 
 
 def _unknown(*values: Any) -> Any:
@@ -54,9 +55,10 @@ def absent(ctx: Ctx, name: str) -> Any:
     from policyc.runtime.evaluation import Unknown
 
     inputs = ctx.inputs
-    plan = getattr(inputs, "plan", None)
+    plan = inputs.plan if isinstance(inputs, CaseInputs) else None
     member = ctx.member
     if plan is not None:
+        assert isinstance(inputs, CaseInputs)
         if member is not None and name in plan.member_inputs:
             value = member.values.get(name, _ABSENT)
             if value is not _ABSENT:
@@ -144,10 +146,9 @@ def at_period(ctx: Ctx, func: str, name: str, line: int) -> Any:
     from policyc.runtime.evaluation import Unknown, _show
 
     inputs = ctx.inputs
-    plan = getattr(inputs, "plan", None)
-    period = getattr(inputs, "period", None)
-    if plan is None or period is None:
+    if not isinstance(inputs, CaseInputs) or inputs.plan is None or inputs.period is None:
         return Unknown((f"{name}[{func}]",))
+    plan, period = inputs.plan, inputs.period
     member = ctx.member
     series = member.series if member is not None and name in plan.member_inputs else inputs.series
     values = series.get(name, {})
@@ -270,6 +271,44 @@ def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> A
         capped = capped or before is not None
         uncapped = whole if uncapped is None else uncapped + whole
     return amount, (uncapped if capped else None)
+
+
+def decide_each(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any) -> Any:
+    """A value decided per member (`decide 年龄 = years_between(出生日期, on_date())`): each
+    member's value; undetermined, naming what is missing, while any member's is."""
+    from policyc.runtime.evaluation import NotApplicable, Unknown
+
+    found: list[MemberResult] = []
+    missing: Any = None
+    saved = ctx.member
+    try:
+        for member in members_of(ctx, info.each):
+            ctx.member = member
+            try:
+                value = ctx.use(info.name, function)
+            except NotApplicable as exc:
+                found.append(MemberResult(member.name, member.role, "undetermined", exc.reason))
+                continue
+            if isinstance(value, Unknown):
+                missing = _unknown(missing, value)
+                reason = "需要输入 " + "、".join(value.names)
+                found.append(
+                    MemberResult(
+                        member.name, member.role, "undetermined", reason, missing=value.names
+                    )
+                )
+            else:
+                found.append(MemberResult(member.name, member.role, "decided", value=value))
+    finally:
+        ctx.member = saved
+    result.members = tuple(found)
+    if missing is not None:
+        result.status, result.missing = "undetermined", missing.names
+        result.reason = "需要输入 " + "、".join(missing.names)
+    elif any(m.status != "decided" for m in found):
+        result.status = "undetermined"
+        result.reason = next(m.reason for m in found if m.status != "decided")
+    return result
 
 
 def member_results(outcomes: list[tuple[Any, Any]]) -> tuple[MemberResult, ...]:

@@ -394,3 +394,106 @@ def test_amount_of_chains_rules_and_check_refuses_a_cycle(
         "",
     )
     assert "rules read each other's amounts in a cycle: 乙 → 甲 → 乙" in message
+
+
+# ---- schema and batch ------------------------------------------------------------------------
+
+
+def test_schema_gives_members_roles_and_values_per_period() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    done = policyc("schema", str(POLICY))
+    schema = json.loads(done.stdout)
+    member = schema["properties"]["members"]["additionalProperties"]
+    assert member["properties"]["role"]["enum"] == ["申请人", "配偶", "子女", "其他成员"]
+    assert set(member["properties"]["inputs"]["properties"]) == {"出生日期", "月收入"}
+    assert schema["properties"]["inputs"]["properties"] == {}  # every input is a member's
+    good = {
+        "period": "2026-03",
+        "members": {"甲": {"role": "申请人", "inputs": {"月收入": {"2026-03": 1, "2026": 12}}}},
+    }
+    jsonschema.validate(good, schema)
+    for bad in (
+        {"period": "2026-13"},
+        {"members": {"甲": {"role": "家长"}}},
+        {"members": {"甲": {"role": "申请人", "inputs": {"月收入": {"2026-3": 1}}}}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
+
+
+def test_the_batch_path_refuses_a_household_policy_in_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    cases = tmp_path / "cases.csv"
+    cases.write_text("id,on\n1,2026-03-01\n", encoding="utf-8")
+    done = policyc("run", str(POLICY), "--cases", str(cases))
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "a group (家庭)" in done.stderr
+    assert "run each case with --case" in done.stderr
+
+
+def test_check_refuses_a_cycle_through_a_decided_value(policies: PolicyFactory) -> None:
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  when 合计 > 0 元  amount 1 元 }\n",
+        "decide 合计 = amount_of(甲) + 1 元\n",
+    )
+    assert "cycle: 合计 → 甲 → 合计" in message
+
+
+def test_given_lets_a_case_give_what_the_policy_would_compute(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        """
+  rule 高龄 {
+    kind 补贴
+    each members
+    when (if given(核定年龄) then 核定年龄 else years_between(出生日期, on_date())) 满 80 年
+    amount 100 元
+  }
+""",
+        GROUP + "input 核定年龄: 年 per member optional\n",
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        """on: 2025-03-01
+members:
+  甲: {role: 申请人, inputs: {核定年龄: 80}}
+  乙: {role: 配偶, inputs: {出生日期: 1945-03-02}}
+  丙: {role: 子女}
+""",
+    )
+    statuses = [(m.member, m.status) for m in out["高龄"].members]
+    # 甲's certified age counts; 乙 is 79 until 2025-03-02; 丙 gives neither: undetermined
+    assert statuses == [("甲", "applies"), ("乙", "not_applicable"), ("丙", "undetermined")]
+    assert out["高龄"].members[2].missing == ("丙.出生日期",)
+
+
+def test_a_value_decided_per_member(policies: PolicyFactory, tmp_path: Path) -> None:
+    policy = policies.compile(
+        """
+  rule 未成年 { kind 补贴  when count(members where 年龄 不满 18 年) >= 1 人  amount 1 元 }
+  rule 高龄 { kind 补贴  each members  when 年龄 满 80 年  amount 100 元 }
+""",
+        GROUP + 'decide 年龄 = years_between(出生日期, on_date()) "成员的周岁"\n',
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        """on: 2025-03-01
+members:
+  甲: {role: 申请人, inputs: {出生日期: 1945-03-01}}
+  乙: {role: 子女, inputs: {出生日期: 2007-03-02}}
+""",
+    )
+    ages = [(m.member, m.value) for m in out["年龄"].members]
+    assert ages == [("甲", Quantity.of(80, "年")), ("乙", Quantity.of(17, "年"))]
+    assert out["未成年"].status == "applies"
+    assert out["高龄"].amount == Quantity.of(100, "元")
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  when 年龄 满 80 年  amount 1 元 }\n",
+        GROUP + "decide 年龄 = years_between(出生日期, on_date())\n",
+    )
+    assert "`年龄` is a value per member" in message
