@@ -45,6 +45,7 @@ import attrs
 import yaml
 
 from policyc.cases import CASE_KEYS, Case, case_from_data
+from policyc.compiler import nodes as n
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
@@ -74,15 +75,14 @@ class Variable:
     kind: str
     members: Mapping[str, str] = attrs.field(factory=dict)
     measure: str = "元"  # money is compared to the cent; any other measure exactly
-    # A computed variable a case may give instead: (the flag saying it is given, the input).
-    given_as: tuple[str, str] | None = None
+    # A computed variable a case may give instead: the input holding the given value, which the
+    # restatement reads with `given(…)` in place of the computation.
+    given_as: str | None = None
 
 
 VARIABLES: dict[str, Variable] = {
     "birth": Variable("出生日期", "person", "input"),
-    "age": Variable(
-        "年龄", "person", "decision", measure="年", given_as=("年龄已给出", "给定年龄")
-    ),
+    "age": Variable("年龄", "person", "decision", measure="年", given_as="给定年龄"),
     "salary": Variable("工资", "person", "input"),
     "capital_returns": Variable("资本收益", "person", "input"),
     "basic_income": Variable("基本收入", "person", "rule"),
@@ -100,9 +100,7 @@ VARIABLES: dict[str, Variable] = {
         "input",
         {"owner": "业主", "tenant": "租户", "free_lodger": "免费寄住", "homeless": "无家可归"},
     ),
-    "household_income": Variable(
-        "家庭收入", "household", "decision", given_as=("家庭收入已给出", "给定家庭收入")
-    ),
+    "household_income": Variable("家庭收入", "household", "decision", given_as="给定家庭收入"),
     "housing_allowance": Variable("住房补贴", "household", "rule"),
     "parenting_allowance": Variable("育儿补贴", "household", "rule"),
     "meal_price": Variable("餐价", "household", "rule"),
@@ -440,17 +438,41 @@ class Translator:
             }
         if readings:
             case["readings"] = dict(readings)
+        if self.takes_members:
+            self._fill_defaults(case, period)
         return case
 
+    def _fill_defaults(self, case: dict[str, Any], period: str) -> None:
+        """OpenFisca gives every variable its default where a test gives none: each member's
+        inputs, and a periodic input's value for each month evaluated. The language applies a
+        household input's default itself, not yet a member's or a period's (requested of
+        h/people): the translator writes the restatement's own declared `default` there."""
+        months = _months_of(period)
+        for name, info in self.policy.checked.inputs.items():
+            if info.decl.presence != "default":
+                continue
+            default = _declared_default(info.decl.default)
+            periodic = name in self.periodic
+            if name in self.policy.checked.people.member_inputs:
+                for member in case.get("members", {}).values():
+                    given = member["inputs"]
+                    if name not in given:
+                        given[name] = {m: default for m in months} if periodic else default
+                    elif periodic and isinstance(given[name], dict):
+                        _add_months(given[name], months, default)
+            elif periodic and isinstance(case["inputs"].get(name), dict):
+                _add_months(case["inputs"][name], months, default)
+            elif periodic:
+                case["inputs"][name] = {m: default for m in months}
+
     def _inputs(self, given: Mapping[str, Any], period: str, test_period: str) -> dict[str, Any]:
-        """OpenFisca's inputs as the restatement's: a computed variable given directly sets
-        its flag and its given value."""
+        """OpenFisca's inputs as the restatement's: a computed variable given directly is its
+        `given_as` input."""
         inputs: dict[str, Any] = {}
         for key, value in given.items():
             variable = VARIABLES[key]
             if variable.given_as is not None:
-                flag, name = variable.given_as
-                inputs[flag] = True
+                name = variable.given_as
                 inputs[name] = self._value(key, value, period, test_period, name)
             else:
                 inputs[variable.name] = self._value(key, value, period, test_period, variable.name)
@@ -484,6 +506,31 @@ class Translator:
         if isinstance(value, int | Decimal):
             return Decimal(value)
         raise Unexpressible(f"input value {value!r} for {variable.name} is not read")
+
+
+def _months_of(period: str) -> list[str]:
+    """The months a period holds: itself, or a year's twelve."""
+    if len(period) == 4:
+        return [f"{period}-{m:02d}" for m in range(1, 13)]
+    return [period]
+
+
+def _add_months(values: dict[str, Any], months: list[str], default: Any) -> None:
+    """The default for each month given neither itself nor through its year."""
+    for month in months:
+        if month not in values and month[:4] not in values:
+            values[month] = default
+
+
+def _declared_default(default: Any) -> Any:
+    """An input's declared `default` as a case writes it."""
+    if isinstance(default, n.DateLit):
+        return default.value.isoformat()
+    if isinstance(default, n.BoolLit):
+        return default.value
+    if isinstance(default, n.QuantityLit):
+        return f"{default.number}{default.measure}"
+    return str(default)
 
 
 def _vector_width(inputs: Mapping[str, Any], outputs: Mapping[str, Any]) -> int:
@@ -603,13 +650,12 @@ class PeerSuite:
         if result is None:
             return f"the restatement has no rule or decision {variable.name}"
         if check.member is not None:
-            if result.info.role == "decision":
-                return f"{variable.name} is decided for the household, not per member"
             by_member = {m.member: m for m in result.members or ()}
             if check.member not in by_member:
                 return f"{variable.name} is not evaluated per member"
-            return _compare_result(by_member[check.member], check.expected, variable)
-        return _compare_result(result, check.expected, variable)
+            decision = result.info.role == "decision"
+            return _compare_result(by_member[check.member], check.expected, variable, decision)
+        return _compare_result(result, check.expected, variable, result.info.role == "decision")
 
 
 def _input_value(case: Case, variable: Variable, member: str | None, period: str | None) -> Any:
@@ -658,9 +704,12 @@ def _compare_number(actual: Quantity, expected: Any, measure: str) -> str:
     return f"expected {to_cent(want)} {measure} (to the cent), got {format_quantity(actual)}"
 
 
-def _compare_result(result: RuleResult | MemberResult, expected: Any, variable: Variable) -> str:
-    """A rule's (or one member's) outcome against the expected figure: not applicable is 0."""
-    if isinstance(result, RuleResult) and result.info.role == "decision":
+def _compare_result(
+    result: RuleResult | MemberResult, expected: Any, variable: Variable, decision: bool
+) -> str:
+    """A rule's or a decided value's outcome (or one member's) against the expected value: a
+    rule that does not apply is OpenFisca's default, 0."""
+    if decision:
         value = result.value
         if value is None:
             return f"{variable.name} is {result.status} ({result.reason})"

@@ -1,11 +1,10 @@
 """OpenFisca's own country-template tests, run against policyc's restatement of its rules.
 
-The tests are read from the installed `openfisca-country-template` (extra `peers`); without it
-every test here fails saying which extra to install, never skips. `PASSING` lists the OpenFisca
-tests the restatement passes today: each is a pytest test that must keep passing; the rest fail
-for a stated reason, shown by `python -m tests.peers.run_openfisca_suite -v` (not collected here,
-so that a language construct still missing does not turn the suite red). `test_pass_count` prints
-the table by file and holds the count at least at today's figure.
+The tests are read from the installed `openfisca-country-template` (extra `peers`) at collection
+time: one pytest test per OpenFisca test, its id the file, its position and its name. Without the
+package a single test fails saying which extra to install; nothing is skipped. A test the
+restatement does not pass fails with the reason (`python -m tests.peers.run_openfisca_suite -v`
+prints them all). `test_pass_count` prints the passes by file and asserts all 38.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ from tests.peers.openfisca import (
     EXPECTED_TESTS,
     RESTATEMENT,
     Outcome,
+    PeerMissing,
     PeerSuite,
     PeerTest,
     Translator,
@@ -33,25 +33,16 @@ from tests.peers.openfisca import (
     to_cent,
 )
 
-# OpenFisca tests the restatement passes, by file and position (file::n:name).
-PASSING = (
-    "age.yaml::1", "age.yaml::2", "age.yaml::3", "age.yaml::4",
-    "basic_income.yaml::1", "basic_income.yaml::2", "basic_income.yaml::3",
-    "basic_income.yaml::4", "basic_income.yaml::5", "basic_income.yaml::6",
-    "housing_allowance.yaml::1", "housing_allowance.yaml::2",
-    "income_tax.yaml::1",
-    "meal_price.yaml::1",
-    "reforms/add_dynamic_variable.yaml::1",
-    "reforms/add_inline_parametric_reform.yaml::1",
-    "reforms/add_new_tax.yaml::1", "reforms/add_new_tax.yaml::2",
-    "reforms/modify_social_security_taxation.yaml::1",
-    "reforms/modify_social_security_taxation.yaml::2",
-    "reforms/modify_social_security_taxation.yaml::3",
-    "social_security_contribution.yaml::1", "social_security_contribution.yaml::2",
-    "social_security_contribution.yaml::3", "social_security_contribution.yaml::4",
-    "social_security_contribution.yaml::5", "social_security_contribution.yaml::6",
-    "swimming_pool_access.yaml::1",
-)  # fmt: skip
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "peer_test" not in metafunc.fixturenames:
+        return
+    try:
+        tests: list[PeerTest | PeerMissing] = list(peer_tests())
+    except PeerMissing as exc:
+        metafunc.parametrize("peer_test", [exc], ids=["peers-extra-missing"])
+        return
+    metafunc.parametrize("peer_test", tests, ids=[t.id for t in tests if isinstance(t, PeerTest)])
 
 
 @functools.cache
@@ -59,16 +50,10 @@ def _suite() -> PeerSuite:
     return PeerSuite()
 
 
-@functools.cache
-def _tests() -> dict[str, PeerTest]:
-    return {t.id.split(":", 3)[0] + "::" + str(t.index + 1): t for t in peer_tests()}
-
-
-@pytest.mark.parametrize("key", PASSING)
-def test_openfisca_test_passes(key: str) -> None:
-    test = _tests().get(key)
-    assert test is not None, f"{key}: no such test in the installed package"
-    outcome = _suite().run(test)
+def test_openfisca_test_passes(peer_test: PeerTest | PeerMissing) -> None:
+    if isinstance(peer_test, PeerMissing):
+        pytest.fail(str(peer_test))
+    outcome = _suite().run(peer_test)
     assert outcome.passed, "\n".join(outcome.failures)
 
 
@@ -78,9 +63,9 @@ def test_pass_count(capsys: pytest.CaptureFixture[str]) -> None:
         print("\nOpenFisca country-template 8.2.0 tests passed by the policyc restatement:")
         print(table(outcomes))
     assert len(outcomes) == EXPECTED_TESTS
-    passed = {o.test.file + "::" + str(o.test.index + 1) for o in outcomes if o.passed}
-    assert set(PASSING) <= passed
-    assert len(passed) >= len(PASSING)
+    assert len({o.test.file for o in outcomes}) == 15
+    failing = [o.test.id for o in outcomes if not o.passed]
+    assert not failing
 
 
 def test_the_restatement_checks_strictly_and_is_canonical() -> None:
@@ -193,7 +178,7 @@ def test_a_computed_variable_given_directly_replaces_its_formula() -> None:
         },
     )
     (first, _second) = _translator().checks(test)
-    assert first.case["inputs"]["年龄已给出"] is True and first.case["inputs"]["给定年龄"] == 17
+    assert first.case["members"]["本人"]["inputs"]["给定年龄"] == {"2016-12": 17}
     assert _suite().run(test).passed
     adult = PeerTest(
         "x.yaml",
@@ -240,6 +225,30 @@ def test_money_is_compared_to_the_cent_not_within_a_margin() -> None:
         )
         .passed
     )
+
+
+def test_the_defaults_a_test_leaves_out_are_the_restatements_declared_ones() -> None:
+    # A person given only a salary for 2016 (a year), evaluated for 2017-01: OpenFisca's default
+    # salary 0 for 2017-01, birth 1970-01-01; a year case holds each month's default.
+    test = PeerTest(
+        "x.yaml",
+        0,
+        "d",
+        {
+            "period": "2017-01",
+            "input": {"household": {"adults": ["A"]}, "persons": {"A": {"salary": {2016: 0}}}},
+            "output": {
+                "persons": {"A": {"income_tax": 0}},
+                "household": {"housing_tax": {2017: 200}},
+            },
+        },
+    )
+    month, year = _translator().checks(test)
+    given = month.case["members"]["A"]["inputs"]
+    assert given["工资"] == {"2016": 0, "2017-01": "0元"}
+    assert given["出生日期"] == "1970-01-01"
+    assert sorted(year.case["inputs"]["居住状况"]) == [f"2017-{m:02d}" for m in range(1, 13)]
+    assert _suite().run(test).passed
 
 
 def test_a_parameter_override_amends_the_dated_value() -> None:
