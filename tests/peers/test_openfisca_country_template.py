@@ -69,8 +69,18 @@ def test_pass_count(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_restatement_checks_strictly_and_is_canonical() -> None:
-    assert main(["check", "--strict", str(RESTATEMENT)]) == 0
+    assert main(["check", "--strict", "--coverage", str(RESTATEMENT)]) == 0
     assert main(["fmt", "--check", str(RESTATEMENT)]) == 0
+
+
+def test_our_own_example_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    policy = RESTATEMENT / "country-template.policy"
+    assert main(["test", str(policy), str(RESTATEMENT / "examples")]) == 0
+    # 可支配收入 is decided, not expected: 3000 + 1200 − 450 − 60 − 600 / 12 = 3640.
+    case = RESTATEMENT / "examples" / "01-couple-with-a-child.yaml"
+    capsys.readouterr()
+    assert main(["run", str(policy), "--case", str(case)]) == 0
+    assert "可支配收入: 3640元" in capsys.readouterr().out
 
 
 # ---- the translator's own rules ------------------------------------------------------------
