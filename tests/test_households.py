@@ -497,3 +497,15 @@ members:
         GROUP + "decide 年龄 = years_between(出生日期, on_date())\n",
     )
     assert "`年龄` is a value per member" in message
+
+
+def test_the_site_shows_the_roles_and_the_inputs_per_member_and_period() -> None:
+    from policyc.compiler.site.assemble import render_docs
+
+    page = render_docs([compile_policy(POLICY).checked])["docs/county-household.md"]
+    assert "## 家庭成员 {#group}" in page
+    assert "| 申请人 | 一人 | 提出申请的家庭成员 |" in page
+    assert "| 配偶 | 至多 1 人 | — |" in page
+    assert "| 子女 | 若干（可以没有） | — |" in page
+    assert "| 月收入 | 数量（元），每位成员，按月，可逐月相加 | 按成员填写" in page
+    assert "**按成员**：对每位子女分别判断、分别计发" in page
