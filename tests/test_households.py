@@ -509,3 +509,12 @@ def test_the_site_shows_the_roles_and_the_inputs_per_member_and_period() -> None
     assert "| 子女 | 若干（可以没有） | — |" in page
     assert "| 月收入 | 数量（元），每位成员，按月，可逐月相加 | 按成员填写" in page
     assert "**按成员**：对每位子女分别判断、分别计发" in page
+
+
+def test_the_language_guide_shows_a_fixture_case_as_it_is() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    shown = guide.split("# tests/fixtures/county-household/cases/04-child-turns-18.yaml\n")[1]
+    block = "\n".join(line[2:] for line in shown.split("```")[0].splitlines()).strip()
+    fixture = (FIXTURE / "cases" / "04-child-turns-18.yaml").read_text(encoding="utf-8")
+    case_lines = [line for line in fixture.splitlines() if not line.startswith("#")]
+    assert block == "\n".join(case_lines).strip()
