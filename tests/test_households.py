@@ -518,3 +518,32 @@ def test_the_language_guide_shows_a_fixture_case_as_it_is() -> None:
     fixture = (FIXTURE / "cases" / "04-child-turns-18.yaml").read_text(encoding="utf-8")
     case_lines = [line for line in fixture.splitlines() if not line.startswith("#")]
     assert block == "\n".join(case_lines).strip()
+
+
+def test_fast_and_traced_paths_agree_on_every_fixture_case() -> None:
+    policy = compile_policy(POLICY)
+    for path in sorted((FIXTURE / "cases").glob("*.yaml")):
+        case = load_case(path, policy.checked)
+        assert case.on is not None
+        fast = policy.evaluate(case.inputs, case.on, fast=True)
+        traced = policy.evaluate(case.inputs, case.on, fast=False)
+        assert fast == traced, path.name
+
+
+def test_a_year_reads_a_monthly_flow_as_the_sum_of_its_months(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        "  rule 年工资 { kind 补贴  when 工资 超过 1200 元  amount 1 元 }\n", GROUP
+    )
+    months = ", ".join(f"2024-{m:02d}: 100" for m in range(1, 13))
+    head = "period: 2024\nmembers:\n  甲: {role: 申请人}\ninputs:\n"
+    exactly = run_case(policy, tmp_path, head + f"  工资: {{{months}}}\n")
+    assert exactly["年工资"].status == "not_applicable"  # 1200 is not 超过 1200
+    more = run_case(
+        policy, tmp_path, head + f"  工资: {{{months.replace(': 100', ': 100.01', 1)}}}\n"
+    )
+    assert more["年工资"].status == "applies"
+    eleven = months.rsplit(",", 1)[0]
+    missing = run_case(policy, tmp_path, head + f"  工资: {{{eleven}}}\n")
+    assert missing["年工资"].missing == ("工资[2024]",)
