@@ -547,3 +547,28 @@ def test_a_year_reads_a_monthly_flow_as_the_sum_of_its_months(
     eleven = months.rsplit(",", 1)[0]
     missing = run_case(policy, tmp_path, head + f"  工资: {{{eleven}}}\n")
     assert missing["年工资"].missing == ("工资[2024]",)
+
+
+def test_a_declared_default_fills_a_member_and_a_period_not_given(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        """
+  rule 低收入 { kind 补贴  when sum(收入) 低于 1000 元  amount 1 元 }
+  rule 一月面积 { kind 补贴  when january(面积) 超过 50 平方米  amount 2 元 }
+  rule 上月收入 { kind 补贴  each members  when last_month(收入) 低于 1 元  amount 3 元 }
+""",
+        GROUP
+        + "input 收入: 元 per member per 月 flow default 0 元\n"
+        + "input 面积: 平方米 per 月 default 60 平方米\n",
+    )
+    head = "period: 2025-01\nmembers:\n  甲: {role: 申请人, inputs: {收入: {2025-01: 999.99}}}\n"
+    out = run_case(policy, tmp_path, head + "  乙: {role: 子女}\n")
+    assert out["低收入"].status == "applies"  # 乙's income defaults to 0: 999.99 in all
+    assert out["一月面积"].status == "applies"  # 60 by default, 超过 50
+    assert out["上月收入"].amount == Quantity.of(6, "元")  # December: 0 by default, for both
+    given = run_case(
+        policy, tmp_path, head + "  乙: {role: 子女, inputs: {收入: 0.01}}\ninputs:\n  面积: 50\n"
+    )
+    assert given["低收入"].status == "not_applicable"  # 1000.00 is not 低于 1000
+    assert given["一月面积"].status == "not_applicable"  # a value given alone is January's
