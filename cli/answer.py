@@ -99,6 +99,9 @@ def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
 def _answer_lines(r: RuleResult) -> list[str]:
     info = r.info
     if r.status == "decided":
+        if r.members is not None:  # a value per member: people_report.py
+            each = "、".join(f"{m.member} {show_value(m.value)}" for m in r.members)
+            return [f"  {info.name}: {each}"]
         return [f"  {info.name}: {show_value(r.value)}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if info.role == "target":

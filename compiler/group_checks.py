@@ -42,6 +42,8 @@ class People:
     rule_dims: tuple[tuple[str, Dims], ...] = ()  # a rule's amount dims, for `amount_of`
     sum_dims: tuple[tuple[n.Expr, Dims], ...] = ()  # a `sum` over members: its zero's dims
     member_defines: frozenset[str] = frozenset()  # defines and decides valued per member
+    # The declared default of each input per member or per period (its value where not given).
+    defaults: tuple[tuple[str, Any], ...] = ()
 
     @property
     def period_of(self) -> dict[str, str]:
@@ -346,6 +348,18 @@ def check_cycles(checker: Any) -> None:
             visit(name, [name])
 
 
+def default_value(decl: n.InputDecl) -> Any:
+    """An input's declared default as a case value (a label is an enum member's text)."""
+    from policyc.compiler.checker import constant
+
+    default = decl.default
+    if isinstance(default, n.BoolLit | n.DateLit):
+        return default.value
+    if isinstance(default, n.Expr):
+        return constant(default)
+    return default
+
+
 def people_of(checker: Any) -> People:
     each = tuple(
         (rule.name.text, rule.each.text)
@@ -354,6 +368,13 @@ def people_of(checker: Any) -> People:
     )
     dims = tuple((name, t.dims) for name, t in checker.rule_types.items() if t.kind == "quantity")
     people: People = checker.people
+    defaults = tuple(
+        (decl.name.text, default_value(decl))
+        for decl in checker.file.inputs
+        if decl.presence == "default"
+        and (decl.name.text in people.member_inputs or decl.name.text in people.period_of)
+    )
+    people = attrs.evolve(people, defaults=defaults)
     sums = tuple(checker.sum_dims.items())
     members = frozenset(checker.member_defines)
     return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=sums, member_defines=members)

@@ -55,7 +55,8 @@ class CompiledPolicy:
         namespace = self.namespace
         people = self.checked.people
         if people.periods or people.group:  # households and periods: runtime/people.py
-            plan = PeriodPlan(people.period_of, people.flows, people.member_inputs)
+            defaults = dict(people.defaults)
+            plan = PeriodPlan(people.period_of, people.flows, people.member_inputs, defaults)
             inputs = prepare(inputs, on, plan)
         chosen = dict(namespace["READINGS"])
         if readings:

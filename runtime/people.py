@@ -72,6 +72,9 @@ class PeriodPlan:
     periods: Mapping[str, str]  # input -> "month" | "year"
     flows: frozenset[str]
     member_inputs: frozenset[str]
+    # An input's declared default: its value for a member that does not give it, and for a
+    # period the case does not give (未申报的收入按0计).
+    defaults: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.define
@@ -135,23 +138,43 @@ def prepare(inputs: Mapping[str, Any], on: date, plan: PeriodPlan) -> CaseInputs
     prepared = CaseInputs(inputs)
     prepared.period = period
     prepared.plan = plan
-    series = dict(source.series) if source is not None else {}
+    series = _with_scalars(source.series if source is not None else {}, inputs, plan, period)
     prepared.series = series
     for name, values in series.items():
         found = value_for(name, values, plan.periods[name], name in plan.flows, period)
+        if found is _ABSENT:
+            found = plan.defaults.get(name, _ABSENT)
         if found is _ABSENT:
             prepared.pop(name, None)
         else:
             prepared[name] = found
     members = source.members if source is not None else ()
     for member in members:
-        member.values = dict(member.inputs)
-        for name, values in member.series.items():
-            found = value_for(name, values, plan.periods[name], name in plan.flows, period)
+        member.series = _with_scalars(member.series, member.inputs, plan, period)
+        member.values = {k: v for k, v in member.inputs.items() if k not in plan.periods}
+        for name in plan.member_inputs:
+            values = member.series.get(name)
+            found = _ABSENT
+            if values is not None:
+                found = value_for(name, values, plan.periods[name], name in plan.flows, period)
+            if found is _ABSENT:
+                found = plan.defaults.get(name, _ABSENT)
             if found is not _ABSENT:
                 member.values[name] = found
     prepared.members = members
     return prepared
+
+
+def _with_scalars(
+    series: Mapping[str, dict[str, Any]], given: Mapping[str, Any], plan: PeriodPlan, period: str
+) -> dict[str, dict[str, Any]]:
+    """Each periodic input's values by period, a value given alone being the evaluated
+    period's (so that `january(X)` finds it when the period is January)."""
+    merged = {name: dict(values) for name, values in series.items()}
+    for name, value in given.items():
+        if name in plan.periods and name not in merged:
+            merged[name] = {period: value}
+    return merged
 
 
 def divide_rounded(a: Quantity, b: Quantity, places: int, mode: str) -> Quantity:

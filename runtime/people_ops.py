@@ -156,7 +156,9 @@ def at_period(ctx: Ctx, func: str, name: str, line: int) -> Any:
     year = period[:4]
     if func == "year_total":
         target = year
+        default = plan.defaults.get(name, _ABSENT)
         months = [value_for(name, values, kind, flow, f"{year}-{m:02d}") for m in range(1, 13)]
+        months = [default if v is _ABSENT else v for v in months]
         gaps = [
             f"{year}-{m:02d}" for m, v in zip(range(1, 13), months, strict=True) if v is _ABSENT
         ]
@@ -176,6 +178,8 @@ def at_period(ctx: Ctx, func: str, name: str, line: int) -> Any:
         else:  # january
             target = f"{year}-01"
         found = value_for(name, values, kind, flow, target)
+        if found is _ABSENT:
+            found = plan.defaults.get(name, _ABSENT)
         if found is _ABSENT:
             who = f"{member.name}." if member is not None and name in plan.member_inputs else ""
             return Unknown((f"{who}{name}[{target}]",))

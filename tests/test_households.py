@@ -497,3 +497,78 @@ members:
         GROUP + "decide 年龄 = years_between(出生日期, on_date())\n",
     )
     assert "`年龄` is a value per member" in message
+
+
+def test_the_site_shows_the_roles_and_the_inputs_per_member_and_period() -> None:
+    from policyc.compiler.site.assemble import render_docs
+
+    page = render_docs([compile_policy(POLICY).checked])["docs/county-household.md"]
+    assert "## 家庭成员 {#group}" in page
+    assert "| 申请人 | 一人 | 提出申请的家庭成员 |" in page
+    assert "| 配偶 | 至多 1 人 | — |" in page
+    assert "| 子女 | 若干（可以没有） | — |" in page
+    assert "| 月收入 | 数量（元），每位成员，按月，可逐月相加 | 按成员填写" in page
+    assert "**按成员**：对每位子女分别判断、分别计发" in page
+
+
+def test_the_language_guide_shows_a_fixture_case_as_it_is() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    shown = guide.split("# tests/fixtures/county-household/cases/04-child-turns-18.yaml\n")[1]
+    block = "\n".join(line[2:] for line in shown.split("```")[0].splitlines()).strip()
+    fixture = (FIXTURE / "cases" / "04-child-turns-18.yaml").read_text(encoding="utf-8")
+    case_lines = [line for line in fixture.splitlines() if not line.startswith("#")]
+    assert block == "\n".join(case_lines).strip()
+
+
+def test_fast_and_traced_paths_agree_on_every_fixture_case() -> None:
+    policy = compile_policy(POLICY)
+    for path in sorted((FIXTURE / "cases").glob("*.yaml")):
+        case = load_case(path, policy.checked)
+        assert case.on is not None
+        fast = policy.evaluate(case.inputs, case.on, fast=True)
+        traced = policy.evaluate(case.inputs, case.on, fast=False)
+        assert fast == traced, path.name
+
+
+def test_a_year_reads_a_monthly_flow_as_the_sum_of_its_months(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        "  rule 年工资 { kind 补贴  when 工资 超过 1200 元  amount 1 元 }\n", GROUP
+    )
+    months = ", ".join(f"2024-{m:02d}: 100" for m in range(1, 13))
+    head = "period: 2024\nmembers:\n  甲: {role: 申请人}\ninputs:\n"
+    exactly = run_case(policy, tmp_path, head + f"  工资: {{{months}}}\n")
+    assert exactly["年工资"].status == "not_applicable"  # 1200 is not 超过 1200
+    more = run_case(
+        policy, tmp_path, head + f"  工资: {{{months.replace(': 100', ': 100.01', 1)}}}\n"
+    )
+    assert more["年工资"].status == "applies"
+    eleven = months.rsplit(",", 1)[0]
+    missing = run_case(policy, tmp_path, head + f"  工资: {{{eleven}}}\n")
+    assert missing["年工资"].missing == ("工资[2024]",)
+
+
+def test_a_declared_default_fills_a_member_and_a_period_not_given(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        """
+  rule 低收入 { kind 补贴  when sum(收入) 低于 1000 元  amount 1 元 }
+  rule 一月面积 { kind 补贴  when january(面积) 超过 50 平方米  amount 2 元 }
+  rule 上月收入 { kind 补贴  each members  when last_month(收入) 低于 1 元  amount 3 元 }
+""",
+        GROUP
+        + "input 收入: 元 per member per 月 flow default 0 元\n"
+        + "input 面积: 平方米 per 月 default 60 平方米\n",
+    )
+    head = "period: 2025-01\nmembers:\n  甲: {role: 申请人, inputs: {收入: {2025-01: 999.99}}}\n"
+    out = run_case(policy, tmp_path, head + "  乙: {role: 子女}\n")
+    assert out["低收入"].status == "applies"  # 乙's income defaults to 0: 999.99 in all
+    assert out["一月面积"].status == "applies"  # 60 by default, 超过 50
+    assert out["上月收入"].amount == Quantity.of(6, "元")  # December: 0 by default, for both
+    given = run_case(
+        policy, tmp_path, head + "  乙: {role: 子女, inputs: {收入: 0.01}}\ninputs:\n  面积: 50\n"
+    )
+    assert given["低收入"].status == "not_applicable"  # 1000.00 is not 低于 1000
+    assert given["一月面积"].status == "not_applicable"  # a value given alone is January's
