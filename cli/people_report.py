@@ -4,7 +4,9 @@ member's outcome under a rule paid `each` member of a role.
 JSON: the document gains `"period": "2017-01"` (the case's period, else the month of its
 evaluation date) for a policy with a group or inputs per period; a rule paid each member gains
 `"members": [{"member", "role", "status", "reason", "amount": Money|null, "uncapped":
-Money|null, "missing": [str]}]`, its `amount` being their sum.
+Money|null, "missing": [str], "value"}]`, its `amount` being their sum (a value decided per
+member: each member's `value`); a rule whose amount is a month's, in a year's case, gains
+`"periods": [{"period": "2017-01", "status", "amount": Money|null}, …]`, its amount their sum.
 """
 
 from __future__ import annotations
@@ -55,9 +57,22 @@ def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, A
     ]
 
 
+def periods_json(r: RuleResult, money: Any) -> list[dict[str, Any]] | None:
+    """A month's amount in a year's case (or a year's in a month's): each period's outcome."""
+    if r.periods is None:
+        return None
+    return [
+        {"period": period, "status": status, "amount": money(amount)}
+        for period, status, amount in r.periods
+    ]
+
+
 def member_lines(r: RuleResult) -> list[str]:
     """One line per member: `· 李小明（子女）: 适用 200元`."""
     lines = []
+    for period, status, amount in r.periods or ():
+        shown = f" {_money(amount)}" if amount is not None else ""
+        lines.append(f"      · {period}: {_WORDS.get(status, status)}{shown}")
     for m in r.members or ():
         text = f"      · {m.member}（{m.role}）: {_WORDS.get(m.status, m.status)}"
         if m.amount is not None:

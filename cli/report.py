@@ -41,7 +41,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
-from policyc.people_report import evaluated_period, member_lines, members_json
+from policyc.people_report import evaluated_period, member_lines, members_json, periods_json
 from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
@@ -191,6 +191,8 @@ def to_json(
         item |= _after_caps_json(policy, r)
         if r.members is not None:
             item["members"] = members_json(r, money, _value_json)
+        if r.periods is not None:
+            item["periods"] = periods_json(r, money)
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)

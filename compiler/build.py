@@ -514,6 +514,8 @@ class _Builder(Transformer[Token, Any]):
                 fields[key].extend(value)
             else:
                 fields[key].append(value)
+        if isinstance(fields.get("amount"), tuple):
+            fields["amount"], fields["period"] = fields["amount"]
         for key in (
             "quotes",
             "notes",
@@ -541,7 +543,12 @@ class _Builder(Transformer[Token, Any]):
         return self._item("whens", c[0], meta)
 
     def amount(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        if len(c) > 1 and c[1] is not None:
+            return self._item("amount", (c[0], c[1]), meta)  # `amount … per 月`
         return self._item("amount", c[0], meta)
+
+    def amount_per(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[0])
 
     def unspecified_amount(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("amount", n.Unspecified(_unquote(c[0]), self._span(meta)), meta)

@@ -814,6 +814,7 @@ class _Checker:
                 )
         self.current_rule = rule.name.text
         group_checks.check_each(self, rule)
+        group_checks.check_period(self, rule)
         self.member_scope += rule.each is not None
         try:
             self.check_rule_values(rule)

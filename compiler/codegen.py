@@ -275,6 +275,8 @@ class _Generator:
             "refers": tuple(render_reference(r) for r in rule.refers),
             "limits": tuple((x.name.text, render(x.amount), x.text) for x in rule.limits),
         }
+        if rule.period is not None:
+            info["period"] = dict(self.policy.people.rule_periods).get(rule.name.text, "")
         return {
             "role": "rule",
             "generated": True,

@@ -44,6 +44,7 @@ class People:
     member_defines: frozenset[str] = frozenset()  # defines and decides valued per member
     # The declared default of each input per member or per period (its value where not given).
     defaults: tuple[tuple[str, Any], ...] = ()
+    rule_periods: tuple[tuple[str, str], ...] = ()  # (rule, "month" | "year") of `amount … per`
 
     @property
     def period_of(self) -> dict[str, str]:
@@ -316,6 +317,39 @@ def _type_amount_of(checker: Any, expr: n.Call) -> Type:
     return got if got.kind == "quantity" else UNKNOWN
 
 
+def check_period(checker: Any, rule: n.Rule) -> None:
+    """`amount … per 月` / `per 年`: a monthly amount may not be taken from a yearly input that
+    is not declared a `flow` (divisible over its months)."""
+    if rule.period is None:
+        return
+    period = PERIOD_WORDS.get(rule.period.text)
+    if period is None:
+        checker.error(
+            rule.period.span, f"`per {rule.period.text}` is not a period", "per 月 or per 年"
+        )
+        return
+    if period != "month" or not isinstance(rule.amount, n.Expr):
+        return
+    for ref in _plain_refs(rule.amount):
+        name = ref.name
+        if checker.people.period_of.get(name) == "year" and name not in checker.people.flows:
+            checker.error(
+                ref.span,
+                f"a monthly amount cannot be taken from `{name}`, a yearly input not declared "
+                "divisible over its months",
+                f"declare `input {name}: … per 年 flow` if the document spreads it by month",
+            )
+
+
+def _plain_refs(expr: n.Expr) -> list[n.Ref]:
+    """The references an expression reads for the evaluated period (not inside last_month …)."""
+    if isinstance(expr, n.Call) and expr.func in PERIOD_FUNCS:
+        return []
+    if isinstance(expr, n.Ref):
+        return [expr]
+    return [ref for child in expr.child_nodes() for ref in _plain_refs(child)]
+
+
 def check_each(checker: Any, rule: n.Rule) -> None:
     if rule.each is not None:
         _role(checker, rule.each.text, rule.each.span)
@@ -374,7 +408,12 @@ def people_of(checker: Any) -> People:
         if decl.presence == "default"
         and (decl.name.text in people.member_inputs or decl.name.text in people.period_of)
     )
-    people = attrs.evolve(people, defaults=defaults)
+    periods = tuple(
+        (rule.name.text, PERIOD_WORDS[rule.period.text])
+        for _, rule in checker.file.all_rules()
+        if rule.period is not None and rule.period.text in PERIOD_WORDS
+    )
+    people = attrs.evolve(people, defaults=defaults, rule_periods=periods)
     sums = tuple(checker.sum_dims.items())
     members = frozenset(checker.member_defines)
     return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=sums, member_defines=members)

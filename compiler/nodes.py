@@ -555,6 +555,7 @@ class Rule:
     open_responsible: bool = False  # the rule's list of responsible units ends with 等
     rounding: Rounding | None = None  # `round to 元 half_up`: the document's own rounding
     each: Name | None = None  # `each 子女`: evaluated, and paid, once per member of the role
+    period: Name | None = None  # `amount … per 月`: the amount is a month's (or a year's)
     span: Span = _span()
 
 

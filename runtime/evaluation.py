@@ -133,6 +133,7 @@ class RuleInfo:
     description: str = ""
     flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
     each: str = ""  # a decided value per member of this role ("members": every member)
+    period: str = ""  # `amount … per 月`: "month" (or "year"), the period its amount is for
 
 
 @attrs.frozen
@@ -161,10 +162,11 @@ class RuleResult:
     unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
     shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
     members: Any = None  # an `each` rule: a MemberResult per member of its role (runtime.people)
+    periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
-        "unrounded", "shared", "members",
+        "unrounded", "shared", "members", "periods",
     )  # fmt: skip
 
     def __init__(
@@ -337,6 +339,10 @@ class Ctx:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
             return result
         self.each_outcomes = None
+        if info.period and people_ops.other_periods(self, info.period):
+            # a month's amount in a year's case: each month evaluated, then added up
+            outcome = people_ops.over_periods(self, info, function, result)
+            return _finish(result, outcome, day)
         try:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:

@@ -16,8 +16,11 @@ import attrs
 from policyc.runtime.people import (
     _ABSENT,
     CaseInputs,
+    Member,
     divide_rounded,
+    first_day,
     period_kind,
+    prepare,
     shift_period,
     value_for,
 )
@@ -313,6 +316,82 @@ def decide_each(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any
         result.status = "undetermined"
         result.reason = next(m.reason for m in found if m.status != "decided")
     return result
+
+
+def other_periods(ctx: Ctx, period: str) -> tuple[str, ...]:
+    """The periods a rule whose amount is for `period` ("month" or "year") is evaluated for in
+    this case: the twelve months of a year's case, the year of a month's case; () when the
+    case's period is the rule's."""
+    inputs = ctx.inputs
+    if not isinstance(inputs, CaseInputs) or inputs.period is None:
+        return ()
+    case_period = inputs.period
+    if period_kind(case_period) == period:
+        return ()
+    if period == "month":
+        return tuple(f"{case_period}-{m:02d}" for m in range(1, 13))
+    return (case_period[:4],)
+
+
+def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any) -> Any:
+    """A rule's outcome over other periods than the case's (`other_periods`): each evaluated
+    on its first day, a period outside the policy's validity paying nothing; the amounts added
+    up, undetermined while any period's is. Each period's outcome is kept in
+    `result.periods` as (period, status, amount)."""
+    from policyc.runtime.evaluation import Ctx, NotApplicable, Unknown
+
+    inputs = ctx.inputs
+    assert isinstance(inputs, CaseInputs) and inputs.plan is not None
+    outcomes: list[tuple[str, Any]] = []
+    for period in other_periods(ctx, info.period):
+        start = first_day(period)
+        if not ctx.in_force(start):
+            outcomes.append((period, f"{period} 不在有效期内"))
+            continue
+        again = CaseInputs(inputs)
+        again.series, again.period = inputs.series, period
+        again.members = tuple(Member(m.name, m.role, m.inputs, m.series) for m in inputs.members)
+        sub = Ctx(
+            prepare(again, start, inputs.plan),
+            start,
+            ctx.readings,
+            ctx.valid_from,
+            ctx.valid_until_date,
+            ctx.explain,
+        )
+        sub.steps = ctx.steps
+        if ctx.explain:
+            ctx.step(f"期间 {period}", info.line)
+        try:
+            outcome = function(sub)
+        except NotApplicable as exc:
+            outcome = exc.reason
+        outcomes.append((period, outcome))
+    shown = []
+    for period, outcome in outcomes:
+        if isinstance(outcome, str):
+            shown.append((period, "not_applicable", None))
+        elif isinstance(outcome, Unknown):
+            shown.append((period, "undetermined", None))
+        else:
+            shown.append((period, "applies", outcome[0]))
+    result.periods = tuple(shown)
+    missing = _unknown(*(o for _, o in outcomes))
+    if missing is not None:
+        return missing
+    paid = [o for _, o in outcomes if not isinstance(o, str)]
+    if not paid:
+        return next((o for _, o in outcomes), "没有适用的期间")
+    if paid[0][0] is None:
+        return None, None
+    amount = uncapped = None
+    capped = False
+    for value, before in paid:
+        amount = value if amount is None else amount + value
+        whole = before if before is not None else value
+        capped = capped or before is not None
+        uncapped = whole if uncapped is None else uncapped + whole
+    return amount, (uncapped if capped else None)
 
 
 def member_results(outcomes: list[tuple[Any, Any]]) -> tuple[MemberResult, ...]:

@@ -572,3 +572,42 @@ def test_a_declared_default_fills_a_member_and_a_period_not_given(
     )
     assert given["低收入"].status == "not_applicable"  # 1000.00 is not 低于 1000
     assert given["一月面积"].status == "not_applicable"  # a value given alone is January's
+
+
+def test_a_monthly_amount_in_a_years_case_adds_up_its_months(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        """
+  rule 生活补助 { kind 补助  when 工资 低于 1000 元  amount 100 元 per 月 }
+  rule 年度奖励 { kind 补贴  when year_total(工资) 低于 12000 元  amount 500 元 per 年 }
+""",
+        GROUP,
+    )
+    wages = ", ".join(f"2024-{m:02d}: {999.99 if m <= 4 else 1000}" for m in range(1, 13))
+    head = "members:\n  甲: {role: 申请人}\ninputs:\n"
+    year = run_case(policy, tmp_path, "period: 2024\n" + head + f"  工资: {{{wages}}}\n")
+    # four months below 1000 (低于 excludes 1000 itself): 4 × 100
+    assert year["生活补助"].amount == Quantity.of(400, "元")
+    assert [p for p, status, _ in year["生活补助"].periods if status == "applies"] == [
+        "2024-01", "2024-02", "2024-03", "2024-04",
+    ]  # fmt: skip
+    assert year["年度奖励"].status == "applies"  # 11999.96 低于 12000
+    # a month's case of a yearly rule evaluates the month's year
+    month = run_case(policy, tmp_path, "period: 2024-06\n" + head + f"  工资: {{{wages}}}\n")
+    assert month["生活补助"].status == "not_applicable"  # June: 1000
+    assert month["年度奖励"].status == "applies"
+    assert month["年度奖励"].periods == (("2024", "applies", Quantity.of(500, "元")),)
+
+
+def test_a_monthly_amount_from_a_yearly_stock_is_refused_at_check(policies: PolicyFactory) -> None:
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  amount 10% of 年收入 per 月 }\n",
+        GROUP + "input 年收入: 元 per 年\n",
+    )
+    assert "a monthly amount cannot be taken from `年收入`" in message
+    policies.compile(
+        "  rule 甲 { kind 补贴  amount 10% of 年收入 per 年 }\n",
+        GROUP + "input 年收入: 元 per 年\n",
+    )
