@@ -611,3 +611,11 @@ def test_a_monthly_amount_from_a_yearly_stock_is_refused_at_check(policies: Poli
         "  rule 甲 { kind 补贴  amount 10% of 年收入 per 年 }\n",
         GROUP + "input 年收入: 元 per 年\n",
     )
+
+
+def test_fmt_lays_out_the_group_one_role_a_line() -> None:
+    from policyc.compiler.fmt import check_formatted
+
+    text = POLICY.read_text(encoding="utf-8")
+    assert "group 家庭 {\n    role 申请人 one" in text
+    assert check_formatted(text, str(POLICY))
