@@ -153,6 +153,8 @@ def prepare(inputs: Mapping[str, Any], on: date, plan: PeriodPlan) -> CaseInputs
         member.series = _with_scalars(member.series, member.inputs, plan, period)
         member.values = {k: v for k, v in member.inputs.items() if k not in plan.periods}
         for name in plan.member_inputs:
+            if name in member.values:
+                continue  # given, and not per period
             values = member.series.get(name)
             found = _ABSENT
             if values is not None:

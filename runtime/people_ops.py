@@ -27,7 +27,7 @@ from policyc.runtime.people import (
 from policyc.runtime.quantity import Quantity
 
 if TYPE_CHECKING:
-    from policyc.runtime.evaluation import Ctx
+    from policyc.runtime.evaluation import Ctx, RuleResult
 
 _ROLE_WORDS = {"": "家庭成员", "members": "家庭成员", "成员": "家庭成员"}
 
@@ -280,7 +280,9 @@ def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> A
     return amount, (uncapped if capped else None)
 
 
-def decide_each(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any) -> Any:
+def decide_each(
+    ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: RuleResult
+) -> RuleResult:
     """A value decided per member (`decide 年龄 = years_between(出生日期, on_date())`): each
     member's value; undetermined, naming what is missing, while any member's is."""
     from policyc.runtime.evaluation import NotApplicable, Unknown

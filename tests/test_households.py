@@ -619,3 +619,21 @@ def test_fmt_lays_out_the_group_one_role_a_line() -> None:
     text = POLICY.read_text(encoding="utf-8")
     assert "group 家庭 {\n    role 申请人 one" in text
     assert check_formatted(text, str(POLICY))
+
+
+def test_a_members_given_value_wins_over_the_declared_default(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        "  rule 高龄 { kind 补贴  each members  when years_between(生日, on_date()) 满 80 年  amount 1 元 }\n",
+        GROUP + "input 生日: date per member default 1900-01-01\n",
+    )
+    out = run_case(
+        policy,
+        tmp_path,
+        "on: 2025-03-01\nmembers:\n  甲: {role: 申请人, inputs: {生日: 1980-02-15}}\n  乙: {role: 子女}\n",
+    )
+    assert [(m.member, m.status) for m in out["高龄"].members] == [
+        ("甲", "not_applicable"),  # given: 45
+        ("乙", "applies"),  # the default: born 1900
+    ]
