@@ -45,10 +45,10 @@ import attrs
 import yaml
 
 from policyc.cases import CASE_KEYS, Case, case_from_data
-from policyc.compiler import nodes as n
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.people import PeriodPlan, prepare
 from policyc.runtime.people_ops import MemberResult
 from policyc.runtime.quantity import Quantity, format_quantity
 
@@ -438,32 +438,7 @@ class Translator:
             }
         if readings:
             case["readings"] = dict(readings)
-        if self.takes_members:
-            self._fill_defaults(case, period)
         return case
-
-    def _fill_defaults(self, case: dict[str, Any], period: str) -> None:
-        """OpenFisca gives every variable its default where a test gives none: each member's
-        inputs, and a periodic input's value for each month evaluated. The language applies a
-        household input's default itself, not yet a member's or a period's (requested of
-        h/people): the translator writes the restatement's own declared `default` there."""
-        months = _months_of(period)
-        for name, info in self.policy.checked.inputs.items():
-            if info.decl.presence != "default":
-                continue
-            default = _declared_default(info.decl.default)
-            periodic = name in self.periodic
-            if name in self.policy.checked.people.member_inputs:
-                for member in case.get("members", {}).values():
-                    given = member["inputs"]
-                    if name not in given:
-                        given[name] = {m: default for m in months} if periodic else default
-                    elif periodic and isinstance(given[name], dict):
-                        _add_months(given[name], months, default)
-            elif periodic and isinstance(case["inputs"].get(name), dict):
-                _add_months(case["inputs"][name], months, default)
-            elif periodic:
-                case["inputs"][name] = {m: default for m in months}
 
     def _inputs(self, given: Mapping[str, Any], period: str, test_period: str) -> dict[str, Any]:
         """OpenFisca's inputs as the restatement's: a computed variable given directly is its
@@ -506,31 +481,6 @@ class Translator:
         if isinstance(value, int | Decimal):
             return Decimal(value)
         raise Unexpressible(f"input value {value!r} for {variable.name} is not read")
-
-
-def _months_of(period: str) -> list[str]:
-    """The months a period holds: itself, or a year's twelve."""
-    if len(period) == 4:
-        return [f"{period}-{m:02d}" for m in range(1, 13)]
-    return [period]
-
-
-def _add_months(values: dict[str, Any], months: list[str], default: Any) -> None:
-    """The default for each month given neither itself nor through its year."""
-    for month in months:
-        if month not in values and month[:4] not in values:
-            values[month] = default
-
-
-def _declared_default(default: Any) -> Any:
-    """An input's declared `default` as a case writes it."""
-    if isinstance(default, n.DateLit):
-        return default.value.isoformat()
-    if isinstance(default, n.BoolLit):
-        return default.value
-    if isinstance(default, n.QuantityLit):
-        return f"{default.number}{default.measure}"
-    return str(default)
 
 
 def _vector_width(inputs: Mapping[str, Any], outputs: Mapping[str, Any]) -> int:
@@ -638,7 +588,7 @@ class PeerSuite:
         variable = VARIABLES[check.variable]
         try:
             if variable.kind == "input":
-                actual = _input_value(case, variable, check.member, check.case.get("period"))
+                actual = _input_value(policy, case, variable, check.member)
                 return _compare_value(actual, check.expected, variable)
             results = {
                 r.info.name: r
@@ -658,21 +608,26 @@ class PeerSuite:
         return _compare_result(result, check.expected, variable, result.info.role == "decision")
 
 
-def _input_value(case: Case, variable: Variable, member: str | None, period: str | None) -> Any:
-    """An input's value in the case as read (given, or its declared default) for the period."""
-    holder: Any = case.inputs
-    values: Mapping[str, Any] = case.inputs
-    if member is not None:
-        found = [m for m in getattr(case.inputs, "members", ()) if m.name == member]
-        if not found:
-            raise Unexpressible(f"member {member} is not in the case")
-        holder, values = found[0], found[0].inputs
-    series = getattr(holder, "series", {}).get(variable.name, {})
-    if period is not None and period in series:
-        return series[period]
-    if variable.name in values:
-        return values[variable.name]
-    raise Unexpressible(f"input {variable.name} has no value in the case for {period}")
+def _input_value(policy: CompiledPolicy, case: Case, variable: Variable, member: str | None) -> Any:
+    """An input's value as the evaluation reads it for the case's period: given, or its
+    declared default (prepared as `CompiledPolicy.evaluate` prepares a household case)."""
+    people = policy.checked.people
+    inputs: Mapping[str, Any] = case.inputs
+    if people.periods or people.group:
+        assert case.on is not None
+        plan = PeriodPlan(
+            people.period_of, people.flows, people.member_inputs, dict(people.defaults)
+        )
+        prepared = prepare(case.inputs, case.on, plan)
+        inputs = prepared
+        if member is not None:
+            found = [m for m in prepared.members if m.name == member]
+            if not found:
+                raise Unexpressible(f"member {member} is not in the case")
+            inputs = found[0].values
+    if variable.name not in inputs:
+        raise Unexpressible(f"input {variable.name} has no value in the case")
+    return inputs[variable.name]
 
 
 def _compare_value(actual: Any, expected: Any, variable: Variable) -> str:
