@@ -5,17 +5,19 @@ test time from the installed distribution (`importlib.metadata`, without importi
 each OpenFisca test becomes one or more policyc evaluations of the restatement in
 `peers/openfisca-country-template/`:
 
-- **periods**: a month `2017-01` or a year `2017` is evaluated on its first day (`on:`; with the
-  period in the case where the language takes one); an output given per period (`age: {2015-02:
-  34, 2015-03: 35}`) is one evaluation per period; ETERNITY has no date and is refused.
-- **inputs**: a scalar is the input's value; a map period → value is passed as such where the
-  language reads periods, else only the value for the evaluated period is usable; a vector
-  `[0, 249, …]` is one case per position (outputs' vectors then hold one expected value each).
+- **periods**: a month `2017-01` or a year `2017` is the case's `period:` (evaluated on its first
+  day); an output given per period (`age: {2015-02: 34, 2015-03: 35}`) is one evaluation per
+  period; ETERNITY has no date and is refused.
+- **inputs**: a map period → value is passed as such; a scalar is, as OpenFisca sets it, the value
+  for the test's period (a map of that one period where the restatement reads the input per
+  period); a vector `[0, 249, …]` is one case per position (outputs' vectors then hold one
+  expected value each). What a test leaves out takes the restatement's declared `default`.
 - **entities**: OpenFisca's persons and households (with their roles `adults`/`children`) are the
   case's `members` and group inputs where the restatement declares a group; a test without them
-  is one person in one household.
-- **outputs**: a rule's amount (not applicable = 0), a decided value (age), or an input's value
-  after its default (housing_occupancy_status): per test, per period, per member.
+  is one person (`本人`, an adult) in one household.
+- **outputs**: a rule's amount (not applicable = 0), a decided value (age, per member), or an
+  input's value as the evaluation reads it (housing_occupancy_status): per test, per period, per
+  member.
 - **comparison**: money is compared exactly to the cent: the expected figure (an OpenFisca YAML
   number or arithmetic such as `600 - 200 / 12`, evaluated exactly with fractions) and policyc's
   exact amount are both rounded half up to 0.01 and must be equal. OpenFisca's
@@ -44,7 +46,7 @@ from typing import Any
 import attrs
 import yaml
 
-from policyc.cases import CASE_KEYS, Case, case_from_data
+from policyc.cases import Case, case_from_data
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
@@ -269,11 +271,6 @@ def period_text(period: Any) -> str:
     raise Unexpressible(f"period {text!r} is not a month or a year")
 
 
-def period_start(period: str) -> datetime.date:
-    year, _, month = period.partition("-")
-    return datetime.date(int(year), int(month or 1), 1)
-
-
 # ---- the translation -------------------------------------------------------------------------
 
 
@@ -295,9 +292,8 @@ class Translator:
     def __init__(self, policy: CompiledPolicy):
         self.policy = policy
         self.doc_number = policy.checked.header.number
-        # What the language takes: periods in a case, members of a declared group.
+        # Persons are members where the restatement declares a group; inputs read per period.
         people = policy.checked.people
-        self.takes_periods = "period" in CASE_KEYS
         self.takes_members = bool(people.group)
         self.periodic = frozenset(people.period_of)
 
@@ -422,16 +418,15 @@ class Translator:
         members: dict[str, dict[str, Any]],
         readings: dict[str, str],
     ) -> dict[str, Any]:
-        case: dict[str, Any] = {"policy": self.doc_number, "on": period_start(period).isoformat()}
-        if self.takes_periods:
-            case["period"] = period
-        case["inputs"] = self._inputs(household, period, test_period)
+        # Evaluated on the period's first day: the language's rule for a case with a period.
+        case: dict[str, Any] = {"policy": self.doc_number, "period": period}
+        case["inputs"] = self._inputs(household, test_period)
         if members:
             case["members"] = {
                 name: {
                     "role": ROLES[values["role"]],
                     "inputs": self._inputs(
-                        {k: v for k, v in values.items() if k != "role"}, period, test_period
+                        {k: v for k, v in values.items() if k != "role"}, test_period
                     ),
                 }
                 for name, values in members.items()
@@ -440,7 +435,7 @@ class Translator:
             case["readings"] = dict(readings)
         return case
 
-    def _inputs(self, given: Mapping[str, Any], period: str, test_period: str) -> dict[str, Any]:
+    def _inputs(self, given: Mapping[str, Any], test_period: str) -> dict[str, Any]:
         """OpenFisca's inputs as the restatement's: a computed variable given directly is its
         `given_as` input."""
         inputs: dict[str, Any] = {}
@@ -448,26 +443,21 @@ class Translator:
             variable = VARIABLES[key]
             if variable.given_as is not None:
                 name = variable.given_as
-                inputs[name] = self._value(key, value, period, test_period, name)
+                inputs[name] = self._value(key, value, test_period, name)
             else:
-                inputs[variable.name] = self._value(key, value, period, test_period, variable.name)
+                inputs[variable.name] = self._value(key, value, test_period, variable.name)
         return inputs
 
-    def _value(self, key: str, value: Any, period: str, test_period: str, name: str) -> Any:
+    def _value(self, key: str, value: Any, test_period: str, name: str) -> Any:
         """A value as the case gives it. OpenFisca sets a scalar input for the test's period:
-        for an input the restatement reads per period, that is a map {test period: value}."""
+        for an input the restatement reads per period, that is a map {test period: value}; a
+        map is given as such (the language refuses one for an input it does not read per
+        period, and the test fails saying so)."""
         variable = VARIABLES[key]
-        if not isinstance(value, dict) and self.takes_periods and name in self.periodic:
+        if not isinstance(value, dict) and name in self.periodic:
             value = {test_period: value}
         if isinstance(value, dict):
-            by_period = {period_text(p): self._scalar(variable, v) for p, v in value.items()}
-            if self.takes_periods:
-                return by_period
-            if period in by_period:
-                return by_period[period]
-            raise Unexpressible(
-                f"{key} is given for {sorted(by_period)}, evaluated for {period}: the language reads no periods yet"
-            )
+            return {period_text(p): self._scalar(variable, v) for p, v in value.items()}
         return self._scalar(variable, value)
 
     @staticmethod

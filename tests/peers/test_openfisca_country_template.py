@@ -150,7 +150,7 @@ def test_an_output_per_period_is_one_evaluation_per_period() -> None:
         },
     )
     checks = list(_translator().checks(test))
-    assert [c.case["on"] for c in checks] == ["2015-02-01", "2015-03-01"]
+    assert [c.case["period"] for c in checks] == ["2015-02", "2015-03"]
 
 
 def test_a_reform_is_a_reading_and_an_unknown_one_fails() -> None:
