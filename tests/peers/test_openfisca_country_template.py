@@ -271,3 +271,11 @@ def test_a_parameter_override_amends_the_dated_value() -> None:
     assert "from 2010-01-01: 25%" not in amended
     with pytest.raises(Unexpressible):
         amended_policy_text(text, {"taxes": {"housing_tax": {"values": {"2010-01-01": 1}}}})
+
+
+def test_a_missing_package_is_a_failure_naming_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.peers import openfisca
+
+    monkeypatch.setattr(openfisca, "DISTRIBUTION", "openfisca-country-template-absent")
+    with pytest.raises(PeerMissing, match=r"pip install '\.\[peers\]'"):
+        peer_tests()
