@@ -155,10 +155,10 @@ def prepare(inputs: Mapping[str, Any], on: date, plan: PeriodPlan) -> CaseInputs
         for name in plan.member_inputs:
             if name in member.values:
                 continue  # given, and not per period
-            values = member.series.get(name)
+            by_period = member.series.get(name)
             found = _ABSENT
-            if values is not None:
-                found = value_for(name, values, plan.periods[name], name in plan.flows, period)
+            if by_period is not None:
+                found = value_for(name, by_period, plan.periods[name], name in plan.flows, period)
             if found is _ABSENT:
                 found = plan.defaults.get(name, _ABSENT)
             if found is not _ABSENT:
