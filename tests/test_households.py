@@ -637,3 +637,10 @@ def test_a_members_given_value_wins_over_the_declared_default(
         ("甲", "not_applicable"),  # given: 45
         ("乙", "applies"),  # the default: born 1900
     ]
+
+
+def test_the_answer_names_the_period_evaluated() -> None:
+    case = str(FIXTURE / "cases" / "06-heating-year-36000.yaml")
+    done = policyc("run", str(POLICY), "--case", case)
+    assert done.stdout.splitlines()[1] == "评估期间 2026"
+    assert "评估日 2026-01-01" in done.stdout
