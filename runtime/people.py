@@ -110,15 +110,16 @@ def value_for(name: str, series: Mapping[str, Any], kind: str, flow: bool, perio
     """The value of a periodic input for `period` (a month or a year), or _ABSENT.
 
     A month reads its own entry, else its year's: a flow's year value spread evenly over its
-    months, a stock's year value as it stands. A year reads its own entry; for a monthly flow
-    with no year entry, the sum of its twelve months when all are given."""
+    months (a yearly flow too: its monthly share), a stock's year value as it stands. A year
+    reads its own entry; for a monthly flow with no year entry, the sum of its twelve months
+    when all are given."""
     if period in series:
         return series[period]
     if period_kind(period) == "month":
         year = period[:4]
         if year in series:
             value = series[year]
-            return spread_over_months(value) if flow and kind == "month" else value
+            return spread_over_months(value) if flow else value
         return _ABSENT
     if kind == "month" and flow:
         months = [series.get(f"{period}-{m:02d}", _ABSENT) for m in range(1, 13)]
@@ -155,10 +156,10 @@ def prepare(inputs: Mapping[str, Any], on: date, plan: PeriodPlan) -> CaseInputs
         for name in plan.member_inputs:
             if name in member.values:
                 continue  # given, and not per period
-            values = member.series.get(name)
+            by_period = member.series.get(name)
             found = _ABSENT
-            if values is not None:
-                found = value_for(name, values, plan.periods[name], name in plan.flows, period)
+            if by_period is not None:
+                found = value_for(name, by_period, plan.periods[name], name in plan.flows, period)
             if found is _ABSENT:
                 found = plan.defaults.get(name, _ABSENT)
             if found is not _ABSENT:

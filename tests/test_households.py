@@ -637,3 +637,24 @@ def test_a_members_given_value_wins_over_the_declared_default(
         ("甲", "not_applicable"),  # given: 45
         ("乙", "applies"),  # the default: born 1900
     ]
+
+
+def test_the_answer_names_the_period_evaluated() -> None:
+    case = str(FIXTURE / "cases" / "06-heating-year-36000.yaml")
+    done = policyc("run", str(POLICY), "--case", case)
+    assert done.stdout.splitlines()[1] == "评估期间 2026"
+    assert "评估日 2026-01-01" in done.stdout
+
+
+def test_a_yearly_flow_read_in_a_month_is_its_twelfth(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.compile(
+        "  rule 月补 { kind 补贴  when 年收入 低于 1000 元  amount 10% of 年收入 per 月 }\n",
+        GROUP + "input 年收入: 元 per 年 flow\n",
+    )
+    head = "period: 2024-05\nmembers:\n  甲: {role: 申请人}\ninputs:\n"
+    below = run_case(policy, tmp_path, head + "  年收入: {2024: 11999.88}\n")
+    assert below["月补"].amount == Quantity.of("99.999", "元")  # 999.99 a month, 10%
+    edge = run_case(policy, tmp_path, head + "  年收入: {2024: 12000}\n")
+    assert edge["月补"].status == "not_applicable"  # 1000 a month is not 低于 1000
