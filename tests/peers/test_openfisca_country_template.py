@@ -10,6 +10,7 @@ prints them all). `test_pass_count` prints the passes by file and asserts all 38
 from __future__ import annotations
 
 import datetime
+import json
 import functools
 from fractions import Fraction
 
@@ -81,6 +82,14 @@ def test_our_own_example_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["run", str(policy), "--case", str(case)]) == 0
     assert "可支配收入: 3640元" in capsys.readouterr().out
+    # Each member's pension on both sides of the retirement age (62 from 2017, 60.33 before).
+    for name in ("08-pension-at-62.yaml", "09-pension-before-2017.yaml"):
+        case = RESTATEMENT / "examples" / name
+        assert main(["run", str(policy), "--case", str(case), "--format", "json"]) == 0
+        results = json.loads(capsys.readouterr().out)["results"]
+        (pension,) = [r for r in results if r["rule"] == "养老金"]
+        paid = {m["member"]: m["amount"]["value"] for m in pension["members"]}
+        assert paid == {"甲": "1", "乙": "0"}, name
 
 
 # ---- the translator's own rules ------------------------------------------------------------
