@@ -10,8 +10,8 @@ prints them all). `test_pass_count` prints the passes by file and asserts all 38
 from __future__ import annotations
 
 import datetime
-import json
 import functools
+import json
 from fractions import Fraction
 
 import pytest
