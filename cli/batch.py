@@ -64,7 +64,7 @@ from policyc.runtime.quantity import Quantity
 __all__ = ["Batch", "BatchError", "read_format", "run_batch"]
 
 EXIT_OK = 0
-ROLES = ("rule", "target")  # the results a batch gives, per case
+ROLES = ("decision", "rule", "target")  # the results a batch gives, per case
 
 
 class Batch(CaseLoader):
@@ -151,7 +151,7 @@ class Batch(CaseLoader):
             out.open("w", encoding="utf-8", newline="") as handle,
         ):
             writer = csv.writer(handle)
-            writer.writerow([ROW] + [f"{k}{r.index}" for r in rules for k in "sau"])
+            writer.writerow([ROW] + [f"{k}{r.index}" for r in rules for k in _keys(r)])
             while batch := cursor.fetchmany(10_000):
                 for row in batch:
                     inputs = self._inputs(row[3:], names, by_input)
@@ -170,6 +170,9 @@ class Batch(CaseLoader):
                     for rule in rules:
                         result = results[rule.name]
                         cells.append(str(STATUSES.index(result.status)))
+                        if rule.role == "decision":
+                            cells.append(decision_text(result.value, rule.value_kind))
+                            continue
                         cells.append(_plain(result.amount))
                         cells.append(_plain(result.uncapped))
                     writer.writerow(cells)
@@ -182,6 +185,12 @@ class Batch(CaseLoader):
         )
         assigns = []
         for rule in rules:
+            if rule.role == "decision":  # its value is text, as the query writes it
+                for key, sql_type in (("s", "UTINYINT"), ("x", "VARCHAR")):
+                    column = f"{key}{rule.index}"
+                    self.con.execute(f"ALTER TABLE results ADD COLUMN {column} {sql_type}")
+                    assigns.append(f"{column} = CAST(p.{column} AS {sql_type})")
+                continue
             places = [
                 f"max(length(regexp_extract({k}{rule.index}, '\\.([0-9]+)', 1)))" for k in "au"
             ]
@@ -229,13 +238,17 @@ class Batch(CaseLoader):
         return inputs
 
     # ---- the results ----
-    def rows(self) -> Iterator[tuple[int, dict[str, tuple[str, Decimal | None, Decimal | None]]]]:
-        """(row, {rule: (status, amount, uncapped)}) for every case, in file order."""
+    def rows(
+        self,
+    ) -> Iterator[tuple[int, dict[str, tuple[str, Decimal | str | None, Decimal | None]]]]:
+        """(row, {rule: (status, amount, uncapped)}) for every case, in file order; for a
+        decision, (status, its value as text or None, None)."""
         assert self.program is not None
         rules = self.program.rules
         columns = []
         for r in rules:
-            columns += [f"s{r.index}", _or_null(r, "a"), _or_null(r, "u")]
+            value = f"x{r.index}" if r.role == "decision" else _or_null(r, "a")
+            columns += [f"s{r.index}", value, _or_null(r, "u")]
         cursor = self.con.cursor()
         cursor.execute(
             f"SELECT {ident(ROW)}, {', '.join(columns)} FROM results ORDER BY {ident(ROW)}"
@@ -264,6 +277,9 @@ class Batch(CaseLoader):
         for rule in self.program.rules:
             i = rule.index
             columns.append(f"{names}[r.s{i} + 1] AS {ident(rule.name + '.status')}")
+            if rule.role == "decision":
+                suffix = f"_{rule.value_unit}" if rule.value_unit else ""
+                columns.append(f"r.x{i} AS {ident(f'{rule.name}.value{suffix}')}")
             if rule.unit:
                 columns.append(f"dec_text(r.a{i}) AS {ident(f'{rule.name}.amount_{rule.unit}')}")
                 if rule.has_cap:
@@ -301,6 +317,29 @@ class Batch(CaseLoader):
     def summary(self) -> dict[str, Any]:
         """The summary (batch_summary.summarise) of the evaluated cases."""
         return summarise(self)
+
+
+def _keys(rule: BatchRule) -> str:
+    """The per-case columns of an entry: status and value of a decision; status, amount and
+    uncapped amount of a rule (a target: the status, the other two empty)."""
+    return "sx" if rule.role == "decision" else "sau"
+
+
+def decision_text(value: Any, kind: str) -> str:
+    """A decided value as the batch query writes it (compiler.batch.BatchRule.value_kind): a
+    member or `true`/`false` as text, a date in ISO form, a plain ratio as a percentage (`20%`),
+    a quantity as a plain decimal in its measure's base; '' for none (undetermined)."""
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "true" if value else "false"
+    if kind == "date":
+        return str(value.isoformat())
+    if isinstance(value, Quantity):
+        number = value.value * 100 if kind == "percent" else value.value
+        text = format(number.normalize(), "f")
+        return text + "%" if kind == "percent" else text
+    return str(value)
 
 
 def _plain(q: Quantity | None) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from policyc.batch_load import INEXACT
 from policyc.compiler.batch import (
+    DECISION_STATUSES,
     ON,
     RULE_STATUSES,
     STATUSES,
@@ -36,6 +37,8 @@ def summarise(batch: Batch) -> dict[str, Any]:
     for rule in batch.program.rules:
         i = rule.index
         aggregates.append(f"histogram(s{i})")
+        if rule.role == "decision":
+            aggregates.append(f"histogram(x{i})")
         if rule.unit:
             capped = f"count(u{i})" if rule.has_cap else "0"
             aggregates += [f"sum(a{i})", f"max(a{i}, 3)", capped]
@@ -49,14 +52,17 @@ def summarise(batch: Batch) -> dict[str, Any]:
             batch.all_per_case(exc)
             return summarise(batch)
     items: list[dict[str, Any]] = []
+    statuses = {"target": TARGET_STATUSES, "decision": DECISION_STATUSES}
     for rule in batch.program.rules:
         item: dict[str, Any] = {
             rule.role: rule.name,
             "per_case": rule.fallback,
-            "counts": dict.fromkeys(TARGET_STATUSES if rule.role == "target" else RULE_STATUSES, 0),
+            "counts": dict.fromkeys(statuses.get(rule.role, RULE_STATUSES), 0),
         }
         if rule.role == "rule":
             item["unit"] = rule.unit
+        if rule.role == "decision":
+            item |= {"unit": rule.value_unit, "values": {}}
         if rule.unit:
             item |= {"total": Decimal(0), "largest": [], "capped": 0, "has_cap": rule.has_cap}
         items.append(item)
@@ -69,6 +75,11 @@ def summarise(batch: Batch) -> dict[str, Any]:
             for code, count in (values[at] or {}).items():
                 item["counts"][STATUSES[code]] += count
             at += 1
+            if rule.role == "decision":
+                for value, count in (values[at] or {}).items():
+                    if value is not None:
+                        item["values"][value] = item["values"].get(value, 0) + count
+                at += 1
             if rule.unit:
                 total, largest, capped = values[at : at + 3]
                 at += 3
@@ -94,6 +105,7 @@ def summarise(batch: Batch) -> dict[str, Any]:
         "policy": batch.checked.header.number,
         "cases": batch.count,
         "readings": batch.readings,
+        "decisions": [_most_frequent_first(item) for item in items if "decision" in item],
         "rules": [item for item in items if "rule" in item],
         "targets": [item for item in items if "target" in item],
         "totals": grand,
@@ -104,6 +116,12 @@ def summarise(batch: Batch) -> dict[str, Any]:
         # False for a policy none of whose rules grants a sum (a targets-only plan, duties).
         "has_amounts": any(rule.unit for rule in batch.program.rules),
     }
+
+
+def _most_frequent_first(item: dict[str, Any]) -> dict[str, Any]:
+    """A decision's values by how many cases came to each, most first (then by value)."""
+    ranked = sorted(item["values"].items(), key=lambda pair: (-pair[1], pair[0]))
+    return item | {"values": dict(ranked)}
 
 
 def _funds(checked: CheckedPolicy) -> list[dict[str, Any]]:
@@ -151,18 +169,23 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     ]
     if summary["readings"]:
         lines.append("读法: " + "；".join(f"{k} = {v}" for k, v in summary["readings"].items()))
-    entries = [*summary["rules"], *summary.get("targets", [])]
+    entries = [*summary.get("decisions", []), *summary["rules"], *summary.get("targets", [])]
     per_case = [e for e in entries if e["per_case"]]
     if summary["note"]:
         lines.append(f"per case: every rule — {summary['note']}")
     elif per_case:
         lines.append(
             "per case (the query cannot express them): "
-            + "; ".join(f"{e.get('rule') or e.get('target')} ({e['per_case']})" for e in per_case)
+            + "; ".join(
+                f"{e.get('decision') or e.get('rule') or e.get('target')} ({e['per_case']})"
+                for e in per_case
+            )
         )
     else:
         what = "every rule and target" if summary.get("targets") else "every rule"
         lines.append(f"{what} evaluated by the batch query (DuckDB)")
+    if summary.get("decisions"):
+        lines += _decisions_table(summary["decisions"])
     if summary["rules"]:
         lines += _rules_table(summary["rules"])
     if summary.get("targets"):
@@ -240,6 +263,27 @@ def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
     lines = _aligned(table, numbers=range(1, 6))
     lines.append("(other = not in force or already received; * = evaluated case by case)")
     return lines
+
+
+def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
+    """Per decided value (承办单位, 预警级别 …), the cases it was decided for and the values it
+    came to, the most frequent first (at most five, then how many others)."""
+    table = [["decision", "decided", "undet.", "values (cases)"]]
+    for item in decisions:
+        values = list(item["values"].items())
+        unit = item["unit"]
+        shown = ", ".join(f"{v}{unit} ({n:,})" for v, n in values[:5])
+        if len(values) > 5:
+            shown += f", … {len(values) - 5:,} more"
+        table.append(
+            [
+                item["decision"] + (" *" if item["per_case"] else ""),
+                f"{item['counts']['decided']:,}",
+                f"{item['counts']['undetermined']:,}",
+                shown or "–",
+            ]
+        )
+    return [*_aligned(table, numbers=range(1, 3)), ""]
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:

@@ -40,7 +40,7 @@ MAX_DEPTH = 32
 CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
 )  # fmt: skip
-EXPECT_KEYS = ("status", "amount", "uncapped")
+EXPECT_KEYS = ("status", "amount", "uncapped", "value")
 
 
 @attrs.frozen
@@ -72,11 +72,13 @@ class Node:
 @attrs.frozen
 class Expectation:
     """What a case expects of one rule: a status, and amounts (None: expected to have none);
-    `amounts` holds only the keys the case wrote."""
+    `amounts` holds only the keys the case wrote. `value` is what a `decide` should come to
+    (an enum member, a quantity such as `20%`, true or false), as the case wrote it."""
 
     status: str | None
     amounts: dict[str, Quantity | None]
     where: Where
+    value: Node | None = None
 
 
 @attrs.frozen
@@ -526,6 +528,7 @@ def _expectation(
     before = len(problems)
     status: str | None = None
     amounts: dict[str, Quantity | None] = {}
+    value: Node | None = None
     for key, entry in entries.items():
         if key not in EXPECT_KEYS:
             problems.append(
@@ -550,6 +553,9 @@ def _expectation(
                         f"{field}.status",
                     )
                 )
+        elif key == "value":
+            # Compared with the decided value when the case is tested: its type is the decision's.
+            value = entry
         elif entry.value is None:
             amounts[key] = None
         elif isinstance(entry.value, bool) or not isinstance(entry.value, (Decimal, str)):
@@ -566,7 +572,7 @@ def _expectation(
                 problems.append(entry.where.problem(f"`{key}`: {exc}", f"{field}.{key}"))
     if len(problems) > before:
         return None
-    return Expectation(status, amounts, where)
+    return Expectation(status, amounts, where, value)
 
 
 def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem]) -> dict[str, str]:

@@ -1,9 +1,11 @@
 """`policyc test`: run example cases and compare each rule's result with what the case expects.
 
 A case's `expect:` maps rule names to a status (`电商物流补贴: applies`) or to a mapping with
-`status`, `amount` and `uncapped` (amounts as text with a measure, `"100万元"`). Rules a case does
-not mention are not compared. An expectation the reader does not understand (an unknown rule,
-field or status word) makes the case file an error (exit status 2), never a silent pass.
+`status`, `amount` and `uncapped` (amounts as text with a measure, `"100万元"`); a `decide`d
+value to `{status: decided, value: 副指挥长}` (a member, a quantity such as `20%`, true/false).
+Rules a case does not mention are not compared. An expectation the reader does not understand
+(an unknown rule, field or status word) makes the case file an error (exit status 2), never a
+silent pass.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from policyc.cases import Expectation, load_case
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem, problems_of
-from policyc.runtime.evaluation import RuleResult
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.quantity import MeasureError, Quantity, format_quantity, parse_quantity_text
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -144,4 +146,24 @@ def compare(result: RuleResult, want: Expectation) -> list[str]:
             shown = format_quantity(actual) if actual is not None else "none"
             wanted = format_quantity(expected) if expected is not None else "none"
             problems.append(f"{key}: expected {wanted}, got {shown}")
+    if want.value is not None:
+        problems.extend(_value_differs(result, want.value.value))
     return problems
+
+
+def _value_differs(result: RuleResult, wanted: Any) -> list[str]:
+    """A decided value against the one a case expects: an enum member or a date by its text, a
+    quantity exactly (`20%` is 0.2), a yes/no as itself."""
+    actual = result.value
+    if result.status != "decided":
+        return [f"value: expected {wanted}, got no decided value ({result.status})"]
+    if isinstance(actual, Quantity):
+        try:
+            same = parse_quantity_text(str(wanted), None) == actual
+        except MeasureError as exc:
+            return [f"value: expected a quantity such as 20%, got {wanted!r} ({exc})"]
+    elif isinstance(actual, bool) or isinstance(wanted, bool):
+        same = actual is wanted
+    else:
+        same = str(wanted) == show_value(actual)
+    return [] if same else [f"value: expected {wanted}, got {show_value(actual)}"]

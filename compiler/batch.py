@@ -51,6 +51,7 @@ from policyc.compiler.templating import environment
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
 __all__ = [
+    "DECISION_STATUSES",
     "RULE_STATUSES",
     "STATUSES",
     "TARGET_STATUSES",
@@ -58,6 +59,7 @@ __all__ = [
     "BatchRule",
     "Unsupported",
     "comment_text",
+    "decision_kind",
     "generate_batch",
     "ident",
     "input_columns",
@@ -76,10 +78,12 @@ RULE_STATUSES = (
     "already_received",
 )
 TARGET_STATUSES = ("met", "not_met", "not_reported")
-STATUSES = RULE_STATUSES + TARGET_STATUSES
+DECISION_STATUSES = ("decided", "undetermined")
+STATUSES = RULE_STATUSES + TARGET_STATUSES + ("decided",)
 APPLIES, UNSPECIFIED, NOT_APPLICABLE, UNDETERMINED, NOT_IN_FORCE, ALREADY_RECEIVED = range(6)
 MET, NOT_MET, NOT_REPORTED = range(6, 9)
-HOLDS = 9  # the gate: the rule is in force, not received, and its conditions hold
+DECIDED = 9  # a `decide` came to a value (else it is UNDETERMINED)
+HOLDS = 10  # the gate: the rule is in force, not received, and its conditions hold
 
 
 @attrs.frozen
@@ -91,7 +95,11 @@ class BatchRule:
     once: bool
     unspecified: bool
     fallback: str  # why the rule is evaluated case by case; "" when it is in the query
-    role: str = "rule"  # or "target": met, not met or not reported, no amount
+    role: str = "rule"  # or "target": met, not met or not reported, no amount; or "decision"
+    # A decision's value, as text in the column x{index}: "enum", "bool", "date", "percent" (a
+    # plain ratio, written `20%`) or "quantity" (a decimal in `value_unit`, the measure's base).
+    value_kind: str = ""
+    value_unit: str = ""
 
 
 @attrs.frozen
@@ -99,7 +107,9 @@ class BatchProgram:
     """The query over the relation `cases` (columns from `input_columns`, plus __row, __on and
     __received); it yields __row, __on and, per vectorised rule i, s{i} (the status), a{i} (the
     amount after the cap) and u{i} (the amount before the cap, when the cap bit); per target i,
-    s{i} (met, not met or not reported). `rules` holds the rules, then the targets."""
+    s{i} (met, not met or not reported); per decision i, s{i} (decided or undetermined) and
+    x{i} (its value as text, see BatchRule.value_kind). `rules` holds the decisions, the rules,
+    then the targets."""
 
     policy: str
     readings: dict[str, str]
@@ -140,6 +150,19 @@ def generate_batch(
     gen = _Generator(policy, readings, types or {})
     rules: list[BatchRule] = []
     levels: dict[str, list[str]] = {"gate": [], "value": [], "status": [], "result": []}
+    for index, define in enumerate(d for d in policy.defines.values() if d.decided):
+        kind, unit = decision_kind(policy, define.name.text)
+        info = BatchRule(
+            index, define.name.text, "", False, False, False, "", "decision", kind, unit
+        )
+        try:
+            columns = gen.decision(index, define, kind)
+        except Unsupported as exc:
+            rules.append(attrs.evolve(info, fallback=str(exc)))
+            continue
+        rules.append(info)
+        for level, sqls in columns.items():
+            levels[level].extend(sqls)
     for index, rule in _indexed_rules(policy):
         info = gen.rule_info(index, rule)
         try:
@@ -164,6 +187,25 @@ def generate_batch(
         policy=comment_text(policy.header.number), row=ident(ROW), on=ident(ON), **levels
     )
     return BatchProgram(policy.header.number, dict(readings), tuple(rules), sql)
+
+
+def decision_kind(policy: CheckedPolicy, name: str) -> tuple[str, str]:
+    """(value_kind, value_unit) of a `decide`d value's column: see BatchRule."""
+    kind = policy.define_types[name]
+    if kind.kind == "quantity":
+        return ("quantity", dims_text(kind.dims)) if kind.dims else ("percent", "")
+    if kind.kind in ("enum", "bool", "date"):
+        return kind.kind, ""
+    return "unsupported", ""
+
+
+def _plain_decimal(x: str) -> str:
+    """A DECIMAL as the plain text Python's `format(value.normalize(), "f")` writes: no trailing
+    zeros after the point, no point without decimals."""
+    text = f"CAST({x} AS VARCHAR)"
+    return (
+        f"(CASE WHEN contains({text}, '.') THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END)"
+    )
 
 
 def _indexed_rules(policy: CheckedPolicy) -> list[tuple[int, n.Rule]]:
@@ -318,6 +360,30 @@ class _Generator:
         whens += [f"WHEN {actual.v} IS NULL THEN {NOT_REPORTED}", f"WHEN {met} THEN {MET}"]
         status = f"CAST(CASE {' '.join(whens)} ELSE {NOT_MET} END AS UTINYINT) AS s{i}"
         return {"gate": [], "value": [status], "status": [], "result": [f"s{i}"]}
+
+    def decision(self, index: int, define: n.Define, kind: str) -> dict[str, list[str]]:
+        """A `decide`d value, as Ctx.run_decision gives it: undetermined where an input it needs
+        is missing (NULL) or where NotApplicable is raised, else decided, with the value as text
+        (BatchRule.value_kind says how it is written)."""
+        if kind == "unsupported":
+            kind_of = self.policy.define_types[define.name.text].describe()
+            raise Unsupported(f"a decided value that is {kind_of}")
+        i = index
+        value = self.scalar(self.sql(define.expr))
+        text = {
+            "enum": f"CAST({value.v} AS VARCHAR)",
+            "bool": f"CASE WHEN {value.v} THEN 'true' WHEN NOT {value.v} THEN 'false' END",
+            "date": f"strftime({value.v}, '%Y-%m-%d')",
+            "percent": f"{_plain_decimal(f'({value.v}) * 100')} || '%'",
+            "quantity": _plain_decimal(value.v),
+        }[kind]
+        na = f"coalesce({value.na}, false)" if value.na else "false"
+        status = (
+            f"CAST(CASE WHEN {na} THEN {UNDETERMINED} WHEN ({value.v}) IS NULL THEN {UNDETERMINED}"
+            f" ELSE {DECIDED} END AS UTINYINT) AS s{i}"
+        )
+        shown = f"CASE WHEN NOT {na} THEN {text} END AS x{i}"
+        return {"gate": [], "value": [status, shown], "status": [], "result": [f"s{i}", f"x{i}"]}
 
     # ---- dimensions (the checker's types, recomputed where the SQL needs them) ----
     def dims(self, e: n.Expr) -> Dims:

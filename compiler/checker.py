@@ -132,6 +132,8 @@ class CheckedPolicy:
     validity_options: dict[str, tuple[date, date | None]] = attrs.field(factory=dict)
     # Households and periods (compiler/group_checks.py).
     people: group_checks.People = attrs.field(factory=group_checks.People)
+    # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
+    define_types: dict[str, Type] = attrs.field(factory=dict)
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken
@@ -275,6 +277,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         validity_reading=checker.validity_reading,
         validity_options=checker.validity_options,
         people=group_checks.people_of(checker),
+        define_types=checker.define_types,
     )
 
 

@@ -246,8 +246,29 @@ def expected(
                 for r in results
                 if r.info.role in ("rule", "target")  # a target: met, not met, not reported
             }
+            | {
+                r.info.name: (r.status, value_text(r.value), None)
+                for r in results
+                if r.info.role == "decision"
+            }
         )
     return out
+
+
+def value_text(value: Any) -> str | None:
+    """A decided value as the results file writes it: a member as itself, a plain ratio as a
+    percentage, a quantity in its base measure without trailing zeros."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Quantity):
+        if not value.dims:
+            return f"{(value.value * 100).normalize():f}%"
+        return f"{value.value.normalize():f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 def batch_results(
@@ -544,3 +565,36 @@ def test_an_exhausted_schedule_beside_an_unknown_operand(tmp_path: Path) -> None
     assert [case["r"][0] for case in want] == ["not_applicable", "undetermined", "applies"]
     assert want[2]["r"][1] == Decimal("6")
     assert_same(want, batch_results(policy, path, {}), rows)
+
+
+def test_decided_values_are_written_and_counted(tmp_path: Path) -> None:
+    """A routing policy's answer is a decided value (承办单位): the results file has a column
+    for it and the summary counts the cases per value. Worked from the policy's text: 炸街 (改装
+    机动车轰鸣疾驶) is for 市公安局 (第(二)项5(1)); construction noise over the standard for 市生态环境局
+    (第(一)项4(5)); 社会生活噪声 without 地点 leaves it undetermined (第(七)项 and 第(十)项 divide
+    it by place)."""
+    rows = [
+        {"行为": "改装机动车轰鸣疾驶", "收件单位": "市城市管理执法局"},
+        {"行为": "超标排放建筑施工噪声", "收件单位": "市住建局"},
+        {"行为": "改装机动车轰鸣疾驶", "收件单位": "市公安局"},
+        {"行为": "超标排放社会生活噪声", "收件单位": "市城市管理执法局"},
+    ]
+    write_csv(tmp_path / "c.csv", rows)
+    noise = ROOT / "policies" / "tzbh-2023-1.policy"
+    out = tmp_path / "out.csv"
+    summary = tmp_path / "summary.json"
+    with summary.open("w", encoding="utf-8") as handle:
+        code = run_batch(noise, tmp_path / "c.csv", out, "2023-06-30", [], "json", stdout=handle)
+    assert code == 0
+    with out.open(encoding="utf-8") as handle:
+        written = [(r["承办单位.status"], r["承办单位.value"]) for r in csv.DictReader(handle)]
+    assert written == [
+        ("decided", "市公安局"),
+        ("decided", "市生态环境局"),
+        ("decided", "市公安局"),
+        ("undetermined", ""),
+    ]
+    (decision,) = json.loads(summary.read_text(encoding="utf-8"))["decisions"]
+    assert decision["decision"] == "承办单位"
+    assert decision["counts"] == {"decided": 3, "undetermined": 1}
+    assert decision["values"] == {"市公安局": 2, "市生态环境局": 1}
