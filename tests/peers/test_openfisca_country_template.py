@@ -77,7 +77,7 @@ def test_the_restatement_checks_strictly_and_is_canonical() -> None:
 def test_our_own_example_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
     policy = RESTATEMENT / "country-template.policy"
     assert main(["test", str(policy), str(RESTATEMENT / "examples")]) == 0
-    # 可支配收入 is decided, not expected: 3000 + 1200 − 450 − 60 − 600 / 12 = 3640.
+    # 可支配收入, decided: 3000 + 1200 − 450 − 60 − 600 / 12 = 3640 (the case expects it too).
     case = RESTATEMENT / "examples" / "01-couple-with-a-child.yaml"
     capsys.readouterr()
     assert main(["run", str(policy), "--case", str(case)]) == 0
