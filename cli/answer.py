@@ -22,6 +22,7 @@ from typing import Any
 from policyc.compiler import nodes as n
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import NeededInput, inputs_read, still_needed
+from policyc.people_report import evaluated_period
 from policyc.report import (
     BENEFIT_KINDS,
     FLOW_WORDS,
@@ -72,6 +73,9 @@ def answer_text(
         if name in relevant or declared.get(name) != option
     }
     out = header_lines(policy, on, readings, shown_readings)
+    period = evaluated_period(policy.checked, given, on)
+    if period is not None:  # households and periods (people_report.py)
+        out.insert(1, f"评估期间 {period}")
     out.extend(("", "结论"))
     if not answer:
         out.append("  本案例没有适用的条款")
@@ -99,6 +103,9 @@ def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
 def _answer_lines(r: RuleResult) -> list[str]:
     info = r.info
     if r.status == "decided":
+        if r.members is not None:  # a value per member: people_report.py
+            each = "、".join(f"{m.member} {show_value(m.value)}" for m in r.members)
+            return [f"  {info.name}: {each}"]
         return [f"  {info.name}: {show_value(r.value)}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if info.role == "target":

@@ -420,6 +420,13 @@ def run_batch(
         read_format(out_path)
         _refuse_overwriting_input(cases_path, out_path)
     policy = compile_policy(policy_path)
+    people = policy.checked.people
+    if people.group or people.periods:
+        # A row is one case of one beneficiary on one date: a group's members and a value per
+        # period have no columns yet (docs/language.md "Households", "Periods").
+        what = f"a group ({people.group})" if people.group else "inputs per period"
+        why = f"--cases cannot evaluate a policy with {what} yet: run each case with --case"
+        raise InputError(f"{policy_path}: {why}")
     chosen = _chosen_readings(policy, readings)
     show = progress if progress is not None else sys.stderr.isatty()
     with Batch(policy, chosen, Progress(show)) as batch:

@@ -21,12 +21,14 @@ from typing import Any
 import attrs
 import yaml
 
+from policyc import case_people
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.people import first_day
 from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
@@ -36,7 +38,9 @@ from policyc.runtime.quantity import (
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32
-CASE_KEYS = ("policy", "on", "inputs", "received", "readings", "expect", "description")
+CASE_KEYS = (
+    "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
+)  # fmt: skip
 EXPECT_KEYS = ("status", "amount", "uncapped", "value")
 
 
@@ -463,6 +467,9 @@ def validate_case(
             )
         )
     on = _date_field(fields.get("on"), "on", problems)
+    period = case_people.read_period(fields.get("period"), problems)
+    if on is None and period is not None:
+        on = first_day(period)  # a period is evaluated on its first day unless `on` says
     inputs_node = fields.get("inputs")
     inputs: dict[str, Any] = {}
     if inputs_node is None or inputs_node.value is None:
@@ -481,9 +488,35 @@ def validate_case(
     received = _received(fields.get("received"), rule_names, number, problems)
     readings = _readings(fields.get("readings"), policy, problems)
     expect = _expectations(fields.get("expect"), rule_names, number, problems)
+    people = policy.people
+    if people.group or people.periods or period is not None:
+        members = case_people.read_members(
+            fields.get("members"), policy, _read_value(policy), problems, root.where
+        )
+        inputs = case_people.case_inputs(inputs, _series(inputs), period, members)
+    elif "members" in fields:
+        no_group = "this policy declares no group: a case has no `members`"
+        problems.append(fields["members"].where.problem(no_group, "members"))
     if problems:
         raise ProblemsError(problems)
     return Case(str(path), number, on, inputs, tuple(received), readings, expect)
+
+
+def _read_value(policy: CheckedPolicy) -> case_people.ValueReader:
+    def read(info: InputInfo, node: Node) -> Any:
+        try:
+            return _value(info, node, policy)
+        except _FieldError as exc:
+            raise ValueError(str(exc)) from None
+
+    return read
+
+
+_SERIES = "\x00series"  # where validate_inputs leaves an input's values per period
+
+
+def _series(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return inputs.pop(_SERIES, {})  # type: ignore[no-any-return]
 
 
 def result_names(policy: CheckedPolicy) -> list[str]:
@@ -732,21 +765,31 @@ def validate_inputs(
             continue
         if node.value is None:
             continue  # written but left empty: the same as not given
+        people = policy.people
+        if name in people.member_inputs:
+            per_member = f"input `{name}` is per member: give it under `members: NAME: inputs:`"
+            problems.append(node.where.problem(per_member, field))
+            continue
         try:
-            values[name] = _value(info, node, policy)
-        except _FieldError as exc:
-            problems.append(
-                node.where.problem(
-                    _("input `{name}`: {exc}").format(
-                        name=name,
-                        exc=exc,
-                    ),
-                    field,
+            if name in people.period_of:
+                value, series = case_people.periodic_value(
+                    name, info, node, _read_value(policy), name in people.flows, field, problems
                 )
+                if series:
+                    values.setdefault(_SERIES, {})[name] = series
+                elif value is not None:
+                    values[name] = value
+            else:
+                values[name] = _value(info, node, policy)
+        except (_FieldError, ValueError) as exc:
+            problems.append(
+                node.where.problem(_("input `{name}`: {exc}").format(name=name, exc=exc), field)
             )
     for name, info in policy.inputs.items():
-        if name in values:
+        if name in values or name in values.get(_SERIES, {}):
             continue
+        if name in policy.people.member_inputs:
+            continue  # a member's: a member that lacks it leaves what reads it undetermined
         left_empty = name in given and given[name].value is None
         if info.decl.presence == "required" and (name not in given or left_empty):
             problems.append(

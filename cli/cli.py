@@ -22,6 +22,7 @@ from pathlib import Path
 import attrs
 
 from policyc.answer import answer_text
+from policyc.case_people import with_period
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import (
@@ -152,6 +153,11 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
     )
     run.add_argument(
         "--on", metavar="DATE", help=_("evaluation date (YYYY-MM-DD); default: the case's `on`")
+    )
+    run.add_argument(
+        "--period",
+        metavar="PERIOD",
+        help=_("the month (YYYY-MM) or year (YYYY) to evaluate; default: the case's `period`"),
     )
     run.add_argument("--format", choices=("text", "json"), default="text")
     run.add_argument("--explain", action="store_true", help=_("show the steps behind each result"))
@@ -597,6 +603,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.cases is not None:
         if args.explain or args.only or args.all:
             raise InputError(_("--explain, --only and --all apply to one --case, not to --cases"))
+        if args.period is not None:
+            raise InputError(_("--period applies to one --case; a --cases file gives `on` per row"))
         require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
@@ -613,6 +621,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(_("--out and --progress go with --cases"))
     policy = compile_policy(args.policy)
     case = load_case(args.case, policy.checked)
+    if args.period is not None:
+        case = with_period(case, args.period)  # households and periods: case_people.py
     if args.on is not None:
         try:
             on = parse_iso_date(args.on)

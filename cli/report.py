@@ -43,6 +43,7 @@ from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
+from policyc.people_report import evaluated_period, member_lines, members_json, periods_json
 from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
@@ -174,6 +175,9 @@ def to_json(
         "readings": readings,
         "results": [],
     }
+    period = evaluated_period(policy.checked, given, on)
+    if period is not None:
+        doc["period"] = period  # households and periods (people_report.py)
     sums = totals(totals_of or results)
     doc["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
     doc["totals_by_kind"] = {
@@ -191,6 +195,10 @@ def to_json(
         item["missing"] = list(r.missing)
         item["value"] = _value_json(r.value)
         item |= _after_caps_json(policy, r)
+        if r.members is not None:
+            item["members"] = members_json(r, money, _value_json)
+        if r.periods is not None:
+            item["periods"] = periods_json(r, money)
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)
@@ -410,6 +418,7 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
     head += amount_text(r)
     lines = [head]
     lines.extend(shared_cap_lines(r))
+    lines.extend(member_lines(r))
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     elif r.reason:

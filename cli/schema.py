@@ -23,6 +23,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # A number as `parse_quantity_text` reads it, then an optional 万/亿 and any measure text.
 QUANTITY_PATTERN = r"^\s*-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*[万亿]?\s*\S*\s*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PERIOD_PATTERN = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"  # a year 2017 or a month 2017-01
 
 
 def case_schema(policy: CheckedPolicy) -> dict[str, Any]:
@@ -56,6 +57,11 @@ def case_schema(policy: CheckedPolicy) -> dict[str, Any]:
         },
         "expect": {"type": "object", "description": "policyc test 所核对的预期结果（按规则名称）"},
         "description": {"type": "string", "description": "案例说明"},
+        "period": {
+            "anyOf": [{"type": "string", "pattern": PERIOD_PATTERN}, {"type": "integer"}],
+            "description": "评估期间: 月份（YYYY-MM）或年度（YYYY）；评估日默认为其第一天",
+        },
+        "members": members_schema(policy),
     }
     assert set(properties) == set(CASE_KEYS), "the schema must follow the case loader's fields"
     return {
@@ -72,8 +78,13 @@ def case_schema(policy: CheckedPolicy) -> dict[str, Any]:
 
 
 def required_inputs(policy: CheckedPolicy) -> list[str]:
-    """The inputs a case must give, in declaration order."""
-    return [name for name, info in policy.inputs.items() if info.decl.presence == "required"]
+    """The inputs a case must give, in declaration order (a member's are given per member)."""
+    members = policy.people.member_inputs
+    return [
+        name
+        for name, info in policy.inputs.items()
+        if info.decl.presence == "required" and name not in members
+    ]
 
 
 def inputs_schema(policy: CheckedPolicy) -> dict[str, Any]:
@@ -82,7 +93,11 @@ def inputs_schema(policy: CheckedPolicy) -> dict[str, Any]:
     return {
         "type": "object" if required else ["object", "null"],
         "description": "申报的各项情况（政策所声明的输入）",
-        "properties": {name: input_schema(info, policy) for name, info in policy.inputs.items()},
+        "properties": {
+            name: input_schema(info, policy)
+            for name, info in policy.inputs.items()
+            if name not in policy.people.member_inputs
+        },
         "required": required,
         "additionalProperties": False,
     }
@@ -95,6 +110,18 @@ def input_schema(info: InputInfo, policy: CheckedPolicy) -> dict[str, Any]:
     """
     decl = info.decl
     value = _value_schema(info, policy)
+    period = policy.people.period_of.get(decl.name.text)
+    if period is not None:  # one value for the evaluated period, or a value per period
+        value = {
+            "anyOf": [
+                value,
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": PERIOD_PATTERN},
+                    "additionalProperties": value,
+                },
+            ]
+        }
     schema: dict[str, Any] = {
         "title": decl.name.text,
         "description": decl.description,
@@ -110,6 +137,38 @@ def input_schema(info: InputInfo, policy: CheckedPolicy) -> dict[str, Any]:
     else:
         schema["anyOf"] = [value, {"type": "null"}]
     return schema
+
+
+def members_schema(policy: CheckedPolicy) -> dict[str, Any]:
+    """`members`: each member's name → its role and its own inputs (a policy with a group)."""
+    people = policy.people
+    if not people.group:
+        return {"type": "null", "description": "本政策没有声明家庭（group），案例不列成员"}
+    inputs = {
+        name: input_schema(info, policy)
+        for name, info in policy.inputs.items()
+        if name in people.member_inputs
+    }
+    return {
+        "type": "object",
+        "description": f"{people.group}的成员: 姓名 → 身份（role）与其各项输入",
+        "additionalProperties": {
+            "type": "object",
+            "properties": {
+                "role": {"enum": list(people.role_names())},
+                "inputs": {
+                    "type": ["object", "null"],
+                    "properties": inputs,
+                    "additionalProperties": False,
+                },
+            },
+            "required": ["role"],
+            "additionalProperties": False,
+        },
+        "x-policyc-roles": [
+            {"role": role, "at_least": least, "at_most": most} for role, least, most in people.roles
+        ],
+    }
 
 
 def _value_schema(info: InputInfo, policy: CheckedPolicy) -> dict[str, Any]:

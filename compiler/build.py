@@ -189,6 +189,7 @@ class _Builder(Transformer[Token, Any]):
             conventions=tuple(buckets.get(n.Convention, [])),
             roundings=tuple(buckets.get(n.Rounding, [])),
             shared_caps=tuple(buckets.get(n.SharedCap, [])),
+            groups=tuple(buckets.get(n.GroupDecl, [])),
         )
 
     def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
@@ -313,12 +314,14 @@ class _Builder(Transformer[Token, Any]):
         return n.TypeExpr("series", c[0], span=self._span(meta))
 
     def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
-        name, type_, presence, whole, description = c
+        name, type_, *scopes, flow, presence, whole, description = c
         kind, default = presence if presence is not None else ("required", None)
         text = _unquote(description) if description is not None else ""
+        span = self._span(meta)
         return n.InputDecl(
-            self._name(name), type_, kind, default, text, self._span(meta), part_of=whole
-        )
+            self._name(name), type_, kind, default, text, span, part_of=whole,
+            per=tuple(n.Name(str(s), span) for s in scopes), flow=flow is not None,
+        )  # fmt: skip
 
     def part_of(self, meta: Meta, c: list[Token]) -> n.Name:
         return self._name(c[0])
@@ -502,6 +505,7 @@ class _Builder(Transformer[Token, Any]):
         }
         single = {"kind", "beneficiary", "amount", "cap", "once", "valid_by", "grants", "law"}
         single.add("rounding")
+        single.add("each")
         for item in c[1:]:
             key, value, span = self._rule_item(item)
             if key in single:
@@ -516,6 +520,8 @@ class _Builder(Transformer[Token, Any]):
                 fields[key].extend(value)
             else:
                 fields[key].append(value)
+        if isinstance(fields.get("amount"), tuple):
+            fields["amount"], fields["period"] = fields["amount"]
         for key in (
             "quotes",
             "notes",
@@ -543,7 +549,12 @@ class _Builder(Transformer[Token, Any]):
         return self._item("whens", c[0], meta)
 
     def amount(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        if len(c) > 1 and c[1] is not None:
+            return self._item("amount", (c[0], c[1]), meta)  # `amount … per 月`
         return self._item("amount", c[0], meta)
+
+    def amount_per(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[0])
 
     def unspecified_amount(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("amount", n.Unspecified(_unquote(c[0]), self._span(meta)), meta)
@@ -666,6 +677,33 @@ class _Builder(Transformer[Token, Any]):
 
     def call(self, meta: Meta, c: list[Any]) -> n.Call:
         return n.Call(str(c[0]), tuple(a for a in c[1:] if a is not None), self._span(meta))
+
+    def aggregate_over(self, meta: Meta, c: list[Any]) -> n.Aggregate:
+        return n.Aggregate(str(c[0]), c[1], str(c[2]), c[3], self._span(meta))
+
+    def aggregate_where(self, meta: Meta, c: list[Any]) -> n.Aggregate:
+        return n.Aggregate(str(c[0]), c[1], "", c[2], self._span(meta))
+
+    # ---- households (issue 12) ----
+    def group_decl(self, meta: Meta, c: list[Any]) -> n.GroupDecl:
+        return n.GroupDecl(self._name(c[0]), tuple(c[1:]), self._span(meta))
+
+    def role_decl(self, meta: Meta, c: list[Any]) -> n.RoleDecl:
+        least, most = c[1]
+        text = _unquote(c[2]) if c[2] is not None else ""
+        return n.RoleDecl(self._name(c[0]), least, most, text, self._span(meta))
+
+    def role_one(self, meta: Meta, c: list[Any]) -> tuple[int, int | None]:
+        return 1, 1
+
+    def role_many(self, meta: Meta, c: list[Any]) -> tuple[int, int | None]:
+        return 0, None
+
+    def role_at_most(self, meta: Meta, c: list[Token]) -> tuple[int, int | None]:
+        return 0, self._int(c[0])
+
+    def each_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
+        return self._item("each", self._name(c[0]), meta)
 
     def index(self, meta: Meta, c: list[Any]) -> n.Index:
         return n.Index(str(c[0]), c[1], self._span(meta))

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from policyc.compiler import amount_checks, scale_checks
+from policyc.compiler import amount_checks, group_checks, scale_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
@@ -134,6 +134,8 @@ class CheckedPolicy:
     # `valid by reading NAME { … }`: the reading, and (first day, last day) under each option.
     validity_reading: str = ""
     validity_options: dict[str, tuple[date, date | None]] = attrs.field(factory=dict)
+    # Households and periods (compiler/group_checks.py).
+    people: group_checks.People = attrs.field(factory=group_checks.People)
     # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
     define_types: dict[str, Type] = attrs.field(factory=dict)
 
@@ -281,6 +283,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         parts=checker.parts,
         validity_reading=checker.validity_reading,
         validity_options=checker.validity_options,
+        people=group_checks.people_of(checker),
         define_types=checker.define_types,
     )
 
@@ -312,6 +315,15 @@ class _Checker:
         self.validity_reading = ""
         self.validity_options: dict[str, tuple[date, date | None]] = {}
         self.tested_readings: dict[str, Span] = {}  # reading -> where an expression first tests it
+        self.people = group_checks.People()
+        self.member_scope = 0  # > 0 where a member is in view (an aggregate, an `each` rule)
+        self.rules_by_name: dict[str, n.Rule] = {}
+        self.rule_types: dict[str, Type] = {}
+        self.amount_refs: dict[str, set[str]] = {}  # rule -> the rules whose amount it reads
+        self.current_rule = ""
+        self.sum_dims: dict[n.Expr, Dims] = {}
+        self.typing_rules: set[str] = set()  # rules whose amount `amount_of` is typing
+        self.member_defines: set[str] = set()  # defines and decides valued per member
 
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
@@ -333,6 +345,8 @@ class _Checker:
         self.check_header(header)
         self.declare_enums()
         self.declare_inputs()
+        self.people = group_checks.declare_people(self)
+        self.rules_by_name = {rule.name.text: rule for _, rule in self.file.all_rules()}
         self.declare_targets()
         self.declare_procedures()
         self.declare_tables()
@@ -341,7 +355,9 @@ class _Checker:
         self.check_valid_reading(header)
         for define in self.file.all_defines():
             self.declare_define(define)
+        self.current_rule = ""
         self.check_structure(header)
+        group_checks.check_cycles(self)
         self.check_after_amounts()
         self.check_reading_use()
         for decl in self.file.inputs:
@@ -792,11 +808,17 @@ class _Checker:
         if name in self.defines or name in self.inputs:
             self.error(define.name.span, _("`{name}` is already declared").format(name=name))
         self.defines[name] = define
+        self.current_rule = name  # `amount_of` in a define: its edges for the cycle check
+        per_member = group_checks.reads_a_member(self, define.expr)
+        self.member_scope += per_member  # 年龄 = years_between(出生日期, …): one per member
         if define.decided or isinstance(define.expr, n.Dated):
             # A decision, or a value that changes on dates (低保标准), names a value of any type.
             self.define_types[name] = self.type_of(define.expr)
         else:
             self.define_types[name] = self.expect(define.expr, BOOL, _("a condition"))
+        self.member_scope -= per_member
+        if per_member:
+            self.member_defines.add(name)
 
     # ---- clauses and rules ----
     def check_structure(self, header: n.Header) -> None:
@@ -878,6 +900,40 @@ class _Checker:
                     _("unknown reading `{reading}`").format(reading=reading.text),
                     _("a reading declared with `reading NAME { … }`"),
                 )
+        self.current_rule = rule.name.text
+        group_checks.check_each(self, rule)
+        group_checks.check_period(self, rule)
+        self.member_scope += rule.each is not None
+        try:
+            self.check_rule_values(rule)
+        finally:
+            self.member_scope -= rule.each is not None
+        self.current_rule = ""
+        if rule.valid_by is not None:
+            info = self.inputs.get(rule.valid_by.text)
+            if info is None or info.type != DATE:
+                self.error(
+                    rule.valid_by.span,
+                    _("`valid_by {rule_valid_by}` needs a date input").format(
+                        rule_valid_by=rule.valid_by.text
+                    ),
+                )
+            else:
+                self.used_inputs.add(rule.valid_by.text)
+        for limit in rule.limits:
+            self.type_of(limit.amount)
+        units = rule.responsible or owner.responsible
+        if rule.amount is None and not rule.grants and not rule.limits and not units:
+            self.error(
+                rule.span,
+                _("rule `{rule_name}` says neither an amount, what it grants, nor who acts").format(
+                    rule_name=rule.name.text
+                ),
+                _('`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`'),
+            )
+
+    def check_rule_values(self, rule: n.Rule) -> None:
+        """A rule's conditions, amount and cap (with a member in view in an `each` rule)."""
         for cond in rule.whens:
             self.expect(cond, BOOL, _("a condition"))
         amount_type: Type | None = None
@@ -915,27 +971,8 @@ class _Checker:
                         cap_type=cap_type.describe(), amount_type=amount_type.describe()
                     ),
                 )
-        if rule.valid_by is not None:
-            info = self.inputs.get(rule.valid_by.text)
-            if info is None or info.type != DATE:
-                self.error(
-                    rule.valid_by.span, _("`valid_by {rule_valid_by}` needs a date input").format(
-                        rule_valid_by=rule.valid_by.text,
-                    )
-                )
-            else:
-                self.used_inputs.add(rule.valid_by.text)
-        for limit in rule.limits:
-            self.type_of(limit.amount)
-        units = rule.responsible or owner.responsible
-        if rule.amount is None and not rule.grants and not rule.limits and not units:
-            self.error(
-                rule.span,
-                _("rule `{rule_name}` says neither an amount, what it grants, nor who acts").format(
-                    rule_name=rule.name.text,
-                ),
-                _("`amount …`, `amount unspecified \"…\"`, `grants \"…\"` or `limit …`"),
-            )
+        if amount_type is not None:
+            self.rule_types[rule.name.text] = amount_type
 
     def check_after_amounts(self) -> None:
         """Conventions, rounding and shared caps (issue 12; compiler/amount_checks.py)."""
@@ -946,6 +983,12 @@ class _Checker:
     def _call_or_duration(self, expr: n.Call) -> Type:
         if expr.func in amount_checks.DURATION_FUNCS:
             return amount_checks.type_duration(self, expr)
+        if group_checks.is_aggregate_call(expr) and expr.func not in ("min", "max", "total"):
+            return group_checks.type_aggregate(self, expr)
+        if expr.func in ("min", "max") and len(expr.args) == 1:
+            return group_checks.type_aggregate(self, expr)
+        if expr.func in group_checks.PEOPLE_FUNCS:
+            return group_checks.type_people_call(self, expr)
         return self._call(expr)
 
     def _arith_not_dates(self, expr: n.Arith) -> Type:
@@ -983,8 +1026,12 @@ class _Checker:
     def _ref(self, expr: n.Ref) -> Type:
         if expr.name in self.inputs:
             self.used_inputs.add(expr.name)
+            group_checks.check_ref(self, expr)
             return self.inputs[expr.name].type
         if expr.name in self.define_types:
+            group_checks.check_ref(self, expr)
+            if self.current_rule:
+                self.amount_refs.setdefault(self.current_rule, set()).add(expr.name)
             return self.define_types[expr.name]
         if expr.name in self.tables:
             table = self.tables[expr.name]
@@ -1367,6 +1414,7 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.Schedule: _Checker._schedule,
     n.Progressive: scale_checks.type_progressive,
     n.Dated: scale_checks.type_dated,
+    n.Aggregate: group_checks.type_aggregate,
 }
 
 

@@ -19,10 +19,12 @@ import jinja2
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.fastpath import FastEmitter, fast_rule
+from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
 from policyc.compiler.i18n import _
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
+from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
 
 
 class Code(str):
@@ -188,6 +190,8 @@ class _Generator:
             "role": "decision",
             "description": define.description,
         }
+        if define.name.text in self.policy.people.member_defines:
+            info["each"] = "members"
         return {
             "func": self.define_funcs[define.name.text],
             "role": "decision",
@@ -272,6 +276,8 @@ class _Generator:
             "refers": tuple(render_reference(r) for r in rule.refers),
             "limits": tuple((x.name.text, render(x.amount), x.text) for x in rule.limits),
         }
+        if rule.period is not None:
+            info["period"] = dict(self.policy.people.rule_periods).get(rule.name.text, "")
         return {
             "role": "rule",
             "generated": True,
@@ -290,6 +296,7 @@ class _Generator:
             "cap_line": rule.cap.span.line if rule.cap is not None else 0,
             "info": info,
             "fast": self.fast_rule(rule),
+            "each": rule.each.text if rule.each is not None else "",
         }
 
     def inputs_of(self, expr: n.Expr | None) -> tuple[str, ...]:
@@ -326,6 +333,29 @@ class _Generator:
         return self.constant(repr(self.policy.enums[kind.removeprefix("enum:")]))
 
     def call(self, e: n.Call) -> str:
+        aggregate = as_aggregate(e)
+        if aggregate is not None and not (e.func in ("min", "max") and len(e.args) != 1):
+            return self.aggregate(aggregate)
+        if e.func in PERIOD_FUNCS:
+            assert isinstance(e.args[0], n.Ref)
+            return f"c.at_period({e.func!r}, {e.args[0].name!r}, {e.span.line})"
+        if e.func == "divide":
+            unit, mode = e.args[2], e.args[3]
+            assert isinstance(unit, n.Ref) and isinstance(mode, n.Ref)
+            places, rounding = ROUNDING_UNITS[unit.name], ROUNDING_MODES[mode.name]
+            left, right = self.py(e.args[0]), self.py(e.args[1])
+            return (
+                f"c.divide({left}, {right}, {places!r}, {rounding!r}, {render(e)!r}, "
+                f"{e.span.line})"
+            )
+        if e.func == "given":
+            assert isinstance(e.args[0], n.Ref)
+            return f"c.given({e.args[0].name!r})"
+        if e.func == "amount_of":
+            assert isinstance(e.args[0], n.Ref)
+            name = e.args[0].name
+            zero = self.zero(dict(self.policy.people.rule_dims).get(name, ()))
+            return f"c.amount_of({name!r}, BY_NAME, EACH, {zero}, {e.span.line})"
         args = ", ".join(self.py(a) for a in e.args)
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
@@ -335,6 +365,24 @@ class _Generator:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"
         method = {"min": "minimum", "max": "maximum"}.get(e.func, e.func)
         return f"c.{method}({args})"
+
+    def aggregate(self, e: n.Aggregate) -> str:
+        """count/sum/min/max/any/all over members (runtime/people_ops.aggregate)."""
+        if e.func in ("count", "any", "all"):
+            assert isinstance(e.subject, n.Ref)
+            role, subject = e.subject.name, "None"
+        else:
+            role, subject = e.role, f"lambda: {self.py(e.subject)}"
+        where = f"lambda: {self.py(e.where)}" if e.where is not None else "None"
+        dims = dict(self.policy.people.sum_dims).get(e)
+        zero = self.zero(dims) if e.func == "sum" and dims is not None else "None"
+        return (
+            f"c.aggregate({e.func!r}, {role!r}, {subject}, {where}, {zero}, {render(e)!r}, "
+            f"{e.span.line})"
+        )
+
+    def zero(self, dims: tuple[tuple[str, int], ...]) -> str:
+        return self.constant(f"zero_of({python_literal(dims)})")
 
     def index(self, e: n.Index) -> str:
         return f"c.index({self.ref(n.Ref(e.name))}, {e.key!r})"
@@ -448,4 +496,5 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.Schedule: _Generator.schedule,
     n.Progressive: _Generator.progressive,
     n.Dated: _Generator.dated,
+    n.Aggregate: _Generator.aggregate,
 }

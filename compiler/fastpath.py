@@ -364,6 +364,11 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
     gate is None (a missing input leaves the fast function: the traced path decides) or
     (check, names): `check` true when the case gives them all, `names` the code of the
     unknown's inputs otherwise."""
+    people = fast.policy.people
+    if rule.each is not None or people.periods or people.member_inputs:
+        # Households and periods (runtime/people_ops.py) name what is missing per member and
+        # per period, which the fast path's gates do not: such a policy runs traced.
+        return None
     try:
         whens = [
             (fast.py(w), "条件不成立: " + render(w), _gated(fast, w), _three_valued(fast, w))

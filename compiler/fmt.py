@@ -50,6 +50,7 @@ _BLOCKS: dict[str, frozenset[str]] = {
     "task": frozenset(),
     "rule": frozenset(),
     "procedure_decl": frozenset(),
+    "group_decl": frozenset(),
     "reading_decl": frozenset({"question", "take"}),
     "repair_decl": frozenset({"line", "received", "corrected", "because"}),
 }

@@ -299,6 +299,21 @@ class Dated(Expr):
     span: Span = _span()
 
 
+@attrs.frozen
+class Aggregate(Expr):
+    """`sum(月收入 over 子女 where …)`, `count(子女 where …)`: over the members of the case's
+    group. `func` is count, sum, min, max, any or all; for count/any/all `subject` is a `Ref` to a
+    role or to `members`; for sum/min/max it is a per-member expression. `role` is "" for every
+    member."""
+
+    children = ("subject", "where")
+    func: str
+    subject: Expr
+    role: str
+    where: Expr | None
+    span: Span = _span()
+
+
 def walk(expr: Expr) -> Iterator[Expr]:
     """Every node of an expression, parents before children."""
     yield expr
@@ -388,6 +403,8 @@ class InputDecl:
     description: str
     span: Span = _span()
     part_of: Name | None = None  # `part of WHOLE`: counted inside another input (disjoint parts)
+    per: tuple[Name, ...] = ()  # `per member`, `per 月`, `per 年` (checked by group_checks)
+    flow: bool = False  # `flow`: a period's amount that adds up over months (工资), not a stock
 
 
 @attrs.frozen
@@ -537,6 +554,8 @@ class Rule:
     refers: tuple[Reference, ...] = ()
     open_responsible: bool = False  # the rule's list of responsible units ends with 等
     rounding: Rounding | None = None  # `round to 元 half_up`: the document's own rounding
+    each: Name | None = None  # `each 子女`: evaluated, and paid, once per member of the role
+    period: Name | None = None  # `amount … per 月`: the amount is a month's (or a year's)
     span: Span = _span()
 
 
@@ -600,6 +619,7 @@ class PolicyFile:
     conventions: tuple[Convention, ...] = ()
     roundings: tuple[Rounding, ...] = ()  # the policy's default (at most one)
     shared_caps: tuple[SharedCap, ...] = ()
+    groups: tuple[GroupDecl, ...] = ()  # at most one: a case is one group (issue 12)
 
     def all_defines(self) -> Iterator[Define]:
         yield from self.defines
@@ -679,4 +699,27 @@ class SharedCap:
     members: tuple[CapMember, ...]
     order: Name | None
     because: str
+    span: Span = _span()
+
+
+# ---- households (issue 12) -------------------------------------------------------------------
+
+
+@attrs.frozen
+class RoleDecl:
+    """`role 子女 many`: a role of the group and how many members may take it."""
+
+    name: Name
+    least: int  # 1 for `one`, else 0
+    most: int | None  # None for `many`
+    description: str = ""
+    span: Span = _span()
+
+
+@attrs.frozen
+class GroupDecl:
+    """`group 家庭 { role 申请人 one … }`: the people a case describes, in roles."""
+
+    name: Name
+    roles: tuple[RoleDecl, ...]
     span: Span = _span()

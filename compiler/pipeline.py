@@ -20,6 +20,7 @@ from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult, evaluate_fast
+from policyc.runtime.people import PeriodPlan, prepare
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import CheckedPolicy
@@ -53,6 +54,11 @@ class CompiledPolicy:
         straight-line fast path runs where it can (`fast=False` forces the traced path: the
         results are the same, tests/test_fastpath.py compares them)."""
         namespace = self.namespace
+        people = self.checked.people
+        if people.periods or people.group:  # households and periods: runtime/people.py
+            defaults = dict(people.defaults)
+            plan = PeriodPlan(people.period_of, people.flows, people.member_inputs, defaults)
+            inputs = prepare(inputs, on, plan)
         chosen = dict(namespace["READINGS"])
         if readings:
             chosen.update(readings)

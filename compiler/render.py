@@ -84,6 +84,11 @@ class _Renderer:
         return f"{e.number}%"
 
     def call(self, e: n.Call) -> str:
+        if e.func in _AGGREGATE_WORDS and len(e.args) == 1:
+            return self.aggregate(n.Aggregate(e.func, e.args[0], "", None, e.span))
+        people = _people_call(self, e)
+        if people:
+            return people
         args = [self.render(a) for a in e.args]
         if e.func == "min":
             return f"{args[0]}与{args[1]}中较小者"
@@ -102,6 +107,19 @@ class _Renderer:
         if e.func == "years_between":
             return f"自{args[0]}至{args[1]}的周年数"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
+
+    def aggregate(self, e: n.Aggregate) -> str:
+        """家庭成员中子女（出生日期…）的人数, 家庭成员月收入之和."""
+        whose = "家庭成员" if e.role in ("", "members", "成员") else e.role
+        where = f"（{self.render(e.where)}）" if e.where is not None else ""
+        if e.func in ("count", "any", "all"):
+            subject = e.subject.name if isinstance(e.subject, n.Ref) else self.render(e.subject)
+            who = "家庭成员" if subject in ("members", "成员") else subject
+            if e.func == "count":
+                return f"{who}{where}的人数"
+            return f"有{who}{where}" if e.func == "any" else f"{who}均{where}"
+        word = {"sum": "之和", "min": "的最小值", "max": "的最大值"}[e.func]
+        return f"{whose}{where}{self.render(e.subject)}{word}"
 
     def arith(self, e: n.Arith) -> str:
         right = self.operand(e.right) if e.op != "+" else self.render(e.right)
@@ -169,6 +187,34 @@ class _Renderer:
         return f"{when}适用的标准（{entries}）"
 
 
+_AGGREGATE_WORDS = ("count", "sum", "any", "all")
+_PERIOD_WORDS = {
+    "last_month": "上月的",
+    "last_year": "上年同期的",
+    "january": "当年1月的",
+    "year_total": "全年各月合计",
+}
+
+
+def _people_call(r: _Renderer, e: n.Call) -> str:
+    """The period functions, `divide` and `amount_of` in words ("" for any other call)."""
+    if e.func in _PERIOD_WORDS and e.args:
+        word = _PERIOD_WORDS[e.func]
+        name = r.render(e.args[0])
+        return f"{name}{word}" if e.func == "year_total" else f"{word}{name}"
+    if e.func == "divide" and len(e.args) == 4:
+        unit, mode = e.args[2], e.args[3]
+        modes = {"half_up": "四舍五入", "down": "舍去", "up": "进一", "half_even": "银行家舍入"}
+        how = modes.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
+        to = unit.name if isinstance(unit, n.Ref) else ""
+        return f"{r.operand(e.args[0])} ÷ {r.operand(e.args[1])}（{how}到{to}）"
+    if e.func == "given" and e.args:
+        return f"案例给出了{r.render(e.args[0])}"
+    if e.func == "amount_of" and e.args:
+        return f"「{r.render(e.args[0])}」的金额"
+    return ""
+
+
 _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.QuantityLit: _Renderer.quantity,
     n.PercentLit: _Renderer.percent,
@@ -194,4 +240,5 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.Schedule: _Renderer.schedule,
     n.Progressive: _Renderer.progressive,
     n.Dated: _Renderer.dated,
+    n.Aggregate: _Renderer.aggregate,
 }

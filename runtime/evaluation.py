@@ -40,6 +40,7 @@ __all__ = [
     "mul",
     "schedule_on",
     "sub",
+    "zero_of",
 ]
 
 Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
@@ -98,6 +99,11 @@ def Q(number: str, measure: str) -> Quantity:
     return Quantity.of(number, measure)
 
 
+def zero_of(dims: tuple[tuple[str, int], ...]) -> Quantity:
+    """Zero in the given dims: what a sum over no members, or a rule that does not apply, is."""
+    return Quantity(decimal.Decimal(0), dims)
+
+
 @attrs.frozen
 class RuleInfo:
     """What generated code knows of a rule besides its function (for reports and `--explain`)."""
@@ -129,6 +135,8 @@ class RuleInfo:
     refers: tuple[str, ...] = ()
     description: str = ""
     flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
+    each: str = ""  # a decided value per member of this role ("members": every member)
+    period: str = ""  # `amount … per 月`: "month" (or "year"), the period its amount is for
 
 
 @attrs.frozen
@@ -156,10 +164,12 @@ class RuleResult:
     value: Any = None  # a decision's value, or the actual figure reported for a target
     unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
     shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
+    members: Any = None  # an `each` rule: a MemberResult per member of its role (runtime.people)
+    periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
-        "unrounded", "shared",
+        "unrounded", "shared", "members", "periods",
     )  # fmt: skip
 
     def __init__(
@@ -290,15 +300,21 @@ class Ctx:
         self.explain = explain
         self.steps: list[Step] = []
         self._memo: dict[str, Value] = {}
+        # Households and periods (runtime/people.py): the member in view, and what an `each`
+        # rule found for each member of its role.
+        self.member: Any = None
+        self.each_outcomes: list[tuple[Any, Any]] | None = None
 
     def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
-        """A `define` or `decide`, computed once per case; later uses cite the value."""
-        if name in self._memo:
-            value = self._memo[name]
+        """A `define` or `decide`, computed once per case (once per member where a member is in
+        view: it may read the member's inputs); later uses cite the value."""
+        key = name if self.member is None else f"{name}\x00{self.member.name}"
+        if key in self._memo:
+            value = self._memo[key]
             if self.explain:
                 self.step(f"{name} = {_show(value)}", line)
             return value
-        value = self._memo[name] = function(self)
+        value = self._memo[key] = function(self)
         return value
 
     def in_force(self, day: date) -> bool:
@@ -325,6 +341,11 @@ class Ctx:
         if info.once and info.name in received:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
             return result
+        self.each_outcomes = None
+        if info.period and people_ops.other_periods(self, info.period):
+            # a month's amount in a year's case: each month evaluated, then added up
+            outcome = people_ops.over_periods(self, info, function, result)
+            return _finish(result, outcome, day)
         try:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
@@ -333,12 +354,18 @@ class Ctx:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
-        return _finish(result, outcome, day)
+        finished = _finish(result, outcome, day)
+        if self.each_outcomes is not None:
+            finished.members = people_ops.member_results(self.each_outcomes)
+            self.each_outcomes = None
+        return finished
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
         """A `decide`d value (a warning level, a unit), with the steps that decided it."""
         self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "decided", steps=self.steps)
+        if info.each:  # a value per member (年龄 of each): runtime/people_ops.py
+            return people_ops.decide_each(self, info, function, result)
         try:
             value = self.use(info.name, function)
         except NotApplicable as exc:
@@ -487,7 +514,44 @@ class Ctx:
     # ---- values ----
     def get(self, name: str) -> Value:
         value = self.inputs.get(name, _ABSENT)
-        return Unknown((name,)) if value is _ABSENT else value
+        if value is _ABSENT:
+            return people_ops.absent(self, name)
+        return value
+
+    # ---- households and periods (runtime/people_ops.py) ----
+    def aggregate(
+        self,
+        func: str,
+        role: str,
+        subject: Callable[[], Value] | None,
+        where: Callable[[], Value] | None,
+        zero: Quantity | None,
+        text: str,
+        line: int,
+    ) -> Value:
+        return people_ops.aggregate(self, func, role, subject, where, zero, text, line)
+
+    def at_period(self, func: str, name: str, line: int) -> Value:
+        return people_ops.at_period(self, func, name, line)
+
+    def divide(self, a: Value, b: Value, places: int, mode: str, text: str, line: int) -> Value:
+        return people_ops.divide(self, a, b, places, mode, text, line)
+
+    def amount_of(
+        self,
+        name: str,
+        rules: Mapping[str, Callable[[Ctx], Any]],
+        each: Mapping[str, Callable[[Ctx], Any]],
+        zero: Quantity,
+        line: int,
+    ) -> Value:
+        return people_ops.amount_of(self, name, rules, each, zero, line)
+
+    def given(self, name: str) -> bool:
+        return not isinstance(self.get(name), Unknown)
+
+    def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
+        return people_ops.each_member(self, role, body, line)
 
     def index(self, keyed: Value, key: str) -> Value:
         return keyed if isinstance(keyed, Unknown) else keyed[key]
@@ -894,4 +958,4 @@ def evaluate_fast(
 
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the
 # attribute (`scales.progressive`), so either module may be imported first.
-from policyc.runtime import scales  # noqa: E402
+from policyc.runtime import people_ops, scales  # noqa: E402

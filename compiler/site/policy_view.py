@@ -22,6 +22,7 @@ from policyc.compiler.site.layout import (
     unique,
 )
 from policyc.compiler.site.markdown import link, md
+from policyc.compiler.site.people_view import group_view, people_words
 from policyc.compiler.site.policy_amounts import PolicyAmounts
 from policyc.compiler.site.views import (
     AsideView,
@@ -136,6 +137,9 @@ class PolicyView(PolicyAmounts):
         )
         for reading in readings:
             self.reading_users.setdefault(reading, []).append(link(name, f"#{anchor}"))
+        if rule.each is not None:
+            whom = "家庭成员" if rule.each.text in ("members", "成员") else md(rule.each.text)
+            facts.append(Fact("按成员", f"对每位{whom}分别判断、分别计发"))
         inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
@@ -479,6 +483,9 @@ class PolicyView(PolicyAmounts):
             presence = f"默认 {shown}"
         else:
             presence = "必填"
+        if decl.name.text in self.policy.people.member_inputs:
+            presence = "按成员填写（未填时相关规则为“无法判定”）"
+        type_text += people_words(self.policy.people, decl.name.text)
         return InputView(md(decl.name.text), type_text, presence, md(decl.description) or "—")
 
     def reading(self, decl: n.ReadingDecl) -> ReadingView:
@@ -529,6 +536,7 @@ class PolicyView(PolicyAmounts):
                 for r in sorted(self.file.repairs, key=lambda r: r.line)
             ),
             inputs=tuple(self.input_view(d) for d in self.file.inputs),
+            group=group_view(self.file),
             enums=tuple(
                 EnumView(
                     md(e.name.text),

@@ -170,6 +170,14 @@ class InputView:
 
 
 @attrs.frozen
+class GroupView:
+    """The group a case describes (家庭) and its roles: (name, how many, description)."""
+
+    name: str
+    roles: tuple[tuple[str, str, str], ...]
+
+
+@attrs.frozen
 class EnumView:
     name: str
     anchor: str
@@ -203,6 +211,7 @@ class PolicyPage:
     parts: tuple[SectionView | TopClause, ...]
     asides: tuple[AsideView, ...] = ()
     source_page: str = ""  # source/<stem>.md
+    group: GroupView | None = None  # households (issue 12): the group's roles
     gazette_page: str = ""  # gazette/<stem>.md, or "" when the policy names no received text
     summary: str = ""  # 17 条 · 34 项规则 · …
     coverage: str = ""  # 来文覆盖 80/95 句（84.2%）: for the drafters

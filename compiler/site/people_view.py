@@ -1,0 +1,39 @@
+"""What the site shows of households and periods (issue 12): the group's roles, and beside each
+input whether it is given per member, per month or per year, and whether its months add up."""
+
+from __future__ import annotations
+
+from policyc.compiler import nodes as n
+from policyc.compiler.group_checks import People
+from policyc.compiler.site.markdown import md
+from policyc.compiler.site.views import GroupView
+
+
+def group_view(file: n.PolicyFile) -> GroupView | None:
+    """The policy's group and its roles with how many members each may have, or None."""
+    if not file.groups:
+        return None
+    group = file.groups[0]
+    roles = []
+    for role in group.roles:
+        if role.most is None:
+            count = "若干（可以没有）"
+        elif role.least:
+            count = "一人"
+        else:
+            count = f"至多 {role.most} 人"
+        roles.append((md(role.name.text), count, md(role.description) or "—"))
+    return GroupView(md(group.name.text), tuple(roles))
+
+
+def people_words(people: People, name: str) -> str:
+    """`，每位成员，按月（可逐月相加）` for 月收入: appended to the input's type."""
+    words = []
+    if name in people.member_inputs:
+        words.append("每位成员")
+    period = people.period_of.get(name)
+    if period is not None:
+        words.append("按月" if period == "month" else "按年")
+        if name in people.flows:
+            words.append("可逐月相加" if period == "month" else "可按月均分")
+    return "，" + "，".join(words) if words else ""

@@ -1,0 +1,420 @@
+"""What generated code calls for households and periods (through `Ctx`): expressions over the
+members of the case's group, inputs of other periods, exact division, a rule's amount read by
+another, and rules paid to each member of a role.
+
+Three-valued as the rest of the runtime: a member's input the case leaves out is unknown, named
+`小明.出生日期`; a period's value it leaves out, `工资[2016-12]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from policyc.runtime.people import (
+    _ABSENT,
+    CaseInputs,
+    Member,
+    divide_rounded,
+    first_day,
+    period_kind,
+    prepare,
+    shift_period,
+    value_for,
+)
+from policyc.runtime.quantity import Quantity
+
+if TYPE_CHECKING:
+    from policyc.runtime.evaluation import Ctx, RuleResult
+
+_ROLE_WORDS = {"": "家庭成员", "members": "家庭成员", "成员": "家庭成员"}
+
+
+@attrs.frozen
+class MemberResult:
+    """One member's outcome under a rule paid `each` member of a role."""
+
+    member: str
+    role: str
+    status: str  # applies | not_applicable | undetermined
+    reason: str = ""
+    amount: Quantity | None = None
+    uncapped: Quantity | None = None
+    missing: tuple[str, ...] = ()
+    value: Any = None  # a decided value per member
+
+
+def _unknown(*values: Any) -> Any:
+    from policyc.runtime.evaluation import unknown
+
+    return unknown(*values)
+
+
+def absent(ctx: Ctx, name: str) -> Any:
+    """The unknown standing for an input the case does not give, named as a case worker
+    would look for it: the member's (`小明.出生日期`), the period's (`工资[2017-01]`)."""
+    from policyc.runtime.evaluation import Unknown
+
+    inputs = ctx.inputs
+    plan = inputs.plan if isinstance(inputs, CaseInputs) else None
+    member = ctx.member
+    if plan is not None:
+        assert isinstance(inputs, CaseInputs)
+        if member is not None and name in plan.member_inputs:
+            value = member.values.get(name, _ABSENT)
+            if value is not _ABSENT:
+                return value
+            where = f"[{inputs.period}]" if name in plan.periods else ""
+            return Unknown((f"{member.name}.{name}{where}",))
+        if name in plan.periods:
+            return Unknown((f"{name}[{inputs.period}]",))
+    return Unknown((name,))
+
+
+def members_of(ctx: Ctx, role: str) -> tuple[Any, ...]:
+    members = getattr(ctx.inputs, "members", ())
+    if role in ("", "members", "成员"):
+        return tuple(members)
+    return tuple(m for m in members if m.role == role)
+
+
+def aggregate(
+    ctx: Ctx,
+    func: str,
+    role: str,
+    subject: Callable[[], Any] | None,
+    where: Callable[[], Any] | None,
+    zero: Quantity | None,
+    text: str,
+    line: int,
+) -> Any:
+    """count / sum / min / max / any / all over the members of `role` ("" for every member)
+    that meet `where`; each member's inputs are in view while its parts are evaluated."""
+    from policyc.runtime.evaluation import NotApplicable, Unknown, _show
+
+    chosen: list[tuple[Any, Any]] = []  # (member, its value or None)
+    missing: Unknown | None = None
+    saw_false = saw_true = False
+    saved = ctx.member
+    try:
+        for member in members_of(ctx, role):
+            ctx.member = member
+            holds: Any = True if where is None else where()
+            if isinstance(holds, Unknown):
+                missing = _unknown(missing, holds)
+                continue
+            if not holds:
+                saw_false = True
+                continue
+            saw_true = True
+            value = subject() if subject is not None else None
+            if isinstance(value, Unknown):
+                missing = _unknown(missing, value)
+                continue
+            chosen.append((member, value))
+    finally:
+        ctx.member = saved
+    if func == "any":
+        result: Any = True if saw_true else (missing if missing is not None else False)
+    elif func == "all":
+        result = False if saw_false else (missing if missing is not None else True)
+    elif missing is not None:
+        result = missing
+    elif func == "count":
+        result = Quantity.of(len(chosen), "人")
+    elif func == "sum":
+        total = zero
+        for _, value in chosen:
+            total = value if total is None else total + value
+        result = total
+    else:
+        if not chosen:
+            raise NotApplicable(f"{text}: 没有符合条件的{_ROLE_WORDS.get(role, role)}")
+        pick = min if func == "min" else max
+        result = pick(value for _, value in chosen)
+    if ctx.explain:
+        names = "、".join(f"{m.name}（{m.role}）" for m, _ in chosen) or "无"
+        if subject is not None and not isinstance(result, Unknown):
+            names = "、".join(f"{m.name} {_show(v)}" for m, v in chosen) or "无"
+        shown = "待定" if isinstance(result, Unknown) else _show(result)
+        ctx.step(f"{text} = {shown}（计入: {names}）", line)
+    return result
+
+
+def at_period(ctx: Ctx, func: str, name: str, line: int) -> Any:
+    """`last_month(X)`, `last_year(X)`, `january(X)`, `year_total(X)`: X for another period
+    than the one evaluated (year_total: the sum of a monthly flow over the evaluated year)."""
+    from policyc.runtime.evaluation import Unknown, _show
+
+    inputs = ctx.inputs
+    if not isinstance(inputs, CaseInputs) or inputs.plan is None or inputs.period is None:
+        return Unknown((f"{name}[{func}]",))
+    plan, period = inputs.plan, inputs.period
+    member = ctx.member
+    series = member.series if member is not None and name in plan.member_inputs else inputs.series
+    values = series.get(name, {})
+    kind, flow = plan.periods[name], name in plan.flows
+    year = period[:4]
+    if func == "year_total":
+        target = year
+        default = plan.defaults.get(name, _ABSENT)
+        months = [value_for(name, values, kind, flow, f"{year}-{m:02d}") for m in range(1, 13)]
+        months = [default if v is _ABSENT else v for v in months]
+        gaps = [
+            f"{year}-{m:02d}" for m, v in zip(range(1, 13), months, strict=True) if v is _ABSENT
+        ]
+        if gaps:
+            who = f"{member.name}." if member is not None and name in plan.member_inputs else ""
+            return Unknown(tuple(f"{who}{name}[{g}]" for g in gaps))
+        found: Any = months[0]
+        for value in months[1:]:
+            found = found + value
+    else:
+        if func == "last_month":
+            if period_kind(period) != "month":
+                return Unknown((f"{name}[上月: 评估期间 {period} 不是月份]",))
+            target = shift_period(period, -1)
+        elif func == "last_year":
+            target = shift_period(period, -12)
+        else:  # january
+            target = f"{year}-01"
+        found = value_for(name, values, kind, flow, target)
+        if found is _ABSENT:
+            found = plan.defaults.get(name, _ABSENT)
+        if found is _ABSENT:
+            who = f"{member.name}." if member is not None and name in plan.member_inputs else ""
+            return Unknown((f"{who}{name}[{target}]",))
+    if ctx.explain:
+        ctx.step(f"{name}（{target}）= {_show(found)}", line)
+    return found
+
+
+def divide(ctx: Ctx, a: Any, b: Any, places: int, mode: str, text: str, line: int) -> Any:
+    """a ÷ b, exact until rounded as the policy declares; a zero divisor does not apply."""
+    from policyc.runtime.evaluation import NotApplicable, _show
+
+    missing = _unknown(a, b)
+    if missing is not None:
+        return missing
+    if b.value == 0:
+        raise NotApplicable(f"{text}: 除数为零")
+    result = divide_rounded(a, b, places, mode)
+    if ctx.explain:
+        ctx.step(f"{text}: {_show(a)} ÷ {_show(b)} = {_show(result)}", line)
+    return result
+
+
+def amount_of(
+    ctx: Ctx,
+    name: str,
+    rules: Mapping[str, Callable[[Ctx], Any]],
+    each: Mapping[str, Callable[[Ctx], Any]],
+    zero: Quantity,
+    line: int,
+) -> Any:
+    """Rule `name`'s amount after its own cap (before rounding and shared caps): zero when it
+    does not apply, unknown while undetermined. Within a member's evaluation, a rule paid
+    `each` member gives that member's amount."""
+    from policyc.runtime.evaluation import NotApplicable, Unknown, _show
+
+    function = each.get(name) if ctx.member is not None else None
+    if function is None:
+        function = rules[name]
+    saved = ctx.each_outcomes
+    try:
+        outcome = function(ctx)
+    except NotApplicable as exc:
+        outcome = exc.reason
+    finally:
+        ctx.each_outcomes = saved
+    if isinstance(outcome, Unknown):
+        return outcome
+    value = zero if isinstance(outcome, str) or outcome[0] is None else outcome[0]
+    if ctx.explain:
+        ctx.step(f"规则「{name}」的金额 = {_show(value)}", line)
+    return value
+
+
+def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
+    """A rule paid to each member of `role`: its conditions and amount evaluated per member;
+    the rule's outcome is the sum of the amounts of those it applies to, undetermined while
+    any member's is."""
+    from policyc.runtime.evaluation import NotApplicable
+
+    outcomes: list[tuple[Any, Any]] = []
+    saved = ctx.member
+    try:
+        for member in members_of(ctx, role):
+            ctx.member = member
+            if ctx.explain:
+                ctx.step(f"成员 {member.name}（{member.role}）", line)
+            try:
+                outcome = body(ctx)
+            except NotApplicable as exc:
+                outcome = exc.reason
+            outcomes.append((member, outcome))
+    finally:
+        ctx.member = saved
+    ctx.each_outcomes = outcomes
+    word = _ROLE_WORDS.get(role, role)
+    if not outcomes:
+        return f"案例中没有{word}"
+    missing = _unknown(*(o for _, o in outcomes))
+    if missing is not None:
+        return missing
+    paid = [o for _, o in outcomes if not isinstance(o, str)]
+    if not paid:
+        first = next(o for _, o in outcomes if isinstance(o, str))
+        return f"没有符合条件的{word}（{first}）"
+    if paid[0][0] is None:
+        return None, None
+    amount = uncapped = None
+    capped = False
+    for value, before in paid:
+        amount = value if amount is None else amount + value
+        whole = before if before is not None else value
+        capped = capped or before is not None
+        uncapped = whole if uncapped is None else uncapped + whole
+    return amount, (uncapped if capped else None)
+
+
+def decide_each(
+    ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: RuleResult
+) -> RuleResult:
+    """A value decided per member (`decide 年龄 = years_between(出生日期, on_date())`): each
+    member's value; undetermined, naming what is missing, while any member's is."""
+    from policyc.runtime.evaluation import NotApplicable, Unknown
+
+    found: list[MemberResult] = []
+    missing: Any = None
+    saved = ctx.member
+    try:
+        for member in members_of(ctx, info.each):
+            ctx.member = member
+            try:
+                value = ctx.use(info.name, function)
+            except NotApplicable as exc:
+                found.append(MemberResult(member.name, member.role, "undetermined", exc.reason))
+                continue
+            if isinstance(value, Unknown):
+                missing = _unknown(missing, value)
+                reason = "需要输入 " + "、".join(value.names)
+                found.append(
+                    MemberResult(
+                        member.name, member.role, "undetermined", reason, missing=value.names
+                    )
+                )
+            else:
+                found.append(MemberResult(member.name, member.role, "decided", value=value))
+    finally:
+        ctx.member = saved
+    result.members = tuple(found)
+    if missing is not None:
+        result.status, result.missing = "undetermined", missing.names
+        result.reason = "需要输入 " + "、".join(missing.names)
+    elif any(m.status != "decided" for m in found):
+        result.status = "undetermined"
+        result.reason = next(m.reason for m in found if m.status != "decided")
+    return result
+
+
+def other_periods(ctx: Ctx, period: str) -> tuple[str, ...]:
+    """The periods a rule whose amount is for `period` ("month" or "year") is evaluated for in
+    this case: the twelve months of a year's case, the year of a month's case; () when the
+    case's period is the rule's."""
+    inputs = ctx.inputs
+    if not isinstance(inputs, CaseInputs) or inputs.period is None:
+        return ()
+    case_period = inputs.period
+    if period_kind(case_period) == period:
+        return ()
+    if period == "month":
+        return tuple(f"{case_period}-{m:02d}" for m in range(1, 13))
+    return (case_period[:4],)
+
+
+def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any) -> Any:
+    """A rule's outcome over other periods than the case's (`other_periods`): each evaluated
+    on its first day, a period outside the policy's validity paying nothing; the amounts added
+    up, undetermined while any period's is. Each period's outcome is kept in
+    `result.periods` as (period, status, amount)."""
+    from policyc.runtime.evaluation import Ctx, NotApplicable, Unknown
+
+    inputs = ctx.inputs
+    assert isinstance(inputs, CaseInputs) and inputs.plan is not None
+    outcomes: list[tuple[str, Any]] = []
+    for period in other_periods(ctx, info.period):
+        start = first_day(period)
+        if not ctx.in_force(start):
+            outcomes.append((period, f"{period} 不在有效期内"))
+            continue
+        again = CaseInputs(inputs)
+        again.series, again.period = inputs.series, period
+        again.members = tuple(Member(m.name, m.role, m.inputs, m.series) for m in inputs.members)
+        sub = Ctx(
+            prepare(again, start, inputs.plan),
+            start,
+            ctx.readings,
+            ctx.valid_from,
+            ctx.valid_until_date,
+            ctx.explain,
+        )
+        sub.steps = ctx.steps
+        if ctx.explain:
+            ctx.step(f"期间 {period}", info.line)
+        try:
+            outcome = function(sub)
+        except NotApplicable as exc:
+            outcome = exc.reason
+        outcomes.append((period, outcome))
+    shown = []
+    for period, outcome in outcomes:
+        if isinstance(outcome, str):
+            shown.append((period, "not_applicable", None))
+        elif isinstance(outcome, Unknown):
+            shown.append((period, "undetermined", None))
+        else:
+            shown.append((period, "applies", outcome[0]))
+    result.periods = tuple(shown)
+    missing = _unknown(*(o for _, o in outcomes))
+    if missing is not None:
+        return missing
+    paid = [o for _, o in outcomes if not isinstance(o, str)]
+    if not paid:
+        return next((o for _, o in outcomes), "没有适用的期间")
+    if paid[0][0] is None:
+        return None, None
+    amount = uncapped = None
+    capped = False
+    for value, before in paid:
+        amount = value if amount is None else amount + value
+        whole = before if before is not None else value
+        capped = capped or before is not None
+        uncapped = whole if uncapped is None else uncapped + whole
+    return amount, (uncapped if capped else None)
+
+
+def member_results(outcomes: list[tuple[Any, Any]]) -> tuple[MemberResult, ...]:
+    from policyc.runtime.evaluation import Unknown
+
+    results = []
+    for member, outcome in outcomes:
+        if isinstance(outcome, str):
+            results.append(MemberResult(member.name, member.role, "not_applicable", outcome))
+        elif isinstance(outcome, Unknown):
+            reason = "需要输入 " + "、".join(outcome.names)
+            results.append(
+                MemberResult(
+                    member.name, member.role, "undetermined", reason, missing=outcome.names
+                )
+            )
+        else:
+            amount, before = outcome
+            results.append(MemberResult(member.name, member.role, "applies", "", amount, before))
+    return tuple(results)
+
+
+def is_case_inputs(value: object) -> bool:
+    return isinstance(value, CaseInputs)
