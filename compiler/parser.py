@@ -11,19 +11,18 @@ import functools
 import hashlib
 import marshal
 from collections.abc import Iterable
-from typing import Any
-
-import lark
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
+from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import ast_marshal, cache
-from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.nodes import PolicyFile
 from policyc.grammar import grammar_text
+
+# Lark (and the tree builder that walks its trees) is imported where a file is actually parsed:
+# a file whose AST is in the parse cache never needs it (a third of `policyc check`'s start).
+if TYPE_CHECKING:
+    from lark import Lark, Token, Tree
+    from lark.exceptions import UnexpectedInput
 
 # Lark's strict mode (terminal collisions, shift/reduce conflicts as errors) needs `interegular`,
 # which the base install does not bring; the grammar is fixed and shipped, so the strict build
@@ -40,6 +39,10 @@ def _lark() -> Lark:
     """The parser. Building its LALR tables takes seconds, so they are kept, serialized by Lark
     as plain data (marshal, no pickle), in policyc's private cache, where each entry is
     authenticated before it is read (compiler/cache.py); never in a shared temp folder."""
+    from lark import Lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
     name = _tables_name()
     blob = cache.load_blob(name)
     if blob is not None:
@@ -56,6 +59,8 @@ def _lark() -> Lark:
 
 def _tables_name() -> str:
     """The cache entry of the tables: the grammar, the options, Lark's and Python's versions."""
+    import lark
+
     digest = hashlib.sha256(grammar_text().encode())
     digest.update(f"{sorted(LARK_OPTIONS.items())} lark {lark.__version__}".encode())
     digest.update(cache.python_tag().encode())
@@ -91,6 +96,10 @@ def _parse_key(text: str, filename: str) -> str:
 
 
 def _parse(text: str, filename: str) -> PolicyFile:
+    from lark.exceptions import UnexpectedInput
+
+    from policyc.compiler.build import build_policy
+
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:
@@ -111,6 +120,8 @@ MAX_DEPTH = 64  # the shipped policies reach 13; generated Python must stay well
 
 def _too_deep(tree: Tree[Token]) -> Any:
     """The metadata of the first node deeper than MAX_DEPTH, found without recursion."""
+    from lark import Tree
+
     stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -200,6 +211,8 @@ def _token_text(token: Token) -> str:
 
 
 def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     line = getattr(exc, "line", 0) or 0
     column = getattr(exc, "column", 0) or 0
     if isinstance(exc, UnexpectedCharacters):
