@@ -185,16 +185,24 @@ def to_json(
     }
     needed = still_needed(policy.checked, totals_of or results, given or {}, readings)
     doc["still_needed"] = [item.to_json() for item in needed]
+    roundings = policy.checked.roundings
     for r in results:
+        # The template holds None for every field of the case: only what differs is written.
         item = dict(_rule_fields(r.info))
         item["status"] = r.status
         item["reason"] = r.reason
-        item["amount"] = money(r.amount)
-        item["uncapped"] = money(r.uncapped)
-        item["capped"] = r.uncapped is not None
+        if r.amount is not None:
+            item["amount"] = money(r.amount)
+        if r.uncapped is not None:
+            item["uncapped"] = money(r.uncapped)
+            item["capped"] = True
+        else:
+            item["capped"] = False
         item["missing"] = list(r.missing)
-        item["value"] = _value_json(r.value)
-        item |= _after_caps_json(policy, r)
+        if r.value is not None:
+            item["value"] = _value_json(r.value)
+        if r.unrounded is not None or r.shared is not None or r.info.name in roundings:
+            item |= _after_caps_json(policy, r)
         if r.members is not None:
             item["members"] = members_json(r, money, _value_json)
         if r.periods is not None:
@@ -246,6 +254,10 @@ def _rule_fields(info: RuleInfo) -> dict[str, Any]:
         "procedures": [{"name": p[0], "title": p[1], "steps": list(p[2])} for p in info.procedures],
         "refers": list(info.refers),
         "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
+        # `_after_caps_json`'s, written over only for a rule that is rounded or shares a cap
+        "unrounded": None,
+        "rounding": None,
+        "shared_cap": None,
     }
     _RULE_FIELDS[id(info)] = found
     weakref.finalize(info, _RULE_FIELDS.pop, id(info), None)

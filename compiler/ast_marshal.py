@@ -59,19 +59,14 @@ def encode(value: Any) -> Any:
 
 def decode(data: Any) -> Any:
     """The value `encode` was given; raises ValueError for data it did not write."""
-    if data is None or type(data) in (str, int, bool):
+    kind = type(data)
+    if data is None or kind is str or kind is int or kind is bool:
         return data
-    if type(data) is not tuple or not data:
+    if kind is not tuple or not data:
         raise ValueError(_("not an encoded AST"))
     tag = data[0]
-    if tag == "t":
-        return tuple(decode(v) for v in data[1])
-    if tag == "l":
-        return [decode(v) for v in data[1]]
-    if tag == "d":
-        return {decode(k): decode(v) for k, v in data[1]}
-    if tag == "D":
-        return datetime.date.fromordinal(data[1])
+    # `map` rather than a generator: a file's AST is some ten thousand nodes, decoded on every
+    # `policyc check` of an unchanged file.
     if tag == "n":
         cls = _CLASSES.get(data[1])
         if cls is None:
@@ -85,7 +80,15 @@ def decode(data: Any) -> Any:
         # Set field by field, as unpickling does: the entry is authenticated and was written
         # from a node that had passed its validators.
         node: Any = _new(cls)
-        for name, value in zip(names, values, strict=True):
-            _set(node, name, decode(value))
+        for name, value in zip(names, map(decode, values), strict=True):
+            _set(node, name, value)
         return node
+    if tag == "t":
+        return tuple(map(decode, data[1]))
+    if tag == "l":
+        return list(map(decode, data[1]))
+    if tag == "d":
+        return {decode(k): decode(v) for k, v in data[1]}
+    if tag == "D":
+        return datetime.date.fromordinal(data[1])
     raise ValueError(_("unknown tag {tag!r}").format(tag=tag))

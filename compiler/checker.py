@@ -21,7 +21,6 @@ from policyc.compiler import amount_checks, group_checks, scale_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span, did_you_mean
 from policyc.compiler.files import read_text
-from policyc.compiler.glued import run_together
 from policyc.compiler.i18n import _, ngettext
 from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
@@ -1049,6 +1048,8 @@ class _Checker:
             )
             return UNKNOWN
         known = [*self.inputs, *self.define_types, *self.tables]
+        from policyc.compiler.glued import run_together  # imports Lark: only for an error
+
         hint = run_together(expr.name, known) or did_you_mean(expr.name, known)
         self.error(
             expr.span,

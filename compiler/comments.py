@@ -33,6 +33,9 @@ def comments(text: str) -> list[Comment]:
 
 
 def _comment_start(line: str) -> int | None:
+    hash_at = line.find("#")
+    if hash_at < 0 or '"' not in line[:hash_at]:
+        return None if hash_at < 0 else hash_at  # most lines: no scan character by character
     i = 0
     while i < len(line):
         ch = line[i]

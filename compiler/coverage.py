@@ -199,15 +199,44 @@ class _Marks:
     """Which characters of the source (white space removed) some restated text covers."""
 
     def __init__(self, numbered: list[tuple[int, str]]):
-        chars: list[str] = []
-        self.index: dict[tuple[int, int], int] = {}  # (line, column) -> offset in `squeezed`
+        # Per line, its text and the offset in `squeezed` of its first non-space character: a
+        # character's offset is counted when asked (str.split drops exactly what isspace() is).
+        self.lines: dict[int, tuple[str, int]] = {}
+        pieces: list[str] = []
+        size = 0
         for number, line in numbered:
-            for column, ch in enumerate(line, start=1):
-                if not ch.isspace():
-                    self.index[(number, column)] = len(chars)
-                    chars.append(ch)
-        self.squeezed = "".join(chars)
-        self.how: list[str] = [""] * len(chars)
+            self.lines[number] = (line, size)
+            piece = "".join(line.split())
+            pieces.append(piece)
+            size += len(piece)
+        self.squeezed = "".join(pieces)
+        self.how: list[str] = [""] * size
+
+    def _offset(self, line: int, column: int) -> int | None:
+        """The offset in `squeezed` of the character at (line, column), None for white space
+        or a place outside the source lines."""
+        entry = self.lines.get(line)
+        if entry is None or not 1 <= column <= len(entry[0]) or entry[0][column - 1].isspace():
+            return None
+        source, start = entry
+        return start + len("".join(source[: column - 1].split()))
+
+    def _offsets(self, line: int, column: int, text: str) -> list[int | None]:
+        """The offset of each character of `text` written at (line, column); counted along the
+        line where `text` is the line's own text there (always, from `_judge`)."""
+        entry = self.lines.get(line)
+        if entry is None or column < 1 or not entry[0].startswith(text, column - 1):
+            return [self._offset(line, column + i) for i in range(len(text))]
+        source, start = entry
+        offset = start + len("".join(source[: column - 1].split()))
+        offsets: list[int | None] = []
+        for ch in text:
+            if ch.isspace():
+                offsets.append(None)
+            else:
+                offsets.append(offset)
+                offset += 1
+        return offsets
 
     def mark(self, text: str, how: str) -> None:
         needle = _squeeze(text)
@@ -221,10 +250,9 @@ class _Marks:
 
     def covered_by(self, line: int, column: int, text: str) -> str:
         kinds: set[str] = set()
-        for i, ch in enumerate(text):
+        for ch, offset in zip(text, self._offsets(line, column, text), strict=True):
             if not _is_content(ch):
                 continue
-            offset = self.index.get((line, column + i))
             how = self.how[offset] if offset is not None else ""
             if not how:
                 return ""

@@ -1020,13 +1020,15 @@ class _Linter:
         for expr in self.all_expressions():
             used |= {node.reading for node in n.walk(expr) if isinstance(node, n.ReadingIs)}
         counting = self.header.counting.text if self.header.counting else None
-        texts = "\n".join(_strings(self.file, skip=self.file.readings))
+        texts: str | None = None  # every string of the file: joined only when one is needed
         for decl in self.file.readings:
             name = decl.name.text
             if not decl.documentary:
                 continue  # the checker makes sure an expression or the validity follows it
             if name in used or counting in {o.name for o in decl.options}:
                 continue
+            if texts is None:
+                texts = "\n".join(_strings(self.file, skip=self.file.readings))
             others = "\n".join(_strings(self.file.readings, skip=decl))
             mention = re.compile(rf"解读\s*{re.escape(name)}(?![\w·])")
             if mention.search(texts) or mention.search(others):

@@ -12,21 +12,19 @@ import hashlib
 import marshal
 import re
 from collections.abc import Iterable
-from typing import Any
-
-import lark
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
+from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import ast_marshal, cache
-from policyc.compiler.build import build_policy
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
-from policyc.compiler.glued import SUFFIX_BOUNDS, GluedBoundaries, boundary_types
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import PolicyFile
 from policyc.grammar import grammar_text
+
+# Lark (and the tree builder that walks its trees) is imported where a file is actually parsed:
+# a file whose AST is in the parse cache never needs it (a third of `policyc check`'s start).
+if TYPE_CHECKING:
+    from lark import Lark, Token, Tree
+    from lark.exceptions import UnexpectedInput
 
 # Lark's strict mode (terminal collisions, shift/reduce conflicts as errors) needs `interegular`,
 # which the base install does not bring; the grammar is fixed and shipped, so the strict build
@@ -52,6 +50,10 @@ def cached_lark(keep_all_tokens: bool = False) -> Lark:
     each entry is authenticated before it is read (compiler/cache.py); never in a shared temp
     folder (Lark's own `cache=True` would unpickle a file from there). The post-lexer
     (compiler/glued.py) is no part of the tables: it is attached on every load."""
+    from lark import Lark
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
     options = LARK_OPTIONS | ({"keep_all_tokens": True} if keep_all_tokens else {})
     name = _tables_name(options)
     blob = cache.load_blob(name)
@@ -70,6 +72,10 @@ def cached_lark(keep_all_tokens: bool = False) -> Lark:
 def _with_postlex(tables: dict[str, Any]) -> Lark:
     """The parser from its serialized tables, with the post-lexer that reads `50人以上` as
     `50 人 以上`."""
+    from lark import Lark
+
+    from policyc.compiler.glued import GluedBoundaries, boundary_types
+
     postlex = GluedBoundaries()
     parser = Lark.__new__(Lark)._load(tables, postlex=postlex)
     postlex.keyword_types = boundary_types(parser.terminals)
@@ -78,6 +84,8 @@ def _with_postlex(tables: dict[str, Any]) -> Lark:
 
 def _tables_name(options: dict[str, Any]) -> str:
     """The cache entry of the tables: the grammar, the options, Lark's and Python's versions."""
+    import lark
+
     digest = hashlib.sha256(grammar_text().encode())
     digest.update(f"{sorted(options.items())} lark {lark.__version__}".encode())
     digest.update(cache.python_tag().encode())
@@ -113,6 +121,10 @@ def _parse_key(text: str, filename: str) -> str:
 
 
 def _parse(text: str, filename: str) -> PolicyFile:
+    from lark.exceptions import UnexpectedInput
+
+    from policyc.compiler.build import build_policy
+
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:
@@ -133,6 +145,8 @@ MAX_DEPTH = 64  # the shipped policies reach 13; generated Python must stay well
 
 def _too_deep(tree: Tree[Token]) -> Any:
     """The metadata of the first node deeper than MAX_DEPTH, found without recursion."""
+    from lark import Tree
+
     stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
@@ -230,6 +244,8 @@ def _token_text(token: Token) -> str:
 
 
 def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     line = getattr(exc, "line", 0) or 0
     column = getattr(exc, "column", 0) or 0
     if isinstance(exc, UnexpectedCharacters):
@@ -294,13 +310,19 @@ def _glued_word(text: str, line: int, column: int) -> tuple[str, str, int, int] 
             row = row[: column - 1]
         words = [(m.group(), m.start() + 1) for m in re.finditer(r"\S+", row)]
         for word, at in reversed(words):
-            for boundary in SUFFIX_BOUNDS:  # a word before the number (不少于50人) lexes apart
+            for boundary in _suffix_bounds():  # a word before the number (不少于50人) lexes apart
                 if boundary in word[1:]:
                     return word, boundary, number, at
             seen += 1
             if seen == 2:
                 return None
     return None
+
+
+def _suffix_bounds() -> tuple[str, ...]:
+    from policyc.compiler.glued import SUFFIX_BOUNDS  # imports Lark: only for an error
+
+    return tuple(SUFFIX_BOUNDS)
 
 
 def _code(row: str) -> str:

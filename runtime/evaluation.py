@@ -900,6 +900,22 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
     return result
 
 
+_NEEDS: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
+"""An unknown's names -> (each named once, the reason): the same few per policy, so built once
+(`_finish` would build them for every undetermined rule of every case)."""
+
+
+def _undetermined(info: RuleInfo, names: tuple[str, ...]) -> RuleResult:
+    """`_finish` for an Unknown outcome judged on a known day."""
+    needs = _NEEDS.get(names)
+    if needs is None:
+        if len(_NEEDS) >= 4096:  # names come from policies, not cases; bounded all the same
+            _NEEDS.clear()
+        once = tuple(dict.fromkeys(names))
+        needs = _NEEDS[names] = (once, "需要输入 " + "、".join(once))
+    return RuleResult(info, "undetermined", needs[1], missing=needs[0])
+
+
 def _within(day: date, valid_from: date | None, valid_until: date | None) -> bool:
     return (valid_from is None or day >= valid_from) and (valid_until is None or day <= valid_until)
 
@@ -941,6 +957,9 @@ def evaluate_fast(
                     outcome = None  # a missing input it cannot judge, or an error: traced path
                 if outcome.__class__ is str:  # the usual answer: a condition does not hold
                     append(RuleResult(info, "not_applicable", outcome))
+                    continue
+                if outcome.__class__ is Unknown and day is not None:  # the next most usual
+                    append(_undetermined(info, outcome.names))
                     continue
                 if outcome is not None:
                     append(_finish(RuleResult(info, "applies"), outcome, day))

@@ -111,3 +111,23 @@ def test_decoding_names_only_ast_classes(data: object) -> None:
 def test_a_value_outside_the_encoding_is_refused() -> None:
     with pytest.raises(ast_marshal.NotPlainData):
         ast_marshal.encode(object())
+
+
+def test_a_cached_check_never_imports_lark(private_cache: Path) -> None:
+    # Lark and the tree builder are imported only to parse a file the cache does not hold: the
+    # first check parses (and imports Lark), the second reads every AST from the cache.
+    import subprocess
+    import sys
+
+    program = (
+        "import sys; from policyc.cli import main; code = main(['check', 'policies/']); "
+        "print('lark' in sys.modules, 'policyc.compiler.build' in sys.modules); sys.exit(code)"
+    )
+    seen = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", program], cwd=REPO, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        seen.append(done.stdout.splitlines()[-1])
+    assert seen == ["True True", "False False"]
