@@ -1,7 +1,8 @@
 """Property tests (hypothesis): policy files and case files mutated at random — tokens deleted,
 duplicated, swapped or replaced, random Unicode inserted — never make `policyc check`, `run`,
 `test` or `docs` crash: each returns 0, 1 (`test` only) or 2, prints no traceback and no
-"internal error", and takes less than the deadline.
+"internal error". (No deadline: speed is a figure of benchmarks/, never a timed test; a hang
+is caught by each command's subprocess timeout.)
 
 `KNOWN` lists internal errors found (by the fuzzer and by these tests) whose fix lies outside
 this change; tests/test_hostile.py holds their reproductions. Remove an entry once it is fixed.
@@ -99,7 +100,7 @@ VOCABULARY = [
 KNOWN: dict[str, str] = {}  # internal errors found and not yet fixed: none
 SETTINGS = settings(
     max_examples=int(os.environ.get("POLICYC_PROPERTY_EXAMPLES", "60")),
-    deadline=2000,
+    deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -194,7 +195,7 @@ def test_a_mutated_policy_never_crashes_run(workspace: Path, text: str):
     assert_no_crash(*policyc("run", policy, "--case", FIXTURES / "mini" / "case.yaml"))
 
 
-@settings(SETTINGS, max_examples=max(SETTINGS.max_examples // 4, 5), deadline=5000)
+@settings(SETTINGS, max_examples=max(SETTINGS.max_examples // 4, 5))
 @given(text=mutated([FIXTURES / "mini" / "mini.policy", *(FIXTURES / "check").glob("t*.policy")]))
 def test_a_mutated_policy_never_crashes_docs(workspace: Path, text: str):
     out = workspace.parent / "generated_docs"
