@@ -20,6 +20,7 @@ from policyc.compiler.batch import (
     ident,
 )
 from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.i18n import _
 from policyc.report import FLOW_WORDS
 from policyc.runtime.quantity import Quantity, dims_text
 
@@ -164,26 +165,31 @@ def _share(part: Decimal, whole: Decimal) -> str:
 
 def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     lines = [
-        f"{summary['policy']} · {summary['cases']:,} cases from {source}"
-        + (f" · results in {out}" if out else "")
+        _("{policy} · {cases} cases from {source}").format(
+            policy=summary["policy"], cases=f"{summary['cases']:,}", source=source
+        )
+        + (_(" · results in {out}").format(out=out) if out else "")
     ]
     if summary["readings"]:
         lines.append("读法: " + "；".join(f"{k} = {v}" for k, v in summary["readings"].items()))
     entries = [*summary.get("decisions", []), *summary["rules"], *summary.get("targets", [])]
     per_case = [e for e in entries if e["per_case"]]
     if summary["note"]:
-        lines.append(f"per case: every rule — {summary['note']}")
+        lines.append(_("per case: every rule — {note}").format(note=summary["note"]))
     elif per_case:
         lines.append(
-            "per case (the query cannot express them): "
+            _("per case (the query cannot express them): ")
             + "; ".join(
                 f"{e.get('decision') or e.get('rule') or e.get('target')} ({e['per_case']})"
                 for e in per_case
             )
         )
     else:
-        what = "every rule and target" if summary.get("targets") else "every rule"
-        lines.append(f"{what} evaluated by the batch query (DuckDB)")
+        lines.append(
+            _("every rule and target evaluated by the batch query (DuckDB)")
+            if summary.get("targets")
+            else _("every rule evaluated by the batch query (DuckDB)")
+        )
     if summary.get("decisions"):
         lines += _decisions_table(summary["decisions"])
     if summary["rules"]:
@@ -193,26 +199,25 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     lines.append("")
     if not any(r["unit"] for r in summary["rules"]):
         lines.append(
-            "No amounts: "
-            + (
-                "no rule of this policy grants a sum."
-                if summary["rules"]
-                else "the policy sets targets only; it has no rules and grants no sums."
-            )
+            _("No amounts: no rule of this policy grants a sum.")
+            if summary["rules"]
+            else _("No amounts: the policy sets targets only; it has no rules and grants no sums.")
         )
         return "\n".join(lines) + "\n"
     totals = summary["totals"]
     if not totals and not summary.get("totals_by_kind"):
-        lines.append("合计: no amount in these cases (no rule with a sum applies).")
+        lines.append(_("合计: no amount in these cases (no rule with a sum applies)."))
     for flow, words in FLOW_WORDS.items():
         kind = summary.get("totals_by_kind", {}).get(flow, totals if flow == "paid" else {})
         if kind:
             lines.append(f"合计（{words}）: " + "；".join(_money(v, u) for u, v in kind.items()))
     if summary["funds"]:
         lines.append(
-            "Funds and budgets the policy declares. The policy does not say which subsidies each "
-            "fund pays, so this sets the total of all amounts against each fund in turn; it is not "
-            "an allocation."
+            _(
+                "Funds and budgets the policy declares. The policy does not say which subsidies "
+                "each fund pays, so this sets the total of all amounts against each fund in turn; "
+                "it is not an allocation."
+            )
         )
         for fund in summary["funds"]:
             unit = fund["unit"]
@@ -223,22 +228,44 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
                     f"{y}: {_money(t.get(unit, Decimal(0)), unit)} = "
                     f"{_share(t.get(unit, Decimal(0)), fund['amount'])}"
                     for y, t in years.items()
-                ] or ["no cases"]
+                ] or [_("no cases")]
                 lines.append(
-                    f"  {fund['name']} ({fund['clause']}) {amount} per year — total of "
-                    f"each year's cases against it: {'; '.join(parts)}"
+                    _(
+                        "  {name} ({clause}) {amount} per year — total of each year's cases "
+                        "against it: {parts}"
+                    ).format(
+                        name=fund["name"],
+                        clause=fund["clause"],
+                        amount=amount,
+                        parts="; ".join(parts),
+                    )
                 )
             else:
                 total = totals.get(unit, Decimal(0))
                 lines.append(
-                    f"  {fund['name']} ({fund['clause']}) {amount} — the total "
-                    f"{_money(total, unit)} is {_share(total, fund['amount'])} of it"
+                    _("  {name} ({clause}) {amount} — the total {total} is {share} of it").format(
+                        name=fund["name"],
+                        clause=fund["clause"],
+                        amount=amount,
+                        total=_money(total, unit),
+                        share=_share(total, fund["amount"]),
+                    )
                 )
     return "\n".join(lines) + "\n"
 
 
 def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
-    head = ["rule", "applies", "unspec.", "n/a", "undet.", "other", "total", "largest", "capped"]
+    head = [
+        _("rule"),
+        _("applies"),
+        _("unspec."),
+        _("n/a"),
+        _("undet."),
+        _("other"),
+        _("total"),
+        _("largest"),
+        _("capped"),
+    ]
     table = [head]
     for r in rules:
         c = r["counts"]
@@ -261,20 +288,20 @@ def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
             cells += ["–", "–", "–"]
         table.append(cells)
     lines = _aligned(table, numbers=range(1, 6))
-    lines.append("(other = not in force or already received; * = evaluated case by case)")
+    lines.append(_("(other = not in force or already received; * = evaluated case by case)"))
     return lines
 
 
 def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
     """Per decided value (承办单位, 预警级别 …), the cases it was decided for and the values it
     came to, the most frequent first (at most five, then how many others)."""
-    table = [["decision", "decided", "undet.", "values (cases)"]]
+    table = [[_("decision"), _("decided"), _("undet."), _("values (cases)")]]
     for item in decisions:
         values = list(item["values"].items())
         unit = item["unit"]
         shown = ", ".join(f"{v}{unit} ({n:,})" for v, n in values[:5])
         if len(values) > 5:
-            shown += f", … {len(values) - 5:,} more"
+            shown += _(", … {count} more").format(count=f"{len(values) - 5:,}")
         table.append(
             [
                 item["decision"] + (" *" if item["per_case"] else ""),
@@ -288,7 +315,7 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
     """Per target, the cases that meet it, miss it and do not report it; then the sums."""
-    table = [["target", "met", "not met", "not reported"]]
+    table = [[_("target"), _("met"), _("not met"), _("not reported")]]
     sums = dict.fromkeys(TARGET_STATUSES, 0)
     for item in targets:
         c = item["counts"]
@@ -300,8 +327,16 @@ def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
             sums[status] += c[status]
     lines = ["", *_aligned(table, numbers=range(1, 4))]
     lines.append(
-        f"targets: {sums['met']:,} met, {sums['not_met']:,} not met, "
-        f"{sums['not_reported']:,} not reported ({len(targets):,} targets × {cases:,} cases)"
+        _(
+            "targets: {met} met, {not_met} not met, {not_reported} not reported "
+            "({targets} targets × {cases} cases)"
+        ).format(
+            met=f"{sums['met']:,}",
+            not_met=f"{sums['not_met']:,}",
+            not_reported=f"{sums['not_reported']:,}",
+            targets=f"{len(targets):,}",
+            cases=f"{cases:,}",
+        )
     )
     return lines
 
