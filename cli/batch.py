@@ -424,8 +424,16 @@ def run_batch(
     if people.group or people.periods:
         # A row is one case of one beneficiary on one date: a group's members and a value per
         # period have no columns yet (docs/language.md "Households", "Periods").
-        what = f"a group ({people.group})" if people.group else "inputs per period"
-        why = f"--cases cannot evaluate a policy with {what} yet: run each case with --case"
+        if people.group:
+            why = _(
+                "--cases cannot evaluate a policy with a group ({group}) yet: run each case "
+                "with --case"
+            ).format(group=people.group)
+        else:
+            why = _(
+                "--cases cannot evaluate a policy with inputs per period yet: run each case "
+                "with --case"
+            )
         raise InputError(f"{policy_path}: {why}")
     chosen = _chosen_readings(policy, readings)
     show = progress if progress is not None else sys.stderr.isatty()

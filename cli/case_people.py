@@ -231,9 +231,11 @@ def _member_inputs(
         if info is None or input_name not in people.member_inputs:
             if info is None:
                 hint = did_you_mean(input_name, sorted(people.member_inputs))
-                why = f"unknown input `{input_name}`{hint}"
+                why = _("unknown input `{name}`{hint}").format(name=input_name, hint=hint)
             else:
-                why = f"input `{input_name}` is the household's: give it under `inputs:`"
+                why = _("input `{name}` is the household's: give it under `inputs:`").format(
+                    name=input_name
+                )
             problems.append(
                 value_node.where.problem(
                     _("member `{member_name}`: {why}").format(member_name=member.name, why=why),

@@ -470,6 +470,17 @@ def validate_case(
     period = case_people.read_period(fields.get("period"), problems)
     if on is None and period is not None:
         on = first_day(period)  # a period is evaluated on its first day unless `on` says
+    elif on is not None and period is not None and not _within(on, period):
+        # `on` picks the values in force (a standard raised in July) for the period's claim: a
+        # date outside the period would apply another period's standard to it.
+        problems.append(
+            fields["on"].where.problem(
+                _("`on: {on}` is outside `period: {period}`: give a date within the period").format(
+                    on=on.isoformat(), period=period
+                ),
+                "on",
+            )
+        )
     inputs_node = fields.get("inputs")
     inputs: dict[str, Any] = {}
     if inputs_node is None or inputs_node.value is None:
@@ -767,7 +778,9 @@ def validate_inputs(
             continue  # written but left empty: the same as not given
         people = policy.people
         if name in people.member_inputs:
-            per_member = f"input `{name}` is per member: give it under `members: NAME: inputs:`"
+            per_member = _(
+                "input `{name}` is per member: give it under `members: NAME: inputs:`"
+            ).format(name=name)
             problems.append(node.where.problem(per_member, field))
             continue
         try:
@@ -943,6 +956,12 @@ def _default(info: InputInfo, policy: CheckedPolicy) -> Any:
     if isinstance(default, n.Expr):
         return constant(default)
     return default
+
+
+def _within(day: date, period: str) -> bool:
+    """Whether `day` lies in the month YYYY-MM or the year YYYY `period`."""
+    text = day.isoformat()
+    return text.startswith(period + "-")
 
 
 def as_written(node: Node) -> Any:

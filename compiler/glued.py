@@ -18,6 +18,8 @@ from lark import Token
 from lark.lark import PostLex
 from lark.lexer import TerminalDef
 
+from policyc.compiler.i18n import _
+
 # The words `suffix_bound` in grammar/policy.lark accepts, longest first (及以上 before 以上).
 SUFFIX_BOUNDS = ("及以上", "及以下", "以上", "以下", "以内", "以外")
 # The words of `prefix_bound`, and all boundary words.
@@ -99,5 +101,7 @@ def run_together(name: str, known: Iterable[str]) -> str:
     for at in range(1, len(name)):
         rest = name[at:]
         if name[:at] in names and (rest[0].isdigit() or rest.startswith(BOUNDARY_WORDS)):
-            return f": a name and a condition written together; write `{name[:at]} {rest}`"
+            return _(": a name and a condition written together; write `{written}`").format(
+                written=f"{name[:at]} {rest}"
+            )
     return ""
