@@ -71,17 +71,52 @@ def still_needed(
         if r.info.role == "rule":
             names.extend(_later_layers(policy, r.info.name, taken, settled))
         for name in dict.fromkeys(names):
-            if name not in given and name in policy.inputs:
+            declared = _declared(name)
+            # A member's or a period's value (`李小明.出生日期`, `工资[2026-12]`) is missing as
+            # the evaluation named it; a plain input, unless the case gives it.
+            if declared in policy.inputs and (declared != name or name not in given):
                 needs.setdefault(name, []).append(r.info.name)
+    # A value missing for several periods is one line: 王芳.月收入[2026-01、2026-04至2026-12].
+    grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for name, rule_names in needs.items():
+        base, _bracket, period = name.partition("[")
+        grouped.setdefault((base, tuple(dict.fromkeys(rule_names))), []).append(period[:-1])
     return [
         NeededInput(
-            name,
-            policy.inputs[name].decl.description,
-            how_written(policy, policy.inputs[name]),
-            tuple(dict.fromkeys(rule_names)),
+            f"{base}[{_periods_text(periods)}]" if periods != [""] else base,
+            policy.inputs[_declared(base)].decl.description,
+            how_written(policy, policy.inputs[_declared(base)]),
+            rule_names,
         )
-        for name, rule_names in needs.items()
+        for (base, rule_names), periods in grouped.items()
     ]
+
+
+def _periods_text(periods: list[str]) -> str:
+    """Periods in order, three or more months in a row as a range: `2026-01、2026-04至2026-12`."""
+    runs: list[list[str]] = []
+    for period in sorted(periods):
+        if runs and _next_month(runs[-1][-1]) == period:
+            runs[-1].append(period)
+        else:
+            runs.append([period])
+    parts: list[str] = []
+    for run in runs:
+        parts.extend([f"{run[0]}至{run[-1]}"] if len(run) >= 3 else run)
+    return "、".join(parts)
+
+
+def _next_month(period: str) -> str:
+    if len(period) != 7:  # a year: no run of months
+        return ""
+    year, month = int(period[:4]), int(period[5:])
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def _declared(name: str) -> str:
+    """The declared input a missing value stands for: `李小明.出生日期` (a member's),
+    `工资[2026-12]` (a period's) and `王芳.月收入[2026-12]` are values of 出生日期, 工资, 月收入."""
+    return name.partition("[")[0].rpartition(".")[2]
 
 
 # The inputs a rule's amount and cap layers read depend only on the rule, the readings taken and
