@@ -274,17 +274,25 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     if glued is not None and token.type != "$END":
         # The word is the mistake, not the token after it (often on the next line).
         word, boundary, word_line, word_column = glued
+        # The drafter's own number and measure, up to the boundary word (`5人以上的` → `5人以上`).
+        at = word.find(boundary)
+        meant = word[: at + len(boundary)] if at > 0 and word[0].isdigit() else f"50人{boundary}"
         return Diagnostic(
             Span(filename, word_line, word_column, word_line, word_column + len(word)),
             _(
                 "`{word}` is not a number, a measure and a boundary word written together: "
-                "write them as in `50人{boundary}` or `50 人 {boundary}`"
-            ).format(word=word, boundary=boundary),
+                "write them as in `{meant}`, with nothing run on after the boundary word"
+            ).format(word=word, meant=meant),
             _("a number, a measure and a boundary word (`50人以上` or `50 人 以上`)"),
         )
     if token.type == "$END":
         message = _("the file ends before the declaration is complete (is a `}` missing?)")
     else:
+        if not label and token.value == "/":  # `a / b`: `/` only joins measures (元/人)
+            label = _(
+                "to divide, write `divide(A, B, 分, half_up)`: a division declares how its "
+                "result is rounded (`/` only joins measures, as in 元/人)"
+            )
         message = _("unexpected {token_text_token}").format(
             token_text_token=_token_text(token),
         ) + (f": {label}" if label else "")

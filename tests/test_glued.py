@@ -88,7 +88,19 @@ def test_a_measure_that_runs_on_is_named_where_it_is_written():
     """`50人以上的` parses up to the next line's `amount`: the error names the word itself."""
     assert _error(_rule("x 50人以上的")) == (
         "4:12-18 `50人以上的` is not a number, a measure and a boundary word written together: "
-        "write them as in `50人以上` or `50 人 以上`"
+        "write them as in `50人以上`, with nothing run on after the boundary word"
+    )
+    # The drafter's own number and measure, not an example's.
+    assert _error(_rule("x 5人以上的")).endswith(
+        "write them as in `5人以上`, with nothing run on after the boundary word"
+    )
+
+
+def test_a_division_with_a_slash_points_to_divide():
+    """`a / b` is no expression (`/` joins measures, 元/人): the error says how to divide."""
+    message = _error(_rule("x / y 低于 1 元/人"))
+    assert message.startswith(
+        "4:12-13 unexpected `/`: to divide, write `divide(A, B, 分, half_up)`"
     )
 
 
