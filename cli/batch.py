@@ -54,6 +54,7 @@ from policyc.compiler.batch import (
     ident,
     input_columns,
     literal,
+    plain_decimal_text,
 )
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
@@ -286,14 +287,11 @@ class Batch(CaseLoader):
                 suffix = f"_{rule.value_unit}" if rule.value_unit else ""
                 columns.append(f"r.x{i} AS {ident(f'{rule.name}.value{suffix}')}")
             if rule.unit:
-                columns.append(f"dec_text(r.a{i}) AS {ident(f'{rule.name}.amount_{rule.unit}')}")
+                amount = ident(f"{rule.name}.amount_{rule.unit}")
+                columns.append(f"{plain_decimal_text(f'r.a{i}')} AS {amount}")
                 if rule.has_cap:
                     uncapped = ident(f"{rule.name}.uncapped_{rule.unit}")
-                    columns.append(f"dec_text(r.u{i}) AS {uncapped}")
-        self.con.execute(
-            "CREATE OR REPLACE MACRO dec_text(x) AS CASE WHEN contains(CAST(x AS VARCHAR), '.') "
-            "THEN rtrim(rtrim(CAST(x AS VARCHAR), '0'), '.') ELSE CAST(x AS VARCHAR) END"
-        )
+                    columns.append(f"{plain_decimal_text(f'r.u{i}')} AS {uncapped}")
         options = {
             "csv": "FORMAT csv, HEADER",
             "parquet": "FORMAT parquet",

@@ -42,6 +42,7 @@ from policyc.compiler.batch_sql import (
     is_constant,
     literal,
     multiply,
+    plain_decimal_text,
     rounded,
     sum_width,
     union,
@@ -64,6 +65,7 @@ __all__ = [
     "ident",
     "input_columns",
     "literal",
+    "plain_decimal_text",
 ]
 
 ROW, ON, RECEIVED = "__row", "__on", "__received"
@@ -150,34 +152,25 @@ def generate_batch(
     gen = _Generator(policy, readings, types or {})
     rules: list[BatchRule] = []
     levels: dict[str, list[str]] = {"gate": [], "value": [], "status": [], "result": []}
+    # Each entry, in codegen's order, with what generates its columns: decisions, rules, targets.
+    entries: list[tuple[BatchRule, Callable[[], dict[str, list[str]]]]] = []
     for index, define in enumerate(d for d in policy.defines.values() if d.decided):
         kind, unit = decision_kind(policy, define.name.text)
         info = BatchRule(
             index, define.name.text, "", False, False, False, "", "decision", kind, unit
         )
-        try:
-            columns = gen.decision(index, define, kind)
-        except Unsupported as exc:
-            rules.append(attrs.evolve(info, fallback=str(exc)))
-            continue
-        rules.append(info)
-        for level, sqls in columns.items():
-            levels[level].extend(sqls)
+        entries.append((info, functools.partial(gen.decision, index, define, kind)))
     for index, rule in _indexed_rules(policy):
-        info = gen.rule_info(index, rule)
-        try:
-            columns = gen.after_caps(index, rule, gen.rule(index, rule))
-        except Unsupported as exc:
-            rules.append(attrs.evolve(info, fallback=str(exc)))
-            continue
-        rules.append(info)
-        for level, sqls in columns.items():
-            levels[level].extend(sqls)
+        entries.append(
+            (gen.rule_info(index, rule), functools.partial(gen.capped_rule, index, rule))
+        )
     for index, target in _indexed_targets(policy):
         info = BatchRule(index, target.name.text, "", False, False, False, "", role="target")
+        entries.append((info, functools.partial(gen.target, index, target)))
+    for info, generate in entries:
         try:
-            columns = gen.target(index, target)
-        except Unsupported as exc:
+            columns = generate()
+        except Unsupported as exc:  # left to the per-case path, saying why
             rules.append(attrs.evolve(info, fallback=str(exc)))
             continue
         rules.append(info)
@@ -197,15 +190,6 @@ def decision_kind(policy: CheckedPolicy, name: str) -> tuple[str, str]:
     if kind.kind in ("enum", "bool", "date"):
         return kind.kind, ""
     return "unsupported", ""
-
-
-def _plain_decimal(x: str) -> str:
-    """A DECIMAL as the plain text Python's `format(value.normalize(), "f")` writes: no trailing
-    zeros after the point, no point without decimals."""
-    text = f"CAST({x} AS VARCHAR)"
-    return (
-        f"(CASE WHEN contains({text}, '.') THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END)"
-    )
 
 
 def _indexed_rules(policy: CheckedPolicy) -> list[tuple[int, n.Rule]]:
@@ -261,6 +245,10 @@ class _Generator:
             unspecified=isinstance(rule.amount, n.Unspecified),
             fallback="",
         )
+
+    def capped_rule(self, index: int, rule: n.Rule) -> dict[str, list[str]]:
+        """The rule's columns, then what follows its cap (rounding, a shared cap)."""
+        return self.after_caps(index, rule, self.rule(index, rule))
 
     def rule(self, index: int, rule: n.Rule) -> dict[str, list[str]]:
         """The rule's columns at each level of the query (see templates/batch.sql.j2), in the
@@ -374,8 +362,8 @@ class _Generator:
             "enum": f"CAST({value.v} AS VARCHAR)",
             "bool": f"CASE WHEN {value.v} THEN 'true' WHEN NOT {value.v} THEN 'false' END",
             "date": f"strftime({value.v}, '%Y-%m-%d')",
-            "percent": f"{_plain_decimal(f'({value.v}) * 100')} || '%'",
-            "quantity": _plain_decimal(value.v),
+            "percent": f"{plain_decimal_text(f'({value.v}) * 100')} || '%'",
+            "quantity": plain_decimal_text(value.v),
         }[kind]
         na = f"coalesce({value.na}, false)" if value.na else "false"
         status = (

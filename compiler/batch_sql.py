@@ -104,3 +104,10 @@ def rounded(x: str, places: int, mode: str) -> str:
     else:  # up: away from zero
         body = f"CASE WHEN {x} < 0 THEN {lower} ELSE {upper} END"
     return f"(({body}) * {unit})"
+
+
+def plain_decimal_text(x: str) -> str:
+    """A DECIMAL as the plain text Python's `format(value.normalize(), "f")` writes (no trailing
+    zeros after the point, no point without decimals): the results file's amounts and values."""
+    text = f"CAST({x} AS VARCHAR)"
+    return f"(CASE WHEN contains({text}, '.') THEN rtrim(rtrim({text}, '0'), '.') ELSE {text} END)"

@@ -268,6 +268,13 @@ def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> A
     if not paid:
         first = next(o for _, o in outcomes if isinstance(o, str))
         return f"没有符合条件的{word}（{first}）"
+    return _added(paid)
+
+
+def _added(paid: list[Any]) -> tuple[Any, Any]:
+    """The (amount, uncapped) outcomes of the members or periods that pay, added up: the
+    uncapped sum only where some cap bit (each part's own amount before its cap, else its
+    amount); (None, None) for an amount the text does not give."""
     if paid[0][0] is None:
         return None, None
     amount = uncapped = None
@@ -384,16 +391,7 @@ def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: An
     paid = [o for _, o in outcomes if not isinstance(o, str)]
     if not paid:
         return next((o for _, o in outcomes), "没有适用的期间")
-    if paid[0][0] is None:
-        return None, None
-    amount = uncapped = None
-    capped = False
-    for value, before in paid:
-        amount = value if amount is None else amount + value
-        whole = before if before is not None else value
-        capped = capped or before is not None
-        uncapped = whole if uncapped is None else uncapped + whole
-    return amount, (uncapped if capped else None)
+    return _added(paid)
 
 
 def member_results(outcomes: list[tuple[Any, Any]]) -> tuple[MemberResult, ...]:
