@@ -909,7 +909,9 @@ def _undetermined(info: RuleInfo, names: tuple[str, ...]) -> RuleResult:
     """`_finish` for an Unknown outcome judged on a known day."""
     needs = _NEEDS.get(names)
     if needs is None:
-        if len(_NEEDS) >= 4096:  # names come from policies, not cases; bounded all the same
+        # Mostly a policy's input names; a household's carry member names (李小明.出生日期),
+        # which come from cases: bounded, so a stream of cases cannot grow it.
+        if len(_NEEDS) >= 4096:
             _NEEDS.clear()
         once = tuple(dict.fromkeys(names))
         needs = _NEEDS[names] = (once, "需要输入 " + "、".join(once))
