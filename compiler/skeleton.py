@@ -4,10 +4,12 @@
 
 - the header: the 文号 (the line before the addressees that looks like one, else the first
   line), the title (the other lines before the addressees; a masthead `…文件` is an aside), the
-  issuer and the date (the signature lines at the end of the notice), and the validity sentence
+  issuer and the date (the signature lines at the end of the notice, the date in figures or in
+  Chinese numerals; the notes under it, `(此件公开发布)`, are asides), and the validity sentence
   (`自2024年3月1日起施行,有效期至2026年12月31日` → `valid from 2024-03-01 until 2026-12-31`,
   `自发布之日起实施,有效期暂定3年` → `valid from <落款日期> for 3 年 provisional`, `由…负责解释`
-  → `interpreted_by`), each marked `TODO(drafter)`, which `check` lists as warnings;
+  → `interpreted_by`; a unit not in the registry is a `TODO(registry)`), each marked
+  `TODO(drafter)`, which `check` lists as warnings; an untitled section (`三、`) is marked too;
 - the document's own numbering as structure: `一、` sections, `(一)` clauses, `1.` tasks, and in a
   plan numbered `1总则` / `1.3 适用范围` / `4.3.1`, bare-numbered sections and dotted clauses; a
   clause's title is its heading (`(一)配套发展资金。`), a task's its first sentence when short;
@@ -34,8 +36,13 @@ from policyc.compiler.i18n import _
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
 _NUMBER_YEAR = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}")
-_SIGNATURE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_SECTION = re.compile(rf"^(?P<n>[{_NUMERAL}]+)、\s*(?P<rest>.+)$")
+# The 落款 date, in figures or in Chinese numerals as signatures print it (二〇二六年三月一日).
+_DATE_DIGITS = "0-9〇零一二两三四五六七八九十"
+_SIGNATURE_DATE = re.compile(
+    rf"^([{_DATE_DIGITS}]{{4}})\s*年\s*([{_DATE_DIGITS}]{{1,3}})\s*月\s*([{_DATE_DIGITS}]{{1,3}})\s*日$"
+)
+_AFTER_SIGNATURE = re.compile(r"^(?:[(（][^()（）]+[)）]|抄送\s*[:：].*)$")
+_SECTION = re.compile(rf"^(?P<n>[{_NUMERAL}]+)、\s*(?P<rest>.*)$")  # `三、` alone: untitled
 _CLAUSE = re.compile(rf"^[(（](?P<n>[{_NUMERAL}]+)[)）]\s*(?P<rest>.+)$")
 _TASK = re.compile(r"^(?P<n>\d+)[.．、](?!\d)\s*(?P<rest>.+)$")
 _DOTTED = re.compile(r"^(?P<n>\d+(?:\.\d+)+)\s*(?P<rest>[\u3400-\u9fff].*)$")
@@ -102,14 +109,22 @@ def skeleton(
         asides.append((rest[0][1], "主送机关"))
         rest = rest[1:]
     issuer, issued = "", ""
+    after_signature: set[str] = set()
     signature: set[int] = set()  # the signer's and the date's lines: asides, not clause text
     for i, (number, line) in enumerate(rest):
         date = _SIGNATURE_DATE.match(line)
         if date and i > 0:
             signature |= {number, rest[i - 1][0]}
             if not issued:
-                issued = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
+                issued = _signature_iso(date)
                 issuer = rest[i - 1][1]
+                # The notes printed right under the 落款 ((此件公开发布), 抄送:…) are not the
+                # text of the last clause; an attachment that follows (附件, 办法) is.
+                for later, text in rest[i + 1 :]:
+                    if not _AFTER_SIGNATURE.match(text) or _CLAUSE.match(text):
+                        break
+                    after_signature.add(text)
+                    signature.add(later)
     headings = _headings(rest)
     validity = _validity(rest, headings, issued)
     if validity is not None and not validity.under_heading:
@@ -122,6 +137,8 @@ def skeleton(
                 what = "施行日期、有效期和解释单位, 写在 header 的 valid 与 interpreted_by 中"
         elif line == issuer or _SIGNATURE_DATE.match(line):
             what = "落款"
+        elif line in after_signature:
+            what = "落款之后的附注（公开方式、抄送等）"
         else:
             what = "TODO(drafter): 说明"
         asides.append((line, what))
@@ -192,6 +209,11 @@ class _Validity:
         unit = resolve(self.interpreter) if self.interpreter else None
         if unit:
             lines.append(f"    interpreted_by {unit}  {where}")
+        elif self.interpreter:
+            lines.append(
+                f"    # TODO(registry): the interpreting unit {self.interpreter} (第{self.line}行) "
+                "is not in the registry: add it, then write `interpreted_by NAME`"
+            )
         return lines
 
 
@@ -238,6 +260,12 @@ def _validity(
 def _bare_heading(heading: tuple[str, str, str] | None) -> bool:
     """A heading with its title only (`9.5 预案实施时间`): the next line is its text."""
     return heading is not None and not _title(heading[0], heading[2])[1]
+
+
+def _signature_iso(date: re.Match[str]) -> str:
+    """2026-03-01 from `2026年3月1日` or `二〇二六年三月一日`."""
+    year = "".join(str(_CHINESE_DIGITS.get(c, c)) for c in date[1])
+    return f"{year}-{_count(date[2]):02d}-{_count(date[3]):02d}"
 
 
 def _iso(written: str) -> str:
@@ -373,6 +401,8 @@ def _render(part: _Part, depth: int) -> list[str]:
     pad = "    " * depth
     title = f" {_quote(part.title)}" if part.title or part.kind != "task" else ""
     lines = [f"{pad}{part.kind} {part.number}{title} {{"]
+    if not part.title and part.kind != "task":
+        lines[0] += f"  # TODO(drafter): the document gives {part.kind} {part.number} no title"
     inner = pad + "    "
     quotes = part.quotes or ([] if part.kind == "section" else [part.heading])
     lines += [f"{inner}quote {_quote(q)}" for q in quotes]

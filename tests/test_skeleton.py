@@ -285,3 +285,81 @@ def test_lines_are_counted_as_check_counts_them(tmp_path: Path):
     )  # two lines, one newline each
     done = policyc("new", "source.txt", "--lines", "1-3", cwd=tmp_path)
     assert done.returncode == 2 and "has 2 lines" in done.stderr
+
+
+# ---- a county notice signed in Chinese numerals, with a note after the 落款 (issue 12 leftovers) --
+
+SIGNED_IN_NUMERALS = """\
+青山县人民政府办公室关于印发青山县困难家庭救助办法的通知
+青政办发〔2026〕7号
+各乡镇人民政府，县直有关单位：
+现将《青山县困难家庭救助办法》印发给你们，请认真贯彻执行。
+一、救助标准
+（一）育儿补贴。每名3周岁以下子女每月补贴300元。
+三、
+本办法自2026年4月1日起施行，有效期至2028年12月31日，由青山县民政局负责解释。
+青山县人民政府办公室
+二〇二六年三月十一日
+（此件公开发布）
+"""
+
+
+def _signed_in_numerals(tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "sources").mkdir()
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path / "policies")
+    (tmp_path / "sources" / "n.txt").write_text(SIGNED_IN_NUMERALS, encoding="utf-8")
+    done = policyc(
+        "new", "sources/n.txt", "--lines", "1-11", "-o", "policies/n.policy", cwd=tmp_path
+    )
+    out = tmp_path / "policies" / "n.policy"
+    return done, out.read_text(encoding="utf-8") if out.exists() else ""
+
+
+def test_a_signature_dated_in_chinese_numerals_gives_issuer_and_date(tmp_path: Path):
+    done, made = _signed_in_numerals(tmp_path)
+    assert done.returncode == 0, done.stderr
+    header = _header(made)
+    assert "issued 2026-03-11" in header  # 二〇二六年三月十一日
+    assert "valid from 2026-04-01 until 2028-12-31" in header
+    assert "the issuer 青山县人民政府办公室 (落款) is not in the registry" in made
+    assert "the interpreting unit 青山县民政局 (第8行) is not in the registry" in made
+    # The lines after the 落款 are asides, not the text of the last clause.
+    assert 'aside "（此件公开发布）" "落款之后的附注（公开方式、抄送等）"' in made
+    assert 'aside "二〇二六年三月十一日" "落款"' in made
+    assert 'quote "（此件公开发布）"' not in made and 'quote "青山县人民政府办公室"' not in made
+
+
+def test_a_section_without_a_title_is_a_section_marked_to_fill(tmp_path: Path):
+    done, made = _signed_in_numerals(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert 'section 三 "" {  # TODO(drafter): the document gives section 三 no title' in made
+    assert 'quote "三、"' not in made
+    checked = policyc("check", "policies/n.policy", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "source coverage 100.0%" in checked.stdout
+
+
+def test_the_registry_is_the_skeletons_own_projects(tmp_path: Path):
+    """Run from one project (which has policies/units.policy) to write into another that has
+    none: the skeleton names no registry, rather than one `check` would refuse to read."""
+    other = tmp_path / "other"
+    (other / "policies").mkdir(parents=True)
+    (other / "sources").mkdir()
+    (other / "sources" / "n.txt").write_text(SIGNED_IN_NUMERALS, encoding="utf-8")
+    (tmp_path / "policies").mkdir()
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path / "policies")
+    done = policyc(
+        "new", "other/sources/n.txt", "--lines", "1-11", "-o", "other/policies/n.policy",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    made = (other / "policies" / "n.policy").read_text(encoding="utf-8")
+    assert "units from" not in made
+    refused = policyc(
+        "new", "other/sources/n.txt", "--lines", "1-11", "-o", "other/policies/m.policy",
+        "--units", "policies/units.policy", cwd=tmp_path,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "--units policies/units.policy" in refused.stderr
+    assert "outside the project" in refused.stderr and "Traceback" not in refused.stderr
+    assert not (other / "policies" / "m.policy").exists()
