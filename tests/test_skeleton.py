@@ -5,6 +5,7 @@ document: benchmarks/skeleton_agreement.py)."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -363,3 +364,51 @@ def test_the_registry_is_the_skeletons_own_projects(tmp_path: Path):
     assert refused.returncode == 2 and "--units policies/units.policy" in refused.stderr
     assert "outside the project" in refused.stderr and "Traceback" not in refused.stderr
     assert not (other / "policies" / "m.policy").exists()
+
+
+# ---- a regulation in chapters and articles (第一章, 第一条), the form of 办法, 条例 and 规定 -------
+
+REGULATION = """\
+青山县就业补贴管理办法
+第一章 总则
+第一条 为促进就业，制定本办法。
+第二章 补贴
+第二条 申请吸纳就业补贴，应当符合下列条件：
+（一）新招用登记失业人员；
+（二）签订1年以上劳动合同。
+第三条 按每人2000元给予补贴，单家企业不超过10万元。
+第三章 附则
+第四条 本办法由市人社局负责解释。
+第五条 本办法自2026年5月1日起施行。
+"""
+
+
+def test_a_regulation_in_chapters_and_articles(tmp_path: Path):
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "sources").mkdir()
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path / "policies")
+    (tmp_path / "sources" / "r.txt").write_text(REGULATION, encoding="utf-8")
+    done = policyc(
+        "new", "sources/r.txt", "--lines", "1-11", "-o", "policies/r.policy", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    made = (tmp_path / "policies" / "r.policy").read_text(encoding="utf-8")
+    header = _header(made)
+    # No 文号 printed: the title is the title, the 文号 is left to fill (never invented).
+    assert header[0] == '"青山县就业补贴管理办法" {'
+    assert "the text prints none" in made
+    assert 'title "青山县就业补贴管理办法"' in header
+    assert "valid from 2026-05-01" in header
+    assert "interpreted_by 市人社局" in header  # from its own article (第10行)
+    assert re.search(r"interpreted_by 市人社局 +# TODO\(drafter\): confirm \(第10行\)", made)
+    # Chapters are sections, articles clauses numbered through; an article's items are its text
+    # (the article ending in `：` is not taken for the addressees).
+    parts = re.findall(r"^\s*(section|clause) (\S+)", made, re.M)
+    assert parts == [
+        ("section", "一"), ("clause", "一"), ("section", "二"), ("clause", "二"),
+        ("clause", "三"), ("section", "三"), ("clause", "四"), ("clause", "五"),
+    ]  # fmt: skip
+    assert 'quote "（一）新招用登记失业人员；"' in made
+    checked = policyc("check", "policies/r.policy", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "source coverage 100.0%" in checked.stdout
