@@ -835,7 +835,7 @@ class _Checker:
                     section_number=section.number,
                 ), reference))
         for clause in self.file.all_clauses():
-            key = f"{clause.kind} {clause.number}"
+            key = f"{clause.kind} {clause.ident}"
             if key in seen_numbers:
                 self.error(
                     clause.span,

@@ -179,7 +179,7 @@ class _Generator:
         kind = owner.kind if isinstance(owner, n.Clause) else "section"
         return {
             "owner_kind": kind,
-            "owner_number": owner.number,
+            "owner_number": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "owner_title": owner.title,
             "leads": self.units(owner.leads or self.section_leads.get(id(owner), ())),
         }
@@ -235,7 +235,7 @@ class _Generator:
             "generated": True,
             "fast": None,
             "code": Code(code),
-            "owner": owner.number,
+            "owner": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "name": target.name.text,
             "line": target.span.line,
         }
@@ -282,7 +282,7 @@ class _Generator:
             "role": "rule",
             "generated": True,
             "func": f"rule_{index}",
-            "owner": f"{owner.number}",
+            "owner": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "name": rule.name.text,
             "line": rule.span.line,
             "whens": [

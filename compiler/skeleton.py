@@ -358,13 +358,18 @@ def _headings(lines: Sequence[tuple[int, str]]) -> dict[int, tuple[str, str, str
             if kind == "task" and in_clause:
                 del found[number]
     # A number repeated with its title is a table of contents: the heading is the last one. A
-    # number repeated with another title restarts a list (the checker allows a number once):
-    # the first stands, the later ones are text of the part they fall in.
-    kept: dict[tuple[str, str], tuple[int, str]] = {}
-    for number, (kind, n, rest) in found.items():
-        earlier = kept.get((kind, n))
+    # number repeated with another title in the same section restarts a list (the checker
+    # allows a number once in a section): the first stands, the later ones are text of the part
+    # they fall in. Each section may number its clauses again (compiler/numbering.py).
+    kept: dict[tuple[str, str, str], tuple[int, str]] = {}
+    section = ""
+    for number, (kind, n, rest) in sorted(found.items()):
+        if kind == "section":
+            section = n
+        key = (kind, "" if kind == "section" else section, n)
+        earlier = kept.get(key)
         if earlier is None or _same_heading(earlier[1], rest):
-            kept[(kind, n)] = (number, rest)
+            kept[key] = (number, rest)
     lines_kept = {number for number, _ in kept.values()}
     return {k: v for k, v in found.items() if k in lines_kept}
 
