@@ -412,3 +412,27 @@ def test_a_regulation_in_chapters_and_articles(tmp_path: Path):
     checked = policyc("check", "policies/r.policy", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
     assert "source coverage 100.0%" in checked.stdout
+
+
+def test_clauses_numbered_again_in_each_section_stay_clauses(tmp_path: Path):
+    """一、…（一）, 二、…（一）（二）: each section's (一) is a clause (compiler/numbering.py keys
+    them 一.一, 二.一), not the text of the clause before it; the skeleton checks."""
+    text = (
+        "测政办发〔2026〕1号\n测县救助办法\n各乡镇:\n"
+        "一、总则\n（一）为保障基本生活，制定本办法。\n"
+        "二、救助标准\n（一）城乡低保。按差额发放。\n（二）育儿补贴。每月补贴300元。\n"
+    )
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.txt").write_text(text, encoding="utf-8")
+    done = policyc(
+        "new", "sources/r.txt", "--lines", "1-8", "-o", "policies/r.policy", cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    made = (tmp_path / "policies" / "r.policy").read_text(encoding="utf-8")
+    parts = re.findall(r"^\s*(section|clause) (\S+)", made, re.M)
+    assert parts == [
+        ("section", "一"), ("clause", "一"), ("section", "二"), ("clause", "一"), ("clause", "二")
+    ]  # fmt: skip
+    checked = policyc("check", "policies/r.policy", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
