@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import render, render_threshold
 from policyc.runtime.quantity import TIME_BASES, parse_measure
 
@@ -69,6 +70,9 @@ class FastEmitter:
         policy = self.policy
         if isinstance(e, n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.ReadingIs):
             return ()
+        if isinstance(e, n.Index) and reads_a_value(policy, e):
+            table, key = self._gate(n.Ref(e.name), top), self._gate(n.Ref(e.key), top)
+            return None if table is None or key is None else (*table, *key)
         if isinstance(e, n.Ref | n.Index):
             name = e.name
             if isinstance(e, n.Ref) and policy.member_enum(name) is not None:
@@ -234,6 +238,8 @@ class FastEmitter:
         return f"PLAIN.{method}({args})"
 
     def index(self, e: n.Index) -> str:
+        if reads_a_value(self.policy, e):  # the gate holds the key's input: never unknown here
+            return f"{self.ref(n.Ref(e.name))}[{self.py(n.Ref(e.key, e.span))}]"
         return f"{self.ref(n.Ref(e.name))}[{e.key!r}]"
 
     def reading_is(self, e: n.ReadingIs) -> str:
