@@ -87,8 +87,11 @@ class PeopleBatch(Batch):
         super().__init__(*args, **kwargs)
         self.cases: list[tuple[int, str, Case]] = []
         self._places: list[Place] = []
-        self._problems: list[Problem] = []
+        self._found: list[Problem] = []
         self.member_rows: list[list[str]] = []  # row, id, member, role, then per `each` rule
+
+    def __enter__(self) -> PeopleBatch:
+        return self
 
     # ---- reading ----
     def load_people(self, cases_path: Path, on: date | None, members: Path | None) -> int:
@@ -136,7 +139,7 @@ class PeopleBatch(Batch):
         if members is not None:
             self._members(read_table(members, self.con), ids, by_case, rows_of)
         for row, cells in table.numbered():
-            if len(self._problems) > MAX_PROBLEMS:
+            if len(self._found) > MAX_PROBLEMS:
                 break
             key = _key(cells.get("id"))
             root = self._case_node(table, row, cells, columns, on)
@@ -153,7 +156,7 @@ class PeopleBatch(Batch):
                 case = validate_case(root, self.checked, where.path)
             except InputError as exc:
                 for problem in getattr(exc, "problems", None) or [Problem(str(exc))]:
-                    self._problems.append(self._placed(problem, row))
+                    self._found.append(self._placed(problem, row))
                 continue
             if case.on is None:
                 self._problem(
@@ -162,13 +165,13 @@ class PeopleBatch(Batch):
                 )
                 continue
             self.cases.append((row, key, case))
-        if self._problems:
-            shown = self._problems[:MAX_PROBLEMS]
-            if len(self._problems) > MAX_PROBLEMS:
+        if self._found:
+            shown = self._found[:MAX_PROBLEMS]
+            if len(self._found) > MAX_PROBLEMS:
                 shown.append(
                     Problem(
                         _("… and {value} more").format(
-                            value=len(self._problems) - MAX_PROBLEMS,
+                            value=len(self._found) - MAX_PROBLEMS,
                         )
                     )
                 )
@@ -195,7 +198,7 @@ class PeopleBatch(Batch):
         return Place(str(self.path), str(row)).problem(problem.message)
 
     def _problem(self, place: Place, message: str) -> None:
-        self._problems.append(place.problem(message))
+        self._found.append(place.problem(message))
 
     def _columns(
         self, table: Table, inputs: list[str], extra: tuple[str, ...], member_side: bool
@@ -218,8 +221,8 @@ class PeopleBatch(Batch):
                         else _("input `{name}` is per member: give it in the members file")
                     ).format(name=name)
                 else:
-                    message = _("unknown column `{column}`{hint}").format(
-                        column=column, hint=did_you_mean(column, [*extra, *inputs])
+                    message = _("no input has this name{hint}").format(
+                        hint=did_you_mean(column, [*extra, *inputs])
                     )
             elif period is not None and name not in people.period_of:
                 message = _("input `{name}` has one value, not one per period").format(name=name)
@@ -229,7 +232,7 @@ class PeopleBatch(Batch):
                 except ValueError as exc:
                     message = str(exc)
             if message:
-                self._problems.append(
+                self._found.append(
                     Problem(
                         _("column `{column}`: {message}").format(column=column, message=message),
                         str(table.path),
@@ -238,8 +241,8 @@ class PeopleBatch(Batch):
                 )
                 continue
             found[column] = (name, period)
-        if self._problems:
-            raise BatchError(list(self._problems))
+        if self._found:
+            raise BatchError(list(self._found))
         return found
 
     def _row_inputs(
@@ -330,7 +333,7 @@ class PeopleBatch(Batch):
         columns = self._columns(table, sorted(people.member_inputs), MEMBER_COLUMNS, True)
         seen: dict[tuple[str, str], int] = {}
         for row, cells in table.numbered():
-            if len(self._problems) > MAX_PROBLEMS:
+            if len(self._found) > MAX_PROBLEMS:
                 return
             key, name = _key(cells.get("case")), _key(cells.get("member"))
             if key not in ids:
