@@ -178,10 +178,14 @@ class PeopleBatch(Batch):
             raise BatchError(shown)
         self.count = len(self.cases)
         self.has_id = "id" in table.columns
-        self.con.execute(f"CREATE TABLE raw ({LINE} BIGINT, id VARCHAR)")
-        self.con.executemany(
-            "INSERT INTO raw VALUES (?, ?)",
-            [(row, _id_text(cells.get("id"))) for row, cells in table.numbered()],
+        ids_file = Path(self._temp.name) / "ids.csv"
+        with ids_file.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([LINE, "id"])
+            writer.writerows((row, _id_text(cells.get("id"))) for row, cells in table.numbered())
+        self.con.execute(
+            f"CREATE TABLE raw AS SELECT CAST({LINE} AS BIGINT) AS {LINE}, id FROM read_csv("
+            f"{literal(str(ids_file))}, header = true, all_varchar = true)"
         )
         return self.count
 
@@ -486,8 +490,8 @@ def _key(value: Any) -> str:
     return str(value).strip()
 
 
-def _id_text(value: Any) -> str | None:
-    return None if blank(value) else str(value)
+def _id_text(value: Any) -> str:
+    return "" if blank(value) else str(value)
 
 
 def _at(node: Node, where: Where) -> Node:
