@@ -41,6 +41,8 @@ def county() -> CompiledPolicy:
 
 def cell(value: Any) -> str:
     """A value as a spreadsheet cell: a decimal in plain digits, a date in ISO form."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, date):
@@ -290,3 +292,39 @@ def test_random_households_in_json_lines_with_maps_per_period(
     for number, item in enumerate(data, 1):
         case = case_from_data(item, county.checked, "case.json")
         assert_same(county, rows[number], case, f"case {number}")
+
+
+# ---- OpenFisca's country template, its restatement through the batch ---------------------------
+
+
+def test_the_openfisca_restatement_through_the_batch_as_run_case(tmp_path: Path) -> None:
+    """Every case the OpenFisca translator makes of the country template's tests (those without
+    a reform or a parameter override, which a batch of one policy cannot hold) in one batch."""
+    from tests.peers.openfisca import POLICY_FILE, Translator, peer_tests
+
+    policy = compile_policy(POLICY_FILE)
+    translator = Translator(policy)
+    data: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for test in peer_tests():
+        if test.data.get("parameters") or test.data.get("reforms"):
+            continue
+        for check in translator.checks(test):
+            key = json.dumps(check.case, sort_keys=True, default=str)
+            if "readings" not in check.case and key not in seen:
+                seen.add(key)
+                data.append(check.case)
+    assert len(data) >= 20
+    case_rows, member_rows = tables(data)
+    cases = write_csv(tmp_path / "cases.csv", case_rows)
+    if policy.checked.people.group:
+        members = write_csv(tmp_path / "members.csv", member_rows)
+        rows, _ = batch_results(policy, cases, members)
+    else:
+        with PeopleBatch(policy, {}, Progress(False)) as batch:
+            batch.load_people(cases, None, None)
+            batch.evaluate()
+            rows = dict(batch.rows())
+    for number, item in enumerate(data, 1):
+        case = case_from_data(item, policy.checked, "case.json")
+        assert_same(policy, rows[number], case, f"case {number}: {item}")
