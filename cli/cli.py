@@ -613,7 +613,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.explain or args.only or args.all:
             raise InputError(_("--explain, --only and --all apply to one --case, not to --cases"))
         if args.period is not None:
-            raise InputError(_("--period applies to one --case; a --cases file gives `on` per row"))
+            raise InputError(_(
+                "--period applies to one --case; a --cases file gives `on` or `period` per row"
+            ))
         require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 

@@ -328,3 +328,54 @@ def test_the_openfisca_restatement_through_the_batch_as_run_case(tmp_path: Path)
     for number, item in enumerate(data, 1):
         case = case_from_data(item, policy.checked, "case.json")
         assert_same(policy, rows[number], case, f"case {number}: {item}")
+
+
+def test_parquet_files_with_their_own_types_and_on_from_the_command_line(
+    county: CompiledPolicy, tmp_path: Path
+) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    cases, members = tmp_path / "cases.parquet", tmp_path / "members.parquet"
+    con.execute(
+        "COPY (SELECT * FROM (VALUES (1, '2026-03', NULL), (2, NULL, NULL), "
+        "(3, '2026', '低保金')) t(id, period, received)) "
+        f"TO '{cases}' (FORMAT parquet)"
+    )
+    con.execute(
+        "COPY (SELECT * FROM (VALUES "
+        "(1, '王芳', '申请人', DATE '1980-05-01', 2399.97::DECIMAL(10,2)), "
+        "(1, '李强', '配偶', DATE '1979-02-01', 0::DECIMAL(10,2)), "
+        "(1, '李小明', '子女', DATE '2008-03-15', 0::DECIMAL(10,2)), "
+        "(2, '张大爷', '申请人', DATE '1946-03-15', 3000::DECIMAL(10,2)), "
+        "(3, '王芳', '申请人', DATE '1980-05-01', NULL)"
+        ') t("case", member, role, 出生日期, 月收入)) '
+        f"TO '{members}' (FORMAT parquet)"
+    )
+    with PeopleBatch(county, {}, Progress(False)) as batch:
+        batch.load_people(cases, date(2026, 3, 15), members)
+        batch.evaluate()
+        rows = dict(batch.rows())
+    # Row 2 has neither `on` nor `period`: --on 2026-03-15 dates it, its period is March 2026;
+    # 张大爷 is 年满80周岁 on 2026-03-15 itself (满 includes the day).
+    assert rows[2]["高龄津贴"][:2] == ("applies", 100)
+    # Row 1: 2399.97 for 3 people is 799.99元/人: (800 - 799.99) × 3 = 0.03元; 李小明 turns 18 on
+    # 2026-03-15, after the period's first day, the evaluation date: still 未满18周岁.
+    assert rows[1]["低保金"][:2] == ("applies", Decimal("0.03"))
+    assert rows[1]["育儿补贴"][:2] == ("applies", 200)
+    given = [
+        {"period": "2026-03", "members": {
+            "王芳": {"role": "申请人", "inputs": {"出生日期": "1980-05-01", "月收入": "2399.97"}},
+            "李强": {"role": "配偶", "inputs": {"出生日期": "1979-02-01", "月收入": "0"}},
+            "李小明": {"role": "子女", "inputs": {"出生日期": "2008-03-15", "月收入": "0"}},
+        }},
+        {"on": "2026-03-15", "members": {
+            "张大爷": {"role": "申请人", "inputs": {"出生日期": "1946-03-15", "月收入": "3000"}},
+        }},
+        {"period": "2026", "received": ["低保金"], "members": {
+            "王芳": {"role": "申请人", "inputs": {"出生日期": "1980-05-01"}},
+        }},
+    ]  # fmt: skip
+    for number, item in enumerate(given, 1):
+        case = case_from_data(item, county.checked, "case.json")
+        assert_same(county, rows[number], case, f"row {number}")
