@@ -425,6 +425,10 @@ def run_batch(
     if out_path is not None:
         read_format(out_path)
         _refuse_overwriting_input(cases_path, out_path)
+        if members_path is not None:  # nor may the members results beside it overwrite an input
+            from policyc.batch_people import refuse_overwriting_inputs
+
+            refuse_overwriting_inputs(out_path, cases_path, members_path)
     policy = compile_policy(policy_path)
     people = policy.checked.people
     chosen = _chosen_readings(policy, readings)

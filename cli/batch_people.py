@@ -21,6 +21,7 @@ each `each` rule's status and amount (written beside --out as NAME.members.SUFFI
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date
@@ -75,6 +76,24 @@ class Place:
 def members_path(out: Path) -> Path:
     """The members results file beside `out`: results.csv → results.members.csv."""
     return out.with_name(f"{out.stem}.members{out.suffix}")
+
+
+def refuse_overwriting_inputs(out: Path, cases: Path, members: Path) -> None:
+    """Neither --out nor the members results beside it may be an input file (by name, through a
+    link or as another name of it); raises InputError."""
+    for written in (out, members_path(out)):
+        for given in (cases, members):
+            try:
+                same = written.exists() and given.exists() and os.path.samefile(given, written)
+            except OSError:
+                same = False
+            if same or written.resolve() == given.resolve():
+                raise InputError(
+                    _(
+                        "--out {out}: would write {written} over the input file {given}; write the "
+                        "results elsewhere"
+                    ).format(out=out, written=written, given=given)
+                )
 
 
 class PeopleBatch(Batch):

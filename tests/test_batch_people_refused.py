@@ -252,3 +252,26 @@ def test_members_for_a_policy_without_a_group_are_refused(
     assert found == [
         "--members members.csv: this policy declares no group; its cases have no members"
     ]
+
+
+def test_the_members_results_never_overwrite_an_input(tmp_path: Path) -> None:
+    (tmp_path / "r.csv").write_text(CASES, encoding="utf-8")
+    (tmp_path / "r.members.csv").write_text(MEMBERS + APPLICANT, encoding="utf-8")
+    done = policyc(
+        "run", str(POLICY), "--cases", str(tmp_path / "r.csv"),
+        "--members", str(tmp_path / "r.members.csv"), "--out", str(tmp_path / "r.parquet"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr  # r.members.parquet is no input
+    done = policyc(
+        "run", str(POLICY), "--cases", str(tmp_path / "r.csv"),
+        "--members", str(tmp_path / "r.members.csv"), "--out", str(tmp_path / "r.csv.csv"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "cases.csv").write_text(CASES, encoding="utf-8")
+    done = policyc(
+        "run", str(POLICY), "--cases", str(tmp_path / "cases.csv"),
+        "--members", str(tmp_path / "r.members.csv"), "--out", str(tmp_path / "r.csv"),
+    )  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "would write" in done.stderr and "r.members.csv over the input file" in done.stderr
+    assert (tmp_path / "r.members.csv").read_text(encoding="utf-8") == MEMBERS + APPLICANT
