@@ -391,6 +391,7 @@ class PeopleBatch(Batch):
         and the members' results of each `each` rule."""
         program = self._program()
         self.program = program
+        self.fallback_note = _("households and periods are evaluated case by case")
         rules = list(program.rules)
         each = dict(self.checked.people.each)
         out = Path(self._temp.name) / "per_case.csv"
