@@ -4,8 +4,8 @@ N households of the county fixture (tests/fixtures/county-household/), 1 to 6 me
 month or a year, incomes by one value, by month or by year, are written as a cases CSV and a
 members CSV; one PeopleBatch reads and checks them, evaluates every case and sums the results,
 as `policyc run --cases` does. CPU time (time.process_time) per phase, then households per
-second; and, for scale, the per-case runtime alone on the same cases (CompiledPolicy.evaluate in
-a loop, the cases already read).
+second, and the peak resident memory; and, for scale, the per-case runtime alone on the same
+cases (CompiledPolicy.evaluate in a loop, the cases already read).
 
     .venv/bin/python benchmarks/households_batch.py [N] [--repeat K]
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -87,6 +88,8 @@ def main() -> None:
                 f"= {args.n / (t3 - t0):8,.0f} households/s CPU   "
                 f"(per-case runtime alone: {args.n / (t5 - t4):8,.0f}/s)"
             )
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak resident memory {peak:,.0f} MB (the files are held in memory, row by row)")
 
 
 if __name__ == "__main__":
