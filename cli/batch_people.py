@@ -284,7 +284,7 @@ class PeopleBatch(Batch):
                 continue
             info = self.checked.inputs[name]
             where = self._where(Place(str(table.path), str(row), column))
-            node = _at(node_of(value, info.type.kind in ("series", "boolseries")), where)
+            node = node_of(value, info.type.kind in ("series", "boolseries"), where)
             if period is None:
                 given[name] = node
             else:
@@ -318,7 +318,7 @@ class PeopleBatch(Batch):
         for key in ("on", "period"):
             if not blank(cells.get(key)):
                 where = self._where(Place(path, str(row), key))
-                fields[key] = _at(node_of(cells[key], False), where)
+                fields[key] = node_of(cells[key], False, where)
         if "on" not in fields and "period" not in fields and on is not None:
             fields["on"] = Node(on, self._where(Place(path, str(row), "on")))
         received = cells.get("received")
@@ -512,13 +512,3 @@ def _key(value: Any) -> str:
 
 def _id_text(value: Any) -> str:
     return "" if blank(value) else str(value)
-
-
-def _at(node: Node, where: Where) -> Node:
-    """`node` (and what it holds) placed at `where`."""
-    value = node.value
-    if isinstance(value, dict):
-        value = {k: _at(v, where) for k, v in value.items()}
-    elif isinstance(value, list):
-        value = [_at(v, where) for v in value]
-    return Node(value, where, node.text)
