@@ -195,6 +195,7 @@ class PeopleBatch(Batch):
                     )
                 )
             raise BatchError(shown)
+        self._places.clear()  # the cells' places serve the checking only
         self.count = len(self.cases)
         self.has_id = "id" in table.columns
         ids_file = Path(self._temp.name) / "ids.csv"
