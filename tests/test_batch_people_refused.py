@@ -6,6 +6,7 @@ and a policy with inputs per period but no group, its values a column per period
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -275,3 +276,17 @@ def test_the_members_results_never_overwrite_an_input(tmp_path: Path) -> None:
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "would write" in done.stderr and "r.members.csv over the input file" in done.stderr
     assert (tmp_path / "r.members.csv").read_text(encoding="utf-8") == MEMBERS + APPLICANT
+
+
+def test_a_members_mistake_as_the_json_error_document(tmp_path: Path) -> None:
+    (tmp_path / "cases.csv").write_text(CASES, encoding="utf-8")
+    members = tmp_path / "members.csv"
+    members.write_text(MEMBERS + APPLICANT + "户1,李强,父亲,1979-02-01,0\n", encoding="utf-8")
+    done = policyc(
+        "run", str(POLICY), "--cases", str(tmp_path / "cases.csv"), "--members", str(members),
+        "--format", "json",
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stderr == ""
+    (error,) = json.loads(done.stdout)["errors"]
+    assert error["file"] == str(members) and error["field"] == "role"
+    assert error["message"] == "row 3, column `role`: member `李强`: `父亲` is not a role of 家庭"
