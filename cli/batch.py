@@ -15,6 +15,10 @@ The compiler generates the query (compiler/batch.py) and DuckDB runs it; rules i
 are evaluated case by case with the per-case path, and the summary says which. Results go to
 `--out` (CSV, Parquet or JSON Lines by suffix, never the cases file itself): a row per case, per
 rule the status and the amounts as exact decimal text in the column's unit.
+
+A policy with a group or inputs per period (issue 12) goes through batch_people.py instead: its
+members in a second file (`--members`), a column per period (`月收入[2026-03]`), every row
+checked and evaluated as a case file.
 """
 
 from __future__ import annotations

@@ -99,7 +99,7 @@ def refuse_overwriting_inputs(out: Path, cases: Path, members: Path) -> None:
 class PeopleBatch(Batch):
     """A batch of household or periodic cases: each row checked and evaluated as a case file.
 
-    After `load`, `cases` holds (row, id, Case) in file order; `evaluate` fills the table
+    After `load_people`, `cases` holds (row, id, Case) in file order; `evaluate` fills the table
     `results` as the batch query would (so that `write` and the summary read it unchanged)."""
 
     def __init__(self, *args: Any, **kwargs: Any):
