@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import duckdb
 
 from policyc.batch import Batch, _keys, _plain, decision_text
-from policyc.batch_load import LINE, MAX_PROBLEMS, BatchError, read_format
+from policyc.batch_load import LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_tables import Table, blank, read_table
 from policyc.batch_values import node_of
 from policyc.cases import Case, Node, Where, validate_case
@@ -486,15 +487,18 @@ class PeopleBatch(Batch):
             writer.writerow(self.member_columns())
             writer.writerows(self.member_rows)
         options = {"csv": "FORMAT csv, HEADER", "parquet": "FORMAT parquet", "jsonl": "FORMAT json"}
+        partial = target.with_name(f".{target.name}.tmp")  # renamed into place once written
         try:
             self.con.execute(
                 f"COPY (SELECT * FROM read_csv({literal(str(temp))}, header = true, "
-                f"all_varchar = true)) TO {literal(str(target))} ({options[read_format(out)]})"
+                f"all_varchar = true)) TO {literal(str(partial))} ({options[read_format(out)]})"
             )
-        except OSError as exc:
+            os.replace(partial, target)
+        except (OSError, duckdb.Error) as exc:
+            partial.unlink(missing_ok=True)
             raise InputError(
                 _("--out {out}: cannot write there ({exc_strerror})").format(
-                    out=target, exc_strerror=exc.strerror
+                    out=target, exc_strerror=getattr(exc, "strerror", None) or first_line(exc)
                 )
             ) from None
         return target
