@@ -32,6 +32,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -198,36 +199,50 @@ def _lua_long_string(text: str) -> str:
 
 
 def drive_wrk(
-    url: str, bodies: list[bytes], clients: int, seconds: int
+    url: str, bodies: list[bytes], clients: int
 ) -> tuple[int, float, float, float, float, int, list[str], float]:
-    """Post the bodies in turn for `seconds` with wrk (one thread, `clients` connections):
-    requests, wall time, p50, p99 and max latency (s), errors (non-2xx and socket errors),
-    wrk's lines about them, and wrk's own CPU seconds."""
+    """Post each body once with wrk (one thread, `clients` keep-alive connections, each posting
+    its next body as soon as its answer is in), stopping when every body has been answered:
+    requests, wall time, p50, p99 and max latency (s), errors (non-2xx and socket errors), wrk's
+    lines about them, and wrk's own CPU seconds."""
     wrk = shutil.which("wrk")
     if wrk is None:
-        raise SystemExit("--client wrk needs wrk on PATH (Debian: apt-get install wrk)")
+        raise SystemExit(
+            "--client wrk needs wrk on PATH (Debian: apt-get install wrk), or use --client httpx"
+        )
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "bodies.lua"
+        finished = Path(folder) / "finished"
         literals = ",\n".join(_lua_long_string(b.decode()) for b in bodies)
         script.write_text(
             f"local bodies = {{\n{literals}\n}}\n"
-            "local count = 0\n"
+            f"local finished = {_lua_long_string(str(finished))}\n"
+            "local sent, answered = 0, 0\n"
             'local headers = {["Content-Type"] = "application/json"}\n'
             "request = function()\n"
-            "  count = count + 1\n"
-            '  return wrk.format("POST", nil, headers, bodies[(count % #bodies) + 1])\n'
+            "  sent = sent + 1\n"
+            '  return wrk.format("POST", nil, headers, bodies[((sent - 1) % #bodies) + 1])\n'
+            "end\n"
+            "response = function(status, headers, body)\n"
+            "  answered = answered + 1\n"
+            "  if answered == #bodies then\n"
+            "    wrk.thread:stop()\n"
+            '    io.open(finished, "w"):close()\n'
+            "  end\n"
             "end\n",
             encoding="utf-8",
         )
+        # wrk runs for its -d unless interrupted: the script marks when every body has been
+        # answered (and stops sending), and SIGINT ends wrk then, which prints its figures.
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        done = subprocess.run(
-            [wrk, "-t1", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        command = [wrk, "-t1", f"-c{clients}", "-d3600s", "--timeout", "30s", "--latency",
+                   "-s", str(script), url]  # fmt: skip
+        with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+            while not finished.exists() and process.poll() is None:
+                time.sleep(0.005)
+            process.send_signal(signal.SIGINT)
+            out, _ = process.communicate()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = done.stdout
     requests = re.search(r"(\d+) requests in ([\d.]+\w+)", out)
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
@@ -266,8 +281,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--evaluations", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--client", choices=("httpx", "wrk"), default="httpx")
-    parser.add_argument("--seconds", type=int, default=20, help="how long wrk runs")
+    parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -319,7 +333,7 @@ def main() -> int:
         cpu_start, own_start = server_cpu(process), time.process_time()
         if args.client == "wrk":
             count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
-                url, bodies, args.clients, args.seconds
+                url, bodies, args.clients
             )
         else:
             latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
