@@ -154,8 +154,29 @@ def answer_bytes(
 
 
 def _result_bytes(policy: CompiledPolicy, r: RuleResult, rounded: bool, explain: bool) -> bytes:
-    """One result: the rule's chunks with the case's parts between them."""
+    """One result: the rule's chunks with the case's parts between them. A result with no
+    amount, value, rounding, members, periods or trace is written once per status, reason and
+    missing inputs (most of an answer's results: 申请人类型 alone rules out most rules)."""
     chunks = _chunks(r.info)
+    plain = (
+        r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
+        and r.shared is None and r.members is None and r.periods is None
+        and not rounded and not explain
+    )  # fmt: skip
+    if plain:
+        key = (r.status, r.reason, r.missing)
+        found = chunks.plain.get(key)
+        if found is None:
+            if len(chunks.plain) >= _PLAIN_ENTRIES:
+                chunks.plain.clear()
+            found = chunks.plain[key] = _written(policy, r, chunks, rounded, explain)
+        return found
+    return _written(policy, r, chunks, rounded, explain)
+
+
+def _written(
+    policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks, rounded: bool, explain: bool
+) -> bytes:
     own = _dumps({
         "status": r.status,
         "reason": r.reason,
@@ -183,6 +204,7 @@ def _result_bytes(policy: CompiledPolicy, r: RuleResult, rounded: bool, explain:
 
 
 _NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
+_PLAIN_ENTRIES = 256  # per rule: its results without an amount, kept written (then started over)
 
 
 class _RuleChunks:
@@ -190,7 +212,7 @@ class _RuleChunks:
     `head` up to the case's status, `middle` from `unspecified` up to the case's `value`, `tail`
     from `target` up to the rounding fields."""
 
-    __slots__ = ("head", "middle", "tail")
+    __slots__ = ("head", "middle", "plain", "tail")
 
     def __init__(self, info: RuleInfo):
         head = _dumps({
@@ -225,6 +247,7 @@ class _RuleChunks:
         self.head = head[:-1] + b","
         self.middle = b"," + middle[1:-1] + b',"value":'
         self.tail = b"," + tail[1:-1] + b","
+        self.plain: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
 
 
 # By the RuleInfo's id, dropped with it (a policy's rules live as long as the policy).
