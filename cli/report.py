@@ -47,10 +47,11 @@ from policyc.people_report import member_lines
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
 from policyc.report_json import answer_bytes as answer_bytes
-from policyc.report_json import in_force, totals
+from policyc.report_json import in_force
 from policyc.report_json import money as money
 from policyc.report_json import plain_value as plain_value
 from policyc.report_json import to_json as to_json
+from policyc.report_json import totals as totals
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
 
