@@ -1,22 +1,25 @@
 """Load on `policyc serve`: random textile cases posted to /v1/…/evaluate on loopback.
 
-Starts `policyc serve policies --workers 2` on a free 127.0.0.1 port, warms it up, then drives
-it with a fixed number of concurrent clients (httpx over asyncio, one keep-alive connection
-each) until the evaluations are done, and prints throughput, latency p50/p99/max, errors and
-the server's memory (the uvicorn process and its workers, RSS) before and after the run.
+Starts `policyc serve policies --workers 2` (uvicorn with httptools and uvloop, access log off)
+on a free 127.0.0.1 port, warms it up, then posts each of the random bodies once over a fixed
+number of keep-alive connections, each sending its next body as soon as its answer is in, and
+prints throughput, latency p50/p99/max, errors, the CPU the server used per evaluation and its
+memory (the uvicorn process and its workers, RSS) after the warm-up and at the end.
 
-    .venv/bin/pip install -q '.[bench]'
+    .venv/bin/pip install -q '.[bench]' && apt-get install wrk
     .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
-    .venv/bin/python benchmarks/serve.py --client wrk [--seconds 20]   # apt-get install wrk
+    .venv/bin/python benchmarks/serve.py --client httpx     # without wrk
 
-Two load generators: httpx (Python, the default: nothing to install beyond the bench extra)
-spends about as much CPU per request as the server, on the same two cores, so it understates
-what the server can do; wrk (C, Debian's `wrk` package, a Lua script cycling through the same
-random bodies) spends a small fraction of that, so its figures are the server's.
+Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
+the pre-generated bodies in turn and ending the run when the last is answered) spends about
+0.1 ms of CPU per request, so the two cores are mostly the server's. httpx (Python over
+asyncio) spends several times that on the same two cores, so its figures understate what the
+server can do; it needs nothing beyond the bench extra. (aiohttp's client would sit between
+the two; it is not a dependency of the project.)
 
 The goals (issue 13) on a 2-core machine: ≥ 2,000 evaluations/s, p99 ≤ 25 ms, 0 errors, no
 memory growth. With 50 clients always waiting, Little's law ties the two: latency ≈ 50 /
-throughput, so p99 ≤ 25 ms needs about 2,000/s. The client runs on the same machine and takes
+throughput, so p99 ≤ 25 ms needs about 3,000/s. The client runs on the same machine and takes
 CPU from the server: the load average printed beside the figures says how busy the machine
 already was, and the server's CPU per evaluation what two free cores would serve.
 """
