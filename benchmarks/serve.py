@@ -202,12 +202,13 @@ def _lua_long_string(text: str) -> str:
 
 
 def drive_wrk(
-    url: str, bodies: list[bytes], clients: int
+    url: str, bodies: list[bytes], clients: int, close: bool = False
 ) -> tuple[int, float, float, float, float, int, list[str], float]:
     """Post each body once with wrk (one thread, `clients` keep-alive connections, each posting
     its next body as soon as its answer is in), stopping when every body has been answered:
     requests, wall time, p50, p99 and max latency (s), errors (non-2xx and socket errors), wrk's
-    lines about them, and wrk's own CPU seconds."""
+    lines about them, and wrk's own CPU seconds. `close`: each request on a new connection
+    (`Connection: close`), to see what keep-alive saves."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit(
@@ -222,7 +223,8 @@ def drive_wrk(
             f"local finished = {_lua_long_string(str(finished))}\n"
             "local sent, answered = 0, 0\n"
             'local headers = {["Content-Type"] = "application/json"}\n'
-            "request = function()\n"
+            + ('headers["Connection"] = "close"\n' if close else "")
+            + "request = function()\n"
             "  sent = sent + 1\n"
             '  return wrk.format("POST", nil, headers, bodies[((sent - 1) % #bodies) + 1])\n'
             "end\n"
@@ -285,6 +287,9 @@ def main() -> int:
     parser.add_argument("--evaluations", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk")
+    parser.add_argument(
+        "--close", action="store_true", help="wrk: a new connection per request (no keep-alive)"
+    )
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -336,7 +341,7 @@ def main() -> int:
         cpu_start, own_start = server_cpu(process), time.process_time()
         if args.client == "wrk":
             count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
-                url, bodies, args.clients
+                url, bodies, args.clients, args.close
             )
         else:
             latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
@@ -358,7 +363,8 @@ def main() -> int:
 
     mib = 1024 * 1024
     print(
-        f"policyc serve: {args.workers} workers, {args.clients} clients ({args.client}), "
+        f"policyc serve: {args.workers} workers, {args.clients} clients ({args.client}"
+        f"{', a connection per request' if args.close else ''}), "
         f"{count} evaluations of random {POLICY_ID} cases on loopback"
     )
     print(f"  cores {os.cpu_count()}, load average before the run {load[0]:.2f} {load[1]:.2f}")
