@@ -9,6 +9,7 @@ The policy is tests/fixtures/county-household (第一条: 月人均收入低于8
 from __future__ import annotations
 
 import html
+import json
 import re
 import urllib.parse
 import uuid
@@ -19,6 +20,7 @@ import pytest
 import yaml
 
 from policyc.cli import main
+from policyc.report import STATUS_WORDS
 from tests.serve_helpers import request, running_server
 
 pytest.importorskip("starlette", reason="the serve extra is not installed")
@@ -248,3 +250,40 @@ def test_an_uploaded_files_duplicate_keys_come_with_its_other_problems(base: str
     assert problems_beside(page)["@member2.role"] == [
         "member `李强`: `配偶x` is not a role of 家庭; did you mean `配偶`?"
     ]
+
+
+def filled_values(page: str) -> dict[str, str]:
+    """What the browser would post back: every field's value as the page shows it."""
+    found: dict[str, str] = {}
+    for name, value in re.findall(
+        r'<input type="(?:text|date|hidden)" [^>]*name="([^"]+)" value="([^"]*)"', page
+    ):
+        found[name] = value
+    for name, text in re.findall(r'<textarea [^>]*name="([^"]+)"[^>]*>([^<]*)</textarea>', page):
+        found[name] = text
+    for name, options in re.findall(r'<select [^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', options)
+        found[name] = chosen[1] if chosen else ""
+    return {html.unescape(k): html.unescape(v) for k, v in found.items()}
+
+
+CASES = sorted((POLICY.parent / "cases").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_an_uploaded_case_posted_back_evaluates_as_run_does(
+    base: str, case: Path, capsys: pytest.CaptureFixture[str]
+):
+    status, page = upload(base, FORM, case.name, case.read_bytes())
+    assert status == 200, page[:2000]
+    values = filled_values(page)
+    status, _, result = post_form(base, FORM, {**values, "@action": "evaluate"})
+    assert status == 200, result[:2000]
+    capsys.readouterr()
+    main(["run", str(POLICY), "--case", str(case), "--format", "json"])
+    expected = json.loads(capsys.readouterr().out)
+    for item in expected["results"]:
+        shown = result_of(result, item["rule"])
+        assert STATUS_WORDS[item["status"]] in shown, (item["rule"], shown)
+        if item["amount"] is not None:
+            assert item["amount"]["text"] in shown, (item["rule"], shown)
