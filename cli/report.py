@@ -32,8 +32,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import weakref
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -42,12 +41,20 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.needs import still_needed
-from policyc.people_report import evaluated_period, member_lines, members_json, periods_json
-from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
-from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+from policyc.people_report import member_lines
 
-SCHEMA_VERSION = 1
+# The JSON writer (report_json.py), named here too for the importers of policyc.report.
+from policyc.report_json import FLOW_WORDS as FLOW_WORDS
+from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
+from policyc.report_json import answer_bytes as answer_bytes
+from policyc.report_json import in_force
+from policyc.report_json import money as money
+from policyc.report_json import plain_value as plain_value
+from policyc.report_json import to_json as to_json
+from policyc.report_json import totals as totals
+from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.quantity import format_quantity
+
 BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
 
 STATUS_WORDS = {
@@ -121,193 +128,6 @@ MARKS = {
 }
 
 
-def money(q: Quantity | None) -> dict[str, str] | None:
-    if q is None:
-        return None
-    return {"value": str(plain_value(q)), "unit": dims_text(q.dims), "text": format_quantity(q)}
-
-
-def plain_value(q: Quantity) -> str:
-    text = plain_text(q)
-    unit = dims_text(q.dims)
-    return text[: -len(unit)] if unit and text.endswith(unit) else text
-
-
-FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
-
-
-def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
-    """The amounts of the rules that apply, added per flow (paid, waived, payable: see
-    `RuleInfo.flow`) and per currency; only flows and currencies that occur, in that order."""
-    sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
-    for r in results:
-        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
-            by_unit = sums[r.info.flow]
-            unit = dims_text(r.amount.dims)
-            by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
-    return {flow: by_unit for flow, by_unit in sums.items() if by_unit}
-
-
-def to_json(
-    policy: CompiledPolicy,
-    results: list[RuleResult],
-    on: date,
-    readings: dict[str, str],
-    case_path: str | None,
-    explain: bool,
-    totals_of: list[RuleResult] | None = None,
-    given: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The document of the schema above for `results` (the rules shown); `totals_of` are all
-    the results (totals and `still_needed` are over them), `given` the case's inputs."""
-    header = policy.checked.header
-    valid_from, valid_until = policy.checked.validity_under(readings)
-    doc: dict[str, Any] = {
-        "policyc": SCHEMA_VERSION,
-        "policy": header.number,
-        "title": header.title,
-        "case": case_path,
-        "on": on.isoformat(),
-        "in_force": _in_force(policy, on, readings),
-        "valid_from": valid_from.isoformat() if valid_from else None,
-        "valid_until": valid_until.isoformat() if valid_until else None,
-        "provisional": header.provisional,
-        "readings": readings,
-        "results": [],
-    }
-    period = evaluated_period(policy.checked, given, on)
-    if period is not None:
-        doc["period"] = period  # households and periods (people_report.py)
-    sums = totals(totals_of or results)
-    doc["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
-    doc["totals_by_kind"] = {
-        flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
-    }
-    needed = still_needed(policy.checked, totals_of or results, given or {}, readings)
-    doc["still_needed"] = [item.to_json() for item in needed]
-    roundings = policy.checked.roundings
-    for r in results:
-        # The template holds None for every field of the case: only what differs is written.
-        item = dict(_rule_fields(r.info))
-        item["status"] = r.status
-        item["reason"] = r.reason
-        if r.amount is not None:
-            item["amount"] = money(r.amount)
-        if r.uncapped is not None:
-            item["uncapped"] = money(r.uncapped)
-            item["capped"] = True
-        else:
-            item["capped"] = False
-        item["missing"] = list(r.missing)
-        if r.value is not None:
-            item["value"] = _value_json(r.value)
-        if r.unrounded is not None or r.shared is not None or r.info.name in roundings:
-            item |= _after_caps_json(policy, r)
-        if r.members is not None:
-            item["members"] = members_json(r, money, _value_json)
-        if r.periods is not None:
-            item["periods"] = periods_json(r, money)
-        if explain:
-            item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
-        doc["results"].append(item)
-    return doc
-
-
-# A rule's fields that depend on the policy only, built once per rule (the web service writes
-# a document for every case). By the RuleInfo's id, dropped with it; each document gets a copy of
-# the mapping, whose lists are shared and never changed.
-_RULE_FIELDS: dict[int, dict[str, Any]] = {}
-
-
-def _rule_fields(info: RuleInfo) -> dict[str, Any]:
-    """The result item's keys in the schema's order: the policy's fields filled, the case's
-    (status, reason, amount, uncapped, capped, missing, value) None until the caller sets them."""
-    found = _RULE_FIELDS.get(id(info))
-    if found is not None:
-        return found
-    found = {
-        "rule": info.name,
-        "clause": info.owner_number,
-        "clause_title": info.owner_title,
-        "owner_kind": info.owner_kind,
-        "status": None,
-        "reason": None,
-        "amount": None,
-        "uncapped": None,
-        "capped": None,
-        "missing": None,
-        "unspecified": info.unspecified,
-        "grants": info.grants,
-        "beneficiary": info.beneficiary,
-        "kind": info.kind,
-        "responsible": list(info.responsible),
-        "quotes": list(info.quotes),
-        "line": info.line,
-        "readings": list(info.readings),
-        "flow": info.flow,
-        "role": info.role,
-        "value": None,
-        "target": info.target,
-        "leads": list(info.leads),
-        "cooperates": list(info.cooperates),
-        "law": info.law,
-        "procedures": [{"name": p[0], "title": p[1], "steps": list(p[2])} for p in info.procedures],
-        "refers": list(info.refers),
-        "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
-        # `_after_caps_json`'s, written over only for a rule that is rounded or shares a cap
-        "unrounded": None,
-        "rounding": None,
-        "shared_cap": None,
-    }
-    _RULE_FIELDS[id(info)] = found
-    weakref.finalize(info, _RULE_FIELDS.pop, id(info), None)
-    return found
-
-
-def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
-    """Issue 12: the rounding (the exact amount when it changed it) and the shared cap.
-
-    "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
-    "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
-                          "used_before": Money, "position": int}"""
-    rounding = policy.checked.roundings.get(r.info.name)
-    wording = None
-    if rounding is not None:
-        who = "文件规定" if rounding.declared_by == "rule" else "本政策的读法"
-        wording = f"{rounding.wording}（{who}）"
-    share = r.shared
-    shared = None
-    if share is not None:
-        shared = {
-            "name": share.cap,
-            "limit": money(share.limit),
-            "before": money(share.before),
-            "after": money(share.after),
-            "used_before": money(share.used_before),
-            "position": share.position,
-        }
-    return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
-
-
-def _value_json(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Quantity):
-        return money(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _value_text(value: Any) -> str:
-    return show_value(value)
-
-
-def _in_force(policy: CompiledPolicy, on: date, readings: dict[str, str]) -> bool:
-    start, end = policy.checked.validity_under(readings)
-    return (start is None or on >= start) and (end is None or on <= end)
-
-
 def json_text(doc: dict[str, Any]) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -359,7 +179,7 @@ def header_lines(
             period += "（暂定）"
         state = (
             "在有效期内"
-            if _in_force(policy, on, readings)
+            if in_force(policy, on, readings)
             else "不在有效期内：本政策在该日未生效或已失效"
         )
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
@@ -426,9 +246,9 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
     info = r.info
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if r.status == "decided":
-        head += f": {_value_text(r.value)}"
+        head += f": {show_value(r.value)}"
     if info.role == "target":
-        actual = f"，实际 {_value_text(r.value)}" if r.value is not None else ""
+        actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
         head += f"（目标 {info.target}{actual}）"
     head += amount_text(r)
     lines = [head]

@@ -82,14 +82,14 @@ async def evaluate(request: Request) -> Response:
     _, compiled = policy_of(request)
     raw = await request.body()
     answer = evaluate_one(compiled, raw, request.query_params, _readings(request))
-    return JSON(answer)
+    return Response(answer, media_type="application/json")
 
 
 async def evaluate_list(request: Request) -> Response:
     _, compiled = policy_of(request)
     raw = await request.body()
     answer = evaluate_many(compiled, raw, request.query_params, _readings(request))
-    return JSON(answer)
+    return Response(answer, media_type="application/json")
 
 
 async def duties(request: Request) -> Response:

@@ -2,12 +2,14 @@
 
 The case is checked by `policyc.cases` (the messages are the ones `run` gives for the same
 mistake in a JSON case file; the place is `case`, or `cases[3]` in a list) and the answer is
-`policyc.report.to_json`, so the API and the command line cannot drift apart. Nothing here
+`policyc.report_json.answer_bytes`, the writer of `policyc run --format json`, so the API and
+the command line cannot drift apart (the API sends its bytes as they are). Nothing here
 imports Starlette: a problem is a `RequestError` carrying the HTTP status to answer with.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -18,7 +20,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem, ProblemsError
-from policyc.report import to_json
+from policyc.report_json import answer_bytes
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
 
@@ -138,7 +140,20 @@ def evaluate(
     readings: Mapping[str, str] | None = None,
     explain: bool = False,
 ) -> dict[str, Any]:
-    """`policyc run --format json` for the case (`case` in the answer is None: no file).
+    """`policyc run --format json` for the case as a dict (`case` in it is None: no file)."""
+    document: dict[str, Any] = json.loads(answer(policy, case, name, on, readings, explain))
+    return document
+
+
+def answer(
+    policy: CompiledPolicy,
+    case: Case,
+    name: str,
+    on: date | None = None,
+    readings: Mapping[str, str] | None = None,
+    explain: bool = False,
+) -> bytes:
+    """`policyc run --format json` for the case, as compact UTF-8 JSON.
 
     `on` and `readings` play --on and --reading: they take precedence over the case's own.
     """
@@ -157,7 +172,7 @@ def evaluate(
         results = policy.evaluate(case.inputs, day, chosen, case.received, explain)
     except EvaluationError as exc:
         raise RequestError(422, f"{policy.checked.file.path}:{exc}") from None
-    return to_json(
+    return answer_bytes(
         policy, results, day, chosen, None, explain, totals_of=results, given=case.inputs
     )
 
@@ -167,11 +182,11 @@ def evaluate_one(
     raw: bytes,
     query: Mapping[str, str],
     readings: Sequence[str],
-) -> dict[str, Any]:
-    """The body is one case's content as JSON."""
+) -> bytes:
+    """The body is one case's content as JSON; the answer `answer`'s bytes."""
     on, chosen, explain = options(policy, query, readings)
     case = validated(policy, parse_json(raw, "case"), "case")
-    return evaluate(policy, case, "case", on, chosen, explain)
+    return answer(policy, case, "case", on, chosen, explain)
 
 
 def evaluate_many(
@@ -179,7 +194,7 @@ def evaluate_many(
     raw: bytes,
     query: Mapping[str, str],
     readings: Sequence[str],
-) -> dict[str, Any]:
+) -> bytes:
     """The body is {"cases": [case, …]} with at most MAX_CASES cases; the answer
     {"results": [document, …]} in the same order. One bad case declines the whole request,
     listing every problem of every case (`cases[3]: input …`)."""
@@ -205,9 +220,8 @@ def evaluate_many(
             problems.extend(exc.problems)
     if problems:
         raise RequestError(422, "\n".join(messages), problems)
-    return {
-        "results": [
-            evaluate(policy, case, f"cases[{index}]", on, chosen, explain)
-            for index, case in enumerate(cases)
-        ]
-    }
+    documents = [
+        answer(policy, case, f"cases[{index}]", on, chosen, explain)
+        for index, case in enumerate(cases)
+    ]
+    return b'{"results":[' + b",".join(documents) + b"]}"

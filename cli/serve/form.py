@@ -6,6 +6,13 @@ input's measure, shown beside it), one such field per member for a tally (`参�
 text area for a series. The evaluation date, the readings and the one-time awards already
 received use names starting with `@`, which no input name can.
 
+A policy with a group (issue 12) has the case's period (`@period`) and a row per member
+(`@member3.name`, `@member3.role`, and a field per member input, `@member3:出生日期`); the form
+shows `member_rows` rows, at least MEMBER_ROWS, and its "add a member" button posts the form
+back with one more (`@members` holds the count), so it works with JavaScript off. An input per
+period (`月收入: 元 per member per 月`) is a text area: one value (the evaluated period's), or a
+line per period, `2026-03: 2400`.
+
 The form's values become case data of text values only (`case_data`), which `policyc.cases`
 validates as it validates a case file, so a form and a file get the same messages. A case file
 uploaded to fill the form goes the other way (`form_values`).
@@ -13,6 +20,7 @@ uploaded to fill the form goes the other way (`form_values`).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from datetime import date
@@ -27,6 +35,11 @@ from policyc.compiler.render import render
 from policyc.report import option_label
 
 ON, RECEIVED, READING = "@on", "@received", "@reading:"
+PERIOD, MEMBERS = "@period", "@members"
+MEMBER_ROWS = 3  # member rows an empty form shows
+MAX_MEMBER_ROWS = 50
+_PERIOD_LINE = re.compile(r"(\d{4}(?:-\d{1,2})?)\s*[:：=]\s*(.*)")
+_PERIOD_LINES = re.compile(r"[\n;；]+")
 YES, NO = "是", "否"
 _SERIES_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -42,10 +55,24 @@ class Field:
     options: tuple[str, ...]  # enum members (enum), or the tally's members (keyed)
     required: bool
     default: str  # what the policy assumes when the input is left empty ('' when nothing)
+    per_member: bool = False  # a value per member of the group (in each member's row)
+    period: str = ""  # "month" or "year": a value per period ('' for one value)
 
     def key(self, member: str) -> str:
         """The form name of one member's field of a tally."""
         return f"{self.name}[{member}]"
+
+    def member_key(self, row: int) -> str:
+        """The form name of this input in member row `row` (from 1)."""
+        return f"@member{row}:{self.name}"
+
+
+def member_name_key(row: int) -> str:
+    return f"@member{row}.name"
+
+
+def member_role_key(row: int) -> str:
+    return f"@member{row}.role"
 
 
 @attrs.frozen
@@ -59,6 +86,8 @@ class Reading:
 def fields_of(policy: CheckedPolicy) -> list[Field]:
     """The form's fields, in the order the policy declares its inputs."""
     fields = []
+    people = policy.people
+    periods = people.period_of
     for name, info in policy.inputs.items():
         decl = info.decl
         default = ""
@@ -74,9 +103,52 @@ def fields_of(policy: CheckedPolicy) -> list[Field]:
                 tuple(policy.enums[info.type.enum]) if info.type.enum else (),
                 decl.presence == "required",
                 default,
+                name in people.member_inputs,
+                periods.get(name, ""),
             )
         )
     return fields
+
+
+def member_rows(policy: CheckedPolicy, form: Mapping[str, str], more: int = 0) -> int:
+    """How many member rows the form shows: what `@members` says or the rows filled in, at
+    least MEMBER_ROWS, plus `more`, at most MAX_MEMBER_ROWS (0 for a policy without a group)."""
+    if not policy.people.group:
+        return 0
+    said = form.get(MEMBERS, "").strip()
+    rows = int(said) if said.isdigit() and len(said) < 4 else 0
+    filled = [int(m[1]) for k in form if (m := re.match(r"@member(\d{1,3})[.:]", k))]
+    return min(max(rows, *filled, MEMBER_ROWS) + more, MAX_MEMBER_ROWS)
+
+
+def period_value(text: str) -> Any:
+    """A per-period field's text as case data: None when empty, one value as text, or a map
+    period -> value for lines `2026-03: 2400` (a line that is not one is kept as its own key,
+    for the case reader to name)."""
+    lines = [line.strip() for line in _PERIOD_LINES.split(text) if line.strip()]
+    if not lines:
+        return None
+    matches = [_PERIOD_LINE.fullmatch(line) for line in lines]
+    if len(lines) == 1 and matches[0] is None:
+        return lines[0]
+    return {
+        (m[1] if m is not None else line): (m[2].strip() if m is not None else "")
+        for m, line in zip(matches, lines, strict=True)
+    }
+
+
+def _input_value(field: Field, form: Mapping[str, str], key: str) -> Any:
+    """One input's case data from the form field `key` (a tally: its members' fields), or None
+    when left empty."""
+    if field.kind == "keyed" and not field.per_member:
+        parts = {m: v for m in field.options if (v := form.get(field.key(m), "").strip())}
+        return parts or None
+    if field.kind == "series":
+        items = [x for x in _SERIES_SEPARATORS.split(form.get(key, "")) if x]
+        return items or None
+    if field.period:
+        return period_value(form.get(key, ""))
+    return form.get(key, "").strip() or None
 
 
 def readings_of(policy: CheckedPolicy, declared: Mapping[str, str]) -> list[Reading]:
@@ -102,19 +174,31 @@ def case_data(policy: CheckedPolicy, form: Mapping[str, str], received: list[str
     on = form.get(ON, "").strip()
     if on:
         data["on"] = on
+    period = form.get(PERIOD, "").strip()
+    if period:
+        data["period"] = period
+    fields = fields_of(policy)
     inputs: dict[str, Any] = {}
-    for field in fields_of(policy):
-        if field.kind == "keyed":
-            parts = {m: v for m in field.options if (v := form.get(field.key(m), "").strip())}
-            if parts:
-                inputs[field.name] = parts
-        elif field.kind == "series":
-            items = [x for x in _SERIES_SEPARATORS.split(form.get(field.name, "")) if x]
-            if items:
-                inputs[field.name] = items
-        elif value := form.get(field.name, "").strip():
+    for field in fields:
+        if not field.per_member and (value := _input_value(field, form, field.name)) is not None:
             inputs[field.name] = value
     data["inputs"] = inputs
+    members: dict[str, Any] = {}
+    for row in range(1, member_rows(policy, form) + 1):
+        name = form.get(member_name_key(row), "").strip()
+        role = form.get(member_role_key(row), "").strip()
+        own = {
+            f.name: value
+            for f in fields
+            if f.per_member and (value := _input_value(f, form, f.member_key(row))) is not None
+        }
+        if not (name or own):
+            continue  # an empty row (a role alone is the select's first choice)
+        member: dict[str, Any] = {"role": role} if role else {}
+        member["inputs"] = own
+        members[name or f"成员{row}"] = member
+    if members:
+        data["members"] = members
     readings = {
         name: option for name in policy.readings if (option := form.get(READING + name, "").strip())
     }
@@ -133,25 +217,49 @@ def form_values(policy: CheckedPolicy, data: Any) -> tuple[dict[str, str], list[
         return values, []
     if data.get("on") is not None:
         values[ON] = _text(data["on"])
+    if data.get("period") is not None:
+        values[PERIOD] = _text(data["period"])
     inputs = data.get("inputs")
     by_name = {f.name: f for f in fields_of(policy)}
-    for name, value in (inputs or {}).items() if isinstance(inputs, dict) else ():
-        field = by_name.get(name)
-        if field is None or value is None:
-            continue
-        if field.kind == "keyed" and isinstance(value, dict):
-            for member, amount in value.items():
-                values[field.key(str(member))] = _text(amount)
-        elif field.kind == "series" and isinstance(value, list):
-            values[name] = ", ".join(_text(v) for v in value)
-        else:
-            values[name] = _text(value)
+    _fill(values, by_name, inputs, lambda field: field.name)
+    members = data.get("members")
+    for row, (name, member) in enumerate(
+        members.items() if isinstance(members, dict) else (), start=1
+    ):
+        if row > MAX_MEMBER_ROWS:
+            break
+        values[member_name_key(row)] = str(name)
+        if isinstance(member, dict):
+            values[member_role_key(row)] = _text(member.get("role"))
+            place = functools.partial(Field.member_key, row=row)
+            _fill(values, by_name, member.get("inputs"), place)
+    if isinstance(members, dict) and members:
+        values[MEMBERS] = str(min(len(members), MAX_MEMBER_ROWS))
     readings = data.get("readings")
     for name, option in readings.items() if isinstance(readings, dict) else ():
         values[READING + str(name)] = _text(option)
     received = data.get("received")
     chosen = [str(r) for r in received] if isinstance(received, list) else []
     return values, chosen
+
+
+def _fill(
+    values: dict[str, str], by_name: Mapping[str, Field], inputs: Any, key: Any
+) -> None:
+    """The form values of `inputs` (a case's, or a member's), each at `key(field)`."""
+    for name, value in inputs.items() if isinstance(inputs, dict) else ():
+        field = by_name.get(name)
+        if field is None or value is None:
+            continue
+        if field.period and isinstance(value, dict):
+            values[key(field)] = "\n".join(f"{_text(p)}: {_text(v)}" for p, v in value.items())
+        elif field.kind == "keyed" and isinstance(value, dict):
+            for member, amount in value.items():
+                values[field.key(str(member))] = _text(amount)
+        elif field.kind == "series" and isinstance(value, list):
+            values[key(field)] = ", ".join(_text(v) for v in value)
+        else:
+            values[key(field)] = _text(value)
 
 
 def _text(value: Any) -> str:
@@ -161,7 +269,7 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, (dict, list)):
+    if isinstance(value, (dict, list)) or value is None:
         return ""
     return str(value)
 

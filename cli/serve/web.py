@@ -6,7 +6,8 @@ downloading the case as YAML and uploading one all work with JavaScript off.
     GET  /                          the policies, each with a link to its form
     GET  /policies/{id}             the empty form
     POST /policies/{id}             evaluate (the result above the filled form) or, with the
-                                    button `@action=download`, the filled case as a YAML file
+                                    button `@action=download`, the filled case as a YAML file,
+                                    or with `@action=add-member` the form with one more member row
     POST /policies/{id}/upload      a case file (multipart field `case`) fills the form
 """
 
@@ -24,7 +25,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from policyc.cases import MAX_CASE_BYTES, case_from_data, plain_data, read_case_text
+from policyc.cases import (
+    MAX_CASE_BYTES,
+    DuplicateKeys,
+    plain_data,
+    read_case_text,
+    validate_case,
+)
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
@@ -34,13 +41,18 @@ from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
 from policyc.serve.form import (
+    MEMBERS,
     ON,
+    PERIOD,
     READING,
     RECEIVED,
     case_data,
     case_yaml,
     fields_of,
     form_values,
+    member_name_key,
+    member_role_key,
+    member_rows,
     readings_of,
     received_choices,
 )
@@ -84,6 +96,9 @@ async def submit(request: Request) -> Response:
     form = await _read_form(request)
     values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != RECEIVED}
     received = [v for v in form.getlist(RECEIVED) if isinstance(v, str)]
+    if values.get("@action") == "add-member":
+        rows = member_rows(policy.checked, values, more=1)
+        return _form(policy_id, policy, {**values, MEMBERS: str(rows)}, received, {}, [])
     data = case_data(policy.checked, values, received)
     if values.get("@action") == "download":
         # The file name is the policy's, which the folder decides: kept to safe characters.
@@ -97,7 +112,7 @@ async def submit(request: Request) -> Response:
         case = validated(policy, data, PLACE)
         document = evaluate(policy, case, PLACE, explain=True)
     except RequestError as exc:
-        field_problems, general = _problems(exc.problems, PLACE)
+        field_problems, general = _problems(exc.problems, PLACE, values)
         return _form(policy_id, policy, values, received, field_problems, general, status=422)
     return _form(policy_id, policy, values, received, {}, [], result=_result_view(policy, document))
 
@@ -110,9 +125,12 @@ async def upload(request: Request) -> Response:
         return _form(policy_id, policy, {}, [], {}, ["请选择一个案例文件（.yaml 或 .json）"], 422)
     name = Path(file.filename).name[:100] or "case.yaml"
     raw = await file.read(MAX_CASE_BYTES + 1)
+    found: list[Problem] = []
     try:
         text = raw.decode("utf-8")
         node = read_case_text(text, name, as_json=name.lower().endswith(".json"))
+    except DuplicateKeys as exc:  # one problem among the file's others, as `run` reports them
+        node, found = exc.root, list(exc.problems)
     except UnicodeDecodeError as exc:
         message = _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
             name=name, exc_start=exc.start,
@@ -123,9 +141,10 @@ async def upload(request: Request) -> Response:
     data = plain_data(node)
     values, received = form_values(policy.checked, data)
     try:
-        case_from_data(data, policy.checked, name)
+        validate_case(node, policy.checked, name, found)
     except InputError as exc:
-        field_problems, general = _problems(RequestError.from_input(422, exc).problems, name)
+        problems = RequestError.from_input(422, exc).problems
+        field_problems, general = _problems(problems, name, values, located=True)
         return _form(policy_id, policy, values, received, field_problems, general, 422)
     return _form(policy_id, policy, values, received, {}, [], notice=f"已从 {name} 填入表单")
 
@@ -137,22 +156,51 @@ async def _read_form(request: Request) -> FormData:
         raise RequestError(400, _("the form could not be read ({exc})").format(exc=exc)) from None
 
 
-def _problems(problems: Sequence[Problem], place: str) -> tuple[dict[str, list[str]], list[str]]:
-    """Each problem beside its input's field (by the form's field name), the rest on top."""
+def _problems(
+    problems: Sequence[Problem], place: str, values: Mapping[str, str], located: bool = False
+) -> tuple[dict[str, list[str]], list[str]]:
+    """Each problem beside its input's field (by the form's field name; a member's beside its
+    row's field, found by the member's name in `values`), the rest on top — `located`: with
+    their file, line and column, as `run` prints them (an uploaded file's)."""
     by_field: dict[str, list[str]] = {}
     general: list[str] = []
+    rows = {
+        value.strip(): key.removeprefix("@member").removesuffix(".name")
+        for key, value in values.items()
+        if key.startswith("@member") and key.endswith(".name") and value.strip()
+    }
     for problem in problems:
         field = problem.field
         shown = problem.message.removeprefix(f"{place}: ")
-        if field is not None and field.startswith("inputs."):
+        member = _member_field(field, rows)
+        if member is not None:
+            by_field.setdefault(member, []).append(shown)
+        elif field is not None and field.startswith("inputs."):
             by_field.setdefault(field.removeprefix("inputs."), []).append(shown)
         elif field == "on":
             by_field.setdefault(ON, []).append(shown)
+        elif field == "period":
+            by_field.setdefault(PERIOD, []).append(shown)
         elif field is not None and field.startswith("readings."):
             by_field.setdefault(READING + field.removeprefix("readings."), []).append(shown)
         else:
-            general.append(shown)
+            general.append(str(problem) if located else shown)
     return by_field, general
+
+
+def _member_field(field: str | None, rows: Mapping[str, str]) -> str | None:
+    """The form field a member's problem belongs beside (`members.王芳.inputs.月收入.2026-03` →
+    `@member1:月收入`, `members.王芳.role` → `@member1.role`), or None."""
+    if field is None or not field.startswith("members."):
+        return None
+    rest = field.removeprefix("members.")
+    for name, row in rows.items():
+        if rest == name or rest.startswith(name + "."):
+            part = rest[len(name) + 1 :]
+            if part.startswith("inputs."):
+                return f"@member{row}:{part.removeprefix('inputs.').split('.')[0]}"
+            return member_role_key(int(row)) if part == "role" else member_name_key(int(row))
+    return None
 
 
 def _form(
@@ -169,14 +217,32 @@ def _form(
     checked = policy.checked
     fields = fields_of(checked)
     readings = readings_of(checked, policy.namespace["READINGS"])
+    rows = member_rows(checked, values)
+    members = [
+        (row, member_name_key(row), member_role_key(row)) for row in range(1, rows + 1)
+    ]
+    # A per-period input's problem (`月收入.2026-03`) goes beside its field.
+    problems = _by_input(problems)
     # A problem about a field the form does not have (an uploaded file's unknown input) goes on top.
-    shown = {ON, *(f.name for f in fields), *(READING + r.name for r in readings)}
+    shown = {
+        ON,
+        PERIOD,
+        *(f.name for f in fields),
+        *(READING + r.name for r in readings),
+        *(key for row, *keys in members for key in keys),
+        *(f.member_key(row) for row, *_keys in members for f in fields if f.per_member),
+    }
     general = [*general, *(p for key, ps in problems.items() if key not in shown for p in ps)]
     return page(
         "form.html.j2",
         status,
         policy=summary(policy_id, policy),
-        fields=fields,
+        fields=[f for f in fields if not f.per_member],
+        member_fields=[f for f in fields if f.per_member],
+        group=checked.people.group,
+        roles=checked.people.role_names(),
+        members=members,
+        rows=rows,
         readings=readings,
         received_choices=received_choices(checked),
         values=values,
@@ -186,9 +252,21 @@ def _form(
         result=result,
         notice=notice,
         ON=ON,
+        PERIOD=PERIOD,
+        MEMBERS=MEMBERS,
         READING=READING,
         RECEIVED=RECEIVED,
     )
+
+
+def _by_input(problems: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Problems keyed by an input and a period (`月收入.2026-03`, `@member1:月收入.2026-03`)
+    keyed by the input's field alone; a tally's (`参展次数[省内]`) stay as they are."""
+    merged: dict[str, list[str]] = {}
+    for key, found in problems.items():
+        field = re.sub(r"\.\d{4}(?:-\d{1,2})?$", "", key)
+        merged.setdefault(field, []).extend(found)
+    return merged
 
 
 def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, Any]:
@@ -198,6 +276,8 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
     results = document["results"]
     for item in results:
         item["status_word"] = STATUS_WORDS.get(item["status"], item["status"])
+        for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
+            part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
     undetermined = [r for r in results if r["status"] == "undetermined"]
     decided = [r for r in results if r["status"] in ("decided", "met", "not_met", "not_reported")]

@@ -1,0 +1,298 @@
+"""The JSON answer of `policyc run --format json` and of the web service: one writer, bytes.
+
+`answer_bytes(…)` writes the document of `policyc.report`'s schema as compact UTF-8 JSON; the
+web service sends those bytes as they are, and `to_json(…)` is the same bytes read back (the
+dict `run` prints with `json.dumps(indent=2)`), so the API and the command line cannot drift
+apart. Key order is the schema's.
+
+What depends on the policy only — a result's rule, clause, source sentences, units, procedures,
+limits — is written once per rule (`_RuleChunks`, kept beside the rule's `RuleInfo` and dropped
+with it); a case writes only its own parts (status, reason, amounts, missing inputs, value,
+rounding, members, periods, trace) between those chunks. A textile answer is about 30 kB, of
+which the case's own parts are a few hundred bytes.
+
+The encoder is orjson when installed (the `serve` extra), else the standard library's `json`;
+both write the same document. A value orjson refuses (a lone surrogate from a `\\ud800` escape
+in a request) is written by `json` with `\\u` escapes instead: the answer stays valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from policyc.compiler.pipeline import CompiledPolicy
+from policyc.needs import still_needed
+from policyc.people_report import evaluated_period, members_json, periods_json
+from policyc.runtime.evaluation import RuleInfo, RuleResult
+from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+
+SCHEMA_VERSION = 1
+FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
+
+
+def _stdlib_dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _escaped_dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _encoder() -> Callable[[Any], bytes]:
+    try:
+        import orjson
+    except ImportError:  # the base install: `run` without the serve extra
+        return _stdlib_dumps
+    fast = orjson.dumps
+
+    def dumps(value: Any) -> bytes:
+        try:
+            return fast(value)
+        except TypeError:  # orjson.JSONEncodeError: a lone surrogate, an integer over 64 bits
+            return _escaped_dumps(value)
+
+    return dumps
+
+
+_dumps = _encoder()
+
+
+def money(q: Quantity | None) -> dict[str, str] | None:
+    """Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}."""
+    if q is None:
+        return None
+    return {"value": plain_value(q), "unit": dims_text(q.dims), "text": format_quantity(q)}
+
+
+def plain_value(q: Quantity) -> str:
+    text = plain_text(q)
+    unit = dims_text(q.dims)
+    return text[: -len(unit)] if unit and text.endswith(unit) else text
+
+
+def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
+    """The amounts of the rules that apply, added per flow (paid, waived, payable: see
+    `RuleInfo.flow`) and per currency; only flows and currencies that occur, in that order."""
+    sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
+    for r in results:
+        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
+            by_unit = sums[r.info.flow]
+            unit = dims_text(r.amount.dims)
+            by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
+    return {flow: by_unit for flow, by_unit in sums.items() if by_unit}
+
+
+def in_force(policy: CompiledPolicy, on: date, readings: Mapping[str, str]) -> bool:
+    start, end = policy.checked.validity_under(dict(readings))
+    return (start is None or on >= start) and (end is None or on <= end)
+
+
+def to_json(
+    policy: CompiledPolicy,
+    results: list[RuleResult],
+    on: date,
+    readings: dict[str, str],
+    case_path: str | None,
+    explain: bool,
+    totals_of: list[RuleResult] | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The document of `policyc.report`'s schema for `results` (the rules shown), as a fresh
+    dict: `answer_bytes` read back. `totals_of` are all the results (totals and `still_needed`
+    are over them), `given` the case's inputs."""
+    document: dict[str, Any] = json.loads(
+        answer_bytes(policy, results, on, readings, case_path, explain, totals_of, given)
+    )
+    return document
+
+
+def answer_bytes(
+    policy: CompiledPolicy,
+    results: list[RuleResult],
+    on: date,
+    readings: Mapping[str, str],
+    case_path: str | None,
+    explain: bool,
+    totals_of: list[RuleResult] | None = None,
+    given: Mapping[str, Any] | None = None,
+) -> bytes:
+    """`to_json`'s document as compact UTF-8 JSON (the bytes the web service answers)."""
+    header = policy.checked.header
+    valid_from, valid_until = policy.checked.validity_under(dict(readings))
+    head = {
+        "policyc": SCHEMA_VERSION,
+        "policy": header.number,
+        "title": header.title,
+        "case": case_path,
+        "on": on.isoformat(),
+        "in_force": in_force(policy, on, readings),
+        "valid_from": valid_from.isoformat() if valid_from else None,
+        "valid_until": valid_until.isoformat() if valid_until else None,
+        "provisional": header.provisional,
+        "readings": readings,
+    }
+    rest: dict[str, Any] = {}
+    period = evaluated_period(policy.checked, given, on)
+    if period is not None:
+        rest["period"] = period  # households and periods (people_report.py)
+    sums = totals(totals_of or results)
+    rest["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
+    rest["totals_by_kind"] = {
+        flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
+    }
+    needed = still_needed(policy.checked, totals_of or results, given or {}, readings)
+    rest["still_needed"] = [item.to_json() for item in needed]
+    roundings = policy.checked.roundings
+    items = [_result_bytes(policy, r, r.info.name in roundings, explain) for r in results]
+    return b"".join((
+        _dumps(head)[:-1], b',"results":[', b",".join(items), b"],", _dumps(rest)[1:],
+    ))  # fmt: skip
+
+
+def _result_bytes(policy: CompiledPolicy, r: RuleResult, rounded: bool, explain: bool) -> bytes:
+    """One result: the rule's chunks with the case's parts between them. A result with no
+    amount, value, rounding, members, periods or trace is written once per status, reason and
+    missing inputs (most of an answer's results: 申请人类型 alone rules out most rules)."""
+    chunks = _chunks(r.info)
+    plain = (
+        r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
+        and r.shared is None and r.members is None and r.periods is None
+        and not rounded and not explain
+    )  # fmt: skip
+    if plain:
+        key = (r.status, r.reason, r.missing)
+        found = chunks.plain.get(key)
+        if found is None:
+            if len(chunks.plain) >= _PLAIN_ENTRIES:
+                chunks.plain.clear()
+            found = chunks.plain[key] = _written(policy, r, chunks, rounded, explain)
+        return found
+    return _written(policy, r, chunks, rounded, explain)
+
+
+def _written(
+    policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks, rounded: bool, explain: bool
+) -> bytes:
+    own = _dumps({
+        "status": r.status,
+        "reason": r.reason,
+        "amount": money(r.amount),
+        "uncapped": money(r.uncapped),
+        "capped": r.uncapped is not None,
+        "missing": r.missing,
+    })  # fmt: skip
+    value = b"null" if r.value is None else _dumps(_value_json(r.value))
+    if r.unrounded is not None or r.shared is not None or rounded:
+        after = _dumps(_after_caps_json(policy, r))[1:-1]
+    else:
+        after = _NO_AFTER_CAPS
+    more: dict[str, Any] = {}
+    if r.members is not None:
+        more["members"] = members_json(r, money, _value_json)
+    if r.periods is not None:
+        more["periods"] = periods_json(r, money)
+    if explain:
+        more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
+    extra = b"," + _dumps(more)[1:-1] if more else b""
+    return b"".join((
+        chunks.head, own[1:-1], chunks.middle, value, chunks.tail, after, extra, b"}",
+    ))  # fmt: skip
+
+
+_NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
+_PLAIN_ENTRIES = 16  # per rule: its results without an amount kept written (then started over);
+# a rule's commonest outcome (申请人类型 rules it out) is most of them, and the memory stays flat
+
+
+class _RuleChunks:
+    """A result's fields that depend on the rule only, written once, in the schema's order:
+    `head` up to the case's status, `middle` from `unspecified` up to the case's `value`, `tail`
+    from `target` up to the rounding fields."""
+
+    __slots__ = ("head", "middle", "plain", "tail")
+
+    def __init__(self, info: RuleInfo):
+        head = _dumps({
+            "rule": info.name,
+            "clause": info.owner_number,
+            "clause_title": info.owner_title,
+            "owner_kind": info.owner_kind,
+        })  # fmt: skip
+        middle = _dumps({
+            "unspecified": info.unspecified,
+            "grants": info.grants,
+            "beneficiary": info.beneficiary,
+            "kind": info.kind,
+            "responsible": info.responsible,
+            "quotes": info.quotes,
+            "line": info.line,
+            "readings": info.readings,
+            "flow": info.flow,
+            "role": info.role,
+        })  # fmt: skip
+        tail = _dumps({
+            "target": info.target,
+            "leads": info.leads,
+            "cooperates": info.cooperates,
+            "law": info.law,
+            "procedures": [
+                {"name": p[0], "title": p[1], "steps": p[2]} for p in info.procedures
+            ],
+            "refers": info.refers,
+            "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
+        })  # fmt: skip
+        self.head = head[:-1] + b","
+        self.middle = b"," + middle[1:-1] + b',"value":'
+        self.tail = b"," + tail[1:-1] + b","
+        self.plain: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
+
+
+# By the RuleInfo's id, dropped with it (a policy's rules live as long as the policy).
+_CHUNKS: dict[int, _RuleChunks] = {}
+
+
+def _chunks(info: RuleInfo) -> _RuleChunks:
+    found = _CHUNKS.get(id(info))
+    if found is None:
+        found = _CHUNKS[id(info)] = _RuleChunks(info)
+        weakref.finalize(info, _CHUNKS.pop, id(info), None)
+    return found
+
+
+def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
+    """Issue 12: the rounding (the exact amount when it changed it) and the shared cap.
+
+    "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
+    "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
+                          "used_before": Money, "position": int}"""
+    rounding = policy.checked.roundings.get(r.info.name)
+    wording = None
+    if rounding is not None:
+        who = "文件规定" if rounding.declared_by == "rule" else "本政策的读法"
+        wording = f"{rounding.wording}（{who}）"
+    share = r.shared
+    shared = None
+    if share is not None:
+        shared = {
+            "name": share.cap,
+            "limit": money(share.limit),
+            "before": money(share.before),
+            "after": money(share.after),
+            "used_before": money(share.used_before),
+            "position": share.position,
+        }
+    return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
+
+
+def _value_json(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Quantity):
+        return money(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
