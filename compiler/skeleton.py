@@ -262,14 +262,16 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 def _validity(
     lines: Sequence[tuple[int, str]], headings: dict[int, tuple[str, str, str]], issued: str
 ) -> _Validity | None:
-    """The validity sentence among the document's lines that are not headings: `自2024年3月1日起
-    施行,有效期至2026年12月31日` → from 2024-03-01 until 2026-12-31; `自发布之日起实施,有效期暂定
-    3年` → from the 落款 date for 3 年 provisional. None when no line says when it takes effect."""
+    """The validity sentence among the document's lines:
+    `自2024年3月1日起施行,有效期至2026年12月31日` → from 2024-03-01 until 2026-12-31;
+    `自发布之日起实施,有效期暂定3年` → from the 落款 date for 3 年 provisional. A heading's line
+    that says it (`（二）本办法自…起施行`, `第七条 本办法自…`) is the text of its part. None when
+    no line says when it takes effect."""
     for at, (number, text) in enumerate(lines):
         start = _START.search(text)
-        article = _ARTICLE.match(text) is not None and number in headings
-        if start is None or (number in headings and not article):
+        if start is None:
             continue
+        article = number in headings  # the sentence is the text of the part it heads
         begins = _iso(start["date"]) if start["date"] else issued
         if not begins:
             continue  # 自发布之日起 with no 落款 date: nothing to write

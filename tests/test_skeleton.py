@@ -436,3 +436,22 @@ def test_clauses_numbered_again_in_each_section_stay_clauses(tmp_path: Path):
     ]  # fmt: skip
     checked = policyc("check", "policies/r.policy", cwd=tmp_path)
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("prefix", ["（二）", "(二)", "二、", "2.", "第二条 ", ""])
+def test_the_validity_sentence_under_any_numbering_fills_the_header(tmp_path: Path, prefix: str):
+    """A clause whose text is the validity sentence (三、其他 …（二）本办法自…起施行) still gives
+    the header its validity and interpreting unit (the newcomer's notice missed both)."""
+    text = (
+        "测政办发〔2026〕2号\n测县某办法\n各乡镇:\n一、补贴\n（一）补贴。每人补贴100元。\n"
+        "三、其他\n（一）本办法由市人社局负责解释。\n"
+        f"{prefix}本办法自2026年4月1日起施行，有效期至2028年3月31日。\n"
+    )
+    (tmp_path / "policies").mkdir()
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path / "policies")
+    (tmp_path / "v.txt").write_text(text, encoding="utf-8")
+    done = policyc("new", "v.txt", "--lines", "1-8", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    header = _header(done.stdout)
+    assert "valid from 2026-04-01 until 2028-03-31" in header
+    assert "interpreted_by 市人社局" in header
