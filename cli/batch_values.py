@@ -25,7 +25,7 @@ from policyc.cases import (
 )
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError
-from policyc.compiler.i18n import _
+from policyc.compiler.i18n import _, json_reason
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import Quantity
 
@@ -135,7 +135,7 @@ def json_case(line: str, place: str) -> dict[str, Any]:
         data = json.loads(line, parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
     except json.JSONDecodeError as exc:
         raise InputError(_("{place}: invalid JSON: {exc_msg}").format(
-            place=place, exc_msg=exc.msg,
+            place=place, exc_msg=json_reason(exc.msg),
         )) from None
     except RecursionError:
         raise InputError(_("{place}: nested too deeply").format(place=place)) from None

@@ -24,7 +24,7 @@ import yaml
 from policyc import case_people
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError, did_you_mean
-from policyc.compiler.i18n import _
+from policyc.compiler.i18n import _, json_reason
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
@@ -244,7 +244,7 @@ def _from_json(text: str, path: str) -> Node:
                 path=path,
                 exc_lineno=exc.lineno,
                 exc_colno=exc.colno,
-                exc_msg=exc.msg,
+                exc_msg=json_reason(exc.msg),
             )
         ) from None
     except RecursionError:

@@ -148,3 +148,27 @@ def install_argparse() -> None:
 
     argparse._ = _argparse_gettext  # type: ignore[attr-defined]
     argparse.ngettext = _argparse_ngettext  # type: ignore[attr-defined]
+
+
+def json_reason(msg: str) -> str:
+    """The standard library's JSON decoder message (`exc.msg`) in the user's language, with
+    what to write instead; a message it does not know stands as it is."""
+    reasons = {
+        "Expecting value": _(
+            "a value was expected here (a number, a string in double quotes, true, false, "
+            "null, {…} or […])"
+        ),
+        "Expecting property name enclosed in double quotes": _(
+            "a key in double quotes was expected here (JSON quotes every key, and allows no "
+            "comma after the last item)"
+        ),
+        "Expecting ',' delimiter": _("a comma was expected here, between two items"),
+        "Expecting ':' delimiter": _("a colon was expected here, after the key"),
+        "Extra data": _("more text after the end of the JSON value"),
+        "Unterminated string starting at": _("a string starts here and has no closing quote"),
+        "Invalid control character at": _(
+            "a tab or a line break inside a string: write it as \\t or \\n"
+        ),
+        "Invalid \\escape": _("a backslash JSON does not know: write a backslash as \\\\"),
+    }
+    return reasons.get(msg, msg)

@@ -108,12 +108,26 @@ def parse_iso_date(text: str) -> date:
             text=text,
         ))
     year, month, day = (int(group) for group in match.groups())
+    if year < MINYEAR:
+        raise ValueError(
+            _("`{text}` is not a real date: the years start at 0001").format(text=text)
+        )
+    if not 1 <= month <= 12:
+        raise ValueError(
+            _("`{text}` is not a real date: there is no month {month}").format(
+                text=text, month=month
+            )
+        )
     try:
         return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(_("`{text}` is not a real date: {exc}").format(
-            text=text, exc=exc,
-        )) from None
+    except ValueError:
+        # Python's own words ("day is out of range for month") are not the user's language.
+        last = calendar.monthrange(year, month)[1]
+        raise ValueError(
+            _("`{text}` is not a real date: {year}-{month:02d} has {last} days").format(
+                text=text, year=year, month=month, last=last
+            )
+        ) from None
 
 
 # ---- completed months and years between two dates (满N个月, 年满N周岁) ----

@@ -200,7 +200,7 @@ def test_a_members_problem_is_beside_its_rows_field(base: str):
     assert status == 422
     beside = problems_beside(page)
     assert beside["@member1:出生日期"] == [
-        "member `王芳`: input `出生日期`: `1980-13-01` is not a real date: month must be in 1..12"
+        "member `王芳`: input `出生日期`: `1980-13-01` is not a real date: there is no month 13"
     ]
     assert beside["@member2.role"] == ["member `李强`: `配偶x` is not a role of 家庭; did you mean `配偶`?"]
     assert list(beside) == ["@member1:出生日期", "@member2.role", "@member3:月收入"]
