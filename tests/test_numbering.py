@@ -129,3 +129,6 @@ def test_the_site_gives_each_clause_its_own_anchor(tmp_path: Path):
     page = (folder / "site" / "docs" / "p.md").read_text(encoding="utf-8")
     anchors = [a for a in ("{#clause-一.一}", "{#clause-二.一}", "{#clause-二.二}") if a in page]
     assert len(anchors) == 3
+    # The index of amounts lists clauses without their sections: each keeps its section.
+    amounts = (folder / "site" / "docs" / "amounts.md").read_text(encoding="utf-8")
+    assert "二（一）城乡低保" in amounts and "一（一）目的" in amounts

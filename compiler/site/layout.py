@@ -76,6 +76,16 @@ def part_heading(part: n.Section | n.Clause) -> str:
     return clause_heading(part.number, part.title)
 
 
+def part_heading_alone(part: n.Section | n.Clause) -> str:
+    """The heading where its section is not shown around it (the index of amounts, a quote's
+    place): a clause of a document numbering again in each section keeps its section,
+    `二（一）城乡低保` (compiler/numbering.py)."""
+    heading = part_heading(part)
+    if isinstance(part, n.Clause) and part.key:
+        return part.key.split(".", 1)[0] + heading
+    return heading
+
+
 def part_label(part: n.Section | n.Clause, length: int = 24) -> str:
     """The heading, and for a part without a title the start of its first quote: what a unit's
     page lists (任务 27 alone says nothing)."""

@@ -6,7 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from policyc.compiler import nodes as n
-from policyc.compiler.site.layout import part_anchor, part_heading, scopes, unique, years
+from policyc.compiler.site.layout import (
+    part_anchor,
+    part_heading_alone,
+    scopes,
+    unique,
+    years,
+)
 from policyc.compiler.site.markdown import link, md
 from policyc.compiler.site.policy_text import PolicyText
 from policyc.compiler.site.views import AmountGroup, AmountRow
@@ -18,7 +24,7 @@ class PolicyAmounts(PolicyText):
     def add_amount(
         self, owner: n.Section | n.Clause, rule: str, item: str, value: str, note: str
     ) -> None:
-        part = link(part_heading(owner), f"{self.page}#{part_anchor(owner)}")
+        part = link(part_heading_alone(owner), f"{self.page}#{part_anchor(owner)}")
         rule_link = link(rule, f"{self.page}#rule-{rule}") if rule else "—"
         self.amounts.append(AmountRow(part, rule_link, item, value, note or "—"))
 

@@ -16,6 +16,7 @@ from policyc.compiler.site.layout import (
     counts_durations,
     part_anchor,
     part_heading,
+    part_heading_alone,
     part_label,
     scopes,
     toc_label,
@@ -230,7 +231,7 @@ class PolicyView(PolicyAmounts):
                 f"{scopes(fund.scopes)}{self.expr(fund.amount, self.page)}",
                 f"{md(fund.name.text)}：{md(fund.purpose)}",
             )
-        where = (part_heading(clause), part_anchor(clause))
+        where = (part_heading_alone(clause), part_anchor(clause))
         quotes = tuple(self.quote(q, where) for q in clause.quotes)
         rules = tuple(self.rule(clause, r) for r in clause.rules)
         if len(rules) == 1 and not rules[0].quotes:
