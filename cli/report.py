@@ -43,7 +43,15 @@ from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
-from policyc.people_report import evaluated_period, member_lines, members_json, periods_json
+from policyc.people_report import (
+    evaluated_period,
+    in_totals,
+    member_lines,
+    members_json,
+    period_json,
+    period_label,
+    periods_json,
+)
 from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
@@ -141,7 +149,7 @@ def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
     `RuleInfo.flow`) and per currency; only flows and currencies that occur, in that order."""
     sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
     for r in results:
-        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
+        if r.status == "applies" and r.amount is not None and r.info.flow in sums and in_totals(r):
             by_unit = sums[r.info.flow]
             unit = dims_text(r.amount.dims)
             by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
@@ -207,6 +215,7 @@ def to_json(
             item["members"] = members_json(r, money, _value_json)
         if r.periods is not None:
             item["periods"] = periods_json(r, money)
+        item |= period_json(r)  # `amount … per`: people_report.py
         if explain:
             item["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
         doc["results"].append(item)
@@ -479,7 +488,7 @@ def amount_text(r: RuleResult) -> str:
     """`: 100万元（已封顶，封顶前 …）（舍入前 …）（减免）`, or "" for a result without an amount."""
     if r.amount is None:
         return ""
-    text = f": {format_quantity(r.amount)}"
+    text = f": {format_quantity(r.amount)}" + period_label(r)
     if r.uncapped is not None:
         text += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
     if r.unrounded is not None:
