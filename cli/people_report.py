@@ -43,6 +43,15 @@ def evaluated_period(
     return period if period is not None else f"{on.year:04d}-{on.month:02d}"
 
 
+def period_lines(
+    policy: CheckedPolicy, given: Mapping[str, Any] | None, on: date
+) -> list[str]:
+    """`["评估期间 2026"]` for a policy with periods or a group (the line `run` prints under the
+    document's title, in the answer and in the full listing), else []."""
+    period = evaluated_period(policy, given, on)
+    return [] if period is None else [f"评估期间 {period}"]
+
+
 def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, Any]] | None:
     if r.members is None:
         return None

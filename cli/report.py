@@ -50,6 +50,7 @@ from policyc.people_report import (
     members_json,
     period_json,
     period_label,
+    period_lines,
     periods_json,
 )
 from policyc.runtime.evaluation import RuleInfo, RuleResult, show_value
@@ -328,8 +329,10 @@ def to_text(
     readings: dict[str, str],
     explain: bool,
     totals_of: list[RuleResult] | None = None,
+    given: Mapping[str, Any] | None = None,
 ) -> str:
     out = header_lines(policy, on, readings, readings)
+    out[1:1] = period_lines(policy.checked, given, on)  # 评估期间: people_report.py
     places = TracePlaces(policy.checked) if explain else None
     current = None
     for r in results:
