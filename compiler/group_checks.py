@@ -131,6 +131,17 @@ def declare_people(checker: Any) -> People:
                 )
             elif _addable(checker, decl):
                 flows.add(name)
+    for decl in checker.file.inputs:  # a part is counted inside its whole: both one member's
+        whole = decl.part_of
+        if whole is not None and (decl.name.text in members) != (whole.text in members):
+            checker.error(
+                whole.span,
+                _(
+                    "input `{name}` is part of `{whole}`, but only one of them is per member: "
+                    "a member's value cannot be counted inside the household's"
+                ).format(name=decl.name.text, whole=whole.text),
+                _("`per member` on both, or on neither"),
+            )
     return People(group, tuple(roles), frozenset(members), tuple(periods), frozenset(flows))
 
 

@@ -141,3 +141,16 @@ def test_a_one_time_award_paid_every_month_is_an_error(policies: PolicyFactory) 
 def test_each_members_without_a_group_is_an_error(policies: PolicyFactory) -> None:
     message = check_error(policies, "  rule 甲 { kind 补贴  each members  amount 1 元 }\n", "")
     assert "`each` needs a `group` declaration" in message
+
+
+def test_a_part_per_member_of_a_household_whole_is_an_error(policies: PolicyFactory) -> None:
+    message = check_error(
+        policies,
+        "  rule 甲 { kind 补贴  amount 10% of 总收入 + 10% of sum(工资性收入) }\n",
+        GROUP + "input 总收入: 元\ninput 工资性收入: 元 per member part of 总收入\n",
+    )
+    assert "input `工资性收入` is part of `总收入`, but only one of them is per member" in message
+    policies.compile(
+        "  rule 甲 { kind 补贴  amount 10% of sum(总收入) + 10% of sum(工资性收入) }\n",
+        GROUP + "input 总收入: 元 per member\ninput 工资性收入: 元 per member part of 总收入\n",
+    )
