@@ -15,6 +15,7 @@ reported with the rest of the case's problems.
 from __future__ import annotations
 
 import decimal
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -47,9 +48,30 @@ def read_period(node: Node | None, problems: list[Problem]) -> str | None:
     try:
         period_kind(text)
     except ValueError as exc:
-        problems.append(node.where.problem(str(exc), "period"))
+        problems.append(value_where(node.where).problem(str(exc), "period"))
         return None
     return text
+
+
+def value_where(where: Where) -> Where:
+    """Where the value of a field written `key: value` on one line starts (a field's Node is
+    placed at its key): the problem of a value then points at the value itself. Falls back to
+    the key's place for a file that cannot be read again or a value on the next line."""
+    if not where.line or not where.column:
+        return where
+    try:
+        with open(where.path, encoding="utf-8") as handle:
+            line = next(itertools.islice(handle, where.line - 1, None), "")
+    except (OSError, UnicodeDecodeError):
+        return where
+    colon = line.find(":", where.column - 1)
+    if colon < 0:
+        return where
+    rest = line[colon + 1 :].split("#", 1)[0]
+    if not rest.strip():
+        return where
+    column = colon + 2 + (len(rest) - len(rest.lstrip()))
+    return attrs.evolve(where, column=column)
 
 
 def periodic_value(
@@ -144,6 +166,7 @@ def read_members(
         return ()
     roles = {role: (least, most) for role, least, most in people.roles}
     members: list[Member] = []
+    placed: list[tuple[str, str, Where]] = []  # (member, role, where its role is written)
     for name, entry in node.value.items():
         field = f"members.{name}"
         if not isinstance(entry.value, dict):
@@ -169,18 +192,20 @@ def read_members(
         if role not in roles:
             hint = did_you_mean(role, list(roles)) if role else ""
             where_role = role_node.where if role_node is not None else entry.where
-            problems.append(
-                where_role.problem(
-                    _("member `{name}`: `{role}` is not a role of {people_group}{hint}").format(
-                        name=name, role=role, people_group=people.group, hint=hint
-                    )
-                    if role
-                    else _("member `{name}` has no `role`").format(name=name),
-                    f"{field}.role",
+            message = (
+                _("member `{name}`: `{role}` is not a role of {people_group}{hint}").format(
+                    name=name, role=role, people_group=people.group, hint=hint
                 )
+                if role
+                else _("member `{name}` has no `role`").format(name=name)
             )
+            listed = _(" (the roles of {people_group}: {roles})").format(
+                people_group=people.group, roles=", ".join(roles)
+            )
+            problems.append(where_role.problem(message + listed, f"{field}.role"))
             continue
         member = Member(name, role, {})
+        placed.append((name, role, role_node.where if role_node is not None else entry.where))
         given = entry.value.get("inputs")
         if given is not None and given.value is not None:
             if not isinstance(given.value, dict):
@@ -196,12 +221,23 @@ def read_members(
     for role, (least, most) in roles.items():
         count = sum(1 for m in members if m.role == role)
         if most is not None and count > most:
+            them = [(name, where) for name, r, where in placed if r == role]
+            named = ", ".join(
+                _("`{name}` at line {line}").format(name=name, line=where.line)
+                if where.line
+                else f"`{name}`"
+                for name, where in them
+            )
+            extra, extra_where = them[most]  # the first member over the number allowed
             problems.append(
-                node.where.problem(
-                    _("{count} members are {role}; {people_group} allows at most {most}").format(
-                        count=count, role=role, people_group=people.group, most=most
+                extra_where.problem(
+                    _(
+                        "{count} members are {role} ({named}); {people_group} allows at most "
+                        "{most}"
+                    ).format(
+                        count=count, role=role, named=named, people_group=people.group, most=most
                     ),
-                    "members",
+                    ".".join(("members", extra, "role")),
                 )
             )
         if count < least:

@@ -41,7 +41,7 @@ MAX_DEPTH = 32
 CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
 )  # fmt: skip
-EXPECT_KEYS = ("status", "amount", "uncapped", "value")
+EXPECT_KEYS = ("status", "amount", "uncapped", "value", "members")
 
 
 @attrs.frozen
@@ -80,6 +80,7 @@ class Expectation:
     amounts: dict[str, Quantity | None]
     where: Where
     value: Node | None = None
+    members: Node | None = None  # each member's expectation: read by cli/testing.py
 
 
 @attrs.frozen
@@ -647,6 +648,7 @@ def _expectation(
     status: str | None = None
     amounts: dict[str, Quantity | None] = {}
     value: Node | None = None
+    members: Node | None = None
     for key, entry in entries.items():
         if key not in EXPECT_KEYS:
             problems.append(
@@ -681,6 +683,8 @@ def _expectation(
                         f"{field}.status",
                     )
                 )
+        elif key == "members":  # each member's: read and compared by cli/testing.py
+            members = entry
         elif key == "value":
             # Compared with the decided value when the case is tested: its type is the decision's.
             value = entry
@@ -703,7 +707,7 @@ def _expectation(
                 problems.append(entry.where.problem(f"`{key}`: {exc}", f"{field}.{key}"))
     if len(problems) > before:
         return None
-    return Expectation(status, amounts, where, value)
+    return Expectation(status, amounts, where, value, members)
 
 
 def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem]) -> dict[str, str]:

@@ -671,7 +671,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     elif not (args.all or args.explain or wanted is not None):
         sys.stdout.write(answer_text(policy, results, on, readings, case.inputs))
     else:
-        sys.stdout.write(to_text(policy, shown, on, readings, args.explain, totals_of=results))
+        sys.stdout.write(
+            to_text(
+                policy, shown, on, readings, args.explain, totals_of=results, given=case.inputs
+            )
+        )
         if any(r.info.role == "target" for r in results):
             from policyc.duties import progress_text
 

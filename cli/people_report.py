@@ -7,6 +7,10 @@ evaluation date) for a policy with a group or inputs per period; a rule paid eac
 Money|null, "missing": [str], "value"}]`, its `amount` being their sum (a value decided per
 member: each member's `value`); a rule whose amount is a month's, in a year's case, gains
 `"periods": [{"period": "2017-01", "status", "amount": Money|null}, …]`, its amount their sum.
+A rule with `amount … per` gains `"amount_per": "month" | "year"` and `"in_totals": bool`: a
+yearly rule in a month's case is evaluated for the month's year (`periods` names it) and its
+amount is the year's, shown `（每年：2026年的金额，不计入本期合计）` and left out of the totals,
+which add a month's amounts only; a monthly rule in a year's case adds up its twelve months.
 """
 
 from __future__ import annotations
@@ -37,6 +41,15 @@ def evaluated_period(
         return None
     period = getattr(given, "period", None)
     return period if period is not None else f"{on.year:04d}-{on.month:02d}"
+
+
+def period_lines(
+    policy: CheckedPolicy, given: Mapping[str, Any] | None, on: date
+) -> list[str]:
+    """`["评估期间 2026"]` for a policy with periods or a group (the line `run` prints under the
+    document's title, in the answer and in the full listing), else []."""
+    period = evaluated_period(policy, given, on)
+    return [] if period is None else [f"评估期间 {period}"]
 
 
 def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, Any]] | None:
@@ -87,3 +100,33 @@ def member_lines(r: RuleResult) -> list[str]:
 
 def _money(q: Quantity) -> str:
     return format_quantity(q)
+
+
+def in_totals(r: RuleResult) -> bool:
+    """Whether the rule's amount counts in the case's totals: not a year's amount (`per 年`)
+    in a month's case, which would add a year's money to a month's."""
+    return not (r.info.period == "year" and r.periods is not None)
+
+
+def period_label(r: RuleResult) -> str:
+    """What period a rule's amount is for, after the amount: `（每月）`, `（每年）`,
+    `（每月，2026年各月合计）` for a month's amount in a year's case, and
+    `（每年：2026年的金额，不计入本期合计）` for a year's amount in a month's case; "" for a
+    rule without `per`."""
+    period = r.info.period
+    if period not in ("month", "year") or r.amount is None:
+        return ""
+    if r.periods is None:
+        return "（每月）" if period == "month" else "（每年）"
+    if period == "month":
+        year = r.periods[0][0][:4] if r.periods else ""
+        return f"（每月，{year}年各月合计）"
+    year = r.periods[0][0] if r.periods else ""
+    return f"（每年：{year}年的金额，不计入本期合计）"
+
+
+def period_json(r: RuleResult) -> dict[str, Any]:
+    """`{"amount_per": "month" | "year", "in_totals": bool}` for a rule with `amount … per`."""
+    if r.info.period not in ("month", "year"):
+        return {}
+    return {"amount_per": r.info.period, "in_totals": in_totals(r)}

@@ -32,7 +32,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,7 +41,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.people_report import member_lines
+from policyc.people_report import member_lines, period_label, period_lines
 
 # The JSON writer (report_json.py), named here too for the importers of policyc.report.
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
@@ -139,8 +139,10 @@ def to_text(
     readings: dict[str, str],
     explain: bool,
     totals_of: list[RuleResult] | None = None,
+    given: Mapping[str, Any] | None = None,
 ) -> str:
     out = header_lines(policy, on, readings, readings)
+    out[1:1] = period_lines(policy.checked, given, on)  # 评估期间: people_report.py
     places = TracePlaces(policy.checked) if explain else None
     current = None
     for r in results:
@@ -302,7 +304,7 @@ def amount_text(r: RuleResult) -> str:
     """`: 100万元（已封顶，封顶前 …）（舍入前 …）（减免）`, or "" for a result without an amount."""
     if r.amount is None:
         return ""
-    text = f": {format_quantity(r.amount)}"
+    text = f": {format_quantity(r.amount)}" + period_label(r)
     if r.uncapped is not None:
         text += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
     if r.unrounded is not None:

@@ -26,7 +26,13 @@ from typing import Any
 
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
-from policyc.people_report import evaluated_period, members_json, periods_json
+from policyc.people_report import (
+    evaluated_period,
+    in_totals,
+    members_json,
+    period_json,
+    periods_json,
+)
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
@@ -79,7 +85,7 @@ def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
     `RuleInfo.flow`) and per currency; only flows and currencies that occur, in that order."""
     sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
     for r in results:
-        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
+        if r.status == "applies" and r.amount is not None and r.info.flow in sums and in_totals(r):
             by_unit = sums[r.info.flow]
             unit = dims_text(r.amount.dims)
             by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
@@ -195,6 +201,7 @@ def _written(
         more["members"] = members_json(r, money, _value_json)
     if r.periods is not None:
         more["periods"] = periods_json(r, money)
+    more |= period_json(r)  # `amount … per`: people_report.py
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

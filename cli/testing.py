@@ -3,7 +3,10 @@
 A case's `expect:` maps rule names to a status (`电商物流补贴: applies`) or to a mapping with
 `status`, `amount` and `uncapped` (amounts as text with a measure, `"100万元"`); a `decide`d
 value to `{status: decided, value: 副指挥长}` (a member, a quantity such as `20%`, true/false).
-Rules a case does not mention are not compared. An expectation the reader does not understand
+A rule evaluated per member (`each 子女`, or a value decided per member) may also expect each
+member's result: `育儿补贴: {amount: 400元, members: {大女儿: {status: applies, amount: 200元},
+小儿子: not_applicable}}`; members it does not name are not compared. Rules a case does not
+mention are not compared. An expectation the reader does not understand
 (an unknown rule, field or status word) makes the case file an error (exit status 2), never a
 silent pass.
 """
@@ -16,12 +19,14 @@ from typing import Any, TextIO
 
 import attrs
 
-from policyc.cases import Expectation, load_case
-from policyc.compiler.errors import InputError
-from policyc.compiler.i18n import _
+from policyc.cases import Expectation, Node, load_case
+from policyc.cases import _expectation as read_expectation
+from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.i18n import CHINESE, _, language, ngettext
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
-from policyc.problems import Problem, problems_of
+from policyc.problems import Problem, ProblemsError, problems_of
 from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.people_ops import MemberResult
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity, parse_quantity_text
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -96,7 +101,10 @@ def run_case_tests(policy_path: Path, paths: Sequence[Path], out: TextIO) -> tup
         counts_fail=counts["fail"],
     )
     if counts["error"]:
-        summary += _(", {counts_error} case files in error").format(counts_error=counts["error"])
+        summary += ngettext(
+            ", {counts_error} case file in error", ", {counts_error} case files in error",
+            counts["error"],
+        ).format(counts_error=counts["error"])  # fmt: skip
     out.write(summary + "\n")
     return counts["fail"], counts["error"]
 
@@ -131,34 +139,104 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
         r.info.name: r for r in policy.evaluate(case.inputs, case.on, case.readings, case.received)
     }
     problems: list[str] = []
+    errors: list[Problem] = []
+    names = [m.name for m in getattr(case.inputs, "members", ())]
     for rule, want in case.expect.items():
         if rule not in results:  # load_case admits only the policy's rules; each has a result
             problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
         problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
+        if want.members is not None:
+            found = member_differences(results[rule], want.members, names, errors)
+            problems.extend(f"{rule}: {p}" for p in found)
+    if errors:
+        raise ProblemsError(errors)
     return problems
 
 
-def compare(result: RuleResult, want: Expectation) -> list[str]:
-    """What differs between a rule's result and what the case expects of it."""
+def member_differences(
+    result: RuleResult, node: Node, names: Sequence[str], errors: list[Problem]
+) -> list[str]:
+    """`expect: RULE: {members: {NAME: EXPECTATION, …}}` against the rule's result for each
+    member (`RuleResult.members`): an EXPECTATION is written as for a rule (a status word, or
+    `{status, amount, uncapped, value}`). A name that is not a member of the case (with a
+    did-you-mean), a member the rule is not evaluated for, or a rule not paid per member is a
+    case-file problem, appended to `errors`; the differences are returned one line each."""
+    rule = result.info.name
+    field = f"expect.{rule}.members"
+    if result.members is None:
+        errors.append(
+            node.where.problem(
+                _(
+                    "`{rule}` is not evaluated per member (no `each` in the rule, nor a value "
+                    "decided per member): expect its result for the household instead"
+                ).format(rule=rule),
+                field,
+            )
+        )
+        return []
+    if not isinstance(node.value, dict):
+        errors.append(
+            node.where.problem(
+                _("`members` maps each member's name to what the rule gives for them"), field
+            )
+        )
+        return []
+    by_member = {m.member: m for m in result.members}
+    differences: list[str] = []
+    for name, want in node.value.items():
+        place = f"{field}.{name}"
+        if name not in by_member:
+            if name in names:
+                message = _(
+                    "`{name}` is a member of the case, but `{rule}` is evaluated for {who}"
+                ).format(name=name, rule=rule, who="、".join(by_member) or _("(none)"))
+            else:
+                message = _("`{name}` is not a member of this case{hint}").format(
+                    name=name, hint=did_you_mean(name, names)
+                )
+            errors.append(want.where.problem(message, place))
+            continue
+        entries = {"status": want} if isinstance(want.value, str) else want.value
+        if not isinstance(entries, dict) or "members" in entries:
+            errors.append(
+                want.where.problem(
+                    _(
+                        "a member's expectation is a status or a mapping with status, amount, "
+                        "uncapped, value"
+                    ),
+                    place,
+                )
+            )
+            continue
+        before = len(errors)
+        expectation = read_expectation(entries, want.where, place, errors)
+        if expectation is None or len(errors) > before:
+            continue
+        differences.extend(f"{name}: {p}" for p in compare(by_member[name], expectation))
+    return differences
+
+
+def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
+    """What differs between a rule's result (or one member's) and what the case expects."""
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
         problems.append(
             _("status: expected {want_status}, got {result_status}{why}").format(
-                want_status=want.status,
-                result_status=result.status,
+                want_status=report_word(want.status),
+                result_status=report_word(result.status),
                 why=why,
             )
         )
     for key, expected in want.amounts.items():
         actual: Quantity | None = getattr(result, key)
         if expected != actual:
-            shown = format_quantity(actual) if actual is not None else "none"
-            wanted = format_quantity(expected) if expected is not None else "none"
+            shown = format_quantity(actual) if actual is not None else _("none")
+            wanted = format_quantity(expected) if expected is not None else _("none")
             problems.append(
                 _("{key}: expected {wanted}, got {shown}").format(
-                    key=key,
+                    key=report_word(key),
                     wanted=wanted,
                     shown=shown,
                 )
@@ -168,14 +246,29 @@ def compare(result: RuleResult, want: Expectation) -> list[str]:
     return problems
 
 
-def _value_differs(result: RuleResult, wanted: Any) -> list[str]:
+# The words `run`'s Chinese report uses for a status and an amount (cli/report.py), which `test`
+# uses in Chinese; in English the JSON names (applies, not_applicable, amount …) are the words.
+_AMOUNT_WORDS = {"amount": "金额", "uncapped": "封顶前金额"}
+
+
+def report_word(name: str) -> str:
+    """A status or amount name (`not_applicable`, `uncapped`) as the report writes it in the
+    language of the messages: 不适用 / 封顶前金额 in Chinese, itself in English."""
+    if language() != CHINESE:
+        return name
+    from policyc.report import STATUS_WORDS
+
+    return STATUS_WORDS.get(name) or _AMOUNT_WORDS.get(name, name)
+
+
+def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
     """A decided value against the one a case expects: an enum member or a date by its text, a
     quantity exactly (`20%` is 0.2), a yes/no as itself."""
     actual = result.value
     if result.status != "decided":
         return [
             _("value: expected {wanted}, got no decided value ({status})").format(
-                wanted=wanted, status=result.status
+                wanted=wanted, status=report_word(result.status)
             )
         ]
     if isinstance(actual, Quantity):

@@ -86,6 +86,10 @@ def declare_people(checker: Any) -> People:
         period = ""
         for word in decl.per:
             if word.text in MEMBER_WORDS:
+                if name in members:
+                    checker.error(
+                        word.span, _("input `{name}` says `per member` twice").format(name=name)
+                    )
                 if not group:
                     checker.error(
                         decl.span,
@@ -125,9 +129,40 @@ def declare_people(checker: Any) -> People:
                     _("input `{name}` is a `flow` but has no period").format(name=name),
                     _("`per 月 flow` or `per 年 flow`"),
                 )
-            else:
+            elif _addable(checker, decl):
                 flows.add(name)
+    for decl in checker.file.inputs:  # a part is counted inside its whole: both one member's
+        whole = decl.part_of
+        if whole is not None and (decl.name.text in members) != (whole.text in members):
+            checker.error(
+                whole.span,
+                _(
+                    "input `{name}` is part of `{whole}`, but only one of them is per member: "
+                    "a member's value cannot be counted inside the household's"
+                ).format(name=decl.name.text, whole=whole.text),
+                _("`per member` on both, or on neither"),
+            )
     return People(group, tuple(roles), frozenset(members), tuple(periods), frozenset(flows))
+
+
+def _addable(checker: Any, decl: n.InputDecl) -> bool:
+    """Whether a `flow` input's type is a quantity that adds up over months (money, counts, a
+    tally); a date, a condition or an enum member is an error at the type's place."""
+    info = checker.inputs.get(decl.name.text)
+    kind = info.type.kind if info is not None else decl.type.kind
+    if kind in ("quantity", "keyed", "unknown"):
+        return True
+    checker.error(
+        decl.type.span if decl.type.span.line else decl.span,
+        _(
+            "input `{name}` is a `flow`, but {type} does not add up over months: a flow is a "
+            "quantity such as money or a count"
+        ).format(name=decl.name.text, type=info.type.describe() if info else decl.type.kind),
+        _("no `flow`: `{name}` is then a stock, read for each period as given").format(
+            name=decl.name.text
+        ),
+    )
+    return False
 
 
 def _member_input_outside(checker: Any, expr: n.Ref) -> None:
@@ -366,9 +401,20 @@ def _type_amount_of(checker: Any, expr: n.Call) -> Type:
 
 def check_period(checker: Any, rule: n.Rule) -> None:
     """`amount … per 月` / `per 年`: a monthly amount may not be taken from a yearly input that
-    is not declared a `flow` (divisible over its months)."""
+    is not declared a `flow` (divisible over its months), nor be a one-time (`once`) award. A
+    rule without `per` that reads a monthly input for the evaluated period is warned of
+    (`periodless-rule`, see `warn_periodless`)."""
     if rule.period is None:
+        warn_periodless(checker, rule)
         return
+    if rule.once is not None:
+        checker.error(
+            rule.period.span,
+            _(
+                "rule `{rule}` is paid `once`, and `per {period}` pays it every period: "
+                "keep one of them"
+            ).format(rule=rule.name.text, period=rule.period.text),
+        )
     period = PERIOD_WORDS.get(rule.period.text)
     if period is None:
         checker.error(
@@ -394,9 +440,55 @@ def check_period(checker: Any, rule: n.Rule) -> None:
             )
 
 
+def warn_periodless(checker: Any, rule: n.Rule) -> None:
+    """A rule with an amount but no `per` that reads an input per month for the evaluated period
+    (itself, or through a define or decide; not through last_month/january/year_total …) is
+    evaluated once for the case's period: in a year's case it compares the year's total with
+    what is likely a monthly standard, and pays its amount once. Warned at the rule, naming the
+    input, its period and the fix; silenced by `# policyc: ignore[periodless-rule] reason`."""
+    if not isinstance(rule.amount, n.Expr):
+        return
+    exprs: list[n.Expr] = [*rule.whens, rule.amount]
+    if rule.cap is not None:
+        exprs.append(rule.cap.amount)
+    found = _monthly_read(checker, exprs, set())
+    if found is None:
+        return
+    name, via = found
+    through = _(" (through `{via}`)").format(via=via) if via else ""
+    checker.warn(
+        rule.name.span,
+        _(
+            "rule `{rule}` reads `{name}`{through}, an input per 月, but declares no period: in "
+            "a year's case it reads the year's total and pays its amount once; write "
+            "`amount … per 月` if the document pays or compares month by month"
+        ).format(rule=rule.name.text, name=name, through=through),
+        "periodless-rule",
+    )
+
+
+def _monthly_read(
+    checker: Any, exprs: list[n.Expr], seen: set[str]
+) -> tuple[str, str] | None:
+    """(the first monthly input read for the evaluated period, the define it is read through
+    or ""), or None."""
+    period_of = checker.people.period_of
+    for expr in exprs:
+        for ref in _plain_refs(expr):
+            if period_of.get(ref.name) == "month":
+                return ref.name, ""
+            define = checker.defines.get(ref.name)
+            if define is not None and ref.name not in seen:
+                seen.add(ref.name)
+                inner = _monthly_read(checker, [define.expr], seen)
+                if inner is not None:
+                    return inner[0], inner[1] or ref.name
+    return None
+
+
 def _plain_refs(expr: n.Expr) -> list[n.Ref]:
     """The references an expression reads for the evaluated period (not inside last_month …)."""
-    if isinstance(expr, n.Call) and expr.func in PERIOD_FUNCS:
+    if isinstance(expr, n.Call) and expr.func in (*PERIOD_FUNCS, "given", "amount_of"):
         return []
     if isinstance(expr, n.Ref):
         return [expr]
@@ -404,12 +496,12 @@ def _plain_refs(expr: n.Expr) -> list[n.Ref]:
 
 
 def check_each(checker: Any, rule: n.Rule) -> None:
-    if rule.each is not None:
-        _role(checker, rule.each.text, rule.each.span)
-        if rule.each.text in ALL_MEMBERS:
-            return
-        if not checker.people.group:
-            checker.error(rule.each.span, _("`each` needs a `group` declaration"))
+    if rule.each is None:
+        return
+    if not checker.people.group:  # `each members` too: without a group there are none
+        checker.error(rule.each.span, _("`each` needs a `group` declaration"))
+        return
+    _role(checker, rule.each.text, rule.each.span)
 
 
 def check_cycles(checker: Any) -> None:

@@ -57,7 +57,10 @@ class CompiledPolicy:
         people = self.checked.people
         if people.periods or people.group:  # households and periods: runtime/people.py
             defaults = dict(people.defaults)
-            plan = PeriodPlan(people.period_of, people.flows, people.member_inputs, defaults)
+            plan = PeriodPlan(
+                people.period_of, people.flows, people.member_inputs, defaults,
+                dict(people.rule_periods), self.checked.roundings,
+            )  # fmt: skip
             inputs = prepare(inputs, on, plan)
         chosen = dict(namespace["READINGS"])
         if readings:

@@ -120,7 +120,9 @@ def apply_after_caps(
 
 def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
     assert result.amount is not None
-    rounded = rounding.apply(result.amount)
+    from policyc.runtime.people_ops import round_members  # each member's payment: people_ops
+
+    rounded = round_members(result, rounding) or rounding.apply(result.amount)
     if rounded.value != result.amount.value:
         result.unrounded = result.amount
         result.amount = rounded

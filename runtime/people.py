@@ -80,6 +80,11 @@ class PeriodPlan:
     # An input's declared default: its value for a member that does not give it, and for a
     # period the case does not give (未申报的收入按0计).
     defaults: Mapping[str, Any] = attrs.field(factory=dict)
+    # Each rule's own period (`amount … per 月`: "month", "year"), for `amount_of`.
+    rule_periods: Mapping[str, str] = attrs.field(factory=dict)
+    # Each rounded rule's Rounding (runtime/amounts.py): a rule paid per period rounds each
+    # period's payment (each member's, for a rule paid `each` member), then adds them up.
+    roundings: Mapping[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.define

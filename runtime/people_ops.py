@@ -216,15 +216,27 @@ def amount_of(
 ) -> Any:
     """Rule `name`'s amount after its own cap (before rounding and shared caps): zero when it
     does not apply, unknown while undetermined. Within a member's evaluation, a rule paid
-    `each` member gives that member's amount."""
+    `each` member gives that member's amount.
+
+    A rule with its own period (`amount … per 年`) read where another period is evaluated gives
+    the amount its own result gives in this case: a yearly rule read in a month (a month's case,
+    or a month of a year's) gives the year's amount, which a document spreading it by month
+    divides itself (`divide(amount_of(住房税), 12, 分, half_up)`); a monthly rule read in a
+    year gives the sum of the year's twelve months."""
     from policyc.runtime.evaluation import NotApplicable, Unknown, _show
 
     function = each.get(name) if ctx.member is not None else None
+    whole = function is None
     if function is None:
         function = rules[name]
+    plan = getattr(ctx.inputs, "plan", None)
+    period = plan.rule_periods.get(name, "") if plan is not None else ""
     saved = ctx.each_outcomes
     try:
-        outcome = function(ctx)
+        if whole and period and other_periods(ctx, period):
+            outcome = over_periods(ctx, _Reader(period, line), function, _Reader(period, line))
+        else:
+            outcome = function(ctx)
     except NotApplicable as exc:
         outcome = exc.reason
     finally:
@@ -235,6 +247,16 @@ def amount_of(
     if ctx.explain:
         ctx.step(f"规则「{name}」的金额 = {_show(value)}", line)
     return value
+
+
+@attrs.define
+class _Reader:
+    """What `over_periods` needs of a rule read by `amount_of` (its period, the reading line),
+    and where it leaves the periods' outcomes (not reported: the reader's result is)."""
+
+    period: str
+    line: int
+    periods: Any = None
 
 
 def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
@@ -375,6 +397,9 @@ def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: An
             outcome = function(sub)
         except NotApplicable as exc:
             outcome = exc.reason
+        rounding = inputs.plan.roundings.get(getattr(info, "name", ""))
+        if rounding is not None and isinstance(outcome, tuple) and outcome[0] is not None:
+            outcome = (_rounded_sum(rounding, outcome[0], sub.each_outcomes), outcome[1])
         outcomes.append((period, outcome))
     shown = []
     for period, outcome in outcomes:
@@ -392,6 +417,37 @@ def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: An
     if not paid:
         return next((o for _, o in outcomes), "没有适用的期间")
     return _added(paid)
+
+
+def _rounded_sum(rounding: Any, amount: Quantity, members: list[tuple[Any, Any]] | None) -> Any:
+    """A period's payment rounded as paid: each member's amount rounded then added up (a rule
+    paid `each` member), else the period's amount rounded."""
+    if members is None:
+        return rounding.apply(amount)
+    paid = [o[0] for _, o in members if isinstance(o, tuple) and o[0] is not None]
+    total = rounding.apply(paid[0]) if paid else amount
+    for value in paid[1:]:
+        total = total + rounding.apply(value)
+    return total
+
+
+def round_members(result: RuleResult, rounding: Any) -> Quantity | None:
+    """A rule paid `each` member, rounded as paid: each member's amount rounded (kept in
+    `result.members`), then added up; None for a rule without members' amounts (rounded as a
+    whole by runtime/amounts.py). Called by `amounts._round`, which records the exact sum as
+    `unrounded` when it differs."""
+    if not result.members or not any(m.amount is not None for m in result.members):
+        return None
+    rounded = tuple(
+        attrs.evolve(m, amount=rounding.apply(m.amount)) if m.amount is not None else m
+        for m in result.members
+    )
+    result.members = rounded
+    total: Quantity | None = None
+    for m in rounded:
+        if m.status == "applies" and m.amount is not None:
+            total = m.amount if total is None else total + m.amount
+    return total
 
 
 def member_results(outcomes: list[tuple[Any, Any]]) -> tuple[MemberResult, ...]:

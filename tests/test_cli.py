@@ -424,7 +424,7 @@ def test_policyc_test_text_reports_an_unknown_status_as_a_case_file_error(tmp_pa
     done = policyc("test", str(MINI / "mini.policy"), str(tmp_path))
     assert done.returncode == 2
     assert f"ERROR {tmp_path / 'c.yaml'}" in done.stdout
-    assert "0 passed, 0 failed, 1 case files in error" in done.stdout
+    assert "0 passed, 0 failed, 1 case file in error" in done.stdout
 
 
 def test_check_json_lists_the_files_and_their_warnings():

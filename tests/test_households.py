@@ -307,7 +307,7 @@ def test_the_case_reader_refuses_what_the_group_does_not_allow(
         tmp_path,
         "members:\n  甲: {role: 申请人}\n  乙: {role: 配偶}\n  丙: {role: 配偶}\non: 2026-01-01\n",
     )
-    assert "2 members are 配偶; 家庭 allows at most 1" in too_many
+    assert "2 members are 配偶 (`乙` at line 3, `丙` at line 4); 家庭 allows at most 1" in too_many
     unknown_input = refused(
         policy,
         tmp_path,

@@ -12,17 +12,20 @@ from collections.abc import Callable, Sequence
 
 from policyc.compiler import nodes as n
 from policyc.compiler.site.markdown import md
+from policyc.compiler.site.people_view import amount_words, example_note
 from policyc.compiler.site.views import Fact, WorkedExample
 
 
-def example_text(example: WorkedExample, inputs: Sequence[str]) -> str:
+def example_text(example: WorkedExample, inputs: Sequence[str], per: str = "") -> str:
     """`年发货量 600万单，口罩发货量 1万单 → 得 100万元（封顶前 119万元）`, with the date and
-    the case file; only the inputs the rule reads (all the case gives when it reads none)."""
+    the case file; only the inputs the rule reads (all the case gives when it reads none).
+    `per` (`（本例各位子女合计，每月）`: `people_view.example_note`) follows the amount."""
     given = dict(example.inputs)
     shown = [(name, given[name]) for name in inputs if name in given] or list(example.inputs)
     values = "，".join(f"{md(name)} {md(value)}" for name, value in shown)
     readings = "".join(f"；按读法“{md(r)}”取“{md(o)}”" for r, o in example.readings)
     result = f"得 **{md(example.amount)}**"
+    result += per
     if example.uncapped:
         result += f"（封顶前 {md(example.uncapped)}）"
     case = md(example.case)
@@ -52,11 +55,13 @@ def citizen_facts(
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
         facts.append(Fact("能得多少", "按下表（及图）计算" + _cap(rule, expr)))
     elif rule.amount is not None:
-        facts.append(Fact("能得多少", expr(rule.amount) + _cap(rule, expr)))
+        per = amount_words(rule)  # 每位子女每月 (households and periods)
+        shown = f"{per} {expr(rule.amount)}" if per else expr(rule.amount)
+        facts.append(Fact("能得多少", shown + _cap(rule, expr)))
     if rule.once is not None:
         facts.append(Fact("次数", "一次性给予"))
     for example in examples:
-        facts.append(Fact("算例", example_text(example, inputs)))
+        facts.append(Fact("算例", example_text(example, inputs, example_note(rule))))
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))
     return tuple(facts)

@@ -37,3 +37,32 @@ def people_words(people: People, name: str) -> str:
         if name in people.flows:
             words.append("可逐月相加" if period == "month" else "可按月均分")
     return "，" + "，".join(words) if words else ""
+
+
+def example_note(rule: n.Rule) -> str:
+    """After a worked example's amount: `（本例各位子女合计，每月）`, `（每年）`; "" for a rule paid
+    once for the case and to no member in particular."""
+    parts = []
+    if rule.each is not None:
+        role = rule.each.text
+        parts.append("本例各位" + ("家庭成员" if role in ("members", "成员") else role) + "合计")
+    period = amount_words(n.Rule(rule.name, period=rule.period))
+    if period:
+        parts.append(period)
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+def amount_words(rule: n.Rule) -> str:
+    """Whom and which period a rule's amount is for, as a citizen reads it before the amount:
+    `每位子女每月` (`each 子女`, `amount … per 月`), `每位家庭成员`, `每年`; "" for a rule paid
+    once for the case."""
+    words = ""
+    if rule.each is not None:
+        role = rule.each.text
+        words += "每位家庭成员" if role in ("members", "成员") else f"每位{role}"
+    period = rule.period.text if rule.period is not None else ""
+    if period in ("月", "month"):
+        words += "每月"
+    elif period in ("年", "year"):
+        words += "每年"
+    return words
