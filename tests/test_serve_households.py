@@ -202,7 +202,10 @@ def test_a_members_problem_is_beside_its_rows_field(base: str):
     assert beside["@member1:出生日期"] == [
         "member `王芳`: input `出生日期`: `1980-13-01` is not a real date: there is no month 13"
     ]
-    assert beside["@member2.role"] == ["member `李强`: `配偶x` is not a role of 家庭; did you mean `配偶`?"]
+    assert beside["@member2.role"] == [
+        "member `李强`: `配偶x` is not a role of 家庭; did you mean `配偶`? "
+        "(the roles of 家庭: 申请人, 配偶, 子女, 其他成员)"
+    ]
     assert list(beside) == ["@member1:出生日期", "@member2.role", "@member3:月收入"]
     assert 'id="result"' not in page
 
@@ -248,7 +251,8 @@ def test_an_uploaded_files_duplicate_keys_come_with_its_other_problems(base: str
         "family.yaml:4:3: `王芳` is written twice, first at 3:3 and again here; keep one (a case must not say two things about one field)"
     ]
     assert problems_beside(page)["@member2.role"] == [
-        "member `李强`: `配偶x` is not a role of 家庭; did you mean `配偶`?"
+        "member `李强`: `配偶x` is not a role of 家庭; did you mean `配偶`? "
+        "(the roles of 家庭: 申请人, 配偶, 子女, 其他成员)"
     ]
 
 

@@ -106,7 +106,9 @@ def test_a_bad_income_is_named_beside_the_rows_field(page: tuple[Browser, str]):
     browser.type(field("@member1:月收入"), "很多")
     click(browser, 'button[value="evaluate"]')
     row = 'fieldset.member[data-row="1"]'
-    assert text_of(browser, f"{row} .problem") == "member `王芳` has no `role`"  # by the name
+    assert text_of(browser, f"{row} .problem") == (
+        "member `王芳` has no `role` (the roles of 家庭: 申请人, 配偶, 子女, 其他成员)"
+    )  # by the name
     assert text_of(browser, "#result") == ""
     set_value(browser, field("@member1.role"), "申请人")
     click(browser, 'button[value="evaluate"]')
