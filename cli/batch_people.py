@@ -483,7 +483,8 @@ class PeopleBatch(Batch):
         )
         if in_sql:
             self._merge_sql(yearly)
-        self._merge_per_case(rules, out)
+        if rules:
+            self._merge_per_case(rules, out)
         return program
 
     def _merge_sql(self, yearly: Path) -> None:
