@@ -141,14 +141,14 @@ def load_tables(
                     [row, member.name, member.role, *_cells(policy, members, member.values, widths)]
                 )
     types = widths.types()
-    received = (
+    received_list = (
         f"CASE WHEN coalesce({ident(RECEIVED)}, '') = '' THEN NULL "
         f"ELSE string_split({ident(RECEIVED)}, chr(31)) END AS {ident(RECEIVED)}"
     )
     case_columns = [
         f"CAST({ident(ROW)} AS BIGINT) AS {ident(ROW)}",
         f"CAST({ident(ON)} AS DATE) AS {ident(ON)}",
-        received,
+        received_list,
         *_select(policy, household, types),
     ]
     member_columns = [

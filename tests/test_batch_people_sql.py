@@ -18,14 +18,13 @@ import pytest
 
 pytest.importorskip("duckdb")
 
-from tests.conftest import PolicyFactory  # noqa: E402
-from tests.test_batch_people import POLICY, assert_same, random_cases, tables, write_csv  # noqa: E402
-
-from policyc.batch_people import PeopleBatch  # noqa: E402
-from policyc.batch_progress import Progress  # noqa: E402
-from policyc.cases import case_from_data  # noqa: E402
-from policyc.compiler.batch import generate_batch  # noqa: E402
-from policyc.compiler.pipeline import CompiledPolicy, compile_policy  # noqa: E402
+from policyc.batch_people import PeopleBatch
+from policyc.batch_progress import Progress
+from policyc.cases import case_from_data
+from policyc.compiler.batch import generate_batch
+from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from tests.conftest import PolicyFactory
+from tests.test_batch_people import POLICY, assert_same, random_cases, tables, write_csv
 
 GROUP = """
 group 家庭 {
