@@ -11,9 +11,11 @@ spreadsheet: a register export has a row per person and a column per month.
 Each row becomes the case file `run --case` would read (`period:`, `inputs:`, `members:`), and is
 checked by the per-case code itself (cases.validate_case): the same message for the same
 mistake, preceded by the file, the row and the column. Beyond it: a member whose `case` names no
-case, a member named twice in one case, a column for no input. Every case is then evaluated by
-the per-case runtime (CompiledPolicy.evaluate): the batch query does not hold members or periods,
-so every rule says so in the summary. The results file is the usual one, a row per case, an
+case, a member named twice in one case, a column for no input. The cases evaluated for a month
+then go through the batch query (tables `cases` and `members`: batch_people_sql.py; aggregates
+over members as a GROUP BY); the rules it cannot hold (compiler/batch.py says why), and every
+rule of a case evaluated for a year, go through the per-case runtime (CompiledPolicy.evaluate)
+and are marked in the summary. The results file is the usual one, a row per case, an
 `each` rule's amount the sum over its members; `members_results` gives a row per member with
 each `each` rule's status and amount (written beside --out as NAME.members.SUFFIX).
 """
