@@ -30,6 +30,7 @@ import attrs
 import jinja2
 
 from policyc.compiler import nodes as n
+from policyc.compiler.batch_households import MEMBER, ROLE, aggregate_sql, divide_sql
 from policyc.compiler.batch_sql import (
     Sql,
     Unsupported,
@@ -49,14 +50,12 @@ from policyc.compiler.batch_sql import (
 )
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.group_checks import (
-    ALL_MEMBERS,
     PERIOD_FUNCS,
     PERIOD_WORDS,
     PERSON_DIMS,
     as_aggregate,
 )
 from policyc.compiler.templating import environment
-from policyc.runtime.amounts import CANONICAL_MODES, ROUNDING_MODES, ROUNDING_UNITS
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
 __all__ = [
@@ -79,8 +78,6 @@ __all__ = [
 ]
 
 ROW, ON, RECEIVED = "__row", "__on", "__received"
-# The members table (a household batch): each member's case (ROW), name, role and inputs.
-MEMBER, ROLE = "__member", "__role"
 # A status is its index here (a TINYINT in the query; the text only in the results file): a
 # rule's, then a target's.
 RULE_STATUSES = (
@@ -531,112 +528,12 @@ class _Generator:
                 return True
         return False
 
-    # ---- households: aggregates over the members, exact division ----
+    # ---- households (compiler/batch_households.py) ----
     def aggregate(self, e: n.Aggregate) -> Sql:
-        """runtime.people_ops.aggregate as a column of the `grouped` step (cases c LEFT JOIN
-        members m, GROUP BY the case): a member whose `where` is unknown, or whose value is while
-        it counts, makes count/sum/min/max unknown; `any` is true when one member meets the
-        condition, `all` false when one does not, else unknown where one is unknown; min/max
-        over no member is NotApplicable (a flag column beside it)."""
-        if self.in_member:
-            raise Unsupported("an aggregate over members inside another")
-        key = repr(e)
-        if key in self._aggregates:
-            return self._aggregates[key]
-        role = e.subject.name if e.func in ("count", "any", "all") else e.role  # type: ignore[attr-defined]
-        inside = (
-            f"m.{ident(MEMBER)} IS NOT NULL"
-            if role in ("", *ALL_MEMBERS)
-            else f"m.{ident(ROLE)} = {literal(role)}"
-        )
-        self.in_member = True
-        try:
-            where = self.scalar(self.sql(e.where)) if e.where is not None else Sql("TRUE")
-            subject = self.scalar(self.sql(e.subject)) if e.func in ("sum", "min", "max") else None
-        finally:
-            self.in_member = False
-        if where.na or (subject is not None and subject.na):
-            raise Unsupported("a condition on members that may be not applicable")
-        w = where.v
-        unknown = (
-            f"(({w}) IS NULL)"
-            if subject is None
-            else (f"(({w}) IS NULL OR (({w}) AND ({subject.v}) IS NULL))")
-        )
-        missing = f"coalesce(bool_or({unknown}) FILTER (WHERE {inside}), false)"
-        chosen = f"FILTER (WHERE {inside} AND ({w}))"
-        k = len(self._aggregates)
-        column, flag = f"__agg{k}", f"__aggna{k}"
-        na: str | None = None
-        if e.func == "count":
-            value = f"CAST(count(*) {chosen} AS DECIMAL(18,0))"
-            value = f"CASE WHEN {missing} THEN NULL ELSE {value} END"
-            scale, width = 0, 18
-        elif e.func == "any":
-            value = (
-                f"CASE WHEN coalesce(bool_or({w}) FILTER (WHERE {inside}), false) THEN TRUE "
-                f"WHEN {missing} THEN NULL ELSE FALSE END"
-            )
-            scale, width = 0, 1
-        elif e.func == "all":
-            value = (
-                f"CASE WHEN coalesce(bool_or(NOT ({w})) FILTER (WHERE {inside}), false) THEN "
-                f"FALSE WHEN {missing} THEN NULL ELSE TRUE END"
-            )
-            scale, width = 0, 1
-        else:
-            assert subject is not None
-            if e.func == "sum":
-                zero = f"CAST(0 AS DECIMAL(38,{subject.scale}))"
-                value = f"coalesce(sum({subject.v}) {chosen}, {zero})"
-                scale, width = subject.scale, 38
-            else:
-                value = f"{e.func}({subject.v}) {chosen}"
-                scale, width = subject.scale, subject.width
-                self.grouped.append(f"(NOT {missing} AND count(*) {chosen} = 0) AS {ident(flag)}")
-                na = ident(flag)
-            value = f"CASE WHEN {missing} THEN NULL ELSE {value} END"
-        self.grouped.append(f"{value} AS {ident(column)}")
-        found = Sql(ident(column), na, scale, width)
-        self._aggregates[key] = found
-        return found
+        return aggregate_sql(self, e)
 
     def divide_call(self, e: n.Call) -> Sql:
-        """runtime.people_ops.divide: a ÷ b exact, rounded once to the declared unit and mode
-        (runtime.people.divide_rounded) on integers: unknown when either is; NotApplicable
-        where the known divisor is zero."""
-        a, b = (self.scalar(self.sql(x)) for x in e.args[:2])
-        unit, mode = e.args[2], e.args[3]
-        assert isinstance(unit, n.Ref) and isinstance(mode, n.Ref)
-        places = ROUNDING_UNITS[unit.name]
-        how = CANONICAL_MODES[ROUNDING_MODES[mode.name]]
-
-        def whole(x: Sql, shift: int) -> str:  # x × 10^shift as an integer (exact)
-            return f"CAST({x.v} * CAST('1{'0' * shift}' AS DECIMAL({shift + 1},0)) AS HUGEINT)"
-
-        top = whole(a, a.scale)  # a = top / 10^sa, b = bottom / 10^sb
-        bottom = whole(b, b.scale)
-        # a ÷ b × 10^places = top × 10^(sb + places) / (bottom × 10^sa)
-        num = f"({top} * CAST('1{'0' * (b.scale + places)}' AS HUGEINT))"
-        den = f"({bottom} * CAST('1{'0' * a.scale}' AS HUGEINT))"
-        q, r = f"(abs({num}) // abs({den}))", f"(abs({num}) % abs({den}))"
-        up = {
-            "half_up": f"2 * {r} >= abs({den})",
-            "half_even": f"(2 * {r} > abs({den}) OR (2 * {r} = abs({den}) AND {q} % 2 = 1))",
-            "up": f"{r} > 0",
-            "down": "FALSE",
-        }[how]
-        digits = f"(sign({num}) * sign({den}) * ({q} + CASE WHEN {up} THEN 1 ELSE 0 END))"
-        unit_sql = decimal_sql(Decimal(1).scaleb(-places)).v
-        value = (
-            f"(CASE WHEN {a.v} IS NULL OR {b.v} IS NULL OR {b.v} = 0 THEN NULL "
-            f"ELSE CAST({digits} AS DECIMAL(38,0)) * {unit_sql} END)"
-        )
-        na = any_true(
-            [x for x in (self.strict([a, b]),) if x]
-            + [f"coalesce({a.v} IS NOT NULL AND {b.v} = 0, false)"]
-        )
-        return Sql(value, na, places, 38)
+        return divide_sql(self, e)
 
     def index(self, e: n.Index) -> Sql:
         keyed = self.sql(n.Ref(e.name, e.span))
