@@ -255,7 +255,7 @@ class _Generator:
         # The aggregates over members, as columns of the query's `grouped` step (one row per
         # case): `SQL AS __aggK`; `in_member` is True while a member is in view (a `where`).
         self.grouped: list[str] = []
-        self._aggregates: dict[str, Sql] = {}
+        self.aggregates: dict[str, Sql] = {}
         self.in_member = False
 
     # ---- rules ----

@@ -10,12 +10,15 @@ Both follow the per-case runtime (runtime/people_ops.py) exactly, three-valued o
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from policyc.compiler import nodes as n
 from policyc.compiler.batch_sql import Sql, Unsupported, any_true, decimal_sql, ident, literal
 from policyc.compiler.group_checks import ALL_MEMBERS
 from policyc.runtime.amounts import CANONICAL_MODES, ROUNDING_MODES, ROUNDING_UNITS
+
+if TYPE_CHECKING:
+    from policyc.compiler.batch import _Generator
 
 __all__ = ["MEMBER", "ROLE", "aggregate_sql", "divide_sql"]
 
@@ -23,7 +26,7 @@ __all__ = ["MEMBER", "ROLE", "aggregate_sql", "divide_sql"]
 MEMBER, ROLE = "__member", "__role"
 
 
-def aggregate_sql(gen: Any, e: n.Aggregate) -> Sql:
+def aggregate_sql(gen: _Generator, e: n.Aggregate) -> Sql:
     """runtime.people_ops.aggregate as a column of the `grouped` step (cases c LEFT JOIN
     members m, GROUP BY the case): a member whose `where` is unknown, or whose value is while
     it counts, makes count/sum/min/max unknown; `any` is true when one member meets the
@@ -32,8 +35,8 @@ def aggregate_sql(gen: Any, e: n.Aggregate) -> Sql:
     if gen.in_member:
         raise Unsupported("an aggregate over members inside another")
     key = repr(e)
-    if key in gen._aggregates:
-        return gen._aggregates[key]
+    if key in gen.aggregates:
+        return gen.aggregates[key]
     role = e.role
     if e.func in ("count", "any", "all"):  # the checker: the subject names the role
         assert isinstance(e.subject, n.Ref)
@@ -59,7 +62,7 @@ def aggregate_sql(gen: Any, e: n.Aggregate) -> Sql:
     )
     missing = f"coalesce(bool_or({unknown}) FILTER (WHERE {inside}), false)"
     chosen = f"FILTER (WHERE {inside} AND ({w}))"
-    k = len(gen._aggregates)
+    k = len(gen.aggregates)
     column, flag = f"__agg{k}", f"__aggna{k}"
     na: str | None = None
     if e.func == "count":
@@ -92,11 +95,11 @@ def aggregate_sql(gen: Any, e: n.Aggregate) -> Sql:
         value = f"CASE WHEN {missing} THEN NULL ELSE {value} END"
     gen.grouped.append(f"{value} AS {ident(column)}")
     found = Sql(ident(column), na, scale, width)
-    gen._aggregates[key] = found
+    gen.aggregates[key] = found
     return found
 
 
-def divide_sql(gen: Any, e: n.Call) -> Sql:
+def divide_sql(gen: _Generator, e: n.Call) -> Sql:
     """runtime.people_ops.divide: a ÷ b exact, rounded once to the declared unit and mode
     (runtime.people.divide_rounded) on integers: unknown when either is; NotApplicable
     where the known divisor is zero."""
