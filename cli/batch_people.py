@@ -445,7 +445,8 @@ class PeopleBatch(Batch):
                 in_sql = []
         self.program = program
         if whole and in_sql:
-            self.fallback_note = _("{count} cases evaluated for a year go case by case").format(
+            # The summary reads "per case: every rule — NOTE".
+            self.fallback_note = _("of the {count} cases evaluated for a year").format(
                 count=len(whole)
             )
         rules = [r for r in program.rules if r.fallback]
