@@ -11,9 +11,11 @@ spreadsheet: a register export has a row per person and a column per month.
 Each row becomes the case file `run --case` would read (`period:`, `inputs:`, `members:`), and is
 checked by the per-case code itself (cases.validate_case): the same message for the same
 mistake, preceded by the file, the row and the column. Beyond it: a member whose `case` names no
-case, a member named twice in one case, a column for no input. Every case is then evaluated by
-the per-case runtime (CompiledPolicy.evaluate): the batch query does not hold members or periods,
-so every rule says so in the summary. The results file is the usual one, a row per case, an
+case, a member named twice in one case, a column for no input. The cases evaluated for a month
+then go through the batch query (tables `cases` and `members`: batch_people_sql.py; aggregates
+over members as a GROUP BY); the rules it cannot hold (compiler/batch.py says why), and every
+rule of a case evaluated for a year, go through the per-case runtime (CompiledPolicy.evaluate)
+and are marked in the summary. The results file is the usual one, a row per case, an
 `each` rule's amount the sum over its members; `members_results` gives a row per member with
 each `each` rule's status and amount (written beside --out as NAME.members.SUFFIX).
 """
@@ -32,16 +34,16 @@ import attrs
 import duckdb
 
 from policyc.batch import Batch, _keys, _plain, decision_text
-from policyc.batch_load import LINE, MAX_PROBLEMS, BatchError, first_line, read_format
+from policyc.batch_load import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
+from policyc.batch_people_sql import load_tables
 from policyc.batch_tables import Table, blank, read_table
 from policyc.batch_values import node_of
 from policyc.cases import Case, Node, Where, validate_case
-from policyc.compiler.batch import ROW, STATUSES, BatchProgram, generate_batch, ident, literal
+from policyc.compiler.batch import ON, ROW, STATUSES, BatchProgram, generate_batch, ident, literal
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.problems import Problem
-from policyc.runtime.people import period_kind
-from policyc.runtime.quantity import dims_text
+from policyc.runtime.people import PeriodPlan, period_kind, prepare
 
 __all__ = ["CASE_COLUMNS", "MEMBER_COLUMNS", "PeopleBatch", "members_path"]
 
@@ -389,64 +391,147 @@ class PeopleBatch(Batch):
 
     # ---- evaluating ----
     def evaluate(self, keep: bool = True) -> BatchProgram:
-        """Every case through the per-case runtime; `results` as the batch query would give it,
-        and the members' results of each `each` rule."""
-        program = self._program()
+        """The cases evaluated for a month through the batch query (compiler/batch.py, over the
+        tables of batch_people_sql), the rest case by case: every rule the query cannot hold
+        (its `fallback` says why: paid `each` member, reading another period …) and, for a
+        case evaluated for a year, every rule. `results` is the table the plain batch gives;
+        the members' results of each `each` rule are kept for write_members."""
+        people = self.checked.people
+        plan = PeriodPlan(
+            people.period_of, people.flows, people.member_inputs, dict(people.defaults)
+        )
+        prepared = [
+            (row, key, case, prepare(case.inputs, case.on or date.min, plan))
+            for row, key, case in self.cases
+        ]
+        monthly = [p for p in prepared if period_kind(p[3].period or "") == "month"]
+        whole = {
+            row
+            for row, _key, _case, inputs in prepared
+            if period_kind(inputs.period or "") != "month"
+        }
+        types: dict[str, tuple[int, int]] = {}
+        if monthly and self.vectorise:
+            types = load_tables(
+                self.con,
+                Path(self._temp.name),
+                self.checked,
+                (
+                    (row, case.on or date.min, tuple(case.received), inputs)
+                    for row, _key, case, inputs in monthly
+                ),
+            )
+        program = self._program(types)
+        if not monthly or not self.vectorise:
+            why = "--per-case" if not self.vectorise else _("every case is for a year")
+            program = attrs.evolve(
+                program,
+                rules=tuple(attrs.evolve(r, fallback=r.fallback or why) for r in program.rules),
+            )
+        in_sql = [r for r in program.rules if not r.fallback]
+        if in_sql:
+            try:
+                self.con.execute(f"CREATE TABLE sql_results AS {program.sql}")
+            except INEXACT as exc:
+                note = _("DuckDB could not evaluate exactly ({first_line_exc})").format(
+                    first_line_exc=first_line(exc)
+                )
+                program = attrs.evolve(
+                    program,
+                    rules=tuple(
+                        attrs.evolve(r, fallback=r.fallback or note) for r in program.rules
+                    ),
+                )
+                in_sql = []
         self.program = program
-        self.fallback_note = _("households and periods are evaluated case by case")
-        rules = list(program.rules)
-        each = dict(self.checked.people.each)
+        if whole and in_sql:
+            # The summary reads "per case: every rule — NOTE".
+            self.fallback_note = _("of the {count} cases evaluated for a year").format(
+                count=len(whole)
+            )
+        rules = [r for r in program.rules if r.fallback]
+        each = dict(people.each)
         out = Path(self._temp.name) / "per_case.csv"
+        yearly = Path(self._temp.name) / "yearly.csv"
         with (
             self.progress.track(self.con, "per case") as tracker,
             out.open("w", encoding="utf-8", newline="") as handle,
+            yearly.open("w", encoding="utf-8", newline="") as year_handle,
         ):
-            writer = csv.writer(handle)
+            writer, year_writer = csv.writer(handle), csv.writer(year_handle)
             writer.writerow([ROW, "on"] + [f"{k}{r.index}" for r in rules for k in _keys(r)])
-            for done, (row, key, case) in enumerate(self.cases, 1):
-                try:
-                    evaluated = self.policy.evaluate(
-                        case.inputs, case.on or date.min, self.readings, case.received
-                    )
-                except (InputError, ArithmeticError, ValueError) as exc:
-                    message = _("row {row_0}: {exc}").format(row_0=row, exc=exc)
-                    raise BatchError([Problem(message, str(self.path))]) from None
-                results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
-                cells: list[str] = [str(row), (case.on or date.min).isoformat()]
-                for rule in rules:
-                    result = results[rule.name]
-                    cells.append(str(STATUSES.index(result.status)))
-                    if rule.role == "decision":
-                        cells.append(decision_text(result.value, rule.value_kind))
-                        continue
-                    cells.append(_plain(result.amount))
-                    cells.append(_plain(result.uncapped))
+            year_writer.writerow([ROW] + [f"{k}{r.index}" for r in in_sql for k in _keys(r)])
+            for done, (row, key, case, _inputs) in enumerate(prepared, 1):
+                on = case.on or date.min
+                cells: list[str] = [str(row), on.isoformat()]
+                if rules or each or row in whole:
+                    try:
+                        evaluated = self.policy.evaluate(
+                            case.inputs, on, self.readings, case.received
+                        )
+                    except (InputError, ArithmeticError, ValueError) as exc:
+                        message = _("row {row_0}: {exc}").format(row_0=row, exc=exc)
+                        raise BatchError([Problem(message, str(self.path))]) from None
+                    results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
+                    cells += _result_cells(rules, results)
+                    if row in whole and in_sql:
+                        year_writer.writerow([str(row), *_result_cells(in_sql, results)])
+                    self._member_results(row, key, case, results, each)
                 writer.writerow(cells)
-                self._member_results(row, key, case, results, each)
                 tracker.manual = 100.0 * done / max(self.count, 1)
         self.con.execute(
             f"CREATE TABLE results AS SELECT CAST({ident(ROW)} AS BIGINT) AS {ident(ROW)}, "
             f'CAST("on" AS DATE) AS __on FROM read_csv({literal(str(out))}, header = true, '
             "all_varchar = true)"
         )
-        self._merge_per_case(rules, out)
+        if in_sql:
+            self._merge_sql(yearly)
+        if rules:
+            self._merge_per_case(rules, out)
         return program
 
-    def _program(self) -> BatchProgram:
-        """The entries of the results (as the batch query names them), every one per case; a
-        rule's unit is its amount's measure as the checker found it."""
-        program = generate_batch(self.checked, self.readings, {})
-        dims = dict(self.checked.people.rule_dims)
-        why = _("households and periods are evaluated case by case")
-        rules = tuple(
-            attrs.evolve(
-                r,
-                fallback=why,
-                unit=dims_text(dims[r.name]) if r.unit and r.name in dims else r.unit,
-            )
-            for r in program.rules
+    def _merge_sql(self, yearly: Path) -> None:
+        """The query's results (`sql_results`, the month cases) and the per-case results of
+        the year cases for the same columns (`yearly`) added to `results`: a column widened
+        to the decimals either side needs, never rounded."""
+        columns = self.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'sql_results' ORDER BY ordinal_position"
+        ).fetchall()
+        self.con.execute(
+            f"CREATE TEMP TABLE yearly AS SELECT * FROM read_csv({literal(str(yearly))}, "
+            "header = true, all_varchar = true)"
         )
-        return attrs.evolve(program, rules=rules, sql="")
+        casts = []
+        for name, sql_type in columns:
+            if name in (ROW, ON):
+                continue
+            if str(sql_type).startswith("DECIMAL"):
+                scale = int(str(sql_type).rstrip(")").split(",")[1])
+                given = self._one(
+                    f"SELECT coalesce(max(length(regexp_extract({ident(name)}, '\\.([0-9]+)', "
+                    "1))), 0) FROM yearly"
+                )
+                sql_type = f"DECIMAL(38,{max(scale, int(given))})"
+                self.con.execute(f"ALTER TABLE sql_results ALTER {ident(name)} TYPE {sql_type}")
+            casts.append(f"CAST(NULLIF({ident(name)}, '') AS {sql_type}) AS {ident(name)}")
+        self.con.execute(
+            f"INSERT INTO sql_results BY NAME SELECT CAST({ident(ROW)} AS BIGINT) AS "
+            f"{ident(ROW)}, {', '.join(casts)} FROM yearly"
+        )
+        added = [ident(name) for name, _type in columns if name not in (ROW, ON)]
+        self.con.execute(
+            f"CREATE TABLE joined AS SELECT r.*, {', '.join('q.' + c for c in added)} "
+            f"FROM results r LEFT JOIN sql_results q ON r.{ident(ROW)} = q.{ident(ROW)}"
+        )
+        self.con.execute("DROP TABLE results")
+        self.con.execute("ALTER TABLE joined RENAME TO results")
+        self.con.execute("DROP TABLE sql_results")
+
+    def _program(self, types: Mapping[str, tuple[int, int]]) -> BatchProgram:
+        """The batch query over the month cases (generate_batch with period "month"), each
+        entry it cannot hold saying why in `fallback`."""
+        return generate_batch(self.checked, self.readings, types, period="month")
 
     def _member_results(
         self, row: int, key: str, case: Case, results: Mapping[str, Any], each: Mapping[str, str]
@@ -506,6 +591,20 @@ class PeopleBatch(Batch):
     def member_results(self) -> Iterator[list[str]]:
         """The members results' rows (see member_columns), in file order."""
         return iter(self.member_rows)
+
+
+def _result_cells(rules: list[Any], results: Mapping[str, Any]) -> list[str]:
+    """The per-case columns of `rules` (see batch._keys) for one case's results."""
+    cells: list[str] = []
+    for rule in rules:
+        result = results[rule.name]
+        cells.append(str(STATUSES.index(result.status)))
+        if rule.role == "decision":
+            cells.append(decision_text(result.value, rule.value_kind))
+            continue
+        cells.append(_plain(result.amount))
+        cells.append(_plain(result.uncapped))
+    return cells
 
 
 def _key(value: Any) -> str:

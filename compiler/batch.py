@@ -30,6 +30,7 @@ import attrs
 import jinja2
 
 from policyc.compiler import nodes as n
+from policyc.compiler.batch_households import MEMBER, ROLE, aggregate_sql, divide_sql
 from policyc.compiler.batch_sql import (
     Sql,
     Unsupported,
@@ -48,12 +49,20 @@ from policyc.compiler.batch_sql import (
     union,
 )
 from policyc.compiler.checker import CheckedPolicy, mul_dims
+from policyc.compiler.group_checks import (
+    PERIOD_FUNCS,
+    PERIOD_WORDS,
+    PERSON_DIMS,
+    as_aggregate,
+)
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.templating import environment
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
 __all__ = [
     "DECISION_STATUSES",
+    "MEMBER",
+    "ROLE",
     "RULE_STATUSES",
     "STATUSES",
     "TARGET_STATUSES",
@@ -144,13 +153,20 @@ def generate_batch(
     policy: CheckedPolicy,
     readings: Mapping[str, str],
     types: Mapping[str, tuple[int, int]] | None = None,
+    period: str = "",
 ) -> BatchProgram:
     """The batch query for `policy` under `readings` (the options taken, all of them).
 
-    `types` gives the DECIMAL (width, scale) of each quantity column of `cases` (default
-    (38, 0)): the query widens a product that may not fit in 64 bits, and divides exactly.
+    `types` gives the DECIMAL (width, scale) of each quantity column of `cases` (and of
+    `members`; default (38, 0)): the query widens a product that may not fit in 64 bits, and
+    divides exactly. `period` is "month" when every case of `cases` is evaluated for a month:
+    an input per period is then its column (the month's value) and a rule `per 月` is evaluated
+    once; otherwise (""), a rule reading an input per period, or with a period of its own, runs
+    case by case. A policy with a group reads the table `members` (columns __row, __member,
+    __role and the member inputs) for its aggregates (count, sum, min, max, any, all); a rule
+    paid `each` member, or reading a member's value outside an aggregate, runs case by case.
     """
-    gen = _Generator(policy, readings, types or {})
+    gen = _Generator(policy, readings, types or {}, period)
     rules: list[BatchRule] = []
     levels: dict[str, list[str]] = {"gate": [], "value": [], "status": [], "result": []}
     # Each entry, in codegen's order, with what generates its columns: decisions, rules, targets.
@@ -178,7 +194,11 @@ def generate_batch(
         for level, sqls in columns.items():
             levels[level].extend(sqls)
     sql = _template().render(
-        policy=comment_text(policy.header.number), row=ident(ROW), on=ident(ON), **levels
+        policy=comment_text(policy.header.number),
+        row=ident(ROW),
+        on=ident(ON),
+        grouped=gen.grouped,
+        **levels,
     )
     return BatchProgram(policy.header.number, dict(readings), tuple(rules), sql)
 
@@ -226,17 +246,25 @@ class _Generator:
         policy: CheckedPolicy,
         readings: Mapping[str, str],
         types: Mapping[str, tuple[int, int]],
+        period: str = "",
     ):
         self.policy = policy
         self.readings = readings
         self.types = types
+        self.period = period
         self._defines: dict[str, Sql] = {}
+        # The aggregates over members, as columns of the query's `grouped` step (one row per
+        # case): `SQL AS __aggK`; `in_member` is True while a member is in view (a `where`).
+        self.grouped: list[str] = []
+        self.aggregates: dict[str, Sql] = {}
+        self.in_member = False
 
     # ---- rules ----
     def rule_info(self, index: int, rule: n.Rule) -> BatchRule:
         unit = ""
-        if isinstance(rule.amount, n.Expr):
-            unit = dims_text(self.dims(rule.amount))
+        if isinstance(rule.amount, n.Expr):  # the checker's dims (元 for 元/人 × 人)
+            checked = dict(self.policy.people.rule_dims).get(rule.name.text)
+            unit = dims_text(self.dims(rule.amount) if checked is None else checked)
         return BatchRule(
             index=index,
             name=rule.name.text,
@@ -254,6 +282,14 @@ class _Generator:
     def rule(self, index: int, rule: n.Rule) -> dict[str, list[str]]:
         """The rule's columns at each level of the query (see templates/batch.sql.j2), in the
         order of Ctx.run_rule: validity, `once`, the `when`s, the amount, the cap."""
+        if rule.each is not None:  # evaluated, and paid, once per member: not one row's value
+            raise Unsupported(f"it is paid each member of `{rule.each.text}`")
+        # In a month's case a rule `per 月` is evaluated once, for that month; anything else
+        # (a year's case, `per 年` in a month's) is evaluated period by period.
+        if rule.period is not None and not (
+            self.period == "month" and PERIOD_WORDS.get(rule.period.text) == "month"
+        ):
+            raise Unsupported(f"its amount is per {rule.period.text}: evaluated period by period")
         i = index
         whens = [self.scalar(self.sql(w)) for w in rule.whens]
         # Ctx.require: a false `when` (or one that raises NotApplicable) decides, even if another
@@ -394,6 +430,14 @@ class _Generator:
             return self.dims(e.left)
         if isinstance(e, n.Of):
             return self.dims(e.base)
+        aggregate = as_aggregate(e)
+        if aggregate is not None:
+            if aggregate.func == "count":
+                return PERSON_DIMS
+            return self.dims(aggregate.subject) if aggregate.func != "any" else ()
+        if isinstance(e, n.Call) and e.func == "divide":
+            over = tuple((base, -power) for base, power in self.dims(e.args[1]))
+            return mul_dims(self.dims(e.args[0]), over)
         if isinstance(e, n.Call) and e.func in ("min", "max", "total", "first", "highest"):
             return self.dims(e.args[0])
         if isinstance(e, n.If):
@@ -432,9 +476,18 @@ class _Generator:
 
     def ref(self, e: n.Ref) -> Value:
         policy = self.policy
+        people = policy.people
         if policy.member_enum(e.name) is not None:
             return Sql(literal(e.name))
+        if e.name in people.member_defines:
+            raise Unsupported(f"`{e.name}` is valued per member")
+        if e.name in people.member_inputs and not self.in_member:
+            raise Unsupported(f"input `{e.name}` is a member's, read outside count/sum/…")
+        if e.name in people.period_of and self.period != "month":
+            raise Unsupported(f"input `{e.name}` has a value per period")
         if e.name in policy.defines:
+            if self.in_member and self._reads_aggregate(policy.defines[e.name].expr):
+                raise Unsupported("an aggregate over members inside another")
             if e.name not in self._defines:
                 self._defines[e.name] = self.scalar(self.sql(policy.defines[e.name].expr))
             return self._defines[e.name]
@@ -450,11 +503,38 @@ class _Generator:
             raise Unsupported(f"input `{e.name}` is a daily series")
         if kind == "quantity":
             return self.column(e.name)
-        return Sql(ident(e.name))
+        return Sql(self._qualified(e.name))
+
+    def _qualified(self, name: str) -> str:
+        """A column of `cases`, or of `members` (alias m) for a member's input."""
+        if name in self.policy.people.member_inputs:
+            return f"m.{ident(name)}"
+        return ident(name)
 
     def column(self, name: str) -> Sql:
         width, scale = self.types.get(name, (38, 0))
-        return Sql(ident(name), scale=scale, width=width)
+        return Sql(self._qualified(name), scale=scale, width=width)
+
+    def _reads_aggregate(self, expr: n.Expr, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether `expr` (through the defines it reads) holds an aggregate over members."""
+        for node in n.walk(expr):
+            if as_aggregate(node) is not None:
+                return True
+            if (
+                isinstance(node, n.Ref)
+                and node.name in self.policy.defines
+                and node.name not in seen
+                and self._reads_aggregate(self.policy.defines[node.name].expr, seen | {node.name})
+            ):
+                return True
+        return False
+
+    # ---- households (compiler/batch_households.py) ----
+    def aggregate(self, e: n.Aggregate) -> Sql:
+        return aggregate_sql(self, e)
+
+    def divide_call(self, e: n.Call) -> Sql:
+        return divide_sql(self, e)
 
     def index(self, e: n.Index) -> Sql:
         keyed = self.sql(n.Ref(e.name, e.span))
@@ -544,6 +624,15 @@ class _Generator:
 
     def call(self, e: n.Call) -> Value:
         func = e.func
+        aggregate = as_aggregate(e)
+        if aggregate is not None:
+            return self.aggregate(aggregate)
+        if func == "divide":
+            return self.divide_call(e)
+        if func in PERIOD_FUNCS:
+            raise Unsupported(f"`{func}` reads another period")
+        if func in ("amount_of", "given"):
+            raise Unsupported(f"`{func}`")
         if func in ("months_between", "years_between"):
             return self.duration(e)
         if func == "on_date":
@@ -563,7 +652,7 @@ class _Generator:
             return Sql(
                 "(" + " + ".join(m.v for m in members) + ")", na, scale, min(38, width + scale)
             )
-        if func in ("min", "max"):
+        if func in ("min", "max") and len(e.args) == 2:
             a, b = (self.scalar(self.sql(x)) for x in e.args)
             na = self.strict([a, b])
             kind = self.policy.special.get(e)
@@ -919,4 +1008,5 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], Value]] = {
     n.Schedule: _Generator.schedule,
     n.Progressive: _Generator.progressive,
     n.Dated: _Generator.dated,
+    n.Aggregate: _Generator.aggregate,
 }
