@@ -114,7 +114,7 @@ def test_members_of_no_case_twice_in_a_case_or_over_a_roles_bound_are_refused(
     assert found == [
         "members.csv: row 3, column `case`: `户9`: no case has this id",
         "members.csv: row 7, column `member`: `小明` is already a member of case `户2`, on row 6",
-        "members.csv: rows 1, 4, 5, column `role`: 2 members are 配偶; 家庭 allows at most 1",
+        "members.csv: row 5, column `role`: 2 members are 配偶 (`李强`, `李四`); 家庭 allows at most 1",
     ]
 
 
@@ -289,4 +289,7 @@ def test_a_members_mistake_as_the_json_error_document(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stderr == ""
     (error,) = json.loads(done.stdout)["errors"]
     assert error["file"] == str(members) and error["field"] == "role"
-    assert error["message"] == "row 3, column `role`: member `李强`: `父亲` is not a role of 家庭"
+    assert error["message"] == (
+        "row 3, column `role`: member `李强`: `父亲` is not a role of 家庭 "
+        "(the roles of 家庭: 申请人, 配偶, 子女, 其他成员)"
+    )
