@@ -456,7 +456,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from policyc.compiler.checker import check
     from policyc.compiler.coverage import coverage
     from policyc.compiler.ignores import apply_ignores
-    from policyc.compiler.lint import lint, lint_folder
+    from policyc.compiler.lint import lint
+    from policyc.compiler.lint_units import lint_folder
     from policyc.compiler.parser import parse
     from policyc.compiler.received_text import load_registry
     from policyc.compiler.registry import Registry
