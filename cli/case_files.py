@@ -100,15 +100,7 @@ def read_case_file(path: Path) -> Node:
                 exc_start=exc.start,
             )
         ) from None
-    if not text.strip():
-        raise InputError(
-            _("{path}: the file is empty; expected a case with `inputs:`").format(
-                path=path,
-            )
-        )
-    if path.suffix.lower() == ".json":
-        return from_json(text, str(path))
-    return from_yaml(text, str(path))
+    return read_case_text(text, str(path), as_json=path.suffix.lower() == ".json")
 
 
 class _Offsets:
