@@ -25,15 +25,13 @@ from policyc.batch_values import (
     json_text,
     stored_text,
 )
-from policyc.cases import (
-    Where,
-    _describe,
-    _FieldError,
-    _quantity,
-    _value,
-    _wrap_plain,
-    result_names,
-)
+from policyc.case_files import Where
+from policyc.case_files import wrap_plain as _wrap_plain
+from policyc.case_values import FieldError as _FieldError
+from policyc.case_values import describe_input as _describe
+from policyc.case_values import read_quantity as _quantity
+from policyc.case_values import read_value as _value
+from policyc.cases import result_names
 from policyc.compiler.batch import (
     ON,
     RECEIVED,

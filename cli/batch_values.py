@@ -15,14 +15,11 @@ from typing import Any
 import attrs
 import yaml
 
-from policyc.cases import (
-    Node,
-    Where,
-    _FieldError,
-    _quantity,
-    _scalar,
-    _value,
-)
+from policyc.case_files import Node, Where
+from policyc.case_files import scalar_value as _scalar
+from policyc.case_values import FieldError as _FieldError
+from policyc.case_values import read_quantity as _quantity
+from policyc.case_values import read_value as _value
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _, json_reason

@@ -11,7 +11,6 @@ command quietly, with the status a process killed by SIGPIPE has (141).
 from __future__ import annotations
 
 import argparse
-import itertools
 import os
 import signal
 import sys
@@ -22,6 +21,7 @@ from pathlib import Path
 import attrs
 
 from policyc.answer import answer_text
+from policyc.arguments import UsageError, parse_arguments, wants_json
 from policyc.case_people import with_period
 from policyc.cases import load_case, reading_problem
 from policyc.compiler.checker import CheckedPolicy
@@ -33,7 +33,7 @@ from policyc.compiler.errors import (
     Severity,
     not_shown,
 )
-from policyc.compiler.i18n import _, install_argparse
+from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import (
     CompiledPolicy,
     check_policy,
@@ -52,249 +52,6 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
 
 
-class UsageError(Exception):
-    """A command line argparse refuses; carries the usage line of the (sub)command."""
-
-    def __init__(self, message: str, usage: str):
-        super().__init__(message)
-        self.usage = usage
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message, self.format_usage())
-
-    def parse_known_intermixed_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        # argparse keeps the usage it shows in errors by cutting len("usage: ") characters off
-        # the formatted usage; in Chinese (用法: ) that would cut the program's name.
-        if self.usage is None:
-            prefix = self.format_usage().split(" ", 1)[0] + " "
-            self.usage = self.format_usage()[len(prefix) :]
-        return super().parse_known_intermixed_args(args, namespace)
-
-
-def _version() -> str:
-    from importlib import metadata  # here: reading the installed metadata costs every start
-
-    try:
-        return f"policyc {metadata.version('policyc')}"
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return _("policyc (not installed: version unknown)")
-
-
-class _VersionAction(argparse.Action):
-    """`--version`, looked up only when asked for."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
-        super().__init__(
-            option_strings, dest, nargs=0, help=_("show program's version number and exit")
-        )
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        sys.stdout.write(_version() + "\n")
-        parser.exit()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    return _build_parsers()[0]
-
-
-def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The `policyc` parser and each command's own parser."""
-    install_argparse()  # argparse's own words (usage:, error:) in policyc's language
-    parser = _Parser(prog="policyc", description=_("Check, evaluate and publish policy files."))
-    parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    check = sub.add_parser("check", help=_("parse and check policy files or folders"))
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
-    check.add_argument(
-        "--coverage",
-        action="store_true",
-        help=_("list every sentence of the source text no quote or aside covers"),
-    )
-    check.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help=_("json: every error and warning as one JSON document on stdout (codes, ranges)"),
-    )
-
-    run = sub.add_parser("run", help=_("evaluate a case against a policy"))
-    run.add_argument("policy", type=Path, metavar="POLICY")
-    given = run.add_mutually_exclusive_group(required=True)
-    given.add_argument(
-        "--case", type=Path, metavar="CASE", help=_("a case file (.yaml, .yml or .json)")
-    )
-    given.add_argument(
-        "--cases",
-        type=Path,
-        metavar="FILE",
-        help=_(
-            "many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
-            "cell as if written unquoted); a daily series is a JSON list, or in a CSV cell its "
-            "values separated by ';' (152;201;188)"
-        ),
-    )
-    run.add_argument(
-        "--members",
-        type=Path,
-        metavar="FILE",
-        help=_(
-            "with --cases, for a policy with a group: the members, one a row (columns case, "
-            "member, role and the members' inputs)"
-        ),
-    )
-    run.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE",
-        help=_("with --cases: per-case results (.csv, .parquet, .jsonl)"),
-    )
-    run.add_argument(
-        "--progress",
-        action="store_true",
-        default=None,
-        help=_("with --cases: a progress bar off a terminal too"),
-    )
-    run.add_argument(
-        "--on", metavar="DATE", help=_("evaluation date (YYYY-MM-DD); default: the case's `on`")
-    )
-    run.add_argument(
-        "--period",
-        metavar="PERIOD",
-        help=_("the month (YYYY-MM) or year (YYYY) to evaluate; default: the case's `period`"),
-    )
-    run.add_argument("--format", choices=("text", "json"), default="text")
-    run.add_argument("--explain", action="store_true", help=_("show the steps behind each result"))
-    run.add_argument(
-        "--only",
-        metavar="STATUS[,STATUS]",
-        help=_(
-            "list only results with these statuses, in English or Chinese (applies,decided; "
-            "适用,待定); totals are unchanged"
-        ),
-    )
-    run.add_argument(
-        "--all",
-        action="store_true",
-        help=_(
-            "list every rule (the default answers first: what applies, what is still needed, "
-            "a count of the rest)"
-        ),
-    )
-    run.add_argument(
-        "--reading",
-        action="append",
-        default=[],
-        metavar="NAME=OPTION",
-        help=_("take another option of a declared reading for this run"),
-    )
-
-    test = sub.add_parser("test", help=_("run example cases against their expected results"))
-    test.add_argument(
-        "policy",
-        type=Path,
-        nargs="?",
-        metavar="POLICY",
-        help=_("default: the policy each case names"),
-    )
-    test.add_argument(
-        "cases",
-        type=Path,
-        nargs="*",
-        metavar="CASE",
-        help=_("case files or folders (default: examples/<policy name>/)"),
-    )
-    test.add_argument("--format", choices=("text", "json"), default="text")
-
-    docs = sub.add_parser("docs", help=_("write the clause docs (Markdown and mkdocs.yml)"))
-    docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
-    docs.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help=_("site.toml: the site's name, publisher, reference dates (default: the policies')"),
-    )
-
-    fmt = sub.add_parser("fmt", help=_("lay policy files out in the one canonical layout"))
-    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_("default: stdin"))
-    fmt_mode = fmt.add_mutually_exclusive_group()
-    fmt_mode.add_argument("-w", "--write", action="store_true", help=_("rewrite the files"))
-    fmt_mode.add_argument("--check", action="store_true", help=_("exit 1 if a file would change"))
-    fmt_mode.add_argument("--diff", action="store_true", help=_("print what would change"))
-
-    new = sub.add_parser("new", help=_("a skeleton policy from the received text"))
-    new.add_argument("source", type=Path, metavar="SOURCE", help=_("the received text"))
-    new.add_argument("--lines", required=True, metavar="A-B", help=_("the document's lines"))
-    new.add_argument("-o", "--out", type=Path, metavar="FILE", help=_("default: stdout"))
-    new.add_argument("--units", type=Path, metavar="REGISTRY", help=_("the unit registry"))
-
-    lsp = sub.add_parser("lsp", help=_("a language server on stdin/stdout (pip install '.[lsp]')"))
-
-    duties = sub.add_parser(
-        "duties", help=_("what a unit leads, is responsible for or cooperates on")
-    )
-    duties.add_argument("unit", metavar="UNIT", help=_("a unit's name or alias"))
-    duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    duties.add_argument("--format", choices=("text", "json"), default="text")
-    schema = sub.add_parser("schema", help=_("print the JSON Schema of a policy's case files"))
-    schema.add_argument("policy", type=Path, metavar="POLICY")
-
-    serve = sub.add_parser("serve", help=_("serve the policies: a JSON API and a form per policy"))
-    serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    serve.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
-    serve.add_argument("--port", type=int, default=8000, help=_("port to bind (default 8000)"))
-    serve.add_argument("--workers", type=int, default=1, help=_("worker processes (default 1)"))
-
-    for command in (check, run, test, docs, duties):
-        command.add_argument(
-            "--root",
-            type=Path,
-            metavar="DIR",
-            help=_(
-                "the project the policies' `source` and `units from` files must lie in "
-                "(default: the folder above their policies/ folder, else each policy's folder)"
-            ),
-        )
-    commands: dict[str, argparse.ArgumentParser] = {
-        "check": check,
-        "run": run,
-        "test": test,
-        "docs": docs,
-        "duties": duties,
-    }
-    commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
-    return parser, commands
-
-
-def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
-    """The command line as a namespace; options may sit anywhere among a command's paths.
-
-    argparse's intermixed parsing does not reach through subparsers, so the command word picks
-    its subparser, which then parses the rest intermixed. Raises UsageError.
-    """
-    parser, commands = _build_parsers()
-    if not argv or argv[0] not in commands:
-        return parser.parse_args(argv)  # --help, --version, or argparse's message for the rest
-    args = commands[argv[0]].parse_intermixed_args(argv[1:])
-    args.command = argv[0]
-    return args
-
-
-def _wants_json(argv: Sequence[str]) -> bool:
-    # Read off the words themselves, for an error found before the namespace exists.
-    words = list(argv)
-    return "--format=json" in words or any(
-        word == "--format" and following == "json" for word, following in itertools.pairwise(words)
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     # Everything printed, messages and usage included, goes through report.PrintableStream.
     with printable_output():
@@ -303,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    json_errors = _wants_json(words)
+    json_errors = wants_json(words)
     try:
         try:
             args = parse_arguments(words)
@@ -462,11 +219,13 @@ class DiagnosticPrinter:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from policyc.compiler.checker import check, load_registry
+    from policyc.compiler.checker import check
     from policyc.compiler.coverage import coverage
     from policyc.compiler.ignores import apply_ignores
-    from policyc.compiler.lint import lint, lint_folder
+    from policyc.compiler.lint import lint
+    from policyc.compiler.lint_units import lint_folder
     from policyc.compiler.parser import parse
+    from policyc.compiler.received_text import load_registry
     from policyc.compiler.registry import Registry
 
     files = list(policy_files(args.paths))

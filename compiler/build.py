@@ -1,169 +1,44 @@
-"""Build the AST (compiler.nodes) from Lark's parse tree, one method per grammar rule."""
+"""Build the AST (compiler.nodes) from Lark's parse tree, one method per grammar rule.
+
+`build_policy(tree, filename)` returns the `PolicyFile`; a mistake Lark cannot see (a header
+field given twice, a date not in the calendar, a bad string) raises PolicyError. The file,
+header, declarations, clauses and rules are built here; expressions in `build_exprs`; places,
+names, numbers and strings in `build_base`.
+"""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree, v_args
 from lark.exceptions import VisitError
 from lark.tree import Meta
 
 from policyc.compiler import nodes as n
+from policyc.compiler.build_base import BadString, BuildError, unquote
+from policyc.compiler.build_exprs import BOUND_OPS, ExpressionBuilder
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.i18n import _
 from policyc.compiler.numbering import keyed_sections
-
-# How each boundary word and operator compares (民法典 art. 1259 for the words).
-BOUND_OPS: dict[str, str] = {
-    "不少于": "ge",
-    "不低于": "ge",
-    "届满": "ge",
-    "满": "ge",
-    "达到": "ge",
-    "以上": "ge",
-    "及以上": "ge",
-    "以下": "le",
-    "及以下": "le",
-    "以内": "le",
-    "不超过": "le",
-    "超过": "gt",
-    "以外": "gt",
-    "高于": "gt",
-    "多于": "gt",
-    "不满": "lt",
-    "不足": "lt",
-    "未达到": "lt",
-    "低于": "lt",
-    "少于": "lt",
-    ">=": "ge",
-    "≥": "ge",
-    ">": "gt",
-    "<=": "le",
-    "≤": "le",
-    "<": "lt",
-    "==": "eq",
-    "!=": "ne",
-    "≠": "ne",
-}
-
-MAX_DIGITS = 30  # in a number written in a policy
-
-ARITH_OPS = {"+": "+", "-": "-", "−": "-", "*": "×", "×": "×"}
 
 
 def build_policy(tree: Tree[Token], filename: str) -> n.PolicyFile:
     try:
         result = _Builder(filename).transform(tree)
     except VisitError as exc:
-        if isinstance(exc.orig_exc, _BuildError):
+        if isinstance(exc.orig_exc, BuildError):
             raise PolicyError([exc.orig_exc.diagnostic]) from None
-        if isinstance(exc.orig_exc, _BadString):
+        if isinstance(exc.orig_exc, BadString):
             raise PolicyError([exc.orig_exc.diagnostic(filename)]) from None
         raise
     assert isinstance(result, n.PolicyFile)
     return result
 
 
-class _BuildError(Exception):
-    def __init__(self, diagnostic: Diagnostic):
-        self.diagnostic = diagnostic
-
-
-class _BadString(Exception):
-    """A string literal `_unquote` refuses; the builder adds the file name."""
-
-    def __init__(self, token: Token, offset: int, message: str, expected: str):
-        self.token, self.offset, self.message, self.expected = token, offset, message, expected
-
-    def diagnostic(self, filename: str) -> Diagnostic:
-        line, column = self.token.line or 0, (self.token.column or 0) + self.offset
-        return Diagnostic(
-            Span(filename, line, column, line, column + 1), self.message, self.expected
-        )
-
-
-# A string holds printable text only. Control characters (C0 but the tab, DEL, C1), line and
-# paragraph separators and the bidirectional overrides would reach the terminal (escape codes),
-# mkdocs.yml (which YAML refuses or breaks at them) and the site; `check` refuses them.
-_REFUSED_CHARACTERS = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]"
-)
-# The two escapes a string knows: `\\` is a backslash, `\"` a double quote.
-_ESCAPES = {"\\": "\\", '"': '"'}
-STRING_ESCAPES_EXPECTED = _("`\\\\` for a backslash or `\\\"` for a double quote")
-
-
-def _unquote(token: Token) -> str:
-    """The text of a STRING token. Raises _BadString at an escape other than `\\\\` and `\\"`
-    and at a control character (see _REFUSED_CHARACTERS)."""
-    body = str(token)[1:-1]
-    refused = _REFUSED_CHARACTERS.search(body)
-    if refused is not None:
-        code = f"U+{ord(refused.group()):04X}"
-        raise _BadString(
-            token,
-            refused.start() + 1,
-            _("a string may not hold the control character {code}").format(code=code),
-            _("printable text (write the character out, or leave it out)"),
-        )
-    if "\\" not in body:
-        return body
-    out: list[str] = []
-    at = 0
-    while at < len(body):
-        ch = body[at]
-        if ch == "\\":
-            escaped = body[at + 1 : at + 2]
-            if escaped not in _ESCAPES:
-                raise _BadString(
-                    token,
-                    at + 1,
-                    _("unknown escape `\\{escaped}` in a string").format(escaped=escaped),
-                    STRING_ESCAPES_EXPECTED,
-                )
-            out.append(_ESCAPES[escaped])
-            at += 2
-        else:
-            out.append(ch)
-            at += 1
-    return "".join(out)
-
-
 @v_args(meta=True)
-class _Builder(Transformer[Token, Any]):
-    def __init__(self, filename: str):
-        super().__init__()
-        self.file = filename
-
-    # ---- helpers ----
-    def _span(self, meta: Meta) -> Span:
-        if meta.empty:
-            return Span(self.file, 0, 0)
-        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
-
-    def _tspan(self, token: Token) -> Span:
-        return Span(
-            self.file,
-            token.line or 0,
-            token.column or 0,
-            token.end_line or 0,
-            token.end_column or 0,
-        )
-
-    def _name(self, token: Token) -> n.Name:
-        return n.Name(str(token), self._tspan(token))
-
-    def _date(self, token: Token) -> date:
-        try:
-            return date.fromisoformat(str(token))
-        except ValueError:
-            raise _BuildError(
-                Diagnostic(self._tspan(token), _("`{token}` is not a calendar date").format(
-                    token=token,
-                ), "YYYY-MM-DD")
-            ) from None
+class _Builder(ExpressionBuilder):
+    """The declarations and structure of a policy file; expressions come from ExpressionBuilder."""
 
     # ---- file and header ----
     def start(self, meta: Meta, items: list[Any]) -> n.PolicyFile:
@@ -172,7 +47,7 @@ class _Builder(Transformer[Token, Any]):
             buckets.setdefault(type(item), []).append(item)
         headers = buckets.get(n.Header, [])
         if len(headers) > 1:
-            raise _BuildError(Diagnostic(headers[1].span, _("a file holds one `policy` header")))
+            raise BuildError(Diagnostic(headers[1].span, _("a file holds one `policy` header")))
         return n.PolicyFile(
             path=self.file,
             header=headers[0] if headers else None,
@@ -197,7 +72,7 @@ class _Builder(Transformer[Token, Any]):
         fields: dict[str, Any] = {}
         for key, value, span in items[1:]:
             if key in fields:
-                raise _BuildError(Diagnostic(span, _("`{key}` is given twice in the header").format(
+                raise BuildError(Diagnostic(span, _("`{key}` is given twice in the header").format(
                     key=key,
                 )))
             fields[key] = value
@@ -222,10 +97,10 @@ class _Builder(Transformer[Token, Any]):
         registry = fields.pop("registry_file", None)
         if registry is not None:
             fields["registry_file"], fields["registry_span"] = registry
-        return n.Header(number=_unquote(items[0]), span=self._span(meta), **fields)
+        return n.Header(number=unquote(items[0]), span=self._span(meta), **fields)
 
     def title(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
-        return "title", _unquote(c[0]), self._span(meta)
+        return "title", unquote(c[0]), self._span(meta)
 
     def issuer(self, meta: Meta, c: list[Token]) -> tuple[str, n.Name, Span]:
         return "issuer", self._name(c[0]), self._span(meta)
@@ -263,14 +138,14 @@ class _Builder(Transformer[Token, Any]):
         return "interpreted_by", self._name(c[0]), self._span(meta)
 
     def replaces(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, ...], Span]:
-        return "replaces", tuple(_unquote(t) for t in c), self._span(meta)
+        return "replaces", tuple(unquote(t) for t in c), self._span(meta)
 
     def source_ref(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        file = (_unquote(c[0]), self._int(c[1]), self._int(c[2]), self._tspan(c[0]))
+        file = (unquote(c[0]), self._int(c[1]), self._int(c[2]), self._tspan(c[0]))
         return "source", file, self._span(meta)
 
     def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, Span], Span]:
-        return "registry_file", (_unquote(c[0]), self._tspan(c[0])), self._span(meta)
+        return "registry_file", (unquote(c[0]), self._tspan(c[0])), self._span(meta)
 
     # ---- declarations ----
     def unit_decl(self, meta: Meta, c: list[Any]) -> n.UnitDecl:
@@ -281,7 +156,7 @@ class _Builder(Transformer[Token, Any]):
                 aliases.extend(option[1])
             else:
                 kind = option[1]
-        full = _unquote(c[1]) if c[1] is not None else ""
+        full = unquote(c[1]) if c[1] is not None else ""
         return n.UnitDecl(self._name(c[0]), full, tuple(aliases), kind, self._span(meta))
 
     def unit_alias(self, meta: Meta, c: list[Token]) -> tuple[str, list[n.Name]]:
@@ -295,11 +170,11 @@ class _Builder(Transformer[Token, Any]):
         return n.EnumDecl(self._name(c[0]), members, c[1] is not None, self._span(meta))
 
     def enum_member(self, meta: Meta, c: list[Any]) -> n.EnumMember:
-        description = _unquote(c[1]) if c[1] is not None else ""
+        description = unquote(c[1]) if c[1] is not None else ""
         return n.EnumMember(c[0], description, self._span(meta))
 
     def label(self, meta: Meta, c: list[Token]) -> str:
-        return _unquote(c[0]) if c[0].type == "STRING" else str(c[0])
+        return unquote(c[0]) if c[0].type == "STRING" else str(c[0])
 
     def bool_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
         return n.TypeExpr("bool", span=self._span(meta))
@@ -317,7 +192,7 @@ class _Builder(Transformer[Token, Any]):
     def input_decl(self, meta: Meta, c: list[Any]) -> n.InputDecl:
         name, type_, *scopes, flow, presence, whole, description = c
         kind, default = presence if presence is not None else ("required", None)
-        text = _unquote(description) if description is not None else ""
+        text = unquote(description) if description is not None else ""
         span = self._span(meta)
         return n.InputDecl(
             self._name(name), type_, kind, default, text, span, part_of=whole,
@@ -346,49 +221,49 @@ class _Builder(Transformer[Token, Any]):
         name, documentary, question, *options, take, because = c
         return n.ReadingDecl(
             self._name(name),
-            _unquote(question),
+            unquote(question),
             tuple(options),
             self._name(take),
-            _unquote(because),
+            unquote(because),
             self._span(meta),
             documentary=documentary is not None,
         )
 
     def reading_option(self, meta: Meta, c: list[Token]) -> n.ReadingOption:
-        return n.ReadingOption(str(c[0]), _unquote(c[1]), self._span(meta))
+        return n.ReadingOption(str(c[0]), unquote(c[1]), self._span(meta))
 
     def repair_decl(self, meta: Meta, c: list[Token]) -> n.RepairDecl:
         return n.RepairDecl(
             self._name(c[0]),
             self._int(c[1]),
-            _unquote(c[2]),
-            _unquote(c[3]),
-            _unquote(c[4]),
+            unquote(c[2]),
+            unquote(c[3]),
+            unquote(c[4]),
             self._span(meta),
         )
 
     def define_decl(self, meta: Meta, c: list[Any]) -> n.Define:
-        description = _unquote(c[2]) if c[2] is not None else ""
+        description = unquote(c[2]) if c[2] is not None else ""
         return n.Define(self._name(c[0]), c[1], description, span=self._span(meta))
 
     def decide_decl(self, meta: Meta, c: list[Any]) -> n.Define:
-        description = _unquote(c[2]) if c[2] is not None else ""
+        description = unquote(c[2]) if c[2] is not None else ""
         return n.Define(self._name(c[0]), c[1], description, True, self._span(meta))
 
     def procedure_decl(self, meta: Meta, c: list[Any]) -> n.Procedure:
-        title = _unquote(c[1]) if c[1] is not None else ""
+        title = unquote(c[1]) if c[1] is not None else ""
         return n.Procedure(self._name(c[0]), title, tuple(c[2:]), self._span(meta))
 
     def aside_decl(self, meta: Meta, c: list[Token]) -> n.Aside:
-        return n.Aside(_unquote(c[0]), _unquote(c[1]), self._span(meta))
+        return n.Aside(unquote(c[0]), unquote(c[1]), self._span(meta))
 
     def step(self, meta: Meta, c: list[Token]) -> str:
-        return _unquote(c[0])
+        return unquote(c[0])
 
     # ---- targets and references ----
     def target(self, meta: Meta, c: list[Any]) -> n.Target:
         op, word, value, tolerance = c[1]
-        description = _unquote(c[2]) if c[2] is not None else ""
+        description = unquote(c[2]) if c[2] is not None else ""
         return n.Target(self._name(c[0]), op, word, value, tolerance, description, self._span(meta))
 
     def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
@@ -407,10 +282,10 @@ class _Builder(Transformer[Token, Any]):
     def refers(self, meta: Meta, c: list[Any]) -> n.Reference:
         kind = str(c[1]) if len(c) > 1 and c[1] is not None else ""
         number = c[2] if len(c) > 2 and c[2] is not None else ""
-        return n.Reference(_unquote(c[0]), kind, number, self._span(meta))
+        return n.Reference(unquote(c[0]), kind, number, self._span(meta))
 
     def refers_of(self, meta: Meta, c: list[Any]) -> n.Reference:
-        return n.Reference(_unquote(c[2]), str(c[0]), c[1], self._span(meta))
+        return n.Reference(unquote(c[2]), str(c[0]), c[1], self._span(meta))
 
     def ref_kind(self, meta: Meta, c: list[Token]) -> Token:
         return c[0]
@@ -437,7 +312,7 @@ class _Builder(Transformer[Token, Any]):
         items = c[2:]
         return n.Section(
             number=c[0],
-            title=_unquote(c[1]),
+            title=unquote(c[1]),
             quotes=tuple(i for i in items if isinstance(i, n.Quote)),
             notes=tuple(i[1] for i in items if isinstance(i, tuple) and i[0] == "note"),
             defines=tuple(i for i in items if isinstance(i, n.Define)),
@@ -458,7 +333,7 @@ class _Builder(Transformer[Token, Any]):
         leads, open_leads = self._names_of(items, "lead")
         return n.Clause(
             number=c[0],
-            title=_unquote(c[1]) if c[1] is not None else "",
+            title=unquote(c[1]) if c[1] is not None else "",
             quotes=tuple(i for i in items if isinstance(i, n.Quote)),
             notes=tuple(i[1] for i in items if isinstance(i, tuple) and i[0] == "note"),
             responsible=responsible,
@@ -477,10 +352,10 @@ class _Builder(Transformer[Token, Any]):
         return self.clause(meta, c, "task")
 
     def quote(self, meta: Meta, c: list[Token]) -> n.Quote:
-        return n.Quote(_unquote(c[0]), self._span(meta))
+        return n.Quote(unquote(c[0]), self._span(meta))
 
     def note(self, meta: Meta, c: list[Token]) -> tuple[str, str]:
-        return "note", _unquote(c[0])
+        return "note", unquote(c[0])
 
     def responsible(self, meta: Meta, c: list[Any]) -> tuple[str, list[n.Name], bool]:
         names = [self._name(t) for t in c if t is not None and t.type == "NAME"]
@@ -490,7 +365,7 @@ class _Builder(Transformer[Token, Any]):
         return str(c[0])
 
     def fund(self, meta: Meta, c: list[Any]) -> n.Fund:
-        return n.Fund(self._name(c[0]), c[1], tuple(c[2:-1]), _unquote(c[-1]), self._span(meta))
+        return n.Fund(self._name(c[0]), c[1], tuple(c[2:-1]), unquote(c[-1]), self._span(meta))
 
     def rule(self, meta: Meta, c: list[Any]) -> n.Rule:
         fields: dict[str, Any] = {
@@ -511,7 +386,7 @@ class _Builder(Transformer[Token, Any]):
             key, value, span = self._rule_item(item)
             if key in single:
                 if key in fields:
-                    raise _BuildError(Diagnostic(span,
+                    raise BuildError(Diagnostic(span,
                         _("a rule has one `{key}`; this is a second").format(key=key)))
                 fields[key] = value
             elif key == "responsible":
@@ -558,7 +433,7 @@ class _Builder(Transformer[Token, Any]):
         return self._name(c[0])
 
     def unspecified_amount(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        return self._item("amount", n.Unspecified(_unquote(c[0]), self._span(meta)), meta)
+        return self._item("amount", n.Unspecified(unquote(c[0]), self._span(meta)), meta)
 
     def cap(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
         return self._item("cap", n.Cap(c[0], tuple(c[1:]), self._span(meta)), meta)
@@ -573,10 +448,10 @@ class _Builder(Transformer[Token, Any]):
         return self._item("valid_by", self._name(c[0]), meta)
 
     def grants(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        return self._item("grants", _unquote(c[0]), meta)
+        return self._item("grants", unquote(c[0]), meta)
 
     def limit(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
-        text = _unquote(c[2]) if c[2] is not None else ""
+        text = unquote(c[2]) if c[2] is not None else ""
         return self._item("limits", n.Limit(self._name(c[0]), c[1], text, self._span(meta)), meta)
 
     def _rule_item(self, item: Any) -> tuple[str, Any, Span]:
@@ -598,92 +473,9 @@ class _Builder(Transformer[Token, Any]):
         return self._item("follows", [self._name(t) for t in c], meta)
 
     def law(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        return self._item("law", _unquote(c[0]), meta)
+        return self._item("law", unquote(c[0]), meta)
 
     # ---- expressions ----
-    def if_expr(self, meta: Meta, c: list[Any]) -> n.If:
-        return n.If(c[0], c[1], c[2], self._span(meta))
-
-    def or_(self, meta: Meta, c: list[Any]) -> n.Or:
-        return n.Or(c[0], c[1], self._span(meta))
-
-    def and_(self, meta: Meta, c: list[Any]) -> n.And:
-        return n.And(c[0], c[1], self._span(meta))
-
-    def not_(self, meta: Meta, c: list[Any]) -> n.Not:
-        return n.Not(c[0], self._span(meta))
-
-    def compare(self, meta: Meta, c: list[Any]) -> n.Compare:
-        word = str(c[1])
-        return n.Compare(BOUND_OPS[word], word, c[0], c[2], self._span(meta))
-
-    def bound_before(self, meta: Meta, c: list[Any]) -> n.Compare:
-        return self.compare(meta, c)
-
-    def bound_after(self, meta: Meta, c: list[Any]) -> n.Compare:
-        word = str(c[2])
-        return n.Compare(BOUND_OPS[word], word, c[0], c[1], self._span(meta))
-
-    def prefix_bound(self, meta: Meta, c: list[Token]) -> Token:
-        return c[0]
-
-    suffix_bound = prefix_bound
-    tier_mode = prefix_bound
-
-    def is_(self, meta: Meta, c: list[Any]) -> n.Is:
-        return n.Is(c[0], c[1], self._span(meta))
-
-    def in_(self, meta: Meta, c: list[Any]) -> n.In:
-        return n.In(c[0], tuple(x for x in c[1:] if x is not None), self._span(meta))
-
-    def arith(self, meta: Meta, c: list[Any]) -> n.Arith:
-        return n.Arith(ARITH_OPS[str(c[1])], c[0], c[2], self._span(meta))
-
-    def of(self, meta: Meta, c: list[Any]) -> n.Of:
-        return n.Of(c[0], c[1], self._span(meta))
-
-    def quantity(self, meta: Meta, c: list[Any]) -> n.QuantityLit:
-        self._check_digits(c[0])
-        return n.QuantityLit(str(c[0]), c[1] or "", self._span(meta))
-
-    def _check_digits(self, token: Token) -> None:
-        # Exact arithmetic has a precision; numbers in policies never need 30 digits. (Python
-        # itself refuses to convert more than 4,300 digits: this limit keeps them all a message.)
-        text = str(token)
-        if len(text.replace(".", "")) > MAX_DIGITS:
-            shown = f"{text[:12]}…" if len(text) > 24 else text
-            raise _BuildError(
-                Diagnostic(
-                    self._tspan(token),
-                    _("`{shown}` has more than {MAX_DIGITS} digits ({len_text} characters)").format(
-                        shown=shown, MAX_DIGITS=MAX_DIGITS, len_text=len(text),
-                    ),
-                    _("a shorter number"),
-                )
-            )
-
-    def _int(self, token: Token) -> int:
-        self._check_digits(token)
-        return int(token)
-
-    def percent(self, meta: Meta, c: list[Token]) -> n.PercentLit:
-        self._check_digits(c[0])
-        return n.PercentLit(str(c[0]), self._span(meta))
-
-    def measure(self, meta: Meta, c: list[Token]) -> str:
-        return "/".join(str(t) for t in c)
-
-    def ref(self, meta: Meta, c: list[Token]) -> n.Ref:
-        return n.Ref(str(c[0]), self._span(meta))
-
-    def call(self, meta: Meta, c: list[Any]) -> n.Call:
-        return n.Call(str(c[0]), tuple(a for a in c[1:] if a is not None), self._span(meta))
-
-    def aggregate_over(self, meta: Meta, c: list[Any]) -> n.Aggregate:
-        return n.Aggregate(str(c[0]), c[1], str(c[2]), c[3], self._span(meta))
-
-    def aggregate_where(self, meta: Meta, c: list[Any]) -> n.Aggregate:
-        return n.Aggregate(str(c[0]), c[1], "", c[2], self._span(meta))
 
     # ---- households (issue 12) ----
     def group_decl(self, meta: Meta, c: list[Any]) -> n.GroupDecl:
@@ -691,7 +483,7 @@ class _Builder(Transformer[Token, Any]):
 
     def role_decl(self, meta: Meta, c: list[Any]) -> n.RoleDecl:
         least, most = c[1]
-        text = _unquote(c[2]) if c[2] is not None else ""
+        text = unquote(c[2]) if c[2] is not None else ""
         return n.RoleDecl(self._name(c[0]), least, most, text, self._span(meta))
 
     def role_one(self, meta: Meta, c: list[Any]) -> tuple[int, int | None]:
@@ -706,77 +498,14 @@ class _Builder(Transformer[Token, Any]):
     def each_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("each", self._name(c[0]), meta)
 
-    def index(self, meta: Meta, c: list[Any]) -> n.Index:
-        return n.Index(str(c[0]), c[1], self._span(meta))
-
-    def true(self, meta: Meta, c: list[Any]) -> n.BoolLit:
-        return n.BoolLit(True, self._span(meta))
-
-    def false(self, meta: Meta, c: list[Any]) -> n.BoolLit:
-        return n.BoolLit(False, self._span(meta))
-
-    def date(self, meta: Meta, c: list[Token]) -> n.DateLit:
-        return n.DateLit(self._date(c[0]), self._span(meta))
-
-    def reading_is(self, meta: Meta, c: list[Token]) -> n.ReadingIs:
-        return n.ReadingIs(str(c[0]), str(c[1]), self._span(meta))
-
-    def labelled(self, meta: Meta, c: list[Any]) -> n.Labelled:
-        return n.Labelled(_unquote(c[0]), c[1], self._span(meta))
-
-    def any_of(self, meta: Meta, c: list[Any]) -> n.AnyOf:
-        return n.AnyOf(tuple(x for x in c if x is not None), self._span(meta))
-
-    def all_of(self, meta: Meta, c: list[Any]) -> n.AllOf:
-        return n.AllOf(tuple(x for x in c if x is not None), self._span(meta))
-
-    def tiers(self, meta: Meta, c: list[Any]) -> n.Tiers:
-        subject, mode, prior, *rows = c
-        return n.Tiers(
-            subject, str(mode), prior, tuple(r for r in rows if r is not None), self._span(meta)
-        )
-
-    def tier_row(self, meta: Meta, c: list[Any]) -> n.TierRow:
-        return n.TierRow(c[0], c[1], self._span(meta))
-
-    def threshold_before(self, meta: Meta, c: list[Any]) -> n.Threshold:
-        word = str(c[0])
-        return n.Threshold(BOUND_OPS[word], word, c[1], self._span(meta))
-
-    def threshold_after(self, meta: Meta, c: list[Any]) -> n.Threshold:
-        word = str(c[1])
-        return n.Threshold(BOUND_OPS[word], word, c[0], self._span(meta))
-
-    threshold_symbol = threshold_before
-
-    def schedule(self, meta: Meta, c: list[Any]) -> n.Schedule:
-        return n.Schedule(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
-
-    def schedule_row(self, meta: Meta, c: list[Any]) -> n.ScheduleRow:
-        first = self._int(c[0])
-        last = self._int(c[1]) if c[1] is not None else first
-        return n.ScheduleRow(first, last, c[2], self._span(meta))
-
-    def progressive(self, meta: Meta, c: list[Any]) -> n.Progressive:
-        return n.Progressive(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
-
-    def band_row(self, meta: Meta, c: list[Any]) -> n.Band:
-        return n.Band(c[0], c[1], self._span(meta))
-
-    def dated(self, meta: Meta, c: list[Any]) -> n.Dated:
-        return n.Dated(c[0], tuple(r for r in c[1:] if r is not None), self._span(meta))
-
-    def dated_row(self, meta: Meta, c: list[Any]) -> n.DatedRow:
-        source = _unquote(c[2]) if c[2] is not None else ""
-        return n.DatedRow(self._date(c[0]), c[1], source, self._span(meta))
 
     # ---- conventions, rounding, shared caps (issue 12) ----
     def convention_decl(self, meta: Meta, c: list[Any]) -> n.Convention:
-        because = _unquote(c[2]) if c[2] is not None else ""
+        because = unquote(c[2]) if c[2] is not None else ""
         return n.Convention(self._name(c[0]), self._name(c[1]), because, self._span(meta))
 
     def rounding_decl(self, meta: Meta, c: list[Any]) -> n.Rounding:
-        because = _unquote(c[2]) if c[2] is not None else ""
+        because = unquote(c[2]) if c[2] is not None else ""
         return n.Rounding(self._name(c[0]), self._name(c[1]), because, self._span(meta))
 
     def round_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
@@ -794,7 +523,7 @@ class _Builder(Transformer[Token, Any]):
                 fields["over"].extend(value)
             elif fields[key] is not None:
                 second = _("a shared_cap has one `{key}`; this is a second").format(key=key)
-                raise _BuildError(Diagnostic(span, second))
+                raise BuildError(Diagnostic(span, second))
             else:
                 fields[key] = value
         amount, scopes = fields["limit"] if fields["limit"] is not None else (None, ())
@@ -823,5 +552,5 @@ class _Builder(Transformer[Token, Any]):
         return n.CapMember("clause", c[0], self._span(meta))
 
     def shared_order(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
-        because = _unquote(c[1]) if c[1] is not None else ""
+        because = unquote(c[1]) if c[1] is not None else ""
         return "order", (self._name(c[0]), because), self._span(meta)

@@ -77,7 +77,8 @@ def fuzz_check(data: bytes) -> None:
     from policyc.compiler.checker import check
     from policyc.compiler.codegen import generate
     from policyc.compiler.coverage import coverage
-    from policyc.compiler.lint import lint, lint_folder
+    from policyc.compiler.lint import lint
+    from policyc.compiler.lint_units import lint_folder
     from policyc.compiler.parser import parse
 
     text = _text(data)

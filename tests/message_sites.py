@@ -35,10 +35,12 @@ MESSAGE_CALLS = frozenset(
         "PathRefused",
         "BatchError",
         "_BuildError",
+        "BuildError",
         "ProblemsError",
         "UsageError",
         "_mismatch",
         "_BadString",
+        "BadString",
         "ValueError",
     }
 )

@@ -22,7 +22,8 @@ import pytest
 duckdb = pytest.importorskip("duckdb")
 
 from policyc.batch import Batch, run_batch  # noqa: E402
-from policyc.cases import Where, _from_yaml, validate_inputs  # noqa: E402
+from policyc.case_files import Where, from_yaml  # noqa: E402
+from policyc.case_values import validate_inputs  # noqa: E402
 from policyc.compiler import nodes as n  # noqa: E402
 from policyc.compiler.batch import generate_batch  # noqa: E402
 from policyc.compiler.checker import CheckedPolicy  # noqa: E402
@@ -210,7 +211,7 @@ def per_case_inputs(policy: CheckedPolicy, row: dict[str, str]) -> dict[str, Any
         else:
             lines.append(f"{name}: {text}")
     lines += [f"{name}: {{{', '.join(items)}}}" for name, items in tallies.items()]
-    root = _from_yaml("\n".join(lines) or "{}", "case.yaml")
+    root = from_yaml("\n".join(lines) or "{}", "case.yaml")
     problems: list[str] = []
     inputs = validate_inputs(root.value, policy, problems, Where("case.yaml"))
     assert not problems, problems

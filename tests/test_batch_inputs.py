@@ -15,7 +15,8 @@ import pytest
 duckdb = pytest.importorskip("duckdb")
 
 from policyc.batch import Batch, BatchError, run_batch  # noqa: E402
-from policyc.cases import Where, _from_yaml, validate_inputs  # noqa: E402
+from policyc.case_files import Where, from_yaml  # noqa: E402
+from policyc.case_values import validate_inputs  # noqa: E402
 from policyc.compiler.batch import generate_batch  # noqa: E402
 from policyc.compiler.errors import InputError  # noqa: E402
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy  # noqa: E402
@@ -36,7 +37,7 @@ def per_case_problem(policy: CompiledPolicy, name: str, cell: str) -> str | None
     base = "" if name == "申请人类型" else "申请人类型: 推荐者\n"  # a key twice is refused
     text = f"{base}{name}: {cell}\n"
     try:
-        root = _from_yaml(text, "case.yaml")
+        root = from_yaml(text, "case.yaml")
     except InputError as exc:  # .nan and the like, refused as the file is read
         return str(exc).split(": ", 1)[1]
     problems: list[Problem] = []
@@ -256,7 +257,7 @@ def test_a_daily_series_in_csv_and_json_lines(tmp_path: Path) -> None:
     from policyc.runtime.quantity import Quantity
 
     for got, series in zip(results[0], days, strict=True):
-        root = _from_yaml(f"预测日AQI: {series}", "case.yaml")
+        root = from_yaml(f"预测日AQI: {series}", "case.yaml")
         problems: list[str] = []
         inputs = validate_inputs(root.value, policy.checked, problems, Where("case.yaml"))
         assert inputs["预测日AQI"] == tuple(Quantity.of(v, "AQI") for v in series)

@@ -143,10 +143,11 @@ def members_yaml_would_retype(tmp_path_factory: pytest.TempPathFactory) -> Compi
 
 def yaml_case_value(policy: CompiledPolicy, name: str, text: str) -> tuple[object, str | None]:
     """(the value, the message) a YAML case with `name: text` (unquoted) gets."""
-    from policyc.cases import Where, _from_yaml, validate_inputs
+    from policyc.case_files import Where, from_yaml
+    from policyc.case_values import validate_inputs
     from policyc.problems import Problem
 
-    root = _from_yaml(f"{name}: {text}\n", "case.yaml")
+    root = from_yaml(f"{name}: {text}\n", "case.yaml")
     problems: list[Problem] = []
     values = validate_inputs(root.value, policy.checked, problems, Where("case.yaml"))
     message = problems[0].message.split(f"input `{name}`: ", 1)[1] if problems else None

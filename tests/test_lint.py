@@ -13,7 +13,9 @@ import pytest
 
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import Diagnostic, Severity
-from policyc.compiler.lint import lint, lint_folder, number_value
+from policyc.compiler.lint import lint
+from policyc.compiler.lint_document import number_value
+from policyc.compiler.lint_units import lint_folder
 from policyc.compiler.pipeline import check_policy
 from tests.conftest import REPO, PolicyFactory
 

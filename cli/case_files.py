@@ -1,0 +1,453 @@
+"""Case files read safely (YAML or JSON), every value with the place it was written.
+
+`read_case_file(path)` and `read_case_text(text, name, as_json)` return a `Node` tree (numbers as
+exact Decimal from their text, never float; dates as dates; YAML's aliases converted once);
+they raise InputError for what is not a readable case (a folder, a file over `MAX_CASE_BYTES`,
+not UTF-8, invalid syntax, nesting past `MAX_DEPTH`, NaN) and `DuplicateKeys` (a ProblemsError
+carrying the tree read with each key's first value) for keys written twice. `read_json_data`
+reads a JSON body as plain data by the C parser, falling back to the locating reader only for
+a body with a problem to report; `plain_data` / `wrap_plain` convert between the two shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import json.decoder
+import json.scanner
+from bisect import bisect_right
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from policyc.compiler.errors import InputError
+from policyc.compiler.i18n import _, json_reason
+from policyc.problems import Problem, ProblemsError
+from policyc.runtime.dates import parse_iso_date
+
+MAX_CASE_BYTES = 5_000_000
+MAX_DEPTH = 32
+
+
+@attrs.frozen
+class Where:
+    """A place in a case file, for messages."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+
+    def problem(self, message: str, field: str | None = None) -> Problem:
+        return Problem(message, self.path, self.line or None, self.column or None, field)
+
+
+@attrs.frozen
+class Node:
+    """A case-file value with where it was written."""
+
+    value: Any  # str | Decimal | bool | date | None | list[Node] | dict[str, Node]
+    where: Where
+    # An unquoted scalar's text as written (a YAML plain scalar, a CSV cell), which an input of
+    # an enum reads as a member when YAML's type for it does not fit (`yes`, `12`); else None.
+    text: str | None = None
+
+
+def read_case_file(path: Path) -> Node:
+    """The parsed file as `Node`s; raises InputError for anything that is not a readable case."""
+    try:
+        if path.is_dir():
+            raise InputError(
+                _("{path}: is a folder, expected a case file (.yaml or .json)").format(
+                    path=path,
+                )
+            )
+        if path.exists() and not path.is_file():
+            raise InputError(
+                _("{path}: not a regular file, expected a case file (.yaml or .json)").format(
+                    path=path,
+                )
+            )
+        size = path.stat().st_size
+        if size > MAX_CASE_BYTES:
+            raise InputError(
+                _("{path}: {size} bytes is too large for a case file").format(
+                    path=path,
+                    size=size,
+                )
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(_("{path}: no such file").format(path=path)) from None
+    except OSError as exc:
+        raise InputError(
+            _("{path}: cannot read ({exc_strerror})").format(
+                path=path,
+                exc_strerror=exc.strerror,
+            )
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            _("{path}: not UTF-8 text (bad byte at offset {exc_start})").format(
+                path=path,
+                exc_start=exc.start,
+            )
+        ) from None
+    return read_case_text(text, str(path), as_json=path.suffix.lower() == ".json")
+
+
+class _Offsets:
+    """Line and column (1-based, in characters) of an offset into a text."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        at = text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
+
+    def where(self, path: str, offset: int) -> Where:
+        line = bisect_right(self.starts, offset)
+        return Where(path, line, offset - self.starts[line - 1] + 1)
+
+
+@attrs.frozen
+class _JsonObject:
+    """A JSON object as parsed: its pairs in order and each key's offset."""
+
+    pairs: list[tuple[str, Any]]
+    key_offsets: list[int]
+
+
+@attrs.frozen
+class _JsonArray:
+    items: list[Any]
+    offsets: list[int]
+
+
+_Scan = Callable[[str, int], tuple[Any, int]]
+
+
+def _recording(scan_once: _Scan, spans: list[tuple[int, int]]) -> _Scan:
+    """`scan_once` that notes where each value it reads starts and ends."""
+
+    def scan(text: str, index: int) -> tuple[Any, int]:
+        value, end = scan_once(text, index)
+        spans.append((index, end))
+        return value, end
+
+    return scan
+
+
+def _located_object(
+    text_and_end: tuple[str, int],
+    strict: bool,
+    scan_once: _Scan,
+    object_hook: Any,
+    object_pairs_hook: Any,
+    memo: dict[str, str] | None = None,
+) -> tuple[_JsonObject, int]:
+    # The standard library's object parser, with each member value's span noted: a member's
+    # key is the first `"` after the previous member (only `,` and whitespace lie between),
+    # which places every key without a JSON parser of our own.
+    text, start = text_and_end
+    spans: list[tuple[int, int]] = []
+    pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
+        (text, start), strict, _recording(scan_once, spans), None, list, memo
+    )
+    key_offsets: list[int] = []
+    boundary = start
+    for value_start, value_end in spans:
+        key_offsets.append(text.index('"', boundary, value_start))
+        boundary = value_end
+    return _JsonObject(pairs, key_offsets), end
+
+
+def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_JsonArray, int]:
+    text, start = text_and_end
+    spans: list[tuple[int, int]] = []
+    items, end = json.decoder.JSONArray(  # type: ignore[attr-defined]
+        (text, start), _recording(scan_once, spans)
+    )
+    return _JsonArray(items, [value_start for value_start, _ in spans]), end
+
+
+def from_json(text: str, path: str) -> Node:
+    def reject(constant: str) -> Any:
+        raise InputError(
+            _("{path}: `{constant}` is not a number a case may hold").format(
+                path=path,
+                constant=constant,
+            )
+        )
+
+    # The pure-Python scanner, because only it lets objects and arrays note their places.
+    decoder = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
+    decoder.parse_object = _located_object  # type: ignore[attr-defined]
+    decoder.parse_array = _located_array  # type: ignore[attr-defined]
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
+    try:
+        data = decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            _("{path}:{exc_lineno}:{exc_colno}: invalid JSON: {exc_msg}").format(
+                path=path,
+                exc_lineno=exc.lineno,
+                exc_colno=exc.colno,
+                exc_msg=json_reason(exc.msg),
+            )
+        ) from None
+    except RecursionError:
+        raise InputError(_("{path}: nested too deeply").format(path=path)) from None
+    places = _JsonPlaces(path, _Offsets(text), [])
+    first = len(text) - len(text.lstrip())
+    root = _wrap_json(data, places.at(first), 0, places)
+    if places.duplicates:
+        raise DuplicateKeys(places.duplicates, root)
+    return root
+
+
+class DuplicateKeys(ProblemsError):
+    """Keys written twice in a case file. `root` is the file read with each key's first value,
+    so that `load_case` reports the file's other problems beside these, all at once."""
+
+    def __init__(self, problems: list[Problem], root: Node):
+        super().__init__(problems)
+        self.root = root
+
+
+@attrs.frozen
+class _JsonPlaces:
+    path: str
+    offsets: _Offsets
+    duplicates: list[Problem]
+
+    def at(self, offset: int) -> Where:
+        return self.offsets.where(self.path, offset)
+
+
+def _wrap_json(value: Any, where: Where, depth: int, places: _JsonPlaces) -> Node:
+    if depth > MAX_DEPTH:
+        raise InputError(_("{where}: nested too deeply").format(where=where))
+    if isinstance(value, _JsonObject):
+        items: dict[str, Node] = {}
+        for (key, item), offset in zip(value.pairs, value.key_offsets, strict=True):
+            key_where = places.at(offset)
+            if key in items:
+                places.duplicates.append(_duplicate(key, items[key].where, key_where))
+                continue
+            # A field's problems are reported where its name is written.
+            items[key] = Node(_wrap_json(item, key_where, depth + 1, places).value, key_where)
+        return Node(items, where)
+    if isinstance(value, _JsonArray):
+        return Node(
+            [
+                _wrap_json(item, places.at(offset), depth + 1, places)
+                for item, offset in zip(value.items, value.offsets, strict=True)
+            ],
+            where,
+        )
+    return Node(value, where)
+
+
+def _duplicate(key: str, first: Where, again: Where) -> Problem:
+    return again.problem(
+        _(
+            "`{key}` is written twice, first at {first_line}:{first_column} and again here; "
+            "keep one (a case must not say two things about one field)"
+        ).format(
+            key=key,
+            first_line=first.line,
+            first_column=first.column,
+        ),
+        key,
+    )
+
+
+def from_yaml(text: str, path: str) -> Node:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        place = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        raise InputError(
+            _("{place}: invalid YAML: {exc_problem}").format(
+                place=place,
+                exc_problem=exc.problem,
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(_("{path}: invalid YAML: {exc}").format(path=path, exc=exc)) from None
+    except RecursionError:
+        raise InputError(_("{path}: nested too deeply").format(path=path)) from None
+    if root is None:
+        raise InputError(
+            _("{path}: the file is empty; expected a case with `inputs:`").format(
+                path=path,
+            )
+        )
+    duplicates: list[Problem] = []
+    converted = _convert(root, path, 0, {}, duplicates)
+    if duplicates:
+        raise DuplicateKeys(duplicates, converted)
+    return converted
+
+
+_BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
+
+
+def _convert(
+    node: yaml.Node, path: str, depth: int, seen: dict[int, Node], duplicates: list[Problem]
+) -> Node:
+    # Aliases come back as the same node object: convert each once, so that anchors which
+    # expand exponentially cost nothing.
+    if id(node) in seen:
+        return seen[id(node)]
+    where = Where(path, node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        raise InputError(_("{where}: nested too deeply").format(where=where))
+    result: Node
+    if isinstance(node, yaml.MappingNode):
+        items: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError(_("{where}: a key must be a plain name").format(where=where))
+            # A field's problems are reported where its name is written.
+            key_where = Where(path, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            key = str(key_node.value)
+            if key in items:
+                duplicates.append(_duplicate(key, items[key].where, key_where))
+                continue
+            value = _convert(value_node, path, depth + 1, seen, duplicates)
+            items[key] = Node(value.value, key_where, value.text)
+        result = Node(items, where)
+    elif isinstance(node, yaml.SequenceNode):
+        result = Node([_convert(v, path, depth + 1, seen, duplicates) for v in node.value], where)
+    else:
+        plain = isinstance(node, yaml.ScalarNode) and node.style is None
+        result = Node(scalar_value(node, where), where, str(node.value) if plain else None)
+    seen[id(node)] = result
+    return result
+
+
+def scalar_value(node: yaml.Node, where: Where) -> Any:
+    text = str(node.value)
+    tag = node.tag.rsplit(":", 1)[-1]
+    if tag in ("int", "float"):
+        cleaned = text.replace("_", "")
+        if cleaned.lower().lstrip("+-") in (".nan", ".inf"):
+            raise InputError(
+                _("{where}: `{text}` is not a number a case may hold").format(
+                    where=where,
+                    text=text,
+                )
+            )
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            return text  # 0x1F and the like: left as text, rejected by the field's check
+        return number
+    if tag == "bool":
+        return _BOOLS.get(text.lower(), text)
+    if tag == "null":
+        return None
+    if tag == "timestamp":
+        try:
+            return parse_iso_date(text)
+        except ValueError:
+            return text  # reported by the field that holds it, with the field's name
+    return text
+
+
+def read_case_text(text: str, name: str, as_json: bool) -> Node:
+    """A case's text parsed as `read_case_file` parses a file (JSON or YAML): numbers exact,
+    places named after `name`; raises InputError."""
+    if len(text.encode("utf-8")) > MAX_CASE_BYTES:
+        raise InputError(_("{name}: too large for a case file").format(name=name))
+    if not text.strip():
+        raise InputError(
+            _("{name}: the file is empty; expected a case with `inputs:`").format(
+                name=name,
+            )
+        )
+    if as_json:
+        return from_json(text, name)
+    return from_yaml(text, name)
+
+
+class _Unplain(Exception):
+    """The fast JSON reading met something only the locating reader words well."""
+
+
+def _pairs_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _Unplain
+    return found
+
+
+def _refuse_constant(constant: str) -> Any:
+    raise _Unplain
+
+
+def _shallow(value: Any, depth: int = 0) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(_shallow(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return all(_shallow(v, depth + 1) for v in value)
+    return True
+
+
+def read_json_data(text: str, name: str) -> Any:
+    """A JSON case (or list of cases) as plain data, exactly `plain_data(read_case_text(text,
+    name, as_json=True))`, read by the standard library's C parser: the web service reads
+    every body this way. Only a body with a problem to report (invalid JSON, a key written
+    twice, NaN, too deep) is read again by the locating reader, for its `line:column`
+    messages; raises InputError as `read_case_text` does."""
+    if len(text.encode("utf-8")) <= MAX_CASE_BYTES and text.strip():
+        try:
+            data = json.loads(
+                text,
+                parse_float=Decimal,
+                parse_int=Decimal,
+                parse_constant=_refuse_constant,
+                object_pairs_hook=_pairs_once,
+            )
+        except (ValueError, _Unplain, RecursionError):
+            pass
+        else:
+            if _shallow(data):
+                return data
+    return plain_data(read_case_text(text, name, as_json=True))
+
+
+def plain_data(node: Node) -> Any:
+    """A parsed case as plain data: dicts, lists, Decimal, str, bool, date, None."""
+    return _plain(node)
+
+
+def wrap_plain(value: Any, where: Where, depth: int) -> Node:
+    if depth > MAX_DEPTH:
+        raise InputError(_("{where}: nested too deeply").format(where=where))
+    if isinstance(value, dict):
+        return Node({str(k): wrap_plain(v, where, depth + 1) for k, v in value.items()}, where)
+    if isinstance(value, list):
+        return Node([wrap_plain(v, where, depth + 1) for v in value], where)
+    return Node(value, where)
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node.value, dict):
+        return {k: _plain(v) for k, v in node.value.items()}
+    if isinstance(node.value, list):
+        return [_plain(v) for v in node.value]
+    return node.value

@@ -1,0 +1,244 @@
+"""A case's input values checked against the inputs a policy declares.
+
+`validate_inputs(given, policy, problems, where)` returns each input's value (a Quantity in the
+declared measure, a bool, a date, an enum member, a series, a tally by enum), defaults for inputs
+left out, and appends a Problem naming the field for each unknown, missing or ill-typed input;
+values per period are left under `SERIES` (`take_series` removes them). `read_value(info, node,
+policy)` reads one value, raising `FieldError` with what was expected.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from policyc import case_people
+from policyc.case_files import Node, Where
+from policyc.case_words import as_written, shown_value, yes_no_note
+from policyc.compiler.checker import CheckedPolicy, InputInfo
+from policyc.compiler.errors import did_you_mean
+from policyc.compiler.i18n import _
+from policyc.problems import Problem
+from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
+
+
+def value_reader(policy: CheckedPolicy) -> case_people.ValueReader:
+    def read(info: InputInfo, node: Node) -> Any:
+        try:
+            return read_value(info, node, policy)
+        except FieldError as exc:
+            raise ValueError(str(exc)) from None
+
+    return read
+
+
+SERIES = "\x00series"  # where validate_inputs leaves an input's values per period
+
+
+def take_series(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return inputs.pop(SERIES, {})  # type: ignore[no-any-return]
+
+
+def validate_inputs(
+    given: dict[str, Node], policy: CheckedPolicy, problems: list[Problem], where: Where
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, node in given.items():
+        field = f"inputs.{name}"
+        info = policy.inputs.get(name)
+        if info is None:
+            hint = did_you_mean(name, list(policy.inputs))
+            problems.append(
+                node.where.problem(
+                    _("unknown input `{name}`{hint}").format(
+                        name=name,
+                        hint=hint,
+                    ),
+                    field,
+                )
+            )
+            continue
+        if node.value is None:
+            continue  # written but left empty: the same as not given
+        people = policy.people
+        if name in people.member_inputs:
+            per_member = _(
+                "input `{name}` is per member: give it under `members: NAME: inputs:`"
+            ).format(name=name)
+            problems.append(node.where.problem(per_member, field))
+            continue
+        try:
+            if name in people.period_of:
+                value, series = case_people.periodic_value(
+                    name, info, node, value_reader(policy), name in people.flows, field, problems
+                )
+                if series:
+                    values.setdefault(SERIES, {})[name] = series
+                elif value is not None:
+                    values[name] = value
+            else:
+                values[name] = read_value(info, node, policy)
+        except (FieldError, ValueError) as exc:
+            problems.append(
+                node.where.problem(_("input `{name}`: {exc}").format(name=name, exc=exc), field)
+            )
+    for name, info in policy.inputs.items():
+        if name in values or name in values.get(SERIES, {}):
+            continue
+        if name in policy.people.member_inputs:
+            continue  # a member's: a member that lacks it leaves what reads it undetermined
+        left_empty = name in given and given[name].value is None
+        if info.decl.presence == "required" and (name not in given or left_empty):
+            problems.append(
+                where.problem(
+                    _("missing input `{name}`: expected {describe_info_policy}").format(
+                        name=name,
+                        describe_info_policy=describe_input(info, policy),
+                    ),
+                    f"inputs.{name}",
+                )
+            )
+        elif info.decl.presence == "default":
+            values[name] = default_value(info, policy)
+    return values
+
+
+class FieldError(Exception):
+    pass
+
+
+def describe_input(info: InputInfo, policy: CheckedPolicy) -> str:
+    kind = info.type.kind
+    if kind == "enum":
+        return _("one of ") + ", ".join(policy.enums[info.type.enum])
+    if kind == "bool":
+        return _("true or false")
+    if kind == "date":
+        return _("a date (YYYY-MM-DD)")
+    if kind == "series":
+        return _("a list of numbers of {value}").format(
+            value=info.measure.name if info.measure else "plain units",
+        )
+    measure = info.measure.name if info.measure else ""
+    if kind == "keyed":
+        members = ", ".join(policy.enums[info.type.enum])
+        return _("a mapping from {info_type_enum} ({members}) to {measure}").format(
+            info_type_enum=info.type.enum,
+            members=members,
+            measure=measure,
+        )
+    return _("a number of {measure} (a bare number is read in {bare})").format(
+        measure=measure or _("plain units"), bare=measure or _("units")
+    )
+
+
+def read_value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
+    kind, value = info.type.kind, node.value
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if value in ("是", "否"):
+            return value == "是"
+        raise FieldError(
+            _("expected true or false, got {shown_value}").format(
+                shown_value=shown_value(value),
+            )
+        )
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_iso_date(str(as_written(node)))
+        except ValueError as exc:
+            raise FieldError(f"{exc}{yes_no_note(node)}") from None
+    if kind == "enum":
+        # A member is text: an unquoted `yes` or `12` is read as written, not as YAML's type.
+        members = policy.enums[info.type.enum]
+        if node.text is not None:
+            value = node.text
+        if isinstance(value, str) and value in members:
+            return value
+        close = did_you_mean(str(value), members) if isinstance(value, str) else ""
+        raise FieldError(
+            _("expected one of {join_members}, got {shown_value}{close}").format(
+                join_members=", ".join(members),
+                shown_value=shown_value(value),
+                close=close,
+            )
+        )
+    if kind == "series":
+        if not isinstance(value, list):
+            raise FieldError(
+                _("expected a list of numbers of {value} (one per day), got {shown_value}").format(
+                    value=info.measure.name if info.measure else "",
+                    shown_value=shown_value(value),
+                )
+            )
+        if not value:
+            raise FieldError(_("expected at least one value (one per day), got an empty list"))
+        return tuple(read_quantity(info, item.value, True, item) for item in value)
+    if kind == "keyed":
+        if not isinstance(value, dict):
+            raise FieldError(
+                _("expected {describe_info_policy}, got {shown_value}").format(
+                    describe_info_policy=describe_input(info, policy),
+                    shown_value=shown_value(value),
+                )
+            )
+        members = policy.enums[info.type.enum]
+        tally: dict[str, Quantity] = {}
+        for member in members:
+            entry = value.get(member)
+            tally[member] = (
+                read_quantity(info, entry.value, False, entry)
+                if entry is not None
+                else Quantity.of(0, info.measure)  # type: ignore[arg-type]
+            )
+        unknown = [k for k in value if k not in members]
+        if unknown:
+            raise FieldError(
+                _("`{unknown_0}` is not one of {join_members}").format(
+                    unknown_0=unknown[0],
+                    join_members=", ".join(members),
+                )
+            )
+        return tally
+    return read_quantity(info, value, False, node)
+
+
+def read_quantity(
+    info: InputInfo, value: Any, series: bool = False, node: Node | None = None
+) -> Quantity:
+    """`value` read in the input's measure; `node`, where it was written, for the message."""
+    assert info.measure is not None
+    if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
+        shown, note = (
+            (shown_value(as_written(node)), yes_no_note(node)) if node else (shown_value(value), "")
+        )
+        raise FieldError(
+            _("expected a number of {info_measure_name}, got {shown_value}").format(
+                info_measure_name=info.measure.name, shown_value=shown
+            )
+            + note
+        )
+    dims = info.type.dims if not series else info.measure.dims
+    try:
+        return read_input_quantity(value, info.measure, dims)
+    except MeasureError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def default_value(info: InputInfo, policy: CheckedPolicy) -> Any:
+    from policyc.compiler import nodes as n
+    from policyc.compiler.checker import constant
+
+    default = info.decl.default
+    if isinstance(default, n.BoolLit):
+        return default.value
+    if isinstance(default, n.DateLit):
+        return default.value
+    if isinstance(default, n.Expr):
+        return constant(default)
+    return default

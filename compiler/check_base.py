@@ -1,0 +1,66 @@
+"""The checker's state: what every family of checks reads and fills, and how they report.
+
+`CheckerBase` holds the declarations found so far (inputs, enums, tables, readings, defines and
+their types), what later stages need (quote lines, conventions, rounding, shared caps, parts,
+households) and the bookkeeping of the checks in progress (the rule being checked, whether a
+member is in view). `error` and `warn` collect diagnostics; nothing here raises. The families
+of checks subclass it: `expr_types`, `declarations`, `received_text`, `header_checks`,
+`rule_checks`; `compiler.checker` joins them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from policyc.compiler import group_checks
+from policyc.compiler import nodes as n
+from policyc.compiler.checked import InputInfo, Type
+from policyc.compiler.errors import Diagnostic, Severity, Span
+from policyc.compiler.registry import Registry
+from policyc.runtime.amounts import Rounding, SharedCapPlan
+from policyc.runtime.quantity import Dims
+
+
+class CheckerBase:
+    def __init__(self, file: n.PolicyFile, text: str):
+        self.file = file
+        self.sources: dict[str, str] = {file.path: text}
+        self.diagnostics: list[Diagnostic] = []
+        self.registry = Registry()
+        self.inputs: dict[str, InputInfo] = {}
+        self.enums: dict[str, tuple[str, ...]] = {}
+        self.tables: dict[str, n.TableDecl] = {}
+        self.readings: dict[str, n.ReadingDecl] = {}
+        self.defines: dict[str, n.Define] = {}
+        self.define_types: dict[str, Type] = {}
+        self.valid_until: date | None = None
+        self.quote_lines: dict[str, int] = {}
+        self.used_inputs: set[str] = set()
+        self.here = Path(file.path).parent
+        self.ordered: set[str] = set()
+        self.special: dict[n.Expr, str] = {}
+        self.procedures: dict[str, n.Procedure] = {}
+        self.references: list[tuple[str, n.Reference]] = []
+        self.conventions: dict[str, str] = {}
+        self.roundings: dict[str, Rounding] = {}
+        self.shared_caps: tuple[SharedCapPlan, ...] = ()
+        self.parts: dict[str, tuple[str, ...]] = {}
+        self.validity_reading = ""
+        self.validity_options: dict[str, tuple[date, date | None]] = {}
+        self.tested_readings: dict[str, Span] = {}  # reading -> where an expression first tests it
+        self.people = group_checks.People()
+        self.member_scope = 0  # > 0 where a member is in view (an aggregate, an `each` rule)
+        self.rules_by_name: dict[str, n.Rule] = {}
+        self.rule_types: dict[str, Type] = {}
+        self.amount_refs: dict[str, set[str]] = {}  # rule -> the rules whose amount it reads
+        self.current_rule = ""
+        self.sum_dims: dict[n.Expr, Dims] = {}
+        self.typing_rules: set[str] = set()  # rules whose amount `amount_of` is typing
+        self.member_defines: set[str] = set()  # defines and decides valued per member
+
+    def error(self, span: Span, message: str, expected: str = "") -> None:
+        self.diagnostics.append(Diagnostic(span, message, expected))
+
+    def warn(self, span: Span, message: str, code: str = "") -> None:
+        self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))

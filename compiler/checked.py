@@ -1,0 +1,215 @@
+"""What the checker hands on: the types it gives expressions and the checked policy.
+
+`Type` is an expression's type (a quantity of some dimensions, a condition, a date, a member of an
+enum, a value by an enum, a series); `CheckedPolicy` is the AST plus what later stages need
+(resolved units, input types, the validity period, the source line of each quote, readings,
+conventions, rounding, shared caps, households). `constant` reads a literal quantity and
+`mul_dims` multiplies dimensions; neither raises (an unknown measure gives None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from policyc.compiler import group_checks
+from policyc.compiler import nodes as n
+from policyc.compiler.errors import Diagnostic
+from policyc.compiler.i18n import _, ngettext
+from policyc.compiler.registry import Registry
+from policyc.runtime.amounts import Rounding, SharedCapPlan
+from policyc.runtime.quantity import (
+    Dims,
+    Measure,
+    MeasureError,
+    Quantity,
+    dims_text,
+    format_quantity,
+    parse_measure,
+)
+
+MONEY_DIMS: tuple[Dims, ...] = ((("元", 1),), (("美元", 1),))
+
+
+# Which way a rule's amount goes, from its `kind`: paid to the applicant, waived (a charge the
+# applicant no longer owes), or payable by the applicant. Totals add only amounts of one flow.
+FLOW_OF_KIND = {
+    "补贴": "paid",
+    "奖励": "paid",
+    "补助": "paid",
+    "减免": "waived",
+    "收费标准": "payable",
+}
+
+
+
+def amount_flow(kind: str) -> str:
+    """The flow of a rule's amount: its kind's, `paid` for a rule that names no kind, and ""
+    for a kind that says none (the checker refuses such a kind beside a computed amount)."""
+    return FLOW_OF_KIND.get(kind, "") if kind else "paid"
+
+
+@attrs.frozen
+class Type:
+    kind: str  # quantity | bool | date | enum | keyed
+    dims: Dims = ()
+    enum: str = ""
+
+    def describe(self) -> str:
+        if self.kind == "series":
+            return _("a series of {value}").format(value=dims_text(self.dims) or 'plain numbers')
+        if self.kind == "boolseries":
+            return _("a series of conditions")
+        if self.kind == "quantity":
+            return _("a quantity in {value}").format(value=dims_text(self.dims) or 'plain numbers')
+        if self.kind == "keyed":
+            return _("{dims_text_self_dims} by {enum}").format(
+                dims_text_self_dims=dims_text(self.dims), enum=self.enum,
+            )
+        if self.kind == "enum":
+            return _("a member of {enum}").format(enum=self.enum)
+        return {"bool": _("a condition (true or false)"), "date": _("a date")}[self.kind]
+
+
+BOOL = Type("bool")
+DATE = Type("date")
+UNKNOWN = Type("unknown")
+
+
+@attrs.frozen
+class InputInfo:
+    decl: n.InputDecl
+    type: Type
+    measure: Measure | None  # the declared measure of a quantity or a tally
+
+
+@attrs.frozen
+class CheckedPolicy:
+    file: n.PolicyFile
+    text: str
+    header: n.Header
+    registry: Registry
+    inputs: dict[str, InputInfo]
+    enums: dict[str, tuple[str, ...]]
+    tables: dict[str, n.TableDecl]
+    readings: dict[str, n.ReadingDecl]
+    defines: dict[str, n.Define]
+    valid_until: date | None
+    quote_lines: dict[str, int]
+    warnings: tuple[Diagnostic, ...]
+    ordered_enums: frozenset[str]
+    # How codegen must compare or call where the operands are not quantities: node -> kind
+    # ("enum:NAME" for an ordered enum, "series" for a series compared element by element).
+    special: dict[n.Expr, str]
+    procedures: dict[str, n.Procedure]
+    references: tuple[tuple[str, n.Reference], ...]  # (where it is written, the reference)
+    # Issue 12 (compiler/amount_checks.py): the counting conventions in force, each rule's
+    # rounding, and the caps shared by several rules.
+    conventions: dict[str, str] = attrs.field(factory=dict)
+    roundings: dict[str, Rounding] = attrs.field(factory=dict)
+    shared_caps: tuple[SharedCapPlan, ...] = ()
+    # `input P: … part of W`: W -> its parts, in declaration order (disjoint, so sum(P) <= W).
+    parts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
+    # `valid by reading NAME { … }`: the reading, and (first day, last day) under each option.
+    validity_reading: str = ""
+    validity_options: dict[str, tuple[date, date | None]] = attrs.field(factory=dict)
+    # Households and periods (compiler/group_checks.py).
+    people: group_checks.People = attrs.field(factory=group_checks.People)
+    # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
+    define_types: dict[str, Type] = attrs.field(factory=dict)
+
+    def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
+        """(first day, last day or None) of the policy's validity under the readings taken
+        (a mapping of reading to option; readings it leaves out take their declared option)."""
+        if self.validity_reading:
+            taken = self.readings[self.validity_reading].take.text
+            option = readings.get(self.validity_reading, taken)
+            if option in self.validity_options:
+                return self.validity_options[option]
+        return self.header.valid_from, self.valid_until
+
+    @property
+    def switchable_readings(self) -> frozenset[str]:
+        """Readings a run may choose: every one not marked `documentary` (the checker makes sure
+        each of them is tested by an expression or counts the validity)."""
+        return frozenset(name for name, r in self.readings.items() if not r.documentary)
+
+    def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """What a case's inputs say that cannot be: parts of a whole that add up to more than
+        the whole. One (field of the last part given, message naming every field) per whole;
+        `values` are validated inputs (quantities)."""
+        problems: list[tuple[str, str]] = []
+        for whole, parts in self.parts.items():
+            total = values.get(whole)
+            given = [p for p in parts if values.get(p) is not None]
+            if total is None or not given:
+                continue
+            sum_parts = values[given[0]]
+            for part in given[1:]:
+                sum_parts = sum_parts + values[part]
+            if sum_parts > total:
+                named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
+                problems.append(
+                    (
+                        given[-1],
+                        ngettext(
+                            "{named} is more than `{whole}` ({total}), of which it is a part: "
+                            "a part cannot exceed its whole",
+                            "{named} are more than `{whole}` ({total}), of which they are parts: "
+                            "a part cannot exceed its whole",
+                            len(given),
+                        ).format(named=named, whole=whole, total=format_quantity(total)),
+                    )
+                )
+        return problems
+
+    def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
+        """The inputs expressions read, directly or through `define`s, in order of mention."""
+        found: dict[str, None] = {}
+        seen: set[str] = set()
+
+        def visit(expr: n.Expr) -> None:
+            for node in n.walk(expr):
+                if not isinstance(node, n.Ref):
+                    continue
+                if node.name in self.inputs:
+                    found.setdefault(node.name)
+                elif node.name in self.defines and node.name not in seen:
+                    seen.add(node.name)
+                    visit(self.defines[node.name].expr)
+
+        for expr in exprs:
+            visit(expr)
+        return tuple(found)
+
+    def member_enum(self, name: str) -> str | None:
+        """The enum a bare name is a member of, when it is one (and not an input or define)."""
+        if name in self.inputs or name in self.defines or name in self.tables:
+            return None
+        owners = [e for e, members in self.enums.items() if name in members]
+        return owners[0] if len(owners) == 1 else None
+
+
+
+def mul_dims(a: Dims, b: Dims) -> Dims:
+    powers: dict[str, int] = dict(a)
+    for base, power in b:
+        powers[base] = powers.get(base, 0) + power
+    return tuple(sorted((k, v) for k, v in powers.items() if v))
+
+
+def constant(expr: n.Expr) -> Quantity | None:
+    """The value of a literal quantity or percentage, else None."""
+    try:
+        if isinstance(expr, n.QuantityLit):
+            return Quantity.of(Decimal(expr.number), parse_measure(expr.measure))
+        if isinstance(expr, n.PercentLit):
+            return Quantity.of(Decimal(expr.number).scaleb(-2), parse_measure(""))
+    except MeasureError:
+        return None  # an unknown measure: the checker reports it where it is written
+    return None
+

@@ -1,0 +1,225 @@
+"""The policy's declarations: enums, inputs (types, defaults, parts of a whole), tables,
+readings, targets (whose actual figure is an input), procedures and `define`s.
+
+Each `declare_*` method fills the checker's tables (`enums`, `inputs`, `tables`, `readings`,
+`procedures`, `defines` and `define_types`) in the order `compiler.checker` calls them, and
+reports names declared twice, unknown enums and measures, and values that do not fit their
+type. Problems are collected as diagnostics; nothing raises.
+"""
+
+from __future__ import annotations
+
+from policyc.compiler import group_checks
+from policyc.compiler import nodes as n
+from policyc.compiler.checked import BOOL, DATE, UNKNOWN, InputInfo, Type
+from policyc.compiler.errors import did_you_mean
+from policyc.compiler.expr_types import ExprTypes
+from policyc.compiler.i18n import _
+from policyc.runtime.quantity import Dims, Measure, parse_measure
+
+
+class Declarations(ExprTypes):
+    def declare_enums(self) -> None:
+        for decl in self.file.enums:
+            labels = tuple(m.label for m in decl.members)
+            if decl.name.text in self.enums:
+                self.error(decl.name.span, _("enum `{decl_name}` is declared twice").format(
+                    decl_name=decl.name.text,
+                ))
+            for member in decl.members:
+                if labels.count(member.label) > 1:
+                    self.error(member.span,
+                        _("`{member_label}` appears twice in `{decl_name}`").format(
+                            member_label=member.label, decl_name=decl.name.text,
+                        ))
+            self.enums[decl.name.text] = labels
+            if decl.ordered:
+                self.ordered.add(decl.name.text)
+
+    def resolve_type(self, t: n.TypeExpr) -> tuple[Type, Measure | None]:
+        if t.kind == "bool":
+            return BOOL, None
+        if t.kind == "date":
+            return DATE, None
+        if t.kind == "series":
+            measure = self.measure(t.name, t.span)
+            return (Type("series", measure.dims) if measure else UNKNOWN), measure
+        if t.by:
+            if t.by not in self.enums:
+                self.error(t.span, _("`{t_by}` is not an enum").format(
+                    t_by=t.by,
+                ), _("an enum declared with `enum`"))
+                return UNKNOWN, None
+            measure = self.measure(t.name, t.span)
+            return (Type("keyed", measure.dims, t.by) if measure else UNKNOWN), measure
+        if t.name in self.enums:
+            return Type("enum", enum=t.name), None
+        measure = self.measure(t.name, t.span)
+        return (Type("quantity", measure.dims) if measure else UNKNOWN), measure
+
+    def declare_inputs(self) -> None:
+        for decl in self.file.inputs:
+            name = decl.name.text
+            if name in self.inputs:
+                self.error(decl.name.span, _("input `{name}` is declared twice").format(name=name))
+            type_, measure = self.resolve_type(decl.type)
+            self.inputs[name] = InputInfo(decl, type_, measure)
+            if decl.presence == "default" and type_ is not UNKNOWN:
+                self.check_default(decl, type_)
+        for decl in self.file.inputs:
+            if decl.part_of is not None:
+                self.check_part(decl, decl.part_of)
+
+    def check_part(self, decl: n.InputDecl, whole: n.Name) -> None:
+        part_info, whole_info = self.inputs[decl.name.text], self.inputs.get(whole.text)
+        if whole_info is None:
+            hint = did_you_mean(whole.text, self.inputs)
+            self.error(whole.span, _("`part of {whole}`: no such input{hint}").format(
+                whole=whole.text, hint=hint,
+            ), _("an input"))
+        elif whole.text == decl.name.text:
+            self.error(whole.span, _("`{whole}` cannot be a part of itself").format(
+                whole=whole.text,
+            ))
+        elif part_info.type.kind != "quantity" or part_info.type != whole_info.type:
+            self.error(
+                whole.span,
+                _("`{decl_name}` ({part_info_type_describe}) cannot be a part of "
+                "`{whole}` ({whole_info_type_describe})").format(
+                    decl_name=decl.name.text,
+                    part_info_type_describe=part_info.type.describe(),
+                    whole=whole.text,
+                    whole_info_type_describe=whole_info.type.describe(),
+                ),
+                _("two quantities of one measure"),
+            )
+        else:
+            self.parts[whole.text] = (*self.parts.get(whole.text, ()), decl.name.text)
+
+    def check_default(self, decl: n.InputDecl, want: Type) -> None:
+        value = decl.default
+        if isinstance(value, str):
+            ok = want.kind == "enum" and value in self.enums[want.enum]
+        elif isinstance(value, n.Expr):
+            ok = self.type_of(value) == want
+        else:
+            ok = False
+        if not ok:
+            self.error(
+                decl.span,
+                _("the default of `{decl_name}` does not fit its type").format(
+                    decl_name=decl.name.text,
+                ),
+                want.describe(),
+            )
+
+    def declare_tables(self) -> None:
+        for decl in self.file.tables:
+            if decl.by.text not in self.enums:
+                self.error(decl.by.span, _("`{decl_by}` is not an enum").format(
+                    decl_by=decl.by.text,
+                ))
+                continue
+            members = self.enums[decl.by.text]
+            dims: Dims | None = None
+            for label, value in decl.rows:
+                if label not in members:
+                    self.error(
+                        value.span,
+                        _("`{label}` is not a member of `{decl_by}`").format(
+                            label=label, decl_by=decl.by.text,
+                        ),
+                        " / ".join(members),
+                    )
+                t = self.type_of(value)
+                if dims is not None and t.dims != dims:
+                    self.error(value.span, _("the rows of a table must share one measure"))
+                dims = t.dims
+            missing = [m for m in members if m not in {label for label, _ in decl.rows}]
+            if missing:
+                self.error(
+                    decl.span, _("table `{decl_name}` has no row for {join_missing}").format(
+                        decl_name=decl.name.text, join_missing=', '.join(missing),
+                    )
+                )
+            self.tables[decl.name.text] = decl
+
+    def declare_readings(self) -> None:
+        for decl in self.file.readings:
+            options = [o.name for o in decl.options]
+            if decl.name.text in self.readings:
+                self.error(decl.name.span, _("reading `{decl_name}` is declared twice").format(
+                    decl_name=decl.name.text,
+                ))
+            if len(set(options)) != len(options):
+                self.error(decl.span, _("reading `{decl_name}` repeats an option").format(
+                    decl_name=decl.name.text,
+                ))
+            if len(options) < 2:
+                self.error(decl.span, _("a reading needs at least two options to choose between"))
+            if decl.take.text not in options:
+                self.error(
+                    decl.take.span,
+                    _("`{decl_take}` is not an option of this reading").format(
+                        decl_take=decl.take.text,
+                    ),
+                    " / ".join(options),
+                )
+            self.readings[decl.name.text] = decl
+
+    def declare_targets(self) -> None:
+        # A target's actual figure is an input of the same name: a progress case reports it.
+        for _owner, target in self.file.all_targets():
+            name = target.name.text
+            if name in self.inputs:
+                self.error(target.name.span, _("`{name}` is already declared").format(name=name))
+                continue
+            value = self.type_of(target.value)
+            if value is not UNKNOWN and value.kind != "quantity":
+                self.error(target.value.span, _("a target is a quantity"), _("a number with its "
+                    "measure"))
+                continue
+            if target.tolerance is not None and self.type_of(target.tolerance) != value:
+                self.error(target.tolerance.span, _("the tolerance must have the target's measure"))
+            # The actual figure is read in the target's own measure: a bare 6 for `7.5 %` is 6%.
+            measure_text = target.value.measure if isinstance(target.value, n.QuantityLit) else ""
+            if isinstance(target.value, n.PercentLit):
+                measure_text = "%"
+            measure = self.measure(measure_text, target.value.span) or parse_measure("")
+            decl = n.InputDecl(
+                target.name,
+                n.TypeExpr("target", measure_text),
+                "optional",
+                None,
+                f"实际完成: {target.description or name}",
+                target.span,
+            )
+            self.inputs[name] = InputInfo(decl, Type("quantity", measure.dims), measure)
+
+    def declare_procedures(self) -> None:
+        for procedure in self.file.procedures:
+            if procedure.name.text in self.procedures:
+                self.error(
+                    procedure.name.span, _("procedure `{procedure_name}` is declared twice").format(
+                        procedure_name=procedure.name.text,
+                    )
+                )
+            self.procedures[procedure.name.text] = procedure
+
+    def declare_define(self, define: n.Define) -> None:
+        name = define.name.text
+        if name in self.defines or name in self.inputs:
+            self.error(define.name.span, _("`{name}` is already declared").format(name=name))
+        self.defines[name] = define
+        self.current_rule = name  # `amount_of` in a define: its edges for the cycle check
+        per_member = group_checks.reads_a_member(self, define.expr)
+        self.member_scope += per_member  # 年龄 = years_between(出生日期, …): one per member
+        if define.decided or isinstance(define.expr, n.Dated):
+            # A decision, or a value that changes on dates (低保标准), names a value of any type.
+            self.define_types[name] = self.type_of(define.expr)
+        else:
+            self.define_types[name] = self.expect(define.expr, BOOL, _("a condition"))
+        self.member_scope -= per_member
+        if per_member:
+            self.member_defines.add(name)
+

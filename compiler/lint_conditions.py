@@ -1,0 +1,268 @@
+"""Lint: conditions that can never hold, and ranges split between the rules of one clause.
+
+Through `and`, `all_of`, the `when`s of a rule and named `define`s, `solve` finds two facts that
+exclude each other (`never-holds`); an alternative of `or`/`any_of` that cannot hold beside the
+rest is `dead-alternative`. Where one rule's range ends at the value another's begins, both
+words must not include the value nor both exclude it (`ranges-meet`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+
+from policyc.compiler import nodes as n
+from policyc.compiler.errors import Span
+from policyc.compiler.i18n import _
+from policyc.compiler.lint_base import LintContext, Origin
+from policyc.compiler.lint_facts import Bound, Conflict, Facts, Range
+from policyc.compiler.lint_values import fold, literal_holds, value_text
+
+_FLIP = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq", "ne": "ne"}
+_NEGATE = {"ge": "lt", "gt": "le", "le": "gt", "lt": "ge", "eq": "ne", "ne": "eq"}
+
+
+class ConditionChecks(LintContext):
+    def check_defines(self) -> None:
+        for define in self.file.all_defines():
+            if not define.decided:
+                name = define.name.text
+                if self.report_conditions(
+                    [define.expr],
+                    _("`{name}` can never hold").format(
+                        name=name,
+                    ),
+                ):
+                    self.never.add(name)
+        for expr in self.all_expressions():
+            for node in n.walk(expr):
+                if isinstance(node, n.If):
+                    self.report_conditions([node.cond], _("this `if` condition can never hold"))
+
+    def report_conditions(self, conjuncts: list[n.Expr], what: str) -> bool:
+        """Warn when the conjunction can never hold (True) or an alternative in it cannot."""
+        dead: list[tuple[n.Expr, Conflict]] = []
+        conflict = self.solve(conjuncts, Facts(), dead, set())
+        if conflict is not None:
+            self.warn(
+                "never-holds", self.at(conflict, conjuncts[-1]), f"{what}: {self.explain(conflict)}"
+            )
+            return True
+        for alternative, why in dead:
+            if isinstance(alternative, n.Ref) and alternative.name in self.never:
+                continue  # the define itself is reported
+            self.warn(
+                "dead-alternative",
+                alternative.span,
+                _("this alternative can never hold: {self_explain_why}").format(
+                    self_explain_why=self.explain(why),
+                ),
+            )
+        return False
+
+    def at(self, conflict: Conflict, fallback: n.Expr) -> Span:
+        for origin in (conflict[1], conflict[0]):
+            if origin is not None and not isinstance(origin, str):
+                return origin.span
+        return fallback.span
+
+    def explain(self, conflict: Conflict) -> str:
+        first, second = conflict
+        if second is None:
+            return _("`{self_written_first}` never holds").format(
+                self_written_first=self.written(first),
+            )
+        return _("`{self_written_first}` and `{self_written_second}` cannot both hold").format(
+            self_written_first=self.written(first),
+            self_written_second=self.written(second),
+        )
+
+    def solve(
+        self,
+        conjuncts: Iterable[n.Expr],
+        facts: Facts,
+        dead: list[tuple[n.Expr, Conflict]],
+        expanding: set[str],
+    ) -> Conflict | None:
+        """The two facts of `conjuncts` (on top of `facts`) that exclude each other, if any;
+        alternatives of an `or` that cannot hold beside the rest go to `dead`."""
+        facts = facts.copy()
+        choices: list[tuple[list[n.Expr], bool]] = []
+        for expr, own in self.flatten(conjuncts, expanding):
+            if isinstance(expr, n.Or | n.AnyOf):
+                choices.append((self.alternatives(expr), own))
+                continue
+            conflict = self.add_fact(facts, expr)
+            if conflict is not None:
+                return conflict
+        for alternatives, own in choices:
+            outcomes = []
+            for alt in alternatives:
+                inner: list[tuple[n.Expr, Conflict]] = []
+                outcomes.append((alt, self.solve([alt], facts, inner, expanding), inner))
+            if all(outcome is not None for _, outcome, _ in outcomes):
+                return outcomes[-1][1]
+            for alt, outcome, inner in outcomes:
+                if not own:
+                    continue  # a `define`'s alternatives are reported with the define
+                if outcome is not None:
+                    dead.append((alt, outcome))
+                else:
+                    dead.extend(inner)
+        return None
+
+    def alternatives(self, expr: n.Or | n.AnyOf) -> list[n.Expr]:
+        if isinstance(expr, n.AnyOf):
+            return [item.expr for item in expr.items]
+        found: list[n.Expr] = []
+        stack: list[n.Expr] = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, n.Or):
+                stack += [node.right, node.left]
+            else:
+                found.append(node)
+        return found
+
+    def flatten(
+        self, conjuncts: Iterable[n.Expr], expanding: set[str]
+    ) -> Iterator[tuple[n.Expr, bool]]:
+        """The conjuncts, with `and`, `all_of` and named conditions opened; each with whether
+        it is written here (False for what comes from a `define`)."""
+        stack = [(expr, True) for expr in reversed(list(conjuncts))]
+        while stack:
+            expr, own = stack.pop()
+            if isinstance(expr, n.And):
+                stack += [(expr.right, own), (expr.left, own)]
+            elif isinstance(expr, n.AllOf):
+                stack += [(item.expr, own) for item in reversed(expr.items)]
+            elif isinstance(expr, n.Ref) and self.is_condition(expr.name):
+                if expr.name not in expanding:
+                    expanding = expanding | {expr.name}
+                    stack.append((self.policy.defines[expr.name].expr, False))
+            else:
+                yield expr, own
+
+    def is_condition(self, name: str) -> bool:
+        define = self.policy.defines.get(name)
+        return define is not None and not define.decided and name not in self.policy.inputs
+
+    def add_fact(self, facts: Facts, expr: n.Expr) -> Conflict | None:
+        negated = False
+        node = expr
+        while isinstance(node, n.Not):
+            negated, node = not negated, node.operand
+        if isinstance(node, n.BoolLit):
+            return (expr, None) if node.value == negated else None
+        if isinstance(node, n.Is | n.In):
+            members = (node.member,) if isinstance(node, n.Is) else node.members
+            return facts.member(node.subject, members, negated, expr)
+        if isinstance(node, n.ReadingIs):
+            return facts.member(("reading", node.reading), (node.option,), negated, expr)
+        if isinstance(node, n.Ref):
+            info = self.policy.inputs.get(node.name)
+            if info is not None and info.type.kind == "bool":
+                return facts.member(node, ("true",), negated, expr)
+            return None
+        if isinstance(node, n.Compare):
+            return self.compare_fact(facts, node, negated, expr)
+        return None
+
+    def compare_fact(
+        self, facts: Facts, node: n.Compare, negated: bool, origin: n.Expr
+    ) -> Conflict | None:
+        op = _NEGATE[node.op] if negated else node.op
+        left, right = fold(node.left), fold(node.right)
+        if left is not None and right is not None:
+            holds = literal_holds(op, left, right)
+            return (origin, None) if holds is False else None
+        if right is not None:
+            return facts.bound(node.left, op, right, origin, self.written(node.right))
+        if left is not None:
+            return facts.bound(node.right, _FLIP[op], left, origin, self.written(node.left))
+        return None
+
+    def check_ranges_between_rules(self) -> None:
+        owners: dict[int, list[n.Rule]] = {}
+        for owner, rule in self.file.all_rules():
+            owners.setdefault(id(owner), []).append(rule)
+        for rules in owners.values():
+            by_subject: dict[object, list[tuple[n.Rule, Range]]] = {}
+            atoms: dict[int, list[n.Expr]] = {}
+            for rule in rules:
+                facts = Facts()
+                atoms[id(rule)] = [
+                    expr
+                    for expr, _ in self.flatten(rule.whens, set())
+                    if not isinstance(expr, n.Or | n.AnyOf)
+                ]
+                for expr in atoms[id(rule)]:
+                    self.add_fact(facts, expr)
+                for subject, r in facts.ranges.items():
+                    by_subject.setdefault(subject, []).append((rule, r))
+            for subject, entries in by_subject.items():
+                for (rule_a, high), (rule_b, low) in self.meetings(entries):
+                    if high.inclusive != low.inclusive:
+                        continue  # one includes the value, the other does not: a clean cut
+                    others = [
+                        expr
+                        for expr in (*atoms[id(rule_a)], *atoms[id(rule_b)])
+                        if not _constrains(expr, subject)
+                    ]
+                    if self.solve(others, Facts(), [], set()) is None:  # the same cases
+                        self.report_meeting(rule_a, high, rule_b, low)
+
+    def meetings(
+        self, entries: list[tuple[n.Rule, Range]]
+    ) -> Iterator[tuple[tuple[n.Rule, Bound], tuple[n.Rule, Bound]]]:
+        """Pairs of rules where one's range ends at the value where the other's begins."""
+        starts: dict[object, list[tuple[n.Rule, Bound]]] = {}
+        for rule, r in entries:
+            if r.low is not None:
+                with contextlib.suppress(TypeError):  # an unhashable value: no match
+                    starts.setdefault(r.low.value, []).append((rule, r.low))
+        for rule_a, a in entries:
+            if a.high is None:
+                continue
+            try:
+                meeting = starts.get(a.high.value, [])
+            except TypeError:
+                continue
+            for rule_b, low in meeting:
+                if rule_b is not rule_a:
+                    yield (rule_a, a.high), (rule_b, low)
+
+    def report_meeting(self, rule_a: n.Rule, high: Bound, rule_b: n.Rule, low: Bound) -> None:
+        value = low.shown or value_text(low.value)
+        if high.inclusive:
+            outcome = _("both include it: a case of exactly {value} meets both").format(value=value)
+        else:
+            outcome = _("both exclude it: a case of exactly {value} meets neither").format(
+                value=value,
+            )
+        self.warn(
+            "ranges-meet",
+            _span_of(low.origin, rule_b.span),
+            _(
+                "`{self_written_high_origin}` (rule `{rule_a_name}`) and "
+                "`{self_written_low_origin}` (rule `{rule_b_name}`) meet at {value} "
+                "and {outcome}"
+            ).format(
+                self_written_high_origin=self.written(high.origin),
+                rule_a_name=rule_a.name.text,
+                self_written_low_origin=self.written(low.origin),
+                rule_b_name=rule_b.name.text,
+                value=value,
+                outcome=outcome,
+            ),
+        )
+
+
+def _constrains(expr: n.Expr, subject: object) -> bool:
+    while isinstance(expr, n.Not):
+        expr = expr.operand
+    return isinstance(expr, n.Compare) and subject in (expr.left, expr.right)
+
+
+def _span_of(origin: Origin, fallback: Span) -> Span:
+    return fallback if isinstance(origin, str) else origin.span

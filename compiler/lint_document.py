@@ -1,0 +1,110 @@
+"""Lint: the document's own parts — documentary readings nothing uses, and numbering that does
+not ascend in document order (`number_value` reads 十七 as 17, 一百二十 as 120, 4 as 4).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from policyc.compiler import nodes as n
+from policyc.compiler.errors import Span
+from policyc.compiler.i18n import _
+from policyc.compiler.lint_base import LintContext
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}  # fmt: skip
+_POWERS = {"十": 10, "百": 100, "千": 1000}
+
+
+def number_value(text: str) -> int | None:
+    """`十七` → 17, `一百二十` → 120, `4` → 4; None for anything else."""
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if not text or any(ch not in _DIGITS and ch not in _POWERS for ch in text):
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            if digit is not None:
+                return None  # two digits in a row: not a numeral as documents write them
+            digit = _DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _POWERS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+class DocumentChecks(LintContext):
+    def check_readings(self) -> None:
+        used: set[str] = set()
+        for _owner, rule in self.file.all_rules():
+            used |= {name.text for name in rule.readings}
+        for expr in self.all_expressions():
+            used |= {node.reading for node in n.walk(expr) if isinstance(node, n.ReadingIs)}
+        counting = self.header.counting.text if self.header.counting else None
+        texts: str | None = None  # every string of the file: joined only when one is needed
+        for decl in self.file.readings:
+            name = decl.name.text
+            if not decl.documentary:
+                continue  # the checker makes sure an expression or the validity follows it
+            if name in used or counting in {o.name for o in decl.options}:
+                continue
+            if texts is None:
+                texts = "\n".join(_strings(self.file, skip=self.file.readings))
+            others = "\n".join(_strings(self.file.readings, skip=decl))
+            mention = re.compile(rf"解读\s*{re.escape(name)}(?![\w·])")
+            if mention.search(texts) or mention.search(others):
+                continue
+            self.warn(
+                "unused-reading",
+                decl.name.span,
+                _(
+                    "reading `{name}` is declared but nothing uses it: no rule says "
+                    "`reading {name}`, no condition tests `reading {name} is …`, and no note or "
+                    "description mentions `解读 {name}`"
+                ).format(name=name),
+            )
+
+    def check_numbering(self) -> None:
+        items: list[tuple[Span, str, str]] = []  # span, kind, number
+        for part in self.file.sections:
+            items.append((part.span, "section", part.number))
+            items += [(c.span, c.kind, c.number) for c in part.clauses]
+        items += [(c.span, c.kind, c.number) for c in self.file.clauses]
+        items.sort(key=lambda item: (item[0].line, item[0].column))
+        previous: dict[str, tuple[int, str]] = {}
+        for span, kind, number in items:
+            value = number_value(number)
+            if value is None:
+                continue
+            before = previous.get(kind)
+            previous[kind] = (value, number)
+            if before is None or value >= before[0]:
+                continue
+            self.warn(
+                "numbering-order",
+                span,
+                _(
+                    "{kind} {number} comes after {kind} {before_1}: numbering should ascend "
+                    "in document order"
+                ).format(kind=kind, number=number, before_1=before[1]),
+            )
+
+
+def _strings(node: object, skip: object) -> Iterator[str]:
+    """Every string of the AST (notes, descriptions, quotes …), except under `skip`."""
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if item is skip:
+            continue
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, tuple):
+            stack.extend(item)
+        elif attrs.has(type(item)):
+            stack.extend(attrs.astuple(item, recurse=False))

@@ -1,0 +1,188 @@
+"""Clauses and rules: numbering, quotes, units named, references, and each rule's conditions,
+amount (money, of a kind that says its flow) and cap; then conventions, rounding and shared caps
+(`compiler.amount_checks`).
+
+`RuleChecks.check_structure` walks sections, clauses and rules in order; the type of each rule's
+amount is kept in `rule_types`, what each reads in `references`. Problems are collected as
+diagnostics; nothing raises.
+"""
+
+from __future__ import annotations
+
+from policyc.compiler import amount_checks, group_checks
+from policyc.compiler import nodes as n
+from policyc.compiler.checked import (
+    BOOL,
+    DATE,
+    FLOW_OF_KIND,
+    MONEY_DIMS,
+    UNKNOWN,
+    Type,
+    amount_flow,
+)
+from policyc.compiler.declarations import Declarations
+from policyc.compiler.errors import Span
+from policyc.compiler.i18n import _
+from policyc.compiler.received_text import ReceivedText
+
+
+class RuleChecks(Declarations, ReceivedText):
+    def check_structure(self, header: n.Header) -> None:
+        seen_numbers: dict[str, Span] = {}
+        seen_rules: dict[str, Span] = {}
+        for aside in self.file.asides:
+            self.check_quote(n.Quote(aside.text, aside.span))
+        for section in self.file.sections:
+            for quote in section.quotes:
+                self.check_quote(quote)
+            for name in (*section.leads, *section.responsible):
+                self.registry.check_name(name, self.diagnostics)
+            for reference in section.refers:
+                self.references.append((_("section {section_number}").format(
+                    section_number=section.number,
+                ), reference))
+        for clause in self.file.all_clauses():
+            key = f"{clause.kind} {clause.ident}"
+            if key in seen_numbers:
+                self.error(
+                    clause.span,
+                    _("{key} appears twice (first at line {seen_numbers_key__line})").format(
+                        key=key, seen_numbers_key__line=seen_numbers[key].line,
+                    ),
+                )
+            seen_numbers[key] = clause.span
+            for name in clause.leads:
+                self.registry.check_name(name, self.diagnostics)
+            for reference in clause.refers:
+                self.references.append((key, reference))
+            if not clause.quotes:
+                self.error(
+                    clause.span,
+                    _("clause {clause_number} quotes no original text").format(
+                        clause_number=clause.number,
+                    ),
+                    _("`quote \"…\"` with the sentence as received"),
+                )
+            for quote in clause.quotes:
+                self.check_quote(quote)
+            for name in clause.responsible:
+                self.registry.check_name(name, self.diagnostics)
+            for fund in clause.funds:
+                t = self.type_of(fund.amount)
+                if t.kind == "quantity" and t.dims not in MONEY_DIMS:
+                    self.error(fund.amount.span, _("a fund is an amount of money"), _("元 or 美元"))
+        for owner, rule in self.file.all_rules():
+            if rule.name.text in seen_rules:
+                self.error(
+                    rule.name.span,
+                    _("rule `{rule_name}` is declared twice "
+                    "(first at line {value})").format(
+                        rule_name=rule.name.text, value=seen_rules[rule.name.text].line,
+                    ),
+                )
+            seen_rules[rule.name.text] = rule.name.span
+            self.check_rule(owner, rule)
+
+    def check_rule(self, owner: n.Section | n.Clause, rule: n.Rule) -> None:
+        for quote in rule.quotes:
+            self.check_quote(quote)
+        for name in (*rule.responsible, *rule.cooperates):
+            self.registry.check_name(name, self.diagnostics)
+        for procedure in rule.follows:
+            if procedure.text not in self.procedures:
+                self.error(
+                    procedure.span,
+                    _("unknown procedure `{procedure}`").format(procedure=procedure.text),
+                    _("a procedure declared with `procedure NAME { step … }`"),
+                )
+        for reference in rule.refers:
+            self.references.append((_("rule {rule_name}").format(
+                rule_name=rule.name.text,
+            ), reference))
+        for reading in rule.readings:
+            if reading.text not in self.readings:
+                self.error(
+                    reading.span,
+                    _("unknown reading `{reading}`").format(reading=reading.text),
+                    _("a reading declared with `reading NAME { … }`"),
+                )
+        self.current_rule = rule.name.text
+        group_checks.check_each(self, rule)
+        group_checks.check_period(self, rule)
+        self.member_scope += rule.each is not None
+        try:
+            self.check_rule_values(rule)
+        finally:
+            self.member_scope -= rule.each is not None
+        self.current_rule = ""
+        if rule.valid_by is not None:
+            info = self.inputs.get(rule.valid_by.text)
+            if info is None or info.type != DATE:
+                self.error(
+                    rule.valid_by.span,
+                    _("`valid_by {rule_valid_by}` needs a date input").format(
+                        rule_valid_by=rule.valid_by.text
+                    ),
+                )
+            else:
+                self.used_inputs.add(rule.valid_by.text)
+        for limit in rule.limits:
+            self.type_of(limit.amount)
+        units = rule.responsible or owner.responsible
+        if rule.amount is None and not rule.grants and not rule.limits and not units:
+            self.error(
+                rule.span,
+                _("rule `{rule_name}` says neither an amount, what it grants, nor who acts").format(
+                    rule_name=rule.name.text
+                ),
+                _('`amount …`, `amount unspecified "…"`, `grants "…"` or `limit …`'),
+            )
+
+    def check_rule_values(self, rule: n.Rule) -> None:
+        """A rule's conditions, amount and cap (with a member in view in an `each` rule)."""
+        for cond in rule.whens:
+            self.expect(cond, BOOL, _("a condition"))
+        amount_type: Type | None = None
+        if isinstance(rule.amount, n.Expr):
+            if not amount_flow(rule.kind):
+                words = "、".join(f"{k} ({v})" for k, v in FLOW_OF_KIND.items())
+                self.error(
+                    rule.amount.span,
+                    _("rule `{rule_name}` computes an amount, but its kind `{rule_kind}` does "
+                    "not say whether it is paid to the applicant, waived, or payable by the "
+                    "applicant, so it cannot be totalled").format(
+                        rule_name=rule.name.text, rule_kind=rule.kind,
+                    ),
+                    _("a kind that does: {words}").format(words=words),
+                )
+            amount_type = self.type_of(rule.amount)
+            if amount_type is not UNKNOWN and not (
+                amount_type.kind == "quantity" and amount_type.dims in MONEY_DIMS
+            ):
+                self.error(
+                    rule.amount.span,
+                    _("an amount must be money, not {amount_type_describe}").format(
+                        amount_type_describe=amount_type.describe(),
+                    ),
+                    _("a quantity in 元 or 美元"),
+                )
+        if rule.cap is not None:
+            cap_type = self.type_of(rule.cap.amount)
+            if amount_type is None:
+                self.error(rule.cap.span, _("a cap needs an amount to bound"))
+            elif UNKNOWN not in (amount_type, cap_type) and cap_type != amount_type:
+                self.error(
+                    rule.cap.amount.span,
+                    _("the cap is {cap_type} but the amount is {amount_type}").format(
+                        cap_type=cap_type.describe(), amount_type=amount_type.describe()
+                    ),
+                )
+        if amount_type is not None:
+            self.rule_types[rule.name.text] = amount_type
+
+    def check_after_amounts(self) -> None:
+        """Conventions, rounding and shared caps (issue 12; compiler/amount_checks.py)."""
+        self.conventions = amount_checks.check_conventions(self)
+        self.roundings = amount_checks.check_roundings(self)
+        self.shared_caps = amount_checks.check_shared_caps(self)
+
