@@ -403,3 +403,85 @@ def _gated(fast: FastEmitter, expr: n.Expr) -> tuple[str, str] | None:
 def _three_valued(fast: FastEmitter, expr: n.Expr) -> str | None:
     """The condition written three-valued, where no gate decides it."""
     return fast.kleene(expr) if fast.gate(expr) is None else None
+
+
+# ---- dispatch on the input most rules test first ----------------------------------------------
+#
+# Most rules of a policy start with `when 申请人类型 is …`: for a case of one type, most rules fail
+# that first condition, with a reason known before the case is read. The generated module gets,
+# for each such rule, its first condition alone (`first_rule_N`); the runtime evaluates those once
+# per value of the key input and readings taken (runtime/fast.py `Dispatch`) and hands every later
+# case of that value the same prebuilt, immutable results, evaluating only the rules left.
+
+
+def first_conditions(fast: FastEmitter, rules: list[n.Rule]) -> tuple[str, dict[int, str]]:
+    """(the key input, {position in `rules`: code of that rule's first condition}) for the rules
+    whose first condition reads the key input alone (through defines too) and neither the date
+    nor the policy's last day; ("", {}) when no rule qualifies. The code is an expression over
+    `x, r, m, on, until` that is True, False or an Unknown (or raises), as the fast function's
+    first `when` would judge it on the same inputs."""
+    reads: dict[int, str] = {}
+    for position, rule in enumerate(rules):
+        if not rule.whens or rule.valid_by is not None or fast_rule(fast, rule) is None:
+            continue
+        names = _names_read(fast.policy, rule.whens[0])
+        if names is not None and len(names) == 1:
+            reads[position] = next(iter(names))
+    if not reads:
+        return "", {}
+    counts: dict[str, int] = {}
+    for name in reads.values():
+        counts[name] = counts.get(name, 0) + 1
+    key = max(counts, key=lambda name: counts[name])  # the first of the most tested
+    codes: dict[int, str] = {}
+    for position, name in reads.items():
+        if name != key:
+            continue
+        when = rules[position].whens[0]
+        try:
+            codes[position] = _three_valued(fast, when) or fast.py(when)
+        except NoFastPath:
+            continue
+    return (key, codes) if codes else ("", {})
+
+
+def rule_reads(policy: Any, rule: n.Rule) -> tuple[str, ...] | None:
+    """Every input the rule reads (its conditions, amount, cap, and the input its validity is
+    judged on), sorted; None when it reads the evaluation date or the policy's last day."""
+    exprs = [*rule.whens]
+    if isinstance(rule.amount, n.Expr):
+        exprs.append(rule.amount)
+        if rule.cap is not None:
+            exprs.append(rule.cap.amount)
+    found: set[str] = {rule.valid_by.text} if rule.valid_by is not None else set()
+    for expr in exprs:
+        names = _names_read(policy, expr)
+        if names is None:
+            return None
+        found |= names
+    return tuple(sorted(found))
+
+
+def _names_read(policy: Any, expr: n.Expr) -> set[str] | None:
+    """The inputs `expr` reads, through defines; None when it reads the evaluation date or the
+    policy's last day (a first condition that does must not be judged once for all cases)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def visit(e: n.Expr) -> bool:
+        for node in n.walk(e):
+            if isinstance(node, n.Call) and node.func in ("on_date", "valid_until"):
+                return False
+            if isinstance(node, n.Schedule | n.Dated):  # counted from, or in force on, the date
+                return False
+            if not isinstance(node, n.Ref | n.Index):
+                continue
+            if node.name in policy.inputs:
+                found.add(node.name)
+            elif node.name in policy.defines and node.name not in seen:
+                seen.add(node.name)
+                if not visit(policy.defines[node.name].expr):
+                    return False
+        return True
+
+    return found if visit(expr) else None

@@ -19,7 +19,8 @@ from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import apply_after_caps
-from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult, evaluate_fast
+from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
+from policyc.runtime.fast import FastTable, evaluate_fast
 from policyc.runtime.people import PeriodPlan, prepare
 
 if TYPE_CHECKING:
@@ -66,9 +67,12 @@ class CompiledPolicy:
         done = received if isinstance(received, frozenset) else frozenset(received)
         checked = self.checked
         if fast and not explain and "FAST" in namespace:  # straight-line: compiler/fastpath.py
+            table = namespace.get("FAST_TABLE")
+            if table is None or table.fast is not namespace["FAST"]:
+                table = namespace["FAST_TABLE"] = fast_table(namespace)
             results = evaluate_fast(
-                namespace["RULES"], namespace["FUNCTIONS"], namespace["FAST"], inputs, on,
-                chosen, valid_from, valid_until, done,
+                table, inputs, on, chosen, valid_from, valid_until, done,
+                tuple(readings.items()) if readings else (),
             )  # fmt: skip
             if checked.roundings or checked.shared_caps:
                 apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
@@ -85,6 +89,15 @@ class CompiledPolicy:
         if checked.roundings or checked.shared_caps:
             apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
         return results
+
+
+def fast_table(namespace: Mapping[str, Any]) -> FastTable:
+    """The fast path's table for a generated module's namespace (runtime/fast.py)."""
+    return FastTable(
+        namespace["RULES"], namespace["FUNCTIONS"], namespace["FAST"], namespace.get("KEY", ""),
+        namespace.get("FIRST", ()), namespace.get("FIRST_REASONS", ()), namespace.get("READS", ()),
+        [v for k, v in namespace.items() if k[:1] == "K" and k[1:].isdigit()],
+    )  # fmt: skip
 
 
 def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:

@@ -88,6 +88,8 @@ def test_the_fast_path_is_taken() -> None:
     namespace["FAST"] = tuple(
         (lambda *args: "条件不成立: 测试") if f is not None else None for f in namespace["FAST"]
     )
+    # No plan (runtime/fast.py): every rule through its fast function.
+    namespace["FIRST"] = namespace["READS"] = (None,) * len(namespace["FAST"])
     patched = CompiledPolicy(policy.checked, policy.python_source, namespace)
     fast = patched.evaluate(case.inputs, case.on, case.readings, case.received)
     traced = patched.evaluate(case.inputs, case.on, case.readings, case.received, fast=False)
@@ -156,3 +158,48 @@ def test_random_cases_agree(path: Path, data: st.DataObject) -> None:
     policy = compiled(path)
     on = options.pop("on")
     both(policy, inputs, on, **options)
+
+
+def test_cases_of_one_kind_share_immutable_results() -> None:
+    # Two cases of the same type, readings and input names (runtime/fast.py's plan): the rules
+    # their type rules out, and those reading no input given, are the same shared result, which
+    # refuses any change; a rule that reads a given input is evaluated for each case.
+    from policyc.runtime.results import FixedResult
+
+    policy = compiled(REPO / "policies" / "tzf-2023-1.policy")
+    on = datetime.date(2023, 12, 31)
+    given = {"申请人类型": "服装电商企业", "口罩发货量": Quantity.of("10000", "单"),
+             "其他纺织品发货量": Quantity.of("40000", "单")}  # fmt: skip
+    first = given | {"年发货量": Quantity.of("6000000", "单")}
+    second = given | {"年发货量": Quantity.of("100000", "单")}
+    one, two = policy.evaluate(first, on), policy.evaluate(second, on)
+    shared = [a for a, b in zip(one, two, strict=True) if a is b]
+    by_name = {r.info.name: r for r in one}
+    assert by_name["政银担融资担保支持"] in shared  # 申请人类型 is not 融资担保机构
+    assert by_name["参展补贴"] in shared  # needs 参展次数, not given
+    assert by_name["电商物流补贴"] not in shared  # reads 年发货量: applies, with an amount
+    # (6000000 - 10000 - 40000)单 × 0.2元/单 = 1190000元, capped at 100万元 (第七条)
+    assert by_name["电商物流补贴"].amount == Quantity.of("1000000", "元")
+    assert all(isinstance(r, FixedResult) for r in shared)
+    with pytest.raises(AttributeError):
+        by_name["参展补贴"].status = "applies"
+    assert by_name["参展补贴"].status == "undetermined"
+    # The same answers as the traced path, for both.
+    both(policy, first, on)
+    both(policy, second, on)
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.stem)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_cases_agree_on_a_fresh_policy(path: Path, data: st.DataObject) -> None:
+    # Plans built by earlier cases (test_random_cases_agree) or by none: a freshly loaded
+    # policy builds its plan on this case, then answers a second case of the same kind.
+    inputs, options = data.draw(random_cases(path))
+    other, _ = data.draw(random_cases(path))
+    policy = compile_policy(path)
+    on = options.pop("on")
+    both(policy, inputs, on, **options)
+    same_names = {name: other.get(name, value) for name, value in inputs.items()}
+    later = on + datetime.timedelta(days=data.draw(st.integers(-800, 800)))
+    both(policy, same_names, later, **options)
