@@ -23,22 +23,22 @@ from typing import Any
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
-from policyc.runtime.results import (  # noqa: F401  # re-exported: callers import them from here
-    _NO_STEPS,
-    EvaluationError,
-    FixedResult,
-    NotApplicable,
-    Q,
-    RuleInfo,
-    RuleResult,
-    Step,
-    Unknown,
-    Value,
-    _show,
-    show_value,
-    unknown,
-    zero_of,
-)
+
+# Re-exported (`X as X`): callers and runtime modules import these from here.
+from policyc.runtime.results import _NO_STEPS as _NO_STEPS
+from policyc.runtime.results import EvaluationError as EvaluationError
+from policyc.runtime.results import FixedResult as FixedResult
+from policyc.runtime.results import NotApplicable as NotApplicable
+from policyc.runtime.results import Q as Q
+from policyc.runtime.results import RuleInfo as RuleInfo
+from policyc.runtime.results import RuleResult as RuleResult
+from policyc.runtime.results import Step as Step
+from policyc.runtime.results import Unknown as Unknown
+from policyc.runtime.results import Value as Value
+from policyc.runtime.results import _show as _show
+from policyc.runtime.results import show_value as show_value
+from policyc.runtime.results import unknown as unknown
+from policyc.runtime.results import zero_of as zero_of
 
 __all__ = [
     "PLAIN",
