@@ -291,8 +291,22 @@ class FastEmitter:
         return f"PLAIN.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), 0, {lowest!r})"
 
     def schedule(self, e: n.Schedule) -> str:
-        rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)
+        # The row reached is known only now: a row's amount on an input the case lacks is the
+        # unknown of those inputs (as the traced path's would be), through the row's own gate.
+        rows = "".join(f"({r.first}, {r.last}, lambda: {self._gated_row(r.amount)}), "
+                       for r in e.rows)  # fmt: skip
         return f"schedule_on(on, {self.py(e.anchor)}, ({rows}))"
+
+    def _gated_row(self, amount: n.Expr) -> str:
+        code = self.py(amount)
+        gate = self._gate(amount, top=False)
+        if gate is None or gate == ():
+            return code
+        if isinstance(gate, tuple) and len(gate) == 1:
+            absent = self.gen.constant(f"Unknown({gate!r})")
+        else:
+            absent = f"missing_of(x, {_gate_code(gate)}, None)"
+        return f"({code} if {gate_check(gate)} else {absent})"
 
 
 _FAST: dict[type, Callable[[FastEmitter, Any], str]] = {

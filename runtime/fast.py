@@ -273,28 +273,33 @@ def _evaluate(
             day: date | None = on
             if info.valid_by:
                 day = inputs.get(info.valid_by)  # judged on the anchor date, as run_rule does
-            if in_force if day is on else (day is None or _within(day, valid_from, valid_until)):
-                if info.once and info.name in received:
-                    results[index] = RuleResult(
-                        info, "already_received", "一次性奖补, 案例记载已领取"
-                    )
-                    continue
-                try:
-                    outcome = quick(inputs, readings, memo, on, valid_until)
-                except NotApplicable as exc:  # its reason may name values: not shared
-                    results[index] = RuleResult(info, "not_applicable", exc.reason)
-                    continue
-                except Exception:
-                    outcome = None  # a missing input it cannot judge, or an error: traced path
-                if outcome.__class__ is str:  # the usual answer: a condition does not hold
-                    results[index] = table.not_applicable(index, outcome)
-                    continue
-                if outcome.__class__ is Unknown and day is not None:  # the next most usual
-                    results[index] = table.undetermined(index, outcome)
-                    continue
-                if outcome is not None:
-                    results[index] = _finish(RuleResult(info, "applies"), outcome, day)
-                    continue
+            if day is not None and not (
+                in_force if day is on else _within(day, valid_from, valid_until)
+            ):  # as run_rule says it, without a context
+                which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
+                results[index] = RuleResult(info, "not_in_force", f"政策在 {which} 不在有效期内")
+                continue
+            if info.once and info.name in received:
+                results[index] = RuleResult(
+                    info, "already_received", "一次性奖补, 案例记载已领取"
+                )
+                continue
+            try:
+                outcome = quick(inputs, readings, memo, on, valid_until)
+            except NotApplicable as exc:  # its reason may name values: not shared
+                results[index] = RuleResult(info, "not_applicable", exc.reason)
+                continue
+            except Exception:
+                outcome = None  # a missing input it cannot judge, or an error: traced path
+            if outcome.__class__ is str:  # the usual answer: a condition does not hold
+                results[index] = table.not_applicable(index, outcome)
+                continue
+            if outcome.__class__ is Unknown and day is not None:  # the next most usual
+                results[index] = table.undetermined(index, outcome)
+                continue
+            if outcome is not None:
+                results[index] = _finish(RuleResult(info, "applies"), outcome, day)
+                continue
         if ctx is None:
             ctx = Ctx(inputs, on, readings, valid_from, valid_until)
         if info.role == "decision":
