@@ -203,3 +203,24 @@ def test_random_cases_agree_on_a_fresh_policy(path: Path, data: st.DataObject) -
     same_names = {name: other.get(name, value) for name, value in inputs.items()}
     later = on + datetime.timedelta(days=data.draw(st.integers(-800, 800)))
     both(policy, same_names, later, **options)
+
+
+def test_what_the_plans_may_rely_on() -> None:
+    # compiler/fastpath.py: the key is the input most rules test first; a rule judged on an
+    # input date (valid_by) has no first condition of its own for the plan; a rule reading the
+    # evaluation date or the policy's last day has no list of inputs (never prebuilt); the
+    # inputs a rule reads include those its defines read.
+    policy = compiled(REPO / "policies" / "tzf-2023-1.policy")
+    ns = policy.namespace
+    at = {info.name: i for i, info in enumerate(policy.rules)}
+    assert ns["KEY"] == "申请人类型"
+    assert ns["FIRST"][at["政银担融资担保支持"]] is not None
+    assert ns["FIRST_REASONS"][at["政银担融资担保支持"]] == "条件不成立: 申请人类型为融资担保机构"
+    assert ns["FIRST"][at["租金减免"]] is None  # valid_by 入驻日期
+    assert ns["READS"][at["社会保险补贴"]] is None  # on_date() <= valid_until()
+    assert ns["READS"][at["租金减免"]] is None  # a schedule counts years up to the date
+    assert ns["READS"][at["政银担融资担保支持"]] == ("申请人类型",)
+    assert ns["READS"][at["产业发展专项资金支持"]] == ("申请人类型",)  # through 是纺织服装企业
+    assert set(ns["READS"][at["电商物流补贴"]]) == {
+        "申请人类型", "年发货量", "口罩发货量", "其他纺织品发货量",
+    }  # fmt: skip
