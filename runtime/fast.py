@@ -104,7 +104,7 @@ class FastTable:
         if found is None:
             if len(self._plans) >= MAX_PLANS:
                 for old in list(self._plans)[: MAX_PLANS // 2]:
-                    del self._plans[old]
+                    self._plans.pop(old, None)  # another thread may have dropped it
             found = self._plans[key] = self._build(
                 key[0], key[2], readings, on, valid_from, valid_until
             )
@@ -136,14 +136,17 @@ class FastTable:
             reads = self.reads[index]
             if quick is not None and reads is not None and not (reads & given).difference(alone):
                 alike.append(entry)
-        if alike:
-            found: list[RuleResult | None] = [None] * len(self.rules)
-            _evaluate(self, alike, found, alone, on, readings, valid_from, valid_until,
-                      frozenset(), {})  # fmt: skip
-            for index, _, _, _ in alike:
-                result = found[index]
-                if result is not None and result.amount is None:
-                    prebuilt[index] = _frozen(result)
+        found: list[RuleResult | None] = [None] * len(self.rules)
+        memo: dict[str, Value] = {}
+        for entry in alike:
+            try:
+                _evaluate(self, (entry,), found, alone, on, readings, valid_from, valid_until,
+                          frozenset(), memo)  # fmt: skip
+            except Exception:
+                continue  # left to each case, which reports the error in the rules' order
+            result = found[entry[0]]
+            if result is not None and result.amount is None:
+                prebuilt[entry[0]] = _frozen(result)
         simple: list[tuple[int, Callable[..., Any]]] = []
         left: list[Entry] = []
         for entry in self.entries:
