@@ -17,8 +17,12 @@ Python expression over the inputs. So each rule also gets `fast_rule_N(x, r, m, 
   unknown and the next `when` may still be false, as `Ctx.require` says. Elsewhere (and/or,
   products where time cancels…) `x[name]` raises KeyError, the fast function is left, and the
   runtime evaluates that rule on the traced path, which is the whole of three-valued logic
-  (runtime/evaluation.py `evaluate_fast`). Any other exception does the same, so an error is
+  (runtime/fast.py `evaluate_fast`). Any other exception does the same, so an error is
   always reported by the traced path, in its words.
+
+The module also tells the runtime what its plans per kind of case may rely on (`first_conditions`,
+`rule_reads`; runtime/fast.py): the input most rules test first, each such rule's first
+condition alone, and the inputs each rule reads.
 
 Both are generated from the same checked AST in the same evaluation order, so on a case where the
 fast path finishes it computes what the traced path computes; tests/test_fastpath.py runs both

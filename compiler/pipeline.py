@@ -53,7 +53,8 @@ class CompiledPolicy:
     ) -> list[RuleResult]:
         """Every rule's result for one case, in document order. Without `explain`, the
         straight-line fast path runs where it can (`fast=False` forces the traced path: the
-        results are the same, tests/test_fastpath.py compares them)."""
+        results are the same, tests/test_fastpath.py compares them). Results of the fast path
+        may be shared with other cases and are then immutable (runtime/results.FixedResult)."""
         namespace = self.namespace
         people = self.checked.people
         if people.periods or people.group:  # households and periods: runtime/people.py
