@@ -15,6 +15,10 @@ The compiler generates the query (compiler/batch.py) and DuckDB runs it; rules i
 are evaluated case by case with the per-case path, and the summary says which. Results go to
 `--out` (CSV, Parquet or JSON Lines by suffix, never the cases file itself): a row per case, per
 rule the status and the amounts as exact decimal text in the column's unit.
+
+A policy with a group or inputs per period (issue 12) goes through batch_people.py instead: its
+members in a second file (`--members`), a column per period (`月收入[2026-03]`), every row
+checked and evaluated as a case file.
 """
 
 from __future__ import annotations
@@ -185,6 +189,11 @@ class Batch(CaseLoader):
                 done += len(batch)
                 tracker.manual = 100.0 * done / max(self.count, 1)
         cursor.close()
+        self._merge_per_case(rules, out)
+
+    def _merge_per_case(self, rules: list[BatchRule], out: Path) -> None:
+        """The per-case results written at `out` (a CSV: __row, then each rule's columns as
+        text) added to `results` as the query's columns, typed as it types them."""
         self.con.execute(
             f"CREATE TEMP TABLE per_case AS SELECT * FROM read_csv({literal(str(out))}, "
             "header = true, all_varchar = true)"
@@ -404,9 +413,12 @@ def run_batch(
     fmt: str,
     progress: bool | None = None,
     stdout: TextIO | None = None,
+    members_path: Path | None = None,
 ) -> int:
-    """`policyc run POLICY --cases FILE [--out FILE] [--on DATE] [--reading N=O]…`: evaluate
-    every case, write the results, print the summary (`fmt` text or json). Raises InputError or
+    """`policyc run POLICY --cases FILE [--members FILE] [--out FILE] [--on DATE]
+    [--reading N=O]…`: evaluate every case, write the results, print the summary (`fmt` text or
+    json). A policy with a group or inputs per period goes through batch_people (its members
+    from `members_path`; a members results file beside `out_path`). Raises InputError or
     PolicyError, which the command line reports."""
     stdout = stdout or sys.stdout
     day: date | None
@@ -417,30 +429,32 @@ def run_batch(
     if out_path is not None:
         read_format(out_path)
         _refuse_overwriting_input(cases_path, out_path)
+        if members_path is not None:  # nor may the members results beside it overwrite an input
+            from policyc.batch_people import refuse_overwriting_inputs
+
+            refuse_overwriting_inputs(out_path, cases_path, members_path)
     policy = compile_policy(policy_path)
     people = policy.checked.people
-    if people.group or people.periods:
-        # A row is one case of one beneficiary on one date: a group's members and a value per
-        # period have no columns yet (docs/language.md "Households", "Periods").
-        if people.group:
-            why = _(
-                "--cases cannot evaluate a policy with a group ({group}) yet: run each case "
-                "with --case"
-            ).format(group=people.group)
-        else:
-            why = _(
-                "--cases cannot evaluate a policy with inputs per period yet: run each case "
-                "with --case"
-            )
-        raise InputError(f"{policy_path}: {why}")
     chosen = _chosen_readings(policy, readings)
     show = progress if progress is not None else sys.stderr.isatty()
-    with Batch(policy, chosen, Progress(show)) as batch:
-        batch.load(cases_path, day)
-        batch.evaluate(keep=out_path is not None)
-        if out_path is not None:
-            batch.write(out_path)
-        summary = batch.summary()
+    if people.group or people.periods or members_path is not None:
+        # Households and periods: a members file, columns per period (cli/batch_people.py).
+        from policyc.batch_people import PeopleBatch
+
+        with PeopleBatch(policy, chosen, Progress(show)) as households:
+            households.load_people(cases_path, day, members_path)
+            households.evaluate()
+            if out_path is not None:
+                households.write(out_path)
+                households.write_members(out_path)
+            summary = households.summary()
+    else:
+        with Batch(policy, chosen, Progress(show)) as batch:
+            batch.load(cases_path, day)
+            batch.evaluate(keep=out_path is not None)
+            if out_path is not None:
+                batch.write(out_path)
+            summary = batch.summary()
     if fmt == "json":
         stdout.write(summary_json(summary))
     else:

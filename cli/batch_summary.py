@@ -133,7 +133,7 @@ def _funds(checked: CheckedPolicy) -> list[dict[str, Any]]:
             funds.append(
                 {
                     "name": fund.name.text,
-                    "clause": clause.number,
+                    "clause": clause.ident,
                     "amount": amount.value,
                     "unit": dims_text(amount.dims),
                     "written": fund.amount.number + fund.amount.measure,

@@ -94,9 +94,12 @@ def text_value(text: str) -> Any:
         raise _FieldError(str(exc).removeprefix("cell: ")) from None
 
 
-def node_of(value: Any, series: bool) -> Node:
-    """A value as DuckDB gives it from the file, as the per-case path would hold it."""
-    where = Where("cell")
+CELL = Where("cell")  # where a value of the flat batch is, for the per-case reader's messages
+
+
+def node_of(value: Any, series: bool, where: Where = CELL) -> Node:
+    """A value as DuckDB gives it from the file, as the per-case path would hold it; it and
+    what it holds are placed at `where`."""
     if isinstance(value, str):
         if series:
             items = value.split(SERIES_SEPARATOR) if value.strip() else []
@@ -116,9 +119,9 @@ def node_of(value: Any, series: bool) -> Node:
     if isinstance(value, date):
         return Node(text_value(value.isoformat()), where)
     if isinstance(value, list | tuple):
-        return Node([node_of(item, False) for item in value], where)
+        return Node([node_of(item, False, where) for item in value], where)
     if isinstance(value, dict):
-        return Node({str(k): node_of(v, False) for k, v in value.items()}, where)
+        return Node({str(k): node_of(v, False, where) for k, v in value.items()}, where)
     return Node(str(value), where)
 
 

@@ -140,6 +140,15 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         ),
     )
     run.add_argument(
+        "--members",
+        type=Path,
+        metavar="FILE",
+        help=_(
+            "with --cases, for a policy with a group: the members, one a row (columns case, "
+            "member, role and the members' inputs)"
+        ),
+    )
+    run.add_argument(
         "--out",
         type=Path,
         metavar="FILE",
@@ -604,7 +613,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.explain or args.only or args.all:
             raise InputError(_("--explain, --only and --all apply to one --case, not to --cases"))
         if args.period is not None:
-            raise InputError(_("--period applies to one --case; a --cases file gives `on` per row"))
+            raise InputError(_(
+                "--period applies to one --case; a --cases file gives `on` or `period` per row"
+            ))
         require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
@@ -616,9 +627,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.reading,
             args.format,
             progress=args.progress,
+            members_path=args.members,
         )
     if args.out is not None or args.progress:
         raise InputError(_("--out and --progress go with --cases"))
+    if args.members is not None:
+        raise InputError(_("--members goes with --cases"))
     policy = compile_policy(args.policy)
     case = load_case(args.case, policy.checked)
     if args.period is not None:

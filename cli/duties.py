@@ -491,7 +491,7 @@ def _sections_of(policy: CheckedPolicy) -> dict[tuple[str, str], n.Section]:
     for section in policy.file.sections:
         owners[("section", section.number)] = section
         for clause in section.clauses:
-            owners[(clause.kind, clause.number)] = section
+            owners[(clause.kind, clause.ident)] = section
     return owners
 
 

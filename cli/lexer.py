@@ -30,6 +30,16 @@ BOUNDARY_WORDS = (
     "高于", "少于", "多于", "及以上", "及以下", "以上", "以下", "以内", "以外",
 )  # fmt: skip
 _WORD_END = r"(?=[\s,:{}()\[\]]|$)"
+# The boundary words a document writes after its number (`50人以上`, `200元/人以内`): kept equal
+# to compiler/glued.py's SUFFIX_BOUNDS by tests/test_lexer.py (importing it would import Lark).
+SUFFIX_BOUNDS = ("及以上", "及以下", "以上", "以下", "以内", "以外")
+# A number, its measure (written with or without a space) and a boundary word glued to the
+# measure: the measure is matched lazily so that `人以上` is read as `人` and `以上`, as the
+# parser reads it; a name elsewhere (`新签约亿元以上项目`) keeps its words.
+MEASURE_AFTER_NUMBER = (
+    r"(\d+(?:\.\d+)?)(\s*)([^\W\d][\w·]*?(?:/[^\W\d][\w·]*?)*?)"
+    r"(" + "|".join(SUFFIX_BOUNDS) + r")?" + _WORD_END
+)
 
 
 class PolicyLexer(RegexLexer):
@@ -49,8 +59,8 @@ class PolicyLexer(RegexLexer):
                 bygroups(Number, Text, Operator),  # type: ignore[no-untyped-call]
             ),
             (
-                r"(\d+(?:\.\d+)?)(\s+)([^\W\d][\w·]*(?:/[^\W\d][\w·]*)*)",
-                bygroups(Number, Text, Name.Constant),  # type: ignore[no-untyped-call]
+                MEASURE_AFTER_NUMBER,
+                bygroups(Number, Text, Name.Constant, Operator.Word),  # type: ignore[no-untyped-call]
             ),
             (r"\d+(?:\.\d+)?", Number),
             (words(KEYWORDS, suffix=_WORD_END), Keyword),

@@ -1,7 +1,8 @@
 """`policyc new SOURCE --lines A-B [-o FILE] [--units REGISTRY]`: a skeleton policy from the
 received text (compiler/skeleton.py). Without `-o` the skeleton goes to stdout; with it, the
 file is written only if it does not exist yet (a drafter's work is never overwritten). The
-registry is `--units`, else `units.policy` beside the output, else `policies/units.policy`."""
+registry is `--units`, else `units.policy` beside the output, else `policies/units.policy` of the
+output's project (the folder above its `policies/`); a registry outside that project is refused."""
 
 from __future__ import annotations
 
@@ -50,8 +51,17 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
             ).format(source=source, root=root, copy=root / "sources" / source.name)
         )
     if units is None:
-        units = next((p for p in (folder / "units.policy", Path("policies/units.policy"))
-                      if p.is_file()), None)  # fmt: skip
+        # The registry of the skeleton's own project: beside it, else the project's policies/
+        # (never the current folder's, which may be another project's).
+        beside = (folder / "units.policy", root / "policies" / "units.policy")
+        units = next((p for p in beside if p.is_file()), None)
+    elif not units.resolve().is_relative_to(root):
+        raise InputError(
+            _(
+                "--units {units}: lies outside the project {root}, where `check` would refuse "
+                "to read it; copy the registry into the project and name that copy"
+            ).format(units=units, root=root)
+        )
     registry = _registry(units) if units is not None else Registry()
 
     def resolve(name: str) -> str | None:

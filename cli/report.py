@@ -389,6 +389,9 @@ def _owner_heading(kind: str, number: str, title: str) -> str:
     if kind == "policy":
         return "判定"
     if kind == "clause":
+        section, dot, own = number.partition(".")
+        if dot and not section.isdigit():  # numbered again in each section: 二.一 → 二（一）
+            return f"{section}（{own}）{title}"
         return f"（{number}）{title}"
     if kind == "task":
         return f"任务 {number}" + (f"  {title}" if title else "")

@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from policyc.lexer import BOUNDARY_WORDS, CONSTANTS, KEYWORDS
+from policyc.lexer import BOUNDARY_WORDS, CONSTANTS, KEYWORDS, MEASURE_AFTER_NUMBER
 
 # Words end where the lexer's words end: before whitespace, punctuation or the end of the line.
 _BEFORE = r"(?<![\w·])"
@@ -35,10 +35,11 @@ def textmate_grammar() -> dict[str, Any]:
             {"name": "string.quoted.double.policy", "match": r'"(?:[^"\\]|\\.)*"'},
             {"name": "constant.other.date.policy", "match": r"\d{4}-\d{2}-\d{2}"},
             {
-                "match": r"(\d+(?:\.\d+)?)\s+([^\W\d][\w·]*(?:/[^\W\d][\w·]*)*)",
+                "match": MEASURE_AFTER_NUMBER,
                 "captures": {
                     "1": {"name": "constant.numeric.policy"},
-                    "2": {"name": "support.type.measure.policy"},
+                    "3": {"name": "support.type.measure.policy"},
+                    "4": {"name": "keyword.operator.word.policy"},
                 },
             },
             {"name": "constant.numeric.policy", "match": r"\d+(?:\.\d+)?\s*[%％]?"},

@@ -137,7 +137,7 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
     """Each shared cap: a money limit, members that are rules with amounts (a clause stands for
     its rules), no rule in two shared caps, the order declared, the quotes in the source."""
     rules = {rule.name.text: rule for _, rule in checker.file.all_rules()}
-    clauses = {c.number: c for c in checker.file.all_clauses() if c.kind == "clause"}
+    clauses = {c.ident: c for c in checker.file.all_clauses() if c.kind == "clause"}
     plans: list[SharedCapPlan] = []
     owner_of: dict[str, str] = {}
     names: set[str] = set()
@@ -242,6 +242,22 @@ def _members(
     for member in cap.members:
         if member.kind == "clause":
             clause = clauses.get(member.name)
+            numbered = [c for c in clauses.values() if c.number == member.name]
+            if clause is None and len(numbered) > 1:
+                # Each section numbers its clauses again (compiler/numbering.py): the number
+                # alone names several; the rules' names say which.
+                checker.error(
+                    member.span,
+                    _(
+                        "clause {member_name} is numbered in several sections ({sections}): "
+                        "name the rules instead (`over RULE, …`)"
+                    ).format(
+                        member_name=member.name,
+                        sections="、".join(c.ident.split(".")[0] for c in numbered),
+                    ),
+                )
+                continue
+            clause = clause or (numbered[0] if numbered else None)
             if clause is None:
                 checker.error(member.span, _("there is no clause {member_name}").format(
                     member_name=member.name,

@@ -48,6 +48,7 @@ from policyc.compiler.batch_sql import (
     union,
 )
 from policyc.compiler.checker import CheckedPolicy, mul_dims
+from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.templating import environment
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, dims_text, parse_measure
 
@@ -381,7 +382,7 @@ class _Generator:
             if e.name in self.policy.inputs:
                 return self.policy.inputs[e.name].type.dims
             if e.name in self.policy.tables:
-                return parse_measure(self.policy.tables[e.name].rows[0][1].measure).dims
+                return self.dims(self.policy.tables[e.name].rows[0][1])  # a quantity or a %
             if e.name in self.policy.defines:
                 return self.dims(self.policy.defines[e.name].expr)
             return ()
@@ -439,7 +440,7 @@ class _Generator:
             return self._defines[e.name]
         if e.name in policy.tables:
             table = policy.tables[e.name]
-            return {label: self.quantity(value) for label, value in table.rows}
+            return {label: self.scalar(self.sql(value)) for label, value in table.rows}
         info = policy.inputs[e.name]
         kind = info.type.kind
         if kind == "keyed":
@@ -459,7 +460,14 @@ class _Generator:
         keyed = self.sql(n.Ref(e.name, e.span))
         if not isinstance(keyed, dict):
             raise Unsupported(f"`{e.name}[{e.key}]`")
-        return keyed[e.key]
+        if not reads_a_value(self.policy, e):
+            return keyed[e.key]
+        # `救助比例[类别]`: the member each row gives (NULL, unknown, where it gives none).
+        key = self.scalar(self.sql(n.Ref(e.key, e.span)))
+        values = list(keyed.values())
+        arms = " ".join(f"WHEN {literal(m)} THEN {v.v}" for m, v in keyed.items())
+        na = any_true([t for t in (key.na, *(v.na for v in values)) if t])
+        return Sql(f"(CASE {key.v} {arms} END)", na, *union(*values))
 
     def reading_is(self, e: n.ReadingIs) -> Sql:
         return Sql("TRUE" if self.readings.get(e.reading) == e.option else "FALSE")

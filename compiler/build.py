@@ -13,6 +13,7 @@ from lark.tree import Meta
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.i18n import _
+from policyc.compiler.numbering import keyed_sections
 
 # How each boundary word and operator compares (民法典 art. 1259 for the words).
 BOUND_OPS: dict[str, str] = {
@@ -182,7 +183,7 @@ class _Builder(Transformer[Token, Any]):
             readings=tuple(buckets.get(n.ReadingDecl, [])),
             repairs=tuple(buckets.get(n.RepairDecl, [])),
             defines=tuple(buckets.get(n.Define, [])),
-            sections=tuple(buckets.get(n.Section, [])),
+            sections=keyed_sections(buckets.get(n.Section, [])),
             clauses=tuple(buckets.get(n.Clause, [])),
             procedures=tuple(buckets.get(n.Procedure, [])),
             asides=tuple(buckets.get(n.Aside, [])),

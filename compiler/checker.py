@@ -835,7 +835,7 @@ class _Checker:
                     section_number=section.number,
                 ), reference))
         for clause in self.file.all_clauses():
-            key = f"{clause.kind} {clause.number}"
+            key = f"{clause.kind} {clause.ident}"
             if key in seen_numbers:
                 self.error(
                     clause.span,
@@ -1140,13 +1140,33 @@ class _Checker:
                     expr_name=expr.name,
                 ))
             return UNKNOWN
-        if expr.key not in self.enums.get(keyed.enum, ()):
+        members = self.enums.get(keyed.enum, ())
+        if expr.key not in members and (expr.key in self.inputs or expr.key in self.defines):
+            # `救助比例[类别]`: read at the member the case gives (compiler/lookup.py).
+            key = self._ref(n.Ref(expr.key, expr.span))
+            if key is not UNKNOWN and (key.kind != "enum" or key.enum != keyed.enum):
+                self.error(
+                    expr.span,
+                    _(
+                        "`{expr_name}` is by `{keyed_enum}`; `{expr_key}` is {key_describe}, "
+                        "not a member of `{keyed_enum}`"
+                    ).format(
+                        expr_name=expr.name, keyed_enum=keyed.enum, expr_key=expr.key,
+                        key_describe=key.describe(),
+                    ),
+                    _("a member ({members}) or an input of `{keyed_enum}`").format(
+                        members=" / ".join(members), keyed_enum=keyed.enum,
+                    ),
+                )
+        elif expr.key not in members:
             self.error(
                 expr.span,
                 _("`{expr_key}` is not a member of `{keyed_enum}`").format(
                     expr_key=expr.key, keyed_enum=keyed.enum,
                 ),
-                " / ".join(self.enums.get(keyed.enum, ())),
+                _("a member ({members}) or an input of `{keyed_enum}`").format(
+                    members=" / ".join(members), keyed_enum=keyed.enum,
+                ),
             )
         return Type("quantity", keyed.dims)
 

@@ -21,6 +21,7 @@ from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, rule_reads
 from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
 from policyc.compiler.i18n import _
+from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
@@ -199,7 +200,7 @@ class _Generator:
         kind = owner.kind if isinstance(owner, n.Clause) else "section"
         return {
             "owner_kind": kind,
-            "owner_number": owner.number,
+            "owner_number": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "owner_title": owner.title,
             "leads": self.units(owner.leads or self.section_leads.get(id(owner), ())),
         }
@@ -255,7 +256,7 @@ class _Generator:
             "generated": True,
             "fast": None,
             "code": Code(code),
-            "owner": owner.number,
+            "owner": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "name": target.name.text,
             "line": target.span.line,
         }
@@ -303,7 +304,7 @@ class _Generator:
             "role": "rule",
             "generated": True,
             "func": f"rule_{index}",
-            "owner": f"{owner.number}",
+            "owner": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "name": rule.name.text,
             "line": rule.span.line,
             "whens": [
@@ -347,7 +348,8 @@ class _Generator:
         return f"c.get({e.name!r})"
 
     def table(self, table: n.TableDecl) -> str:
-        rows = ", ".join(f"{label!r}: {self.quantity(value)}" for label, value in table.rows)
+        # A row is a quantity or a percentage (救助比例 { 特困人员: 90%, … }).
+        rows = ", ".join(f"{label!r}: {self.py(value)}" for label, value in table.rows)
         return self.constant("{" + rows + "}")
 
     def order(self, kind: str) -> str:
@@ -406,6 +408,8 @@ class _Generator:
         return self.constant(f"zero_of({python_literal(dims)})")
 
     def index(self, e: n.Index) -> str:
+        if reads_a_value(self.policy, e):  # `救助比例[类别]`: the member the case gives
+            return f"c.index({self.ref(n.Ref(e.name))}, {self.py(n.Ref(e.key, e.span))})"
         return f"c.index({self.ref(n.Ref(e.name))}, {e.key!r})"
 
     def reading_is(self, e: n.ReadingIs) -> str:

@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import render, render_threshold
 from policyc.runtime.quantity import TIME_BASES, parse_measure
 
@@ -73,6 +74,9 @@ class FastEmitter:
         policy = self.policy
         if isinstance(e, n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.ReadingIs):
             return ()
+        if isinstance(e, n.Index) and reads_a_value(policy, e):
+            table, key = self._gate(n.Ref(e.name), top), self._gate(n.Ref(e.key), top)
+            return None if table is None or key is None else (*table, *key)
         if isinstance(e, n.Ref | n.Index):
             name = e.name
             if isinstance(e, n.Ref) and policy.member_enum(name) is not None:
@@ -238,6 +242,8 @@ class FastEmitter:
         return f"PLAIN.{method}({args})"
 
     def index(self, e: n.Index) -> str:
+        if reads_a_value(self.policy, e):  # the gate holds the key's input: never unknown here
+            return f"{self.ref(n.Ref(e.name))}[{self.py(n.Ref(e.key, e.span))}]"
         return f"{self.ref(n.Ref(e.name))}[{e.key!r}]"
 
     def reading_is(self, e: n.ReadingIs) -> str:
@@ -434,8 +440,9 @@ def _three_valued(fast: FastEmitter, expr: n.Expr) -> str | None:
 
 def first_conditions(fast: FastEmitter, rules: list[n.Rule]) -> tuple[str, dict[int, str]]:
     """(the key input, {position in `rules`: code of that rule's first condition}) for the rules
-    whose first condition reads the key input alone (through defines too) and neither the date
-    nor the policy's last day; ("", {}) when no rule qualifies. The code is an expression over
+    whose first condition reads the key input alone (through defines too; an enum or a yes/no,
+    never an amount, whose every value would need a plan) and neither the date nor the
+    policy's last day; ("", {}) when no rule qualifies. The code is an expression over
     `x, r, m, on, until` that is True, False or an Unknown (or raises), as the fast function's
     first `when` would judge it on the same inputs."""
     reads: dict[int, str] = {}
@@ -443,7 +450,7 @@ def first_conditions(fast: FastEmitter, rules: list[n.Rule]) -> tuple[str, dict[
         if not rule.whens or rule.valid_by is not None or fast_rule(fast, rule) is None:
             continue
         names = _names_read(fast.policy, rule.whens[0])
-        if names is not None and len(names) == 1:
+        if names is not None and len(names) == 1 and _few_values(fast.policy, *names):
             reads[position] = next(iter(names))
     if not reads:
         return "", {}
@@ -461,6 +468,12 @@ def first_conditions(fast: FastEmitter, rules: list[n.Rule]) -> tuple[str, dict[
         except NoFastPath:
             continue
     return (key, codes) if codes else ("", {})
+
+
+def _few_values(policy: Any, name: str) -> bool:
+    """Whether input `name` takes few values (an enum member or yes/no): a plan per value."""
+    kind = getattr(policy.inputs[name].type, "kind", "")
+    return kind in ("enum", "bool")
 
 
 def rule_reads(policy: Any, rule: n.Rule) -> tuple[str, ...] | None:
@@ -494,12 +507,16 @@ def _names_read(policy: Any, expr: n.Expr) -> set[str] | None:
                 return False
             if not isinstance(node, n.Ref | n.Index):
                 continue
-            if node.name in policy.inputs:
-                found.add(node.name)
-            elif node.name in policy.defines and node.name not in seen:
-                seen.add(node.name)
-                if not visit(policy.defines[node.name].expr):
-                    return False
+            names = [node.name]
+            if isinstance(node, n.Index) and reads_a_value(policy, node):
+                names.append(node.key)  # 救助比例[类别]: the member the case gives
+            for name in names:
+                if name in policy.inputs:
+                    found.add(name)
+                elif name in policy.defines and name not in seen:
+                    seen.add(name)
+                    if not visit(policy.defines[name].expr):
+                        return False
         return True
 
     return found if visit(expr) else None

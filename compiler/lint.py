@@ -66,7 +66,7 @@ from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
 from policyc.compiler.i18n import _
 from policyc.compiler.project import named_file
-from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative
+from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative, part_to_declare
 from policyc.compiler.todos import todo_warnings
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
@@ -467,11 +467,13 @@ class _Linter:
                 )
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
-                self.check_sign(rule.amount)
+                self.check_sign(rule.amount, rule.whens)
 
-    def check_sign(self, amount: n.Expr) -> None:
-        found = may_go_negative(amount, self.policy, fold)
+    def check_sign(self, amount: n.Expr, whens: tuple[n.Expr, ...] = ()) -> None:
+        found = may_go_negative(amount, self.policy, fold, whens)
         if found is not None:
+            part = part_to_declare(found, self.policy)
+            bounded = f"max({self.written(found)}, 0 …)"
             self.found.append(
                 Diagnostic(
                     found.span,
@@ -481,9 +483,17 @@ class _Linter:
                     ).format(
                         self_written_found=self.written(found),
                     ),
-                    _(
-                        "declare what is taken away `part of` what it is taken from "
-                        "(`input 口罩发货量: 单 part of 年发货量`), or bound it: `max(…, 0 元)`"
+                    (
+                        _(
+                            "declare what is taken away `part of` what it is taken from "
+                            "(`input {part}`), say when it is not below it (`when …`), or "
+                            "bound it: `{bounded}`"
+                        ).format(part=part, bounded=bounded)
+                        if part
+                        else _(
+                            "say when it is not below what it is taken from (`when …`), or "
+                            "bound it: `{bounded}`"
+                        ).format(bounded=bounded)
                     ),
                     Severity.WARNING,
                     code=NEGATIVE_AMOUNT,

@@ -577,10 +577,18 @@ class Clause:
     targets: tuple[Target, ...] = ()
     refers: tuple[Reference, ...] = ()
     span: Span = _span()
+    # `SECTION.NUMBER` (二.一) where the document numbers its clauses again in each section
+    # (compiler/numbering.py); empty where they are numbered through (the number is the key).
+    key: str = ""
 
     @property
     def open_list(self) -> bool:
         return self.open_leads or self.open_responsible
+
+    @property
+    def ident(self) -> str:
+        """The clause's identity in the policy: `七`, or `二.一` where numbering restarts."""
+        return self.key or self.number
 
 
 @attrs.frozen

@@ -107,6 +107,7 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
     numbers: dict[str, set[str]] = {}
     for policy in policies:
         keys = {f"{c.kind} {c.number}" for c in policy.file.all_clauses()}
+        keys |= {f"{c.kind} {c.ident}" for c in policy.file.all_clauses()}
         keys |= {f"section {s.number}" for s in policy.file.sections}
         numbers[policy.header.number] = keys
     problems: list[Diagnostic] = []

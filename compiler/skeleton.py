@@ -4,11 +4,16 @@
 
 - the header: the 文号 (the line before the addressees that looks like one, else the first
   line), the title (the other lines before the addressees; a masthead `…文件` is an aside), the
-  issuer and the date (the signature lines at the end of the notice), and the validity sentence
+  issuer and the date (the signature lines at the end of the notice, the date in figures or in
+  Chinese numerals; the notes under it, `(此件公开发布)`, are asides), and the validity sentence
   (`自2024年3月1日起施行,有效期至2026年12月31日` → `valid from 2024-03-01 until 2026-12-31`,
   `自发布之日起实施,有效期暂定3年` → `valid from <落款日期> for 3 年 provisional`, `由…负责解释`
-  → `interpreted_by`), each marked `TODO(drafter)`, which `check` lists as warnings;
-- the document's own numbering as structure: `一、` sections, `(一)` clauses, `1.` tasks, and in a
+  → `interpreted_by`; a unit not in the registry is a `TODO(registry)`), each marked
+  `TODO(drafter)`, which `check` lists as warnings; an untitled section (`三、`) is marked too;
+- the document's own numbering as structure: a regulation's `第一章` chapters as sections and
+  `第一条` articles as clauses (numbered through the document; an article's `（一）` items are its
+  text; its 文号, if the text prints none, is left to fill); else `一、` sections, `(一)` clauses,
+  `1.` tasks, and in a
   plan numbered `1总则` / `1.3 适用范围` / `4.3.1`, bare-numbered sections and dotted clauses; a
   clause's title is its heading (`(一)配套发展资金。`), a task's its first sentence when short;
   a heading repeated (a table of contents) stands once, where it is last, the others set aside;
@@ -34,8 +39,17 @@ from policyc.compiler.i18n import _
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
 _NUMBER_YEAR = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}")
-_SIGNATURE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
-_SECTION = re.compile(rf"^(?P<n>[{_NUMERAL}]+)、\s*(?P<rest>.+)$")
+# The 落款 date, in figures or in Chinese numerals as signatures print it (二〇二六年三月一日).
+_DATE_DIGITS = "0-9〇零一二两三四五六七八九十"
+_SIGNATURE_DATE = re.compile(
+    rf"^([{_DATE_DIGITS}]{{4}})\s*年\s*([{_DATE_DIGITS}]{{1,3}})\s*月\s*([{_DATE_DIGITS}]{{1,3}})\s*日$"
+)
+# A regulation's chapters and articles (第一章 总则, 第三条 …): articles are numbered through the
+# document, and the items of an article (（一）, 一、, 1.) are its text.
+_CHAPTER = re.compile(rf"^第(?P<n>[{_NUMERAL}]+)章\s*(?P<rest>.*)$")
+_ARTICLE = re.compile(rf"^第(?P<n>[{_NUMERAL}]+)条\s*(?P<rest>.*)$")
+_AFTER_SIGNATURE = re.compile(r"^(?:[(（][^()（）]+[)）]|抄送\s*[:：].*)$")
+_SECTION = re.compile(rf"^(?P<n>[{_NUMERAL}]+)、\s*(?P<rest>.*)$")  # `三、` alone: untitled
 _CLAUSE = re.compile(rf"^[(（](?P<n>[{_NUMERAL}]+)[)）]\s*(?P<rest>.+)$")
 _TASK = re.compile(r"^(?P<n>\d+)[.．、](?!\d)\s*(?P<rest>.+)$")
 _DOTTED = re.compile(r"^(?P<n>\d+(?:\.\d+)+)\s*(?P<rest>[\u3400-\u9fff].*)$")
@@ -81,16 +95,32 @@ def skeleton(
         raise ValueError(_("the lines given are blank"))
     last = first + len(lines) - 1
     asides: list[tuple[str, str]] = []
-    addressee = next((i for i, (_, t) in enumerate(text_lines) if t.endswith((":", "："))), None)
-    head = text_lines[:addressee] if addressee is not None else text_lines[:2]
+    # The head (文号, title) ends at the addressees (`各乡镇人民政府:`), which come before the
+    # first heading; a regulation in articles (第一章, 第一条) has none and starts at its first.
+    first_heading = next(
+        (i for i, (_, t) in enumerate(text_lines) if _CHAPTER.match(t) or _ARTICLE.match(t)),
+        len(text_lines),
+    )
+    addressee = next(
+        (i for i, (_, t) in enumerate(text_lines[:first_heading]) if t.endswith((":", "："))),
+        None,
+    )
+    if addressee is not None:
+        head = text_lines[:addressee]
+    else:
+        head = text_lines[: min(2, first_heading)] or text_lines[:1]
     # The 文号 is the line that looks like one, wherever the document prints it (a county's
-    # notice often puts the title first); else the first line, as the gazette prints it.
+    # notice often puts the title first); else the first line, as the gazette prints it; a
+    # lone title line (a regulation printed without its 文号) is the title, the 文号 left to fill.
     number_at = next((i for i, (_, t) in enumerate(head) if _looks_like_number(t)), 0)
+    no_number = len(head) == 1 and not _looks_like_number(head[0][1]) and first_heading == 1
+    if no_number:
+        number_at = -1
     doc_number_line = head[number_at][1]
     doc_number = _DOCUMENT_NUMBER.search(doc_number_line)
     title_lines = []
     for i, (_number, text) in enumerate(head):
-        if i == number_at:
+        if i == number_at and not no_number:
             asides.append((text, "文号, 写在 header 的 policy 中"))
         elif text.endswith("文件") and len(text) <= _TITLE_LIMIT:  # the red-letter masthead
             asides.append((text, "发文机关标志"))
@@ -102,14 +132,22 @@ def skeleton(
         asides.append((rest[0][1], "主送机关"))
         rest = rest[1:]
     issuer, issued = "", ""
+    after_signature: set[str] = set()
     signature: set[int] = set()  # the signer's and the date's lines: asides, not clause text
     for i, (number, line) in enumerate(rest):
         date = _SIGNATURE_DATE.match(line)
         if date and i > 0:
             signature |= {number, rest[i - 1][0]}
             if not issued:
-                issued = f"{date[1]}-{int(date[2]):02d}-{int(date[3]):02d}"
+                issued = _signature_iso(date)
                 issuer = rest[i - 1][1]
+                # The notes printed right under the 落款 ((此件公开发布), 抄送:…) are not the
+                # text of the last clause; an attachment that follows (附件, 办法) is.
+                for later, text in rest[i + 1 :]:
+                    if not _AFTER_SIGNATURE.match(text) or _CLAUSE.match(text):
+                        break
+                    after_signature.add(text)
+                    signature.add(later)
     headings = _headings(rest)
     validity = _validity(rest, headings, issued)
     if validity is not None and not validity.under_heading:
@@ -122,6 +160,8 @@ def skeleton(
                 what = "施行日期、有效期和解释单位, 写在 header 的 valid 与 interpreted_by 中"
         elif line == issuer or _SIGNATURE_DATE.match(line):
             what = "落款"
+        elif line in after_signature:
+            what = "落款之后的附注（公开方式、抄送等）"
         else:
             what = "TODO(drafter): 说明"
         asides.append((line, what))
@@ -136,7 +176,11 @@ def skeleton(
     out += [
         "",
         f"policy {_quote(doc_number[0] if doc_number else doc_number_line)} {{"
-        "  # TODO(drafter): 文号",
+        + (
+            "  # TODO(drafter): 文号 — the text prints none; write the one it was issued under"
+            if no_number
+            else "  # TODO(drafter): 文号"
+        ),
         f"    title {_quote(title)}  # TODO(drafter): confirm the title",
     ]
     if issuer_unit:
@@ -178,6 +222,7 @@ class _Validity:
     term: str = ""  # `3 年`, `6 个月`
     provisional: bool = False  # 有效期暂定
     interpreter: str = ""  # 由…负责解释, as written
+    interpreter_line: int = 0  # where it is written (its own article in a regulation)
     under_heading: bool = False  # the whole text of a heading of its own (9.5 预案实施时间)
 
     def header(self, resolve: Resolver) -> list[str]:
@@ -191,7 +236,15 @@ class _Validity:
         lines = [f"    {valid}{' provisional' if self.provisional else ''}  {where}"]
         unit = resolve(self.interpreter) if self.interpreter else None
         if unit:
-            lines.append(f"    interpreted_by {unit}  {where}")
+            lines.append(
+                f"    interpreted_by {unit}  # TODO(drafter): confirm (第{self.interpreter_line}行)"
+            )
+        elif self.interpreter:
+            lines.append(
+                f"    # TODO(registry): the interpreting unit {self.interpreter} "
+                f"(第{self.interpreter_line}行) "
+                "is not in the registry: add it, then write `interpreted_by NAME`"
+            )
         return lines
 
 
@@ -214,14 +267,18 @@ def _validity(
     3年` → from the 落款 date for 3 年 provisional. None when no line says when it takes effect."""
     for at, (number, text) in enumerate(lines):
         start = _START.search(text)
-        if start is None or number in headings:
+        article = _ARTICLE.match(text) is not None and number in headings
+        if start is None or (number in headings and not article):
             continue
         begins = _iso(start["date"]) if start["date"] else issued
         if not begins:
             continue  # 自发布之日起 with no 落款 date: nothing to write
         until = _UNTIL.search(text)
         term = _TERM.search(text)
-        interpreter = _INTERPRETER.search(text)
+        # A regulation says who interprets it in an article of its own (第五条 本办法由…负责解释).
+        said = [(number, found)] if (found := _INTERPRETER.search(text)) else []
+        said += [(n, found) for n, t in lines if (found := _INTERPRETER.search(t))]
+        interpreter = said[0][1] if said else None
         return _Validity(
             number,
             text,
@@ -230,7 +287,8 @@ def _validity(
             term=f"{_count(term['n'])} {term['measure']}" if term and not until else "",
             provisional=bool(term and term["provisional"]),
             interpreter=interpreter["unit"].strip() if interpreter else "",
-            under_heading=at > 0 and _bare_heading(headings.get(lines[at - 1][0])),
+            interpreter_line=said[0][0] if said else number,
+            under_heading=article or (at > 0 and _bare_heading(headings.get(lines[at - 1][0]))),
         )
     return None
 
@@ -238,6 +296,12 @@ def _validity(
 def _bare_heading(heading: tuple[str, str, str] | None) -> bool:
     """A heading with its title only (`9.5 预案实施时间`): the next line is its text."""
     return heading is not None and not _title(heading[0], heading[2])[1]
+
+
+def _signature_iso(date: re.Match[str]) -> str:
+    """2026-03-01 from `2026年3月1日` or `二〇二六年三月一日`."""
+    year = "".join(str(_CHINESE_DIGITS.get(c, c)) for c in date[1])
+    return f"{year}-{_count(date[2]):02d}-{_count(date[3]):02d}"
 
 
 def _iso(written: str) -> str:
@@ -259,6 +323,13 @@ def _headings(lines: Sequence[tuple[int, str]]) -> dict[int, tuple[str, str, str
     """line → (kind, number, rest) for every heading kept (a repeated one only where last)."""
     dotted = any(_DOTTED.match(t) for _, t in lines)
     found: dict[int, tuple[str, str, str]] = {}
+    if any(_ARTICLE.match(t) for _, t in lines):
+        for number, text in lines:
+            match = _CHAPTER.match(text) or _ARTICLE.match(text)
+            if match:
+                kind = "section" if match.re is _CHAPTER else "clause"
+                found[number] = (kind, match["n"], match["rest"].strip())
+        return found
     for number, text in lines:
         if _SIGNATURE_DATE.match(text):
             continue
@@ -287,13 +358,18 @@ def _headings(lines: Sequence[tuple[int, str]]) -> dict[int, tuple[str, str, str
             if kind == "task" and in_clause:
                 del found[number]
     # A number repeated with its title is a table of contents: the heading is the last one. A
-    # number repeated with another title restarts a list (the checker allows a number once):
-    # the first stands, the later ones are text of the part they fall in.
-    kept: dict[tuple[str, str], tuple[int, str]] = {}
-    for number, (kind, n, rest) in found.items():
-        earlier = kept.get((kind, n))
+    # number repeated with another title in the same section restarts a list (the checker
+    # allows a number once in a section): the first stands, the later ones are text of the part
+    # they fall in. Each section may number its clauses again (compiler/numbering.py).
+    kept: dict[tuple[str, str, str], tuple[int, str]] = {}
+    section = ""
+    for number, (kind, n, rest) in sorted(found.items()):
+        if kind == "section":
+            section = n
+        key = (kind, "" if kind == "section" else section, n)
+        earlier = kept.get(key)
         if earlier is None or _same_heading(earlier[1], rest):
-            kept[(kind, n)] = (number, rest)
+            kept[key] = (number, rest)
     lines_kept = {number for number, _ in kept.values()}
     return {k: v for k, v in found.items() if k in lines_kept}
 
@@ -373,6 +449,8 @@ def _render(part: _Part, depth: int) -> list[str]:
     pad = "    " * depth
     title = f" {_quote(part.title)}" if part.title or part.kind != "task" else ""
     lines = [f"{pad}{part.kind} {part.number}{title} {{"]
+    if not part.title and part.kind != "task":
+        lines[0] += f"  # TODO(drafter): the document gives {part.kind} {part.number} no title"
     inner = pad + "    "
     quotes = part.quotes or ([] if part.kind == "section" else [part.heading])
     lines += [f"{inner}quote {_quote(q)}" for q in quotes]

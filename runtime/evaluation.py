@@ -394,8 +394,12 @@ class Ctx:
     def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
         return people_ops.each_member(self, role, body, line)
 
-    def index(self, keyed: Value, key: str) -> Value:
-        return keyed if isinstance(keyed, Unknown) else keyed[key]
+    def index(self, keyed: Value, key: str | Unknown) -> Value:
+        """A table's or tally's value at `key`: a member, or the member a case gives (unknown
+        while it does not: `救助比例[类别]`)."""
+        if isinstance(keyed, Unknown):
+            return keyed
+        return key if isinstance(key, Unknown) else keyed[key]
 
     def not_(self, value: bool | Unknown) -> bool | Unknown:
         return value if isinstance(value, Unknown) else not value

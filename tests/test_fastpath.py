@@ -224,3 +224,26 @@ def test_what_the_plans_may_rely_on() -> None:
     assert set(ns["READS"][at["电商物流补贴"]]) == {
         "申请人类型", "年发货量", "口罩发货量", "其他纺织品发货量",
     }  # fmt: skip
+
+
+def test_a_table_read_at_the_members_a_case_gives(tmp_path: Path) -> None:
+    # 救助比例[类别] reads 类别 (tests/test_lookup.py's policy): the rule counts it among the
+    # inputs it reads, so a case giving 类别 never takes a result built without it; and the
+    # plan's key is never an amount (个人自付费用 is what the first condition reads).
+    from tests.test_lookup import POLICY, SOURCE
+
+    (tmp_path / "source.txt").write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "p.policy").write_text(POLICY, encoding="utf-8")
+    policy = compile_policy(tmp_path / "p.policy")
+    assert policy.namespace["READS"] == (("个人自付费用", "类别"),)
+    assert policy.namespace["KEY"] == ""
+    on = datetime.date(2026, 6, 1)
+    for kind in ("低保对象", "特困人员", None):
+        for paid in ("12345.67", "2000", "1999"):
+            inputs: dict[str, Any] = {"个人自付费用": Quantity.of(paid, "元")}
+            if kind is not None:
+                inputs["类别"] = kind
+            both(policy, inputs, on)
+    # (12345.67 − 2000) × 80% = 8276.536 → 8276.54元 (rounded to 分)
+    found = policy.evaluate({"个人自付费用": Quantity.of("12345.67", "元"), "类别": "低保对象"}, on)
+    assert found[0].amount == Quantity.of("8276.54", "元")

@@ -421,16 +421,6 @@ def test_schema_gives_members_roles_and_values_per_period() -> None:
             jsonschema.validate(bad, schema)
 
 
-def test_the_batch_path_refuses_a_household_policy_in_one_line(tmp_path: Path) -> None:
-    pytest.importorskip("duckdb")
-    cases = tmp_path / "cases.csv"
-    cases.write_text("id,on\n1,2026-03-01\n", encoding="utf-8")
-    done = policyc("run", str(POLICY), "--cases", str(cases))
-    assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "a group (家庭)" in done.stderr
-    assert "run each case with --case" in done.stderr
-
-
 def test_check_refuses_a_cycle_through_a_decided_value(policies: PolicyFactory) -> None:
     message = check_error(
         policies,

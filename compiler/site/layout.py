@@ -105,8 +105,9 @@ _TOC_UNSAFE = re.compile(r"[\"#&'*<>\[\\\]^_`{|}~]")
 
 def part_anchor(part: n.Section | n.Clause) -> str:
     """`section-二`, `clause-七`, `task-29`: what `refers … clause 七` links to."""
-    kind = "section" if isinstance(part, n.Section) else part.kind
-    return f"{kind}-{part.number}"
+    if isinstance(part, n.Section):
+        return f"section-{part.number}"
+    return f"{part.kind}-{part.ident}"  # `clause-二.一` where each section numbers again
 
 
 def counts_durations(policy: CheckedPolicy) -> bool:
