@@ -18,7 +18,7 @@ import jinja2
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, amount_flow
-from policyc.compiler.fastpath import FastEmitter, fast_rule
+from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, rule_reads
 from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
 from policyc.compiler.i18n import _
 from policyc.compiler.lookup import reads_a_value
@@ -86,6 +86,7 @@ def generate(policy: CheckedPolicy) -> str:
     """The Python source of the evaluation module for `policy`."""
     gen = _Generator(policy)
     entries = gen.entries()
+    key = gen.dispatch(entries)
     defines = [gen.define(d) for d in policy.defines.values()]
     header = policy.header
     return (
@@ -101,6 +102,7 @@ def generate(policy: CheckedPolicy) -> str:
             constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],
             defines=defines,
             rules=entries,
+            key=key,
         )
     )
 
@@ -121,6 +123,7 @@ class _Generator:
         self.define_funcs = {name: f"define_{i}" for i, name in enumerate(policy.defines)}
         self.section_leads: dict[int, tuple[n.Name, ...]] = {}
         self.fast = FastEmitter(self)
+        self.rule_nodes: dict[int, n.Rule] = {}  # entry index -> its rule
 
     def constant(self, code: str) -> str:
         """Literals are built once, at import, not on every evaluation."""
@@ -156,6 +159,23 @@ class _Generator:
             "cap": Code(found["cap"]),
             "cap_gate": _gate(found["cap_gate"]),
         }
+
+    def dispatch(self, entries: list[dict[str, Any]]) -> str:
+        """The key input of the fast path's dispatch (fastpath.first_conditions; "" for none);
+        sets each entry's `first` (code of its first condition, or None), its `first_reason`
+        and `reads` (fastpath.rule_reads; None for a decision or a target)."""
+        indices = sorted(self.rule_nodes)
+        key, codes = first_conditions(self.fast, [self.rule_nodes[i] for i in indices])
+        for index, entry in enumerate(entries):
+            entry["first"], entry["first_reason"] = None, ""
+            rule = self.rule_nodes.get(index)
+            entry["reads"] = rule_reads(self.policy, rule) if rule is not None else None
+        for position, code in codes.items():
+            index = indices[position]
+            entries[index]["first"] = Code(code)
+            when = self.rule_nodes[index].whens[0]
+            entries[index]["first_reason"] = "条件不成立: " + render(when)
+        return key
 
     def entries(self) -> list[dict[str, Any]]:
         """Decisions first, then each owner's rules and targets, in document order."""
@@ -279,6 +299,7 @@ class _Generator:
         }
         if rule.period is not None:
             info["period"] = dict(self.policy.people.rule_periods).get(rule.name.text, "")
+        self.rule_nodes[index] = rule
         return {
             "role": "rule",
             "generated": True,

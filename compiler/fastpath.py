@@ -17,8 +17,12 @@ Python expression over the inputs. So each rule also gets `fast_rule_N(x, r, m, 
   unknown and the next `when` may still be false, as `Ctx.require` says. Elsewhere (and/or,
   products where time cancels…) `x[name]` raises KeyError, the fast function is left, and the
   runtime evaluates that rule on the traced path, which is the whole of three-valued logic
-  (runtime/evaluation.py `evaluate_fast`). Any other exception does the same, so an error is
+  (runtime/fast.py `evaluate_fast`). Any other exception does the same, so an error is
   always reported by the traced path, in its words.
+
+The module also tells the runtime what its plans per kind of case may rely on (`first_conditions`,
+`rule_reads`; runtime/fast.py): the input most rules test first, each such rule's first
+condition alone, and the inputs each rule reads.
 
 Both are generated from the same checked AST in the same evaluation order, so on a case where the
 fast path finishes it computes what the traced path computes; tests/test_fastpath.py runs both
@@ -297,8 +301,22 @@ class FastEmitter:
         return f"PLAIN.tiers({self.py(e.subject)}, {prior}, {e.mode!r}, ({rows}), 0, {lowest!r})"
 
     def schedule(self, e: n.Schedule) -> str:
-        rows = "".join(f"({r.first}, {r.last}, lambda: {self.py(r.amount)}), " for r in e.rows)
+        # The row reached is known only now: a row's amount on an input the case lacks is the
+        # unknown of those inputs (as the traced path's would be), through the row's own gate.
+        rows = "".join(f"({r.first}, {r.last}, lambda: {self._gated_row(r.amount)}), "
+                       for r in e.rows)  # fmt: skip
         return f"schedule_on(on, {self.py(e.anchor)}, ({rows}))"
+
+    def _gated_row(self, amount: n.Expr) -> str:
+        code = self.py(amount)
+        gate = self._gate(amount, top=False)
+        if gate is None or gate == ():
+            return code
+        if isinstance(gate, tuple) and len(gate) == 1:
+            absent = self.gen.constant(f"Unknown({gate!r})")
+        else:
+            absent = f"missing_of(x, {_gate_code(gate)}, None)"
+        return f"({code} if {gate_check(gate)} else {absent})"
 
 
 _FAST: dict[type, Callable[[FastEmitter, Any], str]] = {
@@ -409,3 +427,96 @@ def _gated(fast: FastEmitter, expr: n.Expr) -> tuple[str, str] | None:
 def _three_valued(fast: FastEmitter, expr: n.Expr) -> str | None:
     """The condition written three-valued, where no gate decides it."""
     return fast.kleene(expr) if fast.gate(expr) is None else None
+
+
+# ---- dispatch on the input most rules test first ----------------------------------------------
+#
+# Most rules of a policy start with `when 申请人类型 is …`: for a case of one type, most rules fail
+# that first condition, with a reason known before the case is read. The generated module gets,
+# for each such rule, its first condition alone (`first_rule_N`); the runtime evaluates those once
+# per value of the key input and readings taken (runtime/fast.py `Dispatch`) and hands every later
+# case of that value the same prebuilt, immutable results, evaluating only the rules left.
+
+
+def first_conditions(fast: FastEmitter, rules: list[n.Rule]) -> tuple[str, dict[int, str]]:
+    """(the key input, {position in `rules`: code of that rule's first condition}) for the rules
+    whose first condition reads the key input alone (through defines too; an enum or a yes/no,
+    never an amount, whose every value would need a plan) and neither the date nor the
+    policy's last day; ("", {}) when no rule qualifies. The code is an expression over
+    `x, r, m, on, until` that is True, False or an Unknown (or raises), as the fast function's
+    first `when` would judge it on the same inputs."""
+    reads: dict[int, str] = {}
+    for position, rule in enumerate(rules):
+        if not rule.whens or rule.valid_by is not None or fast_rule(fast, rule) is None:
+            continue
+        names = _names_read(fast.policy, rule.whens[0])
+        if names is not None and len(names) == 1 and _few_values(fast.policy, *names):
+            reads[position] = next(iter(names))
+    if not reads:
+        return "", {}
+    counts: dict[str, int] = {}
+    for name in reads.values():
+        counts[name] = counts.get(name, 0) + 1
+    key = max(counts, key=lambda name: counts[name])  # the first of the most tested
+    codes: dict[int, str] = {}
+    for position, name in reads.items():
+        if name != key:
+            continue
+        when = rules[position].whens[0]
+        try:
+            codes[position] = _three_valued(fast, when) or fast.py(when)
+        except NoFastPath:
+            continue
+    return (key, codes) if codes else ("", {})
+
+
+def _few_values(policy: Any, name: str) -> bool:
+    """Whether input `name` takes few values (an enum member or yes/no): a plan per value."""
+    kind = getattr(policy.inputs[name].type, "kind", "")
+    return kind in ("enum", "bool")
+
+
+def rule_reads(policy: Any, rule: n.Rule) -> tuple[str, ...] | None:
+    """Every input the rule reads (its conditions, amount, cap, and the input its validity is
+    judged on), sorted; None when it reads the evaluation date or the policy's last day."""
+    exprs = [*rule.whens]
+    if isinstance(rule.amount, n.Expr):
+        exprs.append(rule.amount)
+        if rule.cap is not None:
+            exprs.append(rule.cap.amount)
+    found: set[str] = {rule.valid_by.text} if rule.valid_by is not None else set()
+    for expr in exprs:
+        names = _names_read(policy, expr)
+        if names is None:
+            return None
+        found |= names
+    return tuple(sorted(found))
+
+
+def _names_read(policy: Any, expr: n.Expr) -> set[str] | None:
+    """The inputs `expr` reads, through defines; None when it reads the evaluation date or the
+    policy's last day (a first condition that does must not be judged once for all cases)."""
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def visit(e: n.Expr) -> bool:
+        for node in n.walk(e):
+            if isinstance(node, n.Call) and node.func in ("on_date", "valid_until"):
+                return False
+            if isinstance(node, n.Schedule | n.Dated):  # counted from, or in force on, the date
+                return False
+            if not isinstance(node, n.Ref | n.Index):
+                continue
+            names = [node.name]
+            if isinstance(node, n.Index) and reads_a_value(policy, node):
+                names.append(node.key)  # 救助比例[类别]: the member the case gives
+            for name in names:
+                if name in policy.inputs:
+                    found.add(name)
+                elif name in policy.defines and name not in seen:
+                    seen.add(name)
+                    if not visit(policy.defines[name].expr):
+                        return False
+        return True
+
+    return found if visit(expr) else None

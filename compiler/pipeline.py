@@ -19,7 +19,8 @@ from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import apply_after_caps
-from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult, evaluate_fast
+from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
+from policyc.runtime.fast import FastTable, evaluate_fast
 from policyc.runtime.people import PeriodPlan, prepare
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ class CompiledPolicy:
     ) -> list[RuleResult]:
         """Every rule's result for one case, in document order. Without `explain`, the
         straight-line fast path runs where it can (`fast=False` forces the traced path: the
-        results are the same, tests/test_fastpath.py compares them)."""
+        results are the same, tests/test_fastpath.py compares them). Results of the fast path
+        may be shared with other cases and are then immutable (runtime/results.FixedResult)."""
         namespace = self.namespace
         people = self.checked.people
         if people.periods or people.group:  # households and periods: runtime/people.py
@@ -69,9 +71,12 @@ class CompiledPolicy:
         done = received if isinstance(received, frozenset) else frozenset(received)
         checked = self.checked
         if fast and not explain and "FAST" in namespace:  # straight-line: compiler/fastpath.py
+            table = namespace.get("FAST_TABLE")
+            if table is None or table.fast is not namespace["FAST"]:
+                table = namespace["FAST_TABLE"] = fast_table(namespace)
             results = evaluate_fast(
-                namespace["RULES"], namespace["FUNCTIONS"], namespace["FAST"], inputs, on,
-                chosen, valid_from, valid_until, done,
+                table, inputs, on, chosen, valid_from, valid_until, done,
+                tuple(readings.items()) if readings else (),
             )  # fmt: skip
             if checked.roundings or checked.shared_caps:
                 apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
@@ -88,6 +93,15 @@ class CompiledPolicy:
         if checked.roundings or checked.shared_caps:
             apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
         return results
+
+
+def fast_table(namespace: Mapping[str, Any]) -> FastTable:
+    """The fast path's table for a generated module's namespace (runtime/fast.py)."""
+    return FastTable(
+        namespace["RULES"], namespace["FUNCTIONS"], namespace["FAST"], namespace.get("KEY", ""),
+        namespace.get("FIRST", ()), namespace.get("FIRST_REASONS", ()), namespace.get("READS", ()),
+        [v for k, v in namespace.items() if k[:1] == "K" and k[1:].isdigit()],
+    )  # fmt: skip
 
 
 def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:

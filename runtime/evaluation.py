@@ -6,21 +6,39 @@ input the case does not give is *unknown* (an `Unknown` value naming it), never 
 a guess. Every helper passes unknowns through; `and` is false as soon as one part is false and
 `or` true as soon as one part is true, whatever the others; a rule whose outcome depends on an
 unknown input is *undetermined* and names the inputs it needs.
+
+This module holds the traced path (`Ctx`, one evaluation of one case with its trace) and the
+arithmetic generated code calls. Split out of it, and re-exported here for generated code and
+callers: the values and results (runtime/results.py), the fast path's three-valued helpers
+(runtime/kleene.py); evaluating a case on the fast path is runtime/fast.py.
 """
 
 from __future__ import annotations
 
-import decimal
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
-import attrs
-
-from policyc.compiler.i18n import _
 from policyc.runtime.dates import completed_months, year_of_operation
+from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+
+# Re-exported (`X as X`): callers and runtime modules import these from here.
+from policyc.runtime.results import _NO_STEPS as _NO_STEPS
+from policyc.runtime.results import EvaluationError as EvaluationError
+from policyc.runtime.results import FixedResult as FixedResult
+from policyc.runtime.results import NotApplicable as NotApplicable
+from policyc.runtime.results import Q as Q
+from policyc.runtime.results import RuleInfo as RuleInfo
+from policyc.runtime.results import RuleResult as RuleResult
+from policyc.runtime.results import Step as Step
+from policyc.runtime.results import Unknown as Unknown
+from policyc.runtime.results import Value as Value
+from policyc.runtime.results import _show as _show
+from policyc.runtime.results import show_value as show_value
+from policyc.runtime.results import unknown as unknown
+from policyc.runtime.results import zero_of as zero_of
 
 __all__ = [
     "PLAIN",
@@ -42,183 +60,6 @@ __all__ = [
     "sub",
     "zero_of",
 ]
-
-Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
-
-
-class Unknown:
-    """The value of anything that depends on inputs the case does not give; names them."""
-
-    __slots__ = ("names",)
-
-    def __init__(self, names: tuple[str, ...]):
-        self.names = names
-
-    def __bool__(self) -> bool:
-        raise TypeError(_("an unknown value was used as a condition"))  # a code generator bug
-
-    def __repr__(self) -> str:
-        return f"Unknown({self.names!r})"
-
-
-def unknown(*values: Any) -> Unknown | None:
-    """The unknowns among `values` merged into one, or None when all are known."""
-    found: Unknown | None = None
-    for value in values:  # a loop, not a list: this runs for every operation of every rule
-        if isinstance(value, Unknown):
-            if found is None:
-                found = value
-            elif value.names != found.names:
-                found = Unknown(tuple(dict.fromkeys(found.names + value.names)))
-    return found
-
-
-class EvaluationError(Exception):
-    """A rule that could not be evaluated for this case; names the rule and its policy line."""
-
-    def __init__(self, info: RuleInfo, cause: Exception):
-        if isinstance(cause, decimal.Inexact):
-            why = _("the amount is not an exact decimal (is a yearly rate applied to months?)")
-        else:
-            why = str(cause)
-        super().__init__(_("{info_line}: rule `{info_name}` could not be evaluated: {why}").format(
-            info_line=info.line, info_name=info.name, why=why,
-        ))
-        self.info = info
-
-
-class NotApplicable(Exception):
-    """A rule's condition does not hold; carries the reason in the policy's words."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-def Q(number: str, measure: str) -> Quantity:
-    return Quantity.of(number, measure)
-
-
-def zero_of(dims: tuple[tuple[str, int], ...]) -> Quantity:
-    """Zero in the given dims: what a sum over no members, or a rule that does not apply, is."""
-    return Quantity(decimal.Decimal(0), dims)
-
-
-@attrs.frozen
-class RuleInfo:
-    """What generated code knows of a rule besides its function (for reports and `--explain`)."""
-
-    index: int
-    name: str
-    owner_kind: str  # clause | task | section | policy
-    owner_number: str
-    owner_title: str
-    kind: str
-    beneficiary: str
-    responsible: tuple[str, ...]
-    quotes: tuple[str, ...]
-    line: int
-    readings: tuple[str, ...]
-    unspecified: str
-    grants: str
-    once: bool
-    valid_by: str
-    has_amount: bool
-    has_cap: bool
-    role: str = "rule"  # rule | target | decision
-    target: str = ""  # a target's wording, e.g. 不少于30家（含本数）
-    leads: tuple[str, ...] = ()
-    cooperates: tuple[str, ...] = ()
-    law: str = ""
-    procedures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, title, steps)
-    limits: tuple[tuple[str, str, str], ...] = ()  # (name, the limit as written, its text)
-    refers: tuple[str, ...] = ()
-    description: str = ""
-    flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
-    each: str = ""  # a decided value per member of this role ("members": every member)
-    period: str = ""  # `amount … per 月`: "month" (or "year"), the period its amount is for
-
-
-@attrs.frozen
-class Step:
-    text: str
-    line: int
-
-
-_NO_STEPS: list[Step] = []  # shared while not explaining: nothing is ever appended to it
-
-
-class RuleResult:
-    """One rule's outcome for one case. A plain class whose unset fields read their class
-    defaults: built for every rule of every case, it sets only what differs (a third of the
-    cost of a class that sets every field)."""
-
-    # applies | not_applicable | undetermined | unspecified | not_in_force | already_received
-    status: str
-    info: RuleInfo
-    reason: str = ""
-    amount: Quantity | None = None
-    uncapped: Quantity | None = None
-    missing: tuple[str, ...] = ()
-    steps: list[Step] = _NO_STEPS  # the trace, with --explain
-    value: Any = None  # a decision's value, or the actual figure reported for a target
-    unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
-    shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
-    members: Any = None  # an `each` rule: a MemberResult per member of its role (runtime.people)
-    periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
-
-    _FIELDS = (
-        "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
-        "unrounded", "shared", "members", "periods",
-    )  # fmt: skip
-
-    def __init__(
-        self,
-        info: RuleInfo,
-        status: str,
-        reason: str = "",
-        *,
-        missing: tuple[str, ...] = (),
-        steps: list[Step] | None = None,
-    ):
-        self.info = info
-        self.status = status
-        if reason:
-            self.reason = reason
-        if missing:
-            self.missing = missing
-        if steps is not None:
-            self.steps = steps
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not RuleResult:
-            return NotImplemented
-        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as attrs.define made it
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
-        return f"RuleResult({shown})"
-
-
-def show_value(value: Value) -> str:
-    """A value as the trace and the text report write it."""
-    return _show(value)
-
-
-def _show(value: Value) -> str:
-    if isinstance(value, Quantity):
-        if not value.dims:  # plain ratios in these documents are percentages
-            return f"{(value.value * 100).normalize():f}%"
-        return format_quantity(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
-    return str(value)
 
 
 def _any_of_verdict(held: list[str], pending: list[tuple[str, Unknown]], options: int) -> str:
@@ -812,61 +653,6 @@ def schedule_on(on: date, anchor: date, rows: tuple[ScheduleRow, ...]) -> Value:
     return row[2]()
 
 
-def missing_of(
-    inputs: Mapping[str, Value], names: tuple[str, ...], found: Unknown | None
-) -> Unknown | None:
-    """The fast path's unknown (compiler/fastpath.py): the inputs among `names` the case does
-    not give, merged after `found` as `unknown()` merges; `found` when it gives them all."""
-    gone = tuple(name for name in names if name not in inputs)
-    if not gone:
-        return found
-    if found is None:
-        return Unknown(gone)
-    return Unknown(tuple(dict.fromkeys(found.names + gone)))
-
-
-# Three-valued logic over values (True, False or an Unknown) for the fast path, with the traced
-# path's results: `Ctx.all`, `Ctx.any`, `Ctx.not_` without the lambdas.
-def k_all(values: tuple[bool | Unknown, ...]) -> bool | Unknown:
-    found: Unknown | None = None
-    for value in values:
-        if value is False:
-            return False
-        if value is not True:
-            found = k_merge(found, value)
-    return True if found is None else found
-
-
-def k_any(values: tuple[bool | Unknown, ...]) -> bool | Unknown:
-    found: Unknown | None = None
-    for value in values:
-        if value is True:
-            return True
-        if value is not False:
-            found = k_merge(found, value)
-    return False if found is None else found
-
-
-def k_not(value: bool | Unknown) -> bool | Unknown:
-    return value if value.__class__ is Unknown else not value
-
-
-def k_merge(found: Unknown | None, value: Unknown) -> Unknown:
-    """`value` after `found`, as `unknown()` merges them."""
-    if found is None or found.names == value.names:
-        return value if found is None else found
-    return Unknown(tuple(dict.fromkeys(found.names + value.names)))
-
-
-class _StillUnknown(Exception):
-    """A three-valued define was unknown where the fast path needs a plain value."""
-
-
-def known(value: Value) -> Value:
-    if value.__class__ is Unknown:
-        raise _StillUnknown(value)
-    return value
-
 
 PLAIN = Ctx({}, date.min, {}, None, None)
 """A context that records nothing, for the fast path's helpers that read no case state
@@ -902,83 +688,6 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
         result.status, result.reason = "unspecified", info.unspecified
     result.amount, result.uncapped = amount, uncapped
     return result
-
-
-_NEEDS: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
-"""An unknown's names -> (each named once, the reason): the same few per policy, so built once
-(`_finish` would build them for every undetermined rule of every case)."""
-
-
-def _undetermined(info: RuleInfo, names: tuple[str, ...]) -> RuleResult:
-    """`_finish` for an Unknown outcome judged on a known day."""
-    needs = _NEEDS.get(names)
-    if needs is None:
-        # Mostly a policy's input names; a household's carry member names (李小明.出生日期),
-        # which come from cases: bounded, so a stream of cases cannot grow it.
-        if len(_NEEDS) >= 4096:
-            _NEEDS.clear()
-        once = tuple(dict.fromkeys(names))
-        needs = _NEEDS[names] = (once, "需要输入 " + "、".join(once))
-    return RuleResult(info, "undetermined", needs[1], missing=needs[0])
-
-
-def _within(day: date, valid_from: date | None, valid_until: date | None) -> bool:
-    return (valid_from is None or day >= valid_from) and (valid_until is None or day <= valid_until)
-
-
-def evaluate_fast(
-    rules: tuple[RuleInfo, ...],
-    functions: tuple[Callable[[Ctx], Any], ...],
-    fast: tuple[Callable[..., Any] | None, ...],
-    inputs: Mapping[str, Value],
-    on: date,
-    readings: Mapping[str, str],
-    valid_from: date | None,
-    valid_until: date | None,
-    received: frozenset[str],
-) -> list[RuleResult]:
-    """Every rule's result for one case, without a trace: each rule through its fast function
-    (compiler/fastpath.py) when it has one and the case gives what it reads, else through the
-    traced function on a `Ctx`, exactly as `Ctx.run_rule` would. The same results as the traced
-    path (tests/test_fastpath.py compares them), at a fraction of the cost."""
-    in_force = _within(on, valid_from, valid_until)
-    memo: dict[str, Value] = {}
-    ctx: Ctx | None = None
-    results: list[RuleResult] = []
-    append = results.append
-    for info, function, quick in zip(rules, functions, fast, strict=True):
-        if quick is not None:
-            day: date | None = on
-            if info.valid_by:
-                day = inputs.get(info.valid_by)  # judged on the anchor date, as run_rule does
-            if in_force if day is on else (day is None or _within(day, valid_from, valid_until)):
-                if info.once and info.name in received:
-                    append(RuleResult(info, "already_received", "一次性奖补, 案例记载已领取"))
-                    continue
-                try:
-                    outcome = quick(inputs, readings, memo, on, valid_until)
-                except NotApplicable as exc:
-                    outcome = exc.reason
-                except Exception:
-                    outcome = None  # a missing input it cannot judge, or an error: traced path
-                if outcome.__class__ is str:  # the usual answer: a condition does not hold
-                    append(RuleResult(info, "not_applicable", outcome))
-                    continue
-                if outcome.__class__ is Unknown and day is not None:  # the next most usual
-                    append(_undetermined(info, outcome.names))
-                    continue
-                if outcome is not None:
-                    append(_finish(RuleResult(info, "applies"), outcome, day))
-                    continue
-        if ctx is None:
-            ctx = Ctx(inputs, on, readings, valid_from, valid_until)
-        if info.role == "decision":
-            append(ctx.run_decision(info, function))
-        elif info.role == "target":
-            append(ctx.run_target(info, function))
-        else:
-            append(ctx.run_rule(info, function, received))
-    return results
 
 
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the

@@ -1,0 +1,218 @@
+"""What evaluation produces and passes around: unknown values, a rule's metadata and its result.
+
+Split from runtime/evaluation.py (which re-exports every name here): the values generated code
+and reports share, with no evaluation logic. `FixedResult` is a result shared by many cases (the
+fast path's prebuilt ones, runtime/fast.py), refusing any change.
+"""
+
+from __future__ import annotations
+
+import decimal
+from datetime import date
+from typing import Any
+
+import attrs
+
+from policyc.compiler.i18n import _
+from policyc.runtime.quantity import Quantity, format_quantity
+
+Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
+
+
+class Unknown:
+    """The value of anything that depends on inputs the case does not give; names them."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: tuple[str, ...]):
+        self.names = names
+
+    def __bool__(self) -> bool:
+        raise TypeError(_("an unknown value was used as a condition"))  # a code generator bug
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.names!r})"
+
+
+def unknown(*values: Any) -> Unknown | None:
+    """The unknowns among `values` merged into one, or None when all are known."""
+    found: Unknown | None = None
+    for value in values:  # a loop, not a list: this runs for every operation of every rule
+        if isinstance(value, Unknown):
+            if found is None:
+                found = value
+            elif value.names != found.names:
+                found = Unknown(tuple(dict.fromkeys(found.names + value.names)))
+    return found
+
+
+class EvaluationError(Exception):
+    """A rule that could not be evaluated for this case; names the rule and its policy line."""
+
+    def __init__(self, info: RuleInfo, cause: Exception):
+        if isinstance(cause, decimal.Inexact):
+            why = _("the amount is not an exact decimal (is a yearly rate applied to months?)")
+        else:
+            why = str(cause)
+        super().__init__(_("{info_line}: rule `{info_name}` could not be evaluated: {why}").format(
+            info_line=info.line, info_name=info.name, why=why,
+        ))
+        self.info = info
+
+
+class NotApplicable(Exception):
+    """A rule's condition does not hold; carries the reason in the policy's words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def Q(number: str, measure: str) -> Quantity:
+    return Quantity.of(number, measure)
+
+
+def zero_of(dims: tuple[tuple[str, int], ...]) -> Quantity:
+    """Zero in the given dims: what a sum over no members, or a rule that does not apply, is."""
+    return Quantity(decimal.Decimal(0), dims)
+
+
+@attrs.frozen
+class RuleInfo:
+    """What generated code knows of a rule besides its function (for reports and `--explain`)."""
+
+    index: int
+    name: str
+    owner_kind: str  # clause | task | section | policy
+    owner_number: str
+    owner_title: str
+    kind: str
+    beneficiary: str
+    responsible: tuple[str, ...]
+    quotes: tuple[str, ...]
+    line: int
+    readings: tuple[str, ...]
+    unspecified: str
+    grants: str
+    once: bool
+    valid_by: str
+    has_amount: bool
+    has_cap: bool
+    role: str = "rule"  # rule | target | decision
+    target: str = ""  # a target's wording, e.g. 不少于30家（含本数）
+    leads: tuple[str, ...] = ()
+    cooperates: tuple[str, ...] = ()
+    law: str = ""
+    procedures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, title, steps)
+    limits: tuple[tuple[str, str, str], ...] = ()  # (name, the limit as written, its text)
+    refers: tuple[str, ...] = ()
+    description: str = ""
+    flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
+    each: str = ""  # a decided value per member of this role ("members": every member)
+    period: str = ""  # `amount … per 月`: "month" (or "year"), the period its amount is for
+
+
+@attrs.frozen
+class Step:
+    text: str
+    line: int
+
+
+_NO_STEPS: list[Step] = []  # shared while not explaining: nothing is ever appended to it
+
+
+class RuleResult:
+    """One rule's outcome for one case. A plain class whose unset fields read their class
+    defaults: built for every rule of every case, it sets only what differs (a third of the
+    cost of a class that sets every field)."""
+
+    # applies | not_applicable | undetermined | unspecified | not_in_force | already_received
+    status: str
+    info: RuleInfo
+    reason: str = ""
+    amount: Quantity | None = None
+    uncapped: Quantity | None = None
+    missing: tuple[str, ...] = ()
+    steps: list[Step] = _NO_STEPS  # the trace, with --explain
+    value: Any = None  # a decision's value, or the actual figure reported for a target
+    unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
+    shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
+    members: Any = None  # an `each` rule: a MemberResult per member of its role (runtime.people)
+    periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
+
+    _FIELDS = (
+        "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
+        "unrounded", "shared", "members", "periods",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        info: RuleInfo,
+        status: str,
+        reason: str = "",
+        *,
+        missing: tuple[str, ...] = (),
+        steps: list[Step] | None = None,
+    ):
+        self.info = info
+        self.status = status
+        if reason:
+            self.reason = reason
+        if missing:
+            self.missing = missing
+        if steps is not None:
+            self.steps = steps
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleResult):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as attrs.define made it
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._FIELDS)
+        return f"RuleResult({shown})"
+
+
+class FixedResult(RuleResult):
+    """A result built once and handed to every case that reaches it (a rule whose first condition
+    fails for the case's type, runtime/fast.py): equal to the RuleResult with the same fields,
+    and immutable — setting a field raises AttributeError, so no report can change another
+    case's answer through it."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"a shared result is immutable (tried to set {name})")
+
+
+def fixed_result(
+    info: RuleInfo, status: str, reason: str = "", missing: tuple[str, ...] = ()
+) -> FixedResult:
+    """An immutable result with these fields (the others at their defaults)."""
+    result = FixedResult.__new__(FixedResult)
+    fields = result.__dict__
+    fields["info"], fields["status"] = info, status
+    if reason:
+        fields["reason"] = reason
+    if missing:
+        fields["missing"] = missing
+    return result
+
+
+def show_value(value: Value) -> str:
+    """A value as the trace and the text report write it."""
+    return _show(value)
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, Quantity):
+        if not value.dims:  # plain ratios in these documents are percentages
+            return f"{(value.value * 100).normalize():f}%"
+        return format_quantity(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    return str(value)
