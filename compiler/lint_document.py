@@ -76,8 +76,13 @@ class DocumentChecks(LintContext):
             items += [(c.span, c.kind, c.number) for c in part.clauses]
         items += [(c.span, c.kind, c.number) for c in self.file.clauses]
         items.sort(key=lambda item: (item[0].line, item[0].column))
+        # Kinds the sections number again from 一 (compiler/numbering.py) start over in each.
+        restarting = {c.kind for c in self.file.all_clauses() if c.key}
         previous: dict[str, tuple[int, str]] = {}
         for span, kind, number in items:
+            if kind == "section":
+                for again in restarting:
+                    previous.pop(again, None)
             value = number_value(number)
             if value is None:
                 continue

@@ -28,7 +28,9 @@ policy "测〔2026〕1号" {
 input 人数: 人
 """
 
-RESTARTING = HEADER + """\
+RESTARTING = (
+    HEADER
+    + """\
 section 一 "总则" {
     clause 一 "目的" {
         quote "为保障困难家庭基本生活，制定本办法。"
@@ -46,6 +48,7 @@ section 二 "救助标准" {
     }
 }
 """
+)
 
 CASE = "policy: 测〔2026〕1号\non: 2026-06-01\ninputs: {人数: 2}\n"
 
@@ -101,9 +104,7 @@ def test_a_number_twice_in_one_section_is_still_an_error(tmp_path: Path):
 
 def test_a_document_numbered_through_keeps_its_duplicate_check(tmp_path: Path):
     """Section 二 starts at 二, so the numbering goes on: a second 二 is the drafter's slip."""
-    through = RESTARTING.replace(
-        '    clause 一 "城乡低保" {', '    clause 二 "城乡低保" {'
-    )
+    through = RESTARTING.replace('    clause 一 "城乡低保" {', '    clause 二 "城乡低保" {')
     checked = policyc(_project(tmp_path, through), "check", "p.policy")
     assert checked.returncode != 0
     assert "clause 二 appears twice" in checked.stderr
@@ -111,7 +112,7 @@ def test_a_document_numbered_through_keeps_its_duplicate_check(tmp_path: Path):
 
 def test_a_shared_cap_over_a_number_several_sections_use_asks_for_the_rules(tmp_path: Path):
     capped = RESTARTING + (
-        'shared_cap 合计 {\n    limit 250 元 per 户\n    over clause 一\n'
+        "shared_cap 合计 {\n    limit 250 元 per 户\n    over clause 一\n"
         '    order as_listed because "按顺序"\n}\n'
     )
     checked = policyc(_project(tmp_path, capped), "check", "p.policy")
@@ -132,3 +133,25 @@ def test_the_site_gives_each_clause_its_own_anchor(tmp_path: Path):
     # The index of amounts lists clauses without their sections: each keeps its section.
     amounts = (folder / "site" / "docs" / "amounts.md").read_text(encoding="utf-8")
     assert "二（一）城乡低保" in amounts and "一（一）目的" in amounts
+
+
+def test_numbering_again_in_each_section_is_in_order(tmp_path: Path):
+    """`numbering-order` follows the restart: (一) after (二) of the section before is in order,
+    so `check --strict` passes; within a section the order is still held."""
+    folder = _project(tmp_path, RESTARTING)
+    strict = policyc(folder, "check", "--strict", "p.policy")
+    assert "numbering-order" not in strict.stderr
+    assert strict.returncode == 0, strict.stderr
+    swapped = RESTARTING.replace('clause 二 "育儿补贴"', 'clause 三 "育儿补贴"').replace(
+        '    clause 一 "城乡低保" {', '    clause 二 "城乡低保" {'
+    )
+    # Section 二 now starts at 二: numbered through, and 二 after 一 then 三 is in order.
+    assert "numbering-order" not in policyc(_project(tmp_path, swapped), "check", "p.policy").stderr
+    # Within a section the order still holds: (一) (三) (二) warns at (二).
+    backwards = RESTARTING.replace('clause 二 "育儿补贴"', 'clause 三 "育儿补贴"') + (
+        'section 三 "附则" {\n    clause 一 "甲" {\n        quote "为保障困难家庭基本生活，制定本办法。"\n'
+        '    }\n    clause 三 "乙" {\n        quote "城乡低保。"\n    }\n'
+        '    clause 二 "丙" {\n        quote "育儿补贴。"\n    }\n}\n'
+    )
+    checked = policyc(_project(tmp_path, backwards), "check", "p.policy")
+    assert "clause 二 comes after clause 三" in checked.stderr
