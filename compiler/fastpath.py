@@ -389,9 +389,10 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
     (check, names): `check` true when the case gives them all, `names` the code of the
     unknown's inputs otherwise."""
     people = fast.policy.people
-    if rule.each is not None or people.periods or people.member_inputs:
+    if rule.each is not None or people.periods or people.member_inputs or people.rule_periods:
         # Households and periods (runtime/people_ops.py) name what is missing per member and
-        # per period, which the fast path's gates do not: such a policy runs traced.
+        # per period, which the fast path's gates do not, and a rule paid per period is paid
+        # for each month of a year's case: such a policy runs traced.
         return None
     try:
         whens = [

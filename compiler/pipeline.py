@@ -57,7 +57,8 @@ class CompiledPolicy:
         may be shared with other cases and are then immutable (runtime/results.FixedResult)."""
         namespace = self.namespace
         people = self.checked.people
-        if people.periods or people.group:  # households and periods: runtime/people.py
+        # Households, periods, and rules paid per period (`amount … per 月`): runtime/people.py
+        if people.periods or people.group or people.rule_periods:
             defaults = dict(people.defaults)
             plan = PeriodPlan(
                 people.period_of, people.flows, people.member_inputs, defaults,

@@ -174,7 +174,12 @@ class Ctx:
             # Judged on the anchor date; when the case lacks it, the conditions may still show
             # the rule does not apply at all, which says more than "undetermined".
             day = self.inputs.get(info.valid_by)
-        if day is not None and not self.in_force(day):
+        # A rule paid over other periods than the case's (a `per 月` rule in a year's case) is
+        # judged period by period (people_ops.over_periods): the months in force pay.
+        spans = bool(
+            info.period and not info.valid_by and people_ops.other_periods(self, info.period)
+        )
+        if day is not None and not self.in_force(day) and not spans:
             result.status = "not_in_force"
             which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
             result.reason = f"政策在 {which} 不在有效期内"

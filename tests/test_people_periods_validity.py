@@ -1,0 +1,72 @@
+"""A rule paid per month (`amount 200 元 per 月`) in a year's case, for a policy that takes effect
+mid-year: each month is judged against the validity (a newcomer's whole-year case paid nothing
+when the policy started on 04-01), and a policy whose only periodic thing is such a rule pays
+each month of the year (it paid one month, and `--explain` failed with an internal error)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+POLICY = """\
+policy "测〔2026〕3号" {{
+    title "营养补助"
+    valid from {start} until 2028-03-31
+    source "source.txt" lines 1 to 1
+}}
+input 低保家庭: bool "是否低保家庭"
+clause 一 "营养补助" {{
+    quote "对低保家庭每月发放营养补助200元。"
+    rule 营养补助 {{ kind 补助 when 低保家庭 amount 200 元 per 月 }}
+}}
+"""
+
+
+def policyc(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policyc", *args],
+        cwd=folder, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+def _answer(tmp_path: Path, start: str, period: str, *extra: str) -> dict[str, object]:
+    (tmp_path / "source.txt").write_text("对低保家庭每月发放营养补助200元。\n", encoding="utf-8")
+    (tmp_path / "p.policy").write_text(POLICY.format(start=start), encoding="utf-8")
+    case = f"policy: 测〔2026〕3号\nperiod: {period}\ninputs: {{低保家庭: true}}\n"
+    (tmp_path / "c.yaml").write_text(case, encoding="utf-8")
+    done = policyc(tmp_path, "run", "p.policy", "--case", "c.yaml", "--format", "json", *extra)
+    assert done.returncode == 0, done.stderr
+    [result] = json.loads(done.stdout)["results"]
+    return dict(result)
+
+
+@pytest.mark.parametrize("explain", [(), ("--explain",)])
+@pytest.mark.parametrize(
+    ("start", "period", "status", "amount"),
+    [
+        ("2026-04-01", "2026", "applies", "1800"),  # 2026-04 … 2026-12: 9 × 200元
+        ("2025-04-01", "2026", "applies", "2400"),  # the whole year: 12 × 200元
+        ("2026-04-01", "2026-03", "not_in_force", None),  # the day before it takes effect
+        ("2026-04-01", "2026-04", "applies", "200"),  # its first month
+    ],
+)
+def test_each_month_is_judged_against_the_validity(
+    tmp_path: Path, start: str, period: str, status: str, amount: str | None, explain: tuple[str]
+):
+    result = _answer(tmp_path, start, period, *explain)
+    assert result["status"] == status
+    if amount is not None:
+        assert Decimal(str(result["amount"]["value"])) == Decimal(amount)  # type: ignore[index]
+
+
+def test_a_years_months_are_listed_with_the_ones_out_of_force(tmp_path: Path):
+    result = _answer(tmp_path, "2026-04-01", "2026")
+    periods = result["periods"]
+    assert isinstance(periods, list) and len(periods) == 12
+    statuses = [p["status"] for p in periods]
+    assert statuses == ["not_applicable"] * 3 + ["applies"] * 9
