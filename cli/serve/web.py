@@ -25,9 +25,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from policyc.case_files import DuplicateKeys
 from policyc.cases import (
     MAX_CASE_BYTES,
-    DuplicateKeys,
     plain_data,
     read_case_text,
     validate_case,
