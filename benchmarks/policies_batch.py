@@ -56,6 +56,9 @@ def write_cases(policy: Path, n: int, out: Path) -> int:
     columns = sorted({c for row in rows for c in row})
     con = duckdb.connect()
     con.execute("SET memory_limit = '1GB'")
+    # Spill beside the file written, not into `.tmp` of the current folder (DuckDB's default).
+    spill = str(out.parent / ".duckdb-spill").replace("'", "''")
+    con.execute(f"SET temp_directory = '{spill}'")
     con.execute(
         "CREATE TABLE examples (i INTEGER, " + ", ".join(f'"{c}" VARCHAR' for c in columns) + ")"
     )
