@@ -37,7 +37,7 @@ from policyc.compiler.i18n import _
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.people import first_day
+from policyc.runtime.people import first_day, within_period
 from policyc.runtime.quantity import MeasureError, Quantity, parse_quantity_text
 
 CASE_KEYS = (
@@ -131,7 +131,7 @@ def validate_case(
     period = case_people.read_period(fields.get("period"), problems)
     if on is None and period is not None:
         on = first_day(period)  # a period is evaluated on its first day unless `on` says
-    elif on is not None and period is not None and not _within(on, period):
+    elif on is not None and period is not None and not within_period(on, period):
         # `on` picks the values in force (a standard raised in July) for the period's claim: a
         # date outside the period would apply another period's standard to it.
         problems.append(
@@ -381,12 +381,6 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
             name=name, option=option, options=", ".join(options)
         )
     return ""
-
-
-def _within(day: date, period: str) -> bool:
-    """Whether `day` lies in the month YYYY-MM or the year YYYY `period`."""
-    text = day.isoformat()
-    return text.startswith(period + "-")
 
 
 def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:

@@ -47,6 +47,7 @@ from policyc.problems import Problem, error_document, from_diagnostic, problems_
 from policyc.report import json_text, parse_statuses, printable_output, to_json, to_text
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
+from policyc.runtime.people import within_period
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
@@ -401,6 +402,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             on = parse_iso_date(args.on)
         except ValueError as exc:
             raise InputError(_("--on {args_on}: {exc}").format(args_on=args.on, exc=exc)) from None
+        period = getattr(case.inputs, "period", None)
+        if isinstance(period, str) and not within_period(on, period):
+            # As a case's own `on:` is held to its `period:` (cases.py): another period's date
+            # would apply that period's standard to this one's claim.
+            raise InputError(
+                _(
+                    "--on {args_on} is outside the case's `period: {period}`: give a date "
+                    "within the period (or --period)"
+                ).format(args_on=args.on, period=period)
+            )
     elif case.on is not None:
         on = case.on
     else:

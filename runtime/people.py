@@ -56,6 +56,11 @@ def first_day(period: str) -> date:
     return date(int(period[:4]), int(period[5:]), 1)
 
 
+def within_period(day: date, period: str) -> bool:
+    """Whether `day` lies in the month `YYYY-MM` or the year `YYYY` `period`."""
+    return day.isoformat().startswith(period + "-")
+
+
 def shift_period(period: str, months: int) -> str:
     """The month `months` after (before, when negative) a month; whole years for a year."""
     if period_kind(period) == "year":

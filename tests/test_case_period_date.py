@@ -36,3 +36,20 @@ def test_a_date_outside_the_month_is_refused_at_its_place(tmp_path: Path, on: st
     message = str(caught.value)
     assert f"`on: {on}` is outside `period: 2026-03`" in message
     assert "case.yaml:3:" in message  # the `on:` line
+
+
+@pytest.mark.parametrize(("on", "taken"), [("2026-03-31", True), ("2026-04-01", False)])
+def test_the_command_lines_on_is_held_to_the_period_too(on: str, taken: bool) -> None:
+    """`run --on` overrides the case's date: it is held to the case's `period:` as `on:` is
+    (a newcomer's `--on 2026-09-01` on a 2026-06 case was evaluated with both shown)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "run", str(FIXTURE / "county-household.policy"),
+         "--case", str(CASE), "--on", on],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert (done.returncode == 0) is taken, done.stderr
+    if not taken:
+        assert f"--on {on} is outside the case's `period: 2026-03`" in done.stderr
