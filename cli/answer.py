@@ -72,8 +72,8 @@ def answer_text(
         for name, option in readings.items()
         if name in relevant or declared.get(name) != option
     }
-    out = header_lines(policy, on, readings, shown_readings)
     period = evaluated_period(policy.checked, given, on)
+    out = header_lines(policy, on, readings, shown_readings, period)
     if period is not None:  # households and periods (people_report.py)
         out.insert(1, f"评估期间 {period}")
     out.extend(("", "结论"))

@@ -16,7 +16,7 @@ which add a month's amounts only; a monthly rule in a year's case adds up its tw
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from policyc.compiler.checker import CheckedPolicy
@@ -37,10 +37,27 @@ def evaluated_period(
     """The period a case of `policy` is evaluated for, or None for a policy without periods
     or groups."""
     people = policy.people
-    if not (people.group or people.periods):
+    if not (people.group or people.periods or people.rule_periods):
         return None
     period = getattr(given, "period", None)
     return period if period is not None else f"{on.year:04d}-{on.month:02d}"
+
+
+def partly_in_force(
+    policy: CheckedPolicy, period: str | None, readings: Mapping[str, str]
+) -> bool:
+    """Whether some day of `period` (a month or a year) lies in the policy's validity: a year's
+    case evaluated on 01-01 of a policy taking effect on 04-01 pays its in-force months."""
+    if period is None:
+        return False
+    from policyc.runtime.people import first_day, shift_period
+
+    start = first_day(period)
+    months = 12 if len(period) == 4 else 1
+    end = first_day(shift_period(f"{start.year:04d}-{start.month:02d}", months)) - timedelta(1)
+    valid_from, valid_until = policy.validity_under(dict(readings))
+    starts_in_time = valid_from is None or valid_from <= end
+    return starts_in_time and (valid_until is None or valid_until >= start)
 
 
 def period_lines(

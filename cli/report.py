@@ -41,7 +41,13 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.people_report import member_lines, period_label, period_lines
+from policyc.people_report import (
+    evaluated_period,
+    member_lines,
+    partly_in_force,
+    period_label,
+    period_lines,
+)
 
 # The JSON writer (report_json.py), named here too for the importers of policyc.report.
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
@@ -141,7 +147,8 @@ def to_text(
     totals_of: list[RuleResult] | None = None,
     given: Mapping[str, Any] | None = None,
 ) -> str:
-    out = header_lines(policy, on, readings, readings)
+    period = evaluated_period(policy.checked, given, on)
+    out = header_lines(policy, on, readings, readings, period)
     out[1:1] = period_lines(policy.checked, given, on)  # 评估期间: people_report.py
     places = TracePlaces(policy.checked) if explain else None
     current = None
@@ -168,7 +175,11 @@ def to_text(
 
 
 def header_lines(
-    policy: CompiledPolicy, on: date, readings: dict[str, str], shown: dict[str, str]
+    policy: CompiledPolicy,
+    on: date,
+    readings: dict[str, str],
+    shown: dict[str, str],
+    evaluated: str | None = None,
 ) -> list[str]:
     """The document, the evaluation date against the validity (under `readings`), and the
     readings in `shown`, each option by its label (`option_label`)."""
@@ -179,11 +190,12 @@ def header_lines(
         period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
         if header.provisional:
             period += "（暂定）"
-        state = (
-            "在有效期内"
-            if in_force(policy, on, readings)
-            else "不在有效期内：本政策在该日未生效或已失效"
-        )
+        if in_force(policy, on, readings):
+            state = "在有效期内"
+        elif partly_in_force(policy.checked, evaluated, readings):
+            state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
+        else:
+            state = "不在有效期内：本政策在该日未生效或已失效"
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if shown:
         labelled = (f"{k} = {option_label(policy.checked, k, v)}" for k, v in shown.items())

@@ -70,3 +70,18 @@ def test_a_years_months_are_listed_with_the_ones_out_of_force(tmp_path: Path):
     assert isinstance(periods, list) and len(periods) == 12
     statuses = [p["status"] for p in periods]
     assert statuses == ["not_applicable"] * 3 + ["applies"] * 9
+
+
+@pytest.mark.parametrize(
+    ("period", "state"),
+    [
+        ("2026", "该日不在有效期内，评估期间 2026 部分在有效期内"),  # 04–12 in force
+        ("2026-03", "不在有效期内：本政策在该日未生效或已失效"),  # no day of March
+        ("2026-04", "在有效期内"),
+    ],
+)
+def test_the_header_judges_the_period_too(tmp_path: Path, period: str, state: str):
+    _answer(tmp_path, "2026-04-01", period)  # writes the policy and the case
+    done = policyc(tmp_path, "run", "p.policy", "--case", "c.yaml")
+    header = done.stdout.splitlines()[2]
+    assert header.endswith(state) or f"· {state}" in header, header
