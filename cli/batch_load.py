@@ -180,7 +180,7 @@ class CaseLoader:
                 self.count = int(self._one("SELECT count(*) FROM raw"))
             except duckdb.Error as exc:
                 raise InputError(_("{path}: cannot read the cases: {first_line_exc}").format(
-                    path=path, first_line_exc=first_line(exc),
+                    path=path, first_line_exc=why_unreadable(path, exc),
                 )) from None
         types = {str(row[0]): str(row[1]) for row in columns if row[0] != LINE}
         with self.progress.track(self.con, "checking"):
@@ -772,3 +772,24 @@ def _default_sql(info: InputInfo) -> str | None:
 
 def first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def why_unreadable(path: Path, exc: BaseException) -> str:
+    """Why DuckDB could not read the case file at `path`, in the user's words where the cause
+    is a known fault of the file: a CSV whose lines end both in CRLF (Windows, Excel) and in LF
+    (one line edited elsewhere) defeats DuckDB's dialect sniffing. Else DuckDB's first line."""
+    if path.suffix.lower() == ".csv":
+        crlf, lf, first_lf = False, False, 0
+        with path.open("rb") as handle:  # line by line: linear, whatever the size
+            for number, line in enumerate(handle, 1):
+                if line.endswith(b"\r\n"):
+                    crlf = True
+                elif line.endswith(b"\n"):
+                    lf = True
+                    first_lf = first_lf or number
+                if crlf and lf:
+                    return _(
+                        "its lines end both in CRLF (Windows) and in LF (line {line} is the "
+                        "first that ends in LF alone): save it with one kind of line end"
+                    ).format(line=first_lf)
+    return first_line(exc)

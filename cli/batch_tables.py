@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import duckdb
 
-from policyc.batch_load import first_line, read_format
+from policyc.batch_load import read_format, why_unreadable
 from policyc.batch_values import json_case
 from policyc.compiler.batch import literal
 from policyc.compiler.errors import InputError
@@ -61,7 +61,7 @@ def read_table(path: Path, con: duckdb.DuckDBPyConnection) -> Table:
     except duckdb.Error as exc:
         raise InputError(
             _("{path}: cannot read the cases: {first_line_exc}").format(
-                path=path, first_line_exc=first_line(exc)
+                path=path, first_line_exc=why_unreadable(path, exc)
             )
         ) from None
     if not rows:
