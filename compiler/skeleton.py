@@ -168,30 +168,44 @@ def skeleton(
     unknown = sorted({u for p in _walk(parts) for u in p.unknown})
     issuer_unit = resolve(issuer) if issuer else None
     out = [
-        f"# Skeleton made by `policyc new` from {source} lines {first}–{last}.",
-        "# TODO(drafter): confirm every field marked TODO, write the rules, then `policyc check`.",
+        "# "
+        + _("Skeleton made by `policyc new` from {source} lines {first}–{last}.").format(
+            source=source, first=first, last=last
+        ),
+        "# TODO(drafter): "
+        + _("confirm every field marked TODO, write the rules, then `policyc check`."),
     ]
     if unknown:
-        out.append(f"# TODO(registry): units not in the registry: {'、'.join(unknown)}")
+        out.append(
+            "# TODO(registry): "
+            + _("units not in the registry: {units}").format(units="、".join(unknown))
+        )
     out += [
         "",
         f"policy {_quote(doc_number[0] if doc_number else doc_number_line)} {{"
         + (
-            "  # TODO(drafter): 文号 — the text prints none; write the one it was issued under"
+            "  # TODO(drafter): "
+            + _("文号 — the text prints none; write the one it was issued under")
             if no_number
             else "  # TODO(drafter): 文号"
         ),
-        f"    title {_quote(title)}  # TODO(drafter): confirm the title",
+        f"    title {_quote(title)}  # TODO(drafter): " + _("confirm the title"),
     ]
     if issuer_unit:
-        out.append(f"    issuer {issuer_unit}  # TODO(drafter): confirm (落款: {issuer})")
+        out.append(
+            f"    issuer {issuer_unit}  # TODO(drafter): "
+            + _("confirm (落款: {issuer})").format(issuer=issuer)
+        )
     elif issuer:
         out.append(
-            f"    # TODO(registry): the issuer {issuer} (落款) is not in the registry: "
-            "add it, then write `issuer NAME`"
+            "    # TODO(registry): "
+            + _(
+                "the issuer {issuer} (落款) is not in the registry: add it, then write "
+                "`issuer NAME`"
+            ).format(issuer=issuer)
         )
     if issued:
-        out.append(f"    issued {issued}  # TODO(drafter): confirm (落款日期)")
+        out.append(f"    issued {issued}  # TODO(drafter): " + _("confirm (落款日期)"))
     if validity is not None:
         out += validity.header(resolve)
     out.append(f"    source {_quote(source)} lines {first} to {last}")
@@ -226,7 +240,7 @@ class _Validity:
     under_heading: bool = False  # the whole text of a heading of its own (9.5 预案实施时间)
 
     def header(self, resolve: Resolver) -> list[str]:
-        where = f"# TODO(drafter): confirm (第{self.line}行)"
+        where = "# TODO(drafter): " + _("confirm (第{line}行)").format(line=self.line)
         if self.until:
             valid = f"valid from {self.start} until {self.until}"
         elif self.term:
@@ -237,13 +251,16 @@ class _Validity:
         unit = resolve(self.interpreter) if self.interpreter else None
         if unit:
             lines.append(
-                f"    interpreted_by {unit}  # TODO(drafter): confirm (第{self.interpreter_line}行)"
+                f"    interpreted_by {unit}  # TODO(drafter): "
+                + _("confirm (第{line}行)").format(line=self.interpreter_line)
             )
         elif self.interpreter:
             lines.append(
-                f"    # TODO(registry): the interpreting unit {self.interpreter} "
-                f"(第{self.interpreter_line}行) "
-                "is not in the registry: add it, then write `interpreted_by NAME`"
+                "    # TODO(registry): "
+                + _(
+                    "the interpreting unit {unit} (第{line}行) is not in the registry: add it, "
+                    "then write `interpreted_by NAME`"
+                ).format(unit=self.interpreter, line=self.interpreter_line)
             )
         return lines
 
@@ -452,7 +469,8 @@ def _render(part: _Part, depth: int) -> list[str]:
     title = f" {_quote(part.title)}" if part.title or part.kind != "task" else ""
     lines = [f"{pad}{part.kind} {part.number}{title} {{"]
     if not part.title and part.kind != "task":
-        lines[0] += f"  # TODO(drafter): the document gives {part.kind} {part.number} no title"
+        untitled = _("the document gives {kind} {number} no title")
+        lines[0] += "  # TODO(drafter): " + untitled.format(kind=part.kind, number=part.number)
     inner = pad + "    "
     quotes = part.quotes or ([] if part.kind == "section" else [part.heading])
     lines += [f"{inner}quote {_quote(q)}" for q in quotes]
@@ -461,9 +479,15 @@ def _render(part: _Part, depth: int) -> list[str]:
     if part.responsible:
         lines.append(f"{inner}responsible {', '.join(part.responsible)}")
     if part.unknown:
-        lines.append(f"{inner}# TODO(registry): not in the registry: {'、'.join(part.unknown)}")
+        lines.append(
+            f"{inner}# TODO(registry): "
+            + _("not in the registry: {units}").format(units="、".join(part.unknown))
+        )
     if part.kind != "section" or not part.children:
-        lines.append(f"{inner}# TODO(drafter): the rules of {part.kind} {part.number}")
+        lines.append(
+            f"{inner}# TODO(drafter): "
+            + _("the rules of {kind} {number}").format(kind=part.kind, number=part.number)
+        )
     for child in part.children:
         lines += ["", *_render(child, depth + 1)]
     lines.append(f"{pad}}}")
