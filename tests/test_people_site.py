@@ -64,3 +64,24 @@ def test_the_full_listing_names_the_period_evaluated(flag: str) -> None:
     if flag == "--explain":  # a monthly rule in a year's case: each of its twelve months named
         assert sum(1 for line in lines if line.strip().startswith("· 期间 2026-")) >= 12
         assert "        · 期间 2026-12  [county-household.policy 第26行]" in lines
+
+
+def test_a_member_input_with_a_default_says_its_default(tmp_path: Path) -> None:
+    """A member's missing value with a declared default is that default, not "无法判定" (a
+    newcomer's 自付费用 `per member default 0 元` was described as leaving rules undetermined)."""
+    import shutil
+
+    from policyc.compiler.site.assemble import render_docs
+
+    for name in ("source.txt", "units.policy"):
+        shutil.copy(FIXTURE / name, tmp_path / name)
+    text = POLICY.read_text(encoding="utf-8").replace(
+        'input 月收入: 元 per member per 月 flow "成员当月的收入"',
+        'input 月收入: 元 per member per 月 flow default 0 元 "成员当月的收入"',
+    )
+    (tmp_path / "p.policy").write_text(text, encoding="utf-8")
+    page = render_docs([compile_policy(tmp_path / "p.policy").checked])["docs/p.md"]
+    income = next(line for line in page.splitlines() if line.startswith("| 月收入 |"))
+    assert "按成员填写（默认 0元）" in income, income
+    birth = next(line for line in page.splitlines() if line.startswith("| 出生日期 |"))
+    assert "按成员填写（未填时相关规则为“无法判定”）" in birth, birth

@@ -485,7 +485,10 @@ class PolicyView(PolicyAmounts):
         else:
             presence = "必填"
         if decl.name.text in self.policy.people.member_inputs:
-            presence = "按成员填写（未填时相关规则为“无法判定”）"
+            # Each member's value: a member's missing value is its default where one is declared
+            # (默认 0元), else the rules that read it wait for it (无法判定).
+            missing = presence if decl.presence == "default" else "未填时相关规则为“无法判定”"
+            presence = f"按成员填写（{missing}）"
         type_text += people_words(self.policy.people, decl.name.text)
         return InputView(md(decl.name.text), type_text, presence, md(decl.description) or "—")
 
