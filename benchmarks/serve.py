@@ -42,10 +42,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import psutil
+if TYPE_CHECKING:  # the bench extra's; imported where used, so random_case needs neither
+    import psutil
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY_ID = "tzf-2023-1"
@@ -118,6 +118,8 @@ def free_port() -> int:
 
 
 def server_cpu(process: psutil.Process) -> float:
+    import psutil
+
     """CPU seconds (user + system) the server and its workers have used so far."""
     total = 0.0
     for p in (process, *process.children(recursive=True)):
@@ -128,6 +130,8 @@ def server_cpu(process: psutil.Process) -> float:
 
 
 def server_rss(process: psutil.Process) -> int:
+    import psutil
+
     """The RSS of the server and all its workers, in bytes."""
     total = 0
     for p in (process, *process.children(recursive=True)):
@@ -141,6 +145,8 @@ async def drive(
 ) -> tuple[list[float], int, list[str], float]:
     """Post every body with `clients` concurrent connections: latencies (s), errors, samples of
     what went wrong, wall time."""
+    import httpx
+
     latencies: list[float] = []
     errors = 0
     problems: list[str] = []
@@ -281,6 +287,9 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def main() -> int:
+    import httpx
+    import psutil
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--clients", type=int, default=50)
