@@ -176,16 +176,7 @@ class Batch(CaseLoader):
                             ), str(self.path))]
                         ) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
-                    cells: list[str] = [str(row[0])]
-                    for rule in rules:
-                        result = results[rule.name]
-                        cells.append(str(STATUSES.index(result.status)))
-                        if rule.role == "decision":
-                            cells.append(decision_text(result.value, rule.value_kind))
-                            continue
-                        cells.append(_plain(result.amount))
-                        cells.append(_plain(result.uncapped))
-                    writer.writerow(cells)
+                    writer.writerow([str(row[0]), *result_cells(rules, results)])
                 done += len(batch)
                 tracker.manual = 100.0 * done / max(self.count, 1)
         cursor.close()
@@ -339,6 +330,21 @@ def _keys(rule: BatchRule) -> str:
     """The per-case columns of an entry: status and value of a decision; status, amount and
     uncapped amount of a rule (a target: the status, the other two empty)."""
     return "sx" if rule.role == "decision" else "sau"
+
+
+def result_cells(rules: list[Any], results: Mapping[str, Any]) -> list[str]:
+    """The per-case columns of `rules` (see _keys) for one case's results: each rule's status
+    index, then a decision's value or a rule's amount and uncapped amount."""
+    cells: list[str] = []
+    for rule in rules:
+        result = results[rule.name]
+        cells.append(str(STATUSES.index(result.status)))
+        if rule.role == "decision":
+            cells.append(decision_text(result.value, rule.value_kind))
+            continue
+        cells.append(_plain(result.amount))
+        cells.append(_plain(result.uncapped))
+    return cells
 
 
 def decision_text(value: Any, kind: str) -> str:

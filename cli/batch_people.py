@@ -33,13 +33,13 @@ from typing import Any
 import attrs
 import duckdb
 
-from policyc.batch import Batch, _keys, _plain, decision_text
+from policyc.batch import Batch, _keys, _plain, result_cells
 from policyc.batch_load import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_people_sql import load_tables
 from policyc.batch_tables import Table, blank, read_table
 from policyc.batch_values import node_of
 from policyc.cases import Case, Node, Where, validate_case
-from policyc.compiler.batch import ON, ROW, STATUSES, BatchProgram, generate_batch, ident, literal
+from policyc.compiler.batch import ON, ROW, BatchProgram, generate_batch, ident, literal
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.problems import Problem
@@ -473,9 +473,9 @@ class PeopleBatch(Batch):
                         message = _("row {row_0}: {exc}").format(row_0=row, exc=exc)
                         raise BatchError([Problem(message, str(self.path))]) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
-                    cells += _result_cells(rules, results)
+                    cells += result_cells(rules, results)
                     if row in whole and in_sql:
-                        year_writer.writerow([str(row), *_result_cells(in_sql, results)])
+                        year_writer.writerow([str(row), *result_cells(in_sql, results)])
                     self._member_results(row, key, case, results, each)
                 writer.writerow(cells)
                 tracker.manual = 100.0 * done / max(self.count, 1)
@@ -591,20 +591,6 @@ class PeopleBatch(Batch):
     def member_results(self) -> Iterator[list[str]]:
         """The members results' rows (see member_columns), in file order."""
         return iter(self.member_rows)
-
-
-def _result_cells(rules: list[Any], results: Mapping[str, Any]) -> list[str]:
-    """The per-case columns of `rules` (see batch._keys) for one case's results."""
-    cells: list[str] = []
-    for rule in rules:
-        result = results[rule.name]
-        cells.append(str(STATUSES.index(result.status)))
-        if rule.role == "decision":
-            cells.append(decision_text(result.value, rule.value_kind))
-            continue
-        cells.append(_plain(result.amount))
-        cells.append(_plain(result.uncapped))
-    return cells
 
 
 def _key(value: Any) -> str:
