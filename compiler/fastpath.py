@@ -179,6 +179,10 @@ class FastEmitter:
             code = self.py(e)
         except NoFastPath:
             return None
+        return self._gated(code, gate)
+
+    def _gated(self, code: str, gate: Gate) -> str:
+        """`code` where the case gives every input of `gate`, else the unknown naming them."""
         if gate == ():
             return code
         if isinstance(gate, tuple) and len(gate) == 1:
@@ -310,13 +314,7 @@ class FastEmitter:
     def _gated_row(self, amount: n.Expr) -> str:
         code = self.py(amount)
         gate = self._gate(amount, top=False)
-        if gate is None or gate == ():
-            return code
-        if isinstance(gate, tuple) and len(gate) == 1:
-            absent = self.gen.constant(f"Unknown({gate!r})")
-        else:
-            absent = f"missing_of(x, {_gate_code(gate)}, None)"
-        return f"({code} if {gate_check(gate)} else {absent})"
+        return code if gate is None else self._gated(code, gate)
 
 
 _FAST: dict[type, Callable[[FastEmitter, Any], str]] = {
