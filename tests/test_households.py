@@ -25,6 +25,7 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.people import divide_rounded, first_day, shift_period
 from policyc.runtime.quantity import Quantity
 from tests.conftest import PolicyFactory
+from tests.people_helpers import run_case
 
 FIXTURE = Path(__file__).parent / "fixtures" / "county-household"
 POLICY = FIXTURE / "county-household.policy"
@@ -46,14 +47,6 @@ def policyc(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "policyc", *args], capture_output=True, text=True, check=False
     )
-
-
-def run_case(policy: CompiledPolicy, folder: Path, text: str) -> dict[str, Any]:
-    path = folder / "case.yaml"
-    path.write_text(text, encoding="utf-8")
-    case = load_case(path, policy.checked)
-    assert case.on is not None
-    return {r.info.name: r for r in policy.evaluate(case.inputs, case.on, fast=False)}
 
 
 def refused(policy: CompiledPolicy, folder: Path, text: str) -> str:

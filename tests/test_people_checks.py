@@ -5,12 +5,8 @@ of a rule paid for another period."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from policyc.cases import load_case
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import CompiledPolicy
 from tests.conftest import PolicyFactory
@@ -39,14 +35,6 @@ def check_error(policies: PolicyFactory, rules: str, declarations: str = GROUP) 
     with pytest.raises(PolicyError) as caught:
         policies.compile(rules, declarations)
     return str(caught.value)
-
-
-def run_case(policy: CompiledPolicy, folder: Path, text: str) -> dict[str, Any]:
-    path = folder / "case.yaml"
-    path.write_text(text, encoding="utf-8")
-    case = load_case(path, policy.checked)
-    assert case.on is not None
-    return {r.info.name: r for r in policy.evaluate(case.inputs, case.on, fast=False)}
 
 
 # ---- 1. a rule without `per` reading a monthly input ------------------------------------------

@@ -9,12 +9,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
-from policyc.cases import load_case
-from policyc.compiler.pipeline import CompiledPolicy
 from policyc.runtime.quantity import Quantity
 from tests.conftest import PolicyFactory
+from tests.people_helpers import run_case
 
 GROUP = """
 group 家庭 {
@@ -37,14 +35,6 @@ RULES = """
 # year_total = 4 × 999.99 + 8 × 1000 = 3,999.96 + 8,000 = 11,999.96元, 低于 12000 (excluded).
 WAGES = ", ".join(f"2024-{m:02d}: {999.99 if m <= 4 else 1000}" for m in range(1, 13))
 CASE = "members:\n  甲: {role: 申请人}\ninputs:\n  工资: {" + WAGES + "}\n"
-
-
-def run_case(policy: CompiledPolicy, folder: Path, text: str) -> dict[str, Any]:
-    path = folder / "case.yaml"
-    path.write_text(text, encoding="utf-8")
-    case = load_case(path, policy.checked)
-    assert case.on is not None
-    return {r.info.name: r for r in policy.evaluate(case.inputs, case.on, fast=False)}
 
 
 def test_amount_of_a_monthly_rule_read_in_a_year_is_its_twelve_months(
