@@ -468,7 +468,3 @@ def member_results(outcomes: list[tuple[Any, Any]]) -> tuple[MemberResult, ...]:
             amount, before = outcome
             results.append(MemberResult(member.name, member.role, "applies", "", amount, before))
     return tuple(results)
-
-
-def is_case_inputs(value: object) -> bool:
-    return isinstance(value, CaseInputs)
