@@ -37,7 +37,7 @@ def evaluated_period(
     """The period a case of `policy` is evaluated for, or None for a policy without periods
     or groups."""
     people = policy.people
-    if not (people.group or people.periods or people.rule_periods):
+    if not people.by_period:
         return None
     period = getattr(given, "period", None)
     return period if period is not None else f"{on.year:04d}-{on.month:02d}"

@@ -48,6 +48,12 @@ class People:
     rule_periods: tuple[tuple[str, str], ...] = ()  # (rule, "month" | "year") of `amount … per`
 
     @property
+    def by_period(self) -> bool:
+        """Whether a case is evaluated for a period with the people and values per period of
+        runtime/people.py: a group, an input per period, or a rule paid per period."""
+        return bool(self.group or self.periods or self.rule_periods)
+
+    @property
     def period_of(self) -> dict[str, str]:
         return dict(self.periods)
 

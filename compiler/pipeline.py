@@ -58,7 +58,7 @@ class CompiledPolicy:
         namespace = self.namespace
         people = self.checked.people
         # Households, periods, and rules paid per period (`amount … per 月`): runtime/people.py
-        if people.periods or people.group or people.rule_periods:
+        if people.by_period:
             defaults = dict(people.defaults)
             plan = PeriodPlan(
                 people.period_of, people.flows, people.member_inputs, defaults,
