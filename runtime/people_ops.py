@@ -9,6 +9,7 @@ Three-valued as the rest of the runtime: a member's input the case leaves out is
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -23,6 +24,7 @@ from policyc.runtime.people import (
     prepare,
     shift_period,
     value_for,
+    within_period,
 )
 from policyc.runtime.quantity import Quantity
 
@@ -364,10 +366,18 @@ def other_periods(ctx: Ctx, period: str) -> tuple[str, ...]:
     return (case_period[:4],)
 
 
+def judged_on(on: date, period: str) -> date:
+    """The day a period read for a case evaluated on `on` is judged on: `on` itself when it
+    falls in the period (a yearly rule read in a month's case, or the month of a year's case
+    that holds the evaluation date, is judged on the case's date, as a rule without a period
+    is), else the period's first day."""
+    return on if within_period(on, period) else first_day(period)
+
+
 def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any) -> Any:
-    """A rule's outcome over other periods than the case's (`other_periods`): each evaluated
-    on its first day, a period outside the policy's validity paying nothing; the amounts added
-    up, undetermined while any period's is. Each period's outcome is kept in
+    """A rule's outcome over other periods than the case's (`other_periods`): each judged on
+    `judged_on`'s day, a period outside the policy's validity on that day paying nothing; the
+    amounts added up, undetermined while any period's is. Each period's outcome is kept in
     `result.periods` as (period, status, amount)."""
     from policyc.runtime.evaluation import Ctx, NotApplicable, Unknown
 
@@ -375,7 +385,7 @@ def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: An
     assert isinstance(inputs, CaseInputs) and inputs.plan is not None
     outcomes: list[tuple[str, Any]] = []
     for period in other_periods(ctx, info.period):
-        start = first_day(period)
+        start = judged_on(ctx.on, period)
         if not ctx.in_force(start):
             outcomes.append((period, f"{period} 不在有效期内"))
             continue
