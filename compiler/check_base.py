@@ -31,6 +31,8 @@ class CheckerBase:
         self.inputs: dict[str, InputInfo] = {}
         self.enums: dict[str, tuple[str, ...]] = {}
         self.tables: dict[str, n.TableDecl] = {}
+        # Each table's type, typed once where it is declared (UNKNOWN when a row's is).
+        self.table_types: dict[str, Type] = {}
         self.readings: dict[str, n.ReadingDecl] = {}
         self.defines: dict[str, n.Define] = {}
         self.define_types: dict[str, Type] = {}

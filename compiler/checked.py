@@ -61,11 +61,15 @@ class Type:
 
     def describe(self) -> str:
         if self.kind == "series":
-            return _("a series of {value}").format(value=dims_text(self.dims) or 'plain numbers')
+            if not self.dims:
+                return _("a series of plain numbers")
+            return _("a series of {value}").format(value=dims_text(self.dims))
         if self.kind == "boolseries":
             return _("a series of conditions")
         if self.kind == "quantity":
-            return _("a quantity in {value}").format(value=dims_text(self.dims) or 'plain numbers')
+            if not self.dims:
+                return _("a plain number (no measure)")
+            return _("a quantity in {value}").format(value=dims_text(self.dims))
         if self.kind == "keyed":
             return _("{dims_text_self_dims} by {enum}").format(
                 dims_text_self_dims=dims_text(self.dims), enum=self.enum,

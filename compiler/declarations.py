@@ -122,6 +122,7 @@ class Declarations(ExprTypes):
                 continue
             members = self.enums[decl.by.text]
             dims: Dims | None = None
+            known = True
             for label, value in decl.rows:
                 if label not in members:
                     self.error(
@@ -132,6 +133,9 @@ class Declarations(ExprTypes):
                         " / ".join(members),
                     )
                 t = self.type_of(value)
+                if t is UNKNOWN:  # reported where it is written; no knock-on errors
+                    known = False
+                    continue
                 if dims is not None and t.dims != dims:
                     self.error(value.span, _("the rows of a table must share one measure"))
                 dims = t.dims
@@ -143,6 +147,9 @@ class Declarations(ExprTypes):
                     )
                 )
             self.tables[decl.name.text] = decl
+            self.table_types[decl.name.text] = (
+                Type("keyed", dims, decl.by.text) if known and dims is not None else UNKNOWN
+            )
 
     def declare_readings(self) -> None:
         for decl in self.file.readings:

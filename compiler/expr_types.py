@@ -99,8 +99,7 @@ class ExprTypes(CheckerBase):
                 self.amount_refs.setdefault(self.current_rule, set()).add(expr.name)
             return self.define_types[expr.name]
         if expr.name in self.tables:
-            table = self.tables[expr.name]
-            return Type("keyed", self.type_of(table.rows[0][1]).dims, table.by.text)
+            return self.table_types.get(expr.name, UNKNOWN)
         owners = [e for e, members in self.enums.items() if expr.name in members]
         if len(owners) == 1:
             return Type("enum", enum=owners[0])
@@ -201,6 +200,8 @@ class ExprTypes(CheckerBase):
     def _index(self, expr: n.Index) -> Type:
         keyed = self._ref(n.Ref(expr.name, expr.span))
         if keyed.kind != "keyed":
+            if keyed is UNKNOWN and expr.key in self.inputs:
+                self.used_inputs.add(expr.key)  # read, by a table reported where it is declared
             if keyed is not UNKNOWN:
                 self.error(expr.span, _("`{expr_name}` is not a table or a tally").format(
                     expr_name=expr.name,

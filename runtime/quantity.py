@@ -82,6 +82,9 @@ _UNITS: dict[str, tuple[str, int]] = {
 }
 _PREFIXES = {"万": 10**4, "亿": 10**8}
 _BOUNDARY_WORDS = ("以上", "以下", "以内", "以外")
+# Characters written for a measure's by habit or by a slip of the input method: 圆 is the
+# currency's name on banknotes, 块 its spoken name. Only suggested, never accepted.
+_VARIANTS = {"圆": "元", "园": "元", "块": "元"}
 
 
 def _normalize(pairs: Iterable[tuple[str, int]]) -> Dims:
@@ -109,6 +112,11 @@ class Measure:
 def _unknown(part: str, whole: str) -> MeasureError:
     where = _(" in `{whole}`").format(whole=whole) if whole != part else ""
     message = _("unknown measure `{part}`{where}").format(part=part, where=where)
+    variant = "".join(_VARIANTS.get(c, c) for c in part)
+    if variant != part and _known(variant):
+        return MeasureError(_("{message}; did you mean `{variant}`?").format(
+            message=message, variant=variant,
+        ))
     if part in _PREFIXES:
         return MeasureError(
             _("{message}: `{part}` scales a measure, write it before one: {part}元").format(
@@ -133,6 +141,14 @@ def _unknown(part: str, whole: str) -> MeasureError:
                     message=message, hint=hint,
                 ))
     return MeasureError(message)
+
+
+def _known(part: str) -> bool:
+    """Whether `part` names a measure (with its 万/亿 prefix, if any)."""
+    for prefix in _PREFIXES:
+        if part.startswith(prefix) and part[len(prefix) :] in _UNITS:
+            return True
+    return part in _UNITS
 
 
 def _unit(part: str, whole: str) -> tuple[str | None, Fraction]:
