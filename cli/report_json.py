@@ -35,6 +35,7 @@ from policyc.people_report import (
 )
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+from policyc.runtime.results import show_value
 
 SCHEMA_VERSION = 1
 FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
@@ -299,7 +300,10 @@ def _value_json(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, Quantity):
-        return money(value)
+        shown = money(value)
+        if shown is not None and not value.dims:  # a ratio: "10%", as the text report writes it
+            shown["text"] = show_value(value)
+        return shown
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

@@ -253,3 +253,24 @@ def test_reading_options_read_by_their_chinese_label(base: str):
     assert '<option value="from_next_day">依民法典第二百零一条,开始当日不计入' in text
     assert "按政策文件（自签发日2023-01-06起算,当日计入,有效期至2026-01-05）" in text
     assert ">from_start_day<" not in text and ">from_next_day<" not in text
+
+
+def test_the_result_page_shows_decided_values_targets_and_lead_units(base: str):
+    # The emergency plan's example 01: forecast AQI 201, 120, 110 → 黄色 warning, Ⅲ response,
+    # 10% reduction per pollutant (examples/tzbf-2023-2/01-yellow-201-one-day.yaml's comments)
+    fields = {"@on": "2023-12-01", "预测日AQI": "201, 120, 110", "首要污染物": "颗粒物"}
+    status, _, page = post_form(base, "/policies/tzbf-2023-2", fields)
+    assert status == 200
+    text = html.unescape(page)
+
+    def block(rule: str) -> str:
+        return text.split(f"<strong>{rule}</strong>", 1)[1].split("</li>", 1)[0]
+
+    assert '<div class="value">结果：<strong>黄色</strong></div>' in block("预警级别")
+    assert '<div class="value">结果：<strong>Ⅲ</strong></div>' in block("响应级别")
+    assert "结果：<strong>10%</strong>" in block("减排比例")  # a ratio, as `run` writes it
+    # a task list's targets and lead units (the 2023 work report's GDP target, 7.5% 左右)
+    status, _, page = post_form(base, "/policies/tzbf-2023-1", {"@on": "2023-12-31"})
+    text = html.unescape(page)
+    assert "目标：不低于7.5%（含本数；左右，容差0.5%）" in text
+    assert "牵头单位：市发改委" in text
