@@ -36,6 +36,7 @@ from policyc.runtime.results import Step as Step
 from policyc.runtime.results import Unknown as Unknown
 from policyc.runtime.results import Value as Value
 from policyc.runtime.results import _show as _show
+from policyc.runtime.results import show_pair
 from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
@@ -437,7 +438,8 @@ class Ctx:
         result = _OPS[op](left, right)
         if self.explain:
             verdict = "成立" if result else "不成立"
-            self.step(f"{text}: {_show(left)} 对 {_show(right)} → {verdict}", line)
+            shown_left, shown_right = show_pair(left, right)
+            self.step(f"{text}: {shown_left} 对 {shown_right} → {verdict}", line)
         return result
 
     def is_in(self, value: str, members: tuple[str, ...], text: str, line: int) -> bool | Unknown:

@@ -447,6 +447,17 @@ def format_quantity(q: Quantity) -> str:
     return number + _unit_text(q.dims, stored=True)
 
 
+def format_months_alike(a: Quantity, b: Quantity) -> tuple[str, str] | None:
+    """Two durations compared, in one measure: both in 个月 unless both are whole years
+    (`11个月 对 12个月`, not `11个月 对 1年`); None when they are not both durations."""
+    months = (("月", 1),)
+    if a.dims != months or b.dims != months:
+        return None
+    if all(not q.is_zero() and q.value % 12 == 0 for q in (a, b)):
+        return format_quantity(a), format_quantity(b)
+    return _number(a.value, group=True) + "个月", _number(b.value, group=True) + "个月"
+
+
 def plain_text(q: Quantity) -> str:
     """For JSON: `1198000元`, `0.2元/单`, `6月`; parse_quantity_text reads it back."""
     return _number(q.value) + _unit_text(q.dims, stored=True)

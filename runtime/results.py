@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from policyc.compiler.i18n import _
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import Quantity, format_months_alike, format_quantity
 
 Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
 
@@ -202,6 +202,15 @@ def fixed_result(
 def show_value(value: Value) -> str:
     """A value as the trace and the text report write it."""
     return _show(value)
+
+
+def show_pair(left: Value, right: Value) -> tuple[str, str]:
+    """Two values compared, as the trace writes them: durations in one measure."""
+    if isinstance(left, Quantity) and isinstance(right, Quantity):
+        alike = format_months_alike(left, right)
+        if alike is not None:
+            return alike
+    return _show(left), _show(right)
 
 
 def _show(value: Value) -> str:

@@ -10,6 +10,7 @@ from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
     dims_text,
+    format_months_alike,
     format_quantity,
     parse_measure,
     parse_quantity_text,
@@ -297,3 +298,24 @@ def test_parse_quantity_text_rejects(text: str, message: str) -> None:
 def test_thirty_digit_amount_in_yi_is_exact() -> None:
     big = parse_quantity_text("9" * 30 + " 亿元", None)
     assert big.to("亿元") == Decimal("9" * 30)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "shown"),
+    [
+        # a newcomer's trace read "11个月 对 1年" for 满 12 月: one measure for both sides
+        (Quantity.of(11, "月"), Quantity.of(12, "月"), ("11个月", "12个月")),
+        (Quantity.of(13, "月"), Quantity.of(12, "月"), ("13个月", "12个月")),
+        (Quantity.of(0, "月"), Quantity.of(12, "月"), ("0个月", "12个月")),
+        # whole years on both sides (满 3 年 by years_between) stay in years
+        (Quantity.of(36, "月"), Quantity.of(24, "月"), ("3年", "2年")),
+    ],
+)
+def test_two_durations_compared_are_shown_in_one_measure(
+    left: Quantity, right: Quantity, shown: tuple[str, str]
+) -> None:
+    assert format_months_alike(left, right) == shown
+
+
+def test_only_durations_are_shown_alike() -> None:
+    assert format_months_alike(Quantity.of(12, "元"), Quantity.of(12, "月")) is None
