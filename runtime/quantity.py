@@ -473,6 +473,17 @@ _EXPONENT = re.compile(r"-?[0-9][0-9.,]*[eE][-+]?[0-9]")
 _MAX_INTEGER_DIGITS = 30
 
 
+def example_quantity(measure: Measure | str | None) -> str:
+    """A value written in `measure`, for hints: `1.5万元` for money (a number may carry 万),
+    `12月`, `12人` for others, `12` for a plain number."""
+    name = measure.name if isinstance(measure, Measure) else (measure or "")
+    if not name:
+        return "12"
+    if name in CURRENCIES:
+        return f"1.5万{name}"
+    return f"12{name}"
+
+
 def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
     """A quantity as a case file writes it: `600万 单`, `3万单/月`, `500万元`, `1,000`, `10%`.
 
@@ -481,7 +492,9 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
     """
     stripped = text.strip()
     if not stripped:
-        raise MeasureError(_("empty quantity: expected a number, as in `600万 单`"))
+        raise MeasureError(_("empty quantity: expected a number, as in `{example}`").format(
+            example=example_quantity(default),
+        ))
     if _NOT_FINITE.match(stripped):
         raise MeasureError(_("`{stripped}` is not a finite number").format(stripped=stripped))
     if _EXPONENT.match(stripped):
@@ -490,8 +503,8 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
         ))
     match = _NUMBER.fullmatch(stripped)
     if match is None:
-        raise MeasureError(_("`{stripped}` does not start with a number, as in `600万 单`").format(
-            stripped=stripped,
+        raise MeasureError(_("`{stripped}` does not start with a number, as in `{example}`").format(
+            stripped=stripped, example=example_quantity(default),
         ))
     if match["measure"][:1] in (",", ".") or match["measure"][:1].isdigit():
         raise MeasureError(_("`{stripped}` is not a well-formed number, as in 1,000 or 0.2").format(

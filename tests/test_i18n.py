@@ -244,8 +244,8 @@ def test_run_with_a_bad_case_speaks_chinese_by_default_and_english_when_asked(tm
     chinese = _policyc(["run", policy, "--case", str(case)], None, tmp_path)
     english = _policyc(["run", policy, "--case", str(case)], "en", tmp_path)
     assert chinese.returncode == english.returncode == 2
-    assert "输入项 `年发货量`: `多` 不是以数字开头，例如 `600万 单`" in chinese.stderr
-    assert "input `年发货量`: `多` does not start with a number, as in `600万 单`" in english.stderr
+    assert "输入项 `年发货量`: `多` 不是以数字开头，例如 `12单`" in chinese.stderr
+    assert "input `年发货量`: `多` does not start with a number, as in `12单`" in english.stderr
 
 
 def test_argparse_speaks_chinese_too(tmp_path: Path) -> None:
@@ -301,6 +301,6 @@ def test_serve_answers_in_the_language_the_request_accepts() -> None:
             for accepted in ("zh-CN,zh;q=0.9", "en-US,en;q=0.9", "fr-FR")
         }
     messages = {accepted: [p["message"] for p in a["problems"]] for accepted, a in answers.items()}
-    assert "`多` 不是以数字开头，例如 `600万 单`" in " ".join(messages["zh-CN,zh;q=0.9"])
-    assert "`多` does not start with a number, as in `600万 单`" in " ".join(messages["en-US,en;q=0.9"])
+    assert "`多` 不是以数字开头，例如 `12单`" in " ".join(messages["zh-CN,zh;q=0.9"])
+    assert "`多` does not start with a number, as in `12单`" in " ".join(messages["en-US,en;q=0.9"])
     assert messages["fr-FR"] == messages["en-US,en;q=0.9"]

@@ -117,7 +117,7 @@ def test_a_bad_value_is_named_beside_its_field(page: tuple[Browser, str]):
     fill_textile_case(browser, base, "很多单")
     click(browser, 'button[value="evaluate"]')
     beside = text_of(browser, '[data-input="年发货量"] .problem')
-    assert beside == "input `年发货量`: `很多单` does not start with a number, as in `600万 单`"
+    assert beside == "input `年发货量`: `很多单` does not start with a number, as in `12单`"
     assert text_of(browser, "#result") == ""  # nothing evaluated
     # The other fields keep what was typed.
     assert (

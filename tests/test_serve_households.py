@@ -236,7 +236,7 @@ def test_an_uploaded_files_duplicate_keys_come_with_its_other_problems(base: str
     ]
     # ... and the first value's own problem beside its field (the first is the one read).
     assert problems_beside(page)["口罩发货量"] == [
-        "input `口罩发货量`: `x` does not start with a number, as in `600万 单`"
+        "input `口罩发货量`: `x` does not start with a number, as in `12单`"
     ]
     # A household file's duplicate member is reported with the rest too.
     household = (

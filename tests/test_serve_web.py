@@ -274,3 +274,15 @@ def test_the_result_page_shows_decided_values_targets_and_lead_units(base: str):
     text = html.unescape(page)
     assert "目标：不低于7.5%（含本数；左右，容差0.5%）" in text
     assert "牵头单位：市发改委" in text
+
+
+def test_a_number_fields_hint_is_written_in_its_own_measure(base: str):
+    # a newcomer's 月 field was hinted "如 600万月", another policy's example with its measure
+    _, page = get_page(base, FORM)
+    text = html.unescape(page)
+
+    def hint(name: str) -> str:
+        return text.split(f'data-input="{name}"', 1)[1].split('class="field', 1)[0]
+
+    assert "可带单位，如 12单；不带单位按 单 计" in hint("年发货量")
+    assert "600万" not in text

@@ -33,6 +33,7 @@ import yaml
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.render import render
 from policyc.report import option_label
+from policyc.runtime.quantity import example_quantity
 
 ON, RECEIVED, READING = "@on", "@received", "@reading:"
 PERIOD, MEMBERS = "@period", "@members"
@@ -57,6 +58,11 @@ class Field:
     default: str  # what the policy assumes when the input is left empty ('' when nothing)
     per_member: bool = False  # a value per member of the group (in each member's row)
     period: str = ""  # "month" or "year": a value per period ('' for one value)
+
+    @property
+    def example(self) -> str:
+        """A value in this field's measure, for its hint (`1.5万元`, `12单`)."""
+        return example_quantity(self.measure)
 
     def key(self, member: str) -> str:
         """The form name of one member's field of a tally."""
