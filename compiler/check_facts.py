@@ -140,7 +140,9 @@ def reference_problems(policies: Sequence[Facts]) -> list[Diagnostic]:
                 )
             elif kind and f"{kind} {number}" not in numbers[document]:
                 message = _("{ref_document} has no {ref_kind} {ref_number}").format(
-                    ref_document=document, ref_kind=kind, ref_number=number,
+                    ref_document=document,
+                    ref_kind=kind,
+                    ref_number=number,
                 )
                 problems.append(Diagnostic(span_of(span), message))
     return problems
