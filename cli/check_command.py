@@ -101,9 +101,6 @@ class DiagnosticPrinter:
         self.shown = 0
         self.hidden: Counter[Severity] = Counter()
 
-    def source(self, file: str) -> str | None:
-        return _source(self.sources, file)
-
     def emit(self, diagnostic: Diagnostic, source: str | None = None, listed: bool = False) -> None:
         """Print one diagnostic; `listed` ones (the `--coverage` listing asked for) are never
         capped. `source` is the text of the diagnostic's file when the caller has it."""

@@ -18,10 +18,11 @@ each to hash the same now. A result is any JSON value; the caller gives it its s
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +33,22 @@ from policyc.compiler.i18n import language
 _FORMAT = 1
 
 
-def result_key(path: Path, text: str, options: Sequence[str], code: Iterable[Path] = ()) -> str:
+@functools.cache
+def code_digest(code: tuple[Path, ...]) -> bytes:
+    """policyc's own code (the compiler fingerprint) and the files `code`, read once."""
+    digest = hashlib.sha256(cache.compiler_fingerprint())
+    for file in code:
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.digest()
+
+
+def result_key(path: Path, text: str, options: Sequence[str], code: tuple[Path, ...] = ()) -> str:
     """The entry's name for `path` holding `text`, checked with `options` (words the caller
     chooses, in a fixed order) by policyc with its own code plus the files `code`."""
     from policyc.compiler.project import project_root
 
     digest = hashlib.sha256(f"policyc check {_FORMAT}\n".encode())
-    digest.update(cache.compiler_fingerprint())
-    for file in code:
-        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    digest.update(code_digest(code))
     digest.update(cache.python_tag().encode() + b"\0")
     digest.update(language().encode() + b"\0")
     digest.update("\0".join(options).encode() + b"\0\0")
