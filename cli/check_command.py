@@ -50,6 +50,7 @@ EXIT_OK, EXIT_ERROR = 0, 2
 #   Shown = {"severity": "error"|"warning", "listed": bool,
 #            "text": str} (text output: the diagnostic rendered) or {…, "problem": {…}} (JSON)
 FileResult = dict[str, Any]
+_RESULT_FIELDS = {"shown", "ok", "failed", "kept", "facts"}
 
 # The modules whose code shapes a result besides the compiler's (in the cache's key).
 _CODE = (Path(__file__), Path(__file__).with_name("problems.py"))
@@ -257,7 +258,7 @@ class FileChecker:
 
         key = check_cache.result_key(path, text, self.options, _CODE)
         found = check_cache.load(key, self.digests)
-        if isinstance(found, dict):
+        if isinstance(found, dict) and found.keys() == _RESULT_FIELDS:
             return found
         with recording_reads() as reads:
             result = self.check(path, text)
