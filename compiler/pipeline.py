@@ -107,32 +107,11 @@ def fast_table(namespace: Mapping[str, Any]) -> FastTable:
 
 def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
     """Every `refers` must name a loaded document and, when it says so, a clause, task or
-    section of it. The caller loads the documents (a folder's policies)."""
-    numbers: dict[str, set[str]] = {}
-    for policy in policies:
-        keys = {f"{c.kind} {c.number}" for c in policy.file.all_clauses()}
-        keys |= {f"{c.kind} {c.ident}" for c in policy.file.all_clauses()}
-        keys |= {f"section {s.number}" for s in policy.file.sections}
-        numbers[policy.header.number] = keys
-    problems: list[Diagnostic] = []
-    for policy in policies:
-        for _owner, ref in policy.references:
-            if ref.document not in numbers:
-                known = ", ".join(sorted(numbers)) or "none"
-                problems.append(
-                    Diagnostic(
-                        ref.span,
-                        _("`{document}` is not a loaded policy").format(document=ref.document),
-                        _("one of {known}").format(known=known),
-                    )
-                )
-            elif ref.kind and f"{ref.kind} {ref.number}" not in numbers[ref.document]:
-                problems.append(
-                    Diagnostic(ref.span, _("{ref_document} has no {ref_kind} {ref_number}").format(
-                        ref_document=ref.document, ref_kind=ref.kind, ref_number=ref.number,
-                    ))
-                )
-    return problems
+    section of it. The caller loads the documents (a folder's policies). The check itself runs
+    on each policy's plain facts (compiler/check_facts.py), as `check` keeps them cached."""
+    from policyc.compiler.check_facts import facts_of, reference_problems
+
+    return reference_problems([facts_of(policy, registry=False) for policy in policies])
 
 
 def read_source(path: Path) -> str:
