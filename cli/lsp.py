@@ -9,6 +9,8 @@ characters from 0, in UTF-16 code units; policy text is BMP Chinese, one unit a 
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -175,4 +177,8 @@ def formatting(params: t.DocumentFormattingParams) -> list[t.TextEdit] | None:
 def run() -> int:
     """Serve on stdin/stdout until the client says exit."""
     server.start_io()
+    # pygls closes stdout when the client says exit; nothing is printed after it, and the
+    # CLI's last flush must find an open stream (it raised "I/O operation on closed file").
+    if sys.stdout.closed:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (open until exit)
     return 0

@@ -196,3 +196,30 @@ def test_the_textmate_grammar_is_generated_from_the_lexer_words():
     assert all(keywords.fullmatch(word) for word in KEYWORDS)
     assert not keywords.fullmatch("rules") and not keywords.search("规则rule")
     assert all(re.fullmatch(patterns["keyword.operator.word.policy"], w) for w in BOUNDARY_WORDS)
+
+
+def test_a_session_ended_by_shutdown_and_exit_leaves_with_status_0_and_no_message():
+    # a newcomer's editor saw "internal error: ValueError: I/O operation on closed file", exit 2
+    import json
+    import subprocess
+
+    def framed(message: dict[str, Any]) -> bytes:
+        body = json.dumps(message).encode()
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    session = b"".join(
+        framed(m)
+        for m in (
+            {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+             "params": {"processId": None, "rootUri": None, "capabilities": {}}},
+            {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+            {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+            {"jsonrpc": "2.0", "method": "exit"},
+        )
+    )  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "lsp"], input=session, capture_output=True, timeout=60
+    )
+    assert done.stderr == b""
+    assert done.returncode == 0
+    assert b'"id": 2' in done.stdout or b'"id":2' in done.stdout  # shutdown was answered
