@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from policyc.runtime.people import (
     _ABSENT,
     CaseInputs,
@@ -24,6 +22,7 @@ from policyc.runtime.people import (
     shift_period,
     value_for,
 )
+from policyc.runtime.plain import Frozen, Record, _set
 from policyc.runtime.quantity import Quantity
 
 if TYPE_CHECKING:
@@ -32,18 +31,33 @@ if TYPE_CHECKING:
 _ROLE_WORDS = {"": "家庭成员", "members": "家庭成员", "成员": "家庭成员"}
 
 
-@attrs.frozen
-class MemberResult:
+class MemberResult(Frozen):
     """One member's outcome under a rule paid `each` member of a role."""
 
+    _fields = ("member", "role", "status", "reason", "amount", "uncapped", "missing", "value")
+    __slots__ = _fields
     member: str
     role: str
     status: str  # applies | not_applicable | undetermined
-    reason: str = ""
-    amount: Quantity | None = None
-    uncapped: Quantity | None = None
-    missing: tuple[str, ...] = ()
-    value: Any = None  # a decided value per member
+    reason: str
+    amount: Quantity | None
+    uncapped: Quantity | None
+    missing: tuple[str, ...]
+    value: Any  # a decided value per member
+
+    def __init__(
+        self, member: str, role: str, status: str, reason: str = "",
+        amount: Quantity | None = None, uncapped: Quantity | None = None,
+        missing: tuple[str, ...] = (), value: Any = None,
+    ):  # fmt: skip
+        _set(self, "member", member)
+        _set(self, "role", role)
+        _set(self, "status", status)
+        _set(self, "reason", reason)
+        _set(self, "amount", amount)
+        _set(self, "uncapped", uncapped)
+        _set(self, "missing", missing)
+        _set(self, "value", value)
 
 
 def _unknown(*values: Any) -> Any:
@@ -249,14 +263,20 @@ def amount_of(
     return value
 
 
-@attrs.define
-class _Reader:
+class _Reader(Record):
     """What `over_periods` needs of a rule read by `amount_of` (its period, the reading line),
     and where it leaves the periods' outcomes (not reported: the reader's result is)."""
 
+    _fields = ("period", "line", "periods")
+    __slots__ = _fields
     period: str
     line: int
-    periods: Any = None
+    periods: Any
+
+    def __init__(self, period: str, line: int, periods: Any = None):
+        self.period = period
+        self.line = line
+        self.periods = periods
 
 
 def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
@@ -439,7 +459,7 @@ def round_members(result: RuleResult, rounding: Any) -> Quantity | None:
     if not result.members or not any(m.amount is not None for m in result.members):
         return None
     rounded = tuple(
-        attrs.evolve(m, amount=rounding.apply(m.amount)) if m.amount is not None else m
+        m.evolve(amount=rounding.apply(m.amount)) if m.amount is not None else m
         for m in result.members
     )
     result.members = rounded
