@@ -20,25 +20,32 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import attrs
 import yaml
 
-from policyc.compiler.errors import InputError
+from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _, json_reason
 from policyc.problems import Problem, ProblemsError
 from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.plain import Frozen, _set
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32
 
 
-@attrs.frozen
-class Where:
+class Where(Frozen):
     """A place in a case file, for messages."""
 
+    _fields = ("path", "line", "column")
+    __slots__ = _fields
+
     path: str
-    line: int = 0
-    column: int = 0
+    line: int
+    column: int
+
+    def __init__(self, path: str, line: int = 0, column: int = 0):
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
@@ -47,15 +54,22 @@ class Where:
         return Problem(message, self.path, self.line or None, self.column or None, field)
 
 
-@attrs.frozen
-class Node:
+class Node(Frozen):
     """A case-file value with where it was written."""
+
+    _fields = ("value", "where", "text")
+    __slots__ = _fields
 
     value: Any  # str | Decimal | bool | date | None | list[Node] | dict[str, Node]
     where: Where
     # An unquoted scalar's text as written (a YAML plain scalar, a CSV cell), which an input of
     # an enum reads as a member when YAML's type for it does not fit (`yes`, `12`); else None.
-    text: str | None = None
+    text: str | None
+
+    def __init__(self, value: Any, where: Where, text: str | None = None):
+        _set(self, "value", value)
+        _set(self, "where", where)
+        _set(self, "text", text)
 
 
 def read_case_file(path: Path) -> Node:
@@ -118,18 +132,29 @@ class _Offsets:
         return Where(path, line, offset - self.starts[line - 1] + 1)
 
 
-@attrs.frozen
-class _JsonObject:
+class _JsonObject(Frozen):
     """A JSON object as parsed: its pairs in order and each key's offset."""
+
+    _fields = ("pairs", "key_offsets")
+    __slots__ = _fields
 
     pairs: list[tuple[str, Any]]
     key_offsets: list[int]
 
+    def __init__(self, pairs: list[tuple[str, Any]], key_offsets: list[int]):
+        _set(self, "pairs", pairs)
+        _set(self, "key_offsets", key_offsets)
 
-@attrs.frozen
-class _JsonArray:
+
+class _JsonArray(Frozen):
+    _fields = ("items", "offsets")
+    __slots__ = _fields
     items: list[Any]
     offsets: list[int]
+
+    def __init__(self, items: list[Any], offsets: list[int]):
+        _set(self, "items", items)
+        _set(self, "offsets", offsets)
 
 
 _Scan = Callable[[str, int], tuple[Any, int]]
@@ -223,11 +248,17 @@ class DuplicateKeys(ProblemsError):
         self.root = root
 
 
-@attrs.frozen
-class _JsonPlaces:
+class _JsonPlaces(Frozen):
+    _fields = ("path", "offsets", "duplicates")
+    __slots__ = _fields
     path: str
     offsets: _Offsets
     duplicates: list[Problem]
+
+    def __init__(self, path: str, offsets: _Offsets, duplicates: list[Problem]):
+        _set(self, "path", path)
+        _set(self, "offsets", offsets)
+        _set(self, "duplicates", duplicates)
 
     def at(self, offset: int) -> Where:
         return self.offsets.where(self.path, offset)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from policyc.case_files import Node
-from policyc.compiler.errors import did_you_mean
+from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
 
 

@@ -10,24 +10,19 @@ command quietly, with the status a process killed by SIGPIPE has (141).
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import attrs
-
-from policyc.answer import answer_text
+# What every command needs, and `run` on a cached policy: no parser, checker, Lark, jinja2 or
+# attrs (issue 16). Each command imports the rest of what it uses when it runs.
 from policyc.arguments import UsageError, parse_arguments, wants_json
-from policyc.case_people import with_period
-from policyc.cases import load_case, reading_problem
-from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import (
+from policyc.compiler.errors_base import (
     MAX_SHOWN,
-    Diagnostic,
     InputError,
     PolicyError,
     Severity,
@@ -43,11 +38,15 @@ from policyc.compiler.pipeline import (
 )
 from policyc.compiler.project import confined_to
 from policyc.extras import require
+from policyc.output import json_text, printable_output
 from policyc.problems import Problem, error_document, from_diagnostic, problems_of
-from policyc.report import json_text, parse_statuses, printable_output, to_json, to_text
-from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
-from policyc.runtime.people import within_period
+
+if TYPE_CHECKING:
+    import argparse
+
+    from policyc.compiler.checker import CheckedPolicy
+    from policyc.compiler.errors import Diagnostic
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
@@ -220,6 +219,8 @@ class DiagnosticPrinter:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import attrs
+
     from policyc.compiler.checker import check
     from policyc.compiler.coverage import coverage
     from policyc.compiler.ignores import apply_ignores
@@ -349,12 +350,14 @@ def _check_references(checked: list[CheckedPolicy], printer: DiagnosticPrinter) 
 
 
 def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
+    from policyc.cases import reading_problem
+
     chosen: dict[str, str] = {}
     for pair in pairs:
         name, sep, option = pair.partition("=")
         if not sep:
             raise InputError(_("--reading {pair}: expected NAME=OPTION").format(pair=pair))
-        problem = reading_problem(policy.checked, name.strip(), option.strip())
+        problem = reading_problem(policy.view, name.strip(), option.strip())
         if problem:
             raise InputError(_("--reading {pair}: {problem}").format(pair=pair, problem=problem))
         if name.strip() not in policy.switchable_readings:
@@ -393,8 +396,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(_("--out and --progress go with --cases"))
     if args.members is not None:
         raise InputError(_("--members goes with --cases"))
+    from policyc.case_people import with_period
+    from policyc.cases import load_case
+    from policyc.report import parse_statuses
+    from policyc.runtime.dates import parse_iso_date
+    from policyc.runtime.people import within_period
+
     policy = compile_policy(args.policy)
-    case = load_case(args.case, policy.checked)
+    case = load_case(args.case, policy.view)
     if args.period is not None:
         case = with_period(case, args.period)  # households and periods: case_people.py
     if args.on is not None:
@@ -427,6 +436,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     results = policy.evaluate(case.inputs, on, readings, case.received, args.explain)
     shown = results if wanted is None else [r for r in results if r.status in wanted]
     if args.format == "json":
+        from policyc.report import to_json
+
         doc = to_json(
             policy,
             shown,
@@ -439,8 +450,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(json_text(doc))
     elif not (args.all or args.explain or wanted is not None):
+        from policyc.answer import answer_text
+
         sys.stdout.write(answer_text(policy, results, on, readings, case.inputs))
     else:
+        from policyc.report import to_text
+
         sys.stdout.write(
             to_text(
                 policy, shown, on, readings, args.explain, totals_of=results, given=case.inputs
@@ -574,7 +589,6 @@ def cmd_duties(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from policyc.report import json_text
     from policyc.schema import case_schema
 
     sys.stdout.write(json_text(case_schema(check_policy(args.policy))))

@@ -20,30 +20,61 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.errors_base import InputError, PolicyError, Severity
 from policyc.compiler.i18n import _
+from policyc.runtime.plain import Frozen, _set
+
+if TYPE_CHECKING:
+    from policyc.compiler.errors import Diagnostic
 
 ERROR_SCHEMA_VERSION = 1
 
 
-@attrs.frozen
-class Problem:
+class Problem(Frozen):
     """One problem at one place; every part but the message may be unknown (None)."""
 
+    _fields = (
+        "message", "file", "line", "column", "field", "expected", "severity", "end_line",
+        "end_column", "code",
+    )  # fmt: skip
+    __slots__ = _fields
+
     message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
-    expected: str | None = None
-    severity: str = "error"
-    end_line: int | None = None
-    end_column: int | None = None
-    code: str | None = None
+    file: str | None
+    line: int | None
+    column: int | None
+    field: str | None
+    expected: str | None
+    severity: str
+    end_line: int | None
+    end_column: int | None
+    code: str | None
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        severity: str = "error",
+        end_line: int | None = None,
+        end_column: int | None = None,
+        code: str | None = None,
+    ):
+        _set(self, "message", message)
+        _set(self, "file", file)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "field", field)
+        _set(self, "expected", expected)
+        _set(self, "severity", severity)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "code", code)
 
     def __str__(self) -> str:
         place = [str(p) for p in (self.file, self.line, self.column) if p is not None]
