@@ -26,7 +26,6 @@ import hmac
 import marshal
 import os
 import pickle
-import secrets
 import stat
 import sys
 import time
@@ -114,6 +113,8 @@ class _Store:
         """Entry `name` replaced as a whole; raises OSError, and leaves no temporary file."""
         if len(body) > MAX_ENTRY_BYTES:
             return
+        import secrets  # here: a cache hit writes nothing
+
         temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=self.fd)
         try:
@@ -189,6 +190,8 @@ def _user_key(fd: int, folder: Path) -> bytes:
     try:
         key_fd = os.open(_KEY_FILE, _OPEN_READ | _CLOEXEC, dir_fd=fd)
     except FileNotFoundError:
+        import secrets
+
         temporary = f".{_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         new_fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=fd)
         try:
