@@ -11,22 +11,23 @@ a body with a problem to report; `plain_data` / `wrap_plain` convert between the
 
 from __future__ import annotations
 
-import json
-import json.decoder
-import json.scanner
 from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _, json_reason
 from policyc.problems import Problem, ProblemsError
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.plain import Frozen, _set
+
+if TYPE_CHECKING:
+    import yaml
+
+# json and yaml are imported where a case is read in their format: a `run` of a JSON case never
+# imports yaml, whose import costs more than the rest of reading a case (issue 16).
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32
@@ -182,6 +183,8 @@ def _located_object(
     # The standard library's object parser, with each member value's span noted: a member's
     # key is the first `"` after the previous member (only `,` and whitespace lie between),
     # which places every key without a JSON parser of our own.
+    import json.decoder
+
     text, start = text_and_end
     spans: list[tuple[int, int]] = []
     pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
@@ -196,6 +199,8 @@ def _located_object(
 
 
 def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_JsonArray, int]:
+    import json.decoder
+
     text, start = text_and_end
     spans: list[tuple[int, int]] = []
     items, end = json.decoder.JSONArray(  # type: ignore[attr-defined]
@@ -205,6 +210,9 @@ def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_Js
 
 
 def from_json(text: str, path: str) -> Node:
+    import json
+    import json.scanner
+
     def reject(constant: str) -> Any:
         raise InputError(
             _("{path}: `{constant}` is not a number a case may hold").format(
@@ -303,6 +311,8 @@ def _duplicate(key: str, first: Where, again: Where) -> Problem:
 
 
 def from_yaml(text: str, path: str) -> Node:
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -337,6 +347,8 @@ _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "o
 def _convert(
     node: yaml.Node, path: str, depth: int, seen: dict[int, Node], duplicates: list[Problem]
 ) -> Node:
+    import yaml
+
     # Aliases come back as the same node object: convert each once, so that anchors which
     # expand exponentially cost nothing.
     if id(node) in seen:
@@ -445,6 +457,8 @@ def read_json_data(text: str, name: str) -> Any:
     twice, NaN, too deep) is read again by the locating reader, for its `line:column`
     messages; raises InputError as `read_case_text` does."""
     if len(text.encode("utf-8")) <= MAX_CASE_BYTES and text.strip():
+        import json
+
         try:
             data = json.loads(
                 text,

@@ -17,7 +17,6 @@ for; the reports count them apart.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -129,11 +128,8 @@ def _declared(name: str) -> str:
 
 
 # The inputs a rule's amount and cap layers read depend only on the rule, the readings taken and
-# the decided values: worked out once per policy and kept beside it (the web service asks this
-# for every case it answers).
-_Key = tuple[str, tuple[tuple[str, str], ...], frozenset[str]]
-# By the view's id, dropped when the view is.
-_LATER: dict[int, dict[_Key, tuple[str, ...]]] = {}
+# the decided values: worked out once per policy and kept in its view (`RunView.later`; the web
+# service asks this for every case it answers).
 _LATER_ENTRIES = 4096  # per policy: combinations of readings and decided values actually met
 
 
@@ -144,10 +140,7 @@ def _later_layers(
     settled: frozenset[str],
 ) -> tuple[str, ...]:
     """The inputs the amount and cap of `rule_name` read, then its `valid_by` input."""
-    known = _LATER.get(id(policy))
-    if known is None:
-        known = _LATER[id(policy)] = {}
-        weakref.finalize(policy, _LATER.pop, id(policy), None)
+    known = policy.later
     key = (rule_name, taken, settled)
     found = known.get(key)
     if found is None:

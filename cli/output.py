@@ -6,7 +6,6 @@ that every command, `run` first, imports it cheaply."""
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
@@ -15,6 +14,8 @@ from policyc.compiler.errors_base import printable
 
 
 def json_text(doc: dict[str, Any]) -> str:
+    import json  # here: the text answer of `run` writes no JSON
+
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

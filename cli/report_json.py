@@ -19,8 +19,6 @@ in a request) is written by `json` with `\\u` escapes instead: the answer stays 
 from __future__ import annotations
 
 import functools
-import json
-import weakref
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -44,10 +42,14 @@ FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申�
 
 
 def _stdlib_dumps(value: Any) -> bytes:
+    import json
+
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _escaped_dumps(value: Any) -> bytes:
+    import json
+
     return json.dumps(value, separators=(",", ":")).encode()
 
 
@@ -117,6 +119,8 @@ def to_json(
     """The document of `policyc.report`'s schema for `results` (the rules shown), as a fresh
     dict: `answer_bytes` read back. `totals_of` are all the results (totals and `still_needed`
     are over them), `given` the case's inputs."""
+    import json
+
     document: dict[str, Any] = json.loads(
         answer_bytes(policy, results, on, readings, case_path, explain, totals_of, given)
     )
@@ -272,6 +276,8 @@ _CHUNKS: dict[int, _RuleChunks] = {}
 def _chunks(info: RuleInfo) -> _RuleChunks:
     found = _CHUNKS.get(id(info))
     if found is None:
+        import weakref
+
         found = _CHUNKS[id(info)] = _RuleChunks(info)
         weakref.finalize(info, _CHUNKS.pop, id(info), None)
     return found

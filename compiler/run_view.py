@@ -21,7 +21,6 @@ module imports nothing of the compiler but at build time, and no attrs.
 
 from __future__ import annotations
 
-import weakref
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -209,9 +208,9 @@ class RunView:
     """The plain-data view of a checked policy that `policyc run` reads (see the module)."""
 
     __slots__ = (
-        "__weakref__", "defines", "enums", "header", "inputs", "parts", "people", "readings",
-        "result_names", "roundings", "rules", "shared_caps", "valid_until", "validity_options",
-        "validity_reading",
+        "__weakref__", "defines", "enums", "header", "inputs", "later", "parts", "people",
+        "readings", "result_names", "roundings", "rules", "shared_caps", "valid_until",
+        "validity_options", "validity_reading",
     )  # fmt: skip
 
     def __init__(
@@ -245,6 +244,8 @@ class RunView:
         self.rules = rules  # by name, in document order
         self.defines = defines  # a define's (or decide's) expression, lean
         self.result_names = result_names  # rules, targets and decided values, in order
+        # What cli/needs.py works out once per view (the inputs of a rule's later layers).
+        self.later: dict[Any, tuple[str, ...]] = {}
 
     _fields = (
         "header", "valid_until", "validity_reading", "validity_options", "readings", "inputs",
@@ -311,6 +312,8 @@ def as_view(policy: CheckedPolicy | RunView) -> RunView:
         return policy
     view = _VIEWS.get(id(policy))
     if view is None:
+        import weakref
+
         view = _VIEWS[id(policy)] = view_of(policy)
         weakref.finalize(policy, _VIEWS.pop, id(policy), None)
     return view
