@@ -13,7 +13,6 @@ import itertools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from policyc.compiler.i18n import _, install_argparse
 
@@ -63,7 +62,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _check(sub: Any) -> argparse.ArgumentParser:
+def _check(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("parse and check policy files or folders"))
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     check.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
@@ -81,7 +80,7 @@ def _check(sub: Any) -> argparse.ArgumentParser:
     return check
 
 
-def _run(sub: Any) -> argparse.ArgumentParser:
+def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     run = sub.add_parser("run", help=_("evaluate a case against a policy"))
     run.add_argument("policy", type=Path, metavar="POLICY")
     given = run.add_mutually_exclusive_group(required=True)
@@ -155,7 +154,7 @@ def _run(sub: Any) -> argparse.ArgumentParser:
     return run
 
 
-def _test(sub: Any) -> argparse.ArgumentParser:
+def _test(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     test = sub.add_parser("test", help=_("run example cases against their expected results"))
     test.add_argument(
         "policy",
@@ -175,7 +174,7 @@ def _test(sub: Any) -> argparse.ArgumentParser:
     return test
 
 
-def _docs(sub: Any) -> argparse.ArgumentParser:
+def _docs(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help=_("write the clause docs (Markdown and mkdocs.yml)"))
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
@@ -189,7 +188,7 @@ def _docs(sub: Any) -> argparse.ArgumentParser:
     return docs
 
 
-def _fmt(sub: Any) -> argparse.ArgumentParser:
+def _fmt(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     fmt = sub.add_parser("fmt", help=_("lay policy files out in the one canonical layout"))
     fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_("default: stdin"))
     fmt_mode = fmt.add_mutually_exclusive_group()
@@ -199,7 +198,7 @@ def _fmt(sub: Any) -> argparse.ArgumentParser:
     return fmt
 
 
-def _new(sub: Any) -> argparse.ArgumentParser:
+def _new(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     new = sub.add_parser("new", help=_("a skeleton policy from the received text"))
     new.add_argument("source", type=Path, metavar="SOURCE", help=_("the received text"))
     new.add_argument("--lines", required=True, metavar="A-B", help=_("the document's lines"))
@@ -208,12 +207,12 @@ def _new(sub: Any) -> argparse.ArgumentParser:
     return new
 
 
-def _lsp(sub: Any) -> argparse.ArgumentParser:
+def _lsp(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     lsp = sub.add_parser("lsp", help=_("a language server on stdin/stdout (pip install '.[lsp]')"))
     return lsp
 
 
-def _duties(sub: Any) -> argparse.ArgumentParser:
+def _duties(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     duties = sub.add_parser(
         "duties", help=_("what a unit leads, is responsible for or cooperates on")
     )
@@ -223,13 +222,13 @@ def _duties(sub: Any) -> argparse.ArgumentParser:
     return duties
 
 
-def _schema(sub: Any) -> argparse.ArgumentParser:
+def _schema(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help=_("print the JSON Schema of a policy's case files"))
     schema.add_argument("policy", type=Path, metavar="POLICY")
     return schema
 
 
-def _serve(sub: Any) -> argparse.ArgumentParser:
+def _serve(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=_("serve the policies: a JSON API and a form per policy"))
     serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     serve.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
@@ -238,7 +237,7 @@ def _serve(sub: Any) -> argparse.ArgumentParser:
     return serve
 
 
-_COMMANDS: dict[str, Callable[[Any], argparse.ArgumentParser]] = {
+_COMMANDS: dict[str, Callable[[argparse._SubParsersAction[_Parser]], argparse.ArgumentParser]] = {
     "check": _check,
     "run": _run,
     "test": _test,

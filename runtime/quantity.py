@@ -289,7 +289,7 @@ class Quantity(Frozen):
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not Quantity:
             return NotImplemented
-        return self.value == other.value and self.dims == other.dims  # type: ignore[attr-defined]
+        return self.value == other.value and self.dims == other.dims
 
     def __hash__(self) -> int:
         return hash((self.value, self.dims))
