@@ -73,8 +73,10 @@ class Node(Frozen):
         _set(self, "text", text)
 
 
-def read_case_file(path: Path) -> Node:
-    """The parsed file as `Node`s; raises InputError for anything that is not a readable case."""
+def read_case_file(path: Path, remember: bool = False) -> Node:
+    """The parsed file as `Node`s; raises InputError for anything that is not a readable case.
+    With `remember` (`run`'s one case), a YAML case that reads cleanly is kept in the private
+    cache by its name and text, and read back from it unchanged (case_cache.py)."""
     try:
         if path.is_dir():
             raise InputError(
@@ -115,7 +117,17 @@ def read_case_file(path: Path) -> Node:
                 exc_start=exc.start,
             )
         ) from None
-    return read_case_text(text, str(path), as_json=path.suffix.lower() == ".json")
+    as_json = path.suffix.lower() == ".json"
+    if remember and not as_json:
+        from policyc import case_cache
+
+        found = case_cache.load(text, str(path))
+        if found is not None:
+            return found
+        node = read_case_text(text, str(path), as_json)
+        case_cache.store(text, str(path), node)
+        return node
+    return read_case_text(text, str(path), as_json)
 
 
 class _Offsets:

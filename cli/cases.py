@@ -107,12 +107,13 @@ class Case(Frozen):
         _set(self, "expect", expect)
 
 
-def load_case(path: Path, policy: CheckedPolicy | RunView) -> Case:
+def load_case(path: Path, policy: CheckedPolicy | RunView, remember: bool = False) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once, as a
     `ProblemsError` (an InputError) whose problems name the file, line, column and field. A
-    key written twice is one problem among the others, not the only one reported."""
+    key written twice is one problem among the others, not the only one reported. With
+    `remember`, a YAML case's parse is kept by its content (`read_case_file`)."""
     try:
-        root, found = read_case_file(path), []
+        root, found = read_case_file(path, remember), []
     except DuplicateKeys as exc:
         root, found = exc.root, exc.problems
     return validate_case(root, policy, str(path), found)

@@ -403,7 +403,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from policyc.runtime.people import within_period
 
     policy = compile_policy(args.policy)
-    case = load_case(args.case, policy.view)
+    case = load_case(args.case, policy.view, remember=True)
     if args.period is not None:
         case = with_period(case, args.period)  # households and periods: case_people.py
     if args.on is not None:
