@@ -285,11 +285,81 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     argparse's intermixed parsing does not reach through subparsers, so the command word picks
     its subparser, which then parses the rest intermixed. Raises UsageError.
     """
+    if argv and argv[0] == "run":
+        plain = plain_run(argv[1:])
+        if plain is not None:
+            return plain
     parser, commands = _build_parsers(argv[0] if argv and argv[0] in _COMMANDS else None)
     if not argv or argv[0] not in commands:
         return parser.parse_args(argv)  # --help, --version, or argparse's message for the rest
     args = commands[argv[0]].parse_intermixed_args(argv[1:])
     args.command = argv[0]
+    return args
+
+
+# `run`'s options as `_run` declares them, for `plain_run`: each option's destination and what it
+# takes (a path, a word, one of some words, a flag, a word again each time). tests/test_arguments
+# _plain.py holds the two to the same namespace, option by option.
+_RUN_VALUES = {
+    "--case": ("case", Path), "--cases": ("cases", Path), "--members": ("members", Path),
+    "--out": ("out", Path), "--root": ("root", Path), "--on": ("on", str),
+    "--period": ("period", str), "--only": ("only", str), "--format": ("format", str),
+}  # fmt: skip
+_RUN_FLAGS = {"--explain": "explain", "--all": "all", "--progress": "progress"}
+_RUN_DEFAULTS = {
+    "policy": None, "case": None, "cases": None, "members": None, "out": None, "progress": None,
+    "on": None, "period": None, "format": "text", "explain": False, "only": None, "all": False,
+    "reading": None, "root": None,
+}  # fmt: skip
+
+
+def plain_run(words: Sequence[str]) -> argparse.Namespace | None:
+    """`run`'s namespace for a plain command line — one POLICY, --case or --cases, each option
+    written out in full at most once (--reading any number of times), each value a word that
+    does not start with `-` — without building a parser; None for anything else (a help,
+    a mistake, `--format=json`, an abbreviation), which argparse then parses and words. The
+    namespace is the one argparse gives the same words: building the parser, its help texts in
+    the user's language and argparse's own took a warm `run` longer than evaluating the case."""
+    found: dict[str, object] = {}
+    readings: list[str] = []
+    policy: Path | None = None
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if not word or word == "-":
+            return None
+        if word[0] != "-":
+            if policy is not None:
+                return None
+            policy = Path(word)
+        elif word in _RUN_FLAGS:
+            if _RUN_FLAGS[word] in found:
+                return None
+            found[_RUN_FLAGS[word]] = True
+        elif word in _RUN_VALUES or word == "--reading":
+            at += 1
+            if at == len(words) or not words[at] or words[at][0] == "-":
+                return None
+            if word == "--reading":
+                readings.append(words[at])
+            else:
+                dest, kind = _RUN_VALUES[word]
+                if dest in found:
+                    return None
+                found[dest] = kind(words[at])
+        else:
+            return None
+        at += 1
+    if policy is None or ("case" in found) == ("cases" in found):
+        return None
+    if found.get("format", "text") not in ("text", "json"):
+        return None
+    args = argparse.Namespace(**_RUN_DEFAULTS)
+    for dest, value in found.items():
+        setattr(args, dest, value)
+    args.policy = policy
+    args.reading = readings
+    args.command = "run"
     return args
 
 
