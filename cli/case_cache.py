@@ -93,7 +93,7 @@ def _encode_value(value: Any) -> Any:
         return ("m", tuple((key, _encode(item)) for key, item in value.items()))
     if isinstance(value, list):
         return ("l", tuple(_encode(item) for item in value))
-    raise TypeError(f"a case value of type {type(value).__name__}")
+    raise TypeError(type(value))  # not a value a case file holds: not kept
 
 
 def _decode(data: Any, path: str) -> Node:
@@ -102,9 +102,9 @@ def _decode(data: Any, path: str) -> Node:
     def node(encoded: Any) -> Node:
         value, line, column, text = encoded
         if not (isinstance(line, int) and isinstance(column, int)):
-            raise TypeError("a place is two numbers")
+            raise TypeError(line, column)
         if text is not None and not isinstance(text, str):
-            raise TypeError("a plain scalar's text is a str")
+            raise TypeError(text)
         return Node(decode(value), Where(path, line, column), text)
 
     def decode(value: Any) -> Any:
@@ -119,6 +119,6 @@ def _decode(data: Any, path: str) -> Node:
             return {str(key): node(item) for key, item in content}
         if tag == "l":
             return [node(item) for item in content]
-        raise ValueError(f"unknown tag {tag!r}")
+        raise ValueError(tag)  # not of this format: the entry is parsed again
 
     return node(data)
