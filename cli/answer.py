@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.run_view import Lean
 from policyc.needs import NeededInput, inputs_read, still_needed
@@ -35,7 +34,10 @@ from policyc.report import (
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.pipeline import CompiledPolicy
 
 RULES_NAMED = 3  # rules named beside a needed input before "等 N 条"

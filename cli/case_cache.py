@@ -21,11 +21,13 @@ import marshal
 import os
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import cache
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.case_files import Node
 
 _FORMAT = b"policyc-case-1"

@@ -15,7 +15,6 @@ from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _, json_reason
@@ -23,7 +22,10 @@ from policyc.problems import Problem, ProblemsError
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.plain import Frozen, _set
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
     import yaml
 
 # json and yaml are imported where a case is read in their format: a `run` of a JSON case never
@@ -170,7 +172,7 @@ class _JsonArray(Frozen):
         _set(self, "offsets", offsets)
 
 
-_Scan = Callable[[str, int], tuple[Any, int]]
+_Scan: TypeAlias = "Callable[[str, int], tuple[Any, int]]"
 
 
 def _recording(scan_once: _Scan, spans: list[tuple[int, int]]) -> _Scan:

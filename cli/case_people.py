@@ -17,7 +17,6 @@ from __future__ import annotations
 import decimal
 import itertools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
@@ -29,14 +28,17 @@ from policyc.runtime.people import (
     spread_over_months,
 )
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
     from policyc.cases import Case, Node, Where
     from policyc.compiler.checker import CheckedPolicy, InputInfo
     from policyc.compiler.run_view import InputView, RunView
     from policyc.problems import Problem
 
 MEMBER_KEYS = ("role", "inputs")
-ValueReader = Callable[["InputInfo | InputView", "Node"], Any]
+ValueReader: TypeAlias = "Callable[[InputInfo | InputView, Node], Any]"
 
 
 def read_period(node: Node | None, problems: list[Problem]) -> str | None:

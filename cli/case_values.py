@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from policyc import case_people
 from policyc.case_files import Node, Where
@@ -23,7 +22,10 @@ from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.checker import CheckedPolicy, InputInfo
 
 

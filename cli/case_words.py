@@ -9,11 +9,14 @@ spelling, `not_a_rule` names a rule that is not one with a did-you-mean.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from policyc.case_files import Node
 from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def close_word(word: str, choices: Iterable[str]) -> str:

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from policyc import case_people
 from policyc.case_files import MAX_CASE_BYTES as MAX_CASE_BYTES
@@ -39,7 +38,10 @@ from policyc.runtime.people import first_day, within_period
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import MeasureError, Quantity, parse_quantity_text
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.checker import CheckedPolicy
 
 CASE_KEYS = (

@@ -16,7 +16,6 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 # What every command needs, and `run` on a cached policy: no parser, checker, Lark, jinja2 or
 # attrs (issue 16). Each command imports the rest of what it uses when it runs.
@@ -42,6 +41,7 @@ from policyc.output import json_text, printable_output
 from policyc.problems import Problem, error_document, from_diagnostic, problems_of
 from policyc.runtime.evaluation import EvaluationError
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     import argparse
 

@@ -18,14 +18,16 @@ for; the reports count them apart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.run_view import InputView, Lean, RunView, as_view
 from policyc.runtime.evaluation import RuleResult
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import dims_text
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.checker import CheckedPolicy, InputInfo
 
 MEMBERS_SHOWN = 6  # an enum's members named in a line; the case schema lists them all

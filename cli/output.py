@@ -8,9 +8,12 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
 
 from policyc.compiler.errors_base import printable
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 
 def json_text(doc: dict[str, Any]) -> str:

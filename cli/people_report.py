@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
 
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, format_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.checker import CheckedPolicy
     from policyc.compiler.run_view import RunView
 

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.errors_base import InputError, PolicyError, Severity
 from policyc.compiler.i18n import _
 from policyc.runtime.plain import Frozen, _set
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.errors import Diagnostic
 
 ERROR_SCHEMA_VERSION = 1

@@ -32,7 +32,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
@@ -61,7 +60,10 @@ from policyc.report_json import totals as totals
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.checker import CheckedPolicy
     from policyc.compiler.pipeline import CompiledPolicy
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from policyc.needs import still_needed
 from policyc.people_report import (
@@ -34,7 +33,10 @@ from policyc.people_report import (
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.compiler.pipeline import CompiledPolicy
 
 SCHEMA_VERSION = 1

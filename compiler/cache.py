@@ -32,11 +32,14 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import CodeType
-from typing import Any
 
 from policyc import __version__
 from policyc.compiler.files import Dependency, digest_of
 from policyc.compiler.i18n import _, language
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 _FORMAT = 4  # 4: the run view beside the checked policy (issue 16)
 _MAGIC = b"policyc-cache-2\n"

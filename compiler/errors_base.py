@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING
 
 from policyc.compiler.i18n import _, ngettext
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     from policyc.compiler.errors import Diagnostic
 

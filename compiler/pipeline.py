@@ -10,7 +10,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from types import CodeType
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import cache
 from policyc.compiler.errors_base import InputError
@@ -22,8 +21,10 @@ from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 from policyc.runtime.fast import FastTable, evaluate_fast
 from policyc.runtime.people import PeriodPlan, prepare
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from policyc.compiler.checker import CheckedPolicy
     from policyc.compiler.errors import Diagnostic

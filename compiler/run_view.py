@@ -22,18 +22,20 @@ module imports nothing of the compiler but at build time, and no attrs.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from policyc.compiler.i18n import ngettext
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Dims, Measure, format_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
     from policyc.compiler import nodes as n
     from policyc.compiler.checker import CheckedPolicy
 
-Lean = tuple[Any, ...]
+Lean: TypeAlias = "tuple[Any, ...]"
 EMPTY: Lean = ("node", ())
 
 

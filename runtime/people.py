@@ -14,11 +14,14 @@ import decimal
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
-from typing import Any
 
 from policyc.compiler.i18n import _
 from policyc.runtime.plain import Frozen, Record, _set
 from policyc.runtime.quantity import Quantity
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CaseInputs",
@@ -127,7 +130,7 @@ class Member(Record):
         self.values = {} if values is None else values
 
 
-class CaseInputs(dict[str, Any]):
+class CaseInputs(dict[str, "Any"]):
     """A case's inputs (name → value for the evaluated period, as a plain case holds them), with
     the case's period, each periodic input's values by period, and the members of its group."""
 

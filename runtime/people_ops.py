@@ -9,7 +9,6 @@ Three-valued as the rest of the runtime: a member's input the case leaves out is
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
 
 from policyc.runtime.people import (
     _ABSENT,
@@ -25,7 +24,10 @@ from policyc.runtime.people import (
 from policyc.runtime.plain import Frozen, Record, _set
 from policyc.runtime.quantity import Quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.runtime.evaluation import Ctx, RuleResult
 
 _ROLE_WORDS = {"": "家庭成员", "members": "家庭成员", "成员": "家庭成员"}

@@ -11,7 +11,10 @@ pickling, and `evolve`.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
 
 _set = object.__setattr__
 

@@ -19,10 +19,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from policyc.compiler.i18n import _
 from policyc.runtime.plain import Frozen, _set
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "BASES",

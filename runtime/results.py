@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import decimal
 from datetime import date
-from typing import Any
 
 from policyc.compiler.i18n import _
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity, format_quantity
 
-Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Value: TypeAlias = "Any"  # Quantity | bool | date | str | dict[str, Quantity]
 
 
 class Unknown:

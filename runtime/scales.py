@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 # evaluation.py imports this module at its end, and reaches it only through the attribute:
 # whichever of the two is imported first, these names exist by the time this line runs.
@@ -34,7 +33,10 @@ from policyc.runtime.evaluation import NotApplicable, Unknown, show_value, unkno
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.runtime.evaluation import Ctx
 
 UPPER_EDGE_OPS = frozenset({"le", "lt"})
