@@ -10,7 +10,10 @@
 3. Whole processes: `policyc run` on one case with a warm cache, and `policyc check policies/`
    (wall-clock and CPU medians; `python -c pass` beside them for scale). The package is
    byte-compiled first, as an installed one is (pip compiles it; a source checkout run with
-   PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start).
+   PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start). `run` is
+   measured twice: from this environment's editable install (its import hook runs at every
+   start), and from policyc as `pip install .` installs it, in an environment of its own that
+   reads the dependencies from this one (`installed_python`).
 4. Every shipped policy through the batch path (policies_batch.py): its example cases repeated
    to --policy-cases rows of a Parquet file, cases per second.
 5. Out of core: --big textile cases (10,000,000) from Parquet through the batch path, in a
@@ -174,6 +177,34 @@ def policyc(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "policyc"), *args]
 
 
+def installed_python(work: Path) -> Path:
+    """The Python of a virtual environment holding policyc as `pip install .` installs it (not
+    the editable install of the checkout, whose import hook costs every start some 10-15 ms):
+    policyc built and installed into it, its dependencies read from this environment's
+    site-packages (named in a .pth file, so this environment's own .pth hooks do not run)."""
+    venv = work / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True
+    )
+    python = venv / "bin" / "python"
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    ours = subprocess.run(
+        [sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    (Path(purelib) / "dependencies.pth").write_text(ours + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--target", purelib, str(ROOT)],
+        check=True, capture_output=True, cwd=work,
+    )  # fmt: skip
+    subprocess.run([str(python), "-m", "compileall", "-q", purelib], capture_output=True)
+    return python
+
+
 def every_policy(workdir: Path, n: int) -> list[dict[str, Any]]:
     rows = []
     for policy in policies_batch.POLICIES:
@@ -294,8 +325,10 @@ def report(
     ]
     for key, label, goal in (
         ("run", "policyc run, one case, warm cache, whole process ms", 100.0),
+        ("run_installed", "  the same, policyc installed (not editable), ms", 100.0),
         ("check", "policyc check policies/, whole process ms", 300.0),
         ("python", "python -c pass, whole process ms (for scale)", float("inf")),
+        ("python_installed", "  the same, in the installed environment, ms", float("inf")),
     ):
         wall, cpu = processes[key]
         lines.append(_target(label, wall * 1000, goal, "ms"))
@@ -346,10 +379,14 @@ def main() -> int:
         os.environ.setdefault("POLICYC_CACHE_DIR", str(Path(work) / "cache"))
         rows = engine_table(Path(work))
         latency = one_case_latency()
+        installed = installed_python(Path(work))
+        run_installed = [str(installed), "-m", "policyc", "run", str(TEXTILE), "--case", str(CASE)]
         processes = {
             "run": whole_process(policyc("run", str(TEXTILE), "--case", str(CASE)), 15),
+            "run_installed": whole_process(run_installed, 15),
             "check": whole_process(policyc("check", "policies/"), 7),
             "python": whole_process([sys.executable, "-c", "pass"], 15),
+            "python_installed": whole_process([str(installed), "-c", "pass"], 15),
         }
         policies = every_policy(Path(work), args.policy_cases)
         big = out_of_core(Path(work), args.big) if args.big else None

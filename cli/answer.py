@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any
 
-from policyc.compiler import nodes as n
-from policyc.compiler.pipeline import CompiledPolicy
+from policyc.compiler.run_view import Lean
 from policyc.needs import NeededInput, inputs_read, still_needed
 from policyc.people_report import evaluated_period
 from policyc.report import (
@@ -36,6 +34,12 @@ from policyc.report import (
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.pipeline import CompiledPolicy
+
 RULES_NAMED = 3  # rules named beside a needed input before "等 N 条"
 NOT_APPLYING = ("not_applicable", "not_in_force", "already_received")
 
@@ -44,14 +48,15 @@ def standing_rules(policy: CompiledPolicy, readings: Mapping[str, str]) -> froze
     """The rules whose conditions, amount, cap and validity read no input: what they say holds
     whatever the case (the duties of a unit, a channel always open)."""
     standing = set()
-    for _, rule in policy.checked.file.all_rules():
-        exprs: list[n.Expr] = list(rule.whens)
-        if isinstance(rule.amount, n.Expr):
+    view = policy.view
+    for rule in view.rules.values():
+        exprs: list[Lean] = list(rule.whens)
+        if rule.amount is not None:
             exprs.append(rule.amount)
         if rule.cap is not None:
-            exprs.append(rule.cap.amount)
-        if rule.valid_by is None and not inputs_read(policy.checked, exprs, readings):
-            standing.add(rule.name.text)
+            exprs.append(rule.cap)
+        if rule.valid_by is None and not inputs_read(view, exprs, readings):
+            standing.add(rule.name)
     return frozenset(standing)
 
 
@@ -72,7 +77,7 @@ def answer_text(
         for name, option in readings.items()
         if name in relevant or declared.get(name) != option
     }
-    period = evaluated_period(policy.checked, given, on)
+    period = evaluated_period(policy.view, given, on)
     out = header_lines(policy, on, readings, shown_readings, period)
     if period is not None:  # households and periods (people_report.py)
         out.insert(1, f"评估期间 {period}")
@@ -85,7 +90,7 @@ def answer_text(
     for flow, by_unit in sums.items():
         amounts = "；".join(format_quantity(q) for q in by_unit.values())
         out.append(f"  合计（{FLOW_WORDS[flow]}）: {amounts}")
-    needed = still_needed(policy.checked, results, given, readings)
+    needed = still_needed(policy.view, results, given, readings)
     if needed:
         waiting = sum(1 for r in results if r.status == "undetermined")
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from policyc.compiler.i18n import _, install_argparse
@@ -62,13 +62,7 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The `policyc` parser and each command's own parser."""
-    install_argparse()  # argparse's own words (usage:, error:) in policyc's language
-    parser = _Parser(prog="policyc", description=_("Check, evaluate and publish policy files."))
-    parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
+def _check(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     check = sub.add_parser("check", help=_("parse and check policy files or folders"))
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     check.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
@@ -83,7 +77,10 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         default="text",
         help=_("json: every error and warning as one JSON document on stdout (codes, ranges)"),
     )
+    return check
 
+
+def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     run = sub.add_parser("run", help=_("evaluate a case against a policy"))
     run.add_argument("policy", type=Path, metavar="POLICY")
     given = run.add_mutually_exclusive_group(required=True)
@@ -154,7 +151,10 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         metavar="NAME=OPTION",
         help=_("take another option of a declared reading for this run"),
     )
+    return run
 
+
+def _test(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     test = sub.add_parser("test", help=_("run example cases against their expected results"))
     test.add_argument(
         "policy",
@@ -171,7 +171,10 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         help=_("case files or folders (default: examples/<policy name>/)"),
     )
     test.add_argument("--format", choices=("text", "json"), default="text")
+    return test
 
+
+def _docs(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help=_("write the clause docs (Markdown and mkdocs.yml)"))
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
@@ -182,39 +185,89 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
         metavar="FILE",
         help=_("site.toml: the site's name, publisher, reference dates (default: the policies')"),
     )
+    return docs
 
+
+def _fmt(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     fmt = sub.add_parser("fmt", help=_("lay policy files out in the one canonical layout"))
     fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_("default: stdin"))
     fmt_mode = fmt.add_mutually_exclusive_group()
     fmt_mode.add_argument("-w", "--write", action="store_true", help=_("rewrite the files"))
     fmt_mode.add_argument("--check", action="store_true", help=_("exit 1 if a file would change"))
     fmt_mode.add_argument("--diff", action="store_true", help=_("print what would change"))
+    return fmt
 
+
+def _new(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     new = sub.add_parser("new", help=_("a skeleton policy from the received text"))
     new.add_argument("source", type=Path, metavar="SOURCE", help=_("the received text"))
     new.add_argument("--lines", required=True, metavar="A-B", help=_("the document's lines"))
     new.add_argument("-o", "--out", type=Path, metavar="FILE", help=_("default: stdout"))
     new.add_argument("--units", type=Path, metavar="REGISTRY", help=_("the unit registry"))
+    return new
 
+
+def _lsp(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     lsp = sub.add_parser("lsp", help=_("a language server on stdin/stdout (pip install '.[lsp]')"))
+    return lsp
 
+
+def _duties(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     duties = sub.add_parser(
         "duties", help=_("what a unit leads, is responsible for or cooperates on")
     )
     duties.add_argument("unit", metavar="UNIT", help=_("a unit's name or alias"))
     duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     duties.add_argument("--format", choices=("text", "json"), default="text")
+    return duties
+
+
+def _schema(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help=_("print the JSON Schema of a policy's case files"))
     schema.add_argument("policy", type=Path, metavar="POLICY")
+    return schema
 
+
+def _serve(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=_("serve the policies: a JSON API and a form per policy"))
     serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
     serve.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
     serve.add_argument("--port", type=int, default=8000, help=_("port to bind (default 8000)"))
     serve.add_argument("--workers", type=int, default=1, help=_("worker processes (default 1)"))
+    return serve
 
-    for command in (check, run, test, docs, duties):
-        command.add_argument(
+
+_COMMANDS: dict[str, Callable[[argparse._SubParsersAction[_Parser]], argparse.ArgumentParser]] = {
+    "check": _check,
+    "run": _run,
+    "test": _test,
+    "docs": _docs,
+    "fmt": _fmt,
+    "new": _new,
+    "lsp": _lsp,
+    "duties": _duties,
+    "schema": _schema,
+    "serve": _serve,
+}
+
+
+def _build_parsers(
+    only: str | None = None,
+) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The `policyc` parser and each command's own parser; with `only` (a command), only that
+    command's: a command line names one command, and building every parser cost each start
+    more than a cached `run` evaluates (issue 16)."""
+    install_argparse()  # argparse's own words (usage:, error:) in policyc's language
+    parser = _Parser(prog="policyc", description=_("Check, evaluate and publish policy files."))
+    parser.add_argument("--version", action=_VersionAction)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = {
+        name: build(sub) for name, build in _COMMANDS.items() if only is None or name == only
+    }
+    for name in ("check", "run", "test", "docs", "duties"):
+        if name not in commands:
+            continue
+        commands[name].add_argument(
             "--root",
             type=Path,
             metavar="DIR",
@@ -223,14 +276,6 @@ def _build_parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argume
                 "(default: the folder above their policies/ folder, else each policy's folder)"
             ),
         )
-    commands: dict[str, argparse.ArgumentParser] = {
-        "check": check,
-        "run": run,
-        "test": test,
-        "docs": docs,
-        "duties": duties,
-    }
-    commands.update({"schema": schema, "serve": serve, "fmt": fmt, "new": new, "lsp": lsp})
     return parser, commands
 
 
@@ -240,11 +285,81 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     argparse's intermixed parsing does not reach through subparsers, so the command word picks
     its subparser, which then parses the rest intermixed. Raises UsageError.
     """
-    parser, commands = _build_parsers()
+    if argv and argv[0] == "run":
+        plain = plain_run(argv[1:])
+        if plain is not None:
+            return plain
+    parser, commands = _build_parsers(argv[0] if argv and argv[0] in _COMMANDS else None)
     if not argv or argv[0] not in commands:
         return parser.parse_args(argv)  # --help, --version, or argparse's message for the rest
     args = commands[argv[0]].parse_intermixed_args(argv[1:])
     args.command = argv[0]
+    return args
+
+
+# `run`'s options as `_run` declares them, for `plain_run`: each option's destination and what it
+# takes (a path, a word, one of some words, a flag, a word again each time). tests/test_arguments
+# _plain.py holds the two to the same namespace, option by option.
+_RUN_VALUES = {
+    "--case": ("case", Path), "--cases": ("cases", Path), "--members": ("members", Path),
+    "--out": ("out", Path), "--root": ("root", Path), "--on": ("on", str),
+    "--period": ("period", str), "--only": ("only", str), "--format": ("format", str),
+}  # fmt: skip
+_RUN_FLAGS = {"--explain": "explain", "--all": "all", "--progress": "progress"}
+_RUN_DEFAULTS = {
+    "policy": None, "case": None, "cases": None, "members": None, "out": None, "progress": None,
+    "on": None, "period": None, "format": "text", "explain": False, "only": None, "all": False,
+    "reading": None, "root": None,
+}  # fmt: skip
+
+
+def plain_run(words: Sequence[str]) -> argparse.Namespace | None:
+    """`run`'s namespace for a plain command line — one POLICY, --case or --cases, each option
+    written out in full at most once (--reading any number of times), each value a word that
+    does not start with `-` — without building a parser; None for anything else (a help,
+    a mistake, `--format=json`, an abbreviation), which argparse then parses and words. The
+    namespace is the one argparse gives the same words: building the parser, its help texts in
+    the user's language and argparse's own took a warm `run` longer than evaluating the case."""
+    found: dict[str, object] = {}
+    readings: list[str] = []
+    policy: Path | None = None
+    at = 0
+    while at < len(words):
+        word = words[at]
+        if not word or word == "-":
+            return None
+        if word[0] != "-":
+            if policy is not None:
+                return None
+            policy = Path(word)
+        elif word in _RUN_FLAGS:
+            if _RUN_FLAGS[word] in found:
+                return None
+            found[_RUN_FLAGS[word]] = True
+        elif word in _RUN_VALUES or word == "--reading":
+            at += 1
+            if at == len(words) or not words[at] or words[at][0] == "-":
+                return None
+            if word == "--reading":
+                readings.append(words[at])
+            else:
+                dest, kind = _RUN_VALUES[word]
+                if dest in found:
+                    return None
+                found[dest] = kind(words[at])
+        else:
+            return None
+        at += 1
+    if policy is None or ("case" in found) == ("cases" in found):
+        return None
+    if found.get("format", "text") not in ("text", "json"):
+        return None
+    args = argparse.Namespace(**_RUN_DEFAULTS)
+    for dest, value in found.items():
+        setattr(args, dest, value)
+    args.policy = policy
+    args.reading = readings
+    args.command = "run"
     return args
 
 

@@ -11,34 +11,44 @@ a body with a problem to report; `plain_data` / `wrap_plain` convert between the
 
 from __future__ import annotations
 
-import json
-import json.decoder
-import json.scanner
 from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
-import attrs
-import yaml
-
-from policyc.compiler.errors import InputError
+from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _, json_reason
 from policyc.problems import Problem, ProblemsError
 from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.plain import Frozen, _set
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+    import yaml
+
+# json and yaml are imported where a case is read in their format: a `run` of a JSON case never
+# imports yaml, whose import costs more than the rest of reading a case (issue 16).
 
 MAX_CASE_BYTES = 5_000_000
 MAX_DEPTH = 32
 
 
-@attrs.frozen
-class Where:
+class Where(Frozen):
     """A place in a case file, for messages."""
 
+    _fields = ("path", "line", "column")
+    __slots__ = _fields
+
     path: str
-    line: int = 0
-    column: int = 0
+    line: int
+    column: int
+
+    def __init__(self, path: str, line: int = 0, column: int = 0):
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}" if self.line else self.path
@@ -47,19 +57,28 @@ class Where:
         return Problem(message, self.path, self.line or None, self.column or None, field)
 
 
-@attrs.frozen
-class Node:
+class Node(Frozen):
     """A case-file value with where it was written."""
+
+    _fields = ("value", "where", "text")
+    __slots__ = _fields
 
     value: Any  # str | Decimal | bool | date | None | list[Node] | dict[str, Node]
     where: Where
     # An unquoted scalar's text as written (a YAML plain scalar, a CSV cell), which an input of
     # an enum reads as a member when YAML's type for it does not fit (`yes`, `12`); else None.
-    text: str | None = None
+    text: str | None
+
+    def __init__(self, value: Any, where: Where, text: str | None = None):
+        _set(self, "value", value)
+        _set(self, "where", where)
+        _set(self, "text", text)
 
 
-def read_case_file(path: Path) -> Node:
-    """The parsed file as `Node`s; raises InputError for anything that is not a readable case."""
+def read_case_file(path: Path, remember: bool = False) -> Node:
+    """The parsed file as `Node`s; raises InputError for anything that is not a readable case.
+    With `remember` (`run`'s one case), a YAML case that reads cleanly is kept in the private
+    cache by its name and text, and read back from it unchanged (case_cache.py)."""
     try:
         if path.is_dir():
             raise InputError(
@@ -100,7 +119,17 @@ def read_case_file(path: Path) -> Node:
                 exc_start=exc.start,
             )
         ) from None
-    return read_case_text(text, str(path), as_json=path.suffix.lower() == ".json")
+    as_json = path.suffix.lower() == ".json"
+    if remember and not as_json:
+        from policyc import case_cache
+
+        found = case_cache.load(text, str(path))
+        if found is not None:
+            return found
+        node = read_case_text(text, str(path), as_json)
+        case_cache.store(text, str(path), node)
+        return node
+    return read_case_text(text, str(path), as_json)
 
 
 class _Offsets:
@@ -118,21 +147,32 @@ class _Offsets:
         return Where(path, line, offset - self.starts[line - 1] + 1)
 
 
-@attrs.frozen
-class _JsonObject:
+class _JsonObject(Frozen):
     """A JSON object as parsed: its pairs in order and each key's offset."""
+
+    _fields = ("pairs", "key_offsets")
+    __slots__ = _fields
 
     pairs: list[tuple[str, Any]]
     key_offsets: list[int]
 
+    def __init__(self, pairs: list[tuple[str, Any]], key_offsets: list[int]):
+        _set(self, "pairs", pairs)
+        _set(self, "key_offsets", key_offsets)
 
-@attrs.frozen
-class _JsonArray:
+
+class _JsonArray(Frozen):
+    _fields = ("items", "offsets")
+    __slots__ = _fields
     items: list[Any]
     offsets: list[int]
 
+    def __init__(self, items: list[Any], offsets: list[int]):
+        _set(self, "items", items)
+        _set(self, "offsets", offsets)
 
-_Scan = Callable[[str, int], tuple[Any, int]]
+
+_Scan: TypeAlias = "Callable[[str, int], tuple[Any, int]]"
 
 
 def _recording(scan_once: _Scan, spans: list[tuple[int, int]]) -> _Scan:
@@ -157,6 +197,8 @@ def _located_object(
     # The standard library's object parser, with each member value's span noted: a member's
     # key is the first `"` after the previous member (only `,` and whitespace lie between),
     # which places every key without a JSON parser of our own.
+    import json.decoder
+
     text, start = text_and_end
     spans: list[tuple[int, int]] = []
     pairs, end = json.decoder.JSONObject(  # type: ignore[attr-defined]
@@ -171,6 +213,8 @@ def _located_object(
 
 
 def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_JsonArray, int]:
+    import json.decoder
+
     text, start = text_and_end
     spans: list[tuple[int, int]] = []
     items, end = json.decoder.JSONArray(  # type: ignore[attr-defined]
@@ -180,6 +224,9 @@ def _located_array(text_and_end: tuple[str, int], scan_once: _Scan) -> tuple[_Js
 
 
 def from_json(text: str, path: str) -> Node:
+    import json
+    import json.scanner
+
     def reject(constant: str) -> Any:
         raise InputError(
             _("{path}: `{constant}` is not a number a case may hold").format(
@@ -223,11 +270,17 @@ class DuplicateKeys(ProblemsError):
         self.root = root
 
 
-@attrs.frozen
-class _JsonPlaces:
+class _JsonPlaces(Frozen):
+    _fields = ("path", "offsets", "duplicates")
+    __slots__ = _fields
     path: str
     offsets: _Offsets
     duplicates: list[Problem]
+
+    def __init__(self, path: str, offsets: _Offsets, duplicates: list[Problem]):
+        _set(self, "path", path)
+        _set(self, "offsets", offsets)
+        _set(self, "duplicates", duplicates)
 
     def at(self, offset: int) -> Where:
         return self.offsets.where(self.path, offset)
@@ -272,6 +325,8 @@ def _duplicate(key: str, first: Where, again: Where) -> Problem:
 
 
 def from_yaml(text: str, path: str) -> Node:
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -306,6 +361,8 @@ _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "o
 def _convert(
     node: yaml.Node, path: str, depth: int, seen: dict[int, Node], duplicates: list[Problem]
 ) -> Node:
+    import yaml
+
     # Aliases come back as the same node object: convert each once, so that anchors which
     # expand exponentially cost nothing.
     if id(node) in seen:
@@ -414,6 +471,8 @@ def read_json_data(text: str, name: str) -> Any:
     twice, NaN, too deep) is read again by the locating reader, for its `line:column`
     messages; raises InputError as `read_case_text` does."""
     if len(text.encode("utf-8")) <= MAX_CASE_BYTES and text.strip():
+        import json
+
         try:
             data = json.loads(
                 text,

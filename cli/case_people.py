@@ -17,11 +17,8 @@ from __future__ import annotations
 import decimal
 import itertools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from policyc.compiler.errors import did_you_mean
+from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
 from policyc.runtime.people import (
     CaseInputs,
@@ -31,13 +28,17 @@ from policyc.runtime.people import (
     spread_over_months,
 )
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
     from policyc.cases import Case, Node, Where
     from policyc.compiler.checker import CheckedPolicy, InputInfo
+    from policyc.compiler.run_view import InputView, RunView
     from policyc.problems import Problem
 
 MEMBER_KEYS = ("role", "inputs")
-ValueReader = Callable[["InputInfo", "Node"], Any]
+ValueReader: TypeAlias = "Callable[[InputInfo | InputView, Node], Any]"
 
 
 def read_period(node: Node | None, problems: list[Problem]) -> str | None:
@@ -71,12 +72,12 @@ def value_where(where: Where) -> Where:
     if not rest.strip():
         return where
     column = colon + 2 + (len(rest) - len(rest.lstrip()))
-    return attrs.evolve(where, column=column)
+    return where.evolve(column=column)  # type: ignore[no-any-return]
 
 
 def periodic_value(
     name: str,
-    info: InputInfo,
+    info: InputInfo | InputView,
     node: Node,
     read: ValueReader,
     flow: bool,
@@ -130,7 +131,7 @@ def periodic_value(
 
 def read_members(
     node: Node | None,
-    policy: CheckedPolicy,
+    policy: CheckedPolicy | RunView,
     read: ValueReader,
     problems: list[Problem],
     where: Where,
@@ -255,7 +256,7 @@ def read_members(
 def _member_inputs(
     member: Member,
     given: dict[str, Node],
-    policy: CheckedPolicy,
+    policy: CheckedPolicy | RunView,
     read: ValueReader,
     problems: list[Problem],
     field: str,
@@ -319,7 +320,7 @@ def case_inputs(
 def with_period(case: Case, period: str) -> Case:
     """`case` evaluated for `period` (`run --period`): on the period's first day unless
     `--on` says otherwise; raises InputError for a period that is not one."""
-    from policyc.compiler.errors import InputError
+    from policyc.compiler.errors_base import InputError
 
     try:
         start = first_day(period)
@@ -331,4 +332,4 @@ def with_period(case: Case, period: str) -> Case:
         period,
         tuple(getattr(case.inputs, "members", ())),
     )
-    return attrs.evolve(case, on=start, inputs=inputs)
+    return case.evolve(on=start, inputs=inputs)  # type: ignore[no-any-return]

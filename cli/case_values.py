@@ -11,21 +11,26 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from policyc import case_people
 from policyc.case_files import Node, Where
 from policyc.case_words import as_written, shown_value, yes_no_note
-from policyc.compiler.checker import CheckedPolicy, InputInfo
-from policyc.compiler.errors import did_you_mean
+from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
+from policyc.compiler.run_view import InputView, RunView
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
-def value_reader(policy: CheckedPolicy) -> case_people.ValueReader:
-    def read(info: InputInfo, node: Node) -> Any:
+    from policyc.compiler.checker import CheckedPolicy, InputInfo
+
+
+def value_reader(policy: CheckedPolicy | RunView) -> case_people.ValueReader:
+    def read(info: InputInfo | InputView, node: Node) -> Any:
         try:
             return read_value(info, node, policy)
         except FieldError as exc:
@@ -42,7 +47,7 @@ def take_series(inputs: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def validate_inputs(
-    given: dict[str, Node], policy: CheckedPolicy, problems: list[Problem], where: Where
+    given: dict[str, Node], policy: CheckedPolicy | RunView, problems: list[Problem], where: Where
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, node in given.items():
@@ -109,7 +114,7 @@ class FieldError(Exception):
     pass
 
 
-def describe_input(info: InputInfo, policy: CheckedPolicy) -> str:
+def describe_input(info: InputInfo | InputView, policy: CheckedPolicy | RunView) -> str:
     kind = info.type.kind
     if kind == "enum":
         return _("one of ") + ", ".join(policy.enums[info.type.enum])
@@ -134,7 +139,7 @@ def describe_input(info: InputInfo, policy: CheckedPolicy) -> str:
     )
 
 
-def read_value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
+def read_value(info: InputInfo | InputView, node: Node, policy: CheckedPolicy | RunView) -> Any:
     kind, value = info.type.kind, node.value
     if kind == "bool":
         if isinstance(value, bool):
@@ -209,7 +214,7 @@ def read_value(info: InputInfo, node: Node, policy: CheckedPolicy) -> Any:
 
 
 def read_quantity(
-    info: InputInfo, value: Any, series: bool = False, node: Node | None = None
+    info: InputInfo | InputView, value: Any, series: bool = False, node: Node | None = None
 ) -> Quantity:
     """`value` read in the input's measure; `node`, where it was written, for the message."""
     assert info.measure is not None
@@ -230,7 +235,9 @@ def read_quantity(
         raise FieldError(str(exc)) from None
 
 
-def default_value(info: InputInfo, policy: CheckedPolicy) -> Any:
+def default_value(info: InputInfo | InputView, policy: CheckedPolicy | RunView) -> Any:
+    if isinstance(info, InputView):
+        return info.decl.default  # the view holds the default's value (compiler/run_view.py)
     from policyc.compiler import nodes as n
     from policyc.compiler.checker import constant
 

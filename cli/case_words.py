@@ -8,13 +8,15 @@ spelling, `not_a_rule` names a rule that is not one with a did-you-mean.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from typing import Any
 
 from policyc.case_files import Node
-from policyc.compiler.errors import did_you_mean
+from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def close_word(word: str, choices: Iterable[str]) -> str:
@@ -22,6 +24,8 @@ def close_word(word: str, choices: Iterable[str]) -> str:
     distance suits them, where the character overlap of `did_you_mean` suits Chinese names."""
     listed = list(choices)
     same = [c for c in listed if c.lower() == word.lower()]  # `On:` for `on:`
+    import difflib  # here: only a mistake in a case asks for a close word
+
     close = same or difflib.get_close_matches(word, listed, n=2, cutoff=0.7)
     if not close:
         return ""

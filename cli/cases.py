@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-
-import attrs
 
 from policyc import case_people
 from policyc.case_files import MAX_CASE_BYTES as MAX_CASE_BYTES
@@ -31,14 +28,21 @@ from policyc.case_files import read_case_text as read_case_text
 from policyc.case_files import read_json_data as read_json_data
 from policyc.case_values import take_series, validate_inputs, value_reader
 from policyc.case_words import as_written, close_word, not_a_rule, shown_value, yes_no_note
-from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import did_you_mean
+from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
+from policyc.compiler.run_view import RunView, as_view
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.people import first_day, within_period
+from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import MeasureError, Quantity, parse_quantity_text
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.checker import CheckedPolicy
 
 CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
@@ -46,21 +50,38 @@ CASE_KEYS = (
 EXPECT_KEYS = ("status", "amount", "uncapped", "value", "members")
 
 
-@attrs.frozen
-class Expectation:
+class Expectation(Frozen):
     """What a case expects of one rule: a status, and amounts (None: expected to have none);
     `amounts` holds only the keys the case wrote. `value` is what a `decide` should come to
     (an enum member, a quantity such as `20%`, true or false), as the case wrote it."""
 
+    _fields = ("status", "amounts", "where", "value", "members")
+    __slots__ = _fields
+
     status: str | None
     amounts: dict[str, Quantity | None]
     where: Where
-    value: Node | None = None
-    members: Node | None = None  # each member's expectation: read by cli/testing.py
+    value: Node | None
+    members: Node | None  # each member's expectation: read by cli/testing.py
+
+    def __init__(
+        self,
+        status: str | None,
+        amounts: dict[str, Quantity | None],
+        where: Where,
+        value: Node | None = None,
+        members: Node | None = None,
+    ):
+        _set(self, "status", status)
+        _set(self, "amounts", amounts)
+        _set(self, "where", where)
+        _set(self, "value", value)
+        _set(self, "members", members)
 
 
-@attrs.frozen
-class Case:
+class Case(Frozen):
+    _fields = ("path", "policy", "on", "inputs", "received", "readings", "expect")
+    __slots__ = _fields
     path: str
     policy: str
     on: date | None
@@ -69,23 +90,43 @@ class Case:
     readings: dict[str, str]
     expect: dict[str, Expectation]
 
+    def __init__(
+        self,
+        path: str,
+        policy: str,
+        on: date | None,
+        inputs: dict[str, Any],
+        received: tuple[str, ...],
+        readings: dict[str, str],
+        expect: dict[str, Expectation],
+    ):
+        _set(self, "path", path)
+        _set(self, "policy", policy)
+        _set(self, "on", on)
+        _set(self, "inputs", inputs)
+        _set(self, "received", received)
+        _set(self, "readings", readings)
+        _set(self, "expect", expect)
 
-def load_case(path: Path, policy: CheckedPolicy) -> Case:
+
+def load_case(path: Path, policy: CheckedPolicy | RunView, remember: bool = False) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once, as a
     `ProblemsError` (an InputError) whose problems name the file, line, column and field. A
-    key written twice is one problem among the others, not the only one reported."""
+    key written twice is one problem among the others, not the only one reported. With
+    `remember`, a YAML case's parse is kept by its content (`read_case_file`)."""
     try:
-        root, found = read_case_file(path), []
+        root, found = read_case_file(path, remember), []
     except DuplicateKeys as exc:
         root, found = exc.root, exc.problems
     return validate_case(root, policy, str(path), found)
 
 
 def validate_case(
-    root: Node, policy: CheckedPolicy, path: str, found: Iterable[Problem] = ()
+    root: Node, policy: CheckedPolicy | RunView, path: str, found: Iterable[Problem] = ()
 ) -> Case:
     """A parsed case checked against `policy`; every problem at once (after those `found`
     while reading it), as a ProblemsError."""
+    policy = as_view(policy)
     if not isinstance(root.value, dict):
         raise ProblemsError(
             [
@@ -174,13 +215,9 @@ def validate_case(
     return Case(str(path), number, on, inputs, tuple(received), readings, expect)
 
 
-def result_names(policy: CheckedPolicy) -> list[str]:
+def result_names(policy: CheckedPolicy | RunView) -> list[str]:
     """The names `run` gives results under: rules, targets and decided conditions."""
-    return [
-        *(rule.name.text for _, rule in policy.file.all_rules()),
-        *(target.name.text for _, target in policy.file.all_targets()),
-        *(name for name, define in policy.defines.items() if define.decided),
-    ]
+    return list(as_view(policy).result_names)
 
 
 def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date | None:
@@ -334,7 +371,9 @@ def _expectation(
     return Expectation(status, amounts, where, value, members)
 
 
-def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem]) -> dict[str, str]:
+def _readings(
+    node: Node | None, policy: CheckedPolicy | RunView, problems: list[Problem]
+) -> dict[str, str]:
     if node is None or node.value is None:
         return {}
     if not isinstance(node.value, dict):
@@ -354,7 +393,7 @@ def _readings(node: Node | None, policy: CheckedPolicy, problems: list[Problem])
     return chosen
 
 
-def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
+def reading_problem(policy: CheckedPolicy | RunView, name: str, option: str) -> str:
     """Why `name=option` is not a reading of this policy, or '' when it is."""
     decl = policy.readings.get(name)
     if decl is None:
@@ -383,7 +422,7 @@ def reading_problem(policy: CheckedPolicy, name: str, option: str) -> str:
     return ""
 
 
-def case_from_data(data: Any, policy: CheckedPolicy, name: str) -> Case:
+def case_from_data(data: Any, policy: CheckedPolicy | RunView, name: str) -> Case:
     """Validate already-parsed case data (numbers as Decimal or text, never float) for `policy`,
     with the messages `load_case` gives for a JSON file called `name`; raises InputError."""
     return validate_case(wrap_plain(data, Where(name), 0), policy, name)

@@ -10,7 +10,7 @@ AST's classes; an edited file costs its own check. The output is printed from th
 both cases, so that it is the same bytes cold or warm.
 
 Also the pieces other commands share: `policy_files` (the .policy files under the paths given)
-and `report_problems` (an error as text on stderr or as the JSON error document).
+and the check's diagnostics (errors go through `problems.report_problems`).
 """
 
 from __future__ import annotations
@@ -54,28 +54,6 @@ _RESULT_FIELDS = {"shown", "ok", "failed", "kept", "facts"}
 
 # The modules whose code shapes a result besides the compiler's (in the cache's key).
 _CODE = (Path(__file__), Path(__file__).with_name("problems.py"))
-
-
-def report_problems(
-    problems: Sequence[Problem],
-    json_errors: bool,
-    exc: BaseException | None = None,
-    text: str | None = None,
-) -> None:
-    """An error as the JSON error document on stdout, or as text on stderr."""
-    if json_errors:
-        from policyc.report import json_text
-
-        sys.stdout.write(json_text(error_document(problems)))
-        return
-    if text is None:
-        if isinstance(exc, PolicyError):
-            text = exc.render()
-        elif isinstance(exc, InputError):
-            text = _("policyc: {exc}").format(exc=exc)
-        else:
-            text = "\n".join(str(p) for p in problems)
-    sys.stderr.write(text + "\n")
 
 
 def policy_files(paths: Sequence[Path]) -> Iterator[Path]:

@@ -10,19 +10,16 @@ command quietly, with the status a process killed by SIGPIPE has (141).
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from policyc.answer import answer_text
+# What every command needs, and `run` on a cached policy: no parser, checker, Lark, jinja2 or
+# attrs (issue 16). Each command imports the rest of what it uses when it runs.
 from policyc.arguments import UsageError, parse_arguments, wants_json
-from policyc.case_people import with_period
-from policyc.cases import load_case, reading_problem
-from policyc.check_command import cmd_check, policy_files, report_problems
-from policyc.compiler.errors import (
+from policyc.compiler.errors_base import (
     InputError,
     PolicyError,
 )
@@ -35,11 +32,14 @@ from policyc.compiler.pipeline import (
 )
 from policyc.compiler.project import confined_to
 from policyc.extras import require
-from policyc.problems import Problem, problems_of
-from policyc.report import json_text, parse_statuses, printable_output, to_json, to_text
-from policyc.runtime.dates import parse_iso_date
+from policyc.output import json_text, printable_output
+from policyc.problems import Problem, problems_of, report_problems
 from policyc.runtime.evaluation import EvaluationError
-from policyc.runtime.people import within_period
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    import argparse
+
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
@@ -59,7 +59,7 @@ def _main(argv: Sequence[str] | None) -> int:
             args = parse_arguments(words)
             json_errors = getattr(args, "format", "text") == "json"
             handler = {
-                "check": cmd_check,
+                "check": _cmd_check,
                 "run": cmd_run,
                 "test": cmd_test,
                 "docs": cmd_docs,
@@ -138,16 +138,24 @@ def _paths_given(words: Sequence[str]) -> list[str]:
     return [w for w in words if not w.startswith("-")]
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from policyc.check_command import cmd_check  # the check's own modules, when it runs
+
+    return cmd_check(args)
+
+
 # ---- run -------------------------------------------------------------------------------------
 
 
 def _readings(policy: CompiledPolicy, pairs: Sequence[str]) -> dict[str, str]:
+    from policyc.cases import reading_problem
+
     chosen: dict[str, str] = {}
     for pair in pairs:
         name, sep, option = pair.partition("=")
         if not sep:
             raise InputError(_("--reading {pair}: expected NAME=OPTION").format(pair=pair))
-        problem = reading_problem(policy.checked, name.strip(), option.strip())
+        problem = reading_problem(policy.view, name.strip(), option.strip())
         if problem:
             raise InputError(_("--reading {pair}: {problem}").format(pair=pair, problem=problem))
         if name.strip() not in policy.switchable_readings:
@@ -186,8 +194,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError(_("--out and --progress go with --cases"))
     if args.members is not None:
         raise InputError(_("--members goes with --cases"))
+    from policyc.case_people import with_period
+    from policyc.cases import load_case
+    from policyc.report import parse_statuses
+    from policyc.runtime.dates import parse_iso_date
+    from policyc.runtime.people import within_period
+
     policy = compile_policy(args.policy)
-    case = load_case(args.case, policy.checked)
+    case = load_case(args.case, policy.view, remember=True)
     if args.period is not None:
         case = with_period(case, args.period)  # households and periods: case_people.py
     if args.on is not None:
@@ -220,6 +234,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     results = policy.evaluate(case.inputs, on, readings, case.received, args.explain)
     shown = results if wanted is None else [r for r in results if r.status in wanted]
     if args.format == "json":
+        from policyc.report import to_json
+
         doc = to_json(
             policy,
             shown,
@@ -232,8 +248,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(json_text(doc))
     elif not (args.all or args.explain or wanted is not None):
+        from policyc.answer import answer_text
+
         sys.stdout.write(answer_text(policy, results, on, readings, case.inputs))
     else:
+        from policyc.report import to_text
+
         sys.stdout.write(
             to_text(
                 policy, shown, on, readings, args.explain, totals_of=results, given=case.inputs
@@ -293,6 +313,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     # The configuration is read first: a mistake in it is reported before any policy is checked.
     config = load_site_config(args.config) if args.config is not None else None
+    from policyc.check_command import policy_files
+
     checked = []
     for path in policy_files(args.paths):
         if parse(read_source(path), str(path)).header is None:
@@ -367,7 +389,6 @@ def cmd_duties(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from policyc.report import json_text
     from policyc.schema import case_schema
 
     sys.stdout.write(json_text(case_schema(check_policy(args.policy))))

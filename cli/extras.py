@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from policyc.compiler.errors import InputError
+from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _
 
 

@@ -17,30 +17,39 @@ for; the reports count them apart.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Mapping
-from typing import Any
 
-import attrs
-
-from policyc.compiler import nodes as n
-from policyc.compiler.checker import CheckedPolicy, InputInfo
+from policyc.compiler.run_view import InputView, Lean, RunView, as_view
 from policyc.runtime.evaluation import RuleResult
+from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import dims_text
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.checker import CheckedPolicy, InputInfo
 
 MEMBERS_SHOWN = 6  # an enum's members named in a line; the case schema lists them all
 
 
-@attrs.frozen
-class NeededInput:
+class NeededInput(Frozen):
     """One input the case does not give: its declared description, how its value is written
     (`measure`: 平方米, 日期, 是/否, the members of an enum…) and the undetermined results it
     could change, in document order."""
 
+    _fields = ("name", "description", "measure", "rules")
+    __slots__ = _fields
     name: str
     description: str
     measure: str
     rules: tuple[str, ...]
+
+    def __init__(self, name: str, description: str, measure: str, rules: tuple[str, ...]):
+        _set(self, "name", name)
+        _set(self, "description", description)
+        _set(self, "measure", measure)
+        _set(self, "rules", rules)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -52,7 +61,7 @@ class NeededInput:
 
 
 def still_needed(
-    policy: CheckedPolicy,
+    checked: CheckedPolicy | RunView,
     results: Iterable[RuleResult],
     given: Mapping[str, Any],
     readings: Mapping[str, str],
@@ -60,6 +69,7 @@ def still_needed(
     """Each input the undetermined `results` need, once, in order of first need; `given` holds
     the case's inputs (its keys are what the case gives), `readings` every reading's option
     taken in the run."""
+    policy = as_view(checked)
     results = list(results)
     settled = frozenset(r.info.name for r in results if r.status == "decided")
     taken = tuple(sorted(readings.items()))
@@ -120,37 +130,31 @@ def _declared(name: str) -> str:
 
 
 # The inputs a rule's amount and cap layers read depend only on the rule, the readings taken and
-# the decided values: worked out once per policy and kept beside it (the web service asks this
-# for every case it answers).
-_Key = tuple[str, tuple[tuple[str, str], ...], frozenset[str]]
-# By the policy's id (a checked policy is not hashable), dropped when the policy is.
-_LATER: dict[int, dict[_Key, tuple[str, ...]]] = {}
+# the decided values: worked out once per policy and kept in its view (`RunView.later`; the web
+# service asks this for every case it answers).
 _LATER_ENTRIES = 4096  # per policy: combinations of readings and decided values actually met
 
 
 def _later_layers(
-    policy: CheckedPolicy,
+    policy: RunView,
     rule_name: str,
     taken: tuple[tuple[str, str], ...],
     settled: frozenset[str],
 ) -> tuple[str, ...]:
     """The inputs the amount and cap of `rule_name` read, then its `valid_by` input."""
-    known = _LATER.get(id(policy))
-    if known is None:
-        known = _LATER[id(policy)] = {}
-        weakref.finalize(policy, _LATER.pop, id(policy), None)
+    known = policy.later
     key = (rule_name, taken, settled)
     found = known.get(key)
     if found is None:
-        rule = next((r for _, r in policy.file.all_rules() if r.name.text == rule_name), None)
+        rule = policy.rules.get(rule_name)
         names: list[str] = []
         if rule is not None:
-            later: list[n.Expr] = [rule.amount] if isinstance(rule.amount, n.Expr) else []
+            later: list[Lean] = [rule.amount] if rule.amount is not None else []
             if rule.cap is not None:
-                later.append(rule.cap.amount)
+                later.append(rule.cap)
             names = inputs_read(policy, later, dict(taken), settled)
             if rule.valid_by is not None:
-                names.append(rule.valid_by.text)
+                names.append(rule.valid_by)
         found = tuple(names)
         if len(known) >= _LATER_ENTRIES:
             known.clear()
@@ -159,31 +163,37 @@ def _later_layers(
 
 
 def inputs_read(
-    policy: CheckedPolicy,
-    exprs: Iterable[n.Expr],
+    policy: RunView,
+    exprs: Iterable[Lean],
     readings: Mapping[str, str],
     settled: frozenset[str] | set[str] = frozenset(),
 ) -> list[str]:
-    """The inputs `exprs` read, directly or through `define`s (a tally's member too), in order
-    of first mention. An `if` on readings alone reads only the branch the `readings` taken
-    choose (readings are known before any input); the `define`s in `settled` are not looked
-    through."""
+    """The inputs `exprs` (lean expressions, compiler/run_view.py) read, directly or through
+    `define`s (a tally's member too), in order of first mention. An `if` on readings alone reads
+    only the branch the `readings` taken choose (readings are known before any input); the
+    `define`s in `settled` are not looked through."""
     found: dict[str, None] = {}
     seen: set[str] = set(settled)
+    inputs, defines = policy.inputs, policy.defines
 
-    def visit(expr: n.Expr) -> None:
-        if isinstance(expr, n.If):
-            chosen = _by_readings(expr.cond, readings)
+    def visit(expr: Lean) -> None:
+        tag = expr[0]
+        if tag == "ref":
+            name = expr[1]
+            if name in inputs:
+                found.setdefault(name)
+            elif name in defines and name not in seen:
+                seen.add(name)
+                visit(defines[name])
+            return
+        if tag == "if":
+            chosen = _by_readings(expr[1], readings)
             if chosen is not None:
-                visit(expr.then if chosen else expr.otherwise)
+                visit(expr[2] if chosen else expr[3])
                 return
-        if isinstance(expr, n.Ref | n.Index):
-            if expr.name in policy.inputs:
-                found.setdefault(expr.name)
-            elif expr.name in policy.defines and expr.name not in seen:
-                seen.add(expr.name)
-                visit(policy.defines[expr.name].expr)
-        for child in expr.child_nodes():
+        if tag == "reading":
+            return
+        for child in expr[1] if tag == "node" else expr[1:]:
             visit(child)
 
     for expr in exprs:
@@ -191,24 +201,25 @@ def inputs_read(
     return list(found)
 
 
-def _by_readings(cond: n.Expr, readings: Mapping[str, str]) -> bool | None:
+def _by_readings(cond: Lean, readings: Mapping[str, str]) -> bool | None:
     """The value of a condition made of readings only (`reading R is O`, and/or/not), or None
     when it reads anything else."""
-    if isinstance(cond, n.ReadingIs):
-        taken = readings.get(cond.reading)
-        return None if taken is None else taken == cond.option
-    if isinstance(cond, n.Not):
-        inner = _by_readings(cond.operand, readings)
+    tag = cond[0]
+    if tag == "reading":
+        taken = readings.get(cond[1])
+        return None if taken is None else taken == cond[2]
+    if tag == "not":
+        inner = _by_readings(cond[1], readings)
         return None if inner is None else not inner
-    if isinstance(cond, n.And | n.Or):
-        left, right = _by_readings(cond.left, readings), _by_readings(cond.right, readings)
+    if tag in ("and", "or"):
+        left, right = _by_readings(cond[1], readings), _by_readings(cond[2], readings)
         if left is None or right is None:
             return None
-        return (left and right) if isinstance(cond, n.And) else (left or right)
+        return (left and right) if tag == "and" else (left or right)
     return None
 
 
-def how_written(policy: CheckedPolicy, info: InputInfo) -> str:
+def how_written(policy: CheckedPolicy | RunView, info: InputInfo | InputView) -> str:
     """How a case writes the input's value, in the case worker's words."""
     kind = info.type.kind
     if kind == "bool":

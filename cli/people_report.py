@@ -17,11 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
 
-from policyc.compiler.checker import CheckedPolicy
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, format_quantity
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.checker import CheckedPolicy
+    from policyc.compiler.run_view import RunView
 
 _WORDS = {
     "applies": "适用",
@@ -32,7 +37,7 @@ _WORDS = {
 
 
 def evaluated_period(
-    policy: CheckedPolicy, given: Mapping[str, Any] | None, on: date
+    policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None, on: date
 ) -> str | None:
     """The period a case of `policy` is evaluated for, or None for a policy without periods
     or groups."""
@@ -44,7 +49,7 @@ def evaluated_period(
 
 
 def partly_in_force(
-    policy: CheckedPolicy, period: str | None, readings: Mapping[str, str]
+    policy: CheckedPolicy | RunView, period: str | None, readings: Mapping[str, str]
 ) -> bool:
     """Whether some day of `period` (a month or a year) lies in the policy's validity: a year's
     case evaluated on 01-01 of a policy taking effect on 04-01 pays its in-force months."""
@@ -61,7 +66,7 @@ def partly_in_force(
 
 
 def period_lines(
-    policy: CheckedPolicy, given: Mapping[str, Any] | None, on: date
+    policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None, on: date
 ) -> list[str]:
     """`["评估期间 2026"]` for a policy with periods or a group (the line `run` prints under the
     document's title, in the answer and in the full listing), else []."""

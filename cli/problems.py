@@ -19,31 +19,66 @@ Fields are only ever added. In text the same problem reads `file:line:column: me
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
 
-import attrs
-
-from policyc.compiler.errors import Diagnostic, InputError, PolicyError, Severity
+from policyc.compiler.errors_base import InputError, PolicyError, Severity
 from policyc.compiler.i18n import _
+from policyc.output import json_text
+from policyc.runtime.plain import Frozen, _set
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.errors import Diagnostic
 
 ERROR_SCHEMA_VERSION = 1
 
 
-@attrs.frozen
-class Problem:
+class Problem(Frozen):
     """One problem at one place; every part but the message may be unknown (None)."""
 
+    _fields = (
+        "message", "file", "line", "column", "field", "expected", "severity", "end_line",
+        "end_column", "code",
+    )  # fmt: skip
+    __slots__ = _fields
+
     message: str
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    field: str | None = None
-    expected: str | None = None
-    severity: str = "error"
-    end_line: int | None = None
-    end_column: int | None = None
-    code: str | None = None
+    file: str | None
+    line: int | None
+    column: int | None
+    field: str | None
+    expected: str | None
+    severity: str
+    end_line: int | None
+    end_column: int | None
+    code: str | None
+
+    def __init__(
+        self,
+        message: str,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+        severity: str = "error",
+        end_line: int | None = None,
+        end_column: int | None = None,
+        code: str | None = None,
+    ):
+        _set(self, "message", message)
+        _set(self, "file", file)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "field", field)
+        _set(self, "expected", expected)
+        _set(self, "severity", severity)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "code", code)
 
     def __str__(self) -> str:
         place = [str(p) for p in (self.file, self.line, self.column) if p is not None]
@@ -127,3 +162,23 @@ def error_document(problems: Sequence[Problem]) -> dict[str, Any]:
         "ok": False,
         "errors": [p.to_json() for p in problems],
     }
+
+
+def report_problems(
+    problems: Sequence[Problem],
+    json_errors: bool,
+    exc: BaseException | None = None,
+    text: str | None = None,
+) -> None:
+    """An error as the JSON error document on stdout, or as text on stderr."""
+    if json_errors:
+        sys.stdout.write(json_text(error_document(problems)))
+        return
+    if text is None:
+        if isinstance(exc, PolicyError):
+            text = exc.render()
+        elif isinstance(exc, InputError):
+            text = _("policyc: {exc}").format(exc=exc)
+        else:
+            text = "\n".join(str(p) for p in problems)
+    sys.stderr.write(text + "\n")

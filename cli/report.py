@@ -29,18 +29,19 @@ it could change (`policyc.needs`); it is over all results, whatever `--only` sho
 
 from __future__ import annotations
 
-import contextlib
-import json
-import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
 
-from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.errors import InputError, did_you_mean, printable
+from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
-from policyc.compiler.pipeline import CompiledPolicy
+from policyc.compiler.run_view import RunView, as_view
+
+# What every command prints through (output.py) and the JSON writer (report_json.py), named here
+# too for the importers of policyc.report.
+from policyc.output import PrintableStream as PrintableStream
+from policyc.output import json_text as json_text
+from policyc.output import printable_output as printable_output
 from policyc.people_report import (
     evaluated_period,
     member_lines,
@@ -48,8 +49,6 @@ from policyc.people_report import (
     period_label,
     period_lines,
 )
-
-# The JSON writer (report_json.py), named here too for the importers of policyc.report.
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
 from policyc.report_json import answer_bytes as answer_bytes
@@ -60,6 +59,13 @@ from policyc.report_json import to_json as to_json
 from policyc.report_json import totals as totals
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.checker import CheckedPolicy
+    from policyc.compiler.pipeline import CompiledPolicy
 
 BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
 
@@ -134,10 +140,6 @@ MARKS = {
 }
 
 
-def json_text(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-
-
 def to_text(
     policy: CompiledPolicy,
     results: list[RuleResult],
@@ -147,9 +149,9 @@ def to_text(
     totals_of: list[RuleResult] | None = None,
     given: Mapping[str, Any] | None = None,
 ) -> str:
-    period = evaluated_period(policy.checked, given, on)
+    period = evaluated_period(policy.view, given, on)
     out = header_lines(policy, on, readings, readings, period)
-    out[1:1] = period_lines(policy.checked, given, on)  # 评估期间: people_report.py
+    out[1:1] = period_lines(policy.view, given, on)  # 评估期间: people_report.py
     places = TracePlaces(policy.checked) if explain else None
     current = None
     for r in results:
@@ -183,32 +185,33 @@ def header_lines(
 ) -> list[str]:
     """The document, the evaluation date against the validity (under `readings`), and the
     readings in `shown`, each option by its label (`option_label`)."""
-    header = policy.checked.header
+    view = policy.view
+    header = view.header
     out: list[str] = [f"{header.number}  {header.title}"]
-    valid_from, valid_until = policy.checked.validity_under(readings)
+    valid_from, valid_until = view.validity_under(readings)
     if valid_from:
         period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
         if header.provisional:
             period += "（暂定）"
         if in_force(policy, on, readings):
             state = "在有效期内"
-        elif partly_in_force(policy.checked, evaluated, readings):
+        elif partly_in_force(view, evaluated, readings):
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         else:
             state = "不在有效期内：本政策在该日未生效或已失效"
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if shown:
-        labelled = (f"{k} = {option_label(policy.checked, k, v)}" for k, v in shown.items())
+        labelled = (f"{k} = {option_label(view, k, v)}" for k, v in shown.items())
         out.append("读法: " + "；".join(labelled))
     return out
 
 
-def option_label(policy: CheckedPolicy, reading: str, option: str) -> str:
+def option_label(policy: CheckedPolicy | RunView, reading: str, option: str) -> str:
     """How an option of a reading reads in output: its name when that is Chinese, else the
     policy's own description of it (`option from_start_day "自签发日2023-01-06起算,…"`)."""
     if any(_is_han(ch) for ch in option):
         return option
-    decl = policy.readings.get(reading)
+    decl = as_view(policy).readings.get(reading)
     for candidate in decl.options if decl is not None else ():
         if candidate.name == option and candidate.text:
             return candidate.text
@@ -340,45 +343,3 @@ def shared_cap_lines(r: RuleResult) -> list[str]:
         f"此前已用 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
         f" → {format_quantity(share.after)}{cut}"
     ]
-
-
-# ---- every line policyc prints ---------------------------------------------------------------
-
-
-class PrintableStream:
-    """A text stream that passes what is written through `printable` (compiler/errors.py): a
-    policy string, a case value or a file name holding ESC, CSI or another control character
-    shows it as `\\u001b`, never acts on the terminal. JSON output stays the same JSON.
-
-    A carriage return is kept only at the very start or end of a write, which is how a progress
-    bar redraws its line; anywhere else it is escaped like the rest."""
-
-    def __init__(self, stream: TextIO):
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        body = text
-        lead = body[: len(body) - len(body.lstrip("\r"))]
-        body = body[len(lead) :]
-        trail = body[len(body.rstrip("\r")) :]
-        body = body[: len(body) - len(trail)]
-        self._stream.write(lead + printable(body) + trail)
-        return len(text)
-
-    def writelines(self, lines: Iterable[str]) -> None:
-        for line in lines:
-            self.write(line)
-
-    def __getattr__(self, name: str) -> Any:  # flush, isatty, encoding, fileno…
-        return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def printable_output() -> Iterator[None]:
-    """Within the block, sys.stdout and sys.stderr print through PrintableStream."""
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = PrintableStream(saved[0]), PrintableStream(saved[1])
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved

@@ -18,13 +18,10 @@ in a request) is written by `json` with `\\u` escapes instead: the answer stays 
 
 from __future__ import annotations
 
-import json
-import weakref
+import functools
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 
-from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import still_needed
 from policyc.people_report import (
     evaluated_period,
@@ -37,19 +34,32 @@ from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 from policyc.runtime.results import show_value
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from policyc.compiler.pipeline import CompiledPolicy
+
 SCHEMA_VERSION = 1
 FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
 
 
 def _stdlib_dumps(value: Any) -> bytes:
+    import json
+
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _escaped_dumps(value: Any) -> bytes:
+    import json
+
     return json.dumps(value, separators=(",", ":")).encode()
 
 
+@functools.cache
 def _encoder() -> Callable[[Any], bytes]:
+    """orjson's encoder when installed, chosen at the first document: the text answer of `run`
+    never imports it."""
     try:
         import orjson
     except ImportError:  # the base install: `run` without the serve extra
@@ -65,7 +75,8 @@ def _encoder() -> Callable[[Any], bytes]:
     return dumps
 
 
-_dumps = _encoder()
+def _dumps(value: Any) -> bytes:
+    return _encoder()(value)
 
 
 def money(q: Quantity | None) -> dict[str, str] | None:
@@ -94,7 +105,7 @@ def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
 
 
 def in_force(policy: CompiledPolicy, on: date, readings: Mapping[str, str]) -> bool:
-    start, end = policy.checked.validity_under(dict(readings))
+    start, end = policy.view.validity_under(dict(readings))
     return (start is None or on >= start) and (end is None or on <= end)
 
 
@@ -111,6 +122,8 @@ def to_json(
     """The document of `policyc.report`'s schema for `results` (the rules shown), as a fresh
     dict: `answer_bytes` read back. `totals_of` are all the results (totals and `still_needed`
     are over them), `given` the case's inputs."""
+    import json
+
     document: dict[str, Any] = json.loads(
         answer_bytes(policy, results, on, readings, case_path, explain, totals_of, given)
     )
@@ -128,8 +141,8 @@ def answer_bytes(
     given: Mapping[str, Any] | None = None,
 ) -> bytes:
     """`to_json`'s document as compact UTF-8 JSON (the bytes the web service answers)."""
-    header = policy.checked.header
-    valid_from, valid_until = policy.checked.validity_under(dict(readings))
+    header = policy.view.header
+    valid_from, valid_until = policy.view.validity_under(dict(readings))
     head = {
         "policyc": SCHEMA_VERSION,
         "policy": header.number,
@@ -143,7 +156,7 @@ def answer_bytes(
         "readings": readings,
     }
     rest: dict[str, Any] = {}
-    period = evaluated_period(policy.checked, given, on)
+    period = evaluated_period(policy.view, given, on)
     if period is not None:
         rest["period"] = period  # households and periods (people_report.py)
     sums = totals(totals_of or results)
@@ -151,9 +164,9 @@ def answer_bytes(
     rest["totals_by_kind"] = {
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
-    needed = still_needed(policy.checked, totals_of or results, given or {}, readings)
+    needed = still_needed(policy.view, totals_of or results, given or {}, readings)
     rest["still_needed"] = [item.to_json() for item in needed]
-    roundings = policy.checked.roundings
+    roundings = policy.view.roundings
     items = [_result_bytes(policy, r, r.info.name in roundings, explain) for r in results]
     return b"".join((
         _dumps(head)[:-1], b',"results":[', b",".join(items), b"],", _dumps(rest)[1:],
@@ -266,6 +279,8 @@ _CHUNKS: dict[int, _RuleChunks] = {}
 def _chunks(info: RuleInfo) -> _RuleChunks:
     found = _CHUNKS.get(id(info))
     if found is None:
+        import weakref
+
         found = _CHUNKS[id(info)] = _RuleChunks(info)
         weakref.finalize(info, _CHUNKS.pop, id(info), None)
     return found
@@ -277,7 +292,7 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
     "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
     "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
                           "used_before": Money, "position": int}"""
-    rounding = policy.checked.roundings.get(r.info.name)
+    rounding = policy.view.roundings.get(r.info.name)
     wording = None
     if rounding is not None:
         who = "文件规定" if rounding.declared_by == "rule" else "本政策的读法"

@@ -26,20 +26,22 @@ import hmac
 import marshal
 import os
 import pickle
-import secrets
 import stat
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import CodeType
-from typing import Any
 
 from policyc import __version__
 from policyc.compiler.files import Dependency, digest_of
 from policyc.compiler.i18n import _, language
 
-_FORMAT = 3
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+_FORMAT = 4  # 4: the run view beside the checked policy (issue 16)
 _MAGIC = b"policyc-cache-2\n"
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32
@@ -114,6 +116,8 @@ class _Store:
         """Entry `name` replaced as a whole; raises OSError, and leaves no temporary file."""
         if len(body) > MAX_ENTRY_BYTES:
             return
+        import secrets  # here: a cache hit writes nothing
+
         temporary = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=self.fd)
         try:
@@ -189,6 +193,8 @@ def _user_key(fd: int, folder: Path) -> bytes:
     try:
         key_fd = os.open(_KEY_FILE, _OPEN_READ | _CLOEXEC, dir_fd=fd)
     except FileNotFoundError:
+        import secrets
+
         temporary = f".{_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         new_fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=fd)
         try:
@@ -285,50 +291,80 @@ def compiler_fingerprint() -> bytes:
 
 @functools.cache
 def _compiler_fingerprint() -> bytes:
-    """The compiler's own code, templates, runtime and grammar: an entry compiled by another
-    build of policyc (an upgrade, or an edit in a working copy) is never reused."""
-    package = Path(__file__).parent.parent
+    """The compiler's own code, templates, runtime and grammar, as the file system knows them:
+    each file's name, size, inode, modification and change times. Any write to a file, and any
+    file replaced (an upgrade, `git checkout`, an edit in a working copy), changes its change
+    time, which the kernel sets and no program can set back (`utime` sets the other two), so an
+    entry compiled by another build of policyc is never reused; reading no file's content keeps
+    this to one `stat` per file (a warm `run` hashed some 190 files before, issue 16). A copy
+    of the same code elsewhere fingerprints differently: it only compiles once more."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     digest = hashlib.sha256()
     for folder in ("compiler", "runtime", "grammar"):
-        for file in sorted((package / folder).rglob("*")):
-            if file.suffix in (".py", ".j2", ".lark", ".mo"):
-                digest.update(file.name.encode())
-                digest.update(file.read_bytes())
+        _fingerprint_folder(os.path.join(package, folder), digest)
     return digest.digest()
 
 
-def load(key: str) -> tuple[Any, str, tuple[CodeType, ...]] | None:
-    """(checked policy, Python source, code objects of the module's pieces) for `key`, or
-    None: absent, not authentic, from another build, or a file the checker read has changed."""
+_FINGERPRINTED = (".py", ".j2", ".lark", ".mo")
+
+
+def _fingerprint_folder(folder: str, digest: Any) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        digest.update(b"\0missing " + folder.encode("utf-8", "surrogateescape"))
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name != "__pycache__":
+                _fingerprint_folder(entry.path, digest)
+        elif entry.name.endswith(_FINGERPRINTED):
+            info = entry.stat()
+            digest.update(
+                f"{entry.path}\0{info.st_size} {info.st_ino} {info.st_mtime_ns} "
+                f"{info.st_ctime_ns}\n".encode("utf-8", "surrogateescape")
+            )
+
+
+def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] | None:
+    """(run view, Python source, code objects of the module's pieces, a function that loads
+    the checked policy) for `key`, or None: absent, not authentic, from another build, or a file
+    the checker read has changed. The checked policy (the whole AST) is unpickled only when
+    that function is called: a `run` reads the plain-data view (compiler/run_view.py)."""
     with _opened(cache_dir()) as store:
         body = store.read(key + _SUFFIX) if store is not None else None
     if body is None:
         return None
     try:
-        dependencies, checked_bytes, source, code_bytes = marshal.loads(body)
+        dependencies, view_bytes, checked_bytes, source, code_bytes = marshal.loads(body)
         for path, digest in dependencies:
             if digest_of(Path(path)) != digest:
                 return None
-        checked = pickle.loads(checked_bytes)
+        view = pickle.loads(view_bytes)
         code = marshal.loads(code_bytes)
     except (EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
         return None  # authentic but unusable (a policyc without the class it names)
     if not isinstance(code, tuple) or not all(isinstance(c, CodeType) for c in code):
         return None
-    if not isinstance(source, str):
+    if not isinstance(source, str) or not isinstance(checked_bytes, bytes):
         return None
-    return checked, source, code
+
+    def load_checked() -> Any:
+        return pickle.loads(checked_bytes)  # authenticated with the rest of the entry
+
+    return view, source, code, load_checked
 
 
 def store(
     key: str,
     checked: Any,
+    view: Any,
     source: str,
     code: tuple[CodeType, ...],
     dependencies: Sequence[Dependency],
 ) -> None:
-    """Keep the compiled policy under `key` with the files the checker read; a cache that
-    cannot be written only costs time."""
+    """Keep the compiled policy (its checked form and its run view) under `key` with the files
+    the checker read; a cache that cannot be written only costs time."""
     with _opened(cache_dir()) as folder:
         if folder is None:
             return
@@ -336,6 +372,7 @@ def store(
             body = marshal.dumps(
                 (
                     tuple(dependencies),
+                    pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL),
                     pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL),
                     source,
                     marshal.dumps(code),

@@ -10,33 +10,61 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from types import CodeType
-from typing import TYPE_CHECKING, Any
-
-import attrs
 
 from policyc.compiler import cache
-from policyc.compiler.errors import Diagnostic, InputError
+from policyc.compiler.errors_base import InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.compiler.i18n import _
+from policyc.compiler.run_view import RunView, as_view
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 from policyc.runtime.fast import FastTable, evaluate_fast
 from policyc.runtime.people import PeriodPlan, prepare
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
     from policyc.compiler.checker import CheckedPolicy
+    from policyc.compiler.errors import Diagnostic
 
 
-@attrs.frozen
 class CompiledPolicy:
-    checked: CheckedPolicy
-    python_source: str
-    namespace: dict[str, Any]
+    """A policy compiled: the generated module's namespace and source, the run's plain-data
+    view of the checked policy (`view`, compiler/run_view.py) and the checked policy itself
+    (`checked`: the AST, for `--explain`, the docs, the web forms). From the cache, `checked`
+    is unpickled when first read: a `run` that reads only the view never loads the AST."""
+
+    __slots__ = ("_checked", "_load_checked", "namespace", "python_source", "view")
+
+    def __init__(
+        self,
+        checked: CheckedPolicy | None,
+        python_source: str,
+        namespace: dict[str, Any],
+        view: RunView | None = None,
+        load_checked: Callable[[], CheckedPolicy] | None = None,
+    ):
+        if checked is None and load_checked is None:
+            raise TypeError("a CompiledPolicy needs its checked policy or a way to load it")
+        self._checked = checked
+        self._load_checked = load_checked
+        self.python_source = python_source
+        self.namespace = namespace
+        self.view: RunView = view if view is not None else as_view(checked)  # type: ignore[arg-type]
+
+    @property
+    def checked(self) -> CheckedPolicy:
+        if self._checked is None:
+            assert self._load_checked is not None
+            self._checked = self._load_checked()
+        return self._checked
 
     @property
     def switchable_readings(self) -> set[str]:
         """Readings a run may choose: those not marked `documentary` (see the checker)."""
-        return set(self.checked.switchable_readings)
+        return set(self.view.switchable_readings)
 
     @property
     def rules(self) -> tuple[RuleInfo, ...]:
@@ -56,21 +84,21 @@ class CompiledPolicy:
         results are the same, tests/test_fastpath.py compares them). Results of the fast path
         may be shared with other cases and are then immutable (runtime/results.FixedResult)."""
         namespace = self.namespace
-        people = self.checked.people
+        people = self.view.people
         # Households, periods, and rules paid per period (`amount … per 月`): runtime/people.py
         if people.by_period:
             defaults = dict(people.defaults)
             plan = PeriodPlan(
                 people.period_of, people.flows, people.member_inputs, defaults,
-                dict(people.rule_periods), self.checked.roundings,
+                dict(people.rule_periods), self.view.roundings,
             )  # fmt: skip
             inputs = prepare(inputs, on, plan)
         chosen = dict(namespace["READINGS"])
         if readings:
             chosen.update(readings)
-        valid_from, valid_until = self.checked.validity_under(chosen)
+        valid_from, valid_until = self.view.validity_under(chosen)
         done = received if isinstance(received, frozenset) else frozenset(received)
-        checked = self.checked
+        checked = self.view
         if fast and not explain and "FAST" in namespace:  # straight-line: compiler/fastpath.py
             table = namespace.get("FAST_TABLE")
             if table is None or table.fast is not namespace["FAST"]:
@@ -173,16 +201,17 @@ def compile_policy(path: Path) -> CompiledPolicy:
     key = cache.cache_key(path, text)
     hit = cache.load(key)
     if hit is not None:
-        checked, source, code = hit
-        return CompiledPolicy(checked, source, _execute(code))
+        view, source, code, load_checked = hit
+        return CompiledPolicy(None, source, _execute(code), view, load_checked)
     from policyc.compiler.codegen import generate
 
     with recording_reads() as dependencies:
         checked = check_policy(path, text)
     source = generate(checked)
     code = compile_module(source, f"<policyc: {path}>")
-    cache.store(key, checked, source, code, dependencies)
-    return CompiledPolicy(checked, source, _execute(code))
+    view = as_view(checked)
+    cache.store(key, checked, view, source, code, dependencies)
+    return CompiledPolicy(checked, source, _execute(code), view)
 
 
 PIECE_LINES = 2000

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from policyc.compiler.errors import InputError
+from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _
 
 __all__ = ["PathRefused", "confined_to", "named_file", "project_root"]

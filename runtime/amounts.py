@@ -16,9 +16,8 @@ import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-import attrs
-
 from policyc.runtime.evaluation import RuleResult, Step, show_value
+from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity
 
 __all__ = [
@@ -53,14 +52,21 @@ MODE_WORDS = {"half_up": "四舍五入", "down": "舍去", "up": "进一", "half
 ROUNDING_UNITS = {"分": 2, "角": 1, "元": 0}
 
 
-@attrs.frozen
-class Rounding:
+class Rounding(Frozen):
     """Round an amount (in 元, or 美元) to `places` decimals in `mode` (a key of MODE_WORDS)."""
 
+    _fields = ("unit", "mode", "declared_by", "because")
+    __slots__ = _fields
     unit: str  # 分 | 角 | 元
     mode: str  # half_up | down | up | half_even
     declared_by: str  # "rule" (the document says so for the rule) or "policy" (its default)
-    because: str = ""
+    because: str
+
+    def __init__(self, unit: str, mode: str, declared_by: str, because: str = ""):
+        _set(self, "unit", unit)
+        _set(self, "mode", mode)
+        _set(self, "declared_by", declared_by)
+        _set(self, "because", because)
 
     @property
     def places(self) -> int:
@@ -77,10 +83,11 @@ class Rounding:
         return Quantity(rounded, amount.dims)
 
 
-@attrs.frozen
-class SharedCapPlan:
+class SharedCapPlan(Frozen):
     """A cap shared by `members` (rule names, in the order the cap is shared out)."""
 
+    _fields = ("name", "limit", "members", "order", "because", "line")
+    __slots__ = _fields
     name: str
     limit: Quantity
     members: tuple[str, ...]
@@ -88,18 +95,41 @@ class SharedCapPlan:
     because: str
     line: int
 
+    def __init__(
+        self, name: str, limit: Quantity, members: tuple[str, ...], order: str, because: str,
+        line: int,
+    ):  # fmt: skip
+        _set(self, "name", name)
+        _set(self, "limit", limit)
+        _set(self, "members", members)
+        _set(self, "order", order)
+        _set(self, "because", because)
+        _set(self, "line", line)
 
-@attrs.frozen
-class Share:
+
+class Share(Frozen):
     """How a shared cap treated one rule: what it asked (`before`), what it received (`after`),
     and what the rules before it had used of the cap (`used_before`)."""
 
+    _fields = ("cap", "limit", "before", "after", "used_before", "position")
+    __slots__ = _fields
     cap: str
     limit: Quantity
     before: Quantity
     after: Quantity
     used_before: Quantity
     position: int  # 1 for the first rule served
+
+    def __init__(
+        self, cap: str, limit: Quantity, before: Quantity, after: Quantity,
+        used_before: Quantity, position: int,
+    ):  # fmt: skip
+        _set(self, "cap", cap)
+        _set(self, "limit", limit)
+        _set(self, "before", before)
+        _set(self, "after", after)
+        _set(self, "used_before", used_before)
+        _set(self, "position", position)
 
 
 def apply_after_caps(

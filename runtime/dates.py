@@ -8,7 +8,6 @@ one another.
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import MAXYEAR, MINYEAR, date, timedelta
 
@@ -27,6 +26,18 @@ __all__ = [
 COUNTINGS = ("from_start_day", "from_next_day")
 
 
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The number of days of `month` (1-12) in `year`, in the proleptic Gregorian calendar:
+    February has 29 in a year divisible by 4, except centuries not divisible by 400 (as
+    `calendar.monthrange`, whose module and its locale import a `run` does not need)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS[month - 1]
+
+
 def add_months(d: date, n: int) -> date:
     """The corresponding day `n` months on (or back); the month's last day if it has no such day
     (民法典 art. 202: 没有对应日的, 月末日为期间的最后一日).
@@ -36,7 +47,7 @@ def add_months(d: date, n: int) -> date:
     year, month0 = divmod(d.year * 12 + d.month - 1 + n, 12)
     if not MINYEAR <= year <= MAXYEAR:
         raise OverflowError(f"{d.isoformat()} plus {n} months is outside the years 1 to 9999")
-    day = min(d.day, calendar.monthrange(year, month0 + 1)[1])
+    day = min(d.day, days_in_month(year, month0 + 1))
     return date(year, month0 + 1, day)
 
 
@@ -66,7 +77,7 @@ def period_last_day(
         # The day before the first of a month is the previous month's last day, which exists
         # even when the corresponding day (the first of January 10000) does not.
         before = add_months(start, total - 1)
-        return before.replace(day=calendar.monthrange(before.year, before.month)[1])
+        return before.replace(day=days_in_month(before.year, before.month))
     end = add_months(start, total)
     return end if counting == "from_next_day" else end - timedelta(days=1)
 
@@ -122,7 +133,7 @@ def parse_iso_date(text: str) -> date:
         return date(year, month, day)
     except ValueError:
         # Python's own words ("day is out of range for month") are not the user's language.
-        last = calendar.monthrange(year, month)[1]
+        last = days_in_month(year, month)
         raise ValueError(
             _("`{text}` is not a real date: {year}-{month:02d} has {last} days").format(
                 text=text, year=year, month=month, last=last

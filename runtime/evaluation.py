@@ -18,7 +18,6 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import Any
 
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
@@ -700,3 +699,7 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the
 # attribute (`scales.progressive`), so either module may be imported first.
 from policyc.runtime import people_ops, scales  # noqa: E402
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any

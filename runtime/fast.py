@@ -29,16 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any
 
 from policyc.runtime.evaluation import Ctx, NotApplicable, _finish
 from policyc.runtime.results import FixedResult, RuleInfo, RuleResult, Unknown, fixed_result
 
-Value = Any
-Entry = tuple[int, RuleInfo, Callable[[Ctx], Any], Callable[..., Any] | None]
-Plan = tuple[
-    tuple["RuleResult | None", ...], tuple[tuple[int, Callable[..., Any]], ...], tuple[Entry, ...]
-]
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Value: TypeAlias = "Any"
+Entry: TypeAlias = "tuple[int, RuleInfo, Callable[[Ctx], Any], Callable[..., Any] | None]"
+Plan: TypeAlias = (
+    "tuple[tuple[RuleResult | None, ...], tuple[tuple[int, Callable[..., Any]], ...], "
+    "tuple[Entry, ...]]"
+)
 """(a result per rule, prebuilt or None; the rules left that have a fast function and are judged
 on the evaluation date, as (index, fast function); the other rules left)."""
 

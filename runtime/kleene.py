@@ -7,11 +7,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from policyc.runtime.results import Unknown
 
-Value = Any
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Value: TypeAlias = "Any"
 
 
 def missing_of(

@@ -14,12 +14,14 @@ import decimal
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
-from typing import Any
-
-import attrs
 
 from policyc.compiler.i18n import _
+from policyc.runtime.plain import Frozen, Record, _set
 from policyc.runtime.quantity import Quantity
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CaseInputs",
@@ -75,36 +77,60 @@ def spread_over_months(value: Quantity) -> Quantity:
     return Quantity(_SPREAD.divide(value.value, 12), value.dims)
 
 
-@attrs.frozen
-class PeriodPlan:
+class PeriodPlan(Frozen):
     """What the policy declares of its periodic and per-member inputs (checker's People)."""
 
+    _fields = ("periods", "flows", "member_inputs", "defaults", "rule_periods", "roundings")
+    __slots__ = _fields
     periods: Mapping[str, str]  # input -> "month" | "year"
     flows: frozenset[str]
     member_inputs: frozenset[str]
     # An input's declared default: its value for a member that does not give it, and for a
     # period the case does not give (未申报的收入按0计).
-    defaults: Mapping[str, Any] = attrs.field(factory=dict)
+    defaults: Mapping[str, Any]
     # Each rule's own period (`amount … per 月`: "month", "year"), for `amount_of`.
-    rule_periods: Mapping[str, str] = attrs.field(factory=dict)
+    rule_periods: Mapping[str, str]
     # Each rounded rule's Rounding (runtime/amounts.py): a rule paid per period rounds each
     # period's payment (each member's, for a rule paid `each` member), then adds them up.
-    roundings: Mapping[str, Any] = attrs.field(factory=dict)
+    roundings: Mapping[str, Any]
+
+    def __init__(
+        self, periods: Mapping[str, str], flows: frozenset[str], member_inputs: frozenset[str],
+        defaults: Mapping[str, Any] | None = None, rule_periods: Mapping[str, str] | None = None,
+        roundings: Mapping[str, Any] | None = None,
+    ):  # fmt: skip
+        _set(self, "periods", periods)
+        _set(self, "flows", flows)
+        _set(self, "member_inputs", member_inputs)
+        _set(self, "defaults", {} if defaults is None else defaults)
+        _set(self, "rule_periods", {} if rule_periods is None else rule_periods)
+        _set(self, "roundings", {} if roundings is None else roundings)
 
 
-@attrs.define
-class Member:
+class Member(Record):
     """One member of the case's group: its name, its role, its inputs (values per period kept
     apart in `series`) and, once prepared, its values for the evaluated period."""
 
+    _fields = ("name", "role", "inputs", "series", "values")
+    __slots__ = _fields
     name: str
     role: str
     inputs: dict[str, Any]
-    series: dict[str, dict[str, Any]] = attrs.field(factory=dict)
-    values: dict[str, Any] = attrs.field(factory=dict)
+    series: dict[str, dict[str, Any]]
+    values: dict[str, Any]
+
+    def __init__(
+        self, name: str, role: str, inputs: dict[str, Any],
+        series: dict[str, dict[str, Any]] | None = None, values: dict[str, Any] | None = None,
+    ):  # fmt: skip
+        self.name = name
+        self.role = role
+        self.inputs = inputs
+        self.series = {} if series is None else series
+        self.values = {} if values is None else values
 
 
-class CaseInputs(dict[str, Any]):
+class CaseInputs(dict[str, "Any"]):
     """A case's inputs (name → value for the evaluated period, as a plain case holds them), with
     the case's period, each periodic input's values by period, and the members of its group."""
 

@@ -9,10 +9,6 @@ Three-valued as the rest of the runtime: a member's input the case leaves out is
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
-from typing import TYPE_CHECKING, Any
-
-import attrs
 
 from policyc.runtime.people import (
     _ABSENT,
@@ -26,26 +22,46 @@ from policyc.runtime.people import (
     value_for,
     within_period,
 )
+from policyc.runtime.plain import Frozen, Record, _set
 from policyc.runtime.quantity import Quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
     from policyc.runtime.evaluation import Ctx, RuleResult
 
 _ROLE_WORDS = {"": "家庭成员", "members": "家庭成员", "成员": "家庭成员"}
 
 
-@attrs.frozen
-class MemberResult:
+class MemberResult(Frozen):
     """One member's outcome under a rule paid `each` member of a role."""
 
+    _fields = ("member", "role", "status", "reason", "amount", "uncapped", "missing", "value")
+    __slots__ = _fields
     member: str
     role: str
     status: str  # applies | not_applicable | undetermined
-    reason: str = ""
-    amount: Quantity | None = None
-    uncapped: Quantity | None = None
-    missing: tuple[str, ...] = ()
-    value: Any = None  # a decided value per member
+    reason: str
+    amount: Quantity | None
+    uncapped: Quantity | None
+    missing: tuple[str, ...]
+    value: Any  # a decided value per member
+
+    def __init__(
+        self, member: str, role: str, status: str, reason: str = "",
+        amount: Quantity | None = None, uncapped: Quantity | None = None,
+        missing: tuple[str, ...] = (), value: Any = None,
+    ):  # fmt: skip
+        _set(self, "member", member)
+        _set(self, "role", role)
+        _set(self, "status", status)
+        _set(self, "reason", reason)
+        _set(self, "amount", amount)
+        _set(self, "uncapped", uncapped)
+        _set(self, "missing", missing)
+        _set(self, "value", value)
 
 
 def _unknown(*values: Any) -> Any:
@@ -251,14 +267,20 @@ def amount_of(
     return value
 
 
-@attrs.define
-class _Reader:
+class _Reader(Record):
     """What `over_periods` needs of a rule read by `amount_of` (its period, the reading line),
     and where it leaves the periods' outcomes (not reported: the reader's result is)."""
 
+    _fields = ("period", "line", "periods")
+    __slots__ = _fields
     period: str
     line: int
-    periods: Any = None
+    periods: Any
+
+    def __init__(self, period: str, line: int, periods: Any = None):
+        self.period = period
+        self.line = line
+        self.periods = periods
 
 
 def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
@@ -449,7 +471,7 @@ def round_members(result: RuleResult, rounding: Any) -> Quantity | None:
     if not result.members or not any(m.amount is not None for m in result.members):
         return None
     rounded = tuple(
-        attrs.evolve(m, amount=rounding.apply(m.amount)) if m.amount is not None else m
+        m.evolve(amount=rounding.apply(m.amount)) if m.amount is not None else m
         for m in result.members
     )
     result.members = rounded

@@ -19,11 +19,13 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-import attrs
 
 from policyc.compiler.i18n import _
+from policyc.runtime.plain import Frozen, _set
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "BASES",
@@ -94,13 +96,19 @@ def _normalize(pairs: Iterable[tuple[str, int]]) -> Dims:
     return tuple(sorted((base, exp) for base, exp in total.items() if exp))
 
 
-@attrs.frozen
-class Measure:
+class Measure(Frozen):
     """A measure as written (`万元/人`): its dimensions and how many stored units one of it is."""
 
+    _fields = ("name", "dims", "factor")
+    __slots__ = _fields
     name: str
     dims: Dims
     factor: Decimal
+
+    def __init__(self, name: str, dims: Dims, factor: Decimal):
+        _set(self, "name", name)
+        _set(self, "dims", dims)
+        _set(self, "factor", factor)
 
     @property
     def whole(self) -> bool:
@@ -283,13 +291,27 @@ def _time_shift(a: Dims, b: Dims, product: Dims) -> int:
     return divisor
 
 
-@attrs.frozen
-class Quantity:
+class Quantity(Frozen):
     """An exact amount in stored base units with its dimensions; equal values are equal (and hash
     alike) whatever measure they were written in."""
 
-    value: Decimal = attrs.field(validator=_check_value)
-    dims: Dims = attrs.field(default=(), converter=_normalize)
+    _fields = ("value", "dims")
+    __slots__ = _fields
+    value: Decimal
+    dims: Dims
+
+    def __init__(self, value: Decimal, dims: Iterable[tuple[str, int]] = ()):
+        _check_value(None, None, value)
+        _set(self, "value", value)
+        _set(self, "dims", _normalize(dims))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Quantity:
+            return NotImplemented
+        return self.value == other.value and self.dims == other.dims
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.dims))
 
     @classmethod
     def of(cls, number: Decimal | int | str, measure: Measure | str) -> Quantity:
@@ -395,7 +417,6 @@ class Quantity:
 
 
 _new_quantity = object.__new__
-_set = object.__setattr__
 
 
 def _make(value: Decimal, dims: Dims) -> Quantity:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import decimal
 from datetime import date
-from typing import Any
-
-import attrs
 
 from policyc.compiler.i18n import _
+from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity, format_months_alike, format_quantity
 
-Value = Any  # Quantity | bool | date | str | dict[str, Quantity]
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any, TypeAlias
+
+Value: TypeAlias = "Any"  # Quantity | bool | date | str | dict[str, Quantity]
 
 
 class Unknown:
@@ -77,10 +79,16 @@ def zero_of(dims: tuple[tuple[str, int], ...]) -> Quantity:
     return Quantity(decimal.Decimal(0), dims)
 
 
-@attrs.frozen
-class RuleInfo:
+class RuleInfo(Frozen):
     """What generated code knows of a rule besides its function (for reports and `--explain`)."""
 
+    _fields = (
+        "index", "name", "owner_kind", "owner_number", "owner_title", "kind", "beneficiary",
+        "responsible", "quotes", "line", "readings", "unspecified", "grants", "once",
+        "valid_by", "has_amount", "has_cap", "role", "target", "leads", "cooperates", "law",
+        "procedures", "limits", "refers", "description", "flow", "each", "period",
+    )
+    __slots__ = _fields
     index: int
     name: str
     owner_kind: str  # clause | task | section | policy
@@ -98,24 +106,93 @@ class RuleInfo:
     valid_by: str
     has_amount: bool
     has_cap: bool
-    role: str = "rule"  # rule | target | decision
-    target: str = ""  # a target's wording, e.g. 不少于30家（含本数）
-    leads: tuple[str, ...] = ()
-    cooperates: tuple[str, ...] = ()
-    law: str = ""
-    procedures: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (name, title, steps)
-    limits: tuple[tuple[str, str, str], ...] = ()  # (name, the limit as written, its text)
-    refers: tuple[str, ...] = ()
-    description: str = ""
-    flow: str = ""  # paid | waived | payable: which total the amount joins ("" for no amount)
-    each: str = ""  # a decided value per member of this role ("members": every member)
-    period: str = ""  # `amount … per 月`: "month" (or "year"), the period its amount is for
+    role: str  # rule | target | decision
+    target: str  # a target's wording, e.g. 不少于30家（含本数）
+    leads: tuple[str, ...]
+    cooperates: tuple[str, ...]
+    law: str
+    procedures: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, title, steps)
+    limits: tuple[tuple[str, str, str], ...]  # (name, the limit as written, its text)
+    refers: tuple[str, ...]
+    description: str
+    flow: str  # paid | waived | payable: which total the amount joins ("" for no amount)
+    each: str  # a decided value per member of this role ("members": every member)
+    period: str  # `amount … per 月`: "month" (or "year"), the period its amount is for
+
+    def __init__(
+        self,
+        index: int,
+        name: str,
+        owner_kind: str,
+        owner_number: str,
+        owner_title: str,
+        kind: str,
+        beneficiary: str,
+        responsible: tuple[str, ...],
+        quotes: tuple[str, ...],
+        line: int,
+        readings: tuple[str, ...],
+        unspecified: str,
+        grants: str,
+        once: bool,
+        valid_by: str,
+        has_amount: bool,
+        has_cap: bool,
+        role: str = "rule",
+        target: str = "",
+        leads: tuple[str, ...] = (),
+        cooperates: tuple[str, ...] = (),
+        law: str = "",
+        procedures: tuple[tuple[str, str, tuple[str, ...]], ...] = (),
+        limits: tuple[tuple[str, str, str], ...] = (),
+        refers: tuple[str, ...] = (),
+        description: str = "",
+        flow: str = "",
+        each: str = "",
+        period: str = "",
+    ):  # fmt: skip
+        _set(self, "index", index)
+        _set(self, "name", name)
+        _set(self, "owner_kind", owner_kind)
+        _set(self, "owner_number", owner_number)
+        _set(self, "owner_title", owner_title)
+        _set(self, "kind", kind)
+        _set(self, "beneficiary", beneficiary)
+        _set(self, "responsible", responsible)
+        _set(self, "quotes", quotes)
+        _set(self, "line", line)
+        _set(self, "readings", readings)
+        _set(self, "unspecified", unspecified)
+        _set(self, "grants", grants)
+        _set(self, "once", once)
+        _set(self, "valid_by", valid_by)
+        _set(self, "has_amount", has_amount)
+        _set(self, "has_cap", has_cap)
+        _set(self, "role", role)
+        _set(self, "target", target)
+        _set(self, "leads", leads)
+        _set(self, "cooperates", cooperates)
+        _set(self, "law", law)
+        _set(self, "procedures", procedures)
+        _set(self, "limits", limits)
+        _set(self, "refers", refers)
+        _set(self, "description", description)
+        _set(self, "flow", flow)
+        _set(self, "each", each)
+        _set(self, "period", period)
 
 
-@attrs.frozen
-class Step:
+class Step(Frozen):
+    """One line of a rule's trace (`--explain`): what was found, on which line of the policy."""
+
+    _fields = ("text", "line")
+    __slots__ = _fields
     text: str
     line: int
+
+    def __init__(self, text: str, line: int):
+        _set(self, "text", text)
+        _set(self, "line", line)
 
 
 _NO_STEPS: list[Step] = []  # shared while not explaining: nothing is ever appended to it

@@ -26,32 +26,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-import attrs
 
 # evaluation.py imports this module at its end, and reaches it only through the attribute:
 # whichever of the two is imported first, these names exist by the time this line runs.
 from policyc.runtime.evaluation import NotApplicable, Unknown, show_value, unknown
+from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from typing import Any
+
     from policyc.runtime.evaluation import Ctx
 
 UPPER_EDGE_OPS = frozenset({"le", "lt"})
 LOWER_EDGE_OPS = frozenset({"ge", "gt"})
 
 
-@attrs.frozen
-class Band:
+class Band(Frozen):
     """One band: from `lower` to `upper` (None: no upper edge), at `rate`; whether each edge
     value itself belongs to this band."""
 
+    _fields = ("lower", "lower_included", "upper", "upper_included", "rate")
+    __slots__ = _fields
     lower: Quantity
     lower_included: bool
     upper: Quantity | None
     upper_included: bool
     rate: Quantity
+
+    def __init__(
+        self, lower: Quantity, lower_included: bool, upper: Quantity | None,
+        upper_included: bool, rate: Quantity,
+    ):  # fmt: skip
+        _set(self, "lower", lower)
+        _set(self, "lower_included", lower_included)
+        _set(self, "upper", upper)
+        _set(self, "upper_included", upper_included)
+        _set(self, "rate", rate)
 
     def holds(self, base: Quantity) -> bool:
         """Whether `base` falls in this band (its top is in it)."""
