@@ -6,6 +6,7 @@ raises it. compiler/batch_expr.py's emitter table calls these with its generator
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from policyc.compiler import nodes as n
@@ -15,12 +16,13 @@ from policyc.compiler.batch_sql import (
     Value,
     any_true,
     date_sql,
+    decimal_sql,
     ident,
     is_constant,
     multiply,
     union,
 )
-from policyc.runtime.quantity import _time_shift
+from policyc.runtime.quantity import Quantity, _time_shift
 
 if TYPE_CHECKING:
     from policyc.compiler.batch_expr import Expressions
@@ -50,14 +52,18 @@ def tiers_sql(gen: Expressions, e: n.Tiers) -> Sql:
 
     # Ctx.tiers raises NotApplicable when the known value reaches no row, and under the _new
     # modes when every row it reaches the known prior had reached (NULL: unknown, not NA).
-    reaches = " OR ".join(reached(subject, i) for i in range(len(rows)))
-    none_reached = f"(NOT ({reaches}))"
-    if prior is not None:
-        new = " OR ".join(
-            f"({reached(subject, i)} AND NOT {reached(prior, i)})" for i in range(len(rows))
-        )
-        known = f"{subject.v} IS NOT NULL AND {prior.v} IS NOT NULL"
-        none_reached = f"({none_reached} OR ({known} AND NOT ({new})))"
+    thresholds = _constants([row.threshold.value for row in e.rows])
+    if thresholds is not None:
+        none_reached = _none_reached(gen, e, subject, prior, thresholds)
+    else:
+        reaches = " OR ".join(reached(subject, i) for i in range(len(rows)))
+        none_reached = f"(NOT ({reaches}))"
+        if prior is not None:
+            new = " OR ".join(
+                f"({reached(subject, i)} AND NOT {reached(prior, i)})" for i in range(len(rows))
+            )
+            known = f"{subject.v} IS NOT NULL AND {prior.v} IS NOT NULL"
+            none_reached = f"({none_reached} OR ({known} AND NOT ({new})))"
     na = any_true([x for x in (gen.strict(operands), f"coalesce({none_reached}, false)") if x])
 
     zero = "CAST(0 AS DECIMAL(1,0))"
@@ -91,6 +97,51 @@ def tiers_sql(gen: Expressions, e: n.Tiers) -> Sql:
     if e.mode in ("each", "each_new"):  # a sum of the rows
         width = min(38, width + len(rows))
     return Sql(f"(CASE WHEN {known} THEN NULL ELSE ({body}) END)", na, scale, width)
+
+
+def _constants(exprs: list[n.Expr]) -> list[Decimal] | None:
+    """The values of `exprs` when every one is a number written in the policy, else None."""
+    values = []
+    for expr in exprs:
+        if not isinstance(expr, n.QuantityLit):
+            return None
+        values.append(Quantity.of(expr.number, expr.measure).value)
+    return values
+
+
+def _none_reached(
+    gen: Expressions, e: n.Tiers, subject: Sql, prior: Sql | None, thresholds: list[Decimal]
+) -> str:
+    """tiers_sql's NotApplicable test (before coalesce) where every threshold is a number:
+    the rows a value reaches are then the first ones in the order of (threshold, `>` after
+    `>=`), so it reaches none when it is below the lowest of each kind, and reaches no row the
+    prior had not reached when the prior reaches the highest row the value reaches. Two
+    comparisons and a CASE instead of three per row; NULL where the value is unknown, as the
+    OR of every row's comparison is."""
+    ops = {"ge": ">=", "gt": ">"}
+    x = subject.v
+    lowest = []
+    for op in ("ge", "gt"):
+        edges = [t for row, t in zip(e.rows, thresholds, strict=True) if row.threshold.op == op]
+        if edges:
+            lowest.append(f"{x} {ops[op]} {decimal_sql(min(edges)).v}")
+    none = f"(NOT ({' OR '.join(lowest)}))"
+    if prior is None:
+        return none
+    order = sorted(
+        zip(thresholds, (row.threshold.op for row in e.rows), strict=True),
+        key=lambda pair: (pair[0], pair[1] == "gt"),
+        reverse=True,
+    )
+    # Every value reaching a row here reaches at least one: the CASE finds the highest.
+    had = " ".join(
+        f"WHEN {x} {ops[op]} {decimal_sql(t).v} THEN {prior.v} {ops[op]} {decimal_sql(t).v}"
+        for t, op in order
+    )
+    return (
+        f"(CASE WHEN {x} IS NULL THEN NULL WHEN {none} THEN TRUE "
+        f"WHEN {prior.v} IS NULL THEN FALSE ELSE (CASE {had} END) END)"
+    )
 
 
 def schedule_sql(gen: Expressions, e: n.Schedule) -> Sql:
