@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import resource
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,8 @@ def run_policy(policy: Path, cases: Path) -> dict[str, Any]:
         "seconds": time.perf_counter() - start,
         "cpu_seconds": time.process_time() - cpu,
         "per_case_rules": sum(1 for r in program.rules if r.fallback),
+        # Why, construct by construct: {reason: rules} (compiler/batch.py's BatchRule.fallback).
+        "per_case_why": dict(Counter(r.fallback for r in program.rules if r.fallback)),
         "rules": len(program.rules),
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }

@@ -287,6 +287,11 @@ def report(
             f"{p['n'] / p['seconds']:>11,.0f}{p['n'] / p['cpu_seconds']:>13,.0f}"
             f"{p['peak_mb']:>9.0f}"
         )
+    for p in policies:
+        reasons = p.get("per_case_why", {}).items()
+        why = "; ".join(f"{count} × {reason}" for reason, count in reasons)
+        if why:
+            lines.append(f"  {p['policy']} case by case: {why}")
     lines += [
         "(rules: rules in the query; per case: rules the query cannot express, evaluated case by "
         "case; a policy of targets only has none)",

@@ -91,6 +91,9 @@ class Batch(CaseLoader):
         self.vectorise = vectorise
         self.program: BatchProgram | None = None
         self.fallback_note = ""
+        # What the summary reads: the table `results`, or the query itself where nothing else
+        # reads its rows (DuckDB binds a view's query when it is created, then again when read).
+        self.results = "results"
 
     def __enter__(self) -> Batch:
         return self
@@ -102,9 +105,9 @@ class Batch(CaseLoader):
     def evaluate(self, keep: bool = True) -> BatchProgram:
         """Defines `results`: the batch query, then the rules it leaves to the per-case path.
 
-        With `keep` (results to write) it is a table; without, a view that the summary reads in
-        its one pass. If DuckDB cannot evaluate the query exactly (a number past 38 digits),
-        every rule is evaluated case by case instead: slower, never different."""
+        With `keep` (results to write) it is a table; without, the query that the summary reads
+        in its one pass (`self.results`). If DuckDB cannot evaluate the query exactly (a number
+        past 38 digits), every rule is evaluated case by case instead: slower, never different."""
         program = generate_batch(self.checked, self.readings, self.types)
         if not self.vectorise:
             program = attrs.evolve(
@@ -115,7 +118,7 @@ class Batch(CaseLoader):
         self.program = program
         fallback = [r for r in program.rules if r.fallback]
         if not keep and not fallback:
-            self.con.execute(f"CREATE VIEW results AS {program.sql}")
+            self.results = f"({program.sql}) AS results"
             return program
         with self.progress.track(self.con, "evaluating"):
             try:
@@ -137,6 +140,7 @@ class Batch(CaseLoader):
             "SELECT count(*) FROM duckdb_views() WHERE view_name = 'results' AND NOT internal"
         )
         self.con.execute(f"DROP {'VIEW' if kind else 'TABLE'} IF EXISTS results")
+        self.results = "results"
         self.con.execute(f"CREATE TABLE results AS SELECT {ident(ROW)}, {ident(ON)} FROM cases")
         self._per_case(list(rules))
         return self.program

@@ -5,6 +5,7 @@ Problems name the row and the column; after MAX_PROBLEMS the rest is not checked
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import tempfile
 from collections.abc import Mapping
@@ -108,11 +109,17 @@ class _Column:
     numeric: bool = False  # an integer or DECIMAL column for a quantity
     text: bool = False  # a text column for a quantity
     tally: bool = False  # one member's column of a tally
+    # A numeric column whose fast test is its bounds alone (0 ≤ x < 10^MAX_DIGITS): its minimum
+    # and maximum (from the Parquet statistics, without a scan) tell whether any value is slow.
+    bounded: bool = False
     scale: int = 0
     width: int = 38
 
 
 LINE = "__line"  # the row's number in the file, from 1
+# Up to this many distinct values read by the per-case code, a column's SQL is a CASE over them;
+# past it, a lookup in a table (a join).
+SMALL_LOOKUP = 64
 
 
 MEMORY_LIMIT = "1GB"  # DuckDB's, per batch run
@@ -133,6 +140,11 @@ class CaseLoader:
             # above instead, so that 10 million cases stay within 2 GB (benchmarks/run.py).
             f"SET memory_limit = {literal(MEMORY_LIMIT)}"
         )
+        # DuckDB (2.0 here) pushes an ungrouped aggregate's arguments down through the query's
+        # steps, copying each step's expressions into every later one that reads them: a rule's
+        # amount computed three times and more. A DuckDB without that optimizer refuses the name.
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("SET disabled_optimizers = 'partial_aggregate_pushdown'")
         self.path = Path()
         self.count = 0
         self.types: dict[str, tuple[int, int]] = {}
@@ -455,6 +467,7 @@ class CaseLoader:
                     fast.append(f"{x} = round({x}, {places})")
                 column.fast = "(" + " AND ".join(fast) + ")"
                 column.numeric = True
+                column.bounded = len(fast) == 2
         elif (
             tkind in ("quantity", "keyed")
             and kind not in ("BOOLEAN", "DATE")
@@ -489,7 +502,7 @@ class CaseLoader:
             stats[f"digits:{key}"] = (
                 f"max(length(ltrim(regexp_extract({text}, '^([0-9]+)', 1), '0')))"
             )
-        if column.fast != "TRUE":
+        if column.fast != "TRUE" and not column.bounded:
             stats[f"slow:{key}"] = f"count(CASE WHEN NOT {column.fast} THEN {x} END)"
 
     def _finish(self, column: _Column, found: dict[str, Any], problems: list[str]) -> int:
@@ -530,10 +543,18 @@ class CaseLoader:
                 f"CAST(trim(CAST({x} AS VARCHAR)) AS DECIMAL({min(38, plain_digits + scale)},"
                 f"{scale}))"
             )
+        if column.bounded:
+            low, top = found[f"min:{key}"], found[f"max:{key}"]
+            if low is not None and (low < 0 or top >= 10**MAX_DIGITS):  # some value is slow
+                found[f"slow:{key}"] = self._one(
+                    f"SELECT count(CASE WHEN NOT {column.fast} THEN {x} END) FROM raw"
+                )
         unchecked = 0
         mapping: dict[str, Any] = {}
         if found.get(f"slow:{key}"):
             unchecked = self._read_slow(column, column.fast, reader, "", problems, mapping)
+        else:  # every value given is read by SQL: no test per row
+            column.fast = "TRUE"
         self._typed(column, value, scale, max(digits, 1), factor, problems, mapping)
         return unchecked
 
@@ -582,14 +603,7 @@ class CaseLoader:
             unchecked = int(self._one(f"SELECT count(*) FROM raw WHERE {slow}")) - checked
         if mapping is not None or problems:
             return unchecked
-        self._maps += 1
-        table = f"map_{self._maps}"
-        self.con.execute(f"CREATE TABLE {table} (k VARCHAR, v {sql_type})")
-        if read:
-            self.con.executemany(
-                f"INSERT INTO {table} VALUES (?, CAST(? AS {sql_type}))", list(read.items())
-            )
-        looked_up = f"(SELECT v FROM {table} WHERE k = CAST({x} AS VARCHAR))"
+        looked_up = self._lookup(x, read, sql_type)
         column.sql = (
             looked_up
             if fast == "FALSE" or not column.sql
@@ -623,21 +637,31 @@ class CaseLoader:
             return
         column.scale, column.width = scale, digits + scale
         if mapping:
-            self._maps += 1
-            table = f"map_{self._maps}"
-            self.con.execute(f"CREATE TABLE {table} (t VARCHAR, v DECIMAL(38,{scale}))")
-            self.con.executemany(
-                f"INSERT INTO {table} VALUES (?, CAST(? AS DECIMAL(38,{scale})))",
-                [(k, None if v is None else format(v, "f")) for k, v in mapping.items()],
-            )
-            x = _raw(column.source)
-            value = (
-                f"(CASE WHEN {column.fast} THEN {value} "
-                f"ELSE (SELECT v FROM {table} WHERE t = CAST({x} AS VARCHAR)) END)"
-            )
+            looked_up = self._lookup(_raw(column.source), mapping, f"DECIMAL(38,{scale})")
+            value = f"(CASE WHEN {column.fast} THEN {value} ELSE {looked_up} END)"
         elif column.fast not in ("TRUE",):
             value = f"(CASE WHEN {column.fast} THEN {value} END)"
         column.sql = f"CAST({value} AS DECIMAL({column.width},{scale}))"
+
+    def _lookup(self, x: str, read: Mapping[str, Any], sql_type: str) -> str:
+        """SQL giving, for the raw value `x` (as text), what the per-case code read it as
+        (`read`), typed `sql_type`: a CASE over the values when they are few (no join per row),
+        else a lookup in a table of them."""
+        if len(read) <= SMALL_LOOKUP:
+            if not read:
+                return f"CAST(NULL AS {sql_type})"
+            arms = " ".join(
+                f"WHEN {literal(k)} THEN {_typed_constant(v, sql_type)}" for k, v in read.items()
+            )
+            return f"(CASE CAST({x} AS VARCHAR) {arms} END)"
+        self._maps += 1
+        table = f"map_{self._maps}"
+        self.con.execute(f"CREATE TABLE {table} (k VARCHAR, v {sql_type})")
+        self.con.executemany(
+            f"INSERT INTO {table} VALUES (?, CAST(? AS {sql_type}))",
+            [(k, _constant_text(v)) for k, v in read.items()],
+        )
+        return f"(SELECT v FROM {table} WHERE k = CAST({x} AS VARCHAR))"
 
     def _input_sql(
         self,
@@ -709,6 +733,24 @@ class CaseLoader:
                 )
             )
         return shown
+
+
+def _constant_text(value: Any) -> str | None:
+    """A value the per-case code read, as the text SQL casts to its type (None: NULL)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _typed_constant(value: Any, sql_type: str) -> str:
+    text = _constant_text(value)
+    return f"CAST({'NULL' if text is None else literal(text)} AS {sql_type})"
 
 
 def _raw(column: str) -> str:

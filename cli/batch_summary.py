@@ -35,25 +35,32 @@ def summarise(batch: Batch) -> dict[str, Any]:
     the results, grouped by year."""
     assert batch.program is not None
     aggregates: list[str] = []
+    statuses = {"target": TARGET_STATUSES, "decision": DECISION_STATUSES}
+    # A count per status the entry may have, not histogram(): DuckDB evaluates a histogram
+    # through a materialised copy of every row it reads (here, every row of the results).
+    codes = {
+        rule.index: [STATUSES.index(x) for x in statuses.get(rule.role, RULE_STATUSES)]
+        for rule in batch.program.rules
+    }
     for rule in batch.program.rules:
         i = rule.index
-        aggregates.append(f"histogram(s{i})")
+        aggregates += [f"count_if(s{i} = {code})" for code in codes[i]]
         if rule.role == "decision":
             aggregates.append(f"histogram(x{i})")
         if rule.unit:
             capped = f"count(u{i})" if rule.has_cap else "0"
             aggregates += [f"sum(a{i})", f"max(a{i}, 3)", capped]
     query = (
-        f"SELECT year({ident(ON)}) AS y, {', '.join(aggregates)} FROM results GROUP BY y ORDER BY y"
+        f"SELECT year({ident(ON)}) AS y, {', '.join(aggregates)} FROM {batch.results} "
+        "GROUP BY y ORDER BY y"
     )
     with batch.progress.track(batch.con, "summing"):
         try:
             groups = batch.con.execute(query).fetchall()
-        except INEXACT as exc:  # the query ran only now, as a view
+        except INEXACT as exc:  # the query ran only now
             batch.all_per_case(exc)
             return summarise(batch)
     items: list[dict[str, Any]] = []
-    statuses = {"target": TARGET_STATUSES, "decision": DECISION_STATUSES}
     for rule in batch.program.rules:
         item: dict[str, Any] = {
             rule.role: rule.name,
@@ -73,9 +80,9 @@ def summarise(batch: Batch) -> dict[str, Any]:
         by_year.setdefault(int(year), {})
         at = 0
         for rule, item in zip(batch.program.rules, items, strict=True):
-            for code, count in (values[at] or {}).items():
-                item["counts"][STATUSES[code]] += count
-            at += 1
+            for code in codes[rule.index]:
+                item["counts"][STATUSES[code]] += values[at]
+                at += 1
             if rule.role == "decision":
                 for value, count in (values[at] or {}).items():
                     if value is not None:

@@ -1,6 +1,6 @@
 """The batch query's households (issue 12): aggregates over a case's members and `divide`.
 
-compiler/batch.py's generator calls these for `count`/`sum`/`min`/`max`/`any`/`all` (an
+compiler/batch_expr.py's generator calls these for `count`/`sum`/`min`/`max`/`any`/`all` (an
 n.Aggregate, or a call with one argument) and for `divide(A, B, 分, half_up)`. An aggregate is a
 column of the query's `grouped` step: `cases c LEFT JOIN members m` grouped by the case, the
 member's inputs read as `m."NAME"` while the `where` and the value are generated (gen.in_member).
@@ -18,7 +18,7 @@ from policyc.compiler.group_checks import ALL_MEMBERS
 from policyc.runtime.amounts import CANONICAL_MODES, ROUNDING_MODES, ROUNDING_UNITS
 
 if TYPE_CHECKING:
-    from policyc.compiler.batch import _Generator
+    from policyc.compiler.batch_expr import Expressions
 
 __all__ = ["MEMBER", "ROLE", "aggregate_sql", "divide_sql"]
 
@@ -26,7 +26,7 @@ __all__ = ["MEMBER", "ROLE", "aggregate_sql", "divide_sql"]
 MEMBER, ROLE = "__member", "__role"
 
 
-def aggregate_sql(gen: _Generator, e: n.Aggregate) -> Sql:
+def aggregate_sql(gen: Expressions, e: n.Aggregate) -> Sql:
     """runtime.people_ops.aggregate as a column of the `grouped` step (cases c LEFT JOIN
     members m, GROUP BY the case): a member whose `where` is unknown, or whose value is while
     it counts, makes count/sum/min/max unknown; `any` is true when one member meets the
@@ -99,7 +99,7 @@ def aggregate_sql(gen: _Generator, e: n.Aggregate) -> Sql:
     return found
 
 
-def divide_sql(gen: _Generator, e: n.Call) -> Sql:
+def divide_sql(gen: Expressions, e: n.Call) -> Sql:
     """runtime.people_ops.divide: a ÷ b exact, rounded once to the declared unit and mode
     (runtime.people.divide_rounded) on integers: unknown when either is; NotApplicable
     where the known divisor is zero."""

@@ -9,6 +9,10 @@ from decimal import Decimal
 
 import attrs
 
+# The query's own columns of `cases`: the row's number, its evaluation date, the rules it has
+# already received.
+ROW, ON, RECEIVED = "__row", "__on", "__received"
+
 
 class Unsupported(Exception):
     """A construct the batch path does not express; the rule runs case by case."""
