@@ -4,7 +4,10 @@ Starts `policyc serve policies --workers 2` (uvicorn with httptools and uvloop, 
 on a free 127.0.0.1 port, warms it up, then posts each of the random bodies once over a fixed
 number of keep-alive connections, each sending its next body as soon as its answer is in, and
 prints throughput, latency p50/p99/max, errors, the CPU the server used per evaluation and its
-memory (the uvicorn process and its workers, RSS) after the warm-up and at the end.
+memory (the uvicorn process and its workers, RSS) after the warm-up and at the end. Per worker:
+whether uvloop and httptools are loaded, its CPU during the run (requests are in about that
+ratio), and how the clients' connections were shared between the workers (sampled every 0.25 s;
+an uneven share is a long wait for the fuller worker's clients: serve/balance.py evens it).
 
     .venv/bin/pip install -q '.[bench]' && apt-get install wrk
     .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
@@ -21,7 +24,11 @@ The goals (issue 13) on a 2-core machine: ≥ 2,000 evaluations/s, p99 ≤ 25 ms
 memory growth. With 50 clients always waiting, Little's law ties the two: latency ≈ 50 /
 throughput, so p99 ≤ 25 ms needs about 3,000/s. The client runs on the same machine and takes
 CPU from the server: the load average printed beside the figures says how busy the machine
-already was, and the server's CPU per evaluation what two free cores would serve.
+already was (above about 0.5 the wall-clock figures are the other processes' as much as the
+server's), and the server's CPU per evaluation what two free cores would serve. The bound,
+then: two cores give 2,000 ms of CPU a second to the server (CPU per evaluation) and the client
+(its ms per request) together, so throughput ≤ 2,000 / (server + client ms), and the mean latency
+is 50 clients / throughput; p99 can only come below 25 ms when that mean is well below it.
 """
 
 from __future__ import annotations
@@ -127,6 +134,81 @@ def server_cpu(process: psutil.Process) -> float:
             times = p.cpu_times()
             total += times.user + times.system
     return total
+
+
+def workers_of(process: psutil.Process) -> list[psutil.Process]:
+    """uvicorn's worker processes (multiprocessing's spawned children, not its tracker)."""
+    import psutil
+
+    found = []
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if any("spawn_main" in part for part in child.cmdline()):
+                found.append(child)
+    return found or [process]  # one worker: uvicorn serves in the process itself
+
+
+def worker_cpu(worker: psutil.Process) -> float:
+    times = worker.cpu_times()
+    return float(times.user + times.system)
+
+
+def fast_parts(worker: psutil.Process) -> str:
+    """Which of uvloop's and httptools' compiled modules the worker has loaded."""
+    paths = [m.path for m in worker.memory_maps()]
+    found = [name for name, mark in (("uvloop", "/uvloop/"), ("httptools", "/httptools/"))
+             if any(mark in path for path in paths)]  # fmt: skip
+    return " + ".join(found) or "neither uvloop nor httptools"
+
+
+class ConnectionSampler:
+    """Counts each worker's established connections on `port` every `every` seconds, in a
+    thread, while the load runs: how the clients' connections are shared between workers."""
+
+    def __init__(self, workers: list[psutil.Process], port: int, every: float = 0.25):
+        import threading
+
+        self.workers, self.port, self.every = workers, port, every
+        self.samples: list[list[int]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _count(self, worker: psutil.Process) -> int:
+        import psutil
+
+        try:
+            connections = worker.net_connections(kind="tcp")
+        except psutil.Error:
+            return 0
+        return sum(1 for c in connections if c.laddr and c.laddr.port == self.port
+                   and c.status == psutil.CONN_ESTABLISHED)  # fmt: skip
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            self.samples.append([self._count(w) for w in self.workers])
+
+    def __enter__(self) -> ConnectionSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def summary(self, clients: int) -> str:
+        """The shares at the first sample, and over the samples with every client connected,
+        the commonest and the most uneven ("first 6 / 44; all 50 connected: mostly 25 / 25,
+        at worst 24 / 26")."""
+        if not self.samples:
+            return "no sample (a run shorter than the sampling interval)"
+        full = [tuple(s) for s in self.samples if sum(s) == clients]
+        said = f"first {' / '.join(map(str, self.samples[0]))}"
+        if full:
+            common = max(set(full), key=full.count)
+            uneven = max(full, key=lambda s: max(s) - min(s))
+            said += (f"; all {clients} connected ({len(full)} samples): mostly "
+                     f"{' / '.join(map(str, common))}, at worst {' / '.join(map(str, uneven))}")
+        return said
 
 
 def server_rss(process: psutil.Process) -> int:
@@ -345,22 +427,28 @@ def main() -> int:
         process = psutil.Process(server.pid)
         run = _event_loop_runner()
         run(drive(url, warmup, args.clients))  # every worker has answered a few
+        time.sleep(1.5)  # the workers' balance forgets the warm-up's connections (1 s window)
+        workers = workers_of(process)
+        parts = ", ".join(sorted({fast_parts(w) for w in workers}))
         rss_start = server_rss(process)
         load = os.getloadavg()
         cpu_start, own_start = server_cpu(process), time.process_time()
-        if args.client == "wrk":
-            count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
-                url, bodies, args.clients, args.close
-            )
-        else:
-            latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
-            count = len(latencies)
-            p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
-            slowest = max(latencies)
+        worker_start = [worker_cpu(w) for w in workers]
+        with ConnectionSampler(workers, port) as sampler:
+            if args.client == "wrk":
+                count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
+                    url, bodies, args.clients, args.close
+                )
+            else:
+                latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
+                count = len(latencies)
+                p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+                slowest = max(latencies)
         cpu_used, own_used = (
             server_cpu(process) - cpu_start,
             own_used if args.client == "wrk" else time.process_time() - own_start,
         )
+        worker_used = [worker_cpu(w) - b for w, b in zip(workers, worker_start, strict=True)]
         rss_end = server_rss(process)
     finally:
         server.terminate()
@@ -389,6 +477,11 @@ def main() -> int:
         f"{args.workers * count / cpu_used:,.0f}/s); client {own_used:.1f} s in all "
         f"({own_used / count * 1000:.2f} ms per request)"
     )
+    print(
+        f"  workers     {parts}; CPU each {' / '.join(f'{u:.1f}' for u in worker_used)} s "
+        f"(requests in about that ratio)"
+    )
+    print(f"  connections per worker: {sampler.summary(args.clients)}")
     print(f"  errors      {errors}")
     for problem in problems:
         print(f"    {problem}")
