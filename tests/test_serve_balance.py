@@ -150,6 +150,21 @@ def test_one_worker_has_no_balancer(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Balancer.from_environment(answer_ok) is answer_ok
 
 
+def test_an_unreadable_or_full_balance_file_serves_unbalanced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(balance.BALANCE_VARIABLE, str(tmp_path / "gone.balance"))
+    assert Balancer.from_environment(answer_ok) is answer_ok
+    full = create_file(str(tmp_path))
+    for pid in range(3000, 3000 + balance.SLOTS):
+        Shares(full, pid=pid, alive=lambda pid: True)
+    monkeypatch.setattr(balance, "_process_alive", lambda pid: True)
+    monkeypatch.setenv(balance.BALANCE_VARIABLE, str(full))
+    assert Balancer.from_environment(answer_ok) is answer_ok
+    monkeypatch.setenv(balance.BALANCE_VARIABLE, str(create_file(str(tmp_path))))
+    assert isinstance(Balancer.from_environment(answer_ok), Balancer)
+
+
 def test_two_real_workers_answer_every_request_of_many_connections() -> None:
     """30 keep-alive connections opened together, 20 requests each: every answer is the
     policy's, whether or not a worker closed the connection after it (the client reconnects)."""

@@ -117,11 +117,16 @@ class Balancer:
 
     @classmethod
     def from_environment(cls, app: ASGIApp) -> ASGIApp:
-        """`app` behind a Balancer when `serve` named a balance file, else `app` itself."""
+        """`app` behind a Balancer when `serve` named a balance file, else `app` itself (also
+        when the file cannot be read or has no free slot: the workers serve unbalanced)."""
         path = os.environ.get(BALANCE_VARIABLE)
         if not path:
             return app
-        return cls(app, Shares(Path(path)))
+        try:
+            shares = Shares(Path(path))
+        except (OSError, ValueError, RuntimeError):
+            return app
+        return cls(app, shares)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client") if scope["type"] == "http" else None

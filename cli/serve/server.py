@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -48,7 +49,10 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
         sys.stderr.write(_("policyc: warning: {host} is reachable from other machines\n").format(
             host=host,
         ))
-    balance = create_file() if workers > 1 else None
+    balance = None
+    if workers > 1:
+        with contextlib.suppress(OSError):  # no temporary folder: the workers serve unbalanced
+            balance = create_file()
     if balance is not None:
         os.environ[BALANCE_VARIABLE] = str(balance)
     try:
