@@ -290,13 +290,14 @@ def _lua_long_string(text: str) -> str:
 
 
 def drive_wrk(
-    url: str, bodies: list[bytes], clients: int, close: bool = False
+    url: str, bodies: list[bytes], clients: int, close: bool = False, threads: int = 1
 ) -> tuple[int, float, float, float, float, int, list[str], float]:
-    """Post each body once with wrk (one thread, `clients` keep-alive connections, each posting
-    its next body as soon as its answer is in), stopping when every body has been answered:
-    requests, wall time, p50, p99 and max latency (s), errors (non-2xx and socket errors), wrk's
-    lines about them, and wrk's own CPU seconds. `close`: each request on a new connection
-    (`Connection: close`), to see what keep-alive saves."""
+    """Post each body once with wrk (`threads` threads sharing `clients` keep-alive connections,
+    each posting its next body as soon as its answer is in; thread k posts bodies k, k + threads,
+    …), stopping when every body has been answered: requests, wall time, p50, p99 and max
+    latency (s), errors (non-2xx and socket errors), wrk's lines about them, and wrk's own CPU
+    seconds. `close`: each request on a new connection (`Connection: close`), to see what
+    keep-alive saves."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit(
@@ -304,34 +305,44 @@ def drive_wrk(
         )
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "bodies.lua"
-        finished = Path(folder) / "finished"
         literals = ",\n".join(_lua_long_string(b.decode()) for b in bodies)
         script.write_text(
             f"local bodies = {{\n{literals}\n}}\n"
-            f"local finished = {_lua_long_string(str(finished))}\n"
-            "local sent, answered = 0, 0\n"
+            f"local folder = {_lua_long_string(folder)}\n"
+            f"local threads = {threads}\n"
+            "local made, sent, answered, mine = 0, 0, 0, 0\n"
             'local headers = {["Content-Type"] = "application/json"}\n'
             + ('headers["Connection"] = "close"\n' if close else "")
-            + "request = function()\n"
+            + "setup = function(thread)\n"  # in wrk's main state, before each thread's init
+            "  made = made + 1\n"
+            '  thread:set("id", made)\n'
+            "end\n"
+            "init = function(args)\n"
+            "  for i = id, #bodies, threads do mine = mine + 1 end\n"
+            "end\n"
+            "request = function()\n"
+            "  local index = id + (sent % mine) * threads\n"
             "  sent = sent + 1\n"
-            '  return wrk.format("POST", nil, headers, bodies[((sent - 1) % #bodies) + 1])\n'
+            '  return wrk.format("POST", nil, headers, bodies[index])\n'
             "end\n"
             "response = function(status, headers, body)\n"
             "  answered = answered + 1\n"
-            "  if answered == #bodies then\n"
+            "  if answered == mine then\n"
             "    wrk.thread:stop()\n"
-            '    io.open(finished, "w"):close()\n'
+            '    io.open(folder .. "/finished-" .. id, "w"):close()\n'
             "  end\n"
             "end\n",
             encoding="utf-8",
         )
-        # wrk runs for its -d unless interrupted: the script marks when every body has been
-        # answered (and stops sending), and SIGINT ends wrk then, which prints its figures.
+        finished = [Path(folder) / f"finished-{k}" for k in range(1, threads + 1)]
+        # wrk runs for its -d unless interrupted: the script marks when each thread's bodies
+        # have been answered (and it stops sending), and SIGINT ends wrk then, which prints
+        # its figures.
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        command = [wrk, "-t1", f"-c{clients}", "-d3600s", "--timeout", "30s", "--latency",
-                   "-s", str(script), url]  # fmt: skip
+        command = [wrk, f"-t{threads}", f"-c{clients}", "-d3600s", "--timeout", "30s",
+                   "--latency", "-s", str(script), url]  # fmt: skip
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
-            while not finished.exists() and process.poll() is None:
+            while not all(f.exists() for f in finished) and process.poll() is None:
                 time.sleep(0.005)
             process.send_signal(signal.SIGINT)
             out, _ = process.communicate()
@@ -381,6 +392,10 @@ def main() -> int:
     parser.add_argument(
         "--close", action="store_true", help="wrk: a new connection per request (no keep-alive)"
     )
+    parser.add_argument(
+        "--wrk-threads", type=int, default=1,
+        help="wrk's threads (1: the least client CPU; 2: its two event loops on the two cores)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -437,7 +452,7 @@ def main() -> int:
         with ConnectionSampler(workers, port) as sampler:
             if args.client == "wrk":
                 count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
-                    url, bodies, args.clients, args.close
+                    url, bodies, args.clients, args.close, args.wrk_threads
                 )
             else:
                 latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
@@ -461,6 +476,7 @@ def main() -> int:
     mib = 1024 * 1024
     print(
         f"policyc serve: {args.workers} workers, {args.clients} clients ({args.client}"
+        f"{f' -t{args.wrk_threads}' if args.client == 'wrk' else ''}"
         f"{', a connection per request' if args.close else ''}), "
         f"{count} evaluations of random {POLICY_ID} cases on loopback"
     )
