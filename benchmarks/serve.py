@@ -270,8 +270,8 @@ def _event_loop_runner() -> Any:
     return uvloop.run
 
 
-_WRK_TIME = re.compile(r"([\d.]+)(us|ms|s)\b")
-_WRK_SCALE = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+_WRK_TIME = re.compile(r"([\d.]+)(us|ms|s|m|h)\b")  # wrk's units: 1.02m is a minute and a bit
+_WRK_SCALE = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def _wrk_seconds(text: str) -> float:
