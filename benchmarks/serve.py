@@ -505,6 +505,25 @@ def main() -> int:
         f"  server RSS  {rss_start / mib:.1f} MiB after warm-up, "
         f"{rss_end / mib:.1f} MiB at the end ({(rss_end - rss_start) / mib:+.1f} MiB)"
     )
+    cores = os.cpu_count() or 1
+    per_request = (cpu_used + own_used) / count  # server and client CPU, on the same cores
+    # the cores are shared by server and client; the server uses at most a core per worker
+    ceiling = min(cores / per_request, args.workers / (cpu_used / count))
+    print(
+        f"  goals       ≥ 2,000 evaluations/s: {'met' if count / seconds >= 2000 else 'missed'}; "
+        f"p99 ≤ 25 ms: {'met' if p99 <= 0.025 else 'missed'}; "
+        f"0 errors: {'met' if not errors else 'missed'}"
+    )
+    print(
+        f"  the bound   {per_request * 1000:.2f} ms of CPU per request (server and client) on "
+        f"{cores} cores: at most {ceiling:,.0f} requests/s, so {args.clients} clients wait at "
+        f"least {args.clients / ceiling * 1000:.1f} ms on average (Little's law)"
+    )
+    if load[0] > 0.5:
+        print(
+            f"  note        the machine was busy (load {load[0]:.2f}): the wall-clock figures "
+            "are the other processes' as much as the server's; the CPU figures hold"
+        )
     return 1 if errors else 0
 
 
