@@ -145,6 +145,24 @@ def test_connections_silent_for_a_window_are_not_counted(
     assert len(first.seen) == 1
 
 
+def test_many_connections_may_be_a_thirty_second_over_their_share(tmp_path: Path) -> None:
+    path = create_file(str(tmp_path))
+    clock = Clock()
+    worker = Balancer(answer_ok, Shares(path, pid=1001, alive=lambda pid: True), clock)
+    other = Shares(path, pid=1002, alive=lambda pid: True)  # its count published by hand
+    for port in range(1, 104):
+        request(worker, port)
+    clock.now += INTERVAL
+    other.publish(97, clock.now)
+    # 103 against 97: share ceil(200 / 2) = 100, slack 100 // 32 = 3: 103 is not over 103
+    assert CLOSE not in request(worker, 1)
+    request(worker, 104)
+    clock.now += INTERVAL
+    other.publish(96, clock.now)
+    # 104 against 96: 104 is over 103
+    assert CLOSE in request(worker, 2)
+
+
 def test_one_worker_has_no_balancer(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(balance.BALANCE_VARIABLE, raising=False)
     assert Balancer.from_environment(answer_ok) is answer_ok

@@ -11,9 +11,10 @@ a slot per worker: the worker's pid, how many connections it answered in the las
 and when it last wrote them. Each worker's `Balancer`, the outermost ASGI layer, notes every
 request's client — (host, port), one connection; uvicorn runs without proxy headers so that it
 is the peer's own — and at most every INTERVAL seconds publishes its count and reads the others'.
-A worker holding more than its share, ceil(total / workers alive), answers the request in hand
-with `Connection: close` (any HTTP/1.1 client then opens a new connection, which the kernel
-hands to whichever worker accepts first), at most one each INTERVAL: the counts walk to even
+A worker holding more than its share, ceil(total / workers alive) (from 32 connections each,
+more than 1/32 over it), answers the request in hand with `Connection: close` (any HTTP/1.1
+client then opens a new connection, which the kernel hands to whichever worker accepts
+first), at most one each INTERVAL: the counts walk to even
 (6 / 44 → 25 / 25 within about a second under load). A slot not written for STALE seconds
 counts 0 connections while its process lives (a worker with no clients writes nothing), and
 not at all once its process is gone; a new worker takes a free or dead one's slot.
@@ -39,6 +40,8 @@ BALANCE_VARIABLE = "POLICYC_SERVE_BALANCE"
 WINDOW = 1.0  # s: a connection counts while it sent a request this recently
 INTERVAL = 0.02  # s: between two looks at the counts (so at most one close each)
 STALE = 0.5  # s: a slot not written this long counts 0 connections
+SLACK = 32  # a worker may hold share // SLACK over its share (none below 32 connections each),
+# so that many connections' counts, a little noisy, do not keep some reconnecting
 _SLOT = struct.Struct("<qqd")  # pid, connections, time.monotonic() of the write (24 bytes)
 SLOTS = 64  # as many as serve's MAX_WORKERS
 
@@ -158,7 +161,8 @@ class Balancer:
             del self.seen[client]
         count = len(self.seen)
         self.shares.publish(count, now)
-        return count > self.shares.share(now)
+        share = self.shares.share(now)
+        return count > share + share // SLACK
 
 
 def remove_file(path: Path) -> None:
