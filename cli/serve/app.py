@@ -51,7 +51,7 @@ def app_from_environment() -> ASGIApp:
     The objects built so far — the compiled policies, the app — live as long as the worker:
     they are moved out of the garbage collector's generations (`gc.freeze`), so that its full
     collections, which come every few thousand requests, no longer walk them (measured in
-    process: a full collection's pause 80 → 17 ms)."""
+    process on a busy machine: a full collection 39 → 9 ms of CPU)."""
     paths = json.loads(os.environ.get(PATHS_VARIABLE, '["policies"]'))
     app = create_app([Path(p) for p in paths])
     served = Balancer.from_environment(FastEvaluate(app, app.state.catalog))
