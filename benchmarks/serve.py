@@ -153,6 +153,17 @@ def worker_cpu(worker: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
+def waited_for_core(worker: psutil.Process) -> float:
+    """Seconds the worker's threads have spent runnable but waiting for a core (Linux's
+    /proc/PID/task/*/schedstat, second field; 0 elsewhere): a worker waiting holds up every
+    request queued on it, which is the latency's tail on a busy machine."""
+    total = 0
+    for stat in Path(f"/proc/{worker.pid}/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(stat.read_text().split()[1])
+    return total / 1e9
+
+
 def fast_parts(worker: psutil.Process) -> str:
     """Which of uvloop's and httptools' compiled modules the worker has loaded."""
     paths = [m.path for m in worker.memory_maps()]
@@ -449,6 +460,7 @@ def main() -> int:
         load = os.getloadavg()
         cpu_start, own_start = server_cpu(process), time.process_time()
         worker_start = [worker_cpu(w) for w in workers]
+        wait_start = [waited_for_core(w) for w in workers]
         with ConnectionSampler(workers, port) as sampler:
             if args.client == "wrk":
                 count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
@@ -464,6 +476,7 @@ def main() -> int:
             own_used if args.client == "wrk" else time.process_time() - own_start,
         )
         worker_used = [worker_cpu(w) - b for w, b in zip(workers, worker_start, strict=True)]
+        worker_waited = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
         rss_end = server_rss(process)
     finally:
         server.terminate()
@@ -496,6 +509,11 @@ def main() -> int:
     print(
         f"  workers     {parts}; CPU each {' / '.join(f'{u:.1f}' for u in worker_used)} s "
         f"(requests in about that ratio)"
+    )
+    print(
+        f"  waiting     each worker runnable but without a core "
+        f"{' / '.join(f'{w:.1f}' for w in worker_waited)} s of the {seconds:.1f} s "
+        f"(the other processes', the client's and each other's turns)"
     )
     print(f"  connections per worker: {sampler.summary(args.clients)}")
     print(f"  errors      {errors}")
