@@ -4,7 +4,10 @@ Starts `policyc serve policies --workers 2` (uvicorn with httptools and uvloop, 
 on a free 127.0.0.1 port, warms it up, then posts each of the random bodies once over a fixed
 number of keep-alive connections, each sending its next body as soon as its answer is in, and
 prints throughput, latency p50/p99/max, errors, the CPU the server used per evaluation and its
-memory (the uvicorn process and its workers, RSS) after the warm-up and at the end.
+memory (the uvicorn process and its workers, RSS) after the warm-up and at the end. Per worker:
+whether uvloop and httptools are loaded, its CPU during the run (requests are in about that
+ratio), and how the clients' connections were shared between the workers (sampled every 0.25 s;
+an uneven share is a long wait for the fuller worker's clients: serve/balance.py evens it).
 
     .venv/bin/pip install -q '.[bench]' && apt-get install wrk
     .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
@@ -21,7 +24,11 @@ The goals (issue 13) on a 2-core machine: ≥ 2,000 evaluations/s, p99 ≤ 25 ms
 memory growth. With 50 clients always waiting, Little's law ties the two: latency ≈ 50 /
 throughput, so p99 ≤ 25 ms needs about 3,000/s. The client runs on the same machine and takes
 CPU from the server: the load average printed beside the figures says how busy the machine
-already was, and the server's CPU per evaluation what two free cores would serve.
+already was (above about 0.5 the wall-clock figures are the other processes' as much as the
+server's), and the server's CPU per evaluation what two free cores would serve. The bound,
+then: two cores give 2,000 ms of CPU a second to the server (CPU per evaluation) and the client
+(its ms per request) together, so throughput ≤ 2,000 / (server + client ms), and the mean latency
+is 50 clients / throughput; p99 can only come below 25 ms when that mean is well below it.
 """
 
 from __future__ import annotations
@@ -129,6 +136,92 @@ def server_cpu(process: psutil.Process) -> float:
     return total
 
 
+def workers_of(process: psutil.Process) -> list[psutil.Process]:
+    """uvicorn's worker processes (multiprocessing's spawned children, not its tracker)."""
+    import psutil
+
+    found = []
+    for child in process.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if any("spawn_main" in part for part in child.cmdline()):
+                found.append(child)
+    return found or [process]  # one worker: uvicorn serves in the process itself
+
+
+def worker_cpu(worker: psutil.Process) -> float:
+    times = worker.cpu_times()
+    return float(times.user + times.system)
+
+
+def waited_for_core(worker: psutil.Process) -> float:
+    """Seconds the worker's threads have spent runnable but waiting for a core (Linux's
+    /proc/PID/task/*/schedstat, second field; 0 elsewhere): a worker waiting holds up every
+    request queued on it, which is the latency's tail on a busy machine."""
+    total = 0
+    for stat in Path(f"/proc/{worker.pid}/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(stat.read_text().split()[1])
+    return total / 1e9
+
+
+def fast_parts(worker: psutil.Process) -> str:
+    """Which of uvloop's and httptools' compiled modules the worker has loaded."""
+    paths = [m.path for m in worker.memory_maps()]
+    found = [name for name, mark in (("uvloop", "/uvloop/"), ("httptools", "/httptools/"))
+             if any(mark in path for path in paths)]  # fmt: skip
+    return " + ".join(found) or "neither uvloop nor httptools"
+
+
+class ConnectionSampler:
+    """Counts each worker's established connections on `port` every `every` seconds, in a
+    thread, while the load runs: how the clients' connections are shared between workers."""
+
+    def __init__(self, workers: list[psutil.Process], port: int, every: float = 0.25):
+        import threading
+
+        self.workers, self.port, self.every = workers, port, every
+        self.samples: list[list[int]] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _count(self, worker: psutil.Process) -> int:
+        import psutil
+
+        try:
+            connections = worker.net_connections(kind="tcp")
+        except psutil.Error:
+            return 0
+        return sum(1 for c in connections if c.laddr and c.laddr.port == self.port
+                   and c.status == psutil.CONN_ESTABLISHED)  # fmt: skip
+
+    def _run(self) -> None:
+        while not self.done.wait(self.every):
+            self.samples.append([self._count(w) for w in self.workers])
+
+    def __enter__(self) -> ConnectionSampler:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def summary(self, clients: int) -> str:
+        """The shares at the first sample, and over the samples with every client connected,
+        the commonest and the most uneven ("first 6 / 44; all 50 connected: mostly 25 / 25,
+        at worst 24 / 26")."""
+        if not self.samples:
+            return "no sample (a run shorter than the sampling interval)"
+        full = [tuple(s) for s in self.samples if sum(s) == clients]
+        said = f"first {' / '.join(map(str, self.samples[0]))}"
+        if full:
+            common = max(set(full), key=full.count)
+            uneven = max(full, key=lambda s: max(s) - min(s))
+            said += (f"; all {clients} connected ({len(full)} samples): mostly "
+                     f"{' / '.join(map(str, common))}, at worst {' / '.join(map(str, uneven))}")
+        return said
+
+
 def server_rss(process: psutil.Process) -> int:
     import psutil
 
@@ -188,8 +281,8 @@ def _event_loop_runner() -> Any:
     return uvloop.run
 
 
-_WRK_TIME = re.compile(r"([\d.]+)(us|ms|s)\b")
-_WRK_SCALE = {"us": 1e-6, "ms": 1e-3, "s": 1.0}
+_WRK_TIME = re.compile(r"([\d.]+)(us|ms|s|m|h)\b")  # wrk's units: 1.02m is a minute and a bit
+_WRK_SCALE = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def _wrk_seconds(text: str) -> float:
@@ -208,13 +301,14 @@ def _lua_long_string(text: str) -> str:
 
 
 def drive_wrk(
-    url: str, bodies: list[bytes], clients: int, close: bool = False
+    url: str, bodies: list[bytes], clients: int, close: bool = False, threads: int = 1
 ) -> tuple[int, float, float, float, float, int, list[str], float]:
-    """Post each body once with wrk (one thread, `clients` keep-alive connections, each posting
-    its next body as soon as its answer is in), stopping when every body has been answered:
-    requests, wall time, p50, p99 and max latency (s), errors (non-2xx and socket errors), wrk's
-    lines about them, and wrk's own CPU seconds. `close`: each request on a new connection
-    (`Connection: close`), to see what keep-alive saves."""
+    """Post each body once with wrk (`threads` threads sharing `clients` keep-alive connections,
+    each posting its next body as soon as its answer is in; thread k posts bodies k, k + threads,
+    …), stopping when every body has been answered: requests, wall time, p50, p99 and max
+    latency (s), errors (non-2xx and socket errors), wrk's lines about them, and wrk's own CPU
+    seconds. `close`: each request on a new connection (`Connection: close`), to see what
+    keep-alive saves."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit(
@@ -222,34 +316,44 @@ def drive_wrk(
         )
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "bodies.lua"
-        finished = Path(folder) / "finished"
         literals = ",\n".join(_lua_long_string(b.decode()) for b in bodies)
         script.write_text(
             f"local bodies = {{\n{literals}\n}}\n"
-            f"local finished = {_lua_long_string(str(finished))}\n"
-            "local sent, answered = 0, 0\n"
+            f"local folder = {_lua_long_string(folder)}\n"
+            f"local threads = {threads}\n"
+            "local made, sent, answered, mine = 0, 0, 0, 0\n"
             'local headers = {["Content-Type"] = "application/json"}\n'
             + ('headers["Connection"] = "close"\n' if close else "")
-            + "request = function()\n"
+            + "setup = function(thread)\n"  # in wrk's main state, before each thread's init
+            "  made = made + 1\n"
+            '  thread:set("id", made)\n'
+            "end\n"
+            "init = function(args)\n"
+            "  for i = id, #bodies, threads do mine = mine + 1 end\n"
+            "end\n"
+            "request = function()\n"
+            "  local index = id + (sent % mine) * threads\n"
             "  sent = sent + 1\n"
-            '  return wrk.format("POST", nil, headers, bodies[((sent - 1) % #bodies) + 1])\n'
+            '  return wrk.format("POST", nil, headers, bodies[index])\n'
             "end\n"
             "response = function(status, headers, body)\n"
             "  answered = answered + 1\n"
-            "  if answered == #bodies then\n"
+            "  if answered == mine then\n"
             "    wrk.thread:stop()\n"
-            '    io.open(finished, "w"):close()\n'
+            '    io.open(folder .. "/finished-" .. id, "w"):close()\n'
             "  end\n"
             "end\n",
             encoding="utf-8",
         )
-        # wrk runs for its -d unless interrupted: the script marks when every body has been
-        # answered (and stops sending), and SIGINT ends wrk then, which prints its figures.
+        finished = [Path(folder) / f"finished-{k}" for k in range(1, threads + 1)]
+        # wrk runs for its -d unless interrupted: the script marks when each thread's bodies
+        # have been answered (and it stops sending), and SIGINT ends wrk then, which prints
+        # its figures.
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        command = [wrk, "-t1", f"-c{clients}", "-d3600s", "--timeout", "30s", "--latency",
-                   "-s", str(script), url]  # fmt: skip
+        command = [wrk, f"-t{threads}", f"-c{clients}", "-d3600s", "--timeout", "30s",
+                   "--latency", "-s", str(script), url]  # fmt: skip
         with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
-            while not finished.exists() and process.poll() is None:
+            while not all(f.exists() for f in finished) and process.poll() is None:
                 time.sleep(0.005)
             process.send_signal(signal.SIGINT)
             out, _ = process.communicate()
@@ -299,6 +403,10 @@ def main() -> int:
     parser.add_argument(
         "--close", action="store_true", help="wrk: a new connection per request (no keep-alive)"
     )
+    parser.add_argument(
+        "--wrk-threads", type=int, default=1,
+        help="wrk's threads (1: the least client CPU; 2: its two event loops on the two cores)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -345,22 +453,30 @@ def main() -> int:
         process = psutil.Process(server.pid)
         run = _event_loop_runner()
         run(drive(url, warmup, args.clients))  # every worker has answered a few
+        time.sleep(1.5)  # the workers' balance forgets the warm-up's connections (1 s window)
+        workers = workers_of(process)
+        parts = ", ".join(sorted({fast_parts(w) for w in workers}))
         rss_start = server_rss(process)
         load = os.getloadavg()
         cpu_start, own_start = server_cpu(process), time.process_time()
-        if args.client == "wrk":
-            count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
-                url, bodies, args.clients, args.close
-            )
-        else:
-            latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
-            count = len(latencies)
-            p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
-            slowest = max(latencies)
+        worker_start = [worker_cpu(w) for w in workers]
+        wait_start = [waited_for_core(w) for w in workers]
+        with ConnectionSampler(workers, port) as sampler:
+            if args.client == "wrk":
+                count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
+                    url, bodies, args.clients, args.close, args.wrk_threads
+                )
+            else:
+                latencies, errors, problems, seconds = run(drive(url, bodies, args.clients))
+                count = len(latencies)
+                p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+                slowest = max(latencies)
         cpu_used, own_used = (
             server_cpu(process) - cpu_start,
             own_used if args.client == "wrk" else time.process_time() - own_start,
         )
+        worker_used = [worker_cpu(w) - b for w, b in zip(workers, worker_start, strict=True)]
+        worker_waited = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
         rss_end = server_rss(process)
     finally:
         server.terminate()
@@ -373,6 +489,7 @@ def main() -> int:
     mib = 1024 * 1024
     print(
         f"policyc serve: {args.workers} workers, {args.clients} clients ({args.client}"
+        f"{f' -t{args.wrk_threads}' if args.client == 'wrk' else ''}"
         f"{', a connection per request' if args.close else ''}), "
         f"{count} evaluations of random {POLICY_ID} cases on loopback"
     )
@@ -389,6 +506,16 @@ def main() -> int:
         f"{args.workers * count / cpu_used:,.0f}/s); client {own_used:.1f} s in all "
         f"({own_used / count * 1000:.2f} ms per request)"
     )
+    print(
+        f"  workers     {parts}; CPU each {' / '.join(f'{u:.1f}' for u in worker_used)} s "
+        f"(requests in about that ratio)"
+    )
+    print(
+        f"  waiting     each worker runnable but without a core "
+        f"{' / '.join(f'{w:.1f}' for w in worker_waited)} s of the {seconds:.1f} s "
+        f"(the other processes', the client's and each other's turns)"
+    )
+    print(f"  connections per worker: {sampler.summary(args.clients)}")
     print(f"  errors      {errors}")
     for problem in problems:
         print(f"    {problem}")
@@ -396,6 +523,25 @@ def main() -> int:
         f"  server RSS  {rss_start / mib:.1f} MiB after warm-up, "
         f"{rss_end / mib:.1f} MiB at the end ({(rss_end - rss_start) / mib:+.1f} MiB)"
     )
+    cores = os.cpu_count() or 1
+    per_request = (cpu_used + own_used) / count  # server and client CPU, on the same cores
+    # the cores are shared by server and client; the server uses at most a core per worker
+    ceiling = min(cores / per_request, args.workers / (cpu_used / count))
+    print(
+        f"  goals       ≥ 2,000 evaluations/s: {'met' if count / seconds >= 2000 else 'missed'}; "
+        f"p99 ≤ 25 ms: {'met' if p99 <= 0.025 else 'missed'}; "
+        f"0 errors: {'met' if not errors else 'missed'}"
+    )
+    print(
+        f"  the bound   {per_request * 1000:.2f} ms of CPU per request (server and client) on "
+        f"{cores} cores: at most {ceiling:,.0f} requests/s, so {args.clients} clients wait at "
+        f"least {args.clients / ceiling * 1000:.1f} ms on average (Little's law)"
+    )
+    if load[0] > 0.5:
+        print(
+            f"  note        the machine was busy (load {load[0]:.2f}): the wall-clock figures "
+            "are the other processes' as much as the server's; the CPU figures hold"
+        )
     return 1 if errors else 0
 
 

@@ -2,13 +2,15 @@
 
 `create_app(paths)` compiles the policies once and returns the Starlette app; uvicorn's workers
 build theirs through `app_from_environment`, which reads the folders `serve` put in
-POLICYC_SERVE_PATHS, with the evaluate route's short way in front (`policyc.serve.fast`).
+POLICYC_SERVE_PATHS, with the evaluate route's short way in front (`policyc.serve.fast`) and,
+with several workers, the sharing of connections between them (`policyc.serve.balance`).
 A request never gets a traceback: API paths answer JSON errors, pages answer an HTML page, and
 anything unforeseen is a 500 with one line (and a bug to fix).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -27,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from policyc.compiler.i18n import _, language_from_header, use_language
 from policyc.serve import api, web
+from policyc.serve.balance import Balancer
 from policyc.serve.catalog import Catalog, load_catalog
 from policyc.serve.evaluate import MAX_BODY_BYTES, RequestError
 from policyc.serve.fast import FastEvaluate
@@ -43,10 +46,18 @@ def create_app(paths: Sequence[Path]) -> Starlette:
 
 
 def app_from_environment() -> ASGIApp:
-    """The factory uvicorn's workers call (the folders come as a JSON list in the environment)."""
+    """The factory uvicorn's workers call (the folders come as a JSON list in the environment).
+
+    The objects built so far — the compiled policies, the app — live as long as the worker:
+    they are moved out of the garbage collector's generations (`gc.freeze`), so that its full
+    collections, which come every few thousand requests, no longer walk them (measured in
+    process on a busy machine: a full collection 39 → 9 ms of CPU)."""
     paths = json.loads(os.environ.get(PATHS_VARIABLE, '["policies"]'))
     app = create_app([Path(p) for p in paths])
-    return FastEvaluate(app, app.state.catalog)
+    served = Balancer.from_environment(FastEvaluate(app, app.state.catalog))
+    gc.collect()
+    gc.freeze()
+    return served
 
 
 def build_app(catalog: Catalog) -> Starlette:

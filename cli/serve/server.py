@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _, ngettext
+from policyc.serve.balance import BALANCE_VARIABLE, create_file, remove_file
 from policyc.serve.catalog import load_catalog
 
 MAX_WORKERS = 64
@@ -47,16 +49,29 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
         sys.stderr.write(_("policyc: warning: {host} is reachable from other machines\n").format(
             host=host,
         ))
-    uvicorn.run(
-        "policyc.serve.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        timeout_keep_alive=30,  # a client's pooled connection outlives a busy moment
-        log_level="warning",
-    )
+    balance = None
+    if workers > 1:
+        with contextlib.suppress(OSError):  # no temporary folder: the workers serve unbalanced
+            balance = create_file()
+    if balance is not None:
+        os.environ[BALANCE_VARIABLE] = str(balance)
+    try:
+        uvicorn.run(
+            "policyc.serve.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            # scope["client"] is the peer itself: the balance counts connections by it, and no
+            # route reads a client's address (X-Forwarded-For is for logs, and there are none)
+            proxy_headers=False,
+            timeout_keep_alive=30,  # a client's pooled connection outlives a busy moment
+            log_level="warning",
+        )
+    finally:
+        if balance is not None:
+            remove_file(balance)
     return 0
 
 
