@@ -189,6 +189,15 @@ class CaseLoader:
                         f"CREATE VIEW raw AS SELECT rowid + 1 AS {LINE}, * FROM raw_text"
                     )
                 columns = self.con.execute("DESCRIBE raw").fetchall()
+                if kind == "csv" and [str(c[0]) for c in columns[1:]] != csv_header(path):
+                    # DuckDB guessed another dialect or header: a row of another length
+                    # (one cell short or over) does that; say which row
+                    ragged = ragged_row(path)
+                    if ragged is not None:
+                        raise InputError(
+                            _("{path}: cannot read the cases: {first_line_exc}").format(
+                                path=path, first_line_exc=ragged,
+                            ))
                 self.count = int(self._one("SELECT count(*) FROM raw"))
             except duckdb.Error as exc:
                 raise InputError(_("{path}: cannot read the cases: {first_line_exc}").format(
@@ -377,9 +386,24 @@ class CaseLoader:
                 select.append(f"{sql} AS {ident(target)}")
         self.types = {c.source: (c.width, c.scale) for c in columns.values()}
         self.con.execute(f"CREATE VIEW cases AS SELECT {', '.join(select)} FROM raw")
-        problems = self._required_given(columns) + self._parts_fit()
+        problems = self._required_given(columns) + self._parts_fit() + self._ids_once()
         if problems:
             raise BatchError(self._problems(problems))
+
+    def _ids_once(self) -> list[str]:
+        """An `id` given to two rows is refused: the results name each case by its id."""
+        if not self.has_id:
+            return []
+        rows = self.con.execute(
+            f"SELECT {_raw('id')}, min({LINE}), arg_min({LINE}, {LINE}, 2)[2] FROM raw "
+            f"WHERE {_raw('id')} IS NOT NULL GROUP BY ALL HAVING count(*) > 1 "
+            f"ORDER BY 2 LIMIT {MAX_PROBLEMS + 1}"
+        ).fetchall()
+        return [
+            _("row {second}, column `id`: `{id}` is row {first}'s id too: each case needs its "
+              "own").format(id=case_id, first=first, second=second)
+            for case_id, first, second in rows
+        ]
 
     def _required_given(self, columns: dict[str, _Column]) -> list[str]:
         """A row that leaves a required input empty is refused, as a case file is."""
@@ -816,6 +840,34 @@ def first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
+def csv_header(path: Path) -> list[str]:
+    """The names in the CSV file's first line (a UTF-8 BOM dropped), [] when unreadable."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+
+
+def ragged_row(path: Path) -> str | None:
+    """The first row of the CSV file at `path` with more or fewer cells than its header has
+    names, said with its row number (data rows count from 1, as every batch message does);
+    None when every row has the header's length. Reads row by row: linear in the file."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle)
+            header = next(rows, [])
+            for number, row in enumerate(rows, 1):
+                if row and len(row) != len(header):
+                    return _(
+                        "row {row} has {cells} cells but the header has {columns} columns: "
+                        "every row needs a cell per column (an empty one for no value)"
+                    ).format(row=number, cells=len(row), columns=len(header))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    return None
+
+
 def why_unreadable(path: Path, exc: BaseException) -> str:
     """Why DuckDB could not read the case file at `path`, in the user's words where the cause
     is a known fault of the file: a CSV whose lines end both in CRLF (Windows, Excel) and in LF
@@ -834,4 +886,7 @@ def why_unreadable(path: Path, exc: BaseException) -> str:
                         "its lines end both in CRLF (Windows) and in LF (line {line} is the "
                         "first that ends in LF alone): save it with one kind of line end"
                     ).format(line=first_lf)
+        ragged = ragged_row(path)
+        if ragged is not None:
+            return ragged
     return first_line(exc)
