@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from policyc.case_files import Node
 
 _FORMAT = b"policyc-case-1"
+_MOST_NODES = 100_000  # a case this large is parsed each time (a case file holds at most 5 MB)
 
 
 def _code_signature() -> bytes:
@@ -72,19 +73,29 @@ def load(text: str, path: str) -> Node | None:
 
 
 def store(text: str, path: str, node: Node) -> None:
-    """Keep the parse of a YAML case that read without a problem."""
+    """Keep the parse of a YAML case that read without a problem. A case whose anchors share a
+    part (`*a`) is not kept: written out, nine levels of ten references are a billion values."""
+    if cache.cache_dir() is None:
+        return  # caching is off: nothing to encode
     try:
-        body = marshal.dumps(_encode(node))
-    except (ValueError, TypeError):
+        body = marshal.dumps(_encode(node, set()))
+    except (ValueError, TypeError, _Shared):
         return
     cache.store_entry(_name(text, path), body)
 
 
-def _encode(node: Node) -> tuple[Any, ...]:
-    return (_encode_value(node.value), node.where.line, node.where.column, node.text)
+class _Shared(Exception):
+    """A node reached twice (a YAML alias): the case is parsed again each time instead."""
 
 
-def _encode_value(value: Any) -> Any:
+def _encode(node: Node, seen: set[int]) -> tuple[Any, ...]:
+    if id(node) in seen or len(seen) > _MOST_NODES:
+        raise _Shared
+    seen.add(id(node))
+    return (_encode_value(node.value, seen), node.where.line, node.where.column, node.text)
+
+
+def _encode_value(value: Any, seen: set[int]) -> Any:
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, Decimal):
@@ -92,9 +103,9 @@ def _encode_value(value: Any) -> Any:
     if isinstance(value, date):
         return ("t", value.isoformat())
     if isinstance(value, dict):
-        return ("m", tuple((key, _encode(item)) for key, item in value.items()))
+        return ("m", tuple((key, _encode(item, seen)) for key, item in value.items()))
     if isinstance(value, list):
-        return ("l", tuple(_encode(item) for item in value))
+        return ("l", tuple(_encode(item, seen) for item in value))
     raise TypeError(type(value))  # not a value a case file holds: not kept
 
 

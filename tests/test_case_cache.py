@@ -100,3 +100,16 @@ def test_a_tampered_entry_is_parsed_again(
     monkeypatch.setattr(yaml, "compose", spy)
     assert read_case_file(case, remember=True) == first
     assert parsed  # the damaged entry was not used
+
+
+def test_a_case_whose_anchors_share_parts_is_not_kept(tmp_path: Path, cache_folder: Path) -> None:
+    """Written out, nine levels of ten references are a billion values: such a case is parsed
+    each time (PyYAML shares the parts), never expanded into an entry."""
+    lines = ['a0: &a0 "lol"'] + [
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 10)
+    ]
+    case = tmp_path / "case.yaml"
+    case.write_text("description:\n" + "".join(f"  {line}\n" for line in lines), encoding="utf-8")
+    node = read_case_file(case, remember=True)
+    assert node.value["description"].value["a0"].value == "lol"
+    assert kept(cache_folder) == []
