@@ -21,6 +21,7 @@ from policyc.compiler.errors import did_you_mean
 from policyc.compiler.i18n import _
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
+from policyc.percent_values import bare_percent_problem
 from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
 
@@ -224,6 +225,9 @@ def read_quantity(
             + note
         )
     dims = info.type.dims if not series else info.measure.dims
+    problem = bare_percent_problem(info, value)  # `5.5%`, never a bare 0.055
+    if problem:
+        raise FieldError(problem)
     try:
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:

@@ -186,6 +186,10 @@ class _Builder(ExpressionBuilder):
         by = str(c[1]) if c[1] is not None else ""
         return n.TypeExpr("named", c[0], by, self._span(meta))
 
+    def percent_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
+        """`input 裁员率: %`: a ratio, the measure `%` (a case writes `5.5%`)."""
+        return n.TypeExpr("named", "%", span=self._span(meta))
+
     def series_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
         return n.TypeExpr("series", c[0], span=self._span(meta))
 
