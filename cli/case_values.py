@@ -19,9 +19,9 @@ from policyc.case_words import as_written, shown_value, yes_no_note
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 from policyc.compiler.errors import did_you_mean
 from policyc.compiler.i18n import _
+from policyc.percent_values import bare_percent_problem, needs_sign
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
-from policyc.percent_values import bare_percent_problem
 from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
 
@@ -130,6 +130,8 @@ def describe_input(info: InputInfo, policy: CheckedPolicy) -> str:
             members=members,
             measure=measure,
         )
+    if needs_sign(info):
+        return _("a percentage with its sign, as in `5.5%`")
     return _("a number of {measure} (a bare number is read in {bare})").format(
         measure=measure or _("plain units"), bare=measure or _("units")
     )

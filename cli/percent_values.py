@@ -18,14 +18,22 @@ from policyc.compiler.i18n import _
 if TYPE_CHECKING:
     from policyc.compiler.checked import InputInfo
 
+# What the JSON Schema of a case file allows for a `%` input (cli/schema.py).
+PERCENT_PATTERN = r"^\s*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*%\s*$"
 _BARE = re.compile(r"\s*[+-]?[\d,]*\.?\d+\s*")
+
+
+def needs_sign(info: InputInfo) -> bool:
+    """Whether the input is declared `%`, so that a case writes its value with the sign (a
+    batch reads no such column in SQL alone: every value goes through the per-case reader)."""
+    return info.decl.type.kind == "named" and info.measure is not None and info.measure.name == "%"
 
 
 def bare_percent_problem(info: InputInfo, value: object) -> str:
     """The message refusing `value` for the input `info`, or "" when it is fine: the input is not
     declared `%` (a target's reported figure keeps the bare reading: 6 for `7.5%` is 6%), or the
     value carries its sign (`5.5%`, `5.5 ％`)."""
-    if info.decl.type.kind != "named" or info.measure is None or info.measure.name != "%":
+    if not needs_sign(info):
         return ""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         text = str(value)

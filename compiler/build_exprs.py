@@ -2,7 +2,8 @@
 literals, references, calls and aggregates, tiers, schedules, progressive scales, dated values.
 
 `BOUND_OPS` says how each boundary word compares (以上/以下/以内/满/不高于 include the value; 超过/
-不满/未满/低于 exclude it; the words are compiler/bounds.py's table); `ExpressionBuilder` holds one method per expression rule of the grammar.
+不满/未满/低于 exclude it; the words are compiler/bounds.py's table); `ExpressionBuilder` holds
+one method per expression rule of the grammar.
 """
 
 from __future__ import annotations
