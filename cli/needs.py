@@ -177,6 +177,12 @@ def inputs_read(
             if chosen is not None:
                 visit(expr.then if chosen else expr.otherwise)
                 return
+        if isinstance(expr, n.Index):  # 救助比例[类别], 安居补贴标准[学历, 档]: the keys given
+            from policyc.compiler.table_keys import key_reads
+
+            for key, reads in key_reads(policy, expr):
+                if reads:
+                    visit(n.Ref(key, expr.span))
         if isinstance(expr, n.Ref | n.Index):
             if expr.name in policy.inputs:
                 found.setdefault(expr.name)

@@ -102,7 +102,8 @@ class ExpressionBuilder(BuilderBase):
         return n.Aggregate(str(c[0]), c[1], "", c[2], self._span(meta))
 
     def index(self, meta: Meta, c: list[Any]) -> n.Index:
-        return n.Index(str(c[0]), c[1], self._span(meta))
+        keys = tuple(k for k in c[1:] if k is not None)
+        return n.Index(str(c[0]), keys[0], self._span(meta), keys[1:])
 
     def true(self, meta: Meta, c: list[Any]) -> n.BoolLit:
         return n.BoolLit(True, self._span(meta))
