@@ -24,7 +24,7 @@ from policyc.grammar import grammar_text
 # a file whose AST is in the parse cache never needs it (a third of `policyc check`'s start).
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
-    from lark.exceptions import UnexpectedInput
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 # Lark's strict mode (terminal collisions, shift/reduce conflicts as errors) needs `interegular`,
 # which the base install does not bring; the grammar is fixed and shipped, so the strict build
@@ -328,15 +328,15 @@ class _UnknownBound:
         )
 
 
-def _unknown_bound(exc: UnexpectedInput) -> _UnknownBound | None:
+def _unknown_bound(exc: UnexpectedToken) -> _UnknownBound | None:
     """The unknown boundary word `exc` stopped at, when a boundary word was accepted there."""
     from policyc.compiler.bounds import ALL_WORDS, looks_like_bound, nearest_word
 
-    token = getattr(exc, "token", None)
-    if token is None or token.type != "NAME":
+    token = exc.token
+    if token.type != "NAME":
         return None
     # Lark's `accepts` leaves the boundary words out (they are names too); `expected` keeps them.
-    accepted = set(_terminal_words([*(getattr(exc, "accepts", None) or ()), *exc.expected]))
+    accepted = set(_terminal_words([*(exc.accepts or ()), *exc.expected]))
     if not any(f"`{word}`" in accepted for word in ALL_WORDS):
         return None
     word = re.split(r"\d", str(token.value), maxsplit=1)[0]  # `不大于5` lexes as one name
