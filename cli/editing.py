@@ -152,8 +152,10 @@ def _symbols(file: n.PolicyFile) -> dict[str, list[Symbol]]:
             text = f"**{member.label}**: a member of enum {enum.name.text}"
             add(member.label, "member", member.span, f"{text}\n\n{member.description}".rstrip())
     for table_decl in file.tables:
-        rows = "\n".join(f"- {label}: {q.number} {q.measure}" for label, q in table_decl.rows)
-        title = f"**table {table_decl.name.text}** by {table_decl.by.text}"
+        rows = "\n".join(
+            f"- {', '.join(keys)}: {q.number} {q.measure}" for keys, q in table_decl.cells()
+        )
+        title = f"**table {table_decl.name.text}** by {', '.join(table_decl.enums)}"
         add(table_decl.name.text, "table", table_decl.name.span, f"{title}\n\n{rows}")
     for reading in file.readings:
         options = "\n".join(f"- `{o.name}` {o.text}" for o in reading.options)

@@ -131,3 +131,13 @@ def test_the_schema_asks_for_the_sign(policy: CompiledPolicy) -> None:
 def test_fmt_keeps_a_percent_input() -> None:
     text = 'input 裁员率: % optional "上年度裁员率"\n'
     assert format_text(text) == text
+
+
+def test_the_web_form_asks_for_the_sign(policy: CompiledPolicy) -> None:
+    pytest.importorskip("starlette")
+    from policyc.serve.web import _form
+
+    html = _form("p", policy, {}, [], {}, []).body.decode("utf-8")
+    assert "上年度裁员率（带百分号，如 5.5%）" in html
+    assert "不带单位按 % 计" not in html
+    assert "不带单位按 元 计" in html  # other quantities keep their hint

@@ -217,3 +217,13 @@ def test_one_key_tables_are_unchanged(policies: PolicyFactory, tmp_path: Path) -
     assert [keys for keys, _ in table_decl.cells()] == [("本科",), ("硕士研究生",), ("博士研究生",)]
     (result,) = [r for r in policy.evaluate({"学历": "硕士研究生"}, ON) if r.info.name == "r"]
     assert result.amount == Quantity.of(2, "元")
+
+
+def test_the_language_server_shows_every_row(tmp_path: Path) -> None:
+    from policyc.editing import Document
+
+    document = Document(str(tmp_path / "p.policy"))
+    document.update(ENUMS + table())
+    (symbol,) = document.symbols["安居补贴标准"]
+    assert symbol.hover.startswith("**table 安居补贴标准** by 学历, 工作年限档")
+    assert "- 硕士研究生, 满3年: 3.6 万元" in symbol.hover
