@@ -46,6 +46,7 @@ from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
+from policyc.percent_values import needs_sign
 from policyc.problems import Problem, ProblemsError
 from policyc.runtime.quantity import Measure, Quantity
 
@@ -476,6 +477,8 @@ class CaseLoader:
         # Checked as it was read (JSON Lines) and written in stored units, or a true boolean.
         if column.stored or (tkind == "bool" and kind == "BOOLEAN"):
             column.fast = "TRUE"
+        elif needs_sign(info):  # `5.5%`, never a bare number: read as a case file reads it
+            column.fast = "FALSE"
         elif tkind in ("quantity", "keyed") and (
             kind in NUMERIC_TYPES or _decimal_scale(kind) >= 0
         ):

@@ -18,6 +18,7 @@ from policyc.case_words import as_written, shown_value, yes_no_note
 from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import InputView, RunView
+from policyc.percent_values import bare_percent_problem, needs_sign
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
@@ -134,6 +135,8 @@ def describe_input(info: InputInfo | InputView, policy: CheckedPolicy | RunView)
             members=members,
             measure=measure,
         )
+    if needs_sign(info):
+        return _("a percentage with its sign, as in `5.5%`")
     return _("a number of {measure} (a bare number is read in {bare})").format(
         measure=measure or _("plain units"), bare=measure or _("units")
     )
@@ -229,6 +232,9 @@ def read_quantity(
             + note
         )
     dims = info.type.dims if not series else info.measure.dims
+    problem = bare_percent_problem(info, value)  # `5.5%`, never a bare 0.055
+    if problem:
+        raise FieldError(problem)
     try:
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:

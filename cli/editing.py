@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from policyc.compiler import nodes as n
+from policyc.compiler.bounds import BOUNDS, Bound
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.lexer import KEYWORDS
 
@@ -102,12 +103,20 @@ class Document:
     def completions(self) -> list[tuple[str, str, str]]:
         """(label, kind, detail): keywords, then every name the file or its registry declares."""
         items = [(word, "keyword", "") for word in KEYWORDS]
-        seen = set(KEYWORDS)
+        items += [(b.word, "keyword", _bound_detail(b)) for b in BOUNDS]  # 不高于: 含本数
+        seen = set(KEYWORDS) | {b.word for b in BOUNDS}
         for name, symbols in sorted(self.symbols.items()):
             if symbols and name not in seen:
                 seen.add(name)
                 items.append((name, symbols[0].kind, _first_line(symbols[0].hover)))
         return items
+
+
+def _bound_detail(bound: Bound) -> str:
+    """A boundary word's completion detail: whether it includes the number (民法典 art. 1259)."""
+    from policyc.compiler.render import inclusion  # the site's words, as --explain shows them
+
+    return inclusion(bound.op)
 
 
 _WORD = re.compile(r"[^\W\d][\w·]*")
@@ -143,8 +152,10 @@ def _symbols(file: n.PolicyFile) -> dict[str, list[Symbol]]:
             text = f"**{member.label}**: a member of enum {enum.name.text}"
             add(member.label, "member", member.span, f"{text}\n\n{member.description}".rstrip())
     for table_decl in file.tables:
-        rows = "\n".join(f"- {label}: {q.number} {q.measure}" for label, q in table_decl.rows)
-        title = f"**table {table_decl.name.text}** by {table_decl.by.text}"
+        rows = "\n".join(
+            f"- {', '.join(keys)}: {q.number} {q.measure}" for keys, q in table_decl.cells()
+        )
+        title = f"**table {table_decl.name.text}** by {', '.join(table_decl.enums)}"
         add(table_decl.name.text, "table", table_decl.name.span, f"{title}\n\n{rows}")
     for reading in file.readings:
         options = "\n".join(f"- `{o.name}` {o.text}" for o in reading.options)

@@ -9,6 +9,8 @@ from typing import ClassVar
 from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Text
 
+from policyc.compiler.bounds import ALL_WORDS, SUFFIX_WORDS
+
 # Kept in step with grammar/policy.lark by tests/test_lexer.py.
 KEYWORDS = (
     "about", "alias", "all_of", "amount", "and", "any_of", "aside", "because", "beneficiary",
@@ -25,14 +27,10 @@ KEYWORDS = (
     "unspecified", "until", "valid", "valid_by", "when", "within", "year",
 )  # fmt: skip
 CONSTANTS = ("true", "false", "bool", "date", "highest", "highest_new", "each", "each_new")
-BOUNDARY_WORDS = (
-    "不少于", "不低于", "不超过", "不满", "不足", "超过", "届满", "满", "达到", "未达到", "低于",
-    "高于", "少于", "多于", "及以上", "及以下", "以上", "以下", "以内", "以外",
-)  # fmt: skip
+BOUNDARY_WORDS = ALL_WORDS  # compiler/bounds.py: one table, no Lark imported
 _WORD_END = r"(?=[\s,:{}()\[\]]|$)"
-# The boundary words a document writes after its number (`50人以上`, `200元/人以内`): kept equal
-# to compiler/glued.py's SUFFIX_BOUNDS by tests/test_lexer.py (importing it would import Lark).
-SUFFIX_BOUNDS = ("及以上", "及以下", "以上", "以下", "以内", "以外")
+# The boundary words a document writes after its number (`50人以上`, `200元/人以内`).
+SUFFIX_BOUNDS = SUFFIX_WORDS
 # A number, its measure (written with or without a space) and a boundary word glued to the
 # measure: the measure is matched lazily so that `人以上` is read as `人` and `以上`, as the
 # parser reads it; a name elsewhere (`新签约亿元以上项目`) keeps its words.

@@ -236,4 +236,6 @@ def how_written(policy: CheckedPolicy | RunView, info: InputInfo | InputView) ->
         return f"按{'、'.join(policy.enums[info.type.enum])}分列，单位 {measure}"
     if kind == "series":
         return f"逐日数值，单位 {measure}" if measure else "逐日数值"
+    if measure == "%" and info.decl.type.kind == "named":
+        return "百分比，带百分号，如 5.5%"
     return measure or "数值"

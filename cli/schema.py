@@ -192,6 +192,14 @@ def _value_schema(info: InputInfo, policy: CheckedPolicy) -> dict[str, Any]:
 
 
 def _quantity_schema(info: InputInfo) -> dict[str, Any]:
+    from policyc.percent_values import PERCENT_PATTERN, needs_sign
+
+    if needs_sign(info):  # `5.5%`: a bare number is refused (cli/percent_values.py)
+        return {
+            "type": "string",
+            "pattern": PERCENT_PATTERN,
+            "description": "百分比，带百分号，如 5.5%",
+        }
     measure = info.measure.name if info.measure is not None else ""
     return {
         "anyOf": [

@@ -38,6 +38,7 @@ from policyc.compiler.batch_sql import (
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERSON_DIMS, as_aggregate
 from policyc.compiler.lookup import reads_a_value
+from policyc.compiler.table_keys import key_reads, nested
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, parse_measure
 
 __all__ = ["Expressions"]
@@ -194,6 +195,14 @@ class Expressions:
         return divide_sql(self, e)
 
     def index(self, e: n.Index) -> Sql:
+        if e.more_keys:  # `安居补贴标准[学历, 档]`: a CASE per key, nested (compiler/table_keys.py)
+            table = self.policy.tables[e.name]
+            cells = nested(table, lambda value: self.scalar(self.sql(value)))
+            keys = [
+                (self.scalar(self.sql(n.Ref(k, e.span))) if reads else k)
+                for k, reads in key_reads(self.policy, e)
+            ]
+            return self._nested_case(cells, keys)
         keyed = self.sql(n.Ref(e.name, e.span))
         if not isinstance(keyed, dict):
             raise Unsupported(f"`{e.name}[{e.key}]`")
@@ -203,6 +212,17 @@ class Expressions:
         key = self.scalar(self.sql(n.Ref(e.key, e.span)))
         values = list(keyed.values())
         arms = " ".join(f"WHEN {literal(m)} THEN {v.v}" for m, v in keyed.items())
+        na = any_true([t for t in (key.na, *(v.na for v in values)) if t])
+        return Sql(f"(CASE {key.v} {arms} END)", na, *union(*values))
+
+    def _nested_case(self, cells: dict[str, Any], keys: list[Sql | str]) -> Sql:
+        """The value at `keys` (a member, or the SQL of a key each row gives) in nested cells."""
+        key, rest = keys[0], keys[1:]
+        inner = {m: (self._nested_case(v, rest) if rest else v) for m, v in cells.items()}
+        if isinstance(key, str):
+            return inner[key]
+        values = list(inner.values())
+        arms = " ".join(f"WHEN {literal(m)} THEN {v.v}" for m, v in inner.items())
         na = any_true([t for t in (key.na, *(v.na for v in values)) if t])
         return Sql(f"(CASE {key.v} {arms} END)", na, *union(*values))
 

@@ -186,6 +186,10 @@ class _Builder(ExpressionBuilder):
         by = str(c[1]) if c[1] is not None else ""
         return n.TypeExpr("named", c[0], by, self._span(meta))
 
+    def percent_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
+        """`input 裁员率: %`: a ratio, the measure `%` (a case writes `5.5%`)."""
+        return n.TypeExpr("named", "%", span=self._span(meta))
+
     def series_type(self, meta: Meta, c: list[Any]) -> n.TypeExpr:
         return n.TypeExpr("series", c[0], span=self._span(meta))
 
@@ -212,10 +216,23 @@ class _Builder(ExpressionBuilder):
         return c[0]
 
     def table_decl(self, meta: Meta, c: list[Any]) -> n.TableDecl:
-        return n.TableDecl(self._name(c[0]), self._name(c[1]), tuple(c[2:]), self._span(meta))
+        name, by, *rest = c
+        more_by = tuple(self._name(t) for t in rest if isinstance(t, Token))
+        rows = [r for r in rest if not isinstance(r, Token)]
+        if not more_by and all(len(keys) == 1 for keys, _ in rows):
+            plain = tuple((keys[0], value) for keys, value in rows)
+            return n.TableDecl(self._name(name), self._name(by), plain, self._span(meta))
+        return n.TableDecl(
+            self._name(name),
+            self._name(by),
+            tuple((keys[0], value) for keys, value in rows),
+            self._span(meta),
+            more_by,
+            tuple(tuple(keys[1:]) for keys, _ in rows),
+        )
 
-    def table_row(self, meta: Meta, c: list[Any]) -> tuple[str, n.QuantityLit]:
-        return c[0], c[1]
+    def table_row(self, meta: Meta, c: list[Any]) -> tuple[tuple[str, ...], n.QuantityLit]:
+        return tuple(c[:-1]), c[-1]
 
     def reading_decl(self, meta: Meta, c: list[Any]) -> n.ReadingDecl:
         name, documentary, question, *options, take, because = c

@@ -1,8 +1,9 @@
 """The AST builder's expressions: conditions, comparisons with the boundary words, arithmetic,
 literals, references, calls and aggregates, tiers, schedules, progressive scales, dated values.
 
-`BOUND_OPS` says how each boundary word compares (以上/以下/以内/满 include the value; 超过/不满/
-低于 exclude it); `ExpressionBuilder` holds one method per expression rule of the grammar.
+`BOUND_OPS` says how each boundary word compares (以上/以下/以内/满/不高于 include the value; 超过/
+不满/未满/低于 exclude it; the words are compiler/bounds.py's table); `ExpressionBuilder` holds
+one method per expression rule of the grammar.
 """
 
 from __future__ import annotations
@@ -13,30 +14,13 @@ from lark import Token, v_args
 from lark.tree import Meta
 
 from policyc.compiler import nodes as n
+from policyc.compiler.bounds import BOUNDS
 from policyc.compiler.build_base import BuilderBase, unquote
 
-# How each boundary word and operator compares (民法典 art. 1259 for the words).
-BOUND_OPS: dict[str, str] = {
-    "不少于": "ge",
-    "不低于": "ge",
-    "届满": "ge",
-    "满": "ge",
-    "达到": "ge",
-    "以上": "ge",
-    "及以上": "ge",
-    "以下": "le",
-    "及以下": "le",
-    "以内": "le",
-    "不超过": "le",
-    "超过": "gt",
-    "以外": "gt",
-    "高于": "gt",
-    "多于": "gt",
-    "不满": "lt",
-    "不足": "lt",
-    "未达到": "lt",
-    "低于": "lt",
-    "少于": "lt",
+# How each boundary word and operator compares: the words from the one table (compiler/bounds.py,
+# 民法典 art. 1259), then the symbols.
+BOUND_OPS: dict[str, str] = {b.word: b.op for b in BOUNDS}
+BOUND_OPS.update({
     ">=": "ge",
     "≥": "ge",
     ">": "gt",
@@ -46,7 +30,7 @@ BOUND_OPS: dict[str, str] = {
     "==": "eq",
     "!=": "ne",
     "≠": "ne",
-}
+})
 
 ARITH_OPS = {"+": "+", "-": "-", "−": "-", "*": "×", "×": "×"}
 
@@ -118,7 +102,8 @@ class ExpressionBuilder(BuilderBase):
         return n.Aggregate(str(c[0]), c[1], "", c[2], self._span(meta))
 
     def index(self, meta: Meta, c: list[Any]) -> n.Index:
-        return n.Index(str(c[0]), c[1], self._span(meta))
+        keys = tuple(k for k in c[1:] if k is not None)
+        return n.Index(str(c[0]), keys[0], self._span(meta), keys[1:])
 
     def true(self, meta: Meta, c: list[Any]) -> n.BoolLit:
         return n.BoolLit(True, self._span(meta))

@@ -23,6 +23,7 @@ from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
 from policyc.compiler.i18n import _
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
+from policyc.compiler.table_keys import key_reads, nested
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
@@ -349,6 +350,8 @@ class _Generator:
 
     def table(self, table: n.TableDecl) -> str:
         # A row is a quantity or a percentage (救助比例 { 特困人员: 90%, … }).
+        if table.more_by:  # by two enums: nested dicts, read one key at a time (table_keys)
+            return self.constant(_nested_source(nested(table, self.py)))
         rows = ", ".join(f"{label!r}: {self.py(value)}" for label, value in table.rows)
         return self.constant("{" + rows + "}")
 
@@ -408,6 +411,11 @@ class _Generator:
         return self.constant(f"zero_of({python_literal(dims)})")
 
     def index(self, e: n.Index) -> str:
+        if e.more_keys:  # `安居补贴标准[学历, 档]`: one level per key, each unknown while not given
+            out = self.ref(n.Ref(e.name))
+            for key, reads in key_reads(self.policy, e):
+                out = f"c.index({out}, {self.py(n.Ref(key, e.span)) if reads else repr(key)})"
+            return out
         if reads_a_value(self.policy, e):  # `救助比例[类别]`: the member the case gives
             return f"c.index({self.ref(n.Ref(e.name))}, {self.py(n.Ref(e.key, e.span))})"
         return f"c.index({self.ref(n.Ref(e.name))}, {e.key!r})"
@@ -523,3 +531,12 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.Dated: _Generator.dated,
     n.Aggregate: _Generator.aggregate,
 }
+
+
+def _nested_source(table: dict[str, Any]) -> str:
+    """Python source of nested dicts whose leaves are already source (compiler/table_keys.py)."""
+    items = (
+        f"{key!r}: {_nested_source(value) if isinstance(value, dict) else value}"
+        for key, value in table.items()
+    )
+    return "{" + ", ".join(items) + "}"

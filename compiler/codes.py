@@ -19,6 +19,7 @@ WARNING_CODES: dict[str, str] = {
     "share-over-whole": "a share above 100%",
     "negative-value": "literal arithmetic that works out negative",
     "negative-amount": "an amount whose subtraction can come out below zero",
+    "once-per-counted": "`once per 人` on an amount counted per 人 (a one-time award per person)",
     "mixed-boundaries": "tier rows mixing a word including its threshold with one excluding it",
     "same-threshold": "two tier rows with the same threshold",
     "tiers-descend": "a higher tier paying less than, or the same as, a lower one",

@@ -9,7 +9,7 @@ type. Problems are collected as diagnostics; nothing raises.
 
 from __future__ import annotations
 
-from policyc.compiler import group_checks
+from policyc.compiler import group_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, InputInfo, Type
 from policyc.compiler.errors import did_you_mean
@@ -115,6 +115,10 @@ class Declarations(ExprTypes):
 
     def declare_tables(self) -> None:
         for decl in self.file.tables:
+            if decl.more_by or decl.more_keys:  # by two enums or more: compiler/table_keys.py
+                if table_keys.declare(self, decl):
+                    self.tables[decl.name.text] = decl
+                continue
             if decl.by.text not in self.enums:
                 self.error(decl.by.span, _("`{decl_by}` is not an enum").format(
                     decl_by=decl.by.text,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from policyc.compiler import amount_checks, group_checks, scale_checks
+from policyc.compiler import amount_checks, group_checks, scale_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, Type, constant, mul_dims
@@ -99,6 +99,9 @@ class ExprTypes(CheckerBase):
                 self.amount_refs.setdefault(self.current_rule, set()).add(expr.name)
             return self.define_types[expr.name]
         if expr.name in self.tables:
+            table = self.tables[expr.name]
+            if table.more_by:  # by two enums: read at one member of each (table_keys)
+                return table_keys.bare_table(self, expr)
             return self.table_types.get(expr.name, UNKNOWN)
         owners = [e for e, members in self.enums.items() if expr.name in members]
         if len(owners) == 1:
@@ -198,6 +201,9 @@ class ExprTypes(CheckerBase):
         return left
 
     def _index(self, expr: n.Index) -> Type:
+        table = self.tables.get(expr.name)
+        if expr.more_keys or (table is not None and table.more_by):
+            return table_keys.type_index(self, expr)  # `安居补贴标准[学历, 档]`
         keyed = self._ref(n.Ref(expr.name, expr.span))
         if keyed.kind != "keyed":
             if keyed is UNKNOWN and expr.key in self.inputs:

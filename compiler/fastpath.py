@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 from policyc.compiler import nodes as n
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import render, render_threshold
+from policyc.compiler.table_keys import key_reads
 from policyc.runtime.quantity import TIME_BASES, parse_measure
 
 if TYPE_CHECKING:
@@ -74,6 +75,11 @@ class FastEmitter:
         policy = self.policy
         if isinstance(e, n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.ReadingIs):
             return ()
+        if isinstance(e, n.Index) and e.more_keys:  # the inputs of every key read a value
+            gates = [self._gate(n.Ref(k), top) for k, reads in key_reads(policy, e) if reads]
+            if any(g is None for g in gates):
+                return None
+            return tuple(name for g in gates if g is not None for name in g)
         if isinstance(e, n.Index) and reads_a_value(policy, e):
             table, key = self._gate(n.Ref(e.name), top), self._gate(n.Ref(e.key), top)
             return None if table is None or key is None else (*table, *key)
@@ -246,6 +252,11 @@ class FastEmitter:
         return f"PLAIN.{method}({args})"
 
     def index(self, e: n.Index) -> str:
+        if e.more_keys:  # `安居补贴标准[学历, 档]`: the gate holds every key's input
+            out = self.ref(n.Ref(e.name))
+            for key, reads in key_reads(self.policy, e):
+                out += f"[{self.py(n.Ref(key, e.span)) if reads else repr(key)}]"
+            return out
         if reads_a_value(self.policy, e):  # the gate holds the key's input: never unknown here
             return f"{self.ref(n.Ref(e.name))}[{self.py(n.Ref(e.key, e.span))}]"
         return f"{self.ref(n.Ref(e.name))}[{e.key!r}]"
@@ -507,7 +518,9 @@ def _names_read(policy: Any, expr: n.Expr) -> set[str] | None:
             if not isinstance(node, n.Ref | n.Index):
                 continue
             names = [node.name]
-            if isinstance(node, n.Index) and reads_a_value(policy, node):
+            if isinstance(node, n.Index) and node.more_keys:  # 安居补贴标准[学历, 档]
+                names.extend(k for k, reads in key_reads(policy, node) if reads)
+            elif isinstance(node, n.Index) and reads_a_value(policy, node):
                 names.append(node.key)  # 救助比例[类别]: the member the case gives
             for name in names:
                 if name in policy.inputs:

@@ -154,7 +154,7 @@ class _Writer:
             self.tight
             or not space
             or value in _NO_SPACE_BEFORE
-            or (tok.type == "PERCENT")
+            or (tok.type == "PERCENT" and not (self.prev is not None and str(self.prev) == ":"))
             or (self.prev is not None and str(self.prev) in _NO_SPACE_AFTER)
         )
         self.current.text += value if glue or not self.current.text else " " + value

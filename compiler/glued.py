@@ -18,13 +18,13 @@ from lark import Token
 from lark.lark import PostLex
 from lark.lexer import TerminalDef
 
+from policyc.compiler.bounds import PREFIX_WORDS, SUFFIX_WORDS
 from policyc.compiler.i18n import _
 
-# The words `suffix_bound` in grammar/policy.lark accepts, longest first (及以上 before 以上).
-SUFFIX_BOUNDS = ("及以上", "及以下", "以上", "以下", "以内", "以外")
-# The words of `prefix_bound`, and all boundary words.
-PREFIX_BOUNDS: tuple[str, ...] = ("不少于", "不低于", "不超过", "不满", "不足", "超过", "届满")
-PREFIX_BOUNDS += ("满", "达到", "未达到", "低于", "高于", "少于", "多于")
+# The words `suffix_bound` in grammar/policy.lark accepts, longest first (及以上 before 以上), and
+# those of `prefix_bound`: compiler/bounds.py's table.
+SUFFIX_BOUNDS: tuple[str, ...] = SUFFIX_WORDS
+PREFIX_BOUNDS: tuple[str, ...] = PREFIX_WORDS
 BOUNDARY_WORDS = PREFIX_BOUNDS + SUFFIX_BOUNDS
 
 

@@ -67,6 +67,7 @@ from policyc.compiler.lint_base import ordered
 from policyc.compiler.lint_conditions import ConditionChecks
 from policyc.compiler.lint_dates import DateChecks
 from policyc.compiler.lint_document import DocumentChecks
+from policyc.compiler.lint_once import check_once
 from policyc.compiler.lint_units import UnitChecks
 from policyc.compiler.lint_values import fold, is_negative, value_text
 from policyc.compiler.todos import todo_warnings
@@ -97,6 +98,7 @@ class _Linter(ConditionChecks, AmountChecks, DateChecks, DocumentChecks, UnitChe
             if isinstance(rule.amount, n.Expr):
                 self.check_amount(rule)
                 self.check_sign(rule.amount, rule.whens)
+            check_once(self, rule)  # `once per 人` on `3000 元/人 × count` (lint_once)
 
     def check_expressions(self) -> None:
         for expr in self.all_expressions():

@@ -27,7 +27,12 @@ def keyed_enum(policy: Any, name: str) -> str | None:
 
 def reads_a_value(policy: Any, e: n.Index) -> bool:
     """Whether `e` reads the table at the member a case gives (KEY names an input or a decided
-    value rather than one of the enum's members)."""
+    value rather than one of the enum's members); for a table by several enums, whether any of
+    its keys does (compiler/table_keys.py)."""
+    if e.more_keys:
+        from policyc.compiler.table_keys import key_reads
+
+        return any(reads for _, reads in key_reads(policy, e))
     enum = keyed_enum(policy, e.name)
     if enum is not None and e.key in policy.enums.get(enum, ()):
         return False

@@ -92,6 +92,12 @@ class Index(Expr):
     name: str
     key: str
     span: Span = _span()
+    more_keys: tuple[str, ...] = ()  # `安居补贴标准[学历, 档]`: the keys after the first
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key, in the table's order of enums."""
+        return (self.key, *self.more_keys)
 
 
 @attrs.frozen
@@ -413,6 +419,21 @@ class TableDecl:
     by: Name
     rows: tuple[tuple[str, QuantityLit], ...]
     span: Span = _span()
+    # A table by two or more enums (学历 × 工作年限档): the enums after `by`, and each row's
+    # members of them (in the order of `rows`, whose first member is of `by`).
+    more_by: tuple[Name, ...] = ()
+    more_keys: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def enums(self) -> tuple[str, ...]:
+        """The enums the table is by, in order."""
+        return (self.by.text, *(b.text for b in self.more_by))
+
+    def cells(self) -> tuple[tuple[tuple[str, ...], QuantityLit], ...]:
+        """Each row as (its members, one per enum; its value)."""
+        more = self.more_keys or ((),) * len(self.rows)
+        pairs = zip(self.rows, more, strict=True)
+        return tuple(((key, *rest), value) for (key, value), rest in pairs)
 
 
 @attrs.frozen

@@ -24,7 +24,7 @@ from policyc.grammar import grammar_text
 # a file whose AST is in the parse cache never needs it (a third of `policyc check`'s start).
 if TYPE_CHECKING:
     from lark import Lark, Token, Tree
-    from lark.exceptions import UnexpectedInput
+    from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 # Lark's strict mode (terminal collisions, shift/reduce conflicts as errors) needs `interegular`,
 # which the base install does not bring; the grammar is fixed and shipped, so the strict build
@@ -266,6 +266,9 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         )
     assert isinstance(exc, UnexpectedToken)
     token = exc.token
+    unknown_bound = _unknown_bound(exc)  # `不大于`: before the examples, which may match it too
+    if unknown_bound is not None:
+        return unknown_bound.at(filename, token, line, column)
     try:
         label = exc.match_examples(_lark().parse, _EXAMPLES, use_accepts=True)
     except TypeError:  # Lark 1.3 formats a parser state with %d in one path of match_examples
@@ -301,6 +304,55 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         Span(filename, line, column, token.end_line or line, end_column),
         message,
         _expected_text(exc.accepts or exc.expected),
+    )
+
+
+class _UnknownBound:
+    """A word where a boundary word may stand that reads as one the grammar does not know
+    (`不大于`, `末满`): the message names the nearest known word (compiler/bounds.py)."""
+
+    def __init__(self, word: str, nearest: str):
+        self.word, self.nearest = word, nearest
+
+    def at(self, filename: str, token: Token, line: int, column: int) -> Diagnostic:
+        """The diagnostic at the word (`token` where the parser stopped, at line:column)."""
+        from policyc.compiler.bounds import BOUND_BY_WORD
+
+        bound = BOUND_BY_WORD[self.nearest]
+        includes = _("includes the number") if bound.includes else _("excludes the number")
+        return Diagnostic(
+            Span(filename, line, column, line, column + len(self.word)),
+            _("`{word}` is not a boundary word policyc knows: did you mean `{nearest}` "
+              "({includes})?").format(word=self.word, nearest=self.nearest, includes=includes),
+            _("a boundary word: {words}").format(words=_bound_words()),
+        )
+
+
+def _unknown_bound(exc: UnexpectedToken) -> _UnknownBound | None:
+    """The unknown boundary word `exc` stopped at, when a boundary word was accepted there."""
+    from policyc.compiler.bounds import ALL_WORDS, looks_like_bound, nearest_word
+
+    token = exc.token
+    if token.type != "NAME":
+        return None
+    # Lark's `accepts` leaves the boundary words out (they are names too); `expected` keeps them.
+    accepted = set(_terminal_words([*(exc.accepts or ()), *exc.expected]))
+    if not any(f"`{word}`" in accepted for word in ALL_WORDS):
+        return None
+    word = re.split(r"\d", str(token.value), maxsplit=1)[0]  # `不大于5` lexes as one name
+    if not looks_like_bound(word):
+        return None
+    return _UnknownBound(word, nearest_word(word))
+
+
+def _bound_words() -> str:
+    """Every boundary word, those that include the number first: `不少于, …; 超过, …`."""
+    from policyc.compiler.bounds import BOUNDS
+
+    including = ", ".join(b.word for b in BOUNDS if b.includes)
+    excluding = ", ".join(b.word for b in BOUNDS if not b.includes)
+    return _("{including} (include the number); {excluding} (exclude it)").format(
+        including=including, excluding=excluding
     )
 
 

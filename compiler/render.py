@@ -222,7 +222,7 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.DateLit: lambda r, e: e.value.isoformat(),
     n.Ref: lambda r, e: r.ref(e.name),
     n.Call: _Renderer.call,
-    n.Index: lambda r, e: f"{e.name}[{e.key}]",
+    n.Index: lambda r, e: f"{e.name}[{', '.join(e.keys)}]",
     n.ReadingIs: lambda r, e: f"读法「{e.reading}」取「{e.option}」",
     n.Labelled: lambda r, e: f"{e.label}：{r.render(e.expr)}",
     n.AnyOf: _Renderer.labelled,

@@ -396,8 +396,11 @@ def _lean(expr: n.Expr) -> tuple[Lean, bool]:
     """(lean form, whether it reads a name)."""
     from policyc.compiler import nodes as n
 
-    if isinstance(expr, n.Ref | n.Index):
+    if isinstance(expr, n.Ref):
         return ("ref", expr.name), True
+    if isinstance(expr, n.Index):  # 救助比例[类别], 安居补贴标准[学历, 档]: the table and its keys
+        # (a key that names a member is neither an input nor a define: reading it finds nothing)
+        return ("node", (("ref", expr.name), *(("ref", key) for key in expr.keys))), True
     if isinstance(expr, n.ReadingIs):
         return ("reading", expr.reading, expr.option), False
     parts = [_lean(child) for child in expr.child_nodes()]

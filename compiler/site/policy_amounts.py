@@ -4,6 +4,7 @@ value, cap and limit, and each fund, with the clause and rule it belongs to."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from policyc.compiler import nodes as n
 from policyc.compiler.site.layout import (
@@ -92,10 +93,10 @@ class PolicyAmounts(PolicyText):
                         put("年度金额", amount, years(srow.first, srow.last), branches)
                 elif isinstance(node, (n.Ref, n.Index)) and node.name in self.policy.tables:
                     self.tables_used.add(node.name)
-                    for member, cell in self.policy.tables[node.name].rows:
-                        if isinstance(node, n.Index) and member != node.key:
+                    for members, cell in self.policy.tables[node.name].cells():
+                        if isinstance(node, n.Index) and _not_read(self.policy, node, members):
                             continue
-                        key = f"{self.name_link(node.name, page)}·{md(member)}"
+                        key = "·".join((self.name_link(node.name, page), *map(md, members)))
                         put("标准表", self.expr(cell, page), key, branches)
         result: list[tuple[str, str, str, str]] = []
         for (item, value, note), where in found.items():
@@ -112,8 +113,8 @@ class PolicyAmounts(PolicyText):
         for table in self.file.tables:
             if table.name.text in self.tables_used:
                 continue
-            for member, value in table.rows:
-                key = f"{self.name_link(table.name.text, self.page)}·{md(member)}"
+            for members, value in table.cells():
+                key = "·".join((self.name_link(table.name.text, self.page), *map(md, members)))
                 rows.append(AmountRow("—", "—", "标准表", self.expr(value, self.page), key))
         return rows
 
@@ -129,3 +130,14 @@ class PolicyAmounts(PolicyText):
             rows=rows,
             unspecified=sum(1 for r in rows if r.item == "金额未规定"),
         )
+
+
+def _not_read(policy: Any, node: n.Index, members: tuple[str, ...]) -> bool:
+    """Whether a table's row (its `members`, one per enum) is one `node` never reads: a key that
+    names a member other than the row's (`T[本科, 档]` never reads 硕士研究生's rows)."""
+    from policyc.compiler.table_keys import key_reads
+
+    return any(
+        not reads and key != member
+        for (key, reads), member in zip(key_reads(policy, node), members, strict=False)
+    )

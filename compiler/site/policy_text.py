@@ -179,7 +179,7 @@ class PolicyText:
                     and node.name not in seen_tables
                 ):
                     seen_tables.add(node.name)
-                    key = node.key if isinstance(node, n.Index) else None
+                    key = "、".join(node.keys) if isinstance(node, n.Index) else None
                     block = self.table_block(self.policy.tables[node.name], key)
                 if block is not None and branches:
                     # Inside `if … then … else`: say when this table applies, or two tier tables
@@ -308,6 +308,8 @@ class PolicyText:
         )
 
     def table_block(self, table: n.TableDecl, key: str | None = None, anchor: str = "") -> Block:
+        if table.more_by:
+            return self.two_way_block(table, key, anchor)
         by = table.by.text
         notes = (f"本规则取“{md(key)}”一项。",) if key is not None else ()
         # With an anchor the caption is the table's own heading; elsewhere it links there.
@@ -323,6 +325,31 @@ class PolicyText:
             rows=tuple((md(member), self.expr(value)) for member, value in table.rows),
             anchor=anchor,
         )
+
+    def two_way_block(self, table: n.TableDecl, key: str | None, anchor: str) -> Block:
+        """A table by two enums as a two-way table: the first enum's members down, the second's
+        across (学历 × 工作年限档); by more enums, one row per combination."""
+        from policyc.compiler.table_keys import two_way
+
+        by = "×".join(md(e) for e in table.enums)
+        notes = (f"本规则按“{md(key)}”取值。",) if key is not None else ()
+        if anchor:
+            caption = f"{md(table.name.text)}（按{by}）"
+        else:
+            caption = f"**标准表** {self.name_link(table.name.text)}（按{by}）"
+        if len(table.enums) == 2:
+            columns, rows = two_way(table)
+            head = (f"{md(table.enums[0])}＼{md(table.enums[1])}", *(md(c) for c in columns))
+            cells = tuple(
+                (md(first), *(self.expr(value) for value in values)) for first, values in rows
+            )
+        else:
+            head = (*(md(e) for e in table.enums), "标准")
+            cells = tuple(
+                (*(md(k) for k in keys), self.expr(value)) for keys, value in table.cells()
+            )
+        return Block(kind="table", caption=caption, notes=notes, head=head, rows=cells,
+                     anchor=anchor)
 
     def list_block(self, node: n.AnyOf | n.AllOf) -> Block:
         head = (

@@ -1,0 +1,56 @@
+"""A `%` input's value in a case: written with its sign, `5.5%`, never a bare number.
+
+`input 上年度裁员率: %` holds a ratio. A bare `0.055` or `5.5` would leave open whether the case
+worker meant a fraction (5.5%) or a number of percent (0.055%, or 5.5%): the two readings differ
+a hundredfold and a wrong one passes every condition silently, so a bare number is refused with
+a message that shows how to write it (language.md §7 "Reading a value"). Case files, the web
+form and batch rows read through `case_values.read_quantity`, which asks here first.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from policyc.compiler.i18n import _
+
+if TYPE_CHECKING:
+    from policyc.compiler.checked import InputInfo
+
+# What the JSON Schema of a case file allows for a `%` input (cli/schema.py).
+PERCENT_PATTERN = r"^\s*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*%\s*$"
+_BARE = re.compile(r"\s*[+-]?[\d,]*\.?\d+\s*")
+
+
+def needs_sign(info: InputInfo) -> bool:
+    """Whether the input is declared `%`, so that a case writes its value with the sign (a
+    batch reads no such column in SQL alone: every value goes through the per-case reader)."""
+    return info.decl.type.kind == "named" and info.measure is not None and info.measure.name == "%"
+
+
+def bare_percent_problem(info: InputInfo, value: object) -> str:
+    """The message refusing `value` for the input `info`, or "" when it is fine: the input is not
+    declared `%` (a target's reported figure keeps the bare reading: 6 for `7.5%` is 6%), or the
+    value carries its sign (`5.5%`, `5.5 ％`)."""
+    if not needs_sign(info):
+        return ""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, str) and _BARE.fullmatch(value):
+        text = value.strip()
+    else:
+        return ""
+    return _(
+        "a percentage is written with its sign, as in `{example}`: a bare `{text}` could mean "
+        "{text}% or {times}%"
+    ).format(example="5.5%", text=text, times=_times_hundred(text))
+
+
+def _times_hundred(text: str) -> str:
+    try:
+        number = Decimal(text.replace(",", "")) * 100
+    except ArithmeticError:
+        return text
+    shown = format(number.normalize(), "f")
+    return shown
