@@ -114,16 +114,18 @@ class DeclView(Frozen):
     """What a case reads of an input's declaration; `default` is the default's value already
     (a Quantity, a bool, a date, an enum member, or None)."""
 
-    _fields = ("presence", "default", "description")
+    _fields = ("presence", "default", "description", "type")
     __slots__ = _fields
     presence: str  # required | optional | default
     default: Any
     description: str
+    type: TypeView  # the declared type's kind only (`named` for `input X: %`)
 
-    def __init__(self, presence: str, default: Any, description: str):
+    def __init__(self, presence: str, default: Any, description: str, type: TypeView):
         _set(self, "presence", presence)
         _set(self, "default", default)
         _set(self, "description", description)
+        _set(self, "type", type)
 
 
 class InputView(Frozen):
@@ -342,7 +344,12 @@ def view_of(checked: CheckedPolicy) -> RunView:
         },
         {
             name: InputView(
-                DeclView(info.decl.presence, _default(info.decl.default), info.decl.description),
+                DeclView(
+                    info.decl.presence,
+                    _default(info.decl.default),
+                    info.decl.description,
+                    TypeView(info.decl.type.kind),
+                ),
                 TypeView(info.type.kind, info.type.dims, info.type.enum),
                 info.measure,
             )
