@@ -2,11 +2,14 @@
 member's outcome under a rule paid `each` member of a role.
 
 JSON: the document gains `"period": "2017-01"` (the case's period, else the month of its
-evaluation date) for a policy with a group or inputs per period; a rule paid each member gains
-`"members": [{"member", "role", "status", "reason", "amount": Money|null, "uncapped":
-Money|null, "missing": [str], "value"}]`, its `amount` being their sum (a value decided per
-member: each member's `value`); a rule whose amount is a month's, in a year's case, gains
-`"periods": [{"period": "2017-01", "status", "amount": Money|null}, …]`, its amount their sum.
+evaluation date) for a policy with a group or inputs per period, and beside it
+`"period_in_force": "in_force" | "partly_in_force" | "not_in_force"` (the period's days against
+the validity, as the text header judges it; `in_force` judges the evaluation date only); a
+rule paid each member gains `"members": [{"member", "role", "status", "reason", "amount":
+Money|null, "uncapped": Money|null, "missing": [str], "value"}]`, its `amount` being their sum
+(a value decided per member: each member's `value`); a rule whose amount is a month's, in a
+year's case, gains `"periods": [{"period": "2017-01", "status", "amount": Money|null}, …]`, its
+amount their sum.
 A rule with `amount … per` gains `"amount_per": "month" | "year"` and `"in_totals": bool`: a
 yearly rule in a month's case is evaluated for the month's year (`periods` names it) and its
 amount is the year's, shown `（每年：2026年的金额，不计入本期合计）` and left out of the totals,
@@ -48,8 +51,18 @@ def partly_in_force(
 ) -> bool:
     """Whether some day of `period` (a month or a year) lies in the policy's validity: a year's
     case evaluated on 01-01 of a policy taking effect on 04-01 pays its in-force months."""
+    return period_in_force(policy, period, readings) not in (None, "not_in_force")
+
+
+def period_in_force(
+    policy: CheckedPolicy, period: str | None, readings: Mapping[str, str]
+) -> str | None:
+    """The period's own standing against the policy's validity (under `readings`):
+    "in_force" when every day of `period` (a month or a year) lies in it, "partly_in_force" when
+    some do, "not_in_force" when none does; None without a period (a policy without periods or
+    groups). The JSON's `period_in_force`, beside `in_force` (the evaluation date's)."""
     if period is None:
-        return False
+        return None
     from policyc.runtime.people import first_day, shift_period
 
     start = first_day(period)
@@ -57,7 +70,11 @@ def partly_in_force(
     end = first_day(shift_period(f"{start.year:04d}-{start.month:02d}", months)) - timedelta(1)
     valid_from, valid_until = policy.validity_under(dict(readings))
     starts_in_time = valid_from is None or valid_from <= end
-    return starts_in_time and (valid_until is None or valid_until >= start)
+    if not (starts_in_time and (valid_until is None or valid_until >= start)):
+        return "not_in_force"
+    from_start = valid_from is None or valid_from <= start
+    to_end = valid_until is None or valid_until >= end
+    return "in_force" if from_start and to_end else "partly_in_force"
 
 
 def period_lines(

@@ -13,6 +13,9 @@ JSON schema (version 1; fields are only ever added):
      "totals": {measure: Money},
      "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
      "still_needed": [{"name", "description", "measure", "rules": [str]}]}
+    A policy with periods or a group adds "period": str and "period_in_force": "in_force" |
+    "partly_in_force" | "not_in_force" before "totals" (cli/people_report.py): `in_force` judges
+    the date `on`, `period_in_force` every day of the period, as the text header does.
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
@@ -45,6 +48,7 @@ from policyc.people_report import (
     evaluated_period,
     member_lines,
     partly_in_force,
+    period_in_force,
     period_label,
     period_lines,
 )
@@ -192,6 +196,8 @@ def header_lines(
             period += "（暂定）"
         if in_force(policy, on, readings):
             state = "在有效期内"
+            if period_in_force(policy.checked, evaluated, readings) == "partly_in_force":
+                state += f"；评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         elif partly_in_force(policy.checked, evaluated, readings):
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         else:

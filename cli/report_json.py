@@ -30,6 +30,7 @@ from policyc.people_report import (
     evaluated_period,
     in_totals,
     members_json,
+    period_in_force,
     period_json,
     periods_json,
 )
@@ -145,6 +146,7 @@ def answer_bytes(
     period = evaluated_period(policy.checked, given, on)
     if period is not None:
         rest["period"] = period  # households and periods (people_report.py)
+        rest["period_in_force"] = period_in_force(policy.checked, period, readings)
     sums = totals(totals_of or results)
     rest["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
     rest["totals_by_kind"] = {
