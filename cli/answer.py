@@ -22,7 +22,7 @@ from typing import Any
 from policyc.compiler import nodes as n
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import NeededInput, inputs_read, still_needed
-from policyc.people_report import evaluated_period
+from policyc.people_report import evaluated_period, group_lines, member_brief
 from policyc.report import (
     BENEFIT_KINDS,
     FLOW_WORDS,
@@ -76,6 +76,7 @@ def answer_text(
     out = header_lines(policy, on, readings, shown_readings, period)
     if period is not None:  # households and periods (people_report.py)
         out.insert(1, f"评估期间 {period}")
+    out.extend(group_lines(policy.checked, given))
     out.extend(("", "结论"))
     if not answer:
         out.append("  本案例没有适用的条款")
@@ -104,7 +105,7 @@ def _answer_lines(r: RuleResult) -> list[str]:
     info = r.info
     if r.status == "decided":
         if r.members is not None:  # a value per member: people_report.py
-            each = "、".join(f"{m.member} {show_value(m.value)}" for m in r.members)
+            each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
             return [f"  {info.name}: {each}"]
         return [f"  {info.name}: {show_value(r.value)}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
@@ -114,7 +115,7 @@ def _answer_lines(r: RuleResult) -> list[str]:
     head += amount_text(r)
     if info.responsible:
         head += f" · 责任单位: {'、'.join(info.responsible)}"
-    lines = [head, *shared_cap_lines(r)]
+    lines = [head, *member_brief(r), *shared_cap_lines(r)]
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     if info.grants:

@@ -132,6 +132,29 @@ def member_lines(r: RuleResult) -> list[str]:
     return lines
 
 
+def group_lines(policy: CheckedPolicy, given: Mapping[str, Any] | None) -> list[str]:
+    """`["家庭成员 3 人: 王芳（申请人）、李强（配偶）、李小明（子女）"]` for a case of a policy
+    with a group (the answer's line under the header), else []."""
+    group = policy.people.group
+    members = getattr(given, "members", ())
+    if not group or not members:
+        return []
+    named = "、".join(f"{m.name}（{m.role}）" for m in members)
+    return [f"{group}成员 {len(members)} 人: {named}"]
+
+
+def member_brief(r: RuleResult) -> list[str]:
+    """The answer's one line of a rule paid `each` member: each member, role and outcome, without
+    the reasons (`--all` gives them): `各成员: 张大爷（申请人） 100元；张大娘（配偶） 不适用`."""
+    if not r.members:
+        return []
+    parts = []
+    for m in r.members:
+        shown = _money(m.amount) if m.status == "applies" and m.amount is not None else ""
+        parts.append(f"{m.member}（{m.role}） {shown or _WORDS.get(m.status, m.status)}")
+    return ["      各成员: " + "；".join(parts)]
+
+
 def _money(q: Quantity) -> str:
     return format_quantity(q)
 
