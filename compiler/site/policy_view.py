@@ -14,6 +14,7 @@ from policyc.compiler.coverage import coverage
 from policyc.compiler.site.citizen import citizen_facts
 from policyc.compiler.site.layout import (
     counts_durations,
+    own_label,
     part_anchor,
     part_heading,
     part_heading_alone,
@@ -443,8 +444,10 @@ class PolicyView(PolicyAmounts):
         """4 部分 · 17 条 · 34 项规则 · …: what the page holds, counted."""
         clauses = list(self.file.all_clauses())
         tasks = sum(1 for c in clauses if c.kind == "task")
+        # The document's own word for its sections (第二章 → 章) when they all share one.
+        words = {own_label(s)[len(f"第{s.number}") :] or "部分" for s in self.file.sections}
         counts = [
-            (len(self.file.sections), "部分"),
+            (len(self.file.sections), words.pop() if len(words) == 1 else "部分"),
             (len(clauses) - tasks, "条"),
             (tasks, "项任务"),
             (self.rule_count, "项规则"),

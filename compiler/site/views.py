@@ -339,3 +339,7 @@ class WorkedExample:
     readings: tuple[tuple[str, str], ...]  # readings the case takes instead of the declared
     amount: str
     uncapped: str = ""  # before the cap, when the cap bit
+    # A household case's members: (name, role, (input, value as `run` shows it) …), in the
+    # case's order; a value per period is written `2026-03: 1,800元`.
+    members: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    period: str = ""  # the period evaluated (a case with periods or members), else ""
