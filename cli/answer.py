@@ -22,7 +22,13 @@ from typing import Any
 from policyc.compiler import nodes as n
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.needs import NeededInput, inputs_read, still_needed
-from policyc.people_report import evaluated_period, group_lines, member_brief
+from policyc.people_report import (
+    decided_text,
+    evaluated_period,
+    group_lines,
+    member_brief,
+    value_period_label,
+)
 from policyc.report import (
     BENEFIT_KINDS,
     FLOW_WORDS,
@@ -107,7 +113,7 @@ def _answer_lines(r: RuleResult) -> list[str]:
         if r.members is not None:  # a value per member: people_report.py
             each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
             return [f"  {info.name}: {each}"]
-        return [f"  {info.name}: {show_value(r.value)}"]
+        return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if info.role == "target":
         actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""

@@ -31,6 +31,7 @@ _WORDS = {
     "not_applicable": "不适用",
     "undetermined": "无法判定",
     "decided": "判定",
+    "not_in_force": "不在有效期",
 }
 
 
@@ -104,21 +105,52 @@ def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, A
     ]
 
 
-def periods_json(r: RuleResult, money: Any) -> list[dict[str, Any]] | None:
-    """A month's amount in a year's case (or a year's in a month's): each period's outcome."""
+def periods_json(
+    r: RuleResult, money: Any, value_json: Any = None
+) -> list[dict[str, Any]] | None:
+    """A month's amount in a year's case (or a year's in a month's): each period's outcome,
+    `{"period", "status", "amount": Money|null}`; a value decided per period (`decide … per
+    月`): `{"period", "status", "value"}`."""
     if r.periods is None:
         return None
+    if r.info.role == "decision" and value_json is not None:
+        return [
+            {"period": period, "status": status, "value": value_json(value)}
+            for period, status, value in r.periods
+        ]
     return [
         {"period": period, "status": status, "amount": money(amount)}
         for period, status, amount in r.periods
     ]
 
 
+def value_period_label(r: RuleResult) -> str:
+    """`（每月）` / `（每年）` after a decision declaring `decide … per 月` / `per 年`, else ""."""
+    return {"month": "（每月）", "year": "（每年）"}.get(r.info.period, "")
+
+
+def decided_text(r: RuleResult) -> str:
+    """A decision's value as `run` shows it: `1500元/人`, and decided per period (a `per 月`
+    decision in a year's case) each month's, equal neighbours joined: `2026-01至2026-03
+    900元/人；2026-04至2026-12 1000元/人` (`value_period_label` says the period)."""
+    if r.periods is None:
+        return show_value(r.value)
+    runs: list[list[Any]] = []  # [first, last, shown]
+    for period, status, value in r.periods:
+        shown = show_value(value) if status == "decided" else _WORDS.get(status, status)
+        if runs and runs[-1][2] == shown:
+            runs[-1][1] = period
+        else:
+            runs.append([period, period, shown])
+    parts = (f"{a}至{b} {shown}" if a != b else f"{a} {shown}" for a, b, shown in runs)
+    return "；".join(parts)
+
+
 def member_lines(r: RuleResult) -> list[str]:
     """One line per member: `· 李小明（子女）: 适用 200元`."""
     lines = []
     for period, status, amount in r.periods or ():
-        shown = f" {_money(amount)}" if amount is not None else ""
+        shown = f" {show_value(amount)}" if amount is not None else ""
         lines.append(f"      · {period}: {_WORDS.get(status, status)}{shown}")
     for m in r.members or ():
         text = f"      · {m.member}（{m.role}）: {_WORDS.get(m.status, m.status)}"
@@ -183,7 +215,10 @@ def period_label(r: RuleResult) -> str:
 
 
 def period_json(r: RuleResult) -> dict[str, Any]:
-    """`{"amount_per": "month" | "year", "in_totals": bool}` for a rule with `amount … per`."""
+    """`{"amount_per": "month" | "year", "in_totals": bool}` for a rule with `amount … per`;
+    `{"value_per": "month" | "year"}` for a decision with `decide … per`."""
     if r.info.period not in ("month", "year"):
         return {}
+    if r.info.role == "decision":
+        return {"value_per": r.info.period}
     return {"amount_per": r.info.period, "in_totals": in_totals(r)}

@@ -45,12 +45,14 @@ from policyc.compiler.errors import InputError, did_you_mean, printable
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.people_report import (
+    decided_text,
     evaluated_period,
     member_lines,
     partly_in_force,
     period_in_force,
     period_label,
     period_lines,
+    value_period_label,
 )
 
 # The JSON writer (report_json.py), named here too for the importers of policyc.report.
@@ -265,8 +267,10 @@ class TracePlaces:
 def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
     info = r.info
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
-    if r.status == "decided":
-        head += f": {show_value(r.value)}"
+    if r.status == "decided" and r.periods is not None:  # `decide … per 月`: each month below
+        head += value_period_label(r)
+    elif r.status == "decided":
+        head += f"{value_period_label(r)}: {decided_text(r)}"
     if info.role == "target":
         actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
         head += f"（目标 {info.target}{actual}）"

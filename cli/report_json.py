@@ -202,7 +202,7 @@ def _written(
     if r.members is not None:
         more["members"] = members_json(r, money, _value_json)
     if r.periods is not None:
-        more["periods"] = periods_json(r, money)
+        more["periods"] = periods_json(r, money, _value_json)
     more |= period_json(r)  # `amount … per`: people_report.py
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]

@@ -83,8 +83,8 @@ def citizen_facts(
     for example in examples:
         if rule.each is not None and rule.each.text not in ("members", "成员"):
             # A rule paid each 子女 names the children only.
-            shown = tuple(m for m in example.members if m[1] == rule.each.text)
-            example = attrs.evolve(example, members=shown)
+            children = tuple(m for m in example.members if m[1] == rule.each.text)
+            example = attrs.evolve(example, members=children)
         facts.append(Fact("算例", example_text(example, inputs, example_note(rule))))
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))

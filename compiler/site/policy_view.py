@@ -11,6 +11,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.coverage import coverage
+from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.site.citizen import citizen_facts
 from policyc.compiler.site.layout import (
     counts_durations,
@@ -287,6 +288,7 @@ class PolicyView(PolicyAmounts):
             expression=self.expr(define.expr),
             blocks=self.blocks([define.expr]),
             source=self.source_link(define.span.line),
+            period=_decide_period(define),
         )
 
     def enum_order(self, enum: str) -> str:
@@ -635,3 +637,13 @@ class PolicyView(PolicyAmounts):
             summary=page.summary,
             links=" · ".join(links),
         )
+
+
+def _decide_period(define: n.Define) -> str:
+    """What a citizen reads of `decide … per 月` / `per 年`: whose period the value is."""
+    word = PERIOD_WORDS.get(define.period.text) if define.period is not None else None
+    if word == "month":
+        return "每月的值；按年计算的案例逐月判定"
+    if word == "year":
+        return "每年的值；按月计算的案例按所在年度判定"
+    return ""

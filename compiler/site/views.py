@@ -89,6 +89,8 @@ class DecideView:
     expression: str  # the whole expression when it is not a chain
     blocks: tuple[Block, ...]
     source: str = ""
+    # `decide … per 月`: `每月的值；按年计算的案例逐月判定` (shown as 期间), else ""
+    period: str = ""
 
 
 @attrs.frozen
