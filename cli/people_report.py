@@ -14,6 +14,9 @@ A rule with `amount … per` gains `"amount_per": "month" | "year"` and `"in_tot
 yearly rule in a month's case is evaluated for the month's year (`periods` names it) and its
 amount is the year's, shown `（每年：2026年的金额，不计入本期合计）` and left out of the totals,
 which add a month's amounts only; a monthly rule in a year's case adds up its twelve months.
+A decision with `decide … per` gains `"value_per": "month" | "year"`; decided over other periods
+than the case's (a `per 月` decision in a year's case) it has `"value": null` and `"periods":
+[{"period", "status": "decided" | "undetermined" | "not_in_force", "value"}, …]`.
 """
 
 from __future__ import annotations
