@@ -144,3 +144,32 @@ def test_the_openapi_document_names_the_periods_states():
     run = openapi_document()["components"]["schemas"]["Run"]["properties"]
     assert run["in_force"]["type"] == "boolean"
     assert run["period_in_force"]["enum"] == ["in_force", "partly_in_force", "not_in_force"]
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        ("2026", "评估日 2026-01-01；该日不在有效期内，评估期间 2026 部分在有效期内"),
+        ("2026-03", "评估日 2026-03-01；本政策在该日不在有效期内"),
+        ("2026-04", "评估日 2026-04-01）"),
+    ],
+)
+def test_the_web_form_says_the_periods_state_as_run_does(
+    tmp_path: Path, period: str, said: str
+) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    import urllib.parse
+
+    from tests.serve_helpers import request, running_server
+
+    _answer(tmp_path, "2026-04-01", period)  # writes the policy (valid from 2026-04-01)
+    on = "2026-01-01" if period == "2026" else f"{period}-01"  # the period's first day
+    fields = {"@on": on, "@period": period, "低保家庭": "是"}
+    body = urllib.parse.urlencode(fields).encode()
+    with running_server(str(tmp_path)) as base:
+        status, _, page = request(
+            base, "POST", "/policies/p", body, "application/x-www-form-urlencoded"
+        )
+    text = page.decode("utf-8")
+    assert status == 200, text
+    assert f"评估结果（{said}" in text, text[:2000]
