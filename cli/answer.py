@@ -20,7 +20,13 @@ from datetime import date
 
 from policyc.compiler.run_view import Lean
 from policyc.needs import NeededInput, inputs_read, still_needed
-from policyc.people_report import evaluated_period
+from policyc.people_report import (
+    decided_text,
+    evaluated_period,
+    group_lines,
+    member_brief,
+    value_period_label,
+)
 from policyc.report import (
     BENEFIT_KINDS,
     FLOW_WORDS,
@@ -81,6 +87,7 @@ def answer_text(
     out = header_lines(policy, on, readings, shown_readings, period)
     if period is not None:  # households and periods (people_report.py)
         out.insert(1, f"评估期间 {period}")
+    out.extend(group_lines(policy.view, given))
     out.extend(("", "结论"))
     if not answer:
         out.append("  本案例没有适用的条款")
@@ -109,9 +116,9 @@ def _answer_lines(r: RuleResult) -> list[str]:
     info = r.info
     if r.status == "decided":
         if r.members is not None:  # a value per member: people_report.py
-            each = "、".join(f"{m.member} {show_value(m.value)}" for m in r.members)
+            each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
             return [f"  {info.name}: {each}"]
-        return [f"  {info.name}: {show_value(r.value)}"]
+        return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if info.role == "target":
         actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
@@ -119,7 +126,7 @@ def _answer_lines(r: RuleResult) -> list[str]:
     head += amount_text(r)
     if info.responsible:
         head += f" · 责任单位: {'、'.join(info.responsible)}"
-    lines = [head, *shared_cap_lines(r)]
+    lines = [head, *member_brief(r), *shared_cap_lines(r)]
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     if info.grants:

@@ -2,15 +2,21 @@
 member's outcome under a rule paid `each` member of a role.
 
 JSON: the document gains `"period": "2017-01"` (the case's period, else the month of its
-evaluation date) for a policy with a group or inputs per period; a rule paid each member gains
-`"members": [{"member", "role", "status", "reason", "amount": Money|null, "uncapped":
-Money|null, "missing": [str], "value"}]`, its `amount` being their sum (a value decided per
-member: each member's `value`); a rule whose amount is a month's, in a year's case, gains
-`"periods": [{"period": "2017-01", "status", "amount": Money|null}, …]`, its amount their sum.
+evaluation date) for a policy with a group or inputs per period, and beside it
+`"period_in_force": "in_force" | "partly_in_force" | "not_in_force"` (the period's days against
+the validity, as the text header judges it; `in_force` judges the evaluation date only); a
+rule paid each member gains `"members": [{"member", "role", "status", "reason", "amount":
+Money|null, "uncapped": Money|null, "missing": [str], "value"}]`, its `amount` being their sum
+(a value decided per member: each member's `value`); a rule whose amount is a month's, in a
+year's case, gains `"periods": [{"period": "2017-01", "status", "amount": Money|null}, …]`, its
+amount their sum.
 A rule with `amount … per` gains `"amount_per": "month" | "year"` and `"in_totals": bool`: a
 yearly rule in a month's case is evaluated for the month's year (`periods` names it) and its
 amount is the year's, shown `（每年：2026年的金额，不计入本期合计）` and left out of the totals,
 which add a month's amounts only; a monthly rule in a year's case adds up its twelve months.
+A decision with `decide … per` gains `"value_per": "month" | "year"`; decided over other periods
+than the case's (a `per 月` decision in a year's case) it has `"value": null` and `"periods":
+[{"period", "status": "decided" | "undetermined" | "not_in_force", "value"}, …]`.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ _WORDS = {
     "not_applicable": "不适用",
     "undetermined": "无法判定",
     "decided": "判定",
+    "not_in_force": "不在有效期",
 }
 
 
@@ -53,8 +60,18 @@ def partly_in_force(
 ) -> bool:
     """Whether some day of `period` (a month or a year) lies in the policy's validity: a year's
     case evaluated on 01-01 of a policy taking effect on 04-01 pays its in-force months."""
+    return period_in_force(policy, period, readings) not in (None, "not_in_force")
+
+
+def period_in_force(
+    policy: CheckedPolicy | RunView, period: str | None, readings: Mapping[str, str]
+) -> str | None:
+    """The period's own standing against the policy's validity (under `readings`):
+    "in_force" when every day of `period` (a month or a year) lies in it, "partly_in_force" when
+    some do, "not_in_force" when none does; None without a period (a policy without periods or
+    groups). The JSON's `period_in_force`, beside `in_force` (the evaluation date's)."""
     if period is None:
-        return False
+        return None
     from policyc.runtime.people import first_day, shift_period
 
     start = first_day(period)
@@ -62,7 +79,11 @@ def partly_in_force(
     end = first_day(shift_period(f"{start.year:04d}-{start.month:02d}", months)) - timedelta(1)
     valid_from, valid_until = policy.validity_under(dict(readings))
     starts_in_time = valid_from is None or valid_from <= end
-    return starts_in_time and (valid_until is None or valid_until >= start)
+    if not (starts_in_time and (valid_until is None or valid_until >= start)):
+        return "not_in_force"
+    from_start = valid_from is None or valid_from <= start
+    to_end = valid_until is None or valid_until >= end
+    return "in_force" if from_start and to_end else "partly_in_force"
 
 
 def period_lines(
@@ -92,21 +113,52 @@ def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, A
     ]
 
 
-def periods_json(r: RuleResult, money: Any) -> list[dict[str, Any]] | None:
-    """A month's amount in a year's case (or a year's in a month's): each period's outcome."""
+def periods_json(
+    r: RuleResult, money: Any, value_json: Any = None
+) -> list[dict[str, Any]] | None:
+    """A month's amount in a year's case (or a year's in a month's): each period's outcome,
+    `{"period", "status", "amount": Money|null}`; a value decided per period (`decide … per
+    月`): `{"period", "status", "value"}`."""
     if r.periods is None:
         return None
+    if r.info.role == "decision" and value_json is not None:
+        return [
+            {"period": period, "status": status, "value": value_json(value)}
+            for period, status, value in r.periods
+        ]
     return [
         {"period": period, "status": status, "amount": money(amount)}
         for period, status, amount in r.periods
     ]
 
 
+def value_period_label(r: RuleResult) -> str:
+    """`（每月）` / `（每年）` after a decision declaring `decide … per 月` / `per 年`, else ""."""
+    return {"month": "（每月）", "year": "（每年）"}.get(r.info.period, "")
+
+
+def decided_text(r: RuleResult) -> str:
+    """A decision's value as `run` shows it: `1500元/人`, and decided per period (a `per 月`
+    decision in a year's case) each month's, equal neighbours joined: `2026-01至2026-03
+    900元/人；2026-04至2026-12 1000元/人` (`value_period_label` says the period)."""
+    if r.periods is None:
+        return show_value(r.value)
+    runs: list[list[Any]] = []  # [first, last, shown]
+    for period, status, value in r.periods:
+        shown = show_value(value) if status == "decided" else _WORDS.get(status, status)
+        if runs and runs[-1][2] == shown:
+            runs[-1][1] = period
+        else:
+            runs.append([period, period, shown])
+    parts = (f"{a}至{b} {shown}" if a != b else f"{a} {shown}" for a, b, shown in runs)
+    return "；".join(parts)
+
+
 def member_lines(r: RuleResult) -> list[str]:
     """One line per member: `· 李小明（子女）: 适用 200元`."""
     lines = []
     for period, status, amount in r.periods or ():
-        shown = f" {_money(amount)}" if amount is not None else ""
+        shown = f" {show_value(amount)}" if amount is not None else ""
         lines.append(f"      · {period}: {_WORDS.get(status, status)}{shown}")
     for m in r.members or ():
         text = f"      · {m.member}（{m.role}）: {_WORDS.get(m.status, m.status)}"
@@ -118,6 +170,29 @@ def member_lines(r: RuleResult) -> list[str]:
             text += f" — {m.reason}"
         lines.append(text)
     return lines
+
+
+def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None) -> list[str]:
+    """`["家庭成员 3 人: 王芳（申请人）、李强（配偶）、李小明（子女）"]` for a case of a policy
+    with a group (the answer's line under the header), else []."""
+    group = policy.people.group
+    members = getattr(given, "members", ())
+    if not group or not members:
+        return []
+    named = "、".join(f"{m.name}（{m.role}）" for m in members)
+    return [f"{group}成员 {len(members)} 人: {named}"]
+
+
+def member_brief(r: RuleResult) -> list[str]:
+    """The answer's one line of a rule paid `each` member: each member, role and outcome, without
+    the reasons (`--all` gives them): `各成员: 张大爷（申请人） 100元；张大娘（配偶） 不适用`."""
+    if not r.members:
+        return []
+    parts = []
+    for m in r.members:
+        shown = _money(m.amount) if m.status == "applies" and m.amount is not None else ""
+        parts.append(f"{m.member}（{m.role}） {shown or _WORDS.get(m.status, m.status)}")
+    return ["      各成员: " + "；".join(parts)]
 
 
 def _money(q: Quantity) -> str:
@@ -148,7 +223,10 @@ def period_label(r: RuleResult) -> str:
 
 
 def period_json(r: RuleResult) -> dict[str, Any]:
-    """`{"amount_per": "month" | "year", "in_totals": bool}` for a rule with `amount … per`."""
+    """`{"amount_per": "month" | "year", "in_totals": bool}` for a rule with `amount … per`;
+    `{"value_per": "month" | "year"}` for a decision with `decide … per`."""
     if r.info.period not in ("month", "year"):
         return {}
+    if r.info.role == "decision":
+        return {"value_per": r.info.period}
     return {"amount_per": r.info.period, "in_totals": in_totals(r)}

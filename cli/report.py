@@ -13,6 +13,9 @@ JSON schema (version 1; fields are only ever added):
      "totals": {measure: Money},
      "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
      "still_needed": [{"name", "description", "measure", "rules": [str]}]}
+    A policy with periods or a group adds "period": str and "period_in_force": "in_force" |
+    "partly_in_force" | "not_in_force" before "totals" (cli/people_report.py): `in_force` judges
+    the date `on`, `period_in_force` every day of the period, as the text header does.
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
@@ -43,11 +46,14 @@ from policyc.output import PrintableStream as PrintableStream
 from policyc.output import json_text as json_text
 from policyc.output import printable_output as printable_output
 from policyc.people_report import (
+    decided_text,
     evaluated_period,
     member_lines,
     partly_in_force,
+    period_in_force,
     period_label,
     period_lines,
+    value_period_label,
 )
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
@@ -195,6 +201,8 @@ def header_lines(
             period += "（暂定）"
         if in_force(policy, on, readings):
             state = "在有效期内"
+            if period_in_force(view, evaluated, readings) == "partly_in_force":
+                state += f"；评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         elif partly_in_force(view, evaluated, readings):
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         else:
@@ -262,8 +270,10 @@ class TracePlaces:
 def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
     info = r.info
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
-    if r.status == "decided":
-        head += f": {show_value(r.value)}"
+    if r.status == "decided" and r.periods is not None:  # `decide … per 月`: each month below
+        head += value_period_label(r)
+    elif r.status == "decided":
+        head += f"{value_period_label(r)}: {decided_text(r)}"
     if info.role == "target":
         actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
         head += f"（目标 {info.target}{actual}）"

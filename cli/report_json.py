@@ -27,6 +27,7 @@ from policyc.people_report import (
     evaluated_period,
     in_totals,
     members_json,
+    period_in_force,
     period_json,
     periods_json,
 )
@@ -159,6 +160,7 @@ def answer_bytes(
     period = evaluated_period(policy.view, given, on)
     if period is not None:
         rest["period"] = period  # households and periods (people_report.py)
+        rest["period_in_force"] = period_in_force(policy.view, period, readings)
     sums = totals(totals_of or results)
     rest["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
     rest["totals_by_kind"] = {
@@ -214,7 +216,7 @@ def _written(
     if r.members is not None:
         more["members"] = members_json(r, money, _value_json)
     if r.periods is not None:
-        more["periods"] = periods_json(r, money)
+        more["periods"] = periods_json(r, money, _value_json)
     more |= period_json(r)  # `amount … per`: people_report.py
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]

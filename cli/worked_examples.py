@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from policyc.cases import load_case
 from policyc.compiler.checker import CheckedPolicy
@@ -78,7 +79,27 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                     readings=tuple(sorted(case.readings.items())),
                     amount=format_quantity(result.amount),
                     uncapped=format_quantity(result.uncapped) if capped and result.uncapped else "",
+                    members=_members(case.inputs),
+                    period=getattr(case.inputs, "period", None) or "",
                 )
         order = {info.name: i for i, info in enumerate(compiled.rules)}
         found[policy.header.number] = tuple(sorted(chosen.values(), key=lambda e: order[e.rule]))
     return found
+
+
+def _members(inputs: Any) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """A household case's members as the worked example names them (`WorkedExample.members`):
+    each one's inputs, values given per period written `2026-01: 1,800元、2026-02: …` (the
+    value alone when only the evaluated period's is given)."""
+    members = []
+    period = getattr(inputs, "period", None)
+    for member in getattr(inputs, "members", ()):
+        values = [(k, show_value(v)) for k, v in member.inputs.items()]
+        for name, series in member.series.items():
+            if list(series) == [period]:
+                values.append((name, show_value(series[period])))
+            else:
+                written = (f"{p}: {show_value(v)}" for p, v in sorted(series.items()))
+                values.append((name, "、".join(written)))
+        members.append((member.name, member.role, tuple(values)))
+    return tuple(members)

@@ -162,6 +162,10 @@ class RulePlanner(Expressions):
         if kind == "unsupported":
             kind_of = self.policy.define_types[define.name.text].describe()
             raise Unsupported(f"a decided value that is {kind_of}")
+        # `decide … per 月` outside a month's case is decided period by period (as a rule's
+        # `amount … per`): left to the per-case path.
+        if define.period is not None and self.period != PERIOD_WORDS.get(define.period.text):
+            raise Unsupported(f"its value is per {define.period.text}: decided period by period")
         i = index
         value = self.scalar(self.sql(define.expr))
         text = {

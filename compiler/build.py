@@ -264,8 +264,9 @@ class _Builder(ExpressionBuilder):
         return n.Define(self._name(c[0]), c[1], description, span=self._span(meta))
 
     def decide_decl(self, meta: Meta, c: list[Any]) -> n.Define:
-        description = unquote(c[2]) if c[2] is not None else ""
-        return n.Define(self._name(c[0]), c[1], description, True, self._span(meta))
+        description = unquote(c[3]) if c[3] is not None else ""
+        span = self._span(meta)
+        return n.Define(self._name(c[0]), c[1], description, True, span, period=c[2])
 
     def procedure_decl(self, meta: Meta, c: list[Any]) -> n.Procedure:
         title = unquote(c[1]) if c[1] is not None else ""

@@ -172,19 +172,24 @@ class CheckedPolicy:
         return problems
 
     def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
-        """The inputs expressions read, directly or through `define`s, in order of mention."""
+        """The inputs expressions read, directly, through `define`s or as a table's key
+        (`救助比例[类别]`), in order of mention."""
         found: dict[str, None] = {}
         seen: set[str] = set()
 
         def visit(expr: n.Expr) -> None:
             for node in n.walk(expr):
-                if not isinstance(node, n.Ref):
+                if isinstance(node, n.Index):  # `救助比例[类别]` reads the case's 类别
+                    name = node.key
+                elif isinstance(node, n.Ref):
+                    name = node.name
+                else:
                     continue
-                if node.name in self.inputs:
-                    found.setdefault(node.name)
-                elif node.name in self.defines and node.name not in seen:
-                    seen.add(node.name)
-                    visit(self.defines[node.name].expr)
+                if name in self.inputs:
+                    found.setdefault(name)
+                elif name in self.defines and name not in seen:
+                    seen.add(name)
+                    visit(self.defines[name].expr)
 
         for expr in exprs:
             visit(expr)

@@ -94,6 +94,8 @@ class _Checker(RuleChecks, HeaderChecks):
         self.check_valid_reading(header)
         for define in self.file.all_defines():
             self.declare_define(define)
+        for define in self.file.all_defines():  # `decide … per 月` (declarations.py)
+            self.check_decide_period(define)
         self.current_rule = ""
         self.check_structure(header)
         group_checks.check_cycles(self)

@@ -19,7 +19,7 @@ import jinja2
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, rule_reads
-from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
+from policyc.compiler.group_checks import PERIOD_FUNCS, PERIOD_WORDS, as_aggregate
 from policyc.compiler.i18n import _
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import render, render_reference, render_target, render_threshold
@@ -214,6 +214,8 @@ class _Generator:
         }
         if define.name.text in self.policy.people.member_defines:
             info["each"] = "members"
+        if define.period is not None:  # `decide … per 月`: decided period by period
+            info["period"] = PERIOD_WORDS.get(define.period.text, "")
         return {
             "func": self.define_funcs[define.name.text],
             "role": "decision",

@@ -234,3 +234,54 @@ class Declarations(ExprTypes):
         if per_member:
             self.member_defines.add(name)
 
+
+    def check_decide_period(self, define: n.Define) -> None:
+        """`decide … per 月` / `per 年`, checked as a rule's `amount … per` is
+        (`group_checks.check_period`): the word is a period, and a month's value is not taken
+        from a yearly input not declared a `flow`. A decision without `per` that reads an input
+        per month for the evaluated period is warned of (`periodless-decide`, the logic of
+        `periodless-rule`): in a year's case it decides on the year's total, which its name
+        (a 月人均收入) may not say."""
+        if not define.decided:
+            return
+        if define.period is None:
+            found = group_checks.monthly_read(self, [define.expr], {define.name.text})
+            if found is None:
+                return
+            name, via = found
+            through = _(" (through `{via}`)").format(via=via) if via else ""
+            self.warn(
+                define.name.span,
+                _(
+                    "decision `{decide}` reads `{name}`{through}, an input per 月, but declares "
+                    "no period: in a year's case it decides on the year's total; write "
+                    "`decide … per 月` if the value is a month's"
+                ).format(decide=define.name.text, name=name, through=through),
+                "periodless-decide",
+            )
+            return
+        period = group_checks.PERIOD_WORDS.get(define.period.text)
+        if period is None:
+            self.error(
+                define.period.span,
+                _("`per {rule_period_text}` is not a period").format(
+                    rule_period_text=define.period.text
+                ),
+                _("per 月 or per 年"),
+            )
+            return
+        if period != "month":
+            return
+        for ref in group_checks.plain_refs(define.expr):
+            name = ref.name
+            if self.people.period_of.get(name) == "year" and name not in self.people.flows:
+                self.error(
+                    ref.span,
+                    _(
+                        "a monthly value cannot be taken from `{name}`, a yearly input not "
+                        "declared divisible over its months"
+                    ).format(name=name),
+                    _(
+                        "declare `input {name}: … per 年 flow` if the document spreads it by month"
+                    ).format(name=name),
+                )

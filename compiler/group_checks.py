@@ -492,6 +492,16 @@ def _monthly_read(
     return None
 
 
+def monthly_read(checker: Any, exprs: list[n.Expr], seen: set[str]) -> tuple[str, str] | None:
+    """`_monthly_read` for the decide check (declarations.check_decide_period)."""
+    return _monthly_read(checker, exprs, seen)
+
+
+def plain_refs(expr: n.Expr) -> list[n.Ref]:
+    """`_plain_refs` for the decide check (declarations.check_decide_period)."""
+    return _plain_refs(expr)
+
+
 def _plain_refs(expr: n.Expr) -> list[n.Ref]:
     """The references an expression reads for the evaluated period (not inside last_month …)."""
     if isinstance(expr, n.Call) and expr.func in (*PERIOD_FUNCS, "given", "amount_of"):

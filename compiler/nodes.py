@@ -473,6 +473,7 @@ class Define:
     description: str
     decided: bool = False
     span: Span = _span()
+    period: Name | None = None  # `decide … per 月`: the value is a month's (or a year's)
 
 
 @attrs.frozen

@@ -222,7 +222,9 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.DateLit: lambda r, e: e.value.isoformat(),
     n.Ref: lambda r, e: r.ref(e.name),
     n.Call: _Renderer.call,
-    n.Index: lambda r, e: f"{e.name}[{', '.join(e.keys)}]",
+    # `救助比例[类别]` in words: the row is the one of the case's 类别 (or the member named);
+    # a table by two keys names both (`安居补贴标准（按学历、档查表）`).
+    n.Index: lambda r, e: f"{r.ref(e.name)}（按{'、'.join(r.ref(k) for k in e.keys)}查表）",
     n.ReadingIs: lambda r, e: f"读法「{e.reading}」取「{e.option}」",
     n.Labelled: lambda r, e: f"{e.label}：{r.render(e.expr)}",
     n.AnyOf: _Renderer.labelled,

@@ -212,6 +212,9 @@ class Ctx:
         result = RuleResult(info, "decided", steps=self.steps)
         if info.each:  # a value per member (年龄 of each): runtime/people_ops.py
             return people_ops.decide_each(self, info, function, result)
+        if info.period and people_ops.other_periods(self, info.period):
+            # `decide … per 月` in a year's case: each month's value
+            return people_ops.decide_over_periods(self, info, function, result)
         try:
             value = self.use(info.name, function)
         except NotApplicable as exc:

@@ -396,12 +396,75 @@ def judged_on(on: date, period: str) -> date:
     return on if within_period(on, period) else first_day(period)
 
 
+def _period_ctx(ctx: Ctx, period: str) -> Ctx:
+    """A context for `period` of the case, evaluated on `judged_on`'s day (its steps the
+    case's)."""
+    from policyc.runtime.evaluation import Ctx
+
+    inputs = ctx.inputs
+    assert isinstance(inputs, CaseInputs) and inputs.plan is not None
+    start = judged_on(ctx.on, period)
+    again = CaseInputs(inputs)
+    again.series, again.period = inputs.series, period
+    again.members = tuple(Member(m.name, m.role, m.inputs, m.series) for m in inputs.members)
+    sub = Ctx(
+        prepare(again, start, inputs.plan),
+        start,
+        ctx.readings,
+        ctx.valid_from,
+        ctx.valid_until_date,
+        ctx.explain,
+    )
+    sub.steps = ctx.steps
+    return sub
+
+
+def decide_over_periods(
+    ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: RuleResult
+) -> RuleResult:
+    """A value decided for a month (`decide … per 月`) in a year's case, or for a year in a
+    month's: decided for each period (`other_periods`) on `judged_on`'s day, a period outside
+    the policy's validity on that day left out. `result.periods` holds (period, "decided" |
+    "undetermined" |
+    "not_in_force", value or None); the result has no value of its own (a month's 人均收入 has
+    no sum over the year) and is undetermined, naming what is missing, while any period's is."""
+    from policyc.runtime.evaluation import NotApplicable, Unknown
+
+    shown: list[tuple[str, str, Any]] = []
+    missing: Any = None
+    reason = ""
+    for period in other_periods(ctx, info.period):
+        if not ctx.in_force(judged_on(ctx.on, period)):
+            shown.append((period, "not_in_force", None))
+            continue
+        if ctx.explain:
+            ctx.step(f"期间 {period}", info.line)
+        try:
+            value = _period_ctx(ctx, period).use(info.name, function)
+        except NotApplicable as exc:
+            shown.append((period, "undetermined", None))
+            reason = reason or exc.reason
+            continue
+        if isinstance(value, Unknown):
+            missing = _unknown(missing, value)
+            shown.append((period, "undetermined", None))
+        else:
+            shown.append((period, "decided", value))
+    result.periods = tuple(shown)
+    if missing is not None:
+        result.status, result.missing = "undetermined", missing.names
+        result.reason = "需要输入 " + "、".join(missing.names)
+    elif reason:
+        result.status, result.reason = "undetermined", reason
+    return result
+
+
 def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: Any) -> Any:
     """A rule's outcome over other periods than the case's (`other_periods`): each judged on
     `judged_on`'s day, a period outside the policy's validity on that day paying nothing; the
     amounts added up, undetermined while any period's is. Each period's outcome is kept in
     `result.periods` as (period, status, amount)."""
-    from policyc.runtime.evaluation import Ctx, NotApplicable, Unknown
+    from policyc.runtime.evaluation import NotApplicable, Unknown
 
     inputs = ctx.inputs
     assert isinstance(inputs, CaseInputs) and inputs.plan is not None
@@ -411,18 +474,7 @@ def over_periods(ctx: Ctx, info: Any, function: Callable[[Ctx], Any], result: An
         if not ctx.in_force(start):
             outcomes.append((period, f"{period} 不在有效期内"))
             continue
-        again = CaseInputs(inputs)
-        again.series, again.period = inputs.series, period
-        again.members = tuple(Member(m.name, m.role, m.inputs, m.series) for m in inputs.members)
-        sub = Ctx(
-            prepare(again, start, inputs.plan),
-            start,
-            ctx.readings,
-            ctx.valid_from,
-            ctx.valid_until_date,
-            ctx.explain,
-        )
-        sub.steps = ctx.steps
+        sub = _period_ctx(ctx, period)
         if ctx.explain:
             ctx.step(f"期间 {period}", info.line)
         try:

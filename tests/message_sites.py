@@ -45,7 +45,9 @@ MESSAGE_CALLS = frozenset(
     }
 )
 # Callables of argparse whose keyword arguments of these names are help texts.
-HELP_CALLS = frozenset({"add_argument", "add_parser", "ArgumentParser", "_Parser", "add_subparsers"})
+HELP_CALLS = frozenset(
+    {"add_argument", "add_parser", "ArgumentParser", "_Parser", "add_subparsers"}
+)
 HELP_KEYWORDS = frozenset({"help", "description", "epilog", "title"})
 MESSAGE_KEYWORDS = frozenset({"message", "expected", "hint", "reason", "detail"})
 
@@ -121,4 +123,7 @@ def needs_translation(node: ast.expr) -> bool:
     beside them (a warning's code `negative-amount`, a field `inputs.年发货量` or an identifier
     `from_start_day` are names, not prose)."""
     text = prose(node)
-    return _WORD.search(text) is not None and re.search(r"[A-Za-z]{2,}[^\s]*\s|\s[A-Za-z]{2,}", text) is not None
+    return (
+        _WORD.search(text) is not None
+        and re.search(r"[A-Za-z]{2,}[^\s]*\s|\s[A-Za-z]{2,}", text) is not None
+    )

@@ -21,7 +21,9 @@ def test_a_repeated_drawing_is_shown_once_and_named_after() -> None:
         Block("table", "档次表", chart="assets/charts/p-1.svg", chart_alt="a"),
         Block("table", "档次表", chart="assets/charts/p-2.svg", chart_alt="b"),
         Block("list", "满足以下之一"),
-        Block("table", "档次表", notes=("*适用*：…",), chart="assets/charts/p-1.svg", chart_alt="a"),
+        Block(
+            "table", "档次表", notes=("*适用*：…",), chart="assets/charts/p-1.svg", chart_alt="a"
+        ),
         Block("table", "档次表", chart="assets/charts/p-2.svg", chart_alt="b"),
     ]
     kept = _each_chart_once(blocks)
@@ -48,7 +50,8 @@ def test_no_vertical_label_runs_past_the_axes(svg: Path) -> None:
 
 def test_the_long_share_label_is_the_title() -> None:
     texts = dict(
-        (text, angle) for angle, text in TEXT.findall((CHARTS / "tzf-2023-1-1.svg").read_text(encoding="utf-8"))
+        (text, angle)
+        for angle, text in TEXT.findall((CHARTS / "tzf-2023-1-1.svg").read_text(encoding="utf-8"))
     )
     assert texts["占养老保险个人缴费 + 失业保险个人缴费的比例（%）"] == "-0"
     assert texts["比例（%）"] == "-90"

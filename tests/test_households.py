@@ -641,3 +641,37 @@ def test_a_yearly_flow_read_in_a_month_is_its_twelfth(
     assert below["月补"].amount == Quantity.of("99.999", "元")  # 999.99 a month, 10%
     edge = run_case(policy, tmp_path, head + "  年收入: {2024: 12000}\n")
     assert edge["月补"].status == "not_applicable"  # 1000 a month is not 低于 1000
+
+
+def test_the_answer_lists_the_members_and_each_members_outcome() -> None:
+    # Born 2008-03-01, 大女儿 is 满18 on 2026-03-01 (未满18周岁 no longer holds); 小儿子, born a
+    # day later, is 17: 育儿补贴 pays him alone, 200元 a month (第二条: 每人每月200元).
+    case = str(FIXTURE / "cases" / "04-child-turns-18.yaml")
+    lines = policyc("run", str(POLICY), "--case", case).stdout.splitlines()
+    assert lines[3] == "家庭成员 3 人: 王芳（申请人）、大女儿（子女）、小儿子（子女）"
+    paid = lines.index("  ✔ 育儿补贴 — 适用: 200元（每月） · 责任单位: 县民政局")
+    assert lines[paid + 1] == "      各成员: 大女儿（子女） 不适用；小儿子（子女） 200元"
+
+
+def test_the_answer_gives_a_value_decided_per_member_with_roles(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    path = policies.write(
+        policies.clause(
+            "  rule 高龄 { kind 补贴  each members  when 年龄 满 80 年  amount 100 元 }\n",
+            GROUP + 'decide 年龄 = years_between(出生日期, on_date()) "成员的周岁"\n',
+        )
+    )
+    # On 2025-03-01: 甲, born 1945-03-01, is 80 that day (满 includes it); 乙, born 2007-03-02,
+    # is 17 (18 the next day).
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "on: 2025-03-01\nmembers:\n"
+        "  甲: {role: 申请人, inputs: {出生日期: 1945-03-01}}\n"
+        "  乙: {role: 子女, inputs: {出生日期: 2007-03-02}}\n",
+        encoding="utf-8",
+    )
+    lines = policyc("run", str(path), "--case", str(case)).stdout.splitlines()
+    assert "家庭成员 2 人: 甲（申请人）、乙（子女）" in lines
+    assert "  年龄: 甲（申请人） 80年、乙（子女） 17年" in lines
+    assert "      各成员: 甲（申请人） 100元；乙（子女） 不适用" in lines

@@ -25,7 +25,9 @@ from policyc.compiler import i18n
 from tests.message_sites import message_arguments, needs_translation
 
 REPO = Path(__file__).parent.parent
-SOURCES = sorted(p for folder in ("cli", "compiler", "runtime") for p in (REPO / folder).rglob("*.py"))
+SOURCES = sorted(
+    p for folder in ("cli", "compiler", "runtime") for p in (REPO / folder).rglob("*.py")
+)
 LOCALE = REPO / "compiler" / "locale" / "zh_CN" / "LC_MESSAGES"
 
 babel = pytest.importorskip("babel")
@@ -58,7 +60,9 @@ def _fields(text: str, style: str) -> set[str]:
 @pytest.mark.parametrize("domain", catalogue.DOMAINS)
 def test_every_message_has_a_chinese_translation(domain: str) -> None:
     missing = catalogue.untranslated(domain)
-    assert not missing, f"{len(missing)} messages lack a translation in {domain}.po:\n" + "\n".join(missing)
+    assert not missing, f"{len(missing)} messages lack a translation in {domain}.po:\n" + "\n".join(
+        missing
+    )
 
 
 @pytest.mark.parametrize("domain", catalogue.DOMAINS)
@@ -81,7 +85,9 @@ def test_translations_keep_the_placeholders(domain: str) -> None:
 
 def test_the_catalogue_knows_nothing_the_source_no_longer_says() -> None:
     # `tools/catalogue.py update` drops vanished msgids; a stale entry would mean it was not run.
-    source = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue.template("policyc") if m.id}
+    source = {
+        m.id if isinstance(m.id, str) else m.id[0] for m in catalogue.template("policyc") if m.id
+    }
     held = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue.read("policyc") if m.id}
     assert held - source == set()
 
@@ -101,7 +107,9 @@ def test_message_sites_wrap_their_literals_in_gettext() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in message_arguments(tree):
             if needs_translation(node):
-                unwrapped.append(f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)[:80]}")
+                unwrapped.append(
+                    f"{path.relative_to(REPO)}:{node.lineno}: {ast.unparse(node)[:80]}"
+                )
     assert not unwrapped, "messages not wrapped in _():\n" + "\n".join(unwrapped)
 
 
@@ -113,7 +121,11 @@ def test_the_site_finder_sees_an_unwrapped_message() -> None:
         'd = Diagnostic(span, msg, code="negative-amount")\n'
     )
     found = [ast.unparse(n) for n in message_arguments(tree) if needs_translation(n)]
-    assert found == ["f'unknown reading `{name}`'", "'a declared reading'", "'treat warnings as errors'"]
+    assert found == [
+        "f'unknown reading `{name}`'",
+        "'a declared reading'",
+        "'treat warnings as errors'",
+    ]
 
 
 # ---- (c) the shipped .mo is the .po compiled ----------------------------------------------
@@ -149,7 +161,9 @@ def test_the_po_is_written_as_the_tool_writes_it() -> None:
     # sorted, without locations: two branches adding messages merge line by line
     for domain in catalogue.DOMAINS:
         written = catalogue.po_text(catalogue.read(domain))
-        assert _without_generator((LOCALE / f"{domain}.po").read_bytes()) == _without_generator(written)
+        assert _without_generator((LOCALE / f"{domain}.po").read_bytes()) == _without_generator(
+            written
+        )
 
 
 # ---- the language chosen ----------------------------------------------------------------------
@@ -214,12 +228,21 @@ def test_the_chinese_catalogue_loads_through_stdlib_gettext() -> None:
 
 
 def _policyc(args: list[str], language: str | None, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    }
     env["POLICYC_CACHE_DIR"] = str(cwd / "cache")
     if language is not None:
         env["LANGUAGE"] = language
     return subprocess.run(
-        [sys.executable, "-m", "policyc", *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
+        [sys.executable, "-m", "policyc", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        check=False,
     )
 
 
@@ -233,11 +256,16 @@ def test_check_speaks_chinese_by_default_and_english_when_asked(tmp_path: Path) 
     assert chinese.returncode == english.returncode == 2
     assert "bad.policy:2:9: 声明尚未写完，文件就结束了（是否少了 `}`？）" in chinese.stderr
     assert "  应为 以下之一: " in chinese.stderr
-    assert "bad.policy:2:9: the file ends before the declaration is complete (is a `}` missing?)" in english.stderr
+    assert (
+        "bad.policy:2:9: the file ends before the declaration is complete (is a `}` missing?)"
+        in english.stderr
+    )
     assert "  expected one of " in english.stderr
 
 
-def test_run_with_a_bad_case_speaks_chinese_by_default_and_english_when_asked(tmp_path: Path) -> None:
+def test_run_with_a_bad_case_speaks_chinese_by_default_and_english_when_asked(
+    tmp_path: Path,
+) -> None:
     case = tmp_path / "case.yaml"
     case.write_text("inputs:\n  申请人类型: 服装电商企业\n  年发货量: 多\n", encoding="utf-8")
     policy = str(REPO / "policies" / "tzf-2023-1.policy")
@@ -281,23 +309,28 @@ def _cache_key(path: Path, language: str) -> str:
 def test_errors_render_their_frame_in_the_language() -> None:
     from policyc.compiler.errors import Diagnostic, Severity, Span, not_shown
 
-    warning = Diagnostic(Span("p.policy", 3, 1), "x", severity=Severity.WARNING, code="unused-input")
+    warning = Diagnostic(
+        Span("p.policy", 3, 1), "x", severity=Severity.WARNING, code="unused-input"
+    )
     with i18n.use_language("zh_CN"):
         assert warning.render() == "p.policy:3:1: 警告[unused-input]: x"
         assert not_shown(2, 1) == "… 另有 2 个错误、1 个警告未显示"
     assert not_shown(1, 2) == "… and 1 more error and 2 more warnings not shown"
 
 
-
 def test_serve_answers_in_the_language_the_request_accepts() -> None:
     pytest.importorskip("starlette", reason="the serve extra is not installed")
     from tests.serve_helpers import request, running_server
 
-    body = json.dumps({"on": "2023-12-31", "inputs": {"年发货量": "多"}}, ensure_ascii=False).encode()
+    body = json.dumps(
+        {"on": "2023-12-31", "inputs": {"年发货量": "多"}}, ensure_ascii=False
+    ).encode()
     path = "/v1/policies/tzf-2023-1/evaluate"
     with running_server("policies") as base:  # the server itself runs in English (conftest)
         answers = {
-            accepted: json.loads(request(base, "POST", path, body, headers={"Accept-Language": accepted})[2])
+            accepted: json.loads(
+                request(base, "POST", path, body, headers={"Accept-Language": accepted})[2]
+            )
             for accepted in ("zh-CN,zh;q=0.9", "en-US,en;q=0.9", "fr-FR")
         }
     messages = {accepted: [p["message"] for p in a["problems"]] for accepted, a in answers.items()}

@@ -79,7 +79,7 @@ def test_a_member_input_given_for_the_household_says_where_it_belongs(tmp_path: 
 def test_a_household_input_given_for_a_member_says_where_it_belongs(tmp_path: Path) -> None:
     # the county fixture has no household input: the same policy with one (房租)
     source = POLICY.read_text(encoding="utf-8").replace(
-        'input 出生日期', 'input 房租: 元 per 月 optional "家庭当月房租"\ninput 出生日期', 1
+        "input 出生日期", 'input 房租: 元 per 月 optional "家庭当月房租"\ninput 出生日期', 1
     )
     folder = tmp_path / "p"
     folder.mkdir()

@@ -51,10 +51,7 @@ def test_each_members_result_as_worked_out_passes(county: CompiledPolicy, tmp_pa
 def test_a_members_neighbouring_amount_and_status_fail_naming_the_member(
     county: CompiledPolicy, tmp_path: Path
 ) -> None:
-    expect = (
-        "  育儿补贴:\n    members:\n      大女儿: applies\n"
-        "      小儿子: {amount: 199.99 元}\n"
-    )
+    expect = "  育儿补贴:\n    members:\n      大女儿: applies\n      小儿子: {amount: 199.99 元}\n"
     found = check_case(county, write(tmp_path, expect))
     assert found[0].startswith("育儿补贴: 大女儿: status: expected applies, got not_applicable")
     assert found[1] == "育儿补贴: 小儿子: amount: expected 199.99元, got 200元"

@@ -91,9 +91,7 @@ def test_run_labels_a_yearly_amount_in_a_months_case_and_leaves_it_out_of_the_to
     assert "月补 — 适用: 100元（每月）" in text  # March: 999.99元
     # the month's totals: 月补 100 + 月均奖励 100 + 补助合计 100 = 300元, without the 1200元
     assert "合计（支付给申请人）: 300元" in text
-    doc = json.loads(
-        policyc("run", str(path), "--case", str(case), "--format", "json").stdout
-    )
+    doc = json.loads(policyc("run", str(path), "--case", str(case), "--format", "json").stdout)
     by_name = {r["rule"]: r for r in doc["results"]}
     assert by_name["年度奖励"]["amount_per"] == "year"
     assert by_name["年度奖励"]["in_totals"] is False

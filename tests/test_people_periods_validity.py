@@ -85,3 +85,91 @@ def test_the_header_judges_the_period_too(tmp_path: Path, period: str, state: st
     done = policyc(tmp_path, "run", "p.policy", "--case", "c.yaml")
     header = done.stdout.splitlines()[2]
     assert header.endswith(state) or f"· {state}" in header, header
+
+
+def _document(tmp_path: Path, period: str, *extra: str) -> dict[str, object]:
+    _answer(tmp_path, "2026-04-01", period)  # writes the policy and the case
+    done = policyc(tmp_path, "run", "p.policy", "--case", "c.yaml", "--format", "json", *extra)
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout))
+
+
+# valid from 2026-04-01 until 2028-03-31, both days in force
+@pytest.mark.parametrize(
+    ("period", "date_in_force", "period_state"),
+    [
+        ("2026", False, "partly_in_force"),  # evaluated on 2026-01-01; April to December in force
+        ("2026-03", False, "not_in_force"),  # no day of March 2026
+        ("2026-04", True, "in_force"),  # its first month, whole
+        ("2027", True, "in_force"),  # a whole year inside
+        ("2028", True, "partly_in_force"),  # 2028-01-01 in force; January to March only
+        ("2028-03", True, "in_force"),  # until 2028-03-31 includes the month's last day
+        ("2028-04", False, "not_in_force"),  # the month after the last day
+    ],
+)
+def test_the_json_judges_the_period_beside_the_date(
+    tmp_path: Path, period: str, date_in_force: bool, period_state: str
+):
+    document = _document(tmp_path, period)
+    assert document["period"] == period
+    assert document["in_force"] is date_in_force
+    assert document["period_in_force"] == period_state
+
+
+def test_a_date_in_force_in_a_period_partly_in_force_says_both(tmp_path: Path):
+    # 2026-06-01 is in force; the year 2026 is from April only.
+    document = _document(tmp_path, "2026", "--on", "2026-06-01")
+    assert document["in_force"] is True and document["period_in_force"] == "partly_in_force"
+    done = policyc(tmp_path, "run", "p.policy", "--case", "c.yaml", "--on", "2026-06-01")
+    header = done.stdout.splitlines()[2]
+    assert "· 在有效期内；评估期间 2026 部分在有效期内" in header, header
+
+
+def test_a_policy_without_periods_has_no_period_state(tmp_path: Path):
+    source = POLICY.format(start="2026-04-01").replace(" per 月", "")
+    (tmp_path / "source.txt").write_text("对低保家庭每月发放营养补助200元。\n", encoding="utf-8")
+    (tmp_path / "p.policy").write_text(source, encoding="utf-8")
+    case = "policy: 测〔2026〕3号\non: 2026-05-01\ninputs: {低保家庭: true}\n"
+    (tmp_path / "c.yaml").write_text(case, encoding="utf-8")
+    done = policyc(tmp_path, "run", "p.policy", "--case", "c.yaml", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["in_force"] is True
+    assert "period" not in document and "period_in_force" not in document
+
+
+def test_the_openapi_document_names_the_periods_states():
+    from policyc.serve.openapi import openapi_document
+
+    run = openapi_document()["components"]["schemas"]["Run"]["properties"]
+    assert run["in_force"]["type"] == "boolean"
+    assert run["period_in_force"]["enum"] == ["in_force", "partly_in_force", "not_in_force"]
+
+
+@pytest.mark.parametrize(
+    ("period", "said"),
+    [
+        ("2026", "评估日 2026-01-01；该日不在有效期内，评估期间 2026 部分在有效期内"),
+        ("2026-03", "评估日 2026-03-01；本政策在该日不在有效期内"),
+        ("2026-04", "评估日 2026-04-01）"),
+    ],
+)
+def test_the_web_form_says_the_periods_state_as_run_does(
+    tmp_path: Path, period: str, said: str
+) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    import urllib.parse
+
+    from tests.serve_helpers import request, running_server
+
+    _answer(tmp_path, "2026-04-01", period)  # writes the policy (valid from 2026-04-01)
+    on = "2026-01-01" if period == "2026" else f"{period}-01"  # the period's first day
+    fields = {"@on": on, "@period": period, "低保家庭": "是"}
+    body = urllib.parse.urlencode(fields).encode()
+    with running_server(str(tmp_path)) as base:
+        status, _, page = request(
+            base, "POST", "/policies/p", body, "application/x-www-form-urlencoded"
+        )
+    text = page.decode("utf-8")
+    assert status == 200, text
+    assert f"评估结果（{said}" in text, text[:2000]

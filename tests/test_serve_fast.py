@@ -22,7 +22,9 @@ GOOD = json.dumps(
     {"on": "2023-12-31", "inputs": {"申请人类型": "服装电商企业", "年发货量": "600万单"}},
     ensure_ascii=False,
 ).encode()
-BAD = json.dumps({"on": "2023-12-31", "inputs": {"年发货量": "很多单"}}, ensure_ascii=False).encode()
+BAD = json.dumps(
+    {"on": "2023-12-31", "inputs": {"年发货量": "很多单"}}, ensure_ascii=False
+).encode()
 
 
 HANDED_ON: list[str] = []  # the paths the short way gave to the app
@@ -47,10 +49,14 @@ def call(
     headers: list[tuple[bytes, bytes]] | None = None,
     method: str = "POST",
 ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    sent_headers = headers if headers is not None else [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(sum(map(len, pieces))).encode()),
-    ]
+    sent_headers = (
+        headers
+        if headers is not None
+        else [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(sum(map(len, pieces))).encode()),
+        ]
+    )
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,

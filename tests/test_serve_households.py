@@ -63,9 +63,13 @@ def post_form(base: str, path: str, fields: dict[str, str]) -> tuple[int, dict[s
 def upload(base: str, form: str, name: str, content: bytes) -> tuple[int, str]:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="case"; filename="{name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="case"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     status, _, answer = request(
         base, "POST", f"{form}/upload", body, f"multipart/form-data; boundary={boundary}"
     )
@@ -112,7 +116,12 @@ def test_the_form_has_a_period_and_member_rows_with_each_member_input(base: str)
         assert f'<textarea id="m{row}-2" name="@member{row}:月收入"' in text
     roles = re.search(r'<select id="m1-role"[^>]*>(.*?)</select>', text, re.S)
     assert roles is not None
-    assert re.findall(r'<option value="([^"]+)"', roles[1]) == ["申请人", "配偶", "子女", "其他成员"]
+    assert re.findall(r'<option value="([^"]+)"', roles[1]) == [
+        "申请人",
+        "配偶",
+        "子女",
+        "其他成员",
+    ]
     # Member inputs are in the rows only, never a field of their own.
     assert 'name="出生日期"' not in text and 'name="月收入"' not in text
     # A policy without a group has neither.

@@ -259,6 +259,23 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "description": "the document of `policyc run --format json` (cli/report.py)",
                     "required": ["policyc", "policy", "on", "results", "totals"],
+                    "properties": {
+                        "on": {"type": "string", "format": "date"},
+                        "in_force": {
+                            "type": "boolean",
+                            "description": "whether the date `on` lies in the validity",
+                        },
+                        "period": {
+                            "type": "string",
+                            "description": "the period evaluated (2026-03, 2026): a policy with "
+                            "periods or a group only",
+                        },
+                        "period_in_force": {
+                            "enum": ["in_force", "partly_in_force", "not_in_force"],
+                            "description": "every day, some days or no day of `period` in the "
+                            "validity (beside `period` only)",
+                        },
+                    },
                 },
             }
         },

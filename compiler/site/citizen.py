@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from policyc.compiler import nodes as n
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
@@ -18,18 +20,36 @@ from policyc.compiler.site.views import Fact, WorkedExample
 
 def example_text(example: WorkedExample, inputs: Sequence[str], per: str = "") -> str:
     """`年发货量 600万单，口罩发货量 1万单 → 得 100万元（封顶前 119万元）`, with the date and
-    the case file; only the inputs the rule reads (all the case gives when it reads none).
-    `per` (`（本例各位子女合计，每月）`: `people_view.example_note`) follows the amount."""
+    the case file; only the inputs the rule reads (all the case gives when it reads none). A
+    household case names each member, role and the member inputs the rule reads:
+    `类别 低保对象；王芳（申请人）：自付费用 2,500元；李小明（子女）：自付费用 300元（评估期间
+    2026-03）→ …`. `per` (`（本例各位子女合计，每月）`: `people_view.example_note`) follows
+    the amount."""
     given = dict(example.inputs)
-    shown = [(name, given[name]) for name in inputs if name in given] or list(example.inputs)
-    values = "，".join(f"{md(name)} {md(value)}" for name, value in shown)
+    shown = [(name, given[name]) for name in inputs if name in given]
+    members = [_member_text(name, role, values, inputs) for name, role, values in example.members]
+    if not shown and not any(values for _, _, values in example.members if values):
+        shown = list(example.inputs)
+    parts = ["，".join(f"{md(name)} {md(value)}" for name, value in shown), *members]
+    values = "；".join(part for part in parts if part)
     readings = "".join(f"；按读法“{md(r)}”取“{md(o)}”" for r, o in example.readings)
     result = f"得 **{md(example.amount)}**"
     result += per
     if example.uncapped:
         result += f"（封顶前 {md(example.uncapped)}）"
     case = md(example.case)
-    return f"{values}{readings}（评估日 {example.on}）→ {result}。来自示例案例 `{case}`"
+    when = f"评估期间 {example.period}" if example.period else f"评估日 {example.on}"
+    return f"{values}{readings}（{when}）→ {result}。来自示例案例 `{case}`"
+
+
+def _member_text(
+    name: str, role: str, values: Sequence[tuple[str, str]], inputs: Sequence[str]
+) -> str:
+    """`王芳（申请人）：月收入 1,800元，自付费用 2,500元`: the member inputs the rule reads."""
+    given = dict(values)
+    read = "，".join(f"{md(k)} {md(given[k])}" for k in inputs if k in given)
+    who = f"{md(name)}（{md(role)}）"
+    return f"{who}：{read}" if read else who
 
 
 def citizen_facts(
@@ -61,6 +81,10 @@ def citizen_facts(
     if rule.once is not None:
         facts.append(Fact("次数", "一次性给予"))
     for example in examples:
+        if rule.each is not None and rule.each.text not in ("members", "成员"):
+            # A rule paid each 子女 names the children only.
+            children = tuple(m for m in example.members if m[1] == rule.each.text)
+            example = attrs.evolve(example, members=children)
         facts.append(Fact("算例", example_text(example, inputs, example_note(rule))))
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))

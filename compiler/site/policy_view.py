@@ -11,9 +11,11 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.coverage import coverage
+from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.site.citizen import citizen_facts
 from policyc.compiler.site.layout import (
     counts_durations,
+    own_label,
     part_anchor,
     part_heading,
     part_heading_alone,
@@ -286,6 +288,7 @@ class PolicyView(PolicyAmounts):
             expression=self.expr(define.expr),
             blocks=self.blocks([define.expr]),
             source=self.source_link(define.span.line),
+            period=_decide_period(define),
         )
 
     def enum_order(self, enum: str) -> str:
@@ -443,8 +446,10 @@ class PolicyView(PolicyAmounts):
         """4 部分 · 17 条 · 34 项规则 · …: what the page holds, counted."""
         clauses = list(self.file.all_clauses())
         tasks = sum(1 for c in clauses if c.kind == "task")
+        # The document's own word for its sections (第二章 → 章) when they all share one.
+        words = {own_label(s)[len(f"第{s.number}") :] or "部分" for s in self.file.sections}
         counts = [
-            (len(self.file.sections), "部分"),
+            (len(self.file.sections), words.pop() if len(words) == 1 else "部分"),
             (len(clauses) - tasks, "条"),
             (tasks, "项任务"),
             (self.rule_count, "项规则"),
@@ -632,3 +637,13 @@ class PolicyView(PolicyAmounts):
             summary=page.summary,
             links=" · ".join(links),
         )
+
+
+def _decide_period(define: n.Define) -> str:
+    """What a citizen reads of `decide … per 月` / `per 年`: whose period the value is."""
+    word = PERIOD_WORDS.get(define.period.text) if define.period is not None else None
+    if word == "month":
+        return "每月的值；按年计算的案例逐月判定"
+    if word == "year":
+        return "每年的值；按月计算的案例按所在年度判定"
+    return ""

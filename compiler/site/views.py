@@ -89,6 +89,8 @@ class DecideView:
     expression: str  # the whole expression when it is not a chain
     blocks: tuple[Block, ...]
     source: str = ""
+    # `decide … per 月`: `每月的值；按年计算的案例逐月判定` (shown as 期间), else ""
+    period: str = ""
 
 
 @attrs.frozen
@@ -339,3 +341,7 @@ class WorkedExample:
     readings: tuple[tuple[str, str], ...]  # readings the case takes instead of the declared
     amount: str
     uncapped: str = ""  # before the cap, when the cap bit
+    # A household case's members: (name, role, (input, value as `run` shows it) …), in the
+    # case's order; a value per period is written `2026-03: 1,800元`.
+    members: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    period: str = ""  # the period evaluated (a case with periods or members), else ""

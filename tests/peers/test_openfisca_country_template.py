@@ -81,7 +81,7 @@ def test_our_own_example_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
     case = RESTATEMENT / "examples" / "01-couple-with-a-child.yaml"
     capsys.readouterr()
     assert main(["run", str(policy), "--case", str(case)]) == 0
-    assert "可支配收入: 3640元" in capsys.readouterr().out
+    assert "可支配收入（每月）: 3640元" in capsys.readouterr().out
     # Each member's pension on both sides of the retirement age (62 from 2017, 60.33 before).
     for name in ("08-pension-at-62.yaml", "09-pension-before-2017.yaml"):
         case = RESTATEMENT / "examples" / name
