@@ -11,25 +11,26 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from policyc.compiler.i18n import _
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     from policyc.compiler.checked import InputInfo
+    from policyc.compiler.run_view import InputView
 
 # What the JSON Schema of a case file allows for a `%` input (cli/schema.py).
 PERCENT_PATTERN = r"^\s*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*%\s*$"
 _BARE = re.compile(r"\s*[+-]?[\d,]*\.?\d+\s*")
 
 
-def needs_sign(info: InputInfo) -> bool:
+def needs_sign(info: InputInfo | InputView) -> bool:
     """Whether the input is declared `%`, so that a case writes its value with the sign (a
     batch reads no such column in SQL alone: every value goes through the per-case reader)."""
     return info.decl.type.kind == "named" and info.measure is not None and info.measure.name == "%"
 
 
-def bare_percent_problem(info: InputInfo, value: object) -> str:
+def bare_percent_problem(info: InputInfo | InputView, value: object) -> str:
     """The message refusing `value` for the input `info`, or "" when it is fine: the input is not
     declared `%` (a target's reported figure keeps the bare reading: 6 for `7.5%` is 6%), or the
     value carries its sign (`5.5%`, `5.5 ％`)."""
