@@ -196,7 +196,8 @@ def test_render_and_the_site_draw_a_two_way_table(policies: PolicyFactory) -> No
     from policyc.compiler import nodes as n
     from policyc.compiler.site.assemble import render_docs
 
-    assert render(n.Index("安居补贴标准", "学历", more_keys=("档",))) == "安居补贴标准[学历, 档]"
+    # in words on the site, as a one-key lookup is (h/polish: 救助比例（按类别查表）)
+    assert render(n.Index("安居补贴标准", "学历", more_keys=("档",))) == "安居补贴标准（按学历、档查表）"
     policy = compile_two(policies)
     pages = render_docs([policy.checked])
     page = next(text for name, text in pages.items() if "| 学历＼工作年限档 |" in text)
