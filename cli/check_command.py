@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,7 +56,7 @@ _RESULT_FIELDS = {"shown", "ok", "failed", "kept", "facts"}
 _CODE = (Path(__file__), Path(__file__).with_name("problems.py"))
 
 
-def policy_files(paths: Sequence[Path]) -> Iterator[Path]:
+def policy_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             yield from sorted(path.rglob("*.policy"))

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from policyc.check_command import policy_files
 from policyc.compiler.errors import InputError, PolicyError
 from policyc.compiler.fmt import format_text
 from policyc.compiler.i18n import _
@@ -27,7 +28,7 @@ EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
 def run_fmt(paths: Iterable[Path], mode: str, out: TextIO = sys.stdout) -> int:
     """`mode` is "print", "write", "check" or "diff"; returns the exit status."""
-    files = list(_policy_files(paths))
+    files = list(policy_files(paths))
     if not files:
         text = sys.stdin.read()
         formatted = format_text(text, "<stdin>")
@@ -79,15 +80,6 @@ def _report(mode: str, name: str, text: str, formatted: str, out: TextIO) -> Non
     elif mode == "check" and formatted != text:
         sys.stderr.write(_("would reformat {name}\n").format(name=name))
 
-
-def _policy_files(paths: Iterable[Path]) -> Iterable[Path]:
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(path.rglob("*.policy"))
-        elif path.exists():
-            yield path
-        else:
-            raise InputError(_("{path}: no such file or folder").format(path=path))
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -19,7 +19,7 @@ import attrs
 from policyc.compiler import group_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic
-from policyc.compiler.i18n import _, ngettext
+from policyc.compiler.i18n import _
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.quantity import (
@@ -28,7 +28,6 @@ from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
     dims_text,
-    format_quantity,
     parse_measure,
 )
 
@@ -143,33 +142,10 @@ class CheckedPolicy:
         return frozenset(name for name, r in self.readings.items() if not r.documentary)
 
     def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        """What a case's inputs say that cannot be: parts of a whole that add up to more than
-        the whole. One (field of the last part given, message naming every field) per whole;
-        `values` are validated inputs (quantities)."""
-        problems: list[tuple[str, str]] = []
-        for whole, parts in self.parts.items():
-            total = values.get(whole)
-            given = [p for p in parts if values.get(p) is not None]
-            if total is None or not given:
-                continue
-            sum_parts = values[given[0]]
-            for part in given[1:]:
-                sum_parts = sum_parts + values[part]
-            if sum_parts > total:
-                named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
-                problems.append(
-                    (
-                        given[-1],
-                        ngettext(
-                            "{named} is more than `{whole}` ({total}), of which it is a part: "
-                            "a part cannot exceed its whole",
-                            "{named} are more than `{whole}` ({total}), of which they are parts: "
-                            "a part cannot exceed its whole",
-                            len(given),
-                        ).format(named=named, whole=whole, total=format_quantity(total)),
-                    )
-                )
-        return problems
+        """Parts of a whole that add up to more than the whole (`run_view.parts_over_whole`)."""
+        from policyc.compiler.run_view import parts_over_whole
+
+        return parts_over_whole(self.parts, values)
 
     def inputs_of(self, exprs: Iterable[n.Expr]) -> tuple[str, ...]:
         """The inputs expressions read, directly, through `define`s or as a table's key

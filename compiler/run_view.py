@@ -30,6 +30,7 @@ from policyc.runtime.quantity import Dims, Measure, format_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
     from typing import Any, TypeAlias
 
     from policyc.compiler import nodes as n
@@ -276,32 +277,8 @@ class RunView:
         return frozenset(name for name, r in self.readings.items() if not r.documentary)
 
     def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        """As `CheckedPolicy.part_conflicts`: parts of a whole that add up to more than the
-        whole, one (field of the last part given, message) per whole."""
-        problems: list[tuple[str, str]] = []
-        for whole, parts in self.parts.items():
-            total = values.get(whole)
-            given = [p for p in parts if values.get(p) is not None]
-            if total is None or not given:
-                continue
-            sum_parts = values[given[0]]
-            for part in given[1:]:
-                sum_parts = sum_parts + values[part]
-            if sum_parts > total:
-                named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
-                problems.append(
-                    (
-                        given[-1],
-                        ngettext(
-                            "{named} is more than `{whole}` ({total}), of which it is a part: "
-                            "a part cannot exceed its whole",
-                            "{named} are more than `{whole}` ({total}), of which they are parts: "
-                            "a part cannot exceed its whole",
-                            len(given),
-                        ).format(named=named, whole=whole, total=format_quantity(total)),
-                    )
-                )
-        return problems
+        """As `CheckedPolicy.part_conflicts` (`parts_over_whole`)."""
+        return parts_over_whole(self.parts, values)
 
 
 # ---- from a checked policy -------------------------------------------------------------------
@@ -421,3 +398,34 @@ def _lean(expr: n.Expr) -> tuple[Lean, bool]:
     kept = tuple(p for p, r in parts if r)
     return (("node", kept) if kept else EMPTY), reads
 
+
+def parts_over_whole(
+    parts: Mapping[str, Sequence[str]], values: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """What a case's inputs say that cannot be: parts of a whole (`parts`: whole → its parts)
+    that add up to more than the whole. One (field of the last part given, message naming every
+    field) per whole; `values` are validated inputs (quantities)."""
+    problems: list[tuple[str, str]] = []
+    for whole, members in parts.items():
+        total = values.get(whole)
+        given = [p for p in members if values.get(p) is not None]
+        if total is None or not given:
+            continue
+        sum_parts = values[given[0]]
+        for part in given[1:]:
+            sum_parts = sum_parts + values[part]
+        if sum_parts > total:
+            named = " + ".join(f"`{p}` ({format_quantity(values[p])})" for p in given)
+            problems.append(
+                (
+                    given[-1],
+                    ngettext(
+                        "{named} is more than `{whole}` ({total}), of which it is a part: "
+                        "a part cannot exceed its whole",
+                        "{named} are more than `{whole}` ({total}), of which they are parts: "
+                        "a part cannot exceed its whole",
+                        len(given),
+                    ).format(named=named, whole=whole, total=format_quantity(total)),
+                )
+            )
+    return problems
