@@ -72,6 +72,7 @@ class _Part:
     unknown: list[str] = attrs.Factory(list)
     children: list[_Part] = attrs.Factory(list)
     heading: str = ""  # the heading's text after the number
+    in_header: str = ""  # the header's fields that hold this part's text (`valid`), if any
 
 
 Resolver = Callable[[str], str | None]
@@ -153,6 +154,8 @@ def skeleton(
     if validity is not None and not validity.under_heading:
         signature.add(validity.line)  # an aside, not the text of the clause it follows
     parts, preamble = _structure(rest, headings, resolve, signature)
+    if validity is not None:
+        _mark_in_header(parts, validity)
     for line in preamble:
         if validity is not None and line == validity.text:
             what = "施行日期和有效期, 写在 header 的 valid 中"
@@ -464,6 +467,18 @@ def _walk(parts: Sequence[_Part]) -> list[_Part]:
     return [p for part in parts for p in (part, *_walk(part.children))]
 
 
+def _mark_in_header(parts: Sequence[_Part], validity: _Validity) -> None:
+    """Mark the parts whose text the header already holds (`第十条 本办法自…起施行` → `valid`,
+    `第九条 本办法由…负责解释` → `interpreted_by`): they state no rule of their own."""
+    for part in _walk(parts):
+        fields = []
+        if part.line == validity.line:
+            fields.append("valid")
+        if validity.interpreter and part.line == validity.interpreter_line:
+            fields.append("interpreted_by")
+        part.in_header = " / ".join(dict.fromkeys(fields))
+
+
 def _render(part: _Part, depth: int) -> list[str]:
     pad = "    " * depth
     title = f" {_quote(part.title)}" if part.title or part.kind != "task" else ""
@@ -471,6 +486,11 @@ def _render(part: _Part, depth: int) -> list[str]:
     if not part.title and part.kind != "task":
         untitled = _("the document gives {kind} {number} no title")
         lines[0] += "  # TODO(drafter): " + untitled.format(kind=part.kind, number=part.number)
+    elif part.title and not part.quotes and not part.children and part.kind != "task":
+        # A one-sentence part whose sentence became its title (`第九条 本办法由…负责解释。`):
+        # as much a guess as an empty title, so marked as one.
+        own = _("the title of {kind} {number} is its own sentence: shorten it or confirm")
+        lines[0] += "  # TODO(drafter): " + own.format(kind=part.kind, number=part.number)
     inner = pad + "    "
     quotes = part.quotes or ([] if part.kind == "section" else [part.heading])
     lines += [f"{inner}quote {_quote(q)}" for q in quotes]
@@ -483,7 +503,14 @@ def _render(part: _Part, depth: int) -> list[str]:
             f"{inner}# TODO(registry): "
             + _("not in the registry: {units}").format(units="、".join(part.unknown))
         )
-    if part.kind != "section" or not part.children:
+    if part.in_header:
+        lines.append(
+            f"{inner}# "
+            + _("written in the header's {fields}: no rule of its own").format(
+                fields=part.in_header
+            )
+        )
+    elif part.kind != "section" or not part.children:
         lines.append(
             f"{inner}# TODO(drafter): "
             + _("the rules of {kind} {number}").format(kind=part.kind, number=part.number)

@@ -455,3 +455,42 @@ def test_the_validity_sentence_under_any_numbering_fills_the_header(tmp_path: Pa
     header = _header(done.stdout)
     assert "valid from 2026-04-01 until 2028-03-31" in header
     assert "interpreted_by 市人社局" in header
+
+
+# ---- what the fifth newcomer met: a regulation's articles the header holds, and titles that
+# are the article's whole sentence ----
+
+ARTICLES = """\
+柳庄县人民政府关于印发柳庄县农机补贴办法的通知
+柳政发〔2026〕5号
+各乡镇人民政府，县直各单位：
+现将《柳庄县农机补贴办法》印发给你们，请认真贯彻执行。
+柳庄县人民政府
+2026年1月15日
+柳庄县农机补贴办法
+第一条 购置农业机械的，按机具销售价格的30%给予购置补贴，单台最高不超过15万元。
+第二条 对购置智能化农机具的，另给予奖励。
+第三条 本办法由县农业农村局负责解释。
+第四条 本办法自2026年2月1日起施行，有效期至2026年12月31日。
+"""
+
+
+def test_articles_the_header_holds_ask_for_no_rules_and_sentence_titles_are_marked(
+    tmp_path: Path,
+):
+    (tmp_path / "source.txt").write_text(ARTICLES, encoding="utf-8")
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path)
+    done = policyc("new", "source.txt", "--lines", "1-11", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    clauses = {block.split(" ", 1)[0]: block for block in done.stdout.split("\nclause ")[1:]}
+    # 第三条 and 第四条 are the header's interpreted_by and valid: no rule to write there.
+    assert "written in the header's interpreted_by: no rule of its own" in clauses["三"]
+    assert "written in the header's valid: no rule of its own" in clauses["四"]
+    assert "rules of clause 三" not in clauses["三"] and "rules of clause 四" not in clauses["四"]
+    assert "rules of clause 一" in clauses["一"] and "rules of clause 二" in clauses["二"]
+    # 第二条's one short sentence became its title: marked to confirm, as an empty title is.
+    assert clauses["二"].startswith('二 "对购置智能化农机具的，另给予奖励" {  # TODO(drafter):')
+    assert "is its own sentence" in clauses["二"].splitlines()[0]
+    assert clauses["一"].startswith(
+        '一 "" {  # TODO(drafter): the document gives clause 一 no title'
+    )
