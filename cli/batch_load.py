@@ -150,6 +150,8 @@ class CaseLoader:
         self.count = 0
         self.types: dict[str, tuple[int, int]] = {}
         self.has_id = False
+        # The evaluation date of every case when the file has no `on` column (--on), else None.
+        self.day: date | None = None
         self._maps = 0
         self._stored: set[str] = set()  # columns checked as read and written in stored units
 
@@ -381,6 +383,7 @@ class CaseLoader:
             f"{received} AS {ident(RECEIVED)}",
         ]
         self.has_id = "id" in extras
+        self.day = on if "on" not in extras else None
         for name, info in checked.inputs.items():
             for target in by_input[name]:
                 sql = self._input_sql(name, info, target, columns, by_input)
