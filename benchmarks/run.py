@@ -18,7 +18,7 @@
    to --policy-cases rows of a Parquet file, cases per second.
 5. Out of core: --big textile cases (10,000,000) from Parquet through the batch path, in a
    process of its own: seconds and peak resident memory (DuckDB capped at
-   policyc.batch_load.MEMORY_LIMIT, spilling to the batch's private folder).
+   policyc.batch_read.MEMORY_LIMIT, spilling to the batch's private folder).
 
 Timings are the best of several repeats (the median for latencies and whole processes), on
 whatever else the machine is running: the table says how many cores it had and the load

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policyc.batch_load import INEXACT
+from policyc.batch_read import INEXACT
 from policyc.compiler.batch import (
     DECISION_STATUSES,
     ON,
