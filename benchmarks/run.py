@@ -18,7 +18,7 @@
    to --policy-cases rows of a Parquet file, cases per second.
 5. Out of core: --big textile cases (10,000,000) from Parquet through the batch path, in a
    process of its own: seconds and peak resident memory (DuckDB capped at
-   policyc.batch_load.MEMORY_LIMIT, spilling to the batch's private folder).
+   policyc.batch_read.MEMORY_LIMIT, spilling to the batch's private folder).
 
 Timings are the best of several repeats (the median for latencies and whole processes), on
 whatever else the machine is running: the table says how many cores it had and the load
@@ -76,10 +76,14 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
         runs.append(run(*args))
         cpus.append(process_cpu() - before)
 
-    if engine in ("batch", "batch-query"):
-        run = engines.run_batch if engine == "batch" else engines.run_batch_query
+    stages: list[dict[str, tuple[float, float]]] = []
+    if engine == "batch":
         for _ in range(repeats):
-            timed(run, parquet)
+            stages.append({})
+            timed(engines.run_batch, parquet, stages[-1])
+    elif engine == "batch-query":
+        for _ in range(repeats):
+            timed(engines.run_batch_query, parquet)
     else:
         arrays = engines.generate(n)
         if engine == "numpy":
@@ -89,6 +93,7 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
             system = engines.openfisca_system()
             for _ in range(repeats):
                 timed(engines.run_openfisca, arrays, system)
+    fastest = min(range(len(runs)), key=lambda i: runs[i][0])
     return {
         "engine": engine,
         "n": n,
@@ -96,6 +101,8 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
         "cpu_seconds": min(cpus),
         "peak_mb": peak_mb(),
         "totals": {k: str(v) for k, v in runs[0][1].items()},
+        # The fastest run's stages (engines.STAGES): where file → totals spends its time.
+        **({"stages": stages[fastest]} if stages else {}),
     }
 
 
@@ -272,6 +279,12 @@ def report(
     cpu_ratio = _rate(by[("batch", large)], "cpu_seconds") / _rate(
         by[("openfisca", large)], "cpu_seconds"
     )
+    for r in rows:
+        if "stages" in r:
+            lines.append(
+                f"  batch at N = {r['n']:,}, its fastest run by stage, wall / CPU s: "
+                + "; ".join(f"{k} {w:.3f} / {c:.3f}" for k, (w, c) in r["stages"].items())
+            )
     lines += [
         "",
         "batch = file → totals (read and check a Parquet file, evaluate, sum); batch-query = the "

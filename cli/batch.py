@@ -35,15 +35,9 @@ from typing import Any, TextIO
 
 import attrs
 
-from policyc.batch_load import (
-    INEXACT,
-    LINE,
-    BatchError,
-    CaseLoader,
-    first_line,
-    read_format,
-)
+from policyc.batch_load import CaseLoader
 from policyc.batch_progress import Progress
+from policyc.batch_read import INEXACT, LINE, BatchError, first_line, read_format
 from policyc.batch_summary import summarise, summary_json, summary_text
 from policyc.batch_values import SERIES_SEPARATOR
 from policyc.cases import reading_problem

@@ -1,13 +1,11 @@
-"""Loading a batch file: read into DuckDB, every value checked by the per-case rules, the view
-`cases` defined (a typed column per input column of the policy, in stored units).
+"""Checking a batch file: every value read by the per-case rules, every row checked as a case
+file is, and the view `cases` defined over the view `raw` that batch_read.CaseReader reads (a
+typed column per input column of the policy, in stored units).
 
 Problems name the row and the column; after MAX_PROBLEMS the rest is not checked."""
 
 from __future__ import annotations
 
-import contextlib
-import csv
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -15,53 +13,51 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import duckdb
 
 from policyc.batch_progress import Progress
-from policyc.batch_values import (
-    InputValue,
-    OnValue,
-    ValueReader,
-    json_case,
-    json_text,
-    stored_text,
+from policyc.batch_read import (
+    EXTRA_COLUMNS,
+    INEXACT,
+    LINE,
+    MAX_PROBLEMS,
+    MEMORY_LIMIT,
+    BatchError,
+    CaseReader,
+    csv_header,
+    first_line,
+    ragged_row,
+    read_format,
+    unknown_column,
+    why_unreadable,
 )
-from policyc.case_files import Where
-from policyc.case_files import wrap_plain as _wrap_plain
+from policyc.batch_values import InputValue, OnValue, ValueReader
 from policyc.case_values import FieldError as _FieldError
 from policyc.case_values import describe_input as _describe
-from policyc.case_values import read_quantity as _quantity
-from policyc.case_values import read_value as _value
 from policyc.cases import result_names
-from policyc.compiler.batch import (
-    ON,
-    RECEIVED,
-    ROW,
-    comment_text,
-    ident,
-    input_columns,
-    literal,
-)
+from policyc.compiler.batch import ON, RECEIVED, ROW, comment_text, ident, input_columns, literal
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
-from policyc.compiler.errors import InputError, did_you_mean
+from policyc.compiler.errors import did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
 from policyc.percent_values import needs_sign
-from policyc.problems import Problem, ProblemsError
 from policyc.runtime.quantity import Measure, Quantity
 
-EXTRA_COLUMNS = ("on", "received", "id", "description")
-SUFFIXES = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".txt": "csv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".json": "jsonl",
-}
-MAX_PROBLEMS = 20
+# Read by batch_read; named here too for the modules that import them from batch_load.
+__all__ = [
+    "EXTRA_COLUMNS",
+    "INEXACT",
+    "LINE",
+    "MAX_PROBLEMS",
+    "MEMORY_LIMIT",
+    "BatchError",
+    "CaseLoader",
+    "csv_header",
+    "first_line",
+    "ragged_row",
+    "read_format",
+    "why_unreadable",
+]
+
 MAX_DIGITS = 30  # before and after the point, as parse_quantity_text allows
 NUMERIC_TYPES = (
     "TINYINT",
@@ -77,24 +73,6 @@ NUMERIC_TYPES = (
 )
 
 
-# What DuckDB raises where the per-case path would compute on (a product past 38 digits) or fail
-
-
-# What DuckDB raises where the per-case path would compute on (a product past 38 digits) or fail
-# (an inexact division, which Quantity refuses too): the rules then run case by case.
-INEXACT = (duckdb.OutOfRangeException, duckdb.ConversionException, duckdb.InvalidInputException)
-
-
-class BatchError(ProblemsError):
-    """A case file that cannot be evaluated: every problem found, each naming its row and column
-    (one problem of the error document each, with `--format json`)."""
-
-
-def read_format(path: Path) -> str:
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise InputError(_("{path}: expected a .csv, .jsonl or .parquet file").format(path=path))
-    return kind
 
 
 @attrs.define
@@ -117,194 +95,29 @@ class _Column:
     width: int = 38
 
 
-LINE = "__line"  # the row's number in the file, from 1
+
 # Up to this many distinct values read by the per-case code, a column's SQL is a CASE over them;
 # past it, a lookup in a table (a join).
 SMALL_LOOKUP = 64
 
 
-MEMORY_LIMIT = "1GB"  # DuckDB's, per batch run
-
-
-class CaseLoader:
-    """The case file of a batch run, loaded into its DuckDB connection and checked."""
+class CaseLoader(CaseReader):
+    """The case file of a batch run, read into its DuckDB connection (CaseReader) and checked."""
 
     def __init__(self, checked: CheckedPolicy, progress: Progress):
-        self.checked = checked
-        self.progress = progress
-        self._temp = tempfile.TemporaryDirectory(prefix="policyc-batch-")
-        self.con = duckdb.connect()
-        self.con.execute(
-            "SET enable_progress_bar = true; SET enable_progress_bar_print = false; "
-            f"SET temp_directory = {literal(self._temp.name)}; "
-            # DuckDB's default is 80% of the machine: capped, it spills to the private folder
-            # above instead, so that 10 million cases stay within 2 GB (benchmarks/run.py).
-            f"SET memory_limit = {literal(MEMORY_LIMIT)}"
-        )
-        # DuckDB (2.0 here) pushes an ungrouped aggregate's arguments down through the query's
-        # steps, copying each step's expressions into every later one that reads them: a rule's
-        # amount computed three times and more. A DuckDB without that optimizer refuses the name.
-        with contextlib.suppress(duckdb.Error):
-            self.con.execute("SET disabled_optimizers = 'partial_aggregate_pushdown'")
-        self.path = Path()
-        self.count = 0
+        super().__init__(checked, progress)
         self.types: dict[str, tuple[int, int]] = {}
         self.has_id = False
+        # The evaluation date of every case when the file has no `on` column (--on), else None.
+        self.day: date | None = None
         self._maps = 0
-        self._stored: set[str] = set()  # columns checked as read and written in stored units
-
-    def close(self) -> None:
-        self.con.close()
-        self._temp.cleanup()
 
     def load(self, path: Path, on: date | None) -> int:
         """Read and check the case file; defines the view `cases`. Returns the number of cases."""
-        self.path = path
-        kind = read_format(path)
-        if not path.is_file():
-            raise InputError(_("{path}: no such file").format(path=path))
-        if path.stat().st_size == 0:
-            raise InputError(
-                _("{path}: the file is empty; expected a header and a case a row").format(
-                    path=path,
-                ))
-        with self.progress.track(self.con, "reading"):
-            try:
-                if kind == "parquet":  # read where it lies: columnar, and only what is used
-                    self.con.execute(
-                        f"CREATE VIEW raw AS SELECT file_row_number + 1 AS {LINE}, * EXCLUDE "
-                        f"(file_row_number) FROM read_parquet({literal(str(path))}, "
-                        "file_row_number = true)"
-                    )
-                else:
-                    text = path if kind == "csv" else self._jsonl_to_csv(path)
-                    # The file written from JSON Lines is plain CSV: no guessing its dialect.
-                    dialect = (
-                        ", delim = ',', quote = '\"', escape = '\"'" if kind == "jsonl" else ""
-                    )
-                    self.con.execute(
-                        f"CREATE TABLE raw_text AS SELECT * FROM read_csv({literal(str(text))}, "
-                        f"header = true, all_varchar = true{dialect})"
-                    )
-                    self.con.execute(
-                        f"CREATE VIEW raw AS SELECT rowid + 1 AS {LINE}, * FROM raw_text"
-                    )
-                columns = self.con.execute("DESCRIBE raw").fetchall()
-                if kind == "csv" and [str(c[0]) for c in columns[1:]] != csv_header(path):
-                    # DuckDB guessed another dialect or header: a row of another length
-                    # (one cell short or over) does that; say which row
-                    ragged = ragged_row(path)
-                    if ragged is not None:
-                        raise InputError(
-                            _("{path}: cannot read the cases: {first_line_exc}").format(
-                                path=path, first_line_exc=ragged,
-                            ))
-                self.count = int(self._one("SELECT count(*) FROM raw"))
-            except duckdb.Error as exc:
-                raise InputError(_("{path}: cannot read the cases: {first_line_exc}").format(
-                    path=path, first_line_exc=why_unreadable(path, exc),
-                )) from None
-        types = {str(row[0]): str(row[1]) for row in columns if row[0] != LINE}
+        types = self.read(path)
         with self.progress.track(self.con, "checking"):
             self._define_cases(types, on)
         return self.count
-
-    def _one(self, sql: str, *params: object) -> Any:
-        row = self.con.execute(sql, list(params)).fetchone()
-        assert row is not None
-        return row[0]
-
-    def _jsonl_to_csv(self, path: Path) -> Path:
-        """JSON Lines read as JSON case files are (numbers kept as their exact text), each input's
-        value checked by the per-case rules as it is read and written to a CSV in stored units:
-        a nested object is a tally (`{"参展次数": {"省内": 2}}`), a list a daily series (or, in
-        `received`, rule names). Stops after MAX_PROBLEMS problems."""
-        checked = self.checked
-        by_input = input_columns(checked)
-        owner = {col: name for name, cols in by_input.items() for col in cols}
-        rows: list[dict[str, str]] = []
-        names: dict[str, None] = {}
-        problems: list[str] = []
-        try:
-            handle = path.open(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(_("{path}: cannot read ({exc_strerror})").format(
-                path=path, exc_strerror=exc.strerror,
-            )) from None
-        with handle:
-            try:
-                for number, line in enumerate(handle, 1):
-                    if not line.strip():
-                        continue
-                    if len(problems) >= MAX_PROBLEMS:
-                        problems.append(
-                            _("stopped after {MAX_PROBLEMS} problems, at line {number}").format(
-                                MAX_PROBLEMS=MAX_PROBLEMS, number=number,
-                            ))
-                        break
-                    place = _("row {len_rows_1} (line {number})").format(
-                        len_rows_1=len(rows) + 1, number=number,
-                    )
-                    data = json_case(line, f"{path}: {place}")
-                    row: dict[str, str] = {}
-                    for key, value in data.items():
-                        self._json_field(key, value, place, row, owner, problems)
-                    names.update(dict.fromkeys(row))
-                    rows.append(row)
-            except UnicodeDecodeError as exc:
-                raise InputError(_("{path}: not UTF-8 text (byte {exc_start})").format(
-                    path=path, exc_start=exc.start,
-                )) from None
-        if problems:
-            raise BatchError(self._problems(problems))
-        if not rows:
-            raise InputError(_("{path}: no cases").format(path=path))
-        out = Path(self._temp.name) / "cases.csv"
-        with out.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(names))
-            writer.writeheader()
-            writer.writerows(rows)
-        return out
-
-    def _json_field(
-        self,
-        key: str,
-        value: Any,
-        place: str,
-        row: dict[str, str],
-        owner: dict[str, str],
-        problems: list[str],
-    ) -> None:
-        """One field of a JSON case into `row`: an input checked by the per-case rules and kept
-        in stored units (its columns marked stored); anything else as text."""
-        checked = self.checked
-        if value is None:
-            return
-        if key in checked.inputs or key in owner:
-            info = checked.inputs[owner.get(key, key)]
-            node = _wrap_plain(value, Where(place), 0)
-            try:
-                if key in checked.inputs:
-                    typed = _value(info, node, checked)
-                else:
-                    typed = _quantity(info, value)  # one member's column of a tally
-            except _FieldError as exc:
-                problems.append(_("{place}, column `{key}`: {exc}").format(
-                    place=place, key=key, exc=exc,
-                ))
-                return
-            if isinstance(typed, dict):
-                for member, quantity in typed.items():
-                    row[f"{key}.{member}"] = stored_text(quantity)
-                    self._stored.add(f"{key}.{member}")
-            else:
-                row[key] = stored_text(typed)
-                self._stored.add(key)
-            return
-        if key not in EXTRA_COLUMNS:
-            problems.append(f"{place}: {_unknown_column(key, [*owner, *EXTRA_COLUMNS])}")
-            return
-        row[key] = json_text(value)
 
     def _define_cases(self, types: dict[str, str], on: date | None) -> None:
         """The view `cases`: one typed column per input column of the policy, in stored units.
@@ -336,7 +149,7 @@ class CaseLoader:
                         source=source, members=members,
                     ))
             else:
-                problems.append(_unknown_column(source, [*owner, *EXTRA_COLUMNS]))
+                problems.append(unknown_column(source, [*owner, *EXTRA_COLUMNS]))
         for name, info in checked.inputs.items():
             if info.decl.presence == "required" and not set(columns) & set(by_input[name]):
                 problems.append(_("missing input column `{name}`").format(name=name))
@@ -381,6 +194,7 @@ class CaseLoader:
             f"{received} AS {ident(RECEIVED)}",
         ]
         self.has_id = "id" in extras
+        self.day = on if "on" not in extras else None
         for name, info in checked.inputs.items():
             for target in by_input[name]:
                 sql = self._input_sql(name, info, target, columns, by_input)
@@ -745,22 +559,6 @@ class CaseLoader:
                 )
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
 
-    def _problems(self, problems: list[str], unchecked: int = 0) -> list[Problem]:
-        """The problems as the error's: each in this file, then how many more were left."""
-        shown = [Problem(p, str(self.path)) for p in problems[:MAX_PROBLEMS]]
-        if len(problems) > MAX_PROBLEMS:
-            shown.append(Problem(_("… and {value} more").format(
-                value=len(problems) - MAX_PROBLEMS,
-            )))
-        if unchecked:
-            shown.append(
-                Problem(
-                    _("… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
-                    "problems)").format(unchecked=unchecked, MAX_PROBLEMS=MAX_PROBLEMS)
-                )
-            )
-        return shown
-
 
 def _constant_text(value: Any) -> str | None:
     """A value the per-case code read, as the text SQL casts to its type (None: NULL)."""
@@ -782,13 +580,6 @@ def _typed_constant(value: Any, sql_type: str) -> str:
 
 def _raw(column: str) -> str:
     return f"raw.{ident(column)}"
-
-
-def _unknown_column(name: str, known: list[str]) -> str:
-    # A name is shown with its control characters escaped: it comes from an untrusted file.
-    return _("unknown column `{comment_text_name}`{did_you_mean_name_known}").format(
-        comment_text_name=comment_text(name), did_you_mean_name_known=did_you_mean(name, known),
-    )
 
 
 def _decimal_scale(kind: str) -> int:
@@ -837,59 +628,3 @@ def _default_sql(info: InputInfo) -> str | None:
     if isinstance(default, str):
         return literal(default)
     return None
-
-
-def first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-def csv_header(path: Path) -> list[str]:
-    """The names in the CSV file's first line (a UTF-8 BOM dropped), [] when unreadable."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return []
-
-
-def ragged_row(path: Path) -> str | None:
-    """The first row of the CSV file at `path` with more or fewer cells than its header has
-    names, said with its row number (data rows count from 1, as every batch message does);
-    None when every row has the header's length. Reads row by row: linear in the file."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle)
-            header = next(rows, [])
-            for number, row in enumerate(rows, 1):
-                if row and len(row) != len(header):
-                    return _(
-                        "row {row} has {cells} cells but the header has {columns} columns: "
-                        "every row needs a cell per column (an empty one for no value)"
-                    ).format(row=number, cells=len(row), columns=len(header))
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    return None
-
-
-def why_unreadable(path: Path, exc: BaseException) -> str:
-    """Why DuckDB could not read the case file at `path`, in the user's words where the cause
-    is a known fault of the file: a CSV whose lines end both in CRLF (Windows, Excel) and in LF
-    (one line edited elsewhere) defeats DuckDB's dialect sniffing. Else DuckDB's first line."""
-    if path.suffix.lower() == ".csv":
-        crlf, lf, first_lf = False, False, 0
-        with path.open("rb") as handle:  # line by line: linear, whatever the size
-            for number, line in enumerate(handle, 1):
-                if line.endswith(b"\r\n"):
-                    crlf = True
-                elif line.endswith(b"\n"):
-                    lf = True
-                    first_lf = first_lf or number
-                if crlf and lf:
-                    return _(
-                        "its lines end both in CRLF (Windows) and in LF (line {line} is the "
-                        "first that ends in LF alone): save it with one kind of line end"
-                    ).format(line=first_lf)
-        ragged = ragged_row(path)
-        if ragged is not None:
-            return ragged
-    return first_line(exc)

@@ -34,8 +34,8 @@ import attrs
 import duckdb
 
 from policyc.batch import Batch, _keys, _plain, result_cells
-from policyc.batch_load import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_people_sql import load_tables
+from policyc.batch_read import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_tables import Table, blank, read_table
 from policyc.batch_values import node_of
 from policyc.cases import Case, Node, Where, validate_case

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import duckdb
 
-from policyc.batch_load import read_format, why_unreadable
+from policyc.batch_read import read_format, why_unreadable
 from policyc.batch_values import json_case
 from policyc.compiler.batch import literal
 from policyc.compiler.errors import InputError

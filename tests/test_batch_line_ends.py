@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from policyc.batch_load import why_unreadable
+from policyc.batch_read import why_unreadable
 
 REPO = Path(__file__).resolve().parent.parent
 POLICY = REPO / "policies" / "tzf-2023-1.policy"
