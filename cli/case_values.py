@@ -9,6 +9,8 @@ policy)` reads one value, raising `FieldError` with what was expected.
 
 from __future__ import annotations
 
+import re
+import weakref
 from datetime import date
 from decimal import Decimal
 
@@ -39,6 +41,10 @@ def value_reader(policy: CheckedPolicy | RunView) -> case_people.ValueReader:
 
     return read
 
+
+# A number as `str(Decimal)` writes it without an exponent, not negative, within the digits
+# parse_quantity_text reads (30 before the point, 30 after).
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
 
 SERIES = "\x00series"  # where validate_inputs leaves an input's values per period
 
@@ -90,25 +96,48 @@ def validate_inputs(
             problems.append(
                 node.where.problem(_("input `{name}`: {exc}").format(name=name, exc=exc), field)
             )
-    for name, info in policy.inputs.items():
-        if name in values or name in values.get(SERIES, {}):
+    series = values.get(SERIES, {})
+    for name, info, required in _left_out(policy):
+        if name in values or name in series:
             continue
-        if name in policy.people.member_inputs:
-            continue  # a member's: a member that lacks it leaves what reads it undetermined
-        left_empty = name in given and given[name].value is None
-        if info.decl.presence == "required" and (name not in given or left_empty):
-            problems.append(
-                where.problem(
-                    _("missing input `{name}`: expected {describe_info_policy}").format(
-                        name=name,
-                        describe_info_policy=describe_input(info, policy),
-                    ),
-                    f"inputs.{name}",
+        if required:
+            if name not in given or given[name].value is None:
+                problems.append(
+                    where.problem(
+                        _("missing input `{name}`: expected {describe_info_policy}").format(
+                            name=name,
+                            describe_info_policy=describe_input(info, policy),
+                        ),
+                        f"inputs.{name}",
+                    )
                 )
-            )
-        elif info.decl.presence == "default":
+        else:
             values[name] = default_value(info, policy)
     return values
+
+
+def _left_out(
+    policy: CheckedPolicy | RunView,
+) -> list[tuple[str, InputInfo | InputView, bool]]:
+    """The inputs a case may not leave out (True) or that have a default (False), in the
+    policy's order, without a member's (a member that lacks it leaves what reads it
+    undetermined): worked out once per view."""
+    found = _LEFT_OUT.get(policy) if isinstance(policy, RunView) else None
+    if found is None:
+        member_inputs = policy.people.member_inputs
+        found = [
+            (name, info, info.decl.presence == "required")
+            for name, info in policy.inputs.items()
+            if info.decl.presence in ("required", "default") and name not in member_inputs
+        ]
+        if isinstance(policy, RunView):
+            _LEFT_OUT[policy] = found
+    return found
+
+
+_LEFT_OUT: weakref.WeakKeyDictionary[RunView, list[tuple[str, InputView, bool]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class FieldError(Exception):
@@ -235,6 +264,15 @@ def read_quantity(
     problem = bare_percent_problem(info, value)  # `5.5%`, never a bare 0.055
     if problem:
         raise FieldError(problem)
+    if value.__class__ is Decimal and _PLAIN_NUMBER.fullmatch(str(value)):
+        # A JSON number written out (most values a request gives): what read_input_quantity
+        # makes of its text (a bare number, in the input's measure), without reading the text
+        # again; anything it would refuse is left to it, for its message.
+        quantity = Quantity.of(value, info.measure)
+        if quantity.dims == dims and (
+            not info.measure.whole or quantity.value == quantity.value.to_integral_value()
+        ):
+            return quantity
     try:
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:
