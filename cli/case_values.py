@@ -57,6 +57,8 @@ def validate_inputs(
     given: dict[str, Node], policy: CheckedPolicy | RunView, problems: list[Problem], where: Where
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    people = policy.people
+    member_inputs, period_of = people.member_inputs, people.period_of
     for name, node in given.items():
         field = f"inputs.{name}"
         info = policy.inputs.get(name)
@@ -74,15 +76,14 @@ def validate_inputs(
             continue
         if node.value is None:
             continue  # written but left empty: the same as not given
-        people = policy.people
-        if name in people.member_inputs:
+        if name in member_inputs:
             per_member = _(
                 "input `{name}` is per member: give it under `members: NAME: inputs:`"
             ).format(name=name)
             problems.append(node.where.problem(per_member, field))
             continue
         try:
-            if name in people.period_of:
+            if name in period_of:
                 value, series = case_people.periodic_value(
                     name, info, node, value_reader(policy), name in people.flows, field, problems
                 )
@@ -268,9 +269,13 @@ def read_quantity(
         # A JSON number written out (most values a request gives): what read_input_quantity
         # makes of its text (a bare number, in the input's measure), without reading the text
         # again; anything it would refuse is left to it, for its message.
-        quantity = Quantity.of(value, info.measure)
+        measure = info.measure
+        quantity = (
+            Quantity(value, measure.dims) if str(measure.factor) == "1"
+            else Quantity.of(value, measure)
+        )  # fmt: skip  # (value × 1 is the value, exponent and all)
         if quantity.dims == dims and (
-            not info.measure.whole or quantity.value == quantity.value.to_integral_value()
+            not measure.whole or quantity.value == quantity.value.to_integral_value()
         ):
             return quantity
     try:

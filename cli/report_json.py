@@ -22,7 +22,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from policyc.needs import still_needed
+from policyc.needs import NeededInput, still_needed
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -33,7 +33,7 @@ from policyc.people_report import (
 )
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
-from policyc.runtime.results import show_value
+from policyc.runtime.results import FixedResult, show_value
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -167,18 +167,26 @@ def answer_bytes(
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
     needed = still_needed(policy.view, totals_of or results, given or {}, readings)
-    rest["still_needed"] = [item.to_json() for item in needed]
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
-    for index, r in enumerate(results):
-        if index:
-            parts.append(b",")
-        chunks = _chunks(r.info)
+    separator = b""
+    for r in results:
+        if not explain and r.__class__ is FixedResult:
+            # A result the evaluation shares between cases (a rule the case's type rules
+            # out): written once, kept by its identity.
+            known = _FIXED.get(id(r))
+            if known is not None and known[0] is r:
+                parts += (separator, known[1])
+                separator = b","
+                continue
+        info = r.info
+        chunks = _CHUNKS.get(id(info)) or _chunks(info)
         if explain or not (
             r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
             and r.shared is None and r.members is None and r.periods is None
         ):  # fmt: skip
-            parts.append(_written(policy, r, chunks, r.info.name in roundings, explain))
+            parts += (separator, _written(policy, r, chunks, info.name in roundings, explain))
+            separator = b","
             continue
         # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
         # status, reason and missing inputs (written once per wording), the rule's parts.
@@ -191,9 +199,29 @@ def answer_bytes(
             if len(_PLAIN_OWN) >= _PLAIN_ENTRIES:
                 _PLAIN_OWN.clear()
             own = _PLAIN_OWN[key] = _own_bytes(r)
-        parts += (chunks.head, own, tail)
-    parts += (b"],", _dumps(rest)[1:])
+        if r.__class__ is FixedResult:
+            if len(_FIXED) >= _FIXED_ENTRIES:
+                _FIXED.clear()
+            _FIXED[id(r)] = (r, b"".join((chunks.head, own, tail)))
+        parts += (separator, chunks.head, own, tail)
+        separator = b","
+    parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
+    parts.append(b",".join([_needed_bytes(item) for item in needed]))
+    parts.append(b"]}")
     return b"".join(parts)
+
+
+def _needed_bytes(item: NeededInput) -> bytes:
+    """`item.to_json()` as JSON: its name, description and measure written once."""
+    key = (item.name, item.description, item.measure)
+    start = _NEEDED.get(key)
+    if start is None:
+        if len(_NEEDED) >= _PLAIN_ENTRIES:
+            _NEEDED.clear()
+        start = _NEEDED[key] = _dumps({
+            "name": item.name, "description": item.description, "measure": item.measure,
+        })[:-1] + b',"rules":'  # fmt: skip
+    return start + _dumps(item.rules) + b"}"
 
 
 def _own_bytes(r: RuleResult) -> bytes:
@@ -249,6 +277,11 @@ _NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
 # stays flat (a few hundred bytes an entry).
 _PLAIN_OWN: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
 _PLAIN_ENTRIES = 4096
+# A shared result's bytes by its identity (the result kept with them, so that its id is not
+# another's): at most this many, then started over.
+_FIXED: dict[int, tuple[RuleResult, bytes]] = {}
+_FIXED_ENTRIES = 2048
+_NEEDED: dict[tuple[str, str, str], bytes] = {}  # a still-needed input's first fields
 
 
 class _RuleChunks:
