@@ -27,6 +27,7 @@ from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from policyc.compiler.checker import CheckedPolicy, InputInfo
@@ -119,24 +120,32 @@ def validate_inputs(
 
 def _left_out(
     policy: CheckedPolicy | RunView,
-) -> list[tuple[str, InputInfo | InputView, bool]]:
+) -> Sequence[tuple[str, InputInfo | InputView, bool]]:
     """The inputs a case may not leave out (True) or that have a default (False), in the
     policy's order, without a member's (a member that lacks it leaves what reads it
     undetermined): worked out once per view."""
-    found = _LEFT_OUT.get(policy) if isinstance(policy, RunView) else None
-    if found is None:
-        member_inputs = policy.people.member_inputs
-        found = [
-            (name, info, info.decl.presence == "required")
-            for name, info in policy.inputs.items()
-            if info.decl.presence in ("required", "default") and name not in member_inputs
-        ]
-        if isinstance(policy, RunView):
-            _LEFT_OUT[policy] = found
-    return found
+    if isinstance(policy, RunView):
+        known = _LEFT_OUT.get(policy)
+        if known is None:
+            known = _LEFT_OUT[policy] = _inputs_left_out(policy)
+        return known
+    return _inputs_left_out(policy)
 
 
-_LEFT_OUT: weakref.WeakKeyDictionary[RunView, list[tuple[str, InputView, bool]]] = (
+def _inputs_left_out(
+    policy: CheckedPolicy | RunView,
+) -> Sequence[tuple[str, InputInfo | InputView, bool]]:
+    member_inputs = policy.people.member_inputs
+    return [
+        (name, info, info.decl.presence == "required")
+        for name, info in policy.inputs.items()
+        if info.decl.presence in ("required", "default") and name not in member_inputs
+    ]
+
+
+_LEFT_OUT: weakref.WeakKeyDictionary[
+    RunView, Sequence[tuple[str, InputInfo | InputView, bool]]
+] = (
     weakref.WeakKeyDictionary()
 )
 
