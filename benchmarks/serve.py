@@ -12,6 +12,10 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
     .venv/bin/pip install -q '.[bench]' && apt-get install wrk
     .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
     .venv/bin/python benchmarks/serve.py --client httpx     # without wrk
+    .venv/bin/python benchmarks/serve.py --server uvicorn   # the app under bare uvicorn: no
+                                                            # sharing of connections (balance.py)
+    .venv/bin/python benchmarks/serve.py --server granian --server-option=--task-impl=rust
+                                                            # under granian (pip install granian)
 
 Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
 the pre-generated bodies in turn and ending the run when the last is answered) spends about
