@@ -276,11 +276,11 @@ _NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
 # once: the same wording comes back case after case. Started over when full, so the memory
 # stays flat (a few hundred bytes an entry).
 _PLAIN_OWN: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
-_PLAIN_ENTRIES = 4096
+_PLAIN_ENTRIES = 1024
 # A shared result's bytes by its identity (the result kept with them, so that its id is not
 # another's): at most this many, then started over.
 _FIXED: dict[int, tuple[RuleResult, bytes]] = {}
-_FIXED_ENTRIES = 2048
+_FIXED_ENTRIES = 512
 _NEEDED: dict[tuple[str, str, str], bytes] = {}  # a still-needed input's first fields
 
 
