@@ -150,6 +150,22 @@ _LEFT_OUT: weakref.WeakKeyDictionary[
 )
 
 
+def iso_date(text: str) -> date:
+    """`parse_iso_date(text)`, each text read once: the same dates come back case after case
+    (dates are immutable, so one is shared); ValueError as parse_iso_date raises it."""
+    found = _DATES.get(text)
+    if found is None:
+        found = parse_iso_date(text)
+        if len(_DATES) >= _DATE_ENTRIES:
+            _DATES.clear()
+        _DATES[text] = found
+    return found
+
+
+_DATES: dict[str, date] = {}
+_DATE_ENTRIES = 4096  # then started over
+
+
 class FieldError(Exception):
     pass
 
@@ -197,7 +213,7 @@ def read_value(info: InputInfo | InputView, node: Node, policy: CheckedPolicy | 
         if isinstance(value, date):
             return value
         try:
-            return parse_iso_date(str(as_written(node)))
+            return iso_date(str(as_written(node)))
         except ValueError as exc:
             raise FieldError(f"{exc}{yes_no_note(node)}") from None
     if kind == "enum":

@@ -116,3 +116,20 @@ def test_a_good_case_reads_alike_against_the_view(policies: list[Any]) -> None:
     )
     assert checked.inputs == view.inputs and list(checked.inputs) == list(view.inputs)
     assert str(view.inputs["年发货量"].value) == "6000000"
+
+
+def test_a_date_read_again_is_the_same_and_a_bad_one_is_refused_each_time() -> None:
+    from datetime import date
+
+    from policyc.case_values import iso_date
+    from policyc.runtime.dates import parse_iso_date
+
+    assert iso_date("2023-01-06") == date(2023, 1, 6) == iso_date("2023-01-06")
+    for bad in ("2023-02-29", "2023-13-01", "2023/01/06"):
+        with pytest.raises(ValueError) as first:
+            parse_iso_date(bad)
+        for _ in range(2):
+            with pytest.raises(ValueError) as again:
+                iso_date(bad)
+            assert str(again.value) == str(first.value)
+    assert iso_date("2024-02-29") == date(2024, 2, 29)  # a leap day is a date
