@@ -70,6 +70,17 @@ def still_needed(
     """Each input the undetermined `results` need, once, in order of first need; `given` holds
     the case's inputs (its keys are what the case gives), `readings` every reading's option
     taken in the run."""
+    return [NeededInput(*fields) for fields in needed_fields(checked, results, given, readings)]
+
+
+def needed_fields(
+    checked: CheckedPolicy | RunView,
+    results: Iterable[RuleResult],
+    given: Mapping[str, Any],
+    readings: Mapping[str, str],
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """`still_needed`'s inputs as (name, description, measure, rules) each, for a writer that
+    wants no NeededInput (the JSON answer)."""
     policy = as_view(checked)
     results = list(results)
     known = _known(policy)
@@ -99,7 +110,7 @@ def still_needed(
     written = known.written
     if "[" not in "".join(needs):  # no value of a period: each name is its own line
         return [
-            NeededInput(
+            (
                 name,
                 *written(policy, name),
                 tuple(dict.fromkeys(rule_names)) if len(rule_names) > 1 else (rule_names[0],),
@@ -112,7 +123,7 @@ def still_needed(
         base, _bracket, period = name.partition("[")
         grouped.setdefault((base, tuple(dict.fromkeys(rule_names))), []).append(period[:-1])
     return [
-        NeededInput(
+        (
             f"{base}[{_periods_text(periods)}]" if periods != [""] else base,
             *written(policy, base),
             rule_names,

@@ -22,7 +22,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from policyc.needs import NeededInput, still_needed
+from policyc.needs import needed_fields
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -166,7 +166,7 @@ def answer_bytes(
     rest["totals_by_kind"] = {
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
-    needed = still_needed(policy.view, totals_of or results, given or {}, readings)
+    needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
     separator = b""
@@ -211,17 +211,18 @@ def answer_bytes(
     return b"".join(parts)
 
 
-def _needed_bytes(item: NeededInput) -> bytes:
-    """`item.to_json()` as JSON: its name, description and measure written once."""
-    key = (item.name, item.description, item.measure)
+def _needed_bytes(item: tuple[str, str, str, tuple[str, ...]]) -> bytes:
+    """A still-needed input (`needed_fields`) as `NeededInput.to_json()` writes it: its name,
+    description and measure written once."""
+    key = item[:3]
     start = _NEEDED.get(key)
     if start is None:
         if len(_NEEDED) >= _PLAIN_ENTRIES:
             _NEEDED.clear()
         start = _NEEDED[key] = _dumps({
-            "name": item.name, "description": item.description, "measure": item.measure,
+            "name": item[0], "description": item[1], "measure": item[2],
         })[:-1] + b',"rules":'  # fmt: skip
-    return start + _dumps(item.rules) + b"}"
+    return start + _dumps(item[3]) + b"}"
 
 
 def _own_bytes(r: RuleResult) -> bytes:
