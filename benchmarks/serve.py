@@ -12,6 +12,10 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
     .venv/bin/pip install -q '.[bench]' && apt-get install wrk
     .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
     .venv/bin/python benchmarks/serve.py --client httpx     # without wrk
+    .venv/bin/python benchmarks/serve.py --server uvicorn   # the app under bare uvicorn: no
+                                                            # sharing of connections (balance.py)
+    .venv/bin/python benchmarks/serve.py --server granian --server-option=--task-impl=rust
+                                                            # under granian (pip install granian)
 
 Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
 the pre-generated bodies in turn and ending the run when the last is answered) spends about
@@ -401,6 +405,15 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk")
     parser.add_argument(
+        "--server", choices=("serve", "uvicorn", "granian"), default="serve",
+        help="serve: `policyc serve`; uvicorn: the same app under uvicorn without the balance "
+        "file; granian: the same app under granian (A/Bs)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--server-option", action="append", default=[],
+        help="an option for the server's command line (repeatable), e.g. --task-impl=rust",
+    )  # fmt: skip
+    parser.add_argument(
         "--close", action="store_true", help="wrk: a new connection per request (no keep-alive)"
     )
     parser.add_argument(
@@ -416,18 +429,29 @@ def main() -> int:
     warmup = bodies[: min(500, len(bodies))]
     port = free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
+    if args.server == "granian":
+        command = [
+            sys.executable, "-m", "granian", "--interface", "asgi", "--factory",
+            "--workers", str(args.workers), "--no-ws", "--http", "1", "--loop", "uvloop",
+            "--log-level", "warning", "--host", "127.0.0.1", "--port", str(port),
+            *args.server_option, "policyc.serve.app:app_from_environment",
+        ]  # fmt: skip
+    elif args.server == "uvicorn":
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "--workers", str(args.workers),
+            "--no-access-log", "--http", "httptools", "--loop", "uvloop", "--log-level",
+            "warning", "--timeout-keep-alive", "30", "--host", "127.0.0.1", "--port", str(port),
+            *args.server_option, "policyc.serve.app:app_from_environment",
+        ]  # fmt: skip
+    else:
+        command = [
+            sys.executable, "-m", "policyc", "serve", "policies", "--port", str(port),
+            "--workers", str(args.workers), *args.server_option,
+        ]  # fmt: skip
+    environment = {**os.environ, "POLICYC_SERVE_PATHS": json.dumps([str(REPO / "policies")])}
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "policyc",
-            "serve",
-            "policies",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ],
+        command,
+        env=environment,
         cwd=REPO,
         stdin=subprocess.DEVNULL,
         stdout=log,
@@ -488,7 +512,7 @@ def main() -> int:
 
     mib = 1024 * 1024
     print(
-        f"policyc serve: {args.workers} workers, {args.clients} clients ({args.client}"
+        f"{args.server}: {args.workers} workers, {args.clients} clients ({args.client}"
         f"{f' -t{args.wrk_threads}' if args.client == 'wrk' else ''}"
         f"{', a connection per request' if args.close else ''}), "
         f"{count} evaluations of random {POLICY_ID} cases on loopback"

@@ -9,6 +9,8 @@ policy)` reads one value, raising `FieldError` with what was expected.
 
 from __future__ import annotations
 
+import re
+import weakref
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +27,7 @@ from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any
 
     from policyc.compiler.checker import CheckedPolicy, InputInfo
@@ -40,6 +43,10 @@ def value_reader(policy: CheckedPolicy | RunView) -> case_people.ValueReader:
     return read
 
 
+# A number as `str(Decimal)` writes it without an exponent, not negative, within the digits
+# parse_quantity_text reads (30 before the point, 30 after).
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
+
 SERIES = "\x00series"  # where validate_inputs leaves an input's values per period
 
 
@@ -51,6 +58,8 @@ def validate_inputs(
     given: dict[str, Node], policy: CheckedPolicy | RunView, problems: list[Problem], where: Where
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
+    people = policy.people
+    member_inputs, period_of = people.member_inputs, people.period_of
     for name, node in given.items():
         field = f"inputs.{name}"
         info = policy.inputs.get(name)
@@ -68,15 +77,14 @@ def validate_inputs(
             continue
         if node.value is None:
             continue  # written but left empty: the same as not given
-        people = policy.people
-        if name in people.member_inputs:
+        if name in member_inputs:
             per_member = _(
                 "input `{name}` is per member: give it under `members: NAME: inputs:`"
             ).format(name=name)
             problems.append(node.where.problem(per_member, field))
             continue
         try:
-            if name in people.period_of:
+            if name in period_of:
                 value, series = case_people.periodic_value(
                     name, info, node, value_reader(policy), name in people.flows, field, problems
                 )
@@ -90,25 +98,72 @@ def validate_inputs(
             problems.append(
                 node.where.problem(_("input `{name}`: {exc}").format(name=name, exc=exc), field)
             )
-    for name, info in policy.inputs.items():
-        if name in values or name in values.get(SERIES, {}):
+    series = values.get(SERIES, {})
+    for name, info, required in _left_out(policy):
+        if name in values or name in series:
             continue
-        if name in policy.people.member_inputs:
-            continue  # a member's: a member that lacks it leaves what reads it undetermined
-        left_empty = name in given and given[name].value is None
-        if info.decl.presence == "required" and (name not in given or left_empty):
-            problems.append(
-                where.problem(
-                    _("missing input `{name}`: expected {describe_info_policy}").format(
-                        name=name,
-                        describe_info_policy=describe_input(info, policy),
-                    ),
-                    f"inputs.{name}",
+        if required:
+            if name not in given or given[name].value is None:
+                problems.append(
+                    where.problem(
+                        _("missing input `{name}`: expected {describe_info_policy}").format(
+                            name=name,
+                            describe_info_policy=describe_input(info, policy),
+                        ),
+                        f"inputs.{name}",
+                    )
                 )
-            )
-        elif info.decl.presence == "default":
+        else:
             values[name] = default_value(info, policy)
     return values
+
+
+def _left_out(
+    policy: CheckedPolicy | RunView,
+) -> Sequence[tuple[str, InputInfo | InputView, bool]]:
+    """The inputs a case may not leave out (True) or that have a default (False), in the
+    policy's order, without a member's (a member that lacks it leaves what reads it
+    undetermined): worked out once per view."""
+    if isinstance(policy, RunView):
+        known = _LEFT_OUT.get(policy)
+        if known is None:
+            known = _LEFT_OUT[policy] = _inputs_left_out(policy)
+        return known
+    return _inputs_left_out(policy)
+
+
+def _inputs_left_out(
+    policy: CheckedPolicy | RunView,
+) -> Sequence[tuple[str, InputInfo | InputView, bool]]:
+    member_inputs = policy.people.member_inputs
+    return [
+        (name, info, info.decl.presence == "required")
+        for name, info in policy.inputs.items()
+        if info.decl.presence in ("required", "default") and name not in member_inputs
+    ]
+
+
+_LEFT_OUT: weakref.WeakKeyDictionary[
+    RunView, Sequence[tuple[str, InputInfo | InputView, bool]]
+] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def iso_date(text: str) -> date:
+    """`parse_iso_date(text)`, each text read once: the same dates come back case after case
+    (dates are immutable, so one is shared); ValueError as parse_iso_date raises it."""
+    found = _DATES.get(text)
+    if found is None:
+        found = parse_iso_date(text)
+        if len(_DATES) >= _DATE_ENTRIES:
+            _DATES.clear()
+        _DATES[text] = found
+    return found
+
+
+_DATES: dict[str, date] = {}
+_DATE_ENTRIES = 4096  # then started over
 
 
 class FieldError(Exception):
@@ -158,7 +213,7 @@ def read_value(info: InputInfo | InputView, node: Node, policy: CheckedPolicy | 
         if isinstance(value, date):
             return value
         try:
-            return parse_iso_date(str(as_written(node)))
+            return iso_date(str(as_written(node)))
         except ValueError as exc:
             raise FieldError(f"{exc}{yes_no_note(node)}") from None
     if kind == "enum":
@@ -235,6 +290,19 @@ def read_quantity(
     problem = bare_percent_problem(info, value)  # `5.5%`, never a bare 0.055
     if problem:
         raise FieldError(problem)
+    if value.__class__ is Decimal and _PLAIN_NUMBER.fullmatch(str(value)):
+        # A JSON number written out (most values a request gives): what read_input_quantity
+        # makes of its text (a bare number, in the input's measure), without reading the text
+        # again; anything it would refuse is left to it, for its message.
+        measure = info.measure
+        quantity = (
+            Quantity(value, measure.dims) if str(measure.factor) == "1"
+            else Quantity.of(value, measure)
+        )  # fmt: skip  # (value × 1 is the value, exponent and all)
+        if quantity.dims == dims and (
+            not measure.whole or quantity.value == quantity.value.to_integral_value()
+        ):
+            return quantity
     try:
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:

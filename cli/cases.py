@@ -26,14 +26,13 @@ from policyc.case_files import plain_data as plain_data
 from policyc.case_files import read_case_file as read_case_file
 from policyc.case_files import read_case_text as read_case_text
 from policyc.case_files import read_json_data as read_json_data
-from policyc.case_values import take_series, validate_inputs, value_reader
+from policyc.case_values import iso_date, take_series, validate_inputs, value_reader
 from policyc.case_words import as_written, close_word, not_a_rule, shown_value, yes_no_note
 from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
-from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.people import first_day, within_period
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import MeasureError, Quantity, parse_quantity_text
@@ -226,7 +225,7 @@ def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date |
     if isinstance(node.value, date):
         return node.value
     try:
-        return parse_iso_date(str(as_written(node)))
+        return iso_date(str(as_written(node)))
     except ValueError as exc:
         problems.append(node.where.problem(f"`{name}`: {exc}{yes_no_note(node)}", name))
         return None

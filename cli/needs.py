@@ -17,6 +17,7 @@ for; the reports count them apart.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Mapping
 
 from policyc.compiler.run_view import InputView, Lean, RunView, as_view
@@ -69,37 +70,128 @@ def still_needed(
     """Each input the undetermined `results` need, once, in order of first need; `given` holds
     the case's inputs (its keys are what the case gives), `readings` every reading's option
     taken in the run."""
+    return [NeededInput(*fields) for fields in needed_fields(checked, results, given, readings)]
+
+
+def needed_fields(
+    checked: CheckedPolicy | RunView,
+    results: Iterable[RuleResult],
+    given: Mapping[str, Any],
+    readings: Mapping[str, str],
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """`still_needed`'s inputs as (name, description, measure, rules) each, for a writer that
+    wants no NeededInput (the JSON answer)."""
     policy = as_view(checked)
     results = list(results)
-    settled = frozenset(r.info.name for r in results if r.status == "decided")
-    taken = tuple(sorted(readings.items()))
+    known = _known(policy)
+    context = -1
     needs: dict[str, list[str]] = {}
     for r in results:
         if r.status != "undetermined":
             continue
-        names = list(r.missing)
-        if r.info.role == "rule":
-            names.extend(_later_layers(policy, r.info.name, taken, settled))
-        for name in dict.fromkeys(names):
-            declared = _declared(name)
+        if context < 0:
+            settled = frozenset(r.info.name for r in results if r.status == "decided")
+            context = known.context(tuple(sorted(readings.items())), settled)
+        key = (r.info.name, r.missing, context)
+        asked = known.asked.get(key)
+        if asked is None:
+            asked = known.ask(policy, r, key)
+        rule_name = r.info.name
+        for name, plain in asked:
             # A member's or a period's value (`李小明.出生日期`, `工资[2026-12]`) is missing as
             # the evaluation named it; a plain input, unless the case gives it.
-            if declared in policy.inputs and (declared != name or name not in given):
-                needs.setdefault(name, []).append(r.info.name)
+            if plain and name in given:
+                continue
+            found = needs.get(name)
+            if found is None:
+                needs[name] = [rule_name]
+            else:
+                found.append(rule_name)
+    written = known.written
+    if "[" not in "".join(needs):  # no value of a period: each name is its own line
+        return [
+            (
+                name,
+                *written(policy, name),
+                tuple(dict.fromkeys(rule_names)) if len(rule_names) > 1 else (rule_names[0],),
+            )
+            for name, rule_names in needs.items()
+        ]
     # A value missing for several periods is one line: 王芳.月收入[2026-01、2026-04至2026-12].
     grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for name, rule_names in needs.items():
         base, _bracket, period = name.partition("[")
         grouped.setdefault((base, tuple(dict.fromkeys(rule_names))), []).append(period[:-1])
     return [
-        NeededInput(
+        (
             f"{base}[{_periods_text(periods)}]" if periods != [""] else base,
-            policy.inputs[_declared(base)].decl.description,
-            how_written(policy, policy.inputs[_declared(base)]),
+            *written(policy, base),
             rule_names,
         )
         for (base, rule_names), periods in grouped.items()
     ]
+
+
+class _Known:
+    """What `still_needed` works out once per policy view: the names an undetermined result
+    asks for, by its rule, its missing inputs and the run's context (the readings taken and
+    the values decided, numbered), each with whether it is a declared input itself (a member's
+    or a period's value is not); and each input's description and how it is written."""
+
+    __slots__ = ("asked", "contexts", "words")
+
+    def __init__(self) -> None:
+        self.contexts: dict[tuple[tuple[tuple[str, str], ...], frozenset[str]], int] = {}
+        self.asked: dict[tuple[str, tuple[str, ...], int], tuple[tuple[str, bool], ...]] = {}
+        self.words: dict[str, tuple[str, str]] = {}
+
+    def context(self, taken: tuple[tuple[str, str], ...], settled: frozenset[str]) -> int:
+        found = self.contexts.get((taken, settled))
+        if found is None:
+            if len(self.contexts) >= _LATER_ENTRIES:  # then what was asked in them goes too
+                self.contexts.clear()
+                self.asked.clear()
+            found = self.contexts[(taken, settled)] = len(self.contexts)
+        return found
+
+    def ask(
+        self, policy: RunView, r: RuleResult, key: tuple[str, tuple[str, ...], int]
+    ) -> tuple[tuple[str, bool], ...]:
+        """The names `r` asks for (its missing inputs, then its later layers' for a rule),
+        once each, with whether each is a declared input itself; kept under `key`."""
+        names = list(r.missing)
+        if r.info.role == "rule":
+            taken, settled = next(k for k, n in self.contexts.items() if n == key[2])
+            names.extend(_later_layers(policy, r.info.name, taken, settled))
+        found = []
+        for name in dict.fromkeys(names):
+            declared = _declared(name)
+            if declared in policy.inputs:
+                found.append((name, declared == name))
+        if len(self.asked) >= _LATER_ENTRIES:  # the missing inputs come with the cases
+            self.asked.clear()
+        asked = self.asked[key] = tuple(found)
+        return asked
+
+    def written(self, policy: RunView, name: str) -> tuple[str, str]:
+        """The description and `how_written` of the input `name` is a value of."""
+        found = self.words.get(name)
+        if found is None:
+            info = policy.inputs[_declared(name)]
+            if len(self.words) >= _LATER_ENTRIES:  # members' names come with the cases
+                self.words.clear()
+            found = self.words[name] = (info.decl.description, how_written(policy, info))
+        return found
+
+
+_KNOWN: weakref.WeakKeyDictionary[RunView, _Known] = weakref.WeakKeyDictionary()
+
+
+def _known(policy: RunView) -> _Known:
+    found = _KNOWN.get(policy)
+    if found is None:
+        found = _KNOWN[policy] = _Known()
+    return found
 
 
 def _periods_text(periods: list[str]) -> str:

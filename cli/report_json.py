@@ -22,7 +22,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from policyc.needs import still_needed
+from policyc.needs import needed_fields
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -33,7 +33,7 @@ from policyc.people_report import (
 )
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
-from policyc.runtime.results import show_value
+from policyc.runtime.results import FixedResult, show_value
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -166,47 +166,93 @@ def answer_bytes(
     rest["totals_by_kind"] = {
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
-    needed = still_needed(policy.view, totals_of or results, given or {}, readings)
-    rest["still_needed"] = [item.to_json() for item in needed]
+    needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
+    parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
-    items = [_result_bytes(policy, r, r.info.name in roundings, explain) for r in results]
-    return b"".join((
-        _dumps(head)[:-1], b',"results":[', b",".join(items), b"],", _dumps(rest)[1:],
-    ))  # fmt: skip
-
-
-def _result_bytes(policy: CompiledPolicy, r: RuleResult, rounded: bool, explain: bool) -> bytes:
-    """One result: the rule's chunks with the case's parts between them. A result with no
-    amount, value, rounding, members, periods or trace is written once per status, reason and
-    missing inputs (most of an answer's results: 申请人类型 alone rules out most rules)."""
-    chunks = _chunks(r.info)
-    plain = (
-        r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
-        and r.shared is None and r.members is None and r.periods is None
-        and not rounded and not explain
-    )  # fmt: skip
-    if plain:
+    separator = b""
+    for r in results:
+        if not explain and r.__class__ is FixedResult:
+            # A result the evaluation shares between cases (a rule the case's type rules
+            # out): written once, kept by its identity.
+            known = _FIXED.get(id(r))
+            if known is not None and known[0] is r:
+                parts += (separator, known[1])
+                separator = b","
+                continue
+        info = r.info
+        chunks = _CHUNKS.get(id(info)) or _chunks(info)
+        if explain or not (
+            r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
+            and r.shared is None and r.members is None and r.periods is None
+        ):  # fmt: skip
+            parts += (separator, _written(policy, r, chunks, info.name in roundings, explain))
+            separator = b","
+            continue
+        # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
+        # status, reason and missing inputs (written once per wording), the rule's parts.
+        tail = chunks.plain_tail
+        if tail is None:
+            tail = chunks.plain_tail = _plain_tail(policy, r, chunks)
         key = (r.status, r.reason, r.missing)
-        found = chunks.plain.get(key)
-        if found is None:
-            if len(chunks.plain) >= _PLAIN_ENTRIES:
-                chunks.plain.clear()
-            found = chunks.plain[key] = _written(policy, r, chunks, rounded, explain)
-        return found
-    return _written(policy, r, chunks, rounded, explain)
+        own = _PLAIN_OWN.get(key)
+        if own is None:
+            if len(_PLAIN_OWN) >= _PLAIN_ENTRIES:
+                _PLAIN_OWN.clear()
+            own = _PLAIN_OWN[key] = _own_bytes(r)
+        if r.__class__ is FixedResult:
+            if len(_FIXED) >= _FIXED_ENTRIES:
+                _FIXED.clear()
+            _FIXED[id(r)] = (r, b"".join((chunks.head, own, tail)))
+        parts += (separator, chunks.head, own, tail)
+        separator = b","
+    parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
+    parts.append(b",".join([_needed_bytes(item) for item in needed]))
+    parts.append(b"]}")
+    return b"".join(parts)
 
 
-def _written(
-    policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks, rounded: bool, explain: bool
-) -> bytes:
-    own = _dumps({
+def _needed_bytes(item: tuple[str, str, str, tuple[str, ...]]) -> bytes:
+    """A still-needed input (`needed_fields`) as `NeededInput.to_json()` writes it: its name,
+    description and measure written once."""
+    key = item[:3]
+    start = _NEEDED.get(key)
+    if start is None:
+        if len(_NEEDED) >= _PLAIN_ENTRIES:
+            _NEEDED.clear()
+        start = _NEEDED[key] = _dumps({
+            "name": item[0], "description": item[1], "measure": item[2],
+        })[:-1] + b',"rules":'  # fmt: skip
+    return start + _dumps(item[3]) + b"}"
+
+
+def _own_bytes(r: RuleResult) -> bytes:
+    """The case's own first fields of a result, without the braces: status to missing."""
+    return _dumps({
         "status": r.status,
         "reason": r.reason,
         "amount": money(r.amount),
         "uncapped": money(r.uncapped),
         "capped": r.uncapped is not None,
         "missing": r.missing,
-    })  # fmt: skip
+    })[1:-1]  # fmt: skip
+
+
+def _plain_tail(policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks) -> bytes:
+    """A result's fields after `missing` when it has no value, amount, members, periods or
+    trace: they depend on its rule only (the rounding's wording, `amount … per`)."""
+    if r.info.name in policy.view.roundings:
+        after = _dumps(_after_caps_json(policy, r))[1:-1]
+    else:
+        after = _NO_AFTER_CAPS
+    more = period_json(r)
+    extra = b"," + _dumps(more)[1:-1] if more else b""
+    return b"".join((chunks.middle, b"null", chunks.tail, after, extra, b"}"))
+
+
+def _written(
+    policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks, rounded: bool, explain: bool
+) -> bytes:
+    own = _own_bytes(r)
     value = b"null" if r.value is None else _dumps(_value_json(r.value))
     if r.unrounded is not None or r.shared is not None or rounded:
         after = _dumps(_after_caps_json(policy, r))[1:-1]
@@ -222,21 +268,30 @@ def _written(
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""
     return b"".join((
-        chunks.head, own[1:-1], chunks.middle, value, chunks.tail, after, extra, b"}",
+        chunks.head, own, chunks.middle, value, chunks.tail, after, extra, b"}",
     ))  # fmt: skip
 
 
 _NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
-_PLAIN_ENTRIES = 16  # per rule: its results without an amount kept written (then started over);
-# a rule's commonest outcome (申请人类型 rules it out) is most of them, and the memory stays flat
+# The case's own parts of a result without an amount, by (status, reason, missing), written
+# once: the same wording comes back case after case. Started over when full, so the memory
+# stays flat (a few hundred bytes an entry).
+_PLAIN_OWN: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
+_PLAIN_ENTRIES = 1024
+# A shared result's bytes by its identity (the result kept with them, so that its id is not
+# another's): at most this many, then started over.
+_FIXED: dict[int, tuple[RuleResult, bytes]] = {}
+_FIXED_ENTRIES = 512
+_NEEDED: dict[tuple[str, str, str], bytes] = {}  # a still-needed input's first fields
 
 
 class _RuleChunks:
     """A result's fields that depend on the rule only, written once, in the schema's order:
     `head` up to the case's status, `middle` from `unspecified` up to the case's `value`, `tail`
-    from `target` up to the rounding fields."""
+    from `target` up to the rounding fields; `plain_tail`, everything after the case's `missing`
+    for a result without a value, amount, members, periods or trace (made at its first)."""
 
-    __slots__ = ("head", "middle", "plain", "tail")
+    __slots__ = ("head", "middle", "plain_tail", "tail")
 
     def __init__(self, info: RuleInfo):
         head = _dumps({
@@ -271,7 +326,7 @@ class _RuleChunks:
         self.head = head[:-1] + b","
         self.middle = b"," + middle[1:-1] + b',"value":'
         self.tail = b"," + tail[1:-1] + b","
-        self.plain: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
+        self.plain_tail: bytes | None = None  # after `missing`, for a result with no amount…
 
 
 # By the RuleInfo's id, dropped with it (a policy's rules live as long as the policy).

@@ -209,3 +209,43 @@ def test_two_real_workers_answer_every_request_of_many_connections() -> None:
     assert {status for status, _ in answers} == {200}
     policy = create_app([REPO / "policies"]).state.catalog.get("tzf-2023-1")
     assert {text for _, text in answers} == {evaluate_one(policy, body, {}, ())}
+
+
+def test_a_balance_file_names_its_serve(tmp_path: Path) -> None:
+    import os
+
+    path = create_file(str(tmp_path))
+    assert path.name.startswith(f"policyc-serve-{os.getpid()}-") and path.suffix == ".balance"
+    assert path.stat().st_size == 24 * balance.SLOTS
+
+
+def test_files_left_by_a_killed_serve_are_removed_by_the_next(tmp_path: Path) -> None:
+    """A serve killed with SIGKILL cannot remove its file: the next serve to start removes the
+    files whose process is gone, and only those."""
+    import os
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # its pid names no process now (reused only after the pid space wraps)
+    left = tmp_path / f"policyc-serve-{gone.pid}-abc123.balance"
+    left.write_bytes(bytes(24 * balance.SLOTS))
+    running = tmp_path / f"policyc-serve-{os.getpid()}-def456.balance"  # this process: alive
+    running.write_bytes(b"")
+    other = tmp_path / "policyc-serve-k2j3h4.balance"  # no pid in its name: not ours to judge
+    other.write_bytes(b"")
+    fresh = create_file(str(tmp_path))
+    assert not left.exists()
+    assert running.exists() and other.exists() and fresh.exists()
+
+
+def test_orphans_are_judged_by_the_pid_in_their_name(tmp_path: Path) -> None:
+    for pid in (11, 12, 13):
+        (tmp_path / f"policyc-serve-{pid}-x.balance").write_bytes(b"")
+    (tmp_path / "policyc-serve-12-x.other").write_bytes(b"")
+    removed = balance.remove_orphans(str(tmp_path), alive=lambda pid: pid == 12)
+    assert sorted(p.name for p in removed) == ["policyc-serve-11-x.balance",
+                                               "policyc-serve-13-x.balance"]  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "policyc-serve-12-x.balance", "policyc-serve-12-x.other",
+    ]  # fmt: skip

@@ -19,6 +19,8 @@ first), at most one each INTERVAL: the counts walk to even
 counts 0 connections while its process lives (a worker with no clients writes nothing), and
 not at all once its process is gone; a new worker takes a free or dead one's slot.
 Requests, answers and every other header are untouched; one worker, no file, no Balancer.
+The file is named after the serve's PID and removed when serving ends; one left behind by a
+serve killed outright is removed by the next serve to start (`remove_orphans`).
 """
 
 from __future__ import annotations
@@ -47,11 +49,33 @@ SLOTS = 64  # as many as serve's MAX_WORKERS
 
 
 def create_file(folder: str | None = None) -> Path:
-    """A new zeroed balance file of SLOTS slots (the caller removes it when serving ends)."""
-    descriptor, name = tempfile.mkstemp(prefix="policyc-serve-", suffix=".balance", dir=folder)
+    """A new zeroed balance file of SLOTS slots, `policyc-serve-PID-….balance` in `folder`
+    (the temporary folder by default). The caller removes it when serving ends; a serve that
+    could not (SIGKILL, a power cut) left its file behind, and the next one to start removes
+    the files whose serve is gone (`remove_orphans`)."""
+    folder = folder if folder is not None else tempfile.gettempdir()
+    remove_orphans(folder)
+    descriptor, name = tempfile.mkstemp(
+        prefix=f"policyc-serve-{os.getpid()}-", suffix=".balance", dir=folder
+    )
     with os.fdopen(descriptor, "wb") as out:
         out.write(bytes(_SLOT.size * SLOTS))
     return Path(name)
+
+
+def remove_orphans(folder: str, alive: Callable[[int], bool] | None = None) -> list[Path]:
+    """Removes the balance files in `folder` whose serve process (the PID in the name) is no
+    longer running; returns them. Another user's files, or a running serve's, are kept."""
+    alive = alive or _process_alive
+    removed = []
+    for path in Path(folder).glob("policyc-serve-*-*.balance"):
+        pid_text = path.name.removeprefix("policyc-serve-").partition("-")[0]
+        if not pid_text.isdigit() or alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):  # another's file, or removed meanwhile
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 class Shares:

@@ -127,7 +127,7 @@ def options(
 def validated(policy: CompiledPolicy, data: Any, name: str) -> Case:
     """The case, or RequestError 422 listing every problem as `run` words it."""
     try:
-        return case_from_data(data, policy.checked, name)
+        return case_from_data(data, policy.view, name)
     except InputError as exc:
         raise RequestError.from_input(422, exc) from None
 
