@@ -41,7 +41,8 @@ TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `r
 if TYPE_CHECKING:
     from typing import Any
 
-_FORMAT = 5  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds
+_FORMAT = 6  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds;
+# 6: first conditions of rules judged on an input date (FIRST, compiler/fastpath.py)
 _MAGIC = b"policyc-cache-2\n"
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32

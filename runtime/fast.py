@@ -18,10 +18,11 @@ What makes it cheap (benchmarks/run.py measures it; issue 16 asks ≤ 20 µs for
   gives comes out the same for every such case (it reads nothing else), so its result on the key
   alone is prebuilt too and taken when the case gives none of the others (one set test per
   rule, no call). Only the other rules are evaluated per case. A plan is used only where it
-  cannot differ from rule-by-rule evaluation: the policy in force on the evaluation date and no
-  rule already received; a rule judged on an input date (`valid_by`) takes a prebuilt result
-  only while that date is absent or in force, and counts it among the inputs it reads; a
-  prebuilt result never carries an amount (a rounding or a shared cap changes those afterwards).
+  cannot differ from rule-by-rule evaluation: the policy in force on the evaluation date; a
+  one-off rule the case has received is left to `run_rule`; a rule judged on an input date
+  (`valid_by`) takes a prebuilt result only while that date is absent or in force, and counts it
+  among the inputs it reads; a prebuilt result never carries an amount (a rounding or a shared
+  cap changes those afterwards).
   Plans are bounded (`MAX_PLANS`), and a random case costs no new plan unless its key's value or
   its readings are new.
 - **Shared results.** A rule's "does not apply" for a reason written in the generated code, its
@@ -63,6 +64,7 @@ _ABSENT = object()
 MAX_PLANS = 1024  # values of the key × choices of readings kept; the oldest half dropped beyond
 MAX_FIXED = 64  # shared results kept per rule (its reasons and sets of missing inputs)
 MAX_SETUPS = 256  # choices of readings whose validity is kept
+MAX_OUT = 4096  # "not in force" results kept, by rule and day
 
 
 class FastTable:
@@ -74,7 +76,7 @@ class FastTable:
     (RunView.validity_under); `by_period` and `after_caps` say whether a case needs its
     periods prepared and its amounts rounded or shared out (the caller does both)."""
 
-    __slots__ = ("_constants", "_fixed", "_plans", "_setups", "after_caps", "by_period",
+    __slots__ = ("_constants", "_fixed", "_out", "_plans", "_setups", "after_caps", "by_period",
                  "defaults", "entries", "fast", "first", "functions", "key", "reads", "reasons",
                  "rules", "validity")  # fmt: skip
 
@@ -108,6 +110,7 @@ class FastTable:
         self.by_period, self.after_caps = by_period, after_caps
         self._plans: dict[Any, Plan] = {}
         self._setups: dict[Any, Setup] = {}
+        self._out: dict[tuple[int, date], FixedResult] = {}
         self._fixed: list[dict[Any, FixedResult]] = [{} for _ in rules]
         # The generated module's Unknown constants (K…): shared results are found by them.
         self._constants = {id(k): k for k in constants if k.__class__ is Unknown}
@@ -139,8 +142,8 @@ class FastTable:
     ) -> Plan | None:
         """The plan (see `Plan`) shared by cases with this value of the key input and these
         readings taken (`chosen` stands for them: () for the declared options, None for
-        `readings` themselves), whatever other inputs they give; for a case in force on `on`
-        with no rule already received. None when the key's value cannot be a dictionary key."""
+        `readings` themselves), whatever other inputs they give; for a case in force on `on`.
+        None when the key's value cannot be a dictionary key."""
         value = inputs.get(self.key, _ABSENT) if self.key else _ABSENT
         key = (value, tuple(readings.items()) if chosen is None else chosen)
         try:
@@ -216,6 +219,10 @@ class FastTable:
             return None
         return _frozen(result)
 
+    def once_among(self, received: frozenset[str]) -> tuple[int, ...]:
+        """The indices of the one-off rules (`once`) named in `received`, in the rules' order."""
+        return tuple(i for i, info in enumerate(self.rules) if info.once and info.name in received)
+
     def not_applicable(self, index: int, reason: str) -> RuleResult:
         """Rule `index` does not apply for `reason` (a reason the generated code writes)."""
         shared = self._fixed[index]
@@ -245,6 +252,20 @@ class FastTable:
                 shared[names] = found
         if id(outcome) in self._constants and len(shared) < MAX_FIXED:
             shared[outcome] = found
+        return found
+
+    def not_in_force(self, index: int, day: date) -> RuleResult:
+        """Rule `index` judged on `day` (the evaluation date, or its `valid_by` input's), a day
+        the policy is not in force: as `run_rule` says it, shared by the cases of that day."""
+        key = (index, day)
+        found = self._out.get(key)
+        if found is None:
+            info = self.rules[index]
+            which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
+            found = fixed_result(info, "not_in_force", f"政策在 {which} 不在有效期内")
+            if len(self._out) >= MAX_OUT:
+                self._out.clear()
+            self._out[key] = found
         return found
 
     def finished(self, index: int, outcome: Any, day: date | None) -> RuleResult:
@@ -314,7 +335,7 @@ def evaluate_fast(
     docstring): the same results as `Ctx.run_rule` and friends on each rule. `chosen` is
     what identifies the readings taken (`FastTable.plan`; None: the readings themselves)."""
     plan = None
-    if not received and _within(on, valid_from, valid_until):
+    if _within(on, valid_from, valid_until):
         plan = table.plan(inputs, readings, chosen, on, valid_from, valid_until)
     memo: dict[str, Value] = {}
     entries = table.entries
@@ -327,7 +348,11 @@ def evaluate_fast(
     # In force, nothing received, judged on `on` (or an anchor date checked here): what
     # `run_rule` checks first holds. Rules left to the traced path, in the rules' order.
     traced: list[Entry] = []
+    # A one-off rule the case has received is said so (or not in force) by `run_rule`, after.
+    once = table.once_among(received) if received else ()
     for index, quick, anchor, others, shared in plan[1]:
+        if once and index in once:
+            continue
         day: date | None = on
         if anchor:
             day = inputs.get(anchor)
@@ -355,7 +380,8 @@ def evaluate_fast(
             results[index] = table.undetermined(index, outcome)
         else:
             results[index] = table.finished(index, outcome, day)
-    if traced:  # on the traced path: no fast function
+    if traced or once:  # on the traced path: no fast function
+        traced.extend(entries[i] for i in once)
         todo = tuple((i, info, f, None) for i, info, f, _ in traced)
         _evaluate(table, todo, results, inputs, on, readings, valid_from, valid_until,
                   received, memo)  # fmt: skip
@@ -388,8 +414,7 @@ def _evaluate(
             if day is not None and not (
                 in_force if day is on else _within(day, valid_from, valid_until)
             ):  # as run_rule says it, without a context
-                which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
-                results[index] = RuleResult(info, "not_in_force", f"政策在 {which} 不在有效期内")
+                results[index] = table.not_in_force(index, day)
                 continue
             if info.once and info.name in received:
                 results[index] = RuleResult(
