@@ -65,6 +65,7 @@ MAX_PLANS = 1024  # values of the key × choices of readings kept; the oldest ha
 MAX_FIXED = 64  # shared results kept per rule (its reasons and sets of missing inputs)
 MAX_SETUPS = 256  # choices of readings whose validity is kept
 MAX_OUT = 4096  # "not in force" results kept, by rule and day
+MAX_OUT_DAYS = 256  # days out of force whose results are kept together
 
 
 class FastTable:
@@ -76,9 +77,9 @@ class FastTable:
     (RunView.validity_under); `by_period` and `after_caps` say whether a case needs its
     periods prepared and its amounts rounded or shared out (the caller does both)."""
 
-    __slots__ = ("_constants", "_fixed", "_out", "_plans", "_setups", "after_caps", "by_period",
-                 "defaults", "entries", "fast", "first", "functions", "key", "reads", "reasons",
-                 "rules", "validity")  # fmt: skip
+    __slots__ = ("_constants", "_fixed", "_out", "_out_lists", "_plans", "_setups", "after_caps",
+                 "by_period", "dated", "defaults", "entries", "fast", "first", "functions", "key",
+                 "reads", "reasons", "rules", "validity")  # fmt: skip
 
     def __init__(
         self,
@@ -111,6 +112,11 @@ class FastTable:
         self._plans: dict[Any, Plan] = {}
         self._setups: dict[Any, Setup] = {}
         self._out: dict[tuple[int, date], FixedResult] = {}
+        self._out_lists: dict[date, tuple[RuleResult | None, ...]] = {}
+        # Judged on an input date, or not on the fast path: what a date out of force leaves.
+        self.dated: tuple[Entry, ...] = tuple(
+            entry for entry in self.entries if entry[3] is None or entry[1].valid_by
+        )
         self._fixed: list[dict[Any, FixedResult]] = [{} for _ in rules]
         # The generated module's Unknown constants (K…): shared results are found by them.
         self._constants = {id(k): k for k in constants if k.__class__ is Unknown}
@@ -254,6 +260,22 @@ class FastTable:
             shared[outcome] = found
         return found
 
+    def out_of_force(self, on: date) -> tuple[RuleResult | None, ...]:
+        """For an evaluation date `on` the policy is not in force on: the result of each rule
+        judged on that date with a fast function (`not_in_force`, as `run_rule` says it), None
+        for the others (`dated`)."""
+        found = self._out_lists.get(on)
+        if found is None:
+            dated = {entry[0] for entry in self.dated}
+            found = tuple(
+                None if index in dated else self.not_in_force(index, on)
+                for index in range(len(self.rules))
+            )
+            if len(self._out_lists) >= MAX_OUT_DAYS:
+                self._out_lists.clear()
+            self._out_lists[on] = found
+        return found
+
     def not_in_force(self, index: int, day: date) -> RuleResult:
         """Rule `index` judged on `day` (the evaluation date, or its `valid_by` input's), a day
         the policy is not in force: as `run_rule` says it, shared by the cases of that day."""
@@ -335,12 +357,19 @@ def evaluate_fast(
     docstring): the same results as `Ctx.run_rule` and friends on each rule. `chosen` is
     what identifies the readings taken (`FastTable.plan`; None: the readings themselves)."""
     plan = None
-    if _within(on, valid_from, valid_until):
-        plan = table.plan(inputs, readings, chosen, on, valid_from, valid_until)
     memo: dict[str, Value] = {}
     entries = table.entries
+    if not _within(on, valid_from, valid_until):
+        # Not in force on the date: every rule judged on it says so (shared per day); those
+        # judged on an input date, decisions, targets and rules without a fast function are
+        # evaluated as usual.
+        results: list[RuleResult | None] = list(table.out_of_force(on))
+        _evaluate(table, table.dated, results, inputs, on, readings, valid_from, valid_until,
+                  received, memo)  # fmt: skip
+        return results  # type: ignore[return-value]  # every place filled
+    plan = table.plan(inputs, readings, chosen, on, valid_from, valid_until)
     if plan is None:
-        results: list[RuleResult | None] = [None] * len(entries)
+        results = [None] * len(entries)
         _evaluate(table, entries, results, inputs, on, readings, valid_from, valid_until,
                   received, memo)  # fmt: skip
         return results  # type: ignore[return-value]  # every place filled
