@@ -55,8 +55,14 @@ Todo: TypeAlias = (
 input its validity is judged on or "", the inputs besides the key it reads, its result when the
 case gives none of them or None). With no inputs to test (None) the result holds for every case
 whose `valid_by` date is absent or in force (a first condition false on the key alone)."""
-Plan: TypeAlias = "tuple[tuple[RuleResult | None, ...], tuple[Todo, ...]]"
-"""(a result per rule, prebuilt or None; the rules left, in the rules' order)."""
+Plan: TypeAlias = (
+    "tuple[tuple[RuleResult | None, ...], tuple[Todo, ...], dict[frozenset[str], Resolved]]"
+)
+"""(a result per rule, prebuilt or None; the rules left, in the rules' order; the plan resolved
+for each set of input names seen, `FastTable.resolve`)."""
+Resolved: TypeAlias = "tuple[tuple[RuleResult | None, ...], tuple[Todo, ...]]"
+"""A plan for cases giving one set of input names: the results prebuilt, with those of the rules
+that read none of the inputs given besides the key; the rules left."""
 Setup: TypeAlias = "tuple[dict[str, str], date | None, date | None, Any]"
 """(the readings taken, the first and last day of validity under them, the plans' key for them)."""
 
@@ -66,6 +72,7 @@ MAX_FIXED = 64  # shared results kept per rule (its reasons and sets of missing 
 MAX_SETUPS = 256  # choices of readings whose validity is kept
 MAX_OUT = 4096  # "not in force" results kept, by rule and day
 MAX_OUT_DAYS = 256  # days out of force whose results are kept together
+MAX_RESOLVED = 64  # sets of input names a plan keeps resolved; all dropped beyond
 
 
 class FastTable:
@@ -200,7 +207,7 @@ class FastTable:
                 prebuilt[index] = shared  # it reads the key alone
             else:
                 todo.append((index, quick, info.valid_by, others, shared))
-        return tuple(prebuilt), tuple(todo)
+        return tuple(prebuilt), tuple(todo), {}
 
     def _alone(
         self,
@@ -224,6 +231,30 @@ class FastTable:
         if result is None or result.amount is not None:
             return None
         return _frozen(result)
+
+    def resolve(self, plan: Plan, inputs: Mapping[str, Value]) -> Resolved:
+        """`plan` for cases giving the names of `inputs`: a rule whose shared result holds when
+        the case gives none of its other inputs, and whose date is not given, takes it here, once
+        for every case giving those names (a service's random cases give ever other names: a
+        miss costs what the rules' set tests cost, and the resolved plans kept are bounded)."""
+        given = frozenset(inputs)
+        found = plan[2].get(given)
+        if found is None:
+            prebuilt = list(plan[0])
+            todo: list[Todo] = []
+            for item in plan[1]:
+                _, _, anchor, others, shared = item
+                if shared is not None and not (anchor and anchor in given) and (
+                    others is None or others.isdisjoint(given)
+                ):
+                    prebuilt[item[0]] = shared
+                else:
+                    todo.append(item)
+            found = (tuple(prebuilt), tuple(todo))
+            if len(plan[2]) >= MAX_RESOLVED:
+                plan[2].clear()
+            plan[2][given] = found
+        return found
 
     def once_among(self, received: frozenset[str]) -> tuple[int, ...]:
         """The indices of the one-off rules (`once`) named in `received`, in the rules' order."""
@@ -373,13 +404,14 @@ def evaluate_fast(
         _evaluate(table, entries, results, inputs, on, readings, valid_from, valid_until,
                   received, memo)  # fmt: skip
         return results  # type: ignore[return-value]  # every place filled
-    results = list(plan[0])
-    # In force, nothing received, judged on `on` (or an anchor date checked here): what
-    # `run_rule` checks first holds. Rules left to the traced path, in the rules' order.
+    prebuilt, todo = table.resolve(plan, inputs)
+    results = list(prebuilt)
+    # In force, judged on `on` (or an anchor date checked here): what `run_rule` checks first
+    # holds. Rules left to the traced path, in the rules' order.
     traced: list[Entry] = []
     # A one-off rule the case has received is said so (or not in force) by `run_rule`, after.
     once = table.once_among(received) if received else ()
-    for index, quick, anchor, others, shared in plan[1]:
+    for index, quick, anchor, others, shared in todo:
         if once and index in once:
             continue
         day: date | None = on
