@@ -84,9 +84,9 @@ class FastTable:
     (RunView.validity_under); `by_period` and `after_caps` say whether a case needs its
     periods prepared and its amounts rounded or shared out (the caller does both)."""
 
-    __slots__ = ("_constants", "_fixed", "_out", "_out_lists", "_plans", "_setups", "after_caps",
-                 "by_period", "dated", "defaults", "entries", "fast", "first", "functions", "key",
-                 "reads", "reasons", "rules", "validity")  # fmt: skip
+    __slots__ = ("_constants", "_dateless", "_fixed", "_out", "_out_lists", "_plans", "_setups",
+                 "after_caps", "by_period", "dated", "defaults", "entries", "fast", "first",
+                 "functions", "key", "reads", "reasons", "rules", "validity")  # fmt: skip
 
     def __init__(
         self,
@@ -125,6 +125,7 @@ class FastTable:
             entry for entry in self.entries if entry[3] is None or entry[1].valid_by
         )
         self._fixed: list[dict[Any, FixedResult]] = [{} for _ in rules]
+        self._dateless: list[dict[Any, RuleResult]] = [{} for _ in rules]
         # The generated module's Unknown constants (K…): shared results are found by them.
         self._constants = {id(k): k for k in constants if k.__class__ is Unknown}
 
@@ -291,6 +292,21 @@ class FastTable:
             shared[outcome] = found
         return found
 
+    def dateless(self, index: int, outcome: Unknown) -> RuleResult:
+        """`_finish` for an Unknown outcome of rule `index`, judged on an input date the case
+        does not give: undetermined, needing that date and the outcome's inputs. Shared, found
+        by the Unknown itself (a constant of the generated module) or by its names."""
+        shared = self._dateless[index]
+        found = shared.get(outcome.names)
+        if found is None:
+            result = _finish(RuleResult(self.rules[index], "applies"), outcome, None)
+            found = _frozen(result)
+            if len(shared) < MAX_FIXED:
+                shared[outcome.names] = found
+        if id(outcome) in self._constants and len(shared) < MAX_FIXED:
+            shared[outcome] = found
+        return found
+
     def out_of_force(self, on: date) -> tuple[RuleResult | None, ...]:
         """For an evaluation date `on` the policy is not in force on: the result of each rule
         judged on that date with a fast function (`not_in_force`, as `run_rule` says it), None
@@ -336,7 +352,7 @@ class FastTable:
                 return _finish(RuleResult(info, "applies"), outcome, day)
             key: Any = ("", day is None)  # no reason is a tuple: its own place
         elif outcome.__class__ is Unknown and day is None:
-            key = ("", outcome.names)
+            return self.dateless(index, outcome)
         else:
             return _finish(RuleResult(info, "applies"), outcome, day)
         shared = self._fixed[index]
@@ -411,6 +427,7 @@ def evaluate_fast(
     traced: list[Entry] = []
     # A one-off rule the case has received is said so (or not in force) by `run_rule`, after.
     once = table.once_among(received) if received else ()
+    dateless = table._dateless
     for index, quick, anchor, others, shared in todo:
         if once and index in once:
             continue
@@ -437,8 +454,12 @@ def evaluate_fast(
         kind = outcome.__class__
         if kind is str:
             results[index] = table.not_applicable(index, outcome)
-        elif kind is Unknown and day is not None:
-            results[index] = table.undetermined(index, outcome)
+        elif kind is Unknown:
+            if day is not None:
+                results[index] = table.undetermined(index, outcome)
+            else:  # its date not given: the usual answer of a rule judged on one
+                found = dateless[index].get(outcome)
+                results[index] = found if found is not None else table.dateless(index, outcome)
         else:
             results[index] = table.finished(index, outcome, day)
     if traced or once:  # on the traced path: no fast function
