@@ -272,8 +272,34 @@ class FastEmitter:
         return "(" + " and ".join(self.py(i.expr) for i in e.items) + ")"
 
     def arith(self, e: n.Arith) -> str:
+        left, right = self.py(e.left), self.py(e.right)
+        if self._quantity(e.left) and self._quantity(e.right):
+            # Two quantities: the operator itself, as `add`/`sub`/`mul` would call it (a value
+            # of another kind raises, and the rule is evaluated on the traced path).
+            return f"({left} {'*' if e.op == '×' else e.op} {right})"
         func = {"+": "add", "-": "sub", "×": "mul"}[e.op]
-        return f"{func}({self.py(e.left)}, {self.py(e.right)})"
+        return f"{func}({left}, {right})"
+
+    def _quantity(self, e: n.Expr) -> bool:
+        """Whether `e`'s fast code is a Quantity whenever it has a value: a literal, an input
+        declared in a measure (not `by` members), a sum, difference or product of such, or a
+        choice between two such."""
+        if isinstance(e, n.QuantityLit | n.PercentLit):
+            return True
+        if isinstance(e, n.Ref):
+            declared = self.policy.inputs.get(e.name)
+            return (
+                declared is not None
+                and e.name not in self.gen.define_funcs
+                and e.name not in self.policy.tables
+                and self.policy.member_enum(e.name) is None
+                and getattr(declared.type, "kind", "") == "quantity"
+            )
+        if isinstance(e, n.Arith):
+            return self._quantity(e.left) and self._quantity(e.right)
+        if isinstance(e, n.If):
+            return self._quantity(e.then) and self._quantity(e.otherwise)
+        return False
 
     def of(self, e: n.Of) -> str:
         return f"PLAIN.of({self.py(e.ratio)}, {self.py(e.base)})"
