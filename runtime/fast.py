@@ -314,9 +314,10 @@ class FastTable:
         found = self._out_lists.get(on)
         if found is None:
             dated = {entry[0] for entry in self.dated}
+            said = f"政策在 {on.isoformat()} 不在有效期内"  # as run_rule says it
             found = tuple(
-                None if index in dated else self.not_in_force(index, on)
-                for index in range(len(self.rules))
+                None if index in dated else fixed_result(info, "not_in_force", said)
+                for index, info in enumerate(self.rules)
             )
             if len(self._out_lists) >= MAX_OUT_DAYS:
                 self._out_lists.clear()
