@@ -94,7 +94,7 @@ class CompiledPolicy:
             if table is not None:
                 if table.by_period:
                     inputs = self._prepared(inputs, on)
-                results = evaluate_case(table, inputs, on, readings, done)  # type: ignore[arg-type]
+                results = evaluate_case(table, inputs, on, readings, done)
                 if table.after_caps:
                     view = self.view
                     apply_after_caps(results, view.roundings, view.shared_caps, False)

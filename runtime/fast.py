@@ -124,7 +124,7 @@ class FastTable:
         self.dated: tuple[Entry, ...] = tuple(
             entry for entry in self.entries if entry[3] is None or entry[1].valid_by
         )
-        self._fixed: list[dict[Any, FixedResult]] = [{} for _ in rules]
+        self._fixed: list[dict[Any, RuleResult]] = [{} for _ in rules]
         self._dateless: list[dict[Any, RuleResult]] = [{} for _ in rules]
         # The generated module's Unknown constants (K…): shared results are found by them.
         self._constants = {id(k): k for k in constants if k.__class__ is Unknown}
@@ -361,7 +361,7 @@ class FastTable:
         if found is None:
             found = _frozen(_finish(RuleResult(info, "applies"), outcome, day))
             if len(shared) < MAX_FIXED:
-                shared[key] = found  # type: ignore[assignment]
+                shared[key] = found
         return found
 
 
@@ -465,8 +465,8 @@ def evaluate_fast(
             results[index] = table.finished(index, outcome, day)
     if traced or once:  # on the traced path: no fast function
         traced.extend(entries[i] for i in once)
-        todo = tuple((i, info, f, None) for i, info, f, _ in traced)
-        _evaluate(table, todo, results, inputs, on, readings, valid_from, valid_until,
+        rest = tuple((i, info, f, None) for i, info, f, _ in traced)
+        _evaluate(table, rest, results, inputs, on, readings, valid_from, valid_until,
                   received, memo)  # fmt: skip
     return results  # type: ignore[return-value]  # every place filled
 
