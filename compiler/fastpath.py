@@ -272,8 +272,34 @@ class FastEmitter:
         return "(" + " and ".join(self.py(i.expr) for i in e.items) + ")"
 
     def arith(self, e: n.Arith) -> str:
+        left, right = self.py(e.left), self.py(e.right)
+        if self._quantity(e.left) and self._quantity(e.right):
+            # Two quantities: the operator itself, as `add`/`sub`/`mul` would call it (a value
+            # of another kind raises, and the rule is evaluated on the traced path).
+            return f"({left} {'*' if e.op == '×' else e.op} {right})"
         func = {"+": "add", "-": "sub", "×": "mul"}[e.op]
-        return f"{func}({self.py(e.left)}, {self.py(e.right)})"
+        return f"{func}({left}, {right})"
+
+    def _quantity(self, e: n.Expr) -> bool:
+        """Whether `e`'s fast code is a Quantity whenever it has a value: a literal, an input
+        declared in a measure (not `by` members), a sum, difference or product of such, or a
+        choice between two such."""
+        if isinstance(e, n.QuantityLit | n.PercentLit):
+            return True
+        if isinstance(e, n.Ref):
+            declared = self.policy.inputs.get(e.name)
+            return (
+                declared is not None
+                and e.name not in self.gen.define_funcs
+                and e.name not in self.policy.tables
+                and self.policy.member_enum(e.name) is None
+                and getattr(declared.type, "kind", "") == "quantity"
+            )
+        if isinstance(e, n.Arith):
+            return self._quantity(e.left) and self._quantity(e.right)
+        if isinstance(e, n.If):
+            return self._quantity(e.then) and self._quantity(e.otherwise)
+        return False
 
     def of(self, e: n.Of) -> str:
         return f"PLAIN.of({self.py(e.ratio)}, {self.py(e.base)})"
@@ -452,21 +478,29 @@ def first_conditions(fast: FastEmitter, rules: list[n.Rule]) -> tuple[str, dict[
     """(the key input, {position in `rules`: code of that rule's first condition}) for the rules
     whose first condition reads the key input alone (through defines too; an enum or a yes/no,
     never an amount, whose every value would need a plan) and neither the date nor the
-    policy's last day; ("", {}) when no rule qualifies. The code is an expression over
+    policy's last day; ("", {}) when no rule qualifies. A rule judged on an input date
+    (`valid_by`) has one too: the runtime takes its result only while that date is absent or
+    in force. The code is an expression over
     `x, r, m, on, until` that is True, False or an Unknown (or raises), as the fast function's
     first `when` would judge it on the same inputs."""
     reads: dict[int, str] = {}
     for position, rule in enumerate(rules):
-        if not rule.whens or rule.valid_by is not None or fast_rule(fast, rule) is None:
+        if not rule.whens or fast_rule(fast, rule) is None:
             continue
         names = _names_read(fast.policy, rule.whens[0])
         if names is not None and len(names) == 1 and _few_values(fast.policy, *names):
             reads[position] = next(iter(names))
     if not reads:
         return "", {}
+    # The key is chosen among rules judged on the evaluation date (as before rules judged on an
+    # input date had first conditions of their own: the same key for the same policy).
     counts: dict[str, int] = {}
-    for name in reads.values():
-        counts[name] = counts.get(name, 0) + 1
+    for position, name in reads.items():
+        if rules[position].valid_by is None:
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        for name in reads.values():
+            counts[name] = counts.get(name, 0) + 1
     key = max(counts, key=lambda name: counts[name])  # the first of the most tested
     codes: dict[int, str] = {}
     for position, name in reads.items():

@@ -18,7 +18,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
-from policyc.runtime.fast import FastTable, evaluate_fast
+from policyc.runtime.fast import FastTable, evaluate_case
 from policyc.runtime.people import PeriodPlan, prepare
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
@@ -84,32 +84,28 @@ class CompiledPolicy:
         results are the same, tests/test_fastpath.py compares them). Results of the fast path
         may be shared with other cases and are then immutable (runtime/results.FixedResult)."""
         namespace = self.namespace
-        people = self.view.people
-        # Households, periods, and rules paid per period (`amount … per 月`): runtime/people.py
-        if people.by_period:
-            defaults = dict(people.defaults)
-            plan = PeriodPlan(
-                people.period_of, people.flows, people.member_inputs, defaults,
-                dict(people.rule_periods), self.view.roundings,
-            )  # fmt: skip
-            inputs = prepare(inputs, on, plan)
+        done = received if received.__class__ is frozenset else frozenset(received)
+        if fast and not explain:  # straight-line: compiler/fastpath.py, runtime/fast.py
+            table = namespace.get("FAST_TABLE")
+            if table is None or table.fast is not namespace.get("FAST"):
+                table = None
+                if "FAST" in namespace:
+                    table = namespace["FAST_TABLE"] = fast_table(namespace, self.view)
+            if table is not None:
+                if table.by_period:
+                    inputs = self._prepared(inputs, on)
+                results = evaluate_case(table, inputs, on, readings, done)
+                if table.after_caps:
+                    view = self.view
+                    apply_after_caps(results, view.roundings, view.shared_caps, False)
+                return results
+        if self.view.people.by_period:
+            inputs = self._prepared(inputs, on)
         chosen = dict(namespace["READINGS"])
         if readings:
             chosen.update(readings)
         valid_from, valid_until = self.view.validity_under(chosen)
-        done = received if isinstance(received, frozenset) else frozenset(received)
         checked = self.view
-        if fast and not explain and "FAST" in namespace:  # straight-line: compiler/fastpath.py
-            table = namespace.get("FAST_TABLE")
-            if table is None or table.fast is not namespace["FAST"]:
-                table = namespace["FAST_TABLE"] = fast_table(namespace)
-            results = evaluate_fast(
-                table, inputs, on, chosen, valid_from, valid_until, done,
-                tuple(readings.items()) if readings else (),
-            )  # fmt: skip
-            if checked.roundings or checked.shared_caps:
-                apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
-            return results
         ctx = Ctx(inputs, on, chosen, valid_from, valid_until, explain)
         results = []
         for info, function in zip(self.rules, namespace["FUNCTIONS"], strict=True):
@@ -123,13 +119,27 @@ class CompiledPolicy:
             apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
         return results
 
+    def _prepared(self, inputs: Mapping[str, Any], on: date) -> Mapping[str, Any]:
+        """Households, periods, and rules paid per period (`amount … per 月`): the inputs as
+        runtime/people.py prepares them."""
+        people = self.view.people
+        defaults = dict(people.defaults)
+        plan = PeriodPlan(
+            people.period_of, people.flows, people.member_inputs, defaults,
+            dict(people.rule_periods), self.view.roundings,
+        )  # fmt: skip
+        return prepare(inputs, on, plan)
 
-def fast_table(namespace: Mapping[str, Any]) -> FastTable:
-    """The fast path's table for a generated module's namespace (runtime/fast.py)."""
+
+def fast_table(namespace: Mapping[str, Any], view: RunView) -> FastTable:
+    """The fast path's table for a generated module's namespace and its policy's run view
+    (runtime/fast.py)."""
     return FastTable(
         namespace["RULES"], namespace["FUNCTIONS"], namespace["FAST"], namespace.get("KEY", ""),
         namespace.get("FIRST", ()), namespace.get("FIRST_REASONS", ()), namespace.get("READS", ()),
         [v for k, v in namespace.items() if k[:1] == "K" and k[1:].isdigit()],
+        namespace["READINGS"], view.validity_under, view.people.by_period,
+        bool(view.roundings or view.shared_caps),
     )  # fmt: skip
 
 

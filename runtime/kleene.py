@@ -22,9 +22,12 @@ def missing_of(
 ) -> Unknown | None:
     """The fast path's unknown (compiler/fastpath.py): the inputs among `names` the case does
     not give, merged after `found` as `unknown()` merges; `found` when it gives them all."""
-    gone = tuple(name for name in names if name not in inputs)
-    if not gone:
+    for name in names:  # the usual answer, every one given, without building a tuple
+        if name not in inputs:
+            break
+    else:
         return found
+    gone = tuple(name for name in names if name not in inputs)
     if found is None:
         return Unknown(gone)
     return Unknown(tuple(dict.fromkeys(found.names + gone)))

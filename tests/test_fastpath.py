@@ -207,7 +207,8 @@ def test_random_cases_agree_on_a_fresh_policy(path: Path, data: st.DataObject) -
 
 def test_what_the_plans_may_rely_on() -> None:
     # compiler/fastpath.py: the key is the input most rules test first; a rule judged on an
-    # input date (valid_by) has no first condition of its own for the plan; a rule reading the
+    # input date (valid_by) has its first condition too (runtime/fast.py takes its prebuilt
+    # result only while that date is absent or in force), unless it reads the date; a rule reading the
     # evaluation date or the policy's last day has no list of inputs (never prebuilt); the
     # inputs a rule reads include those its defines read.
     policy = compiled(REPO / "policies" / "tzf-2023-1.policy")
@@ -216,7 +217,9 @@ def test_what_the_plans_may_rely_on() -> None:
     assert ns["KEY"] == "申请人类型"
     assert ns["FIRST"][at["政银担融资担保支持"]] is not None
     assert ns["FIRST_REASONS"][at["政银担融资担保支持"]] == "条件不成立: 申请人类型为融资担保机构"
-    assert ns["FIRST"][at["租金减免"]] is None  # valid_by 入驻日期
+    assert ns["FIRST"][at["租金减免"]] is None  # on_date() <= valid_until() first
+    assert ns["FIRST"][at["社会保险补贴"]] is not None  # valid_by 劳动合同起始日期
+    assert ns["FIRST_REASONS"][at["社会保险补贴"]] == "条件不成立: 申请人类型为新招员工"
     assert ns["READS"][at["社会保险补贴"]] is None  # on_date() <= valid_until()
     assert ns["READS"][at["租金减免"]] is None  # a schedule counts years up to the date
     assert ns["READS"][at["政银担融资担保支持"]] == ("申请人类型",)
