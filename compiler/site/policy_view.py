@@ -356,6 +356,8 @@ class PolicyView(PolicyAmounts):
         if rounding is not None:
             if rounding.declared_by == "rule":
                 why = "文件规定"
+            elif rounding.declared_by == "document":
+                why = f"文件规定：{rounding.because}"
             else:
                 why = "文件未规定，本政策的读法"
                 why += f"：{rounding.because}" if rounding.because else ""
