@@ -320,7 +320,8 @@ def _expectation(
                         key=key,
                         value=close_word(key, EXPECT_KEYS),
                         join_EXPECT_KEYS=", ".join(EXPECT_KEYS),
-                    ),
+                    )
+                    + _comma_note(key),
                     f"{field}.{key}",
                 )
             )
@@ -369,6 +370,14 @@ def _expectation(
     if len(problems) > before:
         return None
     return Expectation(status, amounts, where, value, members)
+
+
+def _comma_note(key: str) -> str:
+    """`{amount: 1,260元}`: YAML's `{…}` splits at the comma, leaving a field `260元`."""
+    if not key[:1].isdigit():
+        return ""
+    return _("; a comma inside `{{…}}` separates fields: quote a value that groups thousands, "
+             "`amount: \"1,260元\"`").format()
 
 
 def _readings(
