@@ -442,3 +442,79 @@ def test_a_kind_that_says_no_flow_is_still_refused(policies: PolicyFactory) -> N
     message = check_error(policies, "  rule r { kind 处罚  amount 100 元 }\n")
     assert "its kind `处罚` does not say whether it is paid" in message
     assert "罚款 (payable)" in message
+
+
+# ---- 7. a date as case workers write it ------------------------------------------------------
+
+WINDOW = "input 申请日期: date\n"
+WINDOW_RULE = "  rule r { when 申请日期 >= 2023-03-01 and 申请日期 <= 2023-04-30  amount 5 元 }\n"
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("2023年3月1日", "applies"),  # the window's first day (>= includes it)
+        ("2023年2月28日", "not_applicable"),  # the day before
+        ("2023 年 04 月 30 日", "applies"),  # the last day, spaces and a leading zero
+        ("2023年5月1日", "not_applicable"),  # the day after
+    ],
+)
+def test_a_case_date_written_in_chinese_is_read(
+    policies: PolicyFactory, capsys: pytest.CaptureFixture[str], written: str, status: str
+) -> None:
+    path = policies.write(policies.clause(WINDOW_RULE, WINDOW))
+    case = policies.folder / "case.yaml"
+    case.write_text(
+        f"on: 2023年6月1日\ninputs: {{申请日期: {written}}}\nexpect:\n  r: {status}\n",
+        encoding="utf-8",
+    )
+    code, out, _err = cli(capsys, "test", str(path), str(case))
+    assert code == 0, out
+
+
+def test_a_chinese_date_the_calendar_lacks_is_refused(
+    policies: PolicyFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = policies.write(policies.clause(WINDOW_RULE, WINDOW))
+    case = policies.folder / "case.yaml"
+    case.write_text("on: 2023-06-01\ninputs: {申请日期: 2023年2月29日}\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "run", str(path), "--case", str(case))
+    assert code == 2
+    assert "`2023年2月29日` is not a real date: 2023-02 has 28 days" in err
+    case.write_text("on: 2023-06-01\ninputs: {申请日期: 2023年3月}\n", encoding="utf-8")
+    code, _out, err = cli(capsys, "run", str(path), "--case", str(case))
+    assert code == 2
+    assert "as in 2023-01-06, or as in 2023年1月6日" in err
+
+
+def test_a_batch_cell_date_written_in_chinese_is_read(
+    policies: PolicyFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("duckdb")
+    path = policies.write(policies.clause(WINDOW_RULE, WINDOW))
+    cases = policies.folder / "cases.csv"
+    cases.write_text("id,申请日期\na,2023年3月1日\nb,2023年2月28日\n", encoding="utf-8")
+    out = policies.folder / "out.csv"
+    code, _out, err = cli(
+        capsys, "run", str(path), "--cases", str(cases), "--on", "2023-06-01", "--out", str(out)
+    )
+    assert code == 0, err
+    rows = out.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    status = header.index("r.status")
+    assert [row.split(",")[status] for row in rows[1:]] == ["applies", "not_applicable"]
+
+
+def test_the_site_says_each_machine_and_the_documents_rounding(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _out, err = cli(capsys, "docs", str(POLICY), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    text = "\n".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.md")
+    )
+    assert "每台机具 销售价格的30%，每台最高15万元" in text
+    assert "对每台机具分别判断、分别计发" in text
+    assert "每位机具" not in text
+    assert "舍入**：封顶后按四舍五入保留到元（文件规定：补贴金额按四舍五入计至元。）" in text
+    assert "文件未规定" not in text.split("舍入**")[1][:40]
