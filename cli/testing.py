@@ -180,7 +180,7 @@ def in_rule_measure(
             expected = Quantity(expected.value, dims)
         elif expected is not None and expected.dims != dims:
             errors.append(
-                want.where.problem(
+                want.places.get(key, want.where).problem(
                     _("`{key}`: the rule's amount is in {measure}, got {shown}: write the "
                       "amount in {measure}, as `{example}`").format(
                         key=key,
@@ -192,7 +192,9 @@ def in_rule_measure(
                 )
             )
         amounts[key] = expected
-    return Expectation(want.status, amounts, want.where, want.value, want.members)
+    return Expectation(
+        want.status, amounts, want.where, want.value, want.members, want.places
+    )
 
 
 def _number_text(q: Quantity) -> str:

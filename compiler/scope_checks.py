@@ -42,24 +42,32 @@ def check_scopes(checker: Any) -> None:
     for _owner, rule in checker.file.all_rules():
         if rule.cap is not None:
             _check_words(checker, rule, rule.cap.scopes, rule.cap.scope_spans, rule.cap.span)
-        if rule.once:
-            _check_words(checker, rule, rule.once, rule.once_spans, rule.span)
+        if rule.once:  # `once per 人` beside a rate per 人 is the lint's (`once-per-counted`)
+            _check_words(checker, rule, rule.once, rule.once_spans, rule.span, counted=False)
     for cap in checker.file.shared_caps:
         _check_words(checker, None, cap.scopes, cap.scope_spans, cap.span)
 
 
 def _check_words(
-    checker: Any, rule: n.Rule | None, words: Sequence[str], spans: Sequence[Span], at: Span
+    checker: Any,
+    rule: n.Rule | None,
+    words: Sequence[str],
+    spans: Sequence[Span],
+    at: Span,
+    counted: bool = True,
 ) -> None:
     for i, word in enumerate(words):
         span = spans[i] if i < len(spans) else at
-        message = _refusal(checker, rule, word)
+        message = _refusal(checker, rule if counted else None, word, rule)
         if message is not None:
             checker.error(span, message[0], message[1])
 
 
-def _refusal(checker: Any, rule: n.Rule | None, word: str) -> tuple[str, str] | None:
-    """(message, what is expected) for a scope word that is refused, else None."""
+def _refusal(
+    checker: Any, counted_in: n.Rule | None, word: str, rule: n.Rule | None
+) -> tuple[str, str] | None:
+    """(message, what is expected) for a scope word that is refused, else None; a count that is
+    also a subject (人, 户) is refused where `counted_in` reads an input counted in it."""
     each = rule.each.text if rule is not None and rule.each is not None else None
     roles = checker.people.role_names()
     if word in PERIODS:
@@ -75,7 +83,7 @@ def _refusal(checker: Any, rule: n.Rule | None, word: str) -> tuple[str, str] | 
                 word=word if word in roles else "members"),
         )
     if word in SUBJECTS or (rule is not None and word == rule.beneficiary):
-        counted = _counted_input(checker, rule, word) if word in COUNTS else None
+        counted = _counted_input(checker, counted_in, word) if word in COUNTS else None
         if counted is None:
             return None
         return (

@@ -231,6 +231,7 @@ def test_an_expected_amount_in_another_measure_is_a_case_file_error(
     code, out, _err = cli(capsys, "test", str(POLICY), str(case))
     assert code == 2
     assert "`amount`: the rule's amount is in 元, got 1260亩: write the amount in 元" in out
+    assert "case.yaml:5:10: `amount`" in out  # at the field (column 10), not at the rule (3)
 
 
 def test_a_member_expectation_reads_a_bare_amount_in_the_rules_measure(
