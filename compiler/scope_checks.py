@@ -8,7 +8,8 @@ a word that reads as if they did is refused rather than silently applied once:
 - `per 台` (a count measure, not one of the subjects below) — "单台最高不超过15万元" caps each
   machine, and a case with two machines would get one cap. Per item is written with a group:
   the items are members of a role, and the rule is `each ROLE`, its cap applied per member.
-- `per 人` where the rule reads an input counted in 人 (the case counts several persons).
+- `per 人` where the rule's amount reads an input counted in 人 (the case counts several
+  persons: `500 元/人 × 人数`).
 - a role of the policy's group outside an `each` rule of that role.
 - any other word (`per 乱七八糟`).
 
@@ -121,7 +122,7 @@ def _expected(rule: n.Rule | None) -> str:
 
 
 def _counted_input(checker: Any, rule: n.Rule | None, word: str) -> str | None:
-    """An input in the count `word` (or 万/亿 of it) that the rule reads, if any."""
+    """An input in the count `word` that the rule's amount or cap reads, if any."""
     if rule is None:
         return None
     for name in sorted(_read_names(checker, rule)):
@@ -133,7 +134,9 @@ def _counted_input(checker: Any, rule: n.Rule | None, word: str) -> str | None:
 
 
 def _read_names(checker: Any, rule: n.Rule) -> set[str]:
-    exprs: list[n.Expr] = list(rule.whens)
+    """What the rule's amount and cap read (through defines and decides). Its conditions are
+    left out: `when 员工人数 50 人 以上` tests the enterprise of the one person the case is."""
+    exprs: list[n.Expr] = []
     if isinstance(rule.amount, n.Expr):
         exprs.append(rule.amount)
     if rule.cap is not None:

@@ -519,3 +519,15 @@ def test_the_site_says_each_machine_and_the_documents_rounding(
     assert "每位机具" not in text
     assert "舍入**：封顶后按四舍五入保留到元（文件规定：补贴金额按四舍五入计至元。）" in text
     assert "文件未规定" not in text.split("舍入**")[1][:40]
+
+
+def test_a_count_of_persons_in_a_condition_leaves_a_cap_per_person(
+    policies: PolicyFactory,
+) -> None:
+    # "对常年用工50人以上的企业,员工…按500元/人补贴,每人每年最高1600元": the case is one employee;
+    # 员工人数 is the enterprise's, tested by a condition, not counted by the amount.
+    declarations = "input 员工人数: 人\ninput 缴费: 元\n"
+    policies.compile(
+        "  rule r { when 员工人数 50 人 以上  amount 100% of 缴费  cap 1600 元 per 人 per 年 }\n",
+        declarations,
+    )
