@@ -54,7 +54,7 @@ class Expectation(Frozen):
     `amounts` holds only the keys the case wrote. `value` is what a `decide` should come to
     (an enum member, a quantity such as `20%`, true or false), as the case wrote it."""
 
-    _fields = ("status", "amounts", "where", "value", "members")
+    _fields = ("status", "amounts", "where", "value", "members", "places")
     __slots__ = _fields
 
     status: str | None
@@ -62,6 +62,7 @@ class Expectation(Frozen):
     where: Where
     value: Node | None
     members: Node | None  # each member's expectation: read by cli/testing.py
+    places: dict[str, Where]  # where each amount is written (for a message at its place)
 
     def __init__(
         self,
@@ -70,12 +71,14 @@ class Expectation(Frozen):
         where: Where,
         value: Node | None = None,
         members: Node | None = None,
+        places: dict[str, Where] | None = None,
     ):
         _set(self, "status", status)
         _set(self, "amounts", amounts)
         _set(self, "where", where)
         _set(self, "value", value)
         _set(self, "members", members)
+        _set(self, "places", places or {})
 
 
 class Case(Frozen):
@@ -309,6 +312,7 @@ def _expectation(
     amounts: dict[str, Quantity | None] = {}
     value: Node | None = None
     members: Node | None = None
+    places: dict[str, Where] = {}
     for key, entry in entries.items():
         if key not in EXPECT_KEYS:
             problems.append(
@@ -319,7 +323,8 @@ def _expectation(
                         key=key,
                         value=close_word(key, EXPECT_KEYS),
                         join_EXPECT_KEYS=", ".join(EXPECT_KEYS),
-                    ),
+                    )
+                    + _comma_note(key),
                     f"{field}.{key}",
                 )
             )
@@ -361,13 +366,22 @@ def _expectation(
                 )
             )
         else:
+            places[key] = entry.where
             try:
                 amounts[key] = parse_quantity_text(str(entry.value), None)
             except MeasureError as exc:
                 problems.append(entry.where.problem(f"`{key}`: {exc}", f"{field}.{key}"))
     if len(problems) > before:
         return None
-    return Expectation(status, amounts, where, value, members)
+    return Expectation(status, amounts, where, value, members, places)
+
+
+def _comma_note(key: str) -> str:
+    """`{amount: 1,260元}`: YAML's `{…}` splits at the comma, leaving a field `260元`."""
+    if not key[:1].isdigit():
+        return ""
+    return _("; a comma inside `{{…}}` separates fields: quote a value that groups thousands, "
+             "`amount: \"1,260元\"`").format()
 
 
 def _readings(

@@ -174,13 +174,16 @@ def member_lines(r: RuleResult) -> list[str]:
 
 def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None) -> list[str]:
     """`["家庭成员 3 人: 王芳（申请人）、李强（配偶）、李小明（子女）"]` for a case of a policy
-    with a group (the answer's line under the header), else []."""
+    with a group (the answer's line under the header), else []; a group of things (neither a
+    家庭 nor a 户: `购置机具 2 项: 拖拉机（机具）、…`) counts its members in 项."""
     group = policy.people.group
     members = getattr(given, "members", ())
     if not group or not members:
         return []
     named = "、".join(f"{m.name}（{m.role}）" for m in members)
-    return [f"{group}成员 {len(members)} 人: {named}"]
+    if "家" in group or "户" in group:  # a household's members are people
+        return [f"{group}成员 {len(members)} 人: {named}"]
+    return [f"{group} {len(members)} 项: {named}"]  # items (机具 …): not counted in 人
 
 
 def member_brief(r: RuleResult) -> list[str]:

@@ -352,7 +352,7 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
     rounding = policy.view.roundings.get(r.info.name)
     wording = None
     if rounding is not None:
-        who = "文件规定" if rounding.declared_by == "rule" else "本政策的读法"
+        who = "文件规定" if rounding.by_document else "本政策的读法"
         wording = f"{rounding.wording}（{who}）"
     share = r.shared
     shared = None

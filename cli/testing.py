@@ -27,7 +27,14 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem, ProblemsError, problems_of
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.people_ops import MemberResult
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity, parse_quantity_text
+from policyc.runtime.quantity import (
+    Dims,
+    MeasureError,
+    Quantity,
+    dims_text,
+    format_quantity,
+    parse_quantity_text,
+)
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -141,21 +148,65 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     problems: list[str] = []
     errors: list[Problem] = []
     names = [m.name for m in getattr(case.inputs, "members", ())]
+    dims = dict(policy.checked.people.rule_dims)
     for rule, want in case.expect.items():
         if rule not in results:  # load_case admits only the policy's rules; each has a result
             problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
+        want = in_rule_measure(want, dims.get(rule), f"expect.{rule}", errors)
         problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
         if want.members is not None:
-            found = member_differences(results[rule], want.members, names, errors)
+            found = member_differences(
+                results[rule], want.members, names, errors, dims.get(rule)
+            )
             problems.extend(f"{rule}: {p}" for p in found)
     if errors:
         raise ProblemsError(errors)
     return problems
 
 
+def in_rule_measure(
+    want: Expectation, dims: Dims | None, field: str, errors: list[Problem]
+) -> Expectation:
+    """`want` with its amounts read as the case's inputs are read: a bare number (`1260`) in the
+    rule's measure (1260元); an amount in another measure (`1260亩` for a rule paid in 元) is
+    a case-file problem naming the measure to write, appended to `errors`. `dims` is the rule's
+    amount's dimensions (None: not known, the amounts are left as written)."""
+    if dims is None or not dims:
+        return want
+    amounts: dict[str, Quantity | None] = {}
+    for key, expected in want.amounts.items():
+        if expected is not None and not expected.dims:
+            expected = Quantity(expected.value, dims)
+        elif expected is not None and expected.dims != dims:
+            errors.append(
+                want.places.get(key, want.where).problem(
+                    _("`{key}`: the rule's amount is in {measure}, got {shown}: write the "
+                      "amount in {measure}, as `{example}`").format(
+                        key=key,
+                        measure=dims_text(dims),
+                        shown=format_quantity(expected),
+                        example=f"{_number_text(expected)}{dims_text(dims)}",
+                    ),
+                    f"{field}.{key}",
+                )
+            )
+        amounts[key] = expected
+    return Expectation(
+        want.status, amounts, want.where, want.value, want.members, want.places
+    )
+
+
+def _number_text(q: Quantity) -> str:
+    return format(q.value.normalize(), "f")
+
+
 def member_differences(
-    result: RuleResult, node: Node, names: Sequence[str], errors: list[Problem]
+    result: RuleResult,
+    node: Node,
+    names: Sequence[str],
+    errors: list[Problem],
+    dims: Dims | None = None,
 ) -> list[str]:
     """`expect: RULE: {members: {NAME: EXPECTATION, …}}` against the rule's result for each
     member (`RuleResult.members`): an EXPECTATION is written as for a rule (a status word, or
@@ -211,6 +262,8 @@ def member_differences(
             continue
         before = len(errors)
         expectation = read_expectation(entries, want.where, place, errors)
+        if expectation is not None:
+            expectation = in_rule_measure(expectation, dims, place, errors)
         if expectation is None or len(errors) > before:
             continue
         differences.extend(f"{name}: {p}" for p in compare(by_member[name], expectation))
@@ -228,6 +281,7 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
                 result_status=report_word(result.status),
                 why=why,
             )
+            + _unspecified_note(want.status, result.status)
         )
     for key, expected in want.amounts.items():
         actual: Quantity | None = getattr(result, key)
@@ -240,10 +294,30 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
                     wanted=wanted,
                     shown=shown,
                 )
+                + _uncapped_note(result, key, expected)
             )
     if want.value is not None:
         problems.extend(_value_differs(result, want.value.value))
     return problems
+
+
+def _unspecified_note(wanted: str, got: str) -> str:
+    if wanted == "applies" and got == "unspecified":
+        return _(": the rule applies but its amount is unspecified (`amount unspecified`), "
+                 "write `status: unspecified`")
+    return ""
+
+
+def _uncapped_note(
+    result: RuleResult | MemberResult, key: str, expected: Quantity | None
+) -> str:
+    """Why a rule has no amount before its cap: the cap did not reduce it."""
+    if key != "uncapped" or expected is None or result.uncapped is not None:
+        return ""
+    if result.amount is None:
+        return ""
+    return _(" (the cap did not reduce the amount {amount}, so it has no amount before the "
+             "cap: expect `amount` alone)").format(amount=format_quantity(result.amount))
 
 
 # The words `run`'s Chinese report uses for a status and an amount (cli/report.py), which `test`
@@ -273,7 +347,10 @@ def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
         ]
     if isinstance(actual, Quantity):
         try:
-            same = parse_quantity_text(str(wanted), None) == actual
+            parsed = parse_quantity_text(str(wanted), None)
+            if not parsed.dims and actual.dims and not isinstance(wanted, bool):
+                parsed = Quantity(parsed.value, actual.dims)  # a bare 0 for 0元, as inputs
+            same = parsed == actual
         except MeasureError as exc:
             return [
                 _("value: expected a quantity such as 20%, got {wanted!r} ({why})").format(

@@ -107,9 +107,14 @@ def rounding_of(checker: Any, decl: n.Rounding, declared_by: str) -> Rounding | 
         modes = " / ".join(ROUNDING_MODES)
         checker.error(decl.mode.span, _("unknown rounding mode `{mode}`").format(mode=mode), modes)
         ok = False
+    if decl.quote is not None:  # the document states it: its sentence, checked as a clause's
+        checker.check_quote(decl.quote)
     if not ok:
         return None
-    return Rounding(unit, CANONICAL_MODES[ROUNDING_MODES[mode]], declared_by, decl.because)
+    mode = CANONICAL_MODES[ROUNDING_MODES[mode]]
+    if decl.quote is not None:
+        return Rounding(unit, mode, "document", decl.quote.text, decl.span.line)
+    return Rounding(unit, mode, declared_by, decl.because, decl.span.line)
 
 
 def check_roundings(checker: Any) -> dict[str, Rounding]:

@@ -200,7 +200,7 @@ class _Builder(ExpressionBuilder):
         span = self._span(meta)
         return n.InputDecl(
             self._name(name), type_, kind, default, text, span, part_of=whole,
-            per=tuple(n.Name(str(s), span) for s in scopes), flow=flow is not None,
+            per=tuple(n.Name(s.text, span) for s in scopes), flow=flow is not None,
         )  # fmt: skip
 
     def part_of(self, meta: Meta, c: list[Token]) -> n.Name:
@@ -379,11 +379,12 @@ class _Builder(ExpressionBuilder):
         names = [self._name(t) for t in c if t is not None and t.type == "NAME"]
         return "responsible", names, c[-1] is not None and c[-1].type == "ETC"
 
-    def scope(self, meta: Meta, c: list[Token]) -> str:
-        return str(c[0])
+    def scope(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[0])
 
     def fund(self, meta: Meta, c: list[Any]) -> n.Fund:
-        return n.Fund(self._name(c[0]), c[1], tuple(c[2:-1]), unquote(c[-1]), self._span(meta))
+        scopes = tuple(s.text for s in c[2:-1])
+        return n.Fund(self._name(c[0]), c[1], scopes, unquote(c[-1]), self._span(meta))
 
     def rule(self, meta: Meta, c: list[Any]) -> n.Rule:
         fields: dict[str, Any] = {
@@ -416,6 +417,11 @@ class _Builder(ExpressionBuilder):
                 fields[key].append(value)
         if isinstance(fields.get("amount"), tuple):
             fields["amount"], fields["period"] = fields["amount"]
+        if fields.get("once") is not None:
+            once = fields["once"]
+            fields["once"], fields["once_spans"] = tuple(s.text for s in once), tuple(
+                s.span for s in once
+            )
         for key in (
             "quotes",
             "notes",
@@ -454,10 +460,11 @@ class _Builder(ExpressionBuilder):
         return self._item("amount", n.Unspecified(unquote(c[0]), self._span(meta)), meta)
 
     def cap(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
-        return self._item("cap", n.Cap(c[0], tuple(c[1:]), self._span(meta)), meta)
+        words, spans = tuple(s.text for s in c[1:]), tuple(s.span for s in c[1:])
+        return self._item("cap", n.Cap(c[0], words, self._span(meta), spans), meta)
 
-    def once(self, meta: Meta, c: list[str]) -> tuple[str, Any, Span]:
-        return self._item("once", tuple(c), meta)
+    def once(self, meta: Meta, c: list[n.Name]) -> tuple[str, Any, Span]:
+        return self._item("once", c, meta)
 
     def uses_reading(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("readings", self._name(c[0]), meta)
@@ -523,8 +530,16 @@ class _Builder(ExpressionBuilder):
         return n.Convention(self._name(c[0]), self._name(c[1]), because, self._span(meta))
 
     def rounding_decl(self, meta: Meta, c: list[Any]) -> n.Rounding:
-        because = unquote(c[2]) if c[2] is not None else ""
-        return n.Rounding(self._name(c[0]), self._name(c[1]), because, self._span(meta))
+        basis = c[2]
+        because = basis if isinstance(basis, str) else ""
+        quote = basis if isinstance(basis, n.Quote) else None
+        return n.Rounding(self._name(c[0]), self._name(c[1]), because, self._span(meta), quote)
+
+    def rounding_because(self, meta: Meta, c: list[Token]) -> str:
+        return unquote(c[0])
+
+    def rounding_quote(self, meta: Meta, c: list[Token]) -> n.Quote:
+        return n.Quote(unquote(c[0]), self._span(meta))
 
     def round_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         rounding = n.Rounding(self._name(c[0]), self._name(c[1]), "", self._span(meta))
@@ -550,11 +565,12 @@ class _Builder(ExpressionBuilder):
             self._name(c[0]),
             tuple(fields["quotes"]),
             amount,
-            tuple(scopes),
+            tuple(s.text for s in scopes),
             tuple(fields["over"]),
             order,
             because,
             self._span(meta),
+            tuple(s.span for s in scopes),
         )
 
     def shared_limit(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:

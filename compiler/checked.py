@@ -42,6 +42,11 @@ FLOW_OF_KIND = {
     "补助": "paid",
     "减免": "waived",
     "收费标准": "payable",
+    # Fines and penalties are payable by the applicant (the offender) as a charge is.
+    "罚款": "payable",
+    "罚金": "payable",
+    "滞纳金": "payable",
+    "没收": "payable",
 }
 
 

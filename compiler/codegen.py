@@ -22,7 +22,13 @@ from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, 
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERIOD_WORDS, as_aggregate
 from policyc.compiler.i18n import _
 from policyc.compiler.lookup import reads_a_value
-from policyc.compiler.render import render, render_reference, render_target, render_threshold
+from policyc.compiler.render import (
+    failed,
+    render,
+    render_reference,
+    render_target,
+    render_threshold,
+)
 from policyc.compiler.table_keys import key_reads, nested
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
@@ -175,7 +181,7 @@ class _Generator:
             index = indices[position]
             entries[index]["first"] = Code(code)
             when = self.rule_nodes[index].whens[0]
-            entries[index]["first_reason"] = "条件不成立: " + render(when)
+            entries[index]["first_reason"] = failed(when)
         return key
 
     def entries(self) -> list[dict[str, Any]]:
@@ -311,7 +317,8 @@ class _Generator:
             "name": rule.name.text,
             "line": rule.span.line,
             "whens": [
-                {"code": self.py(w), "text": render(w), "line": w.span.line} for w in rule.whens
+                {"code": self.py(w), "text": render(w), "line": w.span.line, "failed": failed(w)}
+                for w in rule.whens
             ],
             "amount": self.py(amount) if amount is not None else "",
             "amount_text": render(amount) if amount is not None else "",

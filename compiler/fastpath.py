@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
 from policyc.compiler.lookup import reads_a_value
-from policyc.compiler.render import render, render_threshold
+from policyc.compiler.render import failed, render, render_threshold
 from policyc.compiler.table_keys import key_reads
 from policyc.runtime.quantity import TIME_BASES, parse_measure
 
@@ -431,7 +431,7 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
         return None
     try:
         whens = [
-            (fast.py(w), "条件不成立: " + render(w), _gated(fast, w), _three_valued(fast, w))
+            (fast.py(w), failed(w), _gated(fast, w), _three_valued(fast, w))
             for w in rule.whens
         ]
         amount = rule.amount if isinstance(rule.amount, n.Expr) else None

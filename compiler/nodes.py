@@ -552,6 +552,8 @@ class Cap:
     amount: Expr
     scopes: tuple[str, ...]
     span: Span = _span()
+    # Where each word after `per` is written, for `check`'s message on a scope it refuses.
+    scope_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -579,6 +581,7 @@ class Rule:
     each: Name | None = None  # `each 子女`: evaluated, and paid, once per member of the role
     period: Name | None = None  # `amount … per 月`: the amount is a month's (or a year's)
     span: Span = _span()
+    once_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)  # `once per …`
 
 
 @attrs.frozen
@@ -701,13 +704,15 @@ class Convention:
 
 @attrs.frozen
 class Rounding:
-    """`rounding to 分 half_up because "…"` (the policy's default) or `round to 元 down` (a
+    """`rounding to 分 half_up because "…"` (the policy's default, its reading), `rounding to 元
+    half_up quote "…"` (the policy's default, the document's sentence) or `round to 元 down` (a
     rule's own): money rounded to 分, 角 or 元 in a mode, after the rule's cap."""
 
     unit: Name
     mode: Name
     because: str
     span: Span = _span()
+    quote: Quote | None = None  # the document's sentence that states the rounding
 
 
 @attrs.frozen
@@ -730,6 +735,7 @@ class SharedCap:
     order: Name | None
     because: str
     span: Span = _span()
+    scope_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 # ---- households (issue 12) -------------------------------------------------------------------

@@ -26,6 +26,41 @@ def render(expr: n.Expr, ref: RefRenderer = _plain) -> str:
     return _Renderer(ref).render(expr)
 
 
+def failed(cond: n.Expr, ref: RefRenderer = _plain) -> str:
+    """The reason a `when` gives when it does not hold, in words a case worker reads as the
+    reason: `条件不成立: 申请日期 >= 2026-03-01（含本数）`; a statement of what the case holds
+    is negated rather than prefixed, `given(X)` failing is `案例未给出X` (not `条件不成立:
+    案例给出了X`), `not given(X)` failing is `案例给出了X`, and `any(子女 where …)` failing is
+    `条件不成立: 没有子女（…）`; `given(A) or given(B)` failing is `案例未给出A、B中的任何一项`."""
+    given = _given_of(cond)
+    if given is not None:
+        return f"案例未给出{render(given, ref)}"
+    if isinstance(cond, n.Not) and (given := _given_of(cond.operand)) is not None:
+        return f"案例给出了{render(given, ref)}"
+    alternatives = _alternatives(cond)
+    givens = [g for g in map(_given_of, alternatives) if g is not None]
+    if len(alternatives) > 1 and len(givens) == len(alternatives):
+        names = "、".join(render(g, ref) for g in givens)
+        return f"案例未给出{names}中的任何一项"
+    text = render(cond, ref)
+    is_any = isinstance(cond, (n.Aggregate, n.Call)) and cond.func == "any"
+    return "条件不成立: " + ("没" + text if is_any and text.startswith("有") else text)
+
+
+def _alternatives(expr: n.Expr) -> list[n.Expr]:
+    """The parts of `a or b or c` (the expression itself when it is no `or`)."""
+    if isinstance(expr, n.Or):
+        return [*_alternatives(expr.left), *_alternatives(expr.right)]
+    return [expr]
+
+
+def _given_of(expr: n.Expr) -> n.Expr | None:
+    """X of `given(X)`, else None."""
+    if isinstance(expr, n.Call) and expr.func == "given" and len(expr.args) == 1:
+        return expr.args[0]
+    return None
+
+
 def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
     value = render(threshold.value, ref)
     if threshold.word in WORDS_AFTER:

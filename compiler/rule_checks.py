@@ -1,6 +1,6 @@
 """Clauses and rules: numbering, quotes, units named, references, and each rule's conditions,
 amount (money, of a kind that says its flow) and cap; then conventions, rounding and shared caps
-(`compiler.amount_checks`).
+(`compiler.amount_checks`) and the words after `per` (`compiler.scope_checks`).
 
 `RuleChecks.check_structure` walks sections, clauses and rules in order; the type of each rule's
 amount is kept in `rule_types`, what each reads in `references`. Problems are collected as
@@ -9,7 +9,7 @@ diagnostics; nothing raises.
 
 from __future__ import annotations
 
-from policyc.compiler import amount_checks, group_checks
+from policyc.compiler import amount_checks, group_checks, scope_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import (
     BOOL,
@@ -185,4 +185,5 @@ class RuleChecks(Declarations, ReceivedText):
         self.conventions = amount_checks.check_conventions(self)
         self.roundings = amount_checks.check_roundings(self)
         self.shared_caps = amount_checks.check_shared_caps(self)
+        scope_checks.check_scopes(self)
 

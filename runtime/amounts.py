@@ -55,18 +55,29 @@ ROUNDING_UNITS = {"分": 2, "角": 1, "元": 0}
 class Rounding(Frozen):
     """Round an amount (in 元, or 美元) to `places` decimals in `mode` (a key of MODE_WORDS)."""
 
-    _fields = ("unit", "mode", "declared_by", "because")
+    _fields = ("unit", "mode", "declared_by", "because", "line")
     __slots__ = _fields
     unit: str  # 分 | 角 | 元
     mode: str  # half_up | down | up | half_even
-    declared_by: str  # "rule" (the document says so for the rule) or "policy" (its default)
-    because: str
+    # "rule" (the document says so for the rule: `round to`), "document" (the policy's default
+    # that the document states: `rounding … quote "…"`) or "policy" (its default, a reading)
+    declared_by: str
+    because: str  # the reading's reason, or for "document" the document's sentence
+    line: int  # the policy line that declares it (0: unknown), cited by --explain's step
 
-    def __init__(self, unit: str, mode: str, declared_by: str, because: str = ""):
+    def __init__(
+        self, unit: str, mode: str, declared_by: str, because: str = "", line: int = 0
+    ):
         _set(self, "unit", unit)
         _set(self, "mode", mode)
         _set(self, "declared_by", declared_by)
         _set(self, "because", because)
+        _set(self, "line", line)
+
+    @property
+    def by_document(self) -> bool:
+        """The document states this rounding (a rule's `round to`, or a quoted `rounding`)."""
+        return self.declared_by in ("rule", "document")
 
     @property
     def places(self) -> int:
@@ -161,7 +172,7 @@ def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
             Step(
                 f"舍入: {show_value(result.unrounded or rounded)} {rounding.wording} → "
                 f"{show_value(rounded)}",
-                result.info.line,
+                rounding.line or result.info.line,
             )
         )
 

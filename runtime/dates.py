@@ -109,15 +109,19 @@ def year_of_operation(anchor: date, on: date) -> int | None:
 
 
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# As case workers and the documents write a date: 2026年3月20日 (a month or day of one or two
+# digits, spaces allowed between the parts).
+_CHINESE_DATE = re.compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
 
 
 def parse_iso_date(text: str) -> date:
-    """`2023-01-06`; anything else, or a day the calendar lacks, raises ValueError saying so."""
-    match = _ISO_DATE.fullmatch(text.strip())
+    """`2023-01-06`, or `2023年1月6日` as case workers write it; anything else, or a day the
+    calendar lacks, raises ValueError saying so."""
+    match = _ISO_DATE.fullmatch(text.strip()) or _CHINESE_DATE.fullmatch(text.strip())
     if match is None:
-        raise ValueError(_("`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06").format(
-            text=text,
-        ))
+        raise ValueError(_(
+            "`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06, or as in 2023年1月6日"
+        ).format(text=text))
     year, month, day = (int(group) for group in match.groups())
     if year < MINYEAR:
         raise ValueError(

@@ -319,12 +319,13 @@ class Ctx:
         return max(series, key=lambda q: q.value)
 
     def require(
-        self, conditions: tuple[tuple[Callable[[], bool | Unknown], str, int], ...]
+        self, conditions: tuple[tuple[Callable[[], bool | Unknown], str, int, str], ...]
     ) -> bool | str | Unknown:
         """All `when`s must hold: True; or the reason of the first false one (it decides even if
-        another is unknown); or the unknown inputs that leave the rule undetermined."""
+        another is unknown: each condition's `failed` words, compiler.render.failed); or the
+        unknown inputs that leave the rule undetermined."""
         unknowns: list[Unknown] = []
-        for condition, text, line in conditions:
+        for condition, text, line, failed in conditions:
             holds = condition()
             if isinstance(holds, Unknown):
                 unknowns.append(holds)
@@ -332,8 +333,8 @@ class Ctx:
                     self.step(f"条件待定: {text}（需要输入 {'、'.join(holds.names)}）", line)
             elif not holds:
                 if self.explain:
-                    self.step(f"条件不成立: {text}", line)
-                return f"条件不成立: {text}"
+                    self.step(failed, line)
+                return failed
             elif self.explain:
                 self.step(f"条件成立: {text}", line)
         missing = unknown(*unknowns)

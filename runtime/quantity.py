@@ -69,7 +69,7 @@ COUNTS = (
     "人", "单", "次", "间", "家", "个", "项", "件", "台", "辆", "场", "条", "所", "座", "批",
     "人次", "辆次", "场次", "户", "村", "处", "套",
 )  # fmt: skip
-_PHYSICAL = ("AQI", "平方米", "亩", "平方公里", "米", "公里", "吨", "公斤")
+_PHYSICAL = ("AQI", "平方米", "亩", "米", "公里", "吨", "公斤")
 # Each time base, with its larger unit and how many base units that is; the larger unit is the
 # storage unit when the time is in a denominator (see the module docstring).
 _TIME: dict[str, tuple[str, int]] = {"月": ("年", 12), "小时": ("日", 24)}
@@ -77,9 +77,12 @@ BASES: frozenset[str] = frozenset((*CURRENCIES, *COUNTS, *_PHYSICAL, *_TIME))
 TIME_BASES: frozenset[str] = frozenset(_TIME)  # a product may be divided when these cancel
 
 # Every named measure: its base and how many base units one of it is. 亩 and 平方米 (and 米 and
-# 公里) are separate bases on purpose: the policies never convert them.
+# 公里) are separate bases on purpose: the policies never convert them (1 亩 = 10000/15 平方米
+# is no decimal). 公顷 and 平方公里 are exact in 平方米.
 _UNITS: dict[str, tuple[str, int]] = {
     **{base: (base, 1) for base in BASES},
+    "公顷": ("平方米", 10**4),
+    "平方公里": ("平方米", 10**6),
     "年": ("月", 12),
     "个月": ("月", 1),  # "满6个月" as usually written, and what format_quantity prints
     "日": ("小时", 24),
@@ -88,8 +91,9 @@ _UNITS: dict[str, tuple[str, int]] = {
 _PREFIXES = {"万": 10**4, "亿": 10**8}
 _BOUNDARY_WORDS = ("以上", "以下", "以内", "以外")
 # Characters written for a measure's by habit or by a slip of the input method: 圆 is the
-# currency's name on banknotes, 块 its spoken name. Only suggested, never accepted.
-_VARIANTS = {"圆": "元", "园": "元", "块": "元"}
+# currency's name on banknotes, 块 its spoken name; 畝 and 頃 are the traditional 亩 and 顷.
+# Only suggested, never accepted.
+_VARIANTS = {"圆": "元", "园": "元", "块": "元", "畝": "亩", "頃": "顷"}  # and traditional forms
 
 
 def _normalize(pairs: Iterable[tuple[str, int]]) -> Dims:
@@ -464,6 +468,10 @@ def format_quantity(q: Quantity) -> str:
                 if q.value.copy_abs() >= 10000 and q.value % 100 == 0:
                     return f"{number}{base}（{_number(q.value / 10000)}万{base}）"
                 return number + base
+            if base == "平方米" and q.value.copy_abs() >= 10**4 and q.value % 100 == 0:
+                # an area glossed as the documents write large ones: 20,000平方米（2公顷）
+                big, size = ("平方公里", 10**6) if q.value.copy_abs() >= 10**6 else ("公顷", 10**4)
+                return f"{number}平方米（{_number(q.value / size)}{big}）"
             if base == "月":
                 if not q.is_zero() and q.value % 12 == 0:
                     return _number(q.value / 12, group=True) + "年"
@@ -573,14 +581,16 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
     quantity = parse_quantity_text(text, measure)
     if quantity.dims != dims:
         shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
-        raise MeasureError(
-            _("expected a quantity in {measure_name}, got {shown} "
+        message = _("expected a quantity in {measure_name}, got {shown} "
             "(a quantity in {value})").format(
                 measure_name=measure.name,
                 shown=shown,
                 value=dims_text(quantity.dims) or _("plain units"),
             )
-        )
+        if {quantity.dims, dims} == {(("亩", 1),), (("平方米", 1),)}:
+            message += _(": 亩 is not converted to 平方米 or 公顷 (1 亩 = 10000/15 平方米 is no "
+                "decimal); give the value in {measure_name}").format(measure_name=measure.name)
+        raise MeasureError(message)
     if quantity.value < 0:
         raise MeasureError(
             _("must not be negative, got `{text_40}{if_len_text_40_else}`").format(

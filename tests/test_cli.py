@@ -406,7 +406,8 @@ def test_policyc_test_json_keeps_case_file_errors_apart(tmp_path: Path):
     by_name = {Path(c["file"]).name: c for c in doc["cases"]}
     assert by_name["a-good.yaml"]["result"] == "ok"
     assert by_name["c-fail.yaml"]["differences"] == [
-        "用工: status: expected applies, got unspecified (给予经营补贴)"
+        "用工: status: expected applies, got unspecified (给予经营补贴): the rule applies but its "
+        "amount is unspecified (`amount unspecified`), write `status: unspecified`"
     ]
     [error] = by_name["b-bad.yaml"]["errors"]
     assert set(error) == ERROR_FIELDS

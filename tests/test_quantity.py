@@ -53,9 +53,11 @@ def test_percent_is_dimensionless_hundredth() -> None:
 
 
 def test_base_name_is_never_split() -> None:
-    # 人次 is a count of its own, not 人 times 次; 平方公里 is not 平方 + 公里.
+    # 人次 is a count of its own, not 人 times 次; 平方公里 is not 平方 + 公里 but an area, a
+    # million 平方米 (1 平方公里 = 100 公顷).
     assert parse_measure("人次").dims == (("人次", 1),)
-    assert parse_measure("平方公里").dims == (("平方公里", 1),)
+    assert parse_measure("平方公里").dims == (("平方米", 1),)
+    assert parse_measure("平方公里").factor == Decimal(10**6)
 
 
 def test_parse_measure_is_cached() -> None:

@@ -7,6 +7,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.group_checks import People
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.views import GroupView
+from policyc.runtime.quantity import COUNTS
 
 
 def group_view(file: n.PolicyFile) -> GroupView | None:
@@ -39,13 +40,21 @@ def people_words(people: People, name: str) -> str:
     return "，" + "，".join(words) if words else ""
 
 
+def classifier(rule: n.Rule) -> str:
+    """The measure word for one member of an `each` rule: 位 for people, or the count its cap is
+    per (`cap 15 万元 per 台` over machines: 每台机具, not 每位机具)."""
+    scopes = rule.cap.scopes if rule.cap is not None else ()
+    return next((s for s in scopes if s in COUNTS and s != "人"), "位")
+
+
 def example_note(rule: n.Rule) -> str:
     """After a worked example's amount: `（本例各位子女合计，每月）`, `（每年）`; "" for a rule paid
     once for the case and to no member in particular."""
     parts = []
     if rule.each is not None:
         role = rule.each.text
-        parts.append("本例各位" + ("家庭成员" if role in ("members", "成员") else role) + "合计")
+        who = "家庭成员" if role in ("members", "成员") else role
+        parts.append(f"本例各{classifier(rule)}{who}合计")
     period = amount_words(n.Rule(rule.name, period=rule.period))
     if period:
         parts.append(period)
@@ -59,7 +68,7 @@ def amount_words(rule: n.Rule) -> str:
     words = ""
     if rule.each is not None:
         role = rule.each.text
-        words += "每位家庭成员" if role in ("members", "成员") else f"每位{role}"
+        words += "每位家庭成员" if role in ("members", "成员") else f"每{classifier(rule)}{role}"
     period = rule.period.text if rule.period is not None else ""
     if period in ("月", "month"):
         words += "每月"

@@ -25,7 +25,7 @@ from policyc.compiler.site.layout import (
     unique,
 )
 from policyc.compiler.site.markdown import link, md
-from policyc.compiler.site.people_view import group_view, people_words
+from policyc.compiler.site.people_view import classifier, group_view, people_words
 from policyc.compiler.site.policy_amounts import PolicyAmounts
 from policyc.compiler.site.views import (
     AsideView,
@@ -142,7 +142,8 @@ class PolicyView(PolicyAmounts):
             self.reading_users.setdefault(reading, []).append(link(name, f"#{anchor}"))
         if rule.each is not None:
             whom = "家庭成员" if rule.each.text in ("members", "成员") else md(rule.each.text)
-            facts.append(Fact("按成员", f"对每位{whom}分别判断、分别计发"))
+            each = classifier(rule)
+            facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发"))
         inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
@@ -356,6 +357,8 @@ class PolicyView(PolicyAmounts):
         if rounding is not None:
             if rounding.declared_by == "rule":
                 why = "文件规定"
+            elif rounding.declared_by == "document":
+                why = f"文件规定：{rounding.because}"
             else:
                 why = "文件未规定，本政策的读法"
                 why += f"：{rounding.because}" if rounding.because else ""
