@@ -65,6 +65,7 @@ from policyc.report_json import to_json as to_json
 from policyc.report_json import totals as totals
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
+from policyc.runtime.results import RuleInfo
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ def to_text(
         if owner != current:
             current = owner
             out.append("")
-            out.append(_owner_heading(info.owner_kind, info.owner_number, info.owner_title))
+            out.append(owner_heading(policy.view, info))
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
         out.extend(_rule_lines(r, places))
@@ -230,17 +231,13 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-def _owner_heading(kind: str, number: str, title: str) -> str:
-    if kind == "policy":
+def owner_heading(view: RunView, info: RuleInfo) -> str:
+    """The heading a rule's results stand under: its part's, in the document's own style
+    (compiler/part_places.py: `（二）外籍专家生活补助`, `第三条 医疗救助`, `二、总则`), or 判定
+    for the decided values."""
+    if info.owner_kind == "policy":
         return "判定"
-    if kind == "clause":
-        section, dot, own = number.partition(".")
-        if dot and not section.isdigit():  # numbered again in each section: 二.一 → 二（一）
-            return f"{section}（{own}）{title}"
-        return f"（{number}）{title}"
-    if kind == "task":
-        return f"任务 {number}" + (f"  {title}" if title else "")
-    return f"{number}、{title}"
+    return view.places.get(f"{info.owner_kind} {info.owner_number}", info.owner_number)
 
 
 class TracePlaces:
