@@ -36,16 +36,14 @@ from policyc.people_report import (
 )
 from policyc.report import (
     BENEFIT_KINDS,
-    FLOW_WORDS,
     MARKS,
     STATUS_WORDS,
     amount_text,
     header_lines,
     shared_cap_lines,
-    totals,
+    total_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import format_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -101,10 +99,7 @@ def answer_text(
         out.append("  本案例没有适用的条款")
     for r in answer:
         out.extend(_answer_lines(r))
-    sums = totals(results)
-    for flow, by_unit in sums.items():
-        amounts = "；".join(format_quantity(q) for q in by_unit.values())
-        out.append(f"  合计（{FLOW_WORDS[flow]}）: {amounts}")
+    out.extend(f"  {line}" for line in total_lines(results))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
         waiting = sum(1 for r in results if r.status == "undetermined")

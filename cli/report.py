@@ -173,14 +173,35 @@ def to_text(
         out.extend(_rule_lines(r, places))
     # The totals are over every rule, but a total under a listing with no amount in it (`--only
     # 不适用`) adds up nothing the reader sees: it is printed only when an amount is listed.
-    listed = totals(results)
-    sums = totals(totals_of or results) if listed else {}
-    if sums:
+    if totals(results):
         out.append("")
-        for flow, by_unit in sums.items():
-            amounts = "；".join(format_quantity(q) for q in by_unit.values())
-            out.append(f"合计（{FLOW_WORDS[flow]}）: {amounts}")
+        out.extend(total_lines(totals_of or results))
     return "\n".join(out) + "\n"
+
+
+def total_lines(results: list[RuleResult]) -> list[str]:
+    """`合计（支付给申请人）: 1,000元；20美元`: the amounts of the rules that apply, per flow
+    (`FLOW_WORDS`) and currency. Where the rules counted in a flow name more than one
+    `beneficiary` (who receives: the language declares no applicant, docs/language.md), the flow
+    is totalled per beneficiary, each named as its rules write it, in the order of their first
+    rule: `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给企业）: 509,000元`; a rule
+    naming none counts as the applicant's."""
+    lines = []
+    for flow, by_unit in totals(results).items():
+        counted = [r for r in results if r.info.flow == flow and totals([r])]
+        named = list(dict.fromkeys(r.info.beneficiary for r in counted))
+        if len(named) < 2:
+            amounts = "；".join(format_quantity(q) for q in by_unit.values())
+            lines.append(f"合计（{FLOW_WORDS[flow]}）: {amounts}")
+            continue
+        for who in named:
+            mine = totals([r for r in counted if r.info.beneficiary == who])[flow]
+            amounts = "；".join(format_quantity(q) for q in mine.values())
+            words = FLOW_WORDS[flow].replace("申请人", who or "申请人")
+            if flow == "waived" and who:
+                words = f"减免（{who}）"
+            lines.append(f"合计（{words}）: {amounts}")
+    return lines
 
 
 def header_lines(
