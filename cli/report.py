@@ -179,27 +179,36 @@ def to_text(
     return "\n".join(out) + "\n"
 
 
-def total_lines(results: list[RuleResult]) -> list[str]:
-    """`合计（支付给申请人）: 1,000元；20美元`: the amounts of the rules that apply, per flow
-    (`FLOW_WORDS`) and currency. Where the rules counted in a flow name more than one
-    `beneficiary` (who receives: the language declares no applicant, docs/language.md), the flow
-    is totalled per beneficiary, each named as its rules write it, in the order of their first
-    rule: `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给企业）: 509,000元`; a rule
-    naming none counts as the applicant's."""
-    lines = []
+def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
+    """flow → beneficiary → measure → Quantity: `totals` per flow, and within a flow per
+    `beneficiary` when its counted rules name more than one (each as its rules write it, in
+    the order of their first rule; "" for the rules naming none, counted as the applicant's),
+    else under "" alone. The language declares no applicant (docs/language.md), so a total
+    is never said to be paid to the applicant when it is paid to two parties."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
     for flow, by_unit in totals(results).items():
         counted = [r for r in results if r.info.flow == flow and totals([r])]
         named = list(dict.fromkeys(r.info.beneficiary for r in counted))
         if len(named) < 2:
-            amounts = "；".join(format_quantity(q) for q in by_unit.values())
-            lines.append(f"合计（{FLOW_WORDS[flow]}）: {amounts}")
+            out[flow] = {"": by_unit}
             continue
-        for who in named:
-            mine = totals([r for r in counted if r.info.beneficiary == who])[flow]
-            amounts = "；".join(format_quantity(q) for q in mine.values())
-            words = FLOW_WORDS[flow].replace("申请人", who or "申请人")
-            if flow == "waived" and who:
-                words = f"减免（{who}）"
+        out[flow] = {
+            who: totals([r for r in counted if r.info.beneficiary == who])[flow] for who in named
+        }
+    return out
+
+
+def total_lines(results: list[RuleResult]) -> list[str]:
+    """`合计（支付给申请人）: 1,000元；20美元`, one line a flow (`FLOW_WORDS`), or one a
+    beneficiary where the flow has several (`totals_by_beneficiary`):
+    `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给企业）: 509,000元`."""
+    lines = []
+    for flow, by_who in totals_by_beneficiary(results).items():
+        for who, by_unit in by_who.items():
+            amounts = "；".join(format_quantity(q) for q in by_unit.values())
+            words = FLOW_WORDS[flow]
+            if who:
+                words = f"减免（{who}）" if flow == "waived" else words.replace("申请人", who)
             lines.append(f"合计（{words}）: {amounts}")
     return lines
 
