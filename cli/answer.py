@@ -8,7 +8,14 @@ Three blocks after the header:
    the case says (a standing duty): it is counted, not listed.
 2. 还需要 — one list of every input that could change an undetermined result, each once, with
    its description and how its value is written (`policyc.needs`: all layers at once).
-3. One line counting what does not apply, the standing rules and the targets not reported.
+3. 为何不适用 — why each rule that does not apply fails, in `--all`'s words (its first
+   condition that does not hold, 不在有效期内, 已领取), one line a reason: the rules failing for
+   the same reason share it (`人才安居补贴、购房奖励 — 条件不成立: 是青年人才`), at most
+   RULES_NAMED names and 等 N 条, the reason cut at REASON_CHARS characters. A rule whose
+   first failed condition picks another member of an enum input (`申请人类型为企业` for a
+   talent, `行为为无照经营` for a noise complaint) is for another kind of case: such rules
+   are counted on one line an input (`另 3 条针对其他申请人类型: …`), not reasoned one by one.
+4. One line counting what does not apply, the standing rules and the targets not reported.
 
 `run --all` (`report.to_text`) lists every rule as before; `--explain` and `--only` do too.
 """
@@ -29,16 +36,14 @@ from policyc.people_report import (
 )
 from policyc.report import (
     BENEFIT_KINDS,
-    FLOW_WORDS,
     MARKS,
     STATUS_WORDS,
     amount_text,
     header_lines,
     shared_cap_lines,
-    totals,
+    total_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import format_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -46,7 +51,8 @@ if TYPE_CHECKING:
 
     from policyc.compiler.pipeline import CompiledPolicy
 
-RULES_NAMED = 3  # rules named beside a needed input before "等 N 条"
+RULES_NAMED = 3  # rules named beside a needed input or a reason before "等 N 条"
+REASON_CHARS = 40  # a reason not applying longer than this is cut, with …
 NOT_APPLYING = ("not_applicable", "not_in_force", "already_received")
 
 
@@ -93,15 +99,15 @@ def answer_text(
         out.append("  本案例没有适用的条款")
     for r in answer:
         out.extend(_answer_lines(r))
-    sums = totals(results)
-    for flow, by_unit in sums.items():
-        amounts = "；".join(format_quantity(q) for q in by_unit.values())
-        out.append(f"  合计（{FLOW_WORDS[flow]}）: {amounts}")
+    out.extend(f"  {line}" for line in total_lines(results))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
         waiting = sum(1 for r in results if r.status == "undetermined")
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
         out.extend(needed_lines(needed))
+    reasons = why_not_lines(results, _enum_inputs(policy))
+    if reasons:
+        out.extend(("", "为何不适用", *reasons))
     out.extend(("", _counts_line(results, standing)))
     return "\n".join(out) + "\n"
 
@@ -147,6 +153,45 @@ def needed_lines(needed: Iterable[NeededInput]) -> list[str]:
         about = f": {item.description}" if item.description else ""
         lines.append(f"  {item.name}（{item.measure}）{about} — 影响 {rules}")
     return lines
+
+
+def _enum_inputs(policy: CompiledPolicy) -> tuple[str, ...]:
+    """The inputs whose value is an enum member, longest name first."""
+    names = (name for name, i in policy.view.inputs.items() if i.type.kind == "enum")
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def why_not_lines(results: Iterable[RuleResult], selectors: Iterable[str] = ()) -> list[str]:
+    """`  ✘ 人才安居补贴、购房奖励 — 条件不成立: 是青年人才`: the rules that do not apply, by
+    reason (as `--all` words it), in the order of their first rule; then, for each of the
+    `selectors` (enum inputs), one line counting the rules that failed on another of its
+    members: `  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴` (… 等 past
+    RULES_NAMED)."""
+    by_reason: dict[tuple[str, str], list[str]] = {}
+    other: dict[str, list[str]] = {}
+    for r in results:
+        if r.status not in NOT_APPLYING or r.info.role in ("decision", "target"):
+            continue
+        picked = next(
+            (name for name in selectors if r.reason.startswith(f"条件不成立: {name}为")), None
+        )
+        if picked is not None:
+            other.setdefault(picked, []).append(r.info.name)
+        else:
+            by_reason.setdefault((r.status, r.reason), []).append(r.info.name)
+    lines = []
+    for (status, reason), names in by_reason.items():
+        text = reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
+        lines.append(f"  {MARKS[status]} {_named(names)} — {text or STATUS_WORDS[status]}")
+    for name, names in other.items():
+        more = " 等" if len(names) > RULES_NAMED else ""
+        lines.append(f"  另 {len(names)} 条针对其他{name}: {'、'.join(names[:RULES_NAMED])}{more}")
+    return lines
+
+
+def _named(names: list[str]) -> str:
+    named = "、".join(names[:RULES_NAMED])
+    return named + (f" 等 {len(names)} 条" if len(names) > RULES_NAMED else "")
 
 
 def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:

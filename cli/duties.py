@@ -27,6 +27,7 @@ from policyc.compiler.checker import CheckedPolicy, check
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
+from policyc.compiler.part_places import part_heading, part_place
 from policyc.compiler.pipeline import CompiledPolicy, read_source
 from policyc.compiler.registry import Unit
 from policyc.compiler.render import render_reference, render_target
@@ -35,7 +36,6 @@ from policyc.runtime.evaluation import RuleResult
 LEAD, RESPONSIBLE, COOPERATES, INTERPRETS = "牵头", "责任", "配合", "解释"
 ROLES = (LEAD, RESPONSIBLE, COOPERATES, INTERPRETS)
 SCHEMA_VERSION = 1
-_NUMERALS = re.compile(r"^[0-9一二三四五六七八九十百〇零]+$")
 
 
 @attrs.frozen
@@ -51,7 +51,9 @@ class Duty:
     source_line: int | None  # the received text's line of its first quote
     policy_file: str
     policy_line: int
-    within: str = ""  # a rule's clause or task: 第七条, 第3项
+    within: str = ""  # a rule's clause or task as the document calls it: （七）, 第七条, 任务 3
+    place: str = ""  # the part as the document calls it: （二）, 第三条, 二、, 任务 3 (part_places)
+    section_heading: str = ""  # the heading of the section it sits in: 二、人才安居补贴
     open_list: bool = False  # the document's unit list ends with 等
     targets: tuple[tuple[str, str], ...] = ()  # (name, wording)
     rules: tuple[str, ...] = ()
@@ -206,12 +208,15 @@ class _Collector:
         quotes = owner.quotes
         source_line = self.policy.quote_lines.get(quotes[0].text) if quotes else None
         header = self.policy.header
+        place = ""
         if isinstance(owner, n.Rule):
             kind, number, title = "rule", owner.name.text, _gist(quotes) or owner.kind
         elif isinstance(owner, n.Section):
             kind, number, title = "section", owner.number, owner.title
+            place = part_place(owner)
         else:
             kind, number, title = owner.kind, owner.number, owner.title or _gist(quotes)
+            place = part_place(owner, alone=True)
         self.duties.append(
             Duty(
                 policy=header.number,
@@ -224,6 +229,7 @@ class _Collector:
                 source_line=source_line,
                 policy_file=self.policy.file.path,
                 policy_line=owner.span.line,
+                place=place,
                 **extra,
             )
         )
@@ -252,16 +258,16 @@ class _Collector:
             self.add(
                 LEAD, section, w, section=section.number, targets=_targets(targets),
                 rules=tuple(r.name.text for r in section.rules),
-                tasks=tuple(_place(c.kind, c.number) for c in inherit),
+                tasks=tuple(part_place(c, alone=True) for c in inherit),
             )  # fmt: skip
         if w := self.written(section.responsible):
             self.add(RESPONSIBLE, section, w, section=section.number, targets=_targets(targets))
-        self.rules(section.rules, section.responsible, section.number, "")
+        self.rules(section.rules, section.responsible, section, "")
 
     def clause(self, clause: n.Clause, section: n.Section | None) -> None:
-        where = section.number if section is not None else ""
         common: dict[str, Any] = {
-            "section": where,
+            "section": section.number if section is not None else "",
+            "section_heading": part_heading(section) if section is not None else "",
             "open_list": clause.open_list,
             "targets": _targets(clause.targets),
             "refers": tuple(render_reference(r) for r in clause.refers),
@@ -272,14 +278,19 @@ class _Collector:
         if w := self.written(clause.responsible):
             mine = [r for r in clause.rules if not r.responsible or self.written(r.responsible)]
             self.add(RESPONSIBLE, clause, w, rules=tuple(r.name.text for r in mine), **common)
-        self.rules(clause.rules, clause.responsible, where, _place(clause.kind, clause.number))
+        self.rules(clause.rules, clause.responsible, section, part_place(clause, alone=True))
 
     def rules(
-        self, rules: Iterable[n.Rule], owner_units: tuple[n.Name, ...], where: str, within: str
+        self,
+        rules: Iterable[n.Rule],
+        owner_units: tuple[n.Name, ...],
+        section: n.Section | None,
+        within: str,
     ) -> None:
         for rule in rules:
             extra = {
-                "section": where,
+                "section": section.number if section is not None else "",
+                "section_heading": part_heading(section) if section is not None else "",
                 "within": within,
                 "refers": tuple(render_reference(r) for r in rule.refers),
             }
@@ -303,15 +314,6 @@ def _gist(quotes: tuple[n.Quote, ...], limit: int = 48) -> str:
     if at > 0 and "单位" in text[at:]:
         text = text[:at]
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _place(kind: str, number: str) -> str:
-    """第七条, 第29项, 第一部分; a number that is not a numeral stands as written."""
-    if kind == "rule" or not _NUMERALS.match(number):
-        return number
-    return {"clause": f"第{number}条", "task": f"第{number}项", "section": f"第{number}部分"}.get(
-        kind, number
-    )
 
 
 def duties_of(policies: Sequence[CheckedPolicy], unit: str) -> list[Duty]:
@@ -391,6 +393,8 @@ def _duty_json(duty: Duty) -> dict[str, Any]:
         "number": duty.number,
         "section": duty.section,
         "within": duty.within,
+        "place": duty.place,
+        "section_heading": duty.section_heading,
         "title": duty.title,
         "written": duty.written,
         "open_list": duty.open_list,
@@ -432,16 +436,17 @@ def to_text(report: DutyReport) -> str:
 
 
 def _duty_lines(duty: Duty, canonical: str) -> list[str]:
-    where = _place(duty.kind, duty.number)
+    """`（二）外籍专家生活补助`, `第三条  医疗救助`, `二、人才安居补贴`, `（七） 规则 乙`: the
+    place as the document calls it (compiler/part_places.py), then what the duty holds."""
     if duty.kind == "policy":
-        where = "全文"
+        line = f"  {duty.role}  全文  {duty.title}"
     elif duty.kind == "rule":
-        where = f"规则 {duty.number}"
-    context = [_place("section", duty.section)] if duty.section and duty.kind != "section" else []
-    context += [duty.within] if duty.within else []
-    if context:
-        where += f"（{' '.join(context)}）"
-    line = f"  {duty.role}  {where}  {duty.title}"
+        context = duty.within or duty.section_heading
+        line = f"  {duty.role}  {context + ' ' if context else ''}规则 {duty.number}  {duty.title}"
+        line = line.rstrip()
+    else:
+        glue = "" if duty.place.endswith(("、", "）")) else "  "
+        line = f"  {duty.role}  {duty.place}{glue}{duty.title}"
     if duty.source_line:
         line += f"  [来文第{duty.source_line}行]"
     lines = [line]
@@ -522,9 +527,7 @@ def progress_counts(
 
     def heading(result: RuleResult) -> str:
         section = sections.get((result.info.owner_kind, result.info.owner_number))
-        if section is None:
-            return NO_SECTION
-        return f"{section.number}、{section.title}"
+        return NO_SECTION if section is None else part_heading(section)
 
     by_unit = _tally((unit, r.status) for r in targets for unit in leads(r))
     by_section = _tally((heading(r), r.status) for r in targets)

@@ -65,6 +65,7 @@ from policyc.report_json import to_json as to_json
 from policyc.report_json import totals as totals
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
+from policyc.runtime.results import RuleInfo
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -166,20 +167,50 @@ def to_text(
         if owner != current:
             current = owner
             out.append("")
-            out.append(_owner_heading(info.owner_kind, info.owner_number, info.owner_title))
+            out.append(owner_heading(policy.view, info))
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
         out.extend(_rule_lines(r, places))
     # The totals are over every rule, but a total under a listing with no amount in it (`--only
     # 不适用`) adds up nothing the reader sees: it is printed only when an amount is listed.
-    listed = totals(results)
-    sums = totals(totals_of or results) if listed else {}
-    if sums:
+    if totals(results):
         out.append("")
-        for flow, by_unit in sums.items():
-            amounts = "；".join(format_quantity(q) for q in by_unit.values())
-            out.append(f"合计（{FLOW_WORDS[flow]}）: {amounts}")
+        out.extend(total_lines(totals_of or results))
     return "\n".join(out) + "\n"
+
+
+def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
+    """flow → beneficiary → measure → Quantity: `totals` per flow, and within a flow per
+    `beneficiary` when its counted rules name more than one (each as its rules write it, in
+    the order of their first rule; "" for the rules naming none, counted as the applicant's),
+    else under "" alone. The language declares no applicant (docs/language.md), so a total
+    is never said to be paid to the applicant when it is paid to two parties."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for flow, by_unit in totals(results).items():
+        counted = [r for r in results if r.info.flow == flow and totals([r])]
+        named = list(dict.fromkeys(r.info.beneficiary for r in counted))
+        if len(named) < 2:
+            out[flow] = {"": by_unit}
+            continue
+        out[flow] = {
+            who: totals([r for r in counted if r.info.beneficiary == who])[flow] for who in named
+        }
+    return out
+
+
+def total_lines(results: list[RuleResult]) -> list[str]:
+    """`合计（支付给申请人）: 1,000元；20美元`, one line a flow (`FLOW_WORDS`), or one a
+    beneficiary where the flow has several (`totals_by_beneficiary`):
+    `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给企业）: 509,000元`."""
+    lines = []
+    for flow, by_who in totals_by_beneficiary(results).items():
+        for who, by_unit in by_who.items():
+            amounts = "；".join(format_quantity(q) for q in by_unit.values())
+            words = FLOW_WORDS[flow]
+            if who:
+                words = f"减免（{who}）" if flow == "waived" else words.replace("申请人", who)
+            lines.append(f"合计（{words}）: {amounts}")
+    return lines
 
 
 def header_lines(
@@ -230,17 +261,13 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-def _owner_heading(kind: str, number: str, title: str) -> str:
-    if kind == "policy":
+def owner_heading(view: RunView, info: RuleInfo) -> str:
+    """The heading a rule's results stand under: its part's, in the document's own style
+    (compiler/part_places.py: `（二）外籍专家生活补助`, `第三条 医疗救助`, `二、总则`), or 判定
+    for the decided values."""
+    if info.owner_kind == "policy":
         return "判定"
-    if kind == "clause":
-        section, dot, own = number.partition(".")
-        if dot and not section.isdigit():  # numbered again in each section: 二.一 → 二（一）
-            return f"{section}（{own}）{title}"
-        return f"（{number}）{title}"
-    if kind == "task":
-        return f"任务 {number}" + (f"  {title}" if title else "")
-    return f"{number}、{title}"
+    return view.places.get(f"{info.owner_kind} {info.owner_number}", info.owner_number)
 
 
 class TracePlaces:

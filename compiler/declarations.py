@@ -236,12 +236,12 @@ class Declarations(ExprTypes):
 
 
     def check_decide_period(self, define: n.Define) -> None:
-        """`decide … per 月` / `per 年`, checked as a rule's `amount … per` is
-        (`group_checks.check_period`): the word is a period, and a month's value is not taken
-        from a yearly input not declared a `flow`. A decision without `per` that reads an input
-        per month for the evaluated period is warned of (`periodless-decide`, the logic of
-        `periodless-rule`): in a year's case it decides on the year's total, which its name
-        (a 月人均收入) may not say."""
+        """`decide … per 月` / `per 年`, checked as a rule's `amount … per` is, by the one
+        function of both (`group_checks.check_per`): the word is a period, and a month's value
+        is not taken from a yearly input not declared a `flow`. A decision without `per` that
+        reads an input per month for the evaluated period is warned of (`periodless-decide`,
+        the logic of `periodless-rule`): in a year's case it decides on the year's total,
+        which its name (a 月人均收入) may not say."""
         if not define.decided:
             return
         if define.period is None:
@@ -260,28 +260,4 @@ class Declarations(ExprTypes):
                 "periodless-decide",
             )
             return
-        period = group_checks.PERIOD_WORDS.get(define.period.text)
-        if period is None:
-            self.error(
-                define.period.span,
-                _("`per {rule_period_text}` is not a period").format(
-                    rule_period_text=define.period.text
-                ),
-                _("per 月 or per 年"),
-            )
-            return
-        if period != "month":
-            return
-        for ref in group_checks.plain_refs(define.expr):
-            name = ref.name
-            if self.people.period_of.get(name) == "year" and name not in self.people.flows:
-                self.error(
-                    ref.span,
-                    _(
-                        "a monthly value cannot be taken from `{name}`, a yearly input not "
-                        "declared divisible over its months"
-                    ).format(name=name),
-                    _(
-                        "declare `input {name}: … per 年 flow` if the document spreads it by month"
-                    ).format(name=name),
-                )
+        group_checks.check_per(self, define.period, define.expr, decision=True)

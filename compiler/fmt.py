@@ -14,7 +14,13 @@ change) and the file's comments (compiler/comments.py). Its rules:
   aligned after their colon;
 - one space between words; none before `,` `:` `)` `]` `%`, after `(` `[`, around the `/`
   of a measure, or between a function's name and its `(`;
-- long lines are never wrapped: a quote stays whole, as the gazette prints it;
+- a statement wider than WIDTH columns (display width, as ruff measures the project's Python)
+  is wrapped before its operators, never inside a token: a quote stays whole, as the gazette
+  prints it. The break goes before every operator of the weakest kind (`else`, then `or`,
+  `and`, then `+ -`) among those least deep in parentheses; the pieces after the first are
+  one level deeper; a piece still too wide is wrapped again the same way inside it. The
+  input's own line breaks inside a statement are not kept (but a comment's), so the layout is
+  a function of the tokens and formatting twice is formatting once;
 - blank lines between statements are kept (at most one in a row), none after an opening
   brace or before a closing one;
 - a comment alone on its line stays alone on its line, at the indentation of what follows;
@@ -40,6 +46,9 @@ from policyc.compiler.comments import Comment, comments
 from policyc.compiler.errors import PolicyError
 
 INDENT = "    "
+WIDTH = 100  # a statement wider than this is wrapped at its operators (ruff's line length)
+# Where a long statement may break, before these tokens; the weakest binding first.
+_BREAK_RANK = {"else": 0, "or": 1, "and": 2, "+": 3, "-": 3, "−": 3}
 
 # Nodes whose braces hold statements, and the keywords that start a statement inside them
 # besides a sub-tree (the fields of `reading` and `repair` are plain tokens in the grammar).
@@ -112,6 +121,9 @@ class _Line:
     depth: int
     text: str = ""
     comment: str = ""
+    # Where the line may break: (offset in text of the space before an operator, the depth
+    # in parentheses there, the operator's _BREAK_RANK).
+    breaks: list[tuple[int, int, int]] = attrs.Factory(list)
 
     def render(self) -> str:
         indent = INDENT * self.depth if (self.text or self.comment) else ""
@@ -136,6 +148,7 @@ class _Writer:
         self.statement_start = True  # the next token starts a statement
         self.just_opened = True  # no blank line yet: start of file or right after a brace
         self.tight = False  # no space before the next token
+        self.parens = 0  # how deep in ( and [ the next token is
 
     # ---- tokens ----
     def token(self, tok: Token, space: bool = True) -> _Line:
@@ -157,7 +170,13 @@ class _Writer:
             or (tok.type == "PERCENT" and not (self.prev is not None and str(self.prev) == ":"))
             or (self.prev is not None and str(self.prev) in _NO_SPACE_AFTER)
         )
+        if value in _BREAK_RANK and self.current.text and not glue:
+            self.current.breaks.append((len(self.current.text), self.parens, _BREAK_RANK[value]))
         self.current.text += value if glue or not self.current.text else " " + value
+        if value in ("(", "["):
+            self.parens += 1
+        elif value in (")", "]"):
+            self.parens -= 1
         self.tight = False
         if tok.line is not None:
             self.prev = tok
@@ -257,10 +276,35 @@ class _Writer:
 
     def finish(self) -> str:
         self._comments_before(None, blank_lines=True, blank_after=False)
+        self.lines = [piece for line in self.lines for piece in _wrap(line)]
         _align_trailing_comments(self.lines)
         while self.lines and not self.lines[-1].render():
             self.lines.pop()
         return "".join(line.render().rstrip() + "\n" for line in self.lines)
+
+
+def _wrap(line: _Line, deeper: int = 1) -> list[_Line]:
+    """The line as it is if it fits in WIDTH (or cannot break), else broken before each of
+    its weakest operators among the least deep in parentheses, the pieces after the first
+    `deeper` levels deeper, each piece wrapped again (the first piece's own pieces one level
+    deeper than the others, so that they read as inside it); the comment stays on the last
+    piece."""
+    if not line.breaks or display_width(INDENT * line.depth + line.text) <= WIDTH:
+        return [line]
+    least = min(depth for _, depth, _ in line.breaks)
+    rank = min(r for _, depth, r in line.breaks if depth == least)
+    cuts = [at for at, depth, r in line.breaks if depth == least and r == rank]
+    pieces: list[_Line] = []
+    for start, end in zip([0, *cuts], [*cuts, len(line.text)], strict=True):
+        breaks = [(at - start, d, r) for at, d, r in line.breaks if start < at < end]
+        text = line.text[start:end]
+        lead = len(text) - len(text.lstrip(" "))
+        breaks = [(at - lead, d, r) for at, d, r in breaks]
+        depth = line.depth + (deeper if start else 0)
+        pieces.append(_Line(depth, text[lead:], breaks=breaks))
+    pieces[-1].comment = line.comment
+    first = _wrap(pieces[0], deeper + (1 if len(pieces) > 1 else 0))
+    return [*first, *(done for piece in pieces[1:] for done in _wrap(piece))]
 
 
 def _before(comment: Comment, tok: Token) -> bool:

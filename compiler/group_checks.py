@@ -421,29 +421,47 @@ def check_period(checker: Any, rule: n.Rule) -> None:
                 "keep one of them"
             ).format(rule=rule.name.text, period=rule.period.text),
         )
-    period = PERIOD_WORDS.get(rule.period.text)
+    amount = rule.amount if isinstance(rule.amount, n.Expr) else None
+    check_per(checker, rule.period, amount, decision=False)
+
+
+def check_per(checker: Any, word: n.Name, expr: n.Expr | None, decision: bool) -> None:
+    """The `per` of a rule's amount (`amount … per 月`) or of a decision (`decide … per 月`,
+    `decision=True`), the one check both take: the word is a period (月 or 年; an error at the
+    word otherwise), and a month's amount or value is not taken from a yearly input that is
+    not declared a `flow` (an error at each such input read by `expr`). Reports through the
+    checker; returns nothing."""
+    period = PERIOD_WORDS.get(word.text)
     if period is None:
         checker.error(
-            rule.period.span,
-            _("`per {rule_period_text}` is not a period").format(rule_period_text=rule.period.text),
+            word.span,
+            _("`per {rule_period_text}` is not a period").format(rule_period_text=word.text),
             _("per 月 or per 年"),
         )
         return
-    if period != "month" or not isinstance(rule.amount, n.Expr):
+    if period != "month" or expr is None:
         return
-    for ref in _plain_refs(rule.amount):
+    for ref in _plain_refs(expr):
         name = ref.name
-        if checker.people.period_of.get(name) == "year" and name not in checker.people.flows:
-            checker.error(
-                ref.span,
-                _(
-                    "a monthly amount cannot be taken from `{name}`, a yearly input not declared "
-                    "divisible over its months"
-                ).format(name=name),
-                _(
-                    "declare `input {name}: … per 年 flow` if the document spreads it by month"
-                ).format(name=name),
-            )
+        if checker.people.period_of.get(name) != "year" or name in checker.people.flows:
+            continue
+        if decision:
+            message = _(
+                "a monthly value cannot be taken from `{name}`, a yearly input not "
+                "declared divisible over its months"
+            ).format(name=name)
+        else:
+            message = _(
+                "a monthly amount cannot be taken from `{name}`, a yearly input not declared "
+                "divisible over its months"
+            ).format(name=name)
+        checker.error(
+            ref.span,
+            message,
+            _(
+                "declare `input {name}: … per 年 flow` if the document spreads it by month"
+            ).format(name=name),
+        )
 
 
 def warn_periodless(checker: Any, rule: n.Rule) -> None:

@@ -214,7 +214,7 @@ class RunView:
 
     __slots__ = (
         "__weakref__", "defines", "enums", "header", "inputs", "later", "parts", "people",
-        "readings", "result_names", "roundings", "rules", "shared_caps", "valid_until",
+        "places", "readings", "result_names", "roundings", "rules", "shared_caps", "valid_until",
         "validity_options", "validity_reading",
     )  # fmt: skip
 
@@ -234,6 +234,7 @@ class RunView:
         rules: dict[str, RuleView],
         defines: dict[str, Lean],
         result_names: tuple[str, ...],
+        places: dict[str, str],
     ):
         self.header = header
         self.valid_until = valid_until
@@ -249,13 +250,16 @@ class RunView:
         self.rules = rules  # by name, in document order
         self.defines = defines  # a define's (or decide's) expression, lean
         self.result_names = result_names  # rules, targets and decided values, in order
+        # A rule's owner's heading, as compiler/part_places.py makes it, by `KIND NUMBER` (the
+        # RuleInfo's owner_kind and owner_number): `clause 二` -> `（二）外籍专家生活补助`.
+        self.places = places
         # What cli/needs.py works out once per view (the inputs of a rule's later layers).
         self.later: dict[Any, tuple[str, ...]] = {}
 
     _fields = (
         "header", "valid_until", "validity_reading", "validity_options", "readings", "inputs",
         "enums", "people", "parts", "roundings", "shared_caps", "rules", "defines",
-        "result_names",
+        "result_names", "places",
     )  # the constructor's order  # fmt: skip
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -303,8 +307,10 @@ def as_view(policy: CheckedPolicy | RunView) -> RunView:
 def view_of(checked: CheckedPolicy) -> RunView:
     """The run's view of `checked` (imports the compiler's nodes: called where they are)."""
     from policyc.compiler import nodes as n
+    from policyc.compiler.part_places import part_heading
 
     header = checked.header
+    parts: list[n.Section | n.Clause] = [*checked.file.sections, *checked.file.all_clauses()]
     people = checked.people
     return RunView(
         HeaderView(header.number, header.title, header.provisional, header.valid_from),
@@ -356,6 +362,11 @@ def view_of(checked: CheckedPolicy) -> RunView:
             *(target.name.text for _, target in checked.file.all_targets()),
             *(name for name, define in checked.defines.items() if define.decided),
         ),
+        {
+            f"{p.kind} {p.ident}" if isinstance(p, n.Clause) else f"section {p.number}":
+                part_heading(p, alone=True)
+            for p in parts
+        },
     )
 
 

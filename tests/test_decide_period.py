@@ -167,6 +167,18 @@ def test_check_refuses_a_period_that_is_none_and_a_month_from_a_yearly_stock(
     policies.compile(rules, GROUP + "decide 人均 = divide(年补贴, 1 人, 分, half_up) per 月\n")
 
 
+def test_a_rules_per_takes_the_same_check_as_a_decisions(policies: PolicyFactory) -> None:
+    """One function checks both (group_checks.check_per): the word, and a month from a year."""
+    with pytest.raises(PolicyError) as caught:
+        policies.compile("  rule 甲 { kind 补贴  amount 1 元 per 周 }\n", GROUP)
+    assert "`per 周` is not a period" in str(caught.value)
+    with pytest.raises(PolicyError) as caught:
+        policies.compile("  rule 甲 { kind 补贴  amount 10% of 年租金 per 月 }\n", GROUP)
+    assert "a monthly amount cannot be taken from `年租金`" in str(caught.value)
+    # the yearly flow 年补贴 spreads over its months, for a rule as for a decision
+    policies.compile("  rule 甲 { kind 补贴  amount 10% of 年补贴 per 月 }\n", GROUP)
+
+
 def test_fmt_keeps_the_period_and_is_stable() -> None:
     messy = 'decide   人均=divide(sum(月收入),count(members),分,half_up)   per   月   "人均"\n'
     once = format_text(messy)

@@ -48,10 +48,16 @@ def test_an_amounts_inputs_are_traced_to_the_line_that_reads_them(tmp_path: Path
     amount_line = next(
         i for i, line in enumerate(policy_lines, 1) if "amount 0.2 元/单 × (年发货量" in line
     )
-    assert rule[-1] == (
-        "        · 待定: 需要输入 年发货量、口罩发货量、其他纺织品发货量（本例未给出）"
-        f"  [tzf-2023-1.policy 第{amount_line}行]"
-    )
+    # `policyc fmt` wraps the amount before its two `-`: each input on the line that reads it
+    assert policy_lines[amount_line].strip() == "- 口罩发货量"
+    assert "then 其他纺织品发货量 else 0 单" in policy_lines[amount_line + 1]
+    assert rule[-3:] == [
+        f"        · 待定: 需要输入 {name}（本例未给出）  [tzf-2023-1.policy 第{line}行]"
+        for name, line in (
+            ("年发货量", amount_line), ("口罩发货量", amount_line + 1),
+            ("其他纺织品发货量", amount_line + 2),
+        )
+    ]  # fmt: skip
 
 
 def test_an_input_a_step_already_reads_is_not_repeated(tmp_path: Path):

@@ -70,7 +70,7 @@ def test_worked_example_is_the_checked_case(county: dict[str, str], rule: str, c
 def test_citizen_box_answers_who_how_much_whom(county: dict[str, str]) -> None:
     section = rule_section(county["docs/lul-2024-3.md"], "茶园建设补贴")
     box = citizen_box(section)
-    assert "- **谁可以申请**：茶叶种植主体\n" in box
+    assert "- **受益对象**：茶叶种植主体\n" in box  # who receives (docs/language.md)
     assert "新建茶园面积 10亩以上（含本数）" in box
     assert "- **能得多少**：300元/亩 × 新建茶园面积\n" in box
     assert "- **次数**：一次性给予\n" in box

@@ -1,4 +1,8 @@
-"""A clause read by a citizen: who can apply, how much, a worked example, which unit to ask.
+"""A clause read by a citizen: who receives, how much, a worked example, which unit to ask.
+
+"受益对象" (for a rule with an amount; "适用对象" without) is the rule's `beneficiary`, who
+receives: the language declares no applicant, and a beneficiary need not be the one who
+applies (企业 applies for its 外籍高层次专家's 生活补助), so the site never calls it 谁可以申请.
 
 The facts come from the rule itself (its beneficiary, conditions, amount and cap) and from the
 shipped example cases evaluated by the command line (`policyc.worked_examples`), so the example's
@@ -65,7 +69,7 @@ def citizen_facts(
     facts: list[Fact] = []
     pays = rule.amount is not None
     if rule.beneficiary:
-        facts.append(Fact("谁可以申请" if pays else "适用对象", md(rule.beneficiary)))
+        facts.append(Fact("受益对象" if pays else "适用对象", md(rule.beneficiary)))
     if len(rule.whens) == 1:
         facts.append(Fact("条件", expr(rule.whens[0])))
     elif rule.whens:

@@ -14,6 +14,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import InputError
 from policyc.compiler.files import read_text
 from policyc.compiler.i18n import _
+from policyc.compiler.part_places import part_heading
 from policyc.compiler.project import PathRefused, named_file
 
 DOCS_DIR = "docs"
@@ -55,75 +56,11 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def clause_heading(number: str, title: str) -> str:
-    return f"（{number}）{title}"
-
-
-def section_heading(number: str, title: str) -> str:
-    sep = ". " if number.isdigit() else "、"
-    return f"{number}{sep}{title}" if title else number
-
-
-def task_heading(number: str, title: str) -> str:
-    return f"任务 {number}：{title}" if title else f"任务 {number}"
-
-
-def part_heading(part: n.Section | n.Clause) -> str:
-    """The part's heading in the document's own numbering: `一、总则` and `（一）目的` by default,
-    `第二章 救助对象和标准` and `第三条 医疗救助` where the document numbers so (`own_label`)."""
-    own = own_label(part)
-    if own:
-        return f"{own} {part.title}" if part.title else own
-    if isinstance(part, n.Section):
-        return section_heading(part.number, part.title)
-    if part.kind == "task":
-        return task_heading(part.number, part.title)
-    return clause_heading(part.number, part.title)
-
-
-# The words a regulation numbers its parts with: 第二章, 第一节, 第三编, 第二部分.
-_SECTION_WORDS = ("章", "节", "编", "部分")
-
-
-def own_label(part: n.Section | n.Clause) -> str:
-    """The label the document itself gives the part, read from the quotes, or "":
-
-    - a clause whose first quote starts `第三条` is `第三条`;
-    - a section quoting its own heading (`quote "第二章 救助对象和标准"`) is `第二章` (节, 编,
-      部分 alike);
-    - a section quoting none whose first clause is a `第N条` is `第二章`: a regulation numbered
-      by 条 groups its articles in 章."""
-    if isinstance(part, n.Clause):
-        first = part.quotes[0].text.lstrip() if part.quotes else ""
-        label = f"第{part.number}条"
-        return label if part.kind == "clause" and _starts_label(first, label) else ""
-    for quote in part.quotes:
-        for word in _SECTION_WORDS:
-            label = f"第{part.number}{word}"
-            if _starts_label(quote.text.lstrip(), label):
-                return label
-    clauses = [c for c in part.clauses if c.kind == "clause"]
-    if clauses and own_label(clauses[0]):
-        return f"第{part.number}章"
-    return ""
-
-
-def _starts_label(text: str, label: str) -> bool:
-    """`第一条 为保障…` starts `第一条`; `第一条之一` or `第十一条` does not start `第一条`."""
-    if not text.startswith(label):
-        return False
-    rest = text[len(label) :]
-    return not rest or not (rest[0] in "之零一二三四五六七八九十百千" or rest[0].isdigit())
-
-
 def part_heading_alone(part: n.Section | n.Clause) -> str:
     """The heading where its section is not shown around it (the index of amounts, a quote's
     place): a clause of a document numbering again in each section keeps its section,
     `二（一）城乡低保` (compiler/numbering.py)."""
-    heading = part_heading(part)
-    if isinstance(part, n.Clause) and part.key:
-        return part.key.split(".", 1)[0] + heading
-    return heading
+    return part_heading(part, alone=True)
 
 
 def part_label(part: n.Section | n.Clause, length: int = 24) -> str:

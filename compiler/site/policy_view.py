@@ -12,12 +12,11 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.coverage import coverage
 from policyc.compiler.group_checks import PERIOD_WORDS
+from policyc.compiler.part_places import own_label, part_heading
 from policyc.compiler.site.citizen import citizen_facts
 from policyc.compiler.site.layout import (
     counts_durations,
-    own_label,
     part_anchor,
-    part_heading,
     part_heading_alone,
     part_label,
     scopes,
