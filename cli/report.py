@@ -39,6 +39,7 @@ from pathlib import Path
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view
+from policyc.compiler.subjects import SUBJECTS
 
 # What every command prints through (output.py) and the JSON writer (report_json.py), named here
 # too for the importers of policyc.report.
@@ -182,26 +183,35 @@ def to_text(
 def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
     """flow → beneficiary → measure → Quantity: `totals` per flow, and within a flow per
     `beneficiary` when its counted rules name more than one (each as its rules write it, in
-    the order of their first rule; "" for the rules naming none, counted as the applicant's),
+    the order of their first rule; "" for the applicant's: the rules naming none or naming a
+    word for what one case is, `_receiver`),
     else under "" alone. The language declares no applicant (docs/language.md), so a total
     is never said to be paid to the applicant when it is paid to two parties."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for flow, by_unit in totals(results).items():
         counted = [r for r in results if r.info.flow == flow and totals([r])]
-        named = list(dict.fromkeys(r.info.beneficiary for r in counted))
+        named = list(dict.fromkeys(_receiver(r) for r in counted))
         if len(named) < 2:
             out[flow] = {"": by_unit}
             continue
         out[flow] = {
-            who: totals([r for r in counted if r.info.beneficiary == who])[flow] for who in named
+            who: totals([r for r in counted if _receiver(r) == who])[flow] for who in named
         }
     return out
+
+
+def _receiver(result: RuleResult) -> str:
+    """Who a rule's amount goes to, for the totals: "" for the applicant — a rule naming no
+    beneficiary, or naming one of the words for what one case is (企业, 企业或组织, 个人 …:
+    compiler/subjects.py), which are the applicant whatever the rule calls it."""
+    who = result.info.beneficiary
+    return "" if who in SUBJECTS else who
 
 
 def total_lines(results: list[RuleResult]) -> list[str]:
     """`合计（支付给申请人）: 1,000元；20美元`, one line a flow (`FLOW_WORDS`), or one a
     beneficiary where the flow has several (`totals_by_beneficiary`):
-    `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给企业）: 509,000元`."""
+    `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给申请人）: 509,000元`."""
     lines = []
     for flow, by_who in totals_by_beneficiary(results).items():
         for who, by_unit in by_who.items():

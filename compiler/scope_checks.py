@@ -28,14 +28,10 @@ from policyc.compiler import nodes as n
 from policyc.compiler.errors import Span
 from policyc.compiler.group_checks import ALL_MEMBERS
 from policyc.compiler.i18n import _
+from policyc.compiler.subjects import SUBJECTS
 from policyc.runtime.quantity import COUNTS
 
 PERIODS = ("年", "月", "year", "month")
-# What one case may be, as the documents name their beneficiaries (language.md §4, `cap`).
-SUBJECTS = (
-    "企业", "单位", "机构", "组织", "企业或组织", "个人", "人", "户", "家庭", "农户", "项目",
-    "申请人",
-)  # fmt: skip
 
 
 def check_scopes(checker: Any) -> None:

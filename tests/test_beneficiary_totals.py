@@ -41,7 +41,7 @@ def test_each_beneficiary_has_its_total(
     lines = [x.strip() for x in run(capsys, tmp_path, ENTERPRISE, *args)]
     assert [x for x in lines if x.startswith("合计")] == [
         "合计（支付给外籍高层次专家）: 20,000美元（2万美元）",
-        "合计（支付给企业）: 509,000元（50.9万元）",
+        "合计（支付给申请人）: 509,000元（50.9万元）",
     ]
 
 
@@ -60,3 +60,15 @@ def test_the_site_names_the_beneficiary_who_receives() -> None:
     page = render_docs([compile_policy(POLICY).checked])["docs/rc-2026-7.md"]
     assert "- **受益对象**：外籍高层次专家\n" in page
     assert "谁可以申请" not in page
+
+
+def test_the_words_for_the_applicant_are_one_total(capsys: pytest.CaptureFixture[str]) -> None:
+    """天政发〔2023〕1号 (十二): 驰名商标 50万元 `beneficiary 企业`, 陆羽质量奖 20万元 `beneficiary
+    企业或组织` — both words name what one case is (compiler/subjects.py), the applicant: one
+    total of 500,000 + 200,000 = 700,000元, not one per label."""
+    repo = Path(__file__).parent.parent
+    case = repo / "examples" / "tzf-2023-1" / "09-trademarks-and-quality-award.yaml"
+    args = ["run", str(repo / "policies" / "tzf-2023-1.policy"), "--case", str(case)]
+    assert main(args) == 0
+    lines = [x.strip() for x in capsys.readouterr().out.splitlines()]
+    assert [x for x in lines if x.startswith("合计")] == ["合计（支付给申请人）: 700,000元（70万元）"]
