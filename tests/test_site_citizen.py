@@ -216,3 +216,22 @@ def test_without_matplotlib_the_site_says_so_and_has_no_charts(tmp_path: Path) -
     assert not (out / "docs" / "assets" / "charts").exists()
     page = (out / "docs" / "lul-2024-3.md").read_text(encoding="utf-8")
     assert ".svg" not in page and "**档次表**" in page
+
+
+@pytest.fixture(scope="module")
+def textile() -> str:
+    policy = check_policy(REPO / "policies" / "tzf-2023-1.policy")
+    pages = render_docs([policy], examples=worked_examples([policy]))
+    return pages["docs/tzf-2023-1.md"]
+
+
+def test_a_charge_is_owed_and_a_waiver_waived_not_received(textile: str) -> None:
+    """天政发〔2023〕1号: "职工宿舍租赁费按200元/月/间收取" (kind 收费标准) is owed by the
+    enterprise: 10 间 × 200 元/月/间 × 12 月 = 24,000元 to pay, never "能得多少 … 得"; the rent
+    waived (kind 减免) is 减免. A newcomer's 罚款 page said 谁可以申请 … → 得 100,000元."""
+    charge = citizen_box(rule_section(textile, "宿舍租赁费按标准收取"))
+    assert "**应缴多少**" in charge and "→ 应缴 **24,000元（2.4万元）**" in charge
+    assert "能得多少" not in charge and "→ 得" not in charge
+    assert "**适用对象**" in charge and "受益对象" not in charge
+    waived = citizen_box(rule_section(textile, "租金减免"))
+    assert "**减免多少**" in waived and "→ 减免 **" in waived and "→ 得" not in waived

@@ -17,18 +17,31 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from policyc.compiler import nodes as n
+from policyc.compiler.checked import amount_flow
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
 from policyc.compiler.site.views import Fact, WorkedExample
 
 
-def example_text(example: WorkedExample, inputs: Sequence[str], per: str = "") -> str:
+# What a citizen reads of an amount by the way its money goes (compiler/checked.py
+# `amount_flow`): how much, and the word before a worked example's amount. A charge or a fine
+# is owed, not received (a newcomer's 罚款 read "能得多少 … → 得 100,000元").
+_AMOUNT_WORDS = {
+    "paid": ("能得多少", "得"),
+    "waived": ("减免多少", "减免"),
+    "payable": ("应缴多少", "应缴"),
+}
+
+
+def example_text(
+    example: WorkedExample, inputs: Sequence[str], per: str = "", verb: str = "得"
+) -> str:
     """`年发货量 600万单，口罩发货量 1万单 → 得 100万元（封顶前 119万元）`, with the date and
     the case file; only the inputs the rule reads (all the case gives when it reads none). A
     household case names each member, role and the member inputs the rule reads:
     `类别 低保对象；王芳（申请人）：自付费用 2,500元；李小明（子女）：自付费用 300元（评估期间
     2026-03）→ …`. `per` (`（本例各位子女合计，每月）`: `people_view.example_note`) follows
-    the amount."""
+    the amount; `verb` is what the amount is to the case (得, 减免, 应缴: `_AMOUNT_WORDS`)."""
     given = dict(example.inputs)
     shown = [(name, given[name]) for name in inputs if name in given]
     members = [_member_text(name, role, values, inputs) for name, role, values in example.members]
@@ -37,7 +50,7 @@ def example_text(example: WorkedExample, inputs: Sequence[str], per: str = "") -
     parts = ["，".join(f"{md(name)} {md(value)}" for name, value in shown), *members]
     values = "；".join(part for part in parts if part)
     readings = "".join(f"；按读法“{md(r)}”取“{md(o)}”" for r, o in example.readings)
-    result = f"得 **{md(example.amount)}**"
+    result = f"{verb} **{md(example.amount)}**"
     result += per
     if example.uncapped:
         result += f"（封顶前 {md(example.uncapped)}）"
@@ -68,20 +81,23 @@ def citizen_facts(
     interpreting unit), `inputs` the inputs the rule reads, in the policy's order."""
     facts: list[Fact] = []
     pays = rule.amount is not None
-    if rule.beneficiary:
-        facts.append(Fact("受益对象" if pays else "适用对象", md(rule.beneficiary)))
+    flow = amount_flow(rule.kind or "")
+    how_much, verb = _AMOUNT_WORDS.get(flow, _AMOUNT_WORDS["paid"])
+    if rule.beneficiary:  # the one who owes a charge or a fine is not its beneficiary
+        receives = pays and flow != "payable"
+        facts.append(Fact("受益对象" if receives else "适用对象", md(rule.beneficiary)))
     if len(rule.whens) == 1:
         facts.append(Fact("条件", expr(rule.whens[0])))
     elif rule.whens:
         facts.append(Fact("条件", "须全部满足", tuple(expr(w) for w in rule.whens)))
     if isinstance(rule.amount, n.Unspecified):
-        facts.append(Fact("能得多少", "文件未写明金额，请向下列单位咨询"))
+        facts.append(Fact(how_much, "文件未写明金额，请向下列单位咨询"))
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
-        facts.append(Fact("能得多少", "按下表（及图）计算" + _cap(rule, expr)))
+        facts.append(Fact(how_much, "按下表（及图）计算" + _cap(rule, expr)))
     elif rule.amount is not None:
         per = amount_words(rule)  # 每位子女每月 (households and periods)
         shown = f"{per} {expr(rule.amount)}" if per else expr(rule.amount)
-        facts.append(Fact("能得多少", shown + _cap(rule, expr)))
+        facts.append(Fact(how_much, shown + _cap(rule, expr)))
     if rule.once is not None:
         facts.append(Fact("次数", "一次性给予"))
     for example in examples:
@@ -89,7 +105,7 @@ def citizen_facts(
             # A rule paid each 子女 names the children only.
             children = tuple(m for m in example.members if m[1] == rule.each.text)
             example = attrs.evolve(example, members=children)
-        facts.append(Fact("算例", example_text(example, inputs, example_note(rule))))
+        facts.append(Fact("算例", example_text(example, inputs, example_note(rule), verb)))
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))
     return tuple(facts)
