@@ -22,7 +22,6 @@ from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
 from policyc.compiler.site.views import Fact, WorkedExample
 
-
 # What a citizen reads of an amount by the way its money goes (compiler/checked.py
 # `amount_flow`): how much, and the word before a worked example's amount. A charge or a fine
 # is owed, not received (a newcomer's 罚款 read "能得多少 … → 得 100,000元").
