@@ -54,11 +54,13 @@ def run_fmt(paths: Iterable[Path], mode: str, out: TextIO = sys.stdout) -> int:
         return EXIT_ERROR
     if mode == "check" and changed:
         sys.stderr.write(
-            _("{len_changed} of {len_files} files would be reformatted "
-            "(policyc fmt -w {join_map_str_changed})\n").format(
+            _(
+                "{len_changed} of {len_files} files would be reformatted "
+                "(policyc fmt -w {join_map_str_changed})\n"
+            ).format(
                 len_changed=len(changed),
                 len_files=len(files),
-                join_map_str_changed=' '.join(map(str, changed)),
+                join_map_str_changed=" ".join(map(str, changed)),
             )
         )
         return EXIT_CHANGED
@@ -69,17 +71,17 @@ def _report(mode: str, name: str, text: str, formatted: str, out: TextIO) -> Non
     if mode == "print":
         out.write(formatted)
     elif mode == "diff":
-        out.writelines(
-            difflib.unified_diff(
-                text.splitlines(keepends=True),
-                formatted.splitlines(keepends=True),
-                f"{name} (original)",
-                f"{name} (formatted)",
-            )
-        )
+        for line in difflib.unified_diff(
+            text.splitlines(keepends=True),
+            formatted.splitlines(keepends=True),
+            f"{name} (original)",
+            f"{name} (formatted)",
+        ):
+            # A file without a final newline: said as diff says it, so that what is printed
+            # next does not run on from its last line.
+            out.write(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     elif mode == "check" and formatted != text:
         sys.stderr.write(_("would reformat {name}\n").format(name=name))
-
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -93,6 +95,9 @@ def _write_atomically(path: Path, text: str) -> None:
             os.unlink(temporary)
             raise
     except OSError as exc:
-        raise InputError(_("{path}: cannot write ({exc_strerror_or_exc})").format(
-            path=path, exc_strerror_or_exc=exc.strerror or exc,
-        )) from None
+        raise InputError(
+            _("{path}: cannot write ({exc_strerror_or_exc})").format(
+                path=path,
+                exc_strerror_or_exc=exc.strerror or exc,
+            )
+        ) from None

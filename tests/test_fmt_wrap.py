@@ -20,7 +20,6 @@ decide 档次 = if 申请人类型 is 企业 then 无
 """
 
 
-
 def formats(text: str) -> str:
     formatted = format_text(text)
     assert parse(formatted, "p.policy") == parse(text, "p.policy")
@@ -91,3 +90,31 @@ def test_arithmetic_breaks_before_plus_and_minus_not_inside_a_product() -> None:
         "    + 1000 元/人 × 满1年的推荐人数",
         "    + 300 元/人 × 其他推荐人数",
     ]
+
+
+SHARED_CAP = """\
+shared_cap 第三四条合计 {
+    quote "同一企业每年享受本办法第三条、第四条补贴合计不超过15万元。"
+    limit 15 万元 per 企业 per 年
+    over clause 三, clause 四
+    order as_listed because "文件未规定合计超限时先扣哪一项, 按条款顺序读"
+}
+"""
+
+
+def test_a_shared_cap_is_a_block_one_statement_a_line() -> None:
+    """The layout docs/language.md and the tutorial show; fmt made it one 190-column line."""
+    assert format_text(SHARED_CAP) == SHARED_CAP
+    flat = " ".join(line.strip() for line in SHARED_CAP.splitlines()) + "\n"
+    assert format_text(flat) == SHARED_CAP
+
+
+def test_a_diff_of_a_file_without_a_final_newline_ends_its_line(tmp_path, capsys) -> None:
+    from policyc.cli import main
+
+    path = tmp_path / "x.policy"
+    path.write_text("enum  甲 { a, b }", encoding="utf-8")  # no final newline
+    assert main(["fmt", "--diff", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("+enum 甲 { a, b }\n")
+    assert "-enum  甲 { a, b }\n\\ No newline at end of file\n" in out
