@@ -20,15 +20,9 @@ from policyc.batch_read import (
     INEXACT,
     LINE,
     MAX_PROBLEMS,
-    MEMORY_LIMIT,
     BatchError,
     CaseReader,
-    csv_header,
-    first_line,
-    ragged_row,
-    read_format,
     unknown_column,
-    why_unreadable,
 )
 from policyc.batch_values import InputValue, OnValue, ValueReader
 from policyc.case_values import FieldError as _FieldError
@@ -41,22 +35,6 @@ from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, DateLit, Expr
 from policyc.percent_values import needs_sign
 from policyc.runtime.quantity import Measure, Quantity
-
-# Read by batch_read; named here too for the modules that import them from batch_load.
-__all__ = [
-    "EXTRA_COLUMNS",
-    "INEXACT",
-    "LINE",
-    "MAX_PROBLEMS",
-    "MEMORY_LIMIT",
-    "BatchError",
-    "CaseLoader",
-    "csv_header",
-    "first_line",
-    "ragged_row",
-    "read_format",
-    "why_unreadable",
-]
 
 MAX_DIGITS = 30  # before and after the point, as parse_quantity_text allows
 NUMERIC_TYPES = (
