@@ -5,7 +5,7 @@ JSON schema (version 1; fields are only ever added):
     {"policyc": 1, "policy": str, "title": str, "case": str|null, "on": "YYYY-MM-DD",
      "in_force": bool, "valid_from": str|null, "valid_until": str|null, "provisional": bool,
      "readings": {reading: option},
-     "results": [{"rule", "clause", "clause_title", "owner_kind", "status", "reason",
+     "results": [{"rule", "clause", "clause_title", "owner_kind", "heading", "status", "reason",
                   "amount": Money|null, "uncapped": Money|null, "capped": bool,
                   "missing": [str], "unspecified": str, "grants": str, "beneficiary": str,
                   "kind": str, "responsible": [str], "quotes": [str], "line": int,
@@ -20,7 +20,9 @@ JSON schema (version 1; fields are only ever added):
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
 
-`status` is one of applies, not_applicable, undetermined, unspecified, not_in_force,
+`heading` is the clause's (or task's) label and title as the document writes them
+(`（二）外籍专家生活补助`, `第三条 医疗救助`: compiler/part_places.py), "" for a rule of the
+policy itself. `status` is one of applies, not_applicable, undetermined, unspecified, not_in_force,
 already_received. `trace` is present (possibly empty) only with --explain. `flow` says where a
 rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no longer owes) or
 `payable` by the applicant ("" for a rule without an amount). `totals_by_kind` adds the amounts

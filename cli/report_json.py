@@ -180,7 +180,7 @@ def answer_bytes(
                 separator = b","
                 continue
         info = r.info
-        chunks = _CHUNKS.get(id(info)) or _chunks(info)
+        chunks = _CHUNKS.get(id(info)) or _chunks(info, policy.view.places)
         if explain or not (
             r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
             and r.shared is None and r.members is None and r.periods is None
@@ -293,12 +293,15 @@ class _RuleChunks:
 
     __slots__ = ("head", "middle", "plain_tail", "tail")
 
-    def __init__(self, info: RuleInfo):
+    def __init__(self, info: RuleInfo, places: Mapping[str, str]):
         head = _dumps({
             "rule": info.name,
             "clause": info.owner_number,
             "clause_title": info.owner_title,
             "owner_kind": info.owner_kind,
+            # The owner's heading in the document's own style (compiler/part_places.py):
+            # `（二）外籍专家生活补助`, `第三条 医疗救助`; "" for a rule of the policy itself.
+            "heading": places.get(f"{info.owner_kind} {info.owner_number}", ""),
         })  # fmt: skip
         middle = _dumps({
             "unspecified": info.unspecified,
@@ -333,12 +336,12 @@ class _RuleChunks:
 _CHUNKS: dict[int, _RuleChunks] = {}
 
 
-def _chunks(info: RuleInfo) -> _RuleChunks:
+def _chunks(info: RuleInfo, places: Mapping[str, str]) -> _RuleChunks:
     found = _CHUNKS.get(id(info))
     if found is None:
         import weakref
 
-        found = _CHUNKS[id(info)] = _RuleChunks(info)
+        found = _CHUNKS[id(info)] = _RuleChunks(info, places)
         weakref.finalize(info, _CHUNKS.pop, id(info), None)
     return found
 

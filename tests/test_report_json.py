@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ PAIRS = [
     )
 ]
 ITEM_KEYS = [
-    "rule", "clause", "clause_title", "owner_kind", "status", "reason", "amount", "uncapped",
+    "rule", "clause", "clause_title", "owner_kind", "heading", "status", "reason", "amount",
+    "uncapped",
     "capped", "missing", "unspecified", "grants", "beneficiary", "kind", "responsible", "quotes",
     "line", "readings", "flow", "role", "value", "target", "leads", "cooperates", "law",
     "procedures", "refers", "limits", "unrounded", "rounding", "shared_cap",
@@ -150,3 +152,16 @@ def test_a_lone_surrogate_is_written_escaped_as_valid_utf8():
     raw = report_json._dumps({"reading": "\ud800x"})
     assert raw == b'{"reading":"\\ud800x"}'
     raw.decode("utf-8")
+
+
+def test_each_result_names_its_clause_as_the_document_does():
+    """天政办发〔2026〕7号 (tests/fixtures/talent-housing) numbers its clauses （一）…（六） through
+    its sections: source line 12 "（二）企业引进的外籍高层次专家…", line 16 "（五）上年度未裁员…";
+    the web form showed "（二）" from `clause` and `clause_title` by hand, now `heading`."""
+    folder = REPO / "tests" / "fixtures" / "talent-housing"
+    policy = compile_policy(folder / "policies" / "rc-2026-7.policy")
+    results = policy.evaluate({}, date(2026, 6, 30), {}, frozenset())
+    document = report_json.to_json(policy, results, date(2026, 6, 30), {}, None, False)
+    heading = {item["rule"]: item["heading"] for item in document["results"]}
+    assert heading["外籍专家生活补助"] == "（二）外籍专家生活补助"
+    assert heading["稳岗返还"] == "（五）稳岗返还"

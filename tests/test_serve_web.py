@@ -116,6 +116,9 @@ def test_the_form_gives_what_the_api_gives(base: str):
     text = html.unescape(page)
     assert "1,000,000元（100万元）" in text and "1,190,000元（119万元）" in text
     assert "<summary>为什么</summary>" in text  # the explanation, folded
+    # Each result under its clause's heading as the document writes it: 天政发〔2023〕1号 (七)
+    # 降低物流成本, whose sentence holds the logistics subsidy.
+    assert '<span class="clause">（七）降低物流成本</span>' in text
 
 
 def test_the_downloaded_case_is_a_case_file_run_reads(
