@@ -105,9 +105,25 @@ def test_each_policy_has_a_form_of_its_inputs(base: str, policy: Path):
         if info.measure is not None and info.type.kind == "quantity":
             block = text.split(f'data-input="{name}"', 1)[1].split('class="field', 1)[0]
             assert f'<span class="measure">{info.measure.name}</span>' in block
+        block = text.split(f'data-input="{name}"', 1)[1].split('class="field', 1)[0]
         if info.decl.presence != "required":
-            block = text.split(f'data-input="{name}"', 1)[1].split('class="field', 1)[0]
-            assert "（可不填）" in block
+            assert "（可不填）" in block and " required" not in block
+        else:  # said (必填) and marked so for assistive technology (the form is novalidate)
+            assert "（必填）" in block or "<fieldset" in block
+            assert (
+                re.search(r"<(input|select|textarea) [^>]* required", block) or "<fieldset" in block
+            )
+
+
+def test_a_new_form_is_for_today(base: str):
+    """A case worker evaluates the case at the counter today; another date is typed over it."""
+    from datetime import date
+
+    status, page = get_page(base, FORM)
+    assert status == 200
+    text = html.unescape(page)
+    today = date.today().isoformat()
+    assert re.search(rf'<input type="date" id="f-on" name="@on" value="{today}" required', text)
 
 
 def test_the_form_gives_what_the_api_gives(base: str):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -87,8 +88,10 @@ async def index(request: Request) -> Response:
 
 
 async def form_page(request: Request) -> Response:
+    """A new form, its evaluation date today's (the case worker at the counter evaluates the
+    case in front of them; another date is typed over it)."""
     policy_id, policy = policy_of(request)
-    return _form(policy_id, policy, {}, [], {}, [])
+    return _form(policy_id, policy, {ON: date.today().isoformat()}, [], {}, [])
 
 
 async def submit(request: Request) -> Response:
