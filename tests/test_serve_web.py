@@ -305,3 +305,31 @@ def test_a_number_fields_hint_is_written_in_its_own_measure(base: str):
 
     assert "可带单位，如 12单；不带单位按 单 计" in hint("年发货量")
     assert "600万" not in text
+
+
+def test_the_result_page_totals_what_is_paid_waived_and_owed_apart():
+    """天政发〔2023〕1号 第十七条, examples/tzf-2023-1/17-property-and-dormitory.yaml: 物业费减半
+    36000元 × 50% = 18000元 waived, 宿舍租赁费 200元/月/间 × 10间 × 12月 = 24000元 owed — two
+    totals as `run` writes them, never one sum of 42000元 "by kind" (a newcomer's form read
+    补贴 300,000元 / 收费标准 20,000元 under one heading)."""
+    from datetime import date
+
+    from policyc.cases import load_case
+    from policyc.compiler.pipeline import compile_policy
+    from policyc.report_json import to_json
+    from policyc.serve.web import _result_view
+
+    policy = compile_policy(REPO / "policies" / "tzf-2023-1.policy")
+    case = load_case(REPO / "examples/tzf-2023-1/17-property-and-dormitory.yaml", policy.checked)
+    on = date(2024, 12, 31)
+    readings = dict(policy.namespace["READINGS"]) | case.readings
+    results = policy.evaluate(case.inputs, on, readings, case.received)
+    view = _result_view(policy, to_json(policy, results, on, readings, None, False))
+    assert view["totals_by_flow"] == [
+        {"words": "减免", "text": "18,000元（1.8万元）"},
+        {"words": "申请人应缴", "text": "24,000元（2.4万元）"},
+    ]
+    assert {(t["flow"], t["kind"], t["amount"]) for t in view["totals_by_kind"]} == {
+        ("减免", "减免", "18,000"),
+        ("申请人应缴", "收费标准", "24,000"),
+    }

@@ -37,7 +37,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem
-from policyc.report import STATUS_WORDS
+from policyc.report import FLOW_WORDS, STATUS_WORDS
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -286,10 +286,10 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
     decided = [r for r in results if r["status"] in ("decided", "met", "not_met", "not_reported")]
     shown = {id(r) for r in (*applies, *undetermined, *decided)}
     others = [r for r in results if id(r) not in shown]
-    per_kind: dict[tuple[str, str], Decimal] = {}
+    per_kind: dict[tuple[str, str, str], Decimal] = {}
     for r in applies:
         if r["amount"] is not None:
-            key = (r["kind"] or "其他", r["amount"]["unit"])
+            key = (FLOW_WORDS.get(r["flow"], ""), r["kind"] or "其他", r["amount"]["unit"])
             per_kind[key] = per_kind.get(key, Decimal(0)) + Decimal(r["amount"]["value"])
     return {
         "document": document,
@@ -297,9 +297,16 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         "undetermined": undetermined,
         "decided": decided,
         "others": others,
+        # One line per way the money goes, as `run` writes it (合计（支付给申请人）/（减免）/
+        # （申请人应缴）): what is paid and what is owed are never one sum.
+        "totals_by_flow": [
+            {"words": FLOW_WORDS[flow], "text": "；".join(m["text"] for m in by_unit.values())}
+            for flow, by_unit in document["totals_by_kind"].items()
+            if flow in FLOW_WORDS and by_unit
+        ],
         "totals_by_kind": [
-            {"kind": kind, "unit": unit, "amount": f"{amount:,f}"}
-            for (kind, unit), amount in per_kind.items()
+            {"flow": flow, "kind": kind, "unit": unit, "amount": f"{amount:,f}"}
+            for (flow, kind, unit), amount in per_kind.items()
         ],
         # every input that could change an undetermined result, all layers at once (issue 15)
         "missing": document["still_needed"],
