@@ -37,6 +37,7 @@ from policyc.compiler.batch_sql import (
 )
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERSON_DIMS, as_aggregate
+from policyc.compiler.i18n import _
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.table_keys import key_reads, nested
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, parse_measure
@@ -112,13 +113,15 @@ class Expressions:
     def sql(self, e: n.Expr) -> Value:
         emitter = _EMITTERS.get(type(e))
         if emitter is None:
-            raise Unsupported(f"{type(e).__name__} at line {e.span.line}")
+            raise Unsupported(
+                _("{node} at line {line}").format(node=type(e).__name__, line=e.span.line)
+            )
         return emitter(self, e)
 
     @staticmethod
     def scalar(value: Value) -> Sql:
         if isinstance(value, dict):
-            raise Unsupported("a value by enum member where one value is needed")
+            raise Unsupported(_("a value by enum member where one value is needed"))
         return value
 
     def strict(self, parts: list[Sql]) -> str | None:
@@ -138,14 +141,16 @@ class Expressions:
         if policy.member_enum(e.name) is not None:
             return Sql(literal(e.name))
         if e.name in people.member_defines:
-            raise Unsupported(f"`{e.name}` is valued per member")
+            raise Unsupported(_("`{name}` is valued per member").format(name=e.name))
         if e.name in people.member_inputs and not self.in_member:
-            raise Unsupported(f"input `{e.name}` is a member's, read outside count/sum/…")
+            raise Unsupported(
+                _("input `{name}` is a member's, read outside count/sum/…").format(name=e.name)
+            )
         if e.name in people.period_of and self.period != "month":
-            raise Unsupported(f"input `{e.name}` has a value per period")
+            raise Unsupported(_("input `{name}` has a value per period").format(name=e.name))
         if e.name in policy.defines:
             if self.in_member and self._reads_aggregate(policy.defines[e.name].expr):
-                raise Unsupported("an aggregate over members inside another")
+                raise Unsupported(_("an aggregate over members inside another"))
             if e.name not in self._defines:
                 self._defines[e.name] = self.scalar(self.sql(policy.defines[e.name].expr))
             return self._defines[e.name]
@@ -158,7 +163,7 @@ class Expressions:
             members = policy.enums[info.type.enum]
             return {m: self.column(f"{e.name}.{m}") for m in members}
         if kind in ("series", "boolseries"):
-            raise Unsupported(f"input `{e.name}` is a daily series")
+            raise Unsupported(_("input `{name}` is a daily series").format(name=e.name))
         if kind == "quantity":
             return self.column(e.name)
         return Sql(self._qualified(e.name))
@@ -205,7 +210,7 @@ class Expressions:
             return self._nested_case(cells, keys)
         keyed = self.sql(n.Ref(e.name, e.span))
         if not isinstance(keyed, dict):
-            raise Unsupported(f"`{e.name}[{e.key}]`")
+            raise Unsupported(_("`{name}[{key}]`").format(name=e.name, key=e.key))
         if not reads_a_value(self.policy, e):
             return keyed[e.key]
         # `救助比例[类别]`: the member each row gives (NULL, unknown, where it gives none).
@@ -307,9 +312,9 @@ class Expressions:
         if func == "divide":
             return self.divide_call(e)
         if func in PERIOD_FUNCS:
-            raise Unsupported(f"`{func}` reads another period")
+            raise Unsupported(_("`{func}` reads another period").format(func=func))
         if func in ("amount_of", "given"):
-            raise Unsupported(f"`{func}`")
+            raise Unsupported(_("`{func}`").format(func=func))
         if func in ("months_between", "years_between"):
             return duration_sql(self, e)
         if func == "on_date":
@@ -321,7 +326,7 @@ class Expressions:
         if func == "total":
             keyed = self.sql(e.args[0])
             if not isinstance(keyed, dict):
-                raise Unsupported("`total` of a single value")
+                raise Unsupported(_("`total` of a single value"))
             members = list(keyed.values())
             na = self.strict(members[:1])
             width = max(m.width - m.scale for m in members) + len(members)
@@ -340,7 +345,7 @@ class Expressions:
             else:
                 cond = f"{a.v} {op} {b.v}"
             return Sql(self.choose(cond, a, b), na, *union(a, b))
-        raise Unsupported(f"`{func}` of a daily series")
+        raise Unsupported(_("`{func}` of a daily series").format(func=func))
 
     @staticmethod
     def rank(value: str, order: tuple[str, ...]) -> str:
@@ -350,7 +355,7 @@ class Expressions:
     def compare(self, e: n.Compare) -> Sql:
         kind = self.policy.special.get(e)
         if kind == "series":
-            raise Unsupported("a daily series compared day by day")
+            raise Unsupported(_("a daily series compared day by day"))
         left, right = self.scalar(self.sql(e.left)), self.scalar(self.sql(e.right))
         op = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "eq": "=", "ne": "<>"}[e.op]
         lv, rv = left.v, right.v
@@ -424,7 +429,7 @@ class Expressions:
 
         if isinstance(then, dict) or isinstance(otherwise, dict):
             if not (isinstance(then, dict) and isinstance(otherwise, dict)):
-                raise Unsupported("`if` between a keyed value and a single one")
+                raise Unsupported(_("`if` between a keyed value and a single one"))
             return {k: pick(then[k], otherwise[k]) for k in then if k in otherwise}
         return pick(then, otherwise)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from policyc.compiler import nodes as n
 from policyc.compiler.batch_sql import Sql, Unsupported, any_true, decimal_sql, ident, literal
 from policyc.compiler.group_checks import ALL_MEMBERS
+from policyc.compiler.i18n import _
 from policyc.runtime.amounts import CANONICAL_MODES, ROUNDING_MODES, ROUNDING_UNITS
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def aggregate_sql(gen: Expressions, e: n.Aggregate) -> Sql:
     condition, `all` false when one does not, else unknown where one is unknown; min/max
     over no member is NotApplicable (a flag column beside it)."""
     if gen.in_member:
-        raise Unsupported("an aggregate over members inside another")
+        raise Unsupported(_("an aggregate over members inside another"))
     key = repr(e)
     if key in gen.aggregates:
         return gen.aggregates[key]
@@ -53,7 +54,7 @@ def aggregate_sql(gen: Expressions, e: n.Aggregate) -> Sql:
     finally:
         gen.in_member = False
     if where.na or (subject is not None and subject.na):
-        raise Unsupported("a condition on members that may be not applicable")
+        raise Unsupported(_("a condition on members that may be not applicable"))
     w = where.v
     unknown = (
         f"(({w}) IS NULL)"

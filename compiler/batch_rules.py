@@ -20,6 +20,7 @@ from policyc.compiler.batch_sql import (
     rounded,
 )
 from policyc.compiler.group_checks import PERIOD_WORDS
+from policyc.compiler.i18n import _
 
 # A status is its index here (a TINYINT in the query; the text only in the results file): a
 # rule's, then a target's.
@@ -52,13 +53,17 @@ class RulePlanner(Expressions):
         """The rule's columns at each level of the query (see templates/batch.sql.j2), in the
         order of Ctx.run_rule: validity, `once`, the `when`s, the amount, the cap."""
         if rule.each is not None:  # evaluated, and paid, once per member: not one row's value
-            raise Unsupported(f"it is paid each member of `{rule.each.text}`")
+            raise Unsupported(_("it is paid each member of `{role}`").format(role=rule.each.text))
         # In a month's case a rule `per 月` is evaluated once, for that month; anything else
         # (a year's case, `per 年` in a month's) is evaluated period by period.
         if rule.period is not None and not (
             self.period == "month" and PERIOD_WORDS.get(rule.period.text) == "month"
         ):
-            raise Unsupported(f"its amount is per {rule.period.text}: evaluated period by period")
+            raise Unsupported(
+                _("its amount is per {period}: evaluated period by period").format(
+                    period=rule.period.text
+                )
+            )
         i = index
         whens = [self.scalar(self.sql(w)) for w in rule.whens]
         # Ctx.require: a false `when` (or one that raises NotApplicable) decides, even if another
@@ -161,11 +166,15 @@ class RulePlanner(Expressions):
         (BatchRule.value_kind says how it is written)."""
         if kind == "unsupported":
             kind_of = self.policy.define_types[define.name.text].describe()
-            raise Unsupported(f"a decided value that is {kind_of}")
+            raise Unsupported(_("a decided value that is {kind}").format(kind=kind_of))
         # `decide … per 月` outside a month's case is decided period by period (as a rule's
         # `amount … per`): left to the per-case path.
         if define.period is not None and self.period != PERIOD_WORDS.get(define.period.text):
-            raise Unsupported(f"its value is per {define.period.text}: decided period by period")
+            raise Unsupported(
+                _("its value is per {period}: decided period by period").format(
+                    period=define.period.text
+                )
+            )
         i = index
         value = self.scalar(self.sql(define.expr))
         text = {
@@ -192,7 +201,9 @@ class RulePlanner(Expressions):
         name = rule.name.text
         for plan in self.policy.shared_caps:
             if name in plan.members:
-                raise Unsupported(f"its amount is shared out under the cap `{plan.name}`")
+                raise Unsupported(
+                    _("its amount is shared out under the cap `{cap}`").format(cap=plan.name)
+                )
         rounding = self.policy.roundings.get(name)
         if rounding is None:
             return columns

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import attrs
 
+from policyc.compiler.i18n import _
+
 # The query's own columns of `cases`: the row's number, its evaluation date, the rules it has
 # already received.
 ROW, ON, RECEIVED = "__row", "__on", "__received"
@@ -56,7 +58,7 @@ def decimal_sql(value: Decimal) -> Sql:
     digits = len(text.lstrip("-").replace(".", "").lstrip("0")) or 1
     width = max(digits, scale + 1)
     if width > 38:
-        raise Unsupported(f"the number {text} has more than 38 digits")
+        raise Unsupported(_("the number {text} has more than 38 digits").format(text=text))
     return Sql(f"CAST('{text}' AS DECIMAL({width},{scale}))", scale=scale, width=width)
 
 

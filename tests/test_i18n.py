@@ -337,3 +337,19 @@ def test_serve_answers_in_the_language_the_request_accepts() -> None:
     assert "`多` 不是以数字开头，例如 `12单`" in " ".join(messages["zh-CN,zh;q=0.9"])
     assert "`多` does not start with a number, as in `12单`" in " ".join(messages["en-US,en;q=0.9"])
     assert messages["fr-FR"] == messages["en-US,en;q=0.9"]
+
+
+def test_why_a_rule_runs_case_by_case_is_said_in_the_language_asked():
+    """`run --cases` lists the rules the batch query cannot hold with the reason; the reason was
+    English inside the Chinese summary ("逐案计算 (it is paid each member of `机具`)")."""
+    from policyc.compiler.batch import generate_batch
+    from policyc.compiler.i18n import use_language
+    from policyc.compiler.pipeline import compile_policy
+
+    policy = compile_policy(REPO / "tests" / "fixtures" / "farm" / "farm.policy")
+    for language, words in (("zh_CN", "按 `机具` 的每个成员分别发放"),
+                            ("en", "it is paid each member of `机具`")):  # fmt: skip
+        with use_language(language):
+            program = generate_batch(policy.checked, policy.namespace["READINGS"])
+        reasons = {rule.name: rule.fallback for rule in program.rules if rule.fallback}
+        assert words in reasons.values(), reasons
