@@ -94,6 +94,13 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
                 out=out,
             )
         ) from None
+    except FileNotFoundError:
+        raise InputError(
+            _(
+                "{out}: no folder {folder}; create it first, or choose a file in a folder that "
+                "exists"
+            ).format(out=out, folder=out.parent)
+        ) from None
     except OSError as exc:
         raise InputError(
             _("{out}: cannot write ({exc_strerror_or_exc})").format(

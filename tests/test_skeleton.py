@@ -494,3 +494,12 @@ def test_articles_the_header_holds_ask_for_no_rules_and_sentence_titles_are_mark
     assert clauses["一"].startswith(
         '一 "" {  # TODO(drafter): the document gives clause 一 no title'
     )
+
+
+def test_a_draft_into_a_folder_that_does_not_exist_says_so(tmp_path: Path):
+    (tmp_path / "source.txt").write_text(ARTICLES, encoding="utf-8")
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path)
+    done = policyc("new", "source.txt", "--lines", "1-11", "-o", "drafts/x.policy", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "no folder drafts; create it first" in done.stderr  # was "cannot write (No such …)"
+    assert not (tmp_path / "drafts").exists()
