@@ -497,9 +497,13 @@ def test_articles_the_header_holds_ask_for_no_rules_and_sentence_titles_are_mark
 
 
 def test_a_draft_into_a_folder_that_does_not_exist_says_so(tmp_path: Path):
-    (tmp_path / "source.txt").write_text(ARTICLES, encoding="utf-8")
-    shutil.copy(REPO / "policies" / "units.policy", tmp_path)
-    done = policyc("new", "source.txt", "--lines", "1-11", "-o", "drafts/x.policy", cwd=tmp_path)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "sources" / "source.txt").write_text(ARTICLES, encoding="utf-8")
+    shutil.copy(REPO / "policies" / "units.policy", tmp_path / "policies")
+    args = ["new", "sources/source.txt", "--lines", "1-11", "-o", "policies/sub/x.policy"]
+    done = policyc(*args, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert "no folder drafts; create it first" in done.stderr  # was "cannot write (No such …)"
-    assert not (tmp_path / "drafts").exists()
+    # It said "cannot write (No such file or directory)".
+    assert "no folder policies/sub; create it first" in done.stderr
+    assert not (tmp_path / "policies" / "sub").exists()
