@@ -7,6 +7,10 @@ into one line of some 180 columns. The layouts below are written out by hand."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from policyc.compiler.fmt import WIDTH, display_width, format_text
 from policyc.compiler.parser import parse
 
@@ -109,12 +113,13 @@ def test_a_shared_cap_is_a_block_one_statement_a_line() -> None:
     assert format_text(flat) == SHARED_CAP
 
 
-def test_a_diff_of_a_file_without_a_final_newline_ends_its_line(tmp_path, capsys) -> None:
-    from policyc.cli import main
-
+def test_a_diff_of_a_file_without_a_final_newline_ends_its_line(tmp_path: Path) -> None:
     path = tmp_path / "x.policy"
     path.write_text("enum  甲 { a, b }", encoding="utf-8")  # no final newline
-    assert main(["fmt", "--diff", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert out.endswith("+enum 甲 { a, b }\n")
-    assert "-enum  甲 { a, b }\n\\ No newline at end of file\n" in out
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "fmt", "--diff", str(path)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("+enum 甲 { a, b }\n")
+    assert "-enum  甲 { a, b }\n\\ No newline at end of file\n" in done.stdout
