@@ -21,6 +21,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.errors import Diagnostic
 from policyc.compiler.i18n import _
 from policyc.compiler.registry import Registry
+from policyc.compiler.run_view import switchable, validity_under
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.quantity import (
     Dims,
@@ -132,19 +133,15 @@ class CheckedPolicy:
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken
-        (a mapping of reading to option; readings it leaves out take their declared option)."""
-        if self.validity_reading:
-            taken = self.readings[self.validity_reading].take.text
-            option = readings.get(self.validity_reading, taken)
-            if option in self.validity_options:
-                return self.validity_options[option]
-        return self.header.valid_from, self.valid_until
+        (a mapping of reading to option; readings it leaves out take their declared option):
+        `run_view.validity_under`, which the run's view shares."""
+        return validity_under(self, readings)
 
     @property
     def switchable_readings(self) -> frozenset[str]:
         """Readings a run may choose: every one not marked `documentary` (the checker makes sure
         each of them is tested by an expression or counts the validity)."""
-        return frozenset(name for name, r in self.readings.items() if not r.documentary)
+        return switchable(self.readings)
 
     def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         """Parts of a whole that add up to more than the whole (`run_view.parts_over_whole`)."""

@@ -266,19 +266,13 @@ class RunView:
         return (RunView, tuple(getattr(self, f) for f in self._fields))
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
-        """(first day, last day or None) of the validity under the readings taken, as
-        `CheckedPolicy.validity_under`."""
-        if self.validity_reading:
-            taken = self.readings[self.validity_reading].take.text
-            option = readings.get(self.validity_reading, taken)
-            if option in self.validity_options:
-                return self.validity_options[option]
-        return self.header.valid_from, self.valid_until
+        """As `CheckedPolicy.validity_under` (`validity_under`)."""
+        return validity_under(self, readings)
 
     @property
     def switchable_readings(self) -> frozenset[str]:
         """Readings a run may choose: every one not marked `documentary`."""
-        return frozenset(name for name, r in self.readings.items() if not r.documentary)
+        return switchable(self.readings)
 
     def part_conflicts(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         """As `CheckedPolicy.part_conflicts` (`parts_over_whole`)."""
@@ -408,6 +402,25 @@ def _lean(expr: n.Expr) -> tuple[Lean, bool]:
         return ("and" if isinstance(expr, n.And) else "or", parts[0][0], parts[1][0]), reads
     kept = tuple(p for p, r in parts if r)
     return (("node", kept) if kept else EMPTY), reads
+
+
+def validity_under(policy: Any, readings: Mapping[str, str]) -> tuple[date | None, date | None]:
+    """(first day, last day or None) of `policy`'s validity (a CheckedPolicy or its RunView: the
+    fields `validity_reading`, `readings`, `validity_options`, `header.valid_from` and
+    `valid_until`) under the readings taken (a mapping of reading to option; readings it leaves
+    out take their declared option)."""
+    if policy.validity_reading:
+        taken = policy.readings[policy.validity_reading].take.text
+        option = readings.get(policy.validity_reading, taken)
+        if option in policy.validity_options:
+            found: tuple[date | None, date | None] = policy.validity_options[option]
+            return found
+    return policy.header.valid_from, policy.valid_until
+
+
+def switchable(readings: Mapping[str, Any]) -> frozenset[str]:
+    """The readings a run may choose: every one not marked `documentary`."""
+    return frozenset(name for name, r in readings.items() if not r.documentary)
 
 
 def parts_over_whole(
