@@ -31,8 +31,6 @@ class _Fields:
             return NotImplemented
         return all(getattr(self, f) == getattr(other, f) for f in self._fields)
 
-    __hash__ = None  # type: ignore[assignment]
-
     def __repr__(self) -> str:
         shown = ", ".join(f"{f}={getattr(self, f)!r}" for f in self._fields)
         return f"{self.__class__.__name__}({shown})"
@@ -50,7 +48,7 @@ class Frozen(_Fields):
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
 
-    def __hash__(self) -> int:  # type: ignore[override]
+    def __hash__(self) -> int:
         return hash((self.__class__.__name__, *(getattr(self, f) for f in self._fields)))
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -73,3 +71,4 @@ class Record(_Fields):
     """A mutable record (`attrs.define`): equality over the fields, unhashable, a repr."""
 
     __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
