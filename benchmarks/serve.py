@@ -221,8 +221,10 @@ class ConnectionSampler:
         if full:
             common = max(set(full), key=full.count)
             uneven = max(full, key=lambda s: max(s) - min(s))
-            said += (f"; all {clients} connected ({len(full)} samples): mostly "
-                     f"{' / '.join(map(str, common))}, at worst {' / '.join(map(str, uneven))}")
+            said += (
+                f"; all {clients} connected ({len(full)} samples): mostly "
+                f"{' / '.join(map(str, common))}, at worst {' / '.join(map(str, uneven))}"
+            )
         return said
 
 

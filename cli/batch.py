@@ -169,9 +169,15 @@ class Batch(CaseLoader):
                         )
                     except (InputError, ArithmeticError, ValueError) as exc:
                         raise BatchError(
-                            [Problem(_("row {row_0}: {exc}").format(
-                                row_0=row[0], exc=exc,
-                            ), str(self.path))]
+                            [
+                                Problem(
+                                    _("row {row_0}: {exc}").format(
+                                        row_0=row[0],
+                                        exc=exc,
+                                    ),
+                                    str(self.path),
+                                )
+                            ]
                         ) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     writer.writerow([str(row[0]), *result_cells(rules, results)])
@@ -299,9 +305,12 @@ class Batch(CaseLoader):
             out.parent.mkdir(parents=True, exist_ok=True)
             fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
         except OSError as exc:
-            raise InputError(_("--out {out}: cannot write there ({exc_strerror})").format(
-                out=out, exc_strerror=exc.strerror,
-            )) from None
+            raise InputError(
+                _("--out {out}: cannot write there ({exc_strerror})").format(
+                    out=out,
+                    exc_strerror=exc.strerror,
+                )
+            ) from None
         os.close(fd)
         try:
             with self.progress.track(self.con, "writing"):
@@ -312,9 +321,12 @@ class Batch(CaseLoader):
             os.replace(temp, out)
         except OSError as exc:
             Path(temp).unlink(missing_ok=True)
-            raise InputError(_("--out {out}: cannot write there ({exc_strerror})").format(
-                out=out, exc_strerror=exc.strerror,
-            )) from None
+            raise InputError(
+                _("--out {out}: cannot write there ({exc_strerror})").format(
+                    out=out,
+                    exc_strerror=exc.strerror,
+                )
+            ) from None
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
@@ -389,9 +401,13 @@ def _chosen_readings(
     for name, option in pairs:
         problem = reading_problem(policy.checked, name, option)
         if problem:
-            raise InputError(_("--reading {name}={option}: {problem}").format(
-                name=name, option=option, problem=problem,
-            ))
+            raise InputError(
+                _("--reading {name}={option}: {problem}").format(
+                    name=name,
+                    option=option,
+                    problem=problem,
+                )
+            )
     return dict(pairs)
 
 
@@ -404,8 +420,10 @@ def _refuse_overwriting_input(cases: Path, out: Path) -> None:
     if same or out.resolve() == cases.resolve():
         raise InputError(
             _("--out {out}: is the cases file {cases}; write the results elsewhere").format(
-                out=out, cases=cases,
-            ))
+                out=out,
+                cases=cases,
+            )
+        )
 
 
 def run_batch(

@@ -51,8 +51,6 @@ NUMERIC_TYPES = (
 )
 
 
-
-
 @attrs.define
 class _Column:
     """How one column of the file becomes a column of `cases`."""
@@ -71,7 +69,6 @@ class _Column:
     bounded: bool = False
     scale: int = 0
     width: int = 38
-
 
 
 # Up to this many distinct values read by the per-case code, a column's SQL is a CASE over them;
@@ -124,8 +121,10 @@ class CaseLoader(CaseReader):
                 members = ", ".join(by_input[source])
                 problems.append(
                     _("column `{source}`: a tally is one column per member: {members}").format(
-                        source=source, members=members,
-                    ))
+                        source=source,
+                        members=members,
+                    )
+                )
             else:
                 problems.append(unknown_column(source, [*owner, *EXTRA_COLUMNS]))
         for name, info in checked.inputs.items():
@@ -193,8 +192,9 @@ class CaseLoader(CaseReader):
             f"ORDER BY 2 LIMIT {MAX_PROBLEMS + 1}"
         ).fetchall()
         return [
-            _("row {second}, column `id`: `{id}` is row {first}'s id too: each case needs its "
-              "own").format(id=case_id, first=first, second=second)
+            _(
+                "row {second}, column `id`: `{id}` is row {first}'s id too: each case needs its own"
+            ).format(id=case_id, first=first, second=second)
             for case_id, first, second in rows
         ]
 
@@ -214,8 +214,9 @@ class CaseLoader(CaseReader):
             f"LIMIT {MAX_PROBLEMS + 1}"
         ).fetchall()
         problems = [
-            _("row {row_0}, column `{name}`: missing input `{name}`: expected "
-            "{value}").format(row_0=row[0], name=name, value=_describe(info, self.checked))
+            _("row {row_0}, column `{name}`: missing input `{name}`: expected {value}").format(
+                row_0=row[0], name=name, value=_describe(info, self.checked)
+            )
             for row in rows
             for (name, info), missing in zip(required, row[1:], strict=True)
             if missing
@@ -251,7 +252,9 @@ class CaseLoader(CaseReader):
             }
             problems.extend(
                 _("row {row}, column `{field}`: {message}").format(
-                    row=row, field=field, message=message,
+                    row=row,
+                    field=field,
+                    message=message,
                 )
                 for field, message in checked.part_conflicts(values)
             )
@@ -415,7 +418,8 @@ class CaseLoader(CaseReader):
                                 first=first,
                                 column_source=column.source,
                                 reader_say_exc=reader.say(exc),
-                            ))
+                            )
+                        )
             cursor.close()
         unchecked = 0
         if len(problems) >= MAX_PROBLEMS:  # stop reading: only count what is left
@@ -450,9 +454,11 @@ class CaseLoader(CaseReader):
                 scale = max(scale, _scale(number))
                 digits = max(digits, len(str(abs(int(number)))))
         if digits + scale > 38:
-            problems.append(_("column `{column_source}`: a value has more than 38 digits").format(
-                column_source=column.source,
-            ))
+            problems.append(
+                _("column `{column_source}`: a value has more than 38 digits").format(
+                    column_source=column.source,
+                )
+            )
             return
         column.scale, column.width = scale, digits + scale
         if mapping:
@@ -527,8 +533,10 @@ class CaseLoader(CaseReader):
         for name, first in given:
             if name not in known:
                 problems.append(
-                    _("row {first}, column `received`: `{comment_text_name}` is not a rule of "
-                    "{checked_header_number}{did_you_mean_name_known}").format(
+                    _(
+                        "row {first}, column `received`: `{comment_text_name}` is not a rule of "
+                        "{checked_header_number}{did_you_mean_name_known}"
+                    ).format(
                         first=first,
                         comment_text_name=comment_text(name),
                         checked_header_number=self.checked.header.number,

@@ -76,9 +76,7 @@ def read_format(path: Path) -> str:
     return kind
 
 
-
 LINE = "__line"  # the row's number in the file, from 1
-
 
 
 MEMORY_LIMIT = "1GB"  # DuckDB's, per batch run
@@ -126,7 +124,8 @@ class CaseReader:
             raise InputError(
                 _("{path}: the file is empty; expected a header and a case a row").format(
                     path=path,
-                ))
+                )
+            )
         with self.progress.track(self.con, "reading"):
             try:
                 if kind == "parquet":  # read where it lies: columnar, and only what is used
@@ -156,13 +155,18 @@ class CaseReader:
                     if ragged is not None:
                         raise InputError(
                             _("{path}: cannot read the cases: {first_line_exc}").format(
-                                path=path, first_line_exc=ragged,
-                            ))
+                                path=path,
+                                first_line_exc=ragged,
+                            )
+                        )
                 self.count = int(self._one("SELECT count(*) FROM raw"))
             except duckdb.Error as exc:
-                raise InputError(_("{path}: cannot read the cases: {first_line_exc}").format(
-                    path=path, first_line_exc=why_unreadable(path, exc),
-                )) from None
+                raise InputError(
+                    _("{path}: cannot read the cases: {first_line_exc}").format(
+                        path=path,
+                        first_line_exc=why_unreadable(path, exc),
+                    )
+                ) from None
         return {str(row[0]): str(row[1]) for row in columns if row[0] != LINE}
 
     def _one(self, sql: str, *params: object) -> Any:
@@ -184,9 +188,12 @@ class CaseReader:
         try:
             handle = path.open(encoding="utf-8")
         except OSError as exc:
-            raise InputError(_("{path}: cannot read ({exc_strerror})").format(
-                path=path, exc_strerror=exc.strerror,
-            )) from None
+            raise InputError(
+                _("{path}: cannot read ({exc_strerror})").format(
+                    path=path,
+                    exc_strerror=exc.strerror,
+                )
+            ) from None
         with handle:
             try:
                 for number, line in enumerate(handle, 1):
@@ -195,11 +202,14 @@ class CaseReader:
                     if len(problems) >= MAX_PROBLEMS:
                         problems.append(
                             _("stopped after {MAX_PROBLEMS} problems, at line {number}").format(
-                                MAX_PROBLEMS=MAX_PROBLEMS, number=number,
-                            ))
+                                MAX_PROBLEMS=MAX_PROBLEMS,
+                                number=number,
+                            )
+                        )
                         break
                     place = _("row {len_rows_1} (line {number})").format(
-                        len_rows_1=len(rows) + 1, number=number,
+                        len_rows_1=len(rows) + 1,
+                        number=number,
                     )
                     data = json_case(line, f"{path}: {place}")
                     row: dict[str, str] = {}
@@ -208,9 +218,12 @@ class CaseReader:
                     names.update(dict.fromkeys(row))
                     rows.append(row)
             except UnicodeDecodeError as exc:
-                raise InputError(_("{path}: not UTF-8 text (byte {exc_start})").format(
-                    path=path, exc_start=exc.start,
-                )) from None
+                raise InputError(
+                    _("{path}: not UTF-8 text (byte {exc_start})").format(
+                        path=path,
+                        exc_start=exc.start,
+                    )
+                ) from None
         if problems:
             raise BatchError(self._problems(problems))
         if not rows:
@@ -245,9 +258,13 @@ class CaseReader:
                 else:
                     typed = _quantity(info, value)  # one member's column of a tally
             except _FieldError as exc:
-                problems.append(_("{place}, column `{key}`: {exc}").format(
-                    place=place, key=key, exc=exc,
-                ))
+                problems.append(
+                    _("{place}, column `{key}`: {exc}").format(
+                        place=place,
+                        key=key,
+                        exc=exc,
+                    )
+                )
                 return
             if isinstance(typed, dict):
                 for member, quantity in typed.items():
@@ -266,14 +283,20 @@ class CaseReader:
         """The problems as the error's: each in this file, then how many more were left."""
         shown = [Problem(p, str(self.path)) for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
-            shown.append(Problem(_("… and {value} more").format(
-                value=len(problems) - MAX_PROBLEMS,
-            )))
+            shown.append(
+                Problem(
+                    _("… and {value} more").format(
+                        value=len(problems) - MAX_PROBLEMS,
+                    )
+                )
+            )
         if unchecked:
             shown.append(
                 Problem(
-                    _("… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
-                    "problems)").format(unchecked=unchecked, MAX_PROBLEMS=MAX_PROBLEMS)
+                    _(
+                        "… and {unchecked:,} more values not checked (stopped after {MAX_PROBLEMS} "
+                        "problems)"
+                    ).format(unchecked=unchecked, MAX_PROBLEMS=MAX_PROBLEMS)
                 )
             )
         return shown
@@ -282,7 +305,8 @@ class CaseReader:
 def unknown_column(name: str, known: list[str]) -> str:
     # A name is shown with its control characters escaped: it comes from an untrusted file.
     return _("unknown column `{comment_text_name}`{did_you_mean_name_known}").format(
-        comment_text_name=comment_text(name), did_you_mean_name_known=did_you_mean(name, known),
+        comment_text_name=comment_text(name),
+        did_you_mean_name_known=did_you_mean(name, known),
     )
 
 

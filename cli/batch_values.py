@@ -124,16 +124,22 @@ def node_of(value: Any, series: bool, where: Where = CELL) -> Node:
 
 def json_case(line: str, place: str) -> dict[str, Any]:
     def reject(constant: str) -> Any:
-        raise InputError(_("{place}: `{constant}` is not a number a case may hold").format(
-            place=place, constant=constant,
-        ))
+        raise InputError(
+            _("{place}: `{constant}` is not a number a case may hold").format(
+                place=place,
+                constant=constant,
+            )
+        )
 
     try:
         data = json.loads(line, parse_float=Decimal, parse_int=Decimal, parse_constant=reject)
     except json.JSONDecodeError as exc:
-        raise InputError(_("{place}: invalid JSON: {exc_msg}").format(
-            place=place, exc_msg=json_reason(exc.msg),
-        )) from None
+        raise InputError(
+            _("{place}: invalid JSON: {exc_msg}").format(
+                place=place,
+                exc_msg=json_reason(exc.msg),
+            )
+        ) from None
     except RecursionError:
         raise InputError(_("{place}: nested too deeply").format(place=place)) from None
     if not isinstance(data, dict):

@@ -233,8 +233,7 @@ def read_members(
             problems.append(
                 extra_where.problem(
                     _(
-                        "{count} members are {role} ({named}); {people_group} allows at most "
-                        "{most}"
+                        "{count} members are {role} ({named}); {people_group} allows at most {most}"
                     ).format(
                         count=count, role=role, named=named, people_group=people.group, most=most
                     ),

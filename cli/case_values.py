@@ -143,9 +143,7 @@ def _inputs_left_out(
     ]
 
 
-_LEFT_OUT: weakref.WeakKeyDictionary[
-    RunView, Sequence[tuple[str, InputInfo | InputView, bool]]
-] = (
+_LEFT_OUT: weakref.WeakKeyDictionary[RunView, Sequence[tuple[str, InputInfo | InputView, bool]]] = (
     weakref.WeakKeyDictionary()
 )
 

@@ -380,8 +380,10 @@ def _comma_note(key: str) -> str:
     """`{amount: 1,260元}`: YAML's `{…}` splits at the comma, leaving a field `260元`."""
     if not key[:1].isdigit():
         return ""
-    return _("; a comma inside `{{…}}` separates fields: quote a value that groups thousands, "
-             "`amount: \"1,260元\"`").format()
+    return _(
+        "; a comma inside `{{…}}` separates fields: quote a value that groups thousands, "
+        '`amount: "1,260元"`'
+    ).format()
 
 
 def _readings(

@@ -174,9 +174,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.explain or args.only or args.all:
             raise InputError(_("--explain, --only and --all apply to one --case, not to --cases"))
         if args.period is not None:
-            raise InputError(_(
-                "--period applies to one --case; a --cases file gives `on` or `period` per row"
-            ))
+            raise InputError(
+                _("--period applies to one --case; a --cases file gives `on` or `period` per row")
+            )
         require("duckdb", "batch", "--cases")
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
@@ -255,9 +255,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         from policyc.report import to_text
 
         sys.stdout.write(
-            to_text(
-                policy, shown, on, readings, args.explain, totals_of=results, given=case.inputs
-            )
+            to_text(policy, shown, on, readings, args.explain, totals_of=results, given=case.inputs)
         )
         if any(r.info.role == "target" for r in results):
             from policyc.duties import progress_text

@@ -25,8 +25,12 @@ def require(module: str, extra: str, feature: str) -> None:
     """
     if importlib.util.find_spec(module) is None:
         raise MissingExtra(
-            _("{feature} needs {module}, which the base install does not bring: "
-            "pip install 'policyc[{extra}]' (in a checkout: pip install '.[{extra}]')").format(
-                feature=feature, module=module, extra=extra,
+            _(
+                "{feature} needs {module}, which the base install does not bring: "
+                "pip install 'policyc[{extra}]' (in a checkout: pip install '.[{extra}]')"
+            ).format(
+                feature=feature,
+                module=module,
+                extra=extra,
             )
         )

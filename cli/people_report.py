@@ -113,9 +113,7 @@ def members_json(r: RuleResult, money: Any, value_json: Any) -> list[dict[str, A
     ]
 
 
-def periods_json(
-    r: RuleResult, money: Any, value_json: Any = None
-) -> list[dict[str, Any]] | None:
+def periods_json(r: RuleResult, money: Any, value_json: Any = None) -> list[dict[str, Any]] | None:
     """A month's amount in a year's case (or a year's in a month's): each period's outcome,
     `{"period", "status", "amount": Money|null}`; a value decided per period (`decide … per
     月`): `{"period", "status", "value"}`."""

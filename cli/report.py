@@ -121,14 +121,23 @@ def parse_statuses(text: str, option: str = "--only") -> set[str]:
             f"{status} ({'、'.join(w for w, s in words.items() if s == status and w != status)})"
             for status in STATUS_WORDS
         )
-        what = _("unknown status {join_unknown}").format(
-            join_unknown=', '.join(unknown),
-        ) if unknown else _("no status given")
+        what = (
+            _("unknown status {join_unknown}").format(
+                join_unknown=", ".join(unknown),
+            )
+            if unknown
+            else _("no status given")
+        )
         if len(unknown) == 1:
             what += did_you_mean(unknown[0], words)
-        raise InputError(_("{option} {text}: {what}; statuses are {accepted}").format(
-            option=option, text=text, what=what, accepted=accepted,
-        ))
+        raise InputError(
+            _("{option} {text}: {what}; statuses are {accepted}").format(
+                option=option,
+                text=text,
+                what=what,
+                accepted=accepted,
+            )
+        )
     chosen = {words.get(w, words.get(w.lower(), "")) for w in given}
     if STATUS_WORDS["applies"] in given:
         # The text marks a rule whose amount the document leaves open `✔ 适用` too.

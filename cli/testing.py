@@ -156,9 +156,7 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
         want = in_rule_measure(want, dims.get(rule), f"expect.{rule}", errors)
         problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
         if want.members is not None:
-            found = member_differences(
-                results[rule], want.members, names, errors, dims.get(rule)
-            )
+            found = member_differences(results[rule], want.members, names, errors, dims.get(rule))
             problems.extend(f"{rule}: {p}" for p in found)
     if errors:
         raise ProblemsError(errors)
@@ -181,8 +179,10 @@ def in_rule_measure(
         elif expected is not None and expected.dims != dims:
             errors.append(
                 want.places.get(key, want.where).problem(
-                    _("`{key}`: the rule's amount is in {measure}, got {shown}: write the "
-                      "amount in {measure}, as `{example}`").format(
+                    _(
+                        "`{key}`: the rule's amount is in {measure}, got {shown}: write the "
+                        "amount in {measure}, as `{example}`"
+                    ).format(
                         key=key,
                         measure=dims_text(dims),
                         shown=format_quantity(expected),
@@ -192,9 +192,7 @@ def in_rule_measure(
                 )
             )
         amounts[key] = expected
-    return Expectation(
-        want.status, amounts, want.where, want.value, want.members, want.places
-    )
+    return Expectation(want.status, amounts, want.where, want.value, want.members, want.places)
 
 
 def _number_text(q: Quantity) -> str:
@@ -303,21 +301,23 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
 
 def _unspecified_note(wanted: str, got: str) -> str:
     if wanted == "applies" and got == "unspecified":
-        return _(": the rule applies but its amount is unspecified (`amount unspecified`), "
-                 "write `status: unspecified`")
+        return _(
+            ": the rule applies but its amount is unspecified (`amount unspecified`), "
+            "write `status: unspecified`"
+        )
     return ""
 
 
-def _uncapped_note(
-    result: RuleResult | MemberResult, key: str, expected: Quantity | None
-) -> str:
+def _uncapped_note(result: RuleResult | MemberResult, key: str, expected: Quantity | None) -> str:
     """Why a rule has no amount before its cap: the cap did not reduce it."""
     if key != "uncapped" or expected is None or result.uncapped is not None:
         return ""
     if result.amount is None:
         return ""
-    return _(" (the cap did not reduce the amount {amount}, so it has no amount before the "
-             "cap: expect `amount` alone)").format(amount=format_quantity(result.amount))
+    return _(
+        " (the cap did not reduce the amount {amount}, so it has no amount before the "
+        "cap: expect `amount` alone)"
+    ).format(amount=format_quantity(result.amount))
 
 
 # The words `run`'s Chinese report uses for a status and an amount (cli/report.py), which `test`

@@ -41,21 +41,29 @@ def check_conventions(checker: Any) -> dict[str, str]:
     for decl in checker.file.conventions:
         name, option = decl.name.text, decl.option.text
         if name not in CONVENTIONS:
-            checker.error(decl.name.span, _("unknown convention `{name}`").format(
-                name=name,
-            ), " / ".join(CONVENTIONS))
+            checker.error(
+                decl.name.span,
+                _("unknown convention `{name}`").format(
+                    name=name,
+                ),
+                " / ".join(CONVENTIONS),
+            )
             continue
         if name in seen:
-            checker.error(decl.name.span, _("convention `{name}` is declared twice").format(
-                name=name,
-            ))
+            checker.error(
+                decl.name.span,
+                _("convention `{name}` is declared twice").format(
+                    name=name,
+                ),
+            )
         seen.add(name)
         options = CONVENTIONS[name][0]
         if option not in options:
             checker.error(
                 decl.option.span,
                 _("`{option}` is not an option of convention `{name}`").format(
-                    option=option, name=name,
+                    option=option,
+                    name=name,
                 ),
                 " / ".join(options),
             )
@@ -73,7 +81,8 @@ def type_duration(checker: Any, expr: n.Call) -> Type:
         checker.error(
             expr.span,
             _("`{expr_func}` takes 2 argument(s), not {len_expr_args}").format(
-                expr_func=expr.func, len_expr_args=len(expr.args),
+                expr_func=expr.func,
+                len_expr_args=len(expr.args),
             ),
             _("{expr_func}(start date, end date), e.g. {expr_func}(入职日期, on_date())").format(
                 expr_func=expr.func,
@@ -90,7 +99,7 @@ def date_arith_error(checker: Any, expr: n.Arith) -> None:
     years_between, which count as the law does (民法典 arts. 201–202)."""
     checker.error(
         expr.span,
-        _("cannot {value} two dates").format(value='add' if expr.op == '+' else 'subtract'),
+        _("cannot {value} two dates").format(value="add" if expr.op == "+" else "subtract"),
         _("months_between(start, end) or years_between(start, end) for the time between dates"),
     )
 
@@ -99,9 +108,13 @@ def rounding_of(checker: Any, decl: n.Rounding, declared_by: str) -> Rounding | 
     unit, mode = decl.unit.text, decl.mode.text
     ok = True
     if unit not in ROUNDING_UNITS:
-        checker.error(decl.unit.span, _("cannot round to `{unit}`").format(
-            unit=unit,
-        ), " / ".join(ROUNDING_UNITS))
+        checker.error(
+            decl.unit.span,
+            _("cannot round to `{unit}`").format(
+                unit=unit,
+            ),
+            " / ".join(ROUNDING_UNITS),
+        )
         ok = False
     if mode not in ROUNDING_MODES:
         modes = " / ".join(ROUNDING_MODES)
@@ -149,9 +162,12 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
     for cap in checker.file.shared_caps:
         name = cap.name.text
         if name in names:
-            checker.error(cap.name.span, _("shared_cap `{name}` is declared twice").format(
-                name=name,
-            ))
+            checker.error(
+                cap.name.span,
+                _("shared_cap `{name}` is declared twice").format(
+                    name=name,
+                ),
+            )
         names.add(name)
         for quote in cap.quotes:
             checker.check_quote(quote)
@@ -175,14 +191,16 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
                 _("shared_cap `{name}` does not say in which order the cap is shared out").format(
                     name=name,
                 ),
-                _("`order as_listed because \"…\"` (first listed, first served)"),
+                _('`order as_listed because "…"` (first listed, first served)'),
             )
             continue
         if cap.order.text not in SHARE_ORDERS:
             checker.error(
-                cap.order.span, _("unknown order `{cap_order}`").format(
+                cap.order.span,
+                _("unknown order `{cap_order}`").format(
                     cap_order=cap.order.text,
-                ), " / ".join(SHARE_ORDERS)
+                ),
+                " / ".join(SHARE_ORDERS),
             )
             continue
         if limit is not None and members:
@@ -198,9 +216,13 @@ def _limit(checker: Any, cap: n.SharedCap) -> Quantity | None:
     from policyc.compiler.checker import MONEY_DIMS
 
     if cap.amount is None:
-        checker.error(cap.span, _("shared_cap `{cap_name}` has no limit").format(
-            cap_name=cap.name.text,
-        ), "`limit 30 万元`")
+        checker.error(
+            cap.span,
+            _("shared_cap `{cap_name}` has no limit").format(
+                cap_name=cap.name.text,
+            ),
+            "`limit 30 万元`",
+        )
         return None
     kind = checker.type_of(cap.amount)
     if kind.kind != "quantity" or kind.dims not in MONEY_DIMS:
@@ -224,10 +246,12 @@ def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: lis
         if kind.kind == "quantity" and kind.dims != limit.dims:
             checker.error(
                 cap.amount.span if cap.amount else cap.span,
-                _("shared_cap `{cap_name}` is in {value} "
-                "but rule `{rule_name}` pays {kind_describe}").format(
+                _(
+                    "shared_cap `{cap_name}` is in {value} "
+                    "but rule `{rule_name}` pays {kind_describe}"
+                ).format(
                     cap_name=cap.name.text,
-                    value=cap.amount.measure if cap.amount else '',
+                    value=cap.amount.measure if cap.amount else "",
                     rule_name=rule.name.text,
                     kind_describe=kind.describe(),
                 ),
@@ -264,34 +288,49 @@ def _members(
                 continue
             clause = clause or (numbered[0] if numbered else None)
             if clause is None:
-                checker.error(member.span, _("there is no clause {member_name}").format(
-                    member_name=member.name,
-                ))
+                checker.error(
+                    member.span,
+                    _("there is no clause {member_name}").format(
+                        member_name=member.name,
+                    ),
+                )
                 continue
             found = [r.name.text for r in clause.rules if isinstance(r.amount, n.Expr)]
             if not found:
-                checker.error(member.span,
+                checker.error(
+                    member.span,
                     _("clause {member_name} has no rule with an amount").format(
                         member_name=member.name,
-                    ))
+                    ),
+                )
             members.extend(found)
             continue
         rule = rules.get(member.name)
         if rule is None:
             hint = did_you_mean(member.name, list(rules))
-            checker.error(member.span, _("unknown rule `{member_name}`{hint}").format(
-                member_name=member.name, hint=hint,
-            ))
+            checker.error(
+                member.span,
+                _("unknown rule `{member_name}`{hint}").format(
+                    member_name=member.name,
+                    hint=hint,
+                ),
+            )
         elif not isinstance(rule.amount, n.Expr):
-            checker.error(member.span, _("rule `{member_name}` has no amount to cap").format(
-                member_name=member.name,
-            ))
+            checker.error(
+                member.span,
+                _("rule `{member_name}` has no amount to cap").format(
+                    member_name=member.name,
+                ),
+            )
         else:
             members.append(member.name)
     duplicates = {m for m in members if members.count(m) > 1}
     for name in sorted(duplicates):
-        checker.error(cap.span,
+        checker.error(
+            cap.span,
             _("rule `{name}` is listed twice in shared_cap `{cap_name}`").format(
-                name=name, cap_name=cap.name.text,
-            ))
+                name=name,
+                cap_name=cap.name.text,
+            ),
+        )
     return list(dict.fromkeys(members))

@@ -74,9 +74,12 @@ def decode(data: Any) -> Any:
         names = _FIELD_NAMES[cls]
         values = data[2]
         if len(names) != len(values):
-            raise ValueError(_("{data_1} has {len_names} fields").format(
-                data_1=data[1], len_names=len(names),
-            ))
+            raise ValueError(
+                _("{data_1} has {len_names} fields").format(
+                    data_1=data[1],
+                    len_names=len(names),
+                )
+            )
         # Set field by field, as unpickling does: the entry is authenticated and was written
         # from a node that had passed its validators.
         node: Any = _new(cls)

@@ -72,9 +72,14 @@ class _Builder(ExpressionBuilder):
         fields: dict[str, Any] = {}
         for key, value, span in items[1:]:
             if key in fields:
-                raise BuildError(Diagnostic(span, _("`{key}` is given twice in the header").format(
-                    key=key,
-                )))
+                raise BuildError(
+                    Diagnostic(
+                        span,
+                        _("`{key}` is given twice in the header").format(
+                            key=key,
+                        ),
+                    )
+                )
             fields[key] = value
         validity = fields.pop("valid", None)
         if validity is not None:
@@ -405,8 +410,11 @@ class _Builder(ExpressionBuilder):
             key, value, span = self._rule_item(item)
             if key in single:
                 if key in fields:
-                    raise BuildError(Diagnostic(span,
-                        _("a rule has one `{key}`; this is a second").format(key=key)))
+                    raise BuildError(
+                        Diagnostic(
+                            span, _("a rule has one `{key}`; this is a second").format(key=key)
+                        )
+                    )
                 fields[key] = value
             elif key == "responsible":
                 fields[key].extend(value[1])
@@ -419,8 +427,9 @@ class _Builder(ExpressionBuilder):
             fields["amount"], fields["period"] = fields["amount"]
         if fields.get("once") is not None:
             once = fields["once"]
-            fields["once"], fields["once_spans"] = tuple(s.text for s in once), tuple(
-                s.span for s in once
+            fields["once"], fields["once_spans"] = (
+                tuple(s.text for s in once),
+                tuple(s.span for s in once),
             )
         for key in (
             "quotes",
@@ -522,7 +531,6 @@ class _Builder(ExpressionBuilder):
 
     def each_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("each", self._name(c[0]), meta)
-
 
     # ---- conventions, rounding, shared caps (issue 12) ----
     def convention_decl(self, meta: Meta, c: list[Any]) -> n.Convention:

@@ -48,7 +48,7 @@ _REFUSED_CHARACTERS = re.compile(
 )
 # The two escapes a string knows: `\\` is a backslash, `\"` a double quote.
 _ESCAPES = {"\\": "\\", '"': '"'}
-STRING_ESCAPES_EXPECTED = _("`\\\\` for a backslash or `\\\"` for a double quote")
+STRING_ESCAPES_EXPECTED = _('`\\\\` for a backslash or `\\"` for a double quote')
 
 
 def unquote(token: Token) -> str:
@@ -117,9 +117,13 @@ class BuilderBase(Transformer[Token, Any]):
             return date.fromisoformat(str(token))
         except ValueError:
             raise BuildError(
-                Diagnostic(self._tspan(token), _("`{token}` is not a calendar date").format(
-                    token=token,
-                ), "YYYY-MM-DD")
+                Diagnostic(
+                    self._tspan(token),
+                    _("`{token}` is not a calendar date").format(
+                        token=token,
+                    ),
+                    "YYYY-MM-DD",
+                )
             ) from None
 
     def _check_digits(self, token: Token) -> None:
@@ -132,7 +136,9 @@ class BuilderBase(Transformer[Token, Any]):
                 Diagnostic(
                     self._tspan(token),
                     _("`{shown}` has more than {MAX_DIGITS} digits ({len_text} characters)").format(
-                        shown=shown, MAX_DIGITS=MAX_DIGITS, len_text=len(text),
+                        shown=shown,
+                        MAX_DIGITS=MAX_DIGITS,
+                        len_text=len(text),
                     ),
                     _("a shorter number"),
                 )

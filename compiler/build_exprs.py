@@ -20,17 +20,19 @@ from policyc.compiler.build_base import BuilderBase, unquote
 # How each boundary word and operator compares: the words from the one table (compiler/bounds.py,
 # 民法典 art. 1259), then the symbols.
 BOUND_OPS: dict[str, str] = {b.word: b.op for b in BOUNDS}
-BOUND_OPS.update({
-    ">=": "ge",
-    "≥": "ge",
-    ">": "gt",
-    "<=": "le",
-    "≤": "le",
-    "<": "lt",
-    "==": "eq",
-    "!=": "ne",
-    "≠": "ne",
-})
+BOUND_OPS.update(
+    {
+        ">=": "ge",
+        "≥": "ge",
+        ">": "gt",
+        "<=": "le",
+        "≤": "le",
+        "<": "lt",
+        "==": "eq",
+        "!=": "ne",
+        "≠": "ne",
+    }
+)
 
 ARITH_OPS = {"+": "+", "-": "-", "−": "-", "*": "×", "×": "×"}
 

@@ -215,21 +215,28 @@ def _user_key(fd: int, folder: Path) -> bytes:
     with os.fdopen(key_fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
-            raise Refused(_("{folder__KEY_FILE} is not this user's file").format(
-                folder__KEY_FILE=folder / _KEY_FILE,
-            ))
+            raise Refused(
+                _("{folder__KEY_FILE} is not this user's file").format(
+                    folder__KEY_FILE=folder / _KEY_FILE,
+                )
+            )
         if stat.S_IMODE(info.st_mode) & 0o077:
             raise Refused(
-                _("{folder__KEY_FILE} can be read by others (mode "
-                "{value:04o}, expected 0600)").format(
-                    folder__KEY_FILE=folder / _KEY_FILE, value=stat.S_IMODE(info.st_mode),
+                _(
+                    "{folder__KEY_FILE} can be read by others (mode {value:04o}, expected 0600)"
+                ).format(
+                    folder__KEY_FILE=folder / _KEY_FILE,
+                    value=stat.S_IMODE(info.st_mode),
                 )
             )
         key = handle.read(_KEY_BYTES + 1)
     if len(key) != _KEY_BYTES:
-        raise Refused(_("{folder__KEY_FILE} is not a key of {KEY_BYTES} bytes").format(
-            folder__KEY_FILE=folder / _KEY_FILE, KEY_BYTES=_KEY_BYTES,
-        ))
+        raise Refused(
+            _("{folder__KEY_FILE} is not a key of {KEY_BYTES} bytes").format(
+                folder__KEY_FILE=folder / _KEY_FILE,
+                KEY_BYTES=_KEY_BYTES,
+            )
+        )
     return key
 
 

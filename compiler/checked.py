@@ -51,7 +51,6 @@ FLOW_OF_KIND = {
 }
 
 
-
 def amount_flow(kind: str) -> str:
     """The flow of a rule's amount: its kind's, `paid` for a rule that names no kind, and ""
     for a kind that says none (the checker refuses such a kind beside a computed amount)."""
@@ -77,7 +76,8 @@ class Type:
             return _("a quantity in {value}").format(value=dims_text(self.dims))
         if self.kind == "keyed":
             return _("{dims_text_self_dims} by {enum}").format(
-                dims_text_self_dims=dims_text(self.dims), enum=self.enum,
+                dims_text_self_dims=dims_text(self.dims),
+                enum=self.enum,
             )
         if self.kind == "enum":
             return _("a member of {enum}").format(enum=self.enum)
@@ -181,7 +181,6 @@ class CheckedPolicy:
         return owners[0] if len(owners) == 1 else None
 
 
-
 def mul_dims(a: Dims, b: Dims) -> Dims:
     powers: dict[str, int] = dict(a)
     for base, power in b:
@@ -199,4 +198,3 @@ def constant(expr: n.Expr) -> Quantity | None:
     except MeasureError:
         return None  # an unknown measure: the checker reports it where it is written
     return None
-

@@ -380,8 +380,7 @@ class _Generator:
             places, rounding = ROUNDING_UNITS[unit.name], ROUNDING_MODES[mode.name]
             left, right = self.py(e.args[0]), self.py(e.args[1])
             return (
-                f"c.divide({left}, {right}, {places!r}, {rounding!r}, {render(e)!r}, "
-                f"{e.span.line})"
+                f"c.divide({left}, {right}, {places!r}, {rounding!r}, {render(e)!r}, {e.span.line})"
             )
         if e.func == "given":
             assert isinstance(e.args[0], n.Ref)

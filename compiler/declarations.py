@@ -23,15 +23,21 @@ class Declarations(ExprTypes):
         for decl in self.file.enums:
             labels = tuple(m.label for m in decl.members)
             if decl.name.text in self.enums:
-                self.error(decl.name.span, _("enum `{decl_name}` is declared twice").format(
-                    decl_name=decl.name.text,
-                ))
+                self.error(
+                    decl.name.span,
+                    _("enum `{decl_name}` is declared twice").format(
+                        decl_name=decl.name.text,
+                    ),
+                )
             for member in decl.members:
                 if labels.count(member.label) > 1:
-                    self.error(member.span,
+                    self.error(
+                        member.span,
                         _("`{member_label}` appears twice in `{decl_name}`").format(
-                            member_label=member.label, decl_name=decl.name.text,
-                        ))
+                            member_label=member.label,
+                            decl_name=decl.name.text,
+                        ),
+                    )
             self.enums[decl.name.text] = labels
             if decl.ordered:
                 self.ordered.add(decl.name.text)
@@ -46,9 +52,13 @@ class Declarations(ExprTypes):
             return (Type("series", measure.dims) if measure else UNKNOWN), measure
         if t.by:
             if t.by not in self.enums:
-                self.error(t.span, _("`{t_by}` is not an enum").format(
-                    t_by=t.by,
-                ), _("an enum declared with `enum`"))
+                self.error(
+                    t.span,
+                    _("`{t_by}` is not an enum").format(
+                        t_by=t.by,
+                    ),
+                    _("an enum declared with `enum`"),
+                )
                 return UNKNOWN, None
             measure = self.measure(t.name, t.span)
             return (Type("keyed", measure.dims, t.by) if measure else UNKNOWN), measure
@@ -74,18 +84,28 @@ class Declarations(ExprTypes):
         part_info, whole_info = self.inputs[decl.name.text], self.inputs.get(whole.text)
         if whole_info is None:
             hint = did_you_mean(whole.text, self.inputs)
-            self.error(whole.span, _("`part of {whole}`: no such input{hint}").format(
-                whole=whole.text, hint=hint,
-            ), _("an input"))
+            self.error(
+                whole.span,
+                _("`part of {whole}`: no such input{hint}").format(
+                    whole=whole.text,
+                    hint=hint,
+                ),
+                _("an input"),
+            )
         elif whole.text == decl.name.text:
-            self.error(whole.span, _("`{whole}` cannot be a part of itself").format(
-                whole=whole.text,
-            ))
+            self.error(
+                whole.span,
+                _("`{whole}` cannot be a part of itself").format(
+                    whole=whole.text,
+                ),
+            )
         elif part_info.type.kind != "quantity" or part_info.type != whole_info.type:
             self.error(
                 whole.span,
-                _("`{decl_name}` ({part_info_type_describe}) cannot be a part of "
-                "`{whole}` ({whole_info_type_describe})").format(
+                _(
+                    "`{decl_name}` ({part_info_type_describe}) cannot be a part of "
+                    "`{whole}` ({whole_info_type_describe})"
+                ).format(
                     decl_name=decl.name.text,
                     part_info_type_describe=part_info.type.describe(),
                     whole=whole.text,
@@ -120,9 +140,12 @@ class Declarations(ExprTypes):
                     self.tables[decl.name.text] = decl
                 continue
             if decl.by.text not in self.enums:
-                self.error(decl.by.span, _("`{decl_by}` is not an enum").format(
-                    decl_by=decl.by.text,
-                ))
+                self.error(
+                    decl.by.span,
+                    _("`{decl_by}` is not an enum").format(
+                        decl_by=decl.by.text,
+                    ),
+                )
                 continue
             members = self.enums[decl.by.text]
             dims: Dims | None = None
@@ -132,7 +155,8 @@ class Declarations(ExprTypes):
                     self.error(
                         value.span,
                         _("`{label}` is not a member of `{decl_by}`").format(
-                            label=label, decl_by=decl.by.text,
+                            label=label,
+                            decl_by=decl.by.text,
                         ),
                         " / ".join(members),
                     )
@@ -146,9 +170,11 @@ class Declarations(ExprTypes):
             missing = [m for m in members if m not in {label for label, _ in decl.rows}]
             if missing:
                 self.error(
-                    decl.span, _("table `{decl_name}` has no row for {join_missing}").format(
-                        decl_name=decl.name.text, join_missing=', '.join(missing),
-                    )
+                    decl.span,
+                    _("table `{decl_name}` has no row for {join_missing}").format(
+                        decl_name=decl.name.text,
+                        join_missing=", ".join(missing),
+                    ),
                 )
             self.tables[decl.name.text] = decl
             self.table_types[decl.name.text] = (
@@ -159,13 +185,19 @@ class Declarations(ExprTypes):
         for decl in self.file.readings:
             options = [o.name for o in decl.options]
             if decl.name.text in self.readings:
-                self.error(decl.name.span, _("reading `{decl_name}` is declared twice").format(
-                    decl_name=decl.name.text,
-                ))
+                self.error(
+                    decl.name.span,
+                    _("reading `{decl_name}` is declared twice").format(
+                        decl_name=decl.name.text,
+                    ),
+                )
             if len(set(options)) != len(options):
-                self.error(decl.span, _("reading `{decl_name}` repeats an option").format(
-                    decl_name=decl.name.text,
-                ))
+                self.error(
+                    decl.span,
+                    _("reading `{decl_name}` repeats an option").format(
+                        decl_name=decl.name.text,
+                    ),
+                )
             if len(options) < 2:
                 self.error(decl.span, _("a reading needs at least two options to choose between"))
             if decl.take.text not in options:
@@ -187,8 +219,9 @@ class Declarations(ExprTypes):
                 continue
             value = self.type_of(target.value)
             if value is not UNKNOWN and value.kind != "quantity":
-                self.error(target.value.span, _("a target is a quantity"), _("a number with its "
-                    "measure"))
+                self.error(
+                    target.value.span, _("a target is a quantity"), _("a number with its measure")
+                )
                 continue
             if target.tolerance is not None and self.type_of(target.tolerance) != value:
                 self.error(target.tolerance.span, _("the tolerance must have the target's measure"))
@@ -211,9 +244,10 @@ class Declarations(ExprTypes):
         for procedure in self.file.procedures:
             if procedure.name.text in self.procedures:
                 self.error(
-                    procedure.name.span, _("procedure `{procedure_name}` is declared twice").format(
+                    procedure.name.span,
+                    _("procedure `{procedure_name}` is declared twice").format(
                         procedure_name=procedure.name.text,
-                    )
+                    ),
                 )
             self.procedures[procedure.name.text] = procedure
 
@@ -233,7 +267,6 @@ class Declarations(ExprTypes):
         self.member_scope -= per_member
         if per_member:
             self.member_defines.add(name)
-
 
     def check_decide_period(self, define: n.Define) -> None:
         """`decide … per 月` / `per 年`, checked as a rule's `amount … per` is, by the one

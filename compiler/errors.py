@@ -139,5 +139,3 @@ def render_all(
     if more:
         shown.append(more)
     return "\n".join(shown)
-
-

@@ -45,6 +45,7 @@ class ExprTypes(CheckerBase):
                 span, str(exc), _("a measure such as 元, 万元, 人, 单, 月, 元/人, or an enum")
             )
             return None
+
     def _call_or_duration(self, expr: n.Call) -> Type:
         if expr.func in amount_checks.DURATION_FUNCS:
             return amount_checks.type_duration(self, expr)
@@ -67,17 +68,25 @@ class ExprTypes(CheckerBase):
     def expect(self, expr: n.Expr, want: Type, words: str) -> Type:
         got = self.type_of(expr)
         if got is not UNKNOWN and got != want:
-            self.error(expr.span, _("expected {words} here, not {got_describe}").format(
-                words=words, got_describe=got.describe(),
-            ), want.describe())
+            self.error(
+                expr.span,
+                _("expected {words} here, not {got_describe}").format(
+                    words=words,
+                    got_describe=got.describe(),
+                ),
+                want.describe(),
+            )
         return got
 
     def type_of(self, expr: n.Expr) -> Type:
         typer = _TYPERS.get(type(expr))
         if typer is None:
-            self.error(expr.span, _("{type_expr____name} cannot stand here").format(
-                type_expr____name=type(expr).__name__,
-            ))
+            self.error(
+                expr.span,
+                _("{type_expr____name} cannot stand here").format(
+                    type_expr____name=type(expr).__name__,
+                ),
+            )
             return UNKNOWN
         return typer(self, expr)
 
@@ -109,9 +118,12 @@ class ExprTypes(CheckerBase):
         if len(owners) > 1:
             self.error(
                 expr.span,
-                _("`{expr_name}` is a member of {and_join_owners}: "
-                "rename one so that a bare name says which").format(
-                    expr_name=expr.name, and_join_owners=_(" and ").join(owners),
+                _(
+                    "`{expr_name}` is a member of {and_join_owners}: "
+                    "rename one so that a bare name says which"
+                ).format(
+                    expr_name=expr.name,
+                    and_join_owners=_(" and ").join(owners),
                 ),
             )
             return UNKNOWN
@@ -129,21 +141,30 @@ class ExprTypes(CheckerBase):
     def _call(self, expr: n.Call) -> Type:
         args = [self.type_of(a) for a in expr.args]
         if expr.func not in BUILTINS:
-            self.error(expr.span, _("unknown function `{expr_func}`").format(
-                expr_func=expr.func,
-            ), ", ".join(sorted(BUILTINS)))
+            self.error(
+                expr.span,
+                _("unknown function `{expr_func}`").format(
+                    expr_func=expr.func,
+                ),
+                ", ".join(sorted(BUILTINS)),
+            )
             return UNKNOWN
         arity = ARITY[expr.func]
         if len(args) != arity:
-            self.error(expr.span,
+            self.error(
+                expr.span,
                 _("`{expr_func}` takes {arity} argument(s), not {len_args}").format(
-                    expr_func=expr.func, arity=arity, len_args=len(args),
-                ))
+                    expr_func=expr.func,
+                    arity=arity,
+                    len_args=len(args),
+                ),
+            )
             return UNKNOWN
         if expr.func in ("on_date", "valid_until"):
             if expr.func == "valid_until" and self.valid_until is None:
-                self.error(expr.span, _("`valid_until()` needs a `valid from … for …` in the "
-                    "header"))
+                self.error(
+                    expr.span, _("`valid_until()` needs a `valid from … for …` in the header")
+                )
             return DATE
         if expr.func == "longest_run":
             if args[0].kind != "boolseries":
@@ -166,21 +187,30 @@ class ExprTypes(CheckerBase):
         if expr.func == "total":
             if args[0].kind != "keyed":
                 self.error(
-                    expr.args[0].span, _("`total` adds up a tally or a table"), _("a value by an "
-                        "enum")
+                    expr.args[0].span,
+                    _("`total` adds up a tally or a table"),
+                    _("a value by an enum"),
                 )
                 return UNKNOWN
             return Type("quantity", args[0].dims)
-        result = self.same(expr, args[0], args[1], _("`{expr_func}` of").format(
-            expr_func=expr.func,
-        ))
+        result = self.same(
+            expr,
+            args[0],
+            args[1],
+            _("`{expr_func}` of").format(
+                expr_func=expr.func,
+            ),
+        )
         if result.kind == "enum":
             if result.enum not in self.ordered:
                 self.error(
                     expr.span,
-                    _("`{expr_func}` needs an ordered enum; declare "
-                    "`enum {result_enum} ordered {{ … }}`").format(
-                        expr_func=expr.func, result_enum=result.enum,
+                    _(
+                        "`{expr_func}` needs an ordered enum; declare "
+                        "`enum {result_enum} ordered {{ … }}`"
+                    ).format(
+                        expr_func=expr.func,
+                        result_enum=result.enum,
                     ),
                 )
             self.special[expr] = f"enum:{result.enum}"
@@ -192,9 +222,12 @@ class ExprTypes(CheckerBase):
         if left != right:
             self.error(
                 expr.span,
-                _("{what} {left_describe} and {right_describe}: they do not "
-                "have the same measure").format(
-                    what=what, left_describe=left.describe(), right_describe=right.describe(),
+                _(
+                    "{what} {left_describe} and {right_describe}: they do not have the same measure"
+                ).format(
+                    what=what,
+                    left_describe=left.describe(),
+                    right_describe=right.describe(),
                 ),
             )
             return UNKNOWN
@@ -209,9 +242,12 @@ class ExprTypes(CheckerBase):
             if keyed is UNKNOWN and expr.key in self.inputs:
                 self.used_inputs.add(expr.key)  # read, by a table reported where it is declared
             if keyed is not UNKNOWN:
-                self.error(expr.span, _("`{expr_name}` is not a table or a tally").format(
-                    expr_name=expr.name,
-                ))
+                self.error(
+                    expr.span,
+                    _("`{expr_name}` is not a table or a tally").format(
+                        expr_name=expr.name,
+                    ),
+                )
             return UNKNOWN
         members = self.enums.get(keyed.enum, ())
         if expr.key not in members and (expr.key in self.inputs or expr.key in self.defines):
@@ -224,21 +260,26 @@ class ExprTypes(CheckerBase):
                         "`{expr_name}` is by `{keyed_enum}`; `{expr_key}` is {key_describe}, "
                         "not a member of `{keyed_enum}`"
                     ).format(
-                        expr_name=expr.name, keyed_enum=keyed.enum, expr_key=expr.key,
+                        expr_name=expr.name,
+                        keyed_enum=keyed.enum,
+                        expr_key=expr.key,
                         key_describe=key.describe(),
                     ),
                     _("a member ({members}) or an input of `{keyed_enum}`").format(
-                        members=" / ".join(members), keyed_enum=keyed.enum,
+                        members=" / ".join(members),
+                        keyed_enum=keyed.enum,
                     ),
                 )
         elif expr.key not in members:
             self.error(
                 expr.span,
                 _("`{expr_key}` is not a member of `{keyed_enum}`").format(
-                    expr_key=expr.key, keyed_enum=keyed.enum,
+                    expr_key=expr.key,
+                    keyed_enum=keyed.enum,
                 ),
                 _("a member ({members}) or an input of `{keyed_enum}`").format(
-                    members=" / ".join(members), keyed_enum=keyed.enum,
+                    members=" / ".join(members),
+                    keyed_enum=keyed.enum,
                 ),
             )
         return Type("quantity", keyed.dims)
@@ -247,14 +288,18 @@ class ExprTypes(CheckerBase):
         self.tested_readings.setdefault(expr.reading, expr.span)
         decl = self.readings.get(expr.reading)
         if decl is None:
-            self.error(expr.span, _("unknown reading `{expr_reading}`").format(
-                expr_reading=expr.reading,
-            ))
+            self.error(
+                expr.span,
+                _("unknown reading `{expr_reading}`").format(
+                    expr_reading=expr.reading,
+                ),
+            )
         elif expr.option not in [o.name for o in decl.options]:
             self.error(
                 expr.span,
                 _("`{expr_option}` is not an option of reading `{expr_reading}`").format(
-                    expr_option=expr.option, expr_reading=expr.reading,
+                    expr_option=expr.option,
+                    expr_reading=expr.reading,
                 ),
                 " / ".join(o.name for o in decl.options),
             )
@@ -273,11 +318,13 @@ class ExprTypes(CheckerBase):
             if "date" in (left.kind, right.kind):
                 what = (
                     _("add {left_describe} and {right_describe}").format(
-                        left_describe=left.describe(), right_describe=right.describe(),
+                        left_describe=left.describe(),
+                        right_describe=right.describe(),
                     )
                     if expr.op == "+"
                     else _("subtract {right_describe} from {left_describe}").format(
-                        right_describe=right.describe(), left_describe=left.describe(),
+                        right_describe=right.describe(),
+                        left_describe=left.describe(),
                     )
                 )
                 self.error(
@@ -285,16 +332,19 @@ class ExprTypes(CheckerBase):
                     _("cannot {what}: dates are compared, not added or subtracted").format(
                         what=what,
                     ),
-                    _("two dates compared (`开设日期 <= on_date()`), the time between them "
-                    "counted (`months_between(开设日期, on_date()) 满 6 月`, `years_between`), "
-                    "or years counted with `schedule from DATE`"),
+                    _(
+                        "two dates compared (`开设日期 <= on_date()`), the time between them "
+                        "counted (`months_between(开设日期, on_date()) 满 6 月`, `years_between`), "
+                        "or years counted with `schedule from DATE`"
+                    ),
                 )
                 return UNKNOWN
             if not {left.kind, right.kind} <= {"quantity", "keyed"}:
                 self.error(
                     expr.span,
                     _("cannot add or subtract {left_describe} and {right_describe}").format(
-                        left_describe=left.describe(), right_describe=right.describe(),
+                        left_describe=left.describe(),
+                        right_describe=right.describe(),
                     ),
                     _("two quantities of one measure"),
                 )
@@ -309,16 +359,21 @@ class ExprTypes(CheckerBase):
                 right.kind,
             )
         ):
-            self.error(expr.span, _("cannot multiply {left_describe} by {right_describe}").format(
-                left_describe=left.describe(), right_describe=right.describe(),
-            ))
+            self.error(
+                expr.span,
+                _("cannot multiply {left_describe} by {right_describe}").format(
+                    left_describe=left.describe(),
+                    right_describe=right.describe(),
+                ),
+            )
             return UNKNOWN
         if left.kind == right.kind == "keyed" and left.enum != right.enum:
             self.error(
                 expr.span,
-                    _("cannot multiply a value by {left_enum} with one by {right_enum}").format(
-                        left_enum=left.enum, right_enum=right.enum,
-                    )
+                _("cannot multiply a value by {left_enum} with one by {right_enum}").format(
+                    left_enum=left.enum,
+                    right_enum=right.enum,
+                ),
             )
             return UNKNOWN
         enum = left.enum or right.enum
@@ -330,14 +385,17 @@ class ExprTypes(CheckerBase):
         if ratio is not UNKNOWN and ratio != Type("quantity", ()):
             self.error(
                 expr.ratio.span,
-                    _("`of` needs a percentage on its left, not {ratio_describe}").format(
-                        ratio_describe=ratio.describe(),
-                    )
+                _("`of` needs a percentage on its left, not {ratio_describe}").format(
+                    ratio_describe=ratio.describe(),
+                ),
             )
         if base is not UNKNOWN and base.kind not in ("quantity", "keyed"):
-            self.error(expr.base.span, _("`of` applies to a quantity, not {base_describe}").format(
-                base_describe=base.describe(),
-            ))
+            self.error(
+                expr.base.span,
+                _("`of` applies to a quantity, not {base_describe}").format(
+                    base_describe=base.describe(),
+                ),
+            )
             return UNKNOWN
         return base
 
@@ -350,9 +408,12 @@ class ExprTypes(CheckerBase):
             if expr.op not in ("eq", "ne") and left.enum not in self.ordered:
                 self.error(
                     expr.span,
-                    _("`{left_enum}` is not ordered, so `{expr_word}` has no "
-                    "meaning; declare `enum {left_enum} ordered {{ … }}`").format(
-                        left_enum=left.enum, expr_word=expr.word,
+                    _(
+                        "`{left_enum}` is not ordered, so `{expr_word}` has no "
+                        "meaning; declare `enum {left_enum} ordered {{ … }}`"
+                    ).format(
+                        left_enum=left.enum,
+                        expr_word=expr.word,
                     ),
                 )
             self.special[expr] = f"enum:{left.enum}"
@@ -377,17 +438,20 @@ class ExprTypes(CheckerBase):
         if subject is UNKNOWN:
             return BOOL
         if subject.kind != "enum":
-            self.error(expr.span,
+            self.error(
+                expr.span,
                 _("`is`/`in` test a member of an enum, not {subject_describe}").format(
                     subject_describe=subject.describe(),
-                ))
+                ),
+            )
             return BOOL
         for member in members:
             if member not in self.enums[subject.enum]:
                 self.error(
                     expr.span,
                     _("`{member}` is not a member of `{subject_enum}`").format(
-                        member=member, subject_enum=subject.enum,
+                        member=member,
+                        subject_enum=subject.enum,
                     ),
                     " / ".join(self.enums[subject.enum]),
                 )
@@ -420,15 +484,19 @@ class ExprTypes(CheckerBase):
             )
             subject = UNKNOWN
         if expr.mode in ("highest_new", "each_new") and expr.prior is None:
-            self.error(expr.span,
+            self.error(
+                expr.span,
                 _("`{expr_mode}` compares with an earlier best: add `since …`").format(
                     expr_mode=expr.mode,
-                ))
+                ),
+            )
         if expr.prior is not None:
             if expr.mode in ("highest", "each"):
                 self.error(
-                    expr.prior.span, _("`since` belongs to highest_new or each_new, not "
-                        "{expr_mode}").format(expr_mode=expr.mode)
+                    expr.prior.span,
+                    _("`since` belongs to highest_new or each_new, not {expr_mode}").format(
+                        expr_mode=expr.mode
+                    ),
                 )
             self.same(expr.prior, subject, self.type_of(expr.prior), _("`since` compares"))
         result: Type | None = None

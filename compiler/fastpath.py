@@ -431,8 +431,7 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
         return None
     try:
         whens = [
-            (fast.py(w), failed(w), _gated(fast, w), _three_valued(fast, w))
-            for w in rule.whens
+            (fast.py(w), failed(w), _gated(fast, w), _three_valued(fast, w)) for w in rule.whens
         ]
         amount = rule.amount if isinstance(rule.amount, n.Expr) else None
         cap = rule.cap.amount if amount is not None and rule.cap else None

@@ -458,9 +458,9 @@ def check_per(checker: Any, word: n.Name, expr: n.Expr | None, decision: bool) -
         checker.error(
             ref.span,
             message,
-            _(
-                "declare `input {name}: … per 年 flow` if the document spreads it by month"
-            ).format(name=name),
+            _("declare `input {name}: … per 年 flow` if the document spreads it by month").format(
+                name=name
+            ),
         )
 
 
@@ -491,9 +491,7 @@ def warn_periodless(checker: Any, rule: n.Rule) -> None:
     )
 
 
-def _monthly_read(
-    checker: Any, exprs: list[n.Expr], seen: set[str]
-) -> tuple[str, str] | None:
+def _monthly_read(checker: Any, exprs: list[n.Expr], seen: set[str]) -> tuple[str, str] | None:
     """(the first monthly input read for the evaluated period, the define it is read through
     or ""), or None."""
     period_of = checker.people.period_of

@@ -38,9 +38,9 @@ class HeaderChecks(ReceivedText):
         if header.valid_end < header.valid_from:
             self.error(
                 header.span,
-                _("the validity ends ({value}) before it begins "
-                "({value2})").format(
-                    value=header.valid_end.isoformat(), value2=header.valid_from.isoformat(),
+                _("the validity ends ({value}) before it begins ({value2})").format(
+                    value=header.valid_end.isoformat(),
+                    value2=header.valid_from.isoformat(),
                 ),
                 _("an end date on or after the start date"),
             )
@@ -60,9 +60,13 @@ class HeaderChecks(ReceivedText):
                 raise MeasureError(_("validity is counted in whole months or years"))
             return period_last_day(start, months=int(months), counting=counting)
         except MeasureError as exc:
-            self.error(header.valid_for.span, _("validity period: {exc}").format(
-                exc=exc,
-            ), _("a number of 年 or 月"))
+            self.error(
+                header.valid_for.span,
+                _("validity period: {exc}").format(
+                    exc=exc,
+                ),
+                _("a number of 年 or 月"),
+            )
         except OverflowError:
             self.error(
                 header.valid_for.span,
@@ -70,9 +74,13 @@ class HeaderChecks(ReceivedText):
             )
         except ValueError:
             span = counted.span if counted else header.span
-            self.error(span, _("unknown counting `{counting}`").format(
-                counting=counting,
-            ), _("from_start_day or from_next_day"))
+            self.error(
+                span,
+                _("unknown counting `{counting}`").format(
+                    counting=counting,
+                ),
+                _("from_start_day or from_next_day"),
+            )
         return None
 
     def check_valid_reading(self, header: n.Header) -> None:
@@ -83,9 +91,13 @@ class HeaderChecks(ReceivedText):
             return
         decl = self.readings.get(name.text)
         if decl is None:
-            self.error(name.span, _("unknown reading `{name}`").format(
-                name=name.text,
-            ), _("a declared reading"))
+            self.error(
+                name.span,
+                _("unknown reading `{name}`").format(
+                    name=name.text,
+                ),
+                _("a declared reading"),
+            )
             return
         if header.valid_from is None or header.valid_for is None:
             self.error(name.span, _("`valid by reading` needs `valid from DATE for LENGTH`"))
@@ -97,14 +109,18 @@ class HeaderChecks(ReceivedText):
                 self.error(
                     valid.option.span,
                     _("`{valid_option}` is not an option of reading `{name}`").format(
-                        valid_option=valid.option.text, name=name.text,
+                        valid_option=valid.option.text,
+                        name=name.text,
                     ),
                     " / ".join(options),
                 )
             elif given.count(valid.option.text) > 1:
-                self.error(valid.option.span, _("option `{valid_option}` is given twice").format(
-                    valid_option=valid.option.text,
-                ))
+                self.error(
+                    valid.option.span,
+                    _("option `{valid_option}` is given twice").format(
+                        valid_option=valid.option.text,
+                    ),
+                )
             last = self.last_day(header, valid.start, valid.counting)
             self.validity_options[valid.option.text] = (valid.start, last)
         missing = [o for o in options if o not in given]
@@ -112,7 +128,8 @@ class HeaderChecks(ReceivedText):
             self.error(
                 name.span,
                 _("`valid by reading {name}` says nothing of option(s) {join_missing}").format(
-                    name=name.text, join_missing=', '.join(missing),
+                    name=name.text,
+                    join_missing=", ".join(missing),
                 ),
                 _("one line per option: `OPTION: from DATE counting from_start_day`"),
             )
@@ -120,8 +137,10 @@ class HeaderChecks(ReceivedText):
         if taken is not None and taken != (header.valid_from, self.valid_until):
             self.error(
                 name.span,
-                _("reading `{name}` takes `{decl_take}`, whose validity differs from "
-                "the `valid from` line").format(name=name.text, decl_take=decl.take.text),
+                _(
+                    "reading `{name}` takes `{decl_take}`, whose validity differs from "
+                    "the `valid from` line"
+                ).format(name=name.text, decl_take=decl.take.text),
                 _("the `valid from … counting …` line to say what the option taken says"),
             )
         self.validity_reading = name.text
@@ -145,10 +164,13 @@ class HeaderChecks(ReceivedText):
             elif not decl.documentary and not tested:
                 self.error(
                     decl.name.span,
-                    _("reading `{name}` changes nothing: no expression tests `reading {name} "
-                    "is …` and the validity does not follow it").format(name=name),
-                    _("a test of it in the rules it reaches, or `reading {name} documentary "
+                    _(
+                        "reading `{name}` changes nothing: no expression tests `reading {name} "
+                        "is …` and the validity does not follow it"
+                    ).format(name=name),
+                    _(
+                        "a test of it in the rules it reaches, or `reading {name} documentary "
                         "{{ … }}`"
-                    " when the choice is written into the rules themselves").format(name=name),
+                        " when the choice is written into the rules themselves"
+                    ).format(name=name),
                 )
-

@@ -322,8 +322,10 @@ class _UnknownBound:
         includes = _("includes the number") if bound.includes else _("excludes the number")
         return Diagnostic(
             Span(filename, line, column, line, column + len(self.word)),
-            _("`{word}` is not a boundary word policyc knows: did you mean `{nearest}` "
-              "({includes})?").format(word=self.word, nearest=self.nearest, includes=includes),
+            _(
+                "`{word}` is not a boundary word policyc knows: did you mean `{nearest}` "
+                "({includes})?"
+            ).format(word=self.word, nearest=self.nearest, includes=includes),
             _("a boundary word: {words}").format(words=_bound_words()),
         )
 

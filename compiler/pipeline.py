@@ -160,23 +160,34 @@ def read_source(path: Path) -> str:
     try:
         return read_text(path)
     except IsADirectoryError:
-        raise InputError(_("{path}: is a folder, expected a policy file").format(
-            path=path,
-        )) from None
+        raise InputError(
+            _("{path}: is a folder, expected a policy file").format(
+                path=path,
+            )
+        ) from None
     except FileNotFoundError:
         raise InputError(_("{path}: no such file").format(path=path)) from None
     except UnicodeDecodeError as exc:
-        raise InputError(_("{path}: not UTF-8 text (byte {exc_start})").format(
-            path=path, exc_start=exc.start,
-        )) from None
+        raise InputError(
+            _("{path}: not UTF-8 text (byte {exc_start})").format(
+                path=path,
+                exc_start=exc.start,
+            )
+        ) from None
     except OSError as exc:
-        raise InputError(_("{path}: cannot read ({exc_strerror})").format(
-            path=path, exc_strerror=exc.strerror,
-        )) from None
+        raise InputError(
+            _("{path}: cannot read ({exc_strerror})").format(
+                path=path,
+                exc_strerror=exc.strerror,
+            )
+        ) from None
     except ValueError as exc:  # a NUL in the path
-        raise InputError(_("{path!r}: not a usable file name ({exc})").format(
-            path=path, exc=exc,
-        )) from None
+        raise InputError(
+            _("{path!r}: not a usable file name ({exc})").format(
+                path=path,
+                exc=exc,
+            )
+        ) from None
 
 
 def refuse_control_characters(path: Path) -> None:
@@ -185,9 +196,13 @@ def refuse_control_characters(path: Path) -> None:
     if found is not None:
         index, char = found
         raise InputError(
-            _("{str_path!r}: the file name contains the control character U+{ord_char:04X} "
-            "at position {index_1}; rename the file (names of policy files are plain text)").format(
-                str_path=str(path), ord_char=ord(char), index_1=index + 1,
+            _(
+                "{str_path!r}: the file name contains the control character U+{ord_char:04X} "
+                "at position {index_1}; rename the file (names of policy files are plain text)"
+            ).format(
+                str_path=str(path),
+                ord_char=ord(char),
+                index_1=index + 1,
             )
         )
 

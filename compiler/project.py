@@ -80,28 +80,36 @@ def named_file(policy_path: Path, written: str, what: str) -> Path:
     if "\x00" in written:
         raise PathRefused(
             _("`{what}` names a file with a NUL character in it; expected {allowed}").format(
-                what=what, allowed=allowed,
-            ))
+                what=what,
+                allowed=allowed,
+            )
+        )
     if (
         PurePosixPath(written).is_absolute()
         or PureWindowsPath(written).is_absolute()
         or (PureWindowsPath(written).drive)
     ):
-        raise PathRefused(_("`{what}` names an absolute path; expected {allowed}").format(
-            what=what, allowed=allowed,
-        ))
+        raise PathRefused(
+            _("`{what}` names an absolute path; expected {allowed}").format(
+                what=what,
+                allowed=allowed,
+            )
+        )
     root = project_root(policy_path)
     try:
         target = (Path(os.path.abspath(policy_path)).parent / written).resolve()
     except (OSError, RuntimeError):  # a loop of symbolic links
         raise PathRefused(
             _("`{what}` names a file that cannot be resolved; expected {allowed}").format(
-                what=what, allowed=allowed,
+                what=what,
+                allowed=allowed,
             )
         ) from None
     if not target.is_relative_to(root):
         raise PathRefused(
-            _("`{what}` names a file outside the policy's project `{root}`; expected {allowed}, "
-            "or give the project with --root DIR").format(what=what, root=root, allowed=allowed)
+            _(
+                "`{what}` names a file outside the policy's project `{root}`; expected {allowed}, "
+                "or give the project with --root DIR"
+            ).format(what=what, root=root, allowed=allowed)
         )
     return target

@@ -65,10 +65,9 @@ class ReceivedText(CheckerBase):
         except (OSError, ValueError) as exc:  # ValueError: not UTF-8
             self.error(
                 header.span,
-                _("cannot read the unit registry `{header_registry_file}`: "
-                "{value}").format(
+                _("cannot read the unit registry `{header_registry_file}`: {value}").format(
                     header_registry_file=header.registry_file,
-                    value=getattr(exc, 'strerror', None) or exc,
+                    value=getattr(exc, "strerror", None) or exc,
                 ),
             )
         except PolicyError as exc:
@@ -85,17 +84,22 @@ class ReceivedText(CheckerBase):
             lines = read_text(path).splitlines()
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, or not UTF-8
             why = getattr(exc, "strerror", None) or exc
-            self.error(header.span,
+            self.error(
+                header.span,
                 _("cannot read the source text `{header_source_file}`: {why}").format(
-                    header_source_file=header.source_file, why=why,
-                ))
+                    header_source_file=header.source_file,
+                    why=why,
+                ),
+            )
             return
         first, last = header.source_first_line, header.source_last_line
         if not 1 <= first <= last <= len(lines):
             self.error(
                 header.span,
                 _("source lines {first} to {last} are outside the file ({len_lines} lines)").format(
-                    first=first, last=last, len_lines=len(lines),
+                    first=first,
+                    last=last,
+                    len_lines=len(lines),
                 ),
             )
             return
@@ -134,17 +138,22 @@ class ReceivedText(CheckerBase):
             if repair.line not in lines:
                 self.error(
                     repair.span,
-                    _("repair `{repair_name}`: line {repair_line} is "
-                    "outside the document's source lines").format(
-                        repair_name=repair.name.text, repair_line=repair.line,
+                    _(
+                        "repair `{repair_name}`: line {repair_line} is "
+                        "outside the document's source lines"
+                    ).format(
+                        repair_name=repair.name.text,
+                        repair_line=repair.line,
                     ),
                 )
             elif re.sub(r"\s+", "", repair.received) not in re.sub(r"\s+", "", lines[repair.line]):
                 self.error(
                     repair.span,
-                    _("repair `{repair_name}`: line {repair_line} does not "
-                    "contain the text given as received").format(
-                        repair_name=repair.name.text, repair_line=repair.line,
+                    _(
+                        "repair `{repair_name}`: line {repair_line} does not "
+                        "contain the text given as received"
+                    ).format(
+                        repair_name=repair.name.text,
+                        repair_line=repair.line,
                     ),
                 )
-

@@ -29,21 +29,27 @@ class Registry:
             owner = self._lookup.get(written.text)
             if owner is not None and owner != name:
                 what = (
-                    _("an alias of") if written is not decl.name else _("already the name or an "
-                        "alias of")
+                    _("an alias of")
+                    if written is not decl.name
+                    else _("already the name or an alias of")
                 )
                 diagnostics.append(
                     Diagnostic(
                         written.span,
-                        _("`{written}` is {what} `{owner}` too; "
-                        "a name may stand for one unit only").format(
-                            written=written.text, what=what, owner=owner,
+                        _(
+                            "`{written}` is {what} `{owner}` too; "
+                            "a name may stand for one unit only"
+                        ).format(
+                            written=written.text,
+                            what=what,
+                            owner=owner,
                         ),
                     )
                 )
         if name in self.units:
-            diagnostics.append(Diagnostic(decl.name.span,
-                _("unit `{name}` is declared twice").format(name=name)))
+            diagnostics.append(
+                Diagnostic(decl.name.span, _("unit `{name}` is declared twice").format(name=name))
+            )
             return
         self.units[name] = Unit(
             name, decl.full_name, tuple(a.text for a in decl.aliases), decl.kind, decl.span.file

@@ -38,16 +38,22 @@ class RuleChecks(Declarations, ReceivedText):
             for name in (*section.leads, *section.responsible):
                 self.registry.check_name(name, self.diagnostics)
             for reference in section.refers:
-                self.references.append((_("section {section_number}").format(
-                    section_number=section.number,
-                ), reference))
+                self.references.append(
+                    (
+                        _("section {section_number}").format(
+                            section_number=section.number,
+                        ),
+                        reference,
+                    )
+                )
         for clause in self.file.all_clauses():
             key = f"{clause.kind} {clause.ident}"
             if key in seen_numbers:
                 self.error(
                     clause.span,
                     _("{key} appears twice (first at line {seen_numbers_key__line})").format(
-                        key=key, seen_numbers_key__line=seen_numbers[key].line,
+                        key=key,
+                        seen_numbers_key__line=seen_numbers[key].line,
                     ),
                 )
             seen_numbers[key] = clause.span
@@ -61,7 +67,7 @@ class RuleChecks(Declarations, ReceivedText):
                     _("clause {clause_number} quotes no original text").format(
                         clause_number=clause.number,
                     ),
-                    _("`quote \"…\"` with the sentence as received"),
+                    _('`quote "…"` with the sentence as received'),
                 )
             for quote in clause.quotes:
                 self.check_quote(quote)
@@ -75,9 +81,9 @@ class RuleChecks(Declarations, ReceivedText):
             if rule.name.text in seen_rules:
                 self.error(
                     rule.name.span,
-                    _("rule `{rule_name}` is declared twice "
-                    "(first at line {value})").format(
-                        rule_name=rule.name.text, value=seen_rules[rule.name.text].line,
+                    _("rule `{rule_name}` is declared twice (first at line {value})").format(
+                        rule_name=rule.name.text,
+                        value=seen_rules[rule.name.text].line,
                     ),
                 )
             seen_rules[rule.name.text] = rule.name.span
@@ -96,9 +102,14 @@ class RuleChecks(Declarations, ReceivedText):
                     _("a procedure declared with `procedure NAME { step … }`"),
                 )
         for reference in rule.refers:
-            self.references.append((_("rule {rule_name}").format(
-                rule_name=rule.name.text,
-            ), reference))
+            self.references.append(
+                (
+                    _("rule {rule_name}").format(
+                        rule_name=rule.name.text,
+                    ),
+                    reference,
+                )
+            )
         for reading in rule.readings:
             if reading.text not in self.readings:
                 self.error(
@@ -148,10 +159,13 @@ class RuleChecks(Declarations, ReceivedText):
                 words = "、".join(f"{k} ({v})" for k, v in FLOW_OF_KIND.items())
                 self.error(
                     rule.amount.span,
-                    _("rule `{rule_name}` computes an amount, but its kind `{rule_kind}` does "
-                    "not say whether it is paid to the applicant, waived, or payable by the "
-                    "applicant, so it cannot be totalled").format(
-                        rule_name=rule.name.text, rule_kind=rule.kind,
+                    _(
+                        "rule `{rule_name}` computes an amount, but its kind `{rule_kind}` does "
+                        "not say whether it is paid to the applicant, waived, or payable by the "
+                        "applicant, so it cannot be totalled"
+                    ).format(
+                        rule_name=rule.name.text,
+                        rule_kind=rule.kind,
                     ),
                     _("a kind that does: {words}").format(words=words),
                 )
@@ -186,4 +200,3 @@ class RuleChecks(Declarations, ReceivedText):
         self.roundings = amount_checks.check_roundings(self)
         self.shared_caps = amount_checks.check_shared_caps(self)
         scope_checks.check_scopes(self)
-

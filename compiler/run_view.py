@@ -334,8 +334,13 @@ def view_of(checked: CheckedPolicy) -> RunView:
         },
         dict(checked.enums),
         PeopleView(
-            people.group, people.roles, people.member_inputs, people.periods, people.flows,
-            people.defaults, people.rule_periods,
+            people.group,
+            people.roles,
+            people.member_inputs,
+            people.periods,
+            people.flows,
+            people.defaults,
+            people.rule_periods,
         ),
         dict(checked.parts),
         dict(checked.roundings),
@@ -357,8 +362,9 @@ def view_of(checked: CheckedPolicy) -> RunView:
             *(name for name, define in checked.defines.items() if define.decided),
         ),
         {
-            f"{p.kind} {p.ident}" if isinstance(p, n.Clause) else f"section {p.number}":
-                part_heading(p, alone=True)
+            f"{p.kind} {p.ident}"
+            if isinstance(p, n.Clause)
+            else f"section {p.number}": part_heading(p, alone=True)
             for p in parts
         },
     )

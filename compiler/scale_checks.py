@@ -49,10 +49,12 @@ def type_progressive(checker: Any, expr: n.Progressive) -> Type:
             checker.same(band.threshold.value, base, edge, "a band's edge and the base are")
         this = checker.type_of(band.rate)
         if this is not UNKNOWN and this.kind != "quantity":
-            checker.error(band.rate.span,
+            checker.error(
+                band.rate.span,
                 _("a band's rate is a quantity, not {this_describe}").format(
                     this_describe=this.describe(),
-                ))
+                ),
+            )
             this = UNKNOWN
         if rate is not None and this != rate and UNKNOWN not in (this, rate):
             checker.error(band.rate.span, _("the bands' rates must share one measure"))
@@ -101,7 +103,8 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
                         band_threshold_word=band.threshold.word,
                     ),
                     _("a band's upper edge ({UPPER_WORDS}) or lower edge ({LOWER_WORDS})").format(
-                        UPPER_WORDS=UPPER_WORDS, LOWER_WORDS=LOWER_WORDS,
+                        UPPER_WORDS=UPPER_WORDS,
+                        LOWER_WORDS=LOWER_WORDS,
                     ),
                 )
         return
@@ -110,8 +113,10 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
             if band.threshold.op in UPPER_EDGE_OPS:
                 checker.error(
                     band.threshold.span,
-                    _("a scale whose first row names a lower edge names every band by its lower "
-                    "edge; `{band_threshold_word}` names an upper one").format(
+                    _(
+                        "a scale whose first row names a lower edge names every band by its lower "
+                        "edge; `{band_threshold_word}` names an upper one"
+                    ).format(
                         band_threshold_word=band.threshold.word,
                     ),
                     _("a lower edge ({LOWER_WORDS})").format(LOWER_WORDS=LOWER_WORDS),
@@ -123,8 +128,10 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
         if i != len(bands) - 1:
             checker.error(
                 band.threshold.span,
-                _("after bands named by their upper edges, only the last row may name the open "
-                "top band by its lower edge"),
+                _(
+                    "after bands named by their upper edges, only the last row may name the open "
+                    "top band by its lower edge"
+                ),
                 _("an upper edge ({UPPER_WORDS})").format(UPPER_WORDS=UPPER_WORDS),
             )
             continue
@@ -133,8 +140,9 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
         if edge is not None and previous is not None and edge != previous:
             checker.error(
                 band.threshold.span,
-                _("the open top band starts where the band before it ends: "
-                "{value} then {value2}").format(
+                _(
+                    "the open top band starts where the band before it ends: {value} then {value2}"
+                ).format(
                     value=render_threshold(before.threshold),
                     value2=render_threshold(band.threshold),
                 ),
@@ -143,9 +151,11 @@ def _check_shape(checker: Any, bands: tuple[n.Band, ...]) -> None:
         elif before.threshold.op == "lt" and band.threshold.op == "gt":
             checker.error(
                 band.threshold.span,
-                _("a base exactly on this edge falls in no band: "
-                "{value} and {value2} "
-                "both leave it out").format(
+                _(
+                    "a base exactly on this edge falls in no band: "
+                    "{value} and {value2} "
+                    "both leave it out"
+                ).format(
                     value=render_threshold(before.threshold),
                     value2=render_threshold(band.threshold),
                 ),
@@ -166,8 +176,10 @@ def type_dated(checker: Any, expr: n.Dated) -> Type:
         if previous is not None and row.start <= previous:
             checker.error(
                 row.span,
-                _("the dates of a dated value must ascend: {row_start_isoformat} is not after "
-                "{previous_isoformat}").format(
+                _(
+                    "the dates of a dated value must ascend: {row_start_isoformat} is not after "
+                    "{previous_isoformat}"
+                ).format(
                     row_start_isoformat=row.start.isoformat(),
                     previous_isoformat=previous.isoformat(),
                 ),
@@ -185,9 +197,12 @@ def type_dated(checker: Any, expr: n.Dated) -> Type:
         if result is not None and value != result and UNKNOWN not in (value, result):
             checker.error(
                 row.value.span,
-                _("every entry of a dated value has one measure: {value_describe} after "
-                "{result_describe}").format(
-                    value_describe=value.describe(), result_describe=result.describe(),
+                _(
+                    "every entry of a dated value has one measure: {value_describe} after "
+                    "{result_describe}"
+                ).format(
+                    value_describe=value.describe(),
+                    result_describe=result.describe(),
                 ),
                 result.describe(),
             )

@@ -74,30 +74,39 @@ def _refusal(
     expected = _expected(rule)
     if word in roles or word in ALL_MEMBERS:
         return (
-            _("`per {word}` names members of the group, but the rule is not paid each "
-              "member: its cap would bound the whole case once").format(word=word),
+            _(
+                "`per {word}` names members of the group, but the rule is not paid each "
+                "member: its cap would bound the whole case once"
+            ).format(word=word),
             _("`each {word}` in the rule, so that its cap bounds each member").format(
-                word=word if word in roles else "members"),
+                word=word if word in roles else "members"
+            ),
         )
     if word in SUBJECTS or (rule is not None and word == rule.beneficiary):
         counted = _counted_input(checker, counted_in, word) if word in COUNTS else None
         if counted is None:
             return None
         return (
-            _("`per {word}`: the cap bounds the case once, but the case counts {word} "
-              "(input `{input}`), so it is not one {word}: a cap per {word} caps each "
-              "{word}").format(word=word, input=counted),
+            _(
+                "`per {word}`: the cap bounds the case once, but the case counts {word} "
+                "(input `{input}`), so it is not one {word}: a cap per {word} caps each "
+                "{word}"
+            ).format(word=word, input=counted),
             _per_item(word),
         )
     if word in COUNTS:
         return (
-            _("`per {word}`: a cap is applied once per case, and a case is not one {word}: "
-              "a cap per {word} caps each {word}").format(word=word),
+            _(
+                "`per {word}`: a cap is applied once per case, and a case is not one {word}: "
+                "a cap per {word} caps each {word}"
+            ).format(word=word),
             _per_item(word),
         )
     return (
-        _("`per {word}` is not a scope policyc knows: the words after `per` say the period "
-          "and what one case is; the cap is applied once per case").format(word=word),
+        _(
+            "`per {word}` is not a scope policyc knows: the words after `per` say the period "
+            "and what one case is; the cap is applied once per case"
+        ).format(word=word),
         expected,
     )
 
@@ -112,8 +121,9 @@ def _per_item(word: str) -> str:
 def _expected(rule: n.Rule | None) -> str:
     words = "、".join(SUBJECTS)
     if rule is not None and rule.beneficiary:
-        return _("a period (年, 月), the rule's beneficiary `{beneficiary}`, or one of "
-                 "{words}").format(beneficiary=rule.beneficiary, words=words)
+        return _(
+            "a period (年, 月), the rule's beneficiary `{beneficiary}`, or one of {words}"
+        ).format(beneficiary=rule.beneficiary, words=words)
     return _("a period (年, 月) or one of {words}").format(words=words)
 
 

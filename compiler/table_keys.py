@@ -34,9 +34,12 @@ def declare(checker: Any, decl: n.TableDecl) -> bool:
     for b in bad:
         checker.error(b.span, _("`{decl_by}` is not an enum").format(decl_by=b.text))
     if len({b.text for b in names}) != len(names):
-        checker.error(decl.span, _("table `{name}` names an enum twice after `by`").format(
-            name=decl.name.text,
-        ))
+        checker.error(
+            decl.span,
+            _("table `{name}` names an enum twice after `by`").format(
+                name=decl.name.text,
+            ),
+        )
         return False
     if bad:
         return False
@@ -48,7 +51,8 @@ def declare(checker: Any, decl: n.TableDecl) -> bool:
             checker.error(
                 value.span,
                 _("this row of `{name}` does not name one member of each of {enums}").format(
-                    name=decl.name.text, enums=", ".join(decl.enums),
+                    name=decl.name.text,
+                    enums=", ".join(decl.enums),
                 ),
                 _("one member of each: {enums}").format(enums=", ".join(decl.enums)),
             )
@@ -61,9 +65,13 @@ def declare(checker: Any, decl: n.TableDecl) -> bool:
                     " / ".join(allowed),
                 )
         if keys in seen:
-            checker.error(value.span, _("table `{name}` has two rows for {keys}").format(
-                name=decl.name.text, keys=", ".join(keys),
-            ))
+            checker.error(
+                value.span,
+                _("table `{name}` has two rows for {keys}").format(
+                    name=decl.name.text,
+                    keys=", ".join(keys),
+                ),
+            )
         seen[keys] = value
         t = checker.type_of(value)
         if dims is not None and t.dims != dims:
@@ -71,11 +79,16 @@ def declare(checker: Any, decl: n.TableDecl) -> bool:
         dims = t.dims
     missing = [", ".join(c) for c in itertools.product(*members) if c not in seen]
     if missing:
-        shown = "; ".join(missing[:6]) + (_(" … ({count} in all)").format(count=len(missing))
-                                          if len(missing) > 6 else "")
-        checker.error(decl.span, _("table `{decl_name}` has no row for {join_missing}").format(
-            decl_name=decl.name.text, join_missing=shown,
-        ))
+        shown = "; ".join(missing[:6]) + (
+            _(" … ({count} in all)").format(count=len(missing)) if len(missing) > 6 else ""
+        )
+        checker.error(
+            decl.span,
+            _("table `{decl_name}` has no row for {join_missing}").format(
+                decl_name=decl.name.text,
+                join_missing=shown,
+            ),
+        )
     return True
 
 
@@ -97,7 +110,9 @@ def type_index(checker: Any, expr: n.Index) -> Type:
         checker.error(
             expr.span,
             _("`{name}` is by {enums}: read it at one member of each, `{name}[{keys}]`").format(
-                name=expr.name, enums=", ".join(enums), keys=", ".join(enums),
+                name=expr.name,
+                enums=", ".join(enums),
+                keys=", ".join(enums),
             ),
         )
         return UNKNOWN
@@ -106,7 +121,8 @@ def type_index(checker: Any, expr: n.Index) -> Type:
         if key in members:
             continue
         expected = _("a member ({members}) or an input of `{keyed_enum}`").format(
-            members=" / ".join(members), keyed_enum=enum,
+            members=" / ".join(members),
+            keyed_enum=enum,
         )
         if key in checker.inputs or key in checker.defines:
             got = checker.type_of(n.Ref(key, expr.span))
@@ -117,7 +133,9 @@ def type_index(checker: Any, expr: n.Index) -> Type:
                         "`{expr_name}` is by `{keyed_enum}`; `{expr_key}` is {key_describe}, "
                         "not a member of `{keyed_enum}`"
                     ).format(
-                        expr_name=expr.name, keyed_enum=enum, expr_key=key,
+                        expr_name=expr.name,
+                        keyed_enum=enum,
+                        expr_key=key,
                         key_describe=got.describe(),
                     ),
                     expected,
@@ -126,7 +144,8 @@ def type_index(checker: Any, expr: n.Index) -> Type:
             checker.error(
                 expr.span,
                 _("`{expr_key}` is not a member of `{keyed_enum}`").format(
-                    expr_key=key, keyed_enum=enum,
+                    expr_key=key,
+                    keyed_enum=enum,
                 ),
                 expected,
             )
@@ -141,7 +160,9 @@ def bare_table(checker: Any, expr: n.Ref) -> Type:
     checker.error(
         expr.span,
         _("`{name}` is by {enums}: read it at one member of each, `{name}[{keys}]`").format(
-            name=expr.name, enums=", ".join(table.enums), keys=", ".join(table.enums),
+            name=expr.name,
+            enums=", ".join(table.enums),
+            keys=", ".join(table.enums),
         ),
     )
     return UNKNOWN

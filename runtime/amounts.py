@@ -65,9 +65,7 @@ class Rounding(Frozen):
     because: str  # the reading's reason, or for "document" the document's sentence
     line: int  # the policy line that declares it (0: unknown), cited by --explain's step
 
-    def __init__(
-        self, unit: str, mode: str, declared_by: str, because: str = "", line: int = 0
-    ):
+    def __init__(self, unit: str, mode: str, declared_by: str, because: str = "", line: int = 0):
         _set(self, "unit", unit)
         _set(self, "mode", mode)
         _set(self, "declared_by", declared_by)

@@ -70,8 +70,11 @@ def period_last_day(
     9999-12-31 (or before 0001-01-01).
     """
     if counting not in COUNTINGS:
-        raise ValueError(_("unknown counting `{counting}`: expected from_start_day or "
-            "from_next_day").format(counting=counting))
+        raise ValueError(
+            _("unknown counting `{counting}`: expected from_start_day or from_next_day").format(
+                counting=counting
+            )
+        )
     total = 12 * years + months
     if counting == "from_start_day" and start.day == 1 and total > 0:
         # The day before the first of a month is the previous month's last day, which exists
@@ -119,9 +122,11 @@ def parse_iso_date(text: str) -> date:
     calendar lacks, raises ValueError saying so."""
     match = _ISO_DATE.fullmatch(text.strip()) or _CHINESE_DATE.fullmatch(text.strip())
     if match is None:
-        raise ValueError(_(
-            "`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06, or as in 2023年1月6日"
-        ).format(text=text))
+        raise ValueError(
+            _(
+                "`{text}` is not a date written YYYY-MM-DD, as in 2023-01-06, or as in 2023年1月6日"
+            ).format(text=text)
+        )
     year, month, day = (int(group) for group in match.groups())
     if year < MINYEAR:
         raise ValueError(
@@ -161,7 +166,8 @@ def add_months_by(d: date, n: int, missing_day: str = "month_end") -> date:
         raise ValueError(
             _("unknown convention `{missing_day}`: expected month_end or next_day").format(
                 missing_day=missing_day,
-            ))
+            )
+        )
     moved = add_months(d, n)
     if missing_day == "next_day" and moved.day < d.day:
         return moved + timedelta(days=1)  # the month has no such day: complete the day after

@@ -663,7 +663,6 @@ def schedule_on(on: date, anchor: date, rows: tuple[ScheduleRow, ...]) -> Value:
     return row[2]()
 
 
-
 PLAIN = Ctx({}, date.min, {}, None, None)
 """A context that records nothing, for the fast path's helpers that read no case state
 (tiers, min/max, totals, series, durations)."""

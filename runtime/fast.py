@@ -245,8 +245,10 @@ class FastTable:
             todo: list[Todo] = []
             for item in plan[1]:
                 _, _, anchor, others, shared = item
-                if shared is not None and not (anchor and anchor in given) and (
-                    others is None or others.isdisjoint(given)
+                if (
+                    shared is not None
+                    and not (anchor and anchor in given)
+                    and (others is None or others.isdisjoint(given))
                 ):
                     prebuilt[item[0]] = shared
                 else:
@@ -500,9 +502,7 @@ def _evaluate(
                 results[index] = table.not_in_force(index, day)
                 continue
             if info.once and info.name in received:
-                results[index] = RuleResult(
-                    info, "already_received", "一次性奖补, 案例记载已领取"
-                )
+                results[index] = RuleResult(info, "already_received", "一次性奖补, 案例记载已领取")
                 continue
             try:
                 outcome = quick(inputs, readings, memo, on, valid_until)

@@ -72,4 +72,3 @@ def known(value: Value) -> Value:
     if value.__class__ is Unknown:
         raise _StillUnknown(value)
     return value
-

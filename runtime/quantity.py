@@ -129,32 +129,44 @@ def _unknown(part: str, whole: str) -> MeasureError:
     message = _("unknown measure `{part}`{where}").format(part=part, where=where)
     variant = "".join(_VARIANTS.get(c, c) for c in part)
     if variant != part and _known(variant):
-        return MeasureError(_("{message}; did you mean `{variant}`?").format(
-            message=message, variant=variant,
-        ))
+        return MeasureError(
+            _("{message}; did you mean `{variant}`?").format(
+                message=message,
+                variant=variant,
+            )
+        )
     if part in _PREFIXES:
         return MeasureError(
             _("{message}: `{part}` scales a measure, write it before one: {part}元").format(
-                message=message, part=part,
-            ))
+                message=message,
+                part=part,
+            )
+        )
     if part in _BOUNDARY_WORDS:
-        return MeasureError(_("{message}: `{part}` is a boundary word, not a measure").format(
-            message=message, part=part,
-        ))
+        return MeasureError(
+            _("{message}: `{part}` is a boundary word, not a measure").format(
+                message=message,
+                part=part,
+            )
+        )
     # `50人以上` lexes as one word; the usual fix is a space before the boundary word.
     for word in _BOUNDARY_WORDS:
         if part.endswith(word):
             hint = f"{part[: -len(word)]} {word}"
             return MeasureError(
                 _("{message}: words must be separated by spaces, as in `{hint}`").format(
-                    message=message, hint=hint,
-                ))
+                    message=message,
+                    hint=hint,
+                )
+            )
         if part.startswith(word):
             hint = f"{word} {part[len(word) :]}"
             return MeasureError(
                 _("{message}: words must be separated by spaces, as in `{hint}`").format(
-                    message=message, hint=hint,
-                ))
+                    message=message,
+                    hint=hint,
+                )
+            )
     return MeasureError(message)
 
 
@@ -169,9 +181,11 @@ def _known(part: str) -> bool:
 def _unit(part: str, whole: str) -> tuple[str | None, Fraction]:
     """One name between slashes: its base (None for a plain number) and its size in base units."""
     if not part:
-        raise MeasureError(_("`{whole}` has an empty measure between or after `/`").format(
-            whole=whole,
-        ))
+        raise MeasureError(
+            _("`{whole}` has an empty measure between or after `/`").format(
+                whole=whole,
+            )
+        )
     if part == "1":
         return None, Fraction(1)
     if part == "%":
@@ -273,14 +287,20 @@ def _why(a: Dims, b: Dims) -> str:
             return _("{x} and {y} count different things").format(x=x, y=y)
         return _("{x} and {y} are different measures").format(x=x, y=y)
     return _("{describe_a} and {describe_b} have different dimensions").format(
-        describe_a=_describe(a), describe_b=_describe(b),
+        describe_a=_describe(a),
+        describe_b=_describe(b),
     )
 
 
 def _mismatch(verb: str, a: Dims, b: Dims) -> MeasureError:
-    return MeasureError(_("cannot {verb} {describe_a} and {describe_b}: {why_a_b}").format(
-        verb=verb, describe_a=_describe(a), describe_b=_describe(b), why_a_b=_why(a, b),
-    ))
+    return MeasureError(
+        _("cannot {verb} {describe_a} and {describe_b}: {why_a_b}").format(
+            verb=verb,
+            describe_a=_describe(a),
+            describe_b=_describe(b),
+            why_a_b=_why(a, b),
+        )
+    )
 
 
 def _time_shift(a: Dims, b: Dims, product: Dims) -> int:
@@ -407,8 +427,10 @@ class Quantity(Frozen):
         m = parse_measure(measure) if isinstance(measure, str) else measure
         if m.dims != self.dims:
             raise MeasureError(
-                _("cannot express {describe_self_dims} in {m_name_or_a_plain_number}: "
-                "{why_self_dims_m_dims}").format(
+                _(
+                    "cannot express {describe_self_dims} in {m_name_or_a_plain_number}: "
+                    "{why_self_dims_m_dims}"
+                ).format(
                     describe_self_dims=_describe(self.dims),
                     m_name_or_a_plain_number=m.name or _("a plain number"),
                     why_self_dims_m_dims=_why(self.dims, m.dims),
@@ -418,9 +440,12 @@ class Quantity(Frozen):
             with decimal.localcontext(_EXACT):
                 return self.value / m.factor
         except decimal.Inexact:
-            raise MeasureError(_("{plain_text_self} is no exact number of {m_name}").format(
-                plain_text_self=plain_text(self), m_name=m.name,
-            )) from None
+            raise MeasureError(
+                _("{plain_text_self} is no exact number of {m_name}").format(
+                    plain_text_self=plain_text(self),
+                    m_name=m.name,
+                )
+            ) from None
 
 
 _new_quantity = object.__new__
@@ -524,36 +549,49 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
     """
     stripped = text.strip()
     if not stripped:
-        raise MeasureError(_("empty quantity: expected a number, as in `{example}`").format(
-            example=example_quantity(default),
-        ))
+        raise MeasureError(
+            _("empty quantity: expected a number, as in `{example}`").format(
+                example=example_quantity(default),
+            )
+        )
     if _NOT_FINITE.match(stripped):
         raise MeasureError(_("`{stripped}` is not a finite number").format(stripped=stripped))
     if _EXPONENT.match(stripped):
-        raise MeasureError(_("`{stripped}`: write the number out, without an exponent").format(
-            stripped=stripped,
-        ))
+        raise MeasureError(
+            _("`{stripped}`: write the number out, without an exponent").format(
+                stripped=stripped,
+            )
+        )
     match = _NUMBER.fullmatch(stripped)
     if match is None:
-        raise MeasureError(_("`{stripped}` does not start with a number, as in `{example}`").format(
-            stripped=stripped, example=example_quantity(default),
-        ))
+        raise MeasureError(
+            _("`{stripped}` does not start with a number, as in `{example}`").format(
+                stripped=stripped,
+                example=example_quantity(default),
+            )
+        )
     if match["measure"][:1] in (",", ".") or match["measure"][:1].isdigit():
-        raise MeasureError(_("`{stripped}` is not a well-formed number, as in 1,000 or 0.2").format(
-            stripped=stripped,
-        ))
+        raise MeasureError(
+            _("`{stripped}` is not a well-formed number, as in 1,000 or 0.2").format(
+                stripped=stripped,
+            )
+        )
     digits = match["number"].replace(",", "")
     whole, _point, fraction = digits.lstrip("-").partition(".")
     if len(whole) > _MAX_INTEGER_DIGITS:
         raise MeasureError(
             _("`{stripped}` has more than {MAX_INTEGER_DIGITS} integer digits").format(
-                stripped=stripped, MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
-            ))
+                stripped=stripped,
+                MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
+            )
+        )
     if len(fraction) > _MAX_INTEGER_DIGITS:
         raise MeasureError(
             _("`{stripped}` has more than {MAX_INTEGER_DIGITS} decimal places").format(
-                stripped=stripped, MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
-            ))
+                stripped=stripped,
+                MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
+            )
+        )
     number = Decimal(digits)
     if match["scale"]:
         with decimal.localcontext(_EXACT):
@@ -581,28 +619,36 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
     quantity = parse_quantity_text(text, measure)
     if quantity.dims != dims:
         shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
-        message = _("expected a quantity in {measure_name}, got {shown} "
-            "(a quantity in {value})").format(
-                measure_name=measure.name,
-                shown=shown,
-                value=dims_text(quantity.dims) or _("plain units"),
-            )
+        message = _(
+            "expected a quantity in {measure_name}, got {shown} (a quantity in {value})"
+        ).format(
+            measure_name=measure.name,
+            shown=shown,
+            value=dims_text(quantity.dims) or _("plain units"),
+        )
         if {quantity.dims, dims} == {(("亩", 1),), (("平方米", 1),)}:
-            message += _(": 亩 is not converted to 平方米 or 公顷 (1 亩 = 10000/15 平方米 is no "
-                "decimal); give the value in {measure_name}").format(measure_name=measure.name)
+            message += _(
+                ": 亩 is not converted to 平方米 or 公顷 (1 亩 = 10000/15 平方米 is no "
+                "decimal); give the value in {measure_name}"
+            ).format(measure_name=measure.name)
         raise MeasureError(message)
     if quantity.value < 0:
         raise MeasureError(
             _("must not be negative, got `{text_40}{if_len_text_40_else}`").format(
-                text_40=text[:40], if_len_text_40_else='…' if len(text) > 40 else '',
+                text_40=text[:40],
+                if_len_text_40_else="…" if len(text) > 40 else "",
             )
         )
     if measure.whole and quantity.value != quantity.value.to_integral_value():
         count = measure.dims[0][0]
         raise MeasureError(
-            _("{count} counts whole things: expected a whole number of {count}, "
-            "got `{text_40}{if_len_text_40_else}`").format(
-                count=count, text_40=text[:40], if_len_text_40_else='…' if len(text) > 40 else '',
+            _(
+                "{count} counts whole things: expected a whole number of {count}, "
+                "got `{text_40}{if_len_text_40_else}`"
+            ).format(
+                count=count,
+                text_40=text[:40],
+                if_len_text_40_else="…" if len(text) > 40 else "",
             )
         )
     return quantity

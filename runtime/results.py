@@ -56,9 +56,13 @@ class EvaluationError(Exception):
             why = _("the amount is not an exact decimal (is a yearly rate applied to months?)")
         else:
             why = str(cause)
-        super().__init__(_("{info_line}: rule `{info_name}` could not be evaluated: {why}").format(
-            info_line=info.line, info_name=info.name, why=why,
-        ))
+        super().__init__(
+            _("{info_line}: rule `{info_name}` could not be evaluated: {why}").format(
+                info_line=info.line,
+                info_name=info.name,
+                why=why,
+            )
+        )
         self.info = info
 
 
@@ -83,10 +87,35 @@ class RuleInfo(Frozen):
     """What generated code knows of a rule besides its function (for reports and `--explain`)."""
 
     _fields = (
-        "index", "name", "owner_kind", "owner_number", "owner_title", "kind", "beneficiary",
-        "responsible", "quotes", "line", "readings", "unspecified", "grants", "once",
-        "valid_by", "has_amount", "has_cap", "role", "target", "leads", "cooperates", "law",
-        "procedures", "limits", "refers", "description", "flow", "each", "period",
+        "index",
+        "name",
+        "owner_kind",
+        "owner_number",
+        "owner_title",
+        "kind",
+        "beneficiary",
+        "responsible",
+        "quotes",
+        "line",
+        "readings",
+        "unspecified",
+        "grants",
+        "once",
+        "valid_by",
+        "has_amount",
+        "has_cap",
+        "role",
+        "target",
+        "leads",
+        "cooperates",
+        "law",
+        "procedures",
+        "limits",
+        "refers",
+        "description",
+        "flow",
+        "each",
+        "period",
     )
     __slots__ = _fields
     index: int

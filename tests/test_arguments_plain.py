@@ -91,7 +91,9 @@ def test_anything_else_is_left_to_argparse(words: list[str]) -> None:
     assert plain_run(words) is None
 
 
-def test_parse_arguments_takes_the_plain_way_and_falls_back(capsys: pytest.CaptureFixture[str]) -> None:
+def test_parse_arguments_takes_the_plain_way_and_falls_back(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     args = parse_arguments(["run", "p.policy", "--case", "c.yaml", "--format", "json"])
     assert args == by_argparse(["p.policy", "--case", "c.yaml", "--format", "json"])
     with pytest.raises(UsageError):

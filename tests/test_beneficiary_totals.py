@@ -71,4 +71,6 @@ def test_the_words_for_the_applicant_are_one_total(capsys: pytest.CaptureFixture
     args = ["run", str(repo / "policies" / "tzf-2023-1.policy"), "--case", str(case)]
     assert main(args) == 0
     lines = [x.strip() for x in capsys.readouterr().out.splitlines()]
-    assert [x for x in lines if x.startswith("合计")] == ["合计（支付给申请人）: 700,000元（70万元）"]
+    assert [x for x in lines if x.startswith("合计")] == [
+        "合计（支付给申请人）: 700,000元（70万元）"
+    ]

@@ -70,9 +70,7 @@ def test_a_new_word_on_both_sides_of_its_number(
 def test_a_new_word_glued_to_its_number(policies: PolicyFactory) -> None:
     # `未满50人` lexes as the word and 50 人, as `不满50人` does.
     policy = policies.compile("rule r { when 员工人数 未满50人 amount 1 元 }", "input 员工人数: 人")
-    statuses = [
-        policy.evaluate({"员工人数": Quantity.of(n, "人")}, ON)[0].status for n in (49, 50)
-    ]
+    statuses = [policy.evaluate({"员工人数": Quantity.of(n, "人")}, ON)[0].status for n in (49, 50)]
     assert statuses == ["applies", "not_applicable"]
 
 
@@ -84,9 +82,7 @@ def test_a_new_word_as_a_band_edge_and_its_words_on_the_site(policies: PolicyFac
         "rule r { amount progressive 收入 { 不高于 3000 元: 3%, 超过 3000 元: 10% } }",
         "input 收入: 元",
     )
-    amounts = [
-        policy.evaluate({"收入": Quantity.of(n, "元")}, ON)[0].amount for n in (3000, 3001)
-    ]
+    amounts = [policy.evaluate({"收入": Quantity.of(n, "元")}, ON)[0].amount for n in (3000, 3001)]
     assert amounts == [Quantity.of(90, "元"), Quantity.of("90.1", "元")]
     parsed = parse(_clause("when 员工人数 不高于 5 人"), "x.policy")
     (when,) = parsed.clauses[0].rules[0].whens
@@ -95,7 +91,11 @@ def test_a_new_word_as_a_band_edge_and_its_words_on_the_site(policies: PolicyFac
 
 @pytest.mark.parametrize(
     ("written", "meant", "includes"),
-    [("不大于", "不高于", "includes"), ("末满", "未满", "excludes"), ("不少与", "不少于", "includes")],
+    [
+        ("不大于", "不高于", "includes"),
+        ("末满", "未满", "excludes"),
+        ("不少与", "不少于", "includes"),
+    ],
 )
 def test_an_unknown_boundary_word_names_the_nearest_known_one(
     written: str, meant: str, includes: str

@@ -34,7 +34,9 @@ def no_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(yaml, "compose", refuse)
 
 
-def test_every_example_reads_back_as_parsed(cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_example_reads_back_as_parsed(
+    cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     every = sorted(p for p in (REPO / "examples").rglob("*.yaml"))
     cases = every[:: len(every) // 150 + 1]  # within the cache's MAX_ENTRIES, every policy's
     assert len(cases) > 100

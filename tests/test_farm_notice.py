@@ -155,9 +155,7 @@ def test_a_cap_per_person_is_refused_when_the_case_counts_persons(
     "scope",
     ["per 企业 per 年", "per 人 per 年", "per 项目", "per 户 per 月", "per 承包农户"],
 )
-def test_a_cap_per_a_period_or_what_one_case_is_checks(
-    policies: PolicyFactory, scope: str
-) -> None:
+def test_a_cap_per_a_period_or_what_one_case_is_checks(policies: PolicyFactory, scope: str) -> None:
     # 社会保险补贴 (最高每人每年1600元) is one person's case: `per 人` without a count of 人.
     rule = f"  rule r {{ beneficiary 承包农户  amount 30% of 总价  cap 15 万元 {scope} }}\n"
     policies.compile(rule, COUNTED)
@@ -238,9 +236,7 @@ def test_a_member_expectation_reads_a_bare_amount_in_the_rules_measure(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     members = "members:\n  甲: {role: 机具, inputs: {销售价格: 100000}}\n"
-    case = _case(
-        tmp_path, "{}", "  农机购置补贴: {members: {甲: {amount: 30000}}}\n", members
-    )
+    case = _case(tmp_path, "{}", "  农机购置补贴: {members: {甲: {amount: 30000}}}\n", members)
     code, out, _err = cli(capsys, "test", str(POLICY), str(case))
     assert code == 0, out
 
@@ -248,7 +244,9 @@ def test_a_member_expectation_reads_a_bare_amount_in_the_rules_measure(
 def test_applies_for_an_unspecified_amount_says_to_write_unspecified(
     policies: PolicyFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = policies.write(policies.clause('  rule r { kind 奖励  amount unspecified "适当奖励" }\n'))
+    path = policies.write(
+        policies.clause('  rule r { kind 奖励  amount unspecified "适当奖励" }\n')
+    )
     case = policies.folder / "case.yaml"
     case.write_text("on: 2023-03-01\nexpect:\n  r: {status: applies}\n", encoding="utf-8")
     code, out, _err = cli(capsys, "test", str(path), str(case))
@@ -272,7 +270,9 @@ def test_uncapped_on_the_exact_cap_says_the_cap_did_not_reduce_it(
 def test_a_comma_in_a_flow_mapping_hints_to_quote(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    case = _case(tmp_path, "{承包耕地面积: 10.5}", "  地力补贴: {status: applies, amount: 1,260元}\n")
+    case = _case(
+        tmp_path, "{承包耕地面积: 10.5}", "  地力补贴: {status: applies, amount: 1,260元}\n"
+    )
     code, out, _err = cli(capsys, "test", str(POLICY), str(case))
     assert code == 2
     assert "unknown field `260元`" in out
@@ -408,15 +408,24 @@ def test_a_rounding_quote_not_in_the_source_is_refused(tmp_path: Path) -> None:
     assert "this quote is not in the source text" in str(caught.value)
 
 
-def test_a_rounding_read_by_the_policy_stays_its_reading(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_rounding_read_by_the_policy_stays_its_reading(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     folder = tmp_path / "farm"
     shutil.copytree(FARM, folder)
     policy = folder / "farm.policy"
     text = policy.read_text(encoding="utf-8")
-    policy.write_text(text.replace('quote "补贴金额按四舍五入计至元。"', 'because "按四舍五入读"', 1))
+    policy.write_text(
+        text.replace('quote "补贴金额按四舍五入计至元。"', 'because "按四舍五入读"', 1)
+    )
     code, out, _err = cli(
-        capsys, "run", str(policy), "--case", str(folder / "cases" / "01-area-half-rounds-up.yaml"),
-        "--format", "json",
+        capsys,
+        "run",
+        str(policy),
+        "--case",
+        str(folder / "cases" / "01-area-half-rounds-up.yaml"),
+        "--format",
+        "json",
     )
     assert code == 0
     assert by_rule(json.loads(out))["地力补贴"]["rounding"] == "按四舍五入保留到元（本政策的读法）"
@@ -511,9 +520,7 @@ def test_the_site_says_each_machine_and_the_documents_rounding(
 ) -> None:
     code, _out, err = cli(capsys, "docs", str(POLICY), "--out", str(tmp_path / "site"))
     assert code == 0, err
-    text = "\n".join(
-        p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.md")
-    )
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.md"))
     assert "每台机具 销售价格的30%，每台最高15万元" in text
     assert "对每台机具分别判断、分别计发" in text
     assert "每位机具" not in text

@@ -60,7 +60,8 @@ def test_a_case_writes_the_percentage_with_its_sign(
 
 
 @pytest.mark.parametrize(
-    ("written", "shown", "other"), [("5.5", "5.5", "550"), ("0.055", "0.055", "5.5"), ("0", "0", "0")]
+    ("written", "shown", "other"),
+    [("5.5", "5.5", "550"), ("0.055", "0.055", "5.5"), ("0", "0", "0")],
 )
 def test_a_bare_number_is_refused_naming_both_readings(
     policies: PolicyFactory, policy: CompiledPolicy, written: str, shown: str, other: str

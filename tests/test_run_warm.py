@@ -24,7 +24,9 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from tests.conftest import REPO
 
 HOUSEHOLD = REPO / "tests" / "fixtures" / "county-household"
-POLICIES = sorted(p for p in (REPO / "policies").glob("*.policy") if (REPO / "examples" / p.stem).is_dir())
+POLICIES = sorted(
+    p for p in (REPO / "policies").glob("*.policy") if (REPO / "examples" / p.stem).is_dir()
+)
 VARIANTS = ((), ("--format", "json"), ("--all",), ("--explain",), ("--only", "适用,待定"))
 
 
@@ -207,7 +209,12 @@ def policyc_process(cache: Path, *argv: str) -> tuple[int, str, str, list[str]]:
 
 def test_a_warm_process_prints_the_same_and_loads_no_compiler(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    argv = ("run", "policies/tzf-2023-1.policy", "--case", "examples/tzf-2023-1/07-logistics-capped.yaml")
+    argv = (
+        "run",
+        "policies/tzf-2023-1.policy",
+        "--case",
+        "examples/tzf-2023-1/07-logistics-capped.yaml",
+    )
     cold = policyc_process(cache, *argv)
     warm = policyc_process(cache, *argv)
     assert cold[0] == 0, cold[2]
@@ -233,7 +240,10 @@ def test_a_changed_policy_is_compiled_again_by_the_next_process(tmp_path: Path) 
     assert first[0] == 0, first[2]
     assert "100万元" in first[1]
     assert "cap 100 万元 per 企业 per 年" in text
-    policy.write_text(text.replace("cap 100 万元 per 企业 per 年", "cap 90 万元 per 企业 per 年"), encoding="utf-8")
+    policy.write_text(
+        text.replace("cap 100 万元 per 企业 per 年", "cap 90 万元 per 企业 per 年"),
+        encoding="utf-8",
+    )
     second = policyc_process(cache, "run", str(policy), "--case", case)
     assert second[0] == 0, second[2]
     assert "policyc.compiler.checker" in second[3]  # compiled again, not read back

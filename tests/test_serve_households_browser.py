@@ -113,5 +113,8 @@ def test_a_bad_income_is_named_beside_the_rows_field(page: tuple[Browser, str]):
     set_value(browser, field("@member1.role"), "申请人")
     click(browser, 'button[value="evaluate"]')
     beside = text_of(browser, f'{row} [data-input="月收入"] .problem')
-    assert beside == "member `王芳`: input `月收入`: `很多` does not start with a number, as in `1.5万元`"
+    assert (
+        beside
+        == "member `王芳`: input `月收入`: `很多` does not start with a number, as in `1.5万元`"
+    )
     assert text_of(browser, "#result") == ""

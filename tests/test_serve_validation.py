@@ -111,8 +111,9 @@ def test_a_good_case_reads_alike_against_the_view(policies: list[Any]) -> None:
         "申请人类型": "物流企业", "年发货量": Decimal("6000000"), "满1年人数": Decimal("12"),
         "年销售收入": "1.5万元", "天门籍": True, "成立日期": "2023-01-06",
     }}  # fmt: skip
-    checked, view = case_from_data(data, textile.checked, "case"), case_from_data(
-        data, textile.view, "case"
+    checked, view = (
+        case_from_data(data, textile.checked, "case"),
+        case_from_data(data, textile.view, "case"),
     )
     assert checked.inputs == view.inputs and list(checked.inputs) == list(view.inputs)
     assert str(view.inputs["年发货量"].value) == "6000000"

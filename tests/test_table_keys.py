@@ -44,7 +44,9 @@ def table(rows: dict[tuple[str, ...], str] = ROWS, by: str = "学历, 工作年�
     return f"table 安居补贴标准 by {by} {{\n{body}}}\n"
 
 
-def compile_two(policies: PolicyFactory, amount: str = "安居补贴标准[学历, 档]", **kw: str) -> CompiledPolicy:
+def compile_two(
+    policies: PolicyFactory, amount: str = "安居补贴标准[学历, 档]", **kw: str
+) -> CompiledPolicy:
     rows = kw.get("table", table())
     return policies.compile(f"rule 安居 {{ amount {amount} }}", ENUMS + rows)
 
@@ -86,7 +88,9 @@ def test_a_key_may_name_a_member(policies: PolicyFactory) -> None:
     assert amount(policy, {}) == Quantity.of("1.8", "万元")
 
 
-def _problems(policies: PolicyFactory, amount: str = "安居补贴标准[学历, 档]", rows: str = "") -> list[str]:
+def _problems(
+    policies: PolicyFactory, amount: str = "安居补贴标准[学历, 档]", rows: str = ""
+) -> list[str]:
     with pytest.raises(PolicyError) as caught:
         compile_two(policies, amount, table=rows or table())
     return [d.message for d in caught.value.diagnostics if d.severity.value == "error"]
@@ -112,7 +116,9 @@ def test_a_row_is_checked_key_by_key(policies: PolicyFactory) -> None:
         "this row of `安居补贴标准` does not name one member of each of 学历, 工作年限档"
     )
     text = table().replace("博士研究生, 满3年", "博士研究生, 不满3年")
-    assert "table `安居补贴标准` has two rows for 博士研究生, 不满3年" in _problems(policies, rows=text)
+    assert "table `安居补贴标准` has two rows for 博士研究生, 不满3年" in _problems(
+        policies, rows=text
+    )
     text = table().replace("博士研究生, 满3年: 6 万元", "博士研究生, 满3年: 6 人")
     assert _problems(policies, rows=text) == ["the rows of a table must share one measure"]
 
@@ -197,7 +203,10 @@ def test_render_and_the_site_draw_a_two_way_table(policies: PolicyFactory) -> No
     from policyc.compiler.site.assemble import render_docs
 
     # in words on the site, as a one-key lookup is (h/polish: 救助比例（按类别查表）)
-    assert render(n.Index("安居补贴标准", "学历", more_keys=("档",))) == "安居补贴标准（按学历、档查表）"
+    assert (
+        render(n.Index("安居补贴标准", "学历", more_keys=("档",)))
+        == "安居补贴标准（按学历、档查表）"
+    )
     policy = compile_two(policies)
     pages = render_docs([policy.checked])
     page = next(text for name, text in pages.items() if "| 学历＼工作年限档 |" in text)

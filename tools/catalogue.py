@@ -42,9 +42,10 @@ def template(domain: str) -> Catalog:
     """Every msgid the source holds for `domain` (plural msgids as (singular, plural))."""
     found = Catalog(domain=domain, project="policyc", creation_date=_EPOCH, fuzzy=False)
     if domain == "argparse":
-        extracted = ((argparse.__file__, *message) for message in extract_from_file(
-            "python", argparse.__file__
-        ))
+        extracted = (
+            (argparse.__file__, *message)
+            for message in extract_from_file("python", argparse.__file__)
+        )
     else:
         with (REPO / "babel.cfg").open(encoding="utf-8") as mapping:
             method_map, options_map = parse_mapping_cfg(mapping)
@@ -78,8 +79,12 @@ def update(domain: str) -> None:
         catalog = read(domain)
     else:
         catalog = Catalog(
-            locale=LANGUAGE, domain=domain, project="policyc", creation_date=_EPOCH,
-            revision_date=_EPOCH, fuzzy=False,
+            locale=LANGUAGE,
+            domain=domain,
+            project="policyc",
+            creation_date=_EPOCH,
+            revision_date=_EPOCH,
+            fuzzy=False,
         )
     catalog.update(template(domain), no_fuzzy_matching=True, update_header_comment=False)
     catalog.creation_date = _EPOCH

@@ -49,9 +49,13 @@ def policy_of(request: Request) -> tuple[str, CompiledPolicy]:
     policy = catalog_of(request).get(policy_id)
     if policy is None:
         known = ", ".join(catalog_of(request).policies)
-        raise RequestError(404, _("no policy `{policy_id}`; the policies are {known}").format(
-            policy_id=policy_id, known=known,
-        ))
+        raise RequestError(
+            404,
+            _("no policy `{policy_id}`; the policies are {known}").format(
+                policy_id=policy_id,
+                known=known,
+            ),
+        )
     return policy_id, policy
 
 

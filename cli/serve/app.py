@@ -133,9 +133,12 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
     def too_large(self) -> RequestError:
-        return RequestError(413, _("the request body is over {limit} bytes").format(
-            limit=self.limit,
-        ))
+        return RequestError(
+            413,
+            _("the request body is over {limit} bytes").format(
+                limit=self.limit,
+            ),
+        )
 
 
 def _wants_json(request: Request) -> bool:

@@ -54,17 +54,22 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
             continue  # a unit registry
         if path.stem in policies:
             raise InputError(
-                _("{path}: another policy file has the same name ({where_path_stem}); "
-                "a policy is served under its file name, which must be unique").format(
-                    path=path, where_path_stem=where[path.stem],
+                _(
+                    "{path}: another policy file has the same name ({where_path_stem}); "
+                    "a policy is served under its file name, which must be unique"
+                ).format(
+                    path=path,
+                    where_path_stem=where[path.stem],
                 )
             )
         policies[path.stem] = compile_policy(path)
         where[path.stem] = path
     if not policies:
-        raise InputError(_("no policies under {join_map_str_paths}").format(
-            join_map_str_paths=', '.join(map(str, paths)),
-        ))
+        raise InputError(
+            _("no policies under {join_map_str_paths}").format(
+                join_map_str_paths=", ".join(map(str, paths)),
+            )
+        )
     return Catalog(policies)
 
 

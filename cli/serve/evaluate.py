@@ -81,9 +81,11 @@ def parse_json(raw: bytes, name: str) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RequestError(
-            400, _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
-                name=name, exc_start=exc.start,
-            )
+            400,
+            _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+                name=name,
+                exc_start=exc.start,
+            ),
         ) from None
     try:
         return read_json_data(text, name)
@@ -102,7 +104,7 @@ def options(
         try:
             on = parse_iso_date(query["on"])
         except ValueError as exc:
-            problems.append(_("on={query_on}: {exc}").format(query_on=query['on'], exc=exc))
+            problems.append(_("on={query_on}: {exc}").format(query_on=query["on"], exc=exc))
     chosen: dict[str, str] = {}
     for pair in readings:
         name, sep, option = pair.partition("=")
@@ -116,9 +118,11 @@ def options(
             chosen[name.strip()] = option.strip()
     explain_text = query.get("explain", "false").lower()
     if explain_text not in ("true", "false", "1", "0", ""):
-        problems.append(_("explain={query_explain}: expected true or false").format(
-            query_explain=query['explain'],
-        ))
+        problems.append(
+            _("explain={query_explain}: expected true or false").format(
+                query_explain=query["explain"],
+            )
+        )
     if problems:
         raise RequestError(400, "\n".join(problems))
     return on, chosen, explain_text in ("true", "1")
@@ -161,9 +165,9 @@ def answer(
     if day is None:
         raise RequestError(
             422,
-                _("{name}: no evaluation date: give `on` in the case or the `on` parameter").format(
-                    name=name,
-                )
+            _("{name}: no evaluation date: give `on` in the case or the `on` parameter").format(
+                name=name,
+            ),
         )
     chosen = dict(policy.namespace["READINGS"])
     chosen.update(case.readings)
@@ -201,13 +205,15 @@ def evaluate_many(
     on, chosen, explain = options(policy, query, readings)
     data = parse_json(raw, "body")
     if not isinstance(data, dict) or set(data) != {"cases"} or not isinstance(data["cases"], list):
-        raise RequestError(422, _("body: expected {\"cases\": [case, …]}, a list of cases"))
+        raise RequestError(422, _('body: expected {"cases": [case, …]}, a list of cases'))
     items = data["cases"]
     if len(items) > MAX_CASES:
         raise RequestError(
-            422, _("body: {len_items} cases; one request evaluates at most {MAX_CASES}").format(
-                len_items=len(items), MAX_CASES=MAX_CASES,
-            )
+            422,
+            _("body: {len_items} cases; one request evaluates at most {MAX_CASES}").format(
+                len_items=len(items),
+                MAX_CASES=MAX_CASES,
+            ),
         )
     cases: list[Case] = []
     messages: list[str] = []

@@ -249,9 +249,7 @@ def form_values(policy: CheckedPolicy, data: Any) -> tuple[dict[str, str], list[
     return values, chosen
 
 
-def _fill(
-    values: dict[str, str], by_name: Mapping[str, Field], inputs: Any, key: Any
-) -> None:
+def _fill(values: dict[str, str], by_name: Mapping[str, Field], inputs: Any, key: Any) -> None:
     """The form values of `inputs` (a case's, or a member's), each at `key(field)`."""
     for name, value in inputs.items() if isinstance(inputs, dict) else ():
         field = by_name.get(name)

@@ -25,9 +25,12 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
     if not 0 < port < 65536:
         raise InputError(_("--port {port}: expected a port from 1 to 65535").format(port=port))
     if not 1 <= workers <= MAX_WORKERS:
-        raise InputError(_("--workers {workers}: expected 1 to {MAX_WORKERS}").format(
-            workers=workers, MAX_WORKERS=MAX_WORKERS,
-        ))
+        raise InputError(
+            _("--workers {workers}: expected 1 to {MAX_WORKERS}").format(
+                workers=workers,
+                MAX_WORKERS=MAX_WORKERS,
+            )
+        )
     catalog = load_catalog(paths)  # errors now, not in each worker
     _check_free(host, port)
     import uvicorn
@@ -46,9 +49,11 @@ def serve(paths: Sequence[Path], host: str, port: int, workers: int) -> int:
         ).format(count=len(catalog.policies), shown=shown, port=port, workers=workers)
     )
     if not _is_loopback(host):
-        sys.stderr.write(_("policyc: warning: {host} is reachable from other machines\n").format(
-            host=host,
-        ))
+        sys.stderr.write(
+            _("policyc: warning: {host} is reachable from other machines\n").format(
+                host=host,
+            )
+        )
     balance = None
     if workers > 1:
         with contextlib.suppress(OSError):  # no temporary folder: the workers serve unbalanced
@@ -87,15 +92,22 @@ def _check_free(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise InputError(_("--host {host}: not an address this machine knows ({exc})").format(
-            host=host, exc=exc,
-        )) from None
+        raise InputError(
+            _("--host {host}: not an address this machine knows ({exc})").format(
+                host=host,
+                exc=exc,
+            )
+        ) from None
     family, kind, proto, _canonical, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:
-            raise InputError(_("{host}:{port}: cannot listen there ({exc_strerror})").format(
-                host=host, port=port, exc_strerror=exc.strerror,
-            )) from None
+            raise InputError(
+                _("{host}:{port}: cannot listen there ({exc_strerror})").format(
+                    host=host,
+                    port=port,
+                    exc_strerror=exc.strerror,
+                )
+            ) from None

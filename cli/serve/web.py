@@ -136,7 +136,8 @@ async def upload(request: Request) -> Response:
         node, found = exc.root, list(exc.problems)
     except UnicodeDecodeError as exc:
         message = _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
-            name=name, exc_start=exc.start,
+            name=name,
+            exc_start=exc.start,
         )
         return _form(policy_id, policy, {}, [], {}, [message], 422)
     except InputError as exc:
@@ -221,9 +222,7 @@ def _form(
     fields = fields_of(checked)
     readings = readings_of(checked, policy.namespace["READINGS"])
     rows = member_rows(checked, values)
-    members = [
-        (row, member_name_key(row), member_role_key(row)) for row in range(1, rows + 1)
-    ]
+    members = [(row, member_name_key(row), member_role_key(row)) for row in range(1, rows + 1)]
     # A per-period input's problem (`月收入.2026-03`) goes beside its field.
     problems = _by_input(problems)
     # A problem about a field the form does not have (an uploaded file's unknown input) goes on top.

@@ -56,16 +56,22 @@ def _ordered(policies: Iterable[CheckedPolicy]) -> list[CheckedPolicy]:
     for name, policy in zip(names, ordered, strict=True):
         if names.count(name) > 1:
             raise DocsError(
-                _("two policies would share the page `{name}` "
-                "({policy_header_number}); rename one of the files").format(
-                    name=name, policy_header_number=policy.header.number,
+                _(
+                    "two policies would share the page `{name}` "
+                    "({policy_header_number}); rename one of the files"
+                ).format(
+                    name=name,
+                    policy_header_number=policy.header.number,
                 )
             )
         if name.removesuffix(".md") in RESERVED_PAGES:
             raise DocsError(
-                _("`{policy_file_path}`: the page name `{name}` is reserved for the "
-                "site's own pages; rename the policy file").format(
-                    policy_file_path=policy.file.path, name=name,
+                _(
+                    "`{policy_file_path}`: the page name `{name}` is reserved for the "
+                    "site's own pages; rename the policy file"
+                ).format(
+                    policy_file_path=policy.file.path,
+                    name=name,
                 )
             )
     return ordered

@@ -79,14 +79,21 @@ def _table_lines(lines: Sequence[str], name: str) -> list[int]:
 def _text(value: object, key: str, where: str) -> str:
     limit = TEXT_LIMITS[key.rsplit(".", 1)[-1]]
     if not isinstance(value, str):
-        raise DocsError(_("{where}: `{key}`: expected text in quotes, got {shown_value}").format(
-            where=where, key=key, shown_value=_shown(value),
-        ))
+        raise DocsError(
+            _("{where}: `{key}`: expected text in quotes, got {shown_value}").format(
+                where=where,
+                key=key,
+                shown_value=_shown(value),
+            )
+        )
     text = value.strip()
     if not text or len(text) > limit or any(ch in text for ch in "\r\n\t"):
         raise DocsError(
             _("{where}: `{key}`: expected one line of 1–{limit} characters, got {value!r}").format(
-                where=where, key=key, limit=limit, value=value,
+                where=where,
+                key=key,
+                limit=limit,
+                value=value,
             )
         )
     return text
@@ -105,22 +112,30 @@ def load_site_config(path: Path) -> SiteConfig:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         why = exc.strerror or exc
-        raise DocsError(_("{path}: cannot read the site configuration: {why}").format(
-            path=path, why=why,
-        )) from None
+        raise DocsError(
+            _("{path}: cannot read the site configuration: {why}").format(
+                path=path,
+                why=why,
+            )
+        ) from None
     except UnicodeDecodeError:
-        raise DocsError(_("{path}: the site configuration is not UTF-8 text").format(
-            path=path,
-        )) from None
+        raise DocsError(
+            _("{path}: the site configuration is not UTF-8 text").format(
+                path=path,
+            )
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         place = f"{path}:{found.group(1)}:{found.group(2)}" if found else str(path)
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise DocsError(_("{place}: not valid TOML: {reason}").format(
-            place=place, reason=reason,
-        )) from None
+        raise DocsError(
+            _("{place}: not valid TOML: {reason}").format(
+                place=place,
+                reason=reason,
+            )
+        ) from None
     lines = text.splitlines()
 
     def where(key: str, after: int = 0) -> str:
@@ -131,7 +146,9 @@ def load_site_config(path: Path) -> SiteConfig:
         if key not in TOP_KEYS:
             raise DocsError(
                 _("{where_key}: unknown key `{key}`; expected one of {join_TOP_KEYS}").format(
-                    where_key=where(key), key=key, join_TOP_KEYS=', '.join(TOP_KEYS),
+                    where_key=where(key),
+                    key=key,
+                    join_TOP_KEYS=", ".join(TOP_KEYS),
                 )
             )
     name = _text(data["name"], "name", where("name")) if "name" in data else None
@@ -151,8 +168,10 @@ def _reference_dates(
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         line = _key_line(lines, "reference_dates") or (tables[0] + 1 if tables else 0)
         raise DocsError(
-            _("{path}:{line}: `reference_dates`: expected [[reference_dates]] tables, each with "
-            "date and label").format(path=path, line=line)
+            _(
+                "{path}:{line}: `reference_dates`: expected [[reference_dates]] tables, each with "
+                "date and label"
+            ).format(path=path, line=line)
         )
     result: list[tuple[datetime.date, str]] = []
     for i, entry in enumerate(value):
@@ -166,25 +185,35 @@ def _reference_dates(
         for key in entry:
             if key not in DATE_KEYS:
                 raise DocsError(
-                    _("{where_key}: unknown key `reference_dates[{i_1}].{key}`; "
-                    "expected {and_join_DATE_KEYS}").format(
+                    _(
+                        "{where_key}: unknown key `reference_dates[{i_1}].{key}`; "
+                        "expected {and_join_DATE_KEYS}"
+                    ).format(
                         where_key=where(key),
                         i_1=i + 1,
                         key=key,
-                        and_join_DATE_KEYS=' and '.join(DATE_KEYS),
+                        and_join_DATE_KEYS=" and ".join(DATE_KEYS),
                     )
                 )
         for key in DATE_KEYS:
             if key not in entry:
-                raise DocsError(_("{at}: `reference_dates[{i_1}]`: `{key}` is missing").format(
-                    at=at, i_1=i + 1, key=key,
-                ))
+                raise DocsError(
+                    _("{at}: `reference_dates[{i_1}]`: `{key}` is missing").format(
+                        at=at,
+                        i_1=i + 1,
+                        key=key,
+                    )
+                )
         day = entry["date"]
         if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
             raise DocsError(
-                _("{where_date}: `reference_dates[{i_1}].date`: expected a date written "
-                "2023-03-31 (no quotes, no time), got {shown_day}").format(
-                    where_date=where('date'), i_1=i + 1, shown_day=_shown(day),
+                _(
+                    "{where_date}: `reference_dates[{i_1}].date`: expected a date written "
+                    "2023-03-31 (no quotes, no time), got {shown_day}"
+                ).format(
+                    where_date=where("date"),
+                    i_1=i + 1,
+                    shown_day=_shown(day),
                 )
             )
         label = _text(entry["label"], f"reference_dates[{i + 1}].label", where("label"))

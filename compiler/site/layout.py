@@ -167,8 +167,11 @@ def read_received(policy: CheckedPolicy) -> dict[int, str]:
         raise DocsError(f"{policy.file.path}: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         why = getattr(exc, "strerror", None) or exc
-        raise DocsError(_("{shown}: cannot read the received text: {why}").format(
-            shown=shown, why=why,
-        )) from None
+        raise DocsError(
+            _("{shown}: cannot read the received text: {why}").format(
+                shown=shown,
+                why=why,
+            )
+        ) from None
     last = min(h.source_last_line, len(lines))
     return {i: lines[i - 1] for i in range(max(h.source_first_line, 1), last + 1)}

@@ -348,8 +348,9 @@ class PolicyText:
             cells = tuple(
                 (*(md(k) for k in keys), self.expr(value)) for keys, value in table.cells()
             )
-        return Block(kind="table", caption=caption, notes=notes, head=head, rows=cells,
-                     anchor=anchor)
+        return Block(
+            kind="table", caption=caption, notes=notes, head=head, rows=cells, anchor=anchor
+        )
 
     def list_block(self, node: n.AnyOf | n.AllOf) -> Block:
         head = (
