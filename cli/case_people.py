@@ -26,6 +26,7 @@ from policyc.runtime.people import (
     first_day,
     period_kind,
     spread_over_months,
+    within_period,
 )
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
@@ -317,8 +318,10 @@ def case_inputs(
 
 
 def with_period(case: Case, period: str) -> Case:
-    """`case` evaluated for `period` (`run --period`): on the period's first day unless
-    `--on` says otherwise; raises InputError for a period that is not one."""
+    """`case` evaluated for `period` (`run --period`): on the case's own `on:` when that day
+    lies within `period` (as a case file's `period:` keeps its `on:`), else on the period's
+    first day (`--on` may still say otherwise); raises InputError for a period that is not
+    one."""
     from policyc.compiler.errors_base import InputError
 
     try:
@@ -331,4 +334,5 @@ def with_period(case: Case, period: str) -> Case:
         period,
         tuple(getattr(case.inputs, "members", ())),
     )
-    return case.evolve(on=start, inputs=inputs)  # type: ignore[no-any-return]
+    on = case.on if case.on is not None and within_period(case.on, period) else start
+    return case.evolve(on=on, inputs=inputs)  # type: ignore[no-any-return]

@@ -298,7 +298,7 @@ class FileChecker:
         if warnings and self.strict:
             return result(True, None, facts)
         rules = sum(1 for _ in checked.file.all_rules())
-        clauses = sum(1 for _ in checked.file.all_clauses())
+        clauses = checked.file.clause_count()
         covered = coverage(checked)
         if self.coverage:
             for sentence in covered.diagnostics():

@@ -85,6 +85,8 @@ def needed_fields(
     results = list(results)
     known = _known(policy)
     context = -1
+    people = policy.people
+    member_inputs = people.member_inputs
     needs: dict[str, list[str]] = {}
     for r in results:
         if r.status != "undetermined":
@@ -97,16 +99,22 @@ def needed_fields(
         if asked is None:
             asked = known.ask(policy, r, key)
         rule_name = r.info.name
-        for name, plain in asked:
+        for asked_name, plain in asked:
             # A member's or a period's value (`李小明.出生日期`, `工资[2026-12]`) is missing as
-            # the evaluation named it; a plain input, unless the case gives it.
-            if plain and name in given:
+            # the evaluation named it; a plain input, unless the case gives it; an input each
+            # member gives, as the values of the members that lack it (`张大爷.审核通过日期`).
+            if plain and asked_name in member_inputs:
+                names: Iterable[str] = _lacking(given, asked_name, people.defaults)
+            elif plain and asked_name in given:
                 continue
-            found = needs.get(name)
-            if found is None:
-                needs[name] = [rule_name]
             else:
-                found.append(rule_name)
+                names = (asked_name,)
+            for name in names:
+                found = needs.get(name)
+                if found is None:
+                    needs[name] = [rule_name]
+                elif found[-1] != rule_name:
+                    found.append(rule_name)
     written = known.written
     if "[" not in "".join(needs):  # no value of a period: each name is its own line
         return [
@@ -213,6 +221,20 @@ def _next_month(period: str) -> str:
         return ""
     year, month = int(period[:4]), int(period[5:])
     return f"{year + month // 12}-{month % 12 + 1:02d}"
+
+
+def _lacking(
+    given: Mapping[str, Any], name: str, defaults: tuple[tuple[str, Any], ...]
+) -> tuple[str, ...]:
+    """`name`, an input each member gives, as the values of the case's members that lack it
+    (`张大爷.审核通过日期`); none when the input has a default."""
+    if any(declared == name for declared, _ in defaults):
+        return ()
+    return tuple(
+        f"{member.name}.{name}"
+        for member in getattr(given, "members", ())
+        if name not in member.inputs and name not in member.series
+    )
 
 
 def _declared(name: str) -> str:

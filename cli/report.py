@@ -320,6 +320,8 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if r.status == "decided" and r.periods is not None:  # `decide … per 月`: each month below
         head += value_period_label(r)
+    elif r.status == "decided" and r.members is not None:  # each member's value below
+        head = f"  {MARKS[r.status]} {info.name} — 按成员各自判定{value_period_label(r)}"
     elif r.status == "decided":
         head += f"{value_period_label(r)}: {decided_text(r)}"
     if info.role == "target":

@@ -372,8 +372,8 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
 
 
 def _value_json(value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or isinstance(value, bool):  # a yes/no is JSON's own true/false
+        return value
     if isinstance(value, Quantity):
         shown = money(value)
         if shown is not None and not value.dims:  # a ratio: "10%", as the text report writes it

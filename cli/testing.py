@@ -337,7 +337,7 @@ def report_word(name: str) -> str:
 
 def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
     """A decided value against the one a case expects: an enum member or a date by its text, a
-    quantity exactly (`20%` is 0.2), a yes/no as itself."""
+    quantity exactly (`20%` is 0.2), a yes/no as itself or as a case file writes it (是/否)."""
     actual = result.value
     if result.status != "decided":
         return [
@@ -357,6 +357,8 @@ def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
                     wanted=wanted, why=exc
                 )
             ]
+    elif isinstance(actual, bool) and wanted in ("是", "否"):  # as a case file writes a yes/no
+        same = (wanted == "是") is actual
     elif isinstance(actual, bool) or isinstance(wanted, bool):
         same = actual is wanted
     else:

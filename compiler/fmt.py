@@ -345,7 +345,7 @@ class _Walker:
             self.block(node)
         elif node.data in _LISTS:
             self.brace_list(node)
-        elif node.data in ("call", "index"):
+        elif node.data in ("call", "index", "aggregate_over", "aggregate_where"):
             name, *rest = node.children
             self.walk(name)
             self.w.glue_next()

@@ -664,6 +664,14 @@ class PolicyFile:
             yield from section.clauses
         yield from self.clauses
 
+    def clause_count(self) -> int:
+        """The document's clauses as a reader counts them: each clause, and each section that
+        holds none but says something itself (a notice numbered 一、…九、 without (一)(二) has
+        nine; a chapter heading with nothing of its own is not one)."""
+        return len(self.clauses) + sum(
+            len(s.clauses) or int(bool(s.quotes or s.rules or s.targets)) for s in self.sections
+        )
+
     def all_targets(self) -> Iterator[tuple[Section | Clause, Target]]:
         """Every target with its owner, in document order."""
         for section in self.sections:

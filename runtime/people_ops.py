@@ -119,6 +119,8 @@ def aggregate(
     try:
         for member in members_of(ctx, role):
             ctx.member = member
+            if ctx.explain:  # the member's own steps follow, under its name
+                ctx.step(f"成员 {member.name}（{member.role}）", line)
             holds: Any = True if where is None else where()
             if isinstance(holds, Unknown):
                 missing = _unknown(missing, holds)
@@ -346,6 +348,8 @@ def decide_each(
     try:
         for member in members_of(ctx, info.each):
             ctx.member = member
+            if ctx.explain:
+                ctx.step(f"成员 {member.name}（{member.role}）", info.line)
             try:
                 value = ctx.use(info.name, function)
             except NotApplicable as exc:
