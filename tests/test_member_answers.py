@@ -64,7 +64,9 @@ def test_an_input_each_member_gives_is_asked_of_the_members_that_lack_it(
 def test_when_every_member_gives_it_nothing_is_still_needed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    case = CASE.replace("{出生日期: 1940-05-10}", "{出生日期: 1940-05-10, 审核通过日期: 2027-05-01}")
+    case = CASE.replace(
+        "{出生日期: 1940-05-10}", "{出生日期: 1940-05-10, 审核通过日期: 2027-05-01}"
+    )
     answer = json.loads(run(tmp_path, capsys, case, "--format", "json"))
     assert answer["still_needed"] == []
     # 张大爷 is approved on 2027-05-01, after the evaluation date: not paid; 李奶奶 (76) is not
