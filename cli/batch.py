@@ -432,19 +432,21 @@ def _run_numpy(
     cases_path: Path,
     out_path: Path | None,
     day: date | None,
-) -> dict[str, Any] | None:
-    """The summary by the numpy engine (cli/batch_vector.py) for a Parquet file without --out,
-    when it holds the policy and the file; else None, the DuckDB path runs."""
+) -> tuple[dict[str, Any] | None, str]:
+    """(the summary, "") by the numpy engine (cli/batch_vector.py) for a Parquet file without
+    --out, when it holds the policy and the file; else (None, why not: "" where it was not
+    tried), and the DuckDB path runs."""
     if out_path is not None or read_format(cases_path) != "parquet" or not cases_path.is_file():
-        return None
+        return None, ""
     try:
         from policyc.batch_vector import VectorBatch
-    except ImportError:  # pyarrow or numpy not installed: the batch extra's older form
-        return None
+    except ImportError:  # pyarrow or numpy not installed (an older `batch` extra)
+        return None, ""
     vector = VectorBatch(policy, readings)
-    if vector.prepare(cases_path, day):
-        return None
-    return vector.summary() | {"engine": "numpy"}
+    reason = vector.prepare(cases_path, day)
+    if reason:
+        return None, reason
+    return vector.summary() | {"engine": "numpy"}, ""
 
 
 def run_batch(
@@ -492,14 +494,18 @@ def run_batch(
                 households.write_members(out_path)
             summary = households.summary()
     else:
-        summary = _run_numpy(policy, chosen, cases_path, out_path, day)
-        if summary is None:
+        by_numpy, why_not = _run_numpy(policy, chosen, cases_path, out_path, day)
+        if by_numpy is not None:
+            summary = by_numpy
+        else:
             with Batch(policy, chosen, Progress(show)) as batch:
                 batch.load(cases_path, day)
                 batch.evaluate(keep=out_path is not None)
                 if out_path is not None:
                     batch.write(out_path)
                 summary = batch.summary()
+            if why_not:  # the numpy engine was tried: why DuckDB ran instead
+                summary["engine_note"] = why_not
     if "engine" not in summary:
         summary["engine"] = "duckdb"
     if fmt == "json":

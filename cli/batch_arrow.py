@@ -21,8 +21,8 @@ from typing import Any
 
 import attrs
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from policyc.batch_values import InputValue
 from policyc.case_values import FieldError

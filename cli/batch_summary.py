@@ -215,6 +215,8 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
             if summary.get("targets")
             else _("every rule evaluated by the batch query (DuckDB)")
         )
+    if summary.get("engine_note"):
+        lines.append(_("numpy engine not used: {reason}").format(reason=summary["engine_note"]))
     if summary.get("decisions"):
         lines += _decisions_table(summary["decisions"])
     if summary["rules"]:

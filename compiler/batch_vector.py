@@ -385,7 +385,7 @@ class VectorExpressions:
                 na = either(na, yes & x.na)
             if y.na is not None:
                 na = either(na, no & y.na)
-            v = np.where(k.v, x.v, y.v)
+            v: Arr = np.where(k.v, x.v, y.v)
             if known is not None:
                 v = np.where(known, v, np.zeros_like(v))
             return Val(v, known, na)

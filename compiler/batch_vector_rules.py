@@ -199,7 +199,8 @@ def _round(x: np.ndarray, unit: int, mode: str) -> np.ndarray:
         whole = whole + ((rest > half) | ((rest == half) & (whole % 2 == 1)))
     elif mode == "up":
         whole = whole + (rest > 0)
-    return np.sign(x) * whole * unit
+    rounded: np.ndarray = np.sign(x) * whole * unit
+    return rounded
 
 
 def units_decimal(units: int, scale: int) -> Decimal:
