@@ -14,6 +14,7 @@ with DuckDB, which reports any problem with its usual messages.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -33,6 +34,10 @@ from policyc.compiler.nodes import BoolLit, Expr
 from policyc.percent_values import needs_sign
 
 __all__ = ["ArrowFile", "Refused", "open_arrow", "read_group"]
+
+# The per-case reader parses text with a YAML resolver shared by the module (batch_values):
+# the row groups read on several threads read their new member texts one at a time.
+_READER_LOCK = threading.Lock()
 
 
 @attrs.frozen
@@ -195,6 +200,8 @@ def read_group(
             values, known = _booleans(name, chunks)
         else:
             values, known = _members(name, chunks, info, checked, members.setdefault(name, {}))
+        if known is not None and info.decl.presence == "required":  # a blank text, say
+            raise Refused(_("required input `{name}` left empty").format(name=name))
         env[name] = Val(values, known)
     for name, info in checked.inputs.items():
         if info.decl.presence == "default":
@@ -298,7 +305,8 @@ def _members(
         for at, text in enumerate(texts):
             if text not in memo:
                 try:
-                    member = reader.read(text)
+                    with _READER_LOCK:
+                        member = reader.read(text)
                 except FieldError:
                     raise Refused(
                         _("column `{name}`: a value to report").format(name=name)

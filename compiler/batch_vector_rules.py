@@ -180,10 +180,14 @@ def _rule(
         assert amount is not None
         if rounding is not None and rounding.places < amount.scale:
             paid = _round(paid, 10 ** (amount.scale - rounding.places), rounding.mode)
-        return RuleResult(status, paid, capped, values, amount.scale, amount.bound)
+        return RuleResult(status, paid, capped, values, amount.scale, paid_bound)
 
-    if amount is not None and rounding is not None and rounding.places < amount.scale:
-        checked_bound(amount.bound + 10 ** (amount.scale - rounding.places))
+    # No amount paid is larger than the amount's bound, the cap's, and the rounding's step.
+    paid_bound = 0
+    if amount is not None:
+        paid_bound = max(amount.bound, cap.bound if cap is not None else 0)
+        if rounding is not None and rounding.places < amount.scale:
+            paid_bound = checked_bound(paid_bound + 10 ** (amount.scale - rounding.places))
     return run, amount.scale if amount is not None else 0
 
 

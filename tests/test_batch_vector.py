@@ -314,10 +314,11 @@ def test_a_value_that_may_pass_64_bits_goes_to_duckdb(
         {"年发货量": pa.array([-1] + [5] * 9, pa.int64())},  # below 0: the per-case reader says
         {"企业类型": pa.array([None] + ["电商企业"] * 9, pa.string())},  # a required input empty
         {"企业类型": pa.array(["未知企业"] + ["电商企业"] * 9, pa.string())},  # no such member
+        {"企业类型": pa.array([""] + ["电商企业"] * 9, pa.string())},  # blank: not given
         {"备注": pa.array(["x"] * 10, pa.string())},  # no such input
         {"用工人数": pa.array([1.5] * 10, pa.float64())},  # a float: read by its text
     ],
-    ids=["negative", "required-empty", "not-a-member", "unknown-column", "float"],
+    ids=["negative", "required-empty", "not-a-member", "blank", "unknown-column", "float"],
 )
 def test_a_file_with_anything_to_say_goes_to_duckdb(
     rules: CompiledPolicy, tmp_path: Path, change: dict[str, Any]
