@@ -248,10 +248,11 @@ def run_vector(
     Fails if the engine refuses the policy or the file (the DuckDB path would run instead)."""
     from datetime import date
 
-    from policyc.batch_vector import VectorBatch
+    from policyc.batch_vector import VectorBatch, reuse_memory
     from policyc.compiler.pipeline import compile_policy
 
     policy = compile_policy(POLICY)
+    reuse_memory()  # as `policyc run --cases` does
     marks = [_clocks()]
     batch = VectorBatch(policy, threads=threads)
     reason = batch.prepare(path, date(2024, 6, 30))

@@ -439,9 +439,10 @@ def _run_numpy(
     if out_path is not None or read_format(cases_path) != "parquet" or not cases_path.is_file():
         return None, ""
     try:
-        from policyc.batch_vector import VectorBatch
+        from policyc.batch_vector import VectorBatch, reuse_memory
     except ImportError:  # pyarrow or numpy not installed (an older `batch` extra)
         return None, ""
+    reuse_memory()
     vector = VectorBatch(policy, readings)
     reason = vector.prepare(cases_path, day)
     if reason:

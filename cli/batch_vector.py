@@ -12,7 +12,9 @@ again and reports its problems.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -28,12 +30,14 @@ from policyc.batch_summary import summarise
 from policyc.compiler.batch import RULE_STATUSES, STATUSES, BatchProgram
 from policyc.compiler.batch_rules import APPLIES
 from policyc.compiler.batch_sql import Unsupported
-from policyc.compiler.batch_vector import LIMIT
+from policyc.compiler.batch_vector import LIMIT, Val
 from policyc.compiler.batch_vector_rules import RuleResult, VectorProgram, vector_program
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 
-__all__ = ["VectorBatch"]
+__all__ = ["SLICE", "VectorBatch", "reuse_memory"]
+
+SLICE = 131_072  # rows evaluated at once at most (see _run): DuckDB writes 122,880 a group
 
 
 @attrs.define
@@ -77,7 +81,7 @@ class VectorBatch:
         self.program: BatchProgram | None = None
         self.sums: list[_Sums] = []
         self.scales: list[int] = []  # each rule's amounts' scale
-        self.kept: list[list[RuleResult]] = []
+        self.kept: list[list[RuleResult]] = []  # per slice, in file order (keep)
 
     def prepare(self, path: Path, day: date | None) -> str:
         """Read, check and evaluate the file: "" when done, else why the engine does not hold
@@ -103,14 +107,21 @@ class VectorBatch:
     def _run(self, file: ArrowFile, vector: VectorProgram) -> None:
         members: dict[str, dict[str, int]] = {}
 
-        def group(index: int) -> tuple[list[_Sums], list[RuleResult]]:
+        def group(index: int) -> tuple[list[_Sums], list[list[RuleResult]]]:
             count, env = read_group(file, self.checked, index, members)
-            results = vector.run(env, count)
-            sums = [
-                _sums(r, rule.info.unit != "")
-                for r, rule in zip(results, vector.rules, strict=True)
-            ]
-            return sums, results if self.keep else []
+            sums = [_Sums([0] * len(RULE_STATUSES)) for _ in vector.rules]
+            kept = []
+            # In slices of SLICE rows: each step's arrays stay in the cache, and the memory
+            # they take is reused from one slice to the next rather than asked of the system.
+            for start in range(0, count, SLICE):
+                stop = min(count, start + SLICE)
+                part = {name: _sliced(value, start, stop) for name, value in env.items()}
+                results = vector.run(part, stop - start)
+                for total, result, rule in zip(sums, results, vector.rules, strict=True):
+                    total.add(_sums(result, rule.info.unit != ""))
+                if self.keep:
+                    kept.append(results)
+            return sums, kept
 
         sums = [_Sums([0] * len(RULE_STATUSES)) for _ in vector.rules]
         if self.threads > 1 and file.groups > 1:
@@ -121,8 +132,7 @@ class VectorBatch:
         for part, results in parts:
             for total, more in zip(sums, part, strict=True):
                 total.add(more)
-            if self.keep:
-                self.kept.append(results)
+            self.kept += results
         self.sums = sums
         self.scales = [rule.scale for rule in vector.rules]
 
@@ -161,6 +171,32 @@ class VectorBatch:
                             uncapped = _decimal(int(r.before[k]), r.scale)
                     out[info.name] = (STATUSES[status], amount, uncapped)
                 yield row, out
+
+
+def reuse_memory() -> None:
+    """Ask glibc's malloc to keep the memory numpy's temporaries free for the next ones (a
+    threshold of 32 MB before it maps a block of its own, 256 MB before it gives freed memory
+    back), instead of returning it and faulting fresh pages in at every step: about a third of
+    the engine's CPU time on 1,000,000 cases (benchmarks/run.py) went to those page faults.
+    For the `policyc run` process only (it exits when the batch is done); elsewhere (not glibc)
+    nothing happens."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 32 << 20)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        return
+
+
+def _sliced(value: Val, start: int, stop: int) -> Val:
+    """Rows start…stop of an input (a constant stays itself)."""
+
+    def cut(array: Any) -> Any:
+        return array[start:stop] if np.ndim(array) else array
+
+    return Val(cut(value.v), None if value.known is None else cut(value.known), value.na)
 
 
 def _sums(result: RuleResult, amounts: bool) -> _Sums:
