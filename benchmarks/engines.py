@@ -1,7 +1,9 @@
 """The three benchmark rules (rules.policy) in three engines, on the same random cases.
 
-- batch: policyc's batch path (compiler/batch.py, run by DuckDB) on rules.policy, reading the
-  cases from a Parquet file: load and check the file, evaluate, sum per rule.
+- batch: policyc's batch path on rules.policy as `policyc run --cases FILE.parquet` runs it: the
+  numpy engine (cli/batch_vector.py: pyarrow reads the file, int64 fixed point), reading and
+  checking the file, evaluating, summing per rule (run_vector); run_batch is the DuckDB path
+  (compiler/batch.py) it falls back to for a policy or file the numpy engine does not hold.
 - openfisca: OpenFisca-core, the rules written here as OpenFisca variables and formulas; the cases
   are set as numpy arrays (already in memory), then the three variables are calculated and summed.
 - numpy: the rules by hand over numpy arrays of integer 分 (fen): exact, and the floor of what

@@ -1,6 +1,8 @@
 """policyc's benchmarks, in one run: `python benchmarks/run.py` (needs the `bench` extra).
 
-1. The three rules of rules.policy on the same random cases in three engines (engines.py):
+1. The three rules of rules.policy on the same random cases in each engine (engines.py: policyc's
+   batch as `policyc run --cases` runs it, here the numpy engine; the DuckDB path beside it;
+   OpenFisca; numpy by hand):
    cases per second at N = 10,000 and N = 1,000,000 in wall-clock and in process CPU time (every
    thread), peak memory at 1,000,000 (each engine in a process of its own), and each engine's
    totals, set against the exact ones (integer 分).
