@@ -1,7 +1,9 @@
 """The three benchmark rules (rules.policy) in three engines, on the same random cases.
 
-- batch: policyc's batch path (compiler/batch.py, run by DuckDB) on rules.policy, reading the
-  cases from a Parquet file: load and check the file, evaluate, sum per rule.
+- batch: policyc's batch path on rules.policy as `policyc run --cases FILE.parquet` runs it: the
+  numpy engine (cli/batch_vector.py: pyarrow reads the file, int64 fixed point), reading and
+  checking the file, evaluating, summing per rule (run_vector); run_batch is the DuckDB path
+  (compiler/batch.py) it falls back to for a policy or file the numpy engine does not hold.
 - openfisca: OpenFisca-core, the rules written here as OpenFisca variables and formulas; the cases
   are set as numpy arrays (already in memory), then the three variables are calculated and summed.
 - numpy: the rules by hand over numpy arrays of integer 分 (fen): exact, and the floor of what
@@ -231,6 +233,38 @@ def run_batch(
     if stages is not None:
         for name, before, after in zip(STAGES, marks[:-1], marks[1:], strict=True):
             stages[name] = (after[0] - before[0], after[1] - before[1])
+    seconds = marks[-1][0] - marks[0][0]
+    return seconds, {r["rule"]: r["total"] for r in summary["rules"]}
+
+
+VECTOR_STAGES = ("read, check and evaluate", "summary")
+
+
+def run_vector(
+    path: Path, stages: dict[str, tuple[float, float]] | None = None, threads: int | None = None
+) -> tuple[float, dict[str, Decimal]]:
+    """File → totals as `policyc run --cases FILE.parquet` does it when the numpy engine holds
+    the policy (cli/batch_vector.py): the policy compiled for the file (its statistics read),
+    then each row group read by pyarrow, checked and evaluated (on every core), then the
+    summary. With `stages`, each stage's (wall, CPU) seconds by the names in VECTOR_STAGES.
+    Fails if the engine refuses the policy or the file (the DuckDB path would run instead)."""
+    from datetime import date
+
+    from policyc.batch_vector import VectorBatch, reuse_memory
+    from policyc.compiler.pipeline import compile_policy
+
+    policy = compile_policy(POLICY)
+    reuse_memory()  # as `policyc run --cases` does
+    marks = [_clocks()]
+    batch = VectorBatch(policy, threads=threads)
+    reason = batch.prepare(path, date(2024, 6, 30))
+    assert reason == "", reason
+    marks.append(_clocks())
+    summary = batch.summary()
+    marks.append(_clocks())
+    if stages is not None:
+        stages["read, check and evaluate"] = (marks[1][0] - marks[0][0], marks[1][1] - marks[0][1])
+        stages["summary"] = (marks[2][0] - marks[1][0], marks[2][1] - marks[1][1])
     seconds = marks[-1][0] - marks[0][0]
     return seconds, {r["rule"]: r["total"] for r in summary["rules"]}
 

@@ -426,6 +426,30 @@ def _refuse_overwriting_input(cases: Path, out: Path) -> None:
         )
 
 
+def _run_numpy(
+    policy: CompiledPolicy,
+    readings: Mapping[str, str],
+    cases_path: Path,
+    out_path: Path | None,
+    day: date | None,
+) -> tuple[dict[str, Any] | None, str]:
+    """(the summary, "") by the numpy engine (cli/batch_vector.py) for a Parquet file without
+    --out, when it holds the policy and the file; else (None, why not: "" where it was not
+    tried), and the DuckDB path runs."""
+    if out_path is not None or read_format(cases_path) != "parquet" or not cases_path.is_file():
+        return None, ""
+    try:
+        from policyc.batch_vector import VectorBatch, reuse_memory
+    except ImportError:  # pyarrow or numpy not installed (an older `batch` extra)
+        return None, ""
+    reuse_memory()
+    vector = VectorBatch(policy, readings)
+    reason = vector.prepare(cases_path, day)
+    if reason:
+        return None, reason
+    return vector.summary() | {"engine": "numpy"}, ""
+
+
 def run_batch(
     policy_path: Path,
     cases_path: Path,
@@ -471,12 +495,20 @@ def run_batch(
                 households.write_members(out_path)
             summary = households.summary()
     else:
-        with Batch(policy, chosen, Progress(show)) as batch:
-            batch.load(cases_path, day)
-            batch.evaluate(keep=out_path is not None)
-            if out_path is not None:
-                batch.write(out_path)
-            summary = batch.summary()
+        by_numpy, why_not = _run_numpy(policy, chosen, cases_path, out_path, day)
+        if by_numpy is not None:
+            summary = by_numpy
+        else:
+            with Batch(policy, chosen, Progress(show)) as batch:
+                batch.load(cases_path, day)
+                batch.evaluate(keep=out_path is not None)
+                if out_path is not None:
+                    batch.write(out_path)
+                summary = batch.summary()
+            if why_not:  # the numpy engine was tried: why DuckDB ran instead
+                summary["engine_note"] = why_not
+    if "engine" not in summary:
+        summary["engine"] = "duckdb"
     if fmt == "json":
         stdout.write(summary_json(summary))
     else:

@@ -28,11 +28,12 @@ if TYPE_CHECKING:
     from policyc.batch import Batch
 
 
-def summarise(batch: Batch) -> dict[str, Any]:
+def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict[str, Any]:
     """Per rule: how many cases in each status, the total, the largest amounts, how many hit
     the cap; per target: how many cases meet it, miss it or do not report it; the totals by
     currency and by year of the evaluation date; the funds the policy declares. One pass over
-    the results, grouped by year."""
+    the results, grouped by year. `groups`: those aggregates already computed (the numpy
+    engine, cli/batch_vector.py), one row per year as the query below gives them."""
     assert batch.program is not None
     aggregates: list[str] = []
     statuses = {"target": TARGET_STATUSES, "decision": DECISION_STATUSES}
@@ -50,21 +51,9 @@ def summarise(batch: Batch) -> dict[str, Any]:
         if rule.unit:
             capped = f"count(u{i})" if rule.has_cap else "0"
             aggregates += [f"sum(a{i})", f"max(a{i}, 3)", capped]
-    # Every case on one day (--on, no `on` column): its year is known, and the aggregates run
-    # without grouping each row by it (a hash of every row: some 4% of the summary's time).
-    one_year = batch.day.year if batch.day is not None and batch.count else None
-    if one_year is not None:
-        query = f"SELECT {one_year}, {', '.join(aggregates)} FROM {batch.results}"
-    else:
-        query = (
-            f"SELECT year({ident(ON)}) AS y, {', '.join(aggregates)} FROM {batch.results} "
-            "GROUP BY y ORDER BY y"
-        )
-    with batch.progress.track(batch.con, "summing"):
-        try:
-            groups = batch.con.execute(query).fetchall()
-        except INEXACT as exc:  # the query ran only now
-            batch.all_per_case(exc)
+    if groups is None:
+        groups = _aggregated(batch, aggregates)
+        if groups is None:  # DuckDB could not evaluate exactly: every rule ran case by case
             return summarise(batch)
     items: list[dict[str, Any]] = []
     for rule in batch.program.rules:
@@ -132,6 +121,27 @@ def summarise(batch: Batch) -> dict[str, Any]:
     }
 
 
+def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | None:
+    """The aggregates over the results, one row per year of the evaluation date; None when
+    DuckDB could not evaluate them exactly (every rule is then evaluated case by case)."""
+    # Every case on one day (--on, no `on` column): its year is known, and the aggregates run
+    # without grouping each row by it (a hash of every row: some 4% of the summary's time).
+    one_year = batch.day.year if batch.day is not None and batch.count else None
+    if one_year is not None:
+        query = f"SELECT {one_year}, {', '.join(aggregates)} FROM {batch.results}"
+    else:
+        query = (
+            f"SELECT year({ident(ON)}) AS y, {', '.join(aggregates)} FROM {batch.results} "
+            "GROUP BY y ORDER BY y"
+        )
+    with batch.progress.track(batch.con, "summing"):
+        try:
+            return list(batch.con.execute(query).fetchall())
+        except INEXACT as exc:  # the query ran only now
+            batch.all_per_case(exc)
+            return None
+
+
 def _most_frequent_first(item: dict[str, Any]) -> dict[str, Any]:
     """A decision's values by how many cases came to each, most first (then by value)."""
     ranked = sorted(item["values"].items(), key=lambda pair: (-pair[1], pair[0]))
@@ -197,12 +207,16 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
                 for e in per_case
             )
         )
+    elif summary.get("engine") == "numpy":
+        lines.append(_("every rule evaluated by the numpy engine (exact 64-bit fixed point)"))
     else:
         lines.append(
             _("every rule and target evaluated by the batch query (DuckDB)")
             if summary.get("targets")
             else _("every rule evaluated by the batch query (DuckDB)")
         )
+    if summary.get("engine_note"):
+        lines.append(_("numpy engine not used: {reason}").format(reason=summary["engine_note"]))
     if summary.get("decisions"):
         lines += _decisions_table(summary["decisions"])
     if summary["rules"]:

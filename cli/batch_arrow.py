@@ -1,0 +1,379 @@
+"""A Parquet case file read with pyarrow straight into the numpy engine's arrays
+(compiler/batch_vector.py): each quantity column as int64 units of its stored scale, a DECIMAL
+column's 128-bit values read as their low 64-bit words (after checking that each high word is
+the low word's sign), an enum column as member codes, a boolean column as itself; each with
+where it is given.
+
+This is the first, cheap check of the file. It accepts only what the DuckDB load
+(batch_load.CaseLoader) would accept without a word and read to the same values: every column
+an input of the policy, every required input given in every row, every number a plain one that
+SQL reads itself (≥ 0; for a count, whole), every member read by the per-case reader, every
+`part of` within its whole. Anything else returns the reason, and the caller loads the file
+with DuckDB, which reports any problem with its usual messages.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+from policyc.batch_values import InputValue
+from policyc.case_values import FieldError
+from policyc.compiler.batch_vector import LIMIT, Column, Env, Val, decimal_units, places
+from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
+from policyc.compiler.i18n import _
+from policyc.compiler.nodes import BoolLit, Expr
+from policyc.percent_values import needs_sign
+
+__all__ = ["ArrowFile", "Refused", "open_arrow", "read_group"]
+
+# The per-case reader parses text with a YAML resolver shared by the module (batch_values):
+# the row groups read on several threads read their new member texts one at a time.
+_READER_LOCK = threading.Lock()
+
+
+@attrs.frozen
+class ArrowFile:
+    """A Parquet case file opened for the numpy engine: `count` rows in `groups` row groups,
+    `columns` what the compiler needs of each input (kind, scale, and the largest value, from
+    the file's statistics: no scan), `names` the file's columns."""
+
+    path: Path
+    count: int
+    groups: int
+    names: tuple[str, ...]
+    columns: dict[str, Column]
+    metadata: Any
+
+
+class Refused(Exception):
+    """Why the file goes to the DuckDB load instead (it may still be a valid file)."""
+
+
+def open_arrow(path: Path, checked: CheckedPolicy) -> ArrowFile | str:
+    """The Parquet file at `path` opened for reading by row group, or the reason the DuckDB
+    load reads it: a column that is no plain input (a tally, a date, `on`, `received`, `id` …),
+    a type other than integer, DECIMAL, text for a member or boolean, a required input missing
+    or left empty, a number below 0 or without statistics."""
+    try:
+        return _open(path, checked)
+    except Refused as exc:
+        return str(exc)
+    except (OSError, pa.ArrowException) as exc:  # DuckDB says what it cannot read
+        return _("pyarrow cannot read it ({error})").format(error=type(exc).__name__)
+
+
+def _open(path: Path, checked: CheckedPolicy) -> ArrowFile:
+    handle = pq.ParquetFile(path)
+    schema = handle.schema_arrow
+    metadata = handle.metadata
+    names = list(schema.names)
+    for name in names:
+        info = checked.inputs.get(name)
+        if info is None:
+            raise Refused(_("column `{name}` is not a plain input").format(name=name))
+        if info.type.kind not in ("quantity", "bool", "enum") or needs_sign(info):
+            raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
+    for name, info in checked.inputs.items():
+        if info.decl.presence == "required" and name not in names:
+            raise Refused(_("missing input column `{name}`").format(name=name))
+    count = metadata.num_rows
+    if count == 0:
+        raise Refused(_("no cases"))
+    columns: dict[str, Column] = {}
+    for at, name in enumerate(names):
+        info = checked.inputs[name]
+        kind = schema.field(name).type
+        nulls = sum(
+            _statistics(metadata, g, at, name).null_count for g in range(metadata.num_row_groups)
+        )
+        if nulls and info.decl.presence == "required":
+            raise Refused(_("required input `{name}` left empty").format(name=name))
+        if info.type.kind == "quantity":
+            columns[name] = _quantity_column(name, info, kind, metadata, at)
+        elif info.type.kind == "bool":
+            if kind != pa.bool_():
+                raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
+            columns[name] = Column(name, "bool")
+        else:
+            if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+                raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
+            columns[name] = Column(name, "enum")
+    for name, info in checked.inputs.items():
+        if info.decl.presence == "default":
+            columns[name] = _default_column(name, info, columns.get(name))
+    for whole, parts in checked.parts.items():
+        scale = max((columns[x].scale for x in (whole, *parts) if x in columns), default=0)
+        bound = sum(
+            columns[x].bound * 10 ** (scale - columns[x].scale)
+            for x in (whole, *parts)
+            if x in columns
+        )
+        if bound > LIMIT:
+            raise Refused(_("parts of `{whole}` past 64 bits").format(whole=whole))
+    return ArrowFile(path, count, metadata.num_row_groups, tuple(names), columns, metadata)
+
+
+def _statistics(metadata: Any, group: int, at: int, name: str) -> Any:
+    statistics = metadata.row_group(group).column(at).statistics
+    if statistics is None or not statistics.has_null_count:
+        raise Refused(_("column `{name}` has no statistics").format(name=name))
+    return statistics
+
+
+def _quantity_column(name: str, info: InputInfo, kind: Any, metadata: Any, at: int) -> Column:
+    """A quantity column's scale and largest value (in stored units), from the statistics."""
+    assert info.measure is not None
+    if pa.types.is_decimal(kind) and kind.bit_width == 128:
+        scale = kind.scale
+    elif pa.types.is_integer(kind):
+        scale = 0
+    else:
+        raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
+    low, top = 0, 0
+    for group in range(metadata.num_row_groups):
+        statistics = _statistics(metadata, group, at, name)
+        if not statistics.has_min_max:
+            if statistics.null_count == metadata.row_group(group).num_rows:
+                continue  # every value of the group empty
+            raise Refused(_("column `{name}` has no statistics").format(name=name))
+        low = min(low, decimal_units(Decimal(statistics.min), scale))
+        top = max(top, decimal_units(Decimal(statistics.max), scale))
+    # What SQL reads itself (batch_load: `x >= 0`): anything else the per-case reader reads.
+    if low < 0:
+        raise Refused(_("column `{name}`: a negative value").format(name=name))
+    factor = info.measure.factor.normalize()
+    shift = places(factor)
+    multiplier = decimal_units(factor, shift)
+    if top * multiplier > LIMIT:
+        raise Refused(_("column `{name}`: a value past 64 bits").format(name=name))
+    return Column(name, "num", scale + shift, top * multiplier)
+
+
+def _default_column(name: str, info: InputInfo, column: Column | None) -> Column:
+    """An input with a default, as it reads once the default fills its empty values."""
+    default = info.decl.default
+    kind = info.type.kind
+    if kind == "quantity" and isinstance(default, Expr):
+        value = constant(default)
+        if value is None:
+            raise Refused(_("input `{name}`: its default is not a number").format(name=name))
+        scale = max(column.scale if column else 0, places(value.value))
+        bound = column.bound * 10 ** (scale - column.scale) if column else 0
+        units = decimal_units(value.value, scale)
+        if bound > LIMIT or units < 0:
+            raise Refused(_("input `{name}`: its default").format(name=name))
+        return Column(name, "num", scale, max(bound, units))
+    if kind == "bool" and isinstance(default, BoolLit):
+        return Column(name, "bool")
+    if kind == "enum" and isinstance(default, str):
+        return Column(name, "enum")
+    raise Refused(_("input `{name}`: its default").format(name=name))
+
+
+def read_group(
+    file: ArrowFile, checked: CheckedPolicy, group: int, members: dict[str, dict[str, int]]
+) -> tuple[int, Env]:
+    """Row group `group` of the file: (its number of rows, the arrays by input name), every
+    default filled in. `members` memoises each text of an enum column read by the per-case
+    reader (shared by the groups). Raises Refused for a value the DuckDB load must read."""
+    enums = [name for name in file.names if checked.inputs[name].type.kind == "enum"]
+    handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
+    table = handle.read_row_group(group, use_threads=False)
+    count = table.num_rows
+    env: Env = {}
+    for name in file.names:
+        info = checked.inputs[name]
+        chunks = table.column(name).chunks
+        kind = info.type.kind
+        if kind == "quantity":
+            values, known = _quantities(name, chunks, info, file.columns[name])
+        elif kind == "bool":
+            values, known = _booleans(name, chunks)
+        else:
+            values, known = _members(name, chunks, info, checked, members.setdefault(name, {}))
+        if known is not None and info.decl.presence == "required":  # a blank text, say
+            raise Refused(_("required input `{name}` left empty").format(name=name))
+        env[name] = Val(values, known)
+    for name, info in checked.inputs.items():
+        if info.decl.presence == "default":
+            _default(name, info, checked, env, file.columns[name], count)
+    _parts_fit(checked, env, file.columns)
+    return count, env
+
+
+def _known(chunk: pa.Array) -> np.ndarray | None:
+    if chunk.null_count == 0:
+        return None
+    return np.asarray(chunk.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _joined(parts: list[np.ndarray | None], sizes: list[int]) -> np.ndarray | None:
+    if all(p is None for p in parts):
+        return None
+    return np.concatenate(
+        [
+            np.ones(size, dtype=bool) if p is None else p
+            for p, size in zip(parts, sizes, strict=True)
+        ]
+    )
+
+
+def _quantities(
+    name: str, chunks: list[pa.Array], info: InputInfo, column: Column
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """int64 units of the stored measure (the file's number × the measure's factor), checked
+    against the statistics the column's bound came from."""
+    assert info.measure is not None
+    values: list[np.ndarray] = []
+    masks: list[np.ndarray | None] = []
+    for chunk in chunks:
+        kind = chunk.type
+        known = _known(chunk)
+        if pa.types.is_decimal(kind):
+            words = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+            pairs = words[2 * chunk.offset : 2 * (chunk.offset + len(chunk))].reshape(-1, 2)
+            low, high = pairs[:, 0], pairs[:, 1]
+            if known is not None:
+                low = np.where(known, low, 0)
+                high = np.where(known, high, 0)
+            # Only values ≥ 0 are read here (below): each high word must then be 0.
+            if high.any():
+                raise Refused(_("column `{name}`: a value past 64 bits").format(name=name))
+            values.append(np.ascontiguousarray(low))
+        else:
+            filled = chunk.fill_null(0) if known is not None else chunk
+            array = filled.to_numpy(zero_copy_only=False)
+            values.append(array.astype(np.int64, copy=False))
+        masks.append(known)
+    array = np.concatenate(values) if len(values) != 1 else values[0]
+    known_all = _joined(masks, [len(c) for c in chunks])
+    raw_scale = chunks[0].type.scale if chunks and pa.types.is_decimal(chunks[0].type) else 0
+    factor = info.measure.factor.normalize()
+    # Stored units at the column's scale: × the factor, × 10^k where a default has more places.
+    multiplier = decimal_units(factor, places(factor)) * 10 ** (
+        column.scale - raw_scale - places(factor)
+    )
+    # The statistics said so; a file whose values lie outside them goes to DuckDB.
+    if array.size and (array.min() < 0 or int(array.max()) * multiplier > column.bound):
+        raise Refused(_("column `{name}`: values outside its statistics").format(name=name))
+    if info.measure.whole:  # a count, whole in its measure (batch_load's fast test)
+        whole_places = len(str(int(info.measure.factor))) - 1
+        if whole_places < raw_scale and np.any(array % 10 ** (raw_scale - whole_places)):
+            raise Refused(_("column `{name}`: a count that is not whole").format(name=name))
+    if multiplier != 1:
+        array = array * np.int64(multiplier)
+    return array, known_all
+
+
+def _booleans(name: str, chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray | None]:
+    values, masks = [], []
+    for chunk in chunks:
+        known = _known(chunk)
+        values.append(np.asarray(chunk.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool))
+        masks.append(known)
+    return np.concatenate(values), _joined(masks, [len(c) for c in chunks])
+
+
+def _members(
+    name: str,
+    chunks: list[pa.Array],
+    info: InputInfo,
+    checked: CheckedPolicy,
+    memo: dict[str, int],
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Member codes: each distinct text read once by the per-case reader (as the DuckDB load
+    reads every value of an enum column); -1 in `memo` for a text read as not given."""
+    members = checked.enums[info.type.enum]
+    reader = InputValue(info, checked)
+    codes: list[np.ndarray] = []
+    masks: list[np.ndarray | None] = []
+    for chunk in chunks:
+        if not isinstance(chunk, pa.DictionaryArray):
+            raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(chunk.type)))
+        texts = chunk.dictionary.to_pylist()
+        table = np.zeros(len(texts) + 1, dtype=np.int16)
+        given = np.ones(len(texts) + 1, dtype=bool)
+        for at, text in enumerate(texts):
+            if text not in memo:
+                try:
+                    with _READER_LOCK:
+                        member = reader.read(text)
+                except FieldError:
+                    raise Refused(
+                        _("column `{name}`: a value to report").format(name=name)
+                    ) from None
+                memo[text] = -1 if member is None else members.index(member)
+            code = memo[text]
+            given[at] = code >= 0
+            table[at] = max(code, 0)
+        indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+        given[-1] = False
+        codes.append(table[indices])
+        mask = given[indices]
+        masks.append(None if mask.all() else mask)
+    return np.concatenate(codes), _joined(masks, [len(c) for c in chunks])
+
+
+def _default(
+    name: str,
+    info: InputInfo,
+    checked: CheckedPolicy,
+    env: Env,
+    column: Column,
+    count: int,
+) -> None:
+    """An input with a default: its value where the file leaves it empty (or has no column),
+    a quantity at the column's scale (_default_column)."""
+    default = info.decl.default
+    kind = info.type.kind
+    given = env.get(name)
+    fill: Any
+    if kind == "quantity":
+        assert isinstance(default, Expr)
+        value = constant(default)
+        assert value is not None
+        fill = np.int64(decimal_units(value.value, column.scale))
+    elif kind == "bool":
+        assert isinstance(default, BoolLit)
+        fill = np.bool_(default.value)
+    else:
+        assert isinstance(default, str)
+        fill = np.int16(checked.enums[info.type.enum].index(default))
+    given = env.get(name)
+    if given is None:
+        env[name] = Val(np.full(count, fill))
+    elif given.known is not None:
+        env[name] = Val(np.where(given.known, given.v, fill))
+
+
+def _parts_fit(checked: CheckedPolicy, env: Env, columns: Mapping[str, Column]) -> None:
+    """`input P: … part of W`: a row whose parts add up to more than the whole is refused by
+    the DuckDB load (with its message): such a file goes there."""
+    for whole, parts in checked.parts.items():
+        given = [p for p in parts if p in env]
+        if whole not in env or not given:
+            continue
+        scale = max(columns[x].scale for x in (whole, *given))
+
+        def units(x: str, scale: int = scale) -> Any:
+            return env[x].v * np.int64(10 ** (scale - columns[x].scale))
+
+        total = sum(units(p) for p in given)
+        any_given = np.zeros(len(env[whole].v), dtype=bool)
+        for p in given:
+            known = env[p].known
+            any_given |= True if known is None else known
+        over = any_given & (total > units(whole))
+        if env[whole].known is not None:
+            over &= env[whole].known
+        if np.any(over):
+            raise Refused(_("parts of `{whole}` past it").format(whole=whole))

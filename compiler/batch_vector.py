@@ -1,0 +1,491 @@
+"""The batch program's second engine: the same expressions as the SQL one (batch_expr.py), as
+numpy over int64 fixed point, for the constructs it can hold exactly.
+
+A quantity is an int64 array of units of 10^-scale (the scale the SQL path's DECIMAL would
+have), a condition a bool array, an enum member an int16 code (its index in the enum); each
+value also carries where it is known (SQL's NULL: None when known everywhere) and where the
+per-case path would raise NotApplicable (None: nowhere). Values at unknown positions are 0, so
+that nothing unknown can overflow. Every value carries a bound on its magnitude (in its units),
+worked out while compiling from the columns' largest values: a value that might pass 2^63 - 1
+raises Unsupported, and the caller runs the SQL path instead. Constants are numpy scalars,
+broadcast.
+
+`compile_expr` dispatches by node type through the table at the end (the SQL generator's
+shape); each compiler returns a `Vec`: what the value is (kind, scale, bound) and the function
+computing it from the arrays of the file (`Env`). batch_vector_rules.py builds the rules'
+statuses and amounts on top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+
+from policyc.compiler import nodes as n
+from policyc.compiler.batch_sql import Unsupported
+from policyc.compiler.checker import CheckedPolicy, mul_dims
+from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
+from policyc.compiler.i18n import _
+from policyc.runtime.quantity import Dims, Quantity, _time_shift, parse_measure
+
+__all__ = ["LIMIT", "Column", "Env", "Val", "Vec", "VectorExpressions", "decimal_units"]
+
+LIMIT = 2**63 - 1  # the largest int64: every bound stays at or below it
+Arr = Any  # an ndarray (or a numpy scalar, broadcast)
+Mask = Any  # a bool ndarray, or None (everywhere known / nowhere NotApplicable)
+
+
+@attrs.frozen
+class Column:
+    """One input column as the reader hands it over: `kind` quantity, bool or enum; for a
+    quantity its scale (units of 10^-scale, stored units) and the largest magnitude it holds."""
+
+    name: str
+    kind: str
+    scale: int = 0
+    bound: int = 0
+
+
+@attrs.frozen
+class Val:
+    """A computed value: `v` the values (0 where unknown), `known` where they are known, `na`
+    where NotApplicable is raised."""
+
+    v: Arr
+    known: Mask = None
+    na: Mask = None
+
+
+Env = dict[str, Val]  # the input columns by name, and each define once computed
+
+
+@attrs.frozen
+class Vec:
+    """A compiled value: its kind (num, bool, enum), its scale and bound (num), its enum (enum),
+    and how it is computed."""
+
+    kind: str
+    run: Callable[[Env], Val]
+    scale: int = 0
+    bound: int = 0
+    enum: str = ""
+    constant: Decimal | None = None  # a number written in the policy
+    nonnegative: bool = False  # never below 0 (inputs, constants ≥ 0, their sums and products)
+
+
+def decimal_units(value: Decimal, scale: int) -> int:
+    """`value` in units of 10^-scale, exactly (ValueError when it has more places)."""
+    units = value.scaleb(scale)
+    if units != units.to_integral_value():
+        raise ValueError(value)
+    return int(units)
+
+
+def places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def both(a: Mask, b: Mask) -> Mask:
+    """Known where both are (None: everywhere)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+def either(a: Mask, b: Mask) -> Mask:
+    """NotApplicable where either is."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a | b
+
+
+def checked_bound(bound: int) -> int:
+    if bound > LIMIT:
+        raise Unsupported(_("a value may pass 64 bits"))
+    return bound
+
+
+def rescale(vec: Vec, scale: int) -> Vec:
+    """`vec` in units of 10^-scale (scale ≥ vec.scale), its bound checked."""
+    if scale == vec.scale:
+        return vec
+    factor = 10 ** (scale - vec.scale)
+    bound = checked_bound(vec.bound * factor)
+    run = vec.run
+
+    def scaled(env: Env) -> Val:
+        x = run(env)
+        return attrs.evolve(x, v=x.v * np.int64(factor))
+
+    return Vec("num", scaled, scale, bound, constant=vec.constant, nonnegative=vec.nonnegative)
+
+
+def constant_vec(value: Decimal) -> Vec:
+    scale = places(value)
+    units = decimal_units(value, scale)
+    checked_bound(abs(units))
+    const = Val(np.int64(units))
+    return Vec("num", lambda env: const, scale, abs(units), constant=value, nonnegative=units >= 0)
+
+
+class VectorExpressions:
+    """Compiles the expressions of one policy under the readings taken, over the columns the
+    file gives (`columns`; an input without a column is unknown everywhere, or its default)."""
+
+    def __init__(
+        self, policy: CheckedPolicy, readings: Mapping[str, str], columns: Mapping[str, Column]
+    ):
+        self.policy = policy
+        self.readings = readings
+        self.columns = columns
+        self._defines: dict[str, Vec] = {}
+
+    # ---- dimensions, as the SQL generator recomputes them (for the time shift of a product) ----
+    def dims(self, e: n.Expr) -> Dims:
+        if isinstance(e, n.QuantityLit):
+            return parse_measure(e.measure).dims
+        if isinstance(e, n.Ref):
+            if e.name in self.policy.inputs:
+                return self.policy.inputs[e.name].type.dims
+            if e.name in self.policy.defines:
+                return self.dims(self.policy.defines[e.name].expr)
+            return ()
+        if isinstance(e, n.Arith):
+            if e.op == "×":
+                return mul_dims(self.dims(e.left), self.dims(e.right))
+            return self.dims(e.left)
+        if isinstance(e, n.Of):
+            return self.dims(e.base)
+        if isinstance(e, n.Call) and e.func in ("min", "max"):
+            return self.dims(e.args[0])
+        if isinstance(e, n.If):
+            return self.dims(e.then)
+        if isinstance(e, n.Tiers):
+            return self.dims(e.rows[0].amount)
+        return ()
+
+    def compile(self, e: n.Expr) -> Vec:
+        compiler = _COMPILERS.get(type(e))
+        if compiler is None:
+            raise Unsupported(
+                _("{node} at line {line}").format(node=type(e).__name__, line=e.span.line)
+            )
+        return compiler(self, e)
+
+    def number(self, e: n.Expr) -> Vec:
+        vec = self.compile(e)
+        if vec.kind != "num":
+            raise Unsupported(_("a {kind} where a number is needed").format(kind=vec.kind))
+        return vec
+
+    def condition(self, e: n.Expr) -> Vec:
+        vec = self.compile(e)
+        if vec.kind != "bool":
+            raise Unsupported(_("a {kind} where a condition is needed").format(kind=vec.kind))
+        return vec
+
+    # ---- leaves ----
+    def quantity(self, e: n.QuantityLit) -> Vec:
+        return constant_vec(Quantity.of(e.number, e.measure).value)
+
+    def percent(self, e: n.PercentLit) -> Vec:
+        return constant_vec(Decimal(e.number).scaleb(-2))
+
+    def boolean(self, e: n.BoolLit) -> Vec:
+        const = Val(np.bool_(e.value))
+        return Vec("bool", lambda env: const)
+
+    def reading_is(self, e: n.ReadingIs) -> Vec:
+        const = Val(np.bool_(self.readings.get(e.reading) == e.option))
+        return Vec("bool", lambda env: const)
+
+    def ref(self, e: n.Ref) -> Vec:
+        policy = self.policy
+        people = policy.people
+        if policy.member_enum(e.name) is not None:
+            enum = policy.member_enum(e.name)
+            assert enum is not None
+            code = Val(np.int16(policy.enums[enum].index(e.name)))
+            return Vec("enum", lambda env: code, enum=enum)
+        if e.name in people.member_defines or e.name in people.member_inputs:
+            raise Unsupported(_("`{name}` is valued per member").format(name=e.name))
+        if e.name in people.period_of:
+            raise Unsupported(_("input `{name}` has a value per period").format(name=e.name))
+        if e.name in policy.defines:
+            if e.name not in self._defines:
+                inner = self.compile(policy.defines[e.name].expr)
+                self._defines[e.name] = _memo(e.name, inner)
+            return self._defines[e.name]
+        if e.name not in policy.inputs:
+            raise Unsupported(_("`{name}`").format(name=e.name))
+        return self.input(e.name)
+
+    def input(self, name: str) -> Vec:
+        info = self.policy.inputs[name]
+        kind = info.type.kind
+        if kind not in ("quantity", "bool", "enum"):
+            raise Unsupported(
+                _("input `{name}` is a {kind}").format(name=name, kind=info.type.describe())
+            )
+        column = self.columns.get(name)
+        vkind = "num" if kind == "quantity" else kind
+        enum = info.type.enum if kind == "enum" else ""
+        if column is None:  # not in the file: unknown everywhere (the loader applied defaults)
+            missing = Val(np.int64(0) if kind == "quantity" else np.int16(0), np.bool_(False))
+            return Vec(vkind, lambda env: missing, enum=enum)
+
+        def read(env: Env) -> Val:
+            return env[name]
+
+        # A quantity column holds no value below 0 (batch_arrow reads only those).
+        return Vec(vkind, read, column.scale, column.bound, enum=enum, nonnegative=True)
+
+    # ---- arithmetic ----
+    def arith(self, e: n.Arith) -> Vec:
+        left, right = self.number(e.left), self.number(e.right)
+        if e.op in "+-":
+            scale = max(left.scale, right.scale)
+            a, b = rescale(left, scale), rescale(right, scale)
+            bound = checked_bound(a.bound + b.bound)
+            plus = e.op == "+"
+
+            def add(env: Env) -> Val:
+                x, y = a.run(env), b.run(env)
+                v = x.v + y.v if plus else x.v - y.v
+                return Val(v, both(x.known, y.known), either(x.na, y.na))
+
+            return Vec(
+                "num", add, scale, bound, nonnegative=plus and a.nonnegative and b.nonnegative
+            )
+        dl, dr = self.dims(e.left), self.dims(e.right)
+        if _time_shift(dl, dr, mul_dims(dl, dr)) != 1:
+            raise Unsupported(_("a product across time measures"))
+        return self.product(left, right)
+
+    def product(self, a: Vec, b: Vec) -> Vec:
+        bound = checked_bound(a.bound * b.bound)
+
+        def mul(env: Env) -> Val:
+            x, y = a.run(env), b.run(env)
+            return Val(x.v * y.v, both(x.known, y.known), either(x.na, y.na))
+
+        positive = a.nonnegative and b.nonnegative
+        return Vec("num", mul, a.scale + b.scale, bound, nonnegative=positive)
+
+    def of(self, e: n.Of) -> Vec:
+        return self.product(self.number(e.base), self.number(e.ratio))
+
+    def call(self, e: n.Call) -> Vec:
+        if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) != 2:
+            raise Unsupported(_("`{func}`").format(func=e.func))
+        if e.func not in ("min", "max") or self.policy.special.get(e) is not None:
+            raise Unsupported(_("`{func}`").format(func=e.func))
+        a, b = self.number(e.args[0]), self.number(e.args[1])
+        scale = max(a.scale, b.scale)
+        a, b = rescale(a, scale), rescale(b, scale)
+        pick = np.minimum if e.func == "min" else np.maximum
+
+        def chosen(env: Env) -> Val:
+            x, y = a.run(env), b.run(env)
+            return Val(pick(x.v, y.v), both(x.known, y.known), either(x.na, y.na))
+
+        positive = a.nonnegative and b.nonnegative
+        return Vec("num", chosen, scale, max(a.bound, b.bound), nonnegative=positive)
+
+    # ---- conditions ----
+    def compare(self, e: n.Compare) -> Vec:
+        if self.policy.special.get(e) is not None:
+            raise Unsupported(_("a comparison of members by their order"))
+        left, right = self.compile(e.left), self.compile(e.right)
+        if left.kind != right.kind or (left.kind == "bool" and e.op not in ("eq", "ne")):
+            raise Unsupported(_("a comparison of {kind}").format(kind=left.kind))
+        if left.kind == "num":
+            scale = max(left.scale, right.scale)
+            left, right = rescale(left, scale), rescale(right, scale)
+        op = _OPS[e.op]
+        a, b = left, right
+
+        def cmp(env: Env) -> Val:
+            x, y = a.run(env), b.run(env)
+            return Val(op(x.v, y.v), both(x.known, y.known), either(x.na, y.na))
+
+        return Vec("bool", cmp)
+
+    def is_in(self, e: n.Is | n.In) -> Vec:
+        subject = self.compile(e.subject)
+        if subject.kind != "enum":
+            raise Unsupported(_("`is` of a {kind}").format(kind=subject.kind))
+        members = self.policy.enums[subject.enum]
+        wanted = [(e.member,) if isinstance(e, n.Is) else e.members][0]
+        codes = np.array([members.index(m) for m in wanted], dtype=np.int16)
+        run = subject.run
+
+        def test(env: Env) -> Val:
+            x = run(env)
+            hit = x.v == codes[0] if len(codes) == 1 else np.isin(x.v, codes)
+            return Val(hit, x.known, x.na)
+
+        return Vec("bool", test)
+
+    def logic(self, e: n.And | n.Or) -> Vec:
+        parts = [self.condition(p) for p in _flatten(e, type(e))]
+        return Vec("bool", _connective(parts, isinstance(e, n.And), lazy=True))
+
+    def labelled(self, e: n.AnyOf | n.AllOf) -> Vec:
+        parts = [self.condition(item.expr) for item in e.items]
+        conjunction = isinstance(e, n.AllOf)
+        # Ctx.any_of evaluates every option, so any option raising NotApplicable raises it.
+        return Vec("bool", _connective(parts, conjunction, lazy=conjunction))
+
+    def not_(self, e: n.Not) -> Vec:
+        operand = self.condition(e.operand)
+        run = operand.run
+
+        def negated(env: Env) -> Val:
+            x = run(env)
+            return Val(~x.v, x.known, x.na)
+
+        return Vec("bool", negated)
+
+    def if_(self, e: n.If) -> Vec:
+        cond = self.condition(e.cond)
+        then, otherwise = self.compile(e.then), self.compile(e.otherwise)
+        if isinstance(e.cond, n.ReadingIs | n.BoolLit):  # decided when compiling, as in SQL
+            holds = (
+                e.cond.value
+                if isinstance(e.cond, n.BoolLit)
+                else self.readings.get(e.cond.reading) == e.cond.option
+            )
+            return then if holds else otherwise
+        if then.kind != otherwise.kind or then.enum != otherwise.enum:
+            raise Unsupported(_("`if` between values of two kinds"))
+        if then.kind == "num":
+            scale = max(then.scale, otherwise.scale)
+            then, otherwise = rescale(then, scale), rescale(otherwise, scale)
+        a, b, c = then, otherwise, cond
+
+        def pick(env: Env) -> Val:
+            k = c.run(env)
+            x, y = a.run(env), b.run(env)
+            yes = k.v if k.known is None else k.v & k.known
+            no = ~k.v if k.known is None else ~k.v & k.known
+            known = _where_mask(yes, no, x.known, y.known)
+            na = k.na
+            if x.na is not None:
+                na = either(na, yes & x.na)
+            if y.na is not None:
+                na = either(na, no & y.na)
+            v: Arr = np.where(k.v, x.v, y.v)
+            if known is not None:
+                v = np.where(known, v, np.zeros_like(v))
+            return Val(v, known, na)
+
+        positive = then.nonnegative and otherwise.nonnegative
+        bound = max(then.bound, otherwise.bound)
+        return Vec(then.kind, pick, then.scale, bound, enum=then.enum, nonnegative=positive)
+
+
+def _where_mask(yes: Arr, no: Arr, a: Mask, b: Mask) -> Mask:
+    """Known where the condition is true and `a` is, or false and `b` is."""
+    left = yes if a is None else yes & a
+    right = no if b is None else no & b
+    known = left | right
+    if np.ndim(known) == 0 and bool(known):
+        return None
+    return known
+
+
+def _flatten(e: n.Expr, kind: type) -> list[n.Expr]:
+    if isinstance(e, kind):
+        return _flatten(e.left, kind) + _flatten(e.right, kind)  # type: ignore[attr-defined]
+    return [e]
+
+
+def _connective(parts: list[Vec], conjunction: bool, lazy: bool) -> Callable[[Env], Val]:
+    """SQL's AND (OR) over `parts`: false (true) where a part is known false (true), else
+    unknown where a part is unknown. NotApplicable as Ctx.all/any raise it (`lazy`): the parts
+    in order until one is known to stop them (false for all, true for any); otherwise any
+    part's."""
+
+    def run(env: Env) -> Val:
+        values = [p.run(env) for p in parts]
+        stop_any: Arr = np.bool_(False)  # some part known to decide it
+        all_known: Arr = np.bool_(True)
+        na: Mask = None
+        decided: Arr = np.bool_(False)  # the lazy walk stopped before NotApplicable
+        for x in values:
+            known = np.bool_(True) if x.known is None else x.known
+            stops = known & (~x.v if conjunction else x.v)
+            if x.na is not None:
+                raised = x.na if not lazy else x.na & ~decided
+                na = either(na, raised)
+            decided = decided | stops
+            stop_any = stop_any | stops
+            all_known = all_known & known
+        result = ~stop_any if conjunction else stop_any
+        known_mask = stop_any | all_known
+        if np.ndim(known_mask) == 0 and bool(known_mask):
+            return Val(result, None, na)
+        return Val(result, known_mask, na)
+
+    return run
+
+
+def _memo(name: str, vec: Vec) -> Vec:
+    """A define computed once per run however many rules read it (kept in the env)."""
+    key = f"define:{name}"
+    run = vec.run
+
+    def cached(env: Env) -> Val:
+        if key not in env:
+            env[key] = run(env)
+        return env[key]
+
+    return attrs.evolve(vec, run=cached)
+
+
+def _tiers(gen: VectorExpressions, e: n.Tiers) -> Vec:
+    from policyc.compiler.batch_vector_tiers import tiers_vec
+
+    return tiers_vec(gen, e)
+
+
+_OPS: dict[str, Callable[[Arr, Arr], Arr]] = {
+    "ge": np.greater_equal,
+    "gt": np.greater,
+    "le": np.less_equal,
+    "lt": np.less,
+    "eq": np.equal,
+    "ne": np.not_equal,
+}
+
+_COMPILERS: dict[type, Callable[[VectorExpressions, Any], Vec]] = {
+    n.QuantityLit: VectorExpressions.quantity,
+    n.PercentLit: VectorExpressions.percent,
+    n.BoolLit: VectorExpressions.boolean,
+    n.ReadingIs: VectorExpressions.reading_is,
+    n.Ref: VectorExpressions.ref,
+    n.Arith: VectorExpressions.arith,
+    n.Of: VectorExpressions.of,
+    n.Call: VectorExpressions.call,
+    n.Compare: VectorExpressions.compare,
+    n.Is: VectorExpressions.is_in,
+    n.In: VectorExpressions.is_in,
+    n.And: VectorExpressions.logic,
+    n.Or: VectorExpressions.logic,
+    n.AnyOf: VectorExpressions.labelled,
+    n.AllOf: VectorExpressions.labelled,
+    n.Not: VectorExpressions.not_,
+    n.If: VectorExpressions.if_,
+    n.Tiers: _tiers,
+}
