@@ -152,9 +152,11 @@ def workers_of(process: psutil.Process) -> list[psutil.Process]:
     return found or [process]  # one worker: uvicorn serves in the process itself
 
 
-def worker_cpu(worker: psutil.Process) -> float:
+def worker_cpu(worker: psutil.Process) -> tuple[float, float]:
+    """CPU seconds the worker has used so far: in its own code (user) and in the kernel's
+    (system: the sockets' reads and writes, loopback's TCP for both ends of each write)."""
     times = worker.cpu_times()
-    return float(times.user + times.system)
+    return float(times.user), float(times.system)
 
 
 def waited_for_core(worker: psutil.Process) -> float:
@@ -501,7 +503,10 @@ def main() -> int:
             server_cpu(process) - cpu_start,
             own_used if args.client == "wrk" else time.process_time() - own_start,
         )
-        worker_used = [worker_cpu(w) - b for w, b in zip(workers, worker_start, strict=True)]
+        worker_end = [worker_cpu(w) for w in workers]
+        worker_user = [e[0] - b[0] for e, b in zip(worker_end, worker_start, strict=True)]
+        worker_system = [e[1] - b[1] for e, b in zip(worker_end, worker_start, strict=True)]
+        worker_used = [u + k for u, k in zip(worker_user, worker_system, strict=True)]
         worker_waited = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
         rss_end = server_rss(process)
     finally:
@@ -534,7 +539,9 @@ def main() -> int:
     )
     print(
         f"  workers     {parts}; CPU each {' / '.join(f'{u:.1f}' for u in worker_used)} s "
-        f"(requests in about that ratio)"
+        f"(requests in about that ratio), of which in the kernel "
+        f"{sum(worker_system) / sum(worker_used) * 100:.0f}% "
+        f"({sum(worker_system) / count * 1000:.2f} ms per evaluation)"
     )
     print(
         f"  waiting     each worker runnable but without a core "
