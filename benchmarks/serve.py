@@ -16,6 +16,9 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
                                                             # sharing of connections (balance.py)
     .venv/bin/python benchmarks/serve.py --server granian --server-option=--task-impl=rust
                                                             # under granian (pip install granian)
+    .venv/bin/python benchmarks/serve.py --server floor     # the floor: the same stack (uvicorn,
+                                                            # 2 workers, balance, wrk) answering
+                                                            # a fixed 32 kB without evaluating
 
 Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
 the pre-generated bodies in turn and ending the run when the last is answered) spends about
@@ -120,6 +123,31 @@ def random_case(rng: random.Random) -> dict[str, Any]:
         )
     on = f"{rng.randint(2023, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     return {"on": on, "inputs": inputs}
+
+
+FLOOR_BYTES = "POLICYC_FLOOR_BYTES"  # the size of `--server floor`'s fixed answer
+
+
+def floor_app() -> Any:
+    """`--server floor`'s ASGI app (a uvicorn factory): every request read to its end and
+    answered 200 with the same JSON of os.environ[FLOOR_BYTES] bytes in one Content-Length
+    body, as the evaluate route sends an answer, behind serve's Balancer when the balance file
+    is named: what the stack and the client cost with nothing evaluated."""
+    from policyc.serve.balance import Balancer
+
+    size = int(os.environ.get(FLOOR_BYTES, "32000"))
+    answer = b'{"floor":"' + b"x" * max(0, size - 12) + b'"}'
+    head = [(b"content-length", str(len(answer)).encode()), (b"content-type", b"application/json")]
+
+    async def floor(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": head})
+        await send({"type": "http.response.body", "body": answer})
+
+    return Balancer.from_environment(floor)
 
 
 def free_port() -> int:
@@ -409,9 +437,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk")
     parser.add_argument(
-        "--server", choices=("serve", "uvicorn", "granian"), default="serve",
+        "--server", choices=("serve", "uvicorn", "granian", "floor"), default="serve",
         help="serve: `policyc serve`; uvicorn: the same app under uvicorn without the balance "
-        "file; granian: the same app under granian (A/Bs)",
+        "file; granian: the same app under granian (A/Bs); floor: serve's stack (uvicorn, "
+        "workers, balance) answering a fixed answer of --floor-bytes without evaluating",
     )  # fmt: skip
     parser.add_argument(
         "--server-option", action="append", default=[],
@@ -423,6 +452,10 @@ def main() -> int:
     parser.add_argument(
         "--wrk-threads", type=int, default=1,
         help="wrk's threads (1: the least client CPU; 2: its two event loops on the two cores)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--floor-bytes", type=int, default=32_000,
+        help="--server floor: the fixed answer's size (a textile answer is about 32,000)",
     )  # fmt: skip
     args = parser.parse_args()
 
@@ -440,6 +473,14 @@ def main() -> int:
             "--log-level", "warning", "--host", "127.0.0.1", "--port", str(port),
             *args.server_option, "policyc.serve.app:app_from_environment",
         ]  # fmt: skip
+    elif args.server == "floor":
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "--workers", str(args.workers),
+            "--no-access-log", "--http", "httptools", "--loop", "uvloop", "--log-level",
+            "warning", "--timeout-keep-alive", "30", "--host", "127.0.0.1", "--port", str(port),
+            "--no-proxy-headers", "--app-dir", str(REPO / "benchmarks"), *args.server_option,
+            "serve:floor_app",
+        ]  # fmt: skip
     elif args.server == "uvicorn":
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "--workers", str(args.workers),
@@ -453,6 +494,14 @@ def main() -> int:
             "--workers", str(args.workers), *args.server_option,
         ]  # fmt: skip
     environment = {**os.environ, "POLICYC_SERVE_PATHS": json.dumps([str(REPO / "policies")])}
+    balance = None
+    if args.server == "floor":
+        from policyc.serve.balance import BALANCE_VARIABLE, create_file
+
+        environment[FLOOR_BYTES] = str(args.floor_bytes)
+        if args.workers > 1:  # shared as `serve` shares them
+            balance = create_file()
+            environment[BALANCE_VARIABLE] = str(balance)
     server = subprocess.Popen(
         command,
         env=environment,
@@ -516,6 +565,10 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        if balance is not None:
+            from policyc.serve.balance import remove_file
+
+            remove_file(balance)
 
     mib = 1024 * 1024
     print(
