@@ -16,6 +16,9 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
                                                             # sharing of connections (balance.py)
     .venv/bin/python benchmarks/serve.py --server granian --server-option=--task-impl=rust
                                                             # under granian (pip install granian)
+    .venv/bin/python benchmarks/serve.py --server floor     # the floor: the same stack (uvicorn,
+                                                            # 2 workers, balance, wrk) answering
+                                                            # a fixed 32 kB without evaluating
 
 Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
 the pre-generated bodies in turn and ending the run when the last is answered) spends about
@@ -122,6 +125,31 @@ def random_case(rng: random.Random) -> dict[str, Any]:
     return {"on": on, "inputs": inputs}
 
 
+FLOOR_BYTES = "POLICYC_FLOOR_BYTES"  # the size of `--server floor`'s fixed answer
+
+
+def floor_app() -> Any:
+    """`--server floor`'s ASGI app (a uvicorn factory): every request read to its end and
+    answered 200 with the same JSON of os.environ[FLOOR_BYTES] bytes in one Content-Length
+    body, as the evaluate route sends an answer, behind serve's Balancer when the balance file
+    is named: what the stack and the client cost with nothing evaluated."""
+    from policyc.serve.balance import Balancer
+
+    size = int(os.environ.get(FLOOR_BYTES, "32000"))
+    answer = b'{"floor":"' + b"x" * max(0, size - 12) + b'"}'
+    head = [(b"content-length", str(len(answer)).encode()), (b"content-type", b"application/json")]
+
+    async def floor(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": head})
+        await send({"type": "http.response.body", "body": answer})
+
+    return Balancer.from_environment(floor)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -152,9 +180,11 @@ def workers_of(process: psutil.Process) -> list[psutil.Process]:
     return found or [process]  # one worker: uvicorn serves in the process itself
 
 
-def worker_cpu(worker: psutil.Process) -> float:
+def worker_cpu(worker: psutil.Process) -> tuple[float, float]:
+    """CPU seconds the worker has used so far: in its own code (user) and in the kernel's
+    (system: the sockets' reads and writes, loopback's TCP for both ends of each write)."""
     times = worker.cpu_times()
-    return float(times.user + times.system)
+    return float(times.user), float(times.system)
 
 
 def waited_for_core(worker: psutil.Process) -> float:
@@ -407,9 +437,10 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--client", choices=("wrk", "httpx"), default="wrk")
     parser.add_argument(
-        "--server", choices=("serve", "uvicorn", "granian"), default="serve",
+        "--server", choices=("serve", "uvicorn", "granian", "floor"), default="serve",
         help="serve: `policyc serve`; uvicorn: the same app under uvicorn without the balance "
-        "file; granian: the same app under granian (A/Bs)",
+        "file; granian: the same app under granian (A/Bs); floor: serve's stack (uvicorn, "
+        "workers, balance) answering a fixed answer of --floor-bytes without evaluating",
     )  # fmt: skip
     parser.add_argument(
         "--server-option", action="append", default=[],
@@ -421,6 +452,10 @@ def main() -> int:
     parser.add_argument(
         "--wrk-threads", type=int, default=1,
         help="wrk's threads (1: the least client CPU; 2: its two event loops on the two cores)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--floor-bytes", type=int, default=32_000,
+        help="--server floor: the fixed answer's size (a textile answer is about 32,000)",
     )  # fmt: skip
     args = parser.parse_args()
 
@@ -438,6 +473,14 @@ def main() -> int:
             "--log-level", "warning", "--host", "127.0.0.1", "--port", str(port),
             *args.server_option, "policyc.serve.app:app_from_environment",
         ]  # fmt: skip
+    elif args.server == "floor":
+        command = [
+            sys.executable, "-m", "uvicorn", "--factory", "--workers", str(args.workers),
+            "--no-access-log", "--http", "httptools", "--loop", "uvloop", "--log-level",
+            "warning", "--timeout-keep-alive", "30", "--host", "127.0.0.1", "--port", str(port),
+            "--no-proxy-headers", "--app-dir", str(REPO / "benchmarks"), *args.server_option,
+            "serve:floor_app",
+        ]  # fmt: skip
     elif args.server == "uvicorn":
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "--workers", str(args.workers),
@@ -451,6 +494,14 @@ def main() -> int:
             "--workers", str(args.workers), *args.server_option,
         ]  # fmt: skip
     environment = {**os.environ, "POLICYC_SERVE_PATHS": json.dumps([str(REPO / "policies")])}
+    balance = None
+    if args.server == "floor":
+        from policyc.serve.balance import BALANCE_VARIABLE, create_file
+
+        environment[FLOOR_BYTES] = str(args.floor_bytes)
+        if args.workers > 1:  # shared as `serve` shares them
+            balance = create_file()
+            environment[BALANCE_VARIABLE] = str(balance)
     server = subprocess.Popen(
         command,
         env=environment,
@@ -501,7 +552,10 @@ def main() -> int:
             server_cpu(process) - cpu_start,
             own_used if args.client == "wrk" else time.process_time() - own_start,
         )
-        worker_used = [worker_cpu(w) - b for w, b in zip(workers, worker_start, strict=True)]
+        worker_end = [worker_cpu(w) for w in workers]
+        worker_user = [e[0] - b[0] for e, b in zip(worker_end, worker_start, strict=True)]
+        worker_system = [e[1] - b[1] for e, b in zip(worker_end, worker_start, strict=True)]
+        worker_used = [u + k for u, k in zip(worker_user, worker_system, strict=True)]
         worker_waited = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
         rss_end = server_rss(process)
     finally:
@@ -511,6 +565,10 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+        if balance is not None:
+            from policyc.serve.balance import remove_file
+
+            remove_file(balance)
 
     mib = 1024 * 1024
     print(
@@ -534,7 +592,9 @@ def main() -> int:
     )
     print(
         f"  workers     {parts}; CPU each {' / '.join(f'{u:.1f}' for u in worker_used)} s "
-        f"(requests in about that ratio)"
+        f"(requests in about that ratio), of which in the kernel "
+        f"{sum(worker_system) / sum(worker_used) * 100:.0f}% "
+        f"({sum(worker_system) / count * 1000:.2f} ms per evaluation)"
     )
     print(
         f"  waiting     each worker runnable but without a core "

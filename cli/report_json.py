@@ -150,7 +150,8 @@ def answer_bytes(
         "title": header.title,
         "case": case_path,
         "on": on.isoformat(),
-        "in_force": in_force(policy, on, readings),
+        "in_force": (valid_from is None or on >= valid_from)
+        and (valid_until is None or on <= valid_until),  # in_force's, its dates read once
         "valid_from": valid_from.isoformat() if valid_from else None,
         "valid_until": valid_until.isoformat() if valid_until else None,
         "provisional": header.provisional,
@@ -162,10 +163,11 @@ def answer_bytes(
         rest["period"] = period  # households and periods (people_report.py)
         rest["period_in_force"] = period_in_force(policy.view, period, readings)
     sums = totals(totals_of or results)
-    rest["totals"] = {unit: money(q) for unit, q in sums.get("paid", {}).items()}
-    rest["totals_by_kind"] = {
+    by_kind = {
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
+    rest["totals"] = by_kind.get("paid", {})  # the same Money, written twice
+    rest["totals_by_kind"] = by_kind
     needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
@@ -212,17 +214,16 @@ def answer_bytes(
 
 
 def _needed_bytes(item: tuple[str, str, str, tuple[str, ...]]) -> bytes:
-    """A still-needed input (`needed_fields`) as `NeededInput.to_json()` writes it: its name,
-    description and measure written once."""
-    key = item[:3]
-    start = _NEEDED.get(key)
-    if start is None:
+    """A still-needed input (`needed_fields`) as `NeededInput.to_json()` writes it, written
+    once per (name, description, measure, rules)."""
+    written = _NEEDED.get(item)
+    if written is None:
         if len(_NEEDED) >= _PLAIN_ENTRIES:
             _NEEDED.clear()
-        start = _NEEDED[key] = _dumps({
-            "name": item[0], "description": item[1], "measure": item[2],
-        })[:-1] + b',"rules":'  # fmt: skip
-    return start + _dumps(item[3]) + b"}"
+        written = _NEEDED[item] = _dumps({
+            "name": item[0], "description": item[1], "measure": item[2], "rules": item[3],
+        })  # fmt: skip
+    return written
 
 
 def _own_bytes(r: RuleResult) -> bytes:
@@ -282,7 +283,8 @@ _PLAIN_ENTRIES = 1024
 # another's): at most this many, then started over.
 _FIXED: dict[int, tuple[RuleResult, bytes]] = {}
 _FIXED_ENTRIES = 512
-_NEEDED: dict[tuple[str, str, str], bytes] = {}  # a still-needed input's first fields
+_NEEDED: dict[tuple[str, str, str, tuple[str, ...]], bytes] = {}  # a still-needed input, by
+# its fields (the same inputs are still needed by the same rules case after case)
 
 
 class _RuleChunks:

@@ -41,9 +41,10 @@ TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `r
 if TYPE_CHECKING:
     from typing import Any
 
-_FORMAT = 7  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds;
+_FORMAT = 8  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds;
 # 6: first conditions of rules judged on an input date (FIRST, compiler/fastpath.py); 7: the
-# fast path's arithmetic on two quantities written with the operators
+# fast path's arithmetic on two quantities written with the operators; 8: a product where time
+# cancels gated as a whole amount or schedule row
 _MAGIC = b"policyc-cache-2\n"
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32

@@ -71,7 +71,10 @@ class FastEmitter:
         say (see the module docstring)."""
         return self._gate(expr, top=True)
 
-    def _gate(self, e: n.Expr, top: bool) -> Gate | None:
+    def _gate(self, e: n.Expr, top: bool, whole: bool | None = None) -> Gate | None:
+        """`top`: `e` is a rule's whole condition, amount or cap; `whole` (`top` unless
+        given): `e` is a whole value, nothing else computed beside it (also a schedule's row)."""
+        whole = top if whole is None else whole
         policy = self.policy
         if isinstance(e, n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.ReadingIs):
             return ()
@@ -114,9 +117,15 @@ class FastEmitter:
             return f"(() if {decided} else {_gate_code(last)})"
         if isinstance(e, n.Arith | n.Of) and (e.op == "×" if isinstance(e, n.Arith) else True):
             # A product is exact unless time cancels (元/年 × 月 is divided by 12, which may
-            # raise): strict only with a literal factor that carries no time.
+            # raise): strict when no time cancels (a literal factor that carries no time, or
+            # factors whose measures are known and share no time: 200 元/月/间 × 宿舍间数).
+            # One where time may cancel is gated only as a whole value (… × 宿舍租用月数, an
+            # amount or a schedule's row), over factors gated as strict: left out only when a
+            # factor is unknown, when the traced path divides nothing either, and computed —
+            # raising as the traced path raises — when all are known.
             left, right = (e.left, e.right) if isinstance(e, n.Arith) else (e.base, e.ratio)
-            if not (_timeless_literal(left) or _timeless_literal(right)):
+            strict = _timeless_literal(left) or _timeless_literal(right)
+            if not (strict or whole or self._keeps_time(left, right)):
                 return None
             return _concat([self._gate(left, False), self._gate(right, False)])
         if isinstance(e, n.Compare | n.Is | n.In | n.Not | n.Arith):
@@ -127,7 +136,7 @@ class FastEmitter:
             return _concat([self._gate(a, False) for a in e.args])
         if isinstance(e, n.If) and self._gate(e.cond, False) == ():
             # A condition on readings alone is never unknown: the branch taken decides.
-            then, otherwise = self._gate(e.then, top), self._gate(e.otherwise, top)
+            then, otherwise = self._gate(e.then, top, whole), self._gate(e.otherwise, top, whole)
             if then is None or otherwise is None:
                 return None
             if then == otherwise:
@@ -146,6 +155,34 @@ class FastEmitter:
             return self._gate(e.subject, False)
         if top and isinstance(e, n.Schedule):
             return self._gate(e.anchor, False)
+        return None
+
+    def _keeps_time(self, left: n.Expr, right: n.Expr) -> bool:
+        """Whether `left × right` surely cancels no time (is never divided: see
+        runtime/quantity.py's _time_shift), from the measures its factors are declared in."""
+        a, b = self._dims(left), self._dims(right)
+        if a is None or b is None:
+            return False
+        for base in TIME_BASES:
+            ea, eb = a.get(base, 0), b.get(base, 0)
+            if min(ea + eb, 0) - min(ea, 0) - min(eb, 0) != 0:
+                return False
+        return True
+
+    def _dims(self, e: n.Expr) -> dict[str, int] | None:
+        """A quantity's exponent by base: a literal's, an input's declared in a measure, a
+        product's; None when not known here."""
+        if isinstance(e, n.QuantityLit):
+            return dict(parse_measure(e.measure).dims)
+        if isinstance(e, n.PercentLit):
+            return {}
+        if isinstance(e, n.Ref) and self._quantity(e):
+            return dict(self.policy.inputs[e.name].type.dims)
+        if isinstance(e, n.Arith) and e.op == "×":
+            a, b = self._dims(e.left), self._dims(e.right)
+            if a is None or b is None:
+                return None
+            return {base: a.get(base, 0) + b.get(base, 0) for base in {*a, *b}}
         return None
 
     def _prior(self, e: n.Expr) -> str | None:
@@ -350,7 +387,7 @@ class FastEmitter:
 
     def _gated_row(self, amount: n.Expr) -> str:
         code = self.py(amount)
-        gate = self._gate(amount, top=False)
+        gate = self._gate(amount, top=False, whole=True)
         return code if gate is None else self._gated(code, gate)
 
 
