@@ -25,7 +25,6 @@ log = logging.getLogger("mkdocs.hooks.policyc")
 
 _CODE_LINE = re.compile(r'\bid="(__(?:span|codelineno)-\d+-\d+)"')
 
-
 def on_config(config, **kwargs):
     try:
         import jieba
@@ -42,7 +41,6 @@ def on_config(config, **kwargs):
     except Exception:
         log.warning("the policyc Pygments lexer is not installed: install policyc")
     return config
-
 
 def on_page_content(html, page, **kwargs):
     anchors = getattr(page, "present_anchor_ids", None)
