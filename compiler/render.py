@@ -6,7 +6,9 @@ are spelled out with whether they include the stated number (民法典 art. 1259
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from policyc.compiler import nodes as n
@@ -16,6 +18,20 @@ SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠
 WORDS_AFTER = {"以上", "以下", "以内", "以外", "及以上", "及以下"}
 
 RefRenderer = Callable[[str], str]
+
+# The measure `count(…)` of the group's members is said in (`group 购置机具 counted 台`:
+# 机具的台数), set for one policy's generated module or site pages by `counting`.
+_COUNTED: ContextVar[str] = ContextVar("counted", default="人")
+
+
+@contextmanager
+def counting(measure: str) -> Iterator[None]:
+    """Within: a count of members renders as `…的{measure}数` (人数, 台数)."""
+    token = _COUNTED.set(measure)
+    try:
+        yield
+    finally:
+        _COUNTED.reset(token)
 
 
 def _plain(name: str) -> str:
@@ -151,7 +167,7 @@ class _Renderer:
             subject = e.subject.name if isinstance(e.subject, n.Ref) else self.render(e.subject)
             who = "家庭成员" if subject in ("members", "成员") else subject
             if e.func == "count":
-                return f"{who}{where}的人数"
+                return f"{who}{where}的{_COUNTED.get()}数"
             return f"有{who}{where}" if e.func == "any" else f"{who}均{where}"
         word = {"sum": "之和", "min": "的最小值", "max": "的最大值"}[e.func]
         return f"{whose}{where}{self.render(e.subject)}{word}"

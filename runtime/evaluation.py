@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from policyc.runtime.dates import completed_months, year_of_operation
+from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
@@ -43,6 +44,7 @@ from policyc.runtime.results import zero_of as zero_of
 __all__ = [
     "PLAIN",
     "Ctx",
+    "EachLimit",
     "NotApplicable",
     "Q",
     "RuleInfo",
@@ -400,8 +402,10 @@ class Ctx:
     def given(self, name: str) -> bool:
         return not isinstance(self.get(name), Unknown)
 
-    def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
-        return people_ops.each_member(self, role, body, line)
+    def each_member(
+        self, role: str, body: Callable[[Ctx], Any], line: int, limit: EachLimit | None = None
+    ) -> Any:
+        return people_ops.each_member(self, role, body, line, limit)
 
     def index(self, keyed: Value, key: str | Unknown) -> Value:
         """A table's or tally's value at `key`: a member, or the member a case gives (unknown
