@@ -24,6 +24,11 @@ RefRenderer = Callable[[str], str]
 _COUNTED: ContextVar[str] = ContextVar("counted", default="人")
 
 
+def counted_word() -> str:
+    """The measure members are counted in where `counting` set it (人 elsewhere)."""
+    return _COUNTED.get()
+
+
 @contextmanager
 def counting(measure: str) -> Iterator[None]:
     """Within: a count of members renders as `…的{measure}数` (人数, 台数)."""

@@ -58,13 +58,13 @@ def apply_limit(
 ) -> Any:
     """`outcomes` (member, outcome) with the members past the limit turned into reasons, in
     place; an Unknown when what is already paid, or the order of the members that apply, is
-    missing; None otherwise."""
+    missing (those members then undetermined by it); None otherwise."""
     from policyc.runtime.evaluation import Unknown, unknown
 
     applying = [i for i, (_, outcome) in enumerate(outcomes) if isinstance(outcome, tuple)]
     already = limit.less() if limit.less is not None else limit.most - limit.most
     if isinstance(already, Unknown):
-        return already
+        return _undecided(outcomes, applying, already)
     room = limit.most - already
     slots = max(int(room.value.to_integral_value(rounding=ROUND_FLOOR)), 0)
     at_most = format_quantity(Quantity(Decimal(slots), limit.most.dims))
@@ -90,7 +90,7 @@ def apply_limit(
         finally:
             ctx.member = saved
         if missing is not None:
-            return missing
+            return _undecided(outcomes, applying, missing)
         # sorted() is stable, also with reverse=True: ties keep the case's listing order
         ranked = sorted(applying, key=lambda i: values[i], reverse=descending)
     paid = set(ranked[:slots])
@@ -112,6 +112,14 @@ def apply_limit(
         chosen = "、".join(outcomes[i][0].name for i in ranked[:slots]) or "无"
         ctx.step(f"{head}；按{words}: {shown} → 计发 {chosen}", line)
     return None
+
+
+def _undecided(outcomes: list[tuple[Any, Any]], applying: list[int], missing: Any) -> Any:
+    """`missing`, each member the rule applies to left undetermined by it: which of them are
+    paid is not known."""
+    for i in applying:
+        outcomes[i] = (outcomes[i][0], missing)
+    return missing
 
 
 def _shown(value: Any) -> str:
