@@ -307,3 +307,19 @@ def test_a_group_counted_in_a_word_that_does_not_count_is_refused(
         policies, "  rule r { each 机具  amount 1000 元 }\n", GROUP.replace("counted 台", "counted 元")
     )
     assert "`counted 元`: a group counts its members in a counting measure" in text
+
+
+def test_the_form_says_rows_of_the_groups_measure() -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.serve.form import member_words
+    from tests.serve_helpers import request, running_server
+
+    assert member_words("家庭", "人") == ("一人", "姓名", "添加一名成员")
+    assert member_words("购置机具", "项") == ("一项", "名称", "添加一项")
+    with running_server("tests/fixtures/farm/farm.policy") as url:
+        status, _, page = request(url, "GET", "/policies/farm")
+    text = page.decode("utf-8")
+    assert status == 200
+    assert "购置机具成员（每行一台；空行不计）" in text
+    assert ">名称</label>" in text and ">姓名</label>" not in text
+    assert 'value="add-member">添加一台</button>' in text
