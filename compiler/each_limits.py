@@ -89,8 +89,7 @@ def check_limit(checker: Any, rule: n.Rule) -> None:
         checker.error(
             most.span,
             _(
-                "`at_most {number} {measure}`: the group `{group}` counts its members in "
-                "{counted}"
+                "`at_most {number} {measure}`: the group `{group}` counts its members in {counted}"
             ).format(
                 number=most.number,
                 measure=most.measure or "",
@@ -107,10 +106,9 @@ def check_limit(checker: Any, rule: n.Rule) -> None:
         if got is not UNKNOWN and got != want:
             checker.error(
                 limit.less.span,
-                _(
-                    "`less …` counts the {counted} already paid: expected {want}, "
-                    "not {got}"
-                ).format(counted=counted, want=want.describe(), got=got.describe()),
+                _("`less …` counts the {counted} already paid: expected {want}, not {got}").format(
+                    counted=counted, want=want.describe(), got=got.describe()
+                ),
                 _("an input in {counted}, e.g. `input 本年已享受补贴台数: {counted}`").format(
                     counted=counted
                 ),
@@ -146,9 +144,7 @@ def _check_order(checker: Any, order: n.EachOrder) -> None:
     if key.text not in checker.people.member_inputs and key.text not in checker.member_defines:
         checker.error(
             key.span,
-            _("`ordered by {key}`: the order reads each member's own value").format(
-                key=key.text
-            ),
+            _("`ordered by {key}`: the order reads each member's own value").format(key=key.text),
             _("an input `per member`, or a value decided per member"),
         )
         return

@@ -53,9 +53,7 @@ def order_words(key: str, descending: bool) -> str:
     return f"{key}{'从高到低' if descending else '从低到高'}"
 
 
-def apply_limit(
-    ctx: Ctx, limit: EachLimit, outcomes: list[tuple[Any, Any]], line: int
-) -> Any:
+def apply_limit(ctx: Ctx, limit: EachLimit, outcomes: list[tuple[Any, Any]], line: int) -> Any:
     """`outcomes` (member, outcome) with the members past the limit turned into reasons, in
     place; an Unknown when what is already paid, or the order of the members that apply, is
     missing (those members then undetermined by it); None otherwise."""

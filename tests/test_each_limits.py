@@ -164,14 +164,14 @@ GROUP = """group 购置机具 counted 台 {
 input 价格: 元 per member optional
 input 已享受: 台
 """
-FIXED = "  rule r { each 机具 at_most 2 台 less 已享受 ordered by 价格 descending  amount 1000 元 }\n"
+FIXED = (
+    "  rule r { each 机具 at_most 2 台 less 已享受 ordered by 价格 descending  amount 1000 元 }\n"
+)
 
 
 def _members(*prices: str) -> str:
     rows = "".join(
-        f"  机{i}: {{role: 机具, inputs: {{价格: {p}}}}}\n"
-        if p
-        else f"  机{i}: {{role: 机具}}\n"
+        f"  机{i}: {{role: 机具, inputs: {{价格: {p}}}}}\n" if p else f"  机{i}: {{role: 机具}}\n"
         for i, p in enumerate(prices, 1)
     )
     return "members:\n" + rows
@@ -304,7 +304,9 @@ def test_a_group_counted_in_a_word_that_does_not_count_is_refused(
     policies: PolicyFactory,
 ) -> None:
     text = check_error(
-        policies, "  rule r { each 机具  amount 1000 元 }\n", GROUP.replace("counted 台", "counted 元")
+        policies,
+        "  rule r { each 机具  amount 1000 元 }\n",
+        GROUP.replace("counted 台", "counted 元"),
     )
     assert "`counted 元`: a group counts its members in a counting measure" in text
 

@@ -83,9 +83,9 @@ def amount_words(rule: n.Rule) -> str:
 
 
 def limit_words(limit: n.EachLimit, readings: Mapping[str, n.ReadingDecl]) -> str:
-    """`至多 2台（含已享受的本年已享受补贴台数）；符合条件的多于可享受的时，按读法「机具先后」
-    （采用 价高者先）: 价高者先: 按销售价格从高到低；申请顺序: 按案例所列顺序，并列时按案例所列顺序`:
-    an `each … at_most …` as the site says it."""
+    """An `each … at_most …` as the site says it: `至多 2台（含已享受的本年已享受补贴台数）；
+    符合条件的多于可享受的时，按读法「机具先后」（采用 价高者先）: 价高者先: 按销售价格从高到低；
+    申请顺序: 按案例所列顺序，并列时按案例所列顺序`."""
     most = f"{limit.most.number}{limit.most.measure}"
     text = f"至多 {most}"
     if limit.less is not None:

@@ -133,10 +133,10 @@ class PolicyView(PolicyAmounts):
                 self.procedure_users.setdefault(procedure, []).append(link(name, f"#{anchor}"))
         if rule.refers:
             facts.append(Fact("参见", "、".join(self.reference(r) for r in rule.refers)))
-        limit = rule.each_limit
+        each_limit = rule.each_limit
         readings = unique(
             [r.text for r in rule.readings]
-            + ([limit.reading.text] if limit is not None and limit.reading is not None else [])
+            + ([each_limit.reading.text] if each_limit and each_limit.reading else [])
             + [e.reading for x in exprs for e in n.walk(x) if isinstance(e, n.ReadingIs)]
         )
         for reading in readings:
@@ -145,8 +145,8 @@ class PolicyView(PolicyAmounts):
             whom = "家庭成员" if rule.each.text in ("members", "成员") else md(rule.each.text)
             each = classifier(rule)
             facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发"))
-        if limit is not None:
-            facts.append(Fact("限额", limit_words(limit, self.policy.readings)))
+        if each_limit is not None:
+            facts.append(Fact("限额", limit_words(each_limit, self.policy.readings)))
         inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
