@@ -96,7 +96,7 @@ def check_limit(checker: Any, rule: n.Rule) -> None:
                 group=checker.people.group,
                 counted=counted,
             ),
-            f"at_most {most.number} {counted}",
+            _("at_most {number} {counted}").format(number=most.number, counted=counted),
         )
     if limit.less is not None:
         from policyc.compiler.checker import UNKNOWN, Type
@@ -139,7 +139,7 @@ def _check_order(checker: Any, order: n.EachOrder) -> None:
                 "`ordered by {key}`: say which come first, `{key} descending` (the highest) "
                 "or `{key} ascending` (the lowest); or `ordered by as_listed`"
             ).format(key=key.text),
-            "descending / ascending",
+            _("descending / ascending"),
         )
     if key.text not in checker.people.member_inputs and key.text not in checker.member_defines:
         checker.error(
