@@ -31,6 +31,7 @@ from policyc.people_report import (
     period_json,
     periods_json,
 )
+from policyc.report_ranges import range_json, totals_range_json
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 from policyc.runtime.results import FixedResult, show_value
@@ -166,6 +167,9 @@ def answer_bytes(
     rest["totals_by_kind"] = {
         flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
     }
+    ranged = totals_range_json(totals_of or results)
+    if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
+        rest["totals_range_by_kind"] = ranged
     needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
@@ -183,7 +187,7 @@ def answer_bytes(
         chunks = _CHUNKS.get(id(info)) or _chunks(info, policy.view.places)
         if explain or not (
             r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
-            and r.shared is None and r.members is None and r.periods is None
+            and r.shared is None and r.members is None and r.periods is None and r.range is None
         ):  # fmt: skip
             parts += (separator, _written(policy, r, chunks, info.name in roundings, explain))
             separator = b","
@@ -233,6 +237,7 @@ def _own_bytes(r: RuleResult) -> bytes:
         "amount": money(r.amount),
         "uncapped": money(r.uncapped),
         "capped": r.uncapped is not None,
+        "range": range_json(r),
         "missing": r.missing,
     })[1:-1]  # fmt: skip
 

@@ -425,6 +425,8 @@ class _Builder(ExpressionBuilder):
                 fields[key].append(value)
         if isinstance(fields.get("each"), tuple):
             fields["each"], fields["each_limit"] = fields["each"]
+        if isinstance(fields.get("amount"), n.AmountRange):
+            fields["amount_range"] = fields.pop("amount")
         if isinstance(fields.get("amount"), tuple):
             fields["amount"], fields["period"] = fields["amount"]
         if fields.get("once") is not None:
@@ -466,6 +468,9 @@ class _Builder(ExpressionBuilder):
 
     def amount_per(self, meta: Meta, c: list[Token]) -> n.Name:
         return self._name(c[0])
+
+    def amount_range(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._item("amount", n.AmountRange(c[0], c[1], self._span(meta)), meta)
 
     def unspecified_amount(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("amount", n.Unspecified(unquote(c[0]), self._span(meta)), meta)

@@ -26,6 +26,7 @@ from policyc.compiler.render import (
     counting,
     failed,
     render,
+    render_range,
     render_reference,
     render_target,
     render_threshold,
@@ -299,9 +300,11 @@ class _Generator:
             "grants": rule.grants,
             "once": rule.once is not None,
             "valid_by": rule.valid_by.text if rule.valid_by else "",
-            "has_amount": amount is not None,
+            "has_amount": amount is not None or rule.amount_range is not None,
             "has_cap": rule.cap is not None,
-            "flow": amount_flow(rule.kind) if amount is not None else "",
+            "flow": amount_flow(rule.kind)
+            if amount is not None or rule.amount_range is not None
+            else "",
             "cooperates": self.units(rule.cooperates),
             "law": rule.law,
             "procedures": tuple(
@@ -334,6 +337,16 @@ class _Generator:
             "fast": self.fast_rule(rule),
             "each": rule.each.text if rule.each is not None else "",
             "limit": self.each_limit(rule.each_limit) if rule.each_limit is not None else "",
+            "range": self.amount_range(rule.amount_range) if rule.amount_range else None,
+        }
+
+    def amount_range(self, bounds: n.AmountRange) -> dict[str, Any]:
+        """`c.amount_range(low, high, text, line)`'s arguments (runtime Ctx.amount_range)."""
+        return {
+            "low": self.py(bounds.low),
+            "high": self.py(bounds.high),
+            "text": render_range(bounds),
+            "line": bounds.span.line,
         }
 
     def each_limit(self, limit: n.EachLimit) -> Code:

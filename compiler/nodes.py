@@ -580,9 +580,20 @@ class Rule:
     rounding: Rounding | None = None  # `round to 元 half_up`: the document's own rounding
     each: Name | None = None  # `each 子女`: evaluated, and paid, once per member of the role
     each_limit: EachLimit | None = None  # `each 机具 at_most 2 台 …`: how many members are paid
+    amount_range: AmountRange | None = None  # `amount range LOW to HIGH` (then `amount` is None)
     period: Name | None = None  # `amount … per 月`: the amount is a month's (or a year's)
     span: Span = _span()
     once_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)  # `once per …`
+
+
+@attrs.frozen
+class AmountRange:
+    """`amount range 1 × 套取金额 to 3 × 套取金额`: 处1倍以上3倍以下罚款 — an amount the deciding
+    unit sets between `low` and `high`, both included (以上/以下 include)."""
+
+    low: Expr
+    high: Expr
+    span: Span = _span()
 
 
 @attrs.frozen

@@ -47,6 +47,24 @@ def render(expr: n.Expr, ref: RefRenderer = _plain) -> str:
     return _Renderer(ref).render(expr)
 
 
+def render_range(bounds: n.AmountRange, ref: RefRenderer = _plain) -> str:
+    """`套取金额的1倍至3倍` for `amount range 1 × 套取金额 to 3 × 套取金额` (multiples of one
+    value), else `LOW至HIGH`."""
+    low, high = multiple_of(bounds.low), multiple_of(bounds.high)
+    if low is not None and high is not None and low[1] == high[1]:
+        return f"{render(low[1], ref)}的{low[0]}倍至{high[0]}倍"
+    return f"{render(bounds.low, ref)}至{render(bounds.high, ref)}"
+
+
+def multiple_of(expr: n.Expr) -> tuple[str, n.Expr] | None:
+    """(N, X) for `N × X` with N a plain number (N倍 of X); else None."""
+    if isinstance(expr, n.Arith) and expr.op == "×":
+        number = expr.left
+        if isinstance(number, n.QuantityLit) and not number.measure:
+            return number.number, expr.right
+    return None
+
+
 def failed(cond: n.Expr, ref: RefRenderer = _plain) -> str:
     """The reason a `when` gives when it does not hold, in words a case worker reads as the
     reason: `条件不成立: 申请日期 >= 2026-03-01（含本数）`; a statement of what the case holds

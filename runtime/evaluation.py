@@ -147,6 +147,7 @@ class Ctx:
         # rule found for each member of its role.
         self.member: Any = None
         self.each_outcomes: list[tuple[Any, Any]] | None = None
+        self.range_outcome: tuple[Quantity, Quantity] | None = None  # `amount range`
 
     def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
         """A `define` or `decide`, computed once per case (once per member where a member is in
@@ -189,7 +190,7 @@ class Ctx:
         if info.once and info.name in received:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
             return result
-        self.each_outcomes = None
+        self.each_outcomes = self.range_outcome = None
         if info.period and people_ops.other_periods(self, info.period):
             # a month's amount in a year's case: each month evaluated, then added up
             outcome = people_ops.over_periods(self, info, function, result)
@@ -206,6 +207,10 @@ class Ctx:
         if self.each_outcomes is not None:
             finished.members = people_ops.member_results(self.each_outcomes)
             self.each_outcomes = None
+        if self.range_outcome is not None:
+            if finished.status == "applies":
+                finished.range = self.range_outcome
+            self.range_outcome = None
         return finished
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
@@ -348,6 +353,19 @@ class Ctx:
             where = f"（其中 {given}）" if given else ""
             self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value
+
+    def amount_range(self, low: Quantity, high: Quantity, text: str, line: int) -> Any:
+        """`amount range LOW to HIGH` (处1倍以上3倍以下罚款): both ends kept for the result
+        (`RuleResult.range`), the amount None: the deciding unit sets it within the range. A
+        low end above the high one does not apply, saying so."""
+        if (missing := unknown(low, high)) is not None:
+            return missing
+        if high < low:
+            return f"金额幅度 {text} 的下限 {_show(low)} 高于上限 {_show(high)}"
+        if self.explain:
+            self.step(f"金额幅度 = {text} = {_show(low)}至{_show(high)}（在此幅度内决定）", line)
+        self.range_outcome = (low, high)
+        return None, None
 
     def capped(
         self, value: Quantity, cap: Quantity, line: int

@@ -46,7 +46,7 @@ def members_of(capsys: pytest.CaptureFixture[str], case: Path, *more: str) -> di
 def test_the_farm_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = cli(capsys, "test", str(POLICY), str(CASES))
     assert code == 0, out
-    assert "12 passed, 0 failed" in out
+    assert "14 passed, 0 failed" in out
 
 
 def test_one_paid_two_bought_pays_one_more_not_none(capsys: pytest.CaptureFixture[str]) -> None:
@@ -325,3 +325,130 @@ def test_the_form_says_rows_of_the_groups_measure() -> None:
     assert "购置机具成员（每行一台；空行不计）" in text
     assert ">名称</label>" in text and ">姓名</label>" not in text
     assert 'value="add-member">添加一台</button>' in text
+
+
+# ---- 3. a fine as a range: 处1倍以上3倍以下罚款 ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stolen", "small", "large"),
+    [
+        # 套取金额 2万元: 1倍以上3倍以下 → 2万元 to 6万元
+        ("20000", ("20000", "60000"), None),
+        # exactly 10万元: not 超过10万元 → still 1倍至3倍: 10万元 to 30万元
+        ("100000", ("100000", "300000"), None),
+        # 100,001元: 超过10万元 → 3倍以上5倍以下: 300,003元 to 500,005元
+        ("100001", None, ("300003", "500005")),
+    ],
+)
+def test_a_fine_is_a_range_on_both_sides_of_10万元(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    stolen: str,
+    small: tuple[str, str] | None,
+    large: tuple[str, str] | None,
+) -> None:
+    case = tmp_path / "case.yaml"
+    case.write_text(f"on: 2026-05-01\ninputs: {{套取金额: {stolen}}}\n", encoding="utf-8")
+    code, out, err = cli(capsys, "run", str(POLICY), "--case", str(case), "--format", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    rules = {r["rule"]: r for r in document["results"]}
+    for name, ends in (("罚款", small), ("大额罚款", large)):
+        rule = rules[name]
+        if ends is None:
+            assert rule["status"] == "not_applicable"
+            assert rule["range"] is None
+            continue
+        assert rule["status"] == "applies"
+        assert rule["amount"] is None  # no one figure: the deciding unit sets it
+        assert (rule["range"]["low"]["value"], rule["range"]["high"]["value"]) == ends
+    # the totals: 责令退回 (the sum stolen, exact) plus each end of the fine
+    low, high = small or large or ("0", "0")
+    ranged = document["totals_range_by_kind"]["payable"]["元"]
+    assert ranged["low"]["value"] == str(int(stolen) + int(low))
+    assert ranged["high"]["value"] == str(int(stolen) + int(high))
+
+
+def test_the_answer_and_the_trace_say_the_range(capsys: pytest.CaptureFixture[str]) -> None:
+    case = FARM / "cases" / "06-fine.yaml"
+    code, out, _err = cli(capsys, "run", str(POLICY), "--case", str(case), "--explain")
+    assert code == 0
+    assert "罚款 — 适用: 20,000元（2万元）至60,000元（6万元）（在幅度内决定）（申请人应缴）" in out
+    assert "金额幅度 = 套取金额的1倍至3倍 = 20,000元（2万元）至60,000元（6万元）" in out
+    assert "合计（申请人应缴）: 40,000元（4万元）至80,000元（8万元）" in out
+
+
+def test_a_wrong_range_end_fails_the_case(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (CASES / "06-fine.yaml").read_text(encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(text.replace("high: 6万元", "high: 2万元"), encoding="utf-8")
+    code, out, _err = cli(capsys, "test", str(POLICY), str(case))
+    assert code == 1
+    assert "罚款: high: expected 20,000元（2万元）, got 60,000元（6万元）" in out
+
+
+def test_the_site_says_how_much_is_payable_as_a_range(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _out, err = cli(capsys, "docs", str(POLICY), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.md"))
+    assert "**应缴多少**：套取金额的1倍至3倍，在此幅度内决定" in text
+    assert "**应缴多少**：套取金额的3倍至5倍，在此幅度内决定" in text
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            "  rule r { kind 补贴  amount range 1 元 to 3 元 }\n",
+            "`amount range` is an amount the applicant pays (a fine), but rule `r` is of kind `补贴`",
+        ),
+        ("  rule r { kind 罚款  amount range 1 元 to 3 人 }\n", "an amount must be money"),
+        (
+            "  rule r { kind 罚款  amount range 1 元 to 3 元  cap 2 元 }\n",
+            "a cap needs an amount to bound",
+        ),
+        (
+            "  rule r { kind 罚款  amount 1 元  amount range 1 元 to 3 元 }\n",
+            "a rule has one `amount`; this is a second",
+        ),
+    ],
+)
+def test_a_range_that_does_not_check_names_the_place(
+    policies: PolicyFactory, rule: str, message: str
+) -> None:
+    with pytest.raises(PolicyError) as caught:
+        policies.compile(rule)
+    assert message in str(caught.value)
+    assert "p.policy:" in str(caught.value)
+
+
+def test_a_range_is_evaluated_case_by_case_in_a_batch(
+    policies: PolicyFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("duckdb")
+    from policyc.compiler.batch import generate_batch
+
+    path = policies.write(
+        policies.clause(
+            "  rule r { kind 罚款  when 金额 > 0 元  amount range 1 × 金额 to 3 × 金额 }\n",
+            "input 金额: 元\n",
+        )
+    )
+    cases = policies.folder / "cases.csv"
+    cases.write_text("id,金额\na,100\nb,0\n", encoding="utf-8")
+    out = policies.folder / "out.csv"
+    code, _out, err = cli(
+        capsys, "run", str(path), "--cases", str(cases), "--on", "2023-06-01", "--out", str(out)
+    )
+    assert code == 0, err
+    rows = out.read_text(encoding="utf-8").splitlines()
+    status = rows[0].split(",").index("r.status")
+    assert [row.split(",")[status] for row in rows[1:]] == ["applies", "not_applicable"]
+    policy = compile_policy(path).checked
+    (rule,) = [r for r in generate_batch(policy, {}).rules if r.name == "r"]
+    assert rule.fallback == "its amount is a range (`amount range`)"

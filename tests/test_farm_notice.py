@@ -64,7 +64,7 @@ def by_rule(document: dict) -> dict:  # type: ignore[type-arg]
 def test_the_farm_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = cli(capsys, "test", str(POLICY), str(FARM / "cases"))
     assert code == 0, out
-    assert "12 passed, 0 failed" in out
+    assert "14 passed, 0 failed" in out
 
 
 def test_a_wrong_expectation_in_a_farm_case_fails(
@@ -437,12 +437,15 @@ def test_a_rounding_read_by_the_policy_stays_its_reading(
 
 
 def test_a_fine_is_payable_by_the_applicant(capsys: pytest.CaptureFixture[str]) -> None:
-    # 套取2万元: 责令退回 2万元 + 一倍罚款 2万元 = 申请人应缴 4万元; nothing paid to the applicant
+    # 套取2万元: 责令退回 2万元 + 罚款 1倍至3倍 (2万元至6万元) = 申请人应缴 4万元至8万元;
+    # nothing paid to the applicant (the ranges: tests/test_each_limits.py)
     document = run_json(capsys, FARM / "cases" / "06-fine.yaml")
     assert by_rule(document)["罚款"]["flow"] == "payable"
     totals = document["totals_by_kind"]
     assert list(totals) == ["payable"]
-    assert totals["payable"]["元"]["value"] == "40000"
+    assert totals["payable"]["元"]["value"] == "20000"  # the exact amounts alone
+    ranged = document["totals_range_by_kind"]["payable"]["元"]
+    assert (ranged["low"]["value"], ranged["high"]["value"]) == ("40000", "80000")
 
 
 @pytest.mark.parametrize("kind", ["罚款", "罚金", "滞纳金", "没收"])
