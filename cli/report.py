@@ -19,6 +19,10 @@ JSON schema (version 1; fields are only ever added):
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
+    A rule whose amount is a range (`amount range`: a fine set within it) has "amount": null
+    and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
+    rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
+    exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind".
 
 `heading` is the clause's (or task's) label and title as the document writes them
 (`（二）外籍专家生活补助`, `第三条 医疗救助`: compiler/part_places.py), "" for a rule of the

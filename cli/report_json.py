@@ -237,7 +237,6 @@ def _own_bytes(r: RuleResult) -> bytes:
         "amount": money(r.amount),
         "uncapped": money(r.uncapped),
         "capped": r.uncapped is not None,
-        "range": range_json(r),
         "missing": r.missing,
     })[1:-1]  # fmt: skip
 
@@ -269,6 +268,8 @@ def _written(
     if r.periods is not None:
         more["periods"] = periods_json(r, money, _value_json)
     more |= period_json(r)  # `amount … per`: people_report.py
+    if r.range is not None:  # `amount range`: cli/report_ranges.py
+        more["range"] = range_json(r)
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

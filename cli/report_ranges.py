@@ -1,8 +1,9 @@
 """Amounts given as a range (`amount range LOW to HIGH`: 处1倍以上3倍以下罚款) in `run`'s answers.
 
 A rule whose amount is a range applies with `amount` null and `range` (low, high)
-(runtime `Ctx.amount_range`). JSON gives the rule `"range": {"low": Money, "high": Money}` (null
-for any other rule) and, for each flow where some range applies, `"totals_range_by_kind":
+(runtime `Ctx.amount_range`). JSON gives such a rule, and it alone, `"range": {"low": Money,
+"high": Money}` after its other fields (as `members` and `periods` are given only to the rules
+that have them) and, for each flow where some range applies, `"totals_range_by_kind":
 {flow: {currency: {"low": Money, "high": Money}}}`: the exact amounts of that flow's rules that
 apply plus each range's low end, and plus each high end. `totals_by_kind` keeps the exact
 amounts alone, as before; a consumer reads the range totals where they are given. The text
