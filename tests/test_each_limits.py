@@ -452,3 +452,22 @@ def test_a_range_is_evaluated_case_by_case_in_a_batch(
     policy = compile_policy(path).checked
     (rule,) = [r for r in generate_batch(policy, {}).rules if r.name == "r"]
     assert rule.fallback == "its amount is a range (`amount range`)"
+
+
+def test_the_form_shows_a_fines_range() -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    import urllib.parse
+
+    from tests.serve_helpers import request, running_server
+
+    fields = {"@on": "2026-05-01", "套取金额": "20000", "@action": "evaluate"}
+    body = urllib.parse.urlencode(fields).encode()
+    with running_server("tests/fixtures/farm/farm.policy") as url:
+        status, _, page = request(
+            url, "POST", "/policies/farm", body, "application/x-www-form-urlencoded"
+        )
+    assert status == 200, page
+    assert (
+        "金额：<strong>20,000元（2万元）至60,000元（6万元）</strong>（在幅度内决定）"
+        in page.decode()
+    )
