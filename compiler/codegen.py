@@ -433,6 +433,8 @@ class _Generator:
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
             return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
+        if e.func == "within_each_year":  # traced: runtime Ctx.within_each_year
+            return f"c.within_each_year({args}, {render(e)!r}, {e.span.line})"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"
@@ -559,6 +561,7 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.PercentLit: _Generator.percent,
     n.BoolLit: lambda g, e: repr(e.value),
     n.DateLit: lambda g, e: g.constant(_date_code(e.value)),
+    n.MonthDayLit: lambda g, e: f"({e.month!r}, {e.day!r})",
     n.Ref: _Generator.ref,
     n.Call: _Generator.call,
     n.Index: _Generator.index,

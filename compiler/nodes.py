@@ -587,6 +587,15 @@ class Rule:
 
 
 @attrs.frozen
+class MonthDayLit(Expr):
+    """`--03-01`: a day of every year (每年3月1日), read by `within_each_year`."""
+
+    month: int
+    day: int
+    span: Span = _span()
+
+
+@attrs.frozen
 class AmountRange:
     """`amount range 1 × 套取金额 to 3 × 套取金额`: 处1倍以上3倍以下罚款 — an amount the deciding
     unit sets between `low` and `high`, both included (以上/以下 include)."""

@@ -180,6 +180,8 @@ class _Renderer:
             return f"自{args[0]}至{args[1]}的整月数"
         if e.func == "years_between":
             return f"自{args[0]}至{args[1]}的周年数"
+        if e.func == "within_each_year":  # 申请日期在每年3月1日至4月30日之间（含首尾）
+            return f"{args[0]}在每年{args[1]}至{args[2]}之间（含首尾）"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 
     def aggregate(self, e: n.Aggregate) -> str:
@@ -294,6 +296,7 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.PercentLit: _Renderer.percent,
     n.BoolLit: lambda r, e: "是" if e.value else "否",
     n.DateLit: lambda r, e: e.value.isoformat(),
+    n.MonthDayLit: lambda r, e: f"{e.month}月{e.day}日",
     n.Ref: lambda r, e: r.ref(e.name),
     n.Call: _Renderer.call,
     # `救助比例[类别]` in words: the row is the one of the case's 类别 (or the member named);

@@ -354,6 +354,24 @@ class Ctx:
             self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value
 
+    def within_each_year(
+        self,
+        day: date | Unknown,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        text: str,
+        line: int,
+    ) -> bool | Unknown:
+        """每年3月1日至4月30日: whether `day` falls between the two days of its year, both
+        included (至 includes); a window over the new year (--11-01 to --02-28) wraps."""
+        if isinstance(day, Unknown):
+            return day
+        at = (day.month, day.day)
+        inside = start <= at <= end if start <= end else (at >= start or at <= end)
+        if self.explain:
+            self.step(f"{text}: {day.isoformat()} → {'是' if inside else '否'}", line)
+        return inside
+
     def amount_range(self, low: Quantity, high: Quantity, text: str, line: int) -> Any:
         """`amount range LOW to HIGH` (处1倍以上3倍以下罚款): both ends kept for the result
         (`RuleResult.range`), the amount None: the deciding unit sets it within the range. A
