@@ -152,6 +152,7 @@ def test_the_site_says_the_limit_and_the_order(
     code, _out, err = cli(capsys, "docs", str(POLICY), "--out", str(tmp_path / "site"))
     assert code == 0, err
     text = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site").rglob("*.md"))
+    assert "**能得多少**：每台机具 销售价格的30%，每台最高15万元，至多 2台" in text
     assert "至多 2台（含已享受的本年已享受补贴台数）" in text
     assert "价高者先: 按销售价格从高到低" in text
 
@@ -471,3 +472,27 @@ def test_the_form_shows_a_fines_range() -> None:
         "金额：<strong>20,000元（2万元）至60,000元（6万元）</strong>（在幅度内决定）"
         in page.decode()
     )
+
+
+def test_a_batch_counts_the_group_in_its_measure(
+    policies: PolicyFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("duckdb")
+    rule = "  rule r { when count(机具) 不超过 2 台  amount 1000 元 }\n"
+    path = policies.write(policies.clause(rule, GROUP))
+    cases = policies.folder / "cases.csv"
+    cases.write_text("id,已享受\n两台,0\n三台,0\n", encoding="utf-8")
+    members = policies.folder / "members.csv"
+    rows = ["case,member,role,价格"]
+    rows += [f"两台,机{i},机具,100" for i in (1, 2)] + [f"三台,机{i},机具,100" for i in (1, 2, 3)]
+    members.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = policies.folder / "out.csv"
+    code, _out, err = cli(
+        capsys, "run", str(path), "--cases", str(cases), "--members", str(members),
+        "--on", "2023-06-01", "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    status = lines[0].split(",").index("r.status")
+    # 2 台 不超过 2 台 (includes 2): applies; 3 台: does not
+    assert [line.split(",")[status] for line in lines[1:]] == ["applies", "not_applicable"]

@@ -99,7 +99,9 @@ def citizen_facts(
     elif rule.amount is not None:
         per = amount_words(rule)  # 每位子女每月 (households and periods)
         shown = f"{per} {expr(rule.amount)}" if per else expr(rule.amount)
-        facts.append(Fact(how_much, shown + _cap(rule, expr)))
+        limit = rule.each_limit  # `each 机具 at_most 2 台 …`: 至多 2台
+        most = f"，至多 {limit.most.number}{limit.most.measure}" if limit is not None else ""
+        facts.append(Fact(how_much, shown + _cap(rule, expr) + most))
     if rule.once is not None:
         facts.append(Fact("次数", "一次性给予"))
     for example in examples:
