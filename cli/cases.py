@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
 )  # fmt: skip
-EXPECT_KEYS = ("status", "amount", "uncapped", "value", "members")
+# `low` and `high`: the ends of an `amount range` (a fine set within a range)
+EXPECT_KEYS = ("status", "amount", "uncapped", "low", "high", "value", "members")
 
 
 class Expectation(Frozen):

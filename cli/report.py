@@ -19,6 +19,10 @@ JSON schema (version 1; fields are only ever added):
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
+    A rule whose amount is a range (`amount range`: a fine set within it) has "amount": null
+    and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
+    rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
+    exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind".
 
 `heading` is the clause's (or task's) label and title as the document writes them
 (`（二）外籍专家生活补助`, `第三条 医疗救助`: compiler/part_places.py), "" for a rule of the
@@ -66,6 +70,7 @@ from policyc.report_json import money as money
 from policyc.report_json import plain_value as plain_value
 from policyc.report_json import to_json as to_json
 from policyc.report_json import totals as totals
+from policyc.report_ranges import range_text, range_total_line, ranged_flows
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
 from policyc.runtime.results import RuleInfo
@@ -224,7 +229,12 @@ def total_lines(results: list[RuleResult]) -> list[str]:
     beneficiary where the flow has several (`totals_by_beneficiary`):
     `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给申请人）: 509,000元`."""
     lines = []
+    ranged = ranged_flows(results)  # a flow holding an `amount range`: cli/report_ranges.py
+    for flow in ranged:
+        lines.append(range_total_line(results, flow, FLOW_WORDS[flow]))
     for flow, by_who in totals_by_beneficiary(results).items():
+        if flow in ranged:
+            continue
         for who, by_unit in by_who.items():
             amounts = "；".join(format_quantity(q) for q in by_unit.values())
             words = FLOW_WORDS[flow]
@@ -378,6 +388,8 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
 def amount_text(r: RuleResult) -> str:
     """`: 100万元（已封顶，封顶前 …）（舍入前 …）（减免）`, or "" for a result without an amount."""
     if r.amount is None:
+        if r.range is not None and r.info.flow in FLOW_WORDS:  # `amount range` (a fine)
+            return range_text(r) + f"（{FLOW_WORDS[r.info.flow]}）"
         return ""
     text = f": {format_quantity(r.amount)}" + period_label(r)
     if r.uncapped is not None:

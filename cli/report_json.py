@@ -31,6 +31,7 @@ from policyc.people_report import (
     period_json,
     periods_json,
 )
+from policyc.report_ranges import range_json, totals_range_json
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 from policyc.runtime.results import FixedResult, show_value
@@ -168,6 +169,9 @@ def answer_bytes(
     }
     rest["totals"] = by_kind.get("paid", {})  # the same Money, written twice
     rest["totals_by_kind"] = by_kind
+    ranged = totals_range_json(totals_of or results)
+    if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
+        rest["totals_range_by_kind"] = ranged
     needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
@@ -185,7 +189,7 @@ def answer_bytes(
         chunks = _CHUNKS.get(id(info)) or _chunks(info, policy.view.places)
         if explain or not (
             r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
-            and r.shared is None and r.members is None and r.periods is None
+            and r.shared is None and r.members is None and r.periods is None and r.range is None
         ):  # fmt: skip
             parts += (separator, _written(policy, r, chunks, info.name in roundings, explain))
             separator = b","
@@ -265,6 +269,8 @@ def _written(
     if r.periods is not None:
         more["periods"] = periods_json(r, money, _value_json)
     more |= period_json(r)  # `amount … per`: people_report.py
+    if r.range is not None:  # `amount range`: cli/report_ranges.py
+        more["range"] = range_json(r)
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

@@ -282,7 +282,7 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
             + _unspecified_note(want.status, result.status)
         )
     for key, expected in want.amounts.items():
-        actual: Quantity | None = getattr(result, key)
+        actual: Quantity | None = getattr(result, key, None)  # low/high: a rule's range only
         if expected != actual:
             shown = format_quantity(actual) if actual is not None else _("none")
             wanted = format_quantity(expected) if expected is not None else _("none")
@@ -322,7 +322,7 @@ def _uncapped_note(result: RuleResult | MemberResult, key: str, expected: Quanti
 
 # The words `run`'s Chinese report uses for a status and an amount (cli/report.py), which `test`
 # uses in Chinese; in English the JSON names (applies, not_applicable, amount …) are the words.
-_AMOUNT_WORDS = {"amount": "金额", "uncapped": "封顶前金额"}
+_AMOUNT_WORDS = {"amount": "金额", "uncapped": "封顶前金额", "low": "幅度下限", "high": "幅度上限"}
 
 
 def report_word(name: str) -> str:

@@ -66,8 +66,17 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                 want = case.expect.get(name)
                 if name in chosen or want is None or want.status != "applies":
                     continue
-                if result.status != "applies" or result.amount is None or compare(result, want):
+                amount = result.amount
+                ends = result.range  # `amount range`: 20,000元至60,000元
+                if result.status != "applies" or (amount is None and ends is None):
                     continue
+                if compare(result, want):
+                    continue
+                if ends is not None:
+                    amount_text = "至".join(format_quantity(end) for end in ends)
+                else:
+                    assert amount is not None
+                    amount_text = format_quantity(amount)
                 capped = result.uncapped is not None and result.uncapped != result.amount
                 chosen[name] = WorkedExample(
                     rule=name,
@@ -77,7 +86,7 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                     on=case.on.isoformat(),
                     inputs=tuple((k, show_value(v)) for k, v in case.inputs.items()),
                     readings=tuple(sorted(case.readings.items())),
-                    amount=format_quantity(result.amount),
+                    amount=amount_text,
                     uncapped=format_quantity(result.uncapped) if capped and result.uncapped else "",
                     members=_members(case.inputs),
                     period=getattr(case.inputs, "period", None) or "",

@@ -313,7 +313,7 @@ class Expressions:
             return self.divide_call(e)
         if func in PERIOD_FUNCS:
             raise Unsupported(_("`{func}` reads another period").format(func=func))
-        if func in ("amount_of", "given"):
+        if func in ("amount_of", "given", "within_each_year"):
             raise Unsupported(_("`{func}`").format(func=func))
         if func in ("months_between", "years_between"):
             return duration_sql(self, e)

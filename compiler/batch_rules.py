@@ -54,6 +54,8 @@ class RulePlanner(Expressions):
         order of Ctx.run_rule: validity, `once`, the `when`s, the amount, the cap."""
         if rule.each is not None:  # evaluated, and paid, once per member: not one row's value
             raise Unsupported(_("it is paid each member of `{role}`").format(role=rule.each.text))
+        if rule.amount_range is not None:  # two ends, not one amount column (amount_ranges.py)
+            raise Unsupported(_("its amount is a range (`amount range`)"))
         # In a month's case a rule `per 月` is evaluated once, for that month; anything else
         # (a year's case, `per 年` in a month's) is evaluated period by period.
         if rule.period is not None and not (

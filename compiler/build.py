@@ -423,6 +423,10 @@ class _Builder(ExpressionBuilder):
                 fields[key].extend(value)
             else:
                 fields[key].append(value)
+        if isinstance(fields.get("each"), tuple):
+            fields["each"], fields["each_limit"] = fields["each"]
+        if isinstance(fields.get("amount"), n.AmountRange):
+            fields["amount_range"] = fields.pop("amount")
         if isinstance(fields.get("amount"), tuple):
             fields["amount"], fields["period"] = fields["amount"]
         if fields.get("once") is not None:
@@ -464,6 +468,9 @@ class _Builder(ExpressionBuilder):
 
     def amount_per(self, meta: Meta, c: list[Token]) -> n.Name:
         return self._name(c[0])
+
+    def amount_range(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._item("amount", n.AmountRange(c[0], c[1], self._span(meta)), meta)
 
     def unspecified_amount(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
         return self._item("amount", n.Unspecified(unquote(c[0]), self._span(meta)), meta)
@@ -513,7 +520,11 @@ class _Builder(ExpressionBuilder):
 
     # ---- households (issue 12) ----
     def group_decl(self, meta: Meta, c: list[Any]) -> n.GroupDecl:
-        return n.GroupDecl(self._name(c[0]), tuple(c[1:]), self._span(meta))
+        roles = tuple(r for r in c[2:] if isinstance(r, n.RoleDecl))
+        return n.GroupDecl(self._name(c[0]), roles, self._span(meta), counted=c[1])
+
+    def group_counted(self, meta: Meta, c: list[Token]) -> n.Name:
+        return self._name(c[-1])
 
     def role_decl(self, meta: Meta, c: list[Any]) -> n.RoleDecl:
         least, most = c[1]
@@ -529,8 +540,35 @@ class _Builder(ExpressionBuilder):
     def role_at_most(self, meta: Meta, c: list[Token]) -> tuple[int, int | None]:
         return 0, self._int(c[0])
 
-    def each_rule(self, meta: Meta, c: list[Token]) -> tuple[str, Any, Span]:
-        return self._item("each", self._name(c[0]), meta)
+    def each_rule(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._item("each", (self._name(c[0]), c[1]), meta)
+
+    def each_limit(self, meta: Meta, c: list[Any]) -> n.EachLimit:
+        most, less, order = c[0], c[1], c[2]
+        if isinstance(order, n.EachOrder):
+            return n.EachLimit(most, less, order=order, span=self._span(meta))
+        reading, options = order
+        return n.EachLimit(most, less, reading=reading, options=options, span=self._span(meta))
+
+    def order_fixed(self, meta: Meta, c: list[Any]) -> n.EachOrder:
+        return next(x for x in c if isinstance(x, n.EachOrder))
+
+    def order_reading(self, meta: Meta, c: list[Any]) -> tuple[n.Name, tuple[Any, ...]]:
+        tokens = [x for x in c if isinstance(x, Token) and x.type == "NAME"]
+        return self._name(tokens[0]), tuple(x for x in c if isinstance(x, tuple))
+
+    def order_option(self, meta: Meta, c: list[Any]) -> tuple[n.Name, n.EachOrder]:
+        return self._name(c[0]), c[1]
+
+    def order_key(self, meta: Meta, c: list[Any]) -> n.EachOrder:
+        key, direction = c[0], c[1] or ""
+        span = self._span(meta)
+        if not direction and str(key) == "as_listed":  # a key without a direction: see check
+            return n.EachOrder(None, "", span)
+        return n.EachOrder(self._name(key), direction, span)
+
+    def order_direction(self, meta: Meta, c: list[Token]) -> str:
+        return str(c[0])
 
     # ---- conventions, rounding, shared caps (issue 12) ----
     def convention_decl(self, meta: Meta, c: list[Any]) -> n.Convention:

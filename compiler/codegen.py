@@ -23,8 +23,10 @@ from policyc.compiler.group_checks import PERIOD_FUNCS, PERIOD_WORDS, as_aggrega
 from policyc.compiler.i18n import _
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import (
+    counting,
     failed,
     render,
+    render_range,
     render_reference,
     render_target,
     render_threshold,
@@ -92,7 +94,8 @@ def _environment() -> jinja2.Environment:
 def generate(policy: CheckedPolicy) -> str:
     """The Python source of the evaluation module for `policy`."""
     gen = _Generator(policy)
-    entries = gen.entries()
+    with counting(policy.people.counted):  # `count(机具)` traced as 机具的台数
+        entries = gen.entries()
     key = gen.dispatch(entries)
     defines = [gen.define(d) for d in policy.defines.values()]
     header = policy.header
@@ -285,19 +288,23 @@ class _Generator:
         quotes = rule.quotes or owner.quotes
         procedures = self.policy.procedures
         info = self.base_info(index, rule.name.text, rule.span.line) | self.owner_info(owner)
+        limit = rule.each_limit
+        limit_reading = [limit.reading.text] if limit is not None and limit.reading else []
         info |= {
             "kind": rule.kind,
             "beneficiary": rule.beneficiary,
             "responsible": self.units(units),
             "quotes": tuple(q.text for q in quotes),
-            "readings": tuple(r.text for r in rule.readings),
+            "readings": tuple(dict.fromkeys([r.text for r in rule.readings] + limit_reading)),
             "unspecified": rule.amount.text if isinstance(rule.amount, n.Unspecified) else "",
             "grants": rule.grants,
             "once": rule.once is not None,
             "valid_by": rule.valid_by.text if rule.valid_by else "",
-            "has_amount": amount is not None,
+            "has_amount": amount is not None or rule.amount_range is not None,
             "has_cap": rule.cap is not None,
-            "flow": amount_flow(rule.kind) if amount is not None else "",
+            "flow": amount_flow(rule.kind)
+            if amount is not None or rule.amount_range is not None
+            else "",
             "cooperates": self.units(rule.cooperates),
             "law": rule.law,
             "procedures": tuple(
@@ -329,7 +336,39 @@ class _Generator:
             "info": info,
             "fast": self.fast_rule(rule),
             "each": rule.each.text if rule.each is not None else "",
+            "limit": self.each_limit(rule.each_limit) if rule.each_limit is not None else "",
+            "range": self.amount_range(rule.amount_range) if rule.amount_range else None,
         }
+
+    def amount_range(self, bounds: n.AmountRange) -> dict[str, Any]:
+        """`c.amount_range(low, high, text, line)`'s arguments (runtime Ctx.amount_range)."""
+        return {
+            "low": self.py(bounds.low),
+            "high": self.py(bounds.high),
+            "text": render_range(bounds),
+            "line": bounds.span.line,
+        }
+
+    def each_limit(self, limit: n.EachLimit) -> Code:
+        """`EachLimit(most, less, less_text, reading, orders, text)` (runtime/each_limits.py)
+        for `each … at_most …`: built in the rule's function, its lambdas reading `c`."""
+        less = f"(lambda: {self.py(limit.less)})" if limit.less is not None else "None"
+        less_text = render(limit.less) if limit.less is not None else ""
+        pairs = [("", limit.order)] if limit.order is not None else []
+        pairs += [(option.text, order) for option, order in limit.options]
+        orders = ", ".join(f"{option!r}: {self.order_of(order)}" for option, order in pairs)
+        reading = limit.reading.text if limit.reading is not None else ""
+        text = f"不超过{limit.most.number}{limit.most.measure}"
+        return Code(
+            f"EachLimit({self.py(limit.most)}, {less}, {less_text!r}, {reading!r}, "
+            f"{{{orders}}}, {text!r})"
+        )
+
+    def order_of(self, order: n.EachOrder) -> str:
+        if order.key is None:
+            return "('', False, None)"
+        value = self.py(n.Ref(order.key.text, order.key.span))
+        return f"({order.key.text!r}, {order.descending!r}, (lambda: {value}))"
 
     def inputs_of(self, expr: n.Expr | None) -> tuple[str, ...]:
         """The inputs an amount reads, in order of first mention, for the trace."""
@@ -394,6 +433,8 @@ class _Generator:
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
             return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
+        if e.func == "within_each_year":  # traced: runtime Ctx.within_each_year
+            return f"c.within_each_year({args}, {render(e)!r}, {e.span.line})"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"
@@ -410,6 +451,8 @@ class _Generator:
         where = f"lambda: {self.py(e.where)}" if e.where is not None else "None"
         dims = dict(self.policy.people.sum_dims).get(e)
         zero = self.zero(dims) if e.func == "sum" and dims is not None else "None"
+        if e.func == "count":  # counted in the group's measure (`group … counted 台`)
+            zero = self.constant(f"Q('0', {self.policy.people.counted!r})")
         return (
             f"c.aggregate({e.func!r}, {role!r}, {subject}, {where}, {zero}, {render(e)!r}, "
             f"{e.span.line})"
@@ -518,6 +561,7 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.PercentLit: _Generator.percent,
     n.BoolLit: lambda g, e: repr(e.value),
     n.DateLit: lambda g, e: g.constant(_date_code(e.value)),
+    n.MonthDayLit: lambda g, e: f"({e.month!r}, {e.day!r})",
     n.Ref: _Generator.ref,
     n.Call: _Generator.call,
     n.Index: _Generator.index,

@@ -38,6 +38,7 @@ WARNING_CODES: dict[str, str] = {
     # checker and coverage
     "unused-input": "an input that no rule uses",
     "periodless-rule": "a rule without `amount … per` that reads an input per month",
+    "group-uncounted": "a group of things that does not say its measure (`counted 台`)",
     "periodless-decide": "a `decide` without `per` that reads an input per month",
     "uncovered-sentence": "a sentence of the source text that no quote or aside covers",
     "todo": "a `# TODO(…)` comment `policyc new` left: a field to confirm or rules to write",

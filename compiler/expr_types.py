@@ -22,6 +22,10 @@ from policyc.compiler.i18n import _
 from policyc.runtime.quantity import Dims, Measure, MeasureError, Quantity, parse_measure
 
 BUILTINS = {"min", "max", "total", "on_date", "valid_until", "longest_run", "first", "highest"}
+BUILTINS.add(
+    "within_each_year"
+)  # 每年3月1日至4月30日: within_each_year(申请日期, --03-01, --04-30)
+MONTH_DAY = Type("monthday")
 ARITY = {
     "min": 2,
     "max": 2,
@@ -31,6 +35,7 @@ ARITY = {
     "longest_run": 1,
     "first": 1,
     "highest": 1,
+    "within_each_year": 3,
 }
 DAY_DIMS: Dims = parse_measure("日").dims
 BUILTINS.update(amount_checks.DURATION_FUNCS)  # typed in amount_checks.type_duration
@@ -166,6 +171,19 @@ class ExprTypes(CheckerBase):
                     expr.span, _("`valid_until()` needs a `valid from … for …` in the header")
                 )
             return DATE
+        if expr.func == "within_each_year":
+            wanted = (DATE, MONTH_DAY, MONTH_DAY)
+            for arg, got, want in zip(expr.args, args, wanted, strict=True):
+                if got is not UNKNOWN and got != want:
+                    self.error(
+                        arg.span,
+                        _(
+                            "`within_each_year(DATE, --MM-DD, --MM-DD)`: expected {want} here, "
+                            "not {got}"
+                        ).format(want=want.describe(), got=got.describe()),
+                        _("within_each_year(申请日期, --03-01, --04-30)"),
+                    )
+            return BOOL
         if expr.func == "longest_run":
             if args[0].kind != "boolseries":
                 self.error(
@@ -557,6 +575,7 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.PercentLit: ExprTypes._percent,
     n.BoolLit: lambda self, e: BOOL,
     n.DateLit: lambda self, e: DATE,
+    n.MonthDayLit: lambda self, e: MONTH_DAY,
     n.Ref: ExprTypes._ref,
     n.Call: ExprTypes._call_or_duration,
     n.Index: ExprTypes._index,

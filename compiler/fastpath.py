@@ -461,6 +461,8 @@ def fast_rule(fast: FastEmitter, rule: n.Rule) -> dict[str, Any] | None:
     (check, names): `check` true when the case gives them all, `names` the code of the
     unknown's inputs otherwise."""
     people = fast.policy.people
+    if rule.amount_range is not None:  # a range (runtime Ctx.amount_range) runs traced
+        return None
     if rule.each is not None or people.periods or people.member_inputs or people.rule_periods:
         # Households and periods (runtime/people_ops.py) name what is missing per member and
         # per period, which the fast path's gates do not, and a rule paid per period is paid
@@ -564,6 +566,8 @@ def rule_reads(policy: Any, rule: n.Rule) -> tuple[str, ...] | None:
         exprs.append(rule.amount)
         if rule.cap is not None:
             exprs.append(rule.cap.amount)
+    if rule.amount_range is not None:  # `amount range LOW to HIGH`
+        exprs += [rule.amount_range.low, rule.amount_range.high]
     found: set[str] = {rule.valid_by.text} if rule.valid_by is not None else set()
     for expr in exprs:
         names = _names_read(policy, expr)

@@ -8,7 +8,8 @@ change) and the file's comments (compiler/comments.py). Its rules:
   the opening brace ends the header line, one statement per line indented 4 spaces deeper,
   the closing brace alone on its line; an empty block is `{ }`;
 - brace lists (`enum`, `table`, `tiers`, `schedule`, `progressive`, `dated`, `any_of`,
-  `all_of`, `in`, `valid by reading`): written on one line (`{ a, b }`, and `in {a, b}`
+  `all_of`, `in`, `valid by reading`,
+  `ordered by reading`): written on one line (`{ a, b }`, and `in {a, b}`
   tight, like a set) unless the list ends with a comma or holds a comment, in which case
   each item sits on its own line, followed by a comma;
   the rows of an expanded `tiers`, `table` or `schedule` (`达到 5000 万元: 5 万元`) are
@@ -78,6 +79,7 @@ _LISTS = frozenset(
         "all_of",
         "in_",
         "valid_reading",
+        "order_reading",
     }
 )
 # List items with a `label: value` shape, aligned after the colon when the list is expanded.

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from policyc.compiler import each_limits
 from policyc.compiler import nodes as n
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
@@ -46,6 +47,8 @@ class People:
     # The declared default of each input per member or per period (its value where not given).
     defaults: tuple[tuple[str, Any], ...] = ()
     rule_periods: tuple[tuple[str, str], ...] = ()  # (rule, "month" | "year") of `amount … per`
+    counted: str = "人"  # the measure its members are counted in (`group … counted 台`)
+    limits: tuple[tuple[str, n.EachLimit], ...] = ()  # (rule, its `each … at_most …`)
 
     @property
     def by_period(self) -> bool:
@@ -63,7 +66,7 @@ class People:
 
 def declare_people(checker: Any) -> People:
     """The group, its roles, and each input's `per` words; every problem reported."""
-    group, roles = "", []
+    group, roles, counted = "", [], "人"
     for extra in checker.file.groups[1:]:
         checker.error(
             extra.name.span, _("a policy declares at most one `group`: a case is one group")
@@ -71,6 +74,7 @@ def declare_people(checker: Any) -> People:
     if checker.file.groups:
         decl = checker.file.groups[0]
         group = decl.name.text
+        counted = each_limits.counted_measure(checker, decl)
         seen: set[str] = set()
         for role in decl.roles:
             if role.name.text in seen or role.name.text in ALL_MEMBERS:
@@ -148,7 +152,9 @@ def declare_people(checker: Any) -> People:
                 ).format(name=decl.name.text, whole=whole.text),
                 _("`per member` on both, or on neither"),
             )
-    return People(group, tuple(roles), frozenset(members), tuple(periods), frozenset(flows))
+    return People(
+        group, tuple(roles), frozenset(members), tuple(periods), frozenset(flows), counted=counted
+    )
 
 
 def _addable(checker: Any, decl: n.InputDecl) -> bool:
@@ -244,7 +250,9 @@ def type_aggregate(checker: Any, expr: n.Aggregate | n.Call) -> Type:
                 return UNKNOWN
             if not _role(checker, subject.name, subject.span):
                 return UNKNOWN
-            return Type("quantity", PERSON_DIMS) if agg.func == "count" else BOOL
+            if agg.func == "count":
+                return Type("quantity", parse_measure(checker.people.counted).dims)
+            return BOOL
         got = checker.type_of(agg.subject)
     finally:
         checker.member_scope -= 1
@@ -533,7 +541,8 @@ def check_each(checker: Any, rule: n.Rule) -> None:
     if not checker.people.group:  # `each members` too: without a group there are none
         checker.error(rule.each.span, _("`each` needs a `group` declaration"))
         return
-    _role(checker, rule.each.text, rule.each.span)
+    if _role(checker, rule.each.text, rule.each.span):
+        each_limits.check_limit(checker, rule)
 
 
 def check_cycles(checker: Any) -> None:
@@ -593,4 +602,11 @@ def people_of(checker: Any) -> People:
     people = attrs.evolve(people, defaults=defaults, rule_periods=periods)
     sums = tuple(checker.sum_dims.items())
     members = frozenset(checker.member_defines)
-    return attrs.evolve(people, each=each, rule_dims=dims, sum_dims=sums, member_defines=members)
+    limits = tuple(
+        (rule.name.text, rule.each_limit)
+        for _, rule in checker.file.all_rules()
+        if rule.each_limit is not None
+    )
+    return attrs.evolve(
+        people, each=each, rule_dims=dims, sum_dims=sums, member_defines=members, limits=limits
+    )

@@ -579,9 +579,59 @@ class Rule:
     open_responsible: bool = False  # the rule's list of responsible units ends with 等
     rounding: Rounding | None = None  # `round to 元 half_up`: the document's own rounding
     each: Name | None = None  # `each 子女`: evaluated, and paid, once per member of the role
+    each_limit: EachLimit | None = None  # `each 机具 at_most 2 台 …`: how many members are paid
+    amount_range: AmountRange | None = None  # `amount range LOW to HIGH` (then `amount` is None)
     period: Name | None = None  # `amount … per 月`: the amount is a month's (or a year's)
     span: Span = _span()
     once_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)  # `once per …`
+
+
+@attrs.frozen
+class MonthDayLit(Expr):
+    """`--03-01`: a day of every year (每年3月1日), read by `within_each_year`."""
+
+    month: int
+    day: int
+    span: Span = _span()
+
+
+@attrs.frozen
+class AmountRange:
+    """`amount range 1 × 套取金额 to 3 × 套取金额`: 处1倍以上3倍以下罚款 — an amount the deciding
+    unit sets between `low` and `high`, both included (以上/以下 include)."""
+
+    low: Expr
+    high: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class EachOrder:
+    """`ordered by 销售价格 descending`: which members an `each` limit pays first — the highest
+    (or lowest) value of a member's input first, ties in the case's listing order; `key` None
+    for `as_listed`, the case's listing order alone."""
+
+    key: Name | None
+    direction: str = ""  # "descending", "ascending"; "" after `as_listed` (or a key lacking one)
+    span: Span = _span()
+
+    @property
+    def descending(self) -> bool:
+        return self.direction == "descending"
+
+
+@attrs.frozen
+class EachLimit:
+    """`each 机具 at_most 2 台 less 本年已享受补贴台数 ordered by …`: at most `most` members paid,
+    less `less` (those already paid), chosen in `order`; or, with `reading`, in the order
+    of the option the case's reading takes (`options`: (option, order))."""
+
+    most: QuantityLit
+    less: Expr | None = None
+    order: EachOrder | None = None
+    reading: Name | None = None
+    options: tuple[tuple[Name, EachOrder], ...] = ()
+    span: Span = _span()
 
 
 @attrs.frozen
@@ -767,3 +817,4 @@ class GroupDecl:
     name: Name
     roles: tuple[RoleDecl, ...]
     span: Span = _span()
+    counted: Name | None = None  # `counted 台`: the measure its members are counted in

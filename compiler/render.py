@@ -6,7 +6,9 @@ are spelled out with whether they include the stated number (民法典 art. 1259
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from policyc.compiler import nodes as n
@@ -17,6 +19,25 @@ WORDS_AFTER = {"以上", "以下", "以内", "以外", "及以上", "及以下"}
 
 RefRenderer = Callable[[str], str]
 
+# The measure `count(…)` of the group's members is said in (`group 购置机具 counted 台`:
+# 机具的台数), set for one policy's generated module or site pages by `counting`.
+_COUNTED: ContextVar[str] = ContextVar("counted", default="人")
+
+
+def counted_word() -> str:
+    """The measure members are counted in where `counting` set it (人 elsewhere)."""
+    return _COUNTED.get()
+
+
+@contextmanager
+def counting(measure: str) -> Iterator[None]:
+    """Within: a count of members renders as `…的{measure}数` (人数, 台数)."""
+    token = _COUNTED.set(measure)
+    try:
+        yield
+    finally:
+        _COUNTED.reset(token)
+
 
 def _plain(name: str) -> str:
     return name
@@ -24,6 +45,24 @@ def _plain(name: str) -> str:
 
 def render(expr: n.Expr, ref: RefRenderer = _plain) -> str:
     return _Renderer(ref).render(expr)
+
+
+def render_range(bounds: n.AmountRange, ref: RefRenderer = _plain) -> str:
+    """`套取金额的1倍至3倍` for `amount range 1 × 套取金额 to 3 × 套取金额` (multiples of one
+    value), else `LOW至HIGH`."""
+    low, high = multiple_of(bounds.low), multiple_of(bounds.high)
+    if low is not None and high is not None and low[1] == high[1]:
+        return f"{render(low[1], ref)}的{low[0]}倍至{high[0]}倍"
+    return f"{render(bounds.low, ref)}至{render(bounds.high, ref)}"
+
+
+def multiple_of(expr: n.Expr) -> tuple[str, n.Expr] | None:
+    """(N, X) for `N × X` with N a plain number (N倍 of X); else None."""
+    if isinstance(expr, n.Arith) and expr.op == "×":
+        number = expr.left
+        if isinstance(number, n.QuantityLit) and not number.measure:
+            return number.number, expr.right
+    return None
 
 
 def failed(cond: n.Expr, ref: RefRenderer = _plain) -> str:
@@ -141,6 +180,8 @@ class _Renderer:
             return f"自{args[0]}至{args[1]}的整月数"
         if e.func == "years_between":
             return f"自{args[0]}至{args[1]}的周年数"
+        if e.func == "within_each_year":  # 申请日期在每年3月1日至4月30日之间（含首尾）
+            return f"{args[0]}在每年{args[1]}至{args[2]}之间（含首尾）"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 
     def aggregate(self, e: n.Aggregate) -> str:
@@ -151,7 +192,7 @@ class _Renderer:
             subject = e.subject.name if isinstance(e.subject, n.Ref) else self.render(e.subject)
             who = "家庭成员" if subject in ("members", "成员") else subject
             if e.func == "count":
-                return f"{who}{where}的人数"
+                return f"{who}{where}的{_COUNTED.get()}数"
             return f"有{who}{where}" if e.func == "any" else f"{who}均{where}"
         word = {"sum": "之和", "min": "的最小值", "max": "的最大值"}[e.func]
         return f"{whose}{where}{self.render(e.subject)}{word}"
@@ -255,6 +296,7 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.PercentLit: _Renderer.percent,
     n.BoolLit: lambda r, e: "是" if e.value else "否",
     n.DateLit: lambda r, e: e.value.isoformat(),
+    n.MonthDayLit: lambda r, e: f"{e.month}月{e.day}日",
     n.Ref: lambda r, e: r.ref(e.name),
     n.Call: _Renderer.call,
     # `救助比例[类别]` in words: the row is the one of the case's 类别 (or the member named);

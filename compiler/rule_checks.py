@@ -9,7 +9,7 @@ diagnostics; nothing raises.
 
 from __future__ import annotations
 
-from policyc.compiler import amount_checks, group_checks, scope_checks
+from policyc.compiler import amount_checks, amount_ranges, group_checks, scope_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import (
     BOOL,
@@ -180,6 +180,7 @@ class RuleChecks(Declarations, ReceivedText):
                     ),
                     _("a quantity in 元 or 美元"),
                 )
+        amount_ranges.check_range(self, rule)
         if rule.cap is not None:
             cap_type = self.type_of(rule.cap.amount)
             if amount_type is None:

@@ -149,6 +149,7 @@ class PeopleView(Frozen):
 
     _fields = (
         "group", "roles", "member_inputs", "periods", "flows", "defaults", "rule_periods",
+        "counted",
     )  # fmt: skip
     __slots__ = _fields
     group: str
@@ -158,12 +159,13 @@ class PeopleView(Frozen):
     flows: frozenset[str]
     defaults: tuple[tuple[str, Any], ...]
     rule_periods: tuple[tuple[str, str], ...]
+    counted: str  # the measure the group's members are counted in (`counted 台`)
 
     def __init__(
         self, group: str, roles: tuple[tuple[str, int, int | None], ...],
         member_inputs: frozenset[str], periods: tuple[tuple[str, str], ...],
         flows: frozenset[str], defaults: tuple[tuple[str, Any], ...],
-        rule_periods: tuple[tuple[str, str], ...],
+        rule_periods: tuple[tuple[str, str], ...], counted: str = "人",
     ):  # fmt: skip
         _set(self, "group", group)
         _set(self, "roles", roles)
@@ -172,6 +174,7 @@ class PeopleView(Frozen):
         _set(self, "flows", flows)
         _set(self, "defaults", defaults)
         _set(self, "rule_periods", rule_periods)
+        _set(self, "counted", counted)
 
     @property
     def by_period(self) -> bool:
@@ -341,6 +344,7 @@ def view_of(checked: CheckedPolicy) -> RunView:
             people.flows,
             people.defaults,
             people.rule_periods,
+            people.counted,
         ),
         dict(checked.parts),
         dict(checked.roundings),

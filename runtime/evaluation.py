@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from policyc.runtime.dates import completed_months, year_of_operation
+from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
@@ -43,6 +44,7 @@ from policyc.runtime.results import zero_of as zero_of
 __all__ = [
     "PLAIN",
     "Ctx",
+    "EachLimit",
     "NotApplicable",
     "Q",
     "RuleInfo",
@@ -145,6 +147,7 @@ class Ctx:
         # rule found for each member of its role.
         self.member: Any = None
         self.each_outcomes: list[tuple[Any, Any]] | None = None
+        self.range_outcome: tuple[Quantity, Quantity] | None = None  # `amount range`
 
     def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
         """A `define` or `decide`, computed once per case (once per member where a member is in
@@ -187,7 +190,7 @@ class Ctx:
         if info.once and info.name in received:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
             return result
-        self.each_outcomes = None
+        self.each_outcomes = self.range_outcome = None
         if info.period and people_ops.other_periods(self, info.period):
             # a month's amount in a year's case: each month evaluated, then added up
             outcome = people_ops.over_periods(self, info, function, result)
@@ -204,6 +207,10 @@ class Ctx:
         if self.each_outcomes is not None:
             finished.members = people_ops.member_results(self.each_outcomes)
             self.each_outcomes = None
+        if self.range_outcome is not None:
+            if finished.status == "applies":
+                finished.range = self.range_outcome
+            self.range_outcome = None
         return finished
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
@@ -347,6 +354,37 @@ class Ctx:
             self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value
 
+    def within_each_year(
+        self,
+        day: date | Unknown,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        text: str,
+        line: int,
+    ) -> bool | Unknown:
+        """每年3月1日至4月30日: whether `day` falls between the two days of its year, both
+        included (至 includes); a window over the new year (--11-01 to --02-28) wraps."""
+        if isinstance(day, Unknown):
+            return day
+        at = (day.month, day.day)
+        inside = start <= at <= end if start <= end else (at >= start or at <= end)
+        if self.explain:
+            self.step(f"{text}: {day.isoformat()} → {'是' if inside else '否'}", line)
+        return inside
+
+    def amount_range(self, low: Quantity, high: Quantity, text: str, line: int) -> Any:
+        """`amount range LOW to HIGH` (处1倍以上3倍以下罚款): both ends kept for the result
+        (`RuleResult.range`), the amount None: the deciding unit sets it within the range. A
+        low end above the high one does not apply, saying so."""
+        if (missing := unknown(low, high)) is not None:
+            return missing
+        if high < low:
+            return f"金额幅度 {text} 的下限 {_show(low)} 高于上限 {_show(high)}"
+        if self.explain:
+            self.step(f"金额幅度 = {text} = {_show(low)}至{_show(high)}（在此幅度内决定）", line)
+        self.range_outcome = (low, high)
+        return None, None
+
     def capped(
         self, value: Quantity, cap: Quantity, line: int
     ) -> tuple[Quantity, Quantity | None] | Unknown:
@@ -400,8 +438,10 @@ class Ctx:
     def given(self, name: str) -> bool:
         return not isinstance(self.get(name), Unknown)
 
-    def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
-        return people_ops.each_member(self, role, body, line)
+    def each_member(
+        self, role: str, body: Callable[[Ctx], Any], line: int, limit: EachLimit | None = None
+    ) -> Any:
+        return people_ops.each_member(self, role, body, line, limit)
 
     def index(self, keyed: Value, key: str | Unknown) -> Value:
         """A table's or tally's value at `key`: a member, or the member a case gives (unknown

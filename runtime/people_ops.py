@@ -9,7 +9,9 @@ Three-valued as the rest of the runtime: a member's input the case leaves out is
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 
+from policyc.runtime.each_limits import apply_limit
 from policyc.runtime.people import (
     _ABSENT,
     CaseInputs,
@@ -23,7 +25,7 @@ from policyc.runtime.people import (
     within_period,
 )
 from policyc.runtime.plain import Frozen, Record, _set
-from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity import Quantity, parse_measure
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
     from policyc.runtime.evaluation import Ctx, RuleResult
 
+PERSON = parse_measure("人").dims
 _ROLE_WORDS = {"": "家庭成员", "members": "家庭成员", "成员": "家庭成员"}
 
 
@@ -143,7 +146,8 @@ def aggregate(
     elif missing is not None:
         result = missing
     elif func == "count":
-        result = Quantity.of(len(chosen), "人")
+        # in the group's measure (`group 购置机具 counted 台`), given as `zero`
+        result = Quantity(Decimal(len(chosen)), zero.dims if zero is not None else PERSON)
     elif func == "sum":
         total = zero
         for _, value in chosen:
@@ -285,10 +289,12 @@ class _Reader(Record):
         self.periods = periods
 
 
-def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
+def each_member(
+    ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int, limit: Any = None
+) -> Any:
     """A rule paid to each member of `role`: its conditions and amount evaluated per member;
     the rule's outcome is the sum of the amounts of those it applies to, undetermined while
-    any member's is."""
+    any member's is. `limit` (runtime/each_limits.py): at most so many of them are paid."""
     from policyc.runtime.evaluation import NotApplicable
 
     outcomes: list[tuple[Any, Any]] = []
@@ -310,6 +316,8 @@ def each_member(ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int) -> A
     if not outcomes:
         return f"案例中没有{word}"
     missing = _unknown(*(o for _, o in outcomes))
+    if missing is None and limit is not None:
+        missing = apply_limit(ctx, limit, outcomes, line)
     if missing is not None:
         return missing
     paid = [o for _, o in outcomes if not isinstance(o, str)]

@@ -245,10 +245,12 @@ class RuleResult:
     shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
     members: Any = None  # an `each` rule: a MemberResult per member of its role (runtime.people)
     periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
+    # `amount range LOW to HIGH` (a fine set within a range): (low, high), `amount` None
+    range: tuple[Quantity, Quantity] | None = None
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
-        "unrounded", "shared", "members", "periods",
+        "unrounded", "shared", "members", "periods", "range",
     )  # fmt: skip
 
     def __init__(
@@ -268,6 +270,16 @@ class RuleResult:
             self.missing = missing
         if steps is not None:
             self.steps = steps
+
+    @property
+    def low(self) -> Quantity | None:
+        """The low end of an `amount range` (what `expect: {low: …}` compares)."""
+        return self.range[0] if self.range is not None else None
+
+    @property
+    def high(self) -> Quantity | None:
+        """The high end of an `amount range`."""
+        return self.range[1] if self.range is not None else None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RuleResult):

@@ -64,7 +64,7 @@ def by_rule(document: dict) -> dict:  # type: ignore[type-arg]
 def test_the_farm_cases_pass(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _err = cli(capsys, "test", str(POLICY), str(FARM / "cases"))
     assert code == 0, out
-    assert "6 passed, 0 failed" in out
+    assert "14 passed, 0 failed" in out
 
 
 def test_a_wrong_expectation_in_a_farm_case_fails(
@@ -112,7 +112,7 @@ def test_a_group_of_things_is_counted_in_items_not_people(
     case = FARM / "cases" / "04-two-machines-each-capped.yaml"
     code, out, _err = cli(capsys, "run", str(POLICY), "--case", str(case))
     assert code == 0
-    assert "购置机具 2 项: 拖拉机（机具）、收割机（机具）" in out
+    assert "购置机具 2 台: 拖拉机（机具）、收割机（机具）" in out  # `group 购置机具 counted 台`
     assert "2 人" not in out
 
 
@@ -236,7 +236,8 @@ def test_a_member_expectation_reads_a_bare_amount_in_the_rules_measure(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     members = "members:\n  甲: {role: 机具, inputs: {销售价格: 100000}}\n"
-    case = _case(tmp_path, "{}", "  农机购置补贴: {members: {甲: {amount: 30000}}}\n", members)
+    expect = "  农机购置补贴: {members: {甲: {amount: 30000}}}\n"
+    case = _case(tmp_path, "{本年已享受补贴台数: 0}", expect, members)
     code, out, _err = cli(capsys, "test", str(POLICY), str(case))
     assert code == 0, out
 
@@ -262,7 +263,8 @@ def test_uncapped_on_the_exact_cap_says_the_cap_did_not_reduce_it(
     # 50万元 × 30% = 15万元: on the cap, not over it; there is no amount before the cap.
     members = "members:\n  甲: {role: 机具, inputs: {销售价格: 500000}}\n"
     expect = "  农机购置补贴: {members: {甲: {amount: 150000元, uncapped: 150000元}}}\n"
-    code, out, _err = cli(capsys, "test", str(POLICY), str(_case(tmp_path, "{}", expect, members)))
+    case = _case(tmp_path, "{本年已享受补贴台数: 0}", expect, members)
+    code, out, _err = cli(capsys, "test", str(POLICY), str(case))
     assert code == 1
     assert "the cap did not reduce the amount 150,000元（15万元）" in out
 
@@ -435,12 +437,15 @@ def test_a_rounding_read_by_the_policy_stays_its_reading(
 
 
 def test_a_fine_is_payable_by_the_applicant(capsys: pytest.CaptureFixture[str]) -> None:
-    # 套取2万元: 责令退回 2万元 + 一倍罚款 2万元 = 申请人应缴 4万元; nothing paid to the applicant
+    # 套取2万元: 责令退回 2万元 + 罚款 1倍至3倍 (2万元至6万元) = 申请人应缴 4万元至8万元;
+    # nothing paid to the applicant (the ranges: tests/test_each_limits.py)
     document = run_json(capsys, FARM / "cases" / "06-fine.yaml")
     assert by_rule(document)["罚款"]["flow"] == "payable"
     totals = document["totals_by_kind"]
     assert list(totals) == ["payable"]
-    assert totals["payable"]["元"]["value"] == "40000"
+    assert totals["payable"]["元"]["value"] == "20000"  # the exact amounts alone
+    ranged = document["totals_range_by_kind"]["payable"]["元"]
+    assert (ranged["low"]["value"], ranged["high"]["value"]) == ("40000", "80000")
 
 
 @pytest.mark.parametrize("kind", ["罚款", "罚金", "滞纳金", "没收"])

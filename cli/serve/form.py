@@ -282,3 +282,13 @@ def case_yaml(data: Any) -> str:
     """The case as a YAML case file `policyc run --case` reads."""
     header = "# 由 policyc serve 的表单生成的案例文件；用 policyc run POLICY --case 本文件 评估。\n"
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def member_words(group: str, counted: str) -> tuple[str, str, str]:
+    """The form's words for one row of the group: (a row holds, the name's label, the add
+    button): a household's people (`一人`, 姓名, 添加一名成员); a group `counted 台`
+    (`一台`, 名称, 添加一台); a group of things that does not say, 项."""
+    if counted == "人" and any(word in group for word in ("家", "户")):
+        return "一人", "姓名", "添加一名成员"
+    word = counted if counted != "人" else "项"
+    return f"一{word}", "名称", f"添加一{word}"

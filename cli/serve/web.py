@@ -54,6 +54,7 @@ from policyc.serve.form import (
     member_name_key,
     member_role_key,
     member_rows,
+    member_words,
     readings_of,
     received_choices,
 )
@@ -242,6 +243,7 @@ def _form(
         fields=[f for f in fields if not f.per_member],
         member_fields=[f for f in fields if f.per_member],
         group=checked.people.group,
+        words=member_words(checked.people.group, checked.people.counted),
         roles=checked.people.role_names(),
         members=members,
         rows=rows,

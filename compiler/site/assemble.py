@@ -11,6 +11,7 @@ import jinja2
 
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
+from policyc.compiler.render import counting
 from policyc.compiler.site.config import SiteConfig, site_identity
 from policyc.compiler.site.directory import unit_views, validity_table
 from policyc.compiler.site.layout import (
@@ -112,7 +113,10 @@ def render_docs(
     identity = site_identity(ordered, config)
     site = SiteLinks.of(ordered)
     views = [PolicyView(p, site, (examples or {}).get(p.header.number, ())) for p in ordered]
-    pages = [v.build() for v in views]
+    pages = []
+    for view in views:
+        with counting(view.policy.people.counted):  # `count(机具)` said as 机具的台数
+            pages.append(view.build())
     units = unit_views(views, site)
     env = _environment()
 

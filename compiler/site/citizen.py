@@ -18,6 +18,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import amount_flow
+from policyc.compiler.render import multiple_of
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
 from policyc.compiler.site.views import Fact, WorkedExample
@@ -93,10 +94,14 @@ def citizen_facts(
         facts.append(Fact(how_much, "文件未写明金额，请向下列单位咨询"))
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
         facts.append(Fact(how_much, "按下表（及图）计算" + _cap(rule, expr)))
+    elif rule.amount_range is not None:  # 处1倍以上3倍以下罚款: 套取金额的1倍至3倍
+        facts.append(Fact(how_much, _range(rule.amount_range, expr) + "，在此幅度内决定"))
     elif rule.amount is not None:
         per = amount_words(rule)  # 每位子女每月 (households and periods)
         shown = f"{per} {expr(rule.amount)}" if per else expr(rule.amount)
-        facts.append(Fact(how_much, shown + _cap(rule, expr)))
+        limit = rule.each_limit  # `each 机具 at_most 2 台 …`: 至多 2台
+        most = f"，至多 {limit.most.number}{limit.most.measure}" if limit is not None else ""
+        facts.append(Fact(how_much, shown + _cap(rule, expr) + most))
     if rule.once is not None:
         facts.append(Fact("次数", "一次性给予"))
     for example in examples:
@@ -108,6 +113,14 @@ def citizen_facts(
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))
     return tuple(facts)
+
+
+def _range(bounds: n.AmountRange, expr: Callable[[n.Expr], str]) -> str:
+    """`套取金额的1倍至3倍` (both ends multiples of one value), else `LOW至HIGH`."""
+    low, high = multiple_of(bounds.low), multiple_of(bounds.high)
+    if low is not None and high is not None and low[1] == high[1]:
+        return f"{expr(low[1])}的{low[0]}倍至{high[0]}倍"
+    return f"{expr(bounds.low)}至{expr(bounds.high)}"
 
 
 def _holds_table(amount: n.Expr | n.Unspecified | None) -> bool:

@@ -3,8 +3,11 @@ input whether it is given per member, per month or per year, and whether its mon
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from policyc.compiler import nodes as n
 from policyc.compiler.group_checks import People
+from policyc.compiler.render import counted_word, render
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.views import GroupView
 from policyc.runtime.quantity import COUNTS
@@ -43,6 +46,8 @@ def people_words(people: People, name: str) -> str:
 def classifier(rule: n.Rule) -> str:
     """The measure word for one member of an `each` rule: 位 for people, or the count its cap is
     per (`cap 15 万元 per 台` over machines: 每台机具, not 每位机具)."""
+    if counted_word() != "人":  # `group 购置机具 counted 台` (the site is built `counting` it)
+        return counted_word()
     scopes = rule.cap.scopes if rule.cap is not None else ()
     return next((s for s in scopes if s in COUNTS and s != "人"), "位")
 
@@ -75,3 +80,31 @@ def amount_words(rule: n.Rule) -> str:
     elif period in ("年", "year"):
         words += "每年"
     return words
+
+
+def limit_words(limit: n.EachLimit, readings: Mapping[str, n.ReadingDecl]) -> str:
+    """An `each … at_most …` as the site says it: `至多 2台（含已享受的本年已享受补贴台数）；
+    符合条件的多于可享受的时，按读法「机具先后」（采用 价高者先）: 价高者先: 按销售价格从高到低；
+    申请顺序: 按案例所列顺序，并列时按案例所列顺序`."""
+    most = f"{limit.most.number}{limit.most.measure}"
+    text = f"至多 {most}"
+    if limit.less is not None:
+        text += f"（含已享受的{md(render(limit.less))}）"
+    if limit.order is not None:
+        order = "按" + _order_words(limit.order)
+    else:
+        assert limit.reading is not None
+        name = limit.reading.text
+        decl = readings.get(name)
+        taken = f"（采用 {md(decl.take.text)}）" if decl is not None else ""
+        options = "；".join(
+            f"{md(option.text)}: 按{_order_words(order)}" for option, order in limit.options
+        )
+        order = f"按读法「{md(name)}」{taken}: {options}"
+    return f"{text}；符合条件的多于可享受的时，{order}，并列时按案例所列顺序"
+
+
+def _order_words(order: n.EachOrder) -> str:
+    if order.key is None:
+        return "案例所列顺序"
+    return md(order.key.text) + ("从高到低" if order.descending else "从低到高")

@@ -24,7 +24,7 @@ from policyc.compiler.site.layout import (
     unique,
 )
 from policyc.compiler.site.markdown import link, md
-from policyc.compiler.site.people_view import classifier, group_view, people_words
+from policyc.compiler.site.people_view import classifier, group_view, limit_words, people_words
 from policyc.compiler.site.policy_amounts import PolicyAmounts
 from policyc.compiler.site.views import (
     AsideView,
@@ -133,8 +133,10 @@ class PolicyView(PolicyAmounts):
                 self.procedure_users.setdefault(procedure, []).append(link(name, f"#{anchor}"))
         if rule.refers:
             facts.append(Fact("参见", "、".join(self.reference(r) for r in rule.refers)))
+        each_limit = rule.each_limit
         readings = unique(
             [r.text for r in rule.readings]
+            + ([each_limit.reading.text] if each_limit and each_limit.reading else [])
             + [e.reading for x in exprs for e in n.walk(x) if isinstance(e, n.ReadingIs)]
         )
         for reading in readings:
@@ -143,6 +145,8 @@ class PolicyView(PolicyAmounts):
             whom = "家庭成员" if rule.each.text in ("members", "成员") else md(rule.each.text)
             each = classifier(rule)
             facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发"))
+        if each_limit is not None:
+            facts.append(Fact("限额", limit_words(each_limit, self.policy.readings)))
         inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
