@@ -16,6 +16,7 @@ from lark.tree import Meta
 from policyc.compiler import nodes as n
 from policyc.compiler.bounds import BOUNDS
 from policyc.compiler.build_base import BuilderBase, unquote
+from policyc.compiler.calendar_checks import read_month_day
 
 # How each boundary word and operator compares: the words from the one table (compiler/bounds.py,
 # 民法典 art. 1259), then the symbols.
@@ -115,6 +116,10 @@ class ExpressionBuilder(BuilderBase):
 
     def date(self, meta: Meta, c: list[Token]) -> n.DateLit:
         return n.DateLit(self._date(c[0]), self._span(meta))
+
+    def month_day(self, meta: Meta, c: list[Token]) -> n.MonthDayLit:
+        month, day = read_month_day(str(c[0]), self._tspan(c[0]))
+        return n.MonthDayLit(month, day, self._span(meta))
 
     def reading_is(self, meta: Meta, c: list[Token]) -> n.ReadingIs:
         return n.ReadingIs(str(c[0]), str(c[1]), self._span(meta))

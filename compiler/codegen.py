@@ -17,6 +17,8 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
+from policyc.compiler.calendar_checks import CALENDAR_FUNCS
+from policyc.compiler.case_caps import case_cap
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, rule_reads
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERIOD_WORDS, as_aggregate
@@ -329,6 +331,8 @@ class _Generator:
             "info": info,
             "fast": self.fast_rule(rule),
             "each": rule.each.text if rule.each is not None else "",
+            # `cap … per 户` on an `each` rule: the members' total capped once (case_caps)
+            "case_cap": case_cap(rule, self.policy.people.group),
         }
 
     def inputs_of(self, expr: n.Expr | None) -> tuple[str, ...]:
@@ -391,6 +395,8 @@ class _Generator:
             zero = self.zero(dict(self.policy.people.rule_dims).get(name, ()))
             return f"c.amount_of({name!r}, BY_NAME, EACH, {zero}, {e.span.line})"
         args = ", ".join(self.py(a) for a in e.args)
+        if e.func in CALENDAR_FUNCS:  # runtime/calendar_terms.py
+            return f"{e.func}(c, {args}, {render(e)!r}, {e.span.line})"
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
             return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
@@ -518,6 +524,7 @@ _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {
     n.PercentLit: _Generator.percent,
     n.BoolLit: lambda g, e: repr(e.value),
     n.DateLit: lambda g, e: g.constant(_date_code(e.value)),
+    n.MonthDayLit: lambda g, e: f"({e.month!r}, {e.day!r})",
     n.Ref: _Generator.ref,
     n.Call: _Generator.call,
     n.Index: _Generator.index,

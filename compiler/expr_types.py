@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from policyc.compiler import amount_checks, group_checks, scale_checks, table_keys
+from policyc.compiler import amount_checks, calendar_checks, group_checks, scale_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, Type, constant, mul_dims
@@ -34,6 +34,7 @@ ARITY = {
 }
 DAY_DIMS: Dims = parse_measure("日").dims
 BUILTINS.update(amount_checks.DURATION_FUNCS)  # typed in amount_checks.type_duration
+BUILTINS.update(calendar_checks.CALENDAR_FUNCS)  # typed in calendar_checks
 
 
 class ExprTypes(CheckerBase):
@@ -49,6 +50,8 @@ class ExprTypes(CheckerBase):
     def _call_or_duration(self, expr: n.Call) -> Type:
         if expr.func in amount_checks.DURATION_FUNCS:
             return amount_checks.type_duration(self, expr)
+        if expr.func in calendar_checks.CALENDAR_FUNCS:
+            return calendar_checks.type_calendar_call(self, expr)
         if group_checks.is_aggregate_call(expr) and expr.func not in ("min", "max", "total"):
             return group_checks.type_aggregate(self, expr)
         if expr.func in ("min", "max") and len(expr.args) == 1:
@@ -557,6 +560,7 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.PercentLit: ExprTypes._percent,
     n.BoolLit: lambda self, e: BOOL,
     n.DateLit: lambda self, e: DATE,
+    n.MonthDayLit: calendar_checks.month_day_alone,
     n.Ref: ExprTypes._ref,
     n.Call: ExprTypes._call_or_duration,
     n.Index: ExprTypes._index,

@@ -178,8 +178,14 @@ def _member_input_outside(checker: Any, expr: n.Ref) -> None:
             "`{expr_name}` is a value per member: read it inside count/sum/min/max/any/all over "
             "the members, or in a rule paid `each` member"
         ).format(expr_name=expr.name),
-        _("e.g. sum({expr_name} over 子女)").format(expr_name=expr.name),
+        _("e.g. sum({expr_name} over {role})").format(expr_name=expr.name, role=_a_role(checker)),
     )
+
+
+def _a_role(checker: Any) -> str:
+    """A role of the policy's own group for a hint (`ROLE` when it declares none)."""
+    roles = checker.people.role_names()
+    return roles[0] if roles else "ROLE"
 
 
 def check_ref(checker: Any, expr: n.Ref) -> None:

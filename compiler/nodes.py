@@ -74,6 +74,16 @@ class DateLit(Expr):
 
 
 @attrs.frozen
+class MonthDayLit(Expr):
+    """A day of every year (`1月1日`, `--01-01`; `2月底`: day 0, the month's last day), for
+    `within_each_year` (compiler/calendar_checks.py)."""
+
+    month: int
+    day: int
+    span: Span = _span()
+
+
+@attrs.frozen
 class Ref(Expr):
     name: str
     span: Span = _span()

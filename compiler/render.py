@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.runtime.calendar_terms import crossing, show_month_day
 
 INCLUSIVE = {"ge": True, "le": True, "gt": False, "lt": False, "eq": True, "ne": False}
 SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
@@ -139,6 +140,14 @@ class _Renderer:
             return f"{args[0]}的最高值"
         if e.func == "months_between":
             return f"自{args[0]}至{args[1]}的整月数"
+        if e.func == "calendar_months_between":  # runtime/calendar_terms.py
+            return f"自{args[0]}所在月至{args[1]}所在月相隔的月数"
+        if e.func == "within_each_year" and len(e.args) == 3:
+            start, end = e.args[1], e.args[2]
+            if isinstance(start, n.MonthDayLit) and isinstance(end, n.MonthDayLit):
+                low, high = (start.month, start.day), (end.month, end.day)
+                window = f"{show_month_day(low)}至{crossing(low, high)}{show_month_day(high)}"
+                return f"{args[0]}在每年{window}之间"
         if e.func == "years_between":
             return f"自{args[0]}至{args[1]}的周年数"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
@@ -255,6 +264,7 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.PercentLit: _Renderer.percent,
     n.BoolLit: lambda r, e: "是" if e.value else "否",
     n.DateLit: lambda r, e: e.value.isoformat(),
+    n.MonthDayLit: lambda r, e: show_month_day((e.month, e.day)),
     n.Ref: lambda r, e: r.ref(e.name),
     n.Call: _Renderer.call,
     # `救助比例[类别]` in words: the row is the one of the case's 类别 (or the member named);

@@ -13,8 +13,10 @@ a word that reads as if they did is refused rather than silently applied once:
 - a role of the policy's group outside an `each` rule of that role.
 - any other word (`per 乱七八糟`).
 
-Accepted: 年/月 (year/month); one of `SUBJECTS`; the rule's own `beneficiary` label; in an
-`each ROLE` rule the role, `members`/`成员` and any count measure (each member is one item).
+Accepted: 年/月 (year/month); one of `SUBJECTS`; the group's name; the rule's own `beneficiary`
+label; in an `each ROLE` rule the role, `members`/`成员` and any count measure (each member is
+one item) — except the words for the whole case (`户`, `家庭`, the group's name, `企业` …:
+compiler/case_caps.py), whose cap bounds the members' total once.
 
 `check_scopes(checker)` reports through the checker's `error`; nothing raises.
 """
@@ -67,8 +69,8 @@ def _refusal(
     also a subject (人, 户) is refused where `counted_in` reads an input counted in it."""
     each = rule.each.text if rule is not None and rule.each is not None else None
     roles = checker.people.role_names()
-    if word in PERIODS:
-        return None
+    if word in PERIODS or (checker.people.group and word == checker.people.group):
+        return None  # the group's own name is one case (an `each` rule: compiler/case_caps.py)
     if each is not None and (word == each or word in ALL_MEMBERS or word in COUNTS):
         return None
     expected = _expected(rule)

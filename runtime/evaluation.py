@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
+from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
@@ -48,6 +49,7 @@ __all__ = [
     "RuleInfo",
     "Unknown",
     "add",
+    "calendar_months_between",
     "date",
     "k_all",
     "k_any",
@@ -58,6 +60,7 @@ __all__ = [
     "mul",
     "schedule_on",
     "sub",
+    "within_each_year",
     "zero_of",
 ]
 
@@ -400,8 +403,14 @@ class Ctx:
     def given(self, name: str) -> bool:
         return not isinstance(self.get(name), Unknown)
 
-    def each_member(self, role: str, body: Callable[[Ctx], Any], line: int) -> Any:
-        return people_ops.each_member(self, role, body, line)
+    def each_member(
+        self,
+        role: str,
+        body: Callable[[Ctx], Any],
+        line: int,
+        case_cap: tuple[Callable[[], Any], int] | None = None,
+    ) -> Any:
+        return people_ops.each_member(self, role, body, line, case_cap)
 
     def index(self, keyed: Value, key: str | Unknown) -> Value:
         """A table's or tally's value at `key`: a member, or the member a case gives (unknown
