@@ -286,8 +286,13 @@ class _Builder(ExpressionBuilder):
     # ---- targets and references ----
     def target(self, meta: Meta, c: list[Any]) -> n.Target:
         op, word, value, tolerance = c[1]
-        description = unquote(c[2]) if c[2] is not None else ""
-        return n.Target(self._name(c[0]), op, word, value, tolerance, description, self._span(meta))
+        description = unquote(c[3]) if c[3] is not None else ""
+        return n.Target(
+            self._name(c[0]), op, word, value, tolerance, description, self._span(meta), c[2]
+        )
+
+    def target_by(self, meta: Meta, c: list[Token]) -> date:
+        return self._date(c[0])
 
     def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[0])

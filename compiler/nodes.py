@@ -514,6 +514,7 @@ class Target:
     tolerance: Expr | None
     description: str
     span: Span = _span()
+    deadline: date | None = None  # `by 2027-12-31`: to be met by that day, inclusive
 
 
 @attrs.frozen

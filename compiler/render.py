@@ -74,17 +74,22 @@ def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
 
 
 def render_target(target: n.Target) -> str:
-    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）."""
+    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）; with `by DATE`,
+    达到90%（含本数），期限2027年12月31日."""
     value = render(target.value)
     if target.op == "about":
         margin = (
             f"（±{render(target.tolerance)}）" if target.tolerance is not None else "（不设容差）"
         )
-        return f"{value}左右{margin}"
-    threshold = n.Threshold(target.op, target.word, target.value, target.span)
-    text = render_threshold(threshold)
-    if target.tolerance is not None:
-        text = text[:-1] + f"；左右，容差{render(target.tolerance)}）"
+        text = f"{value}左右{margin}"
+    else:
+        threshold = n.Threshold(target.op, target.word, target.value, target.span)
+        text = render_threshold(threshold)
+        if target.tolerance is not None:
+            text = text[:-1] + f"；左右，容差{render(target.tolerance)}）"
+    if target.deadline is not None:
+        day = target.deadline
+        text += f"，期限{day.year}年{day.month}月{day.day}日"
     return text
 
 
