@@ -64,7 +64,10 @@ class _Builder(ExpressionBuilder):
             asides=tuple(buckets.get(n.Aside, [])),
             conventions=tuple(buckets.get(n.Convention, [])),
             roundings=tuple(buckets.get(n.Rounding, [])),
-            shared_caps=tuple(buckets.get(n.SharedCap, [])),
+            shared_caps=(
+                *buckets.get(n.SharedCap, []),
+                *(cap for s in buckets.get(n.Section, []) for cap in s.shared_caps),
+            ),
             groups=tuple(buckets.get(n.GroupDecl, [])),
         )
 
@@ -353,6 +356,13 @@ class _Builder(ExpressionBuilder):
             open_leads=self._names_of(items, "lead")[1],
             open_responsible=self._names_of(items, "responsible")[1],
             span=self._span(meta),
+            cooperates=tuple(
+                name
+                for i in items
+                if isinstance(i, tuple) and i[0] == "cooperates"
+                for name in i[1]
+            ),
+            shared_caps=tuple(i for i in items if isinstance(i, n.SharedCap)),
         )
 
     def clause(self, meta: Meta, c: list[Any], kind: str = "clause") -> n.Clause:

@@ -643,6 +643,8 @@ class Section:
     open_responsible: bool = False
     refers: tuple[Reference, ...] = ()
     span: Span = _span()
+    cooperates: tuple[Name, ...] = ()  # its rules' cooperating units, unless a rule says
+    shared_caps: tuple[SharedCap, ...] = ()  # also in PolicyFile.shared_caps
 
 
 @attrs.frozen
