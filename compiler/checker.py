@@ -26,8 +26,8 @@ from policyc.compiler.checked import Type as Type
 from policyc.compiler.checked import amount_flow as amount_flow
 from policyc.compiler.checked import constant as constant
 from policyc.compiler.checked import mul_dims as mul_dims
-from policyc.compiler.errors import PolicyError, Severity, Span
 from policyc.compiler.define_order import define_order
+from policyc.compiler.errors import PolicyError, Severity, Span
 from policyc.compiler.header_checks import HeaderChecks
 from policyc.compiler.i18n import _
 from policyc.compiler.rule_checks import RuleChecks
