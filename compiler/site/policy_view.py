@@ -267,6 +267,7 @@ class PolicyView(PolicyAmounts):
     def decide(self, define: n.Define) -> DecideView:
         """A decision: an if/else chain as its branches in order, else the expression."""
         name = define.name.text
+        self.decide_amounts(define)  # the amounts index (policy_amounts)
         branches: list[str] = []
         expr = define.expr
         while isinstance(expr, n.If):
