@@ -560,7 +560,8 @@ def round_members(result: RuleResult, rounding: Any) -> Quantity | None:
     result.members = rounded
     if case_capped:
         assert result.amount is not None
-        return rounding.apply(result.amount)
+        capped: Quantity = rounding.apply(result.amount)
+        return capped
     total: Quantity | None = None
     for m in rounded:
         if m.status == "applies" and m.amount is not None:

@@ -449,3 +449,20 @@ def test_the_batch_query_counts_calendar_months_and_windows_alike(
         ("e", "not_applicable"),
         ("f", "applies"),
     ]
+
+
+def test_a_rounded_rule_under_a_household_cap_pays_the_cap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 600元 × 1.001 = 600.6元 → 601元, 500元 × 1.001 = 500.5元 → 501元 (四舍五入 to 元, each
+    # member as paid); their total 1101.1元 is over 800元: the household is paid 800元, not the
+    # members' rounded sum 1102元.
+    path = variant(
+        tmp_path,
+        "        amount 个人补贴标准 per 月\n",
+        "        amount 个人补贴标准 × 1.001 per 月\n        round to 元 half_up\n",
+    )
+    rule = rule_of(run_json(capsys, path, CASES / "05-household-capped.yaml"))
+    assert rule["amount"]["text"] == "800元"
+    members = {m["member"]: m["amount"]["text"] for m in rule["members"]}
+    assert members == {"赵爷爷": "601元", "钱奶奶": "501元"}
