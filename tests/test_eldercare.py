@@ -406,7 +406,7 @@ def test_a_deadline_that_is_no_date_is_refused(tmp_path: Path) -> None:
 # ---- 6. the amounts a decision writes, in the amounts index --------------------------------
 
 
-def test_the_amounts_index_lists_the_amounts_a_decision_writes(tmp_path: Path) -> None:
+def test_the_site_lists_decision_amounts_and_says_the_household_cap(tmp_path: Path) -> None:
 
     out = tmp_path / "site"
     assert main(["docs", str(POLICY), "--out", str(out)]) == 0
@@ -415,6 +415,12 @@ def test_the_amounts_index_lists_the_amounts_a_decision_writes(tmp_path: Path) -
     assert any("| 400元 |" in row and "年满80周岁" in row for row in rows)
     assert any("| 300元 |" in row and "并非" in row for row in rows)
     assert any("| 600元 |" in row and "一级" in row for row in rows)
+    page = (out / "docs" / "eldercare.md").read_text(encoding="utf-8")
+    # The household cap, a section's cooperating units and the target's deadline, as the site
+    # says them.
+    assert "对每位老年人分别判断、分别计发；每户每月合计最高800元（各老年人之和封顶一次）" in page
+    assert "期限2027年12月31日" in page
+    assert "配合单位" in page and "每户老年人" not in page
 
 
 BATCH_ROWS = """id,申请日期,审核通过日期,on

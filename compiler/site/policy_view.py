@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 
 from policyc.compiler import nodes as n
+from policyc.compiler.case_caps import case_cap
 from policyc.compiler.coverage import coverage
 from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.part_places import own_label, part_heading
@@ -142,7 +143,11 @@ class PolicyView(PolicyAmounts):
         if rule.each is not None:
             whom = "家庭成员" if rule.each.text in ("members", "成员") else md(rule.each.text)
             each = classifier(rule)
-            facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发"))
+            total = ""
+            if case_cap(rule, self.policy.people.group) and rule.cap is not None:
+                words = "".join(f"每{s}" for s in rule.cap.scopes)
+                total = f"；{words}合计最高{self.expr(rule.cap.amount)}（各{whom}之和封顶一次）"
+            facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发{total}"))
         inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
