@@ -245,7 +245,9 @@ def type_aggregate(checker: Any, expr: n.Aggregate | n.Call) -> Type:
                     _("`{agg_func}` takes a role (or members), then `where` a condition").format(
                         agg_func=agg.func
                     ),
-                    _("{agg_func}(子女 where …)").format(agg_func=agg.func),
+                    _("{agg_func}({role} where …)").format(
+                        agg_func=agg.func, role=_a_role(checker)
+                    ),
                 )
                 return UNKNOWN
             if not _role(checker, subject.name, subject.span):
