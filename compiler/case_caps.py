@@ -14,7 +14,10 @@ member. Plain data, no imports of the checker.
 
 from __future__ import annotations
 
+from typing import Any
+
 from policyc.compiler import nodes as n
+from policyc.compiler.i18n import _
 from policyc.compiler.subjects import SUBJECTS
 
 # The words for one whole case that are not one person: a cap `per` one of them on an `each`
@@ -32,3 +35,23 @@ def case_cap(rule: n.Rule, group: str) -> bool:
         word != each and (word in CASE_WORDS or (group and word == group))
         for word in rule.cap.scopes
     )
+
+
+def check_case_cap(checker: Any, rule: n.Rule) -> None:
+    """A cap for the whole case is one amount for the case: it may not read a member's value
+    (`cap 50% of 销售价格 per 户`: whose price?); reported through `checker.error`."""
+    from policyc.compiler.group_checks import reads_a_member
+
+    if not case_cap(rule, checker.people.group) or rule.cap is None:
+        return
+    if reads_a_member(checker, rule.cap.amount):
+        checker.error(
+            rule.cap.amount.span,
+            _(
+                "a cap `per {word}` bounds the members' total once for the case: it cannot read "
+                "a value of each member"
+            ).format(
+                word=next(w for w in rule.cap.scopes if w not in ("年", "月", "year", "month"))
+            ),
+            _("an amount for the whole case, or a cap per member (`per 人`)"),
+        )

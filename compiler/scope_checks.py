@@ -27,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.case_caps import check_case_cap
 from policyc.compiler.errors import Span
 from policyc.compiler.group_checks import ALL_MEMBERS
 from policyc.compiler.i18n import _
@@ -41,6 +42,7 @@ def check_scopes(checker: Any) -> None:
     for _owner, rule in checker.file.all_rules():
         if rule.cap is not None:
             _check_words(checker, rule, rule.cap.scopes, rule.cap.scope_spans, rule.cap.span)
+            check_case_cap(checker, rule)  # `per 户` in an `each` rule: compiler/case_caps.py
         if rule.once:  # `once per 人` beside a rate per 人 is the lint's (`once-per-counted`)
             _check_words(checker, rule, rule.once, rule.once_spans, rule.span, counted=False)
     for cap in checker.file.shared_caps:

@@ -472,3 +472,10 @@ def test_a_rounded_rule_under_a_household_cap_pays_the_cap(
     assert rule["amount"]["text"] == "800元"
     members = {m["member"]: m["amount"]["text"] for m in rule["members"]}
     assert members == {"赵爷爷": "601元", "钱奶奶": "501元"}
+
+
+def test_a_household_cap_may_not_read_a_members_value(tmp_path: Path) -> None:
+    path = variant(tmp_path, "cap 800 元 per 户 per 月", "cap 个人补贴标准 per 户 per 月")
+    message = check_error(path)
+    assert "v.policy:77:13: a cap `per 户` bounds the members' total once for the case" in message
+    assert "a cap per member (`per 人`)" in message
