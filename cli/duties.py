@@ -281,6 +281,9 @@ class _Collector:
         if w := self.written(clause.responsible):
             mine = [r for r in clause.rules if not r.responsible or self.written(r.responsible)]
             self.add(RESPONSIBLE, clause, w, rules=tuple(r.name.text for r in mine), **common)
+        if w := self.written(clause.cooperates):  # the rules' that name no units of their own
+            rules = tuple(r.name.text for r in clause.rules if not r.cooperates)
+            self.add(COOPERATES, clause, w, rules=rules, **common)
         self.rules(clause.rules, clause.responsible, section, part_place(clause, alone=True))
 
     def rules(

@@ -356,12 +356,7 @@ class _Builder(ExpressionBuilder):
             open_leads=self._names_of(items, "lead")[1],
             open_responsible=self._names_of(items, "responsible")[1],
             span=self._span(meta),
-            cooperates=tuple(
-                name
-                for i in items
-                if isinstance(i, tuple) and i[0] == "cooperates"
-                for name in i[1]
-            ),
+            cooperates=self._cooperating(items),
             shared_caps=tuple(i for i in items if isinstance(i, n.SharedCap)),
         )
 
@@ -384,6 +379,14 @@ class _Builder(ExpressionBuilder):
             targets=tuple(i for i in items if isinstance(i, n.Target)),
             refers=tuple(i for i in items if isinstance(i, n.Reference)),
             span=self._span(meta),
+            cooperates=self._cooperating(items),
+        )
+
+    @staticmethod
+    def _cooperating(items: list[Any]) -> tuple[n.Name, ...]:
+        """A section's or clause's `cooperates` units (a rule's are read by `rule`)."""
+        return tuple(
+            name for i in items if isinstance(i, tuple) and i[0] == "cooperates" for name in i[1]
         )
 
     def task(self, meta: Meta, c: list[Any]) -> n.Clause:

@@ -108,7 +108,7 @@ def _named_units(policy: CheckedPolicy) -> Iterator[str]:
     for section in file.sections:
         names += [*section.leads, *section.responsible, *section.cooperates]
     for clause in file.all_clauses():
-        names += [*clause.leads, *clause.responsible]
+        names += [*clause.leads, *clause.responsible, *clause.cooperates]
     for _owner, rule in file.all_rules():
         names += [*rule.responsible, *rule.cooperates]
     for name in names:

@@ -300,7 +300,7 @@ class _Generator:
             "has_amount": amount is not None,
             "has_cap": rule.cap is not None,
             "flow": amount_flow(rule.kind) if amount is not None else "",
-            "cooperates": self.units(rule.cooperates or getattr(owner, "cooperates", ())),
+            "cooperates": self.units(rule.cooperates or owner.cooperates),
             "law": rule.law,
             "procedures": tuple(
                 (p.text, procedures[p.text].title, procedures[p.text].steps) for p in rule.follows

@@ -616,6 +616,7 @@ class Clause:
     # `SECTION.NUMBER` (二.一) where the document numbers its clauses again in each section
     # (compiler/numbering.py); empty where they are numbered through (the number is the key).
     key: str = ""
+    cooperates: tuple[Name, ...] = ()  # its rules' cooperating units, unless a rule says
 
     @property
     def open_list(self) -> bool:

@@ -71,7 +71,7 @@ class RuleChecks(Declarations, ReceivedText):
                 )
             for quote in clause.quotes:
                 self.check_quote(quote)
-            for name in clause.responsible:
+            for name in (*clause.responsible, *clause.cooperates):
                 self.registry.check_name(name, self.diagnostics)
             for fund in clause.funds:
                 t = self.type_of(fund.amount)

@@ -479,3 +479,43 @@ def test_a_household_cap_may_not_read_a_members_value(tmp_path: Path) -> None:
     message = check_error(path)
     assert "v.policy:77:13: a cap `per 户` bounds the members' total once for the case" in message
     assert "a cap per member (`per 人`)" in message
+
+
+CLAUSE_COOPERATES = """unit 测试局
+unit 配合局
+policy "测试〔2027〕1号" {
+    title "测试"
+    issuer 测试局
+    issued 2027-01-01
+    valid from 2027-01-01 for 5 年
+}
+input 申请日期: date optional
+clause 一 "x" {
+    quote "x"
+    responsible 测试局
+    cooperates 配合局
+    rule 补贴 { when 申请日期 >= 2027-01-01  amount 1 元 }
+    rule 奖励 { cooperates 测试局  when 申请日期 >= 2027-01-01  amount 2 元 }
+}
+"""
+
+
+def test_a_clause_may_name_its_cooperating_units_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "c.policy"
+    policy.write_text(CLAUSE_COOPERATES, encoding="utf-8")
+    case = tmp_path / "c.yaml"
+    case.write_text("on: 2027-04-01\ninputs: {申请日期: 2027-03-31}\n", encoding="utf-8")
+    document = run_json(capsys, policy, case)
+    assert rule_of(document, "补贴")["cooperates"] == ["配合局"]  # the clause's
+    assert rule_of(document, "奖励")["cooperates"] == ["测试局"]  # its own
+    code, out, err = cli(capsys, "duties", "配合局", str(policy), "--format", "json")
+    assert code == 0, err
+    (duty,) = json.loads(out)["duties"]
+    assert (duty["role"], duty["kind"], duty["number"], duty["rules"]) == (
+        "配合",
+        "clause",
+        "一",
+        ["补贴"],
+    )

@@ -215,7 +215,7 @@ class PolicyView(PolicyAmounts):
         for role, names, open_list in (
             ("牵头单位", owner.leads, owner.open_leads),
             ("责任单位", owner.responsible, owner.open_responsible),
-            ("配合单位", getattr(owner, "cooperates", ()), False),  # a section's
+            ("配合单位", owner.cooperates, False),
         ):
             units = unique(self.unit_name(u.text) for u in names)
             for unit in units:
