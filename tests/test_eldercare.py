@@ -519,3 +519,19 @@ def test_a_clause_may_name_its_cooperating_units_too(
         "一",
         ["补贴"],
     )
+
+
+def test_completed_months_in_a_monthly_policy_are_warned_of(tmp_path: Path) -> None:
+    # The newcomer's writing: completed months to the evaluation day, a month's first day.
+    path = variant(
+        tmp_path,
+        "calendar_months_between(审核通过日期, on_date()) 满 1 月",
+        "months_between(审核通过日期, on_date()) 满 1 月",
+    )
+    from policyc.compiler.lint import lint
+
+    (found,) = [w for w in lint(compile_policy(path).checked) if w.code == "months-by-day"]
+    assert (found.span.line, found.span.column) == (54, 16)  # `define 在发放期内 = months_…`
+    assert "is `calendar_months_between`" in found.message
+    # The fixture itself, written in calendar months, is not warned of.
+    assert not [w for w in lint(compile_policy(POLICY).checked) if w.code == "months-by-day"]
