@@ -262,6 +262,9 @@ class _Collector:
             )  # fmt: skip
         if w := self.written(section.responsible):
             self.add(RESPONSIBLE, section, w, section=section.number, targets=_targets(targets))
+        if w := self.written(section.cooperates):  # the rules' that name no units of their own
+            rules = tuple(r.name.text for r in section.rules if not r.cooperates)
+            self.add(COOPERATES, section, w, section=section.number, rules=rules)
         self.rules(section.rules, section.responsible, section, "")
 
     def clause(self, clause: n.Clause, section: n.Section | None) -> None:
@@ -278,6 +281,9 @@ class _Collector:
         if w := self.written(clause.responsible):
             mine = [r for r in clause.rules if not r.responsible or self.written(r.responsible)]
             self.add(RESPONSIBLE, clause, w, rules=tuple(r.name.text for r in mine), **common)
+        if w := self.written(clause.cooperates):  # the rules' that name no units of their own
+            rules = tuple(r.name.text for r in clause.rules if not r.cooperates)
+            self.add(COOPERATES, clause, w, rules=rules, **common)
         self.rules(clause.rules, clause.responsible, section, part_place(clause, alone=True))
 
     def rules(

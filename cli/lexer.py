@@ -31,6 +31,8 @@ BOUNDARY_WORDS = ALL_WORDS  # compiler/bounds.py: one table, no Lark imported
 _WORD_END = r"(?=[\s,:{}()\[\]]|$)"
 # The boundary words a document writes after its number (`50人以上`, `200元/人以内`).
 SUFFIX_BOUNDS = SUFFIX_WORDS
+# The grammar's MONTH_DAY (within_each_year's days of the year).
+MONTH_DAY = r"--\d{2}-\d{2}|\d{1,2}月(?:\d{1,2}日|底)"
 # A number, its measure (written with or without a space) and a boundary word glued to the
 # measure: the measure is matched lazily so that `人以上` is read as `人` and `以上`, as the
 # parser reads it; a name elsewhere (`新签约亿元以上项目`) keeps its words.
@@ -52,6 +54,7 @@ class PolicyLexer(RegexLexer):
             (r"#[^\n]*", Comment.Single),
             (r'"(?:[^"\\\n]|\\.)*"', String.Double),
             (r"\d{4}-\d{2}-\d{2}", Number.Other),
+            (MONTH_DAY, Number.Other),  # a day of every year: 1月1日, --03-31, 2月底
             (
                 r"(\d+(?:\.\d+)?)(\s*)(%|％)",
                 bygroups(Number, Text, Operator),  # type: ignore[no-untyped-call]

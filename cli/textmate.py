@@ -11,7 +11,7 @@ import json
 import re
 from typing import Any
 
-from policyc.lexer import BOUNDARY_WORDS, CONSTANTS, KEYWORDS, MEASURE_AFTER_NUMBER
+from policyc.lexer import BOUNDARY_WORDS, CONSTANTS, KEYWORDS, MEASURE_AFTER_NUMBER, MONTH_DAY
 
 # Words end where the lexer's words end: before whitespace, punctuation or the end of the line.
 _BEFORE = r"(?<![\w·])"
@@ -34,6 +34,7 @@ def textmate_grammar() -> dict[str, Any]:
             {"name": "comment.line.number-sign.policy", "match": r"#.*$"},
             {"name": "string.quoted.double.policy", "match": r'"(?:[^"\\]|\\.)*"'},
             {"name": "constant.other.date.policy", "match": r"\d{4}-\d{2}-\d{2}"},
+            {"name": "constant.other.date.policy", "match": MONTH_DAY},
             {
                 "match": MEASURE_AFTER_NUMBER,
                 "captures": {

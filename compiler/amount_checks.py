@@ -242,7 +242,11 @@ def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: lis
         return  # the amounts' own errors are reported already; typing them again repeats them
     for rule in members:
         assert isinstance(rule.amount, n.Expr)
-        kind = checker.type_of(rule.amount)
+        checker.member_scope += rule.each is not None  # an `each` rule's amount is a member's
+        try:
+            kind = checker.type_of(rule.amount)
+        finally:
+            checker.member_scope -= rule.each is not None
         if kind.kind == "quantity" and kind.dims != limit.dims:
             checker.error(
                 cap.amount.span if cap.amount else cap.span,

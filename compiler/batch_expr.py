@@ -35,6 +35,8 @@ from policyc.compiler.batch_sql import (
     sum_width,
     union,
 )
+from policyc.compiler.calendar_checks import CALENDAR_FUNCS
+from policyc.compiler.calendar_sql import calendar_sql
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERSON_DIMS, as_aggregate
 from policyc.compiler.i18n import _
@@ -313,10 +315,12 @@ class Expressions:
             return self.divide_call(e)
         if func in PERIOD_FUNCS:
             raise Unsupported(_("`{func}` reads another period").format(func=func))
-        if func in ("amount_of", "given", "within_each_year"):
+        if func in ("amount_of", "given"):
             raise Unsupported(_("`{func}`").format(func=func))
         if func in ("months_between", "years_between"):
             return duration_sql(self, e)
+        if func in CALENDAR_FUNCS:  # compiler/calendar_sql.py
+            return calendar_sql(self, e)
         if func == "on_date":
             return Sql(ident(ON))
         if func == "valid_until":

@@ -64,7 +64,10 @@ class _Builder(ExpressionBuilder):
             asides=tuple(buckets.get(n.Aside, [])),
             conventions=tuple(buckets.get(n.Convention, [])),
             roundings=tuple(buckets.get(n.Rounding, [])),
-            shared_caps=tuple(buckets.get(n.SharedCap, [])),
+            shared_caps=(
+                *buckets.get(n.SharedCap, []),
+                *(cap for s in buckets.get(n.Section, []) for cap in s.shared_caps),
+            ),
             groups=tuple(buckets.get(n.GroupDecl, [])),
         )
 
@@ -286,8 +289,13 @@ class _Builder(ExpressionBuilder):
     # ---- targets and references ----
     def target(self, meta: Meta, c: list[Any]) -> n.Target:
         op, word, value, tolerance = c[1]
-        description = unquote(c[2]) if c[2] is not None else ""
-        return n.Target(self._name(c[0]), op, word, value, tolerance, description, self._span(meta))
+        description = unquote(c[3]) if c[3] is not None else ""
+        return n.Target(
+            self._name(c[0]), op, word, value, tolerance, description, self._span(meta), c[2]
+        )
+
+    def target_by(self, meta: Meta, c: list[Token]) -> date:
+        return self._date(c[0])
 
     def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[0])
@@ -348,6 +356,8 @@ class _Builder(ExpressionBuilder):
             open_leads=self._names_of(items, "lead")[1],
             open_responsible=self._names_of(items, "responsible")[1],
             span=self._span(meta),
+            cooperates=self._cooperating(items),
+            shared_caps=tuple(i for i in items if isinstance(i, n.SharedCap)),
         )
 
     def clause(self, meta: Meta, c: list[Any], kind: str = "clause") -> n.Clause:
@@ -369,6 +379,14 @@ class _Builder(ExpressionBuilder):
             targets=tuple(i for i in items if isinstance(i, n.Target)),
             refers=tuple(i for i in items if isinstance(i, n.Reference)),
             span=self._span(meta),
+            cooperates=self._cooperating(items),
+        )
+
+    @staticmethod
+    def _cooperating(items: list[Any]) -> tuple[n.Name, ...]:
+        """A section's or clause's `cooperates` units (a rule's are read by `rule`)."""
+        return tuple(
+            name for i in items if isinstance(i, tuple) and i[0] == "cooperates" for name in i[1]
         )
 
     def task(self, meta: Meta, c: list[Any]) -> n.Clause:

@@ -15,9 +15,8 @@ from lark.tree import Meta
 
 from policyc.compiler import nodes as n
 from policyc.compiler.bounds import BOUNDS
-from policyc.compiler.build_base import BuilderBase, BuildError, unquote
-from policyc.compiler.errors import Diagnostic
-from policyc.compiler.i18n import _
+from policyc.compiler.build_base import BuilderBase, unquote
+from policyc.compiler.calendar_checks import read_month_day
 
 # How each boundary word and operator compares: the words from the one table (compiler/bounds.py,
 # 民法典 art. 1259), then the symbols.
@@ -119,18 +118,7 @@ class ExpressionBuilder(BuilderBase):
         return n.DateLit(self._date(c[0]), self._span(meta))
 
     def month_day(self, meta: Meta, c: list[Token]) -> n.MonthDayLit:
-        """`--03-01`; a month or day the calendar lacks (`--02-30`) is refused (02-29 is a day
-        of the years that have it)."""
-        month, day = int(str(c[0])[2:4]), int(str(c[0])[5:7])
-        days = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-        if not 1 <= month <= 12 or not 1 <= day <= days[month - 1]:
-            raise BuildError(
-                Diagnostic(
-                    self._span(meta),
-                    _("`{text}` is not a day of the year").format(text=str(c[0])),
-                    _("--MM-DD, e.g. --03-01 for 3月1日"),
-                )
-            )
+        month, day = read_month_day(str(c[0]), self._tspan(c[0]))
         return n.MonthDayLit(month, day, self._span(meta))
 
     def reading_is(self, meta: Meta, c: list[Token]) -> n.ReadingIs:

@@ -106,9 +106,9 @@ def _named_units(policy: CheckedPolicy) -> Iterator[str]:
     file, header = policy.file, policy.header
     names: list[n.Name] = [x for x in (header.issuer, header.interpreted_by) if x is not None]
     for section in file.sections:
-        names += [*section.leads, *section.responsible]
+        names += [*section.leads, *section.responsible, *section.cooperates]
     for clause in file.all_clauses():
-        names += [*clause.leads, *clause.responsible]
+        names += [*clause.leads, *clause.responsible, *clause.cooperates]
     for _owner, rule in file.all_rules():
         names += [*rule.responsible, *rule.cooperates]
     for name in names:

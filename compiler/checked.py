@@ -81,8 +81,6 @@ class Type:
             )
         if self.kind == "enum":
             return _("a member of {enum}").format(enum=self.enum)
-        if self.kind == "monthday":
-            return _("a day of the year (--MM-DD)")
         return {"bool": _("a condition (true or false)"), "date": _("a date")}[self.kind]
 
 

@@ -26,6 +26,7 @@ from policyc.compiler.checked import Type as Type
 from policyc.compiler.checked import amount_flow as amount_flow
 from policyc.compiler.checked import constant as constant
 from policyc.compiler.checked import mul_dims as mul_dims
+from policyc.compiler.define_order import define_order
 from policyc.compiler.errors import PolicyError, Severity, Span
 from policyc.compiler.header_checks import HeaderChecks
 from policyc.compiler.i18n import _
@@ -71,6 +72,23 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
 class _Checker(RuleChecks, HeaderChecks):
     """The checks of one policy file, run in order by `run`; problems collected, none raised."""
 
+    def declare_defines(self) -> None:
+        """Every define and decide, each after those it reads, in whatever order the file
+        writes them (compiler/define_order.py); a cycle is refused with its chain named."""
+        ordered, cycles = define_order(self.file.all_defines())
+        for define, chain in cycles:
+            self.error(
+                define.name.span,
+                _("`{name}` is defined through itself: {chain}").format(
+                    name=define.name.text, chain=" → ".join(chain)
+                ),
+                _("definitions that do not read one another in a loop"),
+            )
+            for name in chain:  # typed as unknown: nothing more is said of them
+                self.define_types[name] = UNKNOWN
+        for define in ordered:
+            self.declare_define(define)
+
     def run(self) -> None:
         header = self.file.header
         if header is None:
@@ -92,8 +110,7 @@ class _Checker(RuleChecks, HeaderChecks):
         self.declare_readings()
         self.check_repairs(header)
         self.check_valid_reading(header)
-        for define in self.file.all_defines():
-            self.declare_define(define)
+        self.declare_defines()
         for define in self.file.all_defines():  # `decide … per 月` (declarations.py)
             self.check_decide_period(define)
         self.current_rule = ""

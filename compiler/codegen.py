@@ -17,6 +17,8 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
+from policyc.compiler.calendar_checks import CALENDAR_FUNCS
+from policyc.compiler.case_caps import case_cap
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, rule_reads
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERIOD_WORDS, as_aggregate
@@ -305,7 +307,7 @@ class _Generator:
             "flow": amount_flow(rule.kind)
             if amount is not None or rule.amount_range is not None
             else "",
-            "cooperates": self.units(rule.cooperates),
+            "cooperates": self.units(rule.cooperates or owner.cooperates),
             "law": rule.law,
             "procedures": tuple(
                 (p.text, procedures[p.text].title, procedures[p.text].steps) for p in rule.follows
@@ -338,6 +340,8 @@ class _Generator:
             "each": rule.each.text if rule.each is not None else "",
             "limit": self.each_limit(rule.each_limit) if rule.each_limit is not None else "",
             "range": self.amount_range(rule.amount_range) if rule.amount_range else None,
+            # `cap … per 户` on an `each` rule: the members' total capped once (case_caps)
+            "case_cap": case_cap(rule, self.policy.people.group),
         }
 
     def amount_range(self, bounds: n.AmountRange) -> dict[str, Any]:
@@ -430,11 +434,11 @@ class _Generator:
             zero = self.zero(dict(self.policy.people.rule_dims).get(name, ()))
             return f"c.amount_of({name!r}, BY_NAME, EACH, {zero}, {e.span.line})"
         args = ", ".join(self.py(a) for a in e.args)
+        if e.func in CALENDAR_FUNCS:  # runtime/calendar_terms.py
+            return f"{e.func}(c, {args}, {render(e)!r}, {e.span.line})"
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
             return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
-        if e.func == "within_each_year":  # traced: runtime Ctx.within_each_year
-            return f"c.within_each_year({args}, {render(e)!r}, {e.span.line})"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"

@@ -26,6 +26,7 @@ WARNING_CODES: dict[str, str] = {
     "schedule-gap": "schedule years that fall in no row",
     # lint: dates, durations, validity
     "long-duration": "a duration beyond 100 years",
+    "months-by-day": "`months_between(…, on_date())` where a case is a month (次月起)",
     "date-outside-validity": "a literal date outside the document's validity",
     "zero-validity": "a validity of zero length",
     # lint: declarations and numbering

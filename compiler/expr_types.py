@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from policyc.compiler import amount_checks, group_checks, scale_checks, table_keys
+from policyc.compiler import amount_checks, calendar_checks, group_checks, scale_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, Type, constant, mul_dims
@@ -22,10 +22,6 @@ from policyc.compiler.i18n import _
 from policyc.runtime.quantity import Dims, Measure, MeasureError, Quantity, parse_measure
 
 BUILTINS = {"min", "max", "total", "on_date", "valid_until", "longest_run", "first", "highest"}
-BUILTINS.add(
-    "within_each_year"
-)  # 每年3月1日至4月30日: within_each_year(申请日期, --03-01, --04-30)
-MONTH_DAY = Type("monthday")
 ARITY = {
     "min": 2,
     "max": 2,
@@ -35,10 +31,10 @@ ARITY = {
     "longest_run": 1,
     "first": 1,
     "highest": 1,
-    "within_each_year": 3,
 }
 DAY_DIMS: Dims = parse_measure("日").dims
 BUILTINS.update(amount_checks.DURATION_FUNCS)  # typed in amount_checks.type_duration
+BUILTINS.update(calendar_checks.CALENDAR_FUNCS)  # typed in calendar_checks
 
 
 class ExprTypes(CheckerBase):
@@ -54,6 +50,8 @@ class ExprTypes(CheckerBase):
     def _call_or_duration(self, expr: n.Call) -> Type:
         if expr.func in amount_checks.DURATION_FUNCS:
             return amount_checks.type_duration(self, expr)
+        if expr.func in calendar_checks.CALENDAR_FUNCS:
+            return calendar_checks.type_calendar_call(self, expr)
         if group_checks.is_aggregate_call(expr) and expr.func not in ("min", "max", "total"):
             return group_checks.type_aggregate(self, expr)
         if expr.func in ("min", "max") and len(expr.args) == 1:
@@ -171,19 +169,6 @@ class ExprTypes(CheckerBase):
                     expr.span, _("`valid_until()` needs a `valid from … for …` in the header")
                 )
             return DATE
-        if expr.func == "within_each_year":
-            wanted = (DATE, MONTH_DAY, MONTH_DAY)
-            for arg, got, want in zip(expr.args, args, wanted, strict=True):
-                if got is not UNKNOWN and got != want:
-                    self.error(
-                        arg.span,
-                        _(
-                            "`within_each_year(DATE, --MM-DD, --MM-DD)`: expected {want} here, "
-                            "not {got}"
-                        ).format(want=want.describe(), got=got.describe()),
-                        _("within_each_year(申请日期, --03-01, --04-30)"),
-                    )
-            return BOOL
         if expr.func == "longest_run":
             if args[0].kind != "boolseries":
                 self.error(
@@ -575,7 +560,7 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.PercentLit: ExprTypes._percent,
     n.BoolLit: lambda self, e: BOOL,
     n.DateLit: lambda self, e: DATE,
-    n.MonthDayLit: lambda self, e: MONTH_DAY,
+    n.MonthDayLit: calendar_checks.month_day_alone,
     n.Ref: ExprTypes._ref,
     n.Call: ExprTypes._call_or_duration,
     n.Index: ExprTypes._index,

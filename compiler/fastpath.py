@@ -56,6 +56,9 @@ class NoFastPath(Exception):
     """A construct the fast path does not express: its rule stays on the traced path."""
 
 
+_LITERALS = n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.MonthDayLit | n.ReadingIs
+
+
 class FastEmitter:
     """Python expressions over plain values for the fast path; shares the traced generator's
     constants (K0, K1…) and define names."""
@@ -76,7 +79,9 @@ class FastEmitter:
         given): `e` is a whole value, nothing else computed beside it (also a schedule's row)."""
         whole = top if whole is None else whole
         policy = self.policy
-        if isinstance(e, n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.ReadingIs):
+        if isinstance(
+            e, n.QuantityLit | n.PercentLit | n.BoolLit | n.DateLit | n.MonthDayLit | n.ReadingIs
+        ):
             return ()
         if isinstance(e, n.Index) and e.more_keys:  # the inputs of every key read a value
             gates = [self._gate(n.Ref(k), top) for k, reads in key_reads(policy, e) if reads]
@@ -280,6 +285,8 @@ class FastEmitter:
         if e.func in ("months_between", "years_between"):
             missing_day = self.policy.conventions.get("missing_day", "month_end")
             return f"PLAIN.{e.func}({args}, {missing_day!r}, '', 0)"
+        if e.func in ("calendar_months_between", "within_each_year"):  # calendar_terms
+            return f"{e.func}(PLAIN, {args}, '', 0)"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"PLAIN.{e.func}_ranked({args}, {self.gen.order(kind)}, 0)"
@@ -396,6 +403,7 @@ _FAST: dict[type, Callable[[FastEmitter, Any], str]] = {
     n.PercentLit: lambda f, e: f.gen.percent(e),
     n.BoolLit: lambda f, e: repr(e.value),
     n.DateLit: lambda f, e: f.gen.py(e),
+    n.MonthDayLit: lambda f, e: f.gen.py(e),
     n.Ref: FastEmitter.ref,
     n.Call: FastEmitter.call,
     n.Index: FastEmitter.index,

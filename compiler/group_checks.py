@@ -184,8 +184,14 @@ def _member_input_outside(checker: Any, expr: n.Ref) -> None:
             "`{expr_name}` is a value per member: read it inside count/sum/min/max/any/all over "
             "the members, or in a rule paid `each` member"
         ).format(expr_name=expr.name),
-        _("e.g. sum({expr_name} over 子女)").format(expr_name=expr.name),
+        _("e.g. sum({expr_name} over {role})").format(expr_name=expr.name, role=_a_role(checker)),
     )
+
+
+def _a_role(checker: Any) -> str:
+    """A role of the policy's own group for a hint (`ROLE` when it declares none)."""
+    roles = checker.people.role_names()
+    return roles[0] if roles else "ROLE"
 
 
 def check_ref(checker: Any, expr: n.Ref) -> None:
@@ -245,7 +251,9 @@ def type_aggregate(checker: Any, expr: n.Aggregate | n.Call) -> Type:
                     _("`{agg_func}` takes a role (or members), then `where` a condition").format(
                         agg_func=agg.func
                     ),
-                    _("{agg_func}(子女 where …)").format(agg_func=agg.func),
+                    _("{agg_func}({role} where …)").format(
+                        agg_func=agg.func, role=_a_role(checker)
+                    ),
                 )
                 return UNKNOWN
             if not _role(checker, subject.name, subject.span):

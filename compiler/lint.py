@@ -64,6 +64,7 @@ from policyc.compiler.errors import Diagnostic, Span
 from policyc.compiler.i18n import _
 from policyc.compiler.lint_amounts import AmountChecks
 from policyc.compiler.lint_base import ordered
+from policyc.compiler.lint_calendar import check_months_by_day
 from policyc.compiler.lint_conditions import ConditionChecks
 from policyc.compiler.lint_dates import DateChecks
 from policyc.compiler.lint_document import DocumentChecks
@@ -156,6 +157,7 @@ _CHECKS: tuple[Callable[[_Linter], None], ...] = (
     _Linter.check_readings,
     _Linter.check_numbering,
     _Linter.check_units,
+    check_months_by_day,  # compiler/lint_calendar.py
 )
 
 

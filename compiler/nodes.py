@@ -74,6 +74,16 @@ class DateLit(Expr):
 
 
 @attrs.frozen
+class MonthDayLit(Expr):
+    """A day of every year (`1月1日`, `--01-01`; `2月底`: day 0, the month's last day), for
+    `within_each_year` (compiler/calendar_checks.py)."""
+
+    month: int
+    day: int
+    span: Span = _span()
+
+
+@attrs.frozen
 class Ref(Expr):
     name: str
     span: Span = _span()
@@ -504,6 +514,7 @@ class Target:
     tolerance: Expr | None
     description: str
     span: Span = _span()
+    deadline: date | None = None  # `by 2027-12-31`: to be met by that day, inclusive
 
 
 @attrs.frozen
@@ -587,15 +598,6 @@ class Rule:
 
 
 @attrs.frozen
-class MonthDayLit(Expr):
-    """`--03-01`: a day of every year (每年3月1日), read by `within_each_year`."""
-
-    month: int
-    day: int
-    span: Span = _span()
-
-
-@attrs.frozen
 class AmountRange:
     """`amount range 1 × 套取金额 to 3 × 套取金额`: 处1倍以上3倍以下罚款 — an amount the deciding
     unit sets between `low` and `high`, both included (以上/以下 include)."""
@@ -655,6 +657,7 @@ class Clause:
     # `SECTION.NUMBER` (二.一) where the document numbers its clauses again in each section
     # (compiler/numbering.py); empty where they are numbered through (the number is the key).
     key: str = ""
+    cooperates: tuple[Name, ...] = ()  # its rules' cooperating units, unless a rule says
 
     @property
     def open_list(self) -> bool:
@@ -682,6 +685,8 @@ class Section:
     open_responsible: bool = False
     refers: tuple[Reference, ...] = ()
     span: Span = _span()
+    cooperates: tuple[Name, ...] = ()  # its rules' cooperating units, unless a rule says
+    shared_caps: tuple[SharedCap, ...] = ()  # also in PolicyFile.shared_caps
 
 
 @attrs.frozen

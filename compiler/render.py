@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.runtime.calendar_terms import crossing, show_month_day
 
 INCLUSIVE = {"ge": True, "le": True, "gt": False, "lt": False, "eq": True, "ne": False}
 SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
@@ -112,17 +113,22 @@ def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
 
 
 def render_target(target: n.Target) -> str:
-    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）."""
+    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）; with `by DATE`,
+    达到90%（含本数），期限2027年12月31日."""
     value = render(target.value)
     if target.op == "about":
         margin = (
             f"（±{render(target.tolerance)}）" if target.tolerance is not None else "（不设容差）"
         )
-        return f"{value}左右{margin}"
-    threshold = n.Threshold(target.op, target.word, target.value, target.span)
-    text = render_threshold(threshold)
-    if target.tolerance is not None:
-        text = text[:-1] + f"；左右，容差{render(target.tolerance)}）"
+        text = f"{value}左右{margin}"
+    else:
+        threshold = n.Threshold(target.op, target.word, target.value, target.span)
+        text = render_threshold(threshold)
+        if target.tolerance is not None:
+            text = text[:-1] + f"；左右，容差{render(target.tolerance)}）"
+    if target.deadline is not None:
+        day = target.deadline
+        text += f"，期限{day.year}年{day.month}月{day.day}日"
     return text
 
 
@@ -178,10 +184,16 @@ class _Renderer:
             return f"{args[0]}的最高值"
         if e.func == "months_between":
             return f"自{args[0]}至{args[1]}的整月数"
+        if e.func == "calendar_months_between":  # runtime/calendar_terms.py
+            return f"自{args[0]}所在月至{args[1]}所在月相隔的月数"
+        if e.func == "within_each_year" and len(e.args) == 3:
+            start, end = e.args[1], e.args[2]
+            if isinstance(start, n.MonthDayLit) and isinstance(end, n.MonthDayLit):
+                low, high = (start.month, start.day), (end.month, end.day)
+                window = f"{show_month_day(low)}至{crossing(low, high)}{show_month_day(high)}"
+                return f"{args[0]}在每年{window}之间（含首尾）"  # 至 includes both days
         if e.func == "years_between":
             return f"自{args[0]}至{args[1]}的周年数"
-        if e.func == "within_each_year":  # 申请日期在每年3月1日至4月30日之间（含首尾）
-            return f"{args[0]}在每年{args[1]}至{args[2]}之间（含首尾）"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 
     def aggregate(self, e: n.Aggregate) -> str:
@@ -296,7 +308,7 @@ _RENDERERS: dict[type, Callable[[_Renderer, Any], str]] = {
     n.PercentLit: _Renderer.percent,
     n.BoolLit: lambda r, e: "是" if e.value else "否",
     n.DateLit: lambda r, e: e.value.isoformat(),
-    n.MonthDayLit: lambda r, e: f"{e.month}月{e.day}日",
+    n.MonthDayLit: lambda r, e: show_month_day((e.month, e.day)),
     n.Ref: lambda r, e: r.ref(e.name),
     n.Call: _Renderer.call,
     # `救助比例[类别]` in words: the row is the one of the case's 类别 (or the member named);

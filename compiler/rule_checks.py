@@ -35,7 +35,7 @@ class RuleChecks(Declarations, ReceivedText):
         for section in self.file.sections:
             for quote in section.quotes:
                 self.check_quote(quote)
-            for name in (*section.leads, *section.responsible):
+            for name in (*section.leads, *section.responsible, *section.cooperates):
                 self.registry.check_name(name, self.diagnostics)
             for reference in section.refers:
                 self.references.append(
@@ -71,7 +71,7 @@ class RuleChecks(Declarations, ReceivedText):
                 )
             for quote in clause.quotes:
                 self.check_quote(quote)
-            for name in clause.responsible:
+            for name in (*clause.responsible, *clause.cooperates):
                 self.registry.check_name(name, self.diagnostics)
             for fund in clause.funds:
                 t = self.type_of(fund.amount)

@@ -13,8 +13,10 @@ a word that reads as if they did is refused rather than silently applied once:
 - a role of the policy's group outside an `each` rule of that role.
 - any other word (`per 乱七八糟`).
 
-Accepted: 年/月 (year/month); one of `SUBJECTS`; the rule's own `beneficiary` label; in an
-`each ROLE` rule the role, `members`/`成员` and any count measure (each member is one item).
+Accepted: 年/月 (year/month); one of `SUBJECTS`; the group's name; the rule's own `beneficiary`
+label; in an `each ROLE` rule the role, `members`/`成员` and any count measure (each member is
+one item) — except the words for the whole case (`户`, `家庭`, the group's name, `企业` …:
+compiler/case_caps.py), whose cap bounds the members' total once.
 
 `check_scopes(checker)` reports through the checker's `error`; nothing raises.
 """
@@ -25,6 +27,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.case_caps import check_case_cap
 from policyc.compiler.errors import Span
 from policyc.compiler.group_checks import ALL_MEMBERS
 from policyc.compiler.i18n import _
@@ -39,6 +42,7 @@ def check_scopes(checker: Any) -> None:
     for _owner, rule in checker.file.all_rules():
         if rule.cap is not None:
             _check_words(checker, rule, rule.cap.scopes, rule.cap.scope_spans, rule.cap.span)
+            check_case_cap(checker, rule)  # `per 户` in an `each` rule: compiler/case_caps.py
         if rule.once:  # `once per 人` beside a rate per 人 is the lint's (`once-per-counted`)
             _check_words(checker, rule, rule.once, rule.once_spans, rule.span, counted=False)
     for cap in checker.file.shared_caps:
@@ -67,8 +71,8 @@ def _refusal(
     also a subject (人, 户) is refused where `counted_in` reads an input counted in it."""
     each = rule.each.text if rule is not None and rule.each is not None else None
     roles = checker.people.role_names()
-    if word in PERIODS:
-        return None
+    if word in PERIODS or (checker.people.group and word == checker.people.group):
+        return None  # the group's own name is one case (an `each` rule: compiler/case_caps.py)
     if each is not None and (word == each or word in ALL_MEMBERS or word in COUNTS):
         return None
     expected = _expected(rule)

@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
+from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
@@ -50,6 +51,7 @@ __all__ = [
     "RuleInfo",
     "Unknown",
     "add",
+    "calendar_months_between",
     "date",
     "k_all",
     "k_any",
@@ -60,6 +62,7 @@ __all__ = [
     "mul",
     "schedule_on",
     "sub",
+    "within_each_year",
     "zero_of",
 ]
 
@@ -354,24 +357,6 @@ class Ctx:
             self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value
 
-    def within_each_year(
-        self,
-        day: date | Unknown,
-        start: tuple[int, int],
-        end: tuple[int, int],
-        text: str,
-        line: int,
-    ) -> bool | Unknown:
-        """每年3月1日至4月30日: whether `day` falls between the two days of its year, both
-        included (至 includes); a window over the new year (--11-01 to --02-28) wraps."""
-        if isinstance(day, Unknown):
-            return day
-        at = (day.month, day.day)
-        inside = start <= at <= end if start <= end else (at >= start or at <= end)
-        if self.explain:
-            self.step(f"{text}: {day.isoformat()} → {'是' if inside else '否'}", line)
-        return inside
-
     def amount_range(self, low: Quantity, high: Quantity, text: str, line: int) -> Any:
         """`amount range LOW to HIGH` (处1倍以上3倍以下罚款): both ends kept for the result
         (`RuleResult.range`), the amount None: the deciding unit sets it within the range. A
@@ -439,9 +424,14 @@ class Ctx:
         return not isinstance(self.get(name), Unknown)
 
     def each_member(
-        self, role: str, body: Callable[[Ctx], Any], line: int, limit: EachLimit | None = None
+        self,
+        role: str,
+        body: Callable[[Ctx], Any],
+        line: int,
+        limit: EachLimit | None = None,
+        case_cap: tuple[Callable[[], Any], int] | None = None,
     ) -> Any:
-        return people_ops.each_member(self, role, body, line, limit)
+        return people_ops.each_member(self, role, body, line, limit, case_cap)
 
     def index(self, keyed: Value, key: str | Unknown) -> Value:
         """A table's or tally's value at `key`: a member, or the member a case gives (unknown

@@ -290,11 +290,18 @@ class _Reader(Record):
 
 
 def each_member(
-    ctx: Ctx, role: str, body: Callable[[Ctx], Any], line: int, limit: Any = None
+    ctx: Ctx,
+    role: str,
+    body: Callable[[Ctx], Any],
+    line: int,
+    limit: Any = None,
+    case_cap: tuple[Callable[[], Any], int] | None = None,
 ) -> Any:
     """A rule paid to each member of `role`: its conditions and amount evaluated per member;
     the rule's outcome is the sum of the amounts of those it applies to, undetermined while
-    any member's is. `limit` (runtime/each_limits.py): at most so many of them are paid."""
+    any member's is. `limit` (runtime/each_limits.py): at most so many of them are paid.
+    `case_cap` (the cap's value, its line): a cap for the whole case (`cap 800 元 per 户`,
+    compiler/case_caps.py) bounding that sum once; each member's amount stays as worked out."""
     from policyc.runtime.evaluation import NotApplicable
 
     outcomes: list[tuple[Any, Any]] = []
@@ -324,7 +331,24 @@ def each_member(
     if not paid:
         first = next(o for _, o in outcomes if isinstance(o, str))
         return f"没有符合条件的{word}（{first}）"
-    return _added(paid)
+    if case_cap is None:
+        return _added(paid)
+    return _case_capped(ctx, _added(paid), case_cap)
+
+
+def _case_capped(ctx: Ctx, total: tuple[Any, Any], case_cap: tuple[Callable[[], Any], int]) -> Any:
+    """The members' total under a cap for the whole case: (capped, the total) when it bit."""
+    amount = total[0]
+    if amount is None:  # an amount the text does not give: nothing to cap
+        return total
+    cap = case_cap[0]()
+    if (missing := _unknown(cap)) is not None:
+        return missing
+    if ctx.explain:
+        from policyc.runtime.results import _show
+
+        ctx.step(f"各成员合计 {_show(amount)}, 上限按整个案例计", case_cap[1])
+    return ctx.capped(amount, cap, case_cap[1])
 
 
 def _added(paid: list[Any]) -> tuple[Any, Any]:
@@ -534,11 +558,21 @@ def round_members(result: RuleResult, rounding: Any) -> Quantity | None:
     `unrounded` when it differs."""
     if not result.members or not any(m.amount is not None for m in result.members):
         return None
+    paid = [m.amount for m in result.members if m.status == "applies" and m.amount is not None]
+    whole = paid[0] if paid else None
+    for value in paid[1:]:
+        whole = whole + value
+    # A cap for the whole case (compiler/case_caps.py) that bit: the capped total rounded.
+    case_capped = result.amount is not None and whole is not None and result.amount < whole
     rounded = tuple(
         m.evolve(amount=rounding.apply(m.amount)) if m.amount is not None else m
         for m in result.members
     )
     result.members = rounded
+    if case_capped:
+        assert result.amount is not None
+        capped: Quantity = rounding.apply(result.amount)
+        return capped
     total: Quantity | None = None
     for m in rounded:
         if m.status == "applies" and m.amount is not None:

@@ -46,10 +46,12 @@ def people_words(people: People, name: str) -> str:
 def classifier(rule: n.Rule) -> str:
     """The measure word for one member of an `each` rule: 位 for people, or the count its cap is
     per (`cap 15 万元 per 台` over machines: 每台机具, not 每位机具)."""
+    from policyc.compiler.case_caps import CASE_WORDS  # `per 户`: the household, not a member
+
     if counted_word() != "人":  # `group 购置机具 counted 台` (the site is built `counting` it)
         return counted_word()
     scopes = rule.cap.scopes if rule.cap is not None else ()
-    return next((s for s in scopes if s in COUNTS and s != "人"), "位")
+    return next((s for s in scopes if s in COUNTS and s != "人" and s not in CASE_WORDS), "位")
 
 
 def example_note(rule: n.Rule) -> str:

@@ -57,6 +57,24 @@ class PolicyAmounts(PolicyText):
                 f"{md(limit.name.text)}{text}（所述限额，非本市支付）",
             )
 
+    def decide_amounts(self, define: n.Define) -> None:
+        """The sums of money a decision writes (`if 年满80周岁 then 400 元 else 300 元`), each
+        with the branch it applies under, and its tier, year and table values."""
+        page, name = self.page, define.name.text
+        where = link(f"判定：{name}", f"{page}#decide-{name}")
+        seen: set[tuple[str, str]] = set()
+        for node, branches in self._walk_branches(define.expr, (), page):
+            if not isinstance(node, n.QuantityLit) or not _is_money(node):
+                continue
+            value, applies = self.expr(node, page), "；".join(branches)
+            if (value, applies) not in seen:
+                seen.add((value, applies))
+                note = f"适用：{applies}" if applies else md(define.description) or "—"
+                self.amounts.append(AmountRow("—", where, "判定中的金额", value, note))
+        for item, value, note, applies in self.branch_amounts([define.expr]):
+            note = f"{note}（适用：{applies}）" if applies else note
+            self.amounts.append(AmountRow("—", where, item, value, note or "—"))
+
     def branch_amounts(self, exprs: Sequence[n.Expr]) -> list[tuple[str, str, str, str]]:
         """The tier, year and table values in a rule's expressions: (item, value, note, the
         `if` branches it applies under). A value written alike in several branches (tier tables
@@ -130,6 +148,16 @@ class PolicyAmounts(PolicyText):
             rows=rows,
             unspecified=sum(1 for r in rows if r.item == "金额未规定"),
         )
+
+
+def _is_money(node: n.QuantityLit) -> bool:
+    from policyc.compiler.checked import MONEY_DIMS
+    from policyc.runtime.quantity import MeasureError, parse_measure
+
+    try:
+        return parse_measure(node.measure).dims in MONEY_DIMS
+    except MeasureError:
+        return False
 
 
 def _not_read(policy: Any, node: n.Index, members: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ from pathlib import Path
 import attrs
 
 from policyc.compiler import nodes as n
+from policyc.compiler.case_caps import case_cap
 from policyc.compiler.coverage import coverage
 from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.part_places import own_label, part_heading
@@ -144,7 +145,11 @@ class PolicyView(PolicyAmounts):
         if rule.each is not None:
             whom = "家庭成员" if rule.each.text in ("members", "成员") else md(rule.each.text)
             each = classifier(rule)
-            facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发"))
+            total = ""
+            if case_cap(rule, self.policy.people.group) and rule.cap is not None:
+                words = "".join(f"每{s}" for s in rule.cap.scopes)
+                total = f"；{words}合计最高{self.expr(rule.cap.amount)}（各{whom}之和封顶一次）"
+            facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发{total}"))
         if each_limit is not None:
             facts.append(Fact("限额", limit_words(each_limit, self.policy.readings)))
         inputs = self.policy.inputs_of(exprs)
@@ -214,6 +219,7 @@ class PolicyView(PolicyAmounts):
         for role, names, open_list in (
             ("牵头单位", owner.leads, owner.open_leads),
             ("责任单位", owner.responsible, owner.open_responsible),
+            ("配合单位", owner.cooperates, False),
         ):
             units = unique(self.unit_name(u.text) for u in names)
             for unit in units:
@@ -270,6 +276,7 @@ class PolicyView(PolicyAmounts):
     def decide(self, define: n.Define) -> DecideView:
         """A decision: an if/else chain as its branches in order, else the expression."""
         name = define.name.text
+        self.decide_amounts(define)  # the amounts index (policy_amounts)
         branches: list[str] = []
         expr = define.expr
         while isinstance(expr, n.If):

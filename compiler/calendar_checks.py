@@ -1,0 +1,117 @@
+"""Calendar months and yearly windows: reading a month-day literal and typing the two functions.
+
+- `calendar_months_between(START, END)`: the number of END's month counted from START's month,
+  in 月 ("自审核通过的次月起发放，最长不超过36个月":
+  `calendar_months_between(审核通过日期, on_date())` 满 1 月 and 不超过 36 月). Both arguments
+  are dates. Unlike `months_between` (completed months, day by day), the day of the month does
+  not matter: a monthly case judged on any day of its month gets the same answer.
+- `within_each_year(DATE, FROM, TO)`: whether DATE lies in the yearly window FROM–TO, both ends
+  included ("每年1月1日至3月31日"). FROM and TO are month-day literals (`1月1日`, `--01-01`,
+  `2月底`); a window whose FROM comes after its TO crosses the new year (`11月1日, 2月底`).
+  `2月29日` is allowed and means what comparing days by (month, day) gives: as TO, the end of
+  February in every year; as FROM, 3月1日 in a common year.
+
+`read_month_day(text, span)` reads a literal (raising BuildError for a day no year has, such as
+`2月30日`); `type_calendar_call(checker, call)` types a call, reporting through `checker.error`;
+`CALENDAR_FUNCS` names the two. The runtime: runtime/calendar_terms.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from policyc.compiler import nodes as n
+from policyc.compiler.errors import Diagnostic, Span
+from policyc.compiler.i18n import _
+from policyc.runtime.calendar_terms import show_month_day
+from policyc.runtime.quantity import parse_measure
+
+if TYPE_CHECKING:
+    from policyc.compiler.checker import Type
+
+CALENDAR_FUNCS = ("calendar_months_between", "within_each_year")
+_ISO = re.compile(r"--(\d{2})-(\d{2})")
+_CHINESE = re.compile(r"(\d{1,2})月(?:(\d{1,2})日|(底))")
+_LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 2月29日 exists in some years
+
+
+def read_month_day(text: str, span: Span) -> tuple[int, int]:
+    """(month, day) of `--01-01`, `1月1日`, or `2月底` (day 0: the month's last day)."""
+    from policyc.compiler.build_base import BuildError
+
+    iso = _ISO.fullmatch(text)
+    if iso is not None:
+        month, day, end = int(iso[1]), int(iso[2]), False
+    else:
+        chinese = _CHINESE.fullmatch(text)
+        assert chinese is not None  # the grammar's MONTH_DAY
+        end = chinese[3] is not None
+        month, day = int(chinese[1]), (0 if end else int(chinese[2]))
+    if not 1 <= month <= 12 or not (end or 1 <= day <= _LONGEST[month - 1]):
+        raise BuildError(
+            Diagnostic(
+                span,
+                _("`{text}` is not a day of the year").format(text=text),
+                _("a month 1–12 and a day of that month: 1月1日, --03-31, 2月底"),
+            )
+        )
+    return month, day
+
+
+def type_calendar_call(checker: Any, expr: n.Call) -> Type:
+    """The type of `calendar_months_between(…)` (a quantity in 月) or `within_each_year(…)` (a
+    condition); UNKNOWN after an error, reported once."""
+    from policyc.compiler.checker import BOOL, DATE, UNKNOWN, Type
+
+    if expr.func == "calendar_months_between":
+        if len(expr.args) != 2:
+            checker.error(
+                expr.span,
+                _("`{func}` takes 2 argument(s), not {count}").format(
+                    func=expr.func, count=len(expr.args)
+                ),
+                _(
+                    "calendar_months_between(start date, end date), e.g. "
+                    "calendar_months_between(审核通过日期, on_date())"
+                ),
+            )
+            return UNKNOWN
+        for arg in expr.args:
+            checker.expect(arg, DATE, _("a date"))
+        return Type("quantity", parse_measure("月").dims)
+    example = _(
+        "within_each_year(DATE, FROM, TO), e.g. within_each_year(申请日期, 1月1日, 3月31日)"
+    )
+    if len(expr.args) != 3:
+        checker.error(
+            expr.span,
+            _("`{func}` takes 3 argument(s), not {count}").format(
+                func=expr.func, count=len(expr.args)
+            ),
+            example,
+        )
+        return UNKNOWN
+    checker.expect(expr.args[0], DATE, _("a date"))
+    for arg in expr.args[1:]:
+        if not isinstance(arg, n.MonthDayLit):
+            checker.error(
+                arg.span,
+                _("the window of `within_each_year` is written as days of the year"),
+                _("a day of the year such as 1月1日, --03-31 or 2月底"),
+            )
+    return BOOL
+
+
+def month_day_alone(checker: Any, expr: n.MonthDayLit) -> Type:
+    """A month-day literal outside `within_each_year`: it names no one date."""
+    from policyc.compiler.checker import UNKNOWN
+
+    checker.error(
+        expr.span,
+        _(
+            "a day of the year (`{day}`) names no one date: it stands only in within_each_year"
+        ).format(day=show_month_day((expr.month, expr.day))),
+        _("a date YYYY-MM-DD, or within_each_year(DATE, FROM, TO)"),
+    )
+    return UNKNOWN

@@ -1,0 +1,102 @@
+"""Calendar months and yearly windows, as notices write them.
+
+- `calendar_months_between(start, end)`: the number of `end`'s month counted from `start`'s
+  month — "自审核通过的次月起发放，最长不超过36个月": approved 2027-03-10, April 2027 is month 1
+  and March 2030 month 36, whatever the day of the month the case is judged on. It differs from
+  `months_between`, which counts *completed* months day by day (民法典 arts. 201–202:
+  2027-03-10 → 2027-04-09 is 0 completed months, → 2027-04-10 is 1). It is negative when `end`'s
+  month is before `start`'s.
+- `within_each_year(day, FROM, TO)`: whether `day` falls in the yearly window FROM–TO, both ends
+  included ("每年1月1日至3月31日"). A window whose FROM comes after its TO in the year crosses the
+  new year (`11月1日, 2月底`: 1 November to the end of the next February). A month-day is
+  `(month, day)`, `day` 0 standing for the month's last day (`2月底`). `2月29日` as TO is the end
+  of February in every year (a common year's window ends on 2月28日); as FROM, a common year's
+  window begins on 3月1日: a day is compared by its (month, day) with the ends.
+
+Both pass unknowns through and take the context for the trace (`ctx.explain`, `ctx.step`); the
+fast path calls them with `PLAIN`, which records nothing. Exported to generated code through
+`policyc.runtime.evaluation.__all__`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from policyc.runtime.dates import days_in_month
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.results import Unknown, unknown
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
+
+MonthDay = tuple[int, int]  # (month 1-12, day 1-31 or 0 for the month's last day)
+
+
+def month_index(day: date) -> int:
+    """The month of `day` as a number of months since the year 0 (January 2027 → 24324)."""
+    return day.year * 12 + day.month - 1
+
+
+def calendar_months(start: date, end: date) -> int:
+    """The number of `end`'s month counted from `start`'s: 0 in the same month, 1 the next."""
+    return month_index(end) - month_index(start)
+
+
+def calendar_months_between(
+    ctx: Any, start: date | Unknown, end: date | Unknown, text: str, line: int
+) -> Quantity | Unknown:
+    """`calendar_months_between(start, end)` in 月 (see the module docstring)."""
+    if (missing := unknown(start, end)) is not None:
+        return missing
+    assert isinstance(start, date) and isinstance(end, date)
+    months = calendar_months(start, end)
+    if ctx.explain:
+        ctx.step(
+            f"{text}: {start.year}年{start.month}月 至 {end.year}年{end.month}月 "
+            f"相隔 {months} 个月",
+            line,
+        )
+    return Quantity.of(months, "月")
+
+
+def show_month_day(md: MonthDay) -> str:
+    """1月1日, 2月底."""
+    month, day = md
+    return f"{month}月底" if day == 0 else f"{month}月{day}日"
+
+
+def _key(md: MonthDay, year: int) -> tuple[int, int]:
+    """The (month, day) a bound stands for in `year`; a month's last day resolved in it."""
+    month, day = md
+    return (month, days_in_month(year, month)) if day == 0 else (month, day)
+
+
+def in_window(day: date, start: MonthDay, end: MonthDay) -> bool:
+    """Whether `day` is in the yearly window `start`–`end`, both included; crossing the new year
+    when `start` comes after `end`."""
+    here = (day.month, day.day)
+    low, high = _key(start, day.year), _key(end, day.year)
+    if not crossing(start, end):
+        return low <= here <= high
+    return here >= low or here <= high
+
+
+def within_each_year(
+    ctx: Any, day: date | Unknown, start: MonthDay, end: MonthDay, text: str, line: int
+) -> bool | Unknown:
+    """`within_each_year(day, FROM, TO)` (see the module docstring)."""
+    if isinstance(day, Unknown):
+        return day
+    assert isinstance(day, date)
+    held = in_window(day, start, end)
+    if ctx.explain:
+        ctx.step(f"{text}: {day} → {'成立' if held else '不成立'}", line)
+    return held
+
+
+def crossing(start: MonthDay, end: MonthDay) -> str:
+    """ "次年" when the window crosses the new year, else ""."""
+    low = (start[0], start[1] or 31)
+    high = (end[0], end[1] or 31)
+    return "次年" if low > high else ""
