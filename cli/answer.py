@@ -2,7 +2,8 @@
 
 Three blocks after the header:
 
-1. 结论 — the answer: each decided value (承办单位: 各乡镇办场), each target reported (met or
+1. 结论 — the answer: each decided value (承办单位: 各乡镇办场; on a day the policy is not in
+   force, `✘ 承办单位 — 不在有效期: …` and no value), each target reported (met or
    not), and each rule the case makes apply (what it grants, how much, who handles it, the
    procedure to follow), then the totals per kind. A rule that reads no input applies whatever
    the case says (a standing duty): it is counted, not listed.
@@ -115,6 +116,8 @@ def answer_text(
 def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
     if r.status in ("decided", "met", "not_met"):
         return True
+    if r.info.role == "decision":  # a value the policy does not decide on this day says so
+        return r.status == "not_in_force"
     return r.status in ("applies", "unspecified") and r.info.name not in standing
 
 
@@ -125,6 +128,8 @@ def _answer_lines(r: RuleResult) -> list[str]:
             each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
             return [f"  {info.name}: {each}"]
         return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
+    if info.role == "decision":  # no value: the policy is not in force on the day
+        return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if info.role == "target":
         actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
@@ -196,7 +201,7 @@ def _named(names: list[str]) -> str:
 
 def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:
     parts = []
-    not_applying = [r for r in results if r.status in NOT_APPLYING]
+    not_applying = [r for r in results if r.status in NOT_APPLYING and r.info.role == "rule"]
     by_status = {s: sum(1 for r in not_applying if r.status == s) for s in NOT_APPLYING}
     detail = "、".join(
         f"{STATUS_WORDS[s]} {count}"

@@ -306,9 +306,10 @@ def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
 
 
 def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
-    """Per decided value (承办单位, 预警级别 …), the cases it was decided for and the values it
-    came to, the most frequent first (at most five, then how many others)."""
-    table = [[_("decision"), _("decided"), _("undet."), _("values (cases)")]]
+    """Per decided value (承办单位, 预警级别 …), the cases it was decided for, left undetermined
+    and evaluated on a day the policy is not in force (no value), and the values it came to,
+    the most frequent first (at most five, then how many others)."""
+    table = [[_("decision"), _("decided"), _("undet."), _("not in force"), _("values (cases)")]]
     for item in decisions:
         values = list(item["values"].items())
         unit = item["unit"]
@@ -320,10 +321,11 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
                 item["decision"] + (" *" if item["per_case"] else ""),
                 f"{item['counts']['decided']:,}",
                 f"{item['counts']['undetermined']:,}",
+                f"{item['counts'].get('not_in_force', 0):,}",
                 shown or "–",
             ]
         )
-    return [*_aligned(table, numbers=range(1, 3)), ""]
+    return [*_aligned(table, numbers=range(1, 4)), ""]
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:

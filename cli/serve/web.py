@@ -282,7 +282,12 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
     undetermined = [r for r in results if r["status"] == "undetermined"]
-    decided = [r for r in results if r["status"] in ("decided", "met", "not_met", "not_reported")]
+    decided = [
+        r
+        for r in results
+        if r["status"] in ("decided", "met", "not_met", "not_reported")
+        or r.get("role") == "decision"  # a value not decided (not in force) says why here
+    ]
     shown = {id(r) for r in (*applies, *undetermined, *decided)}
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}

@@ -1,0 +1,166 @@
+"""Answers that say the right thing (the last newcomer's notes, polish3):
+
+1. a decided value on a day the policy is not in force is `not_in_force`, with no value, in the
+   text answer, `--explain`, the JSON, the web result page and the batch;
+2. the totals per beneficiary are in the JSON (`totals_by_beneficiary`) and the batch summary;
+3. a payable total names the one who pays (the rule's `beneficiary`: 违法行为人应缴);
+
+The test policy (tests/conftest.py HEADER) is valid from 2023-01-06 for 3 年, counted from the
+start day with that day included: 2023-01-06 to 2026-01-05. The days on both sides of each edge
+are 2023-01-05 | 2023-01-06 and 2026-01-05 | 2026-01-06. 罚款下限 is 1 × 套取金额, worked by hand:
+套取金额 200元 → 200元.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policyc.cli import main
+from tests.conftest import QUOTE, PolicyFactory
+
+FINE = f"""input 套取金额: 元 default 0 元 "违规套取的资金"
+decide 罚款下限 = 1 × 套取金额 "罚款不低于套取金额一倍"
+clause 七 "降低物流成本" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 罚款 {{
+    kind 罚款
+    beneficiary 违法行为人
+    when 套取金额 > 0 元
+    amount 1 × 套取金额
+  }}
+}}
+"""
+
+OUT_OF_FORCE = ["2023-01-05", "2026-01-06"]  # the day before the first, the day after the last
+IN_FORCE = ["2023-01-06", "2026-01-05"]  # the first and the last day in force
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], policy: Path, on: str, inputs: dict[str, Any], *args: str
+) -> str:
+    case = policy.parent / "case.json"
+    case.write_text(json.dumps({"on": on, "inputs": inputs}, ensure_ascii=False), "utf-8")
+    code = main(["run", str(policy), "--case", str(case), *args])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def run_json(
+    capsys: pytest.CaptureFixture[str], policy: Path, on: str, inputs: dict[str, Any], *args: str
+) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        run(capsys, policy, on, inputs, "--format", "json", *args)
+    )
+    return document
+
+
+def by_name(document: dict[str, Any]) -> dict[str, Any]:
+    return {r["rule"]: r for r in document["results"]}
+
+
+# ---- 1. a decision on a day out of force --------------------------------------------------
+
+
+@pytest.mark.parametrize("on", OUT_OF_FORCE)
+def test_a_decision_out_of_force_has_no_value(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, on: str
+) -> None:
+    policy = policies.write(FINE)
+    decision = by_name(run_json(capsys, policy, on, {"套取金额": "200"}))["罚款下限"]
+    assert decision["status"] == "not_in_force"
+    assert decision["value"] is None
+    assert decision["reason"] == f"政策在 {on} 不在有效期内"
+
+
+@pytest.mark.parametrize("on", IN_FORCE)
+def test_a_decision_in_force_is_decided(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, on: str
+) -> None:
+    policy = policies.write(FINE)
+    decision = by_name(run_json(capsys, policy, on, {"套取金额": "200"}))["罚款下限"]
+    assert decision["status"] == "decided"
+    assert decision["value"] == {"value": "200", "unit": "元", "text": "200元"}
+
+
+@pytest.mark.parametrize("on", OUT_OF_FORCE)
+def test_the_text_answer_says_the_decision_is_not_in_force(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, on: str
+) -> None:
+    policy = policies.write(FINE)
+    lines = run(capsys, policy, on, {"套取金额": "200"}).splitlines()
+    assert f"  ✘ 罚款下限 — 不在有效期: 政策在 {on} 不在有效期内" in lines
+    assert not any(line.startswith("  罚款下限:") for line in lines)
+    # the decision is not counted among the rules that do not apply
+    assert lines[-1] == "不适用 1 条（其中 不在有效期 1）。逐条列出: --all"
+
+
+@pytest.mark.parametrize("on", IN_FORCE)
+def test_the_text_answer_gives_the_decided_value_in_force(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, on: str
+) -> None:
+    policy = policies.write(FINE)
+    lines = run(capsys, policy, on, {"套取金额": "200"}).splitlines()
+    assert "  罚款下限: 200元" in lines
+    assert not any("不在有效期:" in line for line in lines)
+
+
+@pytest.mark.parametrize("args", [("--explain",), ("--all",)])
+def test_explain_and_all_say_not_in_force_without_a_value(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, args: tuple[str, ...]
+) -> None:
+    policy = policies.write(FINE)
+    lines = run(capsys, policy, "2026-01-06", {"套取金额": "200"}, *args).splitlines()
+    at = lines.index("  ✘ 罚款下限 — 不在有效期")
+    assert lines[at + 1] == "      原因: 政策在 2026-01-06 不在有效期内"
+    assert not any("200元" in line for line in lines)
+
+
+def test_the_web_result_lists_a_decision_out_of_force_beside_the_decided_ones(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.compiler.pipeline import compile_policy
+    from policyc.serve.web import _result_view
+
+    policy = policies.write(FINE)
+    for on, status in [("2026-01-05", "decided"), ("2026-01-06", "not_in_force")]:
+        document = run_json(capsys, policy, on, {"套取金额": "200"})
+        view = _result_view(compile_policy(policy), document)
+        assert [(r["rule"], r["status"]) for r in view["decided"]] == [("罚款下限", status)]
+        assert "罚款下限" not in [r["rule"] for r in view["others"]]
+
+
+def test_the_batch_says_not_in_force_on_both_sides_of_the_validity(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("duckdb", reason="the batch extra is not installed")
+    policy = policies.write(FINE)
+    cases = tmp_path / "cases.csv"
+    cases.write_text(
+        "on,套取金额\n2023-01-05,100\n2023-01-06,200\n2026-01-05,300\n2026-01-06,400\n", "utf-8"
+    )
+    out = tmp_path / "out.csv"
+    code = main(["run", str(policy), "--cases", str(cases), "--out", str(out), "--format", "json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0
+    rows = out.read_text("utf-8").splitlines()
+    assert rows[0] == "row,罚款下限.status,罚款下限.value_元,罚款.status,罚款.amount_元"
+    assert rows[1:] == [
+        "1,not_in_force,,not_in_force,",
+        "2,decided,200,applies,200",
+        "3,decided,300,applies,300",
+        "4,not_in_force,,not_in_force,",
+    ]
+    (decision,) = summary["decisions"]
+    assert decision["counts"] == {"decided": 2, "undetermined": 0, "not_in_force": 2}
+    assert decision["values"] == {"200": 1, "300": 1}
+    main(["run", str(policy), "--cases", str(cases)])
+    text = capsys.readouterr().out.splitlines()
+    assert text[2].split() == ["decision", "decided", "undet.", "not", "in", "force", "values", "(cases)"]  # fmt: skip
+    assert text[3].split()[:4] == ["罚款下限", "2", "0", "2"]
