@@ -164,3 +164,114 @@ def test_the_batch_says_not_in_force_on_both_sides_of_the_validity(
     text = capsys.readouterr().out.splitlines()
     assert text[2].split() == ["decision", "decided", "undet.", "not", "in", "force", "values", "(cases)"]  # fmt: skip
     assert text[3].split()[:4] == ["罚款下限", "2", "0", "2"]
+
+
+# ---- 2 and 3. totals per beneficiary, and the one who pays ---------------------------------
+
+MIXED = f"""input 套取金额: 元 default 0 元 "违规套取的资金"
+input 专家人数: 人 default 0 人 "引进的外籍专家人数"
+clause 七 "降低物流成本" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 物流补贴 {{
+    kind 补贴
+    beneficiary 企业
+    amount 1000 元
+  }}
+  rule 专家补助 {{
+    kind 补助
+    beneficiary 外籍专家
+    when 专家人数 > 0 人
+    amount 100 美元
+  }}
+  rule 罚款 {{
+    kind 罚款
+    beneficiary 违法行为人
+    when 套取金额 > 0 元
+    amount 1 × 套取金额
+  }}
+  rule 手续费 {{
+    kind 收费标准
+    beneficiary 企业
+    when 套取金额 > 0 元
+    amount 10 元
+  }}
+}}
+"""
+TALENT = Path(__file__).parent / "fixtures" / "talent-housing" / "policies" / "rc-2026-7.policy"
+
+
+def test_the_json_gives_the_totals_per_beneficiary(capsys: pytest.CaptureFixture[str]) -> None:
+    # tests/test_beneficiary_totals.py works the enterprise out by hand: 2 × 1万美元 to the
+    # experts; 500,000 + 3 × 3000 = 509,000元 to the enterprise; dollars never added to 元.
+    enterprise = {
+        "申请人类型": "企业", "参保企业": True, "上年度参保职工人数": 200, "上年度裁员人数": 11,
+        "上年度失业保险缴费": "1000000.02", "引进外籍高层次专家人数": 2, "新招用青年人才人数": 3,
+    }  # fmt: skip
+    document = run_json(capsys, TALENT, "2026-06-30", enterprise)
+    assert [(t["flow"], t["beneficiary"], t["words"]) for t in document["totals_by_beneficiary"]] == [
+        ("paid", "外籍高层次专家", "支付给外籍高层次专家"),
+        ("paid", "", "支付给申请人"),
+    ]  # fmt: skip
+    assert [t["totals"] for t in document["totals_by_beneficiary"]] == [
+        {"美元": {"value": "20000", "unit": "美元", "text": "20,000美元（2万美元）"}},
+        {"元": {"value": "509000", "unit": "元", "text": "509,000元（50.9万元）"}},
+    ]
+
+
+def test_a_fine_is_totalled_as_the_offenders(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    # 1 × 200元 payable by 违法行为人; 手续费 10元 payable by 企业 (the applicant): two parties
+    policy = policies.write(MIXED)
+    lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
+    assert "✔ 罚款 — 适用: 200元（违法行为人应缴） · 责任单位: 市商务局" in lines
+    assert "✔ 手续费 — 适用: 10元（申请人应缴） · 责任单位: 市商务局" in lines
+    assert [x for x in lines if x.startswith("合计")] == [
+        "合计（支付给申请人）: 1000元",
+        "合计（违法行为人应缴）: 200元",
+        "合计（申请人应缴）: 10元",
+    ]
+    document = run_json(capsys, policy, "2023-06-01", {"套取金额": "200"})
+    payable = [t for t in document["totals_by_beneficiary"] if t["flow"] == "payable"]
+    assert [(t["beneficiary"], t["totals"]["元"]["value"]) for t in payable] == [
+        ("违法行为人", "200"),
+        ("", "10"),
+    ]
+
+
+def test_a_fine_alone_names_its_payer_and_a_charge_to_the_applicant_does_not(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    policy = policies.write(FINE)
+    lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
+    assert [x for x in lines if x.startswith("合计")] == ["合计（违法行为人应缴）: 200元"]
+    policy = policies.write(FINE.replace("beneficiary 违法行为人", "beneficiary 企业"))
+    lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
+    assert [x for x in lines if x.startswith("合计")] == ["合计（申请人应缴）: 200元"]
+
+
+def test_the_batch_summary_gives_the_totals_per_beneficiary(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("duckdb", reason="the batch extra is not installed")
+    policy = policies.write(MIXED)
+    cases = tmp_path / "cases.csv"
+    # row 1: 1000元 to the enterprise, a 100元 fine and a 10元 charge; row 2: 1000元 and 100美元
+    cases.write_text("on,套取金额,专家人数\n2023-06-01,100,0\n2023-06-01,0,2\n", "utf-8")
+    assert main(["run", str(policy), "--cases", str(cases)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [x for x in lines if x.startswith("合计")] == [
+        "合计（支付给申请人）: 2,000元",
+        "合计（支付给外籍专家）: 100美元",
+        "合计（违法行为人应缴）: 100元",
+        "合计（申请人应缴）: 10元",
+    ]
+    assert main(["run", str(policy), "--cases", str(cases), "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["totals_by_beneficiary"] == [
+        {"flow": "paid", "beneficiary": "", "words": "支付给申请人", "totals": {"元": "2000"}},
+        {"flow": "paid", "beneficiary": "外籍专家", "words": "支付给外籍专家", "totals": {"美元": "100"}},
+        {"flow": "payable", "beneficiary": "违法行为人", "words": "违法行为人应缴", "totals": {"元": "100"}},
+        {"flow": "payable", "beneficiary": "", "words": "申请人应缴", "totals": {"元": "10"}},
+    ]  # fmt: skip

@@ -303,10 +303,10 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         "others": others,
         # One line per way the money goes, as `run` writes it (合计（支付给申请人）/（减免）/
         # （申请人应缴）): what is paid and what is owed are never one sum.
+        # … and per party where the rules name several, or the one who pays (违法行为人应缴).
         "totals_by_flow": [
-            {"words": FLOW_WORDS[flow], "text": "；".join(m["text"] for m in by_unit.values())}
-            for flow, by_unit in document["totals_by_kind"].items()
-            if flow in FLOW_WORDS and by_unit
+            {"words": item["words"], "text": "；".join(m["text"] for m in item["totals"].values())}
+            for item in document["totals_by_beneficiary"]
         ],
         "totals_by_kind": [
             {"flow": flow, "kind": kind, "unit": unit, "amount": f"{amount:,f}"}
