@@ -4,6 +4,7 @@
    text answer, `--explain`, the JSON, the web result page and the batch;
 2. the totals per beneficiary are in the JSON (`totals_by_beneficiary`) and the batch summary;
 3. a payable total names the one who pays (the rule's `beneficiary`: 违法行为人应缴);
+6. a `--cases` file's problems are listed by row, then column, bounded as before;
 
 The test policy (tests/conftest.py HEADER) is valid from 2023-01-06 for 3 年, counted from the
 start day with that day included: 2023-01-06 to 2026-01-05. The days on both sides of each edge
@@ -275,3 +276,48 @@ def test_the_batch_summary_gives_the_totals_per_beneficiary(
         {"flow": "payable", "beneficiary": "违法行为人", "words": "违法行为人应缴", "totals": {"元": "100"}},
         {"flow": "payable", "beneficiary": "", "words": "申请人应缴", "totals": {"元": "10"}},
     ]  # fmt: skip
+
+
+# ---- 6. batch problems by row, then column ---------------------------------------------------
+
+
+def batch_problems(
+    capsys: pytest.CaptureFixture[str], policy: Path, tmp_path: Path, rows: list[str]
+) -> list[str]:
+    pytest.importorskip("duckdb", reason="the batch extra is not installed")
+    cases = tmp_path / "bad.csv"
+    cases.write_text("on,套取金额,专家人数\n" + "\n".join(rows) + "\n", "utf-8")
+    assert main(["run", str(policy), "--cases", str(cases)]) != 0
+    err = capsys.readouterr().err
+    return [line.removeprefix("policyc: ").removeprefix(f"{cases}: ") for line in err.splitlines()]
+
+
+def test_batch_problems_are_listed_by_row_then_column(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, tmp_path: Path
+) -> None:
+    policy = policies.write(MIXED)
+    rows = ["2023-06-01,100,x", "2023-06-01,y,2", "2023-06-01,w,z"]
+    problems = batch_problems(capsys, policy, tmp_path, rows)
+    assert [p.split(":")[0] for p in problems] == [
+        "row 1, column `专家人数`",
+        "row 2, column `套取金额`",
+        "row 3, column `套取金额`",
+        "row 3, column `专家人数`",
+    ]
+
+
+def test_batch_problems_show_the_first_rows_whatever_the_column(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, tmp_path: Path
+) -> None:
+    from policyc.batch_read import MAX_PROBLEMS
+
+    policy = policies.write(MIXED)
+    # rows 1..N: a bad 专家人数 (the later column); rows N+1..2N: a bad 套取金额 (the earlier)
+    n = MAX_PROBLEMS
+    rows = [f"2023-06-01,0,x{i}" for i in range(1, n + 1)]
+    rows += [f"2023-06-01,y{i},0" for i in range(1, n + 1)]
+    problems = batch_problems(capsys, policy, tmp_path, rows)
+    shown = [p.split(":")[0] for p in problems[:n]]
+    assert shown == [f"row {i}, column `专家人数`" for i in range(1, n + 1)]
+    assert problems[n] == f"… and {n} more"
+    assert len(problems) == n + 1
