@@ -146,13 +146,15 @@ def _by_beneficiary(
     """The totals per flow and party, as `run`'s JSON writes them (report_json
     `beneficiary_json`): `{"flow", "beneficiary", "words", "totals": {unit: total}}`, a party
     named where a flow has several or where a payable flow's one party is not the applicant
-    ("" the applicant); flows in FLOW_WORDS's order, parties in the rules' order."""
+    (nor a party paid or relieved in these cases); "" the applicant; flows in FLOW_WORDS's
+    order, parties in the rules' order."""
     items = []
+    served = {who for flow, parties in by_party.items() if flow != "payable" for who in parties}
     for flow in FLOW_WORDS:
         parties = by_party.get(flow)
         if not parties:
             continue
-        if len(parties) == 1 and not (flow == "payable" and "" not in parties):
+        if len(parties) == 1 and not (flow == "payable" and not set(parties) & (served | {""})):
             parties = {"": next(iter(parties.values()))}
         for who, totals in parties.items():
             words = flow_words(flow, who)

@@ -111,15 +111,22 @@ def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict
     rules' `beneficiary`, each as its rules write it, in the order of their first rule; "" for
     the applicant's: the rules naming none or naming a word for what one case is,
     `receiver`) when its counted rules name more than one, else under "" alone — except a
-    payable flow, whose one party is named when it is not the applicant (a fine payable by
-    违法行为人). The language declares no applicant (docs/language.md), so a total is never
-    said to be the applicant's when it is another party's."""
+    payable flow, whose one party is named when it is not the applicant: neither a word for
+    one case nor a party the case is paid or relieved as (a fine payable by 违法行为人, not
+    the 入驻企业 whose subsidy applies). The language declares no applicant
+    (docs/language.md), so a total is never said to be the applicant's when it is another
+    party's."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for flow, by_unit in totals(results).items():
+    sums = totals(results)
+    # the parties paid or relieved: the applicant's names in this case (入驻企业 receives a
+    # subsidy and pays the dormitory's rent: 申请人应缴)
+    served = {receiver(r) for r in results if r.info.flow != "payable" and totals([r])}
+    for flow, by_unit in sums.items():
         counted = [r for r in results if r.info.flow == flow and totals([r])]
         named = list(dict.fromkeys(receiver(r) for r in counted))
         if len(named) < 2:
-            out[flow] = {named[0] if flow == "payable" and named else "": by_unit}
+            payer = named[0] if flow == "payable" and named and named[0] not in served else ""
+            out[flow] = {payer: by_unit}
             continue
         out[flow] = {who: totals([r for r in counted if receiver(r) == who])[flow] for who in named}
     return out

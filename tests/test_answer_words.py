@@ -321,3 +321,17 @@ def test_batch_problems_show_the_first_rows_whatever_the_column(
     assert shown == [f"row {i}, column `专家人数`" for i in range(1, n + 1)]
     assert problems[n] == f"… and {n} more"
     assert len(problems) == n + 1
+
+
+def test_a_charge_payable_by_the_party_the_case_is_paid_as_is_the_applicants(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    # 物流补贴 1000元 to 入驻企业, and a charge of 200元 payable by 入驻企业: one party, the
+    # applicant (the dormitory rent of 天政发〔2023〕1号 第十七条); a fine by 违法行为人 is not.
+    body = MIXED.replace("beneficiary 企业", "beneficiary 入驻企业")
+    body = body.replace("beneficiary 违法行为人", "beneficiary 入驻企业")
+    lines = [x.strip() for x in run(capsys, policies.write(body), "2023-06-01", {"套取金额": "200"}).splitlines()]  # fmt: skip
+    assert [x for x in lines if x.startswith("合计")] == [
+        "合计（支付给申请人）: 1000元",
+        "合计（申请人应缴）: 210元",
+    ]

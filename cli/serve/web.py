@@ -49,6 +49,7 @@ from policyc.serve.form import (
     RECEIVED,
     case_data,
     case_yaml,
+    current_name,
     fields_of,
     form_values,
     member_name_key,
@@ -97,8 +98,9 @@ async def form_page(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     policy_id, policy = policy_of(request)
     form = await _read_form(request)
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != RECEIVED}
-    received = [v for v in form.getlist(RECEIVED) if isinstance(v, str)]
+    items = [(current_name(k), v) for k, v in form.multi_items() if isinstance(v, str)]
+    values = {k: v for k, v in items if k != RECEIVED}
+    received = [v for k, v in items if k == RECEIVED]
     if values.get("@action") == "add-member":
         rows = member_rows(policy.checked, values, more=1)
         return _form(policy_id, policy, {**values, MEMBERS: str(rows)}, received, {}, [])
