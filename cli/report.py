@@ -13,7 +13,8 @@ JSON schema (version 1; fields are only ever added):
      "totals": {measure: Money},
      "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
      "totals_by_beneficiary": [{"flow", "beneficiary", "words", "totals": {measure: Money}}],
-     "still_needed": [{"name", "description", "measure", "rules": [str]}]}
+     "still_needed": [{"name", "description", "measure", "rules": [str]}
+                      | {"any_of": [{"name", …}, {"name", …}]}]}
     A policy with periods or a group adds "period": str and "period_in_force": "in_force" |
     "partly_in_force" | "not_in_force" before "totals" (cli/people_report.py): `in_force` judges
     the date `on`, `period_in_force` every day of the period, as the text header does.
@@ -35,7 +36,8 @@ name several, or where a payable flow's rules name who pays (`report_json.totals
 `not_in_force` with no value on a day the policy is not in force. `still_needed` (issue 15) is
 every input the case does not give that could change an undetermined result, each once, in order
 of first need, with the results it could change (`policyc.needs`); it is over all results,
-whatever `--only` shows.
+whatever `--only` shows. Two inputs either of which suffices (`if given(A) then … else … B …`,
+`… A … or … B …`) are one item `{"any_of": [item, item]}` where the first stands.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from policyc.compiler.subjects import SUBJECTS
-from policyc.needs import needed_fields
+from policyc.needs import any_of_sets, needed_fields
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -268,7 +268,21 @@ def answer_bytes(
         parts += (separator, chunks.head, own, tail)
         separator = b","
     parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
-    parts.append(b",".join([_needed_bytes(item) for item in needed]))
+    pairs = dict(any_of_sets(policy.view, needed)) if len(needed) > 1 else {}
+    if pairs:  # two inputs either of which suffices: one item {"any_of": [item, item]}
+        by_name = {item[0]: item for item in needed}
+        seconds = set(pairs.values())
+        written = [
+            b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
+            + b"]}"
+            if item[0] in pairs
+            else _needed_bytes(item)
+            for item in needed
+            if item[0] not in seconds
+        ]  # fmt: skip
+        parts.append(b",".join(written))
+    else:
+        parts.append(b",".join([_needed_bytes(item) for item in needed]))
     parts.append(b"]}")
     return b"".join(parts)
 

@@ -4,6 +4,7 @@
    text answer, `--explain`, the JSON, the web result page and the batch;
 2. the totals per beneficiary are in the JSON (`totals_by_beneficiary`) and the batch summary;
 3. a payable total names the one who pays (the rule's `beneficiary`: 违法行为人应缴);
+4. two inputs either of which suffices are still needed as one "以下任一" set (`any_of`);
 6. a `--cases` file's problems are listed by row, then column, bounded as before;
 
 The test policy (tests/conftest.py HEADER) is valid from 2023-01-06 for 3 年, counted from the
@@ -334,4 +335,78 @@ def test_a_charge_payable_by_the_party_the_case_is_paid_as_is_the_applicants(
     assert [x for x in lines if x.startswith("合计")] == [
         "合计（支付给申请人）: 1000元",
         "合计（申请人应缴）: 210元",
+    ]
+
+
+# ---- 4. still needed: any of two inputs ---------------------------------------------------------
+
+EITHER = f"""input 面积: 亩 optional "承包耕地面积（以亩计）"
+input 公顷数: 公顷 optional "承包耕地面积（以公顷计）"
+input 人数: 人 optional "常年用工人数"
+input 岗位数: 个 optional "新增岗位数"
+clause 七 "降低物流成本" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 地力补贴 {{
+    kind 补贴
+    beneficiary 农户
+    amount if given(公顷数) then 120 元/亩 × 15 亩/公顷 × 公顷数 else 120 元/亩 × 面积
+  }}
+  rule 用工补贴 {{
+    kind 补贴
+    beneficiary 企业
+    when 人数 > 10 人 or 岗位数 > 5 个
+    amount 100 元
+  }}
+}}
+"""
+
+
+def needed_block(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("还需要以下输入"))
+    end = lines.index("", start)
+    return lines[start + 1 : end]
+
+
+def test_either_input_of_a_given_else_amount_is_one_set(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    policy = policies.write(EITHER)
+    text = run(capsys, policy, "2023-06-01", {"人数": "20"})
+    assert needed_block(text) == [
+        "  以下任一:",
+        "    面积（亩）: 承包耕地面积（以亩计） — 影响 地力补贴",
+        "    公顷数（公顷）: 承包耕地面积（以公顷计） — 影响 地力补贴",
+    ]
+    document = run_json(capsys, policy, "2023-06-01", {"人数": "20"})
+    (item,) = document["still_needed"]
+    assert [one["name"] for one in item["any_of"]] == ["面积", "公顷数"]
+    assert item["any_of"][0]["rules"] == ["地力补贴"]
+
+
+def test_either_input_of_an_or_is_one_set_and_a_plain_input_stays_plain(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    policy = policies.write(EITHER)
+    text = run(capsys, policy, "2023-06-01", {"面积": "3"})
+    # 地力补贴 is settled by 面积 (3亩 × 120元 = 360元); 用工补贴 waits for 人数 or 岗位数
+    assert "  ✔ 地力补贴 — 适用: 360元 · 责任单位: 市商务局" in text.splitlines()
+    assert needed_block(text) == [
+        "  以下任一:",
+        "    人数（人）: 常年用工人数 — 影响 用工补贴",
+        "    岗位数（个）: 新增岗位数 — 影响 用工补贴",
+    ]
+
+
+def test_one_input_needed_alone_is_not_an_any_of_set(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    # the same two inputs, read together (`and`): both are needed, each on its own line
+    policy = policies.write(EITHER.replace(" or 岗位数", " and 岗位数"))
+    document = run_json(capsys, policy, "2023-06-01", {"面积": "3"})
+    assert [item.get("name") for item in document["still_needed"]] == ["人数", "岗位数"]
+    assert needed_block(run(capsys, policy, "2023-06-01", {"面积": "3"})) == [
+        "  人数（人）: 常年用工人数 — 影响 用工补贴",
+        "  岗位数（个）: 新增岗位数 — 影响 用工补贴",
     ]

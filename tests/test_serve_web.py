@@ -348,3 +348,16 @@ def test_the_result_page_totals_what_is_paid_waived_and_owed_apart():
         ("减免", "减免", "18,000"),
         ("申请人应缴", "收费标准", "24,000"),
     }
+
+
+def test_inputs_either_of_which_suffices_are_asked_as_one_set(base: str):
+    """新进规上服务业 or 新进限上商贸业 settles 服务业商贸业进规奖励 (an `or`, each side one input):
+    the page asks for any one of them, under 以下任一 (polish3)."""
+    fields = {"case.on": "2023-09-01", "申请人类型": "服装生产加工类企业"}
+    status, _, page = post_form(base, FORM, fields)
+    assert status == 200
+    block = html.unescape(page).split('<li class="any-of">以下任一：<ol>')[1].split("</ol>")[0]
+    assert re.findall(r"<li><strong>([^<]+)</strong>", block) == [
+        "新进规上服务业",
+        "新进限上商贸业",
+    ]
