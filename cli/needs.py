@@ -376,7 +376,12 @@ def _either_pairs(policy: RunView, rule_name: str) -> tuple[tuple[str, str], ...
         tag = expr[0]
         if tag == "if" and expr[1][0] == "given":
             read, otherwise = single(expr[2]), single(expr[3])
-            if read == expr[1][1] and otherwise is not None and otherwise != read:
+            if (
+                read is not None
+                and read == expr[1][1]
+                and otherwise is not None
+                and otherwise != read
+            ):
                 found.append((read, otherwise))
         elif tag == "or":
             left, right = single(expr[1]), single(expr[2])

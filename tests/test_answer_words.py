@@ -5,6 +5,7 @@
 2. the totals per beneficiary are in the JSON (`totals_by_beneficiary`) and the batch summary;
 3. a payable total names the one who pays (the rule's `beneficiary`: 违法行为人应缴);
 4. two inputs either of which suffices are still needed as one "以下任一" set (`any_of`);
+5. the site's 能得多少 of an amount that chooses by a given input is one sentence a case;
 6. a `--cases` file's problems are listed by row, then column, bounded as before;
 
 The test policy (tests/conftest.py HEADER) is valid from 2023-01-06 for 3 年, counted from the
@@ -410,3 +411,29 @@ def test_one_input_needed_alone_is_not_an_any_of_set(
         "  人数（人）: 常年用工人数 — 影响 用工补贴",
         "  岗位数（个）: 新增岗位数 — 影响 用工补贴",
     ]
+
+
+# ---- 5. the site's 能得多少 of an amount choosing between inputs -------------------------------
+
+
+def test_the_site_says_an_amount_choosing_by_a_given_input_case_by_case() -> None:
+    from policyc.compiler.pipeline import compile_policy
+    from policyc.compiler.site.assemble import render_docs
+
+    farm = Path(__file__).parent / "fixtures" / "farm" / "farm.policy"
+    page = render_docs([compile_policy(farm).checked])["docs/farm.md"].splitlines()
+    at = page.index("- **能得多少**：按案例的情况计算")
+    assert page[at + 1 : at + 3] == [
+        "    1. 案例给出了承包耕地公顷数的：(120元/亩 × 15亩/公顷) × 承包耕地公顷数",
+        "    2. 未给出承包耕地公顷数的：120元/亩 × 承包耕地面积",
+    ]
+    assert not any(line.startswith("- **能得多少**：若案例给出了") for line in page)
+
+
+def test_the_site_keeps_an_amount_chosen_by_a_reading_on_one_line() -> None:
+    from policyc.compiler.pipeline import compile_policy
+    from policyc.compiler.site.assemble import render_docs
+
+    textile = Path(__file__).parent.parent / "policies" / "tzf-2023-1.policy"
+    page = render_docs([compile_policy(textile).checked])["docs/tzf-2023-1.md"]
+    assert "- **能得多少**：若读法「推荐补贴关系」取「叠加」则500元/人 × 满6个月不满1年人数" in page

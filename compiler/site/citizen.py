@@ -93,6 +93,16 @@ def citizen_facts(
         facts.append(Fact(how_much, "文件未写明金额，请向下列单位咨询"))
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
         facts.append(Fact(how_much, "按下表（及图）计算" + _cap(rule, expr)))
+    elif (
+        isinstance(rule.amount, n.If)
+        and not isinstance(rule.amount.cond, n.ReadingIs)
+        and not amount_words(rule)
+    ):
+        # An amount that chooses by the case's inputs: one sentence a case (`若案例给出了A则…
+        # 否则…` read as a formula by a newcomer), the cap after them. A choice by a reading
+        # stays one line: the reading, not the case, decides it.
+        cases = _cases(rule.amount, expr)
+        facts.append(Fact(how_much, "按案例的情况计算" + _cap(rule, expr), cases))
     elif rule.amount is not None:
         per = amount_words(rule)  # 每位子女每月 (households and periods)
         shown = f"{per} {expr(rule.amount)}" if per else expr(rule.amount)
@@ -108,6 +118,27 @@ def citizen_facts(
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))
     return tuple(facts)
+
+
+def _cases(amount: n.If, expr: Callable[[n.Expr], str]) -> tuple[str, ...]:
+    """An `if … then … else …` amount as one sentence a case, in the order it chooses:
+    `给出了承包耕地公顷数的：…`, then `未给出承包耕地公顷数的：…` for `given(X)`, else
+    `若条件成立：…`, and `其他情况：…` (an `else if` chain read link by link)."""
+    sentences: list[str] = []
+    node: n.Expr = amount
+    while isinstance(node, n.If):
+        cond = node.cond
+        if isinstance(cond, n.Call) and cond.func == "given" and len(cond.args) == 1:
+            name = expr(cond.args[0])
+            sentences.append(f"案例给出了{name}的：{expr(node.then)}")
+            if not isinstance(node.otherwise, n.If):
+                sentences.append(f"未给出{name}的：{expr(node.otherwise)}")
+                return tuple(sentences)
+        else:
+            sentences.append(f"若{expr(cond)}：{expr(node.then)}")
+        node = node.otherwise
+    sentences.append(f"其他情况：{expr(node)}")
+    return tuple(sentences)
 
 
 def _holds_table(amount: n.Expr | n.Unspecified | None) -> bool:
