@@ -2,12 +2,14 @@
 
 Three blocks after the header:
 
-1. 结论 — the answer: each decided value (承办单位: 各乡镇办场), each target reported (met or
+1. 结论 — the answer: each decided value (承办单位: 各乡镇办场; on a day the policy is not in
+   force, `✘ 承办单位 — 不在有效期: …` and no value), each target reported (met or
    not), and each rule the case makes apply (what it grants, how much, who handles it, the
    procedure to follow), then the totals per kind. A rule that reads no input applies whatever
    the case says (a standing duty): it is counted, not listed.
 2. 还需要 — one list of every input that could change an undetermined result, each once, with
-   its description and how its value is written (`policyc.needs`: all layers at once).
+   its description and how its value is written (`policyc.needs`: all layers at once); two
+   inputs either of which suffices stand under `以下任一:`.
 3. 为何不适用 — why each rule that does not apply fails, in `--all`'s words (its first
    condition that does not hold, 不在有效期内, 已领取), one line a reason: the rules failing for
    the same reason share it (`人才安居补贴、购房奖励 — 条件不成立: 是青年人才`), at most
@@ -26,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from policyc.compiler.run_view import Lean
-from policyc.needs import NeededInput, inputs_read, still_needed
+from policyc.needs import NeededInput, any_of_sets, inputs_read, still_needed
 from policyc.people_report import (
     decided_text,
     evaluated_period,
@@ -104,7 +106,8 @@ def answer_text(
     if needed:
         waiting = sum(1 for r in results if r.status == "undetermined")
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
-        out.extend(needed_lines(needed))
+        fields = [(i.name, i.description, i.measure, i.rules) for i in needed]
+        out.extend(needed_lines(needed, any_of_sets(policy.view, fields)))
     reasons = why_not_lines(results, _enum_inputs(policy))
     if reasons:
         out.extend(("", "为何不适用", *reasons))
@@ -115,6 +118,8 @@ def answer_text(
 def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
     if r.status in ("decided", "met", "not_met"):
         return True
+    if r.info.role == "decision":  # a value the policy does not decide on this day says so
+        return r.status == "not_in_force"
     return r.status in ("applies", "unspecified") and r.info.name not in standing
 
 
@@ -125,6 +130,8 @@ def _answer_lines(r: RuleResult) -> list[str]:
             each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
             return [f"  {info.name}: {each}"]
         return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
+    if info.role == "decision":  # no value: the policy is not in force on the day
+        return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if info.role == "target":
         actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
@@ -143,10 +150,24 @@ def _answer_lines(r: RuleResult) -> list[str]:
     return lines
 
 
-def needed_lines(needed: Iterable[NeededInput]) -> list[str]:
-    """One line an input: name, how it is written, description, the results it could change."""
+def needed_lines(
+    needed: Iterable[NeededInput], any_of: Iterable[tuple[str, str]] = ()
+) -> list[str]:
+    """One line an input: name, how it is written, description, the results it could change;
+    two inputs either of which suffices (`any_of`, needs.any_of_sets) under `  以下任一:`,
+    indented, where the first of them stands."""
+    needed = list(needed)
+    pairs = {first: second for first, second in any_of}
+    seconds = {second: first for first, second in pairs.items()}
+    by_name = {item.name: item for item in needed}
     lines = []
     for item in needed:
+        if item.name in seconds:
+            continue
+        if item.name in pairs:
+            lines.append("  以下任一:")
+            lines.extend("  " + line for line in needed_lines([item, by_name[pairs[item.name]]]))
+            continue
         rules = "、".join(item.rules[:RULES_NAMED])
         if len(item.rules) > RULES_NAMED:
             rules += f" 等 {len(item.rules)} 项"
@@ -196,7 +217,7 @@ def _named(names: list[str]) -> str:
 
 def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:
     parts = []
-    not_applying = [r for r in results if r.status in NOT_APPLYING]
+    not_applying = [r for r in results if r.status in NOT_APPLYING and r.info.role == "rule"]
     by_status = {s: sum(1 for r in not_applying if r.status == s) for s in NOT_APPLYING}
     detail = "、".join(
         f"{STATUS_WORDS[s]} {count}"

@@ -2,7 +2,9 @@
 file is, and the view `cases` defined over the view `raw` that batch_read.CaseReader reads (a
 typed column per input column of the policy, in stored units).
 
-Problems name the row and the column; after MAX_PROBLEMS the rest is not checked."""
+Problems name the row and the column, listed by row, then by the file's column order (a
+problem of a whole column first); each column is read until MAX_PROBLEMS problems, the first
+MAX_PROBLEMS by row are shown and the rest counted."""
 
 from __future__ import annotations
 
@@ -105,6 +107,7 @@ class CaseLoader(CaseReader):
         MAX_PROBLEMS nothing more is checked."""
         checked = self.checked
         problems: list[str] = []
+        self._order = {name: i for i, name in enumerate(types)}  # the file's column order
         columns: dict[str, _Column] = {}
         extras: dict[str, str] = {}
         by_input = input_columns(checked)
@@ -155,13 +158,18 @@ class CaseLoader(CaseReader):
                     f"SELECT {LINE} FROM raw WHERE {on_sql} IS NULL ORDER BY {LINE} LIMIT 5"
                 ).fetchall()
                 problems.extend(
-                    _("row {line}, column `on`: no evaluation date: fill `on` or give --on").format(
-                        line=line,
+                    self._at(
+                        _(
+                            "row {line}, column `on`: no evaluation date: fill `on` or give --on"
+                        ).format(line=line),
+                        line,
+                        "on",
                     )
                     for (line,) in missing
                 )
         received = self._received_column(extras.get("received"), problems)
         if problems:
+            problems.sort(key=_by_row)
             raise BatchError(self._problems(problems, unchecked))
         default = f"DATE '{on.isoformat()}'" if on is not None else "NULL"
         day = f"coalesce({on_sql}, {default})" if "on" in extras else default
@@ -399,30 +407,29 @@ class CaseLoader(CaseReader):
         slow = f"{x} IS NOT NULL AND NOT coalesce({fast}, false)"
         read: dict[str, Any] = {} if mapping is None else mapping
         checked = 0
-        if len(problems) < MAX_PROBLEMS:
-            cursor = self.con.cursor()
-            cursor.execute(
-                f"SELECT {x}, CAST({x} AS VARCHAR), min({LINE}) AS first, count(*) FROM raw "
-                f"WHERE {slow} GROUP BY {x} ORDER BY first"
-            )
-            while len(problems) < MAX_PROBLEMS and (chunk := cursor.fetchmany(10_000)):
-                for value, key, first, count in chunk:
-                    if len(problems) >= MAX_PROBLEMS:
-                        break
-                    checked += count
-                    try:
-                        read[key] = reader.read(value)
-                    except _FieldError as exc:
-                        problems.append(
-                            _("row {first}, column `{column_source}`: {reader_say_exc}").format(
-                                first=first,
-                                column_source=column.source,
-                                reader_say_exc=reader.say(exc),
-                            )
-                        )
-            cursor.close()
+        before = len(problems)  # each column is read up to MAX_PROBLEMS problems of its own
+        cursor = self.con.cursor()
+        cursor.execute(
+            f"SELECT {x}, CAST({x} AS VARCHAR), min({LINE}) AS first, count(*) FROM raw "
+            f"WHERE {slow} GROUP BY {x} ORDER BY first"
+        )
+        while len(problems) - before < MAX_PROBLEMS and (chunk := cursor.fetchmany(10_000)):
+            for value, key, first, count in chunk:
+                if len(problems) - before >= MAX_PROBLEMS:
+                    break
+                checked += count
+                try:
+                    read[key] = reader.read(value)
+                except _FieldError as exc:
+                    said = _("row {first}, column `{column_source}`: {reader_say_exc}").format(
+                        first=first,
+                        column_source=column.source,
+                        reader_say_exc=reader.say(exc),
+                    )
+                    problems.append(self._at(said, first, column.source))
+        cursor.close()
         unchecked = 0
-        if len(problems) >= MAX_PROBLEMS:  # stop reading: only count what is left
+        if len(problems) - before >= MAX_PROBLEMS:  # stop reading: only count what is left
             unchecked = int(self._one(f"SELECT count(*) FROM raw WHERE {slow}")) - checked
         if mapping is not None or problems:
             return unchecked
@@ -513,6 +520,12 @@ class CaseLoader(CaseReader):
                 return f"coalesce({value}, {default})"
         return value
 
+    def _at(self, text: str, row: int, column: str) -> str:
+        """A problem of row `row` and column `column`, kept with its place (`_by_row`)."""
+        found = _AtRow(text)
+        found.place = (row, self._order.get(column, len(self._order)))
+        return found
+
     def _received_column(self, kind: str | None, problems: list[str]) -> str:
         if kind is None:
             return "CAST([] AS VARCHAR[])"
@@ -532,18 +545,28 @@ class CaseLoader(CaseReader):
         ).fetchall()
         for name, first in given:
             if name not in known:
-                problems.append(
-                    _(
-                        "row {first}, column `received`: `{comment_text_name}` is not a rule of "
-                        "{checked_header_number}{did_you_mean_name_known}"
-                    ).format(
-                        first=first,
-                        comment_text_name=comment_text(name),
-                        checked_header_number=self.checked.header.number,
-                        did_you_mean_name_known=did_you_mean(name, known),
-                    )
+                said = _(
+                    "row {first}, column `received`: `{comment_text_name}` is not a rule of "
+                    "{checked_header_number}{did_you_mean_name_known}"
+                ).format(
+                    first=first,
+                    comment_text_name=comment_text(name),
+                    checked_header_number=self.checked.header.number,
+                    did_you_mean_name_known=did_you_mean(name, known),
                 )
+                problems.append(self._at(said, first, "received"))
         return f"coalesce({names}, CAST([] AS VARCHAR[]))"
+
+
+class _AtRow(str):
+    """A problem's text with its place: (row, the column's position in the file)."""
+
+    place: tuple[int, int] = (0, 0)
+
+
+def _by_row(problem: str) -> tuple[int, int]:
+    """Where a problem sorts: by row, then column; a problem of a whole column first."""
+    return problem.place if isinstance(problem, _AtRow) else (0, 0)
 
 
 def _constant_text(value: Any) -> str | None:

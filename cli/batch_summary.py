@@ -21,7 +21,9 @@ from policyc.compiler.batch import (
 )
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
+from policyc.compiler.subjects import SUBJECTS
 from policyc.report import FLOW_WORDS
+from policyc.report_json import flow_words
 from policyc.runtime.quantity import Quantity, dims_text
 
 if TYPE_CHECKING:
@@ -71,6 +73,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         items.append(item)
     by_year: dict[int, dict[str, Decimal]] = {}
     by_kind: dict[str, dict[str, Decimal]] = {}
+    by_party: dict[str, dict[str, dict[str, Decimal]]] = {}  # flow → party → unit → total
     for year, *values in groups:
         by_year.setdefault(int(year), {})
         at = 0
@@ -93,10 +96,14 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
                 item["capped"] += int(capped)
                 # Only like with like: paid, waived and payable amounts are totalled apart;
                 # `totals` and `by_year` are what is paid to the applicants.
-                flow = batch.policy.rules[rule.index].flow
+                info = batch.policy.rules[rule.index]
+                flow = info.flow
                 if total is not None:
                     kind = by_kind.setdefault(flow, {})
                     kind[rule.unit] = kind.get(rule.unit, Decimal(0)) + Decimal(total)
+                    who = "" if info.beneficiary in SUBJECTS else info.beneficiary
+                    party = by_party.setdefault(flow, {}).setdefault(who, {})
+                    party[rule.unit] = party.get(rule.unit, Decimal(0)) + Decimal(total)
                 if total is not None and flow == "paid":
                     totals = by_year.setdefault(int(year), {})
                     totals[rule.unit] = totals.get(rule.unit, Decimal(0)) + Decimal(total)
@@ -113,6 +120,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         "targets": [item for item in items if "target" in item],
         "totals": grand,
         "totals_by_kind": by_kind,
+        "totals_by_beneficiary": _by_beneficiary(by_party),
         "by_year": by_year,
         "funds": _funds(batch.checked),
         "note": batch.fallback_note,
@@ -140,6 +148,28 @@ def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | 
         except INEXACT as exc:  # the query ran only now
             batch.all_per_case(exc)
             return None
+
+
+def _by_beneficiary(
+    by_party: dict[str, dict[str, dict[str, Decimal]]],
+) -> list[dict[str, Any]]:
+    """The totals per flow and party, as `run`'s JSON writes them (report_json
+    `beneficiary_json`): `{"flow", "beneficiary", "words", "totals": {unit: total}}`, a party
+    named where a flow has several or where a payable flow's one party is not the applicant
+    (nor a party paid or relieved in these cases); "" the applicant; flows in FLOW_WORDS's
+    order, parties in the rules' order."""
+    items = []
+    served = {who for flow, parties in by_party.items() if flow != "payable" for who in parties}
+    for flow in FLOW_WORDS:
+        parties = by_party.get(flow)
+        if not parties:
+            continue
+        if len(parties) == 1 and not (flow == "payable" and not set(parties) & (served | {""})):
+            parties = {"": next(iter(parties.values()))}
+        for who, totals in parties.items():
+            words = flow_words(flow, who)
+            items.append({"flow": flow, "beneficiary": who, "words": words, "totals": totals})
+    return items
 
 
 def _most_frequent_first(item: dict[str, Any]) -> dict[str, Any]:
@@ -234,10 +264,9 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     totals = summary["totals"]
     if not totals and not summary.get("totals_by_kind"):
         lines.append(_("合计: no amount in these cases (no rule with a sum applies)."))
-    for flow, words in FLOW_WORDS.items():
-        kind = summary.get("totals_by_kind", {}).get(flow, totals if flow == "paid" else {})
-        if kind:
-            lines.append(f"合计（{words}）: " + "；".join(_money(v, u) for u, v in kind.items()))
+    for item in summary["totals_by_beneficiary"]:
+        amounts = "；".join(_money(v, u) for u, v in item["totals"].items())
+        lines.append(f"合计（{item['words']}）: " + amounts)
     if summary["funds"]:
         lines.append(
             _(
@@ -320,9 +349,10 @@ def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
 
 
 def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
-    """Per decided value (承办单位, 预警级别 …), the cases it was decided for and the values it
-    came to, the most frequent first (at most five, then how many others)."""
-    table = [[_("decision"), _("decided"), _("undet."), _("values (cases)")]]
+    """Per decided value (承办单位, 预警级别 …), the cases it was decided for, left undetermined
+    and evaluated on a day the policy is not in force (no value), and the values it came to,
+    the most frequent first (at most five, then how many others)."""
+    table = [[_("decision"), _("decided"), _("undet."), _("not in force"), _("values (cases)")]]
     for item in decisions:
         values = list(item["values"].items())
         unit = item["unit"]
@@ -334,10 +364,11 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
                 item["decision"] + (" *" if item["per_case"] else ""),
                 f"{item['counts']['decided']:,}",
                 f"{item['counts']['undetermined']:,}",
+                f"{item['counts'].get('not_in_force', 0):,}",
                 shown or "–",
             ]
         )
-    return [*_aligned(table, numbers=range(1, 3)), ""]
+    return [*_aligned(table, numbers=range(1, 4)), ""]
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:

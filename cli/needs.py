@@ -11,7 +11,10 @@ cap. The evaluation stops at the first layer an input it lacks leaves open, so a
   `define`s, not by evaluating again; a `decide`d value the case already settles is not
   looked through (its inputs cannot change it any more);
 
-minus the inputs the case gives. Targets the case does not report are not inputs a rule waits
+minus the inputs the case gives. Two inputs either of which settles what a rule waits for are
+one "any of" set (`any_of_sets`): an amount `if given(A) then … A … else … B …`, or a condition
+`… A … or … B …` (each side reading one input), when both are still needed by the same rules.
+Targets the case does not report are not inputs a rule waits
 for; the reports count them apart.
 """
 
@@ -292,7 +295,7 @@ def inputs_read(
 
     def visit(expr: Lean) -> None:
         tag = expr[0]
-        if tag == "ref":
+        if tag in ("ref", "given"):
             name = expr[1]
             if name in inputs:
                 found.setdefault(name)
@@ -353,3 +356,67 @@ def how_written(policy: CheckedPolicy | RunView, info: InputInfo | InputView) ->
     if measure == "%" and info.decl.type.kind == "named":
         return "百分比，带百分号，如 5.5%"
     return measure or "数值"
+
+
+def any_of_sets(
+    checked: CheckedPolicy | RunView, needed: Iterable[tuple[str, str, str, tuple[str, ...]]]
+) -> list[tuple[str, str]]:
+    """The pairs of `needed` inputs (`needed_fields`'s items) either of which suffices: both
+    needed by the same rules, each of which reads them as `if given(A) then … A … else … B …`
+    (its amount, cap or a condition) or as `… A … or … B …` (each side reading one input). In
+    the order of the first of each pair; an input in one pair at most."""
+    policy = as_view(checked)
+    rules_of = {item[0]: item[3] for item in needed}
+    pairs: list[tuple[str, str]] = []
+    paired: set[str] = set()
+    for name, rules in rules_of.items():
+        if name in paired:
+            continue
+        for other, others in rules_of.items():
+            if other == name or other in paired or set(others) != set(rules):
+                continue
+            wanted = {(name, other), (other, name)}
+            if all(wanted & set(_either_pairs(policy, rule)) for rule in rules):
+                pairs.append((name, other))
+                paired.update((name, other))
+                break
+    return pairs
+
+
+def _either_pairs(policy: RunView, rule_name: str) -> tuple[tuple[str, str], ...]:
+    """The pairs of inputs either of which settles a part of `rule_name` (`any_of_sets`)."""
+    rule = policy.rules.get(rule_name)
+    if rule is None:
+        return ()
+    found: list[tuple[str, str]] = []
+
+    def single(expr: Lean) -> str | None:
+        names = inputs_read(policy, [expr], {})
+        return names[0] if len(names) == 1 else None
+
+    def walk(expr: Lean) -> None:
+        tag = expr[0]
+        if tag == "if" and expr[1][0] == "given":
+            read, otherwise = single(expr[2]), single(expr[3])
+            if (
+                read is not None
+                and read == expr[1][1]
+                and otherwise is not None
+                and otherwise != read
+            ):
+                found.append((read, otherwise))
+        elif tag == "or":
+            left, right = single(expr[1]), single(expr[2])
+            if left is not None and right is not None and left != right:
+                found.append((left, right))
+        if tag in ("if", "and", "or", "not"):
+            for child in expr[1:]:
+                walk(child)
+        elif tag == "node":
+            for child in expr[1]:
+                walk(child)
+
+    for expr in (*rule.whens, rule.amount, rule.cap):
+        if expr is not None:
+            walk(expr)
+    return tuple(found)

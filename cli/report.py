@@ -12,7 +12,9 @@ JSON schema (version 1; fields are only ever added):
                   "readings": [str], "flow": str, "trace": [{"text": str, "line": int}]}],
      "totals": {measure: Money},
      "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
-     "still_needed": [{"name", "description", "measure", "rules": [str]}]}
+     "totals_by_beneficiary": [{"flow", "beneficiary", "words", "totals": {measure: Money}}],
+     "still_needed": [{"name", "description", "measure", "rules": [str]}
+                      | {"any_of": [{"name", …}, {"name", …}]}]}
     A policy with periods or a group adds "period": str and "period_in_force": "in_force" |
     "partly_in_force" | "not_in_force" before "totals" (cli/people_report.py): `in_force` judges
     the date `on`, `period_in_force` every day of the period, as the text header does.
@@ -31,9 +33,15 @@ already_received. `trace` is present (possibly empty) only with --explain. `flow
 rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no longer owes) or
 `payable` by the applicant ("" for a rule without an amount). `totals_by_kind` adds the amounts
 of the rules that apply per flow and currency, never across flows; `totals` is its `paid` part
-(what the applicant receives). `still_needed` (issue 15) is every input the case does not give
-that could change an undetermined result, each once, in order of first need, with the results
-it could change (`policyc.needs`); it is over all results, whatever `--only` shows.
+(what the applicant receives). `totals_by_beneficiary` splits each flow by party where its rules
+name several, or where a payable flow's rules name who pays (`report_json.totals_by_beneficiary`;
+`beneficiary` "" for the applicant, `words` as the text names the total: 支付给外籍高层次专家,
+违法行为人应缴). A decided value (`role` decision) is `decided`, `undetermined`, or
+`not_in_force` with no value on a day the policy is not in force. `still_needed` (issue 15) is
+every input the case does not give that could change an undetermined result, each once, in order
+of first need, with the results it could change (`policyc.needs`); it is over all results,
+whatever `--only` shows. Two inputs either of which suffices (`if given(A) then … else … B …`,
+`… A … or … B …`) are one item `{"any_of": [item, item]}` where the first stands.
 """
 
 from __future__ import annotations
@@ -45,7 +53,6 @@ from pathlib import Path
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view
-from policyc.compiler.subjects import SUBJECTS
 
 # What every command prints through (output.py) and the JSON writer (report_json.py), named here
 # too for the importers of policyc.report.
@@ -65,11 +72,12 @@ from policyc.people_report import (
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
 from policyc.report_json import answer_bytes as answer_bytes
-from policyc.report_json import in_force
+from policyc.report_json import flow_words, in_force, receiver
 from policyc.report_json import money as money
 from policyc.report_json import plain_value as plain_value
 from policyc.report_json import to_json as to_json
 from policyc.report_json import totals as totals
+from policyc.report_json import totals_by_beneficiary as totals_by_beneficiary
 from policyc.report_ranges import range_text, range_total_line, ranged_flows
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import format_quantity
@@ -196,52 +204,30 @@ def to_text(
     return "\n".join(out) + "\n"
 
 
-def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
-    """flow → beneficiary → measure → Quantity: `totals` per flow, and within a flow per
-    `beneficiary` when its counted rules name more than one (each as its rules write it, in
-    the order of their first rule; "" for the applicant's: the rules naming none or naming a
-    word for what one case is, `_receiver`),
-    else under "" alone. The language declares no applicant (docs/language.md), so a total
-    is never said to be paid to the applicant when it is paid to two parties."""
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for flow, by_unit in totals(results).items():
-        counted = [r for r in results if r.info.flow == flow and totals([r])]
-        named = list(dict.fromkeys(_receiver(r) for r in counted))
-        if len(named) < 2:
-            out[flow] = {"": by_unit}
-            continue
-        out[flow] = {
-            who: totals([r for r in counted if _receiver(r) == who])[flow] for who in named
-        }
-    return out
-
-
-def _receiver(result: RuleResult) -> str:
-    """Who a rule's amount goes to, for the totals: "" for the applicant — a rule naming no
-    beneficiary, or naming one of the words for what one case is (企业, 企业或组织, 个人 …:
-    compiler/subjects.py), which are the applicant whatever the rule calls it."""
-    who = result.info.beneficiary
-    return "" if who in SUBJECTS else who
-
-
 def total_lines(results: list[RuleResult]) -> list[str]:
     """`合计（支付给申请人）: 1,000元；20美元`, one line a flow (`FLOW_WORDS`), or one a
-    beneficiary where the flow has several (`totals_by_beneficiary`):
-    `合计（支付给外籍高层次专家）: 20,000美元` and `合计（支付给申请人）: 509,000元`."""
-    lines = []
+    beneficiary where the flow has several, or a payable flow whose rules name the one who
+    pays (`totals_by_beneficiary`): `合计（支付给外籍高层次专家）: 20,000美元` and
+    `合计（支付给申请人）: 509,000元`; `合计（违法行为人应缴）: 40,000元`."""
     ranged = ranged_flows(results)  # a flow holding an `amount range`: cli/report_ranges.py
-    for flow in ranged:
-        lines.append(range_total_line(results, flow, FLOW_WORDS[flow]))
-    for flow, by_who in totals_by_beneficiary(results).items():
-        if flow in ranged:
-            continue
-        for who, by_unit in by_who.items():
-            amounts = "；".join(format_quantity(q) for q in by_unit.values())
-            words = FLOW_WORDS[flow]
-            if who:
-                words = f"减免（{who}）" if flow == "waived" else words.replace("申请人", who)
-            lines.append(f"合计（{words}）: {amounts}")
-    return lines
+    lines = [range_total_line(results, flow, _range_words(results, flow)) for flow in ranged]
+    return lines + [
+        f"合计（{flow_words(flow, who)}）: "
+        + "；".join(format_quantity(q) for q in by_unit.values())
+        for flow, by_who in totals_by_beneficiary(results).items()
+        if flow not in ranged
+        for who, by_unit in by_who.items()
+    ]
+
+
+def _range_words(results: list[RuleResult], flow: str) -> str:
+    """How a flow holding an `amount range` is named: as `totals_by_beneficiary` names a flow
+    (the one who pays a fine when it is not the applicant: 违法行为人应缴)."""
+    held = [r for r in results if r.info.flow == flow and r.status == "applies"]
+    parties = list(dict.fromkeys(receiver(r) for r in held))
+    served = {receiver(r) for r in results if r.info.flow != "payable" and totals([r])}
+    who = parties[0] if len(parties) == 1 and flow == "payable" else ""
+    return flow_words(flow, "" if who in served else who)
 
 
 def header_lines(
@@ -389,7 +375,8 @@ def amount_text(r: RuleResult) -> str:
     """`: 100万元（已封顶，封顶前 …）（舍入前 …）（减免）`, or "" for a result without an amount."""
     if r.amount is None:
         if r.range is not None and r.info.flow in FLOW_WORDS:  # `amount range` (a fine)
-            return range_text(r) + f"（{FLOW_WORDS[r.info.flow]}）"
+            who = receiver(r) if r.info.flow == "payable" else ""
+            return range_text(r) + f"（{flow_words(r.info.flow, who)}）"
         return ""
     text = f": {format_quantity(r.amount)}" + period_label(r)
     if r.uncapped is not None:
@@ -397,7 +384,7 @@ def amount_text(r: RuleResult) -> str:
     if r.unrounded is not None:
         text += f"（舍入前 {format_quantity(r.unrounded)}）"
     if r.info.flow in ("waived", "payable"):
-        text += f"（{FLOW_WORDS[r.info.flow]}）"
+        text += f"（{flow_words(r.info.flow, receiver(r) if r.info.flow == 'payable' else '')}）"
     return text
 
 

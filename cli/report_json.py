@@ -22,7 +22,8 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from policyc.needs import needed_fields
+from policyc.compiler.subjects import SUBJECTS
+from policyc.needs import any_of_sets, needed_fields
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -106,6 +107,66 @@ def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
     return {flow: by_unit for flow, by_unit in sums.items() if by_unit}
 
 
+def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
+    """flow → party → measure → Quantity: `totals` per flow, and within a flow per party (the
+    rules' `beneficiary`, each as its rules write it, in the order of their first rule; "" for
+    the applicant's: the rules naming none or naming a word for what one case is,
+    `receiver`) when its counted rules name more than one, else under "" alone — except a
+    payable flow, whose one party is named when it is not the applicant: neither a word for
+    one case nor a party the case is paid or relieved as (a fine payable by 违法行为人, not
+    the 入驻企业 whose subsidy applies). The language declares no applicant
+    (docs/language.md), so a total is never said to be the applicant's when it is another
+    party's."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    sums = totals(results)
+    # the parties paid or relieved: the applicant's names in this case (入驻企业 receives a
+    # subsidy and pays the dormitory's rent: 申请人应缴)
+    served = {receiver(r) for r in results if r.info.flow != "payable" and totals([r])}
+    for flow, by_unit in sums.items():
+        counted = [r for r in results if r.info.flow == flow and totals([r])]
+        named = list(dict.fromkeys(receiver(r) for r in counted))
+        if len(named) < 2:
+            payer = named[0] if flow == "payable" and named and named[0] not in served else ""
+            out[flow] = {payer: by_unit}
+            continue
+        out[flow] = {who: totals([r for r in counted if receiver(r) == who])[flow] for who in named}
+    return out
+
+
+def receiver(result: RuleResult) -> str:
+    """Who a rule's amount goes to (or, for a payable rule, who pays it), for the totals: ""
+    for the applicant — a rule naming no beneficiary, or naming one of the words for what one
+    case is (企业, 企业或组织, 个人 …: compiler/subjects.py), which are the applicant whatever
+    the rule calls it."""
+    who = result.info.beneficiary
+    return "" if who in SUBJECTS else who
+
+
+def flow_words(flow: str, who: str) -> str:
+    """How a total of `flow` for party `who` ("" the applicant) is named: 支付给申请人,
+    支付给外籍高层次专家, 减免, 减免（企业）, 申请人应缴, 违法行为人应缴."""
+    words = FLOW_WORDS[flow]
+    if not who:
+        return words
+    return f"减免（{who}）" if flow == "waived" else words.replace("申请人", who)
+
+
+def beneficiary_json(results: list[RuleResult]) -> list[dict[str, Any]]:
+    """`totals_by_beneficiary` as the JSON writes it: one item a flow and party, in order,
+    `{"flow", "beneficiary", "words", "totals": {measure: Money}}` (`beneficiary` "" for the
+    applicant, `words` as the text answer names the total)."""
+    return [
+        {
+            "flow": flow,
+            "beneficiary": who,
+            "words": flow_words(flow, who),
+            "totals": {unit: money(q) for unit, q in by_unit.items()},
+        }
+        for flow, by_who in totals_by_beneficiary(results).items()
+        for who, by_unit in by_who.items()
+    ]
+
+
 def in_force(policy: CompiledPolicy, on: date, readings: Mapping[str, str]) -> bool:
     start, end = policy.view.validity_under(dict(readings))
     return (start is None or on >= start) and (end is None or on <= end)
@@ -172,6 +233,7 @@ def answer_bytes(
     ranged = totals_range_json(totals_of or results)
     if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
         rest["totals_range_by_kind"] = ranged
+    rest["totals_by_beneficiary"] = beneficiary_json(totals_of or results)
     needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
@@ -212,7 +274,21 @@ def answer_bytes(
         parts += (separator, chunks.head, own, tail)
         separator = b","
     parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
-    parts.append(b",".join([_needed_bytes(item) for item in needed]))
+    pairs = dict(any_of_sets(policy.view, needed)) if len(needed) > 1 else {}
+    if pairs:  # two inputs either of which suffices: one item {"any_of": [item, item]}
+        by_name = {item[0]: item for item in needed}
+        seconds = set(pairs.values())
+        written = [
+            b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
+            + b"]}"
+            if item[0] in pairs
+            else _needed_bytes(item)
+            for item in needed
+            if item[0] not in seconds
+        ]  # fmt: skip
+        parts.append(b",".join(written))
+    else:
+        parts.append(b",".join([_needed_bytes(item) for item in needed]))
     parts.append(b"]}")
     return b"".join(parts)
 

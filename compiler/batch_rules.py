@@ -33,7 +33,7 @@ RULE_STATUSES = (
     "already_received",
 )
 TARGET_STATUSES = ("met", "not_met", "not_reported")
-DECISION_STATUSES = ("decided", "undetermined")
+DECISION_STATUSES = ("decided", "undetermined", "not_in_force")
 STATUSES = RULE_STATUSES + TARGET_STATUSES + ("decided",)
 APPLIES, UNSPECIFIED, NOT_APPLICABLE, UNDETERMINED, NOT_IN_FORCE, ALREADY_RECEIVED = range(6)
 MET, NOT_MET, NOT_REPORTED = range(6, 9)
@@ -187,9 +187,19 @@ class RulePlanner(Expressions):
             "quantity": plain_decimal_text(value.v),
         }[kind]
         na = f"coalesce({value.na}, false)" if value.na else "false"
+        # On a day the policy is not in force: not_in_force and no value (Ctx.run_decision).
+        bounds = []
+        valid_from, valid_until = self.policy.validity_under(self.readings)
+        if valid_from is not None:
+            bounds.append(f"{ident(ON)} >= {date_sql(valid_from)}")
+        if valid_until is not None:
+            bounds.append(f"{ident(ON)} <= {date_sql(valid_until)}")
+        if bounds:
+            na = f"({na} OR NOT ({' AND '.join(bounds)}))"
+        out = f"WHEN NOT ({' AND '.join(bounds)}) THEN {NOT_IN_FORCE} " if bounds else ""
         status = (
-            f"CAST(CASE WHEN {na} THEN {UNDETERMINED} WHEN ({value.v}) IS NULL THEN {UNDETERMINED}"
-            f" ELSE {DECIDED} END AS UTINYINT) AS s{i}"
+            f"CAST(CASE {out}WHEN {na} THEN {UNDETERMINED} WHEN ({value.v}) IS NULL THEN "
+            f"{UNDETERMINED} ELSE {DECIDED} END AS UTINYINT) AS s{i}"
         )
         shown = f"CASE WHEN NOT {na} THEN {text} END AS x{i}"
         return {"gate": [], "value": [status, shown], "status": [], "result": [f"s{i}", f"x{i}"]}

@@ -10,6 +10,7 @@ expressions (which inputs a rule's amount reads, `cli/needs.py`), a lean form of
     ("ref", NAME)                      an input, a define, a table (`Ref`, `Index`)
     ("if", COND, THEN, OTHERWISE)
     ("reading", READING, OPTION)       `reading R is O`
+    ("given", NAME)                    `given(NAME)` of an input (reads it, as a ref)
     ("not", X), ("and", X, Y), ("or", X, Y)
     ("node", (CHILD, …))               any other expression: only the names it reads matter;
                                        a child that reads no name is left out
@@ -402,6 +403,13 @@ def _lean(expr: n.Expr) -> tuple[Lean, bool]:
         return ("node", (("ref", expr.name), *(("ref", key) for key in expr.keys))), True
     if isinstance(expr, n.ReadingIs):
         return ("reading", expr.reading, expr.option), False
+    if (
+        isinstance(expr, n.Call)
+        and expr.func == "given"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], n.Ref)
+    ):  # `given(X)`: either X or another input settles an `if given(X) … else …`
+        return ("given", expr.args[0].name), True
     parts = [_lean(child) for child in expr.child_nodes()]
     reads = any(r for _, r in parts)
     if isinstance(expr, n.If):

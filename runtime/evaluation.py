@@ -217,12 +217,19 @@ class Ctx:
         return finished
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
-        """A `decide`d value (a warning level, a unit), with the steps that decided it."""
+        """A `decide`d value (a warning level, a unit), with the steps that decided it; on a
+        day the policy is not in force, `not_in_force` with no value, as `run_rule` says it (a
+        value decided by periods judges each period's day instead)."""
         self.steps = [] if self.explain else _NO_STEPS
         result = RuleResult(info, "decided", steps=self.steps)
+        spans = bool(info.period and people_ops.other_periods(self, info.period))
+        if not spans and not self.in_force(self.on):
+            result.status = "not_in_force"
+            result.reason = f"政策在 {self.on.isoformat()} 不在有效期内"
+            return result
         if info.each:  # a value per member (年龄 of each): runtime/people_ops.py
             return people_ops.decide_each(self, info, function, result)
-        if info.period and people_ops.other_periods(self, info.period):
+        if spans:
             # `decide … per 月` in a year's case: each month's value
             return people_ops.decide_over_periods(self, info, function, result)
         try:

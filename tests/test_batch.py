@@ -597,5 +597,5 @@ def test_decided_values_are_written_and_counted(tmp_path: Path) -> None:
     ]
     (decision,) = json.loads(summary.read_text(encoding="utf-8"))["decisions"]
     assert decision["decision"] == "承办单位"
-    assert decision["counts"] == {"decided": 3, "undetermined": 1}
+    assert decision["counts"] == {"decided": 3, "undetermined": 1, "not_in_force": 0}
     assert decision["values"] == {"市公安局": 2, "市生态环境局": 1}

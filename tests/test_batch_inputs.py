@@ -287,8 +287,12 @@ def test_garbage_stops_after_a_bounded_number_of_problems(
     assert shown[0].endswith(
         "row 1, column `用工企业常年用工人数`: `x0` does not start with a number, as in `12人`"
     )
+    # by row, then column: rows 1 to 10, each with its two bad values (polish3)
+    assert ": row 1, column `劳动合同起始日期`: `?0` is not a date" in shown[1]
+    assert ": row 10, column `劳动合同起始日期`: `?9` is not a date" in shown[19]
+    # each garbage column is read to 20 problems of its own: 5000 − 20 left in each
     assert message.splitlines()[-1].endswith(
-        "… and 14,980 more values not checked (stopped after 20 problems)"
+        "… and 9,960 more values not checked (stopped after 20 problems)"
     )
 
 

@@ -437,7 +437,7 @@ def test_a_rounding_read_by_the_policy_stays_its_reading(
 
 
 def test_a_fine_is_payable_by_the_applicant(capsys: pytest.CaptureFixture[str]) -> None:
-    # 套取2万元: 责令退回 2万元 + 罚款 1倍至3倍 (2万元至6万元) = 申请人应缴 4万元至8万元;
+    # 套取2万元: 责令退回 2万元 + 罚款 1倍至3倍 (2万元至6万元) = 违规套取者应缴 4万元至8万元;
     # nothing paid to the applicant (the ranges: tests/test_each_limits.py)
     document = run_json(capsys, FARM / "cases" / "06-fine.yaml")
     assert by_rule(document)["罚款"]["flow"] == "payable"

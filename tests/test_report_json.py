@@ -41,7 +41,8 @@ ITEM_KEYS = [
 ]  # fmt: skip
 DOCUMENT_KEYS = [
     "policyc", "policy", "title", "case", "on", "in_force", "valid_from", "valid_until",
-    "provisional", "readings", "results", "totals", "totals_by_kind", "still_needed",
+    "provisional", "readings", "results", "totals", "totals_by_kind",
+    "totals_by_beneficiary", "still_needed",
 ]  # fmt: skip
 
 

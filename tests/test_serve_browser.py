@@ -69,7 +69,7 @@ def click(browser: Browser, selector: str) -> None:
 def fill_textile_case(browser: Browser, base: str, shipped: str) -> None:
     browser.open(f"{base}/policies/tzf-2023-1")
     assert browser.js("document.title").startswith("天政发〔2023〕1号")
-    set_value(browser, field("@on"), "2023-12-31")
+    set_value(browser, field("case.on"), "2023-12-31")
     set_value(browser, field("申请人类型"), "服装电商企业")
     browser.type(field("年发货量"), shipped)
     browser.type(field("口罩发货量"), "1万单")

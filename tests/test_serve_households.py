@@ -107,7 +107,7 @@ def test_the_form_has_a_period_and_member_rows_with_each_member_input(base: str)
     status, _, page = request(base, "GET", FORM)
     text = page.decode("utf-8")
     assert status == 200
-    assert 'name="@period"' in text
+    assert 'name="case.period"' in text
     assert rows_in(text) == 3
     for row in (1, 2, 3):
         for key in (f"@member{row}.name", f"@member{row}.role", f"@member{row}:出生日期"):
@@ -126,7 +126,7 @@ def test_the_form_has_a_period_and_member_rows_with_each_member_input(base: str)
     assert 'name="出生日期"' not in text and 'name="月收入"' not in text
     # A policy without a group has neither.
     textile = request(base, "GET", TEXTILE_FORM)[2].decode("utf-8")
-    assert 'name="@period"' not in textile and "@member" not in textile
+    assert 'name="case.period"' not in textile and "@member" not in textile
     assert 'value="add-member"' not in textile
 
 
@@ -222,7 +222,7 @@ def test_a_members_problem_is_beside_its_rows_field(base: str):
 def test_a_bad_period_is_beside_the_period_field(base: str):
     status, _, page = post_form(base, FORM, {**FAMILY, "@period": "2026-13", "@action": "evaluate"})
     assert status == 422
-    assert list(problems_beside(page)) == ["@period"]
+    assert list(problems_beside(page)) == ["case.period"]
 
 
 def test_an_uploaded_files_duplicate_keys_come_with_its_other_problems(base: str):

@@ -51,8 +51,8 @@ def test_a_family_of_four_added_row_by_row_gets_its_allowances(page: tuple[Brows
     browser, base = page
     browser.open(f"{base}/policies/county-household")
     assert rows(browser) == 3
-    set_value(browser, field("@on"), "2026-03-15")
-    browser.type(field("@period"), "2026-03")
+    set_value(browser, field("case.on"), "2026-03-15")
+    browser.type(field("case.period"), "2026-03")
     people = [
         ("王芳", "申请人", "1980-05-01", "3200"),
         ("李强", "配偶", "1979-02-01", "0"),
@@ -100,7 +100,7 @@ def test_a_family_of_four_added_row_by_row_gets_its_allowances(page: tuple[Brows
 def test_a_bad_income_is_named_beside_the_rows_field(page: tuple[Browser, str]):
     browser, base = page
     browser.open(f"{base}/policies/county-household")
-    set_value(browser, field("@on"), "2026-03-15")
+    set_value(browser, field("case.on"), "2026-03-15")
     browser.type(field("@member1.name"), "王芳")
     set_value(browser, field("@member1:出生日期"), "1980-05-01")
     browser.type(field("@member1:月收入"), "很多")

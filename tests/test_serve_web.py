@@ -24,7 +24,7 @@ pytest.importorskip("starlette", reason="the serve extra is not installed")
 POLICIES = [p for p in sorted((REPO / "policies").glob("*.policy")) if p.stem != "units"]
 FORM = "/policies/tzf-2023-1"
 CAPPED_FORM = {
-    "@on": "2023-12-31",
+    "case.on": "2023-12-31",
     "申请人类型": "服装电商企业",
     "年发货量": "600万单",
     "口罩发货量": "1万单",
@@ -93,7 +93,7 @@ def test_each_policy_has_a_form_of_its_inputs(base: str, policy: Path):
     status, page = get_page(base, f"/policies/{policy.stem}")
     assert status == 200
     text = html.unescape(page)
-    assert 'name="@on"' in text and 'type="date" id="f-on"' in text
+    assert 'name="case.on"' in text and 'type="date" id="f-on"' in text
     for name, info in checked.inputs.items():
         assert f'data-input="{name}"' in text, name
         assert info.decl.description in text, name
@@ -123,7 +123,7 @@ def test_a_new_form_is_for_today(base: str):
     assert status == 200
     text = html.unescape(page)
     today = date.today().isoformat()
-    assert re.search(rf'<input type="date" id="f-on" name="@on" value="{today}" required', text)
+    assert re.search(rf'<input type="date" id="f-on" name="case.on" value="{today}" required', text)
 
 
 def test_the_form_gives_what_the_api_gives(base: str):
@@ -135,6 +135,18 @@ def test_the_form_gives_what_the_api_gives(base: str):
     # Each result under its clause's heading as the document writes it: 天政发〔2023〕1号 (七)
     # 降低物流成本, whose sentence holds the logistics subsidy.
     assert '<span class="clause">（七）降低物流成本</span>' in text
+
+
+def test_the_last_releases_at_on_is_still_read(base: str):
+    """The date field is `case.on` (curl's `--data-urlencode '@on=…'` reads a file); a form
+    posted with the last release's `@on` (and `@reading:`) gets the same answer (polish3)."""
+    legacy = {("@on" if k == "case.on" else k): v for k, v in CAPPED_FORM.items()}
+    status, _, page = post_form(base, FORM, legacy)
+    assert status == 200
+    text = html.unescape(page)
+    assert "评估日 2023-12-31" in text or 'value="2023-12-31"' in text
+    assert "1,000,000元（100万元）" in text and "1,190,000元（119万元）" in text
+    assert 'name="case.on"' in text and 'name="@on"' not in text
 
 
 def test_the_downloaded_case_is_a_case_file_run_reads(
@@ -152,7 +164,10 @@ def test_the_downloaded_case_is_a_case_file_run_reads(
     logistics = next(r for r in document["results"] if r["rule"] == "电商物流补贴")
     assert (logistics["amount"]["value"], logistics["uncapped"]["value"]) == ("1000000", "1190000")
     document["case"] = None
-    api_case = {"on": "2023-12-31", "inputs": {k: v for k, v in CAPPED_FORM.items() if k != "@on"}}
+    api_case = {
+        "on": "2023-12-31",
+        "inputs": {k: v for k, v in CAPPED_FORM.items() if k != "case.on"},
+    }
     assert post_json(base, "/v1/policies/tzf-2023-1/evaluate", json.dumps(api_case))[1] == document
 
 
@@ -172,7 +187,7 @@ def test_an_uploaded_case_with_a_tally_and_a_bool_fills_their_fields(base: str):
     status, page = upload(base, "mine.yaml", case.encode())
     assert status == 200
     assert values_in(page) == {
-        "@on": "2023-12-31",
+        "case.on": "2023-12-31",
         "申请人类型": "服装生产加工类企业",
         "天门籍": "是",
         "参展次数[省内]": "2",
@@ -201,7 +216,7 @@ def test_a_bad_upload_is_a_message_on_the_form(base: str, name: str, content: by
 
 
 def test_a_bad_value_is_shown_beside_its_field_and_the_rest_kept(base: str):
-    fields: dict[str, Any] = {**CAPPED_FORM, "年发货量": "-3", "@on": "2023-02-30"}
+    fields: dict[str, Any] = {**CAPPED_FORM, "年发货量": "-3", "case.on": "2023-02-30"}
     status, _, page = post_form(base, FORM, fields)
     assert status == 422
     text = html.unescape(page)
@@ -255,7 +270,7 @@ def test_a_policy_file_name_with_spaces_quotes_and_chinese_is_served_safely(tmp_
 def test_the_form_asks_for_every_input_still_needed_at_once(base: str):
     """Issue 15: 装修补贴 needs 入驻日期 (its validity and condition) and 装修面积 (its amount);
     the page asks for both, each once, beside the other inputs still needed."""
-    fields = {"@on": "2023-09-01", "申请人类型": "服装生产加工类企业"}
+    fields = {"case.on": "2023-09-01", "申请人类型": "服装生产加工类企业"}
     status, _, page = post_form(base, FORM, fields)
     assert status == 200
     block = html.unescape(page).split('<ul class="missing">')[1].split("</ul>")[0]
@@ -277,7 +292,7 @@ def test_reading_options_read_by_their_chinese_label(base: str):
 def test_the_result_page_shows_decided_values_targets_and_lead_units(base: str):
     # The emergency plan's example 01: forecast AQI 201, 120, 110 → 黄色 warning, Ⅲ response,
     # 10% reduction per pollutant (examples/tzbf-2023-2/01-yellow-201-one-day.yaml's comments)
-    fields = {"@on": "2023-12-01", "预测日AQI": "201, 120, 110", "首要污染物": "颗粒物"}
+    fields = {"case.on": "2023-12-01", "预测日AQI": "201, 120, 110", "首要污染物": "颗粒物"}
     status, _, page = post_form(base, "/policies/tzbf-2023-2", fields)
     assert status == 200
     text = html.unescape(page)
@@ -289,7 +304,7 @@ def test_the_result_page_shows_decided_values_targets_and_lead_units(base: str):
     assert '<div class="value">结果：<strong>Ⅲ</strong></div>' in block("响应级别")
     assert "结果：<strong>10%</strong>" in block("减排比例")  # a ratio, as `run` writes it
     # a task list's targets and lead units (the 2023 work report's GDP target, 7.5% 左右)
-    status, _, page = post_form(base, "/policies/tzbf-2023-1", {"@on": "2023-12-31"})
+    status, _, page = post_form(base, "/policies/tzbf-2023-1", {"case.on": "2023-12-31"})
     text = html.unescape(page)
     assert "目标：不低于7.5%（含本数；左右，容差0.5%）" in text
     assert "牵头单位：市发改委" in text
@@ -333,3 +348,16 @@ def test_the_result_page_totals_what_is_paid_waived_and_owed_apart():
         ("减免", "减免", "18,000"),
         ("申请人应缴", "收费标准", "24,000"),
     }
+
+
+def test_inputs_either_of_which_suffices_are_asked_as_one_set(base: str):
+    """新进规上服务业 or 新进限上商贸业 settles 服务业商贸业进规奖励 (an `or`, each side one input):
+    the page asks for any one of them, under 以下任一 (polish3)."""
+    fields = {"case.on": "2023-09-01", "申请人类型": "服装生产加工类企业"}
+    status, _, page = post_form(base, FORM, fields)
+    assert status == 200
+    block = html.unescape(page).split('<li class="any-of">以下任一：<ol>')[1].split("</ol>")[0]
+    assert re.findall(r"<li><strong>([^<]+)</strong>", block) == [
+        "新进规上服务业",
+        "新进限上商贸业",
+    ]

@@ -3,10 +3,11 @@
 A form field per input: a select for an enum or a yes/no, a date field for a date, a text field
 for a quantity (so that it may carry its own measure, `600万单`; a bare number is read in the
 input's measure, shown beside it), one such field per member for a tally (`参展次数[省内]`), a
-text area for a series. The evaluation date, the readings and the one-time awards already
-received use names starting with `@`, which no input name can.
+text area for a series. The evaluation date, the readings, the period and the one-time awards
+already received use names starting with `case.` (`case.on`, `case.reading:NAME`), which no input
+name can (a name holds no dot); the `@on` of earlier releases is still accepted.
 
-A policy with a group (issue 12) has the case's period (`@period`) and a row per member
+A policy with a group (issue 12) has the case's period (`case.period`) and a row per member
 (`@member3.name`, `@member3.role`, and a field per member input, `@member3:出生日期`); the form
 shows `member_rows` rows, at least MEMBER_ROWS, and its "add a member" button posts the form
 back with one more (`@members` holds the count), so it works with JavaScript off. An input per
@@ -35,8 +36,23 @@ from policyc.compiler.render import render
 from policyc.report import option_label
 from policyc.runtime.quantity import example_quantity
 
-ON, RECEIVED, READING = "@on", "@received", "@reading:"
-PERIOD, MEMBERS = "@period", "@members"
+# The case's own fields are named `case.…`: no input name holds a dot, and no curl user trips on
+# them (`curl --data-urlencode '@on=…'` reads a file named `on=…`). The `@` names of the last
+# release are still read (`current_name`), to be dropped in the next one.
+ON, RECEIVED, READING = "case.on", "case.received", "case.reading:"
+PERIOD, MEMBERS = "case.period", "@members"
+LEGACY = {"@on": ON, "@received": RECEIVED, "@period": PERIOD}
+LEGACY_READING = "@reading:"
+
+
+def current_name(key: str) -> str:
+    """A posted field's name as this release names it: `@on` → `case.on`, `@reading:X` →
+    `case.reading:X` (the last release's names); any other name as it is."""
+    if key.startswith(LEGACY_READING):
+        return READING + key.removeprefix(LEGACY_READING)
+    return LEGACY.get(key, key)
+
+
 MEMBER_ROWS = 3  # member rows an empty form shows
 MAX_MEMBER_ROWS = 50
 _PERIOD_LINE = re.compile(r"(\d{4}(?:-\d{1,2})?)\s*[:：=]\s*(.*)")

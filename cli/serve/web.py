@@ -49,6 +49,7 @@ from policyc.serve.form import (
     RECEIVED,
     case_data,
     case_yaml,
+    current_name,
     fields_of,
     form_values,
     member_name_key,
@@ -98,8 +99,9 @@ async def form_page(request: Request) -> Response:
 async def submit(request: Request) -> Response:
     policy_id, policy = policy_of(request)
     form = await _read_form(request)
-    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != RECEIVED}
-    received = [v for v in form.getlist(RECEIVED) if isinstance(v, str)]
+    items = [(current_name(k), v) for k, v in form.multi_items() if isinstance(v, str)]
+    values = {k: v for k, v in items if k != RECEIVED}
+    received = [v for k, v in items if k == RECEIVED]
     if values.get("@action") == "add-member":
         rows = member_rows(policy.checked, values, more=1)
         return _form(policy_id, policy, {**values, MEMBERS: str(rows)}, received, {}, [])
@@ -284,7 +286,12 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
     undetermined = [r for r in results if r["status"] == "undetermined"]
-    decided = [r for r in results if r["status"] in ("decided", "met", "not_met", "not_reported")]
+    decided = [
+        r
+        for r in results
+        if r["status"] in ("decided", "met", "not_met", "not_reported")
+        or r.get("role") == "decision"  # a value not decided (not in force) says why here
+    ]
     shown = {id(r) for r in (*applies, *undetermined, *decided)}
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}
@@ -300,10 +307,10 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         "others": others,
         # One line per way the money goes, as `run` writes it (合计（支付给申请人）/（减免）/
         # （申请人应缴）): what is paid and what is owed are never one sum.
+        # … and per party where the rules name several, or the one who pays (违法行为人应缴).
         "totals_by_flow": [
-            {"words": FLOW_WORDS[flow], "text": "；".join(m["text"] for m in by_unit.values())}
-            for flow, by_unit in document["totals_by_kind"].items()
-            if flow in FLOW_WORDS and by_unit
+            {"words": item["words"], "text": "；".join(m["text"] for m in item["totals"].values())}
+            for item in document["totals_by_beneficiary"]
         ],
         "totals_by_kind": [
             {"flow": flow, "kind": kind, "unit": unit, "amount": f"{amount:,f}"}

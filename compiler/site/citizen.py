@@ -96,6 +96,16 @@ def citizen_facts(
         facts.append(Fact(how_much, "按下表（及图）计算" + _cap(rule, expr)))
     elif rule.amount_range is not None:  # 处1倍以上3倍以下罚款: 套取金额的1倍至3倍
         facts.append(Fact(how_much, _range(rule.amount_range, expr) + "，在此幅度内决定"))
+    elif (
+        isinstance(rule.amount, n.If)
+        and not isinstance(rule.amount.cond, n.ReadingIs)
+        and not amount_words(rule)
+    ):
+        # An amount that chooses by the case's inputs: one sentence a case (`若案例给出了A则…
+        # 否则…` read as a formula by a newcomer), the cap after them. A choice by a reading
+        # stays one line: the reading, not the case, decides it.
+        cases = _cases(rule.amount, expr)
+        facts.append(Fact(how_much, "按案例的情况计算" + _cap(rule, expr), cases))
     elif rule.amount is not None:
         per = amount_words(rule)  # 每位子女每月 (households and periods)
         shown = f"{per} {expr(rule.amount)}" if per else expr(rule.amount)
@@ -121,6 +131,27 @@ def _range(bounds: n.AmountRange, expr: Callable[[n.Expr], str]) -> str:
     if low is not None and high is not None and low[1] == high[1]:
         return f"{expr(low[1])}的{low[0]}倍至{high[0]}倍"
     return f"{expr(bounds.low)}至{expr(bounds.high)}"
+
+
+def _cases(amount: n.If, expr: Callable[[n.Expr], str]) -> tuple[str, ...]:
+    """An `if … then … else …` amount as one sentence a case, in the order it chooses:
+    `给出了承包耕地公顷数的：…`, then `未给出承包耕地公顷数的：…` for `given(X)`, else
+    `若条件成立：…`, and `其他情况：…` (an `else if` chain read link by link)."""
+    sentences: list[str] = []
+    node: n.Expr = amount
+    while isinstance(node, n.If):
+        cond = node.cond
+        if isinstance(cond, n.Call) and cond.func == "given" and len(cond.args) == 1:
+            name = expr(cond.args[0])
+            sentences.append(f"案例给出了{name}的：{expr(node.then)}")
+            if not isinstance(node.otherwise, n.If):
+                sentences.append(f"未给出{name}的：{expr(node.otherwise)}")
+                return tuple(sentences)
+        else:
+            sentences.append(f"若{expr(cond)}：{expr(node.then)}")
+        node = node.otherwise
+    sentences.append(f"其他情况：{expr(node)}")
+    return tuple(sentences)
 
 
 def _holds_table(amount: n.Expr | n.Unspecified | None) -> bool:
