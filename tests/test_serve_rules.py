@@ -4,7 +4,9 @@ bytes of a textile case). Held against the policy's text and against full result
 
 from __future__ import annotations
 
+import html
 import json
+import urllib.parse
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 
 from policyc.compiler.pipeline import compile_policy
-from tests.serve_helpers import REPO, get_json, post_json, running_server
+from tests.serve_helpers import REPO, get_json, post_json, request, running_server
 
 pytest.importorskip("starlette", reason="the serve extra is not installed")
 
@@ -157,3 +159,18 @@ def test_the_result_page_shows_a_ruled_out_rules_quote_and_units():
     assert referral["responsible"] == ["市人社局", "市财政局"]
     assert referral["quotes"][0].startswith("鼓励各类组织、机构及企业内部员工")
     assert referral["amount"] is None and referral["value"] is None and referral["target"] == ""
+
+
+def test_the_result_page_served_shows_a_ruled_out_rules_quote(base: str):
+    fields = {"@on": "2023-12-31", "申请人类型": "服装电商企业"}
+    body = urllib.parse.urlencode(fields).encode()
+    status, _, page = request(
+        base, "POST", "/policies/tzf-2023-1", body, "application/x-www-form-urlencoded"
+    )
+    assert status == 200
+    text = html.unescape(page.decode("utf-8"))
+    block = text.split("<strong>推荐员工补贴</strong>", 1)[1].split("</li>", 1)[0]
+    assert "不适用" in block
+    assert "责任单位：市人社局、市财政局" in block
+    assert "原文：鼓励各类组织、机构及企业内部员工向常年用工50人以上的纺织服装企业推荐员工" in block
+    assert "金额：" not in block
