@@ -1,8 +1,8 @@
 """`policyc run` output: the stable JSON document, and the text a case worker reads.
 
-JSON schema (version 1; fields are only ever added):
+JSON schema (version 2; fields are only ever added, but for version 2's lean results):
 
-    {"policyc": 1, "policy": str, "title": str, "case": str|null, "on": "YYYY-MM-DD",
+    {"policyc": 2, "policy": str, "title": str, "case": str|null, "on": "YYYY-MM-DD",
      "in_force": bool, "valid_from": str|null, "valid_until": str|null, "provisional": bool,
      "readings": {reading: option},
      "results": [{"rule", "clause", "clause_title", "owner_kind", "heading", "status", "reason",
@@ -25,6 +25,12 @@ JSON schema (version 1; fields are only ever added):
     and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
     rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
     exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind".
+
+Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
+only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",
+"periods", "trace" when present): its rule's other fields are the same for every case, given
+once per policy by `report_json.rule_fields` (`GET /v1/policies/{id}/rules`). Every other
+result carries them all, as in version 1.
 
 `heading` is the clause's (or task's) label and title as the document writes them
 (`（二）外籍专家生活补助`, `第三条 医疗救助`: compiler/part_places.py), "" for a rule of the

@@ -8,8 +8,10 @@ apart. Key order is the schema's.
 What depends on the policy only — a result's rule, clause, source sentences, units, procedures,
 limits — is written once per rule (`_RuleChunks`, kept beside the rule's `RuleInfo` and dropped
 with it); a case writes only its own parts (status, reason, amounts, missing inputs, value,
-rounding, members, periods, trace) between those chunks. A textile answer is about 30 kB, of
-which the case's own parts are a few hundred bytes.
+rounding, members, periods, trace) between those chunks. Format 2: a result the case rules out
+(`RULED_OUT`) is lean, `LEAN_KEYS` only, written once per rule and wording; its rule's other
+fields are `rule_fields` (the API's `rules` route). A random textile case's answer is about
+16 kB (32 kB in format 1), of which the case's own parts are a few hundred bytes.
 
 The encoder is orjson when installed (the `serve` extra), else the standard library's `json`;
 both write the same document. A value orjson refuses (a lone surrogate from a `\\ud800` escape
@@ -43,7 +45,10 @@ if TYPE_CHECKING:
 
     from policyc.compiler.pipeline import CompiledPolicy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: a ruled-out result is lean (`LEAN_KEYS`); its rule's fields, `rule_fields`
+RULED_OUT = frozenset(("not_applicable", "not_in_force"))
+# The keys of a result the case rules out, in order (then members, periods, trace if present).
+LEAN_KEYS = ("rule", "clause", "heading", "kind", "flow", "role", "status", "reason")
 FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
 
 
@@ -249,6 +254,22 @@ def answer_bytes(
                 continue
         info = r.info
         chunks = _CHUNKS.get(id(info)) or _chunks(info, policy.view.places)
+        if r.status in RULED_OUT:  # lean: the rule's fixed fields are `rule_fields`'
+            plain = not explain and r.members is None and r.periods is None
+            written = chunks.lean_written.get((r.status, r.reason)) if plain else None
+            if written is None:
+                written = _lean(r, chunks, explain)
+                if plain:
+                    if len(chunks.lean_written) >= _LEAN_ENTRIES:
+                        chunks.lean_written.clear()
+                    chunks.lean_written[(r.status, r.reason)] = written
+            if not explain and r.__class__ is FixedResult:
+                if len(_FIXED) >= _FIXED_ENTRIES:
+                    _FIXED.clear()
+                _FIXED[id(r)] = (r, written)
+            parts += (separator, written)
+            separator = b","
+            continue
         if explain or not (
             r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
             and r.shared is None and r.members is None and r.periods is None and r.range is None
@@ -304,6 +325,73 @@ def _needed_bytes(item: tuple[str, str, str, tuple[str, ...]]) -> bytes:
             "name": item[0], "description": item[1], "measure": item[2], "rules": item[3],
         })  # fmt: skip
     return written
+
+
+def _lean(r: RuleResult, chunks: _RuleChunks, explain: bool) -> bytes:
+    """A result the case rules out: `LEAN_KEYS`, then members, periods and trace if present.
+    Its status and reason are written once per wording."""
+    key = (r.status, r.reason)
+    own = _LEAN_OWN.get(key)
+    if own is None:
+        if len(_LEAN_OWN) >= _PLAIN_ENTRIES:
+            _LEAN_OWN.clear()
+        own = _LEAN_OWN[key] = _dumps({"status": r.status, "reason": r.reason})[1:-1]
+    if not explain and r.members is None and r.periods is None:
+        return b"".join((chunks.lean, own, b"}"))
+    more: dict[str, Any] = {}
+    if r.members is not None:
+        more["members"] = members_json(r, money, _value_json)
+    if r.periods is not None:
+        more["periods"] = periods_json(r, money, _value_json)
+    if explain:
+        more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
+    return b"".join((chunks.lean, own, b",", _dumps(more)[1:-1], b"}"))
+
+
+def rule_fields(policy: CompiledPolicy) -> list[dict[str, Any]]:
+    """Every rule's fixed fields, in the policy's order: what a full result carries that
+    depends on its rule only, under the same names and with the same values (lists as JSON
+    lists once encoded), the fields a lean result leaves out (`GET /v1/policies/{id}/rules`):
+
+        {"rule", "clause", "clause_title", "owner_kind", "heading", "unspecified", "grants",
+         "beneficiary", "kind", "responsible": [str], "quotes": [str], "line": int,
+         "readings": [str], "flow", "role", "target", "leads": [str], "cooperates": [str],
+         "law", "procedures": [{"name", "title", "steps"}], "refers": [str],
+         "limits": [{"name", "amount", "text"}], "rounding": str|null}
+    plus "amount_per" (a rule with `amount … per`) or "value_per" (`decide … per`): "month" |
+    "year"."""
+    places = policy.view.places
+    out: list[dict[str, Any]] = []
+    for info in policy.rules:
+        fields: dict[str, Any] = {
+            "rule": info.name,
+            "clause": info.owner_number,
+            "clause_title": info.owner_title,
+            "owner_kind": info.owner_kind,
+            "heading": places.get(f"{info.owner_kind} {info.owner_number}", ""),
+            "unspecified": info.unspecified,
+            "grants": info.grants,
+            "beneficiary": info.beneficiary,
+            "kind": info.kind,
+            "responsible": list(info.responsible),
+            "quotes": list(info.quotes),
+            "line": info.line,
+            "readings": list(info.readings),
+            "flow": info.flow,
+            "role": info.role,
+            "target": info.target,
+            "leads": list(info.leads),
+            "cooperates": list(info.cooperates),
+            "law": info.law,
+            "procedures": [{"name": p[0], "title": p[1], "steps": p[2]} for p in info.procedures],
+            "refers": list(info.refers),
+            "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
+            "rounding": _rounding_wording(policy, info.name),
+        }
+        if info.period in ("month", "year"):
+            fields["value_per" if info.role == "decision" else "amount_per"] = info.period
+        out.append(fields)
+    return out
 
 
 def _own_bytes(r: RuleResult) -> bytes:
@@ -364,6 +452,8 @@ _PLAIN_ENTRIES = 1024
 # A shared result's bytes by its identity (the result kept with them, so that its id is not
 # another's): at most this many, then started over.
 _FIXED: dict[int, tuple[RuleResult, bytes]] = {}
+_LEAN_OWN: dict[tuple[str, str], bytes] = {}  # a lean result's status and reason, by them
+_LEAN_ENTRIES = 64  # a rule's lean results kept (`_RuleChunks.lean_written`), then started over
 _FIXED_ENTRIES = 512
 _NEEDED: dict[tuple[str, str, str, tuple[str, ...]], bytes] = {}  # a still-needed input, by
 # its fields (the same inputs are still needed by the same rules case after case)
@@ -373,9 +463,10 @@ class _RuleChunks:
     """A result's fields that depend on the rule only, written once, in the schema's order:
     `head` up to the case's status, `middle` from `unspecified` up to the case's `value`, `tail`
     from `target` up to the rounding fields; `plain_tail`, everything after the case's `missing`
-    for a result without a value, amount, members, periods or trace (made at its first)."""
+    for a result without a value, amount, members, periods or trace (made at its first); `lean`,
+    a ruled-out result's rule part (format 2), up to its status."""
 
-    __slots__ = ("head", "middle", "plain_tail", "tail")
+    __slots__ = ("head", "lean", "lean_written", "middle", "plain_tail", "tail")
 
     def __init__(self, info: RuleInfo, places: Mapping[str, str]):
         head = _dumps({
@@ -410,6 +501,17 @@ class _RuleChunks:
             "refers": info.refers,
             "limits": [{"name": n, "amount": a, "text": t} for n, a, t in info.limits],
         })  # fmt: skip
+        lean = _dumps({
+            "rule": info.name,
+            "clause": info.owner_number,
+            "heading": places.get(f"{info.owner_kind} {info.owner_number}", ""),
+            "kind": info.kind,
+            "flow": info.flow,
+            "role": info.role,
+        })  # fmt: skip
+        self.lean = lean[:-1] + b","  # a lean result's rule part, up to its status
+        # its lean results without members, periods or trace, by (status, reason)
+        self.lean_written: dict[tuple[str, str], bytes] = {}
         self.head = head[:-1] + b","
         self.middle = b"," + middle[1:-1] + b',"value":'
         self.tail = b"," + tail[1:-1] + b","
@@ -436,11 +538,7 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
     "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
     "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
                           "used_before": Money, "position": int}"""
-    rounding = policy.view.roundings.get(r.info.name)
-    wording = None
-    if rounding is not None:
-        who = "文件规定" if rounding.by_document else "本政策的读法"
-        wording = f"{rounding.wording}（{who}）"
+    wording = _rounding_wording(policy, r.info.name)
     share = r.shared
     shared = None
     if share is not None:
@@ -453,6 +551,15 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
             "position": share.position,
         }
     return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
+
+
+def _rounding_wording(policy: CompiledPolicy, rule: str) -> str | None:
+    """The rule's rounding as a result's `rounding` says it: 按四舍五入保留到分（文件规定）."""
+    rounding = policy.view.roundings.get(rule)
+    if rounding is None:
+        return None
+    who = "文件规定" if rounding.by_document else "本政策的读法"
+    return f"{rounding.wording}（{who}）"
 
 
 def _value_json(value: Any) -> Any:

@@ -4,9 +4,14 @@
     GET  /v1/policies                        {"policies": [summary]}
     GET  /v1/policies/{id}                   summary
     GET  /v1/policies/{id}/schema            the JSON Schema of its case files
+    GET  /v1/policies/{id}/rules             {"policyc": 2, "policy": str, "rules": [fields]}
     POST /v1/policies/{id}/evaluate          a case → `policyc run --format json`
     POST /v1/policies/{id}/evaluate-many     {"cases": [case]} (≤ 100) → {"results": [document]}
     GET  /v1/duties/{unit}                   `policyc duties UNIT --format json`
+
+A result the case rules out (not_applicable, not_in_force) is lean: its rule's fixed fields
+(quotes, responsible, limits, …) are in the `rules` route, fetched once per policy
+(`policyc.report_json.rule_fields`).
 
 The evaluate routes take `?explain=true`, `?on=YYYY-MM-DD` and `?reading=NAME=OPTION`
 (repeatable), as `run` takes --explain, --on and --reading. A problem is a 4xx with
@@ -26,6 +31,7 @@ from policyc import __version__
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
+from policyc.report_json import SCHEMA_VERSION, rule_fields
 from policyc.schema import case_schema
 from policyc.serve.catalog import Catalog, summary
 from policyc.serve.evaluate import RequestError, evaluate_many, evaluate_one
@@ -82,6 +88,16 @@ async def schema(request: Request) -> Response:
     return JSON(case_schema(compiled.checked), media_type="application/schema+json")
 
 
+async def rules(request: Request) -> Response:
+    _, compiled = policy_of(request)
+    document = {
+        "policyc": SCHEMA_VERSION,
+        "policy": compiled.view.header.number,
+        "rules": rule_fields(compiled),
+    }
+    return JSON(document)
+
+
 async def evaluate(request: Request) -> Response:
     _, compiled = policy_of(request)
     raw = await request.body()
@@ -115,6 +131,7 @@ ROUTES: list[Any] = [
     Route("/v1/policies", policies, methods=["GET"]),
     Route("/v1/policies/{policy}", policy, methods=["GET"]),
     Route("/v1/policies/{policy}/schema", schema, methods=["GET"]),
+    Route("/v1/policies/{policy}/rules", rules, methods=["GET"]),
     Route("/v1/policies/{policy}/evaluate", evaluate, methods=["POST"]),
     Route("/v1/policies/{policy}/evaluate-many", evaluate_list, methods=["POST"]),
     Route("/v1/duties/{unit}", duties, methods=["GET"]),

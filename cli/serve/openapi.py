@@ -10,9 +10,46 @@ from __future__ import annotations
 from typing import Any
 
 from policyc import __version__
+from policyc.report_json import LEAN_KEYS, SCHEMA_VERSION
 from policyc.serve.evaluate import MAX_BODY_BYTES, MAX_CASES
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+_TEXT_FIELDS = (
+    "rule", "clause", "clause_title", "owner_kind", "heading", "unspecified", "grants",
+    "beneficiary", "kind", "flow", "role", "target", "law",
+)  # fmt: skip
+_RULE: dict[str, Any] = {
+    "type": "object",
+    "description": "a rule's fixed fields, as a full result carries them (cli/report_json.py "
+    "`rule_fields`)",
+    "required": ["rule", "clause", "heading", "kind", "flow", "role", "quotes"],
+    "properties": {
+        **{key: {"type": "string"} for key in _TEXT_FIELDS},
+        **{
+            key: _TEXTS
+            for key in ("responsible", "quotes", "readings", "leads", "cooperates", "refers")
+        },
+        "line": {"type": "integer"},
+        "procedures": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "title": {"type": "string"}},
+            },
+        },
+        "limits": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {k: {"type": "string"} for k in ("name", "amount", "text")},
+            },
+        },
+        "rounding": {"type": ["string", "null"]},
+        "amount_per": {"enum": ["month", "year"]},
+        "value_per": {"enum": ["month", "year"]},
+    },
+}
 _POLICY_ID = {
     "name": "policy",
     "in": "path",
@@ -125,6 +162,17 @@ def openapi_document() -> dict[str, Any]:
                             "description": "a JSON Schema, draft 2020-12",
                             "content": {"application/schema+json": {"schema": {}}},
                         },
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/policies/{policy}/rules": {
+                "get": {
+                    "summary": "every rule's fixed fields: what a lean (ruled-out) result "
+                    "leaves out; fetch once per policy",
+                    "parameters": [_POLICY_ID],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Rules"}, "the rules"),
                         **_errors(404),
                     },
                 }
@@ -255,11 +303,38 @@ def openapi_document() -> dict[str, Any]:
                         "inputs": {"type": "integer"},
                     },
                 },
+                "Rules": {
+                    "type": "object",
+                    "required": ["policyc", "policy", "rules"],
+                    "properties": {
+                        "policyc": {"const": SCHEMA_VERSION},
+                        "policy": {"type": "string", "description": "文号"},
+                        "rules": {"type": "array", "items": _RULE},
+                    },
+                },
                 "Run": {
                     "type": "object",
                     "description": "the document of `policyc run --format json` (cli/report.py)",
                     "required": ["policyc", "policy", "on", "results", "totals"],
                     "properties": {
+                        "policyc": {
+                            "const": SCHEMA_VERSION,
+                            "description": "the format's version: 2 since ruled-out results "
+                            "are lean",
+                        },
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "description": "a result the case rules out (status "
+                                "not_applicable or not_in_force) is lean: only "
+                                + ", ".join(LEAN_KEYS)
+                                + " (and members, periods, trace if present); its rule's other "
+                                "fields are in /v1/policies/{policy}/rules. Any other result "
+                                "carries its rule's fields too.",
+                                "type": "object",
+                                "required": list(LEAN_KEYS),
+                            },
+                        },
                         "on": {"type": "string", "format": "date"},
                         "in_force": {
                             "type": "boolean",

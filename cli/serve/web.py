@@ -38,6 +38,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem
 from policyc.report import FLOW_WORDS, STATUS_WORDS
+from policyc.report_json import rule_fields
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -275,12 +276,24 @@ def _by_input(problems: Mapping[str, list[str]]) -> dict[str, list[str]]:
     return merged
 
 
+# What a lean result leaves out that a full result's case gives: none of it for a ruled-out one.
+_NO_CASE_PARTS: dict[str, Any] = {
+    "amount": None, "uncapped": None, "capped": False, "missing": [], "value": None,
+    "unrounded": None, "shared_cap": None,
+}  # fmt: skip
+
+
 def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, Any]:
     """What the result page shows: what applies and how much (totals per kind), what is still
     missing (each input with its description), the rest folded; each result keeps its trace
     and source sentences."""
     results = document["results"]
+    fixed: dict[str, dict[str, Any]] | None = None
     for item in results:
+        if "quotes" not in item:  # lean (a ruled-out result): its rule's fields, its case's none
+            if fixed is None:
+                fixed = {f["rule"]: f for f in rule_fields(policy)}
+            item.update({**_NO_CASE_PARTS, **fixed[item["rule"]], **item})
         item["status_word"] = STATUS_WORDS.get(item["status"], item["status"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
