@@ -299,7 +299,7 @@ def answer_bytes(
     if pairs:  # two inputs either of which suffices: one item {"any_of": [item, item]}
         by_name = {item[0]: item for item in needed}
         seconds = set(pairs.values())
-        written = [
+        items = [
             b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
             + b"]}"
             if item[0] in pairs
@@ -307,7 +307,7 @@ def answer_bytes(
             for item in needed
             if item[0] not in seconds
         ]  # fmt: skip
-        parts.append(b",".join(written))
+        parts.append(b",".join(items))
     else:
         parts.append(b",".join([_needed_bytes(item) for item in needed]))
     parts.append(b"]}")

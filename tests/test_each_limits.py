@@ -375,7 +375,9 @@ def test_the_answer_and_the_trace_say_the_range(capsys: pytest.CaptureFixture[st
     case = FARM / "cases" / "06-fine.yaml"
     code, out, _err = cli(capsys, "run", str(POLICY), "--case", str(case), "--explain")
     assert code == 0
-    assert "罚款 — 适用: 20,000元（2万元）至60,000元（6万元）（在幅度内决定）（违规套取者应缴）" in out
+    assert (
+        "罚款 — 适用: 20,000元（2万元）至60,000元（6万元）（在幅度内决定）（违规套取者应缴）" in out
+    )
     assert "金额幅度 = 套取金额的1倍至3倍 = 20,000元（2万元）至60,000元（6万元）" in out
     assert "合计（违规套取者应缴）: 40,000元（4万元）至80,000元（8万元）" in out
 
