@@ -149,9 +149,11 @@ class _Known:
     the values decided, numbered), each with whether it is a declared input itself (a member's
     or a period's value is not); and each input's description and how it is written."""
 
-    __slots__ = ("asked", "contexts", "words")
+    __slots__ = ("asked", "contexts", "eithers", "pairs", "words")
 
     def __init__(self) -> None:
+        self.pairs: dict[tuple[tuple[str, tuple[str, ...]], ...], list[tuple[str, str]]] = {}
+        self.eithers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.contexts: dict[tuple[tuple[tuple[str, str], ...], frozenset[str]], int] = {}
         self.asked: dict[tuple[str, tuple[str, ...], int], tuple[tuple[str, bool], ...]] = {}
         self.words: dict[str, tuple[str, str]] = {}
@@ -183,6 +185,13 @@ class _Known:
             self.asked.clear()
         asked = self.asked[key] = tuple(found)
         return asked
+
+    def either(self, policy: RunView, rule_name: str) -> tuple[tuple[str, str], ...]:
+        """`_either_pairs` of a rule, worked out once per policy (it reads the policy only)."""
+        found = self.eithers.get(rule_name)
+        if found is None:
+            found = self.eithers[rule_name] = _either_pairs(policy, rule_name)
+        return found
 
     def written(self, policy: RunView, name: str) -> tuple[str, str]:
         """The description and `how_written` of the input `name` is a value of."""
@@ -367,6 +376,11 @@ def any_of_sets(
     the order of the first of each pair; an input in one pair at most."""
     policy = as_view(checked)
     rules_of = {item[0]: item[3] for item in needed}
+    known = _known(policy)
+    key = tuple(rules_of.items())
+    found = known.pairs.get(key)
+    if found is not None:  # the same inputs needed by the same rules: the same pairs
+        return found
     pairs: list[tuple[str, str]] = []
     paired: set[str] = set()
     for name, rules in rules_of.items():
@@ -376,10 +390,13 @@ def any_of_sets(
             if other == name or other in paired or set(others) != set(rules):
                 continue
             wanted = {(name, other), (other, name)}
-            if all(wanted & set(_either_pairs(policy, rule)) for rule in rules):
+            if all(wanted & set(known.either(policy, rule)) for rule in rules):
                 pairs.append((name, other))
                 paired.update((name, other))
                 break
+    if len(known.pairs) >= _LATER_ENTRIES:  # the needed inputs come with the cases
+        known.pairs.clear()
+    known.pairs[key] = pairs
     return pairs
 
 

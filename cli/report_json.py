@@ -126,9 +126,15 @@ def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict
     sums = totals(results)
     # the parties paid or relieved: the applicant's names in this case (入驻企业 receives a
     # subsidy and pays the dormitory's rent: 申请人应缴)
-    served = {receiver(r) for r in results if r.info.flow != "payable" and totals([r])}
+    added = [  # the results `totals` adds (each result's test made once, not once a flow)
+        r
+        for r in results
+        if r.status == "applies" and r.amount is not None and r.info.flow in FLOW_WORDS
+        if in_totals(r)
+    ]
+    served = {receiver(r) for r in added if r.info.flow != "payable"}
     for flow, by_unit in sums.items():
-        counted = [r for r in results if r.info.flow == flow and totals([r])]
+        counted = [r for r in added if r.info.flow == flow]
         named = list(dict.fromkeys(receiver(r) for r in counted))
         if len(named) < 2:
             payer = named[0] if flow == "payable" and named and named[0] not in served else ""

@@ -73,43 +73,7 @@ class Expressions:
 
     # ---- dimensions (the checker's types, recomputed where the SQL needs them) ----
     def dims(self, e: n.Expr) -> Dims:
-        if isinstance(e, n.QuantityLit):
-            return parse_measure(e.measure).dims
-        if isinstance(e, n.Ref):
-            if e.name in self.policy.inputs:
-                return self.policy.inputs[e.name].type.dims
-            if e.name in self.policy.tables:
-                return self.dims(self.policy.tables[e.name].rows[0][1])  # a quantity or a %
-            if e.name in self.policy.defines:
-                return self.dims(self.policy.defines[e.name].expr)
-            return ()
-        if isinstance(e, n.Index):
-            return self.dims(n.Ref(e.name))
-        if isinstance(e, n.Arith):
-            if e.op == "×":
-                return mul_dims(self.dims(e.left), self.dims(e.right))
-            return self.dims(e.left)
-        if isinstance(e, n.Of):
-            return self.dims(e.base)
-        aggregate = as_aggregate(e)
-        if aggregate is not None:
-            if aggregate.func == "count":
-                return PERSON_DIMS
-            return self.dims(aggregate.subject) if aggregate.func != "any" else ()
-        if isinstance(e, n.Call) and e.func == "divide":
-            over = tuple((base, -power) for base, power in self.dims(e.args[1]))
-            return mul_dims(self.dims(e.args[0]), over)
-        if isinstance(e, n.Call) and e.func in ("min", "max", "total", "first", "highest"):
-            return self.dims(e.args[0])
-        if isinstance(e, n.If):
-            return self.dims(e.then)
-        if isinstance(e, n.Tiers | n.Schedule):
-            return self.dims(e.rows[0].amount)
-        if isinstance(e, n.Progressive):
-            return mul_dims(self.dims(e.base), self.dims(e.bands[0].rate))
-        if isinstance(e, n.Dated):
-            return self.dims(e.rows[0].value)
-        return ()  # percentages, conditions, dates, enum members
+        return expr_dims(self.policy, e)
 
     # ---- expressions ----
     def sql(self, e: n.Expr) -> Value:
@@ -473,3 +437,46 @@ _EMITTERS: dict[type, Callable[[Expressions, Any], Value]] = {
     n.Dated: dated_sql,
     n.Aggregate: Expressions.aggregate,
 }
+
+
+def expr_dims(policy: CheckedPolicy, e: n.Expr) -> Dims:
+    """The measure of `e`'s value as the checker typed it, recomputed where the batch needs it
+    (the SQL query's casts, the numpy engine's time shift of a product): () for percentages,
+    conditions, dates and enum members."""
+    if isinstance(e, n.QuantityLit):
+        return parse_measure(e.measure).dims
+    if isinstance(e, n.Ref):
+        if e.name in policy.inputs:
+            return policy.inputs[e.name].type.dims
+        if e.name in policy.tables:
+            return expr_dims(policy, policy.tables[e.name].rows[0][1])  # a quantity or a %
+        if e.name in policy.defines:
+            return expr_dims(policy, policy.defines[e.name].expr)
+        return ()
+    if isinstance(e, n.Index):
+        return expr_dims(policy, n.Ref(e.name))
+    if isinstance(e, n.Arith):
+        if e.op == "×":
+            return mul_dims(expr_dims(policy, e.left), expr_dims(policy, e.right))
+        return expr_dims(policy, e.left)
+    if isinstance(e, n.Of):
+        return expr_dims(policy, e.base)
+    aggregate = as_aggregate(e)
+    if aggregate is not None:
+        if aggregate.func == "count":
+            return PERSON_DIMS
+        return expr_dims(policy, aggregate.subject) if aggregate.func != "any" else ()
+    if isinstance(e, n.Call) and e.func == "divide":
+        over = tuple((base, -power) for base, power in expr_dims(policy, e.args[1]))
+        return mul_dims(expr_dims(policy, e.args[0]), over)
+    if isinstance(e, n.Call) and e.func in ("min", "max", "total", "first", "highest"):
+        return expr_dims(policy, e.args[0])
+    if isinstance(e, n.If):
+        return expr_dims(policy, e.then)
+    if isinstance(e, n.Tiers | n.Schedule):
+        return expr_dims(policy, e.rows[0].amount)
+    if isinstance(e, n.Progressive):
+        return mul_dims(expr_dims(policy, e.base), expr_dims(policy, e.bands[0].rate))
+    if isinstance(e, n.Dated):
+        return expr_dims(policy, e.rows[0].value)
+    return ()  # percentages, conditions, dates, enum members

@@ -26,11 +26,12 @@ import attrs
 import numpy as np
 
 from policyc.compiler import nodes as n
+from policyc.compiler.batch_expr import expr_dims
 from policyc.compiler.batch_sql import Unsupported
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
 from policyc.compiler.i18n import _
-from policyc.runtime.quantity import Dims, Quantity, _time_shift, parse_measure
+from policyc.runtime.quantity import Dims, Quantity, _time_shift
 
 __all__ = ["LIMIT", "Column", "Env", "Val", "Vec", "VectorExpressions", "decimal_units"]
 
@@ -152,27 +153,7 @@ class VectorExpressions:
 
     # ---- dimensions, as the SQL generator recomputes them (for the time shift of a product) ----
     def dims(self, e: n.Expr) -> Dims:
-        if isinstance(e, n.QuantityLit):
-            return parse_measure(e.measure).dims
-        if isinstance(e, n.Ref):
-            if e.name in self.policy.inputs:
-                return self.policy.inputs[e.name].type.dims
-            if e.name in self.policy.defines:
-                return self.dims(self.policy.defines[e.name].expr)
-            return ()
-        if isinstance(e, n.Arith):
-            if e.op == "×":
-                return mul_dims(self.dims(e.left), self.dims(e.right))
-            return self.dims(e.left)
-        if isinstance(e, n.Of):
-            return self.dims(e.base)
-        if isinstance(e, n.Call) and e.func in ("min", "max"):
-            return self.dims(e.args[0])
-        if isinstance(e, n.If):
-            return self.dims(e.then)
-        if isinstance(e, n.Tiers):
-            return self.dims(e.rows[0].amount)
-        return ()
+        return expr_dims(self.policy, e)
 
     def compile(self, e: n.Expr) -> Vec:
         compiler = _COMPILERS.get(type(e))

@@ -46,6 +46,23 @@ class EachLimit:
         self.reading, self.orders, self.text = reading, orders, text
 
 
+class LimitOverPeriods(Exception):
+    """A limit on the members paid, met while a rule paid per period is evaluated for each
+    month of a year's case: the limit counts the members of one case, so month by month it
+    would let other members in each month (at most 2 a year, 3 paid) — refused, not guessed."""
+
+    def __init__(self, limit: EachLimit):
+        from policyc.compiler.i18n import _
+
+        super().__init__(
+            _(
+                "the limit {text} counts the members of one case; a rule paid per period is "
+                "evaluated month by month in a year's case, where the limit cannot be kept: "
+                "evaluate each month (period: YYYY-MM) with `less` saying who was paid before"
+            ).format(text=f"「{limit.text}」")
+        )
+
+
 def order_words(key: str, descending: bool) -> str:
     """`销售价格从高到低`, `销售价格从低到高`, `案例所列顺序`: how the order reads."""
     if not key:

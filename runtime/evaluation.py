@@ -22,6 +22,7 @@ from datetime import date
 from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
+from policyc.runtime.each_limits import LimitOverPeriods
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
@@ -141,6 +142,7 @@ class Ctx:
         self.inputs = inputs
         self.on = on
         self.readings = readings
+        self.one_of_periods = False  # a period of a year's case (people_ops._period_ctx)
         self.valid_from = valid_from
         self.valid_until_date = valid_until
         self.explain = explain
@@ -196,7 +198,10 @@ class Ctx:
         self.each_outcomes = self.range_outcome = None
         if info.period and people_ops.other_periods(self, info.period):
             # a month's amount in a year's case: each month evaluated, then added up
-            outcome = people_ops.over_periods(self, info, function, result)
+            try:
+                outcome = people_ops.over_periods(self, info, function, result)
+            except LimitOverPeriods as exc:  # `each … at_most`: refused, not kept month by month
+                raise EvaluationError(info, exc) from None
             return _finish(result, outcome, day)
         try:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts

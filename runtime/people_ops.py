@@ -323,6 +323,10 @@ def each_member(
     if not outcomes:
         return f"案例中没有{word}"
     missing = _unknown(*(o for _, o in outcomes))
+    if limit is not None and ctx.one_of_periods:
+        from policyc.runtime.each_limits import LimitOverPeriods
+
+        raise LimitOverPeriods(limit)
     if missing is None and limit is not None:
         missing = apply_limit(ctx, limit, outcomes, line)
     if missing is not None:
@@ -452,6 +456,7 @@ def _period_ctx(ctx: Ctx, period: str) -> Ctx:
         ctx.explain,
     )
     sub.steps = ctx.steps
+    sub.one_of_periods = True  # a limit on members cannot be kept period by period
     return sub
 
 
