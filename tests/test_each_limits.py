@@ -10,6 +10,8 @@ from the text (in each case file, and beside each assertion here).
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -498,3 +500,64 @@ def test_a_batch_counts_the_group_in_its_measure(
     status = lines[0].split(",").index("r.status")
     # 2 台 不超过 2 台 (includes 2): applies; 3 台: does not
     assert [line.split(",")[status] for line in lines[1:]] == ["applies", "not_applicable"]
+
+
+# ---- a limit in a year's case of a rule paid per month: refused, not kept month by month ------
+
+LIMITED_MONTHLY = """policy "青河政办发〔2026〕8号" {
+    title "限额（节选）"
+    issuer 青河区人民政府办公室
+    issued 2026-11-20
+    valid from 2027-01-01 for 5 年
+    source "notice.txt" lines 1 to 1
+}
+
+unit 青河区人民政府办公室
+
+group 家庭 {
+    role 老年人 many "本户申请补贴的老年人"
+}
+
+section 一 "补贴标准" {
+    quote "每人每月300元，同一户每年享受补贴的老年人不超过2人。"
+    rule 养老服务补贴 {
+        kind 补贴
+        beneficiary 老年人
+        each 老年人 at_most 2 人 ordered by as_listed
+        amount 300 元 per 月
+    }
+}
+"""
+
+
+@pytest.mark.parametrize(("period", "refused"), [("2027-03", False), ("2027", True)])
+def test_a_limit_on_a_monthly_rule_is_refused_in_a_years_case(
+    tmp_path: Path, period: str, refused: bool
+) -> None:
+    # 甲、乙、丙 all qualify; at most 2 a year. A month's case pays 甲 and 乙: 2 × 300 = 600元. A
+    # year's case is evaluated month by month, where "2 a year" cannot be kept (another two
+    # could be paid in another month): refused, naming the rule, rather than a wrong sum.
+    (tmp_path / "notice.txt").write_text(
+        "一、补贴标准。每人每月300元，同一户每年享受补贴的老年人不超过2人。\n", encoding="utf-8"
+    )
+    policy = tmp_path / "limited.policy"
+    policy.write_text(LIMITED_MONTHLY, encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        f"period: '{period}'\nmembers:\n  甲: {{role: 老年人}}\n  乙: {{role: 老年人}}\n"
+        "  丙: {role: 老年人}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "run", str(policy), "--case", str(case)],
+        capture_output=True,
+        text=True,
+        env={"LANGUAGE": "en", "PATH": "", "PYTHONIOENCODING": "utf-8"},
+    )
+    if refused:
+        assert done.returncode == 2, done.stdout
+        assert "rule `养老服务补贴` could not be evaluated" in done.stderr
+        assert "「不超过2人」" in done.stderr and "evaluate each month" in done.stderr
+    else:
+        assert done.returncode == 0, done.stderr
+        assert "合计（支付给申请人）: 600元" in done.stdout
