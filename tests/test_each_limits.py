@@ -561,3 +561,17 @@ def test_a_limit_on_a_monthly_rule_is_refused_in_a_years_case(
     else:
         assert done.returncode == 0, done.stderr
         assert "合计（支付给申请人）: 600元" in done.stdout
+
+
+def test_the_web_results_totals_carry_a_fines_range(capsys: pytest.CaptureFixture[str]) -> None:
+    # 套取2万元: 责令退回 2万元 + 罚款 1倍至3倍 (2万元至6万元): 4万元至8万元 owed, as `run` says;
+    # the web result page once showed the exact 2万元 alone.
+    pytest.importorskip("starlette")
+    from policyc.serve.web import _totals_by_flow
+
+    case = FARM / "cases" / "06-fine.yaml"
+    code, out, _err = cli(capsys, "run", str(POLICY), "--case", str(case), "--format", "json")
+    assert code == 0
+    assert _totals_by_flow(json.loads(out)) == [
+        {"words": "违规套取者应缴", "text": "40,000元（4万元）至80,000元（8万元）"}
+    ]

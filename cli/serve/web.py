@@ -321,10 +321,7 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         # One line per way the money goes, as `run` writes it (合计（支付给申请人）/（减免）/
         # （申请人应缴）): what is paid and what is owed are never one sum.
         # … and per party where the rules name several, or the one who pays (违法行为人应缴).
-        "totals_by_flow": [
-            {"words": item["words"], "text": "；".join(m["text"] for m in item["totals"].values())}
-            for item in document["totals_by_beneficiary"]
-        ],
+        "totals_by_flow": _totals_by_flow(document),
         "totals_by_kind": [
             {"flow": flow, "kind": kind, "unit": unit, "amount": f"{amount:,f}"}
             for (flow, kind, unit), amount in per_kind.items()
@@ -332,6 +329,36 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         # every input that could change an undetermined result, all layers at once (issue 15)
         "missing": document["still_needed"],
     }
+
+
+def _totals_by_flow(document: dict[str, Any]) -> list[dict[str, str]]:
+    """`{"words", "text"}` a line, as `run` writes its totals: a flow holding a fine's range
+    (`totals_range_by_kind`) as its two ends, `40,000元至80,000元`, the exact amounts of that
+    flow included in both ends."""
+    ranged: dict[str, dict[str, Any]] = document.get("totals_range_by_kind", {})
+
+    def ends(by_unit: dict[str, Any]) -> str:
+        return "；".join(
+            v["low"]["text"]
+            if v["low"] == v["high"]
+            else f"{v['low']['text']}至{v['high']['text']}"
+            for v in by_unit.values()
+        )
+
+    lines, shown = [], set()
+    for item in document["totals_by_beneficiary"]:
+        flow = item["flow"]
+        if flow in ranged:
+            if flow not in shown:
+                shown.add(flow)
+                lines.append({"words": item["words"], "text": ends(ranged[flow])})
+            continue
+        text = "；".join(m["text"] for m in item["totals"].values())
+        lines.append({"words": item["words"], "text": text})
+    for flow, by_unit in ranged.items():
+        if flow not in shown:  # a flow with ranges only
+            lines.append({"words": FLOW_WORDS[flow], "text": ends(by_unit)})
+    return lines
 
 
 ROUTES: list[Any] = [
