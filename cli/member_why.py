@@ -1,0 +1,56 @@
+"""Why each member was left out of a member aggregate (`any (老年人 where 可发放)`), read from a
+result's explained steps: one line per member the aggregate did not count.
+
+An aggregate evaluated with `explain` steps `成员 张大爷（老年人）` at its line before each
+member's own steps (runtime/people_ops.py `aggregate`), then `有老年人（可发放） = 否（计入: 无）`
+at the same line. A member not named after `计入:` was left out; its steps that came out false
+(`… → 不成立`, `… → 未达到`) say why:
+
+    张大爷（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年 → 不成立
+
+A member whose false part left no step of its own (a yes/no input read bare, `本区户籍`) gets the
+aggregate's condition: `张大爷（老年人）: 可发放 不成立`. The result page's "为何不适用" shows
+these lines under a rule the case rules out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_MEMBER = re.compile(r"成员 (?P<who>.+（[^（）]*）)")
+_SUMMARY = re.compile(r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (?P<names>.*)）")
+_FALSE = ("→ 不成立", "→ 未达到")
+
+
+def member_whys(steps: Iterable[tuple[str, int]]) -> list[str]:
+    """`steps` as (text, line), in order; a line per member each aggregate among them left
+    out, `名字（角色）: why；why`, in order; [] when no aggregate left anyone out."""
+    out: list[str] = []
+    # the members of the aggregate being read: (who, line, their false steps)
+    pending: list[tuple[str, int, list[str]]] = []
+    for text, line in steps:
+        member = _MEMBER.fullmatch(text)
+        summary = _SUMMARY.fullmatch(text)
+        if member is not None:
+            pending.append((member["who"], line, []))
+        elif summary is not None and pending and pending[-1][1] == line:
+            counted = summary["names"]
+            these = [p for p in pending if p[1] == line]
+            pending = [p for p in pending if p[1] != line]
+            for who, _line, false in these:
+                name = who.partition("（")[0]
+                if _counted(name, counted):
+                    continue
+                out.append(f"{who}: {'；'.join(false) or summary['where'] + ' 不成立'}")
+        elif pending and text.endswith(_FALSE):
+            pending[-1][2].append(text)
+    return out
+
+
+def _counted(name: str, counted: str) -> bool:
+    """Whether `计入: 张大爷（老年人）、李大妈 300元` names member `name` (无: nobody)."""
+    for part in counted.split("、"):
+        if part == name or part.startswith((f"{name}（", f"{name} ")):
+            return True
+    return False
