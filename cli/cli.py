@@ -249,8 +249,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write(json_text(doc))
     elif not (args.all or args.explain or wanted is not None):
         from policyc.answer import answer_text
+        from policyc.member_why import explained_whys
 
-        sys.stdout.write(answer_text(policy, results, on, readings, case.inputs))
+        whys = explained_whys(policy, results, case.inputs, on, readings, case.received)
+        sys.stdout.write(answer_text(policy, results, on, readings, case.inputs, whys))
     else:
         from policyc.report import to_text
 

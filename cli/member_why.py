@@ -10,13 +10,22 @@ at the same line. A member not named after `计入:` was left out; its steps tha
 
 A member whose false part left no step of its own (a yes/no input read bare, `本区户籍`) gets the
 aggregate's condition: `张大爷（老年人）: 可发放 不成立`. The result page's "为何不适用" shows
-these lines under a rule the case rules out.
+these lines under a rule the case rules out, and `run`'s answer under 为何不适用
+(`explained_whys`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
+    from policyc.compiler.pipeline import CompiledPolicy
+    from policyc.runtime.evaluation import RuleResult
 
 _MEMBER = re.compile(r"成员 (?P<who>.+（[^（）]*）)")
 _SUMMARY = re.compile(r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (?P<names>.*)）")
@@ -54,3 +63,28 @@ def _counted(name: str, counted: str) -> bool:
         if part == name or part.startswith((f"{name}（", f"{name} ")):
             return True
     return False
+
+
+def explained_whys(
+    policy: CompiledPolicy,
+    results: Iterable[RuleResult],
+    inputs: Mapping[str, Any],
+    on: date,
+    readings: Mapping[str, str],
+    received: Iterable[str] = (),
+) -> dict[str, list[str]]:
+    """rule → its `member_whys` lines, for each rule of a policy with a group that the case
+    rules out and whose aggregate left members out: `run`'s answer evaluates without steps,
+    so the case is evaluated again with `explain` (only when some such rule is ruled out);
+    {} otherwise."""
+    if not policy.view.people.group or not any(
+        r.status == "not_applicable" and r.info.role == "rule" for r in results
+    ):
+        return {}
+    found: dict[str, list[str]] = {}
+    for r in policy.evaluate(inputs, on, readings, received, explain=True):
+        if r.status == "not_applicable":
+            lines = member_whys((step.text, step.line) for step in r.steps)
+            if lines:
+                found[r.info.name] = lines
+    return found

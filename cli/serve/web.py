@@ -179,7 +179,10 @@ async def _read_form(request: Request) -> FormData:
     try:
         if kind.strip().lower() != "application/x-www-form-urlencoded":
             return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
-        return FormData(url_encoded_fields(await request.body(), _charset(params)))
+        fields: list[tuple[str, str | UploadFile]] = [
+            *url_encoded_fields(await request.body(), _charset(params))
+        ]
+        return FormData(fields)
     except (ValueError, KeyError) as exc:
         raise RequestError(400, _("the form could not be read ({exc})").format(exc=exc)) from None
 
@@ -423,7 +426,7 @@ def amount_words(item: Mapping[str, Any]) -> str:
         ends = f"{span['low']['text']}至{span['high']['text']}"
         return f"{ends}（在幅度内决定）（{flow_words(flow, payer)}）"
     periods = item.get("periods")
-    text = amount["text"] + period_words(
+    text = str(amount["text"]) + period_words(
         item.get("amount_per", ""), None if periods is None else [p["period"] for p in periods]
     )
     if item.get("uncapped") is not None:
