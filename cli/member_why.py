@@ -9,7 +9,8 @@ at the same line. A member not named after `计入:` was left out; its steps tha
     张大爷（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年 → 不成立
 
 A member whose false part left no step of its own (a yes/no input read bare, `本区户籍`) gets the
-aggregate's condition: `张大爷（老年人）: 可发放 不成立`. The result page's "为何不适用" shows
+aggregate's condition, after the yes/no inputs it reads that the case answers 否:
+`张大爷（老年人）: 本区户籍 否（可发放 不成立）`. The result page's "为何不适用" shows
 these lines under a rule the case rules out, and `run`'s answer under 为何不适用
 (`explained_whys`).
 """
@@ -17,7 +18,7 @@ these lines under a rule the case rules out, and `run`'s answer under 为何不�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -32,9 +33,13 @@ _SUMMARY = re.compile(r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (
 _FALSE = ("→ 不成立", "→ 未达到")
 
 
-def member_whys(steps: Iterable[tuple[str, int]]) -> list[str]:
+def member_whys(
+    steps: Iterable[tuple[str, int]], said: Callable[[str, str], list[str]] | None = None
+) -> list[str]:
     """`steps` as (text, line), in order; a line per member each aggregate among them left
-    out, `名字（角色）: why；why`, in order; [] when no aggregate left anyone out."""
+    out, `名字（角色）: why；why`, in order; [] when no aggregate left anyone out. A member
+    whose false part left no step: `said(member, condition)` (`case_no_answers`), its yes/no
+    answered 否 that the condition reads, before the condition: `本区户籍 否（符合条件 不成立）`."""
     out: list[str] = []
     # the members of the aggregate being read: (who, line, their false steps)
     pending: list[tuple[str, int, list[str]]] = []
@@ -51,7 +56,11 @@ def member_whys(steps: Iterable[tuple[str, int]]) -> list[str]:
                 name = who.partition("（")[0]
                 if _counted(name, counted):
                     continue
-                out.append(f"{who}: {'；'.join(false) or summary['where'] + ' 不成立'}")
+                if not false:
+                    noes = said(name, summary["where"]) if said is not None else []
+                    words = f"{summary['where']} 不成立"
+                    false = [f"{'、'.join(noes)}（{words}）" if noes else words]
+                out.append(f"{who}: {'；'.join(false)}")
         elif pending and text.endswith(_FALSE):
             pending[-1][2].append(text)
     return out
@@ -82,9 +91,35 @@ def explained_whys(
     ):
         return {}
     found: dict[str, list[str]] = {}
+    said = case_no_answers(policy, inputs, readings)
     for r in policy.evaluate(inputs, on, readings, received, explain=True):
         if r.status == "not_applicable":
-            lines = member_whys((step.text, step.line) for step in r.steps)
+            lines = member_whys(((step.text, step.line) for step in r.steps), said)
             if lines:
                 found[r.info.name] = lines
     return found
+
+
+def case_no_answers(
+    policy: CompiledPolicy, inputs: Mapping[str, Any], readings: Mapping[str, str]
+) -> Callable[[str, str], list[str]]:
+    """`said` for `member_whys` over one case: (member, a define's name) → each yes/no input of
+    the member's that the define reads (through other defines) and the case answers 否,
+    `本区户籍 否`; [] for a member or a name the case does not have."""
+    from policyc.needs import inputs_read
+
+    view = policy.view
+    members = {m.name: m for m in getattr(inputs, "members", ())}
+
+    def said(member: str, condition: str) -> list[str]:
+        found = members.get(member)
+        if found is None or condition not in view.defines:
+            return []
+        read = inputs_read(view, [view.defines[condition]], readings)
+        return [
+            f"{name} 否"
+            for name in read
+            if view.inputs[name].type.kind == "bool" and found.values.get(name) is False
+        ]
+
+    return said

@@ -237,7 +237,7 @@ def test_each_elder_left_out_is_named_with_the_condition_it_failed(base: str) ->
     assert status == 200, text(page)[:2000]
     why = page.partition('<ul class="member-why">')[2].partition("</ul>")[0]
     assert re.findall(r"<li>(.*?)</li>", html.unescape(why)) == [
-        "张大爷（老年人）: 符合条件 不成立",
+        "张大爷（老年人）: 本区户籍 否（符合条件 不成立）",
         "李大妈（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年 → 不成立",
     ]
 
@@ -261,6 +261,12 @@ def test_member_whys_from_steps() -> None:
     ]
     assert member_whys(steps) == ["甲（老年人）: 年龄 满60年（含本数）: 59年 对 60年 → 不成立"]
     assert member_whys(steps[:2]) == []  # no aggregate's summary: nothing said
+    bare = [("成员 丙（老年人）", 9), ("有老年人（符合条件） = 否（计入: 无）", 9)]
+    assert member_whys(bare) == ["丙（老年人）: 符合条件 不成立"]
+    said = {("丙", "符合条件"): ["本区户籍 否"]}
+    assert member_whys(bare, lambda m, c: said.get((m, c), [])) == [
+        "丙（老年人）: 本区户籍 否（符合条件 不成立）"
+    ]
 
 
 # ---- 6. range totals, one writer ------------------------------------------------------------

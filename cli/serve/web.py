@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -39,7 +39,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.subjects import SUBJECTS
-from policyc.member_why import member_whys
+from policyc.member_why import case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
 from policyc.report import FLOW_WORDS, STATUS_WORDS
@@ -133,7 +133,10 @@ async def submit(request: Request) -> Response:
         field_problems, general = _problems(exc.problems, PLACE, values)
         field_problems.update({key: [message] for key, message in yes_no_wrong.items()})
         return _form(policy_id, policy, values, received, field_problems, general, status=422)
-    return _form(policy_id, policy, values, received, {}, [], result=_result_view(policy, document))
+    readings = {**policy.namespace["READINGS"], **case.readings}
+    said = case_no_answers(policy, case.inputs, readings)
+    view = _result_view(policy, document, said)
+    return _form(policy_id, policy, values, received, {}, [], result=view)
 
 
 async def upload(request: Request) -> Response:
@@ -358,10 +361,14 @@ _NO_CASE_PARTS: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, Any]:
+def _result_view(
+    policy: CompiledPolicy,
+    document: dict[str, Any],
+    said: Callable[[str, str], list[str]] | None = None,
+) -> dict[str, Any]:
     """What the result page shows: what applies and how much (totals per kind), what is still
     missing (each input with its description), the rest folded; each result keeps its trace
-    and source sentences."""
+    and source sentences; `said`: a member's yes/no answered 否 (member_why.member_whys)."""
     results = document["results"]
     fixed: dict[str, dict[str, Any]] | None = None
     for item in results:
@@ -373,7 +380,8 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         item["amount_words"] = amount_words(item)
         # 为何不适用 for a member aggregate: which member failed which condition (the trace's)
         steps = ((step["text"], step["line"]) for step in item.get("trace") or ())
-        item["member_whys"] = member_whys(steps) if item["status"] == "not_applicable" else []
+        left_out = item["status"] == "not_applicable"
+        item["member_whys"] = member_whys(steps, said) if left_out else []
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
