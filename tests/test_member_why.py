@@ -19,7 +19,11 @@ POLICY = Path(__file__).parent / "fixtures/elder-care/elder-care.policy"
 
 
 def answer(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, *members: Any, income: int = 1000
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    *members: Any,
+    income: int = 1000,
+    options: tuple[str, ...] = (),
 ) -> str:
     """`run`'s default answer for April 2027, 家庭人均月收入 `income` 元/人, `members` as
     (name, 本区户籍, 出生日期), each applying on 2027-02-28."""
@@ -38,7 +42,7 @@ def answer(
     }
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case, ensure_ascii=False), "utf-8")
-    code = main(["run", str(POLICY), "--case", str(path)])
+    code = main(["run", str(POLICY), "--case", str(path), *options])
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
@@ -81,3 +85,31 @@ def test_an_income_at_1200_fails_before_any_member_is_looked_at(
 def test_an_income_just_below_1200_pays(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = answer(capsys, tmp_path, ("张大爷", True, "1950-01-01"), income=1199)
     assert "✔ 养老服务补贴 — 适用: 300元（每月）" in out
+
+
+@pytest.mark.parametrize("options", [("--all",), ("--only", "不适用")])
+def test_the_full_listing_says_it_under_the_reason(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: tuple[str, ...]
+) -> None:
+    out = answer(
+        capsys,
+        tmp_path,
+        ("张大爷", False, "1950-01-01"),
+        ("李大妈", True, "1967-03-01"),
+        options=options,
+    )
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("      原因: 条件不成立"))
+    assert lines[at + 1 : at + 3] == [
+        "        · 张大爷（老年人）: 本区户籍 否（符合条件 不成立）",
+        "        · 李大妈（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年"
+        " → 不成立",
+    ]
+
+
+def test_explain_gives_the_steps_not_the_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = answer(capsys, tmp_path, ("李大妈", True, "1967-03-01"), options=("--explain",))
+    assert "        · 成员 李大妈（老年人）" in out
+    assert "· 李大妈（老年人）: " not in out
