@@ -134,6 +134,16 @@ def test_an_unknown_yes_no_word_is_named_with_every_word_accepted(base: str) -> 
     assert "expected true or false" not in text(page)
 
 
+def test_a_row_without_a_name_gets_its_message_beside_its_field(base: str) -> None:
+    fields = household(**{"@member1.name": "", "@member1:本区户籍": "maybe"})
+    status, page = post_form(base, fields)
+    assert status == 422
+    row = re.search(r'<fieldset class="member" data-row="1">.*?</fieldset>', page, re.S)
+    assert row is not None and "got `maybe`" in text(row.group(0))
+    general = page.partition('<div class="problems"')[2].partition("</div>")[0]
+    assert "maybe" not in general
+
+
 # ---- 2. a raw UTF-8 body --------------------------------------------------------------------
 
 

@@ -251,6 +251,11 @@ def _problems(
         for key, value in values.items()
         if key.startswith("@member") and key.endswith(".name") and value.strip()
     }
+    # A row filled in without a name is the case's `成员3` (form.case_data)
+    for key, value in values.items():
+        row = re.match(r"@member(\d{1,3}):", key)
+        if row and value.strip() and not values.get(member_name_key(int(row[1])), "").strip():
+            rows.setdefault(f"成员{row[1]}", row[1])
     for problem in problems:
         field = problem.field
         shown = problem.message.removeprefix(f"{place}: ")
