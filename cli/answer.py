@@ -17,6 +17,8 @@ Three blocks after the header:
    first failed condition picks another member of an enum input (`申请人类型为企业` for a
    talent, `行为为无照经营` for a noise complaint) is for another kind of case: such rules
    are counted on one line an input (`另 3 条针对其他申请人类型: …`), not reasoned one by one.
+   A rule over the members of a household that none of them meets stands alone, a line per
+   member under it: which member failed which condition (`member_why.py`).
 4. One line counting what does not apply, the standing rules and the targets not reported.
 
 `run --all` (`report.to_text`) lists every rule as before; `--explain` and `--only` do too.
