@@ -212,6 +212,17 @@ def test_the_folded_inputs_open_when_one_is_filled(base: str) -> None:
     assert "实际 95%" in text(page)  # the target's figure is read: 达到
 
 
+def test_a_form_of_targets_only_shows_them_open() -> None:
+    # 天政办发〔2023〕1号 sets targets only: its form is what its units report, shown open.
+    with running_server("policies/tzbf-2023-1.policy") as url:
+        status, _headers, body = request(url, "GET", "/policies/tzbf-2023-1")
+    page = body.decode("utf-8")
+    assert status == 200
+    assert '<details class="units" open>' in page
+    assert "不是申请人的情况" not in page
+    assert "由 市发改委 填报：" in text(page)
+
+
 def test_a_still_needed_unit_input_names_the_unit(base: str) -> None:
     _status, page = post_form(base, household())
     needed = text(page.partition('<ul class="missing">')[2].partition("</ul>")[0])

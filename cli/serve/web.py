@@ -326,7 +326,9 @@ def _form(
         fields=[f for f in fields if not f.per_member and f.name not in units],
         # A target's figure, a duty's input: not the applicant's, folded apart with its unit.
         unit_fields=[(f, units[f.name]) for f in fields if not f.per_member and f.name in units],
-        unit_open=any(values.get(name) or problems.get(name) for name in units),
+        # open when one is filled in or has a problem, or when the form has nothing else
+        unit_open=any(values.get(name) or problems.get(name) for name in units)
+        or not (checked.people.group or any(f.name not in units for f in fields)),
         member_fields=[f for f in fields if f.per_member],
         group=checked.people.group,
         words=member_words(checked.people.group, checked.people.counted),
