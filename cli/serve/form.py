@@ -259,12 +259,13 @@ def yes_no_problems(policy: CheckedPolicy, form: Mapping[str, str]) -> dict[str,
     """form field → its message, for each yes/no field (the case's, or a member row's) holding
     text that is not one of the words it accepts; the message lists them all."""
     found: dict[str, str] = {}
-    keys = [(f, f.name) for f in fields_of(policy) if f.kind == "bool" and not f.per_member]
+    yes_nos = [f for f in fields_of(policy) if f.kind == "bool"]
+    keys = [(f, f.name) for f in yes_nos if not f.per_member]
     keys += [
         (f, f.member_key(row))
         for row in range(1, member_rows(policy, form) + 1)
-        for f in fields_of(policy)
-        if f.kind == "bool" and f.per_member
+        for f in yes_nos
+        if f.per_member
     ]
     for field, key in keys:
         text = form.get(key, "").strip()
