@@ -17,6 +17,8 @@ Three blocks after the header:
    first failed condition picks another member of an enum input (`申请人类型为企业` for a
    talent, `行为为无照经营` for a noise complaint) is for another kind of case: such rules
    are counted on one line an input (`另 3 条针对其他申请人类型: …`), not reasoned one by one.
+   A rule over the members of a household that none of them meets stands alone, a line per
+   member under it: which member failed which condition (`member_why.py`).
 4. One line counting what does not apply, the standing rules and the targets not reported.
 
 `run --all` (`report.to_text`) lists every rule as before; `--explain` and `--only` do too.
@@ -80,8 +82,10 @@ def answer_text(
     on: date,
     readings: dict[str, str],
     given: Mapping[str, Any],
+    whys: Mapping[str, list[str]] | None = None,
 ) -> str:
-    """The default text of `run` for one case (see the module's docstring)."""
+    """The default text of `run` for one case (see the module's docstring); `whys`: rule →
+    which member failed which condition (member_why.explained_whys), under 为何不适用."""
     standing = standing_rules(policy, readings)
     answer = [r for r in results if _answers(r, standing)]
     declared = dict(policy.namespace["READINGS"])
@@ -108,7 +112,7 @@ def answer_text(
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
         fields = [(i.name, i.description, i.measure, i.rules) for i in needed]
         out.extend(needed_lines(needed, any_of_sets(policy.view, fields)))
-    reasons = why_not_lines(results, _enum_inputs(policy))
+    reasons = why_not_lines(results, _enum_inputs(policy), whys or {})
     if reasons:
         out.extend(("", "为何不适用", *reasons))
     out.extend(("", _counts_line(results, standing)))
@@ -182,13 +186,19 @@ def _enum_inputs(policy: CompiledPolicy) -> tuple[str, ...]:
     return tuple(sorted(names, key=len, reverse=True))
 
 
-def why_not_lines(results: Iterable[RuleResult], selectors: Iterable[str] = ()) -> list[str]:
+def why_not_lines(
+    results: Iterable[RuleResult],
+    selectors: Iterable[str] = (),
+    whys: Mapping[str, list[str]] | None = None,
+) -> list[str]:
     """`  ✘ 人才安居补贴、购房奖励 — 条件不成立: 是青年人才`: the rules that do not apply, by
     reason (as `--all` words it), in the order of their first rule; then, for each of the
     `selectors` (enum inputs), one line counting the rules that failed on another of its
     members: `  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴` (… 等 past
-    RULES_NAMED)."""
-    by_reason: dict[tuple[str, str], list[str]] = {}
+    RULES_NAMED). A rule with `whys` (member_why.explained_whys: which member of an aggregate
+    failed which condition) stands alone, its lines under it: `      · 张大爷（老年人）: …`."""
+    whys = whys or {}
+    by_reason: dict[tuple[str, str, str], list[str]] = {}
     other: dict[str, list[str]] = {}
     for r in results:
         if r.status not in NOT_APPLYING or r.info.role in ("decision", "target"):
@@ -198,12 +208,15 @@ def why_not_lines(results: Iterable[RuleResult], selectors: Iterable[str] = ()) 
         )
         if picked is not None:
             other.setdefault(picked, []).append(r.info.name)
+        elif r.info.name in whys:  # its own member lines: not shared with another rule
+            by_reason[(r.status, r.reason, r.info.name)] = [r.info.name]
         else:
-            by_reason.setdefault((r.status, r.reason), []).append(r.info.name)
+            by_reason.setdefault((r.status, r.reason, ""), []).append(r.info.name)
     lines = []
-    for (status, reason), names in by_reason.items():
+    for (status, reason, alone), names in by_reason.items():
         text = reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
         lines.append(f"  {MARKS[status]} {_named(names)} — {text or STATUS_WORDS[status]}")
+        lines.extend(f"      · {why}" for why in whys.get(alone, ()))
     for name, names in other.items():
         more = " 等" if len(names) > RULES_NAMED else ""
         lines.append(f"  另 {len(names)} 条针对其他{name}: {'、'.join(names[:RULES_NAMED])}{more}")

@@ -249,14 +249,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         sys.stdout.write(json_text(doc))
     elif not (args.all or args.explain or wanted is not None):
         from policyc.answer import answer_text
+        from policyc.member_why import explained_whys
 
-        sys.stdout.write(answer_text(policy, results, on, readings, case.inputs))
+        whys = explained_whys(policy, results, case.inputs, on, readings, case.received)
+        sys.stdout.write(answer_text(policy, results, on, readings, case.inputs, whys))
     else:
+        from policyc.member_why import explained_whys
         from policyc.report import to_text
 
-        sys.stdout.write(
-            to_text(policy, shown, on, readings, args.explain, totals_of=results, given=case.inputs)
+        # --explain shows each member's steps; --all and --only say who failed what in a line
+        whys = {} if args.explain else explained_whys(policy, shown, case.inputs, on, readings)
+        text = to_text(
+            policy, shown, on, readings, args.explain, results, given=case.inputs, whys=whys
         )
+        sys.stdout.write(text)
         if any(r.info.role == "target" for r in results):
             from policyc.duties import progress_text
 

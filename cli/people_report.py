@@ -215,15 +215,23 @@ def period_label(r: RuleResult) -> str:
     `（每月，2026年各月合计）` for a month's amount in a year's case, and
     `（每年：2026年的金额，不计入本期合计）` for a year's amount in a month's case; "" for a
     rule without `per`."""
-    period = r.info.period
-    if period not in ("month", "year") or r.amount is None:
+    if r.amount is None:
         return ""
-    if r.periods is None:
+    return period_words(r.info.period, None if r.periods is None else [p[0] for p in r.periods])
+
+
+def period_words(period: str, periods: list[str] | None) -> str:
+    """`period_label` from a rule's `per` ("month", "year" or "") and the periods its amount
+    is given by (None when it is the evaluated period's alone): the words after an amount, in
+    `run`'s answer and on the web form's result page (from JSON `amount_per` and `periods`)."""
+    if period not in ("month", "year"):
+        return ""
+    if periods is None:
         return "（每月）" if period == "month" else "（每年）"
     if period == "month":
-        year = r.periods[0][0][:4] if r.periods else ""
+        year = periods[0][:4] if periods else ""
         return f"（每月，{year}年各月合计）"
-    year = r.periods[0][0] if r.periods else ""
+    year = periods[0] if periods else ""
     return f"（每年：{year}年的金额，不计入本期合计）"
 
 

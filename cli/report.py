@@ -52,7 +52,7 @@ whatever `--only` shows. Two inputs either of which suffices (`if given(A) then 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -186,7 +186,10 @@ def to_text(
     explain: bool,
     totals_of: list[RuleResult] | None = None,
     given: Mapping[str, Any] | None = None,
+    whys: Mapping[str, list[str]] | None = None,
 ) -> str:
+    """`run --all` (`--explain`, `--only`): every rule under its part; `whys` (rule → which
+    member failed which condition, member_why.explained_whys) under each rule's reason."""
     period = evaluated_period(policy.view, given, on)
     out = header_lines(policy, on, readings, readings, period)
     out[1:1] = period_lines(policy.view, given, on)  # 评估期间: people_report.py
@@ -201,7 +204,7 @@ def to_text(
             out.append(owner_heading(policy.view, info))
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
-        out.extend(_rule_lines(r, places))
+        out.extend(_rule_lines(r, places, (whys or {}).get(info.name, ())))
     # The totals are over every rule, but a total under a listing with no amount in it (`--only
     # 不适用`) adds up nothing the reader sees: it is printed only when an amount is listed.
     if totals(results):
@@ -317,7 +320,7 @@ class TracePlaces:
         return self.declared.get(name, span.line if span is not None else 0)
 
 
-def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
+def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] = ()) -> list[str]:
     info = r.info
     head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
     if r.status == "decided" and r.periods is not None:  # `decide … per 月`: each month below
@@ -337,6 +340,7 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None) -> list[str]:
         lines.append(f"      金额未规定: {info.unspecified}")
     elif r.reason:
         lines.append(f"      原因: {r.reason}")
+        lines.extend(f"        · {why}" for why in whys)
     if info.grants and r.status == "applies":
         label = "可享受" if info.kind in BENEFIT_KINDS else "内容"
         lines.append(f"      {label}: {info.grants}")

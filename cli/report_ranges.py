@@ -13,6 +13,8 @@ flow, `合计（申请人应缴）: 40,000元（4万元）至80,000元（8万元
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from policyc.runtime.evaluation import RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity
 
@@ -58,11 +60,16 @@ def ranged_flows(results: list[RuleResult]) -> list[str]:
 def range_total_line(results: list[RuleResult], flow: str, words: str) -> str:
     """`合计（申请人应缴）: 40,000元（4万元）至80,000元（8万元）` for one flow (`words` as the
     totals name its receiver)."""
-    amounts = "；".join(
-        format_quantity(low) if low == high else f"{format_quantity(low)}至{format_quantity(high)}"
-        for low, high in ends_by_unit(results, flow).values()
-    )
+    pairs = ends_by_unit(results, flow).values()
+    amounts = ends_words((format_quantity(low), format_quantity(high)) for low, high in pairs)
     return f"合计（{words}）: {amounts}"
+
+
+def ends_words(ends: Iterable[tuple[str, str]]) -> str:
+    """`40,000元（4万元）至80,000元（8万元）；100美元`: each currency's (low, high) as written,
+    one amount where both ends are the same (the range totals' words, in `run` and on the web
+    form's result)."""
+    return "；".join(low if low == high else f"{low}至{high}" for low, high in ends)
 
 
 def range_json(r: RuleResult) -> dict[str, object] | None:

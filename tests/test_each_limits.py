@@ -472,9 +472,10 @@ def test_the_form_shows_a_fines_range() -> None:
             url, "POST", "/policies/farm", body, "application/x-www-form-urlencoded"
         )
     assert status == 200, page
+    # As `run` writes it: the range, then who pays it.
     assert (
-        "金额：<strong>20,000元（2万元）至60,000元（6万元）</strong>（在幅度内决定）"
-        in page.decode()
+        "金额：<strong>20,000元（2万元）至60,000元（6万元）（在幅度内决定）（违规套取者应缴）"
+        "</strong>" in page.decode()
     )
 
 

@@ -13,8 +13,10 @@ downloading the case as YAML and uploading one all work with JavaScript off.
 
 from __future__ import annotations
 
+import codecs
 import re
-from collections.abc import Mapping, Sequence
+import urllib.parse
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -36,9 +38,13 @@ from policyc.cases import (
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
+from policyc.compiler.subjects import SUBJECTS
+from policyc.member_why import case_no_answers, member_whys
+from policyc.people_report import period_words
 from policyc.problems import Problem
 from policyc.report import FLOW_WORDS, STATUS_WORDS
-from policyc.report_json import rule_fields
+from policyc.report_json import flow_words, rule_fields
+from policyc.report_ranges import ends_words
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -59,6 +65,8 @@ from policyc.serve.form import (
     member_words,
     readings_of,
     received_choices,
+    reported_by,
+    yes_no_problems,
 )
 
 PLACE = "表单"  # where a form's problems are, in the messages `run` would give for a file
@@ -115,13 +123,20 @@ async def submit(request: Request) -> Response:
             media_type="application/yaml; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
+    # A yes/no field's unknown word is refused by the case's check too: its message here lists
+    # every word the form accepts, not only the file's true/false.
+    yes_no_wrong = yes_no_problems(policy.checked, values)
     try:
         case = validated(policy, data, PLACE)
         document = evaluate(policy, case, PLACE, explain=True)
     except RequestError as exc:
         field_problems, general = _problems(exc.problems, PLACE, values)
+        field_problems.update({key: [message] for key, message in yes_no_wrong.items()})
         return _form(policy_id, policy, values, received, field_problems, general, status=422)
-    return _form(policy_id, policy, values, received, {}, [], result=_result_view(policy, document))
+    readings = {**policy.namespace["READINGS"], **case.readings}
+    said = case_no_answers(policy, case.inputs, readings)
+    view = _result_view(policy, document, said)
+    return _form(policy_id, policy, values, received, {}, [], result=view)
 
 
 async def upload(request: Request) -> Response:
@@ -158,10 +173,69 @@ async def upload(request: Request) -> Response:
 
 
 async def _read_form(request: Request) -> FormData:
+    """The posted form's fields. A url-encoded body is text in the charset its Content-Type
+    names, UTF-8 when it names none (the charset of the form's page, in which the HTML standard
+    has a browser submit it): raw bytes (`curl --data '企业类型=电商企业'`) and percent-escapes
+    alike; a body that is not such text is a RequestError 400 naming the first bad byte. A
+    multipart body (an upload) is Starlette's to read."""
+    kind, _sep, params = request.headers.get("content-type", "").partition(";")
     try:
-        return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
+        if kind.strip().lower() != "application/x-www-form-urlencoded":
+            return await request.form(max_files=1, max_fields=MAX_FORM_FIELDS)
+        fields: list[tuple[str, str | UploadFile]] = [
+            *url_encoded_fields(await request.body(), _charset(params))
+        ]
+        return FormData(fields)
     except (ValueError, KeyError) as exc:
         raise RequestError(400, _("the form could not be read ({exc})").format(exc=exc)) from None
+
+
+def _charset(params: str) -> str:
+    for param in params.split(";"):
+        name, _sep, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"') or "utf-8"
+    return "utf-8"
+
+
+def url_encoded_fields(raw: bytes, charset: str = "utf-8") -> list[tuple[str, str]]:
+    """`a=1&b=%E4%BA%8C` as [(name, value)] in order, `+` a space, each name and value decoded
+    in `charset`; at most MAX_FORM_FIELDS fields. RequestError 400 for a charset Python does not
+    know, bytes (raw or percent-escaped) that are not text in it, or too many fields."""
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        raise RequestError(
+            400, _("the form's charset `{charset}` is not known").format(charset=charset[:40])
+        ) from None
+    try:
+        text = raw.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise RequestError(
+            400,
+            _("the form is not {charset} text (bad byte at offset {offset})").format(
+                charset=charset.upper(), offset=exc.start
+            ),
+        ) from None
+    try:
+        return urllib.parse.parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding=charset,
+            errors="strict",
+            max_num_fields=MAX_FORM_FIELDS,
+        )
+    except UnicodeDecodeError:
+        raise RequestError(
+            400,
+            _("the form has a percent-escaped value that is not {charset} text").format(
+                charset=charset.upper()
+            ),
+        ) from None
+    except ValueError:
+        raise RequestError(
+            400, _("the form has over {limit} fields").format(limit=MAX_FORM_FIELDS)
+        ) from None
 
 
 def _problems(
@@ -177,6 +251,11 @@ def _problems(
         for key, value in values.items()
         if key.startswith("@member") and key.endswith(".name") and value.strip()
     }
+    # A row filled in without a name is the case's `成员3` (form.case_data)
+    for key, value in values.items():
+        row = re.match(r"@member(\d{1,3}):", key)
+        if row and value.strip() and not values.get(member_name_key(int(row[1])), "").strip():
+            rows.setdefault(f"成员{row[1]}", row[1])
     for problem in problems:
         field = problem.field
         shown = problem.message.removeprefix(f"{place}: ")
@@ -224,6 +303,7 @@ def _form(
 ) -> HTMLResponse:
     checked = policy.checked
     fields = fields_of(checked)
+    units = reported_by(checked, policy.rules)
     readings = readings_of(checked, policy.namespace["READINGS"])
     rows = member_rows(checked, values)
     members = [(row, member_name_key(row), member_role_key(row)) for row in range(1, rows + 1)]
@@ -243,7 +323,12 @@ def _form(
         "form.html.j2",
         status,
         policy=summary(policy_id, policy),
-        fields=[f for f in fields if not f.per_member],
+        fields=[f for f in fields if not f.per_member and f.name not in units],
+        # A target's figure, a duty's input: not the applicant's, folded apart with its unit.
+        unit_fields=[(f, units[f.name]) for f in fields if not f.per_member and f.name in units],
+        # open when one is filled in or has a problem, or when the form has nothing else
+        unit_open=any(values.get(name) or problems.get(name) for name in units)
+        or not (checked.people.group or any(f.name not in units for f in fields)),
         member_fields=[f for f in fields if f.per_member],
         group=checked.people.group,
         words=member_words(checked.people.group, checked.people.counted),
@@ -283,10 +368,14 @@ _NO_CASE_PARTS: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, Any]:
+def _result_view(
+    policy: CompiledPolicy,
+    document: dict[str, Any],
+    said: Callable[[str, str], list[str]] | None = None,
+) -> dict[str, Any]:
     """What the result page shows: what applies and how much (totals per kind), what is still
     missing (each input with its description), the rest folded; each result keeps its trace
-    and source sentences."""
+    and source sentences; `said`: a member's yes/no answered 否 (member_why.member_whys)."""
     results = document["results"]
     fixed: dict[str, dict[str, Any]] | None = None
     for item in results:
@@ -295,6 +384,11 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
                 fixed = {f["rule"]: f for f in rule_fields(policy)}
             item.update({**_NO_CASE_PARTS, **fixed[item["rule"]], **item})
         item["status_word"] = STATUS_WORDS.get(item["status"], item["status"])
+        item["amount_words"] = amount_words(item)
+        # 为何不适用 for a member aggregate: which member failed which condition (the trace's)
+        steps = ((step["text"], step["line"]) for step in item.get("trace") or ())
+        left_out = item["status"] == "not_applicable"
+        item["member_whys"] = member_whys(steps, said) if left_out else []
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
@@ -328,7 +422,35 @@ def _result_view(policy: CompiledPolicy, document: dict[str, Any]) -> dict[str, 
         ],
         # every input that could change an undetermined result, all layers at once (issue 15)
         "missing": document["still_needed"],
+        # input → who reports it, for a needed input that is not the applicant's (a target's)
+        "units": reported_by(policy.checked, policy.rules),
     }
+
+
+def amount_words(item: Mapping[str, Any]) -> str:
+    """What `run`'s answer writes for a result's amount (cli/report.py `amount_text`), from the
+    result's JSON: `800元（每月）（已封顶，封顶前 1100元）`, `2万元至6万元（在幅度内决定）（申请人
+    应缴）`, with `（舍入前 …）` and `（减免）`; "" for a result without an amount."""
+    flow = item["flow"]
+    who = "" if item.get("beneficiary", "") in SUBJECTS else item.get("beneficiary", "")
+    payer = who if flow == "payable" else ""
+    amount, span = item.get("amount"), item.get("range")
+    if amount is None:
+        if span is None or flow not in FLOW_WORDS:
+            return ""
+        ends = f"{span['low']['text']}至{span['high']['text']}"
+        return f"{ends}（在幅度内决定）（{flow_words(flow, payer)}）"
+    periods = item.get("periods")
+    text = str(amount["text"]) + period_words(
+        item.get("amount_per", ""), None if periods is None else [p["period"] for p in periods]
+    )
+    if item.get("uncapped") is not None:
+        text += f"（已封顶，封顶前 {item['uncapped']['text']}）"
+    if item.get("unrounded") is not None:
+        text += f"（舍入前 {item['unrounded']['text']}）"
+    if flow in ("waived", "payable"):
+        text += f"（{flow_words(flow, payer)}）"
+    return text
 
 
 def _totals_by_flow(document: dict[str, Any]) -> list[dict[str, str]]:
@@ -338,12 +460,7 @@ def _totals_by_flow(document: dict[str, Any]) -> list[dict[str, str]]:
     ranged: dict[str, dict[str, Any]] = document.get("totals_range_by_kind", {})
 
     def ends(by_unit: dict[str, Any]) -> str:
-        return "；".join(
-            v["low"]["text"]
-            if v["low"] == v["high"]
-            else f"{v['low']['text']}至{v['high']['text']}"
-            for v in by_unit.values()
-        )
+        return ends_words((v["low"]["text"], v["high"]["text"]) for v in by_unit.values())
 
     lines, shown = [], set()
     for item in document["totals_by_beneficiary"]:

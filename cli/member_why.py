@@ -1,0 +1,125 @@
+"""Why each member was left out of a member aggregate (`any (老年人 where 可发放)`), read from a
+result's explained steps: one line per member the aggregate did not count.
+
+An aggregate evaluated with `explain` steps `成员 张大爷（老年人）` at its line before each
+member's own steps (runtime/people_ops.py `aggregate`), then `有老年人（可发放） = 否（计入: 无）`
+at the same line. A member not named after `计入:` was left out; its steps that came out false
+(`… → 不成立`, `… → 未达到`) say why:
+
+    张大爷（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年 → 不成立
+
+A member whose false part left no step of its own (a yes/no input read bare, `本区户籍`) gets the
+aggregate's condition, after the yes/no inputs it reads that the case answers 否:
+`张大爷（老年人）: 本区户籍 否（可发放 不成立）`. The result page's "为何不适用" shows
+these lines under a rule the case rules out, and `run`'s answer under 为何不适用
+(`explained_whys`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from datetime import date
+    from typing import Any
+
+    from policyc.compiler.pipeline import CompiledPolicy
+    from policyc.runtime.evaluation import RuleResult
+
+_MEMBER = re.compile(r"成员 (?P<who>.+（[^（）]*）)")
+_SUMMARY = re.compile(r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (?P<names>.*)）")
+_FALSE = ("→ 不成立", "→ 未达到")
+
+
+def member_whys(
+    steps: Iterable[tuple[str, int]], said: Callable[[str, str], list[str]] | None = None
+) -> list[str]:
+    """`steps` as (text, line), in order; a line per member each aggregate among them left
+    out, `名字（角色）: why；why`, in order; [] when no aggregate left anyone out. A member
+    whose false part left no step: `said(member, condition)` (`case_no_answers`), its yes/no
+    answered 否 that the condition reads, before the condition: `本区户籍 否（符合条件 不成立）`."""
+    out: list[str] = []
+    # the members of the aggregate being read: (who, line, their false steps)
+    pending: list[tuple[str, int, list[str]]] = []
+    for text, line in steps:
+        member = _MEMBER.fullmatch(text)
+        summary = _SUMMARY.fullmatch(text)
+        if member is not None:
+            pending.append((member["who"], line, []))
+        elif summary is not None and pending and pending[-1][1] == line:
+            counted = summary["names"]
+            these = [p for p in pending if p[1] == line]
+            pending = [p for p in pending if p[1] != line]
+            for who, _line, false in these:
+                name = who.partition("（")[0]
+                if _counted(name, counted):
+                    continue
+                if not false:
+                    noes = said(name, summary["where"]) if said is not None else []
+                    words = f"{summary['where']} 不成立"
+                    false = [f"{'、'.join(noes)}（{words}）" if noes else words]
+                out.append(f"{who}: {'；'.join(false)}")
+        elif pending and text.endswith(_FALSE):
+            pending[-1][2].append(text)
+    return out
+
+
+def _counted(name: str, counted: str) -> bool:
+    """Whether `计入: 张大爷（老年人）、李大妈 300元` names member `name` (无: nobody)."""
+    for part in counted.split("、"):
+        if part == name or part.startswith((f"{name}（", f"{name} ")):
+            return True
+    return False
+
+
+def explained_whys(
+    policy: CompiledPolicy,
+    results: Iterable[RuleResult],
+    inputs: Mapping[str, Any],
+    on: date,
+    readings: Mapping[str, str],
+    received: Iterable[str] = (),
+) -> dict[str, list[str]]:
+    """rule → its `member_whys` lines, for each rule of a policy with a group that the case
+    rules out and whose aggregate left members out: `run`'s answer evaluates without steps,
+    so the case is evaluated again with `explain` (only when some such rule is ruled out);
+    {} otherwise."""
+    if not policy.view.people.group or not any(
+        r.status == "not_applicable" and r.info.role == "rule" for r in results
+    ):
+        return {}
+    found: dict[str, list[str]] = {}
+    said = case_no_answers(policy, inputs, readings)
+    for r in policy.evaluate(inputs, on, readings, received, explain=True):
+        if r.status == "not_applicable":
+            lines = member_whys(((step.text, step.line) for step in r.steps), said)
+            if lines:
+                found[r.info.name] = lines
+    return found
+
+
+def case_no_answers(
+    policy: CompiledPolicy, inputs: Mapping[str, Any], readings: Mapping[str, str]
+) -> Callable[[str, str], list[str]]:
+    """`said` for `member_whys` over one case: (member, a define's name) → each yes/no input of
+    the member's that the define reads (through other defines) and the case answers 否,
+    `本区户籍 否`; [] for a member or a name the case does not have."""
+    from policyc.needs import inputs_read
+
+    view = policy.view
+    members = {m.name: m for m in getattr(inputs, "members", ())}
+
+    def said(member: str, condition: str) -> list[str]:
+        found = members.get(member)
+        if found is None or condition not in view.defines:
+            return []
+        read = inputs_read(view, [view.defines[condition]], readings)
+        return [
+            f"{name} 否"
+            for name in read
+            if view.inputs[name].type.kind == "bool" and found.values.get(name) is False
+        ]
+
+    return said
