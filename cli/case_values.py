@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from policyc import case_people
 from policyc.case_files import Node, Where
-from policyc.case_words import as_written, shown_value, yes_no_note
+from policyc.case_words import YES, as_written, shown_value, yes_no, yes_no_note
 from policyc.compiler.errors_base import did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import InputView, RunView
@@ -200,12 +200,14 @@ def read_value(info: InputInfo | InputView, node: Node, policy: CheckedPolicy | 
     if kind == "bool":
         if isinstance(value, bool):
             return value
-        if value in ("是", "否"):
-            return value == "是"
+        word = yes_no(value) if isinstance(value, str) else None
+        if word is not None:  # 是/否, or a yes/no word written as text (`"true"`, a CSV cell)
+            return word == YES
         raise FieldError(
-            _("expected true or false, got {shown_value}").format(
-                shown_value=shown_value(value),
-            )
+            _(
+                "expected 是 or 否 (or true/false, yes/no, on/off, in any letter case), "
+                "got {shown_value}"
+            ).format(shown_value=shown_value(value))
         )
     if kind == "date":
         if isinstance(value, date):

@@ -19,6 +19,25 @@ if TYPE_CHECKING:
     from typing import Any
 
 
+YES, NO = "是", "否"
+# What a yes/no accepts as text, in any letter case: 是/否 (the form's select) and the words a YAML
+# case file reads unquoted as yes/no, so a quoted `"true"`, a CSV cell or a form posted by hand
+# reads as the same answer.
+YES_WORDS = (YES, "true", "yes", "on")
+NO_WORDS = (NO, "false", "no", "off")
+
+
+def yes_no(text: str) -> str | None:
+    """`是` or `否` for a word a yes/no accepts (YES_WORDS, NO_WORDS, any letter case), None for
+    any other text."""
+    word = text.strip().lower()
+    if word in YES_WORDS:
+        return YES
+    if word in NO_WORDS:
+        return NO
+    return None
+
+
 def close_word(word: str, choices: Iterable[str]) -> str:
     """A did-you-mean for the case file's own English words (fields, status words): spelling
     distance suits them, where the character overlap of `did_you_mean` suits Chinese names."""

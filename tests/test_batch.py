@@ -526,7 +526,7 @@ def test_bad_cases_name_row_and_column(textile: CompiledPolicy, tmp_path: Path) 
     assert "row 1, column `年发货量`: expected a quantity in 单" in message
     assert "row 2, column `年发货量`: must not be negative" in message
     assert "row 1, column `成立日期`: `2023-02-30` is not a real date" in message
-    assert "row 1, column `天门籍`: expected true or false" in message
+    assert "row 1, column `天门籍`: expected 是 or 否 (or true/false" in message
     assert "row 2, column `申请人类型`: expected one of" in message
     # The case file's message for `received:`, at the row, without repeating the column's name.
     assert "row 2, column `received`: `不存在的规则` is not a rule of 天政发〔2023〕1号" in message

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from policyc.case_words import yes_no
 from policyc.member_why import member_whys
 from policyc.people_report import period_words
 from policyc.report_ranges import ends_words
 from policyc.serve.evaluate import RequestError
-from policyc.serve.form import yes_no
 from policyc.serve.web import url_encoded_fields
 from tests.serve_helpers import request, running_server
 

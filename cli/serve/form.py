@@ -31,6 +31,7 @@ from typing import Any
 import attrs
 import yaml
 
+from policyc.case_words import NO, YES, yes_no
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
@@ -60,11 +61,6 @@ MEMBER_ROWS = 3  # member rows an empty form shows
 MAX_MEMBER_ROWS = 50
 _PERIOD_LINE = re.compile(r"(\d{4}(?:-\d{1,2})?)\s*[:：=]\s*(.*)")
 _PERIOD_LINES = re.compile(r"[\n;；]+")
-YES, NO = "是", "否"
-# What a yes/no field accepts, in any letter case: the select's 是/否, and the words a YAML case
-# file reads as yes/no (`run` reads `true`, `yes`, `on` as 是), for a post made by hand.
-YES_WORDS = (YES, "true", "yes", "on")
-NO_WORDS = (NO, "false", "no", "off")
 _SERIES_SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
@@ -242,17 +238,6 @@ def _input_value(field: Field, form: Mapping[str, str], key: str) -> Any:
     if field.kind == "bool":
         return yes_no(text) or text or None  # a word not yes/no: `yes_no_problems` names it
     return text or None
-
-
-def yes_no(text: str) -> str | None:
-    """`是` or `否` for a word a yes/no field accepts (YES_WORDS, NO_WORDS, any letter case),
-    None for any other text."""
-    word = text.strip().lower()
-    if word in YES_WORDS:
-        return YES
-    if word in NO_WORDS:
-        return NO
-    return None
 
 
 def yes_no_problems(policy: CheckedPolicy, form: Mapping[str, str]) -> dict[str, str]:
