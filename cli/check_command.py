@@ -202,7 +202,8 @@ def _check_numbers(checked: list[Facts], texts: dict[str, str], printer: Diagnos
     from policyc.compiler.check_facts import span_of
     from policyc.compiler.project import same_number_errors
 
-    errors = same_number_errors((c["number"], span_of(c["number_span"])) for c in checked)
+    numbered = [(c["number"], span_of(c["number_span"])) for c in checked if "number_span" in c]
+    errors = same_number_errors(numbered)
     for error in errors:
         printer.emit(error, texts.get(error.span.file))
     return bool(errors)

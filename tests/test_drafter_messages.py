@@ -137,6 +137,8 @@ def test_check_refuses_two_files_with_one_number_at_the_second(
     assert f"{second}:1:8: 文号 “青河政办发〔2026〕9号” is already the 文号 of {first}:1" in err
     assert "one policy file per 文号" in err
     assert err.count("is already the 文号") == 1  # reported once, at the later file
+    again = cli(capsys, "check", str(folder))  # each file's result now from the check's cache
+    assert again == (code, _out, err)
 
 
 def test_check_in_json_gives_the_place_of_the_second(
