@@ -282,6 +282,34 @@ def test_the_maximum_written_into_the_ends_bounds_both(
     assert [end.value for end in result.range] == [Decimal(low), Decimal(high)]
 
 
+@pytest.mark.parametrize(
+    ("ends", "refused_too"),
+    [
+        ("3 × 骗取金额 to 1 × 骗取金额", True),  # 3倍 above 1倍, whatever 骗取金额 is
+        ("500 元 to 200 元", True),
+        ("1 × 骗取金额 to 3 × 骗取金额", False),
+        ("200 元 to 200 元", False),  # one figure: low and high both included
+        ("3 × 骗取金额 to 5000 元", False),  # depends on the case: the run says so, not check
+    ],
+)
+def test_a_range_written_high_end_first_is_refused(
+    tmp_path: Path, ends: str, refused_too: bool
+) -> None:
+    path = write(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("1 × 骗取金额 to 3 × 骗取金额", ends)
+    path.write_text(text, encoding="utf-8")
+    if not refused_too:
+        compile_policy(path)
+        return
+    low, high = ends.split(" to ")
+    message = refused(path)
+    assert (
+        f"{place(path, 'amount range')}: the range's low end `{low}` is above its high end "
+        f"`{high}`" in message
+    )
+    assert f"`amount range {high} to {low}`" in message
+
+
 # ---- 4. the example `less` input in the group's measure --------------------------------------
 
 
