@@ -228,6 +228,15 @@ def _schema(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser
     return schema
 
 
+def _rules(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
+    rules = sub.add_parser(
+        "rules", help=_("list a policy's rules: clause, heading, kind, source sentences")
+    )
+    rules.add_argument("policy", type=Path, metavar="POLICY")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return rules
+
+
 def _serve(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=_("serve the policies: a JSON API and a form per policy"))
     serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
@@ -247,6 +256,7 @@ _COMMANDS: dict[str, Callable[[argparse._SubParsersAction[_Parser]], argparse.Ar
     "lsp": _lsp,
     "duties": _duties,
     "schema": _schema,
+    "rules": _rules,
     "serve": _serve,
 }
 
@@ -264,7 +274,7 @@ def _build_parsers(
     commands = {
         name: build(sub) for name, build in _COMMANDS.items() if only is None or name == only
     }
-    for name in ("check", "run", "test", "docs", "duties"):
+    for name in ("check", "run", "test", "docs", "duties", "rules"):
         if name not in commands:
             continue
         commands[name].add_argument(

@@ -179,6 +179,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             for warning in apply_ignores(found, folder_texts):
                 printer.emit(warning, folder_texts.get(warning.span.file))
                 failed = failed or args.strict
+    if len(checked_all) > 1:
+        failed = _check_numbers(checked_all, texts, printer) or failed
     if checked_all and not failed:
         failed = _check_references(checked_all, texts, printer, checker)
     printer.close()
@@ -193,6 +195,18 @@ def cmd_check(args: argparse.Namespace) -> int:
             doc = {"policyc": 1, "ok": True, "files": summaries, "warnings": listed}
             sys.stdout.write(json_text(doc))
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _check_numbers(checked: list[Facts], texts: dict[str, str], printer: DiagnosticPrinter) -> bool:
+    """Two files of the check restating one 文号 (compiler/project.py): an error at the later."""
+    from policyc.compiler.check_facts import span_of
+    from policyc.compiler.project import same_number_errors
+
+    numbered = [(c["number"], span_of(c["number_span"])) for c in checked if "number_span" in c]
+    errors = same_number_errors(numbered)
+    for error in errors:
+        printer.emit(error, texts.get(error.span.file))
+    return bool(errors)
 
 
 def _check_references(

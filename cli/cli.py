@@ -65,6 +65,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 "docs": cmd_docs,
                 "duties": cmd_duties,
                 "schema": cmd_schema,
+                "rules": cmd_rules,
                 "serve": cmd_serve,
                 "fmt": cmd_fmt,
                 "lsp": cmd_lsp,
@@ -397,6 +398,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
     sys.stdout.write(json_text(case_schema(check_policy(args.policy))))
     return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from policyc.rules_command import cmd_rules as run_rules
+
+    return run_rules(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
 from policyc.compiler.part_places import part_heading, part_place
 from policyc.compiler.pipeline import CompiledPolicy, read_source
+from policyc.compiler.project import refuse_same_numbers
 from policyc.compiler.registry import Unit
 from policyc.compiler.render import render_reference, render_target
 from policyc.runtime.evaluation import RuleResult
@@ -77,7 +78,8 @@ class DutyReport:
 
 
 def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
-    """Every policy under the paths (folders searched recursively); unit registries skipped."""
+    """Every policy under the paths (folders searched recursively); unit registries skipped.
+    Raises PolicyError when two share a 文号 (their duties would be told as one document's)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -92,6 +94,7 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
         parsed = parse(text, str(path))
         if parsed.header is not None:
             policies.append(check(parsed, text))
+    refuse_same_numbers((p.header, p.text) for p in policies)  # compiler/project.py
     if not policies:
         raise InputError(
             _("no policies under {join_map_str_paths}").format(

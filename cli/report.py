@@ -219,24 +219,16 @@ def total_lines(results: list[RuleResult]) -> list[str]:
     pays (`totals_by_beneficiary`): `合计（支付给外籍高层次专家）: 20,000美元` and
     `合计（支付给申请人）: 509,000元`; `合计（违法行为人应缴）: 40,000元`."""
     ranged = ranged_flows(results)  # a flow holding an `amount range`: cli/report_ranges.py
-    lines = [range_total_line(results, flow, _range_words(results, flow)) for flow in ranged]
-    return lines + [
-        f"合计（{flow_words(flow, who)}）: "
-        + "；".join(format_quantity(q) for q in by_unit.values())
-        for flow, by_who in totals_by_beneficiary(results).items()
-        if flow not in ranged
-        for who, by_unit in by_who.items()
-    ]
-
-
-def _range_words(results: list[RuleResult], flow: str) -> str:
-    """How a flow holding an `amount range` is named: as `totals_by_beneficiary` names a flow
-    (the one who pays a fine when it is not the applicant: 违法行为人应缴)."""
-    held = [r for r in results if r.info.flow == flow and r.status == "applies"]
-    parties = list(dict.fromkeys(receiver(r) for r in held))
-    served = {receiver(r) for r in results if r.info.flow != "payable" and totals([r])}
-    who = parties[0] if len(parties) == 1 and flow == "payable" else ""
-    return flow_words(flow, "" if who in served else who)
+    lines = []
+    for flow, by_who in totals_by_beneficiary(results).items():
+        for who, by_unit in by_who.items():
+            if flow not in ranged:
+                amounts = "；".join(format_quantity(q) for q in by_unit.values())
+                lines.append(f"合计（{flow_words(flow, who)}）: {amounts}")
+                continue
+            theirs = results if len(by_who) == 1 else [r for r in results if receiver(r) == who]
+            lines.append(range_total_line(theirs, flow, flow_words(flow, who)))
+    return lines
 
 
 def header_lines(

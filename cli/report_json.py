@@ -121,26 +121,34 @@ def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict
     one case nor a party the case is paid or relieved as (a fine payable by 违法行为人, not
     the 入驻企业 whose subsidy applies). The language declares no applicant
     (docs/language.md), so a total is never said to be the applicant's when it is another
-    party's."""
+    party's. A rule whose amount is a range (cli/report_ranges.py) names its party as any
+    other does; its flow and party are given, with only the exact amounts (none: {}), and
+    the answer reads the range's ends there."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     sums = totals(results)
     # the parties paid or relieved: the applicant's names in this case (入驻企业 receives a
     # subsidy and pays the dormitory's rent: 申请人应缴)
-    added = [  # the results `totals` adds (each result's test made once, not once a flow)
+    added = [  # the results `totals` adds, and those with a range (each result's test made once)
         r
         for r in results
-        if r.status == "applies" and r.amount is not None and r.info.flow in FLOW_WORDS
+        if r.status == "applies"
+        and (r.amount is not None or r.range is not None)
+        and r.info.flow in FLOW_WORDS
         if in_totals(r)
     ]
     served = {receiver(r) for r in added if r.info.flow != "payable"}
-    for flow, by_unit in sums.items():
+    for flow in FLOW_WORDS:
         counted = [r for r in added if r.info.flow == flow]
+        if not counted:
+            continue
         named = list(dict.fromkeys(receiver(r) for r in counted))
         if len(named) < 2:
             payer = named[0] if flow == "payable" and named and named[0] not in served else ""
-            out[flow] = {payer: by_unit}
+            out[flow] = {payer: sums.get(flow, {})}
             continue
-        out[flow] = {who: totals([r for r in counted if receiver(r) == who])[flow] for who in named}
+        out[flow] = {
+            who: totals([r for r in counted if receiver(r) == who]).get(flow, {}) for who in named
+        }
     return out
 
 
@@ -175,6 +183,7 @@ def beneficiary_json(results: list[RuleResult]) -> list[dict[str, Any]]:
         }
         for flow, by_who in totals_by_beneficiary(results).items()
         for who, by_unit in by_who.items()
+        if by_unit  # a range alone: `totals_range_by_kind` gives its ends
     ]
 
 

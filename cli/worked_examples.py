@@ -3,9 +3,11 @@
 A policy's cases sit in `examples/<policy file stem>/` of its project (the folder above its
 `policies/` folder). Each case that expects a rule to apply with an amount, and whose evaluation
 gives exactly what it expects (what `policyc test` checks), becomes that rule's worked example:
-the inputs it gives and the amount the evaluation computes. The first such case by file name is
-taken for each rule. A case file that is not a valid case, lies outside the folder (a symbolic
-link) or disagrees with its `expect:` is passed over: `policyc test` is where it is reported.
+the inputs it gives and the amount the evaluation computes (a range's two ends: 应缴 2,000元至
+6,000元), a bare number in its `expect:` read in the rule's measure as `policyc test` reads it.
+The first such case by file name is taken for each rule. A case file that is not a valid case,
+lies outside the folder (a symbolic link) or disagrees with its `expect:` is passed over:
+`policyc test` is where it is reported.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from policyc.compiler.project import project_root
 from policyc.compiler.site.views import WorkedExample
 from policyc.runtime.evaluation import show_value
 from policyc.runtime.quantity import format_quantity
-from policyc.testing import CASE_SUFFIXES, compare
+from policyc.testing import CASE_SUFFIXES, compare, in_rule_measure
 
 EXAMPLES_DIR = "examples"
 
@@ -52,6 +54,7 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
         if not files:
             continue
         compiled = compile_policy(Path(policy.file.path))
+        dims = dict(compiled.checked.people.rule_dims)
         chosen: dict[str, WorkedExample] = {}
         for path in files:
             try:
@@ -66,6 +69,9 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                 want = case.expect.get(name)
                 if name in chosen or want is None or want.status != "applies":
                     continue
+                # a bare number read in the rule's measure, as `policyc test` reads it
+                # (`罚款: {low: 2000, high: 6000}` in a household's case is 2000元 to 6000元)
+                want = in_rule_measure(want, dims.get(name), f"expect.{name}", [])
                 amount = result.amount
                 ends = result.range  # `amount range`: 20,000元至60,000元
                 if result.status != "applies" or (amount is None and ends is None):

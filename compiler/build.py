@@ -105,7 +105,12 @@ class _Builder(ExpressionBuilder):
         registry = fields.pop("registry_file", None)
         if registry is not None:
             fields["registry_file"], fields["registry_span"] = registry
-        return n.Header(number=unquote(items[0]), span=self._span(meta), **fields)
+        return n.Header(
+            number=unquote(items[0]),
+            span=self._span(meta),
+            number_span=self._tspan(items[0]),
+            **fields,
+        )
 
     def title(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
         return "title", unquote(c[0]), self._span(meta)

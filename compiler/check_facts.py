@@ -14,7 +14,8 @@ Shapes (every list as JSON keeps it):
     SpanData  = [file, line, column, end_line, end_column]
     UnitData  = {"name": str, "span": SpanData, "full_name": str,
                  "aliases": [[text, SpanData], ...], "kind": str}
-    Facts     = {"number": str, "keys": [str, ...],  # "clause 七", "task 3", "section 二", …
+    Facts     = {"number": str, "number_span": SpanData,  # the 文号, where it is written
+                 "keys": [str, ...],  # "clause 七", "task 3", "section 二", …
                  "refs": [[document, kind, number, SpanData], ...],
                  "registry": [resolved path, [UnitData, ...]] | null,
                  "units": [UnitData, ...],  # the policy's own
@@ -70,6 +71,7 @@ def facts_of(policy: CheckedPolicy, registry: bool = True) -> Facts:
     keys |= {f"section {s.number}" for s in file.sections}
     return {
         "number": policy.header.number,
+        "number_span": span_data(policy.header.number_span),
         "keys": sorted(keys),
         "refs": [
             [ref.document, ref.kind, ref.number, span_data(ref.span)]

@@ -18,7 +18,8 @@
 - `less EXPR`: those already paid (an input of the case, outside any member), in the same
   measure;
 - `ordered by KEY descending|ascending` (a member's input or a value decided per member: a
-  quantity or a date; ties keep the case's listing order) or `ordered by as_listed`; or
+  quantity or a date, since an order compares them — an enum's members have none, a table
+  gives them numbers; ties keep the case's listing order) or `ordered by as_listed`; or
   `ordered by reading R { OPTION: ORDER, … }`, one order per option of R, each exactly once
   (the reading is then tested: a run choosing another option changes which members are paid).
 
@@ -85,14 +86,23 @@ def check_limit(checker: Any, rule: n.Rule) -> None:
                 number=most.number
             ),
         )
-    if most.measure != counted and not _same_measure(most.measure, counted):
+    if not most.measure:
+        checker.error(
+            most.span,
+            _(
+                "`at_most {number}` needs its measure: the group `{group}` counts its members "
+                "in {counted}"
+            ).format(number=most.number, group=checker.people.group, counted=counted),
+            _("at_most {number} {counted}").format(number=most.number, counted=counted),
+        )
+    elif most.measure != counted and not _same_measure(most.measure, counted):
         checker.error(
             most.span,
             _(
                 "`at_most {number} {measure}`: the group `{group}` counts its members in {counted}"
             ).format(
                 number=most.number,
-                measure=most.measure or "",
+                measure=most.measure,
                 group=checker.people.group,
                 counted=counted,
             ),
@@ -109,14 +119,33 @@ def check_limit(checker: Any, rule: n.Rule) -> None:
                 _("`less …` counts the {counted} already paid: expected {want}, not {got}").format(
                     counted=counted, want=want.describe(), got=got.describe()
                 ),
-                _("an input in {counted}, e.g. `input 本年已享受补贴台数: {counted}`").format(
-                    counted=counted
+                _("an input in {counted}, e.g. `input {example}: {counted}`").format(
+                    counted=counted, example=already_paid_example(counted)
                 ),
             )
     if limit.order is not None:
         _check_order(checker, limit.order)
     elif limit.reading is not None:
         _check_order_reading(checker, limit)
+
+
+def already_paid_example(counted: str) -> str:
+    """The name of an example `less` input in the group's own measure: 本年已享受补贴人数 for 人,
+    本年已享受补贴台数 for 台 (the count of a measure is said MEASURE数: 人数, 台数, 件数)."""
+    return f"本年已享受补贴{counted}数"
+
+
+def _order_hint(checker: Any, key: str, got: Any) -> str:
+    """What `ordered by` takes, and for an enum how to give its members an order."""
+    if got.kind == "enum":
+        members = checker.enums.get(got.enum, ())
+        return _(
+            "a quantity or a date of each member (an age, a price, a date); the members of "
+            "{enum} ({members}) have no order of their own: give each a number in a table "
+            "(`table {enum}排序表 by {enum} {{ … }}`), decide it per member "
+            "(`decide {key}顺序 = {enum}排序表[{key}]`) and write `ordered by {key}顺序 descending`"
+        ).format(enum=got.enum, members="、".join(members), key=key)
+    return _("a quantity or a date of each member (an age, a price, a date)")
 
 
 def _same_measure(written: str, counted: str) -> bool:
@@ -156,9 +185,15 @@ def _check_order(checker: Any, order: n.EachOrder) -> None:
     if got is not UNKNOWN and got.kind not in ("quantity", "date"):
         checker.error(
             key.span,
-            _("`ordered by {key}`: members are ordered by a quantity or a date, not {got}").format(
-                key=key.text, got=got.describe()
+            _(
+                "`ordered by {key}`: an order compares numbers or dates, and `{key}` is {got}"
+            ).format(
+                key=key.text,
+                got=_("a member of the enum {enum}").format(enum=got.enum)
+                if got.kind == "enum"
+                else got.describe(),
             ),
+            _order_hint(checker, key.text, got),
         )
 
 

@@ -210,6 +210,9 @@ def reads_a_member(checker: Any, expr: n.Expr) -> bool:
         return False
     if isinstance(expr, n.Ref):
         return expr.name in checker.people.member_inputs or expr.name in checker.member_defines
+    if isinstance(expr, n.Index):  # 排序表[失能等级]: keys are names, not child expressions
+        member = (checker.people.member_inputs, checker.member_defines)
+        return any(key in names for key in expr.keys for names in member)
     return any(reads_a_member(checker, child) for child in expr.child_nodes())
 
 

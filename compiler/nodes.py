@@ -373,6 +373,7 @@ class Header:
     # Where the two file names are written, for the messages about them.
     source_span: Span = _span()
     registry_span: Span = _span()
+    number_span: Span = _span()  # where the 文号 is written, for a 文号 two files share
 
 
 @attrs.frozen

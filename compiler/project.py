@@ -15,20 +15,38 @@ A name is refused when it is absolute, holds a NUL, or — once `..` and every s
 resolved (`Path.resolve`) — is not under the project's resolved folder. The caller reads the
 resolved path it is given, never the name again, so a link swapped in after the check is not
 followed to another place.
+
+A project's policies are also told apart by their 文号: `run`'s `policy:` key, the service's
+summaries, the site's pages and `duties` name a document by it, so two files restating one 文号
+would be mixed up or one of them dropped. `same_number_errors` finds them (an error at the later
+file's 文号, naming the first file and line); `check` over several files reports them, and
+`serve` and `docs` refuse to start through `refuse_same_numbers`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _
 
-__all__ = ["PathRefused", "confined_to", "named_file", "project_root"]
+if TYPE_CHECKING:
+    from policyc.compiler.errors import Diagnostic, Span
+    from policyc.compiler.nodes import Header
+
+__all__ = [
+    "PathRefused",
+    "confined_to",
+    "named_file",
+    "project_root",
+    "refuse_same_numbers",
+    "same_number_errors",
+]
 
 PROJECT_MARKER = "policies"  # the folder a project keeps its policy files in
 
@@ -113,3 +131,41 @@ def named_file(policy_path: Path, written: str, what: str) -> Path:
             ).format(what=what, root=root, allowed=allowed)
         )
     return target
+
+
+def same_number_errors(numbers: Iterable[tuple[str, Span]]) -> list[Diagnostic]:
+    """One error per 文号 already written by an earlier file of `numbers` ((文号, where it is
+    written), in the order the files were read), at the later one, naming the first's file and
+    line. A file seen twice (the same path) is not a clash."""
+    from policyc.compiler.errors import Diagnostic
+
+    first: dict[str, Span] = {}
+    errors: list[Diagnostic] = []
+    for number, span in numbers:
+        seen = first.setdefault(number, span)
+        if seen is span or seen.file == span.file:
+            continue
+        errors.append(
+            Diagnostic(
+                span,
+                _(
+                    "文号 “{number}” is already the 文号 of {file}:{line}: two policy files "
+                    "restate the same document, and `run`, the site, the service and `duties` "
+                    "would mix them up"
+                ).format(number=number, file=seen.file, line=seen.line),
+                _("one policy file per 文号: merge the two files, or correct this 文号"),
+            )
+        )
+    return errors
+
+
+def refuse_same_numbers(headers: Iterable[tuple[Header, str]]) -> None:
+    """Raise PolicyError (with `same_number_errors`' messages) when two of the policies share a
+    文号; `headers` holds each policy's header and its file's text, in file order."""
+    from policyc.compiler.errors import PolicyError
+
+    listed = list(headers)
+    errors = same_number_errors((header.number, header.number_span) for header, _text in listed)
+    if errors:
+        texts = {header.number_span.file: text for header, text in listed}
+        raise PolicyError(errors, texts)

@@ -140,7 +140,13 @@ class RuleChecks(Declarations, ReceivedText):
         for limit in rule.limits:
             self.type_of(limit.amount)
         units = rule.responsible or owner.responsible
-        if rule.amount is None and not rule.grants and not rule.limits and not units:
+        if (
+            rule.amount is None
+            and rule.amount_range is None
+            and not rule.grants
+            and not rule.limits
+            and not units
+        ):
             self.error(
                 rule.span,
                 _("rule `{rule_name}` says neither an amount, what it grants, nor who acts").format(
@@ -181,7 +187,7 @@ class RuleChecks(Declarations, ReceivedText):
                     _("a quantity in 元 or 美元"),
                 )
         amount_ranges.check_range(self, rule)
-        if rule.cap is not None:
+        if rule.cap is not None and rule.amount_range is None:  # a range's cap: amount_ranges
             cap_type = self.type_of(rule.cap.amount)
             if amount_type is None:
                 self.error(rule.cap.span, _("a cap needs an amount to bound"))

@@ -10,6 +10,7 @@ undetermined, never guessed.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
 from policyc.runtime.quantity import Quantity, format_quantity
@@ -63,10 +64,13 @@ class LimitOverPeriods(Exception):
         )
 
 
-def order_words(key: str, descending: bool) -> str:
-    """`销售价格从高到低`, `销售价格从低到高`, `案例所列顺序`: how the order reads."""
+def order_words(key: str, descending: bool, dated: bool = False) -> str:
+    """`销售价格从高到低`, `销售价格从低到高`, `案例所列顺序`: how the order reads; by a date
+    (`dated`) `出生日期从早到晚` (ascending) or `出生日期从晚到早` (descending)."""
     if not key:
         return "案例所列顺序"
+    if dated:
+        return f"{key}{'从晚到早' if descending else '从早到晚'}"
     return f"{key}{'从高到低' if descending else '从低到高'}"
 
 
@@ -109,7 +113,7 @@ def apply_limit(ctx: Ctx, limit: EachLimit, outcomes: list[tuple[Any, Any]], lin
         # sorted() is stable, also with reverse=True: ties keep the case's listing order
         ranked = sorted(applying, key=lambda i: values[i], reverse=descending)
     paid = set(ranked[:slots])
-    words = order_words(key, descending)
+    words = order_words(key, descending, any(isinstance(v, date) for v in values.values()))
     for rank, i in enumerate(ranked, start=1):
         if i in paid:
             continue

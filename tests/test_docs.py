@@ -605,8 +605,11 @@ def test_no_absolute_paths_and_plain_newlines(policy: CheckedPolicy, files: dict
 # ---- determinism ----
 
 
+OTHER = POLICY.replace("天政发〔2023〕9号", "天政发〔2023〕10号")  # a site holds one file a 文号
+
+
 def test_render_is_deterministic(policy: CheckedPolicy, tmp_path: Path) -> None:
-    other = make_policy(tmp_path / "b", stem="test-2")
+    other = make_policy(tmp_path / "b", stem="test-2", text=OTHER)
     once = render_docs([policy, other])
     assert render_docs([policy, other]) == once
     assert render_docs([other, policy]) == once  # the input order does not matter
@@ -615,7 +618,7 @@ def test_render_is_deterministic(policy: CheckedPolicy, tmp_path: Path) -> None:
 
 def test_page_name_clashes_are_errors(policy: CheckedPolicy, tmp_path: Path) -> None:
     with pytest.raises(DocsError, match="share the page"):
-        render_docs([policy, make_policy(tmp_path / "b")])
+        render_docs([policy, make_policy(tmp_path / "b", text=OTHER)])
     with pytest.raises(DocsError, match="reserved"):
         render_docs([make_policy(tmp_path / "c", stem="units")])
 
@@ -646,7 +649,7 @@ def test_failed_write_leaves_previous_output(
     write_docs([policy], out)
     before = snapshot(out)
     attempts = fail_third_write(monkeypatch)
-    other = make_policy(tmp_path / "b", stem="test-2")
+    other = make_policy(tmp_path / "b", stem="test-2", text=OTHER)
     with pytest.raises(OSError, match="No space"):
         write_docs([policy, other], out)
     assert len(attempts) == 3

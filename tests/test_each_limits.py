@@ -415,7 +415,7 @@ def test_the_site_says_how_much_is_payable_as_a_range(
         ("  rule r { kind 罚款  amount range 1 元 to 3 人 }\n", "an amount must be money"),
         (
             "  rule r { kind 罚款  amount range 1 元 to 3 元  cap 2 元 }\n",
-            "a cap needs an amount to bound",
+            "a range rule cannot take a `cap`",
         ),
         (
             "  rule r { kind 罚款  amount 1 元  amount range 1 元 to 3 元 }\n",

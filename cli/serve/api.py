@@ -31,7 +31,7 @@ from policyc import __version__
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.report_json import SCHEMA_VERSION, rule_fields
+from policyc.rules_command import rules_document
 from policyc.schema import case_schema
 from policyc.serve.catalog import Catalog, summary
 from policyc.serve.evaluate import RequestError, evaluate_many, evaluate_one
@@ -90,12 +90,7 @@ async def schema(request: Request) -> Response:
 
 async def rules(request: Request) -> Response:
     _, compiled = policy_of(request)
-    document = {
-        "policyc": SCHEMA_VERSION,
-        "policy": compiled.view.header.number,
-        "rules": rule_fields(compiled),
-    }
-    return JSON(document)
+    return JSON(rules_document(compiled))  # as `policyc rules --format json`
 
 
 async def evaluate(request: Request) -> Response:

@@ -17,6 +17,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy, read_source
+from policyc.compiler.project import refuse_same_numbers
 
 
 @attrs.frozen
@@ -36,8 +37,9 @@ class Catalog:
 def load_catalog(paths: Sequence[Path]) -> Catalog:
     """Compile every policy under `paths` (folders searched recursively).
 
-    Raises PolicyError for a policy that does not check and InputError for a missing path, two
-    files with the same stem, or no policy at all.
+    Raises PolicyError for a policy that does not check or two that share a 文号
+    (compiler/project.py), and InputError for a missing path, two files with the same stem, or
+    no policy at all.
     """
     files: list[Path] = []
     for path in paths:
@@ -49,10 +51,14 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
             raise InputError(_("{path}: no such file or folder").format(path=path))
     policies: dict[str, CompiledPolicy] = {}
     where: dict[str, Path] = {}
+    headers = []
     for path in files:
-        if parse(read_source(path), str(path)).header is None:
+        text = read_source(path)
+        header = parse(text, str(path)).header
+        if header is None:
             continue  # a unit registry
-        if path.stem in policies:
+        headers.append((header, text))
+        if path.stem in where:
             raise InputError(
                 _(
                     "{path}: another policy file has the same name ({where_path_stem}); "
@@ -62,8 +68,10 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
                     where_path_stem=where[path.stem],
                 )
             )
-        policies[path.stem] = compile_policy(path)
         where[path.stem] = path
+    refuse_same_numbers(headers)  # before compiling: two files with one 文号 are refused
+    for stem, path in where.items():
+        policies[stem] = compile_policy(path)
     if not policies:
         raise InputError(
             _("no policies under {join_map_str_paths}").format(

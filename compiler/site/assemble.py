@@ -11,6 +11,7 @@ import jinja2
 
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
+from policyc.compiler.project import refuse_same_numbers
 from policyc.compiler.render import counting
 from policyc.compiler.site.config import SiteConfig, site_identity
 from policyc.compiler.site.directory import unit_views, validity_table
@@ -103,7 +104,9 @@ def render_docs(
     from the policies (`config.site_identity`); `site_name` and `reference_dates` override both.
     `examples` gives each policy (by 文号) its worked examples: shipped cases evaluated by the
     command line (`policyc.worked_examples`); without them the pages show none.
-    Raises DocsError when two policies would share a page or one takes a reserved name."""
+    Raises DocsError when two policies would share a page or one takes a reserved name, and
+    PolicyError when two share a 文号 (compiler/project.py: their pages would be mixed up)."""
+    refuse_same_numbers((p.header, p.text) for p in policies)
     config = config or SiteConfig()
     if site_name is not None:
         config = attrs.evolve(config, name=site_name)

@@ -10,6 +10,7 @@ from policyc.compiler.group_checks import People
 from policyc.compiler.render import counted_word, render
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.views import GroupView
+from policyc.runtime.each_limits import order_words
 from policyc.runtime.quantity import COUNTS
 
 
@@ -84,29 +85,33 @@ def amount_words(rule: n.Rule) -> str:
     return words
 
 
-def limit_words(limit: n.EachLimit, readings: Mapping[str, n.ReadingDecl]) -> str:
+def limit_words(
+    limit: n.EachLimit, readings: Mapping[str, n.ReadingDecl], dates: frozenset[str] = frozenset()
+) -> str:
     """An `each … at_most …` as the site says it: `至多 2台（含已享受的本年已享受补贴台数）；
     符合条件的多于可享受的时，按读法「机具先后」（采用 价高者先）: 价高者先: 按销售价格从高到低；
-    申请顺序: 按案例所列顺序，并列时按案例所列顺序`."""
+    申请顺序: 按案例所列顺序，并列时按案例所列顺序`; an order by a date (a name in `dates`) reads
+    `按出生日期从早到晚`."""
     most = f"{limit.most.number}{limit.most.measure}"
     text = f"至多 {most}"
     if limit.less is not None:
         text += f"（含已享受的{md(render(limit.less))}）"
     if limit.order is not None:
-        order = "按" + _order_words(limit.order)
+        order = "按" + _order_words(limit.order, dates)
     else:
         assert limit.reading is not None
         name = limit.reading.text
         decl = readings.get(name)
         taken = f"（采用 {md(decl.take.text)}）" if decl is not None else ""
         options = "；".join(
-            f"{md(option.text)}: 按{_order_words(order)}" for option, order in limit.options
+            f"{md(option.text)}: 按{_order_words(order, dates)}" for option, order in limit.options
         )
         order = f"按读法「{md(name)}」{taken}: {options}"
     return f"{text}；符合条件的多于可享受的时，{order}，并列时按案例所列顺序"
 
 
-def _order_words(order: n.EachOrder) -> str:
+def _order_words(order: n.EachOrder, dates: frozenset[str]) -> str:
     if order.key is None:
         return "案例所列顺序"
-    return md(order.key.text) + ("从高到低" if order.descending else "从低到高")
+    key = order.key.text
+    return md(order_words(key, order.descending, key in dates))

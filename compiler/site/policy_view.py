@@ -151,7 +151,12 @@ class PolicyView(PolicyAmounts):
                 total = f"；{words}合计最高{self.expr(rule.cap.amount)}（各{whom}之和封顶一次）"
             facts.append(Fact("按成员", f"对每{each}{whom}分别判断、分别计发{total}"))
         if each_limit is not None:
-            facts.append(Fact("限额", limit_words(each_limit, self.policy.readings)))
+            policy = self.policy
+            dates = frozenset(
+                [name for name, info in policy.inputs.items() if info.type.kind == "date"]
+                + [name for name, kind in policy.define_types.items() if kind.kind == "date"]
+            )
+            facts.append(Fact("限额", limit_words(each_limit, self.policy.readings, dates)))
         inputs = self.policy.inputs_of(exprs)
         if inputs:
             facts.append(Fact("所需输入", "、".join(md(i) for i in inputs)))
