@@ -11,8 +11,8 @@ command quietly, with the status a process killed by SIGPIPE has (141).
 from __future__ import annotations
 
 import os
-import signal
 import sys
+from _signal import SIGPIPE  # as signal.SIGPIPE, without building signal's enums (issue 16)
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
+EXIT_BROKEN_PIPE = 128 + SIGPIPE  # what a shell shows for a process SIGPIPE ended
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
-import hashlib
 import os
 import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+
+from policyc.compiler.digests import sha256
 
 MAX_BYTES = 50_000_000
 
@@ -68,7 +69,7 @@ def read_bytes(path: Path) -> bytes:
 def digest_of(path: Path) -> str:
     """What `recording_reads` notes for `path` now: the SHA-256 of its bytes, or UNREADABLE."""
     try:
-        return hashlib.sha256(read_bytes(path)).hexdigest()
+        return sha256(read_bytes(path)).hexdigest()
     except (OSError, ValueError):
         return UNREADABLE
 
@@ -84,7 +85,7 @@ def read_text(path: Path) -> str:
             reads.append((os.path.abspath(path), UNREADABLE))
         raise
     if reads is not None:
-        reads.append((os.path.abspath(path), hashlib.sha256(data).hexdigest()))
+        reads.append((os.path.abspath(path), sha256(data).hexdigest()))
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
