@@ -85,8 +85,9 @@ def catalogue(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     is missing (a broken install)."""
     if language == ENGLISH:
         return gettext.NullTranslations()
-    with (LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.mo").open("rb") as handle:
-        return gettext.GNUTranslations(handle)
+    from policyc.compiler.catalogues import translations  # decoded once, then cached
+
+    return translations(str(LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.mo"))
 
 
 @functools.cache
