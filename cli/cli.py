@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sys
-from _signal import SIGPIPE  # as signal.SIGPIPE, without building signal's enums (issue 16)
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,6 +38,9 @@ from policyc.runtime.evaluation import EvaluationError
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     import argparse
+    from signal import SIGPIPE
+else:
+    from _signal import SIGPIPE  # signal's own, without building its enums (issue 16)
 
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
