@@ -418,7 +418,7 @@ def measure_processes(
 ) -> dict[str, tuple[float, float]]:
     """Section 3: the whole processes, taking turns; with `baseline` (a venv whose `policyc` is
     another checkout installed editable, e.g. main's), the same from it and from that checkout
-    installed, in the same rounds."""
+    installed, in the same rounds; `baseline` a checkout itself: that checkout installed."""
     installed = installed_python(work)
     run_args = ["run", str(TEXTILE), "--case", str(CASE)]
     commands = {
@@ -427,7 +427,10 @@ def measure_processes(
         "python": [sys.executable, "-c", "pass"],
         "python_installed": [str(installed), "-c", "pass"],
     }
-    if baseline is not None:
+    if baseline is not None and (baseline / "pyproject.toml").is_file():  # a checkout
+        other = installed_python(work, baseline, "baseline")
+        commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
+    elif baseline is not None:
         source = subprocess.run(
             [str(baseline / "bin" / "python"), "-c",
              "import pathlib, policyc; print(pathlib.Path(policyc.__file__).resolve().parents[1])"],
@@ -438,7 +441,7 @@ def measure_processes(
         commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
     measured = whole_processes(commands, repeats)
     checks = {"check": policyc("check", "policies/")}
-    if baseline is not None:
+    if "baseline_run" in commands:
         checks["baseline_check"] = [str(baseline / "bin" / "policyc"), "check", "policies/"]
     measured.update(whole_processes(checks, max(3, repeats // 2)))
     return measured
@@ -467,8 +470,8 @@ def main() -> int:
     parser.add_argument(
         "--baseline",
         type=Path,
-        metavar="VENV",
-        help="also measure the policyc of this venv (e.g. main's), taking turns with this one",
+        metavar="VENV_OR_CHECKOUT",
+        help="also measure the policyc of this venv (e.g. main's) or checkout, taking turns",
     )
     args = parser.parse_args()
     if args.engine:  # one measurement, in a process of its own (for its peak memory)

@@ -25,11 +25,12 @@ CATALOGUE = Path(i18n.LOCALE_DIR) / "zh_CN" / "LC_MESSAGES" / "policyc.mo"
 
 # Modules a warm `run` of one case has no use for: the parser and checker (and Lark, jinja2,
 # attrs behind them), YAML (the case's parse is cached), OpenSSL (hashlib, hmac), the pickle
-# module (the C unpickler does), signal's enums, argparse (a plain `run` line is read by hand).
+# module (the C unpickler does), signal's enums, argparse (a plain `run` line is read by hand),
+# gettext (a run of one case translates no message).
 NEVER_ON_A_WARM_RUN = (
     "lark", "jinja2", "attr", "attrs", "yaml", "policyc.compiler.checker",
     "policyc.compiler.parser", "policyc.compiler.codegen", "hashlib", "_hashlib", "hmac",
-    "pickle", "signal", "argparse", "policyc.parsers",
+    "pickle", "signal", "argparse", "policyc.parsers", "gettext",
 )  # fmt: skip
 
 RUN_AND_LIST = """
