@@ -397,7 +397,7 @@ PROCESS_ROWS = (
     ("python", "python -c pass, whole process ms (for scale)", float("inf")),
     ("python_installed", "  the same, in the installed environment, ms", float("inf")),
     ("baseline_run", "baseline: policyc run, one case, warm cache, ms", 100.0),
-    ("baseline_run_installed", "  the same, baseline installed (not editable), ms", 100.0),
+    ("baseline_run_installed", "baseline: the same, installed (not editable), ms", 100.0),
     ("baseline_check", "baseline: policyc check policies/, ms", 300.0),
 )
 
