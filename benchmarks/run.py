@@ -15,7 +15,10 @@
    PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start). `run` is
    measured twice: from this environment's editable install (its import hook runs at every
    start), and from policyc as `pip install .` installs it, in an environment of its own that
-   reads the dependencies from this one (`installed_python`).
+   reads the dependencies from this one (`installed_python`). The commands take turns, round
+   by round. `--processes` measures this section alone (`--repeats` rounds); `--baseline VENV`
+   adds another checkout's policyc (VENV's editable install, e.g. main's, and that checkout
+   installed) to the same rounds, for a before/after under the same load.
 4. Every shipped policy through the batch path (policies_batch.py): its example cases repeated
    to --policy-cases rows of a Parquet file, cases per second.
 5. Out of core: --big textile cases (10,000,000) from Parquet through the batch path, in a
@@ -178,28 +181,40 @@ def one_case_latency() -> dict[str, float]:
 
 def whole_process(command: list[str], repeats: int) -> tuple[float, float]:
     """(wall, CPU) medians in seconds of running `command` from the project folder."""
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)  # warm
-    walls, cpus = [], []
+    return whole_processes({"": command}, repeats)[""]
+
+
+def whole_processes(commands: dict[str, list[str]], repeats: int) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) medians in seconds of running each command from the project folder, the
+    commands taking turns in each of `repeats` rounds (so that a change in the machine's load
+    falls on all of them alike), after one warming run each."""
+    for command in commands.values():
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)  # warm
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(repeats):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        walls.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus)
+        for name, command in commands.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+            walls[name].append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return {
+        name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in commands
+    }
 
 
 def policyc(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "policyc"), *args]
 
 
-def installed_python(work: Path) -> Path:
+def installed_python(work: Path, source: Path = ROOT, name: str = "installed") -> Path:
     """The Python of a virtual environment holding policyc as `pip install .` installs it (not
     the editable install of the checkout, whose import hook costs every start some 10-15 ms):
     policyc built and installed into it, its dependencies read from this environment's
     site-packages (named in a .pth file, so this environment's own .pth hooks do not run)."""
-    venv = work / "installed"
+    venv = work / name
     subprocess.run(
         [sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True
     )
@@ -215,7 +230,7 @@ def installed_python(work: Path) -> Path:
     (Path(purelib) / "dependencies.pth").write_text(ours + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", purelib, str(ROOT)],
+         "--target", purelib, str(source)],
         check=True, capture_output=True, cwd=work,
     )  # fmt: skip
     subprocess.run([str(python), "-m", "compileall", "-q", purelib], capture_output=True)
@@ -361,16 +376,7 @@ def report(
             "µs",
         ),
     ]
-    for key, label, goal in (
-        ("run", "policyc run, one case, warm cache, whole process ms", 100.0),
-        ("run_installed", "  the same, policyc installed (not editable), ms", 100.0),
-        ("check", "policyc check policies/, whole process ms", 300.0),
-        ("python", "python -c pass, whole process ms (for scale)", float("inf")),
-        ("python_installed", "  the same, in the installed environment, ms", float("inf")),
-    ):
-        wall, cpu = processes[key]
-        lines.append(_target(label, wall * 1000, goal, "ms"))
-        lines.append(_target("  the same in CPU time, ms", cpu * 1000, goal, "ms"))
+    lines += process_lines(processes)
     if big is not None:
         lines += [
             _target(
@@ -382,6 +388,63 @@ def report(
             _target("  their cases/s", big["n"] / big["seconds"], float("inf"), ""),
         ]
     return "\n".join(lines) + "\n"
+
+
+PROCESS_ROWS = (
+    ("run", "policyc run, one case, warm cache, whole process ms", 100.0),
+    ("run_installed", "  the same, policyc installed (not editable), ms", 100.0),
+    ("check", "policyc check policies/, whole process ms", 300.0),
+    ("python", "python -c pass, whole process ms (for scale)", float("inf")),
+    ("python_installed", "  the same, in the installed environment, ms", float("inf")),
+    ("baseline_run", "baseline: policyc run, one case, warm cache, ms", 100.0),
+    ("baseline_run_installed", "baseline: the same, installed (not editable), ms", 100.0),
+    ("baseline_check", "baseline: policyc check policies/, ms", 300.0),
+)
+
+
+def process_lines(processes: dict[str, tuple[float, float]]) -> list[str]:
+    """The whole-process rows of the targets table, for the processes measured."""
+    lines = []
+    for key, label, goal in PROCESS_ROWS:
+        if key in processes:
+            wall, cpu = processes[key]
+            lines.append(_target(label, wall * 1000, goal, "ms"))
+            lines.append(_target("  the same in CPU time, ms", cpu * 1000, goal, "ms"))
+    return lines
+
+
+def measure_processes(
+    work: Path, repeats: int, baseline: Path | None = None
+) -> dict[str, tuple[float, float]]:
+    """Section 3: the whole processes, taking turns; with `baseline` (a venv whose `policyc` is
+    another checkout installed editable, e.g. main's), the same from it and from that checkout
+    installed, in the same rounds; `baseline` a checkout itself: that checkout installed."""
+    installed = installed_python(work)
+    run_args = ["run", str(TEXTILE), "--case", str(CASE)]
+    commands = {
+        "run": policyc(*run_args),
+        "run_installed": [str(installed), "-m", "policyc", *run_args],
+        "python": [sys.executable, "-c", "pass"],
+        "python_installed": [str(installed), "-c", "pass"],
+    }
+    if baseline is not None and (baseline / "pyproject.toml").is_file():  # a checkout
+        other = installed_python(work, baseline, "baseline")
+        commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
+    elif baseline is not None:
+        source = subprocess.run(
+            [str(baseline / "bin" / "python"), "-c",
+             "import pathlib, policyc; print(pathlib.Path(policyc.__file__).resolve().parents[1])"],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        other = installed_python(work, Path(source), "baseline")
+        commands["baseline_run"] = [str(baseline / "bin" / "policyc"), *run_args]
+        commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
+    measured = whole_processes(commands, repeats)
+    checks = {"check": policyc("check", "policies/")}
+    if "baseline_run" in commands:
+        checks["baseline_check"] = [str(baseline / "bin" / "policyc"), "check", "policies/"]
+    measured.update(whole_processes(checks, max(3, repeats // 2)))
+    return measured
 
 
 def _target(label: str, value: float, goal: float, unit: str, higher: bool = False) -> str:
@@ -400,6 +463,16 @@ def main() -> int:
     parser.add_argument("--policy-cases", type=int, default=20_000, help="rows per policy")
     parser.add_argument("--big", type=int, default=10_000_000, help="out-of-core rows (0: skip)")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
+    parser.add_argument(
+        "--processes", action="store_true", help="only section 3, the whole processes"
+    )
+    parser.add_argument("--repeats", type=int, default=15, help="rounds of the whole processes")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="VENV_OR_CHECKOUT",
+        help="also measure the policyc of this venv (e.g. main's) or checkout, taking turns",
+    )
     args = parser.parse_args()
     if args.engine:  # one measurement, in a process of its own (for its peak memory)
         print(json.dumps(measure(args.engine, args.n, args.parquet)))
@@ -413,19 +486,22 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
+    if args.processes:
+        with tempfile.TemporaryDirectory(prefix="policyc-bench-") as work:
+            os.environ.setdefault("POLICYC_CACHE_DIR", str(Path(work) / "cache"))
+            processes = measure_processes(Path(work), args.repeats, args.baseline)
+        loads = (start_load, os.getloadavg()[0])
+        print(f"{os.cpu_count()} cores, load average {loads[0]:.1f} at the start, "
+              f"{loads[1]:.1f} at the end; medians of {args.repeats} rounds")  # fmt: skip
+        print("\n".join(process_lines(processes)))
+        if args.json:
+            args.json.write_text(json.dumps({"processes_s": processes, "load": loads}, indent=2))
+        return 0
     with tempfile.TemporaryDirectory(prefix="policyc-bench-") as work:
         os.environ.setdefault("POLICYC_CACHE_DIR", str(Path(work) / "cache"))
         rows = engine_table(Path(work))
         latency = one_case_latency()
-        installed = installed_python(Path(work))
-        run_installed = [str(installed), "-m", "policyc", "run", str(TEXTILE), "--case", str(CASE)]
-        processes = {
-            "run": whole_process(policyc("run", str(TEXTILE), "--case", str(CASE)), 15),
-            "run_installed": whole_process(run_installed, 15),
-            "check": whole_process(policyc("check", "policies/"), 7),
-            "python": whole_process([sys.executable, "-c", "pass"], 15),
-            "python_installed": whole_process([str(installed), "-c", "pass"], 15),
-        }
+        processes = measure_processes(Path(work), args.repeats, args.baseline)
         policies = every_policy(Path(work), args.policy_cases)
         big = out_of_core(Path(work), args.big) if args.big else None
     loads = (start_load, os.getloadavg()[0])

@@ -1,20 +1,43 @@
-"""The `policyc` command line's words: every command's options and help texts.
+"""The `policyc` command line read into a namespace.
 
 `parse_arguments(argv)` returns the namespace (`command` names the command); options may come
-before, between or after a command's paths. A bad argument raises `UsageError`, carrying the
-command's usage for the message; `wants_json(argv)` reads `--format json` off the words for an
-error found before there is a namespace.
+before, between or after a command's paths. A plain `run` line is read here, without argparse
+(`plain_run`); any other line by the argparse parsers of parsers.py, which hold every command's
+options and help texts. A bad argument raises `UsageError`, carrying the command's usage for the
+message; `wants_json(argv)` reads `--format json` off the words for an error found before there
+is a namespace.
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from policyc.compiler.i18n import _, install_argparse
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from argparse import Namespace
+else:
+
+    class Namespace:
+        """What `argparse.Namespace` is to its readers (attributes, equality with another
+        namespace of the same attributes, its repr), without importing argparse on a plain
+        `run` (issue 16): mypy reads it as argparse's own."""
+
+        def __init__(self, **values: object):
+            self.__dict__.update(values)
+
+        def __eq__(self, other: object) -> bool:
+            return vars(self) == vars(other) if hasattr(other, "__dict__") else NotImplemented
+
+        def __contains__(self, key: str) -> bool:
+            return key in self.__dict__
+
+        def __repr__(self) -> str:
+            shown = ", ".join(f"{name}={value!r}" for name, value in sorted(vars(self).items()))
+            return f"Namespace({shown})"
+
+        __hash__ = None
 
 
 class UsageError(Exception):
@@ -25,291 +48,21 @@ class UsageError(Exception):
         self.usage = usage
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message, self.format_usage())
-
-    def parse_known_intermixed_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        # argparse keeps the usage it shows in errors by cutting len("usage: ") characters off
-        # the formatted usage; in Chinese (用法: ) that would cut the program's name.
-        if self.usage is None:
-            prefix = self.format_usage().split(" ", 1)[0] + " "
-            self.usage = self.format_usage()[len(prefix) :]
-        return super().parse_known_intermixed_args(args, namespace)
-
-
-def _version() -> str:
-    from importlib import metadata  # here: reading the installed metadata costs every start
-
-    try:
-        return f"policyc {metadata.version('policyc')}"
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return _("policyc (not installed: version unknown)")
-
-
-class _VersionAction(argparse.Action):
-    """`--version`, looked up only when asked for."""
-
-    def __init__(self, option_strings: list[str], dest: str, **kwargs: object):
-        super().__init__(
-            option_strings, dest, nargs=0, help=_("show program's version number and exit")
-        )
-
-    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
-        sys.stdout.write(_version() + "\n")
-        parser.exit()
-
-
-def _check(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    check = sub.add_parser("check", help=_("parse and check policy files or folders"))
-    check.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    check.add_argument("--strict", action="store_true", help=_("treat warnings as errors"))
-    check.add_argument(
-        "--coverage",
-        action="store_true",
-        help=_("list every sentence of the source text no quote or aside covers"),
-    )
-    check.add_argument(
-        "--format",
-        choices=("text", "json"),
-        default="text",
-        help=_("json: every error and warning as one JSON document on stdout (codes, ranges)"),
-    )
-    return check
-
-
-def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    run = sub.add_parser("run", help=_("evaluate a case against a policy"))
-    run.add_argument("policy", type=Path, metavar="POLICY")
-    given = run.add_mutually_exclusive_group(required=True)
-    given.add_argument(
-        "--case", type=Path, metavar="CASE", help=_("a case file (.yaml, .yml or .json)")
-    )
-    given.add_argument(
-        "--cases",
-        type=Path,
-        metavar="FILE",
-        help=_(
-            "many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
-            "cell as if written unquoted); a daily series is a JSON list, or in a CSV cell its "
-            "values separated by ';' (152;201;188)"
-        ),
-    )
-    run.add_argument(
-        "--members",
-        type=Path,
-        metavar="FILE",
-        help=_(
-            "with --cases, for a policy with a group: the members, one a row (columns case, "
-            "member, role and the members' inputs)"
-        ),
-    )
-    run.add_argument(
-        "--out",
-        type=Path,
-        metavar="FILE",
-        help=_("with --cases: per-case results (.csv, .parquet, .jsonl)"),
-    )
-    run.add_argument(
-        "--progress",
-        action="store_true",
-        default=None,
-        help=_("with --cases: a progress bar off a terminal too"),
-    )
-    run.add_argument(
-        "--on", metavar="DATE", help=_("evaluation date (YYYY-MM-DD); default: the case's `on`")
-    )
-    run.add_argument(
-        "--period",
-        metavar="PERIOD",
-        help=_("the month (YYYY-MM) or year (YYYY) to evaluate; default: the case's `period`"),
-    )
-    run.add_argument("--format", choices=("text", "json"), default="text")
-    run.add_argument("--explain", action="store_true", help=_("show the steps behind each result"))
-    run.add_argument(
-        "--only",
-        metavar="STATUS[,STATUS]",
-        help=_(
-            "list only results with these statuses, in English or Chinese (applies,decided; "
-            "适用,待定); totals are unchanged"
-        ),
-    )
-    run.add_argument(
-        "--all",
-        action="store_true",
-        help=_(
-            "list every rule (the default answers first: what applies, what is still needed, "
-            "a count of the rest)"
-        ),
-    )
-    run.add_argument(
-        "--reading",
-        action="append",
-        default=[],
-        metavar="NAME=OPTION",
-        help=_("take another option of a declared reading for this run"),
-    )
-    return run
-
-
-def _test(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    test = sub.add_parser("test", help=_("run example cases against their expected results"))
-    test.add_argument(
-        "policy",
-        type=Path,
-        nargs="?",
-        metavar="POLICY",
-        help=_("default: the policy each case names"),
-    )
-    test.add_argument(
-        "cases",
-        type=Path,
-        nargs="*",
-        metavar="CASE",
-        help=_("case files or folders (default: examples/<policy name>/)"),
-    )
-    test.add_argument("--format", choices=("text", "json"), default="text")
-    return test
-
-
-def _docs(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    docs = sub.add_parser("docs", help=_("write the clause docs (Markdown and mkdocs.yml)"))
-    docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
-    docs.add_argument(
-        "--config",
-        type=Path,
-        default=None,
-        metavar="FILE",
-        help=_("site.toml: the site's name, publisher, reference dates (default: the policies')"),
-    )
-    return docs
-
-
-def _fmt(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    fmt = sub.add_parser("fmt", help=_("lay policy files out in the one canonical layout"))
-    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=_("default: stdin"))
-    fmt_mode = fmt.add_mutually_exclusive_group()
-    fmt_mode.add_argument("-w", "--write", action="store_true", help=_("rewrite the files"))
-    fmt_mode.add_argument("--check", action="store_true", help=_("exit 1 if a file would change"))
-    fmt_mode.add_argument("--diff", action="store_true", help=_("print what would change"))
-    return fmt
-
-
-def _new(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    new = sub.add_parser("new", help=_("a skeleton policy from the received text"))
-    new.add_argument("source", type=Path, metavar="SOURCE", help=_("the received text"))
-    new.add_argument("--lines", required=True, metavar="A-B", help=_("the document's lines"))
-    new.add_argument("-o", "--out", type=Path, metavar="FILE", help=_("default: stdout"))
-    new.add_argument("--units", type=Path, metavar="REGISTRY", help=_("the unit registry"))
-    return new
-
-
-def _lsp(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    lsp = sub.add_parser("lsp", help=_("a language server on stdin/stdout (pip install '.[lsp]')"))
-    return lsp
-
-
-def _duties(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    duties = sub.add_parser(
-        "duties", help=_("what a unit leads, is responsible for or cooperates on")
-    )
-    duties.add_argument("unit", metavar="UNIT", help=_("a unit's name or alias"))
-    duties.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    duties.add_argument("--format", choices=("text", "json"), default="text")
-    return duties
-
-
-def _schema(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    schema = sub.add_parser("schema", help=_("print the JSON Schema of a policy's case files"))
-    schema.add_argument("policy", type=Path, metavar="POLICY")
-    return schema
-
-
-def _rules(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    rules = sub.add_parser(
-        "rules", help=_("list a policy's rules: clause, heading, kind, source sentences")
-    )
-    rules.add_argument("policy", type=Path, metavar="POLICY")
-    rules.add_argument("--format", choices=("text", "json"), default="text")
-    return rules
-
-
-def _serve(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
-    serve = sub.add_parser("serve", help=_("serve the policies: a JSON API and a form per policy"))
-    serve.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    serve.add_argument("--host", default="127.0.0.1", help=_("address to bind (default 127.0.0.1)"))
-    serve.add_argument("--port", type=int, default=8000, help=_("port to bind (default 8000)"))
-    serve.add_argument("--workers", type=int, default=1, help=_("worker processes (default 1)"))
-    return serve
-
-
-_COMMANDS: dict[str, Callable[[argparse._SubParsersAction[_Parser]], argparse.ArgumentParser]] = {
-    "check": _check,
-    "run": _run,
-    "test": _test,
-    "docs": _docs,
-    "fmt": _fmt,
-    "new": _new,
-    "lsp": _lsp,
-    "duties": _duties,
-    "schema": _schema,
-    "rules": _rules,
-    "serve": _serve,
-}
-
-
-def _build_parsers(
-    only: str | None = None,
-) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
-    """The `policyc` parser and each command's own parser; with `only` (a command), only that
-    command's: a command line names one command, and building every parser cost each start
-    more than a cached `run` evaluates (issue 16)."""
-    install_argparse()  # argparse's own words (usage:, error:) in policyc's language
-    parser = _Parser(prog="policyc", description=_("Check, evaluate and publish policy files."))
-    parser.add_argument("--version", action=_VersionAction)
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    commands = {
-        name: build(sub) for name, build in _COMMANDS.items() if only is None or name == only
-    }
-    for name in ("check", "run", "test", "docs", "duties", "rules"):
-        if name not in commands:
-            continue
-        commands[name].add_argument(
-            "--root",
-            type=Path,
-            metavar="DIR",
-            help=_(
-                "the project the policies' `source` and `units from` files must lie in "
-                "(default: the folder above their policies/ folder, else each policy's folder)"
-            ),
-        )
-    return parser, commands
-
-
-def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
+def parse_arguments(argv: Sequence[str]) -> Namespace:
     """The command line as a namespace; options may sit anywhere among a command's paths.
-
-    argparse's intermixed parsing does not reach through subparsers, so the command word picks
-    its subparser, which then parses the rest intermixed. Raises UsageError.
-    """
+    Raises UsageError."""
     if argv and argv[0] == "run":
         plain = plain_run(argv[1:])
         if plain is not None:
             return plain
-    parser, commands = _build_parsers(argv[0] if argv and argv[0] in _COMMANDS else None)
-    if not argv or argv[0] not in commands:
-        return parser.parse_args(argv)  # --help, --version, or argparse's message for the rest
-    args = commands[argv[0]].parse_intermixed_args(argv[1:])
-    args.command = argv[0]
-    return args
+    from policyc.parsers import parse_with_argparse  # argparse, only for what plain_run leaves
+
+    return parse_with_argparse(argv)
 
 
-# `run`'s options as `_run` declares them, for `plain_run`: each option's destination and what it
-# takes (a path, a word, one of some words, a flag, a word again each time). tests/test_arguments
-# _plain.py holds the two to the same namespace, option by option.
+# `run`'s options as parsers.py's `_run` declares them, for `plain_run`: each option's destination
+# and what it takes (a path, a word, one of some words, a flag, a word again each time).
+# tests/test_arguments_plain.py holds the two to the same namespace, option by option.
 _RUN_VALUES = {
     "--case": ("case", Path), "--cases": ("cases", Path), "--members": ("members", Path),
     "--out": ("out", Path), "--root": ("root", Path), "--on": ("on", str),
@@ -323,7 +76,7 @@ _RUN_DEFAULTS = {
 }  # fmt: skip
 
 
-def plain_run(words: Sequence[str]) -> argparse.Namespace | None:
+def plain_run(words: Sequence[str]) -> Namespace | None:
     """`run`'s namespace for a plain command line — one POLICY, --case or --cases, each option
     written out in full at most once (--reading any number of times), each value a word that
     does not start with `-` — without building a parser; None for anything else (a help,
@@ -364,7 +117,7 @@ def plain_run(words: Sequence[str]) -> argparse.Namespace | None:
         return None
     if found.get("format", "text") not in ("text", "json"):
         return None
-    args = argparse.Namespace(**_RUN_DEFAULTS)
+    args = Namespace(**_RUN_DEFAULTS)
     for dest, value in found.items():
         setattr(args, dest, value)
     args.policy = policy

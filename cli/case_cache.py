@@ -16,13 +16,13 @@ bool or None as itself, ("m", ((key, node), â€¦)) for a mapping, ("l", (node, â€
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 from datetime import date
 from decimal import Decimal
 
 from policyc.compiler import cache
+from policyc.compiler.digests import sha256
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def _code_signature() -> bytes:
 
 
 def _name(text: str, path: str) -> str:
-    digest = hashlib.sha256(_FORMAT + b"\0" + _code_signature() + b"\0")
+    digest = sha256(_FORMAT + b"\0" + _code_signature() + b"\0")
     digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
     return "case-" + digest.hexdigest()

@@ -45,7 +45,7 @@ def value_reader(policy: CheckedPolicy | RunView) -> case_people.ValueReader:
 
 # A number as `str(Decimal)` writes it without an exponent, not negative, within the digits
 # parse_quantity_text reads (30 before the point, 30 after).
-_PLAIN_NUMBER = re.compile(r"[0-9]{1,30}(?:\.[0-9]{1,30})?")
+_PLAIN_NUMBER = r"[0-9]{1,30}(?:\.[0-9]{1,30})?"  # compiled on first use (re keeps it)
 
 SERIES = "\x00series"  # where validate_inputs leaves an input's values per period
 
@@ -290,7 +290,7 @@ def read_quantity(
     problem = bare_percent_problem(info, value)  # `5.5%`, never a bare 0.055
     if problem:
         raise FieldError(problem)
-    if value.__class__ is Decimal and _PLAIN_NUMBER.fullmatch(str(value)):
+    if value.__class__ is Decimal and re.fullmatch(_PLAIN_NUMBER, str(value)):
         # A JSON number written out (most values a request gives): what read_input_quantity
         # makes of its text (a bare number, in the input's measure), without reading the text
         # again; anything it would refuse is left to it, for its message.

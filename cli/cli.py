@@ -11,7 +11,6 @@ command quietly, with the status a process killed by SIGPIPE has (141).
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,10 +38,13 @@ from policyc.runtime.evaluation import EvaluationError
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     import argparse
+    from signal import SIGPIPE
+else:
+    from _signal import SIGPIPE  # signal's own, without building its enums (issue 16)
 
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell shows for a process SIGPIPE ended
+EXIT_BROKEN_PIPE = 128 + SIGPIPE  # what a shell shows for a process SIGPIPE ended
 
 
 def main(argv: Sequence[str] | None = None) -> int:

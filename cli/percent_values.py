@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # What the JSON Schema of a case file allows for a `%` input (cli/schema.py).
 PERCENT_PATTERN = r"^\s*(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?\s*%\s*$"
-_BARE = re.compile(r"\s*[+-]?[\d,]*\.?\d+\s*")
+_BARE = r"\s*[+-]?[\d,]*\.?\d+\s*"  # compiled on first use (re keeps it)
 
 
 def needs_sign(info: InputInfo | InputView) -> bool:
@@ -38,7 +38,7 @@ def bare_percent_problem(info: InputInfo | InputView, value: object) -> str:
         return ""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         text = str(value)
-    elif isinstance(value, str) and _BARE.fullmatch(value):
+    elif isinstance(value, str) and re.fullmatch(_BARE, value):
         text = value.strip()
     else:
         return ""

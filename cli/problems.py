@@ -126,9 +126,8 @@ def from_diagnostic(diagnostic: Diagnostic) -> Problem:
 
 
 # `file:line:col: message` or `file: message`, the form every InputError message starts with.
-_PLACED = re.compile(
-    r"(?P<file>[^\n:]+?)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<message>.*)", re.S
-)
+# Compiled on first use (re keeps it): a run without a problem compiles nothing.
+_PLACED = r"(?P<file>[^\n:]+?)(?::(?P<line>\d+):(?P<column>\d+))?: (?P<message>.*)"
 
 
 def problems_of(exc: BaseException, files: Iterable[str] = ()) -> list[Problem]:
@@ -139,7 +138,7 @@ def problems_of(exc: BaseException, files: Iterable[str] = ()) -> list[Problem]:
     if isinstance(exc, PolicyError):
         return [from_diagnostic(d) for d in exc.diagnostics]
     message = str(exc)
-    match = _PLACED.fullmatch(message)
+    match = re.fullmatch(_PLACED, message, re.S)
     if match and match["file"] in set(files):
         line, column = match["line"], match["column"]
         return [

@@ -6,9 +6,10 @@ Lark and jinja2). What a cache folder holds is untrusted until proven otherwise:
 - the folder is created private to its owner (0700); a folder, entry or key file that another
   user owns, that is a symlink, or that group or others can write is refused, and caching is
   simply off (one line on stderr says why);
-- each entry carries an HMAC-SHA256 of its name and content under a per-user secret key (32
-  random bytes, a 0600 file in that folder), verified before anything is unmarshalled or
-  unpickled; a flipped bit or a replaced entry is a miss, never code that runs;
+- each entry carries a MAC of its name and content under a per-user secret key (32 random
+  bytes, a 0600 file in that folder): keyed BLAKE2b, as compiler/digests.py computes it without
+  loading OpenSSL (issue 16), verified before anything is unmarshalled or unpickled; a flipped
+  bit or a replaced entry is a miss, never code that runs;
 - the entry's name hashes the policy's path and text, policyc's version and own code, the
   Python implementation and version, and the marshal format; the entry records every file the
   checker read (path, SHA-256), and a hit requires each to hash the same now;
@@ -21,11 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import hmac
 import marshal
 import os
-import pickle
 import stat
 import sys
 import time
@@ -34,18 +32,28 @@ from pathlib import Path
 from types import CodeType
 
 from policyc import __version__
+from policyc.compiler.digests import MAC_BYTES, blake2b, compare_digest, mac
 from policyc.compiler.files import Dependency, digest_of
 from policyc.compiler.i18n import _, language
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from pickle import UnpicklingError
+    from pickle import loads as unpickle
     from typing import Any
+else:
+    try:  # the C unpickler itself: the pickle module around it costs a warm `run` some 2 ms
+        from _pickle import UnpicklingError
+        from _pickle import loads as unpickle
+    except ImportError:
+        from pickle import UnpicklingError
+        from pickle import loads as unpickle
 
 _FORMAT = 8  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds;
 # 6: first conditions of rules judged on an input date (FIRST, compiler/fastpath.py); 7: the
 # fast path's arithmetic on two quantities written with the operators; 8: a product where time
 # cancels gated as a whole amount or schedule row
-_MAGIC = b"policyc-cache-2\n"
+_MAGIC = b"policyc-cache-3\n"  # 3: keyed BLAKE2b, not HMAC-SHA256 (compiler/digests.py)
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32
 _SUFFIX = ".entry"
@@ -91,7 +99,7 @@ class _Store:
         self.key = key
 
     def mac(self, name: str, body: bytes) -> bytes:
-        return hmac.new(self.key, name.encode() + b"\0" + body, hashlib.sha256).digest()
+        return mac(self.key, name.encode(), b"\0", body)
 
     def read(self, name: str) -> bytes | None:
         """The authenticated content of entry `name`, or None (absent, foreign, damaged)."""
@@ -103,13 +111,13 @@ class _Store:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or not _owned_privately(info):
                 return None
-            if info.st_size > len(_MAGIC) + 32 + MAX_ENTRY_BYTES:
+            if info.st_size > len(_MAGIC) + MAC_BYTES + MAX_ENTRY_BYTES:
                 return None
-            data = handle.read(len(_MAGIC) + 32 + MAX_ENTRY_BYTES + 1)
+            data = handle.read(len(_MAGIC) + MAC_BYTES + MAX_ENTRY_BYTES + 1)
         if not data.startswith(_MAGIC):
             return None
-        mac, body = data[len(_MAGIC) : len(_MAGIC) + 32], data[len(_MAGIC) + 32 :]
-        if len(body) > MAX_ENTRY_BYTES or not hmac.compare_digest(mac, self.mac(name, body)):
+        tag, body = data[len(_MAGIC) : len(_MAGIC) + MAC_BYTES], data[len(_MAGIC) + MAC_BYTES :]
+        if len(body) > MAX_ENTRY_BYTES or not compare_digest(tag, self.mac(name, body)):
             return None
         with contextlib.suppress(OSError):  # recently used: evicted last
             os.utime(name, dir_fd=self.fd)
@@ -279,7 +287,7 @@ def python_tag() -> str:
 def cache_key(path: Path, text: str) -> str:
     """The entry name for the policy at `path` with `text`: what the compiled form depends on
     besides the files the checker reads (those are validated on each hit)."""
-    digest = hashlib.sha256(f"policyc {__version__} format {_FORMAT}\n".encode())
+    digest = blake2b(f"policyc {__version__} format {_FORMAT}\n".encode(), digest_size=32)
     digest.update(python_tag().encode() + b"\0")
     digest.update(language().encode() + b"\0")  # the checker's messages are in this language
     digest.update(_compiler_fingerprint())
@@ -309,7 +317,7 @@ def _compiler_fingerprint() -> bytes:
     this to one `stat` per file (a warm `run` hashed some 190 files before, issue 16). A copy
     of the same code elsewhere fingerprints differently: it only compiles once more."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    digest = hashlib.sha256()
+    digest = blake2b(digest_size=32)
     for folder in ("compiler", "runtime", "grammar"):
         _fingerprint_folder(os.path.join(package, folder), digest)
     return digest.digest()
@@ -347,12 +355,12 @@ def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] |
         return None
     try:
         dependencies, view_bytes, checked_bytes, source, code_bytes = marshal.loads(body)
-        for path, digest in dependencies:
+        for path, digest in set(dependencies):  # a file the checker read twice is hashed once
             if digest_of(Path(path)) != digest:
                 return None
-        view = pickle.loads(view_bytes)
+        view = unpickle(view_bytes)
         code = marshal.loads(code_bytes)
-    except (EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+    except (EOFError, ValueError, TypeError, UnpicklingError, AttributeError, ImportError):
         return None  # authentic but unusable (a policyc without the class it names)
     if not isinstance(code, tuple) or not all(isinstance(c, CodeType) for c in code):
         return None
@@ -360,7 +368,7 @@ def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] |
         return None
 
     def load_checked() -> Any:
-        return pickle.loads(checked_bytes)  # authenticated with the rest of the entry
+        return unpickle(checked_bytes)  # authenticated with the rest of the entry
 
     return view, source, code, load_checked
 
@@ -375,6 +383,8 @@ def store(
 ) -> None:
     """Keep the compiled policy (its checked form and its run view) under `key` with the files
     the checker read; a cache that cannot be written only costs time."""
+    import pickle  # here: a cache hit pickles nothing
+
     with _opened(cache_dir()) as folder:
         if folder is None:
             return

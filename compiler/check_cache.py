@@ -11,7 +11,7 @@ name hashes everything the result depends on besides the other files the checker
 - the language of the messages (they are translated), and the options (`--strict`, `--format`,
   `--coverage`).
 
-The entry records every other file the checker read (path, SHA-256, as files.recording_reads
+The entry records every other file the checker read (path, BLAKE2b-256, as files.recording_reads
 notes them: the unit registry, the received text, policies referred to), and a hit requires
 each to hash the same now. A result is any JSON value; the caller gives it its shape.
 """
@@ -60,7 +60,7 @@ def result_key(path: Path, text: str, options: Sequence[str], code: tuple[Path, 
 
 
 class Digests:
-    """Each file's SHA-256 now, computed once per run (a registry many policies load)."""
+    """Each file's digest now, computed once per run (a registry many policies load)."""
 
     def __init__(self) -> None:
         self.known: dict[str, str] = {}

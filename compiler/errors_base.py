@@ -19,17 +19,23 @@ if TYPE_CHECKING:
 # What a terminal would act on rather than show: C0 controls but the tab and the line feed (ESC
 # starts the escape codes that recolour, retitle or rewrite the screen; CR returns over what was
 # printed), DEL, the C1 controls (U+009B is a one-character CSI), the line and paragraph
-# separators, and the bidirectional embeddings, overrides and isolates that reorder what is shown.
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# separators, and the bidirectional embeddings, overrides and isolates that reorder what is shown
+# (a pattern compiled on use).
+UNPRINTABLE = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def printable(text: str) -> str:
     """`text` with every UNPRINTABLE character shown as its `\\uXXXX` escape: safe to print to a
     terminal, and inside a JSON string the same text. Every message policyc prints goes through
     this (Diagnostic.render, and the command line's stdout and stderr: policyc.report)."""
-    if UNPRINTABLE.search(text) is None:
+    # Every UNPRINTABLE character is a control, format or separator one, which isprintable()
+    # refuses: text that passes it (line feeds and tabs aside) holds none.
+    if text.replace("\n", "").replace("\t", "").isprintable():
         return text
-    return UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    found = re.compile(UNPRINTABLE)  # re keeps it: compiled once, when needed (issue 16)
+    if found.search(text) is None:
+        return text
+    return found.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class Severity(Enum):

@@ -4,7 +4,7 @@ A device (`/dev/zero`) or a FIFO named as a policy, its registry, its source tex
 otherwise be read forever or block; they are refused like a missing file. The file is opened
 first and the open file is what is tested and read, so it cannot be swapped in between.
 
-Every read inside `recording_reads()` is noted (absolute path, SHA-256 of the bytes read): the
+Every read inside `recording_reads()` is noted (absolute path, BLAKE2b-256 of the bytes read): the
 compiled-policy cache keys an entry on what the checker actually read, not on a second guess
 at which files the policy names.
 """
@@ -14,12 +14,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
-import hashlib
 import os
 import stat
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+
+from policyc.compiler.digests import blake2b
 
 MAX_BYTES = 50_000_000
 
@@ -27,7 +28,7 @@ MAX_BYTES = 50_000_000
 # a change too.
 UNREADABLE = "unreadable"
 
-Dependency = tuple[str, str]  # (absolute path, SHA-256 hex of its bytes, or UNREADABLE)
+Dependency = tuple[str, str]  # (absolute path, BLAKE2b-256 hex of its bytes, or UNREADABLE)
 
 _recording: contextvars.ContextVar[list[Dependency] | None] = contextvars.ContextVar(
     "policyc_reads", default=None
@@ -66,9 +67,9 @@ def read_bytes(path: Path) -> bytes:
 
 
 def digest_of(path: Path) -> str:
-    """What `recording_reads` notes for `path` now: the SHA-256 of its bytes, or UNREADABLE."""
+    """What `recording_reads` notes for `path` now: the BLAKE2b-256 of its bytes, or UNREADABLE."""
     try:
-        return hashlib.sha256(read_bytes(path)).hexdigest()
+        return blake2b(read_bytes(path), digest_size=32).hexdigest()
     except (OSError, ValueError):
         return UNREADABLE
 
@@ -84,7 +85,7 @@ def read_text(path: Path) -> str:
             reads.append((os.path.abspath(path), UNREADABLE))
         raise
     if reads is not None:
-        reads.append((os.path.abspath(path), hashlib.sha256(data).hexdigest()))
+        reads.append((os.path.abspath(path), blake2b(data, digest_size=32).hexdigest()))
     return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -22,9 +22,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import gettext
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    import gettext
 
 DOMAIN = "policyc"
 ARGPARSE_DOMAIN = "argparse"
@@ -83,10 +86,13 @@ def catalogue(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
     """The translations of `domain` into `language`: the compiled catalogue for Chinese, the
     messages as written (NullTranslations) for English. Raises OSError if the Chinese catalogue
     is missing (a broken install)."""
+    import gettext  # here: a run that translates no message never imports it (issue 16)
+
     if language == ENGLISH:
         return gettext.NullTranslations()
-    with (LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.mo").open("rb") as handle:
-        return gettext.GNUTranslations(handle)
+    from policyc.compiler.catalogues import translations  # decoded once, then cached
+
+    return translations(str(LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.mo"))
 
 
 @functools.cache

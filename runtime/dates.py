@@ -111,16 +111,17 @@ def year_of_operation(anchor: date, on: date) -> int | None:
     return whole_months_between(anchor, on) // 12 + 1
 
 
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+# Patterns compiled on first use (re keeps them): importing this module compiles nothing.
+_ISO_DATE = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
 # As case workers and the documents write a date: 2026年3月20日 (a month or day of one or two
 # digits, spaces allowed between the parts).
-_CHINESE_DATE = re.compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
+_CHINESE_DATE = r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日"
 
 
 def parse_iso_date(text: str) -> date:
     """`2023-01-06`, or `2023年1月6日` as case workers write it; anything else, or a day the
     calendar lacks, raises ValueError saying so."""
-    match = _ISO_DATE.fullmatch(text.strip()) or _CHINESE_DATE.fullmatch(text.strip())
+    match = re.fullmatch(_ISO_DATE, text.strip()) or re.fullmatch(_CHINESE_DATE, text.strip())
     if match is None:
         raise ValueError(
             _(

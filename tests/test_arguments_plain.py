@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from policyc.arguments import UsageError, _build_parsers, parse_arguments, plain_run
+from policyc.arguments import UsageError, parse_arguments, plain_run
+from policyc.parsers import _build_parsers
 
 
 def by_argparse(words: list[str]) -> object:
