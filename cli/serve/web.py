@@ -37,7 +37,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.problems import Problem
-from policyc.report import FLOW_WORDS, STATUS_WORDS
+from policyc.report import FLOW_WORDS, STATUS_WORDS, party_word
 from policyc.report_json import rule_fields
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
@@ -70,6 +70,7 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
 
 
 def page(
