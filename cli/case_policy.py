@@ -3,22 +3,33 @@
 A case says it in one of two ways, tried in this order:
 
 - where it lies: a case under `examples/<name>/` is for `policies/<name>.policy` of the same
-  project (the folder holding both `examples/` and `policies/`);
+  project (the folder holding both `examples/` and `policies/`), else for `<name>.policy` beside
+  `examples/` (a drafter's own folder, without `policies/`);
 - what it says: its `policy:` key (the 文号, `天政发〔2023〕1号`) is the `policy "…"` of one
-  policy file under the project's `policies/` folder (the nearest one above the case, else the
-  current folder's).
+  of its project's policies (compiler/project.py `case_project`: `--root`, else the folder
+  above `examples/`, else the nearest folder above the case holding `policies/` or a `.policy`
+  file, else the current folder; its `policies/*.policy`, else its own `*.policy`).
 
-When neither finds exactly one policy, the error says what to write.
+When neither finds exactly one policy, the error names the project taken and why, and only the
+advice the case does not follow already.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from policyc.compiler.errors import InputError, PolicyError
 from policyc.compiler.i18n import _
+from policyc.compiler.project import (
+    EXAMPLES,
+    case_project,
+    project_policies,
+    project_root,
+    root_given,
+)
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -28,6 +39,33 @@ def names_cases(path: Path) -> bool:
     if path.is_dir():
         return not any(path.glob("*.policy"))
     return path.suffix.lower() in CASE_SUFFIXES
+
+
+def test_pairs(policy: Path | None, cases: Sequence[Path]) -> list[tuple[Path, list[Path]]]:
+    """(policy file, its case paths) for `policyc test [POLICY] [CASE…]`: without a policy,
+    every policy of the project (`--root`, else the current folder: its `policies/*.policy`,
+    else its own `*.policy`) that has an `examples/<name>/` folder there; with cases only,
+    each case's policy (`policies_for`); with a policy and no case, its project's
+    `examples/<name>/` (the folder `policyc docs` takes its worked examples from). Raises
+    InputError when there is nothing to test."""
+    if policy is None:
+        project = root_given() or Path.cwd().resolve()
+        pairs = [
+            (_shown(p), [_shown(project / EXAMPLES / p.stem)])
+            for p in project_policies(project)
+            if (project / EXAMPLES / p.stem).is_dir()
+        ]
+        if not pairs:
+            raise InputError(
+                _(
+                    "{project}: no policies/<name>.policy (nor <name>.policy) with "
+                    "examples/<name>/ cases to test"
+                ).format(project=_shown(project))
+            )
+        return pairs
+    if names_cases(policy):  # `policyc test CASE…`: each case says its policy
+        return policies_for([policy, *cases])
+    return [(policy, list(cases) or [_shown(project_root(policy) / EXAMPLES / policy.stem)])]
 
 
 def policies_for(paths: Sequence[Path]) -> list[tuple[Path, list[Path]]]:
@@ -44,11 +82,19 @@ def policies_for(paths: Sequence[Path]) -> list[tuple[Path, list[Path]]]:
 
 def policy_of(case: Path) -> Path:
     """The policy file `case` (a case file or a folder of them) is for; see the module doc."""
-    by_place = _by_place(case)
+    under = _examples_name(case)
+    by_place = _by_place(case, under)
     if by_place is not None:
         return by_place
     number = _policy_key(case)
-    policies = _project_policies(case)
+    project, why = case_project(case)
+    policies = [_shown(p) for p in project_policies(project)]
+    where = _("{case}: its project is {project} ({why}), whose policies are {listed}").format(
+        case=case,
+        project=project,
+        why=why,
+        listed=", ".join(map(str, policies)) or _("none"),
+    )
     if number:
         matching = [p for p in policies if _number_of(p) == number]
         if len(matching) == 1:
@@ -57,34 +103,73 @@ def policy_of(case: Path) -> Path:
             listed = ", ".join(map(str, matching))
             raise InputError(
                 _("{case}: `policy: {number}` is the 文号 of {listed}; {write}").format(
-                    case=case, number=number, listed=listed, write=_write(case)
+                    case=case, number=number, listed=listed, write=_write(case, under, number)
                 )
             )
-        where = policies[0].parent if policies else Path("policies")
         raise InputError(
-            _("{case}: no policy under {where} is `{number}`; {write}").format(
-                case=case, where=where, number=number, write=_write(case)
+            _("{where}; none is `policy: {number}`; {write}").format(
+                where=where, number=number, write=_write(case, under, number)
             )
         )
     raise InputError(
-        _("{case}: which policy is it for? {write}").format(case=case, write=_write(case))
+        _("{where}; which policy is the case for? {write}").format(
+            where=where, write=_write(case, under, number)
+        )
     )
 
 
-def _write(case: Path) -> str:
+def _write(case: Path, under: tuple[Path, str] | None, number: str) -> str:
+    """What to write, leaving out what the case does already: it lies under examples/<name>/
+    (`under`), it has a `policy:` key (`number`)."""
+    if under is None and not number:
+        return _(
+            "write `policyc test POLICY {case}`, or put the case under examples/<policy file "
+            "name>/, or give it a `policy:` key with the policy's 文号"
+        ).format(case=case)
+    if under is None:
+        return _(
+            "write `policyc test POLICY {case}`, or put the case under examples/<policy file "
+            "name>/, or --root DIR for the project that holds the policy"
+        ).format(case=case)
+    examples, name = under
+    missing = _(
+        "{case} lies under {examples}, but neither {in_policies} nor {beside} exists"
+    ).format(
+        case=case,
+        examples=_shown(examples),
+        in_policies=_shown(examples.parent.parent / "policies" / f"{name}.policy"),
+        beside=_shown(examples.parent.parent / f"{name}.policy"),
+    )
+    if number:
+        return _(
+            "{missing}; write `policyc test POLICY {case}`, or name the folder after the "
+            "policy file"
+        ).format(missing=missing, case=case)
     return _(
-        "write `policyc test POLICY {case}`, or put the case under examples/<policy file "
-        "name>/, or give it a `policy:` key with the policy's 文号"
-    ).format(case=case)
+        "{missing}; write `policyc test POLICY {case}`, or name the folder after the policy "
+        "file, or give the case a `policy:` key with the policy's 文号"
+    ).format(missing=missing, case=case)
 
 
-def _by_place(case: Path) -> Path | None:
-    """`policies/<name>.policy` for a case anywhere below `examples/<name>/`."""
-    start = (case if case.is_dir() else case.parent).resolve()
+def _examples_name(case: Path) -> tuple[Path, str] | None:
+    """(the folder `examples/<name>`, name) the case lies below, else None."""
+    start = Path(os.path.abspath(case if case.is_dir() else case.parent))
     for folder in (start, *start.parents):
-        if folder.parent.name == "examples":
-            policy = folder.parent.parent / "policies" / f"{folder.name}.policy"
-            return _shown(policy) if policy.is_file() else None
+        if folder.parent.name == EXAMPLES:
+            return folder, folder.name
+    return None
+
+
+def _by_place(case: Path, under: tuple[Path, str] | None) -> Path | None:
+    """`policies/<name>.policy` for a case anywhere below `examples/<name>/`, else
+    `<name>.policy` beside `examples/`, else None."""
+    if under is None:
+        return None
+    folder, name = under
+    project = folder.parent.parent
+    for policy in (project / "policies" / f"{name}.policy", project / f"{name}.policy"):
+        if policy.is_file():
+            return _shown(policy)
     return None
 
 
@@ -101,14 +186,6 @@ def _policy_key(case: Path) -> str:
             if isinstance(node.value, dict) and "policy" in node.value:
                 return str(node.value["policy"].value)
     return ""
-
-
-def _project_policies(case: Path) -> list[Path]:
-    start = (case if case.is_dir() else case.parent).resolve()
-    for folder in (start, *start.parents):
-        if (folder / "policies").is_dir():
-            return sorted(_shown(p) for p in (folder / "policies").glob("*.policy"))
-    return sorted(Path("policies").glob("*.policy"))
 
 
 def _number_of(policy: Path) -> str:

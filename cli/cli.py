@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 # What every command needs, and `run` on a cached policy: no parser, checker, Lark, jinja2 or
 # attrs (issue 16). Each command imports the rest of what it uses when it runs.
@@ -277,21 +276,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from policyc.case_policy import names_cases, policies_for
+    from policyc.case_policy import test_pairs
     from policyc.testing import run_case_tests
 
-    if args.policy is None:
-        pairs = [
-            (p, [Path("examples") / p.stem])
-            for p in sorted(Path("policies").glob("*.policy"))
-            if (Path("examples") / p.stem).is_dir()
-        ]
-        if not pairs:
-            raise InputError(_("no policies/<name>.policy with examples/<name>/ cases to test"))
-    elif names_cases(args.policy):  # `policyc test CASE…`: each case says its policy
-        pairs = policies_for([args.policy, *args.cases])
-    else:
-        pairs = [(args.policy, args.cases or [Path("examples") / args.policy.stem])]
+    pairs = test_pairs(args.policy, args.cases)
     if args.format == "json":
         from policyc.testing import case_tests_json
 

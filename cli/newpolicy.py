@@ -2,7 +2,9 @@
 received text (compiler/skeleton.py). Without `-o` the skeleton goes to stdout; with it, the
 file is written only if it does not exist yet (a drafter's work is never overwritten). The
 registry is `--units`, else `units.policy` beside the output, else `policies/units.policy` of the
-output's project (the folder above its `policies/`); a registry outside that project is refused."""
+output's project (`--root DIR`, else the folder above its `policies/`, else its own folder:
+compiler/project.py); a source or registry outside that project is refused, naming the project
+and why it is the project."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 from policyc.compiler.errors import Diagnostic, InputError, PolicyError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
-from policyc.compiler.project import project_root
+from policyc.compiler.project import project_root, root_given, root_reason
 from policyc.compiler.registry import Registry
 from policyc.compiler.skeleton import relative, skeleton
 
@@ -41,14 +43,22 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
             )
         )
     folder = out.parent if out is not None else Path(".")
-    root = project_root(out if out is not None else Path("skeleton.policy"))
+    target = out if out is not None else Path("skeleton.policy")
+    root = project_root(target)
+    shown = str(out) if out is not None else _("the skeleton written here")
     if not source.resolve().is_relative_to(root):
+        sources = root / "sources"
         raise InputError(
             _(
-                "{source}: lies outside the project {root} (the folder above policies/), where "
-                "`check` would refuse to read it; copy it into the project (as {copy}) and name "
-                "that copy"
-            ).format(source=source, root=root, copy=root / "sources" / source.name)
+                "{source}: lies outside the project {root} ({why}), where `check` would refuse "
+                "to read it; copy it into the project (as {copy}) and name that copy, or give "
+                "the project with --root DIR"
+            ).format(
+                source=source,
+                root=root,
+                why=root_reason(target, shown),
+                copy=(sources if sources.is_dir() else root) / source.name,
+            )
         )
     if units is None:
         # The registry of the skeleton's own project: beside it, else the project's policies/
@@ -58,9 +68,10 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
     elif not units.resolve().is_relative_to(root):
         raise InputError(
             _(
-                "--units {units}: lies outside the project {root}, where `check` would refuse "
-                "to read it; copy the registry into the project and name that copy"
-            ).format(units=units, root=root)
+                "--units {units}: lies outside the project {root} ({why}), where `check` would "
+                "refuse to read it; copy the registry into the project and name that copy, or "
+                "give the project with --root DIR"
+            ).format(units=units, root=root, why=root_reason(target, shown))
         )
     registry = _registry(units) if units is not None else Registry()
 
@@ -109,11 +120,13 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
             )
         ) from None
     todos = text.count("TODO(")
+    given = root_given()  # `check` needs the same project to read what the skeleton names
+    check = f"policyc check --root {given} {out}" if given is not None else f"policyc check {out}"
     sys.stderr.write(
         _(
-            "wrote {out}: {todos} places marked TODO to fill; then `policyc check {out}` "
+            "wrote {out}: {todos} places marked TODO to fill; then `{check}` "
             "(it lists what is left as warnings)\n"
-        ).format(out=out, todos=todos)
+        ).format(out=out, todos=todos, check=check)
     )
     return 0
 

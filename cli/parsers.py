@@ -237,6 +237,10 @@ def _serve(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     return serve
 
 
+# The commands that read a policy's files, each taking `--root DIR` (README "The command line"):
+# fmt and lsp read no file a policy names; serve's workers load the policies afresh.
+ROOT_COMMANDS = ("check", "run", "test", "docs", "duties", "schema", "new", "rules")
+
 _COMMANDS: dict[str, Callable[[argparse._SubParsersAction[_Parser]], argparse.ArgumentParser]] = {
     "check": _check,
     "run": _run,
@@ -265,7 +269,7 @@ def _build_parsers(
     commands = {
         name: build(sub) for name, build in _COMMANDS.items() if only is None or name == only
     }
-    for name in ("check", "run", "test", "docs", "duties", "rules"):
+    for name in ROOT_COMMANDS:
         if name not in commands:
             continue
         commands[name].add_argument(

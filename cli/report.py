@@ -98,6 +98,18 @@ if TYPE_CHECKING:
 
 BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
 
+# How a rule's party (`beneficiary`) is labelled, by where its amount goes: the one who pays a
+# payable rule (收费标准, 罚款: docs/language.md) is no beneficiary — the totals name it so too
+# (合计（户应缴）, `flow_words`); every other rule's party receives or is relieved.
+PARTY_WORDS = {"payable": "应缴方"}
+
+
+def party_word(flow: str) -> str:
+    """The label of a rule's party for its `flow` (`RuleInfo.flow`, JSON `flow`): 应缴方 for
+    `payable`, else 受益. Used by `--explain`/`--all` and the web form's result alike."""
+    return PARTY_WORDS.get(flow, "受益")
+
+
 STATUS_WORDS = {
     "decided": "判定",
     "met": "达到目标",
@@ -338,7 +350,7 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] =
         lines.append(f"      {label}: {info.grants}")
     who = []
     if info.beneficiary:
-        who.append(f"受益: {info.beneficiary}")
+        who.append(f"{party_word(info.flow)}: {info.beneficiary}")
     if info.responsible:
         who.append(f"责任单位: {'、'.join(info.responsible)}")
     if info.cooperates:

@@ -11,6 +11,15 @@ and refused unless it lands inside the policy's *project*:
   `repo/policies/x.policy`, `repo/`: the policies share `repo/sources/` and the registry);
 - else, for a policy outside any `policies/` folder, the policy file's own folder.
 
+A case file belongs to a project too (`case_project`, for `policyc test CASE` naming no policy):
+the folder given with `--root`; else the folder holding the `examples/` folder the case lies
+under (`examples/<name>/` holds the cases of that project's `<name>.policy`); else the nearest
+folder at or above the case's folder that holds a `policies/` folder or a `*.policy` file (a
+drafter's own folder of `water.policy`, `units.policy` and `cases/`); else the current folder.
+A project's policies (`project_policies`) are those in its `policies/` folder, else those lying
+in the project folder itself — so that a policy outside any `policies/` folder and the cases in
+its folder's `examples/<name>/` have the same project, whichever command reads them.
+
 A name is refused when it is absolute, holds a NUL, or — once `..` and every symbolic link are
 resolved (`Path.resolve`) — is not under the project's resolved folder. The caller reads the
 resolved path it is given, never the name again, so a link swapped in after the check is not
@@ -41,14 +50,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PathRefused",
+    "case_project",
     "confined_to",
     "named_file",
+    "project_policies",
     "project_root",
     "refuse_same_numbers",
+    "root_reason",
     "same_number_errors",
 ]
 
 PROJECT_MARKER = "policies"  # the folder a project keeps its policy files in
+EXAMPLES = "examples"  # the folder a project keeps its example cases in, one folder a policy
 
 _ROOT: ContextVar[Path | None] = ContextVar("policyc_project_root", default=None)
 
@@ -84,6 +97,60 @@ def project_root(policy_path: Path) -> Path:
         if above.name == PROJECT_MARKER:
             return above.parent.resolve()
     return folder.resolve()
+
+
+def root_given() -> Path | None:
+    """The resolved `--root DIR` of the command running, else None."""
+    return _ROOT.get()
+
+
+def root_reason(policy_path: Path, shown: str = "") -> str:
+    """Why `project_root(policy_path)` is the project, for a message: `given with --root`, `the
+    folder above the policies/ folder … lies in`, or `the folder of …, which lies in no
+    policies/ folder`. `shown` names the policy in it (default: `policy_path`)."""
+    if _ROOT.get() is not None:
+        return _("given with --root")
+    name = shown or str(policy_path)
+    folder = Path(os.path.abspath(policy_path)).parent
+    for above in (folder, *folder.parents):
+        if above.name == PROJECT_MARKER:
+            return _("the folder above the policies/ folder {policy} lies in").format(policy=name)
+    return _("the folder of {policy}, which lies in no policies/ folder").format(policy=name)
+
+
+def case_project(case: Path) -> tuple[Path, str]:
+    """The project of a case file or folder of cases (see the module doc) and why it is, for
+    a message: (resolved folder, reason)."""
+    given = _ROOT.get()
+    if given is not None:
+        return given, _("given with --root")
+    start = Path(os.path.abspath(case if case.is_dir() else case.parent))
+    for folder in (start, *start.parents):
+        if folder.parent.name == EXAMPLES:
+            return folder.parent.parent.resolve(), _(
+                "the folder holding the examples/ folder the case lies in"
+            )
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_MARKER).is_dir():
+            return folder.resolve(), _(
+                "the nearest folder above the case that holds a policies/ folder"
+            )
+        if any(p.is_file() for p in folder.glob("*.policy")):
+            return folder.resolve(), _(
+                "the nearest folder above the case that holds a .policy file"
+            )
+    return Path.cwd().resolve(), _(
+        "the current folder: no folder above the case holds a policies/ folder or a .policy file"
+    )
+
+
+def project_policies(project: Path) -> list[Path]:
+    """The policy files of `project`: those in its `policies/` folder, else those in the
+    project folder itself, in name order."""
+    folder = project / PROJECT_MARKER
+    if not folder.is_dir():
+        folder = project
+    return sorted(p for p in folder.glob("*.policy") if p.is_file())
 
 
 def named_file(policy_path: Path, written: str, what: str) -> Path:
@@ -126,9 +193,9 @@ def named_file(policy_path: Path, written: str, what: str) -> Path:
     if not target.is_relative_to(root):
         raise PathRefused(
             _(
-                "`{what}` names a file outside the policy's project `{root}`; expected {allowed}, "
-                "or give the project with --root DIR"
-            ).format(what=what, root=root, allowed=allowed)
+                "`{what}` names a file outside the policy's project `{root}` ({why}); expected "
+                "{allowed}, or give the project with --root DIR"
+            ).format(what=what, root=root, why=root_reason(policy_path), allowed=allowed)
         )
     return target
 

@@ -57,12 +57,14 @@ class ReceivedText(CheckerBase):
             path = named_file(Path(self.file.path), header.registry_file, "units from")
         except PathRefused as exc:
             self.error(_named_at(header.registry_span, header), str(exc))
+            self.registry.unavailable = True
             return
         shown = self.here / header.registry_file  # messages name it as the policy does
         try:
             load_registry(path, self.diagnostics, self.registry, shown=str(shown))
             self.sources[str(shown)] = read_text(path)
         except (OSError, ValueError) as exc:  # ValueError: not UTF-8
+            self.registry.unavailable = True
             self.error(
                 header.span,
                 _("cannot read the unit registry `{header_registry_file}`: {value}").format(
@@ -71,6 +73,7 @@ class ReceivedText(CheckerBase):
                 ),
             )
         except PolicyError as exc:
+            self.registry.unavailable = True
             self.diagnostics.extend(exc.diagnostics)
             self.sources.update(exc.sources)
 

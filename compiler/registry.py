@@ -22,6 +22,9 @@ class Unit:
 class Registry:
     units: dict[str, Unit] = attrs.Factory(dict)
     _lookup: dict[str, str] = attrs.Factory(dict)  # any name or alias -> canonical name
+    # The `units from` file could not be loaded (refused, unreadable, not parsed): its problem
+    # is reported once, and a name it may hold is not reported again as unknown.
+    unavailable: bool = False
 
     def add(self, decl: UnitDecl, diagnostics: list[Diagnostic]) -> None:
         name = decl.name.text
@@ -64,8 +67,8 @@ class Registry:
     def check_name(self, name: Name, diagnostics: list[Diagnostic]) -> str:
         """The canonical name for `name`; an error naming close matches when it does not resolve."""
         unit = self.resolve(name.text)
-        if unit is not None:
-            return unit.name
+        if unit is not None or self.unavailable:
+            return unit.name if unit is not None else name.text
         hint = did_you_mean(name.text, self._lookup)
         diagnostics.append(
             Diagnostic(

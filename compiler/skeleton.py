@@ -178,7 +178,14 @@ def skeleton(
         "# TODO(drafter): "
         + _("confirm every field marked TODO, write the rules, then `policyc check`."),
     ]
-    if unknown:
+    if unknown and not registry:
+        out.append(
+            "# TODO(registry): "
+            + _(
+                "no unit registry was found, so no unit is resolved; units the text names: {units}"
+            ).format(units="、".join(unknown))
+        )
+    elif unknown:
         out.append(
             "# TODO(registry): "
             + _("units not in the registry: {units}").format(units="、".join(unknown))
@@ -199,6 +206,16 @@ def skeleton(
             f"    issuer {issuer_unit}  # TODO(drafter): "
             + _("confirm (落款: {issuer})").format(issuer=issuer)
         )
+    elif issuer and not registry:
+        # No registry was found to resolve it in: say so, not that the issuer is missing from one.
+        out.append(
+            "    # TODO(registry): "
+            + _(
+                "no unit registry was found (--units, units.policy beside the skeleton, "
+                "policies/units.policy): declare the issuer {issuer} (落款) with `unit` in one, "
+                "name it with `units from`, then write `issuer NAME`"
+            ).format(issuer=issuer)
+        )
     elif issuer:
         out.append(
             "    # TODO(registry): "
@@ -210,7 +227,7 @@ def skeleton(
     if issued:
         out.append(f"    issued {issued}  # TODO(drafter): " + _("confirm (落款日期)"))
     if validity is not None:
-        out += validity.header(resolve)
+        out += validity.header(resolve, bool(registry))
     out.append(f"    source {_quote(source)} lines {first} to {last}")
     if registry:
         out.append(f"    units from {_quote(registry)}")
@@ -242,7 +259,9 @@ class _Validity:
     interpreter_line: int = 0  # where it is written (its own article in a regulation)
     under_heading: bool = False  # the whole text of a heading of its own (9.5 预案实施时间)
 
-    def header(self, resolve: Resolver) -> list[str]:
+    def header(self, resolve: Resolver, registry: bool = True) -> list[str]:
+        """The header's `valid` line and `interpreted_by` (`registry`: whether a registry was
+        found to resolve the interpreting unit in)."""
         where = "# TODO(drafter): " + _("confirm (第{line}行)").format(line=self.line)
         if self.until:
             valid = f"valid from {self.start} until {self.until}"
@@ -256,6 +275,15 @@ class _Validity:
             lines.append(
                 f"    interpreted_by {unit}  # TODO(drafter): "
                 + _("confirm (第{line}行)").format(line=self.interpreter_line)
+            )
+        elif self.interpreter and not registry:
+            lines.append(
+                "    # TODO(registry): "
+                + _(
+                    "no unit registry was found: declare the interpreting unit {unit} "
+                    "(第{line}行) with `unit` in one, name it with `units from`, then write "
+                    "`interpreted_by NAME`"
+                ).format(unit=self.interpreter, line=self.interpreter_line)
             )
         elif self.interpreter:
             lines.append(
@@ -493,6 +521,10 @@ def _render(part: _Part, depth: int) -> list[str]:
         lines[0] += "  # TODO(drafter): " + own.format(kind=part.kind, number=part.number)
     inner = pad + "    "
     quotes = part.quotes or ([] if part.kind == "section" else [part.heading])
+    if not quotes and not part.children and part.heading.endswith(("。", "；", ".")):
+        # A section whose one sentence became its title (`三、城乡低保家庭每户每月免收水量
+        # 5立方米。`): the sentence is its text too, quoted, as a clause's is.
+        quotes = [part.heading]
     lines += [f"{inner}quote {_quote(q)}" for q in quotes]
     if part.leads:
         lines.append(f"{inner}lead {', '.join(part.leads)}")

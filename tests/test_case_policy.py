@@ -68,10 +68,9 @@ def test_a_case_naming_no_policy_says_what_to_write(tmp_path: Path):
     (tmp_path / "case.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = policyc(str(tmp_path / "case.yaml"))
     assert done.returncode == 2 and done.stdout == ""
-    assert (
-        f"{tmp_path / 'case.yaml'}: which policy is it for? write `policyc test POLICY "
-        in done.stderr
-    )
+    # the project taken (whatever lies above the temporary folder) and why, then the question
+    assert f"{tmp_path / 'case.yaml'}: its project is " in done.stderr
+    assert "; which policy is the case for? write `policyc test POLICY " in done.stderr
     assert "examples/<policy file name>/" in done.stderr and "`policy:` key" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -83,9 +82,7 @@ def test_a_case_naming_an_unknown_policy_says_so(tmp_path: Path):
     )
     done = policyc(str(tmp_path / "case.yaml"))
     assert done.returncode == 2
-    assert (
-        "no policy under policies is `无政发〔2023〕9号`; write `policyc test POLICY" in done.stderr
-    )
+    assert "; none is `policy: 无政发〔2023〕9号`; write `policyc test POLICY" in done.stderr
 
 
 def test_a_missing_case_is_named():

@@ -356,7 +356,9 @@ def test_the_registry_is_the_skeletons_own_projects(tmp_path: Path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     made = (other / "policies" / "n.policy").read_text(encoding="utf-8")
-    assert "units from" not in made
+    assert 'units from "' not in made
+    # … and says that no registry was found, not that the units are missing from one
+    assert "no unit registry was found" in made and "not in the registry" not in made
     refused = policyc(
         "new", "other/sources/n.txt", "--lines", "1-11", "-o", "other/policies/m.policy",
         "--units", "policies/units.policy", cwd=tmp_path,

@@ -42,7 +42,7 @@ from policyc.compiler.subjects import SUBJECTS
 from policyc.member_why import case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
-from policyc.report import FLOW_WORDS, STATUS_WORDS
+from policyc.report import FLOW_WORDS, STATUS_WORDS, party_word
 from policyc.report_json import flow_words, rule_fields
 from policyc.report_ranges import ends_words
 from policyc.serve.api import catalog_of, policy_of
@@ -78,6 +78,7 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
 
 
 def page(

@@ -44,6 +44,7 @@ from policyc.compiler.site.views import (
     ReadingView,
     RepairView,
     RuleView,
+    SectionTail,
     SectionView,
     SourcePage,
     TopClause,
@@ -344,25 +345,65 @@ class PolicyView(PolicyAmounts):
 
     def section(self, section: n.Section) -> SectionView:
         units = self.units_facts(section)
-        # Rules and clauses of a section in the order they were written (a stable sort by line).
-        items: list[n.Rule | n.Clause] = [*section.rules, *section.clauses]
-        body: list[RuleView | ClauseView] = [
-            self.rule(section, item) if isinstance(item, n.Rule) else self.clause(item)
-            for item in sorted(items, key=lambda item: item.span.line)
+        where = (part_heading(section), part_anchor(section))
+        # Its quotes, rules and clauses in the order they were written (a stable sort by line),
+        # as the document has them. Before its first clause, the section's own quotes head it
+        # and its rules follow; after a clause, they go on under `一、…（续）` (`SectionTail`),
+        # so that neither its sentence moves above the clauses nor its rules fall under the
+        # last clause's heading.
+        items: list[n.Quote | n.Rule | n.Clause] = [
+            *section.quotes,
+            *section.rules,
+            *section.clauses,
         ]
+        head: list[n.Quote] = []
+        body: list[RuleView | ClauseView | None] = []  # None: a tail, made once its quotes known
+        # a tail's place in body: (its line, its count in the section, its quotes)
+        tails: dict[int, tuple[int, int, list[n.Quote]]] = {}
+        tail: list[n.Quote] | None = None  # the open tail's quotes
+        after_clause = False
+        for item in sorted(items, key=lambda item: item.span.line):
+            if isinstance(item, n.Clause):
+                body.append(self.clause(item))
+                after_clause, tail = True, None
+                continue
+            if after_clause and tail is None:
+                tail = []
+                tails[len(body)] = (item.span.line, len(tails) + 1, tail)
+                body.append(None)
+            if isinstance(item, n.Rule):
+                body.append(self.rule(section, item))
+            else:
+                (head if tail is None else tail).append(item)
         return SectionView(
             heading=md(part_heading(section)),
             anchor=part_anchor(section),
-            quotes=tuple(
-                self.quote(q, (part_heading(section), part_anchor(section))) for q in section.quotes
-            ),
+            quotes=tuple(self.quote(q, where) for q in head),
             notes=tuple(md(t) for t in section.notes),
             # Decisions are listed together after the document's text (判定), not here.
             defines=tuple(self.define(d) for d in section.defines if not d.decided),
-            body=tuple(body),
+            body=tuple(
+                self.section_tail(section, *tails[at]) if item is None else item
+                for at, item in enumerate(body)
+            ),
             units=units,
             targets=tuple(self.target(t) for t in section.targets),
             source=self.source_link(section.span.line),
+        )
+
+    def section_tail(
+        self, section: n.Section, line: int, count: int, quotes: list[n.Quote]
+    ) -> SectionTail:
+        """The heading where `section`'s own text goes on at `line` of the policy file, after a
+        clause, the `count`th time (anchor `section-一-续`, then `section-一-续2`), with the
+        section's `quotes` written there."""
+        heading = f"{part_heading(section)}（续）"
+        anchor = f"{part_anchor(section)}-续{count if count > 1 else ''}"
+        return SectionTail(
+            heading=md(heading),
+            anchor=anchor,
+            quotes=tuple(self.quote(q, (heading, anchor)) for q in quotes),
+            source=self.source_link(line),
         )
 
     def after_cap_facts(self, rule: n.Rule) -> list[Fact]:

@@ -117,6 +117,21 @@ class ClauseView:
     source: str = ""
     toc_label: str = ""  # what the table of contents says, when not the heading
     is_rule: bool = False
+    is_tail: bool = False
+
+
+@attrs.frozen
+class SectionTail:
+    """Where a section's own text goes on after its clauses (`以上各阶梯水价均含…` after
+    （一）–（三）): a heading `一、…（续）` that closes the last clause, then the section's
+    quotes written there; the section's rules that follow stand under it, not under the clause."""
+
+    heading: str
+    anchor: str  # `section-一-续`, `section-一-续2`: the section's, and its count there
+    quotes: tuple[QuoteView, ...]
+    source: str = ""
+    is_rule: bool = False
+    is_tail: bool = True
 
 
 @attrs.frozen
@@ -126,7 +141,7 @@ class SectionView:
     quotes: tuple[QuoteView, ...]
     notes: tuple[str, ...]
     defines: tuple[DefineView, ...]
-    body: tuple[RuleView | ClauseView, ...]
+    body: tuple[RuleView | ClauseView | SectionTail, ...]
     units: tuple[Fact, ...] = ()
     targets: tuple[TargetView, ...] = ()
     source: str = ""
