@@ -103,7 +103,28 @@ async def form_page(request: Request) -> Response:
     """A new form, its evaluation date today's (the case worker at the counter evaluates the
     case in front of them; another date is typed over it)."""
     policy_id, policy = policy_of(request)
-    return _form(policy_id, policy, {ON: date.today().isoformat()}, [], {}, [])
+    today = date.today()
+    notice = _out_of_force(policy, today)
+    return _form(policy_id, policy, {ON: today.isoformat()}, [], {}, [], notice=notice)
+
+
+def _out_of_force(policy: CompiledPolicy, day: date) -> str:
+    """A notice when the form's default evaluation date lies outside the policy's validity (a
+    notice not yet in force, or expired): every rule would be 未施行 on it, which a case worker
+    should know before filling in the form; empty otherwise."""
+    checked = policy.checked
+    start, end = checked.header.valid_from, checked.valid_until
+    if start is not None and day < start:
+        return _(
+            "This policy takes effect on {start}: on the evaluation date {day} every rule is not "
+            "in force; type a date in force to evaluate the case under it"
+        ).format(start=start.isoformat(), day=day.isoformat())
+    if end is not None and day > end:
+        return _(
+            "This policy was in force until {end}: on the evaluation date {day} every rule is not "
+            "in force; type a date in force to evaluate the case under it"
+        ).format(end=end.isoformat(), day=day.isoformat())
+    return ""
 
 
 async def submit(request: Request) -> Response:
