@@ -11,6 +11,8 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
 
     .venv/bin/pip install -q '.[bench]' && apt-get install wrk
     .venv/bin/python benchmarks/serve.py [--workers 2] [--clients 50] [--evaluations 20000]
+    .venv/bin/python benchmarks/serve.py --evaluations 60000  # RSS sampled during the run:
+                                                              # does it level off?
     .venv/bin/python benchmarks/serve.py --client httpx     # without wrk
     .venv/bin/python benchmarks/serve.py --server uvicorn   # the app under bare uvicorn: no
                                                             # sharing of connections (balance.py)
@@ -208,13 +210,18 @@ def fast_parts(worker: psutil.Process) -> str:
 
 class ConnectionSampler:
     """Counts each worker's established connections on `port` every `every` seconds, in a
-    thread, while the load runs: how the clients' connections are shared between workers."""
+    thread, while the load runs: how the clients' connections are shared between workers; and
+    the server's RSS (`server_rss` of `server`, bytes) at each sample, with its time
+    (`time.monotonic`), to see memory level off or grow during a long run (`rss_at`)."""
 
-    def __init__(self, workers: list[psutil.Process], port: int, every: float = 0.25):
+    def __init__(
+        self, workers: list[psutil.Process], port: int, server: psutil.Process, every: float = 0.25
+    ):
         import threading
 
-        self.workers, self.port, self.every = workers, port, every
+        self.workers, self.port, self.server, self.every = workers, port, server, every
         self.samples: list[list[int]] = []
+        self.rss: list[tuple[float, int]] = []
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -231,6 +238,18 @@ class ConnectionSampler:
     def _run(self) -> None:
         while not self.done.wait(self.every):
             self.samples.append([self._count(w) for w in self.workers])
+            self.rss.append((time.monotonic(), server_rss(self.server)))
+
+    def rss_at(self, started: float, seconds: float, fractions: tuple[float, ...]) -> list[int]:
+        """The RSS sampled last before each fraction of the run's `seconds` from `started` (a
+        closed loop answers at a steady rate, so a fraction of the time is about that fraction
+        of the evaluations); none without a sample by then."""
+        out = []
+        for fraction in fractions:
+            before = [rss for when, rss in self.rss if when <= started + fraction * seconds]
+            if before:
+                out.append(before[-1])
+        return out
 
     def __enter__(self) -> ConnectionSampler:
         self.thread.start()
@@ -538,7 +557,8 @@ def main() -> int:
         cpu_start, own_start = server_cpu(process), time.process_time()
         worker_start = [worker_cpu(w) for w in workers]
         wait_start = [waited_for_core(w) for w in workers]
-        with ConnectionSampler(workers, port) as sampler:
+        started = time.monotonic()
+        with ConnectionSampler(workers, port, process) as sampler:
             if args.client == "wrk":
                 count, seconds, p50, p99, slowest, errors, problems, own_used = drive_wrk(
                     url, bodies, args.clients, args.close, args.wrk_threads
@@ -609,6 +629,17 @@ def main() -> int:
         f"  server RSS  {rss_start / mib:.1f} MiB after warm-up, "
         f"{rss_end / mib:.1f} MiB at the end ({(rss_end - rss_start) / mib:+.1f} MiB)"
     )
+    quarters = (0.25, 0.5, 0.75, 1.0)
+    during = sampler.rss_at(started, seconds, quarters)
+    if len(during) == len(quarters):  # sampled every 0.25 s: a run of a few seconds or more
+        print(
+            "  RSS during  "
+            + ", ".join(
+                f"{rss / mib:.1f} MiB at {fraction * count:,.0f}"
+                for fraction, rss in zip(quarters, during, strict=True)
+            )
+            + " evaluations (about: by time)"
+        )
     cores = os.cpu_count() or 1
     per_request = (cpu_used + own_used) / count  # server and client CPU, on the same cores
     # the cores are shared by server and client; the server uses at most a core per worker

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from policyc.compiler.checker import CheckedPolicy, InputInfo
 
 MEMBERS_SHOWN = 6  # an enum's members named in a line; the case schema lists them all
+Plan = tuple[bool, tuple[tuple[str, str, str, tuple[str, ...]], ...]]
 
 
 class NeededInput(Frozen):
@@ -85,18 +86,35 @@ def needed_fields(
     """`still_needed`'s inputs as (name, description, measure, rules) each, for a writer that
     wants no NeededInput (the JSON answer)."""
     policy = as_view(checked)
-    results = list(results)
+    results = results if isinstance(results, list) else list(results)
+    waiting = [r for r in results if r.status == "undetermined"]
+    if not waiting:
+        return []
     known = _known(policy)
-    context = -1
+    settled = frozenset([r.info.name for r in results if r.status == "decided"])
+    context = known.context(tuple(sorted(readings.items())), settled)
+    key = (context, tuple([(r.info.name, r.missing) for r in waiting]))
+    plan = known.plans.get(key)
+    if plan is None:
+        plan = known.plan(policy, waiting, key)
+    if plan[0]:  # the needs of these results, less the inputs the case gives
+        return [item for item in plan[1] if item[0] not in given]
+    return _needs_written(policy, known, _needs(policy, known, waiting, context, given))
+
+
+def _needs(
+    policy: RunView,
+    known: _Known,
+    waiting: list[RuleResult],
+    context: int,
+    given: Mapping[str, Any],
+) -> dict[str, list[str]]:
+    """name → the rules needing it, in order of first need: what the undetermined results
+    `waiting` ask for in the run's `context`, less what the case gives."""
     people = policy.people
     member_inputs = people.member_inputs
     needs: dict[str, list[str]] = {}
-    for r in results:
-        if r.status != "undetermined":
-            continue
-        if context < 0:
-            settled = frozenset(r.info.name for r in results if r.status == "decided")
-            context = known.context(tuple(sorted(readings.items())), settled)
+    for r in waiting:
         key = (r.info.name, r.missing, context)
         asked = known.asked.get(key)
         if asked is None:
@@ -118,6 +136,14 @@ def needed_fields(
                     needs[name] = [rule_name]
                 elif found[-1] != rule_name:
                     found.append(rule_name)
+    return needs
+
+
+def _needs_written(
+    policy: RunView, known: _Known, needs: dict[str, list[str]]
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """`_needs` as `needed_fields`' items: each name's description, measure and rules; a value
+    missing for several periods grouped on one line."""
     written = known.written
     if "[" not in "".join(needs):  # no value of a period: each name is its own line
         return [
@@ -149,10 +175,12 @@ class _Known:
     the values decided, numbered), each with whether it is a declared input itself (a member's
     or a period's value is not); and each input's description and how it is written."""
 
-    __slots__ = ("asked", "contexts", "eithers", "pairs", "words")
+    __slots__ = ("anywhere", "asked", "contexts", "eithers", "partnered", "plans", "words")
 
     def __init__(self) -> None:
-        self.pairs: dict[tuple[tuple[str, tuple[str, ...]], ...], list[tuple[str, str]]] = {}
+        self.anywhere: frozenset[str] | None = None
+        self.plans: dict[tuple[int, tuple[tuple[str, tuple[str, ...]], ...]], Plan] = {}
+        self.partnered: dict[str, dict[str, frozenset[str]]] = {}
         self.eithers: dict[str, tuple[tuple[str, str], ...]] = {}
         self.contexts: dict[tuple[tuple[tuple[str, str], ...], frozenset[str]], int] = {}
         self.asked: dict[tuple[str, tuple[str, ...], int], tuple[tuple[str, bool], ...]] = {}
@@ -164,6 +192,7 @@ class _Known:
             if len(self.contexts) >= _LATER_ENTRIES:  # then what was asked in them goes too
                 self.contexts.clear()
                 self.asked.clear()
+                self.plans.clear()
             found = self.contexts[(taken, settled)] = len(self.contexts)
         return found
 
@@ -186,11 +215,62 @@ class _Known:
         asked = self.asked[key] = tuple(found)
         return asked
 
+    def plan(
+        self,
+        policy: RunView,
+        waiting: list[RuleResult],
+        key: tuple[int, tuple[tuple[str, tuple[str, ...]], ...]],
+    ) -> Plan:
+        """`needed_fields`' items for the undetermined results `waiting` in the run's context
+        (`key`: the context's number, each result's rule and missing inputs), for a case giving
+        none of the inputs (each dropped from a case that gives it): (True, items) — or
+        (False, ()) where a member's or a period's value is asked for (the case's members and
+        periods make those names), left to `_needs` case by case. Kept under
+        `key`, at most _PLAN_ENTRIES (then started over)."""
+        asked = [
+            (name, plain)
+            for r in waiting
+            for name, plain in self.asked.get((r.info.name, r.missing, key[0]))
+            or self.ask(policy, r, (r.info.name, r.missing, key[0]))
+        ]
+        members = policy.people.member_inputs
+        plan: Plan = (False, ())
+        if not any(
+            "[" in name or "." in name or (plain and name in members) for name, plain in asked
+        ):
+            needs = _needs(policy, self, waiting, key[0], {})
+            items = _needs_written(policy, self, needs)
+            plan = (True, tuple(items))
+        if len(self.plans) >= _PLAN_ENTRIES:
+            self.plans.clear()
+        self.plans[key] = plan
+        return plan
+
     def either(self, policy: RunView, rule_name: str) -> tuple[tuple[str, str], ...]:
         """`_either_pairs` of a rule, worked out once per policy (it reads the policy only)."""
         found = self.eithers.get(rule_name)
         if found is None:
             found = self.eithers[rule_name] = _either_pairs(policy, rule_name)
+        return found
+
+    def pairable(self, policy: RunView) -> frozenset[str]:
+        """The inputs in some rule's `either` pairs (any other input pairs with none)."""
+        if self.anywhere is None:
+            self.anywhere = frozenset(
+                name for rule in policy.rules for pair in self.either(policy, rule) for name in pair
+            )
+        return self.anywhere
+
+    def partners(self, policy: RunView, rule_name: str) -> dict[str, frozenset[str]]:
+        """A rule's `either` pairs as input → the inputs it pairs with (either way round)."""
+        found = self.partnered.get(rule_name)
+        if found is None:
+            by_input: dict[str, set[str]] = {}
+            for first, second in self.either(policy, rule_name):
+                by_input.setdefault(first, set()).add(second)
+                by_input.setdefault(second, set()).add(first)
+            found = {name: frozenset(others) for name, others in by_input.items()}
+            self.partnered[rule_name] = found
         return found
 
     def written(self, policy: RunView, name: str) -> tuple[str, str]:
@@ -259,6 +339,7 @@ def _declared(name: str) -> str:
 # the decided values: worked out once per policy and kept in its view (`RunView.later`; the web
 # service asks this for every case it answers).
 _LATER_ENTRIES = 4096  # per policy: combinations of readings and decided values actually met
+_PLAN_ENTRIES = 1024  # per policy: `_Known.plan`s kept (sets of undetermined results met)
 
 
 def _later_layers(
@@ -373,30 +454,32 @@ def any_of_sets(
     """The pairs of `needed` inputs (`needed_fields`'s items) either of which suffices: both
     needed by the same rules, each of which reads them as `if given(A) then … A … else … B …`
     (its amount, cap or a condition) or as `… A … or … B …` (each side reading one input). In
-    the order of the first of each pair; an input in one pair at most."""
+    the order of the first of each pair; an input in one pair at most.
+
+    Each rule's pairs are read once per policy, as partners by input (`_Known.partners`); a
+    call then costs a lookup per needed input and rule, not a comparison of every two inputs."""
     policy = as_view(checked)
-    rules_of = {item[0]: item[3] for item in needed}
     known = _known(policy)
-    key = tuple(rules_of.items())
-    found = known.pairs.get(key)
-    if found is not None:  # the same inputs needed by the same rules: the same pairs
-        return found
+    pairable = known.pairable(policy)
+    rules_of = {item[0]: item[3] for item in needed}
     pairs: list[tuple[str, str]] = []
     paired: set[str] = set()
     for name, rules in rules_of.items():
-        if name in paired:
+        if name not in pairable or name in paired or not rules:  # (every needed input is
+            continue  # needed by some rule)
+        # the inputs pairing with `name` in every one of its rules
+        partners = known.partners(policy, rules[0]).get(name)
+        for rule in rules[1:]:
+            if not partners:
+                break
+            partners = partners & known.partners(policy, rule).get(name, frozenset())
+        if not partners:
             continue
-        for other, others in rules_of.items():
-            if other == name or other in paired or set(others) != set(rules):
-                continue
-            wanted = {(name, other), (other, name)}
-            if all(wanted & set(known.either(policy, rule)) for rule in rules):
+        for other, others in rules_of.items():  # the first such, in the order needed
+            if other in partners and other not in paired and set(others) == set(rules):
                 pairs.append((name, other))
                 paired.update((name, other))
                 break
-    if len(known.pairs) >= _LATER_ENTRIES:  # the needed inputs come with the cases
-        known.pairs.clear()
-    known.pairs[key] = pairs
     return pairs
 
 

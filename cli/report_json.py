@@ -88,10 +88,22 @@ def _dumps(value: Any) -> bytes:
 
 
 def money(q: Quantity | None) -> dict[str, str] | None:
-    """Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}."""
+    """Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}, a fresh
+    dict; its texts written once per value as written (`str` of the Decimal: 1.0 and 1.00 are
+    equal quantities, not the same text) and dimensions, at most _MONEY_ENTRIES kept."""
     if q is None:
         return None
-    return {"value": plain_value(q), "unit": dims_text(q.dims), "text": format_quantity(q)}
+    key = (str(q.value), q.dims)
+    texts = _MONEY.get(key)
+    if texts is None:
+        if len(_MONEY) >= _MONEY_ENTRIES:
+            _MONEY.clear()
+        texts = _MONEY[key] = (plain_value(q), dims_text(q.dims), format_quantity(q))
+    return {"value": texts[0], "unit": texts[1], "text": texts[2]}
+
+
+_MONEY: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[str, str, str]] = {}
+_MONEY_ENTRIES = 4096  # amounts recur: a fixed subsidy, a cap, the totals of a few of them
 
 
 def plain_value(q: Quantity) -> str:
