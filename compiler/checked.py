@@ -24,6 +24,7 @@ from policyc.compiler.registry import Registry
 from policyc.compiler.run_view import switchable, validity_under
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.quantity import (
+    Declared,
     Dims,
     Measure,
     MeasureError,
@@ -130,6 +131,9 @@ class CheckedPolicy:
     people: group_checks.People = attrs.field(factory=group_checks.People)
     # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
     define_types: dict[str, Type] = attrs.field(factory=dict)
+    # The policy's own measures (`measure 方 = 1 立方米`): what its measure texts are read with,
+    # in force (runtime.quantity.declared_measures) wherever its checked AST is read.
+    measures: Declared = ()
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken

@@ -74,7 +74,11 @@ class NotApplicable(Exception):
         self.reason = reason
 
 
-def Q(number: str, measure: str) -> Quantity:
+def Q(number: str, measure: str | tuple[tuple[str, int], ...]) -> Quantity:
+    """A literal of generated code: a number in a measure of the language, or (for a measure the
+    policy declares) the stored value and its dimensions, so the module needs no declarations."""
+    if isinstance(measure, tuple):
+        return Quantity(decimal.Decimal(number), measure)
     return Quantity.of(number, measure)
 
 
