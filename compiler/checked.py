@@ -63,6 +63,10 @@ class Type:
     kind: str  # quantity | bool | date | enum | keyed
     dims: Dims = ()
     enum: str = ""
+    # A plain number written or computed as a percentage (10%, a `%` input, 6 × 10%): shown
+    # with %, where a number written without % is shown as itself (the batch's decided values).
+    # Not part of the type's identity: 10% and 0.1 are one value.
+    percent: bool = attrs.field(default=False, eq=False)
 
     def describe(self) -> str:
         if self.kind == "series":
@@ -198,7 +202,7 @@ def constant(expr: n.Expr) -> Quantity | None:
         if isinstance(expr, n.QuantityLit):
             return Quantity.of(Decimal(expr.number), parse_measure(expr.measure))
         if isinstance(expr, n.PercentLit):
-            return Quantity.of(Decimal(expr.number).scaleb(-2), parse_measure(""))
+            return Quantity.of(Decimal(expr.number), parse_measure("%"))
     except MeasureError:
         return None  # an unknown measure: the checker reports it where it is written
     return None

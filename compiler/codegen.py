@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -399,7 +398,7 @@ class _Generator:
         return self.constant(f"Q({e.number!r}, {e.measure!r})")
 
     def percent(self, e: n.PercentLit) -> str:
-        return self.constant(f"Q({str(Decimal(e.number).scaleb(-2))!r}, '')")
+        return self.constant(f"Q({e.number!r}, '%')")  # 10% is 0.1, shown as 10%
 
     def ref(self, e: n.Ref) -> str:
         if self.policy.member_enum(e.name) is not None:

@@ -134,7 +134,9 @@ class Declarations(ExprTypes):
         if t.name in self.enums:
             return Type("enum", enum=t.name), None
         measure = self.measure(t.name, t.span)
-        return (Type("quantity", measure.dims) if measure else UNKNOWN), measure
+        if measure is None:
+            return UNKNOWN, None
+        return Type("quantity", measure.dims, percent=measure.name == "%"), measure
 
     def declare_inputs(self) -> None:
         for decl in self.file.inputs:

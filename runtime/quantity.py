@@ -412,7 +412,8 @@ class Quantity(Frozen):
     alike) whatever measure they were written in."""
 
     _fields = ("value", "dims")
-    __slots__ = _fields
+    # `_percent` is set (True) only on a plain number written or computed as a percentage.
+    __slots__ = (*_fields, "_percent")
     value: Decimal
     dims: Dims
 
@@ -426,6 +427,16 @@ class Quantity(Frozen):
             return NotImplemented
         return self.value == other.value and self.dims == other.dims
 
+    @property
+    def percent(self) -> bool:
+        """A plain number written or computed as a percentage (`10%`, a `%` input, `6 × 10%`,
+        `1 - 10%`): shown as 10%, where a number written without % (`6`) is shown as 6. Equality
+        ignores it: 10% is 0.1."""
+        return getattr(self, "_percent", False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.value, self.dims, self.percent))
+
     def __hash__(self) -> int:
         return hash((self.value, self.dims))
 
@@ -435,7 +446,10 @@ class Quantity(Frozen):
         m = parse_measure(measure) if isinstance(measure, str) else measure
         value = _to_decimal(number)
         with decimal.localcontext(_EXACT):
-            return cls(value * m.factor, m.dims)
+            q = cls(value * m.factor, m.dims)
+        if not m.dims and m.name.endswith("%"):
+            _set(q, "_percent", True)
+        return q
 
     @classmethod
     def ratio(cls, percent: Decimal | int | str) -> Quantity:
@@ -454,14 +468,16 @@ class Quantity(Frozen):
             return NotImplemented
         if self.dims != other.dims:
             raise _mismatch("add", self.dims, other.dims)
-        return _make(_add(self.value, other.value), self.dims)
+        q = _make(_add(self.value, other.value), self.dims)
+        return q if self.dims else _plain(q, self, other)
 
     def __sub__(self, other: Quantity) -> Quantity:
         if other.__class__ is not Quantity:
             return NotImplemented
         if self.dims != other.dims:
             raise _mismatch("subtract", self.dims, other.dims)
-        return _make(_subtract(self.value, other.value), self.dims)
+        q = _make(_subtract(self.value, other.value), self.dims)
+        return q if self.dims else _plain(q, self, other)
 
     def __mul__(self, other: Quantity | Decimal | int) -> Quantity:
         if other.__class__ is Quantity:
@@ -469,16 +485,19 @@ class Quantity(Frozen):
             value = _multiply(self.value, other.value)
             if divisor != 1:
                 value = _EXACT.divide(value, divisor)
-            return _make(value, dims)
+            q = _make(value, dims)
+            return q if dims else _plain(q, self, other)
         if isinstance(other, str):
             raise TypeError(_("multiply a quantity by a Decimal, an int or a quantity"))
-        return _make(_multiply(self.value, _to_decimal(other)), self.dims)
+        q = _make(_multiply(self.value, _to_decimal(other)), self.dims)
+        return q if self.dims else _plain(q, self, self)
 
     def __rmul__(self, other: Decimal | int) -> Quantity:
         return self * other
 
     def __neg__(self) -> Quantity:
-        return _make(_EXACT.minus(self.value), self.dims)
+        q = _make(_EXACT.minus(self.value), self.dims)
+        return q if self.dims else _plain(q, self, self)
 
     def __lt__(self, other: Quantity) -> bool:
         if other.__class__ is not Quantity:
@@ -538,6 +557,21 @@ class Quantity(Frozen):
 
 
 _new_quantity = object.__new__
+
+
+def _plain(result: Quantity, a: Quantity, b: Quantity) -> Quantity:
+    """`result` (a plain number) of an operation on `a` and `b`: a percentage when either of
+    them is one (6 × 10% is 60%; 6 × 2 is 12)."""
+    if a.percent or b.percent:
+        _set(result, "_percent", True)
+    return result
+
+
+def _restore(value: Decimal, dims: Dims, percent: bool) -> Quantity:
+    q = _make(value, dims)
+    if percent:
+        _set(q, "_percent", True)
+    return q
 
 
 def _make(value: Decimal, dims: Dims) -> Quantity:
