@@ -279,3 +279,21 @@ def test_the_form_and_the_api_read_a_declared_measure(
             url, "POST", "/policies/p", form, content_type="application/x-www-form-urlencoded"
         )
         assert status == 200 and "151.8元" in page.decode("utf-8")  # 44000 升 = 44 方
+
+
+def test_policyc_test_reads_an_expected_value_in_a_declared_measure(
+    policies: PolicyFactory,
+) -> None:
+    decls = DECLS + 'decide 折年水量 = 用水量 × 6 "按年度计的用水量"\n'
+    policies.compile(RULES, decls)
+    case = policies.folder / "case.yaml"
+    case.write_text(
+        "on: 2023-06-30\ninputs:\n  用水量: 44方\nexpect:\n"
+        "  折年水量: {value: 264方}\n  水费: {status: applies, amount: 151.8元}\n",
+        encoding="utf-8",
+    )  # 44 × 6 = 264 方; 3.45 × 44 = 151.8 元
+    out = subprocess.run(
+        [sys.executable, "-m", "policyc", "test", str(policies.folder / "p.policy"), str(case)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
