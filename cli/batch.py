@@ -59,7 +59,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity import Quantity, declared_measures
 
 __all__ = ["Batch", "BatchError", "read_format", "run_batch"]
 
@@ -480,33 +480,35 @@ def run_batch(
 
             refuse_overwriting_inputs(out_path, cases_path, members_path)
     policy = compile_policy(policy_path)
-    people = policy.checked.people
-    chosen = _chosen_readings(policy, readings)
-    show = progress if progress is not None else sys.stderr.isatty()
-    if people.group or people.periods or members_path is not None:
-        # Households and periods: a members file, columns per period (cli/batch_people.py).
-        from policyc.batch_people import PeopleBatch
+    # the policy's own measures (`measure 方 = …`) read its literals in either engine
+    with declared_measures(policy.checked.measures):
+        people = policy.checked.people
+        chosen = _chosen_readings(policy, readings)
+        show = progress if progress is not None else sys.stderr.isatty()
+        if people.group or people.periods or members_path is not None:
+            # Households and periods: a members file, columns per period (cli/batch_people.py).
+            from policyc.batch_people import PeopleBatch
 
-        with PeopleBatch(policy, chosen, Progress(show)) as households:
-            households.load_people(cases_path, day, members_path)
-            households.evaluate()
-            if out_path is not None:
-                households.write(out_path)
-                households.write_members(out_path)
-            summary = households.summary()
-    else:
-        by_numpy, why_not = _run_numpy(policy, chosen, cases_path, out_path, day)
-        if by_numpy is not None:
-            summary = by_numpy
-        else:
-            with Batch(policy, chosen, Progress(show)) as batch:
-                batch.load(cases_path, day)
-                batch.evaluate(keep=out_path is not None)
+            with PeopleBatch(policy, chosen, Progress(show)) as households:
+                households.load_people(cases_path, day, members_path)
+                households.evaluate()
                 if out_path is not None:
-                    batch.write(out_path)
-                summary = batch.summary()
-            if why_not:  # the numpy engine was tried: why DuckDB ran instead
-                summary["engine_note"] = why_not
+                    households.write(out_path)
+                    households.write_members(out_path)
+                summary = households.summary()
+        else:
+            by_numpy, why_not = _run_numpy(policy, chosen, cases_path, out_path, day)
+            if by_numpy is not None:
+                summary = by_numpy
+            else:
+                with Batch(policy, chosen, Progress(show)) as batch:
+                    batch.load(cases_path, day)
+                    batch.evaluate(keep=out_path is not None)
+                    if out_path is not None:
+                        batch.write(out_path)
+                    summary = batch.summary()
+                if why_not:  # the numpy engine was tried: why DuckDB ran instead
+                    summary["engine_note"] = why_not
     if "engine" not in summary:
         summary["engine"] = "duckdb"
     if fmt == "json":

@@ -9,7 +9,8 @@ declarations.
 
 Numbers are exact in a case: a quantity is a JSON number or a text that carries its own measure
 (`600万单`); the schema can only say so by pattern, while `policyc.cases` checks the measure.
-Custom keywords start with `x-policyc-` (`measure`, `kind`, `enum`), which validators ignore.
+Custom keywords start with `x-policyc-` (`measure`, `kind`, `enum`, and `measures`: the
+policy's own), which validators ignore.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from policyc.cases import CASE_KEYS
+from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, InputInfo
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -74,6 +76,23 @@ def case_schema(policy: CheckedPolicy) -> dict[str, Any]:
         "properties": properties,
         "required": ["inputs"] if any(required_inputs(policy)) else [],
         "additionalProperties": False,
+    } | declared_measures(policy)
+
+
+def declared_measures(policy: CheckedPolicy) -> dict[str, Any]:
+    """`x-policyc-measures`: each measure the policy declares and what it is (`1 立方米`, or
+    its own name for a measure of its own); nothing when it declares none."""
+    if not policy.file.measures:
+        return {}
+    return {
+        "x-policyc-measures": {
+            decl.name.text: (
+                f"{decl.size.number} {decl.size.measure}"
+                if isinstance(decl.size, n.QuantityLit)
+                else decl.name.text
+            )
+            for decl in policy.file.measures
+        }
     }
 
 

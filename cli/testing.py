@@ -137,6 +137,13 @@ def check_case(policy: CompiledPolicy, path: Path) -> list[str]:
 
     Raises InputError (a `ProblemsError`) when the file is not a valid case for `policy`.
     """
+    from policyc.runtime.quantity import declared_measures
+
+    with declared_measures(policy.checked.measures):  # `expect: value: 44方` in its own measure
+        return _check_case(policy, path)
+
+
+def _check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     case = load_case(path, policy.checked)
     if not case.expect:
         raise InputError(_("{path}: the case has no `expect:` to compare with").format(path=path))

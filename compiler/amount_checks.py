@@ -21,7 +21,14 @@ from policyc.runtime.amounts import (
     SharedCapPlan,
 )
 from policyc.runtime.dates import MISSING_DAY_CONVENTIONS
-from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
+from policyc.runtime.quantity import (
+    CURRENCIES,
+    Dims,
+    MeasureError,
+    Quantity,
+    dims_text,
+    parse_measure,
+)
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
@@ -147,8 +154,24 @@ def check_roundings(checker: Any) -> dict[str, Rounding]:
             continue
         chosen = rounding_of(checker, own, "rule") if own is not None else default
         if chosen is not None and isinstance(rule.amount, n.Expr):
-            out[rule.name.text] = chosen
+            out[rule.name.text] = chosen  # a rule's amount is money (rule_checks)
     return out
+
+
+def is_money(dims: Dims) -> bool:
+    """Whether a value of `dims` is an amount of money, perhaps per something (元, 元/人, 美元/月):
+    what 分, 角 and 元 round."""
+    return any(base in CURRENCIES and exp == 1 for base, exp in dims)
+
+
+def money_rounding_message(unit: str, dims: Dims) -> str:
+    """Why `unit` cannot round a value of `dims`, and the exact way there is."""
+    return _(
+        "`{unit}` rounds an amount of money, but this value is {value}: the language rounds only "
+        "money (to 分, 角 or 元); keep a quantity of another measure exact, for example compare "
+        "the bill's use times the number of bills with the yearly figure, and divide the money "
+        "at the end"
+    ).format(unit=unit, value=dims_text(dims) or _("a plain number"))
 
 
 def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:

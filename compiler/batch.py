@@ -187,7 +187,8 @@ def decision_kind(policy: CheckedPolicy, name: str) -> tuple[str, str]:
     """(value_kind, value_unit) of a `decide`d value's column: see BatchRule."""
     kind = policy.define_types[name]
     if kind.kind == "quantity":
-        return ("quantity", dims_text(kind.dims)) if kind.dims else ("percent", "")
+        # a plain number as itself (6), a percentage with its sign (60%)
+        return ("percent", "") if kind.percent else ("quantity", dims_text(kind.dims))
     if kind.kind in ("enum", "bool", "date"):
         return kind.kind, ""
     return "unsupported", ""

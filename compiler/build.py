@@ -52,6 +52,7 @@ class _Builder(ExpressionBuilder):
             path=self.file,
             header=headers[0] if headers else None,
             units=tuple(buckets.get(n.UnitDecl, [])),
+            measures=tuple(buckets.get(n.MeasureDecl, [])),
             enums=tuple(buckets.get(n.EnumDecl, [])),
             inputs=tuple(buckets.get(n.InputDecl, [])),
             tables=tuple(buckets.get(n.TableDecl, [])),
@@ -177,6 +178,10 @@ class _Builder(ExpressionBuilder):
 
     def unit_kind(self, meta: Meta, c: list[Token]) -> tuple[str, str]:
         return "kind", str(c[0])
+
+    def measure_decl(self, meta: Meta, c: list[Any]) -> n.MeasureDecl:
+        description = unquote(c[2]) if c[2] is not None else ""
+        return n.MeasureDecl(self._name(c[0]), c[1], description, self._span(meta))
 
     def enum_decl(self, meta: Meta, c: list[Any]) -> n.EnumDecl:
         members = tuple(m for m in c[2:] if m is not None)

@@ -19,7 +19,7 @@ from policyc.compiler.checked import InputInfo, Type
 from policyc.compiler.errors import Diagnostic, Severity, Span
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
-from policyc.runtime.quantity import Dims
+from policyc.runtime.quantity import Declared, Dims
 
 
 class CheckerBase:
@@ -30,6 +30,7 @@ class CheckerBase:
         self.registry = Registry()
         self.inputs: dict[str, InputInfo] = {}
         self.enums: dict[str, tuple[str, ...]] = {}
+        self.measures: Declared = ()  # the policy's own (`measure 方 = 1 立方米`)
         self.tables: dict[str, n.TableDecl] = {}
         # Each table's type, typed once where it is declared (UNKNOWN when a row's is).
         self.table_types: dict[str, Type] = {}

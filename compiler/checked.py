@@ -24,6 +24,7 @@ from policyc.compiler.registry import Registry
 from policyc.compiler.run_view import switchable, validity_under
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.quantity import (
+    Declared,
     Dims,
     Measure,
     MeasureError,
@@ -62,6 +63,10 @@ class Type:
     kind: str  # quantity | bool | date | enum | keyed
     dims: Dims = ()
     enum: str = ""
+    # A plain number written or computed as a percentage (10%, a `%` input, 6 × 10%): shown
+    # with %, where a number written without % is shown as itself (the batch's decided values).
+    # Not part of the type's identity: 10% and 0.1 are one value.
+    percent: bool = attrs.field(default=False, eq=False)
 
     def describe(self) -> str:
         if self.kind == "series":
@@ -130,6 +135,9 @@ class CheckedPolicy:
     people: group_checks.People = attrs.field(factory=group_checks.People)
     # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
     define_types: dict[str, Type] = attrs.field(factory=dict)
+    # The policy's own measures (`measure 方 = 1 立方米`): what its measure texts are read with,
+    # in force (runtime.quantity.declared_measures) wherever its checked AST is read.
+    measures: Declared = ()
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken
@@ -194,7 +202,7 @@ def constant(expr: n.Expr) -> Quantity | None:
         if isinstance(expr, n.QuantityLit):
             return Quantity.of(Decimal(expr.number), parse_measure(expr.measure))
         if isinstance(expr, n.PercentLit):
-            return Quantity.of(Decimal(expr.number).scaleb(-2), parse_measure(""))
+            return Quantity.of(Decimal(expr.number), parse_measure("%"))
     except MeasureError:
         return None  # an unknown measure: the checker reports it where it is written
     return None

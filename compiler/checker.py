@@ -31,12 +31,15 @@ from policyc.compiler.errors import PolicyError, Severity, Span
 from policyc.compiler.header_checks import HeaderChecks
 from policyc.compiler.i18n import _
 from policyc.compiler.rule_checks import RuleChecks
+from policyc.runtime.quantity import declared_measures
 
 
 def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
     """Check one parsed policy file; raises PolicyError listing every error found."""
     checker = _Checker(file, text)
-    checker.run()
+    checker.measures = checker.declare_measures()
+    with declared_measures(checker.measures):  # the policy's own, while it is checked
+        checker.run()
     errors = [d for d in checker.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise PolicyError(checker.diagnostics, checker.sources)
@@ -66,6 +69,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         validity_options=checker.validity_options,
         people=group_checks.people_of(checker),
         define_types=checker.define_types,
+        measures=checker.measures,
     )
 
 

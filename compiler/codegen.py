@@ -11,7 +11,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -37,6 +36,12 @@ from policyc.compiler.table_keys import key_reads, nested
 from policyc.compiler.templating import environment
 from policyc.runtime import evaluation
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
+from policyc.runtime.quantity import (
+    Quantity,
+    builtin_measure_text,
+    declared_measures,
+    parse_measure,
+)
 
 
 class Code(str):
@@ -96,10 +101,11 @@ def _environment() -> jinja2.Environment:
 def generate(policy: CheckedPolicy) -> str:
     """The Python source of the evaluation module for `policy`."""
     gen = _Generator(policy)
-    with counting(policy.people.counted):  # `count(机具)` traced as 机具的台数
+    # the policy's own measures (`measure 方 = …`) are read while its literals are generated
+    with counting(policy.people.counted), declared_measures(policy.measures):
         entries = gen.entries()
-    key = gen.dispatch(entries)
-    defines = [gen.define(d) for d in policy.defines.values()]
+        key = gen.dispatch(entries)
+        defines = [gen.define(d) for d in policy.defines.values()]
     header = policy.header
     return (
         _environment()
@@ -385,10 +391,14 @@ class _Generator:
         return Code(_EMITTERS[type(expr)](self, expr))
 
     def quantity(self, e: n.QuantityLit) -> str:
+        if self.policy.measures and not builtin_measure_text(e.measure):
+            # a measure the policy declares: its stored value and dimensions
+            q = Quantity.of(e.number, parse_measure(e.measure, self.policy.measures))
+            return self.constant(f"Q({str(q.value)!r}, {q.dims!r})")
         return self.constant(f"Q({e.number!r}, {e.measure!r})")
 
     def percent(self, e: n.PercentLit) -> str:
-        return self.constant(f"Q({str(Decimal(e.number).scaleb(-2))!r}, '')")
+        return self.constant(f"Q({e.number!r}, '%')")  # 10% is 0.1, shown as 10%
 
     def ref(self, e: n.Ref) -> str:
         if self.policy.member_enum(e.name) is not None:

@@ -1,5 +1,5 @@
-"""The policy's declarations: enums, inputs (types, defaults, parts of a whole), tables,
-readings, targets (whose actual figure is an input), procedures and `define`s.
+"""The policy's declarations: its own measures, enums, inputs (types, defaults, parts of a
+whole), tables, readings, targets (whose actual figure is an input), procedures and `define`s.
 
 Each `declare_*` method fills the checker's tables (`enums`, `inputs`, `tables`, `readings`,
 `procedures`, `defines` and `define_types`) in the order `compiler.checker` calls them, and
@@ -9,16 +9,85 @@ type. Problems are collected as diagnostics; nothing raises.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from policyc.compiler import group_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, InputInfo, Type
 from policyc.compiler.errors import did_you_mean
 from policyc.compiler.expr_types import ExprTypes
 from policyc.compiler.i18n import _
-from policyc.runtime.quantity import Dims, Measure, parse_measure
+from policyc.runtime.quantity import (
+    Declared,
+    Dims,
+    Measure,
+    MeasureError,
+    builtin_measure,
+    parse_measure,
+)
 
 
 class Declarations(ExprTypes):
+    def declare_measures(self) -> Declared:
+        """The policy's own measures (`measure 标准箱`, `measure 方 = 1 立方米`), in order, each
+        read with those before it: a name the language has is refused, as is a name declared
+        twice, a size that is not a positive number of one known measure, or a percentage."""
+        declared: list[tuple[str, str, Fraction]] = []
+        for decl in self.file.measures:
+            name = decl.name.text
+            if builtin_measure(name):
+                self.error(
+                    decl.name.span,
+                    _(
+                        "`{name}` is a measure of the language already: "
+                        "write it without declaring it"
+                    ).format(name=name),
+                )
+                continue
+            if any(name == other for other, _base, _size in declared):
+                self.error(
+                    decl.name.span, _("measure `{name}` is declared twice").format(name=name)
+                )
+                continue
+            if decl.size is None:
+                declared.append((name, name, Fraction(1)))
+                continue
+            size = self._declared_size(decl, tuple(declared))
+            if size is not None:
+                declared.append((name, *size))
+        return tuple(declared)
+
+    def _declared_size(
+        self, decl: n.MeasureDecl, declared: Declared
+    ) -> tuple[str, Fraction] | None:
+        shape = _("`measure 方 = 1 立方米`: a positive number of one known measure")
+        size = decl.size
+        if not isinstance(size, n.QuantityLit) or not size.measure:
+            self.error(
+                decl.span,
+                _("measure `{name}` must be a number of a known measure").format(
+                    name=decl.name.text
+                ),
+                shape,
+            )
+            return None
+        try:
+            measure = parse_measure(size.measure, declared)
+        except MeasureError as exc:
+            self.error(size.span, str(exc), shape)
+            return None
+        number = Fraction(size.number)
+        if len(measure.dims) != 1 or measure.dims[0][1] != 1 or number <= 0:
+            self.error(
+                size.span,
+                _("measure `{name}` must be a positive number of one measure, not `{size}`").format(
+                    name=decl.name.text, size=f"{size.number} {size.measure}"
+                ),
+                shape,
+            )
+            return None
+        return measure.dims[0][0], number * Fraction(measure.factor)
+
     def declare_enums(self) -> None:
         for decl in self.file.enums:
             labels = tuple(m.label for m in decl.members)
@@ -65,7 +134,9 @@ class Declarations(ExprTypes):
         if t.name in self.enums:
             return Type("enum", enum=t.name), None
         measure = self.measure(t.name, t.span)
-        return (Type("quantity", measure.dims) if measure else UNKNOWN), measure
+        if measure is None:
+            return UNKNOWN, None
+        return Type("quantity", measure.dims, percent=measure.name == "%"), measure
 
     def declare_inputs(self) -> None:
         for decl in self.file.inputs:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import attrs
+
 from policyc.compiler import amount_checks, calendar_checks, group_checks, scale_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.check_base import CheckerBase
@@ -98,7 +100,7 @@ class ExprTypes(CheckerBase):
         return Type("quantity", measure.dims) if measure else UNKNOWN
 
     def _percent(self, expr: n.PercentLit) -> Type:
-        return Type("quantity", ())
+        return Type("quantity", (), percent=True)
 
     def _ref(self, expr: n.Ref) -> Type:
         if expr.name in self.inputs:
@@ -352,7 +354,9 @@ class ExprTypes(CheckerBase):
                     _("two quantities of one measure"),
                 )
                 return UNKNOWN
-            return self.same(expr, left, right, _("cannot add or subtract"))
+            return _as_percent(
+                self.same(expr, left, right, _("cannot add or subtract")), left, right
+            )
         if (
             "bool" in (left.kind, right.kind)
             or "date" in (left.kind, right.kind)
@@ -381,7 +385,7 @@ class ExprTypes(CheckerBase):
             return UNKNOWN
         enum = left.enum or right.enum
         kind = "keyed" if "keyed" in (left.kind, right.kind) else "quantity"
-        return Type(kind, mul_dims(left.dims, right.dims), enum)
+        return _as_percent(Type(kind, mul_dims(left.dims, right.dims), enum), left, right)
 
     def _of(self, expr: n.Of) -> Type:
         ratio, base = self.type_of(expr.ratio), self.type_of(expr.base)
@@ -471,8 +475,9 @@ class ExprTypes(CheckerBase):
 
     def _if(self, expr: n.If) -> Type:
         self.expect(expr.cond, BOOL, _("a condition"))
-        return self.same(
-            expr, self.type_of(expr.then), self.type_of(expr.otherwise), _("the two branches are")
+        then, otherwise = self.type_of(expr.then), self.type_of(expr.otherwise)
+        return _as_percent(
+            self.same(expr, then, otherwise, _("the two branches are")), then, otherwise
         )
 
     def _tiers(self, expr: n.Tiers) -> Type:
@@ -582,3 +587,11 @@ _TYPERS: dict[type, Callable[[Any, Any], Type]] = {
     n.Dated: scale_checks.type_dated,
     n.Aggregate: group_checks.type_aggregate,
 }
+
+
+def _as_percent(result: Type, a: Type, b: Type) -> Type:
+    """`result`, a percentage when it is a plain number and `a` or `b` is one (6 × 10% is 60%,
+    `if … then 1 else 6` a plain number)."""
+    if result.kind == "quantity" and not result.dims and (a.percent or b.percent):
+        return attrs.evolve(result, percent=True)
+    return result

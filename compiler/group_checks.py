@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from policyc.compiler import each_limits
+from policyc.compiler import amount_checks, each_limits
 from policyc.compiler import nodes as n
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
@@ -387,7 +387,11 @@ def _type_divide(checker: Any, expr: n.Call) -> Type:
     dims = dict(a.dims)
     for base, exp in b.dims:
         dims[base] = dims.get(base, 0) - exp
-    return Type("quantity", tuple(sorted((k, v) for k, v in dims.items() if v)))
+    result = tuple(sorted((k, v) for k, v in dims.items() if v))
+    if not amount_checks.is_money(result):
+        checker.error(args[2].span, amount_checks.money_rounding_message(unit.name, result))
+        return UNKNOWN
+    return Type("quantity", result)
 
 
 def _type_amount_of(checker: Any, expr: n.Call) -> Type:

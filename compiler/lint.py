@@ -72,12 +72,14 @@ from policyc.compiler.lint_once import check_once
 from policyc.compiler.lint_units import UnitChecks
 from policyc.compiler.lint_values import fold, is_negative, value_text
 from policyc.compiler.todos import todo_warnings
+from policyc.runtime.quantity import declared_measures
 
 
 def lint(policy: CheckedPolicy) -> list[Diagnostic]:
     """Warnings for one checked policy, in document order."""
     linter = _Linter(policy)
-    linter.run()
+    with declared_measures(policy.measures):  # the policy's own measures (`measure 方 = …`)
+        linter.run()
     todos = todo_warnings(policy.text, policy.file.path, policy.file.asides)
     return ordered([*linter.found, *todos])
 

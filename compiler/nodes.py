@@ -386,6 +386,16 @@ class UnitDecl:
 
 
 @attrs.frozen
+class MeasureDecl:
+    """`measure 标准箱 "…"` (a new base) or `measure 方 = 1 立方米` (a multiple of a known one)."""
+
+    name: Name
+    size: QuantityLit | None
+    description: str
+    span: Span = _span()
+
+
+@attrs.frozen
 class EnumMember:
     label: str
     description: str
@@ -695,6 +705,7 @@ class PolicyFile:
     path: str
     header: Header | None = None
     units: tuple[UnitDecl, ...] = ()
+    measures: tuple[MeasureDecl, ...] = ()
     enums: tuple[EnumDecl, ...] = ()
     inputs: tuple[InputDecl, ...] = ()
     tables: tuple[TableDecl, ...] = ()

@@ -304,6 +304,13 @@ def as_view(policy: CheckedPolicy | RunView) -> RunView:
 
 def view_of(checked: CheckedPolicy) -> RunView:
     """The run's view of `checked` (imports the compiler's nodes: called where they are)."""
+    from policyc.runtime.quantity import declared_measures
+
+    with declared_measures(checked.measures):  # the policy's own measures (`measure 方 = …`)
+        return _view_of(checked)
+
+
+def _view_of(checked: CheckedPolicy) -> RunView:
     from policyc.compiler import nodes as n
     from policyc.compiler.part_places import part_heading
 

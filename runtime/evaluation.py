@@ -160,8 +160,10 @@ class Ctx:
         key = name if self.member is None else f"{name}\x00{self.member.name}"
         if key in self._memo:
             value = self._memo[key]
-            if self.explain:
-                self.step(f"{name} = {_show(value)}", line)
+            if self.explain:  # cited once in a rule's steps, however often it is read
+                text = f"{name} = {_show(value)}"
+                if not any(s.text == text and s.line == line for s in self.steps):
+                    self.step(text, line)
             return value
         value = self._memo[key] = function(self)
         return value

@@ -13,10 +13,12 @@ decimal, and multiplication converts back when the time cancels (500 元/年 × 
 
 from __future__ import annotations
 
+import contextlib
 import decimal
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
 
@@ -32,10 +34,14 @@ __all__ = [
     "COUNTS",
     "CURRENCIES",
     "TIME_BASES",
+    "Declared",
     "Dims",
     "Measure",
     "MeasureError",
     "Quantity",
+    "builtin_measure",
+    "builtin_measure_text",
+    "declared_measures",
     "dims_text",
     "format_quantity",
     "parse_measure",
@@ -48,6 +54,28 @@ __all__ = [
 Dims = tuple[tuple[str, int], ...]
 """Base measure and exponent pairs, sorted by base name, without zero exponents; () is a plain
 number."""
+
+
+Declared = tuple[tuple[str, str, Fraction], ...]
+"""A policy's own measures (`measure 标准箱`, `measure 方 = 1 立方米`, language.md §3): each name,
+its base and its size in that base; a new base is its own base, of size 1. A value, never a
+registry: each policy holds its own, so two policies may declare one name differently."""
+
+# The measures in force while a checked policy's literals are read (its checker, generator, batch
+# query and site): set by `declared_measures` for the span of one policy's work, in the current
+# context only (a thread or a task sees its own, as decimal's context), never shared between
+# policies.
+_IN_FORCE: ContextVar[Declared] = ContextVar("policyc_declared_measures", default=())
+
+
+@contextlib.contextmanager
+def declared_measures(declared: Declared) -> Iterator[None]:
+    """Read measure texts with `declared` (a policy's own measures) in the `with` block."""
+    token = _IN_FORCE.set(declared)
+    try:
+        yield
+    finally:
+        _IN_FORCE.reset(token)
 
 
 class MeasureError(ValueError):
@@ -69,7 +97,7 @@ COUNTS = (
     "人", "单", "次", "间", "家", "个", "项", "件", "台", "辆", "场", "条", "所", "座", "批",
     "人次", "辆次", "场次", "户", "村", "处", "套",
 )  # fmt: skip
-_PHYSICAL = ("AQI", "平方米", "亩", "米", "公里", "吨", "公斤")
+_PHYSICAL = ("AQI", "平方米", "亩", "米", "公里", "吨", "公斤", "立方米", "千瓦时")
 # Each time base, with its larger unit and how many base units that is; the larger unit is the
 # storage unit when the time is in a denominator (see the module docstring).
 _TIME: dict[str, tuple[str, int]] = {"月": ("年", 12), "小时": ("日", 24)}
@@ -77,16 +105,22 @@ BASES: frozenset[str] = frozenset((*CURRENCIES, *COUNTS, *_PHYSICAL, *_TIME))
 TIME_BASES: frozenset[str] = frozenset(_TIME)  # a product may be divided when these cancel
 
 # Every named measure: its base and how many base units one of it is. 亩 and 平方米 (and 米 and
-# 公里) are separate bases on purpose: the policies never convert them (1 亩 = 10000/15 平方米
-# is no decimal). 公顷 and 平方公里 are exact in 平方米.
-_UNITS: dict[str, tuple[str, int]] = {
-    **{base: (base, 1) for base in BASES},
-    "公顷": ("平方米", 10**4),
-    "平方公里": ("平方米", 10**6),
-    "年": ("月", 12),
-    "个月": ("月", 1),  # "满6个月" as usually written, and what format_quantity prints
-    "日": ("小时", 24),
-    "天": ("小时", 24),
+# 公里, 吨 and 公斤) are separate bases on purpose: the policies never convert them (1 亩 =
+# 10000/15 平方米 is no decimal). 公顷 and 平方公里 are exact in 平方米, 升 in 立方米 (1 立方米 =
+# 1000 升), 克 in 公斤 (千克 is 公斤), 度 is 千瓦时, 周 is 7 日.
+_UNITS: dict[str, tuple[str, Fraction]] = {
+    **{base: (base, Fraction(1)) for base in BASES},
+    "公顷": ("平方米", Fraction(10**4)),
+    "平方公里": ("平方米", Fraction(10**6)),
+    "升": ("立方米", Fraction(1, 1000)),
+    "千克": ("公斤", Fraction(1)),
+    "克": ("公斤", Fraction(1, 1000)),
+    "度": ("千瓦时", Fraction(1)),
+    "周": ("小时", Fraction(24 * 7)),
+    "年": ("月", Fraction(12)),
+    "个月": ("月", Fraction(1)),  # "满6个月" as usually written, and what format_quantity prints
+    "日": ("小时", Fraction(24)),
+    "天": ("小时", Fraction(24)),
 }
 _PREFIXES = {"万": 10**4, "亿": 10**8}
 _BOUNDARY_WORDS = ("以上", "以下", "以内", "以外")
@@ -106,16 +140,20 @@ def _normalize(pairs: Iterable[tuple[str, int]]) -> Dims:
 class Measure(Frozen):
     """A measure as written (`万元/人`): its dimensions and how many stored units one of it is."""
 
-    _fields = ("name", "dims", "factor")
+    _fields = ("name", "dims", "factor", "declared")
     __slots__ = _fields
     name: str
     dims: Dims
     factor: Decimal
+    # The policy's own measures it was read with: a case's value for an input of this measure is
+    # read with them too (`44方` for an input in 立方米).
+    declared: Declared
 
-    def __init__(self, name: str, dims: Dims, factor: Decimal):
+    def __init__(self, name: str, dims: Dims, factor: Decimal, declared: Declared = ()):
         _set(self, "name", name)
         _set(self, "dims", dims)
         _set(self, "factor", factor)
+        _set(self, "declared", declared)
 
     @property
     def whole(self) -> bool:
@@ -124,11 +162,11 @@ class Measure(Frozen):
         return len(self.dims) == 1 and self.dims[0][1] == 1 and self.dims[0][0] in COUNTS
 
 
-def _unknown(part: str, whole: str) -> MeasureError:
+def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
     where = _(" in `{whole}`").format(whole=whole) if whole != part else ""
     message = _("unknown measure `{part}`{where}").format(part=part, where=where)
     variant = "".join(_VARIANTS.get(c, c) for c in part)
-    if variant != part and _known(variant):
+    if variant != part and _known(variant, declared):
         return MeasureError(
             _("{message}; did you mean `{variant}`?").format(
                 message=message,
@@ -167,18 +205,63 @@ def _unknown(part: str, whole: str) -> MeasureError:
                     hint=hint,
                 )
             )
+    close = _close_measure(part, declared)
+    if close:
+        return MeasureError(
+            _("{message}; did you mean `{variant}`?").format(message=message, variant=close)
+        )
+    if part.isidentifier():
+        return MeasureError(
+            _(
+                "{message}; a policy declares a measure the language lacks: `measure {part}` "
+                "(a measure of its own) or `measure {part} = 1 立方米` (a multiple of a known one)"
+            ).format(message=message, part=part)
+        )
     return MeasureError(message)
 
 
-def _known(part: str) -> bool:
+def _close_measure(part: str, declared: Declared) -> str:
+    """The known measure `part` most likely misspells (`立方` for 立方米), or ""."""
+    import difflib  # only on an error
+
+    names = [*_UNITS, *(name for name, _base, _size in declared)]
+    rest = part[1:] if part[:1] in _PREFIXES else part
+    close = difflib.get_close_matches(rest, names, n=1, cutoff=0.6)
+    return part[: len(part) - len(rest)] + close[0] if close and len(rest) > 1 else ""
+
+
+def _lookup(name: str, declared: Declared) -> tuple[str, Fraction] | None:
+    """A measure's base and size by its name, the policy's own first; None if unknown."""
+    for declared_name, base, size in declared:
+        if declared_name == name:
+            return base, size
+    return _UNITS.get(name)
+
+
+def _known(part: str, declared: Declared = ()) -> bool:
     """Whether `part` names a measure (with its 万/亿 prefix, if any)."""
     for prefix in _PREFIXES:
-        if part.startswith(prefix) and part[len(prefix) :] in _UNITS:
+        if part.startswith(prefix) and _lookup(part[len(prefix) :], declared) is not None:
             return True
-    return part in _UNITS
+    return _lookup(part, declared) is not None
 
 
-def _unit(part: str, whole: str) -> tuple[str | None, Fraction]:
+def builtin_measure(name: str) -> bool:
+    """Whether `name` is one of the language's own measures (which a policy may not redeclare),
+    with or without 万/亿: 元, 万元, 立方米, 度 …"""
+    return name in ("1", "%") or _known(name)
+
+
+def builtin_measure_text(text: str) -> bool:
+    """Whether a measure text (`元/立方米`) is read without any policy's declarations."""
+    try:
+        _parse_measure(text, ())
+    except MeasureError:
+        return False
+    return True
+
+
+def _unit(part: str, whole: str, declared: Declared = ()) -> tuple[str | None, Fraction]:
     """One name between slashes: its base (None for a plain number) and its size in base units."""
     if not part:
         raise MeasureError(
@@ -190,30 +273,36 @@ def _unit(part: str, whole: str) -> tuple[str | None, Fraction]:
         return None, Fraction(1)
     if part == "%":
         return None, Fraction(1, 100)
-    if part in _UNITS:  # a name that is itself a measure is never split into 万 + rest
-        base, size = _UNITS[part]
-        return base, Fraction(size)
+    found = _lookup(part, declared)  # a name that is itself a measure is never split
+    if found is not None:
+        return found
     prefix, rest = part[0], part[1:]
-    if prefix in _PREFIXES and rest in _UNITS:
-        base, size = _UNITS[rest]
-        return base, Fraction(_PREFIXES[prefix] * size)
-    raise _unknown(part, whole)
+    found = _lookup(rest, declared) if prefix in _PREFIXES else None
+    if found is not None:
+        return found[0], _PREFIXES[prefix] * found[1]
+    raise _unknown(part, whole, declared)
 
 
-@functools.lru_cache(maxsize=1024)
-def parse_measure(text: str) -> Measure:
+def parse_measure(text: str, declared: Declared | None = None) -> Measure:
     """Parse `元`, `万元/人`, `元/月/间`, `%`; "" and "1" are plain numbers.
 
     Names after the first `/` divide. `万` (10^4) or `亿` (10^8) before a known measure scales it.
+    `declared` are the policy's own measures; None: those in force (`declared_measures`), by
+    default none. Raises MeasureError for an unknown name, saying how to declare one.
     """
+    return _parse_measure(text, _IN_FORCE.get() if declared is None else declared)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_measure(text: str, declared: Declared) -> Measure:
     name = text.strip()
     if name in ("", "1"):
-        return Measure(name, (), Decimal(1))
+        return Measure(name, (), Decimal(1), declared)
     exponents: list[tuple[str, int]] = []
     size = Fraction(1)
     for i, part in enumerate(name.split("/")):
         sign = 1 if i == 0 else -1
-        base, part_size = _unit(part.strip(), name)
+        base, part_size = _unit(part.strip(), name, declared)
         if base is not None:
             exponents.append((base, sign))
         size *= part_size**sign
@@ -226,7 +315,7 @@ def parse_measure(text: str) -> Measure:
             factor = Decimal(size.numerator) / Decimal(size.denominator)
     except decimal.Inexact:
         raise MeasureError(_("`{name}` has no exact decimal size").format(name=name)) from None
-    return Measure(name, dims, factor)
+    return Measure(name, dims, factor, declared)
 
 
 def _to_decimal(number: object) -> Decimal:
@@ -323,7 +412,8 @@ class Quantity(Frozen):
     alike) whatever measure they were written in."""
 
     _fields = ("value", "dims")
-    __slots__ = _fields
+    # `_percent` is set (True) only on a plain number written or computed as a percentage.
+    __slots__ = (*_fields, "_percent")
     value: Decimal
     dims: Dims
 
@@ -337,6 +427,16 @@ class Quantity(Frozen):
             return NotImplemented
         return self.value == other.value and self.dims == other.dims
 
+    @property
+    def percent(self) -> bool:
+        """A plain number written or computed as a percentage (`10%`, a `%` input, `6 × 10%`,
+        `1 - 10%`): shown as 10%, where a number written without % (`6`) is shown as 6. Equality
+        ignores it: 10% is 0.1."""
+        return getattr(self, "_percent", False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (self.value, self.dims, self.percent))
+
     def __hash__(self) -> int:
         return hash((self.value, self.dims))
 
@@ -346,7 +446,10 @@ class Quantity(Frozen):
         m = parse_measure(measure) if isinstance(measure, str) else measure
         value = _to_decimal(number)
         with decimal.localcontext(_EXACT):
-            return cls(value * m.factor, m.dims)
+            q = cls(value * m.factor, m.dims)
+        if not m.dims and m.name.endswith("%"):
+            _set(q, "_percent", True)
+        return q
 
     @classmethod
     def ratio(cls, percent: Decimal | int | str) -> Quantity:
@@ -365,14 +468,16 @@ class Quantity(Frozen):
             return NotImplemented
         if self.dims != other.dims:
             raise _mismatch("add", self.dims, other.dims)
-        return _make(_add(self.value, other.value), self.dims)
+        q = _make(_add(self.value, other.value), self.dims)
+        return q if self.dims else _plain(q, self, other)
 
     def __sub__(self, other: Quantity) -> Quantity:
         if other.__class__ is not Quantity:
             return NotImplemented
         if self.dims != other.dims:
             raise _mismatch("subtract", self.dims, other.dims)
-        return _make(_subtract(self.value, other.value), self.dims)
+        q = _make(_subtract(self.value, other.value), self.dims)
+        return q if self.dims else _plain(q, self, other)
 
     def __mul__(self, other: Quantity | Decimal | int) -> Quantity:
         if other.__class__ is Quantity:
@@ -380,16 +485,19 @@ class Quantity(Frozen):
             value = _multiply(self.value, other.value)
             if divisor != 1:
                 value = _EXACT.divide(value, divisor)
-            return _make(value, dims)
+            q = _make(value, dims)
+            return q if dims else _plain(q, self, other)
         if isinstance(other, str):
             raise TypeError(_("multiply a quantity by a Decimal, an int or a quantity"))
-        return _make(_multiply(self.value, _to_decimal(other)), self.dims)
+        q = _make(_multiply(self.value, _to_decimal(other)), self.dims)
+        return q if self.dims else _plain(q, self, self)
 
     def __rmul__(self, other: Decimal | int) -> Quantity:
         return self * other
 
     def __neg__(self) -> Quantity:
-        return _make(_EXACT.minus(self.value), self.dims)
+        q = _make(_EXACT.minus(self.value), self.dims)
+        return q if self.dims else _plain(q, self, self)
 
     def __lt__(self, other: Quantity) -> bool:
         if other.__class__ is not Quantity:
@@ -449,6 +557,21 @@ class Quantity(Frozen):
 
 
 _new_quantity = object.__new__
+
+
+def _plain(result: Quantity, a: Quantity, b: Quantity) -> Quantity:
+    """`result` (a plain number) of an operation on `a` and `b`: a percentage when either of
+    them is one (6 × 10% is 60%; 6 × 2 is 12)."""
+    if a.percent or b.percent:
+        _set(result, "_percent", True)
+    return result
+
+
+def _restore(value: Decimal, dims: Dims, percent: bool) -> Quantity:
+    q = _make(value, dims)
+    if percent:
+        _set(q, "_percent", True)
+    return q
 
 
 def _make(value: Decimal, dims: Dims) -> Quantity:
@@ -541,11 +664,14 @@ def example_quantity(measure: Measure | str | None) -> str:
     return f"12{name}"
 
 
-def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
+def parse_quantity_text(
+    text: str, default: Measure | None, declared: Declared | None = None
+) -> Quantity:
     """A quantity as a case file writes it: `600万 单`, `3万单/月`, `500万元`, `1,000`, `10%`.
 
     A bare number takes `default` (a plain number if None); `万`/`亿` right after the number
-    multiply it. The caller checks the dimensions against what it expects.
+    multiply it. A measure is read with `declared`, else with the policy's measures `default`
+    was read with. The caller checks the dimensions against what it expects.
     """
     stripped = text.strip()
     if not stripped:
@@ -597,7 +723,9 @@ def parse_quantity_text(text: str, default: Measure | None) -> Quantity:
         with decimal.localcontext(_EXACT):
             number *= _PREFIXES[match["scale"]]
     if match["measure"]:
-        measure = parse_measure(match["measure"])
+        if declared is None and default is not None:
+            declared = default.declared
+        measure = parse_measure(match["measure"], declared)
     else:
         measure = default if default is not None else parse_measure("")
     return Quantity.of(number, measure)

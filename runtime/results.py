@@ -74,7 +74,11 @@ class NotApplicable(Exception):
         self.reason = reason
 
 
-def Q(number: str, measure: str) -> Quantity:
+def Q(number: str, measure: str | tuple[tuple[str, int], ...]) -> Quantity:
+    """A literal of generated code: a number in a measure of the language, or (for a measure the
+    policy declares) the stored value and its dimensions, so the module needs no declarations."""
+    if isinstance(measure, tuple):
+        return Quantity(decimal.Decimal(number), measure)
     return Quantity.of(number, measure)
 
 
@@ -333,9 +337,9 @@ def show_pair(left: Value, right: Value) -> tuple[str, str]:
 
 def _show(value: Value) -> str:
     if isinstance(value, Quantity):
-        if not value.dims:  # plain ratios in these documents are percentages
+        if not value.dims and value.percent:  # written or computed as a percentage
             return f"{(value.value * 100).normalize():f}%"
-        return format_quantity(value)
+        return format_quantity(value)  # a plain number as itself: 6
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, date):

@@ -257,14 +257,14 @@ def expected(
 
 
 def value_text(value: Any) -> str | None:
-    """A decided value as the results file writes it: a member as itself, a plain ratio as a
-    percentage, a quantity in its base measure without trailing zeros."""
+    """A decided value as the results file writes it: a member as itself, a percentage with its
+    sign (a plain number as itself), a quantity in its base measure without trailing zeros."""
     if value is None:
         return None
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, Quantity):
-        if not value.dims:
+        if value.percent:
             return f"{(value.value * 100).normalize():f}%"
         return f"{value.value.normalize():f}"
     if isinstance(value, date):

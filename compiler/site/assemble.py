@@ -31,6 +31,7 @@ from policyc.compiler.site.markdown import md, nav_title, tidy, yaml_str
 from policyc.compiler.site.policy_view import PolicyView
 from policyc.compiler.site.views import WorkedExample
 from policyc.compiler.templating import environment
+from policyc.runtime.quantity import declared_measures
 
 
 def _environment() -> jinja2.Environment:
@@ -117,9 +118,12 @@ def render_docs(
     site = SiteLinks.of(ordered)
     views = [PolicyView(p, site, (examples or {}).get(p.header.number, ())) for p in ordered]
     pages = []
+    amount_groups = []
     for view in views:
-        with counting(view.policy.people.counted):  # `count(机具)` said as 机具的台数
+        # `count(机具)` said as 机具的台数; the policy's own measures (`measure 方 = …`) read
+        with counting(view.policy.people.counted), declared_measures(view.policy.measures):
             pages.append(view.build())
+            amount_groups.append(view.amount_group())
     units = unit_views(views, site)
     env = _environment()
 
@@ -148,7 +152,7 @@ def render_docs(
             units_index=f"{UNITS_DIR}/index.md",
         ),
         f"{DOCS_DIR}/{UNITS_DIR}/index.md": page("units.md.j2", units=units),
-        f"{DOCS_DIR}/amounts.md": page("amounts.md.j2", groups=[v.amount_group() for v in views]),
+        f"{DOCS_DIR}/amounts.md": page("amounts.md.j2", groups=amount_groups),
     }
     for unit in units:
         files[f"{DOCS_DIR}/{unit.page}"] = page("unit.md.j2", u=unit)

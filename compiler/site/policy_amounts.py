@@ -98,7 +98,8 @@ class PolicyAmounts(PolicyText):
                 elif isinstance(node, n.Progressive):
                     for i, band in enumerate(node.bands, start=1):
                         edge = self.threshold(band.threshold, page)
-                        put("分段比例", self.expr(band.rate, page), f"第{i}段：{edge}", branches)
+                        rate = self.expr(band.rate, page)
+                        put(_band_word(band.rate), rate, f"第{i}段：{edge}", branches)
                 elif isinstance(node, n.Dated):
                     for drow in node.rows:
                         note = f"自{drow.start.isoformat()}起" + (
@@ -148,6 +149,16 @@ class PolicyAmounts(PolicyText):
             rows=rows,
             unspecified=sum(1 for r in rows if r.item == "金额未规定"),
         )
+
+
+def _band_word(rate: n.Expr) -> str:
+    """What a progressive band's rate is called: 分段比例 for a percentage (3%), 分段单价 for a
+    price per measure (3.45 元/吨), else 分段标准."""
+    if isinstance(rate, n.PercentLit):
+        return "分段比例"
+    if isinstance(rate, n.QuantityLit) and "/" in rate.measure:
+        return "分段单价"
+    return "分段标准"
 
 
 def _is_money(node: n.QuantityLit) -> bool:
