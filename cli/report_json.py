@@ -90,10 +90,11 @@ def _dumps(value: Any) -> bytes:
 def money(q: Quantity | None) -> dict[str, str] | None:
     """Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}, a fresh
     dict; its texts written once per value as written (`str` of the Decimal: 1.0 and 1.00 are
-    equal quantities, not the same text) and dimensions, at most _MONEY_ENTRIES kept."""
+    equal quantities, not the same text), dimensions and percent mark, at most _MONEY_ENTRIES
+    kept."""
     if q is None:
         return None
-    key = (str(q.value), q.dims)
+    key = (str(q.value), q.dims, q.percent)  # a plain 6 and 600% are equal, not the same text
     texts = _MONEY.get(key)
     if texts is None:
         if len(_MONEY) >= _MONEY_ENTRIES:
@@ -102,7 +103,7 @@ def money(q: Quantity | None) -> dict[str, str] | None:
     return {"value": texts[0], "unit": texts[1], "text": texts[2]}
 
 
-_MONEY: dict[tuple[str, tuple[tuple[str, int], ...]], tuple[str, str, str]] = {}
+_MONEY: dict[tuple[str, tuple[tuple[str, int], ...], bool], tuple[str, str, str]] = {}
 _MONEY_ENTRIES = 4096  # amounts recur: a fixed subsidy, a cap, the totals of a few of them
 
 
