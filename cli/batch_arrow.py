@@ -249,13 +249,13 @@ def _quantities(
         known = _known(chunk)
         if pa.types.is_decimal(kind):
             words = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
-            pairs = words[2 * chunk.offset : 2 * (chunk.offset + len(chunk))].reshape(-1, 2)
-            low, high = pairs[:, 0], pairs[:, 1]
+            words = words[2 * chunk.offset : 2 * (chunk.offset + len(chunk))]
+            low, high = words[0::2], words[1::2]
             if known is not None:
                 low = keep_where(known, low)
                 high = keep_where(known, high)
             # Only values ≥ 0 are read here (below): each high word must then be 0.
-            if high.any():
+            if np.count_nonzero(high):
                 raise Refused(_("column `{name}`: a value past 64 bits").format(name=name))
             values.append(np.ascontiguousarray(low))
         else:
