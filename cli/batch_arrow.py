@@ -42,7 +42,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, Expr
 from policyc.percent_values import needs_sign
 
-__all__ = ["ArrowFile", "Refused", "open_arrow", "read_group"]
+__all__ = ["ArrowFile", "Refused", "group_arrays", "open_arrow", "read_group", "read_table"]
 
 # The per-case reader parses text with a YAML resolver shared by the module (batch_values):
 # the row groups read on several threads read their new member texts one at a time.
@@ -194,9 +194,22 @@ def read_group(
     """Row group `group` of the file: (its number of rows, the arrays by input name), every
     default filled in. `members` memoises each text of an enum column read by the per-case
     reader (shared by the groups). Raises Refused for a value the DuckDB load must read."""
+    return group_arrays(file, checked, read_table(file, checked, group), members)
+
+
+def read_table(file: ArrowFile, checked: CheckedPolicy, group: int) -> Any:
+    """Row group `group` decoded by pyarrow (a pa.Table, an enum column as a dictionary
+    array), on the calling thread: pyarrow works without the GIL meanwhile."""
     enums = [name for name in file.names if checked.inputs[name].type.kind == "enum"]
     handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
-    table = handle.read_row_group(group, use_threads=False)
+    return handle.read_row_group(group, use_threads=False)
+
+
+def group_arrays(
+    file: ArrowFile, checked: CheckedPolicy, table: Any, members: dict[str, dict[str, int]]
+) -> tuple[int, Env]:
+    """A row group read by read_table as (its number of rows, the arrays by input name),
+    checked as read_group says."""
     count = table.num_rows
     env: Env = {}
     for name in file.names:
