@@ -29,9 +29,13 @@ __all__ = ["plain_codec", "read_plain"]
 
 _DATA_PAGE, _DATA_PAGE_V2 = 0, 3
 _PLAIN, _RLE = 0, 3
-_WIDTHS = {"INT64": np.dtype("<i8"), "INT32": np.dtype("<i4")}
+_WIDTHS: dict[str, np.dtype[Any]] = {"INT64": np.dtype("<i8"), "INT32": np.dtype("<i4")}
 _CODECS = {"SNAPPY": "snappy", "ZSTD": "zstd", "GZIP": "gzip", "BROTLI": "brotli"}
 _CODECS["LZ4_RAW"] = "lz4_raw"
+# Pages decompress into the C library's malloc: `policyc run` tells it to keep freed memory
+# for the next page (batch_vector.reuse_memory), where pyarrow's default pool hands fresh
+# pages to each new thread (about a thousand page faults a run of 1,000,000 rows).
+_POOL = pa.system_memory_pool()
 
 
 class _Unreadable(Exception):
@@ -74,7 +78,7 @@ def read_plain(fd: int, chunk: Any, column: Any, rows: int) -> np.ndarray | None
     return values if dtype.itemsize == 8 else values.astype(np.int64)
 
 
-def _pages(raw: memoryview, codec: Any, dtype: np.dtype, levels: bool) -> list[np.ndarray]:
+def _pages(raw: memoryview, codec: Any, dtype: np.dtype[Any], levels: bool) -> list[np.ndarray]:
     at = 0
     pages: list[np.ndarray] = []
     while at < len(raw):
@@ -94,7 +98,7 @@ def _pages(raw: memoryview, codec: Any, dtype: np.dtype, levels: bool) -> list[n
 
 
 def _page_v1(
-    info: Any, body: memoryview, size: int, codec: Any, dtype: np.dtype, levels: bool
+    info: Any, body: memoryview, size: int, codec: Any, dtype: np.dtype[Any], levels: bool
 ) -> np.ndarray:
     """A v1 data page: decompressed whole, its definition levels (RLE, after their 4-byte
     length) skipped: values that fill the page (num_values of them) mean none is empty."""
@@ -110,7 +114,9 @@ def _page_v1(
     return _values(data, start, count, dtype)
 
 
-def _page_v2(info: Any, body: memoryview, size: int, codec: Any, dtype: np.dtype) -> np.ndarray:
+def _page_v2(
+    info: Any, body: memoryview, size: int, codec: Any, dtype: np.dtype[Any]
+) -> np.ndarray:
     """A v2 data page: its levels stored first, uncompressed; no empty value (num_nulls 0)."""
     if not isinstance(info, dict) or info.get(4) != _PLAIN or info.get(2) != 0:
         raise _Unreadable("encoding")
@@ -125,10 +131,10 @@ def _decompressed(body: memoryview, size: int, codec: Any) -> Any:
         if len(body) != size:
             raise _Unreadable("page size")
         return body
-    return codec.decompress(body, decompressed_size=size, asbytes=False)
+    return codec.decompress(body, decompressed_size=size, asbytes=False, memory_pool=_POOL)
 
 
-def _values(data: Any, start: int, count: Any, dtype: np.dtype) -> np.ndarray:
+def _values(data: Any, start: int, count: Any, dtype: np.dtype[Any]) -> np.ndarray:
     if not isinstance(count, int) or len(data) - start != count * dtype.itemsize:
         raise _Unreadable("an empty value")  # fewer values than num_values: some are null
     values = np.frombuffer(data, dtype=dtype, count=count, offset=start)
