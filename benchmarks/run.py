@@ -80,6 +80,8 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
         before = process_cpu()
         runs.append(run(*args))
         cpus.append(process_cpu() - before)
+        if stages and stages[-1]:  # a batch engine: CPU over the span its wall time covers
+            cpus[-1] = sum(cpu for _, cpu in stages[-1].values())
 
     stages: list[dict[str, tuple[float, float]]] = []
     steps: list[dict[str, float]] = []
