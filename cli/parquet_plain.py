@@ -69,7 +69,7 @@ def read_plain(fd: int, chunk: Any, column: Any, rows: int) -> np.ndarray | None
         raw = os.pread(fd, chunk.total_compressed_size, chunk.data_page_offset)
         if len(raw) != chunk.total_compressed_size:
             return None
-        pages = _pages(memoryview(raw), codec, dtype, column.max_definition_level > 0)
+        pages = _pages(memoryview(raw), codec, dtype, column.max_definition_level > 0, rows)
     except (_Unreadable, IndexError, ValueError, pa.ArrowException):
         return None
     if sum(len(p) for p in pages) != rows:
@@ -78,13 +78,20 @@ def read_plain(fd: int, chunk: Any, column: Any, rows: int) -> np.ndarray | None
     return values if dtype.itemsize == 8 else values.astype(np.int64)
 
 
-def _pages(raw: memoryview, codec: Any, dtype: np.dtype[Any], levels: bool) -> list[np.ndarray]:
+def _pages(
+    raw: memoryview, codec: Any, dtype: np.dtype[Any], levels: bool, rows: int
+) -> list[np.ndarray]:
+    """The chunk's pages, each as its values; a page size that cannot be right (below 0, past
+    the chunk, or more than twice the widest `rows` values could take) raises _Unreadable."""
     at = 0
     pages: list[np.ndarray] = []
+    largest = 2 * rows * dtype.itemsize + 4096
     while at < len(raw):
         header, at = _struct(raw, at)
         kind, size, stored = header.get(1), header.get(2), header.get(3)
-        if not isinstance(size, int) or not isinstance(stored, int) or at + stored > len(raw):
+        if not isinstance(size, int) or not isinstance(stored, int):
+            raise _Unreadable("page sizes")
+        if not (0 <= stored <= len(raw) - at and 0 <= size <= largest):
             raise _Unreadable("page sizes")
         body = raw[at : at + stored]
         at += stored
