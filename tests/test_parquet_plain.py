@@ -121,11 +121,10 @@ def test_a_cut_or_garbled_chunk_is_left_to_pyarrow(tmp_path: Path) -> None:
     cut.write_bytes(data[: start + 10])  # the chunk's bytes end early
     garbled = tmp_path / "garbled.parquet"
     garbled.write_bytes(data[:start] + bytes([0xFF] * 40) + data[start + 40 :])
-    # The page's sizes (uncompressed, compressed) rewritten: below 0, or far past the rows.
-    header = data[start : start + 2]  # field 1 (type 0): 0x15 0x00; then field 2, an i32
-    assert header == bytes([0x15, 0x00])
+    # The page's compressed size (field 3, the third i32 of its header) rewritten as -1.
+    assert data[start] == data[start + 2] == data[start + 4] == 0x15
     negative = tmp_path / "negative.parquet"
-    negative.write_bytes(data[:start] + bytes([0x15, 0x00, 0x15, 0x01]) + data[start + 4 :])
+    negative.write_bytes(data[: start + 5] + bytes([0x01]) + data[start + 6 :])
     for broken in (cut, garbled, negative):
         fd = os.open(broken, os.O_RDONLY)
         try:
