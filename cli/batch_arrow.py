@@ -2,7 +2,9 @@
 (compiler/batch_vector.py): each quantity column as int64 units of its stored scale, a DECIMAL
 column's 128-bit values read as their low 64-bit words (after checking that each high word is
 the low word's sign), an enum column as member codes, a boolean column as itself; each with
-where it is given.
+where it is given. A chunk of plain integers (an integer or DECIMAL column stored as INT64 or
+INT32, PLAIN, none empty, as DuckDB writes them) is read by parquet_plain.py from its pages
+instead, already in stored units.
 
 This is the first, cheap check of the file. It accepts only what the DuckDB load
 (batch_load.CaseLoader) would accept without a word and read to the same values: every column
