@@ -2,9 +2,7 @@
 (compiler/batch_vector.py): each quantity column as int64 units of its stored scale, a DECIMAL
 column's 128-bit values read as their low 64-bit words (after checking that each high word is
 the low word's sign), an enum column as member codes, a boolean column as itself; each with
-where it is given. A chunk of plain integers (an integer or DECIMAL column stored as INT64 or
-INT32, PLAIN, none empty, as DuckDB writes them) is read by parquet_plain.py from its pages
-instead, already in stored units.
+where it is given.
 
 This is the first, cheap check of the file. It accepts only what the DuckDB load
 (batch_load.CaseLoader) would accept without a word and read to the same values: every column
@@ -16,7 +14,6 @@ with DuckDB, which reports any problem with its usual messages.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Mapping
 from decimal import Decimal
@@ -43,18 +40,9 @@ from policyc.compiler.batch_vector import (
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, Expr
-from policyc.parquet_plain import read_plain
 from policyc.percent_values import needs_sign
 
-__all__ = [
-    "ArrowFile",
-    "RawGroup",
-    "Refused",
-    "group_arrays",
-    "open_arrow",
-    "read_group",
-    "read_table",
-]
+__all__ = ["ArrowFile", "Refused", "group_arrays", "open_arrow", "read_group", "read_table"]
 
 # The per-case reader parses text with a YAML resolver shared by the module (batch_values):
 # the row groups read on several threads read their new member texts one at a time.
@@ -73,9 +61,6 @@ class ArrowFile:
     names: tuple[str, ...]
     columns: dict[str, Column]
     metadata: Any
-    # Quantity columns of signed integers or DECIMALs stored as INT64/INT32, by name: their
-    # stored scale (the DECIMAL's, else 0). parquet_plain reads their plain chunks itself.
-    plain: dict[str, int] = attrs.field(factory=dict)
 
 
 class Refused(Exception):
@@ -143,14 +128,7 @@ def _open(path: Path, checked: CheckedPolicy) -> ArrowFile:
         )
         if bound > LIMIT:
             raise Refused(_("parts of `{whole}` past 64 bits").format(whole=whole))
-    plain = {}
-    for at, name in enumerate(names):
-        kind = schema.field(name).type
-        physical = metadata.row_group(0).column(at).physical_type
-        number = pa.types.is_decimal(kind) or pa.types.is_signed_integer(kind)
-        if checked.inputs[name].type.kind == "quantity" and physical in ("INT64", "INT32"):
-            plain.update({name: kind.scale if pa.types.is_decimal(kind) else 0} if number else {})
-    return ArrowFile(path, count, metadata.num_row_groups, tuple(names), columns, metadata, plain)
+    return ArrowFile(path, count, metadata.num_row_groups, tuple(names), columns, metadata)
 
 
 def _statistics(metadata: Any, group: int, at: int, name: str) -> Any:
@@ -219,58 +197,25 @@ def read_group(
     return group_arrays(file, checked, read_table(file, checked, group), members)
 
 
-@attrs.frozen
-class RawGroup:
-    """A row group as read: `plain` the columns parquet_plain decoded (int64 in stored units,
-    none empty), `table` the others as pyarrow decoded them (a pa.Table)."""
-
-    rows: int
-    plain: dict[str, np.ndarray]
-    table: Any
-
-
-def read_table(file: ArrowFile, checked: CheckedPolicy, group: int) -> RawGroup:
-    """Row group `group` read on the calling thread (pyarrow and the reads of parquet_plain
-    work without the GIL meanwhile): each plain column by parquet_plain, the rest (and any
-    plain column it does not take) by pyarrow, an enum column as a dictionary array."""
-    meta = file.metadata.row_group(group)
-    rows = meta.num_rows
-    plain: dict[str, np.ndarray] = {}
-    if file.plain:
-        fd = os.open(file.path, os.O_RDONLY)
-        try:
-            for at, name in enumerate(file.names):
-                if name in file.plain:
-                    column = file.metadata.schema.column(at)
-                    values = read_plain(fd, meta.column(at), column, rows)
-                    if values is not None:
-                        plain[name] = values
-        finally:
-            os.close(fd)
-    rest = [name for name in file.names if name not in plain]
-    enums = [name for name in rest if checked.inputs[name].type.kind == "enum"]
-    table = None
-    if rest:
-        handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
-        table = handle.read_row_group(group, columns=rest, use_threads=False)
-    return RawGroup(rows, plain, table)
+def read_table(file: ArrowFile, checked: CheckedPolicy, group: int) -> Any:
+    """Row group `group` decoded by pyarrow (a pa.Table, an enum column as a dictionary
+    array), on the calling thread: pyarrow works without the GIL meanwhile."""
+    enums = [name for name in file.names if checked.inputs[name].type.kind == "enum"]
+    handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
+    return handle.read_row_group(group, use_threads=False)
 
 
 def group_arrays(
-    file: ArrowFile, checked: CheckedPolicy, raw: RawGroup, members: dict[str, dict[str, int]]
+    file: ArrowFile, checked: CheckedPolicy, table: Any, members: dict[str, dict[str, int]]
 ) -> tuple[int, Env]:
     """A row group read by read_table as (its number of rows, the arrays by input name),
     checked as read_group says."""
-    count = raw.rows
+    count = table.num_rows
     env: Env = {}
     for name in file.names:
         info = checked.inputs[name]
+        chunks = table.column(name).chunks
         kind = info.type.kind
-        if name in raw.plain:
-            values = _units(name, raw.plain[name], file.plain[name], info, file.columns[name])
-            env[name] = Val(values)
-            continue
-        chunks = raw.table.column(name).chunks
         if kind == "quantity":
             values, known = _quantities(name, chunks, info, file.columns[name])
         elif kind == "bool":
@@ -334,12 +279,6 @@ def _quantities(
     array = np.concatenate(values) if len(values) != 1 else values[0]
     known_all = _joined(masks, [len(c) for c in chunks])
     raw_scale = chunks[0].type.scale if chunks and pa.types.is_decimal(chunks[0].type) else 0
-    return _units(name, array, raw_scale, info, column), known_all
-
-
-def _units(name: str, array: np.ndarray, raw_scale: int, info: InputInfo, column: Column) -> Any:
-    """int64 values of the file (units of 10^-raw_scale) in the column's units, checked."""
-    assert info.measure is not None
     factor = info.measure.factor.normalize()
     # Stored units at the column's scale: × the factor, × 10^k where a default has more places.
     multiplier = decimal_units(factor, places(factor)) * 10 ** (
@@ -354,7 +293,7 @@ def _units(name: str, array: np.ndarray, raw_scale: int, info: InputInfo, column
             raise Refused(_("column `{name}`: a count that is not whole").format(name=name))
     if multiplier != 1:
         array = array * np.int64(multiplier)
-    return array
+    return array, known_all
 
 
 def _booleans(name: str, chunks: list[pa.Array]) -> tuple[np.ndarray, np.ndarray | None]:

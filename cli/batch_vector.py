@@ -1,8 +1,8 @@
 """`policyc run POLICY --cases FILE.parquet` through the numpy engine, when it holds the policy
-and the file: read row group by row group (batch_arrow.py: pyarrow, and parquet_plain.py for
-plain integer chunks), evaluated by compiler/batch_vector*.py on every core (numpy works
-outside the GIL: one row group per thread), summed into the same summary as the DuckDB path
-(batch_summary.summarise, given the aggregates its SQL would have computed).
+and the file: read with pyarrow row group by row group (batch_arrow.py), evaluated by
+compiler/batch_vector*.py on every core (numpy works outside the GIL: one row group per
+thread), summed into the same summary as the DuckDB path (batch_summary.summarise, given the
+aggregates its SQL would have computed).
 
 `VectorBatch.prepare` returns "" when the engine ran, else the reason it did not (the policy
 holds a construct it does not, a value may pass 64 bits, the file holds anything but plain
