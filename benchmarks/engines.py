@@ -241,12 +241,17 @@ VECTOR_STAGES = ("read, check and evaluate", "summary")
 
 
 def run_vector(
-    path: Path, stages: dict[str, tuple[float, float]] | None = None, threads: int | None = None
+    path: Path,
+    stages: dict[str, tuple[float, float]] | None = None,
+    threads: int | None = None,
+    cpu_steps: dict[str, float] | None = None,
 ) -> tuple[float, dict[str, Decimal]]:
     """File → totals as `policyc run --cases FILE.parquet` does it when the numpy engine holds
     the policy (cli/batch_vector.py): the policy compiled for the file (its statistics read),
     then each row group read by pyarrow, checked and evaluated (on every core), then the
-    summary. With `stages`, each stage's (wall, CPU) seconds by the names in VECTOR_STAGES.
+    summary. With `stages`, each stage's (wall, CPU) seconds by the names in VECTOR_STAGES;
+    with `cpu_steps` too, the CPU seconds of each step of the engine, every thread's added up
+    (VectorBatch.cpu: open, read, check, evaluate, sums).
     Fails if the engine refuses the policy or the file (the DuckDB path would run instead)."""
     from datetime import date
 
@@ -265,6 +270,8 @@ def run_vector(
     if stages is not None:
         stages["read, check and evaluate"] = (marks[1][0] - marks[0][0], marks[1][1] - marks[0][1])
         stages["summary"] = (marks[2][0] - marks[1][0], marks[2][1] - marks[1][1])
+        if cpu_steps is not None:
+            cpu_steps.update(batch.cpu)
     seconds = marks[-1][0] - marks[0][0]
     return seconds, {r["rule"]: r["total"] for r in summary["rules"]}
 

@@ -83,12 +83,16 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
         before = process_cpu()
         runs.append(run(*args))
         cpus.append(process_cpu() - before)
+        if stages and stages[-1]:  # a batch engine: CPU over the span its wall time covers
+            cpus[-1] = sum(cpu for _, cpu in stages[-1].values())
 
     stages: list[dict[str, tuple[float, float]]] = []
+    steps: list[dict[str, float]] = []
     if engine == "batch":
         for _ in range(repeats):
             stages.append({})
-            timed(engines.run_vector, parquet, stages[-1])
+            steps.append({})
+            timed(engines.run_vector, parquet, stages[-1], None, steps[-1])
     elif engine == "batch-duckdb":
         for _ in range(repeats):
             stages.append({})
@@ -116,6 +120,7 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
         # The fastest run's stages (engines.STAGES, VECTOR_STAGES): where file → totals spends
         # its time.
         **({"stages": stages[fastest]} if stages else {}),
+        **({"cpu_steps": steps[fastest]} if steps else {}),
     }
 
 
@@ -310,6 +315,11 @@ def report(
             lines.append(
                 f"  {r['engine']} at N = {r['n']:,}, its fastest run by stage, wall / CPU s: "
                 + "; ".join(f"{k} {w:.3f} / {c:.3f}" for k, (w, c) in r["stages"].items())
+            )
+        if "cpu_steps" in r:
+            lines.append(
+                "    its CPU s by step, every thread's added up: "
+                + "; ".join(f"{k} {c:.3f}" for k, c in r["cpu_steps"].items())
             )
     lines += [
         "",

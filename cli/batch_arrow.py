@@ -27,13 +27,22 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from policyc.batch_values import InputValue
 from policyc.case_values import FieldError
-from policyc.compiler.batch_vector import LIMIT, Column, Env, Val, decimal_units, places
+from policyc.compiler.batch_vector import (
+    LIMIT,
+    Column,
+    Env,
+    Val,
+    decimal_units,
+    keep_where,
+    places,
+    select,
+)
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, Expr
 from policyc.percent_values import needs_sign
 
-__all__ = ["ArrowFile", "Refused", "open_arrow", "read_group"]
+__all__ = ["ArrowFile", "Refused", "group_arrays", "open_arrow", "read_group", "read_table"]
 
 # The per-case reader parses text with a YAML resolver shared by the module (batch_values):
 # the row groups read on several threads read their new member texts one at a time.
@@ -185,9 +194,22 @@ def read_group(
     """Row group `group` of the file: (its number of rows, the arrays by input name), every
     default filled in. `members` memoises each text of an enum column read by the per-case
     reader (shared by the groups). Raises Refused for a value the DuckDB load must read."""
+    return group_arrays(file, checked, read_table(file, checked, group), members)
+
+
+def read_table(file: ArrowFile, checked: CheckedPolicy, group: int) -> Any:
+    """Row group `group` decoded by pyarrow (a pa.Table, an enum column as a dictionary
+    array), on the calling thread: pyarrow works without the GIL meanwhile."""
     enums = [name for name in file.names if checked.inputs[name].type.kind == "enum"]
     handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
-    table = handle.read_row_group(group, use_threads=False)
+    return handle.read_row_group(group, use_threads=False)
+
+
+def group_arrays(
+    file: ArrowFile, checked: CheckedPolicy, table: Any, members: dict[str, dict[str, int]]
+) -> tuple[int, Env]:
+    """A row group read by read_table as (its number of rows, the arrays by input name),
+    checked as read_group says."""
     count = table.num_rows
     env: Env = {}
     for name in file.names:
@@ -240,13 +262,13 @@ def _quantities(
         known = _known(chunk)
         if pa.types.is_decimal(kind):
             words = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
-            pairs = words[2 * chunk.offset : 2 * (chunk.offset + len(chunk))].reshape(-1, 2)
-            low, high = pairs[:, 0], pairs[:, 1]
+            words = words[2 * chunk.offset : 2 * (chunk.offset + len(chunk))]
+            low, high = words[0::2], words[1::2]
             if known is not None:
-                low = np.where(known, low, 0)
-                high = np.where(known, high, 0)
+                low = keep_where(known, low)
+                high = keep_where(known, high)
             # Only values ≥ 0 are read here (below): each high word must then be 0.
-            if high.any():
+            if np.count_nonzero(high):
                 raise Refused(_("column `{name}`: a value past 64 bits").format(name=name))
             values.append(np.ascontiguousarray(low))
         else:
@@ -315,12 +337,31 @@ def _members(
             code = memo[text]
             given[at] = code >= 0
             table[at] = max(code, 0)
-        indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
         given[-1] = False
-        codes.append(table[indices])
-        mask = given[indices]
+        if chunk.null_count == 0 and given[:-1].all():
+            indices = chunk.indices.to_numpy()
+            codes.append(_lookup(table[:-1], indices))
+            masks.append(None)
+            continue
+        indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+        codes.append(np.take(table, indices))
+        mask = np.take(given, indices)
         masks.append(None if mask.all() else mask)
     return np.concatenate(codes), _joined(masks, [len(c) for c in chunks])
+
+
+def _lookup(table: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    """table[indices] (int16 codes from a dictionary's indices): for a dictionary of a few
+    texts (an enum's members), one comparison per text that is not code 0, added up, rather
+    than an indexed gather (about 0.07 ms against 0.27 ms for 122,880 rows of two texts)."""
+    if len(table) > 8:
+        return np.take(table, indices)
+    codes = np.zeros(len(indices), dtype=np.int16)
+    for at, code in enumerate(table.tolist()):
+        if code:
+            hit = np.equal(indices, at)
+            codes += hit * np.int16(code)
+    return codes
 
 
 def _default(
@@ -352,7 +393,7 @@ def _default(
     if given is None:
         env[name] = Val(np.full(count, fill))
     elif given.known is not None:
-        env[name] = Val(np.where(given.known, given.v, fill))
+        env[name] = Val(select(given.known, given.v, fill))
 
 
 def _parts_fit(checked: CheckedPolicy, env: Env, columns: Mapping[str, Column]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -25,7 +26,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from policyc.batch_arrow import ArrowFile, Refused, open_arrow, read_group
+from policyc.batch_arrow import ArrowFile, Refused, group_arrays, open_arrow, read_table
 from policyc.batch_summary import summarise
 from policyc.compiler.batch import RULE_STATUSES, STATUSES, BatchProgram
 from policyc.compiler.batch_rules import APPLIES
@@ -35,8 +36,9 @@ from policyc.compiler.batch_vector_rules import RuleResult, VectorProgram, vecto
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 
-__all__ = ["SLICE", "VectorBatch", "reuse_memory"]
+__all__ = ["CPU_STEPS", "SLICE", "VectorBatch", "reuse_memory"]
 
+CPU_STEPS = ("open", "read", "check", "evaluate", "sums")  # VectorBatch.cpu's keys
 SLICE = 131_072  # rows evaluated at once at most (see _run): DuckDB writes 122,880 a group
 
 
@@ -82,12 +84,15 @@ class VectorBatch:
         self.sums: list[_Sums] = []
         self.scales: list[int] = []  # each rule's amounts' scale
         self.kept: list[list[RuleResult]] = []  # per slice, in file order (keep)
+        # CPU seconds by step (CPU_STEPS), every thread's added up: where the time goes.
+        self.cpu: dict[str, float] = dict.fromkeys(CPU_STEPS, 0.0)
 
     def prepare(self, path: Path, day: date | None) -> str:
         """Read, check and evaluate the file: "" when done, else why the engine does not hold
         the policy or the file (nothing is reported: the DuckDB path reads the file again)."""
         if day is None:
             return _("no --on date")
+        start = time.thread_time()
         file = open_arrow(path, self.checked)
         if isinstance(file, str):
             return file
@@ -95,6 +100,7 @@ class VectorBatch:
             vector = vector_program(self.checked, self.readings, file.columns, day)
         except Unsupported as exc:
             return str(exc)
+        self.cpu["open"] = time.thread_time() - start
         try:
             self._run(file, vector)
         except Refused as exc:
@@ -107,8 +113,13 @@ class VectorBatch:
     def _run(self, file: ArrowFile, vector: VectorProgram) -> None:
         members: dict[str, dict[str, int]] = {}
 
-        def group(index: int) -> tuple[list[_Sums], list[list[RuleResult]]]:
-            count, env = read_group(file, self.checked, index, members)
+        def group(index: int) -> tuple[list[_Sums], list[list[RuleResult]], list[float]]:
+            clock = [time.thread_time()]
+            table = read_table(file, self.checked, index)
+            clock.append(time.thread_time())
+            count, env = group_arrays(file, self.checked, table, members)
+            del table
+            clock.append(time.thread_time())
             sums = [_Sums([0] * len(RULE_STATUSES)) for _ in vector.rules]
             kept = []
             # In slices of SLICE rows: each step's arrays stay in the cache, and the memory
@@ -117,11 +128,17 @@ class VectorBatch:
                 stop = min(count, start + SLICE)
                 part = {name: _sliced(value, start, stop) for name, value in env.items()}
                 results = vector.run(part, stop - start)
+                clock.append(time.thread_time())
                 for total, result, rule in zip(sums, results, vector.rules, strict=True):
                     total.add(_sums(result, rule.info.unit != ""))
+                clock.append(time.thread_time())
                 if self.keep:
                     kept.append(results)
-            return sums, kept
+            # CPU seconds of this thread by step (CPU_STEPS), the slices' added up.
+            steps = [clock[1] - clock[0], clock[2] - clock[1]]
+            steps.append(sum(b - a for a, b in zip(clock[2::2], clock[3::2], strict=False)))
+            steps.append(sum(b - a for a, b in zip(clock[3::2], clock[4::2], strict=False)))
+            return sums, kept, steps
 
         sums = [_Sums([0] * len(RULE_STATUSES)) for _ in vector.rules]
         if self.threads > 1 and file.groups > 1:
@@ -129,10 +146,12 @@ class VectorBatch:
                 parts = list(pool.map(group, range(file.groups)))
         else:
             parts = [group(i) for i in range(file.groups)]
-        for part, results in parts:
+        for part, results, steps in parts:
             for total, more in zip(sums, part, strict=True):
                 total.add(more)
             self.kept += results
+            for step, seconds in zip(CPU_STEPS[1:], steps, strict=True):
+                self.cpu[step] += seconds
         self.sums = sums
         self.scales = [rule.scale for rule in vector.rules]
 

@@ -24,6 +24,7 @@ from policyc.compiler.batch_vector import (
     checked_bound,
     decimal_units,
     either,
+    keep_where,
     places,
     rescale,
 )
@@ -100,10 +101,12 @@ def tiers_vec(gen: VectorExpressions, e: n.Tiers) -> Vec:
             known = both(known_x, p.known)
             na = either(na, p.na)
             new = had < reached
+            # Where the value is new, the prior reached fewer rows (min(had, reached) = had);
+            # elsewhere the product is 0 (the difference wraps harmlessly: int64 modulo 2^64).
             if mode == "highest_new":
-                value = np.where(new, lookup[reached], 0)
+                value = keep_where(new, lookup[reached])
             else:
-                value = np.where(new, lookup[reached] - lookup[np.minimum(had, reached)], 0)
+                value = keep_where(new, lookup[reached] - lookup[had])
             # _none_reached: unknown value → no; none reached → yes; prior unknown → no;
             # else whether the prior reached the highest row the value reaches.
             prior_reaches = ~new if p.known is None else p.known & ~new
@@ -111,7 +114,7 @@ def tiers_vec(gen: VectorExpressions, e: n.Tiers) -> Vec:
         if known_x is not None:
             none = none & known_x
         if known is not None:
-            value = np.where(known, value, 0)
+            value = keep_where(known, value)
         return Val(value, known, either(na, none))
 
     return Vec("num", run, out_scale, bound, nonnegative=all(u >= 0 for u in units))
