@@ -48,6 +48,7 @@ __all__ = [
     "parse_quantity_text",
     "plain_text",
     "read_input_quantity",
+    "round_to_step",
     "same_dims",
 ]
 
@@ -780,3 +781,21 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
             )
         )
     return quantity
+
+
+def round_to_step(value: Quantity, step: Quantity, mode: str) -> Quantity:
+    """`value` rounded to a whole number of `step`s in `mode` (a decimal rounding constant:
+    ROUND_UP, ROUND_DOWN, ROUND_HALF_UP, ROUND_HALF_EVEN), keeping its measure: `round(停放时长,
+    1 小时, up)` makes 1.5 小时 2 小时, leaves 1 小时 and 0 as they are (language.md "Rounding a
+    quantity to a step"). Both are of one dimension, so their stored values share one storage
+    unit; `step` is positive (the checker refuses any other). Exact: the count of steps is a
+    Fraction until rounded, the result whole steps times the step."""
+    exact = Fraction(value.value) / Fraction(step.value)
+    whole, rest = divmod(abs(exact.numerator), exact.denominator)
+    # Where the rest lies against one half decides any mode: write it as .4, .5 or .6 and let
+    # Decimal round that, the sign put back first.
+    half = Fraction(rest, exact.denominator) - Fraction(1, 2)
+    tail = "" if rest == 0 else (".5" if half == 0 else (".4" if half < 0 else ".6"))
+    digits = Decimal(f"{'-' if exact < 0 else ''}{whole}{tail}")
+    count = digits.quantize(Decimal(1), rounding=mode)
+    return Quantity(_multiply(count, step.value), value.dims)
