@@ -69,6 +69,11 @@ registry: each policy holds its own, so two policies may declare one name differ
 _IN_FORCE: ContextVar[Declared] = ContextVar("policyc_declared_measures", default=())
 
 
+# The measure the place being read expects (an input's, while its case value is read): what the
+# unknown-measure hint suggests declaring a multiple of (`measure 分钟 = N 小时`); "" elsewhere.
+_EXPECTED: ContextVar[str] = ContextVar("policyc_expected_measure", default="")
+
+
 @contextlib.contextmanager
 def declared_measures(declared: Declared) -> Iterator[None]:
     """Read measure texts with `declared` (a policy's own measures) in the `with` block."""
@@ -212,11 +217,14 @@ def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
             _("{message}; did you mean `{variant}`?").format(message=message, variant=close)
         )
     if part.isidentifier():
+        expected = _EXPECTED.get()
+        multiple = f"N {expected}" if expected else _("N KNOWN_MEASURE")
         return MeasureError(
             _(
                 "{message}; a policy declares a measure the language lacks: `measure {part}` "
-                "(a measure of its own) or `measure {part} = 1 立方米` (a multiple of a known one)"
-            ).format(message=message, part=part)
+                "(a measure of its own) or `measure {part} = {multiple}` (an exact decimal "
+                "multiple of a known one)"
+            ).format(message=message, part=part, multiple=multiple)
         )
     return MeasureError(message)
 
@@ -745,7 +753,12 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
     Raises MeasureError with the message the case file or batch row shows at its place.
     """
     text = str(value)
-    quantity = parse_quantity_text(text, measure)
+    single = len(measure.dims) == 1 and measure.dims[0][1] == 1 and measure.name != "%"
+    token = _EXPECTED.set(measure.name if single else "")
+    try:
+        quantity = parse_quantity_text(text, measure)
+    finally:
+        _EXPECTED.reset(token)
     if quantity.dims != dims:
         shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
         message = _(
