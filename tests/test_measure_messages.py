@@ -157,3 +157,26 @@ def test_a_units_file_that_is_a_folder(policies: PolicyFactory, tmp_path: Path) 
     assert "cannot read the unit registry `units.policy`: it is a folder, not a file" in text
     line = next(ln for ln in text.splitlines() if "cannot read the unit registry" in ln)
     assert "p.policy:8:" in line
+
+
+# ---- a cap per day (not yet a period of the language) -----------------------------------------
+
+
+@pytest.mark.parametrize("word", ["日", "小时"])
+def test_a_cap_per_day_says_which_periods_exist_and_what_to_write(
+    policies: PolicyFactory, word: str
+) -> None:
+    text = _error(policies, f"  rule r {{ amount 1 元 cap 20 元 per {word} }}", "")
+    assert f"`per {word}`: a cap's period is 年 or 月 only" in text
+    assert "`cap 20 元` without `per`" in text
+
+
+def test_a_cap_per_month_is_still_a_period(policies: PolicyFactory) -> None:
+    policy = policies.compile("  rule r { amount 30 元 cap 20 元 per 月 }", "")
+    (result,) = policy.evaluate({}, ON)
+    assert result.amount == Quantity.of("20", "元")  # 30元 capped at 20元
+
+
+def test_once_per_day_keeps_the_general_refusal(policies: PolicyFactory) -> None:
+    text = _error(policies, "  rule r { amount 5000 元  once per 日 }", "")
+    assert "`per 日` is not a scope policyc knows" in text
