@@ -218,3 +218,28 @@ def test_numpy_engine_steps_aside(policies: PolicyFactory, tmp_path: Path) -> No
     pq.write_table(pa.table({"停放时长": pa.array([Decimal("1.5")], pa.decimal128(9, 2))}), path)
     reason = VectorBatch(park).prepare(path, ON)
     assert "round" in reason
+
+
+def test_batch_rounds_in_a_rules_amount(policies: PolicyFactory, tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    from policyc.batch import Batch
+
+    policy = policies.compile(
+        "  rule 停车费 { when 停放时长 超过 1 小时 amount 2 元/小时 × round(停放时长, 0.5 小时, up) }",
+        "input 停放时长: 小时 optional",
+    )
+    assert policy.namespace["FAST"][0] is not None  # the fast path holds it too
+    # a step of half an hour: 1.2 → 1.5 小时 (3元), 1.5 stays (3元), 1.51 → 2 小时 (4元)
+    hours = ["1", "1.2", "1.5", "1.51", ""]
+    with Batch(policy) as batch:
+        batch.load(_hours_csv(tmp_path / "c.csv", hours), ON)
+        program = batch.evaluate(keep=True)
+        assert [r.fallback for r in program.rules] == [""]
+        rows = [results["停车费"][:2] for _, results in batch.rows()]
+    assert rows == [
+        ("not_applicable", None),
+        ("applies", Decimal(3)),
+        ("applies", Decimal(3)),
+        ("applies", Decimal(4)),
+        ("undetermined", None),
+    ]
