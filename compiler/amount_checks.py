@@ -167,10 +167,11 @@ def is_money(dims: Dims) -> bool:
 def money_rounding_message(unit: str, dims: Dims) -> str:
     """Why `unit` cannot round a value of `dims`, and the exact way there is."""
     return _(
-        "`{unit}` rounds an amount of money, but this value is {value}: the language rounds only "
-        "money (to 分, 角 or 元); keep a quantity of another measure exact, for example compare "
-        "the bill's use times the number of bills with the yearly figure, and divide the money "
-        "at the end"
+        "`{unit}` rounds an amount of money, but this value is {value}: 分, 角 and 元 round "
+        "money; a quantity of another measure is rounded to a step of its own where the "
+        "document says so (`round(停放时长, 1 小时, up)`), else keep a quantity of another "
+        "measure exact, for example compare the bill's use times the number of bills with the "
+        "yearly figure, and divide the money at the end"
     ).format(unit=unit, value=dims_text(dims) or _("a plain number"))
 
 

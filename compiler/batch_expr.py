@@ -165,6 +165,13 @@ class Expressions:
     def divide_call(self, e: n.Call) -> Sql:
         return divide_sql(self, e)
 
+    def round_call(self, e: n.Call) -> Sql:
+        """`round(X, STEP, MODE)` (runtime.quantity.round_to_step): the count of steps is X ÷ STEP
+        rounded to a whole number as `divide` rounds to 元 (0 places), then times STEP."""
+        count = divide_sql(self, n.Call("divide", (e.args[0], e.args[1], n.Ref("元"), e.args[2])))
+        step = self.scalar(self.sql(e.args[1]))
+        return multiply(count, step, count.na)
+
     def index(self, e: n.Index) -> Sql:
         if e.more_keys:  # `安居补贴标准[学历, 档]`: a CASE per key, nested (compiler/table_keys.py)
             table = self.policy.tables[e.name]
@@ -277,6 +284,8 @@ class Expressions:
             return self.aggregate(aggregate)
         if func == "divide":
             return self.divide_call(e)
+        if func == "round":
+            return self.round_call(e)
         if func in PERIOD_FUNCS:
             raise Unsupported(_("`{func}` reads another period").format(func=func))
         if func in ("amount_of", "given"):
@@ -469,7 +478,7 @@ def expr_dims(policy: CheckedPolicy, e: n.Expr) -> Dims:
     if isinstance(e, n.Call) and e.func == "divide":
         over = tuple((base, -power) for base, power in expr_dims(policy, e.args[1]))
         return mul_dims(expr_dims(policy, e.args[0]), over)
-    if isinstance(e, n.Call) and e.func in ("min", "max", "total", "first", "highest"):
+    if isinstance(e, n.Call) and e.func in ("min", "round", "max", "total", "first", "highest"):
         return expr_dims(policy, e.args[0])
     if isinstance(e, n.If):
         return expr_dims(policy, e.then)

@@ -435,6 +435,12 @@ class _Generator:
             return (
                 f"c.divide({left}, {right}, {places!r}, {rounding!r}, {render(e)!r}, {e.span.line})"
             )
+        if e.func == "round":  # a quantity rounded to a step of its measure
+            mode = e.args[2]
+            assert isinstance(mode, n.Ref)
+            value, step = self.py(e.args[0]), self.py(e.args[1])
+            how = ROUNDING_MODES[mode.name]
+            return f"c.round_step({value}, {step}, {how!r}, {render(e)!r}, {e.span.line})"
         if e.func == "given":
             assert isinstance(e.args[0], n.Ref)
             return f"c.given({e.args[0].name!r})"

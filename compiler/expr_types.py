@@ -21,7 +21,15 @@ from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, Type, constant, mul_dims
 from policyc.compiler.errors import Span, did_you_mean
 from policyc.compiler.i18n import _
-from policyc.runtime.quantity import Dims, Measure, MeasureError, Quantity, parse_measure
+from policyc.runtime.amounts import ROUNDING_MODES
+from policyc.runtime.quantity import (
+    Dims,
+    Measure,
+    MeasureError,
+    Quantity,
+    dims_text,
+    parse_measure,
+)
 
 BUILTINS = {"min", "max", "total", "on_date", "valid_until", "longest_run", "first", "highest"}
 ARITY = {
@@ -37,6 +45,8 @@ ARITY = {
 DAY_DIMS: Dims = parse_measure("日").dims
 BUILTINS.update(amount_checks.DURATION_FUNCS)  # typed in amount_checks.type_duration
 BUILTINS.update(calendar_checks.CALENDAR_FUNCS)  # typed in calendar_checks
+BUILTINS.add("round")  # typed in ExprTypes._round_step
+ROUND_SHAPE = "round(停放时长, 1 小时, up)"
 
 
 class ExprTypes(CheckerBase):
@@ -60,7 +70,58 @@ class ExprTypes(CheckerBase):
             return group_checks.type_aggregate(self, expr)
         if expr.func in group_checks.PEOPLE_FUNCS:
             return group_checks.type_people_call(self, expr)
+        if expr.func == "round":
+            return self._round_step(expr)
         return self._call(expr)
+
+    def _round_step(self, expr: n.Call) -> Type:
+        """`round(X, STEP, MODE)`: X rounded to a whole number of STEP (language.md "Rounding a
+        quantity to a step"). STEP is a positive literal of X's dimension, MODE a rounding
+        mode; the result has X's type. Each fault is an error at the argument at fault."""
+        args = expr.args
+        if len(args) != 3:
+            self.error(
+                expr.span,
+                _("`round` takes a quantity, a step of its measure and a rounding mode"),
+                ROUND_SHAPE,
+            )
+            return UNKNOWN
+        value = self.type_of(args[0])
+        step, mode = args[1], args[2]
+        if not isinstance(mode, n.Ref) or mode.name not in ROUNDING_MODES:
+            self.error(args[2].span, _("unknown rounding mode"), " / ".join(ROUNDING_MODES))
+            return UNKNOWN
+        size = constant(step) if isinstance(step, n.QuantityLit) else None
+        if size is None or size.value <= 0:
+            if not isinstance(step, n.QuantityLit):
+                self.type_of(step)
+            self.error(
+                step.span,
+                _("the step of `round` is a positive number and a measure"),
+                _("a step such as `1 小时`, `1 月` or `0.5 立方米`"),
+            )
+            return UNKNOWN
+        if value == UNKNOWN:
+            return UNKNOWN
+        if value.kind != "quantity" or value.percent:
+            self.error(
+                args[0].span,
+                _("`round` rounds a quantity, not {what}").format(what=value.describe()),
+                ROUND_SHAPE,
+            )
+            return UNKNOWN
+        if size.dims != value.dims:
+            assert isinstance(step, n.QuantityLit)
+            measure = dims_text(value.dims) or _("plain units")
+            self.error(
+                step.span,
+                _("the step `{step}` is not a measure of the value rounded ({measure})").format(
+                    step=f"{step.number} {step.measure}".strip(), measure=measure
+                ),
+                _("a step in {measure}, such as `1 {measure}`").format(measure=measure),
+            )
+            return UNKNOWN
+        return value
 
     def _arith_not_dates(self, expr: n.Arith) -> Type:
         result = self._arith(expr)

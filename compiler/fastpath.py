@@ -40,6 +40,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import failed, render, render_threshold
 from policyc.compiler.table_keys import key_reads
+from policyc.runtime.amounts import ROUNDING_MODES
 from policyc.runtime.quantity import TIME_BASES, parse_measure
 
 if TYPE_CHECKING:
@@ -277,6 +278,11 @@ class FastEmitter:
         return f"x[{e.name!r}]"
 
     def call(self, e: n.Call) -> str:
+        if e.func == "round":  # runtime.evaluation.Evaluation.round_step, untraced
+            mode = e.args[2]
+            assert isinstance(mode, n.Ref)
+            value, step = self.py(e.args[0]), self.py(e.args[1])
+            return f"PLAIN.round_step({value}, {step}, {ROUNDING_MODES[mode.name]!r}, '', 0)"
         args = ", ".join(self.py(a) for a in e.args)
         if e.func == "on_date":
             return "on"

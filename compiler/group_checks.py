@@ -16,7 +16,7 @@ from policyc.compiler import amount_checks, each_limits
 from policyc.compiler import nodes as n
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
-from policyc.runtime.quantity import Dims, parse_measure
+from policyc.runtime.quantity import Dims, MeasureError, parse_measure
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
@@ -362,13 +362,17 @@ def _type_divide(checker: Any, expr: n.Call) -> Type:
     from policyc.compiler.checker import UNKNOWN, Type
 
     args = expr.args
-    shape = "divide(A, B, 分, half_up): A ÷ B rounded to 分/角/元 in a declared mode"
+    shape = _("divide(A, B, 分, half_up): A ÷ B rounded to 分/角/元 in a declared mode")
     if len(args) != 4:
         checker.error(expr.span, _("`divide` must declare how its result is rounded"), shape)
         return UNKNOWN
     a, b = checker.type_of(args[0]), checker.type_of(args[1])
     unit, mode = args[2], args[3]
     if not isinstance(unit, n.Ref) or unit.name not in ROUNDING_UNITS:
+        if isinstance(unit, n.Ref) and _is_measure(unit.name):  # 不足1小时按1小时计
+            shape = _(
+                "`round(X, 1 {unit}, up)` to round a quantity to a whole number of {unit}"
+            ).format(unit=unit.name)
         checker.error(args[2].span, _("the third argument of `divide` is 分, 角 or 元"), shape)
         return UNKNOWN
     if not isinstance(mode, n.Ref) or mode.name not in ROUNDING_MODES:
@@ -392,6 +396,14 @@ def _type_divide(checker: Any, expr: n.Call) -> Type:
         checker.error(args[2].span, amount_checks.money_rounding_message(unit.name, result))
         return UNKNOWN
     return Type("quantity", result)
+
+
+def _is_measure(name: str) -> bool:
+    try:
+        parse_measure(name)
+    except MeasureError:
+        return False
+    return True
 
 
 def _type_amount_of(checker: Any, expr: n.Call) -> Type:

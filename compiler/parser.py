@@ -237,6 +237,19 @@ def _expected_text(names: Iterable[str]) -> str:
     return _("one of ") + ", ".join(words)
 
 
+def _measure_fraction(source_line: str) -> str:
+    """Why `measure 分钟 = 1/60 小时` is refused and how minutes are written (language.md
+    "Minutes and other sizes no decimal holds")."""
+    words = source_line.split()
+    name = words[1] if len(words) > 1 else "分钟"
+    return _(
+        "a measure's size is an exact decimal multiple of a known measure, and a fraction such "
+        "as 1/60 is no decimal: declare `measure {name}` as a measure of its own and count whole "
+        "hours with a step of 60 {name}, as in `divide(2 元 × round(停放时长, 60 {name}, up), "
+        "60 {name}, 元, down)`"
+    ).format(name=name)
+
+
 def _token_text(token: Token) -> str:
     if token.type == "$END":
         return _("the end of the file")
@@ -291,7 +304,10 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     if token.type == "$END":
         message = _("the file ends before the declaration is complete (is a `}` missing?)")
     else:
-        if not label and token.value == "/":  # `a / b`: `/` only joins measures (元/人)
+        source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        if token.value == "/" and source_line.lstrip().startswith("measure "):
+            label = _measure_fraction(source_line)  # `measure 分钟 = 1/60 小时`
+        elif not label and token.value == "/":  # `a / b`: `/` only joins measures (元/人)
             label = _(
                 "to divide, write `divide(A, B, 分, half_up)`: a division declares how its "
                 "result is rounded (`/` only joins measures, as in 元/人)"

@@ -10,6 +10,7 @@ diagnostics; nothing raises.
 
 from __future__ import annotations
 
+import errno
 import functools
 import re
 from pathlib import Path
@@ -40,6 +41,24 @@ def _parse_registry(path: str, text: str) -> n.PolicyFile:
     return parse(text, path)
 
 
+def unreadable_why(exc: Exception) -> str:
+    """Why a file named by the header cannot be read, in the user's language: the usual OS
+    errors by their number, text that is not UTF-8, else the system's own words."""
+    if isinstance(exc, UnicodeDecodeError):
+        return _("it is not UTF-8 text")
+    reasons = {
+        errno.ENOENT: _("no such file"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+    }
+    number = getattr(exc, "errno", None)
+    if isinstance(number, int) and number in reasons:
+        return reasons[number]
+    return str(getattr(exc, "strerror", None) or exc)
+
+
 def _named_at(span: Span, header: n.Header) -> Span:
     # A header built before file names carried their own place points at the header.
     return span if span.line else header.span
@@ -66,10 +85,10 @@ class ReceivedText(CheckerBase):
         except (OSError, ValueError) as exc:  # ValueError: not UTF-8
             self.registry.unavailable = True
             self.error(
-                header.span,
+                _named_at(header.registry_span, header),
                 _("cannot read the unit registry `{header_registry_file}`: {value}").format(
                     header_registry_file=header.registry_file,
-                    value=getattr(exc, "strerror", None) or exc,
+                    value=unreadable_why(exc),
                 ),
             )
         except PolicyError as exc:
@@ -86,9 +105,9 @@ class ReceivedText(CheckerBase):
         try:
             lines = read_text(path).splitlines()
         except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, or not UTF-8
-            why = getattr(exc, "strerror", None) or exc
+            why = unreadable_why(exc)
             self.error(
-                header.span,
+                _named_at(header.source_span, header),
                 _("cannot read the source text `{header_source_file}`: {why}").format(
                     header_source_file=header.source_file,
                     why=why,

@@ -284,6 +284,9 @@ _PERIOD_WORDS = {
 }
 
 
+_MODE_WORDS = {"half_up": "四舍五入", "down": "舍去", "up": "进一", "half_even": "银行家舍入"}
+
+
 def _people_call(r: _Renderer, e: n.Call) -> str:
     """The period functions, `divide` and `amount_of` in words ("" for any other call)."""
     if e.func in _PERIOD_WORDS and e.args:
@@ -292,10 +295,13 @@ def _people_call(r: _Renderer, e: n.Call) -> str:
         return f"{name}{word}" if e.func == "year_total" else f"{word}{name}"
     if e.func == "divide" and len(e.args) == 4:
         unit, mode = e.args[2], e.args[3]
-        modes = {"half_up": "四舍五入", "down": "舍去", "up": "进一", "half_even": "银行家舍入"}
-        how = modes.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
+        how = _MODE_WORDS.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
         to = unit.name if isinstance(unit, n.Ref) else ""
         return f"{r.operand(e.args[0])} ÷ {r.operand(e.args[1])}（{how}到{to}）"
+    if e.func == "round" and len(e.args) == 3:  # a quantity to a step of its measure
+        mode = e.args[2]
+        how = _MODE_WORDS.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
+        return f"{r.operand(e.args[0])}按{r.render(e.args[1])}{how}取整"
     if e.func == "given" and e.args:
         return f"案例给出了{r.render(e.args[0])}"
     if e.func == "amount_of" and e.args:

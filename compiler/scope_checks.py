@@ -106,6 +106,18 @@ def _refusal(
             ).format(word=word),
             _per_item(word),
         )
+    a_cap = counted_in is not None or rule is None  # not `once per` (counted=False)
+    if a_cap and word in ("日", "天", "周", "小时", "day", "week", "hour"):  # 每日最高20元
+        return (
+            _(
+                "`per {word}`: a cap's period is 年 or 月 only; a cap per {word} has no reading "
+                "yet (a case is not one {word})"
+            ).format(word=word),
+            _(
+                "`cap 20 元` without `per`, each case being one {word}'s (a stay of several "
+                "{word} given as one case for each)"
+            ).format(word=word),
+        )
     return (
         _(
             "`per {word}` is not a scope policyc knows: the words after `per` say the period "

@@ -24,7 +24,7 @@ from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.each_limits import LimitOverPeriods
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, format_quantity, round_to_step
 
 # Re-exported (`X as X`): callers and runtime modules import these from here.
 from policyc.runtime.results import _NO_STEPS as _NO_STEPS
@@ -423,6 +423,16 @@ class Ctx:
 
     def divide(self, a: Value, b: Value, places: int, mode: str, text: str, line: int) -> Value:
         return people_ops.divide(self, a, b, places, mode, text, line)
+
+    def round_step(self, a: Value, step: Quantity, mode: str, text: str, line: int) -> Value:
+        """`round(a, step, mode)`: a rounded to a whole number of steps (quantity.round_to_step),
+        unknown while a is; the trace shows the value before and after."""
+        if not isinstance(a, Quantity):
+            return a
+        result = round_to_step(a, step, mode)
+        if self.explain:
+            self.step(f"{text}: {_show(a)} → {_show(result)}", line)
+        return result
 
     def amount_of(
         self,

@@ -48,6 +48,7 @@ __all__ = [
     "parse_quantity_text",
     "plain_text",
     "read_input_quantity",
+    "round_to_step",
     "same_dims",
 ]
 
@@ -66,6 +67,11 @@ registry: each policy holds its own, so two policies may declare one name differ
 # context only (a thread or a task sees its own, as decimal's context), never shared between
 # policies.
 _IN_FORCE: ContextVar[Declared] = ContextVar("policyc_declared_measures", default=())
+
+
+# The measure the place being read expects (an input's, while its case value is read): what the
+# unknown-measure hint suggests declaring a multiple of (`measure 分钟 = N 小时`); "" elsewhere.
+_EXPECTED: ContextVar[str] = ContextVar("policyc_expected_measure", default="")
 
 
 @contextlib.contextmanager
@@ -211,11 +217,14 @@ def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
             _("{message}; did you mean `{variant}`?").format(message=message, variant=close)
         )
     if part.isidentifier():
+        expected = _EXPECTED.get()
+        multiple = f"N {expected}" if expected else _("N KNOWN_MEASURE")
         return MeasureError(
             _(
                 "{message}; a policy declares a measure the language lacks: `measure {part}` "
-                "(a measure of its own) or `measure {part} = 1 立方米` (a multiple of a known one)"
-            ).format(message=message, part=part)
+                "(a measure of its own) or `measure {part} = {multiple}` (an exact decimal "
+                "multiple of a known one)"
+            ).format(message=message, part=part, multiple=multiple)
         )
     return MeasureError(message)
 
@@ -744,7 +753,12 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
     Raises MeasureError with the message the case file or batch row shows at its place.
     """
     text = str(value)
-    quantity = parse_quantity_text(text, measure)
+    single = len(measure.dims) == 1 and measure.dims[0][1] == 1 and measure.name != "%"
+    token = _EXPECTED.set(measure.name if single else "")
+    try:
+        quantity = parse_quantity_text(text, measure)
+    finally:
+        _EXPECTED.reset(token)
     if quantity.dims != dims:
         shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
         message = _(
@@ -780,3 +794,21 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
             )
         )
     return quantity
+
+
+def round_to_step(value: Quantity, step: Quantity, mode: str) -> Quantity:
+    """`value` rounded to a whole number of `step`s in `mode` (a decimal rounding constant:
+    ROUND_UP, ROUND_DOWN, ROUND_HALF_UP, ROUND_HALF_EVEN), keeping its measure: `round(停放时长,
+    1 小时, up)` makes 1.5 小时 2 小时, leaves 1 小时 and 0 as they are (language.md "Rounding a
+    quantity to a step"). Both are of one dimension, so their stored values share one storage
+    unit; `step` is positive (the checker refuses any other). Exact: the count of steps is a
+    Fraction until rounded, the result whole steps times the step."""
+    exact = Fraction(value.value) / Fraction(step.value)
+    whole, rest = divmod(abs(exact.numerator), exact.denominator)
+    # Where the rest lies against one half decides any mode: write it as .4, .5 or .6 and let
+    # Decimal round that, the sign put back first.
+    half = Fraction(rest, exact.denominator) - Fraction(1, 2)
+    tail = "" if rest == 0 else (".5" if half == 0 else (".4" if half < 0 else ".6"))
+    digits = Decimal(f"{'-' if exact < 0 else ''}{whole}{tail}")
+    count = digits.quantize(Decimal(1), rounding=mode)
+    return Quantity(_multiply(count, step.value), value.dims)

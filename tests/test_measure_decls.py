@@ -225,7 +225,8 @@ def test_an_unknown_measure_says_how_to_declare_one(policies: PolicyFactory) -> 
     text = _errors(policies, "input 箱量: 标准箱 optional\n", "  rule 补 { amount 1 元 }\n")
     assert "unknown measure `标准箱`" in text
     assert "`measure 标准箱`" in text
-    assert "`measure 标准箱 = 1 立方米`" in text
+    # no measure is expected at an input's type: a neutral multiple, never a fixed 立方米
+    assert "`measure 标准箱 = N KNOWN_MEASURE`" in text
 
 
 def test_a_declaration_may_build_on_one_above_it(policies: PolicyFactory) -> None:
