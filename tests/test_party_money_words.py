@@ -190,3 +190,37 @@ def test_check_keeps_the_drafters_hint_for_a_measure_in_the_policy(
     assert main(["check", str(policy)]) != 0
     out, err = capsys.readouterr()
     assert "`measure 方`" in out + err
+
+
+# ---- the site's tier table: 单价 for a price per measure, 比例 for a percentage ----------------
+
+
+def tier_table(policies: PolicyFactory, bands: str, measure: str = "立方米") -> str:
+    """The rule page's 分段表: its caption, note and table."""
+    from policyc.compiler.docs import render_docs
+
+    rule = f"  rule 水费 {{\n    kind 收费标准\n    amount progressive 用水量 {{ {bands} }}\n  }}"
+    policy = policies.compile(rule, f'input 用水量: {measure} "本期用水量（或所得）"\n')
+    page = next(
+        text for name, text in render_docs([policy.checked]).items() if "**分段表**" in text
+    )
+    start = page.index("**分段表**")
+    return page[start : page.index("\n\n", page.index("| 段 |", start))]
+
+
+def test_a_tier_table_of_prices_per_measure_heads_单价(policies: PolicyFactory) -> None:
+    bands = (
+        "不超过 180 立方米: 3.45 元/立方米 - 1.36 元/立方米, "
+        "超过 180 立方米: 4.83 元/立方米 - 1.36 元/立方米"
+    )
+    table = tier_table(policies, bands)
+    assert "| 段 | 分界（边界） | 单价 |" in table, table
+    assert "各段的单价只适用于该段的用量" in table
+    assert "比例" not in table
+
+
+def test_a_tier_table_of_percentages_keeps_比例(policies: PolicyFactory) -> None:
+    table = tier_table(policies, "不超过 3000 元: 3%, 超过 3000 元: 10%", "元")
+    assert "| 段 | 分界（边界） | 比例 |" in table, table
+    assert "各段的比例只适用于落在该段内的部分" in table
+    assert "单价" not in table
