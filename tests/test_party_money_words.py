@@ -224,3 +224,45 @@ def test_a_tier_table_of_percentages_keeps_比例(policies: PolicyFactory) -> No
     assert "| 段 | 分界（边界） | 比例 |" in table, table
     assert "各段的比例只适用于落在该段内的部分" in table
     assert "单价" not in table
+
+
+# ---- `rules` in the file's order; `check` of two files of one 文号 ---------------------------
+
+ORDERED = """input 用水量: 立方米 "本期用水量"
+decide 计费水量 = 用水量 - 免收水量 "扣除免收水量后的水量"
+decide 免收水量 = 10 立方米 "免收的水量"
+clause 七 "水费" {
+  QUOTE
+  responsible 市商务局
+  rule 水费 {
+    kind 收费标准
+    amount 2.09 元/立方米 × 计费水量
+  }
+}
+"""
+
+
+def test_rules_lists_the_decisions_in_the_files_order(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    # 计费水量 (line 12) reads 免收水量 (line 13): evaluated after it, listed before it
+    policy = policies.write(ORDERED.replace("QUOTE", QUOTE))
+    assert main(["rules", str(policy)]) == 0
+    listed = [line.strip() for line in capsys.readouterr().out.splitlines() if "行）" in line]
+    assert [line.split("（")[0] for line in listed] == ["计费水量", "免收水量", "水费"]
+    assert main(["rules", str(policy), "--format", "json"]) == 0
+    rules = json.loads(capsys.readouterr().out)["rules"]
+    assert [rule["rule"] for rule in rules] == ["计费水量", "免收水量", "水费"]
+
+
+def test_check_says_ok_only_for_the_first_file_of_one_文号(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    policies.write(FEES, "a.policy")
+    policies.write(FEES, "b.policy")
+    assert main(["check", str(policies.folder)]) == 2
+    out, err = capsys.readouterr()
+    said = out + err
+    assert "a.policy: ok (" in said
+    assert "b.policy: ok" not in said
+    assert "b.policy:" in said  # its error, at its 文号
