@@ -317,18 +317,14 @@ def read_quantity(
 
 def for_the_case(message: str, measure: Measure) -> str:
     """A measure's `message` (runtime/quantity.py) as one who fills in a case reads it: an
-    unknown measure's advice to declare it in the policy, a drafter's remedy (`check` keeps
-    it), replaced by what the value is given in — `unknown measure `方`: give the value in
-    立方米, as in `12立方米``; any other message as it is. The case's author is the one who
-    answers, in a file, a form or a request: the measures are the policy's."""
-    template = _(
-        "{message}; a policy declares a measure the language lacks: `measure {part}` "
-        "(a measure of its own) or `measure {part} = 1 立方米` (a multiple of a known one)"
-    )
-    pattern = re.escape(template).replace(r"\{message\}", "(?P<message>.*)", 1)
-    pattern = pattern.replace(r"\{part\}", "(?P<part>.+?)", 1).replace(r"\{part\}", "(?P=part)")
-    match = re.fullmatch(pattern, message, re.DOTALL)
-    if match is None:
+    unknown measure's advice to declare it in the policy (`measure 方 …`, a drafter's remedy:
+    `check` keeps it) replaced by what the value is given in — `unknown measure `方`: give the
+    value in 立方米, as in `12立方米``; any other message as it is. The case's author is the
+    one who answers, in a file, a form or a request: the measures are the policy's."""
+    unknown = re.escape(_("unknown measure `{part}`{where}"))
+    unknown = unknown.replace(r"\{part\}", ".+?", 1).replace(r"\{where\}", ".*?", 1)
+    match = re.match(f"(?P<message>{unknown})[;；:：]", message, re.DOTALL)
+    if match is None or "`measure " not in message[match.end() :]:
         return message
     return _("{message}: give the value in {measure}, as in `{example}`").format(
         message=match["message"], measure=measure.name, example=example_quantity(measure)
