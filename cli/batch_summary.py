@@ -23,11 +23,12 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
 from policyc.compiler.subjects import SUBJECTS
 from policyc.report import FLOW_WORDS
-from policyc.report_json import flow_words
+from policyc.report_json import flow_words, payer
 from policyc.runtime.quantity import Quantity, dims_text
 
 if TYPE_CHECKING:
     from policyc.batch import Batch
+    from policyc.runtime.evaluation import RuleInfo
 
 
 def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict[str, Any]:
@@ -74,6 +75,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
     by_year: dict[int, dict[str, Decimal]] = {}
     by_kind: dict[str, dict[str, Decimal]] = {}
     by_party: dict[str, dict[str, dict[str, Decimal]]] = {}  # flow → party → unit → total
+    served: set[str] = set()  # the labels paid or relieved, as their rules write them
     for year, *values in groups:
         by_year.setdefault(int(year), {})
         at = 0
@@ -101,8 +103,12 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
                 if total is not None:
                     kind = by_kind.setdefault(flow, {})
                     kind[rule.unit] = kind.get(rule.unit, Decimal(0)) + Decimal(total)
-                    who = "" if info.beneficiary in SUBJECTS else info.beneficiary
+                    # who pays a payable rule as written (户应缴), folded at the end
+                    # (`_by_beneficiary`); who receives: "" for the applicant's words
+                    who = info.beneficiary if flow == "payable" else _receiver_label(info)
                     party = by_party.setdefault(flow, {}).setdefault(who, {})
+                    if flow != "payable":
+                        served.add(info.beneficiary)
                     party[rule.unit] = party.get(rule.unit, Decimal(0)) + Decimal(total)
                 if total is not None and flow == "paid":
                     totals = by_year.setdefault(int(year), {})
@@ -120,7 +126,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         "targets": [item for item in items if "target" in item],
         "totals": grand,
         "totals_by_kind": by_kind,
-        "totals_by_beneficiary": _by_beneficiary(by_party),
+        "totals_by_beneficiary": _by_beneficiary(by_party, served),
         "by_year": by_year,
         "funds": _funds(batch.checked),
         "note": batch.fallback_note,
@@ -150,21 +156,35 @@ def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | 
             return None
 
 
+def _receiver_label(info: RuleInfo) -> str:
+    """Who a paid or waived rule's amount goes to (report_json `receiver`): "" for the
+    applicant's words."""
+    return "" if info.beneficiary in SUBJECTS else info.beneficiary
+
+
 def _by_beneficiary(
     by_party: dict[str, dict[str, dict[str, Decimal]]],
+    served: set[str],
 ) -> list[dict[str, Any]]:
     """The totals per flow and party, as `run`'s JSON writes them (report_json
     `beneficiary_json`): `{"flow", "beneficiary", "words", "totals": {unit: total}}`, a party
-    named where a flow has several or where a payable flow's one party is not the applicant
-    (nor a party paid or relieved in these cases); "" the applicant; flows in FLOW_WORDS's
+    named where a paid or waived flow has several, and a payable flow's party as its rules
+    write it unless it is the applicant (report_json `payer`: none, 申请人, or a party
+    `served`, paid or relieved in these cases); "" the applicant; flows in FLOW_WORDS's
     order, parties in the rules' order."""
     items = []
-    served = {who for flow, parties in by_party.items() if flow != "payable" for who in parties}
     for flow in FLOW_WORDS:
         parties = by_party.get(flow)
         if not parties:
             continue
-        if len(parties) == 1 and not (flow == "payable" and not set(parties) & (served | {""})):
+        if flow == "payable":
+            folded: dict[str, dict[str, Decimal]] = {}
+            for label, totals in parties.items():
+                into = folded.setdefault(payer(label, served), {})
+                for unit, value in totals.items():
+                    into[unit] = into.get(unit, Decimal(0)) + value
+            parties = folded
+        elif len(parties) == 1:
             parties = {"": next(iter(parties.values()))}
         for who, totals in parties.items():
             words = flow_words(flow, who)

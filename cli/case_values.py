@@ -23,7 +23,12 @@ from policyc.compiler.run_view import InputView, RunView
 from policyc.percent_values import bare_percent_problem, needs_sign
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import MeasureError, Quantity, read_input_quantity
+from policyc.runtime.quantity import (
+    MeasureError,
+    Quantity,
+    example_quantity,
+    read_input_quantity,
+)
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -31,6 +36,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from policyc.compiler.checker import CheckedPolicy, InputInfo
+    from policyc.runtime.quantity import Measure
 
 
 def value_reader(policy: CheckedPolicy | RunView) -> case_people.ValueReader:
@@ -306,7 +312,23 @@ def read_quantity(
     try:
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:
-        raise FieldError(str(exc)) from None
+        raise FieldError(for_the_case(str(exc), info.measure)) from None
+
+
+def for_the_case(message: str, measure: Measure) -> str:
+    """A measure's `message` (runtime/quantity.py) as one who fills in a case reads it: an
+    unknown measure's advice to declare it in the policy (`measure 方 …`, a drafter's remedy:
+    `check` keeps it) replaced by what the value is given in — `unknown measure `方`: give the
+    value in 立方米, as in `12立方米``; any other message as it is. The case's author is the
+    one who answers, in a file, a form or a request: the measures are the policy's."""
+    unknown = re.escape(_("unknown measure `{part}`{where}"))
+    unknown = unknown.replace(r"\{part\}", ".+?", 1).replace(r"\{where\}", ".*?", 1)
+    match = re.match(f"(?P<message>{unknown})[;；:：]", message, re.DOTALL)
+    if match is None or "`measure " not in message[match.end() :]:
+        return message
+    return _("{message}: give the value in {measure}, as in `{example}`").format(
+        message=match["message"], measure=measure.name, example=example_quantity(measure)
+    )
 
 
 def default_value(info: InputInfo | InputView, policy: CheckedPolicy | RunView) -> Any:

@@ -156,12 +156,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     failed = False
     checked_all: list[Facts] = []
     texts: dict[str, str] = {}
+    numbers: set[str] = set()  # the 文号 of the files checked so far
     for path in files:
         text = read_source(path)
         result = checker.result(path, text)
         for item in result["shown"]:
             printer.show(item)
         failed = failed or result["failed"]
+        facts = result["facts"] if result["kept"] else None
+        if facts is not None and "number_span" in facts:
+            if facts["number"] in numbers:  # the later of two files of one 文号: not ok, the
+                result = {**result, "ok": None}  # error is `_check_numbers`'s, at its 文号
+            numbers.add(facts["number"])
         if result["ok"] is not None:
             line, summary = result["ok"]
             summaries.append({"file": str(path), **summary})

@@ -78,7 +78,7 @@ from policyc.people_report import (
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
 from policyc.report_json import answer_bytes as answer_bytes
-from policyc.report_json import flow_words, in_force, receiver
+from policyc.report_json import flow_words, in_force, party_of, payer
 from policyc.report_json import money as money
 from policyc.report_json import plain_value as plain_value
 from policyc.report_json import to_json as to_json
@@ -238,7 +238,8 @@ def total_lines(results: list[RuleResult]) -> list[str]:
                 amounts = "；".join(format_quantity(q) for q in by_unit.values())
                 lines.append(f"合计（{flow_words(flow, who)}）: {amounts}")
                 continue
-            theirs = results if len(by_who) == 1 else [r for r in results if receiver(r) == who]
+            party = party_of(results)
+            theirs = results if len(by_who) == 1 else [r for r in results if party(r) == who]
             lines.append(range_total_line(theirs, flow, flow_words(flow, who)))
     return lines
 
@@ -389,7 +390,7 @@ def amount_text(r: RuleResult) -> str:
     """`: 100万元（已封顶，封顶前 …）（舍入前 …）（减免）`, or "" for a result without an amount."""
     if r.amount is None:
         if r.range is not None and r.info.flow in FLOW_WORDS:  # `amount range` (a fine)
-            who = receiver(r) if r.info.flow == "payable" else ""
+            who = payer(r.info.beneficiary) if r.info.flow == "payable" else ""
             return range_text(r) + f"（{flow_words(r.info.flow, who)}）"
         return ""
     text = f": {format_quantity(r.amount)}" + period_label(r)
@@ -398,7 +399,8 @@ def amount_text(r: RuleResult) -> str:
     if r.unrounded is not None:
         text += f"（舍入前 {format_quantity(r.unrounded)}）"
     if r.info.flow in ("waived", "payable"):
-        text += f"（{flow_words(r.info.flow, receiver(r) if r.info.flow == 'payable' else '')}）"
+        who = payer(r.info.beneficiary) if r.info.flow == "payable" else ""
+        text += f"（{flow_words(r.info.flow, who)}）"
     return text
 
 

@@ -21,7 +21,7 @@ in a request) is written by `json` with `\\u` escapes instead: the answer stays 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 from policyc.compiler.subjects import SUBJECTS
@@ -130,17 +130,16 @@ def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict
     rules' `beneficiary`, each as its rules write it, in the order of their first rule; "" for
     the applicant's: the rules naming none or naming a word for what one case is,
     `receiver`) when its counted rules name more than one, else under "" alone — except a
-    payable flow, whose one party is named when it is not the applicant: neither a word for
-    one case nor a party the case is paid or relieved as (a fine payable by 违法行为人, not
-    the 入驻企业 whose subsidy applies). The language declares no applicant
-    (docs/language.md), so a total is never said to be the applicant's when it is another
-    party's. A rule whose amount is a range (cli/report_ranges.py) names its party as any
-    other does; its flow and party are given, with only the exact amounts (none: {}), and
-    the answer reads the range's ends there."""
+    payable flow, whose parties are each named as the rules write them (`payer`: 户, 企业,
+    违法行为人) unless the rule names none, names 申请人, or names a party the case is paid or
+    relieved as (the 入驻企业 whose subsidy applies pays the dormitory's rent: 申请人应缴) — the
+    case's applicant by declaration. The language declares no applicant (docs/language.md),
+    so a total is never said to be the applicant's when the rules name another party. A rule
+    whose amount is a range (cli/report_ranges.py) names its party as any other does; its
+    flow and party are given, with only the exact amounts (none: {}), and the answer reads
+    the range's ends there."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     sums = totals(results)
-    # the parties paid or relieved: the applicant's names in this case (入驻企业 receives a
-    # subsidy and pays the dormitory's rent: 申请人应缴)
     added = [  # the results `totals` adds, and those with a range (each result's test made once)
         r
         for r in results
@@ -149,29 +148,57 @@ def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict
         and r.info.flow in FLOW_WORDS
         if in_totals(r)
     ]
-    served = {receiver(r) for r in added if r.info.flow != "payable"}
+    party = party_of(added)
     for flow in FLOW_WORDS:
         counted = [r for r in added if r.info.flow == flow]
         if not counted:
             continue
-        named = list(dict.fromkeys(receiver(r) for r in counted))
+        named = list(dict.fromkeys(party(r) for r in counted))
         if len(named) < 2:
-            payer = named[0] if flow == "payable" and named and named[0] not in served else ""
-            out[flow] = {payer: sums.get(flow, {})}
+            out[flow] = {named[0] if flow == "payable" else "": sums.get(flow, {})}
             continue
         out[flow] = {
-            who: totals([r for r in counted if receiver(r) == who]).get(flow, {}) for who in named
+            who: totals([r for r in counted if party(r) == who]).get(flow, {}) for who in named
         }
     return out
 
 
+def party_of(results: list[RuleResult]) -> Callable[[RuleResult], str]:
+    """The party a result's amount is totalled under among `results` (those that apply): its
+    `receiver` for what is paid or waived, its `payer` for what is payable, a party the case
+    is paid or relieved as in `results` being the applicant ("")."""
+    served = {
+        r.info.beneficiary
+        for r in results
+        if r.status == "applies"
+        and (r.amount is not None or r.range is not None)
+        and r.info.flow in ("paid", "waived")
+        and in_totals(r)
+    }
+
+    def party(result: RuleResult) -> str:
+        if result.info.flow == "payable":
+            return payer(result.info.beneficiary, served)
+        return receiver(result)
+
+    return party
+
+
 def receiver(result: RuleResult) -> str:
-    """Who a rule's amount goes to (or, for a payable rule, who pays it), for the totals: ""
-    for the applicant — a rule naming no beneficiary, or naming one of the words for what one
-    case is (企业, 企业或组织, 个人 …: compiler/subjects.py), which are the applicant whatever
-    the rule calls it."""
+    """Who a rule's amount goes to, for the totals of what is paid or waived: "" for the
+    applicant — a rule naming no beneficiary, or naming one of the words for what one case is
+    (企业, 企业或组织, 个人, 户 …: compiler/subjects.py), which are the applicant whatever the
+    rule calls it. (Who pays a payable rule: `payer`.)"""
     who = result.info.beneficiary
     return "" if who in SUBJECTS else who
+
+
+def payer(beneficiary: str, served: Collection[str] = ()) -> str:
+    """Who pays a payable rule (收费标准, 罚款 …) naming `beneficiary`, as its amount and the
+    totals name it: the label as written (户, 企业, 违法行为人), or "" for the applicant — a rule
+    naming none or 申请人, or a party in `served` (those the case is paid or relieved as, as
+    their rules write them)."""
+    return "" if beneficiary in ("", "申请人") or beneficiary in served else beneficiary
 
 
 def flow_words(flow: str, who: str) -> str:

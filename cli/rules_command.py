@@ -29,13 +29,15 @@ if TYPE_CHECKING:
 
 def rules_document(policy: CompiledPolicy) -> dict[str, Any]:
     """`{"policyc": SCHEMA_VERSION, "policy": 文号, "rules": [rule_fields …]}`, in the
-    policy's order: what `GET /v1/policies/{id}/rules` answers and `rules --format json` prints."""
+    policy file's order (by line: a decision is evaluated after those it reads, but listed
+    where the drafter wrote it): what `GET /v1/policies/{id}/rules` answers and `rules --format
+    json` prints."""
     from policyc.report_json import SCHEMA_VERSION, rule_fields
 
     return {
         "policyc": SCHEMA_VERSION,
         "policy": policy.view.header.number,
-        "rules": rule_fields(policy),
+        "rules": sorted(rule_fields(policy), key=lambda rule: int(rule["line"] or 0)),
     }
 
 

@@ -225,11 +225,12 @@ def test_the_json_gives_the_totals_per_beneficiary(capsys: pytest.CaptureFixture
 def test_a_fine_is_totalled_as_the_offenders(
     capsys: pytest.CaptureFixture[str], policies: PolicyFactory
 ) -> None:
-    # 1 × 200元 payable by 违法行为人; 手续费 10元 payable by 企业 (the applicant): two parties
+    # 1 × 200元 payable by 违法行为人; 手续费 10元 payable by 企业, which the case is paid as
+    # (物流补贴 to 企业): the applicant in the totals, the rule's own party on its line
     policy = policies.write(MIXED)
     lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
     assert "✔ 罚款 — 适用: 200元（违法行为人应缴） · 责任单位: 市商务局" in lines
-    assert "✔ 手续费 — 适用: 10元（申请人应缴） · 责任单位: 市商务局" in lines
+    assert "✔ 手续费 — 适用: 10元（企业应缴） · 责任单位: 市商务局" in lines
     assert [x for x in lines if x.startswith("合计")] == [
         "合计（支付给申请人）: 1000元",
         "合计（违法行为人应缴）: 200元",
@@ -243,13 +244,18 @@ def test_a_fine_is_totalled_as_the_offenders(
     ]
 
 
-def test_a_fine_alone_names_its_payer_and_a_charge_to_the_applicant_does_not(
+def test_a_fine_alone_names_its_payer_as_the_rule_does_and_the_applicant_only_as_such(
     capsys: pytest.CaptureFixture[str], policies: PolicyFactory
 ) -> None:
     policy = policies.write(FINE)
     lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
     assert [x for x in lines if x.startswith("合计")] == ["合计（违法行为人应缴）: 200元"]
+    # 企业 is a word for what one case is, but nothing in this case is paid to 企业: the rule's
+    # party, not 申请人 (polish5: 户应缴 was 申请人应缴)
     policy = policies.write(FINE.replace("beneficiary 违法行为人", "beneficiary 企业"))
+    lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
+    assert [x for x in lines if x.startswith("合计")] == ["合计（企业应缴）: 200元"]
+    policy = policies.write(FINE.replace("beneficiary 违法行为人", "beneficiary 申请人"))
     lines = [x.strip() for x in run(capsys, policy, "2023-06-01", {"套取金额": "200"}).splitlines()]
     assert [x for x in lines if x.startswith("合计")] == ["合计（申请人应缴）: 200元"]
 

@@ -59,7 +59,7 @@ def test_a_fee_names_the_one_who_pays_and_a_subsidy_its_beneficiary(mine: Path, 
     done = policyc("run", "water.policy", "--case", CASE, listing, cwd=mine)
     assert done.returncode == 0, done.stderr
     fee = rule_block(done.stdout, "阶梯水费")
-    assert "717.6元（申请人应缴）" in fee
+    assert "717.6元（户应缴）" in fee  # the rule's party, not 申请人 (polish5)
     assert "      应缴方: 户 · 责任单位: 各供水企业" in fee.splitlines()
     assert "受益" not in fee
     subsidy = rule_block(done.stdout, "低保补助")

@@ -345,8 +345,8 @@ def test_the_result_page_totals_what_is_paid_waived_and_owed_apart():
         {"words": "申请人应缴", "text": "24,000元（2.4万元）"},
     ]
     assert {(t["flow"], t["kind"], t["amount"]) for t in view["totals_by_kind"]} == {
-        ("减免", "减免", "18,000"),
-        ("申请人应缴", "收费标准", "24,000"),
+        ("减免", "减免", "18,000元（1.8万元）"),  # as the totals write money (polish5)
+        ("申请人应缴", "收费标准", "24,000元（2.4万元）"),
     }
 
 

@@ -38,13 +38,13 @@ from policyc.cases import (
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.compiler.subjects import SUBJECTS
 from policyc.member_why import case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
 from policyc.report import FLOW_WORDS, STATUS_WORDS, party_word
-from policyc.report_json import flow_words, rule_fields
+from policyc.report_json import flow_words, payer, rule_fields
 from policyc.report_ranges import ends_words
+from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -424,9 +424,14 @@ def _result_view(
     shown = {id(r) for r in (*applies, *undetermined, *decided)}
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}
+    # who pays a payable amount, as the totals name it: the applicant when the case is paid or
+    # relieved as that party (report_json `payer`)
+    served = {r.get("beneficiary", "") for r in applies if r["flow"] != "payable" and r["amount"]}
     for r in applies:
         if r["amount"] is not None:
-            key = (FLOW_WORDS.get(r["flow"], ""), r["kind"] or "其他", r["amount"]["unit"])
+            who = payer(r.get("beneficiary", ""), served) if r["flow"] == "payable" else ""
+            words = flow_words(r["flow"], who) if r["flow"] in FLOW_WORDS else ""
+            key = (words, r["kind"] or "其他", r["amount"]["unit"])
             per_kind[key] = per_kind.get(key, Decimal(0)) + Decimal(r["amount"]["value"])
     return {
         "document": document,
@@ -439,7 +444,7 @@ def _result_view(
         # … and per party where the rules name several, or the one who pays (违法行为人应缴).
         "totals_by_flow": _totals_by_flow(document),
         "totals_by_kind": [
-            {"flow": flow, "kind": kind, "unit": unit, "amount": f"{amount:,f}"}
+            {"flow": flow, "kind": kind, "unit": unit, "amount": money_text(amount, unit)}
             for (flow, kind, unit), amount in per_kind.items()
         ],
         # every input that could change an undetermined result, all layers at once (issue 15)
@@ -449,19 +454,27 @@ def _result_view(
     }
 
 
+def money_text(value: Decimal, unit: str) -> str:
+    """A sum as every amount of the answer writes it (runtime `format_quantity`: `174.8元`,
+    `1,198,000元（119.8万元）`), `unit` as the JSON's Money names it."""
+    try:
+        return format_quantity(Quantity.of(value, unit))
+    except MeasureError:  # a measure only the policy declares: the number as the answer writes it
+        return format_quantity(Quantity(value)) + unit
+
+
 def amount_words(item: Mapping[str, Any]) -> str:
     """What `run`'s answer writes for a result's amount (cli/report.py `amount_text`), from the
     result's JSON: `800元（每月）（已封顶，封顶前 1100元）`, `2万元至6万元（在幅度内决定）（申请人
     应缴）`, with `（舍入前 …）` and `（减免）`; "" for a result without an amount."""
     flow = item["flow"]
-    who = "" if item.get("beneficiary", "") in SUBJECTS else item.get("beneficiary", "")
-    payer = who if flow == "payable" else ""
+    who = payer(item.get("beneficiary", "")) if flow == "payable" else ""
     amount, span = item.get("amount"), item.get("range")
     if amount is None:
         if span is None or flow not in FLOW_WORDS:
             return ""
         ends = f"{span['low']['text']}至{span['high']['text']}"
-        return f"{ends}（在幅度内决定）（{flow_words(flow, payer)}）"
+        return f"{ends}（在幅度内决定）（{flow_words(flow, who)}）"
     periods = item.get("periods")
     text = str(amount["text"]) + period_words(
         item.get("amount_per", ""), None if periods is None else [p["period"] for p in periods]
@@ -471,7 +484,7 @@ def amount_words(item: Mapping[str, Any]) -> str:
     if item.get("unrounded") is not None:
         text += f"（舍入前 {item['unrounded']['text']}）"
     if flow in ("waived", "payable"):
-        text += f"（{flow_words(flow, payer)}）"
+        text += f"（{flow_words(flow, who)}）"
     return text
 
 

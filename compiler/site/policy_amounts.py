@@ -15,7 +15,7 @@ from policyc.compiler.site.layout import (
     years,
 )
 from policyc.compiler.site.markdown import link, md
-from policyc.compiler.site.policy_text import PolicyText
+from policyc.compiler.site.policy_text import PolicyText, per_measure
 from policyc.compiler.site.views import AmountGroup, AmountRow
 
 
@@ -153,10 +153,10 @@ class PolicyAmounts(PolicyText):
 
 def _band_word(rate: n.Expr) -> str:
     """What a progressive band's rate is called: 分段比例 for a percentage (3%), 分段单价 for a
-    price per measure (3.45 元/吨), else 分段标准."""
+    price per measure (3.45 元/吨, 3.45 元/立方米 - 1.36 元/立方米), else 分段标准."""
     if isinstance(rate, n.PercentLit):
         return "分段比例"
-    if isinstance(rate, n.QuantityLit) and "/" in rate.measure:
+    if per_measure(rate):
         return "分段单价"
     return "分段标准"
 

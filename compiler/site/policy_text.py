@@ -270,15 +270,19 @@ class PolicyText:
             (str(i), self.threshold(band.threshold), self.expr(band.rate))
             for i, band in enumerate(scale.bands, start=1)
         )
+        # a price per measure (元/立方米 each band) is a 单价 applied to the band's quantity; a
+        # percentage (or a plain ratio) a 比例 of the band's part
+        priced = any(per_measure(band.rate) for band in scale.bands)
+        word, part = ("单价", "该段的用量") if priced else ("比例", "落在该段内的部分")
         return Block(
             kind="table",
             caption=f"**分段表**（按{self.expr(scale.base)}分段累进）",
             notes=(
-                "**计法**：各段的比例只适用于落在该段内的部分，各段金额相加；"
+                f"**计法**：各段的{word}只适用于{part}，各段金额相加；"
                 "恰好等于分界数的，归入用语包含该数的一段（两段用语都包含时归入前一段），"
                 "金额不因归属而不同。",
             ),
-            head=("段", "分界（边界）", "比例"),
+            head=("段", "分界（边界）", word),
             rows=rows,
         )
 
@@ -374,3 +378,9 @@ def _each_chart_once(blocks: Sequence[Block]) -> tuple[Block, ...]:
             shown[block.chart] = number
         kept.append(block)
     return tuple(kept)
+
+
+def per_measure(rate: n.Expr) -> bool:
+    """Whether a rate is written as a price per measure: a quantity in 元/立方米 (or any `/`
+    measure) anywhere in it, as in `3.45 元/立方米 - 1.36 元/立方米`."""
+    return any(isinstance(node, n.QuantityLit) and "/" in node.measure for node in n.walk(rate))
