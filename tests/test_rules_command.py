@@ -33,7 +33,6 @@ def test_json_is_the_document_the_service_answers(capsys: pytest.CaptureFixture[
     assert logistics["clause"] == "七"
     assert any("每单补贴0.2元" in quote for quote in logistics["quotes"])
     pytest.importorskip("starlette")
-    pytest.importorskip("httpx")
     from starlette.testclient import TestClient
 
     from policyc.serve.app import create_app
