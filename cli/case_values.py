@@ -26,6 +26,7 @@ from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
+    UndeclaredMeasure,
     example_quantity,
     read_input_quantity,
 )
@@ -312,22 +313,19 @@ def read_quantity(
     try:
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:
-        raise FieldError(for_the_case(str(exc), info.measure)) from None
+        raise FieldError(for_the_case(exc, info.measure)) from None
 
 
-def for_the_case(message: str, measure: Measure) -> str:
-    """A measure's `message` (runtime/quantity.py) as one who fills in a case reads it: an
-    unknown measure's advice to declare it in the policy (`measure 方 …`, a drafter's remedy:
-    `check` keeps it) replaced by what the value is given in — `unknown measure `方`: give the
-    value in 立方米, as in `12立方米``; any other message as it is. The case's author is the
-    one who answers, in a file, a form or a request: the measures are the policy's."""
-    unknown = re.escape(_("unknown measure `{part}`{where}"))
-    unknown = unknown.replace(r"\{part\}", ".+?", 1).replace(r"\{where\}", ".*?", 1)
-    match = re.match(f"(?P<message>{unknown})[;；:：]", message, re.DOTALL)
-    if match is None or "`measure " not in message[match.end() :]:
-        return message
+def for_the_case(error: MeasureError, measure: Measure) -> str:
+    """A measure's error as one who fills in a case reads it: an undeclared measure's advice to
+    declare it in the policy (`measure 方 …`, a drafter's remedy: `check` keeps it) replaced by
+    what the value is given in — `unknown measure `方`: give the value in 立方米, as in `12立方米``;
+    any other message as it is. The case's author is the one who answers, in a file, a form or a
+    request: the measures are the policy's."""
+    if not isinstance(error, UndeclaredMeasure):
+        return str(error)
     return _("{message}: give the value in {measure}, as in `{example}`").format(
-        message=match["message"], measure=measure.name, example=example_quantity(measure)
+        message=error.head, measure=measure.name, example=example_quantity(measure)
     )
 
 

@@ -88,6 +88,18 @@ class MeasureError(ValueError):
     """Incompatible dimensions, an unknown measure or an unreadable quantity, said plainly."""
 
 
+class UndeclaredMeasure(MeasureError):
+    """An unknown measure a policy could declare (`measure 方 …`, a drafter's remedy, which the
+    message says); `head` is the message without that advice, for one who fills in a case."""
+
+    def __init__(self, message: str, head: str):
+        super().__init__(message)
+        self.head = head
+
+    def __reduce__(self) -> tuple[type[UndeclaredMeasure], tuple[str, str]]:
+        return UndeclaredMeasure, (str(self), self.head)  # whole across processes too
+
+
 # Division and sums must either be exact or fail loudly; 60 digits leave room for 30-digit
 # amounts times 亿 and the like.
 _EXACT = decimal.Context(
@@ -219,12 +231,13 @@ def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
     if part.isidentifier():
         expected = _EXPECTED.get()
         multiple = f"N {expected}" if expected else _("N KNOWN_MEASURE")
-        return MeasureError(
+        return UndeclaredMeasure(
             _(
                 "{message}; a policy declares a measure the language lacks: `measure {part}` "
                 "(a measure of its own) or `measure {part} = {multiple}` (an exact decimal "
                 "multiple of a known one)"
-            ).format(message=message, part=part, multiple=multiple)
+            ).format(message=message, part=part, multiple=multiple),
+            message,
         )
     return MeasureError(message)
 
