@@ -34,7 +34,6 @@ import yaml
 from policyc.case_words import NO, YES, yes_no
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
-from policyc.compiler.i18n import _
 from policyc.compiler.render import render
 from policyc.report import option_label
 from policyc.runtime.quantity import example_quantity
@@ -236,30 +235,8 @@ def _input_value(field: Field, form: Mapping[str, str], key: str) -> Any:
         return period_value(form.get(key, ""))
     text = form.get(key, "").strip()
     if field.kind == "bool":
-        return yes_no(text) or text or None  # a word not yes/no: `yes_no_problems` names it
+        return yes_no(text) or text or None  # another word: the case reader's message names it
     return text or None
-
-
-def yes_no_problems(policy: CheckedPolicy, form: Mapping[str, str]) -> dict[str, str]:
-    """form field → its message, for each yes/no field (the case's, or a member row's) holding
-    text that is not one of the words it accepts; the message lists them all."""
-    found: dict[str, str] = {}
-    yes_nos = [f for f in fields_of(policy) if f.kind == "bool"]
-    keys = [(f, f.name) for f in yes_nos if not f.per_member]
-    keys += [
-        (f, f.member_key(row))
-        for row in range(1, member_rows(policy, form) + 1)
-        for f in yes_nos
-        if f.per_member
-    ]
-    for field, key in keys:
-        text = form.get(key, "").strip()
-        if text and yes_no(text) is None:
-            found[key] = _(
-                "input `{name}`: expected 是 or 否 (or true/false, yes/no, on/off, in any letter "
-                "case), got `{value}`"
-            ).format(name=field.name, value=text[:40])
-    return found
 
 
 def readings_of(policy: CheckedPolicy, declared: Mapping[str, str]) -> list[Reading]:

@@ -66,7 +66,6 @@ from policyc.serve.form import (
     readings_of,
     received_choices,
     reported_by,
-    yes_no_problems,
 )
 
 PLACE = "表单"  # where a form's problems are, in the messages `run` would give for a file
@@ -145,15 +144,11 @@ async def submit(request: Request) -> Response:
             media_type="application/yaml; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    # A yes/no field's unknown word is refused by the case's check too: its message here lists
-    # every word the form accepts, not only the file's true/false.
-    yes_no_wrong = yes_no_problems(policy.checked, values)
     try:
         case = validated(policy, data, PLACE)
         document = evaluate(policy, case, PLACE, explain=True)
     except RequestError as exc:
         field_problems, general = _problems(exc.problems, PLACE, values)
-        field_problems.update({key: [message] for key, message in yes_no_wrong.items()})
         return _form(policy_id, policy, values, received, field_problems, general, status=422)
     readings = {**policy.namespace["READINGS"], **case.readings}
     said = case_no_answers(policy, case.inputs, readings)
