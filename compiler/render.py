@@ -40,6 +40,21 @@ def counting(measure: str) -> Iterator[None]:
         _COUNTED.reset(token)
 
 
+def each_scope(word: str) -> str:
+    """`每{word}` as a cap or a `once` says it: 每月, 每人, 每户, 每企业, 每台 as the documents
+    write them; a beneficiary's label a person holds with its measure word, 每名创业人员 (never
+    每创业人员), an organisation's 每家用人单位."""
+    from policyc.compiler.subjects import SUBJECTS
+
+    if len(word) == 1 or word in SUBJECTS or not word.isidentifier():
+        return f"每{word}"
+    if word.endswith(("人员", "人", "者", "职工", "学生", "员")):
+        return f"每名{word}"
+    if word.endswith(("企业", "单位", "公司", "机构", "商户", "医院", "学校")):
+        return f"每家{word}"
+    return f"每{word}"
+
+
 def _plain(name: str) -> str:
     return name
 
@@ -153,9 +168,15 @@ class _Renderer:
     def render(self, expr: n.Expr) -> str:
         return _RENDERERS[type(expr)](self, expr)
 
-    def operand(self, expr: n.Expr) -> str:
+    def at(self, expr: n.Expr, level: int) -> str:
+        """EXPR's words, in brackets when it binds less tightly than LEVEL (see `level`)."""
         text = self.render(expr)
-        return f"({text})" if isinstance(expr, (n.Arith, n.If)) else text
+        return f"({text})" if level_of(expr) < level else text
+
+    def operand(self, expr: n.Expr) -> str:
+        """An argument of a phrase (`…与…中较大者`, `…÷…`, `…的20%`): bracketed unless a name,
+        a literal or a closed phrase."""
+        return self.at(expr, POSTFIX)
 
     def quantity(self, e: n.QuantityLit) -> str:
         return f"{e.number}{e.measure}"
@@ -169,15 +190,15 @@ class _Renderer:
         people = _people_call(self, e)
         if people:
             return people
-        args = [self.render(a) for a in e.args]
+        args = [self.operand(a) for a in e.args]
         if e.func == "min":
             return f"{args[0]}与{args[1]}中较小者"
         if e.func == "max":
             return f"{args[0]}与{args[1]}中较大者"
         if e.func == "total":
             return f"{args[0]}各项合计"
-        if e.func == "longest_run":
-            return f"{args[0]}的最长连续天数"
+        if e.func == "longest_run":  # of a condition: its words end at （不含本数）
+            return f"{self.at(e.args[0], STATEMENT)}的最长连续天数"
         if e.func == "first":
             return f"{args[0]}的第一日"
         if e.func == "highest":
@@ -207,19 +228,24 @@ class _Renderer:
                 return f"{who}{where}的{_COUNTED.get()}数"
             return f"有{who}{where}" if e.func == "any" else f"{who}均{where}"
         word = {"sum": "之和", "min": "的最小值", "max": "的最大值"}[e.func]
-        return f"{whose}{where}{self.render(e.subject)}{word}"
+        return f"{whose}{where}{self.operand(e.subject)}{word}"
 
     def arith(self, e: n.Arith) -> str:
-        right = self.operand(e.right) if e.op != "+" else self.render(e.right)
+        """`a + b − c`; `a − (b + c)`; `(a + b) × c`: the left operand of + and − is read
+        first, a sum on the right of + changes nothing, anything looser is bracketed."""
+        if e.op == "×":
+            left, right = self.operand(e.left), self.operand(e.right)
+        else:
+            left = self.at(e.left, ADD)
+            right = self.at(e.right, ADD if e.op == "+" else MUL)
         op = {"+": "+", "-": "−", "×": "×"}[e.op]
-        left = self.operand(e.left) if e.op == "×" else self.render(e.left)
         return f"{left} {op} {right}"
 
     def of(self, e: n.Of) -> str:
-        return f"{self.operand(e.base)}的{self.render(e.ratio)}"
+        return f"{self.operand(e.base)}的{self.operand(e.ratio)}"
 
     def compare(self, e: n.Compare) -> str:
-        left, right = self.render(e.left), self.render(e.right)
+        left, right = self.at(e.left, ADD), self.at(e.right, ADD)
         if e.word in WORDS_AFTER:
             text = f"{left} {right}{e.word}"
         elif e.word.isascii() or e.word in SYMBOLS.values():
@@ -229,22 +255,31 @@ class _Renderer:
         return f"{text}（{inclusion(e.op)}）" if e.op in ("ge", "gt", "le", "lt") else text
 
     def is_(self, e: n.Is) -> str:
-        return f"{self.render(e.subject)}为{e.member}"
+        return f"{self.operand(e.subject)}为{e.member}"
 
     def in_(self, e: n.In) -> str:
-        return f"{self.render(e.subject)}为{'、'.join(e.members)}之一"
+        return f"{self.operand(e.subject)}为{'、'.join(e.members)}之一"
 
     def and_(self, e: n.And) -> str:
-        return f"{self.render(e.left)}，且{self.render(e.right)}"
+        """`a，且b，且c`; an `or` (or an `if`) inside is bracketed: `a，且(b，或c)`."""
+        return f"{self.at(e.left, AND)}，且{self.at(e.right, AND)}"
 
     def or_(self, e: n.Or) -> str:
-        return f"{self.render(e.left)}，或{self.render(e.right)}"
+        """`a，或b，或c`; an `and` inside is bracketed: `(a，且b)，或c`."""
+        left = self.render(e.left) if isinstance(e.left, n.Or) else self.at(e.left, STATEMENT)
+        right = self.render(e.right) if isinstance(e.right, n.Or) else self.at(e.right, STATEMENT)
+        return f"{left}，或{right}"
 
     def not_(self, e: n.Not) -> str:
         return f"并非「{self.render(e.operand)}」"
 
     def if_(self, e: n.If) -> str:
-        return f"若{self.render(e.cond)}则{self.render(e.then)}，否则{self.render(e.otherwise)}"
+        """`若c则x，否则y`; a condition joined by 且/或 and an `if` in the then-branch are
+        bracketed, an `if` in the else-branch chains (`…，否则若d则y，否则z`)."""
+        cond, then = self.at(e.cond, STATEMENT), self.at(e.then, STATEMENT)
+        chained = isinstance(e.otherwise, n.If)
+        otherwise = self.render(e.otherwise) if chained else self.at(e.otherwise, STATEMENT)
+        return f"若{cond}则{then}，否则{otherwise}"
 
     def labelled(self, e: n.AnyOf | n.AllOf) -> str:
         head = "下列条件之一" if isinstance(e, n.AnyOf) else "下列全部条件"
@@ -261,18 +296,77 @@ class _Renderer:
             "highest_new": "按首次达到的最高档",
             "each_new": "按首次达到的各档合计",
         }[e.mode]
-        return f"{self.render(e.subject)}{mode}（见档次表）"
+        return f"{self.operand(e.subject)}{mode}（见档次表）"
 
     def schedule(self, e: n.Schedule) -> str:
         return f"自{self.render(e.anchor)}起按年度（见年度表）"
 
     def progressive(self, e: n.Progressive) -> str:
-        return f"{self.render(e.base)}分段累进计算（见分段表）"
+        return f"{self.operand(e.base)}分段累进计算（见分段表）"
 
     def dated(self, e: n.Dated) -> str:
         when = f"按{self.render(e.on)}" if e.on is not None else "按评估日"
         entries = "；".join(f"自{r.start.isoformat()}起{self.render(r.value)}" for r in e.rows)
         return f"{when}适用的标准（{entries}）"
+
+
+# How tightly an expression's words bind, loosest first. An operand that binds less tightly
+# than its place needs is bracketed: `1000元/人 × (计入带动人数 − 3人与0人中较大者)` is
+# bracketed twice over (`(计入带动人数 − 3人)与0人中较大者` inside), never read as
+# `1000元/人 × 计入带动人数 − max(3人, 0人)`.
+IF = 0  # 若…则…，否则…
+OR = 1  # …，或…
+AND = 2  # …，且…
+STATEMENT = 3  # a comparison, `为`, 并非「…」, given/any/all, 读法…, labelled lists
+PHRASE = 4  # two values joined by a word: …与…中较大者, …按…取整, 在每年…之间
+ADD = 5  # + −
+MUL = 6  # × and ÷ (`divide`)
+POSTFIX = 7  # one value and a closing word: …的20%, …之和, 上月的…, …（按…查表）, 档次表
+ATOM = 8  # a name, a number, a date, 「…」的金额, 评估日
+
+_CALL_LEVELS = {
+    "min": PHRASE,
+    "max": PHRASE,
+    "round": PHRASE,
+    "within_each_year": PHRASE,
+    "divide": MUL,
+    "given": STATEMENT,
+    "any": STATEMENT,
+    "all": STATEMENT,
+    "amount_of": ATOM,
+    "on_date": ATOM,
+    "valid_until": ATOM,
+}
+_LEVELS: dict[type, int] = {
+    n.If: IF,
+    n.Or: OR,
+    n.And: AND,
+    n.Compare: STATEMENT,
+    n.Is: STATEMENT,
+    n.In: STATEMENT,
+    n.Not: STATEMENT,
+    n.ReadingIs: STATEMENT,
+    n.Labelled: STATEMENT,
+    n.AnyOf: STATEMENT,
+    n.AllOf: STATEMENT,
+    n.Of: POSTFIX,
+    n.Index: POSTFIX,
+    n.Tiers: POSTFIX,
+    n.Schedule: POSTFIX,
+    n.Progressive: POSTFIX,
+    n.Dated: POSTFIX,
+}
+
+
+def level_of(expr: n.Expr) -> int:
+    """How tightly EXPR's Chinese words bind: IF (loosest) … ATOM (a name or a literal)."""
+    if isinstance(expr, n.Arith):
+        return MUL if expr.op == "×" else ADD
+    if isinstance(expr, n.Aggregate):  # 家庭成员月收入之和; 有子女（…）
+        return STATEMENT if expr.func in ("any", "all") else POSTFIX
+    if isinstance(expr, n.Call):
+        return _CALL_LEVELS.get(expr.func, POSTFIX)
+    return _LEVELS.get(type(expr), ATOM)
 
 
 _AGGREGATE_WORDS = ("count", "sum", "any", "all")
@@ -291,7 +385,7 @@ def _people_call(r: _Renderer, e: n.Call) -> str:
     """The period functions, `divide` and `amount_of` in words ("" for any other call)."""
     if e.func in _PERIOD_WORDS and e.args:
         word = _PERIOD_WORDS[e.func]
-        name = r.render(e.args[0])
+        name = r.operand(e.args[0])
         return f"{name}{word}" if e.func == "year_total" else f"{word}{name}"
     if e.func == "divide" and len(e.args) == 4:
         unit, mode = e.args[2], e.args[3]
@@ -301,7 +395,7 @@ def _people_call(r: _Renderer, e: n.Call) -> str:
     if e.func == "round" and len(e.args) == 3:  # a quantity to a step of its measure
         mode = e.args[2]
         how = _MODE_WORDS.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
-        return f"{r.operand(e.args[0])}按{r.render(e.args[1])}{how}取整"
+        return f"{r.operand(e.args[0])}按{r.operand(e.args[1])}{how}取整"
     if e.func == "given" and e.args:
         return f"案例给出了{r.render(e.args[0])}"
     if e.func == "amount_of" and e.args:

@@ -484,7 +484,7 @@ def test_schedule_and_table(files: dict[str, str]) -> None:
     assert "| 第3–5年 | 年房租的50% |" in schedule
     assert "- **有效期依据**：以入驻日期判断是否在有效期内（而非评估日）" in schedule
     table = section_of(page, "#### 规则：参展补贴")
-    assert "[参展补贴标准](#table-参展补贴标准) × 参展次数各项合计" in table
+    assert "([参展补贴标准](#table-参展补贴标准) × 参展次数)各项合计" in table
     assert "| 省内 | 2000元/次 |" in table
     assert "| 省外 | 4000元/次 |" in table
     assert "### 参展补贴标准（按展会地点） {#table-参展补贴标准}" in page
