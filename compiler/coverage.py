@@ -16,7 +16,8 @@ into sentences and reports each one as covered or not, with its line and a perce
   clause's heading is the first sentence of its line) or `1.3适用范围` and `1总则` (a bare
   number, as tables of contents write it) — is covered by the structure when a `section`,
   `clause` or `task` has that number and that title; otherwise its title must be quoted or set
-  aside like any other text.
+  aside like any other text. A title with a comma, colon or semicolon inside is a sentence, not
+  a heading: `clause 十 "本办法自2027年1月1日起施行，有效期5年"` covers nothing; quote it.
 - Without a `source` in the header there is nothing to cover: no sentences, 100%.
 
 The figures (`Coverage.total`, `covered`, `percent`, `summary()`) are what the docs show for
@@ -176,10 +177,17 @@ def _restated(policy: CheckedPolicy) -> Iterator[tuple[str, str]]:
 
 
 def _headings(file: n.PolicyFile) -> set[tuple[str, str]]:
-    """(number, title) of every section, clause and task, white space removed."""
-    found = {(s.number, _squeeze(s.title)) for s in file.sections}
-    found |= {(c.number, _squeeze(c.title)) for c in file.all_clauses()}
+    """(number, title) of every section, clause and task, white space removed — but not a title
+    that is a sentence (`本办法自2027年1月1日起施行，有效期5年`: a clause says it in a title
+    only, which no reader of `run` or the site sees as its text)."""
+    found = {(s.number, _squeeze(s.title)) for s in file.sections if _is_heading(s.title)}
+    found |= {(c.number, _squeeze(c.title)) for c in file.all_clauses() if _is_heading(c.title)}
     return found
+
+
+def _is_heading(title: str) -> bool:
+    """A title a heading can be (`配套发展资金`, `总则`): no comma, colon or semicolon inside."""
+    return re.search(r"[，,；;：:]", title.rstrip(_ENDS + "。.")) is None
 
 
 def _squeeze(text: str) -> str:

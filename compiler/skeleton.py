@@ -54,6 +54,12 @@ _CLAUSE = re.compile(rf"^[(（](?P<n>[{_NUMERAL}]+)[)）]\s*(?P<rest>.+)$")
 _TASK = re.compile(r"^(?P<n>\d+)[.．、](?!\d)\s*(?P<rest>.+)$")
 _DOTTED = re.compile(r"^(?P<n>\d+(?:\.\d+)+)\s*(?P<rest>[\u3400-\u9fff].*)$")
 _BARE = re.compile(r"^(?P<n>\d{1,2})\s*(?P<rest>[\u3400-\u9fff][^。；;，,]{0,20})$")
+# The 版记 at the foot of a notice: `临江市人民政府办公室2026年12月10日印发` (the office that
+# printed it and the day), an aside like the signature, never the text of the last clause.
+_IMPRINT = re.compile(
+    rf"^\S*?\s*[{_DATE_DIGITS}]{{4}}\s*年\s*[{_DATE_DIGITS}]{{1,3}}\s*月\s*[{_DATE_DIGITS}]{{1,3}}"
+    r"\s*日\s*印发$"
+)
 _UNITS = re.compile(
     r"(?P<role>牵头单位|责任单位)\s*[:：]\s*(?P<names>[^)）。:：]*?)(?=[)）。]|$|[,，;；]\s*(?:牵头单位|责任单位))"
 )
@@ -72,6 +78,7 @@ class _Part:
     unknown: list[str] = attrs.Factory(list)
     children: list[_Part] = attrs.Factory(list)
     heading: str = ""  # the heading's text after the number
+    own_line: str = ""  # an article's line as printed (`第三条 …`), its quotes' start
     in_header: str = ""  # the header's fields that hold this part's text (`valid`), if any
 
 
@@ -149,6 +156,8 @@ def skeleton(
                         break
                     after_signature.add(text)
                     signature.add(later)
+    imprint = _imprint_lines(rest)
+    signature |= imprint
     headings = _headings(rest)
     validity = _validity(rest, headings, issued)
     if validity is not None and not validity.under_heading:
@@ -165,6 +174,8 @@ def skeleton(
             what = "落款"
         elif line in after_signature:
             what = "落款之后的附注（公开方式、抄送等）"
+        elif _IMPRINT.match(line):
+            what = "版记（印发机关和印发日期）"
         else:
             what = "TODO(drafter): 说明"
         asides.append((line, what))
@@ -238,6 +249,11 @@ def skeleton(
     from policyc.compiler.fmt import format_text
 
     return format_text("\n".join(out) + "\n", "<skeleton>")
+
+
+def _imprint_lines(lines: Sequence[tuple[int, str]]) -> set[int]:
+    """The lines of the 版记 (`…办公室2026年12月10日印发`): asides, whichever part they follow."""
+    return {number for number, text in lines if _IMPRINT.match(text)}
 
 
 def _looks_like_number(line: str) -> bool:
@@ -438,11 +454,14 @@ def _structure(
     preamble: list[str] = []
     section: _Part | None = None
     current: _Part | None = None
+    closing = _closing_lines(lines, headings, signature)
     for number, text in lines:
         heading = headings.get(number)
         if heading is not None:
             kind, n, rest = heading
             title, text = _title(kind, rest)
+            if kind == "section" and _is_sentence(rest):
+                title, text = "", rest  # 二、对…给予补贴。: text, whatever its length
             part = _Part(kind, n, title, number, heading=rest)
             if kind == "section":
                 parts.append(part)
@@ -450,14 +469,70 @@ def _structure(
             else:
                 (section.children if section is not None else parts).append(part)
                 current = part
+            if _ARTICLE.match(text_of(lines, number)):
+                part.own_line = text_of(lines, number)
+                text = _article_text(part.own_line, text)
             if not text:
                 continue
         if current is None or number in signature:
             preamble.append(text)
             continue
-        current.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
-        _units(text, current, resolve)
+        into = section if number in closing and section is not None else current
+        into.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
+        _units(text, into, resolve)
     return parts, preamble
+
+
+def text_of(lines: Sequence[tuple[int, str]], number: int) -> str:
+    """The text of source line `number` among `lines` ("" when it is not one of them)."""
+    return next((text for at, text in lines if at == number), "")
+
+
+def _article_text(line: str, text: str) -> str:
+    """The text an article's line files as quotes: the line from its numbering on (`第三条
+    灵活就业的…`, `第三条 医疗救助` alone too), so that the first quote starts `第三条` and `run`,
+    `duties` and the site label the clause as the document does (docs/language.md §4)."""
+    return line
+
+
+def _carries_text(rest: str) -> bool:
+    """A clause's line holds its text, not only its title: text after the title, or one
+    sentence with a comma (`（一）为保障基本生活，制定本办法。`; `（一）配套发展资金。` is a
+    title)."""
+    return bool(_title("clause", rest)[1]) or (
+        _is_sentence(rest) and bool(re.search("[，,]", rest))
+    )
+
+
+def _is_sentence(heading: str) -> bool:
+    """A section's heading that ends a sentence (`三、城乡低保家庭每户每月免收水量5立方米。`):
+    the section's text, not its title, however short."""
+    return heading.rstrip().endswith(("。", "；", ";"))
+
+
+def _closing_lines(
+    lines: Sequence[tuple[int, str]], headings: dict[int, tuple[str, str, str]], signature: set[int]
+) -> set[int]:
+    """The lines that close a section: unnumbered lines after its last clause, where that
+    clause's own line carried its text (`（三）…。` then `以上补贴由…负责兑付。` before `四、`).
+    They are the section's text, not the clause's. An article's (第N条) later lines stay its
+    own: a regulation continues an article on the next line."""
+    closing: set[int] = set()
+    pending: list[int] = []
+    open_clause = False  # the last heading was a clause whose line carried its text
+    for number, text in lines:
+        heading = headings.get(number)
+        if heading is None:
+            if open_clause and number not in signature:
+                pending.append(number)
+            continue
+        kind, _n, rest = heading
+        if kind == "section":
+            closing.update(pending)
+        pending = []
+        open_clause = kind == "clause" and not _ARTICLE.match(text) and _carries_text(rest)
+    closing.update(pending)  # after the last clause of the last section
+    return closing
 
 
 def _title(kind: str, rest: str) -> tuple[str, str]:
@@ -514,7 +589,7 @@ def _render(part: _Part, depth: int) -> list[str]:
     if not part.title and part.kind != "task":
         untitled = _("the document gives {kind} {number} no title")
         lines[0] += "  # TODO(drafter): " + untitled.format(kind=part.kind, number=part.number)
-    elif part.title and not part.quotes and not part.children and part.kind != "task":
+    elif part.title and _only_title(part) and not part.children and part.kind != "task":
         # A one-sentence part whose sentence became its title (`第九条 本办法由…负责解释。`):
         # as much a guess as an empty title, so marked as one.
         own = _("the title of {kind} {number} is its own sentence: shorten it or confirm")
@@ -551,6 +626,12 @@ def _render(part: _Part, depth: int) -> list[str]:
         lines += ["", *_render(child, depth + 1)]
     lines.append(f"{pad}}}")
     return lines
+
+
+def _only_title(part: _Part) -> bool:
+    """The part says nothing but its title: no quote, or an article's one quote its own line."""
+    own = [p.strip() for p in _PIECES.findall(part.own_line) if _worded(p)]
+    return not part.quotes or part.quotes == own
 
 
 def _quote(text: str) -> str:
