@@ -47,25 +47,37 @@ def test_pairs(policy: Path | None, cases: Sequence[Path]) -> list[tuple[Path, l
     else its own `*.policy`) that has an `examples/<name>/` folder there; with cases only,
     each case's policy (`policies_for`); with a policy and no case, its project's
     `examples/<name>/` (the folder `policyc docs` takes its worked examples from). Raises
-    InputError when there is nothing to test."""
+    InputError when there is nothing to test. A folder of policies named alone (`policyc test
+    mine/`, a drafter's own project) is that project, tested as without a policy."""
+    if policy is not None and not cases and _is_project(policy):
+        return _project_pairs(policy.resolve())
     if policy is None:
-        project = root_given() or Path.cwd().resolve()
-        pairs = [
-            (_shown(p), [_shown(project / EXAMPLES / p.stem)])
-            for p in project_policies(project)
-            if (project / EXAMPLES / p.stem).is_dir()
-        ]
-        if not pairs:
-            raise InputError(
-                _(
-                    "{project}: no policies/<name>.policy (nor <name>.policy) with "
-                    "examples/<name>/ cases to test"
-                ).format(project=_shown(project))
-            )
-        return pairs
+        return _project_pairs(root_given() or Path.cwd().resolve())
     if names_cases(policy):  # `policyc test CASE…`: each case says its policy
         return policies_for([policy, *cases])
     return [(policy, list(cases) or [_shown(project_root(policy) / EXAMPLES / policy.stem)])]
+
+
+def _is_project(path: Path) -> bool:
+    """A folder holding policies (`*.policy`, or a `policies/` folder), not cases."""
+    return path.is_dir() and (any(path.glob("*.policy")) or (path / "policies").is_dir())
+
+
+def _project_pairs(project: Path) -> list[tuple[Path, list[Path]]]:
+    """Each policy of `project` with its `examples/<name>/` cases; InputError when none has."""
+    pairs = [
+        (_shown(p), [_shown(project / EXAMPLES / p.stem)])
+        for p in project_policies(project)
+        if (project / EXAMPLES / p.stem).is_dir()
+    ]
+    if not pairs:
+        raise InputError(
+            _(
+                "{project}: no policies/<name>.policy (nor <name>.policy) with "
+                "examples/<name>/ cases to test"
+            ).format(project=_shown(project))
+        )
+    return pairs
 
 
 def policies_for(paths: Sequence[Path]) -> list[tuple[Path, list[Path]]]:

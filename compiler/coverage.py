@@ -16,8 +16,9 @@ into sentences and reports each one as covered or not, with its line and a perce
   clause's heading is the first sentence of its line) or `1.3适用范围` and `1总则` (a bare
   number, as tables of contents write it) — is covered by the structure when a `section`,
   `clause` or `task` has that number and that title; otherwise its title must be quoted or set
-  aside like any other text. A title with a comma, colon or semicolon inside is a sentence, not
-  a heading: `clause 十 "本办法自2027年1月1日起施行，有效期5年"` covers nothing; quote it.
+  aside like any other text. A sentence with a comma inside that ends in 。 or ； is text, not a
+  heading, whatever title a part takes from it: `clause 十 "本办法自2027年1月1日起施行，有效期5年"`
+  covers nothing of `第十条 本办法自2027年1月1日起施行，有效期5年。`; quote it.
 - Without a `source` in the header there is nothing to cover: no sentences, 100%.
 
 The figures (`Coverage.total`, `covered`, `percent`, `summary()`) are what the docs show for
@@ -180,14 +181,17 @@ def _headings(file: n.PolicyFile) -> set[tuple[str, str]]:
     """(number, title) of every section, clause and task, white space removed — but not a title
     that is a sentence (`本办法自2027年1月1日起施行，有效期5年`: a clause says it in a title
     only, which no reader of `run` or the site sees as its text)."""
-    found = {(s.number, _squeeze(s.title)) for s in file.sections if _is_heading(s.title)}
-    found |= {(c.number, _squeeze(c.title)) for c in file.all_clauses() if _is_heading(c.title)}
+    found = {(s.number, _squeeze(s.title)) for s in file.sections}
+    found |= {(c.number, _squeeze(c.title)) for c in file.all_clauses()}
     return found
 
 
-def _is_heading(title: str) -> bool:
-    """A title a heading can be (`配套发展资金`, `总则`): no comma, colon or semicolon inside."""
-    return re.search(r"[，,；;：:]", title.rstrip(_ENDS + "。.")) is None
+def _is_sentence(text: str) -> bool:
+    """A sentence, not a heading, though a part takes it for its title: it ends a sentence and
+    has a comma inside (`本办法自2027年1月1日起施行，有效期5年。`); `配套发展资金。` and
+    `系统实施流域治理,在统筹发展安全上实现新突破` are headings."""
+    body = text.strip()
+    return body.endswith(tuple(_ENDS)) and re.search(r"[，,]", body) is not None
 
 
 def _squeeze(text: str) -> str:
@@ -282,7 +286,7 @@ def _judge(
         if not any(_is_content(ch) for ch in title):
             return None  # numbering only
         number = next(g for g in numbering.groups() if g)
-        if (number, title) in headings:
+        if (number, title) in headings and not _is_sentence(text[numbering.end() :]):
             return Sentence(line, column, text, "heading")
         # The numbering is the structure's (`task 1`), not text a quote must repeat.
         rest = numbering.end()

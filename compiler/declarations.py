@@ -330,11 +330,10 @@ class Declarations(ExprTypes):
         self.current_rule = name  # `amount_of` in a define: its edges for the cycle check
         per_member = group_checks.reads_a_member(self, define.expr)
         self.member_scope += per_member  # 年龄 = years_between(出生日期, …): one per member
-        if define.decided or isinstance(define.expr, n.Dated):
-            # A decision, or a value that changes on dates (低保标准), names a value of any type.
-            self.define_types[name] = self.type_of(define.expr)
-        else:
-            self.define_types[name] = self.expect(define.expr, BOOL, _("a condition"))
+        # A condition (是就业困难人员), or a named value of any type — a quantity, a date, an
+        # enum member, a value that changes on dates (低保标准) — that only the traces of the
+        # rules reading it show; a `decide` is a value `run` reports first.
+        self.define_types[name] = self.type_of(define.expr)
         self.member_scope -= per_member
         if per_member:
             self.member_defines.add(name)

@@ -25,7 +25,7 @@ _NEGATE = {"ge": "lt", "gt": "le", "le": "gt", "lt": "ge", "eq": "ne", "ne": "eq
 class ConditionChecks(LintContext):
     def check_defines(self) -> None:
         for define in self.file.all_defines():
-            if not define.decided:
+            if self.is_condition(define.name.text):
                 name = define.name.text
                 if self.report_conditions(
                     [define.expr],
@@ -145,7 +145,10 @@ class ConditionChecks(LintContext):
 
     def is_condition(self, name: str) -> bool:
         define = self.policy.defines.get(name)
-        return define is not None and not define.decided and name not in self.policy.inputs
+        if define is None or define.decided or name in self.policy.inputs:
+            return False
+        kind = self.policy.define_types.get(name)  # a `define` of a value is no condition
+        return kind is None or kind.kind == "bool"
 
     def add_fact(self, facts: Facts, expr: n.Expr) -> Conflict | None:
         negated = False

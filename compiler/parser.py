@@ -308,10 +308,7 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         if token.value == "/" and source_line.lstrip().startswith("measure "):
             label = _measure_fraction(source_line)  # `measure 分钟 = 1/60 小时`
         elif not label and token.value == "/":  # `a / b`: `/` only joins measures (元/人)
-            label = _(
-                "to divide, write `divide(A, B, 分, half_up)`: a division declares how its "
-                "result is rounded (`/` only joins measures, as in 元/人)"
-            )
+            label = _divide_hint()
         message = _("unexpected {token_text_token}").format(
             token_text_token=_token_text(token),
         ) + (f": {label}" if label else "")
@@ -414,6 +411,14 @@ def _code(row: str) -> str:
     return row
 
 
+def _divide_hint() -> str:
+    """How a division is written: `/` and `÷` (as `run` and the site print it) are refused."""
+    return _(
+        "to divide, write `divide(A, B, 分, half_up)`: a division declares how its "
+        "result is rounded (`/` only joins measures, as in 元/人)"
+    )
+
+
 def _char_hint(char: str) -> str:
     fullwidth = {
         "，": ",",
@@ -432,4 +437,6 @@ def _char_hint(char: str) -> str:
         ).format(ascii_char=ascii_char)
     if char in "、；;":
         return _("separate list items with `,`")
+    if char in "÷／":  # the sign `run` and the site print for `divide`, or a full-width slash
+        return _divide_hint()
     return ""

@@ -96,7 +96,9 @@ def _refusal(
                 "(input `{input}`), so it is not one {word}: a cap per {word} caps each "
                 "{word}"
             ).format(word=word, input=counted),
-            _per_item(word),
+            _per_beneficiary(word, rule.beneficiary)
+            if rule is not None and rule.beneficiary and rule.beneficiary != word
+            else _per_item(word),
         )
     if word in COUNTS:
         return (
@@ -125,6 +127,16 @@ def _refusal(
         ).format(word=word),
         expected,
     )
+
+
+def _per_beneficiary(word: str, beneficiary: str) -> str:
+    """A rule paying one beneficiary (a founder) whose amount counts other 人 (those it employs):
+    the cap is per that beneficiary, not per member of a group."""
+    return _(
+        "`per {beneficiary}`, the rule's beneficiary, when one case pays one {beneficiary} (the "
+        "{word} the case counts are others); or, to cap each {word}, a rule `each ROLE` whose "
+        "members are the {word}"
+    ).format(word=word, beneficiary=beneficiary)
 
 
 def _per_item(word: str) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 import attrs
 
 from policyc.compiler.coverage import _PIECES
+from policyc.compiler.coverage import _is_sentence as _covers_no_heading
 from policyc.compiler.i18n import _
 
 _NUMERAL = "〇零一二两三四五六七八九十百"
@@ -462,6 +463,8 @@ def _structure(
             title, text = _title(kind, rest)
             if kind == "section" and _is_sentence(rest):
                 title, text = "", rest  # 二、对…给予补贴。: text, whatever its length
+            elif text and _covers_no_heading(rest[: len(rest) - len(text)]):
+                text = rest  # `15.加快…建设,提高…能力。(牵头单位…)`: its title is quoted too
             part = _Part(kind, n, title, number, heading=rest)
             if kind == "section":
                 parts.append(part)

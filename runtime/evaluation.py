@@ -166,6 +166,10 @@ class Ctx:
                     self.step(text, line)
             return value
         value = self._memo[key] = function(self)
+        if self.explain and value is not None and not isinstance(value, (bool, Unknown)):
+            # A named value (`define 计入带动人数 = …`) is shown where a rule first reads it;
+            # a condition's own steps already say whether it holds.
+            self.step(f"{name} = {_show(value)}", line)
         return value
 
     def in_force(self, day: date) -> bool:

@@ -180,6 +180,19 @@ class Measure(Frozen):
         return len(self.dims) == 1 and self.dims[0][1] == 1 and self.dims[0][0] in COUNTS
 
 
+_AGES = ("周岁", "岁")
+
+
+def _age_hint(message: str, part: str) -> str:
+    """`满 40 周岁` is refused (never `周`, weeks): an age is a count of whole years between two
+    dates, and which day it is judged on is the drafter's to say."""
+    return _(
+        "{message}: an age in whole years ({part}) is counted between two dates, as in "
+        "`years_between(出生日期, 认定日期) 满 40 年` (a year is completed on the birthday; name "
+        "the day the age is judged on: 认定日期, 申请日期, on_date())"
+    ).format(message=message, part=part)
+
+
 def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
     where = _(" in `{whole}`").format(whole=whole) if whole != part else ""
     message = _("unknown measure `{part}`{where}").format(part=part, where=where)
@@ -223,6 +236,8 @@ def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
                     hint=hint,
                 )
             )
+    if part in _AGES:
+        return MeasureError(_age_hint(message, part))
     close = _close_measure(part, declared)
     if close:
         return MeasureError(

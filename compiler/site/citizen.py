@@ -18,7 +18,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import amount_flow
-from policyc.compiler.render import multiple_of
+from policyc.compiler.render import each_scope, multiple_of
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
 from policyc.compiler.site.views import Fact, WorkedExample
@@ -163,5 +163,5 @@ def _holds_table(amount: n.Expr | n.Unspecified | None) -> bool:
 def _cap(rule: n.Rule, expr: Callable[[n.Expr], str]) -> str:
     if rule.cap is None:
         return ""
-    scopes = "".join(f"每{s}" for s in rule.cap.scopes)
+    scopes = "".join(each_scope(s) for s in rule.cap.scopes)
     return f"，{scopes}最高{expr(rule.cap.amount)}"

@@ -110,7 +110,9 @@ def counts_durations(policy: CheckedPolicy) -> bool:
 
 
 def scopes(scopes: Sequence[str]) -> str:
-    return "".join(f"每{s}" for s in scopes)
+    from policyc.compiler.render import each_scope
+
+    return "".join(each_scope(s) for s in scopes)
 
 
 def years(first: int, last: int) -> str:

@@ -277,6 +277,8 @@ class PolicyView(PolicyAmounts):
             condition=self.expr(define.expr),
             blocks=self.blocks([define.expr]),
             source=self.source_link(define.span.line),
+            # A named value (`define 计入带动人数 = …`) is no condition: 取值.
+            label="条件" if self.policy.define_types[define.name.text].kind == "bool" else "取值",
         )
 
     def decide(self, define: n.Define) -> DecideView:
@@ -418,7 +420,12 @@ class PolicyView(PolicyAmounts):
             else:
                 why = "文件未规定，本政策的读法"
                 why += f"：{rounding.because}" if rounding.because else ""
-            facts.append(Fact("舍入", md(f"封顶后{rounding.wording}（{why}）")))
+            # 封顶后 only where there is a cap to come after (its own or a shared one).
+            capped = rule.cap is not None or any(
+                rule.name.text in plan.members for plan in self.policy.shared_caps
+            )
+            when = "封顶后" if capped else ""
+            facts.append(Fact("舍入", md(f"{when}{rounding.wording}（{why}）")))
         for plan in self.policy.shared_caps:
             if rule.name.text not in plan.members:
                 continue

@@ -68,6 +68,7 @@ class DefineView:
     condition: str
     blocks: tuple[Block, ...]
     source: str = ""
+    label: str = "条件"  # 条件 for a condition, 取值 for a named value
 
 
 @attrs.frozen
