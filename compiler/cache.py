@@ -28,7 +28,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from types import CodeType
 
 from policyc import __version__
@@ -41,6 +40,8 @@ if TYPE_CHECKING:
     from pickle import UnpicklingError
     from pickle import loads as unpickle
     from typing import Any
+
+    from policyc.compiler.files import StrPath
 else:
     try:  # the C unpickler itself: the pickle module around it costs a warm `run` some 2 ms
         from _pickle import UnpicklingError
@@ -72,19 +73,31 @@ class Refused(Exception):
     """The cache folder or its key is not private to this user: caching is off."""
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """`POLICYC_CACHE_DIR`, else the user's cache folder; None when caching is turned off."""
     if os.environ.get("POLICYC_NO_CACHE"):
         return None
     return _folder_setting()
 
 
-def _folder_setting() -> Path:
+def _folder_setting() -> str:
+    """The cache folder's name (a str: a warm `run` imports no pathlib, issue 16)."""
     configured = os.environ.get("POLICYC_CACHE_DIR")
     if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "policyc"
+        # No trailing `/`, as Path would have it: `link/` names the folder a symbolic link
+        # points to, and O_NOFOLLOW would no longer see the link.
+        return configured.rstrip("/") or "/"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(_home(), ".cache")
+    return os.path.join(base, "policyc")
+
+
+def _home() -> str:
+    """The user's home folder, as `Path.home()` finds it; raises RuntimeError (as it does) when
+    there is none."""
+    home = os.path.expanduser("~")
+    if home == "~":
+        raise RuntimeError("Could not determine home directory.")
+    return home
 
 
 # ---- the private folder ------------------------------------------------------------------------
@@ -169,11 +182,11 @@ def _owned_privately(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _open_folder(folder: Path) -> int:
+def _open_folder(folder: str) -> int:
     """The folder, created 0700 if absent, opened without following a symlink; raises Refused
     when it is not this user's alone, OSError when it cannot be made or opened."""
     if not os.path.lexists(folder):
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(folder)), exist_ok=True)
         with contextlib.suppress(FileExistsError):
             os.mkdir(folder, 0o700)
     try:
@@ -198,7 +211,7 @@ def _open_folder(folder: Path) -> int:
     return fd
 
 
-def _user_key(fd: int, folder: Path) -> bytes:
+def _user_key(fd: int, folder: str) -> bytes:
     """The per-user secret, created on first use (written whole, then linked into place so that
     two processes agree on one key); raises Refused when it is readable or owned by others."""
     try:
@@ -226,7 +239,7 @@ def _user_key(fd: int, folder: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             raise Refused(
                 _("{folder__KEY_FILE} is not this user's file").format(
-                    folder__KEY_FILE=folder / _KEY_FILE,
+                    folder__KEY_FILE=os.path.join(folder, _KEY_FILE),
                 )
             )
         if stat.S_IMODE(info.st_mode) & 0o077:
@@ -234,7 +247,7 @@ def _user_key(fd: int, folder: Path) -> bytes:
                 _(
                     "{folder__KEY_FILE} can be read by others (mode {value:04o}, expected 0600)"
                 ).format(
-                    folder__KEY_FILE=folder / _KEY_FILE,
+                    folder__KEY_FILE=os.path.join(folder, _KEY_FILE),
                     value=stat.S_IMODE(info.st_mode),
                 )
             )
@@ -242,7 +255,7 @@ def _user_key(fd: int, folder: Path) -> bytes:
     if len(key) != _KEY_BYTES:
         raise Refused(
             _("{folder__KEY_FILE} is not a key of {KEY_BYTES} bytes").format(
-                folder__KEY_FILE=folder / _KEY_FILE,
+                folder__KEY_FILE=os.path.join(folder, _KEY_FILE),
                 KEY_BYTES=_KEY_BYTES,
             )
         )
@@ -253,7 +266,7 @@ _warned: set[str] = set()
 
 
 @contextlib.contextmanager
-def _opened(folder: Path | None) -> Iterator[_Store | None]:
+def _opened(folder: str | None) -> Iterator[_Store | None]:
     """The verified store in `folder`, or None (caching off, refused or unusable)."""
     if folder is None or os.name != "posix":
         yield None
@@ -284,7 +297,7 @@ def python_tag() -> str:
     return f"{sys.implementation.cache_tag} {sys.version} marshal {marshal.version}"
 
 
-def cache_key(path: Path, text: str) -> str:
+def cache_key(path: StrPath, text: str) -> str:
     """The entry name for the policy at `path` with `text`: what the compiled form depends on
     besides the files the checker reads (those are validated on each hit)."""
     digest = blake2b(f"policyc {__version__} format {_FORMAT}\n".encode(), digest_size=32)
@@ -296,9 +309,9 @@ def cache_key(path: Path, text: str) -> str:
     digest.update(text.encode("utf-8", "surrogatepass"))
     # The project the policy may read from (`--root`): an entry checked under a wider project
     # must not be reused under a narrower one, whose checker would refuse what it read.
-    from policyc.compiler.project import project_root
+    from policyc.compiler.project import project_folder
 
-    digest.update(str(project_root(path)).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(project_folder(path).encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
 
 
@@ -356,7 +369,7 @@ def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] |
     try:
         dependencies, view_bytes, checked_bytes, source, code_bytes = marshal.loads(body)
         for path, digest in set(dependencies):  # a file the checker read twice is hashed once
-            if digest_of(Path(path)) != digest:
+            if digest_of(path) != digest:
                 return None
         view = unpickle(view_bytes)
         code = marshal.loads(code_bytes)

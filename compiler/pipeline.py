@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from types import CodeType
 
 from policyc.compiler import cache
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
 
     from policyc.compiler.checker import CheckedPolicy
     from policyc.compiler.errors import Diagnostic
+    from policyc.compiler.files import StrPath
 
 
 class CompiledPolicy:
@@ -152,7 +152,7 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
     return reference_problems([facts_of(policy, registry=False) for policy in policies])
 
 
-def read_source(path: Path) -> str:
+def read_source(path: StrPath) -> str:
     """The policy file's text. Raises InputError for a name with a control character (a newline
     in a file name must never reach a comment of generated code, nor a terminal), for a missing,
     non-regular, oversized or non-UTF-8 file."""
@@ -184,13 +184,13 @@ def read_source(path: Path) -> str:
     except ValueError as exc:  # a NUL in the path
         raise InputError(
             _("{path!r}: not a usable file name ({exc})").format(
-                path=path,
+                path=str(path),
                 exc=exc,
             )
         ) from None
 
 
-def refuse_control_characters(path: Path) -> None:
+def refuse_control_characters(path: StrPath) -> None:
     """Raises InputError when the path holds a control, format or line-separator character."""
     found = control_character(str(path))
     if found is not None:
@@ -207,7 +207,7 @@ def refuse_control_characters(path: Path) -> None:
         )
 
 
-def check_policy(path: Path, text: str | None = None) -> CheckedPolicy:
+def check_policy(path: StrPath, text: str | None = None) -> CheckedPolicy:
     """The policy at `path` parsed and checked (`text` when the caller has read it already).
     Raises InputError or PolicyError."""
     # Imported here: a cached `run` never needs the parser, Lark or the checker's passes.
@@ -219,7 +219,7 @@ def check_policy(path: Path, text: str | None = None) -> CheckedPolicy:
     return check(parse(text, str(path)), text)
 
 
-def compile_policy(path: Path) -> CompiledPolicy:
+def compile_policy(path: StrPath) -> CompiledPolicy:
     """The policy compiled, from the cache when nothing it depends on has changed: its text,
     policyc and Python (the entry's name), and every file the checker read (checked on a hit)."""
     text = read_source(path)
