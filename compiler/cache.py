@@ -54,7 +54,9 @@ _FORMAT = 8  # 4: the run view beside the checked policy (issue 16); 5: its decl
 # 6: first conditions of rules judged on an input date (FIRST, compiler/fastpath.py); 7: the
 # fast path's arithmetic on two quantities written with the operators; 8: a product where time
 # cancels gated as a whole amount or schedule row
-_MAGIC = b"policyc-cache-3\n"  # 3: keyed BLAKE2b, not HMAC-SHA256 (compiler/digests.py)
+_MAGIC = b"policyc-cache-4\n"  # 3: keyed BLAKE2b, not HMAC-SHA256 (compiler/digests.py); 4: a
+# head and a rest, each under its own MAC (`_Store.read_parts`)
+_HEADER = len(_MAGIC) + 2 * MAC_BYTES + 8  # the magic, the two MACs, the head's length
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32
 _SUFFIX = ".entry"
@@ -116,6 +118,14 @@ class _Store:
 
     def read(self, name: str) -> bytes | None:
         """The authenticated content of entry `name`, or None (absent, foreign, damaged)."""
+        parts = self.read_parts(name)
+        return None if parts is None else parts[0]
+
+    def read_parts(self, name: str) -> tuple[bytes, Callable[[], bytes | None]] | None:
+        """Entry `name`'s authenticated head, and a function giving its rest once that is
+        authenticated in turn (None if it is not), or None: absent, foreign, damaged. The rest
+        (what a `run` does not read: the checked policy, the Python source) has a MAC of its
+        own, bound to the head's, computed only when it is asked for (issue 16)."""
         try:
             fd = os.open(name, _OPEN_READ | _CLOEXEC, dir_fd=self.fd)
         except OSError:
@@ -124,21 +134,35 @@ class _Store:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or not _owned_privately(info):
                 return None
-            if info.st_size > len(_MAGIC) + MAC_BYTES + MAX_ENTRY_BYTES:
+            if info.st_size > _HEADER + MAX_ENTRY_BYTES:
                 return None
-            data = handle.read(len(_MAGIC) + MAC_BYTES + MAX_ENTRY_BYTES + 1)
-        if not data.startswith(_MAGIC):
+            data = handle.read(_HEADER + MAX_ENTRY_BYTES + 1)
+        if not data.startswith(_MAGIC) or len(data) < _HEADER:
             return None
-        tag, body = data[len(_MAGIC) : len(_MAGIC) + MAC_BYTES], data[len(_MAGIC) + MAC_BYTES :]
-        if len(body) > MAX_ENTRY_BYTES or not compare_digest(tag, self.mac(name, body)):
+        at = len(_MAGIC)
+        tag, rest_tag = data[at : at + MAC_BYTES], data[at + MAC_BYTES : at + 2 * MAC_BYTES]
+        size = int.from_bytes(data[at + 2 * MAC_BYTES : _HEADER], "little")
+        body = memoryview(data)[_HEADER:]
+        if len(body) > MAX_ENTRY_BYTES or size > len(body):
+            return None
+        head = bytes(body[:size])
+        if not compare_digest(tag, self.mac(name, head)):
             return None
         with contextlib.suppress(OSError):  # recently used: evicted last
             os.utime(name, dir_fd=self.fd)
-        return body
+        key = self.key
 
-    def write(self, name: str, body: bytes) -> None:
-        """Entry `name` replaced as a whole; raises OSError, and leaves no temporary file."""
-        if len(body) > MAX_ENTRY_BYTES:
+        def rest() -> bytes | None:
+            tail = bytes(body[size:])
+            found = mac(key, name.encode(), b"\0", tag, tail)
+            return tail if compare_digest(rest_tag, found) else None
+
+        return head, rest
+
+    def write(self, name: str, body: bytes, rest: bytes = b"") -> None:
+        """Entry `name` replaced as a whole (its head `body`, and `rest`: `read_parts`); raises
+        OSError, and leaves no temporary file."""
+        if len(body) + len(rest) > MAX_ENTRY_BYTES:
             return
         import secrets  # here: a cache hit writes nothing
 
@@ -146,7 +170,10 @@ class _Store:
         fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=self.fd)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + self.mac(name, body) + body)
+                tag = self.mac(name, body)
+                rest_tag = mac(self.key, name.encode(), b"\0", tag, rest)
+                size = len(body).to_bytes(8, "little")
+                handle.write(_MAGIC + tag + rest_tag + size + body + rest)
             os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -330,44 +357,48 @@ def _compiler_fingerprint() -> bytes:
     this to one `stat` per file (a warm `run` hashed some 190 files before, issue 16). A copy
     of the same code elsewhere fingerprints differently: it only compiles once more."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    digest = blake2b(digest_size=32)
+    rows: list[tuple[str, int, int, int, int]] = []
     for folder in ("compiler", "runtime", "grammar"):
-        _fingerprint_folder(os.path.join(package, folder), digest)
-    return digest.digest()
+        _fingerprint_folder(os.path.join(package, folder), rows)
+    rows.sort()  # the same files in any order of the folders' listing
+    return blake2b(marshal.dumps(rows), digest_size=32).digest()  # one hash, not one a file
 
 
 _FINGERPRINTED = (".py", ".j2", ".lark", ".mo")
 
 
-def _fingerprint_folder(folder: str, digest: Any) -> None:
+def _fingerprint_folder(folder: str, rows: list[tuple[str, int, int, int, int]]) -> None:
+    """(path, size, inode, modification and change times) of each fingerprinted file in
+    `folder` and the folders in it, added to `rows`."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        listing = os.scandir(folder)
     except OSError:
-        digest.update(b"\0missing " + folder.encode("utf-8", "surrogateescape"))
+        rows.append((folder + "\0missing", 0, 0, 0, 0))
         return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name != "__pycache__":
-                _fingerprint_folder(entry.path, digest)
-        elif entry.name.endswith(_FINGERPRINTED):
-            info = entry.stat()
-            digest.update(
-                f"{entry.path}\0{info.st_size} {info.st_ino} {info.st_mtime_ns} "
-                f"{info.st_ctime_ns}\n".encode("utf-8", "surrogateescape")
-            )
+    with listing:
+        for entry in listing:
+            if entry.name.endswith(_FINGERPRINTED):
+                info = entry.stat()
+                rows.append(
+                    (entry.path, info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+                )
+            elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                _fingerprint_folder(entry.path, rows)
 
 
-def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] | None:
-    """(run view, Python source, code objects of the module's pieces, a function that loads
-    the checked policy) for `key`, or None: absent, not authentic, from another build, or a file
-    the checker read has changed. The checked policy (the whole AST) is unpickled only when
-    that function is called: a `run` reads the plain-data view (compiler/run_view.py)."""
+def load(key: str) -> tuple[Any, tuple[CodeType, ...], Callable[[], tuple[Any, str] | None]] | None:
+    """(run view, code objects of the module's pieces, a function giving (checked policy,
+    Python source)) for `key`, or None: absent, not authentic, from another build, or a file
+    the checker read has changed. The checked policy (the whole AST) and the source are
+    authenticated and read only when that function is called (it gives None if they are not
+    authentic): a `run` reads the plain-data view (compiler/run_view.py) and the code."""
     with _opened(cache_dir()) as store:
-        body = store.read(key + _SUFFIX) if store is not None else None
-    if body is None:
+        parts = store.read_parts(key + _SUFFIX) if store is not None else None
+    if parts is None:
         return None
+    body, rest = parts
     try:
-        dependencies, view_bytes, checked_bytes, source, code_bytes = marshal.loads(body)
+        dependencies, view_bytes, code_bytes = marshal.loads(body)
         for path, digest in set(dependencies):  # a file the checker read twice is hashed once
             if digest_of(path) != digest:
                 return None
@@ -377,13 +408,20 @@ def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] |
         return None  # authentic but unusable (a policyc without the class it names)
     if not isinstance(code, tuple) or not all(isinstance(c, CodeType) for c in code):
         return None
-    if not isinstance(source, str) or not isinstance(checked_bytes, bytes):
-        return None
 
-    def load_checked() -> Any:
-        return unpickle(checked_bytes)  # authenticated with the rest of the entry
+    def checked_and_source() -> tuple[Any, str] | None:
+        tail = rest()
+        if tail is None:
+            return None
+        try:
+            checked_bytes, source = marshal.loads(tail)
+            if not isinstance(source, str) or not isinstance(checked_bytes, bytes):
+                return None
+            return unpickle(checked_bytes), source  # authenticated with the entry's head
+        except (EOFError, ValueError, TypeError, UnpicklingError, AttributeError, ImportError):
+            return None
 
-    return view, source, code, load_checked
+    return view, code, checked_and_source
 
 
 def store(
@@ -395,23 +433,24 @@ def store(
     dependencies: Sequence[Dependency],
 ) -> None:
     """Keep the compiled policy (its checked form and its run view) under `key` with the files
-    the checker read; a cache that cannot be written only costs time."""
+    the checker read; a cache that cannot be written only costs time. What a `run` reads (the
+    files read, the view, the code) is the entry's head; the checked policy and the source its
+    rest."""
     import pickle  # here: a cache hit pickles nothing
 
     with _opened(cache_dir()) as folder:
         if folder is None:
             return
         try:
-            body = marshal.dumps(
+            head = marshal.dumps(
                 (
                     tuple(dependencies),
                     pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL),
-                    pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL),
-                    source,
                     marshal.dumps(code),
                 )
             )
-            folder.write(key + _SUFFIX, body)
+            rest = marshal.dumps((pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL), source))
+            folder.write(key + _SUFFIX, head, rest)
         except (OSError, ValueError, pickle.PicklingError, RecursionError):
             return
 

@@ -57,6 +57,7 @@ __all__ = [
     "case_project",
     "confined_to",
     "named_file",
+    "project_folder",
     "project_policies",
     "project_root",
     "refuse_same_numbers",
