@@ -9,7 +9,9 @@ Lark and jinja2). What a cache folder holds is untrusted until proven otherwise:
 - each entry carries a MAC of its name and content under a per-user secret key (32 random
   bytes, a 0600 file in that folder): keyed BLAKE2b, as compiler/digests.py computes it without
   loading OpenSSL (issue 16), verified before anything is unmarshalled or unpickled; a flipped
-  bit or a replaced entry is a miss, never code that runs;
+  bit or a replaced entry is a miss, never code that runs. An entry is a head and a rest, each
+  under its own MAC (the rest's bound to the head's): a warm `run` authenticates only the head
+  it reads (`_Store.read_parts`), the rest when the checked policy or the source is asked for;
 - the entry's name hashes the policy's path and text, policyc's version and own code, the
   Python implementation and version, and the marshal format; the entry records every file the
   checker read (path, SHA-256), and a hit requires each to hash the same now;
