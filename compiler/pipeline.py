@@ -246,7 +246,7 @@ def compile_policy(path: StrPath) -> CompiledPolicy:
         def load_rest() -> tuple[CheckedPolicy, str]:
             found = cached_rest()
             if found is not None:
-                return found  # type: ignore[no-any-return]
+                return found
             # The entry's rest did not authenticate (a damaged file): compiled again, as it was.
             from policyc.compiler.codegen import generate
 
