@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from pathlib import Path
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -61,11 +60,13 @@ def parse_arguments(argv: Sequence[str]) -> Namespace:
 
 
 # `run`'s options as parsers.py's `_run` declares them, for `plain_run`: each option's destination
-# and what it takes (a path, a word, one of some words, a flag, a word again each time).
+# and what it takes (a path, a word, one of some words, a flag, a word again each time). A path
+# is kept as the word itself: a warm `run` imports no pathlib (issue 16), and parsers.py's `run`
+# reads its paths as str too.
 # tests/test_arguments_plain.py holds the two to the same namespace, option by option.
 _RUN_VALUES = {
-    "--case": ("case", Path), "--cases": ("cases", Path), "--members": ("members", Path),
-    "--out": ("out", Path), "--root": ("root", Path), "--on": ("on", str),
+    "--case": ("case", str), "--cases": ("cases", str), "--members": ("members", str),
+    "--out": ("out", str), "--root": ("root", str), "--on": ("on", str),
     "--period": ("period", str), "--only": ("only", str), "--format": ("format", str),
 }  # fmt: skip
 _RUN_FLAGS = {"--explain": "explain", "--all": "all", "--progress": "progress"}
@@ -85,7 +86,7 @@ def plain_run(words: Sequence[str]) -> Namespace | None:
     the user's language and argparse's own took a warm `run` longer than evaluating the case."""
     found: dict[str, object] = {}
     readings: list[str] = []
-    policy: Path | None = None
+    policy: str | None = None
     at = 0
     while at < len(words):
         word = words[at]
@@ -94,7 +95,7 @@ def plain_run(words: Sequence[str]) -> Namespace | None:
         if word[0] != "-":
             if policy is not None:
                 return None
-            policy = Path(word)
+            policy = word
         elif word in _RUN_FLAGS:
             if _RUN_FLAGS[word] in found:
                 return None

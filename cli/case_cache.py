@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -36,12 +37,10 @@ _MOST_NODES = 100_000  # a case this large is parsed each time (a case file hold
 
 def _code_signature() -> bytes:
     """What the parse depends on besides the text: the reading code and PyYAML, by file."""
-    import importlib.util
-
     files = [__file__, os.path.join(os.path.dirname(__file__), "case_files.py")]
-    spec = importlib.util.find_spec("yaml")
-    if spec is not None and spec.origin:
-        files.append(spec.origin)
+    origin = _origin("yaml")
+    if origin:
+        files.append(origin)
     parts = []
     for name in files:
         try:
@@ -51,6 +50,17 @@ def _code_signature() -> bytes:
             continue
         parts.append(f"{name} {info.st_size} {info.st_ino} {info.st_mtime_ns} {info.st_ctime_ns}")
     return "\n".join(parts).encode("utf-8", "surrogateescape")
+
+
+def _origin(module: str) -> str | None:
+    """The file a top-level `module` would be imported from, as importlib.util.find_spec's
+    `origin` (the finders asked in turn), without importing it or importlib.util (issue 16)."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        spec = find(module, None) if find is not None else None
+        if spec is not None:
+            return spec.origin  # type: ignore[no-any-return]
+    return None
 
 
 def _name(text: str, path: str) -> str:

@@ -11,10 +11,10 @@ a body with a problem to report; `plain_data` / `wrap_plain` convert between the
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_right
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _, json_reason
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from typing import Any, TypeAlias
 
     import yaml
+
+    from policyc.compiler.files import StrPath
 
 # json and yaml are imported where a case is read in their format: a `run` of a JSON case never
 # imports yaml, whose import costs more than the rest of reading a case (issue 16).
@@ -75,24 +77,24 @@ class Node(Frozen):
         _set(self, "text", text)
 
 
-def read_case_file(path: Path, remember: bool = False) -> Node:
+def read_case_file(path: StrPath, remember: bool = False) -> Node:
     """The parsed file as `Node`s; raises InputError for anything that is not a readable case.
     With `remember` (`run`'s one case), a YAML case that reads cleanly is kept in the private
     cache by its name and text, and read back from it unchanged (case_cache.py)."""
     try:
-        if path.is_dir():
+        if os.path.isdir(path):  # os.path: a warm `run` imports no pathlib (issue 16)
             raise InputError(
                 _("{path}: is a folder, expected a case file (.yaml or .json)").format(
                     path=path,
                 )
             )
-        if path.exists() and not path.is_file():
+        if os.path.exists(path) and not os.path.isfile(path):
             raise InputError(
                 _("{path}: not a regular file, expected a case file (.yaml or .json)").format(
                     path=path,
                 )
             )
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_CASE_BYTES:
             raise InputError(
                 _("{path}: {size} bytes is too large for a case file").format(
@@ -100,7 +102,8 @@ def read_case_file(path: Path, remember: bool = False) -> Node:
                     size=size,
                 )
             )
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            raw = handle.read()
     except FileNotFoundError:
         raise InputError(_("{path}: no such file").format(path=path)) from None
     except OSError as exc:
@@ -119,7 +122,7 @@ def read_case_file(path: Path, remember: bool = False) -> Node:
                 exc_start=exc.start,
             )
         ) from None
-    as_json = path.suffix.lower() == ".json"
+    as_json = os.path.splitext(path)[1].lower() == ".json"
     if remember and not as_json:
         from policyc import case_cache
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from policyc import case_people
 from policyc.case_files import MAX_CASE_BYTES as MAX_CASE_BYTES
@@ -42,6 +41,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from policyc.compiler.checker import CheckedPolicy
+    from policyc.compiler.files import StrPath
 
 CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
@@ -112,7 +112,7 @@ class Case(Frozen):
         _set(self, "expect", expect)
 
 
-def load_case(path: Path, policy: CheckedPolicy | RunView, remember: bool = False) -> Case:
+def load_case(path: StrPath, policy: CheckedPolicy | RunView, remember: bool = False) -> Case:
     """Read and validate a case file for `policy`; every problem is reported at once, as a
     `ProblemsError` (an InputError) whose problems name the file, line, column and field. A
     key written twice is one problem among the others, not the only one reported. With

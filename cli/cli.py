@@ -180,17 +180,19 @@ def cmd_run(args: argparse.Namespace) -> int:
                 _("--period applies to one --case; a --cases file gives `on` or `period` per row")
             )
         require("duckdb", "batch", "--cases")
+        from pathlib import Path  # `run`'s paths are words (arguments.py)
+
         from policyc.batch import run_batch  # DuckDB is imported only for --cases
 
         return run_batch(
-            args.policy,
-            args.cases,
-            args.out,
+            Path(args.policy),
+            Path(args.cases),
+            None if args.out is None else Path(args.out),
             args.on,
             args.reading,
             args.format,
             progress=args.progress,
-            members_path=args.members,
+            members_path=None if args.members is None else Path(args.members),
         )
     if args.out is not None or args.progress:
         raise InputError(_("--out and --progress go with --cases"))

@@ -7,8 +7,6 @@ importing it, so a user without it reads what to install instead of a traceback.
 
 from __future__ import annotations
 
-import importlib.util
-
 from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _
 
@@ -23,6 +21,8 @@ def require(module: str, extra: str, feature: str) -> None:
     `feature` names what needs it, as the user typed it (`--cases`, `serve`); `extra` is the
     extra of `pyproject.toml` that installs `module`.
     """
+    import importlib.util  # here: a `run` of one case requires nothing (issue 16)
+
     if importlib.util.find_spec(module) is None:
         raise MissingExtra(
             _(

@@ -72,15 +72,16 @@ def _check(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
 
 
 def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
+    # The paths are words (str), as `plain_run` reads them without importing pathlib (issue 16).
     run = sub.add_parser("run", help=_("evaluate a case against a policy"))
-    run.add_argument("policy", type=Path, metavar="POLICY")
+    run.add_argument("policy", type=str, metavar="POLICY")
     given = run.add_mutually_exclusive_group(required=True)
     given.add_argument(
-        "--case", type=Path, metavar="CASE", help=_("a case file (.yaml, .yml or .json)")
+        "--case", type=str, metavar="CASE", help=_("a case file (.yaml, .yml or .json)")
     )
     given.add_argument(
         "--cases",
-        type=Path,
+        type=str,
         metavar="FILE",
         help=_(
             "many cases: .csv, .jsonl or .parquet, one a row; values as in a case file (a CSV "
@@ -90,7 +91,7 @@ def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--members",
-        type=Path,
+        type=str,
         metavar="FILE",
         help=_(
             "with --cases, for a policy with a group: the members, one a row (columns case, "
@@ -99,7 +100,7 @@ def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--out",
-        type=Path,
+        type=str,
         metavar="FILE",
         help=_("with --cases: per-case results (.csv, .parquet, .jsonl)"),
     )
@@ -274,7 +275,7 @@ def _build_parsers(
             continue
         commands[name].add_argument(
             "--root",
-            type=Path,
+            type=str if name == "run" else Path,  # `run`'s paths stay str (arguments.py)
             metavar="DIR",
             help=_(
                 "the project the policies' `source` and `units from` files must lie in "

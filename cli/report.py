@@ -52,9 +52,9 @@ whatever `--only` shows. Two inputs either of which suffices (`if given(A) then 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
@@ -307,7 +307,7 @@ class TracePlaces:
     result waits for that no step of its trace reads, the line of the rule that uses it."""
 
     def __init__(self, checked: CheckedPolicy):
-        self.file = Path(checked.file.path).name
+        self.file = os.path.basename(checked.file.path)
         self.lines = checked.text.split("\n")
         self.rules = {rule.name.text: rule.span for _, rule in checked.file.all_rules()}
         self.declared = {name: info.decl.span.line for name, info in checked.inputs.items()}

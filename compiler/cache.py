@@ -9,7 +9,9 @@ Lark and jinja2). What a cache folder holds is untrusted until proven otherwise:
 - each entry carries a MAC of its name and content under a per-user secret key (32 random
   bytes, a 0600 file in that folder): keyed BLAKE2b, as compiler/digests.py computes it without
   loading OpenSSL (issue 16), verified before anything is unmarshalled or unpickled; a flipped
-  bit or a replaced entry is a miss, never code that runs;
+  bit or a replaced entry is a miss, never code that runs. An entry is a head and a rest, each
+  under its own MAC (the rest's bound to the head's): a warm `run` authenticates only the head
+  it reads (`_Store.read_parts`), the rest when the checked policy or the source is asked for;
 - the entry's name hashes the policy's path and text, policyc's version and own code, the
   Python implementation and version, and the marshal format; the entry records every file the
   checker read (path, SHA-256), and a hit requires each to hash the same now;
@@ -28,7 +30,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from types import CodeType
 
 from policyc import __version__
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from pickle import UnpicklingError
     from pickle import loads as unpickle
     from typing import Any
+
+    from policyc.compiler.files import StrPath
 else:
     try:  # the C unpickler itself: the pickle module around it costs a warm `run` some 2 ms
         from _pickle import UnpicklingError
@@ -53,7 +56,9 @@ _FORMAT = 8  # 4: the run view beside the checked policy (issue 16); 5: its decl
 # 6: first conditions of rules judged on an input date (FIRST, compiler/fastpath.py); 7: the
 # fast path's arithmetic on two quantities written with the operators; 8: a product where time
 # cancels gated as a whole amount or schedule row
-_MAGIC = b"policyc-cache-3\n"  # 3: keyed BLAKE2b, not HMAC-SHA256 (compiler/digests.py)
+_MAGIC = b"policyc-cache-4\n"  # 3: keyed BLAKE2b, not HMAC-SHA256 (compiler/digests.py); 4: a
+# head and a rest, each under its own MAC (`_Store.read_parts`)
+_HEADER = len(_MAGIC) + 2 * MAC_BYTES + 8  # the magic, the two MACs, the head's length
 _KEY_FILE = "secret.key"
 _KEY_BYTES = 32
 _SUFFIX = ".entry"
@@ -72,19 +77,31 @@ class Refused(Exception):
     """The cache folder or its key is not private to this user: caching is off."""
 
 
-def cache_dir() -> Path | None:
+def cache_dir() -> str | None:
     """`POLICYC_CACHE_DIR`, else the user's cache folder; None when caching is turned off."""
     if os.environ.get("POLICYC_NO_CACHE"):
         return None
     return _folder_setting()
 
 
-def _folder_setting() -> Path:
+def _folder_setting() -> str:
+    """The cache folder's name (a str: a warm `run` imports no pathlib, issue 16)."""
     configured = os.environ.get("POLICYC_CACHE_DIR")
     if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "policyc"
+        # No trailing `/`, as Path would have it: `link/` names the folder a symbolic link
+        # points to, and O_NOFOLLOW would no longer see the link.
+        return configured.rstrip("/") or "/"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(_home(), ".cache")
+    return os.path.join(base, "policyc")
+
+
+def _home() -> str:
+    """The user's home folder, as `Path.home()` finds it; raises RuntimeError (as it does) when
+    there is none."""
+    home = os.path.expanduser("~")
+    if home == "~":
+        raise RuntimeError("Could not determine home directory.")
+    return home
 
 
 # ---- the private folder ------------------------------------------------------------------------
@@ -103,6 +120,14 @@ class _Store:
 
     def read(self, name: str) -> bytes | None:
         """The authenticated content of entry `name`, or None (absent, foreign, damaged)."""
+        parts = self.read_parts(name)
+        return None if parts is None else parts[0]
+
+    def read_parts(self, name: str) -> tuple[bytes, Callable[[], bytes | None]] | None:
+        """Entry `name`'s authenticated head, and a function giving its rest once that is
+        authenticated in turn (None if it is not), or None: absent, foreign, damaged. The rest
+        (what a `run` does not read: the checked policy, the Python source) has a MAC of its
+        own, bound to the head's, computed only when it is asked for (issue 16)."""
         try:
             fd = os.open(name, _OPEN_READ | _CLOEXEC, dir_fd=self.fd)
         except OSError:
@@ -111,21 +136,35 @@ class _Store:
             info = os.fstat(handle.fileno())
             if not stat.S_ISREG(info.st_mode) or not _owned_privately(info):
                 return None
-            if info.st_size > len(_MAGIC) + MAC_BYTES + MAX_ENTRY_BYTES:
+            if info.st_size > _HEADER + MAX_ENTRY_BYTES:
                 return None
-            data = handle.read(len(_MAGIC) + MAC_BYTES + MAX_ENTRY_BYTES + 1)
-        if not data.startswith(_MAGIC):
+            data = handle.read(_HEADER + MAX_ENTRY_BYTES + 1)
+        if not data.startswith(_MAGIC) or len(data) < _HEADER:
             return None
-        tag, body = data[len(_MAGIC) : len(_MAGIC) + MAC_BYTES], data[len(_MAGIC) + MAC_BYTES :]
-        if len(body) > MAX_ENTRY_BYTES or not compare_digest(tag, self.mac(name, body)):
+        at = len(_MAGIC)
+        tag, rest_tag = data[at : at + MAC_BYTES], data[at + MAC_BYTES : at + 2 * MAC_BYTES]
+        size = int.from_bytes(data[at + 2 * MAC_BYTES : _HEADER], "little")
+        body = memoryview(data)[_HEADER:]
+        if len(body) > MAX_ENTRY_BYTES or size > len(body):
+            return None
+        head = bytes(body[:size])
+        if not compare_digest(tag, self.mac(name, head)):
             return None
         with contextlib.suppress(OSError):  # recently used: evicted last
             os.utime(name, dir_fd=self.fd)
-        return body
+        key = self.key
 
-    def write(self, name: str, body: bytes) -> None:
-        """Entry `name` replaced as a whole; raises OSError, and leaves no temporary file."""
-        if len(body) > MAX_ENTRY_BYTES:
+        def rest() -> bytes | None:
+            tail = bytes(body[size:])
+            found = mac(key, name.encode(), b"\0", tag, tail)
+            return tail if compare_digest(rest_tag, found) else None
+
+        return head, rest
+
+    def write(self, name: str, body: bytes, rest: bytes = b"") -> None:
+        """Entry `name` replaced as a whole (its head `body`, and `rest`: `read_parts`); raises
+        OSError, and leaves no temporary file."""
+        if len(body) + len(rest) > MAX_ENTRY_BYTES:
             return
         import secrets  # here: a cache hit writes nothing
 
@@ -133,7 +172,10 @@ class _Store:
         fd = os.open(temporary, _OPEN_NEW | _CLOEXEC, 0o600, dir_fd=self.fd)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + self.mac(name, body) + body)
+                tag = self.mac(name, body)
+                rest_tag = mac(self.key, name.encode(), b"\0", tag, rest)
+                size = len(body).to_bytes(8, "little")
+                handle.write(_MAGIC + tag + rest_tag + size + body + rest)
             os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -169,11 +211,11 @@ def _owned_privately(info: os.stat_result) -> bool:
     return info.st_uid == os.geteuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _open_folder(folder: Path) -> int:
+def _open_folder(folder: str) -> int:
     """The folder, created 0700 if absent, opened without following a symlink; raises Refused
     when it is not this user's alone, OSError when it cannot be made or opened."""
     if not os.path.lexists(folder):
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(os.path.abspath(folder)), exist_ok=True)
         with contextlib.suppress(FileExistsError):
             os.mkdir(folder, 0o700)
     try:
@@ -198,7 +240,7 @@ def _open_folder(folder: Path) -> int:
     return fd
 
 
-def _user_key(fd: int, folder: Path) -> bytes:
+def _user_key(fd: int, folder: str) -> bytes:
     """The per-user secret, created on first use (written whole, then linked into place so that
     two processes agree on one key); raises Refused when it is readable or owned by others."""
     try:
@@ -226,7 +268,7 @@ def _user_key(fd: int, folder: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             raise Refused(
                 _("{folder__KEY_FILE} is not this user's file").format(
-                    folder__KEY_FILE=folder / _KEY_FILE,
+                    folder__KEY_FILE=os.path.join(folder, _KEY_FILE),
                 )
             )
         if stat.S_IMODE(info.st_mode) & 0o077:
@@ -234,7 +276,7 @@ def _user_key(fd: int, folder: Path) -> bytes:
                 _(
                     "{folder__KEY_FILE} can be read by others (mode {value:04o}, expected 0600)"
                 ).format(
-                    folder__KEY_FILE=folder / _KEY_FILE,
+                    folder__KEY_FILE=os.path.join(folder, _KEY_FILE),
                     value=stat.S_IMODE(info.st_mode),
                 )
             )
@@ -242,7 +284,7 @@ def _user_key(fd: int, folder: Path) -> bytes:
     if len(key) != _KEY_BYTES:
         raise Refused(
             _("{folder__KEY_FILE} is not a key of {KEY_BYTES} bytes").format(
-                folder__KEY_FILE=folder / _KEY_FILE,
+                folder__KEY_FILE=os.path.join(folder, _KEY_FILE),
                 KEY_BYTES=_KEY_BYTES,
             )
         )
@@ -253,7 +295,7 @@ _warned: set[str] = set()
 
 
 @contextlib.contextmanager
-def _opened(folder: Path | None) -> Iterator[_Store | None]:
+def _opened(folder: str | None) -> Iterator[_Store | None]:
     """The verified store in `folder`, or None (caching off, refused or unusable)."""
     if folder is None or os.name != "posix":
         yield None
@@ -284,7 +326,7 @@ def python_tag() -> str:
     return f"{sys.implementation.cache_tag} {sys.version} marshal {marshal.version}"
 
 
-def cache_key(path: Path, text: str) -> str:
+def cache_key(path: StrPath, text: str) -> str:
     """The entry name for the policy at `path` with `text`: what the compiled form depends on
     besides the files the checker reads (those are validated on each hit)."""
     digest = blake2b(f"policyc {__version__} format {_FORMAT}\n".encode(), digest_size=32)
@@ -296,9 +338,9 @@ def cache_key(path: Path, text: str) -> str:
     digest.update(text.encode("utf-8", "surrogatepass"))
     # The project the policy may read from (`--root`): an entry checked under a wider project
     # must not be reused under a narrower one, whose checker would refuse what it read.
-    from policyc.compiler.project import project_root
+    from policyc.compiler.project import project_folder
 
-    digest.update(str(project_root(path)).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(project_folder(path).encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
 
 
@@ -317,46 +359,50 @@ def _compiler_fingerprint() -> bytes:
     this to one `stat` per file (a warm `run` hashed some 190 files before, issue 16). A copy
     of the same code elsewhere fingerprints differently: it only compiles once more."""
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    digest = blake2b(digest_size=32)
+    rows: list[tuple[str, int, int, int, int]] = []
     for folder in ("compiler", "runtime", "grammar"):
-        _fingerprint_folder(os.path.join(package, folder), digest)
-    return digest.digest()
+        _fingerprint_folder(os.path.join(package, folder), rows)
+    rows.sort()  # the same files in any order of the folders' listing
+    return blake2b(marshal.dumps(rows), digest_size=32).digest()  # one hash, not one a file
 
 
 _FINGERPRINTED = (".py", ".j2", ".lark", ".mo")
 
 
-def _fingerprint_folder(folder: str, digest: Any) -> None:
+def _fingerprint_folder(folder: str, rows: list[tuple[str, int, int, int, int]]) -> None:
+    """(path, size, inode, modification and change times) of each fingerprinted file in
+    `folder` and the folders in it, added to `rows`."""
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        listing = os.scandir(folder)
     except OSError:
-        digest.update(b"\0missing " + folder.encode("utf-8", "surrogateescape"))
+        rows.append((folder + "\0missing", 0, 0, 0, 0))
         return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name != "__pycache__":
-                _fingerprint_folder(entry.path, digest)
-        elif entry.name.endswith(_FINGERPRINTED):
-            info = entry.stat()
-            digest.update(
-                f"{entry.path}\0{info.st_size} {info.st_ino} {info.st_mtime_ns} "
-                f"{info.st_ctime_ns}\n".encode("utf-8", "surrogateescape")
-            )
+    with listing:
+        for entry in listing:
+            if entry.name.endswith(_FINGERPRINTED):
+                info = entry.stat()
+                rows.append(
+                    (entry.path, info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+                )
+            elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                _fingerprint_folder(entry.path, rows)
 
 
-def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] | None:
-    """(run view, Python source, code objects of the module's pieces, a function that loads
-    the checked policy) for `key`, or None: absent, not authentic, from another build, or a file
-    the checker read has changed. The checked policy (the whole AST) is unpickled only when
-    that function is called: a `run` reads the plain-data view (compiler/run_view.py)."""
+def load(key: str) -> tuple[Any, tuple[CodeType, ...], Callable[[], tuple[Any, str] | None]] | None:
+    """(run view, code objects of the module's pieces, a function giving (checked policy,
+    Python source)) for `key`, or None: absent, not authentic, from another build, or a file
+    the checker read has changed. The checked policy (the whole AST) and the source are
+    authenticated and read only when that function is called (it gives None if they are not
+    authentic): a `run` reads the plain-data view (compiler/run_view.py) and the code."""
     with _opened(cache_dir()) as store:
-        body = store.read(key + _SUFFIX) if store is not None else None
-    if body is None:
+        parts = store.read_parts(key + _SUFFIX) if store is not None else None
+    if parts is None:
         return None
+    body, rest = parts
     try:
-        dependencies, view_bytes, checked_bytes, source, code_bytes = marshal.loads(body)
+        dependencies, view_bytes, code_bytes = marshal.loads(body)
         for path, digest in set(dependencies):  # a file the checker read twice is hashed once
-            if digest_of(Path(path)) != digest:
+            if digest_of(path) != digest:
                 return None
         view = unpickle(view_bytes)
         code = marshal.loads(code_bytes)
@@ -364,13 +410,20 @@ def load(key: str) -> tuple[Any, str, tuple[CodeType, ...], Callable[[], Any]] |
         return None  # authentic but unusable (a policyc without the class it names)
     if not isinstance(code, tuple) or not all(isinstance(c, CodeType) for c in code):
         return None
-    if not isinstance(source, str) or not isinstance(checked_bytes, bytes):
-        return None
 
-    def load_checked() -> Any:
-        return unpickle(checked_bytes)  # authenticated with the rest of the entry
+    def checked_and_source() -> tuple[Any, str] | None:
+        tail = rest()
+        if tail is None:
+            return None
+        try:
+            checked_bytes, source = marshal.loads(tail)
+            if not isinstance(source, str) or not isinstance(checked_bytes, bytes):
+                return None
+            return unpickle(checked_bytes), source  # authenticated with the entry's head
+        except (EOFError, ValueError, TypeError, UnpicklingError, AttributeError, ImportError):
+            return None
 
-    return view, source, code, load_checked
+    return view, code, checked_and_source
 
 
 def store(
@@ -382,23 +435,24 @@ def store(
     dependencies: Sequence[Dependency],
 ) -> None:
     """Keep the compiled policy (its checked form and its run view) under `key` with the files
-    the checker read; a cache that cannot be written only costs time."""
+    the checker read; a cache that cannot be written only costs time. What a `run` reads (the
+    files read, the view, the code) is the entry's head; the checked policy and the source its
+    rest."""
     import pickle  # here: a cache hit pickles nothing
 
     with _opened(cache_dir()) as folder:
         if folder is None:
             return
         try:
-            body = marshal.dumps(
+            head = marshal.dumps(
                 (
                     tuple(dependencies),
                     pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL),
-                    pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL),
-                    source,
                     marshal.dumps(code),
                 )
             )
-            folder.write(key + _SUFFIX, body)
+            rest = marshal.dumps((pickle.dumps(checked, protocol=pickle.HIGHEST_PROTOCOL), source))
+            folder.write(key + _SUFFIX, head, rest)
         except (OSError, ValueError, pickle.PicklingError, RecursionError):
             return
 

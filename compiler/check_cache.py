@@ -45,7 +45,7 @@ def code_digest(code: tuple[Path, ...]) -> bytes:
 def result_key(path: Path, text: str, options: Sequence[str], code: tuple[Path, ...] = ()) -> str:
     """The entry's name for `path` holding `text`, checked with `options` (words the caller
     chooses, in a fixed order) by policyc with its own code plus the files `code`."""
-    from policyc.compiler.project import project_root
+    from policyc.compiler.project import project_folder
 
     digest = hashlib.sha256(f"policyc check {_FORMAT}\n".encode())
     digest.update(code_digest(code))
@@ -54,7 +54,7 @@ def result_key(path: Path, text: str, options: Sequence[str], code: tuple[Path, 
     digest.update("\0".join(options).encode() + b"\0\0")
     digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(os.path.abspath(path).encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(str(project_root(path)).encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(project_folder(path).encode("utf-8", "surrogateescape") + b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
     return "check-" + digest.hexdigest()
 

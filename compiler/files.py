@@ -18,9 +18,16 @@ import os
 import stat
 import unicodedata
 from collections.abc import Iterator
-from pathlib import Path
 
 from policyc.compiler.digests import blake2b
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from os import PathLike
+
+    # A file name as the warm `run` passes it (a str, without importing pathlib: issue 16) or as
+    # the other commands do (a Path).
+    StrPath = str | PathLike[str]
 
 MAX_BYTES = 50_000_000
 
@@ -46,7 +53,7 @@ def recording_reads() -> Iterator[list[Dependency]]:
         _recording.reset(token)
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: StrPath) -> bytes:
     """The bytes of a regular file of at most MAX_BYTES; raises OSError (with a plain
     `strerror`) otherwise, or ValueError for a NUL in the name."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
@@ -66,7 +73,7 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def digest_of(path: Path) -> str:
+def digest_of(path: StrPath) -> str:
     """What `recording_reads` notes for `path` now: the BLAKE2b-256 of its bytes, or UNREADABLE."""
     try:
         return blake2b(read_bytes(path), digest_size=32).hexdigest()
@@ -74,7 +81,7 @@ def digest_of(path: Path) -> str:
         return UNREADABLE
 
 
-def read_text(path: Path) -> str:
+def read_text(path: StrPath) -> str:
     """The file's UTF-8 text with universal newlines (as `Path.read_text`); raises OSError (with
     a plain `strerror`), ValueError (a NUL in the name) or UnicodeDecodeError."""
     reads = _recording.get()

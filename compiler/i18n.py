@@ -22,8 +22,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import os
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 DOMAIN = "policyc"
 ARGPARSE_DOMAIN = "argparse"
-LOCALE_DIR = Path(__file__).parent / "locale"
+LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")  # a str: no pathlib on `run`
 CHINESE, ENGLISH = "zh_CN", "en"
 LANGUAGES = (CHINESE, ENGLISH)
 _ENVIRONMENT_ORDER = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -92,7 +92,7 @@ def catalogue(language: str, domain: str = DOMAIN) -> gettext.NullTranslations:
         return gettext.NullTranslations()
     from policyc.compiler.catalogues import translations  # decoded once, then cached
 
-    return translations(str(LOCALE_DIR / language / "LC_MESSAGES" / f"{domain}.mo"))
+    return translations(os.path.join(LOCALE_DIR, language, "LC_MESSAGES", f"{domain}.mo"))
 
 
 @functools.cache

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from types import CodeType
 
 from policyc.compiler import cache
@@ -28,38 +27,54 @@ if TYPE_CHECKING:
 
     from policyc.compiler.checker import CheckedPolicy
     from policyc.compiler.errors import Diagnostic
+    from policyc.compiler.files import StrPath
 
 
 class CompiledPolicy:
     """A policy compiled: the generated module's namespace and source, the run's plain-data
     view of the checked policy (`view`, compiler/run_view.py) and the checked policy itself
     (`checked`: the AST, for `--explain`, the docs, the web forms). From the cache, `checked`
-    is unpickled when first read: a `run` that reads only the view never loads the AST."""
+    and `python_source` are read when first asked for (`load_rest` gives both): a `run` that
+    reads only the view never loads the AST."""
 
-    __slots__ = ("_checked", "_load_checked", "namespace", "python_source", "view")
+    __slots__ = ("_checked", "_load_rest", "_source", "namespace", "view")
 
     def __init__(
         self,
         checked: CheckedPolicy | None,
-        python_source: str,
+        python_source: str | None,
         namespace: dict[str, Any],
         view: RunView | None = None,
-        load_checked: Callable[[], CheckedPolicy] | None = None,
+        load_rest: Callable[[], tuple[CheckedPolicy, str]] | None = None,
     ):
-        if checked is None and load_checked is None:
-            raise TypeError("a CompiledPolicy needs its checked policy or a way to load it")
+        if (checked is None or python_source is None) and load_rest is None:
+            raise TypeError(
+                "a CompiledPolicy needs its checked policy and source or a way to load them"
+            )
         self._checked = checked
-        self._load_checked = load_checked
-        self.python_source = python_source
+        self._source = python_source
+        self._load_rest = load_rest
         self.namespace = namespace
         self.view: RunView = view if view is not None else as_view(checked)  # type: ignore[arg-type]
+
+    def _rest(self) -> None:
+        assert self._load_rest is not None
+        self._checked, self._source = self._load_rest()
 
     @property
     def checked(self) -> CheckedPolicy:
         if self._checked is None:
-            assert self._load_checked is not None
-            self._checked = self._load_checked()
+            self._rest()
+        assert self._checked is not None
         return self._checked
+
+    @property
+    def python_source(self) -> str:
+        """The generated module's Python source."""
+        if self._source is None:
+            self._rest()
+        assert self._source is not None
+        return self._source
 
     @property
     def switchable_readings(self) -> set[str]:
@@ -152,7 +167,7 @@ def check_references(policies: list[CheckedPolicy]) -> list[Diagnostic]:
     return reference_problems([facts_of(policy, registry=False) for policy in policies])
 
 
-def read_source(path: Path) -> str:
+def read_source(path: StrPath) -> str:
     """The policy file's text. Raises InputError for a name with a control character (a newline
     in a file name must never reach a comment of generated code, nor a terminal), for a missing,
     non-regular, oversized or non-UTF-8 file."""
@@ -184,13 +199,13 @@ def read_source(path: Path) -> str:
     except ValueError as exc:  # a NUL in the path
         raise InputError(
             _("{path!r}: not a usable file name ({exc})").format(
-                path=path,
+                path=str(path),
                 exc=exc,
             )
         ) from None
 
 
-def refuse_control_characters(path: Path) -> None:
+def refuse_control_characters(path: StrPath) -> None:
     """Raises InputError when the path holds a control, format or line-separator character."""
     found = control_character(str(path))
     if found is not None:
@@ -207,7 +222,7 @@ def refuse_control_characters(path: Path) -> None:
         )
 
 
-def check_policy(path: Path, text: str | None = None) -> CheckedPolicy:
+def check_policy(path: StrPath, text: str | None = None) -> CheckedPolicy:
     """The policy at `path` parsed and checked (`text` when the caller has read it already).
     Raises InputError or PolicyError."""
     # Imported here: a cached `run` never needs the parser, Lark or the checker's passes.
@@ -219,15 +234,26 @@ def check_policy(path: Path, text: str | None = None) -> CheckedPolicy:
     return check(parse(text, str(path)), text)
 
 
-def compile_policy(path: Path) -> CompiledPolicy:
+def compile_policy(path: StrPath) -> CompiledPolicy:
     """The policy compiled, from the cache when nothing it depends on has changed: its text,
     policyc and Python (the entry's name), and every file the checker read (checked on a hit)."""
     text = read_source(path)
     key = cache.cache_key(path, text)
     hit = cache.load(key)
     if hit is not None:
-        view, source, code, load_checked = hit
-        return CompiledPolicy(None, source, _execute(code), view, load_checked)
+        view, code, cached_rest = hit
+
+        def load_rest() -> tuple[CheckedPolicy, str]:
+            found = cached_rest()
+            if found is not None:
+                return found
+            # The entry's rest did not authenticate (a damaged file): compiled again, as it was.
+            from policyc.compiler.codegen import generate
+
+            checked = check_policy(path, text)
+            return checked, generate(checked)
+
+        return CompiledPolicy(None, None, _execute(code), view, load_rest)
     from policyc.compiler.codegen import generate
 
     with recording_reads() as dependencies:

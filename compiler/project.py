@@ -38,21 +38,26 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING
 
 from policyc.compiler.errors_base import InputError
 from policyc.compiler.i18n import _
 
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from policyc.compiler.errors import Diagnostic, Span
+    from policyc.compiler.files import StrPath
     from policyc.compiler.nodes import Header
+# pathlib (with fnmatch, urllib.parse and ipaddress behind it) is imported by the functions that
+# hand a Path out: a warm `run` calls only `confined_to` and `project_folder` (issue 16).
 
 __all__ = [
     "PathRefused",
     "case_project",
     "confined_to",
     "named_file",
+    "project_folder",
     "project_policies",
     "project_root",
     "refuse_same_numbers",
@@ -63,7 +68,7 @@ __all__ = [
 PROJECT_MARKER = "policies"  # the folder a project keeps its policy files in
 EXAMPLES = "examples"  # the folder a project keeps its example cases in, one folder a policy
 
-_ROOT: ContextVar[Path | None] = ContextVar("policyc_project_root", default=None)
+_ROOT: ContextVar[str | None] = ContextVar("policyc_project_root", default=None)  # resolved
 
 
 class PathRefused(ValueError):
@@ -71,43 +76,58 @@ class PathRefused(ValueError):
 
 
 @contextlib.contextmanager
-def confined_to(root: Path | None) -> Iterator[None]:
+def confined_to(root: StrPath | None) -> Iterator[None]:
     """Within the block, every policy's project is `root` (None: found from each policy file).
 
     Raises InputError when `root` is not an existing folder."""
     if root is None:
         yield
         return
-    if not root.is_dir():
+    if not os.path.isdir(root):
         raise InputError(_("--root {root}: not a folder").format(root=root))
-    token = _ROOT.set(root.resolve())
+    token = _ROOT.set(os.path.realpath(root))  # as Path.resolve, which calls it
     try:
         yield
     finally:
         _ROOT.reset(token)
 
 
-def project_root(policy_path: Path) -> Path:
-    """The resolved folder every file `policy_path` names must lie in (see the module doc)."""
+def project_folder(policy_path: StrPath) -> str:
+    """`project_root(policy_path)` as a str, found without pathlib (a warm `run`'s cache key)."""
     given = _ROOT.get()
     if given is not None:
         return given
-    folder = Path(os.path.abspath(policy_path)).parent
-    for above in (folder, *folder.parents):
-        if above.name == PROJECT_MARKER:
-            return above.parent.resolve()
-    return folder.resolve()
+    folder = above = os.path.dirname(os.path.abspath(policy_path))
+    while True:  # the folder and each folder above it, as Path.parents lists them
+        if os.path.basename(above) == PROJECT_MARKER:
+            return os.path.realpath(os.path.dirname(above))
+        parent = os.path.dirname(above)
+        if parent == above:
+            return os.path.realpath(folder)
+        above = parent
+
+
+def project_root(policy_path: StrPath) -> Path:
+    """The resolved folder every file `policy_path` names must lie in (see the module doc)."""
+    from pathlib import Path
+
+    return Path(project_folder(policy_path))
 
 
 def root_given() -> Path | None:
     """The resolved `--root DIR` of the command running, else None."""
-    return _ROOT.get()
+    from pathlib import Path
+
+    given = _ROOT.get()
+    return None if given is None else Path(given)
 
 
 def root_reason(policy_path: Path, shown: str = "") -> str:
     """Why `project_root(policy_path)` is the project, for a message: `given with --root`, `the
     folder above the policies/ folder … lies in`, or `the folder of …, which lies in no
     policies/ folder`. `shown` names the policy in it (default: `policy_path`)."""
+    from pathlib import Path
+
     if _ROOT.get() is not None:
         return _("given with --root")
     name = shown or str(policy_path)
@@ -121,9 +141,11 @@ def root_reason(policy_path: Path, shown: str = "") -> str:
 def case_project(case: Path) -> tuple[Path, str]:
     """The project of a case file or folder of cases (see the module doc) and why it is, for
     a message: (resolved folder, reason)."""
+    from pathlib import Path
+
     given = _ROOT.get()
     if given is not None:
-        return given, _("given with --root")
+        return Path(given), _("given with --root")
     start = Path(os.path.abspath(case if case.is_dir() else case.parent))
     for folder in (start, *start.parents):
         if folder.parent.name == EXAMPLES:
@@ -158,6 +180,8 @@ def named_file(policy_path: Path, written: str, what: str) -> Path:
 
     `what` is the header field, for the message (`source`, `units from`). Raises PathRefused
     naming the field and what is allowed; nothing is read here."""
+    from pathlib import Path, PurePosixPath, PureWindowsPath
+
     allowed = _(
         "a path relative to the policy file that stays inside the policy's project "
         "(no absolute path, no `..` or symbolic link leading out)"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policyc.compiler import cache, files
+from policyc.compiler import cache, files, pipeline
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import compile_policy
 from tests.conftest import HEADER, PolicyFactory
@@ -169,13 +169,28 @@ def test_a_flipped_bit_is_never_loaded(
 ):
     path = policies.write(policies.clause(RULE))
     amount(path)
+    fresh = compile_policy(path).python_source
     (entry,) = entries(cache_folder)
     data = bytearray(entry.read_bytes())
+    # magic, the head's MAC, the rest's MAC, the head's length, the head, the rest
+    head_ends = 16 + 32 + 32 + 8 + int.from_bytes(data[80:88], "little")
     data[where] ^= 0x10
     entry.write_bytes(bytes(data))
     hits = spy_loads(monkeypatch)
+    checks: list[object] = []
+    check_policy = pipeline.check_policy
+    monkeypatch.setattr(pipeline, "check_policy", lambda *a: checks.append(a) or check_policy(*a))
     assert amount(path) == "1"
-    assert hits == [False]
+    if where % len(data) < head_ends:
+        assert hits == [False]  # the head (what a run reads) refused: compiled again
+    else:
+        # The run reads the head; the rest (checked policy, source) is refused when asked for,
+        # never unpickled, and compiled again.
+        assert hits == [True] and checks == []
+        policy = compile_policy(path)
+        assert policy.python_source == fresh
+        assert policy.checked.file.path == str(path)
+        assert len(checks) == 1
 
 
 def test_a_replaced_entry_never_runs_its_payload(
