@@ -73,6 +73,9 @@ class _Part:
     children: list[_Part] = attrs.Factory(list)
     heading: str = ""  # the heading's text after the number
     in_header: str = ""  # the header's fields that hold this part's text (`valid`), if any
+    # A section's sentences after its last clause (`以上各阶梯水价均含…`): written after its
+    # clauses, as the document reads (the site shows them under `一、…（续）`).
+    closing: list[str] = attrs.Factory(list)
 
 
 Resolver = Callable[[str], str | None]
@@ -438,10 +441,32 @@ def _structure(
     preamble: list[str] = []
     section: _Part | None = None
     current: _Part | None = None
+    trailing: list[str] = []  # lines without a number after a section's clause, so far
+    # Whether a clause of this section went on past its own line: then the lines after its
+    # last clause are that clause's too, as the others' are (a document of 1.1, 1.2 … with
+    # paragraphs); in one of one-line clauses ((一)(二)(三)) they close the section.
+    paragraphs = [False]
+
+    def close() -> None:  # a section ends: the lines after its last clause are its own
+        clauses = section.children if section is not None else []
+        if len(clauses) > 1 and current is clauses[-1] and not paragraphs[0]:
+            moved = [q for q in current.quotes if q in trailing]
+            kept = [q for q in current.quotes if q not in moved]
+            if kept:  # the clause keeps its own line's text
+                current.quotes = kept
+                section.closing += moved  # type: ignore[union-attr]  # clauses: a section's
+        trailing.clear()
+        paragraphs[0] = False
+
     for number, text in lines:
         heading = headings.get(number)
         if heading is not None:
             kind, n, rest = heading
+            if kind == "section":
+                close()
+            else:  # the next clause: those lines were the last one's text
+                paragraphs[0] = paragraphs[0] or bool(trailing)
+                trailing.clear()
             title, text = _title(kind, rest)
             part = _Part(kind, n, title, number, heading=rest)
             if kind == "section":
@@ -452,11 +477,25 @@ def _structure(
                 current = part
             if not text:
                 continue
+        elif current is not None and current is not section and section is not None:
+            trailing += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
         if current is None or number in signature:
             preamble.append(text)
             continue
         current.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
         _units(text, current, resolve)
+    close()
+    for part in _walk(parts):
+        if (
+            part.kind in ("section", "clause")
+            and part.title
+            and not part.quotes
+            and not part.children
+            and part.heading.endswith(("。", "；", "."))
+        ):
+            # One sentence and nothing else (`三、城乡低保家庭每户每月免收水量5立方米。`): text,
+            # not a title, whatever its length — untitled and marked, as a long one is.
+            part.title = ""
     return parts, preamble
 
 
@@ -549,6 +588,17 @@ def _render(part: _Part, depth: int) -> list[str]:
         )
     for child in part.children:
         lines += ["", *_render(child, depth + 1)]
+    if part.closing:
+        last = part.children[-1].number if part.children else ""
+        lines += [
+            "",
+            f"{inner}# TODO(drafter): "
+            + _(
+                "the sentences after clause {number} are taken as the section's closing text: "
+                "move them into clause {number} if they are its own"
+            ).format(number=last),
+            *(f"{inner}quote {_quote(q)}" for q in part.closing),
+        ]
     lines.append(f"{pad}}}")
     return lines
 
