@@ -181,3 +181,18 @@ def test_batch_evaluates_it_case_by_case(parking: CompiledPolicy, tmp_path: Path
         rows = [results for _, results in batch.rows()]
     assert "per day" in fallback["停车费"]
     assert [Decimal(r["停车费"][1]) for r in rows[:2]] == [32, 20]
+
+
+# ---- the site ------------------------------------------------------------------------------
+
+
+def test_the_site_says_what_a_day_is() -> None:
+    from policyc.compiler.docs import render_docs
+    from policyc.compiler.pipeline import check_policy
+
+    page = render_docs([check_policy(FIXTURE / "parking.policy")])["docs/parking.md"]
+    words = "每日最高20元（停放时长每满24小时为一日，不足24小时的部分另为一日，各日分别封顶）"
+    assert f"- **封顶**：{words}" in page
+    assert f"，{words}" in page  # the citizen's 应缴多少 too
+    assert "- **应缴方**：车主" in page
+    assert "### 每日 {#reading-每日}" in page  # the reading, its question and options
