@@ -19,7 +19,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.checked import constant
 from policyc.compiler.site.charts import LINE, RC, SIZE, _label_axis, _plain, _svg, available
 from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
-from policyc.runtime.scales import bands
+from policyc.runtime.scales import Band, bands
 
 OPEN_TOP = Decimal("1.25")  # an open top band is drawn to 1.25 × its lower edge
 
@@ -69,8 +69,9 @@ def progressive_curve(scale: n.Progressive) -> Curve | None:
     return Curve(x_measure, y_measure, points, labels, rates)
 
 
-def _amount(parsed: list, base: Quantity) -> Quantity:  # type: ignore[type-arg]
-    total = None
+def _amount(parsed: list[Band], base: Quantity) -> Quantity:
+    """Σ rate × the part of `base` in each band, as runtime/scales.progressive adds it."""
+    total: Quantity | None = None
     for band in parsed:
         part = band.part(base) * band.rate
         total = part if total is None else total + part
