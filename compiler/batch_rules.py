@@ -56,6 +56,8 @@ class RulePlanner(Expressions):
             raise Unsupported(_("it is paid each member of `{role}`").format(role=rule.each.text))
         if rule.amount_range is not None:  # two ends, not one amount column (amount_ranges.py)
             raise Unsupported(_("its amount is a range (`amount range`)"))
+        if rule.cap is not None and rule.cap.days is not None:  # compiler/daily_caps.py
+            raise Unsupported(_("its cap is per day over a duration: each day evaluated apart"))
         # In a month's case a rule `per 月` is evaluated once, for that month; anything else
         # (a year's case, `per 年` in a month's) is evaluated period by period.
         if rule.period is not None and not (

@@ -114,6 +114,8 @@ def _rule(
         raise Unsupported(_("`once` or `valid_by`"))
     if any(name in plan.members for plan in policy.shared_caps):
         raise Unsupported(_("a shared cap"))
+    if rule.cap is not None and rule.cap.days is not None:  # compiler/daily_caps.py
+        raise Unsupported(_("its cap is per day over a duration: each day evaluated apart"))
     valid_from, valid_until = policy.validity_under(gen.readings)
     in_force = (valid_from is None or day >= valid_from) and (
         valid_until is None or day <= valid_until

@@ -504,8 +504,18 @@ class _Builder(ExpressionBuilder):
         return self._item("amount", n.Unspecified(unquote(c[0]), self._span(meta)), meta)
 
     def cap(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
-        words, spans = tuple(s.text for s in c[1:]), tuple(s.span for s in c[1:])
-        return self._item("cap", n.Cap(c[0], words, self._span(meta), spans), meta)
+        days = c[-1] if isinstance(c[-1], n.CapDays) else None
+        scopes = c[1:-1] if days is not None else c[1:]
+        words, spans = tuple(s.text for s in scopes), tuple(s.span for s in scopes)
+        return self._item("cap", n.Cap(c[0], words, self._span(meta), spans, days), meta)
+
+    def cap_days(self, meta: Meta, c: list[Any]) -> n.CapDays:
+        names = [x for x in c if isinstance(x, Token)]
+        options = tuple(x for x in c if isinstance(x, tuple))
+        return n.CapDays(self._name(names[0]), self._name(names[1]), options, self._span(meta))
+
+    def day_option(self, meta: Meta, c: list[Token]) -> tuple[n.Name, n.Name]:
+        return self._name(c[0]), self._name(c[1])
 
     def once(self, meta: Meta, c: list[n.Name]) -> tuple[str, Any, Span]:
         return self._item("once", c, meta)

@@ -19,6 +19,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.calendar_checks import CALENDAR_FUNCS
 from policyc.compiler.case_caps import case_cap
 from policyc.compiler.checker import CheckedPolicy, amount_flow
+from policyc.compiler.daily_caps import daily_of
 from policyc.compiler.fastpath import FastEmitter, fast_rule, first_conditions, rule_reads
 from policyc.compiler.group_checks import PERIOD_FUNCS, PERIOD_WORDS, as_aggregate
 from policyc.compiler.i18n import _
@@ -298,6 +299,9 @@ class _Generator:
         info = self.base_info(index, rule.name.text, rule.span.line) | self.owner_info(owner)
         limit = rule.each_limit
         limit_reading = [limit.reading.text] if limit is not None and limit.reading else []
+        days = daily_of(rule)
+        if days is not None:  # `cap … per 日 of INPUT by reading NAME`: shown beside the rule
+            limit_reading.append(days.reading.text)
         info |= {
             "kind": rule.kind,
             "beneficiary": rule.beneficiary,
@@ -342,7 +346,17 @@ class _Generator:
             "cap": self.py(rule.cap.amount) if rule.cap is not None else "",
             "cap_line": rule.cap.span.line if rule.cap is not None else 0,
             "info": info,
-            "fast": self.fast_rule(rule),
+            # a cap per day evaluates the amount once per day: the traced path's (daily_caps)
+            "fast": self.fast_rule(rule) if days is None else None,
+            "daily": (
+                (
+                    days.input.text,
+                    days.reading.text,
+                    tuple((o.text, m.text) for o, m in days.options),
+                )
+                if days is not None
+                else None
+            ),
             "each": rule.each.text if rule.each is not None else "",
             "limit": self.each_limit(rule.each_limit) if rule.each_limit is not None else "",
             "range": self.amount_range(rule.amount_range) if rule.amount_range else None,

@@ -21,6 +21,7 @@ from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, Type, constant, mul_dims
 from policyc.compiler.errors import Span, did_you_mean
 from policyc.compiler.i18n import _
+from policyc.compiler.render import render
 from policyc.runtime.amounts import ROUNDING_MODES
 from policyc.runtime.quantity import (
     Dims,
@@ -91,9 +92,10 @@ class ExprTypes(CheckerBase):
         if not isinstance(mode, n.Ref) or mode.name not in ROUNDING_MODES:
             self.error(args[2].span, _("unknown rounding mode"), " / ".join(ROUNDING_MODES))
             return UNKNOWN
-        size = constant(step) if isinstance(step, n.QuantityLit) else None
+        literal = isinstance(step, (n.QuantityLit, n.PercentLit))  # `1 小时`, `0.1%`
+        size = constant(step) if literal else None
         if size is None or size.value <= 0:
-            if not isinstance(step, n.QuantityLit):
+            if not literal:
                 self.type_of(step)
             self.error(
                 step.span,
@@ -103,7 +105,7 @@ class ExprTypes(CheckerBase):
             return UNKNOWN
         if value == UNKNOWN:
             return UNKNOWN
-        if value.kind != "quantity" or value.percent:
+        if value.kind != "quantity":
             self.error(
                 args[0].span,
                 _("`round` rounds a quantity, not {what}").format(what=value.describe()),
@@ -111,12 +113,14 @@ class ExprTypes(CheckerBase):
             )
             return UNKNOWN
         if size.dims != value.dims:
-            assert isinstance(step, n.QuantityLit)
             measure = dims_text(value.dims) or _("plain units")
             self.error(
                 step.span,
                 _("the step `{step}` is not a measure of the value rounded ({measure})").format(
-                    step=f"{step.number} {step.measure}".strip(), measure=measure
+                    step=f"{step.number} {step.measure}".strip()
+                    if isinstance(step, n.QuantityLit)
+                    else render(step),
+                    measure=measure,
                 ),
                 _("a step in {measure}, such as `1 {measure}`").format(measure=measure),
             )

@@ -16,7 +16,7 @@ from policyc.compiler import amount_checks, each_limits
 from policyc.compiler import nodes as n
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
-from policyc.runtime.quantity import Dims, MeasureError, parse_measure
+from policyc.runtime.quantity import TIME_BASES, Dims, MeasureError, dims_text, parse_measure
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
@@ -395,7 +395,27 @@ def _type_divide(checker: Any, expr: n.Call) -> Type:
     if not amount_checks.is_money(result):
         checker.error(args[2].span, amount_checks.money_rounding_message(unit.name, result))
         return UNKNOWN
+    per_time = next((base for base, exp in result if base in TIME_BASES and exp < 0), None)
+    if per_time is not None:  # 元/月 is kept per 年 inside: 分 would round the year's figure
+        checker.error(
+            args[2].span,
+            _(
+                "`{unit}` rounds an amount of money, but this value is {value}, a rate per "
+                "{time}: policyc keeps it per {whole}, so `{unit}` would round the {whole}'s "
+                "figure, not the {time}'s"
+            ).format(
+                unit=unit.name, value=dims_text(result), time=per_time, whole=_WHOLE[per_time]
+            ),
+            _(
+                "the money of one {time}, `divide(A × 1 {time}, B, {unit}, {mode})`, or the rate "
+                "rounded to a step of its own, `round(A, 0.01 {value}, {mode})`"
+            ).format(time=per_time, unit=unit.name, mode=mode.name, value=dims_text(result)),
+        )
+        return UNKNOWN
     return Type("quantity", result)
+
+
+_WHOLE = {"月": "年", "小时": "日"}  # how a rate per month (hour) is kept: runtime/quantity.py
 
 
 def _is_measure(name: str) -> bool:

@@ -570,12 +570,24 @@ class Unspecified:
 
 
 @attrs.frozen
+class CapDays:
+    """`of 停放时长 by reading 每日 { 满24小时: every_24_hours, 自然日: calendar_day }` after `cap …
+    per 日`: the duration input split into days, and what a day is under each option."""
+
+    input: Name
+    reading: Name
+    options: tuple[tuple[Name, Name], ...]  # (option, meaning)
+    span: Span = _span()
+
+
+@attrs.frozen
 class Cap:
     amount: Expr
     scopes: tuple[str, ...]
     span: Span = _span()
     # Where each word after `per` is written, for `check`'s message on a scope it refuses.
     scope_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)
+    days: CapDays | None = None  # `cap … per 日 of INPUT by reading …` (compiler/daily_caps.py)
 
 
 @attrs.frozen

@@ -13,10 +13,11 @@ a word that reads as if they did is refused rather than silently applied once:
 - a role of the policy's group outside an `each` rule of that role.
 - any other word (`per 乱七八糟`).
 
-Accepted: 年/月 (year/month); one of `SUBJECTS`; the group's name; the rule's own `beneficiary`
-label; in an `each ROLE` rule the role, `members`/`成员` and any count measure (each member is
-one item) — except the words for the whole case (`户`, `家庭`, the group's name, `企业` …:
-compiler/case_caps.py), whose cap bounds the members' total once.
+Accepted: 年/月 (year/month); 日 with `of INPUT by reading …` (compiler/daily_caps.py); one
+of `SUBJECTS`; the group's name; the rule's own `beneficiary` label; in an `each ROLE` rule
+the role, `members`/`成员` and any count measure (each member is one item) — except the words
+for the whole case (`户`, `家庭`, the group's name, `企业` …: compiler/case_caps.py), whose cap
+bounds the members' total once.
 
 `check_scopes(checker)` reports through the checker's `error`; nothing raises.
 """
@@ -28,6 +29,8 @@ from typing import Any
 
 from policyc.compiler import nodes as n
 from policyc.compiler.case_caps import check_case_cap
+from policyc.compiler.daily_caps import DAY_WORDS, check_daily_cap, daily_of
+from policyc.compiler.daily_caps import example as daily_example
 from policyc.compiler.errors import Span
 from policyc.compiler.group_checks import ALL_MEMBERS
 from policyc.compiler.i18n import _
@@ -43,6 +46,7 @@ def check_scopes(checker: Any) -> None:
         if rule.cap is not None:
             _check_words(checker, rule, rule.cap.scopes, rule.cap.scope_spans, rule.cap.span)
             check_case_cap(checker, rule)  # `per 户` in an `each` rule: compiler/case_caps.py
+            check_daily_cap(checker, rule)  # `per 日 of 停放时长 by reading …`
         if rule.once:  # `once per 人` beside a rate per 人 is the lint's (`once-per-counted`)
             _check_words(checker, rule, rule.once, rule.once_spans, rule.span, counted=False)
     for cap in checker.file.shared_caps:
@@ -109,7 +113,21 @@ def _refusal(
             _per_item(word),
         )
     a_cap = counted_in is not None or rule is None  # not `once per` (counted=False)
-    if a_cap and word in ("日", "天", "周", "小时", "day", "week", "hour"):  # 每日最高20元
+    if a_cap and word in DAY_WORDS:  # 每日最高20元: compiler/daily_caps.py
+        if rule is not None and daily_of(rule) is not None:
+            return None
+        return (
+            _(
+                "`per {word}`: a day over a stay has two readings, every 24 hours "
+                "(每满24小时为一日) or each calendar day the stay touches; the policy declares "
+                "the reading it takes"
+            ).format(word=word),
+            _(
+                "{example} beside `reading 每日 {{ … take 满24小时 … }}` (calendar_day needs the "
+                "times of day, which policyc has not: it may be an option, not the one taken)"
+            ).format(example=daily_example()),
+        )
+    if a_cap and word in ("周", "小时", "week", "hour"):
         return (
             _(
                 "`per {word}`: a cap's period is 年 or 月 only; a cap per {word} has no reading "

@@ -81,6 +81,9 @@ class _Part:
     heading: str = ""  # the heading's text after the number
     own_line: str = ""  # an article's line as printed (`第三条 …`), its quotes' start
     in_header: str = ""  # the header's fields that hold this part's text (`valid`), if any
+    # A section's sentences after its last clause (`以上各阶梯水价均含…`): written after its
+    # clauses, as the document reads (the site shows them under `一、…（续）`).
+    closing: list[str] = attrs.Factory(list)
 
 
 Resolver = Callable[[str], str | None]
@@ -455,14 +458,39 @@ def _structure(
     preamble: list[str] = []
     section: _Part | None = None
     current: _Part | None = None
-    closing = _closing_lines(lines, headings, signature)
+    trailing: list[str] = []  # lines without a number after a section's clause, so far
+    # Whether a clause of this section went on past its own line: then the lines after its
+    # last clause are that clause's too, as the others' are (a document of 1.1, 1.2 … with
+    # paragraphs); in one of one-line clauses ((一)(二)(三)) they close the section.
+    paragraphs = [False]
+
+    def close() -> None:  # a section ends: the lines after its last clause are its own
+        clauses = section.children if section is not None else []
+        # An article's (第N条) later lines stay its own: a regulation continues an article.
+        last = clauses[-1] if clauses else None
+        if len(clauses) > 1 and current is last and not paragraphs[0] and not last.own_line:
+            moved = [q for q in current.quotes if q in trailing]
+            kept = [q for q in current.quotes if q not in moved]
+            if kept:  # the clause keeps its own line's text
+                current.quotes = kept
+                section.closing += moved  # type: ignore[union-attr]  # clauses: a section's
+        trailing.clear()
+        paragraphs[0] = False
+
     for number, text in lines:
         heading = headings.get(number)
         if heading is not None:
             kind, n, rest = heading
+            if kind == "section":
+                close()
+            else:  # the next clause: those lines were the last one's text
+                paragraphs[0] = paragraphs[0] or bool(trailing)
+                trailing.clear()
             title, text = _title(kind, rest)
-            if kind == "section" and _is_sentence(rest):
-                title, text = "", rest  # 二、对…给予补贴。: text, whatever its length
+            # A section of one sentence is untitled after the loop (when no clause follows it).
+            if kind == "clause" and not text and _is_sentence(rest) and re.search("[，,]", rest):
+                # （二）对乙类人员给予补贴，每人每月200元。: text (`（一）配套发展资金。` a title)
+                title, text = "", rest
             elif text and _covers_no_heading(rest[: len(rest) - len(text)]):
                 text = rest  # `15.加快…建设,提高…能力。(牵头单位…)`: its title is quoted too
             part = _Part(kind, n, title, number, heading=rest)
@@ -477,12 +505,26 @@ def _structure(
                 text = _article_text(part.own_line, text)
             if not text:
                 continue
+        elif current is not None and current is not section and section is not None:
+            trailing += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
         if current is None or number in signature:
             preamble.append(text)
             continue
-        into = section if number in closing and section is not None else current
-        into.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
-        _units(text, into, resolve)
+        current.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
+        _units(text, current, resolve)
+    close()
+    for part in _walk(parts):
+        if (
+            part.kind in ("section", "clause")
+            and part.title
+            # an article quotes its own line (`第二条 …。`): that one quote is the sentence
+            and (not part.quotes or (part.own_line != "" and len(part.quotes) == 1))
+            and not part.children
+            and part.heading.endswith(("。", "；", "."))
+        ):
+            # One sentence and nothing else (`三、城乡低保家庭每户每月免收水量5立方米。`): text,
+            # not a title, whatever its length — untitled and marked, as a long one is.
+            part.title = ""
     return parts, preamble
 
 
@@ -498,44 +540,10 @@ def _article_text(line: str, text: str) -> str:
     return line
 
 
-def _carries_text(rest: str) -> bool:
-    """A clause's line holds its text, not only its title: text after the title, or one
-    sentence with a comma (`（一）为保障基本生活，制定本办法。`; `（一）配套发展资金。` is a
-    title)."""
-    return bool(_title("clause", rest)[1]) or (
-        _is_sentence(rest) and bool(re.search("[，,]", rest))
-    )
-
-
 def _is_sentence(heading: str) -> bool:
     """A section's heading that ends a sentence (`三、城乡低保家庭每户每月免收水量5立方米。`):
     the section's text, not its title, however short."""
     return heading.rstrip().endswith(("。", "；", ";"))
-
-
-def _closing_lines(
-    lines: Sequence[tuple[int, str]], headings: dict[int, tuple[str, str, str]], signature: set[int]
-) -> set[int]:
-    """The lines that close a section: unnumbered lines after its last clause, where that
-    clause's own line carried its text (`（三）…。` then `以上补贴由…负责兑付。` before `四、`).
-    They are the section's text, not the clause's. An article's (第N条) later lines stay its
-    own: a regulation continues an article on the next line."""
-    closing: set[int] = set()
-    pending: list[int] = []
-    open_clause = False  # the last heading was a clause whose line carried its text
-    for number, text in lines:
-        heading = headings.get(number)
-        if heading is None:
-            if open_clause and number not in signature:
-                pending.append(number)
-            continue
-        kind, _n, rest = heading
-        if kind == "section":
-            closing.update(pending)
-        pending = []
-        open_clause = kind == "clause" and not _ARTICLE.match(text) and _carries_text(rest)
-    closing.update(pending)  # after the last clause of the last section
-    return closing
 
 
 def _title(kind: str, rest: str) -> tuple[str, str]:
@@ -627,6 +635,17 @@ def _render(part: _Part, depth: int) -> list[str]:
         )
     for child in part.children:
         lines += ["", *_render(child, depth + 1)]
+    if part.closing:
+        last = part.children[-1].number if part.children else ""
+        lines += [
+            "",
+            f"{inner}# TODO(drafter): "
+            + _(
+                "the sentences after clause {number} are taken as the section's closing text: "
+                "move them into clause {number} if they are its own"
+            ).format(number=last),
+            *(f"{inner}quote {_quote(q)}" for q in part.closing),
+        ]
     lines.append(f"{pad}}}")
     return lines
 

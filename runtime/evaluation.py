@@ -19,6 +19,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
+from policyc.runtime import daily_caps
 from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
@@ -213,7 +214,7 @@ class Ctx:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
             outcome = exc.reason
-        except (ArithmeticError, MeasureError) as exc:
+        except (ArithmeticError, MeasureError, daily_caps.DayReadingRefused) as exc:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
@@ -401,6 +402,16 @@ class Ctx:
         if self.explain:
             self.step(f"未超过上限 {_show(cap)}", line)
         return value, None
+
+    def capped_daily(
+        self,
+        amount: Callable[[Ctx], Quantity],
+        cap: Quantity,
+        line: int,
+        daily: tuple[str, str, tuple[tuple[str, str], ...]],
+    ) -> tuple[Quantity, Quantity | None] | Unknown:
+        """`cap … per 日 of INPUT by reading …`: each day's amount capped (daily_caps.py)."""
+        return daily_caps.capped_daily(self, amount, cap, line, daily)
 
     # ---- values ----
     def get(self, name: str) -> Value:

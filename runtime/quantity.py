@@ -839,4 +839,7 @@ def round_to_step(value: Quantity, step: Quantity, mode: str) -> Quantity:
     tail = "" if rest == 0 else (".5" if half == 0 else (".4" if half < 0 else ".6"))
     digits = Decimal(f"{'-' if exact < 0 else ''}{whole}{tail}")
     count = digits.quantize(Decimal(1), rounding=mode)
-    return Quantity(_multiply(count, step.value), value.dims)
+    result = Quantity(_multiply(count, step.value), value.dims)
+    if value.percent or step.percent:  # 12.345% to 0.1% is 12.3%, shown as a percentage
+        _set(result, "_percent", True)
+    return result

@@ -278,14 +278,14 @@ def test_new_with_a_registry_names_the_issuer(mine: Path):
     assert "    issuer 市发展改革委" in made and "no unit registry" not in made
 
 
-def test_a_section_whose_sentence_became_its_title_keeps_it_as_a_quote(mine: Path):
+def test_a_section_of_one_sentence_is_untitled_and_quotes_it(mine: Path):
+    # Short or long, a section's one sentence is its text, not its title: untitled and marked,
+    # as every such section is (the newcomer saw 二/四 untitled, 三/六 titled by their sentence).
     done = policyc("new", "notice.txt", "--lines", "1-11", "-o", "new.policy", cwd=mine)
     assert done.returncode == 0, done.stderr
     made = (mine / "new.policy").read_text(encoding="utf-8")
     section = made[made.index("section 二") : made.index("section 三")]
+    assert section.startswith('section 二 "" {  # TODO(drafter): the document gives section 二')
     assert 'quote "城乡低保家庭每户每年补助水费207元。"' in section
-    # A section heading that is a sentence is its text, not its title, however short (the same
-    # as a long one): untitled, marked to fill.
-    assert "the document gives section 二 no title" in section
     checked = policyc("check", "--coverage", "new.policy", cwd=mine)
     assert "source coverage 100.0%" in checked.stdout, checked.stdout + checked.stderr

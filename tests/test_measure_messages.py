@@ -159,16 +159,22 @@ def test_a_units_file_that_is_a_folder(policies: PolicyFactory, tmp_path: Path) 
     assert "p.policy:8:" in line
 
 
-# ---- a cap per day (not yet a period of the language) -----------------------------------------
+# ---- a cap per hour (not a period of the language); per day: tests/test_daily_cap.py ---------
 
 
-@pytest.mark.parametrize("word", ["日", "小时"])
-def test_a_cap_per_day_says_which_periods_exist_and_what_to_write(
+@pytest.mark.parametrize("word", ["周", "小时"])
+def test_a_cap_per_hour_says_which_periods_exist_and_what_to_write(
     policies: PolicyFactory, word: str
 ) -> None:
     text = _error(policies, f"  rule r {{ amount 1 元 cap 20 元 per {word} }}", "")
     assert f"`per {word}`: a cap's period is 年 or 月 only" in text
     assert "`cap 20 元` without `per`" in text
+
+
+def test_a_cap_per_day_without_a_reading_names_the_two(policies: PolicyFactory) -> None:
+    text = _error(policies, "  rule r { amount 1 元 cap 20 元 per 日 }", "")
+    assert "`per 日`: a day over a stay has two readings" in text
+    assert "every_24_hours" in text and "calendar_day" in text
 
 
 def test_a_cap_per_month_is_still_a_period(policies: PolicyFactory) -> None:

@@ -163,7 +163,8 @@ def test_explain_shows_the_step(park: CompiledPolicy) -> None:
         ("round(停放时长, 停放时长, up)", "the step of `round` is a positive number", 25),
         ("round(停放时长, 1 小时, sideways)", "unknown rounding mode", 31),
         ("round(停放时长, 1 小时)", "`round` takes a quantity, a step", 13),
-        ("round(10%, 1, up)", "`round` rounds a quantity, not", 19),
+        ("round(on_date(), 1, up)", "`round` rounds a quantity, not a date", 19),
+        ("round(停放时长, 1%, up)", "the step `1%` is not a measure of the value", 25),
     ],
 )
 def test_check_refuses(policies: PolicyFactory, written: str, message: str, column: int) -> None:

@@ -232,6 +232,7 @@ def test_a_charge_is_owed_and_a_waiver_waived_not_received(textile: str) -> None
     charge = citizen_box(rule_section(textile, "宿舍租赁费按标准收取"))
     assert "**应缴多少**" in charge and "→ 应缴 **24,000元（2.4万元）**" in charge
     assert "能得多少" not in charge and "→ 得" not in charge
-    assert "**适用对象**" in charge and "受益对象" not in charge
+    # the one who owes it is 应缴方, as `run` labels a charge's party (not 适用对象, not 受益)
+    assert "**应缴方**" in charge and "受益对象" not in charge and "适用对象" not in charge
     waived = citizen_box(rule_section(textile, "租金减免"))
     assert "**减免多少**" in waived and "→ 减免 **" in waived and "→ 得" not in waived

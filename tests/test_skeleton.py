@@ -490,9 +490,11 @@ def test_articles_the_header_holds_ask_for_no_rules_and_sentence_titles_are_mark
     assert "written in the header's valid: no rule of its own" in clauses["四"]
     assert "rules of clause 三" not in clauses["三"] and "rules of clause 四" not in clauses["四"]
     assert "rules of clause 一" in clauses["一"] and "rules of clause 二" in clauses["二"]
-    # 第二条's one short sentence became its title: marked to confirm, as an empty title is.
-    assert clauses["二"].startswith('二 "对购置智能化农机具的，另给予奖励" {  # TODO(drafter):')
-    assert "is its own sentence" in clauses["二"].splitlines()[0]
+    # 第二条's one short sentence is its text, not a title: untitled, as a long one is.
+    assert clauses["二"].startswith(
+        '二 "" {  # TODO(drafter): the document gives clause 二 no title'
+    )
+    assert 'quote "第二条 对购置智能化农机具的，另给予奖励。"' in clauses["二"]  # as numbered
     assert clauses["一"].startswith(
         '一 "" {  # TODO(drafter): the document gives clause 一 no title'
     )

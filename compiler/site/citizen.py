@@ -1,8 +1,9 @@
 """A clause read by a citizen: who receives, how much, a worked example, which unit to ask.
 
-"受益对象" (for a rule with an amount; "适用对象" without) is the rule's `beneficiary`, who
-receives: the language declares no applicant, and a beneficiary need not be the one who
-applies (企业 applies for its 外籍高层次专家's 生活补助), so the site never calls it 谁可以申请.
+"受益对象" (for a rule with an amount; "应缴方" for a charge or a fine, as `run` says;
+"适用对象" without an amount) is the rule's `beneficiary`, who receives: the language
+declares no applicant, and a beneficiary need not be the one who applies (企业 applies for
+its 外籍高层次专家's 生活补助), so the site never calls it 谁可以申请.
 
 The facts come from the rule itself (its beneficiary, conditions, amount and cap) and from the
 shipped example cases evaluated by the command line (`policyc.worked_examples`), so the example's
@@ -18,6 +19,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import amount_flow
+from policyc.compiler.daily_caps import day_words
 from policyc.compiler.render import each_scope, multiple_of
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
@@ -85,7 +87,10 @@ def citizen_facts(
     how_much, verb = _AMOUNT_WORDS.get(flow, _AMOUNT_WORDS["paid"])
     if rule.beneficiary:  # the one who owes a charge or a fine is not its beneficiary
         receives = pays and flow != "payable"
-        facts.append(Fact("受益对象" if receives else "适用对象", md(rule.beneficiary)))
+        # a charge's or a fine's party is the one who pays: 应缴方, as `run` labels it
+        owes = pays and flow == "payable"
+        label = "受益对象" if receives else ("应缴方" if owes else "适用对象")
+        facts.append(Fact(label, md(rule.beneficiary)))
     if len(rule.whens) == 1:
         facts.append(Fact("条件", expr(rule.whens[0])))
     elif rule.whens:
@@ -164,4 +169,4 @@ def _cap(rule: n.Rule, expr: Callable[[n.Expr], str]) -> str:
     if rule.cap is None:
         return ""
     scopes = "".join(each_scope(s) for s in rule.cap.scopes)
-    return f"，{scopes}最高{expr(rule.cap.amount)}"
+    return f"，{scopes}最高{expr(rule.cap.amount)}{day_words(rule.cap)}"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.daily_caps import day_words
 from policyc.compiler.site.layout import (
     part_anchor,
     part_heading_alone,
@@ -48,6 +49,7 @@ class PolicyAmounts(PolicyText):
             add(item, value, f"{note}（适用：{applies}）" if applies else note)
         if rule.cap is not None:
             cap = f"{scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount, page)}"
+            cap += day_words(rule.cap)  # 每日最高20元（停放时长每满24小时为一日…）
             add("封顶", cap)
         for limit in rule.limits:
             text = f"：{md(limit.text)}" if limit.text else ""

@@ -26,6 +26,7 @@ from policyc.compiler.site.layout import (
     years,
 )
 from policyc.compiler.site.markdown import link, md
+from policyc.compiler.site.progressive_chart import progressive_chart
 from policyc.compiler.site.views import (
     AmountRow,
     Block,
@@ -284,6 +285,8 @@ class PolicyText:
             ),
             head=("段", "分界（边界）", word),
             rows=rows,
+            chart=self.chart_file(progressive_chart(scale, render(scale.base))),
+            chart_alt=md(f"分段图：金额随{render(scale.base)}变化（各段斜率为该段的{word}）"),
         )
 
     def dated_block(self, dated: n.Dated) -> Block:

@@ -12,6 +12,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.case_caps import case_cap
 from policyc.compiler.coverage import coverage
+from policyc.compiler.daily_caps import day_words
 from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.part_places import own_label, part_heading
 from policyc.compiler.site.citizen import citizen_facts
@@ -95,7 +96,12 @@ class PolicyView(PolicyAmounts):
         elif rule.amount is not None:
             facts.append(Fact("金额", self.expr(rule.amount)))
         if rule.cap is not None:
-            facts.append(Fact("封顶", f"{scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount)}"))
+            facts.append(
+                Fact(
+                    "封顶",
+                    f"{scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount)}{day_words(rule.cap)}",
+                )
+            )
         facts.extend(self.after_cap_facts(rule))
         if rule.once is not None:
             scope = f"（{scopes(rule.once)}限一次）" if rule.once else ""
