@@ -57,7 +57,7 @@ class _Plan:
     """What reading a case of one policy needs, worked out once: each input's reader, the
     inputs a case may not leave out (name, default or `_REQUIRED`), the policy's number."""
 
-    __slots__ = ("readers", "left_out", "number", "view")
+    __slots__ = ("left_out", "number", "readers", "view")
 
     def __init__(
         self,
@@ -286,5 +286,5 @@ def _plain_number(text: str) -> bool:
     `E`, `+` and the names of NaN and Infinity are in such a text, so `isdigit` is `[0-9]+`."""
     if text.isdigit():
         return len(text) <= 30
-    whole, point, fraction = text.partition(".")
+    whole, _point, fraction = text.partition(".")
     return whole.isdigit() and fraction.isdigit() and len(whole) <= 30 and len(fraction) <= 30

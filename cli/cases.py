@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from policyc import case_people
+from policyc.case_fast import fast_case
 from policyc.case_files import MAX_CASE_BYTES as MAX_CASE_BYTES
 from policyc.case_files import MAX_DEPTH as MAX_DEPTH
-from policyc.case_fast import fast_case
 from policyc.case_files import DuplicateKeys, wrap_plain
 from policyc.case_files import Node as Node
 from policyc.case_files import Where as Where

@@ -55,7 +55,10 @@ def shown(case: Case) -> Any:
 def full(data: Any, policy: CompiledPolicy) -> tuple[str, Any]:
     """The full reading: ("case", its exact shape) or ("refused", the message)."""
     try:
-        return ("case", shown(validate_case(wrap_plain(data, Where("case"), 0), policy.view, "case")))
+        return (
+            "case",
+            shown(validate_case(wrap_plain(data, Where("case"), 0), policy.view, "case")),
+        )
     except InputError as exc:
         return ("refused", str(exc))
 
@@ -129,7 +132,7 @@ def good_value(rng: random.Random, info: Any, enums: dict[str, tuple[str, ...]])
         return {m: Decimal(rng.randint(0, 9)) for m in rng.sample(members, rng.randint(1, 2))}
     if kind == "series":
         return [Decimal(rng.randint(0, 9)) for _ in range(rng.randint(1, 3))]
-    number = rng.randint(0, 10**rng.randint(1, 7))
+    number = rng.randint(0, 10 ** rng.randint(1, 7))
     name = info.measure.name if info.measure is not None else ""
     if name == "%":
         return f"{number % 100}.{rng.randint(0, 9)}%"
@@ -201,12 +204,17 @@ def test_textile_random_cases_mostly_good_and_read_the_short_way() -> None:
     ]
     taken = 0
     for _ in range(300):
-        inputs: dict[str, Any] = {"申请人类型": rng.choice(view.enums[view.inputs["申请人类型"].type.enum])}
+        inputs: dict[str, Any] = {
+            "申请人类型": rng.choice(view.enums[view.inputs["申请人类型"].type.enum])
+        }
         for name in rng.sample(quantities, 3):
             measure = view.inputs[name].measure
             assert measure is not None
             inputs[name] = rng.choice(
-                [Decimal(rng.randint(0, 500)), f"{rng.randint(0, 99)}.{rng.randint(0, 9)}万{measure.name}"]
+                [
+                    Decimal(rng.randint(0, 500)),
+                    f"{rng.randint(0, 99)}.{rng.randint(0, 9)}万{measure.name}",
+                ]
             )
         data = {"on": "2023-12-31", "inputs": inputs}
         reference = full(data, policy)
@@ -239,7 +247,10 @@ def test_a_text_with_a_scale_keeps_the_exponent_the_full_reading_gives() -> None
         {"on": "2023-12-31", "inputs": {"申请人类型": "快递企业"}},
         {"on": "2023-12-31", "inputs": {}},
         {"on": "2023-12-31", "policy": None, "inputs": {"申请人类型": "物流企业"}},
-        {"on": "2023-12-31", "inputs": {"申请人类型": "物流企业", "口罩发货量": Decimal(10), "年发货量": Decimal(5)}},
+        {
+            "on": "2023-12-31",
+            "inputs": {"申请人类型": "物流企业", "口罩发货量": Decimal(10), "年发货量": Decimal(5)},
+        },
         {"on": "2023-12-31", "inputs": {"申请人类型": "物流企业", "天门籍": "也许"}},
     ],
 )
