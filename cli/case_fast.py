@@ -13,7 +13,8 @@ date by `iso_date`, a quantity from a Decimal in the input's own measure without
 text, or from a text `1.5万单` written in it; anything else in a value goes to `read_value`, the
 full reader of one value. The readers make exactly what the full reader makes (the same Decimal,
 exponent and all; the same dims); tests/test_case_fast.py compares the two on every example and
-on random cases. Cost: ~1 µs an input against ~10 µs (benchmarks/case_reading.py).
+on random cases. A random textile case (benchmarks/case_reading.py): ~25 µs of CPU the short
+way against ~90 µs the full way; 116k instructions against 335k (callgrind).
 """
 
 from __future__ import annotations
