@@ -473,23 +473,41 @@ def read_json_data(text: str, name: str) -> Any:
     every body this way. Only a body with a problem to report (invalid JSON, a key written
     twice, NaN, too deep) is read again by the locating reader, for its `line:column`
     messages; raises InputError as `read_case_text` does."""
-    if len(text.encode("utf-8")) <= MAX_CASE_BYTES and text.strip():
+    # A character is at most 4 bytes in UTF-8: a short text needs no encoding to be measured.
+    small = len(text) <= MAX_CASE_BYTES // 4 or len(text.encode("utf-8")) <= MAX_CASE_BYTES
+    if small and text.strip():
+        try:
+            data = _plain_decoder().decode(text)
+        except (ValueError, _Unplain, RecursionError):
+            pass
+        else:
+            # Fewer brackets than MAX_DEPTH: nested no deeper, whatever they hold (a bracket
+            # inside a string only counts one more); else the nesting is measured.
+            if text.count("{") + text.count("[") <= MAX_DEPTH or _shallow(data):
+                return data
+    return plain_data(read_case_text(text, name, as_json=True))
+
+
+_DECODER: list[Any] = []  # the decoder read_json_data reads with, made on first use
+
+
+def _plain_decoder() -> Any:
+    """One `json.JSONDecoder` for every body: `json.loads(text, **options)` makes a decoder and
+    its C scanner anew for each call, a third of the parse of a case. The scanner keeps no
+    state between calls but a cache of keys already read, which it clears after each (shared
+    by threads, a cleared cache only reads a key again)."""
+    if not _DECODER:
         import json
 
-        try:
-            data = json.loads(
-                text,
+        _DECODER.append(
+            json.JSONDecoder(
                 parse_float=Decimal,
                 parse_int=Decimal,
                 parse_constant=_refuse_constant,
                 object_pairs_hook=_pairs_once,
             )
-        except (ValueError, _Unplain, RecursionError):
-            pass
-        else:
-            if _shallow(data):
-                return data
-    return plain_data(read_case_text(text, name, as_json=True))
+        )
+    return _DECODER[0]
 
 
 def plain_data(node: Node) -> Any:

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from policyc import case_people
+from policyc.case_fast import fast_case
 from policyc.case_files import MAX_CASE_BYTES as MAX_CASE_BYTES
 from policyc.case_files import MAX_DEPTH as MAX_DEPTH
 from policyc.case_files import DuplicateKeys, wrap_plain
@@ -440,5 +441,11 @@ def reading_problem(policy: CheckedPolicy | RunView, name: str, option: str) -> 
 
 def case_from_data(data: Any, policy: CheckedPolicy | RunView, name: str) -> Case:
     """Validate already-parsed case data (numbers as Decimal or text, never float) for `policy`,
-    with the messages `load_case` gives for a JSON file called `name`; raises InputError."""
-    return validate_case(wrap_plain(data, Where(name), 0), policy, name)
+    with the messages `load_case` gives for a JSON file called `name`; raises InputError. A
+    case the short readers vouch for (`case_fast`, compiled once per policy) is read by them;
+    any other, and every one with a problem, the full way."""
+    view = as_view(policy)
+    case = fast_case(data, view, name)
+    if case is not None:
+        return case
+    return validate_case(wrap_plain(data, Where(name), 0), view, name)

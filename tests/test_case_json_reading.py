@@ -86,3 +86,28 @@ def test_numbers_are_exact_decimals() -> None:
 def test_a_key_written_twice_is_placed_by_line_and_column() -> None:
     with pytest.raises(InputError, match=r"case:3:3: .*`a` is written twice, first at 2:3"):
         read_json_data('{\n  "a": 1,\n  "a": 2\n}', "case")
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("[" * MAX_DEPTH + "1" + "]" * MAX_DEPTH, "data"),  # a value inside 32 lists: no deeper
+        ("[" * (MAX_DEPTH + 1) + "1" + "]" * (MAX_DEPTH + 1), "refused"),  # inside 33: too deep
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "data"),  # the 33rd list holds nothing
+        ('{"a": [' + ", ".join(["[]"] * 40) + "]}", "data"),  # 41 brackets, 2 deep
+        ('{"a": "' + "[{" * 40 + '"}', "data"),  # brackets inside a string
+        ('{"a": ' + '{"b": ' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 2), "refused"),
+    ],
+)
+def test_nesting_is_measured_past_as_many_brackets_as_the_limit(text: str, read: str) -> None:
+    # Within MAX_DEPTH brackets the nesting is not measured: past them, it is, as before.
+    assert outcome(fast, text)[0] == read
+    assert outcome(fast, text) == outcome(located, text)
+
+
+def test_the_decoder_is_reused_and_reads_each_body_afresh() -> None:
+    first = read_json_data('{"a": 1, "b": {"a": 2}}', "case")
+    again = read_json_data('{"b": 3, "a": {"b": 4}}', "case")
+    assert first == {"a": Decimal(1), "b": {"a": Decimal(2)}}
+    assert again == {"b": Decimal(3), "a": {"b": Decimal(4)}}
+    assert list(again) == ["b", "a"]  # the order written
