@@ -72,7 +72,7 @@ MAX_PLANS = 1024  # values of the key × choices of readings kept; the oldest ha
 MAX_FIXED = 64  # shared results kept per rule (its reasons and sets of missing inputs)
 MAX_SETUPS = 256  # choices of readings whose validity is kept
 MAX_OUT = 4096  # "not in force" results kept, by rule and day
-MAX_OUT_DAYS = 256  # days out of force whose results are kept together
+MAX_OUT_DAYS = 512  # days out of force whose results are kept together (~14 kB a day)
 MAX_RESOLVED = 256  # sets of input names a plan keeps (seen once, or resolved); all dropped beyond
 
 
