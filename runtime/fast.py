@@ -67,7 +67,7 @@ Setup: TypeAlias = "tuple[dict[str, str], date | None, date | None, Any]"
 """(the readings taken, the first and last day of validity under them, the plans' key for them)."""
 
 _ABSENT = object()
-_UNSEEN: Any = object()  # `FastTable.resolve`: a set of input names not met before
+_UNSEEN: Resolved = ((), ())  # `FastTable.resolve`: names not met before (by identity)
 MAX_PLANS = 1024  # values of the key × choices of readings kept; the oldest half dropped beyond
 MAX_FIXED = 64  # shared results kept per rule (its reasons and sets of missing inputs)
 MAX_SETUPS = 256  # choices of readings whose validity is kept
@@ -237,8 +237,9 @@ class FastTable:
     def resolve(self, plan: Plan, inputs: Mapping[str, Value]) -> Resolved:
         """`plan` for cases giving the names of `inputs`: a rule whose shared result holds when
         the case gives none of its other inputs, and whose date is not given, takes it here, once
-        for every case giving those names (a service's random cases give ever other names: a
-        miss costs what the rules' set tests cost, and the resolved plans kept are bounded)."""
+        for every case giving those names — from the second such case on: the first gets the
+        plan as it is, its names remembered (a service's random cases give ever other names,
+        whose resolved plans would never be used again; the names kept are bounded)."""
         given = frozenset(inputs)
         found = plan[2].get(given, _UNSEEN)
         if found is None:  # seen once before: resolved now
