@@ -92,7 +92,7 @@ def needed_fields(
         return []
     known = _known(policy)
     settled = frozenset([r.info.name for r in results if r.status == "decided"])
-    context = known.context(tuple(sorted(readings.items())), settled)
+    context = known.context(known.taken(readings), settled)
     key = (context, tuple([(r.info.name, r.missing) for r in waiting]))
     plan = known.plans.get(key)
     if plan is None:
@@ -175,7 +175,16 @@ class _Known:
     the values decided, numbered), each with whether it is a declared input itself (a member's
     or a period's value is not); and each input's description and how it is written."""
 
-    __slots__ = ("anywhere", "asked", "contexts", "eithers", "partnered", "plans", "words")
+    __slots__ = (
+        "anywhere",
+        "asked",
+        "contexts",
+        "eithers",
+        "partnered",
+        "plans",
+        "sorted",
+        "words",
+    )
 
     def __init__(self) -> None:
         self.anywhere: frozenset[str] | None = None
@@ -185,6 +194,17 @@ class _Known:
         self.contexts: dict[tuple[tuple[tuple[str, str], ...], frozenset[str]], int] = {}
         self.asked: dict[tuple[str, tuple[str, ...], int], tuple[tuple[str, bool], ...]] = {}
         self.words: dict[str, tuple[str, str]] = {}
+        self.sorted: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
+    def taken(self, readings: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+        """The readings taken, sorted by name: sorted once per order of the same readings."""
+        given = tuple(readings.items())
+        found = self.sorted.get(given)
+        if found is None:
+            if len(self.sorted) >= _LATER_ENTRIES:
+                self.sorted.clear()
+            found = self.sorted[given] = tuple(sorted(given))
+        return found
 
     def context(self, taken: tuple[tuple[str, str], ...], settled: frozenset[str]) -> int:
         found = self.contexts.get((taken, settled))
@@ -339,7 +359,7 @@ def _declared(name: str) -> str:
 # the decided values: worked out once per policy and kept in its view (`RunView.later`; the web
 # service asks this for every case it answers).
 _LATER_ENTRIES = 4096  # per policy: combinations of readings and decided values actually met
-_PLAN_ENTRIES = 1024  # per policy: `_Known.plan`s kept (sets of undetermined results met)
+_PLAN_ENTRIES = 4096  # per policy: `_Known.plan`s kept (sets of undetermined results met)
 
 
 def _later_layers(

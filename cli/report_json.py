@@ -284,17 +284,26 @@ def answer_bytes(
     if period is not None:
         rest["period"] = period  # households and periods (people_report.py)
         rest["period_in_force"] = period_in_force(policy.view, period, readings)
-    sums = totals(totals_of or results)
-    by_kind = {
-        flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
-    }
-    rest["totals"] = by_kind.get("paid", {})  # the same Money, written twice
-    rest["totals_by_kind"] = by_kind
-    ranged = totals_range_json(totals_of or results)
-    if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
-        rest["totals_range_by_kind"] = ranged
-    rest["totals_by_beneficiary"] = beneficiary_json(totals_of or results)
-    needed = needed_fields(policy.view, totals_of or results, given or {}, readings)
+    everything = totals_of or results
+    # The totals read only the results that apply with an amount or a range: most cases have
+    # none, and their totals are written once (`_NO_TOTALS`).
+    counted = [
+        r
+        for r in everything
+        if r.status == "applies" and (r.amount is not None or r.range is not None)
+    ]
+    if counted:
+        sums = totals(counted)
+        by_kind = {
+            flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
+        }
+        rest["totals"] = by_kind.get("paid", {})  # the same Money, written twice
+        rest["totals_by_kind"] = by_kind
+        ranged = totals_range_json(counted)
+        if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
+            rest["totals_range_by_kind"] = ranged
+        rest["totals_by_beneficiary"] = beneficiary_json(counted)
+    needed = needed_fields(policy.view, everything, given or {}, readings)
     parts = [_dumps(head)[:-1], b',"results":[']
     roundings = policy.view.roundings
     separator = b""
@@ -349,7 +358,12 @@ def answer_bytes(
             _FIXED[id(r)] = (r, b"".join((chunks.head, own, tail)))
         parts += (separator, chunks.head, own, tail)
         separator = b","
-    parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
+    if counted or rest:
+        if not counted:
+            rest.update(_NO_TOTALS)
+        parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
+    else:
+        parts.append(_NO_TOTALS_WRITTEN)
     pairs = dict(any_of_sets(policy.view, needed)) if len(needed) > 1 else {}
     if pairs:  # two inputs either of which suffices: one item {"any_of": [item, item]}
         by_name = {item[0]: item for item in needed}
@@ -388,7 +402,7 @@ def _lean(r: RuleResult, chunks: _RuleChunks, explain: bool) -> bytes:
     key = (r.status, r.reason)
     own = _LEAN_OWN.get(key)
     if own is None:
-        if len(_LEAN_OWN) >= _PLAIN_ENTRIES:
+        if len(_LEAN_OWN) >= _LEAN_OWN_ENTRIES:
             _LEAN_OWN.clear()
         own = _LEAN_OWN[key] = _dumps({"status": r.status, "reason": r.reason})[1:-1]
     if not explain and r.members is None and r.periods is None:
@@ -499,6 +513,12 @@ def _written(
 
 
 _NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
+# The totals of a case no result of which applies with an amount or a range, and their bytes
+# between the results and `still_needed` when the policy has no periods.
+_NO_TOTALS: dict[str, Any] = {"totals": {}, "totals_by_kind": {}, "totals_by_beneficiary": []}
+_NO_TOTALS_WRITTEN = (
+    b'],"totals":{},"totals_by_kind":{},"totals_by_beneficiary":[],"still_needed":['
+)
 # The case's own parts of a result without an amount, by (status, reason, missing), written
 # once: the same wording comes back case after case. Started over when full, so the memory
 # stays flat (a few hundred bytes an entry).
@@ -508,8 +528,10 @@ _PLAIN_ENTRIES = 1024
 # another's): at most this many, then started over.
 _FIXED: dict[int, tuple[RuleResult, bytes]] = {}
 _LEAN_OWN: dict[tuple[str, str], bytes] = {}  # a lean result's status and reason, by them
+# Reasons name days (政策在 2026-03-01 不在有效期内): a day's are written once for every rule.
+_LEAN_OWN_ENTRIES = 4096
 _LEAN_ENTRIES = 64  # a rule's lean results kept (`_RuleChunks.lean_written`), then started over
-_FIXED_ENTRIES = 512
+_FIXED_ENTRIES = 8192  # a day out of force shares a result per rule: a few hundred days
 _NEEDED: dict[tuple[str, str, str, tuple[str, ...]], bytes] = {}  # a still-needed input, by
 # its fields (the same inputs are still needed by the same rules case after case)
 

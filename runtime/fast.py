@@ -56,10 +56,10 @@ input its validity is judged on or "", the inputs besides the key it reads, its 
 case gives none of them or None). With no inputs to test (None) the result holds for every case
 whose `valid_by` date is absent or in force (a first condition false on the key alone)."""
 Plan: TypeAlias = (
-    "tuple[tuple[RuleResult | None, ...], tuple[Todo, ...], dict[frozenset[str], Resolved]]"
+    "tuple[tuple[RuleResult | None, ...], tuple[Todo, ...], dict[frozenset[str], Resolved | None]]"
 )
 """(a result per rule, prebuilt or None; the rules left, in the rules' order; the plan resolved
-for each set of input names seen, `FastTable.resolve`)."""
+for each set of input names seen twice, None for those seen once, `FastTable.resolve`)."""
 Resolved: TypeAlias = "tuple[tuple[RuleResult | None, ...], tuple[Todo, ...]]"
 """A plan for cases giving one set of input names: the results prebuilt, with those of the rules
 that read none of the inputs given besides the key; the rules left."""
@@ -67,12 +67,13 @@ Setup: TypeAlias = "tuple[dict[str, str], date | None, date | None, Any]"
 """(the readings taken, the first and last day of validity under them, the plans' key for them)."""
 
 _ABSENT = object()
+_UNSEEN: Resolved = ((), ())  # `FastTable.resolve`: names not met before (by identity)
 MAX_PLANS = 1024  # values of the key × choices of readings kept; the oldest half dropped beyond
 MAX_FIXED = 64  # shared results kept per rule (its reasons and sets of missing inputs)
 MAX_SETUPS = 256  # choices of readings whose validity is kept
 MAX_OUT = 4096  # "not in force" results kept, by rule and day
-MAX_OUT_DAYS = 256  # days out of force whose results are kept together
-MAX_RESOLVED = 64  # sets of input names a plan keeps resolved; all dropped beyond
+MAX_OUT_DAYS = 512  # days out of force whose results are kept together (~14 kB a day)
+MAX_RESOLVED = 256  # sets of input names a plan keeps (seen once, or resolved); all dropped beyond
 
 
 class FastTable:
@@ -236,11 +237,12 @@ class FastTable:
     def resolve(self, plan: Plan, inputs: Mapping[str, Value]) -> Resolved:
         """`plan` for cases giving the names of `inputs`: a rule whose shared result holds when
         the case gives none of its other inputs, and whose date is not given, takes it here, once
-        for every case giving those names (a service's random cases give ever other names: a
-        miss costs what the rules' set tests cost, and the resolved plans kept are bounded)."""
+        for every case giving those names — from the second such case on: the first gets the
+        plan as it is, its names remembered (a service's random cases give ever other names,
+        whose resolved plans would never be used again; the names kept are bounded)."""
         given = frozenset(inputs)
-        found = plan[2].get(given)
-        if found is None:
+        found = plan[2].get(given, _UNSEEN)
+        if found is None:  # seen once before: resolved now
             prebuilt = list(plan[0])
             todo: list[Todo] = []
             for item in plan[1]:
@@ -254,9 +256,13 @@ class FastTable:
                 else:
                     todo.append(item)
             found = (tuple(prebuilt), tuple(todo))
+            plan[2][given] = found
+        elif found is _UNSEEN:  # the first case giving these names: the plan as it is (each
+            # rule's shared result taken in `evaluate_fast`'s loop), the names remembered
             if len(plan[2]) >= MAX_RESOLVED:
                 plan[2].clear()
-            plan[2][given] = found
+            plan[2][given] = None
+            return plan[0], plan[1]
         return found
 
     def once_among(self, received: frozenset[str]) -> tuple[int, ...]:

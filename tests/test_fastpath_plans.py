@@ -23,7 +23,7 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
 from policyc.runtime.quantity import Quantity
 from tests.conftest import REPO
-from tests.test_fastpath import both
+from tests.test_fastpath import both, fields
 
 TEXTILE = REPO / "policies" / "tzf-2023-1.policy"
 ON = datetime.date(2023, 12, 31)
@@ -124,3 +124,33 @@ def test_the_load_tests_random_cases_agree(policy: CompiledPolicy):
         both(policy, case.inputs, case.on)
         tried += 1
     assert plans(policy) <= 1 + len(bench.KINDS)  # a plan per kind, not per case
+
+
+def test_a_set_of_input_names_is_resolved_when_met_a_second_time(policy: CompiledPolicy):
+    # A random case's set of input names is seldom met again: the first case giving one runs
+    # on the plan as it is (each rule's shared result taken in the loop), the second on the
+    # plan resolved for those names. Both give what the traced path gives: 第十二条 pays
+    # 2 × 2000元 (省内) + 1 × 4000元 (省外) = 8000元.
+    kind = {"申请人类型": "服装电商企业"}
+    run(policy, {"inputs": kind})  # the plan for 服装电商企业 made
+    data = {"inputs": kind | {"参展次数": {"省内": D(2), "省外": D(1)}}}
+    case = case_from_data({"on": ON.isoformat(), **data}, policy.view, "case.json")
+    names = frozenset(case.inputs)
+    table = policy.namespace["FAST_TABLE"]
+    for plan in table._plans.values():
+        plan[2].pop(names, None)
+
+    def kept() -> list[Any]:
+        return [plan[2][names] for plan in table._plans.values() if names in plan[2]]
+
+    traced = [fields(r) for r in policy.evaluate(case.inputs, ON, fast=False)]
+    first = policy.evaluate(case.inputs, ON)
+    assert kept() == [None]  # met once: remembered, not resolved
+    second = policy.evaluate(case.inputs, ON)
+    assert len(kept()) == 1 and kept()[0] is not None  # met twice: resolved
+    third = policy.evaluate(case.inputs, ON)
+    for results in (first, second, third):
+        assert [fields(r) for r in results] == traced
+        (paid,) = [r for r in results if r.info.name == "参展补贴"]
+        assert paid.status == "applies"
+        assert paid.amount == Quantity.of("8000", "元")
