@@ -25,6 +25,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
     rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
     exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind".
+    A target not met or not reported that has a `by` day adds, after its other fields,
+    "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
+    "YYYY-MM-DD"; "valid_from" is the issue date for a policy that writes no `valid from`.
 
 Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
 only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",
