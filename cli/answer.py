@@ -42,9 +42,11 @@ from policyc.report import (
     BENEFIT_KINDS,
     MARKS,
     STATUS_WORDS,
+    actual_text,
     amount_text,
     header_lines,
     shared_cap_lines,
+    status_shown,
     total_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
@@ -136,9 +138,10 @@ def _answer_lines(r: RuleResult) -> list[str]:
         return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
     if info.role == "decision":  # no value: the policy is not in force on the day
         return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
-    head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
+    mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py
+    head = f"  {mark} {info.name} — {word}"
     if info.role == "target":
-        actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
+        actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
         return [head + f"（目标 {info.target}{actual}）"]
     head += amount_text(r)
     if info.responsible:

@@ -323,19 +323,36 @@ class FileChecker:
         if self.coverage:
             for sentence in covered.diagnostics():
                 emit(sentence, listed=True)
-        line = _(
-            "{checked_header_number}: {clauses} clauses, {rules} rules, "
-            "source coverage {covered_percent:.1f}%"
-        ).format(
-            checked_header_number=checked.header.number,
-            clauses=clauses,
-            rules=rules,
-            covered_percent=covered.percent,
-        )
+        targets = sum(1 for _ in checked.file.all_targets())
+        decisions = sum(1 for d in checked.file.all_defines() if d.decided)
+        if targets or decisions:  # a work plan's targets, a roster's decided values count too
+            line = _(
+                "{checked_header_number}: {clauses} clauses, {rules} rules, {targets} targets, "
+                "{decisions} decided values, source coverage {covered_percent:.1f}%"
+            ).format(
+                checked_header_number=checked.header.number,
+                clauses=clauses,
+                rules=rules,
+                targets=targets,
+                decisions=decisions,
+                covered_percent=covered.percent,
+            )
+        else:
+            line = _(
+                "{checked_header_number}: {clauses} clauses, {rules} rules, "
+                "source coverage {covered_percent:.1f}%"
+            ).format(
+                checked_header_number=checked.header.number,
+                clauses=clauses,
+                rules=rules,
+                covered_percent=covered.percent,
+            )
         summary = {
             "policy": checked.header.number,
             "clauses": clauses,
             "rules": rules,
+            "targets": targets,
+            "decisions": decisions,
             "coverage": round(covered.percent, 1),
         }
         return result(False, [line, summary], facts)

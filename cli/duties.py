@@ -209,7 +209,7 @@ class _Collector:
         self, role: str, owner: n.Section | n.Clause | n.Rule, written: str, **extra: Any
     ) -> None:
         quotes = owner.quotes
-        source_line = self.policy.quote_lines.get(quotes[0].text) if quotes else None
+        source_line = self.policy.quote_line(quotes[0]) if quotes else None
         header = self.policy.header
         place = ""
         if isinstance(owner, n.Rule):
@@ -488,6 +488,7 @@ def run_duties(query: str, paths: Sequence[Path], fmt: str, out: TextIO) -> int:
 
 STATUSES = ("met", "not_met", "not_reported")
 _STATUS_WORDS = {"met": "达到", "not_met": "未达到", "not_reported": "未报告"}
+_DUES = {"overdue": "逾期", "in_progress": "期限未到"}  # `RuleResult.due` of a target not met
 NO_LEAD = "（未写牵头单位）"
 NO_SECTION = "（不在部分内）"
 
@@ -498,6 +499,9 @@ class ProgressCount:
     met: int = 0
     not_met: int = 0
     not_reported: int = 0
+    # Of the targets not met, those with a `by` day: past it (逾期) and not yet (进行中).
+    overdue: int = 0
+    in_progress: int = 0
 
 
 def _sections_of(policy: CheckedPolicy) -> dict[tuple[str, str], n.Section]:
@@ -509,19 +513,22 @@ def _sections_of(policy: CheckedPolicy) -> dict[tuple[str, str], n.Section]:
     return owners
 
 
-def _tally(pairs: Iterator[tuple[str, str]]) -> tuple[ProgressCount, ...]:
+def _tally(pairs: Iterator[tuple[str, RuleResult]]) -> tuple[ProgressCount, ...]:
     counts: dict[str, dict[str, int]] = {}
-    for key, status in pairs:
-        row = counts.setdefault(key, dict.fromkeys(STATUSES, 0))
-        row[status] += 1
+    for key, result in pairs:
+        row = counts.setdefault(key, dict.fromkeys((*STATUSES, *_DUES), 0))
+        row[result.status] += 1
+        if result.status == "not_met" and result.due in _DUES:
+            row[result.due] += 1
     return tuple(ProgressCount(key, **row) for key, row in counts.items())
 
 
 def progress_counts(
     policy: CompiledPolicy, results: Sequence[RuleResult]
 ) -> tuple[tuple[ProgressCount, ...], tuple[ProgressCount, ...]]:
-    """Targets met, not met and not reported: by lead unit (a task without its own lead takes its
-    section's) and by section, each in document order."""
+    """Targets met, not met (of them, past their `by` day and not yet) and not reported: by lead
+    unit (a task without its own lead takes its section's) and by section, each in document
+    order."""
     checked = policy.checked
     sections = _sections_of(checked)
     targets = [r for r in results if r.info.role == "target" and r.status in STATUSES]
@@ -538,9 +545,18 @@ def progress_counts(
         section = sections.get((result.info.owner_kind, result.info.owner_number))
         return NO_SECTION if section is None else part_heading(section)
 
-    by_unit = _tally((unit, r.status) for r in targets for unit in leads(r))
-    by_section = _tally((heading(r), r.status) for r in targets)
+    by_unit = _tally((unit, r) for r in targets for unit in leads(r))
+    by_section = _tally((heading(r), r) for r in targets)
     return by_unit, by_section
+
+
+def _count_words(row: ProgressCount, status: str) -> str:
+    """`达到 1`, `未达到 2（其中逾期 1，期限未到 1）` (the part in brackets where some target has
+    a `by` day)."""
+    words = f"{_STATUS_WORDS[status]} {getattr(row, status)}"
+    if status == "not_met" and (row.overdue or row.in_progress):
+        words += "（其中" + "，".join(f"{w} {getattr(row, d)}" for d, w in _DUES.items()) + "）"
+    return words
 
 
 def progress_text(policy: CompiledPolicy, results: Sequence[RuleResult]) -> str:
@@ -551,6 +567,6 @@ def progress_text(policy: CompiledPolicy, results: Sequence[RuleResult]) -> str:
     for title, rows in (("按牵头单位", by_unit), ("按部分", by_section)):
         out.extend(("", f"目标完成情况（{title}）"))
         for row in rows:
-            counts = " · ".join(f"{_STATUS_WORDS[s]} {getattr(row, s)}" for s in STATUSES)
+            counts = " · ".join(_count_words(row, s) for s in STATUSES)
             out.append(f"  {row.key}: {counts}")
     return "\n".join(out) + "\n"

@@ -25,6 +25,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
     rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
     exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind".
+    A target not met or not reported that has a `by` day adds, after its other fields,
+    "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
+    "YYYY-MM-DD"; "valid_from" is the issue date for a policy that writes no `valid from`.
 
 Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
 only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",
@@ -58,7 +61,7 @@ from datetime import date
 
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
-from policyc.compiler.run_view import RunView, as_view
+from policyc.compiler.run_view import RunView, as_view, from_issue
 
 # What every command prints through (output.py) and the JSON writer (report_json.py), named here
 # too for the importers of policyc.report.
@@ -86,7 +89,7 @@ from policyc.report_json import totals as totals
 from policyc.report_json import totals_by_beneficiary as totals_by_beneficiary
 from policyc.report_ranges import range_text, range_total_line, ranged_flows
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 from policyc.runtime.results import RuleInfo
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
@@ -257,8 +260,15 @@ def header_lines(
     header = view.header
     out: list[str] = [f"{header.number}  {header.title}"]
     valid_from, valid_until = view.validity_under(readings)
-    if valid_from:
-        period = f"{valid_from.isoformat()} 至 {valid_until.isoformat() if valid_until else '…'}"
+    if not valid_from and not valid_until:  # neither a validity nor an issue date written
+        out.append(f"评估日 {on.isoformat()} · 有效期未规定")
+    else:
+        until = valid_until.isoformat() if valid_until else "…"
+        period = f"{valid_from.isoformat() if valid_from else '…'} 至 {until}"
+        if valid_from and from_issue(view):  # no `valid from`: in force from its issue date
+            period = f"自发布之日 {valid_from.isoformat()} 起，终止日" + (
+                f" {until}" if valid_until else "未规定"
+            )
         if header.provisional:
             period += "（暂定）"
         if in_force(policy, on, readings):
@@ -267,6 +277,8 @@ def header_lines(
                 state += f"；评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         elif partly_in_force(view, evaluated, readings):
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
+        elif valid_from and on < valid_from and from_issue(view):
+            state = "不在有效期内：本政策在该日尚未发布"
         else:
             state = "不在有效期内：本政策在该日未生效或已失效"
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
@@ -325,9 +337,52 @@ class TracePlaces:
         return self.declared.get(name, span.line if span is not None else 0)
 
 
+# A target not met or not reported that has a `by` day (`RuleResult.due`): before it, still in
+# progress; after it, overdue. Its mark and word in place of the status's.
+DUE_WORDS = {
+    ("not_met", "in_progress"): ("◔", "尚未达到目标（期限未到，进行中）"),
+    ("not_met", "overdue"): ("✘", "逾期未达到目标"),
+    ("not_reported", "in_progress"): ("?", "未报告（期限未到）"),
+    ("not_reported", "overdue"): ("?", "逾期未报告"),
+}
+
+
+def actual_text(r: RuleResult) -> str:
+    """A target's reported figure in the measure the target is written in (9.99亿元 against
+    `10 亿元 以上`, not 999,000,000元（99900万元）); as `show_value` writes it when the target
+    names no measure or the figure is no exact number of it."""
+    value = r.value
+    if isinstance(value, Quantity):
+        shown = in_measure(value, r.info.measure)
+        if shown is not None:
+            return shown
+    return show_value(value)
+
+
+def in_measure(value: Quantity, measure: str) -> str | None:
+    """`value` written in `measure` (`9.99亿元`; thousands grouped from 10,000 on), None when
+    `measure` is empty, the value a percentage, or no exact number of `measure`."""
+    if not measure or value.percent:
+        return None
+    try:
+        number = value.to(measure).normalize()
+    except MeasureError:
+        return None
+    return format(number, ",f" if number.copy_abs() >= 10000 else "f") + measure
+
+
+def status_shown(r: RuleResult) -> tuple[str, str]:
+    """(mark, word) of a result: its status's (`MARKS`, `STATUS_WORDS`), or for a target with a
+    `by` day not met or not reported, `DUE_WORDS`' (◔ 尚未达到目标（期限未到，进行中）,
+    ✘ 逾期未达到目标)."""
+    due = DUE_WORDS.get((r.status, r.due)) if r.due else None
+    return due if due is not None else (MARKS[r.status], STATUS_WORDS[r.status])
+
+
 def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] = ()) -> list[str]:
     info = r.info
-    head = f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}"
+    mark, word = status_shown(r)
+    head = f"  {mark} {info.name} — {word}"
     if r.status == "decided" and r.periods is not None:  # `decide … per 月`: each month below
         head += value_period_label(r)
     elif r.status == "decided" and r.members is not None:  # each member's value below
@@ -335,7 +390,7 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] =
     elif r.status == "decided":
         head += f"{value_period_label(r)}: {decided_text(r)}"
     if info.role == "target":
-        actual = f"，实际 {show_value(r.value)}" if r.value is not None else ""
+        actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
         head += f"（目标 {info.target}{actual}）"
     head += amount_text(r)
     lines = [head]

@@ -337,6 +337,7 @@ def answer_bytes(
         if explain or not (
             r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
             and r.shared is None and r.members is None and r.periods is None and r.range is None
+            and not r.due
         ):  # fmt: skip
             parts += (separator, _written(policy, r, chunks, info.name in roundings, explain))
             separator = b","
@@ -504,6 +505,8 @@ def _written(
     more |= period_json(r)  # `amount … per`: people_report.py
     if r.range is not None:  # `amount range`: cli/report_ranges.py
         more["range"] = range_json(r)
+    if r.due:  # a target not met or not reported, with a `by` day: before it or past it
+        more |= {"due": r.due, "deadline": r.info.deadline}
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

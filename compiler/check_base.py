@@ -39,6 +39,7 @@ class CheckerBase:
         self.define_types: dict[str, Type] = {}
         self.valid_until: date | None = None
         self.quote_lines: dict[str, int] = {}
+        self.quote_places: dict[tuple[int, int], int] = {}  # (line, column) -> source line
         self.used_inputs: set[str] = set()
         self.here = Path(file.path).parent
         self.ordered: set[str] = set()

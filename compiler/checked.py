@@ -113,7 +113,7 @@ class CheckedPolicy:
     readings: dict[str, n.ReadingDecl]
     defines: dict[str, n.Define]
     valid_until: date | None
-    quote_lines: dict[str, int]
+    quote_lines: dict[str, int]  # a quote's text -> the source line of its first placing
     warnings: tuple[Diagnostic, ...]
     ordered_enums: frozenset[str]
     # How codegen must compare or call where the operands are not quantities: node -> kind
@@ -135,9 +135,17 @@ class CheckedPolicy:
     people: group_checks.People = attrs.field(factory=group_checks.People)
     # The type of each `define`d value (a decision's: an enum, a quantity …; a condition's: bool).
     define_types: dict[str, Type] = attrs.field(factory=dict)
+    # Each quote's source line by the quote's place (line, column) in the policy: a text the
+    # source holds twice is placed in the order the policy restates it (received_text.py).
+    quote_places: dict[tuple[int, int], int] = attrs.field(factory=dict)
     # The policy's own measures (`measure 方 = 1 立方米`): what its measure texts are read with,
     # in force (runtime.quantity.declared_measures) wherever its checked AST is read.
     measures: Declared = ()
+
+    def quote_line(self, quote: n.Quote) -> int | None:
+        """The source line `quote` links to (None when it was not found in the source)."""
+        placed = self.quote_places.get((quote.span.line, quote.span.column))
+        return placed if placed is not None else self.quote_lines.get(quote.text)
 
     def validity_under(self, readings: dict[str, str] | Any) -> tuple[date | None, date | None]:
         """(first day, last day or None) of the policy's validity under the readings taken

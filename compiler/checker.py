@@ -56,6 +56,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         defines=checker.defines,
         valid_until=checker.valid_until,
         quote_lines=checker.quote_lines,
+        quote_places=checker.quote_places,
         warnings=tuple(checker.diagnostics),
         ordered_enums=frozenset(checker.ordered),
         special=checker.special,
@@ -122,6 +123,7 @@ class _Checker(RuleChecks, HeaderChecks):
         group_checks.check_cycles(self)
         self.check_after_amounts()
         self.check_reading_use()
+        self.place_quotes()  # after every quote is checked (amount_checks checks some)
         for decl in self.file.inputs:
             if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(

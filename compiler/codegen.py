@@ -252,6 +252,8 @@ class _Generator:
             "responsible": self.units(responsible),
             "quotes": tuple(q.text for q in owner.quotes),
             "description": target.description,
+            "deadline": target.deadline.isoformat() if target.deadline is not None else "",
+            "measure": target.value.measure if isinstance(target.value, n.QuantityLit) else "",
         }
         actual = f"c.get({target.name.text!r})"
         if target.op == "about":

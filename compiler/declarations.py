@@ -300,7 +300,9 @@ class Declarations(ExprTypes):
             measure_text = target.value.measure if isinstance(target.value, n.QuantityLit) else ""
             if isinstance(target.value, n.PercentLit):
                 measure_text = "%"
-            measure = self.measure(measure_text, target.value.span) or parse_measure("")
+            # An unknown measure is reported once, by `type_of` above: not read again here.
+            known = None if value is UNKNOWN else self.measure(measure_text, target.value.span)
+            measure = known or parse_measure("")
             decl = n.InputDecl(
                 target.name,
                 n.TypeExpr("target", measure_text),

@@ -3,8 +3,9 @@
 `load_registry(path, diagnostics, registry)` adds a registry file's units (parsed once per
 process); `ReceivedText` loads the `units from` and `source` files named in the header (inside
 the policy's project, else refused with a diagnostic), and checks that every quote is in the
-source lines (white space ignored, the line of each quote kept in `quote_lines`) and that every
-repair names a source line holding the text it says was received. Problems are collected as
+source lines (white space ignored; `place_quotes` then keeps each quote's line in
+`quote_places`, in the order the policy restates the document) and that every repair names a
+source line holding the text it says was received. Problems are collected as
 diagnostics; nothing raises.
 """
 
@@ -57,6 +58,28 @@ def unreadable_why(exc: Exception) -> str:
     if isinstance(number, int) and number in reasons:
         return reasons[number]
     return str(getattr(exc, "strerror", None) or exc)
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    """Every offset in `text` where `needle` (not empty) starts, overlapping ones included."""
+    found: list[int] = []
+    at = text.find(needle)
+    while at >= 0:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
+
+
+def _distance(lines: tuple[int, int], before: tuple[int, int] | None) -> int:
+    """Lines between an occurrence (first, last line) and the quote placed before it: 0 when they
+    share a line; 0 for every occurrence of the first quote (nothing to be near)."""
+    if before is None:
+        return 0
+    if lines[0] > before[1]:
+        return lines[0] - before[1]
+    if lines[1] < before[0]:
+        return before[0] - lines[1]
+    return 0
 
 
 def _named_at(span: Span, header: n.Header) -> Span:
@@ -134,6 +157,7 @@ class ReceivedText(CheckerBase):
                 squeezed.append(ch)
                 self.offset_line.append(number)
         self.squeezed_source = "".join(squeezed)
+        self.found_quotes: list[tuple[n.Quote, str]] = []  # each quote found, as squeezed
 
     def check_quote(self, quote: n.Quote) -> None:
         if not hasattr(self, "squeezed_source"):
@@ -150,7 +174,54 @@ class ReceivedText(CheckerBase):
                 ),
             )
             return
-        self.quote_lines[quote.text] = self.offset_line[at]
+        self.quote_lines.setdefault(quote.text, self.offset_line[at])
+        self.found_quotes.append((quote, needle))
+
+    def place_quotes(self) -> None:
+        """The source line of each quote found, in `quote_places` by the quote's place (line,
+        column) in the policy. The policy restates the document in order, so a text the source
+        holds more than once is placed at its occurrence nearest the quote written before it (in
+        lines; a tie goes to the later one): `完成时限：2027年6月底前）` closing task 3 after task
+        3's 责任单位 is task 3's, a lead-in quoted after its item (`5.依法对以下行为进行查处:`)
+        the one above that item. Where the quotes around it do not tell — it is the first quote,
+        or another occurrence is not more than twice as far — `check` warns (`ambiguous-quote`;
+        not for an aside)."""
+        if not hasattr(self, "found_quotes"):
+            return
+        before: tuple[int, int] | None = None  # the lines of the quote placed before
+        # An aside (a title repeated by a table of contents, a heading) states no rule: placed
+        # alike, never warned about.
+        asides = {(a.span.line, a.span.column) for a in self.file.asides}
+        ordered = sorted(self.found_quotes, key=lambda q: (q[0].span.line, q[0].span.column))
+        for quote, needle in ordered:
+            spans = [
+                (self.offset_line[at], self.offset_line[at + len(needle) - 1], at)
+                for at in _occurrences(self.squeezed_source, needle)
+            ]
+            near = sorted(spans, key=lambda o: (_distance(o[:2], before), -o[2]))
+            first, last, _at = near[0]
+            place = (quote.span.line, quote.span.column)
+            if (
+                len(near) > 1
+                and place not in asides
+                and (
+                    before is None
+                    or _distance(near[1][:2], before) <= 2 * _distance((first, last), before)
+                )
+            ):
+                lines = sorted({o[0] for o in spans})
+                self.warn(
+                    quote.span,
+                    _(
+                        "this quote is in the source {count} times (lines {lines}) and the "
+                        "quotes around it do not tell which: it is placed at line {line}, the "
+                        "nearest to the quote before it; quote more of the sentence, or restate "
+                        "the document in order"
+                    ).format(count=len(spans), lines=", ".join(map(str, lines)), line=first),
+                    code="ambiguous-quote",
+                )
+            self.quote_places[place] = first
+            before = (first, last)
 
     def check_repairs(self, header: n.Header) -> None:
         for repair in self.file.repairs:

@@ -44,18 +44,27 @@ EMPTY: Lean = ("node", ())
 class HeaderView(Frozen):
     """The header fields a run prints."""
 
-    _fields = ("number", "title", "provisional", "valid_from")
+    _fields = ("number", "title", "provisional", "valid_from", "issued")
     __slots__ = _fields
     number: str
     title: str
     provisional: bool
     valid_from: date | None
+    issued: date | None
 
-    def __init__(self, number: str, title: str, provisional: bool, valid_from: date | None):
+    def __init__(
+        self,
+        number: str,
+        title: str,
+        provisional: bool,
+        valid_from: date | None,
+        issued: date | None = None,
+    ):
         _set(self, "number", number)
         _set(self, "title", title)
         _set(self, "provisional", provisional)
         _set(self, "valid_from", valid_from)
+        _set(self, "issued", issued)
 
 
 class NameView(Frozen):
@@ -318,7 +327,9 @@ def _view_of(checked: CheckedPolicy) -> RunView:
     parts: list[n.Section | n.Clause] = [*checked.file.sections, *checked.file.all_clauses()]
     people = checked.people
     return RunView(
-        HeaderView(header.number, header.title, header.provisional, header.valid_from),
+        HeaderView(
+            header.number, header.title, header.provisional, header.valid_from, header.issued
+        ),
         checked.valid_until,
         checked.validity_reading,
         dict(checked.validity_options),
@@ -433,14 +444,23 @@ def validity_under(policy: Any, readings: Mapping[str, str]) -> tuple[date | Non
     """(first day, last day or None) of `policy`'s validity (a CheckedPolicy or its RunView: the
     fields `validity_reading`, `readings`, `validity_options`, `header.valid_from` and
     `valid_until`) under the readings taken (a mapping of reading to option; readings it leaves
-    out take their declared option)."""
+    out take their declared option). A policy that writes no first day is in force from its
+    issue date (`issued`), as the site's index says: the first day is then that date (None only
+    when it writes neither; `from_issue` tells the two apart)."""
     if policy.validity_reading:
         taken = policy.readings[policy.validity_reading].take.text
         option = readings.get(policy.validity_reading, taken)
         if option in policy.validity_options:
             found: tuple[date | None, date | None] = policy.validity_options[option]
             return found
-    return policy.header.valid_from, policy.valid_until
+    return policy.header.valid_from or policy.header.issued, policy.valid_until
+
+
+def from_issue(policy: Any) -> bool:
+    """Whether `validity_under`'s first day is the issue date (the policy writes no `valid
+    from`, nor a validity reading): the text header says 自发布之日 for it."""
+    header = policy.header
+    return not policy.validity_reading and header.valid_from is None and header.issued is not None
 
 
 def switchable(readings: Mapping[str, Any]) -> frozenset[str]:

@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -61,8 +62,24 @@ _IMPRINT = re.compile(
     rf"^\S*?\s*[{_DATE_DIGITS}]{{4}}\s*年\s*[{_DATE_DIGITS}]{{1,3}}\s*月\s*[{_DATE_DIGITS}]{{1,3}}"
     r"\s*日\s*印发$"
 )
-_UNITS = re.compile(
-    r"(?P<role>牵头单位|责任单位)\s*[:：]\s*(?P<names>[^)）。:：]*?)(?=[)）。]|$|[,，;；]\s*(?:牵头单位|责任单位))"
+# A 分工方案's assignment of a task or clause (compiler/skeleton.py `_assignment`): its units and
+# its 完成时限, each `LABEL：value`, in any order, in brackets or not, separated by ；or ，(a
+# value's own ， or ；ends it only where the next label follows).
+_ROLE_LABELS = {
+    "牵头单位": "lead",
+    "牵头部门": "lead",
+    "责任单位": "responsible",
+    "责任部门": "responsible",
+    "配合单位": "cooperates",
+    "配合部门": "cooperates",
+    "完成时限": "deadline",
+    "完成时间": "deadline",
+    "时间节点": "deadline",
+}
+_LABELS = "|".join(_ROLE_LABELS)
+_ASSIGNMENT = re.compile(
+    rf"(?P<label>{_LABELS})\s*[:：]\s*(?P<value>.*?)\s*"
+    rf"(?=[,，;；]?\s*(?:{_LABELS})\s*[:：]|[)）。]|[,，;；]?\s*$)"
 )
 _TITLE_LIMIT = 24  # a first sentence longer than this is text, not a title
 
@@ -76,6 +93,8 @@ class _Part:
     quotes: list[str] = attrs.Factory(list)
     leads: list[str] = attrs.Factory(list)
     responsible: list[str] = attrs.Factory(list)
+    cooperates: list[str] = attrs.Factory(list)
+    deadline: str = ""  # the 完成时限 as written (`2027年6月底前`, `每季度`)
     unknown: list[str] = attrs.Factory(list)
     children: list[_Part] = attrs.Factory(list)
     heading: str = ""  # the heading's text after the number
@@ -564,9 +583,18 @@ def _worded(piece: str) -> bool:
 
 
 def _units(text: str, part: _Part, resolve: Resolver) -> None:
-    for match in _UNITS.finditer(text):
-        target = part.leads if match["role"] == "牵头单位" else part.responsible
-        for written in re.split(r"[、,，;；]", match["names"]):
+    """The assignment a line states (`（牵头单位：A；责任单位：B、C，D；配合单位：E；完成时限：
+    2027年6月底前）`, the labels in any order): its units as the part's `lead`, `responsible` and
+    `cooperates` (resolved; an unknown one listed in `part.unknown`), its 完成时限 as written in
+    `part.deadline` (the first one the part states)."""
+    for match in _ASSIGNMENT.finditer(text):
+        role = _ROLE_LABELS[match["label"]]
+        value = match["value"].strip()
+        if role == "deadline":
+            part.deadline = part.deadline or value
+            continue
+        target = {"lead": part.leads, "responsible": part.responsible}.get(role, part.cooperates)
+        for written in re.split(r"[、,，;；]", value):
             name = written.strip()
             if not name:
                 continue
@@ -575,6 +603,55 @@ def _units(text: str, part: _Part, resolve: Resolver) -> None:
                 part.unknown.append(name)
             elif unit not in target:
                 target.append(unit)
+
+
+_MONTH_END = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末)?(?:前|之前)?$")
+_DAY = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前)?$")
+_YEAR_END = re.compile(r"^(?P<y>\d{4})年(?:底|末)(?:前|之前)?$")
+_HALF = re.compile(r"^(?P<y>\d{4})年(?P<h>上|下)半年(?:底|末)?(?:前|之前)?$")
+_QUARTER = re.compile(r"^(?P<y>\d{4})年第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?$")
+
+
+def _deadline_day(written: str) -> str:
+    """The last day (YYYY-MM-DD) a 完成时限 allows, `by` inclusive: 2027年6月底前 and 2027年6月
+    → 2027-06-30, 2027年6月15日前 → 2027-06-15, 2027年底前 → 2027-12-31, 2027年上半年 →
+    2027-06-30, 2027年第三季度 → 2027-09-30; "" for one that names no day (每季度, 长期坚持,
+    持续推进) or one this does not read (2027年6月前: before June or by its end?)."""
+    text = re.sub(r"\s", "", written)
+    if (found := _DAY.match(text)) is not None:
+        year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
+    elif (found := _MONTH_END.match(text)) is not None:
+        year, month, day = int(found["y"]), int(found["m"]), 0
+        if not re.search(r"月(?:底|末)", text) and text.endswith("前"):
+            return ""  # 6月前: the month itself may be excluded
+    elif (found := _YEAR_END.match(text)) is not None:
+        year, month, day = int(found["y"]), 12, 31
+    elif (found := _HALF.match(text)) is not None:
+        year, month, day = int(found["y"]), 6 if found["h"] == "上" else 12, 0
+    elif (found := _QUARTER.match(text)) is not None:
+        quarter = "一二三四".find(found["q"]) + 1 or int(found["q"])
+        year, month, day = int(found["y"]), 3 * quarter, 0
+    else:
+        return ""
+    if not 1 <= month <= 12:
+        return ""
+    last = calendar.monthrange(year, month)[1]
+    if day > last or (found.re is _DAY and day == 0):
+        return ""
+    return f"{year:04d}-{month:02d}-{day or last:02d}"
+
+
+def _deadline_note(part: _Part) -> str:
+    """The TODO comment a part's 完成时限 becomes: the `by` its targets take, or why none."""
+    day = _deadline_day(part.deadline)
+    if day:
+        return _(
+            "完成时限 {written}: write each target of {kind} {number} with `by {day}` "
+            "(the last day it allows; confirm)"
+        ).format(written=part.deadline, kind=part.kind, number=part.number, day=day)
+    return _("完成时限 {written} names no day a target's `by` can hold: say it in a `note`").format(
+        written=part.deadline
+    )
 
 
 def _walk(parts: Sequence[_Part]) -> list[_Part]:
@@ -616,6 +693,10 @@ def _render(part: _Part, depth: int) -> list[str]:
         lines.append(f"{inner}lead {', '.join(part.leads)}")
     if part.responsible:
         lines.append(f"{inner}responsible {', '.join(part.responsible)}")
+    if part.cooperates:
+        lines.append(f"{inner}cooperates {', '.join(part.cooperates)}")
+    if part.deadline:
+        lines.append(f"{inner}# TODO(drafter): " + _deadline_note(part))
     if part.unknown:
         lines.append(
             f"{inner}# TODO(registry): "

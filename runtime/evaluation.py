@@ -270,6 +270,8 @@ class Ctx:
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
         elif not outcome:
             result.status = "not_met"
+        if info.deadline and result.status != "met":
+            _judge_due(result, self.on, info.deadline)
         return result
 
     def about(
@@ -775,3 +777,17 @@ from policyc.runtime import people_ops, scales  # noqa: E402
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     from typing import Any
+
+
+def _judge_due(result: RuleResult, on: date, deadline: str) -> None:
+    """A target not met (or not reported) by its `by` day: on or before that day it is still in
+    progress (尚未到期), after it overdue (逾期); the reason says which, with the day."""
+    day = date.fromisoformat(deadline)
+    written = f"{day.year}年{day.month}月{day.day}日"
+    if on <= day:
+        result.due = "in_progress"
+        said = f"期限{written}尚未到期，目标进行中"
+    else:
+        result.due = "overdue"
+        said = f"期限{written}已过，逾期未{'达到' if result.status == 'not_met' else '报告'}"
+    result.reason = f"{result.reason}（{said}）" if result.reason else said

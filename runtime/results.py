@@ -120,6 +120,8 @@ class RuleInfo(Frozen):
         "flow",
         "each",
         "period",
+        "deadline",
+        "measure",
     )
     __slots__ = _fields
     index: int
@@ -151,6 +153,8 @@ class RuleInfo(Frozen):
     flow: str  # paid | waived | payable: which total the amount joins ("" for no amount)
     each: str  # a decided value per member of this role ("members": every member)
     period: str  # `amount … per 月`: "month" (or "year"), the period its amount is for
+    deadline: str  # a target's `by` day, YYYY-MM-DD ("" for a target without one)
+    measure: str  # a target's measure as the policy writes it (`亿元`): its figures are shown in it
 
     def __init__(
         self,
@@ -183,6 +187,8 @@ class RuleInfo(Frozen):
         flow: str = "",
         each: str = "",
         period: str = "",
+        deadline: str = "",
+        measure: str = "",
     ):  # fmt: skip
         _set(self, "index", index)
         _set(self, "name", name)
@@ -213,6 +219,8 @@ class RuleInfo(Frozen):
         _set(self, "flow", flow)
         _set(self, "each", each)
         _set(self, "period", period)
+        _set(self, "deadline", deadline)
+        _set(self, "measure", measure)
 
 
 class Step(Frozen):
@@ -251,10 +259,13 @@ class RuleResult:
     periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
     # `amount range LOW to HIGH` (a fine set within a range): (low, high), `amount` None
     range: tuple[Quantity, Quantity] | None = None
+    # A target not met or not reported that has a `by` day: "in_progress" on or before that day
+    # (尚未到期), "overdue" after it (逾期); "" otherwise (runtime/evaluation.py `run_target`).
+    due: str = ""
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
-        "unrounded", "shared", "members", "periods", "range",
+        "unrounded", "shared", "members", "periods", "range", "due",
     )  # fmt: skip
 
     def __init__(

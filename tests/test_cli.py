@@ -304,7 +304,8 @@ def test_head_reads_one_line_and_policyc_stops_quietly():
     err = process.stderr.read().decode()
     status = process.wait(timeout=300)
     assert first.decode().endswith(
-        ": ok (天政办发〔2023〕1号: 121 clauses, 0 rules, source coverage 100.0%)\n"
+        ": ok (天政办发〔2023〕1号: 121 clauses, 0 rules, 66 targets, 0 decided values, "
+        "source coverage 100.0%)\n"
     )
     # The whole report fits a pipe's buffer, so it may all be written before the close (0);
     # either way nothing is said about the pipe.
@@ -439,6 +440,8 @@ def test_check_json_lists_the_files_and_their_warnings():
             "policy": "测试〔2023〕1号",
             "clauses": 1,
             "rules": 5,
+            "targets": 0,
+            "decisions": 0,
             "coverage": 40.0,
         }
     ]

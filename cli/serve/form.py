@@ -105,6 +105,10 @@ class Reading:
     options: tuple[str, ...]
     declared: str  # the option the policy takes
     labels: dict[str, str] = attrs.field(factory=dict)  # option -> how output shows it
+    # A documentary reading (no rule tests it: the policy's text fixes its choice) is shown as
+    # text, the option taken and why (`because`), with no select: a run cannot take another.
+    documentary: bool = False
+    because: str = ""
 
 
 def fields_of(policy: CheckedPolicy) -> list[Field]:
@@ -246,6 +250,8 @@ def readings_of(policy: CheckedPolicy, declared: Mapping[str, str]) -> list[Read
             tuple(o.name for o in decl.options),
             declared.get(name, ""),
             {o.name: option_label(policy, name, o.name) for o in decl.options},
+            documentary=decl.documentary,
+            because=decl.because,
         )
         for name, decl in policy.readings.items()
     ]

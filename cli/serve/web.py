@@ -38,13 +38,14 @@ from policyc.cases import (
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
+from policyc.compiler.run_view import from_issue
 from policyc.member_why import case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
-from policyc.report import FLOW_WORDS, STATUS_WORDS, party_word
+from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
 from policyc.report_json import flow_words, payer, rule_fields
 from policyc.report_ranges import ends_words
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, declared_measures, format_quantity
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -112,7 +113,14 @@ def _out_of_force(policy: CompiledPolicy, day: date) -> str:
     notice not yet in force, or expired): every rule would be 未施行 on it, which a case worker
     should know before filling in the form; empty otherwise."""
     checked = policy.checked
-    start, end = checked.header.valid_from, checked.valid_until
+    # A policy without `valid from` is in force from its issue date, as `run` judges it
+    # (run_view.validity_under; the taken validity reading's dates for one that has one).
+    start, end = checked.validity_under({})
+    if start is not None and day < start and from_issue(checked):
+        return _(
+            "This policy was issued on {start}: on the evaluation date {day} it is not yet in "
+            "force; type a date in force to evaluate the case under it"
+        ).format(start=start.isoformat(), day=day.isoformat())
     if start is not None and day < start:
         return _(
             "This policy takes effect on {start}: on the evaluation date {day} every rule is not "
@@ -385,6 +393,17 @@ _NO_CASE_PARTS: dict[str, Any] = {
 }  # fmt: skip
 
 
+def _in_target_measure(policy: CompiledPolicy, value: dict[str, Any], measure: str) -> Any:
+    """A target's reported figure (JSON Money) with its text in the target's own measure
+    (9.99亿元, as `run` writes it: report.in_measure); as it was when it is no exact number."""
+    try:
+        with declared_measures(policy.checked.measures):
+            shown = in_measure(Quantity.of(value["value"], value["unit"]), measure)
+    except (MeasureError, KeyError, ValueError, ArithmeticError):
+        return value
+    return value if shown is None else {**value, "text": shown}
+
+
 def _result_view(
     policy: CompiledPolicy,
     document: dict[str, Any],
@@ -395,13 +414,18 @@ def _result_view(
     and source sentences; `said`: a member's yes/no answered 否 (member_why.member_whys)."""
     results = document["results"]
     fixed: dict[str, dict[str, Any]] | None = None
+    measures = {i.name: i.measure for i in policy.rules if i.role == "target" and i.measure}
     for item in results:
         if "quotes" not in item:  # lean (a ruled-out result): its rule's fields, its case's none
             if fixed is None:
                 fixed = {f["rule"]: f for f in rule_fields(policy)}
             item.update({**_NO_CASE_PARTS, **fixed[item["rule"]], **item})
         item["status_word"] = STATUS_WORDS.get(item["status"], item["status"])
+        if item.get("due"):  # a target before or past its `by` day: 进行中 / 逾期 (report.py)
+            item["status_word"] = DUE_WORDS[(item["status"], item["due"])][1]
         item["amount_words"] = amount_words(item)
+        if item["rule"] in measures and isinstance(item.get("value"), dict):
+            item["value"] = _in_target_measure(policy, item["value"], measures[item["rule"]])
         # 为何不适用 for a member aggregate: which member failed which condition (the trace's)
         steps = ((step["text"], step["line"]) for step in item.get("trace") or ())
         left_out = item["status"] == "not_applicable"

@@ -140,7 +140,7 @@ class PolicyText:
     def quote(self, quote: n.Quote, where: tuple[str, str] | None = None) -> QuoteView:
         """A quoted sentence, its line in the received text and the repairs made inside it.
         `where` (text, anchor on this page) is noted on that line of the received-text page."""
-        line = self.policy.quote_lines.get(quote.text)
+        line = self.policy.quote_line(quote)
         squeezed = squeeze(quote.text)
         repairs = tuple(
             f"第{r.line}行来文“{md(r.received)}”应为“{md(r.corrected)}”：{md(r.because)}"
