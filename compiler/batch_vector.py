@@ -19,6 +19,7 @@ statuses and amounts on top.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ from policyc.runtime.quantity import Dims, Quantity, _time_shift
 
 __all__ = [
     "LIMIT",
+    "ON_KEY",
     "Column",
     "Env",
     "Val",
@@ -46,19 +48,22 @@ __all__ = [
 ]
 
 LIMIT = 2**63 - 1  # the largest int64: every bound stays at or below it
+ON_KEY = "__on"  # the env's per-row evaluation dates (int32 day numbers), from an `on` column
 Arr = Any  # an ndarray (or a numpy scalar, broadcast)
 Mask = Any  # a bool ndarray, or None (everywhere known / nowhere NotApplicable)
 
 
 @attrs.frozen
 class Column:
-    """One input column as the reader hands it over: `kind` quantity, bool or enum; for a
-    quantity its scale (units of 10^-scale, stored units) and the largest magnitude it holds."""
+    """One input column as the reader hands it over: `kind` num, bool, enum or date (an int32
+    day number, date.toordinal()); for a number its scale (units of 10^-scale, stored units),
+    the largest magnitude it holds, and whether every value is ≥ 0."""
 
     name: str
     kind: str
     scale: int = 0
     bound: int = 0
+    nonnegative: bool = True
 
 
 @attrs.frozen
@@ -181,11 +186,16 @@ class VectorExpressions:
     file gives (`columns`; an input without a column is unknown everywhere, or its default)."""
 
     def __init__(
-        self, policy: CheckedPolicy, readings: Mapping[str, str], columns: Mapping[str, Column]
+        self,
+        policy: CheckedPolicy,
+        readings: Mapping[str, str],
+        columns: Mapping[str, Column],
+        day: date | None = None,
     ):
         self.policy = policy
         self.readings = readings
         self.columns = columns
+        self.day = day  # every case's evaluation date; None: each row's (ON_KEY)
         self._defines: dict[str, Vec] = {}
 
     # ---- dimensions, as the SQL generator recomputes them (for the time shift of a product) ----
@@ -219,6 +229,10 @@ class VectorExpressions:
     def percent(self, e: n.PercentLit) -> Vec:
         return constant_vec(Decimal(e.number).scaleb(-2))
 
+    def date_lit(self, e: n.DateLit) -> Vec:
+        const = Val(np.int32(e.value.toordinal()))
+        return Vec("date", lambda env: const)
+
     def boolean(self, e: n.BoolLit) -> Vec:
         const = Val(np.bool_(e.value))
         return Vec("bool", lambda env: const)
@@ -251,7 +265,7 @@ class VectorExpressions:
     def input(self, name: str) -> Vec:
         info = self.policy.inputs[name]
         kind = info.type.kind
-        if kind not in ("quantity", "bool", "enum"):
+        if kind not in ("quantity", "bool", "enum", "date"):
             raise Unsupported(
                 _("input `{name}` is a {kind}").format(name=name, kind=info.type.describe())
             )
@@ -259,14 +273,25 @@ class VectorExpressions:
         vkind = "num" if kind == "quantity" else kind
         enum = info.type.enum if kind == "enum" else ""
         if column is None:  # not in the file: unknown everywhere (the loader applied defaults)
-            missing = Val(np.int64(0) if kind == "quantity" else np.int16(0), np.bool_(False))
+            zero = {"quantity": np.int64(0), "date": np.int32(0), "bool": np.bool_(False)}.get(
+                kind, np.int16(0)
+            )
+            missing = Val(zero, np.bool_(False))
             return Vec(vkind, lambda env: missing, enum=enum)
 
         def read(env: Env) -> Val:
             return env[name]
 
-        # A quantity column holds no value below 0 (batch_arrow reads only those).
-        return Vec(vkind, read, column.scale, column.bound, enum=enum, nonnegative=True)
+        return Vec(
+            vkind, read, column.scale, column.bound, enum=enum, nonnegative=column.nonnegative
+        )
+
+    def on_date(self) -> Vec:
+        """The evaluation date: the row's (`on` column) or the one date of every case."""
+        if self.day is None:
+            return Vec("date", lambda env: env[ON_KEY])
+        const = Val(np.int32(self.day.toordinal()))
+        return Vec("date", lambda env: const)
 
     # ---- arithmetic ----
     def arith(self, e: n.Arith) -> Vec:
@@ -304,6 +329,12 @@ class VectorExpressions:
         return self.product(self.number(e.base), self.number(e.ratio))
 
     def call(self, e: n.Call) -> Vec:
+        if e.func == "on_date" and not e.args:
+            return self.on_date()
+        if e.func in ("months_between", "years_between"):
+            from policyc.compiler.batch_vector_dates import duration_vec
+
+            return duration_vec(self, e)
         if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) != 2:
             raise Unsupported(_("`{func}`").format(func=e.func))
         if e.func not in ("min", "max") or self.policy.special.get(e) is not None:
@@ -478,6 +509,12 @@ def _tiers(gen: VectorExpressions, e: n.Tiers) -> Vec:
     return tiers_vec(gen, e)
 
 
+def _schedule(gen: VectorExpressions, e: n.Schedule) -> Vec:
+    from policyc.compiler.batch_vector_dates import schedule_vec
+
+    return schedule_vec(gen, e)
+
+
 _OPS: dict[str, Callable[[Arr, Arr], Arr]] = {
     "ge": np.greater_equal,
     "gt": np.greater,
@@ -491,6 +528,7 @@ _COMPILERS: dict[type, Callable[[VectorExpressions, Any], Vec]] = {
     n.QuantityLit: VectorExpressions.quantity,
     n.PercentLit: VectorExpressions.percent,
     n.BoolLit: VectorExpressions.boolean,
+    n.DateLit: VectorExpressions.date_lit,
     n.ReadingIs: VectorExpressions.reading_is,
     n.Ref: VectorExpressions.ref,
     n.Arith: VectorExpressions.arith,
@@ -506,4 +544,5 @@ _COMPILERS: dict[type, Callable[[VectorExpressions, Any], Vec]] = {
     n.Not: VectorExpressions.not_,
     n.If: VectorExpressions.if_,
     n.Tiers: _tiers,
+    n.Schedule: _schedule,
 }

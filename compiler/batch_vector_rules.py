@@ -21,20 +21,26 @@ from policyc.compiler import nodes as n
 from policyc.compiler.batch import BatchRule, _indexed_entries, _rule_info
 from policyc.compiler.batch_rules import (
     APPLIES,
+    MET,
     NOT_APPLICABLE,
     NOT_IN_FORCE,
+    NOT_MET,
+    NOT_REPORTED,
     UNDETERMINED,
     UNSPECIFIED,
     RulePlanner,
 )
 from policyc.compiler.batch_sql import Unsupported
 from policyc.compiler.batch_vector import (
+    _OPS,
+    ON_KEY,
     Column,
     Env,
     Mask,
     Vec,
     VectorExpressions,
     checked_bound,
+    either,
     keep_where,
     rescale,
 )
@@ -81,18 +87,26 @@ def vector_program(
     policy: CheckedPolicy,
     readings: Mapping[str, str],
     columns: Mapping[str, Column],
-    day: date,
+    day: date | None,
 ) -> VectorProgram:
-    """The policy's rules as numpy, over the file's `columns`, every case evaluated on `day`.
-    Raises Unsupported (the reason) for a policy the engine does not hold."""
+    """The policy's rules and targets as numpy, over the file's `columns`, every case
+    evaluated on `day` (None: each on its row's date, the env's ON_KEY). Raises Unsupported
+    (the reason) for a policy the engine does not hold."""
     if any(d.decided for d in policy.defines.values()):
         raise Unsupported(_("a decided value (decide)"))
     planner = RulePlanner(policy, readings, {}, "")
-    gen = VectorExpressions(policy, readings, columns)
+    gen = VectorExpressions(policy, readings, columns, day)
     rules: list[VectorRule] = []
     for index, entry in _indexed_entries(policy):
         if isinstance(entry, n.Target):
-            raise Unsupported(_("target `{name}`").format(name=entry.name.text))
+            info = BatchRule(index, entry.name.text, "", False, False, False, "", role="target")
+            try:
+                rules.append(VectorRule(info, _target(gen, entry), 0))
+            except Unsupported as exc:
+                raise Unsupported(
+                    _("target `{name}`: {reason}").format(name=entry.name.text, reason=exc)
+                ) from None
+            continue
         info = _rule_info(planner, index, entry)
         try:
             run, scale = _rule(gen, policy, entry, day)
@@ -104,20 +118,89 @@ def vector_program(
     return VectorProgram(policy.header.number, dict(readings), tuple(rules))
 
 
+def _target(gen: VectorExpressions, target: n.Target) -> Callable[[Env, int], RuleResult]:
+    """A target's status as Ctx.run_target decides it: not reported where NotApplicable is
+    raised or a figure is unknown, else met when the figure is on the target's side of its
+    bound (moved by the tolerance in the target's favour; `about`: within it), else not met."""
+    parts = [gen.number(n.Ref(target.name.text, target.span)), gen.number(target.value)]
+    if target.tolerance is not None:
+        parts.append(gen.number(target.tolerance))
+    scale = max(p.scale for p in parts)
+    parts = [rescale(p, scale) for p in parts]
+    checked_bound(sum(p.bound for p in parts))
+    op = target.op
+
+    def run(env: Env, count: int) -> RuleResult:
+        values = [p.run(env) for p in parts]
+        actual, bound = values[0].v, values[1].v
+        margin = values[2].v if len(values) > 2 else np.int64(0)
+        if op == "about":
+            met = (bound - margin <= actual) & (actual <= bound + margin)
+        else:
+            edge = bound - margin if op in ("ge", "gt") else bound + margin
+            met = _OPS[op](actual, edge)
+        na: Mask = None
+        unknown: Mask = None
+        for x in values:
+            na = either(na, x.na)
+            if x.known is not None:
+                unknown = either(unknown, ~x.known)
+        steps: list[tuple[Mask, int]] = []
+        if na is not None:
+            steps.append((na, NOT_REPORTED))
+        if unknown is not None:
+            steps.append((unknown, NOT_REPORTED))
+        steps.append((np.broadcast_to(met, (count,)), MET))
+        return RuleResult(_statuses(steps, NOT_MET, count))
+
+    return run
+
+
+def _in_force(
+    gen: VectorExpressions, policy: CheckedPolicy, day: date | None, valid_by: Vec | None
+) -> Callable[[Env], Mask]:
+    """Where the rule is out of force (a bool mask; a constant for one evaluation date): its
+    day (the evaluation date, or its `valid_by` date where that is known) before the policy's
+    validity or after it."""
+    valid_from, valid_until = policy.validity_under(gen.readings)
+    if valid_by is None and day is not None:
+        out = not (
+            (valid_from is None or day >= valid_from) and (valid_until is None or day <= valid_until)
+        )
+        constant = np.bool_(out)
+        return lambda env: constant
+    start = None if valid_from is None else np.int32(valid_from.toordinal())
+    end = None if valid_until is None else np.int32(valid_until.toordinal())
+
+    def out_of_force(env: Env) -> Mask:
+        dated = env[ON_KEY] if valid_by is None else valid_by.run(env)
+        days = dated.v
+        mask: Mask = np.bool_(False)
+        if start is not None:
+            mask = days < start
+        if end is not None:
+            mask = mask | (days > end)
+        if dated.known is not None and np.ndim(mask):  # an unknown date is not out of force
+            mask = mask & dated.known
+        return mask
+
+    return out_of_force
+
+
 def _rule(
-    gen: VectorExpressions, policy: CheckedPolicy, rule: n.Rule, day: date
+    gen: VectorExpressions, policy: CheckedPolicy, rule: n.Rule, day: date | None
 ) -> tuple[Callable[[Env, int], RuleResult], int]:
     name = rule.name.text
     if rule.each is not None or rule.period is not None:
         raise Unsupported(_("an amount per member or per period"))
-    if rule.once is not None or rule.valid_by is not None:
-        raise Unsupported(_("`once` or `valid_by`"))
+    if rule.once is not None:
+        raise Unsupported(_("`once`"))
     if any(name in plan.members for plan in policy.shared_caps):
         raise Unsupported(_("a shared cap"))
-    valid_from, valid_until = policy.validity_under(gen.readings)
-    in_force = (valid_from is None or day >= valid_from) and (
-        valid_until is None or day <= valid_until
-    )
+    valid_by = gen.compile(n.Ref(rule.valid_by.text, rule.valid_by.span)) if rule.valid_by else None
+    if valid_by is not None and valid_by.kind != "date":
+        raise Unsupported(_("`valid_by` a {kind}").format(kind=valid_by.kind))
+    out_of_force = _in_force(gen, policy, day, valid_by)
     whens = [gen.condition(w) for w in rule.whens]
     amount: Vec | None = None
     cap: Vec | None = None
@@ -134,12 +217,15 @@ def _rule(
     final = UNSPECIFIED if isinstance(rule.amount, n.Unspecified) else APPLIES
 
     def run(env: Env, count: int) -> RuleResult:
-        if not in_force:
+        out = out_of_force(env)
+        if np.ndim(out) == 0 and out:
             return RuleResult(np.full(count, NOT_IN_FORCE, dtype=np.uint8))
         # The SQL CASE's steps in order, each (where, status): the first that holds decides.
         # Ctx.require: a false `when` (or NotApplicable) decides; else an unknown one leaves
         # the rule undetermined.
         steps: list[tuple[Mask, int]] = []
+        if np.ndim(out):
+            steps.append((out, NOT_IN_FORCE))
         unknown: list[Mask] = []
         for when in whens:
             w = when.run(env)
@@ -165,6 +251,10 @@ def _rule(
                     steps.append((~c.known, UNDETERMINED))
             if not amount_nonnegative:
                 steps.append((values < 0, NOT_APPLICABLE))  # Ctx.run_rule: never paid
+        if valid_by is not None:
+            dated = valid_by.run(env)
+            if dated.known is not None:
+                steps.append((~dated.known, UNDETERMINED))
         status = _statuses(steps, final, count)
         if values is None:
             return RuleResult(status)
