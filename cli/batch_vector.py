@@ -30,7 +30,12 @@ from policyc.batch_arrow import ArrowFile, Refused, group_arrays, open_arrow, re
 from policyc.batch_summary import summarise
 from policyc.batch_text import ON_COLUMN, years
 from policyc.compiler.batch import RULE_STATUSES, STATUSES, BatchProgram
-from policyc.compiler.batch_rules import APPLIES, TARGET_STATUSES
+from policyc.compiler.batch_rules import (
+    APPLIES,
+    DECIDED,
+    DECISION_STATUSES,
+    TARGET_STATUSES,
+)
 from policyc.compiler.batch_sql import Unsupported
 from policyc.compiler.batch_vector import LIMIT, ON_KEY, Val
 from policyc.compiler.batch_vector_rules import (
@@ -57,9 +62,12 @@ class _Sums:
     total: int | None = None
     largest: list[int] = attrs.field(factory=list)
     capped: int = 0
+    values: dict[str, int] = attrs.field(factory=dict)  # a decision's: cases per value text
 
     def add(self, other: _Sums) -> None:
         self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        for text, count in other.values.items():
+            self.values[text] = self.values.get(text, 0) + count
         if other.total is not None:
             self.total = other.total + (self.total or 0)
         self.largest = sorted([*self.largest, *other.largest], reverse=True)[:3]
@@ -89,6 +97,7 @@ class VectorBatch:
         self.program: BatchProgram | None = None
         self.sums: dict[int, list[_Sums]] = {}  # by year of the evaluation date (0: --on's)
         self.scales: list[int] = []  # each rule's amounts' scale
+        self.vector_rules: tuple[VectorRule, ...] = ()
         self.kept: list[list[RuleResult]] = []  # per slice, in file order (keep)
         # CPU seconds by step (CPU_STEPS), every thread's added up: where the time goes.
         self.cpu: dict[str, float] = dict.fromkeys(CPU_STEPS, 0.0)
@@ -173,6 +182,7 @@ class VectorBatch:
                 self.cpu[step] += seconds
         self.sums = sums
         self.scales = [rule.scale for rule in vector.rules]
+        self.vector_rules = vector.rules
 
     def groups(self) -> list[tuple[Any, ...]]:
         """The rows, one per year of the evaluation date (the year of --on, or of each row's
@@ -186,6 +196,8 @@ class VectorBatch:
             by_rule = self.sums[year]
             for info, sums, scale in zip(self.program.rules, by_rule, self.scales, strict=True):
                 row += sums.counts
+                if info.role == "decision":
+                    row.append(dict(sums.values))
                 if info.unit:
                     total = None if sums.total is None else _decimal(sums.total, scale)
                     row += [total, [_decimal(x, scale) for x in sums.largest], sums.capped]
@@ -195,18 +207,24 @@ class VectorBatch:
     def summary(self) -> dict[str, Any]:
         return summarise(self, self.groups())  # type: ignore[arg-type]
 
-    def rows(self) -> Iterator[tuple[int, dict[str, tuple[str, Decimal | None, Decimal | None]]]]:
+    def rows(self) -> Iterator[tuple[int, dict[str, tuple[str, Any, Decimal | None]]]]:
         """(row, {rule: (status, amount, uncapped)}) for every case in file order, as
         Batch.rows gives them (kept results only)."""
         assert self.program is not None
         row = 0
+        shows = [rule.show for rule in self.vector_rules]
         for results in self.kept:
             count = len(results[0].status) if results else 0
             for k in range(count):
                 row += 1
-                out: dict[str, tuple[str, Decimal | None, Decimal | None]] = {}
-                for info, r in zip(self.program.rules, results, strict=True):
+                out: dict[str, tuple[str, Any, Decimal | None]] = {}
+                for info, r, show in zip(self.program.rules, results, shows, strict=True):
                     status = int(r.status[k])
+                    if show is not None:
+                        decided = status == DECIDED and r.amount is not None
+                        text = show(r.amount[k]) if decided else None  # type: ignore[index]
+                        out[info.name] = (STATUSES[status], text, None)
+                        continue
                     amount = uncapped = None
                     if info.unit and status == APPLIES and r.amount is not None:
                         amount = _decimal(int(r.amount[k]), r.scale)
@@ -244,8 +262,8 @@ def _sliced(value: Val, start: int, stop: int) -> Val:
 
 def _codes(rule: VectorRule) -> list[int]:
     """The status codes summarise counts for the entry, in its order."""
-    names = TARGET_STATUSES if rule.info.role == "target" else RULE_STATUSES
-    return [STATUSES.index(s) for s in names]
+    statuses = {"target": TARGET_STATUSES, "decision": DECISION_STATUSES}
+    return [STATUSES.index(s) for s in statuses.get(rule.info.role, RULE_STATUSES)]
 
 
 def _empty(rule: VectorRule) -> _Sums:
@@ -286,6 +304,10 @@ def _sums(result: RuleResult, rule: VectorRule) -> _Sums:
     codes = _codes(rule)
     counts = [int(np.count_nonzero(status == code)) for code in codes]
     sums = _Sums(counts)
+    if rule.show is not None and result.amount is not None:
+        values, times = np.unique(result.amount[status == DECIDED], return_counts=True)
+        sums.values = {rule.show(v): int(c) for v, c in zip(values, times, strict=True)}
+        return sums
     amounts = rule.info.unit != ""
     if not amounts or result.amount is None or counts[APPLIES] == 0:
         return sums

@@ -337,12 +337,14 @@ class VectorExpressions:
             return duration_vec(self, e)
         if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) != 2:
             raise Unsupported(_("`{func}`").format(func=e.func))
-        if e.func not in ("min", "max") or self.policy.special.get(e) is not None:
+        if e.func not in ("min", "max"):
             raise Unsupported(_("`{func}`").format(func=e.func))
+        pick = np.minimum if e.func == "min" else np.maximum
+        if self.policy.special.get(e) is not None:
+            return self.ranked_pick(e, pick)
         a, b = self.number(e.args[0]), self.number(e.args[1])
         scale = max(a.scale, b.scale)
         a, b = rescale(a, scale), rescale(b, scale)
-        pick = np.minimum if e.func == "min" else np.maximum
 
         def chosen(env: Env) -> Val:
             x, y = a.run(env), b.run(env)
@@ -351,11 +353,36 @@ class VectorExpressions:
         positive = a.nonnegative and b.nonnegative
         return Vec("num", chosen, scale, max(a.bound, b.bound), nonnegative=positive)
 
+    def ranked(self, e: n.Compare | n.Call, parts: list[n.Expr]) -> tuple[Vec, Vec]:
+        """Two members of the enum whose order the checker recorded for `e`: their codes are
+        their places in that order (Ctx.cmp_ranked, max_ranked: order.index)."""
+        kind = self.policy.special.get(e) or ""
+        a, b = (self.compile(x) for x in parts)
+        enum = kind.removeprefix("enum:")
+        if not kind.startswith("enum:") or a.kind != "enum" or a.enum != enum or b.enum != enum:
+            raise Unsupported(_("a comparison of members by their order"))
+        return a, b
+
+    def ranked_pick(self, e: n.Call, pick: Callable[[Arr, Arr], Arr]) -> Vec:
+        """`max`/`min` of two members by their order: unknown where either is."""
+        a, b = self.ranked(e, list(e.args))
+
+        def chosen(env: Env) -> Val:
+            x, y = a.run(env), b.run(env)
+            known = both(x.known, y.known)
+            v = pick(x.v, y.v)
+            if known is not None:
+                v = keep_where(known, v)
+            return Val(v, known, either(x.na, y.na))
+
+        return Vec("enum", chosen, enum=a.enum)
+
     # ---- conditions ----
     def compare(self, e: n.Compare) -> Vec:
         if self.policy.special.get(e) is not None:
-            raise Unsupported(_("a comparison of members by their order"))
-        left, right = self.compile(e.left), self.compile(e.right)
+            left, right = self.ranked(e, [e.left, e.right])
+        else:
+            left, right = self.compile(e.left), self.compile(e.right)
         if left.kind != right.kind or (left.kind == "bool" and e.op not in ("eq", "ne")):
             raise Unsupported(_("a comparison of {kind}").format(kind=left.kind))
         if left.kind == "num":

@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import numpy as np
 
 from policyc.compiler import nodes as n
-from policyc.compiler.batch import BatchRule, _indexed_entries, _rule_info
+from policyc.compiler.batch import BatchRule, _indexed_entries, _rule_info, decision_kind
 from policyc.compiler.batch_rules import (
     APPLIES,
+    DECIDED,
     MET,
     NOT_APPLICABLE,
     NOT_IN_FORCE,
@@ -69,6 +71,8 @@ class VectorRule:
     info: BatchRule
     run: Callable[[Env, int], RuleResult]
     scale: int  # of its amounts (units of 10^-scale)
+    # A decision: its value (RuleResult.amount, where DECIDED) as the query's text (x{i}).
+    show: Callable[[Any], str] | None = None
 
 
 @attrs.frozen
@@ -92,11 +96,20 @@ def vector_program(
     """The policy's rules and targets as numpy, over the file's `columns`, every case
     evaluated on `day` (None: each on its row's date, the env's ON_KEY). Raises Unsupported
     (the reason) for a policy the engine does not hold."""
-    if any(d.decided for d in policy.defines.values()):
-        raise Unsupported(_("a decided value (decide)"))
     planner = RulePlanner(policy, readings, {}, "")
     gen = VectorExpressions(policy, readings, columns, day)
     rules: list[VectorRule] = []
+    for index, define in enumerate(d for d in policy.defines.values() if d.decided):
+        kind, unit = decision_kind(policy, define.name.text)
+        info = BatchRule(
+            index, define.name.text, "", False, False, False, "", "decision", kind, unit
+        )
+        try:
+            rules.append(_decision(gen, policy, info, define, day))
+        except Unsupported as exc:
+            raise Unsupported(
+                _("decision `{name}`: {reason}").format(name=define.name.text, reason=exc)
+            ) from None
     for index, entry in _indexed_entries(policy):
         if isinstance(entry, n.Target):
             info = BatchRule(index, entry.name.text, "", False, False, False, "", role="target")
@@ -116,6 +129,52 @@ def vector_program(
                 _("rule `{name}`: {reason}").format(name=entry.name.text, reason=exc)
             ) from None
     return VectorProgram(policy.header.number, dict(readings), tuple(rules))
+
+
+def _decision(
+    gen: VectorExpressions, policy: CheckedPolicy, info: BatchRule, define: n.Define, day: date | None
+) -> VectorRule:
+    """A `decide`d value as Ctx.run_decision gives it (batch_rules.RulePlanner.decision): not
+    in force on a day outside the policy's validity, undetermined where NotApplicable is raised
+    or the value is unknown, else decided, with its value."""
+    if info.value_kind == "unsupported":
+        raise Unsupported(_("a decided value of this kind"))
+    if define.period is not None:
+        raise Unsupported(_("a value per period"))
+    value = gen.compile(define.expr)
+    out_of_force = _in_force(gen, policy, day, None)
+
+    def run(env: Env, count: int) -> RuleResult:
+        out = out_of_force(env)
+        if np.ndim(out) == 0 and out:
+            return RuleResult(np.full(count, NOT_IN_FORCE, dtype=np.uint8))
+        x = value.run(env)
+        steps: list[tuple[Mask, int]] = []
+        if np.ndim(out):
+            steps.append((out, NOT_IN_FORCE))
+        if x.na is not None:
+            steps.append((x.na, UNDETERMINED))
+        if x.known is not None:
+            steps.append((~x.known, UNDETERMINED))
+        status = _statuses(steps, DECIDED, count)
+        return RuleResult(status, np.broadcast_to(x.v, (count,)), scale=value.scale)
+
+    return VectorRule(info, run, value.scale, _shows(policy, info.value_kind, value))
+
+
+def _shows(policy: CheckedPolicy, kind: str, value: Vec) -> Callable[[Any], str]:
+    """A decided value as the query writes it (batch_rules.RulePlanner.decision's text)."""
+    if kind == "enum":
+        members = policy.enums[value.enum]
+        return lambda code: members[int(code)]
+    if kind == "bool":
+        return lambda x: "true" if x else "false"
+    if kind == "date":
+        return lambda x: date.fromordinal(int(x)).isoformat()
+    scale = value.scale
+    if kind == "percent":
+        return lambda x: format((Decimal(int(x)).scaleb(-scale) * 100).normalize(), "f") + "%"
+    return lambda x: format(Decimal(int(x)).scaleb(-scale).normalize(), "f")
 
 
 def _target(gen: VectorExpressions, target: n.Target) -> Callable[[Env, int], RuleResult]:
