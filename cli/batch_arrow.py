@@ -107,14 +107,15 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
             elif kind != pa.date32():
                 raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
             continue
-        info = checked.inputs.get(name)
+        info = _input_of(checked, name)
         if info is None:
             raise Refused(_("column `{name}` is not a plain input").format(name=name))
-        if info.type.kind not in ("quantity", "bool", "enum", "date"):
+        if info.type.kind not in ("quantity", "bool", "enum", "date", "keyed"):
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
         if is_text(kind) and info.type.kind != "enum":
-            engine = {"quantity": "num"}.get(info.type.kind, info.type.kind)
-            texts[name] = scan(path, metadata, name, engine, InputValue(info, checked))
+            engine = {"quantity": "num", "keyed": "num"}.get(info.type.kind, info.type.kind)
+            tally = info.type.kind == "keyed"
+            texts[name] = scan(path, metadata, name, engine, InputValue(info, checked, tally))
         elif needs_sign(info) or info.type.kind == "date":
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
     if ON_COLUMN in names and day is None:
@@ -137,7 +138,8 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
     columns: dict[str, Column] = {}
     for name in inputs:
         at = names.index(name)
-        info = checked.inputs[name]
+        info = _input_of(checked, name)
+        assert info is not None
         kind = schema.field(name).type
         nulls = sum(
             _statistics(metadata, g, at, name).null_count for g in range(metadata.num_row_groups)
@@ -149,7 +151,7 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
             if info.decl.presence == "required" and None in text.values.values():
                 raise Refused(_("required input `{name}` left empty").format(name=name))
             columns[name] = Column(name, text.kind, text.scale, text.bound, text.low >= 0)
-        elif info.type.kind == "quantity":
+        elif info.type.kind in ("quantity", "keyed"):
             columns[name] = _quantity_column(name, info, kind, metadata, at)
         elif info.type.kind == "bool":
             if kind != pa.bool_():
@@ -174,6 +176,18 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
     return ArrowFile(
         path, count, metadata.num_row_groups, tuple(names), columns, metadata, texts, day
     )
+
+
+def _input_of(checked: CheckedPolicy, column: str) -> InputInfo | None:
+    """The input a column holds: its name, or a tally's NAME.MEMBER."""
+    info = checked.inputs.get(column)
+    if info is not None:
+        return info
+    name, _dot, member = column.rpartition(".")
+    info = checked.inputs.get(name)
+    if info is None or info.type.kind != "keyed" or member not in checked.enums[info.type.enum]:
+        return None
+    return info
 
 
 def _statistics(metadata: Any, group: int, at: int, name: str) -> Any:
@@ -248,7 +262,7 @@ def read_table(file: ArrowFile, checked: CheckedPolicy, group: int) -> Any:
     enums = [
         name
         for name in file.names
-        if name in file.texts or (name != ON_COLUMN and checked.inputs[name].type.kind == "enum")
+        if name in file.texts or (name != ON_COLUMN and _kind(checked, name) == "enum")
     ]
     handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
     return handle.read_row_group(group, use_threads=False)
@@ -266,12 +280,13 @@ def group_arrays(
         if name == ON_COLUMN:
             env[ON_KEY] = _days(file, chunks, count)
             continue
-        info = checked.inputs[name]
+        info = _input_of(checked, name)
+        assert info is not None
         kind = info.type.kind
         text = file.texts.get(name)
         if text is not None:
             values, known = coded(text, chunks, file.columns[name].scale)
-        elif kind == "quantity":
+        elif kind in ("quantity", "keyed"):
             values, known = _quantities(name, chunks, info, file.columns[name])
         elif kind == "bool":
             values, known = _booleans(name, chunks)
@@ -283,8 +298,34 @@ def group_arrays(
     for name, info in checked.inputs.items():
         if info.decl.presence == "default":
             _default(name, info, checked, env, file.columns[name], count)
+        elif info.type.kind == "keyed":
+            _tally(name, info, checked, env)
     _parts_fit(checked, env, file.columns)
     return count, env
+
+
+def _tally(name: str, info: InputInfo, checked: CheckedPolicy, env: Env) -> None:
+    """A tally's members as the DuckDB load reads them: with no member given it is not given;
+    with some given, the others count 0 (every member known where any is)."""
+    keys = [f"{name}.{m}" for m in checked.enums[info.type.enum] if f"{name}.{m}" in env]
+    if not keys:
+        return
+    given: Any = np.zeros(len(env[keys[0]].v), dtype=bool)
+    for key in keys:
+        known = env[key].known
+        if known is None:  # this member everywhere: so is the tally
+            given = None
+            break
+        given |= known
+    if given is not None and given.all():
+        given = None
+    for key in keys:  # a value not given is 0 (as read): 0 where another is
+        env[key] = Val(env[key].v, given)
+
+
+def _kind(checked: CheckedPolicy, column: str) -> str:
+    info = _input_of(checked, column)
+    return "" if info is None else info.type.kind
 
 
 def _days(file: ArrowFile, chunks: list[pa.Array], count: int) -> Val:

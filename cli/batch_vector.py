@@ -122,7 +122,7 @@ class VectorBatch:
         self.cpu["open"] = time.thread_time() - start
         try:
             self._run(file, vector)
-        except Refused as exc:
+        except (Refused, Unsupported) as exc:  # Inexact: the query says where
             return str(exc)
         self.day = None if per_row else day
         self.count = file.count

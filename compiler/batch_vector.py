@@ -91,6 +91,9 @@ class Vec:
     enum: str = ""
     constant: Decimal | None = None  # a number written in the policy
     nonnegative: bool = False  # never below 0 (inputs, constants ≥ 0, their sums and products)
+    # kind "keyed" (a tally or a table by an enum): a number per member, combined member by
+    # member as runtime.evaluation._keyed does; `run` is not used.
+    members: tuple[tuple[str, Vec], ...] = ()
 
 
 def decimal_units(value: Decimal, scale: int) -> int:
@@ -150,6 +153,39 @@ def select(cond: Arr, a: Arr, b: Arr) -> Arr:
 def keep_where(cond: Arr, a: Arr) -> Arr:
     """np.where(cond, a, 0): a where cond holds, else 0 (of a's kind), branch-free."""
     return select(cond, a, np.zeros((), dtype=np.result_type(a)))
+
+
+class Inexact(Unsupported):
+    """A quotient that is not exact at some row (the query stops there with an error too)."""
+
+
+def divided(vec: Vec, divisor: int) -> Vec:
+    """`vec / divisor` exactly, as Quantity's exact context (and batch_expr's divide) does: at
+    the scale that holds every quotient whose divisor has only the factors 2 and 5; a row
+    whose quotient is still inexact raises Inexact, and the DuckDB path runs instead."""
+    if divisor == 1:
+        return vec
+    twos = fives = 0
+    rest = divisor
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    shift = max(twos, fives)
+    factor = np.int64(10**shift)
+    checked_bound(vec.bound * 10**shift)
+    run = vec.run
+
+    def quotient(env: Env) -> Val:
+        x = run(env)
+        whole = x.v * factor
+        q, r = np.divmod(whole, np.int64(divisor))
+        if np.any(r):
+            raise Inexact(_("an inexact division by {divisor}").format(divisor=divisor))
+        return attrs.evolve(x, v=q)
+
+    bound = vec.bound * 10**shift // divisor + 1
+    return Vec("num", quotient, vec.scale + shift, bound, nonnegative=vec.nonnegative)
 
 
 def checked_bound(bound: int) -> int:
@@ -258,9 +294,44 @@ class VectorExpressions:
                 inner = self.compile(policy.defines[e.name].expr)
                 self._defines[e.name] = _memo(e.name, inner)
             return self._defines[e.name]
+        if e.name in policy.tables and len(policy.tables[e.name].rows) and e.name not in policy.inputs:
+            table = policy.tables[e.name]
+            members = tuple((str(label), self.number(value)) for label, value in table.rows)
+            return _keyed(members)
         if e.name not in policy.inputs:
             raise Unsupported(_("`{name}`").format(name=e.name))
+        if policy.inputs[e.name].type.kind == "keyed":
+            return self.tally(e.name)
         return self.input(e.name)
+
+    def tally(self, name: str) -> Vec:
+        """A tally input: a number per member of its enum, from the columns NAME.MEMBER (the
+        reader made a member without a value 0 where another is given, else unknown)."""
+        info = self.policy.inputs[name]
+        members = []
+        for member in self.policy.enums[info.type.enum]:
+            column = self.columns.get(f"{name}.{member}")
+            if column is None:
+                present = [c for c in self.columns if c.startswith(f"{name}.")]
+                if present:  # 0 where another member is given: that one's known mask
+                    first = present[0]
+
+                    def zero(env: Env, first: str = first) -> Val:
+                        return Val(np.int64(0), env[first].known)
+
+                    members.append((member, Vec("num", zero, nonnegative=True)))
+                    continue
+                missing = Val(np.int64(0), np.bool_(False))
+                members.append((member, Vec("num", lambda env: missing, nonnegative=True)))
+                continue
+            key = f"{name}.{member}"
+
+            def read(env: Env, key: str = key) -> Val:
+                return env[key]
+
+            vec = Vec("num", read, column.scale, column.bound, nonnegative=column.nonnegative)
+            members.append((member, vec))
+        return _keyed(tuple(members))
 
     def input(self, name: str) -> Vec:
         info = self.policy.inputs[name]
@@ -295,7 +366,14 @@ class VectorExpressions:
 
     # ---- arithmetic ----
     def arith(self, e: n.Arith) -> Vec:
-        left, right = self.number(e.left), self.number(e.right)
+        left, right = self.compile(e.left), self.compile(e.right)
+        if left.kind == "keyed" or right.kind == "keyed":
+            return _member_wise(left, right, lambda a, b: self._arith(e, a, b))
+        return self._arith(e, left, right)
+
+    def _arith(self, e: n.Arith, left: Vec, right: Vec) -> Vec:
+        if left.kind != "num" or right.kind != "num":
+            raise Unsupported(_("a {kind} where a number is needed").format(kind=left.kind))
         if e.op in "+-":
             scale = max(left.scale, right.scale)
             a, b = rescale(left, scale), rescale(right, scale)
@@ -311,9 +389,7 @@ class VectorExpressions:
                 "num", add, scale, bound, nonnegative=plus and a.nonnegative and b.nonnegative
             )
         dl, dr = self.dims(e.left), self.dims(e.right)
-        if _time_shift(dl, dr, mul_dims(dl, dr)) != 1:
-            raise Unsupported(_("a product across time measures"))
-        return self.product(left, right)
+        return divided(self.product(left, right), _time_shift(dl, dr, mul_dims(dl, dr)))
 
     def product(self, a: Vec, b: Vec) -> Vec:
         bound = checked_bound(a.bound * b.bound)
@@ -326,11 +402,49 @@ class VectorExpressions:
         return Vec("num", mul, a.scale + b.scale, bound, nonnegative=positive)
 
     def of(self, e: n.Of) -> Vec:
-        return self.product(self.number(e.base), self.number(e.ratio))
+        base = self.compile(e.base)
+        ratio = self.number(e.ratio)
+        if base.kind == "keyed":
+            return _member_wise(base, ratio, self.product)
+        if base.kind != "num":
+            raise Unsupported(_("a {kind} where a number is needed").format(kind=base.kind))
+        return self.product(base, ratio)
+
+    def total(self, e: n.Call) -> Vec:
+        """`total(KEYED)`: the members added up; unknown where any is (a tally's members are
+        known alike)."""
+        keyed = self.compile(e.args[0])
+        if keyed.kind != "keyed":
+            raise Unsupported(_("`total` of a single value"))
+        parts = [vec for _, vec in keyed.members]
+        scale = max(p.scale for p in parts)
+        parts = [rescale(p, scale) for p in parts]
+        bound = checked_bound(sum(p.bound for p in parts))
+
+        def run(env: Env) -> Val:
+            values = [p.run(env) for p in parts]
+            v = values[0].v
+            known, na = values[0].known, values[0].na
+            for x in values[1:]:
+                v = v + x.v
+                known = both(known, x.known)
+            if known is not None:
+                v = keep_where(known, v)
+            return Val(v, known, na)
+
+        positive = all(p.nonnegative for p in parts)
+        return Vec("num", run, scale, bound, nonnegative=positive)
 
     def call(self, e: n.Call) -> Vec:
         if e.func == "on_date" and not e.args:
             return self.on_date()
+        if e.func == "valid_until" and not e.args:
+            valid_until = self.policy.validity_under(self.readings)[1]
+            assert valid_until is not None  # the checker requires it
+            const = Val(np.int32(valid_until.toordinal()))
+            return Vec("date", lambda env: const)
+        if e.func == "total" and len(e.args) == 1:
+            return self.total(e)
         if e.func in ("months_between", "years_between"):
             from policyc.compiler.batch_vector_dates import duration_vec
 
@@ -469,6 +583,24 @@ class VectorExpressions:
         positive = then.nonnegative and otherwise.nonnegative
         bound = max(then.bound, otherwise.bound)
         return Vec(then.kind, pick, then.scale, bound, enum=then.enum, nonnegative=positive)
+
+
+def _keyed(members: tuple[tuple[str, Vec], ...]) -> Vec:
+    def whole(env: Env) -> Val:
+        raise Unsupported(_("a tally read as one value"))
+
+    return Vec("keyed", whole, members=members)
+
+
+def _member_wise(a: Vec, b: Vec, combine: Callable[[Vec, Vec], Vec]) -> Vec:
+    """Tables and tallies combine member by member (runtime.evaluation._keyed): two keyed
+    values at the members both have, a keyed value and a number at each member."""
+    if a.kind == "keyed" and b.kind == "keyed":
+        theirs = dict(b.members)
+        return _keyed(tuple((k, combine(x, theirs[k])) for k, x in a.members if k in theirs))
+    if a.kind == "keyed":
+        return _keyed(tuple((k, combine(x, b)) for k, x in a.members))
+    return _keyed(tuple((k, combine(a, y)) for k, y in b.members))
 
 
 def _where_mask(yes: Arr, no: Arr, a: Mask, b: Mask) -> Mask:
