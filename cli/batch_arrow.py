@@ -34,7 +34,7 @@ from policyc.batch_text import (
     is_text,
     scan,
 )
-from policyc.batch_values import InputValue, OnValue
+from policyc.batch_values import InputValue, OnValue, ValueReader
 from policyc.case_values import FieldError
 from policyc.compiler.batch_vector import (
     LIMIT,
@@ -98,12 +98,12 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
     schema = handle.schema_arrow
     metadata = handle.metadata
     names = list(schema.names)
-    texts: dict[str, TextColumn] = {}
+    wanted: dict[str, tuple[str, ValueReader]] = {}  # the text columns, read by batch_text
     for name in names:
         kind = schema.field(name).type
         if name == ON_COLUMN:
             if is_text(kind):
-                texts[name] = scan(path, metadata, name, "date", OnValue())
+                wanted[name] = ("date", OnValue())
             elif kind != pa.date32():
                 raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
             continue
@@ -115,9 +115,10 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
         if is_text(kind) and info.type.kind != "enum":
             engine = {"quantity": "num", "keyed": "num"}.get(info.type.kind, info.type.kind)
             tally = info.type.kind == "keyed"
-            texts[name] = scan(path, metadata, name, engine, InputValue(info, checked, tally))
+            wanted[name] = (engine, InputValue(info, checked, tally))
         elif needs_sign(info) or info.type.kind == "date":
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
+    texts = scan(path, metadata, wanted)
     if ON_COLUMN in names and day is None:
         on = texts.get(ON_COLUMN)
         empty = any(v is None for v in on.values.values()) if on is not None else False

@@ -30,11 +30,7 @@ from policyc.compiler.batch_vector import ON_KEY
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 
-__all__ = [
-    "ON_COLUMN",
-    "ON_KEY",
-    "READER_LOCK",
-    "TextColumn", "coded", "is_text", "scan", "years"]
+__all__ = ["ON_COLUMN", "ON_KEY", "READER_LOCK", "TextColumn", "coded", "is_text", "scan", "years"]
 
 ON_COLUMN = "on"  # the per-row evaluation date; in the engine's arrays under ON_KEY
 
@@ -61,19 +57,37 @@ class TextColumn:
     low: int = 0
 
 
-def scan(path: Path, metadata: Any, name: str, kind: str, reader: ValueReader) -> TextColumn:
-    """Read every distinct text of column `name` of the Parquet file at `path` (its `metadata`
-    read) with `reader`; `kind` is the engine's kind of the value (num, bool, date). Raises
-    Refused (from batch_arrow) for a text the reader refuses."""
+def scan(
+    path: Path, metadata: Any, wanted: dict[str, tuple[str, ValueReader]]
+) -> dict[str, TextColumn]:
+    """Read every distinct text of the columns `wanted` ({column: (the engine's kind of its
+    value — num, bool, date —, the per-case reader)}) of the Parquet file at `path` (its
+    `metadata` read), in one pass over those columns. Raises Refused (from batch_arrow) for a
+    text the reader refuses."""
     from policyc.batch_arrow import Refused
 
-    handle = pq.ParquetFile(path, metadata=metadata, read_dictionary=[name])
-    table = handle.read(columns=[name], use_threads=False)
-    texts: set[str] = set()
-    for chunk in table.column(name).chunks:
-        if not isinstance(chunk, pa.DictionaryArray):
-            raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(chunk.type)))
-        texts.update(t for t in chunk.dictionary.to_pylist() if t is not None)
+    if not wanted:
+        return {}
+    names = list(wanted)
+    handle = pq.ParquetFile(path, metadata=metadata, read_dictionary=names)
+    table = handle.read(columns=names, use_threads=False)
+    out = {}
+    for name in names:
+        kind, reader = wanted[name]
+        texts: set[str] = set()
+        for chunk in table.column(name).chunks:
+            if not isinstance(chunk, pa.DictionaryArray):
+                raise Refused(
+                    _("column `{name}` holds {type}").format(name=name, type=str(chunk.type))
+                )
+            texts.update(t for t in chunk.dictionary.to_pylist() if t is not None)
+        out[name] = _column(name, kind, reader, texts)
+    return out
+
+
+def _column(name: str, kind: str, reader: ValueReader, texts: set[str]) -> TextColumn:
+    from policyc.batch_arrow import Refused
+
     read: dict[str, Any] = {}
     for text in texts:
         try:
@@ -161,10 +175,8 @@ def coded(
     return array, joined
 
 
-_EPOCH = date(1970, 1, 1).toordinal()
-
-
 def years(days: np.ndarray) -> np.ndarray:
     """The calendar year of each day number (date.toordinal())."""
-    as_dates = (days.astype(np.int64) - _EPOCH).astype("datetime64[D]")
-    return as_dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    from policyc.compiler.batch_vector_dates import calendar
+
+    return calendar(days)[0]  # type: ignore[no-any-return]

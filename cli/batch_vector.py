@@ -151,9 +151,10 @@ class VectorBatch:
             for start in range(0, count, SLICE):
                 stop = min(count, start + SLICE)
                 part = {name: _sliced(value, start, stop) for name, value in env.items()}
+                part, years_rows = _by_year(part, one_year, self.keep)
                 results = vector.run(part, stop - start)
                 clock.append(time.thread_time())
-                for year, rows in _by_year(part, one_year):
+                for year, rows in years_rows:
                     into = sums.setdefault(year, [_empty(rule) for rule in vector.rules])
                     for total, result, rule in zip(into, results, vector.rules, strict=True):
                         total.add(_sums(_rows(result, rows), rule))
@@ -270,20 +271,43 @@ def _empty(rule: VectorRule) -> _Sums:
     return _Sums([0] * len(_codes(rule)))
 
 
-def _by_year(env: Mapping[str, Val], one_year: int | None) -> list[tuple[int, Any]]:
-    """The rows of each year of their evaluation date: (year, a bool mask or None for every
-    row); (0, None) when every row is evaluated on --on's date (`one_year`)."""
+def _by_year(
+    env: dict[str, Val], one_year: int | None, keep: bool
+) -> tuple[dict[str, Val], list[tuple[int, Any]]]:
+    """The rows of each year of their evaluation date: (the env, [(year, its rows: None for
+    every row, a bool mask or a slice)]); [(0, None)] when every row is evaluated on --on's
+    date (`one_year`). Rows of several years are put in order of their year (a stable sort of
+    every input, once) unless their results are kept (rows() gives them in file order): each
+    rule's results are then cut by slices, not gathered by a mask per year."""
     if one_year is not None:
-        return [(one_year, None)]
+        return env, [(one_year, None)]
     year = years(env[ON_KEY].v)
     distinct = np.unique(year)
     if len(distinct) == 1:
-        return [(int(distinct[0]), None)]
-    return [(int(y), year == y) for y in distinct]
+        return env, [(int(distinct[0]), None)]
+    if keep:
+        return env, [(int(y), year == y) for y in distinct]
+    order = np.argsort(year, kind="stable")
+    ends = np.searchsorted(year[order], distinct, side="right").tolist()
+    starts = [0, *ends[:-1]]
+    spans = [(int(y), slice(a, b)) for y, a, b in zip(distinct, starts, ends, strict=True)]
+    return {name: _taken(value, order) for name, value in env.items()}, spans
+
+
+def _taken(value: Val, order: Any) -> Val:
+    """An input's rows in the order `order` (a constant stays itself)."""
+
+    def take(array: Any) -> Any:
+        return array[order] if np.ndim(array) else array
+
+    known, na = value.known, value.na
+    return Val(
+        take(value.v), None if known is None else take(known), None if na is None else take(na)
+    )
 
 
 def _rows(result: RuleResult, rows: Any) -> RuleResult:
-    """The result at the rows `rows` (a bool mask; None: every row)."""
+    """The result at the rows `rows` (a bool mask or a slice; None: every row)."""
     if rows is None:
         return result
 

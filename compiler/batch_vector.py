@@ -294,7 +294,11 @@ class VectorExpressions:
                 inner = self.compile(policy.defines[e.name].expr)
                 self._defines[e.name] = _memo(e.name, inner)
             return self._defines[e.name]
-        if e.name in policy.tables and len(policy.tables[e.name].rows) and e.name not in policy.inputs:
+        if (
+            e.name in policy.tables
+            and len(policy.tables[e.name].rows)
+            and e.name not in policy.inputs
+        ):
             table = policy.tables[e.name]
             members = tuple((str(label), self.number(value)) for label, value in table.rows)
             return _keyed(members)

@@ -33,30 +33,37 @@ from policyc.compiler.batch_vector import (
 )
 from policyc.compiler.i18n import _
 
-__all__ = ["completed_months", "duration_vec", "schedule_vec"]
+__all__ = ["calendar", "completed_months", "duration_vec", "schedule_vec"]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 # The most months between two dates of years 1…9999: the bound of a duration.
 _MONTHS = 12 * 10_000
 
 
-def _calendar(days: Any) -> tuple[Any, Any, Any, Any]:
-    """(year, month, day, the month's last day) of each day number, as int64."""
-    as_days = (np.asarray(days, dtype=np.int64) - _EPOCH).astype("datetime64[D]")
-    months = as_days.astype("datetime64[M]")
-    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = months.astype(np.int64) % 12 + 1
-    day = (as_days - months.astype("datetime64[D]")).astype(np.int64) + 1
-    last = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(
-        np.int64
-    )
+_LENGTHS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def calendar(days: Any) -> tuple[Any, Any, Any, Any]:
+    """(year, month, day, the month's last day) of each day number, as int64: the proleptic
+    Gregorian calendar by integer arithmetic (eras of 400 years starting on 1 March)."""
+    z = np.asarray(days, dtype=np.int64) - (_EPOCH - 719_468)  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097  # day of the era, 0…146096
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)  # day of the year from 1 March
+    mp = (5 * doy + 2) // 153  # month from March, 0…11
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    last = _LENGTHS[month - 1] + ((month == 2) & leap)
     return year, month, day, last
 
 
 def completed_months(start: Any, end: Any, missing_day: str = "month_end") -> Any:
     """runtime.dates.completed_months over day numbers (int64 months, 0 when end < start)."""
-    ys, ms, ds, _ = _calendar(start)
-    ye, me, de, last = _calendar(end)
+    ys, ms, ds, _ = calendar(start)
+    ye, me, de, last = calendar(end)
     months = (ye - ys) * 12 + me - ms
     # The corresponding day in the end's month: the start's day, or under month_end the
     # month's last day when it has none (under next_day such a month completes the day

@@ -132,7 +132,11 @@ def vector_program(
 
 
 def _decision(
-    gen: VectorExpressions, policy: CheckedPolicy, info: BatchRule, define: n.Define, day: date | None
+    gen: VectorExpressions,
+    policy: CheckedPolicy,
+    info: BatchRule,
+    define: n.Define,
+    day: date | None,
 ) -> VectorRule:
     """A `decide`d value as Ctx.run_decision gives it (batch_rules.RulePlanner.decision): not
     in force on a day outside the policy's validity, undetermined where NotApplicable is raised
@@ -224,7 +228,8 @@ def _in_force(
     valid_from, valid_until = policy.validity_under(gen.readings)
     if valid_by is None and day is not None:
         out = not (
-            (valid_from is None or day >= valid_from) and (valid_until is None or day <= valid_until)
+            (valid_from is None or day >= valid_from)
+            and (valid_until is None or day <= valid_until)
         )
         constant = np.bool_(out)
         return lambda env: constant

@@ -9,7 +9,7 @@ import pytest
 
 np = pytest.importorskip("numpy")
 
-from policyc.compiler.batch_vector_dates import completed_months  # noqa: E402
+from policyc.compiler.batch_vector_dates import calendar, completed_months  # noqa: E402
 from policyc.runtime import dates  # noqa: E402
 
 
@@ -68,3 +68,17 @@ def test_year_of_operation_is_the_runtime_s() -> None:
 )
 def test_completed_months_by_hand(start: date, end: date, months: int) -> None:
     assert completed_months(days([start]), days([end])).tolist() == [months]
+
+
+def test_calendar_is_python_s() -> None:
+    """Year, month, day and the month's length of every day 1999-12-01 … 2101-03-31, and of
+    0001-01-01 and 9999-12-31."""
+    first, last = date(1999, 12, 1).toordinal(), date(2101, 3, 31).toordinal()
+    ordinals = [*range(first, last + 1), 1, date(9999, 12, 31).toordinal()]
+    year, month, day, length = calendar(np.array(ordinals, dtype=np.int32))
+    for k, ordinal in enumerate(ordinals):
+        d = date.fromordinal(ordinal)
+        following = date(d.year + d.month // 12, d.month % 12 + 1, 1) if d.year < 9999 else None
+        days_in = (following - date(d.year, d.month, 1)).days if following else 31
+        got = (int(year[k]), int(month[k]), int(day[k]), int(length[k]))
+        assert got == (d.year, d.month, d.day, days_in), d
