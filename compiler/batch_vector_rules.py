@@ -244,7 +244,7 @@ def _in_force(
             mask = days < start
         if end is not None:
             mask = mask | (days > end)
-        if dated.known is not None and np.ndim(mask):  # an unknown date is not out of force
+        if dated.known is not None:  # an unknown date is not out of force
             mask = mask & dated.known
         return mask
 

@@ -162,3 +162,159 @@ def test_examples_through_numpy_agree(name: str, tmp_path: Path) -> None:
     cases = write_examples(policy, tmp_path / "cases.parquet", count + 7)
     all_agree(policy, cases)
     all_agree(policy, cases, ON)  # an empty `on` would take --on's date
+
+
+def write_rows(path: Path, rows: list[dict[str, str | None]]) -> Path:
+    """Rows of text cells (None: an empty cell), every column a Parquet string."""
+    columns = sorted({c for row in rows for c in row})
+    table = {c: pa.array([row.get(c) for row in rows], pa.string()) for c in columns}
+    pq.write_table(pa.table(table), path, row_group_size=4)
+    return path
+
+
+def test_validity_per_row_both_sides(tmp_path: Path) -> None:
+    """tzf-2023-1 under its reading from_start_day is in force 2023-01-06 to 2026-01-05, both
+    days included: a rule without valid_by is out of force on 2023-01-05 and 2026-01-06 (each
+    row on its own `on`), in force on the first and last days."""
+    days = ["2023-01-05", "2023-01-06", "2026-01-05", "2026-01-06"]
+    rows = [{"on": d, "申请人类型": "纺织企业", "新进规": "是"} for d in days]
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    got = all_agree(POLICIES / "tzf-2023-1.policy", cases)
+    policy = compile_policy(POLICIES / "tzf-2023-1.policy")
+    plain = [r.name.text for _, r in _entries(policy) if r.valid_by is None]
+    assert plain
+    for day, row in zip(days, got, strict=True):
+        out = day in ("2023-01-05", "2026-01-06")
+        for name in plain:
+            assert (row[name][0] == "not_in_force") == out, (day, name)
+
+
+def _entries(policy: CompiledPolicy) -> list[Any]:
+    from policyc.compiler import nodes as n
+    from policyc.compiler.batch import _indexed_entries
+
+    return [(i, e) for i, e in _indexed_entries(policy.checked) if isinstance(e, n.Rule)]
+
+
+@pytest.mark.parametrize(
+    ("founded", "on", "paid"),
+    [
+        # Years of operation from the founding day (runtime.dates.year_of_operation): year 3
+        # (50%) starts on the day 24 months are complete.
+        ("2023-02-28", "2025-02-27", "1000000"),
+        ("2023-02-28", "2025-02-28", "500000"),
+        # A leap day's 24th month completes on 2026-02-28 (no 29th): year 3 starts then.
+        ("2024-02-29", "2026-02-27", "1000000"),
+        ("2024-02-29", "2026-02-28", "500000"),
+        ("2023-01-06", "2023-06-01", "1000000"),  # year 1, founded on the first day in force
+        ("2023-01-05", "2023-06-01", None),  # founded the day before: not in force (valid_by)
+        ("2023-06-02", "2023-06-01", None),  # not founded yet on the day: no year, not paid
+    ],
+)
+def test_schedule_and_valid_by_both_sides(
+    tmp_path: Path, founded: str, on: str, paid: str | None
+) -> None:
+    rows = [
+        {
+            "on": on,
+            "申请人类型": "纺织企业",
+            "成立日期": founded,
+            "企业所得税市级留成": "100万元",
+            "增值税市级留成": "0",
+        }
+    ]
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    [row] = all_agree(POLICIES / "tzf-2023-1.policy", cases)
+    status, amount, _ = row["新成立企业税收奖励"]
+    if paid is None:
+        assert status in ("not_in_force", "not_applicable")
+        assert (status == "not_in_force") == (founded == "2023-01-05")
+    else:
+        assert (status, amount) == ("applies", Decimal(paid))
+
+
+def test_purchase_window_both_ends(tmp_path: Path) -> None:
+    """tzbh-2023-5: 2023年1月1日至3月31日, both days included: 5000元 and 2000元 inside."""
+    days = ["2022-12-31", "2023-01-01", "2023-03-31", "2023-04-01"]
+    rows = [
+        {
+            "on": "2023-06-01",
+            "申请人类型": "购房人",
+            "进城购买商品住房": "是",
+            "购房人来自乡镇农村": "是",
+            "购房日期": d,
+        }
+        for d in days
+    ]
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    got = all_agree(POLICIES / "tzbh-2023-5.policy", cases)
+    inside = [r["购房家电消费补贴"][:2] for r in got]
+    assert inside == [
+        ("not_applicable", None),
+        ("applies", Decimal(5000)),
+        ("applies", Decimal(5000)),
+        ("not_applicable", None),
+    ]
+    assert [r["购房水电燃气补贴"][1] for r in got] == [None, Decimal(2000), Decimal(2000), None]
+
+
+@pytest.mark.parametrize(
+    ("actual", "status"),
+    [("6.9%", "not_met"), ("7%", "met"), ("7.5%", "met"), ("12%", "met")],
+)
+def test_target_tolerance_both_sides(tmp_path: Path, actual: str, status: str) -> None:
+    """地区生产总值增速 不低于 7.5% within 0.5%: met from 7% up (the tolerance's lower edge)."""
+    rows = [{"on": "2023-12-31", "地区生产总值增速": actual}]
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    [row] = all_agree(POLICIES / "tzbf-2023-1.policy", cases)
+    assert row["地区生产总值增速"][0] == status
+
+
+def test_an_empty_on_takes_the_on_date(tmp_path: Path) -> None:
+    """A row without `on` is evaluated on --on; without --on the engine steps aside (the
+    DuckDB load says which row lacks it)."""
+    rows = [
+        {
+            "on": "2023-06-01",
+            "申请人类型": "购房人",
+            "进城购买商品住房": "是",
+            "购房日期": "2023-02-01",
+        },
+        {"on": None, "申请人类型": "购房人", "进城购买商品住房": "是", "购房日期": "2023-02-01"},
+    ]
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    policy = compile_policy(POLICIES / "tzbh-2023-5.policy")
+    assert VectorBatch(policy).prepare(cases, None) != ""
+    all_agree(POLICIES / "tzbh-2023-5.policy", cases, ON)
+
+
+@pytest.mark.parametrize("cell", ["abc", "-5", "1.5人"])
+def test_a_text_to_report_goes_to_duckdb(tmp_path: Path, cell: str) -> None:
+    rows = [{"on": "2023-06-01", "申请人类型": "纺织企业", "用工企业常年用工人数": cell}]
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    policy = compile_policy(POLICIES / "tzf-2023-1.policy")
+    assert VectorBatch(policy).prepare(cases, None) != ""
+
+
+@pytest.mark.parametrize("name", MOVED)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_cases_agree(name: str, seed: int, tmp_path: Path) -> None:
+    """Rows whose every cell is drawn from that column's cells in the policy's examples (or
+    left empty): combinations no example holds, with every value an example reads."""
+    policy = POLICIES / f"{name}.policy"
+    examples = policies_batch.example_rows(policy)
+    columns = sorted({c for row in examples for c in row})
+    pools = {c: sorted({row[c] for row in examples if c in row}) for c in columns}
+    rng = np.random.default_rng(seed)
+    checked = compile_policy(policy).checked
+    rows = []
+    for _ in range(60):
+        row: dict[str, str | None] = {}
+        for c in columns:
+            info = checked.inputs.get(c)
+            required = info is not None and info.decl.presence == "required"
+            empty = c != "on" and not required and rng.random() < 0.3
+            row[c] = None if empty else str(rng.choice(pools[c]))
+        rows.append(row)
+    cases = write_rows(tmp_path / "cases.parquet", rows)
+    all_agree(policy, cases)
