@@ -1,14 +1,17 @@
 """A Parquet case file read with pyarrow straight into the numpy engine's arrays
 (compiler/batch_vector.py): each quantity column as int64 units of its stored scale, a DECIMAL
 column's 128-bit values read as their low 64-bit words (after checking that each high word is
-the low word's sign), an enum column as member codes, a boolean column as itself; each with
-where it is given.
+the low word's sign), an enum column as member codes, a boolean column as itself, a text
+column (a number, yes/no or date written as text, and the per-row `on`) by batch_text, each
+distinct text read by the per-case reader; a tally one column per member (NAME.MEMBER); each
+with where it is given.
 
 This is the first, cheap check of the file. It accepts only what the DuckDB load
 (batch_load.CaseLoader) would accept without a word and read to the same values: every column
-an input of the policy, every required input given in every row, every number a plain one that
-SQL reads itself (≥ 0; for a count, whole), every member read by the per-case reader, every
-`part of` within its whole. Anything else returns the reason, and the caller loads the file
+an input of the policy (or `on`), every required input given in every row, every number a
+plain one that SQL reads itself (≥ 0; for a count, whole) or a text the per-case reader
+reads, every member read by the per-case reader, every `part of` within its whole, every row
+with an evaluation date. Anything else returns the reason, and the caller loads the file
 with DuckDB, which reports any problem with its usual messages.
 """
 

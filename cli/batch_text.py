@@ -139,7 +139,7 @@ def coded(
     given (None: everywhere): numbers as int64 units of 10^-scale (scale ≥ the column's)."""
     from policyc.batch_arrow import Refused
 
-    dtype = {"num": np.int64, "bool": np.bool_, "date": np.int32}[column.kind]
+    dtype: Any = {"num": np.int64, "bool": np.bool_, "date": np.int32}[column.kind]
     factor = 10 ** (scale - column.scale)
     values: list[np.ndarray] = []
     masks: list[np.ndarray | None] = []
@@ -149,7 +149,7 @@ def coded(
                 _("column `{name}` holds {type}").format(name=column.name, type=str(chunk.type))
             )
         texts = chunk.dictionary.to_pylist()
-        table = np.zeros(len(texts) + 1, dtype=dtype)
+        table: np.ndarray = np.zeros(len(texts) + 1, dtype=dtype)
         given = np.ones(len(texts) + 1, dtype=bool)
         for at, text in enumerate(texts):
             if text not in column.values:  # not seen when the file was opened

@@ -325,8 +325,7 @@ class VectorExpressions:
 
                     members.append((member, Vec("num", zero, nonnegative=True)))
                     continue
-                missing = Val(np.int64(0), np.bool_(False))
-                members.append((member, Vec("num", lambda env: missing, nonnegative=True)))
+                members.append((member, Vec("num", _unknown_number, nonnegative=True)))
                 continue
             key = f"{name}.{member}"
 
@@ -587,6 +586,13 @@ class VectorExpressions:
         positive = then.nonnegative and otherwise.nonnegative
         bound = max(then.bound, otherwise.bound)
         return Vec(then.kind, pick, then.scale, bound, enum=then.enum, nonnegative=positive)
+
+
+_UNKNOWN_NUMBER = Val(np.int64(0), np.bool_(False))
+
+
+def _unknown_number(env: Env) -> Val:
+    return _UNKNOWN_NUMBER
 
 
 def _keyed(members: tuple[tuple[str, Vec], ...]) -> Vec:

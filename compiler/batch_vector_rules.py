@@ -1,11 +1,15 @@
-"""The numpy engine's rules: each rule's status, amount after the cap and amount before it
+"""The numpy engine's entries: each rule's status, amount after the cap and amount before it
 (where the cap bit), as batch_rules.RulePlanner.rule writes them in SQL, in Ctx.run_rule's
-order: validity, the `when`s, the amount, the cap, a negative amount, then the rounding.
+order: validity (the evaluation date, one for every case or each row's, or the rule's
+`valid_by` date), the `when`s, the amount, the cap, a negative amount, then the rounding; each
+target's (met, not met, not reported) and each decision's (decided with its value,
+undetermined, not in force), as RulePlanner.target and .decision do.
 
 `vector_program` compiles a policy for the columns a file gives, or raises Unsupported with
-the reason (a decision, a target, `once`, `valid_by`, a shared cap, a period, any expression
-batch_vector.py does not hold, a value that may pass 64 bits): the caller then runs the SQL
-path. The statuses are the SQL path's codes (batch_rules: APPLIES … HOLDS).
+the reason (a shared cap, an amount per member or period, any expression batch_vector.py does
+not hold, a value that may pass 64 bits): the caller then runs the SQL path. `once` decides
+nothing here: a file the engine reads has no `received` column. The statuses are the SQL
+path's codes (batch_rules: APPLIES … HOLDS).
 """
 
 from __future__ import annotations

@@ -273,9 +273,10 @@ def test_run_picks_numpy_for_the_benchmark_policy(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("policy", SHIPPED, ids=lambda p: p.stem)
 def test_shipped_policies_step_aside_with_a_reason(policy: Path, tmp_path: Path) -> None:
-    """The shipped policies hold what the engine does not (dates, tallies, schedules,
-    decisions, targets …), and their example files an `on` column and text cells: DuckDB runs
-    them, and the engine says why not."""
+    """The benchmark's file of each shipped policy (an `on` column, text cells): where the
+    engine holds it, its results are DuckDB's (tests/test_batch_vector_shipped.py checks them
+    against the per-case runtime too); else DuckDB runs it and the engine says why not
+    (tzbf-2023-2: a daily series)."""
     import sys
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
