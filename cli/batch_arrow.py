@@ -34,6 +34,7 @@ from policyc.batch_text import (
     READER_LOCK,
     TextColumn,
     coded,
+    coded_series,
     is_text,
     scan,
 )
@@ -49,6 +50,7 @@ from policyc.compiler.batch_vector import (
     places,
     select,
 )
+from policyc.compiler.batch_vector_series import LENGTH
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, Expr
@@ -113,6 +115,9 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
         info = _input_of(checked, name)
         if info is None:
             raise Refused(_("column `{name}` is not a plain input").format(name=name))
+        if info.type.kind == "series" and is_text(kind):
+            wanted[name] = ("series", InputValue(info, checked))
+            continue
         if info.type.kind not in ("quantity", "bool", "enum", "date", "keyed"):
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
         if is_text(kind) and info.type.kind != "enum":
@@ -288,7 +293,10 @@ def group_arrays(
         assert info is not None
         kind = info.type.kind
         text = file.texts.get(name)
-        if text is not None:
+        if text is not None and text.kind == "series":
+            values, lengths, known = coded_series(text, chunks, file.columns[name].scale)
+            env[name + LENGTH] = Val(lengths)
+        elif text is not None:
             values, known = coded(text, chunks, file.columns[name].scale)
         elif kind in ("quantity", "keyed"):
             values, known = _quantities(name, chunks, info, file.columns[name])

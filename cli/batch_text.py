@@ -50,7 +50,7 @@ class TextColumn:
     For a number, `scale`, `bound` (the largest magnitude) and `low` (the smallest value)."""
 
     name: str
-    kind: str  # "num", "bool", "date"
+    kind: str  # "num", "bool", "date", "series" (a tuple of units per text)
     values: dict[str, Any]
     scale: int = 0
     bound: int = 0
@@ -97,6 +97,8 @@ def _column(name: str, kind: str, reader: ValueReader, texts: set[str]) -> TextC
             raise Refused(_("column `{name}`: a value to report").format(name=name)) from None
     if kind == "num":
         return _numbers(name, read)
+    if kind == "series":
+        return _series(name, read)
     if kind == "date":
         return TextColumn(name, kind, {t: _day(name, v) for t, v in read.items()})
     for value in read.values():
@@ -130,6 +132,65 @@ def _numbers(name: str, read: dict[str, Any]) -> TextColumn:
     if bound > LIMIT:
         raise Refused(_("column `{name}`: a value past 64 bits").format(name=name))
     return TextColumn(name, "num", units, scale, bound, min(known, default=0))
+
+
+def _series(name: str, read: dict[str, Any]) -> TextColumn:
+    """A daily series column (the reader gives each series as its values joined by `;`):
+    every value at the largest scale any needs, as a tuple of units per text."""
+    from policyc.batch_arrow import Refused
+    from policyc.compiler.batch_vector import LIMIT, decimal_units, places
+
+    days: dict[str, tuple[Decimal, ...] | None] = {}
+    for text, value in read.items():
+        if value is None:
+            days[text] = None
+            continue
+        try:
+            days[text] = tuple(Decimal(part) for part in str(value).split(";")) if value else ()
+        except ArithmeticError:
+            raise Refused(_("column `{name}`: a value to report").format(name=name)) from None
+    every = [d for series in days.values() if series for d in series]
+    scale = max((places(d) for d in every), default=0)
+    units = {
+        t: None if s is None else tuple(decimal_units(d, scale) for d in s) for t, s in days.items()
+    }
+    known = [u for s in units.values() if s for u in s]
+    bound = max((abs(u) for u in known), default=0)
+    if bound > LIMIT:
+        raise Refused(_("column `{name}`: a value past 64 bits").format(name=name))
+    return TextColumn(name, "series", units, scale, bound, min(known, default=0))
+
+
+def coded_series(
+    column: TextColumn, chunks: list[Any], scale: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """A series column's rows: (values, a row per case and a column per day, 0 past the end;
+    each row's length; where given)."""
+    from policyc.batch_arrow import Refused
+
+    factor = 10 ** (scale - column.scale)
+    width = max((len(s) for s in column.values.values() if s), default=0)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for chunk in chunks:
+        texts = chunk.dictionary.to_pylist()
+        table = np.zeros((len(texts) + 1, width), dtype=np.int64)
+        lengths = np.zeros(len(texts) + 1, dtype=np.int64)
+        given = np.ones(len(texts) + 1, dtype=bool)
+        for at, text in enumerate(texts):
+            if text not in column.values:
+                raise Refused(_("column `{name}`: a value to report").format(name=column.name))
+            series = column.values[text]
+            given[at] = series is not None
+            if series:
+                table[at, : len(series)] = [u * factor for u in series]
+                lengths[at] = len(series)
+        given[-1] = False
+        indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+        parts.append((table[indices], lengths[indices], given[indices]))
+    values = np.concatenate([p[0] for p in parts])
+    lengths_all = np.concatenate([p[1] for p in parts])
+    mask = np.concatenate([p[2] for p in parts])
+    return values, lengths_all, None if mask.all() else mask
 
 
 def coded(

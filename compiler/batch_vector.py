@@ -339,6 +339,11 @@ class VectorExpressions:
     def input(self, name: str) -> Vec:
         info = self.policy.inputs[name]
         kind = info.type.kind
+        column = self.columns.get(name)
+        if kind == "series" and column is not None and column.kind == "series":
+            from policyc.compiler.batch_vector_series import series_input
+
+            return series_input(name, column.scale, column.bound, column.nonnegative)
         if kind not in ("quantity", "bool", "enum", "date"):
             raise Unsupported(
                 _("input `{name}` is a {kind}").format(name=name, kind=info.type.describe())
@@ -446,6 +451,10 @@ class VectorExpressions:
             assert valid_until is not None  # the checker requires it
             const = Val(np.int32(valid_until.toordinal()))
             return Vec("date", lambda env: const)
+        if e.func in ("longest_run", "first") and len(e.args) == 1:
+            from policyc.compiler.batch_vector_series import series_call
+
+            return series_call(self, e)
         if e.func == "total" and len(e.args) == 1:
             return self.total(e)
         if e.func in ("months_between", "years_between"):
@@ -496,6 +505,10 @@ class VectorExpressions:
 
     # ---- conditions ----
     def compare(self, e: n.Compare) -> Vec:
+        if self.policy.special.get(e) == "series":
+            from policyc.compiler.batch_vector_series import series_compare
+
+            return series_compare(self, e, _OPS)
         if self.policy.special.get(e) is not None:
             left, right = self.ranked(e, [e.left, e.right])
         else:
