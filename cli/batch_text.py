@@ -61,28 +61,28 @@ def scan(
     path: Path, metadata: Any, wanted: dict[str, tuple[str, ValueReader]]
 ) -> dict[str, TextColumn]:
     """Read every distinct text of the columns `wanted` ({column: (the engine's kind of its
-    value — num, bool, date —, the per-case reader)}) of the Parquet file at `path` (its
-    `metadata` read), in one pass over those columns. Raises Refused (from batch_arrow) for a
-    text the reader refuses."""
+    value — num, bool, date, series —, the per-case reader)}) of the Parquet file at `path`
+    (its `metadata` read), in one pass over those columns, a row group at a time. Raises
+    Refused (from batch_arrow) for a text the reader refuses."""
     from policyc.batch_arrow import Refused
 
     if not wanted:
         return {}
     names = list(wanted)
     handle = pq.ParquetFile(path, metadata=metadata, read_dictionary=names)
-    table = handle.read(columns=names, use_threads=False)
-    out = {}
-    for name in names:
-        kind, reader = wanted[name]
-        texts: set[str] = set()
-        for chunk in table.column(name).chunks:
-            if not isinstance(chunk, pa.DictionaryArray):
-                raise Refused(
-                    _("column `{name}` holds {type}").format(name=name, type=str(chunk.type))
-                )
-            texts.update(t for t in chunk.dictionary.to_pylist() if t is not None)
-        out[name] = _column(name, kind, reader, texts)
-    return out
+    texts: dict[str, set[str]] = {name: set() for name in names}
+    # Row group by row group: a file larger than memory is never held whole.
+    for group in range(metadata.num_row_groups):
+        table = handle.read_row_group(group, columns=names, use_threads=False)
+        for name in names:
+            for chunk in table.column(name).chunks:
+                if not isinstance(chunk, pa.DictionaryArray):
+                    raise Refused(
+                        _("column `{name}` holds {type}").format(name=name, type=str(chunk.type))
+                    )
+                texts[name].update(t for t in chunk.dictionary.to_pylist() if t is not None)
+        del table
+    return {name: _column(name, *wanted[name], texts[name]) for name in names}
 
 
 def _column(name: str, kind: str, reader: ValueReader, texts: set[str]) -> TextColumn:
