@@ -76,21 +76,47 @@ def write_cases(policy: Path, n: int, out: Path) -> int:
     return len(rows)
 
 
-def run_policy(policy: Path, cases: Path) -> dict[str, Any]:
-    """One batch run in this process: seconds, cases, rules left to the per-case path, peak
-    resident MB of this process."""
+def run_policy(policy: Path, cases: Path, engine: str = "auto") -> dict[str, Any]:
+    """One batch run in this process as `policyc run --cases` makes it (`engine` auto: the
+    numpy engine when it holds the policy and the file, else the DuckDB query; duckdb: the
+    query alone, the path every shipped policy took before the numpy engine held it): seconds
+    and CPU seconds, cases, the engine that ran (and, for DuckDB under auto, why the numpy
+    engine did not), entries (rules, targets, decisions), rules left to the per-case path,
+    peak resident MB of this process."""
     from policyc.batch import Batch
+    from policyc.batch_vector import VectorBatch, reuse_memory
     from policyc.compiler.pipeline import compile_policy
 
     compiled = compile_policy(policy)
+    reuse_memory()  # as `policyc run` does
     start = time.perf_counter()
     cpu = time.process_time()
+    why_not = ""
+    if engine == "auto":
+        vector = VectorBatch(compiled)
+        why_not = vector.prepare(cases, None)
+        if not why_not:
+            vector.summary()
+            assert vector.program is not None
+            return {
+                "policy": policy.stem,
+                "engine": "numpy",
+                "n": vector.count,
+                "seconds": time.perf_counter() - start,
+                "cpu_seconds": time.process_time() - cpu,
+                "per_case_rules": 0,
+                "per_case_why": {},
+                "rules": len(vector.program.rules),
+                "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
     with Batch(compiled) as batch:
         count = batch.load(cases, None)
         program = batch.evaluate(keep=False)
         batch.summary()
     return {
         "policy": policy.stem,
+        "engine": "duckdb",
+        "numpy_why_not": why_not,
         "n": count,
         "seconds": time.perf_counter() - start,
         "cpu_seconds": time.process_time() - cpu,

@@ -20,7 +20,10 @@
    adds another checkout's policyc (VENV's editable install, e.g. main's, and that checkout
    installed) to the same rounds, for a before/after under the same load.
 4. Every shipped policy through the batch path (policies_batch.py): its example cases repeated
-   to --policy-cases rows of a Parquet file, cases per second.
+   to --policy-cases rows of a Parquet file (every cell text, a per-row `on`), cases per
+   second by the engine `policyc run --cases` picks (numpy where it holds the policy), against
+   the DuckDB query alone on the same file (the path before), in turns. `--policies` measures
+   this section alone.
 5. Out of core: --big textile cases (10,000,000) from Parquet through the batch path, in a
    process of its own: seconds and peak resident memory (DuckDB capped at
    policyc.batch_read.MEMORY_LIMIT, spilling to the batch's private folder).
@@ -242,13 +245,32 @@ def installed_python(work: Path, source: Path = ROOT, name: str = "installed") -
     return python
 
 
-def every_policy(workdir: Path, n: int) -> list[dict[str, Any]]:
+def every_policy(workdir: Path, n: int, rounds: int = 3) -> list[dict[str, Any]]:
+    """Each shipped policy's file through the batch path as `policyc run --cases` takes it
+    (the numpy engine where it holds the policy), and through the DuckDB query alone (the
+    path before), each run in a process of its own, the two taking turns `rounds` times: the
+    fastest run of each by CPU time (`duckdb_*`: the query's)."""
     rows = []
     for policy in policies_batch.POLICIES:
         cases = workdir / f"{policy.stem}.parquet"
         examples = policies_batch.write_cases(policy, n, cases)
-        row = _in_own_process(["--policy", str(policy), "--parquet", str(cases)])
-        rows.append(row | {"examples": examples})
+        runs: dict[str, list[dict[str, Any]]] = {"auto": [], "duckdb": []}
+        for _ in range(rounds):
+            for engine in runs:
+                args = ["--policy", str(policy), "--parquet", str(cases), "--path", engine]
+                runs[engine].append(_in_own_process(args))
+        best = min(runs["auto"], key=lambda r: r["cpu_seconds"])
+        query = min(runs["duckdb"], key=lambda r: r["cpu_seconds"])
+        rows.append(
+            best
+            | {
+                "examples": examples,
+                "duckdb_seconds": query["seconds"],
+                "duckdb_cpu_seconds": query["cpu_seconds"],
+                "duckdb_per_case_rules": query["per_case_rules"],
+                "duckdb_per_case_why": query["per_case_why"],
+            }
+        )
         cases.unlink()
     return rows
 
@@ -271,6 +293,38 @@ def _in_own_process(args: list[str]) -> dict[str, Any]:
 
 def _rate(row: dict[str, Any], seconds: str = "seconds") -> float:
     return float(row["n"] / max(row[seconds], 1e-9))
+
+
+def policy_lines(policies: list[dict[str, Any]]) -> list[str]:
+    """Section 4's table: each shipped policy's engine and cases per second, before and after."""
+    lines = [
+        f"{'policy (batch path, its examples repeated)':<28}{'engine':>7}{'rules':>6}"
+        f"{'per case':>9}{'N':>9}{'cases/s':>12}{'CPU cases/s':>13}{'before CPU':>12}"
+        f"{'×':>7}{'peak MB':>9}",
+    ]
+    for p in policies:
+        before = p.get("duckdb_cpu_seconds", p["cpu_seconds"])
+        lines.append(
+            f"{p['policy']:<28}{p.get('engine', 'duckdb'):>7}{p['rules']:>6}"
+            f"{p['per_case_rules']:>9}{p['n']:>9,}"
+            f"{p['n'] / p['seconds']:>12,.0f}{p['n'] / p['cpu_seconds']:>13,.0f}"
+            f"{p['n'] / before:>12,.0f}{before / p['cpu_seconds']:>6.1f}×{p['peak_mb']:>9.0f}"
+        )
+    for p in policies:
+        reasons = p.get("per_case_why", {}).items()
+        why = "; ".join(f"{count} × {reason}" for reason, count in reasons)
+        if why:
+            lines.append(f"  {p['policy']} case by case: {why}")
+        if p.get("numpy_why_not"):
+            lines.append(f"  {p['policy']} not by the numpy engine: {p['numpy_why_not']}")
+    lines += [
+        "(engine: numpy where it holds the policy and the file, else duckdb, as `policyc run "
+        "--cases` picks; rules: its entries (rules, targets, decisions); per case: rules the "
+        "query cannot express, evaluated case by case; before CPU: CPU cases/s of the DuckDB "
+        "query alone on the same file, the path every shipped policy took before; ×: before "
+        "CPU s ÷ this CPU s; the fastest of 3 runs each, in turns)",
+    ]
+    return lines
 
 
 def report(
@@ -329,23 +383,9 @@ def report(
         "batch-query = the generated query over cases already in DuckDB; openfisca = inputs "
         "already in numpy arrays; numpy = integer 分 by hand (the exact reference).",
         "",
-        f"{'policy (batch path, its examples repeated)':<44}{'rules':>6}{'per case':>9}"
-        f"{'N':>10}{'cases/s':>11}{'CPU cases/s':>13}{'peak MB':>9}",
     ]
-    for p in policies:
-        lines.append(
-            f"{p['policy']:<44}{p['rules']:>6}{p['per_case_rules']:>9}{p['n']:>10,}"
-            f"{p['n'] / p['seconds']:>11,.0f}{p['n'] / p['cpu_seconds']:>13,.0f}"
-            f"{p['peak_mb']:>9.0f}"
-        )
-    for p in policies:
-        reasons = p.get("per_case_why", {}).items()
-        why = "; ".join(f"{count} × {reason}" for reason, count in reasons)
-        if why:
-            lines.append(f"  {p['policy']} case by case: {why}")
+    lines += policy_lines(policies)
     lines += [
-        "(rules: rules in the query; per case: rules the query cannot express, evaluated case by "
-        "case; a policy of targets only has none)",
         "",
         f"{'target':<58}{'measured':>14}{'goal':>10}  met",
         _target(f"batch ÷ OpenFisca cases/s at N = {large:,}", ratio, 2.0, "×", higher=True),
@@ -470,11 +510,17 @@ def main() -> int:
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--parquet", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--policy", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--path", choices=("auto", "duckdb"), default="auto", help=argparse.SUPPRESS
+    )
     parser.add_argument("--policy-cases", type=int, default=20_000, help="rows per policy")
     parser.add_argument("--big", type=int, default=10_000_000, help="out-of-core rows (0: skip)")
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument(
         "--processes", action="store_true", help="only section 3, the whole processes"
+    )
+    parser.add_argument(
+        "--policies", action="store_true", help="only section 4, every shipped policy"
     )
     parser.add_argument("--repeats", type=int, default=15, help="rounds of the whole processes")
     parser.add_argument(
@@ -488,7 +534,7 @@ def main() -> int:
         print(json.dumps(measure(args.engine, args.n, args.parquet)))
         return 0
     if args.policy:
-        print(json.dumps(policies_batch.run_policy(args.policy, args.parquet)))
+        print(json.dumps(policies_batch.run_policy(args.policy, args.parquet, args.path)))
         return 0
     start_load = os.getloadavg()[0]
     subprocess.run(
@@ -496,6 +542,16 @@ def main() -> int:
         check=True,
         capture_output=True,
     )
+    if args.policies:
+        with tempfile.TemporaryDirectory(prefix="policyc-bench-") as work:
+            policies = every_policy(Path(work), args.policy_cases)
+        loads = (start_load, os.getloadavg()[0])
+        print(f"{os.cpu_count()} cores, load average {loads[0]:.1f} at the start, "
+              f"{loads[1]:.1f} at the end")  # fmt: skip
+        print("\n".join(policy_lines(policies)))
+        if args.json:
+            args.json.write_text(json.dumps({"policies": policies, "load": loads}, indent=2))
+        return 0
     if args.processes:
         with tempfile.TemporaryDirectory(prefix="policyc-bench-") as work:
             os.environ.setdefault("POLICYC_CACHE_DIR", str(Path(work) / "cache"))

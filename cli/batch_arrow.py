@@ -1,21 +1,24 @@
 """A Parquet case file read with pyarrow straight into the numpy engine's arrays
 (compiler/batch_vector.py): each quantity column as int64 units of its stored scale, a DECIMAL
 column's 128-bit values read as their low 64-bit words (after checking that each high word is
-the low word's sign), an enum column as member codes, a boolean column as itself; each with
-where it is given.
+the low word's sign), an enum column as member codes, a boolean column as itself, a text
+column (a number, yes/no or date written as text, and the per-row `on`) by batch_text, each
+distinct text read by the per-case reader; a tally one column per member (NAME.MEMBER); each
+with where it is given.
 
 This is the first, cheap check of the file. It accepts only what the DuckDB load
 (batch_load.CaseLoader) would accept without a word and read to the same values: every column
-an input of the policy, every required input given in every row, every number a plain one that
-SQL reads itself (≥ 0; for a count, whole), every member read by the per-case reader, every
-`part of` within its whole. Anything else returns the reason, and the caller loads the file
+an input of the policy (or `on`), every required input given in every row, every number a
+plain one that SQL reads itself (≥ 0; for a count, whole) or a text the per-case reader
+reads, every member read by the per-case reader, every `part of` within its whole, every row
+with an evaluation date. Anything else returns the reason, and the caller loads the file
 with DuckDB, which reports any problem with its usual messages.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,17 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from policyc.batch_values import InputValue
+from policyc.batch_text import (
+    ON_COLUMN,
+    ON_KEY,
+    READER_LOCK,
+    TextColumn,
+    coded,
+    coded_series,
+    is_text,
+    scan,
+)
+from policyc.batch_values import InputValue, OnValue, ValueReader
 from policyc.case_values import FieldError
 from policyc.compiler.batch_vector import (
     LIMIT,
@@ -37,6 +50,7 @@ from policyc.compiler.batch_vector import (
     places,
     select,
 )
+from policyc.compiler.batch_vector_series import LENGTH
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.i18n import _
 from policyc.compiler.nodes import BoolLit, Expr
@@ -46,7 +60,7 @@ __all__ = ["ArrowFile", "Refused", "group_arrays", "open_arrow", "read_group", "
 
 # The per-case reader parses text with a YAML resolver shared by the module (batch_values):
 # the row groups read on several threads read their new member texts one at a time.
-_READER_LOCK = threading.Lock()
+_READER_LOCK = READER_LOCK
 
 
 @attrs.frozen
@@ -61,36 +75,69 @@ class ArrowFile:
     names: tuple[str, ...]
     columns: dict[str, Column]
     metadata: Any
+    # The text columns (batch_text: every distinct text read), `on` among them when a string.
+    texts: dict[str, TextColumn] = attrs.field(factory=dict)
+    day: date | None = None  # the evaluation date of a row whose `on` is empty (--on)
 
 
 class Refused(Exception):
     """Why the file goes to the DuckDB load instead (it may still be a valid file)."""
 
 
-def open_arrow(path: Path, checked: CheckedPolicy) -> ArrowFile | str:
+def open_arrow(path: Path, checked: CheckedPolicy, day: date | None = None) -> ArrowFile | str:
     """The Parquet file at `path` opened for reading by row group, or the reason the DuckDB
-    load reads it: a column that is no plain input (a tally, a date, `on`, `received`, `id` …),
-    a type other than integer, DECIMAL, text for a member or boolean, a required input missing
-    or left empty, a number below 0 or without statistics."""
+    load reads it: a column that is no plain input nor `on` (a tally, a series, `received`,
+    `id` …), a type other than integer, DECIMAL, boolean, a date or text (read by batch_text),
+    a required input missing or left empty, a number below 0 or without statistics, a text the
+    per-case reader refuses, a row without an evaluation date (`on` empty and no `day`)."""
     try:
-        return _open(path, checked)
+        return _open(path, checked, day)
     except Refused as exc:
         return str(exc)
     except (OSError, pa.ArrowException) as exc:  # DuckDB says what it cannot read
         return _("pyarrow cannot read it ({error})").format(error=type(exc).__name__)
 
 
-def _open(path: Path, checked: CheckedPolicy) -> ArrowFile:
+def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
     handle = pq.ParquetFile(path)
     schema = handle.schema_arrow
     metadata = handle.metadata
     names = list(schema.names)
+    wanted: dict[str, tuple[str, ValueReader]] = {}  # the text columns, read by batch_text
     for name in names:
-        info = checked.inputs.get(name)
+        kind = schema.field(name).type
+        if name == ON_COLUMN:
+            if is_text(kind):
+                wanted[name] = ("date", OnValue())
+            elif kind != pa.date32():
+                raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
+            continue
+        info = _input_of(checked, name)
         if info is None:
             raise Refused(_("column `{name}` is not a plain input").format(name=name))
-        if info.type.kind not in ("quantity", "bool", "enum") or needs_sign(info):
+        if info.type.kind == "series" and is_text(kind):
+            wanted[name] = ("series", InputValue(info, checked))
+            continue
+        if info.type.kind not in ("quantity", "bool", "enum", "date", "keyed"):
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
+        if is_text(kind) and info.type.kind != "enum":
+            engine = {"quantity": "num", "keyed": "num"}.get(info.type.kind, info.type.kind)
+            tally = info.type.kind == "keyed"
+            wanted[name] = (engine, InputValue(info, checked, tally))
+        elif needs_sign(info) or info.type.kind == "date":
+            raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
+    texts = scan(path, metadata, wanted)
+    if ON_COLUMN in names and day is None:
+        on = texts.get(ON_COLUMN)
+        empty = any(v is None for v in on.values.values()) if on is not None else False
+        at = names.index(ON_COLUMN)
+        nulls = sum(
+            _statistics(metadata, g, at, ON_COLUMN).null_count
+            for g in range(metadata.num_row_groups)
+        )
+        if empty or nulls:
+            raise Refused(_("a row without an evaluation date"))
+    inputs = [name for name in names if name != ON_COLUMN]
     for name, info in checked.inputs.items():
         if info.decl.presence == "required" and name not in names:
             raise Refused(_("missing input column `{name}`").format(name=name))
@@ -98,15 +145,22 @@ def _open(path: Path, checked: CheckedPolicy) -> ArrowFile:
     if count == 0:
         raise Refused(_("no cases"))
     columns: dict[str, Column] = {}
-    for at, name in enumerate(names):
-        info = checked.inputs[name]
+    for name in inputs:
+        at = names.index(name)
+        info = _input_of(checked, name)
+        assert info is not None
         kind = schema.field(name).type
         nulls = sum(
             _statistics(metadata, g, at, name).null_count for g in range(metadata.num_row_groups)
         )
         if nulls and info.decl.presence == "required":
             raise Refused(_("required input `{name}` left empty").format(name=name))
-        if info.type.kind == "quantity":
+        text = texts.get(name)
+        if text is not None:
+            if info.decl.presence == "required" and None in text.values.values():
+                raise Refused(_("required input `{name}` left empty").format(name=name))
+            columns[name] = Column(name, text.kind, text.scale, text.bound, text.low >= 0)
+        elif info.type.kind in ("quantity", "keyed"):
             columns[name] = _quantity_column(name, info, kind, metadata, at)
         elif info.type.kind == "bool":
             if kind != pa.bool_():
@@ -128,7 +182,21 @@ def _open(path: Path, checked: CheckedPolicy) -> ArrowFile:
         )
         if bound > LIMIT:
             raise Refused(_("parts of `{whole}` past 64 bits").format(whole=whole))
-    return ArrowFile(path, count, metadata.num_row_groups, tuple(names), columns, metadata)
+    return ArrowFile(
+        path, count, metadata.num_row_groups, tuple(names), columns, metadata, texts, day
+    )
+
+
+def _input_of(checked: CheckedPolicy, column: str) -> InputInfo | None:
+    """The input a column holds: its name, or a tally's NAME.MEMBER."""
+    info = checked.inputs.get(column)
+    if info is not None:
+        return info
+    name, _dot, member = column.rpartition(".")
+    info = checked.inputs.get(name)
+    if info is None or info.type.kind != "keyed" or member not in checked.enums[info.type.enum]:
+        return None
+    return info
 
 
 def _statistics(metadata: Any, group: int, at: int, name: str) -> Any:
@@ -200,7 +268,11 @@ def read_group(
 def read_table(file: ArrowFile, checked: CheckedPolicy, group: int) -> Any:
     """Row group `group` decoded by pyarrow (a pa.Table, an enum column as a dictionary
     array), on the calling thread: pyarrow works without the GIL meanwhile."""
-    enums = [name for name in file.names if checked.inputs[name].type.kind == "enum"]
+    enums = [
+        name
+        for name in file.names
+        if name in file.texts or (name != ON_COLUMN and _kind(checked, name) == "enum")
+    ]
     handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
     return handle.read_row_group(group, use_threads=False)
 
@@ -213,10 +285,20 @@ def group_arrays(
     count = table.num_rows
     env: Env = {}
     for name in file.names:
-        info = checked.inputs[name]
         chunks = table.column(name).chunks
+        if name == ON_COLUMN:
+            env[ON_KEY] = _days(file, chunks, count)
+            continue
+        info = _input_of(checked, name)
+        assert info is not None
         kind = info.type.kind
-        if kind == "quantity":
+        text = file.texts.get(name)
+        if text is not None and text.kind == "series":
+            values, lengths, known = coded_series(text, chunks, file.columns[name].scale)
+            env[name + LENGTH] = Val(lengths)
+        elif text is not None:
+            values, known = coded(text, chunks, file.columns[name].scale)
+        elif kind in ("quantity", "keyed"):
             values, known = _quantities(name, chunks, info, file.columns[name])
         elif kind == "bool":
             values, known = _booleans(name, chunks)
@@ -228,8 +310,54 @@ def group_arrays(
     for name, info in checked.inputs.items():
         if info.decl.presence == "default":
             _default(name, info, checked, env, file.columns[name], count)
+        elif info.type.kind == "keyed":
+            _tally(name, info, checked, env)
     _parts_fit(checked, env, file.columns)
     return count, env
+
+
+def _tally(name: str, info: InputInfo, checked: CheckedPolicy, env: Env) -> None:
+    """A tally's members as the DuckDB load reads them: with no member given it is not given;
+    with some given, the others count 0 (every member known where any is)."""
+    keys = [f"{name}.{m}" for m in checked.enums[info.type.enum] if f"{name}.{m}" in env]
+    if not keys:
+        return
+    given: Any = np.zeros(len(env[keys[0]].v), dtype=bool)
+    for key in keys:
+        known = env[key].known
+        if known is None:  # this member everywhere: so is the tally
+            given = None
+            break
+        given |= known
+    if given is not None and given.all():
+        given = None
+    for key in keys:  # a value not given is 0 (as read): 0 where another is
+        env[key] = Val(env[key].v, given)
+
+
+def _kind(checked: CheckedPolicy, column: str) -> str:
+    info = _input_of(checked, column)
+    return "" if info is None else info.type.kind
+
+
+def _days(file: ArrowFile, chunks: list[pa.Array], count: int) -> Val:
+    """The rows' evaluation dates as day numbers (date.toordinal()), the --on date where a
+    row's `on` is empty (open_arrow refused a file with such a row and no --on date)."""
+    text = file.texts.get(ON_COLUMN)
+    if text is not None:
+        days, known = coded(text, chunks, 0)
+    else:
+        epoch = date(1970, 1, 1).toordinal()
+        parts = [
+            np.asarray(c.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)) + epoch
+            for c in chunks
+        ]
+        days = np.concatenate(parts) if parts else np.zeros(count, dtype=np.int32)
+        known = _joined([_known(c) for c in chunks], [len(c) for c in chunks])
+    if known is not None:
+        assert file.day is not None
+        days = select(known, days, np.int32(file.day.toordinal()))
+    return Val(days.astype(np.int32, copy=False))
 
 
 def _known(chunk: pa.Array) -> np.ndarray | None:

@@ -28,11 +28,22 @@ import numpy as np
 
 from policyc.batch_arrow import ArrowFile, Refused, group_arrays, open_arrow, read_table
 from policyc.batch_summary import summarise
+from policyc.batch_text import ON_COLUMN, years
 from policyc.compiler.batch import RULE_STATUSES, STATUSES, BatchProgram
-from policyc.compiler.batch_rules import APPLIES
+from policyc.compiler.batch_rules import (
+    APPLIES,
+    DECIDED,
+    DECISION_STATUSES,
+    TARGET_STATUSES,
+)
 from policyc.compiler.batch_sql import Unsupported
-from policyc.compiler.batch_vector import LIMIT, Val
-from policyc.compiler.batch_vector_rules import RuleResult, VectorProgram, vector_program
+from policyc.compiler.batch_vector import LIMIT, ON_KEY, Val
+from policyc.compiler.batch_vector_rules import (
+    RuleResult,
+    VectorProgram,
+    VectorRule,
+    vector_program,
+)
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 
@@ -51,9 +62,12 @@ class _Sums:
     total: int | None = None
     largest: list[int] = attrs.field(factory=list)
     capped: int = 0
+    values: dict[str, int] = attrs.field(factory=dict)  # a decision's: cases per value text
 
     def add(self, other: _Sums) -> None:
         self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        for text, count in other.values.items():
+            self.values[text] = self.values.get(text, 0) + count
         if other.total is not None:
             self.total = other.total + (self.total or 0)
         self.largest = sorted([*self.largest, *other.largest], reverse=True)[:3]
@@ -81,31 +95,37 @@ class VectorBatch:
         self.day: date | None = None
         self.fallback_note = ""
         self.program: BatchProgram | None = None
-        self.sums: list[_Sums] = []
+        self.sums: dict[int, list[_Sums]] = {}  # by year of the evaluation date (0: --on's)
         self.scales: list[int] = []  # each rule's amounts' scale
+        self.vector_rules: tuple[VectorRule, ...] = ()
         self.kept: list[list[RuleResult]] = []  # per slice, in file order (keep)
         # CPU seconds by step (CPU_STEPS), every thread's added up: where the time goes.
         self.cpu: dict[str, float] = dict.fromkeys(CPU_STEPS, 0.0)
 
     def prepare(self, path: Path, day: date | None) -> str:
         """Read, check and evaluate the file: "" when done, else why the engine does not hold
-        the policy or the file (nothing is reported: the DuckDB path reads the file again)."""
-        if day is None:
-            return _("no --on date")
+        the policy or the file (nothing is reported: the DuckDB path reads the file again).
+        Each row is evaluated on its `on` date, else on `day` (--on)."""
         start = time.thread_time()
-        file = open_arrow(path, self.checked)
+        file = open_arrow(path, self.checked, day)
         if isinstance(file, str):
             return file
+        if ON_COLUMN not in file.names and day is None:
+            return _("no --on date")
+        per_row = ON_COLUMN in file.names
         try:
-            vector = vector_program(self.checked, self.readings, file.columns, day)
+            vector = vector_program(
+                self.checked, self.readings, file.columns, None if per_row else day
+            )
         except Unsupported as exc:
             return str(exc)
         self.cpu["open"] = time.thread_time() - start
         try:
             self._run(file, vector)
-        except Refused as exc:
+        except (Refused, Unsupported) as exc:  # Inexact: the query says where
             return str(exc)
-        self.day, self.count = day, file.count
+        self.day = None if per_row else day
+        self.count = file.count
         rules = tuple(r.info for r in vector.rules)
         self.program = BatchProgram(vector.policy, dict(self.readings), rules, "")
         return ""
@@ -113,24 +133,31 @@ class VectorBatch:
     def _run(self, file: ArrowFile, vector: VectorProgram) -> None:
         members: dict[str, dict[str, int]] = {}
 
-        def group(index: int) -> tuple[list[_Sums], list[list[RuleResult]], list[float]]:
+        one_year = None if ON_COLUMN in file.names else 0
+
+        def group(
+            index: int,
+        ) -> tuple[dict[int, list[_Sums]], list[list[RuleResult]], list[float]]:
             clock = [time.thread_time()]
             table = read_table(file, self.checked, index)
             clock.append(time.thread_time())
             count, env = group_arrays(file, self.checked, table, members)
             del table
             clock.append(time.thread_time())
-            sums = [_Sums([0] * len(RULE_STATUSES)) for _ in vector.rules]
+            sums: dict[int, list[_Sums]] = {}
             kept = []
             # In slices of SLICE rows: each step's arrays stay in the cache, and the memory
             # they take is reused from one slice to the next rather than asked of the system.
             for start in range(0, count, SLICE):
                 stop = min(count, start + SLICE)
                 part = {name: _sliced(value, start, stop) for name, value in env.items()}
+                part, years_rows = _by_year(part, one_year, self.keep)
                 results = vector.run(part, stop - start)
                 clock.append(time.thread_time())
-                for total, result, rule in zip(sums, results, vector.rules, strict=True):
-                    total.add(_sums(result, rule.info.unit != ""))
+                for year, rows in years_rows:
+                    into = sums.setdefault(year, [_empty(rule) for rule in vector.rules])
+                    for total, result, rule in zip(into, results, vector.rules, strict=True):
+                        total.add(_sums(_rows(result, rows), rule))
                 clock.append(time.thread_time())
                 if self.keep:
                     kept.append(results)
@@ -140,49 +167,65 @@ class VectorBatch:
             steps.append(sum(b - a for a, b in zip(clock[3::2], clock[4::2], strict=False)))
             return sums, kept, steps
 
-        sums = [_Sums([0] * len(RULE_STATUSES)) for _ in vector.rules]
+        sums: dict[int, list[_Sums]] = {}
         if self.threads > 1 and file.groups > 1:
             with ThreadPoolExecutor(self.threads) as pool:
                 parts = list(pool.map(group, range(file.groups)))
         else:
             parts = [group(i) for i in range(file.groups)]
         for part, results, steps in parts:
-            for total, more in zip(sums, part, strict=True):
-                total.add(more)
+            for year, more_sums in part.items():
+                into = sums.setdefault(year, [_empty(rule) for rule in vector.rules])
+                for total, more in zip(into, more_sums, strict=True):
+                    total.add(more)
             self.kept += results
             for step, seconds in zip(CPU_STEPS[1:], steps, strict=True):
                 self.cpu[step] += seconds
         self.sums = sums
         self.scales = [rule.scale for rule in vector.rules]
+        self.vector_rules = vector.rules
 
     def groups(self) -> list[tuple[Any, ...]]:
-        """The one row (the year of --on, then per rule the aggregates) that summarise's SQL
-        computes: per status a count, then for a rule with an amount the sum (None when no
-        case applies), the three largest amounts and how many the cap bit."""
-        assert self.program is not None and self.day is not None
-        row: list[Any] = [self.day.year]
-        for info, sums, scale in zip(self.program.rules, self.sums, self.scales, strict=True):
-            row += sums.counts
-            if info.unit:
-                total = None if sums.total is None else _decimal(sums.total, scale)
-                row += [total, [_decimal(x, scale) for x in sums.largest], sums.capped]
-        return [tuple(row)]
+        """The rows, one per year of the evaluation date (the year of --on, or of each row's
+        `on`), then per entry the aggregates that summarise's SQL computes: per status a count,
+        then for a rule with an amount the sum (None when no case applies), the three largest
+        amounts and how many the cap bit."""
+        assert self.program is not None
+        out = []
+        for year in sorted(self.sums):
+            row: list[Any] = [self.day.year if self.day is not None else year]
+            by_rule = self.sums[year]
+            for info, sums, scale in zip(self.program.rules, by_rule, self.scales, strict=True):
+                row += sums.counts
+                if info.role == "decision":
+                    row.append(dict(sums.values))
+                if info.unit:
+                    total = None if sums.total is None else _decimal(sums.total, scale)
+                    row += [total, [_decimal(x, scale) for x in sums.largest], sums.capped]
+            out.append(tuple(row))
+        return out
 
     def summary(self) -> dict[str, Any]:
         return summarise(self, self.groups())  # type: ignore[arg-type]
 
-    def rows(self) -> Iterator[tuple[int, dict[str, tuple[str, Decimal | None, Decimal | None]]]]:
+    def rows(self) -> Iterator[tuple[int, dict[str, tuple[str, Any, Decimal | None]]]]:
         """(row, {rule: (status, amount, uncapped)}) for every case in file order, as
         Batch.rows gives them (kept results only)."""
         assert self.program is not None
         row = 0
+        shows = [rule.show for rule in self.vector_rules]
         for results in self.kept:
             count = len(results[0].status) if results else 0
             for k in range(count):
                 row += 1
-                out: dict[str, tuple[str, Decimal | None, Decimal | None]] = {}
-                for info, r in zip(self.program.rules, results, strict=True):
+                out: dict[str, tuple[str, Any, Decimal | None]] = {}
+                for info, r, show in zip(self.program.rules, results, shows, strict=True):
                     status = int(r.status[k])
+                    if show is not None:
+                        decided = status == DECIDED and r.amount is not None
+                        text = show(r.amount[k]) if decided else None  # type: ignore[index]
+                        out[info.name] = (STATUSES[status], text, None)
+                        continue
                     amount = uncapped = None
                     if info.unit and status == APPLIES and r.amount is not None:
                         amount = _decimal(int(r.amount[k]), r.scale)
@@ -218,10 +261,78 @@ def _sliced(value: Val, start: int, stop: int) -> Val:
     return Val(cut(value.v), None if value.known is None else cut(value.known), value.na)
 
 
-def _sums(result: RuleResult, amounts: bool) -> _Sums:
+def _codes(rule: VectorRule) -> list[int]:
+    """The status codes summarise counts for the entry, in its order."""
+    statuses = {"target": TARGET_STATUSES, "decision": DECISION_STATUSES}
+    return [STATUSES.index(s) for s in statuses.get(rule.info.role, RULE_STATUSES)]
+
+
+def _empty(rule: VectorRule) -> _Sums:
+    return _Sums([0] * len(_codes(rule)))
+
+
+def _by_year(
+    env: dict[str, Val], one_year: int | None, keep: bool
+) -> tuple[dict[str, Val], list[tuple[int, Any]]]:
+    """The rows of each year of their evaluation date: (the env, [(year, its rows: None for
+    every row, a bool mask or a slice)]); [(0, None)] when every row is evaluated on --on's
+    date (`one_year`). Rows of several years are put in order of their year (a stable sort of
+    every input, once) unless their results are kept (rows() gives them in file order): each
+    rule's results are then cut by slices, not gathered by a mask per year."""
+    if one_year is not None:
+        return env, [(one_year, None)]
+    year = years(env[ON_KEY].v)
+    distinct = np.unique(year)
+    if len(distinct) == 1:
+        return env, [(int(distinct[0]), None)]
+    if keep:
+        return env, [(int(y), year == y) for y in distinct]
+    order = np.argsort(year, kind="stable")
+    ends = np.searchsorted(year[order], distinct, side="right").tolist()
+    starts = [0, *ends[:-1]]
+    spans = [(int(y), slice(a, b)) for y, a, b in zip(distinct, starts, ends, strict=True)]
+    return {name: _taken(value, order) for name, value in env.items()}, spans
+
+
+def _taken(value: Val, order: Any) -> Val:
+    """An input's rows in the order `order` (a constant stays itself)."""
+
+    def take(array: Any) -> Any:
+        return array[order] if np.ndim(array) else array
+
+    known, na = value.known, value.na
+    return Val(
+        take(value.v), None if known is None else take(known), None if na is None else take(na)
+    )
+
+
+def _rows(result: RuleResult, rows: Any) -> RuleResult:
+    """The result at the rows `rows` (a bool mask or a slice; None: every row)."""
+    if rows is None:
+        return result
+
+    def cut(array: Any) -> Any:
+        return None if array is None else array[rows]
+
+    return attrs.evolve(
+        result,
+        status=result.status[rows],
+        amount=cut(result.amount),
+        capped=cut(result.capped),
+        before=cut(result.before),
+    )
+
+
+def _sums(result: RuleResult, rule: VectorRule) -> _Sums:
     status = result.status
-    counts = [int(np.count_nonzero(status == STATUSES.index(s))) for s in RULE_STATUSES]
+    codes = _codes(rule)
+    counts = [int(np.count_nonzero(status == code)) for code in codes]
     sums = _Sums(counts)
+    if rule.show is not None and result.amount is not None:
+        values, times = np.unique(result.amount[status == DECIDED], return_counts=True)
+        sums.values = {rule.show(v): int(c) for v, c in zip(values, times, strict=True)}
+        return sums
+    amounts = rule.info.unit != ""
     if not amounts or result.amount is None or counts[APPLIES] == 0:
         return sums
     sums.total = _exact_sum(result.amount, result.bound)

@@ -19,6 +19,7 @@ statuses and amounts on top.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,7 @@ from policyc.runtime.quantity import Dims, Quantity, _time_shift
 
 __all__ = [
     "LIMIT",
+    "ON_KEY",
     "Column",
     "Env",
     "Val",
@@ -46,19 +48,22 @@ __all__ = [
 ]
 
 LIMIT = 2**63 - 1  # the largest int64: every bound stays at or below it
+ON_KEY = "__on"  # the env's per-row evaluation dates (int32 day numbers), from an `on` column
 Arr = Any  # an ndarray (or a numpy scalar, broadcast)
 Mask = Any  # a bool ndarray, or None (everywhere known / nowhere NotApplicable)
 
 
 @attrs.frozen
 class Column:
-    """One input column as the reader hands it over: `kind` quantity, bool or enum; for a
-    quantity its scale (units of 10^-scale, stored units) and the largest magnitude it holds."""
+    """One input column as the reader hands it over: `kind` num, bool, enum or date (an int32
+    day number, date.toordinal()); for a number its scale (units of 10^-scale, stored units),
+    the largest magnitude it holds, and whether every value is ≥ 0."""
 
     name: str
     kind: str
     scale: int = 0
     bound: int = 0
+    nonnegative: bool = True
 
 
 @attrs.frozen
@@ -86,6 +91,9 @@ class Vec:
     enum: str = ""
     constant: Decimal | None = None  # a number written in the policy
     nonnegative: bool = False  # never below 0 (inputs, constants ≥ 0, their sums and products)
+    # kind "keyed" (a tally or a table by an enum): a number per member, combined member by
+    # member as runtime.evaluation._keyed does; `run` is not used.
+    members: tuple[tuple[str, Vec], ...] = ()
 
 
 def decimal_units(value: Decimal, scale: int) -> int:
@@ -147,6 +155,39 @@ def keep_where(cond: Arr, a: Arr) -> Arr:
     return select(cond, a, np.zeros((), dtype=np.result_type(a)))
 
 
+class Inexact(Unsupported):
+    """A quotient that is not exact at some row (the query stops there with an error too)."""
+
+
+def divided(vec: Vec, divisor: int) -> Vec:
+    """`vec / divisor` exactly, as Quantity's exact context (and batch_expr's divide) does: at
+    the scale that holds every quotient whose divisor has only the factors 2 and 5; a row
+    whose quotient is still inexact raises Inexact, and the DuckDB path runs instead."""
+    if divisor == 1:
+        return vec
+    twos = fives = 0
+    rest = divisor
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    shift = max(twos, fives)
+    factor = np.int64(10**shift)
+    checked_bound(vec.bound * 10**shift)
+    run = vec.run
+
+    def quotient(env: Env) -> Val:
+        x = run(env)
+        whole = x.v * factor
+        q, r = np.divmod(whole, np.int64(divisor))
+        if np.any(r):
+            raise Inexact(_("an inexact division by {divisor}").format(divisor=divisor))
+        return attrs.evolve(x, v=q)
+
+    bound = vec.bound * 10**shift // divisor + 1
+    return Vec("num", quotient, vec.scale + shift, bound, nonnegative=vec.nonnegative)
+
+
 def checked_bound(bound: int) -> int:
     if bound > LIMIT:
         raise Unsupported(_("a value may pass 64 bits"))
@@ -181,11 +222,16 @@ class VectorExpressions:
     file gives (`columns`; an input without a column is unknown everywhere, or its default)."""
 
     def __init__(
-        self, policy: CheckedPolicy, readings: Mapping[str, str], columns: Mapping[str, Column]
+        self,
+        policy: CheckedPolicy,
+        readings: Mapping[str, str],
+        columns: Mapping[str, Column],
+        day: date | None = None,
     ):
         self.policy = policy
         self.readings = readings
         self.columns = columns
+        self.day = day  # every case's evaluation date; None: each row's (ON_KEY)
         self._defines: dict[str, Vec] = {}
 
     # ---- dimensions, as the SQL generator recomputes them (for the time shift of a product) ----
@@ -219,6 +265,10 @@ class VectorExpressions:
     def percent(self, e: n.PercentLit) -> Vec:
         return constant_vec(Decimal(e.number).scaleb(-2))
 
+    def date_lit(self, e: n.DateLit) -> Vec:
+        const = Val(np.int32(e.value.toordinal()))
+        return Vec("date", lambda env: const)
+
     def boolean(self, e: n.BoolLit) -> Vec:
         const = Val(np.bool_(e.value))
         return Vec("bool", lambda env: const)
@@ -244,14 +294,57 @@ class VectorExpressions:
                 inner = self.compile(policy.defines[e.name].expr)
                 self._defines[e.name] = _memo(e.name, inner)
             return self._defines[e.name]
+        if (
+            e.name in policy.tables
+            and len(policy.tables[e.name].rows)
+            and e.name not in policy.inputs
+        ):
+            table = policy.tables[e.name]
+            members = tuple((str(label), self.number(value)) for label, value in table.rows)
+            return _keyed(members)
         if e.name not in policy.inputs:
             raise Unsupported(_("`{name}`").format(name=e.name))
+        if policy.inputs[e.name].type.kind == "keyed":
+            return self.tally(e.name)
         return self.input(e.name)
+
+    def tally(self, name: str) -> Vec:
+        """A tally input: a number per member of its enum, from the columns NAME.MEMBER (the
+        reader made a member without a value 0 where another is given, else unknown)."""
+        info = self.policy.inputs[name]
+        members = []
+        for member in self.policy.enums[info.type.enum]:
+            column = self.columns.get(f"{name}.{member}")
+            if column is None:
+                present = [c for c in self.columns if c.startswith(f"{name}.")]
+                if present:  # 0 where another member is given: that one's known mask
+                    first = present[0]
+
+                    def zero(env: Env, first: str = first) -> Val:
+                        return Val(np.int64(0), env[first].known)
+
+                    members.append((member, Vec("num", zero, nonnegative=True)))
+                    continue
+                members.append((member, Vec("num", _unknown_number, nonnegative=True)))
+                continue
+            key = f"{name}.{member}"
+
+            def read(env: Env, key: str = key) -> Val:
+                return env[key]
+
+            vec = Vec("num", read, column.scale, column.bound, nonnegative=column.nonnegative)
+            members.append((member, vec))
+        return _keyed(tuple(members))
 
     def input(self, name: str) -> Vec:
         info = self.policy.inputs[name]
         kind = info.type.kind
-        if kind not in ("quantity", "bool", "enum"):
+        column = self.columns.get(name)
+        if kind == "series" and column is not None and column.kind == "series":
+            from policyc.compiler.batch_vector_series import series_input
+
+            return series_input(name, column.scale, column.bound, column.nonnegative)
+        if kind not in ("quantity", "bool", "enum", "date"):
             raise Unsupported(
                 _("input `{name}` is a {kind}").format(name=name, kind=info.type.describe())
             )
@@ -259,18 +352,36 @@ class VectorExpressions:
         vkind = "num" if kind == "quantity" else kind
         enum = info.type.enum if kind == "enum" else ""
         if column is None:  # not in the file: unknown everywhere (the loader applied defaults)
-            missing = Val(np.int64(0) if kind == "quantity" else np.int16(0), np.bool_(False))
+            zero = {"quantity": np.int64(0), "date": np.int32(0), "bool": np.bool_(False)}.get(
+                kind, np.int16(0)
+            )
+            missing = Val(zero, np.bool_(False))
             return Vec(vkind, lambda env: missing, enum=enum)
 
         def read(env: Env) -> Val:
             return env[name]
 
-        # A quantity column holds no value below 0 (batch_arrow reads only those).
-        return Vec(vkind, read, column.scale, column.bound, enum=enum, nonnegative=True)
+        return Vec(
+            vkind, read, column.scale, column.bound, enum=enum, nonnegative=column.nonnegative
+        )
+
+    def on_date(self) -> Vec:
+        """The evaluation date: the row's (`on` column) or the one date of every case."""
+        if self.day is None:
+            return Vec("date", lambda env: env[ON_KEY])
+        const = Val(np.int32(self.day.toordinal()))
+        return Vec("date", lambda env: const)
 
     # ---- arithmetic ----
     def arith(self, e: n.Arith) -> Vec:
-        left, right = self.number(e.left), self.number(e.right)
+        left, right = self.compile(e.left), self.compile(e.right)
+        if left.kind == "keyed" or right.kind == "keyed":
+            return _member_wise(left, right, lambda a, b: self._arith(e, a, b))
+        return self._arith(e, left, right)
+
+    def _arith(self, e: n.Arith, left: Vec, right: Vec) -> Vec:
+        if left.kind != "num" or right.kind != "num":
+            raise Unsupported(_("a {kind} where a number is needed").format(kind=left.kind))
         if e.op in "+-":
             scale = max(left.scale, right.scale)
             a, b = rescale(left, scale), rescale(right, scale)
@@ -286,9 +397,7 @@ class VectorExpressions:
                 "num", add, scale, bound, nonnegative=plus and a.nonnegative and b.nonnegative
             )
         dl, dr = self.dims(e.left), self.dims(e.right)
-        if _time_shift(dl, dr, mul_dims(dl, dr)) != 1:
-            raise Unsupported(_("a product across time measures"))
-        return self.product(left, right)
+        return divided(self.product(left, right), _time_shift(dl, dr, mul_dims(dl, dr)))
 
     def product(self, a: Vec, b: Vec) -> Vec:
         bound = checked_bound(a.bound * b.bound)
@@ -301,17 +410,67 @@ class VectorExpressions:
         return Vec("num", mul, a.scale + b.scale, bound, nonnegative=positive)
 
     def of(self, e: n.Of) -> Vec:
-        return self.product(self.number(e.base), self.number(e.ratio))
+        base = self.compile(e.base)
+        ratio = self.number(e.ratio)
+        if base.kind == "keyed":
+            return _member_wise(base, ratio, self.product)
+        if base.kind != "num":
+            raise Unsupported(_("a {kind} where a number is needed").format(kind=base.kind))
+        return self.product(base, ratio)
+
+    def total(self, e: n.Call) -> Vec:
+        """`total(KEYED)`: the members added up; unknown where any is (a tally's members are
+        known alike)."""
+        keyed = self.compile(e.args[0])
+        if keyed.kind != "keyed":
+            raise Unsupported(_("`total` of a single value"))
+        parts = [vec for _, vec in keyed.members]
+        scale = max(p.scale for p in parts)
+        parts = [rescale(p, scale) for p in parts]
+        bound = checked_bound(sum(p.bound for p in parts))
+
+        def run(env: Env) -> Val:
+            values = [p.run(env) for p in parts]
+            v = values[0].v
+            known, na = values[0].known, values[0].na
+            for x in values[1:]:
+                v = v + x.v
+                known = both(known, x.known)
+            if known is not None:
+                v = keep_where(known, v)
+            return Val(v, known, na)
+
+        positive = all(p.nonnegative for p in parts)
+        return Vec("num", run, scale, bound, nonnegative=positive)
 
     def call(self, e: n.Call) -> Vec:
+        if e.func == "on_date" and not e.args:
+            return self.on_date()
+        if e.func == "valid_until" and not e.args:
+            valid_until = self.policy.validity_under(self.readings)[1]
+            assert valid_until is not None  # the checker requires it
+            const = Val(np.int32(valid_until.toordinal()))
+            return Vec("date", lambda env: const)
+        if e.func in ("longest_run", "first") and len(e.args) == 1:
+            from policyc.compiler.batch_vector_series import series_call
+
+            return series_call(self, e)
+        if e.func == "total" and len(e.args) == 1:
+            return self.total(e)
+        if e.func in ("months_between", "years_between"):
+            from policyc.compiler.batch_vector_dates import duration_vec
+
+            return duration_vec(self, e)
         if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) != 2:
             raise Unsupported(_("`{func}`").format(func=e.func))
-        if e.func not in ("min", "max") or self.policy.special.get(e) is not None:
+        if e.func not in ("min", "max"):
             raise Unsupported(_("`{func}`").format(func=e.func))
+        pick = np.minimum if e.func == "min" else np.maximum
+        if self.policy.special.get(e) is not None:
+            return self.ranked_pick(e, pick)
         a, b = self.number(e.args[0]), self.number(e.args[1])
         scale = max(a.scale, b.scale)
         a, b = rescale(a, scale), rescale(b, scale)
-        pick = np.minimum if e.func == "min" else np.maximum
 
         def chosen(env: Env) -> Val:
             x, y = a.run(env), b.run(env)
@@ -320,11 +479,40 @@ class VectorExpressions:
         positive = a.nonnegative and b.nonnegative
         return Vec("num", chosen, scale, max(a.bound, b.bound), nonnegative=positive)
 
+    def ranked(self, e: n.Compare | n.Call, parts: list[n.Expr]) -> tuple[Vec, Vec]:
+        """Two members of the enum whose order the checker recorded for `e`: their codes are
+        their places in that order (Ctx.cmp_ranked, max_ranked: order.index)."""
+        kind = self.policy.special.get(e) or ""
+        a, b = (self.compile(x) for x in parts)
+        enum = kind.removeprefix("enum:")
+        if not kind.startswith("enum:") or a.kind != "enum" or a.enum != enum or b.enum != enum:
+            raise Unsupported(_("a comparison of members by their order"))
+        return a, b
+
+    def ranked_pick(self, e: n.Call, pick: Callable[[Arr, Arr], Arr]) -> Vec:
+        """`max`/`min` of two members by their order: unknown where either is."""
+        a, b = self.ranked(e, list(e.args))
+
+        def chosen(env: Env) -> Val:
+            x, y = a.run(env), b.run(env)
+            known = both(x.known, y.known)
+            v = pick(x.v, y.v)
+            if known is not None:
+                v = keep_where(known, v)
+            return Val(v, known, either(x.na, y.na))
+
+        return Vec("enum", chosen, enum=a.enum)
+
     # ---- conditions ----
     def compare(self, e: n.Compare) -> Vec:
+        if self.policy.special.get(e) == "series":
+            from policyc.compiler.batch_vector_series import series_compare
+
+            return series_compare(self, e, _OPS)
         if self.policy.special.get(e) is not None:
-            raise Unsupported(_("a comparison of members by their order"))
-        left, right = self.compile(e.left), self.compile(e.right)
+            left, right = self.ranked(e, [e.left, e.right])
+        else:
+            left, right = self.compile(e.left), self.compile(e.right)
         if left.kind != right.kind or (left.kind == "bool" and e.op not in ("eq", "ne")):
             raise Unsupported(_("a comparison of {kind}").format(kind=left.kind))
         if left.kind == "num":
@@ -413,6 +601,31 @@ class VectorExpressions:
         return Vec(then.kind, pick, then.scale, bound, enum=then.enum, nonnegative=positive)
 
 
+_UNKNOWN_NUMBER = Val(np.int64(0), np.bool_(False))
+
+
+def _unknown_number(env: Env) -> Val:
+    return _UNKNOWN_NUMBER
+
+
+def _keyed(members: tuple[tuple[str, Vec], ...]) -> Vec:
+    def whole(env: Env) -> Val:
+        raise Unsupported(_("a tally read as one value"))
+
+    return Vec("keyed", whole, members=members)
+
+
+def _member_wise(a: Vec, b: Vec, combine: Callable[[Vec, Vec], Vec]) -> Vec:
+    """Tables and tallies combine member by member (runtime.evaluation._keyed): two keyed
+    values at the members both have, a keyed value and a number at each member."""
+    if a.kind == "keyed" and b.kind == "keyed":
+        theirs = dict(b.members)
+        return _keyed(tuple((k, combine(x, theirs[k])) for k, x in a.members if k in theirs))
+    if a.kind == "keyed":
+        return _keyed(tuple((k, combine(x, b)) for k, x in a.members))
+    return _keyed(tuple((k, combine(a, y)) for k, y in b.members))
+
+
 def _where_mask(yes: Arr, no: Arr, a: Mask, b: Mask) -> Mask:
     """Known where the condition is true and `a` is, or false and `b` is."""
     left = yes if a is None else yes & a
@@ -478,6 +691,12 @@ def _tiers(gen: VectorExpressions, e: n.Tiers) -> Vec:
     return tiers_vec(gen, e)
 
 
+def _schedule(gen: VectorExpressions, e: n.Schedule) -> Vec:
+    from policyc.compiler.batch_vector_dates import schedule_vec
+
+    return schedule_vec(gen, e)
+
+
 _OPS: dict[str, Callable[[Arr, Arr], Arr]] = {
     "ge": np.greater_equal,
     "gt": np.greater,
@@ -491,6 +710,7 @@ _COMPILERS: dict[type, Callable[[VectorExpressions, Any], Vec]] = {
     n.QuantityLit: VectorExpressions.quantity,
     n.PercentLit: VectorExpressions.percent,
     n.BoolLit: VectorExpressions.boolean,
+    n.DateLit: VectorExpressions.date_lit,
     n.ReadingIs: VectorExpressions.reading_is,
     n.Ref: VectorExpressions.ref,
     n.Arith: VectorExpressions.arith,
@@ -506,4 +726,5 @@ _COMPILERS: dict[type, Callable[[VectorExpressions, Any], Vec]] = {
     n.Not: VectorExpressions.not_,
     n.If: VectorExpressions.if_,
     n.Tiers: _tiers,
+    n.Schedule: _schedule,
 }

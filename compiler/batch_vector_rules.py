@@ -1,11 +1,15 @@
-"""The numpy engine's rules: each rule's status, amount after the cap and amount before it
+"""The numpy engine's entries: each rule's status, amount after the cap and amount before it
 (where the cap bit), as batch_rules.RulePlanner.rule writes them in SQL, in Ctx.run_rule's
-order: validity, the `when`s, the amount, the cap, a negative amount, then the rounding.
+order: validity (the evaluation date, one for every case or each row's, or the rule's
+`valid_by` date), the `when`s, the amount, the cap, a negative amount, then the rounding; each
+target's (met, not met, not reported) and each decision's (decided with its value,
+undetermined, not in force), as RulePlanner.target and .decision do.
 
 `vector_program` compiles a policy for the columns a file gives, or raises Unsupported with
-the reason (a decision, a target, `once`, `valid_by`, a shared cap, a period, any expression
-batch_vector.py does not hold, a value that may pass 64 bits): the caller then runs the SQL
-path. The statuses are the SQL path's codes (batch_rules: APPLIES … HOLDS).
+the reason (a shared cap, an amount per member or period, any expression batch_vector.py does
+not hold, a value that may pass 64 bits): the caller then runs the SQL path. `once` decides
+nothing here: a file the engine reads has no `received` column. The statuses are the SQL
+path's codes (batch_rules: APPLIES … HOLDS).
 """
 
 from __future__ import annotations
@@ -13,28 +17,36 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import numpy as np
 
 from policyc.compiler import nodes as n
-from policyc.compiler.batch import BatchRule, _indexed_entries, _rule_info
+from policyc.compiler.batch import BatchRule, _indexed_entries, _rule_info, decision_kind
 from policyc.compiler.batch_rules import (
     APPLIES,
+    DECIDED,
+    MET,
     NOT_APPLICABLE,
     NOT_IN_FORCE,
+    NOT_MET,
+    NOT_REPORTED,
     UNDETERMINED,
     UNSPECIFIED,
     RulePlanner,
 )
 from policyc.compiler.batch_sql import Unsupported
 from policyc.compiler.batch_vector import (
+    _OPS,
+    ON_KEY,
     Column,
     Env,
     Mask,
     Vec,
     VectorExpressions,
     checked_bound,
+    either,
     keep_where,
     rescale,
 )
@@ -63,6 +75,8 @@ class VectorRule:
     info: BatchRule
     run: Callable[[Env, int], RuleResult]
     scale: int  # of its amounts (units of 10^-scale)
+    # A decision: its value (RuleResult.amount, where DECIDED) as the query's text (x{i}).
+    show: Callable[[Any], str] | None = None
 
 
 @attrs.frozen
@@ -81,18 +95,35 @@ def vector_program(
     policy: CheckedPolicy,
     readings: Mapping[str, str],
     columns: Mapping[str, Column],
-    day: date,
+    day: date | None,
 ) -> VectorProgram:
-    """The policy's rules as numpy, over the file's `columns`, every case evaluated on `day`.
-    Raises Unsupported (the reason) for a policy the engine does not hold."""
-    if any(d.decided for d in policy.defines.values()):
-        raise Unsupported(_("a decided value (decide)"))
+    """The policy's rules and targets as numpy, over the file's `columns`, every case
+    evaluated on `day` (None: each on its row's date, the env's ON_KEY). Raises Unsupported
+    (the reason) for a policy the engine does not hold."""
     planner = RulePlanner(policy, readings, {}, "")
-    gen = VectorExpressions(policy, readings, columns)
+    gen = VectorExpressions(policy, readings, columns, day)
     rules: list[VectorRule] = []
+    for index, define in enumerate(d for d in policy.defines.values() if d.decided):
+        kind, unit = decision_kind(policy, define.name.text)
+        info = BatchRule(
+            index, define.name.text, "", False, False, False, "", "decision", kind, unit
+        )
+        try:
+            rules.append(_decision(gen, policy, info, define, day))
+        except Unsupported as exc:
+            raise Unsupported(
+                _("decision `{name}`: {reason}").format(name=define.name.text, reason=exc)
+            ) from None
     for index, entry in _indexed_entries(policy):
         if isinstance(entry, n.Target):
-            raise Unsupported(_("target `{name}`").format(name=entry.name.text))
+            info = BatchRule(index, entry.name.text, "", False, False, False, "", role="target")
+            try:
+                rules.append(VectorRule(info, _target(gen, entry), 0))
+            except Unsupported as exc:
+                raise Unsupported(
+                    _("target `{name}`: {reason}").format(name=entry.name.text, reason=exc)
+                ) from None
+            continue
         info = _rule_info(planner, index, entry)
         try:
             run, scale = _rule(gen, policy, entry, day)
@@ -104,22 +135,142 @@ def vector_program(
     return VectorProgram(policy.header.number, dict(readings), tuple(rules))
 
 
+def _decision(
+    gen: VectorExpressions,
+    policy: CheckedPolicy,
+    info: BatchRule,
+    define: n.Define,
+    day: date | None,
+) -> VectorRule:
+    """A `decide`d value as Ctx.run_decision gives it (batch_rules.RulePlanner.decision): not
+    in force on a day outside the policy's validity, undetermined where NotApplicable is raised
+    or the value is unknown, else decided, with its value."""
+    if info.value_kind == "unsupported":
+        raise Unsupported(_("a decided value of this kind"))
+    if define.period is not None:
+        raise Unsupported(_("a value per period"))
+    value = gen.compile(define.expr)
+    out_of_force = _in_force(gen, policy, day, None)
+
+    def run(env: Env, count: int) -> RuleResult:
+        out = out_of_force(env)
+        if np.ndim(out) == 0 and out:
+            return RuleResult(np.full(count, NOT_IN_FORCE, dtype=np.uint8))
+        x = value.run(env)
+        steps: list[tuple[Mask, int]] = []
+        if np.ndim(out):
+            steps.append((out, NOT_IN_FORCE))
+        if x.na is not None:
+            steps.append((x.na, UNDETERMINED))
+        if x.known is not None:
+            steps.append((~x.known, UNDETERMINED))
+        status = _statuses(steps, DECIDED, count)
+        return RuleResult(status, np.broadcast_to(x.v, (count,)), scale=value.scale)
+
+    return VectorRule(info, run, value.scale, _shows(policy, info.value_kind, value))
+
+
+def _shows(policy: CheckedPolicy, kind: str, value: Vec) -> Callable[[Any], str]:
+    """A decided value as the query writes it (batch_rules.RulePlanner.decision's text)."""
+    if kind == "enum":
+        members = policy.enums[value.enum]
+        return lambda code: members[int(code)]
+    if kind == "bool":
+        return lambda x: "true" if x else "false"
+    if kind == "date":
+        return lambda x: date.fromordinal(int(x)).isoformat()
+    scale = value.scale
+    if kind == "percent":
+        return lambda x: format((Decimal(int(x)).scaleb(-scale) * 100).normalize(), "f") + "%"
+    return lambda x: format(Decimal(int(x)).scaleb(-scale).normalize(), "f")
+
+
+def _target(gen: VectorExpressions, target: n.Target) -> Callable[[Env, int], RuleResult]:
+    """A target's status as Ctx.run_target decides it: not reported where NotApplicable is
+    raised or a figure is unknown, else met when the figure is on the target's side of its
+    bound (moved by the tolerance in the target's favour; `about`: within it), else not met."""
+    parts = [gen.number(n.Ref(target.name.text, target.span)), gen.number(target.value)]
+    if target.tolerance is not None:
+        parts.append(gen.number(target.tolerance))
+    scale = max(p.scale for p in parts)
+    parts = [rescale(p, scale) for p in parts]
+    checked_bound(sum(p.bound for p in parts))
+    op = target.op
+
+    def run(env: Env, count: int) -> RuleResult:
+        values = [p.run(env) for p in parts]
+        actual, bound = values[0].v, values[1].v
+        margin = values[2].v if len(values) > 2 else np.int64(0)
+        if op == "about":
+            met = (bound - margin <= actual) & (actual <= bound + margin)
+        else:
+            edge = bound - margin if op in ("ge", "gt") else bound + margin
+            met = _OPS[op](actual, edge)
+        na: Mask = None
+        unknown: Mask = None
+        for x in values:
+            na = either(na, x.na)
+            if x.known is not None:
+                unknown = either(unknown, ~x.known)
+        steps: list[tuple[Mask, int]] = []
+        if na is not None:
+            steps.append((na, NOT_REPORTED))
+        if unknown is not None:
+            steps.append((unknown, NOT_REPORTED))
+        steps.append((np.broadcast_to(met, (count,)), MET))
+        return RuleResult(_statuses(steps, NOT_MET, count))
+
+    return run
+
+
+def _in_force(
+    gen: VectorExpressions, policy: CheckedPolicy, day: date | None, valid_by: Vec | None
+) -> Callable[[Env], Mask]:
+    """Where the rule is out of force (a bool mask; a constant for one evaluation date): its
+    day (the evaluation date, or its `valid_by` date where that is known) before the policy's
+    validity or after it."""
+    valid_from, valid_until = policy.validity_under(gen.readings)
+    if valid_by is None and day is not None:
+        out = not (
+            (valid_from is None or day >= valid_from)
+            and (valid_until is None or day <= valid_until)
+        )
+        constant = np.bool_(out)
+        return lambda env: constant
+    start = None if valid_from is None else np.int32(valid_from.toordinal())
+    end = None if valid_until is None else np.int32(valid_until.toordinal())
+
+    def out_of_force(env: Env) -> Mask:
+        dated = env[ON_KEY] if valid_by is None else valid_by.run(env)
+        days = dated.v
+        mask: Mask = np.bool_(False)
+        if start is not None:
+            mask = days < start
+        if end is not None:
+            mask = mask | (days > end)
+        if dated.known is not None:  # an unknown date is not out of force
+            mask = mask & dated.known
+        return mask
+
+    return out_of_force
+
+
 def _rule(
-    gen: VectorExpressions, policy: CheckedPolicy, rule: n.Rule, day: date
+    gen: VectorExpressions, policy: CheckedPolicy, rule: n.Rule, day: date | None
 ) -> tuple[Callable[[Env, int], RuleResult], int]:
     name = rule.name.text
     if rule.each is not None or rule.period is not None:
         raise Unsupported(_("an amount per member or per period"))
-    if rule.once is not None or rule.valid_by is not None:
-        raise Unsupported(_("`once` or `valid_by`"))
+    # `once`: a file the engine reads has no `received` column (batch_arrow refuses it), so
+    # no case has received any rule yet: `once` decides nothing (Ctx.run_rule).
     if any(name in plan.members for plan in policy.shared_caps):
         raise Unsupported(_("a shared cap"))
     if rule.cap is not None and rule.cap.days is not None:  # compiler/daily_caps.py
         raise Unsupported(_("its cap is per day over a duration: each day evaluated apart"))
-    valid_from, valid_until = policy.validity_under(gen.readings)
-    in_force = (valid_from is None or day >= valid_from) and (
-        valid_until is None or day <= valid_until
-    )
+    valid_by = gen.compile(n.Ref(rule.valid_by.text, rule.valid_by.span)) if rule.valid_by else None
+    if valid_by is not None and valid_by.kind != "date":
+        raise Unsupported(_("`valid_by` a {kind}").format(kind=valid_by.kind))
+    out_of_force = _in_force(gen, policy, day, valid_by)
     whens = [gen.condition(w) for w in rule.whens]
     amount: Vec | None = None
     cap: Vec | None = None
@@ -136,12 +287,15 @@ def _rule(
     final = UNSPECIFIED if isinstance(rule.amount, n.Unspecified) else APPLIES
 
     def run(env: Env, count: int) -> RuleResult:
-        if not in_force:
+        out = out_of_force(env)
+        if np.ndim(out) == 0 and out:
             return RuleResult(np.full(count, NOT_IN_FORCE, dtype=np.uint8))
         # The SQL CASE's steps in order, each (where, status): the first that holds decides.
         # Ctx.require: a false `when` (or NotApplicable) decides; else an unknown one leaves
         # the rule undetermined.
         steps: list[tuple[Mask, int]] = []
+        if np.ndim(out):
+            steps.append((out, NOT_IN_FORCE))
         unknown: list[Mask] = []
         for when in whens:
             w = when.run(env)
@@ -167,6 +321,10 @@ def _rule(
                     steps.append((~c.known, UNDETERMINED))
             if not amount_nonnegative:
                 steps.append((values < 0, NOT_APPLICABLE))  # Ctx.run_rule: never paid
+        if valid_by is not None:
+            dated = valid_by.run(env)
+            if dated.known is not None:
+                steps.append((~dated.known, UNDETERMINED))
         status = _statuses(steps, final, count)
         if values is None:
             return RuleResult(status)
