@@ -15,12 +15,15 @@ None) when none did, or an Unknown. Under an option meaning `calendar_day` it ra
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from typing import Any
 
 from policyc.compiler.i18n import _
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import Unknown, _show, unknown
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 Daily = tuple[str, str, tuple[tuple[str, str], ...]]
 DAY = Quantity.of(24, "小时")  # a day of the every_24_hours reading (日 is 24 小时 too)
