@@ -197,8 +197,10 @@ def _rule_hover(rule: n.Rule) -> str:
     elif rule.amount is not None:
         lines.append(f"- 金额: {render(rule.amount)}")
     if rule.cap is not None:
+        from policyc.compiler.daily_caps import day_words
+
         per = "".join(f" 每{s}" for s in rule.cap.scopes)
-        lines.append(f"- 上限:{per} {render(rule.cap.amount)}")
+        lines.append(f"- 上限:{per} {render(rule.cap.amount)}{day_words(rule.cap)}")
     if rule.grants:
         lines.append(f"- 给予: {rule.grants}")
     return "\n".join(lines)

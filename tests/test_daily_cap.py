@@ -196,3 +196,16 @@ def test_the_site_says_what_a_day_is() -> None:
     assert f"，{words}" in page  # the citizen's 应缴多少 too
     assert "- **应缴方**：车主" in page
     assert "### 每日 {#reading-每日}" in page  # the reading, its question and options
+
+
+def test_the_language_server_says_what_a_day_is(tmp_path: Path) -> None:
+    # Hovering the rule shows its cap as the site words it: 每日 with what a day is.
+    from policyc.editing import Document
+
+    source = (Path(__file__).parent / "fixtures" / "parking" / "parking.policy").read_text(
+        encoding="utf-8"
+    )
+    document = Document(str(tmp_path / "parking.policy"))
+    document.update(source)
+    (symbol,) = document.symbols["停车费"]
+    assert "- 上限: 每日 20元（停放时长每满24小时为一日" in symbol.hover
