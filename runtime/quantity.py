@@ -180,93 +180,6 @@ class Measure(Frozen):
         return len(self.dims) == 1 and self.dims[0][1] == 1 and self.dims[0][0] in COUNTS
 
 
-_AGES = ("周岁", "岁")
-
-
-def _age_hint(message: str, part: str) -> str:
-    """`满 40 周岁` is refused (never `周`, weeks): an age is a count of whole years between two
-    dates, and which day it is judged on is the drafter's to say."""
-    return _(
-        "{message}: an age in whole years ({part}) is counted between two dates, as in "
-        "`years_between(出生日期, 认定日期) 满 40 年` (a year is completed on the birthday; name "
-        "the day the age is judged on: 认定日期, 申请日期, on_date())"
-    ).format(message=message, part=part)
-
-
-def _unknown(part: str, whole: str, declared: Declared) -> MeasureError:
-    where = _(" in `{whole}`").format(whole=whole) if whole != part else ""
-    message = _("unknown measure `{part}`{where}").format(part=part, where=where)
-    variant = "".join(_VARIANTS.get(c, c) for c in part)
-    if variant != part and _known(variant, declared):
-        return MeasureError(
-            _("{message}; did you mean `{variant}`?").format(
-                message=message,
-                variant=variant,
-            )
-        )
-    if part in _PREFIXES:
-        return MeasureError(
-            _("{message}: `{part}` scales a measure, write it before one: {part}元").format(
-                message=message,
-                part=part,
-            )
-        )
-    if part in _BOUNDARY_WORDS:
-        return MeasureError(
-            _("{message}: `{part}` is a boundary word, not a measure").format(
-                message=message,
-                part=part,
-            )
-        )
-    # `50人以上` lexes as one word; the usual fix is a space before the boundary word.
-    for word in _BOUNDARY_WORDS:
-        if part.endswith(word):
-            hint = f"{part[: -len(word)]} {word}"
-            return MeasureError(
-                _("{message}: words must be separated by spaces, as in `{hint}`").format(
-                    message=message,
-                    hint=hint,
-                )
-            )
-        if part.startswith(word):
-            hint = f"{word} {part[len(word) :]}"
-            return MeasureError(
-                _("{message}: words must be separated by spaces, as in `{hint}`").format(
-                    message=message,
-                    hint=hint,
-                )
-            )
-    if part in _AGES:
-        return MeasureError(_age_hint(message, part))
-    close = _close_measure(part, declared)
-    if close:
-        return MeasureError(
-            _("{message}; did you mean `{variant}`?").format(message=message, variant=close)
-        )
-    if part.isidentifier():
-        expected = _EXPECTED.get()
-        multiple = f"N {expected}" if expected else _("N KNOWN_MEASURE")
-        return UndeclaredMeasure(
-            _(
-                "{message}; a policy declares a measure the language lacks: `measure {part}` "
-                "(a measure of its own) or `measure {part} = {multiple}` (an exact decimal "
-                "multiple of a known one)"
-            ).format(message=message, part=part, multiple=multiple),
-            message,
-        )
-    return MeasureError(message)
-
-
-def _close_measure(part: str, declared: Declared) -> str:
-    """The known measure `part` most likely misspells (`立方` for 立方米), or ""."""
-    import difflib  # only on an error
-
-    names = [*_UNITS, *(name for name, _base, _size in declared)]
-    rest = part[1:] if part[:1] in _PREFIXES else part
-    close = difflib.get_close_matches(rest, names, n=1, cutoff=0.6)
-    return part[: len(part) - len(rest)] + close[0] if close and len(rest) > 1 else ""
-
-
 def _lookup(name: str, declared: Declared) -> tuple[str, Fraction] | None:
     """A measure's base and size by its name, the policy's own first; None if unknown."""
     for declared_name, base, size in declared:
@@ -317,7 +230,9 @@ def _unit(part: str, whole: str, declared: Declared = ()) -> tuple[str | None, F
     found = _lookup(rest, declared) if prefix in _PREFIXES else None
     if found is not None:
         return found[0], _PREFIXES[prefix] * found[1]
-    raise _unknown(part, whole, declared)
+    from policyc.runtime.measure_messages import unknown_measure  # only on an error
+
+    raise unknown_measure(part, whole, declared)
 
 
 def parse_measure(text: str, declared: Declared | None = None) -> Measure:
