@@ -484,15 +484,18 @@ def _structure(
     paragraphs = [False]
 
     def close() -> None:  # a section ends: the lines after its last clause are its own
-        clauses = section.children if section is not None else []
+        if section is None or len(section.children) < 2:
+            trailing.clear()
+            paragraphs[0] = False
+            return
+        last = section.children[-1]
         # An article's (第N条) later lines stay its own: a regulation continues an article.
-        last = clauses[-1] if clauses else None
-        if len(clauses) > 1 and current is last and not paragraphs[0] and not last.own_line:
-            moved = [q for q in current.quotes if q in trailing]
-            kept = [q for q in current.quotes if q not in moved]
+        if current is last and not paragraphs[0] and not last.own_line:
+            moved = [q for q in last.quotes if q in trailing]
+            kept = [q for q in last.quotes if q not in moved]
             if kept:  # the clause keeps its own line's text
-                current.quotes = kept
-                section.closing += moved  # type: ignore[union-attr]  # clauses: a section's
+                last.quotes = kept
+                section.closing += moved
         trailing.clear()
         paragraphs[0] = False
 
