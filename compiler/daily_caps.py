@@ -52,6 +52,23 @@ def day_words(cap: n.Cap | None) -> str:
     return f"（{cap.days.input.text}每满24小时为一日，不足24小时的部分另为一日，各日分别封顶）"
 
 
+def refused_options(file: n.PolicyFile) -> dict[str, dict[str, str]]:
+    """{reading: {option: why}} for every option a daily cap gives `calendar_day`: no run can
+    take it (runtime/daily_caps.py refuses it), so the form shows it disabled with `why`."""
+    refused: dict[str, dict[str, str]] = {}
+    for _owner, rule in file.all_rules():
+        days = daily_of(rule)
+        if days is None:
+            continue
+        for option, meaning in days.options:
+            if meaning.text == CALENDAR_DAY:
+                refused.setdefault(days.reading.text, {})[option.text] = _(
+                    "each calendar day capped apart needs the times of day the stay begins and "
+                    "ends, which a case does not give: this option cannot be evaluated"
+                )
+    return refused
+
+
 def check_daily_cap(checker: Any, rule: n.Rule) -> None:
     """The rule's `of INPUT by reading NAME { OPTION: MEANING, … }`, where it has one."""
     days = daily_of(rule)

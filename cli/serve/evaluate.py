@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
+from pathlib import PurePath
 from typing import Any
 
 from policyc.cases import Case, case_from_data, read_json_data, reading_problem
@@ -175,10 +176,17 @@ def answer(
     try:
         results = policy.evaluate(case.inputs, day, chosen, case.received, explain)
     except EvaluationError as exc:
-        raise RequestError(422, f"{policy.checked.file.path}:{exc}") from None
+        raise RequestError(422, f"{served_name(policy)}:{exc}") from None
     return answer_bytes(
         policy, results, day, chosen, None, explain, totals_of=results, given=case.inputs
     )
+
+
+def served_name(policy: CompiledPolicy) -> str:
+    """The policy as a served answer names it: its file name (`parking.policy`; the service's
+    id is its stem), never the server's path to it, which `policyc run` may show but the web
+    must not."""
+    return PurePath(str(policy.checked.file.path)).name
 
 
 def evaluate_one(

@@ -34,6 +34,7 @@ import yaml
 from policyc.case_words import NO, YES, yes_no
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
+from policyc.compiler.daily_caps import refused_options
 from policyc.compiler.render import render
 from policyc.report import option_label
 from policyc.runtime.quantity import example_quantity
@@ -109,6 +110,8 @@ class Reading:
     # text, the option taken and why (`because`), with no select: a run cannot take another.
     documentary: bool = False
     because: str = ""
+    # Options no run can take (a daily cap's calendar_day): option -> why, shown disabled.
+    refused: dict[str, str] = attrs.field(factory=dict)
 
 
 def fields_of(policy: CheckedPolicy) -> list[Field]:
@@ -244,6 +247,8 @@ def _input_value(field: Field, form: Mapping[str, str], key: str) -> Any:
 
 
 def readings_of(policy: CheckedPolicy, declared: Mapping[str, str]) -> list[Reading]:
+    """The form's readings; an option no run can take is listed in `refused` with why."""
+    refused = refused_options(policy.file)
     return [
         Reading(
             name,
@@ -252,6 +257,7 @@ def readings_of(policy: CheckedPolicy, declared: Mapping[str, str]) -> list[Read
             {o.name: option_label(policy, name, o.name) for o in decl.options},
             documentary=decl.documentary,
             because=decl.because,
+            refused=refused.get(name, {}),
         )
         for name, decl in policy.readings.items()
     ]

@@ -12,7 +12,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.case_caps import case_cap
 from policyc.compiler.coverage import coverage
-from policyc.compiler.daily_caps import day_words
+from policyc.compiler.daily_caps import daily_of, day_words
 from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.part_places import own_label, part_heading
 from policyc.compiler.site.citizen import citizen_facts
@@ -145,6 +145,7 @@ class PolicyView(PolicyAmounts):
         readings = unique(
             [r.text for r in rule.readings]
             + ([each_limit.reading.text] if each_limit and each_limit.reading else [])
+            + ([days.reading.text] if (days := daily_of(rule)) is not None else [])
             + [e.reading for x in exprs for e in n.walk(x) if isinstance(e, n.ReadingIs)]
         )
         for reading in readings:
