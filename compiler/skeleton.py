@@ -31,12 +31,16 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from policyc.compiler.coverage import _PIECES
 from policyc.compiler.coverage import _is_sentence as _covers_no_heading
 from policyc.compiler.i18n import _
+
+if TYPE_CHECKING:
+    from policyc.compiler.registry import Registry
 
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
@@ -106,6 +110,22 @@ class _Part:
 
 
 Resolver = Callable[[str], str | None]
+
+
+def registry_resolver(registry: Registry) -> Resolver:
+    """The registry name of a unit as a document writes it: its name, an alias, or its full
+    name (`unit 市发改委 "临江市发展和改革委员会"`: a notice signs with the full name); None
+    for a unit the registry lacks. A full name two units share resolves to the first."""
+    full_names: dict[str, str] = {}
+    for unit in registry.units.values():
+        if unit.full_name:
+            full_names.setdefault(unit.full_name.strip(), unit.name)
+
+    def resolve(name: str) -> str | None:
+        unit = registry.resolve(name)
+        return unit.name if unit is not None else full_names.get(name.strip())
+
+    return resolve
 
 
 def skeleton(
@@ -487,7 +507,8 @@ def _structure(
         clauses = section.children if section is not None else []
         # An article's (第N条) later lines stay its own: a regulation continues an article.
         last = clauses[-1] if clauses else None
-        if len(clauses) > 1 and current is last and not paragraphs[0] and not last.own_line:
+        closes = len(clauses) > 1 and not paragraphs[0]
+        if closes and current is not None and current is last and not current.own_line:
             moved = [q for q in current.quotes if q in trailing]
             kept = [q for q in current.quotes if q not in moved]
             if kept:  # the clause keeps its own line's text
