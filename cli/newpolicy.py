@@ -17,7 +17,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
 from policyc.compiler.project import project_root, root_given, root_reason
 from policyc.compiler.registry import Registry
-from policyc.compiler.skeleton import relative, skeleton
+from policyc.compiler.skeleton import registry_resolver, relative, skeleton
 
 
 def parse_lines(text: str) -> tuple[int, int]:
@@ -75,10 +75,7 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
         )
     registry = _registry(units) if units is not None else Registry()
 
-    def resolve(name: str) -> str | None:
-        unit = registry.resolve(name)
-        return unit.name if unit is not None else None
-
+    resolve = registry_resolver(registry)
     text = skeleton(
         all_lines[first - 1 : last],
         first,

@@ -546,8 +546,16 @@ class _Generator:
         return [e]
 
     def logic(self, e: n.And | n.Or) -> str:
-        parts = "".join(f"lambda: {self.py(p)}, " for p in self._flatten(e, type(e)))
-        return f"c.{'all' if isinstance(e, n.And) else 'any'}(({parts}))"
+        flat = self._flatten(e, type(e))
+        parts = "".join(f"lambda: {self.py(p)}, " for p in flat)
+        method = "all" if isinstance(e, n.And) else "any"
+        # A part that records no step of its own (a yes/no input or define, a reading, a `not`
+        # of one) is named in the trace when it holds (Ctx.all_shown): `登记失业 and (… or
+        # 持有残疾人证)` then says why it holds. Without such a part, the plain call.
+        shown = tuple((render(p), p.span.line) if _silent(p) else ("", 0) for p in flat)
+        if not any(text for text, _line in shown):
+            return f"c.{method}(({parts}))"
+        return f"c.{method}_shown(({parts}), {self.constant(repr(shown))})"
 
     def not_(self, e: n.Not) -> str:
         return f"c.not_({self.py(e.operand)})"
@@ -590,6 +598,13 @@ class _Generator:
         # A named standard (`define 低保标准 = dated { … }`) is cited by its name.
         named = (d.name.text for d in self.policy.defines.values() if d.expr is e)
         return f"c.dated({on}, ({rows}), {e.span.line}, {next(named, render(e))!r})"
+
+
+def _silent(e: n.Expr) -> bool:
+    """A condition whose evaluation records no step: a name, a reading's option, a `not` of one."""
+    if isinstance(e, n.Not):
+        return _silent(e.operand)
+    return isinstance(e, n.Ref | n.ReadingIs)
 
 
 _EMITTERS: dict[type, Callable[[_Generator, Any], str]] = {

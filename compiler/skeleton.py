@@ -31,12 +31,16 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from policyc.compiler.coverage import _PIECES
 from policyc.compiler.coverage import _is_sentence as _covers_no_heading
 from policyc.compiler.i18n import _
+
+if TYPE_CHECKING:
+    from policyc.compiler.registry import Registry
 
 _NUMERAL = "〇零一二两三四五六七八九十百"
 _DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
@@ -106,6 +110,22 @@ class _Part:
 
 
 Resolver = Callable[[str], str | None]
+
+
+def registry_resolver(registry: Registry) -> Resolver:
+    """The registry name of a unit as a document writes it: its name, an alias, or its full
+    name (`unit 市发改委 "临江市发展和改革委员会"`: a notice signs with the full name); None
+    for a unit the registry lacks. A full name two units share resolves to the first."""
+    full_names: dict[str, str] = {}
+    for unit in registry.units.values():
+        if unit.full_name:
+            full_names.setdefault(unit.full_name.strip(), unit.name)
+
+    def resolve(name: str) -> str | None:
+        unit = registry.resolve(name)
+        return unit.name if unit is not None else full_names.get(name.strip())
+
+    return resolve
 
 
 def skeleton(

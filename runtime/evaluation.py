@@ -155,7 +155,7 @@ class Ctx:
         self.each_outcomes: list[tuple[Any, Any]] | None = None
         self.range_outcome: tuple[Quantity, Quantity] | None = None  # `amount range`
 
-    def use(self, name: str, function: Callable[[Ctx], Value], line: int = 0) -> Value:
+    def use(self, name: str, function: Callable[[Ctx], Value], line: int) -> Value:
         """A `define` or `decide`, computed once per case (once per member where a member is in
         view: it may read the member's inputs); later uses cite the value."""
         key = name if self.member is None else f"{name}\x00{self.member.name}"
@@ -245,7 +245,7 @@ class Ctx:
             # `decide … per 月` in a year's case: each month's value
             return people_ops.decide_over_periods(self, info, function, result)
         try:
-            value = self.use(info.name, function)
+            value = self.use(info.name, function, info.line)
         except NotApplicable as exc:
             result.status, result.reason = "undetermined", exc.reason
             return result
@@ -544,6 +544,47 @@ class Ctx:
             if isinstance(holds, Unknown):
                 unknowns.append(holds)
             elif holds:
+                return True
+        missing = unknown(*unknowns)
+        return missing if missing is not None else False
+
+    def all_shown(
+        self,
+        parts: tuple[Callable[[], bool | Unknown], ...],
+        shown: tuple[tuple[str, int], ...],
+    ) -> bool | Unknown:
+        """`all` whose parts named in `shown` (the silent ones, codegen._silent, with their
+        lines; ("", 0) for the others) are cited in the trace as each holds."""
+        if not self.explain:
+            return self.all(parts)
+        unknowns: list[Unknown] = []
+        for part, (text, line) in zip(parts, shown, strict=True):
+            holds = part()
+            if isinstance(holds, Unknown):
+                unknowns.append(holds)
+            elif not holds:
+                return False
+            elif text:
+                self.step(f"{text} → 成立", line)
+        missing = unknown(*unknowns)
+        return missing if missing is not None else True
+
+    def any_shown(
+        self,
+        parts: tuple[Callable[[], bool | Unknown], ...],
+        shown: tuple[tuple[str, int], ...],
+    ) -> bool | Unknown:
+        """`any` citing the first part that holds when it is one named in `shown`."""
+        if not self.explain:
+            return self.any(parts)
+        unknowns: list[Unknown] = []
+        for part, (text, line) in zip(parts, shown, strict=True):
+            holds = part()
+            if isinstance(holds, Unknown):
+                unknowns.append(holds)
+            elif holds:
+                if text:
+                    self.step(f"{text} → 成立", line)
                 return True
         missing = unknown(*unknowns)
         return missing if missing is not None else False

@@ -387,7 +387,7 @@ def decide_each(
             if ctx.explain:
                 ctx.step(f"成员 {member.name}（{member.role}）", info.line)
             try:
-                value = ctx.use(info.name, function)
+                value = ctx.use(info.name, function, info.line)
             except NotApplicable as exc:
                 found.append(MemberResult(member.name, member.role, "undetermined", exc.reason))
                 continue
@@ -481,7 +481,7 @@ def decide_over_periods(
         if ctx.explain:
             ctx.step(f"期间 {period}", info.line)
         try:
-            value = _period_ctx(ctx, period).use(info.name, function)
+            value = _period_ctx(ctx, period).use(info.name, function, info.line)
         except NotApplicable as exc:
             shown.append((period, "undetermined", None))
             reason = reason or exc.reason

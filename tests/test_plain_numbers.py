@@ -85,7 +85,10 @@ def test_explain_divides_by_six_not_six_hundred_percent(
     assert "600%" not in text and "100%" not in text
     assert "合计比例 — 判定: 60%" in text
     # 周期数 is read twice by 优惠 (through 合计比例 and directly)? once by 本期水费: cited once
-    assert text.count("· 周期数 = 6") == 2  # once in 合计比例's steps, once in 本期水费's
+    # the decision's own step (its decide on line 14), then once in 合计比例's steps, once in
+    # 本期水费's
+    assert text.count("· 周期数 = 6  [p.policy 第14行]") == 3
+    assert "第0行" not in text
 
 
 def test_a_value_read_twice_in_a_rule_is_cited_once(policies: PolicyFactory) -> None:
@@ -102,7 +105,8 @@ def test_a_value_read_twice_in_a_rule_is_cited_once(policies: PolicyFactory) -> 
     assert out.returncode == 0, out.stderr
     # 30 吨 × 2 + 10 吨 × 3 = 90 元; 基数 is read by both edges and cited once
     assert "90元" in out.stdout
-    assert out.stdout.count("· 基数 = 30吨") == 1
+    # the decision's own step, then once in 费's steps (not once per edge)
+    assert out.stdout.count("· 基数 = 30吨") == 2
 
 
 def test_the_batch_shows_a_number_and_a_percentage(
