@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal
 
 from policyc import case_people
-from policyc.case_fast import fast_case
 from policyc.case_files import MAX_CASE_BYTES as MAX_CASE_BYTES
 from policyc.case_files import MAX_DEPTH as MAX_DEPTH
 from policyc.case_files import DuplicateKeys, wrap_plain
@@ -444,6 +443,8 @@ def case_from_data(data: Any, policy: CheckedPolicy | RunView, name: str) -> Cas
     with the messages `load_case` gives for a JSON file called `name`; raises InputError. A
     case the short readers vouch for (`case_fast`, compiled once per policy) is read by them;
     any other, and every one with a problem, the full way."""
+    from policyc.case_fast import fast_case  # the web service's: a `run` reads a file
+
     view = as_view(policy)
     case = fast_case(data, view, name)
     if case is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 
 from policyc.compiler.i18n import _
+from policyc.runtime.evaluation import DayReadingRefused
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import Unknown, _show, unknown
 
@@ -27,10 +28,6 @@ if TYPE_CHECKING:
 
 Daily = tuple[str, str, tuple[tuple[str, str], ...]]
 DAY = Quantity.of(24, "小时")  # a day of the every_24_hours reading (日 is 24 小时 too)
-
-
-class DayReadingRefused(ValueError):
-    """A run chose a reading whose day is a calendar day: not evaluable without times of day."""
 
 
 def parts(duration: Quantity) -> list[Quantity]:

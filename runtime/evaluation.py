@@ -19,7 +19,6 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
-from policyc.runtime import daily_caps
 from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
 from policyc.runtime.dates import completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
@@ -128,6 +127,11 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+class DayReadingRefused(ValueError):
+    """A run chose a reading whose day is a calendar day (runtime/daily_caps.py): not evaluable
+    without times of day."""
+
+
 class Ctx:
     """One evaluation of one case: the inputs, the date, the readings, and the trace."""
 
@@ -214,7 +218,7 @@ class Ctx:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
             outcome = exc.reason
-        except (ArithmeticError, MeasureError, daily_caps.DayReadingRefused) as exc:
+        except (ArithmeticError, MeasureError, DayReadingRefused) as exc:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
@@ -413,6 +417,8 @@ class Ctx:
         daily: tuple[str, str, tuple[tuple[str, str], ...]],
     ) -> tuple[Quantity, Quantity | None] | Unknown:
         """`cap … per 日 of INPUT by reading …`: each day's amount capped (daily_caps.py)."""
+        from policyc.runtime import daily_caps  # only a policy with such a cap loads it
+
         return daily_caps.capped_daily(self, amount, cap, line, daily)
 
     # ---- values ----

@@ -32,7 +32,8 @@ NEVER_ON_A_WARM_RUN = (
     "lark", "jinja2", "attr", "attrs", "yaml", "policyc.compiler.checker",
     "policyc.compiler.parser", "policyc.compiler.codegen", "hashlib", "_hashlib", "hmac",
     "pickle", "signal", "argparse", "policyc.parsers", "gettext", "pathlib", "fnmatch",
-    "urllib.parse", "ipaddress", "typing", "importlib.util",
+    "urllib.parse", "ipaddress", "typing", "importlib.util", "policyc.case_fast",
+    "policyc.runtime.daily_caps",
 )  # fmt: skip
 
 # An editable install's import hook (and pytest's own start) may have imported some of them
