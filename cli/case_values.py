@@ -9,7 +9,6 @@ policy)` reads one value, raising `FieldError` with what was expected.
 
 from __future__ import annotations
 
-import re
 import weakref
 from datetime import date
 from decimal import Decimal
@@ -51,8 +50,9 @@ def value_reader(policy: CheckedPolicy | RunView) -> case_people.ValueReader:
 
 
 # A number as `str(Decimal)` writes it without an exponent, not negative, within the digits
-# parse_quantity_text reads (30 before the point, 30 after).
-_PLAIN_NUMBER = r"[0-9]{1,30}(?:\.[0-9]{1,30})?"  # compiled on first use (re keeps it)
+# parse_quantity_text reads (30 before the point, 30 after): `plain_number` tells it of a
+# Decimal's text; case_fast reads `1.5万单` with it.
+_PLAIN_NUMBER = r"[0-9]{1,30}(?:\.[0-9]{1,30})?"
 
 SERIES = "\x00series"  # where validate_inputs leaves an input's values per period
 
@@ -297,7 +297,7 @@ def read_quantity(
     problem = bare_percent_problem(info, value)  # `5.5%`, never a bare 0.055
     if problem:
         raise FieldError(problem)
-    if value.__class__ is Decimal and re.fullmatch(_PLAIN_NUMBER, str(value)):
+    if value.__class__ is Decimal and plain_number(str(value)):
         # A JSON number written out (most values a request gives): what read_input_quantity
         # makes of its text (a bare number, in the input's measure), without reading the text
         # again; anything it would refuse is left to it, for its message.
@@ -314,6 +314,17 @@ def read_quantity(
         return read_input_quantity(value, info.measure, dims)
     except MeasureError as exc:
         raise FieldError(for_the_case(exc, info.measure)) from None
+
+
+def plain_number(text: str) -> bool:
+    """Whether `text`, a number as `str(Decimal)` writes it, is written plainly, as
+    `_PLAIN_NUMBER` matches it: digits (1 to 30), then perhaps a point and digits (1 to 30).
+    Only ASCII digits, `-`, `.`, `E`, `+` and the names of NaN and Infinity are in such a text,
+    so `isdigit` is `[0-9]+` (and quicker than the pattern)."""
+    if text.isdigit():
+        return len(text) <= 30
+    whole, _point, fraction = text.partition(".")
+    return whole.isdigit() and fraction.isdigit() and len(whole) <= 30 and len(fraction) <= 30
 
 
 def for_the_case(error: MeasureError, measure: Measure) -> str:

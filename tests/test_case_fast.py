@@ -264,14 +264,13 @@ def test_a_bad_case_is_left_to_the_full_reading(data: dict[str, Any]) -> None:
 def test_a_plain_number_is_told_as_the_full_reader_tells_it() -> None:
     import re
 
-    from policyc.case_fast import _plain_number
-    from policyc.case_values import _PLAIN_NUMBER
+    from policyc.case_values import _PLAIN_NUMBER, plain_number
 
     texts = [
         "0", "12", "12.50", "0.5", "100.0", "0.000001", "0.0000001", "1E+5", "1E-7", "-0", "-3",
         "-12.5", "9" * 30, "9" * 31, "0." + "1" * 30, "0." + "1" * 31, "9" * 30 + "." + "1" * 30,
         "9" * 31 + ".5", "NaN", "Infinity", "-Infinity", "1.0E+3",
     ]  # fmt: skip
-    told = {t: _plain_number(str(Decimal(t))) for t in texts}
+    told = {t: plain_number(str(Decimal(t))) for t in texts}
     assert told == {t: bool(re.fullmatch(_PLAIN_NUMBER, str(Decimal(t)))) for t in texts}
     assert told["9" * 30] and not told["9" * 31] and told["0.000001"] and not told["0.0000001"]
