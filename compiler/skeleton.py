@@ -551,11 +551,11 @@ def _structure(
             if not text:
                 continue
         elif current is not None and current is not section and section is not None:
-            trailing += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
+            trailing += _sentences(text)
         if current is None or number in signature:
             preamble.append(text)
             continue
-        current.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
+        current.quotes += _sentences(text)
         _units(text, current, resolve)
     close()
     for part in _walk(parts):
@@ -594,6 +594,11 @@ def _title(kind: str, rest: str) -> tuple[str, str]:
 
 def _worded(piece: str) -> bool:
     return any(ch.isalnum() for ch in piece)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of `text` a part quotes, stripped: those with a letter or a digit."""
+    return [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
 
 
 def _units(text: str, part: _Part, resolve: Resolver) -> None:
@@ -747,8 +752,7 @@ def _render(part: _Part, depth: int) -> list[str]:
 
 def _only_title(part: _Part) -> bool:
     """The part says nothing but its title: no quote, or an article's one quote its own line."""
-    own = [p.strip() for p in _PIECES.findall(part.own_line) if _worded(p)]
-    return not part.quotes or part.quotes == own
+    return not part.quotes or part.quotes == _sentences(part.own_line)
 
 
 def _quote(text: str) -> str:
