@@ -17,6 +17,7 @@ from policyc.compiler import group_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import InputInfo, Type
 from policyc.compiler.errors import Diagnostic, Severity, Span
+from policyc.compiler.i18n import _
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.quantity import Declared, Dims
@@ -68,3 +69,28 @@ class CheckerBase:
 
     def warn(self, span: Span, message: str, code: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))
+
+    def tested_reading(self, name: str, span: Span, expected: str = "") -> n.ReadingDecl | None:
+        """Reading `name`'s declaration, the reading marked tested at `span` (the first place
+        wins); None, with "unknown reading" reported at `span` (`expected` its hint), when the
+        policy declares no such reading."""
+        self.tested_readings.setdefault(name, span)
+        decl = self.readings.get(name)
+        if decl is None:
+            self.error(span, _("unknown reading `{name}`").format(name=name), expected)
+        return decl
+
+    def is_option(self, decl: n.ReadingDecl, option: str, span: Span) -> bool:
+        """Whether `option` is one of reading `decl`'s options; an error at `span`, naming them,
+        when it is not."""
+        options = [o.name for o in decl.options]
+        if option in options:
+            return True
+        self.error(
+            span,
+            _("`{option}` is not an option of reading `{name}`").format(
+                option=option, name=decl.name.text
+            ),
+            " / ".join(options),
+        )
+        return False

@@ -121,14 +121,10 @@ def _check_input(checker: Any, days: n.CapDays) -> None:
 
 def _check_reading(checker: Any, days: n.CapDays) -> None:
     name = days.reading.text
-    checker.tested_readings.setdefault(name, days.reading.span)
-    decl = checker.readings.get(name)
+    decl = checker.tested_reading(
+        name, days.reading.span, _("a reading declared with `reading NAME { … }`")
+    )
     if decl is None:
-        checker.error(
-            days.reading.span,
-            _("unknown reading `{name}`").format(name=name),
-            _("a reading declared with `reading NAME { … }`"),
-        )
         return
     options = [o.name for o in decl.options]
     given: dict[str, str] = {}

@@ -200,27 +200,15 @@ def _check_order(checker: Any, order: n.EachOrder) -> None:
 def _check_order_reading(checker: Any, limit: n.EachLimit) -> None:
     assert limit.reading is not None
     name = limit.reading.text
-    checker.tested_readings.setdefault(name, limit.reading.span)
-    decl = checker.readings.get(name)
+    decl = checker.tested_reading(
+        name, limit.reading.span, _("a reading declared with `reading NAME { … }`")
+    )
     if decl is None:
-        checker.error(
-            limit.reading.span,
-            _("unknown reading `{name}`").format(name=name),
-            _("a reading declared with `reading NAME { … }`"),
-        )
         return
     options = [o.name for o in decl.options]
     given = [option.text for option, _order in limit.options]
     for option, order in limit.options:
-        if option.text not in options:
-            checker.error(
-                option.span,
-                _("`{option}` is not an option of reading `{name}`").format(
-                    option=option.text, name=name
-                ),
-                " / ".join(options),
-            )
-        elif given.count(option.text) > 1:
+        if checker.is_option(decl, option.text, option.span) and given.count(option.text) > 1:
             checker.error(
                 option.span, _("option `{option}` is given twice").format(option=option.text)
             )

@@ -355,24 +355,9 @@ class ExprTypes(CheckerBase):
         return Type("quantity", keyed.dims)
 
     def _reading_is(self, expr: n.ReadingIs) -> Type:
-        self.tested_readings.setdefault(expr.reading, expr.span)
-        decl = self.readings.get(expr.reading)
-        if decl is None:
-            self.error(
-                expr.span,
-                _("unknown reading `{expr_reading}`").format(
-                    expr_reading=expr.reading,
-                ),
-            )
-        elif expr.option not in [o.name for o in decl.options]:
-            self.error(
-                expr.span,
-                _("`{expr_option}` is not an option of reading `{expr_reading}`").format(
-                    expr_option=expr.option,
-                    expr_reading=expr.reading,
-                ),
-                " / ".join(o.name for o in decl.options),
-            )
+        decl = self.tested_reading(expr.reading, expr.span)
+        if decl is not None:
+            self.is_option(decl, expr.option, expr.span)
         return BOOL
 
     def _labelled_list(self, expr: n.AnyOf | n.AllOf) -> Type:

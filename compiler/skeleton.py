@@ -519,7 +519,8 @@ def _structure(
         trailing.clear()
         paragraphs[0] = False
 
-    for number, text in lines:
+    for number, line in lines:
+        text = line
         heading = headings.get(number)
         if heading is not None:
             kind, n, rest = heading
@@ -542,17 +543,19 @@ def _structure(
             else:
                 (section.children if section is not None else parts).append(part)
                 current = part
-            if _ARTICLE.match(text_of(lines, number)):
-                part.own_line = text_of(lines, number)
-                text = _article_text(part.own_line, text)
+            if _ARTICLE.match(line):
+                # An article files its whole line (`第三条 医疗救助` alone too) as quotes, so
+                # that its first quote starts `第三条` and `run`, `duties` and the site label
+                # the clause as the document does (docs/language.md §4).
+                part.own_line = text = line
             if not text:
                 continue
         elif current is not None and current is not section and section is not None:
-            trailing += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
+            trailing += _sentences(text)
         if current is None or number in signature:
             preamble.append(text)
             continue
-        current.quotes += [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
+        current.quotes += _sentences(text)
         _units(text, current, resolve)
     close()
     for part in _walk(parts):
@@ -568,18 +571,6 @@ def _structure(
             # not a title, whatever its length — untitled and marked, as a long one is.
             part.title = ""
     return parts, preamble
-
-
-def text_of(lines: Sequence[tuple[int, str]], number: int) -> str:
-    """The text of source line `number` among `lines` ("" when it is not one of them)."""
-    return next((text for at, text in lines if at == number), "")
-
-
-def _article_text(line: str, text: str) -> str:
-    """The text an article's line files as quotes: the line from its numbering on (`第三条
-    灵活就业的…`, `第三条 医疗救助` alone too), so that the first quote starts `第三条` and `run`,
-    `duties` and the site label the clause as the document does (docs/language.md §4)."""
-    return line
 
 
 def _is_sentence(heading: str) -> bool:
@@ -603,6 +594,11 @@ def _title(kind: str, rest: str) -> tuple[str, str]:
 
 def _worded(piece: str) -> bool:
     return any(ch.isalnum() for ch in piece)
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of `text` a part quotes, stripped: those with a letter or a digit."""
+    return [p for p in (x.strip() for x in _PIECES.findall(text)) if _worded(p)]
 
 
 def _units(text: str, part: _Part, resolve: Resolver) -> None:
@@ -756,8 +752,7 @@ def _render(part: _Part, depth: int) -> list[str]:
 
 def _only_title(part: _Part) -> bool:
     """The part says nothing but its title: no quote, or an article's one quote its own line."""
-    own = [p.strip() for p in _PIECES.findall(part.own_line) if _worded(p)]
-    return not part.quotes or part.quotes == own
+    return not part.quotes or part.quotes == _sentences(part.own_line)
 
 
 def _quote(text: str) -> str:

@@ -68,10 +68,11 @@ def capped_daily(
         value = amount(_with(ctx, name, part))
         if isinstance(value, Unknown):
             return value
-        kept = cap if value > cap else value
-        bit = bit or value > cap
+        over = value > cap
+        kept = cap if over else value
+        bit = bit or over
         if ctx.explain:
-            if value > cap:
+            if over:
                 ctx.step(
                     f"第{number}日: {_show(value)} 超过每日上限 {_show(cap)}, 按 {_show(cap)} 计",
                     line,

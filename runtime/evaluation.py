@@ -15,8 +15,9 @@ callers: the values and results (runtime/results.py), the fast path's three-valu
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 
 from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
@@ -563,17 +564,7 @@ class Ctx:
         lines; ("", 0) for the others) are cited in the trace as each holds."""
         if not self.explain:
             return self.all(parts)
-        unknowns: list[Unknown] = []
-        for part, (text, line) in zip(parts, shown, strict=True):
-            holds = part()
-            if isinstance(holds, Unknown):
-                unknowns.append(holds)
-            elif not holds:
-                return False
-            elif text:
-                self.step(f"{text} → 成立", line)
-        missing = unknown(*unknowns)
-        return missing if missing is not None else True
+        return self.all(self._cited(parts, shown))
 
     def any_shown(
         self,
@@ -583,17 +574,24 @@ class Ctx:
         """`any` citing the first part that holds when it is one named in `shown`."""
         if not self.explain:
             return self.any(parts)
-        unknowns: list[Unknown] = []
-        for part, (text, line) in zip(parts, shown, strict=True):
+        return self.any(self._cited(parts, shown))
+
+    def _cited(
+        self,
+        parts: tuple[Callable[[], bool | Unknown], ...],
+        shown: tuple[tuple[str, int], ...],
+    ) -> Iterator[Callable[[], bool | Unknown]]:
+        """`parts`, each citing its `shown` text in the trace when it holds (`all` and `any`
+        call them in order and stop at the one that decides)."""
+
+        def cited(part: Callable[[], bool | Unknown], text: str, line: int) -> bool | Unknown:
             holds = part()
-            if isinstance(holds, Unknown):
-                unknowns.append(holds)
-            elif holds:
-                if text:
-                    self.step(f"{text} → 成立", line)
-                return True
-        missing = unknown(*unknowns)
-        return missing if missing is not None else False
+            if text and not isinstance(holds, Unknown) and holds:
+                self.step(f"{text} → 成立", line)
+            return holds
+
+        for part, (text, line) in zip(parts, shown, strict=True):
+            yield functools.partial(cited, part, text, line)
 
     def any_of(
         self, items: tuple[tuple[str, Callable[[], bool | Unknown]], ...], line: int

@@ -64,20 +64,15 @@ def unknown_measure(part: str, whole: str, declared: Declared) -> MeasureError:
     for word in _BOUNDARY_WORDS:
         if part.endswith(word):
             hint = f"{part[: -len(word)]} {word}"
-            return MeasureError(
-                _("{message}: words must be separated by spaces, as in `{hint}`").format(
-                    message=message,
-                    hint=hint,
-                )
-            )
-        if part.startswith(word):
+        elif part.startswith(word):
             hint = f"{word} {part[len(word) :]}"
-            return MeasureError(
-                _("{message}: words must be separated by spaces, as in `{hint}`").format(
-                    message=message,
-                    hint=hint,
-                )
+        else:
+            continue
+        return MeasureError(
+            _("{message}: words must be separated by spaces, as in `{hint}`").format(
+                message=message, hint=hint
             )
+        )
     if part in _AGES:
         return MeasureError(_age_hint(message, part))
     close = _close_measure(part, declared)

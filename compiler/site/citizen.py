@@ -19,8 +19,8 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import amount_flow
-from policyc.compiler.daily_caps import day_words
-from policyc.compiler.render import each_scope, multiple_of
+from policyc.compiler.render import multiple_of
+from policyc.compiler.site.layout import cap_words
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
 from policyc.compiler.site.views import Fact, WorkedExample
@@ -168,5 +168,4 @@ def _holds_table(amount: n.Expr | n.Unspecified | None) -> bool:
 def _cap(rule: n.Rule, expr: Callable[[n.Expr], str]) -> str:
     if rule.cap is None:
         return ""
-    scopes = "".join(each_scope(s) for s in rule.cap.scopes)
-    return f"，{scopes}最高{expr(rule.cap.amount)}{day_words(rule.cap)}"
+    return f"，{cap_words(rule.cap, expr(rule.cap.amount))}"

@@ -115,6 +115,14 @@ def scopes(scopes: Sequence[str]) -> str:
     return "".join(each_scope(s) for s in scopes)
 
 
+def cap_words(cap: n.Cap, amount: str) -> str:
+    """A cap as the site says it, `amount` its amount's words: `每户每月最高500元`; a cap per
+    day over a duration adds what a day is (compiler/daily_caps.py `day_words`)."""
+    from policyc.compiler.daily_caps import day_words
+
+    return f"{scopes(cap.scopes)}最高{amount}{day_words(cap)}"
+
+
 def years(first: int, last: int) -> str:
     return f"第{first}年" if first == last else f"第{first}–{last}年"
 

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from policyc.compiler import nodes as n
-from policyc.compiler.daily_caps import day_words
 from policyc.compiler.site.layout import (
+    cap_words,
     part_anchor,
     part_heading_alone,
-    scopes,
     unique,
     years,
 )
@@ -48,9 +47,8 @@ class PolicyAmounts(PolicyText):
         for item, value, note, applies in self.branch_amounts(exprs):
             add(item, value, f"{note}（适用：{applies}）" if applies else note)
         if rule.cap is not None:
-            cap = f"{scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount, page)}"
-            cap += day_words(rule.cap)  # 每日最高20元（停放时长每满24小时为一日…）
-            add("封顶", cap)
+            # 每日最高20元（停放时长每满24小时为一日…）
+            add("封顶", cap_words(rule.cap, self.expr(rule.cap.amount, page)))
         for limit in rule.limits:
             text = f"：{md(limit.text)}" if limit.text else ""
             add(

@@ -12,11 +12,12 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.case_caps import case_cap
 from policyc.compiler.coverage import coverage
-from policyc.compiler.daily_caps import daily_of, day_words
+from policyc.compiler.daily_caps import daily_of
 from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.part_places import own_label, part_heading
 from policyc.compiler.site.citizen import citizen_facts
 from policyc.compiler.site.layout import (
+    cap_words,
     counts_durations,
     part_anchor,
     part_heading_alone,
@@ -96,12 +97,7 @@ class PolicyView(PolicyAmounts):
         elif rule.amount is not None:
             facts.append(Fact("金额", self.expr(rule.amount)))
         if rule.cap is not None:
-            facts.append(
-                Fact(
-                    "封顶",
-                    f"{scopes(rule.cap.scopes)}最高{self.expr(rule.cap.amount)}{day_words(rule.cap)}",
-                )
-            )
+            facts.append(Fact("封顶", cap_words(rule.cap, self.expr(rule.cap.amount))))
         facts.extend(self.after_cap_facts(rule))
         if rule.once is not None:
             scope = f"（{scopes(rule.once)}限一次）" if rule.once else ""

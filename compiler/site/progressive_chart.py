@@ -17,6 +17,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import constant
+from policyc.compiler.render import render
 from policyc.compiler.site.charts import LINE, RC, SIZE, _label_axis, _plain, _svg, available
 from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
 from policyc.runtime.scales import Band, bands
@@ -65,7 +66,7 @@ def progressive_curve(scale: n.Progressive) -> Curve | None:
         labels = tuple((e.to(x_measure), _written(scale, e)) for e in edges)
     except (MeasureError, ValueError, ArithmeticError, IndexError):
         return None
-    rates = tuple(_rate_text(b.rate) for b in scale.bands)
+    rates = tuple(render(b.rate) for b in scale.bands)  # 0.56元/度, 10%
     return Curve(x_measure, y_measure, points, labels, rates)
 
 
@@ -92,15 +93,8 @@ def _written(scale: n.Progressive, edge: Quantity) -> str:
     for band in scale.bands:
         value = band.threshold.value
         if isinstance(value, n.QuantityLit) and constant(value) == edge:
-            return f"{value.number}{value.measure}"
+            return render(value)
     return ""
-
-
-def _rate_text(rate: n.Expr) -> str:
-    if isinstance(rate, n.PercentLit):
-        return f"{rate.number}%"
-    assert isinstance(rate, n.QuantityLit)
-    return f"{rate.number}{rate.measure}"
 
 
 def progressive_chart(scale: n.Progressive, base: str) -> str | None:
