@@ -16,7 +16,14 @@ from policyc.compiler import amount_checks, each_limits
 from policyc.compiler import nodes as n
 from policyc.compiler.i18n import _
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
-from policyc.runtime.quantity import TIME_BASES, Dims, MeasureError, dims_text, parse_measure
+from policyc.runtime.quantity import (
+    TIME_BASES,
+    Dims,
+    MeasureError,
+    dims_text,
+    parse_measure,
+    stored_per,
+)
 
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
@@ -404,7 +411,7 @@ def _type_divide(checker: Any, expr: n.Call) -> Type:
                 "{time}: policyc keeps it per {whole}, so `{unit}` would round the {whole}'s "
                 "figure, not the {time}'s"
             ).format(
-                unit=unit.name, value=dims_text(result), time=per_time, whole=_WHOLE[per_time]
+                unit=unit.name, value=dims_text(result), time=per_time, whole=stored_per(per_time)
             ),
             _(
                 "the money of one {time}, `divide(A × 1 {time}, B, {unit}, {mode})`, or the rate "
@@ -413,9 +420,6 @@ def _type_divide(checker: Any, expr: n.Call) -> Type:
         )
         return UNKNOWN
     return Type("quantity", result)
-
-
-_WHOLE = {"月": "年", "小时": "日"}  # how a rate per month (hour) is kept: runtime/quantity.py
 
 
 def _is_measure(name: str) -> bool:

@@ -50,6 +50,7 @@ __all__ = [
     "read_input_quantity",
     "round_to_step",
     "same_dims",
+    "stored_per",
 ]
 
 Dims = tuple[tuple[str, int], ...]
@@ -121,6 +122,13 @@ _PHYSICAL = ("AQI", "平方米", "亩", "米", "公里", "吨", "公斤", "立�
 _TIME: dict[str, tuple[str, int]] = {"月": ("年", 12), "小时": ("日", 24)}
 BASES: frozenset[str] = frozenset((*CURRENCIES, *COUNTS, *_PHYSICAL, *_TIME))
 TIME_BASES: frozenset[str] = frozenset(_TIME)  # a product may be divided when these cancel
+
+
+def stored_per(time: str) -> str:
+    """The unit a rate per `time` is kept per inside (月 → 年, 小时 → 日: the module docstring);
+    KeyError for a time that is not a base."""
+    return _TIME[time][0]
+
 
 # Every named measure: its base and how many base units one of it is. 亩 and 平方米 (and 米 and
 # 公里, 吨 and 公斤) are separate bases on purpose: the policies never convert them (1 亩 =
