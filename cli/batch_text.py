@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from policyc.batch_values import ValueReader
+from policyc.batch_values import SERIES_SEPARATOR, ValueReader
 from policyc.case_values import FieldError
 from policyc.compiler.batch_vector import ON_KEY
 from policyc.compiler.errors import InputError
@@ -157,7 +157,9 @@ def _series(name: str, read: dict[str, Any]) -> TextColumn:
             days[text] = None
             continue
         try:
-            days[text] = tuple(Decimal(part) for part in str(value).split(";")) if value else ()
+            days[text] = (
+                tuple(Decimal(part) for part in str(value).split(SERIES_SEPARATOR)) if value else ()
+            )
         except ArithmeticError:
             raise Refused(_("column `{name}`: a value to report").format(name=name)) from None
     every = [d for series in days.values() if series for d in series]
