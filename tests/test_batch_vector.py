@@ -275,8 +275,8 @@ def test_run_picks_numpy_for_the_benchmark_policy(tmp_path: Path) -> None:
 def test_shipped_policies_step_aside_with_a_reason(policy: Path, tmp_path: Path) -> None:
     """The benchmark's file of each shipped policy (an `on` column, text cells): where the
     engine holds it, its results are DuckDB's (tests/test_batch_vector_shipped.py checks them
-    against the per-case runtime too); else DuckDB runs it and the engine says why not
-    (tzbf-2023-2: a daily series)."""
+    against the per-case runtime too); else DuckDB runs it and the engine says why not (a
+    policy added later; every shipped one is held now, tzbf-2023-2's daily series too)."""
     import sys
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
