@@ -58,10 +58,6 @@ from policyc.percent_values import needs_sign
 
 __all__ = ["ArrowFile", "Refused", "group_arrays", "open_arrow", "read_group", "read_table"]
 
-# The per-case reader parses text with a YAML resolver shared by the module (batch_values):
-# the row groups read on several threads read their new member texts one at a time.
-_READER_LOCK = READER_LOCK
-
 
 @attrs.frozen
 class ArrowFile:
@@ -127,16 +123,12 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
         elif needs_sign(info) or info.type.kind == "date":
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
     texts = scan(path, metadata, wanted)
-    if ON_COLUMN in names and day is None:
-        on = texts.get(ON_COLUMN)
-        empty = any(v is None for v in on.values.values()) if on is not None else False
-        at = names.index(ON_COLUMN)
-        nulls = sum(
-            _statistics(metadata, g, at, ON_COLUMN).null_count
-            for g in range(metadata.num_row_groups)
-        )
-        if empty or nulls:
-            raise Refused(_("a row without an evaluation date"))
+    if (
+        ON_COLUMN in names
+        and day is None
+        and _left_empty(metadata, names.index(ON_COLUMN), ON_COLUMN, texts.get(ON_COLUMN))
+    ):
+        raise Refused(_("a row without an evaluation date"))
     inputs = [name for name in names if name != ON_COLUMN]
     for name, info in checked.inputs.items():
         if info.decl.presence == "required" and name not in names:
@@ -150,15 +142,12 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
         info = _input_of(checked, name)
         assert info is not None
         kind = schema.field(name).type
-        nulls = sum(
-            _statistics(metadata, g, at, name).null_count for g in range(metadata.num_row_groups)
-        )
-        if nulls and info.decl.presence == "required":
-            raise Refused(_("required input `{name}` left empty").format(name=name))
         text = texts.get(name)
+        # Read for every column: a file without null counts goes to DuckDB.
+        empty = _left_empty(metadata, at, name, text)
+        if empty and info.decl.presence == "required":
+            raise Refused(_("required input `{name}` left empty").format(name=name))
         if text is not None:
-            if info.decl.presence == "required" and None in text.values.values():
-                raise Refused(_("required input `{name}` left empty").format(name=name))
             columns[name] = Column(name, text.kind, text.scale, text.bound, text.low >= 0)
         elif info.type.kind in ("quantity", "keyed"):
             columns[name] = _quantity_column(name, info, kind, metadata, at)
@@ -167,7 +156,7 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
                 raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
             columns[name] = Column(name, "bool")
         else:
-            if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            if not is_text(kind):
                 raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(kind)))
             columns[name] = Column(name, "enum")
     for name, info in checked.inputs.items():
@@ -197,6 +186,15 @@ def _input_of(checked: CheckedPolicy, column: str) -> InputInfo | None:
     if info is None or info.type.kind != "keyed" or member not in checked.enums[info.type.enum]:
         return None
     return info
+
+
+def _left_empty(metadata: Any, at: int, name: str, text: TextColumn | None) -> bool:
+    """Whether a row of the column `name` (at `at`) is empty: a null by the statistics, or a
+    text (`text`: read by batch_text) the per-case reader reads as not given."""
+    nulls = sum(
+        _statistics(metadata, g, at, name).null_count for g in range(metadata.num_row_groups)
+    )
+    return bool(nulls) or (text is not None and None in text.values.values())
 
 
 def _statistics(metadata: Any, group: int, at: int, name: str) -> Any:
@@ -455,7 +453,8 @@ def _members(
         for at, text in enumerate(texts):
             if text not in memo:
                 try:
-                    with _READER_LOCK:
+                    # Row groups are read on several threads: one new member text at a time.
+                    with READER_LOCK:
                         member = reader.read(text)
                 except FieldError:
                     raise Refused(

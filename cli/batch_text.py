@@ -24,17 +24,28 @@ import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from policyc.batch_values import ValueReader
+from policyc.batch_values import SERIES_SEPARATOR, ValueReader
 from policyc.case_values import FieldError
 from policyc.compiler.batch_vector import ON_KEY
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 
-__all__ = ["ON_COLUMN", "ON_KEY", "READER_LOCK", "TextColumn", "coded", "is_text", "scan", "years"]
+__all__ = [
+    "ON_COLUMN",
+    "ON_KEY",
+    "READER_LOCK",
+    "TextColumn",
+    "coded",
+    "coded_series",
+    "is_text",
+    "scan",
+    "years",
+]
 
 ON_COLUMN = "on"  # the per-row evaluation date; in the engine's arrays under ON_KEY
 
-# The per-case reader parses text with a YAML resolver shared by the module (batch_values).
+# The per-case reader parses text with a YAML resolver shared by the module (batch_values):
+# one text at a time, whatever the thread (batch_arrow reads row groups on several).
 READER_LOCK = threading.Lock()
 
 
@@ -146,7 +157,9 @@ def _series(name: str, read: dict[str, Any]) -> TextColumn:
             days[text] = None
             continue
         try:
-            days[text] = tuple(Decimal(part) for part in str(value).split(";")) if value else ()
+            days[text] = (
+                tuple(Decimal(part) for part in str(value).split(SERIES_SEPARATOR)) if value else ()
+            )
         except ArithmeticError:
             raise Refused(_("column `{name}`: a value to report").format(name=name)) from None
     every = [d for series in days.values() if series for d in series]
@@ -161,31 +174,41 @@ def _series(name: str, read: dict[str, Any]) -> TextColumn:
     return TextColumn(name, "series", units, scale, bound, min(known, default=0))
 
 
+def _read_chunk(column: TextColumn, chunk: Any) -> tuple[list[Any], np.ndarray]:
+    """A row group's dictionary chunk of a text column: each dictionary text's value as read
+    when the file was opened (`column.values`), and each row's index into them (a null row's:
+    the index after the last)."""
+    from policyc.batch_arrow import Refused
+
+    if not isinstance(chunk, pa.DictionaryArray):
+        raise Refused(
+            _("column `{name}` holds {type}").format(name=column.name, type=str(chunk.type))
+        )
+    texts = chunk.dictionary.to_pylist()
+    if any(text not in column.values for text in texts):  # not seen when the file was opened
+        raise Refused(_("column `{name}`: a value to report").format(name=column.name))
+    indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
+    return [column.values[text] for text in texts], indices
+
+
 def coded_series(
     column: TextColumn, chunks: list[Any], scale: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """A series column's rows: (values, a row per case and a column per day, 0 past the end;
     each row's length; where given)."""
-    from policyc.batch_arrow import Refused
-
     factor = 10 ** (scale - column.scale)
     width = max((len(s) for s in column.values.values() if s), default=0)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for chunk in chunks:
-        texts = chunk.dictionary.to_pylist()
-        table = np.zeros((len(texts) + 1, width), dtype=np.int64)
-        lengths = np.zeros(len(texts) + 1, dtype=np.int64)
-        given = np.ones(len(texts) + 1, dtype=bool)
-        for at, text in enumerate(texts):
-            if text not in column.values:
-                raise Refused(_("column `{name}`: a value to report").format(name=column.name))
-            series = column.values[text]
+        read, indices = _read_chunk(column, chunk)
+        table = np.zeros((len(read) + 1, width), dtype=np.int64)
+        lengths = np.zeros(len(read) + 1, dtype=np.int64)
+        given = np.zeros(len(read) + 1, dtype=bool)
+        for at, series in enumerate(read):
             given[at] = series is not None
             if series:
                 table[at, : len(series)] = [u * factor for u in series]
                 lengths[at] = len(series)
-        given[-1] = False
-        indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
         parts.append((table[indices], lengths[indices], given[indices]))
     values = np.concatenate([p[0] for p in parts])
     lengths_all = np.concatenate([p[1] for p in parts])
@@ -198,42 +221,25 @@ def coded(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """A text column's rows (a row group's dictionary chunks) as values and where they are
     given (None: everywhere): numbers as int64 units of 10^-scale (scale ≥ the column's)."""
-    from policyc.batch_arrow import Refused
+    from policyc.batch_arrow import _joined
 
     dtype: Any = {"num": np.int64, "bool": np.bool_, "date": np.int32}[column.kind]
     factor = 10 ** (scale - column.scale)
     values: list[np.ndarray] = []
     masks: list[np.ndarray | None] = []
     for chunk in chunks:
-        if not isinstance(chunk, pa.DictionaryArray):
-            raise Refused(
-                _("column `{name}` holds {type}").format(name=column.name, type=str(chunk.type))
-            )
-        texts = chunk.dictionary.to_pylist()
-        table: np.ndarray = np.zeros(len(texts) + 1, dtype=dtype)
-        given = np.ones(len(texts) + 1, dtype=bool)
-        for at, text in enumerate(texts):
-            if text not in column.values:  # not seen when the file was opened
-                raise Refused(_("column `{name}`: a value to report").format(name=column.name))
-            value = column.values[text]
+        read, indices = _read_chunk(column, chunk)
+        table: np.ndarray = np.zeros(len(read) + 1, dtype=dtype)
+        given = np.zeros(len(read) + 1, dtype=bool)
+        for at, value in enumerate(read):
             given[at] = value is not None
             if value is not None:
                 table[at] = value * factor if column.kind == "num" else value
-        given[-1] = False
-        indices = chunk.indices.fill_null(len(texts)).to_numpy(zero_copy_only=False)
         values.append(np.take(table, indices))
         mask = np.take(given, indices)
         masks.append(None if mask.all() else mask)
     array = np.concatenate(values) if len(values) != 1 else values[0]
-    if all(m is None for m in masks):
-        return array, None
-    joined = np.concatenate(
-        [
-            np.ones(len(v), dtype=bool) if m is None else m
-            for m, v in zip(masks, values, strict=True)
-        ]
-    )
-    return array, joined
+    return array, _joined(masks, [len(v) for v in values])
 
 
 def years(days: np.ndarray) -> np.ndarray:

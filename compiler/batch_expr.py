@@ -44,7 +44,21 @@ from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.table_keys import key_reads, nested
 from policyc.runtime.quantity import Dims, Quantity, _time_shift, parse_measure
 
-__all__ = ["Expressions"]
+__all__ = ["Expressions", "quotient_places"]
+
+
+def quotient_places(divisor: int) -> int:
+    """How many decimal places more hold every exact quotient by `divisor` (> 0): the count of
+    its factors 2 or of its factors 5, whichever is larger (8 → 3: 1/8 is 0.125). A quotient
+    not exact at those places is exact at none: both engines refuse it, as Quantity's exact
+    context raises."""
+    twos = fives = 0
+    rest = divisor
+    while rest % 2 == 0:
+        rest, twos = rest // 2, twos + 1
+    while rest % 5 == 0:
+        rest, fives = rest // 5, fives + 1
+    return max(twos, fives)
 
 
 class Expressions:
@@ -248,13 +262,7 @@ class Expressions:
         error in both paths."""
         if divisor == 1:
             return x
-        twos = fives = 0
-        rest = divisor
-        while rest % 2 == 0:
-            rest, twos = rest // 2, twos + 1
-        while rest % 5 == 0:
-            rest, fives = rest // 5, fives + 1
-        scale = x.scale + max(twos, fives)
+        scale = x.scale + quotient_places(divisor)
         whole = f"CAST({x.v} * CAST('1{'0' * scale}' AS DECIMAL({scale + 1},0)) AS HUGEINT)"
         unit = decimal_sql(Decimal(1).scaleb(-scale)).v
         sql = (

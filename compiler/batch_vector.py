@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 
 from policyc.compiler import nodes as n
-from policyc.compiler.batch_expr import expr_dims
+from policyc.compiler.batch_expr import expr_dims, quotient_places
 from policyc.compiler.batch_sql import Unsupported
 from policyc.compiler.checker import CheckedPolicy, mul_dims
 from policyc.compiler.group_checks import PERIOD_FUNCS, as_aggregate
@@ -165,13 +165,7 @@ def divided(vec: Vec, divisor: int) -> Vec:
     whose quotient is still inexact raises Inexact, and the DuckDB path runs instead."""
     if divisor == 1:
         return vec
-    twos = fives = 0
-    rest = divisor
-    while rest % 2 == 0:
-        rest, twos = rest // 2, twos + 1
-    while rest % 5 == 0:
-        rest, fives = rest // 5, fives + 1
-    shift = max(twos, fives)
+    shift = quotient_places(divisor)
     factor = np.int64(10**shift)
     checked_bound(vec.bound * 10**shift)
     run = vec.run

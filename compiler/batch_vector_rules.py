@@ -387,8 +387,3 @@ def _round(x: np.ndarray, unit: int, mode: str) -> np.ndarray:
         whole = whole + (rest > 0)
     rounded: np.ndarray = np.sign(x) * whole * unit
     return rounded
-
-
-def units_decimal(units: int, scale: int) -> Decimal:
-    """An int of units of 10^-scale as the exact Decimal."""
-    return Decimal(units).scaleb(-scale)

@@ -275,8 +275,8 @@ def test_run_picks_numpy_for_the_benchmark_policy(tmp_path: Path) -> None:
 def test_shipped_policies_step_aside_with_a_reason(policy: Path, tmp_path: Path) -> None:
     """The benchmark's file of each shipped policy (an `on` column, text cells): where the
     engine holds it, its results are DuckDB's (tests/test_batch_vector_shipped.py checks them
-    against the per-case runtime too); else DuckDB runs it and the engine says why not
-    (tzbf-2023-2: a daily series)."""
+    against the per-case runtime too); else DuckDB runs it and the engine says why not (a
+    policy added later; every shipped one is held now, tzbf-2023-2's daily series too)."""
     import sys
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -360,3 +360,35 @@ def test_a_file_with_anything_to_say_goes_to_duckdb(
 def test_no_on_date_goes_to_duckdb(rules: CompiledPolicy, tmp_path: Path) -> None:
     cases = write(tmp_path / "cases.parquet", rules_columns(10, 20))
     assert VectorBatch(rules).prepare(cases, None) != ""
+
+
+@pytest.mark.parametrize(
+    ("divisor", "places"),
+    [(1, 0), (3, 0), (2, 1), (4, 2), (8, 3), (5, 1), (12, 2), (24, 3), (40, 3), (144, 4)],
+)
+def test_quotient_places_by_hand(divisor: int, places: int) -> None:
+    """The places that hold 1/divisor where it ends: 1/8 = 0.125 (3), 1/12 = 0.08333… never
+    ends but 3/12 = 0.25 does (2), 1/40 = 0.025 (3), 1/144 = 0.0069… but 9/144 = 0.0625 (4)."""
+    from policyc.compiler.batch_expr import quotient_places
+
+    assert quotient_places(divisor) == places
+
+
+def test_a_product_across_time_measures_is_divided_exactly() -> None:
+    """元/年 × 月 lands in 元 divided by 12 (runtime.quantity._time_shift): 10 元/年 × 3 月 is
+    2.5 元, 120 × 1 is 10, 1 × 3 is 0.25; 1 × 1 (1/12 元) is inexact, as Quantity raises."""
+    from policyc.compiler.batch_vector import Inexact, Val, Vec, divided
+
+    def vec(values: list[int]) -> Vec:
+        array = np.array(values, dtype=np.int64)
+        return Vec("num", lambda env: Val(array), 0, max(values), nonnegative=True)
+
+    quotient = divided(vec([30, 120, 3]), 12)
+    values = quotient.run({}).v
+    assert [Decimal(int(v)).scaleb(-quotient.scale) for v in values] == [
+        Decimal("2.5"),
+        Decimal(10),
+        Decimal("0.25"),
+    ]
+    with pytest.raises(Inexact):
+        divided(vec([1]), 12).run({})
