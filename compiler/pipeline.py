@@ -59,10 +59,11 @@ class CompiledPolicy:
 
     def _rest(self) -> tuple[CheckedPolicy, str]:
         """(checked policy, Python source), loaded by `load_rest` once, when either is first
-        asked for."""
+        asked for; `load_rest` is then let go, and with it the cache entry's bytes it holds."""
         if self._checked is None or self._source is None:
             assert self._load_rest is not None
             self._checked, self._source = self._load_rest()
+            self._load_rest = None
         return self._checked, self._source
 
     @property
