@@ -326,27 +326,23 @@ class FileChecker:
         targets = sum(1 for _ in checked.file.all_targets())
         decisions = sum(1 for d in checked.file.all_defines() if d.decided)
         if targets or decisions:  # a work plan's targets, a roster's decided values count too
-            line = _(
+            counted = _(
                 "{checked_header_number}: {clauses} clauses, {rules} rules, {targets} targets, "
                 "{decisions} decided values, source coverage {covered_percent:.1f}%"
-            ).format(
-                checked_header_number=checked.header.number,
-                clauses=clauses,
-                rules=rules,
-                targets=targets,
-                decisions=decisions,
-                covered_percent=covered.percent,
             )
         else:
-            line = _(
+            counted = _(
                 "{checked_header_number}: {clauses} clauses, {rules} rules, "
                 "source coverage {covered_percent:.1f}%"
-            ).format(
-                checked_header_number=checked.header.number,
-                clauses=clauses,
-                rules=rules,
-                covered_percent=covered.percent,
             )
+        line = counted.format(  # the shorter message leaves `targets` and `decisions` unused
+            checked_header_number=checked.header.number,
+            clauses=clauses,
+            rules=rules,
+            targets=targets,
+            decisions=decisions,
+            covered_percent=covered.percent,
+        )
         summary = {
             "policy": checked.header.number,
             "clauses": clauses,

@@ -265,8 +265,9 @@ def header_lines(
     else:
         until = valid_until.isoformat() if valid_until else "…"
         period = f"{valid_from.isoformat() if valid_from else '…'} 至 {until}"
-        if valid_from and from_issue(view):  # no `valid from`: in force from its issue date
-            period = f"自发布之日 {valid_from.isoformat()} 起，终止日" + (
+        issued = valid_from if from_issue(view) else None  # no `valid from`: its issue date
+        if issued:
+            period = f"自发布之日 {issued.isoformat()} 起，终止日" + (
                 f" {until}" if valid_until else "未规定"
             )
         if header.provisional:
@@ -277,7 +278,7 @@ def header_lines(
                 state += f"；评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         elif partly_in_force(view, evaluated, readings):
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
-        elif valid_from and on < valid_from and from_issue(view):
+        elif issued and on < issued:
             state = "不在有效期内：本政策在该日尚未发布"
         else:
             state = "不在有效期内：本政策在该日未生效或已失效"

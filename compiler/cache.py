@@ -118,6 +118,10 @@ class _Store:
     def mac(self, name: str, body: bytes) -> bytes:
         return mac(self.key, name.encode(), b"\0", body)
 
+    def rest_mac(self, name: str, tag: bytes, rest: bytes) -> bytes:
+        """The MAC of an entry's rest, bound to its head's MAC `tag` (`read_parts`)."""
+        return mac(self.key, name.encode(), b"\0", tag, rest)
+
     def read(self, name: str) -> bytes | None:
         """The authenticated content of entry `name`, or None (absent, foreign, damaged)."""
         parts = self.read_parts(name)
@@ -152,12 +156,10 @@ class _Store:
             return None
         with contextlib.suppress(OSError):  # recently used: evicted last
             os.utime(name, dir_fd=self.fd)
-        key = self.key
 
         def rest() -> bytes | None:
             tail = bytes(body[size:])
-            found = mac(key, name.encode(), b"\0", tag, tail)
-            return tail if compare_digest(rest_tag, found) else None
+            return tail if compare_digest(rest_tag, self.rest_mac(name, tag, tail)) else None
 
         return head, rest
 
@@ -173,7 +175,7 @@ class _Store:
         try:
             with os.fdopen(fd, "wb") as handle:
                 tag = self.mac(name, body)
-                rest_tag = mac(self.key, name.encode(), b"\0", tag, rest)
+                rest_tag = self.rest_mac(name, tag, rest)
                 size = len(body).to_bytes(8, "little")
                 handle.write(_MAGIC + tag + rest_tag + size + body + rest)
             os.replace(temporary, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)

@@ -57,24 +57,25 @@ class CompiledPolicy:
         self.namespace = namespace
         self.view: RunView = view if view is not None else as_view(checked)  # type: ignore[arg-type]
 
-    def _rest(self) -> None:
-        assert self._load_rest is not None
-        self._checked, self._source = self._load_rest()
+    def _rest(self) -> tuple[CheckedPolicy, str]:
+        """(checked policy, Python source), loaded by `load_rest` once, when either is first
+        asked for; `load_rest` is then let go, and with it the cache entry's bytes it holds."""
+        if self._checked is None or self._source is None:
+            assert self._load_rest is not None
+            self._checked, self._source = self._load_rest()
+            self._load_rest = None
+        return self._checked, self._source
 
     @property
     def checked(self) -> CheckedPolicy:
-        if self._checked is None:
-            self._rest()
-        assert self._checked is not None
-        return self._checked
+        checked = self._checked  # once loaded, no call: read on the web's and batch's paths
+        return checked if checked is not None else self._rest()[0]
 
     @property
     def python_source(self) -> str:
         """The generated module's Python source."""
-        if self._source is None:
-            self._rest()
-        assert self._source is not None
-        return self._source
+        source = self._source
+        return source if source is not None else self._rest()[1]
 
     @property
     def switchable_readings(self) -> set[str]:

@@ -30,6 +30,7 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.daily_caps import parts
 from policyc.runtime.evaluation import EvaluationError
 from policyc.runtime.quantity import Quantity
+from tests.batch_helpers import batch_csv
 from tests.test_fastpath import both
 
 FIXTURE = Path(__file__).parent / "fixtures" / "parking"
@@ -170,17 +171,10 @@ def test_a_week_is_still_refused(tmp_path: Path) -> None:
 
 
 def test_batch_evaluates_it_case_by_case(parking: CompiledPolicy, tmp_path: Path) -> None:
-    pytest.importorskip("duckdb")
-    from policyc.batch import Batch
-
-    (tmp_path / "c.csv").write_text("停放时长\n30小时\n10.5小时\n1小时\n", encoding="utf-8")
-    with Batch(parking) as batch:
-        batch.load(tmp_path / "c.csv", ON)
-        program = batch.evaluate(keep=True)
-        fallback = {r.name: r.fallback for r in program.rules}
-        rows = [results for _, results in batch.rows()]
+    fallback, rows = batch_csv(parking, tmp_path, "停放时长\n30小时\n10.5小时\n1小时\n", ON)
     assert "per day" in fallback["停车费"]
     assert [Decimal(r["停车费"][1]) for r in rows[:2]] == [32, 20]
+    assert rows[2]["停车费"][0] == "not_applicable"  # 1小时 is not 超过1小时
 
 
 # ---- the site ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from policyc.compiler.errors import PolicyError
-from policyc.compiler.site.policy_view import PolicyView  # noqa: F401  (the site reads defines)
 from policyc.runtime.quantity import Quantity
 from tests.conftest import PolicyFactory
 from tests.test_fastpath import both
@@ -70,7 +69,10 @@ def test_a_decided_value_still_leads_the_answer(policies: PolicyFactory) -> None
 def test_a_defined_value_is_no_condition(policies: PolicyFactory) -> None:
     with pytest.raises(PolicyError) as raised:
         policies.compile("rule r { when 计入人数 amount 1 元 }", DECLARATIONS)
-    assert "计入人数" in str(raised.value)
+    # a quantity in 人 where a yes/no is needed, pointed at from `计入人数` (column 15 of the rule)
+    text = str(raised.value)
+    assert "expected a condition here, not a quantity in 人" in text
+    assert ":15: " in text and "rule r { when 计入人数" in text
 
 
 def test_the_site_lists_a_defined_value_with_its_value_not_as_a_condition(

@@ -14,6 +14,7 @@ half_up)` = 100.01元 ÷ 2 = 50.005元 → 50.01元; or the rate to a step of it
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -24,6 +25,14 @@ from tests.test_fastpath import both
 
 ON = date(2023, 6, 30)
 RATE = "input 月标准: 元/月\n"
+
+
+def _paid(policies: PolicyFactory, rule: str, decls: str, inputs: dict[str, Quantity]) -> Any:
+    """Rule `r`'s amount, the fast path agreeing (`both`)."""
+    policy = policies.compile(rule, decls)
+    both(policy, inputs, ON)
+    (result,) = [r for r in policy.evaluate(inputs, ON) if r.info.name == "r"]
+    return result.amount
 
 
 def test_divide_of_a_monthly_rate_is_refused_with_the_exact_ways(policies: PolicyFactory) -> None:
@@ -40,10 +49,10 @@ def test_divide_of_a_monthly_rate_is_refused_with_the_exact_ways(policies: Polic
 def test_a_rate_per_person_still_divides(policies: PolicyFactory) -> None:
     # no time in it: 元/人 is kept as written; 100.01元/人 ÷ 2 = 50.005 → 50.01元/人
     decls = 'input 人均标准: 元/人\ndecide 半额 = divide(人均标准, 2, 分, half_up) "减半"\n'
-    policy = policies.compile("  rule r { amount 半额 × 1 人 }", decls)
     inputs = {"人均标准": Quantity.of("100.01", "元/人")}
-    (result,) = [r for r in policy.evaluate(inputs, ON) if r.info.name == "r"]
-    assert result.amount == Quantity.of("50.01", "元")
+    assert _paid(policies, "  rule r { amount 半额 × 1 人 }", decls, inputs) == Quantity.of(
+        "50.01", "元"
+    )
 
 
 @pytest.mark.parametrize(
@@ -52,11 +61,8 @@ def test_a_rate_per_person_still_divides(policies: PolicyFactory) -> None:
 def test_the_money_of_one_month_divides(policies: PolicyFactory, rate: str, half: str) -> None:
     # 100.01 ÷ 2 = 50.005 → 50.01; 100.02 ÷ 2 = 50.01; 99.99 ÷ 2 = 49.995 → 50.00
     decls = RATE + 'decide 半额 = divide(月标准 × 1 月, 2, 分, half_up) "减半"\n'
-    policy = policies.compile("  rule r { amount 半额 }", decls)
     inputs = {"月标准": Quantity.of(rate, "元/月")}
-    both(policy, inputs, ON)
-    (result,) = [r for r in policy.evaluate(inputs, ON) if r.info.name == "r"]
-    assert result.amount == Quantity.of(half, "元")
+    assert _paid(policies, "  rule r { amount 半额 }", decls, inputs) == Quantity.of(half, "元")
 
 
 @pytest.mark.parametrize(("rate", "rounded"), [("100.005", "100.01"), ("100.004", "100")])
@@ -64,11 +70,9 @@ def test_a_monthly_rate_rounds_to_a_step_of_its_own(
     policies: PolicyFactory, rate: str, rounded: str
 ) -> None:
     decls = RATE + 'decide 取整标准 = round(月标准, 0.01 元/月, half_up) "计至分"\n'
-    policy = policies.compile("  rule r { amount 取整标准 × 1 月 }", decls)
     inputs = {"月标准": Quantity.of(rate, "元/月")}
-    both(policy, inputs, ON)
-    (result,) = [r for r in policy.evaluate(inputs, ON) if r.info.name == "r"]
-    assert result.amount == Quantity.of(rounded, "元")
+    paid = _paid(policies, "  rule r { amount 取整标准 × 1 月 }", decls, inputs)
+    assert paid == Quantity.of(rounded, "元")
 
 
 def test_a_rule_amount_is_never_a_monthly_rate(policies: PolicyFactory) -> None:

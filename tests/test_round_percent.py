@@ -21,6 +21,7 @@ import pytest
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.runtime.evaluation import show_value
 from policyc.runtime.quantity import Quantity
+from tests.batch_helpers import batch_csv
 from tests.conftest import PolicyFactory
 from tests.test_fastpath import both
 
@@ -90,14 +91,7 @@ def test_shown_as_a_percentage(policy: CompiledPolicy) -> None:
 
 
 def test_batch_rounds_a_percentage_in_sql(policy: CompiledPolicy, tmp_path: Path) -> None:
-    pytest.importorskip("duckdb")
-    from policyc.batch import Batch
-
-    (tmp_path / "c.csv").write_text("完成率\n56.789%\n49.95%\n49.949%\n", encoding="utf-8")
-    with Batch(policy) as batch:
-        batch.load(tmp_path / "c.csv", ON)
-        program = batch.evaluate(keep=True)
-        assert [r.fallback for r in program.rules] == [""] * len(program.rules)  # in SQL
-        rows = [results for _, results in batch.rows()]
+    fallback, rows = batch_csv(policy, tmp_path, "完成率\n56.789%\n49.95%\n49.949%\n", ON)
+    assert set(fallback.values()) == {""}  # every rule and decision evaluated in SQL
     assert [Decimal(r["奖励"][1]) for r in rows[:2]] == [568, 500]
     assert rows[2]["奖励"][0] == "not_applicable"
