@@ -61,7 +61,7 @@ from datetime import date
 
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
-from policyc.compiler.run_view import RunView, as_view, from_issue
+from policyc.compiler.run_view import RunView, as_view, from_issue, period_text
 
 # What every command prints through (output.py) and the JSON writer (report_json.py), named here
 # too for the importers of policyc.report.
@@ -263,15 +263,8 @@ def header_lines(
     if not valid_from and not valid_until:  # neither a validity nor an issue date written
         out.append(f"评估日 {on.isoformat()} · 有效期未规定")
     else:
-        until = valid_until.isoformat() if valid_until else "…"
-        period = f"{valid_from.isoformat() if valid_from else '…'} 至 {until}"
+        period = period_text(view, readings)
         issued = valid_from if from_issue(view) else None  # no `valid from`: its issue date
-        if issued:
-            period = f"自发布之日 {issued.isoformat()} 起，终止日" + (
-                f" {until}" if valid_until else "未规定"
-            )
-        if header.provisional:
-            period += "（暂定）"
         if in_force(policy, on, readings):
             state = "在有效期内"
             if period_in_force(view, evaluated, readings) == "partly_in_force":

@@ -463,6 +463,24 @@ def from_issue(policy: Any) -> bool:
     return not policy.validity_reading and header.valid_from is None and header.issued is not None
 
 
+def period_text(policy: Any, readings: Mapping[str, str]) -> str:
+    """The validity under `readings` as `run`'s header and the site both write it:
+    `2023-01-06 至 2026-01-05（暂定）`, `2023-01-18 至 未规定`; `自发布之日 2027-01-15 起，
+    终止日未规定` for a policy that writes no first day; `未规定` for one that writes neither a
+    validity nor an issue date."""
+    valid_from, valid_until = validity_under(policy, readings)
+    if not valid_from and not valid_until:
+        return "未规定"
+    until = valid_until.isoformat() if valid_until else "未规定"
+    if valid_from and from_issue(policy):
+        period = f"自发布之日 {valid_from.isoformat()} 起，终止日" + (
+            f" {until}" if valid_until else "未规定"
+        )
+    else:
+        period = f"{valid_from.isoformat() if valid_from else '…'} 至 {until}"
+    return period + ("（暂定）" if policy.header.provisional else "")
+
+
 def switchable(readings: Mapping[str, Any]) -> frozenset[str]:
     """The readings a run may choose: every one not marked `documentary`."""
     return frozenset(name for name, r in readings.items() if not r.documentary)

@@ -434,3 +434,17 @@ def test_check_counts_the_targets_of_a_plan(tmp_path: Path) -> None:
     assert (summary["clauses"], summary["rules"], summary["targets"], summary["decisions"]) == (
         2, 0, 2, 0,
     )  # fmt: skip
+
+
+def test_the_site_writes_the_validity_as_run_does() -> None:
+    # 天政办发〔2023〕1号 writes no `valid from`: in force from its issue date, 2023-01-09, with no
+    # last day — the site's 有效期 and run's header say it in the same words.
+    from policyc.compiler.site.assemble import render_docs
+
+    policy = check_policy(REPO / "policies" / "tzbf-2023-1.policy")
+    pages = render_docs([policy])
+    page = pages["docs/tzbf-2023-1.md"]  # the policy's page (not its gazette or source)
+    assert "| 有效期 | 自发布之日 2023-01-09 起，终止日未规定 |" in page
+    compiled = compile_policy(REPO / "policies" / "tzbf-2023-1.policy")
+    header = to_text(compiled, [], date(2023, 3, 1), {}, False)
+    assert "有效期 自发布之日 2023-01-09 起，终止日未规定 · 在有效期内" in header

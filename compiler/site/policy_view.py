@@ -445,12 +445,10 @@ class PolicyView(PolicyAmounts):
 
     # -- header --
     def validity(self) -> str:
-        h = self.header
-        if h.valid_from is None:
-            return "未规定"
-        end = self.policy.valid_until.isoformat() if self.policy.valid_until else "未规定"
-        provisional = "（暂定）" if h.provisional else ""
-        return f"{h.valid_from.isoformat()} 至 {end}{provisional}"
+        """The validity under the readings the policy takes, as `run`'s header writes it."""
+        from policyc.compiler.run_view import period_text
+
+        return period_text(self.policy, {})
 
     def source_text(self) -> str:
         h = self.header
