@@ -12,7 +12,8 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
                   "readings": [str], "flow": str, "trace": [{"text": str, "line": int}]}],
      "totals": {measure: Money},
      "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
-     "totals_by_beneficiary": [{"flow", "beneficiary", "words", "totals": {measure: Money}}],
+     "totals_by_beneficiary": [{"flow", "beneficiary", "words", "totals": {measure: Money},
+                                "range"?: {measure: {"low": Money, "high": Money}}}],
      "still_needed": [{"name", "description", "measure", "rules": [str]}
                       | {"any_of": [{"name", …}, {"name", …}]}]}
     A policy with periods or a group adds "period": str and "period_in_force": "in_force" |
@@ -24,7 +25,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     A rule whose amount is a range (`amount range`: a fine set within it) has "amount": null
     and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
     rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
-    exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind".
+    exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind"; and
+    each `totals_by_beneficiary` item of such a flow has "range": that party's ends (the one
+    who pays a fine: 违法行为人应缴), its "totals" the exact amounts alone ({} for a range alone).
     A target not met or not reported that has a `by` day adds, after its other fields,
     "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
     "YYYY-MM-DD"; "valid_from" is the issue date for a policy that writes no `valid from`.
@@ -81,13 +84,13 @@ from policyc.people_report import (
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
 from policyc.report_json import answer_bytes as answer_bytes
-from policyc.report_json import flow_words, in_force, party_of, payer
+from policyc.report_json import flow_words, in_force, payer
 from policyc.report_json import money as money
 from policyc.report_json import plain_value as plain_value
 from policyc.report_json import to_json as to_json
 from policyc.report_json import totals as totals
 from policyc.report_json import totals_by_beneficiary as totals_by_beneficiary
-from policyc.report_ranges import range_text, range_total_line, ranged_flows
+from policyc.report_ranges import ends_words, range_text, ranges_by_party
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 from policyc.runtime.results import RuleInfo
@@ -233,17 +236,18 @@ def total_lines(results: list[RuleResult]) -> list[str]:
     beneficiary where the flow has several, or a payable flow whose rules name the one who
     pays (`totals_by_beneficiary`): `合计（支付给外籍高层次专家）: 20,000美元` and
     `合计（支付给申请人）: 509,000元`; `合计（违法行为人应缴）: 40,000元`."""
-    ranged = ranged_flows(results)  # a flow holding an `amount range`: cli/report_ranges.py
+    ranges = ranges_by_party(results)  # a flow holding an `amount range`: cli/report_ranges.py
     lines = []
     for flow, by_who in totals_by_beneficiary(results).items():
         for who, by_unit in by_who.items():
-            if flow not in ranged:
+            ends = ranges.get((flow, who))
+            if ends is None:
                 amounts = "；".join(format_quantity(q) for q in by_unit.values())
-                lines.append(f"合计（{flow_words(flow, who)}）: {amounts}")
-                continue
-            party = party_of(results)
-            theirs = results if len(by_who) == 1 else [r for r in results if party(r) == who]
-            lines.append(range_total_line(theirs, flow, flow_words(flow, who)))
+            else:
+                amounts = ends_words(
+                    (format_quantity(low), format_quantity(high)) for low, high in ends.values()
+                )
+            lines.append(f"合计（{flow_words(flow, who)}）: {amounts}")
     return lines
 
 

@@ -34,7 +34,7 @@ from policyc.people_report import (
     period_json,
     periods_json,
 )
-from policyc.report_ranges import range_json, totals_range_json
+from policyc.report_ranges import ends_json, range_json, ranges_by_party, totals_range_json
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 from policyc.runtime.results import FixedResult, show_value
@@ -213,18 +213,27 @@ def flow_words(flow: str, who: str) -> str:
 def beneficiary_json(results: list[RuleResult]) -> list[dict[str, Any]]:
     """`totals_by_beneficiary` as the JSON writes it: one item a flow and party, in order,
     `{"flow", "beneficiary", "words", "totals": {measure: Money}}` (`beneficiary` "" for the
-    applicant, `words` as the text answer names the total)."""
-    return [
-        {
-            "flow": flow,
-            "beneficiary": who,
-            "words": flow_words(flow, who),
-            "totals": {unit: money(q) for unit, q in by_unit.items()},
-        }
-        for flow, by_who in totals_by_beneficiary(results).items()
-        for who, by_unit in by_who.items()
-        if by_unit  # a range alone: `totals_range_by_kind` gives its ends
-    ]
+    applicant, `words` as the text answer names the total); in a flow where some range
+    applies, the item also has `"range": {measure: {"low": Money, "high": Money}}`, that
+    party's ends (cli/report_ranges.py `ranges_by_party`), and `totals` may be {} (a range
+    alone)."""
+    ranges = ranges_by_party(results)
+    items = []
+    for flow, by_who in totals_by_beneficiary(results).items():
+        for who, by_unit in by_who.items():
+            ends = ranges.get((flow, who))
+            if not by_unit and not ends:
+                continue
+            item: dict[str, Any] = {
+                "flow": flow,
+                "beneficiary": who,
+                "words": flow_words(flow, who),
+                "totals": {unit: money(q) for unit, q in by_unit.items()},
+            }
+            if ends:
+                item["range"] = ends_json(ends)
+            items.append(item)
+    return items
 
 
 def in_force(policy: CompiledPolicy, on: date, readings: Mapping[str, str]) -> bool:

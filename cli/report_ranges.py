@@ -8,7 +8,10 @@ that have them) and, for each flow where some range applies, `"totals_range_by_k
 apply plus each range's low end, and plus each high end. `totals_by_kind` keeps the exact
 amounts alone, as before; a consumer reads the range totals where they are given. The text
 answer says `: 20,000元（2万元）至60,000元（6万元）（在幅度内决定）` beside the rule and, for such a
-flow, `合计（申请人应缴）: 40,000元（4万元）至80,000元（8万元）`.
+flow, `合计（申请人应缴）: 40,000元（4万元）至80,000元（8万元）`. Where the totals name a party
+(`totals_by_beneficiary`: the one who pays a fine, 违法行为人应缴), the ends are that party's
+too: `合计（违法行为人应缴）: 15,000元至20,000元` in the text and, in JSON, `"range": {currency:
+{"low": Money, "high": Money}}` on that party's `totals_by_beneficiary` item (`ranges_by_party`).
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ Ends = tuple[Quantity, Quantity]
 
 
 def range_text(r: RuleResult) -> str:
-    """`: 20,000元（2万元）至60,000元（6万元）（在幅度内决定）`, "" for a rule without a range."""
+    """`: 20,000元（2万元）至60,000元（6万元）（在幅度内决定）`, `: 800元` where both ends are
+    800元, "" for a rule without a range."""
     if r.range is None:
         return ""
     low, high = r.range
+    if low == high:  # the ends meet (a low end raised to the high, 从轻 at the low end): one amount
+        return f": {format_quantity(low)}"
     return f": {format_quantity(low)}至{format_quantity(high)}（在幅度内决定）"
 
 
@@ -57,12 +63,32 @@ def ranged_flows(results: list[RuleResult]) -> list[str]:
     return [flow for flow in FLOW_WORDS if flow in found]
 
 
-def range_total_line(results: list[RuleResult], flow: str, words: str) -> str:
-    """`合计（申请人应缴）: 40,000元（4万元）至80,000元（8万元）` for one flow (`words` as the
-    totals name its receiver)."""
-    pairs = ends_by_unit(results, flow).values()
-    amounts = ends_words((format_quantity(low), format_quantity(high)) for low, high in pairs)
-    return f"合计（{words}）: {amounts}"
+def ranges_by_party(results: list[RuleResult]) -> dict[tuple[str, str], dict[str, Ends]]:
+    """(flow, party) → currency → (low, high), for each party of `totals_by_beneficiary` in a
+    flow where some range applies (`ranged_flows`): the ends over that party's rules alone
+    (all the flow's rules where the flow names one party). Parties as `totals_by_beneficiary`
+    names them ("" the applicant)."""
+    from policyc.report_json import party_of, totals_by_beneficiary
+
+    ranged = ranged_flows(results)
+    if not ranged:
+        return {}
+    party = party_of(results)
+    out: dict[tuple[str, str], dict[str, Ends]] = {}
+    for flow, by_who in totals_by_beneficiary(results).items():
+        if flow not in ranged:
+            continue
+        for who in by_who:
+            theirs = results if len(by_who) == 1 else [r for r in results if party(r) == who]
+            out[(flow, who)] = ends_by_unit(theirs, flow)
+    return out
+
+
+def ends_json(ends: dict[str, Ends]) -> dict[str, dict[str, object]]:
+    """currency → {"low": Money, "high": Money}."""
+    from policyc.report_json import money
+
+    return {unit: {"low": money(low), "high": money(high)} for unit, (low, high) in ends.items()}
 
 
 def ends_words(ends: Iterable[tuple[str, str]]) -> str:

@@ -492,8 +492,9 @@ def amount_words(item: Mapping[str, Any]) -> str:
     if amount is None:
         if span is None or flow not in FLOW_WORDS:
             return ""
-        ends = f"{span['low']['text']}至{span['high']['text']}"
-        return f"{ends}（在幅度内决定）（{flow_words(flow, who)}）"
+        low, high = span["low"]["text"], span["high"]["text"]
+        ends = low if low == high else f"{low}至{high}（在幅度内决定）"
+        return f"{ends}（{flow_words(flow, who)}）"
     periods = item.get("periods")
     text = str(amount["text"]) + period_words(
         item.get("amount_per", ""), None if periods is None else [p["period"] for p in periods]
@@ -508,27 +509,21 @@ def amount_words(item: Mapping[str, Any]) -> str:
 
 
 def _totals_by_flow(document: dict[str, Any]) -> list[dict[str, str]]:
-    """`{"words", "text"}` a line, as `run` writes its totals: a flow holding a fine's range
-    (`totals_range_by_kind`) as its two ends, `40,000元至80,000元`, the exact amounts of that
-    flow included in both ends."""
-    ranged: dict[str, dict[str, Any]] = document.get("totals_range_by_kind", {})
+    """`{"words", "text"}` a line, as `run` writes its totals: one a `totals_by_beneficiary`
+    item, named by its `words` (违法行为人应缴: the payer the rules name); an item holding a
+    fine's range (its `range`, cli/report_ranges.py) as its two ends, `40,000元至80,000元`,
+    the exact amounts of that party included in both ends."""
 
     def ends(by_unit: dict[str, Any]) -> str:
         return ends_words((v["low"]["text"], v["high"]["text"]) for v in by_unit.values())
 
-    lines, shown = [], set()
+    lines = []
     for item in document["totals_by_beneficiary"]:
-        flow = item["flow"]
-        if flow in ranged:
-            if flow not in shown:
-                shown.add(flow)
-                lines.append({"words": item["words"], "text": ends(ranged[flow])})
-            continue
-        text = "；".join(m["text"] for m in item["totals"].values())
+        if "range" in item:
+            text = ends(item["range"])
+        else:
+            text = "；".join(m["text"] for m in item["totals"].values())
         lines.append({"words": item["words"], "text": text})
-    for flow, by_unit in ranged.items():
-        if flow not in shown:  # a flow with ranges only
-            lines.append({"words": FLOW_WORDS[flow], "text": ends(by_unit)})
     return lines
 
 
