@@ -65,11 +65,28 @@ def render(expr: n.Expr, ref: RefRenderer = _plain) -> str:
 
 def render_range(bounds: n.AmountRange, ref: RefRenderer = _plain) -> str:
     """`套取金额的1倍至3倍` for `amount range 1 × 套取金额 to 3 × 套取金额` (multiples of one
-    value), else `LOW至HIGH`."""
+    value), else `LOW至HIGH` (`range_words`)."""
+    return range_words(bounds, lambda e: render(e, ref))
+
+
+def range_words(bounds: n.AmountRange, words: Callable[[n.Expr], str]) -> str:
+    """A range's words, each end written by `words` (plain or linked): `套取金额的1倍至3倍`
+    (multiples of one value), else `LOW至HIGH`, an end bracketed unless a name, a literal or
+    a closed phrase (as an `operand`) — `500元至(若从轻下限则500元，否则800元)`,
+    `(100元/平方米 × 广告面积)至…` —, as 至 joins two values and a choice, a product or a phrase
+    beside it would run on (`…× 广告面积至若从轻下限则…`)."""
     low, high = multiple_of(bounds.low), multiple_of(bounds.high)
     if low is not None and high is not None and low[1] == high[1]:
-        return f"{render(low[1], ref)}的{low[0]}倍至{high[0]}倍"
-    return f"{render(bounds.low, ref)}至{render(bounds.high, ref)}"
+        value = words(low[1])
+        if level_of(low[1]) < POSTFIX:  # `(A + B)的1倍至3倍`
+            value = f"({value})"
+        return f"{value}的{low[0]}倍至{high[0]}倍"
+
+    def end(expr: n.Expr) -> str:
+        text = words(expr)
+        return f"({text})" if level_of(expr) < POSTFIX else text
+
+    return f"{end(bounds.low)}至{end(bounds.high)}"
 
 
 def multiple_of(expr: n.Expr) -> tuple[str, n.Expr] | None:
@@ -86,7 +103,10 @@ def failed(cond: n.Expr, ref: RefRenderer = _plain) -> str:
     reason: `条件不成立: 申请日期 >= 2026-03-01（含本数）`; a statement of what the case holds
     is negated rather than prefixed, `given(X)` failing is `案例未给出X` (not `条件不成立:
     案例给出了X`), `not given(X)` failing is `案例给出了X`, and `any(子女 where …)` failing is
-    `条件不成立: 没有子女（…）`; `given(A) or given(B)` failing is `案例未给出A、B中的任何一项`."""
+    `条件不成立: 没有子女（…）`; `given(A) or given(B)` failing is `案例未给出A、B中的任何一项`.
+    A condition that asks something not to hold says what holds instead, never a row of 并非
+    read as the case's facts: `not A` failing is `「A」成立（此条要求其不成立）`, `not A and not B`
+    failing is `「A」、「B」中至少一项成立（此条要求均不成立）`."""
     given = _given_of(cond)
     if given is not None:
         return f"案例未给出{render(given, ref)}"
@@ -97,9 +117,36 @@ def failed(cond: n.Expr, ref: RefRenderer = _plain) -> str:
     if len(alternatives) > 1 and len(givens) == len(alternatives):
         names = "、".join(render(g, ref) for g in givens)
         return f"案例未给出{names}中的任何一项"
+    negated = _negations(cond)
+    if negated is not None:
+        return _held(negated, ref)
     text = render(cond, ref)
     is_any = isinstance(cond, (n.Aggregate, n.Call)) and cond.func == "any"
     return "条件不成立: " + ("没" + text if is_any and text.startswith("有") else text)
+
+
+def _negations(cond: n.Expr) -> list[n.Expr] | None:
+    """[A, B] for `not A and not B` (a `not` alone: [A]), else None. A `not given(X)` part is
+    no statement to quote (failing, it is `案例给出了X`): None."""
+    parts = _conjuncts(cond)
+    if not all(isinstance(p, n.Not) and _given_of(p.operand) is None for p in parts):
+        return None
+    return [p.operand for p in parts if isinstance(p, n.Not)]
+
+
+def _conjuncts(expr: n.Expr) -> list[n.Expr]:
+    """The parts of `a and b and c` (the expression itself when it is no `and`)."""
+    if isinstance(expr, n.And):
+        return [*_conjuncts(expr.left), *_conjuncts(expr.right)]
+    return [expr]
+
+
+def _held(statements: list[n.Expr], ref: RefRenderer) -> str:
+    """`「A」成立（此条要求其不成立）`, `「A」、「B」中至少一项成立（此条要求均不成立）`."""
+    quoted = "、".join(f"「{render(s, ref)}」" for s in statements)
+    if len(statements) == 1:
+        return f"{quoted}成立（此条要求其不成立）"
+    return f"{quoted}中至少一项成立（此条要求均不成立）"
 
 
 def _alternatives(expr: n.Expr) -> list[n.Expr]:

@@ -19,7 +19,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import amount_flow
-from policyc.compiler.render import multiple_of
+from policyc.compiler.render import range_words
 from policyc.compiler.site.layout import cap_words
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
@@ -100,7 +100,7 @@ def citizen_facts(
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
         facts.append(Fact(how_much, "按下表（及图）计算" + _cap(rule, expr)))
     elif rule.amount_range is not None:  # 处1倍以上3倍以下罚款: 套取金额的1倍至3倍
-        facts.append(Fact(how_much, _range(rule.amount_range, expr) + "，在此幅度内决定"))
+        facts.append(Fact(how_much, range_words(rule.amount_range, expr) + "，在此幅度内决定"))
     elif (
         isinstance(rule.amount, n.If)
         and not isinstance(rule.amount.cond, n.ReadingIs)
@@ -128,14 +128,6 @@ def citizen_facts(
     if units:
         facts.append(Fact("向谁咨询", "、".join(units)))
     return tuple(facts)
-
-
-def _range(bounds: n.AmountRange, expr: Callable[[n.Expr], str]) -> str:
-    """`套取金额的1倍至3倍` (both ends multiples of one value), else `LOW至HIGH`."""
-    low, high = multiple_of(bounds.low), multiple_of(bounds.high)
-    if low is not None and high is not None and low[1] == high[1]:
-        return f"{expr(low[1])}的{low[0]}倍至{high[0]}倍"
-    return f"{expr(bounds.low)}至{expr(bounds.high)}"
 
 
 def _cases(amount: n.If, expr: Callable[[n.Expr], str]) -> tuple[str, ...]:
