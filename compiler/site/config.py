@@ -239,16 +239,64 @@ def issuer_names(policies: Sequence[CheckedPolicy]) -> list[str]:
 
 
 def shared_place(names: Sequence[str]) -> str:
-    """The place every name starts with, ending in an administrative word (市, 县, 区…): 天门市
-    for 天门市人民政府 and 天门市人民政府办公室; "" when they share none."""
+    """The place every name starts with (`place_parts`): 天门市 for 天门市人民政府 and
+    天门市人民政府办公室, 江城市 for 江城市城市管理综合执法局 alone (never 江城市城市, cut at the
+    市 of 城市管理), 湖北省 for 湖北省天门市人民政府 and 湖北省武汉市人民政府; "" when they share
+    none."""
     if not names:
         return ""
-    prefix = names[0]
+    shared = place_parts(names[0])
     for name in names[1:]:
-        while not name.startswith(prefix):
-            prefix = prefix[:-1]
-    end = max((prefix.rfind(ch) for ch in PLACE_ENDS), default=-1)
-    return prefix[: end + 1] if end > 0 else ""
+        parts = place_parts(name)
+        common = 0
+        while common < min(len(shared), len(parts)) and shared[common] == parts[common]:
+            common += 1
+        shared = shared[:common]
+    return "".join(shared)
+
+
+# How high an administrative word stands: a place inside another is of a lower level (湖北省 >
+# 天门市 > 某某区 > 某某镇).
+_PLACE_LEVELS = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2, "镇": 3, "乡": 3}
+
+
+# Words ending in an administrative word that name no place of their own (住房和城乡建设局,
+# 社区服务中心, 城区管理科).
+_NO_PLACE = (
+    "城市",
+    "城乡",
+    "社区",
+    "园区",
+    "景区",
+    "街区",
+    "辖区",
+    "市区",
+    "郊区",
+    "城区",
+    "县区",
+    "乡镇",
+)
+
+
+def place_parts(name: str) -> list[str]:
+    """The places a unit's name starts with, each ending at the first administrative word
+    (PLACE_ENDS) after at least one character, each inside the one before (of a lower level):
+    [湖北省, 天门市] for 湖北省天门市人民政府; [江城市] for 江城市城市管理综合执法局 (城市 is
+    no place inside 江城市: a 市 in a 市) and for 江城市住房和城乡建设局 (城乡, 社区 … name no
+    place: `_NO_PLACE`); [] for 某某协会. 自治区 stands as high as a 省."""
+    parts: list[str] = []
+    level = -1
+    rest = name
+    while True:
+        end = next((i for i, ch in enumerate(rest) if ch in PLACE_ENDS and i > 0), -1)
+        if end < 0:
+            return parts
+        part = rest[: end + 1]
+        here = 0 if part.endswith("自治区") else _PLACE_LEVELS[rest[end]]
+        if here <= level or part in _NO_PLACE or "和" in part:
+            return parts
+        parts.append(part)
+        level, rest = here, rest[end + 1 :]
 
 
 def policy_dates(policies: Sequence[CheckedPolicy]) -> tuple[tuple[datetime.date, str], ...]:

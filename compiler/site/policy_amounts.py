@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.render import range_words
 from policyc.compiler.site.layout import (
     cap_words,
     part_anchor,
@@ -44,6 +45,16 @@ class PolicyAmounts(PolicyText):
             what += [f"对象：{md(rule.beneficiary)}"] if rule.beneficiary else []
             what += ["一次性"] if rule.once is not None else []
             add("金额", self.expr(rule.amount, page), "；".join(what))
+        elif rule.amount_range is not None:  # 处500元以上800元以下罚款
+            what = [md(rule.kind)] if rule.kind else []
+            what += [f"对象：{md(rule.beneficiary)}"] if rule.beneficiary else []
+            add(
+                "金额幅度",
+                range_words(rule.amount_range, lambda e: self.expr(e, page)),
+                "；".join(what),
+            )
+            for item, value, applies in self.range_amounts(rule.amount_range):
+                add(item, value, f"适用：{applies}" if applies else "")
         for item, value, note, applies in self.branch_amounts(exprs):
             add(item, value, f"{note}（适用：{applies}）" if applies else note)
         if rule.cap is not None:
@@ -56,6 +67,30 @@ class PolicyAmounts(PolicyText):
                 self.expr(limit.amount, page),
                 f"{md(limit.name.text)}{text}（所述限额，非本市支付）",
             )
+
+    def range_amounts(self, bounds: n.AmountRange) -> list[tuple[str, str, str]]:
+        """The sums a range's ends write, each once: (item, value, the `if` branches it applies
+        under) — 幅度下限 500元, 幅度上限 800元 (若…), a price per measure (100元/平方米), and a
+        sum a `min()` holds the end to, 最高 2万元 (最高不超过2万元)."""
+        page = self.page
+        rows: dict[tuple[str, str, str], None] = {}
+        for word, end in (("幅度下限", bounds.low), ("幅度上限", bounds.high)):
+            nodes = list(self._walk_branches(end, (), page))
+            most = {
+                id(arg)
+                for node, _ in nodes
+                if isinstance(node, n.Call) and node.func == "min"
+                for arg in node.args
+            }
+            for node, branches in nodes:
+                if not isinstance(node, n.QuantityLit):
+                    continue
+                if not (_is_money(node) or ("/" in node.measure and _is_money_rate(node))):
+                    continue
+                # a maximum holds in whichever branch it is written: stated once, unconditioned
+                item, where = ("最高", "") if id(node) in most else (word, "；".join(branches))
+                rows[(item, self.expr(node, page), where)] = None
+        return list(rows)
 
     def decide_amounts(self, define: n.Define) -> None:
         """The sums of money a decision writes (`if 年满80周岁 then 400 元 else 300 元`), each
@@ -162,13 +197,23 @@ def _band_word(rate: n.Expr) -> str:
 
 
 def _is_money(node: n.QuantityLit) -> bool:
+    return _money_measure(node.measure)
+
+
+def _money_measure(measure: str) -> bool:
     from policyc.compiler.checked import MONEY_DIMS
     from policyc.runtime.quantity import MeasureError, parse_measure
 
     try:
-        return parse_measure(node.measure).dims in MONEY_DIMS
+        return parse_measure(measure).dims in MONEY_DIMS
     except MeasureError:
         return False
+
+
+def _is_money_rate(node: n.QuantityLit) -> bool:
+    """Whether a literal is a sum of money per measure: 100 元/平方米, 3.45 元/立方米."""
+    head = node.measure.split("/", 1)[0].strip()
+    return bool(head) and _money_measure(head)
 
 
 def _not_read(policy: Any, node: n.Index, members: tuple[str, ...]) -> bool:
