@@ -48,7 +48,7 @@ class Duty:
     number: str  # the section, clause or task number, or the rule's name
     section: str  # the number of the section it sits in, "" when none
     title: str
-    written: str  # the unit's name as this place writes it
+    written: str  # the unit's name as this place of the policy writes it
     source_line: int | None  # the received text's line of its first quote
     policy_file: str
     policy_line: int
@@ -60,6 +60,9 @@ class Duty:
     rules: tuple[str, ...] = ()
     tasks: tuple[str, ...] = ()  # clauses and tasks of a section that take its lead
     refers: tuple[str, ...] = ()
+    # `written` is in the place's quoted sentences: the received text writes the unit so (an
+    # alias the policy writes, 市城管执法局, is no spelling of the text's)
+    written_in_text: bool = False
 
 
 @attrs.frozen
@@ -233,6 +236,7 @@ class _Collector:
                 policy_file=self.policy.file.path,
                 policy_line=owner.span.line,
                 place=place,
+                written_in_text=any(written in q.text for q in quotes),
                 **extra,
             )
         )
@@ -419,7 +423,7 @@ def _duty_json(duty: Duty) -> dict[str, Any]:
 
 def to_text(report: DutyReport) -> str:
     unit = report.unit
-    head = f"{unit.name}（{unit.full_name}）" + ("，群体" if unit.kind == "group" else "")
+    head = named(unit) + ("，群体" if unit.kind == "group" else "")
     out = [head]
     if report.query == unit.full_name and report.query != unit.name:
         out.append(f"查询名 {report.query} 是 {unit.name} 的全称")
@@ -440,8 +444,13 @@ def to_text(report: DutyReport) -> str:
         out.append("")
         out.append("按全称属于以下群体（群体的职责另计，用 policyc duties 群体名 查看）:")
         for group, count in report.groups:
-            out.append(f"  {group.name}（{group.full_name}）: {count} 项")
+            out.append(f"  {named(group)}: {count} 项")
     return "\n".join(out) + "\n"
+
+
+def named(unit: Unit) -> str:
+    """`市人社局（天门市人力资源和社会保障局）`; the name alone where the full name is the same."""
+    return unit.name if unit.full_name in ("", unit.name) else f"{unit.name}（{unit.full_name}）"
 
 
 def _duty_lines(duty: Duty, canonical: str) -> list[str]:
@@ -460,7 +469,7 @@ def _duty_lines(duty: Duty, canonical: str) -> list[str]:
         line += f"  [来文第{duty.source_line}行]"
     lines = [line]
     notes = []
-    if duty.written != canonical:
+    if duty.written != canonical and duty.written_in_text:
         notes.append(f"来文写作 {duty.written}")
     if duty.open_list:
         notes.append("单位名单以“等”结尾")

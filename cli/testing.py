@@ -300,6 +300,7 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
                     shown=shown,
                 )
                 + _uncapped_note(result, key, expected)
+                + _range_note(result, key)
             )
     if want.value is not None:
         problems.extend(_value_differs(result, want.value.value))
@@ -325,6 +326,21 @@ def _uncapped_note(result: RuleResult | MemberResult, key: str, expected: Quanti
         " (the cap did not reduce the amount {amount}, so it has no amount before the "
         "cap: expect `amount` alone)"
     ).format(amount=format_quantity(result.amount))
+
+
+def _range_note(result: RuleResult | MemberResult, key: str) -> str:
+    """Why a rule has no `amount` (its amount is a range: expect its ends) or no `low`/`high`
+    (its amount is exact: expect `amount`)."""
+    span = getattr(result, "range", None)
+    if key == "amount" and result.amount is None and span is not None:
+        return _(
+            " (the rule's amount is a range, {low} to {high}: expect its ends as `low` and `high`)"
+        ).format(low=format_quantity(span[0]), high=format_quantity(span[1]))
+    if key in ("low", "high") and span is None and result.amount is not None:
+        return _(" (the rule's amount is exact, {amount}, not a range: expect `amount`)").format(
+            amount=format_quantity(result.amount)
+        )
+    return ""
 
 
 # The words `run`'s Chinese report uses for a status and an amount (cli/report.py), which `test`
