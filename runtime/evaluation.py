@@ -391,8 +391,9 @@ class Ctx:
             return missing
         if high < low:
             return f"金额幅度 {text} 的下限 {_show(low)} 高于上限 {_show(high)}"
-        if self.explain:
-            self.step(f"金额幅度 = {text} = {_show(low)}至{_show(high)}（在此幅度内决定）", line)
+        if self.explain:  # ends that meet are one amount (从轻 at the low end): 800元
+            ends = _show(low) if low == high else f"{_show(low)}至{_show(high)}（在此幅度内决定）"
+            self.step(f"金额幅度 = {text} = {ends}", line)
         self.range_outcome = (low, high)
         return None, None
 

@@ -25,7 +25,7 @@ from policyc.compiler.docs import render_docs
 from policyc.compiler.pipeline import check_policy, compile_policy
 from policyc.compiler.render import failed, render_range
 from policyc.compiler.site.config import place_parts, shared_place
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, PolicyFactory
 
 FOLDER = FIXTURES / "fines-tiers"
 POLICY = FOLDER / "jc-2026-4.policy"
@@ -277,3 +277,51 @@ def test_the_site_brackets_an_if_in_a_range_end(site: dict[str, str]) -> None:
         text for path, text in site.items() if "jc-2026-4" in path and "amounts" not in path
     )
     assert "至若" not in page  # never `500元至若从轻下限则…` run on
+
+
+def test_two_parties_of_a_ranged_flow_each_keep_their_ends(
+    policies: PolicyFactory, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A unit fined 500元以上800元以下 and the person in charge fined 200元 (双罚): two payers,
+    each its own total — 违法单位 500元 to 800元 (a range alone: no exact total), 直接责任人员
+    200元 (its ends meet: one amount)."""
+    rules = """
+  rule 单位罚款 {
+    kind 罚款
+    beneficiary 违法单位
+    when 发货量 > 0 单
+    amount range 500 元 to 800 元
+  }
+  rule 个人罚款 {
+    kind 罚款
+    beneficiary 直接责任人员
+    when 发货量 > 0 单
+    amount 200 元
+  }
+"""
+    path = policies.write(policies.clause(rules, 'input 发货量: 单 "发货量"\n'))
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2023-06-30\ninputs:\n  发货量: 10\n", encoding="utf-8")
+    code, out, err = cli(capsys, "run", str(path), "--case", str(case), "--format", "json")
+    assert code == 0, err
+    items = json.loads(out)["totals_by_beneficiary"]
+    shown = [
+        (i["beneficiary"], i["words"], {u: m["value"] for u, m in i["totals"].items()},
+         {u: (e["low"]["value"], e["high"]["value"]) for u, e in i["range"].items()})
+        for i in items
+    ]  # fmt: skip
+    assert shown == [
+        ("违法单位", "违法单位应缴", {}, {"元": ("500", "800")}),
+        ("直接责任人员", "直接责任人员应缴", {"元": "200"}, {"元": ("200", "200")}),
+    ]
+    code, out, err = cli(capsys, "run", str(path), "--case", str(case))
+    assert code == 0, err
+    totals = [line.strip() for line in out.splitlines() if line.strip().startswith("合计")]
+    assert totals == ["合计（违法单位应缴）: 500元至800元", "合计（直接责任人员应缴）: 200元"]
+
+
+def test_explain_writes_ends_that_meet_once(capsys: pytest.CaptureFixture[str]) -> None:
+    # 8平方米, 主动消除 (从轻 = 下限): 800元 at both ends
+    text = run_text(capsys, "11-zd-lenient.yaml", "--explain")
+    assert "金额幅度 = 800元至(若从轻下限则800元，否则1500元) = 800元" in text
+    assert "800元至800元" not in text
