@@ -440,9 +440,74 @@ def drive_wrk(
     )
 
 
+def drive_paced(
+    url: str,
+    bodies: list[bytes],
+    rate: float,
+    connections: int,
+    server: psutil.Process,
+    workers: list[psutil.Process],
+) -> dict[str, Any]:
+    """benchmarks/paced.py posting each body once at `rate` in all over `connections`, in its own
+    process (its timers are not held up by this one's sampling): its figures, plus the server's
+    CPU (`server_cpu`, s), each worker's wait for a core (`waited`, s) and the load average
+    before (`load`)."""
+    with tempfile.NamedTemporaryFile("wb", suffix=".jsonl") as file:
+        file.write(b"\n".join(bodies) + b"\n")
+        file.flush()
+        load = os.getloadavg()[0]
+        cpu_start = server_cpu(server)
+        wait_start = [waited_for_core(w) for w in workers]
+        command = [sys.executable, str(REPO / "benchmarks" / "paced.py"), url, file.name,
+                   "--rate", str(rate), "--connections", str(connections)]  # fmt: skip
+        answer = subprocess.run(command, capture_output=True, text=True, check=False)
+    if answer.returncode != 0:
+        raise SystemExit(f"the paced client failed:\n{answer.stderr}")
+    figures: dict[str, Any] = json.loads(answer.stdout)
+    figures["server_cpu"] = server_cpu(server) - cpu_start
+    figures["waited"] = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
+    figures["load"] = load
+    return figures
+
+
+def print_paced(paced: dict[str, Any], rate: float) -> None:
+    """The paced run's lines (benchmarks/paced.py's figures, as `drive_paced` returns them)."""
+
+    def said(figures: dict[str, float]) -> str:
+        return ", ".join(f"{k} {figures[k]:.1f}" for k in ("p50", "p90", "p99", "max")) + " ms"
+
+    count = paced["requests"]
+    print(
+        f"paced: {rate:,.0f} requests/s offered in all over {paced['connections']} connections "
+        f"(benchmarks/paced.py: each connection at its own even pace, wrk2's schedule), "
+        f"{count} further evaluations of fresh random cases; load average before "
+        f"{paced['load']:.2f}"
+    )
+    print(f"  achieved    {paced['achieved']:,.0f} answers/s, errors {paced['errors']}")
+    for problem in paced["problems"]:
+        print(f"    {problem}")
+    print(f"  latency     {said(paced['latency'])} (from each request's intended send time)")
+    print(f"  service     {said(paced['service'])} (from its actual send, as a closed loop times)")
+    print(
+        f"  client      its own lateness sending a request whose connection was free: "
+        f"{said(paced['lateness'])} (in the latency); CPU {paced['client_cpu']:.1f} s "
+        f"({paced['client_cpu'] / count * 1000:.2f} ms per request)"
+    )
+    print(
+        f"  server      CPU {paced['server_cpu'] / count * 1000:.2f} ms per evaluation; each "
+        f"worker runnable but without a core "
+        f"{' / '.join(f'{w:.1f}' for w in paced['waited'])} s"
+    )
+    print(
+        f"  at {rate:,.0f}/s  p99 {paced['latency']['p99']:.1f} ms from the intended send "
+        f"(the goals line above is the closed loop's, at saturation)"
+    )
+
+
 def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+    from paced import percentile as nearest_rank
+
+    return nearest_rank(values, fraction)
 
 
 def main() -> int:
@@ -476,6 +541,12 @@ def main() -> int:
         "--floor-bytes", type=int, default=32_000,
         help="--server floor: the fixed answer's size (a textile answer is about 32,000)",
     )  # fmt: skip
+    parser.add_argument(
+        "--paced-rate", type=float, default=2000.0,
+        help="after the closed loop, a paced run offering this many requests/s in all over the "
+        "same number of connections, latency from each request's intended send time "
+        "(benchmarks/paced.py); 0: none",
+    )  # fmt: skip
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -483,6 +554,11 @@ def main() -> int:
         json.dumps(random_case(rng), ensure_ascii=False).encode() for _ in range(args.evaluations)
     ]
     warmup = bodies[: min(500, len(bodies))]
+    paced_bodies = [  # fresh cases: the closed loop's would meet the server's warm stores
+        json.dumps(random_case(rng), ensure_ascii=False).encode()
+        for _ in range(args.evaluations if args.paced_rate > 0 else 0)
+    ]
+    paced = None
     port = free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     if args.server == "granian":
@@ -578,6 +654,8 @@ def main() -> int:
         worker_used = [u + k for u, k in zip(worker_user, worker_system, strict=True)]
         worker_waited = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
         rss_end = server_rss(process)
+        if paced_bodies:
+            paced = drive_paced(url, paced_bodies, args.paced_rate, args.clients, process, workers)
     finally:
         server.terminate()
         try:
@@ -659,7 +737,9 @@ def main() -> int:
             f"  note        the machine was busy (load {load[0]:.2f}): the wall-clock figures "
             "are the other processes' as much as the server's; the CPU figures hold"
         )
-    return 1 if errors else 0
+    if paced is not None:
+        print_paced(paced, args.paced_rate)
+    return 1 if errors or (paced is not None and paced["errors"]) else 0
 
 
 if __name__ == "__main__":
