@@ -110,12 +110,14 @@ class _Connection(asyncio.Protocol):
         self.in_flight: int | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.opened = False
+        self.port = 0  # this end's port: which worker holds the connection, seen from the server
 
     # asyncio.Protocol
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         import httptools
 
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        self.port = int(self.transport.get_extra_info("sockname")[1])
         self.parser = httptools.HttpResponseParser(self)  # a new connection's answers
         if self.opened:  # opened again after the server closed it: go on with the schedule
             self.next()
@@ -180,6 +182,7 @@ class _Connection(asyncio.Protocol):
             return
         self.in_flight = request
         self.run.sent[request] = now
+        self.run.local_port[request] = self.port
         self.run.free[request] = was_free
         self.transport.write(self.run.requests[request])
 
@@ -205,6 +208,7 @@ class _Run:
         self.done = [0.0] * len(requests)
         self.free = [False] * len(requests)
         self.status = [0] * len(requests)
+        self.local_port = [0] * len(requests)
         self.errors = 0
         self.problems: list[str] = []
         self.left = len(requests)
@@ -274,14 +278,16 @@ def request_bytes(url: str, body: bytes) -> bytes:
 class Measured:
     """Each request's times (time.perf_counter seconds; 0.0 for none): when it was due, sent and
     answered; whether its connection was free when it was due; its answer's status (0: none);
-    the errors counted (a status other than 200, a connection lost under a request, an
-    unreadable answer) and up to 5 of them said."""
+    the local port of the connection that sent it (0: not sent); the errors counted (a status
+    other than 200, a connection lost under a request, an unreadable answer) and up to 5 of
+    them said."""
 
     due: list[float]
     sent: list[float]
     done: list[float]
     free: list[bool]
     status: list[int]
+    port: list[int]
     errors: int
     problems: list[str]
 
@@ -312,14 +318,25 @@ def measure(url: str, bodies: Sequence[bytes], rate: float, connections: int) ->
     else:
         paced = uvloop.run(main())
     return Measured(
-        paced.due, paced.sent, paced.done, paced.free, paced.status, paced.errors, paced.problems
+        paced.due,
+        paced.sent,
+        paced.done,
+        paced.free,
+        paced.status,
+        paced.local_port,
+        paced.errors,
+        paced.problems,
     )
 
 
-def run(url: str, bodies: Sequence[bytes], rate: float, connections: int) -> dict[str, Any]:
+def run(
+    url: str, bodies: Sequence[bytes], rate: float, connections: int, records: bool = False
+) -> dict[str, Any]:
     """`measure`, said: the figures of `summary` over the answered requests plus `offered` (the
-    rate asked for), `connections`, `requests`, `errors`, `problems` and `client_cpu` (s of CPU
-    this process spent, user and system)."""
+    rate asked for), `connections`, `requests`, `errors`, `problems`, `client_cpu` (s of CPU
+    this process spent, user and system), `bursts` (`bursts` of the slowest 1%); with `records`,
+    also `records`: [due (s from the first due), latency (ms), local port] per answered
+    request."""
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     paced = measure(url, bodies, rate, connections)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
@@ -330,7 +347,11 @@ def run(url: str, bodies: Sequence[bytes], rate: float, connections: int) -> dic
         [paced.done[i] for i in answered],
         [paced.free[i] for i in answered],
     )
+    first = min((paced.due[i] for i in answered), default=0.0)
+    latency = [paced.done[i] - paced.due[i] for i in answered]
+    due = [paced.due[i] - first for i in answered]
     out.update(
+        bursts=bursts(due, latency) if answered else [],
         offered=rate,
         connections=connections,
         requests=len(bodies),
@@ -339,7 +360,27 @@ def run(url: str, bodies: Sequence[bytes], rate: float, connections: int) -> dic
         client_cpu=(cpu_after.ru_utime - cpu_before.ru_utime)
         + (cpu_after.ru_stime - cpu_before.ru_stime),
     )
+    if records:
+        out["records"] = [
+            [d, lat * 1000, paced.port[i]] for d, lat, i in zip(due, latency, answered, strict=True)
+        ]
     return out
+
+
+def bursts(
+    due: Sequence[float], latency: Sequence[float], fraction: str = "0.99", window: float = 0.1
+) -> list[int]:
+    """How the slowest requests (latency above the `fraction` percentile) fall in time: the
+    number of them in each `window`-second span of due time that holds any, most first. A few
+    large counts: stalls that hold up every request due during them (a worker without a core,
+    a collection); many counts of 1: slowness spread request by request."""
+    bound = percentile(latency, fraction)
+    spans: dict[int, int] = {}
+    for when, waited in zip(due, latency, strict=True):
+        if waited > bound:
+            key = math.floor(when / window)
+            spans[key] = spans.get(key, 0) + 1
+    return sorted(spans.values(), reverse=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -348,12 +389,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("bodies", help="a file of request bodies, one JSON document a line")
     parser.add_argument("--rate", type=float, default=2000.0, help="requests a second, in all")
     parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument(
+        "--records", action="store_true", help="also each request's due time, latency and port"
+    )
     args = parser.parse_args(argv)
     with open(args.bodies, "rb") as handle:
         bodies = [line.rstrip(b"\n") for line in handle if line.strip()]
     if args.rate <= 0 or args.connections <= 0:
         parser.error("--rate and --connections must be above 0")
-    json.dump(run(args.url, bodies, args.rate, args.connections), sys.stdout)
+    json.dump(run(args.url, bodies, args.rate, args.connections, args.records), sys.stdout)
     sys.stdout.write("\n")
     return 0
 

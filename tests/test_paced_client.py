@@ -108,6 +108,19 @@ def test_summary_figures_by_hand() -> None:
     assert out["lateness"] == approx({"p50": 0.0, "p90": 1.0, "p99": 1.0, "max": 1.0})
 
 
+def test_bursts_count_the_slowest_per_span_of_due_time() -> None:
+    due = [0.00, 0.01, 0.05, 0.15, 0.31, 0.32]
+    latency = [0.001, 0.050, 0.060, 0.002, 0.070, 0.003]
+    # the median (ceil(3) = 3rd smallest) is 3 ms; above it: 50 and 60 ms due in the first
+    # 100 ms, 70 ms due in the fourth (0.31 s)
+    assert paced.bursts(due, latency, fraction="0.5") == [2, 1]
+    # 100 evenly slow requests but one: the slowest 1% is that one, a span of 1
+    even = [0.005] * 99 + [0.5]
+    assert paced.bursts([k / 100 for k in range(100)], even) == [1]
+    # a wider window puts the first three slow ones together
+    assert paced.bursts(due, latency, fraction="0.5", window=0.5) == [3]
+
+
 def test_request_bytes() -> None:
     body = b'{"on":"2024-01-01"}'
     assert paced.request_bytes("http://127.0.0.1:8123/v1/x/evaluate", body) == (
@@ -185,6 +198,10 @@ def test_a_stall_is_charged_to_every_request_due_during_it() -> None:
         waited = measured.done[k] - measured.due[k]
         assert waited >= STALL - k * 0.010, k  # from its intended send, the stall's rest
         assert not measured.free[k]  # its connection was busy when it was due
+    # the server's 6th answer (request 5) closed the connection: 6 requests on the first
+    # connection's port, the rest on the one opened again
+    assert measured.port[:6] == [measured.port[0]] * 6 and measured.port[0] > 0
+    assert measured.port[6:] == [measured.port[6]] * 24 and measured.port[6] != measured.port[0]
     # what a closed loop would have timed from the actual send is far less for those requests
     assert measured.done[5] - measured.sent[5] < measured.done[5] - measured.due[5]
 
@@ -202,3 +219,4 @@ def test_a_closed_connection_is_opened_again_and_a_bad_status_counted() -> None:
     assert sorted(measured.status) == [200] * 11 + [400]
     assert measured.status[8] == 400
     assert measured.errors == 1
+    assert len(set(measured.port)) == 3  # two connections and the one opened again
