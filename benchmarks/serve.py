@@ -534,6 +534,11 @@ def print_paced(paced: dict[str, Any], rate: float) -> None:
         f"{paced['load']:.2f}"
     )
     print(f"  achieved    {paced['achieved']:,.0f} answers/s, errors {paced['errors']}")
+    if paced["achieved"] < 0.95 * rate:
+        print(
+            "  behind      the server answered slower than offered: requests queued for the whole "
+            "run, so the latency below grows with the run's length (not a steady figure)"
+        )
     for problem in paced["problems"]:
         print(f"    {problem}")
     print(f"  latency     {said(paced['latency'])} (from each request's intended send time)")
