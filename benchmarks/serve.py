@@ -23,6 +23,7 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
                                                             # a fixed 32 kB without evaluating
     .venv/bin/python benchmarks/serve.py --paced-rate 2500  # the paced run at another rate
                                                             # (0: the closed loop alone)
+    .venv/bin/python benchmarks/serve.py --pin-workers      # A/B: worker k on core k only
 
 Two runs on the same server. First the closed loop (the goal's figures, the `goals` line): each
 client sends its next body as soon as its answer is in, so the server is saturated and latency
@@ -34,7 +35,12 @@ to every request due during it (coordinated omission; wrk's own figures, and wrk
 pacing, time from the actual send). It prints the offered and achieved rate, latency
 p50/p90/p99/max from the intended send and from the actual one, and the client's own lateness
 (its timers' millisecond resolution, on a loaded machine more): latency at the goal's rate,
-said as what it is, beside the goal's closed-loop figure, never instead of it.
+said as what it is, beside the goal's closed-loop figure, never instead of it. Where its slowest
+1% lie: per worker (each connection's port, seen on a worker while the run goes on), and in time
+(how many fall in each 100 ms of due time: a few full spans are stalls holding up every request
+due then — a worker without a core, a collection —, many spans of one are slowness request by
+request). When the server answers slower than offered, it says so: the queue then grows for the
+whole run and the latency with it.
 
 Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
 the pre-generated bodies in turn and ending the run when the last is answered) spends about
@@ -524,6 +530,8 @@ def print_paced(paced: dict[str, Any], rate: float) -> None:
     """The paced run's lines (benchmarks/paced.py's figures, as `drive_paced` returns them)."""
 
     def said(figures: dict[str, float]) -> str:
+        if not figures:  # no answer at all (every request failed) or no free connection
+            return "none"
         return ", ".join(f"{k} {figures[k]:.1f}" for k in ("p50", "p90", "p99", "max")) + " ms"
 
     count = paced["requests"]
@@ -565,7 +573,8 @@ def print_paced(paced: dict[str, Any], rate: float) -> None:
         f"{' / '.join(f'{w:.1f}' for w in paced['waited'])} s"
     )
     print(
-        f"  at {rate:,.0f}/s  p99 {paced['latency']['p99']:.1f} ms from the intended send "
+        f"  at {rate:,.0f}/s  p99 {paced['latency'].get('p99', float('nan')):.1f} ms from the "
+        "intended send "
         f"(the goals line above is the closed loop's, at saturation)"
     )
 
