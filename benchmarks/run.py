@@ -463,6 +463,41 @@ def process_lines(processes: dict[str, tuple[float, float]]) -> list[str]:
     return lines
 
 
+def baseline_kind(baseline: Path) -> tuple[str, Path]:
+    """What `--baseline` names: ("checkout", the folder) for a policyc checkout (pyproject.toml);
+    for a virtual environment (bin/python) whose policyc is importable, ("venv-editable", its
+    checkout) when installed editable, ("venv-installed", its site-packages) when installed.
+    SystemExit with a message saying what it takes for anything else (a venv's site-packages, a
+    venv without policyc, no such folder)."""
+    takes = (
+        "expected a policyc checkout (a folder with pyproject.toml) or a virtual environment "
+        "with policyc installed in it (a folder with bin/python), e.g. --baseline ../main or "
+        "--baseline ../main/.venv"
+    )
+    if (baseline / "pyproject.toml").is_file():
+        return "checkout", baseline
+    python = baseline / "bin" / "python"
+    if not python.exists():
+        venv = next((p for p in baseline.resolve().parents if (p / "pyvenv.cfg").is_file()), None)
+        hint = f" (it is inside the virtual environment {venv}: give that)" if venv else ""
+        raise SystemExit(f"--baseline {baseline}: {takes}{hint}")
+    found = subprocess.run(
+        [str(python), "-c",
+         "import pathlib, policyc; print(pathlib.Path(policyc.__file__).resolve().parents[1])"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if found.returncode != 0:
+        said = found.stderr.strip().splitlines()
+        raise SystemExit(
+            f"--baseline {baseline}: its Python cannot import policyc ({said[-1] if said else ''});"
+            f" {takes}"
+        )
+    source = Path(found.stdout.strip())
+    if (source / "pyproject.toml").is_file():
+        return "venv-editable", source
+    return "venv-installed", source
+
+
 def measure_processes(
     work: Path, repeats: int, baseline: Path | None = None
 ) -> dict[str, tuple[float, float]]:
@@ -477,21 +512,22 @@ def measure_processes(
         "python": [sys.executable, "-c", "pass"],
         "python_installed": [str(installed), "-c", "pass"],
     }
-    if baseline is not None and (baseline / "pyproject.toml").is_file():  # a checkout
-        other = installed_python(work, baseline, "baseline")
-        commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
-    elif baseline is not None:
-        source = subprocess.run(
-            [str(baseline / "bin" / "python"), "-c",
-             "import pathlib, policyc; print(pathlib.Path(policyc.__file__).resolve().parents[1])"],
-            check=True, capture_output=True, text=True,
-        ).stdout.strip()  # fmt: skip
-        other = installed_python(work, Path(source), "baseline")
-        commands["baseline_run"] = [str(baseline / "bin" / "policyc"), *run_args]
-        commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
+    if baseline is not None:
+        kind, source = baseline_kind(baseline)
+        if kind == "checkout":
+            other = installed_python(work, source, "baseline")
+            commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
+        else:  # a venv: its policyc, and that checkout installed (or the venv's, installed)
+            commands["baseline_run"] = [str(baseline / "bin" / "policyc"), *run_args]
+            other = (
+                installed_python(work, source, "baseline")
+                if kind == "venv-editable"
+                else baseline / "bin" / "python"
+            )
+            commands["baseline_run_installed"] = [str(other), "-m", "policyc", *run_args]
     measured = whole_processes(commands, repeats)
     checks = {"check": policyc("check", "policies/")}
-    if "baseline_run" in commands:
+    if "baseline_run" in commands and baseline is not None:
         checks["baseline_check"] = [str(baseline / "bin" / "policyc"), "check", "policies/"]
     measured.update(whole_processes(checks, max(3, repeats // 2)))
     return measured
@@ -530,6 +566,8 @@ def main() -> int:
         help="also measure the policyc of this venv (e.g. main's) or checkout, taking turns",
     )
     args = parser.parse_args()
+    if args.baseline is not None:  # what it names, said now rather than after the first sections
+        baseline_kind(args.baseline)
     if args.engine:  # one measurement, in a process of its own (for its peak memory)
         print(json.dumps(measure(args.engine, args.n, args.parquet)))
         return 0

@@ -21,6 +21,26 @@ an uneven share is a long wait for the fuller worker's clients: serve/balance.py
     .venv/bin/python benchmarks/serve.py --server floor     # the floor: the same stack (uvicorn,
                                                             # 2 workers, balance, wrk) answering
                                                             # a fixed 32 kB without evaluating
+    .venv/bin/python benchmarks/serve.py --paced-rate 2500  # the paced run at another rate
+                                                            # (0: the closed loop alone)
+    .venv/bin/python benchmarks/serve.py --pin-workers      # A/B: worker k on core k only
+
+Two runs on the same server. First the closed loop (the goal's figures, the `goals` line): each
+client sends its next body as soon as its answer is in, so the server is saturated and latency
+is what Little's law makes it at that throughput. Then a paced run (benchmarks/paced.py, its own
+process, fresh random cases): the same number of keep-alive connections offering a fixed total
+rate, --paced-rate (2,000/s, the goal's rate), each connection at an even pace (wrk2's
+schedule), latency measured from each request's intended send time so that a stall is charged
+to every request due during it (coordinated omission; wrk's own figures, and wrk2-less Lua
+pacing, time from the actual send). It prints the offered and achieved rate, latency
+p50/p90/p99/max from the intended send and from the actual one, and the client's own lateness
+(its timers' millisecond resolution, on a loaded machine more): latency at the goal's rate,
+said as what it is, beside the goal's closed-loop figure, never instead of it. Where its slowest
+1% lie: per worker (each connection's port, seen on a worker while the run goes on), and in time
+(how many fall in each 100 ms of due time: a few full spans are stalls holding up every request
+due then — a worker without a core, a collection —, many spans of one are slowness request by
+request). When the server answers slower than offered, it says so: the queue then grows for the
+whole run and the latency with it.
 
 Two load clients. wrk (the default; C, Debian's `wrk` package, one thread, a Lua script posting
 the pre-generated bodies in turn and ending the run when the last is answered) spends about
@@ -440,9 +460,129 @@ def drive_wrk(
     )
 
 
+def drive_paced(
+    url: str,
+    bodies: list[bytes],
+    rate: float,
+    connections: int,
+    server: psutil.Process,
+    workers: list[psutil.Process],
+) -> dict[str, Any]:
+    """benchmarks/paced.py posting each body once at `rate` in all over `connections`, in its own
+    process (its timers are not held up by this one's sampling): its figures, plus the server's
+    CPU (`server_cpu`, s), each worker's wait for a core (`waited`, s), the load average before
+    (`load`) and per worker (`per_worker`, `worker_latency`) the requests it answered and their
+    latency p50/p99 (ms) and how many of the slowest 1% — the connections' ports seen on each
+    worker every 0.1 s while the run goes on."""
+    port = int(url.split(":")[2].split("/")[0])
+    holder: dict[int, int] = {}  # the client's port → the worker holding that connection
+    with (
+        tempfile.NamedTemporaryFile("wb", suffix=".jsonl") as file,
+        tempfile.TemporaryFile() as said,  # not a pipe: its records would fill one, unread
+        tempfile.TemporaryFile() as complaints,
+    ):
+        file.write(b"\n".join(bodies) + b"\n")
+        file.flush()
+        load = os.getloadavg()[0]
+        cpu_start = server_cpu(server)
+        wait_start = [waited_for_core(w) for w in workers]
+        command = [sys.executable, str(REPO / "benchmarks" / "paced.py"), url, file.name,
+                   "--rate", str(rate), "--connections", str(connections), "--records"]  # fmt: skip
+        with subprocess.Popen(command, stdout=said, stderr=complaints) as client:
+            while client.poll() is None:
+                for k, worker in enumerate(workers):
+                    with contextlib.suppress(Exception):
+                        for c in worker.net_connections(kind="tcp"):
+                            if c.laddr and c.laddr.port == port and c.raddr:
+                                holder[c.raddr.port] = k
+                time.sleep(0.1)
+        said.seek(0)
+        complaints.seek(0)
+        out, err = said.read(), complaints.read()
+    if client.returncode != 0:
+        raise SystemExit(f"the paced client failed:\n{err.decode(errors='replace')}")
+    figures: dict[str, Any] = json.loads(out)
+    figures["server_cpu"] = server_cpu(server) - cpu_start
+    figures["waited"] = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
+    figures["load"] = load
+    records = figures.pop("records")
+    if records:
+        from paced import percentile as nearest_rank
+
+        slow = nearest_rank([r[1] for r in records], "0.99")
+        figures["per_worker"] = []
+        for k in [*range(len(workers)), None]:  # None: a connection seen on no worker
+            mine = [r[1] for r in records if holder.get(r[2]) == k]
+            if mine:
+                figures["per_worker"].append(
+                    (
+                        "unseen" if k is None else str(k + 1),
+                        len(mine),
+                        nearest_rank(mine, "0.5"),
+                        nearest_rank(mine, "0.99"),
+                        sum(1 for v in mine if v > slow),
+                    )
+                )
+    return figures
+
+
+def print_paced(paced: dict[str, Any], rate: float) -> None:
+    """The paced run's lines (benchmarks/paced.py's figures, as `drive_paced` returns them)."""
+
+    def said(figures: dict[str, float]) -> str:
+        if not figures:  # no answer at all (every request failed) or no free connection
+            return "none"
+        return ", ".join(f"{k} {figures[k]:.1f}" for k in ("p50", "p90", "p99", "max")) + " ms"
+
+    count = paced["requests"]
+    print(
+        f"paced: {rate:,.0f} requests/s offered in all over {paced['connections']} connections "
+        f"(benchmarks/paced.py: each connection at its own even pace, wrk2's schedule), "
+        f"{count} further evaluations of fresh random cases; load average before "
+        f"{paced['load']:.2f}"
+    )
+    print(f"  achieved    {paced['achieved']:,.0f} answers/s, errors {paced['errors']}")
+    if paced["achieved"] < 0.95 * rate:
+        print(
+            "  behind      the server answered slower than offered: requests queued for the whole "
+            "run, so the latency below grows with the run's length (not a steady figure)"
+        )
+    for problem in paced["problems"]:
+        print(f"    {problem}")
+    print(f"  latency     {said(paced['latency'])} (from each request's intended send time)")
+    print(f"  service     {said(paced['service'])} (from its actual send, as a closed loop times)")
+    print(
+        f"  client      its own lateness sending a request whose connection was free: "
+        f"{said(paced['lateness'])} (in the latency); CPU {paced['client_cpu']:.1f} s "
+        f"({paced['client_cpu'] / count * 1000:.2f} ms per request)"
+    )
+    bursts = paced["bursts"]
+    print(
+        f"  slowest 1%  {sum(bursts)} requests in {len(bursts)} spans of 100 ms (by due time), "
+        f"the fullest {', '.join(map(str, bursts[:5]))}: a few full spans are stalls holding up "
+        "every request due then, many spans of 1 slowness request by request"
+    )
+    for name, answered, p50, p99, slowest in paced.get("per_worker", []):
+        print(
+            f"  worker {name:<5}{answered:>6} answers, latency p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+            f"{slowest} of the slowest 1%"
+        )
+    print(
+        f"  server      CPU {paced['server_cpu'] / count * 1000:.2f} ms per evaluation; each "
+        f"worker runnable but without a core "
+        f"{' / '.join(f'{w:.1f}' for w in paced['waited'])} s"
+    )
+    print(
+        f"  at {rate:,.0f}/s  p99 {paced['latency'].get('p99', float('nan')):.1f} ms from the "
+        "intended send "
+        f"(the goals line above is the closed loop's, at saturation)"
+    )
+
+
 def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+    from paced import percentile as nearest_rank
+
+    return nearest_rank(values, fraction)
 
 
 def main() -> int:
@@ -476,6 +616,17 @@ def main() -> int:
         "--floor-bytes", type=int, default=32_000,
         help="--server floor: the fixed answer's size (a textile answer is about 32,000)",
     )  # fmt: skip
+    parser.add_argument(
+        "--pin-workers", action="store_true",
+        help="an A/B: after the warm-up, worker k may run on core k mod cores only (the client "
+        "is left free)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--paced-rate", type=float, default=2000.0,
+        help="after the closed loop, a paced run offering this many requests/s in all over the "
+        "same number of connections, latency from each request's intended send time "
+        "(benchmarks/paced.py); 0: none",
+    )  # fmt: skip
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -483,6 +634,11 @@ def main() -> int:
         json.dumps(random_case(rng), ensure_ascii=False).encode() for _ in range(args.evaluations)
     ]
     warmup = bodies[: min(500, len(bodies))]
+    paced_bodies = [  # fresh cases: the closed loop's would meet the server's warm stores
+        json.dumps(random_case(rng), ensure_ascii=False).encode()
+        for _ in range(args.evaluations if args.paced_rate > 0 else 0)
+    ]
+    paced = None
     port = free_port()
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
     if args.server == "granian":
@@ -551,6 +707,9 @@ def main() -> int:
         run(drive(url, warmup, args.clients))  # every worker has answered a few
         time.sleep(1.5)  # the workers' balance forgets the warm-up's connections (1 s window)
         workers = workers_of(process)
+        if args.pin_workers:
+            for k, worker in enumerate(workers):
+                worker.cpu_affinity([k % (os.cpu_count() or 1)])
         parts = ", ".join(sorted({fast_parts(w) for w in workers}))
         rss_start = server_rss(process)
         load = os.getloadavg()
@@ -578,6 +737,8 @@ def main() -> int:
         worker_used = [u + k for u, k in zip(worker_user, worker_system, strict=True)]
         worker_waited = [waited_for_core(w) - b for w, b in zip(workers, wait_start, strict=True)]
         rss_end = server_rss(process)
+        if paced_bodies:
+            paced = drive_paced(url, paced_bodies, args.paced_rate, args.clients, process, workers)
     finally:
         server.terminate()
         try:
@@ -594,7 +755,8 @@ def main() -> int:
     print(
         f"{args.server}: {args.workers} workers, {args.clients} clients ({args.client}"
         f"{f' -t{args.wrk_threads}' if args.client == 'wrk' else ''}"
-        f"{', a connection per request' if args.close else ''}), "
+        f"{', a connection per request' if args.close else ''}"
+        f"{', workers pinned to a core each' if args.pin_workers else ''}), "
         f"{count} evaluations of random {POLICY_ID} cases on loopback"
     )
     print(f"  cores {os.cpu_count()}, load average before the run {load[0]:.2f} {load[1]:.2f}")
@@ -659,7 +821,9 @@ def main() -> int:
             f"  note        the machine was busy (load {load[0]:.2f}): the wall-clock figures "
             "are the other processes' as much as the server's; the CPU figures hold"
         )
-    return 1 if errors else 0
+    if paced is not None:
+        print_paced(paced, args.paced_rate)
+    return 1 if errors or (paced is not None and paced["errors"]) else 0
 
 
 if __name__ == "__main__":
