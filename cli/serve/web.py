@@ -38,7 +38,7 @@ from policyc.cases import (
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.compiler.run_view import from_issue
+from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
@@ -96,7 +96,18 @@ def error_page(
 
 async def index(request: Request) -> Response:
     catalog = catalog_of(request)
-    return page("index.html.j2", policies=[summary(i, p) for i, p in catalog.policies.items()])
+    return page("index.html.j2", policies=[page_summary(i, p) for i, p in catalog.policies.items()])
+
+
+def page_summary(
+    policy_id: str, policy: CompiledPolicy, readings: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The policy list's summary (catalog.summary) with `validity`: the validity under the
+    readings taken (`readings`: reading → option; those it leaves out, and an option the policy
+    does not have, take the declared one) as `run`'s header and the site write it
+    (run_view.period_text): `2023-03-31 至 2026-03-30（暂定）`, `自发布之日 2027-01-15 起，
+    终止日未规定`, `未规定`."""
+    return {**summary(policy_id, policy), "validity": period_text(policy.checked, readings or {})}
 
 
 async def form_page(request: Request) -> Response:
@@ -330,6 +341,7 @@ def _form(
     fields = fields_of(checked)
     units = reported_by(checked, policy.rules)
     readings = readings_of(checked, policy.namespace["READINGS"])
+    chosen = {r.name: o for r in readings if (o := values.get(READING + r.name, "").strip())}
     rows = member_rows(checked, values)
     members = [(row, member_name_key(row), member_role_key(row)) for row in range(1, rows + 1)]
     # A per-period input's problem (`月收入.2026-03`) goes beside its field.
@@ -347,7 +359,8 @@ def _form(
     return page(
         "form.html.j2",
         status,
-        policy=summary(policy_id, policy),
+        # the validity under the readings the form chose, as `run` takes them for its case
+        policy=page_summary(policy_id, policy, chosen),
         fields=[f for f in fields if not f.per_member and f.name not in units],
         # A target's figure, a duty's input: not the applicant's, folded apart with its unit.
         unit_fields=[(f, units[f.name]) for f in fields if not f.per_member and f.name in units],
