@@ -136,3 +136,10 @@ def test_a_rule_naming_an_unknown_reading_is_told_the_same(policies: PolicyFacto
     text = _errors(lambda: policies.write(policies.clause(rule)))
     assert "unknown reading `乱`" in text, text
     assert "expected a reading declared with `reading NAME { … }`" in text, text
+
+
+def test_a_reading_taking_an_option_it_lacks_is_told_the_same(policies: PolicyFactory) -> None:
+    taken = START.replace("take 当日", "take 翌日")
+    text = _errors(lambda: policies.write(policies.clause("", taken), header=VALID))
+    assert "`翌日` is not an option of reading `起算`" in text, text
+    assert "expected 当日 / 次日" in text, text
