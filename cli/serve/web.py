@@ -57,6 +57,7 @@ from policyc.serve.form import (
     RECEIVED,
     case_data,
     case_yaml,
+    chosen_readings,
     current_name,
     fields_of,
     form_values,
@@ -341,7 +342,6 @@ def _form(
     fields = fields_of(checked)
     units = reported_by(checked, policy.rules)
     readings = readings_of(checked, policy.namespace["READINGS"])
-    chosen = {r.name: o for r in readings if (o := values.get(READING + r.name, "").strip())}
     rows = member_rows(checked, values)
     members = [(row, member_name_key(row), member_role_key(row)) for row in range(1, rows + 1)]
     # A per-period input's problem (`月收入.2026-03`) goes beside its field.
@@ -360,7 +360,7 @@ def _form(
         "form.html.j2",
         status,
         # the validity under the readings the form chose, as `run` takes them for its case
-        policy=page_summary(policy_id, policy, chosen),
+        policy=page_summary(policy_id, policy, chosen_readings(checked, values)),
         fields=[f for f in fields if not f.per_member and f.name not in units],
         # A target's figure, a duty's input: not the applicant's, folded apart with its unit.
         unit_fields=[(f, units[f.name]) for f in fields if not f.per_member and f.name in units],
