@@ -113,15 +113,7 @@ def read_case_file(path: StrPath, remember: bool = False) -> Node:
                 exc_strerror=exc.strerror,
             )
         ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            _("{path}: not UTF-8 text (bad byte at offset {exc_start})").format(
-                path=path,
-                exc_start=exc.start,
-            )
-        ) from None
+    text = utf8_text(raw, str(path))
     as_json = os.path.splitext(path)[1].lower() == ".json"
     if remember and not as_json:
         from policyc import case_cache
@@ -424,6 +416,19 @@ def scalar_value(node: yaml.Node, where: Where) -> Any:
         except ValueError:
             return text  # reported by the field that holds it, with the field's name
     return text
+
+
+def utf8_text(raw: bytes, name: str) -> str:
+    """A case's bytes (a file's, an upload's, a request's) as text; InputError naming `name`
+    and the offset of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+                name=name, exc_start=exc.start
+            )
+        ) from None
 
 
 def read_case_text(text: str, name: str, as_json: bool) -> Node:

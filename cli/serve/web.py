@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from policyc.case_files import DuplicateKeys
+from policyc.case_files import DuplicateKeys, utf8_text
 from policyc.cases import (
     MAX_CASE_BYTES,
     plain_data,
@@ -186,16 +186,10 @@ async def upload(request: Request) -> Response:
     raw = await file.read(MAX_CASE_BYTES + 1)
     found: list[Problem] = []
     try:
-        text = raw.decode("utf-8")
+        text = utf8_text(raw, name)
         node = read_case_text(text, name, as_json=name.lower().endswith(".json"))
     except DuplicateKeys as exc:  # one problem among the file's others, as `run` reports them
         node, found = exc.root, list(exc.problems)
-    except UnicodeDecodeError as exc:
-        message = _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
-            name=name,
-            exc_start=exc.start,
-        )
-        return _form(policy_id, policy, {}, [], {}, [message], 422)
     except InputError as exc:
         return _form(policy_id, policy, {}, [], {}, str(exc).splitlines(), 422)
     data = plain_data(node)
