@@ -18,7 +18,7 @@ import duckdb
 
 from policyc.batch_progress import Progress
 from policyc.batch_values import json_case, json_text, stored_text
-from policyc.case_files import Where
+from policyc.case_files import Where, not_utf8
 from policyc.case_files import wrap_plain as _wrap_plain
 from policyc.case_values import FieldError as _FieldError
 from policyc.case_values import read_quantity as _quantity
@@ -217,13 +217,8 @@ class CaseReader:
                         self._json_field(key, value, place, row, owner, problems)
                     names.update(dict.fromkeys(row))
                     rows.append(row)
-            except UnicodeDecodeError as exc:
-                raise InputError(
-                    _("{path}: not UTF-8 text (byte {exc_start})").format(
-                        path=path,
-                        exc_start=exc.start,
-                    )
-                ) from None
+            except UnicodeDecodeError:
+                raise not_utf8(path) from None
         if problems:
             raise BatchError(self._problems(problems))
         if not rows:

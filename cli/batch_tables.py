@@ -17,6 +17,7 @@ import duckdb
 
 from policyc.batch_read import read_format, why_unreadable
 from policyc.batch_values import json_case
+from policyc.case_files import not_utf8
 from policyc.compiler.batch import literal
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
@@ -80,10 +81,8 @@ def _read_jsonl(path: Path) -> Table:
                     len_rows_1=len(rows) + 1, number=number
                 )
                 rows.append(json_case(line, f"{path}: {place}"))
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            _("{path}: not UTF-8 text (byte {exc_start})").format(path=path, exc_start=exc.start)
-        ) from None
+    except UnicodeDecodeError:
+        raise not_utf8(path) from None
     except OSError as exc:
         raise InputError(
             _("{path}: cannot read ({exc_strerror})").format(path=path, exc_strerror=exc.strerror)

@@ -24,6 +24,7 @@ from policyc.runtime.plain import Frozen, _set
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, TypeAlias
 
     import yaml
@@ -113,15 +114,7 @@ def read_case_file(path: StrPath, remember: bool = False) -> Node:
                 exc_strerror=exc.strerror,
             )
         ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            _("{path}: not UTF-8 text (bad byte at offset {exc_start})").format(
-                path=path,
-                exc_start=exc.start,
-            )
-        ) from None
+    text = utf8_text(raw, str(path))
     as_json = os.path.splitext(path)[1].lower() == ".json"
     if remember and not as_json:
         from policyc import case_cache
@@ -424,6 +417,49 @@ def scalar_value(node: yaml.Node, where: Where) -> Any:
         except ValueError:
             return text  # reported by the field that holds it, with the field's name
     return text
+
+
+def utf8_text(raw: bytes, name: str) -> str:
+    """A case's bytes (a file's, an upload's, a request's) as text; InputError naming `name`
+    and the offset of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(name, exc.start) from None
+
+
+def not_utf8(path: Path) -> InputError:
+    """The error for a file of cases read as a UTF-8 text stream that met a byte that is not:
+    the stream's UnicodeDecodeError counts from its buffer, not from the file (42,007 in a
+    JSON Lines file was `byte 1049`), so the file is read again, in chunks of 64 KiB, for the
+    offset of its first bad byte, worded as `utf8_text` words it."""
+    import codecs  # only on this error path
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # bytes given to the decoder so far
+    try:
+        with path.open("rb") as handle:
+            while True:
+                chunk = handle.read(1 << 16)
+                held = len(decoder.getstate()[0])  # the last chunk's unfinished character
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    return _not_utf8(str(path), offset - held + exc.start)
+                if not chunk:
+                    break
+                offset += len(chunk)
+    except OSError:
+        pass
+    return InputError(_("{path}: not UTF-8 text").format(path=path))  # changed since it was read
+
+
+def _not_utf8(name: str, offset: int) -> InputError:
+    return InputError(
+        _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+            name=name, exc_start=offset
+        )
+    )
 
 
 def read_case_text(text: str, name: str, as_json: bool) -> Node:

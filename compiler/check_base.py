@@ -10,6 +10,7 @@ of checks subclass it: `expr_types`, `declarations`, `received_text`, `header_ch
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -70,15 +71,24 @@ class CheckerBase:
     def warn(self, span: Span, message: str, code: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))
 
-    def tested_reading(self, name: str, span: Span, expected: str = "") -> n.ReadingDecl | None:
-        """Reading `name`'s declaration, the reading marked tested at `span` (the first place
-        wins); None, with "unknown reading" reported at `span` (`expected` its hint), when the
-        policy declares no such reading."""
-        self.tested_readings.setdefault(name, span)
+    def reading(self, name: str, span: Span) -> n.ReadingDecl | None:
+        """Reading `name`'s declaration; None, with "unknown reading" reported at `span`, when
+        the policy declares no such reading. Every place a policy names a reading looks it up
+        here, so an unknown one is told one way."""
         decl = self.readings.get(name)
         if decl is None:
-            self.error(span, _("unknown reading `{name}`").format(name=name), expected)
+            self.error(
+                span,
+                _("unknown reading `{name}`").format(name=name),
+                _("a reading declared with `reading NAME { … }`"),
+            )
         return decl
+
+    def tested_reading(self, name: str, span: Span) -> n.ReadingDecl | None:
+        """As `reading`, the reading marked tested at `span` (the first place wins): a run may
+        choose it, and it may not be `documentary`."""
+        self.tested_readings.setdefault(name, span)
+        return self.reading(name, span)
 
     def is_option(self, decl: n.ReadingDecl, option: str, span: Span) -> bool:
         """Whether `option` is one of reading `decl`'s options; an error at `span`, naming them,
@@ -94,3 +104,29 @@ class CheckerBase:
             " / ".join(options),
         )
         return False
+
+    def option_map(
+        self, decl: n.ReadingDecl, given: Sequence[n.Name], keyword: str, where: Span, hint: str
+    ) -> None:
+        """A map from each option of reading `decl` to what it means (`valid by reading R`, a
+        daily cap's `by reading R`, an each-limit's `ordered by reading R`: `keyword` is the
+        words before `reading`, `where` the reading's name in it): `given` its entries' options
+        in order, `hint` how to write one entry. Errors: an option the reading lacks
+        (`is_option`), an option given again (at each later entry), an option given none (at
+        `where`)."""
+        seen: set[str] = set()
+        for option in given:
+            if self.is_option(decl, option.text, option.span) and option.text in seen:
+                self.error(
+                    option.span, _("option `{option}` is given twice").format(option=option.text)
+                )
+            seen.add(option.text)
+        missing = [o.name for o in decl.options if o.name not in seen]
+        if missing:
+            self.error(
+                where,
+                _("`{keyword} reading {name}` says nothing of option(s) {missing}").format(
+                    keyword=keyword, name=decl.name.text, missing=", ".join(missing)
+                ),
+                hint,
+            )

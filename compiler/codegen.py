@@ -115,7 +115,6 @@ def generate(policy: CheckedPolicy) -> str:
             runtime_names=[identifier(name) for name in evaluation.__all__],
             policy=header.number,
             source=policy.file.path,
-            valid_from=Code(_date_code(header.valid_from)),
             valid_until=Code(_date_code(policy.valid_until)),
             readings={name: r.take.text for name, r in policy.readings.items()},
             constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],

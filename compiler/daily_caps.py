@@ -121,27 +121,18 @@ def _check_input(checker: Any, days: n.CapDays) -> None:
 
 def _check_reading(checker: Any, days: n.CapDays) -> None:
     name = days.reading.text
-    decl = checker.tested_reading(
-        name, days.reading.span, _("a reading declared with `reading NAME { … }`")
-    )
+    decl = checker.tested_reading(name, days.reading.span)
     if decl is None:
         return
-    options = [o.name for o in decl.options]
+    checker.option_map(
+        decl,
+        [option for option, _meaning in days.options],
+        "by",
+        days.reading.span,
+        _("one entry per option: `OPTION: every_24_hours` or `OPTION: calendar_day`"),
+    )
     given: dict[str, str] = {}
     for option, meaning in days.options:
-        if option.text not in options:
-            checker.error(
-                option.span,
-                _("reading `{name}` has no option `{option}`").format(
-                    name=name, option=option.text
-                ),
-                _("one of its options: {options}").format(options=", ".join(options)),
-            )
-        elif option.text in given:
-            checker.error(
-                option.span,
-                _("option `{option}` is given twice").format(option=option.text),
-            )
         if meaning.text not in MEANINGS:
             checker.error(
                 meaning.span,
@@ -152,15 +143,6 @@ def _check_reading(checker: Any, days: n.CapDays) -> None:
                 ),
             )
         given.setdefault(option.text, meaning.text)
-    missing = [o for o in options if o not in given]
-    if missing:
-        checker.error(
-            days.reading.span,
-            _("`by reading {name}` says nothing of option(s) {missing}").format(
-                name=name, missing=", ".join(missing)
-            ),
-            _("one entry per option: `OPTION: every_24_hours` or `OPTION: calendar_day`"),
-        )
     if given.get(decl.take.text) == CALENDAR_DAY:
         checker.error(
             decl.take.span,

@@ -271,14 +271,7 @@ class Declarations(ExprTypes):
                 )
             if len(options) < 2:
                 self.error(decl.span, _("a reading needs at least two options to choose between"))
-            if decl.take.text not in options:
-                self.error(
-                    decl.take.span,
-                    _("`{decl_take}` is not an option of this reading").format(
-                        decl_take=decl.take.text,
-                    ),
-                    " / ".join(options),
-                )
+            self.is_option(decl, decl.take.text, decl.take.span)
             self.readings[decl.name.text] = decl
 
     def declare_targets(self) -> None:

@@ -200,25 +200,15 @@ def _check_order(checker: Any, order: n.EachOrder) -> None:
 def _check_order_reading(checker: Any, limit: n.EachLimit) -> None:
     assert limit.reading is not None
     name = limit.reading.text
-    decl = checker.tested_reading(
-        name, limit.reading.span, _("a reading declared with `reading NAME { … }`")
-    )
+    decl = checker.tested_reading(name, limit.reading.span)
     if decl is None:
         return
-    options = [o.name for o in decl.options]
-    given = [option.text for option, _order in limit.options]
-    for option, order in limit.options:
-        if checker.is_option(decl, option.text, option.span) and given.count(option.text) > 1:
-            checker.error(
-                option.span, _("option `{option}` is given twice").format(option=option.text)
-            )
+    checker.option_map(
+        decl,
+        [option for option, _order in limit.options],
+        "ordered by",
+        limit.reading.span,
+        _("one order per option: `OPTION: 销售价格 descending` or `OPTION: as_listed`"),
+    )
+    for _option, order in limit.options:
         _check_order(checker, order)
-    missing = [o for o in options if o not in given]
-    if missing:
-        checker.error(
-            limit.reading.span,
-            _("`ordered by reading {name}` says nothing of option(s) {missing}").format(
-                name=name, missing=", ".join(missing)
-            ),
-            _("one order per option: `OPTION: 销售价格 descending` or `OPTION: as_listed`"),
-        )

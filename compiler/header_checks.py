@@ -89,50 +89,22 @@ class HeaderChecks(ReceivedText):
         name = header.valid_reading
         if name is None:
             return
-        decl = self.readings.get(name.text)
+        decl = self.reading(name.text, name.span)
         if decl is None:
-            self.error(
-                name.span,
-                _("unknown reading `{name}`").format(
-                    name=name.text,
-                ),
-                _("a declared reading"),
-            )
             return
         if header.valid_from is None or header.valid_for is None:
             self.error(name.span, _("`valid by reading` needs `valid from DATE for LENGTH`"))
             return
-        options = [o.name for o in decl.options]
-        given = [v.option.text for v in header.valid_options]
+        self.option_map(
+            decl,
+            [valid.option for valid in header.valid_options],
+            "valid by",
+            name.span,
+            _("one line per option: `OPTION: from DATE counting from_start_day`"),
+        )
         for valid in header.valid_options:
-            if valid.option.text not in options:
-                self.error(
-                    valid.option.span,
-                    _("`{valid_option}` is not an option of reading `{name}`").format(
-                        valid_option=valid.option.text,
-                        name=name.text,
-                    ),
-                    " / ".join(options),
-                )
-            elif given.count(valid.option.text) > 1:
-                self.error(
-                    valid.option.span,
-                    _("option `{valid_option}` is given twice").format(
-                        valid_option=valid.option.text,
-                    ),
-                )
             last = self.last_day(header, valid.start, valid.counting)
             self.validity_options[valid.option.text] = (valid.start, last)
-        missing = [o for o in options if o not in given]
-        if missing:
-            self.error(
-                name.span,
-                _("`valid by reading {name}` says nothing of option(s) {join_missing}").format(
-                    name=name.text,
-                    join_missing=", ".join(missing),
-                ),
-                _("one line per option: `OPTION: from DATE counting from_start_day`"),
-            )
         taken = self.validity_options.get(decl.take.text)
         if taken is not None and taken != (header.valid_from, self.valid_until):
             self.error(

@@ -185,8 +185,8 @@ def read_source(path: StrPath) -> str:
         raise InputError(_("{path}: no such file").format(path=path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(
-            _("{path}: not UTF-8 text (byte {exc_start})").format(
-                path=path,
+            _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
+                name=path,
                 exc_start=exc.start,
             )
         ) from None

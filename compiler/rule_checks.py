@@ -111,12 +111,7 @@ class RuleChecks(Declarations, ReceivedText):
                 )
             )
         for reading in rule.readings:
-            if reading.text not in self.readings:
-                self.error(
-                    reading.span,
-                    _("unknown reading `{reading}`").format(reading=reading.text),
-                    _("a reading declared with `reading NAME { … }`"),
-                )
+            self.reading(reading.text, reading.span)
         self.current_rule = rule.name.text
         group_checks.check_each(self, rule)
         group_checks.check_period(self, rule)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from policyc.compiler.coverage import _PIECES
+from policyc.compiler.coverage import _ENDS, _PIECES
 from policyc.compiler.coverage import _is_sentence as _covers_no_heading
 from policyc.compiler.i18n import _
 
@@ -531,7 +531,7 @@ def _structure(
                 trailing.clear()
             title, text = _title(kind, rest)
             # A section of one sentence is untitled after the loop (when no clause follows it).
-            if kind == "clause" and not text and _is_sentence(rest) and re.search("[，,]", rest):
+            if kind == "clause" and not text and _ends_sentence(rest) and re.search("[，,]", rest):
                 # （二）对乙类人员给予补贴，每人每月200元。: text (`（一）配套发展资金。` a title)
                 title, text = "", rest
             elif text and _covers_no_heading(rest[: len(rest) - len(text)]):
@@ -559,24 +559,30 @@ def _structure(
         _units(text, current, resolve)
     close()
     for part in _walk(parts):
-        if (
-            part.kind in ("section", "clause")
-            and part.title
-            # an article quotes its own line (`第二条 …。`): that one quote is the sentence
-            and (not part.quotes or (part.own_line != "" and len(part.quotes) == 1))
-            and not part.children
-            and part.heading.endswith(("。", "；", "."))
-        ):
+        if part.kind in ("section", "clause") and part.title and _one_sentence(part):
             # One sentence and nothing else (`三、城乡低保家庭每户每月免收水量5立方米。`): text,
             # not a title, whatever its length — untitled and marked, as a long one is.
             part.title = ""
     return parts, preamble
 
 
-def _is_sentence(heading: str) -> bool:
-    """A section's heading that ends a sentence (`三、城乡低保家庭每户每月免收水量5立方米。`):
-    the section's text, not its title, however short."""
-    return heading.rstrip().endswith(("。", "；", ";"))
+# What ends a heading's sentence: a mark that ends a quote's sentence (coverage `_ENDS`:
+# 。；;！？!?), and a last `.` (a text typed with ASCII stops), though a quote is not split at one
+# (`5.5元`).
+_SENTENCE_ENDS = (*_ENDS, ".")
+
+
+def _ends_sentence(heading: str) -> bool:
+    """A heading that ends a sentence (`三、城乡低保家庭每户每月免收水量5立方米。`, at one of
+    `_SENTENCE_ENDS`): the part's text, not its title, however short."""
+    return heading.rstrip().endswith(_SENTENCE_ENDS)
+
+
+def _one_sentence(part: _Part) -> bool:
+    """The part says its heading's sentence and nothing else: the heading ends a sentence
+    (`_ends_sentence`), no part is under it, and it quotes no more than its own line
+    (`_only_title`: an article quotes its line, `第二条 …。`)."""
+    return _ends_sentence(part.heading) and not part.children and _only_title(part)
 
 
 def _title(kind: str, rest: str) -> tuple[str, str]:
@@ -703,7 +709,7 @@ def _render(part: _Part, depth: int) -> list[str]:
         lines[0] += "  # TODO(drafter): " + own.format(kind=part.kind, number=part.number)
     inner = pad + "    "
     quotes = part.quotes or ([] if part.kind == "section" else [part.heading])
-    if not quotes and not part.children and part.heading.endswith(("。", "；", ".")):
+    if not quotes and _one_sentence(part):
         # A section whose one sentence became its title (`三、城乡低保家庭每户每月免收水量
         # 5立方米。`): the sentence is its text too, quoted, as a clause's is.
         quotes = [part.heading]

@@ -139,7 +139,11 @@ def test_a_run_choosing_calendar_days_is_refused(parking: CompiledPolicy) -> Non
         ("take 满24小时", "take 自然日", "reading `每日` takes `自然日`, each calendar day"),
         ("自然日: calendar_day", "自然日: midnight", "`midnight` is not a kind of day"),
         (", 自然日: calendar_day", "", "`by reading 每日` says nothing of option(s) 自然日"),
-        ("满24小时: every", "满二十四小时: every", "reading `每日` has no option `满二十四小时`"),
+        (
+            "满24小时: every",
+            "满二十四小时: every",
+            "`满二十四小时` is not an option of reading `每日`",
+        ),
         ("of 停放时长 by", "of 计费 by", "`of 计费`: no input of that name"),
         ("by reading 每日 {", "by reading 每天 {", "unknown reading `每天`"),
         ("per 日 of", "per 年 of", "splits a duration into days, but the cap is not per day"),

@@ -400,7 +400,7 @@ def test_the_form_offers_no_choice_of_a_documentary_reading(server: str) -> None
     assert 'name="case.reading:月底前"' not in page  # nothing to choose
     assert "按政策文件取“含月末日”（文件已写定，不可另选）：“底”指月末最后一天" in page
     # the header: no validity dates, in force from the issue date, the end not set
-    assert "自发布之日（2027-01-15）起施行，有效期未规定" in page
+    assert "有效期 自发布之日 2027-01-15 起，终止日未规定" in page  # as run's header (l. 355)
     assert "有效期 — 至" not in page
 
 

@@ -102,3 +102,11 @@ def test_the_docs_and_the_report_show_the_end_date(policies: PolicyFactory) -> N
     policy = compile_policy(policies.write(policies.clause(RULE), header=UNTIL))
     text = to_text(policy, policy.evaluate({}, date(2026, 12, 31)), date(2026, 12, 31), {}, False)
     assert "有效期 2024-03-01 至 2026-12-31 · 在有效期内" in text
+
+
+def test_the_generated_module_carries_no_first_day_nothing_reads(policies: PolicyFactory) -> None:
+    # The first day is the checked policy's (run_view.validity_under: a validity reading's option,
+    # or the issue date); a VALID_FROM in the module was never read and said only `valid from`.
+    policy = compile_policy(policies.write(policies.clause(RULE), header=UNTIL))
+    assert "VALID_FROM" not in policy.namespace
+    assert "VALID_FROM" not in policy.python_source

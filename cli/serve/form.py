@@ -268,6 +268,14 @@ def received_choices(policy: CheckedPolicy) -> list[str]:
     return [r.name.text for _, r in policy.file.all_rules() if r.once is not None]
 
 
+def chosen_readings(policy: CheckedPolicy, form: Mapping[str, str]) -> dict[str, str]:
+    """The options the form chose (reading → option as typed, stripped); a reading left empty
+    is left out (it takes the policy's option)."""
+    return {
+        name: option for name in policy.readings if (option := form.get(READING + name, "").strip())
+    }
+
+
 def case_data(policy: CheckedPolicy, form: Mapping[str, str], received: list[str]) -> Any:
     """The case the form's values stand for, every value as text; empty fields are left out."""
     data: dict[str, Any] = {"policy": policy.header.number}
@@ -299,9 +307,7 @@ def case_data(policy: CheckedPolicy, form: Mapping[str, str], received: list[str
         members[name or f"成员{row}"] = member
     if members:
         data["members"] = members
-    readings = {
-        name: option for name in policy.readings if (option := form.get(READING + name, "").strip())
-    }
+    readings = chosen_readings(policy, form)
     if readings:
         data["readings"] = readings
     if received:

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from policyc.case_files import DuplicateKeys
+from policyc.case_files import DuplicateKeys, utf8_text
 from policyc.cases import (
     MAX_CASE_BYTES,
     plain_data,
@@ -38,7 +38,7 @@ from policyc.cases import (
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
-from policyc.compiler.run_view import from_issue
+from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
@@ -57,6 +57,7 @@ from policyc.serve.form import (
     RECEIVED,
     case_data,
     case_yaml,
+    chosen_readings,
     current_name,
     fields_of,
     form_values,
@@ -96,7 +97,18 @@ def error_page(
 
 async def index(request: Request) -> Response:
     catalog = catalog_of(request)
-    return page("index.html.j2", policies=[summary(i, p) for i, p in catalog.policies.items()])
+    return page("index.html.j2", policies=[page_summary(i, p) for i, p in catalog.policies.items()])
+
+
+def page_summary(
+    policy_id: str, policy: CompiledPolicy, readings: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """The policy list's summary (catalog.summary) with `validity`: the validity under the
+    readings taken (`readings`: reading → option; those it leaves out, and an option the policy
+    does not have, take the declared one) as `run`'s header and the site write it
+    (run_view.period_text): `2023-03-31 至 2026-03-30（暂定）`, `自发布之日 2027-01-15 起，
+    终止日未规定`, `未规定`."""
+    return {**summary(policy_id, policy), "validity": period_text(policy.checked, readings or {})}
 
 
 async def form_page(request: Request) -> Response:
@@ -174,16 +186,10 @@ async def upload(request: Request) -> Response:
     raw = await file.read(MAX_CASE_BYTES + 1)
     found: list[Problem] = []
     try:
-        text = raw.decode("utf-8")
+        text = utf8_text(raw, name)
         node = read_case_text(text, name, as_json=name.lower().endswith(".json"))
     except DuplicateKeys as exc:  # one problem among the file's others, as `run` reports them
         node, found = exc.root, list(exc.problems)
-    except UnicodeDecodeError as exc:
-        message = _("{name}: not UTF-8 text (bad byte at offset {exc_start})").format(
-            name=name,
-            exc_start=exc.start,
-        )
-        return _form(policy_id, policy, {}, [], {}, [message], 422)
     except InputError as exc:
         return _form(policy_id, policy, {}, [], {}, str(exc).splitlines(), 422)
     data = plain_data(node)
@@ -347,7 +353,8 @@ def _form(
     return page(
         "form.html.j2",
         status,
-        policy=summary(policy_id, policy),
+        # the validity under the readings the form chose, as `run` takes them for its case
+        policy=page_summary(policy_id, policy, chosen_readings(checked, values)),
         fields=[f for f in fields if not f.per_member and f.name not in units],
         # A target's figure, a duty's input: not the applicant's, folded apart with its unit.
         unit_fields=[(f, units[f.name]) for f in fields if not f.per_member and f.name in units],
