@@ -466,6 +466,9 @@ class _Generator:
             zero = self.zero(dict(self.policy.people.rule_dims).get(name, ()))
             return f"c.amount_of({name!r}, BY_NAME, EACH, {zero}, {e.span.line})"
         args = ", ".join(self.py(a) for a in e.args)
+        if e.func == "date_plus":  # runtime/calendar_terms.py, under the declared convention
+            missing_day = self.policy.conventions.get("missing_day", "month_end")
+            return f"date_plus(c, {args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
         if e.func in CALENDAR_FUNCS:  # runtime/calendar_terms.py
             return f"{e.func}(c, {args}, {render(e)!r}, {e.span.line})"
         if e.func in ("months_between", "years_between"):  # counted under the declared convention

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from typing import TypeAlias
 
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Span
@@ -20,6 +21,9 @@ from policyc.compiler.lint_values import fold, literal_holds, value_text
 
 _FLIP = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq", "ne": "ne"}
 _NEGATE = {"ge": "lt", "gt": "le", "le": "gt", "lt": "ge", "eq": "ne", "ne": "eq"}
+_BRANCHES = 16  # the most alternatives a rule's conditions are opened into for `ranges-meet`
+_Entry: TypeAlias = tuple[n.Rule, list[n.Expr], Range]  # a rule, one alternative, one range
+_Met: TypeAlias = tuple[n.Rule, list[n.Expr], Bound]
 
 
 class ConditionChecks(LintContext):
@@ -127,8 +131,9 @@ class ConditionChecks(LintContext):
     def flatten(
         self, conjuncts: Iterable[n.Expr], expanding: set[str]
     ) -> Iterator[tuple[n.Expr, bool]]:
-        """The conjuncts, with `and`, `all_of` and named conditions opened; each with whether
-        it is written here (False for what comes from a `define`)."""
+        """The conjuncts, with `and`, `all_of` and named conditions opened (the name given as
+        well, before what it opens to); each with whether it is written here (False for what
+        comes from a `define`)."""
         stack = [(expr, True) for expr in reversed(list(conjuncts))]
         while stack:
             expr, own = stack.pop()
@@ -140,6 +145,7 @@ class ConditionChecks(LintContext):
                 if expr.name not in expanding:
                     expanding = expanding | {expr.name}
                     stack.append((self.policy.defines[expr.name].expr, False))
+                    yield expr, own  # the name too: `not 占道较重` elsewhere excludes it
             else:
                 yield expr, own
 
@@ -166,6 +172,8 @@ class ConditionChecks(LintContext):
             info = self.policy.inputs.get(node.name)
             if info is not None and info.type.kind == "bool":
                 return facts.member(node, ("true",), negated, expr)
+            if self.is_condition(node.name):  # a named condition, held or excluded by name
+                return facts.member(("define", node.name), ("true",), negated, expr)
             return None
         if isinstance(node, n.Compare):
             return self.compare_fact(facts, node, negated, expr)
@@ -186,54 +194,77 @@ class ConditionChecks(LintContext):
         return None
 
     def check_ranges_between_rules(self) -> None:
-        owners: dict[int, list[n.Rule]] = {}
+        """`ranges-meet` among rules that stand for one another: the rules of one clause, and
+        across the document the rules of one `kind` for one `beneficiary` that have an amount
+        (the tiers of one fine, 一般/较重/严重, each in its own clause). A rule whose `when`s
+        hold an `or` (opened through its `define`s) is compared alternative by alternative."""
+        groups: dict[object, list[n.Rule]] = {}
         for owner, rule in self.file.all_rules():
-            owners.setdefault(id(owner), []).append(rule)
-        for rules in owners.values():
-            by_subject: dict[object, list[tuple[n.Rule, Range]]] = {}
-            atoms: dict[int, list[n.Expr]] = {}
-            for rule in rules:
-                facts = Facts()
-                atoms[id(rule)] = [
-                    expr
-                    for expr, _ in self.flatten(rule.whens, set())
-                    if not isinstance(expr, n.Or | n.AnyOf)
-                ]
-                for expr in atoms[id(rule)]:
-                    self.add_fact(facts, expr)
-                for subject, r in facts.ranges.items():
-                    by_subject.setdefault(subject, []).append((rule, r))
-            for subject, entries in by_subject.items():
-                for (rule_a, high), (rule_b, low) in self.meetings(entries):
-                    if high.inclusive != low.inclusive:
-                        continue  # one includes the value, the other does not: a clean cut
-                    others = [
-                        expr
-                        for expr in (*atoms[id(rule_a)], *atoms[id(rule_b)])
-                        if not _constrains(expr, subject)
-                    ]
-                    if self.solve(others, Facts(), [], set()) is None:  # the same cases
-                        self.report_meeting(rule_a, high, rule_b, low)
+            groups.setdefault(("clause", id(owner)), []).append(rule)
+            if rule.kind and _has_amount(rule):
+                groups.setdefault(("kind", rule.kind, rule.beneficiary), []).append(rule)
+        reported: set[tuple[int, ...]] = set()
+        for rules in groups.values():
+            if len(rules) > 1:
+                self.ranges_meet_among(rules, reported)
 
-    def meetings(
-        self, entries: list[tuple[n.Rule, Range]]
-    ) -> Iterator[tuple[tuple[n.Rule, Bound], tuple[n.Rule, Bound]]]:
+    def ranges_meet_among(self, rules: list[n.Rule], reported: set[tuple[int, ...]]) -> None:
+        by_subject: dict[object, list[tuple[n.Rule, list[n.Expr], Range]]] = {}
+        for rule in rules:
+            for atoms in self.branches(rule.whens):
+                facts = Facts()
+                if any(self.add_fact(facts, expr) is not None for expr in atoms):
+                    continue  # an alternative that cannot hold meets nothing
+                for subject, r in facts.ranges.items():
+                    by_subject.setdefault(subject, []).append((rule, atoms, r))
+        for subject, entries in by_subject.items():
+            for (rule_a, atoms_a, high), (rule_b, atoms_b, low) in self.meetings(entries):
+                if high.inclusive != low.inclusive:
+                    continue  # one includes the value, the other does not: a clean cut
+                key = (id(rule_a), id(rule_b), id(high.origin), id(low.origin))
+                if key in reported:
+                    continue  # met again in the other group of the two rules
+                others = [expr for expr in (*atoms_a, *atoms_b) if not _constrains(expr, subject)]
+                if self.solve(others, Facts(), [], set()) is None:  # the same cases
+                    reported.add(key)
+                    self.report_meeting(rule_a, high, rule_b, low)
+
+    def branches(self, conjuncts: Iterable[n.Expr]) -> list[list[n.Expr]]:
+        """The conjunction as alternatives, each a list of atoms (no `and`, `or`, named
+        condition left to open): `a and (b or c)` is [[a, b], [a, c]]. Past _BRANCHES
+        alternatives, the atoms outside every `or` alone (one list)."""
+        atoms: list[n.Expr] = []
+        choices: list[list[n.Expr]] = []
+        for expr, _own in self.flatten(conjuncts, set()):
+            if isinstance(expr, n.Or | n.AnyOf):
+                choices.append(self.alternatives(expr))
+            else:
+                atoms.append(expr)
+        found = [atoms]
+        for alternatives in choices:
+            opened = [branch for alt in alternatives for branch in self.branches([alt])]
+            found = [before + branch for before in found for branch in opened]
+            if len(found) > _BRANCHES:
+                return [atoms]
+        return found
+
+    def meetings(self, entries: list[_Entry]) -> Iterator[tuple[_Met, _Met]]:
         """Pairs of rules where one's range ends at the value where the other's begins."""
-        starts: dict[object, list[tuple[n.Rule, Bound]]] = {}
-        for rule, r in entries:
+        starts: dict[object, list[_Met]] = {}
+        for rule, atoms, r in entries:
             if r.low is not None:
                 with contextlib.suppress(TypeError):  # an unhashable value: no match
-                    starts.setdefault(r.low.value, []).append((rule, r.low))
-        for rule_a, a in entries:
+                    starts.setdefault(r.low.value, []).append((rule, atoms, r.low))
+        for rule_a, atoms_a, a in entries:
             if a.high is None:
                 continue
             try:
                 meeting = starts.get(a.high.value, [])
             except TypeError:
                 continue
-            for rule_b, low in meeting:
+            for rule_b, atoms_b, low in meeting:
                 if rule_b is not rule_a:
-                    yield (rule_a, a.high), (rule_b, low)
+                    yield (rule_a, atoms_a, a.high), (rule_b, atoms_b, low)
 
     def report_meeting(self, rule_a: n.Rule, high: Bound, rule_b: n.Rule, low: Bound) -> None:
         value = low.shown or value_text(low.value)
@@ -259,6 +290,12 @@ class ConditionChecks(LintContext):
                 outcome=outcome,
             ),
         )
+
+
+def _has_amount(rule: n.Rule) -> bool:
+    return rule.amount_range is not None or (
+        rule.amount is not None and not isinstance(rule.amount, n.Unspecified)
+    )
 
 
 def _constrains(expr: n.Expr, subject: object) -> bool:
