@@ -17,6 +17,10 @@ WARNING_CODES: dict[str, str] = {
         "two rules of a clause, or of one kind for one beneficiary (tiers of one fine), whose "
         "ranges both include, or both exclude, a value"
     ),
+    "tiers-overlap": (
+        "two tiers of one fine (one kind, one beneficiary, ranges of one value apart) that can "
+        "both apply by another road"
+    ),
     # lint: amounts, caps, tiers, values
     "cap-below-amount": "a literal cap below what the rule always pays",
     "share-over-whole": "a share above 100%",

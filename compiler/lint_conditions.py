@@ -204,9 +204,71 @@ class ConditionChecks(LintContext):
             if rule.kind and _has_amount(rule):
                 groups.setdefault(("kind", rule.kind, rule.beneficiary), []).append(rule)
         reported: set[tuple[int, ...]] = set()
-        for rules in groups.values():
+        for key, rules in groups.items():
             if len(rules) > 1:
                 self.ranges_meet_among(rules, reported)
+                if key[0] == "kind":
+                    self.tiers_overlap_among(rules)
+
+    def tiers_overlap_among(self, rules: list[n.Rule]) -> None:
+        """`tiers-overlap`: two rules of one kind for one beneficiary, in different clauses, whose
+        ranges of one value do not overlap (tiers: 不超过5平方米, 超过5平方米), and yet an
+        alternative of each can hold together — by another road (一年内第二次) both apply."""
+        opened = [(rule, self.branches(rule.whens)) for rule in rules]
+        owner = {id(rule): id(o) for o, rule in self.file.all_rules()}
+        for i, (rule_a, alts_a) in enumerate(opened):
+            for rule_b, alts_b in opened[i + 1 :]:
+                if owner[id(rule_a)] == owner[id(rule_b)] or not self.tiers(alts_a, alts_b):
+                    continue
+                pairs = [(a, b) for a in alts_a for b in alts_b]
+                # Another road first: alternatives that bound no value in common.
+                pairs.sort(
+                    key=lambda p: bool(_ranges(self, p[0]).keys() & _ranges(self, p[1]).keys())
+                )
+                both = next(
+                    (p for p in pairs if self.solve([*p[0], *p[1]], Facts(), [], set()) is None),
+                    None,
+                )
+                if both is not None:
+                    self.report_overlap(rule_a, both[0], rule_b, both[1])
+
+    def tiers(self, alts_a: list[list[n.Expr]], alts_b: list[list[n.Expr]]) -> bool:
+        """Whether some alternative of each bounds one value, and no two such bounds overlap
+        (beyond a value both include, which `ranges-meet` reports)."""
+        found = False
+        for a in alts_a:
+            ranges_a = _ranges(self, a)
+            for b in alts_b:
+                ranges_b = _ranges(self, b)
+                for subject in ranges_a.keys() & ranges_b.keys():
+                    facts = Facts()
+                    apart = any(
+                        self.add_fact(facts, expr) is not None
+                        for expr in (*a, *b)
+                        if _constrains(expr, subject)
+                    )
+                    met = facts.ranges.get(subject, Range())
+                    if not apart and not _one_value(met):
+                        return False  # the two ranges overlap: not tiers of one value
+                    found = True
+        return found
+
+    def report_overlap(
+        self, rule_a: n.Rule, atoms_a: list[n.Expr], rule_b: n.Rule, atoms_b: list[n.Expr]
+    ) -> None:
+        own = [x for x in atoms_b if x not in atoms_a] + [x for x in atoms_a if x not in atoms_b]
+        named = [x for x in own if isinstance(x, n.Ref)] or own
+        shown = dict.fromkeys(self.written(x) for x in named[:3])
+        when = "、".join(f"`{text}`" for text in shown) or "…"
+        self.warn(
+            "tiers-overlap",
+            rule_b.span,
+            _(
+                "rules `{first}` and `{second}` are tiers of one {kind} (their ranges do not "
+                "overlap), yet both apply when {when}: a case is charged twice; say in the lower "
+                "tier's `when` which one applies (`not …` of the other's condition)"
+            ).format(first=rule_a.name.text, second=rule_b.name.text, kind=rule_a.kind, when=when),
+        )
 
     def ranges_meet_among(self, rules: list[n.Rule], reported: set[tuple[int, ...]]) -> None:
         by_subject: dict[object, list[tuple[n.Rule, list[n.Expr], Range]]] = {}
@@ -296,6 +358,21 @@ def _has_amount(rule: n.Rule) -> bool:
     return rule.amount_range is not None or (
         rule.amount is not None and not isinstance(rule.amount, n.Unspecified)
     )
+
+
+def _ranges(checks: ConditionChecks, atoms: list[n.Expr]) -> dict[object, Range]:
+    facts = Facts()
+    for expr in atoms:
+        checks.add_fact(facts, expr)
+    return facts.ranges
+
+
+def _one_value(r: Range) -> bool:
+    """A range of one value, where two tiers meet and both include it (`ranges-meet`)."""
+    try:
+        return r.low is not None and r.high is not None and bool(r.low.value == r.high.value)
+    except TypeError:
+        return False
 
 
 def _constrains(expr: n.Expr, subject: object) -> bool:

@@ -4,6 +4,7 @@
    amount each) stand in their own clauses; where two meet at a value both include, a case of
    exactly that value is fined twice. Within a rule's `or` (through its `define`s) each
    alternative is compared; `not 较重` beside `较重` is seen through the define's name.
+   `tiers-overlap`: tiers whose ranges are apart that still both apply by another road.
 2. A duration between dates whose end comes before its start is refused (the case is
    inconsistent: 前次查处 2026-07-15 after 本次 2026-06-30 used to count 0 months, so
    `不满 12 月` held), by the per-case path and by both batch engines.
@@ -89,6 +90,29 @@ def test_rules_of_another_kind_or_payer_are_not_tiers_of_one_fine(
 ):
     body = tiers("占道面积 不超过 5 平方米", "占道面积 5 平方米 以上", kind=kind, who=who)
     assert meets(policies, body) == []
+
+
+def overlaps(policies: PolicyFactory, body: str) -> list[str]:
+    checked = check_policy(policies.write(body))
+    return [d.message for d in lint(checked) if d.code == "tiers-overlap"]
+
+
+def test_tiers_that_both_apply_by_another_road_are_warned(policies: PolicyFactory):
+    # 一般 (不超过5) and 较重 (超过5) cut cleanly by area, but 较重 also holds for 一年内第二次:
+    # 3平方米 a second time within the year is fined by both tiers.
+    found = overlaps(policies, tiers("占道面积 不超过 5 平方米", "占道面积 超过 5 平方米"))
+    assert len(found) == 1
+    assert "`一般`" in found[0] and "`较重`" in found[0] and "`前次在一年内`" in found[0]
+
+
+def test_tiers_guarded_by_the_heavier_condition_are_not_warned(policies: PolicyFactory):
+    body = tiers("占道面积 不超过 5 平方米 and not 占道较重", "占道面积 超过 5 平方米")
+    assert overlaps(policies, body) == []
+
+
+def test_ranges_that_overlap_are_not_tiers(policies: PolicyFactory):
+    # 3平方米以上 and 5平方米以上 overlap: stacked amounts, not tiers of one value (no warning).
+    assert overlaps(policies, tiers("占道面积 3 平方米 以上", "占道面积 5 平方米 以上")) == []
 
 
 # ---- 2. a date difference that runs backwards is refused -----------------------------------------
