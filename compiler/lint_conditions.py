@@ -220,11 +220,14 @@ class ConditionChecks(LintContext):
             for rule_b, alts_b in opened[i + 1 :]:
                 if owner[id(rule_a)] == owner[id(rule_b)] or not self.tiers(alts_a, alts_b):
                     continue
-                pairs = [(a, b) for a in alts_a for b in alts_b]
-                # Another road first: alternatives that bound no value in common.
-                pairs.sort(
-                    key=lambda p: bool(_ranges(self, p[0]).keys() & _ranges(self, p[1]).keys())
-                )
+                # Another road: alternatives that bound no value in common (where they do, the
+                # ranges are apart, or meet at one value, which `ranges-meet` reports).
+                pairs = [
+                    (a, b)
+                    for a in alts_a
+                    for b in alts_b
+                    if not _ranges(self, a).keys() & _ranges(self, b).keys()
+                ]
                 both = next(
                     (p for p in pairs if self.solve([*p[0], *p[1]], Facts(), [], set()) is None),
                     None,

@@ -32,11 +32,18 @@ from tests.conftest import QUOTE, PolicyFactory
 # ---- 1. ranges-meet across the clauses of one fine ----------------------------------------------
 
 
-def tiers(general: str, heavier: str, *, kind: str = "罚款", who: str = "违法行为人") -> str:
+def tiers(
+    general: str,
+    heavier: str,
+    *,
+    kind: str = "罚款",
+    who: str = "违法行为人",
+    road: str = " or 前次在一年内",
+) -> str:
     """Two tiers of one fine, each in its own clause, as a 基准 writes them."""
     return f"""input 占道面积: 平方米
 input 前次在一年内: bool default false
-define 占道较重 = {heavier} or 前次在一年内 "较重情节"
+define 占道较重 = {heavier}{road} "较重情节"
 clause 七 "一般" {{
   {QUOTE}
   responsible 市商务局
@@ -108,6 +115,12 @@ def test_tiers_that_both_apply_by_another_road_are_warned(policies: PolicyFactor
 def test_tiers_guarded_by_the_heavier_condition_are_not_warned(policies: PolicyFactory):
     body = tiers("占道面积 不超过 5 平方米 and not 占道较重", "占道面积 超过 5 平方米")
     assert overlaps(policies, body) == []
+
+
+def test_tiers_meeting_at_one_value_alone_are_ranges_meet_only(policies: PolicyFactory):
+    body = tiers("占道面积 不超过 5 平方米", "占道面积 5 平方米 以上", road="")
+    assert overlaps(policies, body) == []
+    assert len(meets(policies, body)) == 1
 
 
 def test_ranges_that_overlap_are_not_tiers(policies: PolicyFactory):
