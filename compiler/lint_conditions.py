@@ -198,9 +198,9 @@ class ConditionChecks(LintContext):
         across the document the rules of one `kind` for one `beneficiary` that have an amount
         (the tiers of one fine, 一般/较重/严重, each in its own clause). A rule whose `when`s
         hold an `or` (opened through its `define`s) is compared alternative by alternative."""
-        groups: dict[object, list[n.Rule]] = {}
+        groups: dict[tuple[str, object, str], list[n.Rule]] = {}
         for owner, rule in self.file.all_rules():
-            groups.setdefault(("clause", id(owner)), []).append(rule)
+            groups.setdefault(("clause", id(owner), ""), []).append(rule)
             if rule.kind and _has_amount(rule):
                 groups.setdefault(("kind", rule.kind, rule.beneficiary), []).append(rule)
         reported: set[tuple[int, ...]] = set()
