@@ -23,6 +23,7 @@ from policyc.compiler.batch_sql import (
     multiply,
     union,
 )
+from policyc.compiler.calendar_checks import refuses_backwards
 from policyc.compiler.i18n import _
 from policyc.runtime.quantity import Quantity, _time_shift
 
@@ -280,7 +281,10 @@ def duration_sql(gen: Expressions, e: n.Call) -> Sql:
     # An end before the start makes the case inconsistent (runtime.dates.check_order): DuckDB
     # stops, and the rows are judged by the per-case path, which refuses such a case by name.
     backwards = literal(_("a duration between dates whose end comes before its start"))
-    months = f"(CASE WHEN {b} < {a} THEN error({backwards}) ELSE {raw} END)"  # NULL stays NULL
+    if refuses_backwards(e):
+        months = f"(CASE WHEN {b} < {a} THEN error({backwards}) ELSE {raw} END)"  # NULL stays
+    else:
+        months = f"(CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END)"  # NULL (unknown) stays NULL
     if e.func == "years_between":
         months = f"({months} // 12 * 12)"
     return Sql(f"CAST({months} AS DECIMAL(18,0))", gen.strict([start, end]), 0, 18)

@@ -36,7 +36,7 @@ from policyc.compiler.batch_vector import (
     rescale,
     select,
 )
-from policyc.compiler.calendar_checks import whole_duration
+from policyc.compiler.calendar_checks import refuses_backwards, whole_duration
 from policyc.compiler.i18n import _
 
 __all__ = [
@@ -104,12 +104,13 @@ def duration_vec(gen: VectorExpressions, e: n.Call) -> Vec:
         raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=start.kind))
     missing_day = gen.policy.conventions.get("missing_day", "month_end")
     years = e.func == "years_between"
+    refuse = refuses_backwards(e)
 
     def run(env: Env) -> Val:
         a, b = start.run(env), end.run(env)
         known = both(a.known, b.known)
         backwards = np.asarray(b.v < a.v) if known is None else known & (b.v < a.v)
-        if np.any(backwards):  # runtime.dates.check_order refuses the case, naming it
+        if refuse and np.any(backwards):  # runtime.dates.check_order refuses the case
             raise Unsupported(_("a duration between dates whose end comes before its start"))
         months = completed_months(a.v, b.v, missing_day)
         if years:

@@ -142,6 +142,14 @@ def _type_date_call(checker: Any, expr: n.Call) -> Type:
     return DATE
 
 
+def refuses_backwards(expr: n.Call) -> bool:
+    """Whether `months_between(a, b)`/`years_between(a, b)` refuses b before a: when both dates
+    are the case's (前次查处日期 after 本次查处日期 is an inconsistent case). Against the
+    evaluation day (`on_date()`) a later date is a period not begun — a member born after a
+    month of the case — and counts 0 completed months, as before."""
+    return not any(isinstance(a, n.Call) and a.func == "on_date" for a in expr.args)
+
+
 def whole_duration(expr: n.Expr) -> tuple[int, int] | None:
     """(months, days) of a literal whole 年/月/日 duration (1 年 → (12, 0)), else None."""
     if not isinstance(expr, n.QuantityLit) or expr.measure not in ("年", "月", "日", "天"):

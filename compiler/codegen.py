@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
-from policyc.compiler.calendar_checks import CALENDAR_FUNCS
+from policyc.compiler.calendar_checks import CALENDAR_FUNCS, refuses_backwards
 from policyc.compiler.case_caps import case_cap
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.daily_caps import daily_of
@@ -473,7 +473,8 @@ class _Generator:
             return f"{e.func}(c, {args}, {render(e)!r}, {e.span.line})"
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
-            return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
+            refuse = refuses_backwards(e)  # both dates the case's: out of order is refused
+            return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line}, {refuse})"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"

@@ -192,8 +192,9 @@ def completed_months(start: date, end: date, missing_day: str = "month_end") -> 
 
 
 class DatesOutOfOrder(ValueError):
-    """`months_between(a, b)` or `years_between(a, b)` with b before a: the case is inconsistent
-    (前次查处 after 本次), so it is refused, naming both dates, rather than counted as 0."""
+    """`months_between(a, b)` or `years_between(a, b)` of two of the case's dates with b before
+    a: the case is inconsistent (前次查处 after 本次), so it is refused, naming both dates, rather
+    than counted as 0 (compiler.calendar_checks.refuses_backwards says which calls refuse)."""
 
 
 def check_order(start: date, end: date, text: str) -> None:

@@ -744,26 +744,41 @@ class Ctx:
 
     # ---- durations between dates (满N个月, 年满N周岁; 民法典 arts. 201–202) ----
     def months_between(
-        self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
+        self,
+        start: date | Unknown,
+        end: date | Unknown,
+        missing_day: str,
+        text: str,
+        line: int,
+        refuse: bool = True,
     ) -> Quantity | Unknown:
         """Completed months from `start` to `end`, in 月; `end` before `start` raises
-        DatesOutOfOrder (the case is inconsistent)."""
+        DatesOutOfOrder (the case is inconsistent) where `refuse` (neither is the evaluation
+        day, runtime.dates.refuses_backwards), else counts 0."""
         if (missing := unknown(start, end)) is not None:
             return missing
-        check_order(start, end, text)  # type: ignore[arg-type]
+        if refuse:
+            check_order(start, end, text)  # type: ignore[arg-type]
         months = completed_months(start, end, missing_day)  # type: ignore[arg-type]
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {months} 个月", line)
         return Quantity.of(months, "月")
 
     def years_between(
-        self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
+        self,
+        start: date | Unknown,
+        end: date | Unknown,
+        missing_day: str,
+        text: str,
+        line: int,
+        refuse: bool = True,
     ) -> Quantity | Unknown:
         """Completed years from `start` to `end` (年满N周岁), in 年; `end` before `start`
-        raises DatesOutOfOrder."""
+        raises DatesOutOfOrder where `refuse`, as months_between."""
         if (missing := unknown(start, end)) is not None:
             return missing
-        check_order(start, end, text)  # type: ignore[arg-type]
+        if refuse:
+            check_order(start, end, text)  # type: ignore[arg-type]
         years = completed_months(start, end, missing_day) // 12  # type: ignore[arg-type]
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {years} 年", line)

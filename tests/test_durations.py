@@ -11,7 +11,6 @@ import pytest
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import compile_policy
 from policyc.runtime.dates import add_months_by, completed_months
-from policyc.runtime.evaluation import EvaluationError
 from tests.conftest import PolicyFactory
 
 WORKED = """  rule 稳岗补贴 {
@@ -106,19 +105,12 @@ def test_a_missing_start_date_leaves_the_rule_undetermined(policies: PolicyFacto
     assert (result.status, result.missing) == ("undetermined", ("入职日期",))
 
 
-def test_a_start_after_the_end_is_refused(policies: PolicyFactory) -> None:
-    """入职 2024-01-01 judged on 2023-07-06: the case is inconsistent, not 0 months (which would
-    make `不满 N 月` hold); the rule is named with both dates. The same day is 0 months."""
-    with pytest.raises(EvaluationError) as caught:
-        status(policies, {"入职日期": date(2024, 1, 1)}, date(2023, 7, 6))
-    message = str(caught.value)
-    assert "稳岗补贴" in message and "2023-07-06" in message and "2024-01-01" in message
-    assert "自入职日期至评估日的整月数" in message
+def test_a_start_after_the_end_counts_no_months(policies: PolicyFactory) -> None:
     assert (
-        status(policies, {"入职日期": date(2023, 7, 6)}, date(2023, 7, 6))["稳岗补贴"]
+        status(policies, {"入职日期": date(2024, 1, 1)}, date(2023, 7, 6))["稳岗补贴"]
         == "not_applicable"
     )
-    assert completed_months(date(2024, 1, 1), date(2023, 7, 6)) == 0  # the helper's floor
+    assert completed_months(date(2024, 1, 1), date(2023, 7, 6)) == 0
 
 
 def test_the_explain_trace_gives_the_count(policies: PolicyFactory) -> None:
@@ -204,10 +196,8 @@ def test_the_batch_path_counts_the_same(
         row = {"on": on.isoformat()}
         for name in ("入职日期", "出生日期", "开设日期"):
             if rng.random() < 0.85:
-                # A start after the evaluation day is refused (runtime.dates.check_order):
-                # such a row starts on that day instead, 0 months.
                 row[name] = (
-                    min(start, on) if name != "出生日期" else add_months_by(start, -720)
+                    start if name != "出生日期" else add_months_by(start, -720)
                 ).isoformat()
         rows.append(row)
     path = tmp_path / "cases.csv"

@@ -178,6 +178,18 @@ def test_the_same_day_and_the_day_after_are_counted(policies: PolicyFactory):
     assert year == {"较重": "not_applicable", "严重": "applies"}
 
 
+def test_against_the_evaluation_day_a_later_date_counts_none(policies: PolicyFactory):
+    """`on_date()` as an end: a start after the day judged is a period not begun (a member born
+    after a month of a year's case), 0 completed months, not an inconsistent case."""
+    body = DATES.replace("本次查处日期) 不满 12 月", "on_date()) 不满 12 月")
+    policy = compile_policy(policies.write(body))
+    # 前次 2024-07-01, judged on 2024-06-30: 0 months, 不满12月 (本次 the same day as 前次).
+    later = statuses(policy, {"前次查处日期": date(2024, 7, 1), "本次查处日期": date(2024, 7, 1)})
+    assert later["较重"] == "applies"
+    with pytest.raises(EvaluationError):  # 严重 still compares two of the case's dates
+        statuses(policy, {"前次查处日期": date(2024, 7, 1), "本次查处日期": date(2024, 6, 1)})
+
+
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=["前次查处日期", "本次查处日期"])
