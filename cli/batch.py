@@ -59,6 +59,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
+from policyc.runtime.evaluation import EvaluationError
 from policyc.runtime.quantity import Quantity, declared_measures
 
 __all__ = ["Batch", "BatchError", "read_format", "run_batch"]
@@ -167,7 +168,7 @@ class Batch(CaseLoader):
                         evaluated = self.policy.evaluate(
                             inputs, row[1], self.readings, row[2] or ()
                         )
-                    except (InputError, ArithmeticError, ValueError) as exc:
+                    except (InputError, ArithmeticError, ValueError, EvaluationError) as exc:
                         raise BatchError(
                             [
                                 Problem(

@@ -43,6 +43,7 @@ from policyc.compiler.batch import ON, ROW, BatchProgram, generate_batch, ident,
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.problems import Problem
+from policyc.runtime.evaluation import EvaluationError
 from policyc.runtime.people import PeriodPlan, period_kind, prepare
 
 __all__ = ["CASE_COLUMNS", "MEMBER_COLUMNS", "PeopleBatch", "members_path"]
@@ -469,7 +470,7 @@ class PeopleBatch(Batch):
                         evaluated = self.policy.evaluate(
                             case.inputs, on, self.readings, case.received
                         )
-                    except (InputError, ArithmeticError, ValueError) as exc:
+                    except (InputError, ArithmeticError, ValueError, EvaluationError) as exc:
                         message = _("row {row_0}: {exc}").format(row_0=row, exc=exc)
                         raise BatchError([Problem(message, str(self.path))]) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}

@@ -19,9 +19,12 @@ from policyc.compiler.batch_sql import (
     decimal_sql,
     ident,
     is_constant,
+    literal,
     multiply,
     union,
 )
+from policyc.compiler.calendar_checks import refuses_backwards
+from policyc.compiler.i18n import _
 from policyc.runtime.quantity import Quantity, _time_shift
 
 if TYPE_CHECKING:
@@ -219,7 +222,7 @@ def progressive_sql(gen: Expressions, e: n.Progressive) -> Sql:
     outside = "NOT (" + " OR ".join(holds(lo, li, up, ui) for lo, li, up, ui, _ in spans) + ")"
     divisor = _time_shift(gen.dims(e.base), gen.dims(e.bands[0].rate), gen.dims(e))
     terms: list[Sql] = []
-    for bottom, _, ceiling, _, rate in spans:
+    for bottom, _low, ceiling, _high, rate in spans:
         top = base.v if ceiling is None else f"least({base.v}, {ceiling.v})"
         parts: list[Sql] = [base, bottom, *([ceiling] if ceiling is not None else [])]
         scale = max(p.scale for p in parts)
@@ -262,7 +265,8 @@ def dated_sql(gen: Expressions, e: n.Dated) -> Value:
 def duration_sql(gen: Expressions, e: n.Call) -> Sql:
     """runtime.dates.completed_months in SQL: the months between the two dates' months, less
     one when the last is not complete on the end day; `years_between` is that // 12, in
-    months (the base of 月 and 年)."""
+    months (the base of 月 and 年). An end date before the start raises in DuckDB (an
+    InvalidInputException: the caller judges every row case by case, which refuses it)."""
     start, end = (gen.scalar(gen.sql(x)) for x in e.args)
     a, b = start.v, end.v
     if gen.policy.conventions.get("missing_day", "month_end") == "month_end":
@@ -274,7 +278,13 @@ def duration_sql(gen: Expressions, e: n.Call) -> Sql:
         f"((year({b}) - year({a})) * 12 + month({b}) - month({a}) - "
         f"(CASE WHEN {short} THEN 1 ELSE 0 END))"
     )
-    months = f"(CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END)"  # NULL (unknown) stays NULL
+    # An end before the start makes the case inconsistent (runtime.dates.check_order): DuckDB
+    # stops, and the rows are judged by the per-case path, which refuses such a case by name.
+    backwards = literal(_("a duration between dates whose end comes before its start"))
+    if refuses_backwards(e):
+        months = f"(CASE WHEN {b} < {a} THEN error({backwards}) ELSE {raw} END)"  # NULL stays
+    else:
+        months = f"(CASE WHEN {raw} < 0 THEN 0 ELSE {raw} END)"  # NULL (unknown) stays NULL
     if e.func == "years_between":
         months = f"({months} // 12 * 12)"
     return Sql(f"CAST({months} AS DECIMAL(18,0))", gen.strict([start, end]), 0, 18)

@@ -455,6 +455,10 @@ class VectorExpressions:
             from policyc.compiler.batch_vector_dates import duration_vec
 
             return duration_vec(self, e)
+        if e.func in ("year_of", "date_plus"):
+            from policyc.compiler.batch_vector_dates import date_plus_vec, year_vec
+
+            return year_vec(self, e) if e.func == "year_of" else date_plus_vec(self, e)
         if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) != 2:
             raise Unsupported(_("`{func}`").format(func=e.func))
         if e.func not in ("min", "max"):

@@ -5,8 +5,13 @@
 months between the two dates' months, less one when the last is not complete on the end day
 (its corresponding day, or under `month_end` the month's last day when it has no such day,
 comes after the end day), never below 0. On it: `months_between` and `years_between` (that
-// 12, in months), and `schedule from DATE {year A to B: …}` (runtime.dates.year_of_operation:
-completed months // 12 + 1 on the evaluation date; before the anchor no year, NotApplicable).
+// 12, in months; an end before the start raises Unsupported, and the DuckDB path, then the
+per-case path, judge the rows: the per-case path refuses such a case), and `schedule from
+DATE {year A to B: …}` (runtime.dates.year_of_operation: completed months // 12 + 1 on the
+evaluation date; before the anchor no year, NotApplicable).
+`year_of(d)` is the calendar's year; `date_plus(d, DURATION)` (calendar_terms.date_plus)
+moves whole months with the day kept, or the month's last day (under `next_day` the day after
+it), then whole days, and turns (year, month, day) back into a day number (`day_numbers`).
 tests/test_batch_vector_dates.py checks every function against the runtime's on both sides of
 month ends and leap days.
 """
@@ -31,9 +36,18 @@ from policyc.compiler.batch_vector import (
     rescale,
     select,
 )
+from policyc.compiler.calendar_checks import refuses_backwards, whole_duration
 from policyc.compiler.i18n import _
 
-__all__ = ["calendar", "completed_months", "duration_vec", "schedule_vec"]
+__all__ = [
+    "calendar",
+    "completed_months",
+    "date_plus_vec",
+    "day_numbers",
+    "duration_vec",
+    "schedule_vec",
+    "year_vec",
+]
 
 _EPOCH = date(1970, 1, 1).toordinal()
 # The most months between two dates of years 1…9999: the bound of a duration.
@@ -60,6 +74,17 @@ def calendar(days: Any) -> tuple[Any, Any, Any, Any]:
     return year, month, day, last
 
 
+def day_numbers(year: Any, month: Any, day: Any) -> Any:
+    """The day numbers (date.toordinal()) of (year, month, day), as int64: `calendar` inverted."""
+    y = np.asarray(year, dtype=np.int64) - (np.asarray(month) <= 2)
+    era = y // 400
+    yoe = y - era * 400  # year of the era, 0…399
+    mp = (np.asarray(month, dtype=np.int64) + 9) % 12  # month from March, 0…11
+    doy = (153 * mp + 2) // 5 + np.asarray(day, dtype=np.int64) - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146_097 + doe + (_EPOCH - 719_468)
+
+
 def completed_months(start: Any, end: Any, missing_day: str = "month_end") -> Any:
     """runtime.dates.completed_months over day numbers (int64 months, 0 when end < start)."""
     ys, ms, ds, _ = calendar(start)
@@ -79,13 +104,17 @@ def duration_vec(gen: VectorExpressions, e: n.Call) -> Vec:
         raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=start.kind))
     missing_day = gen.policy.conventions.get("missing_day", "month_end")
     years = e.func == "years_between"
+    refuse = refuses_backwards(e)
 
     def run(env: Env) -> Val:
         a, b = start.run(env), end.run(env)
+        known = both(a.known, b.known)
+        backwards = np.asarray(b.v < a.v) if known is None else known & (b.v < a.v)
+        if refuse and np.any(backwards):  # runtime.dates.check_order refuses the case
+            raise Unsupported(_("a duration between dates whose end comes before its start"))
         months = completed_months(a.v, b.v, missing_day)
         if years:
             months = months // 12 * 12
-        known = both(a.known, b.known)
         if known is not None:
             months = select(known, months, np.int64(0))
         return Val(months, known, either(a.na, b.na))
@@ -137,3 +166,50 @@ def schedule_vec(gen: VectorExpressions, e: n.Schedule) -> Vec:
         max(x.bound for x in amounts),
         nonnegative=all(x.nonnegative for x in amounts),
     )
+
+
+def year_vec(gen: VectorExpressions, e: n.Call) -> Vec:
+    """`year_of(d)`: the year of each day, a plain number."""
+    day = gen.compile(e.args[0])
+    if day.kind != "date":
+        raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=day.kind))
+
+    def run(env: Env) -> Val:
+        d = day.run(env)
+        year = calendar(d.v)[0]
+        if d.known is not None:
+            year = select(d.known, year, np.int64(0))
+        return Val(year, d.known, d.na)
+
+    return Vec("num", run, 0, 10_000, nonnegative=True)
+
+
+def date_plus_vec(gen: VectorExpressions, e: n.Call) -> Vec:
+    """`date_plus(d, DURATION)`: runtime.calendar_terms.date_plus over day numbers."""
+    day = gen.compile(e.args[0])
+    parts = whole_duration(e.args[1])
+    if day.kind != "date" or parts is None:
+        raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=day.kind))
+    months, days = parts
+    next_day = gen.policy.conventions.get("missing_day", "month_end") == "next_day"
+
+    def run(env: Env) -> Val:
+        d = day.run(env)
+        moved = np.asarray(d.v, dtype=np.int64)
+        if months:
+            year, month, dd, _last = calendar(d.v)
+            index = year * 12 + month - 1 + months
+            new_year, new_month = index // 12, index % 12 + 1
+            leap = (new_year % 4 == 0) & ((new_year % 100 != 0) | (new_year % 400 == 0))
+            last = _LENGTHS[new_month - 1] + ((new_month == 2) & leap)
+            moved = day_numbers(new_year, new_month, np.minimum(dd, last))
+            if next_day:
+                moved = moved + (dd > last)
+        moved = moved + days
+        if np.any(moved > date.max.toordinal()):
+            raise Unsupported(_("a date past 9999-12-31"))
+        if d.known is not None:
+            moved = select(d.known, moved, np.int64(0))
+        return Val(moved.astype(np.int32), d.known, d.na)
+
+    return Vec("date", run)

@@ -13,12 +13,18 @@
 
 `read_month_day(text, span)` reads a literal (raising BuildError for a day no year has, such as
 `2月30日`); `type_calendar_call(checker, call)` types a call, reporting through `checker.error`;
-`CALENDAR_FUNCS` names the two. The runtime: runtime/calendar_terms.py.
+`CALENDAR_FUNCS` names them. The runtime: runtime/calendar_terms.py.
+
+- `year_of(DATE)`: the calendar year of DATE, a plain number ("同一自然年度").
+- `date_plus(DATE, DURATION)`: the corresponding day DURATION on; DURATION is a literal whole
+  number of 年, 月 or 日 (1 年, 6 月, 15 日), so every engine counts it alike (no fraction of a
+  month, no negative: a day before a date is written with the comparison turned round).
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
@@ -30,7 +36,7 @@ from policyc.runtime.quantity import parse_measure
 if TYPE_CHECKING:
     from policyc.compiler.checker import Type
 
-CALENDAR_FUNCS = ("calendar_months_between", "within_each_year")
+CALENDAR_FUNCS = ("calendar_months_between", "within_each_year", "year_of", "date_plus")
 _ISO = re.compile(r"--(\d{2})-(\d{2})")
 _CHINESE = re.compile(r"(\d{1,2})月(?:(\d{1,2})日|(底))")
 _LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 2月29日 exists in some years
@@ -64,6 +70,8 @@ def type_calendar_call(checker: Any, expr: n.Call) -> Type:
     condition); UNKNOWN after an error, reported once."""
     from policyc.compiler.checker import BOOL, DATE, UNKNOWN, Type
 
+    if expr.func in ("year_of", "date_plus"):
+        return _type_date_call(checker, expr)
     if expr.func == "calendar_months_between":
         if len(expr.args) != 2:
             checker.error(
@@ -101,6 +109,60 @@ def type_calendar_call(checker: Any, expr: n.Call) -> Type:
                 _("a day of the year such as 1月1日, --03-31 or 2月底"),
             )
     return BOOL
+
+
+def _type_date_call(checker: Any, expr: n.Call) -> Type:
+    """`year_of(DATE)`: a plain number; `date_plus(DATE, DURATION)`: a date."""
+    from policyc.compiler.checker import DATE, UNKNOWN, Type
+
+    wanted = 1 if expr.func == "year_of" else 2
+    example = (
+        _("year_of(DATE), e.g. year_of(本次查处日期)")
+        if expr.func == "year_of"
+        else _("date_plus(DATE, DURATION), e.g. date_plus(前次查处日期, 1 年)")
+    )
+    if len(expr.args) != wanted:
+        checker.error(
+            expr.span,
+            _("`{func}` takes {wanted} argument(s), not {count}").format(
+                func=expr.func, wanted=wanted, count=len(expr.args)
+            ),
+            example,
+        )
+        return UNKNOWN
+    checker.expect(expr.args[0], DATE, _("a date"))
+    if expr.func == "year_of":
+        return Type("quantity", ())
+    if whole_duration(expr.args[1]) is None:
+        checker.error(
+            expr.args[1].span,
+            _("the duration of `date_plus` is a whole number of 年, 月 or 日 written out"),
+            _("a duration such as 1 年, 6 月 or 15 日"),
+        )
+    return DATE
+
+
+def refuses_backwards(expr: n.Call) -> bool:
+    """Whether `months_between(a, b)`/`years_between(a, b)` refuses b before a: when both dates
+    are the case's (前次查处日期 after 本次查处日期 is an inconsistent case). Against the
+    evaluation day (`on_date()`) a later date is a period not begun — a member born after a
+    month of the case — and counts 0 completed months, as before."""
+    return not any(isinstance(a, n.Call) and a.func == "on_date" for a in expr.args)
+
+
+def whole_duration(expr: n.Expr) -> tuple[int, int] | None:
+    """(months, days) of a literal whole 年/月/日 duration (1 年 → (12, 0)), else None."""
+    if not isinstance(expr, n.QuantityLit) or expr.measure not in ("年", "月", "日", "天"):
+        return None
+    try:
+        number = Decimal(expr.number.replace(",", ""))
+    except ArithmeticError:
+        return None
+    if number < 0 or number != number.to_integral_value():
+        return None
+    if expr.measure in ("日", "天"):
+        return 0, int(number)
+    return int(number) * (12 if expr.measure == "年" else 1), 0
 
 
 def month_day_alone(checker: Any, expr: n.MonthDayLit) -> Type:

@@ -1,7 +1,9 @@
-"""`calendar_months_between` and `within_each_year` in the batch query's SQL (DuckDB), following
-runtime/calendar_terms.py: NULL (unknown) where a date is not given.
+"""`calendar_months_between`, `within_each_year`, `year_of` and `date_plus` in the batch query's
+SQL (DuckDB), following runtime/calendar_terms.py: NULL (unknown) where a date is not given.
 
-`calendar_sql(gen, call)` is called by compiler/batch_expr.py's `call` for the two functions.
+`calendar_sql(gen, call)` is called by compiler/batch_expr.py's `call` for these functions.
+DuckDB's DATE + INTERVAL n MONTH gives the month's last day where the month has no such day
+(2027-01-31 + 1 month → 2027-02-28), which is art. 202's `month_end`.
 """
 
 from __future__ import annotations
@@ -10,11 +12,18 @@ from typing import Any
 
 from policyc.compiler import nodes as n
 from policyc.compiler.batch_sql import Sql
+from policyc.compiler.calendar_checks import whole_duration
 from policyc.runtime.calendar_terms import crossing
 
 
 def calendar_sql(gen: Any, e: n.Call) -> Sql:
-    """The call as SQL: months as DECIMAL(18,0), the window as a BOOLEAN."""
+    """The call as SQL: months and years as DECIMAL(18,0), the window as a BOOLEAN, a day
+    moved on as a DATE."""
+    if e.func == "year_of":
+        day = gen.scalar(gen.sql(e.args[0]))
+        return Sql(f"CAST(year({day.v}) AS DECIMAL(18,0))", gen.strict([day]), 0, 18)
+    if e.func == "date_plus":
+        return _date_plus(gen, e)
     if e.func == "calendar_months_between":
         start, end = (gen.scalar(gen.sql(x)) for x in e.args)
         a, b = start.v, end.v
@@ -36,3 +45,20 @@ def calendar_sql(gen: Any, e: n.Call) -> Sql:
     else:
         test = f"({here} BETWEEN {bound(low)} AND {bound(high)})"
     return Sql(f"(CASE WHEN {d} IS NULL THEN NULL ELSE {test} END)", gen.strict([day]))
+
+
+def _date_plus(gen: Any, e: n.Call) -> Sql:
+    """runtime.calendar_terms.date_plus: whole months under the missing-day convention (under
+    `next_day` a month without the day gives the day after its last), then whole days."""
+    day = gen.scalar(gen.sql(e.args[0]))
+    parts = whole_duration(e.args[1])
+    assert parts is not None  # the checker's
+    months, days = parts
+    moved = day.v
+    if months:
+        moved = f"CAST({day.v} + to_months({months}) AS DATE)"
+        if gen.policy.conventions.get("missing_day", "month_end") == "next_day":
+            moved = f"(CASE WHEN day({moved}) < day({day.v}) THEN {moved} + 1 ELSE {moved} END)"
+    if days:
+        moved = f"({moved} + {days})"
+    return Sql(moved, gen.strict([day]))

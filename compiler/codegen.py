@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 
 from policyc.compiler import nodes as n
-from policyc.compiler.calendar_checks import CALENDAR_FUNCS
+from policyc.compiler.calendar_checks import CALENDAR_FUNCS, refuses_backwards
 from policyc.compiler.case_caps import case_cap
 from policyc.compiler.checker import CheckedPolicy, amount_flow
 from policyc.compiler.daily_caps import daily_of
@@ -465,11 +465,15 @@ class _Generator:
             zero = self.zero(dict(self.policy.people.rule_dims).get(name, ()))
             return f"c.amount_of({name!r}, BY_NAME, EACH, {zero}, {e.span.line})"
         args = ", ".join(self.py(a) for a in e.args)
+        if e.func == "date_plus":  # runtime/calendar_terms.py, under the declared convention
+            missing_day = self.policy.conventions.get("missing_day", "month_end")
+            return f"date_plus(c, {args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
         if e.func in CALENDAR_FUNCS:  # runtime/calendar_terms.py
             return f"{e.func}(c, {args}, {render(e)!r}, {e.span.line})"
         if e.func in ("months_between", "years_between"):  # counted under the declared convention
             missing_day = self.policy.conventions.get("missing_day", "month_end")
-            return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line})"
+            refuse = refuses_backwards(e)  # both dates the case's: out of order is refused
+            return f"c.{e.func}({args}, {missing_day!r}, {render(e)!r}, {e.span.line}, {refuse})"
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"

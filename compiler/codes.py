@@ -13,7 +13,14 @@ WARNING_CODES: dict[str, str] = {
     # lint: conditions
     "never-holds": "a rule, define or `if` whose conditions can never all hold",
     "dead-alternative": "an alternative of `or`/`any_of` that cannot hold beside the rest",
-    "ranges-meet": "two rules of a clause whose ranges both include, or both exclude, a value",
+    "ranges-meet": (
+        "two rules of a clause, or of one kind for one beneficiary (tiers of one fine), whose "
+        "ranges both include, or both exclude, a value"
+    ),
+    "tiers-overlap": (
+        "two tiers of one fine (one kind, one beneficiary, ranges of one value apart) that can "
+        "both apply by another road"
+    ),
     # lint: amounts, caps, tiers, values
     "cap-below-amount": "a literal cap below what the rule always pays",
     "share-over-whole": "a share above 100%",

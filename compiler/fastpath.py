@@ -37,6 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.calendar_checks import CALENDAR_FUNCS, refuses_backwards
 from policyc.compiler.lookup import reads_a_value
 from policyc.compiler.render import failed, render, render_threshold
 from policyc.compiler.table_keys import key_reads
@@ -290,8 +291,11 @@ class FastEmitter:
             return "until"
         if e.func in ("months_between", "years_between"):
             missing_day = self.policy.conventions.get("missing_day", "month_end")
-            return f"PLAIN.{e.func}({args}, {missing_day!r}, '', 0)"
-        if e.func in ("calendar_months_between", "within_each_year"):  # calendar_terms
+            return f"PLAIN.{e.func}({args}, {missing_day!r}, '', 0, {refuses_backwards(e)})"
+        if e.func == "date_plus":  # calendar_terms, under the declared convention
+            missing_day = self.policy.conventions.get("missing_day", "month_end")
+            return f"date_plus(PLAIN, {args}, {missing_day!r}, '', 0)"
+        if e.func in CALENDAR_FUNCS:  # calendar_terms
             return f"{e.func}(PLAIN, {args}, '', 0)"
         kind = self.policy.special.get(e)
         if kind is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
+from typing import TypeAlias
 
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import Span
@@ -20,6 +21,9 @@ from policyc.compiler.lint_values import fold, literal_holds, value_text
 
 _FLIP = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt", "eq": "eq", "ne": "ne"}
 _NEGATE = {"ge": "lt", "gt": "le", "le": "gt", "lt": "ge", "eq": "ne", "ne": "eq"}
+_BRANCHES = 16  # the most alternatives a rule's conditions are opened into for `ranges-meet`
+_Entry: TypeAlias = tuple[n.Rule, list[n.Expr], Range]  # a rule, one alternative, one range
+_Met: TypeAlias = tuple[n.Rule, list[n.Expr], Bound]
 
 
 class ConditionChecks(LintContext):
@@ -127,8 +131,9 @@ class ConditionChecks(LintContext):
     def flatten(
         self, conjuncts: Iterable[n.Expr], expanding: set[str]
     ) -> Iterator[tuple[n.Expr, bool]]:
-        """The conjuncts, with `and`, `all_of` and named conditions opened; each with whether
-        it is written here (False for what comes from a `define`)."""
+        """The conjuncts, with `and`, `all_of` and named conditions opened (the name given as
+        well, before what it opens to); each with whether it is written here (False for what
+        comes from a `define`)."""
         stack = [(expr, True) for expr in reversed(list(conjuncts))]
         while stack:
             expr, own = stack.pop()
@@ -140,6 +145,7 @@ class ConditionChecks(LintContext):
                 if expr.name not in expanding:
                     expanding = expanding | {expr.name}
                     stack.append((self.policy.defines[expr.name].expr, False))
+                    yield expr, own  # the name too: `not 占道较重` elsewhere excludes it
             else:
                 yield expr, own
 
@@ -166,6 +172,8 @@ class ConditionChecks(LintContext):
             info = self.policy.inputs.get(node.name)
             if info is not None and info.type.kind == "bool":
                 return facts.member(node, ("true",), negated, expr)
+            if self.is_condition(node.name):  # a named condition, held or excluded by name
+                return facts.member(("define", node.name), ("true",), negated, expr)
             return None
         if isinstance(node, n.Compare):
             return self.compare_fact(facts, node, negated, expr)
@@ -186,54 +194,142 @@ class ConditionChecks(LintContext):
         return None
 
     def check_ranges_between_rules(self) -> None:
-        owners: dict[int, list[n.Rule]] = {}
+        """`ranges-meet` among rules that stand for one another: the rules of one clause, and
+        across the document the rules of one `kind` for one `beneficiary` that have an amount
+        (the tiers of one fine, 一般/较重/严重, each in its own clause). A rule whose `when`s
+        hold an `or` (opened through its `define`s) is compared alternative by alternative."""
+        groups: dict[tuple[str, object, str], list[n.Rule]] = {}
         for owner, rule in self.file.all_rules():
-            owners.setdefault(id(owner), []).append(rule)
-        for rules in owners.values():
-            by_subject: dict[object, list[tuple[n.Rule, Range]]] = {}
-            atoms: dict[int, list[n.Expr]] = {}
-            for rule in rules:
-                facts = Facts()
-                atoms[id(rule)] = [
-                    expr
-                    for expr, _ in self.flatten(rule.whens, set())
-                    if not isinstance(expr, n.Or | n.AnyOf)
-                ]
-                for expr in atoms[id(rule)]:
-                    self.add_fact(facts, expr)
-                for subject, r in facts.ranges.items():
-                    by_subject.setdefault(subject, []).append((rule, r))
-            for subject, entries in by_subject.items():
-                for (rule_a, high), (rule_b, low) in self.meetings(entries):
-                    if high.inclusive != low.inclusive:
-                        continue  # one includes the value, the other does not: a clean cut
-                    others = [
-                        expr
-                        for expr in (*atoms[id(rule_a)], *atoms[id(rule_b)])
-                        if not _constrains(expr, subject)
-                    ]
-                    if self.solve(others, Facts(), [], set()) is None:  # the same cases
-                        self.report_meeting(rule_a, high, rule_b, low)
+            groups.setdefault(("clause", id(owner), ""), []).append(rule)
+            if rule.kind and _has_amount(rule):
+                groups.setdefault(("kind", rule.kind, rule.beneficiary), []).append(rule)
+        reported: set[tuple[int, ...]] = set()
+        for key, rules in groups.items():
+            if len(rules) > 1:
+                self.ranges_meet_among(rules, reported)
+                if key[0] == "kind":
+                    self.tiers_overlap_among(rules)
 
-    def meetings(
-        self, entries: list[tuple[n.Rule, Range]]
-    ) -> Iterator[tuple[tuple[n.Rule, Bound], tuple[n.Rule, Bound]]]:
+    def tiers_overlap_among(self, rules: list[n.Rule]) -> None:
+        """`tiers-overlap`: two rules of one kind for one beneficiary, in different clauses, whose
+        ranges of one value do not overlap (tiers: 不超过5平方米, 超过5平方米), and yet an
+        alternative of each can hold together — by another road (一年内第二次) both apply."""
+        opened = [(rule, self.branches(rule.whens)) for rule in rules]
+        owner = {id(rule): id(o) for o, rule in self.file.all_rules()}
+        for i, (rule_a, alts_a) in enumerate(opened):
+            for rule_b, alts_b in opened[i + 1 :]:
+                if owner[id(rule_a)] == owner[id(rule_b)] or not self.tiers(alts_a, alts_b):
+                    continue
+                # Another road: alternatives that bound no value in common (where they do, the
+                # ranges are apart, or meet at one value, which `ranges-meet` reports).
+                pairs = [
+                    (a, b)
+                    for a in alts_a
+                    for b in alts_b
+                    if not _ranges(self, a).keys() & _ranges(self, b).keys()
+                ]
+                both = next(
+                    (p for p in pairs if self.solve([*p[0], *p[1]], Facts(), [], set()) is None),
+                    None,
+                )
+                if both is not None:
+                    self.report_overlap(rule_a, both[0], rule_b, both[1])
+
+    def tiers(self, alts_a: list[list[n.Expr]], alts_b: list[list[n.Expr]]) -> bool:
+        """Whether some alternative of each bounds one value, and no two such bounds overlap
+        (beyond a value both include, which `ranges-meet` reports)."""
+        found = False
+        for a in alts_a:
+            ranges_a = _ranges(self, a)
+            for b in alts_b:
+                ranges_b = _ranges(self, b)
+                for subject in ranges_a.keys() & ranges_b.keys():
+                    facts = Facts()
+                    apart = any(
+                        self.add_fact(facts, expr) is not None
+                        for expr in (*a, *b)
+                        if _constrains(expr, subject)
+                    )
+                    met = facts.ranges.get(subject, Range())
+                    if not apart and not _one_value(met):
+                        return False  # the two ranges overlap: not tiers of one value
+                    found = True
+        return found
+
+    def report_overlap(
+        self, rule_a: n.Rule, atoms_a: list[n.Expr], rule_b: n.Rule, atoms_b: list[n.Expr]
+    ) -> None:
+        own = [x for x in atoms_b if x not in atoms_a] + [x for x in atoms_a if x not in atoms_b]
+        named = [x for x in own if isinstance(x, n.Ref)] or own
+        shown = dict.fromkeys(self.written(x) for x in named[:3])
+        when = "、".join(f"`{text}`" for text in shown) or "…"
+        self.warn(
+            "tiers-overlap",
+            rule_b.span,
+            _(
+                "rules `{first}` and `{second}` are tiers of one {kind} (their ranges do not "
+                "overlap), yet both apply when {when}: a case is charged twice; say in the lower "
+                "tier's `when` which one applies (`not …` of the other's condition)"
+            ).format(first=rule_a.name.text, second=rule_b.name.text, kind=rule_a.kind, when=when),
+        )
+
+    def ranges_meet_among(self, rules: list[n.Rule], reported: set[tuple[int, ...]]) -> None:
+        by_subject: dict[object, list[tuple[n.Rule, list[n.Expr], Range]]] = {}
+        for rule in rules:
+            for atoms in self.branches(rule.whens):
+                facts = Facts()
+                if any(self.add_fact(facts, expr) is not None for expr in atoms):
+                    continue  # an alternative that cannot hold meets nothing
+                for subject, r in facts.ranges.items():
+                    by_subject.setdefault(subject, []).append((rule, atoms, r))
+        for subject, entries in by_subject.items():
+            for (rule_a, atoms_a, high), (rule_b, atoms_b, low) in self.meetings(entries):
+                if high.inclusive != low.inclusive:
+                    continue  # one includes the value, the other does not: a clean cut
+                key = (id(rule_a), id(rule_b), id(high.origin), id(low.origin))
+                if key in reported:
+                    continue  # met again in the other group of the two rules
+                others = [expr for expr in (*atoms_a, *atoms_b) if not _constrains(expr, subject)]
+                if self.solve(others, Facts(), [], set()) is None:  # the same cases
+                    reported.add(key)
+                    self.report_meeting(rule_a, high, rule_b, low)
+
+    def branches(self, conjuncts: Iterable[n.Expr]) -> list[list[n.Expr]]:
+        """The conjunction as alternatives, each a list of atoms (no `and`, `or`, named
+        condition left to open): `a and (b or c)` is [[a, b], [a, c]]. Past _BRANCHES
+        alternatives, the atoms outside every `or` alone (one list)."""
+        atoms: list[n.Expr] = []
+        choices: list[list[n.Expr]] = []
+        for expr, _own in self.flatten(conjuncts, set()):
+            if isinstance(expr, n.Or | n.AnyOf):
+                choices.append(self.alternatives(expr))
+            else:
+                atoms.append(expr)
+        found = [atoms]
+        for alternatives in choices:
+            opened = [branch for alt in alternatives for branch in self.branches([alt])]
+            found = [before + branch for before in found for branch in opened]
+            if len(found) > _BRANCHES:
+                return [atoms]
+        return found
+
+    def meetings(self, entries: list[_Entry]) -> Iterator[tuple[_Met, _Met]]:
         """Pairs of rules where one's range ends at the value where the other's begins."""
-        starts: dict[object, list[tuple[n.Rule, Bound]]] = {}
-        for rule, r in entries:
+        starts: dict[object, list[_Met]] = {}
+        for rule, atoms, r in entries:
             if r.low is not None:
                 with contextlib.suppress(TypeError):  # an unhashable value: no match
-                    starts.setdefault(r.low.value, []).append((rule, r.low))
-        for rule_a, a in entries:
+                    starts.setdefault(r.low.value, []).append((rule, atoms, r.low))
+        for rule_a, atoms_a, a in entries:
             if a.high is None:
                 continue
             try:
                 meeting = starts.get(a.high.value, [])
             except TypeError:
                 continue
-            for rule_b, low in meeting:
+            for rule_b, atoms_b, low in meeting:
                 if rule_b is not rule_a:
-                    yield (rule_a, a.high), (rule_b, low)
+                    yield (rule_a, atoms_a, a.high), (rule_b, atoms_b, low)
 
     def report_meeting(self, rule_a: n.Rule, high: Bound, rule_b: n.Rule, low: Bound) -> None:
         value = low.shown or value_text(low.value)
@@ -259,6 +355,27 @@ class ConditionChecks(LintContext):
                 outcome=outcome,
             ),
         )
+
+
+def _has_amount(rule: n.Rule) -> bool:
+    return rule.amount_range is not None or (
+        rule.amount is not None and not isinstance(rule.amount, n.Unspecified)
+    )
+
+
+def _ranges(checks: ConditionChecks, atoms: list[n.Expr]) -> dict[object, Range]:
+    facts = Facts()
+    for expr in atoms:
+        checks.add_fact(facts, expr)
+    return facts.ranges
+
+
+def _one_value(r: Range) -> bool:
+    """A range of one value, where two tiers meet and both include it (`ranges-meet`)."""
+    try:
+        return r.low is not None and r.high is not None and bool(r.low.value == r.high.value)
+    except TypeError:
+        return False
 
 
 def _constrains(expr: n.Expr, subject: object) -> bool:

@@ -262,6 +262,10 @@ class _Renderer:
                 return f"{args[0]}在每年{window}之间（含首尾）"  # 至 includes both days
         if e.func == "years_between":
             return f"自{args[0]}至{args[1]}的周年数"
+        if e.func == "year_of":  # runtime/calendar_terms.py
+            return f"{args[0]}所在年份"
+        if e.func == "date_plus":
+            return f"{args[0]}起{args[1]}的对应日"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 
     def aggregate(self, e: n.Aggregate) -> str:
@@ -376,6 +380,8 @@ _CALL_LEVELS = {
     "max": PHRASE,
     "round": PHRASE,
     "within_each_year": PHRASE,
+    "year_of": POSTFIX,
+    "date_plus": POSTFIX,
     "divide": MUL,
     "given": STATEMENT,
     "any": STATEMENT,

@@ -13,16 +13,25 @@
   of February in every year (a common year's window ends on 2月28日); as FROM, a common year's
   window begins on 3月1日: a day is compared by its (month, day) with the ends.
 
-Both pass unknowns through and take the context for the trace (`ctx.explain`, `ctx.step`); the
+- `year_of(day)`: the calendar year of `day`, a plain number ("同一自然年度":
+  `year_of(前次查处日期) = year_of(本次查处日期)`).
+- `date_plus(day, DURATION, missing_day)`: the corresponding day a duration in 年, 月 or 日 on
+  (民法典 art. 201: the start day is not counted, so 2026-03-10 plus 1 年 is 2027-03-10, the
+  anniversary, and "一年内" including it is `本次 <= date_plus(前次, 1 年)`). A month without that
+  day follows the policy's `convention missing_day` as `months_between` does: `month_end`
+  (art. 202) gives the month's last day (2027-01-31 plus 1 月 is 2027-02-28, 2028-01-31 plus 1 月
+  2028-02-29), `next_day` the day after it (2027-03-01).
+
+All pass unknowns through and take the context for the trace (`ctx.explain`, `ctx.step`); the
 fast path calls them with `PLAIN`, which records nothing. Exported to generated code through
 `policyc.runtime.evaluation.__all__`.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from policyc.runtime.dates import days_in_month
+from policyc.runtime.dates import add_months_by, days_in_month
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import Unknown, unknown
 
@@ -100,3 +109,48 @@ def crossing(start: MonthDay, end: MonthDay) -> str:
     low = (start[0], start[1] or 31)
     high = (end[0], end[1] or 31)
     return "次年" if low > high else ""
+
+
+def year_of(ctx: Any, day: date | Unknown, text: str, line: int) -> Quantity | Unknown:
+    """`year_of(day)`: the year of `day`, a plain number (2026-06-30 → 2026)."""
+    if isinstance(day, Unknown):
+        return day
+    assert isinstance(day, date)
+    if ctx.explain:
+        ctx.step(f"{text}: {day} → {day.year}", line)
+    return Quantity.of(day.year, "")
+
+
+def shifted(day: date, months: int, days: int, missing_day: str) -> date:
+    """`day` moved on by whole `months` (under the missing-day convention) and whole `days`;
+    OverflowError past 9999-12-31."""
+    if months:
+        day = add_months_by(day, months, missing_day)
+    return day + timedelta(days=days)
+
+
+def duration_parts(duration: Quantity) -> tuple[int, int]:
+    """(months, days) of a duration in 年/月 (base 月) or 日 (base 小时, 24 to a day), both
+    whole (the checker allows nothing else): 1 年 → (12, 0), 10 日 → (0, 10)."""
+    if duration.dims == (("月", 1),):
+        return int(duration.value), 0
+    return 0, int(duration.value / 24)
+
+
+def date_plus(
+    ctx: Any,
+    day: date | Unknown,
+    duration: Quantity | Unknown,
+    missing_day: str,
+    text: str,
+    line: int,
+) -> date | Unknown:
+    """`date_plus(day, DURATION)`: the corresponding day (see the module docstring)."""
+    if (missing := unknown(day, duration)) is not None:
+        return missing
+    assert isinstance(day, date) and isinstance(duration, Quantity)
+    months, days = duration_parts(duration)
+    moved = shifted(day, months, days, missing_day)
+    if ctx.explain:
+        ctx.step(f"{text}: {day} → {moved}", line)
+    return moved

@@ -15,8 +15,10 @@ from policyc.compiler.i18n import _
 
 __all__ = [
     "COUNTINGS",
+    "DatesOutOfOrder",
     "add_months",
     "add_years",
+    "check_order",
     "parse_iso_date",
     "period_last_day",
     "whole_months_between",
@@ -187,3 +189,22 @@ def completed_months(start: date, end: date, missing_day: str = "month_end") -> 
     if n > 0 and add_months_by(start, n, missing_day) > end:
         n -= 1  # the last month is not complete yet; month n - 1 always is
     return max(n, 0)
+
+
+class DatesOutOfOrder(ValueError):
+    """`months_between(a, b)` or `years_between(a, b)` of two of the case's dates with b before
+    a: the case is inconsistent (前次查处 after 本次), so it is refused, naming both dates, rather
+    than counted as 0 (compiler.calendar_checks.refuses_backwards says which calls refuse)."""
+
+
+def check_order(start: date, end: date, text: str) -> None:
+    """Raises DatesOutOfOrder when `end` comes before `start`; `text` is the duration as the
+    policy's words give it (自前次查处日期至本次查处日期的整月数). The same day is 0, not
+    refused."""
+    if end < start:
+        raise DatesOutOfOrder(
+            _(
+                "{what}: the end date {end} comes before the start date {start}; the case's "
+                "dates are inconsistent (a duration runs from the earlier date to the later)"
+            ).format(what=text or _("a duration between dates"), end=end, start=start)
+        )

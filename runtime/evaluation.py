@@ -20,8 +20,13 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 
-from policyc.runtime.calendar_terms import calendar_months_between, within_each_year
-from policyc.runtime.dates import completed_months, year_of_operation
+from policyc.runtime.calendar_terms import (
+    calendar_months_between,
+    date_plus,
+    within_each_year,
+    year_of,
+)
+from policyc.runtime.dates import DatesOutOfOrder, check_order, completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.each_limits import LimitOverPeriods
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
@@ -55,6 +60,7 @@ __all__ = [
     "add",
     "calendar_months_between",
     "date",
+    "date_plus",
     "k_all",
     "k_any",
     "k_merge",
@@ -65,6 +71,7 @@ __all__ = [
     "schedule_on",
     "sub",
     "within_each_year",
+    "year_of",
     "zero_of",
 ]
 
@@ -219,7 +226,7 @@ class Ctx:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
             outcome = exc.reason
-        except (ArithmeticError, MeasureError, DayReadingRefused) as exc:
+        except (ArithmeticError, MeasureError, DayReadingRefused, DatesOutOfOrder) as exc:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
@@ -244,16 +251,21 @@ class Ctx:
             result.status = "not_in_force"
             result.reason = f"政策在 {self.on.isoformat()} 不在有效期内"
             return result
-        if info.each:  # a value per member (年龄 of each): runtime/people_ops.py
-            return people_ops.decide_each(self, info, function, result)
-        if spans:
-            # `decide … per 月` in a year's case: each month's value
-            return people_ops.decide_over_periods(self, info, function, result)
+        try:
+            if info.each:  # a value per member (年龄 of each): runtime/people_ops.py
+                return people_ops.decide_each(self, info, function, result)
+            if spans:
+                # `decide … per 月` in a year's case: each month's value
+                return people_ops.decide_over_periods(self, info, function, result)
+        except DatesOutOfOrder as exc:
+            raise EvaluationError(info, exc) from None
         try:
             value = self.use(info.name, function, info.line)
         except NotApplicable as exc:
             result.status, result.reason = "undetermined", exc.reason
             return result
+        except DatesOutOfOrder as exc:
+            raise EvaluationError(info, exc) from None
         if isinstance(value, Unknown):
             result.status, result.missing = "undetermined", value.names
             result.reason = "需要输入 " + "、".join(value.names)
@@ -271,6 +283,8 @@ class Ctx:
         except NotApplicable as exc:
             result.status, result.reason = "not_reported", exc.reason
             return result
+        except DatesOutOfOrder as exc:
+            raise EvaluationError(info, exc) from None
         if isinstance(outcome, Unknown):
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
         elif not outcome:
@@ -731,22 +745,41 @@ class Ctx:
 
     # ---- durations between dates (满N个月, 年满N周岁; 民法典 arts. 201–202) ----
     def months_between(
-        self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
+        self,
+        start: date | Unknown,
+        end: date | Unknown,
+        missing_day: str,
+        text: str,
+        line: int,
+        refuse: bool = True,
     ) -> Quantity | Unknown:
-        """Completed months from `start` to `end` (0 when `end` is earlier), in 月."""
+        """Completed months from `start` to `end`, in 月; `end` before `start` raises
+        DatesOutOfOrder (the case is inconsistent) where `refuse` (neither is the evaluation
+        day, runtime.dates.refuses_backwards), else counts 0."""
         if (missing := unknown(start, end)) is not None:
             return missing
+        if refuse:
+            check_order(start, end, text)  # type: ignore[arg-type]
         months = completed_months(start, end, missing_day)  # type: ignore[arg-type]
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {months} 个月", line)
         return Quantity.of(months, "月")
 
     def years_between(
-        self, start: date | Unknown, end: date | Unknown, missing_day: str, text: str, line: int
+        self,
+        start: date | Unknown,
+        end: date | Unknown,
+        missing_day: str,
+        text: str,
+        line: int,
+        refuse: bool = True,
     ) -> Quantity | Unknown:
-        """Completed years from `start` to `end` (年满N周岁), in 年."""
+        """Completed years from `start` to `end` (年满N周岁), in 年; `end` before `start`
+        raises DatesOutOfOrder where `refuse`, as months_between."""
         if (missing := unknown(start, end)) is not None:
             return missing
+        if refuse:
+            check_order(start, end, text)  # type: ignore[arg-type]
         years = completed_months(start, end, missing_day) // 12  # type: ignore[arg-type]
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {years} 年", line)
