@@ -660,8 +660,36 @@ def _deadline_day(written: str) -> str:
     return f"{year:04d}-{month:02d}-{day or last:02d}"
 
 
+_EVERY_QUARTER = re.compile(r"^每(?:个)?季度(?:末|底)?(?:前|之前)?$")
+_EVERY_MONTH_DAY = re.compile(r"^每月(?P<d>\d{1,2})日(?:前|之前)?$")
+_EVERY_MONTH_END = re.compile(r"^每(?:个)?月(?:底|末)(?:前|之前)?$")
+_STANDING = re.compile(r"^长期(?:坚持)?$")
+
+
+def _recurring_by(written: str) -> str:
+    """What a recurring or standing 完成时限 becomes after `by`: 每季度 → `每季度`, 每月25日前 →
+    `每月 25 日`, 每月底前 → `每月底`, 长期坚持 → `长期`; "" for any other (a day past the 28th
+    of each month is not in every month: not guessed)."""
+    text = re.sub(r"\s", "", written)
+    if _EVERY_QUARTER.match(text):
+        return "每季度"
+    if _EVERY_MONTH_END.match(text):
+        return "每月底"
+    if _STANDING.match(text):
+        return "长期"
+    if (found := _EVERY_MONTH_DAY.match(text)) is not None and 1 <= int(found["d"]) <= 28:
+        return f"每月 {int(found['d'])} 日"
+    return ""
+
+
 def _deadline_note(part: _Part) -> str:
     """The TODO comment a part's 完成时限 becomes: the `by` its targets take, or why none."""
+    recurring = _recurring_by(part.deadline)
+    if recurring:
+        return _(
+            "完成时限 {written}: write each target of {kind} {number} with `by {by}` "
+            "(a deadline that recurs or stands; confirm)"
+        ).format(written=part.deadline, kind=part.kind, number=part.number, by=recurring)
     day = _deadline_day(part.deadline)
     if day:
         return _(
