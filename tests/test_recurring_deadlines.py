@@ -361,3 +361,39 @@ def test_an_unused_define_is_warned_with_its_name_and_line(tmp_path: Path) -> No
             f"`define 已清偿` (line {line}) is never read: no rule, target or other value uses it",
         )
     ]
+
+
+# ---- one member name in two enums ---------------------------------------------------------------
+
+SHARED = """\
+enum 带班领导 { 王建国, 无 }
+enum 值班员 { 李明, 无 }
+input 上报领导: 带班领导 optional "上报的带班领导"
+input 上报值班员: 值班员 optional "上报的值班员"
+"""
+
+
+def test_a_member_two_enums_share_is_read_beside_a_value_of_its_enum(tmp_path: Path) -> None:
+    decide = (
+        'decide 评价情况 = if 上报领导 is 无 and 上报值班员 is 无 then 未评价 else 已评价 "x"\n'
+    )
+    policy = compile_policy(_write(tmp_path, ENUM + SHARED + decide + TASKS + DEMANDS))
+
+    def decided(leader: str, clerk: str) -> object:
+        inputs = {"上报领导": leader, "上报值班员": clerk}
+        return next(
+            r.value for r in policy.evaluate(inputs, date(2027, 4, 1)) if r.info.name == "评价情况"
+        )
+
+    assert decided("无", "无") == "未评价"
+    assert decided("王建国", "无") == "已评价"
+    assert decided("无", "李明") == "已评价"
+
+
+def test_a_shared_member_written_alone_is_refused_naming_both_ways_out(tmp_path: Path) -> None:
+    decide = 'decide 当班 = if 上报领导 is 王建国 then 无 else 王建国 "x"\n'
+    with pytest.raises(PolicyError) as caught:
+        check_policy(_write(tmp_path, SHARED + decide + TASKS + DEMANDS))
+    said = str(caught.value)
+    assert "`无` is a member of both 带班领导 and 值班员" in said
+    assert "(`上报领导 is 无`)" in said and "(`无带班领导`、`无值班员`)" in said
