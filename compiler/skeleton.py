@@ -701,6 +701,36 @@ def _deadline_note(part: _Part) -> str:
     )
 
 
+_MONTHLY_IN_SENTENCE = re.compile(r"每月(?P<d>\d{1,2})日(?:前|之前)")
+_POSTPONED_IN_SENTENCE = re.compile(r"遇(?:法定)?节假日(?:则)?顺延")
+
+
+def _sentence_deadlines(quotes: Sequence[str]) -> list[str]:
+    """A duty's monthly deadline written in a sentence rather than a 完成时限 (`各牵头单位于每月
+    25日前将任务进展情况报送…，遇节假日顺延。`): the `by` a target counting it takes, and that
+    顺延 cannot be written (the language has no calendar of holidays)."""
+    notes = []
+    for quote in quotes:
+        found = _MONTHLY_IN_SENTENCE.search(quote)
+        if found is None:
+            continue
+        written = found.group(0)
+        by = _recurring_by(written)
+        note = (
+            _("{written}: a target counting it takes `by {by}`").format(written=written, by=by)
+            if by
+            else _("{written}: not every month has that day; say it in a `note`").format(
+                written=written
+            )
+        )
+        if _POSTPONED_IN_SENTENCE.search(quote):
+            note += _(
+                "; 遇节假日顺延 cannot be written (no calendar of holidays): say it in a `note`"
+            )
+        notes.append(note)
+    return notes
+
+
 def _walk(parts: Sequence[_Part]) -> list[_Part]:
     return [p for part in parts for p in (part, *_walk(part.children))]
 
@@ -744,6 +774,7 @@ def _render(part: _Part, depth: int) -> list[str]:
         lines.append(f"{inner}cooperates {', '.join(part.cooperates)}")
     if part.deadline:
         lines.append(f"{inner}# TODO(drafter): " + _deadline_note(part))
+    lines += [f"{inner}# TODO(drafter): " + note for note in _sentence_deadlines(quotes)]
     if part.unknown:
         lines.append(
             f"{inner}# TODO(registry): "

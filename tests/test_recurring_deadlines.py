@@ -17,7 +17,7 @@ import pytest
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.lint import lint
 from policyc.compiler.pipeline import CompiledPolicy, check_policy, compile_policy
-from policyc.compiler.skeleton import _recurring_by, skeleton
+from policyc.compiler.skeleton import _recurring_by, _sentence_deadlines, skeleton
 from policyc.duties import progress_text
 from policyc.runtime.deadlines import day_in_view, due_on
 from policyc.runtime.quantity import Quantity
@@ -397,3 +397,25 @@ def test_a_shared_member_written_alone_is_refused_naming_both_ways_out(tmp_path:
     said = str(caught.value)
     assert "`无` is a member of both 带班领导 and 值班员" in said
     assert "(`上报领导 is 无`)" in said and "(`无带班领导`、`无值班员`)" in said
+
+
+@pytest.mark.parametrize(
+    ("sentence", "notes"),
+    [
+        (
+            "各牵头单位于每月25日前将任务进展情况报送市发改委，遇节假日顺延。",
+            [
+                "每月25日前: a target counting it takes `by 每月 25 日`; 遇节假日顺延 cannot be "
+                "written (no calendar of holidays): say it in a `note`"
+            ],
+        ),
+        (
+            "各牵头单位于每月10日前报送台账。",
+            ["每月10日前: a target counting it takes `by 每月 10 日`"],
+        ),
+        ("每月30日前报送。", ["每月30日前: not every month has that day; say it in a `note`"]),
+        ("每季度开展一次营商环境监测评价。", []),  # no deadline word in the sentence
+    ],
+)
+def test_new_notes_a_monthly_deadline_a_sentence_states(sentence: str, notes: list[str]) -> None:
+    assert _sentence_deadlines([sentence]) == notes
