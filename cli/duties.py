@@ -497,7 +497,8 @@ def run_duties(query: str, paths: Sequence[Path], fmt: str, out: TextIO) -> int:
 
 STATUSES = ("met", "not_met", "not_reported")
 _STATUS_WORDS = {"met": "达到", "not_met": "未达到", "not_reported": "未报告"}
-_DUES = {"overdue": "逾期", "in_progress": "期限未到"}  # `RuleResult.due` of a target not met
+# `RuleResult.due` of a target not met: past its deadline, before it, standing (长期坚持)
+_DUES = {"overdue": "逾期", "in_progress": "期限未到", "standing": "长期"}
 NO_LEAD = "（未写牵头单位）"
 NO_SECTION = "（不在部分内）"
 
@@ -511,6 +512,7 @@ class ProgressCount:
     # Of the targets not met, those with a `by` day: past it (逾期) and not yet (进行中).
     overdue: int = 0
     in_progress: int = 0
+    standing: int = 0  # 长期坚持: never overdue
 
 
 def _sections_of(policy: CheckedPolicy) -> dict[tuple[str, str], n.Section]:
@@ -563,8 +565,9 @@ def _count_words(row: ProgressCount, status: str) -> str:
     """`达到 1`, `未达到 2（其中逾期 1，期限未到 1）` (the part in brackets where some target has
     a `by` day)."""
     words = f"{_STATUS_WORDS[status]} {getattr(row, status)}"
-    if status == "not_met" and (row.overdue or row.in_progress):
-        words += "（其中" + "，".join(f"{w} {getattr(row, d)}" for d, w in _DUES.items()) + "）"
+    if status == "not_met" and (row.overdue or row.in_progress or row.standing):
+        dues = [d for d in _DUES if d != "standing" or row.standing]  # 长期 only where there is one
+        words += "（其中" + "，".join(f"{_DUES[d]} {getattr(row, d)}" for d in dues) + "）"
     return words
 
 

@@ -28,6 +28,9 @@ KEYWORDS = (
 )  # fmt: skip
 CONSTANTS = ("true", "false", "bool", "date", "highest", "highest_new", "each", "each_new")
 BOUNDARY_WORDS = ALL_WORDS  # compiler/bounds.py: one table, no Lark imported
+# A recurring or standing deadline after `by` (`by 每季度`, `by 每月 25 日`, `by 长期`); the `日`
+# of `每月 25 日` is a measure elsewhere (`per 日`), so it is not among them.
+DEADLINE_WORDS = ("每季度", "每月", "每月底", "长期", "遇节假日顺延", "顺延")
 _WORD_END = r"(?=[\s,:{}()\[\]]|$)"
 # The boundary words a document writes after its number (`50人以上`, `200元/人以内`).
 SUFFIX_BOUNDS = SUFFIX_WORDS
@@ -65,6 +68,7 @@ class PolicyLexer(RegexLexer):
             ),
             (r"\d+(?:\.\d+)?", Number),
             (words(KEYWORDS, suffix=_WORD_END), Keyword),
+            (words(DEADLINE_WORDS, suffix=_WORD_END), Keyword),
             (words(CONSTANTS, suffix=_WORD_END), Keyword.Constant),
             (words(BOUNDARY_WORDS, suffix=_WORD_END), Operator.Word),
             (r">=|<=|!=|==|[<>≥≤≠+\-−*×]", Operator),

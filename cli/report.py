@@ -30,7 +30,10 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     who pays a fine: 违法行为人应缴), its "totals" the exact amounts alone ({} for a range alone).
     A target not met or not reported that has a `by` day adds, after its other fields,
     "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
-    "YYYY-MM-DD"; "valid_from" is the issue date for a policy that writes no `valid from`.
+    "YYYY-MM-DD"; a recurring one (`by 每季度`, `by 每月 25 日`, `by 每月底`) the current
+    period's day and "recurs": "quarterly" | "monthly"; a standing one (`by 长期`) "due":
+    "standing", "recurs": "standing" and no "deadline"; "valid_from" is the issue date for a
+    policy that writes no `valid from`.
 
 Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
 only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",
@@ -342,6 +345,8 @@ DUE_WORDS = {
     ("not_met", "overdue"): ("✘", "逾期未达到目标"),
     ("not_reported", "in_progress"): ("?", "未报告（期限未到）"),
     ("not_reported", "overdue"): ("?", "逾期未报告"),
+    ("not_met", "standing"): ("◔", "尚未达到目标（长期坚持，进行中）"),
+    ("not_reported", "standing"): ("?", "未报告（长期坚持）"),
 }
 
 

@@ -35,6 +35,7 @@ from policyc.people_report import (
     periods_json,
 )
 from policyc.report_ranges import ends_json, range_json, ranges_by_party, totals_range_json
+from policyc.runtime import deadlines
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 from policyc.runtime.results import FixedResult, show_value
@@ -514,8 +515,12 @@ def _written(
     more |= period_json(r)  # `amount … per`: people_report.py
     if r.range is not None:  # `amount range`: cli/report_ranges.py
         more["range"] = range_json(r)
-    if r.due:  # a target not met or not reported, with a `by` day: before it or past it
-        more |= {"due": r.due, "deadline": r.info.deadline}
+    if r.due:  # a target not met or not reported, with a deadline: before it or past it
+        more["due"] = r.due
+        if r.deadline:  # the day in view (a recurring deadline's current period's)
+            more["deadline"] = r.deadline
+        if recurs := deadlines.recurs(r.info.deadline):  # quarterly | monthly | standing
+            more["recurs"] = recurs
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

@@ -11,7 +11,14 @@ import json
 import re
 from typing import Any
 
-from policyc.lexer import BOUNDARY_WORDS, CONSTANTS, KEYWORDS, MEASURE_AFTER_NUMBER, MONTH_DAY
+from policyc.lexer import (
+    BOUNDARY_WORDS,
+    CONSTANTS,
+    DEADLINE_WORDS,
+    KEYWORDS,
+    MEASURE_AFTER_NUMBER,
+    MONTH_DAY,
+)
 
 # Words end where the lexer's words end: before whitespace, punctuation or the end of the line.
 _BEFORE = r"(?<![\w·])"
@@ -44,7 +51,7 @@ def textmate_grammar() -> dict[str, Any]:
                 },
             },
             {"name": "constant.numeric.policy", "match": r"\d+(?:\.\d+)?\s*[%％]?"},
-            {"name": "keyword.control.policy", "match": _words(KEYWORDS)},
+            {"name": "keyword.control.policy", "match": _words(KEYWORDS + DEADLINE_WORDS)},
             {"name": "constant.language.policy", "match": _words(CONSTANTS)},
             {"name": "keyword.operator.word.policy", "match": _words(BOUNDARY_WORDS)},
             {"name": "keyword.operator.policy", "match": r">=|<=|!=|==|[<>≥≤≠+\-−*×]"},

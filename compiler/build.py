@@ -307,6 +307,53 @@ class _Builder(ExpressionBuilder):
     def target_by(self, meta: Meta, c: list[Token]) -> date:
         return self._date(c[0])
 
+    def by_quarter(self, meta: Meta, c: list[Token]) -> n.Recurring:
+        return n.Recurring("quarter", span=self._span(meta))
+
+    def by_standing(self, meta: Meta, c: list[Token]) -> n.Recurring:
+        return n.Recurring("standing", span=self._span(meta))
+
+    def by_month_day(self, meta: Meta, c: list[Any]) -> n.Recurring:
+        """`by 每月 25 日`: day 1–28, which every month has (29–31 would be a guess in February
+        or a 30-day month: 每月底 says the last day)."""
+        self._refuse_postponing(c[3])
+        day = int(str(c[1]))
+        if not 1 <= day <= 28:
+            raise BuildError(
+                Diagnostic(
+                    self._tspan(c[1]),
+                    _(
+                        "每月 {day} 日: a day of each month is 1 to 28 (not every month has a "
+                        "29th, 30th or 31st)"
+                    ).format(day=day),
+                    _("a day from 1 to 28, or `每月底` for each month's last day"),
+                )
+            )
+        return n.Recurring("month", day, self._span(meta))
+
+    def by_month_end(self, meta: Meta, c: list[Any]) -> n.Recurring:
+        self._refuse_postponing(c[1])
+        return n.Recurring("month", 0, self._span(meta))
+
+    def _refuse_postponing(self, token: Token | None) -> None:
+        """遇节假日顺延 moves a deadline to the next working day: without a calendar of the year's
+        holidays and 调休 working days (which the language does not declare) the day cannot be
+        known, and guessing from weekends would be wrong on every 调休 day."""
+        if token is not None:
+            raise BuildError(
+                Diagnostic(
+                    self._tspan(token),
+                    _(
+                        "`{word}`: the language has no calendar of holidays and working days to "
+                        "move a deadline by"
+                    ).format(word=token),
+                    _(
+                        "the deadline as written without `{word}`, and a `note` saying the "
+                        "document extends it over holidays"
+                    ).format(word=token),
+                )
+            )
+
     def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[0])
         return BOUND_OPS[word], word, c[1], c[2]
@@ -390,6 +437,7 @@ class _Builder(ExpressionBuilder):
             refers=tuple(i for i in items if isinstance(i, n.Reference)),
             span=self._span(meta),
             cooperates=self._cooperating(items),
+            defines=tuple(i for i in items if isinstance(i, n.Define)),
         )
 
     @staticmethod

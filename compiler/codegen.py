@@ -251,7 +251,7 @@ class _Generator:
             "responsible": self.units(responsible),
             "quotes": tuple(q.text for q in owner.quotes),
             "description": target.description,
-            "deadline": target.deadline.isoformat() if target.deadline is not None else "",
+            "deadline": _deadline_code(target.deadline),
             "measure": target.value.measure if isinstance(target.value, n.QuantityLit) else "",
         }
         actual = f"c.get({target.name.text!r})"
@@ -646,3 +646,11 @@ def _nested_source(table: dict[str, Any]) -> str:
         for key, value in table.items()
     )
     return "{" + ", ".join(items) + "}"
+
+
+def _deadline_code(deadline: date | n.Recurring | None) -> str:
+    """RuleInfo.deadline: `by DATE` as YYYY-MM-DD, a recurring or standing one by its code
+    (quarterly, monthly:25, monthly:end, standing; runtime/deadlines.py reads them)."""
+    if deadline is None:
+        return ""
+    return deadline.code if isinstance(deadline, n.Recurring) else deadline.isoformat()

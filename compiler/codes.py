@@ -38,6 +38,7 @@ WARNING_CODES: dict[str, str] = {
     "zero-validity": "a validity of zero length",
     # lint: declarations and numbering
     "unused-reading": "a reading that nothing uses",
+    "unused-define": "a `define` that no rule, target or other value reads",
     "numbering-order": "a section, clause or task number lower than the one before",
     "same-full-name": "two units with the same full name",
     "alias-repeats-name": "an alias equal to its unit's name",

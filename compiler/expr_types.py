@@ -189,11 +189,15 @@ class ExprTypes(CheckerBase):
             self.error(
                 expr.span,
                 _(
-                    "`{expr_name}` is a member of {and_join_owners}: "
-                    "rename one so that a bare name says which"
+                    "`{expr_name}` is a member of both {and_join_owners}, so written alone it does "
+                    "not say which: a shared member is read only beside a value of its enum "
+                    "(`{example} is {expr_name}`); as a value of its own, name it apart in each "
+                    "enum ({apart})"
                 ).format(
                     expr_name=expr.name,
                     and_join_owners=_(" and ").join(owners),
+                    example=_shared_member_example(self, owners),
+                    apart="、".join(f"`{expr.name}{owner}`" for owner in owners),
                 ),
             )
             return UNKNOWN
@@ -645,3 +649,14 @@ def _as_percent(result: Type, a: Type, b: Type) -> Type:
     if result.kind == "quantity" and not result.dims and (a.percent or b.percent):
         return attrs.evolve(result, percent=True)
     return result
+
+
+def _shared_member_example(types: Any, enums: list[str]) -> str:
+    """An input or `define` whose value is of one of `enums`, to show `X is MEMBER`; else `…`."""
+    for name, info in types.inputs.items():
+        if info.type.kind == "enum" and info.type.enum in enums:
+            return str(name)
+    for name, kind in types.define_types.items():
+        if kind.kind == "enum" and kind.enum in enums:
+            return str(name)
+    return "…"

@@ -30,6 +30,7 @@ probably says something the document does not. Each warning names the words as w
   description …) mentions `解读 NAME`, the drafters' way of pointing a target or a task, which
   cannot name a reading, at one; a reading whose options name the header's `counting` is used
   by the header;
+- a `define` nothing reads (`unused-define`, lint_defines), named with its line;
 - numbering: within each kind (section, clause, task), a number lower than the one before, in
   Chinese numerals (一 … 一百二十) or digits (a number repeated is the checker's error, so
   numbering never restarts within a document).
@@ -67,6 +68,7 @@ from policyc.compiler.lint_base import ordered
 from policyc.compiler.lint_calendar import check_months_by_day
 from policyc.compiler.lint_conditions import ConditionChecks
 from policyc.compiler.lint_dates import DateChecks
+from policyc.compiler.lint_defines import DefineChecks
 from policyc.compiler.lint_document import DocumentChecks
 from policyc.compiler.lint_once import check_once
 from policyc.compiler.lint_units import UnitChecks
@@ -84,7 +86,7 @@ def lint(policy: CheckedPolicy) -> list[Diagnostic]:
     return ordered([*linter.found, *todos])
 
 
-class _Linter(ConditionChecks, AmountChecks, DateChecks, DocumentChecks, UnitChecks):
+class _Linter(ConditionChecks, AmountChecks, DateChecks, DocumentChecks, UnitChecks, DefineChecks):
     """Every family of checks over one policy, run in the order of `_CHECKS`."""
 
     def run(self) -> None:
@@ -151,6 +153,7 @@ class _Linter(ConditionChecks, AmountChecks, DateChecks, DocumentChecks, UnitChe
 # The checks in the order they run (warnings come out sorted by place; at one place, in this order).
 _CHECKS: tuple[Callable[[_Linter], None], ...] = (
     _Linter.check_defines,
+    _Linter.check_unused_defines,  # compiler/lint_defines.py
     _Linter.check_rules,
     _Linter.check_expressions,
     _Linter.check_ranges_between_rules,

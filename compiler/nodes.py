@@ -515,6 +515,27 @@ class Procedure:
 
 
 @attrs.frozen
+class Recurring:
+    """A deadline that recurs or stands (`by 每季度`, `by 每月 25 日`, `by 每月底`, `by 长期`).
+
+    `every` is "quarter" (due on each quarter's last day), "month" (due on `day` of each month,
+    1–28, or its last day where `day` is 0) or "standing" (长期坚持: never overdue). On an
+    evaluation date the deadline in view is that of the period holding the date, inclusive."""
+
+    every: str  # quarter | month | standing
+    day: int = 0  # every month: the day, 1–28; 0: the month's last day (每月底)
+    span: Span = _span()
+
+    @property
+    def code(self) -> str:
+        """How the runtime reads it (RuleInfo.deadline): quarterly, monthly:25, monthly:end,
+        standing."""
+        if self.every == "month":
+            return f"monthly:{self.day or 'end'}"
+        return "quarterly" if self.every == "quarter" else "standing"
+
+
+@attrs.frozen
 class Target:
     """A quantified target. The case reports the actual figure under the target's name."""
 
@@ -525,7 +546,8 @@ class Target:
     tolerance: Expr | None
     description: str
     span: Span = _span()
-    deadline: date | None = None  # `by 2027-12-31`: to be met by that day, inclusive
+    # `by 2027-12-31`: to be met by that day, inclusive; `by 每季度` …: a Recurring deadline
+    deadline: date | Recurring | None = None
 
 
 @attrs.frozen
@@ -681,6 +703,9 @@ class Clause:
     # (compiler/numbering.py); empty where they are numbered through (the number is the key).
     key: str = ""
     cooperates: tuple[Name, ...] = ()  # its rules' cooperating units, unless a rule says
+    # `define`/`decide` written in the clause: the policy's names (PolicyFile.all_defines), kept
+    # beside the sentence they restate.
+    defines: tuple[Define, ...] = ()
 
     @property
     def open_list(self) -> bool:
@@ -734,9 +759,16 @@ class PolicyFile:
     groups: tuple[GroupDecl, ...] = ()  # at most one: a case is one group (issue 12)
 
     def all_defines(self) -> Iterator[Define]:
+        """Every `define`/`decide`: the policy's own, then each section's with its clauses',
+        then those of the clauses outside any section (one namespace: their place only keeps
+        them beside their text)."""
         yield from self.defines
         for section in self.sections:
             yield from section.defines
+            for clause in section.clauses:
+                yield from clause.defines
+        for clause in self.clauses:
+            yield from clause.defines
 
     def all_clauses(self) -> Iterator[Clause]:
         for section in self.sections:

@@ -309,6 +309,11 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
             label = _measure_fraction(source_line)  # `measure 分钟 = 1/60 小时`
         elif not label and token.value == "/":  # `a / b`: `/` only joins measures (元/人)
             label = _divide_hint()
+        elif not label and token.value in ("define", "decide") and _in_rule(exc):
+            label = _(
+                "a `{word}` goes at the top level or in a section, clause or task (beside the "
+                "sentence it restates), not inside a rule"
+            ).format(word=token.value)
         message = _("unexpected {token_text_token}").format(
             token_text_token=_token_text(token),
         ) + (f": {label}" if label else "")
@@ -318,6 +323,13 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         message,
         _expected_text(exc.accepts or exc.expected),
     )
+
+
+def _in_rule(exc: UnexpectedToken) -> bool:
+    """Whether the parser stood among a rule's items (`when` was one thing it could read)."""
+    patterns = {t.name: t.pattern for t in _lark().terminals}
+    names = exc.accepts or exc.expected
+    return any(getattr(patterns.get(name), "value", None) == "when" for name in names)
 
 
 class _UnknownBound:

@@ -188,10 +188,21 @@ def render_target(target: n.Target) -> str:
         text = render_threshold(threshold)
         if target.tolerance is not None:
             text = text[:-1] + f"；左右，容差{render(target.tolerance)}）"
-    if target.deadline is not None:
+    if isinstance(target.deadline, n.Recurring):
+        text += "，" + recurring_words(target.deadline)
+    elif target.deadline is not None:
         day = target.deadline
         text += f"，期限{day.year}年{day.month}月{day.day}日"
     return text
+
+
+def recurring_words(deadline: n.Recurring) -> str:
+    """每季度末, 每月25日, 每月底 as a target's wording says its deadline; 长期坚持."""
+    if deadline.every == "standing":
+        return "长期坚持"
+    if deadline.every == "quarter":
+        return "期限每季度末"
+    return f"期限每月{deadline.day}日" if deadline.day else "期限每月底"
 
 
 def render_reference(reference: n.Reference) -> str:

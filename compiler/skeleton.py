@@ -666,8 +666,36 @@ def _deadline_day(written: str) -> str:
     return f"{year:04d}-{month:02d}-{day or last:02d}"
 
 
+_EVERY_QUARTER = re.compile(r"^每(?:个)?季度(?:末|底)?(?:前|之前)?$")
+_EVERY_MONTH_DAY = re.compile(r"^每月(?P<d>\d{1,2})日(?:前|之前)?$")
+_EVERY_MONTH_END = re.compile(r"^每(?:个)?月(?:底|末)(?:前|之前)?$")
+_STANDING = re.compile(r"^长期(?:坚持)?$")
+
+
+def _recurring_by(written: str) -> str:
+    """What a recurring or standing 完成时限 becomes after `by`: 每季度 → `每季度`, 每月25日前 →
+    `每月 25 日`, 每月底前 → `每月底`, 长期坚持 → `长期`; "" for any other (a day past the 28th
+    of each month is not in every month: not guessed)."""
+    text = re.sub(r"\s", "", written)
+    if _EVERY_QUARTER.match(text):
+        return "每季度"
+    if _EVERY_MONTH_END.match(text):
+        return "每月底"
+    if _STANDING.match(text):
+        return "长期"
+    if (found := _EVERY_MONTH_DAY.match(text)) is not None and 1 <= int(found["d"]) <= 28:
+        return f"每月 {int(found['d'])} 日"
+    return ""
+
+
 def _deadline_note(part: _Part) -> str:
     """The TODO comment a part's 完成时限 becomes: the `by` its targets take, or why none."""
+    recurring = _recurring_by(part.deadline)
+    if recurring:
+        return _(
+            "完成时限 {written}: write each target of {kind} {number} with `by {by}` "
+            "(a deadline that recurs or stands; confirm)"
+        ).format(written=part.deadline, kind=part.kind, number=part.number, by=recurring)
     day = _deadline_day(part.deadline)
     if day:
         return _(
@@ -677,6 +705,36 @@ def _deadline_note(part: _Part) -> str:
     return _("完成时限 {written} names no day a target's `by` can hold: say it in a `note`").format(
         written=part.deadline
     )
+
+
+_MONTHLY_IN_SENTENCE = re.compile(r"每月(?P<d>\d{1,2})日(?:前|之前)")
+_POSTPONED_IN_SENTENCE = re.compile(r"遇(?:法定)?节假日(?:则)?顺延")
+
+
+def _sentence_deadlines(quotes: Sequence[str]) -> list[str]:
+    """A duty's monthly deadline written in a sentence rather than a 完成时限 (`各牵头单位于每月
+    25日前将任务进展情况报送…，遇节假日顺延。`): the `by` a target counting it takes, and that
+    顺延 cannot be written (the language has no calendar of holidays)."""
+    notes = []
+    for quote in quotes:
+        found = _MONTHLY_IN_SENTENCE.search(quote)
+        if found is None:
+            continue
+        written = found.group(0)
+        by = _recurring_by(written)
+        note = (
+            _("{written}: a target counting it takes `by {by}`").format(written=written, by=by)
+            if by
+            else _("{written}: not every month has that day; say it in a `note`").format(
+                written=written
+            )
+        )
+        if _POSTPONED_IN_SENTENCE.search(quote):
+            note += _(
+                "; 遇节假日顺延 cannot be written (no calendar of holidays): say it in a `note`"
+            )
+        notes.append(note)
+    return notes
 
 
 def _walk(parts: Sequence[_Part]) -> list[_Part]:
@@ -722,6 +780,7 @@ def _render(part: _Part, depth: int) -> list[str]:
         lines.append(f"{inner}cooperates {', '.join(part.cooperates)}")
     if part.deadline:
         lines.append(f"{inner}# TODO(drafter): " + _deadline_note(part))
+    lines += [f"{inner}# TODO(drafter): " + note for note in _sentence_deadlines(quotes)]
     if part.unknown:
         lines.append(
             f"{inner}# TODO(registry): "

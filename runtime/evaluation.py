@@ -851,7 +851,7 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
 
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the
 # attribute (`scales.progressive`), so either module may be imported first.
-from policyc.runtime import people_ops, scales  # noqa: E402
+from policyc.runtime import deadlines, people_ops, scales  # noqa: E402
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -859,14 +859,13 @@ if TYPE_CHECKING:
 
 
 def _judge_due(result: RuleResult, on: date, deadline: str) -> None:
-    """A target not met (or not reported) by its `by` day: on or before that day it is still in
-    progress (尚未到期), after it overdue (逾期); the reason says which, with the day."""
-    day = date.fromisoformat(deadline)
-    written = f"{day.year}年{day.month}月{day.day}日"
-    if on <= day:
-        result.due = "in_progress"
-        said = f"期限{written}尚未到期，目标进行中"
-    else:
-        result.due = "overdue"
-        said = f"期限{written}已过，逾期未{'达到' if result.status == 'not_met' else '报告'}"
+    """A target not met (or not reported) by its deadline (runtime/deadlines.py: a `by` day, or
+    the current period's day of a recurring one): on or before that day it is still in progress
+    (尚未到期), after it overdue (逾期), a standing one (长期坚持) never overdue; the reason says
+    which, with the day."""
+    due, day = deadlines.due_on(deadline, on)
+    result.due = due
+    if day is not None:
+        result.deadline = day.isoformat()
+    said = deadlines.due_words(deadline, due, day, result.status)
     result.reason = f"{result.reason}（{said}）" if result.reason else said

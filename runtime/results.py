@@ -153,7 +153,9 @@ class RuleInfo(Frozen):
     flow: str  # paid | waived | payable: which total the amount joins ("" for no amount)
     each: str  # a decided value per member of this role ("members": every member)
     period: str  # `amount … per 月`: "month" (or "year"), the period its amount is for
-    deadline: str  # a target's `by` day, YYYY-MM-DD ("" for a target without one)
+    # A target's `by` day, YYYY-MM-DD, or a recurring one's code (quarterly, monthly:25,
+    # monthly:end, standing: runtime/deadlines.py); "" for a target without one
+    deadline: str
     measure: str  # a target's measure as the policy writes it (`亿元`): its figures are shown in it
 
     def __init__(
@@ -261,11 +263,13 @@ class RuleResult:
     range: tuple[Quantity, Quantity] | None = None
     # A target not met or not reported that has a `by` day: "in_progress" on or before that day
     # (尚未到期), "overdue" after it (逾期); "" otherwise (runtime/evaluation.py `run_target`).
+    # "standing" for a 长期坚持 target (never overdue). runtime/deadlines.py.
     due: str = ""
+    deadline: str = ""  # with `due`: the deadline in view, YYYY-MM-DD ("" for a standing one)
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
-        "unrounded", "shared", "members", "periods", "range", "due",
+        "unrounded", "shared", "members", "periods", "range", "due", "deadline",
     )  # fmt: skip
 
     def __init__(
