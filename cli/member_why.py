@@ -28,8 +28,9 @@ if TYPE_CHECKING:
     from policyc.compiler.pipeline import CompiledPolicy
     from policyc.runtime.evaluation import RuleResult
 
-_MEMBER = re.compile(r"成员 (?P<who>.+（[^（）]*）)")
-_SUMMARY = re.compile(r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (?P<names>.*)）")
+# Compiled (and kept by re) when a member's step is first read: most runs read none (issue 16).
+_MEMBER = r"成员 (?P<who>.+（[^（）]*）)"
+_SUMMARY = r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (?P<names>.*)）"
 _FALSE = ("→ 不成立", "→ 未达到")
 
 
@@ -44,8 +45,8 @@ def member_whys(
     # the members of the aggregate being read: (who, line, their false steps)
     pending: list[tuple[str, int, list[str]]] = []
     for text, line in steps:
-        member = _MEMBER.fullmatch(text)
-        summary = _SUMMARY.fullmatch(text)
+        member = re.fullmatch(_MEMBER, text)
+        summary = re.fullmatch(_SUMMARY, text)
         if member is not None:
             pending.append((member["who"], line, []))
         elif summary is not None and pending and pending[-1][1] == line:

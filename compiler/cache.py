@@ -14,7 +14,10 @@ Lark and jinja2). What a cache folder holds is untrusted until proven otherwise:
   it reads (`_Store.read_parts`), the rest when the checked policy or the source is asked for;
 - the entry's name hashes the policy's path and text, policyc's version and own code, the
   Python implementation and version, and the marshal format; the entry records every file the
-  checker read (path, SHA-256), and a hit requires each to hash the same now;
+  checker read (path, BLAKE2b-256), and a hit requires each to hash the same now, or to be
+  the very file it was when the entry was written: the same device, inode, size, modification
+  and change times, recorded only for a file unchanged for SETTLED_NS before (as git trusts
+  its index; a change time no program can set back, `_compiler_fingerprint`);
 - entries are bounded (MAX_ENTRY_BYTES each, MAX_ENTRIES and MAX_TOTAL_BYTES in all, the least
   recently used evicted first) and written to a temporary file in the folder, renamed into
   place, and removed if anything fails, so that a reader sees no entry or a whole one.
@@ -34,7 +37,7 @@ from types import CodeType
 
 from policyc import __version__
 from policyc.compiler.digests import MAC_BYTES, blake2b, compare_digest, mac
-from policyc.compiler.files import Dependency, digest_of
+from policyc.compiler.files import UNREADABLE, Dependency, digest_of
 from policyc.compiler.i18n import _, language
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
@@ -52,10 +55,11 @@ else:
         from pickle import UnpicklingError
         from pickle import loads as unpickle
 
-_FORMAT = 8  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds;
+_FORMAT = 9  # 4: the run view beside the checked policy (issue 16); 5: its declared type kinds;
 # 6: first conditions of rules judged on an input date (FIRST, compiler/fastpath.py); 7: the
 # fast path's arithmetic on two quantities written with the operators; 8: a product where time
-# cancels gated as a whole amount or schedule row
+# cancels gated as a whole amount or schedule row; 9: each file the checker read with its status
+# (`_settled`), a warm `run` hashing none that is unchanged (issue 16)
 _MAGIC = b"policyc-cache-4\n"  # 3: keyed BLAKE2b, not HMAC-SHA256 (compiler/digests.py); 4: a
 # head and a rest, each under its own MAC (`_Store.read_parts`)
 _HEADER = len(_MAGIC) + 2 * MAC_BYTES + 8  # the magic, the two MACs, the head's length
@@ -390,6 +394,40 @@ def _fingerprint_folder(folder: str, rows: list[tuple[str, int, int, int, int]])
                 _fingerprint_folder(entry.path, rows)
 
 
+SETTLED_NS = 2_000_000_000  # a file changed less than 2 s before an entry is hashed on every hit
+
+Signature = tuple[int, int, int, int, int]  # device, inode, size, modification and change times
+
+
+def _signature(path: str) -> Signature | None:
+    """The status that identifies the regular file at `path` and its content, or None."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _settled(dependencies: Sequence[Dependency]) -> tuple[tuple[str, str, Signature | None], ...]:
+    """Each file the checker read (once) with its status now, or None where a hit must hash it:
+    unreadable, changed since the checker read it, or changed less than SETTLED_NS ago (a write
+    within the file system's clock tick could leave the status as it was, as "racy git"
+    knows). The status is taken before the bytes are hashed again, so that it is never newer
+    than the content the digest is of."""
+    rows: list[tuple[str, str, Signature | None]] = []
+    for path, digest in dict.fromkeys(dependencies):
+        signature = _signature(path) if digest != UNREADABLE else None
+        if signature is not None and (
+            time.time_ns() - max(signature[3], signature[4]) < SETTLED_NS
+            or digest_of(path) != digest
+        ):
+            signature = None
+        rows.append((path, digest, signature))
+    return tuple(rows)
+
+
 def load(key: str) -> tuple[Any, tuple[CodeType, ...], Callable[[], tuple[Any, str] | None]] | None:
     """(run view, code objects of the module's pieces, a function giving (checked policy,
     Python source)) for `key`, or None: absent, not authentic, from another build, or a file
@@ -403,7 +441,9 @@ def load(key: str) -> tuple[Any, tuple[CodeType, ...], Callable[[], tuple[Any, s
     body, rest = parts
     try:
         dependencies, view_bytes, code_bytes = marshal.loads(body)
-        for path, digest in set(dependencies):  # a file the checker read twice is hashed once
+        for path, digest, signature in dependencies:  # each once (`_settled`)
+            if signature is not None and _signature(path) == signature:
+                continue  # the very file whose bytes the digest is of: not read again
             if digest_of(path) != digest:
                 return None
         view = unpickle(view_bytes)
@@ -448,7 +488,7 @@ def store(
         try:
             head = marshal.dumps(
                 (
-                    tuple(dependencies),
+                    _settled(dependencies),
                     pickle.dumps(view, protocol=pickle.HIGHEST_PROTOCOL),
                     marshal.dumps(code),
                 )

@@ -39,7 +39,6 @@ from policyc.runtime import evaluation
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
 from policyc.runtime.quantity import (
     Quantity,
-    builtin_measure_text,
     declared_measures,
     parse_measure,
 )
@@ -406,11 +405,14 @@ class _Generator:
         return Code(_EMITTERS[type(expr)](self, expr))
 
     def quantity(self, e: n.QuantityLit) -> str:
-        if self.policy.measures and not builtin_measure_text(e.measure):
-            # a measure the policy declares: its stored value and dimensions
-            q = Quantity.of(e.number, parse_measure(e.measure, self.policy.measures))
-            return self.constant(f"Q({str(q.value)!r}, {q.dims!r})")
-        return self.constant(f"Q({e.number!r}, {e.measure!r})")
+        # Its stored value and dimensions (`100万元` is Q('1000000', (('元', 1),))): the module
+        # parses no measure when it is loaded, which a warm `run` pays for (issue 16). A percent
+        # (`Quantity.of` marks it, to show it as one) is written as the policy writes it.
+        measure = parse_measure(e.measure, self.policy.measures)
+        if not measure.dims and measure.name.endswith("%"):
+            return self.constant(f"Q({e.number!r}, {e.measure!r})")
+        q = Quantity.of(e.number, measure)
+        return self.constant(f"Q({str(q.value)!r}, {q.dims!r})")
 
     def percent(self, e: n.PercentLit) -> str:
         return self.constant(f"Q({e.number!r}, '%')")  # 10% is 0.1, shown as 10%

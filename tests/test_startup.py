@@ -47,7 +47,9 @@ out, sys.stdout = sys.stdout, io.StringIO()
 from policyc.cli import main
 status = main()
 sys.stdout = out
-print(json.dumps({"status": status, "modules": sorted(sys.modules)}))
+import re
+patterns = sorted(k[1] for k in re._cache if isinstance(k, tuple) and isinstance(k[1], str))
+print(json.dumps({"status": status, "modules": sorted(sys.modules), "patterns": patterns}))
 """
 
 
@@ -72,6 +74,10 @@ def test_a_warm_run_imports_no_compiler_yaml_or_openssl(tmp_path: Path, language
     assert warm["status"] == 0
     modules = set(warm["modules"])  # type: ignore[call-overload]
     assert sorted(m for m in NEVER_ON_A_WARM_RUN if m in modules) == []
+    # A pattern no step of this case reads is never compiled: member_why's (no members here).
+    patterns = warm["patterns"]
+    assert isinstance(patterns, list) and patterns  # re's cache is where a pattern would show
+    assert not [p for p in patterns if p.startswith("成员 ") or "（计入: " in p]
 
 
 # ---- the hashes and the MAC without OpenSSL --------------------------------------------------
