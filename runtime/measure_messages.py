@@ -79,6 +79,15 @@ def unknown_measure(part: str, whole: str, declared: Declared) -> MeasureError:
         )
     if part in _AGES:
         return MeasureError(_age_hint(message, part))
+    if part == "工作日":  # never guessed as 日: weekends and holidays fall between
+        return UndeclaredMeasure(
+            _(
+                "{message}; a 工作日 (working day) is no built-in measure and no 日: a policy "
+                'declares it, `measure 工作日 "…"` (a measure of its own, never converted to 日), '
+                "or `measure 工作日 = 1 日` if it counts every day as one"
+            ).format(message=message),
+            message,
+        )
     close = _close_measure(part, declared)
     if close:
         return MeasureError(

@@ -106,3 +106,10 @@ def test_a_working_day_is_not_a_day() -> None:
     with pytest.raises(MeasureError) as caught:
         read_input_quantity("3个工作日", DAYS, DAYS.dims)  # 工作日 not declared: unknown
     assert "工作日" in str(caught.value)
+
+
+def test_an_undeclared_working_day_says_how_to_declare_it() -> None:
+    with pytest.raises(MeasureError) as caught:
+        parse_measure("工作日", ())
+    assert "a 工作日 (working day) is no built-in measure and no 日" in str(caught.value)
+    assert '`measure 工作日 "…"`' in str(caught.value)
