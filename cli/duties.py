@@ -24,7 +24,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy, check
-from policyc.compiler.errors import InputError
+from policyc.compiler.errors import InputError, PolicyError
 from policyc.compiler.i18n import _
 from policyc.compiler.parser import parse
 from policyc.compiler.part_places import part_heading, part_place
@@ -105,6 +105,34 @@ def load_policies(paths: Sequence[Path]) -> list[CheckedPolicy]:
             )
         )
     return policies
+
+
+_SHOWN_UNITS = 8  # names listed when a path was given where a unit is expected
+
+
+def refuse_path_as_unit(query: str) -> None:
+    """Raise InputError when `query`, given where `duties` expects a unit, is a policy file or a
+    folder (`policyc duties water.policy` forgot the unit): the message says the order of the
+    arguments and, when the path holds policies, names some of their units to choose from."""
+    path = Path(query)
+    if not (query.endswith(".policy") or path.is_dir() or path.is_file()):
+        return
+    names: list[str] = []
+    if path.exists():
+        try:
+            policies = load_policies([path])
+        except (InputError, PolicyError):
+            policies = []
+        names = sorted({u.name for p in policies for u in p.registry.units.values()})
+    message = _(
+        "`{query}` names a policy file or folder, not a unit: write "
+        "`policyc duties UNIT [PATH...]`, a unit's name or alias first, then the policies to "
+        "search (policies/ if none)"
+    ).format(query=query)
+    if names:
+        shown = ", ".join(names[:_SHOWN_UNITS]) + (" …" if len(names) > _SHOWN_UNITS else "")
+        message += _("; units of the policies there: {names}").format(names=shown)
+    raise InputError(message)
 
 
 def resolve_unit(policies: Sequence[CheckedPolicy], name: str) -> Unit:
@@ -485,6 +513,7 @@ def _duty_lines(duty: Duty, canonical: str) -> list[str]:
 
 
 def run_duties(query: str, paths: Sequence[Path], fmt: str, out: TextIO) -> int:
+    refuse_path_as_unit(query)
     report = build_report(load_policies(paths), query)
     if fmt == "json":
         out.write(json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n")

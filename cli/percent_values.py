@@ -1,6 +1,7 @@
 """A `%` input's value in a case: written with its sign, `5.5%`, never a bare number.
 
-`input 上年度裁员率: %` holds a ratio. A bare `0.055` or `5.5` would leave open whether the case
+`input 上年度裁员率: %` holds a ratio, and so does the reported figure of a target written in `%`
+(`target 网上可办率 98% 以上`). A bare `0.055` or `5.5` would leave open whether the case
 worker meant a fraction (5.5%) or a number of percent (0.055%, or 5.5%): the two readings differ
 a hundredfold and a wrong one passes every condition silently, so a bare number is refused with
 a message that shows how to write it (language.md §7 "Reading a value"). Case files, the web
@@ -25,15 +26,21 @@ _BARE = r"\s*[+-]?[\d,]*\.?\d+\s*"  # compiled on first use (re keeps it)
 
 
 def needs_sign(info: InputInfo | InputView) -> bool:
-    """Whether the input is declared `%`, so that a case writes its value with the sign (a
-    batch reads no such column in SQL alone: every value goes through the per-case reader)."""
-    return info.decl.type.kind == "named" and info.measure is not None and info.measure.name == "%"
+    """Whether the input is declared `%`, or is the reported figure of a target written in `%`
+    (`target 网上可办率 98% 以上`: a bare `0.98` there meant 98%, and was read as 0.98%), so that a
+    case writes its value with the sign (a batch reads no such column in SQL alone: every value
+    goes through the per-case reader)."""
+    return (
+        info.decl.type.kind in ("named", "target")
+        and info.measure is not None
+        and info.measure.name == "%"
+    )
 
 
 def bare_percent_problem(info: InputInfo | InputView, value: object) -> str:
     """The message refusing `value` for the input `info`, or "" when it is fine: the input is not
-    declared `%` (a target's reported figure keeps the bare reading: 6 for `7.5%` is 6%), or the
-    value carries its sign (`5.5%`, `5.5 ％`)."""
+    a `%` input or a `%` target's figure (`needs_sign`), or the value carries its sign (`5.5%`,
+    `5.5 ％`)."""
     if not needs_sign(info):
         return ""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):

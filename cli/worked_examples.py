@@ -5,7 +5,14 @@ A policy's cases sit in `examples/<policy file stem>/` of its project (the folde
 gives exactly what it expects (what `policyc test` checks), becomes that rule's worked example:
 the inputs it gives and the amount the evaluation computes (a range's two ends: 应缴 2,000元至
 6,000元), a bare number in its `expect:` read in the rule's measure as `policyc test` reads it.
-The first such case by file name is taken for each rule. A case file that is not a valid case,
+Of a rule's such cases the telling one is taken: the one whose evaluation shows the most of the
+rule at work — the most steps in its trace (`run --explain`: each condition, amount, tier, cap
+and rounding) —, the first by file name among equals; among the cases that take the policy's
+declared readings when any does (one choosing another option shows what the policy does not
+do by default), and of them those paying more than nothing when any does. The first case by
+name was often the least telling: the drafter's edge cases come first (0.5 hours of parking
+for 2元 where the rule is a daily cap).
+A case file that is not a valid case,
 lies outside the folder (a symbolic link) or disagrees with its `expect:` is passed over:
 `policyc test` is where it is reported.
 """
@@ -15,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from policyc.cases import load_case
 from policyc.compiler.checker import CheckedPolicy
@@ -55,7 +64,7 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
             continue
         compiled = compile_policy(Path(policy.file.path))
         dims = dict(compiled.checked.people.rule_dims)
-        chosen: dict[str, WorkedExample] = {}
+        candidates: dict[str, list[Candidate]] = {}
         for path in files:
             try:
                 case = load_case(path, compiled.checked)
@@ -63,11 +72,13 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                 continue
             if case.on is None:
                 continue
-            results = compiled.evaluate(case.inputs, case.on, case.readings, case.received)
+            results = compiled.evaluate(
+                case.inputs, case.on, case.readings, case.received, explain=True
+            )
             for result in results:
                 name = result.info.name
                 want = case.expect.get(name)
-                if name in chosen or want is None or want.status != "applies":
+                if want is None or want.status != "applies":
                     continue
                 # a bare number read in the rule's measure, as `policyc test` reads it
                 # (`罚款: {low: 2000, high: 6000}` in a household's case is 2000元 to 6000元)
@@ -80,15 +91,18 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                     continue
                 if ends is not None:
                     amount_text = "至".join(format_quantity(end) for end in ends)
+                    pays = ends[-1].value > 0
                 else:
                     assert amount is not None
                     amount_text = format_quantity(amount)
+                    pays = amount.value > 0
                 capped = result.uncapped is not None and result.uncapped != result.amount
-                chosen[name] = WorkedExample(
+                case_name = (
+                    path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+                )
+                example = WorkedExample(
                     rule=name,
-                    case=path.relative_to(root).as_posix()
-                    if path.is_relative_to(root)
-                    else path.name,
+                    case=case_name,
                     on=case.on.isoformat(),
                     inputs=tuple((k, show_value(v)) for k, v in case.inputs.items()),
                     readings=tuple(sorted(case.readings.items())),
@@ -97,9 +111,33 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                     members=_members(case.inputs),
                     period=getattr(case.inputs, "period", None) or "",
                 )
+                candidates.setdefault(name, []).append(
+                    Candidate(example, len(result.steps), pays, not case.readings)
+                )
+        chosen = {name: telling(cases) for name, cases in candidates.items()}
         order = {info.name: i for i, info in enumerate(compiled.rules)}
         found[policy.header.number] = tuple(sorted(chosen.values(), key=lambda e: order[e.rule]))
     return found
+
+
+@attrs.frozen
+class Candidate:
+    """A case that may be a rule's worked example, with what `telling` ranks it by."""
+
+    example: WorkedExample
+    steps: int  # the steps of the rule's trace: how much of the rule the case shows
+    pays: bool  # the amount (a range's upper end) is more than nothing
+    declared: bool  # the case takes the policy's declared readings (no `readings:` of its own)
+
+
+def telling(found: Sequence[Candidate]) -> WorkedExample:
+    """Of a rule's worked cases (in file order), the one showing the most trace steps, the
+    first among equals; among those taking the declared readings when any does, and of them
+    those paying more than nothing when any does (see the module docstring). `found` is not
+    empty."""
+    declared = [c for c in found if c.declared] or list(found)
+    paying = [c for c in declared if c.pays] or declared
+    return max(paying, key=lambda c: c.steps).example  # max keeps the first of equals
 
 
 def _members(inputs: Any) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:

@@ -124,6 +124,7 @@ class _Checker(RuleChecks, HeaderChecks):
         self.check_after_amounts()
         self.check_reading_use()
         self.place_quotes()  # after every quote is checked (amount_checks checks some)
+        self.check_article_numbers()  # a clause's first quote without its 第N条
         for decl in self.file.inputs:
             if decl.name.text not in self.used_inputs and decl.type.kind != "target":
                 self.warn(

@@ -21,7 +21,8 @@ change) and the file's comments (compiler/comments.py). Its rules:
   prints it. The break goes before every operator of the weakest kind (`else`, then `or`,
   `and`, then `+ -`, and last `then`: `(if … then …` still too wide after its `else` went to
   the next line) among those least deep in parentheses; the pieces after the first are
-  one level deeper; a piece still too wide is wrapped again the same way inside it. The
+  one level deeper; a piece still too wide is wrapped again the same way inside it, except
+  that an `if`'s `then` goes where its `else` goes (`then` and `else` start at one column). The
   input's own line breaks inside a statement are not kept (but a comment's), so the layout is
   a function of the tokens and formatting twice is formatting once;
 - blank lines between statements are kept (at most one in a row), none after an opening
@@ -308,8 +309,27 @@ def _wrap(line: _Line, deeper: int = 1) -> list[_Line]:
         depth = line.depth + (deeper if start else 0)
         pieces.append(_Line(depth, text[lead:], breaks=breaks))
     pieces[-1].comment = line.comment
-    first = _wrap(pieces[0], deeper + (1 if len(pieces) > 1 else 0))
-    return [*first, *(done for piece in pieces[1:] for done in _wrap(piece))]
+    if rank == _BREAK_RANK["else"]:
+        # An `if`'s `then` sits where its `else` does: the first piece (`if …` before its
+        # `then`) and each `else if …` piece break before their own `then` (not one inside
+        # brackets) at the `else`s' depth.
+        own_then = (least, _BREAK_RANK["then"])
+        first_deeper = deeper if _cut(pieces[0]) == own_then else deeper + 1
+        rest = [_wrap(piece, 0 if _cut(piece) == own_then else 1) for piece in pieces[1:]]
+    else:
+        first_deeper = deeper + (1 if len(pieces) > 1 else 0)
+        rest = [_wrap(piece) for piece in pieces[1:]]
+    first = _wrap(pieces[0], first_deeper)
+    return [*first, *(done for pieces_done in rest for done in pieces_done)]
+
+
+def _cut(line: _Line) -> tuple[int, int] | None:
+    """The bracket depth and rank of the operators `_wrap` would break `line` before; None if
+    it stays whole."""
+    if not line.breaks or display_width(INDENT * line.depth + line.text) <= WIDTH:
+        return None
+    least = min(depth for _, depth, _ in line.breaks)
+    return least, min(r for _, depth, r in line.breaks if depth == least)
 
 
 def _before(comment: Comment, tok: Token) -> bool:

@@ -219,9 +219,12 @@ def _terminal_words(names: Iterable[str]) -> list[str]:
     return sorted(words)
 
 
-def _expected_text(names: Iterable[str]) -> str:
+def _expected_text(names: Iterable[str], hinted: bool = False) -> str:
+    """What the grammar allows at the place, for the `expected` line; "" where the message
+    already carries a hint (`hinted`) and the list would be long: the hint says what to write,
+    and "one of 31 things here" would only bury it."""
     words = _terminal_words(names)
-    if not words:
+    if not words or (hinted and len(words) > 10):
         return ""
     if len(words) > 10:
         # A long list helps nobody: the symbols and a few keywords say enough.
@@ -268,7 +271,7 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         return Diagnostic(
             Span(filename, line, column, line, column + 1),
             _("unexpected character `{char}`").format(char=char) + (f": {hint}" if hint else ""),
-            _expected_text(exc.allowed) if exc.allowed else "",
+            _expected_text(exc.allowed, hinted=bool(hint)) if exc.allowed else "",
         )
     if isinstance(exc, UnexpectedEOF):
         lines = text.splitlines() or [""]
@@ -301,19 +304,23 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
             ).format(word=word, meant=meant),
             _("a number, a measure and a boundary word (`50人以上` or `50 人 以上`)"),
         )
+    says_what_to_write = False  # a hint that says what to write stands without the list
     if token.type == "$END":
         message = _("the file ends before the declaration is complete (is a `}` missing?)")
     else:
         source_line = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
         if token.value == "/" and source_line.lstrip().startswith("measure "):
             label = _measure_fraction(source_line)  # `measure 分钟 = 1/60 小时`
+            says_what_to_write = True
         elif not label and token.value == "/":  # `a / b`: `/` only joins measures (元/人)
             label = _divide_hint()
+            says_what_to_write = True
         elif not label and token.value in ("define", "decide") and _in_rule(exc):
             label = _(
                 "a `{word}` goes at the top level or in a section, clause or task (beside the "
                 "sentence it restates), not inside a rule"
             ).format(word=token.value)
+            says_what_to_write = True
         message = _("unexpected {token_text_token}").format(
             token_text_token=_token_text(token),
         ) + (f": {label}" if label else "")
@@ -321,7 +328,7 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
     return Diagnostic(
         Span(filename, line, column, token.end_line or line, end_column),
         message,
-        _expected_text(exc.accepts or exc.expected),
+        "" if says_what_to_write else _expected_text(exc.accepts or exc.expected, bool(label)),
     )
 
 

@@ -21,6 +21,7 @@ from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.files import read_text
 from policyc.compiler.i18n import _
+from policyc.compiler.part_places import own_label
 from policyc.compiler.project import PathRefused, named_file
 from policyc.compiler.registry import Registry
 
@@ -222,6 +223,35 @@ class ReceivedText(CheckerBase):
                 )
             self.quote_places[place] = first
             before = (first, last)
+
+    def check_article_numbers(self) -> None:
+        """Warn (`quote-without-number`) where a clause's first quote leaves out the article
+        number the source writes right before it (`第三条 灵活就业的…` quoted from `灵活就业的…`):
+        run, duties and the site then call the clause （三）, where the document says 第三条
+        (part_places.own_label reads the label from the quote)."""
+        if not hasattr(self, "found_quotes"):
+            return
+        found = {(q.span.line, q.span.column): needle for q, needle in self.found_quotes}
+        for clause in self.file.all_clauses():
+            if clause.kind != "clause" or not clause.quotes or own_label(clause):
+                continue
+            quote = clause.quotes[0]
+            needle = found.get((quote.span.line, quote.span.column))
+            label = f"第{clause.number}条"
+            if not needle or not any(
+                self.squeezed_source[max(at - len(label), 0) : at] == label
+                for at in _occurrences(self.squeezed_source, needle)
+            ):
+                continue
+            self.warn(
+                quote.span,
+                _(
+                    "the source writes `{label}` right before this quote: start the quote with "
+                    'it (`quote "{label} {start}…"`), so that run, duties and the site call the '
+                    "clause {label}, as the document does, not （{number}）"
+                ).format(label=label, start=quote.text.strip()[:8], number=clause.number),
+                code="quote-without-number",
+            )
 
     def check_repairs(self, header: n.Header) -> None:
         for repair in self.file.repairs:

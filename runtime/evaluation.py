@@ -576,33 +576,50 @@ class Ctx:
         shown: tuple[tuple[str, int], ...],
     ) -> bool | Unknown:
         """`all` whose parts named in `shown` (the silent ones, codegen._silent, with their
-        lines; ("", 0) for the others) are cited in the trace as each holds."""
+        lines; ("", 0) for the others) are cited in the trace as each holds, and the first that
+        fails (the one that decides) as it fails: `登记失业 → 不成立`."""
         if not self.explain:
             return self.all(parts)
-        return self.all(self._cited(parts, shown))
+        return self.all(self._cited(parts, shown, None))
 
     def any_shown(
         self,
         parts: tuple[Callable[[], bool | Unknown], ...],
         shown: tuple[tuple[str, int], ...],
     ) -> bool | Unknown:
-        """`any` citing the first part that holds when it is one named in `shown`."""
+        """`any` citing the first part that holds when it is one named in `shown`; when none
+        holds and the `or` fails, every part named in `shown` that failed, each where it was
+        evaluated among the other steps."""
         if not self.explain:
             return self.any(parts)
-        return self.any(self._cited(parts, shown))
+        failed: list[tuple[int, str, int]] = []
+        result = self.any(self._cited(parts, shown, failed))
+        if result is False:
+            for at, text, line in reversed(failed):  # from the last, so each index still holds
+                self.steps.insert(at, Step(f"{text} → 不成立", line))
+        return result
 
     def _cited(
         self,
         parts: tuple[Callable[[], bool | Unknown], ...],
         shown: tuple[tuple[str, int], ...],
+        failed: list[tuple[int, str, int]] | None,
     ) -> Iterator[Callable[[], bool | Unknown]]:
         """`parts`, each citing its `shown` text in the trace when it holds (`all` and `any`
-        call them in order and stop at the one that decides)."""
+        call them in order and stop at the one that decides); one that fails is cited at once
+        when `failed` is None (an `and`: it decides), else kept in `failed` with the place in
+        the steps it would stand at (an `or`: named only if no part holds)."""
 
         def cited(part: Callable[[], bool | Unknown], text: str, line: int) -> bool | Unknown:
             holds = part()
-            if text and not isinstance(holds, Unknown) and holds:
+            if not text or isinstance(holds, Unknown):
+                return holds
+            if holds:
                 self.step(f"{text} → 成立", line)
+            elif failed is None:
+                self.step(f"{text} → 不成立", line)
+            else:
+                failed.append((len(self.steps), text, line))
             return holds
 
         for part, (text, line) in zip(parts, shown, strict=True):

@@ -9,13 +9,17 @@ from policyc.compiler.i18n import _
 from policyc.runtime.quantity import (
     _BOUNDARY_WORDS,
     _EXPECTED,
+    _HOURS,
     _PREFIXES,
     _UNITS,
     _VARIANTS,
     Declared,
+    Dims,
+    Measure,
     MeasureError,
     UndeclaredMeasure,
     _known,
+    dims_text,
 )
 
 _AGES = ("周岁", "岁")
@@ -75,6 +79,15 @@ def unknown_measure(part: str, whole: str, declared: Declared) -> MeasureError:
         )
     if part in _AGES:
         return MeasureError(_age_hint(message, part))
+    if part == "工作日":  # never guessed as 日: weekends and holidays fall between
+        return UndeclaredMeasure(
+            _(
+                "{message}; a 工作日 (working day) is no built-in measure and no 日: a policy "
+                'declares it, `measure 工作日 "…"` (a measure of its own, never converted to 日), '
+                "or `measure 工作日 = 1 日` if it counts every day as one"
+            ).format(message=message),
+            message,
+        )
     close = _close_measure(part, declared)
     if close:
         return MeasureError(
@@ -102,3 +115,28 @@ def _close_measure(part: str, declared: Declared) -> str:
     rest = part[1:] if part[:1] in _PREFIXES else part
     close = difflib.get_close_matches(rest, names, n=1, cutoff=0.6)
     return part[: len(part) - len(rest)] + close[0] if close and len(rest) > 1 else ""
+
+
+def other_dims(text: str, measure: Measure, got: Dims, expected: Dims) -> MeasureError:
+    """The error for a case's value `text` of dimensions `got` given for an input of `measure`
+    (of dimensions `expected`): both named, with why the two do not convert where a drafter
+    or a case worker might think they do (亩 and 平方米; a 工作日 and a 日)."""
+    shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
+    message = _(
+        "expected a quantity in {measure_name}, got {shown} (a quantity in {value})"
+    ).format(
+        measure_name=measure.name,
+        shown=shown,
+        value=dims_text(got) or _("plain units"),
+    )
+    if _HOURS in (got, expected) and "工作日" in measure.name + text:
+        message += _(
+            ": a 工作日 (working day) is not a 日 (weekends and holidays fall between); "
+            "give the value in {measure_name}"
+        ).format(measure_name=measure.name)
+    if {got, expected} == {(("亩", 1),), (("平方米", 1),)}:
+        message += _(
+            ": 亩 is not converted to 平方米 or 公顷 (1 亩 = 10000/15 平方米 is no "
+            "decimal); give the value in {measure_name}"
+        ).format(measure_name=measure.name)
+    return MeasureError(message)

@@ -112,10 +112,13 @@ _EXACT = decimal.Context(
 _add, _subtract, _multiply = _EXACT.add, _EXACT.subtract, _EXACT.multiply
 
 CURRENCIES = ("元", "美元")
+# The counts of whole things, in the order messages list them; `_COUNT_SET` for the tests made
+# on every quantity (`Measure.whole`, `_why`).
 COUNTS = (
     "人", "单", "次", "间", "家", "个", "项", "件", "台", "辆", "场", "条", "所", "座", "批",
     "人次", "辆次", "场次", "户", "村", "处", "套",
 )  # fmt: skip
+_COUNT_SET: frozenset[str] = frozenset(COUNTS)
 _PHYSICAL = ("AQI", "平方米", "亩", "米", "公里", "吨", "公斤", "立方米", "千瓦时")
 # Each time base, with its larger unit and how many base units that is; the larger unit is the
 # storage unit when the time is in a denominator (see the module docstring).
@@ -185,7 +188,7 @@ class Measure(Frozen):
     def whole(self) -> bool:
         """A count of whole things (人, 家, 个, 次, 间, 单 … and their 万/亿 multiples): its
         values are whole numbers of the base count, so 0.5人 is no value of it (0.5万人 is)."""
-        return len(self.dims) == 1 and self.dims[0][1] == 1 and self.dims[0][0] in COUNTS
+        return len(self.dims) == 1 and self.dims[0][1] == 1 and self.dims[0][0] in _COUNT_SET
 
 
 def _lookup(name: str, declared: Declared) -> tuple[str, Fraction] | None:
@@ -332,7 +335,7 @@ def _why(a: Dims, b: Dims) -> str:
             return _("{y} is another currency").format(y=y)
         if {x, y} == set(_TIME):
             return _("calendar time (月, 年) and clock time (小时, 日) do not convert")
-        if x in COUNTS and y in COUNTS:
+        if x in _COUNT_SET and y in _COUNT_SET:
             return _("{x} and {y} count different things").format(x=x, y=y)
         return _("{x} and {y} are different measures").format(x=x, y=y)
     return _("{describe_a} and {describe_b} have different dimensions").format(
@@ -685,10 +688,23 @@ def parse_quantity_text(
     if match["measure"]:
         if declared is None and default is not None:
             declared = default.declared
-        measure = parse_measure(match["measure"], declared)
+        measure = parse_measure(_classifier_dropped(match["measure"], declared), declared)
     else:
         measure = default if default is not None else parse_measure("")
     return Quantity.of(number, measure)
+
+
+def _classifier_dropped(text: str, declared: Declared | None) -> str:
+    """A measure text without the classifier 个 written before a measure as Chinese counts it
+    (`1个工作日`, `3个小时`, `2个人`): `个工作日` is 工作日. 个 alone (a count) and a measure named
+    with it (个月) are kept."""
+    if not text.lstrip().startswith("个"):
+        return text
+    head = text.split("/", 1)[0].strip()
+    in_force = _IN_FORCE.get() if declared is None else declared
+    if len(head) > 1 and not _known(head, in_force):
+        return text.strip()[1:]
+    return text
 
 
 def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims) -> Quantity:
@@ -704,27 +720,18 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
     Raises MeasureError with the message the case file or batch row shows at its place.
     """
     text = str(value)
-    single = len(measure.dims) == 1 and measure.dims[0][1] == 1 and measure.name != "%"
-    token = _EXPECTED.set(measure.name if single else "")
-    try:
-        quantity = parse_quantity_text(text, measure)
-    finally:
-        _EXPECTED.reset(token)
+    quantity = _clock_quantity(text, dims) if dims == _HOURS else None
+    if quantity is None:
+        single = len(measure.dims) == 1 and measure.dims[0][1] == 1 and measure.name != "%"
+        token = _EXPECTED.set(measure.name if single else "")
+        try:
+            quantity = parse_quantity_text(text, measure)
+        finally:
+            _EXPECTED.reset(token)
     if quantity.dims != dims:
-        shown = f"`{text[:40]}{'…' if len(text) > 40 else ''}`"
-        message = _(
-            "expected a quantity in {measure_name}, got {shown} (a quantity in {value})"
-        ).format(
-            measure_name=measure.name,
-            shown=shown,
-            value=dims_text(quantity.dims) or _("plain units"),
-        )
-        if {quantity.dims, dims} == {(("亩", 1),), (("平方米", 1),)}:
-            message += _(
-                ": 亩 is not converted to 平方米 or 公顷 (1 亩 = 10000/15 平方米 is no "
-                "decimal); give the value in {measure_name}"
-            ).format(measure_name=measure.name)
-        raise MeasureError(message)
+        from policyc.runtime.measure_messages import other_dims  # only on an error
+
+        raise other_dims(text, measure, quantity.dims, dims)
     if quantity.value < 0:
         raise MeasureError(
             _("must not be negative, got `{text_40}{if_len_text_40_else}`").format(
@@ -745,6 +752,23 @@ def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims
             )
         )
     return quantity
+
+
+_HOURS: Dims = (("小时", 1),)
+
+
+def _clock_quantity(text: str, dims: Dims) -> Quantity | None:
+    """A time of day (`8时30分`, `8:30`) or hours and minutes (`8小时30分钟`) for an input in clock
+    time, in 小时 (runtime/clock_values.py); None for any other text."""
+    if text[-1:].isdigit() and ":" not in text:
+        return None  # a plain number: the quantity reader's, quickly
+    from policyc.runtime.clock_values import ClockError, clock_hours
+
+    try:
+        hours = clock_hours(text)
+    except ClockError as exc:
+        raise MeasureError(str(exc)) from None
+    return None if hours is None else Quantity(hours, dims)
 
 
 def round_to_step(value: Quantity, step: Quantity, mode: str) -> Quantity:

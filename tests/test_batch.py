@@ -105,6 +105,8 @@ def quantity_text(rng: random.Random, value: Decimal, measure: str) -> str:
         return f"{format(value / 10000, 'f')}万{measure}"
     if rng.random() < 0.1 and measure == "月" and value % 12 == 0:
         return f"{value // 12}年"
+    if measure == "%":  # a `%` input or target figure is written with its sign (percent_values)
+        return f"{format(value, 'f')}%"
     return format(value, "f")
 
 

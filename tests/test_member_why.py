@@ -51,13 +51,14 @@ def answer(
 def test_each_member_left_out_is_named_with_what_it_failed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # 张大爷 is not 本区户籍 (a yes/no read bare, no step of its own: named from the case);
+    # 张大爷 is not 本区户籍 (a yes/no read bare: the trace names it as the failing part of the
+    # member's `and`, runtime/evaluation.py all_shown);
     # 李大妈, born 1967-03-01, is 59 on 2027-02-28: 不满60.
     out = answer(capsys, tmp_path, ("张大爷", False, "1950-01-01"), ("李大妈", True, "1967-03-01"))
     why = out.partition("为何不适用\n")[2].split("\n\n")[0].splitlines()
     assert why[0].startswith("  ✘ 养老服务补贴 — 条件不成立: ")
     assert why[1:] == [
-        "      · 张大爷（老年人）: 本区户籍 否（符合条件 不成立）",
+        "      · 张大爷（老年人）: 本区户籍 → 不成立",
         "      · 李大妈（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年"
         " → 不成立",
     ]
@@ -101,7 +102,7 @@ def test_the_full_listing_says_it_under_the_reason(
     lines = out.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("      原因: 条件不成立"))
     assert lines[at + 1 : at + 3] == [
-        "        · 张大爷（老年人）: 本区户籍 否（符合条件 不成立）",
+        "        · 张大爷（老年人）: 本区户籍 → 不成立",
         "        · 李大妈（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年"
         " → 不成立",
     ]

@@ -40,9 +40,6 @@ def _case(tmp_path: Path, inputs: str, checked: Any = None) -> Path:
 # (policy, input, as written, the same value written with its measure): one row per kind of
 # measure the five policies' inputs use.
 BARE = [
-    ("tzbf-2023-1", "地区生产总值增速", "6", "6%"),  # %: a bare 6 is 6%, never 600%
-    ("tzbf-2023-1", "地区生产总值增速", "7.5", "7.5%"),
-    ("tzbh-2023-5", "规上工业增加值增速", "10", "10%"),
     ("tzbf-2023-1", "新建高标准农田", "239.5", "2395000亩"),  # 万亩
     ("tzbf-2023-1", "粮食产量", "52.5", "525000吨"),  # 万吨
     ("tzbf-2023-1", "产业投资基金规模", "2", "200000000元"),  # 亿元
@@ -83,14 +80,29 @@ def test_a_bare_number_is_read_in_the_inputs_own_measure(
     assert got_bare == got_written
 
 
-def test_a_bare_percentage_is_a_percentage(
-    policies: dict[str, CompiledPolicy], tmp_path: Path
+@pytest.mark.parametrize(
+    ("policy", "name", "bare", "hundred"),
+    [
+        ("tzbf-2023-1", "地区生产总值增速", "6", "600"),  # target 7.5%: 6% or 600%?
+        ("tzbh-2023-5", "规上工业增加值增速", "0.15", "15"),  # target 15%: 0.15% or 15%?
+    ],
+)
+def test_a_bare_figure_for_a_percentage_target_is_refused_naming_both_readings(
+    policies: dict[str, CompiledPolicy],
+    tmp_path: Path,
+    policy: str,
+    name: str,
+    bare: str,
+    hundred: str,
 ) -> None:
-    checked = policies["tzbf-2023-1"].checked
-    value = load_case(_case(tmp_path, "  地区生产总值增速: 6\n", checked), checked).inputs[
-        "地区生产总值增速"
-    ]
-    assert value.value == Decimal("0.06")
+    # A `%` target's figure is a `%` input's value: written with its sign (a drafter's `0.98`
+    # for 网上可办率 98% meant 98% and was read as 0.98%).
+    checked = policies[policy].checked
+    with pytest.raises(InputError) as caught:
+        load_case(_case(tmp_path, f"  {name}: {bare}\n", checked), checked)
+    assert f"a bare `{bare}` could mean {bare}% or {hundred}%" in str(caught.value)
+    written = load_case(_case(tmp_path, f'  {name}: "{bare}%"\n', checked), checked)
+    assert written.inputs[name].value == Decimal(bare) / 100
 
 
 def test_a_daily_series_reads_each_day_in_its_measure(
