@@ -580,7 +580,7 @@ class _FixedStore:
     past ENTRIES, `written` first, and a result is kept before its bytes are stored (another
     thread never finds bytes whose result is gone). About 400 bytes an entry."""
 
-    ENTRIES = 8192  # a day out of force shares a result per rule: a few hundred days
+    ENTRIES = 20_000  # a day out of force has a result per rule: 512 days (fast.MAX_OUT_DAYS)
 
     __slots__ = ("get", "kept", "written")
 
