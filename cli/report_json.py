@@ -25,7 +25,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 from policyc.compiler.subjects import SUBJECTS
-from policyc.needs import any_of_sets, needed_fields
+from policyc.needs import any_of_sets, needed_for
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -275,14 +275,24 @@ def answer_bytes(
     state = _STATES.get(id(view)) or _state(view)
     parts = [state.head(policy, on, readings, case_path), b',"results":[']
     everything = totals_of or results
-    # The totals read only the results that apply with an amount or a range: most cases have
-    # none, and their totals are written once (`_NO_TOTALS_WRITTEN`).
-    counted = [
-        r
-        for r in everything
-        if r.status == "applies" and (r.amount is not None or r.range is not None)
-    ]
-    needed = needed_fields(view, everything, given or {}, readings)
+    # One pass sorts out what the totals read (the results that apply with an amount or a
+    # range: most cases have none, and their totals are written once, `_NO_TOTALS_WRITTEN`)
+    # and what `still_needed` reads (the undetermined results, the decided values).
+    counted: list[RuleResult] = []
+    waiting: list[RuleResult] = []
+    settled: list[str] = []
+    for r in everything:
+        status = r.status
+        if status == "not_applicable":  # most results
+            continue
+        if status == "undetermined":
+            waiting.append(r)
+        elif status == "applies":
+            if r.amount is not None or r.range is not None:
+                counted.append(r)
+        elif status == "decided":
+            settled.append(r.info.name)
+    needed = needed_for(view, waiting, settled, given or {}, readings) if waiting else []
     # A result the evaluation shares between cases (a rule the case's type rules out, a day
     # out of force): written once, found by its identity in one pass (`_FixedStore`).
     written: list[bytes | None] = [None] * len(results) if explain else _FIXED.found(results)
