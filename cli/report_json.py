@@ -273,7 +273,7 @@ def answer_bytes(
     """`to_json`'s document as compact UTF-8 JSON (the bytes the web service answers)."""
     view = policy.view
     state = _STATES.get(id(view)) or _state(view)
-    parts = [state.head(policy, on, readings, case_path), b',"results":[']
+    opening = state.head(policy, on, readings, case_path) + b',"results":['
     everything = totals_of or results
     # One pass sorts out what the totals read (the results that apply with an amount or a
     # range: most cases have none, and their totals are written once, `_NO_TOTALS_WRITTEN`)
@@ -301,18 +301,24 @@ def answer_bytes(
         for index, r in enumerate(results):
             if written[index] is None:
                 written[index] = _result_bytes(policy, r, explain, roundings)
-    parts += (b",".join(written),)  # type: ignore[arg-type]  # every place filled
     period = evaluated_period(view, given, on)
     if period is None and not counted:
-        parts.append(_NO_TOTALS_WRITTEN)
+        closing = [_NO_TOTALS_WRITTEN]
     else:
-        parts.append(b"],")
+        closing = [b"],"]
         if period is not None:  # households and periods (people_report.py)
             in_period = period_in_force(view, period, readings)
-            parts += (_dumps({"period": period, "period_in_force": in_period})[1:-1], b",")
-        parts += (state.totals(counted) if counted else _NO_TOTALS, b',"still_needed":[')
-    parts += (state.still_needed(view, needed), b"]}")
-    return b"".join(parts)
+            closing += (_dumps({"period": period, "period_in_force": in_period})[1:-1], b",")
+        closing += (state.totals(counted) if counted else _NO_TOTALS, b',"still_needed":[')
+    closing += (state.still_needed(view, needed), b"]}")
+    # The answer copied once: the opening glued to the first result, the closing to the last,
+    # the results joined between them.
+    ending = b"".join(closing)
+    if not written:
+        return opening + ending
+    written[0] = opening + written[0]  # type: ignore[operator]  # every place filled
+    written[-1] += ending  # type: ignore[operator]
+    return b",".join(written)  # type: ignore[arg-type]
 
 
 def _result_bytes(
