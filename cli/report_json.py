@@ -13,6 +13,13 @@ rounding, members, periods, trace) between those chunks. Format 2: a result the 
 fields are `rule_fields` (the API's `rules` route). A random textile case's answer is about
 16 kB (32 kB in format 1), of which the case's own parts are a few hundred bytes.
 
+What recurs between cases is kept, each by exactly what it reads, each store bounded (issue 13:
+the service writes one answer after another): a result the evaluation shares between cases
+(`FixedResult`) by its identity (`_FixedStore`, looked up for all results in one pass); per
+policy view (`_Written`), the document's head by case path, date and readings taken, the totals
+by each counted result's rule and amount as written, the still-needed list by its items; a
+plain result's own parts by its status, reason, missing inputs and amounts as written.
+
 The encoder is orjson when installed (the `serve` extra), else the standard library's `json`;
 both write the same document. A value orjson refuses (a lone surrogate from a `\\ud800` escape
 in a request) is written by `json` with `\\u` escapes instead: the answer stays valid UTF-8.
@@ -456,8 +463,9 @@ def _own_bytes(r: RuleResult) -> bytes:
 
 
 def _plain_tail(policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks) -> bytes:
-    """A result's fields after `missing` when it has no value, amount, members, periods or
-    trace: they depend on its rule only (the rounding's wording, `amount … per`)."""
+    """A result's fields after `missing` when it has no value, rounding's exact amount, shared
+    cap, members, periods, range, due or trace (an amount it may have): they depend on its rule
+    only (the rounding's wording, `amount … per`)."""
     if r.info.name in policy.view.roundings:
         after = _dumps(_after_caps_json(policy, r))[1:-1]
     else:
