@@ -604,7 +604,7 @@ class _FixedStore:
     past ENTRIES, `written` first, and a result is kept before its bytes are stored (another
     thread never finds bytes whose result is gone). About 400 bytes an entry."""
 
-    ENTRIES = 20_000  # a day out of force has a result per rule: 512 days (fast.MAX_OUT_DAYS)
+    ENTRIES = 8192  # a day out of force shares a result per rule: a few hundred days
 
     __slots__ = ("get", "kept", "written")
 
@@ -633,9 +633,9 @@ class _Written:
     still-needed list's items by the `needed_fields` items (with their `any_of` pairs). Each
     started over past its bound; dropped with the view."""
 
-    HEADS = 4096  # evaluation dates × choices of readings
+    HEADS = 2048  # evaluation dates × choices of readings (a few hundred bytes each)
     NEEDS = 4096  # lists of still-needed inputs met
-    SUMS = 4096  # sets of amounts that apply
+    SUMS = 1024  # sets of amounts that apply (about 1.5 kB each; most sets recur rarely)
 
     __slots__ = ("heads", "needs", "sums")
 
