@@ -630,7 +630,7 @@ _FIXED = _FixedStore()
 class _Written:
     """What a policy's answers share, written once per policy view: the document's head up to
     `results` by (case path, evaluation date, readings taken in their order), and the
-    still-needed list's items by the `needed_fields` items (with their `any_of` pairs). Each
+    still-needed list's `any_of` pairs by the `needed_fields` items. Each
     started over past its bound; dropped with the view."""
 
     HEADS = 2048  # evaluation dates × choices of readings (a few hundred bytes each)
@@ -642,7 +642,7 @@ class _Written:
     def __init__(self) -> None:
         self.sums: dict[tuple[tuple[str, MoneyKey | None], ...], bytes] = {}
         self.heads: dict[tuple[str | None, date, tuple[tuple[str, str], ...]], bytes] = {}
-        self.needs: dict[tuple[tuple[str, str, str, tuple[str, ...]], ...], bytes] = {}
+        self.needs: dict[tuple[tuple[str, str, str, tuple[str, ...]], ...], dict[str, str]] = {}
 
     def head(
         self,
@@ -698,16 +698,32 @@ class _Written:
         self, view: RunView, needed: list[tuple[str, str, str, tuple[str, ...]]]
     ) -> bytes:
         """`still_needed`'s items, comma-separated: two inputs either of which suffices
-        (`any_of_sets`) as one item {"any_of": [item, item]} where the first of them stands."""
-        if not needed:
-            return b""
+        (`any_of_sets`) as one item {"any_of": [item, item]} where the first of them stands.
+        Each item is written once (`_needed_bytes`); the pairs are kept by the items (a small
+        dict each, mostly the shared empty one: the lists' bytes would be kilobytes each)."""
+        if len(needed) < 2:
+            return _needed_bytes(needed[0]) if needed else b""
         key = tuple(needed)
-        found = self.needs.get(key)
-        if found is None:
+        pairs = self.needs.get(key)
+        if pairs is None:
             if len(self.needs) >= self.NEEDS:
                 self.needs.clear()
-            found = self.needs[key] = _needs_list(view, needed)
-        return found
+            pairs = self.needs[key] = dict(any_of_sets(view, needed)) or _NO_PAIRS
+        if not pairs:
+            return b",".join([_needed_bytes(item) for item in needed])
+        by_name = {item[0]: item for item in needed}
+        seconds = set(pairs.values())
+        return b",".join([
+            b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
+            + b"]}"
+            if item[0] in pairs
+            else _needed_bytes(item)
+            for item in needed
+            if item[0] not in seconds
+        ])  # fmt: skip
+
+
+_NO_PAIRS: dict[str, str] = {}
 
 
 def _totals_bytes(counted: list[RuleResult]) -> bytes:
@@ -725,23 +741,6 @@ def _totals_bytes(counted: list[RuleResult]) -> bytes:
         written["totals_range_by_kind"] = ranged
     written["totals_by_beneficiary"] = beneficiary_json(counted)
     return _dumps(written)[1:-1]
-
-
-def _needs_list(view: RunView, needed: list[tuple[str, str, str, tuple[str, ...]]]) -> bytes:
-    """`_Written.still_needed`'s bytes, worked out."""
-    pairs = dict(any_of_sets(view, needed)) if len(needed) > 1 else {}
-    if not pairs:
-        return b",".join([_needed_bytes(item) for item in needed])
-    by_name = {item[0]: item for item in needed}
-    seconds = set(pairs.values())
-    return b",".join([
-        b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
-        + b"]}"
-        if item[0] in pairs
-        else _needed_bytes(item)
-        for item in needed
-        if item[0] not in seconds
-    ])  # fmt: skip
 
 
 # By the view's id, dropped with it (as `_CHUNKS`).
