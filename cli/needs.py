@@ -90,9 +90,21 @@ def needed_fields(
     waiting = [r for r in results if r.status == "undetermined"]
     if not waiting:
         return []
-    known = _known(policy)
-    settled = frozenset([r.info.name for r in results if r.status == "decided"])
-    context = known.context(known.taken(readings), settled)
+    settled = [r.info.name for r in results if r.status == "decided"]
+    return needed_for(policy, waiting, settled, given, readings)
+
+
+def needed_for(
+    policy: RunView,
+    waiting: list[RuleResult],
+    settled: list[str],
+    given: Mapping[str, Any],
+    readings: Mapping[str, str],
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """`needed_fields` for a caller that has sorted the results already: `waiting` the
+    undetermined ones (in order; not empty), `settled` the names of the decided ones."""
+    known = _KNOWN_BY_ID.get(id(policy)) or _known(policy)
+    context = known.context(known.taken(readings), frozenset(settled))
     key = (context, tuple([(r.info.name, r.missing) for r in waiting]))
     plan = known.plans.get(key)
     if plan is None:
@@ -304,13 +316,15 @@ class _Known:
         return found
 
 
-_KNOWN: weakref.WeakKeyDictionary[RunView, _Known] = weakref.WeakKeyDictionary()
+# By the view's id, dropped with the view.
+_KNOWN_BY_ID: dict[int, _Known] = {}
 
 
 def _known(policy: RunView) -> _Known:
-    found = _KNOWN.get(policy)
+    found = _KNOWN_BY_ID.get(id(policy))
     if found is None:
-        found = _KNOWN[policy] = _Known()
+        found = _KNOWN_BY_ID[id(policy)] = _Known()
+        weakref.finalize(policy, _KNOWN_BY_ID.pop, id(policy), None)
     return found
 
 

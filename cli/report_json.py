@@ -13,6 +13,13 @@ rounding, members, periods, trace) between those chunks. Format 2: a result the 
 fields are `rule_fields` (the API's `rules` route). A random textile case's answer is about
 16 kB (32 kB in format 1), of which the case's own parts are a few hundred bytes.
 
+What recurs between cases is kept, each by exactly what it reads, each store bounded (issue 13:
+the service writes one answer after another): a result the evaluation shares between cases
+(`FixedResult`) by its identity (`_FixedStore`, looked up for all results in one pass); per
+policy view (`_Written`), the document's head by case path, date and readings taken, the totals
+by each counted result's rule and amount as written, the still-needed list by its items; a
+plain result's own parts by its status, reason, missing inputs and amounts as written.
+
 The encoder is orjson when installed (the `serve` extra), else the standard library's `json`;
 both write the same document. A value orjson refuses (a lone surrogate from a `\\ud800` escape
 in a request) is written by `json` with `\\u` escapes instead: the answer stays valid UTF-8.
@@ -25,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 from policyc.compiler.subjects import SUBJECTS
-from policyc.needs import any_of_sets, needed_fields
+from policyc.needs import any_of_sets, needed_for
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from policyc.compiler.pipeline import CompiledPolicy
+    from policyc.compiler.run_view import RunView
 
 SCHEMA_VERSION = 2  # 2: a ruled-out result is lean (`LEAN_KEYS`); its rule's fields, `rule_fields`
 RULED_OUT = frozenset(("not_applicable", "not_in_force"))
@@ -104,8 +112,14 @@ def money(q: Quantity | None) -> dict[str, str] | None:
     return {"value": texts[0], "unit": texts[1], "text": texts[2]}
 
 
-_MONEY: dict[tuple[str, tuple[tuple[str, int], ...], bool], tuple[str, str, str]] = {}
+MoneyKey = tuple[str, tuple[tuple[str, int], ...], bool]
+_MONEY: dict[MoneyKey, tuple[str, str, str]] = {}
 _MONEY_ENTRIES = 4096  # amounts recur: a fixed subsidy, a cap, the totals of a few of them
+
+
+def _money_key(q: Quantity | None) -> MoneyKey | None:
+    """What `money` writes of a quantity: its value as written, dimensions and percent mark."""
+    return None if q is None else (str(q.value), q.dims, q.percent)
 
 
 def plain_value(q: Quantity) -> str:
@@ -274,124 +288,96 @@ def answer_bytes(
     given: Mapping[str, Any] | None = None,
 ) -> bytes:
     """`to_json`'s document as compact UTF-8 JSON (the bytes the web service answers)."""
-    header = policy.view.header
-    valid_from, valid_until = policy.view.validity_under(dict(readings))
-    head = {
-        "policyc": SCHEMA_VERSION,
-        "policy": header.number,
-        "title": header.title,
-        "case": case_path,
-        "on": on.isoformat(),
-        "in_force": (valid_from is None or on >= valid_from)
-        and (valid_until is None or on <= valid_until),  # in_force's, its dates read once
-        "valid_from": valid_from.isoformat() if valid_from else None,
-        "valid_until": valid_until.isoformat() if valid_until else None,
-        "provisional": header.provisional,
-        "readings": readings,
-    }
-    rest: dict[str, Any] = {}
-    period = evaluated_period(policy.view, given, on)
-    if period is not None:
-        rest["period"] = period  # households and periods (people_report.py)
-        rest["period_in_force"] = period_in_force(policy.view, period, readings)
+    view = policy.view
+    state = _STATES.get(id(view)) or _state(view)
+    opening = state.head(policy, on, readings, case_path) + b',"results":['
     everything = totals_of or results
-    # The totals read only the results that apply with an amount or a range: most cases have
-    # none, and their totals are written once (`_NO_TOTALS`).
-    counted = [
-        r
-        for r in everything
-        if r.status == "applies" and (r.amount is not None or r.range is not None)
-    ]
-    if counted:
-        sums = totals(counted)
-        by_kind = {
-            flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
-        }
-        rest["totals"] = by_kind.get("paid", {})  # the same Money, written twice
-        rest["totals_by_kind"] = by_kind
-        ranged = totals_range_json(counted)
-        if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
-            rest["totals_range_by_kind"] = ranged
-        rest["totals_by_beneficiary"] = beneficiary_json(counted)
-    needed = needed_fields(policy.view, everything, given or {}, readings)
-    parts = [_dumps(head)[:-1], b',"results":[']
-    roundings = policy.view.roundings
-    separator = b""
-    for r in results:
+    # One pass sorts out what the totals read (the results that apply with an amount or a
+    # range: most cases have none, and their totals are written once, `_NO_TOTALS_WRITTEN`)
+    # and what `still_needed` reads (the undetermined results, the decided values).
+    counted: list[RuleResult] = []
+    waiting: list[RuleResult] = []
+    settled: list[str] = []
+    for r in everything:
+        status = r.status
+        if status == "not_applicable":  # most results
+            continue
+        if status == "undetermined":
+            waiting.append(r)
+        elif status == "applies":
+            if r.amount is not None or r.range is not None:
+                counted.append(r)
+        elif status == "decided":
+            settled.append(r.info.name)
+    needed = needed_for(view, waiting, settled, given or {}, readings) if waiting else []
+    # A result the evaluation shares between cases (a rule the case's type rules out, a day
+    # out of force): written once, found by its identity in one pass (`_FixedStore`).
+    written: list[bytes | None] = [None] * len(results) if explain else _FIXED.found(results)
+    if None in written:
+        roundings = view.roundings
+        for index, r in enumerate(results):
+            if written[index] is None:
+                written[index] = _result_bytes(policy, r, explain, roundings)
+    period = evaluated_period(view, given, on)
+    if period is None and not counted:
+        closing = [_NO_TOTALS_WRITTEN]
+    else:
+        closing = [b"],"]
+        if period is not None:  # households and periods (people_report.py)
+            in_period = period_in_force(view, period, readings)
+            closing += (_dumps({"period": period, "period_in_force": in_period})[1:-1], b",")
+        closing += (state.totals(counted) if counted else _NO_TOTALS, b',"still_needed":[')
+    closing += (state.still_needed(view, needed), b"]}")
+    # The answer copied once: the opening glued to the first result, the closing to the last,
+    # the results joined between them.
+    ending = b"".join(closing)
+    if not written:
+        return opening + ending
+    written[0] = opening + written[0]  # type: ignore[operator]  # every place filled
+    written[-1] += ending  # type: ignore[operator]
+    return b",".join(written)  # type: ignore[arg-type]
+
+
+def _result_bytes(
+    policy: CompiledPolicy, r: RuleResult, explain: bool, roundings: Mapping[str, Any]
+) -> bytes:
+    """One result as the answer writes it; a shared result (`FixedResult`) without a trace is
+    kept in `_FIXED` for the next case that meets it."""
+    info = r.info
+    chunks = _CHUNKS.get(id(info)) or _chunks(info, policy.view.places)
+    if r.status in RULED_OUT:  # lean: the rule's fixed fields are `rule_fields`'
+        plain = not explain and r.members is None and r.periods is None
+        written = chunks.lean_written.get((r.status, r.reason)) if plain else None
+        if written is None:
+            written = _lean(r, chunks, explain)
+            if plain and r.status != "not_in_force":  # (its reason names a day: not again)
+                if len(chunks.lean_written) >= _LEAN_ENTRIES:
+                    chunks.lean_written.clear()
+                chunks.lean_written[(r.status, r.reason)] = written
         if not explain and r.__class__ is FixedResult:
-            # A result the evaluation shares between cases (a rule the case's type rules
-            # out): written once, kept by its identity.
-            known = _FIXED.get(id(r))
-            if known is not None and known[0] is r:
-                parts += (separator, known[1])
-                separator = b","
-                continue
-        info = r.info
-        chunks = _CHUNKS.get(id(info)) or _chunks(info, policy.view.places)
-        if r.status in RULED_OUT:  # lean: the rule's fixed fields are `rule_fields`'
-            plain = not explain and r.members is None and r.periods is None
-            written = chunks.lean_written.get((r.status, r.reason)) if plain else None
-            if written is None:
-                written = _lean(r, chunks, explain)
-                if plain:
-                    if len(chunks.lean_written) >= _LEAN_ENTRIES:
-                        chunks.lean_written.clear()
-                    chunks.lean_written[(r.status, r.reason)] = written
-            if not explain and r.__class__ is FixedResult:
-                if len(_FIXED) >= _FIXED_ENTRIES:
-                    _FIXED.clear()
-                _FIXED[id(r)] = (r, written)
-            parts += (separator, written)
-            separator = b","
-            continue
-        if explain or not (
-            r.amount is None and r.uncapped is None and r.value is None and r.unrounded is None
-            and r.shared is None and r.members is None and r.periods is None and r.range is None
-            and not r.due
-        ):  # fmt: skip
-            parts += (separator, _written(policy, r, chunks, info.name in roundings, explain))
-            separator = b","
-            continue
-        # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
-        # status, reason and missing inputs (written once per wording), the rule's parts.
-        tail = chunks.plain_tail
-        if tail is None:
-            tail = chunks.plain_tail = _plain_tail(policy, r, chunks)
-        key = (r.status, r.reason, r.missing)
-        own = _PLAIN_OWN.get(key)
-        if own is None:
-            if len(_PLAIN_OWN) >= _PLAIN_ENTRIES:
-                _PLAIN_OWN.clear()
-            own = _PLAIN_OWN[key] = _own_bytes(r)
-        if r.__class__ is FixedResult:
-            if len(_FIXED) >= _FIXED_ENTRIES:
-                _FIXED.clear()
-            _FIXED[id(r)] = (r, b"".join((chunks.head, own, tail)))
-        parts += (separator, chunks.head, own, tail)
-        separator = b","
-    if counted or rest:
-        if not counted:
-            rest.update(_NO_TOTALS)
-        parts += (b"],", _dumps(rest)[1:-1], b',"still_needed":[')
-    else:
-        parts.append(_NO_TOTALS_WRITTEN)
-    pairs = dict(any_of_sets(policy.view, needed)) if len(needed) > 1 else {}
-    if pairs:  # two inputs either of which suffices: one item {"any_of": [item, item]}
-        by_name = {item[0]: item for item in needed}
-        seconds = set(pairs.values())
-        items = [
-            b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
-            + b"]}"
-            if item[0] in pairs
-            else _needed_bytes(item)
-            for item in needed
-            if item[0] not in seconds
-        ]  # fmt: skip
-        parts.append(b",".join(items))
-    else:
-        parts.append(b",".join([_needed_bytes(item) for item in needed]))
-    parts.append(b"]}")
-    return b"".join(parts)
+            _FIXED.keep(r, written)
+        return written
+    if explain or not (
+        r.value is None and r.unrounded is None and r.shared is None and r.members is None
+        and r.periods is None and r.range is None and not r.due
+    ):  # fmt: skip
+        return _written(policy, r, chunks, info.name in roundings, explain)
+    # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
+    # status, reason, amounts and missing inputs (written once per wording and amounts as
+    # written), the rule's parts.
+    tail = chunks.plain_tail
+    if tail is None:
+        tail = chunks.plain_tail = _plain_tail(policy, r, chunks)
+    key = (r.status, r.reason, r.missing, _money_key(r.amount), _money_key(r.uncapped))
+    own = _PLAIN_OWN.get(key)
+    if own is None:
+        if len(_PLAIN_OWN) >= _PLAIN_ENTRIES:
+            _PLAIN_OWN.clear()
+        own = _PLAIN_OWN[key] = _own_bytes(r)
+    written = b"".join((chunks.head, own, tail))
+    if r.__class__ is FixedResult:
+        _FIXED.keep(r, written)
+    return written
 
 
 def _needed_bytes(item: tuple[str, str, str, tuple[str, ...]]) -> bytes:
@@ -487,8 +473,9 @@ def _own_bytes(r: RuleResult) -> bytes:
 
 
 def _plain_tail(policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks) -> bytes:
-    """A result's fields after `missing` when it has no value, amount, members, periods or
-    trace: they depend on its rule only (the rounding's wording, `amount … per`)."""
+    """A result's fields after `missing` when it has no value, rounding's exact amount, shared
+    cap, members, periods, range, due or trace (an amount it may have): they depend on its rule
+    only (the rounding's wording, `amount … per`)."""
     if r.info.name in policy.view.roundings:
         after = _dumps(_after_caps_json(policy, r))[1:-1]
     else:
@@ -532,23 +519,19 @@ def _written(
 _NO_AFTER_CAPS = b'"unrounded":null,"rounding":null,"shared_cap":null'
 # The totals of a case no result of which applies with an amount or a range, and their bytes
 # between the results and `still_needed` when the policy has no periods.
-_NO_TOTALS: dict[str, Any] = {"totals": {}, "totals_by_kind": {}, "totals_by_beneficiary": []}
+_NO_TOTALS = b'"totals":{},"totals_by_kind":{},"totals_by_beneficiary":[]'
 _NO_TOTALS_WRITTEN = (
     b'],"totals":{},"totals_by_kind":{},"totals_by_beneficiary":[],"still_needed":['
 )
 # The case's own parts of a result without an amount, by (status, reason, missing), written
 # once: the same wording comes back case after case. Started over when full, so the memory
 # stays flat (a few hundred bytes an entry).
-_PLAIN_OWN: dict[tuple[str, str, tuple[str, ...]], bytes] = {}
+_PLAIN_OWN: dict[tuple[str, str, tuple[str, ...], MoneyKey | None, MoneyKey | None], bytes] = {}
 _PLAIN_ENTRIES = 1024
-# A shared result's bytes by its identity (the result kept with them, so that its id is not
-# another's): at most this many, then started over.
-_FIXED: dict[int, tuple[RuleResult, bytes]] = {}
 _LEAN_OWN: dict[tuple[str, str], bytes] = {}  # a lean result's status and reason, by them
 # Reasons name days (政策在 2026-03-01 不在有效期内): a day's are written once for every rule.
 _LEAN_OWN_ENTRIES = 4096
 _LEAN_ENTRIES = 64  # a rule's lean results kept (`_RuleChunks.lean_written`), then started over
-_FIXED_ENTRIES = 8192  # a day out of force shares a result per rule: a few hundred days
 _NEEDED: dict[tuple[str, str, str, tuple[str, ...]], bytes] = {}  # a still-needed input, by
 # its fields (the same inputs are still needed by the same rules case after case)
 
@@ -623,6 +606,168 @@ def _chunks(info: RuleInfo, places: Mapping[str, str]) -> _RuleChunks:
 
         found = _CHUNKS[id(info)] = _RuleChunks(info, places)
         weakref.finalize(info, _CHUNKS.pop, id(info), None)
+    return found
+
+
+class _FixedStore:
+    """The bytes of each shared result (`FixedResult`) written without a trace, by the result's
+    identity: `found(results)` is one pass in C (`map`) giving each result's bytes or None.
+
+    The results are kept alive beside their bytes (`kept`), so an id in `written` is that
+    result's and no other object's for as long as it is there: both are started over together
+    past ENTRIES, `written` first, and a result is kept before its bytes are stored (another
+    thread never finds bytes whose result is gone). About 400 bytes an entry."""
+
+    ENTRIES = 8192  # a day out of force shares a result per rule: a few hundred days
+
+    __slots__ = ("get", "kept", "written")
+
+    def __init__(self) -> None:
+        self.written: dict[int, bytes] = {}
+        self.kept: dict[int, RuleResult] = {}
+        self.get = self.written.get
+
+    def found(self, results: list[RuleResult]) -> list[bytes | None]:
+        return list(map(self.get, map(id, results)))
+
+    def keep(self, r: RuleResult, written: bytes) -> None:
+        if len(self.written) >= self.ENTRIES:
+            self.written.clear()
+            self.kept.clear()
+        self.kept[id(r)] = r
+        self.written[id(r)] = written
+
+
+_FIXED = _FixedStore()
+
+
+class _Written:
+    """What a policy's answers share, written once per policy view: the document's head up to
+    `results` by (case path, evaluation date, readings taken in their order), and the
+    still-needed list's `any_of` pairs by the `needed_fields` items. Each
+    started over past its bound; dropped with the view."""
+
+    HEADS = 2048  # evaluation dates × choices of readings (a few hundred bytes each)
+    NEEDS = 4096  # lists of still-needed inputs met
+    SUMS = 1024  # sets of amounts that apply (about 1.5 kB each; most sets recur rarely)
+
+    __slots__ = ("heads", "needs", "sums")
+
+    def __init__(self) -> None:
+        self.sums: dict[tuple[tuple[str, MoneyKey | None], ...], bytes] = {}
+        self.heads: dict[tuple[str | None, date, tuple[tuple[str, str], ...]], bytes] = {}
+        self.needs: dict[tuple[tuple[str, str, str, tuple[str, ...]], ...], dict[str, str]] = {}
+
+    def head(
+        self,
+        policy: CompiledPolicy,
+        on: date,
+        readings: Mapping[str, str],
+        case_path: str | None,
+    ) -> bytes:
+        """The document up to `results`, without its closing brace: policyc, policy, title,
+        case, on, in_force, valid_from, valid_until, provisional, readings (in their order)."""
+        key = (case_path, on, tuple(readings.items()))
+        found = self.heads.get(key)
+        if found is None:
+            header = policy.view.header
+            valid_from, valid_until = policy.view.validity_under(dict(readings))
+            head = {
+                "policyc": SCHEMA_VERSION,
+                "policy": header.number,
+                "title": header.title,
+                "case": case_path,
+                "on": on.isoformat(),
+                "in_force": (valid_from is None or on >= valid_from)
+                and (valid_until is None or on <= valid_until),  # in_force's, dates read once
+                "valid_from": valid_from.isoformat() if valid_from else None,
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "provisional": header.provisional,
+                "readings": readings,
+            }
+            if len(self.heads) >= self.HEADS:
+                self.heads.clear()
+            found = self.heads[key] = _dumps(head)[:-1]
+        return found
+
+    def totals(self, counted: list[RuleResult]) -> bytes:
+        """The totals of the results `counted` (those that apply with an amount or a range),
+        without braces: totals, totals_by_kind, totals_range_by_kind (where a range applies),
+        totals_by_beneficiary. Kept by what they read — each result's rule and amount as
+        written — when no result has a range or periods."""
+        key = None
+        if all(r.range is None and r.periods is None for r in counted):
+            key = tuple([(r.info.name, _money_key(r.amount)) for r in counted])
+            found = self.sums.get(key)
+            if found is not None:
+                return found
+        written = _totals_bytes(counted)
+        if key is not None:
+            if len(self.sums) >= self.SUMS:
+                self.sums.clear()
+            self.sums[key] = written
+        return written
+
+    def still_needed(
+        self, view: RunView, needed: list[tuple[str, str, str, tuple[str, ...]]]
+    ) -> bytes:
+        """`still_needed`'s items, comma-separated: two inputs either of which suffices
+        (`any_of_sets`) as one item {"any_of": [item, item]} where the first of them stands.
+        Each item is written once (`_needed_bytes`); the pairs are kept by the items (a small
+        dict each, mostly the shared empty one: the lists' bytes would be kilobytes each)."""
+        if len(needed) < 2:
+            return _needed_bytes(needed[0]) if needed else b""
+        key = tuple(needed)
+        pairs = self.needs.get(key)
+        if pairs is None:
+            if len(self.needs) >= self.NEEDS:
+                self.needs.clear()
+            pairs = self.needs[key] = dict(any_of_sets(view, needed)) or _NO_PAIRS
+        if not pairs:
+            return b",".join([_needed_bytes(item) for item in needed])
+        by_name = {item[0]: item for item in needed}
+        seconds = set(pairs.values())
+        return b",".join([
+            b'{"any_of":[' + _needed_bytes(item) + b"," + _needed_bytes(by_name[pairs[item[0]]])
+            + b"]}"
+            if item[0] in pairs
+            else _needed_bytes(item)
+            for item in needed
+            if item[0] not in seconds
+        ])  # fmt: skip
+
+
+_NO_PAIRS: dict[str, str] = {}
+
+
+def _totals_bytes(counted: list[RuleResult]) -> bytes:
+    """`_Written.totals`' bytes, worked out."""
+    sums = totals(counted)
+    by_kind = {
+        flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
+    }
+    written: dict[str, Any] = {
+        "totals": by_kind.get("paid", {}),  # the same Money, written twice
+        "totals_by_kind": by_kind,
+    }
+    ranged = totals_range_json(counted)
+    if ranged:  # `amount range` (cli/report_ranges.py): only where some range applies
+        written["totals_range_by_kind"] = ranged
+    written["totals_by_beneficiary"] = beneficiary_json(counted)
+    return _dumps(written)[1:-1]
+
+
+# By the view's id, dropped with it (as `_CHUNKS`).
+_STATES: dict[int, _Written] = {}
+
+
+def _state(view: RunView) -> _Written:
+    found = _STATES.get(id(view))
+    if found is None:
+        import weakref
+
+        found = _STATES[id(view)] = _Written()
+        weakref.finalize(view, _STATES.pop, id(view), None)
     return found
 
 

@@ -161,6 +161,7 @@ def test_the_standard_librarys_encoder_writes_the_same_document(monkeypatch: pyt
         )
     monkeypatch.setattr(report_json, "_dumps", report_json._stdlib_dumps)
     monkeypatch.setattr(report_json, "_CHUNKS", {})  # written again, by json
+    monkeypatch.setattr(report_json, "_STATES", {})
     for (compiled, case_path), expected in zip(runs, fast, strict=True):
         case, readings, results = evaluated(compiled, case_path, True)
         slow = report_json.answer_bytes(
