@@ -49,6 +49,9 @@ def bare_percent_problem(info: InputInfo | InputView, value: object) -> str:
         text = value.strip()
     else:
         return ""
+    if _times_hundred(text) == format(Decimal(text.replace(",", "")).normalize(), "f"):
+        # 0: both readings agree, but the sign is still how a `%` value is written
+        return _("a percentage is written with its sign: `{text}%`").format(text=text)
     return _(
         "a percentage is written with its sign, as in `{example}`: a bare `{text}` could mean "
         "{text}% or {times}%"

@@ -19,6 +19,7 @@ import pytest
 from policyc.case_values import FieldError, read_quantity
 from policyc.cases import case_from_data
 from policyc.compiler.errors import InputError
+from policyc.percent_values import needs_sign
 from policyc.runtime.quantity import MeasureError, read_input_quantity
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,7 +62,7 @@ def test_a_json_number_reads_as_its_text_does(policies: list[Any]) -> None:
         for info in policy.view.inputs.values()
         if info.type.kind not in ("bool", "date", "enum", "series", "keyed")
         and info.measure is not None
-        and not (info.measure.name == "%" and info.decl.type.kind == "named")  # needs its sign
+        and not needs_sign(info)  # a `%` input or a `%` target's figure: needs its sign
     ]
     factors = {str(info.measure.factor) for info in measured}
     assert "1" in factors and len(factors) > 1  # measures stored as they are, and scaled ones
