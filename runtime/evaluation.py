@@ -10,14 +10,14 @@ unknown input is *undetermined* and names the inputs it needs.
 This module holds the traced path (`Ctx`, one evaluation of one case with its trace) and the
 arithmetic generated code calls. Split out of it, and re-exported here for generated code and
 callers: the values and results (runtime/results.py), the fast path's three-valued helpers
-(runtime/kleene.py); evaluating a case on the fast path is runtime/fast.py.
+(runtime/kleene.py); the conditions' helpers `Ctx` inherits are runtime/conditions.py;
+evaluating a case on the fast path is runtime/fast.py.
 """
 
 from __future__ import annotations
 
-import functools
 import operator
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from policyc.runtime.calendar_terms import (
@@ -26,6 +26,7 @@ from policyc.runtime.calendar_terms import (
     within_each_year,
     year_of,
 )
+from policyc.runtime.conditions import OPS, Conditions
 from policyc.runtime.dates import DatesOutOfOrder, check_order, completed_months, year_of_operation
 from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.each_limits import LimitOverPeriods
@@ -44,7 +45,6 @@ from policyc.runtime.results import Step as Step
 from policyc.runtime.results import Unknown as Unknown
 from policyc.runtime.results import Value as Value
 from policyc.runtime.results import _show as _show
-from policyc.runtime.results import show_pair
 from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
@@ -74,18 +74,6 @@ __all__ = [
     "year_of",
     "zero_of",
 ]
-
-
-def _any_of_verdict(held: list[str], pending: list[tuple[str, Unknown]], options: int) -> str:
-    """What an any-of came to: the options that hold; else, while some still depend on inputs
-    not given, which ones and what they need (never a final no); else 无一满足."""
-    if held:
-        return "、".join(held)
-    if pending:
-        waiting = "；".join(f"「{label}」需要输入 {'、'.join(u.names)}" for label, u in pending)
-        rest = "（其余各项不满足）" if len(pending) < options else ""
-        return f"尚未确定，待定 {len(pending)} 项: {waiting}{rest}"
-    return "无一满足"
 
 
 def _keyed(op: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
@@ -125,22 +113,13 @@ def mul(a: Value, b: Value) -> Value:
 
 _ABSENT = object()
 
-_OPS: dict[str, Callable[[Any, Any], bool]] = {
-    "ge": lambda a, b: a >= b,
-    "gt": lambda a, b: a > b,
-    "le": lambda a, b: a <= b,
-    "lt": lambda a, b: a < b,
-    "eq": lambda a, b: a == b,
-    "ne": lambda a, b: a != b,
-}
-
 
 class DayReadingRefused(ValueError):
     """A run chose a reading whose day is a calendar day (runtime/daily_caps.py): not evaluable
     without times of day."""
 
 
-class Ctx:
+class Ctx(Conditions):
     """One evaluation of one case: the inputs, the date, the readings, and the trace."""
 
     def __init__(
@@ -311,7 +290,7 @@ class Ctx:
     ) -> bool | Unknown:
         if (missing := unknown(left, right)) is not None:
             return missing
-        result = _OPS[op](order.index(left), order.index(right))
+        result = OPS[op](order.index(left), order.index(right))
         if self.explain:
             self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
         return result
@@ -339,7 +318,7 @@ class Ctx:
     ) -> tuple[bool, ...] | Unknown:
         if (missing := unknown(series, value)) is not None:
             return missing
-        flags = tuple(_OPS[op](item, value) for item in series)
+        flags = tuple(OPS[op](item, value) for item in series)
         if self.explain:
             marks = "".join("●" if f else "○" for f in flags)
             self.step(f"{text}: 逐日 {marks}", line)
@@ -523,132 +502,6 @@ class Ctx:
         assert self.valid_until_date is not None  # the checker requires a validity period
         return self.valid_until_date
 
-    def step(self, text: str, line: int) -> None:
-        if self.explain:
-            self.steps.append(Step(text, line))
-
-    # ---- conditions (three-valued: True, False, or an Unknown) ----
-    def cmp(self, op: str, left: Value, right: Value, text: str, line: int) -> bool | Unknown:
-        if (missing := unknown(left, right)) is not None:
-            return missing
-        result = _OPS[op](left, right)
-        if self.explain:
-            verdict = "成立" if result else "不成立"
-            shown_left, shown_right = show_pair(left, right)
-            self.step(f"{text}: {shown_left} 对 {shown_right} → {verdict}", line)
-        return result
-
-    def is_in(self, value: str, members: tuple[str, ...], text: str, line: int) -> bool | Unknown:
-        if isinstance(value, Unknown):
-            return value
-        result = value in members
-        if self.explain:
-            self.step(f"{text}: {value} → {'成立' if result else '不成立'}", line)
-        return result
-
-    def all(self, parts: Iterable[Callable[[], bool | Unknown]]) -> bool | Unknown:
-        """Kleene AND: any false part makes it false, even when another part is unknown."""
-        unknowns: list[Unknown] = []
-        for part in parts:
-            holds = part()
-            if isinstance(holds, Unknown):
-                unknowns.append(holds)
-            elif not holds:
-                return False
-        missing = unknown(*unknowns)
-        return missing if missing is not None else True
-
-    def any(self, parts: Iterable[Callable[[], bool | Unknown]]) -> bool | Unknown:
-        """Kleene OR: any true part makes it true, even when another part is unknown."""
-        unknowns: list[Unknown] = []
-        for part in parts:
-            holds = part()
-            if isinstance(holds, Unknown):
-                unknowns.append(holds)
-            elif holds:
-                return True
-        missing = unknown(*unknowns)
-        return missing if missing is not None else False
-
-    def all_shown(
-        self,
-        parts: tuple[Callable[[], bool | Unknown], ...],
-        shown: tuple[tuple[str, int], ...],
-    ) -> bool | Unknown:
-        """`all` whose parts named in `shown` (the silent ones, codegen._silent, with their
-        lines; ("", 0) for the others) are cited in the trace as each holds, and the first that
-        fails (the one that decides) as it fails: `登记失业 → 不成立`."""
-        if not self.explain:
-            return self.all(parts)
-        return self.all(self._cited(parts, shown, None))
-
-    def any_shown(
-        self,
-        parts: tuple[Callable[[], bool | Unknown], ...],
-        shown: tuple[tuple[str, int], ...],
-    ) -> bool | Unknown:
-        """`any` citing the first part that holds when it is one named in `shown`; when none
-        holds and the `or` fails, every part named in `shown` that failed, each where it was
-        evaluated among the other steps."""
-        if not self.explain:
-            return self.any(parts)
-        failed: list[tuple[int, str, int]] = []
-        result = self.any(self._cited(parts, shown, failed))
-        if result is False:
-            for at, text, line in reversed(failed):  # from the last, so each index still holds
-                self.steps.insert(at, Step(f"{text} → 不成立", line))
-        return result
-
-    def _cited(
-        self,
-        parts: tuple[Callable[[], bool | Unknown], ...],
-        shown: tuple[tuple[str, int], ...],
-        failed: list[tuple[int, str, int]] | None,
-    ) -> Iterator[Callable[[], bool | Unknown]]:
-        """`parts`, each citing its `shown` text in the trace when it holds (`all` and `any`
-        call them in order and stop at the one that decides); one that fails is cited at once
-        when `failed` is None (an `and`: it decides), else kept in `failed` with the place in
-        the steps it would stand at (an `or`: named only if no part holds)."""
-
-        def cited(part: Callable[[], bool | Unknown], text: str, line: int) -> bool | Unknown:
-            holds = part()
-            if not text or isinstance(holds, Unknown):
-                return holds
-            if holds:
-                self.step(f"{text} → 成立", line)
-            elif failed is None:
-                self.step(f"{text} → 不成立", line)
-            else:
-                failed.append((len(self.steps), text, line))
-            return holds
-
-        for part, (text, line) in zip(parts, shown, strict=True):
-            yield functools.partial(cited, part, text, line)
-
-    def any_of(
-        self, items: tuple[tuple[str, Callable[[], bool | Unknown]], ...], line: int
-    ) -> bool | Unknown:
-        """A labelled any-of: evaluates every option so the trace shows which ones hold."""
-        held: list[str] = []
-        pending: list[tuple[str, Unknown]] = []
-        for label, cond in items:
-            holds = cond()
-            if isinstance(holds, Unknown):
-                pending.append((label, holds))
-            elif holds:
-                held.append(label)
-        if self.explain:
-            self.step("满足以下之一: " + _any_of_verdict(held, pending, len(items)), line)
-        if held:
-            return True
-        missing = unknown(*(u for _, u in pending))
-        return missing if missing is not None else False
-
-    def all_of(
-        self, items: tuple[tuple[str, Callable[[], bool | Unknown]], ...], line: int
-    ) -> bool | Unknown:
-        return self.all(cond for _, cond in items)
-
     # ---- amounts ----
     def of(self, ratio: Quantity, base: Value) -> Value:
         return mul(base, ratio)
@@ -692,7 +545,7 @@ class Ctx:
         def reached(v: Quantity | None) -> list[int]:
             if v is None:
                 return []
-            return [i for i, (op, threshold, _, _) in enumerate(rows) if _OPS[op](v, threshold)]
+            return [i for i, (op, threshold, _, _) in enumerate(rows) if OPS[op](v, threshold)]
 
         now = reached(value)
         if not now:
@@ -773,11 +626,9 @@ class Ctx:
         """Completed months from `start` to `end`, in 月; `end` before `start` raises
         DatesOutOfOrder (the case is inconsistent) where `refuse` (neither is the evaluation
         day, runtime.dates.refuses_backwards), else counts 0."""
-        if (missing := unknown(start, end)) is not None:
-            return missing
-        if refuse:
-            check_order(start, end, text)  # type: ignore[arg-type]
-        months = completed_months(start, end, missing_day)  # type: ignore[arg-type]
+        months = _completed_months(start, end, missing_day, text, refuse)
+        if isinstance(months, Unknown):
+            return months
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {months} 个月", line)
         return Quantity.of(months, "月")
@@ -793,14 +644,25 @@ class Ctx:
     ) -> Quantity | Unknown:
         """Completed years from `start` to `end` (年满N周岁), in 年; `end` before `start`
         raises DatesOutOfOrder where `refuse`, as months_between."""
-        if (missing := unknown(start, end)) is not None:
-            return missing
-        if refuse:
-            check_order(start, end, text)  # type: ignore[arg-type]
-        years = completed_months(start, end, missing_day) // 12  # type: ignore[arg-type]
+        months = _completed_months(start, end, missing_day, text, refuse)
+        if isinstance(months, Unknown):
+            return months
+        years = months // 12
         if self.explain:
             self.step(f"{text}: {start} 至 {end} 满 {years} 年", line)
         return Quantity.of(years, "年")
+
+
+def _completed_months(
+    start: date | Unknown, end: date | Unknown, missing_day: str, text: str, refuse: bool
+) -> int | Unknown:
+    """Completed months from `start` to `end` (runtime.dates.completed_months), an unknown
+    passed through; `end` before `start` raises DatesOutOfOrder where `refuse`."""
+    if (missing := unknown(start, end)) is not None:
+        return missing
+    if refuse:
+        check_order(start, end, text)  # type: ignore[arg-type]
+    return completed_months(start, end, missing_day)  # type: ignore[arg-type]
 
 
 ScheduleRow = tuple[int, int, Callable[[], Value]]

@@ -63,6 +63,15 @@ def policies(tmp_path: Path) -> PolicyFactory:
 os.environ.setdefault("POLICYC_CACHE_DIR", tempfile.mkdtemp(prefix="policyc-test-cache-"))
 
 
+@pytest.fixture
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own (POLICYC_CACHE_DIR), the cache switched on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("POLICYC_CACHE_DIR", str(folder))
+    monkeypatch.delenv("POLICYC_NO_CACHE", raising=False)
+    return folder
+
+
 def fail_third_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Make the third file write fail as a full disk would (for the docs writer's atomicity);
     returns the list of files written so far, so a test can see the failure really happened."""

@@ -19,14 +19,6 @@ from tests.conftest import PolicyFactory
 RULE = "  rule r { amount 1 元 }"
 
 
-@pytest.fixture
-def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("POLICYC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("POLICYC_NO_CACHE", raising=False)
-    return folder
-
-
 def amount(path: Path) -> str:
     (result,) = compile_policy(path).evaluate({}, date(2023, 6, 30))
     assert result.amount is not None

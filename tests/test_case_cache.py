@@ -12,14 +12,6 @@ from policyc.cases import load_case
 from tests.conftest import REPO
 
 
-@pytest.fixture
-def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("POLICYC_CACHE_DIR", str(folder))
-    monkeypatch.delenv("POLICYC_NO_CACHE", raising=False)
-    return folder
-
-
 def kept(folder: Path) -> list[Path]:
     return sorted(folder.glob("case-*.entry"))
 
