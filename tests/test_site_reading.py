@@ -97,15 +97,25 @@ def pages(site: Path) -> list[str]:
 def article_text(page: Path) -> str:
     text = page.read_text(encoding="utf-8")
     body = text[text.find("<article") : text.find("</article>")]
+    # A gazette page's line numbers are no text of the line: `482` before `7.1人力资源保障` is not
+    # a phrase `4827.1人`.
+    body = re.sub(r'<span class="pc-ln">\d+</span>', "", body)
     return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 
 def phrases(site: Path) -> dict[str, set[str]]:
-    """Each number-with-measure phrase on the pages → the pages that show it."""
+    """Each number-with-measure phrase on the pages → the pages that show it. A phrase whose
+    measure begins a longer word (`7.1人` of `7.1人力资源保障`, a gazette heading) is no phrase
+    of the page: the index, cut into words by jieba as the site's search is, holds 人力资源."""
+    import jieba
+
     found: dict[str, set[str]] = {}
     for rel in pages(site):
-        for phrase in MEASURED.findall(article_text(site / rel / "index.html")):
-            found.setdefault(phrase, set()).add(rel.rstrip("/"))
+        text = article_text(site / rel / "index.html")
+        ends = {end for _, _, end in jieba.tokenize(text)}
+        for match in MEASURED.finditer(text):
+            if match.end() in ends:
+                found.setdefault(match.group(), set()).add(rel.rstrip("/"))
     return found
 
 
