@@ -61,7 +61,7 @@ def test_a_case_writes_the_percentage_with_its_sign(
 
 @pytest.mark.parametrize(
     ("written", "shown", "other"),
-    [("5.5", "5.5", "550"), ("0.055", "0.055", "5.5"), ("0", "0", "0")],
+    [("5.5", "5.5", "550"), ("0.055", "0.055", "5.5")],
 )
 def test_a_bare_number_is_refused_naming_both_readings(
     policies: PolicyFactory, policy: CompiledPolicy, written: str, shown: str, other: str
@@ -142,3 +142,14 @@ def test_the_web_form_asks_for_the_sign(policy: CompiledPolicy) -> None:
     assert "上年度裁员率（带百分号，如 5.5%）" in html
     assert "不带单位按 % 计" not in html
     assert "不带单位按 元 计" in html  # other quantities keep their hint
+
+
+def test_a_bare_zero_is_refused_without_two_readings(
+    policies: PolicyFactory, policy: CompiledPolicy
+) -> None:
+    # 0 and 0% are one value, but a `%` value is written with its sign: no "0% or 0%"
+    with pytest.raises(InputError) as caught:
+        load_case(_case(policies, "0"), policy.checked)
+    message = str(caught.value)
+    assert "a percentage is written with its sign: `0%`" in message
+    assert "could mean" not in message
