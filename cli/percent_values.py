@@ -49,13 +49,13 @@ def bare_percent_problem(info: InputInfo | InputView, value: object) -> str:
         text = value.strip()
     else:
         return ""
-    if _times_hundred(text) == format(Decimal(text.replace(",", "")).normalize(), "f"):
-        # 0: both readings agree, but the sign is still how a `%` value is written
+    times = _times_hundred(text)
+    if times.lstrip("-") == "0":  # 0 and 0% are one value: no two readings to name
         return _("a percentage is written with its sign: `{text}%`").format(text=text)
     return _(
         "a percentage is written with its sign, as in `{example}`: a bare `{text}` could mean "
         "{text}% or {times}%"
-    ).format(example="5.5%", text=text, times=_times_hundred(text))
+    ).format(example="5.5%", text=text, times=times)
 
 
 def _times_hundred(text: str) -> str:
@@ -63,5 +63,4 @@ def _times_hundred(text: str) -> str:
         number = Decimal(text.replace(",", "")) * 100
     except ArithmeticError:
         return text
-    shown = format(number.normalize(), "f")
-    return shown
+    return format(number.normalize(), "f")
