@@ -21,7 +21,7 @@ for; the reports count them apart.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from policyc.compiler.run_view import InputView, Lean, RunView, as_view
 from policyc.runtime.evaluation import RuleResult
@@ -316,16 +316,23 @@ class _Known:
         return found
 
 
+def per_view(store: dict[int, Any], view: RunView, make: Callable[[], Any]) -> Any:
+    """`store`'s entry for `view` (kept by its id, made by `make` on first use), dropped when
+    the view is: a worker's per-policy caches never outlive the policy nor meet another's."""
+    found = store.get(id(view))
+    if found is None:
+        found = store[id(view)] = make()
+        weakref.finalize(view, store.pop, id(view), None)
+    return found
+
+
 # By the view's id, dropped with the view.
 _KNOWN_BY_ID: dict[int, _Known] = {}
 
 
 def _known(policy: RunView) -> _Known:
-    found = _KNOWN_BY_ID.get(id(policy))
-    if found is None:
-        found = _KNOWN_BY_ID[id(policy)] = _Known()
-        weakref.finalize(policy, _KNOWN_BY_ID.pop, id(policy), None)
-    return found
+    known: _Known = per_view(_KNOWN_BY_ID, policy, _Known)
+    return known
 
 
 def _periods_text(periods: list[str]) -> str:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 from policyc.compiler.subjects import SUBJECTS
-from policyc.needs import any_of_sets, needed_for
+from policyc.needs import any_of_sets, needed_for, per_view
 from policyc.people_report import (
     evaluated_period,
     in_totals,
@@ -762,13 +762,8 @@ _STATES: dict[int, _Written] = {}
 
 
 def _state(view: RunView) -> _Written:
-    found = _STATES.get(id(view))
-    if found is None:
-        import weakref
-
-        found = _STATES[id(view)] = _Written()
-        weakref.finalize(view, _STATES.pop, id(view), None)
-    return found
+    state: _Written = per_view(_STATES, view, _Written)
+    return state
 
 
 def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
