@@ -142,7 +142,10 @@ def _answer_lines(r: RuleResult) -> list[str]:
     head = f"  {mark} {info.name} — {word}"
     if info.role == "target":
         actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
-        return [head + f"（目标 {info.target}{actual}）"]
+        lines = [head + f"（目标 {info.target}{actual}）"]
+        if r.postponed:  # 遇节假日顺延 moved the day in view off a rest day: say to which, and why
+            lines.append(f"      期限顺延: {r.postponed[1]}")
+        return lines
     head += amount_text(r)
     if info.responsible:
         head += f" · 责任单位: {'、'.join(info.responsible)}"

@@ -31,7 +31,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     A target not met or not reported that has a `by` day adds, after its other fields,
     "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
     "YYYY-MM-DD"; a recurring one (`by 每季度`, `by 每月 25 日`, `by 每月底`) the current
-    period's day and "recurs": "quarterly" | "monthly"; a standing one (`by 长期`) "due":
+    period's day and "recurs": "quarterly" | "monthly"; a deadline 遇节假日顺延 moved from a rest
+    day adds, after "deadline" (the working day), "postponed": {"from": "YYYY-MM-DD", "reason":
+    "2023年11月25日为星期六，顺延至11月27日"}; a standing one (`by 长期`) "due":
     "standing", "recurs": "standing" and no "deadline"; "valid_from" is the issue date for a
     policy that writes no `valid from`.
 

@@ -506,6 +506,8 @@ def _written(
         more["due"] = r.due
         if r.deadline:  # the day in view (a recurring deadline's current period's)
             more["deadline"] = r.deadline
+        if r.postponed:  # 遇节假日顺延 moved it from a rest day: the day as written, and why
+            more["postponed"] = {"from": r.postponed[0], "reason": r.postponed[1]}
         if recurs := deadlines.recurs(r.info.deadline):  # quarterly | monthly | standing
             more["recurs"] = recurs
     if explain:

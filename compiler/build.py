@@ -300,23 +300,33 @@ class _Builder(ExpressionBuilder):
     def target(self, meta: Meta, c: list[Any]) -> n.Target:
         op, word, value, tolerance = c[1]
         description = unquote(c[3]) if c[3] is not None else ""
+        deadline, postponed = c[2] if c[2] is not None else (None, False)
         return n.Target(
-            self._name(c[0]), op, word, value, tolerance, description, self._span(meta), c[2]
+            self._name(c[0]),
+            op,
+            word,
+            value,
+            tolerance,
+            description,
+            self._span(meta),
+            deadline,
+            postponed,
         )
 
-    def target_by(self, meta: Meta, c: list[Token]) -> date:
-        return self._date(c[0])
+    # Each `by` form gives (the deadline, whether 遇节假日顺延 moves it off rest days).
 
-    def by_quarter(self, meta: Meta, c: list[Token]) -> n.Recurring:
-        return n.Recurring("quarter", span=self._span(meta))
+    def target_by(self, meta: Meta, c: list[Token]) -> tuple[date, bool]:
+        return self._date(c[0]), c[1] is not None
 
-    def by_standing(self, meta: Meta, c: list[Token]) -> n.Recurring:
-        return n.Recurring("standing", span=self._span(meta))
+    def by_quarter(self, meta: Meta, c: list[Any]) -> tuple[n.Recurring, bool]:
+        return n.Recurring("quarter", span=self._span(meta)), c[1] is not None
 
-    def by_month_day(self, meta: Meta, c: list[Any]) -> n.Recurring:
+    def by_standing(self, meta: Meta, c: list[Token]) -> tuple[n.Recurring, bool]:
+        return n.Recurring("standing", span=self._span(meta)), False
+
+    def by_month_day(self, meta: Meta, c: list[Any]) -> tuple[n.Recurring, bool]:
         """`by 每月 25 日`: day 1–28, which every month has (29–31 would be a guess in February
         or a 30-day month: 每月底 says the last day)."""
-        self._refuse_postponing(c[3])
         day = int(str(c[1]))
         if not 1 <= day <= 28:
             raise BuildError(
@@ -329,30 +339,10 @@ class _Builder(ExpressionBuilder):
                     _("a day from 1 to 28, or `每月底` for each month's last day"),
                 )
             )
-        return n.Recurring("month", day, self._span(meta))
+        return n.Recurring("month", day, self._span(meta)), c[3] is not None
 
-    def by_month_end(self, meta: Meta, c: list[Any]) -> n.Recurring:
-        self._refuse_postponing(c[1])
-        return n.Recurring("month", 0, self._span(meta))
-
-    def _refuse_postponing(self, token: Token | None) -> None:
-        """遇节假日顺延 moves a deadline to the next working day: without a calendar of the year's
-        holidays and 调休 working days (which the language does not declare) the day cannot be
-        known, and guessing from weekends would be wrong on every 调休 day."""
-        if token is not None:
-            raise BuildError(
-                Diagnostic(
-                    self._tspan(token),
-                    _(
-                        "`{word}`: the language has no calendar of holidays and working days to "
-                        "move a deadline by"
-                    ).format(word=token),
-                    _(
-                        "the deadline as written without `{word}`, and a `note` saying the "
-                        "document extends it over holidays"
-                    ).format(word=token),
-                )
-            )
+    def by_month_end(self, meta: Meta, c: list[Any]) -> tuple[n.Recurring, bool]:
+        return n.Recurring("month", 0, self._span(meta)), c[1] is not None
 
     def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[0])

@@ -35,7 +35,7 @@ from policyc.compiler.render import (
 )
 from policyc.compiler.table_keys import key_reads, nested
 from policyc.compiler.templating import environment
-from policyc.runtime import evaluation
+from policyc.runtime import deadlines, evaluation
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
 from policyc.runtime.quantity import (
     Quantity,
@@ -250,7 +250,7 @@ class _Generator:
             "responsible": self.units(responsible),
             "quotes": tuple(q.text for q in owner.quotes),
             "description": target.description,
-            "deadline": _deadline_code(target.deadline),
+            "deadline": _deadline_code(target.deadline, postponed=target.postponed),
             "measure": target.value.measure if isinstance(target.value, n.QuantityLit) else "",
         }
         actual = f"c.get({target.name.text!r})"
@@ -650,9 +650,11 @@ def _nested_source(table: dict[str, Any]) -> str:
     return "{" + ", ".join(items) + "}"
 
 
-def _deadline_code(deadline: date | n.Recurring | None) -> str:
+def _deadline_code(deadline: date | n.Recurring | None, *, postponed: bool) -> str:
     """RuleInfo.deadline: `by DATE` as YYYY-MM-DD, a recurring or standing one by its code
-    (quarterly, monthly:25, monthly:end, standing; runtime/deadlines.py reads them)."""
+    (quarterly, monthly:25, monthly:end, standing), `:postponed` after it for 遇节假日顺延
+    (runtime/deadlines.py reads them)."""
     if deadline is None:
         return ""
-    return deadline.code if isinstance(deadline, n.Recurring) else deadline.isoformat()
+    code = deadline.code if isinstance(deadline, n.Recurring) else deadline.isoformat()
+    return code + deadlines.POSTPONED if postponed else code

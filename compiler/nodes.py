@@ -548,6 +548,8 @@ class Target:
     span: Span = _span()
     # `by 2027-12-31`: to be met by that day, inclusive; `by 每季度` …: a Recurring deadline
     deadline: date | Recurring | None = None
+    # `… 遇节假日顺延` (or 顺延): a deadline day that is a rest day moves to the next working day
+    postponed: bool = False
 
 
 @attrs.frozen

@@ -193,6 +193,8 @@ def render_target(target: n.Target) -> str:
     elif target.deadline is not None:
         day = target.deadline
         text += f"，期限{day.year}年{day.month}月{day.day}日"
+    if target.postponed:  # the day as written; run says the working day it moves to
+        text += "（遇节假日顺延）"
     return text
 
 

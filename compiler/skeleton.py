@@ -713,8 +713,8 @@ _POSTPONED_IN_SENTENCE = re.compile(r"遇(?:法定)?节假日(?:则)?顺延")
 
 def _sentence_deadlines(quotes: Sequence[str]) -> list[str]:
     """A duty's monthly deadline written in a sentence rather than a 完成时限 (`各牵头单位于每月
-    25日前将任务进展情况报送…，遇节假日顺延。`): the `by` a target counting it takes, and that
-    顺延 cannot be written (the language has no calendar of holidays)."""
+    25日前将任务进展情况报送…，遇节假日顺延。`): the `by` a target counting it takes, with
+    `遇节假日顺延` when the sentence extends it over holidays."""
     notes = []
     for quote in quotes:
         found = _MONTHLY_IN_SENTENCE.search(quote)
@@ -722,18 +722,18 @@ def _sentence_deadlines(quotes: Sequence[str]) -> list[str]:
             continue
         written = found.group(0)
         by = _recurring_by(written)
-        note = (
-            _("{written}: a target counting it takes `by {by}`").format(written=written, by=by)
-            if by
-            else _("{written}: not every month has that day; say it in a `note`").format(
-                written=written
+        if not by:
+            notes.append(
+                _("{written}: not every month has that day; say it in a `note`").format(
+                    written=written
+                )
             )
-        )
+            continue
         if _POSTPONED_IN_SENTENCE.search(quote):
-            note += _(
-                "; 遇节假日顺延 cannot be written (no calendar of holidays): say it in a `note`"
-            )
-        notes.append(note)
+            by += " 遇节假日顺延"
+        notes.append(
+            _("{written}: a target counting it takes `by {by}`").format(written=written, by=by)
+        )
     return notes
 
 

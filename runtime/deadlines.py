@@ -7,19 +7,39 @@
   6月30日, 9月30日, 12月31日);
 - `monthly:N` — `by 每月 N 日` (N 1–28): day N of the evaluation date's month;
 - `monthly:end` — `by 每月底`: the last day of that month (2月29日 in a leap year);
-- `standing` — `by 长期` (长期坚持): no day; never overdue.
+- `standing` — `by 长期` (长期坚持): no day; never overdue;
+- any of the first four followed by `:postponed` — `遇节假日顺延` (or `顺延`): a day that is a
+  rest day (a weekend day not 调休上班, or a 法定节假日 rest day) moves to the next working day of
+  the official calendar (runtime/workdays.py; Civil Code art. 203). A day in a year that calendar
+  does not know raises workdays.CalendarUnknown: nothing is guessed.
 
-A recurring target's reported figure is the one for the period holding the evaluation date: on
-or before that period's day the target is in progress, after it overdue (a monthly day: the 25th
-in progress, the 26th overdue). Nothing here guesses a holiday: `遇节假日顺延` is refused at build.
+A recurring target's reported figure is the one for the period in view: the period holding the
+evaluation date — or, with 顺延, the period before it while that one's moved day has not passed
+(`by 每月底 顺延`: 2023年9月30日 moves over 国庆 to 10月7日, so on 10月3日 September is still in
+view). On or before the day in view the target is in progress, after it overdue (a monthly day: the
+25th in progress, the 26th overdue).
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from policyc.runtime import workdays
 
 RECURS = {"quarterly": "quarterly", "monthly": "monthly", "standing": "standing"}
+POSTPONED = ":postponed"  # the suffix `遇节假日顺延` adds to a deadline's code
+
+
+class InView(NamedTuple):
+    """The deadline in view on an evaluation date: its day (moved by 顺延 when it was), whether
+    it is the period before the date's own, and the words saying the move ("" when not moved)."""
+
+    day: date
+    nominal: date  # the day as written, before 顺延 (`day` itself when not moved)
+    earlier: bool  # the previous period's (its 顺延 day not passed yet)
+    moved: str  # 2023年11月25日为星期六，顺延至11月27日; ""
 
 
 def recurs(code: str) -> str:
@@ -27,9 +47,16 @@ def recurs(code: str) -> str:
     return RECURS.get(code.split(":", 1)[0], "")
 
 
+def postponed(code: str) -> bool:
+    """Whether the deadline moves over rest days to the next working day (遇节假日顺延)."""
+    return code.endswith(POSTPONED)
+
+
 def day_in_view(code: str, on: date) -> date | None:
-    """The deadline in view on `on`: the day of a `by DATE`, the current period's day of a
-    recurring one, None for a standing one. Raises ValueError on a code it does not know."""
+    """The deadline's own day in view on `on`, before any 顺延: the day of a `by DATE`, the day of
+    the period holding `on` for a recurring one, None for a standing one. Raises ValueError on a
+    code it does not know."""
+    code = code.removesuffix(POSTPONED)
     if code == "standing":
         return None
     if code == "quarterly":
@@ -42,21 +69,53 @@ def day_in_view(code: str, on: date) -> date | None:
     return date.fromisoformat(code)
 
 
-def due_on(code: str, on: date) -> tuple[str, date | None]:
-    """("in_progress" | "overdue" | "standing", the day in view) for a target not met on `on`."""
+def _period_before(code: str, on: date) -> date:
+    """A day in the period before the one holding `on` (a recurring deadline's)."""
+    if recurs(code) == "quarterly":
+        start = date(on.year, (on.month - 1) // 3 * 3 + 1, 1)
+    else:
+        start = on.replace(day=1)
+    return start - timedelta(days=1)
+
+
+def in_view(code: str, on: date) -> InView | None:
+    """The deadline in view on `on` (None for a standing one). With 顺延 the day moves to the next
+    working day, and a recurring deadline's previous period stays in view until its moved day
+    has passed. Raises workdays.CalendarUnknown for a year the official calendar does not know."""
     day = day_in_view(code, on)
     if day is None:
+        return None
+    if not postponed(code):
+        return InView(day, day, False, "")
+    moved = workdays.postponement(day)  # the date's own period first: an error names its day
+    if recurs(code):
+        before = day_in_view(code, _period_before(code, on))
+        assert before is not None  # a recurring code that is not standing
+        earlier = workdays.postponement(before)
+        if on <= earlier.moved:
+            return InView(earlier.moved, earlier.nominal, True, earlier.said)
+    return InView(moved.moved, moved.nominal, False, moved.said)
+
+
+def due_on(code: str, on: date) -> tuple[str, date | None]:
+    """("in_progress" | "overdue" | "standing", the day in view) for a target not met on `on`."""
+    view = in_view(code, on)
+    if view is None:
         return "standing", None
-    return ("in_progress" if on <= day else "overdue"), day
+    return ("in_progress" if on <= view.day else "overdue"), view.day
 
 
-def due_words(code: str, due: str, day: date | None, status: str) -> str:
+def due_words(code: str, due: str, view: InView | None, status: str) -> str:
     """What the reason says: 期限2027年6月30日尚未到期，目标进行中 / 本季度期限…已过，逾期未达到 /
-    长期坚持，目标进行中."""
-    if day is None:
+    本月期限2023年11月25日为星期六，顺延至11月27日，尚未到期，目标进行中 / 长期坚持，目标进行中."""
+    if view is None:
         return "长期坚持，目标进行中" if status == "not_met" else "长期坚持，尚未报告"
-    period = {"quarterly": "本季度", "monthly": "本月"}.get(recurs(code), "")
-    written = f"{period}期限{day.year}年{day.month}月{day.day}日"
+    periods = {"quarterly": ("本季度", "上季度"), "monthly": ("本月", "上月")}
+    period = periods.get(recurs(code), ("", ""))[view.earlier]
+    if view.moved:
+        written = f"{period}期限{view.moved}，"
+    else:
+        written = f"{period}期限{view.day.year}年{view.day.month}月{view.day.day}日"
     if due == "in_progress":
         return f"{written}尚未到期，目标进行中"
     return f"{written}已过，逾期未{'达到' if status == 'not_met' else '报告'}"

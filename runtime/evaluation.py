@@ -730,7 +730,7 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
 
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the
 # attribute (`scales.progressive`), so either module may be imported first.
-from policyc.runtime import deadlines, people_ops, scales  # noqa: E402
+from policyc.runtime import deadlines, people_ops, scales, workdays  # noqa: E402
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -742,9 +742,17 @@ def _judge_due(result: RuleResult, on: date, deadline: str) -> None:
     the current period's day of a recurring one): on or before that day it is still in progress
     (尚未到期), after it overdue (逾期), a standing one (长期坚持) never overdue; the reason says
     which, with the day."""
-    due, day = deadlines.due_on(deadline, on)
+    try:
+        view = deadlines.in_view(deadline, on)
+    except workdays.CalendarUnknown as exc:  # 顺延 in a year the official calendar lacks
+        raise EvaluationError(result.info, exc) from None
+    if view is None:
+        due = "standing"
+    else:
+        due = "in_progress" if on <= view.day else "overdue"
+        result.deadline = view.day.isoformat()
+        if view.moved:  # 遇节假日顺延 moved it: the day as written, and why
+            result.postponed = (view.nominal.isoformat(), view.moved)
     result.due = due
-    if day is not None:
-        result.deadline = day.isoformat()
-    said = deadlines.due_words(deadline, due, day, result.status)
+    said = deadlines.due_words(deadline, due, view, result.status)
     result.reason = f"{result.reason}（{said}）" if result.reason else said

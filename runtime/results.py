@@ -266,10 +266,14 @@ class RuleResult:
     # "standing" for a 长期坚持 target (never overdue). runtime/deadlines.py.
     due: str = ""
     deadline: str = ""  # with `due`: the deadline in view, YYYY-MM-DD ("" for a standing one)
+    # 遇节假日顺延 moved the deadline in view: (the day as written, YYYY-MM-DD, the words saying
+    # so: 2023年11月25日为星期六，顺延至11月27日); None when not moved
+    postponed: tuple[str, str] | None = None
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
         "unrounded", "shared", "members", "periods", "range", "due", "deadline",
+        "postponed",
     )  # fmt: skip
 
     def __init__(
