@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
-from typing import NamedTuple
 
 from policyc.runtime import workdays
 
@@ -32,14 +31,18 @@ RECURS = {"quarterly": "quarterly", "monthly": "monthly", "standing": "standing"
 POSTPONED = ":postponed"  # the suffix `遇节假日顺延` adds to a deadline's code
 
 
-class InView(NamedTuple):
-    """The deadline in view on an evaluation date: its day (moved by 顺延 when it was), whether
-    it is the period before the date's own, and the words saying the move ("" when not moved)."""
+class InView:
+    """The deadline in view on an evaluation date: its day (moved by 顺延 when it was), the day as
+    written, whether it is the period before the date's own, and the words saying the move ("" when
+    not moved). A plain class: `typing` is not imported on `run` (issue 16)."""
 
-    day: date
-    nominal: date  # the day as written, before 顺延 (`day` itself when not moved)
-    earlier: bool  # the previous period's (its 顺延 day not passed yet)
-    moved: str  # 2023年11月25日为星期六，顺延至11月27日; ""
+    __slots__ = ("day", "earlier", "moved", "nominal")
+
+    def __init__(self, day: date, nominal: date, earlier: bool, moved: str):
+        self.day = day
+        self.nominal = nominal  # `day` itself when not moved
+        self.earlier = earlier  # the previous period's (its 顺延 day not passed yet)
+        self.moved = moved  # 2023年11月25日为星期六，顺延至11月27日; ""
 
 
 def recurs(code: str) -> str:

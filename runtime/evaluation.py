@@ -48,6 +48,7 @@ from policyc.runtime.results import _show as _show
 from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
+from policyc.runtime.workdays import CalendarUnknown
 
 __all__ = [
     "PLAIN",
@@ -112,6 +113,11 @@ def mul(a: Value, b: Value) -> Value:
 
 
 _ABSENT = object()
+
+
+# A case's days refused rather than guessed: b before a in months_between; a day the official
+# calendar of working days does not know (顺延, N 工作日). Each names the rule and its line.
+REFUSED_DAYS = (DatesOutOfOrder, CalendarUnknown)
 
 
 class DayReadingRefused(ValueError):
@@ -205,7 +211,7 @@ class Ctx(Conditions):
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
             outcome = exc.reason
-        except (ArithmeticError, MeasureError, DayReadingRefused, DatesOutOfOrder) as exc:
+        except (ArithmeticError, MeasureError, DayReadingRefused, *REFUSED_DAYS) as exc:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
@@ -236,14 +242,14 @@ class Ctx(Conditions):
             if spans:
                 # `decide … per 月` in a year's case: each month's value
                 return people_ops.decide_over_periods(self, info, function, result)
-        except DatesOutOfOrder as exc:
+        except REFUSED_DAYS as exc:
             raise EvaluationError(info, exc) from None
         try:
             value = self.use(info.name, function, info.line)
         except NotApplicable as exc:
             result.status, result.reason = "undetermined", exc.reason
             return result
-        except DatesOutOfOrder as exc:
+        except REFUSED_DAYS as exc:
             raise EvaluationError(info, exc) from None
         if isinstance(value, Unknown):
             result.status, result.missing = "undetermined", value.names
@@ -262,7 +268,7 @@ class Ctx(Conditions):
         except NotApplicable as exc:
             result.status, result.reason = "not_reported", exc.reason
             return result
-        except DatesOutOfOrder as exc:
+        except REFUSED_DAYS as exc:
             raise EvaluationError(info, exc) from None
         if isinstance(outcome, Unknown):
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
@@ -730,7 +736,7 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
 
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the
 # attribute (`scales.progressive`), so either module may be imported first.
-from policyc.runtime import deadlines, people_ops, scales, workdays  # noqa: E402
+from policyc.runtime import deadlines, people_ops, scales  # noqa: E402
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -744,7 +750,7 @@ def _judge_due(result: RuleResult, on: date, deadline: str) -> None:
     which, with the day."""
     try:
         view = deadlines.in_view(deadline, on)
-    except workdays.CalendarUnknown as exc:  # 顺延 in a year the official calendar lacks
+    except CalendarUnknown as exc:  # 顺延 in a year the official calendar lacks
         raise EvaluationError(result.info, exc) from None
     if view is None:
         due = "standing"

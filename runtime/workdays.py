@@ -21,9 +21,12 @@ The package is imported on the first call, so a policy without 顺延 never load
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any, NamedTuple
 
 from policyc.compiler.i18n import _
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 _DAY = timedelta(days=1)
@@ -45,12 +48,16 @@ class CalendarUnknown(ValueError):
         self.day, self.first, self.last = day, first, last
 
 
-class Postponement(NamedTuple):
-    """A deadline day and the working day it moves to (the same day when it is one)."""
+class Postponement:
+    """A deadline day and the working day it moves to (the same day when it is one), with the
+    words saying so. A plain class: `typing` is not imported on `run` (issue 16)."""
 
-    nominal: date
-    moved: date
-    said: str  # 2023年11月25日为星期六，顺延至11月27日; "" when not moved
+    __slots__ = ("moved", "nominal", "said")
+
+    def __init__(self, nominal: date, moved: date, said: str):
+        self.nominal = nominal
+        self.moved = moved
+        self.said = said  # 2023年11月25日为星期六，顺延至11月27日; "" when not moved
 
 
 def _table() -> Any:
