@@ -18,7 +18,10 @@
 - `year_of(DATE)`: the calendar year of DATE, a plain number ("同一自然年度").
 - `date_plus(DATE, DURATION)`: the corresponding day DURATION on; DURATION is a literal whole
   number of 年, 月 or 日 (1 年, 6 月, 15 日), so every engine counts it alike (no fraction of a
-  month, no negative: a day before a date is written with the comparison turned round).
+  month, no negative: a day before a date is written with the comparison turned round); or a
+  whole number from 1 of 工作日 (`5 工作日`, "5个工作日内"), the policy's own measure, counted
+  on the official calendar of working days (runtime/workdays.py): the N-th working day after
+  DATE.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
     from policyc.compiler.checker import Type
 
 CALENDAR_FUNCS = ("calendar_months_between", "within_each_year", "year_of", "date_plus")
+WORKING_DAY = "工作日"  # date_plus counts it on the official calendar (runtime/workdays.py)
 _ISO = re.compile(r"--(\d{2})-(\d{2})")
 _CHINESE = re.compile(r"(\d{1,2})月(?:(\d{1,2})日|(底))")
 _LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 2月29日 exists in some years
@@ -133,13 +137,56 @@ def _type_date_call(checker: Any, expr: n.Call) -> Type:
     checker.expect(expr.args[0], DATE, _("a date"))
     if expr.func == "year_of":
         return Type("quantity", ())
-    if whole_duration(expr.args[1]) is None:
+    if counts_working_days(expr.args[1]):
+        _check_working_days(checker, expr.args[1])
+    elif whole_duration(expr.args[1]) is None:
         checker.error(
             expr.args[1].span,
             _("the duration of `date_plus` is a whole number of 年, 月 or 日 written out"),
             _("a duration such as 1 年, 6 月 or 15 日"),
         )
     return DATE
+
+
+def counts_working_days(expr: n.Expr) -> bool:
+    """Whether a `date_plus` duration is written in 工作日 (`5 工作日`)."""
+    return isinstance(expr, n.QuantityLit) and expr.measure == WORKING_DAY
+
+
+def working_days(expr: n.Expr) -> int | None:
+    """N of a literal whole `N 工作日` with N ≥ 1, else None."""
+    if not counts_working_days(expr):
+        return None
+    assert isinstance(expr, n.QuantityLit)
+    try:
+        number = Decimal(expr.number.replace(",", ""))
+    except ArithmeticError:
+        return None
+    if number < 1 or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _check_working_days(checker: Any, duration: n.Expr) -> None:
+    """`date_plus(DATE, N 工作日)` counts N working days of the official calendar: 工作日 must be
+    the policy's own measure (one declared `= 1 日` says every day counts, which the calendar
+    would contradict), and N a whole number from 1."""
+    typed = checker.type_of(duration)  # an undeclared 工作日 is reported there
+    if typed.kind == "quantity" and typed.dims != ((WORKING_DAY, 1),):
+        checker.error(
+            duration.span,
+            _(
+                "`date_plus` in 工作日 counts working days on the official calendar: 工作日 is "
+                "then a measure of its own, not a size of 日"
+            ),
+            _('`measure 工作日 "工作日"` (without `= 1 日`)'),
+        )
+    elif typed.kind == "quantity" and working_days(duration) is None:
+        checker.error(
+            duration.span,
+            _("the working days of `date_plus` are a whole number of 工作日, 1 or more"),
+            _("a count such as 5 工作日"),
+        )
 
 
 def refuses_backwards(expr: n.Call) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from policyc.compiler import nodes as n
-from policyc.compiler.batch_sql import Sql
+from policyc.compiler.batch_sql import Sql, Unsupported
 from policyc.compiler.calendar_checks import whole_duration
+from policyc.compiler.i18n import _
 from policyc.runtime.calendar_terms import crossing
 
 
@@ -50,9 +51,12 @@ def calendar_sql(gen: Any, e: n.Call) -> Sql:
 def _date_plus(gen: Any, e: n.Call) -> Sql:
     """runtime.calendar_terms.date_plus: whole months under the missing-day convention (under
     `next_day` a month without the day gives the day after its last), then whole days."""
-    day = gen.scalar(gen.sql(e.args[0]))
     parts = whole_duration(e.args[1])
-    assert parts is not None  # the checker's
+    if parts is None:  # N 工作日 (the checker's only other): a calendar no SQL holds
+        raise Unsupported(
+            _("`date_plus` in 工作日 counts on the official calendar of working days")
+        )
+    day = gen.scalar(gen.sql(e.args[0]))
     months, days = parts
     moved = day.v
     if months:

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from policyc.compiler import nodes as n
+from policyc.compiler.calendar_checks import working_days
 from policyc.runtime.calendar_terms import crossing, show_month_day
 
 INCLUSIVE = {"ge": True, "le": True, "gt": False, "lt": False, "eq": True, "ne": False}
@@ -278,6 +279,8 @@ class _Renderer:
         if e.func == "year_of":  # runtime/calendar_terms.py
             return f"{args[0]}所在年份"
         if e.func == "date_plus":
+            if (count := working_days(e.args[1])) is not None:  # the calendar's, not 日
+                return f"{args[0]}后第{count}个工作日"
             return f"{args[0]}起{args[1]}的对应日"
         return {"on_date": "评估日", "valid_until": "有效期末日"}[e.func]
 

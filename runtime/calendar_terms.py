@@ -20,7 +20,9 @@
   anniversary, and "一年内" including it is `本次 <= date_plus(前次, 1 年)`). A month without that
   day follows the policy's `convention missing_day` as `months_between` does: `month_end`
   (art. 202) gives the month's last day (2027-01-31 plus 1 月 is 2027-02-28, 2028-01-31 plus 1 月
-  2028-02-29), `next_day` the day after it (2027-03-01).
+  2028-02-29), `next_day` the day after it (2027-03-01). A duration in 工作日 (the policy's own
+  measure) is counted on the official calendar: the N-th working day after `day`, 调休 weekend
+  days counted and holidays not (runtime/workdays.py; a year it does not know is refused).
 
 All pass unknowns through and take the context for the trace (`ctx.explain`, `ctx.step`); the
 fast path calls them with `PLAIN`, which records nothing. Exported to generated code through
@@ -34,6 +36,10 @@ from datetime import date, timedelta
 from policyc.runtime.dates import add_months_by, days_in_month
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import Unknown, unknown
+from policyc.runtime.workdays import working_days_after
+
+# `date_plus(d, N 工作日)`: 工作日 declared as the policy's own measure (calendar_checks.py)
+WORKING_DAYS = (("工作日", 1),)
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -149,8 +155,11 @@ def date_plus(
     if (missing := unknown(day, duration)) is not None:
         return missing
     assert isinstance(day, date) and isinstance(duration, Quantity)
-    months, days = duration_parts(duration)
-    moved = shifted(day, months, days, missing_day)
+    if duration.dims == WORKING_DAYS:  # N 工作日: the official calendar's N-th working day on
+        moved = working_days_after(day, int(duration.value))
+    else:
+        months, days = duration_parts(duration)
+        moved = shifted(day, months, days, missing_day)
     if ctx.explain:
         ctx.step(f"{text}: {day} → {moved}", line)
     return moved
