@@ -327,3 +327,11 @@ def test_duties_show_the_deadline_with_its_extension(folder: Path) -> None:
 def test_fmt_keeps_the_word(folder: Path) -> None:
     done = _policyc(folder, "fmt", "--check", "plan.policy")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_site_shows_the_deadline_with_its_extension(folder: Path) -> None:
+    done = _policyc(folder, "docs", "plan.policy", "--out", "site")
+    assert done.returncode == 0, done.stderr
+    pages = "".join(p.read_text(encoding="utf-8") for p in (folder / "site").rglob("*.md"))
+    assert "期限每月25日（遇节假日顺延）" in pages
+    assert "期限2024年10月1日（遇节假日顺延）" in pages
