@@ -3,8 +3,10 @@
 A day is a working day unless it is a weekend day or a 法定节假日 rest day, and a weekend day that
 the State Council's yearly 节假日安排 notice makes a working day (调休上班) is one. The year's
 days come from the `chinese_calendar` package (`chinese-calendar` on PyPI, MIT), which restates
-each year's notice; nothing is guessed: a day in a year it does not know raises
-`CalendarUnknown` naming the day and the years known (never a weekday-only fallback).
+each year's notice; nothing is guessed: a day it does not know raises `CalendarUnknown` naming
+the day and the days known (never a weekday-only fallback). The last year it knows is known up to
+12月28日 only: the next year's notice sets 元旦, and has reached back into December before
+(2007年12月29日, 2011年12月31日 and 2018年12月29日, Saturdays, were made working days).
 
 - `is_working_day(day)` → bool;
 - `rest_words(day)` → why a rest day rests: `星期六`, `春节假期`;
@@ -33,17 +35,17 @@ _DAY = timedelta(days=1)
 
 
 class CalendarUnknown(ValueError):
-    """A day in a year the official calendar does not know yet (or any more): carries the day and
-    the first and last years known."""
+    """A day the official calendar does not know yet (or any more): carries the day and the first
+    and last days known."""
 
-    def __init__(self, day: date, first: int, last: int):
+    def __init__(self, day: date, first: date, last: date):
         super().__init__(
             _(
-                "{day}: the calendar of working days knows the years {first} to {last} only "
+                "{day}: the calendar of working days knows the days from {first} to {last} only "
                 "(each year's holidays and 调休 working weekends are set by the State Council's "
-                "notice; a later year needs a newer `chinese-calendar`: "
-                "`pip install -U chinese-calendar`)"
-            ).format(day=day.isoformat(), first=first, last=last)
+                "notice, whose 元旦 may reach back into the December before; a later day needs a "
+                "newer `chinese-calendar`: `pip install -U chinese-calendar`)"
+            ).format(day=day.isoformat(), first=first.isoformat(), last=last.isoformat())
         )
         self.day, self.first, self.last = day, first, last
 
@@ -67,15 +69,24 @@ def _table() -> Any:
     return chinese_calendar
 
 
-def years_known() -> tuple[int, int]:
-    """(first, last): the years whose holidays and 调休 days the calendar holds."""
-    known = _table().holidays
-    return min(known).year, max(known).year
+# The last known year's last sure day: the next year's 元旦 has made 12月29日 a working day.
+_LAST_SURE_DECEMBER_DAY = 28
+_KNOWN: list[tuple[date, date]] = []  # days_known's answer, once asked
+
+
+def days_known() -> tuple[date, date]:
+    """(first, last): the days whose working or rest the calendar says for sure — 1月1日 of its
+    first year to 12月28日 of its last (the next year's notice may change the days after)."""
+    if not _KNOWN:
+        known = _table().holidays
+        first, last = min(known).year, max(known).year
+        _KNOWN.append((date(first, 1, 1), date(last, 12, _LAST_SURE_DECEMBER_DAY)))
+    return _KNOWN[0]
 
 
 def _known(day: date) -> None:
-    first, last = years_known()
-    if not first <= day.year <= last:
+    first, last = days_known()
+    if not first <= day <= last:
         raise CalendarUnknown(day, first, last)
 
 

@@ -171,14 +171,27 @@ def test_working_days_after_a_day(day: date, count: int, end: date) -> None:
 
 @pytest.mark.parametrize("day", [date(2003, 12, 31), date(2099, 6, 25)])
 def test_a_year_the_calendar_does_not_know_is_refused(day: date) -> None:
-    first, last = workdays.years_known()
-    assert first == 2004 and last >= 2026  # chinese-calendar 1.11: 2004 to 2026
+    first, last = workdays.days_known()
+    assert first == date(2004, 1, 1) and last.year >= 2026  # chinese-calendar 1.11: 2004 to 2026
     with pytest.raises(workdays.CalendarUnknown) as caught:
         workdays.postponement(day)
     said = str(caught.value)
-    assert f"{day.isoformat()}: the calendar of working days knows the years 2004 to {last}" in said
+    assert f"{day}: the calendar of working days knows the days from 2004-01-01 to {last}" in said
     with pytest.raises(workdays.CalendarUnknown):
         workdays.is_working_day(day)
+
+
+def test_the_last_year_is_known_up_to_december_28th() -> None:
+    # The next year's 元旦 has made 12月29日 a working day (2018年12月29日, a Saturday, by the
+    # 2019 notice): the last days of the last known year wait for that notice.
+    assert workdays.is_working_day(date(2018, 12, 29))  # known now: a 调休 Saturday
+    last = workdays.days_known()[1]
+    assert (last.month, last.day) == (12, 28)
+    workdays.is_working_day(last)  # answered
+    with pytest.raises(workdays.CalendarUnknown):
+        workdays.is_working_day(date(last.year, 12, 29))
+    with pytest.raises(workdays.CalendarUnknown):  # a move that would run past it
+        workdays.next_working_day(date(last.year, 12, 29))
 
 
 def test_a_count_of_working_days_below_one_is_refused() -> None:
@@ -261,7 +274,9 @@ def test_a_year_the_calendar_lacks_is_refused_and_without_shunyan_needs_none(
 ) -> None:
     with pytest.raises(EvaluationError) as caught:
         _result(plan, "本月进展报送", date(2099, 6, 26))
-    assert "2099-06-25: the calendar of working days knows the years 2004 to" in str(caught.value)
+    assert "2099-06-25: the calendar of working days knows the days from 2004-01-01 to" in str(
+        caught.value
+    )
     assert "本月进展报送" in str(caught.value)
     # the 顺延 targets met, none is judged: the one without 顺延 needs no calendar
     met = dict.fromkeys(
@@ -314,7 +329,9 @@ def test_run_refuses_a_year_the_calendar_lacks_naming_the_day(folder: Path) -> N
     )
     done = _policyc(folder, "run", "plan.policy", "--case", "late.yaml", "--on", "2099-06-26")
     assert done.returncode == 2
-    assert "2099-06-25: the calendar of working days knows the years 2004 to" in done.stderr
+    assert (
+        "2099-06-25: the calendar of working days knows the days from 2004-01-01 to" in done.stderr
+    )
     assert "Traceback" not in done.stderr
 
 

@@ -75,7 +75,7 @@ def test_a_year_the_calendar_lacks_is_refused_naming_the_rule(within: CompiledPo
         _status(within, date(2099, 1, 5), date(2099, 1, 9))
     said = str(caught.value)
     assert "`按时办结`" in said
-    assert "2099-01-06: the calendar of working days knows the years 2004 to" in said
+    assert "2099-01-06: the calendar of working days knows the days from 2004-01-01 to" in said
 
 
 @pytest.mark.parametrize(
