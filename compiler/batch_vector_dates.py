@@ -188,6 +188,10 @@ def date_plus_vec(gen: VectorExpressions, e: n.Call) -> Vec:
     """`date_plus(d, DURATION)`: runtime.calendar_terms.date_plus over day numbers."""
     day = gen.compile(e.args[0])
     parts = whole_duration(e.args[1])
+    if day.kind == "date" and parts is None:  # N 工作日: a calendar no array holds
+        raise Unsupported(
+            _("`date_plus` in 工作日 counts on the official calendar of working days")
+        )
     if day.kind != "date" or parts is None:
         raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=day.kind))
     months, days = parts

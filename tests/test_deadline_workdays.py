@@ -117,3 +117,16 @@ def test_the_batch_leaves_it_to_the_per_case_path(within: CompiledPolicy, tmp_pa
     (rule,) = program.rules
     assert "工作日" in rule.fallback  # case by case: no SQL holds the calendar
     assert [row["按时办结"][0] for row in rows] == ["applies"] * 3 + ["not_applicable"] * 3
+
+
+def test_the_numpy_engine_says_why_it_leaves_it(within: CompiledPolicy, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pytest.importorskip("numpy")
+    from policyc.batch_vector import VectorBatch
+
+    path = tmp_path / "c.parquet"
+    columns = {"受理日期": ["2023-09-27"], "办结日期": ["2023-10-10"]}
+    pq.write_table(pa.table({k: pa.array(v) for k, v in columns.items()}), path)
+    reason = VectorBatch(within, keep=True, threads=1).prepare(path, ON)
+    assert "`date_plus` in 工作日 counts on the official calendar of working days" in reason
