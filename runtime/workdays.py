@@ -8,6 +8,7 @@ the day and the days known (never a weekday-only fallback). The last year it kno
 12月28日 only: the next year's notice sets 元旦, and has reached back into December before
 (2007年12月29日, 2011年12月31日 and 2018年12月29日, Saturdays, were made working days).
 
+- `days_known()` → (first, last): the days the calendar answers for;
 - `is_working_day(day)` → bool;
 - `rest_words(day)` → why a rest day rests: `星期六`, `春节假期`;
 - `next_working_day(day)` → `day` itself when it is a working day, else the first one after it
@@ -92,7 +93,7 @@ def _known(day: date) -> None:
 
 def is_working_day(day: date) -> bool:
     """Whether `day` is a working day: a weekday not a 法定节假日 rest day, or a 调休 weekend
-    working day. Raises CalendarUnknown for a year the calendar does not know."""
+    working day. Raises CalendarUnknown for a day the calendar does not know (`days_known`)."""
     _known(day)
     return bool(_table().is_workday(day))
 
@@ -109,7 +110,7 @@ def rest_words(day: date) -> str:
 
 def next_working_day(day: date) -> date:
     """`day` when it is a working day, else the first working day after it. Raises
-    CalendarUnknown when a day to look at lies in a year the calendar does not know."""
+    CalendarUnknown when a day to look at is one the calendar does not know."""
     while not is_working_day(day):
         day += _DAY
     return day
