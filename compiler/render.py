@@ -164,8 +164,8 @@ def _given_of(expr: n.Expr) -> n.Expr | None:
 
 
 def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
-    """`满3元（含本数）`, `3元以上（含本数）`, `≥ 3元（含本数）`: a boundary word is written against its
-    value, so a value of arithmetic is bracketed (`满(a ÷ b（进一到分）)`), never `满a ÷ b`."""
+    """`满3元（含本数）`, `3元以上（含本数）`, `≥ 3元（含本数）`: a boundary word is written against
+    its value, so a value of arithmetic is bracketed (`满(a ÷ b（进一到分）)`), never `满a ÷ b`."""
     words = _Renderer(ref)
     if threshold.word in WORDS_AFTER:
         text = f"{words.operand(threshold.value)}{threshold.word}"
