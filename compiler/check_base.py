@@ -69,8 +69,10 @@ class CheckerBase:
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
 
-    def warn(self, span: Span, message: str, code: str = "") -> None:
-        assert not code or code in WARNING_CODES, code  # a new check registers its code
+    def warn(self, span: Span, message: str, code: str) -> None:
+        """A warning at `span`; `code` is its stable code, registered in codes.py (so that an
+        ignore comment can name it), or AssertionError."""
+        assert code in WARNING_CODES, code  # a new check registers its code
         self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))
 
     def reading(self, name: str, span: Span) -> n.ReadingDecl | None:

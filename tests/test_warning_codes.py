@@ -113,3 +113,23 @@ def test_the_checker_refuses_an_unregistered_code():
     assert [d.code for d in state.diagnostics] == ["ambiguous-quote"]
     with pytest.raises(AssertionError, match="no-such-code"):
         state.warn(span, "unknown", code="no-such-code")
+    with pytest.raises(AssertionError):
+        state.warn(span, "no code", code="")
+
+
+def test_every_checker_warning_names_a_code():
+    # A warning without a code could not be silenced by an ignore comment, nor read by a CI
+    # script: each call of a checker's or lint family's `warn` passes one.
+    missing = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            if node.func.attr != "warn":
+                continue
+            literal = [
+                a for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if not literal and not any(k.arg == "code" for k in node.keywords):
+                missing.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert missing == []
