@@ -169,17 +169,7 @@ class Batch(CaseLoader):
                             inputs, row[1], self.readings, row[2] or ()
                         )
                     except (InputError, ArithmeticError, ValueError, EvaluationError) as exc:
-                        raise BatchError(
-                            [
-                                Problem(
-                                    _("row {row_0}: {exc}").format(
-                                        row_0=row[0],
-                                        exc=exc,
-                                    ),
-                                    str(self.path),
-                                )
-                            ]
-                        ) from None
+                        raise refused_case(self.path, self.policy, row[0], exc) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     writer.writerow([str(row[0]), *result_cells(rules, results)])
                 done += len(batch)
@@ -425,6 +415,22 @@ def _refuse_overwriting_input(cases: Path, out: Path) -> None:
                 cases=cases,
             )
         )
+
+
+def refused_case(cases: Path, policy: CompiledPolicy, row: object, exc: Exception) -> BatchError:
+    """The error for a case the per-case evaluation refuses, as `policyc run` refuses it, placed
+    in both files: the cases file and its row, and for a rule that could not be evaluated the
+    policy file and the rule's line (`cases.csv: row 2: p.policy:96: rule `r` could not be
+    evaluated: …`), never a bare line number."""
+    if isinstance(exc, EvaluationError):
+        said = _("{policy}:{line}: {message}").format(
+            policy=policy.checked.file.path,
+            line=exc.info.line,
+            message=str(exc).split(": ", 1)[-1],
+        )
+    else:
+        said = str(exc)
+    return BatchError([Problem(_("row {row_0}: {exc}").format(row_0=row, exc=said), str(cases))])
 
 
 def _run_numpy(

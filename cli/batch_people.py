@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 import duckdb
 
-from policyc.batch import Batch, _keys, _plain, result_cells
+from policyc.batch import Batch, _keys, _plain, refused_case, result_cells
 from policyc.batch_people_sql import load_tables
 from policyc.batch_read import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_tables import Table, blank, read_table
@@ -471,8 +471,7 @@ class PeopleBatch(Batch):
                             case.inputs, on, self.readings, case.received
                         )
                     except (InputError, ArithmeticError, ValueError, EvaluationError) as exc:
-                        message = _("row {row_0}: {exc}").format(row_0=row, exc=exc)
-                        raise BatchError([Problem(message, str(self.path))]) from None
+                        raise refused_case(self.path, self.policy, row, exc) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     cells += result_cells(rules, results)
                     if row in whole and in_sql:

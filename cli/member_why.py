@@ -37,10 +37,27 @@ _FALSE = ("→ 不成立", "→ 未达到")
 def member_whys(
     steps: Iterable[tuple[str, int]], said: Callable[[str, str], list[str]] | None = None
 ) -> list[str]:
-    """`steps` as (text, line), in order; a line per member each aggregate among them left
-    out, `名字（角色）: why；why`, in order; [] when no aggregate left anyone out. A member
-    whose false part left no step: `said(member, condition)` (`case_no_answers`), its yes/no
-    answered 否 that the condition reads, before the condition: `本区户籍 否（符合条件 不成立）`."""
+    """The lines saying why members were left out, from one rule's explained steps.
+
+    `steps`: the rule's trace as (text, policy line) pairs, in the order evaluated (each
+    `RuleResult.steps`' `.text` and `.line`). `said(member name, condition)`: the yes/no inputs
+    of that member's the case answers 否 (`case_no_answers`), used only for a member whose
+    false part left no step of its own.
+
+    Returns one `名字（角色）: why；why` line per member some aggregate among the steps did not
+    count, in the order the members were evaluated; a member's `why` is each of its own steps
+    that came out false (`… → 不成立`, `… → 未达到`), else its 否 answers before the
+    aggregate's condition (`本区户籍 否（可发放 不成立）`), else the condition alone
+    (`可发放 不成立`). [] when no aggregate left anyone out, or the steps hold none (a result
+    evaluated without `explain`). Raises nothing: a step it does not recognise is skipped.
+
+    >>> member_whys([
+    ...     ("成员 张大爷（老年人）", 9), ("年龄 满60周岁（含本数）: 59 对 60 → 不成立", 5),
+    ...     ("成员 李大妈（老年人）", 9),
+    ...     ("有老年人（可发放） = 是（计入: 李大妈）", 9),
+    ... ])
+    ['张大爷（老年人）: 年龄 满60周岁（含本数）: 59 对 60 → 不成立']
+    """
     out: list[str] = []
     # the members of the aggregate being read: (who, line, their false steps)
     pending: list[tuple[str, int, list[str]]] = []
@@ -83,10 +100,16 @@ def explained_whys(
     readings: Mapping[str, str],
     received: Iterable[str] = (),
 ) -> dict[str, list[str]]:
-    """rule → its `member_whys` lines, for each rule of a policy with a group that the case
-    rules out and whose aggregate left members out: `run`'s answer evaluates without steps,
-    so the case is evaluated again with `explain` (only when some such rule is ruled out);
-    {} otherwise."""
+    """Rule name → its `member_whys` lines, for `run`'s answer (under 为何不适用).
+
+    `results` are the case's results as `run` evaluated them (without steps); `inputs`, `on`,
+    `readings` and `received` are the case as evaluated. When the policy has a group and some
+    rule (role `rule`) came out `not_applicable`, the case is evaluated once more with
+    `explain` to read why, and each such rule whose aggregate left members out gets its lines
+    (a rule that left nobody out is absent). {} without a group or such a rule, at no cost.
+    Raises what `CompiledPolicy.evaluate` raises on the same case (nothing for a case `run`
+    has already evaluated).
+    """
     if not policy.view.people.group or not any(
         r.status == "not_applicable" and r.info.role == "rule" for r in results
     ):
@@ -104,9 +127,15 @@ def explained_whys(
 def case_no_answers(
     policy: CompiledPolicy, inputs: Mapping[str, Any], readings: Mapping[str, str]
 ) -> Callable[[str, str], list[str]]:
-    """`said` for `member_whys` over one case: (member, a define's name) → each yes/no input of
-    the member's that the define reads (through other defines) and the case answers 否,
-    `本区户籍 否`; [] for a member or a name the case does not have."""
+    """The `said` callback of `member_whys` for one case.
+
+    `inputs` is the case's inputs as read (a household case's `.members`, each with `.name` and
+    `.values`: input name → value); `readings` the readings in force. The callback takes (a
+    member's name, a define's name) and returns, for each yes/no input the define reads
+    (through other defines, under `readings`) that this member's values answer `False`, the
+    words `本区户籍 否`, in the order the define reads them; [] for a member or a define the
+    case or policy does not have, or a case without members. It raises nothing.
+    """
     from policyc.needs import inputs_read
 
     view = policy.view

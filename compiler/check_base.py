@@ -17,6 +17,7 @@ from pathlib import Path
 from policyc.compiler import group_checks
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import InputInfo, Type
+from policyc.compiler.codes import WARNING_CODES
 from policyc.compiler.errors import Diagnostic, Severity, Span
 from policyc.compiler.i18n import _
 from policyc.compiler.registry import Registry
@@ -68,7 +69,10 @@ class CheckerBase:
     def error(self, span: Span, message: str, expected: str = "") -> None:
         self.diagnostics.append(Diagnostic(span, message, expected))
 
-    def warn(self, span: Span, message: str, code: str = "") -> None:
+    def warn(self, span: Span, message: str, code: str) -> None:
+        """A warning at `span`; `code` is its stable code, registered in codes.py (so that an
+        ignore comment can name it), or AssertionError."""
+        assert code in WARNING_CODES, code  # a new check registers its code
         self.diagnostics.append(Diagnostic(span, message, severity=Severity.WARNING, code=code))
 
     def reading(self, name: str, span: Span) -> n.ReadingDecl | None:

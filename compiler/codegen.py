@@ -106,15 +106,12 @@ def generate(policy: CheckedPolicy) -> str:
         entries = gen.entries()
         key = gen.dispatch(entries)
         defines = [gen.define(d) for d in policy.defines.values()]
-    header = policy.header
     return (
         _environment()
         .get_template("module.py.j2")
         .render(
             runtime_names=[identifier(name) for name in evaluation.__all__],
-            policy=header.number,
             source=policy.file.path,
-            valid_until=Code(_date_code(policy.valid_until)),
             readings={name: r.take.text for name, r in policy.readings.items()},
             constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],
             defines=defines,

@@ -50,6 +50,10 @@ WARNING_CODES: dict[str, str] = {
     "group-uncounted": "a group of things that does not say its measure (`counted 台`)",
     "periodless-decide": "a `decide` without `per` that reads an input per month",
     "uncovered-sentence": "a sentence of the source text that no quote or aside covers",
+    "ambiguous-quote": (
+        "a quote the source holds more than once, where the quotes around it do not tell which "
+        "occurrence it is"
+    ),
     "quote-without-number": "a clause's first quote leaving out the 第N条 the source writes",
     "todo": "a `# TODO(…)` comment `policyc new` left: a field to confirm or rules to write",
     # the ignore comments themselves

@@ -27,9 +27,9 @@ probably says something the document does not. Each warning names the words as w
 - documentary readings declared and never used (the checker makes sure every other reading
   is tested): no rule says `reading NAME`, no expression tests
   `reading NAME is …`, and no string of the policy (a note, a target's or define's
-  description …) mentions `解读 NAME`, the drafters' way of pointing a target or a task, which
-  cannot name a reading, at one; a reading whose options name the header's `counting` is used
-  by the header;
+  description …) mentions `读法 NAME` (or `解读 NAME`), the drafters' way of pointing a target
+  or a task, which cannot name a reading, at one; a reading whose options name the header's
+  `counting` is used by the header;
 - a `define` nothing reads (`unused-define`, lint_defines), named with its line;
 - numbering: within each kind (section, clause, task), a number lower than the one before, in
   Chinese numerals (一 … 一百二十) or digits (a number repeated is the checker's error, so

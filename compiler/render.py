@@ -165,13 +165,15 @@ def _given_of(expr: n.Expr) -> n.Expr | None:
 
 
 def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
-    value = render(threshold.value, ref)
+    """`满3元（含本数）`, `3元以上（含本数）`, `≥ 3元（含本数）`: a boundary word is written against
+    its value, so a value of arithmetic is bracketed (`满(a ÷ b（进一到分）)`), never `满a ÷ b`."""
+    words = _Renderer(ref)
     if threshold.word in WORDS_AFTER:
-        text = f"{value}{threshold.word}"
+        text = f"{words.operand(threshold.value)}{threshold.word}"
     elif threshold.word.isascii() or threshold.word in SYMBOLS.values():
-        text = f"{SYMBOLS[threshold.op]} {value}"
+        text = f"{SYMBOLS[threshold.op]} {words.render(threshold.value)}"
     else:
-        text = f"{threshold.word}{value}"
+        text = f"{threshold.word}{words.operand(threshold.value)}"
     return f"{text}（{inclusion(threshold.op)}）"
 
 
@@ -312,13 +314,16 @@ class _Renderer:
         return f"{self.operand(e.base)}的{self.operand(e.ratio)}"
 
     def compare(self, e: n.Compare) -> str:
-        left, right = self.at(e.left, ADD), self.at(e.right, ADD)
+        """`a ÷ b（进一到分） > 1元（不含本数）`, `a 超过(b ÷ c（进一到分）)（不含本数）`: a symbol
+        stands apart from both sides, a boundary word is written against its value (`超过3元`),
+        so a value of arithmetic after it is bracketed: `超过b ÷ c` would read as (超过b) ÷ c."""
+        left = self.at(e.left, ADD)
         if e.word in WORDS_AFTER:
-            text = f"{left} {right}{e.word}"
+            text = f"{left} {self.operand(e.right)}{e.word}"
         elif e.word.isascii() or e.word in SYMBOLS.values():
-            text = f"{left} {SYMBOLS[e.op]} {right}"
+            text = f"{left} {SYMBOLS[e.op]} {self.at(e.right, ADD)}"
         else:
-            text = f"{left} {e.word}{right}"
+            text = f"{left} {e.word}{self.operand(e.right)}"
         return f"{text}（{inclusion(e.op)}）" if e.op in ("ge", "gt", "le", "lt") else text
 
     def is_(self, e: n.Is) -> str:

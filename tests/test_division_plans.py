@@ -19,7 +19,8 @@ import pytest
 
 from policyc.compiler.errors import PolicyError, Severity
 from policyc.compiler.pipeline import CompiledPolicy, check_policy, compile_policy
-from policyc.compiler.skeleton import _deadline_day, skeleton
+from policyc.compiler.skeleton import skeleton
+from policyc.compiler.skeleton_deadlines import deadline_day
 from policyc.duties import progress_text
 from policyc.report import to_text
 from policyc.runtime.quantity import Quantity, declared_measures
@@ -137,7 +138,7 @@ def test_a_deadline_without_a_day_is_a_todo_for_a_note() -> None:
     ],
 )
 def test_the_last_day_a_deadline_allows(written: str, day: str) -> None:
-    assert _deadline_day(written) == day
+    assert deadline_day(written) == day
 
 
 # ---- a small plan: two tasks with the same 完成时限 ---------------------------------------------

@@ -382,7 +382,7 @@ def test_a_rule_takes_its_sections_cooperating_units(
 def test_a_sections_cooperating_unit_must_be_known(tmp_path: Path) -> None:
     path = variant(tmp_path, "cooperates 区财政局, 各街道办事处", "cooperates 区财政厅")
     message = check_error(path)
-    assert "区财政厅" in message and "v.policy:103:16:" in message
+    assert "区财政厅" in message and "v.policy:104:16:" in message  # the fixture's line 104
 
 
 # ---- 5. a target's deadline ----------------------------------------------------------------
@@ -477,7 +477,7 @@ def test_a_rounded_rule_under_a_household_cap_pays_the_cap(
 def test_a_household_cap_may_not_read_a_members_value(tmp_path: Path) -> None:
     path = variant(tmp_path, "cap 800 元 per 户 per 月", "cap 个人补贴标准 per 户 per 月")
     message = check_error(path)
-    assert "v.policy:77:13: a cap `per 户` bounds the members' total once for the case" in message
+    assert "v.policy:78:13: a cap `per 户` bounds the members' total once for the case" in message
     assert "a cap per member (`per 人`)" in message
 
 

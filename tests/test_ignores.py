@@ -19,7 +19,7 @@ from tests.conftest import REPO
 from tests.test_cli import policyc
 
 LINT = Path(__file__).parent / "fixtures" / "lint"
-ROW = "  rule r { amount tiers 销售 highest { 达到 2000 万元: 20 万元, 超过 5000 万元: 50 万元 } }"
+ROW = "        amount tiers 销售 highest { 达到 2000 万元: 20 万元, 超过 5000 万元: 50 万元 }"  # line 15
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def with_lines(path: Path, replace: dict[str, str]) -> Path:
 def test_strict_check_fails_on_the_warning_and_names_its_code(tiers: Path):
     done = policyc("check", "--strict", str(tiers))
     assert done.returncode == 2
-    assert ":14:57: warning[mixed-boundaries]: tier rows mix boundary words" in done.stderr
+    assert ":15:54: warning[mixed-boundaries]: tier rows mix boundary words" in done.stderr
 
 
 def test_a_comment_above_the_line_silences_that_code(tiers: Path):
@@ -75,7 +75,7 @@ def test_an_ignore_without_a_reason_silences_nothing_and_says_so(tiers: Path):
     assert done.returncode == 0  # warnings only
     assert "warning[mixed-boundaries]" in done.stderr
     column = len(ROW) + 3  # the `#` after the row and two spaces
-    assert f":14:{column}: warning[bad-ignore]: an ignore gives its reason after the codes" in (
+    assert f":15:{column}: warning[bad-ignore]: an ignore gives its reason after the codes" in (
         done.stderr
     )
 
@@ -124,8 +124,8 @@ def test_json_gives_every_diagnostic_with_its_place_and_code(tmp_path: Path, tie
     assert set(by_code) == {"syntax", "mixed-boundaries"}
     warning = by_code["mixed-boundaries"]
     assert warning["file"] == str(tiers)
-    assert (warning["line"], warning["column"], warning["severity"]) == (14, 57, "warning")
-    assert warning["end_line"] == 14 and warning["end_column"] > 57
+    assert (warning["line"], warning["column"], warning["severity"]) == (15, 54, "warning")
+    assert warning["end_line"] == 15 and warning["end_column"] > 54
     assert warning["message"].startswith("tier rows mix boundary words: `超过` excludes")
     syntax = by_code["syntax"]
     assert (syntax["line"], syntax["severity"]) == (2, "error") or syntax["line"] == 3

@@ -17,7 +17,8 @@ import pytest
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.lint import lint
 from policyc.compiler.pipeline import CompiledPolicy, check_policy, compile_policy
-from policyc.compiler.skeleton import _recurring_by, _sentence_deadlines, skeleton
+from policyc.compiler.skeleton import skeleton
+from policyc.compiler.skeleton_deadlines import recurring_by, sentence_deadlines
 from policyc.duties import progress_text
 from policyc.runtime.deadlines import day_in_view, due_on
 from policyc.runtime.quantity import Quantity
@@ -293,11 +294,11 @@ def test_the_days_every_month_has_are_read(tmp_path: Path, written: str, deadlin
         ("长期坚持", "长期"),
         ("每月30日前", ""),  # not in every month: not guessed
         ("持续推进", ""),
-        ("2027年6月底前", ""),  # a day: `_deadline_day`'s
+        ("2027年6月底前", ""),  # a day: `deadline_day`'s
     ],
 )
 def test_new_reads_a_recurring_deadline(written: str, by: str) -> None:
-    assert _recurring_by(written) == by
+    assert recurring_by(written) == by
 
 
 def test_new_writes_the_by_a_task_s_targets_take() -> None:
@@ -415,4 +416,4 @@ def test_a_shared_member_written_alone_is_refused_naming_both_ways_out(tmp_path:
     ],
 )
 def test_new_notes_a_monthly_deadline_a_sentence_states(sentence: str, notes: list[str]) -> None:
-    assert _sentence_deadlines([sentence]) == notes
+    assert sentence_deadlines([sentence]) == notes

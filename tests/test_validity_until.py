@@ -44,7 +44,8 @@ def test_the_header_keeps_the_end_date_and_the_checker_ends_there(policies: Poli
     policy = compile_policy(policies.write(policies.clause(RULE), header=UNTIL))
     assert policy.checked.header.valid_end == date(2026, 12, 31)
     assert policy.checked.valid_until == date(2026, 12, 31)
-    assert policy.namespace["VALID_UNTIL"] == date(2026, 12, 31)
+    # The end is the checked policy's and the run view's; the module carries none (nothing read it).
+    assert "VALID_UNTIL" not in policy.namespace
 
 
 def test_provisional_is_allowed_after_the_end_date(policies: PolicyFactory) -> None:
@@ -104,9 +105,13 @@ def test_the_docs_and_the_report_show_the_end_date(policies: PolicyFactory) -> N
     assert "有效期 2024-03-01 至 2026-12-31 · 在有效期内" in text
 
 
-def test_the_generated_module_carries_no_first_day_nothing_reads(policies: PolicyFactory) -> None:
+def test_the_generated_module_carries_no_header_value_nothing_reads(
+    policies: PolicyFactory,
+) -> None:
     # The first day is the checked policy's (run_view.validity_under: a validity reading's option,
-    # or the issue date); a VALID_FROM in the module was never read and said only `valid from`.
+    # or the issue date); the 文号, the file and the last day likewise (the run view, the spans):
+    # none was read from the module.
     policy = compile_policy(policies.write(policies.clause(RULE), header=UNTIL))
-    assert "VALID_FROM" not in policy.namespace
-    assert "VALID_FROM" not in policy.python_source
+    for unread in ("VALID_FROM", "VALID_UNTIL", "POLICY", "SOURCE"):
+        assert unread not in policy.namespace
+        assert f"{unread} = " not in policy.python_source

@@ -1,0 +1,121 @@
+"""`policyc new`: a part's 完成时限 (`2027年6月底前`, `每季度`, `长期坚持`) and a monthly deadline
+written in a sentence (`每月25日前`), as the `by` its targets take or why none can be written.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from policyc.compiler.i18n import _
+
+if TYPE_CHECKING:
+    from policyc.compiler.skeleton_parts import Part
+
+_MONTH_END = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?:底|末)?(?:前|之前)?$")
+_DAY = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前)?$")
+_YEAR_END = re.compile(r"^(?P<y>\d{4})年(?:底|末)(?:前|之前)?$")
+_HALF = re.compile(r"^(?P<y>\d{4})年(?P<h>上|下)半年(?:底|末)?(?:前|之前)?$")
+_QUARTER = re.compile(r"^(?P<y>\d{4})年第?(?P<q>[一二三四1-4])季度(?:末|底)?(?:前|之前)?$")
+
+
+def deadline_day(written: str) -> str:
+    """The last day (YYYY-MM-DD) a 完成时限 allows, `by` inclusive: 2027年6月底前 and 2027年6月
+    → 2027-06-30, 2027年6月15日前 → 2027-06-15, 2027年底前 → 2027-12-31, 2027年上半年 →
+    2027-06-30, 2027年第三季度 → 2027-09-30; "" for one that names no day (每季度, 长期坚持,
+    持续推进) or one this does not read (2027年6月前: before June or by its end?)."""
+    text = re.sub(r"\s", "", written)
+    if (found := _DAY.match(text)) is not None:
+        year, month, day = int(found["y"]), int(found["m"]), int(found["d"])
+    elif (found := _MONTH_END.match(text)) is not None:
+        year, month, day = int(found["y"]), int(found["m"]), 0
+        if not re.search(r"月(?:底|末)", text) and text.endswith("前"):
+            return ""  # 6月前: the month itself may be excluded
+    elif (found := _YEAR_END.match(text)) is not None:
+        year, month, day = int(found["y"]), 12, 31
+    elif (found := _HALF.match(text)) is not None:
+        year, month, day = int(found["y"]), 6 if found["h"] == "上" else 12, 0
+    elif (found := _QUARTER.match(text)) is not None:
+        quarter = "一二三四".find(found["q"]) + 1 or int(found["q"])
+        year, month, day = int(found["y"]), 3 * quarter, 0
+    else:
+        return ""
+    if not 1 <= month <= 12:
+        return ""
+    last = calendar.monthrange(year, month)[1]
+    if day > last or (found.re is _DAY and day == 0):
+        return ""
+    return f"{year:04d}-{month:02d}-{day or last:02d}"
+
+
+_EVERY_QUARTER = re.compile(r"^每(?:个)?季度(?:末|底)?(?:前|之前)?$")
+_EVERY_MONTH_DAY = re.compile(r"^每月(?P<d>\d{1,2})日(?:前|之前)?$")
+_EVERY_MONTH_END = re.compile(r"^每(?:个)?月(?:底|末)(?:前|之前)?$")
+_STANDING = re.compile(r"^长期(?:坚持)?$")
+
+
+def recurring_by(written: str) -> str:
+    """What a recurring or standing 完成时限 becomes after `by`: 每季度 → `每季度`, 每月25日前 →
+    `每月 25 日`, 每月底前 → `每月底`, 长期坚持 → `长期`; "" for any other (a day past the 28th
+    of each month is not in every month: not guessed)."""
+    text = re.sub(r"\s", "", written)
+    if _EVERY_QUARTER.match(text):
+        return "每季度"
+    if _EVERY_MONTH_END.match(text):
+        return "每月底"
+    if _STANDING.match(text):
+        return "长期"
+    if (found := _EVERY_MONTH_DAY.match(text)) is not None and 1 <= int(found["d"]) <= 28:
+        return f"每月 {int(found['d'])} 日"
+    return ""
+
+
+def deadline_note(part: Part) -> str:
+    """The TODO comment a part's 完成时限 becomes: the `by` its targets take, or why none."""
+    recurring = recurring_by(part.deadline)
+    if recurring:
+        return _(
+            "完成时限 {written}: write each target of {kind} {number} with `by {by}` "
+            "(a deadline that recurs or stands; confirm)"
+        ).format(written=part.deadline, kind=part.kind, number=part.number, by=recurring)
+    day = deadline_day(part.deadline)
+    if day:
+        return _(
+            "完成时限 {written}: write each target of {kind} {number} with `by {day}` "
+            "(the last day it allows; confirm)"
+        ).format(written=part.deadline, kind=part.kind, number=part.number, day=day)
+    return _("完成时限 {written} names no day a target's `by` can hold: say it in a `note`").format(
+        written=part.deadline
+    )
+
+
+_MONTHLY_IN_SENTENCE = re.compile(r"每月(?P<d>\d{1,2})日(?:前|之前)")
+_POSTPONED_IN_SENTENCE = re.compile(r"遇(?:法定)?节假日(?:则)?顺延")
+
+
+def sentence_deadlines(quotes: Sequence[str]) -> list[str]:
+    """A duty's monthly deadline written in a sentence rather than a 完成时限 (`各牵头单位于每月
+    25日前将任务进展情况报送…，遇节假日顺延。`): the `by` a target counting it takes, with
+    `遇节假日顺延` when the sentence extends it over holidays."""
+    notes = []
+    for quote in quotes:
+        found = _MONTHLY_IN_SENTENCE.search(quote)
+        if found is None:
+            continue
+        written = found.group(0)
+        by = recurring_by(written)
+        if not by:
+            notes.append(
+                _("{written}: not every month has that day; say it in a `note`").format(
+                    written=written
+                )
+            )
+            continue
+        if _POSTPONED_IN_SENTENCE.search(quote):
+            by += " 遇节假日顺延"
+        notes.append(
+            _("{written}: a target counting it takes `by {by}`").format(written=written, by=by)
+        )
+    return notes
