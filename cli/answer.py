@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from policyc.choice_report import choice_lines
 from policyc.compiler.run_view import Lean
 from policyc.needs import NeededInput, any_of_sets, inputs_read, still_needed
 from policyc.people_report import (
@@ -146,7 +147,7 @@ def _answer_lines(r: RuleResult) -> list[str]:
     head += amount_text(r)
     if info.responsible:
         head += f" · 责任单位: {'、'.join(info.responsible)}"
-    lines = [head, *member_brief(r), *shared_cap_lines(r)]
+    lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r)]
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     if info.grants:

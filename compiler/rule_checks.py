@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from policyc.compiler import amount_checks, amount_ranges, group_checks, scope_checks
 from policyc.compiler import nodes as n
+from policyc.compiler.choices import check_choices
 from policyc.compiler.checked import (
     BOOL,
     DATE,
@@ -201,4 +202,5 @@ class RuleChecks(Declarations, ReceivedText):
         self.conventions = amount_checks.check_conventions(self)
         self.roundings = amount_checks.check_roundings(self)
         self.shared_caps = amount_checks.check_shared_caps(self)
+        self.choices = check_choices(self)
         scope_checks.check_scopes(self)

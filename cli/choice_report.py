@@ -1,0 +1,71 @@
+"""How a `choose highest of …` treated a result, as the answer, `--all`, JSON and the web form
+say it (runtime/choices.py decides it).
+
+One sentence (`choice_words`), the same everywhere:
+- kept among several: `就高不重复: 同时适用 A、B，按金额最高的本项计`;
+- not kept: `就高不重复: 只按金额最高的「B」计，本项 500元至800元 不计入`;
+- undetermined: `就高不重复: 本项 800元至1500元，是否按本项计待 C 确定`;
+- undetermined, and not paid whatever it turns out: `就高不重复: 已按「B」计，本项无论是否适用均不计入`;
+- kept alone (no other listed rule applies): nothing to say (None).
+
+JSON (after a result's other fields, only for a rule a choice weighed):
+    "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
+               "before": {"low": Money, "high": Money}|null, "text": str|null}
+`kept` is the rule paid (null while undetermined), `paid` whether this rule is it, `among` the
+listed rules that apply (and, undetermined, those that could be kept), `before` this rule's
+amount before the choice (an exact amount has equal ends), `text` the sentence above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from policyc.runtime.choices import ends_text
+from policyc.runtime.evaluation import RuleResult
+
+__all__ = ["choice_json", "choice_lines", "choice_words"]
+
+
+def choice_words(r: RuleResult) -> str | None:
+    """The sentence for `r` (see the module), or None when there is nothing to say."""
+    chosen = r.choice
+    if chosen is None:
+        return None
+    name = r.info.name
+    if not chosen.kept:
+        before = f"本项 {ends_text(chosen.before)}，" if chosen.before is not None else ""
+        others = "、".join(m for m in chosen.among if m != name)
+        return f"就高不重复: {before}是否按本项计待 {others} 确定"
+    if chosen.kept == name:
+        if len(chosen.among) < 2:
+            return None
+        return f"就高不重复: 同时适用 {'、'.join(chosen.among)}，按金额最高的本项计"
+    if r.status == "undetermined":
+        return f"就高不重复: 已按「{chosen.kept}」计，本项无论是否适用均不计入"
+    before = f"本项 {ends_text(chosen.before)} " if chosen.before is not None else "本项"
+    return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
+
+
+def choice_lines(r: RuleResult) -> list[str]:
+    """The text report's lines under a result: the sentence, then the document's own."""
+    words = choice_words(r)
+    if words is None:
+        return []
+    return [f"      {words}", f"        原文: {r.choice.quote}"]
+
+
+def choice_json(r: RuleResult, money: Callable[[Any], Any]) -> dict[str, Any]:
+    """The result's `"choice"` object (see the module); `money` writes a Quantity as Money."""
+    chosen = r.choice
+    before = None
+    if chosen.before is not None:
+        before = {"low": money(chosen.before[0]), "high": money(chosen.before[1])}
+    return {
+        "kept": chosen.kept or None,
+        "paid": chosen.kept == r.info.name,
+        "among": list(chosen.among),
+        "quote": chosen.quote,
+        "before": before,
+        "text": choice_words(r),
+    }
