@@ -87,7 +87,12 @@ def needed_fields(
     wants no NeededInput (the JSON answer)."""
     policy = as_view(checked)
     results = results if isinstance(results, list) else list(results)
-    waiting = [r for r in results if r.status == "undetermined"]
+    # An undetermined rule a `choose highest of …` has already ruled out is paid nothing
+    # whatever its inputs say (runtime/choices.py): asking for them would change nothing.
+    waiting = [
+        r for r in results
+        if r.status == "undetermined" and (r.choice is None or not r.choice.kept)
+    ]  # fmt: skip
     if not waiting:
         return []
     settled = [r.info.name for r in results if r.status == "decided"]
