@@ -108,8 +108,8 @@ def _alike(checker: Any, members: list[tuple[n.Name, n.Rule]]) -> bool:
         checker.error(
             name.span,
             _(
-                "rule `{name}` has {what} {value} but `{first}` has {first_value}: the rules of "
-                "a choice are alike, so that the highest means one thing"
+                "rule `{name}`: its {what} is {value}, that of `{first}` {first_value}; the "
+                "rules of a choice are alike, so that the highest means one thing"
             ).format(
                 name=name.text, what=what, value=value, first=first_name.text,
                 first_value=first_value,
