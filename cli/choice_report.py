@@ -5,7 +5,8 @@ One sentence (`choice_words`), the same everywhere:
 - kept among several: `就高不重复: 同时适用 A、B，按金额最高的本项计`;
 - not kept: `就高不重复: 只按金额最高的「B」计，本项 500元至800元 不计入`;
 - undetermined: `就高不重复: 本项 800元至1500元，是否按本项计待 C 确定`;
-- undetermined, and not paid whatever it turns out: `就高不重复: 已按「B」计，本项无论是否适用均不计入`;
+- undetermined, and not paid whatever it turns out:
+  `就高不重复: 已按「B」计，本项无论是否适用均不计入`;
 - kept alone (no other listed rule applies): nothing to say (None).
 
 JSON (after a result's other fields, only for a rule a choice weighed):

@@ -68,6 +68,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from policyc.choice_report import choice_lines
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view, from_issue, period_text
@@ -77,7 +78,6 @@ from policyc.compiler.run_view import RunView, as_view, from_issue, period_text
 from policyc.output import PrintableStream as PrintableStream
 from policyc.output import json_text as json_text
 from policyc.output import printable_output as printable_output
-from policyc.choice_report import choice_lines
 from policyc.people_report import (
     decided_text,
     evaluated_period,

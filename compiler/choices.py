@@ -111,9 +111,12 @@ def _alike(checker: Any, members: list[tuple[n.Name, n.Rule]]) -> bool:
                 "rule `{name}`: its {what} is {value}, that of `{first}` {first_value}; the "
                 "rules of a choice are alike, so that the highest means one thing"
             ).format(
-                name=name.text, what=what, value=value, first=first_name.text,
+                name=name.text,
+                what=what,
+                value=value,
+                first=first_name.text,
                 first_value=first_value,
-            ),  # fmt: skip
+            ),
         )
 
     for name, rule in members[1:]:

@@ -113,9 +113,7 @@ class CompiledPolicy:
                 results = evaluate_case(table, inputs, on, readings, done)
                 if table.after_caps:
                     view = self.view
-                    apply_after_caps(
-                        results, view.roundings, view.shared_caps, False, view.choices
-                    )
+                    apply_after_caps(results, view.roundings, view.shared_caps, False, view.choices)
                 return results
         if self.view.people.by_period:
             inputs = self._prepared(inputs, on)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from policyc.compiler import amount_checks, amount_ranges, group_checks, scope_checks
 from policyc.compiler import nodes as n
-from policyc.compiler.choices import check_choices
 from policyc.compiler.checked import (
     BOOL,
     DATE,
@@ -21,6 +20,7 @@ from policyc.compiler.checked import (
     Type,
     amount_flow,
 )
+from policyc.compiler.choices import check_choices
 from policyc.compiler.declarations import Declarations
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _

@@ -227,10 +227,9 @@ class RunView:
     """The plain-data view of a checked policy that `policyc run` reads (see the module)."""
 
     __slots__ = (
-        "__weakref__", "defines", "enums", "header", "inputs", "later", "parts", "people",
-        "places", "readings", "result_names", "roundings", "rules", "shared_caps", "valid_until",
-        "choices",
-        "validity_options", "validity_reading",
+        "__weakref__", "choices", "defines", "enums", "header", "inputs", "later", "parts",
+        "people", "places", "readings", "result_names", "roundings", "rules", "shared_caps",
+        "valid_until", "validity_options", "validity_reading",
     )  # fmt: skip
 
     def __init__(

@@ -7,8 +7,8 @@ order: each rule receives what it asks, up to what the earlier ones left of the 
 beneficiary in one period, as for a rule's own `cap … per 企业 per 年`.
 
 Between the two, of the rules of each `choose highest of …` only the highest is kept
-(runtime/choices.py). All run on the results of one case (`apply_after_caps`), in the per-case path and in the batch
-path's per-case fallback, so the two agree by construction.
+(runtime/choices.py). All run on the results of one case (`apply_after_caps`), in the per-case
+path and in the batch path's per-case fallback, so the two agree by construction.
 """
 
 from __future__ import annotations

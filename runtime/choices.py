@@ -1,12 +1,13 @@
 """One of several rules paid, the highest (`choose highest of A, B, C quote "…"`).
 
-"同一事项符合多项奖励的，按最高一项奖励，不重复奖励" / "违法行为同时符合两个以上情节档次的，按较重的档次
-处罚": of the rules listed that apply, only the one with the largest amount is paid; the others
-apply but are not paid (their amount and range are cleared, what they would have paid is kept
-in `Chosen.before`). Ranked by the high end, then the low end (an exact amount is both ends); a
-tie keeps the first listed. It runs after each rule's rounding and before caps shared by
-several rules (runtime/amounts.py `apply_after_caps`), on the results of one case, in the
-traced, fast and batch fallback paths alike.
+"同一事项符合多项奖励的，按最高一项奖励，不重复奖励" /
+"违法行为同时符合两个以上情节档次的，按较重的档次处罚": of the rules listed that apply, only
+the one with the largest amount is paid; the others apply but are not paid (their amount and
+range are cleared, what they would have paid is kept in `Chosen.before`). Ranked by the high
+end, then the low end (an exact amount is both ends); a tie keeps the first listed. It runs
+after each rule's rounding and before caps shared by several rules (runtime/amounts.py
+`apply_after_caps`), on the results of one case, in the traced, fast and batch fallback paths
+alike.
 
 Three-valued: a listed rule still undetermined could be the one kept unless its amount is known
 without the case (`ChoicePlan.fixed`: a literal amount or range, after its rounding) and it
@@ -141,7 +142,7 @@ def _choose(
         _undecided(results, plan, applying, open_, explain)
         return
     among = tuple(plan.members[p] for p, _, _ in applying)
-    for position, index, ends in applying:
+    for _position, index, ends in applying:
         result = _own(results, index, explain)
         result.choice = Chosen(kept, among, plan.quote, ends)
         if index == best_index:
@@ -161,9 +162,7 @@ def _choose(
         result.choice = Chosen(kept, among, plan.quote, None)
 
 
-def _could_be_kept(
-    fixed: Ends | None, position: int, best: Ends, best_position: int
-) -> bool:
+def _could_be_kept(fixed: Ends | None, position: int, best: Ends, best_position: int) -> bool:
     """Whether an undetermined rule, if it applied, would be kept over the best applying one."""
     if fixed is None:
         return True  # its amount depends on the case: it may be the highest

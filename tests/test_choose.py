@@ -12,9 +12,9 @@ Two fixtures, worked by hand from their texts:
 from __future__ import annotations
 
 import csv
-import re
 import datetime
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,15 +91,23 @@ def test_a_choice_is_built_wherever_it_stands() -> None:
     file = parse(text, str(AWARDS))
     [choice] = file.choices
     assert [m.text for m in choice.members] == [HIGH_TECH, SPECIALISED, RESEARCH]
-    assert choice.quote.text == "四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。"
-    assert choice.span.line == text.splitlines().index(
-        "    choose highest of 高新技术企业奖励, 专精特新企业奖励, 研发投入奖励"
-    ) + 1
+    assert (
+        choice.quote.text
+        == "四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。"
+    )
+    assert (
+        choice.span.line
+        == text.splitlines().index(
+            "    choose highest of 高新技术企业奖励, 专精特新企业奖励, 研发投入奖励"
+        )
+        + 1
+    )
     clause = next(c for c in file.all_clauses() if c.number == "四")
     assert clause.choices == (choice,)
     # In a section, and outside any part: the policy's choices all the same.
     fines_file = parse(FINES.read_text(encoding="utf-8"), str(FINES))
-    assert [[m.text for m in c.members][0] for c in fines_file.choices] == ["占道经营一般", "单位倾倒一般"]
+    firsts = [c.members[0].text for c in fines_file.choices]
+    assert firsts == ["占道经营一般", "单位倾倒一般"]
     outside = parse(HEADER_ONLY + 'choose highest of 甲, 乙 quote "同时符合的就高。"\n', "x.policy")
     assert [[m.text for m in c.members] for c in outside.choices] == [["甲", "乙"]]
     assert isinstance(outside.choices[0], n.Choice)
@@ -116,18 +124,26 @@ def test_the_plan_knows_the_amounts_no_case_changes() -> None:
     assert all(f is None for plan in fines.choices for f in plan.fixed)
 
 
-def test_a_check_refusal_names_the_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_check_refusal_names_the_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The golden diagnostics (tests/fixtures/check/choose-*.err) hold every refusal's text;
     # here, a period against none, which they do not.
     text = AWARDS.read_text(encoding="utf-8").replace(
-        "        amount 10 万元\n    }\n}\n\nclause 二", "        amount 10 万元 per 年\n    }\n}\n\nclause 二"
+        "        amount 10 万元\n    }\n}\n\nclause 二",
+        "        amount 10 万元 per 年\n    }\n}\n\nclause 二",
     )
     for name in ("source.txt", "units.policy"):
         (tmp_path / name).write_text((AWARDS.parent / name).read_text(encoding="utf-8"))
     (tmp_path / "awards.policy").write_text(text, encoding="utf-8")
     assert main(["check", str(tmp_path / "awards.policy")]) == 2
     err = capsys.readouterr().err
-    line = text.splitlines().index("    choose highest of 高新技术企业奖励, 专精特新企业奖励, 研发投入奖励") + 1
+    line = (
+        text.splitlines().index(
+            "    choose highest of 高新技术企业奖励, 专精特新企业奖励, 研发投入奖励"
+        )
+        + 1
+    )
     assert f"awards.policy:{line}:" in err
     assert "its period is no period, that of `高新技术企业奖励` `per 年`" in err
 
@@ -199,7 +215,9 @@ def test_an_undetermined_rule_that_can_only_be_lower_leaves_it_decided(
 
 def fine_inputs(**given: Any) -> dict[str, Any]:
     """占道经营 on ON, the yes/no inputs at their declared default (false)."""
-    defaults = dict.fromkeys(("逾期不改正", "当场改正", "危害后果轻微", "及时改正", "主动消除危害后果"), False)
+    defaults = dict.fromkeys(
+        ("逾期不改正", "当场改正", "危害后果轻微", "及时改正", "主动消除危害后果"), False
+    )
     return {"违法行为": "占道经营", "本次查处日期": ON, **defaults, **given}
 
 
@@ -238,19 +256,26 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return out
 
 
-def test_the_answer_names_the_rule_kept_and_the_sentence(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_answer_names_the_rule_kept_and_the_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     out = run(capsys, "run", str(FINES), "--case", str(FINE_CASES / "09-zd-third.yaml"))
     assert (
         "  ✔ 占道经营一般 — 适用 · 责任单位: 江城市城市管理综合执法局\n"
         "      就高不重复: 只按金额最高的「占道经营严重」计，本项 500元至800元 不计入\n"
         "        原文: 违法行为同时符合两个以上情节档次的，按较重的档次处罚。\n"
     ) in out
-    assert "就高不重复: 同时适用 占道经营一般、占道经营较重、占道经营严重，按金额最高的本项计" in out
+    assert (
+        "就高不重复: 同时适用 占道经营一般、占道经营较重、占道经营严重，按金额最高的本项计" in out
+    )
     assert "合计（违法行为人应缴）: 1500元至2000元" in out  # 严重 alone, not 2800元至4300元
     explained = run(
         capsys, "run", str(FINES), "--case", str(FINE_CASES / "09-zd-third.yaml"), "--explain"
     )
-    assert "就高不重复: 「占道经营严重」金额更高（1500元至2000元）, 本项 800元至1500元 不计入" in explained
+    assert (
+        "就高不重复: 「占道经营严重」金额更高（1500元至2000元）, 本项 800元至1500元 不计入"
+        in explained
+    )
 
 
 def test_json_gives_each_weighed_rule_its_choice(capsys: pytest.CaptureFixture[str]) -> None:
@@ -260,9 +285,18 @@ def test_json_gives_each_weighed_rule_its_choice(capsys: pytest.CaptureFixture[s
     dropped = by_rule[HIGH_TECH]
     assert dropped["status"] == "applies" and dropped["amount"] is None
     choice = dropped["choice"]
-    assert (choice["kept"], choice["paid"], choice["among"]) == (RESEARCH, False, [HIGH_TECH, RESEARCH])
-    assert (choice["before"]["low"]["value"], choice["before"]["high"]["value"]) == ("100000", "100000")
-    assert choice["quote"] == "四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。"
+    assert (choice["kept"], choice["paid"], choice["among"]) == (
+        RESEARCH,
+        False,
+        [HIGH_TECH, RESEARCH],
+    )
+    assert (choice["before"]["low"]["value"], choice["before"]["high"]["value"]) == (
+        "100000",
+        "100000",
+    )
+    assert (
+        choice["quote"] == "四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。"
+    )
     assert by_rule[RESEARCH]["choice"]["paid"] is True
     assert "choice" not in by_rule[SPECIALISED]  # not applying: the choice did not weigh it
     assert document["totals"]["元"]["value"] == "400000"
@@ -270,7 +304,9 @@ def test_json_gives_each_weighed_rule_its_choice(capsys: pytest.CaptureFixture[s
 
 def test_the_cases_of_both_fixtures_pass(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", str(FINES), str(FINE_CASES)]) == 0, capsys.readouterr().out
-    assert main(["test", str(AWARDS), str(FIXTURES / "choice" / "cases")]) == 0, capsys.readouterr().out
+    assert main(["test", str(AWARDS), str(FIXTURES / "choice" / "cases")]) == 0, (
+        capsys.readouterr().out
+    )
 
 
 # ---- the lints the choice answers ---------------------------------------------------------
@@ -286,7 +322,8 @@ def test_tiers_in_one_choice_are_not_said_to_overlap(tmp_path: Path) -> None:
     text = FINES.read_text(encoding="utf-8")
     without = text.replace(
         "        choose highest of 占道经营一般, 占道经营较重, 占道经营严重\n"
-        "            quote \"违法行为同时符合两个以上情节档次的，按较重的档次处罚。\"\n", ""
+        '            quote "违法行为同时符合两个以上情节档次的，按较重的档次处罚。"\n',
+        "",
     )
     for name in ("notice.txt", "units.policy"):
         (tmp_path / name).write_text((FINES.parent / name).read_text(encoding="utf-8"))
@@ -315,9 +352,7 @@ def test_ranges_meeting_at_a_value_both_include_are_fine_in_one_choice(tmp_path:
 def test_fmt_breaks_before_the_quote_of_a_long_choice_only() -> None:
     text = AWARDS.read_text(encoding="utf-8")
     assert format_text(text) == text  # the fixture is in the canonical layout
-    joined = text.replace(
-        "研发投入奖励\n        quote", "研发投入奖励 quote"
-    )
+    joined = text.replace("研发投入奖励\n        quote", "研发投入奖励 quote")
     assert format_text(joined) == text
     short = 'choose highest of 甲, 乙 quote "同时符合的就高。"\n'
     assert format_text(HEADER_ONLY + short).endswith(short)
@@ -356,7 +391,9 @@ def test_the_batch_totals_only_what_each_choice_keeps(
         writer.writerow(("id", "首次认定高新技术企业", "首次认定专精特新企业", "年度研发投入"))
         writer.writerows(rows)
     out = tmp_path / "out.csv"
-    code = main(["run", str(AWARDS), "--cases", str(cases), "--on", "2026-06-30", "--out", str(out)])
+    code = main(
+        ["run", str(AWARDS), "--cases", str(cases), "--on", "2026-06-30", "--out", str(out)]
+    )
     summary = capsys.readouterr().out
     assert code == 0
     assert "合计（支付给申请人）: 800,000元" in summary  # 40万 + 10万 + 20万 + 10万

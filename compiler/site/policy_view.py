@@ -441,9 +441,9 @@ class PolicyView(PolicyAmounts):
                 f"{decl.amount.measure if decl.amount else ''}，{order}"
             )
             facts.append(Fact("合计封顶", md(text)))
-        for plan in self.policy.choices:  # `choose highest of …`: runtime/choices.py
-            if rule.name.text in plan.members:
-                facts.append(Fact("不重复", md(choice_words(rule.kind, plan.members))))
+        for choice in self.policy.choices:  # `choose highest of …`: runtime/choices.py
+            if rule.name.text in choice.members:
+                facts.append(Fact("不重复", md(choice_words(rule.kind, choice.members))))
         return facts
 
     # -- header --
@@ -501,8 +501,8 @@ class PolicyView(PolicyAmounts):
             facts.append(
                 Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，按所列顺序先到先得）"))
             )
-        for plan in self.policy.choices:
-            facts.append(Fact("不重复", md(f"“{plan.quote}”")))
+        for choice in self.policy.choices:
+            facts.append(Fact("不重复", md(f"“{choice.quote}”")))
         if not self.file.conventions and counts_durations(self.policy):
             words = MISSING_DAY_WORDS[self.policy.conventions.get("missing_day", "month_end")]
             facts.append(Fact("期间计算", md(f"{words}（本政策未另行声明）")))
@@ -728,5 +728,11 @@ def choice_words(kind: str, members: tuple[str, ...]) -> str:
 
     listed = "、".join(members)
     if amount_flow(kind) == "payable":
-        return f"同时符合以下多项的，只按最重的一项处罚，不重复处罚：{listed}（一样重的，按所列第一项）"
-    return f"同时符合以下多项的，只按金额最高的一项给予，不重复享受：{listed}（金额相同的，按所列第一项）"
+        return (
+            f"同时符合以下多项的，只按最重的一项处罚，不重复处罚：{listed}"
+            "（一样重的，按所列第一项）"
+        )
+    return (
+        f"同时符合以下多项的，只按金额最高的一项给予，不重复享受：{listed}"
+        "（金额相同的，按所列第一项）"
+    )
