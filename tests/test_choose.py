@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from policyc.cases import load_case
 from policyc.cli import main
 from policyc.compiler import nodes as n
 from policyc.compiler.fmt import format_text
@@ -219,6 +220,26 @@ def fine_inputs(**given: Any) -> dict[str, Any]:
         ("逾期不改正", "当场改正", "危害后果轻微", "及时改正", "主动消除危害后果"), False
     )
     return {"违法行为": "占道经营", "本次查处日期": ON, **defaults, **given}
+
+
+CASE_FOLDERS = ((AWARDS, FIXTURES / "choice" / "cases"), (FINES, FINE_CASES))
+
+
+@pytest.mark.parametrize(("policy_path", "folder"), CASE_FOLDERS, ids=["awards", "fines"])
+def test_both_paths_agree_on_every_case_and_each_input_left_out(
+    policy_path: Path, folder: Path
+) -> None:
+    policy = compile_policy(policy_path)
+    for path in sorted(folder.glob("*.yaml")):
+        case = load_case(path, policy.checked)
+        assert case.on is not None
+        for left_out in (None, *case.inputs):
+            inputs = {k: v for k, v in case.inputs.items() if k != left_out}
+            fast = [fields(r) for r in policy.evaluate(inputs, case.on)]
+            assert fast == [fields(r) for r in policy.evaluate(inputs, case.on, fast=False)], (
+                path.name,
+                left_out,
+            )
 
 
 def test_ranges_rank_by_the_high_end(fines: CompiledPolicy) -> None:
