@@ -425,3 +425,14 @@ def test_the_batch_totals_only_what_each_choice_keeps(
     assert written["2"]["专精特新企业奖励.status"] == "applies"
     assert written["2"]["专精特新企业奖励.amount_元"] == ""
     assert written["5"]["专精特新企业奖励.status"] == "undetermined"
+
+
+def test_hovering_a_rule_names_its_choice() -> None:
+    from policyc.editing import _symbols
+
+    file = parse(AWARDS.read_text(encoding="utf-8"), str(AWARDS))
+    [symbol] = _symbols(file)[SPECIALISED]
+    assert (
+        "- 就高不重复: 与 高新技术企业奖励、研发投入奖励 同时适用的，只按金额最高的一项"
+        "（四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。）"
+    ) in symbol.hover
