@@ -1,7 +1,8 @@
 """Checks of `choose highest of A, B, C quote "…"` (language.md "One of several rules: the
 highest"): the rules exist, each is listed once and in one choice only, there are two or more,
-each has an amount the choice can rank, and they are alike — one `kind`, one beneficiary, one
-measure and period, all exact amounts or all ranges — so that "the highest" means one thing.
+each has one amount for the case the choice can rank (not `amount unspecified`, not paid each
+member or per period), and they are alike — one `kind`, one beneficiary, one measure, all exact
+amounts or all ranges — so that "the highest" means one thing.
 What passes becomes a `ChoicePlan` (runtime/choices.py) with each rule's amount where it is
 known without a case (a literal amount or range), which lets an undetermined rule be ruled out.
 """
@@ -92,6 +93,21 @@ def _members(
                 ),
             )
             continue
+        how = ""
+        if rule.each is not None:
+            how = _("each member of `{role}`").format(role=rule.each.text)
+        elif rule.period is not None:
+            how = _("per {period}").format(period=rule.period.text)
+        if how:
+            # What would be kept is unclear (each member's highest? each month's?), and the
+            # members' and months' own amounts would still be shown: refused, not guessed.
+            checker.error(
+                name.span,
+                _(
+                    "rule `{name}` is paid {how}: a choice weighs one amount for the whole case"
+                ).format(name=name.text, how=how),
+            )
+            continue
         found.append((name, rule))
     return found
 
@@ -130,9 +146,6 @@ def _alike(checker: Any, members: list[tuple[n.Name, n.Rule]]) -> bool:
         own, theirs = checker.rule_types.get(name.text), checker.rule_types.get(first_name.text)
         if own is not None and theirs is not None and own != theirs:
             differs(name, _("amount"), own.describe(), theirs.describe())
-        period, first_period = _period(rule), _period(first)
-        if period != first_period:
-            differs(name, _("period"), period, first_period)
     return ok
 
 
@@ -140,14 +153,10 @@ def _shape(rule: n.Rule) -> str:
     return _("a range") if rule.amount_range is not None else _("one amount")
 
 
-def _period(rule: n.Rule) -> str:
-    return f"`per {rule.period.text}`" if rule.period is not None else _("no period")
-
-
 def _fixed(checker: Any, rule: n.Rule) -> Ends | None:
     """The rule's amount whatever the case (low, high), as the choice ranks it (after its
-    rounding), where it is written as literals with no cap, period or members; else None."""
-    if rule.cap is not None or rule.each is not None or rule.period is not None:
+    rounding), where it is written as literals with no cap; else None."""
+    if rule.cap is not None:
         return None
     if rule.amount_range is not None:  # a range is not rounded (runtime/amounts.py)
         low, high = constant(rule.amount_range.low), constant(rule.amount_range.high)

@@ -129,7 +129,7 @@ def test_a_check_refusal_names_the_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The golden diagnostics (tests/fixtures/check/choose-*.err) hold every refusal's text;
-    # here, a period against none, which they do not.
+    # here, a rule paid per period, which they do not.
     text = AWARDS.read_text(encoding="utf-8").replace(
         "        amount 10 万元\n    }\n}\n\nclause 二",
         "        amount 10 万元 per 年\n    }\n}\n\nclause 二",
@@ -146,7 +146,10 @@ def test_a_check_refusal_names_the_place(
         + 1
     )
     assert f"awards.policy:{line}:" in err
-    assert "its period is no period, that of `高新技术企业奖励` `per 年`" in err
+    assert (
+        "rule `高新技术企业奖励` is paid per 年: a choice weighs one amount for the whole case"
+        in err
+    )
 
 
 # ---- evaluation: the traced and the fast path --------------------------------------------
