@@ -439,3 +439,20 @@ def test_hovering_a_rule_names_its_choice() -> None:
         "- 就高不重复: 与 高新技术企业奖励、研发投入奖励 同时适用的，只按金额最高的一项"
         "（四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。）"
     ) in symbol.hover
+
+
+def test_the_web_result_says_what_json_says(awards: CompiledPolicy) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.report_json import to_json
+    from policyc.serve.web import _TEMPLATES, _result_view
+
+    inputs = award_inputs(True, False, "2000")
+    results = awards.evaluate(inputs, ON, explain=True)  # the form shows the trace folded
+    view = _result_view(awards, to_json(awards, results, ON, {}, None, True, given=inputs))
+    [dropped] = [r for r in view["applies"] if r["rule"] == HIGH_TECH]
+    shown = _TEMPLATES.get_template("_result.html.j2").module.result_item(dropped)  # type: ignore[attr-defined]
+    assert (
+        '<div class="choice">就高不重复: 只按金额最高的「研发投入奖励」计，本项 100,000元（10万元） 不计入</div>'
+        in str(shown)
+    )
+    assert dropped["amount_words"] == ""  # no amount shown as paid
