@@ -396,6 +396,11 @@ def test_the_site_says_the_choice_in_plain_chinese(
         "研发投入奖励（金额相同的，按所列第一项）"
     )
     assert page.count(said) == 3  # beside each of the three rules
+    header = (
+        "| 不重复 | “四、同一企业同一年度符合本办法多项奖励的，按最高一项奖励，不重复奖励。”"
+        "（高新技术企业奖励、专精特新企业奖励、研发投入奖励，只按金额最高的一项） |"
+    )
+    assert header in page
 
 
 def test_the_batch_totals_only_what_each_choice_keeps(

@@ -501,8 +501,9 @@ class PolicyView(PolicyAmounts):
             facts.append(
                 Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，按所列顺序先到先得）"))
             )
-        for choice in self.policy.choices:
-            facts.append(Fact("不重复", md(f"“{choice.quote}”")))
+        for choice in self.policy.choices:  # which rules, as the shared caps say theirs
+            members = "、".join(choice.members)
+            facts.append(Fact("不重复", md(f"“{choice.quote}”（{members}，只按金额最高的一项）")))
         if not self.file.conventions and counts_durations(self.policy):
             words = MISSING_DAY_WORDS[self.policy.conventions.get("missing_day", "month_end")]
             facts.append(Fact("期间计算", md(f"{words}（本政策未另行声明）")))
