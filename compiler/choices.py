@@ -1,4 +1,4 @@
-"""Checks of `choose highest of A, B, C quote "…"` (language.md "One of several rules: the
+"""Checks of `choose highest of A, B, C quote "…"` (language.md "One of several rules paid: the
 highest"): the rules exist, each is listed once and in one choice only, there are two or more,
 each has one amount for the case the choice can rank (not `amount unspecified`, not paid each
 member or per period), and they are alike — one `kind`, one beneficiary, one measure, all exact
