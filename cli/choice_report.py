@@ -7,14 +7,17 @@ One sentence (`choice_words`), the same everywhere:
 - undetermined: `就高不重复: 本项 800元至1500元，是否按本项计待 C 确定`;
 - undetermined, and not paid whatever it turns out:
   `就高不重复: 已按「B」计，本项无论是否适用均不计入`;
+- on a tie, the first listed is kept: `与「A」金额相同，按所列第一项「A」计，本项 10万元 不计入`,
+  and for A `同时适用 A、B，金额相同，按所列第一项即本项计`;
 - kept alone (no other listed rule applies): nothing to say (None).
 
 JSON (after a result's other fields, only for a rule a choice weighed):
     "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
-               "before": {"low": Money, "high": Money}|null, "text": str|null}
+               "before": {"low": Money, "high": Money}|null, "tie": bool, "text": str|null}
 `kept` is the rule paid (null while undetermined), `paid` whether this rule is it, `among` the
 listed rules that apply (and, undetermined, those that could be kept), `before` this rule's
-amount before the choice (an exact amount has equal ends), `text` the sentence above.
+amount before the choice (an exact amount has equal ends), `tie` whether the rule kept was
+kept as the first listed of equal amounts, `text` the sentence above.
 """
 
 from __future__ import annotations
@@ -41,10 +44,15 @@ def choice_words(r: RuleResult) -> str | None:
     if chosen.kept == name:
         if len(chosen.among) < 2:
             return None
+        if chosen.tie:
+            return f"就高不重复: 同时适用 {'、'.join(chosen.among)}，金额相同，按所列第一项即本项计"
         return f"就高不重复: 同时适用 {'、'.join(chosen.among)}，按金额最高的本项计"
     if r.status == "undetermined":
         return f"就高不重复: 已按「{chosen.kept}」计，本项无论是否适用均不计入"
     before = f"本项 {ends_text(chosen.before)} " if chosen.before is not None else "本项"
+    if chosen.tie:
+        kept = f"「{chosen.kept}」"
+        return f"就高不重复: 与{kept}金额相同，按所列第一项{kept}计，{before}不计入"
     return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
 
 
@@ -68,5 +76,6 @@ def choice_json(r: RuleResult, money: Callable[[Any], Any]) -> dict[str, Any]:
         "among": list(chosen.among),
         "quote": chosen.quote,
         "before": before,
+        "tie": chosen.tie,
         "text": choice_words(r),
     }

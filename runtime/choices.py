@@ -52,20 +52,26 @@ class ChoicePlan(Frozen):
 class Chosen(Frozen):
     """How a choice treated one of its rules: `kept` the rule paid ("" while undetermined),
     `among` the listed rules that apply (or, undetermined, could be kept), `quote` the sentence,
-    `before` this rule's amount before the choice (low, high; None when it had none yet)."""
+    `before` this rule's amount before the choice (low, high; None when it had none yet), `tie`
+    whether the kept rule was kept on a tie with this one (or, for the kept one, with another):
+    the first listed."""
 
-    _fields = ("kept", "among", "quote", "before")
+    _fields = ("kept", "among", "quote", "before", "tie")
     __slots__ = _fields
     kept: str
     among: tuple[str, ...]
     quote: str
     before: Ends | None
+    tie: bool
 
-    def __init__(self, kept: str, among: tuple[str, ...], quote: str, before: Ends | None):
+    def __init__(
+        self, kept: str, among: tuple[str, ...], quote: str, before: Ends | None, tie: bool = False
+    ):
         _set(self, "kept", kept)
         _set(self, "among", among)
         _set(self, "quote", quote)
         _set(self, "before", before)
+        _set(self, "tie", tie)
 
 
 def ends_text(ends: Ends) -> str:
@@ -142,9 +148,12 @@ def _choose(
         _undecided(results, plan, applying, open_, explain)
         return
     among = tuple(plan.members[p] for p, _, _ in applying)
+    best = _rank(best_ends)
+    tied = [i for _, i, ends in applying if i != best_index and _rank(ends) == best]
     for _position, index, ends in applying:
         result = _own(results, index, explain)
-        result.choice = Chosen(kept, among, plan.quote, ends)
+        tie = index in tied if index != best_index else bool(tied)
+        result.choice = Chosen(kept, among, plan.quote, ends, tie)
         if index == best_index:
             if explain and len(applying) > 1:
                 text = f"就高不重复: 同时适用 {'、'.join(among)}, 按金额最高的本项给予"

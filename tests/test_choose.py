@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from policyc.cases import load_case
+from policyc.choice_report import choice_words
 from policyc.cli import main
 from policyc.compiler import nodes as n
 from policyc.compiler.fmt import format_text
@@ -186,6 +187,14 @@ def test_a_tie_keeps_the_first_listed(awards: CompiledPolicy) -> None:
     assert results[HIGH_TECH].amount == 万元("10")
     assert (results[SPECIALISED].status, results[SPECIALISED].amount) == ("applies", None)
     assert results[SPECIALISED].choice.kept == HIGH_TECH
+    assert results[SPECIALISED].choice.tie and results[HIGH_TECH].choice.tie
+    assert choice_words(results[SPECIALISED]) == (
+        "就高不重复: 与「高新技术企业奖励」金额相同，按所列第一项「高新技术企业奖励」计，"
+        "本项 100,000元（10万元） 不计入"
+    )
+    # Not a tie: 40万元 over 10万元.
+    results = evaluate(awards, award_inputs(True, False, "2000"))
+    assert not results[HIGH_TECH].choice.tie and not results[RESEARCH].choice.tie
 
 
 def test_an_undetermined_rule_that_could_be_kept_leaves_the_choice_undetermined(
