@@ -111,7 +111,11 @@ def answer_text(
     out.extend(f"  {line}" for line in total_lines(results))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
-        waiting = sum(1 for r in results if r.status == "undetermined")
+        waiting = sum(  # not one a choice has ruled out whatever it turns out (needs.py)
+            1
+            for r in results
+            if r.status == "undetermined" and (r.choice is None or not r.choice.out)
+        )
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
         fields = [(i.name, i.description, i.measure, i.rules) for i in needed]
         out.extend(needed_lines(needed, any_of_sets(policy.view, fields)))

@@ -50,28 +50,37 @@ class ChoicePlan(Frozen):
 
 
 class Chosen(Frozen):
-    """How a choice treated one of its rules: `kept` the rule paid ("" while undetermined),
-    `among` the listed rules that apply (or, undetermined, could be kept), `quote` the sentence,
-    `before` this rule's amount before the choice (low, high; None when it had none yet), `tie`
-    whether the kept rule was kept on a tie with this one (or, for the kept one, with another):
-    the first listed."""
+    """How a choice treated one of its rules.
 
-    _fields = ("kept", "among", "quote", "before", "tie")
+    `kept`: the rule paid ("" while that is undetermined); `among`: the listed rules that apply,
+    then those undetermined that could be kept (`pending`); `quote`: the sentence; `before`: this
+    rule's amount before the choice (low, high; None for an undetermined rule); `tie`: the kept
+    rule was kept as the first listed of equal amounts (this one's, or for the kept one
+    another's); `out`: this rule is not paid whatever the inputs still missing say (it applies
+    below a higher one, or it is undetermined and can only be lower); `pending`: the undetermined
+    rules that could be kept, which the kept one waits on."""
+
+    _fields = ("kept", "among", "quote", "before", "tie", "out", "pending")
     __slots__ = _fields
     kept: str
     among: tuple[str, ...]
     quote: str
     before: Ends | None
     tie: bool
+    out: bool
+    pending: tuple[str, ...]
 
     def __init__(
-        self, kept: str, among: tuple[str, ...], quote: str, before: Ends | None, tie: bool = False
-    ):
+        self, kept: str, among: tuple[str, ...], quote: str, before: Ends | None,
+        tie: bool = False, out: bool = False, pending: tuple[str, ...] = (),
+    ):  # fmt: skip
         _set(self, "kept", kept)
         _set(self, "among", among)
         _set(self, "quote", quote)
         _set(self, "before", before)
         _set(self, "tie", tie)
+        _set(self, "out", out)
+        _set(self, "pending", pending)
 
 
 def ends_text(ends: Ends) -> str:
@@ -138,37 +147,41 @@ def _choose(
     for position, index, ends in applying[1:]:
         if _rank(ends) > _rank(best_ends):  # strictly: a tie keeps the first listed
             best_position, best_index, best_ends = position, index, ends
-    kept = plan.members[best_position]
     open_ = [
         (position, index)
         for position, index in waiting
         if _could_be_kept(plan.fixed[position], position, best_ends, best_position)
     ]
-    if open_:
-        _undecided(results, plan, applying, open_, explain)
-        return
-    among = tuple(plan.members[p] for p, _, _ in applying)
+    pending = tuple(plan.members[p] for p, _ in open_)
+    among = tuple(plan.members[p] for p, _, _ in applying) + pending
+    kept = "" if pending else plan.members[best_position]
     best = _rank(best_ends)
     tied = [i for _, i, ends in applying if i != best_index and _rank(ends) == best]
     for _position, index, ends in applying:
         result = _own(results, index, explain)
-        tie = index in tied if index != best_index else bool(tied)
-        result.choice = Chosen(kept, among, plan.quote, ends, tie)
         if index == best_index:
-            if explain and len(applying) > 1:
+            result.choice = Chosen(kept, among, plan.quote, ends, bool(tied), False, pending)
+            if pending:
+                _wait(result, results, open_, plan, explain)
+            elif explain and len(applying) > 1:
                 text = f"就高不重复: 同时适用 {'、'.join(among)}, 按金额最高的本项给予"
                 result.steps.append(Step(text, plan.line))
             continue
+        # Below the best applying rule (or equal and listed after it): never paid, whichever
+        # rule is kept in the end.
+        result.choice = Chosen(kept, among, plan.quote, ends, index in tied, True, pending)
         result.amount = result.range = result.uncapped = result.unrounded = None
         if explain:
+            higher = plan.members[best_position]
             text = (
-                f"就高不重复: 「{kept}」金额更高（{ends_text(best_ends)}）, "
+                f"就高不重复: 「{higher}」金额更高（{ends_text(best_ends)}）, "
                 f"本项 {ends_text(ends)} 不计入"
             )
             result.steps.append(Step(text, plan.line))
-    for _position, index in waiting:  # whether or not it applies, it is not paid
-        result = _own(results, index, explain)
-        result.choice = Chosen(kept, among, plan.quote, None)
+    for position, index in waiting:
+        if (position, index) not in open_:  # whether or not it applies, it is not paid
+            result = _own(results, index, explain)
+            result.choice = Chosen(kept, among, plan.quote, None, False, True, pending)
 
 
 def _could_be_kept(fixed: Ends | None, position: int, best: Ends, best_position: int) -> bool:
@@ -180,24 +193,20 @@ def _could_be_kept(fixed: Ends | None, position: int, best: Ends, best_position:
     return position < best_position  # a tie keeps the first listed
 
 
-def _undecided(
+def _wait(
+    result: RuleResult,
     results: list[RuleResult],
-    plan: ChoicePlan,
-    applying: list[tuple[int, int, Ends]],
     open_: list[tuple[int, int]],
+    plan: ChoicePlan,
     explain: bool,
 ) -> None:
-    """Which rule is kept waits on the undetermined ones that could be: so does each applying
-    rule's payment, naming what they need."""
-    names = tuple(plan.members[p] for p, _ in open_)
+    """The best applying rule, while undetermined rules could be kept: its payment waits on
+    them, naming what they need."""
+    names = "、".join(plan.members[p] for p, _ in open_)
     missing = tuple(dict.fromkeys(m for _, i in open_ for m in results[i].missing))
-    among = tuple(plan.members[p] for p, _, _ in applying) + names
     needs = f"; 需要输入 {'、'.join(missing)}" if missing else ""
-    reason = f"就高不重复: {'、'.join(names)} 是否适用待定, 其金额可能更高{needs}"
-    for _position, index, ends in applying:
-        result = _own(results, index, explain)
-        result.choice = Chosen("", among, plan.quote, ends)
-        result.status, result.reason, result.missing = "undetermined", reason, missing
-        result.amount = result.range = result.uncapped = result.unrounded = None
-        if explain:
-            result.steps.append(Step(reason, plan.line))
+    reason = f"就高不重复: {names} 是否适用待定, 其金额可能更高{needs}"
+    result.status, result.reason, result.missing = "undetermined", reason, missing
+    result.amount = result.range = result.uncapped = result.unrounded = None
+    if explain:
+        result.steps.append(Step(reason, plan.line))

@@ -279,6 +279,43 @@ def test_an_undetermined_tier_leaves_the_heavier_one_open(fines: CompiledPolicy)
     assert "占道经营严重" in heavier.reason
 
 
+def test_below_the_best_applying_rule_is_out_while_the_best_waits(fines: CompiledPolicy) -> None:
+    # 3平方米 a second time within the year, 逾期不改正 not given: 一般 and 较重 apply; 严重
+    # (逾期不改正?) is undetermined and could be heavier. 较重 waits; 一般 is below 较重, so it is
+    # not paid whichever of 较重 and 严重 is kept.
+    inputs = fine_inputs(
+        占道面积=Quantity.of("3", "平方米"), 前次查处日期=datetime.date(2026, 3, 1)
+    )
+    del inputs["逾期不改正"]
+    results = evaluate(fines, inputs)
+    heavier, lower = results["占道经营较重"], results["占道经营一般"]
+    assert (heavier.status, heavier.missing) == ("undetermined", ("逾期不改正",))
+    assert heavier.choice.pending == ("占道经营严重",) and not heavier.choice.out
+    assert (lower.status, lower.range, lower.choice.out) == ("applies", None, True)
+    assert choice_words(lower) == (
+        "就高不重复: 另有金额更高的一项，本项 500元至800元 不计入（按哪一项计，待 占道经营严重 确定）"
+    )
+    assert (
+        choice_words(heavier) == "就高不重复: 本项 800元至1500元，是否按本项计待 占道经营严重 确定"
+    )
+
+
+def test_still_needed_asks_only_what_could_change_the_payment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 高新 applies (10万元); 研发投入 not given (its 2% may be higher); 专精特新 not given, but
+    # at 10万元 listed after 高新 it is never kept: not asked for.
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2026-06-30\ninputs:\n  首次认定高新技术企业: true\n", encoding="utf-8")
+    document = json.loads(run(capsys, "run", str(AWARDS), "--case", str(case), "--format", "json"))
+    assert [item["name"] for item in document["still_needed"]] == ["年度研发投入"]
+    by_rule = {r["rule"]: r for r in document["results"]}
+    assert by_rule[SPECIALISED]["choice"]["out"] is True
+    assert by_rule[HIGH_TECH]["choice"]["pending"] == [RESEARCH]
+    text = run(capsys, "run", str(AWARDS), "--case", str(case))
+    assert "还需要以下输入（2 项结果待定）" in text  # 高新 and 研发投入, not 专精特新
+
+
 # ---- answers: text, --explain, JSON -------------------------------------------------------
 
 
