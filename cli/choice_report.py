@@ -6,9 +6,10 @@ One sentence (`choice_words`), the same everywhere:
 - not kept: `就高不重复: 只按金额最高的「B」计，本项 500元至800元 不计入`;
 - undetermined (the highest applying, waiting on C):
   `就高不重复: 本项 800元至1500元，是否按本项计待 C 确定`; applying below it:
-  `另有金额更高的一项，本项 500元至800元 不计入（按哪一项计，待 C 确定）`;
+  `另有金额更高（或相同而列在前）的一项，本项 500元至800元 不计入（按哪一项计，待 C 确定）`;
 - undetermined, and not paid whatever it turns out:
-  `就高不重复: 已按「B」计，本项无论是否适用均不计入` (`另有金额更高的一项，…` while B waits);
+  `就高不重复: 已按「B」计，本项无论是否适用均不计入`
+  (`另有金额更高（或相同而列在前）的一项，…` while B waits);
 - on a tie, the first listed is kept: `与「A」金额相同，按所列第一项「A」计，本项 10万元 不计入`,
   and for A `同时适用 A、B，金额相同，按所列第一项即本项计`;
 - kept alone (no other listed rule applies): nothing to say (None).
@@ -35,6 +36,9 @@ from policyc.runtime.evaluation import RuleResult
 
 __all__ = ["choice_json", "choice_lines", "choice_words"]
 
+# A rule ranked above this one, the kept one not known yet (a tie goes to the first listed).
+_ABOVE = "另有金额更高（或相同而列在前）的一项"
+
 
 def choice_words(r: RuleResult) -> str | None:
     """The sentence for `r` (see the module), or None when there is nothing to say."""
@@ -49,7 +53,7 @@ def choice_words(r: RuleResult) -> str | None:
             return f"就高不重复: {before.rstrip()}，是否按本项计待 {pending} 确定"
         if chosen.kept:
             return f"就高不重复: 已按「{chosen.kept}」计，本项无论是否适用均不计入"
-        return "就高不重复: 另有金额更高的一项，本项无论是否适用均不计入"
+        return f"就高不重复: {_ABOVE}，本项无论是否适用均不计入"
     if chosen.kept == name:
         if len(chosen.among) < 2:
             return None
@@ -59,7 +63,7 @@ def choice_words(r: RuleResult) -> str | None:
         return f"就高不重复: 同时适用 {applying}，按金额最高的本项计"
     if not chosen.kept:
         pending = "、".join(chosen.pending)
-        return f"就高不重复: 另有金额更高的一项，{before}不计入（按哪一项计，待 {pending} 确定）"
+        return f"就高不重复: {_ABOVE}，{before}不计入（按哪一项计，待 {pending} 确定）"
     if chosen.tie:
         kept = f"「{chosen.kept}」"
         return f"就高不重复: 与{kept}金额相同，按所列第一项{kept}计，{before}不计入"

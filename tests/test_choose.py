@@ -293,7 +293,7 @@ def test_below_the_best_applying_rule_is_out_while_the_best_waits(fines: Compile
     assert heavier.choice.pending == ("占道经营严重",) and not heavier.choice.out
     assert (lower.status, lower.range, lower.choice.out) == ("applies", None, True)
     assert choice_words(lower) == (
-        "就高不重复: 另有金额更高的一项，本项 500元至800元 不计入（按哪一项计，待 占道经营严重 确定）"
+        "就高不重复: 另有金额更高（或相同而列在前）的一项，本项 500元至800元 不计入（按哪一项计，待 占道经营严重 确定）"
     )
     assert (
         choice_words(heavier) == "就高不重复: 本项 800元至1500元，是否按本项计待 占道经营严重 确定"
