@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from policyc.choice_report import choice_lines
 from policyc.compiler.run_view import Lean
 from policyc.needs import NeededInput, any_of_sets, inputs_read, still_needed
 from policyc.people_report import (
@@ -110,7 +111,11 @@ def answer_text(
     out.extend(f"  {line}" for line in total_lines(results))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
-        waiting = sum(1 for r in results if r.status == "undetermined")
+        waiting = sum(  # not one a choice has ruled out whatever it turns out (needs.py)
+            1
+            for r in results
+            if r.status == "undetermined" and (r.choice is None or not r.choice.out)
+        )
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
         fields = [(i.name, i.description, i.measure, i.rules) for i in needed]
         out.extend(needed_lines(needed, any_of_sets(policy.view, fields)))
@@ -149,7 +154,7 @@ def _answer_lines(r: RuleResult) -> list[str]:
     head += amount_text(r)
     if info.responsible:
         head += f" · 责任单位: {'、'.join(info.responsible)}"
-    lines = [head, *member_brief(r), *shared_cap_lines(r)]
+    lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r)]
     if r.status == "unspecified":
         lines.append(f"      金额未规定: {info.unspecified}")
     if info.grants:

@@ -175,8 +175,9 @@ def _symbols(file: n.PolicyFile) -> dict[str, list[Symbol]]:
         add(
             define.name.text, "define", define.name.span, f"{said}\n\n{define.description}".rstrip()
         )
+    chosen = {m.text: c for c in file.choices for m in c.members}  # `choose highest of …`
     for _, rule in file.all_rules():
-        add(rule.name.text, "rule", rule.name.span, _rule_hover(rule))
+        add(rule.name.text, "rule", rule.name.span, _rule_hover(rule, chosen.get(rule.name.text)))
     for unit in file.units:
         add(unit.name.text, "unit", unit.name.span, _unit_hover(unit))
         for alias in unit.aliases:
@@ -184,8 +185,8 @@ def _symbols(file: n.PolicyFile) -> dict[str, list[Symbol]]:
     return table
 
 
-def _rule_hover(rule: n.Rule) -> str:
-    """A rule in plain Chinese, as the clause docs say it."""
+def _rule_hover(rule: n.Rule, choice: n.Choice | None = None) -> str:
+    """A rule in plain Chinese, as the clause docs say it (with the choice that lists it)."""
     from policyc.compiler.render import render
 
     lines = [f"**rule {rule.name.text}**" + (f" ({rule.kind})" if rule.kind else "")]
@@ -203,6 +204,10 @@ def _rule_hover(rule: n.Rule) -> str:
         lines.append(f"- 上限:{per} {render(rule.cap.amount)}{day_words(rule.cap)}")
     if rule.grants:
         lines.append(f"- 给予: {rule.grants}")
+    if choice is not None:
+        others = "、".join(m.text for m in choice.members if m.text != rule.name.text)
+        said = f"与 {others} 同时适用的，只按金额最高的一项"
+        lines.append(f"- 就高不重复: {said}（{choice.quote.text}）")
     return "\n".join(lines)
 
 

@@ -102,7 +102,13 @@ def needed_for(
     readings: Mapping[str, str],
 ) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """`needed_fields` for a caller that has sorted the results already: `waiting` the
-    undetermined ones (in order; not empty), `settled` the names of the decided ones."""
+    undetermined ones (in order; not empty), `settled` the names of the decided ones. An
+    undetermined rule a `choose highest of …` has ruled out is paid nothing whatever its inputs
+    say (runtime/choices.py `Chosen.out`): its inputs are not asked for."""
+    if any(r.choice is not None and r.choice.out for r in waiting):
+        waiting = [r for r in waiting if r.choice is None or not r.choice.out]
+        if not waiting:
+            return []
     known = _KNOWN_BY_ID.get(id(policy)) or _known(policy)
     context = known.context(known.taken(readings), frozenset(settled))
     key = (context, tuple([(r.info.name, r.missing) for r in waiting]))

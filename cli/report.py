@@ -28,6 +28,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     exact amounts plus each range's ends; cli/report_ranges.py), after "totals_by_kind"; and
     each `totals_by_beneficiary` item of such a flow has "range": that party's ends (the one
     who pays a fine: 违法行为人应缴), its "totals" the exact amounts alone ({} for a range alone).
+    A rule that a `choose highest of …` weighed adds, after its other fields, "choice": {"kept",
+    "paid", "among", "quote", "before", "text"} (cli/choice_report.py): a rule not kept applies
+    with "amount": null and no "range", and no total adds it.
     A target not met or not reported that has a `by` day adds, after its other fields,
     "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
     "YYYY-MM-DD"; a recurring one (`by 每季度`, `by 每月 25 日`, `by 每月底`) the current
@@ -67,6 +70,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from policyc.choice_report import choice_lines
 from policyc.compiler.errors_base import InputError, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view, from_issue, period_text
@@ -399,6 +403,7 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] =
         head += f"（目标 {info.target}{actual}）"
     head += amount_text(r)
     lines = [head]
+    lines.extend(choice_lines(r))
     lines.extend(shared_cap_lines(r))
     lines.extend(member_lines(r))
     if r.status == "unspecified":

@@ -31,6 +31,7 @@ import functools
 from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
+from policyc.choice_report import choice_json
 from policyc.compiler.subjects import SUBJECTS
 from policyc.needs import any_of_sets, needed_for, per_view
 from policyc.people_report import (
@@ -359,7 +360,7 @@ def _result_bytes(
         return written
     if explain or not (
         r.value is None and r.unrounded is None and r.shared is None and r.members is None
-        and r.periods is None and r.range is None and not r.due
+        and r.periods is None and r.range is None and not r.due and r.choice is None
     ):  # fmt: skip
         return _written(policy, r, chunks, info.name in roundings, explain)
     # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
@@ -502,6 +503,8 @@ def _written(
     more |= period_json(r)  # `amount … per`: people_report.py
     if r.range is not None:  # `amount range`: cli/report_ranges.py
         more["range"] = range_json(r)
+    if r.choice is not None:  # `choose highest of …`: cli/choice_report.py
+        more["choice"] = choice_json(r, money)
     if r.due:  # a target not met or not reported, with a deadline: before it or past it
         more["due"] = r.due
         if r.deadline:  # the day in view (a recurring deadline's current period's)

@@ -211,8 +211,15 @@ class RulePlanner(Expressions):
     ) -> dict[str, list[str]]:
         """What runtime.amounts does after the rule's cap: its rounding, on the amount column
         a{index}; a rule under a cap shared with other rules runs case by case (the share
-        depends on the other rules' amounts in an order the query does not follow)."""
+        depends on the other rules' amounts in an order the query does not follow), and so does
+        a rule a `choose highest of …` weighs against others."""
         name = rule.name.text
+        if any(name in plan.members for plan in self.policy.choices):
+            raise Unsupported(
+                _("only the highest of the rules of its `choose` is paid (line {line})").format(
+                    line=next(p.line for p in self.policy.choices if name in p.members)
+                )
+            )
         for plan in self.policy.shared_caps:
             if name in plan.members:
                 raise Unsupported(

@@ -265,6 +265,8 @@ def _rule(
     # no case has received any rule yet: `once` decides nothing (Ctx.run_rule).
     if any(name in plan.members for plan in policy.shared_caps):
         raise Unsupported(_("a shared cap"))
+    if any(name in plan.members for plan in policy.choices):
+        raise Unsupported(_("a choice of the highest among rules"))
     if rule.cap is not None and rule.cap.days is not None:  # compiler/daily_caps.py
         raise Unsupported(_("its cap is per day over a duration: each day evaluated apart"))
     valid_by = gen.compile(n.Ref(rule.valid_by.text, rule.valid_by.span)) if rule.valid_by else None

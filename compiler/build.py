@@ -70,6 +70,7 @@ class _Builder(ExpressionBuilder):
                 *(cap for s in buckets.get(n.Section, []) for cap in s.shared_caps),
             ),
             groups=tuple(buckets.get(n.GroupDecl, [])),
+            choices=_choices_in(buckets),
         )
 
     def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
@@ -405,6 +406,7 @@ class _Builder(ExpressionBuilder):
             span=self._span(meta),
             cooperates=self._cooperating(items),
             shared_caps=tuple(i for i in items if isinstance(i, n.SharedCap)),
+            choices=tuple(i for i in items if isinstance(i, n.Choice)),
         )
 
     def clause(self, meta: Meta, c: list[Any], kind: str = "clause") -> n.Clause:
@@ -428,6 +430,7 @@ class _Builder(ExpressionBuilder):
             span=self._span(meta),
             cooperates=self._cooperating(items),
             defines=tuple(i for i in items if isinstance(i, n.Define)),
+            choices=tuple(i for i in items if isinstance(i, n.Choice)),
         )
 
     @staticmethod
@@ -695,6 +698,10 @@ class _Builder(ExpressionBuilder):
             tuple(s.span for s in scopes),
         )
 
+    def choose_decl(self, meta: Meta, c: list[Token]) -> n.Choice:
+        quote = n.Quote(unquote(c[-1]), self._tspan(c[-1]))
+        return n.Choice(tuple(self._name(t) for t in c[:-1]), quote, self._span(meta))
+
     def shared_limit(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
         return "limit", (c[0], c[1:]), self._span(meta)
 
@@ -710,3 +717,17 @@ class _Builder(ExpressionBuilder):
     def shared_order(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
         because = unquote(c[1]) if c[1] is not None else ""
         return "order", (self._name(c[0]), because), self._span(meta)
+
+
+def _choices_in(buckets: dict[type, list[Any]]) -> tuple[n.Choice, ...]:
+    """Every `choose`: those written outside any part, then each section's and its clauses',
+    then those of the clauses outside any section (a choice is the policy's wherever it stands:
+    its place keeps it beside its sentence)."""
+    found: list[n.Choice] = list(buckets.get(n.Choice, []))
+    for section in buckets.get(n.Section, []):
+        found.extend(section.choices)
+        for clause in section.clauses:
+            found.extend(clause.choices)
+    for clause in buckets.get(n.Clause, []):
+        found.extend(clause.choices)
+    return tuple(found)

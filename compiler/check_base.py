@@ -22,6 +22,7 @@ from policyc.compiler.errors import Diagnostic, Severity, Span
 from policyc.compiler.i18n import _
 from policyc.compiler.registry import Registry
 from policyc.runtime.amounts import Rounding, SharedCapPlan
+from policyc.runtime.choices import ChoicePlan
 from policyc.runtime.quantity import Declared, Dims
 
 
@@ -52,6 +53,7 @@ class CheckerBase:
         self.conventions: dict[str, str] = {}
         self.roundings: dict[str, Rounding] = {}
         self.shared_caps: tuple[SharedCapPlan, ...] = ()
+        self.choices: tuple[ChoicePlan, ...] = ()
         self.parts: dict[str, tuple[str, ...]] = {}
         self.validity_reading = ""
         self.validity_options: dict[str, tuple[date, date | None]] = {}

@@ -23,6 +23,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.registry import Registry
 from policyc.compiler.run_view import switchable, validity_under
 from policyc.runtime.amounts import Rounding, SharedCapPlan
+from policyc.runtime.choices import ChoicePlan
 from policyc.runtime.quantity import (
     Declared,
     Dims,
@@ -126,6 +127,7 @@ class CheckedPolicy:
     conventions: dict[str, str] = attrs.field(factory=dict)
     roundings: dict[str, Rounding] = attrs.field(factory=dict)
     shared_caps: tuple[SharedCapPlan, ...] = ()
+    choices: tuple[ChoicePlan, ...] = ()  # `choose highest of …` (compiler/choices.py)
     # `input P: … part of W`: W -> its parts, in declaration order (disjoint, so sum(P) <= W).
     parts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)
     # `valid by reading NAME { … }`: the reading, and (first day, last day) under each option.

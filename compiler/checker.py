@@ -65,6 +65,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         conventions=checker.conventions,
         roundings=checker.roundings,
         shared_caps=checker.shared_caps,
+        choices=checker.choices,
         parts=checker.parts,
         validity_reading=checker.validity_reading,
         validity_options=checker.validity_options,

@@ -172,6 +172,8 @@ def _restated(policy: CheckedPolicy) -> Iterator[tuple[str, str]]:
         yield from ((q.text, "quote") for q in rule.quotes)
     for cap in file.shared_caps:  # a cap shared by several rules quotes its sentence too
         yield from ((q.text, "quote") for q in cap.quotes)
+    for choice in file.choices:  # so does a `choose highest of …`
+        yield choice.quote.text, "quote"
     for rounding in file.roundings:  # so does a rounding the document states
         if rounding.quote is not None:
             yield rounding.quote.text, "quote"

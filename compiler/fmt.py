@@ -21,7 +21,9 @@ change) and the file's comments (compiler/comments.py). Its rules:
   prints it. The break goes before every operator of the weakest kind (`else`, then `or`,
   `and`, then `+ -`, and last `then`: `(if … then …` still too wide after its `else` went to
   the next line) among those least deep in parentheses; the pieces after the first are
-  one level deeper; a piece still too wide is wrapped again the same way inside it, except
+  one level deeper (`choose highest of A, B` with its `quote "…"` on the next line, too wide
+  together, breaks before the `quote`); a piece still too wide is wrapped again the same way
+  inside it, except
   that an `if`'s `then` goes where its `else` goes (`then` and `else` start at one column). The
   input's own line breaks inside a statement are not kept (but a comment's), so the layout is
   a function of the tokens and formatting twice is formatting once;
@@ -52,7 +54,9 @@ from policyc.compiler.errors import PolicyError
 INDENT = "    "
 WIDTH = 100  # a statement wider than this is wrapped at its operators (ruff's line length)
 # Where a long statement may break, before these tokens; the weakest binding first.
-_BREAK_RANK = {"else": 0, "or": 1, "and": 2, "+": 3, "-": 3, "−": 3, "then": 4}
+# A `quote` inside a statement (`choose highest of … quote "…"`, `rounding … quote "…"`) is no
+# operator: the only place such a statement breaks, before its sentence.
+_BREAK_RANK = {"else": 0, "or": 1, "and": 2, "+": 3, "-": 3, "−": 3, "then": 4, "quote": 5}
 
 # Nodes whose braces hold statements, and the keywords that start a statement inside them
 # besides a sub-tree (the fields of `reading` and `repair` are plain tokens in the grammar).

@@ -3,7 +3,9 @@
 Through `and`, `all_of`, the `when`s of a rule and named `define`s, `solve` finds two facts that
 exclude each other (`never-holds`); an alternative of `or`/`any_of` that cannot hold beside the
 rest is `dead-alternative`. Where one rule's range ends at the value another's begins, both
-words must not include the value nor both exclude it (`ranges-meet`).
+words must not include the value nor both exclude it (`ranges-meet`). Rules that one
+`choose highest of …` lists are neither `tiers-overlap` nor `ranges-meet` where both include the
+value: the choice pays one of them (both excluding it still leaves a gap, and is said).
 """
 
 from __future__ import annotations
@@ -220,6 +222,8 @@ class ConditionChecks(LintContext):
             for rule_b, alts_b in opened[i + 1 :]:
                 if owner[id(rule_a)] == owner[id(rule_b)] or not self.tiers(alts_a, alts_b):
                     continue
+                if _one_choice(self.file, rule_a, rule_b):
+                    continue  # `choose highest of` keeps one of the two: nothing charged twice
                 # Another road: alternatives that bound no value in common (where they do, the
                 # ranges are apart, or meet at one value, which `ranges-meet` reports).
                 pairs = [
@@ -286,6 +290,8 @@ class ConditionChecks(LintContext):
             for (rule_a, atoms_a, high), (rule_b, atoms_b, low) in self.meetings(entries):
                 if high.inclusive != low.inclusive:
                     continue  # one includes the value, the other does not: a clean cut
+                if high.inclusive and _one_choice(self.file, rule_a, rule_b):
+                    continue  # both include it, and the choice keeps the heavier: no overlap
                 key = (id(rule_a), id(rule_b), id(high.origin), id(low.origin))
                 if key in reported:
                     continue  # met again in the other group of the two rules
@@ -355,6 +361,12 @@ class ConditionChecks(LintContext):
                 outcome=outcome,
             ),
         )
+
+
+def _one_choice(file: n.PolicyFile, rule_a: n.Rule, rule_b: n.Rule) -> bool:
+    """Whether one `choose highest of …` lists both rules (it pays one of them only)."""
+    pair = {rule_a.name.text, rule_b.name.text}
+    return any(pair <= {m.text for m in choice.members} for choice in file.choices)
 
 
 def _has_amount(rule: n.Rule) -> bool:

@@ -708,6 +708,7 @@ class Clause:
     # `define`/`decide` written in the clause: the policy's names (PolicyFile.all_defines), kept
     # beside the sentence they restate.
     defines: tuple[Define, ...] = ()
+    choices: tuple[Choice, ...] = ()  # also in PolicyFile.choices
 
     @property
     def open_list(self) -> bool:
@@ -737,6 +738,7 @@ class Section:
     span: Span = _span()
     cooperates: tuple[Name, ...] = ()  # its rules' cooperating units, unless a rule says
     shared_caps: tuple[SharedCap, ...] = ()  # also in PolicyFile.shared_caps
+    choices: tuple[Choice, ...] = ()  # also in PolicyFile.choices
 
 
 @attrs.frozen
@@ -759,6 +761,7 @@ class PolicyFile:
     roundings: tuple[Rounding, ...] = ()  # the policy's default (at most one)
     shared_caps: tuple[SharedCap, ...] = ()
     groups: tuple[GroupDecl, ...] = ()  # at most one: a case is one group (issue 12)
+    choices: tuple[Choice, ...] = ()  # every `choose`, wherever written, in file order
 
     def all_defines(self) -> Iterator[Define]:
         """Every `define`/`decide`: the policy's own, then each section's with its clauses',
@@ -857,6 +860,16 @@ class SharedCap:
     because: str
     span: Span = _span()
     scope_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)
+
+
+@attrs.frozen
+class Choice:
+    """`choose highest of A, B, C quote "…"`: of the rules listed that apply, only the one with
+    the largest amount is paid (按较重的档次处罚; compiler/choices.py)."""
+
+    members: tuple[Name, ...]
+    quote: Quote
+    span: Span = _span()
 
 
 # ---- households (issue 12) -------------------------------------------------------------------

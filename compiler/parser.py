@@ -190,6 +190,11 @@ _EXAMPLES: dict[str, list[str]] = {
     _("a `rule` belongs inside a `clause` or a `section`"): [
         "rule r { }",
     ],
+    _('a choice names its rules, then quotes its sentence: choose highest of A, B quote "…"'): [
+        "choose highest of a, b",
+        'clause 一 "t" { choose highest of a, b }',
+        'section 一 "t" { choose highest of a, b }',
+    ],
 }
 
 _WORDS = {

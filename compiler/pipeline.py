@@ -113,7 +113,7 @@ class CompiledPolicy:
                 results = evaluate_case(table, inputs, on, readings, done)
                 if table.after_caps:
                     view = self.view
-                    apply_after_caps(results, view.roundings, view.shared_caps, False)
+                    apply_after_caps(results, view.roundings, view.shared_caps, False, view.choices)
                 return results
         if self.view.people.by_period:
             inputs = self._prepared(inputs, on)
@@ -131,8 +131,10 @@ class CompiledPolicy:
                 results.append(ctx.run_target(info, function))
             else:
                 results.append(ctx.run_rule(info, function, done))
-        if checked.roundings or checked.shared_caps:
-            apply_after_caps(results, checked.roundings, checked.shared_caps, explain)
+        if checked.roundings or checked.shared_caps or checked.choices:
+            apply_after_caps(
+                results, checked.roundings, checked.shared_caps, explain, checked.choices
+            )
         return results
 
     def _prepared(self, inputs: Mapping[str, Any], on: date) -> Mapping[str, Any]:
@@ -155,7 +157,7 @@ def fast_table(namespace: Mapping[str, Any], view: RunView) -> FastTable:
         namespace.get("FIRST", ()), namespace.get("FIRST_REASONS", ()), namespace.get("READS", ()),
         [v for k, v in namespace.items() if k[:1] == "K" and k[1:].isdigit()],
         namespace["READINGS"], view.validity_under, view.people.by_period,
-        bool(view.roundings or view.shared_caps),
+        bool(view.roundings or view.shared_caps or view.choices),
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ from policyc.compiler.checked import (
     Type,
     amount_flow,
 )
+from policyc.compiler.choices import check_choices
 from policyc.compiler.declarations import Declarations
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _
@@ -201,4 +202,5 @@ class RuleChecks(Declarations, ReceivedText):
         self.conventions = amount_checks.check_conventions(self)
         self.roundings = amount_checks.check_roundings(self)
         self.shared_caps = amount_checks.check_shared_caps(self)
+        self.choices = check_choices(self)
         scope_checks.check_scopes(self)

@@ -26,6 +26,7 @@ from datetime import date
 
 from policyc.compiler.i18n import ngettext
 from policyc.runtime.amounts import Rounding, SharedCapPlan
+from policyc.runtime.choices import ChoicePlan
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Dims, Measure, format_quantity
 
@@ -226,9 +227,9 @@ class RunView:
     """The plain-data view of a checked policy that `policyc run` reads (see the module)."""
 
     __slots__ = (
-        "__weakref__", "defines", "enums", "header", "inputs", "later", "parts", "people",
-        "places", "readings", "result_names", "roundings", "rules", "shared_caps", "valid_until",
-        "validity_options", "validity_reading",
+        "__weakref__", "choices", "defines", "enums", "header", "inputs", "later", "parts",
+        "people", "places", "readings", "result_names", "roundings", "rules", "shared_caps",
+        "valid_until", "validity_options", "validity_reading",
     )  # fmt: skip
 
     def __init__(
@@ -248,6 +249,7 @@ class RunView:
         defines: dict[str, Lean],
         result_names: tuple[str, ...],
         places: dict[str, str],
+        choices: tuple[ChoicePlan, ...] = (),
     ):
         self.header = header
         self.valid_until = valid_until
@@ -260,6 +262,7 @@ class RunView:
         self.parts = parts
         self.roundings = roundings
         self.shared_caps = shared_caps
+        self.choices = choices  # `choose highest of …`: runtime/choices.py
         self.rules = rules  # by name, in document order
         self.defines = defines  # a define's (or decide's) expression, lean
         self.result_names = result_names  # rules, targets and decided values, in order
@@ -272,7 +275,7 @@ class RunView:
     _fields = (
         "header", "valid_until", "validity_reading", "validity_options", "readings", "inputs",
         "enums", "people", "parts", "roundings", "shared_caps", "rules", "defines",
-        "result_names", "places",
+        "result_names", "places", "choices",
     )  # the constructor's order  # fmt: skip
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -390,6 +393,7 @@ def _view_of(checked: CheckedPolicy) -> RunView:
             else f"section {p.number}": part_heading(p, alone=True)
             for p in parts
         },
+        tuple(checked.choices),
     )
 
 

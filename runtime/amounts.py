@@ -6,8 +6,9 @@ rounded to 分, 角 or 元 in the declared mode. Then each cap shared by several
 order: each rule receives what it asks, up to what the earlier ones left of the cap. A case is one
 beneficiary in one period, as for a rule's own `cap … per 企业 per 年`.
 
-Both run on the results of one case (`apply_after_caps`), in the per-case path and in the batch
-path's per-case fallback, so the two agree by construction.
+Between the two, of the rules of each `choose highest of …` only the highest is kept
+(runtime/choices.py). All run on the results of one case (`apply_after_caps`), in the per-case
+path and in the batch path's per-case fallback, so the two agree by construction.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from policyc.runtime.choices import ChoicePlan, apply_choices
 from policyc.runtime.evaluation import RuleResult, Step, show_value
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity
@@ -142,17 +144,23 @@ class Share(Frozen):
 
 
 def apply_after_caps(
-    results: Sequence[RuleResult],
+    results: list[RuleResult],
     roundings: Mapping[str, Rounding],
     shared_caps: Sequence[SharedCapPlan],
     explain: bool,
+    choices: Sequence[ChoicePlan] = (),
 ) -> None:
-    """Round each rule's amount, then share out each shared cap, in place on `results`."""
+    """Round each rule's amount, keep the highest rule of each choice (runtime/choices.py: it
+    may put a copy of a result shared by cases in its place), then share out each shared cap, in
+    place on `results`."""
     by_name = {r.info.name: r for r in results if r.info.role == "rule"}
     for name, rounding in roundings.items():
         result = by_name.get(name)
         if result is not None and result.amount is not None:
             _round(result, rounding, explain)
+    if choices:
+        apply_choices(results, choices, explain)
+        by_name = {r.info.name: r for r in results if r.info.role == "rule"}
     for plan in shared_caps:
         _share(plan, [by_name[m] for m in plan.members if m in by_name], explain)
 

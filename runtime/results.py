@@ -257,6 +257,7 @@ class RuleResult:
     value: Any = None  # a decision's value, or the actual figure reported for a target
     unrounded: Quantity | None = None  # the exact amount, when the declared rounding changed it
     shared: Any = None  # runtime.amounts.Share: how a cap shared with other rules treated it
+    choice: Any = None  # runtime.choices.Chosen: how a `choose highest of …` treated it
     members: Any = None  # an `each` rule: a MemberResult per member of its role (runtime.people)
     periods: Any = None  # a monthly rule in a year's case: (month, status, amount) per month
     # `amount range LOW to HIGH` (a fine set within a range): (low, high), `amount` None
@@ -273,7 +274,7 @@ class RuleResult:
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
         "unrounded", "shared", "members", "periods", "range", "due", "deadline",
-        "postponed",
+        "postponed", "choice",
     )  # fmt: skip
 
     def __init__(

@@ -53,6 +53,8 @@ def fields(result: RuleResult) -> dict[str, Any]:
         "value": result.value,
         "unrounded": result.unrounded,
         "shared": None if shared is None else repr(shared),
+        "range": result.range,
+        "choice": result.choice,  # `choose highest of …` (runtime/choices.py)
         "steps": list(result.steps),
     }
 

@@ -441,6 +441,9 @@ class PolicyView(PolicyAmounts):
                 f"{decl.amount.measure if decl.amount else ''}，{order}"
             )
             facts.append(Fact("合计封顶", md(text)))
+        for choice in self.policy.choices:  # `choose highest of …`: runtime/choices.py
+            if rule.name.text in choice.members:
+                facts.append(Fact("不重复", md(choice_words(rule.kind, choice.members))))
         return facts
 
     # -- header --
@@ -498,6 +501,9 @@ class PolicyView(PolicyAmounts):
             facts.append(
                 Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，按所列顺序先到先得）"))
             )
+        for choice in self.policy.choices:  # which rules, as the shared caps say theirs
+            members = "、".join(choice.members)
+            facts.append(Fact("不重复", md(f"“{choice.quote}”（{members}，只按金额最高的一项）")))
         if not self.file.conventions and counts_durations(self.policy):
             words = MISSING_DAY_WORDS[self.policy.conventions.get("missing_day", "month_end")]
             facts.append(Fact("期间计算", md(f"{words}（本政策未另行声明）")))
@@ -714,3 +720,20 @@ def _decide_period(define: n.Define) -> str:
     if word == "year":
         return "每年的值；按月计算的案例按所在年度判定"
     return ""
+
+
+def choice_words(kind: str, members: tuple[str, ...]) -> str:
+    """A `choose highest of …` in the citizen's words: a fine is the heaviest tier, a benefit the
+    highest one; a tie goes to the first listed (runtime/choices.py)."""
+    from policyc.compiler.checked import amount_flow
+
+    listed = "、".join(members)
+    if amount_flow(kind) == "payable":
+        return (
+            f"同时符合以下多项的，只按最重的一项处罚，不重复处罚：{listed}"
+            "（一样重的，按所列第一项）"
+        )
+    return (
+        f"同时符合以下多项的，只按金额最高的一项给予，不重复享受：{listed}"
+        "（金额相同的，按所列第一项）"
+    )

@@ -1,0 +1,97 @@
+"""How a `choose highest of …` treated a result, as the answer, `--all`, JSON and the web form
+say it (runtime/choices.py decides it).
+
+One sentence (`choice_words`), the same everywhere:
+- kept among several: `就高不重复: 同时适用 A、B，按金额最高的本项计`;
+- not kept: `就高不重复: 只按金额最高的「B」计，本项 500元至800元 不计入`;
+- undetermined (the highest applying, waiting on C):
+  `就高不重复: 本项 800元至1500元，是否按本项计待 C 确定`; applying below it:
+  `另有金额更高（或相同而列在前）的一项，本项 500元至800元 不计入（按哪一项计，待 C 确定）`;
+- undetermined, and not paid whatever it turns out:
+  `就高不重复: 已按「B」计，本项无论是否适用均不计入`
+  (`另有金额更高（或相同而列在前）的一项，…` while B waits);
+- on a tie, the first listed is kept: `与「A」金额相同，按所列第一项「A」计，本项 10万元 不计入`,
+  and for A `同时适用 A、B，金额相同，按所列第一项即本项计`;
+- kept alone (no other listed rule applies): nothing to say (None).
+
+JSON (after a result's other fields, only for a rule a choice weighed):
+    "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
+               "before": {"low": Money, "high": Money}|null, "tie": bool, "out": bool,
+               "pending": [str], "text": str|null}
+`kept` is the rule paid (null while undetermined), `paid` whether this rule is it, `among` the
+listed rules that apply (and, undetermined, those that could be kept), `before` this rule's
+amount before the choice (an exact amount has equal ends), `tie` whether the rule kept was
+kept as the first listed of equal amounts, `out` whether this rule is not paid whatever the
+inputs still missing say, `pending` the undetermined rules that could still be kept (the kept
+one waits on them), `text` the sentence above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from policyc.runtime.choices import ends_text
+from policyc.runtime.evaluation import RuleResult
+
+__all__ = ["choice_json", "choice_lines", "choice_words"]
+
+# A rule ranked above this one, the kept one not known yet (a tie goes to the first listed).
+_ABOVE = "另有金额更高（或相同而列在前）的一项"
+
+
+def choice_words(r: RuleResult) -> str | None:
+    """The sentence for `r` (see the module), or None when there is nothing to say."""
+    chosen = r.choice
+    if chosen is None:
+        return None
+    name = r.info.name
+    before = f"本项 {ends_text(chosen.before)} " if chosen.before is not None else "本项"
+    if r.status == "undetermined":
+        if not chosen.out:  # the highest applying rule, waiting on those that could be higher
+            pending = "、".join(chosen.pending)
+            return f"就高不重复: {before.rstrip()}，是否按本项计待 {pending} 确定"
+        if chosen.kept:
+            return f"就高不重复: 已按「{chosen.kept}」计，本项无论是否适用均不计入"
+        return f"就高不重复: {_ABOVE}，本项无论是否适用均不计入"
+    if chosen.kept == name:
+        if len(chosen.among) < 2:
+            return None
+        applying = "、".join(chosen.among)
+        if chosen.tie:
+            return f"就高不重复: 同时适用 {applying}，金额相同，按所列第一项即本项计"
+        return f"就高不重复: 同时适用 {applying}，按金额最高的本项计"
+    if not chosen.kept:
+        pending = "、".join(chosen.pending)
+        return f"就高不重复: {_ABOVE}，{before}不计入（按哪一项计，待 {pending} 确定）"
+    if chosen.tie:
+        kept = f"「{chosen.kept}」"
+        return f"就高不重复: 与{kept}金额相同，按所列第一项{kept}计，{before}不计入"
+    return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
+
+
+def choice_lines(r: RuleResult) -> list[str]:
+    """The text report's lines under a result: the sentence, then the document's own."""
+    words = choice_words(r)
+    if words is None:
+        return []
+    return [f"      {words}", f"        原文: {r.choice.quote}"]
+
+
+def choice_json(r: RuleResult, money: Callable[[Any], Any]) -> dict[str, Any]:
+    """The result's `"choice"` object (see the module); `money` writes a Quantity as Money."""
+    chosen = r.choice
+    before = None
+    if chosen.before is not None:
+        before = {"low": money(chosen.before[0]), "high": money(chosen.before[1])}
+    return {
+        "kept": chosen.kept or None,
+        "paid": chosen.kept == r.info.name,
+        "among": list(chosen.among),
+        "quote": chosen.quote,
+        "before": before,
+        "tie": chosen.tie,
+        "out": chosen.out,
+        "pending": list(chosen.pending),
+        "text": choice_words(r),
+    }
