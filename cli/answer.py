@@ -199,9 +199,11 @@ def why_not_lines(
     `selectors` (enum inputs), one line counting the rules that failed on another of its
     members: `  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴` (… 等 past
     RULES_NAMED). A rule with `whys` (member_why.explained_whys: which member of an aggregate
-    failed which condition) stands alone, its lines under it: `      · 张大爷（老年人）: …`."""
+    failed which condition, or the failed parts of a named condition) has its lines under it
+    (`      · 张大爷（老年人）: …`); rules ruled out alike, lines and all, share one."""
     whys = whys or {}
-    by_reason: dict[tuple[str, str, str], list[str]] = {}
+    # rules ruled out alike (the same reason, and the same lines under it) share one line
+    by_reason: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
     other: dict[str, list[str]] = {}
     for r in results:
         if r.status not in NOT_APPLYING or r.info.role in ("decision", "target"):
@@ -211,15 +213,14 @@ def why_not_lines(
         )
         if picked is not None:
             other.setdefault(picked, []).append(r.info.name)
-        elif r.info.name in whys:  # its own member lines: not shared with another rule
-            by_reason[(r.status, r.reason, r.info.name)] = [r.info.name]
         else:
-            by_reason.setdefault((r.status, r.reason, ""), []).append(r.info.name)
+            under = tuple(whys.get(r.info.name, ()))
+            by_reason.setdefault((r.status, r.reason, under), []).append(r.info.name)
     lines = []
-    for (status, reason, alone), names in by_reason.items():
+    for (status, reason, under), names in by_reason.items():
         text = reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
         lines.append(f"  {MARKS[status]} {_named(names)} — {text or STATUS_WORDS[status]}")
-        lines.extend(f"      · {why}" for why in whys.get(alone, ()))
+        lines.extend(f"      · {why}" for why in under)
     for name, names in other.items():
         more = " 等" if len(names) > RULES_NAMED else ""
         lines.append(f"  另 {len(names)} 条针对其他{name}: {'、'.join(names[:RULES_NAMED])}{more}")
