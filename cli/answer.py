@@ -50,6 +50,7 @@ from policyc.report import (
     total_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.shown_measures import ShownMeasures, measures_of
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -105,8 +106,9 @@ def answer_text(
     out.extend(("", "结论"))
     if not answer:
         out.append("  本案例没有适用的条款")
+    measures = measures_of(policy.view)  # a value in its inputs' measure (元/月)
     for r in answer:
-        out.extend(_answer_lines(r))
+        out.extend(_answer_lines(r, measures))
     out.extend(f"  {line}" for line in total_lines(results))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
@@ -129,13 +131,13 @@ def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
     return r.status in ("applies", "unspecified") and r.info.name not in standing
 
 
-def _answer_lines(r: RuleResult) -> list[str]:
+def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     info = r.info
     if r.status == "decided":
         if r.members is not None:  # a value per member: people_report.py
             each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
             return [f"  {info.name}: {each}"]
-        return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
+        return [f"  {info.name}{value_period_label(r)}: {decided_text(r, measures)}"]
     if info.role == "decision":  # no value: the policy is not in force on the day
         return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
     mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py

@@ -37,7 +37,7 @@ from policyc.runtime.quantity import (
     format_quantity,
     parse_quantity_text,
 )
-from policyc.runtime.shown_measures import ShownMeasures, measure_of, show_named, shown_measures
+from policyc.runtime.shown_measures import ShownMeasures, measure_of, measures_of, show_named
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -155,7 +155,7 @@ def _check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     results = {
         r.info.name: r for r in policy.evaluate(case.inputs, case.on, case.readings, case.received)
     }
-    measures = shown_measures(policy.view)
+    measures = measures_of(policy.view)
     defines = [name for name in case.expect if name not in results]
     if defines:
         results.update(define_results(policy, case.inputs, case.on, case.readings, defines))

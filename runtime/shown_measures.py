@@ -42,6 +42,22 @@ def shown_measures(view: RunView) -> ShownMeasures:
     return found
 
 
+# By the view's id, dropped with the view (as cli/needs.py `per_view`): a worker's answers read
+# one policy's measures for every case.
+_BY_VIEW: dict[int, ShownMeasures] = {}
+
+
+def measures_of(view: RunView) -> ShownMeasures:
+    """`shown_measures(view)`, made once per view."""
+    found = _BY_VIEW.get(id(view))
+    if found is None:
+        import weakref
+
+        found = _BY_VIEW[id(view)] = shown_measures(view)
+        weakref.finalize(view, _BY_VIEW.pop, id(view), None)
+    return found
+
+
 def _names(lean: Any) -> Iterator[str]:
     """The names a lean expression reads (compiler/run_view.py's forms)."""
     if not isinstance(lean, tuple):

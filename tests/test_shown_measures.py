@@ -88,3 +88,28 @@ def test_the_housing_fund_worked_example_shows_the_case_in_its_own_measures():
     assert shown["借款人月缴存基数"] == "20,000元/月"
     assert shown["连续足额缴存月数"] == "24个月"
     assert shown["贷款期限"] == "20年"
+
+
+def test_a_decided_value_is_shown_in_its_inputs_measure_in_run_and_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    import json
+
+    from policyc.cli import main
+
+    policy = tmp_path / "p.policy"
+    text = SHOWN.read_text(encoding="utf-8").replace("define 半月工资", "decide 半月工资")
+    policy.write_text(text, encoding="utf-8")
+    case = tmp_path / "c.json"
+    inputs = {"月工资": 3000, "年收入": 60000, "缴存月数": 24}
+    case.write_text(json.dumps({"on": "2026-01-01", "inputs": inputs}), encoding="utf-8")
+    assert main(["run", str(policy), "--case", str(case)]) == 0
+    # 3000元/月 × 50% = 1500元/月 (held as 18000 元/年)
+    assert "  半月工资: 1500元/月\n" in capsys.readouterr().out
+    assert main(["run", str(policy), "--case", str(case), "--all"]) == 0
+    assert "半月工资 — 判定: 1500元/月" in capsys.readouterr().out
+    assert main(["run", str(policy), "--case", str(case), "--format", "json"]) == 0
+    (decided,) = [
+        r for r in json.loads(capsys.readouterr().out)["results"] if r["rule"] == "半月工资"
+    ]
+    assert decided["value"]["text"] == "1500元/月"
