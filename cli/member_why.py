@@ -96,23 +96,41 @@ def explained_whys(
         return {}
     found: dict[str, list[str]] = {}
     said = case_no_answers(policy, inputs, readings) if view.people.group else None
-    tests = if_tests(policy) if named else frozenset()
-    by_reason: dict[str, list[str]] = {}  # a named condition's failed parts, once found
+    failed = FailedParts(policy)
     for r in policy.evaluate(inputs, on, readings, received, explain=True):
         if r.status != "not_applicable":
             continue
         steps = [(step.text, step.line) for step in r.steps]
         lines = member_whys(steps, said) if said is not None else []
         if not lines and r.info.name in named:
-            # a define is evaluated once per case: a later rule reading it cites its value only
-            lines = condition_whys(steps, r.reason, tests) or by_reason.get(r.reason, [])
-            by_reason.setdefault(r.reason, lines)
+            lines = failed.lines(steps, r.reason)
         if lines:
             found[r.info.name] = lines
     return found
 
 
 _NOT_HELD = "条件不成立: "
+
+
+class FailedParts:
+    """The failed parts of the named conditions one case's rules fail (`condition_whys`), rule
+    by rule in document order: a define is evaluated once per case, so a later rule that reads
+    it cites its value only, and gets the parts the first one found."""
+
+    def __init__(self, policy: CompiledPolicy):
+        self.policy = policy
+        self.tests: frozenset[str] | None = None  # if_tests, read when first needed
+        self.by_reason: dict[str, list[str]] = {}
+
+    def lines(self, steps: list[tuple[str, int]], reason: str) -> list[str]:
+        """The failed parts of the condition `reason` names; [] for a reason naming none."""
+        if not _named_condition(reason, self.policy.view.defines):
+            return []
+        if self.tests is None:
+            self.tests = if_tests(self.policy)
+        lines = condition_whys(steps, reason, self.tests) or self.by_reason.get(reason, [])
+        self.by_reason.setdefault(reason, lines)
+        return lines
 
 
 def _named_condition(reason: str, defines: Mapping[str, Any]) -> bool:

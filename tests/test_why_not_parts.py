@@ -101,3 +101,17 @@ def test_condition_whys_leaves_out_the_tests_of_an_if():
     assert condition_whys(steps, "条件不成立: 到期", frozenset({"性别为男"})) == [
         "年龄 低于61年: 61年 对 61年 → 不成立"
     ]
+
+
+def test_the_web_result_names_the_failed_part_too():
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.serve.evaluate import evaluate
+    from policyc.serve.web import _result_view
+
+    policy = compile_policy(HOUSING / "yxgjj-2026-3.policy")
+    case = load_case(CASES / "08-third-home.yaml", policy.checked)
+    document = evaluate(policy, case, "case", explain=True)
+    view = _result_view(policy, document, None)
+    (loan,) = [r for r in document["results"] if r["rule"] == "个人住房贷款"]
+    assert loan["member_whys"] == ["所购住房套数为首套、第二套之一: 第三套及以上 → 不成立"]
+    assert view is not None

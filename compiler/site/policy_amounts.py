@@ -116,8 +116,8 @@ class PolicyAmounts(PolicyText):
 
         outcomes = self._outcomes(define.expr, (), page)
         if outcomes is not None and any(_is_money_quantity(q) for q, _ in outcomes):
-            for value, branches in outcomes:
-                put(format_quantity(value), branches)
+            for outcome, branches in outcomes:
+                put(format_quantity(outcome), branches)
         else:
             skipped = _not_received(define.expr)
             for node, branches in self._walk_branches(define.expr, (), page):
