@@ -50,7 +50,8 @@ from policyc.report import (
     total_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.shown_measures import ShownMeasures, measures_of
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.shown_measures import ShownMeasures, measures_of, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -131,11 +132,20 @@ def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
     return r.status in ("applies", "unspecified") and r.info.name not in standing
 
 
+def _shown(measures: ShownMeasures, name: str, value: Any) -> str:
+    """A decided value in the measure its inputs have (`800元/月`), else as `show_value`."""
+    if isinstance(value, Quantity) and value.dims:
+        return show_named(measures, name, value)
+    return show_value(value)
+
+
 def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     info = r.info
     if r.status == "decided":
         if r.members is not None:  # a value per member: people_report.py
-            each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
+            each = "、".join(
+                f"{m.member}（{m.role}） {_shown(measures, info.name, m.value)}" for m in r.members
+            )
             return [f"  {info.name}: {each}"]
         return [f"  {info.name}{value_period_label(r)}: {decided_text(r, measures)}"]
     if info.role == "decision":  # no value: the policy is not in force on the day
