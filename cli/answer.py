@@ -51,6 +51,8 @@ from policyc.report import (
     total_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.shown_measures import ShownMeasures, measures_of, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -106,8 +108,9 @@ def answer_text(
     out.extend(("", "结论"))
     if not answer:
         out.append("  本案例没有适用的条款")
+    measures = measures_of(policy.view)  # a value in its inputs' measure (元/月)
     for r in answer:
-        out.extend(_answer_lines(r))
+        out.extend(_answer_lines(r, measures))
     out.extend(f"  {line}" for line in total_lines(results))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
@@ -134,13 +137,22 @@ def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
     return r.status in ("applies", "unspecified") and r.info.name not in standing
 
 
-def _answer_lines(r: RuleResult) -> list[str]:
+def _shown(measures: ShownMeasures, name: str, value: Any) -> str:
+    """A decided value in the measure its inputs have (`800元/月`), else as `show_value`."""
+    if isinstance(value, Quantity) and value.dims:
+        return show_named(measures, name, value)
+    return show_value(value)
+
+
+def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     info = r.info
     if r.status == "decided":
         if r.members is not None:  # a value per member: people_report.py
-            each = "、".join(f"{m.member}（{m.role}） {show_value(m.value)}" for m in r.members)
+            each = "、".join(
+                f"{m.member}（{m.role}） {_shown(measures, info.name, m.value)}" for m in r.members
+            )
             return [f"  {info.name}: {each}"]
-        return [f"  {info.name}{value_period_label(r)}: {decided_text(r)}"]
+        return [f"  {info.name}{value_period_label(r)}: {decided_text(r, measures)}"]
     if info.role == "decision":  # no value: the policy is not in force on the day
         return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
     mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py
@@ -207,9 +219,11 @@ def why_not_lines(
     `selectors` (enum inputs), one line counting the rules that failed on another of its
     members: `  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴` (… 等 past
     RULES_NAMED). A rule with `whys` (member_why.explained_whys: which member of an aggregate
-    failed which condition) stands alone, its lines under it: `      · 张大爷（老年人）: …`."""
+    failed which condition, or the failed parts of a named condition) has its lines under it
+    (`      · 张大爷（老年人）: …`); rules ruled out alike, lines and all, share one."""
     whys = whys or {}
-    by_reason: dict[tuple[str, str, str], list[str]] = {}
+    # rules ruled out alike (the same reason, and the same lines under it) share one line
+    by_reason: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}
     other: dict[str, list[str]] = {}
     for r in results:
         if r.status not in NOT_APPLYING or r.info.role in ("decision", "target"):
@@ -219,15 +233,14 @@ def why_not_lines(
         )
         if picked is not None:
             other.setdefault(picked, []).append(r.info.name)
-        elif r.info.name in whys:  # its own member lines: not shared with another rule
-            by_reason[(r.status, r.reason, r.info.name)] = [r.info.name]
         else:
-            by_reason.setdefault((r.status, r.reason, ""), []).append(r.info.name)
+            under = tuple(whys.get(r.info.name, ()))
+            by_reason.setdefault((r.status, r.reason, under), []).append(r.info.name)
     lines = []
-    for (status, reason, alone), names in by_reason.items():
+    for (status, reason, under), names in by_reason.items():
         text = reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
         lines.append(f"  {MARKS[status]} {_named(names)} — {text or STATUS_WORDS[status]}")
-        lines.extend(f"      · {why}" for why in whys.get(alone, ()))
+        lines.extend(f"      · {why}" for why in under)
     for name, names in other.items():
         more = " 等" if len(names) > RULES_NAMED else ""
         lines.append(f"  另 {len(names)} 条针对其他{name}: {'、'.join(names[:RULES_NAMED])}{more}")

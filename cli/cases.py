@@ -203,7 +203,9 @@ def validate_case(
     rule_names = result_names(policy)
     received = _received(fields.get("received"), rule_names, number, problems)
     readings = _readings(fields.get("readings"), policy, problems)
-    expect = _expectations(fields.get("expect"), rule_names, number, problems)
+    # a `define` is expected as a decided value is (cli/testing.py evaluates it for the case)
+    expected = [*rule_names, *(name for name in policy.defines if name not in rule_names)]
+    expect = _expectations(fields.get("expect"), expected, number, problems)
     people = policy.people
     if people.group or people.periods or period is not None:
         members = case_people.read_members(

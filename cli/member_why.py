@@ -100,28 +100,104 @@ def explained_whys(
     readings: Mapping[str, str],
     received: Iterable[str] = (),
 ) -> dict[str, list[str]]:
-    """Rule name → its `member_whys` lines, for `run`'s answer (under 为何不适用).
+    """Rule name → the lines that say why the case rules it out, past its reason, for `run`'s
+    answer (under 为何不适用): which member an aggregate left out (`member_whys`), or, for a rule
+    whose reason is a named condition that does not hold (`条件不成立: 符合贷款条件`), the parts
+    of it that failed (`condition_whys`: `所购住房套数为首套、第二套之一: 第三套及以上 → 不成立`).
 
     `results` are the case's results as `run` evaluated them (without steps); `inputs`, `on`,
-    `readings` and `received` are the case as evaluated. When the policy has a group and some
-    rule (role `rule`) came out `not_applicable`, the case is evaluated once more with
-    `explain` to read why, and each such rule whose aggregate left members out gets its lines
-    (a rule that left nobody out is absent). {} without a group or such a rule, at no cost.
-    Raises what `CompiledPolicy.evaluate` raises on the same case (nothing for a case `run`
-    has already evaluated).
+    `readings` and `received` are the case as evaluated. Only when some such rule came out
+    `not_applicable` is the case evaluated once more with `explain` to read why; a rule with
+    nothing more to say is absent, and the result is {} at no cost otherwise. Raises what
+    `CompiledPolicy.evaluate` raises on the same case (nothing for a case `run` has already
+    evaluated).
     """
-    if not policy.view.people.group or not any(
-        r.status == "not_applicable" and r.info.role == "rule" for r in results
-    ):
+    view = policy.view
+    ruled_out = [r for r in results if r.status == "not_applicable" and r.info.role == "rule"]
+    named = {r.info.name for r in ruled_out if _named_condition(r.reason, view.defines)}
+    if not ruled_out or not (view.people.group or named):
         return {}
     found: dict[str, list[str]] = {}
-    said = case_no_answers(policy, inputs, readings)
+    said = case_no_answers(policy, inputs, readings) if view.people.group else None
+    failed = FailedParts(policy)
     for r in policy.evaluate(inputs, on, readings, received, explain=True):
-        if r.status == "not_applicable":
-            lines = member_whys(((step.text, step.line) for step in r.steps), said)
-            if lines:
-                found[r.info.name] = lines
+        if r.status != "not_applicable":
+            continue
+        steps = [(step.text, step.line) for step in r.steps]
+        lines = member_whys(steps, said) if said is not None else []
+        if not lines and r.info.name in named:
+            lines = failed.lines(steps, r.reason)
+        if lines:
+            found[r.info.name] = lines
     return found
+
+
+_NOT_HELD = "条件不成立: "
+
+
+class FailedParts:
+    """The failed parts of the named conditions one case's rules fail (`condition_whys`), rule
+    by rule in document order: a define is evaluated once per case, so a later rule that reads
+    it cites its value only, and gets the parts the first one found."""
+
+    def __init__(self, policy: CompiledPolicy):
+        self.policy = policy
+        self.tests: frozenset[str] | None = None  # if_tests, read when first needed
+        self.by_reason: dict[str, list[str]] = {}
+
+    def lines(self, steps: list[tuple[str, int]], reason: str) -> list[str]:
+        """The failed parts of the condition `reason` names; [] for a reason naming none."""
+        if not _named_condition(reason, self.policy.view.defines):
+            return []
+        if self.tests is None:
+            self.tests = if_tests(self.policy)
+        lines = condition_whys(steps, reason, self.tests) or self.by_reason.get(reason, [])
+        self.by_reason.setdefault(reason, lines)
+        return lines
+
+
+def _named_condition(reason: str, defines: Mapping[str, Any]) -> bool:
+    """Whether `reason` is a named condition (a define) that does not hold."""
+    return reason.startswith(_NOT_HELD) and reason[len(_NOT_HELD) :] in defines
+
+
+def condition_whys(
+    steps: Iterable[tuple[str, int]], reason: str, tests: frozenset[str] = frozenset()
+) -> list[str]:
+    """The failed parts of the condition `reason` names (`条件不成立: 符合贷款条件`), read from a
+    rule's explained steps (text, line): the steps that came out false (`… → 不成立`, `… →
+    未达到`) after the rule's previous condition was settled (`条件成立: …`) and before the
+    step that says this one does not hold, but for the tests of an `if` (`tests`, `if_tests`:
+    `性别为男: 女 → 不成立` chose a value, it failed nothing); [] when there are none."""
+    segment: list[str] = []
+    for text, _line in steps:
+        if text == reason:
+            return [
+                t
+                for t in segment
+                if t.endswith(_FALSE)
+                and t.partition(": ")[0].removesuffix(" → 不成立") not in tests
+            ]
+        if text.startswith(("条件成立: ", "条件待定: ")):
+            segment = []  # the previous `when` is settled: what follows is this one's
+        else:
+            segment.append(text)
+    return []
+
+
+def if_tests(policy: CompiledPolicy) -> frozenset[str]:
+    """The words of every `if`'s test in the policy's defines and rules' conditions, as the
+    trace writes them (`性别为男`): a step of one says which value was taken, not why a
+    condition failed."""
+    from policyc.compiler import nodes as n
+    from policyc.compiler.render import render
+
+    checked = policy.checked
+    roots: list[n.Expr] = [d.expr for d in checked.file.all_defines()]
+    roots += [when for _, rule in checked.file.all_rules() for when in rule.whens]
+    return frozenset(
+        render(node.cond) for root in roots for node in n.walk(root) if isinstance(node, n.If)
+    )
 
 
 def case_no_answers(

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.shown_measures import ShownMeasures, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -135,15 +136,23 @@ def value_period_label(r: RuleResult) -> str:
     return {"month": "（每月）", "year": "（每年）"}.get(r.info.period, "")
 
 
-def decided_text(r: RuleResult) -> str:
+def decided_text(r: RuleResult, measures: ShownMeasures | None = None) -> str:
     """A decision's value as `run` shows it: `1500元/人`, and decided per period (a `per 月`
     decision in a year's case) each month's, equal neighbours joined: `2026-01至2026-03
-    900元/人；2026-04至2026-12 1000元/人` (`value_period_label` says the period)."""
+    900元/人；2026-04至2026-12 1000元/人` (`value_period_label` says the period). `measures`
+    (runtime/shown_measures.py): a quantity in the measure its inputs have (`800元/月`, not
+    `9600元/年`)."""
+
+    def show(value: Any) -> str:
+        if measures and isinstance(value, Quantity) and value.dims:
+            return show_named(measures, r.info.name, value)
+        return show_value(value)
+
     if r.periods is None:
-        return show_value(r.value)
+        return show(r.value)
     runs: list[list[Any]] = []  # [first, last, shown]
     for period, status, value in r.periods:
-        shown = show_value(value) if status == "decided" else _WORDS.get(status, status)
+        shown = show(value) if status == "decided" else _WORDS.get(status, status)
         if runs and runs[-1][2] == shown:
             runs[-1][1] = period
         else:

@@ -103,6 +103,7 @@ from policyc.report_ranges import ends_words, range_text, ranges_by_party
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 from policyc.runtime.results import RuleInfo
+from policyc.runtime.shown_measures import ShownMeasures, measures_of
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -221,6 +222,7 @@ def to_text(
     out = header_lines(policy, on, readings, readings, period)
     out[1:1] = period_lines(policy.view, given, on)  # 评估期间: people_report.py
     places = TracePlaces(policy.checked) if explain else None
+    measures = measures_of(policy.view)  # a decided value in its inputs' measure (元/月)
     current = None
     for r in results:
         info = r.info
@@ -231,7 +233,7 @@ def to_text(
             out.append(owner_heading(policy.view, info))
             if info.leads:
                 out.append(f"  牵头单位: {'、'.join(info.leads)}")
-        out.extend(_rule_lines(r, places, (whys or {}).get(info.name, ())))
+        out.extend(_rule_lines(r, places, (whys or {}).get(info.name, ()), measures))
     # The totals are over every rule, but a total under a listing with no amount in it (`--only
     # 不适用`) adds up nothing the reader sees: it is printed only when an amount is listed.
     if totals(results):
@@ -388,7 +390,12 @@ def status_shown(r: RuleResult) -> tuple[str, str]:
     return due if due is not None else (MARKS[r.status], STATUS_WORDS[r.status])
 
 
-def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] = ()) -> list[str]:
+def _rule_lines(
+    r: RuleResult,
+    places: TracePlaces | None,
+    whys: Iterable[str] = (),
+    measures: ShownMeasures | None = None,
+) -> list[str]:
     info = r.info
     mark, word = status_shown(r)
     head = f"  {mark} {info.name} — {word}"
@@ -397,7 +404,7 @@ def _rule_lines(r: RuleResult, places: TracePlaces | None, whys: Iterable[str] =
     elif r.status == "decided" and r.members is not None:  # each member's value below
         head = f"  {MARKS[r.status]} {info.name} — 按成员各自判定{value_period_label(r)}"
     elif r.status == "decided":
-        head += f"{value_period_label(r)}: {decided_text(r)}"
+        head += f"{value_period_label(r)}: {decided_text(r, measures)}"
     if info.role == "target":
         actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
         head += f"（目标 {info.target}{actual}）"

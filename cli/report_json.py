@@ -47,6 +47,7 @@ from policyc.runtime import deadlines
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
 from policyc.runtime.results import FixedResult, show_value
+from policyc.runtime.shown_measures import measures_of, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -490,7 +491,7 @@ def _written(
     policy: CompiledPolicy, r: RuleResult, chunks: _RuleChunks, rounded: bool, explain: bool
 ) -> bytes:
     own = _own_bytes(r)
-    value = b"null" if r.value is None else _dumps(_value_json(r.value))
+    value = b"null" if r.value is None else _dumps(_shown_value_json(policy, r))
     if r.unrounded is not None or r.shared is not None or rounded:
         after = _dumps(_after_caps_json(policy, r))[1:-1]
     else:
@@ -799,6 +800,15 @@ def _rounding_wording(policy: CompiledPolicy, rule: str) -> str | None:
         return None
     who = "文件规定" if rounding.by_document else "本政策的读法"
     return f"{rounding.wording}（{who}）"
+
+
+def _shown_value_json(policy: CompiledPolicy, r: RuleResult) -> Any:
+    """A decided value for JSON, its `text` in the measure its inputs have (`20000元/月`, where
+    `value` and `unit` keep the base measure it is held in: 240000, 元/年)."""
+    shown = _value_json(r.value)
+    if isinstance(r.value, Quantity) and r.value.dims and isinstance(shown, dict):
+        shown["text"] = show_named(measures_of(policy.view), r.info.name, r.value)
+    return shown
 
 
 def _value_json(value: Any) -> Any:

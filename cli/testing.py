@@ -2,7 +2,8 @@
 
 A case's `expect:` maps rule names to a status (`电商物流补贴: applies`) or to a mapping with
 `status`, `amount` and `uncapped` (amounts as text with a measure, `"100万元"`); a `decide`d
-value to `{status: decided, value: 副指挥长}` (a member, a quantity such as `20%`, true/false).
+or `define`d value to `{status: decided, value: 副指挥长}` (a member, a quantity such as `20%`,
+true/false; a define is evaluated for the case by `define_results`).
 A rule evaluated per member (`each 子女`, or a value decided per member) may also expect each
 member's result: `育儿补贴: {amount: 400元, members: {大女儿: {status: applies, amount: 200元},
 小儿子: not_applicable}}`; members it does not name are not compared. Rules a case does not
@@ -13,7 +14,8 @@ silent pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,6 +37,7 @@ from policyc.runtime.quantity import (
     format_quantity,
     parse_quantity_text,
 )
+from policyc.runtime.shown_measures import ShownMeasures, measure_of, measures_of, show_named
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -152,6 +155,10 @@ def _check_case(policy: CompiledPolicy, path: Path) -> list[str]:
     results = {
         r.info.name: r for r in policy.evaluate(case.inputs, case.on, case.readings, case.received)
     }
+    measures = measures_of(policy.view)
+    defines = [name for name in case.expect if name not in results]
+    if defines:
+        results.update(define_results(policy, case.inputs, case.on, case.readings, defines))
     problems: list[str] = []
     errors: list[Problem] = []
     names = [m.name for m in getattr(case.inputs, "members", ())]
@@ -161,13 +168,46 @@ def _check_case(policy: CompiledPolicy, path: Path) -> list[str]:
             problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
         want = in_rule_measure(want, dims.get(rule), f"expect.{rule}", errors)
-        problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
+        problems.extend(f"{rule}: {p}" for p in compare(results[rule], want, measures))
         if want.members is not None:
             found = member_differences(results[rule], want.members, names, errors, dims.get(rule))
             problems.extend(f"{rule}: {p}" for p in found)
     if errors:
         raise ProblemsError(errors)
     return problems
+
+
+def define_results(
+    policy: CompiledPolicy,
+    inputs: Mapping[str, Any],
+    on: date,
+    readings: Mapping[str, str],
+    names: Sequence[str],
+) -> dict[str, RuleResult]:
+    """Each `define` of `names` evaluated for one case, as a decided value's result: status
+    `decided` with its value, `undetermined` with the inputs it still needs, `not_in_force`.
+    A define is silent in `run` (it states no outcome: language.md §4), so a drafter tests one
+    here without turning it into a `decide` that `run` would announce even where no rule it
+    serves applies. Raises KeyError for a name that is no define (load_case admits only them)."""
+    from policyc.runtime.evaluation import Ctx, RuleInfo
+
+    view = policy.view
+    chosen = {**policy.namespace["READINGS"], **readings}
+    valid_from, valid_until = view.validity_under(chosen)
+    if view.people.by_period:
+        inputs = policy._prepared(inputs, on)  # as `evaluate` prepares them
+    ctx = Ctx(inputs, on, chosen, valid_from, valid_until)
+    # The generated module names each define's function by its place among the policy's
+    # defines (compiler/codegen.py `define_funcs`), the order the run view keeps them in.
+    order = {name: i for i, name in enumerate(view.defines)}
+    found: dict[str, RuleResult] = {}
+    for name in names:
+        info = RuleInfo(
+            -1, name, "policy", "", "", "", "", (), (), 0, (), "", "", False, "", False, False,
+            role="decision",
+        )  # fmt: skip
+        found[name] = ctx.run_decision(info, policy.namespace[f"define_{order[name]}"])
+    return found
 
 
 def in_rule_measure(
@@ -275,8 +315,12 @@ def member_differences(
     return differences
 
 
-def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
-    """What differs between a rule's result (or one member's) and what the case expects."""
+def compare(
+    result: RuleResult | MemberResult, want: Expectation, measures: ShownMeasures | None = None
+) -> list[str]:
+    """What differs between a rule's result (or one member's) and what the case expects;
+    `measures` (runtime/shown_measures.py): the measure a decided quantity is counted and shown
+    in (a bare `value: 20000` of a value in 元/月 is 20000元/月)."""
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
@@ -303,7 +347,7 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
                 + _range_note(result, key)
             )
     if want.value is not None:
-        problems.extend(_value_differs(result, want.value.value))
+        problems.extend(_value_differs(result, want.value.value, measures or {}))
     return problems
 
 
@@ -358,10 +402,19 @@ def report_word(name: str) -> str:
     return STATUS_WORDS.get(name) or _AMOUNT_WORDS.get(name, name)
 
 
-def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
+def _value_differs(
+    result: RuleResult | MemberResult, wanted: Any, measures: ShownMeasures
+) -> list[str]:
     """A decided value against the one a case expects: an enum member or a date by its text, a
-    quantity exactly (`20%` is 0.2), a yes/no as itself or as a case file writes it (是/否)."""
+    quantity exactly (`20%` is 0.2; a bare number in the value's own measure, as an input's),
+    a yes/no as itself or as a case file writes it (是/否)."""
     actual = result.value
+    name = result.info.name if isinstance(result, RuleResult) else ""
+    shown = (
+        show_named(measures, name, actual)
+        if isinstance(actual, Quantity) and actual.dims
+        else show_value(actual)
+    )
     if result.status != "decided":
         return [
             _("value: expected {wanted}, got no decided value ({status})").format(
@@ -372,7 +425,13 @@ def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
         try:
             parsed = parse_quantity_text(str(wanted), None)
             if not parsed.dims and actual.dims and not isinstance(wanted, bool):
-                parsed = Quantity(parsed.value, actual.dims)  # a bare 0 for 0元, as inputs
+                # a bare 0 for 0元, as inputs: counted in the value's own measure (元/月)
+                measure = measure_of(measures, name, actual)
+                parsed = (
+                    Quantity.of(parsed.value, measure)
+                    if measure is not None
+                    else Quantity(parsed.value, actual.dims)
+                )
             same = parsed == actual
         except MeasureError as exc:
             return [
@@ -388,6 +447,4 @@ def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
         same = str(wanted) == show_value(actual)
     if same:
         return []
-    return [
-        _("value: expected {wanted}, got {shown}").format(wanted=wanted, shown=show_value(actual))
-    ]
+    return [_("value: expected {wanted}, got {shown}").format(wanted=wanted, shown=shown)]

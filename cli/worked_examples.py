@@ -32,7 +32,8 @@ from policyc.compiler.pipeline import compile_policy
 from policyc.compiler.project import project_root
 from policyc.compiler.site.views import WorkedExample
 from policyc.runtime.evaluation import show_value
-from policyc.runtime.quantity import format_quantity
+from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.shown_measures import ShownMeasures, show_named, shown_measures
 from policyc.testing import CASE_SUFFIXES, compare, in_rule_measure
 
 EXAMPLES_DIR = "examples"
@@ -63,6 +64,7 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
         if not files:
             continue
         compiled = compile_policy(Path(policy.file.path))
+        measures = shown_measures(compiled.view)  # each input in its declared measure
         dims = dict(compiled.checked.people.rule_dims)
         candidates: dict[str, list[Candidate]] = {}
         for path in files:
@@ -104,11 +106,11 @@ def worked_examples(policies: Sequence[CheckedPolicy]) -> dict[str, tuple[Worked
                     rule=name,
                     case=case_name,
                     on=case.on.isoformat(),
-                    inputs=tuple((k, show_value(v)) for k, v in case.inputs.items()),
+                    inputs=tuple((k, _shown(measures, k, v)) for k, v in case.inputs.items()),
                     readings=tuple(sorted(case.readings.items())),
                     amount=amount_text,
                     uncapped=format_quantity(result.uncapped) if capped and result.uncapped else "",
-                    members=_members(case.inputs),
+                    members=_members(case.inputs, measures),
                     period=getattr(case.inputs, "period", None) or "",
                 )
                 candidates.setdefault(name, []).append(
@@ -140,19 +142,29 @@ def telling(found: Sequence[Candidate]) -> WorkedExample:
     return max(paying, key=lambda c: c.steps).example  # max keeps the first of equals
 
 
-def _members(inputs: Any) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+def _shown(measures: ShownMeasures, name: str, value: Any) -> str:
+    """An input's value as the worked example writes it: in the measure it was declared in
+    (`借款人月缴存基数 20,000元/月`, `连续足额缴存月数 24个月`), not the one it is held in."""
+    if isinstance(value, Quantity) and value.dims:
+        return show_named(measures, name, value)
+    return show_value(value)
+
+
+def _members(
+    inputs: Any, measures: ShownMeasures
+) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
     """A household case's members as the worked example names them (`WorkedExample.members`):
     each one's inputs, values given per period written `2026-01: 1,800元、2026-02: …` (the
     value alone when only the evaluated period's is given)."""
     members = []
     period = getattr(inputs, "period", None)
     for member in getattr(inputs, "members", ()):
-        values = [(k, show_value(v)) for k, v in member.inputs.items()]
+        values = [(k, _shown(measures, k, v)) for k, v in member.inputs.items()]
         for name, series in member.series.items():
             if list(series) == [period]:
-                values.append((name, show_value(series[period])))
+                values.append((name, _shown(measures, name, series[period])))
             else:
-                written = (f"{p}: {show_value(v)}" for p, v in sorted(series.items()))
+                written = (f"{p}: {_shown(measures, name, v)}" for p, v in sorted(series.items()))
                 values.append((name, "、".join(written)))
         members.append((member.name, member.role, tuple(values)))
     return tuple(members)

@@ -187,9 +187,6 @@ _EXAMPLES: dict[str, list[str]] = {
         'clause 一 "t" { quote "q" rule r { when x 不少于 50 人 以上 } }',
         'clause 一 "t" { quote "q" responsible u rule r { when x 不少于 50 人 以上 } }',
     ],
-    _("a `rule` belongs inside a `clause` or a `section`"): [
-        "rule r { }",
-    ],
     _('a choice names its rules, then quotes its sentence: choose highest of A, B quote "…"'): [
         "choose highest of a, b",
         'clause 一 "t" { choose highest of a, b }',
@@ -326,6 +323,14 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
                 "sentence it restates), not inside a rule"
             ).format(word=token.value)
             says_what_to_write = True
+        elif not label and token.value in _PART_ITEMS and _at_top_level(exc):
+            label = _(
+                "a `{word}` goes inside the section, clause or task whose sentence it restates "
+                '(`clause 三 "…" {{ … }}`), not at the top level'
+            ).format(word=token.value)
+            if token.value == "quote":  # source text that states no rule is marked, not quoted
+                label += _('; a sentence that states no rule is an `aside "text" "why"`')
+            says_what_to_write = True
         message = _("unexpected {token_text_token}").format(
             token_text_token=_token_text(token),
         ) + (f": {label}" if label else "")
@@ -335,6 +340,22 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
         message,
         "" if says_what_to_write else _expected_text(exc.accepts or exc.expected, bool(label)),
     )
+
+
+# What only a section, clause or task holds (grammar/policy.lark `_clause_item`,
+# `_section_item`): written at the top level, the parser's list of what it expected there names
+# twenty other forms and never where the word belongs.
+_PART_ITEMS = frozenset(
+    ("rule", "quote", "note", "responsible", "lead", "fund", "target", "refers", "cooperates")
+)
+
+
+def _at_top_level(exc: UnexpectedToken) -> bool:
+    """Whether the parser stood between top-level declarations (`section` was one thing it could
+    read: nothing but the top level holds a section)."""
+    patterns = {t.name: t.pattern for t in _lark().terminals}
+    names = exc.accepts or exc.expected
+    return any(getattr(patterns.get(name), "value", None) == "section" for name in names)
 
 
 def _in_rule(exc: UnexpectedToken) -> bool:

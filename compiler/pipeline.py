@@ -19,6 +19,7 @@ from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 from policyc.runtime.fast import FastTable, evaluate_case
 from policyc.runtime.people import PeriodPlan, prepare
+from policyc.runtime.shown_measures import measures_of
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -123,6 +124,8 @@ class CompiledPolicy:
         valid_from, valid_until = self.view.validity_under(chosen)
         checked = self.view
         ctx = Ctx(inputs, on, chosen, valid_from, valid_until, explain)
+        if explain:
+            ctx.measures = measures_of(checked)
         results = []
         for info, function in zip(self.rules, namespace["FUNCTIONS"], strict=True):
             if info.role == "decision":

@@ -49,6 +49,7 @@ from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
 from policyc.runtime.workdays import CalendarUnknown
+from policyc.runtime.shown_measures import ShownMeasures, show_named
 
 __all__ = [
     "PLAIN",
@@ -151,6 +152,16 @@ class Ctx(Conditions):
         self.member: Any = None
         self.each_outcomes: list[tuple[Any, Any]] | None = None
         self.range_outcome: tuple[Quantity, Quantity] | None = None  # `amount range`
+        # The measure each named value is shown in (runtime/shown_measures.py), for the trace:
+        # set by the caller that explains; none, values are shown as they are held.
+        self.measures: ShownMeasures = {}
+
+    def show_named(self, name: str, value: Value) -> str:
+        """The value of input, define or decide `name` as the trace writes it: a quantity in
+        the measure `name` is shown in (`借款人月缴存基数 = 20,000元/月`, not `240,000元/年`)."""
+        if isinstance(value, Quantity) and value.dims:
+            return show_named(self.measures, name, value)
+        return _show(value)
 
     def use(self, name: str, function: Callable[[Ctx], Value], line: int) -> Value:
         """A `define` or `decide`, computed once per case (once per member where a member is in
@@ -159,7 +170,7 @@ class Ctx(Conditions):
         if key in self._memo:
             value = self._memo[key]
             if self.explain:  # cited once in a rule's steps, however often it is read
-                text = f"{name} = {_show(value)}"
+                text = f"{name} = {self.show_named(name, value)}"
                 if not any(s.text == text and s.line == line for s in self.steps):
                     self.step(text, line)
             return value
@@ -167,7 +178,7 @@ class Ctx(Conditions):
         if self.explain and value is not None and not isinstance(value, (bool, Unknown)):
             # A named value (`define 计入带动人数 = …`) is shown where a rule first reads it;
             # a condition's own steps already say whether it holds.
-            self.step(f"{name} = {_show(value)}", line)
+            self.step(f"{name} = {self.show_named(name, value)}", line)
         return value
 
     def in_force(self, day: date) -> bool:
@@ -377,7 +388,9 @@ class Ctx(Conditions):
 
     def amount(self, value: Quantity, text: str, names: tuple[str, ...], line: int) -> Quantity:
         if self.explain and not isinstance(value, Unknown):
-            given = "，".join(f"{n} = {_show(self.inputs[n])}" for n in names if n in self.inputs)
+            given = "，".join(
+                f"{n} = {self.show_named(n, self.inputs[n])}" for n in names if n in self.inputs
+            )
             where = f"（其中 {given}）" if given else ""
             self.step(f"金额 = {text} = {_show(value)}{where}", line)
         return value

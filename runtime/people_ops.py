@@ -455,7 +455,7 @@ def _period_ctx(ctx: Ctx, period: str) -> Ctx:
         ctx.valid_until_date,
         ctx.explain,
     )
-    sub.steps = ctx.steps
+    sub.steps, sub.measures = ctx.steps, ctx.measures
     sub.one_of_periods = True  # a limit on members cannot be kept period by period
     return sub
 

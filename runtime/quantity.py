@@ -44,6 +44,7 @@ __all__ = [
     "declared_measures",
     "dims_text",
     "format_quantity",
+    "format_quantity_in",
     "parse_measure",
     "parse_quantity_text",
     "plain_text",
@@ -588,6 +589,25 @@ def format_quantity(q: Quantity) -> str:
                     return _number(q.value / 12, group=True) + "年"
                 return number + "个月"
     return number + _unit_text(q.dims, stored=True)
+
+
+def format_quantity_in(q: Quantity, measure: Measure | None) -> str:
+    """For people, counted in the measure it was declared or given in: `20,000元/月` for an
+    input of 元/月 (format_quantity says `240,000元/年`, the per-year value it is held as),
+    `24个月` for an input of 月 (not `2年`), `10年` for one of 年, `3亩`. Money in 元 or 万元 keeps
+    format_quantity's `元（万元）` form, as the documents write amounts; so does a value of other
+    dimensions than `measure`'s, or one that is no exact number of it."""
+    if measure is None or measure.dims != q.dims or not q.dims or measure.name.endswith("%"):
+        return format_quantity(q)
+    if len(q.dims) == 1 and q.dims[0][1] == 1 and q.dims[0][0] in CURRENCIES:
+        return format_quantity(q)  # 元 and 万元 alike: `500,000元（50万元）`
+    with decimal.localcontext(_EXACT):
+        try:
+            number = q.value / measure.factor
+        except decimal.Inexact:
+            return format_quantity(q)
+    name = "个月" if measure.name == "月" else measure.name
+    return _number(number, group=True) + name
 
 
 def format_months_alike(a: Quantity, b: Quantity) -> tuple[str, str] | None:

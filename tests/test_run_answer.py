@@ -169,7 +169,8 @@ def test_noise_complaint_answers_in_a_few_lines(
     assert "  承办单位: 市生态环境局" in answer
     assert any(line.startswith("  ✔ 查处超标排放建筑施工噪声 — 适用") for line in answer)
     assert any(line.startswith("  ✔ 转办 — 适用") for line in answer)
-    assert len(text.splitlines()) < 20
+    # 20 lines: 为何不适用 names the two failed parts of 收件部门自办 (an `or`) under 自办
+    assert len(text.splitlines()) <= 20
     # standing duties are counted, not listed; not-applying rules are counted
     assert "噪声污染防治统一监督管理" not in text
     assert "查处夜间无证明施工" not in text

@@ -48,6 +48,8 @@ def test_a_refused_talent_is_told_which_condition_failed(
     lines = answer(capsys, tmp_path, TALENT | {"学历": "其他"})
     assert why(lines) == [
         "  ✘ 人才安居补贴、购房奖励 — 条件不成立: 是青年人才",
+        # the part of 是青年人才 that failed (its others, 年龄 and 全日制, hold)
+        "      · 学历为本科、硕士研究生、博士研究生之一: 其他 → 不成立",
         "  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴",
     ]
     assert lines[-1] == "不适用 5 条。逐条列出: --all"
@@ -83,7 +85,8 @@ def test_an_applying_case_lists_no_reason_for_what_applies(
         "上年度失业保险缴费": 10000, "引进外籍高层次专家人数": 1, "新招用青年人才人数": 1,
     }  # fmt: skip
     assert why(answer(capsys, tmp_path, enterprise)) == [
-        "  ✘ 人才安居补贴、购房奖励 — 条件不成立: 是青年人才"
+        "  ✘ 人才安居补贴、购房奖励 — 条件不成立: 是青年人才",
+        "      · 申请人类型为青年人才: 企业 → 不成立",  # the part of 是青年人才 that failed
     ]
 
 

@@ -39,7 +39,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
-from policyc.member_why import case_no_answers, member_whys
+from policyc.member_why import FailedParts, case_no_answers, member_whys
 from policyc.people_report import period_words
 from policyc.problems import Problem
 from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
@@ -420,6 +420,7 @@ def _result_view(
     missing (each input with its description), the rest folded; each result keeps its trace
     and source sentences; `said`: a member's yes/no answered 否 (member_why.member_whys)."""
     results = document["results"]
+    failed = FailedParts(policy)
     fixed: dict[str, dict[str, Any]] | None = None
     measures = {i.name: i.measure for i in policy.rules if i.role == "target" and i.measure}
     for item in results:
@@ -433,10 +434,13 @@ def _result_view(
         item["amount_words"] = amount_words(item)
         if item["rule"] in measures and isinstance(item.get("value"), dict):
             item["value"] = _in_target_measure(policy, item["value"], measures[item["rule"]])
-        # 为何不适用 for a member aggregate: which member failed which condition (the trace's)
-        steps = ((step["text"], step["line"]) for step in item.get("trace") or ())
+        # 为何不适用 for a member aggregate: which member failed which condition (the trace's);
+        # else for a named condition: which part of it failed
+        steps = [(step["text"], step["line"]) for step in item.get("trace") or ()]
         left_out = item["status"] == "not_applicable"
         item["member_whys"] = member_whys(steps, said) if left_out else []
+        if left_out and not item["member_whys"]:
+            item["member_whys"] = failed.lines(steps, item.get("reason") or "")
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]

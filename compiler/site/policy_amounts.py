@@ -4,6 +4,7 @@ value, cap and limit, and each fund, with the clause and rule it belongs to."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from policyc.compiler import nodes as n
@@ -18,6 +19,7 @@ from policyc.compiler.site.layout import (
 from policyc.compiler.site.markdown import link, md
 from policyc.compiler.site.policy_text import PolicyText, per_measure
 from policyc.compiler.site.views import AmountGroup, AmountRow
+from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 
 class PolicyAmounts(PolicyText):
@@ -57,6 +59,8 @@ class PolicyAmounts(PolicyText):
                 add(item, value, f"适用：{applies}" if applies else "")
         for item, value, note, applies in self.branch_amounts(exprs):
             add(item, value, f"{note}（适用：{applies}）" if applies else note)
+        for item, value, note in self.bound_amounts(rule):
+            add(item, value, note)
         if rule.cap is not None:
             # 每日最高20元（停放时长每满24小时为一日…）
             add("封顶", cap_words(rule.cap, self.expr(rule.cap.amount, page)))
@@ -93,22 +97,118 @@ class PolicyAmounts(PolicyText):
         return list(rows)
 
     def decide_amounts(self, define: n.Define) -> None:
-        """The sums of money a decision writes (`if 年满80周岁 then 400 元 else 300 元`), each
-        with the branch it applies under, and its tier, year and table values."""
+        """The sums of money a decision yields, each with the branch it applies under: worked
+        out where its expression is literals, `if`s and arithmetic (`(if 双方缴存 then 80 万元
+        else 60 万元) × (if 多子女家庭 then 120% else 100%)`: 96万、80万、72万、60万), else the
+        sums it writes (`if 年满80周岁 then 400 元 else 300 元`) but for a rounding step and a
+        floor of nothing (`round(…, 1000 元, down)`, `max(…, 0 元)`: no case receives them);
+        and its tier, year and table values."""
         page, name = self.page, define.name.text
         where = link(f"判定：{name}", f"{page}#decide-{name}")
         seen: set[tuple[str, str]] = set()
-        for node, branches in self._walk_branches(define.expr, (), page):
-            if not isinstance(node, n.QuantityLit) or not _is_money(node):
-                continue
-            value, applies = self.expr(node, page), "；".join(branches)
+
+        def put(value: str, branches: Sequence[str]) -> None:
+            applies = "；".join(branches)
             if (value, applies) not in seen:
                 seen.add((value, applies))
                 note = f"适用：{applies}" if applies else md(define.description) or "—"
                 self.amounts.append(AmountRow("—", where, "判定中的金额", value, note))
+
+        outcomes = self._outcomes(define.expr, (), page)
+        if outcomes is not None and any(_is_money_quantity(q) for q, _ in outcomes):
+            for outcome, branches in outcomes:
+                put(format_quantity(outcome), branches)
+        else:
+            skipped = _not_received(define.expr)
+            for node, branches in self._walk_branches(define.expr, (), page):
+                if isinstance(node, n.QuantityLit) and _is_money(node) and id(node) not in skipped:
+                    put(self.expr(node, page), branches)
         for item, value, note, applies in self.branch_amounts([define.expr]):
             note = f"{note}（适用：{applies}）" if applies else note
             self.amounts.append(AmountRow("—", where, item, value, note or "—"))
+
+    def _outcomes(
+        self, expr: n.Expr, branches: tuple[str, ...], page: str
+    ) -> list[tuple[Quantity, tuple[str, ...]]] | None:
+        """Each value an expression of literals, `if`s, `+ - ×` and `of` takes, with the
+        branches (in words) it takes it under; None for any other expression (one that reads
+        an input: its values are the case's) or past _MOST_OUTCOMES."""
+        if isinstance(expr, n.QuantityLit):
+            try:
+                return [(Quantity.of(expr.number, expr.measure), branches)]
+            except MeasureError:
+                return None
+        if isinstance(expr, n.PercentLit):
+            return [(Quantity.ratio(expr.number), branches)]
+        if isinstance(expr, n.If):
+            then = self._outcomes(expr.then, (*branches, self.branch(expr.cond, True, page)), page)
+            other = self._outcomes(
+                expr.otherwise, (*branches, self.branch(expr.cond, False, page)), page
+            )
+            return None if then is None or other is None else then + other
+        pair = (
+            (expr.left, expr.right, expr.op)
+            if isinstance(expr, n.Arith)
+            else (expr.base, expr.ratio, "×")
+            if isinstance(expr, n.Of)
+            else None
+        )
+        if pair is None:
+            return None
+        left = self._outcomes(pair[0], branches, page)
+        if left is None:
+            return None
+        found: list[tuple[Quantity, tuple[str, ...]]] = []
+        for a, a_branches in left:
+            right = self._outcomes(pair[1], a_branches, page)
+            if right is None:
+                return None
+            for b, b_branches in right:
+                try:
+                    value = a * b if pair[2] == "×" else a + b if pair[2] == "+" else a - b
+                except MeasureError:
+                    return None
+                found.append((value, b_branches))
+        return found if len(found) <= _MOST_OUTCOMES else None
+
+    def bound_amounts(self, rule: n.Rule) -> list[tuple[str, str, str]]:
+        """The least (most) sum a rule pays, where a condition it requires compares what it
+        pays with a sum of money (`define 达到最低额度 = 贷款额度 不低于 5 万元`, read through the
+        defines its `when`s name): (最低金额 or 最高金额, the sum, the condition in words)."""
+        if not isinstance(rule.amount, n.Expr):
+            return []
+        paid = {node.name for node in n.walk(rule.amount) if isinstance(node, n.Ref)}
+        if isinstance(rule.amount, n.Ref):
+            paid.add(rule.amount.name)
+        rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        todo = list(rule.whens)
+        while todo:
+            for node in n.walk(todo.pop()):
+                if isinstance(node, n.Ref) and node.name not in seen:
+                    define = self.policy.defines.get(node.name)
+                    if define is not None and not define.decided:
+                        seen.add(node.name)
+                        todo.append(define.expr)
+                if not isinstance(node, n.Compare) or node.op not in _LOWER_BOUND:
+                    continue
+                for ours, other, flipped in (
+                    (node.left, node.right, False),
+                    (node.right, node.left, True),
+                ):
+                    if not (isinstance(ours, n.Ref) and ours.name in paid):
+                        continue
+                    if isinstance(other, n.QuantityLit) and _is_money(other):
+                        lower = _LOWER_BOUND[node.op] != flipped
+                        item = "最低金额" if lower else "最高金额"
+                        rows.append(
+                            (
+                                item,
+                                self.expr(other, self.page),
+                                f"条件：{self.expr(node, self.page)}",
+                            )
+                        )
+        return rows
 
     def branch_amounts(self, exprs: Sequence[n.Expr]) -> list[tuple[str, str, str, str]]:
         """The tier, year and table values in a rule's expressions: (item, value, note, the
@@ -184,6 +284,34 @@ class PolicyAmounts(PolicyText):
             rows=rows,
             unspecified=sum(1 for r in rows if r.item == "金额未规定"),
         )
+
+
+_MOST_OUTCOMES = 16  # values a decision's branches may take before it is listed by its literals
+# A comparison's operator → whether its right side bounds its left from below (贷款额度 不低于
+# 5万元: a least sum); the others (== !=) bound nothing.
+_LOWER_BOUND = {"ge": True, "gt": True, "le": False, "lt": False}
+
+
+def _is_money_quantity(q: Quantity) -> bool:
+    from policyc.compiler.checked import MONEY_DIMS
+
+    return q.dims in MONEY_DIMS
+
+
+def _not_received(expr: n.Expr) -> set[int]:
+    """The sums in `expr` no case receives: a rounding's step (`round(x, 1000 元, down)`) and a
+    floor of nothing (`max(x, 0 元)`: it keeps an amount from going below zero)."""
+    found: set[int] = set()
+    for node in n.walk(expr):
+        if isinstance(node, n.Call) and node.func == "round" and len(node.args) > 1:
+            found.add(id(node.args[1]))
+        if isinstance(node, n.Call) and node.func == "max":
+            found.update(
+                id(arg)
+                for arg in node.args
+                if isinstance(arg, n.QuantityLit) and Decimal(arg.number.replace(",", "")) == 0
+            )
+    return found
 
 
 def _band_word(rate: n.Expr) -> str:

@@ -270,6 +270,8 @@ class PolicyView(PolicyAmounts):
             targets=tuple(self.target(t) for t in clause.targets),
             refers=tuple(self.reference(r) for r in clause.refers),
             source=self.source_link(clause.span.line),
+            # Decisions are listed together after the document's text (判定), not here.
+            defines=tuple(self.define(d) for d in clause.defines if not d.decided),
         )
 
     def define(self, define: n.Define) -> DefineView:

@@ -117,6 +117,8 @@ class ClauseView:
     refers: tuple[str, ...] = ()
     source: str = ""
     toc_label: str = ""  # what the table of contents says, when not the heading
+    # the clause's own `define`s (not its decides, listed under 判定), after its rules
+    defines: tuple[DefineView, ...] = ()
     is_rule: bool = False
     is_tail: bool = False
 
