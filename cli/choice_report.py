@@ -29,10 +29,13 @@ one waits on them), `text` the sentence above.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from policyc.runtime.choices import ends_text
 from policyc.runtime.evaluation import RuleResult
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["choice_json", "choice_lines", "choice_words"]
 
