@@ -73,3 +73,44 @@ def test_an_any_of_pair_while_both_are_needed_and_one_alone_after() -> None:
     assert pair not in one_side
     assert ("新进限上商贸业", ["服务业商贸业进规奖励"]) in one_side
     assert all(item != "新进规上服务业" and item[0] != "新进规上服务业" for item in one_side)
+
+
+def test_the_plans_store_drops_the_entry_used_least_recently() -> None:
+    from policyc.needs import Recent
+
+    store = Recent(3)
+    for key in "abc":
+        store.put(key, key.upper())
+    assert [store.recent(k) for k in "abc"] == ["A", "B", "C"]  # at its size: all kept
+    assert store.recent("a") == "A"  # a used again: b is now the least recent
+    store.put("d", "D")  # one over its size
+    assert len(store) == 3
+    assert "b" not in store
+    assert [store.recent(k) for k in "acd"] == ["A", "C", "D"]
+    assert store.recent("b") is None
+    store.put("a", "A2")  # stored again: replaced, nothing dropped
+    assert len(store) == 3 and store.recent("a") == "A2"
+
+
+def test_plans_are_bounded_and_share_their_items() -> None:
+    from policyc.needs import _PLAN_ENTRIES, _known
+
+    known = _known(POLICY.view)
+    assert 0 < _PLAN_ENTRIES == known.plans.size
+    # Two cases of one kind leaving different rules undetermined: two plans; the inputs both
+    # need (入驻日期 for the 入驻企业's rules, with the same rules) are one object.
+    from policyc.cases import case_from_data
+
+    still_needed({"申请人类型": "物流企业"})
+    case = case_from_data({"inputs": {"申请人类型": "物流企业", "专线正常经营时长": "2年"}},
+                          POLICY.view, "case")  # fmt: skip
+    assert ("专线正常经营时长", ["物流专线经营补贴"]) not in still_needed(case.inputs)
+    plans = [plan for _key, plan in known.plans.entries.items() if plan[0]]
+    with_entry = [
+        item
+        for plan in plans
+        for item in plan[1]
+        if item[0] == "入驻日期" and "租金减免" in item[3]
+    ]
+    assert len(with_entry) >= 2
+    assert all(item is with_entry[0] for item in with_entry)
