@@ -188,7 +188,9 @@ def date_plus_vec(gen: VectorExpressions, e: n.Call) -> Vec:
     """`date_plus(d, DURATION)`: runtime.calendar_terms.date_plus over day numbers."""
     day = gen.compile(e.args[0])
     parts = whole_duration(e.args[1])
-    if day.kind != "date" or parts is None:
+    if parts is None:  # an input (贷款期限): whole months or days only per case, as the case says
+        raise Unsupported(_("`date_plus` of a duration that is not written out"))
+    if day.kind != "date":
         raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=day.kind))
     months, days = parts
     next_day = gen.policy.conventions.get("missing_day", "month_end") == "next_day"

@@ -16,9 +16,11 @@
 `CALENDAR_FUNCS` names them. The runtime: runtime/calendar_terms.py.
 
 - `year_of(DATE)`: the calendar year of DATE, a plain number ("同一自然年度").
-- `date_plus(DATE, DURATION)`: the corresponding day DURATION on; DURATION is a literal whole
-  number of 年, 月 or 日 (1 年, 6 月, 15 日), so every engine counts it alike (no fraction of a
-  month, no negative: a day before a date is written with the comparison turned round).
+- `date_plus(DATE, DURATION)`: the corresponding day DURATION on; DURATION is a whole number of
+  年, 月 or 日 — written out (1 年, 6 月, 15 日: checked here) or an input or expression in one
+  of those measures (贷款期限), whose value a case must give whole and not negative (refused
+  where it is evaluated: runtime/calendar_terms.duration_parts). No fraction of a month, no
+  negative: a day before a date is written with the comparison turned round.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from policyc.compiler.checker import Type
 
 CALENDAR_FUNCS = ("calendar_months_between", "within_each_year", "year_of", "date_plus")
+_DURATION_DIMS = (parse_measure("月").dims, parse_measure("日").dims)
 _ISO = re.compile(r"--(\d{2})-(\d{2})")
 _CHINESE = re.compile(r"(\d{1,2})月(?:(\d{1,2})日|(底))")
 _LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 2月29日 exists in some years
@@ -133,11 +136,25 @@ def _type_date_call(checker: Any, expr: n.Call) -> Type:
     checker.expect(expr.args[0], DATE, _("a date"))
     if expr.func == "year_of":
         return Type("quantity", ())
-    if whole_duration(expr.args[1]) is None:
+    duration = expr.args[1]
+    if isinstance(duration, n.QuantityLit):  # written out: checked here, whole and not negative
+        if whole_duration(duration) is None:
+            checker.error(
+                duration.span,
+                _("the duration of `date_plus` is a whole number of 年, 月 or 日 written out"),
+                _("a duration such as 1 年, 6 月 or 15 日"),
+            )
+        return DATE
+    # An input or an expression (贷款期限 in 年): its measure is checked here; a case's value
+    # that is not whole months (days) or is negative is refused where it is evaluated.
+    got = checker.type_of(duration)
+    if got is not UNKNOWN and (got.kind != "quantity" or got.dims not in _DURATION_DIMS):
         checker.error(
-            expr.args[1].span,
-            _("the duration of `date_plus` is a whole number of 年, 月 or 日 written out"),
-            _("a duration such as 1 年, 6 月 or 15 日"),
+            duration.span,
+            _("the duration of `date_plus` is in 年, 月 or 日, not {what}").format(
+                what=got.describe()
+            ),
+            _("a duration such as 1 年, 6 月, 15 日 or an input in 月"),
         )
     return DATE
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from policyc.compiler import nodes as n
-from policyc.compiler.batch_sql import Sql
+from policyc.compiler.batch_sql import Sql, Unsupported
 from policyc.compiler.calendar_checks import whole_duration
+from policyc.compiler.i18n import _
 from policyc.runtime.calendar_terms import crossing
 
 
@@ -52,7 +53,8 @@ def _date_plus(gen: Any, e: n.Call) -> Sql:
     `next_day` a month without the day gives the day after its last), then whole days."""
     day = gen.scalar(gen.sql(e.args[0]))
     parts = whole_duration(e.args[1])
-    assert parts is not None  # the checker's
+    if parts is None:  # an input (贷款期限): a fraction of a month is refused per case, not here
+        raise Unsupported(_("`date_plus` of a duration that is not written out"))
     months, days = parts
     moved = day.v
     if months:
