@@ -39,7 +39,9 @@ clause 七 "贷款" {{
 """
 
 
-def run(capsys: pytest.CaptureFixture[str], policy: Path, inputs: dict[str, Any], *args: str) -> str:
+def run(
+    capsys: pytest.CaptureFixture[str], policy: Path, inputs: dict[str, Any], *args: str
+) -> str:
     case = policy.parent / "case.json"
     case.write_text(json.dumps({"on": "2023-06-01", "inputs": inputs}, ensure_ascii=False), "utf-8")
     code = main(["run", str(policy), "--case", str(case), *args])
@@ -104,7 +106,9 @@ def test_the_batch_summary_keeps_the_loan_apart(
     policy = policies.write(LOAN)
     cases = tmp_path / "cases.csv"
     # 15 × (20,000 + 10,000) = 450,000元 lent; one 首次购房: 1,000元 paid
-    cases.write_text("on,账户余额,首次购房\n2023-06-01,20000,true\n2023-06-01,10000,false\n", "utf-8")
+    cases.write_text(
+        "on,账户余额,首次购房\n2023-06-01,20000,true\n2023-06-01,10000,false\n", "utf-8"
+    )
     assert main(["run", str(policy), "--cases", str(cases), "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["totals"] == {"元": "1000"}
@@ -144,7 +148,9 @@ def test_the_site_says_可贷_not_得(policies: PolicyFactory) -> None:
     policy = check_policy(path)
     pages = render_docs([policy], examples=worked_examples([policy]))
     page = next(text for name, text in pages.items() if name.startswith("docs/p"))
-    card = page[page.index("#### 公积金贷款") if "#### 公积金贷款" in page else page.index("公积金贷款") :]
+    card = page[
+        page.index("#### 公积金贷款") if "#### 公积金贷款" in page else page.index("公积金贷款") :
+    ]
     card = card[: card.index("购房补贴")]
     assert "**可贷多少**" in card and "**借款方**：借款人" in card
     assert "→ 可贷 **300,000元（30万元）**" in card

@@ -17,7 +17,7 @@ import pytest
 from policyc.compiler import nodes as n
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.parser import parse
-from policyc.compiler.pipeline import compile_policy
+from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.compiler.render import render
 from policyc.runtime.quantity import Quantity
 from tests.conftest import PolicyFactory
@@ -55,8 +55,8 @@ def limits(policies: PolicyFactory) -> Path:
     return policies.write(LIMITS.replace("QUOTE", QUOTE))
 
 
-def amounts(policy: object, inputs: dict[str, object]) -> dict[str, object]:
-    return {r.info.name: (r.status, r.amount) for r in policy.evaluate(inputs, ON)}  # type: ignore[attr-defined]
+def amounts(policy: CompiledPolicy, inputs: dict[str, object]) -> dict[str, object]:
+    return {r.info.name: (r.status, r.amount) for r in policy.evaluate(inputs, ON)}
 
 
 def yuan(text: str) -> Quantity:
