@@ -68,6 +68,8 @@ class ExprTypes(CheckerBase):
         if group_checks.is_aggregate_call(expr) and expr.func not in ("min", "max", "total"):
             return group_checks.type_aggregate(self, expr)
         if expr.func in ("min", "max") and len(expr.args) == 1:
+            if not self.people.group:  # no members to range over: one value is too few
+                return self._pick(expr, [self.type_of(expr.args[0])])
             return group_checks.type_aggregate(self, expr)
         if expr.func in group_checks.PEOPLE_FUNCS:
             return group_checks.type_people_call(self, expr)

@@ -130,15 +130,21 @@ def test_rendered_as_one_phrase(expr: str, words: str) -> None:
     assert render(parse_expr(expr)) == words
 
 
-def test_fewer_than_two_values_is_refused_with_the_shape(policies: PolicyFactory) -> None:
+@pytest.mark.parametrize(("call", "count"), [("min()", 0), ("min(甲额度)", 1)])
+def test_fewer_than_two_values_is_refused_with_the_shape(
+    policies: PolicyFactory, call: str, count: int
+) -> None:
+    # One value is `min` over a group's members; a policy without a group has none to range
+    # over, so it is told the shape of two or more values, not to declare a group.
     from tests.conftest import QUOTE
 
-    body = LIMITS.replace("QUOTE", QUOTE).replace("min(甲额度, 乙额度, 丙额度, 90 元)", "min()")
+    body = LIMITS.replace("QUOTE", QUOTE).replace("min(甲额度, 乙额度, 丙额度, 90 元)", call)
     with pytest.raises(PolicyError) as caught:
         compile_policy(policies.write(body))
     text = str(caught.value)
-    assert "`min` takes two or more values of one measure, not 0" in text
+    assert f"`min` takes two or more values of one measure, not {count}" in text
     assert "min(最高贷款额度, 余额额度, 房价额度)" in text
+    assert "group" not in text
 
 
 def test_arguments_of_different_measures_are_refused(policies: PolicyFactory) -> None:
