@@ -190,3 +190,23 @@ def test_both_batch_engines_agree_with_the_hand(policies: PolicyFactory, tmp_pat
 def test_min_of_many_is_a_call_of_many_arguments() -> None:
     call = parse_expr("min(a, b, c, d)")
     assert isinstance(call, n.Call) and len(call.args) == 4
+
+
+def test_the_housing_fund_explain_names_the_lowest_limit() -> None:
+    # Case 03: 33,333.33元 × 15 = 499,999.95元 is below 60万 (最高), 240万 (还款能力: 10,000元/月
+    # × 240个月) and 160万 (房价: 200万 × 80%); rounded down to 1000元: 499,000元.
+    from policyc.cases import load_case
+    from tests.conftest import REPO
+
+    folder = REPO / "tests" / "fixtures" / "housing-fund"
+    policy = compile_policy(folder / "yxgjj-2026-3.policy")
+    case = load_case(
+        folder / "examples" / "yxgjj-2026-3" / "03-balance-lowest-rounded.yaml", policy.checked
+    )
+    assert case.on is not None
+    results = policy.evaluate(case.inputs, case.on, case.readings, explain=True)
+    steps = [s.text for r in results if r.info.name == "贷款额度" for s in r.steps]
+    assert (
+        "最高贷款额度、余额额度、还款能力额度、房价额度中最小者：余额额度最低（499,999.95元）" in steps
+    )
+    assert steps[-1] == "贷款额度 = 499,000元（49.9万元）"
