@@ -207,6 +207,7 @@ def test_the_housing_fund_explain_names_the_lowest_limit() -> None:
     results = policy.evaluate(case.inputs, case.on, case.readings, explain=True)
     steps = [s.text for r in results if r.info.name == "贷款额度" for s in r.steps]
     assert (
-        "最高贷款额度、余额额度、还款能力额度、房价额度中最小者：余额额度最低（499,999.95元）" in steps
+        "最高贷款额度、余额额度、还款能力额度、房价额度中最小者：余额额度最低（499,999.95元）"
+        in steps
     )
     assert steps[-1] == "贷款额度 = 499,000元（49.9万元）"
