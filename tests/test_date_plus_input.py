@@ -162,3 +162,76 @@ def test_the_housing_fund_cases_pass() -> None:
         assert case.on is not None
         got = {r.info.name: r.status for r in policy.evaluate(case.inputs, case.on, case.readings)}
         assert got["个人住房贷款"] == want, path.name
+
+
+def parquet(tmp_path: Path, columns: dict[str, list[object]]) -> Path:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "c.parquet"
+    pq.write_table(pa.table({k: pa.array(v) for k, v in columns.items()}), path)
+    return path
+
+
+def test_the_numpy_engine_adds_a_given_duration_by_hand(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("numpy")
+    from policyc.batch_vector import VectorBatch
+
+    policy = compiled(policies)
+    on = date(2025, 6, 1)
+    # By hand (2025-06-01 + 354个月 = 2054-12-01): 1988-12-02 → 65周岁, 1988-12-01 → 66周岁; a
+    # term in 年 (29.5年 = 354个月) alike.
+    path = parquet(
+        tmp_path,
+        {
+            "出生日期": ["1988-12-02", "1988-12-01", "1988-12-02"],
+            "贷款期限": ["354个月", "354个月", "29.5年"],
+            "宽限天数": ["0日", "0日", "0日"],
+        },
+    )
+    vector = VectorBatch(policy, keep=True, threads=1)
+    assert vector.prepare(path, on) == ""  # the numpy engine, not a fallback
+    got = [row["到期不超过65周岁"][0] for _, row in vector.rows()]
+    assert got == ["applies", "not_applicable", "applies"]
+
+
+def test_the_numpy_engine_adds_given_days_and_month_ends(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("numpy")
+    from policyc.batch_vector import VectorBatch
+
+    policy = compiled(policies)
+    # 2025-01-31 + 1个月 = 2025-02-28 (art. 202): 到期日在2月底前 holds. 2025-01-16 + 15日 =
+    # 2025-01-31, the day judged: 宽限期内 holds (≥ includes it); 2025-01-15 + 15日 = 2025-01-30
+    # does not.
+    path = parquet(
+        tmp_path,
+        {
+            "出生日期": ["2025-01-16", "2025-01-15"],
+            "贷款期限": ["1个月", "1个月"],
+            "宽限天数": ["15日", "15日"],
+        },
+    )
+    vector = VectorBatch(policy, keep=True, threads=1)
+    assert vector.prepare(path, date(2025, 1, 31)) == ""
+    rows = [row for _, row in vector.rows()]
+    assert [r["到期日在2月底前"][0] for r in rows] == ["applies", "applies"]
+    assert [r["宽限期内"][0] for r in rows] == ["applies", "not_applicable"]
+
+
+def test_the_numpy_engine_leaves_a_fraction_of_a_month_to_the_others(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("numpy")
+    from policyc.batch_vector import VectorBatch
+
+    policy = compiled(policies)
+    path = parquet(
+        tmp_path,
+        {"出生日期": ["1988-12-02"], "贷款期限": ["354.5个月"], "宽限天数": ["0日"]},
+    )
+    vector = VectorBatch(policy, keep=True, threads=1)
+    why = vector.prepare(path, date(2025, 6, 1))
+    assert "not whole months or days" in why
