@@ -36,9 +36,8 @@ from policyc.compiler.batch_vector import (
     rescale,
     select,
 )
-from policyc.compiler.calendar_checks import refuses_backwards, whole_duration
+from policyc.compiler.calendar_checks import given_duration_step, refuses_backwards, whole_duration
 from policyc.compiler.i18n import _
-from policyc.runtime.quantity import Quantity, parse_measure
 
 __all__ = [
     "calendar",
@@ -198,7 +197,9 @@ def date_plus_vec(gen: VectorExpressions, e: n.Call) -> Vec:
     if parts is not None:
         months, days = parts
         return Vec("date", lambda env: _moved(day.run(env), months, days, next_day))
-    per_unit = _given_duration_unit(gen, e.args[1])
+    per_unit = given_duration_step(gen.policy, e.args[1])
+    if per_unit is None:
+        raise Unsupported(_("`date_plus` of a duration that is not written out"))
     duration = gen.number(e.args[1])
     unit = 10**duration.scale * per_unit  # one whole month (day) in the vector's integers
 
@@ -215,32 +216,6 @@ def date_plus_vec(gen: VectorExpressions, e: n.Call) -> Vec:
         return moved
 
     return Vec("date", run)
-
-
-def _given_duration_unit(gen: VectorExpressions, e: n.Expr) -> int:
-    """How many of the vector's base units make one whole step of a duration the case gives:
-    1 for 年/月 (base 月), 24 for 日 (base 小时); Unsupported where its measure is not plain
-    from the policy (an input, a define, their sums)."""
-    dims = _dims_of(gen, e)
-    if dims == parse_measure("月").dims:
-        return 1
-    if dims == parse_measure("日").dims:
-        return 24
-    raise Unsupported(_("`date_plus` of a duration that is not written out"))
-
-
-def _dims_of(gen: VectorExpressions, e: n.Expr) -> Any:
-    policy = gen.policy
-    if isinstance(e, n.Ref):
-        info = policy.inputs.get(e.name)
-        typed = info.type if info is not None else policy.define_types.get(e.name)
-        return typed.dims if typed is not None and typed.kind == "quantity" else None
-    if isinstance(e, n.QuantityLit):
-        return Quantity.of(e.number, e.measure).dims
-    if isinstance(e, n.Arith) and e.op in "+-":
-        left = _dims_of(gen, e.left)
-        return left if left is not None and left == _dims_of(gen, e.right) else None
-    return None
 
 
 def _moved(d: Val, months: Any, days: Any, next_day: bool) -> Val:

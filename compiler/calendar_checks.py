@@ -182,6 +182,34 @@ def whole_duration(expr: n.Expr) -> tuple[int, int] | None:
     return int(number) * (12 if expr.measure == "年" else 1), 0
 
 
+def given_duration_step(policy: Any, expr: n.Expr) -> int | None:
+    """For a `date_plus` duration the case gives (an input, a define, their sums): how many base
+    units make one whole step — 1 for 年/月 (base 月), 24 for 日 (base 小时) — or None where its
+    measure is not plain from the declarations. The batch engines add it by that step."""
+    dims = _given_dims(policy, expr)
+    if dims == _DURATION_DIMS[0]:
+        return 1
+    if dims == _DURATION_DIMS[1]:
+        return 24
+    return None
+
+
+def _given_dims(policy: Any, expr: n.Expr) -> Any:
+    if isinstance(expr, n.Ref):
+        info = policy.inputs.get(expr.name)
+        typed = info.type if info is not None else policy.define_types.get(expr.name)
+        return typed.dims if typed is not None and typed.kind == "quantity" else None
+    if isinstance(expr, n.QuantityLit):
+        try:
+            return parse_measure(expr.measure).dims
+        except ValueError:
+            return None
+    if isinstance(expr, n.Arith) and expr.op in "+-":
+        left = _given_dims(policy, expr.left)
+        return left if left is not None and left == _given_dims(policy, expr.right) else None
+    return None
+
+
 def month_day_alone(checker: Any, expr: n.MonthDayLit) -> Type:
     """A month-day literal outside `within_each_year`: it names no one date."""
     from policyc.compiler.checker import UNKNOWN

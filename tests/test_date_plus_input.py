@@ -138,16 +138,42 @@ def test_written_durations_are_still_checked_where_written(policies: PolicyFacto
     assert "whole number of 年, 月 or 日 written out" in str(caught.value)
 
 
-def test_batch_leaves_a_given_duration_to_the_per_case_path(
+def test_the_sql_engine_adds_a_given_duration_by_hand(
     policies: PolicyFactory, tmp_path: Path
 ) -> None:
     from tests.batch_helpers import batch_csv
 
     policy = compiled(policies)
-    text = "出生日期,贷款期限\n1988-12-02,354个月\n1988-12-01,354个月\n"
+    # 2025-06-01 + 354个月 = 2054-12-01: born 1988-12-02 → 65周岁, 1988-12-01 → 66周岁; 29.5年
+    # the same; 15日 from 2025-05-17 is 2025-06-01, the day judged (≥ includes it), from
+    # 2025-05-16 it is 2025-05-31.
+    text = (
+        "出生日期,贷款期限,宽限天数\n1988-12-02,354个月,0日\n1988-12-01,354个月,0日\n"
+        "1988-12-02,29.5年,0日\n"
+    )
     fallback, rows = batch_csv(policy, tmp_path, text, date(2025, 6, 1))
-    assert "`date_plus` of a duration that is not written out" in fallback["到期不超过65周岁"]
-    assert [row["到期不超过65周岁"][0] for row in rows] == ["applies", "not_applicable"]
+    assert fallback["到期不超过65周岁"] == ""  # in the query, not case by case
+    assert [row["到期不超过65周岁"][0] for row in rows] == ["applies", "not_applicable", "applies"]
+    text = "出生日期,贷款期限,宽限天数\n2025-05-17,1个月,15日\n2025-05-16,1个月,15日\n"
+    fallback, rows = batch_csv(policy, tmp_path, text, date(2025, 6, 1))
+    assert fallback["宽限期内"] == ""
+    assert [row["宽限期内"][0] for row in rows] == ["applies", "not_applicable"]
+
+
+def test_the_sql_engine_leaves_a_fraction_of_a_month_to_the_per_case_path(
+    policies: PolicyFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("duckdb")
+    from policyc.cli import main
+
+    path = policies.write(AGE)
+    cases = tmp_path / "cases.csv"
+    cases.write_text("on,出生日期,贷款期限\n2025-06-01,1988-12-02,354.5个月\n", "utf-8")
+    code = main(["run", str(path), "--cases", str(cases)])
+    out, err = capsys.readouterr()
+    assert code != 0 or "354.5个月" in out + err
+    assert "`date_plus` adds a whole number of months or days, not negative" in out + err
+    assert "354.5个月" in out + err
 
 
 def test_the_housing_fund_cases_pass() -> None:
