@@ -107,7 +107,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
                     # (`_by_beneficiary`); who receives: "" for the applicant's words
                     who = info.beneficiary if flow == "payable" else _receiver_label(info)
                     party = by_party.setdefault(flow, {}).setdefault(who, {})
-                    if flow != "payable":
+                    if flow in ("paid", "waived"):  # a loan's borrower is not paid
                         served.add(info.beneficiary)
                     party[rule.unit] = party.get(rule.unit, Decimal(0)) + Decimal(total)
                 if total is not None and flow == "paid":

@@ -11,7 +11,7 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
                   "kind": str, "responsible": [str], "quotes": [str], "line": int,
                   "readings": [str], "flow": str, "trace": [{"text": str, "line": int}]}],
      "totals": {measure: Money},
-     "totals_by_kind": {"paid"|"waived"|"payable": {measure: Money}},
+     "totals_by_kind": {"paid"|"waived"|"payable"|"lent": {measure: Money}},
      "totals_by_beneficiary": [{"flow", "beneficiary", "words", "totals": {measure: Money},
                                 "range"?: {measure: {"low": Money, "high": Money}}}],
      "still_needed": [{"name", "description", "measure", "rules": [str]}
@@ -50,8 +50,9 @@ result carries them all, as in version 1.
 (`（二）外籍专家生活补助`, `第三条 医疗救助`: compiler/part_places.py), "" for a rule of the
 policy itself. `status` is one of applies, not_applicable, undetermined, unspecified, not_in_force,
 already_received. `trace` is present (possibly empty) only with --explain. `flow` says where a
-rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no longer owes) or
-`payable` by the applicant ("" for a rule without an amount). `totals_by_kind` adds the amounts
+rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no longer owes),
+`payable` by the applicant, or `lent` (a loan the applicant may take and repays, `kind 贷款`/`借款`:
+可贷额度) ("" for a rule without an amount). `totals_by_kind` adds the amounts
 of the rules that apply per flow and currency, never across flows; `totals` is its `paid` part
 (what the applicant receives). `totals_by_beneficiary` splits each flow by party where its rules
 name several, or where a payable flow's rules name who pays (`report_json.totals_by_beneficiary`;
@@ -117,12 +118,13 @@ BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
 # How a rule's party (`beneficiary`) is labelled, by where its amount goes: the one who pays a
 # payable rule (收费标准, 罚款: docs/language.md) is no beneficiary — the totals name it so too
 # (合计（户应缴）, `flow_words`); every other rule's party receives or is relieved.
-PARTY_WORDS = {"payable": "应缴方"}
+PARTY_WORDS = {"payable": "应缴方", "lent": "借款方"}
 
 
 def party_word(flow: str) -> str:
     """The label of a rule's party for its `flow` (`RuleInfo.flow`, JSON `flow`): 应缴方 for
-    `payable`, else 受益. Used by `--explain`/`--all` and the web form's result alike."""
+    `payable`, 借款方 for `lent` (a loan is repaid, not received), else 受益. Used by
+    `--explain`/`--all` and the web form's result alike."""
     return PARTY_WORDS.get(flow, "受益")
 
 
@@ -470,7 +472,7 @@ def amount_text(r: RuleResult) -> str:
         text += f"（已封顶，封顶前 {format_quantity(r.uncapped)}）"
     if r.unrounded is not None:
         text += f"（舍入前 {format_quantity(r.unrounded)}）"
-    if r.info.flow in ("waived", "payable"):
+    if r.info.flow in ("waived", "payable", "lent"):
         who = payer(r.info.beneficiary) if r.info.flow == "payable" else ""
         text += f"（{flow_words(r.info.flow, who)}）"
     return text

@@ -60,7 +60,8 @@ SCHEMA_VERSION = 2  # 2: a ruled-out result is lean (`LEAN_KEYS`); its rule's fi
 RULED_OUT = frozenset(("not_applicable", "not_in_force"))
 # The keys of a result the case rules out, in order (then members, periods, trace if present).
 LEAN_KEYS = ("rule", "clause", "heading", "kind", "flow", "role", "status", "reason")
-FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴"}
+# How a total of each flow (compiler/checked.py FLOW_OF_KIND) is named, in this order.
+FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴", "lent": "可贷额度"}
 
 
 def _stdlib_dumps(value: Any) -> bytes:
@@ -220,11 +221,14 @@ def payer(beneficiary: str, served: Collection[str] = ()) -> str:
 
 def flow_words(flow: str, who: str) -> str:
     """How a total of `flow` for party `who` ("" the applicant) is named: 支付给申请人,
-    支付给外籍高层次专家, 减免, 减免（企业）, 申请人应缴, 违法行为人应缴."""
+    支付给外籍高层次专家, 减免, 减免（企业）, 申请人应缴, 违法行为人应缴, 可贷额度,
+    可贷额度（借款人）."""
     words = FLOW_WORDS[flow]
     if not who:
         return words
-    return f"减免（{who}）" if flow == "waived" else words.replace("申请人", who)
+    if flow in ("waived", "lent"):
+        return f"{words}（{who}）"
+    return words.replace("申请人", who)
 
 
 def beneficiary_json(results: list[RuleResult]) -> list[dict[str, Any]]:

@@ -285,6 +285,26 @@ class Expressions:
         nested choices grow linearly, not twice per level."""
         return f"(CASE {cond} WHEN TRUE THEN {a.v} WHEN FALSE THEN {b.v} END)"
 
+    def pick(self, e: n.Call) -> Sql:
+        """`min`/`max` of two or more values: LEAST/GREATEST, NULL (unknown) when any argument
+        is — SQL's LEAST skips NULLs, the per-case path does not. Members of an ordered enum
+        are compared by rank, one pair at a time (the first of equals kept)."""
+        args = [self.scalar(self.sql(x)) for x in e.args]
+        na = self.strict(args)
+        kind = self.policy.special.get(e)
+        if kind is not None:
+            order = self.policy.enums[kind.removeprefix("enum:")]
+            op = "<=" if e.func == "min" else ">="
+            chosen = args[0]
+            for arg in args[1:]:
+                cond = f"{self.rank(chosen.v, order)} {op} {self.rank(arg.v, order)}"
+                chosen = Sql(self.choose(cond, chosen, arg), None, *union(chosen, arg))
+            return Sql(chosen.v, na, chosen.scale, chosen.width)
+        word = "LEAST" if e.func == "min" else "GREATEST"
+        nulls = " OR ".join(f"{a.v} IS NULL" for a in args)
+        listed = ", ".join(a.v for a in args)
+        return Sql(f"(CASE WHEN {nulls} THEN NULL ELSE {word}({listed}) END)", na, *union(*args))
+
     def call(self, e: n.Call) -> Value:
         func = e.func
         aggregate = as_aggregate(e)
@@ -319,17 +339,8 @@ class Expressions:
             return Sql(
                 "(" + " + ".join(m.v for m in members) + ")", na, scale, min(38, width + scale)
             )
-        if func in ("min", "max") and len(e.args) == 2:
-            a, b = (self.scalar(self.sql(x)) for x in e.args)
-            na = self.strict([a, b])
-            kind = self.policy.special.get(e)
-            op = "<=" if func == "min" else ">="
-            if kind is not None:
-                order = self.policy.enums[kind.removeprefix("enum:")]
-                cond = f"{self.rank(a.v, order)} {op} {self.rank(b.v, order)}"
-            else:
-                cond = f"{a.v} {op} {b.v}"
-            return Sql(self.choose(cond, a, b), na, *union(a, b))
+        if func in ("min", "max") and len(e.args) >= 2:
+            return self.pick(e)
         raise Unsupported(_("`{func}` of a daily series").format(func=func))
 
     @staticmethod

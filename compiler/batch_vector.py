@@ -119,6 +119,15 @@ def both(a: Mask, b: Mask) -> Mask:
     return a & b
 
 
+def _picked(values: list[Val], pick: Callable[[Arr, Arr], Arr]) -> Val:
+    """The least (greatest) of two or more columns, element by element (np.minimum/maximum
+    folded): known where all are, NotApplicable where any is."""
+    v, known, na = values[0].v, values[0].known, values[0].na
+    for value in values[1:]:
+        v, known, na = pick(v, value.v), both(known, value.known), either(na, value.na)
+    return Val(v, known, na)
+
+
 def either(a: Mask, b: Mask) -> Mask:
     """NotApplicable where either is."""
     if a is None:
@@ -459,47 +468,44 @@ class VectorExpressions:
             from policyc.compiler.batch_vector_dates import date_plus_vec, year_vec
 
             return year_vec(self, e) if e.func == "year_of" else date_plus_vec(self, e)
-        if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) != 2:
+        if as_aggregate(e) is not None or e.func in PERIOD_FUNCS or len(e.args) < 2:
             raise Unsupported(_("`{func}`").format(func=e.func))
         if e.func not in ("min", "max"):
             raise Unsupported(_("`{func}`").format(func=e.func))
         pick = np.minimum if e.func == "min" else np.maximum
         if self.policy.special.get(e) is not None:
             return self.ranked_pick(e, pick)
-        a, b = self.number(e.args[0]), self.number(e.args[1])
-        scale = max(a.scale, b.scale)
-        a, b = rescale(a, scale), rescale(b, scale)
+        parts = [self.number(x) for x in e.args]
+        scale = max(p.scale for p in parts)
+        parts = [rescale(p, scale) for p in parts]
 
         def chosen(env: Env) -> Val:
-            x, y = a.run(env), b.run(env)
-            return Val(pick(x.v, y.v), both(x.known, y.known), either(x.na, y.na))
+            return _picked([p.run(env) for p in parts], pick)
 
-        positive = a.nonnegative and b.nonnegative
-        return Vec("num", chosen, scale, max(a.bound, b.bound), nonnegative=positive)
+        positive = all(p.nonnegative for p in parts)
+        bound = max(p.bound for p in parts)
+        return Vec("num", chosen, scale, bound, nonnegative=positive)
 
-    def ranked(self, e: n.Compare | n.Call, parts: list[n.Expr]) -> tuple[Vec, Vec]:
-        """Two members of the enum whose order the checker recorded for `e`: their codes are
+    def ranked(self, e: n.Compare | n.Call, parts: list[n.Expr]) -> list[Vec]:
+        """Members of the enum whose order the checker recorded for `e`: their codes are
         their places in that order (Ctx.cmp_ranked, max_ranked: order.index)."""
         kind = self.policy.special.get(e) or ""
-        a, b = (self.compile(x) for x in parts)
+        vecs = [self.compile(x) for x in parts]
         enum = kind.removeprefix("enum:")
-        if not kind.startswith("enum:") or a.kind != "enum" or a.enum != enum or b.enum != enum:
+        if not kind.startswith("enum:") or any(v.kind != "enum" or v.enum != enum for v in vecs):
             raise Unsupported(_("a comparison of members by their order"))
-        return a, b
+        return vecs
 
     def ranked_pick(self, e: n.Call, pick: Callable[[Arr, Arr], Arr]) -> Vec:
-        """`max`/`min` of two members by their order: unknown where either is."""
-        a, b = self.ranked(e, list(e.args))
+        """`max`/`min` of two or more members by their order: unknown where any is."""
+        parts = self.ranked(e, list(e.args))
 
         def chosen(env: Env) -> Val:
-            x, y = a.run(env), b.run(env)
-            known = both(x.known, y.known)
-            v = pick(x.v, y.v)
-            if known is not None:
-                v = keep_where(known, v)
-            return Val(v, known, either(x.na, y.na))
+            got = _picked([p.run(env) for p in parts], pick)
+            v = got.v if got.known is None else keep_where(got.known, got.v)
+            return Val(v, got.known, got.na)
 
-        return Vec("enum", chosen, enum=a.enum)
+        return Vec("enum", chosen, enum=parts[0].enum)
 
     # ---- conditions ----
     def compare(self, e: n.Compare) -> Vec:

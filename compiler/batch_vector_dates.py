@@ -36,7 +36,12 @@ from policyc.compiler.batch_vector import (
     rescale,
     select,
 )
-from policyc.compiler.calendar_checks import refuses_backwards, whole_duration
+from policyc.compiler.calendar_checks import (
+    counts_working_days,
+    given_duration_step,
+    refuses_backwards,
+    whole_duration,
+)
 from policyc.compiler.i18n import _
 
 __all__ = [
@@ -185,35 +190,59 @@ def year_vec(gen: VectorExpressions, e: n.Call) -> Vec:
 
 
 def date_plus_vec(gen: VectorExpressions, e: n.Call) -> Vec:
-    """`date_plus(d, DURATION)`: runtime.calendar_terms.date_plus over day numbers."""
+    """`date_plus(d, DURATION)`: runtime.calendar_terms.date_plus over day numbers. A duration
+    the case gives (贷款期限) is added row by row by the same rule; a row whose duration is not
+    whole months (days) or is negative — which the per-case path refuses naming it — leaves
+    the file to the other engines (Unsupported), never a date made up."""
     day = gen.compile(e.args[0])
-    parts = whole_duration(e.args[1])
-    if day.kind == "date" and parts is None:  # N 工作日: a calendar no array holds
+    if day.kind == "date" and counts_working_days(e.args[1]):  # a calendar no array holds
         raise Unsupported(
             _("`date_plus` in 工作日 counts on the official calendar of working days")
         )
-    if day.kind != "date" or parts is None:
+    if day.kind != "date":
         raise Unsupported(_("`{func}` of a {kind}").format(func=e.func, kind=day.kind))
-    months, days = parts
     next_day = gen.policy.conventions.get("missing_day", "month_end") == "next_day"
+    parts = whole_duration(e.args[1])
+    if parts is not None:
+        months, days = parts
+        return Vec("date", lambda env: _moved(day.run(env), months, days, next_day))
+    per_unit = given_duration_step(gen.policy, e.args[1])
+    if per_unit is None:
+        raise Unsupported(_("`date_plus` of a duration that is not written out"))
+    duration = gen.number(e.args[1])
+    unit = 10**duration.scale * per_unit  # one whole month (day) in the vector's integers
 
     def run(env: Env) -> Val:
-        d = day.run(env)
-        moved = np.asarray(d.v, dtype=np.int64)
-        if months:
-            year, month, dd, _last = calendar(d.v)
-            index = year * 12 + month - 1 + months
-            new_year, new_month = index // 12, index % 12 + 1
-            leap = (new_year % 4 == 0) & ((new_year % 100 != 0) | (new_year % 400 == 0))
-            last = _LENGTHS[new_month - 1] + ((new_month == 2) & leap)
-            moved = day_numbers(new_year, new_month, np.minimum(dd, last))
-            if next_day:
-                moved = moved + (dd > last)
-        moved = moved + days
-        if np.any(moved > date.max.toordinal()):
-            raise Unsupported(_("a date past 9999-12-31"))
-        if d.known is not None:
-            moved = select(d.known, moved, np.int64(0))
-        return Val(moved.astype(np.int32), d.known, d.na)
+        d, x = day.run(env), duration.run(env)
+        counts = np.asarray(x.v, dtype=np.int64)
+        known = both(d.known, x.known)
+        looked = counts if known is None else np.where(known, counts, 0)
+        if np.any((looked < 0) | (looked % unit != 0)):
+            raise Unsupported(_("a duration of `date_plus` that is not whole months or days"))
+        whole = looked // unit
+        months, days = (whole, 0) if per_unit == 1 else (0, whole)
+        moved = _moved(Val(d.v, known, either(d.na, x.na)), months, days, next_day)
+        return moved
 
     return Vec("date", run)
+
+
+def _moved(d: Val, months: Any, days: Any, next_day: bool) -> Val:
+    """Each day number of `d` moved on by `months` (under the missing-day convention) and
+    `days`, each a number or a column; unknown rows stay 0."""
+    moved = np.asarray(d.v, dtype=np.int64)
+    if np.any(months):
+        year, month, dd, _last = calendar(d.v)
+        index = year * 12 + month - 1 + months
+        new_year, new_month = index // 12, index % 12 + 1
+        leap = (new_year % 4 == 0) & ((new_year % 100 != 0) | (new_year % 400 == 0))
+        last = _LENGTHS[new_month - 1] + ((new_month == 2) & leap)
+        moved = day_numbers(new_year, new_month, np.minimum(dd, last))
+        if next_day:
+            moved = moved + (dd > last)
+    moved = moved + days
+    if np.any(moved > date.max.toordinal()):
+        raise Unsupported(_("a date past 9999-12-31"))
+    if d.known is not None:
+        moved = select(d.known, moved, np.int64(0))
+    return Val(moved.astype(np.int32), d.known, d.na)

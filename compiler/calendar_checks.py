@@ -16,12 +16,13 @@
 `CALENDAR_FUNCS` names them. The runtime: runtime/calendar_terms.py.
 
 - `year_of(DATE)`: the calendar year of DATE, a plain number ("同一自然年度").
-- `date_plus(DATE, DURATION)`: the corresponding day DURATION on; DURATION is a literal whole
-  number of 年, 月 or 日 (1 年, 6 月, 15 日), so every engine counts it alike (no fraction of a
-  month, no negative: a day before a date is written with the comparison turned round); or a
-  whole number from 1 of 工作日 (`5 工作日`, "5个工作日内"), the policy's own measure, counted
-  on the official calendar of working days (runtime/workdays.py): the N-th working day after
-  DATE.
+- `date_plus(DATE, DURATION)`: the corresponding day DURATION on; DURATION is a whole number of
+  年, 月 or 日 — written out (1 年, 6 月, 15 日: checked here) or an input or expression in one
+  of those measures (贷款期限), whose value a case must give whole and not negative (refused
+  where it is evaluated: runtime/calendar_terms.duration_parts). No fraction of a month, no
+  negative: a day before a date is written with the comparison turned round. Or a whole number
+  from 1 of 工作日 written out (`5 工作日`, "5个工作日内"), the policy's own measure, counted on
+  the official calendar of working days (runtime/workdays.py): the N-th working day after DATE.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 CALENDAR_FUNCS = ("calendar_months_between", "within_each_year", "year_of", "date_plus")
 WORKING_DAY = "工作日"  # date_plus counts it on the official calendar (runtime/workdays.py)
+_DURATION_DIMS = (parse_measure("月").dims, parse_measure("日").dims)
 _ISO = re.compile(r"--(\d{2})-(\d{2})")
 _CHINESE = re.compile(r"(\d{1,2})月(?:(\d{1,2})日|(底))")
 _LONGEST = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # 2月29日 exists in some years
@@ -137,13 +139,28 @@ def _type_date_call(checker: Any, expr: n.Call) -> Type:
     checker.expect(expr.args[0], DATE, _("a date"))
     if expr.func == "year_of":
         return Type("quantity", ())
-    if counts_working_days(expr.args[1]):
-        _check_working_days(checker, expr.args[1])
-    elif whole_duration(expr.args[1]) is None:
+    duration = expr.args[1]
+    if counts_working_days(duration):
+        _check_working_days(checker, duration)
+        return DATE
+    if isinstance(duration, n.QuantityLit):  # written out: checked here, whole and not negative
+        if whole_duration(duration) is None:
+            checker.error(
+                duration.span,
+                _("the duration of `date_plus` is a whole number of 年, 月 or 日 written out"),
+                _("a duration such as 1 年, 6 月 or 15 日"),
+            )
+        return DATE
+    # An input or an expression (贷款期限 in 年): its measure is checked here; a case's value
+    # that is not whole months (days) or is negative is refused where it is evaluated.
+    got = checker.type_of(duration)
+    if got is not UNKNOWN and (got.kind != "quantity" or got.dims not in _DURATION_DIMS):
         checker.error(
-            expr.args[1].span,
-            _("the duration of `date_plus` is a whole number of 年, 月 or 日 written out"),
-            _("a duration such as 1 年, 6 月 or 15 日"),
+            duration.span,
+            _("the duration of `date_plus` is in 年, 月 or 日, not {what}").format(
+                what=got.describe()
+            ),
+            _("a duration such as 1 年, 6 月, 15 日 or an input in 月"),
         )
     return DATE
 
@@ -210,6 +227,34 @@ def whole_duration(expr: n.Expr) -> tuple[int, int] | None:
     if expr.measure in ("日", "天"):
         return 0, int(number)
     return int(number) * (12 if expr.measure == "年" else 1), 0
+
+
+def given_duration_step(policy: Any, expr: n.Expr) -> int | None:
+    """For a `date_plus` duration the case gives (an input, a define, their sums): how many base
+    units make one whole step — 1 for 年/月 (base 月), 24 for 日 (base 小时) — or None where its
+    measure is not plain from the declarations. The batch engines add it by that step."""
+    dims = _given_dims(policy, expr)
+    if dims == _DURATION_DIMS[0]:
+        return 1
+    if dims == _DURATION_DIMS[1]:
+        return 24
+    return None
+
+
+def _given_dims(policy: Any, expr: n.Expr) -> Any:
+    if isinstance(expr, n.Ref):
+        info = policy.inputs.get(expr.name)
+        typed = info.type if info is not None else policy.define_types.get(expr.name)
+        return typed.dims if typed is not None and typed.kind == "quantity" else None
+    if isinstance(expr, n.QuantityLit):
+        try:
+            return parse_measure(expr.measure).dims
+        except ValueError:
+            return None
+    if isinstance(expr, n.Arith) and expr.op in "+-":
+        left = _given_dims(policy, expr.left)
+        return left if left is not None and left == _given_dims(policy, expr.right) else None
+    return None
 
 
 def month_day_alone(checker: Any, expr: n.MonthDayLit) -> Type:

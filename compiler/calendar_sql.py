@@ -11,8 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from policyc.compiler import nodes as n
-from policyc.compiler.batch_sql import Sql, Unsupported
-from policyc.compiler.calendar_checks import whole_duration
+from policyc.compiler.batch_sql import Sql, Unsupported, literal
+from policyc.compiler.calendar_checks import (
+    counts_working_days,
+    given_duration_step,
+    whole_duration,
+)
 from policyc.compiler.i18n import _
 from policyc.runtime.calendar_terms import crossing
 
@@ -52,11 +56,13 @@ def _date_plus(gen: Any, e: n.Call) -> Sql:
     """runtime.calendar_terms.date_plus: whole months under the missing-day convention (under
     `next_day` a month without the day gives the day after its last), then whole days."""
     parts = whole_duration(e.args[1])
-    if parts is None:  # N 工作日 (the checker's only other): a calendar no SQL holds
+    if parts is None and counts_working_days(e.args[1]):  # a calendar no SQL holds
         raise Unsupported(
             _("`date_plus` in 工作日 counts on the official calendar of working days")
         )
     day = gen.scalar(gen.sql(e.args[0]))
+    if parts is None:  # a duration the case gives (贷款期限)
+        return _date_plus_given(gen, e, day)
     months, days = parts
     moved = day.v
     if months:
@@ -66,3 +72,24 @@ def _date_plus(gen: Any, e: n.Call) -> Sql:
     if days:
         moved = f"({moved} + {days})"
     return Sql(moved, gen.strict([day]))
+
+
+def _date_plus_given(gen: Any, e: n.Call, day: Sql) -> Sql:
+    """`date_plus(d, 贷款期限)`: the case's duration in whole months (days) by the same rule as
+    a written one. A row whose duration is not whole or is negative stops the query (DuckDB
+    `error`), and the rows are judged by the per-case path, which refuses such a case by name."""
+    step = given_duration_step(gen.policy, e.args[1])
+    if step is None:
+        raise Unsupported(_("`date_plus` of a duration that is not written out"))
+    given = gen.scalar(gen.sql(e.args[1]))
+    refused = literal(_("a duration of `date_plus` that is not whole months or days"))
+    count = (
+        f"(CASE WHEN {given.v} < 0 OR {given.v} % {step} <> 0 THEN error({refused}) "
+        f"ELSE CAST({given.v} / {step} AS INTEGER) END)"
+    )
+    if step == 24:
+        return Sql(f"({day.v} + {count})", gen.strict([day, given]))
+    moved = f"CAST({day.v} + to_months({count}) AS DATE)"
+    if gen.policy.conventions.get("missing_day", "month_end") == "next_day":
+        moved = f"(CASE WHEN day({moved}) < day({day.v}) THEN {moved} + 1 ELSE {moved} END)"
+    return Sql(moved, gen.strict([day, given]))

@@ -38,7 +38,8 @@ MONEY_DIMS: tuple[Dims, ...] = ((("元", 1),), (("美元", 1),))
 
 
 # Which way a rule's amount goes, from its `kind`: paid to the applicant, waived (a charge the
-# applicant no longer owes), or payable by the applicant. Totals add only amounts of one flow.
+# applicant no longer owes), payable by the applicant, or lent (a loan the applicant may take
+# and repays: 可贷额度, never money received). Totals add only amounts of one flow.
 FLOW_OF_KIND = {
     "补贴": "paid",
     "奖励": "paid",
@@ -50,6 +51,9 @@ FLOW_OF_KIND = {
     "罚金": "payable",
     "滞纳金": "payable",
     "没收": "payable",
+    # A loan is lent, to be repaid: reported as 可贷额度, never added to what is paid.
+    "贷款": "lent",
+    "借款": "lent",
 }
 
 

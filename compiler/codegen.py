@@ -28,6 +28,7 @@ from policyc.compiler.render import (
     counting,
     failed,
     render,
+    render_operand,
     render_range,
     render_reference,
     render_target,
@@ -476,8 +477,10 @@ class _Generator:
         kind = self.policy.special.get(e)
         if kind is not None:
             return f"c.{e.func}_ranked({args}, {self.order(kind)}, {e.span.line})"
-        method = {"min": "minimum", "max": "maximum"}.get(e.func, e.func)
-        return f"c.{method}({args})"
+        if e.func in ("min", "max"):  # `--explain` names the argument chosen, in policy words
+            labels = tuple(render_operand(a) for a in e.args)
+            return f"c.pick({e.func!r}, ({args},), {labels!r}, {render(e)!r}, {e.span.line})"
+        return f"c.{e.func}({args})"
 
     def aggregate(self, e: n.Aggregate) -> str:
         """count/sum/min/max/any/all over members (runtime/people_ops.aggregate)."""

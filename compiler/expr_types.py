@@ -33,9 +33,9 @@ from policyc.runtime.quantity import (
 )
 
 BUILTINS = {"min", "max", "total", "on_date", "valid_until", "longest_run", "first", "highest"}
+# min/max take two or more values (VARIADIC: the least count); an aggregate over members when one.
+VARIADIC = {"min": 2, "max": 2}
 ARITY = {
-    "min": 2,
-    "max": 2,
     "total": 1,
     "on_date": 0,
     "valid_until": 0,
@@ -68,6 +68,8 @@ class ExprTypes(CheckerBase):
         if group_checks.is_aggregate_call(expr) and expr.func not in ("min", "max", "total"):
             return group_checks.type_aggregate(self, expr)
         if expr.func in ("min", "max") and len(expr.args) == 1:
+            if not self.people.group:  # no members to range over: one value is too few
+                return self._pick(expr, [self.type_of(expr.args[0])])
             return group_checks.type_aggregate(self, expr)
         if expr.func in group_checks.PEOPLE_FUNCS:
             return group_checks.type_people_call(self, expr)
@@ -223,6 +225,8 @@ class ExprTypes(CheckerBase):
                 ", ".join(sorted(BUILTINS)),
             )
             return UNKNOWN
+        if expr.func in VARIADIC:
+            return self._pick(expr, args)
         arity = ARITY[expr.func]
         if len(args) != arity:
             self.error(
@@ -267,14 +271,27 @@ class ExprTypes(CheckerBase):
                 )
                 return UNKNOWN
             return Type("quantity", args[0].dims)
-        result = self.same(
-            expr,
-            args[0],
-            args[1],
-            _("`{expr_func}` of").format(
-                expr_func=expr.func,
-            ),
-        )
+        return UNKNOWN  # every builtin with a fixed arity is typed above
+
+    def _pick(self, expr: n.Call, args: list[Type]) -> Type:
+        """`min(a, b, …)` / `max(a, b, …)`: two or more values of one measure (or of one ordered
+        enum); the result has their type. Fewer than two is an error with the shape to write."""
+        least = VARIADIC[expr.func]
+        if len(args) < least:
+            self.error(
+                expr.span,
+                _("`{func}` takes two or more values of one measure, not {count}").format(
+                    func=expr.func, count=len(args)
+                ),
+                _("`{func}(最高贷款额度, 余额额度, 房价额度)`").format(func=expr.func),
+            )
+            return UNKNOWN
+        what = _("`{expr_func}` of").format(expr_func=expr.func)
+        result = args[0]
+        for arg in args[1:]:
+            result = self.same(expr, result, arg, what)
+            if result is UNKNOWN:
+                return UNKNOWN
         if result.kind == "enum":
             if result.enum not in self.ordered:
                 self.error(

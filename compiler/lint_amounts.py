@@ -13,40 +13,99 @@ from policyc.compiler.i18n import _
 from policyc.compiler.lint_base import LintContext
 from policyc.compiler.lint_values import fold, includes_boundary, less_than, value_text
 from policyc.compiler.signs import NEGATIVE_AMOUNT, may_go_negative, part_to_declare
-from policyc.runtime.quantity import MeasureError, Quantity
+from policyc.runtime.quantity import MeasureError, Quantity, dims_text
 
 
 class AmountChecks(LintContext):
     def check_sign(self, amount: n.Expr, whens: tuple[n.Expr, ...] = ()) -> None:
         found = may_go_negative(amount, self.policy, fold, whens)
-        if found is not None:
-            part = part_to_declare(found, self.policy)
-            bounded = f"max({self.written(found)}, 0 …)"
-            self.found.append(
-                Diagnostic(
-                    found.span,
-                    _(
-                        "the amount can come out below zero: `{self_written_found}` takes away "
-                        "what may be more than it takes it from"
-                    ).format(
-                        self_written_found=self.written(found),
-                    ),
-                    (
-                        _(
-                            "declare what is taken away `part of` what it is taken from "
-                            "(`input {part}`), say when it is not below it (`when …`), or "
-                            "bound it: `{bounded}`"
-                        ).format(part=part, bounded=bounded)
-                        if part
-                        else _(
-                            "say when it is not below what it is taken from (`when …`), or "
-                            "bound it: `{bounded}`"
-                        ).format(bounded=bounded)
-                    ),
-                    Severity.WARNING,
-                    code=NEGATIVE_AMOUNT,
-                )
+        if found is None:
+            return
+        part = part_to_declare(found, self.policy)
+        zero = self.zero_measure(found)
+        bounded = (
+            f"max({self.source(found)}, 0{' ' + zero if zero else ''})" if zero is not None else ""
+        )
+        if part and bounded:
+            hint = _(
+                "a declaration that what is taken away is part of what it is taken from "
+                "(`input {part}`), a condition that it is not more (`when …`), or a floor of "
+                "zero (`{bounded}`)"
+            ).format(part=part, bounded=bounded)
+        elif bounded:
+            hint = _(
+                "a condition that what is taken away is not more than what it is taken from "
+                "(`when …`), or a floor of zero (`{bounded}`)"
+            ).format(bounded=bounded)
+        else:
+            hint = _(
+                "a condition that what is taken away is not more than what it is taken from "
+                "(`when …`), or a floor of zero (`max` of it and zero in its measure)"
             )
+        self.found.append(
+            Diagnostic(
+                found.span,
+                _(
+                    "the amount can come out below zero: in `{found}`, what is taken away may "
+                    "be more than what it is taken from"
+                ).format(found=self.quoted(found)),
+                hint,
+                Severity.WARNING,
+                code=NEGATIVE_AMOUNT,
+            )
+        )
+
+    def quoted(self, found: n.Arith) -> str:
+        """The subtraction as a message quotes it: whole when short, else its last term taken
+        away (`… - 现有月还款额`), never cut inside a bracket or at a line break."""
+        whole = self.source(found)
+        if len(whole) <= 60:
+            return whole
+        taken = self.source(found.right)
+        return f"… - {taken}" if len(taken) <= 56 else "… - …"
+
+    def source(self, node: n.Expr) -> str:
+        """A node's policy code whole, from its first character to its last across lines (the
+        parse tree's span), blanks run together: code a suggestion can be built on."""
+        span = node.span
+        if not 1 <= span.line <= span.end_line <= len(self.lines):
+            return self.written(node)
+        if span.line == span.end_line:
+            text = self.lines[span.line - 1][span.column - 1 : span.end_column - 1]
+        else:
+            first = self.lines[span.line - 1][span.column - 1 :]
+            middle = self.lines[span.line : span.end_line - 1]
+            last = self.lines[span.end_line - 1][: span.end_column - 1]
+            text = " ".join([first, *middle, last])
+        return " ".join(text.split())
+
+    def zero_measure(self, expr: n.Expr) -> str | None:
+        """The measure an amount counts in, as a literal writes it ("" for a plain number or
+        a share), or None where it is not that simple to tell: the zero of `max(…, 0 元/月)`."""
+        if isinstance(expr, n.QuantityLit):
+            return expr.measure
+        if isinstance(expr, n.PercentLit):
+            return ""
+        if isinstance(expr, n.Ref):
+            info = self.policy.inputs.get(expr.name)
+            if info is not None and info.type.kind == "quantity" and info.measure is not None:
+                return info.measure.name
+            typed = self.policy.define_types.get(expr.name)
+            if typed is not None and typed.kind == "quantity":
+                return dims_text(typed.dims)
+            return None
+        if isinstance(expr, n.Arith) and expr.op in "+-":
+            left = self.zero_measure(expr.left)
+            return left if left is not None else self.zero_measure(expr.right)
+        if isinstance(expr, n.Arith):  # ×: a plain factor or share keeps the other's measure
+            left, right = self.zero_measure(expr.left), self.zero_measure(expr.right)
+            return right if left == "" else left if right == "" else None
+        if isinstance(expr, n.If):
+            then = self.zero_measure(expr.then)
+            return then if then is not None else self.zero_measure(expr.otherwise)
+        if isinstance(expr, n.Call) and expr.func in ("min", "max", "round") and expr.args:
+            return self.zero_measure(expr.args[0])
+        return None
 
     def check_amount(self, rule: n.Rule) -> None:
         assert isinstance(rule.amount, n.Expr)

@@ -40,10 +40,11 @@ def _fold(expr: n.Expr) -> Value | None:
             return None
         op = expr.op if isinstance(expr, n.Arith) else "×"
         return a + b if op == "+" else a - b if op == "-" else a * b
-    if isinstance(expr, n.Call) and expr.func in ("min", "max") and len(expr.args) == 2:
-        a, b = _fold(expr.args[0]), _fold(expr.args[1])
-        if isinstance(a, Quantity) and isinstance(b, Quantity):
-            return min(a, b) if expr.func == "min" else max(a, b)
+    if isinstance(expr, n.Call) and expr.func in ("min", "max") and len(expr.args) >= 2:
+        folded = [_fold(arg) for arg in expr.args]
+        known = [v for v in folded if isinstance(v, Quantity)]
+        if len(known) == len(folded):
+            return min(known) if expr.func == "min" else max(known)
     return None
 
 

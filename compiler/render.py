@@ -64,6 +64,13 @@ def render(expr: n.Expr, ref: RefRenderer = _plain) -> str:
     return _Renderer(ref).render(expr)
 
 
+def render_operand(expr: n.Expr) -> str:
+    """EXPR's words as an argument of a phrase (`min`'s 甲、乙中最小者): bracketed unless a
+    name, a literal or a closed phrase — how `--explain` names the argument chosen."""
+    text = render(expr)
+    return f"({text})" if level_of(expr) < POSTFIX else text
+
+
 def render_range(bounds: n.AmountRange, ref: RefRenderer = _plain) -> str:
     """`套取金额的1倍至3倍` for `amount range 1 × 套取金额 to 3 × 套取金额` (multiples of one
     value), else `LOW至HIGH` (`range_words`)."""
@@ -254,10 +261,10 @@ class _Renderer:
         if people:
             return people
         args = [self.operand(a) for a in e.args]
-        if e.func == "min":
-            return f"{args[0]}与{args[1]}中较小者"
-        if e.func == "max":
-            return f"{args[0]}与{args[1]}中较大者"
+        if e.func in ("min", "max"):  # two: 甲与乙中较小者; more: 甲、乙、丙中最小者
+            if len(args) == 2:
+                return f"{args[0]}与{args[1]}中{'较小' if e.func == 'min' else '较大'}者"
+            return f"{'、'.join(args)}中{'最小' if e.func == 'min' else '最大'}者"
         if e.func == "total":
             return f"{args[0]}各项合计"
         if e.func == "longest_run":  # of a condition: its words end at （不含本数）

@@ -129,13 +129,42 @@ class _Signs:
         if found is not None:
             return found
         parts = self.policy.parts.get(base.name, ()) if isinstance(base, n.Ref) else ()
-        for alternative in _alternatives(taken):
+        whole = self.fold(base)
+        for alternative in _alternatives([self.expanded(t) for t in taken]):
+            if whole is not None and _within(alternative, whole, self.fold):
+                continue  # `1 - (if 首套 then 20% else 30%)`: each way a literal share of a literal
             names = [t.name for t in alternative if isinstance(t, n.Ref)]
             if len(names) != len(alternative) or len(set(names)) != len(names):
                 return expr
             if not set(names) <= set(parts):
                 return expr
         return None
+
+    def expanded(self, term: n.Expr, seen: frozenset[str] = frozenset()) -> n.Expr:
+        """A term taken away with each define it names replaced by its expression (`首付款比例`
+        → `if 所购住房套数 is 首套 then 20% else 30%`), so its alternatives are seen; a define
+        met again inside itself is left as its name."""
+        if isinstance(term, n.Ref) and term.name in self.policy.defines and term.name not in seen:
+            return self.expanded(self.policy.defines[term.name].expr, seen | {term.name})
+        if isinstance(term, n.If):
+            then, otherwise = self.expanded(term.then, seen), self.expanded(term.otherwise, seen)
+            return n.If(term.cond, then, otherwise, term.span)
+        if isinstance(term, n.Arith) and term.op == "+":
+            left, right = self.expanded(term.left, seen), self.expanded(term.right, seen)
+            return n.Arith("+", left, right, term.span)
+        return term
+
+
+def _within(terms: list[n.Expr], whole: Any, fold: Callable[[n.Expr], Any]) -> bool:
+    """Whether every term is a literal and together they are not more than the literal `whole`
+    (a share taken from 1, an amount from a written amount)."""
+    values = [fold(t) for t in terms]
+    if any(v is None for v in values):
+        return False
+    try:
+        return sum(values[1:], values[0]) <= whole if values else True
+    except (ArithmeticError, TypeError, ValueError):  # measures that do not compare
+        return False
 
 
 def _alternatives(taken: list[n.Expr]) -> list[list[n.Expr]]:

@@ -33,8 +33,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from policyc.compiler.i18n import _
 from policyc.runtime.dates import add_months_by, days_in_month
-from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity import Quantity, format_quantity
 from policyc.runtime.results import Unknown, unknown
 from policyc.runtime.workdays import working_days_after
 
@@ -135,12 +136,27 @@ def shifted(day: date, months: int, days: int, missing_day: str) -> date:
     return day + timedelta(days=days)
 
 
+class DurationNotWhole(ArithmeticError):
+    """A case's duration given to `date_plus` that is not whole months or days, or negative:
+    an arithmetic the calendar cannot do, so the rule is refused naming the value (an
+    ArithmeticError, as every engine reports an inexact amount)."""
+
+
 def duration_parts(duration: Quantity) -> tuple[int, int]:
-    """(months, days) of a duration in 年/月 (base 月) or 日 (base 小时, 24 to a day), both
-    whole (the checker allows nothing else): 1 年 → (12, 0), 10 日 → (0, 10)."""
-    if duration.dims == (("月", 1),):
-        return int(duration.value), 0
-    return 0, int(duration.value / 24)
+    """(months, days) of a duration in 年/月 (base 月) or 日 (base 小时, 24 to a day):
+    1 年 → (12, 0), 29.5 年 → (354, 0), 10 日 → (0, 10). A literal is whole (the checker's);
+    a case's value (贷款期限) that is not a whole number of months (days) or is negative raises
+    DurationNotWhole naming it — the calendar has no fraction of a month to add."""
+    months = duration.dims == (("月", 1),)
+    count = duration.value if months else duration.value / 24
+    if count < 0 or count != count.to_integral_value():
+        raise DurationNotWhole(
+            _(
+                "`date_plus` adds a whole number of months or days, not negative: "
+                "{duration} is not one"
+            ).format(duration=format_quantity(duration))
+        )
+    return (int(count), 0) if months else (0, int(count))
 
 
 def date_plus(

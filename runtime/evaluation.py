@@ -45,6 +45,7 @@ from policyc.runtime.results import Step as Step
 from policyc.runtime.results import Unknown as Unknown
 from policyc.runtime.results import Value as Value
 from policyc.runtime.results import _show as _show
+from policyc.runtime.results import chosen_index
 from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
@@ -312,22 +313,25 @@ class Ctx(Conditions):
             self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
         return result
 
-    def max_ranked(self, a: str, b: str, order: tuple[str, ...], line: int = 0) -> str | Unknown:
-        return self._ranked(a, b, order, line, higher=True)
+    def max_ranked(self, *args: Any) -> str | Unknown:
+        """`max` of two or more members of an ordered enum: `(member, …, order, line)`."""
+        return self._ranked(args[:-2], args[-2], args[-1], higher=True)
 
-    def min_ranked(self, a: str, b: str, order: tuple[str, ...], line: int = 0) -> str | Unknown:
-        return self._ranked(a, b, order, line, higher=False)
+    def min_ranked(self, *args: Any) -> str | Unknown:
+        """`min` of two or more members of an ordered enum: `(member, …, order, line)`."""
+        return self._ranked(args[:-2], args[-2], args[-1], higher=False)
 
     def _ranked(
-        self, a: str, b: str, order: tuple[str, ...], line: int, higher: bool
+        self, members: tuple[str, ...], order: tuple[str, ...], line: int, higher: bool
     ) -> str | Unknown:
-        missing = unknown(a, b)
+        missing = unknown(*members)
         if missing is not None:
             return missing
-        first = (order.index(a) >= order.index(b)) == higher
-        chosen = a if first else b
+        ranks = [order.index(m) for m in members]
+        chosen = members[ranks.index(max(ranks) if higher else min(ranks))]  # the first of equals
         if self.explain:
-            self.step(f"{a} 与 {b} 取{'较高' if higher else '较低'}者 → {chosen}", line)
+            listed = " 与 ".join(members)
+            self.step(f"{listed} 取{'较高' if higher else '较低'}者 → {chosen}", line)
         return chosen
 
     def cmp_series(
@@ -536,13 +540,33 @@ class Ctx(Conditions):
             result = result + value
         return result
 
-    def minimum(self, a: Quantity, b: Quantity) -> Quantity | Unknown:
-        missing = unknown(a, b)
-        return missing if missing is not None else (a if a <= b else b)
+    def minimum(self, *values: Quantity) -> Quantity | Unknown:
+        """The least of two or more quantities (the first of equals); unknown while any is."""
+        missing = unknown(*values)
+        return missing if missing is not None else values[chosen_index(values, lowest=True)]
 
-    def maximum(self, a: Quantity, b: Quantity) -> Quantity | Unknown:
-        missing = unknown(a, b)
-        return missing if missing is not None else (a if a >= b else b)
+    def maximum(self, *values: Quantity) -> Quantity | Unknown:
+        """The greatest of two or more quantities (the first of equals); unknown while any is."""
+        missing = unknown(*values)
+        return missing if missing is not None else values[chosen_index(values, lowest=False)]
+
+    def pick(
+        self, func: str, values: tuple[Value, ...], labels: tuple[str, ...], text: str, line: int
+    ) -> Value:
+        """`min(…)`/`max(…)` on the traced path: `minimum`/`maximum`, and under `--explain` a step
+        naming which argument (its policy words in `labels`) was the lowest or highest — the
+        one an applicant asks about: `甲、乙、丙中最小者：乙最低（499,999.95元）`."""
+        missing = unknown(*values)
+        if missing is not None:
+            return missing
+        index = chosen_index(values, lowest=func == "min")
+        value = values[index]
+        if self.explain:
+            shown = _show(value)
+            word = "最低" if func == "min" else "最高"
+            which = shown if labels[index] == shown else f"{labels[index]}{word}（{shown}）"
+            self.step(f"{text}：{which}", line)
+        return value
 
     def tiers(
         self,

@@ -16,6 +16,7 @@ from policyc.runtime.quantity import Quantity, format_months_alike, format_quant
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from typing import Any, TypeAlias
 
 Value: TypeAlias = "Any"  # Quantity | bool | date | str | dict[str, Quantity]
@@ -34,6 +35,16 @@ class Unknown:
 
     def __repr__(self) -> str:
         return f"Unknown({self.names!r})"
+
+
+def chosen_index(values: Sequence[Any], lowest: bool) -> int:
+    """Where the least (`lowest`) or greatest of two or more comparable values is: the first
+    of equals, so a tie names the argument written first."""
+    best = 0
+    for index in range(1, len(values)):
+        if (values[index] < values[best]) if lowest else (values[index] > values[best]):
+            best = index
+    return best
 
 
 def unknown(*values: Any) -> Unknown | None:

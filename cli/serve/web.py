@@ -456,7 +456,9 @@ def _result_view(
     per_kind: dict[tuple[str, str, str], Decimal] = {}
     # who pays a payable amount, as the totals name it: the applicant when the case is paid or
     # relieved as that party (report_json `payer`)
-    served = {r.get("beneficiary", "") for r in applies if r["flow"] != "payable" and r["amount"]}
+    served = {
+        r.get("beneficiary", "") for r in applies if r["flow"] in ("paid", "waived") and r["amount"]
+    }
     for r in applies:
         if r["amount"] is not None:
             who = payer(r.get("beneficiary", ""), served) if r["flow"] == "payable" else ""
@@ -514,7 +516,7 @@ def amount_words(item: Mapping[str, Any]) -> str:
         text += f"（已封顶，封顶前 {item['uncapped']['text']}）"
     if item.get("unrounded") is not None:
         text += f"（舍入前 {item['unrounded']['text']}）"
-    if flow in ("waived", "payable"):
+    if flow in ("waived", "payable", "lent"):
         text += f"（{flow_words(flow, who)}）"
     return text
 

@@ -32,6 +32,7 @@ _AMOUNT_WORDS = {
     "paid": ("能得多少", "得"),
     "waived": ("减免多少", "减免"),
     "payable": ("应缴多少", "应缴"),
+    "lent": ("可贷多少", "可贷"),  # a loan is repaid: 可贷, never 得
 }
 
 
@@ -86,10 +87,16 @@ def citizen_facts(
     flow = amount_flow(rule.kind or "")
     how_much, verb = _AMOUNT_WORDS.get(flow, _AMOUNT_WORDS["paid"])
     if rule.beneficiary:  # the one who owes a charge or a fine is not its beneficiary
-        receives = pays and flow != "payable"
-        # a charge's or a fine's party is the one who pays: 应缴方, as `run` labels it
+        receives = pays and flow not in ("payable", "lent")
+        # a charge's or a fine's party is the one who pays: 应缴方, as `run` labels it; a
+        # loan's the one who borrows: 借款方
         owes = pays and flow == "payable"
-        label = "受益对象" if receives else ("应缴方" if owes else "适用对象")
+        borrows = pays and flow == "lent"
+        label = (
+            "受益对象"
+            if receives
+            else ("应缴方" if owes else ("借款方" if borrows else "适用对象"))
+        )
         facts.append(Fact(label, md(rule.beneficiary)))
     if len(rule.whens) == 1:
         facts.append(Fact("条件", expr(rule.whens[0])))
