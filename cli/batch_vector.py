@@ -357,12 +357,33 @@ def _largest(amounts: np.ndarray, status: np.ndarray) -> list[int]:
     largest first, as DuckDB's max(a, 3). Where it does not apply the amount is 0: when the
     third largest of all is above 0, the three are amounts paid, without selecting them."""
     if amounts.size > 3:
-        top = np.partition(amounts, -3)[-3:]
-        if top.min() > 0:
-            return sorted((int(x) for x in top), reverse=True)
+        top = _three_largest(amounts)
+        if top[-1] > 0:
+            return top
     paid = amounts[status == APPLIES]
-    top = np.sort(np.partition(paid, -3)[-3:] if paid.size > 3 else paid)[::-1]
-    return [int(x) for x in top]
+    if paid.size > 3:
+        return _three_largest(paid)
+    return sorted((int(x) for x in paid), reverse=True)
+
+
+def _three_largest(values: np.ndarray) -> list[int]:
+    """The three largest of `values` (more than three), largest first, in a few passes
+    rather than np.partition, which took 0.09 ms for 122,880 amounts and 1.9 ms when most
+    were 0 (equal values). The smallest of the maxima of three thirds is the value of one of three
+    different rows, so the third largest is at least it: only the values from it up are
+    kept, and taken largest first with how often each occurs."""
+    third = len(values) // 3
+    maxima = [int(part.max()) for part in (values[:third], values[third:-third], values[-third:])]
+    lower = min(maxima)
+    if lower == max(maxima):  # three rows hold the largest value
+        return [lower] * 3
+    rest = values[values >= lower]
+    top: list[int] = []
+    while len(top) < 3:
+        largest = rest.max()
+        top += [int(largest)] * min(3 - len(top), int(np.count_nonzero(rest == largest)))
+        rest = rest[rest < largest]
+    return top
 
 
 def _decimal(units: int, scale: int) -> Decimal:
