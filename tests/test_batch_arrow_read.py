@@ -18,7 +18,13 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 np = pytest.importorskip("numpy")
 
-from policyc.batch_arrow import _within, open_arrow, read_table  # noqa: E402
+from policyc.batch_arrow import (  # noqa: E402
+    _within,
+    column_parts,
+    joined_tables,
+    open_arrow,
+    read_table,
+)
 from policyc.batch_vector import VectorBatch, _largest, _three_largest  # noqa: E402
 from policyc.compiler.batch_rules import APPLIES, NOT_APPLICABLE  # noqa: E402
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy  # noqa: E402
@@ -91,6 +97,30 @@ def test_each_thread_opens_the_file_once(rules: CompiledPolicy, tmp_path: Path) 
     assert others[1] is not mine  # another thread's own
     assert others[0].equals(tables[1])
     assert [t.num_rows for t in tables] == [2, 2, 2]
+
+
+def test_a_row_group_is_read_in_parts_of_about_equal_work(
+    rules: CompiledPolicy, tmp_path: Path
+) -> None:
+    """年发货量 holds 1,000 different numbers (8,000 bytes in its dictionary); every other one
+    value repeated, a few bytes in its dictionary: with two threads the first is a part alone,
+    the others the second part; the parts read and joined are the row group."""
+    path = tmp_path / "cases.parquet"
+    table = columns([Decimal(1)] * 1000, n=1000)
+    table["年发货量"] = pa.array(range(1000), pa.int64())
+    pq.write_table(pa.table(table), path, row_group_size=500)
+    file = open_arrow(path, rules.checked, ON)
+    assert not isinstance(file, str), file
+    assert column_parts(file, 1) == [None]
+    parts = column_parts(file, 2)
+    assert parts[0] == ["年发货量"]
+    assert sorted(parts[1] or []) == sorted(set(file.names) - {"年发货量"})
+    assert len(column_parts(file, 9)) == len(file.names)  # a part a column at most
+    whole = read_table(file, rules.checked, 1)
+    pieces = [read_table(file, rules.checked, 1, part) for part in parts]
+    assert [p.column_names for p in pieces] == parts
+    together = joined_tables(pieces)
+    assert together.select(whole.column_names).equals(whole)
 
 
 # ---- DECIMAL columns: read right, or refused -------------------------------------------------
