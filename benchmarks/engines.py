@@ -276,6 +276,22 @@ def run_vector(
     return seconds, {r["rule"]: r["total"] for r in summary["rules"]}
 
 
+def read_alone(path: Path, repeats: int = 5) -> float:
+    """The CPU seconds pyarrow takes to read every row group of the file on this thread, each
+    column into Arrow arrays, nothing checked or evaluated (the best of `repeats`): the floor
+    of the numpy engine's read step, most of it the pages' decompression."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    handle = pq.ParquetFile(path)
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.thread_time()
+        for group in range(handle.metadata.num_row_groups):
+            handle.read_row_group(group, use_threads=False)
+        best = min(best, time.thread_time() - start)
+    return best
+
+
 def run_batch_query(path: Path) -> tuple[float, dict[str, Decimal]]:
     """Only the generated query, over cases already loaded into DuckDB and checked (a table):
     the counterpart of OpenFisca's calculate over arrays already set."""

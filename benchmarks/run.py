@@ -126,6 +126,7 @@ def measure(engine: str, n: int, parquet: Path) -> dict[str, Any]:
         # its time.
         **({"stages": stages[fastest]} if stages else {}),
         **({"cpu_steps": steps[fastest]} if steps else {}),
+        **({"read_alone": engines.read_alone(parquet)} if engine == "batch" else {}),
     }
 
 
@@ -376,6 +377,11 @@ def report(
             lines.append(
                 "    its CPU s by step, every thread's added up: "
                 + "; ".join(f"{k} {c:.3f}" for k, c in r["cpu_steps"].items())
+            )
+        if "read_alone" in r:
+            lines.append(
+                "    pyarrow's read alone (every row group on one thread, nothing checked), the "
+                f"floor of its read step: {r['read_alone']:.3f} CPU s"
             )
     lines += [
         "",
