@@ -298,9 +298,9 @@ def read_table(
 def column_parts(file: ArrowFile, count: int) -> list[list[str] | None]:
     """The file's columns in at most `count` parts of about equal reading work, for as many
     threads to read one row group together: the work of a column taken as its bytes once
-    decompressed (the statistics' total_uncompressed_size, every row group's added up; the
-    decompression is most of a read), each column put in the lightest part so far, the
-    heaviest first. [None] (every column at once) for a count of 1."""
+    decompressed (its column chunks' total_uncompressed_size in the footer, every row group's
+    added up; decompression is most of a read), each column put in the lightest part so far,
+    the heaviest first. [None] (every column at once) for a count of 1."""
     if count <= 1 or len(file.names) < 2:
         return [None]
     metadata = file.metadata
