@@ -56,10 +56,14 @@ from policyc.compiler.batch_vector_rules import (
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 
-__all__ = ["CPU_STEPS", "SLICE", "VectorBatch", "reuse_memory"]
+__all__ = ["CPU_STEPS", "SLICE", "SPLIT_ROWS", "VectorBatch", "reuse_memory"]
 
 CPU_STEPS = ("open", "read", "check", "evaluate", "sums")  # VectorBatch.cpu's keys
 SLICE = 131_072  # rows evaluated at once at most (see _run): DuckDB writes 122,880 a group
+# Row groups of at least this many rows (on average) are read in parts by the threads
+# together (_run); smaller ones whole, each a few hundred µs of work at most, where a second
+# read call per group would cost more than the threads' turns at the end gain.
+SPLIT_ROWS = 16_384
 
 
 @attrs.define
@@ -146,16 +150,17 @@ class VectorBatch:
 
     def _run(self, file: ArrowFile, vector: VectorProgram) -> None:
         """Each row group read, checked, evaluated and summed, on `threads` threads. A row
-        group is read in as many parts of its columns as there are threads (batch_arrow:
-        column_parts), each part a task of its own; the thread that reads a group's last part
-        checks and evaluates it. The threads then take turns at parts of a group (with 2
-        threads, half its read: about a third of its work) rather than at whole groups: with
-        9 groups on 2 threads, one thread no longer reads and evaluates the ninth alone while
-        the other waits."""
+        group of SPLIT_ROWS rows or more (on average) is read in as many parts of its columns
+        as there are threads (batch_arrow: column_parts), each part a task of its own; the
+        thread that reads a group's last part checks and evaluates it. The threads then take
+        turns at parts of a group (with 2 threads, half its read: about a third of its work)
+        rather than at whole groups: with 9 groups on 2 threads, one thread no longer reads
+        and evaluates the ninth alone while the other waits."""
         members: dict[str, dict[str, int]] = {}
         one_year = None if ON_COLUMN in file.names else 0
         threaded = self.threads > 1 and file.groups > 1
-        splits = column_parts(file, self.threads if threaded else 1)
+        split = threaded and file.count >= SPLIT_ROWS * file.groups
+        splits = column_parts(file, self.threads if split else 1)
         pending: dict[int, list[Any]] = {}  # a group's parts read so far
         lock = threading.Lock()
 

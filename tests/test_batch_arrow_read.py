@@ -18,6 +18,7 @@ pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 np = pytest.importorskip("numpy")
 
+import policyc.batch_vector as batch_vector  # noqa: E402
 from policyc.batch_arrow import (  # noqa: E402
     _within,
     column_parts,
@@ -121,6 +122,37 @@ def test_a_row_group_is_read_in_parts_of_about_equal_work(
     assert [p.column_names for p in pieces] == parts
     together = joined_tables(pieces)
     assert together.select(whole.column_names).equals(whole)
+
+
+@pytest.mark.parametrize("split_rows", [1, 10**9], ids=["in-parts", "whole"])
+def test_row_groups_read_in_parts_or_whole_give_one_answer(
+    rules: CompiledPolicy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, split_rows: int
+) -> None:
+    """Two threads, each row group read in two parts (SPLIT_ROWS 1) or whole: every row's
+    results in file order, and the summary, as one thread reading whole groups gives them;
+    row k (k = 0…59) ships 10 + k 单, paid 0.2元 each: row 7 (17 单) is paid 3.4元."""
+    path = tmp_path / "cases.parquet"
+    table = columns([Decimal(80_000_000)] * 60, n=60)
+    table["年发货量"] = pa.array(range(10, 70), pa.int64())
+    pq.write_table(pa.table(table), path, row_group_size=7)  # 9 groups, the last of 4 rows
+    one = VectorBatch(rules, keep=True, threads=1)
+    assert one.prepare(path, ON) == ""
+    monkeypatch.setattr(batch_vector, "SPLIT_ROWS", split_rows)
+    reads: list[list[str] | None] = []
+
+    def counted(*args: Any) -> Any:
+        reads.append(args[3])
+        return read_table(*args)
+
+    monkeypatch.setattr(batch_vector, "read_table", counted)
+    two = VectorBatch(rules, keep=True, threads=2)
+    assert two.prepare(path, ON) == ""
+    assert len(reads) == (18 if split_rows == 1 else 9)  # 9 groups, in 2 parts or whole
+    rows = list(two.rows())
+    assert rows == list(one.rows())
+    assert two.summary() == one.summary()
+    assert rows[7] == (8, {**rows[7][1], "物流补贴": ("applies", Decimal("3.4"), None)})
+    assert two.cpu["read"] > 0 and two.cpu["evaluate"] > 0
 
 
 # ---- DECIMAL columns: read right, or refused -------------------------------------------------
