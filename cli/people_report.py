@@ -21,7 +21,7 @@ than the case's (a `per 月` decision in a year's case) it has `"value": null` a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from policyc.runtime.evaluation import RuleResult, show_value
@@ -205,9 +205,51 @@ def _money(q: Quantity) -> str:
 
 
 def in_totals(r: RuleResult) -> bool:
-    """Whether the rule's amount counts in the case's totals: not a year's amount (`per 年`)
-    in a month's case, which would add a year's money to a month's."""
+    """Whether the rule's amount counts in the evaluated period's own total: not a year's
+    amount (`per 年`) in a month's case, which has a total of its own (`total_period`)."""
     return not (r.info.period == "year" and r.periods is not None)
+
+
+# One rule for every total (docs/language.md §5 "Periods"): amounts of different periods are
+# never added. A rule without `per` is paid once; a `per 月` amount in a month's case is a
+# month's; a `per 月` rule in a year's case adds its twelve months, and a `per 年` amount is a
+# year's (in a month's case too: the year's amount, never added to the month's money).
+TOTAL_SUFFIX = {"once": "", "month": "/月", "year": "/年"}
+TOTAL_WORDS = {"once": "一次性", "month": "每月", "year": "每年"}
+
+
+def total_period(r: RuleResult) -> str:
+    """ "once", "month" or "year": the period the amount of `r` is for, which its total is
+    kept by."""
+    if r.info.period == "month":
+        return "month" if r.periods is None else "year"
+    return "year" if r.info.period == "year" else "once"
+
+
+def total_key(unit: str, period: str) -> str:
+    """The key a total is kept and written under: the amount's measure (`元`), with the
+    period of a recurring amount after it (`元/月`, `元/年`) — `period` "once", "month" or
+    "year" (`total_period`)."""
+    return unit + TOTAL_SUFFIX[period]
+
+
+def key_period(key: str) -> str:
+    """`total_key`'s period back from a key: "month" for `元/月`, "year" for `元/年`, else
+    "once"."""
+    for period, suffix in TOTAL_SUFFIX.items():
+        if suffix and key.endswith(suffix):
+            return period
+    return "once"
+
+
+def total_text(key: str, text: str, keys: Iterable[str]) -> str:
+    """A total's words in a 合计 line among the totals `keys` of one flow and party:
+    `每月 2,800元` for a recurring one, `一次性 75,600元` for a one-time one beside a
+    recurring one, the amount's `text` alone when every total is one-time."""
+    period = key_period(key)
+    if period == "once" and all(key_period(k) == "once" for k in keys):
+        return text
+    return f"{TOTAL_WORDS[period]} {text}"
 
 
 def period_label(r: RuleResult) -> str:

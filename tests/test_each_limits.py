@@ -561,7 +561,7 @@ def test_a_limit_on_a_monthly_rule_is_refused_in_a_years_case(
         assert "「不超过2人」" in done.stderr and "evaluate each month" in done.stderr
     else:
         assert done.returncode == 0, done.stderr
-        assert "合计（支付给申请人）: 600元" in done.stdout
+        assert "合计（支付给申请人）: 每月 600元" in done.stdout  # a month's money
 
 
 def test_the_web_results_totals_carry_a_fines_range(capsys: pytest.CaptureFixture[str]) -> None:

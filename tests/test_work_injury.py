@@ -1,0 +1,83 @@
+"""The 工伤保险条例 restatement of a newcomer (tests/fixtures/work-injury): what it found wrong,
+worked by hand from the regulation's figures (第三十五条, 第六十四条)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE = Path(__file__).parent / "fixtures" / "work-injury"
+POLICY = FIXTURE / "gsbx-2010.policy"
+CASES = FIXTURE / "examples" / "gsbx-2010"
+
+
+def policyc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "policyc", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+def totals_line(case: str) -> str:
+    done = policyc("run", str(POLICY), "--case", str(CASES / case))
+    assert done.returncode == 0, done.stderr
+    return next(line.strip() for line in done.stdout.splitlines() if "合计" in line)
+
+
+def test_a_one_time_and_a_monthly_amount_are_never_one_total() -> None:
+    # case 04: 本人工资 3,600元 (60% of 6,000); 一次性 21 × 3,600 = 75,600元; 伤残津贴 75% × 3,600
+    # = 2,700元 below the minimum wage 2,800元 → 2,800元 a month. Not 78,400元.
+    line = totals_line("04-grade4-below-floor-minimum-wage.yaml")
+    assert line == "合计（支付给申请人）: 一次性 75,600元（7.56万元）；每月 2800元"
+    # case 01: 一次性 27 × 5,000 = 135,000元; each month 90% × 5,000 = 4,500元 + 50% × 6,000 =
+    # 3,000元 = 7,500元. Not 142,500元.
+    line = totals_line("01-grade1-nursing.yaml")
+    assert line == "合计（支付给申请人）: 一次性 135,000元（13.5万元）；每月 7500元"
+
+
+def test_the_json_totals_are_kept_by_measure_and_period() -> None:
+    done = policyc(
+        "run", str(POLICY), "--case", str(CASES / "01-grade1-nursing.yaml"), "--format", "json"
+    )
+    doc = json.loads(done.stdout)
+    assert doc["policyc"] == 3
+    expected = {
+        "元": {"value": "135000", "unit": "元", "text": "一次性 135,000元（13.5万元）"},
+        "元/月": {"value": "7500", "unit": "元/月", "text": "每月 7500元"},
+    }
+    assert doc["totals"] == expected
+    assert doc["totals_by_kind"] == {"paid": expected}
+    (item,) = doc["totals_by_beneficiary"]
+    assert item["totals"] == expected
+
+
+def test_a_one_time_total_alone_keeps_its_plain_words() -> None:
+    # case 08: 八级, 本人工资 8,000元: 11 × 8,000 = 88,000元, one-time only
+    done = policyc("run", str(POLICY), "--case", str(CASES / "08-grade-8.yaml"), "--format", "json")
+    doc = json.loads(done.stdout)
+    assert doc["totals"] == {"元": {"value": "88000", "unit": "元", "text": "88,000元（8.8万元）"}}
+
+
+def test_the_batch_summary_totals_each_period_apart(tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    (tmp_path / "cases.csv").write_text(
+        "id,on,伤残等级,平均月缴费工资,职工月平均工资,最低工资标准,生活护理\n"
+        "01,2025-06-30,一级,5000,6000,2000,生活完全不能自理\n"
+        "04,2025-06-30,四级,3599.99,6000,2800,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "members.csv").write_text("case,member,role\n01,甲,其他亲属\n", encoding="utf-8")
+    args = ("run", str(POLICY), "--cases", "cases.csv", "--members", "members.csv")
+    done = policyc(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    # one-time: 135,000 + 75,600 = 210,600元; each month: 4,500 + 3,000 + 2,800 = 10,300元
+    assert "合计（支付给申请人）: 一次性 210,600元；每月 10,300元" in done.stdout
+    summary = json.loads(policyc(*args, "--format", "json", cwd=tmp_path).stdout)
+    assert summary["totals"] == {"元": "210600", "元/月": "10300"}
