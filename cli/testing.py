@@ -29,10 +29,12 @@ from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.people_ops import MemberResult
 from policyc.runtime.quantity import (
     Dims,
+    Measure,
     MeasureError,
     Quantity,
     dims_text,
     format_quantity,
+    parse_measure,
     parse_quantity_text,
 )
 
@@ -161,7 +163,7 @@ def _check_case(policy: CompiledPolicy, path: Path) -> list[str]:
             problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
         want = in_rule_measure(want, dims.get(rule), f"expect.{rule}", errors)
-        problems.extend(f"{rule}: {p}" for p in compare(results[rule], want))
+        problems.extend(f"{rule}: {p}" for p in compare(results[rule], want, policy))
         if want.members is not None:
             found = member_differences(results[rule], want.members, names, errors, dims.get(rule))
             problems.extend(f"{rule}: {p}" for p in found)
@@ -182,7 +184,8 @@ def in_rule_measure(
     amounts: dict[str, Quantity | None] = {}
     for key, expected in want.amounts.items():
         if expected is not None and not expected.dims:
-            expected = Quantity(expected.value, dims)
+            # in the measure the dimensions are named by (1260元; 100元/月 a month, not a year)
+            expected = Quantity.of(expected.value, dims_text(dims))
         elif expected is not None and expected.dims != dims:
             errors.append(
                 want.places.get(key, want.where).problem(
@@ -275,8 +278,12 @@ def member_differences(
     return differences
 
 
-def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
-    """What differs between a rule's result (or one member's) and what the case expects."""
+def compare(
+    result: RuleResult | MemberResult, want: Expectation, policy: CompiledPolicy | None = None
+) -> list[str]:
+    """What differs between a rule's result (or one member's) and what the case expects; a bare
+    figure for a decided quantity is read in the measure `policy` declares for its dimensions
+    (`bare_measure`)."""
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
@@ -303,7 +310,7 @@ def compare(result: RuleResult | MemberResult, want: Expectation) -> list[str]:
                 + _range_note(result, key)
             )
     if want.value is not None:
-        problems.extend(_value_differs(result, want.value.value))
+        problems.extend(_value_differs(result, want.value.value, policy))
     return problems
 
 
@@ -358,9 +365,34 @@ def report_word(name: str) -> str:
     return STATUS_WORDS.get(name) or _AMOUNT_WORDS.get(name, name)
 
 
-def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
+def bare_measure(policy: CompiledPolicy | None, dims: Dims) -> Measure | None:
+    """The measure a bare figure for a value of dimensions `dims` is read in, as a case's inputs
+    are read in their declared measure: the one measure the policy's inputs of these dimensions
+    are declared in (`元/月`: 5000 is 5,000元 a month, not a year); without such an input, the
+    measure the dimensions are named by (`元`, `元/月`). None when the inputs declare several
+    (`元/月` and `元/年`): a bare figure would be ambiguous, and the measure must be written."""
+    declared = _declared_measures(policy, dims)
+    if len(declared) > 1:
+        return None
+    return next(iter(declared.values()), None) or parse_measure(dims_text(dims))
+
+
+def _declared_measures(policy: CompiledPolicy | None, dims: Dims) -> dict[str, Measure]:
+    """The measures the policy's quantity inputs of dimensions `dims` are declared in, by name."""
+    inputs = policy.checked.inputs.values() if policy is not None else ()
+    return {
+        info.measure.name: info.measure
+        for info in sorted(inputs, key=lambda info: info.measure.name if info.measure else "")
+        if info.type.kind == "quantity" and info.measure is not None and info.measure.dims == dims
+    }
+
+
+def _value_differs(
+    result: RuleResult | MemberResult, wanted: Any, policy: CompiledPolicy | None = None
+) -> list[str]:
     """A decided value against the one a case expects: an enum member or a date by its text, a
-    quantity exactly (`20%` is 0.2), a yes/no as itself or as a case file writes it (是/否)."""
+    quantity exactly (`20%` is 0.2; a bare figure in `bare_measure`), a yes/no as itself or as
+    a case file writes it (是/否)."""
     actual = result.value
     if result.status != "decided":
         return [
@@ -372,7 +404,21 @@ def _value_differs(result: RuleResult | MemberResult, wanted: Any) -> list[str]:
         try:
             parsed = parse_quantity_text(str(wanted), None)
             if not parsed.dims and actual.dims and not isinstance(wanted, bool):
-                parsed = Quantity(parsed.value, actual.dims)  # a bare 0 for 0元, as inputs
+                measure = bare_measure(policy, actual.dims)
+                if measure is None:
+                    return [
+                        _(
+                            "value: a bare {wanted} is ambiguous for a value in {measure}: the "
+                            "policy's inputs of its dimensions are declared in {declared}; write "
+                            "the measure, as `{wanted}{first}`"
+                        ).format(
+                            wanted=wanted,
+                            measure=dims_text(actual.dims),
+                            declared=" / ".join(_declared_measures(policy, actual.dims)),
+                            first=next(iter(_declared_measures(policy, actual.dims))),
+                        )
+                    ]
+                parsed = Quantity.of(parsed.value, measure)  # a bare 0 for 0元, as inputs
             same = parsed == actual
         except MeasureError as exc:
             return [

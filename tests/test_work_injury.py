@@ -4,11 +4,14 @@ worked by hand from the regulation's figures (第三十五条, 第六十四条).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import PolicyFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "work-injury"
 POLICY = FIXTURE / "gsbx-2010.policy"
@@ -22,6 +25,7 @@ def policyc(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         text=True,
         check=False,
         cwd=cwd,
+        env={**os.environ, "LANGUAGE": "en"},
     )
 
 
@@ -81,3 +85,61 @@ def test_the_batch_summary_totals_each_period_apart(tmp_path: Path) -> None:
     assert "合计（支付给申请人）: 一次性 210,600元；每月 10,300元" in done.stdout
     summary = json.loads(policyc(*args, "--format", "json", cwd=tmp_path).stdout)
     assert summary["totals"] == {"元": "210600", "元/月": "10300"}
+    # a decided 元/月 value is held per year: 3,600 and 5,000元 a month are 43200 and 60000 元/年,
+    # and its unit says so (it said 元/月 beside the per-year figures)
+    (decision,) = summary["decisions"]
+    assert (decision["unit"], decision["values"]) == ("元/年", {"43200": 1, "60000": 1})
+
+
+def expect_value(tmp_path: Path, value: str) -> subprocess.CompletedProcess[str]:
+    """case 01 (平均月缴费工资 5,000元, within 60%–300% of 6,000元: 本人工资 5,000元 a month)
+    expecting 本人工资 `value`."""
+    case = (CASES / "01-grade1-nursing.yaml").read_text(encoding="utf-8")
+    case = case.replace("value: 5000}", f"value: {value}}}")
+    assert f"value: {value}}}" in case
+    (tmp_path / "case.yaml").write_text(case, encoding="utf-8")
+    return policyc("test", str(POLICY), str(tmp_path / "case.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("value", "passes"),
+    [
+        ("5000", True),  # 元/月, the measure 平均月缴费工资 is declared in
+        ("5000元/月", True),
+        ("60000元/年", True),  # the same wage a year, its measure written
+        ("60000", False),  # was read in the stored 元/年 and passed
+        ("4999.99", False),
+        ("5000.01", False),
+    ],
+)
+def test_a_bare_expected_value_is_read_in_the_declared_measure(
+    tmp_path: Path, value: str, passes: bool
+) -> None:
+    done = expect_value(tmp_path, value)
+    assert (done.returncode == 0) is passes, done.stdout + done.stderr
+    if not passes:  # (how the got value is shown is the display's: 5,000元 a month either way)
+        assert f"本人工资: value: expected {value}, got " in done.stdout
+
+
+def test_a_bare_value_is_refused_where_the_inputs_declare_two_measures(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # 月工资 in 元/月 and 年奖金 in 元/年 share their dimensions: a bare 5000 could be either
+    path = policies.write(
+        policies.clause(
+            "  rule 补贴 { amount 100 元 }\n",
+            "input 月工资: 元/月\ninput 年奖金: 元/年\ndecide 工资 = 月工资\n",
+        )
+    )
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        "policy: 测试〔2023〕1号\non: 2024-01-01\ninputs: {月工资: 5000, 年奖金: 0}\n"
+        "expect:\n  工资: {status: decided, value: 5000}\n",
+        encoding="utf-8",
+    )
+    done = policyc("test", str(path), str(case))
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "a bare 5000 is ambiguous for a value in 元/月" in done.stdout
+    assert "declared in 元/年 / 元/月; write the measure, as `5000元/年`" in done.stdout
+    case.write_text(case.read_text(encoding="utf-8").replace("value: 5000", "value: 5000元/月"))
+    assert policyc("test", str(path), str(case)).returncode == 0
