@@ -24,6 +24,8 @@ from policyc.compiler.declarations import Declarations
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _
 from policyc.compiler.received_text import ReceivedText
+from policyc.compiler.render import render
+from policyc.runtime.quantity import dims_text
 
 
 class RuleChecks(Declarations, ReceivedText):
@@ -179,7 +181,7 @@ class RuleChecks(Declarations, ReceivedText):
                     _("an amount must be money, not {amount_type_describe}").format(
                         amount_type_describe=amount_type.describe(),
                     ),
-                    _("a quantity in 元 or 美元"),
+                    money_rate_hint(rule, amount_type) or _("a quantity in 元 or 美元"),
                 )
         amount_ranges.check_range(self, rule)
         if rule.cap is not None and rule.amount_range is None:  # a range's cap: amount_ranges
@@ -202,3 +204,18 @@ class RuleChecks(Declarations, ReceivedText):
         self.roundings = amount_checks.check_roundings(self)
         self.shared_caps = amount_checks.check_shared_caps(self)
         scope_checks.check_scopes(self)
+
+
+def money_rate_hint(rule: n.Rule, amount_type: Type) -> str:
+    """What to write for an amount that is money per month or year (`原工资福利`, input in
+    元/月): the money of one period, `原工资福利 × 1 月 per 月`; "" for another measure."""
+    if amount_type.kind != "quantity" or not isinstance(rule.amount, n.Expr):
+        return ""
+    money = tuple(d for d in amount_type.dims if d != ("月", -1))  # 元/月 and 元/年 alike
+    if money == amount_type.dims or money not in MONEY_DIMS:
+        return ""
+    period = rule.period.text if rule.period is not None else "月"
+    return _(
+        "{measure} is money per period, not an amount: the amount for a {period} is "
+        "`{expr} × 1 {period} per {period}`"
+    ).format(measure=dims_text(amount_type.dims), period=period, expr=render(rule.amount))

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from policyc.compiler.lint import lint
+from policyc.compiler.pipeline import check_policy
 from tests.conftest import PolicyFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "work-injury"
@@ -143,3 +145,46 @@ def test_a_bare_value_is_refused_where_the_inputs_declare_two_measures(
     assert "declared in 元/年 / 元/月; write the measure, as `5000元/年`" in done.stdout
     case.write_text(case.read_text(encoding="utf-8").replace("value: 5000", "value: 5000元/月"))
     assert policyc("test", str(path), str(case)).returncode == 0
+
+
+def share_warnings(policies: PolicyFactory, rules: str, declarations: str = "") -> list[str]:
+    path = policies.write(policies.clause(rules, declarations))
+    return [d.message for d in lint(check_policy(path)) if d.code == "share-over-whole"]
+
+
+@pytest.mark.parametrize(
+    ("rules", "declarations"),
+    [
+        # 第六十四条: 高于平均工资300%的, 按300%计算 — a bound compared with, then taken
+        (
+            "  rule 补贴 { amount 工资 × 1 月 }\n",
+            "input 平均工资: 元/月\ninput 月工资: 元/月\n"
+            "define 工资 = if 月工资 高于 300% of 平均工资 then 300% of 平均工资 else 月工资\n",
+        ),
+        # a threshold: 超过上年度平均工资150%的
+        (
+            "  rule 补贴 { when 月工资 超过 150% of 平均工资  amount 100 元 }\n",
+            "input 平均工资: 元/月\ninput 月工资: 元/月\n",
+        ),
+        # a ceiling: 最高不超过投资额的120%
+        ("  rule 补贴 { amount 10 万元  cap 120% of 投资额 }\n", "input 投资额: 元\n"),
+    ],
+)
+def test_a_multiple_the_text_states_as_a_bound_is_no_share_over_the_whole(
+    policies: PolicyFactory, rules: str, declarations: str
+) -> None:
+    assert share_warnings(policies, rules, declarations) == []
+
+
+def test_a_paid_share_over_the_whole_still_warns(policies: PolicyFactory) -> None:
+    # 按投资额的150%给予补贴 pays more than was spent: a slip for 15%; and 300% taken in a branch
+    # that is not the bound compared with (else 300% of 平均工资, compared with 60%) still warns
+    declarations = "input 投资额: 元\ninput 平均工资: 元/月\ninput 月工资: 元/月\n"
+    rules = (
+        "  rule 补贴 { amount 150% of 投资额 }\n"
+        "  rule 津贴 { amount (if 月工资 低于 60% of 平均工资 then 60% of 平均工资"
+        " else 300% of 平均工资) × 1 月 }\n"
+    )
+    found = share_warnings(policies, rules, declarations)
+    assert len(found) == 2, found
+    assert "150% of 投资额" in found[0] and "300% of 平均工资" in found[1]
