@@ -173,8 +173,8 @@ def member_lines(r: RuleResult) -> list[str]:
 def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None) -> list[str]:
     """`["家庭成员 3 人: 王芳（申请人）、李强（配偶）、李小明（子女）"]` for a case of a policy
     with a group (the answer's line under the header), else []; a group of things (neither a
-    家庭 nor a 户) counts its members in its `counted` measure (`购置机具 2 台: 拖拉机（机具）、…`),
-    in 项 when it does not say."""
+    家庭 nor a 户) counts its members in its `counted` measure (`购置机具 2 台: 拖拉机（机具）、…`,
+    `供养亲属 3 人: …`), in 人 when it does not say, as `count(…)` does."""
     group = policy.people.group
     members = getattr(given, "members", ())
     if not group or not members:
@@ -182,10 +182,9 @@ def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None
     named = "、".join(f"{m.name}（{m.role}）" for m in members)
     if "家" in group or "户" in group:  # a household's members are people
         return [f"{group}成员 {len(members)} 人: {named}"]
-    counted = policy.people.counted
-    if counted != "人":  # `group 购置机具 counted 台`
-        return [f"{group} {len(members)} {counted}: {named}"]
-    return [f"{group} {len(members)} 项: {named}"]  # not said (warned at check): not in 人
+    # `group 供养亲属 counted 人`, `group 购置机具 counted 台`; a group that does not say is
+    # counted in 人, as `count(…)` counts it (warned at check: group-uncounted)
+    return [f"{group} {len(members)} {policy.people.counted}: {named}"]
 
 
 def member_brief(r: RuleResult) -> list[str]:

@@ -188,3 +188,26 @@ def test_a_paid_share_over_the_whole_still_warns(policies: PolicyFactory) -> Non
     found = share_warnings(policies, rules, declarations)
     assert len(found) == 2, found
     assert "150% of 投资额" in found[0] and "300% of 平均工资" in found[1]
+
+
+def test_a_group_counted_in_people_is_counted_in_people_in_the_answer() -> None:
+    # `group 供养亲属 counted 人`: 3 dependants are 3 人 (it printed 3 项 unless the name said 家/户)
+    done = policyc("run", str(POLICY), "--case", str(CASES / "11-death-three-dependants-cap.yaml"))
+    assert "供养亲属 3 人: 李妻（配偶）、李母（其他亲属）、李子（其他亲属）" in done.stdout
+    # 丧葬 6 × 6,000 = 36,000 + 工亡 20 × 49,283 = 985,660 → 1,021,660元 once; 抚恤金 2,800 +
+    # (2,800 + 2,100 = 4,900 capped to 7,000 − 2,800 = 4,200) = 7,000元 a month
+    assert "合计（支付给近亲属）: 1,021,660元" in done.stdout
+    assert "合计（支付给供养亲属）: 每月 7000元" in done.stdout
+
+
+def test_an_uncounted_group_of_people_is_told_to_write_counted_people(
+    policies: PolicyFactory,
+) -> None:
+    path = policies.write(
+        policies.clause(
+            "  rule 补贴 { each 配偶  amount 100 元 }\n",
+            'group 供养亲属 { role 配偶 at_most 1 "配偶" }\n',
+        )
+    )
+    (found,) = [d.message for d in check_policy(path).warnings if d.code == "group-uncounted"]
+    assert "`group 供养亲属 counted 人 { … }` for people" in found
