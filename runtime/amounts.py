@@ -165,7 +165,8 @@ def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
     if rounded.value != result.amount.value:
         result.unrounded = result.amount
         result.amount = rounded
-    if explain:
+    # the trace says a rounding that changed the amount: 36,000元 → 36,000元 says nothing
+    if explain and result.unrounded is not None:
         result.steps.append(
             Step(
                 f"舍入: {show_value(result.unrounded or rounded)} {rounding.wording} → "

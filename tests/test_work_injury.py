@@ -211,3 +211,10 @@ def test_an_uncounted_group_of_people_is_told_to_write_counted_people(
     )
     (found,) = [d.message for d in check_policy(path).warnings if d.code == "group-uncounted"]
     assert "`group 供养亲属 counted 人 { … }` for people" in found
+
+
+def test_explain_shows_no_rounding_step_that_changes_nothing() -> None:
+    # `rounding to 分 half_up`; case 01's amounts are whole 元 (135,000, 4,500, 3,000): no step
+    done = policyc("run", str(POLICY), "--case", str(CASES / "01-grade1-nursing.yaml"), "--explain")
+    assert done.returncode == 0, done.stderr
+    assert "舍入" not in done.stdout
