@@ -36,6 +36,9 @@ class CheckerBase:
         self.tables: dict[str, n.TableDecl] = {}
         # Each table's type, typed once where it is declared (UNKNOWN when a row's is).
         self.table_types: dict[str, Type] = {}
+        # A one-key table's members without a row: allowed where no reading reaches them
+        # (compiler/table_keys.py `check_partial_tables`).
+        self.partial_tables: dict[str, tuple[str, ...]] = {}
         self.readings: dict[str, n.ReadingDecl] = {}
         self.defines: dict[str, n.Define] = {}
         self.define_types: dict[str, Type] = {}

@@ -14,7 +14,7 @@ on (`CheckedPolicy`, `Type`) is in `compiler.checked`, named here for the many c
 
 from __future__ import annotations
 
-from policyc.compiler import group_checks
+from policyc.compiler import group_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL as BOOL
 from policyc.compiler.checked import DATE as DATE
@@ -120,6 +120,7 @@ class _Checker(RuleChecks, HeaderChecks):
             self.check_decide_period(define)
         self.current_rule = ""
         self.check_structure(header)
+        table_keys.check_partial_tables(self)  # a table without some rows: never read there
         group_checks.check_cycles(self)
         self.check_after_amounts()
         self.check_reading_use()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from policyc.compiler.errors import PolicyError
 from policyc.compiler.lint import lint
 from policyc.compiler.pipeline import check_policy
 from tests.conftest import PolicyFactory
@@ -218,3 +219,74 @@ def test_explain_shows_no_rounding_step_that_changes_nothing() -> None:
     done = policyc("run", str(POLICY), "--case", str(CASES / "01-grade1-nursing.yaml"), "--explain")
     assert done.returncode == 0, done.stderr
     assert "舍入" not in done.stdout
+
+
+PARTIAL = """enum 等级 { 一级, 二级, 三级 }
+input 等级: 等级
+input 工资: 元
+table 津贴比例 by 等级 { 一级: 90%, 二级: 85% }
+"""
+
+
+def table_errors(policies: PolicyFactory, rules: str) -> list[str]:
+    path = policies.write(policies.clause(rules, PARTIAL))
+    try:
+        check_policy(path)
+    except PolicyError as exc:
+        return [d.message for d in exc.diagnostics if d.severity.value == "error"]
+    return []
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        "  rule 津贴 { when 等级 in {一级, 二级}  amount 津贴比例[等级] of 工资 }\n",
+        "  rule 津贴 { when 等级 is 一级  amount 津贴比例[等级] of 工资 }\n",
+        "  rule 津贴 { amount 津贴比例[二级] of 工资 }\n",
+        "  rule 津贴 { amount (if 等级 in {一级, 二级} then 津贴比例[等级] else 0%) of 工资 }\n",
+    ],
+)
+def test_a_table_may_leave_out_members_no_reading_reaches(
+    policies: PolicyFactory, rules: str
+) -> None:
+    assert table_errors(policies, rules) == []
+
+
+@pytest.mark.parametrize(
+    ("rules", "members"),
+    [
+        ("  rule 津贴 { amount 津贴比例[等级] of 工资 }\n", "三级"),
+        ("  rule 津贴 { when 等级 in {二级, 三级}  amount 津贴比例[等级] of 工资 }\n", "三级"),
+        ("  rule 津贴 { amount 津贴比例[三级] of 工资 }\n", "三级"),
+        # the `else` branch is not guarded by the `if`'s condition
+        (
+            "  rule 津贴 { amount (if 等级 is 一级 then 0% else 津贴比例[等级]) of 工资 }\n",
+            "三级",
+        ),
+    ],
+)
+def test_a_reading_that_can_reach_a_missing_row_is_refused_naming_it(
+    policies: PolicyFactory, rules: str, members: str
+) -> None:
+    (found,) = table_errors(policies, rules)
+    assert found == (
+        f"table `津贴比例` has no row for {members}, which rule `津贴` can read here: give those "
+        "rows, or restrict the reading to the members that have one"
+    )
+
+
+def test_a_partial_table_is_read_for_its_members_and_never_for_the_others(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    rules = "  rule 津贴 { kind 补助  when 等级 in {一级, 二级}  amount 津贴比例[等级] of 工资 }\n"
+    path = policies.write(policies.clause(rules, PARTIAL))
+    for grade, status, amount in (("二级", "applies", "850"), ("三级", "not_applicable", None)):
+        case = tmp_path / "case.yaml"
+        case.write_text(
+            f"policy: 测试〔2023〕1号\non: 2024-01-01\ninputs: {{等级: {grade}, 工资: 1000}}\n",
+            encoding="utf-8",
+        )
+        done = policyc("run", str(path), "--case", str(case), "--format", "json")
+        (result,) = [r for r in json.loads(done.stdout)["results"] if r["rule"] == "津贴"]
+        assert result["status"] == status  # 85% × 1,000 = 850元; 三级 has no row and no 津贴
+        assert (result.get("amount") or {}).get("value") == amount
