@@ -290,3 +290,24 @@ def test_a_partial_table_is_read_for_its_members_and_never_for_the_others(
         (result,) = [r for r in json.loads(done.stdout)["results"] if r["rule"] == "津贴"]
         assert result["status"] == status  # 85% × 1,000 = 850元; 三级 has no row and no 津贴
         assert (result.get("amount") or {}).get("value") == amount
+
+
+def test_an_input_whose_absence_means_none_is_a_member_and_a_default() -> None:
+    # 未评定的不填 / 未死亡的不填: `伤残等级 default 未评定`, `死亡 default 未死亡`. A worker in
+    # 停工留薪期 before grading (case 14): 原工资福利 6,500元 a month, and no rule undetermined,
+    # nothing asked about a death
+    done = policyc(
+        "run",
+        str(POLICY),
+        "--case",
+        str(CASES / "14-leave-before-grading.yaml"),
+        "--format",
+        "json",
+    )
+    doc = json.loads(done.stdout)
+    by_rule = {r["rule"]: r for r in doc["results"]}
+    assert by_rule["停工留薪期工资福利"]["amount"]["value"] == "6500"
+    assert [r["rule"] for r in doc["results"] if r["status"] == "undetermined"] == []
+    assert doc["still_needed"] == []
+    text = (FIXTURE / "gsbx-2010.policy").read_text(encoding="utf-8")
+    assert "workaround: 未评定" not in text and "given(伤残等级)" not in text
