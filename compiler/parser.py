@@ -321,6 +321,13 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
                 "sentence it restates), not inside a rule"
             ).format(word=token.value)
             says_what_to_write = True
+        elif not label and token.value == "shared_cap":  # in a clause or a rule
+            label = _(
+                "a `shared_cap` goes at the top level or in a section, not in a clause or a "
+                "rule: write it in the section holding the article that states it, with that "
+                "sentence as its `quote` and the rules or clauses it covers after `over`"
+            )
+            says_what_to_write = True
         message = _("unexpected {token_text_token}").format(
             token_text_token=_token_text(token),
         ) + (f": {label}" if label else "")

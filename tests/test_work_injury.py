@@ -311,3 +311,13 @@ def test_an_input_whose_absence_means_none_is_a_member_and_a_default() -> None:
     assert doc["still_needed"] == []
     text = (FIXTURE / "gsbx-2010.policy").read_text(encoding="utf-8")
     assert "workaround: 未评定" not in text and "given(伤残等级)" not in text
+
+
+def test_a_shared_cap_in_a_clause_says_where_it_goes(policies: PolicyFactory) -> None:
+    cap = "  shared_cap 合计 { limit 15 万元 per 企业 per 年  over clause 七 }\n"
+    path = policies.write(policies.clause("  rule 补贴 { amount 100 元 }\n" + cap))
+    with pytest.raises(PolicyError) as caught:
+        check_policy(path)
+    (found,) = [d.message for d in caught.value.diagnostics]
+    assert found.startswith("unexpected `shared_cap`: a `shared_cap` goes at the top level or ")
+    assert "in a section, not in a clause or a rule" in found
