@@ -321,3 +321,18 @@ def test_a_shared_cap_in_a_clause_says_where_it_goes(policies: PolicyFactory) ->
     (found,) = [d.message for d in caught.value.diagnostics]
     assert found.startswith("unexpected `shared_cap`: a `shared_cap` goes at the top level or ")
     assert "in a section, not in a clause or a rule" in found
+
+
+def test_a_shared_cap_limit_that_is_not_an_amount_says_what_to_write(
+    policies: PolicyFactory,
+) -> None:
+    body = (
+        policies.clause("  rule 补贴 { amount 100 元 }\n", "input 生前工资: 元/月\n")
+        + "shared_cap 抚恤金 { limit 生前工资 per 户 per 月  over 补贴 }\n"
+    )
+    path = policies.write(body)
+    with pytest.raises(PolicyError) as caught:
+        check_policy(path)
+    (found,) = [d.message for d in caught.value.diagnostics]
+    assert "a shared_cap's `limit` is an amount the document states" in found
+    assert "each rule's `cap`" in found
