@@ -14,7 +14,7 @@ on (`CheckedPolicy`, `Type`) is in `compiler.checked`, named here for the many c
 
 from __future__ import annotations
 
-from policyc.compiler import group_checks, table_keys
+from policyc.compiler import group_checks, period_amounts, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL as BOOL
 from policyc.compiler.checked import DATE as DATE
@@ -44,6 +44,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
     if errors:
         raise PolicyError(checker.diagnostics, checker.sources)
     assert file.header is not None
+    file = checker.file  # with `X per 月` for X in 元/月 read as a month's money (period_amounts)
     return CheckedPolicy(
         file=file,
         text=text,
@@ -121,6 +122,7 @@ class _Checker(RuleChecks, HeaderChecks):
         self.current_rule = ""
         self.check_structure(header)
         table_keys.check_partial_tables(self)  # a table without some rows: never read there
+        self.file = period_amounts.rewrite(self.file, self.period_rewrites)
         group_checks.check_cycles(self)
         self.check_after_amounts()
         self.check_reading_use()

@@ -294,7 +294,10 @@ class _Renderer:
 
     def arith(self, e: n.Arith) -> str:
         """`a + b − c`; `a − (b + c)`; `(a + b) × c`: the left operand of + and − is read
-        first, a sum on the right of + changes nothing, anything looser is bracketed."""
+        first, a sum on the right of + changes nothing, anything looser is bracketed; an
+        implied `× 1 月` (compiler/period_amounts.py) is not written."""
+        if e.implied:
+            return self.render(e.left)
         if e.op == "×":
             left, right = self.operand(e.left), self.operand(e.right)
         else:

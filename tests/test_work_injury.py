@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from policyc.compiler import nodes as n
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.lint import lint
 from policyc.compiler.pipeline import check_policy
+from policyc.compiler.render import render
 from tests.conftest import PolicyFactory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "work-injury"
@@ -336,3 +338,55 @@ def test_a_shared_cap_limit_that_is_not_an_amount_says_what_to_write(
     (found,) = [d.message for d in caught.value.diagnostics]
     assert "a shared_cap's `limit` is an amount the document states" in found
     assert "each rule's `cap`" in found
+
+
+RATE = """input 工资: 元/月
+input 封顶: 元/月
+"""
+RATE_RULE = "  rule 津贴 { kind 补助  amount 50% of 工资 per 月  cap 封顶 per 月 }\n"
+
+
+def test_a_monthly_figure_per_month_is_the_money_of_one_month(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # 原工资福利待遇不变，按月支付: `amount X per 月` with X in 元/月 is X each month; the cap in
+    # 元/月 likewise. 50% × 5,000 = 2,500元, capped at 2,000元; 50% × 3,000 = 1,500元 (under it)
+    path = policies.write(policies.clause(RATE_RULE, RATE))
+    for wage, amount, uncapped in (("5000", "2000", "2500"), ("3000", "1500", None)):
+        case = tmp_path / "case.yaml"
+        case.write_text(
+            f"policy: 测试〔2023〕1号\non: 2024-01-01\ninputs: {{工资: {wage}, 封顶: 2000}}\n",
+            encoding="utf-8",
+        )
+        done = policyc("run", str(path), "--case", str(case), "--format", "json")
+        (result,) = [r for r in json.loads(done.stdout)["results"] if r["rule"] == "津贴"]
+        assert result["amount"]["value"] == amount
+        assert (result.get("uncapped") or {}).get("value") == uncapped
+        assert result["amount_per"] == "month"
+
+
+def test_a_monthly_figure_per_month_in_the_batch_and_on_the_site(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("duckdb")
+    path = policies.write(policies.clause(RATE_RULE, RATE))
+    (tmp_path / "c.csv").write_text(
+        "id,on,工资,封顶\na,2024-01-01,5000,2000\nb,2024-01-01,3000,2000\nc,2024-01-01,1000,2000\n",
+        encoding="utf-8",
+    )
+    done = policyc("run", str(path), "--cases", str(tmp_path / "c.csv"))
+    # 2,000 (capped) + 1,500 + 500 = 4,000元 a month
+    assert "合计（支付给申请人）: 每月 4,000元" in done.stdout, done.stdout + done.stderr
+    checked = check_policy(path)
+    (rule,) = [r for _owner, r in checked.file.all_rules()]
+    assert isinstance(rule.amount, n.Arith) and rule.amount.implied  # 工资的50% × 1 月
+    assert "1月" not in render(rule.amount) and "1 月" not in render(rule.amount)
+
+
+def test_a_monthly_figure_without_per_names_the_form_to_write(policies: PolicyFactory) -> None:
+    path = policies.write(policies.clause("  rule 津贴 { kind 补助  amount 50% of 工资 }\n", RATE))
+    with pytest.raises(PolicyError) as caught:
+        check_policy(path)
+    (found,) = [d for d in caught.value.diagnostics if d.severity.value == "error"]
+    assert found.message == "an amount must be money, not a quantity in 元/月"
+    assert "`amount 50% of 工资 per 月` (the money of one month)" in found.expected
