@@ -475,6 +475,12 @@ def shared_cap_lines(r: RuleResult) -> list[str]:
         asked = format_quantity(share.before)
         return [f"      合计上限「{share.cap}」: 本项 {asked}，分得金额未定"]
     cut = "，未受限" if share.after == share.before else ""
+    if share.order == "proportional":  # used_before: what all its rules asked together
+        return [
+            f"      合计上限「{share.cap}」{format_quantity(share.limit)}（按比例核减）: "
+            f"各项合计 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
+            f" → {format_quantity(share.after)}{cut}"
+        ]
     return [
         f"      合计上限「{share.cap}」{format_quantity(share.limit)}（第{share.position}项）: "
         f"此前已用 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"

@@ -796,7 +796,8 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
 
     "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
     "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
-                          "used_before": Money, "position": int}"""
+                          "used_before": Money, "position": int, "order": str} (`order`
+    as_listed or proportional; under proportional, `used_before` is what all asked together)"""
     wording = _rounding_wording(policy, r.info.name)
     share = r.shared
     shared = None
@@ -808,6 +809,7 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
             "after": money(share.after),
             "used_before": money(share.used_before),
             "position": share.position,
+            "order": share.order,
         }
     return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -390,3 +391,43 @@ def test_a_monthly_figure_without_per_names_the_form_to_write(policies: PolicyFa
     (found,) = [d for d in caught.value.diagnostics if d.severity.value == "error"]
     assert found.message == "an amount must be money, not a quantity in 元/月"
     assert "`amount 50% of 工资 per 月` (the money of one month)" in found.expected
+
+
+PROPORTIONAL = """input 甲: 元
+input 乙: 元
+"""
+SHARED = 'shared_cap 抚恤金 { limit 7000 元 per 户  over 配偶, 亲属  order proportional because "按比例核减" }\n'
+
+
+def shared_out(policies: PolicyFactory, tmp_path: Path, a: str, b: str) -> dict[str, Any]:
+    rules = "  rule 配偶 { kind 补助  amount 甲 }\n  rule 亲属 { kind 补助  amount 乙 }\n"
+    path = policies.write(policies.clause(rules, PROPORTIONAL) + SHARED)
+    case = tmp_path / "case.yaml"
+    case.write_text(
+        f"policy: 测试〔2023〕1号\non: 2024-01-01\ninputs: {{甲: {a}, 乙: {b}}}\n", encoding="utf-8"
+    )
+    done = policyc("run", str(path), "--case", str(case), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    return {r["rule"]: r for r in json.loads(done.stdout)["results"]}
+
+
+def test_a_shared_cap_cut_in_proportion_adds_up_to_the_cap_exactly(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # 2,800 + 4,900 = 7,700 over 7,000: 2,800 × 7,000 ÷ 7,700 = 2,545.4545… → 2,545.45;
+    # 4,900 × 7,000 ÷ 7,700 = 4,454.5454… → 4,454.54; the 分 left (7,000 − 6,999.99) goes to
+    # the larger remainder (0.54… over 0.45…): 4,454.55. 2,545.45 + 4,454.55 = 7,000.00
+    results = shared_out(policies, tmp_path, "2800", "4900")
+    assert results["配偶"]["amount"]["value"] == "2545.45"
+    assert results["亲属"]["amount"]["value"] == "4454.55"
+    share = results["亲属"]["shared_cap"]
+    assert share["order"] == "proportional" and share["used_before"]["value"] == "7700"
+
+
+def test_a_shared_cap_in_proportion_under_the_cap_pays_each_in_full(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # 2,800 + 4,200 = 7,000: not over the cap (不应高于), each in full
+    results = shared_out(policies, tmp_path, "2800", "4200")
+    assert results["配偶"]["amount"]["value"] == "2800"
+    assert results["亲属"]["amount"]["value"] == "4200"
