@@ -43,8 +43,8 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
     errors = [d for d in checker.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise PolicyError(checker.diagnostics, checker.sources)
-    assert file.header is not None
     file = checker.file  # with `X per 月` for X in 元/月 read as a month's money (period_amounts)
+    assert file.header is not None
     return CheckedPolicy(
         file=file,
         text=text,

@@ -51,14 +51,12 @@ def rewrite(file: n.PolicyFile, rules: dict[str, set[str]]) -> n.PolicyFile:
         parts = rules.get(rule.name.text)
         if not parts or rule.period is None:
             return rule
-        changes: dict[str, object] = {}
-        if "amount" in parts and isinstance(rule.amount, n.Expr):
-            changes["amount"] = _one_period(rule.amount, rule.period)
-        if "cap" in parts and rule.cap is not None:
-            changes["cap"] = attrs.evolve(
-                rule.cap, amount=_one_period(rule.cap.amount, rule.period)
-            )
-        return attrs.evolve(rule, **changes)
+        amount, cap = rule.amount, rule.cap
+        if "amount" in parts and isinstance(amount, n.Expr):
+            amount = _one_period(amount, rule.period)
+        if "cap" in parts and cap is not None:
+            cap = attrs.evolve(cap, amount=_one_period(cap.amount, rule.period))
+        return attrs.evolve(rule, amount=amount, cap=cap)
 
     def clause(c: n.Clause) -> n.Clause:
         return attrs.evolve(c, rules=tuple(map(fix, c.rules)))
