@@ -431,3 +431,18 @@ def test_a_shared_cap_in_proportion_under_the_cap_pays_each_in_full(
     results = shared_out(policies, tmp_path, "2800", "4200")
     assert results["配偶"]["amount"]["value"] == "2800"
     assert results["亲属"]["amount"]["value"] == "4200"
+
+
+def test_in_a_years_case_a_monthly_rule_adds_up_to_the_years_total(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # a year's case: 月补 100元 × 12 months = 1,200元, the year's money (每年); 一次性 500元 apart
+    rules = (
+        "  rule 月补 { kind 补助  amount 100 元 per 月 }\n"
+        "  rule 一次性 { kind 补助  amount 500 元 }\n"
+    )
+    path = policies.write(policies.clause(rules))
+    case = tmp_path / "case.yaml"
+    case.write_text("policy: 测试〔2023〕1号\nperiod: 2024\n", encoding="utf-8")
+    done = policyc("run", str(path), "--case", str(case), "--all")
+    assert "合计（支付给申请人）: 一次性 500元；每年 1200元" in done.stdout, done.stdout
