@@ -14,6 +14,7 @@ silent pass.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -34,7 +35,6 @@ from policyc.runtime.quantity import (
     Quantity,
     dims_text,
     format_quantity,
-    parse_measure,
     parse_quantity_text,
 )
 
@@ -185,7 +185,7 @@ def in_rule_measure(
     for key, expected in want.amounts.items():
         if expected is not None and not expected.dims:
             # in the measure the dimensions are named by (1260元; 100元/月 a month, not a year)
-            expected = Quantity.of(expected.value, dims_text(dims))
+            expected = _in_named_measure(expected.value, dims)
         elif expected is not None and expected.dims != dims:
             errors.append(
                 want.places.get(key, want.where).problem(
@@ -283,7 +283,7 @@ def compare(
 ) -> list[str]:
     """What differs between a rule's result (or one member's) and what the case expects; a bare
     figure for a decided quantity is read in the measure `policy` declares for its dimensions
-    (`bare_measure`)."""
+    (`bare_quantity`)."""
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
@@ -365,16 +365,28 @@ def report_word(name: str) -> str:
     return STATUS_WORDS.get(name) or _AMOUNT_WORDS.get(name, name)
 
 
-def bare_measure(policy: CompiledPolicy | None, dims: Dims) -> Measure | None:
-    """The measure a bare figure for a value of dimensions `dims` is read in, as a case's inputs
-    are read in their declared measure: the one measure the policy's inputs of these dimensions
-    are declared in (`元/月`: 5000 is 5,000元 a month, not a year); without such an input, the
-    measure the dimensions are named by (`元`, `元/月`). None when the inputs declare several
-    (`元/月` and `元/年`): a bare figure would be ambiguous, and the measure must be written."""
+def bare_quantity(policy: CompiledPolicy | None, value: Decimal, dims: Dims) -> Quantity | None:
+    """A bare figure for a value of dimensions `dims`, read as a case's inputs are read, in their
+    declared measure: the one measure the policy's inputs of these dimensions are declared in
+    (`元/月`: 5000 is 5,000元 a month, not a year); without such an input, the measure the
+    dimensions are named by (`元`, `元/月`), or the dimensions as held (a policy's own measure).
+    None when the inputs declare several (`元/月` and `元/年`): a bare figure would be ambiguous,
+    and the measure must be written."""
     declared = _declared_measures(policy, dims)
     if len(declared) > 1:
         return None
-    return next(iter(declared.values()), None) or parse_measure(dims_text(dims))
+    if declared:
+        return Quantity.of(value, next(iter(declared.values())))
+    return _in_named_measure(value, dims)
+
+
+def _in_named_measure(value: Decimal, dims: Dims) -> Quantity:
+    """`value` in the measure `dims` are named by (100 for 元/月 is 100元 a month), or as held
+    where no measure of the language has that name (`元·人`, a policy's own `方`)."""
+    try:
+        return Quantity.of(value, dims_text(dims))
+    except MeasureError:
+        return Quantity(value, dims)
 
 
 def _declared_measures(policy: CompiledPolicy | None, dims: Dims) -> dict[str, Measure]:
@@ -391,7 +403,7 @@ def _value_differs(
     result: RuleResult | MemberResult, wanted: Any, policy: CompiledPolicy | None = None
 ) -> list[str]:
     """A decided value against the one a case expects: an enum member or a date by its text, a
-    quantity exactly (`20%` is 0.2; a bare figure in `bare_measure`), a yes/no as itself or as
+    quantity exactly (`20%` is 0.2; a bare figure in `bare_quantity`), a yes/no as itself or as
     a case file writes it (是/否)."""
     actual = result.value
     if result.status != "decided":
@@ -404,8 +416,8 @@ def _value_differs(
         try:
             parsed = parse_quantity_text(str(wanted), None)
             if not parsed.dims and actual.dims and not isinstance(wanted, bool):
-                measure = bare_measure(policy, actual.dims)
-                if measure is None:
+                bare = bare_quantity(policy, parsed.value, actual.dims)
+                if bare is None:
                     return [
                         _(
                             "value: a bare {wanted} is ambiguous for a value in {measure}: the "
@@ -418,7 +430,7 @@ def _value_differs(
                             first=next(iter(_declared_measures(policy, actual.dims))),
                         )
                     ]
-                parsed = Quantity.of(parsed.value, measure)  # a bare 0 for 0元, as inputs
+                parsed = bare  # a bare 0 for 0元, as inputs
             same = parsed == actual
         except MeasureError as exc:
             return [

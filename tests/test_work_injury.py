@@ -446,3 +446,23 @@ def test_in_a_years_case_a_monthly_rule_adds_up_to_the_years_total(
     case.write_text("policy: 测试〔2023〕1号\nperiod: 2024\n", encoding="utf-8")
     done = policyc("run", str(path), "--case", str(case), "--all")
     assert "合计（支付给申请人）: 一次性 500元；每年 1200元" in done.stdout, done.stdout
+
+
+def test_a_bare_value_of_dimensions_no_measure_names_is_read_as_held(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # 2元 × 3人 = 6 元·人: no measure of the language is named 元·人; a bare 6 is that value
+    path = policies.write(
+        policies.clause(
+            "  rule 补贴 { amount 100 元 }\n",
+            "input 甲: 元\ninput 乙: 人\ndecide 积 = 甲 × 乙\n",
+        )
+    )
+    case = tmp_path / "case.yaml"
+    for value, passes in (("6", True), ("7", False)):
+        case.write_text(
+            "policy: 测试〔2023〕1号\non: 2024-01-01\ninputs: {甲: 2, 乙: 3}\n"
+            f"expect:\n  积: {{status: decided, value: {value}}}\n",
+            encoding="utf-8",
+        )
+        assert (policyc("test", str(path), str(case)).returncode == 0) is passes
