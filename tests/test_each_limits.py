@@ -296,7 +296,7 @@ def test_an_uncounted_group_of_things_is_warned_with_the_fix(policies: PolicyFac
     policy = policies.compile("  rule r { each 机具  amount 1000 元 }\n", declarations)
     warnings = [w for w in policy.checked.warnings if w.code == "group-uncounted"]
     assert len(warnings) == 1
-    assert "write `group 购置机具 counted 台 { … }`" in warnings[0].message
+    assert "or write the measure of things (`counted 台`, 件, 项 …)" in warnings[0].message
     assert warnings[0].span.line > 1  # at the group's name
     household = declarations.replace("购置机具", "家庭")
     policy = policies.compile("  rule r { each 机具  amount 1000 元 }\n", household)
