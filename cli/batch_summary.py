@@ -22,6 +22,7 @@ from policyc.compiler.batch import (
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
 from policyc.compiler.subjects import SUBJECTS
+from policyc.people_report import TOTAL_SUFFIX, key_period, total_key, total_text
 from policyc.report import FLOW_WORDS
 from policyc.report_json import flow_words, payer
 from policyc.runtime.quantity import Quantity, dims_text
@@ -100,19 +101,22 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
                 # `totals` and `by_year` are what is paid to the applicants.
                 info = batch.policy.rules[rule.index]
                 flow = info.flow
+                # … and amounts of different periods apart, as `run`'s totals: by the rule's
+                # `per` (元 one-time, 元/月, 元/年; people_report `total_key`)
+                unit = total_key(rule.unit, info.period if info.period in TOTAL_SUFFIX else "once")
                 if total is not None:
                     kind = by_kind.setdefault(flow, {})
-                    kind[rule.unit] = kind.get(rule.unit, Decimal(0)) + Decimal(total)
+                    kind[unit] = kind.get(unit, Decimal(0)) + Decimal(total)
                     # who pays a payable rule as written (户应缴), folded at the end
                     # (`_by_beneficiary`); who receives: "" for the applicant's words
                     who = info.beneficiary if flow == "payable" else _receiver_label(info)
                     party = by_party.setdefault(flow, {}).setdefault(who, {})
                     if flow in ("paid", "waived"):  # a loan's borrower is not paid
                         served.add(info.beneficiary)
-                    party[rule.unit] = party.get(rule.unit, Decimal(0)) + Decimal(total)
+                    party[unit] = party.get(unit, Decimal(0)) + Decimal(total)
                 if total is not None and flow == "paid":
                     totals = by_year.setdefault(int(year), {})
-                    totals[rule.unit] = totals.get(rule.unit, Decimal(0)) + Decimal(total)
+                    totals[unit] = totals.get(unit, Decimal(0)) + Decimal(total)
     grand: dict[str, Decimal] = {}
     for totals in by_year.values():
         for unit, value in totals.items():
@@ -156,6 +160,9 @@ def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | 
             return None
 
 
+_PERIOD_ORDER = {period: at for at, period in enumerate(TOTAL_SUFFIX)}  # one-time first
+
+
 def _receiver_label(info: RuleInfo) -> str:
     """Who a paid or waived rule's amount goes to (report_json `receiver`): "" for the
     applicant's words."""
@@ -188,6 +195,9 @@ def _by_beneficiary(
             parties = {"": next(iter(parties.values()))}
         for who, totals in parties.items():
             words = flow_words(flow, who)
+            totals = dict(
+                sorted(totals.items(), key=lambda item: _PERIOD_ORDER[key_period(item[0])])
+            )
             items.append({"flow": flow, "beneficiary": who, "words": words, "totals": totals})
     return items
 
@@ -285,7 +295,11 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
     if not totals and not summary.get("totals_by_kind"):
         lines.append(_("合计: no amount in these cases (no rule with a sum applies)."))
     for item in summary["totals_by_beneficiary"]:
-        amounts = "；".join(_money(v, u) for u, v in item["totals"].items())
+        keys = item["totals"]
+        amounts = "；".join(
+            total_text(key, _money(value, key.removesuffix(TOTAL_SUFFIX[key_period(key)])), keys)
+            for key, value in keys.items()
+        )
         lines.append(f"合计（{item['words']}）: " + amounts)
     if summary["funds"]:
         lines.append(

@@ -21,7 +21,7 @@ than the case's (a `per 月` decision in a year's case) it has `"value": null` a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from policyc.runtime.evaluation import RuleResult, show_value
@@ -182,8 +182,8 @@ def member_lines(r: RuleResult) -> list[str]:
 def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None) -> list[str]:
     """`["家庭成员 3 人: 王芳（申请人）、李强（配偶）、李小明（子女）"]` for a case of a policy
     with a group (the answer's line under the header), else []; a group of things (neither a
-    家庭 nor a 户) counts its members in its `counted` measure (`购置机具 2 台: 拖拉机（机具）、…`),
-    in 项 when it does not say."""
+    家庭 nor a 户) counts its members in its `counted` measure (`购置机具 2 台: 拖拉机（机具）、…`,
+    `供养亲属 3 人: …`), in 人 when it does not say, as `count(…)` does."""
     group = policy.people.group
     members = getattr(given, "members", ())
     if not group or not members:
@@ -191,10 +191,9 @@ def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None
     named = "、".join(f"{m.name}（{m.role}）" for m in members)
     if "家" in group or "户" in group:  # a household's members are people
         return [f"{group}成员 {len(members)} 人: {named}"]
-    counted = policy.people.counted
-    if counted != "人":  # `group 购置机具 counted 台`
-        return [f"{group} {len(members)} {counted}: {named}"]
-    return [f"{group} {len(members)} 项: {named}"]  # not said (warned at check): not in 人
+    # `group 供养亲属 counted 人`, `group 购置机具 counted 台`; a group that does not say is
+    # counted in 人, as `count(…)` counts it (warned at check: group-uncounted)
+    return [f"{group} {len(members)} {policy.people.counted}: {named}"]
 
 
 def member_brief(r: RuleResult) -> list[str]:
@@ -214,9 +213,51 @@ def _money(q: Quantity) -> str:
 
 
 def in_totals(r: RuleResult) -> bool:
-    """Whether the rule's amount counts in the case's totals: not a year's amount (`per 年`)
-    in a month's case, which would add a year's money to a month's."""
+    """Whether the rule's amount counts in the evaluated period's own total: not a year's
+    amount (`per 年`) in a month's case, which has a total of its own (`total_period`)."""
     return not (r.info.period == "year" and r.periods is not None)
+
+
+# One rule for every total (docs/language.md §5 "Periods"): amounts of different periods are
+# never added. A rule without `per` is paid once; a `per 月` amount in a month's case is a
+# month's; a `per 月` rule in a year's case adds its twelve months, and a `per 年` amount is a
+# year's (in a month's case too: the year's amount, never added to the month's money).
+TOTAL_SUFFIX = {"once": "", "month": "/月", "year": "/年"}
+TOTAL_WORDS = {"once": "一次性", "month": "每月", "year": "每年"}
+
+
+def total_period(r: RuleResult) -> str:
+    """ "once", "month" or "year": the period the amount of `r` is for, which its total is
+    kept by."""
+    if r.info.period == "month":
+        return "month" if r.periods is None else "year"
+    return "year" if r.info.period == "year" else "once"
+
+
+def total_key(unit: str, period: str) -> str:
+    """The key a total is kept and written under: the amount's measure (`元`), with the
+    period of a recurring amount after it (`元/月`, `元/年`) — `period` "once", "month" or
+    "year" (`total_period`)."""
+    return unit + TOTAL_SUFFIX[period]
+
+
+def key_period(key: str) -> str:
+    """`total_key`'s period back from a key: "month" for `元/月`, "year" for `元/年`, else
+    "once"."""
+    for period, suffix in TOTAL_SUFFIX.items():
+        if suffix and key.endswith(suffix):
+            return period
+    return "once"
+
+
+def total_text(key: str, text: str, keys: Iterable[str]) -> str:
+    """A total's words in a 合计 line among the totals `keys` of one flow and party:
+    `每月 2,800元` for a recurring one, `一次性 75,600元` for a one-time one beside a
+    recurring one, the amount's `text` alone when every total is one-time."""
+    period = key_period(key)
+    if period == "once" and all(key_period(k) == "once" for k in keys):
+        return text
+    return f"{TOTAL_WORDS[period]} {text}"
 
 
 def period_label(r: RuleResult) -> str:

@@ -89,6 +89,7 @@ from policyc.people_report import (
     period_in_force,
     period_label,
     period_lines,
+    total_text,
     value_period_label,
 )
 from policyc.report_json import FLOW_WORDS as FLOW_WORDS
@@ -248,14 +249,17 @@ def total_lines(results: list[RuleResult]) -> list[str]:
     """`合计（支付给申请人）: 1,000元；20美元`, one line a flow (`FLOW_WORDS`), or one a
     beneficiary where the flow has several, or a payable flow whose rules name the one who
     pays (`totals_by_beneficiary`): `合计（支付给外籍高层次专家）: 20,000美元` and
-    `合计（支付给申请人）: 509,000元`; `合计（违法行为人应缴）: 40,000元`."""
+    `合计（支付给申请人）: 509,000元`; `合计（违法行为人应缴）: 40,000元`. Amounts of different
+    periods are never one sum: `合计（支付给申请人）: 一次性 75,600元；每月 2,800元`."""
     ranges = ranges_by_party(results)  # a flow holding an `amount range`: cli/report_ranges.py
     lines = []
     for flow, by_who in totals_by_beneficiary(results).items():
         for who, by_unit in by_who.items():
             ends = ranges.get((flow, who))
             if ends is None:
-                amounts = "；".join(format_quantity(q) for q in by_unit.values())
+                amounts = "；".join(
+                    total_text(key, format_quantity(q), by_unit) for key, q in by_unit.items()
+                )
             else:
                 amounts = ends_words(
                     (format_quantity(low), format_quantity(high)) for low, high in ends.values()
@@ -487,6 +491,12 @@ def shared_cap_lines(r: RuleResult) -> list[str]:
         asked = format_quantity(share.before)
         return [f"      合计上限「{share.cap}」: 本项 {asked}，分得金额未定"]
     cut = "，未受限" if share.after == share.before else ""
+    if share.order == "proportional":  # used_before: what all its rules asked together
+        return [
+            f"      合计上限「{share.cap}」{format_quantity(share.limit)}（按比例核减）: "
+            f"各项合计 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
+            f" → {format_quantity(share.after)}{cut}"
+        ]
     return [
         f"      合计上限「{share.cap}」{format_quantity(share.limit)}（第{share.position}项）: "
         f"此前已用 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"

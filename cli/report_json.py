@@ -35,12 +35,16 @@ from policyc.choice_report import choice_json
 from policyc.compiler.subjects import SUBJECTS
 from policyc.needs import any_of_sets, needed_for, per_view
 from policyc.people_report import (
+    TOTAL_SUFFIX,
     evaluated_period,
-    in_totals,
+    key_period,
     members_json,
     period_in_force,
     period_json,
     periods_json,
+    total_key,
+    total_period,
+    total_text,
 )
 from policyc.report_ranges import ends_json, range_json, ranges_by_party, totals_range_json
 from policyc.runtime import deadlines
@@ -56,7 +60,8 @@ if TYPE_CHECKING:
     from policyc.compiler.pipeline import CompiledPolicy
     from policyc.compiler.run_view import RunView
 
-SCHEMA_VERSION = 2  # 2: a ruled-out result is lean (`LEAN_KEYS`); its rule's fields, `rule_fields`
+SCHEMA_VERSION = 3  # 2: a ruled-out result is lean (`LEAN_KEYS`); its rule's fields, `rule_fields`
+# 3: totals are kept by measure and period (`元` one-time, `元/月`, `元/年`: `totals_money`)
 RULED_OUT = frozenset(("not_applicable", "not_in_force"))
 # The keys of a result the case rules out, in order (then members, periods, trace if present).
 LEAN_KEYS = ("rule", "clause", "heading", "kind", "flow", "role", "status", "reason")
@@ -133,14 +138,22 @@ def plain_value(q: Quantity) -> str:
 
 def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
     """The amounts of the rules that apply, added per flow (paid, waived, payable: see
-    `RuleInfo.flow`) and per currency; only flows and currencies that occur, in that order."""
+    `RuleInfo.flow`), per currency and per period (people_report `total_key`: `元` one-time,
+    `元/月` a month's, `元/年` a year's — never added together); only flows and keys that
+    occur, in that order."""
     sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
     for r in results:
-        if r.status == "applies" and r.amount is not None and r.info.flow in sums and in_totals(r):
+        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
             by_unit = sums[r.info.flow]
-            unit = dims_text(r.amount.dims)
+            # kept by measure and period: a monthly amount is never added to a one-time one
+            unit = total_key(dims_text(r.amount.dims), total_period(r))
             by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
-    return {flow: by_unit for flow, by_unit in sums.items() if by_unit}
+    order = list(TOTAL_SUFFIX)  # one-time first, then a month's, then a year's
+    return {
+        flow: dict(sorted(by_unit.items(), key=lambda item: order.index(key_period(item[0]))))
+        for flow, by_unit in sums.items()
+        if by_unit
+    }
 
 
 def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -164,7 +177,6 @@ def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict
         if r.status == "applies"
         and (r.amount is not None or r.range is not None)
         and r.info.flow in FLOW_WORDS
-        if in_totals(r)
     ]
     party = party_of(added)
     for flow in FLOW_WORDS:
@@ -191,7 +203,6 @@ def party_of(results: list[RuleResult]) -> Callable[[RuleResult], str]:
         if r.status == "applies"
         and (r.amount is not None or r.range is not None)
         and r.info.flow in ("paid", "waived")
-        and in_totals(r)
     }
 
     def party(result: RuleResult) -> str:
@@ -249,12 +260,28 @@ def beneficiary_json(results: list[RuleResult]) -> list[dict[str, Any]]:
                 "flow": flow,
                 "beneficiary": who,
                 "words": flow_words(flow, who),
-                "totals": {unit: money(q) for unit, q in by_unit.items()},
+                "totals": totals_money(by_unit),
             }
             if ends:
                 item["range"] = ends_json(ends)
             items.append(item)
     return items
+
+
+def totals_money(by_key: Mapping[str, Quantity]) -> dict[str, dict[str, str]]:
+    """The totals of one flow (or party), key → Money as the JSON writes them: a one-time
+    total as any amount (`{"value": "75600", "unit": "元", "text": "75,600元"}`); a
+    recurring one with its key as unit and its period in the text (`{"value": "2800",
+    "unit": "元/月", "text": "每月 2,800元"}`), the one-time one then `一次性 75,600元`
+    (people_report `total_text`)."""
+    out: dict[str, dict[str, str]] = {}
+    for key, q in by_key.items():
+        written = money(q)
+        assert written is not None
+        if key_period(key) != "once" or len(by_key) > 1:
+            written = written | {"unit": key, "text": total_text(key, written["text"], by_key)}
+        out[key] = written
+    return out
 
 
 def in_force(policy: CompiledPolicy, on: date, readings: Mapping[str, str]) -> bool:
@@ -753,9 +780,7 @@ _NO_PAIRS: dict[str, str] = {}
 def _totals_bytes(counted: list[RuleResult]) -> bytes:
     """`_Written.totals`' bytes, worked out."""
     sums = totals(counted)
-    by_kind = {
-        flow: {unit: money(q) for unit, q in by_unit.items()} for flow, by_unit in sums.items()
-    }
+    by_kind = {flow: totals_money(by_unit) for flow, by_unit in sums.items()}
     written: dict[str, Any] = {
         "totals": by_kind.get("paid", {}),  # the same Money, written twice
         "totals_by_kind": by_kind,
@@ -781,7 +806,8 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
 
     "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
     "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
-                          "used_before": Money, "position": int}"""
+                          "used_before": Money, "position": int, "order": str} (`order`
+    as_listed or proportional; under proportional, `used_before` is what all asked together)"""
     wording = _rounding_wording(policy, r.info.name)
     share = r.shared
     shared = None
@@ -793,6 +819,7 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
             "after": money(share.after),
             "used_before": money(share.used_before),
             "position": share.position,
+            "order": share.order,
         }
     return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
 

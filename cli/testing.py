@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,6 +32,7 @@ from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.people_ops import MemberResult
 from policyc.runtime.quantity import (
     Dims,
+    Measure,
     MeasureError,
     Quantity,
     dims_text,
@@ -168,7 +170,7 @@ def _check_case(policy: CompiledPolicy, path: Path) -> list[str]:
             problems.append(_("{rule}: no result for this rule").format(rule=rule))
             continue
         want = in_rule_measure(want, dims.get(rule), f"expect.{rule}", errors)
-        problems.extend(f"{rule}: {p}" for p in compare(results[rule], want, measures))
+        problems.extend(f"{rule}: {p}" for p in compare(results[rule], want, measures, policy))
         if want.members is not None:
             found = member_differences(results[rule], want.members, names, errors, dims.get(rule))
             problems.extend(f"{rule}: {p}" for p in found)
@@ -222,7 +224,8 @@ def in_rule_measure(
     amounts: dict[str, Quantity | None] = {}
     for key, expected in want.amounts.items():
         if expected is not None and not expected.dims:
-            expected = Quantity(expected.value, dims)
+            # in the measure the dimensions are named by (1260元; 100元/月 a month, not a year)
+            expected = _in_named_measure(expected.value, dims)
         elif expected is not None and expected.dims != dims:
             errors.append(
                 want.places.get(key, want.where).problem(
@@ -316,11 +319,15 @@ def member_differences(
 
 
 def compare(
-    result: RuleResult | MemberResult, want: Expectation, measures: ShownMeasures | None = None
+    result: RuleResult | MemberResult,
+    want: Expectation,
+    measures: ShownMeasures | None = None,
+    policy: CompiledPolicy | None = None,
 ) -> list[str]:
     """What differs between a rule's result (or one member's) and what the case expects;
     `measures` (runtime/shown_measures.py): the measure a decided quantity is counted and shown
-    in (a bare `value: 20000` of a value in 元/月 is 20000元/月)."""
+    in (a bare `value: 20000` of a value in 元/月 is 20000元/月); where it names none, a bare
+    figure is read in the measure `policy` declares for its dimensions (`bare_quantity`)."""
     problems: list[str] = []
     if want.status is not None and want.status != result.status:
         why = f" ({result.reason})" if result.reason else ""
@@ -347,7 +354,7 @@ def compare(
                 + _range_note(result, key)
             )
     if want.value is not None:
-        problems.extend(_value_differs(result, want.value.value, measures or {}))
+        problems.extend(_value_differs(result, want.value.value, measures or {}, policy))
     return problems
 
 
@@ -402,12 +409,49 @@ def report_word(name: str) -> str:
     return STATUS_WORDS.get(name) or _AMOUNT_WORDS.get(name, name)
 
 
+def bare_quantity(policy: CompiledPolicy | None, value: Decimal, dims: Dims) -> Quantity | None:
+    """A bare figure for a value of dimensions `dims`, read as a case's inputs are read, in their
+    declared measure: the one measure the policy's inputs of these dimensions are declared in
+    (`元/月`: 5000 is 5,000元 a month, not a year); without such an input, the measure the
+    dimensions are named by (`元`, `元/月`), or the dimensions as held (a policy's own measure).
+    None when the inputs declare several (`元/月` and `元/年`): a bare figure would be ambiguous,
+    and the measure must be written."""
+    declared = _declared_measures(policy, dims)
+    if len(declared) > 1:
+        return None
+    if declared:
+        return Quantity.of(value, next(iter(declared.values())))
+    return _in_named_measure(value, dims)
+
+
+def _in_named_measure(value: Decimal, dims: Dims) -> Quantity:
+    """`value` in the measure `dims` are named by (100 for 元/月 is 100元 a month), or as held
+    where no measure of the language has that name (`元·人`, a policy's own `方`)."""
+    try:
+        return Quantity.of(value, dims_text(dims))
+    except MeasureError:
+        return Quantity(value, dims)
+
+
+def _declared_measures(policy: CompiledPolicy | None, dims: Dims) -> dict[str, Measure]:
+    """The measures the policy's quantity inputs of dimensions `dims` are declared in, by name."""
+    inputs = policy.checked.inputs.values() if policy is not None else ()
+    return {
+        info.measure.name: info.measure
+        for info in sorted(inputs, key=lambda info: info.measure.name if info.measure else "")
+        if info.type.kind == "quantity" and info.measure is not None and info.measure.dims == dims
+    }
+
+
 def _value_differs(
-    result: RuleResult | MemberResult, wanted: Any, measures: ShownMeasures
+    result: RuleResult | MemberResult,
+    wanted: Any,
+    measures: ShownMeasures,
+    policy: CompiledPolicy | None = None,
 ) -> list[str]:
     """A decided value against the one a case expects: an enum member or a date by its text, a
-    quantity exactly (`20%` is 0.2; a bare number in the value's own measure, as an input's),
-    a yes/no as itself or as a case file writes it (是/否)."""
+    quantity exactly (`20%` is 0.2; a bare number in the value's own measure, as an input's,
+    else `bare_quantity`), a yes/no as itself or as a case file writes it (是/否)."""
     actual = result.value
     name = result.info.name if isinstance(result, RuleResult) else ""
     shown = (
@@ -427,11 +471,24 @@ def _value_differs(
             if not parsed.dims and actual.dims and not isinstance(wanted, bool):
                 # a bare 0 for 0元, as inputs: counted in the value's own measure (元/月)
                 measure = measure_of(measures, name, actual)
-                parsed = (
-                    Quantity.of(parsed.value, measure)
-                    if measure is not None
-                    else Quantity(parsed.value, actual.dims)
-                )
+                if measure is not None:
+                    parsed = Quantity.of(parsed.value, measure)
+                else:
+                    bare = bare_quantity(policy, parsed.value, actual.dims)
+                    if bare is None:
+                        return [
+                            _(
+                                "value: a bare {wanted} is ambiguous for a value in {measure}: "
+                                "the policy's inputs of its dimensions are declared in "
+                                "{declared}; write the measure, as `{wanted}{first}`"
+                            ).format(
+                                wanted=wanted,
+                                measure=dims_text(actual.dims),
+                                declared=" / ".join(_declared_measures(policy, actual.dims)),
+                                first=next(iter(_declared_measures(policy, actual.dims))),
+                            )
+                        ]
+                    parsed = bare  # a bare 0 for 0元, as inputs
             same = parsed == actual
         except MeasureError as exc:
             return [

@@ -38,7 +38,7 @@ CONVENTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "missing_day": (MISSING_DAY_CONVENTIONS, "month_end"),
 }
 DURATION_FUNCS = {"months_between": "月", "years_between": "年"}
-SHARE_ORDERS = ("as_listed",)
+SHARE_ORDERS = ("as_listed", "proportional")  # first listed first served; 按比例核减
 
 
 def check_conventions(checker: Any) -> dict[str, str]:

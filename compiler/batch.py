@@ -53,7 +53,7 @@ from policyc.compiler.batch_sql import (
 )
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.templating import environment
-from policyc.runtime.quantity import dims_text
+from policyc.runtime.quantity import dims_text, stored_dims_text
 
 __all__ = [
     "DECISION_STATUSES",
@@ -188,7 +188,8 @@ def decision_kind(policy: CheckedPolicy, name: str) -> tuple[str, str]:
     kind = policy.define_types[name]
     if kind.kind == "quantity":
         # a plain number as itself (6), a percentage with its sign (60%)
-        return ("percent", "") if kind.percent else ("quantity", dims_text(kind.dims))
+        # the measure the value is held in: 5,000元 a month is the column's 60000 元/年
+        return ("percent", "") if kind.percent else ("quantity", stored_dims_text(kind.dims))
     if kind.kind in ("enum", "bool", "date"):
         return kind.kind, ""
     return "unsupported", ""

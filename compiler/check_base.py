@@ -38,6 +38,12 @@ class CheckerBase:
         self.tables: dict[str, n.TableDecl] = {}
         # Each table's type, typed once where it is declared (UNKNOWN when a row's is).
         self.table_types: dict[str, Type] = {}
+        # A one-key table's members without a row: allowed where no reading reaches them
+        # (compiler/table_keys.py `check_partial_tables`).
+        self.partial_tables: dict[str, tuple[str, ...]] = {}
+        # rule → {"amount", "cap"}: a money rate its `per 月` makes one period's money
+        # (compiler/period_amounts.py), rewritten into the checked file after the rules
+        self.period_rewrites: dict[str, set[str]] = {}
         self.readings: dict[str, n.ReadingDecl] = {}
         self.defines: dict[str, n.Define] = {}
         self.define_types: dict[str, Type] = {}

@@ -14,7 +14,7 @@ on (`CheckedPolicy`, `Type`) is in `compiler.checked`, named here for the many c
 
 from __future__ import annotations
 
-from policyc.compiler import group_checks
+from policyc.compiler import group_checks, period_amounts, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL as BOOL
 from policyc.compiler.checked import DATE as DATE
@@ -43,6 +43,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
     errors = [d for d in checker.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise PolicyError(checker.diagnostics, checker.sources)
+    file = checker.file  # with `X per 月` for X in 元/月 read as a month's money (period_amounts)
     assert file.header is not None
     return CheckedPolicy(
         file=file,
@@ -121,6 +122,8 @@ class _Checker(RuleChecks, HeaderChecks):
             self.check_decide_period(define)
         self.current_rule = ""
         self.check_structure(header)
+        table_keys.check_partial_tables(self)  # a table without some rows: never read there
+        self.file = period_amounts.rewrite(self.file, self.period_rewrites)
         group_checks.check_cycles(self)
         self.check_after_amounts()
         self.check_reading_use()

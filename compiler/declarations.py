@@ -239,14 +239,8 @@ class Declarations(ExprTypes):
                     self.error(value.span, _("the rows of a table must share one measure"))
                 dims = t.dims
             missing = [m for m in members if m not in {label for label, _ in decl.rows}]
-            if missing:
-                self.error(
-                    decl.span,
-                    _("table `{decl_name}` has no row for {join_missing}").format(
-                        decl_name=decl.name.text,
-                        join_missing=", ".join(missing),
-                    ),
-                )
+            if missing:  # fine where no reading reaches them (table_keys.check_partial_tables)
+                self.partial_tables[decl.name.text] = tuple(missing)
             self.tables[decl.name.text] = decl
             self.table_types[decl.name.text] = (
                 Type("keyed", dims, decl.by.text) if known and dims is not None else UNKNOWN

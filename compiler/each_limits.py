@@ -63,8 +63,8 @@ def counted_measure(checker: Any, decl: n.GroupDecl) -> str:
             decl.name.span,
             _(
                 "group `{group}` does not say what its members are: they are counted in 人 "
-                "(`count(…)`, the answer, the form); write `group {group} counted 台 {{ … }}` "
-                "with its measure (台, 件, 项 …)"
+                "(`count(…)`, the answer, the form); say so with `group {group} counted 人 "
+                "{{ … }}` for people, or write the measure of things (`counted 台`, 件, 项 …)"
             ).format(group=decl.name.text),
             code="group-uncounted",
         )

@@ -57,7 +57,7 @@ about conditions `lint_facts`.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checker import CheckedPolicy
@@ -72,7 +72,7 @@ from policyc.compiler.lint_defines import DefineChecks
 from policyc.compiler.lint_document import DocumentChecks
 from policyc.compiler.lint_once import check_once
 from policyc.compiler.lint_units import UnitChecks
-from policyc.compiler.lint_values import fold, is_negative, value_text
+from policyc.compiler.lint_values import bounds_of, fold, is_negative, ofs_in, value_text
 from policyc.compiler.todos import todo_warnings
 from policyc.runtime.quantity import declared_measures
 
@@ -106,13 +106,22 @@ class _Linter(ConditionChecks, AmountChecks, DateChecks, DocumentChecks, UnitChe
             check_once(self, rule)  # `once per 人` on `3000 元/人 × count` (lint_once)
 
     def check_expressions(self) -> None:
+        ceilings: set[int] = set()  # a cap or a limit may be a multiple of its base (300%)
+        for _owner, rule in self.file.all_rules():
+            for bound in (rule.cap.amount if rule.cap else None, *(x.amount for x in rule.limits)):
+                if bound is not None:
+                    ceilings |= ofs_in(bound)
         for expr in self.all_expressions():
-            self.check_expression(expr)
+            self.check_expression(expr, ceilings | bounds_of(expr))
 
-    def check_expression(self, expr: n.Expr) -> None:
+    def check_expression(self, expr: n.Expr, bounds: Collection[int] = ()) -> None:
         negative_seen: list[Span] = []
         for node in n.walk(expr):
-            if isinstance(node, n.Of) and isinstance(node.ratio, n.PercentLit):
+            if (
+                isinstance(node, n.Of)
+                and isinstance(node.ratio, n.PercentLit)
+                and id(node) not in bounds
+            ):
                 try:
                     over = decimal.Decimal(node.ratio.number) > 100
                 except decimal.InvalidOperation:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TypeAlias
 
 from policyc.compiler import nodes as n
+from policyc.compiler.render import render
 from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
 
 Value: TypeAlias = Quantity | date
@@ -86,3 +87,31 @@ def literal_holds(op: str, left: Value, right: Value) -> bool | None:
 def includes_boundary(op: str) -> bool:
     """Whether a comparison includes its boundary value (达到, 以上, 以下: ge, le, eq)."""
     return op in ("ge", "le", "eq")
+
+
+def bounds_of(expr: n.Expr) -> set[int]:
+    """The ids of the `X% of Y` nodes in `expr` that are a bound set against `Y`, not a part of
+    it: an operand of a comparison (`高于 300% of 职工月平均工资`), or a branch of an `if` that
+    takes the bound its condition compares with (`if 工资 高于 300% of 平均工资 then 300% of
+    平均工资`, 按300%计算). Such a figure is a multiple, which may pass 100% (lint
+    `share-over-whole` leaves it alone, as it does every cap and limit)."""
+    found: set[int] = set()
+    for node in n.walk(expr):
+        if isinstance(node, n.Compare):
+            found.update(ofs_in(node.left) | ofs_in(node.right))
+        elif isinstance(node, n.If):
+            compared = {
+                render(side)
+                for c in n.walk(node.cond)
+                if isinstance(c, n.Compare)
+                for side in (c.left, c.right)
+            }
+            for branch in (node.then, node.otherwise):
+                if render(branch) in compared:
+                    found.update(ofs_in(branch))
+    return found
+
+
+def ofs_in(expr: n.Expr) -> set[int]:
+    """The ids of every `X% of Y` node in `expr` (a cap's or a limit's: a ceiling throughout)."""
+    return {id(node) for node in n.walk(expr) if isinstance(node, n.Of)}

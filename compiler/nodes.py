@@ -148,6 +148,9 @@ class Arith(Expr):
     left: Expr
     right: Expr
     span: Span = _span()
+    # `X × 1 月` that `amount X per 月` means for X in 元/月 (compiler/period_amounts.py): the
+    # site and the trace write X, as the document does
+    implied: bool = False
 
 
 @attrs.frozen

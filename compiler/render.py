@@ -308,7 +308,10 @@ class _Renderer:
 
     def arith(self, e: n.Arith) -> str:
         """`a + b − c`; `a − (b + c)`; `(a + b) × c`: the left operand of + and − is read
-        first, a sum on the right of + changes nothing, anything looser is bracketed."""
+        first, a sum on the right of + changes nothing, anything looser is bracketed; an
+        implied `× 1 月` (compiler/period_amounts.py) is not written."""
+        if e.implied:
+            return self.render(e.left)
         if e.op == "×":
             left, right = self.operand(e.left), self.operand(e.right)
         else:
@@ -350,6 +353,9 @@ class _Renderer:
         return f"{left}，或{right}"
 
     def not_(self, e: n.Not) -> str:
+        given = _given_of(e.operand)
+        if given is not None:  # `not given(死亡)`: 未填写死亡, not 并非「填写了死亡」
+            return f"未填写{self.render(given)}"
         return f"并非「{self.render(e.operand)}」"
 
     def if_(self, e: n.If) -> str:
@@ -477,8 +483,8 @@ def _people_call(r: _Renderer, e: n.Call) -> str:
         mode = e.args[2]
         how = _MODE_WORDS.get(mode.name, mode.name) if isinstance(mode, n.Ref) else ""
         return f"{r.operand(e.args[0])}按{r.operand(e.args[1])}{how}取整"
-    if e.func == "given" and e.args:
-        return f"案例给出了{r.render(e.args[0])}"
+    if e.func == "given" and e.args:  # as a reader of the site says it: 填写了伤残等级
+        return f"填写了{r.render(e.args[0])}"
     if e.func == "amount_of" and e.args:
         return f"「{r.render(e.args[0])}」的金额"
     return ""

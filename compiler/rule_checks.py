@@ -9,7 +9,13 @@ diagnostics; nothing raises.
 
 from __future__ import annotations
 
-from policyc.compiler import amount_checks, amount_ranges, group_checks, scope_checks
+from policyc.compiler import (
+    amount_checks,
+    amount_ranges,
+    group_checks,
+    period_amounts,
+    scope_checks,
+)
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import (
     BOOL,
@@ -25,6 +31,7 @@ from policyc.compiler.declarations import Declarations
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _
 from policyc.compiler.received_text import ReceivedText
+from policyc.runtime.quantity import dims_text
 
 
 class RuleChecks(Declarations, ReceivedText):
@@ -172,6 +179,9 @@ class RuleChecks(Declarations, ReceivedText):
                     _("a kind that does: {words}").format(words=words),
                 )
             amount_type = self.type_of(rule.amount)
+            if period_amounts.implied(rule, amount_type):  # `原工资福利 per 月`: a month's money
+                self.period_rewrites.setdefault(rule.name.text, set()).add("amount")
+                amount_type = period_amounts.per_period_type(amount_type)
             if amount_type is not UNKNOWN and not (
                 amount_type.kind == "quantity" and amount_type.dims in MONEY_DIMS
             ):
@@ -180,11 +190,15 @@ class RuleChecks(Declarations, ReceivedText):
                     _("an amount must be money, not {amount_type_describe}").format(
                         amount_type_describe=amount_type.describe(),
                     ),
-                    _("a quantity in 元 or 美元"),
+                    money_rate_hint(rule, amount_type, self.sources)
+                    or _("a quantity in 元 or 美元"),
                 )
         amount_ranges.check_range(self, rule)
         if rule.cap is not None and rule.amount_range is None:  # a range's cap: amount_ranges
             cap_type = self.type_of(rule.cap.amount)
+            if period_amounts.implied(rule, cap_type):  # `cap 生前工资 per 户 per 月`
+                self.period_rewrites.setdefault(rule.name.text, set()).add("cap")
+                cap_type = period_amounts.per_period_type(cap_type)
             if amount_type is None:
                 self.error(rule.cap.span, _("a cap needs an amount to bound"))
             elif UNKNOWN not in (amount_type, cap_type) and cap_type != amount_type:
@@ -204,3 +218,28 @@ class RuleChecks(Declarations, ReceivedText):
         self.shared_caps = amount_checks.check_shared_caps(self)
         self.choices = check_choices(self)
         scope_checks.check_scopes(self)
+
+
+def money_rate_hint(rule: n.Rule, amount_type: Type, sources: dict[str, str]) -> str:
+    """What to write for an amount without `per` that is money per month or year (`原工资福利`,
+    an input in 元/月): `原工资福利 per 月`, the money of one period (compiler/period_amounts.py);
+    "" for another measure."""
+    if amount_type.kind != "quantity" or not isinstance(rule.amount, n.Expr):
+        return ""
+    money = tuple(d for d in amount_type.dims if d != ("月", -1))  # 元/月 and 元/年 alike
+    if money == amount_type.dims or money not in MONEY_DIMS:
+        return ""
+    return _(
+        "{measure} is money per period, not an amount: a rule paid each month says so, "
+        "`amount {expr} per 月` (the money of one month), as `per 年` a year's"
+    ).format(measure=dims_text(amount_type.dims), expr=_written(rule.amount.span, sources))
+
+
+def _written(span: Span, sources: dict[str, str]) -> str:
+    """An expression as the policy writes it (its first line), for a message to copy from."""
+    lines = sources.get(span.file, "").splitlines()
+    if not 1 <= span.line <= len(lines):
+        return "…"
+    line = lines[span.line - 1]
+    end = span.end_column - 1 if span.end_line == span.line else len(line)
+    return line[span.column - 1 : end].strip()

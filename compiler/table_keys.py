@@ -203,3 +203,88 @@ def two_way(table: n.TableDecl) -> tuple[tuple[str, ...], list[tuple[str, list[n
             columns.append(second)
         rows.setdefault(first, {})[second] = value
     return tuple(columns), [(k, [cells[c] for c in columns]) for k, cells in rows.items()]
+
+
+# ---- a one-key table that leaves members out -------------------------------------------------
+# "七级至十级伤残…" has no 伤残津贴: a table of 伤残津贴比例 gives 一级 to 六级 only. Rows the
+# document does not give are not written (a 0% would be an invented figure, shown to citizens);
+# `check` then proves that no reading can reach a missing member — each reading at an input or
+# decided value is guarded by its rule's `when … in {…}` / `when … is …` (or an `if` around
+# it) — and refuses, naming the members, a reading that can.
+
+
+def check_partial_tables(checker: Any) -> None:
+    """Every reading of a table in `checker.partial_tables` (name → members without a row):
+    an error at a reading that can reach a missing member, naming those members."""
+    if not checker.partial_tables:
+        return
+    for _owner, rule in checker.file.all_rules():
+        guard = _restrictions(rule.whens)
+        where = _("rule `{name}`").format(name=rule.name.text)
+        bounds = (rule.cap.amount if rule.cap else None, *(x.amount for x in rule.limits))
+        for expr in (*rule.whens, rule.amount, *bounds):
+            if isinstance(expr, n.Expr):
+                _visit(checker, expr, guard, where)
+    for define in checker.file.all_defines():
+        _visit(checker, define.expr, {}, f"`{define.name.text}`")
+
+
+Guard = dict[str, frozenset[str]]  # input or decided value → the members it can hold here
+
+
+def _restrictions(conditions: Any) -> Guard:
+    """What conditions that all hold say of enum values: `伤残等级 in {一级, 二级}` → {一级,
+    二级}, `劳动关系 is 未解除或终止` → {未解除或终止}; an `and` adds its sides' (others: none)."""
+    guard: Guard = {}
+
+    def narrow(name: str, members: frozenset[str]) -> None:
+        guard[name] = guard[name] & members if name in guard else members
+
+    pending = list(conditions)
+    while pending:
+        cond = pending.pop()
+        if isinstance(cond, n.And):
+            pending.extend((cond.left, cond.right))
+        elif isinstance(cond, n.In) and isinstance(cond.subject, n.Ref):
+            narrow(cond.subject.name, frozenset(cond.members))
+        elif isinstance(cond, n.Is) and isinstance(cond.subject, n.Ref):
+            narrow(cond.subject.name, frozenset((cond.member,)))
+    return guard
+
+
+def _visit(checker: Any, expr: n.Expr, guard: Guard, where: str) -> None:
+    if isinstance(expr, n.If):  # `if 等级 in {…} then 表[等级] else …`: the branch is guarded
+        _visit(checker, expr.cond, guard, where)
+        inner = _restrictions((expr.cond,))
+        narrowed = {k: guard[k] & v if k in guard else v for k, v in inner.items()}
+        _visit(checker, expr.then, {**guard, **narrowed}, where)
+        _visit(checker, expr.otherwise, guard, where)
+        return
+    if isinstance(expr, n.Index) and not expr.more_keys:
+        _check_reading(checker, expr, guard, where)
+    for child in expr.child_nodes():
+        _visit(checker, child, guard, where)
+
+
+def _check_reading(checker: Any, expr: n.Index, guard: Guard, where: str) -> None:
+    missing = checker.partial_tables.get(expr.name)
+    if not missing:
+        return
+    table = checker.tables[expr.name]
+    if expr.key in checker.enums.get(table.by.text, ()):  # `表[七级]`: that member alone
+        reached: frozenset[str] = frozenset((expr.key,))
+    else:  # read at the member an input or decided value holds: what the conditions leave it
+        reached = guard.get(expr.key, frozenset(missing))
+    unguarded = [m for m in missing if m in reached]
+    if not unguarded:
+        return
+    checker.error(
+        expr.span,
+        _(
+            "table `{table}` has no row for {members}, which {where} can read here: give "
+            "those rows, or restrict the reading to the members that have one"
+        ).format(table=expr.name, members=", ".join(unguarded), where=where),
+        _("a condition such as `when {key} in {{{rows}}}`").format(
+            key=expr.key, rows=", ".join(label for label, _value in table.rows)
+        ),
+    )

@@ -120,9 +120,10 @@ class SharedCapPlan(Frozen):
 
 class Share(Frozen):
     """How a shared cap treated one rule: what it asked (`before`), what it received (`after`),
-    and what the rules before it had used of the cap (`used_before`)."""
+    and what the rules before it had used of the cap (`used_before`); under `order
+    proportional` (`order`), `used_before` is what all its rules asked together."""
 
-    _fields = ("cap", "limit", "before", "after", "used_before", "position")
+    _fields = ("cap", "limit", "before", "after", "used_before", "position", "order")
     __slots__ = _fields
     cap: str
     limit: Quantity
@@ -130,10 +131,11 @@ class Share(Frozen):
     after: Quantity
     used_before: Quantity
     position: int  # 1 for the first rule served
+    order: str  # as_listed, proportional
 
     def __init__(
         self, cap: str, limit: Quantity, before: Quantity, after: Quantity,
-        used_before: Quantity, position: int,
+        used_before: Quantity, position: int, order: str = "as_listed",
     ):  # fmt: skip
         _set(self, "cap", cap)
         _set(self, "limit", limit)
@@ -141,6 +143,7 @@ class Share(Frozen):
         _set(self, "after", after)
         _set(self, "used_before", used_before)
         _set(self, "position", position)
+        _set(self, "order", order)
 
 
 def apply_after_caps(
@@ -173,7 +176,8 @@ def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
     if rounded.value != result.amount.value:
         result.unrounded = result.amount
         result.amount = rounded
-    if explain:
+    # the trace says a rounding that changed the amount: 36,000元 → 36,000元 says nothing
+    if explain and result.unrounded is not None:
         result.steps.append(
             Step(
                 f"舍入: {show_value(result.unrounded or rounded)} {rounding.wording} → "
@@ -185,7 +189,11 @@ def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
 
 def _share(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> None:
     """In order: each applying rule receives min(its amount, what is left of the cap). After a
-    rule that is undetermined, what is left is unknown, so the later ones are undetermined."""
+    rule that is undetermined, what is left is unknown, so the later ones are undetermined.
+    `order proportional`: `_share_proportionally`."""
+    if plan.order == "proportional":
+        _share_proportionally(plan, members, explain)
+        return
     used = plan.limit - plan.limit
     waiting: list[RuleResult] = []  # undetermined members: what they use is unknown
     position = 0
@@ -219,5 +227,74 @@ def _share(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> Non
                 f"合计上限「{plan.name}」{show_value(plan.limit)}: "
                 f"此前已用 {show_value(used - given)}, "
                 f"本项 {show_value(asked)} → {show_value(given)}"
+            )
+            result.steps.append(Step(text, plan.line))
+
+
+_CENT = Decimal("0.01")
+
+
+def _share_proportionally(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> None:
+    """按比例核减: when the applying rules ask more than the cap together, each receives its
+    amount × cap ÷ total, cut down to the 分; the 分 left over (fewer than the rules) go one
+    each to the largest remainders, ties to the rule listed first — so the shares add up to
+    the cap exactly. A total under the cap pays each in full. One rule undetermined leaves the
+    total unknown: every other applying rule is then undetermined too."""
+    applying = [r for r in members if r.status == "applies" and r.amount is not None]
+    waiting = [r for r in members if r.status == "undetermined"]
+    zero = plan.limit - plan.limit
+    if waiting:
+        names = tuple(dict.fromkeys(m for w in waiting for m in w.missing))
+        for result in applying:
+            assert result.amount is not None
+            result.status, result.missing = "undetermined", names
+            unknown = "、".join(w.info.name for w in waiting)
+            result.reason = (
+                f"合计上限「{plan.name}」按比例核减, 各项合计未定（{unknown} 的金额未定）; "
+                f"需要输入 {'、'.join(names)}"
+            )
+            result.shared = Share(
+                plan.name, plan.limit, result.amount, result.amount, zero, 0, plan.order
+            )
+            result.amount = None
+        return
+    total = zero
+    for result in applying:
+        assert result.amount is not None
+        total = total + result.amount
+    cut = total.value > plan.limit.value
+    shares: list[Decimal] = []
+    remainders: list[Decimal] = []
+    for result in applying:
+        assert result.amount is not None
+        if not cut:
+            shares.append(result.amount.value)
+            continue
+        with decimal.localcontext() as exact:
+            exact.prec = 60  # amount × cap ÷ total, far past the 分 (never rounded up)
+            share = result.amount.value * plan.limit.value / total.value
+        floor = share.quantize(_CENT, rounding=decimal.ROUND_DOWN)
+        shares.append(floor)
+        remainders.append(share - floor)
+    if cut:
+        left = int((plan.limit.value - sum(shares, Decimal(0))) / _CENT)
+        by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+        for i in by_remainder[:left]:
+            shares[i] += _CENT
+    for position, (result, value) in enumerate(zip(applying, shares, strict=True), 1):
+        asked = result.amount
+        assert asked is not None
+        given = Quantity(value, asked.dims)
+        result.shared = Share(plan.name, plan.limit, asked, given, total, position, plan.order)
+        result.amount = given
+        if explain:
+            text = (
+                f"合计上限「{plan.name}」{show_value(plan.limit)}: 各项合计 {show_value(total)}"
+                + (
+                    f", 按比例核减: 本项 {show_value(asked)} × {show_value(plan.limit)} ÷ "
+                    f"{show_value(total)} → {show_value(given)}"
+                    if cut
+                    else f", 未超过上限: 本项 {show_value(asked)}"
+                )
             )
             result.steps.append(Step(text, plan.line))

@@ -49,8 +49,8 @@ from policyc.runtime.results import chosen_index
 from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
-from policyc.runtime.workdays import CalendarUnknown
 from policyc.runtime.shown_measures import ShownMeasures, show_named
+from policyc.runtime.workdays import CalendarUnknown
 
 __all__ = [
     "PLAIN",

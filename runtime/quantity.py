@@ -51,6 +51,7 @@ __all__ = [
     "read_input_quantity",
     "round_to_step",
     "same_dims",
+    "stored_dims_text",
     "stored_per",
 ]
 
@@ -323,6 +324,12 @@ def _unit_text(dims: Dims, stored: bool) -> str:
 def dims_text(dims: Dims) -> str:
     """Dimensions in base measures, for messages: `元/单`, `元·人`, `元/月`; "" if plain."""
     return _unit_text(dims, stored=False)
+
+
+def stored_dims_text(dims: Dims) -> str:
+    """The measure a quantity of `dims` is held in (`Quantity.value`'s): `元/年` for 元/月
+    dimensions (the module docstring), `元/单` — the unit to write beside a held number."""
+    return _unit_text(dims, stored=True)
 
 
 def _describe(dims: Dims) -> str:

@@ -430,10 +430,10 @@ def test_the_site_says_an_amount_choosing_by_a_given_input_case_by_case() -> Non
     page = render_docs([compile_policy(farm).checked])["docs/farm.md"].splitlines()
     at = page.index("- **能得多少**：按案例的情况计算")
     assert page[at + 1 : at + 3] == [
-        "    1. 案例给出了承包耕地公顷数的：(120元/亩 × 15亩/公顷) × 承包耕地公顷数",
-        "    2. 未给出承包耕地公顷数的：120元/亩 × 承包耕地面积",
+        "    1. 填写了承包耕地公顷数的：(120元/亩 × 15亩/公顷) × 承包耕地公顷数",
+        "    2. 未填写承包耕地公顷数的：120元/亩 × 承包耕地面积",
     ]
-    assert not any(line.startswith("- **能得多少**：若案例给出了") for line in page)
+    assert not any(line.startswith("- **能得多少**：若填写了") for line in page)
 
 
 def test_the_site_keeps_an_amount_chosen_by_a_reading_on_one_line() -> None:

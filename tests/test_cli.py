@@ -41,7 +41,7 @@ def test_run_json_document():
     done = run_mini("--format", "json")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["policyc"] == 2  # format 2: ruled-out results are lean
+    assert doc["policyc"] == 3  # format 2: ruled-out results are lean; 3: totals by period
     assert doc["policy"] == "测试〔2023〕1号"
     assert doc["in_force"] is True
     assert doc["valid_until"] == "2026-01-05"

@@ -440,4 +440,4 @@ def test_a_ranges_total_names_who_pays(
     assert code == 0, err
     totals = [line.strip() for line in out.splitlines() if line.strip().startswith("合计")]
     # 甲 alone, 300元 a month; the fine 1 to 3 times 2000元
-    assert totals == ["合计（支付给申请人）: 300元", words], out
+    assert totals == ["合计（支付给申请人）: 每月 300元", words], out

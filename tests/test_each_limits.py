@@ -296,7 +296,7 @@ def test_an_uncounted_group_of_things_is_warned_with_the_fix(policies: PolicyFac
     policy = policies.compile("  rule r { each 机具  amount 1000 元 }\n", declarations)
     warnings = [w for w in policy.checked.warnings if w.code == "group-uncounted"]
     assert len(warnings) == 1
-    assert "write `group 购置机具 counted 台 { … }`" in warnings[0].message
+    assert "or write the measure of things (`counted 台`, 件, 项 …)" in warnings[0].message
     assert warnings[0].span.line > 1  # at the group's name
     household = declarations.replace("购置机具", "家庭")
     policy = policies.compile("  rule r { each 机具  amount 1000 元 }\n", household)
@@ -561,7 +561,7 @@ def test_a_limit_on_a_monthly_rule_is_refused_in_a_years_case(
         assert "「不超过2人」" in done.stderr and "evaluate each month" in done.stderr
     else:
         assert done.returncode == 0, done.stderr
-        assert "合计（支付给申请人）: 600元" in done.stdout
+        assert "合计（支付给申请人）: 每月 600元" in done.stdout  # a month's money
 
 
 def test_the_web_results_totals_carry_a_fines_range(capsys: pytest.CaptureFixture[str]) -> None:

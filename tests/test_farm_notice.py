@@ -362,7 +362,7 @@ def test_explain_says_what_the_case_did_not_give(capsys: pytest.CaptureFixture[s
     code, out, _err = cli(capsys, "run", str(POLICY), "--case", str(case), "--explain")
     assert code == 0
     assert "· 案例未给出承包耕地面积、承包耕地公顷数中的任何一项" in out
-    assert "案例给出了承包耕地面积，或" not in out
+    assert "填写了承包耕地面积，或" not in out
 
 
 def _date():  # type: ignore[no-untyped-def]

@@ -80,7 +80,7 @@ def policyc(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_run_labels_a_yearly_amount_in_a_months_case_and_leaves_it_out_of_the_totals(
+def test_run_labels_a_yearly_amount_in_a_months_case_and_totals_each_period_apart(
     policies: PolicyFactory, tmp_path: Path
 ) -> None:
     path = policies.write(policies.clause(RULES, GROUP))
@@ -89,8 +89,9 @@ def test_run_labels_a_yearly_amount_in_a_months_case_and_leaves_it_out_of_the_to
     text = policyc("run", str(path), "--case", str(case)).stdout
     assert "年度奖励 — 适用: 1200元（每年：2024年的金额，不计入本期合计）" in text
     assert "月补 — 适用: 100元（每月）" in text  # March: 999.99元
-    # the month's totals: 月补 100 + 月均奖励 100 + 补助合计 100 = 300元, without the 1200元
-    assert "合计（支付给申请人）: 300元" in text
+    # amounts of different periods are never added: 补助合计 (no `per`) is paid once, 100元;
+    # the month's: 月补 100 + 月均奖励 100 = 200元; the year's: 年度奖励 1200元 — never 1500元
+    assert "合计（支付给申请人）: 一次性 100元；每月 200元；每年 1200元" in text
     doc = json.loads(policyc("run", str(path), "--case", str(case), "--format", "json").stdout)
     by_name = {r["rule"]: r for r in doc["results"]}
     assert by_name["年度奖励"]["amount_per"] == "year"
@@ -98,7 +99,12 @@ def test_run_labels_a_yearly_amount_in_a_months_case_and_leaves_it_out_of_the_to
     assert by_name["月补"]["amount_per"] == "month"
     assert by_name["月补"]["in_totals"] is True
     assert "amount_per" not in by_name["补助合计"]
-    assert doc["totals"]["元"]["value"] == "300"
+    assert {key: m["value"] for key, m in doc["totals"].items()} == {
+        "元": "100",
+        "元/月": "200",
+        "元/年": "1200",
+    }
+    assert doc["totals"]["元/月"] == {"value": "200", "unit": "元/月", "text": "每月 200元"}
 
 
 EACH = "  rule 助学 { kind 补贴  each 子女  amount 10% of 月收入 per 月  round to 元 half_up }\n"

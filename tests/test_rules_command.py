@@ -25,7 +25,7 @@ def test_json_is_the_document_the_service_answers(capsys: pytest.CaptureFixture[
     code, out, err = cli(capsys, "rules", str(TEXTILE), "--format", "json")
     assert code == 0, err
     document = json.loads(out)
-    assert document["policyc"] == 2
+    assert document["policyc"] == 3
     assert document["policy"] == "天政发〔2023〕1号"
     by_name = {rule["rule"]: rule for rule in document["rules"]}
     logistics = by_name["电商物流补贴"]

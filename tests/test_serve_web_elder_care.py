@@ -103,7 +103,7 @@ def test_hand_posted_true_and_yes_count_both_elders_and_the_cap_holds(base: str)
     status, page = post_form(base, fields)
     assert status == 200, text(page)[:2000]
     assert "金额： 500元（每月）（已封顶，封顶前 600元）" in subsidy(page)
-    assert "合计（支付给申请人）: 500元" in text(page)  # as `run` names it
+    assert "合计（支付给申请人）: 每月 500元" in text(page)  # as `run` names it
 
 
 def test_hand_posted_false_leaves_that_elder_out(base: str) -> None:

@@ -132,6 +132,7 @@ def test_run_prints_and_totals_the_shared_figures() -> None:
         "after": {"value": "0", "unit": "元", "text": "0元"},
         "used_before": {"value": "300000", "unit": "元", "text": "300,000元（30万元）"},
         "position": 4,
+        "order": "as_listed",
     }
 
 

@@ -4,7 +4,7 @@
     GET  /v1/policies                        {"policies": [summary]}
     GET  /v1/policies/{id}                   summary
     GET  /v1/policies/{id}/schema            the JSON Schema of its case files
-    GET  /v1/policies/{id}/rules             {"policyc": 2, "policy": str, "rules": [fields]}
+    GET  /v1/policies/{id}/rules             {"policyc": 3, "policy": str, "rules": [fields]}
     POST /v1/policies/{id}/evaluate          a case → `policyc run --format json`
     POST /v1/policies/{id}/evaluate-many     {"cases": [case]} (≤ 100) → {"results": [document]}
     GET  /v1/duties/{unit}                   `policyc duties UNIT --format json`

@@ -40,7 +40,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import FailedParts, case_no_answers, member_whys
-from policyc.people_report import period_words
+from policyc.people_report import TOTAL_SUFFIX, key_period, period_words, total_key, total_text
 from policyc.problems import Problem
 from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
 from policyc.report_json import flow_words, payer, rule_fields
@@ -463,7 +463,10 @@ def _result_view(
         if r["amount"] is not None:
             who = payer(r.get("beneficiary", ""), served) if r["flow"] == "payable" else ""
             words = flow_words(r["flow"], who) if r["flow"] in FLOW_WORDS else ""
-            key = (words, r["kind"] or "其他", r["amount"]["unit"])
+            # a month's amount is never added to a one-time one (people_report `total_key`)
+            per = r.get("amount_per") or "once"
+            period = "year" if per == "month" and r.get("periods") else per
+            key = (words, r["kind"] or "其他", total_key(r["amount"]["unit"], period))
             per_kind[key] = per_kind.get(key, Decimal(0)) + Decimal(r["amount"]["value"])
     return {
         "document": document,
@@ -476,7 +479,7 @@ def _result_view(
         # … and per party where the rules name several, or the one who pays (违法行为人应缴).
         "totals_by_flow": _totals_by_flow(document),
         "totals_by_kind": [
-            {"flow": flow, "kind": kind, "unit": unit, "amount": money_text(amount, unit)}
+            {"flow": flow, "kind": kind, "unit": unit, "amount": _total_text(amount, unit)}
             for (flow, kind, unit), amount in per_kind.items()
         ],
         # every input that could change an undetermined result, all layers at once (issue 15)
@@ -484,6 +487,12 @@ def _result_view(
         # input → who reports it, for a needed input that is not the applicant's (a target's)
         "units": reported_by(policy.checked, policy.rules),
     }
+
+
+def _total_text(value: Decimal, key: str) -> str:
+    """A total kept under `key` (people_report `total_key`: `元`, `元/月`): `每月 2800元`."""
+    base = key.removesuffix(TOTAL_SUFFIX[key_period(key)])
+    return total_text(key, money_text(value, base), [key])
 
 
 def money_text(value: Decimal, unit: str) -> str:

@@ -139,7 +139,7 @@ def citizen_facts(
 
 def _cases(amount: n.If, expr: Callable[[n.Expr], str]) -> tuple[str, ...]:
     """An `if … then … else …` amount as one sentence a case, in the order it chooses:
-    `给出了承包耕地公顷数的：…`, then `未给出承包耕地公顷数的：…` for `given(X)`, else
+    `填写了承包耕地公顷数的：…`, then `未填写承包耕地公顷数的：…` for `given(X)`, else
     `若条件成立：…`, and `其他情况：…` (an `else if` chain read link by link)."""
     sentences: list[str] = []
     node: n.Expr = amount
@@ -147,9 +147,9 @@ def _cases(amount: n.If, expr: Callable[[n.Expr], str]) -> tuple[str, ...]:
         cond = node.cond
         if isinstance(cond, n.Call) and cond.func == "given" and len(cond.args) == 1:
             name = expr(cond.args[0])
-            sentences.append(f"案例给出了{name}的：{expr(node.then)}")
+            sentences.append(f"填写了{name}的：{expr(node.then)}")
             if not isinstance(node.otherwise, n.If):
-                sentences.append(f"未给出{name}的：{expr(node.otherwise)}")
+                sentences.append(f"未填写{name}的：{expr(node.otherwise)}")
                 return tuple(sentences)
         else:
             sentences.append(f"若{expr(cond)}：{expr(node.then)}")
