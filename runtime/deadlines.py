@@ -11,7 +11,8 @@
 - any of the first four followed by `:postponed` — `遇节假日顺延` (or `顺延`): a day that is a
   rest day (a weekend day not 调休上班, or a 法定节假日 rest day) moves to the next working day of
   the official calendar (runtime/workdays.py; Civil Code art. 203). A day in a year that calendar
-  does not know raises workdays.CalendarUnknown: nothing is guessed.
+  does not know raises workdays.CalendarUnknown: nothing is guessed. The evaluation then refuses
+  the target alone (`RuleResult.due` "unknown", `unknown_words`), never the whole run.
 
 A recurring target's reported figure is the one for the period in view: the period holding the
 evaluation date — or, with 顺延, the period before it while that one's moved day has not passed
@@ -122,3 +123,17 @@ def due_words(code: str, due: str, view: InView | None, status: str) -> str:
     if due == "in_progress":
         return f"{written}尚未到期，目标进行中"
     return f"{written}已过，逾期未{'达到' if status == 'not_met' else '报告'}"
+
+
+def unknown_words(day: date, first: date, last: date) -> str:
+    """What the reason says when 顺延 needs a day the official calendar does not know (`day`,
+    the days known `first` to `last`): 期限遇节假日顺延须知2027年1月25日是否为工作日，
+    而工作日历只知2004年1月1日至2026年12月28日，目标是否逾期无法判断."""
+    return (
+        f"期限遇节假日顺延须知{_written(day)}是否为工作日，"
+        f"而工作日历只知{_written(first)}至{_written(last)}，目标是否逾期无法判断"
+    )
+
+
+def _written(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
