@@ -109,6 +109,22 @@ def due_on(code: str, on: date) -> tuple[str, date | None]:
     return ("in_progress" if on <= view.day else "overdue"), view.day
 
 
+def due_of(code: str, on: date) -> tuple[str, str, str]:
+    """A target not met (or not reported) on `on`, as a batch row writes it: (due, the day in
+    view YYYY-MM-DD, the day as written YYYY-MM-DD when 顺延 moved it) — ("in_progress",
+    "2023-11-27", "2023-11-25"), ("overdue", "2023-11-10", ""), ("standing", "", ""), or
+    ("unknown", "", "") when 顺延 needs a day the official calendar does not know (as `run`
+    refuses that target alone, runtime/evaluation.py)."""
+    try:
+        view = in_view(code, on)
+    except workdays.CalendarUnknown:
+        return "unknown", "", ""
+    if view is None:
+        return "standing", "", ""
+    moved_from = view.nominal.isoformat() if view.moved else ""
+    return ("in_progress" if on <= view.day else "overdue"), view.day.isoformat(), moved_from
+
+
 def due_words(code: str, due: str, view: InView | None, status: str) -> str:
     """What the reason says: 期限2027年6月30日尚未到期，目标进行中 / 本季度期限…已过，逾期未达到 /
     本月期限2023年11月25日为星期六，顺延至11月27日，尚未到期，目标进行中 / 长期坚持，目标进行中."""
