@@ -241,3 +241,14 @@ def test_policyc_test_expects_the_status_of_a_refused_target(folder: Path) -> No
     wrong = _case(folder, "wrong.yaml", "2026-12-29", "expect:\n  年度总结: met\n")
     done = _policyc(folder, "test", "plan.policy", wrong)
     assert done.returncode == 1, done.stdout + done.stderr
+
+
+def test_the_progress_counts_say_the_due_that_cannot_be_told(folder: Path) -> None:
+    # 2026-12-29: 年度评估 (12月28日), 本月进展报送 (12月25日, a Friday) and 本月数据报送
+    # (12月10日) overdue, 年度总结 cannot be told
+    case = _case(folder, "counted.yaml", "2026-12-29")
+    done = _policyc(folder, "run", "plan.policy", "--case", case, "--all")
+    assert done.returncode == 1, done.stderr
+    assert (
+        "  市发改委: 达到 0 · 未达到 4（其中逾期 3，期限未到 0，期限无法判断 1） · 未报告 0\n"
+    ) in done.stdout
