@@ -252,3 +252,18 @@ def test_the_progress_counts_say_the_due_that_cannot_be_told(folder: Path) -> No
     assert (
         "  市发改委: 达到 0 · 未达到 4（其中逾期 3，期限未到 0，期限无法判断 1） · 未报告 0\n"
     ) in done.stdout
+
+
+def test_the_web_service_answers_with_the_part_refused(plan: CompiledPolicy) -> None:
+    # was a 422 for the whole case; now the answer, the target listed under "refused"
+    from policyc.serve.evaluate import evaluate_one
+
+    case = {"policy": "青政办发〔2026〕9号", "inputs": {name: "0次" for name in TARGETS}}
+    raw = json.dumps(case, ensure_ascii=False).encode()
+    document = json.loads(evaluate_one(plan, raw, {"on": "2026-12-29"}, []))
+    assert [item["rule"] for item in document["refused"]] == ["年度总结"]
+    due = {r["rule"]: r.get("due") for r in document["results"]}
+    assert due == {
+        "年度评估": "overdue", "年度总结": "unknown", "本月进展报送": "overdue",
+        "本月数据报送": "overdue",
+    }  # fmt: skip
