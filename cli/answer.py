@@ -162,6 +162,9 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
         lines = [head + f"（目标 {info.target}{actual}）"]
         if r.postponed:  # 遇节假日顺延 moved the day in view off a rest day: say to which, and why
             lines.append(f"      期限顺延: {r.postponed[1]}")
+        if r.due == "unknown":  # 顺延 to a day the calendar lacks: this target alone refused
+            said = r.reason.rpartition("（")[2].rstrip("）")  # not reported: after 案例未报告 …
+            lines.append(f"      期限无法判断: {said}")
         return lines
     head += amount_text(r)
     if info.responsible:

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from policyc.batch_dues import create_dues, dated_targets, joined, output_columns
 from policyc.batch_load import CaseLoader
 from policyc.batch_progress import Progress
 from policyc.batch_read import INEXACT, LINE, BatchError, first_line, read_format
@@ -64,7 +65,7 @@ from policyc.runtime.quantity import Quantity, declared_measures
 
 __all__ = ["Batch", "BatchError", "read_format", "run_batch"]
 
-EXIT_OK = 0
+EXIT_OK, EXIT_REFUSED = 0, 1  # 1: a part refused (cli.py's EXIT_FAILED for `run`)
 ROLES = ("decision", "rule", "target")  # the results a batch gives, per case
 
 
@@ -85,6 +86,7 @@ class Batch(CaseLoader):
         self.readings.update(readings or {})
         self.vectorise = vectorise
         self.program: BatchProgram | None = None
+        self.dated: list[tuple[int, str]] = []  # targets with a deadline (cli/batch_dues.py)
         self.fallback_note = ""
         # What the summary reads: the table `results`, or the query itself where nothing else
         # reads its rows (DuckDB binds a view's query when it is created, then again when read).
@@ -111,9 +113,14 @@ class Batch(CaseLoader):
                 sql=f"SELECT {ident(ROW)}, {ident(ON)} FROM cases",
             )
         self.program = program
+        self.dated = dated_targets(self.policy, program.rules)
+        if self.dated:  # each target's due on each evaluation date (cli/batch_dues.py)
+            create_dues(self.con, self.dated)
         fallback = [r for r in program.rules if r.fallback]
         if not keep and not fallback:
             self.results = f"({program.sql}) AS results"
+            if self.dated:
+                self.results = joined(f"({program.sql})", self.dated)
             return program
         with self.progress.track(self.con, "evaluating"):
             try:
@@ -122,7 +129,15 @@ class Batch(CaseLoader):
                 return self.all_per_case(exc)
         if fallback:
             self._per_case(fallback)
+        self._join_dues()
         return program
+
+    def _join_dues(self) -> None:
+        """The table `results` given each dated target's due columns of its row's date."""
+        if self.dated:
+            self.con.execute(f"CREATE TABLE dued AS SELECT * FROM {joined('results', self.dated)}")
+            self.con.execute("DROP TABLE results")
+            self.con.execute("ALTER TABLE dued RENAME TO results")
 
     def all_per_case(self, exc: Exception) -> BatchProgram:
         assert self.program is not None
@@ -138,6 +153,7 @@ class Batch(CaseLoader):
         self.results = "results"
         self.con.execute(f"CREATE TABLE results AS SELECT {ident(ROW)}, {ident(ON)} FROM cases")
         self._per_case(list(rules))
+        self._join_dues()
         return self.program
 
     def _per_case(self, rules: list[BatchRule]) -> None:
@@ -287,6 +303,7 @@ class Batch(CaseLoader):
                 if rule.has_cap:
                     uncapped = ident(f"{rule.name}.uncapped_{rule.unit}")
                     columns.append(f"{plain_decimal_text(f'r.u{i}')} AS {uncapped}")
+            columns += output_columns(rule, self.dated)  # a target's due and deadline in view
         options = {
             "csv": "FORMAT csv, HEADER",
             "parquet": "FORMAT parquet",
@@ -522,4 +539,7 @@ def run_batch(
         stdout.write(summary_json(summary))
     else:
         stdout.write(summary_text(summary, str(cases_path), out_path))
-    return EXIT_OK
+    # As `run` exits 1 for a refused part: a target whose 顺延 deadline cannot be told in a row
+    # (its `due` "unknown", counted in the summary; every other result of the row is given).
+    refused = any(item.get("due", {}).get("unknown") for item in summary.get("targets", ()))
+    return EXIT_REFUSED if refused else EXIT_OK

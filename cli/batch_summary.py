@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from policyc.batch_dues import DUES, due_aggregates
 from policyc.batch_read import INEXACT
 from policyc.compiler.batch import (
     DECISION_STATUSES,
@@ -47,9 +48,14 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         rule.index: [STATUSES.index(x) for x in statuses.get(rule.role, RULE_STATUSES)]
         for rule in batch.program.rules
     }
+    # Targets with a deadline: the cases not met or not reported per due (cli/batch_dues.py;
+    # the DuckDB engine's alone, the numpy engine leaves them to it).
+    dated = dict(getattr(batch, "dated", ()))
     for rule in batch.program.rules:
         i = rule.index
         aggregates += [f"count_if(s{i} = {code})" for code in codes[i]]
+        if i in dated:
+            aggregates += due_aggregates(i)
         if rule.role == "decision":
             aggregates.append(f"histogram(x{i})")
         if rule.unit:
@@ -68,6 +74,8 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         }
         if rule.role == "rule":
             item["unit"] = rule.unit
+        if rule.index in dated:  # not met or not reported: in progress, overdue, …
+            item["due"] = dict.fromkeys(DUES, 0)
         if rule.role == "decision":
             item |= {"unit": rule.value_unit, "values": {}}
         if rule.unit:
@@ -84,6 +92,10 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
             for code in codes[rule.index]:
                 item["counts"][STATUSES[code]] += values[at]
                 at += 1
+            if rule.index in dated:
+                for due in DUES:
+                    item["due"][due] += values[at]
+                    at += 1
             if rule.role == "decision":
                 for value, count in (values[at] or {}).items():
                     if value is not None:
@@ -408,16 +420,34 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
     """Per target, the cases that meet it, miss it and do not report it; then the sums."""
     table = [[_("target"), _("met"), _("not met"), _("not reported")]]
+    # Targets with a deadline: of those not met or not reported, how many are in progress,
+    # overdue, standing (长期坚持) or cannot be told (顺延 past the calendar): cli/batch_dues.py
+    words = {
+        "in_progress": _("in progress"),
+        "overdue": _("overdue"),
+        "standing": _("standing"),
+        "unknown": _("due cannot be told"),
+    }
+    dues: list[str] = []
+    if any("due" in item for item in targets):  # standing and unknown only where counted
+        dues = [
+            d
+            for d in words
+            if d in ("in_progress", "overdue") or any(i.get("due", {}).get(d) for i in targets)
+        ]
+        table[0] += [words[d] for d in dues]
     sums = dict.fromkeys(TARGET_STATUSES, 0)
     for item in targets:
         c = item["counts"]
+        due = item.get("due")
         table.append(
             [item["target"] + (" *" if item["per_case"] else "")]
             + [f"{c[s]:,}" for s in TARGET_STATUSES]
+            + [f"{due[d]:,}" if due is not None else "" for d in dues]
         )
         for status in TARGET_STATUSES:
             sums[status] += c[status]
-    lines = ["", *_aligned(table, numbers=range(1, 4))]
+    lines = ["", *_aligned(table, numbers=range(1, 4 + len(dues)))]
     lines.append(
         _(
             "targets: {met} met, {not_met} not met, {not_reported} not reported "
@@ -430,6 +460,13 @@ def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
             cases=f"{cases:,}",
         )
     )
+    if dues:
+        lines.append(
+            _(
+                "{words}: of the cases not met or not reported, by the deadline in view on "
+                "each case's date (moved by 遇节假日顺延 where the policy says so)"
+            ).format(words=" / ".join(words[d] for d in dues))
+        )
     return lines
 
 

@@ -1,6 +1,7 @@
 """The `policyc` command: check, run, test, docs, duties.
 
-Exit status: 0 success; 1 `test` found a case whose result differs from what it expects;
+Exit status: 0 success; 1 `test` found a case whose result differs from what it expects, or
+`run` answered all but a refused part (a target whose 顺延 deadline the calendar cannot tell);
 2 any error — a policy that does not check, a bad case file, a bad argument. A problem is always
 a message naming the place and what was expected, never a Python traceback; with `--format json`
 it is the JSON error document of `policyc.problems` on stdout. Options may come before, between
@@ -38,6 +39,8 @@ TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `r
 if TYPE_CHECKING:
     import argparse
     from signal import SIGPIPE
+
+    from policyc.runtime.results import RuleResult
 else:
     from _signal import SIGPIPE  # signal's own, without building its enums (issue 16)
 
@@ -271,7 +274,21 @@ def cmd_run(args: argparse.Namespace) -> int:
             from policyc.duties import progress_text
 
             sys.stdout.write(progress_text(policy, results))
-    return EXIT_OK
+    return _refused_parts(args.policy, results)
+
+
+def _refused_parts(policy: str, results: list[RuleResult]) -> int:
+    """EXIT_FAILED, each refused part named on standard error, when a part of the answer was
+    refused — a target whose 顺延 deadline the official calendar cannot tell (`RuleResult.refused`;
+    every other rule answered, the JSON lists it under "refused") — else EXIT_OK."""
+    refused = [r for r in results if r.refused]
+    for r in refused:
+        sys.stderr.write(
+            _(
+                "{policy}:{line}: target `{name}`: in progress or overdue cannot be told: {why}\n"
+            ).format(policy=policy, line=r.info.line, name=r.info.name, why=r.refused)
+        )
+    return EXIT_FAILED if refused else EXIT_OK
 
 
 # ---- test ------------------------------------------------------------------------------------

@@ -526,8 +526,15 @@ def run_duties(query: str, paths: Sequence[Path], fmt: str, out: TextIO) -> int:
 
 STATUSES = ("met", "not_met", "not_reported")
 _STATUS_WORDS = {"met": "达到", "not_met": "未达到", "not_reported": "未报告"}
-# `RuleResult.due` of a target not met: past its deadline, before it, standing (长期坚持)
-_DUES = {"overdue": "逾期", "in_progress": "期限未到", "standing": "长期"}
+# `RuleResult.due` of a target not met: past its deadline, before it, standing (长期坚持), or
+# cannot be told (顺延 to a day the official calendar does not know: runtime/deadlines.py)
+_DUES = {
+    "overdue": "逾期",
+    "in_progress": "期限未到",
+    "standing": "长期",
+    "unknown": "期限无法判断",
+}
+_SHOWN_WHEN_COUNTED = ("standing", "unknown")  # the others always, once a target has a `by`
 NO_LEAD = "（未写牵头单位）"
 NO_SECTION = "（不在部分内）"
 
@@ -542,6 +549,7 @@ class ProgressCount:
     overdue: int = 0
     in_progress: int = 0
     standing: int = 0  # 长期坚持: never overdue
+    unknown: int = 0  # 顺延 to a day the calendar does not know: cannot be told
 
 
 def _sections_of(policy: CheckedPolicy) -> dict[tuple[str, str], n.Section]:
@@ -594,8 +602,9 @@ def _count_words(row: ProgressCount, status: str) -> str:
     """`达到 1`, `未达到 2（其中逾期 1，期限未到 1）` (the part in brackets where some target has
     a `by` day)."""
     words = f"{_STATUS_WORDS[status]} {getattr(row, status)}"
-    if status == "not_met" and (row.overdue or row.in_progress or row.standing):
-        dues = [d for d in _DUES if d != "standing" or row.standing]  # 长期 only where there is one
+    if status == "not_met" and any(getattr(row, d) for d in _DUES):
+        # 长期 and 期限无法判断 only where there is one
+        dues = [d for d in _DUES if d not in _SHOWN_WHEN_COUNTED or getattr(row, d)]
         words += "（其中" + "，".join(f"{_DUES[d]} {getattr(row, d)}" for d in dues) + "）"
     return words
 

@@ -37,8 +37,11 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     period's day and "recurs": "quarterly" | "monthly"; a deadline 遇节假日顺延 moved from a rest
     day adds, after "deadline" (the working day), "postponed": {"from": "YYYY-MM-DD", "reason":
     "2023年11月25日为星期六，顺延至11月27日"}; a standing one (`by 长期`) "due":
-    "standing", "recurs": "standing" and no "deadline"; "valid_from" is the issue date for a
-    policy that writes no `valid from`.
+    "standing", "recurs": "standing" and no "deadline"; a 顺延 deadline whose day the official
+    calendar of working days does not know "due": "unknown", no "deadline", and "refused": why
+    (the day and the days the calendar knows) — that target alone is refused, and the document
+    ends with "refused": [{"rule", "line", "reason"}, …] (absent when nothing is refused; `run`
+    then exits 1, not 0); "valid_from" is the issue date for a policy that writes no `valid from`.
 
 Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
 only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",
@@ -361,6 +364,9 @@ DUE_WORDS = {
     ("not_reported", "overdue"): ("?", "逾期未报告"),
     ("not_met", "standing"): ("◔", "尚未达到目标（长期坚持，进行中）"),
     ("not_reported", "standing"): ("?", "未报告（长期坚持）"),
+    # 顺延 to a day the official calendar does not know: in progress or overdue cannot be told
+    ("not_met", "unknown"): ("!", "尚未达到目标（期限无法判断）"),
+    ("not_reported", "unknown"): ("?", "未报告（期限无法判断）"),
 }
 
 

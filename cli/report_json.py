@@ -331,6 +331,7 @@ def answer_bytes(
     counted: list[RuleResult] = []
     waiting: list[RuleResult] = []
     settled: list[str] = []
+    refused: list[RuleResult] = []
     for r in everything:
         status = r.status
         if status == "not_applicable":  # most results
@@ -342,6 +343,8 @@ def answer_bytes(
                 counted.append(r)
         elif status == "decided":
             settled.append(r.info.name)
+        elif r.refused:  # a target whose 顺延 deadline cannot be told
+            refused.append(r)
     needed = needed_for(view, waiting, settled, given or {}, readings) if waiting else []
     # A result the evaluation shares between cases (a rule the case's type rules out, a day
     # out of force): written once, found by its identity in one pass (`_FixedStore`).
@@ -360,7 +363,10 @@ def answer_bytes(
             in_period = period_in_force(view, period, readings)
             closing += (_dumps({"period": period, "period_in_force": in_period})[1:-1], b",")
         closing += (state.totals(counted) if counted else _NO_TOTALS, b',"still_needed":[')
-    closing += (state.still_needed(view, needed), b"]}")
+    closing += (state.still_needed(view, needed), b"]")
+    if refused:  # a part of the answer refused (a target's deadline that cannot be told)
+        closing.append(b',"refused":' + _dumps(refused_json(refused)))
+    closing.append(b"}")
     # The answer copied once: the opening glued to the first result, the closing to the last,
     # the results joined between them.
     ending = b"".join(closing)
@@ -369,6 +375,13 @@ def answer_bytes(
     written[0] = opening + written[0]  # type: ignore[operator]  # every place filled
     written[-1] += ending  # type: ignore[operator]
     return b",".join(written)  # type: ignore[arg-type]
+
+
+def refused_json(refused: list[RuleResult]) -> list[dict[str, Any]]:
+    """The document's closing "refused" list: each result the evaluation could not give in full
+    (a target whose 顺延 deadline the official calendar cannot tell), as {"rule", "line",
+    "reason"}; `run` exits 1 when it is not empty."""
+    return [{"rule": r.info.name, "line": r.info.line, "reason": r.refused} for r in refused]
 
 
 def _result_bytes(
@@ -545,6 +558,8 @@ def _written(
             more["postponed"] = {"from": r.postponed[0], "reason": r.postponed[1]}
         if recurs := deadlines.recurs(r.info.deadline):  # quarterly | monthly | standing
             more["recurs"] = recurs
+        if r.refused:  # due "unknown": 顺延 to a day the official calendar does not know
+            more["refused"] = r.refused
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

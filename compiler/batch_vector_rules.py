@@ -116,6 +116,14 @@ def vector_program(
             ) from None
     for index, entry in _indexed_entries(policy):
         if isinstance(entry, n.Target):
+            if entry.deadline is not None:
+                # Each row's due and deadline in view are columns of the output and counts of
+                # the summary, joined by evaluation date (cli/batch_dues.py): the DuckDB engine's.
+                raise Unsupported(
+                    _("target `{name}`: a deadline's due is counted by the DuckDB engine").format(
+                        name=entry.name.text
+                    )
+                )
             info = BatchRule(index, entry.name.text, "", False, False, False, "", role="target")
             try:
                 rules.append(VectorRule(info, _target(gen, entry), 0))

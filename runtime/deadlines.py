@@ -11,7 +11,8 @@
 - any of the first four followed by `:postponed` — `遇节假日顺延` (or `顺延`): a day that is a
   rest day (a weekend day not 调休上班, or a 法定节假日 rest day) moves to the next working day of
   the official calendar (runtime/workdays.py; Civil Code art. 203). A day in a year that calendar
-  does not know raises workdays.CalendarUnknown: nothing is guessed.
+  does not know raises workdays.CalendarUnknown: nothing is guessed. The evaluation then refuses
+  the target alone (`RuleResult.due` "unknown", `unknown_words`), never the whole run.
 
 A recurring target's reported figure is the one for the period in view: the period holding the
 evaluation date — or, with 顺延, the period before it while that one's moved day has not passed
@@ -108,6 +109,22 @@ def due_on(code: str, on: date) -> tuple[str, date | None]:
     return ("in_progress" if on <= view.day else "overdue"), view.day
 
 
+def due_of(code: str, on: date) -> tuple[str, str, str]:
+    """A target not met (or not reported) on `on`, as a batch row writes it: (due, the day in
+    view YYYY-MM-DD, the day as written YYYY-MM-DD when 顺延 moved it) — ("in_progress",
+    "2023-11-27", "2023-11-25"), ("overdue", "2023-11-10", ""), ("standing", "", ""), or
+    ("unknown", "", "") when 顺延 needs a day the official calendar does not know (as `run`
+    refuses that target alone, runtime/evaluation.py)."""
+    try:
+        view = in_view(code, on)
+    except workdays.CalendarUnknown:
+        return "unknown", "", ""
+    if view is None:
+        return "standing", "", ""
+    moved_from = view.nominal.isoformat() if view.moved else ""
+    return ("in_progress" if on <= view.day else "overdue"), view.day.isoformat(), moved_from
+
+
 def due_words(code: str, due: str, view: InView | None, status: str) -> str:
     """What the reason says: 期限2027年6月30日尚未到期，目标进行中 / 本季度期限…已过，逾期未达到 /
     本月期限2023年11月25日为星期六，顺延至11月27日，尚未到期，目标进行中 / 长期坚持，目标进行中."""
@@ -122,3 +139,17 @@ def due_words(code: str, due: str, view: InView | None, status: str) -> str:
     if due == "in_progress":
         return f"{written}尚未到期，目标进行中"
     return f"{written}已过，逾期未{'达到' if status == 'not_met' else '报告'}"
+
+
+def unknown_words(day: date, first: date, last: date) -> str:
+    """What the reason says when 顺延 needs a day the official calendar does not know (`day`,
+    the days known `first` to `last`): 期限遇节假日顺延须知2027年1月25日是否为工作日，
+    而工作日历只知2004年1月1日至2026年12月28日，目标是否逾期无法判断."""
+    return (
+        f"期限遇节假日顺延须知{_written(day)}是否为工作日，"
+        f"而工作日历只知{_written(first)}至{_written(last)}，目标是否逾期无法判断"
+    )
+
+
+def _written(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -787,8 +787,14 @@ def _judge_due(result: RuleResult, on: date, deadline: str) -> None:
     which, with the day."""
     try:
         view = deadlines.in_view(deadline, on)
-    except CalendarUnknown as exc:  # 顺延 in a year the official calendar lacks
-        raise EvaluationError(result.info, exc) from None
+    except CalendarUnknown as exc:
+        # 顺延 to a day the official calendar lacks: whether the day moves, and so whether the
+        # target is overdue, cannot be told. The target alone is refused, never the whole run:
+        # every other rule is still answered (cli.py's exit status and the JSON say so).
+        result.due, result.refused = "unknown", str(exc)
+        said = deadlines.unknown_words(exc.day, exc.first, exc.last)
+        result.reason = f"{result.reason}（{said}）" if result.reason else said
+        return
     if view is None:
         due = "standing"
     else:

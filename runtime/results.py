@@ -275,17 +275,22 @@ class RuleResult:
     range: tuple[Quantity, Quantity] | None = None
     # A target not met or not reported that has a `by` day: "in_progress" on or before that day
     # (尚未到期), "overdue" after it (逾期); "" otherwise (runtime/evaluation.py `run_target`).
-    # "standing" for a 长期坚持 target (never overdue). runtime/deadlines.py.
+    # "standing" for a 长期坚持 target (never overdue); "unknown" when the day in view cannot be
+    # told (`refused` says why). runtime/deadlines.py.
     due: str = ""
     deadline: str = ""  # with `due`: the deadline in view, YYYY-MM-DD ("" for a standing one)
     # 遇节假日顺延 moved the deadline in view: (the day as written, YYYY-MM-DD, the words saying
     # so: 2023年11月25日为星期六，顺延至11月27日); None when not moved
     postponed: tuple[str, str] | None = None
+    # Why the deadline in view cannot be told (`due` "unknown": 顺延 to a day the official calendar
+    # of working days does not know, runtime/workdays.CalendarUnknown's message); "" otherwise.
+    # The result is still given; `run` exits 1 and its JSON lists the rule under "refused".
+    refused: str = ""
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
         "unrounded", "shared", "members", "periods", "range", "due", "deadline",
-        "postponed", "choice",
+        "postponed", "choice", "refused",
     )  # fmt: skip
 
     def __init__(
