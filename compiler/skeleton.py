@@ -184,7 +184,12 @@ def skeleton(
             ).format(issuer=issuer, where=where)
         )
     if issued:
-        out.append(f"    issued {issued}  # TODO(drafter): " + _("confirm (落款日期)"))
+        date_note = (
+            _("confirm (the date printed under the 令号)")
+            if head.issued
+            else _("confirm (落款日期)")
+        )
+        out.append(f"    issued {issued}  # TODO(drafter): " + date_note)
     if validity is not None:
         out += validity.header(resolve, bool(registry))
     out.append(f"    source {policy_string(source)} lines {first} to {last}")

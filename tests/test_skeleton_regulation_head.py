@@ -48,7 +48,10 @@ def test_a_regulations_name_is_its_title_and_its_printed_decree_number_its_numbe
         "国务院",
         "TODO(drafter): confirm (令号 国务院令第586号: 国务院)",
     )
-    assert _field(made, "issued")[0] == "2010-12-20"
+    assert _field(made, "issued") == (
+        "2010-12-20",
+        "TODO(drafter): confirm (the date printed under the 令号)",
+    )
     assert f'aside "{NOTE}" "题注（公布、修改的日期和令号）"' in made
     assert 'aside "国务院令第586号" "令号, 写在 header 的 policy 中"' in made
     assert 'aside "2010年12月20日" "公布日期, 写在 header 的 issued 中"' in made
