@@ -19,14 +19,16 @@ change) and the file's comments (compiler/comments.py). Its rules:
 - a statement wider than WIDTH columns (display width, as ruff measures the project's Python)
   is wrapped before its operators, never inside a token: a quote stays whole, as the gazette
   prints it. The break goes before every operator of the weakest kind (`else`, then `or`,
-  `and`, then `+ -`, and last `then`: `(if … then …` still too wide after its `else` went to
-  the next line) among those least deep in parentheses; the pieces after the first are
-  one level deeper (`choose highest of A, B` with its `quote "…"` on the next line, too wide
-  together, breaks before the `quote`); a piece still too wide is wrapped again the same way
-  inside it, except
-  that an `if`'s `then` goes where its `else` goes (`then` and `else` start at one column). The
-  input's own line breaks inside a statement are not kept (but a comment's), so the layout is
-  a function of the tokens and formatting twice is formatting once;
+  `and`, then `+ -`, then a `×` after a bracket, and last `then`: `(if … then …` still too
+  wide after its `else` went to the next line) among those least deep in brackets (`(`, `[`
+  and `{` alike, so `(if … else …) × (if … else …)` breaks before its `×`, not inside a
+  bracket, and an operator inside `schedule { … }` is deeper than one outside it); the pieces
+  after the first are one level deeper (`choose highest of A, B` with its `quote "…"` on the
+  next line, too wide together, breaks before the `quote`); a piece still too wide is wrapped
+  again the same way inside it, except that an `if`'s `then` goes where its `else` goes
+  (`then` and `else` start at one column). The input's own line breaks inside a statement are
+  not kept (but a comment's), so the layout is a function of the tokens and formatting twice
+  is formatting once;
 - blank lines between statements are kept (at most one in a row), none after an opening
   brace or before a closing one;
 - a comment alone on its line stays alone on its line, at the indentation of what follows;
@@ -56,7 +58,23 @@ WIDTH = 100  # a statement wider than this is wrapped at its operators (ruff's l
 # Where a long statement may break, before these tokens; the weakest binding first.
 # A `quote` inside a statement (`choose highest of … quote "…"`, `rounding … quote "…"`) is no
 # operator: the only place such a statement breaks, before its sentence.
-_BREAK_RANK = {"else": 0, "or": 1, "and": 2, "+": 3, "-": 3, "−": 3, "then": 4, "quote": 5}
+# `×` binds tighter than `+`, so it breaks after `+ -` do; before `then`, which only breaks an
+# `if` still too wide after its `else` went to the next line. A `×` is a break only after a
+# bracket (`(…) × (…)`, `(… - …) × 期限`): a short factor before it (`15 × (if …)`,
+# `0.2 元/单 × (…)`) stays with what it multiplies, which breaks inside its brackets instead.
+_BREAK_RANK = {
+    "else": 0,
+    "or": 1,
+    "and": 2,
+    "+": 3,
+    "-": 3,
+    "−": 3,
+    "×": 4,
+    "*": 4,
+    "then": 5,
+    "quote": 6,
+}
+_BREAK_AFTER_BRACKET_ONLY = frozenset({"×", "*"})
 
 # Nodes whose braces hold statements, and the keywords that start a statement inside them
 # besides a sub-tree (the fields of `reading` and `repair` are plain tokens in the grammar).
@@ -158,7 +176,7 @@ class _Writer:
         self.statement_start = True  # the next token starts a statement
         self.just_opened = True  # no blank line yet: start of file or right after a brace
         self.tight = False  # no space before the next token
-        self.parens = 0  # how deep in ( and [ the next token is
+        self.parens = 0  # how deep in (, [ and { the next token is
 
     # ---- tokens ----
     def token(self, tok: Token, space: bool = True) -> _Line:
@@ -180,12 +198,20 @@ class _Writer:
             or (tok.type == "PERCENT" and not (self.prev is not None and str(self.prev) == ":"))
             or (self.prev is not None and str(self.prev) in _NO_SPACE_AFTER)
         )
-        if value in _BREAK_RANK and self.current.text and not glue:
+        if (
+            value in _BREAK_RANK
+            and self.current.text
+            and not glue
+            and (value not in _BREAK_AFTER_BRACKET_ONLY or self.current.text.endswith((")", "]")))
+        ):
             self.current.breaks.append((len(self.current.text), self.parens, _BREAK_RANK[value]))
         self.current.text += value if glue or not self.current.text else " " + value
-        if value in ("(", "["):
+        # Braces count as brackets: an operator inside `schedule { … }` or `in {a, b}` is
+        # deeper than one outside it (a block's own braces end their lines, so depth inside
+        # a block only shifts every break of a statement alike).
+        if value in ("(", "[", "{"):
             self.parens += 1
-        elif value in (")", "]"):
+        elif value in (")", "]", "}"):
             self.parens -= 1
         self.tight = False
         if tok.line is not None:

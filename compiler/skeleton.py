@@ -3,19 +3,22 @@
 `skeleton(lines, ...)` reads the document's lines as the gazette prints them and writes:
 
 - the header: the 文号 (the line before the addressees that looks like one, else the first
-  line), the title (the other lines before the addressees; a masthead `…文件` is an aside), the
+  line), the title (the other lines before the addressees; a masthead `…文件` and a sentence
+  are asides; a regulation's name, before its 题注 and 令号, which give its 文号 and issuer), the
   issuer and the date (the signature lines at the end of the notice, the date in figures or in
   Chinese numerals; the notes under it, `(此件公开发布)`, are asides), and the validity sentence
   (`自2024年3月1日起施行,有效期至2026年12月31日` → `valid from 2024-03-01 until 2026-12-31`,
   `自发布之日起实施,有效期暂定3年` → `valid from <落款日期> for 3 年 provisional`, `由…负责解释`
   → `interpreted_by`; a unit not in the registry is a `TODO(registry)`), each marked
-  `TODO(drafter)`, which `check` lists as warnings; an untitled section (`三、`) is marked too;
+  `TODO(drafter)`, which `check` lists as warnings; an untitled section (`三、`) is marked too
+  (an article, `第三条 …`, has no title to mark);
 - the document's own numbering as structure: a regulation's `第一章` chapters as sections and
   `第一条` articles as clauses (numbered through the document; an article's `（一）` items are its
   text; its 文号, if the text prints none, is left to fill); else `一、` sections, `(一)` clauses,
   `1.` tasks, and in a
   plan numbered `1总则` / `1.3 适用范围` / `4.3.1`, bare-numbered sections and dotted clauses; a
-  clause's title is its heading (`(一)配套发展资金。`), a task's its first sentence when short;
+  clause's title is its heading (`(一)配套发展资金。`), a task's its first sentence when short
+  (never one ending in `：`, which introduces a list);
   a heading repeated (a table of contents) stands once, where it is last, the others set aside;
 - each sentence of a clause as a `quote`; the units of `(牵头单位:…,责任单位:…)` as `lead` and
   `responsible`, resolved against the registry (an unknown unit is listed for the registry in
@@ -23,10 +26,11 @@
 - the addressees, the lines before the first heading and the signature as `aside`s;
 - rules as TODO comments: the skeleton checks, with every sentence of the source covered.
 
-This module reads the header (文号, title, issuer, date, asides) and assembles the skeleton; each
-other job has its module: `skeleton_parts` (numbering, quotes), `skeleton_units` (the units a part
-names), `skeleton_validity` (the validity sentence), `skeleton_deadlines` (完成时限 as `by`),
-`skeleton_dates` (落款 and 版记 dates, Chinese numerals), `skeleton_render` (a part as text).
+This module reads the header (issuer, date, asides) and assembles the skeleton; each other job
+has its module: `skeleton_head` (文号, title, a regulation's 题注 and 令号), `skeleton_parts`
+(numbering, quotes), `skeleton_units` (the units a part names), `skeleton_validity` (the
+validity sentence), `skeleton_deadlines` (完成时限 as `by`), `skeleton_dates` (落款 and 版记
+dates, Chinese numerals), `skeleton_render` (a part as text).
 """
 
 from __future__ import annotations
@@ -38,11 +42,11 @@ from pathlib import Path
 
 from policyc.compiler.i18n import _
 from policyc.compiler.skeleton_dates import IMPRINT, SIGNATURE_DATE, signature_iso
+from policyc.compiler.skeleton_head import Head, read_head
 from policyc.compiler.skeleton_parts import (
     ARTICLE,
     CHAPTER,
     CLAUSE,
-    TITLE_LIMIT,
     find_headings,
     structure,
     walk_parts,
@@ -53,8 +57,6 @@ from policyc.compiler.skeleton_validity import find_validity
 
 __all__ = ["Resolver", "registry_resolver", "relative", "skeleton"]
 
-_DOCUMENT_NUMBER = re.compile(r"\S+〔\d{4}〕\d+号")
-_NUMBER_YEAR = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}")
 _AFTER_SIGNATURE = re.compile(r"^(?:[(（][^()（）]+[)）]|抄送\s*[:：].*)$")
 
 
@@ -75,53 +77,31 @@ def skeleton(
     if not text_lines:
         raise ValueError(_("the lines given are blank"))
     last = first + len(lines) - 1
-    asides: list[tuple[str, str]] = []
     # The head (文号, title) ends at the addressees (`各乡镇人民政府:`), which come before the
     # first heading; a regulation in articles (第一章, 第一条) has none and starts at its first.
     first_heading = next(
         (i for i, (_, t) in enumerate(text_lines) if CHAPTER.match(t) or ARTICLE.match(t)),
         len(text_lines),
     )
-    addressee = next(
-        (i for i, (_, t) in enumerate(text_lines[:first_heading]) if t.endswith((":", "："))),
-        None,
-    )
-    if addressee is not None:
-        head = text_lines[:addressee]
-    else:
-        head = text_lines[: min(2, first_heading)] or text_lines[:1]
-    # The 文号 is the line that looks like one, wherever the document prints it (a county's
-    # notice often puts the title first); else the first line, as the gazette prints it; a
-    # lone title line (a regulation printed without its 文号) is the title, the 文号 left to fill.
-    number_at = next((i for i, (_, t) in enumerate(head) if _looks_like_number(t)), 0)
-    no_number = len(head) == 1 and not _looks_like_number(head[0][1]) and first_heading == 1
-    if no_number:
-        number_at = -1
-    doc_number_line = head[number_at][1]
-    doc_number = _DOCUMENT_NUMBER.search(doc_number_line)
-    title_lines = []
-    for i, (_number, text) in enumerate(head):
-        if i == number_at and not no_number:
-            asides.append((text, "文号, 写在 header 的 policy 中"))
-        elif text.endswith("文件") and len(text) <= TITLE_LIMIT:  # the red-letter masthead
-            asides.append((text, "发文机关标志"))
-        else:
-            title_lines.append(text)
-    title = "".join(t.replace(" ", "").replace("\u3000", "") for t in title_lines)
-    rest = text_lines[len(head) :]
-    if addressee is not None:
+    head = read_head(text_lines, first_heading)
+    asides = list(head.asides)
+    rest = text_lines[head.length :]
+    if head.addressee:
         asides.append((rest[0][1], "主送机关"))
         rest = rest[1:]
-    issuer, issued = "", ""
+    issuer, issued = head.issuer, head.issued
     after_signature: set[str] = set()
     signature: set[int] = set()  # the signer's and the date's lines: asides, not clause text
+    signers: set[str] = set()
     for i, (number, line) in enumerate(rest):
         date = SIGNATURE_DATE.match(line)
         if date and i > 0:
             signature |= {number, rest[i - 1][0]}
+            signers.add(rest[i - 1][1])
             if not issued:
                 issued = signature_iso(date)
-                issuer = rest[i - 1][1]
+                # A regulation's head gave the issuer already (its 令号, its 题注).
+                issuer = issuer or rest[i - 1][1]
                 # The notes printed right under the 落款 ((此件公开发布), 抄送:…) are not the
                 # text of the last clause; an attachment that follows (附件, 办法) is.
                 for later, text in rest[i + 1 :]:
@@ -143,7 +123,7 @@ def skeleton(
             what = "施行日期和有效期, 写在 header 的 valid 中"
             if validity.interpreter:
                 what = "施行日期、有效期和解释单位, 写在 header 的 valid 与 interpreted_by 中"
-        elif line == issuer or SIGNATURE_DATE.match(line):
+        elif line in signers or SIGNATURE_DATE.match(line):
             what = "落款"
         elif line in after_signature:
             what = "落款之后的附注（公开方式、抄送等）"
@@ -176,19 +156,14 @@ def skeleton(
         )
     out += [
         "",
-        f"policy {policy_string(doc_number[0] if doc_number else doc_number_line)} {{"
-        + (
-            "  # TODO(drafter): "
-            + _("文号 — the text prints none; write the one it was issued under")
-            if no_number
-            else "  # TODO(drafter): 文号"
-        ),
-        f"    title {policy_string(title)}  # TODO(drafter): " + _("confirm the title"),
+        f"policy {policy_string(head.number)} {{  # TODO(drafter): " + _number_note(head),
+        f"    title {policy_string(head.title)}  # TODO(drafter): " + _("confirm the title"),
     ]
+    where = head.issuer_from or "落款"
     if issuer_unit:
         out.append(
             f"    issuer {issuer_unit}  # TODO(drafter): "
-            + _("confirm (落款: {issuer})").format(issuer=issuer)
+            + _("confirm ({where}: {issuer})").format(where=where, issuer=issuer)
         )
     elif issuer and not registry:
         # No registry was found to resolve it in: say so, not that the issuer is missing from one.
@@ -196,20 +171,25 @@ def skeleton(
             "    # TODO(registry): "
             + _(
                 "no unit registry was found (--units, units.policy beside the skeleton, "
-                "policies/units.policy): declare the issuer {issuer} (落款) with `unit` in one, "
-                "name it with `units from`, then write `issuer NAME`"
-            ).format(issuer=issuer)
+                "policies/units.policy): declare the issuer {issuer} ({where}) with `unit` in "
+                "one, name it with `units from`, then write `issuer NAME`"
+            ).format(issuer=issuer, where=where)
         )
     elif issuer:
         out.append(
             "    # TODO(registry): "
             + _(
-                "the issuer {issuer} (落款) is not in the registry: add it, then write "
+                "the issuer {issuer} ({where}) is not in the registry: add it, then write "
                 "`issuer NAME`"
-            ).format(issuer=issuer)
+            ).format(issuer=issuer, where=where)
         )
     if issued:
-        out.append(f"    issued {issued}  # TODO(drafter): " + _("confirm (落款日期)"))
+        date_note = (
+            _("confirm (the date printed under the 令号)")
+            if head.issued
+            else _("confirm (落款日期)")
+        )
+        out.append(f"    issued {issued}  # TODO(drafter): " + date_note)
     if validity is not None:
         out += validity.header(resolve, bool(registry))
     out.append(f"    source {policy_string(source)} lines {first} to {last}")
@@ -224,14 +204,26 @@ def skeleton(
     return format_text("\n".join(out) + "\n", "<skeleton>")
 
 
+def _number_note(head: Head) -> str:
+    """The TODO after the 文号: what the drafter confirms or writes."""
+    if head.number_found == "none":
+        return _("文号 — the text prints none; write the one it was issued under")
+    if head.number_found == "note":
+        return _(
+            "文号 — the 令号 the 题注 names ({number}); a revised text is issued under a 令号 "
+            "of its own: confirm which"
+        ).format(number=head.number)
+    if head.other_numbers:
+        return _(
+            "文号 — the 令号 printed with the text; the 题注 also names {numbers}: confirm "
+            "which this text was issued under"
+        ).format(numbers="、".join(head.other_numbers))
+    return "文号"
+
+
 def _imprint_lines(lines: Sequence[tuple[int, str]]) -> set[int]:
     """The lines of the 版记 (`…办公室2026年12月10日印发`): asides, whichever part they follow."""
     return {number for number, text in lines if IMPRINT.match(text)}
-
-
-def _looks_like_number(line: str) -> bool:
-    """A 文号 (天政发〔2023〕1号, X政办发[2024]3号): a bracketed year, on a short line."""
-    return len(line) <= TITLE_LIMIT and _NUMBER_YEAR.search(line) is not None
 
 
 def relative(path: Path, to: Path) -> str:

@@ -33,6 +33,7 @@ _DOTTED = re.compile(r"^(?P<n>\d+(?:\.\d+)+)\s*(?P<rest>[\u3400-\u9fff].*)$")
 _BARE = re.compile(r"^(?P<n>\d{1,2})\s*(?P<rest>[\u3400-\u9fff][^。；;，,]{0,20})$")
 
 TITLE_LIMIT = 24  # a first sentence longer than this is text, not a title
+_LIST_INTRODUCED = ("：", ":")  # a first sentence ending so introduces a list: never a title
 
 
 @attrs.define
@@ -217,6 +218,9 @@ def title_of(kind: str, rest: str) -> tuple[str, str]:
     """(title, the text after it) of a heading's line."""
     pieces = [p for p in _PIECES.findall(rest) if p.strip()]
     first = pieces[0].strip() if pieces else ""
+    if first.endswith(_LIST_INTRODUCED):
+        # `贷款额度按下列各项分别计算，取其中最低者确定：` introduces the list after it: text.
+        return "", rest
     if kind in ("section", "clause") and len(pieces) == 1 and len(first) <= TITLE_LIMIT:
         return first.rstrip("。"), ""
     if len(first) <= TITLE_LIMIT and first.endswith("。") and len(pieces) > 1:

@@ -28,7 +28,9 @@ def render_part(part: Part, depth: int) -> list[str]:
     pad = "    " * depth
     title = f" {policy_string(part.title)}" if part.title or part.kind != "task" else ""
     lines = [f"{pad}{part.kind} {part.number}{title} {{"]
-    if not part.title and part.kind != "task":
+    if not part.title and part.kind != "task" and not part.own_line:
+        # A regulation's articles (第三条 …) have no titles: the site heads one `第三条` from
+        # its first quote, so an empty title is no gap for the drafter to fill.
         untitled = _("the document gives {kind} {number} no title")
         lines[0] += "  # TODO(drafter): " + untitled.format(kind=part.kind, number=part.number)
     elif part.title and only_title(part) and not part.children and part.kind != "task":

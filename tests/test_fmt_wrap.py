@@ -123,3 +123,49 @@ def test_a_diff_of_a_file_without_a_final_newline_ends_its_line(tmp_path: Path) 
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("+enum 甲 { a, b }\n")
     assert "-enum  甲 { a, b }\n\\ No newline at end of file\n" in done.stdout
+
+
+def test_a_product_of_brackets_breaks_before_its_times_not_inside_them() -> None:
+    # newcomer-s10b: `(if … else 60 万元) × (if … else 100%)` broke inside both brackets. Joined
+    # it is some 126 columns; its only operator outside brackets is the `×`, after a `)`.
+    text = (
+        "decide 最高贷款额度 = (if 缴存方式 is 双方缴存 then 80 万元 else 60 万元)"
+        ' × (if 多子女家庭 then 120% else 100%) "第四条（一）"\n'
+    )
+    assert formats(text).splitlines() == [
+        "decide 最高贷款额度 = (if 缴存方式 is 双方缴存 then 80 万元 else 60 万元)",
+        '    × (if 多子女家庭 then 120% else 100%) "第四条（一）"',
+    ]
+    # A bracket times a name: the `×` after `)` is the break, the `-` inside stays.
+    text = "decide 还款能力额度 = max((计算用月缴存基数 × 50% - 现有月还款额) × 贷款期限, 0 元)"
+    text = text.replace("计算用", "计算用的借款人及配偶") + ' "第四条（三）"\n'
+    assert formats(text).splitlines() == [
+        "decide 还款能力额度 = max((计算用的借款人及配偶月缴存基数 × 50% - 现有月还款额)",
+        '    × 贷款期限, 0 元) "第四条（三）"',
+    ]
+
+
+def test_a_short_factor_stays_with_the_bracket_it_multiplies() -> None:
+    # `15 ×` is no break: the bracket breaks at its own `else`, as before `×` had a rank.
+    text = (
+        "decide 余额额度 = 15 × (if 缴存方式 is 双方缴存 then 借款人账户余额 + 配偶账户余额"
+        ' else 借款人账户余额) "第四条（二）"\n'
+    )
+    assert formats(text).splitlines() == [
+        "decide 余额额度 = 15 × (if 缴存方式 is 双方缴存 then 借款人账户余额 + 配偶账户余额",
+        '    else 借款人账户余额) "第四条（二）"',
+    ]
+
+
+def test_an_operator_inside_braces_is_deeper_than_one_outside() -> None:
+    # The `+` inside `schedule { … }` is one level deeper than the two outside: only those
+    # break (braces counted at depth 0 as the outer ones, it broke inside the schedule too).
+    text = (
+        "define 宿舍补贴总额 = 甲类宿舍补贴金额 + 乙类宿舍补贴金额 + schedule from 入驻日期"
+        " { year 1 to 5: 200 元/月/间 × 宿舍间数 + 宿舍其他费用 }\n"
+    )
+    assert formats(text).splitlines() == [
+        "define 宿舍补贴总额 = 甲类宿舍补贴金额",
+        "    + 乙类宿舍补贴金额",
+        "    + schedule from 入驻日期 { year 1 to 5: 200 元/月/间 × 宿舍间数 + 宿舍其他费用 }",
+    ]

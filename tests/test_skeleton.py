@@ -490,14 +490,11 @@ def test_articles_the_header_holds_ask_for_no_rules_and_sentence_titles_are_mark
     assert "written in the header's valid: no rule of its own" in clauses["四"]
     assert "rules of clause 三" not in clauses["三"] and "rules of clause 四" not in clauses["四"]
     assert "rules of clause 一" in clauses["一"] and "rules of clause 二" in clauses["二"]
-    # 第二条's one short sentence is its text, not a title: untitled, as a long one is.
-    assert clauses["二"].startswith(
-        '二 "" {  # TODO(drafter): the document gives clause 二 no title'
-    )
+    # 第二条's one short sentence is its text, not a title: untitled, as a long one is, and
+    # unmarked: an article has no title to fill (skel12).
+    assert clauses["二"].startswith('二 "" {\n')
     assert 'quote "第二条 对购置智能化农机具的，另给予奖励。"' in clauses["二"]  # as numbered
-    assert clauses["一"].startswith(
-        '一 "" {  # TODO(drafter): the document gives clause 一 no title'
-    )
+    assert clauses["一"].startswith('一 "" {\n')
 
 
 def test_a_draft_into_a_folder_that_does_not_exist_says_so(tmp_path: Path):

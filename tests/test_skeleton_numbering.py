@@ -56,11 +56,11 @@ def test_an_articles_quote_keeps_its_number_and_the_imprint_is_an_aside(tmp_path
     assert 'quote "第二条 首次创业的，给予一次性创业补贴5000元；"' in made
     # The article's second line is its own text, without a number.
     assert 'quote "带动3人以上就业的，每多带动1人增加1000元。"' in _block(made, "clause 二")
-    # A one-sentence article: untitled and marked, as every one-sentence clause is; its quote
-    # keeps the number.
+    # A one-sentence article: untitled, and not marked (an article has no title to fill,
+    # skel12); its quote keeps the number.
     last = _block(made, "clause 四")
     assert 'quote "第四条 本办法自2027年1月1日起施行，有效期5年。"' in last
-    assert "gives clause 四 no title" in last.splitlines()[0]
+    assert last.splitlines()[0] == 'clause 四 "" {'
     # The 版记 line is an aside, not the last article's text.
     assert 'aside "临江市人民政府办公室2026年12月10日印发" "版记（印发机关和印发日期）"' in made
     assert "印发" not in last

@@ -63,7 +63,8 @@ ARTICLES = """青山市居民生活用水管理办法
 
 def test_an_article_of_two_sentences_on_its_line_is_untitled() -> None:
     made = _made(ARTICLES)
-    assert 'clause 二 "" {  # TODO(drafter): the document gives clause 二 no title' in made
+    # untitled, and unmarked: an article has no title to fill (skel12)
+    assert 'clause 二 "" {\n' in made
     assert '    quote "第二条 城乡低保家庭每户每月免收水量5立方米。"' in made
     assert '    quote "本办法由市水务局负责解释。"' in made
     # a title before its text stays: `第三条 医疗救助` then a line of its own
