@@ -36,7 +36,7 @@ def test_a_slash_between_names_gets_a_hint_and_no_list() -> None:
 
 def test_a_labelled_mistake_drops_the_long_list() -> None:
     message, expected = _diagnostic("rule r { amount 1 元 }\n")
-    assert "`rule`" in message and "`clause`" in message  # the label says where a rule goes
+    assert "`rule`" in message and "clause" in message and "top level" in message  # where it goes
     assert expected == ""
 
 

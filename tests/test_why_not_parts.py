@@ -54,13 +54,13 @@ def test_five_months_names_the_six_month_rule_and_not_the_home(tmp_path: Path):
 
 
 def test_the_test_of_an_if_is_no_reason(tmp_path: Path):
-    # A woman born 1995-06-01, on 2026-06-01 (372 months) with a 30-year term (360 months):
-    # 732 months = 61年 at the end, not below 61年 (she would be 61周岁, above 60周岁).
-    # `性别为男: 女 → 不成立` only chose 61年 over 66年: it failed nothing.
+    # A woman born 1995-06-01, on 2026-06-01 with a 30-year term: the term ends 2056-06-01,
+    # her 61st birthday: 61 completed years (周岁), more than the 60 allowed a woman.
+    # `性别为男: 女 → 不成立` only chose 60年 over 65年: it failed nothing.
     text = _answer(CASES / "13-woman-60-at-term-end.yaml", tmp_path, 出生日期="1995-06-01")
     why = text.split("为何不适用")[1]
     assert "条件不成立: 到期年龄符合\n" in why
-    assert "61年 对 61年 → 不成立" in why
+    assert "61年 对 60年 → 不成立" in why
     assert "性别为男: 女" not in why
 
 

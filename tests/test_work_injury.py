@@ -130,11 +130,13 @@ def test_a_bare_expected_value_is_read_in_the_declared_measure(
 def test_a_bare_value_is_refused_where_the_inputs_declare_two_measures(
     policies: PolicyFactory, tmp_path: Path
 ) -> None:
-    # 月工资 in 元/月 and 年奖金 in 元/年 share their dimensions: a bare 5000 could be either
+    # 月工资 in 元/月 and 年奖金 in 元/年 share their dimensions, and 工资 reads both: a bare
+    # 5000 could be either. (A value reading one of them is shown and read in its measure:
+    # `decide 月薪 = 月工资` takes a bare 5000 as 5000元/月, test_shown_measures.)
     path = policies.write(
         policies.clause(
             "  rule 补贴 { amount 100 元 }\n",
-            "input 月工资: 元/月\ninput 年奖金: 元/年\ndecide 工资 = 月工资\n",
+            "input 月工资: 元/月\ninput 年奖金: 元/年\ndecide 工资 = max(月工资, 年奖金)\n",
         )
     )
     case = tmp_path / "case.yaml"
