@@ -202,3 +202,22 @@ def test_a_yearly_rule_under_a_monthly_limit_is_refused(policies: PolicyFactory)
     )
     with pytest.raises(PolicyError, match="rule `乙` is paid per 年 but shared_cap `合计`"):
         compile_policy(policies.write(body))
+
+
+def test_the_batch_shares_out_each_cases_limit_case_by_case(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    path = policies.write(policies.clause(RULES, INPUTS) + SHARED.format(order="as_listed"))
+    cases = tmp_path / "c.csv"
+    # at the limit; 1分 over (乙 gets the 4,200 left); the limit not given (both undetermined)
+    cases.write_text("上限,甲额,乙额\n7000,2800,4200\n7000,2800,4200.01\n,2800,100\n", "utf-8")
+    out = tmp_path / "r.csv"
+    done = policyc("run", str(path), "--cases", str(cases), "--on", "2024-01-01", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "under the cap `合计`, whose limit the case gives (上限)" in done.stdout, done.stdout
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[1:] == [
+        "1,applies,2800,applies,4200",
+        "2,applies,2800,applies,4200",  # cut from 4,200.01
+        "3,undetermined,,undetermined,",
+    ]
