@@ -260,7 +260,6 @@ def _share(plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], expl
             plan.name, limit, asked, given, used, position, plan.order, plan.limit_text
         )
         result.amount = given
-        _members_share(result, given)
         used = used + given
         if explain:
             text = (
@@ -269,6 +268,7 @@ def _share(plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], expl
                 f"本项 {show_value(asked)} → {show_value(given)}"
             )
             result.steps.append(Step(text, plan.line))
+        _members_share(result, given, explain, plan.line)  # after the rule's own step
 
 
 _CENT = Decimal("0.01")
@@ -321,7 +321,6 @@ def _share_proportionally(
             plan.name, limit, asked, given, total, position, plan.order, plan.limit_text
         )
         result.amount = given
-        _members_share(result, given)
         if explain:
             text = (
                 f"合计上限「{plan.name}」{_limit_words(plan, limit)}: 各项合计 {show_value(total)}"
@@ -333,6 +332,7 @@ def _share_proportionally(
                 )
             )
             result.steps.append(Step(text, plan.line))
+        _members_share(result, given, explain, plan.line)  # after the rule's own step
 
 
 def split_in_proportion(amounts: Sequence[Decimal], limit: Decimal) -> list[Decimal]:
@@ -358,7 +358,7 @@ def split_in_proportion(amounts: Sequence[Decimal], limit: Decimal) -> list[Deci
     return shares
 
 
-def _members_share(result: RuleResult, given: Quantity) -> None:
+def _members_share(result: RuleResult, given: Quantity, explain: bool, line: int) -> None:
     """A rule paid `each` member whose total a shared cap cut: each member receives a share of
     what the rule received, in proportion to what the member asked (`split_in_proportion`),
     and keeps what it asked as `uncapped` (李母 2,800元 → 2,545.46元). Members are not ordered
@@ -377,3 +377,9 @@ def _members_share(result: RuleResult, given: Quantity) -> None:
         before = m.uncapped if m.uncapped is not None else m.amount
         cut[i] = m.evolve(amount=Quantity(share, m.amount.dims), uncapped=before)
     result.members = tuple(cut)
+    if explain:  # 各成员按比例分得 4454.55元: 李母 2800元 → 2545.46元，李子 2100元 → 1909.09元
+        each = "，".join(
+            f"{members[i].member} {show_value(members[i].amount)} → {show_value(cut[i].amount)}"
+            for i in paying
+        )
+        result.steps.append(Step(f"各成员按比例分得 {show_value(given)}: {each}", line))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -221,3 +222,28 @@ def test_the_batch_shares_out_each_cases_limit_case_by_case(
         "2,applies,2800,applies,4200",  # cut from 4,200.01
         "3,undetermined,,undetermined,",
     ]
+
+
+def test_in_the_listed_order_the_members_of_a_cut_rule_share_what_is_left(
+    tmp_path: Path,
+) -> None:
+    # the fixture read `as_listed` (配偶 first): 配偶 2,800元 in full; 其他亲属 get the 4,200元
+    # left of 7,000元, split as they asked (2,800 : 2,100): 母亲 2,400元, 子女 1,800元
+    folder = tmp_path / "work-injury"
+    shutil.copytree(FIXTURE, folder)
+    policy = folder / POLICY.name
+    text = policy.read_text(encoding="utf-8")
+    assert "order proportional because" in text
+    policy.write_text(
+        text.replace("order proportional because", "order as_listed because"), "utf-8"
+    )
+    done = policyc("run", str(policy), "--case", str(CASE_11), "--explain")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "      · 李妻（配偶）: 适用 2800元" in lines, done.stdout
+    assert "      · 李母（其他亲属）: 适用 2400元（核减前 2800元）" in lines
+    assert "      · 李子（其他亲属）: 适用 1800元（核减前 2100元）" in lines
+    cap = "· 合计上限「各供养亲属的抚恤金」生前工资 7000元: 此前已用 2800元, 本项 4900元 → 4200元"
+    split = "· 各成员按比例分得 4200元: 李母 2800元 → 2400元，李子 2100元 → 1800元"
+    steps = [line.strip().split("  [")[0] for line in lines]
+    assert steps.index(split) == steps.index(cap) + 1  # the rule's cut, then its members'
