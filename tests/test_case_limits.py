@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -247,3 +248,35 @@ def test_in_the_listed_order_the_members_of_a_cut_rule_share_what_is_left(
     split = "· 各成员按比例分得 4200元: 李母 2800元 → 2400元，李子 2100元 → 1800元"
     steps = [line.strip().split("  [")[0] for line in lines]
     assert steps.index(split) == steps.index(cap) + 1  # the rule's cut, then its members'
+
+
+def test_the_web_form_shows_each_members_amount_after_the_cap_and_before() -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from tests.serve_helpers import request, running_server
+    from tests.test_serve_households import result_of
+
+    fields = {
+        "@on": "2025-06-30",
+        "@members": "3",
+        "平均月缴费工资": "7000",
+        "职工月平均工资": "6000",
+        "死亡": "因工死亡",
+        "全国城镇居民人均可支配收入": "49283",
+        "@member1.name": "李妻",
+        "@member1.role": "配偶",
+        "@member2.name": "李母",
+        "@member2.role": "其他亲属",
+        "@member2:孤寡老人或孤儿": "true",
+        "@member3.name": "李子",
+        "@member3.role": "其他亲属",
+    }
+    with running_server(str(FIXTURE)) as base:
+        body = urllib.parse.urlencode(fields).encode()
+        status, _, answer = request(
+            base, "POST", "/policies/gsbx-2010", body, "application/x-www-form-urlencoded"
+        )
+    page = answer.decode("utf-8")
+    assert status == 200, page
+    item = " ".join(result_of(page, "其他亲属抚恤金").split())
+    assert "李母 其他亲属 适用 2545.46元（核减前 2800元）" in item, item
+    assert "李子 其他亲属 适用 1909.09元（核减前 2100元）" in item
