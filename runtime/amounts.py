@@ -181,6 +181,8 @@ def apply_after_caps(
         members = [by_name[m] for m in plan.members if m in by_name]
         limit = plan.limit if plan.limit is not None else (limits or {}).get(plan.name)
         if isinstance(limit, Quantity):
+            if limit.value < 0:  # a case's limit below zero (生前工资 − 扣减) leaves nothing
+                limit = limit - limit
             _share(plan, limit, members, explain)
         else:  # the case leaves the limit unknown: the capped rules are undetermined
             names = limit.names if isinstance(limit, Unknown) else ()

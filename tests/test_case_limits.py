@@ -280,3 +280,14 @@ def test_the_web_form_shows_each_members_amount_after_the_cap_and_before() -> No
     item = " ".join(result_of(page, "其他亲属抚恤金").split())
     assert "李母 其他亲属 适用 2545.46元（核减前 2800元）" in item, item
     assert "李子 其他亲属 适用 1909.09元（核减前 2100元）" in item
+
+
+@pytest.mark.parametrize("order", ["as_listed", "proportional"])
+def test_a_limit_below_zero_leaves_nothing_to_share(policies: PolicyFactory, order: str) -> None:
+    # 上限 − 8,000元 with 上限 7,000元 is −1,000元: no rule receives anything, none below zero
+    body = policies.clause(RULES, INPUTS) + SHARED.format(order=order).replace(
+        "limit 上限", "limit 上限 - 8000 元"
+    )
+    policy = compile_policy(policies.write(body))
+    for fast in (True, False):
+        assert values(run(policy, fast, 上限="7000", 甲额="2800", 乙额="4200")) == (0, 0)
