@@ -170,7 +170,7 @@ def member_lines(r: RuleResult) -> list[str]:
     for m in r.members or ():
         text = f"      · {m.member}（{m.role}）: {_WORDS.get(m.status, m.status)}"
         if m.amount is not None:
-            text += f" {_money(m.amount)}"
+            text += f" {_money(m.amount)}{_before(r, m)}"
         if m.value is not None:
             text += f" {show_value(m.value)}"
         if m.reason:
@@ -203,9 +203,21 @@ def member_brief(r: RuleResult) -> list[str]:
         return []
     parts = []
     for m in r.members:
-        shown = _money(m.amount) if m.status == "applies" and m.amount is not None else ""
+        shown = ""
+        if m.status == "applies" and m.amount is not None:
+            shown = _money(m.amount) + _before(r, m)
         parts.append(f"{m.member}（{m.role}） {shown or _WORDS.get(m.status, m.status)}")
     return ["      各成员: " + "；".join(parts)]
+
+
+def _before(r: RuleResult, m: Any) -> str:
+    """What a member asked before a cap cut its amount: `（核减前 2800元）` where a cap shared
+    by several rules cut the rule (runtime/amounts.py shares the cut among its members),
+    `（封顶前 …）` where the member's own cap did; "" where nothing was cut."""
+    if m.uncapped is None or m.amount is None or m.uncapped == m.amount:
+        return ""
+    cut_by_share = r.shared is not None and r.shared.after != r.shared.before
+    return f"（{'核减前' if cut_by_share else '封顶前'} {_money(m.uncapped)}）"
 
 
 def _money(q: Quantity) -> str:

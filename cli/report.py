@@ -497,14 +497,17 @@ def shared_cap_lines(r: RuleResult) -> list[str]:
         asked = format_quantity(share.before)
         return [f"      合计上限「{share.cap}」: 本项 {asked}，分得金额未定"]
     cut = "，未受限" if share.after == share.before else ""
+    # a limit the case gives is named with its value: 生前工资 7000元
+    named = f"{share.limit_text} " if share.limit_text else ""
     if share.order == "proportional":  # used_before: what all its rules asked together
         return [
-            f"      合计上限「{share.cap}」{format_quantity(share.limit)}（按比例核减）: "
+            f"      合计上限「{share.cap}」{named}{format_quantity(share.limit)}（按比例核减）: "
             f"各项合计 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
             f" → {format_quantity(share.after)}{cut}"
         ]
     return [
-        f"      合计上限「{share.cap}」{format_quantity(share.limit)}（第{share.position}项）: "
+        f"      合计上限「{share.cap}」{named}{format_quantity(share.limit)}"
+        f"（第{share.position}项）: "
         f"此前已用 {format_quantity(share.used_before)}，本项 {format_quantity(share.before)}"
         f" → {format_quantity(share.after)}{cut}"
     ]

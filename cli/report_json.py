@@ -821,8 +821,10 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
 
     "unrounded": Money|null, "rounding": str|null (按四舍五入保留到分（…）),
     "shared_cap": null | {"name", "limit": Money, "before": Money, "after": Money,
-                          "used_before": Money, "position": int, "order": str} (`order`
-    as_listed or proportional; under proportional, `used_before` is what all asked together)"""
+                          "used_before": Money, "position": int, "order": str,
+                          "limit_named": str|null} (`order` as_listed or proportional; under
+    proportional, `used_before` is what all asked together; `limit_named`: what the case's
+    limit is, `生前工资`, null for a limit the document states)"""
     wording = _rounding_wording(policy, r.info.name)
     share = r.shared
     shared = None
@@ -835,6 +837,7 @@ def _after_caps_json(policy: CompiledPolicy, r: RuleResult) -> dict[str, Any]:
             "used_before": money(share.used_before),
             "position": share.position,
             "order": share.order,
+            "limit_named": share.limit_text or None,
         }
     return {"unrounded": money(r.unrounded), "rounding": wording, "shared_cap": shared}
 

@@ -198,7 +198,8 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
         limit = _limit(checker, cap)
         members = _members(checker, cap, rules, clauses)
         if limit is not None:
-            _same_currency(checker, cap, limit, [rules[m] for m in members])
+            _same_currency(checker, cap, limit[1], [rules[m] for m in members])
+            _same_period(checker, cap, [rules[m] for m in members])
         for member in members:
             if member in owner_of:
                 checker.error(
@@ -228,16 +229,25 @@ def check_shared_caps(checker: Any) -> tuple[SharedCapPlan, ...]:
             )
             continue
         if limit is not None and members:
+            from policyc.compiler.render import render
+
+            text = "" if limit[0] is not None or cap.amount is None else render(cap.amount)
             plans.append(
                 SharedCapPlan(
-                    name, limit, tuple(members), cap.order.text, cap.because, cap.span.line
+                    name, limit[0], tuple(members), cap.order.text, cap.because, cap.span.line,
+                    text,
                 )
-            )
+            )  # fmt: skip
     return tuple(plans)
 
 
-def _limit(checker: Any, cap: n.SharedCap) -> Quantity | None:
-    from policyc.compiler.checker import MONEY_DIMS
+def _limit(checker: Any, cap: n.SharedCap) -> tuple[Quantity | None, Dims] | None:
+    """The limit as (its amount, its dimensions): the amount where the document states it
+    (`limit 30 万元`), None where the case gives it (`limit 生前工资 per 户 per 月`: an input or
+    a define, left on the checker for codegen to compute per case). A money rate (元/月) under
+    `per 月` is one period's money, as in a rule's `cap` (compiler/period_amounts.py)."""
+    from policyc.compiler import period_amounts
+    from policyc.compiler.checker import MONEY_DIMS, UNKNOWN
 
     if cap.amount is None:
         checker.error(
@@ -249,16 +259,57 @@ def _limit(checker: Any, cap: n.SharedCap) -> Quantity | None:
         )
         return None
     kind = checker.type_of(cap.amount)
+    if kind == UNKNOWN:
+        return None  # its own error is reported already
+    period = next((w for w in cap.scopes if w in ("月", "年")), None)
+    expr = cap.amount
+    if period is not None and period_amounts.money_rate(kind):  # 元/月 per 月: one month's
+        kind = period_amounts.per_period_type(kind)
+        span = cap.scope_spans[cap.scopes.index(period)] if cap.scope_spans else cap.span
+        expr = n.Arith("×", expr, n.QuantityLit("1", period, span), expr.span, implied=True)
     if kind.kind != "quantity" or kind.dims not in MONEY_DIMS:
-        checker.error(cap.amount.span, _("a shared cap is an amount of money"), _("元 or 美元"))
+        checker.error(
+            cap.amount.span,
+            _("a shared cap is an amount of money, not {kind}").format(kind=kind.describe()),
+            _("元 or 美元, or money per 月 with `per 月` (`limit 生前工资 per 户 per 月`)"),
+        )
         return None
-    try:
-        return Quantity.of(Decimal(cap.amount.number), parse_measure(cap.amount.measure))
-    except MeasureError:
-        return None
+    if isinstance(cap.amount, n.QuantityLit):
+        try:
+            return Quantity.of(Decimal(cap.amount.number), parse_measure(cap.amount.measure)), (
+                kind.dims
+            )
+        except MeasureError:
+            return None
+    checker.shared_limits[cap.name.text] = expr
+    return None, kind.dims
 
 
-def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: list[n.Rule]) -> None:
+def _same_period(checker: Any, cap: n.SharedCap, members: list[n.Rule]) -> None:
+    """A limit `per 月` bounds a month's money: a rule paid `per 年` is not added to it."""
+    period = next((w for w in cap.scopes if w in ("月", "年")), None)
+    if period is None:
+        return
+    for rule in members:
+        if rule.period is not None and rule.period.text != period:
+            checker.error(
+                rule.period.span,
+                _(
+                    "rule `{rule_name}` is paid per {rule_period} but shared_cap `{cap_name}` "
+                    "is a limit per {period}"
+                ).format(
+                    rule_name=rule.name.text,
+                    rule_period=rule.period.text,
+                    cap_name=cap.name.text,
+                    period=period,
+                ),
+                _("rules paid per {period} under it").format(period=period),
+            )
+
+
+def _same_currency(checker: Any, cap: n.SharedCap, dims: Dims, members: list[n.Rule]) -> None:
+    from policyc.compiler import period_amounts
+
     """A limit in 元 shares out amounts in 元: 美元 amounts are never added to it."""
     from policyc.compiler.errors import Severity
 
@@ -271,7 +322,9 @@ def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: lis
             kind = checker.type_of(rule.amount)
         finally:
             checker.member_scope -= rule.each is not None
-        if kind.kind == "quantity" and kind.dims != limit.dims:
+        if period_amounts.implied(rule, kind):  # `amount X per 月`, X in 元/月: a month's money
+            kind = period_amounts.per_period_type(kind)
+        if kind.kind == "quantity" and kind.dims != dims:
             checker.error(
                 cap.amount.span if cap.amount else cap.span,
                 _(
@@ -279,7 +332,7 @@ def _same_currency(checker: Any, cap: n.SharedCap, limit: Quantity, members: lis
                     "but rule `{rule_name}` pays {kind_describe}"
                 ).format(
                     cap_name=cap.name.text,
-                    value=cap.amount.measure if cap.amount else "",
+                    value=dims_text(dims),
                     rule_name=rule.name.text,
                     kind_describe=kind.describe(),
                 ),

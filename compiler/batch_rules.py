@@ -221,6 +221,13 @@ class RulePlanner(Expressions):
                 )
             )
         for plan in self.policy.shared_caps:
+            if name in plan.members and plan.limit is None:  # 生前工资: each case's own
+                raise Unsupported(
+                    _(
+                        "its amount is shared out under the cap `{cap}`, whose limit the case "
+                        "gives ({limit})"
+                    ).format(cap=plan.name, limit=plan.limit_text)
+                )
             if name in plan.members:
                 raise Unsupported(
                     _("its amount is shared out under the cap `{cap}`").format(cap=plan.name)

@@ -59,6 +59,8 @@ class CheckerBase:
         self.conventions: dict[str, str] = {}
         self.roundings: dict[str, Rounding] = {}
         self.shared_caps: tuple[SharedCapPlan, ...] = ()
+        # A shared cap whose limit the case gives (生前工资): its name -> the expression to compile
+        self.shared_limits: dict[str, n.Expr] = {}
         self.choices: tuple[ChoicePlan, ...] = ()
         self.parts: dict[str, tuple[str, ...]] = {}
         self.validity_reading = ""

@@ -131,6 +131,9 @@ class CheckedPolicy:
     conventions: dict[str, str] = attrs.field(factory=dict)
     roundings: dict[str, Rounding] = attrs.field(factory=dict)
     shared_caps: tuple[SharedCapPlan, ...] = ()
+    # A shared cap whose limit the case gives: its name -> the limit's expression, a money rate
+    # already turned into one period's money (`生前工资 × 1 月`, marked implied)
+    shared_limits: dict[str, n.Expr] = attrs.field(factory=dict)
     choices: tuple[ChoicePlan, ...] = ()  # `choose highest of …` (compiler/choices.py)
     # `input P: … part of W`: W -> its parts, in declaration order (disjoint, so sum(P) <= W).
     parts: dict[str, tuple[str, ...]] = attrs.field(factory=dict)

@@ -66,6 +66,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         conventions=checker.conventions,
         roundings=checker.roundings,
         shared_caps=checker.shared_caps,
+        shared_limits=checker.shared_limits,
         choices=checker.choices,
         parts=checker.parts,
         validity_reading=checker.validity_reading,

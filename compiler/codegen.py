@@ -107,6 +107,12 @@ def generate(policy: CheckedPolicy) -> str:
         entries = gen.entries()
         key = gen.dispatch(entries)
         defines = [gen.define(d) for d in policy.defines.values()]
+        # a shared cap whose limit the case gives (生前工资): computed per case on the traced
+        # path, by name (compiler/pipeline.py reads SHARED_LIMITS)
+        limits = [
+            {"name": name, "func": f"shared_limit_{i}", "code": Code(gen.py(expr))}
+            for i, (name, expr) in enumerate(policy.shared_limits.items())
+        ]
     return (
         _environment()
         .get_template("module.py.j2")
@@ -116,6 +122,7 @@ def generate(policy: CheckedPolicy) -> str:
             readings={name: r.take.text for name, r in policy.readings.items()},
             constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],
             defines=defines,
+            limits=limits,
             rules=entries,
             key=key,
         )

@@ -856,7 +856,7 @@ class SharedCap:
 
     name: Name
     quotes: tuple[Quote, ...]
-    amount: QuantityLit | None
+    amount: Expr | None  # a literal (30 万元) or what the case gives (生前工资)
     scopes: tuple[str, ...]
     members: tuple[CapMember, ...]
     order: Name | None

@@ -331,14 +331,6 @@ def _diagnose(exc: UnexpectedInput, text: str, filename: str) -> Diagnostic:
             if token.value == "quote":  # source text that states no rule is marked, not quoted
                 label += _('; a sentence that states no rule is an `aside "text" "why"`')
             says_what_to_write = True
-        elif not label and source_line[: column - 1].rstrip().endswith("limit"):
-            label = _(
-                "a shared_cap's `limit` is an amount the document states (`limit 15 万元 per "
-                "企业 per 年`); a ceiling that depends on the case (生前工资) is each rule's "
-                "`cap`, the later rules' less what the earlier received (`cap 上限 - "
-                "amount_of(先得的规则)`)"
-            )
-            says_what_to_write = True
         elif not label and token.value == "shared_cap":  # in a clause or a rule
             label = _(
                 "a `shared_cap` goes at the top level or in a section, not in a clause or a "

@@ -114,7 +114,10 @@ class CompiledPolicy:
                 results = evaluate_case(table, inputs, on, readings, done)
                 if table.after_caps:
                     view = self.view
-                    apply_after_caps(results, view.roundings, view.shared_caps, False, view.choices)
+                    limits = self._case_limits(inputs, on, readings, None)
+                    apply_after_caps(
+                        results, view.roundings, view.shared_caps, False, view.choices, limits
+                    )
                 return results
         if self.view.people.by_period:
             inputs = self._prepared(inputs, on)
@@ -135,10 +138,29 @@ class CompiledPolicy:
             else:
                 results.append(ctx.run_rule(info, function, done))
         if checked.roundings or checked.shared_caps or checked.choices:
+            limits = self._case_limits(inputs, on, readings, ctx)
             apply_after_caps(
-                results, checked.roundings, checked.shared_caps, explain, checked.choices
+                results, checked.roundings, checked.shared_caps, explain, checked.choices, limits
             )
         return results
+
+    def _case_limits(
+        self, inputs: Mapping[str, Any], on: date, readings: Mapping[str, str] | None,
+        ctx: Ctx | None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """The limit of each shared cap the case gives (`limit 生前工资 …`): name -> a Quantity,
+        or an Unknown naming what it needs. Computed on the traced path's context (the fast
+        path builds one for it: a limit is one expression, read once per case)."""
+        functions = self.namespace.get("SHARED_LIMITS")
+        if not functions:
+            return {}
+        if ctx is None:
+            chosen = dict(self.namespace["READINGS"])
+            if readings:
+                chosen.update(readings)
+            valid_from, valid_until = self.view.validity_under(chosen)
+            ctx = Ctx(inputs, on, chosen, valid_from, valid_until, False)
+        return {name: function(ctx) for name, function in functions.items()}
 
     def _prepared(self, inputs: Mapping[str, Any], on: date) -> Mapping[str, Any]:
         """Households, periods, and rules paid per period (`amount … per 月`): the inputs as

@@ -16,11 +16,13 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from policyc.runtime.choices import ChoicePlan, apply_choices
 from policyc.runtime.evaluation import RuleResult, Step, show_value
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity
+from policyc.runtime.results import Unknown
 
 __all__ = [
     "MODE_WORDS",
@@ -95,20 +97,24 @@ class Rounding(Frozen):
 
 
 class SharedCapPlan(Frozen):
-    """A cap shared by `members` (rule names, in the order the cap is shared out)."""
+    """A cap shared by `members` (rule names, in the order the cap is shared out). `limit` is
+    the amount the document states, or None where the case gives it (第三十九条: 生前工资): the
+    generated module then computes it per case (`SHARED_LIMITS`) and `limit_text` is how the
+    document names it."""
 
-    _fields = ("name", "limit", "members", "order", "because", "line")
+    _fields = ("name", "limit", "members", "order", "because", "line", "limit_text")
     __slots__ = _fields
     name: str
-    limit: Quantity
+    limit: Quantity | None
     members: tuple[str, ...]
-    order: str  # as_listed
+    order: str  # as_listed | proportional
     because: str
     line: int
+    limit_text: str  # 生前工资; "" for a stated amount
 
     def __init__(
-        self, name: str, limit: Quantity, members: tuple[str, ...], order: str, because: str,
-        line: int,
+        self, name: str, limit: Quantity | None, members: tuple[str, ...], order: str,
+        because: str, line: int, limit_text: str = "",
     ):  # fmt: skip
         _set(self, "name", name)
         _set(self, "limit", limit)
@@ -116,6 +122,7 @@ class SharedCapPlan(Frozen):
         _set(self, "order", order)
         _set(self, "because", because)
         _set(self, "line", line)
+        _set(self, "limit_text", limit_text)
 
 
 class Share(Frozen):
@@ -123,7 +130,9 @@ class Share(Frozen):
     and what the rules before it had used of the cap (`used_before`); under `order
     proportional` (`order`), `used_before` is what all its rules asked together."""
 
-    _fields = ("cap", "limit", "before", "after", "used_before", "position", "order")
+    _fields = (
+        "cap", "limit", "before", "after", "used_before", "position", "order", "limit_text",
+    )  # fmt: skip
     __slots__ = _fields
     cap: str
     limit: Quantity
@@ -132,10 +141,11 @@ class Share(Frozen):
     used_before: Quantity
     position: int  # 1 for the first rule served
     order: str  # as_listed, proportional
+    limit_text: str  # what the case's limit is (生前工资); "" for a limit the document states
 
     def __init__(
         self, cap: str, limit: Quantity, before: Quantity, after: Quantity,
-        used_before: Quantity, position: int, order: str = "as_listed",
+        used_before: Quantity, position: int, order: str = "as_listed", limit_text: str = "",
     ):  # fmt: skip
         _set(self, "cap", cap)
         _set(self, "limit", limit)
@@ -144,6 +154,7 @@ class Share(Frozen):
         _set(self, "used_before", used_before)
         _set(self, "position", position)
         _set(self, "order", order)
+        _set(self, "limit_text", limit_text)
 
 
 def apply_after_caps(
@@ -152,10 +163,12 @@ def apply_after_caps(
     shared_caps: Sequence[SharedCapPlan],
     explain: bool,
     choices: Sequence[ChoicePlan] = (),
+    limits: Mapping[str, Any] | None = None,
 ) -> None:
     """Round each rule's amount, keep the highest rule of each choice (runtime/choices.py: it
     may put a copy of a result shared by cases in its place), then share out each shared cap, in
-    place on `results`."""
+    place on `results`. `limits`: the case's limit of each cap whose limit the case gives (a
+    Quantity, or an Unknown naming what it needs), by the cap's name."""
     by_name = {r.info.name: r for r in results if r.info.role == "rule"}
     for name, rounding in roundings.items():
         result = by_name.get(name)
@@ -165,7 +178,31 @@ def apply_after_caps(
         apply_choices(results, choices, explain)
         by_name = {r.info.name: r for r in results if r.info.role == "rule"}
     for plan in shared_caps:
-        _share(plan, [by_name[m] for m in plan.members if m in by_name], explain)
+        members = [by_name[m] for m in plan.members if m in by_name]
+        limit = plan.limit if plan.limit is not None else (limits or {}).get(plan.name)
+        if isinstance(limit, Quantity):
+            if limit.value < 0:  # a case's limit below zero (生前工资 − 扣减) leaves nothing
+                limit = limit - limit
+            _share(plan, limit, members, explain)
+        else:  # the case leaves the limit unknown: the capped rules are undetermined
+            names = limit.names if isinstance(limit, Unknown) else ()
+            _limit_unknown(plan, names, members)
+
+
+def _limit_unknown(plan: SharedCapPlan, names: tuple[str, ...], members: list[RuleResult]) -> None:
+    """A limit the case does not give (生前工资 needs 平均月缴费工资): every applying rule under
+    it is undetermined, naming the inputs the limit needs; a rule that does not apply uses none
+    of it, and an undetermined one stays so, needing the limit's inputs as well."""
+    for result in members:
+        if result.status not in ("applies", "undetermined"):
+            continue
+        needed = tuple(dict.fromkeys((*result.missing, *names)))
+        if result.status == "applies":
+            result.reason = (
+                f"合计上限「{plan.name}」{plan.limit_text} 未定; 需要输入 {'、'.join(needed)}"
+            )
+            result.amount = None
+        result.status, result.missing = "undetermined", needed
 
 
 def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
@@ -187,14 +224,14 @@ def _round(result: RuleResult, rounding: Rounding, explain: bool) -> None:
         )
 
 
-def _share(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> None:
-    """In order: each applying rule receives min(its amount, what is left of the cap). After a
-    rule that is undetermined, what is left is unknown, so the later ones are undetermined.
-    `order proportional`: `_share_proportionally`."""
+def _share(plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], explain: bool) -> None:
+    """In order: each applying rule receives min(its amount, what is left of the cap `limit`).
+    After a rule that is undetermined, what is left is unknown, so the later ones are
+    undetermined. `order proportional`: `_share_proportionally`."""
     if plan.order == "proportional":
-        _share_proportionally(plan, members, explain)
+        _share_proportionally(plan, limit, members, explain)
         return
-    used = plan.limit - plan.limit
+    used = limit - limit
     waiting: list[RuleResult] = []  # undetermined members: what they use is unknown
     position = 0
     for result in members:
@@ -212,29 +249,41 @@ def _share(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> Non
                 f"合计上限「{plan.name}」先分给 {'、'.join(w.info.name for w in waiting)}, "
                 f"其金额未定; 需要输入 {'、'.join(names)}"
             )
-            result.shared = Share(plan.name, plan.limit, asked, asked, used, position)
+            result.shared = Share(
+                plan.name, limit, asked, asked, used, position, plan.order, plan.limit_text
+            )
             result.amount = None
             continue
-        left = plan.limit - used
+        left = limit - used
         if left.value < 0:
-            left = plan.limit - plan.limit
+            left = limit - limit
         given = asked if asked <= left else left
-        result.shared = Share(plan.name, plan.limit, asked, given, used, position)
+        result.shared = Share(
+            plan.name, limit, asked, given, used, position, plan.order, plan.limit_text
+        )
         result.amount = given
         used = used + given
         if explain:
             text = (
-                f"合计上限「{plan.name}」{show_value(plan.limit)}: "
+                f"合计上限「{plan.name}」{_limit_words(plan, limit)}: "
                 f"此前已用 {show_value(used - given)}, "
                 f"本项 {show_value(asked)} → {show_value(given)}"
             )
             result.steps.append(Step(text, plan.line))
+        _members_share(result, given, explain, plan.line)  # after the rule's own step
 
 
 _CENT = Decimal("0.01")
 
 
-def _share_proportionally(plan: SharedCapPlan, members: list[RuleResult], explain: bool) -> None:
+def _limit_words(plan: SharedCapPlan, limit: Quantity) -> str:
+    """30万元, or where the case gives the limit its name and value: 生前工资 7,000元."""
+    return f"{plan.limit_text} {show_value(limit)}" if plan.limit_text else show_value(limit)
+
+
+def _share_proportionally(
+    plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], explain: bool
+) -> None:
     """按比例核减: when the applying rules ask more than the cap together, each receives its
     amount × cap ÷ total, cut down to the 分; the 分 left over (fewer than the rules) go one
     each to the largest remainders, ties to the rule listed first — so the shares add up to
@@ -242,7 +291,7 @@ def _share_proportionally(plan: SharedCapPlan, members: list[RuleResult], explai
     total unknown: every other applying rule is then undetermined too."""
     applying = [r for r in members if r.status == "applies" and r.amount is not None]
     waiting = [r for r in members if r.status == "undetermined"]
-    zero = plan.limit - plan.limit
+    zero = limit - limit
     if waiting:
         names = tuple(dict.fromkeys(m for w in waiting for m in w.missing))
         for result in applying:
@@ -254,47 +303,85 @@ def _share_proportionally(plan: SharedCapPlan, members: list[RuleResult], explai
                 f"需要输入 {'、'.join(names)}"
             )
             result.shared = Share(
-                plan.name, plan.limit, result.amount, result.amount, zero, 0, plan.order
-            )
+                plan.name, limit, result.amount, result.amount, zero, 0, plan.order,
+                plan.limit_text,
+            )  # fmt: skip
             result.amount = None
         return
     total = zero
     for result in applying:
         assert result.amount is not None
         total = total + result.amount
-    cut = total.value > plan.limit.value
-    shares: list[Decimal] = []
-    remainders: list[Decimal] = []
-    for result in applying:
-        assert result.amount is not None
-        if not cut:
-            shares.append(result.amount.value)
-            continue
-        with decimal.localcontext() as exact:
-            exact.prec = 60  # amount × cap ÷ total, far past the 分 (never rounded up)
-            share = result.amount.value * plan.limit.value / total.value
-        floor = share.quantize(_CENT, rounding=decimal.ROUND_DOWN)
-        shares.append(floor)
-        remainders.append(share - floor)
-    if cut:
-        left = int((plan.limit.value - sum(shares, Decimal(0))) / _CENT)
-        by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
-        for i in by_remainder[:left]:
-            shares[i] += _CENT
+    cut = total.value > limit.value
+    asked_values = [r.amount.value for r in applying if r.amount is not None]
+    shares = split_in_proportion(asked_values, limit.value) if cut else asked_values
     for position, (result, value) in enumerate(zip(applying, shares, strict=True), 1):
         asked = result.amount
         assert asked is not None
         given = Quantity(value, asked.dims)
-        result.shared = Share(plan.name, plan.limit, asked, given, total, position, plan.order)
+        result.shared = Share(
+            plan.name, limit, asked, given, total, position, plan.order, plan.limit_text
+        )
         result.amount = given
         if explain:
             text = (
-                f"合计上限「{plan.name}」{show_value(plan.limit)}: 各项合计 {show_value(total)}"
+                f"合计上限「{plan.name}」{_limit_words(plan, limit)}: 各项合计 {show_value(total)}"
                 + (
-                    f", 按比例核减: 本项 {show_value(asked)} × {show_value(plan.limit)} ÷ "
+                    f", 按比例核减: 本项 {show_value(asked)} × {show_value(limit)} ÷ "
                     f"{show_value(total)} → {show_value(given)}"
                     if cut
                     else f", 未超过上限: 本项 {show_value(asked)}"
                 )
             )
             result.steps.append(Step(text, plan.line))
+        _members_share(result, given, explain, plan.line)  # after the rule's own step
+
+
+def split_in_proportion(amounts: Sequence[Decimal], limit: Decimal) -> list[Decimal]:
+    """`limit` shared out in proportion to `amounts` (元, each ≥ 0, their sum above `limit`):
+    each amount × limit ÷ sum, cut down to the 分; the 分 left over (fewer than the amounts) go
+    one each to the largest remainders, ties to the one listed first — so the shares add up to
+    the limit cut down to the 分. 2,800元 and 4,900元 under 7,000元: 2,545.45元 and
+    4,454.55元."""
+    total = sum(amounts, Decimal(0))
+    shares: list[Decimal] = []
+    remainders: list[Decimal] = []
+    for amount in amounts:
+        with decimal.localcontext() as exact:
+            exact.prec = 60  # amount × cap ÷ total, far past the 分 (never rounded up)
+            share = amount * limit / total
+        floor = share.quantize(_CENT, rounding=decimal.ROUND_DOWN)
+        shares.append(floor)
+        remainders.append(share - floor)
+    left = int((limit - sum(shares, Decimal(0))) / _CENT)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+    for i in by_remainder[:left]:
+        shares[i] += _CENT
+    return shares
+
+
+def _members_share(result: RuleResult, given: Quantity, explain: bool, line: int) -> None:
+    """A rule paid `each` member whose total a shared cap cut: each member receives a share of
+    what the rule received, in proportion to what the member asked (`split_in_proportion`),
+    and keeps what it asked as `uncapped` (李母 2,800元 → 2,545.46元). Members are not ordered
+    among themselves: the declared order ranks rules, and within a rule no member comes first."""
+    members = result.members
+    if not members:
+        return
+    paying = [i for i, m in enumerate(members) if m.status == "applies" and m.amount is not None]
+    asked = sum((members[i].amount.value for i in paying), Decimal(0))
+    if not paying or asked <= given.value:
+        return
+    shares = split_in_proportion([members[i].amount.value for i in paying], given.value)
+    cut = list(members)
+    for i, share in zip(paying, shares, strict=True):
+        m = members[i]
+        before = m.uncapped if m.uncapped is not None else m.amount
+        cut[i] = m.evolve(amount=Quantity(share, m.amount.dims), uncapped=before)
+    result.members = tuple(cut)
+    if explain:  # 各成员按比例分得 4454.55元: 李母 2800元 → 2545.46元，李子 2100元 → 1909.09元
+        each = "，".join(
+            f"{members[i].member} {show_value(members[i].amount)} → {show_value(cut[i].amount)}"
+            for i in paying
+        )
+        result.steps.append(Step(f"各成员按比例分得 {show_value(given)}: {each}", line))

@@ -133,6 +133,7 @@ def test_run_prints_and_totals_the_shared_figures() -> None:
         "used_before": {"value": "300000", "unit": "元", "text": "300,000元（30万元）"},
         "position": 4,
         "order": "as_listed",
+        "limit_named": None,  # the document states this limit
     }
 
 

@@ -68,6 +68,10 @@ MISSING_DAY_WORDS = {
 }
 
 
+# How a shared cap is shared out (runtime/amounts.py), as the site says it.
+_SHARE_ORDER_WORDS = {"as_listed": "按所列顺序先到先得", "proportional": "超过时各项按比例核减"}
+
+
 class PolicyView(PolicyAmounts):
     """Builds the page of one policy; also records which units it names where, every amount it
     states (for the amounts index), and which of its parts quote which line of the received
@@ -436,13 +440,15 @@ class PolicyView(PolicyAmounts):
                 continue
             others = "、".join(m for m in plan.members if m != rule.name.text) or "—"
             decl = next(c for c in self.file.shared_caps if c.name.text == plan.name)
-            order = "按所列顺序先到先得" + (f"（{plan.because}）" if plan.because else "")
-            text = (
-                f"「{plan.name}」：与{others}合计{scopes(decl.scopes)}最高"
-                f"{decl.amount.number if decl.amount else ''}"
-                f"{decl.amount.measure if decl.amount else ''}，{order}"
-            )
-            facts.append(Fact("合计封顶", md(text)))
+            order = _SHARE_ORDER_WORDS.get(plan.order, plan.order)
+            order += f"（{plan.because}）" if plan.because else ""
+            head = f"「{plan.name}」：与{others}合计{scopes(decl.scopes)}"
+            if isinstance(decl.amount, n.QuantityLit) or decl.amount is None:  # 最高30万元
+                stated = f"{decl.amount.number}{decl.amount.measure}" if decl.amount else ""
+                text = md(f"{head}最高{stated}，{order}")
+            else:  # what the case gives, linked as the rules' amounts are: 不超过生前工资
+                text = f"{md(head)}不超过{self.expr(decl.amount)}{md('，' + order)}"
+            facts.append(Fact("合计封顶", text))
         for choice in self.policy.choices:  # `choose highest of …`: runtime/choices.py
             if rule.name.text in choice.members:
                 facts.append(Fact("不重复", md(choice_words(rule.kind, choice.members))))
@@ -500,9 +506,8 @@ class PolicyView(PolicyAmounts):
             decl = next(c for c in self.file.shared_caps if c.name.text == plan.name)
             quoted = "".join(f"“{q.text}”" for q in decl.quotes)
             members = "、".join(plan.members)
-            facts.append(
-                Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，按所列顺序先到先得）"))
-            )
+            order = _SHARE_ORDER_WORDS.get(plan.order, plan.order)
+            facts.append(Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，{order}）")))
         for choice in self.policy.choices:  # which rules, as the shared caps say theirs
             members = "、".join(choice.members)
             facts.append(Fact("不重复", md(f"“{choice.quote}”（{members}，只按金额最高的一项）")))
