@@ -16,13 +16,16 @@ from __future__ import annotations
 import decimal
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 from policyc.runtime.choices import ChoicePlan, apply_choices
 from policyc.runtime.evaluation import RuleResult, Step, show_value
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import Unknown
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "MODE_WORDS",
