@@ -106,7 +106,8 @@ from policyc.report_json import totals as totals
 from policyc.report_json import totals_by_beneficiary as totals_by_beneficiary
 from policyc.report_ranges import ends_words, range_text, ranges_by_party
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity
+from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.results import RuleInfo
 from policyc.runtime.shown_measures import ShownMeasures, measures_of
 

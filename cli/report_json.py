@@ -49,7 +49,8 @@ from policyc.people_report import (
 from policyc.report_ranges import ends_json, range_json, ranges_by_party, totals_range_json
 from policyc.runtime import deadlines
 from policyc.runtime.evaluation import RuleInfo, RuleResult
-from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+from policyc.runtime.quantity import Quantity, dims_text
+from policyc.runtime.quantity_format import format_quantity, plain_text
 from policyc.runtime.results import FixedResult, show_value
 from policyc.runtime.shown_measures import measures_of, show_named
 

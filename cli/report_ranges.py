@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from policyc.runtime.evaluation import RuleResult
-from policyc.runtime.quantity import Quantity, dims_text, format_quantity
+from policyc.runtime.quantity import Quantity, dims_text
+from policyc.runtime.quantity_format import format_quantity
 
 Ends = tuple[Quantity, Quantity]
 

@@ -31,7 +31,8 @@ from policyc.runtime.dates import DatesOutOfOrder, check_order, completed_months
 from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.each_limits import LimitOverPeriods
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity, round_to_step
+from policyc.runtime.quantity import MeasureError, Quantity, round_to_step
+from policyc.runtime.quantity_format import format_quantity
 
 # Re-exported (`X as X`): callers and runtime modules import these from here.
 from policyc.runtime.results import _NO_STEPS as _NO_STEPS

@@ -13,12 +13,8 @@ from fractions import Fraction
 import pytest
 
 from policyc.runtime.clock_values import ClockError, clock_hours
-from policyc.runtime.quantity import (
-    MeasureError,
-    parse_measure,
-    parse_quantity_text,
-    read_input_quantity,
-)
+from policyc.runtime.quantity import MeasureError, parse_measure
+from policyc.runtime.quantity_reading import parse_quantity_text, read_input_quantity
 
 HOURS = parse_measure("小时")
 DAYS = parse_measure("日")

@@ -45,7 +45,8 @@ from policyc.problems import Problem
 from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
 from policyc.report_json import flow_words, payer, rule_fields
 from policyc.report_ranges import ends_words
-from policyc.runtime.quantity import MeasureError, Quantity, declared_measures, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, declared_measures
+from policyc.runtime.quantity_format import format_quantity
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
