@@ -54,7 +54,7 @@ from policyc.compiler.batch_vector import (
 from policyc.compiler.batch_vector_series import LENGTH
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.i18n import _
-from policyc.compiler.nodes import BoolLit, Expr
+from policyc.compiler.node_exprs import BoolLit, Expr
 from policyc.percent_values import needs_sign
 
 __all__ = [

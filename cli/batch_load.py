@@ -34,7 +34,7 @@ from policyc.compiler.batch import ON, RECEIVED, ROW, comment_text, ident, input
 from policyc.compiler.checker import CheckedPolicy, InputInfo, constant
 from policyc.compiler.errors import did_you_mean
 from policyc.compiler.i18n import _
-from policyc.compiler.nodes import BoolLit, DateLit, Expr
+from policyc.compiler.node_exprs import BoolLit, DateLit, Expr
 from policyc.percent_values import needs_sign
 from policyc.runtime.quantity import Measure, Quantity
 

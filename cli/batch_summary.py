@@ -25,7 +25,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.subjects import SUBJECTS
 from policyc.people_report import TOTAL_SUFFIX, key_period, total_key, total_text
 from policyc.report import FLOW_WORDS
-from policyc.report_json import flow_words, payer
+from policyc.report_totals import flow_words, payer
 from policyc.runtime.quantity import Quantity, dims_text
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ _PERIOD_ORDER = {period: at for at, period in enumerate(TOTAL_SUFFIX)}  # one-ti
 
 
 def _receiver_label(info: RuleInfo) -> str:
-    """Who a paid or waived rule's amount goes to (report_json `receiver`): "" for the
+    """Who a paid or waived rule's amount goes to (report_totals `receiver`): "" for the
     applicant's words."""
     return "" if info.beneficiary in SUBJECTS else info.beneficiary
 
@@ -185,10 +185,10 @@ def _by_beneficiary(
     by_party: dict[str, dict[str, dict[str, Decimal]]],
     served: set[str],
 ) -> list[dict[str, Any]]:
-    """The totals per flow and party, as `run`'s JSON writes them (report_json
+    """The totals per flow and party, as `run`'s JSON writes them (report_totals
     `beneficiary_json`): `{"flow", "beneficiary", "words", "totals": {unit: total}}`, a party
     named where a paid or waived flow has several, and a payable flow's party as its rules
-    write it unless it is the applicant (report_json `payer`: none, 申请人, or a party
+    write it unless it is the applicant (report_totals `payer`: none, 申请人, or a party
     `served`, paid or relieved in these cases); "" the applicant; flows in FLOW_WORDS's
     order, parties in the rules' order."""
     items = []

@@ -22,13 +22,8 @@ from policyc.compiler.run_view import InputView, RunView
 from policyc.percent_values import bare_percent_problem, needs_sign
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
-from policyc.runtime.quantity import (
-    MeasureError,
-    Quantity,
-    UndeclaredMeasure,
-    example_quantity,
-    read_input_quantity,
-)
+from policyc.runtime.quantity import MeasureError, Quantity, UndeclaredMeasure
+from policyc.runtime.quantity_reading import example_quantity, read_input_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:

@@ -34,7 +34,8 @@ from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
 from policyc.runtime.people import first_day, within_period
 from policyc.runtime.plain import Frozen, _set
-from policyc.runtime.quantity import MeasureError, Quantity, parse_quantity_text
+from policyc.runtime.quantity import MeasureError, Quantity
+from policyc.runtime.quantity_reading import parse_quantity_text
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:

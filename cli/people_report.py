@@ -25,7 +25,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.shown_measures import ShownMeasures, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)

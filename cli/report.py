@@ -58,7 +58,7 @@ rule's amount goes: `paid` to the applicant, `waived` (a charge the applicant no
 可贷额度) ("" for a rule without an amount). `totals_by_kind` adds the amounts
 of the rules that apply per flow and currency, never across flows; `totals` is its `paid` part
 (what the applicant receives). `totals_by_beneficiary` splits each flow by party where its rules
-name several, or where a payable flow's rules name who pays (`report_json.totals_by_beneficiary`;
+name several, or where a payable flow's rules name who pays (`report_totals.totals_by_beneficiary`;
 `beneficiary` "" for the applicant, `words` as the text names the total: 支付给外籍高层次专家,
 违法行为人应缴). A decided value (`role` decision) is `decided`, `undetermined`, or
 `not_in_force` with no value on a day the policy is not in force. `still_needed` (issue 15) is
@@ -95,18 +95,20 @@ from policyc.people_report import (
     total_text,
     value_period_label,
 )
-from policyc.report_json import FLOW_WORDS as FLOW_WORDS
 from policyc.report_json import SCHEMA_VERSION as SCHEMA_VERSION
 from policyc.report_json import answer_bytes as answer_bytes
-from policyc.report_json import flow_words, in_force, payer
-from policyc.report_json import money as money
-from policyc.report_json import plain_value as plain_value
+from policyc.report_json import in_force
 from policyc.report_json import to_json as to_json
-from policyc.report_json import totals as totals
-from policyc.report_json import totals_by_beneficiary as totals_by_beneficiary
 from policyc.report_ranges import ends_words, range_text, ranges_by_party
+from policyc.report_totals import FLOW_WORDS as FLOW_WORDS
+from policyc.report_totals import flow_words, payer
+from policyc.report_totals import money as money
+from policyc.report_totals import plain_value as plain_value
+from policyc.report_totals import totals as totals
+from policyc.report_totals import totals_by_beneficiary as totals_by_beneficiary
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity
+from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.results import RuleInfo
 from policyc.runtime.shown_measures import ShownMeasures, measures_of
 

@@ -20,6 +20,9 @@ policy view (`_Written`), the document's head by case path, date and readings ta
 by each counted result's rule and amount as written, the still-needed list by its items; a
 plain result's own parts by its status, reason, missing inputs and amounts as written.
 
+Money, the totals and the parties they are for are cli/report_totals.py's: this module writes the
+document around them.
+
 The encoder is orjson when installed (the `serve` extra), else the standard library's `json`;
 both write the same document. A value orjson refuses (a lone surrogate from a `\\ud800` escape
 in a request) is written by `json` with `\\u` escapes instead: the answer stays valid UTF-8.
@@ -28,28 +31,30 @@ in a request) is written by `json` with `\\u` escapes instead: the answer stays 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from policyc.choice_report import choice_json
-from policyc.compiler.subjects import SUBJECTS
 from policyc.needs import any_of_sets, needed_for, per_view
 from policyc.people_report import (
-    TOTAL_SUFFIX,
     evaluated_period,
-    key_period,
     members_json,
     period_in_force,
     period_json,
     periods_json,
-    total_key,
-    total_period,
-    total_text,
 )
-from policyc.report_ranges import ends_json, range_json, ranges_by_party, totals_range_json
+from policyc.report_ranges import range_json, totals_range_json
+from policyc.report_totals import (
+    MoneyKey,
+    beneficiary_json,
+    money,
+    money_key,
+    totals,
+    totals_money,
+)
 from policyc.runtime import deadlines
 from policyc.runtime.evaluation import RuleInfo, RuleResult
-from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import FixedResult, show_value
 from policyc.runtime.shown_measures import measures_of, show_named
 
@@ -65,8 +70,6 @@ SCHEMA_VERSION = 3  # 2: a ruled-out result is lean (`LEAN_KEYS`); its rule's fi
 RULED_OUT = frozenset(("not_applicable", "not_in_force"))
 # The keys of a result the case rules out, in order (then members, periods, trace if present).
 LEAN_KEYS = ("rule", "clause", "heading", "kind", "flow", "role", "status", "reason")
-# How a total of each flow (compiler/checked.py FLOW_OF_KIND) is named, in this order.
-FLOW_WORDS = {"paid": "支付给申请人", "waived": "减免", "payable": "申请人应缴", "lent": "可贷额度"}
 
 
 def _stdlib_dumps(value: Any) -> bytes:
@@ -102,186 +105,6 @@ def _encoder() -> Callable[[Any], bytes]:
 
 def _dumps(value: Any) -> bytes:
     return _encoder()(value)
-
-
-def money(q: Quantity | None) -> dict[str, str] | None:
-    """Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}, a fresh
-    dict; its texts written once per value as written (`str` of the Decimal: 1.0 and 1.00 are
-    equal quantities, not the same text), dimensions and percent mark, at most _MONEY_ENTRIES
-    kept."""
-    if q is None:
-        return None
-    key = (str(q.value), q.dims, q.percent)  # a plain 6 and 600% are equal, not the same text
-    texts = _MONEY.get(key)
-    if texts is None:
-        if len(_MONEY) >= _MONEY_ENTRIES:
-            _MONEY.clear()
-        texts = _MONEY[key] = (plain_value(q), dims_text(q.dims), format_quantity(q))
-    return {"value": texts[0], "unit": texts[1], "text": texts[2]}
-
-
-MoneyKey = tuple[str, tuple[tuple[str, int], ...], bool]
-_MONEY: dict[MoneyKey, tuple[str, str, str]] = {}
-_MONEY_ENTRIES = 4096  # amounts recur: a fixed subsidy, a cap, the totals of a few of them
-
-
-def _money_key(q: Quantity | None) -> MoneyKey | None:
-    """What `money` writes of a quantity: its value as written, dimensions and percent mark."""
-    return None if q is None else (str(q.value), q.dims, q.percent)
-
-
-def plain_value(q: Quantity) -> str:
-    text = plain_text(q)
-    unit = dims_text(q.dims)
-    return text[: -len(unit)] if unit and text.endswith(unit) else text
-
-
-def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
-    """The amounts of the rules that apply, added per flow (paid, waived, payable: see
-    `RuleInfo.flow`), per currency and per period (people_report `total_key`: `元` one-time,
-    `元/月` a month's, `元/年` a year's — never added together); only flows and keys that
-    occur, in that order."""
-    sums: dict[str, dict[str, Quantity]] = {flow: {} for flow in FLOW_WORDS}
-    for r in results:
-        if r.status == "applies" and r.amount is not None and r.info.flow in sums:
-            by_unit = sums[r.info.flow]
-            # kept by measure and period: a monthly amount is never added to a one-time one
-            unit = total_key(dims_text(r.amount.dims), total_period(r))
-            by_unit[unit] = by_unit[unit] + r.amount if unit in by_unit else r.amount
-    order = list(TOTAL_SUFFIX)  # one-time first, then a month's, then a year's
-    return {
-        flow: dict(sorted(by_unit.items(), key=lambda item: order.index(key_period(item[0]))))
-        for flow, by_unit in sums.items()
-        if by_unit
-    }
-
-
-def totals_by_beneficiary(results: list[RuleResult]) -> dict[str, dict[str, dict[str, Any]]]:
-    """flow → party → measure → Quantity: `totals` per flow, and within a flow per party (the
-    rules' `beneficiary`, each as its rules write it, in the order of their first rule; "" for
-    the applicant's: the rules naming none or naming a word for what one case is,
-    `receiver`) when its counted rules name more than one, else under "" alone — except a
-    payable flow, whose parties are each named as the rules write them (`payer`: 户, 企业,
-    违法行为人) unless the rule names none, names 申请人, or names a party the case is paid or
-    relieved as (the 入驻企业 whose subsidy applies pays the dormitory's rent: 申请人应缴) — the
-    case's applicant by declaration. The language declares no applicant (docs/language.md),
-    so a total is never said to be the applicant's when the rules name another party. A rule
-    whose amount is a range (cli/report_ranges.py) names its party as any other does; its
-    flow and party are given, with only the exact amounts (none: {}), and the answer reads
-    the range's ends there."""
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    sums = totals(results)
-    added = [  # the results `totals` adds, and those with a range (each result's test made once)
-        r
-        for r in results
-        if r.status == "applies"
-        and (r.amount is not None or r.range is not None)
-        and r.info.flow in FLOW_WORDS
-    ]
-    party = party_of(added)
-    for flow in FLOW_WORDS:
-        counted = [r for r in added if r.info.flow == flow]
-        if not counted:
-            continue
-        named = list(dict.fromkeys(party(r) for r in counted))
-        if len(named) < 2:
-            out[flow] = {named[0] if flow == "payable" else "": sums.get(flow, {})}
-            continue
-        out[flow] = {
-            who: totals([r for r in counted if party(r) == who]).get(flow, {}) for who in named
-        }
-    return out
-
-
-def party_of(results: list[RuleResult]) -> Callable[[RuleResult], str]:
-    """The party a result's amount is totalled under among `results` (those that apply): its
-    `receiver` for what is paid or waived, its `payer` for what is payable, a party the case
-    is paid or relieved as in `results` being the applicant ("")."""
-    served = {
-        r.info.beneficiary
-        for r in results
-        if r.status == "applies"
-        and (r.amount is not None or r.range is not None)
-        and r.info.flow in ("paid", "waived")
-    }
-
-    def party(result: RuleResult) -> str:
-        if result.info.flow == "payable":
-            return payer(result.info.beneficiary, served)
-        return receiver(result)
-
-    return party
-
-
-def receiver(result: RuleResult) -> str:
-    """Who a rule's amount goes to, for the totals of what is paid or waived: "" for the
-    applicant — a rule naming no beneficiary, or naming one of the words for what one case is
-    (企业, 企业或组织, 个人, 户 …: compiler/subjects.py), which are the applicant whatever the
-    rule calls it. (Who pays a payable rule: `payer`.)"""
-    who = result.info.beneficiary
-    return "" if who in SUBJECTS else who
-
-
-def payer(beneficiary: str, served: Collection[str] = ()) -> str:
-    """Who pays a payable rule (收费标准, 罚款 …) naming `beneficiary`, as its amount and the
-    totals name it: the label as written (户, 企业, 违法行为人), or "" for the applicant — a rule
-    naming none or 申请人, or a party in `served` (those the case is paid or relieved as, as
-    their rules write them)."""
-    return "" if beneficiary in ("", "申请人") or beneficiary in served else beneficiary
-
-
-def flow_words(flow: str, who: str) -> str:
-    """How a total of `flow` for party `who` ("" the applicant) is named: 支付给申请人,
-    支付给外籍高层次专家, 减免, 减免（企业）, 申请人应缴, 违法行为人应缴, 可贷额度,
-    可贷额度（借款人）."""
-    words = FLOW_WORDS[flow]
-    if not who:
-        return words
-    if flow in ("waived", "lent"):
-        return f"{words}（{who}）"
-    return words.replace("申请人", who)
-
-
-def beneficiary_json(results: list[RuleResult]) -> list[dict[str, Any]]:
-    """`totals_by_beneficiary` as the JSON writes it: one item a flow and party, in order,
-    `{"flow", "beneficiary", "words", "totals": {measure: Money}}` (`beneficiary` "" for the
-    applicant, `words` as the text answer names the total); in a flow where some range
-    applies, the item also has `"range": {measure: {"low": Money, "high": Money}}`, that
-    party's ends (cli/report_ranges.py `ranges_by_party`), and `totals` may be {} (a range
-    alone)."""
-    ranges = ranges_by_party(results)
-    items = []
-    for flow, by_who in totals_by_beneficiary(results).items():
-        for who, by_unit in by_who.items():
-            ends = ranges.get((flow, who))
-            if not by_unit and not ends:
-                continue
-            item: dict[str, Any] = {
-                "flow": flow,
-                "beneficiary": who,
-                "words": flow_words(flow, who),
-                "totals": totals_money(by_unit),
-            }
-            if ends:
-                item["range"] = ends_json(ends)
-            items.append(item)
-    return items
-
-
-def totals_money(by_key: Mapping[str, Quantity]) -> dict[str, dict[str, str]]:
-    """The totals of one flow (or party), key → Money as the JSON writes them: a one-time
-    total as any amount (`{"value": "75600", "unit": "元", "text": "75,600元"}`); a
-    recurring one with its key as unit and its period in the text (`{"value": "2800",
-    "unit": "元/月", "text": "每月 2,800元"}`), the one-time one then `一次性 75,600元`
-    (people_report `total_text`)."""
-    out: dict[str, dict[str, str]] = {}
-    for key, q in by_key.items():
-        written = money(q)
-        assert written is not None
-        if key_period(key) != "once" or len(by_key) > 1:
-            written = written | {"unit": key, "text": total_text(key, written["text"], by_key)}
-        out[key] = written
-    return out
 
 
 def in_force(policy: CompiledPolicy, on: date, readings: Mapping[str, str]) -> bool:
@@ -414,7 +237,7 @@ def _result_bytes(
     tail = chunks.plain_tail
     if tail is None:
         tail = chunks.plain_tail = _plain_tail(policy, r, chunks)
-    key = (r.status, r.reason, r.missing, _money_key(r.amount), _money_key(r.uncapped))
+    key = (r.status, r.reason, r.missing, money_key(r.amount), money_key(r.uncapped))
     own = _PLAIN_OWN.get(key)
     if own is None:
         if len(_PLAIN_OWN) >= _PLAIN_ENTRIES:
@@ -749,7 +572,7 @@ class _Written:
         written — when no result has a range or periods."""
         key = None
         if all(r.range is None and r.periods is None for r in counted):
-            key = tuple([(r.info.name, _money_key(r.amount)) for r in counted])
+            key = tuple([(r.info.name, money_key(r.amount)) for r in counted])
             found = self.sums.get(key)
             if found is not None:
                 return found

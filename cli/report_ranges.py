@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from policyc.runtime.evaluation import RuleResult
-from policyc.runtime.quantity import Quantity, dims_text, format_quantity
+from policyc.runtime.quantity import Quantity, dims_text
+from policyc.runtime.quantity_format import format_quantity
 
 Ends = tuple[Quantity, Quantity]
 
@@ -57,7 +58,7 @@ def ends_by_unit(results: list[RuleResult], flow: str) -> dict[str, Ends]:
 
 def ranged_flows(results: list[RuleResult]) -> list[str]:
     """The flows in which some rule that applies has a range, in `FLOW_WORDS` order."""
-    from policyc.report_json import FLOW_WORDS
+    from policyc.report_totals import FLOW_WORDS
 
     found = {r.info.flow for r in results if r.status == "applies" and r.range is not None}
     return [flow for flow in FLOW_WORDS if flow in found]
@@ -68,7 +69,7 @@ def ranges_by_party(results: list[RuleResult]) -> dict[tuple[str, str], dict[str
     flow where some range applies (`ranged_flows`): the ends over that party's rules alone
     (all the flow's rules where the flow names one party). Parties as `totals_by_beneficiary`
     names them ("" the applicant)."""
-    from policyc.report_json import party_of, totals_by_beneficiary
+    from policyc.report_totals import party_of, totals_by_beneficiary
 
     ranged = ranged_flows(results)
     if not ranged:
@@ -86,7 +87,7 @@ def ranges_by_party(results: list[RuleResult]) -> dict[tuple[str, str], dict[str
 
 def ends_json(ends: dict[str, Ends]) -> dict[str, dict[str, object]]:
     """currency → {"low": Money, "high": Money}."""
-    from policyc.report_json import money
+    from policyc.report_totals import money
 
     return {unit: {"low": money(low), "high": money(high)} for unit, (low, high) in ends.items()}
 
@@ -99,7 +100,7 @@ def ends_words(ends: Iterable[tuple[str, str]]) -> str:
 
 
 def range_json(r: RuleResult) -> dict[str, object] | None:
-    from policyc.report_json import money
+    from policyc.report_totals import money
 
     if r.range is None:
         return None
@@ -108,7 +109,7 @@ def range_json(r: RuleResult) -> dict[str, object] | None:
 
 def totals_range_json(results: list[RuleResult]) -> dict[str, dict[str, dict[str, object]]]:
     """`totals_range_by_kind` (see the module's docstring); {} when no range applies."""
-    from policyc.report_json import money
+    from policyc.report_totals import money
 
     return {
         flow: {

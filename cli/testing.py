@@ -30,15 +30,9 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.problems import Problem, ProblemsError, problems_of
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.people_ops import MemberResult
-from policyc.runtime.quantity import (
-    Dims,
-    Measure,
-    MeasureError,
-    Quantity,
-    dims_text,
-    format_quantity,
-    parse_quantity_text,
-)
+from policyc.runtime.quantity import Dims, Measure, MeasureError, Quantity, dims_text
+from policyc.runtime.quantity_format import format_quantity
+from policyc.runtime.quantity_reading import parse_quantity_text
 from policyc.runtime.shown_measures import ShownMeasures, measure_of, measures_of, show_named
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")

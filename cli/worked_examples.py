@@ -32,7 +32,8 @@ from policyc.compiler.pipeline import compile_policy
 from policyc.compiler.project import project_root
 from policyc.compiler.site.views import WorkedExample
 from policyc.runtime.evaluation import show_value
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.shown_measures import ShownMeasures, show_named, shown_measures
 from policyc.testing import CASE_SUFFIXES, compare, in_rule_measure
 

@@ -3,8 +3,8 @@
 `policyc check` parses every file on every run; Lark's lexer and parser are most of its time.
 The parser keeps each file's AST in the private cache (compiler/cache.py), keyed by the file's
 name and text and the compiler's own code. An entry is authenticated before it is unmarshalled,
-and even then it can only name classes of the AST (`compiler/nodes.py` and `Span`): no pickle,
-nothing that runs code.
+and even then it can only name classes of the AST (`compiler/nodes.py`, `node_exprs.py`,
+`node_rules.py`, and `Span`): no pickle, nothing that runs code.
 
 Encoding: every tuple in the output is tagged — ("n", class name, field values) for an attrs
 node, ("t", items) for a tuple, ("l", items) for a list, ("d", pairs) for a dict, ("D", ordinal)
@@ -18,15 +18,16 @@ from typing import Any
 
 import attrs
 
-from policyc.compiler import nodes
+from policyc.compiler import node_exprs, node_rules, nodes
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _
 
-# The only classes an entry may name.
+# The only classes an entry may name: those the AST's modules define (nodes.py names them all).
+_AST_MODULES = frozenset((nodes.__name__, node_exprs.__name__, node_rules.__name__))
 _CLASSES: dict[str, type] = {
     name: cls
     for name, cls in vars(nodes).items()
-    if isinstance(cls, type) and attrs.has(cls) and cls.__module__ == nodes.__name__
+    if isinstance(cls, type) and attrs.has(cls) and cls.__module__ in _AST_MODULES
 }
 _CLASSES["Span"] = Span
 _FIELD_NAMES = {cls: tuple(f.name for f in attrs.fields(cls)) for cls in _CLASSES.values()}

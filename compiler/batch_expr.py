@@ -222,7 +222,7 @@ class Expressions:
         return Sql("TRUE" if self.readings.get(e.reading) == e.option else "FALSE")
 
     def keyed(self, a: Value, b: Value, combine: Callable[[Sql, Sql], Sql]) -> Value:
-        """Tables and tallies combine member by member, as runtime.evaluation._keyed does."""
+        """Tables and tallies combine member by member, as runtime.ctx_amounts._keyed does."""
         if isinstance(a, dict) and isinstance(b, dict):
             return {k: combine(a[k], b[k]) for k in a if k in b}
         if isinstance(a, dict):

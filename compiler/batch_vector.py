@@ -92,7 +92,7 @@ class Vec:
     constant: Decimal | None = None  # a number written in the policy
     nonnegative: bool = False  # never below 0 (inputs, constants ≥ 0, their sums and products)
     # kind "keyed" (a tally or a table by an enum): a number per member, combined member by
-    # member as runtime.evaluation._keyed does; `run` is not used.
+    # member as runtime.ctx_amounts._keyed does; `run` is not used.
     members: tuple[tuple[str, Vec], ...] = ()
 
 
@@ -620,7 +620,7 @@ def _keyed(members: tuple[tuple[str, Vec], ...]) -> Vec:
 
 
 def _member_wise(a: Vec, b: Vec, combine: Callable[[Vec, Vec], Vec]) -> Vec:
-    """Tables and tallies combine member by member (runtime.evaluation._keyed): two keyed
+    """Tables and tallies combine member by member (runtime.ctx_amounts._keyed): two keyed
     values at the members both have, a keyed value and a number at each member."""
     if a.kind == "keyed" and b.kind == "keyed":
         theirs = dict(b.members)

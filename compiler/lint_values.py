@@ -12,7 +12,8 @@ from typing import TypeAlias
 
 from policyc.compiler import nodes as n
 from policyc.compiler.render import render
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity
+from policyc.runtime.quantity_format import format_quantity
 
 Value: TypeAlias = Quantity | date
 

@@ -6,7 +6,8 @@ import attrs
 
 from policyc.compiler.errors import Diagnostic, did_you_mean
 from policyc.compiler.i18n import _
-from policyc.compiler.nodes import Name, UnitDecl
+from policyc.compiler.node_exprs import Name
+from policyc.compiler.nodes import UnitDecl
 
 
 @attrs.frozen

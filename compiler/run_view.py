@@ -28,7 +28,8 @@ from policyc.compiler.i18n import ngettext
 from policyc.runtime.amounts import Rounding, SharedCapPlan
 from policyc.runtime.choices import ChoicePlan
 from policyc.runtime.plain import Frozen, _set
-from policyc.runtime.quantity import Dims, Measure, format_quantity
+from policyc.runtime.quantity import Dims, Measure
+from policyc.runtime.quantity_format import format_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:

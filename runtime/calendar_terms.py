@@ -35,7 +35,8 @@ from datetime import date, timedelta
 
 from policyc.compiler.i18n import _
 from policyc.runtime.dates import add_months_by, days_in_month
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.results import Unknown, unknown
 from policyc.runtime.workdays import working_days_after
 

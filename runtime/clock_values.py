@@ -8,7 +8,7 @@ keeps every value exact and a minute is 1/60 小时, which no decimal holds: onl
 3 minutes (0.05小时) is read; 8时20分 is refused with a message that says so, never rounded.
 
 Only these exact shapes are read here, and only for an input whose dimension is clock time
-(`小时`, `日`); anything else is left to `quantity.parse_quantity_text`.
+(`小时`, `日`); anything else is left to `quantity_reading.parse_quantity_text`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _SIXTY = Decimal(60)
 
 class ClockError(ValueError):
     """A time of day or an hours-and-minutes duration that cannot be read exactly, said plainly
-    (quantity.read_input_quantity turns it into a MeasureError at the value's place)."""
+    (quantity_reading.read_input_quantity turns it into a MeasureError at the value's place)."""
 
 
 def clock_hours(text: str) -> Decimal | None:

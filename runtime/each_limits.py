@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_format import format_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run`
 if TYPE_CHECKING:

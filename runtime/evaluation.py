@@ -7,16 +7,17 @@ a guess. Every helper passes unknowns through; `and` is false as soon as one par
 `or` true as soon as one part is true, whatever the others; a rule whose outcome depends on an
 unknown input is *undetermined* and names the inputs it needs.
 
-This module holds the traced path (`Ctx`, one evaluation of one case with its trace) and the
-arithmetic generated code calls. Split out of it, and re-exported here for generated code and
-callers: the values and results (runtime/results.py), the fast path's three-valued helpers
-(runtime/kleene.py); the conditions' helpers `Ctx` inherits are runtime/conditions.py;
-evaluating a case on the fast path is runtime/fast.py.
+This module holds the traced path (`Ctx`, one evaluation of one case with its trace). Split out
+of it, and re-exported here for generated code and callers: the values and results
+(runtime/results.py), the fast path's three-valued helpers (runtime/kleene.py), the arithmetic
+generated code calls (`add`, `sub`, `mul`, `schedule_on`: runtime/ctx_amounts.py). The helpers
+`Ctx` inherits by family: conditions (runtime/conditions.py), amounts (runtime/ctx_amounts.py),
+ordered enums and series (runtime/ctx_series.py); evaluating a case on the fast path is
+runtime/fast.py.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from datetime import date
 
@@ -26,12 +27,18 @@ from policyc.runtime.calendar_terms import (
     within_each_year,
     year_of,
 )
-from policyc.runtime.conditions import OPS, Conditions
-from policyc.runtime.dates import DatesOutOfOrder, check_order, completed_months, year_of_operation
+from policyc.runtime.ctx_amounts import Amounts
+from policyc.runtime.ctx_amounts import add as add
+from policyc.runtime.ctx_amounts import mul as mul
+from policyc.runtime.ctx_amounts import schedule_on as schedule_on
+from policyc.runtime.ctx_amounts import sub as sub
+from policyc.runtime.ctx_series import Series
+from policyc.runtime.dates import DatesOutOfOrder, check_order, completed_months
 from policyc.runtime.each_limits import EachLimit as EachLimit
 from policyc.runtime.each_limits import LimitOverPeriods
 from policyc.runtime.kleene import k_all, k_any, k_merge, k_not, known, missing_of
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity, round_to_step
+from policyc.runtime.quantity import MeasureError, Quantity, round_to_step
+from policyc.runtime.quantity_format import format_quantity
 
 # Re-exported (`X as X`): callers and runtime modules import these from here.
 from policyc.runtime.results import _NO_STEPS as _NO_STEPS
@@ -45,7 +52,6 @@ from policyc.runtime.results import Step as Step
 from policyc.runtime.results import Unknown as Unknown
 from policyc.runtime.results import Value as Value
 from policyc.runtime.results import _show as _show
-from policyc.runtime.results import chosen_index
 from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
@@ -79,41 +85,6 @@ __all__ = [
 ]
 
 
-def _keyed(op: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
-    # Tables and tallies (dicts keyed by enum members) combine member by member; a missing
-    # member of a tally is zero of it.
-    if isinstance(a, dict) and isinstance(b, dict):
-        keys = [k for k in a if k in b]
-        return {k: op(a[k], b[k]) for k in keys}
-    if isinstance(a, dict):
-        return {k: op(v, b) for k, v in a.items()}
-    if isinstance(b, dict):
-        return {k: op(a, v) for k, v in b.items()}
-    return op(a, b)
-
-
-# Two quantities, the usual case, go straight to the operator.
-def add(a: Value, b: Value) -> Value:
-    if a.__class__ is Quantity and b.__class__ is Quantity:
-        return a + b
-    missing = unknown(a, b)
-    return missing if missing is not None else _keyed(operator.add, a, b)
-
-
-def sub(a: Value, b: Value) -> Value:
-    if a.__class__ is Quantity and b.__class__ is Quantity:
-        return a - b
-    missing = unknown(a, b)
-    return missing if missing is not None else _keyed(operator.sub, a, b)
-
-
-def mul(a: Value, b: Value) -> Value:
-    if a.__class__ is Quantity and b.__class__ is Quantity:
-        return a * b
-    missing = unknown(a, b)
-    return missing if missing is not None else _keyed(operator.mul, a, b)
-
-
 _ABSENT = object()
 
 
@@ -127,8 +98,10 @@ class DayReadingRefused(ValueError):
     without times of day."""
 
 
-class Ctx(Conditions):
-    """One evaluation of one case: the inputs, the date, the readings, and the trace."""
+class Ctx(Amounts, Series):
+    """One evaluation of one case: the inputs, the date, the readings, and the trace (its
+    helpers by family: conditions, runtime/conditions.py; amounts, runtime/ctx_amounts.py;
+    ordered enums and series, runtime/ctx_series.py)."""
 
     def __init__(
         self,
@@ -302,72 +275,6 @@ class Ctx(Conditions):
             self.step(f"{text}: 实际 {_show(actual)} → {'达到' if result else '未达到'}", line)
         return result
 
-    # ---- ordered enums and series ----
-    def cmp_ranked(
-        self, op: str, left: str, right: str, order: tuple[str, ...], text: str, line: int
-    ) -> bool | Unknown:
-        if (missing := unknown(left, right)) is not None:
-            return missing
-        result = OPS[op](order.index(left), order.index(right))
-        if self.explain:
-            self.step(f"{text}: {left} 对 {right} → {'成立' if result else '不成立'}", line)
-        return result
-
-    def max_ranked(self, *args: Any) -> str | Unknown:
-        """`max` of two or more members of an ordered enum: `(member, …, order, line)`."""
-        return self._ranked(args[:-2], args[-2], args[-1], higher=True)
-
-    def min_ranked(self, *args: Any) -> str | Unknown:
-        """`min` of two or more members of an ordered enum: `(member, …, order, line)`."""
-        return self._ranked(args[:-2], args[-2], args[-1], higher=False)
-
-    def _ranked(
-        self, members: tuple[str, ...], order: tuple[str, ...], line: int, higher: bool
-    ) -> str | Unknown:
-        missing = unknown(*members)
-        if missing is not None:
-            return missing
-        ranks = [order.index(m) for m in members]
-        chosen = members[ranks.index(max(ranks) if higher else min(ranks))]  # the first of equals
-        if self.explain:
-            listed = " 与 ".join(members)
-            self.step(f"{listed} 取{'较高' if higher else '较低'}者 → {chosen}", line)
-        return chosen
-
-    def cmp_series(
-        self, op: str, series: tuple[Quantity, ...], value: Quantity, text: str, line: int
-    ) -> tuple[bool, ...] | Unknown:
-        if (missing := unknown(series, value)) is not None:
-            return missing
-        flags = tuple(OPS[op](item, value) for item in series)
-        if self.explain:
-            marks = "".join("●" if f else "○" for f in flags)
-            self.step(f"{text}: 逐日 {marks}", line)
-        return flags
-
-    def longest_run(self, flags: tuple[bool, ...] | Unknown) -> Quantity | Unknown:
-        if isinstance(flags, Unknown):
-            return flags
-        best = run = 0
-        for flag in flags:
-            run = run + 1 if flag else 0
-            best = max(best, run)
-        return Quantity.of(best, "日")
-
-    def first(self, series: tuple[Quantity, ...] | Unknown) -> Quantity | Unknown:
-        if isinstance(series, Unknown):
-            return series
-        if not series:
-            raise NotApplicable("序列为空")
-        return series[0]
-
-    def highest(self, series: tuple[Quantity, ...] | Unknown) -> Quantity | Unknown:
-        if isinstance(series, Unknown):
-            return series
-        if not series:
-            raise NotApplicable("序列为空")
-        return max(series, key=lambda q: q.value)
-
     def require(
         self, conditions: tuple[tuple[Callable[[], bool | Unknown], str, int, str], ...]
     ) -> bool | str | Unknown:
@@ -525,116 +432,6 @@ class Ctx(Conditions):
         assert self.valid_until_date is not None  # the checker requires a validity period
         return self.valid_until_date
 
-    # ---- amounts ----
-    def of(self, ratio: Quantity, base: Value) -> Value:
-        return mul(base, ratio)
-
-    def total(self, keyed: Value) -> Quantity | Unknown:
-        if isinstance(keyed, Unknown):
-            return keyed
-        values = list(keyed.values())
-        if not values:
-            raise NotApplicable("没有任何一项")
-        result: Quantity = values[0]
-        for value in values[1:]:
-            result = result + value
-        return result
-
-    def minimum(self, *values: Quantity) -> Quantity | Unknown:
-        """The least of two or more quantities (the first of equals); unknown while any is."""
-        missing = unknown(*values)
-        return missing if missing is not None else values[chosen_index(values, lowest=True)]
-
-    def maximum(self, *values: Quantity) -> Quantity | Unknown:
-        """The greatest of two or more quantities (the first of equals); unknown while any is."""
-        missing = unknown(*values)
-        return missing if missing is not None else values[chosen_index(values, lowest=False)]
-
-    def pick(
-        self, func: str, values: tuple[Value, ...], labels: tuple[str, ...], text: str, line: int
-    ) -> Value:
-        """`min(…)`/`max(…)` on the traced path: `minimum`/`maximum`, and under `--explain` a step
-        naming which argument (its policy words in `labels`) was the lowest or highest — the
-        one an applicant asks about: `甲、乙、丙中最小者：乙最低（499,999.95元）`."""
-        missing = unknown(*values)
-        if missing is not None:
-            return missing
-        index = chosen_index(values, lowest=func == "min")
-        value = values[index]
-        if self.explain:
-            shown = _show(value)
-            word = "最低" if func == "min" else "最高"
-            which = shown if labels[index] == shown else f"{labels[index]}{word}（{shown}）"
-            self.step(f"{text}：{which}", line)
-        return value
-
-    def tiers(
-        self,
-        value: Quantity,
-        prior: Quantity | None,
-        mode: str,
-        rows: tuple[tuple[str, Quantity, Quantity, str], ...],
-        line: int,
-        lowest: str = "",
-    ) -> Quantity | Unknown:
-        """Tiered amounts; rows are (op, threshold, amount, label) in ascending order, `lowest`
-        the first row's threshold as the policy words it. A table where `value` reaches no row
-        (or, for the `_new` modes, no row `prior` had not reached) does not apply: raises
-        NotApplicable saying so, never an amount of zero."""
-        row_values = [v for row in rows for v in (row[1], row[2])]
-        if (missing := unknown(value, *row_values)) is not None:
-            return missing
-
-        def reached(v: Quantity | None) -> list[int]:
-            if v is None:
-                return []
-            return [i for i, (op, threshold, _, _) in enumerate(rows) if OPS[op](v, threshold)]
-
-        now = reached(value)
-        if not now:
-            self.step(f"档次 {_show(value)}: 未达到最低档 {lowest}", line)
-            raise NotApplicable(f"未达到最低档: {lowest or rows[0][3]}")
-        if isinstance(prior, Unknown):
-            return prior
-        before = set(reached(prior))
-        if mode == "highest":
-            chosen = now[-1:]
-        elif mode == "each":
-            chosen = now
-        elif mode == "highest_new":
-            chosen = [i for i in now[-1:] if i not in before]
-        else:  # each_new
-            chosen = [i for i in now if i not in before]
-        if not chosen:
-            labels = "、".join(rows[i][3] for i in now)
-            why = f"没有新达到的档次: 达到的 {labels} 此前已达到（此前最高 {_show(prior)}）"
-            self.step(why, line)
-            raise NotApplicable(why)
-        total = rows[0][2] - rows[0][2]
-        for i in chosen:
-            total = total + rows[i][2]
-        if self.explain:
-            labels = "、".join(rows[i][3] for i in chosen) or "无"
-            prior_text = f"(此前最高 {_show(prior)})" if prior is not None else ""
-            self.step(f"档次 {_show(value)}{prior_text}: 计入 {labels} → {_show(total)}", line)
-        return total
-
-    def schedule(
-        self, anchor: date, rows: tuple[tuple[int, int, Callable[[], Value]], ...], line: int
-    ) -> Value:
-        if isinstance(anchor, Unknown):
-            return anchor
-        year, row = _schedule_row(anchor, self.on, rows)
-        if row is not None:
-            first, last, amount = row
-            self.step(
-                f"自 {anchor.isoformat()} 起第 {year} 年: 适用第 {first}–{last} 年的标准", line
-            )
-            return amount()
-        why = _past_schedule(anchor, year)
-        self.step(why, line)
-        raise NotApplicable(why)
-
     # ---- progressive scales and values that change on dates (runtime/scales.py) ----
     def progressive(
         self,
@@ -706,33 +503,6 @@ def _completed_months(
     if refuse:
         check_order(start, end, text)  # type: ignore[arg-type]
     return completed_months(start, end, missing_day)  # type: ignore[arg-type]
-
-
-ScheduleRow = tuple[int, int, Callable[[], Value]]
-
-
-def _schedule_row(
-    anchor: date, on: date, rows: tuple[ScheduleRow, ...]
-) -> tuple[int | None, ScheduleRow | None]:
-    """The year of operation on `on` counted from `anchor`, and the row that covers it."""
-    year = year_of_operation(anchor, on)
-    for row in rows:
-        if year is not None and row[0] <= year <= row[1]:
-            return year, row
-    return year, None
-
-
-def _past_schedule(anchor: date, year: int | None) -> str:
-    where = "尚未开始" if year is None else f"已是第 {year} 年, 超出所列年度"
-    return f"自 {anchor.isoformat()} 起{where}"
-
-
-def schedule_on(on: date, anchor: date, rows: tuple[ScheduleRow, ...]) -> Value:
-    """`Ctx.schedule` for the fast path (known anchor, no trace); raises NotApplicable alike."""
-    year, row = _schedule_row(anchor, on, rows)
-    if row is None:
-        raise NotApplicable(_past_schedule(anchor, year))
-    return row[2]()
 
 
 PLAIN = Ctx({}, date.min, {}, None, None)

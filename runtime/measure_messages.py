@@ -9,7 +9,6 @@ from policyc.compiler.i18n import _
 from policyc.runtime.quantity import (
     _BOUNDARY_WORDS,
     _EXPECTED,
-    _HOURS,
     _PREFIXES,
     _UNITS,
     _VARIANTS,
@@ -21,6 +20,7 @@ from policyc.runtime.quantity import (
     _known,
     dims_text,
 )
+from policyc.runtime.quantity_reading import _HOURS
 
 _AGES = ("周岁", "岁")
 

@@ -9,6 +9,9 @@ Time in a denominator is the one subtle case. 1 元/年 is 1/12 元/月, which n
 quantity whose calendar (or clock) time has a negative exponent is stored per 年 (per 日) instead
 of per 月 (per 小时): 200 元/月 is held as 2400 元/年. Every measure's factor then stays a
 decimal, and multiplication converts back when the time cancels (500 元/年 × 6 月 = 250 元).
+
+Here: the measure table and its parsing, `Quantity` and its arithmetic. Written out for people
+and JSON: runtime/quantity_format.py; read from a case's text: runtime/quantity_reading.py.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import decimal
 import functools
-import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
@@ -43,12 +45,7 @@ __all__ = [
     "builtin_measure_text",
     "declared_measures",
     "dims_text",
-    "format_quantity",
-    "format_quantity_in",
     "parse_measure",
-    "parse_quantity_text",
-    "plain_text",
-    "read_input_quantity",
     "round_to_step",
     "same_dims",
     "stored_dims_text",
@@ -519,6 +516,8 @@ class Quantity(Frozen):
             with decimal.localcontext(_EXACT):
                 return self.value / m.factor
         except decimal.Inexact:
+            from policyc.runtime.quantity_format import plain_text  # only on an error
+
             raise MeasureError(
                 _("{plain_text_self} is no exact number of {m_name}").format(
                     plain_text_self=plain_text(self),
@@ -562,240 +561,6 @@ def _product_dims(a: Dims, b: Dims) -> tuple[Dims, int]:
 
 def same_dims(a: Quantity, b: Quantity) -> bool:
     return a.dims == b.dims
-
-
-def _number(value: Decimal, group: bool = False) -> str:
-    """Digits as needed and no more: no trailing zeros, no exponent, never rounded.
-
-    With `group`, five or more integer digits get thousands separators (1000, 10,000).
-    """
-    with decimal.localcontext(_EXACT):
-        value = value.normalize()
-    if value.is_zero():
-        value = Decimal(0)  # no "-0"
-    return format(value, ",f" if group and value.copy_abs() >= 10000 else "f")
-
-
-def format_quantity(q: Quantity) -> str:
-    """For people: `1,198,000元（119.8万元）`, `0.2元/单`, `50人`, `6个月`, `1年`, `0.1`."""
-    number = _number(q.value, group=True)
-    if len(q.dims) == 1 and q.dims[0][1] == 1:
-        base = q.dims[0][0]
-        with decimal.localcontext(_EXACT):
-            if base in CURRENCIES:
-                # The 万 gloss only when it needs at most two decimals, as the documents write it.
-                if q.value.copy_abs() >= 10000 and q.value % 100 == 0:
-                    return f"{number}{base}（{_number(q.value / 10000)}万{base}）"
-                return number + base
-            if base == "平方米" and q.value.copy_abs() >= 10**4 and q.value % 100 == 0:
-                # an area glossed as the documents write large ones: 20,000平方米（2公顷）
-                big, size = ("平方公里", 10**6) if q.value.copy_abs() >= 10**6 else ("公顷", 10**4)
-                return f"{number}平方米（{_number(q.value / size)}{big}）"
-            if base == "月":
-                if not q.is_zero() and q.value % 12 == 0:
-                    return _number(q.value / 12, group=True) + "年"
-                return number + "个月"
-    return number + _unit_text(q.dims, stored=True)
-
-
-def format_quantity_in(q: Quantity, measure: Measure | None) -> str:
-    """For people, counted in the measure it was declared or given in: `20,000元/月` for an
-    input of 元/月 (format_quantity says `240,000元/年`, the per-year value it is held as),
-    `24个月` for an input of 月 (not `2年`), `10年` for one of 年, `3亩`. Money in 元 or 万元 keeps
-    format_quantity's `元（万元）` form, as the documents write amounts; so does a value of other
-    dimensions than `measure`'s, or one that is no exact number of it."""
-    if measure is None or measure.dims != q.dims or not q.dims or measure.name.endswith("%"):
-        return format_quantity(q)
-    if len(q.dims) == 1 and q.dims[0][1] == 1 and q.dims[0][0] in CURRENCIES:
-        return format_quantity(q)  # 元 and 万元 alike: `500,000元（50万元）`
-    with decimal.localcontext(_EXACT):
-        try:
-            number = q.value / measure.factor
-        except decimal.Inexact:
-            return format_quantity(q)
-    name = "个月" if measure.name == "月" else measure.name
-    return _number(number, group=True) + name
-
-
-def format_months_alike(a: Quantity, b: Quantity) -> tuple[str, str] | None:
-    """Two durations compared, in one measure: both in 个月 unless both are whole years
-    (`11个月 对 12个月`, not `11个月 对 1年`); None when they are not both durations."""
-    months = (("月", 1),)
-    if a.dims != months or b.dims != months:
-        return None
-    if all(not q.is_zero() and q.value % 12 == 0 for q in (a, b)):
-        return format_quantity(a), format_quantity(b)
-    return _number(a.value, group=True) + "个月", _number(b.value, group=True) + "个月"
-
-
-def plain_text(q: Quantity) -> str:
-    """For JSON: `1198000元`, `0.2元/单`, `6月`; parse_quantity_text reads it back."""
-    return _number(q.value) + _unit_text(q.dims, stored=True)
-
-
-_NUMBER = re.compile(
-    r"(?P<number>-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(?P<scale>[万亿])?\s*"
-    r"(?P<measure>.*)",
-    re.DOTALL,
-)
-_NOT_FINITE = re.compile(r"[-+]?(nan|snan|inf|infinity)\b", re.IGNORECASE)
-_EXPONENT = re.compile(r"-?[0-9][0-9.,]*[eE][-+]?[0-9]")
-_MAX_INTEGER_DIGITS = 30
-
-
-def example_quantity(measure: Measure | str | None) -> str:
-    """A value written in `measure`, for hints: `1.5万元` for money (a number may carry 万),
-    `12月`, `12人` for others, `12` for a plain number."""
-    name = measure.name if isinstance(measure, Measure) else (measure or "")
-    if not name:
-        return "12"
-    if name in CURRENCIES:
-        return f"1.5万{name}"
-    return f"12{name}"
-
-
-def parse_quantity_text(
-    text: str, default: Measure | None, declared: Declared | None = None
-) -> Quantity:
-    """A quantity as a case file writes it: `600万 单`, `3万单/月`, `500万元`, `1,000`, `10%`.
-
-    A bare number takes `default` (a plain number if None); `万`/`亿` right after the number
-    multiply it. A measure is read with `declared`, else with the policy's measures `default`
-    was read with. The caller checks the dimensions against what it expects.
-    """
-    stripped = text.strip()
-    if not stripped:
-        raise MeasureError(
-            _("empty quantity: expected a number, as in `{example}`").format(
-                example=example_quantity(default),
-            )
-        )
-    if _NOT_FINITE.match(stripped):
-        raise MeasureError(_("`{stripped}` is not a finite number").format(stripped=stripped))
-    if _EXPONENT.match(stripped):
-        raise MeasureError(
-            _("`{stripped}`: write the number out, without an exponent").format(
-                stripped=stripped,
-            )
-        )
-    match = _NUMBER.fullmatch(stripped)
-    if match is None:
-        raise MeasureError(
-            _("`{stripped}` does not start with a number, as in `{example}`").format(
-                stripped=stripped,
-                example=example_quantity(default),
-            )
-        )
-    if match["measure"][:1] in (",", ".") or match["measure"][:1].isdigit():
-        raise MeasureError(
-            _("`{stripped}` is not a well-formed number, as in 1,000 or 0.2").format(
-                stripped=stripped,
-            )
-        )
-    digits = match["number"].replace(",", "")
-    whole, _point, fraction = digits.lstrip("-").partition(".")
-    if len(whole) > _MAX_INTEGER_DIGITS:
-        raise MeasureError(
-            _("`{stripped}` has more than {MAX_INTEGER_DIGITS} integer digits").format(
-                stripped=stripped,
-                MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
-            )
-        )
-    if len(fraction) > _MAX_INTEGER_DIGITS:
-        raise MeasureError(
-            _("`{stripped}` has more than {MAX_INTEGER_DIGITS} decimal places").format(
-                stripped=stripped,
-                MAX_INTEGER_DIGITS=_MAX_INTEGER_DIGITS,
-            )
-        )
-    number = Decimal(digits)
-    if match["scale"]:
-        with decimal.localcontext(_EXACT):
-            number *= _PREFIXES[match["scale"]]
-    if match["measure"]:
-        if declared is None and default is not None:
-            declared = default.declared
-        measure = parse_measure(_classifier_dropped(match["measure"], declared), declared)
-    else:
-        measure = default if default is not None else parse_measure("")
-    return Quantity.of(number, measure)
-
-
-def _classifier_dropped(text: str, declared: Declared | None) -> str:
-    """A measure text without the classifier 个 written before a measure as Chinese counts it
-    (`1个工作日`, `3个小时`, `2个人`): `个工作日` is 工作日. 个 alone (a count) and a measure named
-    with it (个月) are kept."""
-    if not text.lstrip().startswith("个"):
-        return text
-    head = text.split("/", 1)[0].strip()
-    in_force = _IN_FORCE.get() if declared is None else declared
-    if len(head) > 1 and not _known(head, in_force):
-        return text.strip()[1:]
-    return text
-
-
-def read_input_quantity(value: Decimal | int | str, measure: Measure, dims: Dims) -> Quantity:
-    """A value a case gives for an input of `measure` (`dims` its dimensions), by the one rule
-    both the per-case and the batch path read with (language.md §3, "Reading a value"):
-
-    - a bare number is counted in the input's own measure, always: 6 for a `%` input is 6%, 239.5
-      for a `万亩` input is 239.5万亩, 120 for a `人` input is 120人;
-    - a number with a measure (`600万单`, `7.2%`, `2年`) is converted from that measure, which must
-      have the input's dimensions;
-    - no value is negative, and a count of whole things is whole (0.5人 is refused).
-
-    Raises MeasureError with the message the case file or batch row shows at its place.
-    """
-    text = str(value)
-    quantity = _clock_quantity(text, dims) if dims == _HOURS else None
-    if quantity is None:
-        single = len(measure.dims) == 1 and measure.dims[0][1] == 1 and measure.name != "%"
-        token = _EXPECTED.set(measure.name if single else "")
-        try:
-            quantity = parse_quantity_text(text, measure)
-        finally:
-            _EXPECTED.reset(token)
-    if quantity.dims != dims:
-        from policyc.runtime.measure_messages import other_dims  # only on an error
-
-        raise other_dims(text, measure, quantity.dims, dims)
-    if quantity.value < 0:
-        raise MeasureError(
-            _("must not be negative, got `{text_40}{if_len_text_40_else}`").format(
-                text_40=text[:40],
-                if_len_text_40_else="…" if len(text) > 40 else "",
-            )
-        )
-    if measure.whole and quantity.value != quantity.value.to_integral_value():
-        count = measure.dims[0][0]
-        raise MeasureError(
-            _(
-                "{count} counts whole things: expected a whole number of {count}, "
-                "got `{text_40}{if_len_text_40_else}`"
-            ).format(
-                count=count,
-                text_40=text[:40],
-                if_len_text_40_else="…" if len(text) > 40 else "",
-            )
-        )
-    return quantity
-
-
-_HOURS: Dims = (("小时", 1),)
-
-
-def _clock_quantity(text: str, dims: Dims) -> Quantity | None:
-    """A time of day (`8时30分`, `8:30`) or hours and minutes (`8小时30分钟`) for an input in clock
-    time, in 小时 (runtime/clock_values.py); None for any other text."""
-    if text[-1:].isdigit() and ":" not in text:
-        return None  # a plain number: the quantity reader's, quickly
-    from policyc.runtime.clock_values import ClockError, clock_hours
-
-    try:
-        hours = clock_hours(text)
-    except ClockError as exc:
-        raise MeasureError(str(exc)) from None
-    return None if hours is None else Quantity(hours, dims)
 
 
 def round_to_step(value: Quantity, step: Quantity, mode: str) -> Quantity:

@@ -12,7 +12,8 @@ from datetime import date
 
 from policyc.compiler.i18n import _
 from policyc.runtime.plain import Frozen, _set
-from policyc.runtime.quantity import Quantity, format_months_alike, format_quantity
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_format import format_months_alike, format_quantity
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:

@@ -10,7 +10,8 @@ reads 元/月 and 年 but is 元: shown as money always is).
 
 from __future__ import annotations
 
-from policyc.runtime.quantity import Measure, Quantity, format_quantity, format_quantity_in
+from policyc.runtime.quantity import Measure, Quantity
+from policyc.runtime.quantity_format import format_quantity, format_quantity_in
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Hours and minutes in a case's value (runtime/clock_values.py, quantity.read_input_quantity):
+"""Hours and minutes in a case's value (runtime/clock_values.py, quantity_reading.read_input_quantity):
 a time of day `8时30分` / `8:30` for an input in 小时 is the hours since 0时, a duration
 `8小时30分钟` is hours plus minutes, both exact (a minute is 1/60 小时: only a multiple of 3
 minutes is a decimal); a classifier 个 before a measure is read as the measure (`1个工作日`),
@@ -13,12 +13,8 @@ from fractions import Fraction
 import pytest
 
 from policyc.runtime.clock_values import ClockError, clock_hours
-from policyc.runtime.quantity import (
-    MeasureError,
-    parse_measure,
-    parse_quantity_text,
-    read_input_quantity,
-)
+from policyc.runtime.quantity import MeasureError, parse_measure
+from policyc.runtime.quantity_reading import parse_quantity_text, read_input_quantity
 
 HOURS = parse_measure("小时")
 DAYS = parse_measure("日")

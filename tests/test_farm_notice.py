@@ -24,12 +24,8 @@ import pytest
 from policyc.cli import main
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import compile_policy
-from policyc.runtime.quantity import (
-    MeasureError,
-    parse_measure,
-    parse_quantity_text,
-    read_input_quantity,
-)
+from policyc.runtime.quantity import MeasureError, parse_measure
+from policyc.runtime.quantity_reading import parse_quantity_text, read_input_quantity
 from tests.conftest import FIXTURES, PolicyFactory
 
 FARM = FIXTURES / "farm"

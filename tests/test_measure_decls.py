@@ -22,7 +22,8 @@ from policyc.cases import load_case
 from policyc.compiler.errors import InputError, PolicyError
 from policyc.compiler.fmt import format_text
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
-from policyc.runtime.quantity import MeasureError, Quantity, parse_measure, parse_quantity_text
+from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
+from policyc.runtime.quantity_reading import parse_quantity_text
 from tests.conftest import PolicyFactory
 from tests.test_fastpath import both
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from policyc.compiler.errors import PolicyError
-from policyc.runtime.quantity import MeasureError, Quantity, parse_measure, read_input_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
+from policyc.runtime.quantity_reading import read_input_quantity
 from tests.conftest import HEADER, PolicyFactory
 
 ON = date(2023, 6, 30)

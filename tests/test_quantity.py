@@ -10,13 +10,11 @@ from policyc.runtime.quantity import (
     MeasureError,
     Quantity,
     dims_text,
-    format_months_alike,
-    format_quantity,
     parse_measure,
-    parse_quantity_text,
-    plain_text,
     same_dims,
 )
+from policyc.runtime.quantity_format import format_months_alike, format_quantity, plain_text
+from policyc.runtime.quantity_reading import parse_quantity_text
 
 YUAN = parse_measure("元")
 DAN = parse_measure("单")

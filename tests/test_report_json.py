@@ -19,7 +19,7 @@ from policyc import report_json
 from policyc.cases import load_case
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
-from policyc.runtime.quantity import format_quantity
+from policyc.runtime.quantity_format import format_quantity
 
 REPO = Path(__file__).resolve().parent.parent
 PAIRS = [

@@ -1,4 +1,4 @@
-"""The JSON answer's Money (report_json.money), whose texts are written once per value: each
+"""The JSON answer's Money (report_totals.money), whose texts are written once per value: each
 call still gives its own dict, and values written alike give the same texts. Expected texts
 worked by hand: 1,198,000 元 is 119.8万元; 1.50 元 is 1.5元."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from policyc.report_json import money
+from policyc.report_totals import money
 from policyc.runtime.quantity import Quantity
 
 

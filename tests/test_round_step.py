@@ -65,7 +65,7 @@ def test_round_to_step(value: str, step: str, mode: str, expected: str) -> None:
 
 
 def _q(text: str) -> Quantity:
-    from policyc.runtime.quantity import parse_quantity_text
+    from policyc.runtime.quantity_reading import parse_quantity_text
 
     if text.endswith("分钟"):  # 90 分钟 = 1.5 小时 (minutes are not a measure of the language)
         return Quantity.of(Decimal(text.removesuffix("分钟")) / 60, "小时")

@@ -20,7 +20,8 @@ from policyc.case_values import FieldError, read_quantity
 from policyc.cases import case_from_data
 from policyc.compiler.errors import InputError
 from policyc.percent_values import needs_sign
-from policyc.runtime.quantity import MeasureError, read_input_quantity
+from policyc.runtime.quantity import MeasureError
+from policyc.runtime.quantity_reading import read_input_quantity
 
 REPO = Path(__file__).resolve().parent.parent
 NUMBERS = [

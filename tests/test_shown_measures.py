@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from policyc.compiler.pipeline import compile_policy
-from policyc.runtime.quantity import Quantity, format_quantity, format_quantity_in, parse_measure
+from policyc.runtime.quantity import Quantity, parse_measure
+from policyc.runtime.quantity_format import format_quantity, format_quantity_in
 from policyc.runtime.shown_measures import measure_of, shown_measures
 from policyc.worked_examples import worked_examples
 

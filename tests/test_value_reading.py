@@ -13,7 +13,8 @@ import pytest
 from policyc.cases import load_case
 from policyc.compiler.errors import InputError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
-from policyc.runtime.quantity import MeasureError, Quantity, parse_measure, read_input_quantity
+from policyc.runtime.quantity import MeasureError, Quantity, parse_measure
+from policyc.runtime.quantity_reading import read_input_quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 

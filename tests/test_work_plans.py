@@ -21,7 +21,8 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import CompiledPolicy, check_policy, check_references, compile_policy
 from policyc.duties import progress_counts
-from policyc.runtime.quantity import Quantity, parse_quantity_text
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_reading import parse_quantity_text
 
 REPO = Path(__file__).parent.parent
 BF = REPO / "policies" / "tzbf-2023-1.policy"

@@ -37,7 +37,7 @@ from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.daily_caps import refused_options
 from policyc.compiler.render import render
 from policyc.report import option_label
-from policyc.runtime.quantity import example_quantity
+from policyc.runtime.quantity_reading import example_quantity
 from policyc.runtime.results import RuleInfo
 
 # The case's own fields are named `case.…`: no input name holds a dot, and no curl user trips on

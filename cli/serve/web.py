@@ -43,9 +43,11 @@ from policyc.member_why import FailedParts, case_no_answers, member_whys
 from policyc.people_report import TOTAL_SUFFIX, key_period, period_words, total_key, total_text
 from policyc.problems import Problem
 from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
-from policyc.report_json import flow_words, payer, rule_fields
+from policyc.report_json import rule_fields
 from policyc.report_ranges import ends_words
-from policyc.runtime.quantity import MeasureError, Quantity, declared_measures, format_quantity
+from policyc.report_totals import flow_words, payer
+from policyc.runtime.quantity import MeasureError, Quantity, declared_measures
+from policyc.runtime.quantity_format import format_quantity
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -455,7 +457,7 @@ def _result_view(
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}
     # who pays a payable amount, as the totals name it: the applicant when the case is paid or
-    # relieved as that party (report_json `payer`)
+    # relieved as that party (report_totals `payer`)
     served = {
         r.get("beneficiary", "") for r in applies if r["flow"] in ("paid", "waived") and r["amount"]
     }

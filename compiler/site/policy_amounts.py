@@ -19,7 +19,8 @@ from policyc.compiler.site.layout import (
 from policyc.compiler.site.markdown import link, md
 from policyc.compiler.site.policy_text import PolicyText, per_measure
 from policyc.compiler.site.views import AmountGroup, AmountRow
-from policyc.runtime.quantity import MeasureError, Quantity, format_quantity
+from policyc.runtime.quantity import MeasureError, Quantity
+from policyc.runtime.quantity_format import format_quantity
 
 
 class PolicyAmounts(PolicyText):

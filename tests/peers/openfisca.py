@@ -52,7 +52,8 @@ from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.evaluation import RuleResult
 from policyc.runtime.people import PeriodPlan, prepare
 from policyc.runtime.people_ops import MemberResult
-from policyc.runtime.quantity import Quantity, format_quantity
+from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity_format import format_quantity
 
 DISTRIBUTION = "openfisca-country-template"
 VERSION = "8.2.0"
