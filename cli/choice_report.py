@@ -12,7 +12,9 @@ One sentence (`choice_words`), the same everywhere:
   (`另有金额更高（或相同而列在前）的一项，…` while B waits);
 - on a tie, the first listed is kept: `与「A」金额相同，按所列第一项「A」计，本项 10万元 不计入`,
   and for A `同时适用 A、B，金额相同，按所列第一项即本项计`;
-- kept alone (no other listed rule applies): nothing to say (None).
+- kept alone (no other listed rule applies): nothing to say (None);
+- rules paid per period in a case of several periods (`period: 2026` for `per 月` rules), not
+  weighed: the result's reason (`就高不重复: 本案跨多个期间，…`).
 
 JSON (after a result's other fields, only for a rule a choice weighed):
     "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
@@ -51,6 +53,8 @@ def choice_words(r: RuleResult) -> str | None:
     name = r.info.name
     before = f"本项 {ends_text(chosen.before)} " if chosen.before is not None else "本项"
     if r.status == "undetermined":
+        if not chosen.out and not chosen.pending:  # per period, in a case of several periods
+            return r.reason
         if not chosen.out:  # the highest applying rule, waiting on those that could be higher
             pending = "、".join(chosen.pending)
             return f"就高不重复: {before.rstrip()}，是否按本项计待 {pending} 确定"
