@@ -185,3 +185,53 @@ def test_a_rule_paid_each_member_is_refused_with_what_is_allowed(
     assert (
         "expected rules paid once to the applicant, or all paid per one period (`amount … per 月`)"
     ) in err
+
+
+# ---- `expect:` says whether a rule is paid ------------------------------------------------
+
+EXAMPLES = PROJECT / "examples"
+
+
+def test_the_worked_cases_pass_with_paid_expected(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(POLICY), str(EXAMPLES)]) == 0, capsys.readouterr().out
+
+
+def rewritten(tmp_path: Path, old: str, new: str) -> Path:
+    """Case 02 (生活补贴 applies, passed over for the 80元 award) with one expectation changed."""
+    text = (EXAMPLES / "02-grade3-elder-higher.yaml").read_text(encoding="utf-8")
+    assert old in text
+    folder = tmp_path / "cases"
+    folder.mkdir(parents=True)
+    (folder / "02.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def test_expecting_a_passed_over_rule_paid_fails_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = "困难残疾人生活补贴: {status: applies, paid: false}"
+    folder = rewritten(tmp_path, line, line.replace("false", "true"))
+    assert main(["test", str(POLICY), str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "困难残疾人生活补贴: paid: expected yes, got no (就高不重复: 只按金额最高的"
+        "「困难老年人生活补助」计，本项 60元 不计入)"
+    ) in out
+    # The kept one expected unpaid fails too, with nothing a choice says against it.
+    line = "困难老年人生活补助: {status: applies, paid: true, amount: 80元}"
+    folder = rewritten(tmp_path / "kept", line, line.replace("true", "false"))
+    assert main(["test", str(POLICY), str(folder)]) == 1
+    assert "困难老年人生活补助: paid: expected no, got yes (就高不重复: 同时适用" in (
+        capsys.readouterr().out
+    )
+
+
+def test_paid_other_than_true_or_false_is_a_case_file_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = "困难残疾人生活补贴: {status: applies, paid: false}"
+    folder = rewritten(tmp_path, line, line.replace("false", "maybe"))
+    assert main(["test", str(POLICY), str(folder)]) == 2
+    assert "02.yaml:12:32: `paid`: expected true or false, got `maybe`" in (
+        capsys.readouterr().out
+    )
