@@ -77,11 +77,15 @@ def choice_words(r: RuleResult) -> str | None:
     return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
 
 
-def choice_lines(r: RuleResult) -> list[str]:
-    """The text report's lines under a result: the sentence, then the document's own."""
+def choice_lines(r: RuleResult, cited: tuple[str, ...] = ()) -> list[str]:
+    """The text report's lines under a result: the sentence, then the document's own unless it
+    is among `cited`, the quotes the report gives the rule anyway (`--all`: a rule that has no
+    quote of its own shows its section's, often the choice's)."""
     words = choice_words(r)
     if words is None:
         return []
+    if r.choice.quote in cited:
+        return [f"      {words}"]
     return [f"      {words}", f"        原文: {r.choice.quote}"]
 
 

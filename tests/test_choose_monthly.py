@@ -232,6 +232,19 @@ def test_paid_other_than_true_or_false_is_a_case_file_error(
     line = "困难残疾人生活补贴: {status: applies, paid: false}"
     folder = rewritten(tmp_path, line, line.replace("false", "maybe"))
     assert main(["test", str(POLICY), str(folder)]) == 2
-    assert "02.yaml:12:32: `paid`: expected true or false, got `maybe`" in (
-        capsys.readouterr().out
-    )
+    assert "02.yaml:12:32: `paid`: expected true or false, got `maybe`" in (capsys.readouterr().out)
+
+
+def test_all_cites_the_choice_sentence_once_for_a_rule_quoting_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # 困难老年人生活补助 has no quote of its own: `--all` shows its section's, the choice's
+    # sentence; it is written once, not again under the choice's line.
+    case = EXAMPLES / "06-birth-date-missing.yaml"
+    out = run(capsys, "run", str(POLICY), "--case", str(case), "--all")
+    assert out.count(f"原文: {QUOTE}") == 1
+    assert (
+        "  ? 困难老年人生活补助 — 无法判定\n"
+        "      就高不重复: 已按「困难残疾人生活补贴」计，本项无论是否适用均不计入\n"
+        "      原因: 需要输入 出生日期\n"
+    ) in out
