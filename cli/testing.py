@@ -379,7 +379,7 @@ def paid(result: RuleResult | MemberResult) -> bool:
         return False
     if not isinstance(result, RuleResult) or result.choice is None:
         return True  # a member's share is paid where it applies: a choice weighs no member
-    return result.choice.kept == result.info.name
+    return bool(result.choice.kept == result.info.name)
 
 
 def _unspecified_note(wanted: str, got: str) -> str:
