@@ -77,7 +77,7 @@ def test_the_elder_award_above_the_living_subsidy_is_kept(policy: CompiledPolicy
     assert results[CARE].status == "not_applicable"
     assert (
         choice_words(living)
-        == "就高不重复: 只按金额最高的「困难老年人生活补助」计，本项 60元 不计入"
+        == "就高不重复: 只按金额最高的「困难老年人生活补助」计，本项 60元（每月） 不计入"
     )
 
 
@@ -215,7 +215,7 @@ def test_expecting_a_passed_over_rule_paid_fails_and_says_why(
     out = capsys.readouterr().out
     assert (
         "困难残疾人生活补贴: paid: expected yes, got no (就高不重复: 只按金额最高的"
-        "「困难老年人生活补助」计，本项 60元 不计入)"
+        "「困难老年人生活补助」计，本项 60元（每月） 不计入)"
     ) in out
     # The kept one expected unpaid fails too, with nothing a choice says against it.
     line = "困难老年人生活补助: {status: applies, paid: true, amount: 80元}"
