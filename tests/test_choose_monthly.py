@@ -248,3 +248,22 @@ def test_all_cites_the_choice_sentence_once_for_a_rule_quoting_it(
         "      就高不重复: 已按「困难残疾人生活补贴」计，本项无论是否适用均不计入\n"
         "      原因: 需要输入 出生日期\n"
     ) in out
+
+
+@pytest.mark.parametrize("period", ["2026", "2026-06"])
+def test_rules_all_per_year_compare_in_a_year_and_in_a_month(
+    period: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # All three `per 年`: a year's case and a month's alike weigh one year's amount each (the
+    # month's case reads the year holding it), so 80元 a year is kept over 60元.
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    path = project / "policies" / "lx-2026-5.policy"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(" per 月\n") == 3
+    path.write_text(text.replace(" per 月\n", " per 年\n"), encoding="utf-8")
+    lines = ["  残疾等级: 三级", "  出生日期: 1960-05-10", f"period: {period}"]
+    out = run(capsys, "run", str(path), "--case", str(case(tmp_path, lines)))
+    assert "本项 60元（每年） 不计入" in out
+    assert "✔ 困难老年人生活补助 — 适用: 80元（每年" in out
+    assert "合计（支付给申请人）: 每年 80元" in out
