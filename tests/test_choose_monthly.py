@@ -267,3 +267,22 @@ def test_rules_all_per_year_compare_in_a_year_and_in_a_month(
     assert "本项 60元（每年） 不计入" in out
     assert "✔ 困难老年人生活补助 — 适用: 80元（每年" in out
     assert "合计（支付给申请人）: 每年 80元" in out
+
+
+def test_a_fine_against_a_subsidy_is_still_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Beneficiary words no longer matter, but what is payable never weighs against what is paid.
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    path = project / "policies" / "lx-2026-5.policy"
+    text = path.read_text(encoding="utf-8")
+    elder = "        kind 补贴\n        beneficiary 老年人\n"
+    assert text.count(elder) == 1
+    path.write_text(
+        text.replace(elder, "        kind 罚款\n        beneficiary 老年人\n"), encoding="utf-8"
+    )
+    assert main(["check", str(path)]) == 2
+    assert (
+        "rule `困难老年人生活补助`: its kind is `罚款`, that of `困难残疾人生活补贴` `补贴`"
+    ) in capsys.readouterr().err
