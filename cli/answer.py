@@ -134,6 +134,9 @@ def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
         return True
     if r.info.role == "decision":  # a value the policy does not decide on this day says so
         return r.status == "not_in_force"
+    if r.status == "undetermined":  # a choice says why: ruled out whatever it turns out, or
+        # not weighed (per period, in a case of several); others are asked for under 还需要
+        return r.choice is not None and (r.choice.out or not r.missing)
     return r.status in ("applies", "unspecified") and r.info.name not in standing
 
 

@@ -48,15 +48,17 @@ CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
 )  # fmt: skip
 # `low` and `high`: the ends of an `amount range` (a fine set within a range)
-EXPECT_KEYS = ("status", "amount", "uncapped", "low", "high", "value", "members")
+EXPECT_KEYS = ("status", "amount", "uncapped", "low", "high", "value", "members", "paid")
 
 
 class Expectation(Frozen):
     """What a case expects of one rule: a status, and amounts (None: expected to have none);
     `amounts` holds only the keys the case wrote. `value` is what a `decide` should come to
-    (an enum member, a quantity such as `20%`, true or false), as the case wrote it."""
+    (an enum member, a quantity such as `20%`, true or false), as the case wrote it. `paid`:
+    whether the rule's amount counts in the case's total (false for a rule that applies but a
+    `choose highest of` does not keep; None: not expected)."""
 
-    _fields = ("status", "amounts", "where", "value", "members", "places")
+    _fields = ("status", "amounts", "where", "value", "members", "places", "paid")
     __slots__ = _fields
 
     status: str | None
@@ -65,6 +67,7 @@ class Expectation(Frozen):
     value: Node | None
     members: Node | None  # each member's expectation: read by cli/testing.py
     places: dict[str, Where]  # where each amount is written (for a message at its place)
+    paid: bool | None
 
     def __init__(
         self,
@@ -74,6 +77,7 @@ class Expectation(Frozen):
         value: Node | None = None,
         members: Node | None = None,
         places: dict[str, Where] | None = None,
+        paid: bool | None = None,
     ):
         _set(self, "status", status)
         _set(self, "amounts", amounts)
@@ -81,6 +85,7 @@ class Expectation(Frozen):
         _set(self, "value", value)
         _set(self, "members", members)
         _set(self, "places", places or {})
+        _set(self, "paid", paid)
 
 
 class Case(Frozen):
@@ -317,6 +322,7 @@ def _expectation(
     value: Node | None = None
     members: Node | None = None
     places: dict[str, Where] = {}
+    paid: bool | None = None
     for key, entry in entries.items():
         if key not in EXPECT_KEYS:
             problems.append(
@@ -357,6 +363,18 @@ def _expectation(
         elif key == "value":
             # Compared with the decided value when the case is tested: its type is the decision's.
             value = entry
+        elif key == "paid":  # a rule applying but not kept by a choice: `paid: false`
+            if isinstance(entry.value, bool):
+                paid = entry.value
+            else:
+                problems.append(
+                    entry.where.problem(
+                        _("`paid`: expected true or false, got {shown}").format(
+                            shown=shown_value(as_written(entry))
+                        ),
+                        f"{field}.paid",
+                    )
+                )
         elif entry.value is None:
             amounts[key] = None
         elif isinstance(entry.value, bool) or not isinstance(entry.value, (Decimal, str)):
@@ -377,7 +395,7 @@ def _expectation(
                 problems.append(entry.where.problem(f"`{key}`: {exc}", f"{field}.{key}"))
     if len(problems) > before:
         return None
-    return Expectation(status, amounts, where, value, members, places)
+    return Expectation(status, amounts, where, value, members, places, paid)
 
 
 def _comma_note(key: str) -> str:

@@ -3,7 +3,8 @@ say it (runtime/choices.py decides it).
 
 One sentence (`choice_words`), the same everywhere:
 - kept among several: `就高不重复: 同时适用 A、B，按金额最高的本项计`;
-- not kept: `就高不重复: 只按金额最高的「B」计，本项 500元至800元 不计入`;
+- not kept: `就高不重复: 只按金额最高的「B」计，本项 500元至800元 不计入` (a rule `amount … per 月`:
+  `本项 60元（每月） 不计入`);
 - undetermined (the highest applying, waiting on C):
   `就高不重复: 本项 800元至1500元，是否按本项计待 C 确定`; applying below it:
   `另有金额更高（或相同而列在前）的一项，本项 500元至800元 不计入（按哪一项计，待 C 确定）`;
@@ -12,7 +13,9 @@ One sentence (`choice_words`), the same everywhere:
   (`另有金额更高（或相同而列在前）的一项，…` while B waits);
 - on a tie, the first listed is kept: `与「A」金额相同，按所列第一项「A」计，本项 10万元 不计入`,
   and for A `同时适用 A、B，金额相同，按所列第一项即本项计`;
-- kept alone (no other listed rule applies): nothing to say (None).
+- kept alone (no other listed rule applies): nothing to say (None);
+- rules paid per period in a case of several periods (`period: 2026` for `per 月` rules), not
+  weighed: the result's reason (`就高不重复: 本案跨多个期间，…`).
 
 JSON (after a result's other fields, only for a rule a choice weighed):
     "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
@@ -39,6 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = ["choice_json", "choice_lines", "choice_words"]
 
+# After an amount of a rule `amount … per 月` (`per 年`), as cli/people_report.py's period_label.
+_PER = {"month": "（每月）", "year": "（每年）"}
+
 # A rule ranked above this one, the kept one not known yet (a tie goes to the first listed).
 _ABOVE = "另有金额更高（或相同而列在前）的一项"
 
@@ -49,8 +55,12 @@ def choice_words(r: RuleResult) -> str | None:
     if chosen is None:
         return None
     name = r.info.name
-    before = f"本项 {ends_text(chosen.before)} " if chosen.before is not None else "本项"
+    before = "本项"
+    if chosen.before is not None:  # a monthly amount says so, as the result's own does
+        before = f"本项 {ends_text(chosen.before)}{_PER.get(r.info.period, '')} "
     if r.status == "undetermined":
+        if not chosen.out and not chosen.pending:  # per period, in a case of several periods
+            return r.reason
         if not chosen.out:  # the highest applying rule, waiting on those that could be higher
             pending = "、".join(chosen.pending)
             return f"就高不重复: {before.rstrip()}，是否按本项计待 {pending} 确定"
@@ -73,11 +83,15 @@ def choice_words(r: RuleResult) -> str | None:
     return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
 
 
-def choice_lines(r: RuleResult) -> list[str]:
-    """The text report's lines under a result: the sentence, then the document's own."""
+def choice_lines(r: RuleResult, cited: tuple[str, ...] = ()) -> list[str]:
+    """The text report's lines under a result: the sentence, then the document's own unless it
+    is among `cited`, the quotes the report gives the rule anyway (`--all`: a rule that has no
+    quote of its own shows its section's, often the choice's)."""
     words = choice_words(r)
     if words is None:
         return []
+    if r.choice.quote in cited:
+        return [f"      {words}"]
     return [f"      {words}", f"        原文: {r.choice.quote}"]
 
 

@@ -424,7 +424,7 @@ def _rule_lines(
         head += f"（目标 {info.target}{actual}）"
     head += amount_text(r)
     lines = [head]
-    lines.extend(choice_lines(r))
+    lines.extend(choice_lines(r, cited=tuple(info.quotes[:1])))  # 原文 once (below)
     lines.extend(shared_cap_lines(r))
     lines.extend(member_lines(r))
     if r.status == "unspecified":

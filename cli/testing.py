@@ -6,8 +6,10 @@ or `define`d value to `{status: decided, value: 副指挥长}` (a member, a quan
 true/false; a define is evaluated for the case by `define_results`).
 A rule evaluated per member (`each 子女`, or a value decided per member) may also expect each
 member's result: `育儿补贴: {amount: 400元, members: {大女儿: {status: applies, amount: 200元},
-小儿子: not_applicable}}`; members it does not name are not compared. Rules a case does not
-mention are not compared. An expectation the reader does not understand
+小儿子: not_applicable}}`; members it does not name are not compared. `paid: true|false` says
+whether the rule's amount counts in the case's total: a rule a `choose highest of` passes over
+applies but is not paid (`{status: applies, paid: false}`); one undetermined is not paid.
+Rules a case does not mention are not compared. An expectation the reader does not understand
 (an unknown rule, field or status word) makes the case file an error (exit status 2), never a
 silent pass.
 """
@@ -24,6 +26,7 @@ import attrs
 
 from policyc.cases import Expectation, Node, load_case
 from policyc.cases import _expectation as read_expectation
+from policyc.choice_report import choice_words
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import CHINESE, _, language, ngettext
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
@@ -236,7 +239,9 @@ def in_rule_measure(
                 )
             )
         amounts[key] = expected
-    return Expectation(want.status, amounts, want.where, want.value, want.members, want.places)
+    return Expectation(
+        want.status, amounts, want.where, want.value, want.members, want.places, want.paid
+    )
 
 
 def _number_text(q: Quantity) -> str:
@@ -347,9 +352,28 @@ def compare(
                 + _uncapped_note(result, key, expected)
                 + _range_note(result, key)
             )
+    if want.paid is not None and want.paid != paid(result):
+        words = choice_words(result) if isinstance(result, RuleResult) else None
+        problems.append(
+            _("paid: expected {wanted}, got {shown}{why}").format(
+                wanted=_("yes") if want.paid else _("no"),
+                shown=_("yes") if paid(result) else _("no"),
+                why=f" ({words})" if words else "",
+            )
+        )
     if want.value is not None:
         problems.extend(_value_differs(result, want.value.value, measures or {}, policy))
     return problems
+
+
+def paid(result: RuleResult | MemberResult) -> bool:
+    """Whether the result's amount counts in the case's total: it applies, and no choice passed
+    it over (`choose highest of`: only the rule kept is paid; an undetermined one is not)."""
+    if result.status != "applies":
+        return False
+    if not isinstance(result, RuleResult) or result.choice is None:
+        return True  # a member's share is paid where it applies: a choice weighs no member
+    return bool(result.choice.kept == result.info.name)
 
 
 def _unspecified_note(wanted: str, got: str) -> str:

@@ -1,8 +1,10 @@
 """Checks of `choose highest of A, B, C quote "…"` (language.md "One of several rules paid: the
 highest"): the rules exist, each is listed once and in one choice only, there are two or more,
 each has one amount for the case the choice can rank (not `amount unspecified`, not paid each
-member or per period), and they are alike — one `kind`, one beneficiary, one measure, all exact
-amounts or all ranges — so that "the highest" means one thing.
+member), and they are alike — one `kind`, one period (all `amount … per 月`, all `per 年`, or
+all paid once), one measure, all exact amounts or all ranges — so that "the highest" means one
+thing. The beneficiary word is not compared: a rule not paid `each` member is paid to the
+case's own applicant, whatever the word (残疾人, 老年人).
 What passes becomes a `ChoicePlan` (runtime/choices.py) with each rule's amount where it is
 known without a case (a literal amount or range), which lets an undetermined rule be ruled out.
 """
@@ -14,6 +16,7 @@ from typing import Any
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import constant
 from policyc.compiler.errors import did_you_mean
+from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.i18n import _
 from policyc.runtime.choices import ChoicePlan, Ends
 
@@ -93,19 +96,19 @@ def _members(
                 ),
             )
             continue
-        how = ""
         if rule.each is not None:
-            how = _("each member of `{role}`").format(role=rule.each.text)
-        elif rule.period is not None:
-            how = _("per {period}").format(period=rule.period.text)
-        if how:
-            # What would be kept is unclear (each member's highest? each month's?), and the
-            # members' and months' own amounts would still be shown: refused, not guessed.
+            # What would be kept is unclear (each member's highest? the household's?), and the
+            # members' own amounts would still be shown: refused, not guessed.
             checker.error(
                 name.span,
                 _(
-                    "rule `{name}` is paid {how}: a choice weighs one amount for the whole case"
-                ).format(name=name.text, how=how),
+                    "rule `{name}` is paid each member of `{role}`: a choice weighs one amount "
+                    "for the case's own applicant"
+                ).format(name=name.text, role=rule.each.text),
+                _(
+                    "rules paid once to the applicant, or all paid per one period "
+                    "(`amount … per 月`)"
+                ),
             )
             continue
         found.append((name, rule))
@@ -113,8 +116,8 @@ def _members(
 
 
 def _alike(checker: Any, members: list[tuple[n.Name, n.Rule]]) -> bool:
-    """One kind, one beneficiary, one measure and period, all exact or all ranges (errors at
-    each rule that differs from the first)."""
+    """One kind, one period (all `per 月`, all `per 年` or none), one measure, all exact or all
+    ranges (errors at each rule that differs from the first)."""
     first_name, first = members[0]
     ok = True
 
@@ -138,8 +141,27 @@ def _alike(checker: Any, members: list[tuple[n.Name, n.Rule]]) -> bool:
     for name, rule in members[1:]:
         if rule.kind != first.kind:
             differs(name, _("kind"), f"`{rule.kind}`", f"`{first.kind}`")
-        if rule.beneficiary != first.beneficiary:
-            differs(name, _("beneficiary"), f"`{rule.beneficiary}`", f"`{first.beneficiary}`")
+        # The beneficiary word is not compared: a rule not paid `each` member is paid to the
+        # case's own applicant, whatever the word (残疾人, 老年人); the kind keeps paid apart
+        # from payable (补贴 against 罚款).
+        if _period(rule) != _period(first):
+            ok = False
+            checker.error(
+                name.span,
+                _(
+                    "rule `{name}` is paid {how}, `{first}` {first_how}: an amount per period "
+                    "and one paid once (or per another period) are neither higher nor lower "
+                    "than each other"
+                ).format(
+                    name=name.text,
+                    how=_paid_how(rule),
+                    first=first_name.text,
+                    first_how=_paid_how(first),
+                ),
+                _("every rule of a choice `per {period}`, or none").format(
+                    period=(rule.period or first.period).text  # type: ignore[union-attr]
+                ),
+            )
         if (rule.amount_range is None) != (first.amount_range is None):
             differs(name, _("amount"), _shape(rule), _shape(first))
             continue
@@ -147,6 +169,19 @@ def _alike(checker: Any, members: list[tuple[n.Name, n.Rule]]) -> bool:
         if own is not None and theirs is not None and own != theirs:
             differs(name, _("amount"), own.describe(), theirs.describe())
     return ok
+
+
+def _period(rule: n.Rule) -> str:
+    """The period of `amount … per 月` as a word of one meaning (月 and month alike)."""
+    if rule.period is None:
+        return ""
+    return PERIOD_WORDS.get(rule.period.text, rule.period.text)
+
+
+def _paid_how(rule: n.Rule) -> str:
+    if rule.period is None:
+        return _("once")
+    return _("per {period}").format(period=rule.period.text)
 
 
 def _shape(rule: n.Rule) -> str:

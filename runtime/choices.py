@@ -58,7 +58,9 @@ class Chosen(Frozen):
     rule was kept as the first listed of equal amounts (this one's, or for the kept one
     another's); `out`: this rule is not paid whatever the inputs still missing say (it applies
     below a higher one, or it is undetermined and can only be lower); `pending`: the undetermined
-    rules that could be kept, which the kept one waits on."""
+    rules that could be kept, which the kept one waits on. A choice among rules paid per period
+    in a case of several periods is not weighed: its applying rules are undetermined, `kept` ""
+    and `pending` empty (`_unsettled`)."""
 
     _fields = ("kept", "among", "quote", "before", "tie", "out", "pending")
     __slots__ = _fields
@@ -143,6 +145,9 @@ def _choose(
             waiting.append((position, index))
     if not applying:
         return  # nothing is paid yet: each undetermined rule says so itself
+    if any(_over_periods(results[i]) for _, i, _ in applying):
+        _unsettled(results, [i for _, i, _ in applying], plan, explain)
+        return
     best_position, best_index, best_ends = applying[0]
     for position, index, ends in applying[1:]:
         if _rank(ends) > _rank(best_ends):  # strictly: a tie keeps the first listed
@@ -182,6 +187,33 @@ def _choose(
         if (position, index) not in open_:  # whether or not it applies, it is not paid
             result = _own(results, index, explain)
             result.choice = Chosen(kept, among, plan.quote, None, False, True, pending)
+
+
+def _over_periods(result: RuleResult) -> bool:
+    """Whether the rule was judged period by period in this case (`amount … per 月` in a year's
+    case): its amount is the periods' sum, and which rule is the highest may change by month."""
+    periods = getattr(result, "periods", None)
+    return periods is not None and len(periods) > 1
+
+
+def _unsettled(
+    results: list[RuleResult], indexes: list[int], plan: ChoicePlan, explain: bool
+) -> None:
+    """A choice among rules paid per period, in a case of several periods: the highest of each
+    period is not weighed yet (language.md "One of several rules paid"), so nothing is paid
+    rather than the sum of both or a guess."""
+    reason = (
+        "就高不重复: 本案跨多个期间，按期给予的规则尚不逐期就高；"
+        "请逐期（如 period: 2026-06）提交案件"
+    )
+    among = tuple(results[i].info.name for i in indexes)
+    for index in indexes:
+        result = _own(results, index, explain)
+        result.choice = Chosen("", among, plan.quote, _ends(result))
+        result.status, result.reason, result.missing = "undetermined", reason, ()
+        result.amount = result.range = result.uncapped = result.unrounded = None
+        if explain:
+            result.steps.append(Step(reason, plan.line))
 
 
 def _could_be_kept(fixed: Ends | None, position: int, best: Ends, best_position: int) -> bool:

@@ -130,7 +130,7 @@ def test_a_check_refusal_names_the_place(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The golden diagnostics (tests/fixtures/check/choose-*.err) hold every refusal's text;
-    # here, a rule paid per period, which they do not.
+    # here, one rule paid per period among rules paid once, which they do not.
     text = AWARDS.read_text(encoding="utf-8").replace(
         "        amount 10 万元\n    }\n}\n\nclause 二",
         "        amount 10 万元 per 年\n    }\n}\n\nclause 二",
@@ -147,10 +147,13 @@ def test_a_check_refusal_names_the_place(
         + 1
     )
     assert f"awards.policy:{line}:" in err
-    assert (
-        "rule `高新技术企业奖励` is paid per 年: a choice weighs one amount for the whole case"
-        in err
-    )
+    # The first listed is paid per 年, the other two once: each of those is refused at its name.
+    for other in ("专精特新企业奖励", "研发投入奖励"):
+        assert (
+            f"rule `{other}` is paid once, `高新技术企业奖励` per 年: an amount per period and one "
+            "paid once (or per another period) are neither higher nor lower than each other"
+        ) in err
+    assert "expected every rule of a choice `per 年`, or none" in err
 
 
 # ---- evaluation: the traced and the fast path --------------------------------------------
