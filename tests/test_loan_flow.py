@@ -115,8 +115,8 @@ def test_the_batch_summary_keeps_the_loan_apart(
     assert summary["totals_by_kind"] == {"paid": {"元": "1000"}, "lent": {"元": "450000"}}
     assert main(["run", str(policy), "--cases", str(cases)]) == 0
     lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("合计")]
-    # (the summary writes its sums in its own way: grouped digits, no 万元 — as for every flow)
-    assert lines == ["合计（支付给申请人）: 1,000元", "合计（可贷额度）: 450,000元"]
+    # written as `run` writes every sum: 1000元 ungrouped, 450,000元 with its 万元 gloss
+    assert lines == ["合计（支付给申请人）: 1000元", "合计（可贷额度）: 450,000元（45万元）"]
 
 
 def test_the_form_says_可贷(policies: PolicyFactory) -> None:
