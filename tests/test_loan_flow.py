@@ -155,3 +155,39 @@ def test_the_site_says_可贷_not_得(policies: PolicyFactory) -> None:
     assert "**可贷多少**" in card and "**借款方**：借款人" in card
     assert "→ 可贷 **300,000元（30万元）**" in card
     assert "能得多少" not in card and "→ 得" not in card
+
+
+RATE = f"""clause 七 "贴息" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 贴息利率 {{
+    kind 利率
+    beneficiary 二手车经销商
+    amount unspecified "贴息利率按另行发布的办法执行"
+  }}
+  rule 车展补贴 {{
+    kind 补贴
+    beneficiary 车展组织者
+    amount unspecified "按所销车辆台数给予相应补贴,标准未规定"
+  }}
+}}
+"""
+
+
+def test_the_site_never_says_a_rate_is_received(policies: PolicyFactory) -> None:
+    """A kind with no flow (`kind 利率`) left to another document is a figure, not money the
+    party receives: 数额 and 适用对象, never 能得多少 or 受益对象 (site13, item 3); a 补贴 left
+    unspecified beside it keeps 能得多少 … 金额."""
+    from policyc.compiler.docs import render_docs
+    from policyc.compiler.pipeline import check_policy
+
+    assert amount_flow("利率") == ""
+    policy = check_policy(policies.write(RATE))
+    page = next(text for name, text in render_docs([policy]).items() if name.startswith("docs/p"))
+    rate = page[page.index("贴息利率") : page.index("车展补贴")]
+    assert "**数额**：文件未写明数额，请向下列单位咨询" in rate
+    assert "**适用对象**：二手车经销商" in rate
+    assert "能得多少" not in rate and "受益对象" not in rate and "金额" not in rate
+    grant = page[page.index("车展补贴") :]
+    assert "**能得多少**：文件未写明金额，请向下列单位咨询" in grant
+    assert "**受益对象**：车展组织者" in grant
