@@ -21,7 +21,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     the date `on`, `period_in_force` every day of the period, as the text header does.
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
-    Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
+    Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}: `value` is a
+    number counted in `unit` (`Quantity.of(value, unit)` reads it back); a decided value is in
+    the measure its text shows (`{"value": "1500", "unit": "元/月", "text": "1500元/月"}`).
     A rule whose amount is a range (`amount range`: a fine set within it) has "amount": null
     and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
     rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its

@@ -49,9 +49,17 @@ from policyc.people_report import (
 from policyc.report_ranges import ends_json, range_json, ranges_by_party, totals_range_json
 from policyc.runtime import deadlines
 from policyc.runtime.evaluation import RuleInfo, RuleResult
-from policyc.runtime.quantity import Quantity, dims_text, format_quantity, plain_text
+from policyc.runtime.quantity import (
+    Measure,
+    MeasureError,
+    Quantity,
+    dims_text,
+    format_quantity,
+    plain_text,
+    stored_dims_text,
+)
 from policyc.runtime.results import FixedResult, show_value
-from policyc.runtime.shown_measures import measures_of, show_named
+from policyc.runtime.shown_measures import measure_of, measures_of, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -116,7 +124,7 @@ def money(q: Quantity | None) -> dict[str, str] | None:
     if texts is None:
         if len(_MONEY) >= _MONEY_ENTRIES:
             _MONEY.clear()
-        texts = _MONEY[key] = (plain_value(q), dims_text(q.dims), format_quantity(q))
+        texts = _MONEY[key] = (*value_unit(q), format_quantity(q))
     return {"value": texts[0], "unit": texts[1], "text": texts[2]}
 
 
@@ -131,9 +139,29 @@ def _money_key(q: Quantity | None) -> MoneyKey | None:
 
 
 def plain_value(q: Quantity) -> str:
-    text = plain_text(q)
-    unit = dims_text(q.dims)
-    return text[: -len(unit)] if unit and text.endswith(unit) else text
+    """Money's `value` of `q`: the number, in Money's `unit` (`value_unit`)."""
+    return value_unit(q)[0]
+
+
+def value_unit(q: Quantity, measure: Measure | None = None) -> tuple[str, str]:
+    """Money's (`value`, `unit`): a number and the measure it counts, always read back as `q` by
+    `Quantity.of(value, unit)` (site13: a 元/月 value gave `"18000元/年"` in `元/月`). In
+    `measure` (the one the value is shown in: runtime/shown_measures.py) when given and `q` is
+    an exact number of it; else in its base measure (`dims_text`: 1500, 元/月); else in the one
+    it is held in (10, 元/年: 10/12 元 a month is no exact decimal)."""
+    if not q.dims:
+        return plain_text(q), ""
+    # a Measure as it is (a policy's own measure is known only while its policy is read)
+    for unit in (measure, dims_text(q.dims)):
+        if unit is None or (isinstance(unit, Measure) and unit.name.endswith("%")):
+            continue
+        try:
+            number = q.to(unit)
+        except MeasureError:
+            continue
+        return plain_text(Quantity(number)), unit if isinstance(unit, str) else unit.name
+    stored = stored_dims_text(q.dims)
+    return plain_text(q).removesuffix(stored), stored
 
 
 def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:
@@ -849,11 +877,16 @@ def _rounding_wording(policy: CompiledPolicy, rule: str) -> str | None:
 
 
 def _shown_value_json(policy: CompiledPolicy, r: RuleResult) -> Any:
-    """A decided value for JSON, its `text` in the measure its inputs have (`20000元/月`, where
-    `value` and `unit` keep the base measure it is held in: 240000, 元/年)."""
+    """A decided value for JSON in the measure its inputs have: `text` `20,000元/月` and `value`
+    20000, `unit` 元/月 alike (a consumer need not convert); `半年收入` reading a 元/年 input:
+    30000, 元/年."""
     shown = _value_json(r.value)
     if isinstance(r.value, Quantity) and r.value.dims and isinstance(shown, dict):
-        shown["text"] = show_named(measures_of(policy.view), r.info.name, r.value)
+        measures = measures_of(policy.view)
+        shown["text"] = show_named(measures, r.info.name, r.value)
+        measure = measure_of(measures, r.info.name, r.value)
+        if measure is not None:
+            shown["value"], shown["unit"] = value_unit(r.value, measure)
     return shown
 
 
