@@ -314,8 +314,10 @@ class _Generator:
             "valid_by": rule.valid_by.text if rule.valid_by else "",
             "has_amount": amount is not None or rule.amount_range is not None,
             "has_cap": rule.cap is not None,
+            # an amount left unspecified goes the way its kind says too (an unspecified 罚款
+            # is owed: its party 应缴方, not 受益)
             "flow": amount_flow(rule.kind)
-            if amount is not None or rule.amount_range is not None
+            if amount is not None or rule.amount is not None or rule.amount_range is not None
             else "",
             "cooperates": self.units(rule.cooperates or owner.cooperates),
             "law": rule.law,

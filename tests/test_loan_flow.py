@@ -191,3 +191,49 @@ def test_the_site_never_says_a_rate_is_received(policies: PolicyFactory) -> None
     grant = page[page.index("车展补贴") :]
     assert "**能得多少**：文件未写明金额，请向下列单位咨询" in grant
     assert "**受益对象**：车展组织者" in grant
+
+
+FINE = f"""clause 七 "罚则" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 违规罚款 {{
+    kind 罚款
+    beneficiary 违法行为人
+    amount unspecified "按有关法律法规处罚"
+  }}
+}}
+"""
+
+
+def test_run_labels_an_unspecified_figure_by_its_kind(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    """`run --all` as the site: a rate's party is 适用对象 and its figure 数额未规定; a 补贴's
+    party 受益 and its amount 金额未规定; a 罚款 left unspecified is still owed (flow payable,
+    应缴方), never 受益."""
+    lines = [x.strip() for x in run(capsys, policies.write(RATE), {}, "--all").splitlines()]
+    assert "数额未规定: 贴息利率按另行发布的办法执行" in lines
+    assert "适用对象: 二手车经销商 · 责任单位: 市商务局" in lines
+    assert "金额未规定: 按所销车辆台数给予相应补贴,标准未规定" in lines
+    assert "受益: 车展组织者 · 责任单位: 市商务局" in lines
+    fine = policies.write(FINE, name="fine.policy")
+    assert "应缴方: 违法行为人 · 责任单位: 市商务局" in run(capsys, fine, {}, "--all")
+    document = json.loads(run(capsys, fine, {}, "--format", "json"))
+    assert [(r["rule"], r["flow"], r["status"]) for r in document["results"]] == [
+        ("违规罚款", "payable", "unspecified")
+    ]
+    assert document["totals"] == {}  # an unspecified amount adds nothing
+
+
+def test_the_form_labels_a_rate_as_run_does(policies: PolicyFactory) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from starlette.testclient import TestClient
+
+    from policyc.serve.app import create_app
+
+    client = TestClient(create_app([policies.write(RATE)]))
+    answer = client.post("/policies/p", data={"case.on": "2023-06-01"})
+    assert answer.status_code == 200, answer.text
+    assert "<div>数额未规定：贴息利率按另行发布的办法执行</div>" in answer.text
+    assert "<div>适用对象：二手车经销商</div>" in answer.text
+    assert "<div>受益：车展组织者</div>" in answer.text

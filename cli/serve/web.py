@@ -42,7 +42,14 @@ from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import FailedParts, case_no_answers, member_whys
 from policyc.people_report import key_total_text, period_words, total_key
 from policyc.problems import Problem
-from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
+from policyc.report import (
+    DUE_WORDS,
+    FLOW_WORDS,
+    STATUS_WORDS,
+    in_measure,
+    party_word,
+    unspecified_word,
+)
 from policyc.report_json import flow_words, payer, rule_fields
 from policyc.report_ranges import ends_words
 from policyc.runtime.quantity import MeasureError, Quantity, declared_measures
@@ -80,6 +87,7 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 _TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
+_TEMPLATES.globals["unspecified_word"] = unspecified_word  # 金额未规定 / 数额未规定, as `run`
 
 
 def page(
