@@ -393,7 +393,7 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
     for item in decisions:
         values = list(item["values"].items())
         unit = item["unit"]
-        shown = ", ".join(f"{v}{unit} ({n:,})" for v, n in values[:5])
+        shown = ", ".join(f"{_decided_text(v, unit)} ({n:,})" for v, n in values[:5])
         if len(values) > 5:
             shown += _(", … {count} more").format(count=f"{len(values) - 5:,}")
         table.append(
@@ -406,6 +406,18 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
             ]
         )
     return [*_aligned(table, numbers=range(1, 4)), ""]
+
+
+def _decided_text(value: Any, unit: str) -> str:
+    """A decided value as `run` writes a sum (`money_text`: 12,000元（1.2万元）); a value
+    without a measure (承办单位, 预警级别, a ratio) as the batch gives it."""
+    if not unit:
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return f"{value}{unit}"
+    return money_text(number, unit)
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:

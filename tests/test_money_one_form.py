@@ -103,3 +103,20 @@ def test_the_batch_summary_tables_and_json(
     assert "450,000元（45万元）, 12,345元, 1000.5元" in text
     summary = json.loads(_run(capsys, str(policy), "--cases", str(cases), "--format", "json"))
     assert summary["totals"] == {"元": "463345.5"}  # JSON stays machine-exact
+
+
+DECIDING = """input 津贴基数: 元 "津贴基数"
+decide 核定基数 = 3 × 津贴基数 "核定的基数"
+"""
+
+
+def test_the_batch_summary_writes_a_decided_sum_as_run_does(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("duckdb", reason="the batch extra is not installed")
+    policy = policies.write(DECIDING)
+    cases = tmp_path / "cases.csv"
+    # 3 × 150,000 = 450,000元 (twice); 3 × 333.5 = 1000.5元 (once)
+    cases.write_text("on,津贴基数\n2023-06-01,150000\n2023-06-01,150000\n2023-06-01,333.5\n")
+    text = _run(capsys, str(policy), "--cases", str(cases))
+    assert "450,000元（45万元） (2), 1000.5元 (1)" in text
