@@ -23,7 +23,7 @@ from policyc.compiler.batch import (
 from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
 from policyc.compiler.subjects import SUBJECTS
-from policyc.people_report import TOTAL_SUFFIX, key_period, total_key, total_text
+from policyc.people_report import TOTAL_SUFFIX, key_period, key_total_text, money_text, total_key
 from policyc.report import FLOW_WORDS
 from policyc.report_totals import flow_words, payer
 from policyc.runtime.quantity import Quantity, dims_text
@@ -248,12 +248,6 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def _money(value: Decimal, unit: str) -> str:
-    """Exact, grouped, without the 万 gloss: `1,190,000.5元`."""
-    text = format(value.normalize(), ",f") if value else "0"
-    return text + unit
-
-
 def _share(part: Decimal, whole: Decimal) -> str:
     return f"{(part * 100 / whole):.1f}%" if whole else "–"
 
@@ -308,10 +302,7 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
         lines.append(_("合计: no amount in these cases (no rule with a sum applies)."))
     for item in summary["totals_by_beneficiary"]:
         keys = item["totals"]
-        amounts = "；".join(
-            total_text(key, _money(value, key.removesuffix(TOTAL_SUFFIX[key_period(key)])), keys)
-            for key, value in keys.items()
-        )
+        amounts = "；".join(key_total_text(key, value, keys) for key, value in keys.items())
         lines.append(f"合计（{item['words']}）: " + amounts)
     if summary["funds"]:
         lines.append(
@@ -327,7 +318,7 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
             if "年" in fund["per"]:
                 years = summary["by_year"]
                 parts = [
-                    f"{y}: {_money(t.get(unit, Decimal(0)), unit)} = "
+                    f"{y}: {money_text(t.get(unit, Decimal(0)), unit)} = "
                     f"{_share(t.get(unit, Decimal(0)), fund['amount'])}"
                     for y, t in years.items()
                 ] or [_("no cases")]
@@ -349,7 +340,7 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
                         name=fund["name"],
                         clause=fund["clause"],
                         amount=amount,
-                        total=_money(total, unit),
+                        total=money_text(total, unit),
                         share=_share(total, fund["amount"]),
                     )
                 )
@@ -382,8 +373,8 @@ def _rules_table(rules: list[dict[str, Any]]) -> list[str]:
         ]
         if r["unit"]:
             cells += [
-                _money(r["total"], r["unit"]),
-                ", ".join(_money(x, r["unit"]) for x in r["largest"]) or "–",
+                money_text(r["total"], r["unit"]),
+                ", ".join(money_text(x, r["unit"]) for x in r["largest"]) or "–",
                 f"{r['capped']:,}" if r["has_cap"] else "–",
             ]
         else:
@@ -402,7 +393,7 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
     for item in decisions:
         values = list(item["values"].items())
         unit = item["unit"]
-        shown = ", ".join(f"{v}{unit} ({n:,})" for v, n in values[:5])
+        shown = ", ".join(f"{_decided_text(v, unit)} ({n:,})" for v, n in values[:5])
         if len(values) > 5:
             shown += _(", … {count} more").format(count=f"{len(values) - 5:,}")
         table.append(
@@ -415,6 +406,18 @@ def _decisions_table(decisions: list[dict[str, Any]]) -> list[str]:
             ]
         )
     return [*_aligned(table, numbers=range(1, 4)), ""]
+
+
+def _decided_text(value: Any, unit: str) -> str:
+    """A decided value as `run` writes a sum (`money_text`: 12,000元（1.2万元）); a value
+    without a measure (承办单位, 预警级别, a ratio) as the batch gives it."""
+    if not unit:
+        return str(value)
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return f"{value}{unit}"
+    return money_text(number, unit)
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:

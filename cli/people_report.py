@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from decimal import Decimal
 
 from policyc.runtime.evaluation import RuleResult, show_value
-from policyc.runtime.quantity import Quantity
+from policyc.runtime.quantity import MeasureError, Quantity
 from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.shown_measures import ShownMeasures, show_named
 
@@ -261,6 +262,23 @@ def key_period(key: str) -> str:
         if suffix and key.endswith(suffix):
             return period
     return "once"
+
+
+def money_text(value: Decimal, unit: str) -> str:
+    """A sum kept as a number and its measure (`unit` as JSON's Money names it: `元`, `美元`),
+    written as every amount of every answer is (runtime `format_quantity`): `1000元`,
+    `174.8元`, `1,198,000元（119.8万元）` — the one formatting of money for `run`'s text, the
+    batch summary and the web form."""
+    try:
+        return format_quantity(Quantity.of(value, unit))
+    except MeasureError:  # a measure only the policy declares: the number as the answer writes it
+        return format_quantity(Quantity(value)) + unit
+
+
+def key_total_text(key: str, value: Decimal, keys: Iterable[str]) -> str:
+    """`total_text` of a total kept as a number under `key` (`元`, `元/月`): `每月 2800元`."""
+    base = key.removesuffix(TOTAL_SUFFIX[key_period(key)])
+    return total_text(key, money_text(value, base), keys)
 
 
 def total_text(key: str, text: str, keys: Iterable[str]) -> str:

@@ -21,7 +21,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     the date `on`, `period_in_force` every day of the period, as the text header does.
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
-    Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}
+    Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}: `value` is a
+    number counted in `unit` (`Quantity.of(value, unit)` reads it back); a decided value is in
+    the measure its text shows (`{"value": "1500", "unit": "元/月", "text": "1500元/月"}`).
     A rule whose amount is a range (`amount range`: a fine set within it) has "amount": null
     and, after its other fields, "range": {"low": Money, "high": Money}; a flow where such a
     rule applies is also in "totals_range_by_kind": {flow: {measure: {"low", "high"}}} (its
@@ -127,11 +129,20 @@ BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
 PARTY_WORDS = {"payable": "应缴方", "lent": "借款方"}
 
 
-def party_word(flow: str) -> str:
+def party_word(flow: str, unspecified: str = "") -> str:
     """The label of a rule's party for its `flow` (`RuleInfo.flow`, JSON `flow`): 应缴方 for
-    `payable`, 借款方 for `lent` (a loan is repaid, not received), else 受益. Used by
-    `--explain`/`--all` and the web form's result alike."""
+    `payable`, 借款方 for `lent` (a loan is repaid, not received), 适用对象 for a figure of a
+    kind with no flow left `unspecified` (`kind 利率`: a rate is not received), else 受益. Used
+    by `--explain`/`--all` and the web form's result alike."""
+    if unspecified and not flow:
+        return "适用对象"
     return PARTY_WORDS.get(flow, "受益")
+
+
+def unspecified_word(flow: str) -> str:
+    """What a rule's amount left unspecified is called: 金额未规定, or 数额未规定 for a kind with
+    no flow (a rate, a standard: no sum of money)."""
+    return "金额未规定" if flow else "数额未规定"
 
 
 STATUS_WORDS = {
@@ -428,7 +439,7 @@ def _rule_lines(
     lines.extend(shared_cap_lines(r))
     lines.extend(member_lines(r))
     if r.status == "unspecified":
-        lines.append(f"      金额未规定: {info.unspecified}")
+        lines.append(f"      {unspecified_word(info.flow)}: {info.unspecified}")
     elif r.reason:
         lines.append(f"      原因: {r.reason}")
         lines.extend(f"        · {why}" for why in whys)
@@ -437,7 +448,7 @@ def _rule_lines(
         lines.append(f"      {label}: {info.grants}")
     who = []
     if info.beneficiary:
-        who.append(f"{party_word(info.flow)}: {info.beneficiary}")
+        who.append(f"{party_word(info.flow, info.unspecified)}: {info.beneficiary}")
     if info.responsible:
         who.append(f"责任单位: {'、'.join(info.responsible)}")
     if info.cooperates:

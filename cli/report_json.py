@@ -51,12 +51,13 @@ from policyc.report_totals import (
     money_key,
     totals,
     totals_money,
+    value_unit,
 )
 from policyc.runtime import deadlines
 from policyc.runtime.evaluation import RuleInfo, RuleResult
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import FixedResult, show_value
-from policyc.runtime.shown_measures import measures_of, show_named
+from policyc.runtime.shown_measures import measure_of, measures_of, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -675,11 +676,16 @@ def _rounding_wording(policy: CompiledPolicy, rule: str) -> str | None:
 
 
 def _shown_value_json(policy: CompiledPolicy, r: RuleResult) -> Any:
-    """A decided value for JSON, its `text` in the measure its inputs have (`20000元/月`, where
-    `value` and `unit` keep the base measure it is held in: 240000, 元/年)."""
+    """A decided value for JSON in the measure its inputs have: `text` `20,000元/月` and `value`
+    20000, `unit` 元/月 alike (a consumer need not convert); `半年收入` reading a 元/年 input:
+    30000, 元/年."""
     shown = _value_json(r.value)
     if isinstance(r.value, Quantity) and r.value.dims and isinstance(shown, dict):
-        shown["text"] = show_named(measures_of(policy.view), r.info.name, r.value)
+        measures = measures_of(policy.view)
+        shown["text"] = show_named(measures, r.info.name, r.value)
+        measure = measure_of(measures, r.info.name, r.value)
+        if measure is not None:
+            shown["value"], shown["unit"] = value_unit(r.value, measure)
     return shown
 
 

@@ -12,7 +12,7 @@ from policyc.compiler.subjects import SUBJECTS
 from policyc.people_report import TOTAL_SUFFIX, key_period, total_key, total_period, total_text
 from policyc.report_ranges import ends_json, ranges_by_party
 from policyc.runtime.evaluation import RuleResult
-from policyc.runtime.quantity import Quantity, dims_text
+from policyc.runtime.quantity import Measure, MeasureError, Quantity, dims_text, stored_dims_text
 from policyc.runtime.quantity_format import format_quantity, plain_text
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
@@ -35,7 +35,7 @@ def money(q: Quantity | None) -> dict[str, str] | None:
     if texts is None:
         if len(_MONEY) >= _MONEY_ENTRIES:
             _MONEY.clear()
-        texts = _MONEY[key] = (plain_value(q), dims_text(q.dims), format_quantity(q))
+        texts = _MONEY[key] = (*value_unit(q), format_quantity(q))
     return {"value": texts[0], "unit": texts[1], "text": texts[2]}
 
 
@@ -50,9 +50,29 @@ def money_key(q: Quantity | None) -> MoneyKey | None:
 
 
 def plain_value(q: Quantity) -> str:
-    text = plain_text(q)
-    unit = dims_text(q.dims)
-    return text[: -len(unit)] if unit and text.endswith(unit) else text
+    """Money's `value` of `q`: the number, in Money's `unit` (`value_unit`)."""
+    return value_unit(q)[0]
+
+
+def value_unit(q: Quantity, measure: Measure | None = None) -> tuple[str, str]:
+    """Money's (`value`, `unit`): a number and the measure it counts, always read back as `q` by
+    `Quantity.of(value, unit)` (a 元/月 value gave `"18000元/年"` in `元/月`). In `measure` (the
+    one the value is shown in: runtime/shown_measures.py) when given and `q` is an exact number
+    of it; else in its base measure (`dims_text`: 1500, 元/月); else in the one it is held in
+    (10, 元/年: 10/12 元 a month is no exact decimal)."""
+    if not q.dims:
+        return plain_text(q), ""
+    # a Measure as it is (a policy's own measure is known only while its policy is read)
+    for unit in (measure, dims_text(q.dims)):
+        if unit is None or (isinstance(unit, Measure) and unit.name.endswith("%")):
+            continue
+        try:
+            number = q.to(unit)
+        except MeasureError:
+            continue
+        return plain_text(Quantity(number)), unit if isinstance(unit, str) else unit.name
+    stored = stored_dims_text(q.dims)
+    return plain_text(q).removesuffix(stored), stored
 
 
 def totals(results: list[RuleResult]) -> dict[str, dict[str, Quantity]]:

@@ -35,6 +35,7 @@ from policyc.compiler.render import (
     render_threshold,
 )
 from policyc.compiler.table_keys import key_reads, nested
+from policyc.compiler.target_quotes import target_quotes
 from policyc.compiler.templating import environment
 from policyc.runtime import deadlines, evaluation
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
@@ -253,7 +254,8 @@ class _Generator:
             "role": "target",
             "target": wording,
             "responsible": self.units(responsible),
-            "quotes": tuple(q.text for q in owner.quotes),
+            # the owner's quote that states this target, not its first (compiler/target_quotes.py)
+            "quotes": tuple(q.text for q in target_quotes(target, owner.quotes)),
             "description": target.description,
             "deadline": _deadline_code(target.deadline, postponed=target.postponed),
             "measure": target.value.measure if isinstance(target.value, n.QuantityLit) else "",
@@ -319,8 +321,10 @@ class _Generator:
             "valid_by": rule.valid_by.text if rule.valid_by else "",
             "has_amount": amount is not None or rule.amount_range is not None,
             "has_cap": rule.cap is not None,
+            # an amount left unspecified goes the way its kind says too (an unspecified 罚款
+            # is owed: its party 应缴方, not 受益)
             "flow": amount_flow(rule.kind)
-            if amount is not None or rule.amount_range is not None
+            if amount is not None or rule.amount is not None or rule.amount_range is not None
             else "",
             "cooperates": self.units(rule.cooperates or owner.cooperates),
             "law": rule.law,

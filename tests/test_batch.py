@@ -487,12 +487,16 @@ def test_summary_sets_totals_against_funds(textile: CompiledPolicy, tmp_path: Pa
         )
     text = out.read_text(encoding="utf-8")
     assert "3 cases" in text and "every rule evaluated by the batch query" in text
-    assert "电商物流补贴" in text and "1,023,000元" in text  # 100万元 (capped) + 2万元 + 3000元
-    assert "1,000,000元, 20,000元" in text  # the largest amounts
+    assert (
+        "电商物流补贴" in text and "1,023,000元（102.3万元）" in text
+    )  # 100万 (capped) + 2万 + 3000元
+    assert "1,000,000元（100万元）, 20,000元（2万元）" in text  # the largest, as `run` writes sums
     assert "does not say which subsidies each fund pays" in text
     assert "产业发展专项资金" in text and "0.5%" in text
     assert (
-        "平台活动预算" in text and "2023: 1,003,000元 = 20.1%" in text and "2024: 20,000元" in text
+        "平台活动预算" in text
+        and "2023: 1,003,000元（100.3万元） = 20.1%" in text
+        and "2024: 20,000元（2万元）" in text
     )
     with out.open("w", encoding="utf-8") as handle:
         run_batch(

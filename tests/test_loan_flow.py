@@ -115,8 +115,8 @@ def test_the_batch_summary_keeps_the_loan_apart(
     assert summary["totals_by_kind"] == {"paid": {"元": "1000"}, "lent": {"元": "450000"}}
     assert main(["run", str(policy), "--cases", str(cases)]) == 0
     lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("合计")]
-    # (the summary writes its sums in its own way: grouped digits, no 万元 — as for every flow)
-    assert lines == ["合计（支付给申请人）: 1,000元", "合计（可贷额度）: 450,000元"]
+    # written as `run` writes every sum: 1000元 ungrouped, 450,000元 with its 万元 gloss
+    assert lines == ["合计（支付给申请人）: 1000元", "合计（可贷额度）: 450,000元（45万元）"]
 
 
 def test_the_form_says_可贷(policies: PolicyFactory) -> None:
@@ -155,3 +155,85 @@ def test_the_site_says_可贷_not_得(policies: PolicyFactory) -> None:
     assert "**可贷多少**" in card and "**借款方**：借款人" in card
     assert "→ 可贷 **300,000元（30万元）**" in card
     assert "能得多少" not in card and "→ 得" not in card
+
+
+RATE = f"""clause 七 "贴息" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 贴息利率 {{
+    kind 利率
+    beneficiary 二手车经销商
+    amount unspecified "贴息利率按另行发布的办法执行"
+  }}
+  rule 车展补贴 {{
+    kind 补贴
+    beneficiary 车展组织者
+    amount unspecified "按所销车辆台数给予相应补贴,标准未规定"
+  }}
+}}
+"""
+
+
+def test_the_site_never_says_a_rate_is_received(policies: PolicyFactory) -> None:
+    """A kind with no flow (`kind 利率`) left to another document is a figure, not money the
+    party receives: 数额 and 适用对象, never 能得多少 or 受益对象 (site13, item 3); a 补贴 left
+    unspecified beside it keeps 能得多少 … 金额."""
+    from policyc.compiler.docs import render_docs
+    from policyc.compiler.pipeline import check_policy
+
+    assert amount_flow("利率") == ""
+    policy = check_policy(policies.write(RATE))
+    page = next(text for name, text in render_docs([policy]).items() if name.startswith("docs/p"))
+    rate = page[page.index("贴息利率") : page.index("车展补贴")]
+    assert "**数额**：文件未写明数额，请向下列单位咨询" in rate
+    assert "**适用对象**：二手车经销商" in rate
+    assert "能得多少" not in rate and "受益对象" not in rate and "金额" not in rate
+    grant = page[page.index("车展补贴") :]
+    assert "**能得多少**：文件未写明金额，请向下列单位咨询" in grant
+    assert "**受益对象**：车展组织者" in grant
+
+
+FINE = f"""clause 七 "罚则" {{
+  {QUOTE}
+  responsible 市商务局
+  rule 违规罚款 {{
+    kind 罚款
+    beneficiary 违法行为人
+    amount unspecified "按有关法律法规处罚"
+  }}
+}}
+"""
+
+
+def test_run_labels_an_unspecified_figure_by_its_kind(
+    capsys: pytest.CaptureFixture[str], policies: PolicyFactory
+) -> None:
+    """`run --all` as the site: a rate's party is 适用对象 and its figure 数额未规定; a 补贴's
+    party 受益 and its amount 金额未规定; a 罚款 left unspecified is still owed (flow payable,
+    应缴方), never 受益."""
+    lines = [x.strip() for x in run(capsys, policies.write(RATE), {}, "--all").splitlines()]
+    assert "数额未规定: 贴息利率按另行发布的办法执行" in lines
+    assert "适用对象: 二手车经销商 · 责任单位: 市商务局" in lines
+    assert "金额未规定: 按所销车辆台数给予相应补贴,标准未规定" in lines
+    assert "受益: 车展组织者 · 责任单位: 市商务局" in lines
+    fine = policies.write(FINE, name="fine.policy")
+    assert "应缴方: 违法行为人 · 责任单位: 市商务局" in run(capsys, fine, {}, "--all")
+    document = json.loads(run(capsys, fine, {}, "--format", "json"))
+    assert [(r["rule"], r["flow"], r["status"]) for r in document["results"]] == [
+        ("违规罚款", "payable", "unspecified")
+    ]
+    assert document["totals"] == {}  # an unspecified amount adds nothing
+
+
+def test_the_form_labels_a_rate_as_run_does(policies: PolicyFactory) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from starlette.testclient import TestClient
+
+    from policyc.serve.app import create_app
+
+    client = TestClient(create_app([policies.write(RATE)]))
+    answer = client.post("/policies/p", data={"case.on": "2023-06-01"})
+    assert answer.status_code == 200, answer.text
+    assert "<div>数额未规定：贴息利率按另行发布的办法执行</div>" in answer.text
+    assert "<div>适用对象：二手车经销商</div>" in answer.text
+    assert "<div>受益：车展组织者</div>" in answer.text

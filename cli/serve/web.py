@@ -40,14 +40,20 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import FailedParts, case_no_answers, member_whys
-from policyc.people_report import TOTAL_SUFFIX, key_period, period_words, total_key, total_text
+from policyc.people_report import key_total_text, period_words, total_key
 from policyc.problems import Problem
-from policyc.report import DUE_WORDS, FLOW_WORDS, STATUS_WORDS, in_measure, party_word
+from policyc.report import (
+    DUE_WORDS,
+    FLOW_WORDS,
+    STATUS_WORDS,
+    in_measure,
+    party_word,
+    unspecified_word,
+)
 from policyc.report_json import rule_fields
 from policyc.report_ranges import ends_words
 from policyc.report_totals import flow_words, payer
 from policyc.runtime.quantity import MeasureError, Quantity, declared_measures
-from policyc.runtime.quantity_format import format_quantity
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -82,6 +88,7 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 _TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
+_TEMPLATES.globals["unspecified_word"] = unspecified_word  # 金额未规定 / 数额未规定, as `run`
 
 
 def page(
@@ -481,7 +488,12 @@ def _result_view(
         # … and per party where the rules name several, or the one who pays (违法行为人应缴).
         "totals_by_flow": _totals_by_flow(document),
         "totals_by_kind": [
-            {"flow": flow, "kind": kind, "unit": unit, "amount": _total_text(amount, unit)}
+            {
+                "flow": flow,
+                "kind": kind,
+                "unit": unit,
+                "amount": key_total_text(unit, amount, [unit]),
+            }
             for (flow, kind, unit), amount in per_kind.items()
         ],
         # every input that could change an undetermined result, all layers at once (issue 15)
@@ -489,21 +501,6 @@ def _result_view(
         # input → who reports it, for a needed input that is not the applicant's (a target's)
         "units": reported_by(policy.checked, policy.rules),
     }
-
-
-def _total_text(value: Decimal, key: str) -> str:
-    """A total kept under `key` (people_report `total_key`: `元`, `元/月`): `每月 2800元`."""
-    base = key.removesuffix(TOTAL_SUFFIX[key_period(key)])
-    return total_text(key, money_text(value, base), [key])
-
-
-def money_text(value: Decimal, unit: str) -> str:
-    """A sum as every amount of the answer writes it (runtime `format_quantity`: `174.8元`,
-    `1,198,000元（119.8万元）`), `unit` as the JSON's Money names it."""
-    try:
-        return format_quantity(Quantity.of(value, unit))
-    except MeasureError:  # a measure only the policy declares: the number as the answer writes it
-        return format_quantity(Quantity(value)) + unit
 
 
 def amount_words(item: Mapping[str, Any]) -> str:

@@ -33,7 +33,19 @@ _AMOUNT_WORDS = {
     "waived": ("减免多少", "减免"),
     "payable": ("应缴多少", "应缴"),
     "lent": ("可贷多少", "可贷"),  # a loan is repaid: 可贷, never 得
+    # A kind with no flow (`kind 利率`: a rate, a standard) is neither received nor owed: its
+    # figure, never 能得多少 … 得 (a rate left to another document read as money received).
+    "": ("数额", "为"),
 }
+# What the page calls the rule's party (`beneficiary`) by the flow, as `run` labels it: the
+# one who owes a charge or a fine, who borrows a loan, whom a flowless figure applies to.
+_PARTY_WORDS = {"paid": "受益对象", "waived": "受益对象", "payable": "应缴方", "lent": "借款方"}
+
+
+def figure_word(kind: str) -> str:
+    """What a rule's amount is called: 金额 for money that goes one way (paid, waived, payable,
+    lent), 数额 for a kind with no flow (`kind 利率`: a rate is no sum of money)."""
+    return "数额" if amount_flow(kind) == "" else "金额"
 
 
 def example_text(
@@ -85,25 +97,16 @@ def citizen_facts(
     facts: list[Fact] = []
     pays = rule.amount is not None
     flow = amount_flow(rule.kind or "")
-    how_much, verb = _AMOUNT_WORDS.get(flow, _AMOUNT_WORDS["paid"])
+    how_much, verb = _AMOUNT_WORDS.get(flow, _AMOUNT_WORDS[""])
     if rule.beneficiary:  # the one who owes a charge or a fine is not its beneficiary
-        receives = pays and flow not in ("payable", "lent")
-        # a charge's or a fine's party is the one who pays: 应缴方, as `run` labels it; a
-        # loan's the one who borrows: 借款方
-        owes = pays and flow == "payable"
-        borrows = pays and flow == "lent"
-        label = (
-            "受益对象"
-            if receives
-            else ("应缴方" if owes else ("借款方" if borrows else "适用对象"))
-        )
+        label = _PARTY_WORDS.get(flow, "适用对象") if pays else "适用对象"
         facts.append(Fact(label, md(rule.beneficiary)))
     if len(rule.whens) == 1:
         facts.append(Fact("条件", expr(rule.whens[0])))
     elif rule.whens:
         facts.append(Fact("条件", "须全部满足", tuple(expr(w) for w in rule.whens)))
     if isinstance(rule.amount, n.Unspecified):
-        facts.append(Fact(how_much, "文件未写明金额，请向下列单位咨询"))
+        facts.append(Fact(how_much, f"文件未写明{figure_word(rule.kind or '')}，请向下列单位咨询"))
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
         facts.append(Fact(how_much, "按下表（及图）计算" + _cap(rule, expr)))
     elif rule.amount_range is not None:  # 处1倍以上3倍以下罚款: 套取金额的1倍至3倍

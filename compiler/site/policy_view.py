@@ -15,7 +15,7 @@ from policyc.compiler.coverage import coverage
 from policyc.compiler.daily_caps import daily_of
 from policyc.compiler.group_checks import PERIOD_WORDS
 from policyc.compiler.part_places import own_label, part_heading
-from policyc.compiler.site.citizen import citizen_facts
+from policyc.compiler.site.citizen import citizen_facts, figure_word
 from policyc.compiler.site.layout import (
     cap_words,
     counts_durations,
@@ -97,7 +97,10 @@ class PolicyView(PolicyAmounts):
             facts.append(Fact("条件", "须全部满足", tuple(self.expr(w) for w in rule.whens)))
         if isinstance(rule.amount, n.Unspecified):
             # Marked in words, never with a number: the document promises an amount, gives none.
-            facts.append(Fact("金额未规定", f"{md(rule.amount.text)}（文件未写明金额，不作计算）"))
+            word = figure_word(rule.kind or "")  # a rate left to another document: 数额
+            facts.append(
+                Fact(f"{word}未规定", f"{md(rule.amount.text)}（文件未写明{word}，不作计算）")
+            )
         elif rule.amount is not None:
             facts.append(Fact("金额", self.expr(rule.amount)))
         if rule.cap is not None:
