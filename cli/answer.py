@@ -112,6 +112,9 @@ def answer_text(
     for r in answer:
         out.extend(_answer_lines(r, measures))
     out.extend(f"  {line}" for line in total_lines(results))
+    if refused := [r.info.name for r in results if r.refused and r.info.role == "rule"]:
+        # its amount cannot be told: never added, and the totals say they are partial
+        out.append(f"  合计不含无法判定的 {'、'.join(refused)}（工作日历无法判断）")
     needed = still_needed(policy.view, results, given, readings)
     if needed:
         waiting = sum(  # not one a choice has ruled out whatever it turns out (needs.py)
@@ -130,7 +133,7 @@ def answer_text(
 
 
 def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
-    if r.status in ("decided", "met", "not_met"):
+    if r.status in ("decided", "met", "not_met") or r.refused:
         return True
     if r.info.role == "decision":  # a value the policy does not decide on this day says so
         return r.status == "not_in_force"
@@ -153,7 +156,9 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
             )
             return [f"  {info.name}: {each}"]
         return [f"  {info.name}{value_period_label(r)}: {decided_text(r, measures)}"]
-    if info.role == "decision":  # no value: the policy is not in force on the day
+    if info.role == "decision" or (r.refused and not r.due):
+        # no value: the policy is not in force on the day, or a day the calendar lacks (the
+        # rule alone refused: `date_plus(d, N 工作日)`)
         return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
     mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py
     head = f"  {mark} {info.name} — {word}"
