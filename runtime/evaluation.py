@@ -283,9 +283,9 @@ class Ctx(Conditions):
         except NotApplicable as exc:
             result.status, result.reason = "not_reported", exc.reason
             return result
-        except CalendarUnknown as exc:
-            return _calendar_refuses(result, exc)
-        except DatesOutOfOrder as exc:
+        except (DatesOutOfOrder, CalendarUnknown) as exc:
+            # A target compares its figure with a quantity, never a day (grammar `target_spec`):
+            # only its deadline reads the calendar, refused there alone (`_judge_due`).
             raise EvaluationError(info, exc) from None
         if isinstance(outcome, Unknown):
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
@@ -786,9 +786,10 @@ if TYPE_CHECKING:
 
 
 def _calendar_refuses(result: RuleResult, exc: CalendarUnknown) -> RuleResult:
-    """`result` refused because its condition, amount or value needs a day the official calendar
-    of working days does not know (`date_plus(d, N 工作日)`, 顺延): status "undetermined" with no
-    input missing, `refused` the message and the reason in the policy's words. This rule alone
+    """A rule's or decision's `result` refused because its condition, amount or value needs a
+    day the official calendar of working days does not know (`date_plus(d, N 工作日)`):
+    "undetermined" with no input missing, `refused` the message and the reason in the policy's
+    words. This rule alone
     is refused, never the run: the caller answers every other rule, and `run` exits 1 with the
     JSON's "refused" list, as for a target whose deadline cannot be told (`_judge_due`). Its
     amount is never known, so never totalled."""
