@@ -120,7 +120,9 @@ def answer_text(
         waiting = sum(  # not one a choice has ruled out whatever it turns out (needs.py)
             1
             for r in results
-            if r.status == "undetermined" and (r.choice is None or not r.choice.out)
+            if r.status == "undetermined"
+            and not r.refused  # no input decides it: the calendar lacks its day
+            and (r.choice is None or not r.choice.out)
         )
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
         fields = [(i.name, i.description, i.measure, i.rules) for i in needed]

@@ -210,3 +210,17 @@ def test_a_batch_of_known_days_exits_0(policies: PolicyFactory) -> None:
     done = _policyc(path.parent, *words, "--format", "json")
     assert done.returncode == 0, done.stderr
     assert "refused" not in json.loads(done.stdout)
+
+
+def test_the_results_waiting_for_an_input_leave_out_those_refused(policies: PolicyFactory) -> None:
+    # 规模奖励 waits for 员工人数; 按时办结 and 办结时限, refused, wait for no input: 1, not 3
+    more = POLICY.replace("input 受理日期: date", "input 受理日期: date\ninput 员工人数: 人 optional")
+    more = more.replace(
+        "  decide 办结时限",
+        "  rule 规模奖励 {\n    when 员工人数 >= 10 人\n    amount 5 元\n  }\n  decide 办结时限",
+    )
+    path = policies.write(more, header=IN_FORCE)
+    done = _policyc(path.parent, "run", path.name, "--case", _case(path.parent, FIRST_UNKNOWN))
+    assert done.returncode == 1, done.stderr
+    assert "还需要以下输入（1 项结果待定）" in done.stdout
+    assert "员工人数" in done.stdout
