@@ -214,7 +214,9 @@ def test_a_batch_of_known_days_exits_0(policies: PolicyFactory) -> None:
 
 def test_the_results_waiting_for_an_input_leave_out_those_refused(policies: PolicyFactory) -> None:
     # 规模奖励 waits for 员工人数; 按时办结 and 办结时限, refused, wait for no input: 1, not 3
-    more = POLICY.replace("input 受理日期: date", "input 受理日期: date\ninput 员工人数: 人 optional")
+    more = POLICY.replace(
+        "input 受理日期: date", "input 受理日期: date\ninput 员工人数: 人 optional"
+    )
     more = more.replace(
         "  decide 办结时限",
         "  rule 规模奖励 {\n    when 员工人数 >= 10 人\n    amount 5 元\n  }\n  decide 办结时限",
