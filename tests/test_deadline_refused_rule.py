@@ -226,3 +226,51 @@ def test_the_results_waiting_for_an_input_leave_out_those_refused(policies: Poli
     assert done.returncode == 1, done.stderr
     assert "还需要以下输入（1 项结果待定）" in done.stdout
     assert "员工人数" in done.stdout
+
+
+SHARED = (
+    POLICY
+    + "shared_cap 两项合计 {\n    limit 50 元\n    over 按时办结, 基础补贴\n"
+    + '    order as_listed because "按条款顺序"\n}\n'
+)
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_shared_cap_after_a_refused_rule_is_refused_too(
+    policies: PolicyFactory, explain: bool
+) -> None:
+    # 基础补贴 is served after 按时办结: what is left of the 50 元 cannot be told either
+    plan = compile_policy(policies.write(SHARED, header=IN_FORCE))
+    later = _results(plan, FIRST_UNKNOWN, explain)["基础补贴"]
+    assert (later.status, later.amount, later.missing) == ("undetermined", None, ())
+    assert later.refused.startswith("2026-12-29: ")
+    assert later.reason == (
+        "合计上限「两项合计」先分给 按时办结, 其金额未定; 按时办结 按工作日计算无法判定"
+    )
+    # the last day known: 1 元, then 49 元 of what is left of the 50 元
+    known = _results(plan, LAST_KNOWN, explain)
+    assert known["按时办结"].amount == Quantity.of("1", "元")
+    assert (known["基础补贴"].amount, known["基础补贴"].refused) == (Quantity.of("49", "元"), "")
+
+
+def test_a_proportional_shared_cap_with_a_refused_rule_is_refused_too(
+    policies: PolicyFactory,
+) -> None:
+    proportional = SHARED.replace('order as_listed because "按条款顺序"', "order proportional")
+    plan = compile_policy(policies.write(proportional, header=IN_FORCE))
+    other = _results(plan, FIRST_UNKNOWN, False)["基础补贴"]
+    assert (other.status, other.amount, other.refused[:12]) == (
+        "undetermined",
+        None,
+        "2026-12-29: ",
+    )
+    assert other.reason == (
+        "合计上限「两项合计」按比例核减, 各项合计未定（按时办结 的金额未定）"
+        "; 按时办结 按工作日计算无法判定"
+    )
+    # the last day known: 101 元 asked of 50 元, each amount × 50 ÷ 101 cut to the 分:
+    # 1 × 50/101 = 0.49504… → 0.49 (remainder 0.00504…), 100 × 50/101 = 49.50495… → 49.50
+    # (remainder 0.00495…); the 分 left (50 − 49.99 = 0.01) goes to the larger remainder: 0.50
+    known = _results(plan, LAST_KNOWN, False)
+    assert known["按时办结"].amount == Quantity.of("0.50", "元")
+    assert known["基础补贴"].amount == Quantity.of("49.50", "元")
