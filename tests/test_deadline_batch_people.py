@@ -125,3 +125,33 @@ def test_every_day_known_exits_0(tmp_path: Path) -> None:
     assert summary["totals"]["元"] == "20"
     (due,) = [item["due"] for item in summary["targets"]]
     assert due == {"in_progress": 2, "overdue": 0, "standing": 0, "unknown": 0}
+
+
+@pytest.mark.parametrize(("received", "refused"), [("2026-12-21", False), ("2026-12-22", True)])
+def test_a_month_rule_in_a_year_case_is_refused_alone(
+    tmp_path: Path, received: str, refused: bool
+) -> None:
+    # each month evaluated (runtime/people_ops.over_periods): one month needing 2026-12-29
+    # refuses the rule, 低保金 and 取暖补贴 are still answered
+    from policyc.compiler.pipeline import compile_policy
+    from tests.people_helpers import run_case
+
+    folder = _folder(tmp_path, with_unknown_target=True, second=received)
+    path = folder / "p.policy"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("amount 10 元\n", "amount 10 元 per 月\n"),
+        encoding="utf-8",
+    )
+    case = (
+        "on: 2026-12-28\nperiod: 2026\nmembers:\n"
+        "  王芳: {role: 申请人, inputs: {出生日期: 1980-05-01, 月收入: {2026: 0}}}\n"
+        f"inputs:\n  受理日期: {received}\n  年度评估: 0次\n  年度总结: 0次\n"
+    )
+    results = run_case(compile_policy(path), folder, case)
+    rule = results["办结奖励"]
+    if refused:
+        assert (rule.status, rule.amount) == ("undetermined", None)
+        assert rule.refused.startswith("2026-12-29: ")
+    else:
+        assert (rule.status, rule.refused) == ("applies", "")
+    assert [results[name].status for name in ("低保金", "取暖补贴")] == ["applies", "applies"]
