@@ -789,10 +789,9 @@ def _calendar_refuses(result: RuleResult, exc: CalendarUnknown) -> RuleResult:
     """A rule's or decision's `result` refused because its condition, amount or value needs a
     day the official calendar of working days does not know (`date_plus(d, N 工作日)`):
     "undetermined" with no input missing, `refused` the message and the reason in the policy's
-    words. This rule alone
-    is refused, never the run: the caller answers every other rule, and `run` exits 1 with the
-    JSON's "refused" list, as for a target whose deadline cannot be told (`_judge_due`). Its
-    amount is never known, so never totalled."""
+    words. This rule alone is refused, never the run: the caller answers every other rule, and
+    `run` exits 1 with the JSON's "refused" list, as for a target whose deadline cannot be told
+    (`_judge_due`). Its amount is never known, so never totalled."""
     result.status, result.missing, result.amount, result.uncapped = "undetermined", (), None, None
     result.value, result.due, result.refused = None, "", str(exc)
     result.reason = deadlines.rule_unknown_words(exc.day, exc.first, exc.last)
