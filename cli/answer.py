@@ -113,12 +113,17 @@ def answer_text(
     for r in answer:
         out.extend(_answer_lines(r, measures))
     out.extend(f"  {line}" for line in total_lines(results))
+    if refused := [r.info.name for r in results if r.refused and r.info.role == "rule"]:
+        # its amount cannot be told: never added, and the totals say they are partial
+        out.append(f"  合计不含无法判定的 {'、'.join(refused)}（工作日历无法判断）")
     needed = still_needed(policy.view, results, given, readings)
     if needed:
         waiting = sum(  # not one a choice has ruled out whatever it turns out (needs.py)
             1
             for r in results
-            if r.status == "undetermined" and (r.choice is None or not r.choice.out)
+            if r.status == "undetermined"
+            and not r.refused  # no input decides it: the calendar lacks its day
+            and (r.choice is None or not r.choice.out)
         )
         out.extend(("", f"还需要以下输入（{waiting} 项结果待定）"))
         fields = [(i.name, i.description, i.measure, i.rules) for i in needed]
@@ -131,7 +136,7 @@ def answer_text(
 
 
 def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
-    if r.status in ("decided", "met", "not_met"):
+    if r.status in ("decided", "met", "not_met") or r.refused:
         return True
     if r.info.role == "decision":  # a value the policy does not decide on this day says so
         return r.status == "not_in_force"
@@ -157,7 +162,9 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
             )
             return [f"  {info.name}: {each}"]
         return [f"  {info.name}{value_period_label(r)}: {decided_text(r, measures)}"]
-    if info.role == "decision":  # no value: the policy is not in force on the day
+    if info.role == "decision" or (r.refused and not r.due):
+        # no value: the policy is not in force on the day, or a day the calendar lacks (the
+        # rule alone refused: `date_plus(d, N 工作日)`)
         return [f"  {MARKS[r.status]} {info.name} — {STATUS_WORDS[r.status]}: {r.reason}"]
     mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py
     head = f"  {mark} {info.name} — {word}"

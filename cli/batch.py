@@ -87,6 +87,9 @@ class Batch(CaseLoader):
         self.vectorise = vectorise
         self.program: BatchProgram | None = None
         self.dated: list[tuple[int, str]] = []  # targets with a deadline (cli/batch_dues.py)
+        # rule → rows the per-case path refused it in: a day the official calendar of working
+        # days does not know (`date_plus(d, N 工作日)`); the row's other results are given
+        self.refused: dict[str, int] = {}
         self.fallback_note = ""
         # What the summary reads: the table `results`, or the query itself where nothing else
         # reads its rows (DuckDB binds a view's query when it is created, then again when read).
@@ -188,6 +191,7 @@ class Batch(CaseLoader):
                         raise refused_case(self.path, self.policy, row[0], exc) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     writer.writerow([str(row[0]), *result_cells(rules, results)])
+                    count_refused(self.refused, rules, results)
                 done += len(batch)
                 tracker.manual = 100.0 * done / max(self.count, 1)
         cursor.close()
@@ -340,8 +344,23 @@ class Batch(CaseLoader):
             raise
 
     def summary(self) -> dict[str, Any]:
-        """The summary (batch_summary.summarise) of the evaluated cases."""
-        return summarise(self)
+        """The summary (batch_summary.summarise) of the evaluated cases; "refused": {rule: rows}
+        when the per-case path refused a rule in some rows (`count_refused`)."""
+        summary = summarise(self)
+        if self.refused:
+            summary["refused"] = dict(self.refused)
+        return summary
+
+
+def count_refused(counts: dict[str, int], rules: list[Any], results: Mapping[str, Any]) -> None:
+    """Add to `counts` (rule → rows) each of `rules` that one row's `results` refused because
+    its condition, amount or value needs a day the official calendar does not know: the row
+    gives it "undetermined" and no amount, its other results in full (as `run` does, exit 1).
+    A target whose deadline alone cannot be told is counted by its due instead (batch_dues)."""
+    for rule in rules:
+        result = results[rule.name]
+        if result.refused and not result.due:
+            counts[rule.name] = counts.get(rule.name, 0) + 1
 
 
 def _keys(rule: BatchRule) -> str:
@@ -541,5 +560,6 @@ def run_batch(
         stdout.write(summary_text(summary, str(cases_path), out_path))
     # As `run` exits 1 for a refused part: a target whose 顺延 deadline cannot be told in a row
     # (its `due` "unknown", counted in the summary; every other result of the row is given).
+    # A rule refused in a row (a day the calendar lacks, `summary["refused"]`) alike.
     refused = any(item.get("due", {}).get("unknown") for item in summary.get("targets", ()))
-    return EXIT_REFUSED if refused else EXIT_OK
+    return EXIT_REFUSED if refused or summary.get("refused") else EXIT_OK

@@ -36,10 +36,14 @@ def dated_targets(policy: CompiledPolicy, rules: Sequence[BatchRule]) -> list[tu
     ]
 
 
-def create_dues(con: duckdb.DuckDBPyConnection, targets: list[tuple[int, str]]) -> None:
+def create_dues(
+    con: duckdb.DuckDBPyConnection, targets: list[tuple[int, str]], dated: str = "cases"
+) -> None:
     """The table `dues` (__on, then dd{i}, dl{i}, df{i} per target): each distinct evaluation
-    date of the table `cases`, with each target's due on it (deadlines.due_of)."""
-    days = [row[0] for row in con.execute(f"SELECT DISTINCT {ident(ON)} FROM cases").fetchall()]
+    date of the table `dated` (`cases`; the households batch's `results`, cli/batch_people.py),
+    with each target's due on it (deadlines.due_of)."""
+    found = con.execute(f"SELECT DISTINCT {ident(ON)} FROM {ident(dated)}").fetchall()
+    days = [row[0] for row in found]
     columns = [f"{ident(ON)} DATE"]
     for index, _code in targets:
         columns += [f"dd{index} VARCHAR", f"dl{index} VARCHAR", f"df{index} VARCHAR"]

@@ -33,7 +33,8 @@ from typing import Any
 import attrs
 import duckdb
 
-from policyc.batch import Batch, _keys, _plain, refused_case, result_cells
+from policyc.batch import Batch, _keys, _plain, count_refused, refused_case, result_cells
+from policyc.batch_dues import create_dues, dated_targets
 from policyc.batch_people_sql import load_tables
 from policyc.batch_read import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_tables import Table, blank, read_table
@@ -474,6 +475,7 @@ class PeopleBatch(Batch):
                         raise refused_case(self.path, self.policy, row, exc) from None
                     results = {r.info.name: r for r in evaluated if r.info.role in ROLES}
                     cells += result_cells(rules, results)
+                    count_refused(self.refused, rules, results)  # a day the calendar lacks
                     if row in whole and in_sql:
                         year_writer.writerow([str(row), *result_cells(in_sql, results)])
                     self._member_results(row, key, case, results, each)
@@ -488,6 +490,13 @@ class PeopleBatch(Batch):
             self._merge_sql(yearly)
         if rules:
             self._merge_per_case(rules, out)
+        # Targets with a deadline: each row's due on its date, as the plain batch gives them
+        # (cli/batch_dues.py); the cases table exists only for the month cases, so the dates
+        # are read from `results`, which holds every row's.
+        self.dated = dated_targets(self.policy, program.rules)
+        if self.dated:
+            create_dues(self.con, self.dated, dated="results")
+            self._join_dues()
         return program
 
     def _merge_sql(self, yearly: Path) -> None:

@@ -289,6 +289,7 @@ def summary_text(summary: dict[str, Any], source: str, out: Path | None) -> str:
         lines += _rules_table(summary["rules"])
     if summary.get("targets"):
         lines += _targets_table(summary["targets"], summary["cases"])
+    lines += refused_lines(summary.get("refused", {}))
     lines.append("")
     if not any(r["unit"] for r in summary["rules"]):
         lines.append(
@@ -494,3 +495,16 @@ def summary_json(summary: dict[str, Any]) -> str:
         "fund, not allocated to them."
     )
     return json.dumps(doc, ensure_ascii=False, indent=2, default=default) + "\n"
+
+
+def refused_lines(refused: dict[str, int]) -> list[str]:
+    """A line per rule refused in some rows (rule → rows): its condition, amount or value needs
+    a day the official calendar of working days does not know, so those rows give it
+    undetermined and no total adds it (the batch exits 1, as `run` does)."""
+    return [
+        _(
+            "{name}: refused in {rows} rows, a day the calendar of working days does not know "
+            "(undetermined there, in no total)"
+        ).format(name=name, rows=rows)
+        for name, rows in refused.items()
+    ]

@@ -1,7 +1,8 @@
 """The `policyc` command: check, run, test, docs, duties.
 
 Exit status: 0 success; 1 `test` found a case whose result differs from what it expects, or
-`run` answered all but a refused part (a target whose 顺延 deadline the calendar cannot tell);
+`run` answered all but a refused part (a target whose 顺延 deadline, or a rule whose
+`date_plus(d, N 工作日)`, needs a day the official calendar of working days does not know);
 2 any error — a policy that does not check, a bad case file, a bad argument. A problem is always
 a message naming the place and what was expected, never a Python traceback; with `--format json`
 it is the JSON error document of `policyc.problems` on stdout. Options may come before, between
@@ -279,14 +280,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _refused_parts(policy: str, results: list[RuleResult]) -> int:
     """EXIT_FAILED, each refused part named on standard error, when a part of the answer was
-    refused — a target whose 顺延 deadline the official calendar cannot tell (`RuleResult.refused`;
+    refused — a target whose 顺延 deadline, or a rule, decision or target whose condition,
+    amount or value needs a day the official calendar does not know (`RuleResult.refused`;
     every other rule answered, the JSON lists it under "refused") — else EXIT_OK."""
     refused = [r for r in results if r.refused]
     for r in refused:
-        sys.stderr.write(
-            _(
+        if r.due:  # a target's deadline: the rest of the target is answered
+            said = _(
                 "{policy}:{line}: target `{name}`: in progress or overdue cannot be told: {why}\n"
-            ).format(policy=policy, line=r.info.line, name=r.info.name, why=r.refused)
+            )
+        else:  # its condition, amount or value: this one alone refused
+            said = _("{policy}:{line}: `{name}` cannot be evaluated, the others are: {why}\n")
+        sys.stderr.write(
+            said.format(policy=policy, line=r.info.line, name=r.info.name, why=r.refused)
         )
     return EXIT_FAILED if refused else EXIT_OK
 

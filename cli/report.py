@@ -41,9 +41,12 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     "2023年11月25日为星期六，顺延至11月27日"}; a standing one (`by 长期`) "due":
     "standing", "recurs": "standing" and no "deadline"; a 顺延 deadline whose day the official
     calendar of working days does not know "due": "unknown", no "deadline", and "refused": why
-    (the day and the days the calendar knows) — that target alone is refused, and the document
-    ends with "refused": [{"rule", "line", "reason"}, …] (absent when nothing is refused; `run`
-    then exits 1, not 0); "valid_from" is the issue date for a policy that writes no `valid from`.
+    (the day and the days the calendar knows) — that target alone is refused; a rule, decision
+    or target whose condition, amount or value needs such a day (`date_plus(d, N 工作日)`) is
+    "status": "undetermined" with "missing": [], "amount": null and "refused": why — that rule
+    alone is refused, no total adds it. The document then ends with "refused": [{"rule",
+    "line", "reason"}, …] (absent when nothing is refused; `run` then exits 1, not 0);
+    "valid_from" is the issue date for a policy that writes no `valid from`.
 
 Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
 only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",

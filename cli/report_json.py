@@ -162,6 +162,8 @@ def answer_bytes(
             continue
         if status == "undetermined":
             waiting.append(r)
+            if r.refused:  # a day the official calendar lacks (`date_plus(d, N 工作日)`)
+                refused.append(r)
         elif status == "applies":
             if r.amount is not None or r.range is not None:
                 counted.append(r)
@@ -230,6 +232,7 @@ def _result_bytes(
     if explain or not (
         r.value is None and r.unrounded is None and r.shared is None and r.members is None
         and r.periods is None and r.range is None and not r.due and r.choice is None
+        and not r.refused
     ):  # fmt: skip
         return _written(policy, r, chunks, info.name in roundings, explain)
     # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
@@ -382,8 +385,8 @@ def _written(
             more["postponed"] = {"from": r.postponed[0], "reason": r.postponed[1]}
         if recurs := deadlines.recurs(r.info.deadline):  # quarterly | monthly | standing
             more["recurs"] = recurs
-        if r.refused:  # due "unknown": 顺延 to a day the official calendar does not know
-            more["refused"] = r.refused
+    if r.refused:  # a day the official calendar does not know: due "unknown", or undetermined
+        more["refused"] = r.refused
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

@@ -246,11 +246,10 @@ def _share(plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], expl
         position += 1
         asked = result.amount
         if waiting:
-            names = tuple(dict.fromkeys(m for w in waiting for m in w.missing))
-            result.status, result.missing = "undetermined", names
+            names = _wait_for(result, waiting)
             result.reason = (
                 f"合计上限「{plan.name}」先分给 {'、'.join(w.info.name for w in waiting)}, "
-                f"其金额未定; 需要输入 {'、'.join(names)}"
+                f"其金额未定{_what_decides(names, waiting)}"
             )
             result.shared = Share(
                 plan.name, limit, asked, asked, used, position, plan.order, plan.limit_text
@@ -284,6 +283,27 @@ def _limit_words(plan: SharedCapPlan, limit: Quantity) -> str:
     return f"{plan.limit_text} {show_value(limit)}" if plan.limit_text else show_value(limit)
 
 
+def _wait_for(result: RuleResult, waiting: list[RuleResult]) -> tuple[str, ...]:
+    """`result` undetermined while the shared cap's earlier rules `waiting` are: the inputs they
+    wait for (its `missing`, returned). One refused by the official calendar of working days
+    (`RuleResult.refused`: no input decides it) leaves this one refused alike, with its message:
+    listed by `run`, which exits 1, never waiting for an input that would not settle it."""
+    names = tuple(dict.fromkeys(m for w in waiting for m in w.missing))
+    result.status, result.missing = "undetermined", names
+    refused = next((w.refused for w in waiting if w.refused), "")
+    if refused:
+        result.refused = refused
+    return names
+
+
+def _what_decides(names: tuple[str, ...], waiting: list[RuleResult]) -> str:
+    """The end of a reason saying what would settle the earlier rules: `; 需要输入 A、B`, and
+    for those the calendar cannot answer `; 按时办结 按工作日计算无法判定`."""
+    said = f"; 需要输入 {'、'.join(names)}" if names else ""
+    refused = [w.info.name for w in waiting if w.refused]
+    return said + (f"; {'、'.join(refused)} 按工作日计算无法判定" if refused else "")
+
+
 def _share_proportionally(
     plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], explain: bool
 ) -> None:
@@ -296,14 +316,13 @@ def _share_proportionally(
     waiting = [r for r in members if r.status == "undetermined"]
     zero = limit - limit
     if waiting:
-        names = tuple(dict.fromkeys(m for w in waiting for m in w.missing))
         for result in applying:
             assert result.amount is not None
-            result.status, result.missing = "undetermined", names
+            names = _wait_for(result, waiting)
             unknown = "、".join(w.info.name for w in waiting)
             result.reason = (
-                f"合计上限「{plan.name}」按比例核减, 各项合计未定（{unknown} 的金额未定）; "
-                f"需要输入 {'、'.join(names)}"
+                f"合计上限「{plan.name}」按比例核减, 各项合计未定（{unknown} 的金额未定）"
+                f"{_what_decides(names, waiting)}"
             )
             result.shared = Share(
                 plan.name, limit, result.amount, result.amount, zero, 0, plan.order,

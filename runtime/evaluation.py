@@ -88,11 +88,6 @@ __all__ = [
 _ABSENT = object()
 
 
-# A case's days refused rather than guessed: b before a in months_between; a day the official
-# calendar of working days does not know (顺延, N 工作日). Each names the rule and its line.
-REFUSED_DAYS = (DatesOutOfOrder, CalendarUnknown)
-
-
 class DayReadingRefused(ValueError):
     """A run chose a reading whose day is a calendar day (runtime/daily_caps.py): not evaluable
     without times of day."""
@@ -191,12 +186,16 @@ class Ctx(Amounts, Series):
                 outcome = people_ops.over_periods(self, info, function, result)
             except LimitOverPeriods as exc:  # `each … at_most`: refused, not kept month by month
                 raise EvaluationError(info, exc) from None
+            except CalendarUnknown as exc:
+                return _calendar_refuses(result, exc)
             return _finish(result, outcome, day)
         try:
             outcome = function(self)  # a reason it does not apply, an Unknown, or the amounts
         except NotApplicable as exc:
             outcome = exc.reason
-        except (ArithmeticError, MeasureError, DayReadingRefused, *REFUSED_DAYS) as exc:
+        except CalendarUnknown as exc:  # a day the official calendar lacks: this rule alone
+            return _calendar_refuses(result, exc)
+        except (ArithmeticError, MeasureError, DayReadingRefused, DatesOutOfOrder) as exc:
             # A value the checker could not foresee (an inexact product of measures): name the
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
@@ -227,14 +226,18 @@ class Ctx(Amounts, Series):
             if spans:
                 # `decide … per 月` in a year's case: each month's value
                 return people_ops.decide_over_periods(self, info, function, result)
-        except REFUSED_DAYS as exc:
+        except CalendarUnknown as exc:
+            return _calendar_refuses(result, exc)
+        except DatesOutOfOrder as exc:
             raise EvaluationError(info, exc) from None
         try:
             value = self.use(info.name, function, info.line)
         except NotApplicable as exc:
             result.status, result.reason = "undetermined", exc.reason
             return result
-        except REFUSED_DAYS as exc:
+        except CalendarUnknown as exc:
+            return _calendar_refuses(result, exc)
+        except DatesOutOfOrder as exc:
             raise EvaluationError(info, exc) from None
         if isinstance(value, Unknown):
             result.status, result.missing = "undetermined", value.names
@@ -253,7 +256,9 @@ class Ctx(Amounts, Series):
         except NotApplicable as exc:
             result.status, result.reason = "not_reported", exc.reason
             return result
-        except REFUSED_DAYS as exc:
+        except (DatesOutOfOrder, CalendarUnknown) as exc:
+            # A target compares its figure with a quantity, never a day (grammar `target_spec`):
+            # only its deadline reads the calendar, refused there alone (`_judge_due`).
             raise EvaluationError(info, exc) from None
         if isinstance(outcome, Unknown):
             result.status, result.reason = "not_reported", f"案例未报告 {info.name} 的完成情况"
@@ -548,6 +553,19 @@ from policyc.runtime import deadlines, people_ops, scales  # noqa: E402
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     from typing import Any
+
+
+def _calendar_refuses(result: RuleResult, exc: CalendarUnknown) -> RuleResult:
+    """A rule's or decision's `result` refused because its condition, amount or value needs a
+    day the official calendar of working days does not know (`date_plus(d, N 工作日)`):
+    "undetermined" with no input missing, `refused` the message and the reason in the policy's
+    words. This rule alone is refused, never the run: the caller answers every other rule, and
+    `run` exits 1 with the JSON's "refused" list, as for a target whose deadline cannot be told
+    (`_judge_due`). Its amount is never known, so never totalled."""
+    result.status, result.missing, result.amount, result.uncapped = "undetermined", (), None, None
+    result.value, result.due, result.refused = None, "", str(exc)
+    result.reason = deadlines.rule_unknown_words(exc.day, exc.first, exc.last)
+    return result
 
 
 def _judge_due(result: RuleResult, on: date, deadline: str) -> None:
