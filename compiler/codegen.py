@@ -35,7 +35,6 @@ from policyc.compiler.render import (
     render_threshold,
 )
 from policyc.compiler.table_keys import key_reads, nested
-from policyc.compiler.target_quotes import target_quotes
 from policyc.compiler.templating import environment
 from policyc.runtime import deadlines, evaluation
 from policyc.runtime.amounts import ROUNDING_MODES, ROUNDING_UNITS
@@ -254,8 +253,7 @@ class _Generator:
             "role": "target",
             "target": wording,
             "responsible": self.units(responsible),
-            # the owner's quote that states this target, not its first (compiler/target_quotes.py)
-            "quotes": tuple(q.text for q in target_quotes(target, owner.quotes)),
+            "quotes": tuple(q.text for q in owner.quotes),
             "description": target.description,
             "deadline": _deadline_code(target.deadline, postponed=target.postponed),
             "measure": target.value.measure if isinstance(target.value, n.QuantityLit) else "",
