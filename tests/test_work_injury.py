@@ -88,7 +88,10 @@ def test_the_batch_summary_totals_each_period_apart(tmp_path: Path) -> None:
     done = policyc(*args, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     # one-time: 135,000 + 75,600 = 210,600元; each month: 4,500 + 3,000 + 2,800 = 10,300元
-    assert "合计（支付给申请人）: 一次性 210,600元（21.06万元）；每月 10,300元（1.03万元）" in done.stdout
+    assert (
+        "合计（支付给申请人）: 一次性 210,600元（21.06万元）；每月 10,300元（1.03万元）"
+        in done.stdout
+    )
     summary = json.loads(policyc(*args, "--format", "json", cwd=tmp_path).stdout)
     assert summary["totals"] == {"元": "210600", "元/月": "10300"}
     # a decided 元/月 value is held per year: 3,600 and 5,000元 a month are 43200 and 60000 元/年,
