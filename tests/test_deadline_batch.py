@@ -22,6 +22,7 @@ import pytest
 from policyc.batch import Batch
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.dates import parse_iso_date
+from tests.deadline_helpers import write_project
 
 SOURCE = """\
 青禾市人民政府办公室关于印发报送分工方案的通知
@@ -32,11 +33,6 @@ SOURCE = """\
 市发改委于2026年12月29日前完成总结，遇节假日顺延。
 青禾市人民政府办公室
 2023年1月10日
-"""
-
-REGISTRY = """\
-unit 市政府办 "青禾市人民政府办公室" alias 青禾市人民政府办公室
-unit 市发改委 "青禾市发展和改革委员会"
 """
 
 POLICY = """\
@@ -100,9 +96,7 @@ WANT = {
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("batch_dues")
-    (folder / "notice.txt").write_text(SOURCE, encoding="utf-8")
-    (folder / "units.policy").write_text(REGISTRY, encoding="utf-8")
-    (folder / "plan.policy").write_text(POLICY, encoding="utf-8")
+    write_project(folder, SOURCE, POLICY)
     (folder / "cases.csv").write_text(ROWS, encoding="utf-8")
     return folder
 

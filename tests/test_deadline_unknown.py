@@ -22,6 +22,7 @@ import pytest
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import RuleResult
+from tests.deadline_helpers import write_project
 
 SOURCE = """\
 青禾市人民政府办公室关于印发年度分工方案的通知
@@ -33,11 +34,6 @@ SOURCE = """\
 各牵头单位于每月10日前报送数据。
 青禾市人民政府办公室
 2026年1月10日
-"""
-
-REGISTRY = """\
-unit 市政府办 "青禾市人民政府办公室" alias 青禾市人民政府办公室
-unit 市发改委 "青禾市发展和改革委员会"
 """
 
 POLICY = """\
@@ -78,9 +74,7 @@ def _line(name: str) -> int:
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("unknown")
-    (folder / "notice.txt").write_text(SOURCE, encoding="utf-8")
-    (folder / "units.policy").write_text(REGISTRY, encoding="utf-8")
-    (folder / "plan.policy").write_text(POLICY, encoding="utf-8")
+    write_project(folder, SOURCE, POLICY)
     return folder
 
 
