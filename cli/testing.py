@@ -196,16 +196,14 @@ def define_results(
     if view.people.by_period:
         inputs = policy._prepared(inputs, on)  # as `evaluate` prepares them
     ctx = Ctx(inputs, on, chosen, valid_from, valid_until)
-    # The generated module names each define's function by its place among the policy's
-    # defines (compiler/codegen.py `define_funcs`), the order the run view keeps them in.
-    order = {name: i for i, name in enumerate(view.defines)}
+    functions = policy.namespace["DEFINES"]  # each define's function by its name
     found: dict[str, RuleResult] = {}
     for name in names:
         info = RuleInfo(
             -1, name, "policy", "", "", "", "", (), (), 0, (), "", "", False, "", False, False,
             role="decision",
         )  # fmt: skip
-        found[name] = ctx.run_decision(info, policy.namespace[f"define_{order[name]}"])
+        found[name] = ctx.run_decision(info, functions[name])
     return found
 
 
