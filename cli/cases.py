@@ -205,7 +205,11 @@ def validate_case(
     else:
         inputs = validate_inputs(inputs_node.value, policy, problems, inputs_node.where)
         for field, problem in policy.part_conflicts(inputs):
-            problems.append(inputs_node.value[field].where.problem(problem, f"inputs.{field}"))
+            # a part the case leaves to its declared default has no place of its own: the
+            # problem is the inputs' (a hypothesis run found the KeyError this was)
+            node = inputs_node.value.get(field)
+            where = node.where if node is not None else inputs_node.where
+            problems.append(where.problem(problem, f"inputs.{field}"))
     rule_names = result_names(policy)
     received = _received(fields.get("received"), rule_names, number, problems)
     readings = _readings(fields.get("readings"), policy, problems)
