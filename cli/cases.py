@@ -11,7 +11,7 @@ Reading a file is `case_files`, values of inputs `case_values`, the words of mes
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -205,10 +205,7 @@ def validate_case(
     else:
         inputs = validate_inputs(inputs_node.value, policy, problems, inputs_node.where)
         for field, problem in policy.part_conflicts(inputs):
-            # a part the case leaves to its declared default has no place of its own: the
-            # problem is the inputs' (a hypothesis run found the KeyError this was)
-            node = inputs_node.value.get(field)
-            where = node.where if node is not None else inputs_node.where
+            where = _part_place(inputs_node, field, policy.parts)
             problems.append(where.problem(problem, f"inputs.{field}"))
     rule_names = result_names(policy)
     received = _received(fields.get("received"), rule_names, number, problems)
@@ -233,6 +230,19 @@ def validate_case(
 def result_names(policy: CheckedPolicy | RunView) -> list[str]:
     """The names `run` gives results under: rules, targets and decided conditions."""
     return list(as_view(policy).result_names)
+
+
+def _part_place(inputs_node: Node, field: str, parts: Mapping[str, Sequence[str]]) -> Where:
+    """Where a part-over-whole problem is shown: at `field` if the case writes it, else at the
+    last part of the same whole the case writes (a part left to its declared default has no
+    line of its own: a hypothesis run found the KeyError this was), else at `inputs`."""
+    written = inputs_node.value
+    members = next((m for m in parts.values() if field in m), (field,))
+    for name in (field, *reversed(members)):
+        node = written.get(name)
+        if isinstance(node, Node):
+            return node.where
+    return inputs_node.where
 
 
 def _date_field(node: Node | None, name: str, problems: list[Problem]) -> date | None:

@@ -137,3 +137,16 @@ def test_a_reading_option_named_like_a_yes_no_word_is_the_word(tmp_path: Path, m
     text = "inputs:\n  申请人类型: 物流企业\nreadings:\n  口罩: off\n"
     (problem,) = problems_of(tmp_path, mini, text, "reading.yaml")
     assert "reading `口罩` has no option `off`" in problem
+
+
+def test_a_part_over_its_whole_with_a_defaulted_part_is_shown_at_the_part_written(
+    tmp_path: Path, mini: CheckedPolicy
+) -> None:
+    # 其他纺织品发货量 declares `default 0 单`: the case leaves it out, so the sum that exceeds
+    # 年发货量 (5 单 + 0 单 > 3 单) ends on a part with no line of its own; the problem is shown
+    # at 口罩发货量 (line 5), the part the case wrote (was a KeyError: an internal error)
+    text = "on: 2023-06-30\ninputs:\n  申请人类型: 服装电商企业\n  年发货量: 3\n  口罩发货量: 5\n"
+    found = problems_of(tmp_path, mini, text, "defaulted-part.yaml")
+    assert len(found) == 1
+    assert found[0].startswith("5:")
+    assert "`年发货量` (3" in found[0] and "a part cannot exceed its whole" in found[0]
