@@ -31,6 +31,7 @@ from datetime import date
 
 from policyc.choice_report import choice_lines
 from policyc.compiler.run_view import Lean
+from policyc.member_why import JOINED
 from policyc.needs import NeededInput, any_of_sets, inputs_read, still_needed
 from policyc.people_report import (
     decided_text,
@@ -217,23 +218,71 @@ def needed_lines(
     return lines
 
 
-def _enum_inputs(policy: CompiledPolicy) -> tuple[str, ...]:
-    """The inputs whose value is an enum member, longest name first."""
-    names = (name for name, i in policy.view.inputs.items() if i.type.kind == "enum")
-    return tuple(sorted(names, key=len, reverse=True))
+def _enum_inputs(policy: CompiledPolicy) -> dict[str, tuple[str, ...]]:
+    """The inputs whose value is an enum member → the enum's members."""
+    view = policy.view
+    return {
+        name: tuple(view.enums.get(i.type.enum, ()))
+        for name, i in view.inputs.items()
+        if i.type.kind == "enum"
+    }
+
+
+def picked_input(reason: str, selectors: Mapping[str, Iterable[str]]) -> str | None:
+    """The enum input whose other member the case picked, when `reason` is a condition on that
+    input alone: `条件不成立: 申请人类型为企业`, `条件不成立: 残疾等级为一级、二级之一` (as
+    compiler/render.py writes `is` and `in`); None for any other reason — a condition of several
+    parts (`残疾等级为一级、二级之一，或(…，且残疾类别为…)`) failed on a part that may be another
+    input's, and is reasoned in full (member_why.condition_whys).
+
+    >>> picked_input("条件不成立: 残疾等级为一级、二级之一", {"残疾等级": ("一级", "二级", "三级")})
+    '残疾等级'
+    >>> picked_input("条件不成立: 残疾等级为一级、二级之一，或残疾类别为智力残疾",
+    ...     {"残疾等级": ("一级", "二级"), "残疾类别": ("智力残疾",)})
+    """
+    if not reason.startswith("条件不成立: "):
+        return None
+    condition = reason.removeprefix("条件不成立: ")
+    for name, members in selectors.items():
+        tested = condition.removeprefix(f"{name}为")
+        if tested == condition:
+            continue
+        listed = tested.removesuffix("之一").split("、") if tested.endswith("之一") else [tested]
+        if set(listed) <= set(members):
+            return name
+    return None
+
+
+def _picked(
+    reason: str, parts: Iterable[str], selectors: Mapping[str, Iterable[str]]
+) -> str | None:
+    """The enum input whose other member rules a rule out: its failed condition tests that
+    input alone, or, when the rule's condition joins several parts by 且/或 (`parts`, the
+    failed ones as member_why.condition_whys writes them, `违法行为为倾倒建筑垃圾: 占道经营 →
+    不成立`), every part it failed does (`违法行为为倾倒建筑垃圾，且当事人类型为个人` for 占道经营:
+    another 违法行为, whatever the 当事人类型); None otherwise. A named condition (a define:
+    `符合贷款条件`) is not the choice of a kind of case: its failed parts are shown."""
+    parts = list(parts)
+    if not parts or not any(word in reason for word in JOINED):
+        return picked_input(reason, selectors)
+    picked = {picked_input("条件不成立: " + part.partition(": ")[0], selectors) for part in parts}
+    return picked.pop() if len(picked) == 1 else None
 
 
 def why_not_lines(
     results: Iterable[RuleResult],
-    selectors: Iterable[str] = (),
+    selectors: Mapping[str, Iterable[str]] | None = None,
     whys: Mapping[str, list[str]] | None = None,
 ) -> list[str]:
     """`  ✘ 人才安居补贴、购房奖励 — 条件不成立: 是青年人才`: the rules that do not apply, by
     reason (as `--all` words it), in the order of their first rule; then, for each of the
-    `selectors` (enum inputs), one line counting the rules that failed on another of its
-    members: `  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴` (… 等 past
+    `selectors` (enum inputs → their members), one line counting the rules whose failed
+    condition, or every failed part of it, is a test of that input alone (`_picked`), failed
+    on another of its members:
+    `  另 3 条针对其他申请人类型: 外籍专家生活补助、稳岗返还、吸纳就业补贴` (… 等 past
     RULES_NAMED). A rule with `whys` (member_why.explained_whys: which member of an aggregate
-    failed which condition, or the failed parts of a named condition) has its lines under it
+    failed which condition, or the failed parts of a condition of several parts) has its
+    lines under it
     (`      · 张大爷（老年人）: …`); rules ruled out alike, lines and all, share one."""
     whys = whys or {}
     # rules ruled out alike (the same reason, and the same lines under it) share one line
@@ -242,9 +291,7 @@ def why_not_lines(
     for r in results:
         if r.status not in NOT_APPLYING or r.info.role in ("decision", "target"):
             continue
-        picked = next(
-            (name for name in selectors if r.reason.startswith(f"条件不成立: {name}为")), None
-        )
+        picked = _picked(r.reason, whys.get(r.info.name, ()), selectors or {})
         if picked is not None:
             other.setdefault(picked, []).append(r.info.name)
         else:

@@ -102,8 +102,10 @@ def explained_whys(
 ) -> dict[str, list[str]]:
     """Rule name → the lines that say why the case rules it out, past its reason, for `run`'s
     answer (under 为何不适用): which member an aggregate left out (`member_whys`), or, for a rule
-    whose reason is a named condition that does not hold (`条件不成立: 符合贷款条件`), the parts
-    of it that failed (`condition_whys`: `所购住房套数为首套、第二套之一: 第三套及以上 → 不成立`).
+    whose reason is a condition of several parts that does not hold — a named one
+    (`条件不成立: 符合贷款条件`) or one joined by 且/或 (`has_parts`) —, the parts of it that
+    failed, the one that decided first (`condition_whys`:
+    `所购住房套数为首套、第二套之一: 第三套及以上 → 不成立`).
 
     `results` are the case's results as `run` evaluated them (without steps); `inputs`, `on`,
     `readings` and `received` are the case as evaluated. Only when some such rule came out
@@ -114,7 +116,7 @@ def explained_whys(
     """
     view = policy.view
     ruled_out = [r for r in results if r.status == "not_applicable" and r.info.role == "rule"]
-    named = {r.info.name for r in ruled_out if _named_condition(r.reason, view.defines)}
+    named = {r.info.name for r in ruled_out if has_parts(r.reason, view.defines)}
     if not ruled_out or not (view.people.group or named):
         return {}
     found: dict[str, list[str]] = {}
@@ -136,9 +138,10 @@ _NOT_HELD = "条件不成立: "
 
 
 class FailedParts:
-    """The failed parts of the named conditions one case's rules fail (`condition_whys`), rule
-    by rule in document order: a define is evaluated once per case, so a later rule that reads
-    it cites its value only, and gets the parts the first one found."""
+    """The failed parts of the conditions of several parts one case's rules fail
+    (`condition_whys`, `has_parts`), rule by rule in document order: a define is evaluated once
+    per case, so a later rule that reads it cites its value only, and gets the parts the first
+    one found."""
 
     def __init__(self, policy: CompiledPolicy):
         self.policy = policy
@@ -146,8 +149,9 @@ class FailedParts:
         self.by_reason: dict[str, list[str]] = {}
 
     def lines(self, steps: list[tuple[str, int]], reason: str) -> list[str]:
-        """The failed parts of the condition `reason` names; [] for a reason naming none."""
-        if not _named_condition(reason, self.policy.view.defines):
+        """The failed parts of the condition `reason` names, the one that decided first; [] for
+        a reason naming none, or a condition of one part (its reason says it all)."""
+        if not has_parts(reason, self.policy.view.defines):
             return []
         if self.tests is None:
             self.tests = if_tests(self.policy)
@@ -156,9 +160,20 @@ class FailedParts:
         return lines
 
 
-def _named_condition(reason: str, defines: Mapping[str, Any]) -> bool:
-    """Whether `reason` is a named condition (a define) that does not hold."""
-    return reason.startswith(_NOT_HELD) and reason[len(_NOT_HELD) :] in defines
+# How compiler/render.py joins the parts of a condition (`a，且b`, `a，或b`, any-of and all-of
+# lists): a reason holding one of them names a condition of several parts.
+JOINED = ("，且", "，或", "下列条件之一：", "下列全部条件：")
+
+
+def has_parts(reason: str, defines: Mapping[str, Any]) -> bool:
+    """Whether `reason` is a condition of several parts that does not hold: a named condition (a
+    define: `条件不成立: 符合贷款条件`) or one whose parts are joined by 且/或 in the rule itself
+    (`条件不成立: 残疾等级为一级、二级之一，或(…，且残疾类别为…)`). Its reason alone does not
+    say which part failed; `condition_whys` does."""
+    if not reason.startswith(_NOT_HELD):
+        return False
+    condition = reason[len(_NOT_HELD) :]
+    return condition in defines or any(word in condition for word in JOINED)
 
 
 def condition_whys(
@@ -168,16 +183,24 @@ def condition_whys(
     rule's explained steps (text, line): the steps that came out false (`… → 不成立`, `… →
     未达到`) after the rule's previous condition was settled (`条件成立: …`) and before the
     step that says this one does not hold, but for the tests of an `if` (`tests`, `if_tests`:
-    `性别为男: 女 → 不成立` chose a value, it failed nothing); [] when there are none."""
+    `性别为男: 女 → 不成立` chose a value, it failed nothing); [] when there are none.
+
+    The one that decided comes first, then the others in the order evaluated. 且 and 或 stop
+    at the part that settles them (runtime/conditions.py: an `and` at its first false part, an
+    `or` at its first true one), so the last part that failed is the one the condition was
+    settled on: in `残疾等级为一级、二级之一，或(残疾等级为三级、四级之一，且残疾类别为智力残疾、
+    精神残疾之一)`, a 三级 肢体残疾 case ends on 残疾类别 — the part that rules it out — after
+    残疾等级 一级、二级 failed as the first alternative."""
     segment: list[str] = []
     for text, _line in steps:
         if text == reason:
-            return [
+            failed = [
                 t
                 for t in segment
                 if t.endswith(_FALSE)
                 and t.partition(": ")[0].removesuffix(" → 不成立") not in tests
             ]
+            return failed[-1:] + failed[:-1]
         if text.startswith(("条件成立: ", "条件待定: ")):
             segment = []  # the previous `when` is settled: what follows is this one's
         else:

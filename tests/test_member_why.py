@@ -77,10 +77,14 @@ def test_a_member_turning_60_on_the_day_is_counted_and_not_listed(
 def test_an_income_at_1200_fails_before_any_member_is_looked_at(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # 1200元/人 is not 低于1200元: the rule fails on the income; its members are not read.
+    # 1200元/人 is not 低于1200元: the rule fails on the income; its members are not read
+    # (no member line), and the part of its 且 that failed is named under the cut reason.
     out = answer(capsys, tmp_path, ("张大爷", False, "1950-01-01"), income=1200)
     why = out.partition("为何不适用\n")[2].split("\n\n")[0].splitlines()
-    assert len(why) == 1 and why[0].startswith("  ✘ 养老服务补贴 — 条件不成立: 家庭人均月收入")
+    assert why[0].startswith("  ✘ 养老服务补贴 — 条件不成立: 家庭人均月收入")
+    assert why[1:] == [
+        "      · 家庭人均月收入 低于1200元/人（不含本数）: 1200元/人 对 1200元/人 → 不成立"
+    ]
 
 
 def test_an_income_just_below_1200_pays(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -77,10 +77,15 @@ def test_a_rule_that_applies_gets_no_why(tmp_path: Path):
             [("甲 → 成立", 1), ("乙: 3 对 5 → 不成立", 2), ("条件不成立: 丙", 9)],
             ["乙: 3 对 5 → 不成立"],
         ),
-        # an `or`: every alternative failed
+        # an `or`: every alternative failed; the last evaluated settled it, and comes first
         (
             [("甲 → 不成立", 1), ("乙 → 不成立", 2), ("条件不成立: 丙", 9)],
-            ["甲 → 不成立", "乙 → 不成立"],
+            ["乙 → 不成立", "甲 → 不成立"],
+        ),
+        # `甲 or (乙 and 丁)` with 乙 held: 丁 decided, then 甲
+        (
+            [("甲 → 不成立", 1), ("乙 → 成立", 1), ("丁 → 不成立", 1), ("条件不成立: 丙", 9)],
+            ["丁 → 不成立", "甲 → 不成立"],
         ),
         # a previous `when` held: its false steps (an `if` inside it) belong to it, not to 丙
         (
