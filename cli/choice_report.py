@@ -14,8 +14,11 @@ One sentence (`choice_words`), the same everywhere:
 - on a tie, the first listed is kept: `与「A」金额相同，按所列第一项「A」计，本项 10万元 不计入`,
   and for A `同时适用 A、B，金额相同，按所列第一项即本项计`;
 - kept alone (no other listed rule applies): nothing to say (None);
-- rules paid per period in a case of several periods (`period: 2026` for `per 月` rules), not
-  weighed: the result's reason (`就高不重复: 本案跨多个期间，…`).
+- rules paid per period in a case of several periods (`period: 2026` for `per 月` rules):
+  weighed period by period; when one rule is the highest in every period, as above, its amount
+  the periods' sum (`本项 720元（每月，2026年各月合计） 不计入`); when the highest differs between
+  periods, or a rule is undetermined, not paid: the result's reason
+  (`就高不重复: 本案各期间金额最高的规则不同（2026-01 至 2026-05 最高为「A」；…）…`).
 
 JSON (after a result's other fields, only for a rule a choice weighed):
     "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
@@ -57,7 +60,7 @@ def choice_words(r: RuleResult) -> str | None:
     name = r.info.name
     before = "本项"
     if chosen.before is not None:  # a monthly amount says so, as the result's own does
-        before = f"本项 {ends_text(chosen.before)}{_PER.get(r.info.period, '')} "
+        before = f"本项 {ends_text(chosen.before)}{_per(r)} "
     if r.status == "undetermined":
         if not chosen.out and not chosen.pending:  # per period, in a case of several periods
             return r.reason
@@ -81,6 +84,17 @@ def choice_words(r: RuleResult) -> str | None:
         kept = f"「{chosen.kept}」"
         return f"就高不重复: 与{kept}金额相同，按所列第一项{kept}计，{before}不计入"
     return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
+
+
+def _per(r: RuleResult) -> str:
+    """The words after an amount of a rule `per 月` (`per 年`), as the result's own: `（每月）`,
+    or, weighed over a year's case, `（每月，2026年各月合计）` (its `before` is the months' sum)."""
+    periods = getattr(r, "periods", None)
+    if periods is not None and len(periods) > 1:
+        from policyc.people_report import period_words
+
+        return period_words(r.info.period, [p[0] for p in periods])
+    return _PER.get(r.info.period, "")
 
 
 def choice_lines(r: RuleResult, cited: tuple[str, ...] = ()) -> list[str]:

@@ -59,8 +59,9 @@ class Chosen(Frozen):
     another's); `out`: this rule is not paid whatever the inputs still missing say (it applies
     below a higher one, or it is undetermined and can only be lower); `pending`: the undetermined
     rules that could be kept, which the kept one waits on. A choice among rules paid per period
-    in a case of several periods is not weighed: its applying rules are undetermined, `kept` ""
-    and `pending` empty (`_unsettled`)."""
+    in a case of several periods is weighed period by period (`_highest_each_period`); one the
+    case cannot settle so has its applying rules undetermined, `kept` "" and `pending` empty
+    (`_unsettled`)."""
 
     _fields = ("kept", "among", "quote", "before", "tie", "out", "pending")
     __slots__ = _fields
@@ -145,23 +146,32 @@ def _choose(
             waiting.append((position, index))
     if not applying:
         return  # nothing is paid yet: each undetermined rule says so itself
+    each_period: tuple[int, bool] | None = None
     if any(_over_periods(results[i]) for _, i, _ in applying):
-        _unsettled(results, [i for _, i, _ in applying], plan, explain)
-        return
+        each_period, reason, missing = _highest_each_period(results, applying, waiting, plan)
+        if each_period is None:
+            _unsettled(results, [i for _, i, _ in applying], plan, explain, reason, missing)
+            return
     best_position, best_index, best_ends = applying[0]
     for position, index, ends in applying[1:]:
         if _rank(ends) > _rank(best_ends):  # strictly: a tie keeps the first listed
             best_position, best_index, best_ends = position, index, ends
+    if each_period is not None:  # the highest of every period, whatever the periods' sums
+        best_position, best_index, best_ends = next(a for a in applying if a[0] == each_period[0])
     open_ = [
         (position, index)
         for position, index in waiting
-        if _could_be_kept(plan.fixed[position], position, best_ends, best_position)
+        # over periods, `_highest_each_period` found none that could be kept in any period
+        if each_period is None
+        and _could_be_kept(plan.fixed[position], position, best_ends, best_position)
     ]
     pending = tuple(plan.members[p] for p, _ in open_)
     among = tuple(plan.members[p] for p, _, _ in applying) + pending
     kept = "" if pending else plan.members[best_position]
     best = _rank(best_ends)
     tied = [i for _, i, ends in applying if i != best_index and _rank(ends) == best]
+    if each_period is not None:  # tied in some period, not by the sums
+        tied = [i for _, i, _ in applying if i != best_index] if each_period[1] else []
     for _position, index, ends in applying:
         result = _own(results, index, explain)
         if index == best_index:
@@ -182,6 +192,11 @@ def _choose(
                 f"就高不重复: 「{higher}」金额更高（{ends_text(best_ends)}）, "
                 f"本项 {ends_text(ends)} 不计入"
             )
+            if each_period is not None:
+                text = (
+                    f"就高不重复: 逐期比较, 各期间金额最高的均为「{higher}」, "
+                    f"本项各期合计 {ends_text(ends)} 不计入"
+                )
             result.steps.append(Step(text, plan.line))
     for position, index in waiting:
         if (position, index) not in open_:  # whether or not it applies, it is not paid
@@ -196,21 +211,101 @@ def _over_periods(result: RuleResult) -> bool:
     return periods is not None and len(periods) > 1
 
 
-def _unsettled(
-    results: list[RuleResult], indexes: list[int], plan: ChoicePlan, explain: bool
-) -> None:
-    """A choice among rules paid per period, in a case of several periods: the highest of each
-    period is not weighed yet (language.md "One of several rules paid"), so nothing is paid
-    rather than the sum of both or a guess."""
-    reason = (
-        "就高不重复: 本案跨多个期间，按期给予的规则尚不逐期就高；"
-        "请逐期（如 period: 2026-06）提交案件"
+def _highest_each_period(
+    results: list[RuleResult],
+    applying: list[tuple[int, int, Ends]],
+    waiting: list[tuple[int, int]],
+    plan: ChoicePlan,
+) -> tuple[tuple[int, bool] | None, str, tuple[str, ...]]:
+    """A choice among rules paid per period, in a case of several periods (a year's case of
+    `per 月` rules): 就高不重复 is weighed period by period — each month the highest of the rules
+    applying that month is paid (a tie: the first listed). When one rule is that highest in
+    every period where any applies, the case's answer is that rule's periods, and the others'
+    are never paid: returns ((its place in `plan.members`, whether it tied in some period), "",
+    ()).
+    An undetermined rule of the choice is never paid when its amount is known without the case
+    (`plan.fixed`, a period's) and ranks below the highest of every period the policy is in
+    force. When the highest differs between periods, or an undetermined rule could be some
+    period's highest, a case's one amount per rule cannot say it: returns (None, the reason,
+    naming the periods and the rule highest in each, or the undetermined rules, and the inputs
+    these need), and nothing is paid rather than a sum or a guess."""
+    by_period: dict[str, list[tuple[int, Quantity]]] = {}
+    in_force: set[str] = set()  # the periods in which the policy is in force
+    for position, index, _ends in applying:  # in the order listed
+        for period, status, amount in results[index].periods or ():
+            if status != "not_in_force":
+                in_force.add(period)
+            if status == "applies" and amount is not None:
+                by_period.setdefault(period, []).append((position, amount))
+    kept: dict[str, tuple[int, Quantity]] = {}
+    tie = False
+    for period in sorted(by_period):
+        amounts = by_period[period]
+        best_position, best_amount = amounts[0]
+        for position, amount in amounts[1:]:
+            if amount.value > best_amount.value:  # strictly: a tie keeps the first listed
+                best_position, best_amount = position, amount
+        tie = tie or sum(1 for _, amount in amounts if amount.value == best_amount.value) > 1
+        kept[period] = best_position, best_amount
+    # An undetermined rule is never paid when, in every period, an applying one beats the most
+    # it could pay a period (`plan.fixed`); else it could be that period's highest.
+    open_ = [
+        (position, index)
+        for position, index in waiting
+        if plan.fixed[position] is None
+        or any(
+            period not in kept
+            or _could_be_kept(
+                plan.fixed[position], position, (kept[period][1],) * 2, kept[period][0]
+            )
+            for period in in_force
+        )
+    ]
+    if open_:
+        names = "、".join(plan.members[position] for position, _ in open_)
+        missing = tuple(dict.fromkeys(m for _, i in open_ for m in results[i].missing))
+        needs = f"需要输入 {'、'.join(missing)}，或" if missing else "请"
+        reason = (
+            f"就高不重复: 本案跨多个期间，{names} 是否适用待定，某些期间其金额可能最高，"
+            f"无法逐期就高；{needs}逐期（如 period: 2026-06）提交案件"
+        )
+        return None, reason, missing
+    if len({position for position, _ in kept.values()}) == 1:
+        return (next(iter(kept.values()))[0], tie), "", ()
+    runs: list[tuple[str, str, int]] = []  # (first period, last period, rule kept)
+    for period, (position, _amount) in kept.items():
+        if runs and runs[-1][2] == position:
+            runs[-1] = (runs[-1][0], period, position)
+        else:
+            runs.append((period, period, position))
+    said = "；".join(
+        f"{first}{'' if first == last else f' 至 {last}'} 最高为「{plan.members[position]}」"
+        for first, last, position in runs
     )
+    reason = (
+        f"就高不重复: 本案各期间金额最高的规则不同（{said}），"
+        f"每项只有一个全期金额，无法逐期分开计；请逐期（如 period: {runs[1][0]}）提交案件"
+    )
+    return None, reason, ()
+
+
+def _unsettled(
+    results: list[RuleResult],
+    indexes: list[int],
+    plan: ChoicePlan,
+    explain: bool,
+    reason: str,
+    missing: tuple[str, ...],
+) -> None:
+    """A choice among rules paid per period, in a case of several periods, that the case
+    cannot settle (`_highest_each_period`): nothing is paid rather than the sum of both or a
+    guess, and each applying rule says why, waiting on `missing` (the inputs an undetermined
+    rule of the choice needs)."""
     among = tuple(results[i].info.name for i in indexes)
     for index in indexes:
         result = _own(results, index, explain)
         result.choice = Chosen("", among, plan.quote, _ends(result))
-        result.status, result.reason, result.missing = "undetermined", reason, ()
+        result.status, result.reason, result.missing = "undetermined", reason, missing
         result.amount = result.range = result.uncapped = result.unrounded = None
         if explain:
             result.steps.append(Step(reason, plan.line))

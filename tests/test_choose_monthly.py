@@ -143,22 +143,88 @@ def test_the_answer_says_monthly_and_lists_the_award_ruled_out(
     assert "还需要" not in out  # the birth date changes no payment
 
 
-def test_a_year_case_does_not_weigh_monthly_rules(
+def test_a_year_case_weighs_the_monthly_rules_month_by_month(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Which rule is the highest could change month by month: neither is paid, and it says why.
+    # 66 all through 2026, 三级: each month the award (80元) beats the subsidy (60元), so the
+    # award is paid every month, 12 × 80元 = 960元, and the subsidy's 12 × 60元 = 720元 never.
     lines = ["  残疾等级: 三级", "  出生日期: 1960-05-10", "period: 2026"]
     out = run(capsys, "run", str(POLICY), "--case", str(case(tmp_path, lines)))
-    said = "就高不重复: 本案跨多个期间，按期给予的规则尚不逐期就高；请逐期（如 period: 2026-06）提交案件"
+    assert "✔ 困难老年人生活补助 — 适用: 960元（每月，2026年各月合计）" in out
+    assert (
+        "就高不重复: 只按金额最高的「困难老年人生活补助」计，本项 720元（每月，2026年各月合计） 不计入"
+    ) in out
+    assert "合计（支付给申请人）: 每年 960元" in out
+    month = run(
+        capsys, "run", str(POLICY), "--case", str(case(tmp_path, [*lines[:2], "period: 2026-06"]))
+    )
+    assert "✔ 困难老年人生活补助 — 适用: 80元（每月）" in month
+
+
+def test_a_year_case_keeps_the_subsidy_every_month_it_is_higher(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 二级 (100元), turning 60 on 2026-05-10: the award (80元) applies from June (a month is
+    # judged on its first day: 2026-05-01 she is 59), below 100元 in each of those 7 months;
+    # the subsidy is the highest every month: 12 × 100元 = 1200元, the award's 7 × 80元 = 560元
+    # not paid. 护理 二级 90元 × 12 = 1080元 beside it.
+    lines = ["  残疾等级: 二级", "  出生日期: 1966-05-10", "period: 2026"]
+    out = run(capsys, "run", str(POLICY), "--case", str(case(tmp_path, lines)))
+    assert "✔ 困难残疾人生活补贴 — 适用: 1200元（每月，2026年各月合计）" in out
+    assert "本项 560元（每月，2026年各月合计） 不计入" in out
+    assert "合计（支付给申请人）: 每年 2280元" in out  # 1200 + 1080
+
+
+def test_a_year_case_whose_highest_changes_in_june_is_not_paid_and_says_when(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 三级 (60元), turning 60 on 2026-05-10: January to May only the subsidy applies (60元),
+    # June to December the award (80元) is higher. One amount per rule cannot say that: neither
+    # is paid, and the answer names the months and the rule highest in each.
+    lines = ["  残疾等级: 三级", "  出生日期: 1966-05-10", "period: 2026"]
+    out = run(capsys, "run", str(POLICY), "--case", str(case(tmp_path, lines)))
+    said = (
+        "就高不重复: 本案各期间金额最高的规则不同（2026-01 至 2026-05 最高为「困难残疾人生活补贴」；"
+        "2026-06 至 2026-12 最高为「困难老年人生活补助」），每项只有一个全期金额，无法逐期分开计；"
+        "请逐期（如 period: 2026-06）提交案件"
+    )
     assert (
         f"  ? 困难残疾人生活补贴 — 无法判定 · 责任单位: 县民政局、县财政局\n      {said}\n" in out
     )
     assert f"  ? 困难老年人生活补助 — 无法判定\n      {said}\n" in out
     assert "合计" not in out
-    month = run(
-        capsys, "run", str(POLICY), "--case", str(case(tmp_path, [*lines[:2], "period: 2026-06"]))
+
+
+def test_a_year_case_without_the_birth_date_pays_the_subsidy_the_award_cannot_beat(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 二级, no 出生日期: the award could pay at most 80元 a month, below 100元 in every month:
+    # 12 × 100元 = 1200元 is paid whatever the birth date; the award is never paid.
+    lines = ["  残疾等级: 二级", "period: 2026"]
+    out = run(capsys, "run", str(POLICY), "--case", str(case(tmp_path, lines)))
+    assert "✔ 困难残疾人生活补贴 — 适用: 1200元（每月，2026年各月合计）" in out
+    assert "就高不重复: 已按「困难残疾人生活补贴」计，本项无论是否适用均不计入" in out
+    assert "还需要" not in out
+
+
+def test_a_year_case_without_the_birth_date_waits_when_the_award_could_be_higher(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 三级 (60元), no 出生日期: in any month the award (80元) could be the highest: nothing is
+    # paid, and the birth date is asked for.
+    lines = ["  残疾等级: 三级", "period: 2026"]
+    path = case(tmp_path, lines)
+    out = run(capsys, "run", str(POLICY), "--case", str(path))
+    assert (
+        "出生日期（日期）: 出生日期（判断是否60周岁以上） — 影响 困难残疾人生活补贴、困难老年人生活补助"
+        in out
     )
-    assert "✔ 困难老年人生活补助 — 适用: 80元（每月）" in month
+    assert "合计" not in out
+    out = run(capsys, "run", str(POLICY), "--case", str(path), "--all")
+    assert (
+        "就高不重复: 本案跨多个期间，困难老年人生活补助 是否适用待定，某些期间其金额可能最高，"
+        "无法逐期就高；需要输入 出生日期，或逐期（如 period: 2026-06）提交案件"
+    ) in out
 
 
 def test_a_rule_paid_each_member_is_refused_with_what_is_allowed(
