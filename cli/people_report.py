@@ -163,8 +163,58 @@ def decided_text(r: RuleResult, measures: ShownMeasures | None = None) -> str:
     return "；".join(parts)
 
 
+def household_split(r: RuleResult) -> Quantity | None:
+    """The members' own amounts added up, when a cap for the whole case (`cap 800 元 per 户`
+    on an `each` rule, runtime/people_ops.py `_case_capped`) paid less than that sum; else None.
+
+    "分别享受补贴，每户每月合计不超过800元" gives each member his own amount (600元, 500元) and
+    caps the household's total (1100元 → 800元), and says nothing of how the 800元 is shared:
+    the members' amounts are what each would receive alone, and what each receives of the
+    capped total is the household's to settle. The outputs say so (`household_words`) rather
+    than show 600元 and 500元 as paid, or work out a split the text does not give. A cap shared
+    by several rules (`r.shared`) shares its cut among the members in proportion, as its
+    document says (runtime/amounts.py): None."""
+    if not r.members or r.amount is None or r.shared is not None:
+        return None
+    paid = [m.amount for m in r.members if m.status == "applies" and m.amount is not None]
+    if not paid:
+        return None
+    whole = paid[0]
+    for amount in paid[1:]:
+        whole = whole + amount
+    return whole if r.amount < whole else None
+
+
+def household_words(r: RuleResult) -> str | None:
+    """`本户合计 1100元 超过上限，按 800元 发放；文件未规定 800元 在各成员间如何分配，由本户分配，
+    上列各成员金额为各自标准、不是各自实得` under the members of a rule `household_split`
+    finds capped as a whole; None otherwise."""
+    whole = household_split(r)
+    if whole is None or r.amount is None:
+        return None
+    paid = _money(r.amount)
+    return (
+        f"本户合计 {_money(whole)} 超过上限，按 {paid} 发放；文件未规定 {paid} 在各成员间如何"
+        "分配，由本户分配，上列各成员金额为各自标准、不是各自实得"
+    )
+
+
+def household_json(r: RuleResult, money: Any) -> dict[str, Any]:
+    """`{"members_split": {"by": "household", "members_total": Money, "text": str}}` for a rule
+    whose members' total a cap for the whole case cut (`household_split`): the members'
+    `amount`s are each one's own standard, `members_total` their sum, the rule's `amount` what
+    the household is paid, and how it is shared the text does not say; {} otherwise."""
+    whole = household_split(r)
+    if whole is None:
+        return {}
+    split = {"by": "household", "members_total": money(whole), "text": household_words(r)}
+    return {"members_split": split}
+
+
 def member_lines(r: RuleResult) -> list[str]:
-    """One line per member: `· 李小明（子女）: 适用 200元`."""
+    """One line per member: `· 李小明（子女）: 适用 200元`; under members whose total a cap for
+    the whole case cut, what the household is paid and that the text does not split it
+    (`household_words`)."""
     lines = []
     for period, status, amount in r.periods or ():
         shown = f" {show_value(amount)}" if amount is not None else ""
@@ -178,6 +228,9 @@ def member_lines(r: RuleResult) -> list[str]:
         if m.reason:
             text += f" — {m.reason}"
         lines.append(text)
+    words = household_words(r)
+    if words is not None:
+        lines.append(f"      {words}")
     return lines
 
 
@@ -200,7 +253,9 @@ def group_lines(policy: CheckedPolicy | RunView, given: Mapping[str, Any] | None
 
 def member_brief(r: RuleResult) -> list[str]:
     """The answer's one line of a rule paid `each` member: each member, role and outcome, without
-    the reasons (`--all` gives them): `各成员: 张大爷（申请人） 100元；张大娘（配偶） 不适用`."""
+    the reasons (`--all` gives them): `各成员: 张大爷（申请人） 100元；张大娘（配偶） 不适用`;
+    when a cap for the whole case cut their total, `各成员（各自标准）: …` and the household's
+    line (`household_words`)."""
     if not r.members:
         return []
     parts = []
@@ -209,7 +264,10 @@ def member_brief(r: RuleResult) -> list[str]:
         if m.status == "applies" and m.amount is not None:
             shown = _money(m.amount) + _before(r, m)
         parts.append(f"{m.member}（{m.role}） {shown or _WORDS.get(m.status, m.status)}")
-    return ["      各成员: " + "；".join(parts)]
+    words = household_words(r)
+    if words is None:
+        return ["      各成员: " + "；".join(parts)]
+    return ["      各成员（各自标准）: " + "；".join(parts), f"      {words}"]
 
 
 def _before(r: RuleResult, m: Any) -> str:

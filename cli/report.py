@@ -33,6 +33,11 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     A rule that a `choose highest of …` weighed adds, after its other fields, "choice": {"kept",
     "paid", "among", "quote", "before", "text"} (cli/choice_report.py): a rule not kept applies
     with "amount": null and no "range", and no total adds it.
+    A rule paid `each` member whose members' total a cap for the whole case cut (`cap 800 元
+    per 户`: 600元 + 500元 → 800元) adds, after "members", "members_split": {"by": "household",
+    "members_total": Money, "text": str} (cli/people_report.py `household_json`): each
+    member's "amount" is that member's own standard, not a share of the rule's "amount", which
+    the document leaves to the household to split.
     A target not met or not reported that has a `by` day adds, after its other fields,
     "due": "in_progress" (on or before that day) | "overdue" (after it) and "deadline":
     "YYYY-MM-DD"; a recurring one (`by 每季度`, `by 每月 25 日`, `by 每月底`) the current

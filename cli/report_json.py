@@ -38,6 +38,7 @@ from policyc.choice_report import choice_json
 from policyc.needs import any_of_sets, needed_for, per_view
 from policyc.people_report import (
     evaluated_period,
+    household_json,
     members_json,
     period_in_force,
     period_json,
@@ -370,6 +371,7 @@ def _written(
     more: dict[str, Any] = {}
     if r.members is not None:
         more["members"] = members_json(r, money, _value_json)
+        more |= household_json(r, money)  # a cap for the whole case cut the members' total
     if r.periods is not None:
         more["periods"] = periods_json(r, money, _value_json)
     more |= period_json(r)  # `amount … per`: people_report.py
