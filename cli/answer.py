@@ -16,7 +16,11 @@ Three blocks after the header:
    RULES_NAMED names and 等 N 条, the reason cut at REASON_CHARS characters. A rule whose
    first failed condition picks another member of an enum input (`申请人类型为企业` for a
    talent, `行为为无照经营` for a noise complaint) is for another kind of case: such rules
-   are counted on one line an input (`另 3 条针对其他申请人类型: …`), not reasoned one by one.
+   are counted on one line an input (`另 3 条针对其他申请人类型: …`), not reasoned one by one;
+   so is a rule whose condition joined by 且/或 failed only on tests of that input. A condition
+   of several parts (且/或, or a named one) has the parts the case failed under it, the one it
+   was settled on first (member_why.condition_whys): `残疾类别为智力残疾、精神残疾之一: 肢体残疾 →
+   不成立` before `残疾等级为一级、二级之一: 三级 → 不成立`.
    A rule over the members of a household that none of them meets stands alone, a line per
    member under it: which member failed which condition (`member_why.py`).
 4. One line counting what does not apply, the standing rules and the targets not reported.

@@ -128,7 +128,7 @@ def explained_whys(
         steps = [(step.text, step.line) for step in r.steps]
         lines = member_whys(steps, said) if said is not None else []
         if not lines and r.info.name in named:
-            lines = failed.lines(steps, r.reason)
+            lines = failed.lines(steps, r.reason, r.info.name)
         if lines:
             found[r.info.name] = lines
     return found
@@ -148,16 +148,42 @@ class FailedParts:
         self.tests: frozenset[str] | None = None  # if_tests, read when first needed
         self.by_reason: dict[str, list[str]] = {}
 
-    def lines(self, steps: list[tuple[str, int]], reason: str) -> list[str]:
+    def lines(self, steps: list[tuple[str, int]], reason: str, rule: str = "") -> list[str]:
         """The failed parts of the condition `reason` names, the one that decided first; [] for
-        a reason naming none, or a condition of one part (its reason says it all)."""
-        if not has_parts(reason, self.policy.view.defines):
+        a reason naming none, or a condition of one part (its reason says it all). `rule`, the
+        rule's name, spares reading the policy's `if`s (its checked AST, most of a warm `run`'s
+        time) when none of its conditions, nor the defines they read, holds one."""
+        view = self.policy.view
+        if not has_parts(reason, view.defines):
             return []
-        if self.tests is None:
-            self.tests = if_tests(self.policy)
-        lines = condition_whys(steps, reason, self.tests) or self.by_reason.get(reason, [])
+        tests: frozenset[str] = frozenset()
+        if not rule or rule not in view.rules or reads_an_if(view.rules[rule].whens, view.defines):
+            if self.tests is None:
+                self.tests = if_tests(self.policy)
+            tests = self.tests
+        lines = condition_whys(steps, reason, tests) or self.by_reason.get(reason, [])
         self.by_reason.setdefault(reason, lines)
         return lines
+
+
+def reads_an_if(roots: Iterable[Any], defines: Mapping[str, Any]) -> bool:
+    """Whether any of the lean expressions `roots` (compiler/run_view.py: a rule's `whens`)
+    holds an `if`, itself or in a define it reads (`defines`: name → lean), at any depth."""
+    pending, seen = list(roots), set()
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, tuple) or not node:
+            continue
+        if node[0] == "if":
+            return True
+        if node[0] == "ref" and node[1] in defines and node[1] not in seen:
+            seen.add(node[1])
+            pending.append(defines[node[1]])
+        elif node[0] == "node":
+            pending.extend(node[1])
+        elif node[0] in ("not", "and", "or"):
+            pending.extend(node[1:])
+    return False
 
 
 # How compiler/render.py joins the parts of a condition (`a，且b`, `a，或b`, any-of and all-of

@@ -17,6 +17,7 @@ import pytest
 
 from policyc.answer import picked_input
 from policyc.cli import main
+from policyc.member_why import reads_an_if
 from tests.conftest import FIXTURES
 
 DISABILITY = FIXTURES / "choice-monthly" / "policies" / "lx-2026-5.policy"
@@ -137,3 +138,18 @@ def test_the_web_result_names_the_failed_category_too() -> None:
         "残疾类别为智力残疾、精神残疾之一: 肢体残疾 → 不成立",
         "残疾等级为一级、二级之一: 三级 → 不成立",
     ]
+
+
+def test_reads_an_if_follows_the_defines_a_condition_reads() -> None:
+    # a rule's conditions as lean expressions (compiler/run_view.py): an `if` in a define read
+    # through another define counts; a define no condition reads does not
+    defines = {
+        "甲": ("and", ("ref", "乙"), ("ref", "收入")),
+        "乙": ("node", (("if", ("ref", "性别"), ("ref", "年龄"), ("ref", "年龄")),)),
+        "丙": ("if", ("ref", "x"), ("ref", "y"), ("ref", "z")),
+    }
+    assert reads_an_if([("ref", "甲")], defines)
+    assert reads_an_if([("not", ("ref", "乙"))], defines)
+    assert not reads_an_if([("or", ("ref", "收入"), ("node", (("ref", "年龄"),)))], defines)
+    # a cycle of defines (refused at check) does not loop
+    assert not reads_an_if([("ref", "丁")], {"丁": ("ref", "戊"), "戊": ("ref", "丁")})

@@ -449,7 +449,7 @@ def _result_view(
         left_out = item["status"] == "not_applicable"
         item["member_whys"] = member_whys(steps, said) if left_out else []
         if left_out and not item["member_whys"]:
-            item["member_whys"] = failed.lines(steps, item.get("reason") or "")
+            item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
