@@ -17,8 +17,10 @@ One sentence (`choice_words`), the same everywhere:
 - rules paid per period in a case of several periods (`period: 2026` for `per 月` rules):
   weighed period by period; when one rule is the highest in every period, as above, its amount
   the periods' sum (`本项 720元（每月，2026年各月合计） 不计入`); when the highest differs between
-  periods, or a rule is undetermined, not paid: the result's reason
-  (`就高不重复: 本案各期间金额最高的规则不同（2026-01 至 2026-05 最高为「A」；…）…`).
+  periods, each rule is paid the periods it is highest in:
+  `就高不重复: 逐期按金额最高的一项计（2026-01 至 2026-05「A」；2026-06 至 2026-12「B」），本项只计
+  2026-01 至 2026-05` (`本项各期均不计入` for a rule highest in none); while an undetermined
+  rule could be some period's highest, not paid: the result's reason.
 
 JSON (after a result's other fields, only for a rule a choice weighed):
     "choice": {"kept": str|null, "paid": bool, "among": [str], "quote": str,
@@ -29,7 +31,10 @@ listed rules that apply (and, undetermined, those that could be kept), `before` 
 amount before the choice (an exact amount has equal ends), `tie` whether the rule kept was
 kept as the first listed of equal amounts, `out` whether this rule is not paid whatever the
 inputs still missing say, `pending` the undetermined rules that could still be kept (the kept
-one waits on them), `text` the sentence above.
+one waits on them), `text` the sentence above. When the highest rule differs between the
+case's periods, `kept` is null and the object adds
+"by_period": [{"from": period, "to": period, "kept": str}], the rule paid in each run of
+periods; `paid` is then whether this rule is paid in some period.
 """
 
 from __future__ import annotations
@@ -58,6 +63,13 @@ def choice_words(r: RuleResult) -> str | None:
     if chosen is None:
         return None
     name = r.info.name
+    if chosen.by_period:  # the highest differs between the case's periods: each pays its own
+        spans = "；".join(
+            f"{_span(first, last)}「{kept}」" for first, last, kept in chosen.by_period
+        )
+        mine = [_span(first, last) for first, last, kept in chosen.by_period if kept == name]
+        tail = f"本项只计 {'、'.join(mine)}" if mine else "本项各期均不计入"
+        return f"就高不重复: 逐期按金额最高的一项计（{spans}），{tail}"
     before = "本项"
     if chosen.before is not None:  # a monthly amount says so, as the result's own does
         before = f"本项 {ends_text(chosen.before)}{_per(r)} "
@@ -84,6 +96,10 @@ def choice_words(r: RuleResult) -> str | None:
         kept = f"「{chosen.kept}」"
         return f"就高不重复: 与{kept}金额相同，按所列第一项{kept}计，{before}不计入"
     return f"就高不重复: 只按金额最高的「{chosen.kept}」计，{before}不计入"
+
+
+def _span(first: str, last: str) -> str:
+    return first if first == last else f"{first} 至 {last}"
 
 
 def _per(r: RuleResult) -> str:
@@ -117,7 +133,7 @@ def choice_json(r: RuleResult, money: Callable[[Any], Any]) -> dict[str, Any]:
         before = {"low": money(chosen.before[0]), "high": money(chosen.before[1])}
     return {
         "kept": chosen.kept or None,
-        "paid": chosen.kept == r.info.name,
+        "paid": chosen.kept == r.info.name or any(k == r.info.name for *_, k in chosen.by_period),
         "among": list(chosen.among),
         "quote": chosen.quote,
         "before": before,
@@ -125,4 +141,13 @@ def choice_json(r: RuleResult, money: Callable[[Any], Any]) -> dict[str, Any]:
         "out": chosen.out,
         "pending": list(chosen.pending),
         "text": choice_words(r),
-    }
+    } | _by_period_json(chosen.by_period)
+
+
+def _by_period_json(by_period: tuple[tuple[str, str, str], ...]) -> dict[str, Any]:
+    """`{"by_period": [{"from": "2026-01", "to": "2026-05", "kept": str}, …]}` when the highest
+    rule differs between the case's periods, else {}."""
+    if not by_period:
+        return {}
+    runs = [{"from": first, "to": last, "kept": kept} for first, last, kept in by_period]
+    return {"by_period": runs}

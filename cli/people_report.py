@@ -43,6 +43,7 @@ _WORDS = {
     "undetermined": "无法判定",
     "decided": "判定",
     "not_in_force": "不在有效期",
+    "passed_over": "就高不计",  # a period another rule of its `choose highest of` pays
 }
 
 
@@ -161,6 +162,12 @@ def decided_text(r: RuleResult, measures: ShownMeasures | None = None) -> str:
             runs.append([period, period, shown])
     parts = (f"{a}至{b} {shown}" if a != b else f"{a} {shown}" for a, b, shown in runs)
     return "；".join(parts)
+
+
+def part_word(status: str) -> str:
+    """How a member's or a period's status is written (`适用`, `就高不计` for a period another
+    rule of a `choose highest of` pays), the status itself when it has no word."""
+    return _WORDS.get(status, status)
 
 
 def household_split(r: RuleResult) -> Quantity | None:

@@ -61,9 +61,11 @@ class Chosen(Frozen):
     rules that could be kept, which the kept one waits on. A choice among rules paid per period
     in a case of several periods is weighed period by period (`_highest_each_period`); one the
     case cannot settle so has its applying rules undetermined, `kept` "" and `pending` empty
-    (`_unsettled`)."""
+    (`_unsettled`); one whose highest rule differs between periods has `kept` "" and
+    `by_period` (first period, last period, the rule paid) for each run of periods one rule
+    pays (`_split_by_period`), else ()."""
 
-    _fields = ("kept", "among", "quote", "before", "tie", "out", "pending")
+    _fields = ("kept", "among", "quote", "before", "tie", "out", "pending", "by_period")
     __slots__ = _fields
     kept: str
     among: tuple[str, ...]
@@ -72,10 +74,12 @@ class Chosen(Frozen):
     tie: bool
     out: bool
     pending: tuple[str, ...]
+    by_period: tuple[tuple[str, str, str], ...]
 
     def __init__(
         self, kept: str, among: tuple[str, ...], quote: str, before: Ends | None,
         tie: bool = False, out: bool = False, pending: tuple[str, ...] = (),
+        by_period: tuple[tuple[str, str, str], ...] = (),
     ):  # fmt: skip
         _set(self, "kept", kept)
         _set(self, "among", among)
@@ -84,6 +88,7 @@ class Chosen(Frozen):
         _set(self, "tie", tie)
         _set(self, "out", out)
         _set(self, "pending", pending)
+        _set(self, "by_period", by_period)
 
 
 def ends_text(ends: Ends) -> str:
@@ -148,10 +153,14 @@ def _choose(
         return  # nothing is paid yet: each undetermined rule says so itself
     each_period: tuple[int, bool] | None = None
     if any(_over_periods(results[i]) for _, i, _ in applying):
-        each_period, reason, missing = _highest_each_period(results, applying, waiting, plan)
-        if each_period is None:
+        kept_in, tie, reason, missing = _highest_each_period(results, applying, waiting, plan)
+        if reason:
             _unsettled(results, [i for _, i, _ in applying], plan, explain, reason, missing)
             return
+        if len(set(kept_in.values())) > 1:
+            _split_by_period(results, applying, waiting, plan, kept_in, explain)
+            return
+        each_period = next(iter(kept_in.values())), tie
     best_position, best_index, best_ends = applying[0]
     for position, index, ends in applying[1:]:
         if _rank(ends) > _rank(best_ends):  # strictly: a tie keeps the first listed
@@ -216,19 +225,17 @@ def _highest_each_period(
     applying: list[tuple[int, int, Ends]],
     waiting: list[tuple[int, int]],
     plan: ChoicePlan,
-) -> tuple[tuple[int, bool] | None, str, tuple[str, ...]]:
+) -> tuple[dict[str, int], bool, str, tuple[str, ...]]:
     """A choice among rules paid per period, in a case of several periods (a year's case of
     `per 月` rules): 就高不重复 is weighed period by period — each month the highest of the rules
-    applying that month is paid (a tie: the first listed). When one rule is that highest in
-    every period where any applies, the case's answer is that rule's periods, and the others'
-    are never paid: returns ((its place in `plan.members`, whether it tied in some period), "",
-    ()).
-    An undetermined rule of the choice is never paid when its amount is known without the case
-    (`plan.fixed`, a period's) and ranks below the highest of every period the policy is in
-    force. When the highest differs between periods, or an undetermined rule could be some
-    period's highest, a case's one amount per rule cannot say it: returns (None, the reason,
-    naming the periods and the rule highest in each, or the undetermined rules, and the inputs
-    these need), and nothing is paid rather than a sum or a guess."""
+    applying that month is paid (a tie: the first listed).
+
+    Returns (period → the place in `plan.members` of the rule paid that period, in period
+    order; whether a tie decided some period; "", ()). An undetermined rule of the choice is
+    never paid when its amount is known without the case (`plan.fixed`, a period's) and ranks
+    below the highest of every period the policy is in force; when one could be some period's
+    highest, returns ({}, False, the reason, the inputs the undetermined rules need), and
+    nothing is paid rather than a guess."""
     by_period: dict[str, list[tuple[int, Quantity]]] = {}
     in_force: set[str] = set()  # the periods in which the policy is in force
     for position, index, _ends in applying:  # in the order listed
@@ -269,24 +276,57 @@ def _highest_each_period(
             f"就高不重复: 本案跨多个期间，{names} 是否适用待定，某些期间其金额可能最高，"
             f"无法逐期就高；{needs}逐期（如 period: 2026-06）提交案件"
         )
-        return None, reason, missing
-    if len({position for position, _ in kept.values()}) == 1:
-        return (next(iter(kept.values()))[0], tie), "", ()
-    runs: list[tuple[str, str, int]] = []  # (first period, last period, rule kept)
-    for period, (position, _amount) in kept.items():
+        return {}, False, reason, missing
+    return {period: position for period, (position, _) in kept.items()}, tie, "", ()
+
+
+def _split_by_period(
+    results: list[RuleResult],
+    applying: list[tuple[int, int, Ends]],
+    waiting: list[tuple[int, int]],
+    plan: ChoicePlan,
+    kept: dict[str, int],
+    explain: bool,
+) -> None:
+    """A choice whose highest rule differs between the periods of the case (`kept`: period →
+    the place of the rule paid then): each applying rule is paid the periods it is the
+    highest in, its other periods `passed_over` (in `result.periods`), its amount their sum
+    (None when it is the highest in none); `Chosen.by_period` says which rule each run of
+    periods pays. An undetermined rule (`waiting`) is never paid (`_highest_each_period` found
+    it below every period's highest)."""
+    runs: list[tuple[str, str, int]] = []  # (first period, last period, rule paid)
+    for period, position in kept.items():
         if runs and runs[-1][2] == position:
             runs[-1] = (runs[-1][0], period, position)
         else:
             runs.append((period, period, position))
-    said = "；".join(
-        f"{first}{'' if first == last else f' 至 {last}'} 最高为「{plan.members[position]}」"
-        for first, last, position in runs
-    )
-    reason = (
-        f"就高不重复: 本案各期间金额最高的规则不同（{said}），"
-        f"每项只有一个全期金额，无法逐期分开计；请逐期（如 period: {runs[1][0]}）提交案件"
-    )
-    return None, reason, ()
+    by_period = tuple((first, last, plan.members[position]) for first, last, position in runs)
+    among = tuple(plan.members[p] for p, _, _ in applying)
+    for position, index, ends in applying:
+        result = _own(results, index, explain)
+        paid: Quantity | None = None
+        periods = []
+        for period, status, amount in result.periods:
+            if status == "applies" and kept.get(period) != position:
+                status = "passed_over"
+            elif status == "applies" and amount is not None:
+                paid = amount if paid is None else paid + amount
+            periods.append((period, status, amount))
+        result.periods = tuple(periods)
+        result.amount, result.range, result.uncapped, result.unrounded = paid, None, None, None
+        out = paid is None
+        result.choice = Chosen("", among, plan.quote, ends, False, out, (), by_period)
+        if explain:
+            spans = "；".join(f"{_span(first, last)}「{name}」" for first, last, name in by_period)
+            result.steps.append(Step(f"就高不重复: 逐期按金额最高的一项计（{spans}）", plan.line))
+    for _position, index in waiting:
+        result = _own(results, index, explain)
+        result.choice = Chosen("", among, plan.quote, None, False, True, (), by_period)
+
+
+def _span(first: str, last: str) -> str:
+    """`2026-01 至 2026-05`, or `2026-06` for a run of one period."""
+    return first if first == last else f"{first} 至 {last}"
 
 
 def _unsettled(

@@ -11,6 +11,7 @@ text; the evaluation date is 2026-06-30, so a person born 1960-05-10 is 66.
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -175,24 +176,37 @@ def test_a_year_case_keeps_the_subsidy_every_month_it_is_higher(
     assert "合计（支付给申请人）: 每年 2280元" in out  # 1200 + 1080
 
 
-def test_a_year_case_whose_highest_changes_in_june_is_not_paid_and_says_when(
+def test_a_year_case_whose_highest_changes_in_june_pays_each_month_its_highest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # 三级 (60元), turning 60 on 2026-05-10: January to May only the subsidy applies (60元),
-    # June to December the award (80元) is higher. One amount per rule cannot say that: neither
-    # is paid, and the answer names the months and the rule highest in each.
+    # June to December the award (80元) is higher: 5 × 60元 = 300元 and 7 × 80元 = 560元, never
+    # the subsidy's twelve months (720元) beside the award's seven, nor the award alone.
     lines = ["  残疾等级: 三级", "  出生日期: 1966-05-10", "period: 2026"]
-    out = run(capsys, "run", str(POLICY), "--case", str(case(tmp_path, lines)))
-    said = (
-        "就高不重复: 本案各期间金额最高的规则不同（2026-01 至 2026-05 最高为「困难残疾人生活补贴」；"
-        "2026-06 至 2026-12 最高为「困难老年人生活补助」），每项只有一个全期金额，无法逐期分开计；"
-        "请逐期（如 period: 2026-06）提交案件"
-    )
+    path = case(tmp_path, lines)
+    out = run(capsys, "run", str(POLICY), "--case", str(path))
+    runs = "2026-01 至 2026-05「困难残疾人生活补贴」；2026-06 至 2026-12「困难老年人生活补助」"
     assert (
-        f"  ? 困难残疾人生活补贴 — 无法判定 · 责任单位: 县民政局、县财政局\n      {said}\n" in out
-    )
-    assert f"  ? 困难老年人生活补助 — 无法判定\n      {said}\n" in out
-    assert "合计" not in out
+        "  ✔ 困难残疾人生活补贴 — 适用: 300元（每月，2026年各月合计） · 责任单位: 县民政局、县财政局\n"
+        f"      就高不重复: 逐期按金额最高的一项计（{runs}），本项只计 2026-01 至 2026-05\n"
+    ) in out
+    assert (
+        "  ✔ 困难老年人生活补助 — 适用: 560元（每月，2026年各月合计）\n"
+        f"      就高不重复: 逐期按金额最高的一项计（{runs}），本项只计 2026-06 至 2026-12\n"
+    ) in out
+    listed = run(capsys, "run", str(POLICY), "--case", str(path), "--all")
+    assert "      · 2026-05: 适用 60元\n      · 2026-06: 就高不计 60元\n" in listed
+    document = json.loads(run(capsys, "run", str(POLICY), "--case", str(path), "--format", "json"))
+    by_rule = {r["rule"]: r for r in document["results"]}
+    living = by_rule[LIVING]
+    assert living["amount"]["value"] == "300"
+    assert (living["choice"]["kept"], living["choice"]["paid"]) == (None, True)
+    assert living["choice"]["by_period"] == [
+        {"from": "2026-01", "to": "2026-05", "kept": LIVING},
+        {"from": "2026-06", "to": "2026-12", "kept": ELDER},
+    ]
+    assert [p["status"] for p in living["periods"]] == ["applies"] * 5 + ["passed_over"] * 7
+    assert by_rule[ELDER]["amount"]["value"] == "560"
 
 
 def test_a_year_case_without_the_birth_date_pays_the_subsidy_the_award_cannot_beat(
@@ -352,3 +366,24 @@ def test_a_fine_against_a_subsidy_is_still_refused(
     assert (
         "rule `困难老年人生活补助`: its kind is `罚款`, that of `困难残疾人生活补贴` `补贴`"
     ) in capsys.readouterr().err
+
+
+def test_the_web_result_lists_the_months_passed_over(tmp_path: Path) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    import html
+    import re
+
+    from policyc.cases import load_case
+    from policyc.serve.evaluate import evaluate
+    from policyc.serve.web import _TEMPLATES, _result_view
+
+    lines = ["  残疾等级: 三级", "  出生日期: 1966-05-10", "period: 2026"]
+    policy = compile_policy(POLICY)
+    loaded = load_case(case(tmp_path, lines), policy.checked)
+    view = _result_view(policy, evaluate(policy, loaded, "case", explain=True), None)
+    assert view is not None
+    (living,) = [r for r in view["applies"] if r["rule"] == LIVING]
+    item = _TEMPLATES.get_template("_result.html.j2").module.result_item(living)  # type: ignore[attr-defined]
+    shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", str(item))))
+    assert "本项只计 2026-01 至 2026-05" in shown
+    assert "2026-06 就高不计 60元" in shown

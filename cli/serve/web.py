@@ -40,7 +40,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import FailedParts, case_no_answers, member_whys
-from policyc.people_report import key_total_text, period_words, total_key
+from policyc.people_report import key_total_text, part_word, period_words, total_key
 from policyc.problems import Problem
 from policyc.report import (
     DUE_WORDS,
@@ -451,7 +451,7 @@ def _result_view(
         if left_out and not item["member_whys"]:
             item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
-            part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
+            part["status_word"] = STATUS_WORDS.get(part["status"]) or part_word(part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
     undetermined = [r for r in results if r["status"] == "undetermined"]
     decided = [
