@@ -178,10 +178,11 @@ def household_split(r: RuleResult) -> Quantity | None:
     caps the household's total (1100元 → 800元), and says nothing of how the 800元 is shared:
     the members' amounts are what each would receive alone, and what each receives of the
     capped total is the household's to settle. The outputs say so (`household_words`) rather
-    than show 600元 and 500元 as paid, or work out a split the text does not give. A cap shared
-    by several rules (`r.shared`) shares its cut among the members in proportion, as its
-    document says (runtime/amounts.py): None."""
-    if not r.members or r.amount is None or r.shared is not None:
+    than show 600元 and 500元 as paid, or work out a split the text does not give. So does a
+    shared cap `order as_listed` that cut such a rule; one `order proportional` (按比例核减)
+    shares the cut among the members as its document says (runtime/amounts.py), their
+    amounts add up to the rule's: None."""
+    if not r.members or r.amount is None:
         return None
     paid = [m.amount for m in r.members if m.status == "applies" and m.amount is not None]
     if not paid:
@@ -193,7 +194,7 @@ def household_split(r: RuleResult) -> Quantity | None:
 
 
 def household_words(r: RuleResult) -> str | None:
-    """`本户合计 1100元 超过上限，按 800元 发放；文件未规定 800元 在各成员间如何分配，由本户分配，
+    """`各成员合计 1100元，本项按 800元 发放；文件未规定 800元 在各成员间如何分配，由本户分配，
     上列各成员金额为各自标准、不是各自实得` under the members of a rule `household_split`
     finds capped as a whole; None otherwise."""
     whole = household_split(r)
@@ -201,8 +202,8 @@ def household_words(r: RuleResult) -> str | None:
         return None
     paid = _money(r.amount)
     return (
-        f"本户合计 {_money(whole)} 超过上限，按 {paid} 发放；文件未规定 {paid} 在各成员间如何"
-        "分配，由本户分配，上列各成员金额为各自标准、不是各自实得"
+        f"各成员合计 {_money(whole)}，本项按 {paid} 发放；文件未规定 {paid} 在各成员间如何分配，"
+        "由本户分配，上列各成员金额为各自标准、不是各自实得"
     )
 
 

@@ -272,7 +272,9 @@ def _share(plan: SharedCapPlan, limit: Quantity, members: list[RuleResult], expl
                 f"本项 {show_value(asked)} → {show_value(given)}"
             )
             result.steps.append(Step(text, plan.line))
-        _members_share(result, given, explain, plan.line)  # after the rule's own step
+        # `as_listed` ranks the rules, not one rule's members: a cut of an `each` rule is not
+        # shared among them (the document does not say how), each keeps what it asked and the
+        # answer says the rule's amount is theirs to share (cli/people_report.household_split)
 
 
 _CENT = Decimal("0.01")
@@ -383,10 +385,11 @@ def split_in_proportion(amounts: Sequence[Decimal], limit: Decimal) -> list[Deci
 
 
 def _members_share(result: RuleResult, given: Quantity, explain: bool, line: int) -> None:
-    """A rule paid `each` member whose total a shared cap cut: each member receives a share of
-    what the rule received, in proportion to what the member asked (`split_in_proportion`),
-    and keeps what it asked as `uncapped` (李母 2,800元 → 2,545.46元). Members are not ordered
-    among themselves: the declared order ranks rules, and within a rule no member comes first."""
+    """A rule paid `each` member whose total a shared cap `order proportional` (按比例核减) cut:
+    each member receives a share of what the rule received, in proportion to what the member
+    asked (`split_in_proportion`), and keeps what it asked as `uncapped` (李母 2,800元 →
+    2,545.46元), as the document's proportion says. Under `order as_listed` nothing says how
+    one rule's members share its cut, and none is worked out."""
     members = result.members
     if not members:
         return

@@ -12,6 +12,7 @@ Values worked by hand from those sentences.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def rule_json(capsys: pytest.CaptureFixture[str], case: Path) -> Any:
 
 
 SPLIT = (
-    "本户合计 1100元 超过上限，按 800元 发放；文件未规定 800元 在各成员间如何分配，由本户分配，"
+    "各成员合计 1100元，本项按 800元 发放；文件未规定 800元 在各成员间如何分配，由本户分配，"
     "上列各成员金额为各自标准、不是各自实得"
 )
 
@@ -88,7 +89,7 @@ def test_one_yuan_over_the_cap_is_split_by_the_household(
     # 二级失能 500元 + 80周岁以上 400元 = 900元 > 800元 (case 07): the same words, its figures
     out = run(capsys, CASES / "07-household-one-over-the-cap.yaml")
     assert "各成员（各自标准）: 孙爷爷（老年人） 500元；周奶奶（老年人） 400元" in out
-    assert "本户合计 900元 超过上限，按 800元 发放；文件未规定 800元 在各成员间如何分配" in out
+    assert "各成员合计 900元，本项按 800元 发放；文件未规定 800元 在各成员间如何分配" in out
 
 
 def test_a_household_at_its_cap_is_paid_what_each_member_is(
@@ -97,7 +98,7 @@ def test_a_household_at_its_cap_is_paid_what_each_member_is(
     # 500元 + 300元 = 800元: 不超过800元 includes 800元, nothing is cut, each receives his own
     out = run(capsys, CASES / "06-household-at-cap.yaml")
     assert "      各成员: 孙爷爷（老年人） 500元；李奶奶（老年人） 300元\n" in out
-    assert "本户合计" not in out
+    assert "文件未规定" not in out
     assert "members_split" not in rule_json(capsys, CASES / "06-household-at-cap.yaml")
 
 
@@ -136,3 +137,33 @@ def test_the_web_result_item_shows_the_household_line_under_the_members() -> Non
     shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", str(item))))
     assert "金额（各自标准）" in shown and "赵爷爷 老年人 适用 600元" in shown
     assert SPLIT in shown
+
+
+def test_the_same_limit_written_as_a_shared_cap_invents_no_shares(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 每户每月合计不超过800元 as `shared_cap … order as_listed over 养老服务补贴` instead of the
+    # rule's `cap … per 户`: the household is paid 800元 all the same, and the members are not
+    # given 436.36元 and 363.64元 (a proportion the text does not state)
+    project = tmp_path / "eldercare"
+    shutil.copytree(FIXTURES / "eldercare", project)
+    path = project / "eldercare.policy"
+    text = path.read_text(encoding="utf-8").replace("        cap 800 元 per 户 per 月\n", "")
+    note = '    note "规则 养老服务补贴 的 cap … per 户: 本户各老年人的补贴相加, 合计封顶一次"\n'
+    shared = (
+        "    shared_cap 每户每月合计 {\n"
+        '        quote "同一户家庭有两名符合条件老年人的，分别享受补贴，每户每月合计不超过800元。"\n'
+        "        limit 800 元 per 户 per 月\n"
+        "        over 养老服务补贴\n"
+        '        order as_listed because "上限作用于本户各老年人补贴之和"\n'
+        "    }\n"
+    )
+    assert note in text
+    path.write_text(text.replace(note, shared), encoding="utf-8")
+    assert (
+        main(["run", str(path), "--case", str(project / "cases" / "05-household-capped.yaml")]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "      各成员（各自标准）: 赵爷爷（老年人） 600元；钱奶奶（老年人） 500元\n" in out
+    assert f"      {SPLIT}\n" in out
+    assert "436.36元" not in out
