@@ -24,6 +24,12 @@ import pytest
 
 from policyc.compiler.errors import PolicyError
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.compiler.skeleton import skeleton
+from policyc.compiler.skeleton_deadlines import (
+    application_by,
+    application_notes,
+    sentence_deadlines,
+)
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.results import RuleResult
 from tests.conftest import HEADER, QUOTE, PolicyFactory
@@ -312,3 +318,42 @@ def test_run_shows_the_deadline_and_the_application(policies: PolicyFactory) -> 
         "applied": "2026-02-24",
         "in_time": True,
     }
+
+
+# ---- policyc new -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "apply"),
+    [
+        (
+            "申请人应于每月10日前提出申请，遇节假日顺延。",
+            "apply 申请日期 by 每月 10 日 遇节假日顺延",
+        ),
+        ("申请人应于每月底前提出申请。", "apply 申请日期 by 每月底"),
+        ("请于2026年3月31日前向乡镇人民政府申请。", "apply 申请日期 by 2026-03-31"),
+        ("申请人不迟于2026年3月31日提出申请。", "apply 申请日期 by 2026-03-31"),
+        (
+            "自事故发生之日起30日内向县残联申请补贴。",
+            "apply 申请日期 by date_plus(事故发生日期, 30 日)",
+        ),
+        ("自受理之日起5个工作日内申请复核。", "apply 申请日期 by date_plus(受理日期, 5 工作日)"),
+        ("每月31日前提出申请。", ""),  # not every month has the day: not guessed
+        ("2026年2月30日前申请。", ""),  # no such day
+        ("各牵头单位于每月25日前将任务进展情况报送市发改委。", ""),  # a duty's, not an application
+    ],
+)
+def test_new_reads_an_applicant_s_deadline(sentence: str, apply: str) -> None:
+    assert application_by(sentence) == apply
+
+
+def test_new_proposes_the_apply_and_no_target_by_for_an_application() -> None:
+    sentence = "申请人应于每月10日前提出申请，遇节假日顺延。"
+    assert sentence_deadlines([sentence]) == []  # not a target's `by 每月 10 日`
+    (note,) = application_notes([sentence])
+    assert note.startswith(
+        "an applicant's deadline: the rule takes `apply 申请日期 by 每月 10 日 遇节假日顺延`"
+    )
+    source = "县残疾人补贴发放办法\n第一条 申请人应于每月10日前提出申请，遇节假日顺延。\n"
+    made = skeleton(source.splitlines(), 1, "notice.txt", {}.get, "")
+    assert "# TODO(drafter): an applicant's deadline: the rule takes `apply 申请日期 by" in made
