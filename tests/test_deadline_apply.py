@@ -357,3 +357,34 @@ def test_new_proposes_the_apply_and_no_target_by_for_an_application() -> None:
     source = "县残疾人补贴发放办法\n第一条 申请人应于每月10日前提出申请，遇节假日顺延。\n"
     made = skeleton(source.splitlines(), 1, "notice.txt", {}.get, "")
     assert "# TODO(drafter): an applicant's deadline: the rule takes `apply 申请日期 by" in made
+
+
+# ---- the site and the web form -------------------------------------------------------------------
+
+
+def test_the_site_says_the_deadline_to_the_citizen(policies: PolicyFactory) -> None:
+    from policyc.compiler.docs import render_docs
+    from policyc.compiler.pipeline import check_policy
+
+    checked = check_policy(policies.write(POLICY, header=IN_FORCE))
+    pages = render_docs([checked])
+    page = next(text for name, text in pages.items() if "申请期限" in text)
+    assert "- **申请期限**：每月10日前申请（含当日，遇节假日顺延）" in page
+    assert "- **申请期限**：事故发生日期起30日的对应日前申请（含当日，遇节假日顺延）" in page
+
+
+def test_the_web_form_shows_the_deadline_and_the_application(plan: CompiledPolicy) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.report_json import to_json
+    from policyc.serve.web import _TEMPLATES, _result_view
+
+    inputs = {"申请日期": date(2026, 2, 24), "事故发生日期": date(2026, 1, 16)}
+    on = date(2026, 3, 2)
+    results = plan.evaluate(inputs, on, explain=True)
+    view = _result_view(plan, to_json(plan, results, on, {}, None, True, given=inputs))
+    [event] = [r for r in view["applies"] if r["rule"] == "事故补"]
+    shown = str(_TEMPLATES.get_template("_result.html.j2").module.result_item(event))  # type: ignore[attr-defined]
+    assert (
+        '<div class="apply-by">申请截止：2026-02-24（2026年2月15日为春节假期，顺延至2月24日）'
+        "；申请日期 2026-02-24，按期申请</div>"
+    ) in shown
