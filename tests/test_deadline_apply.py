@@ -388,3 +388,39 @@ def test_the_web_form_shows_the_deadline_and_the_application(plan: CompiledPolic
         '<div class="apply-by">申请截止：2026-02-24（2026年2月15日为春节假期，顺延至2月24日）'
         "；申请日期 2026-02-24，按期申请</div>"
     ) in shown
+
+
+# ---- many cases ------------------------------------------------------------------------------------
+
+
+def test_the_batch_judges_each_row_per_case(plan: CompiledPolicy, tmp_path: Path) -> None:
+    pytest.importorskip("duckdb")
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from policyc.batch import Batch
+
+    applied = ["2026-02-15", "2026-02-16", "2026-02-24", "2026-02-25"]
+    path = tmp_path / "c.parquet"
+    columns = {"申请日期": applied, "事故发生日期": ["2026-01-16"] * 4}
+    pq.write_table(pa.table({k: pa.array(v) for k, v in columns.items()}), path)
+    with Batch(plan) as batch:
+        batch.load(path, date(2026, 3, 2))
+        program = batch.evaluate(keep=True)
+        rows = [row for _, row in batch.rows()]
+    fallbacks = {rule.name: rule.fallback for rule in program.rules}
+    assert "applicant's deadline" in fallbacks["事故补"]
+    assert [row["事故补"][0] for row in rows] == ["applies"] * 3 + ["not_applicable"]
+    assert [row["事故补不顺延"][0] for row in rows] == ["applies"] + ["not_applicable"] * 3
+
+
+def test_the_numpy_engine_leaves_it_saying_why(plan: CompiledPolicy, tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pytest.importorskip("numpy")
+    from policyc.batch_vector import VectorBatch
+
+    path = tmp_path / "c.parquet"
+    columns = {"申请日期": ["2026-02-24"], "事故发生日期": ["2026-01-16"]}
+    pq.write_table(pa.table({k: pa.array(v) for k, v in columns.items()}), path)
+    reason = VectorBatch(plan, keep=True, threads=1).prepare(path, date(2026, 3, 2))
+    assert "it has an applicant's deadline (`apply … by`), judged per case" in reason
