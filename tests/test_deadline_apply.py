@@ -273,6 +273,28 @@ def test_a_day_then_以前_includes_the_day(policies: PolicyFactory, word: str) 
     assert statuses == ["applies", "not_applicable"]
 
 
+@pytest.mark.parametrize(
+    ("written", "op"),
+    [
+        ("申请日期 不迟于2026-03-31", "le"),  # run together, as the document writes it
+        ("申请日期 2026-03-31以前", "le"),
+        ("申请日期 不晚于 on_date()", "le"),
+        ("on_date() 迟于 申请日期", "gt"),
+    ],
+)
+def test_a_date_bound_parses_glued_to_its_day_and_between_two_expressions(
+    written: str, op: str
+) -> None:
+    from policyc.compiler import nodes as n
+    from policyc.compiler.parser import parse
+
+    parsed = parse(
+        f'clause 1 "一" {{\n    rule r {{ when {written} amount 1 元 }}\n}}\n', "x.policy"
+    )
+    (when,) = parsed.clauses[0].rules[0].whens
+    assert isinstance(when, n.Compare) and when.op == op
+
+
 def test_a_date_bound_word_on_a_quantity_is_refused(policies: PolicyFactory) -> None:
     with pytest.raises(PolicyError) as caught:
         policies.compile("rule r { when 员工人数 不迟于 50 人 amount 1 元 }", "input 员工人数: 人")
