@@ -3,10 +3,12 @@ its JSON say it."""
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
+if TYPE_CHECKING:
+    from typing import Any
 
-from policyc.runtime.applications import Applying
-from policyc.runtime.results import RuleResult
+    from policyc.runtime.applications import Applying
+    from policyc.runtime.results import RuleResult
 
 
 def applying_lines(r: RuleResult) -> list[str]:
