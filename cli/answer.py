@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from policyc.applying import applying_lines
 from policyc.choice_report import choice_lines
 from policyc.compiler.run_view import Lean
 from policyc.member_why import JOINED
@@ -77,7 +78,7 @@ def standing_rules(policy: CompiledPolicy, readings: Mapping[str, str]) -> froze
     standing = set()
     view = policy.view
     for rule in view.rules.values():
-        exprs: list[Lean] = list(rule.whens)
+        exprs: list[Lean] = [*rule.whens, *rule.applying]  # an application date read
         if rule.amount is not None:
             exprs.append(rule.amount)
         if rule.cap is not None:
@@ -185,7 +186,7 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     head += amount_text(r)
     if info.responsible:
         head += f" · 责任单位: {'、'.join(info.responsible)}"
-    lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r)]
+    lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r), *applying_lines(r)]
     if r.status == "unspecified":
         lines.append(f"      {unspecified_word(info.flow)}: {info.unspecified}")
     if info.grants:

@@ -13,7 +13,8 @@ from policyc.compiler.bounds import ALL_WORDS, SUFFIX_WORDS
 
 # Kept in step with grammar/policy.lark by tests/test_lexer.py.
 KEYWORDS = (
-    "about", "alias", "all_of", "amount", "and", "any_of", "aside", "because", "beneficiary",
+    "about", "alias", "all_of", "amount", "and", "any_of", "apply", "aside", "because",
+    "beneficiary",
     "by", "cap", "choose", "clause", "convention", "cooperates", "corrected", "counting", "decide",
     "default",
     "define", "order", "over", "round", "rounding", "shared_cap", "dated", "on", "progressive",

@@ -52,6 +52,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     alone is refused, no total adds it. The document then ends with "refused": [{"rule",
     "line", "reason"}, …] (absent when nothing is refused; `run` then exits 1, not 0);
     "valid_from" is the issue date for a policy that writes no `valid from`.
+    A rule with an applicant's deadline (`apply 申请日期 by …`) that applies or is undetermined
+    adds "apply_by": {"deadline", "postponed" (when 顺延 moved it), "applied", "in_time"}
+    (cli/applying.py); a late application is "not_applicable", its reason naming both days.
 
 Version 2: a result the case rules out (status `not_applicable` or `not_in_force`) is lean,
 only {"rule", "clause", "heading", "kind", "flow", "role", "status", "reason"} (then "members",

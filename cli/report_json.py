@@ -34,6 +34,7 @@ import functools
 from collections.abc import Callable, Mapping
 from datetime import date
 
+from policyc.applying import applying_json
 from policyc.choice_report import choice_json
 from policyc.needs import any_of_sets, needed_for, per_view
 from policyc.people_report import (
@@ -233,7 +234,7 @@ def _result_bytes(
     if explain or not (
         r.value is None and r.unrounded is None and r.shared is None and r.members is None
         and r.periods is None and r.range is None and not r.due and r.choice is None
-        and not r.refused
+        and not r.refused and r.applying is None
     ):  # fmt: skip
         return _written(policy, r, chunks, info.name in roundings, explain)
     # Most results: 申请人类型 alone rules out most rules. The rule's parts, the case's
@@ -389,6 +390,8 @@ def _written(
             more["recurs"] = recurs
     if r.refused:  # a day the official calendar does not know: due "unknown", or undetermined
         more["refused"] = r.refused
+    if r.applying is not None:  # `apply 申请日期 by …`: the deadline, and the case's application
+        more["apply_by"] = applying_json(r.applying)
     if explain:
         more["trace"] = [{"text": s.text, "line": s.line} for s in r.steps]
     extra = b"," + _dumps(more)[1:-1] if more else b""

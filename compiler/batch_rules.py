@@ -58,6 +58,8 @@ class RulePlanner(Expressions):
             raise Unsupported(_("its amount is a range (`amount range`)"))
         if rule.cap is not None and rule.cap.days is not None:  # compiler/daily_caps.py
             raise Unsupported(_("its cap is per day over a duration: each day evaluated apart"))
+        if rule.apply_by is not None:  # runtime/applications.py: 顺延 reads the calendar
+            raise Unsupported(_("it has an applicant's deadline (`apply … by`), judged per case"))
         # In a month's case a rule `per 月` is evaluated once, for that month; anything else
         # (a year's case, `per 年` in a month's) is evaluated period by period.
         if rule.period is not None and not (

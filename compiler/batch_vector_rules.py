@@ -277,6 +277,8 @@ def _rule(
         raise Unsupported(_("a choice of the highest among rules"))
     if rule.cap is not None and rule.cap.days is not None:  # compiler/daily_caps.py
         raise Unsupported(_("its cap is per day over a duration: each day evaluated apart"))
+    if rule.apply_by is not None:  # runtime/applications.py: 顺延 reads the calendar
+        raise Unsupported(_("it has an applicant's deadline (`apply … by`), judged per case"))
     valid_by = gen.compile(n.Ref(rule.valid_by.text, rule.valid_by.span)) if rule.valid_by else None
     if valid_by is not None and valid_by.kind != "date":
         raise Unsupported(_("`valid_by` a {kind}").format(kind=valid_by.kind))

@@ -27,6 +27,7 @@ class Bound(NamedTuple):
     word: str
     op: str
     place: str
+    dates_only: bool = False  # 不迟于, 之前: a day's bound, refused on a quantity (checker)
 
     @property
     def includes(self) -> bool:
@@ -52,6 +53,15 @@ BOUNDS: tuple[Bound, ...] = (
     Bound("未达到", "lt", "before"),
     Bound("低于", "lt", "before"),
     Bound("少于", "lt", "before"),
+    # A day's bounds (`申请日期 不迟于 2026-03-31`). 迟/晚 "later", 早 "earlier": 不迟于 X allows X
+    # itself (not later than X, as 不超过 is not more than), 迟于 X does not; art. 1259 does not
+    # list them, so their plain sense decides, as for 不高于.
+    Bound("不迟于", "le", "before", True),
+    Bound("不晚于", "le", "before", True),
+    Bound("迟于", "gt", "before", True),
+    Bound("晚于", "gt", "before", True),
+    Bound("不早于", "ge", "before", True),
+    Bound("早于", "lt", "before", True),
     # Written after the number, longest first (及以上 before 以上).
     Bound("及以上", "ge", "after"),
     Bound("及以下", "le", "after"),
@@ -59,6 +69,10 @@ BOUNDS: tuple[Bound, ...] = (
     Bound("以下", "le", "after"),
     Bound("以内", "le", "after"),
     Bound("以外", "gt", "after"),
+    # 2026-03-31 以前 / 之前: by that day, inclusive, as the language reads 前 in a deadline
+    # (`每月25日前` is `by 每月 25 日`) and as art. 1259 counts 以上/以下/以内 (以 includes).
+    Bound("之前", "le", "after", True),
+    Bound("以前", "le", "after", True),
 )
 
 BOUND_BY_WORD: dict[str, Bound] = {b.word: b for b in BOUNDS}

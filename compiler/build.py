@@ -345,6 +345,22 @@ class _Builder(ExpressionBuilder):
     def by_month_end(self, meta: Meta, c: list[Any]) -> tuple[n.Recurring, bool]:
         return n.Recurring("month", 0, self._span(meta)), c[1] is not None
 
+    # `apply 申请日期 by …`: the applicant's deadline (a rule item, n.ApplyBy)
+
+    def apply_by_month_day(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        recurring, postponed = self.by_month_day(meta, c[1:])  # 每月 N 日: N 1–28, else refused
+        span = self._span(meta)
+        applying = n.ApplyBy(self._name(c[0]), None, recurring.day, False, postponed, span)
+        return self._item("apply_by", applying, meta)
+
+    def apply_by_month_end(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        applying = n.ApplyBy(self._name(c[0]), None, 0, True, c[2] is not None, self._span(meta))
+        return self._item("apply_by", applying, meta)
+
+    def apply_by_day(self, meta: Meta, c: list[Any]) -> tuple[str, Any, Span]:
+        applying = n.ApplyBy(self._name(c[0]), c[1], 0, False, c[2] is not None, self._span(meta))
+        return self._item("apply_by", applying, meta)
+
     def target_before(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         word = str(c[0])
         return BOUND_OPS[word], word, c[1], c[2]
@@ -473,6 +489,7 @@ class _Builder(ExpressionBuilder):
             "refers": [],
         }
         single = {"kind", "beneficiary", "amount", "cap", "once", "valid_by", "grants", "law"}
+        single.add("apply_by")
         single.add("rounding")
         single.add("each")
         for item in c[1:]:

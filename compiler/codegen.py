@@ -28,6 +28,7 @@ from policyc.compiler.render import (
     counting,
     failed,
     render,
+    render_apply_by,
     render_operand,
     render_range,
     render_reference,
@@ -332,6 +333,8 @@ class _Generator:
             "refers": tuple(render_reference(r) for r in rule.refers),
             "limits": tuple((x.name.text, render(x.amount), x.text) for x in rule.limits),
         }
+        if rule.apply_by is not None:  # 每月10日前申请（遇节假日顺延）: the answer and site say it
+            info["applying"] = render_apply_by(rule.apply_by)
         if rule.period is not None:
             info["period"] = dict(self.policy.people.rule_periods).get(rule.name.text, "")
         self.rule_nodes[index] = rule
@@ -353,8 +356,10 @@ class _Generator:
             "cap": self.py(rule.cap.amount) if rule.cap is not None else "",
             "cap_line": rule.cap.span.line if rule.cap is not None else 0,
             "info": info,
-            # a cap per day evaluates the amount once per day: the traced path's (daily_caps)
-            "fast": self.fast_rule(rule) if days is None else None,
+            # a cap per day evaluates the amount once per day, an applicant's deadline may read
+            # the calendar: the traced path's (daily_caps, runtime/applications.py)
+            "fast": self.fast_rule(rule) if days is None and rule.apply_by is None else None,
+            "apply_by": self.apply_by(rule.apply_by) if rule.apply_by is not None else None,
             "daily": (
                 (
                     days.input.text,
@@ -369,6 +374,17 @@ class _Generator:
             "range": self.amount_range(rule.amount_range) if rule.amount_range else None,
             # `cap … per 户` on an `each` rule: the members' total capped once (case_caps)
             "case_cap": case_cap(rule, self.policy.people.group),
+        }
+
+    def apply_by(self, applying: n.ApplyBy) -> dict[str, Any]:
+        """`c.apply_by(applied, day, code, line)`'s arguments (runtime/applications.py): the
+        input's name, the day's code (`lambda: …` for a day an expression gives, else None)."""
+        day = f"(lambda: {self.py(applying.day)})" if applying.day is not None else "None"
+        return {
+            "applied": applying.applied.text,
+            "day": Code(day),
+            "code": applying.code,
+            "line": applying.span.line,
         }
 
     def amount_range(self, bounds: n.AmountRange) -> dict[str, Any]:

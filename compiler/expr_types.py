@@ -17,6 +17,7 @@ import attrs
 
 from policyc.compiler import amount_checks, calendar_checks, group_checks, scale_checks, table_keys
 from policyc.compiler import nodes as n
+from policyc.compiler.bounds import BOUND_BY_WORD
 from policyc.compiler.check_base import CheckerBase
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, Type, constant, mul_dims
 from policyc.compiler.errors import Span, did_you_mean
@@ -479,6 +480,20 @@ class ExprTypes(CheckerBase):
 
     def _compare(self, expr: n.Compare) -> Type:
         left, right = self.type_of(expr.left), self.type_of(expr.right)
+        bound = BOUND_BY_WORD.get(expr.word)
+        if bound is not None and bound.dates_only and UNKNOWN not in (left, right):
+            if left.kind != "date" or right.kind != "date":
+                # 不迟于 / 之前 say "later" / "before": of a quantity they would read as a slip
+                self.error(
+                    expr.span,
+                    _("`{word}` bounds a date, not {left_describe} and {right_describe}").format(
+                        word=expr.word,
+                        left_describe=left.describe(),
+                        right_describe=right.describe(),
+                    ),
+                    _("two dates (`申请日期 不迟于 2026-03-31`); of a quantity, 不超过 or 低于"),
+                )
+            return BOOL
         if left.kind == "series" and right == Type("quantity", left.dims):
             self.special[expr] = "series"
             return Type("boolseries")

@@ -587,6 +587,11 @@ def rule_reads(policy: Any, rule: n.Rule) -> tuple[str, ...] | None:
     if rule.amount_range is not None:  # `amount range LOW to HIGH`
         exprs += [rule.amount_range.low, rule.amount_range.high]
     found: set[str] = {rule.valid_by.text} if rule.valid_by is not None else set()
+    if rule.apply_by is not None:  # `apply 申请日期 by …`: the date, and the day's inputs
+        if rule.apply_by.day is None:
+            return None  # 每月 N 日: the day of the evaluation date's month
+        found.add(rule.apply_by.applied.text)
+        exprs.append(rule.apply_by.day)
     for expr in exprs:
         names = _names_read(policy, expr)
         if names is None:

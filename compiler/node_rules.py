@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # declarations a clause holds (the AST's declarations import 
 
 __all__ = [
     "AmountRange",
+    "ApplyBy",
     "Cap",
     "CapDays",
     "CapMember",
@@ -126,8 +127,33 @@ class Rule:
     each_limit: EachLimit | None = None  # `each 机具 at_most 2 台 …`: how many members are paid
     amount_range: AmountRange | None = None  # `amount range LOW to HIGH` (then `amount` is None)
     period: Name | None = None  # `amount … per 月`: the amount is a month's (or a year's)
+    apply_by: ApplyBy | None = None  # `apply 申请日期 by …`: the applicant's deadline
     span: Span = _span()
     once_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False)  # `once per …`
+
+
+@attrs.frozen
+class ApplyBy:
+    """`apply 申请日期 by 每月 10 日 遇节假日顺延`,
+    `apply 申请日期 by date_plus(事故发生日期, 30 日)`: the last day, inclusive, by which the
+    case's `applied` date input may be; `month_day` the day of each month (1–28; 0 with
+    `month_end` for its last day), else `day` an expression of a date.
+    `postponed`: a rest day moves to the next working day (遇节假日顺延, Civil Code art. 203)."""
+
+    applied: Name
+    day: Expr | None
+    month_day: int = 0
+    month_end: bool = False
+    postponed: bool = False
+    span: Span = _span()
+
+    @property
+    def code(self) -> str:
+        """How the runtime reads it (runtime/applications.py): `monthly:10`, `monthly:end` or
+        `day`, with `:postponed` after it for 遇节假日顺延."""
+        code = "monthly:end" if self.month_end else f"monthly:{self.month_day}"
+        code = "day" if self.day is not None else code
+        return code + ":postponed" if self.postponed else code
 
 
 @attrs.frozen

@@ -17,7 +17,7 @@ from policyc.runtime.calendar_terms import crossing, show_month_day
 
 INCLUSIVE = {"ge": True, "le": True, "gt": False, "lt": False, "eq": True, "ne": False}
 SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "eq": "=", "ne": "≠"}
-WORDS_AFTER = {"以上", "以下", "以内", "以外", "及以上", "及以下"}
+WORDS_AFTER = {"以上", "以下", "以内", "以外", "及以上", "及以下", "之前", "以前"}
 
 RefRenderer = Callable[[str], str]
 
@@ -69,6 +69,21 @@ def render_operand(expr: n.Expr) -> str:
     name, a literal or a closed phrase — how `--explain` names the argument chosen."""
     text = render(expr)
     return f"({text})" if level_of(expr) < POSTFIX else text
+
+
+def render_apply_by(applying: n.ApplyBy) -> str:
+    """An applicant's deadline in words: 每月10日前申请（含当日，遇节假日顺延）,
+    每月底前申请（含当日）, 2026年3月31日前申请（含当日）,
+    事故发生日期起30日的对应日前申请（含当日）."""
+    if applying.day is None:
+        day = f"每月{applying.month_day}日" if applying.month_day else "每月底"
+    elif isinstance(applying.day, n.DateLit):
+        written = applying.day.value
+        day = f"{written.year}年{written.month}月{written.day}日"
+    else:
+        day = render(applying.day)
+    moved = "，遇节假日顺延" if applying.postponed else ""
+    return f"{day}前申请（含当日{moved}）"
 
 
 def render_range(bounds: n.AmountRange, ref: RefRenderer = _plain) -> str:

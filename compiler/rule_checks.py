@@ -162,6 +162,11 @@ class RuleChecks(Declarations, ReceivedText):
         """A rule's conditions, amount and cap (with a member in view in an `each` rule)."""
         for cond in rule.whens:
             self.expect(cond, BOOL, _("a condition"))
+        if rule.apply_by is not None:  # `apply 申请日期 by …`: two dates, compared
+            applied = rule.apply_by.applied
+            self.expect(n.Ref(applied.text, applied.span), DATE, _("the date the case applied"))
+            if rule.apply_by.day is not None:
+                self.expect(rule.apply_by.day, DATE, _("the last day to apply"))
         amount_type: Type | None = None
         if isinstance(rule.amount, n.Expr):
             if not amount_flow(rule.kind):

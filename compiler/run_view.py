@@ -203,25 +203,28 @@ class PeopleView(Frozen):
 
 class RuleView(Frozen):
     """A rule's layers as lean expressions: its conditions, amount and cap (None: none, or an
-    amount the document leaves unspecified), and the input its validity follows."""
+    amount the document leaves unspecified), the input its validity follows, and what its
+    applicant's deadline reads (`apply 申请日期 by …`: the input and the day; () without one)."""
 
-    _fields = ("name", "whens", "amount", "cap", "valid_by")
+    _fields = ("name", "whens", "amount", "cap", "valid_by", "applying")
     __slots__ = _fields
     name: str
     whens: tuple[Lean, ...]
     amount: Lean | None
     cap: Lean | None
     valid_by: str | None
+    applying: tuple[Lean, ...]
 
     def __init__(
         self, name: str, whens: tuple[Lean, ...], amount: Lean | None, cap: Lean | None,
-        valid_by: str | None,
+        valid_by: str | None, applying: tuple[Lean, ...] = (),
     ):  # fmt: skip
         _set(self, "name", name)
         _set(self, "whens", whens)
         _set(self, "amount", amount)
         _set(self, "cap", cap)
         _set(self, "valid_by", valid_by)
+        _set(self, "applying", applying)
 
 
 class RunView:
@@ -379,6 +382,7 @@ def _view_of(checked: CheckedPolicy) -> RunView:
                 lean(rule.amount) if isinstance(rule.amount, n.Expr) else None,
                 lean(rule.cap.amount) if rule.cap is not None else None,
                 rule.valid_by.text if rule.valid_by is not None else None,
+                _applying_reads(rule.apply_by),
             )
             for _, rule in checked.file.all_rules()
         },
@@ -408,6 +412,14 @@ def _default(default: n.Expr | str | None) -> Any:
     if isinstance(default, n.Expr):
         return constant(default)
     return default
+
+
+def _applying_reads(applying: n.ApplyBy | None) -> tuple[Lean, ...]:
+    """What an applicant's deadline reads, lean: the application date and the day's expression."""
+    if applying is None:
+        return ()
+    applied: Lean = ("ref", applying.applied.text)
+    return (applied,) if applying.day is None else (applied, lean(applying.day))
 
 
 def lean(expr: n.Expr) -> Lean:

@@ -1,5 +1,7 @@
 """`policyc new`: a part's 完成时限 (`2027年6月底前`, `每季度`, `长期坚持`) and a monthly deadline
-written in a sentence (`每月25日前`), as the `by` its targets take or why none can be written.
+written in a sentence (`每月25日前`), as the `by` its targets take or why none can be written; an
+applicant's deadline (`申请人应于每月10日前提出申请`, `自事故发生之日起30日内申请`) as the `apply`
+of the rule the sentence restates.
 """
 
 from __future__ import annotations
@@ -101,6 +103,8 @@ def sentence_deadlines(quotes: Sequence[str]) -> list[str]:
     `遇节假日顺延` when the sentence extends it over holidays."""
     notes = []
     for quote in quotes:
+        if application_by(quote):  # 每月10日前提出申请: the applicant's deadline, not a duty's
+            continue
         found = _MONTHLY_IN_SENTENCE.search(quote)
         if found is None:
             continue
@@ -118,4 +122,69 @@ def sentence_deadlines(quotes: Sequence[str]) -> list[str]:
         notes.append(
             _("{written}: a target counting it takes `by {by}`").format(written=written, by=by)
         )
+    return notes
+
+
+# An applicant's deadline: the day (每月10日 / 每月底 / 2026年3月31日, then 前, 之前 or 以前; or
+# 不迟于/不晚于 before it), then, within the sentence, 申请 (提出申请, 申请补贴, 申领); or a period
+# from an event (自事故发生之日起30日内, 个工作日 / 个月 / 年) then 申请.
+_APPLY_TAIL = r"[^。；;]*?(?:申请|申领)"
+_APPLY_MONTHLY = re.compile(
+    r"每月(?:(?P<d>\d{1,2})日|(?P<end>底|末))(?:前|之前|以前)" + _APPLY_TAIL
+)
+_APPLY_DAY = re.compile(
+    r"(?:(?:不迟于|不晚于)(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日"
+    r"|(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前))" + _APPLY_TAIL
+)
+_APPLY_WITHIN = re.compile(
+    r"自(?P<event>[\w、]{1,16}?)之日起(?P<n>\d+)个?(?P<unit>工作日|日|天|月|年)(?:内|以内)"
+    + _APPLY_TAIL
+)
+_WITHIN_MEASURES = {"工作日": "工作日", "日": "日", "天": "日", "月": "月", "年": "年"}
+
+
+def application_by(sentence: str) -> str:
+    """The `apply` an applicant's deadline in `sentence` becomes, or "":
+    申请人应于每月10日前提出申请，遇节假日顺延 → `apply 申请日期 by 每月 10 日 遇节假日顺延`;
+    2026年3月31日前申请 (or 不迟于…) → `apply 申请日期 by 2026-03-31`;
+    自事故发生之日起30日内申请 → `apply 申请日期 by date_plus(事故发生日期, 30 日)` (the event's
+    day not counted, art. 201, as date_plus counts).
+    A day past the 28th of each month, or a day no calendar has, is not guessed ("")."""
+    text = re.sub(r"\s", "", sentence)
+    by = ""
+    if (found := _APPLY_MONTHLY.search(text)) is not None:
+        if found["end"]:
+            by = "每月底"
+        elif 1 <= int(found["d"]) <= 28:
+            by = f"每月 {int(found['d'])} 日"
+    elif (found := _APPLY_DAY.search(text)) is not None:
+        year, month, day = (
+            found["y"] or found["y1"],
+            found["m"] or found["m1"],
+            found["d"] or found["d1"],
+        )
+        by = deadline_day(f"{year}年{month}月{day}日")
+    elif (found := _APPLY_WITHIN.search(text)) is not None:
+        measure = _WITHIN_MEASURES[found["unit"]]
+        by = f"date_plus({found['event']}日期, {int(found['n'])} {measure})"
+    if not by:
+        return ""
+    if _POSTPONED_IN_SENTENCE.search(text):
+        by += " 遇节假日顺延"
+    return f"apply 申请日期 by {by}"
+
+
+def application_notes(quotes: Sequence[str]) -> list[str]:
+    """The TODO an applicant's deadline in a part's sentences becomes: the `apply` its rule takes,
+    with the inputs it reads to declare."""
+    notes = []
+    for quote in quotes:
+        apply = application_by(quote)
+        if apply:
+            notes.append(
+                _(
+                    "an applicant's deadline: the rule takes `{apply}` (declare 申请日期 and any "
+                    "date it counts from as `date` inputs, `optional`; confirm)"
+                ).format(apply=apply)
+            )
     return notes

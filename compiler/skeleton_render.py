@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from policyc.compiler.i18n import _
-from policyc.compiler.skeleton_deadlines import deadline_note, sentence_deadlines
+from policyc.compiler.skeleton_deadlines import (
+    application_notes,
+    deadline_note,
+    sentence_deadlines,
+)
 from policyc.compiler.skeleton_parts import Part, one_sentence, only_title, walk_parts
 from policyc.compiler.skeleton_validity import Validity
 
@@ -54,6 +58,7 @@ def render_part(part: Part, depth: int) -> list[str]:
     if part.deadline:
         lines.append(f"{inner}# TODO(drafter): " + deadline_note(part))
     lines += [f"{inner}# TODO(drafter): " + note for note in sentence_deadlines(quotes)]
+    lines += [f"{inner}# TODO(drafter): " + note for note in application_notes(quotes)]
     if part.unknown:
         lines.append(
             f"{inner}# TODO(registry): "

@@ -148,11 +148,12 @@ def unknown_words(day: date, first: date, last: date) -> str:
     return f"期限遇节假日顺延{_needs(day, first, last)}，目标是否逾期无法判断"
 
 
-def rule_unknown_words(day: date, first: date, last: date) -> str:
+def rule_unknown_words(day: date, first: date, last: date, what: str = "按工作日计算") -> str:
     """What the reason says when a rule's condition, amount or value needs a day the official
     calendar does not know (`date_plus(d, N 工作日)`, 顺延): 按工作日计算须知2027年1月4日是否为
-    工作日，而工作日历只知2004年1月1日至2026年12月28日，本条无法判定."""
-    return f"按工作日计算{_needs(day, first, last)}，本条无法判定"
+    工作日，而工作日历只知2004年1月1日至2026年12月28日，本条无法判定; `what` 申请截止遇节假日顺延
+    for an applicant's deadline (runtime/applications.py)."""
+    return f"{what}{_needs(day, first, last)}，本条无法判定"
 
 
 def _needs(day: date, first: date, last: date) -> str:

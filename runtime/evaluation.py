@@ -121,6 +121,7 @@ class Ctx(Amounts, Series):
         self.member: Any = None
         self.each_outcomes: list[tuple[Any, Any]] | None = None
         self.range_outcome: tuple[Quantity, Quantity] | None = None  # `amount range`
+        self.applying: Any = None  # the rule's applications.Applying, set by `apply_by`
         # The measure each named value is shown in (runtime/shown_measures.py), for the trace:
         # set by the caller that explains; none, values are shown as they are held.
         self.measures: ShownMeasures = {}
@@ -179,7 +180,7 @@ class Ctx(Amounts, Series):
         if info.once and info.name in received:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
             return result
-        self.each_outcomes = self.range_outcome = None
+        self.each_outcomes = self.range_outcome = self.applying = None
         if info.period and people_ops.other_periods(self, info.period):
             # a month's amount in a year's case: each month evaluated, then added up
             try:
@@ -200,6 +201,7 @@ class Ctx(Amounts, Series):
             # rule and its policy line, not a line of generated Python.
             raise EvaluationError(info, exc) from None
         finished = _finish(result, outcome, day)
+        finished.applying, self.applying = self.applying, None
         if self.each_outcomes is not None:
             finished.members = people_ops.member_results(self.each_outcomes)
             self.each_outcomes = None
@@ -208,6 +210,29 @@ class Ctx(Amounts, Series):
                 finished.range = self.range_outcome
             self.range_outcome = None
         return finished
+
+    def apply_by(
+        self, applied: str, day: Callable[[], Value] | None, code: str, line: int
+    ) -> bool | str | Unknown:
+        """`apply 申请日期 by …` (runtime/applications.py): True when the case applied in time or
+        gives no application date; the reason a late application does not apply; an Unknown
+        naming the inputs the deadline waits on when the case applied. Keeps the deadline in
+        view for the result (`self.applying`). Raises CalendarUnknown (顺延 past the calendar)."""
+        nominal = applications.month_day(code, self.on) if day is None else day()
+        given = self.inputs.get(applied)
+        applied_on = given if isinstance(given, date) else None  # a date input (checker)
+        if isinstance(nominal, Unknown):
+            self.applying = applications.Applying(None, None, "", applied_on, nominal.names)
+            return nominal if applied_on is not None else True
+        assert isinstance(nominal, date)  # the checker typed the day a date
+        self.applying = view = applications.deadline(code, nominal, applied_on)
+        if view.in_time is False:
+            if self.explain:
+                self.step(applications.late_words(view), line)
+            return applications.late_words(view)
+        if view.in_time and self.explain:
+            self.step(applications.in_time_words(view), line)
+        return True
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
         """A `decide`d value (a warning level, a unit), with the steps that decided it; on a
@@ -548,7 +573,7 @@ def _finish(result: RuleResult, outcome: Any, day: date | None) -> RuleResult:
 
 # At the end, once every name runtime/scales.py imports from here exists; reached only through the
 # attribute (`scales.progressive`), so either module may be imported first.
-from policyc.runtime import deadlines, people_ops, scales  # noqa: E402
+from policyc.runtime import applications, deadlines, people_ops, scales  # noqa: E402
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -564,7 +589,10 @@ def _calendar_refuses(result: RuleResult, exc: CalendarUnknown) -> RuleResult:
     (`_judge_due`). Its amount is never known, so never totalled."""
     result.status, result.missing, result.amount, result.uncapped = "undetermined", (), None, None
     result.value, result.due, result.refused = None, "", str(exc)
-    result.reason = deadlines.rule_unknown_words(exc.day, exc.first, exc.last)
+    what = (
+        "申请截止遇节假日顺延" if isinstance(exc, applications.DeadlineUnknown) else "按工作日计算"
+    )
+    result.reason = deadlines.rule_unknown_words(exc.day, exc.first, exc.last, what)
     return result
 
 

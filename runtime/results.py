@@ -134,6 +134,7 @@ class RuleInfo(Frozen):
         "period",
         "deadline",
         "measure",
+        "applying",
     )
     __slots__ = _fields
     index: int
@@ -169,6 +170,8 @@ class RuleInfo(Frozen):
     # monthly:end, standing: runtime/deadlines.py); "" for a target without one
     deadline: str
     measure: str  # a target's measure as the policy writes it (`亿元`): its figures are shown in it
+    # A rule's applicant deadline in words (每月10日前申请（含当日，遇节假日顺延）); "" for none
+    applying: str
 
     def __init__(
         self,
@@ -203,6 +206,7 @@ class RuleInfo(Frozen):
         period: str = "",
         deadline: str = "",
         measure: str = "",
+        applying: str = "",
     ):  # fmt: skip
         _set(self, "index", index)
         _set(self, "name", name)
@@ -235,6 +239,7 @@ class RuleInfo(Frozen):
         _set(self, "period", period)
         _set(self, "deadline", deadline)
         _set(self, "measure", measure)
+        _set(self, "applying", applying)
 
 
 class Step(Frozen):
@@ -287,11 +292,14 @@ class RuleResult:
     # of working days does not know, runtime/workdays.CalendarUnknown's message); "" otherwise.
     # The result is still given; `run` exits 1 and its JSON lists the rule under "refused".
     refused: str = ""
+    # A rule's applicant deadline on the evaluation date (runtime/applications.py): an Applying
+    # (the day, moved by 顺延, the application date and whether it was in time); None without one
+    applying: Any = None
 
     _FIELDS = (
         "info", "status", "reason", "amount", "uncapped", "missing", "steps", "value",
         "unrounded", "shared", "members", "periods", "range", "due", "deadline",
-        "postponed", "choice", "refused",
+        "postponed", "choice", "refused", "applying",
     )  # fmt: skip
 
     def __init__(

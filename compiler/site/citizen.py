@@ -19,7 +19,7 @@ import attrs
 
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import amount_flow
-from policyc.compiler.render import range_words
+from policyc.compiler.render import range_words, render_apply_by
 from policyc.compiler.site.layout import cap_words
 from policyc.compiler.site.markdown import md
 from policyc.compiler.site.people_view import amount_words, example_note
@@ -105,6 +105,8 @@ def citizen_facts(
         facts.append(Fact("条件", expr(rule.whens[0])))
     elif rule.whens:
         facts.append(Fact("条件", "须全部满足", tuple(expr(w) for w in rule.whens)))
+    if rule.apply_by is not None:  # 每月10日前申请（含当日，遇节假日顺延）
+        facts.append(Fact("申请期限", md(render_apply_by(rule.apply_by))))
     if isinstance(rule.amount, n.Unspecified):
         facts.append(Fact(how_much, f"文件未写明{figure_word(rule.kind or '')}，请向下列单位咨询"))
     elif isinstance(rule.amount, (n.Tiers, n.Schedule)) or _holds_table(rule.amount):
