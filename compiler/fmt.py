@@ -24,8 +24,8 @@ change) and the file's comments (compiler/comments.py). Its rules:
   still too wide after its `else` went to the next line) among those least deep in brackets
   (`(`, `[` and `{` alike, so `(if … else …) × (if … else …)` breaks before its `×`, not
   inside a bracket, and an operator inside `schedule { … }` is deeper than one outside it);
-  the pieces after the first are one level deeper (`choose highest of A, B` with its `quote "…"` on the
-  next line, too wide together, breaks before the `quote`); a piece still too wide is wrapped
+  the pieces after the first are one level deeper (`choose highest of A, B` with its
+  `quote "…"` on the next line, too wide together, breaks before the `quote`); a piece still too wide is wrapped
   again the same way inside it, except that an `if`'s `then` goes where its `else` goes
   (`then` and `else` start at one column). The input's own line breaks inside a statement are
   not kept (but a comment's), so the layout is a function of the tokens and formatting twice
