@@ -16,20 +16,19 @@ change) and the file's comments (compiler/comments.py). Its rules:
   aligned after their colon;
 - one space between words; none before `,` `:` `)` `]` `%`, after `(` `[`, around the `/`
   of a measure, or between a function's name and its `(`;
-- a statement wider than WIDTH columns (display width, as ruff measures the project's Python)
-  is wrapped before its operators, never inside a token: a quote stays whole, as the gazette
-  prints it. The break goes before every operator of the weakest kind (the `to` of
-  `amount range A to B`, so its two ends go on two lines before either breaks inside; `else`,
-  then `or`, `and`, then `+ -`, then a `×` after a bracket, and last `then`: `(if … then …`
-  still too wide after its `else` went to the next line) among those least deep in brackets
-  (`(`, `[` and `{` alike, so `(if … else …) × (if … else …)` breaks before its `×`, not
-  inside a bracket, and an operator inside `schedule { … }` is deeper than one outside it);
-  the pieces after the first are one level deeper (`choose highest of A, B` with its
-  `quote "…"` on the next line, too wide together, breaks before the `quote`); a piece still too wide is wrapped
-  again the same way inside it, except that an `if`'s `then` goes where its `else` goes
-  (`then` and `else` start at one column). The input's own line breaks inside a statement are
-  not kept (but a comment's), so the layout is a function of the tokens and formatting twice
-  is formatting once;
+- a statement wider than WIDTH columns (display width, as ruff measures the project's Python) is
+  wrapped before its operators, never inside a token: a quote stays whole, as the gazette prints
+  it. The break goes before every operator of the weakest kind (the `to` of `amount range A to
+  B`, so its two ends go on two lines before either breaks inside; `else`, then `or`, `and`,
+  then `+ -`, then a `×` after a bracket, and last `then`: `(if … then …` still too wide after
+  its `else` went to the next line) among those least deep in brackets (`(`, `[` and `{` alike,
+  so `(if … else …) × (if … else …)` breaks before its `×`, not inside a bracket, and an
+  operator inside `schedule { … }` is deeper than one outside it); the pieces after the first
+  are one level deeper (`choose highest of A, B` with its `quote "…"` on the next line, too wide
+  together, breaks before the `quote`); a piece still too wide is wrapped again the same way
+  inside it, except that an `if`'s `then` goes where its `else` goes (`then` and `else` start at
+  one column). The input's own line breaks inside a statement are not kept (but a comment's), so
+  the layout is a function of the tokens and formatting twice is formatting once;
 - blank lines between statements are kept (at most one in a row), none after an opening
   brace or before a closing one;
 - a comment alone on its line stays alone on its line, at the indentation of what follows;
