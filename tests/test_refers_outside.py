@@ -107,3 +107,46 @@ def test_a_reference_inside_the_project_keeps_its_checks(tmp_path: Path) -> None
     checked = policyc("check", ".", cwd=tmp_path)
     assert checked.returncode == 2  # errors (cli/check_command.py)
     assert "`青民发〔2026〕9号` is not a loaded policy" in checked.stdout + checked.stderr
+
+
+def test_new_marks_a_standard_set_by_another_document() -> None:
+    from policyc.compiler.skeleton_render import outside_standards
+
+    # The 文号 printed in brackets after the name is taken too; a 《》 not setting a standard
+    # (印发《…》的通知) is no such sentence.
+    assert outside_standards(
+        ["一、护理补贴按《青山市护理补贴办法》（青政发〔2020〕2号）规定的标准执行。"]
+    ) == [
+        "the standard is set by 《青山市护理补贴办法》: unless the project restates it, write "
+        '`amount unspecified "…"` and `refers outside "青山市护理补贴办法" "青政发〔2020〕2号"`, '
+        "not a figure taken from it"
+    ]
+    assert len(outside_standards([f"按照《{OUTSIDE_TITLE}》有关规定执行。"])) == 1
+    assert outside_standards(["现将《青山市护理补贴办法》印发给你们，请认真贯彻执行。"]) == []
+
+
+def test_new_writes_the_mark_in_the_part_that_says_it(tmp_path: Path) -> None:
+    project(tmp_path)
+    made = policyc(
+        "new", "notice.txt", "--lines", "1-7", "-o", "draft.policy", "--units", "units.policy",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    draft = (tmp_path / "draft.policy").read_text(encoding="utf-8")
+    section = draft[draft.index('section 一 ""') : draft.index('section 二 ""')]
+    assert f'`refers outside "{OUTSIDE_TITLE}"`, not a figure taken from it' in section
+    assert "refers outside" not in draft[draft.index('section 二 ""') :]
+
+
+def test_a_section_and_a_clause_may_refer_outside_too() -> None:
+    text = header() + (
+        'section 一 "补贴" {\n    quote "一、困难残疾人生活补贴"\n'
+        f'    refers outside "{OUTSIDE_TITLE}"\n'
+        '    clause 一 "生活补贴" {\n        quote "按规定的标准执行"\n'
+        '        refers outside "另一办法" "鄂政发〔2016〕5号"\n    }\n}\n'
+    )
+    section = parse(text, "p.policy").sections[0]
+    (on_section,) = section.refers
+    (on_clause,) = section.clauses[0].refers
+    assert (on_section.title, on_section.document, on_section.outside) == (OUTSIDE_TITLE, "", True)
+    assert (on_clause.title, on_clause.document) == ("另一办法", "鄂政发〔2016〕5号")
