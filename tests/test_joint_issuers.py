@@ -107,3 +107,18 @@ def test_the_serve_summary_gives_the_lead_issuer_and_all_issuers(tmp_path: Path)
     shown = summary("joint", compile_policy(project(tmp_path)))
     assert shown["issuer"] == "市民政局"
     assert shown["issuers"] == ["市民政局", "市财政局", "市残联"]
+
+
+def test_the_sites_publisher_is_every_issuer_by_its_full_name(tmp_path: Path) -> None:
+    from policyc.compiler.site.config import issuer_names, shared_place
+
+    names = issuer_names([check_policy(project(tmp_path))])
+    assert names == ["青山市民政局", "青山市财政局", "青山市残疾人联合会"]
+    assert shared_place(names) == "青山市"
+
+
+def test_fmt_keeps_the_issuers_as_a_list() -> None:
+    from policyc.compiler.fmt import format_text
+
+    text = header(issuers="市民政局 ,市财政局,  市残联")
+    assert "    issuer 市民政局, 市财政局, 市残联\n" in format_text(text)
