@@ -52,7 +52,7 @@ from policyc.compiler.skeleton_parts import (
     walk_parts,
 )
 from policyc.compiler.skeleton_render import mark_in_header, policy_string, render_part
-from policyc.compiler.skeleton_signers import issuer_lines, signers
+from policyc.compiler.skeleton_signers import SIGNER_LINES, issuer_lines, signers
 from policyc.compiler.skeleton_units import Resolver, registry_resolver
 from policyc.compiler.skeleton_validity import find_validity
 
@@ -97,7 +97,7 @@ def skeleton(
     for i, (number, line) in enumerate(rest):
         date = SIGNATURE_DATE.match(line)
         if date and i > 0:
-            signed, taken = signers([text for _, text in rest[max(0, i - 8) : i]])
+            signed, taken = signers([text for _, text in rest[max(0, i - SIGNER_LINES) : i]])
             signature |= {number, *(n for n, _ in rest[i - taken : i])}
             signer_lines |= {text for _, text in rest[i - taken : i]}
             if not issued:

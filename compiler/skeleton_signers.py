@@ -23,6 +23,7 @@ _UNIT_END = re.compile(
 )
 _NOT_A_NAME = re.compile(r"[，,。；;：:、！？!?()（）《》]")
 _NAME_LIMIT = 30  # the longest unit name a signature line holds (天门市残疾人联合会: 9)
+SIGNER_LINES = 8  # the most lines above its date a 落款 stacks its units on
 
 
 def _is_unit_name(text: str) -> bool:
