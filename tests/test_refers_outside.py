@@ -150,3 +150,14 @@ def test_a_section_and_a_clause_may_refer_outside_too() -> None:
     (on_clause,) = section.clauses[0].refers
     assert (on_section.title, on_section.document, on_section.outside) == (OUTSIDE_TITLE, "", True)
     assert (on_clause.title, on_clause.document) == ("另一办法", "鄂政发〔2016〕5号")
+
+
+def test_the_web_form_names_the_document_beside_the_unspecified_amount(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from policyc.serve.app import create_app
+
+    client = TestClient(create_app([project(tmp_path)]))
+    answer = client.post("/policies/joint", data={"case.on": "2026-04-01", "困难残疾人": "true"})
+    assert answer.status_code == 200, answer.text
+    assert f"<div>参见：{SHOWN}</div>" in answer.text
