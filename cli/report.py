@@ -77,7 +77,7 @@ whatever `--only` shows. Two inputs either of which suffices (`if given(A) then 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from policyc.choice_report import choice_lines
@@ -312,8 +312,7 @@ def header_lines(
     header = view.header
     out: list[str] = [f"{header.number}  {header.title}"]
     if len(header.issuers) > 1:  # 联合发文: the case worker may ask any of them
-        lead, *others = header.issuers
-        out.append("联合发文: " + "、".join([f"{lead}（牵头）", *others]))
+        out.append("联合发文: " + issuers_text(header.issuers))
     valid_from, valid_until = view.validity_under(readings)
     if not valid_from and not valid_until:  # neither a validity nor an issue date written
         out.append(f"评估日 {on.isoformat()} · 有效期未规定")
@@ -335,6 +334,14 @@ def header_lines(
         labelled = (f"{k} = {option_label(view, k, v)}" for k, v in shown.items())
         out.append("读法: " + "；".join(labelled))
     return out
+
+
+def issuers_text(issuers: Sequence[str]) -> str:
+    """The issuers as a header shows them: `市民政局`, or for 联合发文 the lead issuer marked,
+    `市民政局（牵头）、市财政局、市残联`; "" for none."""
+    if len(issuers) < 2:
+        return "".join(issuers)
+    return "、".join([f"{issuers[0]}（牵头）", *issuers[1:]])
 
 
 def option_label(policy: CheckedPolicy | RunView, reading: str, option: str) -> str:

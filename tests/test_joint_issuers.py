@@ -122,3 +122,14 @@ def test_fmt_keeps_the_issuers_as_a_list() -> None:
 
     text = header(issuers="市民政局 ,市财政局,  市残联")
     assert "    issuer 市民政局, 市财政局, 市残联\n" in format_text(text)
+
+
+def test_the_web_pages_show_the_issuers_the_lead_marked(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from policyc.serve.app import create_app
+
+    client = TestClient(create_app([project(tmp_path)]))
+    shown = "市民政局（牵头）、市财政局、市残联"
+    assert f"<td>{shown}</td>" in client.get("/").text
+    assert f'<p class="meta">{shown} · ' in client.get("/policies/joint").text
