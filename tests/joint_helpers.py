@@ -60,7 +60,7 @@ clause 二 "资金拨付" {{
 
 
 def project(folder: Path, policy: str | None = None) -> Path:
-    """The project in `folder`: notice.txt, units.policy and policies' file `joint.policy`
+    """The project in `folder`: notice.txt, units.policy and the policy file `joint.policy`
     (`policy`, else the jointly issued notice with its outside reference). Returns the policy."""
     (folder / "notice.txt").write_text(NOTICE, encoding="utf-8")
     (folder / "units.policy").write_text(UNITS, encoding="utf-8")
