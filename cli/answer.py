@@ -55,7 +55,7 @@ from policyc.report import (
     shared_cap_lines,
     status_shown,
     total_lines,
-    unspecified_word,
+    unspecified_lines,
 )
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import Quantity
@@ -188,7 +188,7 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
         head += f" · 责任单位: {'、'.join(info.responsible)}"
     lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r), *applying_lines(r)]
     if r.status == "unspecified":
-        lines.append(f"      {unspecified_word(info.flow)}: {info.unspecified}")
+        lines.extend(unspecified_lines(info))
     if info.grants:
         label = "可享受" if info.kind in BENEFIT_KINDS else "内容"
         lines.append(f"      {label}: {info.grants}")

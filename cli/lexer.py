@@ -22,7 +22,7 @@ KEYWORDS = (
     "interpreted_by", "is", "issued", "issuer", "kind", "law", "lead", "limit", "line", "lines",
     "not", "note", "of", "once", "option", "optional", "or", "ordered", "part", "per", "policy",
     "procedure", "provisional", "documentary", "group", "role", "one", "many", "at_most", "flow",
-    "where", "counted", "less", "ascending", "descending", "range", "measure",
+    "where", "counted", "less", "outside", "ascending", "descending", "range", "measure",
     "question", "quote", "reading", "received", "refers", "repair",
     "replaces", "responsible", "rule", "schedule", "section", "series", "since", "source", "step",
     "table", "take", "target", "task", "then", "tiers", "title", "to", "unit", "units",

@@ -2,8 +2,9 @@
 
 JSON schema (version 2; fields are only ever added, but for version 2's lean results):
 
-    {"policyc": 2, "policy": str, "title": str, "case": str|null, "on": "YYYY-MM-DD",
-     "in_force": bool, "valid_from": str|null, "valid_until": str|null, "provisional": bool,
+    {"policyc": 2, "policy": str, "title": str, "issuers": [str], "case": str|null,
+     "on": "YYYY-MM-DD", "in_force": bool, "valid_from": str|null, "valid_until": str|null,
+     "provisional": bool,
      "readings": {reading: option},
      "results": [{"rule", "clause", "clause_title", "owner_kind", "heading", "status", "reason",
                   "amount": Money|null, "uncapped": Money|null, "capped": bool,
@@ -84,7 +85,7 @@ whatever `--only` shows. Two inputs either of which suffices (`if given(A) then 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from policyc.choice_report import choice_lines
@@ -148,6 +149,16 @@ def party_word(flow: str, unspecified: str = "") -> str:
     if unspecified and not flow:
         return "适用对象"
     return PARTY_WORDS.get(flow, "受益")
+
+
+def unspecified_lines(info: RuleInfo) -> list[str]:
+    """What a rule whose amount the document leaves unspecified says instead: its text, and
+    the documents it refers to (按《XX办法》规定的标准执行: the standard is that document's,
+    named, never a figure made up here)."""
+    lines = [f"      {unspecified_word(info.flow)}: {info.unspecified}"]
+    if info.refers:
+        lines.append(f"      参见: {'、'.join(info.refers)}")
+    return lines
 
 
 def unspecified_word(flow: str) -> str:
@@ -302,11 +313,14 @@ def header_lines(
     shown: dict[str, str],
     evaluated: str | None = None,
 ) -> list[str]:
-    """The document, the evaluation date against the validity (under `readings`), and the
-    readings in `shown`, each option by its label (`option_label`)."""
+    """The document, its issuers when several issued it jointly (联合发文, the lead issuer
+    first), the evaluation date against the validity (under `readings`), and the readings in
+    `shown`, each option by its label (`option_label`)."""
     view = policy.view
     header = view.header
     out: list[str] = [f"{header.number}  {header.title}"]
+    if len(header.issuers) > 1:  # 联合发文: the case worker may ask any of them
+        out.append("联合发文: " + issuers_text(header.issuers))
     valid_from, valid_until = view.validity_under(readings)
     if not valid_from and not valid_until:  # neither a validity nor an issue date written
         out.append(f"评估日 {on.isoformat()} · 有效期未规定")
@@ -328,6 +342,14 @@ def header_lines(
         labelled = (f"{k} = {option_label(view, k, v)}" for k, v in shown.items())
         out.append("读法: " + "；".join(labelled))
     return out
+
+
+def issuers_text(issuers: Sequence[str]) -> str:
+    """The issuers as a header shows them: `市民政局`, or for 联合发文 the lead issuer marked,
+    `市民政局（牵头）、市财政局、市残联`; "" for none."""
+    if len(issuers) < 2:
+        return "".join(issuers)
+    return "、".join([f"{issuers[0]}（牵头）", *issuers[1:]])
 
 
 def option_label(policy: CheckedPolicy | RunView, reading: str, option: str) -> str:
@@ -450,7 +472,7 @@ def _rule_lines(
     lines.extend(shared_cap_lines(r))
     lines.extend(member_lines(r))
     if r.status == "unspecified":
-        lines.append(f"      {unspecified_word(info.flow)}: {info.unspecified}")
+        lines.extend(unspecified_lines(info))
     elif r.reason:
         lines.append(f"      原因: {r.reason}")
         lines.extend(f"        · {why}" for why in whys)

@@ -550,7 +550,8 @@ class _Written:
         case_path: str | None,
     ) -> bytes:
         """The document up to `results`, without its closing brace: policyc, policy, title,
-        case, on, in_force, valid_from, valid_until, provisional, readings (in their order)."""
+        issuers, case, on, in_force, valid_from, valid_until, provisional, readings (in their
+        order)."""
         key = (case_path, on, tuple(readings.items()))
         found = self.heads.get(key)
         if found is None:
@@ -560,6 +561,7 @@ class _Written:
                 "policyc": SCHEMA_VERSION,
                 "policy": header.number,
                 "title": header.title,
+                "issuers": list(header.issuers),  # the lead issuer first
                 "case": case_path,
                 "on": on.isoformat(),
                 "in_force": (valid_from is None or on >= valid_from)

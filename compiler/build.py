@@ -104,6 +104,9 @@ class _Builder(ExpressionBuilder):
                 fields["source_last_line"],
                 fields["source_span"],
             ) = source
+        issuers = fields.pop("issuer", ())
+        if issuers:
+            fields["issuer"], fields["co_issuers"] = issuers[0], issuers[1:]
         registry = fields.pop("registry_file", None)
         if registry is not None:
             fields["registry_file"], fields["registry_span"] = registry
@@ -117,8 +120,8 @@ class _Builder(ExpressionBuilder):
     def title(self, meta: Meta, c: list[Token]) -> tuple[str, str, Span]:
         return "title", unquote(c[0]), self._span(meta)
 
-    def issuer(self, meta: Meta, c: list[Token]) -> tuple[str, n.Name, Span]:
-        return "issuer", self._name(c[0]), self._span(meta)
+    def issuer(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[n.Name, ...], Span]:
+        return "issuer", tuple(self._name(t) for t in c), self._span(meta)
 
     def issued(self, meta: Meta, c: list[Token]) -> tuple[str, date, Span]:
         return "issued", self._date(c[0]), self._span(meta)
@@ -381,6 +384,24 @@ class _Builder(ExpressionBuilder):
 
     def refers_of(self, meta: Meta, c: list[Any]) -> n.Reference:
         return n.Reference(unquote(c[2]), str(c[0]), c[1], self._span(meta))
+
+    def refers_outside(self, meta: Meta, c: list[Any]) -> n.Reference:
+        title = unquote(c[0]).strip()
+        if title.startswith("《") and title.endswith("》"):  # the name as the text prints it
+            title = title[1:-1].strip()
+        number = unquote(c[1]).strip() if c[1] is not None else ""
+        if not title:
+            raise BuildError(
+                Diagnostic(
+                    self._span(meta),
+                    _("`refers outside` names no document"),
+                    _(
+                        "the document's name, then its 文号 if the text gives one: `refers outside "
+                        '"XX办法" "X政发〔2024〕1号"`'
+                    ),
+                )
+            )
+        return n.Reference(number, "", "", self._span(meta), outside=True, title=title)
 
     def ref_kind(self, meta: Meta, c: list[Token]) -> Token:
         return c[0]

@@ -17,6 +17,7 @@ Shapes (every list as JSON keeps it):
     Facts     = {"number": str, "number_span": SpanData,  # the 文号, where it is written
                  "keys": [str, ...],  # "clause 七", "task 3", "section 二", …
                  "refs": [[document, kind, number, SpanData], ...],
+                 "outside_refs": [[document, SpanData], ...],  # `refers outside`'s 文号s
                  "registry": [resolved path, [UnitData, ...]] | null,
                  "units": [UnitData, ...],  # the policy's own
                  "named": [str, ...]}  # canonical names of the units the policy names
@@ -76,6 +77,12 @@ def facts_of(policy: CheckedPolicy, registry: bool = True) -> Facts:
         "refs": [
             [ref.document, ref.kind, ref.number, span_data(ref.span)]
             for _owner, ref in policy.references
+            if not ref.outside
+        ],
+        "outside_refs": [
+            [ref.document, span_data(ref.span)]
+            for _owner, ref in policy.references
+            if ref.outside and ref.document
         ],
         "registry": _registry_units(policy) if registry else None,
         "units": [unit_data(decl) for decl in file.units],
@@ -106,7 +113,10 @@ def _registry_units(policy: CheckedPolicy) -> list[Any] | None:
 
 def _named_units(policy: CheckedPolicy) -> Iterator[str]:
     file, header = policy.file, policy.header
-    names: list[n.Name] = [x for x in (header.issuer, header.interpreted_by) if x is not None]
+    names: list[n.Name] = [
+        *header.issuers,
+        *([header.interpreted_by] if header.interpreted_by else []),
+    ]
     for section in file.sections:
         names += [*section.leads, *section.responsible, *section.cooperates]
     for clause in file.all_clauses():
@@ -124,7 +134,8 @@ def _named_units(policy: CheckedPolicy) -> Iterator[str]:
 
 def reference_problems(policies: Sequence[Facts]) -> list[Diagnostic]:
     """Every `refers` must name a loaded document and, when it says so, a clause, task or
-    section of it. The caller loads the documents (a folder's policies)."""
+    section of it; a `refers outside` may not name one (it is written as a `refers`). The
+    caller loads the documents (a folder's policies)."""
     numbers: dict[str, set[str]] = {}
     for policy in policies:
         numbers[policy["number"]] = set(policy["keys"])
@@ -147,6 +158,20 @@ def reference_problems(policies: Sequence[Facts]) -> list[Diagnostic]:
                     ref_number=number,
                 )
                 problems.append(Diagnostic(span_of(span), message))
+        # A document the project restates is referred to as one, so its parts are checked.
+        for document, span in policy.get("outside_refs", ()):
+            if document in numbers:
+                problems.append(
+                    Diagnostic(
+                        span_of(span),
+                        _(
+                            "`{document}` is a loaded policy, not a document outside the project"
+                        ).format(document=document),
+                        _('`refers "{document}"`, optionally with `clause NUMBER`').format(
+                            document=document
+                        ),
+                    )
+                )
     return problems
 
 

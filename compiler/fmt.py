@@ -16,19 +16,19 @@ change) and the file's comments (compiler/comments.py). Its rules:
   aligned after their colon;
 - one space between words; none before `,` `:` `)` `]` `%`, after `(` `[`, around the `/`
   of a measure, or between a function's name and its `(`;
-- a statement wider than WIDTH columns (display width, as ruff measures the project's Python)
-  is wrapped before its operators, never inside a token: a quote stays whole, as the gazette
-  prints it. The break goes before every operator of the weakest kind (`else`, then `or`,
-  `and`, then `+ -`, then a `×` after a bracket, and last `then`: `(if … then …` still too
-  wide after its `else` went to the next line) among those least deep in brackets (`(`, `[`
-  and `{` alike, so `(if … else …) × (if … else …)` breaks before its `×`, not inside a
-  bracket, and an operator inside `schedule { … }` is deeper than one outside it); the pieces
-  after the first are one level deeper (`choose highest of A, B` with its `quote "…"` on the
-  next line, too wide together, breaks before the `quote`); a piece still too wide is wrapped
-  again the same way inside it, except that an `if`'s `then` goes where its `else` goes
-  (`then` and `else` start at one column). The input's own line breaks inside a statement are
-  not kept (but a comment's), so the layout is a function of the tokens and formatting twice
-  is formatting once;
+- a statement wider than WIDTH columns (display width, as ruff measures the project's Python) is
+  wrapped before its operators, never inside a token: a quote stays whole, as the gazette prints
+  it. The break goes before every operator of the weakest kind (the `to` of `amount range A to
+  B`, so its two ends go on two lines before either breaks inside; `else`, then `or`, `and`,
+  then `+ -`, then a `×` after a bracket, and last `then`: `(if … then …` still too wide after
+  its `else` went to the next line) among those least deep in brackets (`(`, `[` and `{` alike,
+  so `(if … else …) × (if … else …)` breaks before its `×`, not inside a bracket, and an
+  operator inside `schedule { … }` is deeper than one outside it); the pieces after the first
+  are one level deeper (`choose highest of A, B` with its `quote "…"` on the next line, too wide
+  together, breaks before the `quote`); a piece still too wide is wrapped again the same way
+  inside it, except that an `if`'s `then` goes where its `else` goes (`then` and `else` start at
+  one column). The input's own line breaks inside a statement are not kept (but a comment's), so
+  the layout is a function of the tokens and formatting twice is formatting once;
 - blank lines between statements are kept (at most one in a row), none after an opening
   brace or before a closing one;
 - a comment alone on its line stays alone on its line, at the indentation of what follows;
@@ -75,6 +75,10 @@ _BREAK_RANK = {
     "quote": 6,
 }
 _BREAK_AFTER_BRACKET_ONLY = frozenset({"×", "*"})
+# `amount range A to B` breaks before its `to` first, weaker than any operator of its ends:
+# the two ends go on two lines (`to B` one level deeper) before either is broken inside. Only
+# the range's `to` is a break (`source … lines 42 to 108` never wraps there).
+_RANGE_TO_RANK = -1
 
 # Nodes whose braces hold statements, and the keywords that start a statement inside them
 # besides a sub-tree (the fields of `reading` and `repair` are plain tokens in the grammar).
@@ -179,8 +183,10 @@ class _Writer:
         self.parens = 0  # how deep in (, [ and { the next token is
 
     # ---- tokens ----
-    def token(self, tok: Token, space: bool = True) -> _Line:
-        """Append a token; `space=False` glues it to the previous one. Returns its line."""
+    def token(self, tok: Token, space: bool = True, rank: int | None = None) -> _Line:
+        """Append a token; `space=False` glues it to the previous one; `rank`: the line may
+        break before it, with that _BREAK_RANK (a token that is a break only where its node
+        says, the `to` of `amount range`). Returns its line."""
         if tok.line is not None:
             self._gap(tok)
         if self.current is None:
@@ -198,13 +204,12 @@ class _Writer:
             or (tok.type == "PERCENT" and not (self.prev is not None and str(self.prev) == ":"))
             or (self.prev is not None and str(self.prev) in _NO_SPACE_AFTER)
         )
-        if (
-            value in _BREAK_RANK
-            and self.current.text
-            and not glue
-            and (value not in _BREAK_AFTER_BRACKET_ONLY or self.current.text.endswith((")", "]")))
-        ):
-            self.current.breaks.append((len(self.current.text), self.parens, _BREAK_RANK[value]))
+        if rank is None and value in _BREAK_RANK:
+            after_bracket = self.current.text.endswith((")", "]"))
+            if value not in _BREAK_AFTER_BRACKET_ONLY or after_bracket:
+                rank = _BREAK_RANK[value]
+        if rank is not None and self.current.text and not glue:
+            self.current.breaks.append((len(self.current.text), self.parens, rank))
         self.current.text += value if glue or not self.current.text else " " + value
         # Braces count as brackets: an operator inside `schedule { … }` or `in {a, b}` is
         # deeper than one outside it (a block's own braces end their lines, so depth inside
@@ -398,6 +403,14 @@ class _Walker:
             self.block(node)
         elif node.data in _LISTS:
             self.brace_list(node)
+        elif node.data == "amount_range":
+            for child in node.children:
+                is_to = isinstance(child, Token) and str(child) == "to"
+                if is_to:
+                    assert isinstance(child, Token)
+                    self.w.token(child, rank=_RANGE_TO_RANK)
+                else:
+                    self.walk(child)
         elif node.data in ("call", "index", "aggregate_over", "aggregate_where"):
             name, *rest = node.children
             self.walk(name)

@@ -22,14 +22,30 @@ class HeaderChecks(ReceivedText):
     def check_header(self, header: n.Header) -> None:
         if not header.title:
             self.error(header.span, _("the header has no `title`"))
-        for name in (header.issuer, header.interpreted_by):
-            if name is not None:
-                self.registry.check_name(name, self.diagnostics)
+        if header.interpreted_by is not None:
+            self.registry.check_name(header.interpreted_by, self.diagnostics)
+        self.check_issuers(header.issuers)
         if header.valid_from is not None and header.valid_for is not None:
             self.valid_until = self.last_day(header, header.valid_from, header.counting)
         self.check_valid_end(header)
         if header.source_file:
             self.load_source(header)
+
+    def check_issuers(self, issuers: tuple[n.Name, ...]) -> None:
+        """Every issuer is a known unit, and each is named once: 联合发文 lists each unit once,
+        an alias (市残联) and its unit's name (市残疾人联合会) being one unit."""
+        seen: dict[str, n.Name] = {}
+        for name in issuers:
+            canonical = self.registry.check_name(name, self.diagnostics)
+            first = seen.setdefault(canonical, name)
+            if first is not name:
+                self.error(
+                    name.span,
+                    _("issuer `{name}` is the unit `{first}` already named (line {line})").format(
+                        name=name.text, first=first.text, line=first.span.line
+                    ),
+                    _("each issuing unit once, the lead issuer first"),
+                )
 
     def check_valid_end(self, header: n.Header) -> None:
         """`valid from A until B`: in force from A to B, both days included (有效期至B)."""

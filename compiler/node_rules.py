@@ -41,12 +41,16 @@ __all__ = [
 
 @attrs.frozen
 class Reference:
-    """`refers "文号" clause 七`: a link to another document, checked when both are loaded."""
+    """`refers "文号" clause 七`: a link to another document, checked when both are loaded.
+    `refers outside "名称" ["文号"]`: a document the project does not restate (`outside`), named
+    by `title` and its 文号 in `document` ("" when the text gives none); never resolved."""
 
     document: str
     kind: str  # clause | task | section | "" (the whole document)
     number: str
     span: Span = _span()
+    outside: bool = False
+    title: str = ""  # an outside document's name, without 《》
 
 
 @attrs.frozen

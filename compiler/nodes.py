@@ -47,7 +47,7 @@ class ValidOption:
 class Header:
     number: str
     title: str = ""
-    issuer: Name | None = None
+    issuer: Name | None = None  # the lead issuer (牵头发文单位), the first one written
     issued: date | None = None
     valid_from: date | None = None
     valid_for: QuantityLit | None = None
@@ -67,6 +67,12 @@ class Header:
     source_span: Span = _span()
     registry_span: Span = _span()
     number_span: Span = _span()  # where the 文号 is written, for a 文号 two files share
+    co_issuers: tuple[Name, ...] = ()  # 联合发文: the other issuers, in the order written
+
+    @property
+    def issuers(self) -> tuple[Name, ...]:
+        """Every issuer, the lead issuer first; () when the header names none."""
+        return () if self.issuer is None else (self.issuer, *self.co_issuers)
 
 
 @attrs.frozen

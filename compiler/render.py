@@ -233,6 +233,11 @@ def recurring_words(deadline: n.Recurring) -> str:
 
 
 def render_reference(reference: n.Reference) -> str:
+    """`天政发〔2023〕1号第七条`; a document outside the project by its name and 文号 when
+    given: `《湖北省困难残疾人生活补贴办法》（鄂政发〔2016〕5号）`."""
+    if reference.outside:
+        number = f"（{reference.document}）" if reference.document else ""
+        return f"《{reference.title}》{number}"
     where = {
         "clause": f"第{reference.number}条",
         "task": f"第{reference.number}项任务",

@@ -44,15 +44,16 @@ EMPTY: Lean = ("node", ())
 
 
 class HeaderView(Frozen):
-    """The header fields a run prints."""
+    """The header fields a run prints; `issuers` every issuer's name, the lead issuer first."""
 
-    _fields = ("number", "title", "provisional", "valid_from", "issued")
+    _fields = ("number", "title", "provisional", "valid_from", "issued", "issuers")
     __slots__ = _fields
     number: str
     title: str
     provisional: bool
     valid_from: date | None
     issued: date | None
+    issuers: tuple[str, ...]
 
     def __init__(
         self,
@@ -61,12 +62,14 @@ class HeaderView(Frozen):
         provisional: bool,
         valid_from: date | None,
         issued: date | None = None,
+        issuers: tuple[str, ...] = (),
     ):
         _set(self, "number", number)
         _set(self, "title", title)
         _set(self, "provisional", provisional)
         _set(self, "valid_from", valid_from)
         _set(self, "issued", issued)
+        _set(self, "issuers", issuers)
 
 
 class NameView(Frozen):
@@ -335,7 +338,12 @@ def _view_of(checked: CheckedPolicy) -> RunView:
     people = checked.people
     return RunView(
         HeaderView(
-            header.number, header.title, header.provisional, header.valid_from, header.issued
+            header.number,
+            header.title,
+            header.provisional,
+            header.valid_from,
+            header.issued,
+            tuple(name.text for name in header.issuers),
         ),
         checked.valid_until,
         checked.validity_reading,

@@ -52,6 +52,7 @@ from policyc.compiler.skeleton_parts import (
     walk_parts,
 )
 from policyc.compiler.skeleton_render import mark_in_header, policy_string, render_part
+from policyc.compiler.skeleton_signers import SIGNER_LINES, issuer_lines, signers
 from policyc.compiler.skeleton_units import Resolver, registry_resolver
 from policyc.compiler.skeleton_validity import find_validity
 
@@ -89,19 +90,20 @@ def skeleton(
     if head.addressee:
         asides.append((rest[0][1], "主送机关"))
         rest = rest[1:]
-    issuer, issued = head.issuer, head.issued
+    issuers, issued = [head.issuer] if head.issuer else [], head.issued
     after_signature: set[str] = set()
-    signature: set[int] = set()  # the signer's and the date's lines: asides, not clause text
-    signers: set[str] = set()
+    signature: set[int] = set()  # the signers' and the date's lines: asides, not clause text
+    signer_lines: set[str] = set()
     for i, (number, line) in enumerate(rest):
         date = SIGNATURE_DATE.match(line)
         if date and i > 0:
-            signature |= {number, rest[i - 1][0]}
-            signers.add(rest[i - 1][1])
+            signed, taken = signers([text for _, text in rest[max(0, i - SIGNER_LINES) : i]])
+            signature |= {number, *(n for n, _ in rest[i - taken : i])}
+            signer_lines |= {text for _, text in rest[i - taken : i]}
             if not issued:
                 issued = signature_iso(date)
                 # A regulation's head gave the issuer already (its 令号, its 题注).
-                issuer = issuer or rest[i - 1][1]
+                issuers = issuers or signed
                 # The notes printed right under the 落款 ((此件公开发布), 抄送:…) are not the
                 # text of the last clause; an attachment that follows (附件, 办法) is.
                 for later, text in rest[i + 1 :]:
@@ -123,7 +125,7 @@ def skeleton(
             what = "施行日期和有效期, 写在 header 的 valid 中"
             if validity.interpreter:
                 what = "施行日期、有效期和解释单位, 写在 header 的 valid 与 interpreted_by 中"
-        elif line in signers or SIGNATURE_DATE.match(line):
+        elif line in signer_lines or SIGNATURE_DATE.match(line):
             what = "落款"
         elif line in after_signature:
             what = "落款之后的附注（公开方式、抄送等）"
@@ -133,7 +135,6 @@ def skeleton(
             what = "TODO(drafter): 说明"
         asides.append((line, what))
     unknown = sorted({u for p in walk_parts(parts) for u in p.unknown})
-    issuer_unit = resolve(issuer) if issuer else None
     out = [
         "# "
         + _("Skeleton made by `policyc new` from {source} lines {first}–{last}.").format(
@@ -159,30 +160,7 @@ def skeleton(
         f"policy {policy_string(head.number)} {{  # TODO(drafter): " + _number_note(head),
         f"    title {policy_string(head.title)}  # TODO(drafter): " + _("confirm the title"),
     ]
-    where = head.issuer_from or "落款"
-    if issuer_unit:
-        out.append(
-            f"    issuer {issuer_unit}  # TODO(drafter): "
-            + _("confirm ({where}: {issuer})").format(where=where, issuer=issuer)
-        )
-    elif issuer and not registry:
-        # No registry was found to resolve it in: say so, not that the issuer is missing from one.
-        out.append(
-            "    # TODO(registry): "
-            + _(
-                "no unit registry was found (--units, units.policy beside the skeleton, "
-                "policies/units.policy): declare the issuer {issuer} ({where}) with `unit` in "
-                "one, name it with `units from`, then write `issuer NAME`"
-            ).format(issuer=issuer, where=where)
-        )
-    elif issuer:
-        out.append(
-            "    # TODO(registry): "
-            + _(
-                "the issuer {issuer} ({where}) is not in the registry: add it, then write "
-                "`issuer NAME`"
-            ).format(issuer=issuer, where=where)
-        )
+    out += issuer_lines(issuers, head.issuer_from or "落款", resolve, bool(registry))
     if issued:
         date_note = (
             _("confirm (the date printed under the 令号)")

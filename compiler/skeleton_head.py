@@ -111,7 +111,7 @@ def read_head(text_lines: Sequence[tuple[int, str]], first_heading: int) -> Head
         length=len(lines),
         number=number[0] if number else number_line,
         number_found="none" if no_number else "printed",
-        title=_joined(title_lines),
+        title=title_text(title_lines),
         asides=asides,
         addressee=addressee is not None,
     )
@@ -120,6 +120,8 @@ def read_head(text_lines: Sequence[tuple[int, str]], first_heading: int) -> Head
 def _read_decree_head(lines: Sequence[str]) -> Head | None:
     """The head of a regulation with a 题注 or a 令号 before its first article; None if it has
     neither (then it is read as a notice's head)."""
+    printed = len(lines)
+    lines = _notes_joined(lines)
     kinds: list[str] = []
     for text in lines:
         if _NOTE.match(text):
@@ -180,10 +182,10 @@ def _read_decree_head(lines: Sequence[str]) -> Head | None:
     meetings = [m for i, k in enumerate(kinds) if k == "note" for m in _MEETING.finditer(lines[i])]
     if not issuer and meetings:
         issuer, issuer_from = meetings[0]["issuer"], "题注"
-    title = _joined([lines[i] for i in title_run])
+    title = title_text([lines[i] for i in title_run])
     date = SIGNATURE_DATE.match(dates[0]) if dates else None
     return Head(
-        length=len(lines),
+        length=printed,
         number=number or title,
         number_found=found,
         title=title,
@@ -193,6 +195,38 @@ def _read_decree_head(lines: Sequence[str]) -> Head | None:
         issued=signature_iso(date) if date else "",
         other_numbers=others,
     )
+
+
+_NOTE_LINES = 4  # the most lines one 题注 is printed on (a long revision history wraps)
+
+
+def _notes_joined(lines: Sequence[str]) -> list[str]:
+    """The lines with a 题注 the page broke over several lines joined into one: a line that
+    opens a bracket it does not close, and the lines up to the one closing it (at most
+    `_NOTE_LINES` in all). A bracket never closed within them leaves the lines as printed."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        text = lines[i]
+        if text.startswith(("(", "（")) and _depth(text) > 0:
+            for end in range(i + 1, min(i + _NOTE_LINES, len(lines))):
+                joined = "".join(line.strip() for line in lines[i : end + 1])
+                if _depth(joined) <= 0:
+                    out.append(joined)
+                    i = end + 1
+                    break
+            else:
+                out.append(text)
+                i += 1
+            continue
+        out.append(text)
+        i += 1
+    return out
+
+
+def _depth(text: str) -> int:
+    """How many brackets `text` leaves open."""
+    return sum(text.count(c) for c in "(（") - sum(text.count(c) for c in ")）")
 
 
 def _notes_of(note: str) -> list[re.Match[str]]:
@@ -205,8 +239,32 @@ def _without_country(issuer: str) -> str:
     return rest if len(rest) >= 3 else issuer
 
 
-def _joined(lines: Sequence[str]) -> str:
-    return "".join(t.replace(" ", "").replace("\u3000", "") for t in lines)
+# Latin letters and figures: a space between two of them parts words (`Wi-Fi 6`); a space
+# between Chinese characters, or between one and a Latin word, is the page's layout.
+_WORD_CHAR = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_LAYOUT_SPACE = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def title_text(lines: Sequence[str]) -> str:
+    """The title the lines print, as the text gives it minus its layout: the lines joined where
+    the page broke them (`关于印发《…》的` / `通知`), a run of spaces between Chinese characters
+    dropped (`通　知`, `的 通知`: the page spreads the title), one kept between two Latin words or
+    figures (`Wi-Fi 6`, a line broken between two words joins with one)."""
+
+    def spaced(before: str, after: str) -> str:
+        return " " if _WORD_CHAR.match(before[-1:]) and _WORD_CHAR.match(after[:1]) else ""
+
+    def within(line: str) -> str:
+        parts = _LAYOUT_SPACE.split(line.strip())
+        out = parts[0]
+        for part in parts[1:]:
+            out += spaced(out, part) + part
+        return out
+
+    title = ""
+    for line in (within(text) for text in lines):
+        title += spaced(title, line) + line if title else line
+    return title
 
 
 def is_sentence(line: str) -> bool:

@@ -4,6 +4,7 @@ comments the drafter fills in — and the marks of the parts the header already 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from policyc.compiler.i18n import _
@@ -59,6 +60,7 @@ def render_part(part: Part, depth: int) -> list[str]:
         lines.append(f"{inner}# TODO(drafter): " + deadline_note(part))
     lines += [f"{inner}# TODO(drafter): " + note for note in sentence_deadlines(quotes)]
     lines += [f"{inner}# TODO(drafter): " + note for note in application_notes(quotes)]
+    lines += [f"{inner}# TODO(drafter): " + note for note in outside_standards(quotes)]
     if part.unknown:
         lines.append(
             f"{inner}# TODO(registry): "
@@ -91,6 +93,32 @@ def render_part(part: Part, depth: int) -> list[str]:
         ]
     lines.append(f"{pad}}}")
     return lines
+
+
+# 按《XX办法》（鄂政发〔2016〕5号）规定的标准执行 / 依照《…》有关规定执行: a standard set by
+# another document, its name and, when printed right after it, its 文号.
+_OUTSIDE_STANDARD = re.compile(
+    r"(?:按照|按|依照|依据|参照)《(?P<title>[^《》]+)》"
+    r"(?:[(（](?P<number>[^()（）]*?〔\d{4}〕\d+号)[)）])?"
+    r"[^。；，]{0,8}?(?:规定|标准|执行)"
+)
+
+
+def outside_standards(quotes: Sequence[str]) -> list[str]:
+    """A TODO for each document the sentences defer a standard to (按《XX办法》规定的标准执行):
+    cite it with `refers outside`, its amount `unspecified`, unless the project restates it."""
+    notes: list[str] = []
+    for quote in quotes:
+        for found in _OUTSIDE_STANDARD.finditer(quote):
+            number = f' "{found["number"]}"' if found["number"] else ""
+            notes.append(
+                _(
+                    "the standard is set by 《{title}》: unless the project restates it, write "
+                    '`amount unspecified "…"` and `refers outside "{title}"{number}`, not a '
+                    "figure taken from it"
+                ).format(title=found["title"], number=number)
+            )
+    return list(dict.fromkeys(notes))
 
 
 def policy_string(text: str) -> str:

@@ -40,7 +40,7 @@ ITEM_KEYS = [
     "procedures", "refers", "limits", "unrounded", "rounding", "shared_cap",
 ]  # fmt: skip
 DOCUMENT_KEYS = [
-    "policyc", "policy", "title", "case", "on", "in_force", "valid_from", "valid_until",
+    "policyc", "policy", "title", "issuers", "case", "on", "in_force", "valid_from", "valid_until",
     "provisional", "readings", "results", "totals", "totals_by_kind",
     "totals_by_beneficiary", "still_needed",
 ]  # fmt: skip

@@ -82,7 +82,8 @@ def load_catalog(paths: Sequence[Path]) -> Catalog:
 
 
 def summary(policy_id: str, policy: CompiledPolicy) -> dict[str, Any]:
-    """What the policy list shows of one policy: 文号, title, issuer, validity, counts."""
+    """What the policy list shows of one policy: 文号, title, issuer (the lead issuer) and
+    issuers (every one, 联合发文), validity, counts."""
     checked = policy.checked
     header = checked.header
     return {
@@ -90,6 +91,7 @@ def summary(policy_id: str, policy: CompiledPolicy) -> dict[str, Any]:
         "number": header.number,
         "title": header.title,
         "issuer": header.issuer.text if header.issuer else None,
+        "issuers": [name.text for name in header.issuers],  # 联合发文: the lead issuer first
         "issued": header.issued.isoformat() if header.issued else None,
         "valid_from": header.valid_from.isoformat() if header.valid_from else None,
         "valid_until": checked.valid_until.isoformat() if checked.valid_until else None,

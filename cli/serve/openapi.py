@@ -293,7 +293,15 @@ def openapi_document() -> dict[str, Any]:
                         "id": {"type": "string"},
                         "number": {"type": "string", "description": "文号"},
                         "title": {"type": "string"},
-                        "issuer": {"type": ["string", "null"]},
+                        "issuer": {
+                            "type": ["string", "null"],
+                            "description": "the lead issuer (牵头发文单位)",
+                        },
+                        "issuers": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "every issuer, the lead issuer first (联合发文)",
+                        },
                         "issued": {"type": ["string", "null"], "format": "date"},
                         "valid_from": {"type": ["string", "null"], "format": "date"},
                         "valid_until": {"type": ["string", "null"], "format": "date"},

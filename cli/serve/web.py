@@ -47,6 +47,7 @@ from policyc.report import (
     FLOW_WORDS,
     STATUS_WORDS,
     in_measure,
+    issuers_text,
     party_word,
     unspecified_word,
 )
@@ -89,6 +90,7 @@ _TEMPLATES = jinja2.Environment(
 )
 _TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
 _TEMPLATES.globals["unspecified_word"] = unspecified_word  # 金额未规定 / 数额未规定, as `run`
+_TEMPLATES.globals["issuers_text"] = issuers_text  # 联合发文: the lead marked, as `run`
 
 
 def page(

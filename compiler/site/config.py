@@ -225,16 +225,15 @@ def _reference_dates(
 
 
 def issuer_names(policies: Sequence[CheckedPolicy]) -> list[str]:
-    """The issuers' full names (through each policy's unit registry), each once, in order."""
+    """The issuers' full names (through each policy's unit registry), each once, in order: a
+    jointly issued policy's every issuer, its lead issuer first."""
     names: list[str] = []
     for policy in policies:
-        issuer = policy.header.issuer
-        if issuer is None:
-            continue
-        unit = policy.registry.resolve(issuer.text)
-        name = (unit.full_name or unit.name) if unit is not None else issuer.text
-        if name not in names:
-            names.append(name)
+        for issuer in policy.header.issuers:
+            unit = policy.registry.resolve(issuer.text)
+            name = (unit.full_name or unit.name) if unit is not None else issuer.text
+            if name not in names:
+                names.append(name)
     return names
 
 

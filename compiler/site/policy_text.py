@@ -124,6 +124,8 @@ class PolicyText:
     def reference(self, reference: n.Reference) -> str:
         """`refers`: a link to the document's page and part when it is published here."""
         text = render_reference(reference)
+        if reference.outside:  # a document this site does not publish: named, never linked
+            return md(text + "（本站未收录）")
         page = self.site.pages.get(reference.document)
         if page is None:
             return md(text)

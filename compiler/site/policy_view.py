@@ -487,12 +487,20 @@ class PolicyView(PolicyAmounts):
         ]
         return "、".join(shown) if shown else "—"
 
+    def issuer_links(self) -> str:
+        """The issuers, each linked to its unit's page: `市民政局`, or for 联合发文 the lead
+        issuer marked `市民政局（牵头）、市财政局、市残联`; `—` when the header names none."""
+        issuers = [self.unit_link(name.text) for name in self.header.issuers]
+        if len(issuers) > 1:
+            issuers[0] += "（牵头）"
+        return "、".join(issuers) or "—"
+
     def header_facts(self) -> tuple[Fact, ...]:
         h = self.header
         facts = [
             Fact("文号", md(h.number)),
             Fact("标题", md(h.title)),
-            Fact("发文单位", self.unit_link(h.issuer.text) if h.issuer else "—"),
+            Fact("发文单位", self.issuer_links()),
             Fact("发布日期", h.issued.isoformat() if h.issued else "—"),
             Fact("有效期", self.validity()),
         ]
@@ -595,7 +603,7 @@ class PolicyView(PolicyAmounts):
 
     def build(self) -> PolicyPage:
         h = self.header
-        for role, name in (("发文单位", h.issuer), ("解释单位", h.interpreted_by)):
+        for role, name in (*(("发文单位", i) for i in h.issuers), ("解释单位", h.interpreted_by)):
             if name is not None:
                 self.note_unit(self.unit_name(name.text), role, "", self.page)
         # Sections and free clauses in document order (the AST keeps them in two lists).
@@ -702,7 +710,7 @@ class PolicyView(PolicyAmounts):
     def card(self, page: PolicyPage) -> DocumentCard:
         h = self.header
         facts = [
-            Fact("发文单位", self.unit_link(h.issuer.text) if h.issuer else "—"),
+            Fact("发文单位", self.issuer_links()),
             Fact("发布日期", h.issued.isoformat() if h.issued else "—"),
             Fact("有效期", self.validity()),
         ]
