@@ -257,10 +257,18 @@ def coded(
             if value is not None:
                 table[at] = value * factor if column.kind == "num" else value
         values.append(np.take(table, indices))
-        mask = np.take(given, indices)
-        masks.append(None if mask.all() else mask)
+        masks.append(_given(given, indices))
     array = np.concatenate(values) if len(values) != 1 else values[0]
     return array, _joined(masks, [len(v) for v in values])
+
+
+def _given(given: np.ndarray, indices: np.ndarray) -> np.ndarray | None:
+    """Where a row's text is given (None: every row), from `given` per dictionary index (the
+    last one a null row's, never given) and each row's index: when every text is given, the
+    rows not null, by one comparison (0.01 against 0.08 ms for 122,880 rows by a gather)."""
+    null = len(given) - 1
+    mask = indices != null if given[:null].all() else np.take(given, indices)
+    return None if mask.all() else mask
 
 
 def years(days: np.ndarray) -> np.ndarray:

@@ -152,3 +152,21 @@ def test_the_scan_on_the_threads_reads_what_one_thread_reads(
     sales = threaded.texts["年销售收入"]
     assert {v * 10 ** (2 - sales.scale) for v in sales.values.values()} == {8_000_000_000}
     assert threaded.scan_seconds > 0
+
+
+@pytest.mark.parametrize(
+    ("given", "indices", "mask"),
+    [
+        ([True, True, False], [0, 1, 1], None),  # every text given, no null row
+        ([True, True, False], [0, 2, 1], [True, False, True]),  # a null row (index 2)
+        ([True, False, False], [0, 1, 0], [True, False, True]),  # a text read as not given
+        ([True, False, False], [0, 0, 0], None),  # … that no row holds
+    ],
+)
+def test_where_a_text_is_given(given: list[bool], indices: list[int], mask: Any) -> None:
+    import numpy as np
+
+    from policyc.batch_text import _given
+
+    got = _given(np.array(given), np.array(indices, dtype=np.int32))
+    assert (got is None) if mask is None else got.tolist() == mask
