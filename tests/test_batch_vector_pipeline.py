@@ -170,3 +170,36 @@ def test_where_a_text_is_given(given: list[bool], indices: list[int], mask: Any)
 
     got = _given(np.array(given), np.array(indices, dtype=np.int32))
     assert (got is None) if mask is None else got.tolist() == mask
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["sorted", "kept-in-file-order"])
+def test_rows_by_year_of_their_evaluation_date(keep: bool) -> None:
+    """Rows on 2025-03-01, 2023-12-31, 2025-01-01, 2023-01-01, 2027-06-30 (no row in 2024 nor
+    2026): the years 2023, 2025, 2027 in order, each with its rows — in the order of their
+    year, file order within a year (rows 2 and 4; 1 and 3; 5), or, kept, as masks."""
+    import numpy as np
+
+    from policyc.batch_vector import ON_KEY, Val, _by_year
+
+    days = [date(2025, 3, 1), date(2023, 12, 31), date(2025, 1, 1), date(2023, 1, 1)]
+    days.append(date(2027, 6, 30))
+    env = {
+        ON_KEY: Val(np.array([d.toordinal() for d in days], dtype=np.int32)),
+        "x": Val(np.array([1, 2, 3, 4, 5], dtype=np.int64), np.array([1, 1, 0, 1, 1], bool)),
+    }
+    part, spans = _by_year(env, None, keep)
+    assert [year for year, _ in spans] == [2023, 2025, 2027]
+    if keep:
+        assert part is env
+        assert [rows.tolist() for _, rows in spans] == [
+            [False, True, False, True, False],
+            [True, False, True, False, False],
+            [False, False, False, False, True],
+        ]
+    else:
+        assert part["x"].v.tolist() == [2, 4, 1, 3, 5]
+        assert part["x"].known.tolist() == [True, True, True, False, True]
+        assert [rows for _, rows in spans] == [slice(0, 2), slice(2, 4), slice(4, 5)]
+    one_year = {ON_KEY: Val(np.array([date(2024, 1, 1).toordinal()] * 2, dtype=np.int32))}
+    assert _by_year(one_year, None, keep)[1] == [(2024, None)]
+    assert _by_year(env, 0, keep) == (env, [(0, None)])  # every row on --on's date
