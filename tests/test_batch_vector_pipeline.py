@@ -203,3 +203,24 @@ def test_rows_by_year_of_their_evaluation_date(keep: bool) -> None:
     one_year = {ON_KEY: Val(np.array([date(2024, 1, 1).toordinal()] * 2, dtype=np.int32))}
     assert _by_year(one_year, None, keep)[1] == [(2024, None)]
     assert _by_year(env, 0, keep) == (env, [(0, None)])  # every row on --on's date
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        # within YEARS_BY_COMPARISON years: each side of 1 January, a leap day, one year alone
+        [date(2023, 12, 31), date(2024, 1, 1), date(2024, 2, 29), date(2029, 1, 1)],
+        [date(2024, 6, 30)] * 3,
+        # wider: by the calendar's arithmetic
+        [date(1990, 1, 1), date(2024, 12, 31), date(2025, 1, 1), date(1, 1, 1)],
+    ],
+    ids=["a-few-years", "one-year", "a-wide-span"],
+)
+def test_the_year_of_each_evaluation_date(days: list[date]) -> None:
+    import numpy as np
+
+    from policyc.batch_text import years
+
+    numbers = np.array([d.toordinal() for d in days], dtype=np.int32)
+    assert years(numbers).tolist() == [d.year for d in days]
+    assert years(numbers[:0]).tolist() == []
