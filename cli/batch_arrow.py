@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -59,14 +60,64 @@ from policyc.percent_values import needs_sign
 
 __all__ = [
     "ArrowFile",
+    "ArrowSource",
     "Refused",
     "column_parts",
     "group_arrays",
     "joined_tables",
     "open_arrow",
+    "open_source",
     "read_group",
     "read_table",
 ]
+
+
+@attrs.frozen
+class ArrowSource:
+    """What reading a row group of a Parquet file needs, known from its footer alone (before
+    the file is checked): `metadata`, the column `names`, the text columns read as Arrow
+    dictionaries (`dictionaries`: an enum's members, every text read once), and each reading
+    thread's pq.ParquetFile (opened once per thread, not once a row group: opening it, its
+    schema turned into Arrow's, takes about 0.25 ms)."""
+
+    path: Path
+    metadata: Any
+    schema: Any  # the file's pa.Schema
+    names: tuple[str, ...]
+    dictionaries: tuple[str, ...]
+    handles: threading.local = attrs.field(factory=threading.local, eq=False, repr=False)
+
+    @property
+    def groups(self) -> int:
+        return int(self.metadata.num_row_groups)
+
+    @property
+    def count(self) -> int:
+        return int(self.metadata.num_rows)
+
+    def read(self, group: int, columns: list[str] | None = None) -> Any:
+        """Row group `group` decoded by pyarrow (a pa.Table; only `columns` when given), on
+        the calling thread: pyarrow works without the GIL meanwhile."""
+        handle = getattr(self.handles, "parquet", None)
+        if handle is None:
+            handle = pq.ParquetFile(
+                self.path, metadata=self.metadata, read_dictionary=list(self.dictionaries)
+            )
+            self.handles.parquet = handle
+        return handle.read_row_group(group, columns=columns, use_threads=False)
+
+
+def open_source(path: Path) -> ArrowSource | str:
+    """The Parquet file at `path` ready to be read by row group (its footer read), or why
+    pyarrow cannot read it (the DuckDB load then says what is wrong)."""
+    try:
+        handle = pq.ParquetFile(path)
+    except (OSError, pa.ArrowException) as exc:
+        return _("pyarrow cannot read it ({error})").format(error=type(exc).__name__)
+    schema = handle.schema_arrow
+    names = tuple(schema.names)
+    texts = tuple(name for name in names if is_text(schema.field(name).type))
+    return ArrowSource(path, handle.metadata, schema, names, texts)
 
 
 @attrs.frozen
@@ -84,33 +135,53 @@ class ArrowFile:
     # The text columns (batch_text: every distinct text read), `on` among them when a string.
     texts: dict[str, TextColumn] = attrs.field(factory=dict)
     day: date | None = None  # the evaluation date of a row whose `on` is empty (--on)
-    # Each reading thread's pq.ParquetFile (read_table): opened once, not once a row group.
-    handles: threading.local = attrs.field(factory=threading.local, eq=False, repr=False)
+    source: ArrowSource | None = None  # how its row groups are read (read_table)
+    scan_seconds: float = 0.0  # the CPU seconds of the text columns' scan, every thread's
+
+    @property
+    def handles(self) -> threading.local:
+        """Each reading thread's pq.ParquetFile (ArrowSource.handles)."""
+        assert self.source is not None
+        return self.source.handles
 
 
 class Refused(Exception):
     """Why the file goes to the DuckDB load instead (it may still be a valid file)."""
 
 
-def open_arrow(path: Path, checked: CheckedPolicy, day: date | None = None) -> ArrowFile | str:
+def open_arrow(
+    path: Path,
+    checked: CheckedPolicy,
+    day: date | None = None,
+    source: ArrowSource | None = None,
+    pool: Executor | None = None,
+) -> ArrowFile | str:
     """The Parquet file at `path` opened for reading by row group, or the reason the DuckDB
     load reads it: a column that is no plain input nor `on` (a tally, a series, `received`,
     `id` …), a type other than integer, DECIMAL, boolean, a date or text (read by batch_text),
     a required input missing or left empty, a number below 0 or without statistics, a text the
-    per-case reader refuses, a row without an evaluation date (`on` empty and no `day`)."""
+    per-case reader refuses, a row without an evaluation date (`on` empty and no `day`).
+    `source` is the file as open_source opened it (else opened here); with `pool`, the text
+    columns are scanned on its threads, a row group each (batch_text.scan)."""
+    if source is None:
+        opened = open_source(path)
+        if isinstance(opened, str):
+            return opened
+        source = opened
     try:
-        return _open(path, checked, day)
+        return _open(source, checked, day, pool)
     except Refused as exc:
         return str(exc)
     except (OSError, pa.ArrowException) as exc:  # DuckDB says what it cannot read
         return _("pyarrow cannot read it ({error})").format(error=type(exc).__name__)
 
 
-def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
-    handle = pq.ParquetFile(path)
-    schema = handle.schema_arrow
-    metadata = handle.metadata
-    names = list(schema.names)
+def _open(
+    source: ArrowSource, checked: CheckedPolicy, day: date | None, pool: Executor | None
+) -> ArrowFile:
+    metadata = source.metadata
+    schema = source.schema
+    names = list(source.names)
     wanted: dict[str, tuple[str, ValueReader]] = {}  # the text columns, read by batch_text
     for name in names:
         kind = schema.field(name).type
@@ -134,7 +205,8 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
             wanted[name] = (engine, InputValue(info, checked, tally))
         elif needs_sign(info) or info.type.kind == "date":
             raise Refused(_("input `{name}` is a {kind}").format(name=name, kind=info.type.kind))
-    texts = scan(path, metadata, wanted)
+    scanned: list[float] = []
+    texts = scan(source, wanted, pool, scanned)
     if (
         ON_COLUMN in names
         and day is None
@@ -184,7 +256,16 @@ def _open(path: Path, checked: CheckedPolicy, day: date | None) -> ArrowFile:
         if bound > LIMIT:
             raise Refused(_("parts of `{whole}` past 64 bits").format(whole=whole))
     return ArrowFile(
-        path, count, metadata.num_row_groups, tuple(names), columns, metadata, texts, day
+        source.path,
+        count,
+        metadata.num_row_groups,
+        tuple(names),
+        columns,
+        metadata,
+        texts,
+        day,
+        source,
+        sum(scanned),
     )
 
 
@@ -276,26 +357,23 @@ def read_group(
 
 
 def read_table(
-    file: ArrowFile, checked: CheckedPolicy, group: int, columns: list[str] | None = None
+    file: ArrowFile | ArrowSource,
+    checked: CheckedPolicy,
+    group: int,
+    columns: list[str] | None = None,
 ) -> Any:
-    """Row group `group` decoded by pyarrow (a pa.Table, an enum column as a dictionary
-    array; only `columns` when given), on the calling thread: pyarrow works without the GIL
-    meanwhile. Each thread opens the file once (a pq.ParquetFile is not shared between
-    threads): opening it, its schema turned into Arrow's, takes about 0.25 ms, which was spent
-    on every row group."""
-    handle = getattr(file.handles, "parquet", None)
-    if handle is None:
-        enums = [
-            name
-            for name in file.names
-            if name in file.texts or (name != ON_COLUMN and _kind(checked, name) == "enum")
-        ]
-        handle = pq.ParquetFile(file.path, metadata=file.metadata, read_dictionary=enums)
-        file.handles.parquet = handle
-    return handle.read_row_group(group, columns=columns, use_threads=False)
+    """Row group `group` decoded by pyarrow (a pa.Table, a text column as a dictionary array;
+    only `columns` when given), on the calling thread (ArrowSource.read). `file` may be the
+    source alone: a read may start before the file is checked (VectorBatch.prepare)."""
+    source = file if isinstance(file, ArrowSource) else file.source
+    if source is None:
+        opened = open_source(file.path)
+        assert not isinstance(opened, str), opened
+        source = opened
+    return source.read(group, columns)
 
 
-def column_parts(file: ArrowFile, count: int) -> list[list[str] | None]:
+def column_parts(file: ArrowFile | ArrowSource, count: int) -> list[list[str] | None]:
     """The file's columns in at most `count` parts of about equal reading work, for as many
     threads to read one row group together: the work of a column taken as its bytes once
     decompressed (its column chunks' total_uncompressed_size in the footer, every row group's
@@ -385,11 +463,6 @@ def _tally(name: str, info: InputInfo, checked: CheckedPolicy, env: Env) -> None
         given = None
     for key in keys:  # a value not given is 0 (as read): 0 where another is
         env[key] = Val(env[key].v, given)
-
-
-def _kind(checked: CheckedPolicy, column: str) -> str:
-    info = _input_of(checked, column)
-    return "" if info is None else info.type.kind
 
 
 def _days(file: ArrowFile, chunks: list[pa.Array], count: int) -> Val:

@@ -14,21 +14,24 @@ A date is an int32 day number (date.toordinal()): a comparison of dates is one o
 from __future__ import annotations
 
 import threading
+import time
+from concurrent.futures import Executor
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from policyc.batch_values import SERIES_SEPARATOR, ValueReader
 from policyc.case_values import FieldError
 from policyc.compiler.batch_vector import ON_KEY
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
+
+if TYPE_CHECKING:
+    from policyc.batch_arrow import ArrowSource
 
 __all__ = [
     "ON_COLUMN",
@@ -69,31 +72,49 @@ class TextColumn:
 
 
 def scan(
-    path: Path, metadata: Any, wanted: dict[str, tuple[str, ValueReader]]
+    source: ArrowSource,
+    wanted: dict[str, tuple[str, ValueReader]],
+    pool: Executor | None = None,
+    seconds: list[float] | None = None,
 ) -> dict[str, TextColumn]:
     """Read every distinct text of the columns `wanted` ({column: (the engine's kind of its
-    value — num, bool, date, series —, the per-case reader)}) of the Parquet file at `path`
-    (its `metadata` read), in one pass over those columns, a row group at a time. Raises
-    Refused (from batch_arrow) for a text the reader refuses."""
-    from policyc.batch_arrow import Refused
-
+    value — num, bool, date, series —, the per-case reader)}) of the Parquet file `source`, in
+    one pass over those columns, a row group at a time: on the threads of `pool` when given
+    (each its own row groups; a file of a few text columns over millions of rows took 0.3 s on
+    one core). Each row group's CPU seconds are added to `seconds` when given. Raises Refused
+    (from batch_arrow) for a text the reader refuses."""
     if not wanted:
         return {}
     names = list(wanted)
-    handle = pq.ParquetFile(path, metadata=metadata, read_dictionary=names)
+
+    def distinct(group: int) -> dict[str, set[str]]:
+        # Row group by row group: a file larger than memory is never held whole.
+        start = time.thread_time()
+        table = source.read(group, names)
+        found = {name: _distinct(name, table.column(name).chunks) for name in names}
+        if seconds is not None:
+            seconds.append(time.thread_time() - start)  # list.append: one step under the GIL
+        return found
+
+    groups = range(source.groups)
+    found = pool.map(distinct, groups) if pool is not None else map(distinct, groups)
     texts: dict[str, set[str]] = {name: set() for name in names}
-    # Row group by row group: a file larger than memory is never held whole.
-    for group in range(metadata.num_row_groups):
-        table = handle.read_row_group(group, columns=names, use_threads=False)
+    for group_texts in found:
         for name in names:
-            for chunk in table.column(name).chunks:
-                if not isinstance(chunk, pa.DictionaryArray):
-                    raise Refused(
-                        _("column `{name}` holds {type}").format(name=name, type=str(chunk.type))
-                    )
-                texts[name].update(t for t in chunk.dictionary.to_pylist() if t is not None)
-        del table
+            texts[name] |= group_texts[name]
     return {name: _column(name, *wanted[name], texts[name]) for name in names}
+
+
+def _distinct(name: str, chunks: list[Any]) -> set[str]:
+    """The texts of a row group's dictionary chunks of the column `name` (nulls left out)."""
+    from policyc.batch_arrow import Refused
+
+    texts: set[str] = set()
+    for chunk in chunks:
+        if not isinstance(chunk, pa.DictionaryArray):
+            raise Refused(_("column `{name}` holds {type}").format(name=name, type=str(chunk.type)))
+        texts.update(t for t in chunk.dictionary.to_pylist() if t is not None)
+    return texts
 
 
 def _column(name: str, kind: str, reader: ValueReader, texts: set[str]) -> TextColumn:
@@ -236,14 +257,40 @@ def coded(
             if value is not None:
                 table[at] = value * factor if column.kind == "num" else value
         values.append(np.take(table, indices))
-        mask = np.take(given, indices)
-        masks.append(None if mask.all() else mask)
+        masks.append(_given(given, indices))
     array = np.concatenate(values) if len(values) != 1 else values[0]
     return array, _joined(masks, [len(v) for v in values])
 
 
+def _given(given: np.ndarray, indices: np.ndarray) -> np.ndarray | None:
+    """Where a row's text is given (None: every row), from `given` per dictionary index (the
+    last one a null row's, never given) and each row's index: when every text is given, the
+    rows not null, by one comparison (0.01 against 0.08 ms for 122,880 rows by a gather)."""
+    null = len(given) - 1
+    mask = indices != null if given[:null].all() else np.take(given, indices)
+    return None if mask.all() else mask
+
+
+# Up to this many years between the first and the last day, a year is found by comparisons.
+YEARS_BY_COMPARISON = 16
+
+
 def years(days: np.ndarray) -> np.ndarray:
-    """The calendar year of each day number (date.toordinal())."""
+    """The calendar year of each day number (date.toordinal()), as int64. The rows of a file
+    span a few years: the first year plus how many of the next years' 1 January each day has
+    reached, one comparison a year (0.3 against 2.4 ms for 122,880 rows over 7 years by the
+    calendar's integer arithmetic, which a wider span or a day outside 1…9999 still takes)."""
     from policyc.compiler.batch_vector_dates import calendar
 
-    return calendar(days)[0]  # type: ignore[no-any-return]
+    if not days.size:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(days.min()), int(days.max())
+    if low < 1 or high > date.max.toordinal():
+        return calendar(days)[0]  # type: ignore[no-any-return]
+    first, last = date.fromordinal(low).year, date.fromordinal(high).year
+    if last - first > YEARS_BY_COMPARISON:
+        return calendar(days)[0]  # type: ignore[no-any-return]
+    year = np.full(days.shape, first, dtype=np.int64)
+    for later in range(first + 1, last + 1):
+        year += days >= date(later, 1, 1).toordinal()
+    return year

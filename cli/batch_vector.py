@@ -12,15 +12,17 @@ again and reports its problems.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +31,13 @@ import numpy as np
 
 from policyc.batch_arrow import (
     ArrowFile,
+    ArrowSource,
     Refused,
     column_parts,
     group_arrays,
     joined_tables,
     open_arrow,
+    open_source,
     read_table,
 )
 from policyc.batch_summary import summarise
@@ -53,6 +57,7 @@ from policyc.compiler.batch_vector_rules import (
     VectorRule,
     vector_program,
 )
+from policyc.compiler.checker import CheckedPolicy
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 
@@ -123,44 +128,68 @@ class VectorBatch:
     def prepare(self, path: Path, day: date | None) -> str:
         """Read, check and evaluate the file: "" when done, else why the engine does not hold
         the policy or the file (nothing is reported: the DuckDB path reads the file again).
-        Each row is evaluated on its `on` date, else on `day` (--on)."""
+        Each row is evaluated on its `on` date, else on `day` (--on).
+
+        With several threads, the first row group's read starts as soon as the file's footer
+        is read, on the threads, while this thread checks the footer and compiles the policy
+        for the file (with one thread each step waited for the one before); the text columns
+        are scanned on the threads too."""
         start = time.thread_time()
-        file = open_arrow(path, self.checked, day)
-        if isinstance(file, str):
-            return file
-        if ON_COLUMN not in file.names and day is None:
-            return _("no --on date")
-        per_row = ON_COLUMN in file.names
-        try:
-            vector = vector_program(
-                self.checked, self.readings, file.columns, None if per_row else day
-            )
-        except Unsupported as exc:
-            return str(exc)
-        self.cpu["open"] = time.thread_time() - start
-        try:
-            self._run(file, vector)
-        except (Refused, Unsupported) as exc:  # Inexact: the query says where
-            return str(exc)
+        source = open_source(path)
+        if isinstance(source, str):
+            return source
+        with contextlib.ExitStack() as stack:
+            pool = None
+            if self.threads > 1 and source.groups > 1:
+                pool = stack.enter_context(ThreadPoolExecutor(self.threads))
+                # Cancelled unread if the file or the policy goes to DuckDB instead.
+                stack.callback(_cancel, pool)
+            splits = column_parts(source, self.threads if _split(source, pool) else 1)
+            early = _read_early(source, self.checked, splits, pool)
+            file = open_arrow(path, self.checked, day, source, pool)
+            if isinstance(file, str):
+                return file
+            if ON_COLUMN not in file.names and day is None:
+                return _("no --on date")
+            per_row = ON_COLUMN in file.names
+            try:
+                vector = vector_program(
+                    self.checked, self.readings, file.columns, None if per_row else day
+                )
+            except Unsupported as exc:
+                return str(exc)
+            # The scan's CPU is this thread's unless the threads did it.
+            scanned = file.scan_seconds if pool is not None else 0.0
+            self.cpu["open"] = time.thread_time() - start + scanned
+            try:
+                self._run(file, vector, pool, splits, early)
+            except (Refused, Unsupported) as exc:  # Inexact: the query says where
+                return str(exc)
         self.day = None if per_row else day
         self.count = file.count
         rules = tuple(r.info for r in vector.rules)
         self.program = BatchProgram(vector.policy, dict(self.readings), rules, "")
         return ""
 
-    def _run(self, file: ArrowFile, vector: VectorProgram) -> None:
-        """Each row group read, checked, evaluated and summed, on `threads` threads. A row
-        group of SPLIT_ROWS rows or more (on average) is read in as many parts of its columns
-        as there are threads (batch_arrow: column_parts), each part a task of its own; the
-        thread that reads a group's last part checks and evaluates it. The threads then take
-        turns at parts of a group (with 2 threads, half its read: about a third of its work)
-        rather than at whole groups: with 9 groups on 2 threads, one thread no longer reads
-        and evaluates the ninth alone while the other waits."""
+    def _run(
+        self,
+        file: ArrowFile,
+        vector: VectorProgram,
+        pool: ThreadPoolExecutor | None,
+        splits: list[list[str] | None],
+        early: dict[int, Future[tuple[Any, float]]],
+    ) -> None:
+        """Each row group read, checked, evaluated and summed, on the threads of `pool` (else
+        on this one). A row group of SPLIT_ROWS rows or more (on average) is read in as many
+        parts of its columns (`splits`: batch_arrow.column_parts) as there are threads, each
+        part a task of its own; the thread that reads a group's last part checks and
+        evaluates it. The threads then take turns at parts of a group (with 2 threads, half
+        its read: about a third of its work) rather than at whole groups: with 9 groups on 2
+        threads, one thread no longer reads and evaluates the ninth alone while the other
+        waits. `early` holds the first group's parts already being read (by position in
+        `splits`)."""
         members: dict[str, dict[str, int]] = {}
         one_year = None if ON_COLUMN in file.names else 0
-        threaded = self.threads > 1 and file.groups > 1
-        split = threaded and file.count >= SPLIT_ROWS * file.groups
-        splits = column_parts(file, self.threads if split else 1)
         pending: dict[int, list[Any]] = {}  # a group's parts read so far
         lock = threading.Lock()
 
@@ -192,10 +221,11 @@ class VectorBatch:
             steps.append(sum(b - a for a, b in zip(clock[2::2], clock[3::2], strict=False)))
             return sums, kept, steps
 
-        def read(index: int, columns: list[str] | None) -> tuple[int, Any, float]:
-            start = time.thread_time()
-            table = read_table(file, self.checked, index, columns)
-            seconds = time.thread_time() - start
+        def read(index: int, part: int) -> tuple[int, Any, float]:
+            if index == 0 and part in early:
+                table, seconds = early[part].result()
+            else:
+                table, seconds = _timed_read(file, self.checked, index, splits[part])
             with lock:
                 tables = pending.setdefault(index, [])
                 tables.append(table)
@@ -204,10 +234,9 @@ class VectorBatch:
                 del pending[index]
             return index, evaluate(joined_tables(tables)), seconds
 
-        tasks = [(index, columns) for index in range(file.groups) for columns in splits]
-        if threaded:
-            with ThreadPoolExecutor(self.threads) as pool:
-                done = list(pool.map(lambda task: read(*task), tasks))
+        tasks = [(index, part) for index in range(file.groups) for part in range(len(splits))]
+        if pool is not None:
+            done = list(pool.map(lambda task: read(*task), tasks))
         else:
             done = [read(*task) for task in tasks]
         by_group: dict[int, _Evaluated] = {}
@@ -296,6 +325,43 @@ def reuse_memory() -> None:
         return
 
 
+def _split(source: ArrowSource, pool: ThreadPoolExecutor | None) -> bool:
+    """Whether the threads read each row group in parts (SPLIT_ROWS)."""
+    return pool is not None and source.count >= SPLIT_ROWS * source.groups
+
+
+def _timed_read(
+    source: ArrowSource | ArrowFile, checked: CheckedPolicy, group: int, columns: list[str] | None
+) -> tuple[Any, float]:
+    """Row group `group` (only `columns` when given) as a pa.Table, with the CPU seconds the
+    read took on this thread."""
+    start = time.thread_time()
+    table = read_table(source, checked, group, columns)
+    return table, time.thread_time() - start
+
+
+def _read_early(
+    source: ArrowSource,
+    checked: CheckedPolicy,
+    splits: list[list[str] | None],
+    pool: ThreadPoolExecutor | None,
+) -> dict[int, Future[tuple[Any, float]]]:
+    """The first row group's parts (`splits`) put to the threads of `pool` now, before the
+    file is checked and the policy compiled for it: {part's position: its read}. Nothing
+    without a pool (one thread: nothing to overlap) or without rows."""
+    if pool is None or source.count == 0:
+        return {}
+    return {
+        part: pool.submit(_timed_read, source, checked, 0, columns)
+        for part, columns in enumerate(splits)
+    }
+
+
+def _cancel(pool: ThreadPoolExecutor) -> None:
+    """The reads not started yet dropped (the file went elsewhere, or a group was refused)."""
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _sliced(value: Val, start: int, stop: int) -> Val:
     """Rows start…stop of an input (a constant stays itself)."""
 
@@ -326,15 +392,20 @@ def _by_year(
     if one_year is not None:
         return env, [(one_year, None)]
     year = years(env[ON_KEY].v)
-    distinct = np.unique(year)
-    if len(distinct) == 1:
-        return env, [(int(distinct[0]), None)]
+    low, high = int(year.min()), int(year.max())
+    if low == high:
+        return env, [(low, None)]
+    # Years since the first as int16 (a date's year is 1…9999): numpy sorts int16 stably by
+    # radix, in one pass (0.23 against 2.8 ms for 122,880 rows as int64), and the rows of each
+    # year are counted rather than found by np.unique's sort (1.4 ms).
+    since = (year - low).astype(np.int16)
+    counts = np.bincount(since, minlength=high - low + 1).tolist()
+    distinct = [k for k, count in enumerate(counts) if count]
     if keep:
-        return env, [(int(y), year == y) for y in distinct]
-    order = np.argsort(year, kind="stable")
-    ends = np.searchsorted(year[order], distinct, side="right").tolist()
-    starts = [0, *ends[:-1]]
-    spans = [(int(y), slice(a, b)) for y, a, b in zip(distinct, starts, ends, strict=True)]
+        return env, [(low + k, since == k) for k in distinct]
+    order = np.argsort(since, kind="stable")
+    ends = list(accumulate(counts))
+    spans = [(low + k, slice(ends[k] - counts[k], ends[k])) for k in distinct]
     return {name: _taken(value, order) for name, value in env.items()}, spans
 
 

@@ -92,8 +92,10 @@ def tiers_vec(gen: VectorExpressions, e: n.Tiers) -> Vec:
         known_x = x.known
         known = known_x
         na = x.na
+        # Amounts by np.take, not lookup[...]: numpy's fancy indexing with int8 indices took
+        # about twice as long (0.17 against 0.09 ms for 131,072 rows).
         if p_run is None:
-            value = lookup[reached]
+            value = np.take(lookup, reached)
             none = reached == 0
         else:
             p = p_run(env)
@@ -101,12 +103,13 @@ def tiers_vec(gen: VectorExpressions, e: n.Tiers) -> Vec:
             known = both(known_x, p.known)
             na = either(na, p.na)
             new = had < reached
-            # Where the value is new, the prior reached fewer rows (min(had, reached) = had);
-            # elsewhere the product is 0 (the difference wraps harmlessly: int64 modulo 2^64).
-            if mode == "highest_new":
-                value = keep_where(new, lookup[reached])
-            else:
-                value = keep_where(new, lookup[reached] - lookup[had])
+            # Where the value is not new both row numbers are taken as 0 (lookup[0] = 0): the
+            # amount is then 0 from the small int8 row numbers, without an int64 select over
+            # the amounts (0.10 against 0.22 ms for 131,072 rows). Where it is new, the prior
+            # reached fewer rows (min(had, reached) = had).
+            value = np.take(lookup, reached * new)
+            if mode == "each_new":
+                value = value - np.take(lookup, had * new)
             # _none_reached: unknown value → no; none reached → yes; prior unknown → no;
             # else whether the prior reached the highest row the value reaches.
             prior_reaches = ~new if p.known is None else p.known & ~new
