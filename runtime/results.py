@@ -134,6 +134,7 @@ class RuleInfo(Frozen):
         "period",
         "deadline",
         "measure",
+        "quote_of",
     )
     __slots__ = _fields
     index: int
@@ -169,6 +170,9 @@ class RuleInfo(Frozen):
     # monthly:end, standing: runtime/deadlines.py); "" for a target without one
     deadline: str
     measure: str  # a target's measure as the policy writes it (`亿元`): its figures are shown in it
+    # Whose sentences `quotes` are: "" its own (a rule's or target's `quote`), "owner" those of
+    # its section, clause or task (it quotes none itself): the reports say which is cited
+    quote_of: str
 
     def __init__(
         self,
@@ -203,6 +207,7 @@ class RuleInfo(Frozen):
         period: str = "",
         deadline: str = "",
         measure: str = "",
+        quote_of: str = "",
     ):  # fmt: skip
         _set(self, "index", index)
         _set(self, "name", name)
@@ -235,6 +240,7 @@ class RuleInfo(Frozen):
         _set(self, "period", period)
         _set(self, "deadline", deadline)
         _set(self, "measure", measure)
+        _set(self, "quote_of", quote_of)
 
 
 class Step(Frozen):

@@ -48,6 +48,7 @@ from policyc.report import (
     STATUS_WORDS,
     in_measure,
     party_word,
+    quote_label,
     unspecified_word,
 )
 from policyc.report_json import rule_fields
@@ -88,6 +89,7 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 _TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
+_TEMPLATES.globals["quote_label"] = quote_label  # 原文, or a target's owner's sentence, as `run`
 _TEMPLATES.globals["unspecified_word"] = unspecified_word  # 金额未规定 / 数额未规定, as `run`
 
 
