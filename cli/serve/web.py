@@ -455,14 +455,21 @@ def _result_view(
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
-    undetermined = [r for r in results if r["status"] == "undetermined"]
+    undetermined = [
+        r for r in results if r["status"] == "undetermined" and r.get("role") != "target"
+    ]
     decided = [
         r
         for r in results
-        if r["status"] in ("decided", "met", "not_met", "not_reported")
+        if r["status"] == "decided"
         or r.get("role") == "decision"  # a value not decided (not in force) says why here
     ]
-    shown = {id(r) for r in (*applies, *undetermined, *decided)}
+    # A target is a unit's duty, not the applicant's: those the case reports stand apart from
+    # the answer, those it does not are folded (never something the applicant failed).
+    targets = [r for r in results if r.get("role") == "target"]
+    reported = [r for r in targets if r["status"] in ("met", "not_met")]
+    unreported = [r for r in targets if r["status"] not in ("met", "not_met")]
+    shown = {id(r) for r in (*applies, *undetermined, *decided, *targets)}
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}
     # who pays a payable amount, as the totals name it: the applicant when the case is paid or
@@ -484,6 +491,8 @@ def _result_view(
         "applies": applies,
         "undetermined": undetermined,
         "decided": decided,
+        "targets": reported,
+        "unreported_targets": unreported,
         "others": others,
         # One line per way the money goes, as `run` writes it (合计（支付给申请人）/（减免）/
         # （申请人应缴）): what is paid and what is owed are never one sum.
