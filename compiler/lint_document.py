@@ -1,5 +1,6 @@
-"""Lint: the document's own parts — documentary readings nothing uses, and numbering that does
-not ascend in document order (`number_value` reads 十七 as 17, 一百二十 as 120, 4 as 4).
+"""Lint: the document's own parts — documentary readings nothing uses, numbering that does
+not ascend in document order (`number_value` reads 十七 as 17, 一百二十 as 120, 4 as 4), and
+targets that quote no sentence of their own where their part's first sentence is not theirs.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _
 from policyc.compiler.lint_base import LintContext
+from policyc.compiler.render import render
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -98,6 +100,30 @@ class DocumentChecks(LintContext):
                     "{kind} {number} comes after {kind} {before_1}: numbering should ascend "
                     "in document order"
                 ).format(kind=kind, number=number, before_1=before[1]),
+            )
+
+    def check_target_quotes(self) -> None:
+        """A target without `{ quote "…" }` is cited with its part's first sentence (run, the
+        JSON, the form, the site): warn where that sentence does not write the target's figure
+        as the policy writes it (`1000个` for `达到 1000 个`), white space ignored — it very
+        likely states another target, or none."""
+        for owner, target in self.file.all_targets():
+            if target.quotes:
+                continue
+            figure = re.sub(r"\s+", "", render(target.value))
+            cited = re.sub(r"\s+", "", owner.quotes[0].text) if owner.quotes else ""
+            # the figure standing alone: `10亿元` is not in `100亿元`
+            if figure and re.search(rf"(?<![\d.]){re.escape(figure)}", cited):
+                continue
+            self.warn(
+                "target-without-quote",
+                target.name.span,
+                _(
+                    "target `{name}` quotes no sentence of its own, and its part's first "
+                    "sentence, which run, the JSON and the site cite for it, does not write "
+                    '{figure}: add `{{ quote "…" }}` after the target with the words of the '
+                    "received text that state it"
+                ).format(name=target.name.text, figure=figure),
             )
 
 

@@ -245,3 +245,56 @@ def test_the_forms_result_folds_unreported_targets_apart(folder: Path) -> None:
     assert "逾期未报告" not in before
     assert f"原文：{REPORT_QUOTE}" in folded
     assert "原文（目标未引原文，此为所在条款首句）：全年新增就业岗位1000个" in folded
+
+
+# ---- lint: a target cited with a sentence that is not its own ---------------------------------
+
+
+def _target_warnings(folder: Path, policy: str) -> list[tuple[int, str]]:
+    from policyc.compiler.lint import lint
+    from policyc.compiler.pipeline import check_policy
+
+    _project(folder, policy)
+    found = lint(check_policy(folder / "plan.policy"))
+    return [(d.span.line, d.message) for d in found if d.code == "target-without-quote"]
+
+
+FIRST = '    quote "全年新增就业岗位1000个，城镇调查失业率控制在5.5%以内。"\n'
+SECOND = '    quote "各乡镇人民政府于2023年3月31日前向市政府办报告补贴发放情况。"\n'
+
+
+def test_lint_is_quiet_where_the_first_sentence_writes_the_figure(tmp_path: Path) -> None:
+    # 新增就业岗位 (no quote): 1000个 is in the section's first sentence; the others quote
+    assert _target_warnings(tmp_path, POLICY) == []
+
+
+def test_lint_warns_where_the_first_sentence_is_another_targets(tmp_path: Path) -> None:
+    swapped = POLICY.replace(FIRST + SECOND, SECOND + FIRST)
+    assert swapped != POLICY
+    line = (
+        swapped.splitlines().index('    target 新增就业岗位 达到 1000 个 "全年新增就业岗位1000个"')
+        + 1
+    )
+    found = _target_warnings(tmp_path, swapped)
+    assert [at for at, _ in found] == [line]
+    assert "target `新增就业岗位` quotes no sentence of its own" in found[0][1]
+    assert "does not write 1000个" in found[0][1]
+
+
+def test_lint_is_quiet_for_a_target_with_its_own_quote(tmp_path: Path) -> None:
+    swapped = POLICY.replace(FIRST + SECOND, SECOND + FIRST).replace(
+        '"全年新增就业岗位1000个"\n',
+        '"全年新增就业岗位1000个" {\n        quote "全年新增就业岗位1000个"\n    }\n',
+    )
+    assert _target_warnings(tmp_path, swapped) == []
+
+
+def test_lint_reads_a_figure_whole_not_inside_a_larger_one(tmp_path: Path) -> None:
+    """5% is not written by "5.5%" (the end of another figure): warned; 5.5% is."""
+    own = f'{{\n        quote "{UNEMPLOYMENT_QUOTE}"\n    }}'
+    bare = POLICY.replace(f'"城镇调查失业率控制在5.5%以内" {own}', '"城镇调查失业率控制在5.5%以内"')
+    assert bare != POLICY
+    assert _target_warnings(tmp_path, bare) == []
+    five = bare.replace("target 城镇调查失业率 5.5% 以内", "target 城镇调查失业率 5% 以内")
+    found = _target_warnings(tmp_path, five)
+    assert len(found) == 1 and "does not write 5%" in found[0][1]
