@@ -147,7 +147,7 @@ def answer_text(
 
 def _target_shown(r: RuleResult) -> bool:
     """A target the answer lists (in its own block): reported, or refused (its 顺延 day)."""
-    return r.status in ("met", "not_met") or r.refused
+    return r.status in ("met", "not_met") or bool(r.refused)
 
 
 def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
