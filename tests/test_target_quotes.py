@@ -298,3 +298,12 @@ def test_lint_reads_a_figure_whole_not_inside_a_larger_one(tmp_path: Path) -> No
     five = bare.replace("target 城镇调查失业率 5.5% 以内", "target 城镇调查失业率 5% 以内")
     found = _target_warnings(tmp_path, five)
     assert len(found) == 1 and "does not write 5%" in found[0][1]
+
+
+def test_policyc_rules_says_whose_sentences_a_target_cites(folder: Path) -> None:
+    out = _policyc(folder, "rules", "plan.policy").stdout
+    own = out.split("  城镇调查失业率（", 1)[1].split("  乡镇报告补贴发放情况（", 1)[0]
+    assert f"    「{UNEMPLOYMENT_QUOTE}」" in own and "未引原文" not in own
+    borrowed = out.split("  新增就业岗位（", 1)[1].split("\n  城镇调查失业率", 1)[0]
+    assert "    （目标未引原文，以下为所在条款的原文）\n" in borrowed
+    assert "    「全年新增就业岗位1000个，城镇调查失业率控制在5.5%以内。」" in borrowed
