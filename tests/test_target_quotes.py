@@ -307,3 +307,26 @@ def test_policyc_rules_says_whose_sentences_a_target_cites(folder: Path) -> None
     borrowed = out.split("  新增就业岗位（", 1)[1].split("\n  城镇调查失业率", 1)[0]
     assert "    （目标未引原文，以下为所在条款的原文）\n" in borrowed
     assert "    「全年新增就业岗位1000个，城镇调查失业率控制在5.5%以内。」" in borrowed
+
+
+def test_the_forms_result_shows_a_reported_target_under_its_own_heading(folder: Path) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from starlette.testclient import TestClient
+
+    from policyc.serve.app import create_app
+
+    client = TestClient(create_app([folder / "plan.policy"]))
+    page = client.post(
+        "/policies/plan",
+        data={
+            "case.on": "2023-06-30",
+            "年满60周岁": "是",
+            "本市户籍": "是",
+            "新增就业岗位": "1200",
+        },
+    ).text
+    block = page.split("<h3>单位目标（由有关单位填报，非申请人事项）</h3>", 1)[1]
+    block = block.split("</ul>", 1)[0]
+    assert "<strong>新增就业岗位</strong>" in block and "达到目标" in block
+    # the two it does not report stay folded: 2 of 3
+    assert "单位目标（2）：本案例未填报完成情况" in page
