@@ -330,3 +330,27 @@ def test_the_forms_result_shows_a_reported_target_under_its_own_heading(folder: 
     assert "<strong>新增就业岗位</strong>" in block and "达到目标" in block
     # the two it does not report stay folded: 2 of 3
     assert "单位目标（2）：本案例未填报完成情况" in page
+
+
+# ---- the shipped policies ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["tzbf-2023-1", "tzbh-2023-5"])
+def test_every_shipped_target_quotes_a_sentence_writing_its_figure(name: str) -> None:
+    """Each target of the two work plans quotes the words of the received text that state it
+    (check verifies they are received); here: they write the target's number, standing alone
+    (`10` not read inside `100`)."""
+    import re
+
+    from policyc.compiler.pipeline import read_source
+
+    path = Path(__file__).resolve().parent.parent / "policies" / f"{name}.policy"
+    file = parse(read_source(path), str(path))
+    targets = [target for _, target in file.all_targets()]
+    assert targets
+    for target in targets:
+        assert target.quotes, target.name.text
+        number = getattr(target.value, "number", "")
+        assert number, target.name.text
+        pattern = rf"(?<![\d.]){re.escape(str(number))}(?![\d])"
+        assert any(re.search(pattern, q.text) for q in target.quotes), target.name.text
