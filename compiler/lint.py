@@ -35,7 +35,7 @@ probably says something the document does not. Each warning names the words as w
   Chinese numerals (一 … 一百二十) or digits (a number repeated is the checker's error, so
   numbering never restarts within a document);
 - a target without a `quote` of its own whose part's first sentence, which run, the JSON and
-  the site then cite for it, does not write its figure (`target-without-quote`).
+  the site then cite for it, writes neither its figure nor its `by` day (`target-without-quote`).
 
 `lint_folder(policies)` adds what only a folder can tell: a unit of a registry (or of a policy)
 that no policy of the folder names (responsible, lead, cooperates, issuer, interpreted_by, via

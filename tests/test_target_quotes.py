@@ -332,6 +332,19 @@ def test_the_forms_result_shows_a_reported_target_under_its_own_heading(folder: 
     assert "单位目标（2）：本案例未填报完成情况" in page
 
 
+def test_lint_reads_a_deadline_day_as_the_sentence_stating_a_target(tmp_path: Path) -> None:
+    """不少于 1 次 by 2023-03-31: the notice writes no 1次, but 3月31日; the first sentence that
+    writes the day is taken as the target's, one that writes neither is warned."""
+    own = f'{{\n        quote "{REPORT_QUOTE}"\n    }}'
+    bare = POLICY.replace(f'"2023年3月31日前报告" {own}', '"2023年3月31日前报告"')
+    assert bare != POLICY
+    found = _target_warnings(tmp_path, bare)
+    assert len(found) == 1 and "does not write 1次、3月31日" in found[0][1]
+    swapped = _target_warnings(tmp_path, bare.replace(FIRST + SECOND, SECOND + FIRST))
+    # now the first sentence is the 乡镇's (3月31日): quiet for it; 新增就业岗位's 1000个 is not
+    assert [message.split("`")[1] for _, message in swapped] == ["新增就业岗位"]
+
+
 # ---- the shipped policies ---------------------------------------------------------------------
 
 
