@@ -120,12 +120,6 @@ def answer_text(
     if refused := [r.info.name for r in results if r.refused and r.info.role == "rule"]:
         # its amount cannot be told: never added, and the totals say they are partial
         out.append(f"  合计不含无法判定的 {'、'.join(refused)}（工作日历无法判断）")
-    # A target is a unit's duty, never the applicant's: those the case reports (or whose
-    # deadline cannot be told) in their own block, the others counted on the last line.
-    if targets:
-        out.extend(("", "单位目标（由有关单位填报，非申请人事项）"))
-        for r in targets:
-            out.extend(_answer_lines(r, measures))
     needed = still_needed(policy.view, results, given, readings)
     if needed:
         waiting = sum(  # not one a choice has ruled out whatever it turns out (needs.py)
@@ -141,6 +135,12 @@ def answer_text(
     reasons = why_not_lines(results, _enum_inputs(policy), whys or {})
     if reasons:
         out.extend(("", "为何不适用", *reasons))
+    # A target is a unit's duty, never the applicant's: those the case reports (or whose
+    # deadline cannot be told) in their own block, the others counted on the last line.
+    if targets:
+        out.extend(("", "单位目标（由有关单位填报，非申请人事项）"))
+        for r in targets:
+            out.extend(_answer_lines(r, measures))
     out.extend(("", _counts_line(results, standing)))
     return "\n".join(out) + "\n"
 
