@@ -1,12 +1,12 @@
 """`policyc run`'s default text: the answer first, details on request (issue 15).
 
-Three blocks after the header:
+Four blocks after the header:
 
 1. 结论 — the answer: each decided value (承办单位: 各乡镇办场; on a day the policy is not in
-   force, `✘ 承办单位 — 不在有效期: …` and no value), each target reported (met or
-   not), and each rule the case makes apply (what it grants, how much, who handles it, the
-   procedure to follow), then the totals per kind. A rule that reads no input applies whatever
-   the case says (a standing duty): it is counted, not listed.
+   force, `✘ 承办单位 — 不在有效期: …` and no value), and each rule the case makes apply
+   (what it grants, how much, who handles it, the procedure to follow), then the totals per
+   kind. A rule that reads no input applies whatever the case says (a standing duty): it is
+   counted, not listed.
 2. 还需要 — one list of every input that could change an undetermined result, each once, with
    its description and how its value is written (`policyc.needs`: all layers at once); two
    inputs either of which suffices stand under `以下任一:`.
@@ -23,7 +23,10 @@ Three blocks after the header:
    不成立` before `残疾等级为一级、二级之一: 三级 → 不成立`.
    A rule over the members of a household that none of them meets stands alone, a line per
    member under it: which member failed which condition (`member_why.py`).
-4. One line counting what does not apply, the standing rules and the targets not reported.
+4. 单位目标 — the targets the case reports (met or not) and those whose 顺延 deadline cannot be
+   told: a unit's duty, never the applicant's, so never under 结论.
+5. One line counting what does not apply, the standing rules and the targets the case does not
+   report (单位目标 … 由有关单位填报), never as something the applicant failed.
 
 `run --all` (`report.to_text`) lists every rule as before; `--explain` and `--only` do too.
 """
@@ -113,7 +116,8 @@ def answer_text(
         out.insert(1, f"评估期间 {period}")
     out.extend(group_lines(policy.view, given))
     out.extend(("", "结论"))
-    if not answer:
+    targets = [r for r in results if r.info.role == "target" and _target_shown(r)]
+    if not answer and not targets:
         out.append("  本案例没有适用的条款")
     measures = measures_of(policy.view)  # a value in its inputs' measure (元/月)
     for r in answer:
@@ -137,12 +141,26 @@ def answer_text(
     reasons = why_not_lines(results, _enum_inputs(policy), whys or {})
     if reasons:
         out.extend(("", "为何不适用", *reasons))
+    # A target is a unit's duty, never the applicant's: those the case reports (or whose
+    # deadline cannot be told) in their own block, the others counted on the last line.
+    if targets:
+        out.extend(("", "单位目标（由有关单位填报，非申请人事项）"))
+        for r in targets:
+            out.extend(_answer_lines(r, measures))
     out.extend(("", _counts_line(results, standing)))
     return "\n".join(out) + "\n"
 
 
+def _target_shown(r: RuleResult) -> bool:
+    """A target the answer lists (in its own block): reported, or refused (its 顺延 day)."""
+    return r.status in ("met", "not_met") or bool(r.refused)
+
+
 def _answers(r: RuleResult, standing: frozenset[str]) -> bool:
-    if r.status in ("decided", "met", "not_met") or r.refused:
+    """Whether 结论 lists `r`: a decided value, a rule the case makes apply; never a target."""
+    if r.info.role == "target":
+        return False
+    if r.status == "decided" or r.refused:
         return True
     if r.info.role == "decision":  # a value the policy does not decide on this day says so
         return r.status == "not_in_force"
@@ -334,7 +352,7 @@ def _counts_line(results: list[RuleResult], standing: frozenset[str]) -> str:
     )
     if always:
         parts.append(f"不随案情变化、始终适用的 {always} 条")
-    unreported = sum(1 for r in results if r.status == "not_reported")
+    unreported = sum(1 for r in results if r.status == "not_reported" and not r.refused)
     if unreported:
-        parts.append(f"未报告完成情况的目标 {unreported} 项")
+        parts.append(f"单位目标 {unreported} 项本案例未填报（由有关单位填报，非申请人事项）")
     return "；".join(parts) + "。逐条列出: --all" if parts else "逐条列出: --all"

@@ -9,8 +9,9 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
      "results": [{"rule", "clause", "clause_title", "owner_kind", "heading", "status", "reason",
                   "amount": Money|null, "uncapped": Money|null, "capped": bool,
                   "missing": [str], "unspecified": str, "grants": str, "beneficiary": str,
-                  "kind": str, "responsible": [str], "quotes": [str], "line": int,
-                  "readings": [str], "flow": str, "trace": [{"text": str, "line": int}]}],
+                  "kind": str, "responsible": [str], "quotes": [str], "quote_of": str,
+                  "line": int, "readings": [str], "flow": str,
+                  "trace": [{"text": str, "line": int}]}],
      "totals": {measure: Money},
      "totals_by_kind": {"paid"|"waived"|"payable"|"lent": {measure: Money}},
      "totals_by_beneficiary": [{"flow", "beneficiary", "words", "totals": {measure: Money},
@@ -20,6 +21,8 @@ JSON schema (version 2; fields are only ever added, but for version 2's lean res
     A policy with periods or a group adds "period": str and "period_in_force": "in_force" |
     "partly_in_force" | "not_in_force" before "totals" (cli/people_report.py): `in_force` judges
     the date `on`, `period_in_force` every day of the period, as the text header does.
+    `quote_of` is "" when `quotes` are the rule's or target's own, "owner" when they are its
+    section's, clause's or task's (it quotes none itself).
     Each result also has "unrounded": Money|null, "rounding": str|null and "shared_cap" (see
     `_after_caps_json`), issue 12.
     Money = {"value": "1198000", "unit": "元", "text": "1,198,000元（119.8万元）"}: `value` is a
@@ -440,6 +443,15 @@ def in_measure(value: Quantity, measure: str) -> str | None:
     return format(number, ",f" if number.copy_abs() >= 10000 else "f") + measure
 
 
+def quote_label(role: str, quote_of: str) -> str:
+    """How a result's source sentence is introduced: `原文`, or for a target that quotes none
+    of its own (`quote_of` "owner") the words saying that its section's or clause's first
+    sentence stands in for it (it may state another target)."""
+    if role == "target" and quote_of == "owner":
+        return "原文（目标未引原文，此为所在条款首句）"
+    return "原文"
+
+
 def status_shown(r: RuleResult) -> tuple[str, str]:
     """(mark, word) of a result: its status's (`MARKS`, `STATUS_WORDS`), or for a target with a
     `by` day not met or not reported, `DUE_WORDS`' (◔ 尚未达到目标（期限未到，进行中）,
@@ -499,7 +511,7 @@ def _rule_lines(
     if info.readings:
         lines.append(f"      依读法: {'、'.join(info.readings)}")
     for quote in info.quotes[:1]:
-        lines.append(f"      原文: {quote}")
+        lines.append(f"      {quote_label(info.role, info.quote_of)}: {quote}")
     if places is not None:
         for step in r.steps:
             lines.append(f"        · {step.text}  {places.at(step.line)}")

@@ -295,7 +295,7 @@ def rule_fields(policy: CompiledPolicy) -> list[dict[str, Any]]:
     lists once encoded), the fields a lean result leaves out (`GET /v1/policies/{id}/rules`):
 
         {"rule", "clause", "clause_title", "owner_kind", "heading", "unspecified", "grants",
-         "beneficiary", "kind", "responsible": [str], "quotes": [str], "line": int,
+         "beneficiary", "kind", "responsible": [str], "quotes": [str], "quote_of", "line": int,
          "readings": [str], "flow", "role", "target", "leads": [str], "cooperates": [str],
          "law", "procedures": [{"name", "title", "steps"}], "refers": [str],
          "limits": [{"name", "amount", "text"}], "rounding": str|null}
@@ -316,6 +316,7 @@ def rule_fields(policy: CompiledPolicy) -> list[dict[str, Any]]:
             "kind": info.kind,
             "responsible": list(info.responsible),
             "quotes": list(info.quotes),
+            "quote_of": info.quote_of,
             "line": info.line,
             "readings": list(info.readings),
             "flow": info.flow,
@@ -446,6 +447,7 @@ class _RuleChunks:
             "kind": info.kind,
             "responsible": info.responsible,
             "quotes": info.quotes,
+            "quote_of": info.quote_of,
             "line": info.line,
             "readings": info.readings,
             "flow": info.flow,

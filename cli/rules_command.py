@@ -55,6 +55,8 @@ def rules_text(policy: CompiledPolicy) -> str:
             out += ["", place or "（不属于任何条款）"]
         facts = "，".join(word for word in (rule["kind"], f"第 {rule['line']} 行") if word)
         out.append(f"  {rule['rule']}（{facts}）")
+        if rule["role"] == "target" and rule["quote_of"] == "owner" and rule["quotes"]:
+            out.append("    （目标未引原文，以下为所在条款的原文）")  # as run --all says it
         out += [f"    「{quote}」" for quote in rule["quotes"]] or ["    （未引原文）"]
     if not fields:
         out += ["", "没有规则：本政策只规定职责和目标"]

@@ -315,7 +315,11 @@ class _Builder(ExpressionBuilder):
             self._span(meta),
             deadline,
             postponed,
+            c[4] if c[4] is not None else (),
         )
+
+    def target_quotes(self, meta: Meta, c: list[n.Quote]) -> tuple[n.Quote, ...]:
+        return tuple(c)
 
     # Each `by` form gives (the deadline, whether 遇节假日顺延 moves it off rest days).
 

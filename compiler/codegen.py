@@ -254,7 +254,9 @@ class _Generator:
             "role": "target",
             "target": wording,
             "responsible": self.units(responsible),
-            "quotes": tuple(q.text for q in owner.quotes),
+            # its own sentence; else its owner's, and the reports say so (`quote_of`)
+            "quotes": tuple(q.text for q in target.quotes or owner.quotes),
+            "quote_of": "" if target.quotes else "owner",
             "description": target.description,
             "deadline": _deadline_code(target.deadline, postponed=target.postponed),
             "measure": target.value.measure if isinstance(target.value, n.QuantityLit) else "",
@@ -313,6 +315,7 @@ class _Generator:
             "beneficiary": rule.beneficiary,
             "responsible": self.units(units),
             "quotes": tuple(q.text for q in quotes),
+            "quote_of": "" if rule.quotes else "owner",
             "readings": tuple(dict.fromkeys([r.text for r in rule.readings] + limit_reading)),
             "unspecified": rule.amount.text if isinstance(rule.amount, n.Unspecified) else "",
             "grants": rule.grants,

@@ -40,6 +40,10 @@ WARNING_CODES: dict[str, str] = {
     "unused-reading": "a reading that nothing uses",
     "unused-define": "a `define` that no rule, target or other value reads",
     "numbering-order": "a section, clause or task number lower than the one before",
+    "target-without-quote": (
+        "a target without a quote of its own whose part's first sentence writes neither its "
+        "figure nor its deadline's day"
+    ),
     "same-full-name": "two units with the same full name",
     "alias-repeats-name": "an alias equal to its unit's name",
     "duplicate-alias": "an alias listed twice",

@@ -4,7 +4,7 @@ The formatter works from the full parse tree (every token kept, so nothing but w
 change) and the file's comments (compiler/comments.py). Its rules:
 
 - blocks (`policy`, `section`, `clause`, `task`, `rule`, `reading`, `repair`, `procedure`,
-  `group`, `shared_cap`):
+  `group`, `shared_cap`, a target's quotes):
   the opening brace ends the header line, one statement per line indented 4 spaces deeper,
   the closing brace alone on its line; an empty block is `{ }`;
 - brace lists (`enum`, `table`, `tiers`, `schedule`, `progressive`, `dated`, `any_of`,
@@ -91,6 +91,7 @@ _BLOCKS: dict[str, frozenset[str]] = {
     "procedure_decl": frozenset(),
     "group_decl": frozenset(),
     "shared_cap_decl": frozenset(),
+    "target_quotes": frozenset(),  # `target … {` its own `quote "…"` lines `}`
     "reading_decl": frozenset({"question", "take"}),
     "repair_decl": frozenset({"line", "received", "corrected", "because"}),
 }

@@ -33,7 +33,9 @@ probably says something the document does not. Each warning names the words as w
 - a `define` nothing reads (`unused-define`, lint_defines), named with its line;
 - numbering: within each kind (section, clause, task), a number lower than the one before, in
   Chinese numerals (一 … 一百二十) or digits (a number repeated is the checker's error, so
-  numbering never restarts within a document).
+  numbering never restarts within a document);
+- a target without a `quote` of its own whose part's first sentence, which run, the JSON and
+  the site then cite for it, writes neither its figure nor its `by` day (`target-without-quote`).
 
 `lint_folder(policies)` adds what only a folder can tell: a unit of a registry (or of a policy)
 that no policy of the folder names (responsible, lead, cooperates, issuer, interpreted_by, via
@@ -49,9 +51,9 @@ numbers, unused inputs, an alias naming two units) is not repeated here.
 
 One module per family of checks, run in order by the table `_CHECKS`: `lint_conditions`
 (conditions that never hold, ranges between rules), `lint_amounts` (caps, signs, tiers),
-`lint_dates` (dates, durations, schedules), `lint_document` (readings, numbering), `lint_units`
-(units, and `lint_folder`); their shared state is `lint_base`, literal values `lint_values`, facts
-about conditions `lint_facts`.
+`lint_dates` (dates, durations, schedules), `lint_document` (readings, numbering, targets'
+quotes), `lint_units` (units, and `lint_folder`); their shared state is `lint_base`, literal
+values `lint_values`, facts about conditions `lint_facts`.
 """
 
 from __future__ import annotations
@@ -170,6 +172,7 @@ _CHECKS: tuple[Callable[[_Linter], None], ...] = (
     _Linter.check_validity,
     _Linter.check_readings,
     _Linter.check_numbering,
+    _Linter.check_target_quotes,
     _Linter.check_units,
     check_months_by_day,  # compiler/lint_calendar.py
 )

@@ -1,11 +1,13 @@
-"""Lint: the document's own parts — documentary readings nothing uses, and numbering that does
-not ascend in document order (`number_value` reads 十七 as 17, 一百二十 as 120, 4 as 4).
+"""Lint: the document's own parts — documentary readings nothing uses, numbering that does
+not ascend in document order (`number_value` reads 十七 as 17, 一百二十 as 120, 4 as 4), and
+targets that quote no sentence of their own where their part's first sentence is not theirs.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import attrs
@@ -14,6 +16,7 @@ from policyc.compiler import nodes as n
 from policyc.compiler.errors import Span
 from policyc.compiler.i18n import _
 from policyc.compiler.lint_base import LintContext
+from policyc.compiler.render import render
 
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}  # fmt: skip
@@ -99,6 +102,44 @@ class DocumentChecks(LintContext):
                     "in document order"
                 ).format(kind=kind, number=number, before_1=before[1]),
             )
+
+    def check_target_quotes(self) -> None:
+        """A target without `{ quote "…" }` is cited with its part's first sentence (run, the
+        JSON, the form, the site): warn where that sentence writes neither the target's figure
+        as the policy writes it (`1000个` for `达到 1000 个`; standing alone: `10亿元` is not in
+        `100亿元`) nor, for a target with a `by`, its deadline's day (`15日` for `by 每月 15 日`,
+        `3月31日` for `by 2023-03-31`), white space ignored: it very likely states another
+        target, or the applicant's duty."""
+        for owner, target in self.file.all_targets():
+            if target.quotes:
+                continue
+            cited = re.sub(r"\s+", "", owner.quotes[0].text) if owner.quotes else ""
+            figure = re.sub(r"\s+", "", render(target.value))
+            words = [figure, *_deadline_words(target.deadline)]
+            if any(w and re.search(rf"(?<![\d.]){re.escape(w)}", cited) for w in words):
+                continue
+            self.warn(
+                "target-without-quote",
+                target.name.span,
+                _(
+                    "target `{name}` quotes no sentence of its own, and its part's first "
+                    "sentence, which run, the JSON and the site cite for it, does not write "
+                    '{figure}: add `{{ quote "…" }}` after the target with the words of the '
+                    "received text that state it"
+                ).format(name=target.name.text, figure="、".join(w for w in words if w)),
+            )
+
+
+def _deadline_words(deadline: date | n.Recurring | None) -> tuple[str, ...]:
+    """How a document writes a target's deadline day: `3月31日`, `15日` (每月15日前), `月底`,
+    `季度`, `长期`; none without a deadline."""
+    if deadline is None:
+        return ()
+    if isinstance(deadline, n.Recurring):
+        if deadline.every == "month":
+            return (f"{deadline.day}日",) if deadline.day else ("月底",)
+        return ("季度",) if deadline.every == "quarter" else ("长期",)
+    return (f"{deadline.month}月{deadline.day}日",)
 
 
 def _strings(node: object, skip: object) -> Iterator[str]:

@@ -24,6 +24,7 @@ from policyc.compiler.node_rules import (
     Choice,
     Clause,
     Convention,
+    Quote,
     Rounding,
     Rule,
     Section,
@@ -249,6 +250,8 @@ class Target:
     deadline: date | Recurring | None = None
     # `… 遇节假日顺延` (or 顺延): a deadline day that is a rest day moves to the next working day
     postponed: bool = False
+    # `target … { quote "…" }`: the sentence that states this target (else its owner's cited)
+    quotes: tuple[Quote, ...] = ()
 
 
 @attrs.frozen

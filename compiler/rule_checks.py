@@ -85,6 +85,9 @@ class RuleChecks(Declarations, ReceivedText):
                 t = self.type_of(fund.amount)
                 if t.kind == "quantity" and t.dims not in MONEY_DIMS:
                     self.error(fund.amount.span, _("a fund is an amount of money"), _("元 or 美元"))
+        for _owner, target in self.file.all_targets():
+            for quote in target.quotes:  # its own sentence: in the received text, as a rule's
+                self.check_quote(quote)
         for owner, rule in self.file.all_rules():
             if rule.name.text in seen_rules:
                 self.error(

@@ -135,6 +135,7 @@ class RuleInfo(Frozen):
         "deadline",
         "measure",
         "applying",
+        "quote_of",
     )
     __slots__ = _fields
     index: int
@@ -172,6 +173,9 @@ class RuleInfo(Frozen):
     measure: str  # a target's measure as the policy writes it (`亿元`): its figures are shown in it
     # A rule's applicant deadline in words (每月10日前申请（含当日，遇节假日顺延）); "" for none
     applying: str
+    # Whose sentences `quotes` are: "" its own (a rule's or target's `quote`), "owner" those of
+    # its section, clause or task (it quotes none itself): the reports say which is cited
+    quote_of: str
 
     def __init__(
         self,
@@ -207,6 +211,7 @@ class RuleInfo(Frozen):
         deadline: str = "",
         measure: str = "",
         applying: str = "",
+        quote_of: str = "",
     ):  # fmt: skip
         _set(self, "index", index)
         _set(self, "name", name)
@@ -240,6 +245,7 @@ class RuleInfo(Frozen):
         _set(self, "deadline", deadline)
         _set(self, "measure", measure)
         _set(self, "applying", applying)
+        _set(self, "quote_of", quote_of)
 
 
 class Step(Frozen):

@@ -36,7 +36,7 @@ ITEM_KEYS = [
     "rule", "clause", "clause_title", "owner_kind", "heading", "status", "reason", "amount",
     "uncapped",
     "capped", "missing", "unspecified", "grants", "beneficiary", "kind", "responsible", "quotes",
-    "line", "readings", "flow", "role", "value", "target", "leads", "cooperates", "law",
+    "quote_of", "line", "readings", "flow", "role", "value", "target", "leads", "cooperates", "law",
     "procedures", "refers", "limits", "unrounded", "rounding", "shared_cap",
 ]  # fmt: skip
 DOCUMENT_KEYS = [
@@ -74,6 +74,7 @@ def assert_item_is_the_result(item: dict[str, Any], r: RuleResult, explain: bool
     assert (item["uncapped"] or {}).get("text") == money_text(r.uncapped)
     assert item["capped"] is (r.uncapped is not None)
     assert item["quotes"] == list(info.quotes) and item["responsible"] == list(info.responsible)
+    assert item["quote_of"] == info.quote_of and item["quote_of"] in ("", "owner")
     assert item["line"] == info.line and item["flow"] == info.flow
     assert ("members" in item) is (r.members is not None)
     assert ("periods" in item) is (r.periods is not None)

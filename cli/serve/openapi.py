@@ -46,6 +46,8 @@ _RULE: dict[str, Any] = {
             },
         },
         "rounding": {"type": ["string", "null"]},
+        # whose sentences `quotes` are: "" its own, "owner" its section's, clause's or task's
+        "quote_of": {"enum": ["", "owner"]},
         "amount_per": {"enum": ["month", "year"]},
         "value_per": {"enum": ["month", "year"]},
     },

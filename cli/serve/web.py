@@ -49,6 +49,7 @@ from policyc.report import (
     in_measure,
     issuers_text,
     party_word,
+    quote_label,
     unspecified_word,
 )
 from policyc.report_json import rule_fields
@@ -89,6 +90,7 @@ _TEMPLATES = jinja2.Environment(
     lstrip_blocks=True,
 )
 _TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.py), as `run` labels
+_TEMPLATES.globals["quote_label"] = quote_label  # 原文, or a target's owner's sentence, as `run`
 _TEMPLATES.globals["unspecified_word"] = unspecified_word  # 金额未规定 / 数额未规定, as `run`
 _TEMPLATES.globals["issuers_text"] = issuers_text  # 联合发文: the lead marked, as `run`
 
@@ -455,14 +457,21 @@ def _result_view(
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"]) or part_word(part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
-    undetermined = [r for r in results if r["status"] == "undetermined"]
+    undetermined = [
+        r for r in results if r["status"] == "undetermined" and r.get("role") != "target"
+    ]
     decided = [
         r
         for r in results
-        if r["status"] in ("decided", "met", "not_met", "not_reported")
+        if r["status"] == "decided"
         or r.get("role") == "decision"  # a value not decided (not in force) says why here
     ]
-    shown = {id(r) for r in (*applies, *undetermined, *decided)}
+    # A target is a unit's duty, not the applicant's: those the case reports stand apart from
+    # the answer, those it does not are folded (never something the applicant failed).
+    targets = [r for r in results if r.get("role") == "target"]
+    reported = [r for r in targets if r["status"] in ("met", "not_met")]
+    unreported = [r for r in targets if r["status"] not in ("met", "not_met")]
+    shown = {id(r) for r in (*applies, *undetermined, *decided, *targets)}
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}
     # who pays a payable amount, as the totals name it: the applicant when the case is paid or
@@ -484,6 +493,8 @@ def _result_view(
         "applies": applies,
         "undetermined": undetermined,
         "decided": decided,
+        "targets": reported,
+        "unreported_targets": unreported,
         "others": others,
         # One line per way the money goes, as `run` writes it (合计（支付给申请人）/（减免）/
         # （申请人应缴）): what is paid and what is owed are never one sum.

@@ -136,7 +136,10 @@ class PolicyText:
 
     def target(self, target: n.Target) -> TargetView:
         return TargetView(
-            md(target.name.text), md(render_target(target)), md(target.description) or "—"
+            md(target.name.text),
+            md(render_target(target)),
+            md(target.description) or "—",
+            tuple(self.quote(q) for q in target.quotes),
         )
 
     def quote(self, quote: n.Quote, where: tuple[str, str] | None = None) -> QuoteView:

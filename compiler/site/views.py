@@ -76,6 +76,7 @@ class TargetView:
     name: str
     wording: str  # 不少于30家（含本数）, 15%左右（±1%）
     description: str
+    quotes: tuple[QuoteView, ...] = ()  # its own `quote`s; none: its part's sentences state it
 
 
 @attrs.frozen
