@@ -17,8 +17,9 @@ def command() -> int:
     cached policy it loads live until the process ends, so each collection among them (some 24
     on a warm `run`, and the interpreter's last one at exit) traverses them and frees nothing.
     `main` turns it back on for every command but a `run` of one case, whose work is bounded by
-    that case; when such a run ends, what it made is frozen (`gc.freeze`) so that the
-    interpreter's collection at exit skips it."""
+    that case (compiling a policy the cache does not hold runs with it on:
+    `pipeline.compile_policy`); when such a run ends, what it made is frozen (`gc.freeze`) so
+    that the interpreter's collection at exit skips it."""
     import gc
 
     gc.disable()

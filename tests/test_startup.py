@@ -198,12 +198,16 @@ COLLECTOR_AFTER = """
 import gc, io, json, runpy, sys
 sys.argv = ["policyc", *sys.argv[1:]]
 out, sys.stdout = sys.stdout, io.StringIO()
+import policyc  # counted from here: an editable install's finder and runpy come first
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
 try:
     runpy.run_module("policyc", run_name="__main__")
 except SystemExit as exc:
     status = exc.code
 sys.stdout = out
-print(json.dumps({"status": status, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+print(json.dumps({"status": status, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                  "collections": len(collections)}))
 """
 
 
@@ -218,11 +222,42 @@ def _collector_after(cache: Path, *argv: str) -> dict[str, object]:
 
 
 def test_a_run_of_one_case_keeps_the_collector_off_and_freezes_at_the_end(tmp_path: Path) -> None:
-    for _ in ("cold", "warm"):
-        after = _collector_after(tmp_path / "cache", "run", str(POLICY), "--case", str(CASE))
+    cold = _collector_after(tmp_path / "cache", "run", str(POLICY), "--case", str(CASE))
+    warm = _collector_after(tmp_path / "cache", "run", str(POLICY), "--case", str(CASE))
+    for after in (cold, warm):
         assert after["status"] == 0
         assert after["enabled"] is False
         assert isinstance(after["frozen"], int) and after["frozen"] > 10_000  # the modules' objects
+    assert warm["collections"] == 0
+    # Compiling the policy (the cache did not hold it) ran with the collector on.
+    assert isinstance(cold["collections"], int) and cold["collections"] > 0
+
+
+def test_compiling_a_policy_collects_and_leaves_the_collector_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policyc.compiler.pipeline import compile_policy
+
+    monkeypatch.setenv("POLICYC_CACHE_DIR", str(tmp_path / "cache"))
+    collections: list[dict[str, int]] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info)
+
+    gc.callbacks.append(count)
+    gc.disable()
+    try:
+        compile_policy(str(POLICY))  # not in the cache: parsed, checked, generated
+        assert collections and not gc.isenabled()
+        collections.clear()
+        compile_policy(str(POLICY))  # from the cache: no collection while it is off
+        assert not collections and not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+    compile_policy(str(POLICY))
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize(
