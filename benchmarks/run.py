@@ -18,7 +18,9 @@
    reads the dependencies from this one (`installed_python`). The commands take turns, round
    by round. `--processes` measures this section alone (`--repeats` rounds); `--baseline VENV`
    adds another checkout's policyc (VENV's editable install, e.g. main's, and that checkout
-   installed) to the same rounds, for a before/after under the same load.
+   installed) to the same rounds, for a before/after under the same load. `--instructions`
+   adds each process's instructions as valgrind counts them (`instructions`): on a shared
+   machine whose load moves the times, the count is the same from one run to the next.
 4. Every shipped policy through the batch path (policies_batch.py): its example cases repeated
    to --policy-cases rows of a Parquet file (every cell text, a per-row `on`), cases per
    second by the engine `policyc run --cases` picks (numpy where it holds the policy), against
@@ -38,7 +40,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -216,6 +220,21 @@ def whole_processes(commands: dict[str, list[str]], repeats: int) -> dict[str, t
     }
 
 
+def instructions(command: list[str]) -> int | None:
+    """The instructions the process `command` executes, run once from the project folder under
+    valgrind's callgrind (whose count, unlike a time, does not move with the machine's load);
+    None without valgrind or when it reports no count."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    done = subprocess.run(
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    return int(counted.group(1)) if counted else None
+
+
 def policyc(*args: str) -> list[str]:
     return [str(Path(sys.executable).parent / "policyc"), *args]
 
@@ -337,6 +356,7 @@ def report(
     policies: list[dict[str, Any]],
     big: dict[str, Any] | None,
     loads: tuple[float, float],
+    counted: dict[str, int | None] | None = None,
 ) -> str:
     lines = [
         f"policyc benchmarks — {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
@@ -434,7 +454,7 @@ def report(
             "µs",
         ),
     ]
-    lines += process_lines(processes)
+    lines += process_lines(processes, counted)
     if big is not None:
         lines += [
             _target(
@@ -460,15 +480,33 @@ PROCESS_ROWS = (
 )
 
 
-def process_lines(processes: dict[str, tuple[float, float]]) -> list[str]:
-    """The whole-process rows of the targets table, for the processes measured."""
+def process_lines(
+    processes: dict[str, tuple[float, float]], counted: dict[str, int | None] | None = None
+) -> list[str]:
+    """The whole-process rows of the targets table, for the processes measured; with `counted`
+    (`instructions` by process), each one's count in millions."""
     lines = []
     for key, label, goal in PROCESS_ROWS:
         if key in processes:
             wall, cpu = processes[key]
             lines.append(_target(label, wall * 1000, goal, "ms"))
             lines.append(_target("  the same in CPU time, ms", cpu * 1000, goal, "ms"))
+            if counted and counted.get(key) is not None:
+                millions = counted[key] / 1e6  # type: ignore[operator]
+                lines.append(_target("  the same in instructions, millions", millions, *NO_GOAL))
     return lines
+
+
+NO_GOAL = (float("inf"), "M")
+
+
+def count_instructions(commands: dict[str, list[str]]) -> dict[str, int | None]:
+    """`instructions` of each command, after one run of it (a warm cache)."""
+    counted = {}
+    for name, command in commands.items():
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        counted[name] = instructions(command)
+    return counted
 
 
 def baseline_kind(baseline: Path) -> tuple[str, Path]:
@@ -507,11 +545,12 @@ def baseline_kind(baseline: Path) -> tuple[str, Path]:
 
 
 def measure_processes(
-    work: Path, repeats: int, baseline: Path | None = None
-) -> dict[str, tuple[float, float]]:
+    work: Path, repeats: int, baseline: Path | None = None, count: bool = False
+) -> tuple[dict[str, tuple[float, float]], dict[str, int | None]]:
     """Section 3: the whole processes, taking turns; with `baseline` (a venv whose `policyc` is
     another checkout installed editable, e.g. main's), the same from it and from that checkout
-    installed, in the same rounds; `baseline` a checkout itself: that checkout installed."""
+    installed, in the same rounds; `baseline` a checkout itself: that checkout installed. With
+    `count`, also each `run` and `python` process's `instructions` (else an empty dict)."""
     installed = installed_python(work)
     run_args = ["run", str(TEXTILE), "--case", str(CASE)]
     commands = {
@@ -538,7 +577,7 @@ def measure_processes(
     if "baseline_run" in commands and baseline is not None:
         checks["baseline_check"] = [str(baseline / "bin" / "policyc"), "check", "policies/"]
     measured.update(whole_processes(checks, max(3, repeats // 2)))
-    return measured
+    return measured, count_instructions(commands) if count else {}
 
 
 def _target(label: str, value: float, goal: float, unit: str, higher: bool = False) -> str:
@@ -567,6 +606,11 @@ def main() -> int:
         "--policies", action="store_true", help="only section 4, every shipped policy"
     )
     parser.add_argument("--repeats", type=int, default=15, help="rounds of the whole processes")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each run's instructions under valgrind (the same under any load)",
+    )
     parser.add_argument(
         "--baseline",
         type=Path,
@@ -601,23 +645,31 @@ def main() -> int:
     if args.processes:
         with tempfile.TemporaryDirectory(prefix="policyc-bench-") as work:
             os.environ.setdefault("POLICYC_CACHE_DIR", str(Path(work) / "cache"))
-            processes = measure_processes(Path(work), args.repeats, args.baseline)
+            processes, counted = measure_processes(
+                Path(work), args.repeats, args.baseline, args.instructions
+            )
         loads = (start_load, os.getloadavg()[0])
         print(f"{os.cpu_count()} cores, load average {loads[0]:.1f} at the start, "
               f"{loads[1]:.1f} at the end; medians of {args.repeats} rounds")  # fmt: skip
-        print("\n".join(process_lines(processes)))
+        print("\n".join(process_lines(processes, counted)))
         if args.json:
-            args.json.write_text(json.dumps({"processes_s": processes, "load": loads}, indent=2))
+            args.json.write_text(
+                json.dumps(
+                    {"processes_s": processes, "instructions": counted, "load": loads}, indent=2
+                )
+            )
         return 0
     with tempfile.TemporaryDirectory(prefix="policyc-bench-") as work:
         os.environ.setdefault("POLICYC_CACHE_DIR", str(Path(work) / "cache"))
         rows = engine_table(Path(work))
         latency = one_case_latency()
-        processes = measure_processes(Path(work), args.repeats, args.baseline)
+        processes, counted = measure_processes(
+            Path(work), args.repeats, args.baseline, args.instructions
+        )
         policies = every_policy(Path(work), args.policy_cases)
         big = out_of_core(Path(work), args.big) if args.big else None
     loads = (start_load, os.getloadavg()[0])
-    print(report(rows, latency, processes, policies, big, loads), end="")
+    print(report(rows, latency, processes, policies, big, loads, counted), end="")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -625,6 +677,7 @@ def main() -> int:
                     "rows": rows,
                     "latency_us": latency,
                     "processes_s": processes,
+                    "instructions": counted,
                     "policies": policies,
                     "out_of_core": big,
                     "load": loads,

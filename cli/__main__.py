@@ -1,3 +1,3 @@
-from policyc.cli import main
+from policyc import command
 
-raise SystemExit(main())
+raise SystemExit(command())

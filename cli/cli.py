@@ -12,6 +12,7 @@ command quietly, with the status a process killed by SIGPIPE has (141).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -50,18 +51,23 @@ EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + SIGPIPE  # what a shell shows for a process SIGPIPE ended
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, program: bool = False) -> int:
+    """Run the command `argv` (sys.argv's words when None); returns the exit status. `program`:
+    called by `policyc.command`, which starts the program with the garbage collector off (this
+    turns it back on for any command but a `run` of one case)."""
     # Everything printed, messages and usage included, goes through report.PrintableStream.
     with printable_output():
-        return _main(argv)
+        return _main(argv, program)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, program: bool = False) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     json_errors = wants_json(words)
     try:
         try:
             args = parse_arguments(words)
+            if program and not (args.command == "run" and args.cases is None):
+                gc.enable()  # off while the program started (`policyc.command`)
             json_errors = getattr(args, "format", "text") == "json"
             handler = {
                 "check": _cmd_check,

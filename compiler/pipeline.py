@@ -6,6 +6,7 @@ module (parser, checker, codegen), and the docs generator reads the same checked
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping
 from datetime import date
 from types import CodeType
@@ -284,12 +285,20 @@ def compile_policy(path: StrPath) -> CompiledPolicy:
         return CompiledPolicy(None, None, _execute(code), view, load_rest)
     from policyc.compiler.codegen import generate
 
-    with recording_reads() as dependencies:
-        checked = check_policy(path, text)
-    source = generate(checked)
-    code = compile_module(source, f"<policyc: {path}>")
-    view = as_view(checked)
-    cache.store(key, checked, view, source, code, dependencies)
+    # Parsing, checking and generating make cycles in volume: the collector runs, even in a
+    # `policyc run` of one case, which starts with it off (`policyc.command`), as it was after.
+    collecting = gc.isenabled()
+    gc.enable()
+    try:
+        with recording_reads() as dependencies:
+            checked = check_policy(path, text)
+        source = generate(checked)
+        code = compile_module(source, f"<policyc: {path}>")
+        view = as_view(checked)
+        cache.store(key, checked, view, source, code, dependencies)
+    finally:
+        if not collecting:
+            gc.disable()
     return CompiledPolicy(checked, source, _execute(code), view)
 
 

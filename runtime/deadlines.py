@@ -23,10 +23,10 @@ view). On or before the day in view the target is in progress, after it overdue 
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 
 from policyc.runtime import workdays
+from policyc.runtime.dates import days_in_month  # not `calendar`: its locale costs a `run`
 
 RECURS = {"quarterly": "quarterly", "monthly": "monthly", "standing": "standing"}
 POSTPONED = ":postponed"  # the suffix `遇节假日顺延` adds to a deadline's code
@@ -65,10 +65,10 @@ def day_in_view(code: str, on: date) -> date | None:
         return None
     if code == "quarterly":
         month = (on.month - 1) // 3 * 3 + 3
-        return date(on.year, month, calendar.monthrange(on.year, month)[1])
+        return date(on.year, month, days_in_month(on.year, month))
     if code.startswith("monthly:"):
         day = code.removeprefix("monthly:")
-        last = calendar.monthrange(on.year, on.month)[1]
+        last = days_in_month(on.year, on.month)
         return date(on.year, on.month, last if day == "end" else int(day))
     return date.fromisoformat(code)
 

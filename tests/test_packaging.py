@@ -41,7 +41,7 @@ def test_only_one_top_level_package(wheel: Path):
     ):
         assert shipped in names
     entry_points = zipfile.ZipFile(wheel).read("policyc-0.1.0.dist-info/entry_points.txt")
-    assert b"policyc = policyc.cli:main" in entry_points
+    assert b"policyc = policyc:command" in entry_points
 
 
 def test_the_wheel_works_from_any_folder(wheel: Path, tmp_path: Path):

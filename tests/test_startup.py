@@ -4,6 +4,7 @@ Behaviour only: the speed itself is benchmarks/run.py's to measure."""
 
 from __future__ import annotations
 
+import gc
 import gettext
 import hashlib
 import hmac
@@ -27,13 +28,14 @@ CATALOGUE = Path(i18n.LOCALE_DIR) / "zh_CN" / "LC_MESSAGES" / "policyc.mo"
 # attrs behind them), YAML (the case's parse is cached), OpenSSL (hashlib, hmac), the pickle
 # module (the C unpickler does), signal's enums, argparse (a plain `run` line is read by hand),
 # gettext (a run of one case translates no message), pathlib (and fnmatch, urllib.parse,
-# ipaddress behind it: paths are str on `run`), typing, importlib.util (a finder is asked).
+# ipaddress behind it: paths are str on `run`), typing, importlib.util (a finder is asked),
+# calendar and locale behind it (deadlines count a month's days themselves).
 NEVER_ON_A_WARM_RUN = (
     "lark", "jinja2", "attr", "attrs", "yaml", "policyc.compiler.checker",
     "policyc.compiler.parser", "policyc.compiler.codegen", "hashlib", "_hashlib", "hmac",
     "pickle", "signal", "argparse", "policyc.parsers", "gettext", "pathlib", "fnmatch",
     "urllib.parse", "ipaddress", "typing", "importlib.util", "policyc.case_fast",
-    "policyc.runtime.daily_caps",
+    "policyc.runtime.daily_caps", "calendar", "locale",
 )  # fmt: skip
 
 # An editable install's import hook (and pytest's own start) may have imported some of them
@@ -187,3 +189,105 @@ def test_a_rewritten_catalogue_is_read_again(tmp_path: Path, monkeypatch: pytest
     copy.write_bytes(empty)
     assert catalogues.translations(str(copy)).gettext(msgid) == msgid
     assert catalogues.translations(str(copy)).gettext(msgid) == msgid  # from the cache
+
+
+# ---- the garbage collector while the program starts ---------------------------------------------
+
+# `python -m policyc` as a process runs it, then what became of the collector.
+COLLECTOR_AFTER = """
+import gc, io, json, runpy, sys
+sys.argv = ["policyc", *sys.argv[1:]]
+out, sys.stdout = sys.stdout, io.StringIO()
+import policyc  # counted from here: an editable install's finder and runpy come first
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
+try:
+    runpy.run_module("policyc", run_name="__main__")
+except SystemExit as exc:
+    status = exc.code
+sys.stdout = out
+print(json.dumps({"status": status, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count(),
+                  "collections": len(collections)}))
+"""
+
+
+def _collector_after(cache: Path, *argv: str) -> dict[str, object]:
+    env = {**os.environ, "POLICYC_CACHE_DIR": str(cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_AFTER, *argv],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+    )  # fmt: skip
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_a_run_of_one_case_keeps_the_collector_off_and_freezes_at_the_end(tmp_path: Path) -> None:
+    cold = _collector_after(tmp_path / "cache", "run", str(POLICY), "--case", str(CASE))
+    warm = _collector_after(tmp_path / "cache", "run", str(POLICY), "--case", str(CASE))
+    for after in (cold, warm):
+        assert after["status"] == 0
+        assert after["enabled"] is False
+        assert isinstance(after["frozen"], int) and after["frozen"] > 10_000  # the modules' objects
+    assert warm["collections"] == 0
+    # Compiling the policy (the cache did not hold it) ran with the collector on.
+    assert isinstance(cold["collections"], int) and cold["collections"] > 0
+
+
+def test_compiling_a_policy_collects_and_leaves_the_collector_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policyc.compiler.pipeline import compile_policy
+
+    monkeypatch.setenv("POLICYC_CACHE_DIR", str(tmp_path / "cache"))
+    collections: list[dict[str, int]] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info)
+
+    gc.callbacks.append(count)
+    gc.disable()
+    try:
+        compile_policy(str(POLICY))  # not in the cache: parsed, checked, generated
+        assert collections and not gc.isenabled()
+        collections.clear()
+        compile_policy(str(POLICY))  # from the cache: no collection while it is off
+        assert not collections and not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+    compile_policy(str(POLICY))
+    assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("check", str(POLICY)),
+        ("run", str(POLICY), "--cases", "no-such-cases.parquet"),  # a batch: any number of rows
+        ("fmt", "--check", str(POLICY)),
+    ],
+)
+def test_every_other_command_runs_with_the_collector_on(tmp_path: Path, argv: tuple[str, ...]):
+    after = _collector_after(tmp_path / "cache", *argv)
+    assert after["enabled"] is True
+    assert after["frozen"] == 0  # nothing kept from collection
+
+
+def test_main_leaves_the_collector_as_it_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from policyc.cli import main
+
+    monkeypatch.setenv("POLICYC_CACHE_DIR", str(tmp_path / "cache"))
+    frozen = gc.get_freeze_count()
+    assert gc.isenabled()
+    assert main(["run", str(POLICY), "--case", str(CASE)]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    gc.disable()
+    try:
+        assert main(["check", str(POLICY)]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert "结论" in capsys.readouterr().out
