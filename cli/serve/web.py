@@ -452,14 +452,18 @@ def _result_view(
             item["member_whys"] = failed.lines(steps, item.get("reason") or "")
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"], part["status"])
-    applies = [r for r in results if r["status"] in ("applies", "unspecified")]
-    undetermined = [r for r in results if r["status"] == "undetermined"]
+    # Each result in one list only: a decided value or a target under 判定与目标 whatever its
+    # status (an undetermined 审核期限 was listed there and under 无法判定 too: newcomer 15)
     decided = [
         r
         for r in results
         if r["status"] in ("decided", "met", "not_met", "not_reported")
         or r.get("role") == "decision"  # a value not decided (not in force) says why here
     ]
+    in_decided = {id(r) for r in decided}
+    rest = [r for r in results if id(r) not in in_decided]
+    applies = [r for r in rest if r["status"] in ("applies", "unspecified")]
+    undetermined = [r for r in rest if r["status"] == "undetermined"]
     shown = {id(r) for r in (*applies, *undetermined, *decided)}
     others = [r for r in results if id(r) not in shown]
     per_kind: dict[tuple[str, str, str], Decimal] = {}
