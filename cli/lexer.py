@@ -50,6 +50,7 @@ MEASURE_AFTER_NUMBER = (
 # tests/test_unit_parentheses.py holds the two equal.
 NAME_PATTERN = r"[^\W\d][\w·]*(?:（[\w·、]+）[\w·]*)*"
 
+
 class PolicyLexer(RegexLexer):
     name = "policyc"
     aliases: ClassVar[list[str]] = ["policyc", "policy"]
