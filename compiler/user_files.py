@@ -29,7 +29,7 @@ def existing_mode(path: Path) -> int | None:
     a link), or None when there is none."""
     try:
         return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # none there (a part of it is a file)
         return None
 
 
