@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -58,6 +57,7 @@ from policyc.compiler.batch import (
 from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy, compile_policy
+from policyc.compiler.user_files import replacing
 from policyc.problems import Problem
 from policyc.runtime.dates import parse_iso_date
 from policyc.runtime.evaluation import EvaluationError
@@ -315,33 +315,22 @@ class Batch(CaseLoader):
         }[kind]
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise InputError(
-                _("--out {out}: cannot write there ({exc_strerror})").format(
-                    out=out,
-                    exc_strerror=exc.strerror,
-                )
-            ) from None
-        os.close(fd)
-        try:
-            with self.progress.track(self.con, "writing"):
+            # Renamed over `out` once written, with `out`'s mode kept, or the umask's default.
+            with (
+                replacing(out) as temp,
+                self.progress.track(self.con, "writing"),
+            ):
                 self.con.execute(
                     f"COPY (SELECT {', '.join(columns)} FROM results r{join} "
-                    f"ORDER BY r.{ident(ROW)}) TO {literal(temp)} ({options})"
+                    f"ORDER BY r.{ident(ROW)}) TO {literal(str(temp))} ({options})"
                 )
-            os.replace(temp, out)
         except OSError as exc:
-            Path(temp).unlink(missing_ok=True)
             raise InputError(
                 _("--out {out}: cannot write there ({exc_strerror})").format(
                     out=out,
                     exc_strerror=exc.strerror,
                 )
             ) from None
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
     def summary(self) -> dict[str, Any]:
         """The summary (batch_summary.summarise) of the evaluated cases; "refused": {rule: rows}

@@ -43,6 +43,7 @@ from policyc.cases import Case, Node, Where, validate_case
 from policyc.compiler.batch import ON, ROW, BatchProgram, generate_batch, ident, literal
 from policyc.compiler.errors import InputError, did_you_mean
 from policyc.compiler.i18n import _
+from policyc.compiler.user_files import replacing
 from policyc.problems import Problem
 from policyc.runtime.evaluation import EvaluationError
 from policyc.runtime.people import PeriodPlan, period_kind, prepare
@@ -581,15 +582,14 @@ class PeopleBatch(Batch):
             writer.writerow(self.member_columns())
             writer.writerows(self.member_rows)
         options = {"csv": "FORMAT csv, HEADER", "parquet": "FORMAT parquet", "jsonl": "FORMAT json"}
-        partial = target.with_name(f".{target.name}.tmp")  # renamed into place once written
         try:
-            self.con.execute(
-                f"COPY (SELECT * FROM read_csv({literal(str(temp))}, header = true, "
-                f"all_varchar = true)) TO {literal(str(partial))} ({options[read_format(out)]})"
-            )
-            os.replace(partial, target)
+            # Renamed into place once written, with `target`'s mode kept, or the umask's default.
+            with replacing(target) as partial:
+                self.con.execute(
+                    f"COPY (SELECT * FROM read_csv({literal(str(temp))}, header = true, "
+                    f"all_varchar = true)) TO {literal(str(partial))} ({options[read_format(out)]})"
+                )
         except (OSError, duckdb.Error) as exc:
-            partial.unlink(missing_ok=True)
             raise InputError(
                 _("--out {out}: cannot write there ({exc_strerror})").format(
                     out=target, exc_strerror=getattr(exc, "strerror", None) or first_line(exc)

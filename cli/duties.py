@@ -477,8 +477,14 @@ def to_text(report: DutyReport) -> str:
 
 
 def named(unit: Unit) -> str:
-    """`市人社局（天门市人力资源和社会保障局）`; the name alone where the full name is the same."""
-    return unit.name if unit.full_name in ("", unit.name) else f"{unit.name}（{unit.full_name}）"
+    """`市人社局（天门市人力资源和社会保障局）`; the name alone where the full name is the same; the
+    full name alone where it begins with the name, which it already says (`乡镇人民政府（街道办
+    事处）`, not `乡镇人民政府（乡镇人民政府（街道办事处））`)."""
+    if unit.full_name in ("", unit.name):
+        return unit.name
+    if unit.full_name.startswith(unit.name):
+        return unit.full_name
+    return f"{unit.name}（{unit.full_name}）"
 
 
 def _duty_lines(duty: Duty, canonical: str) -> list[str]:

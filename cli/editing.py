@@ -19,7 +19,7 @@ import attrs
 from policyc.compiler import nodes as n
 from policyc.compiler.bounds import BOUNDS, Bound
 from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
-from policyc.lexer import KEYWORDS
+from policyc.lexer import KEYWORDS, NAME_PATTERN
 
 
 @attrs.frozen
@@ -119,7 +119,7 @@ def _bound_detail(bound: Bound) -> str:
     return inclusion(bound.op)
 
 
-_WORD = re.compile(r"[^\W\d][\w·]*")
+_WORD = re.compile(NAME_PATTERN)  # a name as the grammar reads it
 
 
 def _first_line(text: str) -> str:
@@ -223,14 +223,14 @@ def _unit_hover(unit: n.UnitDecl) -> str:
 
 def _registry_symbols(file: n.PolicyFile, path: str) -> dict[str, list[Symbol]]:
     """The units of the registry the header names, pointing into the registry file."""
-    from policyc.compiler.parser import parse
+    from policyc.compiler.registry import registry_units
 
     if file.header is None or not file.header.registry_file:
         return {}
     registry = Path(path).parent / file.header.registry_file
     units: tuple[n.UnitDecl, ...] = ()
     with contextlib.suppress(OSError, UnicodeDecodeError, PolicyError):  # check reports it
-        units = parse(registry.read_text(encoding="utf-8"), str(registry)).units
+        units = registry_units(str(registry), registry.read_text(encoding="utf-8"))
     table: dict[str, list[Symbol]] = {}
     for unit in units:
         symbol = Symbol(unit.name.text, "unit", unit.name.span, _unit_hover(unit))

@@ -10,9 +10,7 @@ not parse is an error (exit 2) and is never rewritten.
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -22,6 +20,7 @@ from policyc.compiler.errors import InputError, PolicyError
 from policyc.compiler.fmt import format_text
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
+from policyc.compiler.user_files import replace_text
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 
@@ -86,14 +85,7 @@ def _report(mode: str, name: str, text: str, formatted: str, out: TextIO) -> Non
 
 def _write_atomically(path: Path, text: str) -> None:
     try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        replace_text(path, text)  # the file keeps its mode (newcomer report 15)
     except OSError as exc:
         raise InputError(
             _("{path}: cannot write ({exc_strerror_or_exc})").format(

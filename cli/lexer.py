@@ -47,6 +47,11 @@ MEASURE_AFTER_NUMBER = (
 )
 
 
+# grammar/policy.lark's NAME, full-width parentheses inside included (`县（市、区）民政局`);
+# tests/test_unit_parentheses.py holds the two equal.
+NAME_PATTERN = r"[^\W\d][\w·]*(?:（[\w·、]+）[\w·]*)*"
+
+
 class PolicyLexer(RegexLexer):
     name = "policyc"
     aliases: ClassVar[list[str]] = ["policyc", "policy"]
@@ -75,7 +80,7 @@ class PolicyLexer(RegexLexer):
             (words(BOUNDARY_WORDS, suffix=_WORD_END), Operator.Word),
             (r">=|<=|!=|==|[<>≥≤≠+\-−*×]", Operator),
             (r"[{}()\[\],:=/]", Punctuation),
-            (r"[^\W\d][\w·]*", Name),
+            (NAME_PATTERN, Name),
             (r".", Text),
         ]
     }

@@ -12,11 +12,11 @@ import re
 import sys
 from pathlib import Path
 
-from policyc.compiler.errors import Diagnostic, InputError, PolicyError
+from policyc.compiler.errors import Diagnostic, InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import read_source
 from policyc.compiler.project import project_root, root_given, root_reason
-from policyc.compiler.registry import Registry
+from policyc.compiler.registry import Registry, registry_units
 from policyc.compiler.skeleton import registry_resolver, relative, skeleton
 
 
@@ -129,19 +129,10 @@ def run_new(source: Path, lines: str, out: Path | None, units: Path | None) -> i
 
 
 def _registry(path: Path) -> Registry:
-    from policyc.compiler.parser import parse
-
-    text = read_source(path)
+    """The units of the registry `--units` names. One that does not parse raises the parser's
+    PolicyError, told as `check` tells it: `file:line:col`, the line and a caret."""
     registry = Registry()
     problems: list[Diagnostic] = []  # the registry's own problems are `check`'s to report
-    try:
-        for decl in parse(text, str(path)).units:
-            registry.add(decl, problems)
-    except PolicyError as exc:
-        raise InputError(
-            _("{path}: the registry does not parse ({value})").format(
-                path=path,
-                value=exc.diagnostics[0].message,
-            )
-        ) from None
+    for decl in registry_units(str(path), read_source(path)):
+        registry.add(decl, problems)
     return registry

@@ -95,8 +95,8 @@ def _registry_units(policy: CheckedPolicy) -> list[Any] | None:
     the policy loads none or names one it may not read (the checker reported both)."""
     from policyc.compiler.errors import PolicyError
     from policyc.compiler.files import read_text
-    from policyc.compiler.parser import parse
     from policyc.compiler.project import named_file
+    from policyc.compiler.registry import registry_units
 
     if not policy.header.registry_file:
         return None
@@ -107,7 +107,7 @@ def _registry_units(policy: CheckedPolicy) -> list[Any] | None:
         return None
     units: list[UnitData] = []
     with contextlib.suppress(OSError, ValueError, PolicyError):
-        units = [unit_data(d) for d in parse(read_text(path), str(shown)).units]
+        units = [unit_data(d) for d in registry_units(str(shown), read_text(path))]
     return [str(path), units]
 
 

@@ -26,6 +26,9 @@ WARNING_CODES: dict[str, str] = {
     "share-over-whole": "a share above 100%",
     "negative-value": "literal arithmetic that works out negative",
     "negative-amount": "an amount whose subtraction can come out below zero",
+    "applies-to-every-case": (
+        "a rule granting something with no condition and reading no input, whose text states one"
+    ),
     "once-per-counted": "`once per 人` on an amount counted per 人 (a one-time award per person)",
     "mixed-boundaries": "tier rows mixing a word including its threshold with one excluding it",
     "same-threshold": "two tier rows with the same threshold",

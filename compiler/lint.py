@@ -31,6 +31,8 @@ probably says something the document does not. Each warning names the words as w
   or a task, which cannot name a reading, at one; a reading whose options name the header's
   `counting` is used by the header;
 - a `define` nothing reads (`unused-define`, lint_defines), named with its line;
+- a rule that grants something with no condition and reading no input while its text states
+  one (`applies-to-every-case`, lint_unconditioned): it applies to every case;
 - numbering: within each kind (section, clause, task), a number lower than the one before, in
   Chinese numerals (一 … 一百二十) or digits (a number repeated is the checker's error, so
   numbering never restarts within a document);
@@ -73,6 +75,7 @@ from policyc.compiler.lint_dates import DateChecks
 from policyc.compiler.lint_defines import DefineChecks
 from policyc.compiler.lint_document import DocumentChecks
 from policyc.compiler.lint_once import check_once
+from policyc.compiler.lint_unconditioned import check_unconditioned
 from policyc.compiler.lint_units import UnitChecks
 from policyc.compiler.lint_values import bounds_of, fold, is_negative, ofs_in, value_text
 from policyc.compiler.todos import todo_warnings
@@ -175,6 +178,7 @@ _CHECKS: tuple[Callable[[_Linter], None], ...] = (
     _Linter.check_target_quotes,
     _Linter.check_units,
     check_months_by_day,  # compiler/lint_calendar.py
+    check_unconditioned,  # compiler/lint_unconditioned.py
 )
 
 

@@ -12,7 +12,6 @@ diagnostics; nothing raises.
 from __future__ import annotations
 
 import errno
-import functools
 import re
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from policyc.compiler.files import read_text
 from policyc.compiler.i18n import _
 from policyc.compiler.part_places import own_label
 from policyc.compiler.project import PathRefused, named_file
-from policyc.compiler.registry import Registry
+from policyc.compiler.registry import Registry, registry_units
 
 
 def load_registry(
@@ -31,16 +30,8 @@ def load_registry(
 ) -> None:
     """Add the units of the registry file `path` (named `shown` in messages, default `path`)."""
     text = read_text(path)
-    for decl in _parse_registry(shown or str(path), text).units:
+    for decl in registry_units(shown or str(path), text):
         registry.add(decl, diagnostics)
-
-
-@functools.lru_cache(maxsize=8)
-def _parse_registry(path: str, text: str) -> n.PolicyFile:
-    # Every policy of a folder loads the same registry: parse it once per process.
-    from policyc.compiler.parser import parse  # late: parser imports the builder, not the checker
-
-    return parse(text, path)
 
 
 def unreadable_why(exc: Exception) -> str:

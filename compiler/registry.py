@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import functools
+
 import attrs
 
 from policyc.compiler.errors import Diagnostic, did_you_mean
 from policyc.compiler.i18n import _
 from policyc.compiler.node_exprs import Name
 from policyc.compiler.nodes import UnitDecl
+
+
+@functools.lru_cache(maxsize=8)
+def registry_units(path: str, text: str) -> tuple[UnitDecl, ...]:
+    """The unit declarations of a registry file's `text` (`path` as messages name it): the one
+    way every command reads a registry (`check`'s `units from`, `new --units`, the folder's
+    facts, the language server), so that a registry that does not parse is told alike by all,
+    `file:line:col` with its line and a caret. Parsed once per process for a (path, text):
+    every policy of a folder names the same registry. Raises PolicyError (its diagnostics)."""
+    from policyc.compiler.parser import parse  # late: the parser imports the builder
+
+    return parse(text, path).units
 
 
 @attrs.frozen

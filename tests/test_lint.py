@@ -20,6 +20,10 @@ from policyc.compiler.pipeline import check_policy
 from tests.conftest import REPO, PolicyFactory
 
 LINT = Path(__file__).parent / "fixtures" / "lint"
+# The factory's clause quotes 对服装电商企业: a rule placed there for another check tests it, so
+# that `applies-to-every-case` (a rule granting to every case) does not fire beside that check.
+ELIGIBLE = 'input 是电商: bool "申请人是否为服装电商企业"'
+COND = "when 是电商"
 FAILING = sorted(
     p for p in LINT.glob("*.policy") if p.name != "units.policy" and not p.stem.endswith("-ok")
 )
@@ -219,7 +223,8 @@ def test_a_zero_length_validity(policies: PolicyFactory):
     from tests.conftest import HEADER
 
     path = policies.write(
-        policies.clause("rule r { amount 1 元 }"), header=HEADER.replace("for 3 年", "for 0 年")
+        policies.clause(f"rule r {{ {COND} amount 1 元 }}", ELIGIBLE),
+        header=HEADER.replace("for 3 年", "for 0 年"),
     )
     found = [d.message for d in lint(check_policy(path))]
     assert found == ["a validity of zero length: the policy is never in force"]
@@ -228,9 +233,9 @@ def test_a_zero_length_validity(policies: PolicyFactory):
 def test_a_reading_named_by_the_header_counting_is_used(policies: PolicyFactory):
     declarations = (
         'reading 起算 documentary { question "q" option from_start_day "a" option from_next_day "b" '
-        'take from_start_day because "c" }'
+        'take from_start_day because "c" }\n' + ELIGIBLE
     )
-    assert messages(policies, "rule r { amount 1 元 }", declarations) == []
+    assert messages(policies, f"rule r {{ {COND} amount 1 元 }}", declarations) == []
 
 
 @pytest.mark.parametrize(
@@ -245,11 +250,11 @@ def test_number_value(text: str, value: int | None):
 def test_a_reading_mentioned_in_a_note_is_used(policies: PolicyFactory):
     declarations = (
         'reading 口罩 documentary { question "q" option 仅口罩 "a" option 全部 "b" '
-        'take 仅口罩 because "c" }'
+        'take 仅口罩 because "c" }\n' + ELIGIBLE
     )
-    rules = 'rule r { amount 1 元 note "见解读 口罩" }'
+    rules = f'rule r {{ {COND} amount 1 元 note "见解读 口罩" }}'
     assert messages(policies, rules, declarations) == []
-    rules = 'rule r { amount 1 元 note "见解读 口罩罩" }'
+    rules = f'rule r {{ {COND} amount 1 元 note "见解读 口罩罩" }}'
     assert [m.split(":")[0] for m in messages(policies, rules, declarations)] == [
         "reading `口罩` is declared but nothing uses it"
     ]

@@ -456,19 +456,21 @@ def _result_view(
             item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"]) or part_word(part["status"])
-    applies = [r for r in results if r["status"] in ("applies", "unspecified")]
-    undetermined = [
-        r for r in results if r["status"] == "undetermined" and r.get("role") != "target"
-    ]
+    # Each result in one list only: a decided value under 判定与目标 whatever its status (an
+    # undetermined 审核期限 was listed there and under 无法判定 too: newcomer 15)
     decided = [
         r
         for r in results
         if r["status"] == "decided"
         or r.get("role") == "decision"  # a value not decided (not in force) says why here
     ]
+    in_decided = {id(r) for r in decided}
+    rest = [r for r in results if id(r) not in in_decided]
+    applies = [r for r in rest if r["status"] in ("applies", "unspecified")]
+    undetermined = [r for r in rest if r["status"] == "undetermined" and r.get("role") != "target"]
     # A target is a unit's duty, not the applicant's: those the case reports stand apart from
     # the answer, those it does not are folded (never something the applicant failed).
-    targets = [r for r in results if r.get("role") == "target"]
+    targets = [r for r in rest if r.get("role") == "target"]
     reported = [r for r in targets if r["status"] in ("met", "not_met")]
     unreported = [r for r in targets if r["status"] not in ("met", "not_met")]
     shown = {id(r) for r in (*applies, *undetermined, *decided, *targets)}

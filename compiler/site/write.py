@@ -15,6 +15,7 @@ from policyc.compiler.site.assemble import render_docs
 from policyc.compiler.site.config import SiteConfig
 from policyc.compiler.site.layout import KEEP_ON_REPLACE, MARKER, DocsError
 from policyc.compiler.site.views import WorkedExample
+from policyc.compiler.user_files import existing_mode
 
 
 def _check_replaceable(out_dir: Path) -> None:
@@ -61,6 +62,17 @@ def _swap_in(new: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _keep_modes(out_dir: Path, new: Path, files: Mapping[str, str]) -> None:
+    """The new generation's folder and files take the modes of those it replaces (a site
+    folder opened to a web server's group stays so); what is new keeps the umask's default,
+    which `mkdir` and `write_bytes` gave it."""
+    folders = {str(parent) for rel in files for parent in Path(rel).parents}  # "." included
+    for rel in [*sorted(folders), *files]:
+        mode = existing_mode(out_dir / rel)
+        if mode is not None:
+            os.chmod(new / rel, mode)
+
+
 def write_docs(
     policies: Sequence[CheckedPolicy],
     out_dir: Path,
@@ -86,6 +98,7 @@ def write_docs(
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(text.encode("utf-8"))  # bytes: `\n` stays `\n` on every platform
+        _keep_modes(out_dir, tmp, files)
         _swap_in(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
