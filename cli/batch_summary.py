@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyc.batch_dues import DUES, due_aggregates
+from policyc.batch_measures import decision_values
 from policyc.batch_read import INEXACT
 from policyc.compiler.batch import (
     DECISION_STATUSES,
@@ -26,10 +27,12 @@ from policyc.compiler.subjects import SUBJECTS
 from policyc.people_report import TOTAL_SUFFIX, key_period, key_total_text, money_text, total_key
 from policyc.report import FLOW_WORDS
 from policyc.report_totals import flow_words, payer
-from policyc.runtime.quantity import Quantity, dims_text
+from policyc.runtime.quantity import MeasureError, Quantity, dims_text, parse_measure
+from policyc.runtime.quantity_format import format_quantity_in
 
 if TYPE_CHECKING:
     from policyc.batch import Batch
+    from policyc.compiler.batch import BatchRule
     from policyc.runtime.evaluation import RuleInfo
 
 
@@ -137,7 +140,11 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         "policy": batch.checked.header.number,
         "cases": batch.count,
         "readings": batch.readings,
-        "decisions": [_most_frequent_first(item) for item in items if "decision" in item],
+        "decisions": [
+            _most_frequent_first(_shown_values(batch, rule, item))
+            for rule, item in zip(batch.program.rules, items, strict=True)
+            if "decision" in item
+        ],
         "rules": [item for item in items if "rule" in item],
         "targets": [item for item in items if "target" in item],
         "totals": grand,
@@ -212,6 +219,13 @@ def _by_beneficiary(
             )
             items.append({"flow": flow, "beneficiary": who, "words": words, "totals": totals})
     return items
+
+
+def _shown_values(batch: Batch, rule: BatchRule, item: dict[str, Any]) -> dict[str, Any]:
+    """A decision's item with its values in the measure the results file gives them
+    (batch_measures: 1,500元/月, not 18,000元/年)."""
+    unit, values = decision_values(batch.policy, rule, item["values"])
+    return item | {"unit": unit, "values": values}
 
 
 def _most_frequent_first(item: dict[str, Any]) -> dict[str, Any]:
@@ -418,7 +432,11 @@ def _decided_text(value: Any, unit: str) -> str:
         number = Decimal(str(value))
     except ArithmeticError:
         return f"{value}{unit}"
-    return money_text(number, unit)
+    try:  # in the column's measure (1,500元/月), as `run` shows a decided value
+        measure = parse_measure(unit)
+        return format_quantity_in(Quantity.of(number, unit), measure)
+    except MeasureError:
+        return money_text(number, unit)
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:
