@@ -168,6 +168,9 @@ def _register(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT count(*) FROM duckdb_functions() WHERE function_name = ?", [_UDF]
     ).fetchall()
     if not known:
+        # "special": exact_in sees NULL and may give NULL (an inexact value); the documented
+        # string in every DuckDB since 1.x, where the stubs of 2.x name an enum instead
+        special: Any = "special"
         con.create_function(
-            _UDF, exact_in, ["VARCHAR", "VARCHAR"], "VARCHAR", null_handling="special"
+            _UDF, exact_in, ["VARCHAR", "VARCHAR"], "VARCHAR", null_handling=special
         )
