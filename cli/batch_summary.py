@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyc.batch_dues import DUES, due_aggregates
-from policyc.batch_measures import decision_values
+from policyc.batch_measures import YEAR_ROWS, decision_values
 from policyc.batch_read import INEXACT
 from policyc.compiler.batch import (
     DECISION_STATUSES,
     ON,
+    ROW,
     RULE_STATUSES,
     STATUSES,
     TARGET_STATUSES,
@@ -54,6 +55,9 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
     # Targets with a deadline: the cases not met or not reported per due (cli/batch_dues.py;
     # the DuckDB engine's alone, the numpy engine leaves them to it).
     dated = dict(getattr(batch, "dated", ()))
+    # Rows evaluated for a year (households `period` YYYY): a monthly rule's amount there is the
+    # year's sum of its months, totalled under 元/年 as `run` does (batch_measures)
+    yearly = _year_rows(batch)
     for rule in batch.program.rules:
         i = rule.index
         aggregates += [f"count_if(s{i} = {code})" for code in codes[i]]
@@ -64,6 +68,8 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         if rule.unit:
             capped = f"count(u{i})" if rule.has_cap else "0"
             aggregates += [f"sum(a{i})", f"max(a{i}, 3)", capped]
+            if yearly and batch.policy.rules[i].period == "month":
+                aggregates.append(f"sum(a{i}) FILTER (WHERE {yearly})")
     if groups is None:
         groups = _aggregated(batch, aggregates)
         if groups is None:  # DuckDB could not evaluate exactly: every rule ran case by case
@@ -119,19 +125,30 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
                 # … and amounts of different periods apart, as `run`'s totals: by the rule's
                 # `per` (元 one-time, 元/月, 元/年; people_report `total_key`)
                 unit = total_key(rule.unit, info.period if info.period in TOTAL_SUFFIX else "once")
-                if total is not None:
+                sums = [(unit, total)]
+                if yearly and info.period == "month":  # the year cases' sums apart, 元/年
+                    of_years = Decimal(values[at] or 0)
+                    at += 1
+                    if total is not None:
+                        month = Decimal(total) - of_years  # 0 from month cases: still said
+                        sums = [(unit, month)] if month or not of_years else []
+                        if of_years:
+                            sums.append((total_key(rule.unit, "year"), of_years))
+                for key, amount in sums:
+                    if amount is None:
+                        continue
                     kind = by_kind.setdefault(flow, {})
-                    kind[unit] = kind.get(unit, Decimal(0)) + Decimal(total)
+                    kind[key] = kind.get(key, Decimal(0)) + Decimal(amount)
                     # who pays a payable rule as written (户应缴), folded at the end
                     # (`_by_beneficiary`); who receives: "" for the applicant's words
                     who = info.beneficiary if flow == "payable" else _receiver_label(info)
                     party = by_party.setdefault(flow, {}).setdefault(who, {})
                     if flow in ("paid", "waived"):  # a loan's borrower is not paid
                         served.add(info.beneficiary)
-                    party[unit] = party.get(unit, Decimal(0)) + Decimal(total)
-                if total is not None and flow == "paid":
-                    totals = by_year.setdefault(int(year), {})
-                    totals[unit] = totals.get(unit, Decimal(0)) + Decimal(total)
+                    party[key] = party.get(key, Decimal(0)) + Decimal(amount)
+                    if flow == "paid":
+                        totals = by_year.setdefault(int(year), {})
+                        totals[key] = totals.get(key, Decimal(0)) + Decimal(amount)
     grand: dict[str, Decimal] = {}
     for totals in by_year.values():
         for unit, value in totals.items():
@@ -156,6 +173,17 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         # False for a policy none of whose rules grants a sum (a targets-only plan, duties).
         "has_amounts": any(rule.unit for rule in batch.program.rules),
     }
+
+
+def _year_rows(batch: Batch) -> str:
+    """The SQL condition of a results row evaluated for a year (`Batch.year_rows`, its table
+    made here), or "" when there is none (the numpy engine has no such rows)."""
+    rows = getattr(batch, "year_rows", set)()
+    if not rows:
+        return ""
+    batch.con.execute(f"CREATE OR REPLACE TEMP TABLE {YEAR_ROWS} ({ident(ROW)} BIGINT)")
+    batch.con.executemany(f"INSERT INTO {YEAR_ROWS} VALUES (?)", [[r] for r in sorted(rows)])
+    return f"{ident(ROW)} IN (SELECT {ident(ROW)} FROM {YEAR_ROWS})"
 
 
 def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | None:

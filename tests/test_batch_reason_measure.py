@@ -251,6 +251,9 @@ def test_households_a_year_case_sums_its_months_in_a_yuan_a_year_column(tmp_path
     said = _Out()
     code = run_batch(policy, cases, out, None, [], "json", False, said, members)  # type: ignore[arg-type]
     assert code == 0, said.text
+    # the summary totals them apart too, as `run` does: 300元 a month, 9600 + 500元 a year
+    (paid,) = json.loads(said.text)["totals_by_beneficiary"]
+    assert paid["totals"] == {"元/月": "300", "元/年": "10100"}
     month, year = _csv(out)
     assert (month["低保金.amount_元/月"], month["低保金.amount_元/年"]) == ("300", "")
     assert (year["低保金.amount_元/月"], year["低保金.amount_元/年"]) == ("", "9600")
