@@ -262,3 +262,29 @@ def test_households_a_year_case_sums_its_months_in_a_yuan_a_year_column(tmp_path
     # the members file: the each-rule 育儿补贴 (no 子女 here) split alike
     people = _csv(tmp_path / "out.members.csv")
     assert {"育儿补贴.amount_元/月", "育儿补贴.amount_元/年"} <= set(people[0])
+
+
+def test_a_rule_refused_for_a_day_the_calendar_lacks_says_so(policies: PolicyFactory) -> None:
+    """tests/test_deadline_refused_rule.py's 按时办结: `date_plus(受理日期, 5 工作日)` from
+    2026-12-22 needs 2026-12-29, past the calendar's last day (2026-12-28): refused there, its
+    reason not the 待定：还需要输入 of a missing input; from 2026-12-21 it applies."""
+    from tests.test_deadline_refused_rule import FIRST_UNKNOWN, IN_FORCE, LAST_KNOWN, POLICY
+
+    policy = policies.write(POLICY, header=IN_FORCE)
+    cases = policy.parent / "cases.csv"
+    cases.write_text(
+        "id,受理日期,办结日期\n"
+        f"known,{LAST_KNOWN['受理日期']},{LAST_KNOWN['办结日期']}\n"
+        f"unknown,{FIRST_UNKNOWN['受理日期']},{FIRST_UNKNOWN['办结日期']}\n",
+        encoding="utf-8",
+    )
+    out = policy.parent / "out.csv"
+    said = _Out()
+    run_batch(policy, cases, out, date(2026, 12, 1), [], "json", False, said)  # type: ignore[arg-type]
+    rows = {row["id"]: row for row in _csv(out)}
+    assert {key: row["按时办结.reason"] for key, row in rows.items()} == {
+        "known": "",
+        "unknown": "无法判定：所需日期不在工作日历内",  # undetermined, as a missing input is
+    }
+    assert rows["unknown"]["按时办结.status"] == "undetermined"
+    assert rows["unknown"]["基础补贴.reason"] == ""
