@@ -37,7 +37,7 @@ import attrs
 
 from policyc.batch_dues import create_dues, dated_targets, joined, output_columns
 from policyc.batch_load import CaseLoader
-from policyc.batch_measures import YEAR_ROWS, amount_columns, decision_value, rows_sql
+from policyc.batch_measures import amount_columns, decision_value, rows_sql, year_rows_table
 from policyc.batch_progress import Progress
 from policyc.batch_read import INEXACT, LINE, BatchError, first_line, read_format
 from policyc.batch_reasons import reason_sql, result_reason
@@ -306,16 +306,13 @@ class Batch(CaseLoader):
                 "SELECT column_name FROM information_schema.columns WHERE table_name = 'results'"
             ).fetchall()
         }
-        years = self.year_rows()
-        if years:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {YEAR_ROWS} ({ident(ROW)} BIGINT)")
-            self.con.executemany(f"INSERT INTO {YEAR_ROWS} VALUES (?)", [[r] for r in years])
+        years = year_rows_table(self.con, self.year_rows())  # "" when every row is one date
         for rule in self.program.rules:
             i = rule.index
             columns.append(f"{names}[r.s{i} + 1] AS {ident(rule.name + '.status')}")
             if rule.role == "rule":  # why no amount, in `run`'s words (cli/batch_reasons.py)
-                refused = f"f{i}" if f"f{i}" in present else None
-                reason = reason_sql(rule, self.policy.rules[i].flow, refused)
+                per_case = f"f{i}" if f"f{i}" in present else None
+                reason = reason_sql(rule, self.policy.rules[i].flow, per_case)
                 columns.append(f"{reason} AS {ident(rule.name + '.reason')}")
             if rule.role == "decision":  # in the measure the answer shows (batch_measures)
                 value, unit = decision_value(self.con, self.policy, rule)

@@ -38,6 +38,7 @@ __all__ = [
     "exact_in",
     "holds",
     "rows_sql",
+    "year_rows_table",
 ]
 
 # Exact or nothing: a conversion that does not end is no value of the measure.
@@ -63,6 +64,16 @@ def amount_columns(unit: str, period: str, year_rows: bool) -> list[tuple[str, s
     if period != "month" or not year_rows:
         return [(amount_measure(unit, period), "all")]
     return [(amount_measure(unit, "month"), "other"), (amount_measure(unit, "year"), "year")]
+
+
+def year_rows_table(con: duckdb.DuckDBPyConnection, rows: set[int]) -> str:
+    """The temporary table YEAR_ROWS of `rows` (the rows evaluated for a year) made on `con`;
+    the SQL condition of a results row among them, or "" when there is none."""
+    if not rows:
+        return ""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {YEAR_ROWS} ({ident(ROW)} BIGINT)")
+    con.executemany(f"INSERT INTO {YEAR_ROWS} VALUES (?)", [[r] for r in sorted(rows)])
+    return f"{ident(ROW)} IN (SELECT {ident(ROW)} FROM {YEAR_ROWS})"
 
 
 def holds(rows: str, in_year: bool) -> bool:

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyc.batch_dues import DUES, due_aggregates
-from policyc.batch_measures import YEAR_ROWS, decision_values
+from policyc.batch_measures import decision_values, year_rows_table
 from policyc.batch_read import INEXACT
 from policyc.compiler.batch import (
     DECISION_STATUSES,
     ON,
-    ROW,
     RULE_STATUSES,
     STATUSES,
     TARGET_STATUSES,
@@ -178,12 +177,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
 def _year_rows(batch: Batch) -> str:
     """The SQL condition of a results row evaluated for a year (`Batch.year_rows`, its table
     made here), or "" when there is none (the numpy engine has no such rows)."""
-    rows = getattr(batch, "year_rows", set)()
-    if not rows:
-        return ""
-    batch.con.execute(f"CREATE OR REPLACE TEMP TABLE {YEAR_ROWS} ({ident(ROW)} BIGINT)")
-    batch.con.executemany(f"INSERT INTO {YEAR_ROWS} VALUES (?)", [[r] for r in sorted(rows)])
-    return f"{ident(ROW)} IN (SELECT {ident(ROW)} FROM {YEAR_ROWS})"
+    return year_rows_table(batch.con, getattr(batch, "year_rows", set)())
 
 
 def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | None:
