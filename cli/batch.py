@@ -36,8 +36,10 @@ import attrs
 
 from policyc.batch_dues import create_dues, dated_targets, joined, output_columns
 from policyc.batch_load import CaseLoader
+from policyc.batch_measures import amount_columns, decision_value, rows_sql, year_rows_table
 from policyc.batch_progress import Progress
 from policyc.batch_read import INEXACT, LINE, BatchError, first_line, read_format
+from policyc.batch_reasons import reason_sql, result_reason
 from policyc.batch_summary import summarise, summary_json, summary_text
 from policyc.batch_values import SERIES_SEPARATOR
 from policyc.cases import reading_problem
@@ -219,7 +221,10 @@ class Batch(CaseLoader):
                 self._one(f"SELECT coalesce(greatest({', '.join(places)}), 0) FROM per_case")
             )
             kind = f"DECIMAL(38,{scale})"
-            for key, sql_type in (("s", "UTINYINT"), ("a", kind), ("u", kind)):
+            keys = [("s", "UTINYINT"), ("a", kind), ("u", kind)]
+            if rule.role == "rule":
+                keys.append(("f", "VARCHAR"))
+            for key, sql_type in keys:
                 self.con.execute(f"ALTER TABLE results ADD COLUMN {key}{rule.index} {sql_type}")
                 assigns.append(f"{key}{rule.index} = CAST(p.{key}{rule.index} AS {sql_type})")
         self.con.execute(
@@ -295,18 +300,26 @@ class Batch(CaseLoader):
             columns.append('CAST(raw."id" AS VARCHAR) AS "id"')
             join = f" LEFT JOIN raw ON raw.{LINE} = r.{ident(ROW)}"
         names = "[" + ", ".join(map(literal, STATUSES)) + "]"
+        present = {
+            str(row[0])
+            for row in self.con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'results'"
+            ).fetchall()
+        }
+        years = year_rows_table(self.con, self.year_rows())  # "" when every row is one date
         for rule in self.program.rules:
             i = rule.index
             columns.append(f"{names}[r.s{i} + 1] AS {ident(rule.name + '.status')}")
-            if rule.role == "decision":
-                suffix = f"_{rule.value_unit}" if rule.value_unit else ""
-                columns.append(f"r.x{i} AS {ident(f'{rule.name}.value{suffix}')}")
+            if rule.role == "rule":  # why no amount, in `run`'s words (cli/batch_reasons.py)
+                per_case = f"f{i}" if f"f{i}" in present else None
+                reason = reason_sql(rule, self.policy.rules[i].flow, per_case)
+                columns.append(f"{reason} AS {ident(rule.name + '.reason')}")
+            if rule.role == "decision":  # in the measure the answer shows (batch_measures)
+                value, unit = decision_value(self.con, self.policy, rule)
+                suffix = f"_{unit}" if unit else ""
+                columns.append(f"{value} AS {ident(f'{rule.name}.value{suffix}')}")
             if rule.unit:
-                amount = ident(f"{rule.name}.amount_{rule.unit}")
-                columns.append(f"{plain_decimal_text(f'r.a{i}')} AS {amount}")
-                if rule.has_cap:
-                    uncapped = ident(f"{rule.name}.uncapped_{rule.unit}")
-                    columns.append(f"{plain_decimal_text(f'r.u{i}')} AS {uncapped}")
+                columns += self._amount_sql(rule, bool(years))
             columns += output_columns(rule, self.dated)  # a target's due and deadline in view
         options = {
             "csv": "FORMAT csv, HEADER",
@@ -332,6 +345,25 @@ class Batch(CaseLoader):
                 )
             ) from None
 
+    def _amount_sql(self, rule: BatchRule, year_rows: bool) -> list[str]:
+        """A rule's amount columns (and before the cap, where it has one) for the results file:
+        in 元/月 for a rule `per 月`, as the answer writes it, and a year case's sum of its
+        months in a column of its own, 元/年 (batch_measures.amount_columns)."""
+        columns = []
+        period = self.policy.rules[rule.index].period
+        for measure, rows in amount_columns(rule.unit, period, year_rows):
+            keys = "au" if rule.has_cap else "a"
+            for key, word in zip(keys, ("amount", "uncapped"), strict=False):
+                value = rows_sql(rows, f"r.{key}{rule.index}")
+                column = ident(f"{rule.name}.{word}_{measure}")
+                columns.append(f"{plain_decimal_text(value)} AS {column}")
+        return columns
+
+    def year_rows(self) -> set[int]:
+        """The rows evaluated for a whole year (a households batch's `period` YYYY), whose
+        monthly rules give the year's sum: none here, every case is evaluated on its date."""
+        return set()
+
     def summary(self) -> dict[str, Any]:
         """The summary (batch_summary.summarise) of the evaluated cases; "refused": {rule: rows}
         when the per-case path refused a rule in some rows (`count_refused`)."""
@@ -353,9 +385,12 @@ def count_refused(counts: dict[str, int], rules: list[Any], results: Mapping[str
 
 
 def _keys(rule: BatchRule) -> str:
-    """The per-case columns of an entry: status and value of a decision; status, amount and
-    uncapped amount of a rule (a target: the status, the other two empty)."""
-    return "sx" if rule.role == "decision" else "sau"
+    """The per-case columns of an entry: status and value of a decision; status, amount,
+    uncapped amount and the reason it gives none (`f`: cli/batch_reasons.py) of a rule; a
+    target: the status, the amounts empty."""
+    if rule.role == "decision":
+        return "sx"
+    return "sauf" if rule.role == "rule" else "sau"
 
 
 def result_cells(rules: list[Any], results: Mapping[str, Any]) -> list[str]:
@@ -370,6 +405,8 @@ def result_cells(rules: list[Any], results: Mapping[str, Any]) -> list[str]:
             continue
         cells.append(_plain(result.amount))
         cells.append(_plain(result.uncapped))
+        if rule.role == "rule":  # why no amount, in `run`'s words (cli/batch_reasons.py)
+            cells.append(result_reason(result) or "")
     return cells
 
 

@@ -35,6 +35,7 @@ import duckdb
 
 from policyc.batch import Batch, _keys, _plain, count_refused, refused_case, result_cells
 from policyc.batch_dues import create_dues, dated_targets
+from policyc.batch_measures import amount_columns, holds
 from policyc.batch_people_sql import load_tables
 from policyc.batch_read import INEXACT, LINE, MAX_PROBLEMS, BatchError, first_line, read_format
 from policyc.batch_tables import Table, blank, read_table
@@ -111,6 +112,7 @@ class PeopleBatch(Batch):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.cases: list[tuple[int, str, Case]] = []
+        self._year_rows: set[int] = set()  # rows of a `period` YYYY: `year_rows`
         self._places: list[Place] = []
         self._found: list[Problem] = []
         self.member_rows: list[list[str]] = []  # row, id, member, role, then per `each` rule
@@ -393,6 +395,10 @@ class PeopleBatch(Batch):
             rows_of[key].append(row)
 
     # ---- evaluating ----
+    def year_rows(self) -> set[int]:
+        """The rows whose `period` is a year (their monthly rules give the year's sum)."""
+        return self._year_rows
+
     def evaluate(self, keep: bool = True) -> BatchProgram:
         """The cases evaluated for a month through the batch query (compiler/batch.py, over the
         tables of batch_people_sql), the rest case by case: every rule the query cannot hold
@@ -408,6 +414,7 @@ class PeopleBatch(Batch):
             for row, key, case in self.cases
         ]
         monthly = [p for p in prepared if period_kind(p[3].period or "") == "month"]
+        self._year_rows = {row for row, *_, inputs in prepared if len(inputs.period or "") == 4}
         whole = {
             row
             for row, _key, _case, inputs in prepared
@@ -557,17 +564,28 @@ class PeopleBatch(Batch):
             cells = [str(row), key, member.name, member.role]
             for name in each:
                 outcome = outcomes.get((name, member.name))
-                cells += ["", ""] if outcome is None else [outcome.status, _plain(outcome.amount)]
+                cells.append("" if outcome is None else outcome.status)
+                amount = "" if outcome is None else _plain(outcome.amount)
+                # one measure a column (batch_measures.amount_columns): a year's sum apart
+                for _measure, rows in self._amount_columns(name):
+                    cells.append(amount if holds(rows, row in self._year_rows) else "")
             self.member_rows.append(cells)
+
+    def _amount_columns(self, name: str) -> list[tuple[str, str]]:
+        """The amount columns of rule `name` (batch_measures.amount_columns)."""
+        assert self.program is not None
+        unit = next((r.unit for r in self.program.rules if r.name == name), "")
+        period = next(info.period for info in self.policy.rules if info.name == name)
+        return amount_columns(unit, period, bool(self._year_rows))
 
     def member_columns(self) -> list[str]:
         """The members results' columns: row, id, member, role, then each `each` rule's status
         and amount."""
         assert self.program is not None
-        units = {r.name: r.unit for r in self.program.rules}
         columns = ["row", "id", "member", "role"]
         for name in dict(self.checked.people.each):
-            columns += [f"{name}.status", f"{name}.amount_{units.get(name, '')}"]
+            columns.append(f"{name}.status")
+            columns += [f"{name}.amount_{m}" for m, _rows in self._amount_columns(name)]
         return columns
 
     def write_members(self, out: Path) -> Path | None:

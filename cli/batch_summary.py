@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policyc.batch_dues import DUES, due_aggregates
+from policyc.batch_measures import decision_values, year_rows_table
 from policyc.batch_read import INEXACT
 from policyc.compiler.batch import (
     DECISION_STATUSES,
@@ -26,10 +27,12 @@ from policyc.compiler.subjects import SUBJECTS
 from policyc.people_report import TOTAL_SUFFIX, key_period, key_total_text, money_text, total_key
 from policyc.report import FLOW_WORDS
 from policyc.report_totals import flow_words, payer
-from policyc.runtime.quantity import Quantity, dims_text
+from policyc.runtime.quantity import MeasureError, Quantity, dims_text, parse_measure
+from policyc.runtime.quantity_format import format_quantity_in
 
 if TYPE_CHECKING:
     from policyc.batch import Batch
+    from policyc.compiler.batch import BatchRule
     from policyc.runtime.evaluation import RuleInfo
 
 
@@ -51,6 +54,9 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
     # Targets with a deadline: the cases not met or not reported per due (cli/batch_dues.py;
     # the DuckDB engine's alone, the numpy engine leaves them to it).
     dated = dict(getattr(batch, "dated", ()))
+    # Rows evaluated for a year (households `period` YYYY): a monthly rule's amount there is the
+    # year's sum of its months, totalled under 元/年 as `run` does (batch_measures)
+    yearly = _year_rows(batch)
     for rule in batch.program.rules:
         i = rule.index
         aggregates += [f"count_if(s{i} = {code})" for code in codes[i]]
@@ -61,6 +67,8 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         if rule.unit:
             capped = f"count(u{i})" if rule.has_cap else "0"
             aggregates += [f"sum(a{i})", f"max(a{i}, 3)", capped]
+            if yearly and batch.policy.rules[i].period == "month":
+                aggregates.append(f"sum(a{i}) FILTER (WHERE {yearly})")
     if groups is None:
         groups = _aggregated(batch, aggregates)
         if groups is None:  # DuckDB could not evaluate exactly: every rule ran case by case
@@ -116,19 +124,30 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
                 # … and amounts of different periods apart, as `run`'s totals: by the rule's
                 # `per` (元 one-time, 元/月, 元/年; people_report `total_key`)
                 unit = total_key(rule.unit, info.period if info.period in TOTAL_SUFFIX else "once")
-                if total is not None:
+                sums = [(unit, total)]
+                if yearly and info.period == "month":  # the year cases' sums apart, 元/年
+                    of_years = Decimal(values[at] or 0)
+                    at += 1
+                    if total is not None:
+                        month = Decimal(total) - of_years  # 0 from month cases: still said
+                        sums = [(unit, month)] if month or not of_years else []
+                        if of_years:
+                            sums.append((total_key(rule.unit, "year"), of_years))
+                for key, amount in sums:
+                    if amount is None:
+                        continue
                     kind = by_kind.setdefault(flow, {})
-                    kind[unit] = kind.get(unit, Decimal(0)) + Decimal(total)
+                    kind[key] = kind.get(key, Decimal(0)) + Decimal(amount)
                     # who pays a payable rule as written (户应缴), folded at the end
                     # (`_by_beneficiary`); who receives: "" for the applicant's words
                     who = info.beneficiary if flow == "payable" else _receiver_label(info)
                     party = by_party.setdefault(flow, {}).setdefault(who, {})
                     if flow in ("paid", "waived"):  # a loan's borrower is not paid
                         served.add(info.beneficiary)
-                    party[unit] = party.get(unit, Decimal(0)) + Decimal(total)
-                if total is not None and flow == "paid":
-                    totals = by_year.setdefault(int(year), {})
-                    totals[unit] = totals.get(unit, Decimal(0)) + Decimal(total)
+                    party[key] = party.get(key, Decimal(0)) + Decimal(amount)
+                    if flow == "paid":
+                        totals = by_year.setdefault(int(year), {})
+                        totals[key] = totals.get(key, Decimal(0)) + Decimal(amount)
     grand: dict[str, Decimal] = {}
     for totals in by_year.values():
         for unit, value in totals.items():
@@ -137,7 +156,11 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         "policy": batch.checked.header.number,
         "cases": batch.count,
         "readings": batch.readings,
-        "decisions": [_most_frequent_first(item) for item in items if "decision" in item],
+        "decisions": [
+            _most_frequent_first(_shown_values(batch, rule, item))
+            for rule, item in zip(batch.program.rules, items, strict=True)
+            if "decision" in item
+        ],
         "rules": [item for item in items if "rule" in item],
         "targets": [item for item in items if "target" in item],
         "totals": grand,
@@ -149,6 +172,12 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
         # False for a policy none of whose rules grants a sum (a targets-only plan, duties).
         "has_amounts": any(rule.unit for rule in batch.program.rules),
     }
+
+
+def _year_rows(batch: Batch) -> str:
+    """The SQL condition of a results row evaluated for a year (`Batch.year_rows`, its table
+    made here), or "" when there is none (the numpy engine has no such rows)."""
+    return year_rows_table(batch.con, getattr(batch, "year_rows", set)())
 
 
 def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | None:
@@ -212,6 +241,13 @@ def _by_beneficiary(
             )
             items.append({"flow": flow, "beneficiary": who, "words": words, "totals": totals})
     return items
+
+
+def _shown_values(batch: Batch, rule: BatchRule, item: dict[str, Any]) -> dict[str, Any]:
+    """A decision's item with its values in the measure the results file gives them
+    (batch_measures: 1,500元/月, not 18,000元/年)."""
+    unit, values = decision_values(batch.policy, rule, item["values"])
+    return item | {"unit": unit, "values": values}
 
 
 def _most_frequent_first(item: dict[str, Any]) -> dict[str, Any]:
@@ -418,7 +454,11 @@ def _decided_text(value: Any, unit: str) -> str:
         number = Decimal(str(value))
     except ArithmeticError:
         return f"{value}{unit}"
-    return money_text(number, unit)
+    try:  # in the column's measure (1,500元/月), as `run` shows a decided value
+        measure = parse_measure(unit)
+        return format_quantity_in(Quantity.of(number, unit), measure)
+    except MeasureError:
+        return money_text(number, unit)
 
 
 def _targets_table(targets: list[dict[str, Any]], cases: int) -> list[str]:

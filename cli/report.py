@@ -136,7 +136,7 @@ if TYPE_CHECKING:
     from policyc.compiler.checker import CheckedPolicy
     from policyc.compiler.pipeline import CompiledPolicy
 
-BENEFIT_KINDS = {"补贴", "奖励", "补助", "减免", "资格", "优惠"}
+BENEFIT_KINDS = {"补贴", "奖励", "补助", "贴息", "减免", "资格", "优惠"}
 
 # How a rule's party (`beneficiary`) is labelled, by where its amount goes: the one who pays a
 # payable rule (收费标准, 罚款: docs/language.md) is no beneficiary — the totals name it so too

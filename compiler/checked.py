@@ -40,11 +40,18 @@ MONEY_DIMS: tuple[Dims, ...] = ((("元", 1),), (("美元", 1),))
 # Which way a rule's amount goes, from its `kind`: paid to the applicant, waived (a charge the
 # applicant no longer owes), payable by the applicant, or lent (a loan the applicant may take
 # and repays: 可贷额度, never money received). Totals add only amounts of one flow.
+# A kind absent here has no flow: 资格 (an eligibility: 入驻国投产业园, what it grants in words),
+# 鼓励, 职责 … grant no sum, so no total holds them and a computed amount beside them is refused.
 FLOW_OF_KIND = {
     "补贴": "paid",
     "奖励": "paid",
     "补助": "paid",
+    # Interest on a loan paid for the applicant (贷款贴息): money paid, not money lent.
+    "贴息": "paid",
     "减免": "waived",
+    # A concession on what the applicant pays (满减, 优惠价, 租金优惠): money it no longer pays,
+    # totalled with 减免 — never with what is paid to it.
+    "优惠": "waived",
     "收费标准": "payable",
     # Fines and penalties are payable by the applicant (the offender) as a charge is.
     "罚款": "payable",

@@ -153,12 +153,12 @@ def test_the_batch_says_not_in_force_on_both_sides_of_the_validity(
     summary = json.loads(capsys.readouterr().out)
     assert code == 0
     rows = out.read_text("utf-8").splitlines()
-    assert rows[0] == "row,罚款下限.status,罚款下限.value_元,罚款.status,罚款.amount_元"
+    assert rows[0] == "row,罚款下限.status,罚款下限.value_元,罚款.status,罚款.reason,罚款.amount_元"
     assert rows[1:] == [
-        "1,not_in_force,,not_in_force,",
-        "2,decided,200,applies,200",
-        "3,decided,300,applies,300",
-        "4,not_in_force,,not_in_force,",
+        "1,not_in_force,,not_in_force,不在有效期内,",
+        "2,decided,200,applies,,200",
+        "3,decided,300,applies,,300",
+        "4,not_in_force,,not_in_force,不在有效期内,",
     ]
     (decision,) = summary["decisions"]
     assert decision["counts"] == {"decided": 2, "undetermined": 0, "not_in_force": 2}

@@ -97,12 +97,15 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 
 def batch_results(
     policy: CompiledPolicy, cases: Path, members: Path
-) -> tuple[dict[int, dict[str, Any]], list[list[str]]]:
-    """row → {entry: (status, amount or value, uncapped)}, and the members' results rows."""
+) -> tuple[dict[int, dict[str, Any]], list[dict[str, str]]]:
+    """row → {entry: (status, amount or value, uncapped)}, and the members' results rows, each
+    by its column's name."""
     with PeopleBatch(policy, {}, Progress(False)) as batch:
         batch.load_people(cases, None, members)
         batch.evaluate()
-        return dict(batch.rows()), list(batch.member_results())
+        names = batch.member_columns()
+        members_results = [dict(zip(names, r, strict=True)) for r in batch.member_results()]
+        return dict(batch.rows()), members_results
 
 
 def per_case(policy: CompiledPolicy, case: Case) -> dict[str, Any]:
@@ -169,13 +172,13 @@ def test_the_fixture_through_the_command_line_with_members_results(tmp_path: Pat
     with out.open(encoding="utf-8") as handle:
         (row,) = list(csv.DictReader(handle))
     assert row["id"] == "户1" and row["育儿补贴.status"] == "applies"
-    assert row["育儿补贴.amount_元"] == "200" and row["低保金.status"] == "not_applicable"
+    assert row["育儿补贴.amount_元/月"] == "200" and row["低保金.status"] == "not_applicable"
     with (tmp_path / "out.members.csv").open(encoding="utf-8") as handle:
         people = {r["member"]: r for r in csv.DictReader(handle)}
     # 大女儿 turned 18 on 2026-03-01, the period's first day: 未满18周岁 no longer.
     assert people["大女儿"]["育儿补贴.status"] == "not_applicable"
     assert people["小儿子"]["育儿补贴.status"] == "applies"
-    assert people["小儿子"]["育儿补贴.amount_元"] == "200"
+    assert people["小儿子"]["育儿补贴.amount_元/月"] == "200"
     assert people["王芳"]["育儿补贴.status"] == ""  # not a 子女: the rule does not look at her
 
 
@@ -262,15 +265,17 @@ def test_random_households_in_csv_as_run_case_evaluates_them(
     for rule in ("低保金", "育儿补贴", "高龄津贴", "取暖补贴"):
         assert {(rule, "applies"), (rule, "not_applicable"), (rule, "undetermined")} <= statuses
     # each member's outcome of an `each` rule, as run gives it
-    by_row: dict[tuple[int, str], list[str]] = {(int(r[0]), r[2]): r for r in member_results}
+    by_row = {(int(r["row"]), r["member"]): r for r in member_results}
     for number, item in enumerate(data, 1):
         case = case_from_data(item, county.checked, "case.json")
         results = per_case(county, case)
-        for name, at in (("育儿补贴", 4), ("高龄津贴", 6)):
+        # a month's amount in 元/月, a year case's sum of its months in 元/年 (batch_measures)
+        measure = "元/年" if len(str(item.get("period", ""))) == 4 else "元/月"
+        for name in ("育儿补贴", "高龄津贴"):
             for outcome in results[name].members or ():
                 row = by_row[number, outcome.member]
-                assert row[at] == outcome.status
-                assert row[at + 1] == (
+                assert row[f"{name}.status"] == outcome.status
+                assert row[f"{name}.amount_{measure}"] == (
                     "" if outcome.amount is None else f"{outcome.amount.value:f}"
                 )
 

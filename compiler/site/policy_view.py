@@ -521,7 +521,8 @@ class PolicyView(PolicyAmounts):
             facts.append(Fact("合计封顶", md(f"{plan.name}：{quoted}（{members}，{order}）")))
         for choice in self.policy.choices:  # which rules, as the shared caps say theirs
             members = "、".join(choice.members)
-            facts.append(Fact("不重复", md(f"“{choice.quote}”（{members}，只按金额最高的一项）")))
+            which = choice_way(self._rule_kind(choice.members[0]))[0]
+            facts.append(Fact("不重复", md(f"“{choice.quote}”（{members}，只按{which}的一项）")))
         if not self.file.conventions and counts_durations(self.policy):
             words = MISSING_DAY_WORDS[self.policy.conventions.get("missing_day", "month_end")]
             facts.append(Fact("期间计算", md(f"{words}（本政策未另行声明）")))
@@ -532,6 +533,10 @@ class PolicyView(PolicyAmounts):
             Fact("规则文件", link(self.file_name(), self.source_page)),
         ]
         return tuple(facts)
+
+    def _rule_kind(self, name: str) -> str:
+        """The `kind` of the rule named `name` ("" for none)."""
+        return next((r.kind or "" for _, r in self.file.all_rules() if r.name.text == name), "")
 
     def summary(self) -> str:
         """4 部分 · 17 条 · 34 项规则 · …: what the page holds, counted."""
@@ -740,18 +745,44 @@ def _decide_period(define: n.Define) -> str:
     return ""
 
 
-def choice_words(kind: str, members: tuple[str, ...]) -> str:
-    """A `choose highest of …` in the citizen's words: a fine is the heaviest tier, a benefit the
-    highest one; a tie goes to the first listed (runtime/choices.py)."""
+# How a `choose highest of …` is worded on the site, by the way its rules' money goes
+# (compiler/checked.py `amount_flow`; a choice's rules are alike in kind): which one counts,
+# and what is not done twice. A charge is collected, a fine imposed, a loan lent, a waiver
+# granted — only money paid is 给予 … 享受.
+_CHOICE_WORDS = {
+    "paid": ("金额最高", "给予", "享受"),
+    "waived": ("减免金额最高", "减免", "减免"),
+    "lent": ("可贷额度最高", "贷款", "贷款"),
+    "charge": ("金额最高", "收取", "收取"),
+    "penalty": ("最重", "处罚", "处罚"),
+    "": ("数额最高", "适用", "适用"),  # no flow: a figure, not money that goes one way
+}
+# The payable kind that is a charge, not a penalty (罚款, 罚金, 滞纳金, 没收 are imposed).
+_CHARGE_KINDS = frozenset({"收费标准"})
+
+
+def choice_way(kind: str) -> tuple[str, str, str]:
+    """(which counts, the verb, what is not repeated) of a choice among rules of `kind`:
+    ("金额最高", "给予", "享受") for money paid, ("最重", "处罚", "处罚") for a fine,
+    ("金额最高", "收取", "收取") for a charge, ("减免金额最高", "减免", "减免") for a waiver,
+    ("可贷额度最高", "贷款", "贷款") for a loan, ("数额最高", "适用", "适用") for a kind with no
+    flow."""
     from policyc.compiler.checked import amount_flow
 
+    flow = amount_flow(kind)
+    if flow == "payable":
+        flow = "charge" if kind in _CHARGE_KINDS else "penalty"
+    return _CHOICE_WORDS.get(flow, _CHOICE_WORDS[""])
+
+
+def choice_words(kind: str, members: tuple[str, ...]) -> str:
+    """A `choose highest of …` in the citizen's words, by its rules' flow (`choice_way`): a fine
+    is the heaviest tier, a benefit the highest one, a waiver the largest, a loan the highest
+    limit; a tie goes to the first listed (runtime/choices.py)."""
     listed = "、".join(members)
-    if amount_flow(kind) == "payable":
-        return (
-            f"同时符合以下多项的，只按最重的一项处罚，不重复处罚：{listed}"
-            "（一样重的，按所列第一项）"
-        )
+    which, verb, repeat = choice_way(kind)
+    tie = "一样重的" if which == "最重" else f"{which.removesuffix('最高')}相同的"
     return (
-        f"同时符合以下多项的，只按金额最高的一项给予，不重复享受：{listed}"
-        "（金额相同的，按所列第一项）"
+        f"同时符合以下多项的，只按{which}的一项{verb}，不重复{repeat}：{listed}"
+        f"（{tie}，按所列第一项）"
     )
