@@ -18,11 +18,15 @@ these lines under a rule the case rules out, and `run`'s answer under 为何不�
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from policyc.member_senses import Wanted
+from policyc.runtime.plain import Record
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
     from datetime import date
+    from decimal import Decimal
     from typing import Any
 
     from policyc.compiler.pipeline import CompiledPolicy
@@ -30,58 +34,210 @@ if TYPE_CHECKING:
 
 # Compiled (and kept by re) when a member's step is first read: most runs read none (issue 16).
 _MEMBER = r"成员 (?P<who>.+（[^（）]*）)"
-_SUMMARY = r"(?P<what>.*)（(?P<where>[^（）]*)） = .*（计入: (?P<names>.*)）"
+_SUMMARY = r"(?P<text>.+?) = (?P<value>.*)（计入: (?P<names>.*)）"
+_WHERE = r"（(?P<where>[^（）]*)）"  # `有家庭成员（有车）`, `家庭成员（就业）的人数`
 _FALSE = ("→ 不成立", "→ 未达到")
+_TRUE = ("→ 成立", "→ 达到")
+_SETTLED = ("条件成立: ", "条件待定: ")
+# How a `when` that does not hold is said (compiler/render.py `failed`)
+_FAILED_HEADS = ("条件不成立: ", "案例未给出", "案例给出了")
+_FAILED_TAILS = ("（此条要求其不成立）", "（此条要求均不成立）")
+
+
+class Traced(Record):
+    """One expression over members as a rule's steps trace it: its text and line, the value
+    shown (`是`, `5000元`), who it counted (`王芳（申请人）、李强 0元`, `无`), each member's own
+    steps in the order evaluated (who, steps), and the index of its summary step."""
+
+    _fields = ("text", "line", "value", "counted", "members", "at")
+    __slots__ = _fields
+    text: str
+    line: int
+    value: str
+    counted: str
+    members: list[tuple[str, list[str]]]
+    at: int
+
+    def __init__(
+        self, text: str, line: int, value: str, counted: str,
+        members: list[tuple[str, list[str]]], at: int,
+    ):  # fmt: skip
+        self.text, self.line, self.value, self.counted = text, line, value, counted
+        self.members, self.at = members, at
+
+
+def traced(steps: Sequence[tuple[str, int]]) -> list[Traced]:
+    """The expressions over members among `steps` ((text, line), as evaluated), in the order
+    their summaries (`… = 是（计入: 李强（配偶））`) stand. A member's marker (`成员 李强（配偶）`)
+    at a line no summary closes is a rule's paid `each` member: the steps after it are not an
+    aggregate's. Raises nothing."""
+    found: list[Traced] = []
+    open_: list[tuple[int, str, list[str]]] = []  # (line, who, steps) of markers still open
+    for at, (text, line) in enumerate(steps):
+        member = re.fullmatch(_MEMBER, text)
+        summary = re.fullmatch(_SUMMARY, text) if member is None else None
+        if member is not None:
+            open_.append((line, member["who"], []))
+        elif summary is not None and any(o[0] == line for o in open_):
+            members = [(who, own) for at_line, who, own in open_ if at_line == line]
+            open_ = [o for o in open_ if o[0] != line]
+            found.append(
+                Traced(summary["text"], line, summary["value"], summary["names"], members, at)
+            )
+        elif open_:
+            open_[-1][2].append(text)
+    return found
 
 
 def member_whys(
-    steps: Iterable[tuple[str, int]], said: Callable[[str, str], list[str]] | None = None
+    steps: Sequence[tuple[str, int]],
+    said: Callable[..., list[str]] | None = None,
+    wants: Wanted | None = None,
 ) -> list[str]:
-    """The lines saying why members were left out, from one rule's explained steps.
+    """The lines naming the members that made a household's condition fail, from one rule's
+    explained steps.
 
     `steps`: the rule's trace as (text, policy line) pairs, in the order evaluated (each
-    `RuleResult.steps`' `.text` and `.line`). `said(member name, condition)`: the yes/no inputs
-    of that member's the case answers 否 (`case_no_answers`), used only for a member whose
-    false part left no step of its own.
+    `RuleResult.steps`' `.text` and `.line`). `wants`: which way the rule's conditions wanted
+    each expression over members (member_senses.wanted); None reads each `any`/`all` as
+    wanted true. `said(member name, condition[, True])`: the yes/no inputs of that member's the
+    case answers 否 (是 with True) (`case_no_answers`), for a member whose part left no step.
 
-    Returns one `名字（角色）: why；why` line per member some aggregate among the steps did not
-    count, in the order the members were evaluated; a member's `why` is each of its own steps
-    that came out false (`… → 不成立`, `… → 未达到`), else its 否 answers before the
-    aggregate's condition (`本区户籍 否（可发放 不成立）`), else the condition alone
-    (`可发放 不成立`). [] when no aggregate left anyone out, or the steps hold none (a result
-    evaluated without `explain`). Raises nothing: a step it does not recognise is skipped.
+    Only the steps of a condition that failed are read (from the one settled before it,
+    `条件成立: …`, to its `条件不成立: …`; all of them when none failed), and in them only an
+    expression that went against the way it was wanted: `not any(有车)` that came out 是 names
+    the members counted, with their steps that held (`… → 成立`); `all(本市户籍)` that came out
+    否 the members not counted, with their steps that failed; `count(P) ≥ n` failing, those
+    not counted; `count(P) < n` or `sum(存款) 不超过 X` failing, those counted (a sum: those
+    adding more than nothing, with their amount); `max(…) ≤ X` failing, the members of the
+    largest value (`min(…) ≥ X`: of the smallest). A member's line lists its own steps, else its
+    yes/no answers before the condition (`本区户籍 否（可发放 不成立）`), else the condition
+    (`可发放 不成立`). Each line once, in the order evaluated; [] when no expression over
+    members went against the failed condition, or the steps hold none. Raises nothing.
 
     >>> member_whys([
     ...     ("成员 张大爷（老年人）", 9), ("年龄 满60周岁（含本数）: 59 对 60 → 不成立", 5),
     ...     ("成员 李大妈（老年人）", 9),
-    ...     ("有老年人（可发放） = 是（计入: 李大妈）", 9),
-    ... ])
-    ['张大爷（老年人）: 年龄 满60周岁（含本数）: 59 对 60 → 不成立']
+    ...     ("有老年人（可发放） = 否（计入: 无）", 9),
+    ... ])  # doctest: +NORMALIZE_WHITESPACE
+    ['张大爷（老年人）: 年龄 满60周岁（含本数）: 59 对 60 → 不成立',
+     '李大妈（老年人）: 可发放 不成立']
     """
+    failed = _failed_span(steps)
     out: list[str] = []
-    # the members of the aggregate being read: (who, line, their false steps)
-    pending: list[tuple[str, int, list[str]]] = []
-    for text, line in steps:
-        member = re.fullmatch(_MEMBER, text)
-        summary = re.fullmatch(_SUMMARY, text)
-        if member is not None:
-            pending.append((member["who"], line, []))
-        elif summary is not None and pending and pending[-1][1] == line:
-            counted = summary["names"]
-            these = [p for p in pending if p[1] == line]
-            pending = [p for p in pending if p[1] != line]
-            for who, _line, false in these:
-                name = who.partition("（")[0]
-                if _counted(name, counted):
-                    continue
-                if not false:
-                    noes = said(name, summary["where"]) if said is not None else []
-                    words = f"{summary['where']} 不成立"
-                    false = [f"{'、'.join(noes)}（{words}）" if noes else words]
-                out.append(f"{who}: {'；'.join(false)}")
-        elif pending and text.endswith(_FALSE):
-            pending[-1][2].append(text)
+    for found in traced(steps):
+        if not failed[0] <= found.at < failed[1]:
+            continue
+        for line in _blamed(found, steps[failed[0] : failed[1]], said, wants):
+            if line not in out:
+                out.append(line)
     return out
+
+
+def _failed_span(steps: Sequence[tuple[str, int]]) -> tuple[int, int]:
+    """[start, end) of the steps of the first condition that failed: after the one settled
+    before it, up to its reason (`条件不成立: …`, `「…」成立（此条要求其不成立）`, `案例未给出…`);
+    every step when none failed."""
+    start = 0
+    for at, (text, _line) in enumerate(steps):
+        if text.startswith(_SETTLED):
+            start = at + 1
+        elif text.startswith(_FAILED_HEADS) or text.endswith(_FAILED_TAILS):
+            return start, at
+    return 0, len(steps)
+
+
+def _blamed(
+    found: Traced,
+    span: Sequence[tuple[str, int]],
+    said: Callable[..., list[str]] | None,
+    wants: Wanted | None,
+) -> list[str]:
+    """The lines of the members `found` (an expression over members) counts against the failed
+    condition whose steps are `span`; [] when it went the way it was wanted."""
+    func, sense, under = "any", True, None
+    if wants is not None:
+        entry = wants.aggregates.get((found.text, found.line))
+        if entry is None:
+            return []
+        func, sense, under = entry
+    if under is None:  # any/all: its own value says
+        if found.value != ("否" if sense else "是"):
+            return []
+        return _lines(found, counted=not sense, said=said)
+    (text, line), want = under
+    verdict = next(
+        (t.endswith(" → 成立") for t, at in span if at == line and t.startswith(f"{text}: ")),
+        None,
+    )
+    if verdict is None or verdict == want:
+        return []  # the comparison held as wanted, or was not reached
+    if func == "count" or (func == "sum" and sense > 0):
+        return _lines(found, counted=sense < 0, said=said)
+    values = _counted_values(found.counted)
+    if func == "sum":
+        chosen = {who for who, value in values.items() if value is not None and value > 0}
+    elif (func, sense) in (("max", -1), ("min", 1)) and values:
+        known = [v for v in values.values() if v is not None]
+        extreme = (max if func == "max" else min)(known) if known else None
+        chosen = {who for who, value in values.items() if extreme is not None and value == extreme}
+    else:
+        return []
+    said_as = "计入{text} {value}" if func == "sum" else "{text} = {value}"
+    return [
+        f"{who}: " + said_as.format(text=found.text, value=_value_text(found.counted, who))
+        for who, _own in found.members
+        if who.partition("（")[0] in chosen
+    ]
+
+
+def _lines(found: Traced, counted: bool, said: Callable[..., list[str]] | None) -> list[str]:
+    """A line for each member `found` counted (`counted`), or did not: its own steps that went
+    that way, else its yes/no answers before the condition, else the condition."""
+    where = re.search(_WHERE, found.text)
+    condition = where["where"] if where is not None else found.text
+    out = []
+    for who, own in found.members:
+        name = who.partition("（")[0]
+        if _counted(name, found.counted) != counted:
+            continue
+        why = [t for t in own if t.endswith(_TRUE if counted else _FALSE)]
+        if not why:
+            answers = []
+            if said is not None:
+                answers = said(name, condition, True) if counted else said(name, condition)
+            words = f"{condition} {'成立' if counted else '不成立'}"
+            if answers and answers[0].startswith(f"{condition} ") and len(answers) == 1:
+                why = answers  # the condition is the yes/no input itself: `本市户籍 否`
+            else:
+                why = [f"{'、'.join(answers)}（{words}）" if answers else words]
+        out.append(f"{who}: {'；'.join(why)}")
+    return out
+
+
+def _counted_values(counted: str) -> dict[str, Decimal | None]:
+    """`王芳 5000元、李强 0元` → {王芳: 5000, 李强: 0}: each counted member's value as a number
+    (None when it does not start with one)."""
+    from decimal import Decimal, InvalidOperation
+
+    values: dict[str, Decimal | None] = {}
+    for part in counted.split("、"):
+        name, _, value = part.partition(" ")
+        number = re.match(r"-?[\d,]+(?:\.\d+)?", value)
+        try:
+            values[name] = Decimal(number[0].replace(",", "")) if number else None
+        except InvalidOperation:
+            values[name] = None
+    return values
+
+
+def _value_text(counted: str, who: str) -> str:
+    """The value `计入: 王芳 5000元、…` gives member `who` (`王芳（申请人）`)."""
+    name = who.partition("（")[0]
+    for part in counted.split("、"):
+        if part.startswith(f"{name} "):
+            return part[len(name) + 1 :]
+    return ""
 
 
 def _counted(name: str, counted: str) -> bool:
@@ -120,18 +276,47 @@ def explained_whys(
     if not ruled_out or not (view.people.group or named):
         return {}
     found: dict[str, list[str]] = {}
-    said = case_no_answers(policy, inputs, readings) if view.people.group else None
+    members = MemberWhys(policy, case_no_answers(policy, inputs, readings))
     failed = FailedParts(policy)
     for r in policy.evaluate(inputs, on, readings, received, explain=True):
         if r.status != "not_applicable":
             continue
         steps = [(step.text, step.line) for step in r.steps]
-        lines = member_whys(steps, said) if said is not None else []
+        lines = members.lines(r.info.name, steps) if view.people.group else []
         if not lines and r.info.name in named:
             lines = failed.lines(steps, r.reason, r.info.name)
         if lines:
             found[r.info.name] = lines
     return found
+
+
+class MemberWhys:
+    """The member lines (`member_whys`) of one case's ruled-out rules, rule by rule in the order
+    evaluated: a household's define is evaluated once per case, so a later rule that reads it
+    cites its value only (`符合低保条件 = 否`), and gets the lines the first rule failing on the
+    same condition found."""
+
+    def __init__(self, policy: CompiledPolicy, said: Callable[..., list[str]] | None = None):
+        self.policy = policy
+        self.said = said
+        self.by_failure: dict[str, list[str]] = {}
+
+    def lines(self, rule: str, steps: Sequence[tuple[str, int]]) -> list[str]:
+        """The member lines of rule `rule` (a name in the policy; another has no conditions)
+        from its explained `steps` (text, line)."""
+        from policyc.member_senses import wanted
+
+        view = self.policy.view
+        whens = view.rules[rule].whens if rule in view.rules else ()
+        lines = member_whys(steps, self.said, wanted(whens, view.defines))
+        _start, end = _failed_span(steps)
+        if end == len(steps):
+            return lines
+        failure = steps[end][0]
+        if lines:
+            self.by_failure.setdefault(failure, lines)
+            return lines
+        return self.by_failure.get(failure, [])
 
 
 _NOT_HELD = "条件不成立: "
@@ -251,30 +436,37 @@ def if_tests(policy: CompiledPolicy) -> frozenset[str]:
 
 def case_no_answers(
     policy: CompiledPolicy, inputs: Mapping[str, Any], readings: Mapping[str, str]
-) -> Callable[[str, str], list[str]]:
+) -> Callable[..., list[str]]:
     """The `said` callback of `member_whys` for one case.
 
     `inputs` is the case's inputs as read (a household case's `.members`, each with `.name` and
     `.values`: input name → value); `readings` the readings in force. The callback takes (a
-    member's name, a define's name) and returns, for each yes/no input the define reads
-    (through other defines, under `readings`) that this member's values answer `False`, the
-    words `本区户籍 否`, in the order the define reads them; [] for a member or a define the
-    case or policy does not have, or a case without members. It raises nothing.
+    member's name, a condition: a define's name or a yes/no input's, and the answer sought:
+    False unless given) and returns, for each yes/no input the condition reads (through
+    defines, under `readings`) that this member's values give that answer, the words
+    `本区户籍 否` (`担任企业法定代表人 是`), in the order the condition reads them; [] for a
+    member or a condition the case or policy does not have, or a case without members. It
+    raises nothing.
     """
     from policyc.needs import inputs_read
 
     view = policy.view
     members = {m.name: m for m in getattr(inputs, "members", ())}
 
-    def said(member: str, condition: str) -> list[str]:
+    def said(member: str, condition: str, answer: bool = False) -> list[str]:
         found = members.get(member)
-        if found is None or condition not in view.defines:
+        if found is None:
             return []
-        read = inputs_read(view, [view.defines[condition]], readings)
+        if condition in view.defines:
+            read = inputs_read(view, [view.defines[condition]], readings)
+        elif condition in view.inputs:
+            read = [condition]
+        else:
+            return []
         return [
-            f"{name} 否"
+            f"{name} {'是' if answer else '否'}"
             for name in read
-            if view.inputs[name].type.kind == "bool" and found.values.get(name) is False
+            if view.inputs[name].type.kind == "bool" and found.values.get(name) is answer
         ]
 
     return said

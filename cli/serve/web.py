@@ -39,7 +39,7 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
-from policyc.member_why import FailedParts, case_no_answers, member_whys
+from policyc.member_why import FailedParts, MemberWhys, case_no_answers
 from policyc.people_report import key_total_text, part_word, period_words, total_key
 from policyc.problems import Problem
 from policyc.report import (
@@ -423,13 +423,14 @@ def _in_target_measure(policy: CompiledPolicy, value: dict[str, Any], measure: s
 def _result_view(
     policy: CompiledPolicy,
     document: dict[str, Any],
-    said: Callable[[str, str], list[str]] | None = None,
+    said: Callable[..., list[str]] | None = None,
 ) -> dict[str, Any]:
     """What the result page shows: what applies and how much (totals per kind), what is still
     missing (each input with its description), the rest folded; each result keeps its trace
-    and source sentences; `said`: a member's yes/no answered 否 (member_why.member_whys)."""
+    and source sentences; `said`: a member's yes/no answers (member_why.case_no_answers)."""
     results = document["results"]
     failed = FailedParts(policy)
+    members = MemberWhys(policy, said)
     fixed: dict[str, dict[str, Any]] | None = None
     measures = {i.name: i.measure for i in policy.rules if i.role == "target" and i.measure}
     for item in results:
@@ -447,7 +448,7 @@ def _result_view(
         # else for a named condition: which part of it failed
         steps = [(step["text"], step["line"]) for step in item.get("trace") or ()]
         left_out = item["status"] == "not_applicable"
-        item["member_whys"] = member_whys(steps, said) if left_out else []
+        item["member_whys"] = members.lines(item["rule"], steps) if left_out else []
         if left_out and not item["member_whys"]:
             item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
