@@ -319,3 +319,29 @@ def test_household_defines_are_those_reading_no_member_value(policies: PolicyFac
     # a member's own input, through another define, or a rule's amount (a member's own where
     # one is in view): valued per member
     assert not found & {"本人就业", "本人可领", "已领"}
+
+
+def test_the_web_result_names_the_same_member(policy: CompiledPolicy, tmp_path: Path) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.member_why import case_no_answers
+    from policyc.serve.evaluate import evaluate
+    from policyc.serve.web import _result_view
+
+    case = {
+        "policy": "测试〔2023〕1号",
+        "on": "2024-03-01",
+        "period": "2024-03",
+        "members": {
+            "王芳": {"role": "申请人", "inputs": {"就业": True}},
+            "李强": {"role": "配偶", "inputs": {"有车": True}},
+        },
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), "utf-8")
+    loaded = load_case(path, policy.checked)
+    document = evaluate(policy, loaded, "case", explain=True)
+    _result_view(policy, document, case_no_answers(policy, loaded.inputs, {}))
+    by_rule = {r["rule"]: r["member_whys"] for r in document["results"]}
+    assert by_rule["低保"] == ["李强（配偶）: 有车 是"]
+    assert by_rule["每人"] == ["李强（配偶）: 有车 是"]  # once, though both members were tried
+    assert by_rule["全户籍"] == []  # it applies
