@@ -123,12 +123,22 @@ def member_whys(
     ['张大爷（老年人）: 年龄 满60周岁（含本数）: 59 对 60 → 不成立',
      '李大妈（老年人）: 可发放 不成立']
     """
-    failed = _failed_span(steps)
+    return _whys_in(steps, _failed_span(steps), said, wants)
+
+
+def _whys_in(
+    steps: Sequence[tuple[str, int]],
+    span: tuple[int, int],
+    said: Callable[..., list[str]] | None,
+    wants: Wanted | None,
+) -> list[str]:
+    """`member_whys` of the steps in [start, end) `span` of `steps`."""
+    start, end = span
     out: list[str] = []
     for found in traced(steps):
-        if not failed[0] <= found.at < failed[1]:
+        if not start <= found.at < end:
             continue
-        for line in _blamed(found, steps[failed[0] : failed[1]], said, wants):
+        for line in _blamed(found, steps[start:end], said, wants):
             if line not in out:
                 out.append(line)
     return out
@@ -279,9 +289,10 @@ def explained_whys(
     members = MemberWhys(policy, case_no_answers(policy, inputs, readings))
     failed = FailedParts(policy)
     for r in policy.evaluate(inputs, on, readings, received, explain=True):
-        if r.status != "not_applicable":
-            continue
         steps = [(step.text, step.line) for step in r.steps]
+        if r.status != "not_applicable":
+            members.saw(steps)
+            continue
         lines = members.lines(r.info.name, steps) if view.people.group else []
         if not lines and r.info.name in named:
             lines = failed.lines(steps, r.reason, r.info.name)
@@ -291,32 +302,49 @@ def explained_whys(
 
 
 class MemberWhys:
-    """The member lines (`member_whys`) of one case's ruled-out rules, rule by rule in the order
-    evaluated: a household's define is evaluated once per case, so a later rule that reads it
-    cites its value only (`符合低保条件 = 否`), and gets the lines the first rule failing on the
-    same condition found."""
+    """The member lines (`member_whys`) of one case's ruled-out rules, its results read in the
+    order evaluated. A household's define is evaluated once per case, where first read, so a
+    rule whose `when` is that define (`符合低保条件`, or `not 有不予认定情形`) may only cite its
+    value (`符合低保条件 = 否`): its members are then read from the steps of the results
+    before it (`saw`), in the sense this rule's `when` wants."""
 
     def __init__(self, policy: CompiledPolicy, said: Callable[..., list[str]] | None = None):
         self.policy = policy
         self.said = said
-        self.by_failure: dict[str, list[str]] = {}
+        self.earlier: list[tuple[str, int]] = []
+
+    def saw(self, steps: Sequence[tuple[str, int]]) -> None:
+        """Keeps the explained `steps` (text, line) of a result not ruled out, for later rules."""
+        self.earlier.extend(steps)
 
     def lines(self, rule: str, steps: Sequence[tuple[str, int]]) -> list[str]:
-        """The member lines of rule `rule` (a name in the policy; another has no conditions)
-        from its explained `steps` (text, line)."""
+        """The member lines of ruled-out rule `rule` (a name in the policy; another has no
+        conditions) from its explained `steps` (text, line); [] when none is to blame."""
         from policyc.member_senses import wanted
 
         view = self.policy.view
         whens = view.rules[rule].whens if rule in view.rules else ()
-        lines = member_whys(steps, self.said, wanted(whens, view.defines))
-        _start, end = _failed_span(steps)
-        if end == len(steps):
-            return lines
-        failure = steps[end][0]
-        if lines:
-            self.by_failure.setdefault(failure, lines)
-            return lines
-        return self.by_failure.get(failure, [])
+        span = _failed_span(steps)
+        lines = _whys_in(steps, span, self.said, wanted(whens, view.defines))
+        if not lines and span[1] < len(steps):
+            cited = _cited_define(steps[span[1]][0], view.defines)
+            if cited is not None:
+                wants = wanted([cited], view.defines)
+                lines = _whys_in(self.earlier, (0, len(self.earlier)), self.said, wants)
+        self.earlier.extend(steps)
+        return lines
+
+
+def _cited_define(failure: str, defines: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The lean `when` a failure names when it is a define or a `not` of one
+    (`条件不成立: 符合低保条件`, `「有不予认定情形」成立（此条要求其不成立）`), else None."""
+    name = failure.removeprefix("条件不成立: ")
+    if name != failure and name in defines:
+        return ("ref", name)
+    held = re.fullmatch(r"「(.+)」成立（此条要求其不成立）", failure)
+    if held is not None and held[1] in defines:
+        return ("not", ("ref", held[1]))
+    return None
 
 
 _NOT_HELD = "条件不成立: "

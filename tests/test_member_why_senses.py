@@ -345,3 +345,17 @@ def test_the_web_result_names_the_same_member(policy: CompiledPolicy, tmp_path: 
     assert by_rule["低保"] == ["李强（配偶）: 有车 是"]
     assert by_rule["每人"] == ["李强（配偶）: 有车 是"]  # once, though both members were tried
     assert by_rule["全户籍"] == []  # it applies
+
+
+def test_a_define_evaluated_first_by_a_decision_is_read_there(
+    policies: PolicyFactory, tmp_path: Path
+) -> None:
+    # 可认定 evaluates 符合条件 before 低保, which then only cites `符合条件 = 否`: its member
+    # is read from the decision's steps, in 低保's sense (李强 is not 本市户籍; 王芳 and 李小明
+    # are, and are not named)
+    decided = '  decide 可认定 = 符合条件 "是否可认定"\n'
+    policy = policies.compile(decided + RULES, DECLARATIONS)
+    found = whys(policy, tmp_path, 李强={"本市户籍": False})
+    assert found["低保"] == ["李强（配偶）: 本市户籍 否"]
+    assert found["每人"] == ["李强（配偶）: 本市户籍 否"]
+    assert whys(policy, tmp_path, 王芳={"就业": True})["低保"] == ["适用"]

@@ -449,6 +449,8 @@ def _result_view(
         steps = [(step["text"], step["line"]) for step in item.get("trace") or ()]
         left_out = item["status"] == "not_applicable"
         item["member_whys"] = members.lines(item["rule"], steps) if left_out else []
+        if not left_out:
+            members.saw(steps)
         if left_out and not item["member_whys"]:
             item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
