@@ -394,19 +394,26 @@ def period_json(r: RuleResult) -> dict[str, Any]:
 
 
 def explained_steps(steps: Sequence[Step]) -> list[Step]:
-    """The steps `--explain` prints: all but a member's heading (`成员 王芳（申请人）`, written
+    """The steps `--explain` prints: all but the member headings that carry nothing
+    (`bare_headings`). The steps themselves are left as they are (cli/member_why.py reads the
+    members from them)."""
+    bare = bare_headings([(step.text, step.line) for step in steps])
+    return [step for at, step in enumerate(steps) if at not in bare]
+
+
+def bare_headings(steps: Sequence[tuple[str, int]]) -> frozenset[int]:
+    """The indexes in `steps` (text, line) of a member's heading (`成员 王芳（申请人）`, written
     before each member's own steps by runtime/people_ops.py) that no step of that member's
     follows — the next is the next member's heading or the summary `… = 是（计入: …）` at its
-    line, or nothing: a line that carries nothing. The steps themselves are left as they are
-    (cli/member_why.py reads the members from them)."""
-    shown: list[Step] = []
-    for at, step in enumerate(steps):
-        if step.text.startswith("成员 ") and step.text.endswith("）"):
-            after = steps[at + 1] if at + 1 < len(steps) else None
-            if after is None or (
-                after.line == step.line
-                and (after.text.startswith("成员 ") or "（计入: " in after.text)
-            ):
-                continue
-        shown.append(step)
-    return shown
+    line, or nothing: a line that says nothing the summary does not."""
+    bare = set()
+    for at, (text, line) in enumerate(steps):
+        if not (text.startswith("成员 ") and text.endswith("）")):
+            continue
+        if at + 1 == len(steps):
+            bare.add(at)
+            continue
+        after, after_line = steps[at + 1]
+        if after_line == line and (after.startswith("成员 ") or "（计入: " in after):
+            bare.add(at)
+    return frozenset(bare)

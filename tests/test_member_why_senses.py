@@ -359,3 +359,32 @@ def test_a_define_evaluated_first_by_a_decision_is_read_there(
     assert found["低保"] == ["李强（配偶）: 本市户籍 否"]
     assert found["每人"] == ["李强（配偶）: 本市户籍 否"]
     assert whys(policy, tmp_path, 王芳={"就业": True})["低保"] == ["适用"]
+
+
+def test_the_web_trace_has_no_member_heading_carrying_nothing(
+    policy: CompiledPolicy, tmp_path: Path
+) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.serve.evaluate import evaluate
+    from policyc.serve.web import _result_view
+
+    case = {
+        "policy": "测试〔2023〕1号",
+        "on": "2024-03-01",
+        "period": "2024-03",
+        "members": {"王芳": {"role": "申请人", "inputs": {"存款": 60000}}},
+    }
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case, ensure_ascii=False), "utf-8")
+    document = evaluate(policy, load_case(path, policy.checked), "case", explain=True)
+    _result_view(policy, document)
+    (low,) = [r for r in document["results"] if r["rule"] == "低保"]
+    texts = [step["text"] for step in low["trace"]]
+    # all(本市户籍) and any(有车) read yes/no inputs bare: no heading; 存款 超过 50000元 is 王芳's
+    # own step, under her heading
+    assert texts.count("成员 王芳（申请人）") == 1
+    at = texts.index("成员 王芳（申请人）")
+    assert texts[at + 1].startswith("存款 超过50000元（不含本数）: 60,000元")
+    assert low["member_whys"] == [
+        "王芳（申请人）: 存款 超过50000元（不含本数）: 60,000元（6万元） 对 50,000元（5万元） → 成立"
+    ]

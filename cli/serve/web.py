@@ -40,7 +40,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
 from policyc.member_why import FailedParts, MemberWhys, case_no_answers
-from policyc.people_report import key_total_text, part_word, period_words, total_key
+from policyc.people_report import bare_headings, key_total_text, part_word, period_words, total_key
 from policyc.problems import Problem
 from policyc.report import (
     DUE_WORDS,
@@ -451,6 +451,9 @@ def _result_view(
         item["member_whys"] = members.lines(item["rule"], steps) if left_out else []
         if not left_out:
             members.saw(steps)
+        if item.get("trace"):  # as `--explain` prints it: no member heading carrying nothing
+            bare = bare_headings(steps)
+            item["trace"] = [step for at, step in enumerate(item["trace"]) if at not in bare]
         if left_out and not item["member_whys"]:
             item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
