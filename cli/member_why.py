@@ -1,18 +1,22 @@
-"""Why each member was left out of a member aggregate (`any (老年人 where 可发放)`), read from a
-result's explained steps: one line per member the aggregate did not count.
+"""Which members made a household's condition fail (`not any(members where 有车)`), read from a
+result's explained steps: one line per member an expression over members counted against the
+way the failed condition wanted it (cli/member_senses.py: under `not any(P)` the members P holds
+for, under `all(P)` those it fails for, `count`/`sum`/`max`/`min` by their comparison).
 
-An aggregate evaluated with `explain` steps `成员 张大爷（老年人）` at its line before each
-member's own steps (runtime/people_ops.py `aggregate`), then `有老年人（可发放） = 否（计入: 无）`
-at the same line. A member not named after `计入:` was left out; its steps that came out false
-(`… → 不成立`, `… → 未达到`) say why:
+An aggregate evaluated with `explain` steps `成员 李强（配偶）` at its line before each member's
+own steps (runtime/people_ops.py `aggregate`), then `有家庭成员（有车） = 是（计入: 李强（配偶））`
+at the same line. Only the steps of the `when` that failed are read; a member's line gives its
+own steps that went the way that counts against the household:
 
+    李强（配偶）: 名下车辆为其他机动车辆: 其他机动车辆 → 成立
     张大爷（老年人）: 自出生日期至申请日期的周年数 满60年（含本数）: 59年 对 60年 → 不成立
 
-A member whose false part left no step of its own (a yes/no input read bare, `本区户籍`) gets the
-aggregate's condition, after the yes/no inputs it reads that the case answers 否:
-`张大爷（老年人）: 本区户籍 否（可发放 不成立）`. The result page's "为何不适用" shows
+A member whose part left no step of its own (a yes/no input read bare, `本区户籍`) gets the
+yes/no inputs it reads that the case answers so (`张大爷（老年人）: 本区户籍 否`, or before the
+aggregate's condition: `本区户籍 否（可发放 不成立）`). The result page's "为何不适用" shows
 these lines under a rule the case rules out, and `run`'s answer under 为何不适用
-(`explained_whys`).
+(`explained_whys`); for a rule whose condition of several parts failed without a member to
+name, the failed parts (`FailedParts`).
 """
 
 from __future__ import annotations
