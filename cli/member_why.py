@@ -116,7 +116,8 @@ def member_whys(
     adding more than nothing, with their amount); `max(…) ≤ X` failing, the members of the
     largest value (`min(…) ≥ X`: of the smallest). A member's line lists its own steps, else its
     yes/no answers before the condition (`本区户籍 否（可发放 不成立）`), else the condition
-    (`可发放 不成立`). Each line once, in the order evaluated; [] when no expression over
+    (`可发放 不成立`). Each line once: the expression evaluated last (the part an `or` was
+    settled on) first, each one's members in the order evaluated; [] when no expression over
     members went against the failed condition, or the steps hold none. Raises nothing.
 
     >>> member_whys([
@@ -139,7 +140,8 @@ def _whys_in(
     """`member_whys` of the steps in [start, end) `span` of `steps`."""
     start, end = span
     out: list[str] = []
-    for found in traced(steps):
+    # the last one evaluated first: 且/或 stop at the part that settles them (condition_whys)
+    for found in reversed(traced(steps)):
         if not start <= found.at < end:
             continue
         for line in _blamed(found, steps[start:end], said, wants):
@@ -298,8 +300,8 @@ def explained_whys(
             members.saw(steps)
             continue
         lines = members.lines(r.info.name, steps) if view.people.group else []
-        if not lines and r.info.name in named:
-            lines = failed.lines(steps, r.reason, r.info.name)
+        if r.info.name in named:
+            lines = members.after_parts(failed.lines(steps, r.reason, r.info.name), lines)
         if lines:
             found[r.info.name] = lines
     return found
@@ -316,10 +318,21 @@ class MemberWhys:
         self.policy = policy
         self.said = said
         self.earlier: list[tuple[str, int]] = []
+        self.own: set[str] = set()  # the members' own steps among them (`after_parts`)
 
     def saw(self, steps: Sequence[tuple[str, int]]) -> None:
         """Keeps the explained `steps` (text, line) of a result not ruled out, for later rules."""
         self.earlier.extend(steps)
+        self.own.update(t for found in traced(steps) for _who, own in found.members for t in own)
+
+    def after_parts(self, parts: list[str], lines: list[str]) -> list[str]:
+        """The failed parts of a named condition (`FailedParts.lines`), the deciding one first,
+        then the member `lines`: a part that is a member's own step (`年龄 不满6年: 31年 对 6年
+        → 不成立`) is said there, with the member's name, rather than twice. `parts` alone
+        when no member is named."""
+        if not lines:
+            return parts
+        return [part for part in parts if part not in self.own] + lines
 
     def lines(self, rule: str, steps: Sequence[tuple[str, int]]) -> list[str]:
         """The member lines of ruled-out rule `rule` (a name in the policy; another has no
@@ -335,7 +348,7 @@ class MemberWhys:
             if cited is not None:
                 wants = wanted([cited], view.defines)
                 lines = _whys_in(self.earlier, (0, len(self.earlier)), self.said, wants)
-        self.earlier.extend(steps)
+        self.saw(steps)
         return lines
 
 

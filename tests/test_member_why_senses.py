@@ -55,6 +55,7 @@ RULES = """
   rule 最高存款 { kind 补助  when max(存款) 不超过 8000 元  amount 100 元 }
   rule 非有车 { kind 补助  when not (count(members where 有车) >= 1 人)  amount 100 元 }
   rule 就业且存款少 { kind 补助  when count(members where 就业) >= 1 人 and sum(存款) 不超过 10000 元  amount 100 元 }
+  rule 就业或有车 { kind 补助  when any(members where 就业) or any(members where 有车)  amount 100 元 }
   rule 低保 { kind 补助  when 符合条件  amount 100 元 }
   rule 每人 { kind 补助  each members  when 符合条件  when 就业  amount 100 元 }
 """
@@ -160,7 +161,10 @@ def test_max_not_above_names_the_member_of_the_largest(
 def test_a_part_that_held_is_not_named(policy: CompiledPolicy, tmp_path: Path) -> None:
     # count(就业) ≥ 1 holds (王芳): its members not counted are no reason; the sum is
     found = whys(policy, tmp_path, 王芳={"就业": True, "存款": 12000})
-    assert found["就业且存款少"] == ["王芳（申请人）: 计入家庭成员存款之和 12,000元（1.2万元）"]
+    assert found["就业且存款少"] == [
+        "家庭成员存款之和 不超过10000元（含本数）: 12,000元（1.2万元） 对 10,000元（1万元） → 不成立",
+        "王芳（申请人）: 计入家庭成员存款之和 12,000元（1.2万元）",
+    ]
 
 
 def test_a_named_condition_names_the_member_of_the_part_that_failed(
@@ -170,11 +174,13 @@ def test_a_named_condition_names_the_member_of_the_part_that_failed(
     # holds (not named), any(有车) is 是 because of 李强 (named); the rule paid each member
     # says it once, not once per member
     found = whys(policy, tmp_path, 李强={"有车": True}, 王芳={"就业": True})
-    assert found["低保"] == ["李强（配偶）: 有车 是"]
+    # the part of 符合条件 that failed, then the member that made it fail
+    assert found["低保"] == ["并非「有不予认定情形」 → 不成立", "李强（配偶）: 有车 是"]
     assert found["每人"] == ["李强（配偶）: 有车 是"]
     savings = whys(policy, tmp_path, 李小明={"存款": 50000.01})
     assert savings["低保"] == [
-        "李小明（子女）: 存款 超过50000元（不含本数）: 50,000.01元 对 50,000元（5万元） → 成立"
+        "并非「有不予认定情形」 → 不成立",
+        "李小明（子女）: 存款 超过50000元（不含本数）: 50,000.01元 对 50,000元（5万元） → 成立",
     ]
     assert whys(policy, tmp_path, 李小明={"存款": 50000})["低保"] == ["适用"]
 
@@ -196,7 +202,11 @@ def test_the_answer_names_李强_for_case_09_s_shape(
     assert main(["run", str(policies.folder / "p.policy"), "--case", str(path)]) == 0
     out = capsys.readouterr().out
     why = out.partition("为何不适用\n")[2]
-    assert "  ✘ 低保 — 条件不成立: 符合条件\n      · 李强（配偶）: 有车 是\n" in why
+    assert (
+        "  ✘ 低保 — 条件不成立: 符合条件\n"
+        "      · 并非「有不予认定情形」 → 不成立\n"
+        "      · 李强（配偶）: 有车 是\n"
+    ) in why
     assert "王芳（申请人）: 有车" not in why
     # 每人: 王芳 is 就业 but the household fails 符合条件: one line, not one per member
     each = why.split("  ✘ 每人")[1].split("  ✘ ")[0]
@@ -342,7 +352,7 @@ def test_the_web_result_names_the_same_member(policy: CompiledPolicy, tmp_path: 
     document = evaluate(policy, loaded, "case", explain=True)
     _result_view(policy, document, case_no_answers(policy, loaded.inputs, {}))
     by_rule = {r["rule"]: r["member_whys"] for r in document["results"]}
-    assert by_rule["低保"] == ["李强（配偶）: 有车 是"]
+    assert by_rule["低保"] == ["并非「有不予认定情形」 → 不成立", "李强（配偶）: 有车 是"]
     assert by_rule["每人"] == ["李强（配偶）: 有车 是"]  # once, though both members were tried
     assert by_rule["全户籍"] == []  # it applies
 
@@ -386,5 +396,23 @@ def test_the_web_trace_has_no_member_heading_carrying_nothing(
     at = texts.index("成员 王芳（申请人）")
     assert texts[at + 1].startswith("存款 超过50000元（不含本数）: 60,000元")
     assert low["member_whys"] == [
-        "王芳（申请人）: 存款 超过50000元（不含本数）: 60,000元（6万元） 对 50,000元（5万元） → 成立"
+        "并非「有不予认定情形」 → 不成立",
+        "王芳（申请人）: 存款 超过50000元（不含本数）: 60,000元（6万元） 对 50,000元（5万元） → 成立",
     ]
+
+
+def test_an_or_names_the_part_it_was_settled_on_first(
+    policy: CompiledPolicy, tmp_path: Path
+) -> None:
+    # nobody is 就业, nobody 有车: both any(…) fail, every member is why; 有车, evaluated last
+    # (the part the 或 was settled on), comes first
+    found = whys(policy, tmp_path, 李小明={"本市户籍": False})
+    assert found["就业或有车"] == [
+        "王芳（申请人）: 有车 否",
+        "李强（配偶）: 有车 否",
+        "李小明（子女）: 有车 否",
+        "王芳（申请人）: 就业 否",
+        "李强（配偶）: 就业 否",
+        "李小明（子女）: 就业 否",
+    ]
+    assert whys(policy, tmp_path, 李小明={"有车": True})["就业或有车"] == ["适用"]

@@ -454,8 +454,9 @@ def _result_view(
         if item.get("trace"):  # as `--explain` prints it: no member heading carrying nothing
             bare = bare_headings(steps)
             item["trace"] = [step for at, step in enumerate(item["trace"]) if at not in bare]
-        if left_out and not item["member_whys"]:
-            item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
+        if left_out:
+            parts = failed.lines(steps, item.get("reason") or "", item["rule"])
+            item["member_whys"] = members.after_parts(parts, item["member_whys"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"]) or part_word(part["status"])
     applies = [r for r in results if r["status"] in ("applies", "unspecified")]
