@@ -136,6 +136,18 @@ def test_count_below_names_those_counted(policy: CompiledPolicy, tmp_path: Path)
     found = whys(policy, tmp_path, 李小明={"有车": True})
     assert found["无人有车"] == ["李小明（子女）: 有车 是"]
     assert found["非有车"] == ["李小明（子女）: 有车 是"]  # `not (count ≥ 1)`, the same
+    nobody = whys(policy, tmp_path)
+    assert nobody["无人有车"] == nobody["非有车"] == ["适用"]
+
+
+def test_a_member_s_own_condition_in_an_each_rule_names_no_household_part(
+    policy: CompiledPolicy, tmp_path: Path
+) -> None:
+    # case 01's shape: 符合条件 holds, nobody is 就业 — 每人 fails on each member's own 就业
+    # (its reason says so); the parts of the household's condition that held are no reason
+    # (they were listed, 18 lines, 6 of them 3 times)
+    assert whys(policy, tmp_path)["每人"] == []
+    assert whys(policy, tmp_path, 李强={"就业": True})["每人"] == ["适用"]
 
 
 def test_sum_not_above_names_those_adding_to_it(policy: CompiledPolicy, tmp_path: Path) -> None:
