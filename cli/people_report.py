@@ -21,13 +21,14 @@ than the case's (a `per 月` decision in a year's case) it has `"value": null` a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
 from policyc.runtime.evaluation import RuleResult, show_value
 from policyc.runtime.quantity import MeasureError, Quantity
 from policyc.runtime.quantity_format import format_quantity
+from policyc.runtime.results import Step
 from policyc.runtime.shown_measures import ShownMeasures, show_named
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
@@ -390,3 +391,29 @@ def period_json(r: RuleResult) -> dict[str, Any]:
     if r.info.role == "decision":
         return {"value_per": r.info.period}
     return {"amount_per": r.info.period, "in_totals": in_totals(r)}
+
+
+def explained_steps(steps: Sequence[Step]) -> list[Step]:
+    """The steps `--explain` prints: all but the member headings that carry nothing
+    (`bare_headings`). The steps themselves are left as they are (cli/member_why.py reads the
+    members from them)."""
+    bare = bare_headings([(step.text, step.line) for step in steps])
+    return [step for at, step in enumerate(steps) if at not in bare]
+
+
+def bare_headings(steps: Sequence[tuple[str, int]]) -> frozenset[int]:
+    """The indexes in `steps` (text, line) of a member's heading (`成员 王芳（申请人）`, written
+    before each member's own steps by runtime/people_ops.py) that no step of that member's
+    follows — the next is the next member's heading or the summary `… = 是（计入: …）` at its
+    line, or nothing: a line that says nothing the summary does not."""
+    bare = set()
+    for at, (text, line) in enumerate(steps):
+        if not (text.startswith("成员 ") and text.endswith("）")):
+            continue
+        if at + 1 == len(steps):
+            bare.add(at)
+            continue
+        after, after_line = steps[at + 1]
+        if after_line == line and (after.startswith("成员 ") or "（计入: " in after):
+            bare.add(at)
+    return frozenset(bare)

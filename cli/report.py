@@ -104,6 +104,7 @@ from policyc.output import printable_output as printable_output
 from policyc.people_report import (
     decided_text,
     evaluated_period,
+    explained_steps,
     member_lines,
     partly_in_force,
     period_in_force,
@@ -513,7 +514,7 @@ def _rule_lines(
     for quote in info.quotes[:1]:
         lines.append(f"      {quote_label(info.role, info.quote_of)}: {quote}")
     if places is not None:
-        for step in r.steps:
+        for step in explained_steps(r.steps):
             lines.append(f"        · {step.text}  {places.at(step.line)}")
         # An input the result waits for that no step reads (the amount stops at it unread):
         # the line that uses it, so that every input the reason names is traced.

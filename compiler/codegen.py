@@ -144,6 +144,7 @@ class _Generator:
         self.constants: dict[str, str] = {}
         self._constant_names: dict[str, str] = {}
         self.define_funcs = {name: f"define_{i}" for i, name in enumerate(policy.defines)}
+        self.household = household_defines(policy)
         self.section_leads: dict[int, tuple[n.Name, ...]] = {}
         self.fast = FastEmitter(self)
         self.rule_nodes: dict[int, n.Rule] = {}  # entry index -> its rule
@@ -448,7 +449,10 @@ class _Generator:
             return repr(e.name)
         if e.name in self.define_funcs:
             line = self.policy.defines[e.name].span.line
-            return f"c.use({e.name!r}, {self.define_funcs[e.name]}, {line})"
+            # the household's value, once per case even where a member is in view (a rule paid
+            # `each` member re-traced its household condition once per member)
+            household = ", True" if e.name in self.household else ""
+            return f"c.use({e.name!r}, {self.define_funcs[e.name]}, {line}{household})"
         if e.name in self.policy.tables:
             return self.table(self.policy.tables[e.name])
         return f"c.get({e.name!r})"
@@ -631,6 +635,31 @@ class _Generator:
         # A named standard (`define 低保标准 = dated { … }`) is cited by its name.
         named = (d.name.text for d in self.policy.defines.values() if d.expr is e)
         return f"c.dated({on}, ({rows}), {e.span.line}, {next(named, render(e))!r})"
+
+
+def household_defines(policy: CheckedPolicy) -> frozenset[str]:
+    """The defines of a policy with a group whose value is the household's, whichever member is
+    in view: they read no member's value outside an expression over the members (not in
+    `people.member_defines`) and no rule's amount (`amount_of` gives a member's own amount
+    where one is in view), themselves or through the defines they read. Empty without a group."""
+    if not policy.people.group:
+        return frozenset()
+    member = set(policy.people.member_defines)
+    pending = {name: define.expr for name, define in policy.defines.items() if name not in member}
+    depends: dict[str, set[str]] = {}
+    for name, expr in pending.items():
+        nodes = list(n.walk(expr))
+        if any(isinstance(e, n.Call) and e.func == "amount_of" for e in nodes):
+            member.add(name)
+        depends[name] = {e.name for e in nodes if isinstance(e, n.Ref) and e.name in policy.defines}
+    changed = True
+    while changed:  # a define reading one valued per member is valued per member
+        changed = False
+        for name, reads in depends.items():
+            if name not in member and reads & member:
+                member.add(name)
+                changed = True
+    return frozenset(name for name in policy.defines if name not in member)
 
 
 def _silent(e: n.Expr) -> bool:

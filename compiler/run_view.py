@@ -14,6 +14,13 @@ expressions (which inputs a rule's amount reads, `cli/needs.py`), a lean form of
     ("not", X), ("and", X, Y), ("or", X, Y)
     ("node", (CHILD, …))               any other expression: only the names it reads matter;
                                        a child that reads no name is left out
+    ("node", (CHILD, …), MARK)         an expression why-not reads the sense of (cli/member_why.py),
+                                       every child kept, MARK one of
+                                       ("agg", FUNC, TEXT, LINE)   count/sum/min/max/any/all over
+                                                                   members, as the trace writes it
+                                       ("cmp", OP, TEXT, LINE)     a comparison (ge gt le lt eq ne)
+                                       ("arith", OP)               + − × (LEFT, RIGHT)
+                                       (a walker reading `node[1]` reads them as any other node)
 
 `view_of(checked)` builds it (on a cache miss, and for a caller that holds a checked policy:
 `as_view`); the cache keeps it beside the checked policy and a warm `run` loads only it. The
@@ -455,6 +462,9 @@ def _lean(expr: n.Expr) -> tuple[Lean, bool]:
         return ("given", expr.args[0].name), True
     parts = [_lean(child) for child in expr.child_nodes()]
     reads = any(r for _, r in parts)
+    mark = _mark(expr)
+    if mark is not None and reads:
+        return ("node", tuple(p for p, _ in parts), mark), reads
     if isinstance(expr, n.If):
         return ("if", *(p for p, _ in parts)), reads
     if isinstance(expr, n.Not):
@@ -463,6 +473,24 @@ def _lean(expr: n.Expr) -> tuple[Lean, bool]:
         return ("and" if isinstance(expr, n.And) else "or", parts[0][0], parts[1][0]), reads
     kept = tuple(p for p, r in parts if r)
     return (("node", kept) if kept else EMPTY), reads
+
+
+def _mark(expr: n.Expr) -> tuple[Any, ...] | None:
+    """What why-not reads of `expr` beyond the names (see the module), or None."""
+    from policyc.compiler import nodes as n
+    from policyc.compiler.group_checks import as_aggregate
+    from policyc.compiler.render import render
+
+    aggregate = as_aggregate(expr)
+    if aggregate is not None and not (
+        isinstance(expr, n.Call) and expr.func in ("min", "max") and len(expr.args) != 1
+    ):
+        return ("agg", aggregate.func, render(aggregate), expr.span.line)
+    if isinstance(expr, n.Compare):
+        return ("cmp", expr.op, render(expr), expr.span.line)
+    if isinstance(expr, n.Arith):
+        return ("arith", expr.op)
+    return None
 
 
 def validity_under(policy: Any, readings: Mapping[str, str]) -> tuple[date | None, date | None]:

@@ -133,10 +133,13 @@ class Ctx(Amounts, Series):
             return show_named(self.measures, name, value)
         return _show(value)
 
-    def use(self, name: str, function: Callable[[Ctx], Value], line: int) -> Value:
+    def use(
+        self, name: str, function: Callable[[Ctx], Value], line: int, household: bool = False
+    ) -> Value:
         """A `define` or `decide`, computed once per case (once per member where a member is in
-        view: it may read the member's inputs); later uses cite the value."""
-        key = name if self.member is None else f"{name}\x00{self.member.name}"
+        view: it may read the member's inputs; `household`, codegen.household_defines: it reads
+        none, once per case all the same); later uses cite the value."""
+        key = name if self.member is None or household else f"{name}\x00{self.member.name}"
         if key in self._memo:
             value = self._memo[key]
             if self.explain:  # cited once in a rule's steps, however often it is read

@@ -278,9 +278,13 @@ def test_member_whys_from_steps() -> None:
         ("年龄 满60年（含本数）: 59年 对 60年 → 不成立", 3),
         ("成员 乙（老年人）", 9),
         ("年龄 满60年（含本数）: 70年 对 60年 → 成立", 3),
-        ("有老年人（符合条件） = 是（计入: 乙（老年人））", 9),
+        ("老年人均（符合条件） = 否（计入: 乙（老年人））", 9),
     ]
+    # an all(…) wanted true that came out 否: the member it did not count, and why
     assert member_whys(steps) == ["甲（老年人）: 年龄 满60年（含本数）: 59年 对 60年 → 不成立"]
+    # an any(…) that came out 是 held: no member is to blame (cli/member_why.py)
+    held = [*steps[:4], ("有老年人（符合条件） = 是（计入: 乙（老年人））", 9)]
+    assert member_whys(held) == []
     assert member_whys(steps[:2]) == []  # no aggregate's summary: nothing said
     bare = [("成员 丙（老年人）", 9), ("有老年人（符合条件） = 否（计入: 无）", 9)]
     assert member_whys(bare) == ["丙（老年人）: 符合条件 不成立"]

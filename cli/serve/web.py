@@ -39,8 +39,8 @@ from policyc.compiler.errors import InputError
 from policyc.compiler.i18n import _
 from policyc.compiler.pipeline import CompiledPolicy
 from policyc.compiler.run_view import from_issue, period_text
-from policyc.member_why import FailedParts, case_no_answers, member_whys
-from policyc.people_report import key_total_text, part_word, period_words, total_key
+from policyc.member_why import FailedParts, MemberWhys, case_no_answers
+from policyc.people_report import bare_headings, key_total_text, part_word, period_words, total_key
 from policyc.problems import Problem
 from policyc.report import (
     DUE_WORDS,
@@ -427,13 +427,14 @@ def _in_target_measure(policy: CompiledPolicy, value: dict[str, Any], measure: s
 def _result_view(
     policy: CompiledPolicy,
     document: dict[str, Any],
-    said: Callable[[str, str], list[str]] | None = None,
+    said: Callable[..., list[str]] | None = None,
 ) -> dict[str, Any]:
     """What the result page shows: what applies and how much (totals per kind), what is still
     missing (each input with its description), the rest folded; each result keeps its trace
-    and source sentences; `said`: a member's yes/no answered 否 (member_why.member_whys)."""
+    and source sentences; `said`: a member's yes/no answers (member_why.case_no_answers)."""
     results = document["results"]
     failed = FailedParts(policy)
+    members = MemberWhys(policy, said)
     fixed: dict[str, dict[str, Any]] | None = None
     measures = {i.name: i.measure for i in policy.rules if i.role == "target" and i.measure}
     for item in results:
@@ -451,9 +452,15 @@ def _result_view(
         # else for a named condition: which part of it failed
         steps = [(step["text"], step["line"]) for step in item.get("trace") or ()]
         left_out = item["status"] == "not_applicable"
-        item["member_whys"] = member_whys(steps, said) if left_out else []
-        if left_out and not item["member_whys"]:
-            item["member_whys"] = failed.lines(steps, item.get("reason") or "", item["rule"])
+        item["member_whys"] = members.lines(item["rule"], steps) if left_out else []
+        if not left_out:
+            members.saw(steps)
+        if item.get("trace"):  # as `--explain` prints it: no member heading carrying nothing
+            bare = bare_headings(steps)
+            item["trace"] = [step for at, step in enumerate(item["trace"]) if at not in bare]
+        if left_out:
+            parts = failed.lines(steps, item.get("reason") or "", item["rule"])
+            item["member_whys"] = members.after_parts(parts, item["member_whys"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"]) or part_word(part["status"])
     # Each result in one list only: a decided value under 判定与目标 whatever its status (an
