@@ -1,0 +1,344 @@
+"""A year the `chinese-calendar` package does not know, answered by the project's restatement of
+the State Council's 节假日安排 notice (compiler/holiday_notices.py, runtime/workdays.py).
+
+THE 2027 NOTICE BELOW IS MADE UP FOR THESE TESTS ONLY: its 文号 `示例〔2026〕1号`, its holidays
+and its working Saturday are invented, not the real 2027 arrangement. The package knows 2004年1月1日
+to 2026年12月28日. Weekdays worked out by hand: 2026年12月31日 is a Thursday, so 2027年1月1日 is a
+Friday, 1月4日 a Monday; 2月6日 a Saturday, 2月14日 a Sunday, 2月15日 a Monday, 2月18日 a
+Thursday, 2月19日 a Friday, 2月20日 and 2月27日 Saturdays, 3月1日 a Monday.
+
+The made-up notice: 元旦 2027-01-01 to 01-03, 春节 2027-02-06 to 02-14, 2027-02-20 (Saturday) a
+working day, complete.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from policyc.compiler.errors import PolicyError
+from policyc.compiler.pipeline import compile_policy
+from policyc.runtime import workdays
+from tests.conftest import HEADER, PolicyFactory
+
+NUMBER = "示例〔2026〕1号"
+CITED = f"（据{NUMBER}）"
+NOTICE = f"""holidays 2027 "{NUMBER}" {{
+    title "示例：2027年部分节假日安排（测试虚构）"
+    COMPLETE
+    元旦: 2027-01-01 to 2027-01-03 "一、元旦：1月1日至3日放假，共3天。"
+    春节: 2027-02-06 to 2027-02-14 "二、春节：2月6日至14日放假调休，共9天。"
+    work 2027-02-20 "2月20日（周六）上班。"
+}}
+"""
+COMPLETE = NOTICE.replace("COMPLETE", "complete")
+INCOMPLETE = NOTICE.replace("COMPLETE", "")
+PLAIN: workdays.PlainNotices = (
+    (
+        2027,
+        NUMBER,
+        (("2027-01-01", "元旦"), ("2027-01-02", "元旦"), ("2027-01-03", "元旦"))
+        + tuple((f"2027-02-{day:02}", "春节") for day in range(6, 15)),
+        ("2027-02-20",),
+    ),
+)
+
+
+@pytest.fixture
+def notice() -> Iterator[None]:
+    token = workdays.using(PLAIN)
+    try:
+        yield
+    finally:
+        workdays.done(token)
+
+
+# ---- the runtime: both sides of each moved day ----
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 12, 31), True),  # a Thursday: the next year's notice reaches back to none
+        (date(2027, 1, 1), False),  # 元旦, its first day
+        (date(2027, 1, 3), False),  # 元旦, its last day (a Sunday)
+        (date(2027, 1, 4), True),  # the Monday after
+        (date(2027, 2, 5), True),  # the Friday before 春节
+        (date(2027, 2, 8), False),  # a Monday inside 春节
+        (date(2027, 2, 14), False),  # 春节's last day
+        (date(2027, 2, 15), True),  # the Monday after
+        (date(2027, 2, 20), True),  # a Saturday made a working day
+        (date(2027, 2, 21), False),  # the Sunday after it rests
+        (date(2027, 2, 27), False),  # an ordinary Saturday
+        (date(2027, 3, 10), True),  # an ordinary Wednesday
+    ],
+)
+def test_a_day_of_the_notice_year(notice: None, day: date, working: bool) -> None:
+    assert workdays.is_working_day(day) is working
+
+
+def test_a_holiday_moves_to_the_first_working_day_citing_the_notice(notice: None) -> None:
+    moved = workdays.postponement(date(2027, 1, 1))
+    assert moved.moved == date(2027, 1, 4)
+    assert moved.said == f"2027年1月1日为元旦假期，顺延至1月4日{CITED}"
+    assert workdays.postponement(date(2027, 2, 8)).moved == date(2027, 2, 15)
+    weekend = workdays.postponement(date(2027, 2, 27))
+    assert weekend.said == f"2027年2月27日为星期六，顺延至3月1日{CITED}"
+    assert workdays.postponement(date(2027, 2, 20)).said == ""  # a working Saturday stays
+
+
+def test_working_days_count_the_working_saturday(notice: None) -> None:
+    # From Thursday 2月18日: 19日 (Friday) is the first, 20日 (the working Saturday) the second.
+    assert workdays.working_days_cited(date(2027, 2, 18), 2) == (date(2027, 2, 20), CITED)
+    # Over 春节: from Friday 2月5日, the first working day is Monday 2月15日.
+    assert workdays.working_days_after(date(2027, 2, 5), 1) == date(2027, 2, 15)
+
+
+def test_the_days_known_grow_to_the_notice_year(notice: None) -> None:
+    assert workdays.days_known() == (date(2004, 1, 1), date(2027, 12, 28))
+    assert workdays.is_working_day(date(2027, 12, 28))  # a Tuesday
+    with pytest.raises(workdays.CalendarUnknown) as refused:
+        workdays.is_working_day(date(2027, 12, 29))  # the 2028 notice may reach back
+    assert (refused.value.first, refused.value.last) == (date(2004, 1, 1), date(2027, 12, 28))
+    with pytest.raises(workdays.CalendarUnknown):
+        workdays.is_working_day(date(2028, 3, 1))  # a year neither knows
+
+
+def test_the_package_years_are_unchanged(notice: None) -> None:
+    assert not workdays.is_working_day(date(2023, 10, 2))  # 国庆 2023
+    assert workdays.is_working_day(date(2023, 10, 7))  # its 调休 Saturday
+    said = workdays.postponement(date(2023, 11, 25)).said
+    assert said == "2023年11月25日为星期六，顺延至11月27日"  # no notice cited
+
+
+def test_without_a_notice_the_year_is_refused_as_before() -> None:
+    assert workdays.days_known() == (date(2004, 1, 1), date(2026, 12, 28))
+    for day in (date(2026, 12, 29), date(2027, 1, 4)):
+        with pytest.raises(workdays.CalendarUnknown):
+            workdays.is_working_day(day)
+
+
+# ---- the compiler: a policy reads its project's notice ----
+
+WORKING_DAYS_POLICY = """measure 工作日 "工作日"
+input 受理日期: date
+clause 七 "x" {
+  QUOTE
+  responsible 市商务局
+  decide 办结时限 = date_plus(受理日期, 5 工作日)
+}
+"""
+
+
+def _policy(policies: PolicyFactory, calendar: str) -> Path:
+    from tests.conftest import QUOTE
+
+    (policies.folder / "calendar.policy").write_text(calendar, encoding="utf-8")
+    header = HEADER.replace("    units from", '    calendar from "calendar.policy"\n    units from')
+    header = header.replace("for 3 年", "for 5 年")
+    return policies.write(WORKING_DAYS_POLICY.replace("QUOTE", QUOTE), header=header)
+
+
+def _deadline(path: Path, received: str, explain: bool = False) -> object:
+    plan = compile_policy(path)
+    results = plan.evaluate({"受理日期": date.fromisoformat(received)}, date(2026, 12, 1), explain=explain)
+    return next(r for r in results if r.info.name == "办结时限")
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_policy_counts_working_days_through_the_notice_year(
+    policies: PolicyFactory, explain: bool
+) -> None:
+    path = _policy(policies, COMPLETE)
+    # From Tuesday 2026-12-22: 23, 24, 25, 28, 29 — 12月29日 known once 2027 is.
+    assert _deadline(path, "2026-12-22", explain).value == date(2026, 12, 29)  # type: ignore[attr-defined]
+    # From Tuesday 2026-12-29: 30, 31, then 元旦 rests, 2027-01-04, 05, 06.
+    result = _deadline(path, "2026-12-29", explain)
+    assert result.value == date(2027, 1, 6)  # type: ignore[attr-defined]
+    if explain:
+        steps = " ".join(step.text for step in result.steps)  # type: ignore[attr-defined]
+        assert f"2026-12-29 → 2027-01-06{CITED}" in steps
+    assert compile_policy(path).namespace["CALENDAR"] == PLAIN
+
+
+def test_a_notice_not_declared_complete_answers_nothing(policies: PolicyFactory) -> None:
+    path = _policy(policies, INCOMPLETE)
+    assert compile_policy(path).namespace["CALENDAR"] == ()
+    result = _deadline(path, "2026-12-29")
+    assert result.value is None or result.refused  # type: ignore[attr-defined]
+
+
+# ---- the checks, each with its place ----
+
+
+def _problems(policies: PolicyFactory, calendar: str) -> list[str]:
+    with pytest.raises(PolicyError) as refused:
+        compile_policy(_policy(policies, calendar))
+    return [
+        f"{d.span.file.rsplit('/', 1)[-1]}:{d.span.line}:{d.span.column}: {d.message}"
+        for d in refused.value.diagnostics
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (  # a rest day outside the year
+            "元旦: 2027-01-01 to 2027-01-03",
+            "元旦: 2028-01-01 to 2028-01-03",
+            "calendar.policy:4:5: 2028-01-01 is outside 2027, the year this notice arranges",
+        ),
+        (  # a working day outside the year (not 12月29日–31日 of 2026)
+            "work 2027-02-20",
+            "work 2026-12-26",
+            "calendar.policy:6:5: 2026-12-26 is outside 2027, the year this notice arranges",
+        ),
+        (  # a working day on a weekday
+            "work 2027-02-20",
+            "work 2027-02-19",
+            "calendar.policy:6:5: 2027-02-19 is a 星期五: a weekday works anyway",
+        ),
+        (  # a reach-back day that is a weekday (2026-12-30 is a Wednesday)
+            "work 2027-02-20",
+            "work 2026-12-30",
+            "calendar.policy:6:5: 2026-12-30 is a 星期三: a weekday works anyway",
+        ),
+        (  # both rest and working
+            "work 2027-02-20",
+            "work 2027-02-13",
+            "calendar.policy:6:5: 2027-02-13 is both a working day and a rest day of `春节`",
+        ),
+        (  # a range backwards
+            "春节: 2027-02-06 to 2027-02-14",
+            "春节: 2027-02-14 to 2027-02-06",
+            "calendar.policy:5:5: `春节` ends on 2027-02-06, before it begins on 2027-02-14",
+        ),
+        (  # a holiday listed twice
+            "春节: 2027-02-06",
+            "元旦: 2027-02-06",
+            "calendar.policy:5:5: `元旦` is listed twice in the notice of 2027 (first at",
+        ),
+        (  # a day in two holidays
+            "春节: 2027-02-06",
+            "春节: 2027-01-03",
+            "calendar.policy:5:5: 2027-01-03 is a rest day of both `元旦` and `春节`",
+        ),
+        (  # an invalid date
+            "work 2027-02-20",
+            "work 2027-02-30",
+            "calendar.policy:6:10: `2027-02-30` is not a calendar date",
+        ),
+    ],
+)
+def test_a_wrong_notice_is_refused_at_its_place(
+    policies: PolicyFactory, old: str, new: str, expected: str
+) -> None:
+    assert old in COMPLETE
+    problems = _problems(policies, COMPLETE.replace(old, new))
+    assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_a_year_declared_twice_is_refused(policies: PolicyFactory) -> None:
+    problems = _problems(policies, COMPLETE + COMPLETE)
+    assert any(
+        p.startswith("calendar.policy:8:10: the year 2027 is declared twice (first at") for p in problems
+    ), problems
+
+
+def test_quotes_are_checked_against_the_notice_text(policies: PolicyFactory) -> None:
+    (policies.folder / "notice.txt").write_text(
+        "一、元旦：1月1日至3日放假，共3天。\n二、春节：2月6日至14日放假调休，共9天。\n",
+        encoding="utf-8",
+    )
+    with_source = COMPLETE.replace("    complete", '    source "notice.txt"\n    complete')
+    problems = _problems(policies, with_source)
+    # 元旦's and 春节's quotes are there; the working Saturday's is not.
+    assert problems == [
+        "calendar.policy:7:21: this quote is not in the notice's text `notice.txt`"
+    ], problems
+
+
+def test_a_calendar_outside_the_project_is_refused(policies: PolicyFactory) -> None:
+    path = _policy(policies, COMPLETE)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('"calendar.policy"', '"/etc/calendar.policy"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as refused:
+        compile_policy(path)
+    assert "`calendar from` names an absolute path" in str(refused.value.diagnostics[0].message)
+
+
+# ---- a year both know must agree ----
+
+
+def test_a_conflict_with_the_package_names_both(policies: PolicyFactory) -> None:
+    made_up = """holidays 2026 "示例〔2025〕9号" {
+    title "示例（测试虚构）"
+    植树: 2026-03-11 "植树放假"
+    work 2026-03-14 "3月14日上班"
+}
+"""
+    # 2026-03-11 is a Wednesday no holiday touches; 2026-03-14 an ordinary Saturday.
+    problems = _problems(policies, made_up)
+    version = "chinese-calendar"
+    assert any(
+        p.startswith("calendar.policy:3:5: 2026-03-11: the notice 示例〔2025〕9号 says a rest day, ")
+        and version in p
+        and p.endswith("says a working day")
+        for p in problems
+    ), problems
+    assert any(
+        p.startswith("calendar.policy:4:5: 2026-03-14: the notice 示例〔2025〕9号 says a working day")
+        and p.endswith("says a rest day")
+        for p in problems
+    ), problems
+
+
+def test_a_complete_notice_must_list_what_the_package_rests(policies: PolicyFactory) -> None:
+    empty = 'holidays 2026 "示例〔2025〕9号" {\n    title "示例（测试虚构）"\n    complete\n}\n'
+    problems = _problems(policies, empty)
+    # 2026-01-01, a Thursday, is 元旦 in the package; the notice leaves it a working day.
+    assert any(
+        p.startswith("calendar.policy:1:10: 2026-01-01: the notice 示例〔2025〕9号 says nothing (a working day)")
+        for p in problems
+    ), problems
+
+
+def test_a_notice_agreeing_with_the_package_is_accepted(policies: PolicyFactory) -> None:
+    # 2026's 元旦 (1月1日至3日) and its working Sunday 1月4日, as the package has them: not
+    # complete, so only these days are compared.
+    agreeing = """holidays 2026 "示例〔2025〕9号" {
+    title "示例（测试虚构）"
+    元旦: 2026-01-01 to 2026-01-03 "元旦放假"
+    work 2026-01-04 "1月4日上班"
+}
+"""
+    compile_policy(_policy(policies, agreeing))
+
+
+def test_check_a_calendar_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.policy"
+    path.write_text(COMPLETE, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ok (holiday calendar of 2027)" in done.stdout
+    path.write_text(COMPLETE.replace("work 2027-02-20", "work 2027-02-19"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", "check", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2  # errors in a file, as for a policy
+    assert f"{path}:6:5" in done.stdout + done.stderr
