@@ -129,10 +129,10 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
             problems.append(
                 Diagnostic(
                     rest.holiday.span,
-                    _("`{holiday}` is listed twice in the notice of {year} (first at {place})").format(
-                        holiday=rest.holiday.text, year=year, place=_place(first.span)
-                    ),
-                    _("each holiday once, with all its rest days: `元旦: 2027-01-01 to 2027-01-03`"),
+                    _(
+                        "`{holiday}` is listed twice in the notice of {year} (first at {place})"
+                    ).format(holiday=rest.holiday.text, year=year, place=_place(first.span)),
+                    _("each holiday once, with its rest days: `元旦: 2027-01-01 to 2027-01-03`"),
                 )
             )
         if rest.last < rest.first:

@@ -24,6 +24,7 @@ from policyc.compiler.node_rules import (
     Choice,
     Clause,
     Convention,
+    Quote,
     Rounding,
     Rule,
     Section,

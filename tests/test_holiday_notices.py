@@ -42,8 +42,12 @@ PLAIN: workdays.PlainNotices = (
     (
         2027,
         NUMBER,
-        (("2027-01-01", "元旦"), ("2027-01-02", "元旦"), ("2027-01-03", "元旦"))
-        + tuple((f"2027-02-{day:02}", "春节") for day in range(6, 15)),
+        (
+            ("2027-01-01", "元旦"),
+            ("2027-01-02", "元旦"),
+            ("2027-01-03", "元旦"),
+            *((f"2027-02-{day:02}", "春节") for day in range(6, 15)),
+        ),
         ("2027-02-20",),
     ),
 )
@@ -146,7 +150,9 @@ def _policy(policies: PolicyFactory, calendar: str) -> Path:
 
 def _deadline(path: Path, received: str, explain: bool = False) -> object:
     plan = compile_policy(path)
-    results = plan.evaluate({"受理日期": date.fromisoformat(received)}, date(2026, 12, 1), explain=explain)
+    results = plan.evaluate(
+        {"受理日期": date.fromisoformat(received)}, date(2026, 12, 1), explain=explain
+    )
     return next(r for r in results if r.info.name == "办结时限")
 
 
@@ -246,7 +252,8 @@ def test_a_wrong_notice_is_refused_at_its_place(
 def test_a_year_declared_twice_is_refused(policies: PolicyFactory) -> None:
     problems = _problems(policies, COMPLETE + COMPLETE)
     assert any(
-        p.startswith("calendar.policy:8:10: the year 2027 is declared twice (first at") for p in problems
+        p.startswith("calendar.policy:8:10: the year 2027 is declared twice (first at")
+        for p in problems
     ), problems
 
 
@@ -288,13 +295,17 @@ def test_a_conflict_with_the_package_names_both(policies: PolicyFactory) -> None
     problems = _problems(policies, made_up)
     version = "chinese-calendar"
     assert any(
-        p.startswith("calendar.policy:3:5: 2026-03-11: the notice 示例〔2025〕9号 says a rest day, ")
+        p.startswith(
+            "calendar.policy:3:5: 2026-03-11: the notice 示例〔2025〕9号 says a rest day, "
+        )
         and version in p
         and p.endswith("says a working day")
         for p in problems
     ), problems
     assert any(
-        p.startswith("calendar.policy:4:5: 2026-03-14: the notice 示例〔2025〕9号 says a working day")
+        p.startswith(
+            "calendar.policy:4:5: 2026-03-14: the notice 示例〔2025〕9号 says a working day"
+        )
         and p.endswith("says a rest day")
         for p in problems
     ), problems
@@ -305,7 +316,9 @@ def test_a_complete_notice_must_list_what_the_package_rests(policies: PolicyFact
     problems = _problems(policies, empty)
     # 2026-01-01, a Thursday, is 元旦 in the package; the notice leaves it a working day.
     assert any(
-        p.startswith("calendar.policy:1:10: 2026-01-01: the notice 示例〔2025〕9号 says nothing (a working day)")
+        p.startswith(
+            "calendar.policy:1:10: 2026-01-01: the notice 示例〔2025〕9号 says nothing (a working day)"
+        )
         for p in problems
     ), problems
 
