@@ -8,7 +8,10 @@ the day and the days known (never a weekday-only fallback). The last year it kno
 12月28日 only: the next year's notice sets 元旦, and has reached back into December before
 (2007年12月29日, 2011年12月31日 and 2018年12月29日, Saturdays, were made working days).
 
-- `days_known()` → (first, last): the days the calendar answers for;
+- `package_days()` → (first, last): the days the package answers for;
+- `days_known()` → (first, last): the days the calendar answers for without a gap, the notices in
+  use included;
+- `using(plain)` / `done(token)`: the project's notices (`PlainNotices`) in use, and no more;
 - `is_working_day(day)` → bool;
 - `rest_words(day)` → why a rest day rests: `星期六`, `春节假期`;
 - `next_working_day(day)` → `day` itself when it is a working day, else the first one after it
@@ -16,7 +19,8 @@ the day and the days known (never a weekday-only fallback). The last year it kno
 - `postponement(day)` → `Postponement(nominal, moved, said)`, `said` being the words a reason
   quotes: `2023年11月25日为星期六，顺延至11月27日` ("" when `day` is a working day);
 - `working_days_after(day, count)` → the count-th working day after `day` (`day` itself not
-  counted, art. 201: 开始的当日不计入).
+  counted, art. 201: 开始的当日不计入); `working_days_cited` with the citation of the notices
+  that decided a day counted (`（据国办发明电〔2026〕7号）`, "" when the package decided).
 
 A year the package does not know yet is answered by the project's restatement of that year's
 notice (`holidays 2027 "国办发明电〔2026〕…号" { complete … }`, compiler/holiday_notices.py), once

@@ -355,3 +355,10 @@ def test_check_a_calendar_file_alone(tmp_path: Path) -> None:
     )
     assert done.returncode == 2  # errors in a file, as for a policy
     assert f"{path}:6:5" in done.stdout + done.stderr
+
+
+def test_fmt_lays_a_notice_out_one_statement_a_line() -> None:
+    from policyc.compiler.fmt import format_text
+
+    squeezed = " ".join(COMPLETE.split())  # the whole declaration on one line
+    assert format_text(squeezed) == COMPLETE
