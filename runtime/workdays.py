@@ -20,7 +20,7 @@ the day and the days known (never a weekday-only fallback). The last year it kno
   quotes: `2023年11月25日为星期六，顺延至11月27日` ("" when `day` is a working day);
 - `working_days_after(day, count)` → the count-th working day after `day` (`day` itself not
   counted, art. 201: 开始的当日不计入); `working_days_cited` with the citation of the notices
-  that decided a day counted (`（据国办发明电〔2026〕7号）`, "" when the package decided).
+  that decided a day counted (`，据国办发明电〔2026〕7号`, "" when the package decided).
 
 A year the package does not know yet is answered by the project's restatement of that year's
 notice (`holidays 2027 "国办发明电〔2026〕…号" { complete … }`, compiler/holiday_notices.py), once
@@ -238,7 +238,7 @@ def next_working_day(day: date) -> date:
 
 def postponement(day: date) -> Postponement:
     """`day` moved to the next working day (遇节假日顺延), with the words saying so; a day a
-    project's notice decided is cited: `…，顺延至1月4日（据国办发明电〔2026〕7号）`."""
+    project's notice decided is cited: `…，顺延至1月4日，据国办发明电〔2026〕7号`."""
     moved, cited = _next_working_day(day)
     if moved == day:
         return Postponement(day, day, "")
@@ -250,8 +250,9 @@ def postponement(day: date) -> Postponement:
 
 
 def citation(numbers: list[str]) -> str:
-    """`（据国办发明电〔2026〕7号）` for the notices that decided; "" when the package did."""
-    return f"（据{'、'.join(numbers)}）" if numbers else ""
+    """`，据国办发明电〔2026〕7号` for the notices that decided; "" when the package did. No
+    brackets: the words stand inside a reason's own （…） (runtime/applications.late_words)."""
+    return f"，据{'、'.join(numbers)}" if numbers else ""
 
 
 def working_days_after(day: date, count: int) -> date:

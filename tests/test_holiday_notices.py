@@ -27,7 +27,7 @@ from policyc.runtime import workdays
 from tests.conftest import HEADER, PolicyFactory
 
 NUMBER = "示例〔2026〕1号"
-CITED = f"（据{NUMBER}）"
+CITED = f"，据{NUMBER}"
 NOTICE = f"""holidays 2027 "{NUMBER}" {{
     title "示例：2027年部分节假日安排（测试虚构）"
     COMPLETE
@@ -362,3 +362,44 @@ def test_fmt_lays_a_notice_out_one_statement_a_line() -> None:
 
     squeezed = " ".join(COMPLETE.split())  # the whole declaration on one line
     assert format_text(squeezed) == COMPLETE
+
+
+APPLY_POLICY = """input 申请日期: date optional
+clause 七 "x" {
+  QUOTE
+  responsible 市商务局
+  rule 月补 {
+    kind 补贴
+    apply 申请日期 by 每月 1 日 遇节假日顺延
+    amount 100 元
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_an_applicant_deadline_moves_over_the_notice_holiday(
+    policies: PolicyFactory, explain: bool
+) -> None:
+    from tests.conftest import QUOTE
+
+    (policies.folder / "calendar.policy").write_text(COMPLETE, encoding="utf-8")
+    header = HEADER.replace("    units from", '    calendar from "calendar.policy"\n    units from')
+    path = policies.write(
+        APPLY_POLICY.replace("QUOTE", QUOTE), header=header.replace("for 3 年", "for 5 年")
+    )
+    plan = compile_policy(path)
+    on = date(2027, 1, 15)  # January: its 1st is 元旦, moved over 1月2日–3日 to Monday 1月4日
+
+    def rule(applied: date) -> object:
+        results = plan.evaluate({"申请日期": applied}, on, explain=explain)
+        return next(r for r in results if r.info.name == "月补")
+
+    in_time = rule(date(2027, 1, 4))
+    assert in_time.status == "applies"  # type: ignore[attr-defined]
+    late = rule(date(2027, 1, 5))
+    assert late.status == "not_applicable"  # type: ignore[attr-defined]
+    assert late.reason == (  # type: ignore[attr-defined]
+        "申请日期2027年1月5日晚于申请截止2027年1月4日"
+        f"（2027年1月1日为元旦假期，顺延至1月4日{CITED}），逾期申请"
+    )
