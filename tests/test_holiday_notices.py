@@ -403,3 +403,27 @@ def test_an_applicant_deadline_moves_over_the_notice_holiday(
         "申请日期2027年1月5日晚于申请截止2027年1月4日"
         f"（2027年1月1日为元旦假期，顺延至1月4日{CITED}），逾期申请"
     )
+
+
+def test_a_batch_tells_a_target_due_in_the_days_the_notice_adds(tmp_path: Path) -> None:
+    """tests/test_deadline_batch.py's project, whose 总结 is due `by 2026-12-29 遇节假日顺延`: a
+    day the package does not know, `unknown` there. With the made-up 2027 notice 12月29日 is
+    known — a Tuesday, a working day —, so row b (2023-11-27) is in progress, the day not moved."""
+    from tests.deadline_helpers import write_project
+    from tests.test_deadline_batch import POLICY, ROWS, SOURCE, _read
+
+    header_end = '    units from "units.policy"\n'
+    write_project(
+        tmp_path,
+        SOURCE,
+        POLICY.replace(header_end, header_end + '    calendar from "cal.policy"\n'),
+    )
+    (tmp_path / "cal.policy").write_text(COMPLETE, encoding="utf-8")
+    (tmp_path / "cases.csv").write_text(ROWS, encoding="utf-8")
+    words = ["run", "plan.policy", "--cases", "cases.csv", "--out", "out.csv"]
+    done = subprocess.run(
+        [sys.executable, "-m", "policyc", *words],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert _read(tmp_path / "out.csv")["b"]["总结"] == ("not_met", "in_progress", "2026-12-29", "")
