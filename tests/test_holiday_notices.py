@@ -427,3 +427,19 @@ def test_a_batch_tells_a_target_due_in_the_days_the_notice_adds(tmp_path: Path) 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert _read(tmp_path / "out.csv")["b"]["总结"] == ("not_met", "in_progress", "2026-12-29", "")
+
+
+def test_a_changed_calendar_file_is_read_again(policies: PolicyFactory, cache_folder: Path) -> None:
+    """The compile cache holds the policy with its notices; a change to the calendar file (a
+    file the checker read) makes it compile afresh, and the AST of a notice round-trips through
+    the parse cache."""
+    from policyc.compiler.ast_marshal import decode, encode
+    from policyc.compiler.parser import parse
+
+    path = _policy(policies, COMPLETE)
+    assert compile_policy(path).namespace["CALENDAR"] == PLAIN
+    assert compile_policy(path).namespace["CALENDAR"] == PLAIN  # from the cache
+    (policies.folder / "calendar.policy").write_text(INCOMPLETE, encoding="utf-8")
+    assert compile_policy(path).namespace["CALENDAR"] == ()
+    parsed = parse(COMPLETE, "calendar.policy")
+    assert decode(encode(parsed)) == parsed
