@@ -443,3 +443,20 @@ def test_a_changed_calendar_file_is_read_again(policies: PolicyFactory, cache_fo
     assert compile_policy(path).namespace["CALENDAR"] == ()
     parsed = parse(COMPLETE, "calendar.policy")
     assert decode(encode(parsed)) == parsed
+
+
+def test_a_notice_text_outside_the_project_is_refused(policies: PolicyFactory) -> None:
+    outside = COMPLETE.replace("    complete", '    source "../notice.txt"\n    complete')
+    problems = _problems(policies, outside)
+    assert len(problems) == 1 and problems[0].startswith("calendar.policy:3:12: `source` names")
+    assert "inside the policy's project" in problems[0]
+
+
+def test_a_policy_may_declare_the_year_itself(policies: PolicyFactory) -> None:
+    from tests.conftest import QUOTE
+
+    body = COMPLETE + WORKING_DAYS_POLICY.replace("QUOTE", QUOTE)
+    plan = compile_policy(policies.write(body, header=HEADER.replace("for 3 年", "for 5 年")))
+    assert plan.namespace["CALENDAR"] == PLAIN
+    results = plan.evaluate({"受理日期": date(2026, 12, 29)}, date(2026, 12, 1))
+    assert next(r for r in results if r.info.name == "办结时限").value == date(2027, 1, 6)
