@@ -307,8 +307,13 @@ class FileChecker:
                 return result(False, [line, {"units": len(parsed.units)}])
             if parsed.header is None and parsed.notices and not (parsed.sections or parsed.clauses):
                 problems = notices_problems(parsed.notices, {str(path): text})
-                if problems:
+                if any(p.severity is Severity.ERROR for p in problems):
                     raise PolicyError(problems, {str(path): text})
+                shown_warnings = apply_ignores(problems, {str(path): text})
+                for warning in shown_warnings:
+                    emit(warning, text)
+                if shown_warnings and self.strict:
+                    return result(True)
                 line = _("holiday calendar of {years}").format(
                     years=", ".join(str(notice.year) for notice in parsed.notices),
                 )

@@ -6,8 +6,9 @@ header names with `calendar from "calendar.policy"` (inside the policy's project
 as `units from`). Each notice is checked (`notice_problems`): its rest days and 调休 working days
 lie in its year (a working day may reach back to 12月29日–31日 of the year before, as the notices
 for 2008, 2012 and 2019 did), a range runs forwards, no day is both a rest day and a working day
-nor in two holidays, a holiday is listed once, a working day is a weekend day, and each quote is in
-the notice's text when the notice names it (`source "notice.txt"`, inside the project). A year
+nor in two holidays, a holiday is listed once, a working day is a weekend day (a holiday resting on
+weekend days only is a warning, `weekend-holiday`: 2015年中秋节 did), and each quote is in the
+notice's text when the notice names it (`source "notice.txt"`, inside the project). A year
 the `chinese-calendar` package knows too must agree with it, day by day (`package_conflicts`):
 a difference is an error naming both. Problems are diagnostics with the place; nothing raises.
 
@@ -23,7 +24,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from policyc.compiler import nodes as n
-from policyc.compiler.errors import Diagnostic, PolicyError, Span
+from policyc.compiler.errors import Diagnostic, PolicyError, Severity, Span
 from policyc.compiler.files import read_text
 from policyc.compiler.i18n import _
 from policyc.compiler.project import PathRefused, named_file
@@ -112,7 +113,7 @@ def notices_problems(
             continue
         own = notice_problems(notice, sources)
         problems.extend(own)
-        if not own:
+        if not any(problem.severity is Severity.ERROR for problem in own):
             problems.extend(package_conflicts(notice))
     return problems
 
@@ -145,7 +146,10 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
                     _("the first rest day, then `to` the last"),
                 )
             )
-        for day in rest_days(rest):
+        days = rest_days(rest)
+        if days and all(day.weekday() >= 5 for day in days):
+            problems.append(_weekend_only(rest, days))
+        for day in days:
             if day.year != year:
                 problems.append(_outside(rest.span, day, year, _("a rest day")))
                 break
@@ -193,6 +197,20 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
         worked.add(day)
     problems.extend(_quote_problems(notice, sources))
     return problems
+
+
+def _weekend_only(rest: n.NoticeRest, days: list[date]) -> Diagnostic:
+    # A warning, not an error: a notice has set a holiday on a weekend day alone (2015年中秋节,
+    # 9月27日, a Sunday), but more often a weekend restated as a holiday is a misread range.
+    return Diagnostic(
+        rest.span,
+        _(
+            "`{holiday}` rests on weekend days only ({days}): it moves no working day; "
+            "check that the notice says so"
+        ).format(holiday=rest.holiday.text, days=", ".join(day.isoformat() for day in days)),
+        severity=Severity.WARNING,
+        code="weekend-holiday",
+    )
 
 
 def _outside(span: Span, day: date, year: int, what: str) -> Diagnostic:

@@ -355,6 +355,18 @@ def test_check_a_calendar_file_alone(tmp_path: Path) -> None:
     )
     assert done.returncode == 2  # errors in a file, as for a policy
     assert f"{path}:6:5" in done.stdout + done.stderr
+    weekend = COMPLETE.replace(
+        "    work 2027-02-20", '    节: 2027-03-06 to 2027-03-07 "节放假"\n    work 2027-02-20'
+    )
+    path.write_text(weekend, encoding="utf-8")
+    for strict, code in ((), 0), (("--strict",), 2):  # --strict: a warning fails, as a policy's
+        done = subprocess.run(
+            [sys.executable, "-m", "policyc", "check", str(path), *strict],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == code, done.stdout + done.stderr
+        assert f"{path}:6:5" in done.stdout + done.stderr
+        assert "weekend-holiday" in done.stdout + done.stderr
 
 
 def test_fmt_lays_a_notice_out_one_statement_a_line() -> None:
@@ -460,3 +472,21 @@ def test_a_policy_may_declare_the_year_itself(policies: PolicyFactory) -> None:
     assert plan.namespace["CALENDAR"] == PLAIN
     results = plan.evaluate({"受理日期": date(2026, 12, 29)}, date(2026, 12, 1))
     assert next(r for r in results if r.info.name == "办结时限").value == date(2027, 1, 6)
+
+
+def test_a_holiday_on_weekend_days_only_is_a_warning(policies: PolicyFactory) -> None:
+    # 2027-03-06 and 03-07 are a Saturday and a Sunday: a made-up holiday resting on them only
+    # moves no working day — a warning (a notice has done so: 2015年中秋节, 9月27日, a Sunday);
+    # one weekday among its days (2027-03-08, a Monday) and there is none.
+    weekend = COMPLETE.replace(
+        "    work 2027-02-20", '    节: 2027-03-06 to 2027-03-07 "节放假"\n    work 2027-02-20'
+    )
+    plan = compile_policy(_policy(policies, weekend))
+    warned = [(w.code, w.span.line, w.span.column) for w in plan.checked.warnings]
+    assert ("weekend-holiday", 6, 5) in warned
+    assert "2027-03-06, 2027-03-07" in next(
+        w.message for w in plan.checked.warnings if w.code == "weekend-holiday"
+    )
+    with_monday = weekend.replace("2027-03-06 to 2027-03-07", "2027-03-06 to 2027-03-08")
+    plan = compile_policy(_policy(policies, with_monday))
+    assert all(w.code != "weekend-holiday" for w in plan.checked.warnings)
