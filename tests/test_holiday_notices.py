@@ -490,3 +490,13 @@ def test_a_holiday_on_weekend_days_only_is_a_warning(policies: PolicyFactory) ->
     with_monday = weekend.replace("2027-03-06 to 2027-03-07", "2027-03-06 to 2027-03-08")
     plan = compile_policy(_policy(policies, with_monday))
     assert all(w.code != "weekend-holiday" for w in plan.checked.warnings)
+
+
+def test_the_editor_shows_a_calendar_file_s_problems(tmp_path: Path) -> None:
+    from policyc.editing import Document
+
+    document = Document(str(tmp_path / "calendar.policy"))
+    document.update(COMPLETE)
+    assert document.diagnostics == []
+    document.update(COMPLETE.replace("work 2027-02-20", "work 2027-02-19"))
+    assert [(d.span.line, d.span.column) for d in document.diagnostics] == [(6, 5)]
