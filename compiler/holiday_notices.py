@@ -4,13 +4,14 @@ compiled for the runtime's calendar of working days (runtime/workdays.py).
 A policy's notices are its own `holidays YEAR "文号" { … }` declarations and those of the file its
 header names with `calendar from "calendar.policy"` (inside the policy's project, else refused,
 as `units from`). Each notice is checked (`notice_problems`): its rest days and 调休 working days
-lie in its year (a working day may reach back to 12月29日–31日 of the year before, as the notices
-for 2008, 2012 and 2019 did), a range runs forwards, no day is both a rest day and a working day
-nor in two holidays, a holiday is listed once, a working day is a weekend day (a holiday resting on
-weekend days only is a warning, `weekend-holiday`: 2015年中秋节 did), and each quote is in the
-notice's text when the notice names it (`source "notice.txt"`, inside the project). A year
-the `chinese-calendar` package knows too must agree with it, day by day (`package_conflicts`):
-a difference is an error naming both. Problems are diagnostics with the place; nothing raises.
+lie in its year (or reach back to 12月29日–31日 of the year before, as 元旦 has: 2022年12月31日
+rested for 2023, 2018年12月29日 worked for 2019), a range runs forwards, no day is both a rest
+day and a working day nor in two holidays, a holiday is listed once, a working day is a weekend
+day (a holiday resting on weekend days only is a warning, `weekend-holiday`: 2015年中秋节 did),
+and each quote is in the notice's text when the notice names it (`source "notice.txt"`, inside
+the project). A year the `chinese-calendar` package knows too must agree with it, day by day
+(`package_conflicts`): a difference is an error naming both. Problems are diagnostics with the
+place; nothing raises.
 
 `plain(notices)` is what the generated module holds as `CALENDAR`: the complete years only, as
 tuples of strings and ints (the runtime's `workdays.PlainNotices`).
@@ -31,7 +32,16 @@ from policyc.compiler.project import PathRefused, named_file
 from policyc.runtime import workdays
 
 _DAY = timedelta(days=1)
-_REACH_BACK_FIRST = 29  # a notice's working day may be 12月29日–31日 of the year before
+# A notice's 元旦 may reach back to 12月29日–31日 of the year before: rest days (2023年元旦 began
+# on 2022年12月31日) and working days (2018年12月29日, a Saturday, for 2019年元旦).
+_REACH_BACK_FIRST = 29
+
+
+def _in_notice_year(day: date, year: int) -> bool:
+    """Whether a notice for `year` may set `day`: a day of the year, or of its reach-back."""
+    if day.year == year:
+        return True
+    return day.year == year - 1 and day.month == 12 and day.day >= _REACH_BACK_FIRST
 
 
 def rest_days(rest: n.NoticeRest) -> list[date]:
@@ -150,8 +160,8 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
         if days and all(day.weekday() >= 5 for day in days):
             problems.append(_weekend_only(rest, days))
         for day in days:
-            if day.year != year:
-                problems.append(_outside(rest.span, day, year, _("a rest day")))
+            if not _in_notice_year(day, year):
+                problems.append(_outside(rest.span, day, year))
                 break
             other = rested.setdefault(day, rest)
             if other is not rest:
@@ -167,9 +177,8 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
     worked: set[date] = set()
     for work in notice.works:
         day = work.day
-        reaches_back = day.year == year - 1 and day.month == 12 and day.day >= _REACH_BACK_FIRST
-        if day.year != year and not reaches_back:
-            problems.append(_outside(work.span, day, year, _("a working day")))
+        if not _in_notice_year(day, year):
+            problems.append(_outside(work.span, day, year))
         elif day.weekday() < 5:
             problems.append(
                 Diagnostic(
@@ -213,12 +222,12 @@ def _weekend_only(rest: n.NoticeRest, days: list[date]) -> Diagnostic:
     )
 
 
-def _outside(span: Span, day: date, year: int, what: str) -> Diagnostic:
+def _outside(span: Span, day: date, year: int) -> Diagnostic:
     return Diagnostic(
         span,
         _("{day} is outside {year}, the year this notice arranges").format(day=day, year=year),
-        _("{what} of {year} (a working day may also be 12月29日–31日 of {before})").format(
-            what=what, year=year, before=year - 1
+        _("a day of {year}, or of 12月29日–31日 of {before}, where 元旦 may reach back").format(
+            year=year, before=year - 1
         ),
     )
 
@@ -310,8 +319,8 @@ def package_conflicts(notice: n.HolidayNotice) -> list[Diagnostic]:
         end = date(notice.year, 12, 31)
         while day <= end:
             weekend = day.weekday() >= 5
-            in_year = day.year == notice.year
-            if in_year and not weekend and day not in rested and not table.is_workday(day):
+            # A weekday the package rests in the reach-back is 元旦's: the notice's to list too.
+            if not weekend and day not in rested and not table.is_workday(day):
                 conflict(notice.year_span, day, _("nothing (a working day)"), _("a rest day"))
             elif weekend and day not in worked and day not in rested and table.is_workday(day):
                 conflict(notice.year_span, day, _("nothing (a rest day)"), _("a working day"))

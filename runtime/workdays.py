@@ -28,8 +28,8 @@ the generated module hands it over: `using(CALENDAR)` makes it the calendar of t
 progress (a context variable: two policies of two projects in one process never mix), `done(token)`
 ends it. The package answers for the days it knows; a day of a declared year it does not know is
 answered by the notice (its 调休 working days, its rest days, else the weekday), and a moved day's
-words cite the notice's 文号. A notice's reach-back into the December before (a working Saturday
-12月29日–31日) is its too. A year neither knows is refused as before.
+words cite the notice's 文号. A notice's reach-back into the December before (its 元旦's rest days
+or a working Saturday among 12月29日–31日) is its too. A year neither knows is refused as before.
 
 The package is imported on the first call, so a policy without 顺延 never loads its table.
 """
@@ -180,6 +180,9 @@ def _answer(day: date) -> tuple[bool, str, str]:
             raise _unknown(day)
         if day in after.work:
             return True, "", after.number
+        holiday = after.rest.get(day)  # its 元旦 may begin in December (2022年12月31日)
+        if holiday is not None:
+            return False, f"{holiday}假期", after.number
     if first.year <= day.year <= last.year and day >= first:
         working, why, _source = _package_answer(day)  # the next notice says nothing of the day
         return working, why, after.number if after is not None else ""

@@ -103,6 +103,21 @@ def test_working_days_count_the_working_saturday(notice: None) -> None:
     assert workdays.working_days_after(date(2027, 2, 5), 1) == date(2027, 2, 15)
 
 
+def test_a_new_year_reaching_back_into_december() -> None:
+    """The made-up notice's 元旦 begins on Thursday 2026-12-31 (as 2023年元旦 began on
+    2022年12月31日): the day before, 12月30日, works; 12月31日 to 1月2日 rest, 1月3日 is a Sunday,
+    so a deadline on 12月31日 moves to Monday 2027-01-04."""
+    rest = (("2026-12-31", "元旦"), ("2027-01-01", "元旦"), ("2027-01-02", "元旦"))
+    token = workdays.using(((2027, NUMBER, rest, ()),))
+    try:
+        assert workdays.is_working_day(date(2026, 12, 30))
+        assert not workdays.is_working_day(date(2026, 12, 31))
+        moved = workdays.postponement(date(2026, 12, 31))
+        assert moved.said == f"2026年12月31日为元旦假期，顺延至2027年1月4日{CITED}"
+    finally:
+        workdays.done(token)
+
+
 def test_the_days_known_grow_to_the_notice_year(notice: None) -> None:
     assert workdays.days_known() == (date(2004, 1, 1), date(2027, 12, 28))
     assert workdays.is_working_day(date(2027, 12, 28))  # a Tuesday
@@ -198,6 +213,11 @@ def _problems(policies: PolicyFactory, calendar: str) -> list[str]:
             "元旦: 2027-01-01 to 2027-01-03",
             "元旦: 2028-01-01 to 2028-01-03",
             "calendar.policy:4:5: 2028-01-01 is outside 2027, the year this notice arranges",
+        ),
+        (  # a rest day before the reach-back (12月29日–31日 of 2026)
+            "元旦: 2027-01-01 to 2027-01-03",
+            "元旦: 2026-12-28 to 2027-01-03",
+            "calendar.policy:4:5: 2026-12-28 is outside 2027, the year this notice arranges",
         ),
         (  # a working day outside the year (not 12月29日–31日 of 2026)
             "work 2027-02-20",
