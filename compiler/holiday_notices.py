@@ -316,7 +316,7 @@ def package_conflicts(notice: n.HolidayNotice) -> list[Diagnostic]:
             conflict(work.span, day, _("a working day"), _("a rest day"))
     if notice.complete:
         day = max(date(notice.year - 1, 12, _REACH_BACK_FIRST), first)
-        end = date(notice.year, 12, 31)
+        end = date(notice.year, 12, _REACH_BACK_FIRST - 1)  # the days after are the next notice's
         while day <= end:
             weekend = day.weekday() >= 5
             # A weekday the package rests in the reach-back is 元旦's: the notice's to list too.

@@ -520,3 +520,52 @@ def test_the_editor_shows_a_calendar_file_s_problems(tmp_path: Path) -> None:
     assert document.diagnostics == []
     document.update(COMPLETE.replace("work 2027-02-20", "work 2027-02-19"))
     assert [(d.span.line, d.span.column) for d in document.diagnostics] == [(6, 5)]
+
+
+def test_every_year_of_the_package_restated_from_it_agrees() -> None:
+    """The checks against the package raise no false conflict: each year it knows, restated as a
+    complete notice from its own table (元旦's December days given to the next year), checks
+    without an error — reach-back days, weekend rest days, 调休 Saturdays and Sundays alike."""
+    import chinese_calendar  # type: ignore[import-untyped]
+
+    from policyc.compiler import nodes as n
+    from policyc.compiler.errors import Severity, Span
+    from policyc.compiler.holiday_notices import notices_problems
+
+    span = Span("calendar.policy", 1, 1)
+
+    def owner(day: date) -> int:  # the notice a day's arrangement belongs to
+        return day.year + 1 if day.month == 12 and day.day >= 29 else day.year
+
+    first, last = workdays.package_days()
+    for year in range(first.year + 1, last.year + 1):
+        rests = sorted(d for d in chinese_calendar.holidays if owner(d) == year)
+        runs: list[list[date]] = []
+        for day in rests:
+            same = (
+                runs and chinese_calendar.holidays[runs[-1][-1]] == chinese_calendar.holidays[day]
+            )
+            if same and (day - runs[-1][-1]).days == 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        notice = n.HolidayNotice(
+            year=year,
+            number=f"{year}",
+            title="",
+            source_file="",
+            complete=True,
+            rests=tuple(
+                n.NoticeRest(n.Name(f"假{i}", span), run[0], run[-1], n.Quote("", span), span)
+                for i, run in enumerate(runs)
+            ),
+            works=tuple(
+                n.NoticeWork(day, n.Quote("", span), span)
+                for day in sorted(chinese_calendar.workdays)
+                if owner(day) == year
+            ),
+            span=span,
+            year_span=span,
+        )
+        errors = [p.message for p in notices_problems([notice], {}) if p.severity is Severity.ERROR]
+        assert errors == [], year
