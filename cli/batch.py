@@ -120,7 +120,7 @@ class Batch(CaseLoader):
         self.program = program
         self.dated = dated_targets(self.policy, program.rules)
         if self.dated:  # each target's due on each evaluation date (cli/batch_dues.py)
-            create_dues(self.con, self.dated)
+            create_dues(self.con, self.dated, calendar=self.policy.namespace.get("CALENDAR", ()))
         fallback = [r for r in program.rules if r.fallback]
         if not keep and not fallback:
             self.results = f"({program.sql}) AS results"

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policyc.compiler.batch import ON, STATUSES, BatchRule, ident, literal
-from policyc.runtime import deadlines
+from policyc.runtime import deadlines, workdays
 
 if TYPE_CHECKING:
     import duckdb
@@ -37,11 +37,23 @@ def dated_targets(policy: CompiledPolicy, rules: Sequence[BatchRule]) -> list[tu
 
 
 def create_dues(
-    con: duckdb.DuckDBPyConnection, targets: list[tuple[int, str]], dated: str = "cases"
+    con: duckdb.DuckDBPyConnection,
+    targets: list[tuple[int, str]],
+    dated: str = "cases",
+    calendar: workdays.PlainNotices = (),
 ) -> None:
     """The table `dues` (__on, then dd{i}, dl{i}, df{i} per target): each distinct evaluation
     date of the table `dated` (`cases`; the households batch's `results`, cli/batch_people.py),
-    with each target's due on it (deadlines.due_of)."""
+    with each target's due on it (deadlines.due_of), 顺延 over the working-day calendar with the
+    project's notices `calendar` (the generated module's `CALENDAR`, runtime/workdays.using)."""
+    token = workdays.using(calendar)
+    try:
+        _fill_dues(con, targets, dated)
+    finally:
+        workdays.done(token)
+
+
+def _fill_dues(con: duckdb.DuckDBPyConnection, targets: list[tuple[int, str]], dated: str) -> None:
     found = con.execute(f"SELECT DISTINCT {ident(ON)} FROM {ident(dated)}").fetchall()
     days = [row[0] for row in found]
     columns = [f"{ident(ON)} DATE"]

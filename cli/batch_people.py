@@ -503,7 +503,7 @@ class PeopleBatch(Batch):
         # are read from `results`, which holds every row's.
         self.dated = dated_targets(self.policy, program.rules)
         if self.dated:
-            create_dues(self.con, self.dated, dated="results")
+            create_dues(self.con, self.dated, "results", self.policy.namespace.get("CALENDAR", ()))
             self._join_dues()
         return program
 

@@ -270,6 +270,7 @@ class FileChecker:
         from policyc.compiler.check_facts import facts_of
         from policyc.compiler.checker import check
         from policyc.compiler.coverage import coverage
+        from policyc.compiler.holiday_notices import notices_problems
         from policyc.compiler.ignores import apply_ignores
         from policyc.compiler.lint import lint
         from policyc.compiler.parser import parse
@@ -304,6 +305,19 @@ class FileChecker:
                     len_parsed_units=len(parsed.units),
                 )
                 return result(False, [line, {"units": len(parsed.units)}])
+            if parsed.header is None and parsed.notices and not (parsed.sections or parsed.clauses):
+                problems = notices_problems(parsed.notices, {str(path): text})
+                if any(p.severity is Severity.ERROR for p in problems):
+                    raise PolicyError(problems, {str(path): text})
+                shown_warnings = apply_ignores(problems, {str(path): text})
+                for warning in shown_warnings:
+                    emit(warning, text)
+                if shown_warnings and self.strict:
+                    return result(True)
+                line = _("holiday calendar of {years}").format(
+                    years=", ".join(str(notice.year) for notice in parsed.notices),
+                )
+                return result(False, [line, {"years": len(parsed.notices)}])
             checked = check(parsed, text)
         except PolicyError as exc:
             for diagnostic in exc.diagnostics:  # an error's code is its stage

@@ -70,8 +70,11 @@ class Document:
         for name, symbols in _registry_symbols(parsed, self.path).items():
             self.symbols.setdefault(name, []).extend(symbols)
         self.outline = _outline(parsed)
-        if parsed.header is None:  # a unit registry: its own units are all there is to check
-            self.diagnostics = []
+        if parsed.header is None:  # a unit registry or a holiday calendar: its own declarations
+            from policyc.compiler.holiday_notices import notices_problems
+
+            found = notices_problems(parsed.notices, {self.path: text})
+            self.diagnostics = apply_ignores(found, {self.path: text})
             return
         try:
             checked = check(parsed, text)

@@ -71,6 +71,7 @@ class _Builder(ExpressionBuilder):
             ),
             groups=tuple(buckets.get(n.GroupDecl, [])),
             choices=_choices_in(buckets),
+            notices=tuple(buckets.get(n.HolidayNotice, [])),
         )
 
     def policy_block(self, meta: Meta, items: list[Any]) -> n.Header:
@@ -110,6 +111,9 @@ class _Builder(ExpressionBuilder):
         registry = fields.pop("registry_file", None)
         if registry is not None:
             fields["registry_file"], fields["registry_span"] = registry
+        calendar = fields.pop("calendar_file", None)
+        if calendar is not None:
+            fields["calendar_file"], fields["calendar_span"] = calendar
         return n.Header(
             number=unquote(items[0]),
             span=self._span(meta),
@@ -164,6 +168,47 @@ class _Builder(ExpressionBuilder):
 
     def registry_ref(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, Span], Span]:
         return "registry_file", (unquote(c[0]), self._tspan(c[0])), self._span(meta)
+
+    def calendar_ref(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, Span], Span]:
+        return "calendar_file", (unquote(c[0]), self._tspan(c[0])), self._span(meta)
+
+    # ---- a year's 节假日安排 ----
+    def holidays_decl(self, meta: Meta, c: list[Any]) -> n.HolidayNotice:
+        year, number, title, source, complete, *items = c
+        file, file_span = source if source is not None else ("", self._span(meta))
+        return n.HolidayNotice(
+            year=self._int(year),
+            number=unquote(number),
+            title=title,
+            source_file=file,
+            complete=complete is not None,
+            rests=tuple(i for i in items if isinstance(i, n.NoticeRest)),
+            works=tuple(i for i in items if isinstance(i, n.NoticeWork)),
+            span=self._span(meta),
+            year_span=self._tspan(year),
+            source_span=file_span,
+        )
+
+    def notice_title(self, meta: Meta, c: list[Token]) -> str:
+        return unquote(c[0])
+
+    def notice_source(self, meta: Meta, c: list[Token]) -> tuple[str, Span]:
+        return unquote(c[0]), self._tspan(c[0])
+
+    def notice_rest(self, meta: Meta, c: list[Any]) -> n.NoticeRest:
+        holiday, first, last, quote = c
+        start = self._date(first)
+        end = self._date(last) if last is not None else start
+        return n.NoticeRest(
+            self._name(holiday), start, end, n.Quote(unquote(quote), self._tspan(quote)),
+            self._span(meta),
+        )  # fmt: skip
+
+    def notice_work(self, meta: Meta, c: list[Token]) -> n.NoticeWork:
+        day, quote = c
+        return n.NoticeWork(
+            self._date(day), n.Quote(unquote(quote), self._tspan(quote)), self._span(meta)
+        )
 
     # ---- declarations ----
     def unit_decl(self, meta: Meta, c: list[Any]) -> n.UnitDecl:

@@ -157,6 +157,9 @@ class CheckedPolicy:
     # The policy's own measures (`measure 方 = 1 立方米`): what its measure texts are read with,
     # in force (runtime.quantity.declared_measures) wherever its checked AST is read.
     measures: Declared = ()
+    # The complete years of the project's 节假日安排 notices, as the generated module holds them
+    # (`CALENDAR`, compiler/holiday_notices.plain; runtime/workdays.PlainNotices).
+    calendar: tuple[Any, ...] = ()
 
     def quote_line(self, quote: n.Quote) -> int | None:
         """The source line `quote` links to (None when it was not found in the source)."""

@@ -14,7 +14,9 @@ on (`CheckedPolicy`, `Type`) is in `compiler.checked`, named here for the many c
 
 from __future__ import annotations
 
-from policyc.compiler import group_checks, period_amounts, table_keys
+from pathlib import Path
+
+from policyc.compiler import group_checks, holiday_notices, period_amounts, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL as BOOL
 from policyc.compiler.checked import DATE as DATE
@@ -74,11 +76,23 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         people=group_checks.people_of(checker),
         define_types=checker.define_types,
         measures=checker.measures,
+        calendar=holiday_notices.plain(checker.notices),
     )
 
 
 class _Checker(RuleChecks, HeaderChecks):
     """The checks of one policy file, run in order by `run`; problems collected, none raised."""
+
+    notices: tuple[n.HolidayNotice, ...] = ()
+
+    def load_notices(self, header: n.Header) -> None:
+        """The yearly 节假日安排 the policy declares and its `calendar from` file holds, checked
+        (compiler/holiday_notices.py)."""
+        loaded = holiday_notices.load_calendar_file(
+            Path(self.file.path), header, self.diagnostics, self.sources
+        )
+        self.notices = (*self.file.notices, *loaded)
+        self.diagnostics.extend(holiday_notices.notices_problems(self.notices, self.sources))
 
     def declare_defines(self) -> None:
         """Every define and decide, each after those it reads, in whatever order the file
@@ -107,6 +121,7 @@ class _Checker(RuleChecks, HeaderChecks):
             )
             return
         self.load_units(header)
+        self.load_notices(header)
         self.check_header(header)
         self.declare_enums()
         self.declare_inputs()

@@ -121,6 +121,7 @@ def generate(policy: CheckedPolicy) -> str:
             runtime_names=[identifier(name) for name in evaluation.__all__],
             source=policy.file.path,
             readings={name: r.take.text for name, r in policy.readings.items()},
+            calendar=policy.calendar,
             constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],
             defines=defines,
             limits=limits,

@@ -39,6 +39,7 @@ WARNING_CODES: dict[str, str] = {
     "months-by-day": "`months_between(…, on_date())` where a case is a month (次月起)",
     "date-outside-validity": "a literal date outside the document's validity",
     "zero-validity": "a validity of zero length",
+    "weekend-holiday": "a holiday of a 节假日安排 notice whose rest days are all weekend days",
     # lint: declarations and numbering
     "unused-reading": "a reading that nothing uses",
     "unused-define": "a `define` that no rule, target or other value reads",

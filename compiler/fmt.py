@@ -94,6 +94,7 @@ _BLOCKS: dict[str, frozenset[str]] = {
     "target_quotes": frozenset(),  # `target … {` its own `quote "…"` lines `}`
     "reading_decl": frozenset({"question", "take"}),
     "repair_decl": frozenset({"line", "received", "corrected", "because"}),
+    "holidays_decl": frozenset({"complete"}),  # a year's 节假日安排 (compiler/holiday_notices.py)
 }
 # Nodes whose braces hold a comma-separated list.
 _LISTS = frozenset(

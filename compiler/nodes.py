@@ -62,11 +62,13 @@ class Header:
     source_first_line: int = 0
     source_last_line: int = 0
     registry_file: str = ""
+    calendar_file: str = ""  # `calendar from FILE`: the project's 节假日安排 notices
     valid_end: date | None = None  # `valid from … until DATE`: the last day in force, inclusive
     span: Span = _span()
     # Where the two file names are written, for the messages about them.
     source_span: Span = _span()
     registry_span: Span = _span()
+    calendar_span: Span = _span()
     number_span: Span = _span()  # where the 文号 is written, for a 文号 two files share
     co_issuers: tuple[Name, ...] = ()  # 联合发文: the other issuers, in the order written
 
@@ -74,6 +76,44 @@ class Header:
     def issuers(self) -> tuple[Name, ...]:
         """Every issuer, the lead issuer first; () when the header names none."""
         return () if self.issuer is None else (self.issuer, *self.co_issuers)
+
+
+@attrs.frozen
+class NoticeRest:
+    """`元旦: 2027-01-01 to 2027-01-03 "quote"`: a holiday's rest days, `first` to `last`
+    inclusive (one day: `last` is `first`), weekend days among them included."""
+
+    holiday: Name
+    first: date
+    last: date
+    quote: Quote
+    span: Span = _span()
+
+
+@attrs.frozen
+class NoticeWork:
+    """`work 2027-02-14 "quote"`: a weekend day the notice makes a working day (调休上班)."""
+
+    day: date
+    quote: Quote
+    span: Span = _span()
+
+
+@attrs.frozen
+class HolidayNotice:
+    """`holidays YEAR "文号" { title … [source FILE] [complete] … }`: one year's 节假日安排 as
+    the State Council's notice sets it (compiler/holiday_notices.py checks and compiles it)."""
+
+    year: int
+    number: str
+    title: str
+    source_file: str
+    complete: bool
+    rests: tuple[NoticeRest, ...]
+    works: tuple[NoticeWork, ...]
+    span: Span = _span()
+    year_span: Span = _span()
+    source_span: Span = _span()
 
 
 @attrs.frozen
@@ -275,6 +315,7 @@ class PolicyFile:
     shared_caps: tuple[SharedCap, ...] = ()
     groups: tuple[GroupDecl, ...] = ()  # at most one: a case is one group (issue 12)
     choices: tuple[Choice, ...] = ()  # every `choose`, wherever written, in file order
+    notices: tuple[HolidayNotice, ...] = ()  # `holidays YEAR …`: the yearly 节假日安排
 
     def all_defines(self) -> Iterator[Define]:
         """Every `define`/`decide`: the policy's own, then each section's with its clauses',

@@ -16,6 +16,7 @@ from policyc.compiler.errors_base import InputError
 from policyc.compiler.files import control_character, read_text, recording_reads
 from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view
+from policyc.runtime import workdays
 from policyc.runtime.amounts import apply_after_caps
 from policyc.runtime.evaluation import Ctx, RuleInfo, RuleResult
 from policyc.runtime.fast import FastTable, evaluate_case
@@ -100,7 +101,27 @@ class CompiledPolicy:
         """Every rule's result for one case, in document order. Without `explain`, the
         straight-line fast path runs where it can (`fast=False` forces the traced path: the
         results are the same, tests/test_fastpath.py compares them). Results of the fast path
-        may be shared with other cases and are then immutable (runtime/results.FixedResult)."""
+        may be shared with other cases and are then immutable (runtime/results.FixedResult).
+        The project's 节假日安排 notices (the module's `CALENDAR`) are the working-day calendar's
+        during the evaluation (runtime/workdays.using)."""
+        calendar = self.namespace.get("CALENDAR")
+        if not calendar:
+            return self._evaluate(inputs, on, readings, received, explain, fast)
+        token = workdays.using(calendar)
+        try:
+            return self._evaluate(inputs, on, readings, received, explain, fast)
+        finally:
+            workdays.done(token)
+
+    def _evaluate(
+        self,
+        inputs: Mapping[str, Any],
+        on: date,
+        readings: Mapping[str, str] | None,
+        received: Iterable[str],
+        explain: bool,
+        fast: bool,
+    ) -> list[RuleResult]:
         namespace = self.namespace
         done = received if received.__class__ is frozenset else frozenset(received)
         if fast and not explain:  # straight-line: compiler/fastpath.py, runtime/fast.py

@@ -38,7 +38,7 @@ from policyc.runtime.dates import add_months_by, days_in_month
 from policyc.runtime.quantity import Quantity
 from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.results import Unknown, unknown
-from policyc.runtime.workdays import working_days_after
+from policyc.runtime.workdays import working_days_cited
 
 # `date_plus(d, N 工作日)`: 工作日 declared as the policy's own measure (calendar_checks.py)
 WORKING_DAYS = (("工作日", 1),)
@@ -172,11 +172,12 @@ def date_plus(
     if (missing := unknown(day, duration)) is not None:
         return missing
     assert isinstance(day, date) and isinstance(duration, Quantity)
+    cited = ""  # the project's notices that decided a working day counted (runtime/workdays.py)
     if duration.dims == WORKING_DAYS:  # N 工作日: the official calendar's N-th working day on
-        moved = working_days_after(day, int(duration.value))
+        moved, cited = working_days_cited(day, int(duration.value))
     else:
         months, days = duration_parts(duration)
         moved = shifted(day, months, days, missing_day)
     if ctx.explain:
-        ctx.step(f"{text}: {day} → {moved}", line)
+        ctx.step(f"{text}: {day} → {moved}{cited}", line)
     return moved

@@ -8,7 +8,10 @@ the day and the days known (never a weekday-only fallback). The last year it kno
 12月28日 only: the next year's notice sets 元旦, and has reached back into December before
 (2007年12月29日, 2011年12月31日 and 2018年12月29日, Saturdays, were made working days).
 
-- `days_known()` → (first, last): the days the calendar answers for;
+- `package_days()` → (first, last): the days the package answers for;
+- `days_known()` → (first, last): the days the calendar answers for without a gap, the notices in
+  use included;
+- `using(plain)` / `done(token)`: the project's notices (`PlainNotices`) in use, and no more;
 - `is_working_day(day)` → bool;
 - `rest_words(day)` → why a rest day rests: `星期六`, `春节假期`;
 - `next_working_day(day)` → `day` itself when it is a working day, else the first one after it
@@ -16,13 +19,24 @@ the day and the days known (never a weekday-only fallback). The last year it kno
 - `postponement(day)` → `Postponement(nominal, moved, said)`, `said` being the words a reason
   quotes: `2023年11月25日为星期六，顺延至11月27日` ("" when `day` is a working day);
 - `working_days_after(day, count)` → the count-th working day after `day` (`day` itself not
-  counted, art. 201: 开始的当日不计入).
+  counted, art. 201: 开始的当日不计入); `working_days_cited` with the citation of the notices
+  that decided a day counted (`，据国办发明电〔2026〕7号`, "" when the package decided).
+
+A year the package does not know yet is answered by the project's restatement of that year's
+notice (`holidays 2027 "国办发明电〔2026〕…号" { complete … }`, compiler/holiday_notices.py), once
+the generated module hands it over: `using(CALENDAR)` makes it the calendar of the evaluation in
+progress (a context variable: two policies of two projects in one process never mix), `done(token)`
+ends it. The package answers for the days it knows; a day of a declared year it does not know is
+answered by the notice (its 调休 working days, its rest days, else the weekday), and a moved day's
+words cite the notice's 文号. A notice's reach-back into the December before (its 元旦's rest days
+or a working Saturday among 12月29日–31日) is its too. A year neither knows is refused as before.
 
 The package is imported on the first call, so a policy without 顺延 never loads its table.
 """
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from datetime import date, timedelta
 
 from policyc.compiler.i18n import _
@@ -45,7 +59,8 @@ class CalendarUnknown(ValueError):
                 "{day}: the calendar of working days knows the days from {first} to {last} only "
                 "(each year's holidays and 调休 working weekends are set by the State Council's "
                 "notice, whose 元旦 may reach back into the December before; a later day needs a "
-                "newer `chinese-calendar`: `pip install -U chinese-calendar`)"
+                "newer `chinese-calendar`: `pip install -U chinese-calendar`, or the project's "
+                "restatement of that year's notice, declared complete: `holidays YEAR …`)"
             ).format(day=day.isoformat(), first=first.isoformat(), last=last.isoformat())
         )
         self.day, self.first, self.last = day, first, last
@@ -63,6 +78,54 @@ class Postponement:
         self.said = said  # 2023年11月25日为星期六，顺延至11月27日; "" when not moved
 
 
+class Notice:
+    """One year's 节假日安排 as the project restates it: `year`, its 文号 `number`, `rest` (day ->
+    the holiday's name, every rest day of a holiday, weekend ones included) and `work` (the 调休
+    working weekend days, a reach-back into the December before included). Lookups are by day:
+    constant time. A plain class: `typing` is not imported on `run` (issue 16)."""
+
+    __slots__ = ("number", "rest", "work", "year")
+
+    def __init__(self, year: int, number: str, rest: dict[date, str], work: frozenset[date]):
+        self.year, self.number, self.rest, self.work = year, number, rest, work
+
+
+# The compiled form a generated module holds (compiler/holiday_notices.py `plain`):
+# ((year, 文号, ((YYYY-MM-DD, holiday), …), (YYYY-MM-DD, …)), …), complete years only.
+PlainNotices = tuple[tuple[int, str, tuple[tuple[str, str], ...], tuple[str, ...]], ...]
+
+_NO_NOTICES: dict[int, Notice] = {}
+_ACTIVE: ContextVar[dict[int, Notice]] = ContextVar("policyc_notices", default=_NO_NOTICES)
+_BY_PLAIN: dict[PlainNotices, dict[int, Notice]] = {}  # each module's notices, read once
+
+
+def notices_of(plain: PlainNotices) -> dict[int, Notice]:
+    """The notices a generated module's `CALENDAR` holds, by year (built once per value)."""
+    found = _BY_PLAIN.get(plain)
+    if found is None:
+        found = {
+            year: Notice(
+                year,
+                number,
+                {date.fromisoformat(day): holiday for day, holiday in rest},
+                frozenset(date.fromisoformat(day) for day in work),
+            )
+            for year, number, rest, work in plain
+        }
+        _BY_PLAIN[plain] = found
+    return found
+
+
+def using(plain: PlainNotices) -> Token[dict[int, Notice]]:
+    """Make the notices `plain` the calendar's besides the package's until `done(token)`."""
+    return _ACTIVE.set(notices_of(plain))
+
+
+def done(token: Token[dict[int, Notice]]) -> None:
+    """End what `using` began."""
+    _ACTIVE.reset(token)
+
+
 def _table() -> Any:
     """The package, imported once it is needed (a policy without 顺延 never pays for it)."""
     import chinese_calendar  # type: ignore[import-untyped]  # the package ships no types
@@ -75,8 +138,8 @@ _LAST_SURE_DECEMBER_DAY = 28
 _KNOWN: list[tuple[date, date]] = []  # days_known's answer, once asked
 
 
-def days_known() -> tuple[date, date]:
-    """(first, last): the days whose working or rest the calendar says for sure — 1月1日 of its
+def package_days() -> tuple[date, date]:
+    """(first, last): the days the `chinese-calendar` package says for sure — 1月1日 of its
     first year to 12月28日 of its last (the next year's notice may change the days after)."""
     if not _KNOWN:
         known = _table().holidays
@@ -85,59 +148,137 @@ def days_known() -> tuple[date, date]:
     return _KNOWN[0]
 
 
-def _known(day: date) -> None:
+def days_known() -> tuple[date, date]:
+    """(first, last): the days the calendar answers for without a gap — the package's, then each
+    following year the evaluation's notices declare complete, to its 12月28日 (the year after's
+    notice may reach back). A notice of a later year past a gap answers its own days too."""
+    first, last = package_days()
+    notices = _ACTIVE.get()
+    year = last.year + 1
+    while year in notices:
+        last = date(year, 12, _LAST_SURE_DECEMBER_DAY)
+        year += 1
+    return first, last
+
+
+def _unknown(day: date) -> CalendarUnknown:
     first, last = days_known()
-    if not first <= day <= last:
-        raise CalendarUnknown(day, first, last)
+    return CalendarUnknown(day, first, last)
+
+
+def _answer(day: date) -> tuple[bool, str, str]:
+    """(working, why a rest day rests, the 文号 of the notice that decided: "" for the package).
+    Raises CalendarUnknown for a day neither the package nor a notice answers for."""
+    first, last = package_days()
+    if first <= day <= last:
+        return _package_answer(day)
+    notices = _ACTIVE.get()
+    after = None  # the next year's notice, for 12月29日–31日: it may make one a working day
+    if day.month == 12 and day.day > _LAST_SURE_DECEMBER_DAY:
+        after = notices.get(day.year + 1)
+        if after is None:
+            raise _unknown(day)
+        if day in after.work:
+            return True, "", after.number
+        holiday = after.rest.get(day)  # its 元旦 may begin in December (2022年12月31日)
+        if holiday is not None:
+            return False, f"{holiday}假期", after.number
+    if first.year <= day.year <= last.year and day >= first:
+        working, why, _source = _package_answer(day)  # the next notice says nothing of the day
+        return working, why, after.number if after is not None else ""
+    notice = notices.get(day.year)
+    if notice is None:
+        raise _unknown(day)
+    if day in notice.work:
+        return True, "", notice.number
+    holiday = notice.rest.get(day)
+    if holiday is not None:
+        return False, f"{holiday}假期", notice.number
+    if day.weekday() >= 5:
+        return False, _WEEKDAYS[day.weekday()], notice.number
+    return True, "", notice.number
+
+
+def _package_answer(day: date) -> tuple[bool, str, str]:
+    table = _table()
+    if table.is_workday(day):
+        return True, "", ""
+    holiday = table.holidays.get(day)
+    if holiday is not None:
+        return False, f"{table.Holiday(holiday).chinese}假期", ""
+    return False, _WEEKDAYS[day.weekday()], ""
 
 
 def is_working_day(day: date) -> bool:
     """Whether `day` is a working day: a weekday not a 法定节假日 rest day, or a 调休 weekend
-    working day. Raises CalendarUnknown for a day the calendar does not know (`days_known`)."""
-    _known(day)
-    return bool(_table().is_workday(day))
+    working day. Raises CalendarUnknown for a day neither the package nor a notice in use knows."""
+    return _answer(day)[0]
 
 
 def rest_words(day: date) -> str:
     """Why a rest day rests, in the reason's words: `春节假期` inside a holiday's days (its
     调休 rest days included), else the weekday (`星期六`). Raises CalendarUnknown."""
-    _known(day)
-    holiday = _table().holidays.get(day)
-    if holiday is not None:
-        return f"{_table().Holiday(holiday).chinese}假期"
-    return _WEEKDAYS[day.weekday()]
+    return _answer(day)[1]
+
+
+def _next_working_day(day: date) -> tuple[date, list[str]]:
+    """The first working day from `day` on, and the 文号 of every notice that decided a day
+    looked at, each once, in order."""
+    cited: list[str] = []
+    while True:
+        working, _why, source = _answer(day)
+        if source and source not in cited:
+            cited.append(source)
+        if working:
+            return day, cited
+        day += _DAY
 
 
 def next_working_day(day: date) -> date:
     """`day` when it is a working day, else the first working day after it. Raises
     CalendarUnknown when a day to look at is one the calendar does not know."""
-    while not is_working_day(day):
-        day += _DAY
-    return day
+    return _next_working_day(day)[0]
 
 
 def postponement(day: date) -> Postponement:
-    """`day` moved to the next working day (遇节假日顺延), with the words saying so."""
-    moved = next_working_day(day)
+    """`day` moved to the next working day (遇节假日顺延), with the words saying so; a day a
+    project's notice decided is cited: `…，顺延至1月4日，据国办发明电〔2026〕7号`."""
+    moved, cited = _next_working_day(day)
     if moved == day:
         return Postponement(day, day, "")
     to = f"{moved.month}月{moved.day}日"
     if moved.year != day.year:
         to = f"{moved.year}年{to}"
-    said = f"{day.year}年{day.month}月{day.day}日为{rest_words(day)}，顺延至{to}"
+    said = f"{day.year}年{day.month}月{day.day}日为{rest_words(day)}，顺延至{to}{citation(cited)}"
     return Postponement(day, moved, said)
+
+
+def citation(numbers: list[str]) -> str:
+    """`，据国办发明电〔2026〕7号` for the notices that decided; "" when the package did. No
+    brackets: the words stand inside a reason's own （…） (runtime/applications.late_words)."""
+    return f"，据{'、'.join(numbers)}" if numbers else ""
 
 
 def working_days_after(day: date, count: int) -> date:
     """The `count`-th working day after `day` (`day` not counted; count ≥ 1): "5个工作日内" from
     a day ends on the fifth working day after it. Raises CalendarUnknown, and ValueError for a
     count below 1."""
+    return working_days_cited(day, count)[0]
+
+
+def working_days_cited(day: date, count: int) -> tuple[date, str]:
+    """`working_days_after` and the citation of the notices that decided a day counted
+    (`citation`; "" when the package decided them all)."""
     if count < 1:
         raise ValueError(
             _("a number of working days is 1 or more, not {count}").format(count=count)
         )
+    cited: list[str] = []
     while count:
         day += _DAY
-        if is_working_day(day):
+        working, _why, source = _answer(day)
+        if source and source not in cited:
+            cited.append(source)
+        if working:
             count -= 1
-    return day
+    return day, citation(cited)
