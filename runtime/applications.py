@@ -19,10 +19,10 @@ only says the deadline.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 from policyc.runtime import workdays
+from policyc.runtime.dates import days_in_month
 
 POSTPONED = ":postponed"
 
@@ -62,7 +62,7 @@ class Applying:
 def month_day(code: str, on: date) -> date:
     """The day of the month holding `on` a `monthly:N` or `monthly:end` code names."""
     which = code.removesuffix(POSTPONED).removeprefix("monthly:")
-    last = calendar.monthrange(on.year, on.month)[1]
+    last = days_in_month(on.year, on.month)
     return date(on.year, on.month, last if which == "end" else int(which))
 
 
