@@ -177,7 +177,8 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
 def _year_rows(batch: Batch) -> str:
     """The SQL condition of a results row evaluated for a year (`Batch.year_rows`, its table
     made here), or "" when there is none (the numpy engine has no such rows)."""
-    return year_rows_table(batch.con, getattr(batch, "year_rows", set)())
+    rows = getattr(batch, "year_rows", set)()
+    return year_rows_table(batch.con, rows) if rows else ""  # the numpy engine has no `con`
 
 
 def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | None:
