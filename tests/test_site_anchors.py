@@ -102,9 +102,10 @@ def test_every_anchor_link_of_generated_docs_resolves():
     assert dead_links(pages) == []
 
 
-# Folders of policies that are refused on purpose (each file a mistake `check` must name): no
-# site to render. The test below holds them to that, so the list cannot hide a site.
-NO_SITE = ("check", "lint", "syntax")
+# Folders of policies that are refused on purpose (each file a mistake `check` must name), and
+# fmt's golden layouts (fragments, not whole policies): no site to render. The test below holds
+# them to that, so the list cannot hide a site.
+NO_SITE = ("check", "fmt", "lint", "syntax")
 FOLDERS = sorted(p for p in FIXTURES.iterdir() if p.is_dir() and any(p.glob("*.policy")))
 
 

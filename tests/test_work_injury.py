@@ -94,10 +94,10 @@ def test_the_batch_summary_totals_each_period_apart(tmp_path: Path) -> None:
     )
     summary = json.loads(policyc(*args, "--format", "json", cwd=tmp_path).stdout)
     assert summary["totals"] == {"元": "210600", "元/月": "10300"}
-    # a decided 元/月 value is held per year: 3,600 and 5,000元 a month are 43200 and 60000 元/年,
-    # and its unit says so (it said 元/月 beside the per-year figures)
+    # a decided 元/月 value is held per year (43200 and 60000 元/年) and shown, as the answer shows
+    # it, in 元/月 when every value divides exactly (tidy12): 3,600 and 5,000元 a month
     (decision,) = summary["decisions"]
-    assert (decision["unit"], decision["values"]) == ("元/年", {"43200": 1, "60000": 1})
+    assert (decision["unit"], decision["values"]) == ("元/月", {"3600": 1, "5000": 1})
 
 
 def expect_value(tmp_path: Path, value: str) -> subprocess.CompletedProcess[str]:

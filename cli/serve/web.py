@@ -463,7 +463,7 @@ def _result_view(
             item["member_whys"] = members.after_parts(parts, item["member_whys"])
         for part in (*(item.get("members") or ()), *(item.get("periods") or ())):
             part["status_word"] = STATUS_WORDS.get(part["status"]) or part_word(part["status"])
-    # Each result in one list only: a decided value under 判定与目标 whatever its status (an
+    # Each result in one list only: a decided value under 判定 whatever its status (an
     # undetermined 审核期限 was listed there and under 无法判定 too: newcomer 15)
     decided = [
         r
