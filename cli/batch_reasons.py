@@ -7,10 +7,11 @@ failed or the inputs missing.
 otherwise one of: 不适用 (a condition does not hold; a rule the per-case path evaluated says
 which, as `run` does: `不适用：申请日期2026年9月1日晚于申请截止2026年8月31日（…），逾期申请`),
 待定：还需要输入 (an input the row leaves empty could change it), 无法判定：所需日期不在工作日历内
-(a day the official calendar of working days does not know, refused as `run` refuses it), 金额未规定 / 数额未规定 (it applies, the
-document gives no amount), 不在有效期内, 已领取. A rule evaluated case by case gives what `run`
-says of a `choose highest of …` that leaves its amount out (`就高不重复: 只按金额最高的「…」计，
-本项 80元（每月） 不计入`: cli/choice_report.py), the query never holding such a rule.
+(a day the official calendar of working days does not know, refused as `run` refuses it),
+金额未规定 / 数额未规定 (it applies, the document gives no amount), 不在有效期内, 已领取. A rule
+evaluated case by case gives what `run` says of a `choose highest of …` that leaves its amount
+out (`就高不重复: 只按金额最高的「…」计，本项 80元（每月） 不计入`: cli/choice_report.py), the
+query never holding such a rule.
 """
 
 from __future__ import annotations
