@@ -251,6 +251,17 @@ def test_run_shows_the_open_deadline_and_exits_0(policies: PolicyFactory) -> Non
         "applied": "2026-11-20",
         "in_time": True,
     }
+    # no application date: answered, the deadline said open, nothing judged
+    (path.parent / "asking.yaml").write_text(
+        "on: 2026-12-02\ninputs:\n  出院日期: 2026-11-01\n", encoding="utf-8"
+    )
+    done = _policyc(path.parent, "run", path.name, "--case", "asking.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        "  ✔ 大病保险待遇 — 适用: 60,000元（6万元） · 责任单位: 市商务局\n"
+        f"      申请截止: 2027-01-30，{OPEN}\n"
+    ) in done.stdout
+    assert "申请日期:" not in done.stdout
 
 
 def test_the_batch_reason_of_a_late_application_is_run_s(
