@@ -1,14 +1,17 @@
 """The reason column of a batch's results file: per case and rule, why the rule gives no amount,
 in the words `run`'s answer uses (cli/report.py STATUS_WORDS, `unspecified_word`), shortened to
-the status: the query keeps a row's status, not the condition that failed or the inputs missing.
+the status where the query evaluated the rule: it keeps a row's status, not the condition that
+failed or the inputs missing.
 
 `{rule}.reason` is null where the rule applies with its amount (or applies granting no sum), and
-otherwise one of: 不适用 (a condition does not hold), 待定：还需要输入 (an input the row leaves
-empty could change it), 无法判定：所需日期不在工作日历内 (a day the official calendar of working
-days does not know, refused as `run` refuses it), 金额未规定 / 数额未规定 (it applies, the
-document gives no amount), 不在有效期内, 已领取. A rule evaluated case by case gives what `run`
-says of a `choose highest of …` that leaves its amount out (`就高不重复: 只按金额最高的「…」计，
-本项 80元（每月） 不计入`: cli/choice_report.py), the query never holding such a rule.
+otherwise one of: 不适用 (a condition does not hold; a rule the per-case path evaluated says
+which, as `run` does: `不适用：申请日期2026年9月1日晚于申请截止2026年8月31日（…），逾期申请`),
+待定：还需要输入 (an input the row leaves empty could change it), 无法判定：所需日期不在工作日历内
+(a day the official calendar of working days does not know, refused as `run` refuses it),
+金额未规定 / 数额未规定 (it applies, the document gives no amount), 不在有效期内, 已领取. A rule
+evaluated case by case gives what `run` says of a `choose highest of …` that leaves its amount
+out (`就高不重复: 只按金额最高的「…」计，本项 80元（每月） 不计入`: cli/choice_report.py), the
+query never holding such a rule.
 """
 
 from __future__ import annotations
@@ -49,13 +52,17 @@ def status_reason(status: str, flow: str) -> str | None:
 
 def result_reason(result: RuleResult) -> str | None:
     """The reason of one case's result evaluated case by case: refused (a day the calendar
-    lacks), left out by a choice (`run`'s sentence), else its status's (`status_reason`)."""
+    lacks), left out by a choice (`run`'s sentence), not applicable with `run`'s reason (a late
+    application, the condition that failed: the per-case path has it, the query does not),
+    else its status's (`status_reason`)."""
     if result.refused and not result.due:
         return REFUSED_WORDS
     if result.choice is not None and result.amount is None:
         said = choice_words(result)
         if said:
             return said
+    if result.status == "not_applicable" and result.reason:
+        return f"{REASON_WORDS['not_applicable']}：{result.reason}"
     return status_reason(result.status, result.info.flow)
 
 

@@ -9,8 +9,12 @@ The code codegen writes (compiler/node_rules.ApplyBy.code):
   自事故发生之日起30日内, the event's day not counted, art. 201), None while an input it reads is
   missing;
 - either followed by `:postponed` — 遇节假日顺延: a rest day moves to the next working day of the
-  official calendar (runtime/workdays.py, Civil Code art. 203). A day that calendar does not know
-  raises workdays.CalendarUnknown, which refuses the rule alone (runtime/evaluation.py).
+  official calendar (runtime/workdays.py, Civil Code art. 203). 顺延 only ever moves the day
+  later: when the calendar stops on the way (a day it does not know, `unknown`), the deadline is
+  that day or later, so an application on or before it is in time and a case without an
+  application date is answered, the deadline said as open (`UNKNOWN_WORDS`). Only an application
+  after it needs the day the calendar lacks: workdays.CalendarUnknown then refuses the rule
+  alone (runtime/evaluation.py).
 
 The day is inclusive (前 and 以内 include it, art. 1259): an application on the deadline itself is
 in time, the day after is late. A case that gives no application date is not judged: the answer
@@ -25,6 +29,8 @@ from policyc.runtime import workdays
 from policyc.runtime.dates import days_in_month
 
 POSTPONED = ":postponed"
+# What the deadline says when 顺延 reaches a day the official calendar does not know yet.
+UNKNOWN_WORDS = "遇节假日顺延（该日是否为节假日，工作日历尚未收录）"
 
 
 class DeadlineUnknown(workdays.CalendarUnknown):
@@ -36,10 +42,12 @@ class Applying:
     """The deadline in view: `day` (moved by 顺延), `nominal` (as written; `day` when not moved),
     `moved` the words saying the move (2026年2月21日为春节假期，顺延至2月24日; "" when not moved),
     `applied` the case's application date (None when not given) and `in_time` (None when not
-    judged). `day` is None when the deadline waits on an input (`waits` names them). A plain
-    class: `typing` is not imported on `run` (issue 16)."""
+    judged). `day` is None when the deadline waits on an input (`waits` names them). `unknown`
+    is True when 顺延 reached a day the calendar does not know: `day` is then that day, the
+    earliest the deadline can be (it may move later), and `moved` says so (`UNKNOWN_WORDS`). A
+    plain class: `typing` is not imported on `run` (issue 16)."""
 
-    __slots__ = ("applied", "day", "in_time", "moved", "nominal", "waits")
+    __slots__ = ("applied", "day", "in_time", "moved", "nominal", "unknown", "waits")
 
     def __init__(
         self,
@@ -48,7 +56,9 @@ class Applying:
         moved: str,
         applied: date | None,
         waits: tuple[str, ...] = (),
+        unknown: bool = False,
     ):
+        self.unknown = unknown
         self.day, self.nominal, self.moved, self.applied, self.waits = (
             day,
             nominal,
@@ -68,9 +78,11 @@ def month_day(code: str, on: date) -> date:
 
 def deadline(code: str, nominal: date | None, applied: date | None) -> Applying:
     """The deadline whose day as written is `nominal` (None: it waits on an input), moved by
-    顺延 when `code` says so, with the case's application date `applied`. Raises
-    DeadlineUnknown (a workdays.CalendarUnknown) when 顺延 needs a day the official calendar does
-    not know."""
+    顺延 when `code` says so, with the case's application date `applied`. When 顺延 reaches a
+    day the official calendar does not know, the deadline is that day or later: an application
+    on or before it is in time, no application is not judged (`Applying.unknown`). Raises
+    DeadlineUnknown (a workdays.CalendarUnknown) only for an application after that day: whether
+    it is late needs the day the calendar lacks."""
     if nominal is None:
         return Applying(None, None, "", applied)
     if not code.endswith(POSTPONED):
@@ -78,7 +90,11 @@ def deadline(code: str, nominal: date | None, applied: date | None) -> Applying:
     try:
         moved = workdays.postponement(nominal)
     except workdays.CalendarUnknown as exc:
-        raise DeadlineUnknown(exc.day, exc.first, exc.last) from None
+        # The walk stopped at exc.day, every day before it (from `nominal` on) a known rest day:
+        # the working day it moves to is exc.day or later.
+        if applied is not None and applied > exc.day:
+            raise DeadlineUnknown(exc.day, exc.first, exc.last) from None
+        return Applying(exc.day, nominal, UNKNOWN_WORDS, applied, unknown=True)
     return Applying(moved.moved, nominal, moved.said, applied)
 
 
@@ -95,9 +111,13 @@ def late_words(applying: Applying) -> str:
 
 def in_time_words(applying: Applying) -> str:
     """The trace's line for an application in time:
-    申请日期2026年3月10日不迟于申请截止2026年3月10日，按期申请."""
+    申请日期2026年3月10日不迟于申请截止2026年3月10日，按期申请; when 顺延 reaches a day the
+    calendar does not know: …不迟于申请截止2027年1月30日（遇节假日顺延只会推后），按期申请."""
     assert applying.applied is not None and applying.day is not None
-    return f"申请日期{written(applying.applied)}不迟于申请截止{written(applying.day)}，按期申请"
+    later = "（遇节假日顺延只会推后）" if applying.unknown else ""
+    return (
+        f"申请日期{written(applying.applied)}不迟于申请截止{written(applying.day)}{later}，按期申请"
+    )
 
 
 def written(day: date) -> str:

@@ -11,8 +11,10 @@
 - any of the first four followed by `:postponed` — `遇节假日顺延` (or `顺延`): a day that is a
   rest day (a weekend day not 调休上班, or a 法定节假日 rest day) moves to the next working day of
   the official calendar (runtime/workdays.py; Civil Code art. 203). A day in a year that calendar
-  does not know raises workdays.CalendarUnknown: nothing is guessed. The evaluation then refuses
-  the target alone (`RuleResult.due` "unknown", `unknown_words`), never the whole run.
+  does not know is never guessed; as 顺延 only moves a day later, a target is in progress on or
+  before the first day the calendar does not know (the day said open: `UNKNOWN_WORDS`). After
+  it, workdays.CalendarUnknown is raised and the evaluation refuses the target alone
+  (`RuleResult.due` "unknown", `unknown_words`), never the whole run.
 
 A recurring target's reported figure is the one for the period in view: the period holding the
 evaluation date — or, with 顺延, the period before it while that one's moved day has not passed
@@ -33,9 +35,10 @@ POSTPONED = ":postponed"  # the suffix `遇节假日顺延` adds to a deadline's
 
 
 class InView:
-    """The deadline in view on an evaluation date: its day (moved by 顺延 when it was), the day as
-    written, whether it is the period before the date's own, and the words saying the move ("" when
-    not moved). A plain class: `typing` is not imported on `run` (issue 16)."""
+    """The deadline in view on an evaluation date: its day (moved by 顺延 when it was; the
+    earliest it can be when 顺延 reached a day the calendar does not know), the day as written,
+    whether it is the period before the date's own, and the words saying the move ("" when not
+    moved). A plain class: `typing` is not imported on `run` (issue 16)."""
 
     __slots__ = ("day", "earlier", "moved", "nominal")
 
@@ -85,20 +88,53 @@ def _period_before(code: str, on: date) -> date:
 def in_view(code: str, on: date) -> InView | None:
     """The deadline in view on `on` (None for a standing one). With 顺延 the day moves to the next
     working day, and a recurring deadline's previous period stays in view until its moved day
-    has passed. Raises workdays.CalendarUnknown for a year the official calendar does not know."""
+    has passed. 顺延 only moves a day later: when the calendar stops on the way at a day it does
+    not know, the day in view is that day or later, so on or before it the target is in progress
+    (`InView.day` that day, `moved` `UNKNOWN_WORDS`). Raises workdays.CalendarUnknown only when
+    the answer needs the day the calendar lacks (`on` after it)."""
     day = day_in_view(code, on)
     if day is None:
         return None
     if not postponed(code):
         return InView(day, day, False, "")
-    moved = workdays.postponement(day)  # the date's own period first: an error names its day
+    own: InView | workdays.CalendarUnknown
+    try:  # the date's own period first: when both cannot be told, the error names its day
+        own = _postponed_view(day, on, False)
+    except workdays.CalendarUnknown as exc:
+        own = exc
     if recurs(code):
         before = day_in_view(code, _period_before(code, on))
         assert before is not None  # a recurring code that is not standing
-        earlier = workdays.postponement(before)
-        if on <= earlier.moved:
-            return InView(earlier.moved, earlier.nominal, True, earlier.said)
-    return InView(moved.moved, moved.nominal, False, moved.said)
+        try:
+            earlier = _postponed_view(before, on, True)
+        except workdays.CalendarUnknown:
+            if isinstance(own, workdays.CalendarUnknown):
+                raise own from None
+            raise  # whether the period before is still in view cannot be told
+        if on <= earlier.day:
+            return earlier
+    if isinstance(own, workdays.CalendarUnknown):
+        raise own
+    return own
+
+
+# What a deadline says when 顺延 reaches a day the official calendar does not know yet.
+UNKNOWN_WORDS = "遇节假日顺延（该日是否为节假日，工作日历尚未收录）"
+
+
+def _postponed_view(day: date, on: date, earlier: bool) -> InView:
+    """`day` moved by 顺延 as seen on `on`; when the calendar stops at a day it does not know,
+    that day (the earliest the deadline can be) while `on` is not after it. Raises
+    workdays.CalendarUnknown when `on` is after it: whether the day has passed cannot be told."""
+    try:
+        moved = workdays.postponement(day)
+    except workdays.CalendarUnknown as exc:
+        # every day from `day` to the one before exc.day is a known rest day: the working day
+        # it moves to is exc.day or later
+        if on > exc.day:
+            raise
+        return InView(exc.day, day, earlier, f"{_written(exc.day)}，{UNKNOWN_WORDS}")
+    return InView(moved.moved, moved.nominal, earlier, moved.said)
 
 
 def due_on(code: str, on: date) -> tuple[str, date | None]:
@@ -121,6 +157,8 @@ def due_of(code: str, on: date) -> tuple[str, str, str]:
         return "unknown", "", ""
     if view is None:
         return "standing", "", ""
+    # the day as written when 顺延 moved it, or reached a day the calendar lacks (as `run`'s
+    # JSON "postponed" says: the day may still move)
     moved_from = view.nominal.isoformat() if view.moved else ""
     return ("in_progress" if on <= view.day else "overdue"), view.day.isoformat(), moved_from
 

@@ -58,9 +58,10 @@ class CalendarUnknown(ValueError):
             _(
                 "{day}: the calendar of working days knows the days from {first} to {last} only "
                 "(each year's holidays and 调休 working weekends are set by the State Council's "
-                "notice, whose 元旦 may reach back into the December before; a later day needs a "
-                "newer `chinese-calendar`: `pip install -U chinese-calendar`, or the project's "
-                "restatement of that year's notice, declared complete: `holidays YEAR …`)"
+                "notice, whose 元旦 may reach back into the December before; restate that year's "
+                "notice in the project, declared complete: `holidays YEAR … complete`, docs/"
+                "language.md, 工作日; a `chinese-calendar` release knows a year only some time "
+                "after the notice)"
             ).format(day=day.isoformat(), first=first.isoformat(), last=last.isoformat())
         )
         self.day, self.first, self.last = day, first, last

@@ -158,7 +158,8 @@ def test_a_rule_a_choice_leaves_out_says_so_as_run_does(tmp_path: Path) -> None:
     assert elder["困难老年人生活补助.reason"] == (
         "就高不重复: 只按金额最高的「困难残疾人生活补贴」计，本项 80元（每月） 不计入"
     )
-    assert young["困难老年人生活补助.reason"] == "不适用"
+    # evaluated per case: `run`'s reason, the condition that failed (cli/batch_reasons.py)
+    assert young["困难老年人生活补助.reason"] == "不适用：条件不成立: 低保家庭"
 
 
 def test_every_rule_status_has_its_words() -> None:

@@ -186,9 +186,11 @@ def test_a_day_the_calendar_does_not_know_refuses_that_rule_alone(
     policies: PolicyFactory,
 ) -> None:
     # chinese-calendar knows 2026 up to 12月28日 (a Monday, a working day): 12月31日 is unknown.
+    # An application after it needs to know whether 顺延 moves it (on or before it: in time,
+    # tests/test_deadline_unknown_open.py).
     plan = compile_policy(policies.write(CALENDAR_POLICY, header=IN_FORCE))
-    results = _results(plan, date(2026, 12, 1), 申请日期="2026-12-20")
-    assert results["已知"].status == "applies"
+    results = _results(plan, date(2026, 12, 1), 申请日期="2027-01-01")
+    assert results["已知"].status == "not_applicable"  # 12月28日 known, and passed
     refused = results["未知"]
     assert (refused.status, refused.amount, refused.missing) == ("undetermined", None, ())
     assert refused.reason == (

@@ -6,7 +6,8 @@ Days worked out by hand (`chinese-calendar` knows 2004年1月1日 to 2026年12�
 and 28日 are Mondays, no day between them a holiday of the 2026 notice). Evaluated on
 2026-12-28:
 - 年度评估 by 2026-12-28 遇节假日顺延: a working day, not moved — in progress, deadline 2026-12-28;
-- 年度总结 by 2026-12-29 遇节假日顺延: whether 12月29日 rests is not known — due "unknown";
+- 年度总结 by 2026-12-29 遇节假日顺延: whether 12月29日 rests is not known, but 顺延 only moves it
+  later — in progress on 12月28日, deadline 2026-12-29 (the day as written, it may still move);
 - 办结奖励 when date_plus(受理日期, 5 工作日) >= on_date(): 户1 受理 2026-12-21, the fifth working
   day 2026-12-28 (22, 23, 24, 25, 28) — applies, 10元; 户2 受理 2026-12-22 needs 2026-12-29 —
   refused, undetermined, in no total (the total is 10元, not 20元).
@@ -93,7 +94,7 @@ def test_each_row_gives_the_due_and_the_rule_refused_in_it(tmp_path: Path) -> No
             "not_met", "in_progress", "2026-12-28",
         )  # fmt: skip
         assert row["年度评估.postponed_from"] == ""  # a working day: not moved
-        assert (row["年度总结.due"], row["年度总结.deadline"]) == ("unknown", "")
+        assert (row["年度总结.due"], row["年度总结.deadline"]) == ("in_progress", "2026-12-29")
     assert (rows["户1"]["办结奖励.status"], rows["户1"]["办结奖励.amount_元"]) == ("applies", "10")
     assert (rows["户2"]["办结奖励.status"], rows["户2"]["办结奖励.amount_元"]) == (
         "undetermined",
@@ -111,7 +112,7 @@ def test_the_summary_counts_the_dues_and_the_rows_refused(tmp_path: Path) -> Non
     summary = json.loads(done.stdout)
     dues = {item["target"]: item["due"] for item in summary["targets"]}
     assert dues["年度评估"] == {"in_progress": 2, "overdue": 0, "standing": 0, "unknown": 0}
-    assert dues["年度总结"] == {"in_progress": 0, "overdue": 0, "standing": 0, "unknown": 2}
+    assert dues["年度总结"] == {"in_progress": 2, "overdue": 0, "standing": 0, "unknown": 0}
     assert summary["refused"] == {"办结奖励": 1}
     assert summary["totals"]["元"] == "10"  # the refused row's 10元 never added
 

@@ -111,12 +111,12 @@ def test_a_deadline_on_the_last_day_known_is_told(plan: CompiledPolicy, on: date
 @pytest.mark.parametrize(
     ("on", "also"),
     [
-        (date(2026, 12, 1), []),
-        (date(2026, 12, 29), []),
-        (date(2027, 3, 1), ["本月进展报送"]),  # 2027年3月25日 is not known either
+        (date(2026, 12, 30), []),
+        # 2027年2月25日 is not known: whether February's report is still in view cannot be told
+        (date(2027, 3, 1), ["本月进展报送"]),
     ],
 )
-def test_a_deadline_on_the_first_day_not_known_refuses_that_target(
+def test_a_deadline_past_the_first_day_not_known_refuses_that_target(
     plan: CompiledPolicy, on: date, also: list[str]
 ) -> None:
     results = _results(plan, on)
@@ -135,10 +135,28 @@ def test_a_deadline_on_the_first_day_not_known_refuses_that_target(
     assert [name for name, r in results.items() if r.refused] == ["年度总结", *also]
 
 
-def test_a_monthly_deadline_in_a_year_not_known_refuses_it_and_answers_the_others(
+@pytest.mark.parametrize("on", [date(2026, 12, 1), date(2026, 12, 29)])
+def test_on_or_before_the_day_written_the_target_is_in_progress_whatever_the_calendar(
+    plan: CompiledPolicy, on: date
+) -> None:
+    # 顺延 only moves 12月29日 later: on or before it, the target is in progress
+    results = _results(plan, on)
+    open_ = results["年度总结"]
+    assert (open_.status, open_.due, open_.deadline, open_.refused) == (
+        "not_met", "in_progress", "2026-12-29", "",
+    )  # fmt: skip
+    assert open_.reason == (
+        "期限2026年12月29日，遇节假日顺延（该日是否为节假日，工作日历尚未收录），尚未到期，目标进行中"
+    )
+    assert not [name for name, r in results.items() if r.refused]
+
+
+def test_a_monthly_deadline_in_a_year_not_known_refuses_it_past_its_day(
     plan: CompiledPolicy,
 ) -> None:
-    results = _results(plan, date(2027, 1, 25))
+    # 2027年1月25日 not known: on the 26th whether it moved (and so whether it passed) is not
+    # known; December's day (12月25日, a Friday) passed long before
+    results = _results(plan, date(2027, 1, 26))
     monthly = results["本月进展报送"]
     assert monthly.due == "unknown"
     assert "须知2027年1月25日是否为工作日" in monthly.reason
@@ -156,7 +174,7 @@ def test_a_target_met_needs_no_deadline(plan: CompiledPolicy) -> None:
 
 
 def test_a_target_not_reported_is_refused_alike(plan: CompiledPolicy) -> None:
-    results = {r.info.name: r for r in plan.evaluate({}, date(2026, 12, 29))}
+    results = {r.info.name: r for r in plan.evaluate({}, date(2026, 12, 30))}
     refused = results["年度总结"]
     assert (refused.status, refused.due) == ("not_reported", "unknown")
     assert refused.reason.startswith(
@@ -175,7 +193,7 @@ def _case(folder: Path, name: str, on: str, more: str = "") -> str:
 
 
 def test_run_answers_every_other_target_and_exits_1(folder: Path) -> None:
-    done = _policyc(folder, "run", "plan.policy", "--case", _case(folder, "a.yaml", "2026-12-29"))
+    done = _policyc(folder, "run", "plan.policy", "--case", _case(folder, "a.yaml", "2026-12-30"))
     assert done.returncode == 1, done.stderr
     assert "! 年度总结 — 尚未达到目标（期限无法判断）" in done.stdout
     assert (
@@ -193,7 +211,7 @@ def test_run_answers_every_other_target_and_exits_1(folder: Path) -> None:
 
 
 def test_run_json_says_the_target_and_the_part_refused(folder: Path) -> None:
-    case = _case(folder, "b.yaml", "2026-12-29")
+    case = _case(folder, "b.yaml", "2026-12-30")
     done = _policyc(folder, "run", "plan.policy", "--case", case, "--format", "json")
     assert done.returncode == 1, done.stderr
     document = json.loads(done.stdout)
@@ -229,18 +247,18 @@ def test_run_on_the_last_day_known_refuses_nothing(folder: Path) -> None:
 
 def test_policyc_test_expects_the_status_of_a_refused_target(folder: Path) -> None:
     expect = "expect:\n  年度总结: not_met\n  年度评估: not_met\n"
-    case = _case(folder, "tested.yaml", "2026-12-29", expect)
+    case = _case(folder, "tested.yaml", "2026-12-30", expect)
     done = _policyc(folder, "test", "plan.policy", case)
     assert done.returncode == 0, done.stdout + done.stderr
-    wrong = _case(folder, "wrong.yaml", "2026-12-29", "expect:\n  年度总结: met\n")
+    wrong = _case(folder, "wrong.yaml", "2026-12-30", "expect:\n  年度总结: met\n")
     done = _policyc(folder, "test", "plan.policy", wrong)
     assert done.returncode == 1, done.stdout + done.stderr
 
 
 def test_the_progress_counts_say_the_due_that_cannot_be_told(folder: Path) -> None:
-    # 2026-12-29: 年度评估 (12月28日), 本月进展报送 (12月25日, a Friday) and 本月数据报送
+    # 2026-12-30: 年度评估 (12月28日), 本月进展报送 (12月25日, a Friday) and 本月数据报送
     # (12月10日) overdue, 年度总结 cannot be told
-    case = _case(folder, "counted.yaml", "2026-12-29")
+    case = _case(folder, "counted.yaml", "2026-12-30")
     done = _policyc(folder, "run", "plan.policy", "--case", case, "--all")
     assert done.returncode == 1, done.stderr
     assert (
@@ -254,7 +272,7 @@ def test_the_web_service_answers_with_the_part_refused(plan: CompiledPolicy) -> 
 
     case = {"policy": "青政办发〔2026〕9号", "inputs": {name: "0次" for name in TARGETS}}
     raw = json.dumps(case, ensure_ascii=False).encode()
-    document = json.loads(evaluate_one(plan, raw, {"on": "2026-12-29"}, []))
+    document = json.loads(evaluate_one(plan, raw, {"on": "2026-12-30"}, []))
     assert [item["rule"] for item in document["refused"]] == ["年度总结"]
     due = {r["rule"]: r.get("due") for r in document["results"]}
     assert due == {
