@@ -218,10 +218,11 @@ def test_the_batch_shares_out_each_cases_limit_case_by_case(
     assert done.returncode == 0, done.stderr
     assert "under the cap `合计`, whose limit the case gives (上限)" in done.stdout, done.stdout
     rows = out.read_text(encoding="utf-8").splitlines()
+    # each rule's status, reason (none where it applies: tidy12's column) and amount
     assert rows[1:] == [
-        "1,applies,2800,applies,4200",
-        "2,applies,2800,applies,4200",  # cut from 4,200.01
-        "3,undetermined,,undetermined,",
+        "1,applies,,2800,applies,,4200",
+        "2,applies,,2800,applies,,4200",  # cut from 4,200.01
+        "3,undetermined,待定：还需要输入,,undetermined,待定：还需要输入,",
     ]
 
 
