@@ -177,7 +177,7 @@ def summarise(batch: Batch, groups: list[tuple[Any, ...]] | None = None) -> dict
 def _year_rows(batch: Batch) -> str:
     """The SQL condition of a results row evaluated for a year (`Batch.year_rows`, its table
     made here), or "" when there is none (the numpy engine has no such rows)."""
-    rows = getattr(batch, "year_rows", set)()
+    rows: set[int] = getattr(batch, "year_rows", set)()
     return year_rows_table(batch.con, rows) if rows else ""  # the numpy engine has no `con`
 
 
