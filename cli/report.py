@@ -129,6 +129,7 @@ from policyc.runtime.quantity import MeasureError, Quantity
 from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.results import RuleInfo
 from policyc.runtime.shown_measures import ShownMeasures, measures_of
+from policyc.runtime.validity_words import out_of_force_state
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -339,8 +340,8 @@ def header_lines(
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         elif issued and on < issued:
             state = "不在有效期内：本政策在该日尚未发布"
-        else:
-            state = "不在有效期内：本政策在该日未生效或已失效"
+        else:  # which of the two, from which day (runtime/validity_words.py)
+            state = "不在有效期内：本政策在该日" + out_of_force_state(on, valid_from, valid_until)
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if shown:
         labelled = (f"{k} = {option_label(view, k, v)}" for k, v in shown.items())

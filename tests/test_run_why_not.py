@@ -70,10 +70,12 @@ def test_one_side_of_the_edge_names_the_condition_the_other_does_not(
 def test_out_of_force_is_one_line_for_every_rule(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    # 2026-03-31, the day before 施行 (2026-04-01): all five rules, one reason
+    # 2026-03-31, the day before 施行 (2026-04-01): all five rules, one reason, saying which
+    # side of the validity the day lies on (43 characters, no clause boundary: kept whole)
     lines = answer(capsys, tmp_path, {"申请人类型": "企业"}, on="2026-03-31")
     assert why(lines) == [
         "  ✘ 人才安居补贴、外籍专家生活补助、购房奖励 等 5 条 — 政策在 2026-03-31 不在有效期内"
+        "：尚未施行（自2026年4月1日起施行）"
     ]
 
 
