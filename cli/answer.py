@@ -58,6 +58,7 @@ from policyc.report import (
     actual_text,
     amount_text,
     header_lines,
+    refers_lines,
     shared_cap_lines,
     status_shown,
     total_lines,
@@ -210,6 +211,7 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r), *applying_lines(r)]
     if r.status == "unspecified":
         lines.extend(unspecified_lines(info))
+    lines.extend(refers_lines(info))  # 参见《…》: a reference written, whatever the amount
     if info.grants:
         label = "可享受" if info.kind in BENEFIT_KINDS else "内容"
         lines.append(f"      {label}: {info.grants}")
