@@ -86,3 +86,19 @@ def test_a_rule_without_any_reference_has_no_line_and_an_empty_list(
     policy = policies.write(DECLARED + clause("  rule 补 { when 是企业 amount 1 元 }") + "\n")
     assert not any("参见" in line for line in run(capsys, policy, "--all").splitlines())
     assert refers_of(capsys, policy, "补") == []
+
+
+def test_the_web_form_shows_the_reference_beside_a_computed_amount(
+    policies: PolicyFactory,
+) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from starlette.testclient import TestClient
+
+    from policyc.serve.app import create_app
+
+    rule = "  rule 补 { when 是企业 amount 1 元 }"
+    policies.write(DECLARED + clause('  refers outside "XX市基本医疗保险办法"', rule) + "\n")
+    client = TestClient(create_app([policies.folder / "p.policy"]))
+    answer = client.post("/policies/p", data={"case.on": "2023-06-30", "是企业": "true"})
+    assert answer.status_code == 200, answer.text
+    assert f"<div>参见：{BASIC}</div>" in answer.text
