@@ -13,16 +13,18 @@ Four blocks after the header:
 3. 为何不适用 — why each rule that does not apply fails, in `--all`'s words (its first
    condition that does not hold, 不在有效期内, 已领取), one line a reason: the rules failing for
    the same reason share it (`人才安居补贴、购房奖励 — 条件不成立: 是青年人才`), at most
-   RULES_NAMED names and 等 N 条, the reason cut at REASON_CHARS characters. A rule whose
-   first failed condition picks another member of an enum input (`申请人类型为企业` for a
-   talent, `行为为无照经营` for a noise complaint) is for another kind of case: such rules
-   are counted on one line an input (`另 3 条针对其他申请人类型: …`), not reasoned one by one;
-   so is a rule whose condition joined by 且/或 failed only on tests of that input. A condition
-   of several parts (且/或, or a named one) has the parts the case failed under it, the one it
-   was settled on first (member_why.condition_whys): `残疾类别为智力残疾、精神残疾之一: 肢体残疾 →
-   不成立` before `残疾等级为一级、二级之一: 三级 → 不成立`.
-   A rule over the members of a household that none of them meets stands alone, a line per
-   member under it: which member failed which condition (`member_why.py`).
+   RULES_NAMED names and 等 N 条, a reason over REASON_CHARS characters cut after its last
+   whole clause that fits, never inside a bracket or a date, or else kept whole (reason_cut).
+   A rule whose first failed condition picks another member of an enum input
+   (`申请人类型为企业` for a talent, `行为为无照经营` for a noise complaint) is for another kind
+   of case: such rules are counted on one line an input (`另 3 条针对其他申请人类型: …`), not
+   reasoned one by one; so is a rule whose condition joined by 且/或 failed only on tests of
+   that input. A condition of several parts (且/或, or a named one) has the parts the case
+   failed under it, the one it was settled on first (member_why.condition_whys):
+   `残疾类别为智力残疾、精神残疾之一: 肢体残疾 → 不成立` before
+   `残疾等级为一级、二级之一: 三级 → 不成立`. A rule over the members of a household that
+   none of them meets stands alone, a line per member under it: which member failed which
+   condition (`member_why.py`).
 4. 单位目标 — the targets the case reports (met or not) and those whose 顺延 deadline cannot be
    told: a unit's duty, never the applicant's, so never under 结论.
 5. One line counting what does not apply, the standing rules and the targets the case does not
@@ -48,6 +50,7 @@ from policyc.people_report import (
     member_brief,
     value_period_label,
 )
+from policyc.reason_cut import shortened
 from policyc.report import (
     BENEFIT_KINDS,
     MARKS,
@@ -55,6 +58,7 @@ from policyc.report import (
     actual_text,
     amount_text,
     header_lines,
+    refers_lines,
     shared_cap_lines,
     status_shown,
     total_lines,
@@ -71,7 +75,7 @@ if TYPE_CHECKING:
     from policyc.compiler.pipeline import CompiledPolicy
 
 RULES_NAMED = 3  # rules named beside a needed input or a reason before "等 N 条"
-REASON_CHARS = 40  # a reason not applying longer than this is cut, with …
+REASON_CHARS = 40  # a reason longer than this is cut after a whole clause, or kept (reason_cut)
 NOT_APPLYING = ("not_applicable", "not_in_force", "already_received")
 
 
@@ -207,6 +211,7 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     lines = [head, *member_brief(r), *choice_lines(r), *shared_cap_lines(r), *applying_lines(r)]
     if r.status == "unspecified":
         lines.extend(unspecified_lines(info))
+    lines.extend(refers_lines(info))  # 参见《…》: a reference written, whatever the amount
     if info.grants:
         label = "可享受" if info.kind in BENEFIT_KINDS else "内容"
         lines.append(f"      {label}: {info.grants}")
@@ -322,7 +327,7 @@ def why_not_lines(
             by_reason.setdefault((r.status, r.reason, under), []).append(r.info.name)
     lines = []
     for (status, reason, under), names in by_reason.items():
-        text = reason if len(reason) <= REASON_CHARS else reason[: REASON_CHARS - 1] + "…"
+        text = shortened(reason, REASON_CHARS)
         lines.append(f"  {MARKS[status]} {_named(names)} — {text or STATUS_WORDS[status]}")
         lines.extend(f"      · {why}" for why in under)
     for name, names in other.items():

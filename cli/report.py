@@ -129,6 +129,7 @@ from policyc.runtime.quantity import MeasureError, Quantity
 from policyc.runtime.quantity_format import format_quantity
 from policyc.runtime.results import RuleInfo
 from policyc.runtime.shown_measures import ShownMeasures, measures_of
+from policyc.runtime.validity_words import out_of_force_state
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -156,13 +157,18 @@ def party_word(flow: str, unspecified: str = "") -> str:
 
 
 def unspecified_lines(info: RuleInfo) -> list[str]:
-    """What a rule whose amount the document leaves unspecified says instead: its text, and
-    the documents it refers to (按《XX办法》规定的标准执行: the standard is that document's,
-    named, never a figure made up here)."""
-    lines = [f"      {unspecified_word(info.flow)}: {info.unspecified}"]
-    if info.refers:
-        lines.append(f"      参见: {'、'.join(info.refers)}")
-    return lines
+    """What a rule whose amount the document leaves unspecified says instead: its text (the
+    documents it refers to follow, `refers_lines`: 按《XX办法》规定的标准执行, the standard is that
+    document's, named, never a figure made up here)."""
+    return [f"      {unspecified_word(info.flow)}: {info.unspecified}"]
+
+
+def refers_lines(info: RuleInfo) -> list[str]:
+    """`      参见: 《XX市基本医疗保险办法》、天政发〔2023〕1号第七条`: the documents a rule or its
+    part refers to (its own `refers`, then its clause's or task's and section's: codegen), under
+    the rule whatever its status and amount — a reference the drafter wrote is never dropped
+    (合规医疗费用's scope set by another document). None when it refers to none."""
+    return [f"      参见: {'、'.join(info.refers)}"] if info.refers else []
 
 
 def unspecified_word(flow: str) -> str:
@@ -339,8 +345,8 @@ def header_lines(
             state = f"该日不在有效期内，评估期间 {evaluated} 部分在有效期内：按月计的规则逐月判断"
         elif issued and on < issued:
             state = "不在有效期内：本政策在该日尚未发布"
-        else:
-            state = "不在有效期内：本政策在该日未生效或已失效"
+        else:  # which of the two, from which day (runtime/validity_words.py)
+            state = "不在有效期内：本政策在该日" + out_of_force_state(on, valid_from, valid_until)
         out.append(f"评估日 {on.isoformat()} · 有效期 {period} · {state}")
     if shown:
         labelled = (f"{k} = {option_label(view, k, v)}" for k, v in shown.items())
@@ -486,6 +492,7 @@ def _rule_lines(
     lines.extend(member_lines(r))
     if r.status == "unspecified":
         lines.extend(unspecified_lines(info))
+        lines.extend(refers_lines(info))
     elif r.reason:
         lines.append(f"      原因: {r.reason}")
         lines.extend(f"        · {why}" for why in whys)
@@ -503,6 +510,8 @@ def _rule_lines(
         lines.append("      " + " · ".join(who))
     if info.law:
         lines.append(f"      依据: {info.law}")
+    if r.status != "unspecified":  # said under 金额未规定 above
+        lines.extend(refers_lines(info))
     for name, amount, text in info.limits:
         lines.append(f"      限额「{name}」: {amount}" + (f"（{text}）" if text else ""))
     if r.status == "applies":

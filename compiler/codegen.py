@@ -147,6 +147,7 @@ class _Generator:
         self.define_funcs = {name: f"define_{i}" for i, name in enumerate(policy.defines)}
         self.household = household_defines(policy)
         self.section_leads: dict[int, tuple[n.Name, ...]] = {}
+        self.section_refers: dict[int, tuple[n.Reference, ...]] = {}
         self.fast = FastEmitter(self)
         self.rule_nodes: dict[int, n.Rule] = {}  # entry index -> its rule
 
@@ -211,6 +212,8 @@ class _Generator:
             owners.extend(section.clauses)
             # A task without lead units of its own is led by its section's (天政办函〔2023〕5号).
             self.section_leads.update({id(c): section.leads for c in section.clauses})
+            # a section's references are its parts' too (refers_of_owner)
+            self.section_refers.update({id(c): section.refers for c in section.clauses})
         owners.extend(self.policy.file.clauses)
         for owner in owners:
             out.extend(self.rule(len(out), owner, rule) for rule in owner.rules)
@@ -228,7 +231,16 @@ class _Generator:
             "owner_number": owner.ident if isinstance(owner, n.Clause) else owner.number,
             "owner_title": owner.title,
             "leads": self.units(owner.leads or self.section_leads.get(id(owner), ())),
+            "refers": self.references(owner.refers, self.section_refers.get(id(owner), ())),
         }
+
+    @staticmethod
+    def references(*written: tuple[n.Reference, ...]) -> tuple[str, ...]:
+        """The references written on a rule, its clause or task, and its section, innermost
+        first, each once: `run` and the JSON show them wherever the rule is (a `refers outside`
+        in the clause of a rule with a computed amount was once shown by the site alone)."""
+        rendered = (render_reference(r) for references in written for r in references)
+        return tuple(dict.fromkeys(rendered))
 
     def decision(self, index: int, define: n.Define) -> dict[str, Any]:
         info = self.base_info(index, define.name.text, define.span.line) | {
@@ -335,7 +347,9 @@ class _Generator:
             "procedures": tuple(
                 (p.text, procedures[p.text].title, procedures[p.text].steps) for p in rule.follows
             ),
-            "refers": tuple(render_reference(r) for r in rule.refers),
+            "refers": self.references(
+                rule.refers, owner.refers, self.section_refers.get(id(owner), ())
+            ),
             "limits": tuple((x.name.text, render(x.amount), x.text) for x in rule.limits),
         }
         if rule.apply_by is not None:  # 每月10日前申请（遇节假日顺延）: the answer and site say it

@@ -14,7 +14,7 @@ from fractions import Fraction
 from policyc.compiler import group_checks, table_keys
 from policyc.compiler import nodes as n
 from policyc.compiler.checked import BOOL, DATE, UNKNOWN, InputInfo, Type
-from policyc.compiler.errors import did_you_mean
+from policyc.compiler.errors import Span, did_you_mean
 from policyc.compiler.expr_types import ExprTypes
 from policyc.compiler.i18n import _
 from policyc.runtime.quantity import (
@@ -142,7 +142,13 @@ class Declarations(ExprTypes):
         for decl in self.file.inputs:
             name = decl.name.text
             if name in self.inputs:
-                self.error(decl.name.span, _("input `{name}` is declared twice").format(name=name))
+                first = self.inputs[name].decl.name.span
+                self.error(
+                    decl.name.span,
+                    _("input `{name}` is declared twice (first at {place})").format(
+                        name=name, place=f"{first.file}:{first.line}:{first.column}"
+                    ),
+                )
             type_, measure = self.resolve_type(decl.type)
             self.inputs[name] = InputInfo(decl, type_, measure)
             if decl.presence == "default" and type_ is not UNKNOWN:
@@ -273,7 +279,7 @@ class Declarations(ExprTypes):
         for _owner, target in self.file.all_targets():
             name = target.name.text
             if name in self.inputs:
-                self.error(target.name.span, _("`{name}` is already declared").format(name=name))
+                self.declared_again(target.name.span, name, target=True)
                 continue
             value = self.type_of(target.value)
             if value is not UNKNOWN and value.kind != "quantity":
@@ -300,6 +306,29 @@ class Declarations(ExprTypes):
             )
             self.inputs[name] = InputInfo(decl, Type("quantity", measure.dims), measure)
 
+    def declared_again(self, span: Span, name: str, target: bool) -> None:
+        """`name`, declared at `span` (by a target when `target`), names an input, a target or
+        a define already: said with the place of the first, and, when either is a target, that
+        a target's name is its reported figure (an input a progress case fills in), which no
+        input or define may share."""
+        define = self.defines.get(name)
+        first = define.name.span if define is not None else self.inputs[name].decl.name.span
+        first_is_target = define is None and self.inputs[name].decl.type.kind == "target"
+        place = f"{first.file}:{first.line}:{first.column}"
+        if target or first_is_target:
+            self.error(
+                span,
+                _(
+                    "`{name}` is already declared (first at {place}): a target's name is its "
+                    "reported figure, an input a progress case fills in, so no input or define "
+                    "may share it"
+                ).format(name=name, place=place),
+                _("a name of its own for the input or define"),
+            )
+            return
+        message = _("`{name}` is already declared (first at {place})")
+        self.error(span, message.format(name=name, place=place))
+
     def declare_procedures(self) -> None:
         for procedure in self.file.procedures:
             if procedure.name.text in self.procedures:
@@ -314,7 +343,7 @@ class Declarations(ExprTypes):
     def declare_define(self, define: n.Define) -> None:
         name = define.name.text
         if name in self.defines or name in self.inputs:
-            self.error(define.name.span, _("`{name}` is already declared").format(name=name))
+            self.declared_again(define.name.span, name, target=False)
         self.defines[name] = define
         self.current_rule = name  # `amount_of` in a define: its edges for the cycle check
         per_member = group_checks.reads_a_member(self, define.expr)

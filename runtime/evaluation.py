@@ -56,6 +56,7 @@ from policyc.runtime.results import show_value as show_value
 from policyc.runtime.results import unknown as unknown
 from policyc.runtime.results import zero_of as zero_of
 from policyc.runtime.shown_measures import ShownMeasures, show_named
+from policyc.runtime.validity_words import out_of_force_reason
 from policyc.runtime.workdays import CalendarUnknown
 
 __all__ = [
@@ -178,7 +179,7 @@ class Ctx(Amounts, Series):
         if day is not None and not self.in_force(day) and not spans:
             result.status = "not_in_force"
             which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
-            result.reason = f"政策在 {which} 不在有效期内"
+            result.reason = out_of_force_reason(which, day, self.valid_from, self.valid_until_date)
             return result
         if info.once and info.name in received:
             result.status, result.reason = "already_received", "一次性奖补, 案例记载已领取"
@@ -246,7 +247,9 @@ class Ctx(Amounts, Series):
         spans = bool(info.period and people_ops.other_periods(self, info.period))
         if not spans and not self.in_force(self.on):
             result.status = "not_in_force"
-            result.reason = f"政策在 {self.on.isoformat()} 不在有效期内"
+            result.reason = out_of_force_reason(
+                self.on.isoformat(), self.on, self.valid_from, self.valid_until_date
+            )
             return result
         try:
             if info.each:  # a value per member (年龄 of each): runtime/people_ops.py

@@ -41,6 +41,7 @@ from datetime import date
 
 from policyc.runtime.evaluation import Ctx, NotApplicable, _finish
 from policyc.runtime.results import FixedResult, RuleInfo, RuleResult, Unknown, fixed_result
+from policyc.runtime.validity_words import out_of_force_reason
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `run` (issue 16)
 if TYPE_CHECKING:
@@ -119,8 +120,12 @@ class FastTable:
         self.by_period, self.after_caps = by_period, after_caps
         self._plans: dict[Any, Plan] = {}
         self._setups: dict[Any, Setup] = {}
-        self._out: dict[tuple[int, date], FixedResult] = {}
-        self._out_lists: dict[date, tuple[RuleResult | None, ...]] = {}
+        # by (rule, day, validity) and (day, validity): the validity, the readings' (a reading
+        # may move it), words the reason (尚未施行 / 已失效, from which day)
+        self._out: dict[tuple[int, date, date | None, date | None], FixedResult] = {}
+        self._out_lists: dict[
+            tuple[date, date | None, date | None], tuple[RuleResult | None, ...]
+        ] = {}
         # Judged on an input date, or not on the fast path: what a date out of force leaves.
         self.dated: tuple[Entry, ...] = tuple(
             entry for entry in self.entries if entry[3] is None or entry[1].valid_by
@@ -315,32 +320,40 @@ class FastTable:
             shared[outcome] = found
         return found
 
-    def out_of_force(self, on: date) -> tuple[RuleResult | None, ...]:
-        """For an evaluation date `on` the policy is not in force on: the result of each rule
-        judged on that date with a fast function (`not_in_force`, as `run_rule` says it), None
-        for the others (`dated`)."""
-        found = self._out_lists.get(on)
+    def out_of_force(
+        self, on: date, valid_from: date | None, valid_until: date | None
+    ) -> tuple[RuleResult | None, ...]:
+        """For an evaluation date `on` the policy (valid `valid_from` to `valid_until` under
+        the case's readings) is not in force on: the result of each rule judged on that date
+        with a fast function (`not_in_force`, as `run_rule` says it), None for the others
+        (`dated`)."""
+        key = (on, valid_from, valid_until)
+        found = self._out_lists.get(key)
         if found is None:
             dated = {entry[0] for entry in self.dated}
-            said = f"政策在 {on.isoformat()} 不在有效期内"  # as run_rule says it
+            said = out_of_force_reason(on.isoformat(), on, valid_from, valid_until)
             found = tuple(
                 None if index in dated else fixed_result(info, "not_in_force", said)
                 for index, info in enumerate(self.rules)
             )
             if len(self._out_lists) >= MAX_OUT_DAYS:
                 self._out_lists.clear()
-            self._out_lists[on] = found
+            self._out_lists[key] = found
         return found
 
-    def not_in_force(self, index: int, day: date) -> RuleResult:
+    def not_in_force(
+        self, index: int, day: date, valid_from: date | None, valid_until: date | None
+    ) -> RuleResult:
         """Rule `index` judged on `day` (the evaluation date, or its `valid_by` input's), a day
-        the policy is not in force: as `run_rule` says it, shared by the cases of that day."""
-        key = (index, day)
+        the policy (valid `valid_from` to `valid_until`) is not in force: as `run_rule` says
+        it, shared by the cases of that day."""
+        key = (index, day, valid_from, valid_until)
         found = self._out.get(key)
         if found is None:
             info = self.rules[index]
             which = f"{info.valid_by} {day.isoformat()}" if info.valid_by else day.isoformat()
-            found = fixed_result(info, "not_in_force", f"政策在 {which} 不在有效期内")
+            said = out_of_force_reason(which, day, valid_from, valid_until)
+            found = fixed_result(info, "not_in_force", said)
             if len(self._out) >= MAX_OUT:
                 self._out.clear()
             self._out[key] = found
@@ -419,7 +432,7 @@ def evaluate_fast(
         # Not in force on the date: every rule judged on it says so (shared per day); those
         # judged on an input date, decisions, targets and rules without a fast function are
         # evaluated as usual.
-        results: list[RuleResult | None] = list(table.out_of_force(on))
+        results: list[RuleResult | None] = list(table.out_of_force(on, valid_from, valid_until))
         _evaluate(table, table.dated, results, inputs, on, readings, valid_from, valid_until,
                   received, memo)  # fmt: skip
         return results  # type: ignore[return-value]  # every place filled
@@ -505,7 +518,7 @@ def _evaluate(
             if day is not None and not (
                 in_force if day is on else _within(day, valid_from, valid_until)
             ):  # as run_rule says it, without a context
-                results[index] = table.not_in_force(index, day)
+                results[index] = table.not_in_force(index, day, valid_from, valid_until)
                 continue
             if info.once and info.name in received:
                 results[index] = RuleResult(info, "already_received", "一次性奖补, 案例记载已领取")

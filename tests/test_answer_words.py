@@ -40,6 +40,11 @@ clause 七 "降低物流成本" {{
 """
 
 OUT_OF_FORCE = ["2023-01-05", "2026-01-06"]  # the day before the first, the day after the last
+# which side of the validity each lies on, from which day (the last day in force is 2026-01-05)
+OUT_OF_FORCE_STATE = {
+    "2023-01-05": "尚未施行（自2023年1月6日起施行）",
+    "2026-01-06": "已失效（2026年1月6日起失效）",
+}
 IN_FORCE = ["2023-01-06", "2026-01-05"]  # the first and the last day in force
 
 
@@ -78,7 +83,7 @@ def test_a_decision_out_of_force_has_no_value(
     decision = by_name(run_json(capsys, policy, on, {"套取金额": "200"}))["罚款下限"]
     assert decision["status"] == "not_in_force"
     assert "value" not in decision  # JSON format 2: a result ruled out is written short
-    assert decision["reason"] == f"政策在 {on} 不在有效期内"
+    assert decision["reason"] == f"政策在 {on} 不在有效期内：{OUT_OF_FORCE_STATE[on]}"
 
 
 @pytest.mark.parametrize("on", IN_FORCE)
@@ -97,7 +102,8 @@ def test_the_text_answer_says_the_decision_is_not_in_force(
 ) -> None:
     policy = policies.write(FINE)
     lines = run(capsys, policy, on, {"套取金额": "200"}).splitlines()
-    assert f"  ✘ 罚款下限 — 不在有效期: 政策在 {on} 不在有效期内" in lines
+    said = f"  ✘ 罚款下限 — 不在有效期: 政策在 {on} 不在有效期内：{OUT_OF_FORCE_STATE[on]}"
+    assert said in lines
     assert not any(line.startswith("  罚款下限:") for line in lines)
     # the decision is not counted among the rules that do not apply
     assert lines[-1] == "不适用 1 条（其中 不在有效期 1）。逐条列出: --all"
@@ -120,7 +126,9 @@ def test_explain_and_all_say_not_in_force_without_a_value(
     policy = policies.write(FINE)
     lines = run(capsys, policy, "2026-01-06", {"套取金额": "200"}, *args).splitlines()
     at = lines.index("  ✘ 罚款下限 — 不在有效期")
-    assert lines[at + 1] == "      原因: 政策在 2026-01-06 不在有效期内"
+    assert (
+        lines[at + 1] == "      原因: 政策在 2026-01-06 不在有效期内：已失效（2026年1月6日起失效）"
+    )
     assert not any("200元" in line for line in lines)
 
 

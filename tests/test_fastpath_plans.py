@@ -88,7 +88,12 @@ def test_a_rule_judged_on_an_input_date_keeps_its_date_first(
     found = run(policy, {"inputs": inputs})["社会保险补贴"]
     assert found.status == status
     if status == "not_in_force":
-        assert found.reason == f"政策在 劳动合同起始日期 {start} 不在有效期内"
+        # tzf-2023-1 is in force 2023-01-06 to 2026-01-05: which side the day lies on
+        state = {
+            "2023-01-05": "尚未施行（自2023年1月6日起施行）",
+            "2026-01-06": "已失效（2026年1月6日起失效）",
+        }[start or ""]
+        assert found.reason == f"政策在 劳动合同起始日期 {start} 不在有效期内：{state}"
     else:
         assert found.reason == "条件不成立: 申请人类型为新招员工"
 

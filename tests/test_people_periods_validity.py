@@ -76,7 +76,8 @@ def test_a_years_months_are_listed_with_the_ones_out_of_force(tmp_path: Path):
     ("period", "state"),
     [
         ("2026", "该日不在有效期内，评估期间 2026 部分在有效期内"),  # 04–12 in force
-        ("2026-03", "不在有效期内：本政策在该日未生效或已失效"),  # no day of March
+        # no day of March; in force from 2026-04-01
+        ("2026-03", "不在有效期内：本政策在该日尚未施行（自2026年4月1日起施行）"),
         ("2026-04", "在有效期内"),
     ],
 )
@@ -150,7 +151,11 @@ def test_the_openapi_document_names_the_periods_states():
     ("period", "said"),
     [
         ("2026", "评估日 2026-01-01；该日不在有效期内，评估期间 2026 部分在有效期内"),
-        ("2026-03", "评估日 2026-03-01；本政策在该日不在有效期内"),
+        # which side, as run's header: in force from 2026-04-01
+        (
+            "2026-03",
+            "评估日 2026-03-01；本政策在该日不在有效期内：尚未施行（自2026年4月1日起施行））",
+        ),
         ("2026-04", "评估日 2026-04-01）"),
     ],
 )

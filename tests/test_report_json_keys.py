@@ -121,4 +121,5 @@ def test_shared_results_written_again_after_the_store_starts_over(
     for (inputs, on), expected in zip(cases, first, strict=True):
         assert answer(policy, inputs, on) == expected
     reasons = {r["reason"] for r in first[3]["results"] if r["status"] == "not_in_force"}
-    assert reasons == {"政策在 2026-02-02 不在有效期内"}
+    # the last day in force is 2026-01-05: it lapsed on the 6th
+    assert reasons == {"政策在 2026-02-02 不在有效期内：已失效（2026年1月6日起失效）"}

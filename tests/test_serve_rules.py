@@ -92,7 +92,7 @@ def test_a_result_out_of_force_is_lean(base: str):
     assert document["in_force"] is False
     out = [r for r in document["results"] if r["status"] == "not_in_force"]
     assert out and all(list(r) == LEAN_KEYS for r in out)
-    assert out[0]["reason"] == "政策在 2023-01-05 不在有效期内"
+    assert out[0]["reason"] == "政策在 2023-01-05 不在有效期内：尚未施行（自2023年1月6日起施行）"
 
 
 def test_the_rules_route_gives_each_rules_fixed_fields(base: str):

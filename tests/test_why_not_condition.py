@@ -46,8 +46,10 @@ def test_a_grade_three_limb_case_is_told_its_category_failed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     lines = why(capsys, tmp_path, DISABILITY, disabled("  残疾等级: 三级", "  残疾类别: 肢体残疾"))
-    # the reason is cut at 40 characters: 39 and …
-    head = f"  ✘ {CARE} — {CARE_REASON[:39]}…"
+    # the reason (66 characters) is cut after its last whole clause within 40: the ，before
+    # 或(…) ends the first alternative (the second's ，is inside its brackets); the parts the
+    # case failed are under it
+    head = f"  ✘ {CARE} — 条件不成立: 残疾等级为一级、二级之一…"
     assert lines[:3] == [
         head,
         # 三级 holds 三级、四级: the category ended the evaluation, it decides and comes first

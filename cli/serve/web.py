@@ -56,6 +56,7 @@ from policyc.report_json import rule_fields
 from policyc.report_ranges import ends_words
 from policyc.report_totals import flow_words, payer
 from policyc.runtime.quantity import MeasureError, Quantity, declared_measures
+from policyc.runtime.validity_words import out_of_force_state
 from policyc.serve.api import catalog_of, policy_of
 from policyc.serve.catalog import summary
 from policyc.serve.evaluate import RequestError, evaluate, validated
@@ -93,6 +94,22 @@ _TEMPLATES.globals["party_word"] = party_word  # 受益 / 应缴方 (cli/report.
 _TEMPLATES.globals["quote_label"] = quote_label  # 原文, or a target's owner's sentence, as `run`
 _TEMPLATES.globals["unspecified_word"] = unspecified_word  # 金额未规定 / 数额未规定, as `run`
 _TEMPLATES.globals["issuers_text"] = issuers_text  # 联合发文: the lead marked, as `run`
+
+
+def _validity_state(document: Mapping[str, Any]) -> str:
+    """尚未施行（自2026年4月1日起施行） or 已失效（…起失效） for a result document (`run --format
+    json`: `on`, `valid_from`, `valid_until` as ISO dates or null) out of force, as `run`'s
+    header says it; "" when neither bound explains it."""
+
+    def day(key: str) -> date | None:
+        written = document.get(key)
+        return date.fromisoformat(written) if written else None
+
+    on = day("on")
+    return out_of_force_state(on, day("valid_from"), day("valid_until")) if on else ""
+
+
+_TEMPLATES.globals["validity_state"] = _validity_state  # the form's heading, as `run`'s header
 
 
 def page(
