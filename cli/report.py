@@ -423,8 +423,11 @@ DUE_WORDS = {
 def actual_text(r: RuleResult) -> str:
     """A target's reported figure in the measure the target is written in (9.99亿元 against
     `10 亿元 以上`, not 999,000,000元（99900万元）); as `show_value` writes it when the target
-    names no measure or the figure is no exact number of it."""
+    names no measure or the figure is no exact number of it; a `done` target's yes/no as
+    已完成 / 未完成."""
     value = r.value
+    if isinstance(value, bool):  # only a `done` target's figure is a yes/no
+        return "已完成" if value else "未完成"
     if isinstance(value, Quantity):
         shown = in_measure(value, r.info.measure)
         if shown is not None:

@@ -144,8 +144,8 @@ def _days_in_sentence(quote: str) -> list[str]:
         if day:
             notes.append(
                 _(
-                    "{written}: a target it states takes `by {day}` (the last day it allows; "
-                    "confirm)"
+                    "{written}: a target it states takes `by {day}` (the last day it allows; a "
+                    "duty with no figure: `target NAME done by {day}`; confirm)"
                 ).format(written=written, day=day)
             )
         else:

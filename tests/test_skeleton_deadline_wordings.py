@@ -104,7 +104,10 @@ def test_the_proposed_apply_compiles_and_counts_from_the_day_after(
 
 # ---- a duty's inline day, the `by` of the target it states -------------------------------------
 
-BY = "{written}: a target it states takes `by {day}` (the last day it allows; confirm)"
+BY = (
+    "{written}: a target it states takes `by {day}` (the last day it allows; a duty with no "
+    "figure: `target NAME done by {day}`; confirm)"
+)
 UNREAD = (
     "{written} is not read as one day (a month without 底: before it or by its end?; or a day "
     "the month lacks): say it in a `note`"
