@@ -427,12 +427,17 @@ def actual_text(r: RuleResult) -> str:
     已完成 / 未完成."""
     value = r.value
     if isinstance(value, bool):  # only a `done` target's figure is a yes/no
-        return "已完成" if value else "未完成"
+        return done_words(value)
     if isinstance(value, Quantity):
         shown = in_measure(value, r.info.measure)
         if shown is not None:
             return shown
     return show_value(value)
+
+
+def done_words(done: bool) -> str:
+    """A `done` target's reported yes/no as run and the form say it: 已完成 / 未完成."""
+    return "已完成" if done else "未完成"
 
 
 def in_measure(value: Quantity, measure: str) -> str | None:

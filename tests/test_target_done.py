@@ -182,3 +182,19 @@ def test_the_site_words_the_target_as_完成(policies: PolicyFactory) -> None:
     page = next(text for text in pages.values() if "| 系统改造 |" in text)
     assert "| 系统改造 | 完成，期限2027年3月31日 | 各区完成结算系统改造 |" in page
     assert "| 平台上线 | 完成 |" in page
+
+
+def test_the_web_form_says_done_or_not_as_run_does(plan: CompiledPolicy) -> None:
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.report_json import to_json
+    from policyc.serve.web import _TEMPLATES, _result_view
+
+    inputs = {"系统改造": False, "平台上线": True}
+    on = date(2027, 4, 1)
+    results = plan.evaluate(inputs, on, explain=True)
+    view = _result_view(plan, to_json(plan, results, on, {}, None, True, given=inputs))
+    item = _TEMPLATES.get_template("_result.html.j2").module.result_item  # type: ignore[attr-defined]
+    shown = {r["rule"]: str(item(r)) for r in view["targets"]}
+    assert "目标：完成，期限2027年3月31日；实际 <strong>未完成</strong>" in shown["系统改造"]
+    assert "逾期未达到目标" in shown["系统改造"]
+    assert "目标：完成；实际 <strong>已完成</strong>" in shown["平台上线"]
