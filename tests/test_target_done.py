@@ -198,3 +198,42 @@ def test_the_web_form_says_done_or_not_as_run_does(plan: CompiledPolicy) -> None
     assert "目标：完成，期限2027年3月31日；实际 <strong>未完成</strong>" in shown["系统改造"]
     assert "逾期未达到目标" in shown["系统改造"]
     assert "目标：完成；实际 <strong>已完成</strong>" in shown["平台上线"]
+
+
+def _parquet(folder: Path, reported: list[bool | None]) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"平台上线": pa.array(reported, pa.bool_())}), folder / "cases.parquet")
+
+
+NO_BY = f"""clause 七 "x" {{
+    {QUOTE}
+    responsible 市商务局
+    target 平台上线 done
+}}
+"""
+
+
+def test_the_numpy_engine_counts_a_done_target(policies: PolicyFactory) -> None:
+    # true, false, missing, true, false: 2 met, 2 not met, 1 not reported
+    pytest.importorskip("duckdb", reason="the batch extra is not installed")
+    path = policies.write(NO_BY, header=IN_FORCE)
+    _parquet(path.parent, [True, False, None, True, False])
+    done = _policyc(path.parent, "run", path.name, "--cases", "cases.parquet", "--on", "2027-04-01")
+    assert done.returncode == 0, done.stderr
+    assert "evaluated by the numpy engine" in done.stdout
+    assert "targets: 2 met, 2 not met, 1 not reported (1 targets × 5 cases)" in done.stdout
+
+
+def test_a_parquet_file_of_yes_no_columns_alone_loads(policies: PolicyFactory) -> None:
+    # --out takes the DuckDB engine, whose loader reads no statistic of a stored bool column
+    pytest.importorskip("duckdb", reason="the batch extra is not installed")
+    path = policies.write(NO_BY, header=IN_FORCE)
+    _parquet(path.parent, [True, None])
+    done = _policyc(
+        path.parent, "run", path.name, "--cases", "cases.parquet", "--on", "2027-04-01",
+        "--out", "out.csv",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = (path.parent / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert [row.split(",")[-1] for row in rows] == ["平台上线.status", "met", "not_reported"]
