@@ -144,8 +144,8 @@ class CaseLoader(CaseReader):
             stats["slow:on"] = f"count({_raw('on')})"
         names = list(stats)
         # Columns stored as they are (a Parquet file of yes/no columns alone) need no statistic.
-        select = f"SELECT {', '.join(stats[k] for k in names)} FROM raw"
-        row = self.con.execute(select).fetchone() if names else ()
+        statistics_query = f"SELECT {', '.join(stats[k] for k in names)} FROM raw"
+        row = self.con.execute(statistics_query).fetchone() if names else ()
         found = dict(zip(names, row or (), strict=True))
         unchecked = 0
         for column in columns.values():
