@@ -178,8 +178,7 @@ def _year_rows(batch: Batch) -> str:
     """The SQL condition of a results row evaluated for a year (`Batch.year_rows`, its table
     made here), or "" when there is none (the numpy engine has no such rows)."""
     rows: set[int] = getattr(batch, "year_rows", set)()
-    # The numpy engine's batch has neither year rows nor a connection to make their table on.
-    return year_rows_table(batch.con, rows) if rows else ""
+    return year_rows_table(batch.con, rows) if rows else ""  # the numpy engine has no `con`
 
 
 def _aggregated(batch: Batch, aggregates: list[str]) -> list[tuple[Any, ...]] | None:
