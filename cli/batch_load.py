@@ -143,7 +143,9 @@ class CaseLoader(CaseReader):
         if "on" in extras:
             stats["slow:on"] = f"count({_raw('on')})"
         names = list(stats)
-        row = self.con.execute(f"SELECT {', '.join(stats[k] for k in names)} FROM raw").fetchone()
+        # Columns stored as they are (a Parquet file of yes/no columns alone) need no statistic.
+        statistics_query = f"SELECT {', '.join(stats[k] for k in names)} FROM raw"
+        row = self.con.execute(statistics_query).fetchone() if names else ()
         found = dict(zip(names, row or (), strict=True))
         unchecked = 0
         for column in columns.values():

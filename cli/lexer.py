@@ -27,7 +27,7 @@ KEYWORDS = (
     "replaces", "responsible", "rule", "schedule", "section", "series", "since", "source", "step",
     "table", "take", "target", "task", "then", "tiers", "title", "to", "unit", "units",
     "unspecified", "until", "valid", "valid_by", "when", "within", "year",
-    "calendar", "holidays", "complete", "work",
+    "calendar", "holidays", "complete", "work", "done",
 )  # fmt: skip
 CONSTANTS = ("true", "false", "bool", "date", "highest", "highest_new", "each", "each_new")
 BOUNDARY_WORDS = ALL_WORDS  # compiler/bounds.py: one table, no Lark imported

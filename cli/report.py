@@ -429,13 +429,21 @@ DUE_WORDS = {
 def actual_text(r: RuleResult) -> str:
     """A target's reported figure in the measure the target is written in (9.99亿元 against
     `10 亿元 以上`, not 999,000,000元（99900万元）); as `show_value` writes it when the target
-    names no measure or the figure is no exact number of it."""
+    names no measure or the figure is no exact number of it; a `done` target's yes/no as
+    已完成 / 未完成."""
     value = r.value
+    if isinstance(value, bool):  # only a `done` target's figure is a yes/no
+        return done_words(value)
     if isinstance(value, Quantity):
         shown = in_measure(value, r.info.measure)
         if shown is not None:
             return shown
     return show_value(value)
+
+
+def done_words(done: bool) -> str:
+    """A `done` target's reported yes/no as run and the form say it: 已完成 / 未完成."""
+    return "已完成" if done else "未完成"
 
 
 def in_measure(value: Quantity, measure: str) -> str | None:

@@ -196,7 +196,10 @@ def _shows(policy: CheckedPolicy, kind: str, value: Vec) -> Callable[[Any], str]
 def _target(gen: VectorExpressions, target: n.Target) -> Callable[[Env, int], RuleResult]:
     """A target's status as Ctx.run_target decides it: not reported where NotApplicable is
     raised or a figure is unknown, else met when the figure is on the target's side of its
-    bound (moved by the tolerance in the target's favour; `about`: within it), else not met."""
+    bound (moved by the tolerance in the target's favour; `about`: within it), else not met;
+    a `done` target met where its reported yes/no is true."""
+    if target.done:
+        return _done_target(gen.condition(n.Ref(target.name.text, target.span)))
     parts = [gen.number(n.Ref(target.name.text, target.span)), gen.number(target.value)]
     if target.tolerance is not None:
         parts.append(gen.number(target.tolerance))
@@ -360,6 +363,22 @@ def _rule(
         if rounding is not None and rounding.places < amount.scale:
             paid_bound = checked_bound(paid_bound + 10 ** (amount.scale - rounding.places))
     return run, amount.scale if amount is not None else 0
+
+
+def _done_target(reported: Vec) -> Callable[[Env, int], RuleResult]:
+    """A `done` target's status: not reported where the yes/no is missing, met where true."""
+
+    def run(env: Env, count: int) -> RuleResult:
+        done = reported.run(env)
+        steps: list[tuple[Mask, int]] = []
+        if done.na is not None:
+            steps.append((done.na, NOT_REPORTED))
+        if done.known is not None:
+            steps.append((~done.known, NOT_REPORTED))
+        steps.append((np.broadcast_to(done.v, (count,)), MET))
+        return RuleResult(_statuses(steps, NOT_MET, count))
+
+    return run
 
 
 def _statuses(steps: list[tuple[Mask, int]], final: int, count: int) -> np.ndarray:

@@ -426,6 +426,11 @@ class _Builder(ExpressionBuilder):
     def target_about(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
         return "about", "左右", c[0], c[1]
 
+    def target_done(self, meta: Meta, c: list[Any]) -> tuple[str, str, Any, Any]:
+        """`done`: met when the reported yes/no is true, so an `eq` against true (the figure
+        every other form compares), worded 完成."""
+        return "eq", "完成", n.BoolLit(True, self._span(meta)), None
+
     def refers(self, meta: Meta, c: list[Any]) -> n.Reference:
         kind = str(c[1]) if len(c) > 1 and c[1] is not None else ""
         number = c[2] if len(c) > 2 and c[2] is not None else ""

@@ -282,6 +282,17 @@ class Declarations(ExprTypes):
                 self.declared_again(target.name.span, name, target=True)
                 continue
             value = self.type_of(target.value)
+            if target.done:  # reported as true (done) or false: a yes/no input, no measure
+                decl = n.InputDecl(
+                    target.name,
+                    n.TypeExpr("target", ""),
+                    "optional",
+                    None,
+                    f"是否完成: {target.description or name}",
+                    target.span,
+                )
+                self.inputs[name] = InputInfo(decl, value, None)
+                continue
             if value is not UNKNOWN and value.kind != "quantity":
                 self.error(
                     target.value.span, _("a target is a quantity"), _("a number with its measure")

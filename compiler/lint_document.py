@@ -107,14 +107,14 @@ class DocumentChecks(LintContext):
         """A target without `{ quote "…" }` is cited with its part's first sentence (run, the
         JSON, the form, the site): warn where that sentence writes neither the target's figure
         as the policy writes it (`1000个` for `达到 1000 个`; standing alone: `10亿元` is not in
-        `100亿元`) nor, for a target with a `by`, its deadline's day (`15日` for `by 每月 15 日`,
-        `3月31日` for `by 2023-03-31`), white space ignored: it very likely states another
-        target, or the applicant's duty."""
+        `100亿元`; 完成 for a `done` target) nor, for a target with a `by`, its deadline's day
+        (`15日` for `by 每月 15 日`, `3月31日` for `by 2023-03-31`), white space ignored: it very
+        likely states another target, or the applicant's duty."""
         for owner, target in self.file.all_targets():
             if target.quotes:
                 continue
             cited = re.sub(r"\s+", "", owner.quotes[0].text) if owner.quotes else ""
-            figure = re.sub(r"\s+", "", render(target.value))
+            figure = "完成" if target.done else re.sub(r"\s+", "", render(target.value))
             words = [figure, *_deadline_words(target.deadline)]
             if any(w and re.search(rf"(?<![\d.]){re.escape(w)}", cited) for w in words):
                 continue

@@ -18,7 +18,7 @@ import attrs
 from policyc.compiler.errors import Span
 from policyc.compiler.node_exprs import *  # noqa: F403
 from policyc.compiler.node_exprs import NO_SPAN as NO_SPAN
-from policyc.compiler.node_exprs import Expr, Name, QuantityLit, _span
+from policyc.compiler.node_exprs import BoolLit, Expr, Name, QuantityLit, _span
 from policyc.compiler.node_rules import *  # noqa: F403
 from policyc.compiler.node_rules import (
     Choice,
@@ -277,7 +277,8 @@ class Recurring:
 
 @attrs.frozen
 class Target:
-    """A quantified target. The case reports the actual figure under the target's name."""
+    """A quantified target, or a yes/no one (`done`). The case reports the actual figure (or
+    true / false) under the target's name."""
 
     name: Name
     op: str  # ge gt le lt eq ne, or "about"
@@ -292,6 +293,11 @@ class Target:
     postponed: bool = False
     # `target … { quote "…" }`: the sentence that states this target (else its owner's cited)
     quotes: tuple[Quote, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        """`target NAME done`: no figure, met when the case reports NAME true (value `true`)."""
+        return isinstance(self.value, BoolLit)
 
 
 @attrs.frozen

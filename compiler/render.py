@@ -200,10 +200,12 @@ def render_threshold(threshold: n.Threshold, ref: RefRenderer = _plain) -> str:
 
 
 def render_target(target: n.Target) -> str:
-    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）; with `by DATE`,
-    达到90%（含本数），期限2027年12月31日."""
+    """A target's wording: 不少于30家（含本数）, 7.5%左右（±0.5%）, 完成 (`done`); with
+    `by DATE`, 达到90%（含本数），期限2027年12月31日."""
     value = render(target.value)
-    if target.op == "about":
+    if target.done:
+        text = "完成"
+    elif target.op == "about":
         margin = (
             f"（±{render(target.tolerance)}）" if target.tolerance is not None else "（不设容差）"
         )

@@ -33,9 +33,15 @@ def iso_day(written: str) -> str:
 
 
 def count_written(written: str) -> int:
-    """3, 三, 十二 → the number."""
+    """3, 三, 十二, 九十, 一百八十, 一百零五 → the number (0 for what it does not read)."""
     if written.isdigit():
         return int(written)
+    hundreds, hundred, rest = written.partition("百")
+    if hundred:
+        below = rest.lstrip("零〇")
+        return (_CHINESE_DIGITS.get(hundreds, 0) if hundreds else 1) * 100 + (
+            count_written(below) if below else 0
+        )
     tens, _, units = written.partition("十")
     if "十" not in written:
         return _CHINESE_DIGITS.get(written, 0)

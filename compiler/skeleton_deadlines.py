@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from policyc.compiler.i18n import _
+from policyc.compiler.skeleton_dates import count_written
 
 if TYPE_CHECKING:
     from policyc.compiler.skeleton_parts import Part
@@ -94,6 +95,14 @@ def deadline_note(part: Part) -> str:
 
 
 _MONTHLY_IN_SENTENCE = re.compile(r"每月(?P<d>\d{1,2})日(?:前|之前)")
+# A duty's day written inline (各区于2027年3月31日前完成系统改造 / 2027年3月底前建成): the day as
+# `deadline_day` reads it, then 前, then (an adverb and) the verb a target's sentence ends on. A
+# 完成时限： label is the part's own (`deadline_note`); an applicant's day is an `apply`.
+_DONE_VERBS = ("完成", "实现", "建成", "达到", "落实", "上线", "投入使用")
+_DAY_IN_SENTENCE = re.compile(
+    r"(?P<written>\d{4}年(?:\d{1,2}月(?:\d{1,2}日|底|末)?|底|末|[上下]半年|第?[一二三四1-4]季度(?:末|底)?)"
+    r"(?:前|之前|以前))(?:全面|基本|全部|如期)?(?:" + "|".join(_DONE_VERBS) + ")"
+)
 _POSTPONED_IN_SENTENCE = re.compile(r"遇(?:法定)?节假日(?:则)?顺延")
 
 
@@ -105,6 +114,7 @@ def sentence_deadlines(quotes: Sequence[str]) -> list[str]:
     for quote in quotes:
         if application_by(quote):  # 每月10日前提出申请: the applicant's deadline, not a duty's
             continue
+        notes += _days_in_sentence(quote)
         found = _MONTHLY_IN_SENTENCE.search(quote)
         if found is None:
             continue
@@ -125,9 +135,32 @@ def sentence_deadlines(quotes: Sequence[str]) -> list[str]:
     return notes
 
 
+def _days_in_sentence(quote: str) -> list[str]:
+    """The `by` each inline day of a duty (于2027年3月31日前完成) gives a target, or why none."""
+    notes = []
+    for found in _DAY_IN_SENTENCE.finditer(re.sub(r"\s", "", quote)):
+        written = found["written"]
+        day = deadline_day(written)
+        if day:
+            notes.append(
+                _(
+                    "{written}: a target it states takes `by {day}` (the last day it allows; a "
+                    "duty with no figure: `target NAME done by {day}`; confirm)"
+                ).format(written=written, day=day)
+            )
+        else:
+            notes.append(
+                _(
+                    "{written} is not read as one day (a month without 底: before it or by its "
+                    "end?; or a day the month lacks): say it in a `note`"
+                ).format(written=written)
+            )
+    return notes
+
+
 # An applicant's deadline: the day (每月10日 / 每月底 / 2026年3月31日, then 前, 之前 or 以前; or
 # 不迟于/不晚于 before it), then, within the sentence, 申请 (提出申请, 申请补贴, 申领); or a period
-# from an event (自事故发生之日起30日内, 个工作日 / 个月 / 年) then 申请.
+# from an event then 申请 (below).
 _APPLY_TAIL = r"[^。；;]*?(?:申请|申领)"
 _APPLY_MONTHLY = re.compile(
     r"每月(?:(?P<d>\d{1,2})日|(?P<end>底|末))(?:前|之前|以前)" + _APPLY_TAIL
@@ -136,10 +169,25 @@ _APPLY_DAY = re.compile(
     r"(?:(?:不迟于|不晚于)(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日"
     r"|(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前))" + _APPLY_TAIL
 )
-_APPLY_WITHIN = re.compile(
-    r"自(?P<event>[\w、]{1,16}?)之日起(?P<n>\d+)个?(?P<unit>工作日|日|天|月|年)(?:内|以内)"
-    + _APPLY_TAIL
+
+# A period from an event, each wording a row: what introduces the event, how the event is
+# written, the word that ends it. The event is the input's name (出院 → 出院日期), so it holds
+# no figure (自2026年1月1日起 is a day, not an event) and no introducing word (参保人员应于出院:
+# the event starts after 于).
+_EVENT_CHARS = r"(?:[^\W\d自从于在]|、)"
+_EVENT_STARTS = (
+    "自",  # 自事故发生之日起
+    "从",
+    "于",  # 应于出院之日起
+    "在",  # 应当在出院后
+    "[，,：:；;]",  # …，出院后90日内申请
+    "(?=收到|接到)",  # 申请人收到决定书之日起: the receipt is the event, no word before it
 )
+_EVENT = rf"(?:{'|'.join(_EVENT_STARTS)})(?P<event>{_EVENT_CHARS}{{1,16}}?)"
+_EVENT_ENDS = ("之日起", "之日后", "之日以后", "之日之后", "之后", "以后", "后", "起")
+_CHINESE_COUNT = "零〇一二两三四五六七八九十百"
+_PERIOD = rf"[，,]?(?P<n>\d+|[{_CHINESE_COUNT}]+)个?(?P<unit>工作日|日|天|月|年)(?:内|以内)"
+_APPLY_WITHIN = re.compile(_EVENT + "(?:" + "|".join(_EVENT_ENDS) + ")" + _PERIOD + _APPLY_TAIL)
 _WITHIN_MEASURES = {"工作日": "工作日", "日": "日", "天": "日", "月": "月", "年": "年"}
 
 
@@ -148,7 +196,8 @@ def application_by(sentence: str) -> str:
     申请人应于每月10日前提出申请，遇节假日顺延 → `apply 申请日期 by 每月 10 日 遇节假日顺延`;
     2026年3月31日前申请 (or 不迟于…) → `apply 申请日期 by 2026-03-31`;
     自事故发生之日起30日内申请 → `apply 申请日期 by date_plus(事故发生日期, 30 日)` (the event's
-    day not counted, art. 201, as date_plus counts).
+    day not counted, art. 201, as date_plus counts), and so 应于出院之日起九十日内申请,
+    出院后90日内申请 when a word introduces the event (于, 在, 自, 从), 收到决定书之日起60日内申请.
     A day past the 28th of each month, or a day no calendar has, is not guessed ("")."""
     text = re.sub(r"\s", "", sentence)
     by = ""
@@ -166,7 +215,9 @@ def application_by(sentence: str) -> str:
         by = deadline_day(f"{year}年{month}月{day}日")
     elif (found := _APPLY_WITHIN.search(text)) is not None:
         measure = _WITHIN_MEASURES[found["unit"]]
-        by = f"date_plus({found['event']}日期, {int(found['n'])} {measure})"
+        count = count_written(found["n"])
+        if count > 0:
+            by = f"date_plus({found['event']}日期, {count} {measure})"
     if not by:
         return ""
     if _POSTPONED_IN_SENTENCE.search(text):

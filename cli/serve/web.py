@@ -46,6 +46,7 @@ from policyc.report import (
     DUE_WORDS,
     FLOW_WORDS,
     STATUS_WORDS,
+    done_words,
     in_measure,
     issuers_text,
     party_word,
@@ -465,6 +466,8 @@ def _result_view(
         item["amount_words"] = amount_words(item)
         if item["rule"] in measures and isinstance(item.get("value"), dict):
             item["value"] = _in_target_measure(policy, item["value"], measures[item["rule"]])
+        elif item.get("role") == "target" and isinstance(item.get("value"), bool):
+            item["value"] = done_words(item["value"])  # a `done` target: 已完成, as run says
         # 为何不适用 for a member aggregate: which member failed which condition (the trace's);
         # else for a named condition: which part of it failed
         steps = [(step["text"], step["line"]) for step in item.get("trace") or ()]
