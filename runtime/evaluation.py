@@ -219,9 +219,11 @@ class Ctx(Amounts, Series):
         self, applied: str, day: Callable[[], Value] | None, code: str, line: int
     ) -> bool | str | Unknown:
         """`apply 申请日期 by …` (runtime/applications.py): True when the case applied in time or
-        gives no application date; the reason a late application does not apply; an Unknown
-        naming the inputs the deadline waits on when the case applied. Keeps the deadline in
-        view for the result (`self.applying`). Raises CalendarUnknown (顺延 past the calendar)."""
+        gives no application date while the deadline is still to come (on or after `on`); an
+        Unknown naming the application date when it gives none and the deadline has passed; the
+        reason a late application does not apply; an Unknown naming the inputs the deadline
+        waits on when the case applied. Keeps the deadline in view for the result
+        (`self.applying`). Raises CalendarUnknown (顺延 past the calendar)."""
         nominal = applications.month_day(code, self.on) if day is None else day()
         given = self.inputs.get(applied)
         applied_on = given if isinstance(given, date) else None  # a date input (checker)
@@ -230,6 +232,10 @@ class Ctx(Amounts, Series):
             return nominal if applied_on is not None else True
         assert isinstance(nominal, date)  # the checker typed the day a date
         self.applying = view = applications.deadline(code, nominal, applied_on)
+        if applied_on is None and view.day is not None and view.day < self.on:
+            # The deadline passed before the evaluation date: whether the case applied in time
+            # is for its application date to say (newcomer 17: it was paid as if in time).
+            return Unknown((applied,))
         if view.in_time is False:
             if self.explain:
                 self.step(applications.late_words(view), line)

@@ -143,12 +143,33 @@ def test_a_month_end_in_a_leap_year(plan: CompiledPolicy) -> None:
 
 
 def test_no_application_date_shows_the_deadline_and_judges_nothing(plan: CompiledPolicy) -> None:
-    results = _results(plan, date(2026, 1, 20), 事故发生日期="2026-01-16")
-    monthly, event = results["月补顺延"], results["事故补"]
-    assert (monthly.status, monthly.amount) == ("applies", Quantity.of(100, "元"))
-    assert (monthly.applying.day, monthly.applying.applied) == (date(2026, 1, 12), None)
-    assert monthly.applying.in_time is None
-    assert (event.status, event.applying.day) == ("applies", date(2026, 2, 24))
+    # on or before the deadline (1月10日, a Saturday, 顺延 to 1月12日; 事故 1月16日 + 30 日 =
+    # 2月15日, in 春节, 顺延 to 2月24日) a case that has not applied yet can still apply in time
+    for on in (date(2026, 1, 10), date(2026, 1, 12)):
+        monthly = _results(plan, on)["月补顺延"]
+        assert (monthly.status, monthly.amount) == ("applies", Quantity.of(100, "元"))
+        assert (monthly.applying.day, monthly.applying.applied) == (date(2026, 1, 12), None)
+        assert monthly.applying.in_time is None
+    for on in (date(2026, 1, 20), date(2026, 2, 24)):
+        event = _results(plan, on, 事故发生日期="2026-01-16")["事故补"]
+        assert (event.status, event.applying.day) == ("applies", date(2026, 2, 24))
+
+
+def test_no_application_date_after_the_deadline_asks_for_it(plan: CompiledPolicy) -> None:
+    # the day after the deadline, whether the case applied in time is for its 申请日期 to say
+    # (newcomer 17: a passed deadline was paid as if the case had applied in time)
+    monthly = _results(plan, date(2026, 1, 13))["月补顺延"]
+    assert (monthly.status, monthly.missing, monthly.amount) == (
+        "undetermined",
+        ("申请日期",),
+        None,
+    )
+    event = _results(plan, date(2026, 2, 25), 事故发生日期="2026-01-16")["事故补"]
+    assert (event.status, event.missing) == ("undetermined", ("申请日期",))
+    # given, it decides: in time on the moved day, late the day after
+    assert _results(plan, date(2026, 1, 13), 申请日期="2026-01-12")["月补顺延"].status == "applies"
+    late = _results(plan, date(2026, 1, 13), 申请日期="2026-01-13")["月补顺延"]
+    assert late.status == "not_applicable"
 
 
 def test_an_application_whose_deadline_waits_on_the_event_is_undetermined(
