@@ -217,13 +217,14 @@ class Ctx(Amounts, Series):
 
     def apply_by(
         self, applied: str, day: Callable[[], Value] | None, code: str, line: int
-    ) -> bool | str | Unknown:
+    ) -> bool | str | Unknown | applications.DeadlineUnknown:
         """`apply 申请日期 by …` (runtime/applications.py): True when the case applied in time or
         gives no application date while the deadline is still to come (on or after `on`); an
         Unknown naming the application date when it gives none and the deadline has passed; the
         reason a late application does not apply; an Unknown naming the inputs the deadline
         waits on when the case applied. Keeps the deadline in view for the result
-        (`self.applying`). Raises CalendarUnknown (顺延 past the calendar)."""
+        (`self.applying`); DeadlineUnknown (顺延 past the calendar) returned, for
+        `deadline_outcome` to raise once the conditions hold."""
         nominal = applications.month_day(code, self.on) if day is None else day()
         given = self.inputs.get(applied)
         applied_on = given if isinstance(given, date) else None  # a date input (checker)
@@ -231,7 +232,13 @@ class Ctx(Amounts, Series):
             self.applying = applications.Applying(None, None, "", applied_on, nominal.names)
             return nominal if applied_on is not None else True
         assert isinstance(nominal, date)  # the checker typed the day a date
-        self.applying = view = applications.deadline(code, nominal, applied_on)
+        try:
+            view = applications.deadline(code, nominal, applied_on)
+        except applications.DeadlineUnknown as exc:
+            # raised only once the rule's conditions hold (`deadline_outcome`): a failed
+            # condition decides without the day the calendar lacks (review 17)
+            return exc
+        self.applying = view
         if applied_on is None and view.day is not None and view.day < self.on:
             # The deadline passed before the evaluation date: whether the case applied in time
             # is for its application date to say (newcomer 17: it was paid as if in time).
@@ -243,6 +250,16 @@ class Ctx(Amounts, Series):
         if view.in_time and self.explain:
             self.step(applications.in_time_words(view), line)
         return True
+
+    @staticmethod
+    def deadline_outcome(
+        on_time: str | Unknown | applications.DeadlineUnknown,
+    ) -> str | Unknown:
+        """What `apply_by` said, once the rule's conditions hold: a late application's reason,
+        the inputs the deadline waits on, or DeadlineUnknown raised (the rule refused alone)."""
+        if isinstance(on_time, applications.DeadlineUnknown):
+            raise on_time
+        return on_time
 
     def run_decision(self, info: RuleInfo, function: Callable[[Ctx], Value]) -> RuleResult:
         """A `decide`d value (a warning level, a unit), with the steps that decided it; on a

@@ -469,3 +469,59 @@ def test_the_numpy_engine_leaves_it_saying_why(plan: CompiledPolicy, tmp_path: P
     pq.write_table(pa.table({k: pa.array(v) for k, v in columns.items()}), path)
     reason = VectorBatch(plan, keep=True, threads=1).prepare(path, date(2026, 3, 2))
     assert "it has an applicant's deadline (`apply … by`), judged per case" in reason
+
+
+# ---- the rule's conditions before its deadline (review 17) -------------------------------------
+
+CONDITIONED = """input 申请日期: date optional
+input 合格: bool optional "申请人是否符合条件"
+clause 七 "x" {
+  QUOTE
+  responsible 市商务局
+  rule 有条件 {
+    kind 补贴
+    when 合格
+    apply 申请日期 by 2026-12-31 遇节假日顺延
+    amount 3 元
+  }
+  rule 每月 {
+    kind 补贴
+    when 合格
+    apply 申请日期 by 每月 10 日
+    amount 4 元
+  }
+}
+""".replace("QUOTE", QUOTE)
+
+
+def _conditioned(
+    plan: CompiledPolicy, on: date, inputs: dict[str, object]
+) -> dict[str, RuleResult]:
+    """The traced results (the fast path, which tests the conditions first, must agree: `both`)."""
+    both(plan, inputs, on)
+    return {r.info.name: r for r in plan.evaluate(inputs, on, explain=True)}
+
+
+def test_a_failed_condition_decides_before_the_deadline(policies: PolicyFactory) -> None:
+    plan = compile_policy(policies.write(CONDITIONED, header=IN_FORCE))
+    # 12月31日 is past the calendar's last day (12月28日) and the case applied after it: only an
+    # eligible case needs that day (refused alone); an ineligible one is not applicable by its
+    # condition (the traced path refused it, the fast path did not: review 17)
+    eligible = _conditioned(plan, date(2027, 1, 5), {"申请日期": date(2027, 1, 4), "合格": True})
+    assert eligible["有条件"].status == "undetermined"
+    assert eligible["有条件"].refused.startswith("2026-12-31: ")
+    ineligible = _conditioned(plan, date(2027, 1, 5), {"申请日期": date(2027, 1, 4), "合格": False})
+    assert (ineligible["有条件"].status, ineligible["有条件"].reason) == (
+        "not_applicable",
+        "条件不成立: 合格",
+    )
+    # ineligible and late (3月11日 after 3月10日): the condition is the reason, not the lateness
+    late = _conditioned(plan, date(2026, 3, 20), {"申请日期": date(2026, 3, 11), "合格": False})
+    assert (late["每月"].status, late["每月"].reason) == ("not_applicable", "条件不成立: 合格")
+    # eligibility not given and late: lateness decides whatever 合格 is
+    late_only = _conditioned(plan, date(2026, 3, 20), {"申请日期": date(2026, 3, 11)})
+    assert late_only["每月"].status == "not_applicable"
+    assert "逾期申请" in late_only["每月"].reason
+    # eligible and in time (3月10日): it applies
+    in_time = _conditioned(plan, date(2026, 3, 20), {"申请日期": date(2026, 3, 10), "合格": True})
+    assert in_time["每月"].amount == Quantity.of(4, "元")
