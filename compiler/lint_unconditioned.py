@@ -60,6 +60,8 @@ def _has_condition(linter: Any, rule: n.Rule) -> bool:
     """Whether anything about the case decides whether `rule` applies, or how much."""
     if rule.whens or rule.readings or rule.valid_by is not None or rule.follows:
         return True
+    if rule.apply_by is not None:  # the case's application date decides it (review 17)
+        return True
     exprs = list(linter.rule_expressions(rule))
     if rule.amount_range is not None:
         exprs += [rule.amount_range.low, rule.amount_range.high]

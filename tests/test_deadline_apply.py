@@ -525,3 +525,22 @@ def test_a_failed_condition_decides_before_the_deadline(policies: PolicyFactory)
     # eligible and in time (3月10日): it applies
     in_time = _conditioned(plan, date(2026, 3, 20), {"申请日期": date(2026, 3, 10), "合格": True})
     assert in_time["每月"].amount == Quantity.of(4, "元")
+
+
+def test_the_web_form_judges_no_application_while_the_deadline_waits(plan: CompiledPolicy) -> None:
+    # 申请日期 given, 事故发生日期 not: the deadline waits on it, so the application is neither in
+    # time nor late (the page said 逾期申请 for an undetermined rule: review 17)
+    pytest.importorskip("starlette", reason="the serve extra is not installed")
+    from policyc.report_json import to_json
+    from policyc.serve.web import _TEMPLATES, _result_view
+
+    inputs = {"申请日期": date(2026, 2, 24)}
+    on = date(2026, 3, 2)
+    results = plan.evaluate(inputs, on, explain=True)
+    view = _result_view(plan, to_json(plan, results, on, {}, None, True, given=inputs))
+    [event] = [r for r in view["undetermined"] if r["rule"] == "事故补"]
+    shown = str(_TEMPLATES.get_template("_result.html.j2").module.result_item(event))  # type: ignore[attr-defined]
+    assert (
+        '<div class="apply-by">申请截止：需要输入 事故发生日期；申请日期 2026-02-24</div>' in shown
+    )
+    assert "逾期申请" not in shown and "按期申请" not in shown
