@@ -45,12 +45,12 @@ def _in_notice_year(day: date, year: int) -> bool:
 
 
 def rest_days(rest: n.NoticeRest) -> list[date]:
-    """Every day of a holiday's rest, `first` to `last` inclusive (none when written backwards)."""
-    days, day = [], rest.first
-    while day <= rest.last:
-        days.append(day)
-        day += _DAY
-    return days
+    """Every day of a holiday's rest, `first` to `last` inclusive (none when written backwards,
+    none past a year and its reach-back: the checks refuse such a rest before it is listed, so
+    a notice's cost follows the days a year can have, never the dates written)."""
+    if (rest.last - rest.first).days > 366 + 3:
+        return []
+    return [rest.first + _DAY * k for k in range((rest.last - rest.first).days + 1)]
 
 
 def load_calendar_file(
@@ -156,6 +156,10 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
                     _("the first rest day, then `to` the last"),
                 )
             )
+        outside = next((d for d in (rest.first, rest.last) if not _in_notice_year(d, year)), None)
+        if outside is not None:  # said before the days are listed: `to 9999-12-31` lists none
+            problems.append(_outside(rest.span, outside, year))
+            continue
         days = rest_days(rest)
         if days and all(day.weekday() >= 5 for day in days):
             problems.append(_weekend_only(rest, days))

@@ -214,6 +214,12 @@ def _problems(policies: PolicyFactory, calendar: str) -> list[str]:
             "元旦: 2028-01-01 to 2028-01-03",
             "calendar.policy:4:5: 2028-01-01 is outside 2027, the year this notice arranges",
         ),
+        (  # a rest to the end of the calendar: refused at once, no day listed (review 17: it
+            # listed every day to 9999 and overflowed past it, an internal error)
+            "元旦: 2027-01-01 to 2027-01-03",
+            "元旦: 2027-01-01 to 9999-12-31",
+            "calendar.policy:4:5: 9999-12-31 is outside 2027, the year this notice arranges",
+        ),
         (  # a rest day before the reach-back (12月29日–31日 of 2026)
             "元旦: 2027-01-01 to 2027-01-03",
             "元旦: 2026-12-28 to 2027-01-03",
