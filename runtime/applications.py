@@ -27,12 +27,13 @@ from datetime import date
 
 from policyc.runtime import workdays
 from policyc.runtime.dates import days_in_month
+from policyc.runtime.dates import written_day as written
+from policyc.runtime.workdays import UNKNOWN_WORDS as UNKNOWN_WORDS
 
 POSTPONED = ":postponed"
+
+
 # What the deadline says when 顺延 reaches a day the official calendar does not know yet.
-UNKNOWN_WORDS = "遇节假日顺延（该日是否为节假日，工作日历尚未收录）"
-
-
 class DeadlineUnknown(workdays.CalendarUnknown):
     """顺延 of an applicant's deadline needs a day the official calendar does not know: the rule
     is refused alone, its reason saying it is the deadline (runtime/evaluation.py)."""
@@ -118,7 +119,3 @@ def in_time_words(applying: Applying) -> str:
     return (
         f"申请日期{written(applying.applied)}不迟于申请截止{written(applying.day)}{later}，按期申请"
     )
-
-
-def written(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

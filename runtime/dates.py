@@ -31,6 +31,11 @@ COUNTINGS = ("from_start_day", "from_next_day")
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def written_day(day: date) -> str:
+    """`2026年4月1日`: a day as the documents write it (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def days_in_month(year: int, month: int) -> int:
     """The number of days of `month` (1-12) in `year`, in the proleptic Gregorian calendar:
     February has 29 in a year divisible by 4, except centuries not divisible by 400 (as

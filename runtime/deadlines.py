@@ -29,6 +29,8 @@ from datetime import date, timedelta
 
 from policyc.runtime import workdays
 from policyc.runtime.dates import days_in_month  # not `calendar`: its locale costs a `run`
+from policyc.runtime.dates import written_day as _written
+from policyc.runtime.workdays import UNKNOWN_WORDS as UNKNOWN_WORDS
 
 RECURS = {"quarterly": "quarterly", "monthly": "monthly", "standing": "standing"}
 POSTPONED = ":postponed"  # the suffix `遇节假日顺延` adds to a deadline's code
@@ -119,9 +121,6 @@ def in_view(code: str, on: date) -> InView | None:
 
 
 # What a deadline says when 顺延 reaches a day the official calendar does not know yet.
-UNKNOWN_WORDS = "遇节假日顺延（该日是否为节假日，工作日历尚未收录）"
-
-
 def _postponed_view(day: date, on: date, earlier: bool) -> InView:
     """`day` moved by 顺延 as seen on `on`; when the calendar stops at a day it does not know,
     that day (the earliest the deadline can be) while `on` is not after it. Raises
@@ -196,7 +195,3 @@ def rule_unknown_words(day: date, first: date, last: date, what: str = "按工�
 
 def _needs(day: date, first: date, last: date) -> str:
     return f"须知{_written(day)}是否为工作日，而工作日历只知{_written(first)}至{_written(last)}"
-
-
-def _written(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

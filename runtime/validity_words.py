@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
-def written(day: date) -> str:
-    """`2026年4月1日`: a day as the documents write it."""
-    return f"{day.year}年{day.month}月{day.day}日"
+from policyc.runtime.dates import written_day as written
 
 
 def out_of_force_state(day: date, valid_from: date | None, valid_until: date | None) -> str:

@@ -45,6 +45,8 @@ TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on `r
 if TYPE_CHECKING:
     from typing import Any
 
+# A 顺延 whose day the calendar does not know yet, as deadlines and applications say it.
+UNKNOWN_WORDS = "遇节假日顺延（该日是否为节假日，工作日历尚未收录）"
 _WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 _DAY = timedelta(days=1)
 
