@@ -17,7 +17,8 @@ from lark.tree import Meta
 
 from policyc.compiler import nodes as n
 from policyc.compiler.build_base import BadString, BuildError, unquote
-from policyc.compiler.build_exprs import BOUND_OPS, ExpressionBuilder
+from policyc.compiler.build_exprs import BOUND_OPS
+from policyc.compiler.build_notices import NoticeBuilder
 from policyc.compiler.errors import Diagnostic, PolicyError, Span
 from policyc.compiler.i18n import _
 from policyc.compiler.numbering import keyed_sections
@@ -37,8 +38,9 @@ def build_policy(tree: Tree[Token], filename: str) -> n.PolicyFile:
 
 
 @v_args(meta=True)
-class _Builder(ExpressionBuilder):
-    """The declarations and structure of a policy file; expressions come from ExpressionBuilder."""
+class _Builder(NoticeBuilder):
+    """The declarations and structure of a policy file; a year's holiday notice comes from
+    NoticeBuilder, expressions from ExpressionBuilder."""
 
     # ---- file and header ----
     def start(self, meta: Meta, items: list[Any]) -> n.PolicyFile:
@@ -171,44 +173,6 @@ class _Builder(ExpressionBuilder):
 
     def calendar_ref(self, meta: Meta, c: list[Token]) -> tuple[str, tuple[str, Span], Span]:
         return "calendar_file", (unquote(c[0]), self._tspan(c[0])), self._span(meta)
-
-    # ---- a year's 节假日安排 ----
-    def holidays_decl(self, meta: Meta, c: list[Any]) -> n.HolidayNotice:
-        year, number, title, source, complete, *items = c
-        file, file_span = source if source is not None else ("", self._span(meta))
-        return n.HolidayNotice(
-            year=self._int(year),
-            number=unquote(number),
-            title=title,
-            source_file=file,
-            complete=complete is not None,
-            rests=tuple(i for i in items if isinstance(i, n.NoticeRest)),
-            works=tuple(i for i in items if isinstance(i, n.NoticeWork)),
-            span=self._span(meta),
-            year_span=self._tspan(year),
-            source_span=file_span,
-        )
-
-    def notice_title(self, meta: Meta, c: list[Token]) -> str:
-        return unquote(c[0])
-
-    def notice_source(self, meta: Meta, c: list[Token]) -> tuple[str, Span]:
-        return unquote(c[0]), self._tspan(c[0])
-
-    def notice_rest(self, meta: Meta, c: list[Any]) -> n.NoticeRest:
-        holiday, first, last, quote = c
-        start = self._date(first)
-        end = self._date(last) if last is not None else start
-        return n.NoticeRest(
-            self._name(holiday), start, end, n.Quote(unquote(quote), self._tspan(quote)),
-            self._span(meta),
-        )  # fmt: skip
-
-    def notice_work(self, meta: Meta, c: list[Token]) -> n.NoticeWork:
-        day, quote = c
-        return n.NoticeWork(
-            self._date(day), n.Quote(unquote(quote), self._tspan(quote)), self._span(meta)
-        )
 
     # ---- declarations ----
     def unit_decl(self, meta: Meta, c: list[Any]) -> n.UnitDecl:
