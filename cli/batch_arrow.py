@@ -18,6 +18,7 @@ with DuckDB, which reports any problem with its usual messages.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import Executor
 from datetime import date
@@ -116,7 +117,10 @@ def open_source(path: Path) -> ArrowSource | str:
         return _("pyarrow cannot read it ({error})").format(error=type(exc).__name__)
     schema = handle.schema_arrow
     names = tuple(schema.names)
-    texts = tuple(name for name in names if is_text(schema.field(name).type))
+    twice = sorted({name for name, count in Counter(names).items() if count > 1})
+    if twice:  # a name is no column of its own (schema.field raised KeyError: review 17)
+        return _("a column name is given twice ({names})").format(names="、".join(twice))
+    texts = tuple(name for name, kind in zip(names, schema.types, strict=True) if is_text(kind))
     return ArrowSource(path, handle.metadata, schema, names, texts)
 
 

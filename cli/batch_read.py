@@ -299,6 +299,11 @@ class CaseReader:
 
 def unknown_column(name: str, known: list[str]) -> str:
     # A name is shown with its control characters escaped: it comes from an untrusted file.
+    first, _sep, number = name.rpartition("_")
+    if number.isdigit() and first in known:  # DuckDB names a header's second `X` X_1 (review 17)
+        return _("column `{name}` is given twice (the second read as `{renamed}`)").format(
+            name=comment_text(first), renamed=comment_text(name)
+        )
     return _("unknown column `{comment_text_name}`{did_you_mean_name_known}").format(
         comment_text_name=comment_text(name),
         did_you_mean_name_known=did_you_mean(name, known),
