@@ -280,6 +280,21 @@ def _highest_each_period(
     return {period: position for period, (position, _) in kept.items()}, tie, "", ()
 
 
+def _follows(before: str, period: str) -> bool:
+    """Whether `period` is the one right after `before` (`2026-03` after `2026-02`, `2027` after
+    `2026`): a run of periods paying one rule never spans a period none applied in (review 17:
+    A, A, none, A read "2026-01 至 2026-04「A」")."""
+
+    def number(text: str) -> int | None:
+        year, _sep, month = text.partition("-")
+        if not year.isdigit() or (month and not month.isdigit()):
+            return None
+        return int(year) * 12 + int(month) if month else int(year)
+
+    first, second = number(before), number(period)
+    return first is not None and second is not None and second - first == 1
+
+
 def _split_by_period(
     results: list[RuleResult],
     applying: list[tuple[int, int, Ends]],
@@ -296,7 +311,7 @@ def _split_by_period(
     it below every period's highest)."""
     runs: list[tuple[str, str, int]] = []  # (first period, last period, rule paid)
     for period, position in kept.items():
-        if runs and runs[-1][2] == position:
+        if runs and runs[-1][2] == position and _follows(runs[-1][1], period):
             runs[-1] = (runs[-1][0], period, position)
         else:
             runs.append((period, period, position))

@@ -387,3 +387,24 @@ def test_the_web_result_lists_the_months_passed_over(tmp_path: Path) -> None:
     shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", str(item))))
     assert "本项只计 2026-01 至 2026-05" in shown
     assert "2026-06 就高不计 60元" in shown
+
+
+@pytest.mark.parametrize(
+    ("before", "period", "follows"),
+    [
+        ("2026-01", "2026-02", True),
+        ("2026-12", "2027-01", True),  # over the year's end
+        ("2026-01", "2026-03", False),  # a month between, none applying: a new run (review 17)
+        ("2026-02", "2026-02", False),
+        ("2026", "2027", True),
+        ("2026", "2028", False),
+        ("2026", "2026-02", False),  # a year and a month are never one run
+    ],
+)
+def test_a_run_of_periods_never_spans_a_period_between(
+    before: str, period: str, follows: bool
+) -> None:
+    # A, A, none, A was one run "2026-01 至 2026-04「A」", saying A was paid in the empty month
+    from policyc.runtime.choices import _follows
+
+    assert _follows(before, period) is follows
