@@ -83,3 +83,22 @@ def test_an_applicant_deadline_refused_keeps_the_notice_named(policies: PolicyFa
     results = compile_policy(path).evaluate({"申请日期": date(2027, 1, 5)}, date(2027, 1, 15))
     refused = next(r for r in results if r.info.name == "月补").refused
     assert f"the notice of 2027 ({NUMBER}) but does not declare it `complete`" in refused
+
+
+def test_an_ignore_in_the_calendar_file_silences_it_for_the_policy_too(
+    policies: PolicyFactory,
+) -> None:
+    import subprocess
+    import sys
+
+    path = _policy(policies, COMPLETE)
+    strict = [sys.executable, "-m", "policyc", "check", "--strict", path.name]
+    done = subprocess.run(strict, cwd=path.parent, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "notice-without-source" in done.stdout + done.stderr
+    reason = "# policyc: ignore[notice-without-source] a made-up notice for the test\n"
+    (path.parent / "calendar.policy").write_text(reason + COMPLETE, encoding="utf-8")
+    for name in (path.name, "calendar.policy"):  # the policy, and the calendar file alone
+        done = subprocess.run(
+            [*strict[:-1], name], cwd=path.parent, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
