@@ -66,7 +66,7 @@ def parse_arguments(argv: Sequence[str]) -> Namespace:
 # tests/test_arguments_plain.py holds the two to the same namespace, option by option.
 _RUN_VALUES = {
     "--case": ("case", str), "--cases": ("cases", str), "--members": ("members", str),
-    "--out": ("out", str), "--root": ("root", str), "--on": ("on", str),
+    "--out": ("out", str), "-o": ("out", str), "--root": ("root", str), "--on": ("on", str),
     "--period": ("period", str), "--only": ("only", str), "--format": ("format", str),
 }  # fmt: skip
 _RUN_FLAGS = {"--explain": "explain", "--all": "all", "--progress": "progress"}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from policyc.compiler.pipeline import CompiledPolicy
 
-DUES = ("in_progress", "overdue", "standing", "unknown")  # RuleResult.due's words, in order
+DUES = deadlines.DUES  # RuleResult.due's words, in order
 MET = STATUSES.index("met")  # a target's status code in s{i}
 
 

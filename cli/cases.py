@@ -32,6 +32,7 @@ from policyc.compiler.i18n import _
 from policyc.compiler.run_view import RunView, as_view
 from policyc.problems import Problem, ProblemsError
 from policyc.report import STATUS_WORDS, status_words
+from policyc.runtime.deadlines import DUES
 from policyc.runtime.people import first_day, within_period
 from policyc.runtime.plain import Frozen, _set
 from policyc.runtime.quantity import MeasureError, Quantity
@@ -48,7 +49,9 @@ CASE_KEYS = (
     "policy", "on", "inputs", "received", "readings", "expect", "description", "period", "members",
 )  # fmt: skip
 # `low` and `high`: the ends of an `amount range` (a fine set within a range)
-EXPECT_KEYS = ("status", "amount", "uncapped", "low", "high", "value", "members", "paid")
+EXPECT_KEYS = (
+    "status", "due", "amount", "uncapped", "low", "high", "value", "members", "paid",
+)  # fmt: skip
 
 
 class Expectation(Frozen):
@@ -56,9 +59,11 @@ class Expectation(Frozen):
     `amounts` holds only the keys the case wrote. `value` is what a `decide` should come to
     (an enum member, a quantity such as `20%`, true or false), as the case wrote it. `paid`:
     whether the rule's amount counts in the case's total (false for a rule that applies but a
-    `choose highest of` does not keep; None: not expected)."""
+    `choose highest of` does not keep; None: not expected). `due`: for a target with a `by`
+    day, which side of it the result is on (one of runtime.deadlines.DUES, the JSON's `due`);
+    None: not expected."""
 
-    _fields = ("status", "amounts", "where", "value", "members", "places", "paid")
+    _fields = ("status", "amounts", "where", "value", "members", "places", "paid", "due")
     __slots__ = _fields
 
     status: str | None
@@ -68,6 +73,7 @@ class Expectation(Frozen):
     members: Node | None  # each member's expectation: read by cli/testing.py
     places: dict[str, Where]  # where each amount is written (for a message at its place)
     paid: bool | None
+    due: str | None
 
     def __init__(
         self,
@@ -78,6 +84,7 @@ class Expectation(Frozen):
         members: Node | None = None,
         places: dict[str, Where] | None = None,
         paid: bool | None = None,
+        due: str | None = None,
     ):
         _set(self, "status", status)
         _set(self, "amounts", amounts)
@@ -86,6 +93,7 @@ class Expectation(Frozen):
         _set(self, "members", members)
         _set(self, "places", places or {})
         _set(self, "paid", paid)
+        _set(self, "due", due)
 
 
 class Case(Frozen):
@@ -337,6 +345,7 @@ def _expectation(
     members: Node | None = None
     places: dict[str, Where] = {}
     paid: bool | None = None
+    due: str | None = None
     for key, entry in entries.items():
         if key not in EXPECT_KEYS:
             problems.append(
@@ -370,6 +379,22 @@ def _expectation(
                             listed=listed,
                         ),
                         f"{field}.status",
+                    )
+                )
+        elif key == "due":  # a target's side of its `by` day, as the JSON answer words it
+            written = as_written(entry)
+            if isinstance(written, str) and written in DUES:
+                due = written
+            else:
+                shown = written if isinstance(written, str) else shown_value(written)
+                problems.append(
+                    entry.where.problem(
+                        _("unknown `due` `{shown}`{hint} (expected one of {listed})").format(
+                            shown=shown,
+                            hint=close_word(shown, DUES) if isinstance(written, str) else "",
+                            listed=", ".join(DUES),
+                        ),
+                        f"{field}.due",
                     )
                 )
         elif key == "members":  # each member's: read and compared by cli/testing.py
@@ -409,7 +434,7 @@ def _expectation(
                 problems.append(entry.where.problem(f"`{key}`: {exc}", f"{field}.{key}"))
     if len(problems) > before:
         return None
-    return Expectation(status, amounts, where, value, members, places, paid)
+    return Expectation(status, amounts, where, value, members, places, paid, due)
 
 
 def _comma_note(key: str) -> str:

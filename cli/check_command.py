@@ -325,7 +325,7 @@ class FileChecker:
                 emit(staged, exc.sources.get(diagnostic.span.file))
             return result(True)
         found = [w for w in (*checked.warnings, *lint(checked)) if w.severity is Severity.WARNING]
-        warnings = apply_ignores(found, {str(path): text})
+        warnings = apply_ignores(found, {str(path): text}, _other_texts(found, str(path)))
         for warning in warnings:
             emit(warning, checked.text if warning.span.file == checked.file.path else None)
         facts = facts_of(checked)
@@ -366,3 +366,17 @@ class FileChecker:
             "coverage": round(covered.percent, 1),
         }
         return result(False, [line, summary], facts)
+
+
+def _other_texts(warnings: Iterable[Diagnostic], own: str) -> dict[str, str]:
+    """The text of each file other than the policy's own that a warning lies in (a `calendar
+    from` file's notices), so that its ignore comments silence them there; unreadable: none."""
+    from policyc.compiler.files import read_text
+
+    texts: dict[str, str] = {}
+    for name in {w.span.file for w in warnings if w.span.file and w.span.file != own}:
+        try:
+            texts[name] = read_text(Path(name))
+        except (OSError, ValueError):  # read already by the check; gone since: no ignores
+            continue
+    return texts

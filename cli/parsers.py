@@ -99,6 +99,7 @@ def _run(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
         ),
     )
     run.add_argument(
+        "-o",
         "--out",
         type=str,
         metavar="FILE",
@@ -169,7 +170,7 @@ def _test(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
 def _docs(sub: argparse._SubParsersAction[_Parser]) -> argparse.ArgumentParser:
     docs = sub.add_parser("docs", help=_("write the clause docs (Markdown and mkdocs.yml)"))
     docs.add_argument("paths", nargs="*", type=Path, default=[Path("policies")], metavar="PATH")
-    docs.add_argument("--out", type=Path, default=Path("generated_docs"), metavar="DIR")
+    docs.add_argument("-o", "--out", type=Path, default=Path("generated_docs"), metavar="DIR")
     docs.add_argument(
         "--config",
         type=Path,

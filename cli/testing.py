@@ -238,7 +238,14 @@ def in_rule_measure(
             )
         amounts[key] = expected
     return Expectation(
-        want.status, amounts, want.where, want.value, want.members, want.places, want.paid
+        want.status,
+        amounts,
+        want.where,
+        want.value,
+        want.members,
+        want.places,
+        want.paid,
+        want.due,
     )
 
 
@@ -335,6 +342,13 @@ def compare(
                 why=why,
             )
             + _unspecified_note(want.status, result.status)
+        )
+    actual_due = getattr(result, "due", "")  # a member's result has no deadline
+    if want.due is not None and want.due != actual_due:
+        problems.append(
+            _("due: expected {wanted}, got {shown}").format(
+                wanted=want.due, shown=actual_due or _("no deadline in view")
+            )
         )
     for key, expected in want.amounts.items():
         actual: Quantity | None = getattr(result, key, None)  # low/high: a rule's range only

@@ -160,6 +160,8 @@ class CheckedPolicy:
     # The complete years of the project's 节假日安排 notices, as the generated module holds them
     # (`CALENDAR`, compiler/holiday_notices.plain; runtime/workdays.PlainNotices).
     calendar: tuple[Any, ...] = ()
+    # (year, 文号) of each notice without `complete` (compiler/holiday_notices.incomplete).
+    calendar_incomplete: tuple[tuple[int, str], ...] = ()
 
     def quote_line(self, quote: n.Quote) -> int | None:
         """The source line `quote` links to (None when it was not found in the source)."""

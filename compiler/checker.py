@@ -77,6 +77,7 @@ def check(file: n.PolicyFile, text: str) -> CheckedPolicy:
         define_types=checker.define_types,
         measures=checker.measures,
         calendar=holiday_notices.plain(checker.notices),
+        calendar_incomplete=holiday_notices.incomplete(checker.notices),
     )
 
 

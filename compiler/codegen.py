@@ -122,6 +122,7 @@ def generate(policy: CheckedPolicy) -> str:
             source=policy.file.path,
             readings={name: r.take.text for name, r in policy.readings.items()},
             calendar=policy.calendar,
+            calendar_incomplete=policy.calendar_incomplete,
             constants=[(identifier(name), Code(code)) for name, code in gen.constants.items()],
             defines=defines,
             limits=limits,

@@ -40,6 +40,10 @@ WARNING_CODES: dict[str, str] = {
     "date-outside-validity": "a literal date outside the document's validity",
     "zero-validity": "a validity of zero length",
     "weekend-holiday": "a holiday of a 节假日安排 notice whose rest days are all weekend days",
+    "notice-incomplete": "a 节假日安排 notice not declared `complete`: it answers no day",
+    "notice-without-source": (
+        "a 节假日安排 notice without `source`: its quotes are checked against nothing"
+    ),
     # lint: declarations and numbering
     "unused-reading": "a reading that nothing uses",
     "unused-define": "a `define` that no rule, target or other value reads",

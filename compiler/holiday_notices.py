@@ -7,11 +7,12 @@ as `units from`). Each notice is checked (`notice_problems`): its rest days and 
 lie in its year (or reach back to 12月29日–31日 of the year before, as 元旦 has: 2022年12月31日
 rested for 2023, 2018年12月29日 worked for 2019), a range runs forwards, no day is both a rest
 day and a working day nor in two holidays, a holiday is listed once, a working day is a weekend
-day (a holiday resting on weekend days only is a warning, `weekend-holiday`: 2015年中秋节 did),
-and each quote is in the notice's text when the notice names it (`source "notice.txt"`, inside
-the project). A year the `chinese-calendar` package knows too must agree with it, day by day
-(`package_conflicts`): a difference is an error naming both. Problems are diagnostics with the
-place; nothing raises.
+day (a holiday resting on weekend days only is a warning, `weekend-holiday`: 2015年中秋节 did;
+so is a notice without `complete`, which answers no day, `notice-incomplete`, or without
+`source`, its quotes checked against nothing, `notice-without-source`), and each quote is in
+the notice's text when the notice names it (`source "notice.txt"`, inside the project). A year
+the `chinese-calendar` package knows too must agree with it, day by day (`package_conflicts`):
+a difference is an error naming both. Problems are diagnostics with the place; nothing raises.
 
 `plain(notices)` is what the generated module holds as `CALENDAR`: the complete years only, as
 tuples of strings and ints (the runtime's `workdays.PlainNotices`).
@@ -209,7 +210,43 @@ def notice_problems(notice: n.HolidayNotice, sources: dict[str, str]) -> list[Di
             )
         worked.add(day)
     problems.extend(_quote_problems(notice, sources))
+    problems.extend(unused_or_unchecked(notice))
     return problems
+
+
+def unused_or_unchecked(notice: n.HolidayNotice) -> list[Diagnostic]:
+    """Warnings for a notice that checks yet does less than it seems: one without `complete`
+    answers no day (`plain` leaves it out, so a deadline 顺延 reaches into its year is refused
+    after `check --strict` passed: `notice-incomplete`); one without `source` has its quotes,
+    which decide real deadlines, checked against nothing (`notice-without-source`)."""
+    found: list[Diagnostic] = []
+    if not notice.complete:
+        found.append(
+            Diagnostic(
+                notice.year_span,
+                _(
+                    "the notice of {year} is not declared `complete`: it is checked but answers "
+                    "no day, and a deadline in {year} the package does not know is refused"
+                ).format(year=notice.year),
+                _("`complete` once every rest day and 调休 working day of the notice is listed"),
+                severity=Severity.WARNING,
+                code="notice-incomplete",
+            )
+        )
+    if not notice.source_file:
+        found.append(
+            Diagnostic(
+                notice.year_span,
+                _(
+                    "the notice of {year} names no `source`: its quotes cannot be checked "
+                    "against the published text"
+                ).format(year=notice.year),
+                _('`source "notice.txt"`, the notice as published, inside the project'),
+                severity=Severity.WARNING,
+                code="notice-without-source",
+            )
+        )
+    return found
 
 
 def _weekend_only(rest: n.NoticeRest, days: list[date]) -> Diagnostic:
@@ -339,6 +376,12 @@ def _package_version() -> str:
         return version("chinese-calendar")
     except PackageNotFoundError:
         return "?"
+
+
+def incomplete(notices: Iterable[n.HolidayNotice]) -> tuple[tuple[int, str], ...]:
+    """(year, 文号) of each notice not declared `complete`, by year: the generated module's
+    `CALENDAR_INCOMPLETE`, named when a day of that year is refused."""
+    return tuple(sorted((notice.year, notice.number) for notice in notices if not notice.complete))
 
 
 def plain(notices: Iterable[n.HolidayNotice]) -> workdays.PlainNotices:

@@ -82,14 +82,21 @@ def _next_code_line(lines: list[str], line: int) -> int:
     return line
 
 
-def apply_ignores(diagnostics: Iterable[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
+def apply_ignores(
+    diagnostics: Iterable[Diagnostic],
+    texts: Mapping[str, str],
+    elsewhere: Mapping[str, str] | None = None,
+) -> list[Diagnostic]:
     """The diagnostics no ignore silences, then each file's `bad-ignore` warnings. `texts` maps
-    a file name (as in the spans) to its text; a file missing from it has no ignores."""
+    a file name (as in the spans) to its text; a file missing from it has no ignores.
+    `elsewhere`: files whose ignores silence too but whose `bad-ignore` warnings are their own
+    check's (the `calendar from` file a policy reads: its warnings come with the policy's)."""
     found: dict[str, Ignores] = {}
+    every = {**(elsewhere or {}), **texts}
 
     def ignores(filename: str) -> Ignores:
         if filename not in found:
-            text = texts.get(filename)
+            text = every.get(filename)
             found[filename] = find_ignores(text, filename) if text is not None else Ignores({}, [])
         return found[filename]
 

@@ -105,9 +105,10 @@ class CompiledPolicy:
         The project's 节假日安排 notices (the module's `CALENDAR`) are the working-day calendar's
         during the evaluation (runtime/workdays.using)."""
         calendar = self.namespace.get("CALENDAR")
-        if not calendar:
+        incomplete = self.namespace.get("CALENDAR_INCOMPLETE", ())
+        if not calendar and not incomplete:
             return self._evaluate(inputs, on, readings, received, explain, fast)
-        token = workdays.using(calendar)
+        token = workdays.using(calendar or (), incomplete)
         try:
             return self._evaluate(inputs, on, readings, received, explain, fast)
         finally:

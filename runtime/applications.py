@@ -94,7 +94,7 @@ def deadline(code: str, nominal: date | None, applied: date | None) -> Applying:
         # The walk stopped at exc.day, every day before it (from `nominal` on) a known rest day:
         # the working day it moves to is exc.day or later.
         if applied is not None and applied > exc.day:
-            raise DeadlineUnknown(exc.day, exc.first, exc.last) from None
+            raise DeadlineUnknown(exc.day, exc.first, exc.last, exc.incomplete) from None
         return Applying(exc.day, nominal, UNKNOWN_WORDS, applied, unknown=True)
     return Applying(moved.moved, nominal, moved.said, applied)
 

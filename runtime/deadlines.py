@@ -32,6 +32,9 @@ from policyc.runtime.dates import days_in_month  # not `calendar`: its locale co
 from policyc.runtime.dates import written_day as _written
 from policyc.runtime.workdays import UNKNOWN_WORDS as UNKNOWN_WORDS
 
+# RuleResult.due's words, in order (runtime/results.py); "" (no deadline in view) is none of them.
+DUES = ("in_progress", "overdue", "standing", "unknown")
+
 RECURS = {"quarterly": "quarterly", "monthly": "monthly", "standing": "standing"}
 POSTPONED = ":postponed"  # the suffix `遇节假日顺延` adds to a deadline's code
 

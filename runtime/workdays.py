@@ -53,11 +53,13 @@ _DAY = timedelta(days=1)
 
 class CalendarUnknown(ValueError):
     """A day the official calendar does not know yet (or any more): carries the day and the first
-    and last days known."""
+    and last days known; `incomplete`, when not "", is the whole message instead (the project
+    restates the day's year without `complete`), kept for an error raised again from this one."""
 
-    def __init__(self, day: date, first: date, last: date):
+    def __init__(self, day: date, first: date, last: date, incomplete: str = ""):
         super().__init__(
-            _(
+            incomplete
+            or _(
                 "{day}: the calendar of working days knows the days from {first} to {last} only "
                 "(each year's holidays and 调休 working weekends are set by the State Council's "
                 "notice, whose 元旦 may reach back into the December before; restate that year's "
@@ -66,7 +68,7 @@ class CalendarUnknown(ValueError):
                 "after the notice)"
             ).format(day=day.isoformat(), first=first.isoformat(), last=last.isoformat())
         )
-        self.day, self.first, self.last = day, first, last
+        self.day, self.first, self.last, self.incomplete = day, first, last, incomplete
 
 
 class Postponement:
@@ -99,6 +101,7 @@ PlainNotices = tuple[tuple[int, str, tuple[tuple[str, str], ...], tuple[str, ...
 
 _NO_NOTICES: dict[int, Notice] = {}
 _ACTIVE: ContextVar[dict[int, Notice]] = ContextVar("policyc_notices", default=_NO_NOTICES)
+_INCOMPLETE: ContextVar[dict[int, str]] = ContextVar("policyc_incomplete", default={})  # noqa: B039
 _BY_PLAIN: dict[PlainNotices, dict[int, Notice]] = {}  # each module's notices, read once
 
 
@@ -119,13 +122,19 @@ def notices_of(plain: PlainNotices) -> dict[int, Notice]:
     return found
 
 
-def using(plain: PlainNotices) -> Token[dict[int, Notice]]:
-    """Make the notices `plain` the calendar's besides the package's until `done(token)`."""
+def using(
+    plain: PlainNotices, incomplete: tuple[tuple[int, str], ...] = ()
+) -> Token[dict[int, Notice]]:
+    """Make the notices `plain` the calendar's besides the package's until `done(token)`;
+    `incomplete`: (year, 文号) of the project's notices without `complete`, named when a day of
+    their year is refused."""
+    _INCOMPLETE.set(dict(incomplete))
     return _ACTIVE.set(notices_of(plain))
 
 
 def done(token: Token[dict[int, Notice]]) -> None:
     """End what `using` began."""
+    _INCOMPLETE.set({})
     _ACTIVE.reset(token)
 
 
@@ -166,7 +175,21 @@ def days_known() -> tuple[date, date]:
 
 def _unknown(day: date) -> CalendarUnknown:
     first, last = days_known()
-    return CalendarUnknown(day, first, last)
+    # The year whose notice answers: the next one's for 12月29日–31日 (its 元旦 may reach back).
+    year = day.year + 1 if day.month == 12 and day.day > _LAST_SURE_DECEMBER_DAY else day.year
+    number = _INCOMPLETE.get().get(year)
+    if number is None:
+        return CalendarUnknown(day, first, last)
+    said = _(
+        "{day}: the calendar of working days knows the days from {first} to {last} only; the "
+        "project restates the notice of {year} ({number}) but does not declare it `complete`, "
+        "so it answers no day: add `complete` once every rest day and 调休 working day of the "
+        "notice is listed"
+    ).format(
+        day=day.isoformat(), first=first.isoformat(), last=last.isoformat(), year=year,
+        number=number,
+    )  # fmt: skip
+    return CalendarUnknown(day, first, last, said)
 
 
 def _answer(day: date) -> tuple[bool, str, str]:

@@ -36,7 +36,11 @@ OPTIONS: list[list[str]] = [
     ["--progress"],
     ["--members", "m.csv"],
     ["--out", "o.csv"],
+    ["-o", "o.csv"],
 ]
+
+
+_SAME = {"-o": "--out"}  # one option's two spellings
 
 
 def command_lines() -> list[list[str]]:
@@ -46,7 +50,7 @@ def command_lines() -> list[list[str]]:
     for given in (["--case", "c.yaml"], ["--cases", "c.csv"]):
         for count in range(4):
             for chosen in itertools.combinations(OPTIONS, count):
-                flags = [o[0] for o in chosen if o[0] != "--reading"]
+                flags = [_SAME.get(o[0], o[0]) for o in chosen if o[0] != "--reading"]
                 if len(set(flags)) < len(flags):
                     continue  # an option twice: argparse's last-wins is left to argparse
                 words = [["p.policy"], given, *chosen]
