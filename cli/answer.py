@@ -120,8 +120,7 @@ def answer_text(
         out.insert(1, f"评估期间 {period}")
     out.extend(group_lines(policy.view, given))
     out.extend(("", "结论"))
-    targets = [r for r in results if r.info.role == "target" and _target_shown(r)]
-    if not answer and not targets:
+    if not answer:  # a target reported is listed in its own block below, never under 结论
         out.append("  本案例没有适用的条款")
     measures = measures_of(policy.view)  # a value in its inputs' measure (元/月)
     for r in answer:
@@ -147,6 +146,7 @@ def answer_text(
         out.extend(("", "为何不适用", *reasons))
     # A target is a unit's duty, never the applicant's: those the case reports (or whose
     # deadline cannot be told) in their own block, the others counted on the last line.
+    targets = [r for r in results if r.info.role == "target" and _target_shown(r)]
     if targets:
         out.extend(("", "单位目标（由有关单位填报，非申请人事项）"))
         for r in targets:
