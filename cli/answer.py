@@ -55,12 +55,12 @@ from policyc.report import (
     BENEFIT_KINDS,
     MARKS,
     STATUS_WORDS,
-    actual_text,
     amount_text,
     header_lines,
     refers_lines,
     shared_cap_lines,
     status_shown,
+    target_words,
     total_lines,
     unspecified_lines,
 )
@@ -197,8 +197,7 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py
     head = f"  {mark} {info.name} — {word}"
     if info.role == "target":
-        actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
-        lines = [head + f"（目标 {info.target}{actual}）"]
+        lines = [head + target_words(r)]
         if r.postponed:  # 遇节假日顺延 moved the day in view off a rest day: say to which, and why
             lines.append(f"      期限顺延: {r.postponed[1]}")
         if r.due == "unknown":  # 顺延 to a day the calendar lacks: this target alone refused

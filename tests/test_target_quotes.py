@@ -222,7 +222,7 @@ def test_a_reported_target_stands_in_its_own_block(tmp_path: Path) -> None:
     assert "新增就业岗位" not in conclusion
     block = out.split("单位目标（由有关单位填报，非申请人事项）\n", 1)[1].split("\n\n", 1)[0]
     # 1200 against 达到 1000 个 (含本数): met
-    assert block == "  ✔ 新增就业岗位 — 达到目标（目标 达到1000个（含本数），实际 1200个）"
+    assert block == "  ✔ 新增就业岗位 — 达到目标（目标：达到1000个（含本数），实际：1200个）"
     assert "单位目标 2 项本案例未填报" in out
 
 
