@@ -55,12 +55,12 @@ from policyc.report import (
     BENEFIT_KINDS,
     MARKS,
     STATUS_WORDS,
-    actual_text,
     amount_text,
     header_lines,
     refers_lines,
     shared_cap_lines,
     status_shown,
+    target_words,
     total_lines,
     unspecified_lines,
 )
@@ -120,8 +120,7 @@ def answer_text(
         out.insert(1, f"评估期间 {period}")
     out.extend(group_lines(policy.view, given))
     out.extend(("", "结论"))
-    targets = [r for r in results if r.info.role == "target" and _target_shown(r)]
-    if not answer and not targets:
+    if not answer:  # a target reported is listed in its own block below, never under 结论
         out.append("  本案例没有适用的条款")
     measures = measures_of(policy.view)  # a value in its inputs' measure (元/月)
     for r in answer:
@@ -147,6 +146,7 @@ def answer_text(
         out.extend(("", "为何不适用", *reasons))
     # A target is a unit's duty, never the applicant's: those the case reports (or whose
     # deadline cannot be told) in their own block, the others counted on the last line.
+    targets = [r for r in results if r.info.role == "target" and _target_shown(r)]
     if targets:
         out.extend(("", "单位目标（由有关单位填报，非申请人事项）"))
         for r in targets:
@@ -197,8 +197,7 @@ def _answer_lines(r: RuleResult, measures: ShownMeasures) -> list[str]:
     mark, word = status_shown(r)  # a target's due (尚未到期 / 逾期): cli/report.py
     head = f"  {mark} {info.name} — {word}"
     if info.role == "target":
-        actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
-        lines = [head + f"（目标 {info.target}{actual}）"]
+        lines = [head + target_words(r)]
         if r.postponed:  # 遇节假日顺延 moved the day in view off a rest day: say to which, and why
             lines.append(f"      期限顺延: {r.postponed[1]}")
         if r.due == "unknown":  # 顺延 to a day the calendar lacks: this target alone refused

@@ -451,7 +451,8 @@ def _duty_json(duty: Duty) -> dict[str, Any]:
 
 def to_text(report: DutyReport) -> str:
     unit = report.unit
-    head = named(unit) + ("，群体" if unit.kind == "group" else "")
+    # a group labelled before its name: "各乡镇人民政府，群体" read as a list of two units
+    head = ("单位群体: " if unit.kind == "group" else "") + named(unit)
     out = [head]
     if report.query == unit.full_name and report.query != unit.name:
         out.append(f"查询名 {report.query} 是 {unit.name} 的全称")

@@ -426,6 +426,14 @@ DUE_WORDS = {
 }
 
 
+def target_words(r: RuleResult) -> str:
+    """A target's wording beside its status, as the web form's 目标： line says it:
+    `（目标：完成，期限2027年3月31日，实际：未完成）`, `（目标：达到1000个（含本数））` when no
+    figure is reported — a colon, not a space, after each label."""
+    actual = f"，实际：{actual_text(r)}" if r.value is not None else ""
+    return f"（目标：{r.info.target}{actual}）"
+
+
 def actual_text(r: RuleResult) -> str:
     """A target's reported figure in the measure the target is written in (9.99亿元 against
     `10 亿元 以上`, not 999,000,000元（99900万元）); as `show_value` writes it when the target
@@ -491,8 +499,7 @@ def _rule_lines(
     elif r.status == "decided":
         head += f"{value_period_label(r)}: {decided_text(r, measures)}"
     if info.role == "target":
-        actual = f"，实际 {actual_text(r)}" if r.value is not None else ""
-        head += f"（目标 {info.target}{actual}）"
+        head += target_words(r)
     head += amount_text(r)
     lines = [head]
     lines.extend(choice_lines(r, cited=tuple(info.quotes[:1])))  # 原文 once (below)

@@ -370,7 +370,7 @@ class _Generator:
                 for w in rule.whens
             ],
             "amount": self.py(amount) if amount is not None else "",
-            "amount_text": render(amount) if amount is not None else "",
+            "amount_text": _amount_formula(amount),
             "amount_line": amount.span.line if amount is not None else 0,
             "amount_inputs": self.inputs_of(amount),
             "cap": self.py(rule.cap.amount) if rule.cap is not None else "",
@@ -731,3 +731,14 @@ def _deadline_code(deadline: date | n.Recurring | None, *, postponed: bool) -> s
         return ""
     code = deadline.code if isinstance(deadline, n.Recurring) else deadline.isoformat()
     return code + deadlines.POSTPONED if postponed else code
+
+
+def _amount_formula(amount: n.Expr | None) -> str:
+    """The words of an amount the trace shows before its value (`金额 = 月工资 × 3 = 9000元`); ""
+    for a written sum of money (`amount 5000 元`), whose value says it all: the trace then says
+    `金额 = 5000元` once, not `金额 = 5000元 = 5000元`. A rate (`500 元/月 per 月`) keeps its words,
+    which say the period its value is for."""
+    if amount is None:
+        return ""
+    constant = isinstance(amount, n.QuantityLit) and "/" not in amount.measure
+    return "" if constant else render(amount)

@@ -271,7 +271,9 @@ class _Renderer:
         return self.at(expr, POSTFIX)
 
     def quantity(self, e: n.QuantityLit) -> str:
-        return f"{e.number}{e.measure}"
+        """`6 月` is a count of months, said `6个月` (a bare `6月` reads as June); 年, 日,
+        工作日 and every other measure are said as written."""
+        return f"{e.number}{'个月' if e.measure == '月' else e.measure}"
 
     def percent(self, e: n.PercentLit) -> str:
         return f"{e.number}%"

@@ -161,14 +161,26 @@ def _days_in_sentence(quote: str) -> list[str]:
 # An applicant's deadline: the day (每月10日 / 每月底 / 2026年3月31日, then 前, 之前 or 以前; or
 # 不迟于/不晚于 before it), then, within the sentence, 申请 (提出申请, 申请补贴, 申领); or a period
 # from an event then 申请 (below).
-_APPLY_TAIL = r"[^。；;]*?(?:申请|申领)"
-_APPLY_MONTHLY = re.compile(
-    r"每月(?:(?P<d>\d{1,2})日|(?P<end>底|末))(?:前|之前|以前)" + _APPLY_TAIL
-)
-_APPLY_DAY = re.compile(
-    r"(?:(?:不迟于|不晚于)(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日"
-    r"|(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前))" + _APPLY_TAIL
-)
+# A filing (申报, 报送, 提交) is an application when the sentence's subject is the applicant
+# (申请人每月15日前申报); by anyone else (各牵头单位…报送) it is a unit's duty, a target's `by`.
+_APPLY_VERBS = r"(?:申请|申领)"
+_APPLICANT_FILING_VERBS = r"(?:申请|申领|申报|报送|提交)"
+_APPLICANT_SUBJECT = re.compile(r"^[^。；;]*?(?:申请人|申领人|申报人|申请单位)")
+
+
+def _application_patterns(verbs: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The monthly and the dated deadline, each followed within its sentence by one of `verbs`."""
+    tail = r"[^。；;]*?" + verbs
+    monthly = re.compile(r"每月(?:(?P<d>\d{1,2})日|(?P<end>底|末))(?:前|之前|以前)" + tail)
+    dated = re.compile(
+        r"(?:(?:不迟于|不晚于)(?P<y1>\d{4})年(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日"
+        r"|(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:前|之前|以前))" + tail
+    )
+    return monthly, dated
+
+
+_APPLY_MONTHLY, _APPLY_DAY = _application_patterns(_APPLY_VERBS)
+_FILE_MONTHLY, _FILE_DAY = _application_patterns(_APPLICANT_FILING_VERBS)
 
 # A period from an event, each wording a row: what introduces the event, how the event is
 # written, the word that ends it. The event is the input's name (出院 → 出院日期), so it holds
@@ -187,33 +199,39 @@ _EVENT = rf"(?:{'|'.join(_EVENT_STARTS)})(?P<event>{_EVENT_CHARS}{{1,16}}?)"
 _EVENT_ENDS = ("之日起", "之日后", "之日以后", "之日之后", "之后", "以后", "后", "起")
 _CHINESE_COUNT = "零〇一二两三四五六七八九十百"
 _PERIOD = rf"[，,]?(?P<n>\d+|[{_CHINESE_COUNT}]+)个?(?P<unit>工作日|日|天|月|年)(?:内|以内)"
-_APPLY_WITHIN = re.compile(_EVENT + "(?:" + "|".join(_EVENT_ENDS) + ")" + _PERIOD + _APPLY_TAIL)
+_WITHIN = _EVENT + "(?:" + "|".join(_EVENT_ENDS) + ")" + _PERIOD + r"[^。；;]*?"
+_APPLY_WITHIN = re.compile(_WITHIN + _APPLY_VERBS)
+_FILE_WITHIN = re.compile(_WITHIN + _APPLICANT_FILING_VERBS)
 _WITHIN_MEASURES = {"工作日": "工作日", "日": "日", "天": "日", "月": "月", "年": "年"}
 
 
 def application_by(sentence: str) -> str:
     """The `apply` an applicant's deadline in `sentence` becomes, or "":
-    申请人应于每月10日前提出申请，遇节假日顺延 → `apply 申请日期 by 每月 10 日 遇节假日顺延`;
+    申请人应于每月10日前提出申请，遇节假日顺延 → `apply 申请日期 by 每月 10 日 遇节假日顺延`,
+    and so 申请人每月15日前申报 (申报, 报送, 提交 by the applicant; by a unit they are a duty);
     2026年3月31日前申请 (or 不迟于…) → `apply 申请日期 by 2026-03-31`;
     自事故发生之日起30日内申请 → `apply 申请日期 by date_plus(事故发生日期, 30 日)` (the event's
     day not counted, art. 201, as date_plus counts), and so 应于出院之日起九十日内申请,
     出院后90日内申请 when a word introduces the event (于, 在, 自, 从), 收到决定书之日起60日内申请.
     A day past the 28th of each month, or a day no calendar has, is not guessed ("")."""
     text = re.sub(r"\s", "", sentence)
+    monthly, dated, within = (_APPLY_MONTHLY, _APPLY_DAY, _APPLY_WITHIN)
+    if _APPLICANT_SUBJECT.search(text):  # 申请人每月15日前申报: the applicant files
+        monthly, dated, within = (_FILE_MONTHLY, _FILE_DAY, _FILE_WITHIN)
     by = ""
-    if (found := _APPLY_MONTHLY.search(text)) is not None:
+    if (found := monthly.search(text)) is not None:
         if found["end"]:
             by = "每月底"
         elif 1 <= int(found["d"]) <= 28:
             by = f"每月 {int(found['d'])} 日"
-    elif (found := _APPLY_DAY.search(text)) is not None:
+    elif (found := dated.search(text)) is not None:
         year, month, day = (
             found["y"] or found["y1"],
             found["m"] or found["m1"],
             found["d"] or found["d1"],
         )
         by = deadline_day(f"{year}年{month}月{day}日")
-    elif (found := _APPLY_WITHIN.search(text)) is not None:
+    elif (found := within.search(text)) is not None:
         measure = _WITHIN_MEASURES[found["unit"]]
         count = count_written(found["n"])
         if count > 0:

@@ -362,7 +362,8 @@ class Ctx(Amounts, Series):
                 f"{n} = {self.show_named(n, self.inputs[n])}" for n in names if n in self.inputs
             )
             where = f"（其中 {given}）" if given else ""
-            self.step(f"金额 = {text} = {_show(value)}{where}", line)
+            formula = f"{text} = " if text else ""  # a written constant: its value once
+            self.step(f"金额 = {formula}{_show(value)}{where}", line)
         return value
 
     def amount_range(self, low: Quantity, high: Quantity, text: str, line: int) -> Any:

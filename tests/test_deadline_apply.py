@@ -386,10 +386,33 @@ def test_run_shows_the_deadline_and_the_application(policies: PolicyFactory) -> 
         ("每月31日前提出申请。", ""),  # not every month has the day: not guessed
         ("2026年2月30日前申请。", ""),  # no such day
         ("各牵头单位于每月25日前将任务进展情况报送市发改委。", ""),  # a duty's, not an application
+        # a filing (申报, 报送, 提交) by the applicant is an application; by a unit, a duty
+        ("申请人每月15日前申报，遇节假日顺延。", "apply 申请日期 by 每月 15 日 遇节假日顺延"),
+        ("申请单位应于每月底前报送用工花名册。", "apply 申请日期 by 每月底"),
+        ("申请人于2026年3月31日前提交材料。", "apply 申请日期 by 2026-03-31"),
+        (
+            "申请人应当自核发之日起30日内申报。",
+            "apply 申请日期 by date_plus(核发日期, 30 日)",
+        ),
+        ("各乡镇人民政府每月15日前申报资金需求。", ""),
+        ("各乡镇人民政府于2026年3月31日前提交工作总结。", ""),
     ],
 )
 def test_new_reads_an_applicant_s_deadline(sentence: str, apply: str) -> None:
     assert application_by(sentence) == apply
+
+
+def test_new_tells_an_applicant_s_filing_from_a_unit_s() -> None:
+    """申请人…申报 is the applicant's deadline (an `apply`, no target's `by`); the same day and
+    verb for 各乡镇人民政府 is a unit's duty, whose target counts it `by 每月 15 日`."""
+    filing = "申请人每月15日前申报，遇节假日顺延。"
+    assert sentence_deadlines([filing]) == []
+    (note,) = application_notes([filing])
+    assert "`apply 申请日期 by 每月 15 日 遇节假日顺延`" in note
+    duty = "各乡镇人民政府每月15日前申报资金需求，遇节假日顺延。"
+    assert application_notes([duty]) == []
+    (proposed,) = sentence_deadlines([duty])
+    assert "by 每月 15 日 遇节假日顺延" in proposed
 
 
 def test_new_proposes_the_apply_and_no_target_by_for_an_application() -> None:

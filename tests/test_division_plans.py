@@ -420,7 +420,7 @@ def test_a_figure_is_shown_in_the_measure_its_target_is_written_in(
     results = plan.evaluate({"新增减税降费": Quantity.of("9.99", "亿元")}, date(2027, 6, 30))
     text = to_text(plan, results, date(2027, 6, 30), {}, False)
     assert "◔ 新增减税降费 — 尚未达到目标（期限未到，进行中）" in text
-    assert "实际 9.99亿元）" in text and "999,000,000元" not in text
+    assert "实际：9.99亿元）" in text and "999,000,000元" not in text
     money = {"value": "999000000", "unit": "元", "text": "999,000,000元（99900万元）"}
     assert _in_target_measure(plan, money, "亿元")["text"] == "9.99亿元"
     assert _in_target_measure(plan, money, "")["text"] == money["text"]  # no measure: as it was

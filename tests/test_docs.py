@@ -450,7 +450,7 @@ def test_conditions_spell_out_inclusion(files: dict[str, str]) -> None:
     rule = section_of(page, "#### 规则：推荐补贴")
     assert "- **条件**：须全部满足" in rule
     assert "    1. [用工大户](#define-用工大户)" in rule
-    assert "    2. 在岗月数 满6月（含本数）" in rule
+    assert "    2. 在岗月数 满6个月（含本数）" in rule
     define = section_of(page, "### 定义：用工大户 {#define-用工大户}")
     assert "常年用工50人以上的企业" in define
     assert "**条件**：员工人数 50人以上（含本数）" in define
@@ -474,7 +474,7 @@ def test_tiers_chosen_by_a_reading_say_which_applies(files: dict[str, str]) -> N
     highest = rule.index(f"*适用*：{reading}不取“叠加”时（现采用）")
     assert each < rule.index("**计法**（each）：达到的各档金额相加。") < highest
     assert highest < rule.index("**计法**（highest）：取达到的最高一档的金额（只计一档）。")
-    assert rule.count("| 2 | 满12月（含本数） | 1000元 |") == 2
+    assert rule.count("| 2 | 满12个月（含本数） | 1000元 |") == 2
 
 
 def test_schedule_and_table(files: dict[str, str]) -> None:
@@ -1017,8 +1017,8 @@ def test_amounts_index(both: dict[str, str]) -> None:
         f"| {clause} | {rule} | 金额 | 若读法「推荐补贴关系」取「叠加」则在岗月数按达到的各档合计（见档次表），"
         "否则在岗月数按达到的最高档（见档次表） | 补贴；对象：推荐者 |",
         # The two tier tables differ only in their mode: each tier amount is listed once.
-        f"| {clause} | {rule} | 档次金额 | 500元 | 第1档：满6月（含本数） |",
-        f"| {clause} | {rule} | 档次金额 | 1000元 | 第2档：满12月（含本数） |",
+        f"| {clause} | {rule} | 档次金额 | 500元 | 第1档：满6个月（含本数） |",
+        f"| {clause} | {rule} | 档次金额 | 1000元 | 第2档：满12个月（含本数） |",
         f"| {clause} | {rule} | 封顶 | 每人每年最高1600元 | — |",
         "| [（二）做大总量](test-1.md#clause-二) | — | 资金 | 每年500万元 | 奖励资金：用于做大总量奖励 |",
         "| [（二）做大总量](test-1.md#clause-二) | [总量奖励](test-1.md#rule-总量奖励) | 档次金额 | 15万元 "
@@ -1050,13 +1050,13 @@ def test_amounts_in_branches_that_differ_say_when(tmp_path: Path) -> None:
     assert text != POLICY
     amounts = render_docs([make_policy(tmp_path, text=text)])["docs/amounts.md"]
     reading = "读法[推荐补贴关系](test-1.md#reading-推荐补贴关系)"
-    assert "| 档次金额 | 500元 | 第1档：满6月（含本数） |" in amounts  # alike in both branches
+    assert "| 档次金额 | 500元 | 第1档：满6个月（含本数） |" in amounts  # alike in both branches
     assert (
-        f"| 档次金额 | 1000元 | 第2档：满12月（含本数）（适用：{reading}取“叠加”时（现未采用）） |"
+        f"| 档次金额 | 1000元 | 第2档：满12个月（含本数）（适用：{reading}取“叠加”时（现未采用）） |"
         in amounts
     )
     assert (
-        f"| 档次金额 | 800元 | 第2档：满12月（含本数）（适用：{reading}不取“叠加”时（现采用）） |"
+        f"| 档次金额 | 800元 | 第2档：满12个月（含本数）（适用：{reading}不取“叠加”时（现采用）） |"
         in amounts
     )
 

@@ -224,7 +224,7 @@ def test_the_docs_state_the_condition_and_the_convention(
 
     path = policies.write(policies.clause(WORKED, convention + DECLS))
     page = render_docs([check_policy(path)])["docs/p.md"]
-    assert "**条件**：自入职日期至评估日的整月数 满6月（含本数）" in page
+    assert "**条件**：自入职日期至评估日的整月数 满6个月（含本数）" in page
     assert "**条件**：自出生日期至评估日的周年数 满60年（含本数）" in page
     assert f"| 期间计算 | 整月、周年自次日起算；起算日在届满月份没有对应日的，{words} |" in page
 

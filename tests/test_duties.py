@@ -136,6 +136,18 @@ def test_groups_are_units_and_cover_named_towns_only_by_their_full_name() -> Non
     assert build_report(policies(), "市发改委").groups == ()
 
 
+def test_a_group_is_labelled_before_its_name_never_listed_after_it() -> None:
+    """`有关乡镇人民政府，群体` read as two units (the newcomer17 report): the label comes first."""
+    assert (
+        to_text(build_report(policies(), "有关乡镇")).splitlines()[0]
+        == "单位群体: 有关乡镇人民政府"
+    )
+    group = to_text(build_report(policies(), "各乡镇办场")).splitlines()[0]
+    assert group == "单位群体: 各乡镇办场（各乡镇人民政府、办事处、农场）"
+    unit = to_text(build_report(policies(), "市发改委")).splitlines()[0]
+    assert "群体" not in unit and "，" not in unit
+
+
 def test_rule_level_units_and_cooperation(policies_factory_dir: Path) -> None:
     checked = load_policies([policies_factory_dir / "p.policy"])
     finance = build_report(checked, "市财政局")

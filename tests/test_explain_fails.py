@@ -54,7 +54,7 @@ def test_an_or_that_holds_names_no_false_part(policies: PolicyFactory) -> None:
         TOO_FEW,
         ("零就业家庭成员 → 成立", 18),
         ("条件成立: 困难", 25),
-        ("金额 = 100元 = 100元", 25),
+        ("金额 = 100元", 25),
     ]
 
 

@@ -52,7 +52,7 @@ def test_an_or_that_holds_names_its_first_true_part(policies: PolicyFactory) -> 
         # 零就业家庭成员 is false: only the part that made the `or` hold is named
         ("持有残疾人证 → 成立", 19),
         ("条件成立: 困难", 25),
-        ("金额 = 100元 = 100元", 25),
+        ("金额 = 100元", 25),
     ]
 
 

@@ -126,8 +126,10 @@ def test_run_and_its_json_say_done_or_not(policies: PolicyFactory) -> None:
     )
     done = _policyc(path.parent, "run", path.name, "--case", "late.yaml")
     assert done.returncode == 0, done.stderr
-    assert "✘ 系统改造 — 逾期未达到目标（目标 完成，期限2027年3月31日，实际 未完成）" in done.stdout
-    assert "✔ 平台上线 — 达到目标（目标 完成，实际 已完成）" in done.stdout
+    assert (
+        "✘ 系统改造 — 逾期未达到目标（目标：完成，期限2027年3月31日，实际：未完成）" in done.stdout
+    )
+    assert "✔ 平台上线 — 达到目标（目标：完成，实际：已完成）" in done.stdout
     done = _policyc(path.parent, "run", path.name, "--case", "late.yaml", "--format", "json")
     results = {r["rule"]: r for r in json.loads(done.stdout)["results"]}
     late = results["系统改造"]

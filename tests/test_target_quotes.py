@@ -222,8 +222,19 @@ def test_a_reported_target_stands_in_its_own_block(tmp_path: Path) -> None:
     assert "新增就业岗位" not in conclusion
     block = out.split("单位目标（由有关单位填报，非申请人事项）\n", 1)[1].split("\n\n", 1)[0]
     # 1200 against 达到 1000 个 (含本数): met
-    assert block == "  ✔ 新增就业岗位 — 达到目标（目标 达到1000个（含本数），实际 1200个）"
+    assert block == "  ✔ 新增就业岗位 — 达到目标（目标：达到1000个（含本数），实际：1200个）"
     assert "单位目标 2 项本案例未填报" in out
+
+
+def test_a_reported_target_never_leaves_the_conclusion_empty(tmp_path: Path) -> None:
+    """Not 60 yet: 惠民补贴 does not apply, and the target reported stands in its own block, so
+    结论 says that no clause applies rather than being followed by a blank line."""
+    _project(tmp_path)
+    young = CITIZEN.replace("年满60周岁: true", "年满60周岁: false") + "  新增就业岗位: 1200\n"
+    (tmp_path / "young.yaml").write_text(young, encoding="utf-8")
+    out = _policyc(tmp_path, "run", "plan.policy", "--case", "young.yaml").stdout
+    assert out.split("结论\n", 1)[1].split("\n\n", 1)[0] == "  本案例没有适用的条款"
+    assert "单位目标（由有关单位填报，非申请人事项）\n  ✔ 新增就业岗位" in out
 
 
 def test_the_forms_result_folds_unreported_targets_apart(folder: Path) -> None:

@@ -49,7 +49,7 @@ def test_five_months_names_the_six_month_rule_and_not_the_home(tmp_path: Path):
     # 第三条（一）满6个月（含）: 5 months fail it, the home (首套) holds
     text = _answer(CASES / "10-five-months.yaml", tmp_path)
     why = text.split("为何不适用")[1]
-    assert "· 连续足额缴存月数 满6月（含本数）: 5个月 对 6个月 → 不成立" in why
+    assert "· 连续足额缴存月数 满6个月（含本数）: 5个月 对 6个月 → 不成立" in why
     assert "所购住房套数" not in why
 
 
