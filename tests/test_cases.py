@@ -225,7 +225,10 @@ def test_json_fields_are_placed_where_their_names_are_written(tmp_path: Path, mi
 @pytest.mark.parametrize(
     ("expect", "words"),
     [
-        ("{amout: 100万元}", ["unknown field `amout`; did you mean `amount`", "status, amount"]),
+        (
+            "{amout: 100万元}",
+            ["unknown field `amout`; did you mean `amount`", "status, due, amount"],
+        ),
         ("{uncaped: 1元}", ["unknown field `uncaped`; did you mean `uncapped`?"]),
         ("{status: applys}", ["unknown status `applys`; did you mean `applies`?"]),
         ("maybe", ["unknown status `maybe`", "not_applicable"]),
