@@ -100,8 +100,12 @@ class Notice:
 PlainNotices = tuple[tuple[int, str, tuple[tuple[str, str], ...], tuple[str, ...]], ...]
 
 _NO_NOTICES: dict[int, Notice] = {}
-_ACTIVE: ContextVar[dict[int, Notice]] = ContextVar("policyc_notices", default=_NO_NOTICES)
-_INCOMPLETE: ContextVar[dict[int, str]] = ContextVar("policyc_incomplete", default={})  # noqa: B039
+# The evaluation's calendar: the complete notices by year, and the (year → 文号) of the project's
+# notices without `complete` (named when a day of their year is refused). One variable, so that
+# `done` restores both as they were (a nested `using` cannot clear its caller's).
+_ACTIVE: ContextVar[tuple[dict[int, Notice], dict[int, str]]] = ContextVar(
+    "policyc_notices", default=(_NO_NOTICES, {})
+)
 _BY_PLAIN: dict[PlainNotices, dict[int, Notice]] = {}  # each module's notices, read once
 
 
@@ -124,17 +128,15 @@ def notices_of(plain: PlainNotices) -> dict[int, Notice]:
 
 def using(
     plain: PlainNotices, incomplete: tuple[tuple[int, str], ...] = ()
-) -> Token[dict[int, Notice]]:
+) -> Token[tuple[dict[int, Notice], dict[int, str]]]:
     """Make the notices `plain` the calendar's besides the package's until `done(token)`;
     `incomplete`: (year, 文号) of the project's notices without `complete`, named when a day of
     their year is refused."""
-    _INCOMPLETE.set(dict(incomplete))
-    return _ACTIVE.set(notices_of(plain))
+    return _ACTIVE.set((notices_of(plain), dict(incomplete)))
 
 
-def done(token: Token[dict[int, Notice]]) -> None:
-    """End what `using` began."""
-    _INCOMPLETE.set({})
+def done(token: Token[tuple[dict[int, Notice], dict[int, str]]]) -> None:
+    """End what `using` began: the calendar in use before it is in use again."""
     _ACTIVE.reset(token)
 
 
@@ -165,7 +167,7 @@ def days_known() -> tuple[date, date]:
     following year the evaluation's notices declare complete, to its 12月28日 (the year after's
     notice may reach back). A notice of a later year past a gap answers its own days too."""
     first, last = package_days()
-    notices = _ACTIVE.get()
+    notices = _ACTIVE.get()[0]
     year = last.year + 1
     while year in notices:
         last = date(year, 12, _LAST_SURE_DECEMBER_DAY)
@@ -177,7 +179,7 @@ def _unknown(day: date) -> CalendarUnknown:
     first, last = days_known()
     # The year whose notice answers: the next one's for 12月29日–31日 (its 元旦 may reach back).
     year = day.year + 1 if day.month == 12 and day.day > _LAST_SURE_DECEMBER_DAY else day.year
-    number = _INCOMPLETE.get().get(year)
+    number = _ACTIVE.get()[1].get(year)
     if number is None:
         return CalendarUnknown(day, first, last)
     said = _(
@@ -198,7 +200,7 @@ def _answer(day: date) -> tuple[bool, str, str]:
     first, last = package_days()
     if first <= day <= last:
         return _package_answer(day)
-    notices = _ACTIVE.get()
+    notices = _ACTIVE.get()[0]
     after = None  # the next year's notice, for 12月29日–31日: it may make one a working day
     if day.month == 12 and day.day > _LAST_SURE_DECEMBER_DAY:
         after = notices.get(day.year + 1)

@@ -61,6 +61,22 @@ def test_a_refused_day_names_the_notice_without_complete(day: date, names_the_no
     assert ("restate that year's notice" in said) is not names_the_notice
 
 
+def test_a_calendar_used_inside_another_gives_the_outer_one_back_whole() -> None:
+    # `done` of an inner `using` restores the outer calendar, its incomplete notices included
+    # (it cleared them: a refusal after it gave the general advice, not the notice of 2027)
+    outer = workdays.using((), ((2027, NUMBER),))
+    try:
+        workdays.done(workdays.using(()))
+        with pytest.raises(workdays.CalendarUnknown) as refused:
+            workdays.next_working_day(date(2027, 6, 1))
+    finally:
+        workdays.done(outer)
+    assert f"the notice of 2027 ({NUMBER})" in str(refused.value)
+    with pytest.raises(workdays.CalendarUnknown) as after:
+        workdays.next_working_day(date(2027, 6, 1))
+    assert "restate that year's notice" in str(after.value)  # and none once the outer is done
+
+
 def test_the_policy_s_refusal_names_the_notice_without_complete(
     policies: PolicyFactory,
 ) -> None:
